@@ -1,0 +1,133 @@
+# Stockroom: inventory management that anyone can host.
+#
+#   make            build everything into build/
+#   make run        install what is missing, build, and serve on
+#                   http://127.0.0.1:8080/ (PORT=... to change)
+#   make test       install what is missing, build, run every test level
+#   make install DESTDIR=dir   lay out a deployable tree in dir
+#
+# SAN=1 builds with AddressSanitizer and UndefinedBehaviorSanitizer (make
+# test does this itself, into build/asan).
+
+BUILD	?= build
+PORT	?= 8080
+DATA_DIR ?= $(CURDIR)/var
+SITE	?= $(CURDIR)/$(BUILD)/site
+CC	?= cc
+PYTHON	?= /usr/bin/python3
+
+DEPS_BUILD = gcc make libc6-dev libsqlite3-dev libcjson-dev libscrypt-dev
+DEPS_RUN   = lighttpd
+DEPS_TEST  = apache2 python3 python3-pytest curl
+
+CSTD	= -std=c11 -D_GNU_SOURCE
+WARN	= -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wwrite-strings \
+	  -Wformat=2 -Wno-format-nonliteral
+ifeq ($(SAN),1)
+OPT	= -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	  -fno-sanitize-recover=all
+LDSAN	= -fsanitize=address,undefined
+else
+OPT	= -O2 -g -D_FORTIFY_SOURCE=2
+LDSAN	=
+endif
+HARDEN	= -fstack-protector-strong -fPIE
+CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(HARDEN) -Ilib -MMD -MP $(CFLAGS)
+LDFLAGS_ALL = -pie -Wl,-z,relro,-z,now $(LDSAN) $(LDFLAGS)
+LIBS	= -lsqlite3 -lcjson -lscrypt
+
+LIB_SRC	 = $(wildcard lib/*.c)
+CGI_SRC	 = $(wildcard cgi-bin/*.c)
+TOOL_SRC = $(wildcard tools/*.c)
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+TESTPROG_SRC = $(wildcard tests/cgi/prog_*.c)
+MIGRATIONS = $(sort $(wildcard db/migrations/*.sql))
+
+LIB_OBJ	 = $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/migrations.o
+LIBA	 = $(BUILD)/libstockroom.a
+PROGRAMS = $(CGI_SRC:cgi-bin/%.c=$(BUILD)/cgi-bin/%.cgi)
+TOOLS	 = $(TOOL_SRC:tools/%.c=$(BUILD)/bin/%)
+UNITS	 = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+TESTPROGS = $(TESTPROG_SRC:tests/cgi/prog_%.c=$(BUILD)/tests/%.cgi)
+
+.PHONY: all deps test-deps install run test unit asan clean
+.DELETE_ON_ERROR:
+
+all: $(PROGRAMS) $(TOOLS) $(UNITS) $(TESTPROGS)
+
+$(BUILD)/gen/migrations.c: $(MIGRATIONS) tools/embed-migrations.sh
+	@mkdir -p $(@D)
+	sh tools/embed-migrations.sh $(MIGRATIONS) > $@
+
+$(BUILD)/obj/gen/migrations.o: $(BUILD)/gen/migrations.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+$(LIBA): $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/cgi-bin/%.cgi: $(BUILD)/obj/cgi-bin/%.o $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS_ALL) -o $@ $< $(LIBA) $(LIBS)
+
+$(BUILD)/bin/%: $(BUILD)/obj/tools/%.o $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS_ALL) -o $@ $< $(LIBA) $(LIBS)
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS_ALL) -o $@ $< $(LIBA) $(LIBS)
+
+$(BUILD)/tests/%.cgi: $(BUILD)/obj/tests/cgi/prog_%.o $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS_ALL) -o $@ $< $(LIBA) $(LIBS)
+
+deps:
+	@sh tools/deps.sh $(DEPS_BUILD) $(DEPS_RUN)
+
+test-deps:
+	@sh tools/deps.sh $(DEPS_BUILD) $(DEPS_RUN) $(DEPS_TEST)
+
+# The deployable tree: the page at its root, programs in cgi-bin/, the tool
+# in bin/, an empty data directory that only its owner can enter.  Modes
+# follow suEXEC's rules (nothing writable by group or others).
+install: $(PROGRAMS) $(TOOLS)
+	@test -n "$(DESTDIR)" || { echo "usage: make install DESTDIR=/path/to/site"; exit 2; }
+	umask 022; mkdir -p "$(DESTDIR)/cgi-bin" "$(DESTDIR)/bin" \
+	    "$(DESTDIR)/db/migrations" "$(DESTDIR)/templates"
+	umask 022; cp -R htdocs/. "$(DESTDIR)/"
+	install -m 0755 $(PROGRAMS) "$(DESTDIR)/cgi-bin/"
+	install -m 0755 $(TOOLS) "$(DESTDIR)/bin/"
+	install -m 0644 $(MIGRATIONS) "$(DESTDIR)/db/migrations/"
+	umask 022; cp -R templates/. "$(DESTDIR)/templates/"
+	install -m 0644 apache.conf lighttpd.conf "$(DESTDIR)/db/"
+	install -d -m 0700 "$(DESTDIR)/data"
+	printf 'Require all denied\n' > "$(DESTDIR)/data/.htaccess"
+	chmod 0600 "$(DESTDIR)/data/.htaccess"
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory install DESTDIR="$(SITE)" >/dev/null
+	@STOCKROOM_DATA_DIR="$(DATA_DIR)" "$(SITE)/bin/stockroom" migrate
+	@echo "Stockroom is at http://127.0.0.1:$(PORT)/  (data in $(DATA_DIR); Ctrl-C stops it)"
+	@STOCKROOM_ROOT="$(SITE)" STOCKROOM_DATA_DIR="$(DATA_DIR)" PORT="$(PORT)" \
+	    exec lighttpd -D -f lighttpd.conf
+
+asan:
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/asan SAN=1 all
+
+test: test-deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory asan
+	@BUILD="$(BUILD)" PYTHON="$(PYTHON)" bash tests/run
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+.SECONDARY:

@@ -1,0 +1,91 @@
+/*
+ * api.cgi: the API root.  Server information, health, and the JSON 404 for
+ * every /api/ path no other program serves.
+ */
+#include <string.h>
+#include <unistd.h>
+
+#include "stockroom.h"
+
+/* GET /api/: who we are, in the shape InvenTree clients expect. */
+static int
+api_root(struct ctx *ctx)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "server", "InvenTree");
+	cJSON_AddStringToObject(o, "product", "Stockroom");
+	cJSON_AddStringToObject(o, "version", STOCKROOM_VERSION);
+	cJSON_AddNumberToObject(o, "apiVersion", STOCKROOM_API_VERSION);
+	cJSON_AddStringToObject(o, "instance", ctx->cfg.instance_name);
+	cJSON_AddBoolToObject(o, "worker_running", 0);
+	cJSON_AddNumberToObject(o, "worker_pending_tasks", 0);
+	cJSON_AddBoolToObject(o, "plugins_enabled", 0);
+	cJSON_AddBoolToObject(o, "active_plugins", 0);
+	cJSON_AddBoolToObject(o, "email_configured", 0);
+	cJSON_AddBoolToObject(o, "debug_mode", ctx->cfg.debug);
+	cJSON_AddBoolToObject(o, "docker_mode", 0);
+	cJSON_AddStringToObject(o, "database", "sqlite");
+	cJSON_AddBoolToObject(o, "system_health", 1);
+	return resp_json(ctx, 200, o);
+}
+
+/*
+ * GET /api/health/: 200 when the database answers, is writable and has the
+ * schema this program needs, and the data directory is writable; otherwise
+ * 503 with the first reason found.
+ */
+static int
+api_health(struct ctx *ctx)
+{
+	const char *reason = NULL;
+	char err[256];
+	int version = -1, pending = 0;
+
+	if (db_check_data_dir(ctx->cfg.data_dir, true, err, sizeof(err)) != 0)
+		reason = mem_strdup(&ctx->mem, err);
+	else if (access(ctx->cfg.data_dir, W_OK) != 0)
+		reason = "data directory is not writable";
+	if (reason == NULL && db_open(ctx, DB_ANY_SCHEMA) != 0) {
+		reason = "database unreachable";
+		ctx->resp.status = 0;
+	}
+	if (reason == NULL) {
+		version = db_schema_version(ctx->db);
+		pending = db_latest_version() - version;
+		if (version < 0)
+			reason = "database unreadable";
+		else if (sqlite3_db_readonly(ctx->db, "main") == 1)
+			reason = "database is read-only";
+		else if (pending > 0)
+			reason = "database migrations pending";
+		else if (pending < 0)
+			reason = "database is newer than this program";
+	}
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "status", reason ? "unhealthy" : "healthy");
+	cJSON_AddStringToObject(o, "database", version >= 0 ? "ok" : "error");
+	if (version >= 0) {
+		cJSON_AddNumberToObject(o, "schema_version", version);
+		cJSON_AddNumberToObject(o, "pending_migrations",
+		    pending > 0 ? pending : 0);
+	}
+	if (reason != NULL)
+		cJSON_AddStringToObject(o, "reason", reason);
+	return resp_json(ctx, reason ? 503 : 200, o);
+}
+
+static const struct route api_routes[] = {
+	{ "GET", "/api/", AREA_PUBLIC, PERM_VIEW, api_root,
+	  "Server information" },
+	{ "GET", "/api/health/", AREA_PUBLIC, PERM_VIEW, api_health,
+	  "Health check" },
+};
+
+static const struct program api_program = PROGRAM("api", api_routes);
+
+int
+main(int argc, char **argv, char **envp)
+{
+	return app_main(argc, argv, envp, &api_program);
+}

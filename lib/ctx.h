@@ -1,0 +1,57 @@
+/*
+ * ctx: the per-request context.
+ *
+ * Everything one request needs travels in a struct ctx: its environment,
+ * input and output streams, settings, arena, parsed request, response under
+ * construction and database handle.  Nothing in lib/ keeps state in globals,
+ * so the same process can serve request after request (FastCGI) by filling
+ * a new context each time.  ctx_end() releases all of it.
+ */
+#ifndef SR_CTX_H
+#define SR_CTX_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "cfg.h"
+#include "mem.h"
+#include "req.h"
+#include "resp.h"
+
+struct sqlite3;
+struct route;
+
+#define ROUTE_PARAMS_MAX 4
+
+struct route_param {
+	const char	*name;
+	const char	*value;
+};
+
+struct ctx {
+	struct mem		 mem;
+	char *const		*envp;
+	FILE			*in;
+	FILE			*out;
+	const char		*exe;		/* program path, or NULL */
+	struct cfg		 cfg;
+	bool			 cfg_ok;
+	struct req		 req;
+	struct resp		 resp;
+	struct sqlite3		*db;
+	const struct route	*route;
+	struct route_param	 params[ROUTE_PARAMS_MAX];
+	size_t			 nparams;
+	char			 request_id[65];
+	long long		 t_start_us;
+	const char		*username;	/* for the log, when known */
+	long long		 user_id;	/* 0: anonymous */
+};
+
+void		 ctx_init(struct ctx *, char *const *envp, FILE *in, FILE *out,
+		    const char *exe);
+void		 ctx_end(struct ctx *);
+const char	*ctx_env(const struct ctx *, const char *);
+long long	 ctx_now_us(void);
+
+#endif

@@ -1,0 +1,338 @@
+/*
+ * db: SQLite access.  See db.h.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ctx.h"
+#include "db.h"
+#include "log.h"
+#include "resp.h"
+
+static const char db_sql_migrations_table[] =
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    " version INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL,"
+    " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))"
+    ")";
+static const char db_sql_record_migration[] =
+    "INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)";
+
+int
+db_latest_version(void)
+{
+	return db_migrations_count > 0 ?
+	    db_migrations[db_migrations_count - 1].version : 0;
+}
+
+/*
+ * Checks the data directory: that it exists (creating it, mode 0700, when
+ * create is set), is a directory, and is not writable by other users.
+ * Returns 0, or -1 with the reason in err.
+ */
+int
+db_check_data_dir(const char *dir, bool create, char *err, size_t errsz)
+{
+	struct stat st;
+
+	if (stat(dir, &st) != 0) {
+		if (errno == ENOENT && create && mkdir(dir, 0700) == 0)
+			return 0;
+		snprintf(err, errsz, "data directory is missing or unreadable");
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		snprintf(err, errsz, "data directory is not a directory");
+		return -1;
+	}
+	if (st.st_mode & S_IWOTH) {
+		snprintf(err, errsz, "data directory is writable by other "
+		    "users; run chmod 700 on it");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Opens path with the settings every connection must have.  On success
+ * *out is a connection the caller closes with sqlite3_close_v2(); on error
+ * returns -1 with a message in err (and *out NULL).
+ */
+int
+db_connect(const char *path, sqlite3 **out, char *err, size_t errsz)
+{
+	static const char pragmas[] =
+	    "PRAGMA foreign_keys = ON;"
+	    "PRAGMA synchronous = NORMAL;"
+	    "PRAGMA trusted_schema = OFF;";
+	sqlite3 *db = NULL;
+	int rc;
+
+	*out = NULL;
+	rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW,
+	    NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errsz, "cannot open the database: %s",
+		    db != NULL ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+		sqlite3_close_v2(db);
+		return -1;
+	}
+	sqlite3_extended_result_codes(db, 1);
+	sqlite3_busy_timeout(db, DB_BUSY_TIMEOUT_MS);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
+	rc = sqlite3_exec(db, pragmas, NULL, NULL, NULL);
+	if (rc == SQLITE_OK) {
+		/* journal_mode is stored in the file: set it only once. */
+		sqlite3_stmt *st;
+		bool wal = false;
+		rc = sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st,
+		    NULL);
+		if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+			wal = strcmp((const char *)sqlite3_column_text(st, 0),
+			    "wal") == 0;
+		sqlite3_finalize(st);
+		if (rc == SQLITE_OK && !wal)
+			rc = sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL,
+			    NULL, NULL);
+	}
+	if (rc != SQLITE_OK) {
+		snprintf(err, errsz, "cannot use the database: %s",
+		    sqlite3_errmsg(db));
+		sqlite3_close_v2(db);
+		return -1;
+	}
+	*out = db;
+	return 0;
+}
+
+/* PRAGMA user_version: the last migration applied, or -1 on error. */
+int
+db_schema_version(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* BEGIN IMMEDIATE on a raw connection, retried while busy. */
+static int
+db_begin_raw(sqlite3 *db)
+{
+	int rc = SQLITE_BUSY;
+
+	for (int i = 0; i < DB_BEGIN_RETRIES; i++) {
+		rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+		if ((rc & 0xff) != SQLITE_BUSY)
+			break;
+		struct timespec ts = { 0, (long)(1 + i) * 5000000L };
+		nanosleep(&ts, NULL);
+	}
+	return rc;
+}
+
+/*
+ * Applies every migration newer than the database, each in its own write
+ * transaction, re-reading the version under the lock so that processes
+ * migrating at once apply each step exactly once.  Sets *applied to how many
+ * this call applied.  Returns 0, or -1 with a message in err.
+ */
+int
+db_migrate(sqlite3 *db, int *applied, char *err, size_t errsz)
+{
+	*applied = 0;
+	for (size_t i = 0; i < db_migrations_count; i++) {
+		const struct db_migration *m = &db_migrations[i];
+		char pragma[64];
+		sqlite3_stmt *st = NULL;
+
+		if (db_begin_raw(db) != SQLITE_OK)
+			goto sqlerr;
+		int have = db_schema_version(db);
+		if (have < 0)
+			goto rollback;
+		if (have >= m->version) {
+			sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+			continue;
+		}
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d",
+		    m->version);
+		if (sqlite3_exec(db, db_sql_migrations_table, NULL, NULL,
+		    NULL) != SQLITE_OK ||
+		    sqlite3_exec(db, m->sql, NULL, NULL, NULL) != SQLITE_OK)
+			goto rollback;
+		if (sqlite3_prepare_v2(db, db_sql_record_migration, -1, &st,
+		    NULL) != SQLITE_OK)
+			goto rollback;
+		sqlite3_bind_int(st, 1, m->version);
+		sqlite3_bind_text(st, 2, m->name, -1, SQLITE_STATIC);
+		int rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE ||
+		    sqlite3_exec(db, pragma, NULL, NULL, NULL) != SQLITE_OK ||
+		    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+			goto rollback;
+		(*applied)++;
+		continue;
+rollback:
+		snprintf(err, errsz, "migration %s failed: %s", m->name,
+		    sqlite3_errmsg(db));
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
+sqlerr:
+	snprintf(err, errsz, "cannot lock the database: %s",
+	    sqlite3_errmsg(db));
+	return -1;
+}
+
+static void
+db_close(void *db)
+{
+	sqlite3_close_v2(db);
+}
+
+/*
+ * Opens the request's database connection (once; later calls return 0).
+ * With DB_CHECK_SCHEMA, a schema behind this program is migrated when
+ * AUTO_MIGRATE is on and otherwise refused; a schema ahead is refused.
+ * Returns 0, or 503 after setting the answer.
+ */
+int
+db_open(struct ctx *ctx, enum db_open_flags flags)
+{
+	char err[256];
+	sqlite3 *db;
+
+	if (ctx->db != NULL)
+		return 0;
+	if (db_check_data_dir(ctx->cfg.data_dir, true, err, sizeof(err)) != 0 ||
+	    db_connect(ctx->cfg.database, &db, err, sizeof(err)) != 0) {
+		log_msg(ctx, LOG_ERROR, "%s (%s)", err, ctx->cfg.database);
+		return resp_error(ctx, 503, "Database unavailable: %s", err);
+	}
+	mem_defer(&ctx->mem, db_close, db);
+	ctx->db = db;
+	if (flags == DB_ANY_SCHEMA)
+		return 0;
+
+	int have = db_schema_version(db), want = db_latest_version();
+	if (have == want)
+		return 0;
+	if (have < 0)
+		return resp_error(ctx, 503, "Database unavailable: cannot read "
+		    "its schema version");
+	if (have > want)
+		return resp_error(ctx, 503, "Database schema (version %d) is "
+		    "newer than this program (version %d): install the newer "
+		    "programs", have, want);
+	if (!ctx->cfg.auto_migrate)
+		return resp_error(ctx, 503, "Database schema is behind (version "
+		    "%d, this program needs %d): run 'stockroom migrate' or set "
+		    "AUTO_MIGRATE = true", have, want);
+	int applied;
+	if (db_migrate(db, &applied, err, sizeof(err)) != 0) {
+		log_msg(ctx, LOG_ERROR, "auto-migrate: %s", err);
+		return resp_error(ctx, 503, "Database migration failed; see the "
+		    "server log");
+	}
+	log_msg(ctx, LOG_INFO, "auto-migrate: applied %d migrations", applied);
+	return 0;
+}
+
+/* Logs the SQLite error and sets a 500 (503 when the disk or lock is at fault). */
+int
+db_fail(struct ctx *ctx, const char *what)
+{
+	int code = ctx->db != NULL ? sqlite3_extended_errcode(ctx->db) : 0;
+	const char *msg = ctx->db != NULL ? sqlite3_errmsg(ctx->db) : "no db";
+
+	switch (code & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+	case SQLITE_FULL:
+	case SQLITE_READONLY:
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+		log_msg(ctx, LOG_ERROR, "%s: %s", what, msg);
+		return resp_error(ctx, 503, "Database unavailable: %s",
+		    sqlite3_errstr(code));
+	default:
+		return resp_internal(ctx, mem_printf(&ctx->mem, "%s: %s", what,
+		    msg));
+	}
+}
+
+/*
+ * Begins a write transaction (BEGIN IMMEDIATE, so a read-then-write cannot
+ * be overtaken), retrying a bounded number of times while the database is
+ * busy.  Returns 0, or the status of the error set.
+ */
+int
+db_begin(struct ctx *ctx)
+{
+	int rc = db_open(ctx, DB_CHECK_SCHEMA);
+
+	if (rc != 0)
+		return rc;
+	if (db_begin_raw(ctx->db) != SQLITE_OK)
+		return db_fail(ctx, "begin");
+	return 0;
+}
+
+int
+db_commit(struct ctx *ctx)
+{
+	if (sqlite3_exec(ctx->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		int rc = db_fail(ctx, "commit");
+		db_rollback(ctx);
+		return rc;
+	}
+	return 0;
+}
+
+void
+db_rollback(struct ctx *ctx)
+{
+	if (ctx->db != NULL && !sqlite3_get_autocommit(ctx->db))
+		sqlite3_exec(ctx->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static void
+db_finalize(void *st)
+{
+	sqlite3_finalize(st);
+}
+
+/*
+ * Prepares a constant SQL string (bind its parameters with sqlite3_bind_*).
+ * The statement is finalized when the request ends.  Returns NULL after
+ * setting a 500 (or 503) when it cannot be prepared.
+ */
+sqlite3_stmt *
+db_prepare(struct ctx *ctx, const char *sql)
+{
+	sqlite3_stmt *st;
+
+	if (db_open(ctx, DB_CHECK_SCHEMA) != 0)
+		return NULL;
+	if (sqlite3_prepare_v3(ctx->db, sql, -1, 0, &st, NULL) != SQLITE_OK) {
+		db_fail(ctx, "prepare");
+		return NULL;
+	}
+	mem_defer(&ctx->mem, db_finalize, st);
+	return st;
+}

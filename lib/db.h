@@ -1,0 +1,53 @@
+/*
+ * db: the SQLite database, opened in one place.
+ *
+ * db_open() opens DATABASE with WAL, a busy timeout, foreign keys on,
+ * synchronous=NORMAL and SQLite's defensive mode, and checks that the schema
+ * is the one this program was built with.  The schema is the numbered SQL
+ * files in db/migrations/, compiled into every program (db_migrations[]);
+ * the database records them in schema_migrations and PRAGMA user_version.
+ * A database behind the program answers 503 unless AUTO_MIGRATE is on, in
+ * which case the first request migrates under the write lock.
+ *
+ * SQL is always prepared with bound parameters: this module offers no way to
+ * run a string built at run time from request data.  Writes go through
+ * db_begin() (BEGIN IMMEDIATE, retried while the database is busy) and
+ * db_commit() or db_rollback().
+ */
+#ifndef SR_DB_H
+#define SR_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <sqlite3.h>
+
+struct ctx;
+
+struct db_migration {
+	int		 version;
+	const char	*name;
+	const char	*sql;
+};
+
+extern const struct db_migration db_migrations[];
+extern const size_t db_migrations_count;
+
+#define DB_BUSY_TIMEOUT_MS	5000
+#define DB_BEGIN_RETRIES	20
+
+enum db_open_flags { DB_CHECK_SCHEMA = 0, DB_ANY_SCHEMA = 1 };
+
+int		 db_connect(const char *path, sqlite3 **, char *, size_t);
+int		 db_schema_version(sqlite3 *);
+int		 db_latest_version(void);
+int		 db_migrate(sqlite3 *, int *applied, char *, size_t);
+int		 db_check_data_dir(const char *dir, bool create, char *, size_t);
+int		 db_open(struct ctx *, enum db_open_flags);
+int		 db_begin(struct ctx *);
+int		 db_commit(struct ctx *);
+void		 db_rollback(struct ctx *);
+sqlite3_stmt	*db_prepare(struct ctx *, const char *sql);
+int		 db_fail(struct ctx *, const char *what);
+
+#endif

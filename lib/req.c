@@ -1,0 +1,460 @@
+/*
+ * req: CGI request parsing.  See req.h.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "ctx.h"
+#include "req.h"
+#include "resp.h"
+#include "text.h"
+
+static const char *const req_methods[] = {
+	"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS",
+};
+
+/*
+ * Splits s[0..len) at sep into name=value pairs, percent-decoding both (with
+ * flags as for txt_percent_decode).  Empty pairs are skipped; a pair without
+ * '=' has the value "".  Returns 0, or 400 after setting the response when a
+ * pair does not decode or there are more than max.
+ */
+int
+req_parse_pairs(struct ctx *ctx, const char *s, size_t len, char sep,
+    int flags, struct req_kv *out, size_t max, size_t *n)
+{
+	const char *end = s + len;
+
+	*n = 0;
+	while (s < end) {
+		const char *amp = memchr(s, sep, (size_t)(end - s));
+		const char *pe = amp != NULL ? amp : end;
+		if (pe > s) {
+			const char *eq = memchr(s, '=', (size_t)(pe - s));
+			const char *ne = eq != NULL ? eq : pe;
+			const char *vs = eq != NULL ? eq + 1 : pe;
+			size_t nl, vl;
+			if (*n >= max)
+				return resp_error(ctx, 400,
+				    "Too many parameters (at most %zu)", max);
+			char *name = mem_alloc(&ctx->mem, (size_t)(ne - s) + 1);
+			char *value = mem_alloc(&ctx->mem, (size_t)(pe - vs) + 1);
+			if (txt_percent_decode(s, (size_t)(ne - s), name, &nl,
+			    flags) != 0 ||
+			    txt_percent_decode(vs, (size_t)(pe - vs), value,
+			    &vl, flags) != 0)
+				return resp_error(ctx, 400, "Malformed "
+				    "parameter: bad percent-encoding, control "
+				    "character or invalid UTF-8");
+			out[*n].name = name;
+			out[*n].value = value;
+			(*n)++;
+		}
+		s = pe + 1;
+	}
+	return 0;
+}
+
+/* Cookies (RFC 6265 section 4.2): malformed pairs are ignored, not fatal. */
+static void
+req_parse_cookies(struct ctx *ctx, const char *s)
+{
+	struct req *r = &ctx->req;
+
+	while (*s != '\0' && r->ncookies < REQ_PARAMS_MAX) {
+		s += strspn(s, " ;");
+		size_t len = strcspn(s, ";");
+		const char *eq = memchr(s, '=', len);
+		if (eq != NULL && eq > s) {
+			char *name = mem_strndup(&ctx->mem, s, (size_t)(eq - s));
+			char *value = mem_strndup(&ctx->mem, eq + 1,
+			    len - (size_t)(eq - s) - 1);
+			if (txt_token(name, 128) &&
+			    txt_utf8_valid(value, strlen(value), false)) {
+				r->cookies[r->ncookies].name = name;
+				r->cookies[r->ncookies].value = value;
+				r->ncookies++;
+			}
+		}
+		s += len;
+	}
+}
+
+/* True if s is safe as a URL path prefix we will echo in URLs and cookies. */
+static bool
+req_prefix_safe(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || strchr("/-._~%", c) != NULL))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The install prefix: the part of the requested URL before the API path.
+ * From SITE_URL's path when set; otherwise REQUEST_URI's path with as many
+ * trailing segments removed as PATH_INFO has (the server has already decoded
+ * PATH_INFO, so the two cannot be compared byte for byte).
+ */
+static const char *
+req_find_prefix(struct ctx *ctx)
+{
+	const char *site = ctx->cfg.site_url;
+	const char *uri = ctx_env(ctx, "REQUEST_URI");
+	const char *path = ctx->req.path;
+	size_t n, slashes = 0;
+
+	if (site != NULL && site[0] != '\0') {
+		const char *p = strstr(site, "://");
+		p = p != NULL ? strchr(p + 3, '/') : NULL;
+		if (p == NULL)
+			return "";
+		n = strlen(p);
+		while (n > 0 && p[n - 1] == '/')
+			n--;
+		return mem_strndup(&ctx->mem, p, n);
+	}
+	if (uri == NULL)
+		return "";
+	n = strcspn(uri, "?#");
+	for (const char *p = path; *p != '\0'; p++)
+		if (*p == '/')
+			slashes++;
+	while (n > 0 && slashes > 0) {
+		n--;
+		if (uri[n] == '/')
+			slashes--;
+	}
+	if (slashes > 0)
+		return "";
+	char *prefix = mem_strndup(&ctx->mem, uri, n);
+	return req_prefix_safe(prefix) ? prefix : "";
+}
+
+static bool
+req_host_safe(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 255)
+		return false;
+	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789.-:[]") == n;
+}
+
+/*
+ * Reads and validates what every request carries.  Returns 0, or the status
+ * of the error response it has set (400, 405, 414, 431).
+ */
+int
+req_parse(struct ctx *ctx)
+{
+	struct req *r = &ctx->req;
+	const char *v;
+	size_t i;
+
+	/* Any one header over the limit: 431 (RFC 6585 section 5). */
+	for (char *const *e = ctx->envp; e != NULL && *e != NULL; e++)
+		if (strncmp(*e, "HTTP_", 5) == 0 &&
+		    strlen(*e) > REQ_HEADER_MAX + 64)
+			return resp_error(ctx, 431,
+			    "Request header too large (limit %d bytes)",
+			    REQ_HEADER_MAX);
+
+	v = ctx_env(ctx, "REQUEST_METHOD");
+	r->method = NULL;
+	for (i = 0; v != NULL && i < sizeof(req_methods) / sizeof(req_methods[0]);
+	    i++)
+		if (strcmp(v, req_methods[i]) == 0)
+			r->method = req_methods[i];
+	if (r->method == NULL) {
+		r->method = "-";
+		return resp_error(ctx, 405, "Method not allowed");
+	}
+
+	v = ctx_env(ctx, "PATH_INFO");
+	if (v == NULL || v[0] == '\0')
+		v = "/api/";
+	if (strlen(v) > REQ_PATH_MAX)
+		return resp_error(ctx, 414, "Request path too long");
+	if (v[0] != '/' || !txt_utf8_valid(v, strlen(v), false))
+		return resp_error(ctx, 400, "Malformed request path");
+	r->path = v;
+
+	v = ctx_env(ctx, "QUERY_STRING");
+	r->query_raw = v != NULL ? v : "";
+	if (strlen(r->query_raw) > REQ_QUERY_MAX)
+		return resp_error(ctx, 414, "Query string too long");
+	int rc = req_parse_pairs(ctx, r->query_raw, strlen(r->query_raw), '&',
+	    TXT_PLUS_SPACE, r->query, REQ_PARAMS_MAX, &r->nquery);
+	if (rc != 0)
+		return rc;
+
+	v = ctx_env(ctx, "HTTP_COOKIE");
+	if (v != NULL)
+		req_parse_cookies(ctx, v);
+
+	r->content_length = 0;
+	v = ctx_env(ctx, "CONTENT_LENGTH");
+	if (v != NULL && v[0] != '\0' &&
+	    !txt_parse_int64(v, 0, 1LL << 50, &r->content_length))
+		return resp_error(ctx, 400, "Malformed Content-Length");
+
+	r->content_type = ctx_env(ctx, "CONTENT_TYPE");
+	if (r->content_type == NULL || r->content_type[0] == '\0') {
+		r->content_type = "";
+		r->body_kind = r->content_length > 0 ? REQ_BODY_OTHER :
+		    REQ_BODY_NONE;
+	} else if (txt_casecmp_prefix(r->content_type, "application/json"))
+		r->body_kind = REQ_BODY_JSON;
+	else if (txt_casecmp_prefix(r->content_type,
+	    "application/x-www-form-urlencoded"))
+		r->body_kind = REQ_BODY_FORM;
+	else if (txt_casecmp_prefix(r->content_type, "multipart/form-data"))
+		r->body_kind = REQ_BODY_MULTIPART;
+	else
+		r->body_kind = REQ_BODY_OTHER;
+
+	v = ctx_env(ctx, "REMOTE_ADDR");
+	r->remote_addr = v != NULL ? v : "";
+	v = ctx_env(ctx, "HTTPS");
+	r->https = v != NULL && strcasecmp(v, "on") == 0;
+	v = ctx_env(ctx, "REQUEST_SCHEME");
+	if (v != NULL && strcasecmp(v, "https") == 0)
+		r->https = true;
+	v = ctx_env(ctx, "HTTP_HOST");
+	if (v == NULL || !req_host_safe(v)) {
+		const char *name = ctx_env(ctx, "SERVER_NAME");
+		const char *port = ctx_env(ctx, "SERVER_PORT");
+		v = mem_printf(&ctx->mem, "%s:%s", name ? name : "localhost",
+		    port ? port : "80");
+		if (!req_host_safe(v))
+			v = "localhost";
+	}
+	r->host = v;
+	r->prefix = req_find_prefix(ctx);
+	return 0;
+}
+
+/*
+ * Returns the value of request header name (e.g. "Authorization"), or NULL
+ * when absent or not printable text.  The pointer lives as long as ctx.
+ */
+const char *
+req_header(struct ctx *ctx, const char *name)
+{
+	char key[128] = "HTTP_";
+	size_t k = 5;
+
+	for (; *name != '\0' && k < sizeof(key) - 1; name++, k++)
+		key[k] = *name == '-' ? '_' :
+		    (*name >= 'a' && *name <= 'z') ? *name - 32 : *name;
+	key[k] = '\0';
+	const char *v = ctx_env(ctx, key);
+	if (v == NULL || !txt_utf8_valid(v, strlen(v), false))
+		return NULL;
+	return v;
+}
+
+/* First value of query parameter name, or NULL. */
+const char *
+req_query(const struct ctx *ctx, const char *name)
+{
+	for (size_t i = 0; i < ctx->req.nquery; i++)
+		if (strcmp(ctx->req.query[i].name, name) == 0)
+			return ctx->req.query[i].value;
+	return NULL;
+}
+
+const char *
+req_cookie(const struct ctx *ctx, const char *name)
+{
+	for (size_t i = 0; i < ctx->req.ncookies; i++)
+		if (strcmp(ctx->req.cookies[i].name, name) == 0)
+			return ctx->req.cookies[i].value;
+	return NULL;
+}
+
+/*
+ * Reads exactly len bytes of body into buf, waiting at most READ_TIMEOUT
+ * seconds for each piece.  Returns 0, or the status it has set: 400 for a
+ * body that ends early, 408 for one that stops arriving.
+ */
+static int
+req_read_body(struct ctx *ctx, char *buf, size_t len)
+{
+	int fd = fileno(ctx->in);
+	size_t got = 0;
+
+	if (fd < 0) {
+		got = fread(buf, 1, len, ctx->in);
+		return got == len ? 0 : resp_error(ctx, 400,
+		    "Request body shorter than Content-Length");
+	}
+	while (got < len) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		int pr = poll(&pfd, 1, (int)ctx->cfg.read_timeout * 1000);
+		if (pr < 0 && errno == EINTR)
+			continue;
+		if (pr == 0)
+			return resp_error(ctx, 408, "Timed out reading the "
+			    "request body");
+		if (pr < 0)
+			return resp_error(ctx, 400, "Cannot read the request "
+			    "body");
+		ssize_t n = read(fd, buf + got, len - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return resp_error(ctx, 400, "Request body shorter "
+			    "than Content-Length");
+		got += (size_t)n;
+	}
+	return 0;
+}
+
+static int
+req_parse_json(struct ctx *ctx, const char *buf, size_t len)
+{
+	const char *end = NULL;
+	cJSON *j;
+
+	if (!txt_utf8_valid(buf, len, true))
+		return resp_error(ctx, 400, "JSON parse error - body is not "
+		    "valid UTF-8 text");
+	j = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
+	if (j == NULL) {
+		size_t at = end != NULL && end >= buf ? (size_t)(end - buf) : 0;
+		return resp_error(ctx, 400, "JSON parse error - invalid JSON "
+		    "at byte %zu", at);
+	}
+	mem_defer(&ctx->mem, (void (*)(void *))cJSON_Delete, j);
+	for (; end != NULL && (size_t)(end - buf) < len; end++)
+		if (!strchr(" \t\r\n", *end))
+			return resp_error(ctx, 400, "JSON parse error - extra "
+			    "data after the JSON value");
+	ctx->req.data = j;
+	return 0;
+}
+
+/* A urlencoded body becomes an object of strings; a repeated name, a list. */
+static int
+req_parse_form(struct ctx *ctx, const char *buf, size_t len)
+{
+	struct req_kv *kv = mem_alloc(&ctx->mem, sizeof(*kv) * 1024);
+	size_t n;
+	cJSON *obj = cJSON_CreateObject();
+
+	if (obj == NULL)
+		mem_oom();
+	mem_defer(&ctx->mem, (void (*)(void *))cJSON_Delete, obj);
+	int rc = req_parse_pairs(ctx, buf, len, '&',
+	    TXT_PLUS_SPACE | TXT_ALLOW_NL, kv, 1024, &n);
+	if (rc != 0)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		cJSON *old = cJSON_GetObjectItemCaseSensitive(obj, kv[i].name);
+		cJSON *s = cJSON_CreateString(kv[i].value);
+		if (s == NULL)
+			mem_oom();
+		if (old == NULL)
+			cJSON_AddItemToObject(obj, kv[i].name, s);
+		else if (cJSON_IsArray(old))
+			cJSON_AddItemToArray(old, s);
+		else {
+			cJSON *arr = cJSON_CreateArray();
+			if (arr == NULL)
+				mem_oom();
+			cJSON_AddItemToArray(arr, cJSON_Duplicate(old, 1));
+			cJSON_AddItemToArray(arr, s);
+			cJSON_ReplaceItemInObjectCaseSensitive(obj, kv[i].name,
+			    arr);
+		}
+	}
+	ctx->req.data = obj;
+	return 0;
+}
+
+/*
+ * Gives the request body as a cJSON value, reading and parsing it on first
+ * call: JSON as sent, a urlencoded form as an object of strings, no body as
+ * an empty object.  The value belongs to ctx.  Returns 0, or the status of
+ * the error it has set: 400 malformed or short, 408 stalled, 413 too large,
+ * 415 a type we do not take.
+ */
+int
+req_data(struct ctx *ctx, const cJSON **out)
+{
+	struct req *r = &ctx->req;
+	int rc;
+
+	if (r->body_read) {
+		*out = r->data;
+		return r->data != NULL ? 0 : resp_error(ctx, 400,
+		    "Request body could not be read");
+	}
+	r->body_read = true;
+	if (r->content_length > ctx->cfg.max_body_size)
+		return resp_error(ctx, 413, "Request body too large (limit "
+		    "%lld bytes)", ctx->cfg.max_body_size);
+	if (r->content_length == 0) {
+		r->data = cJSON_CreateObject();
+		if (r->data == NULL)
+			mem_oom();
+		mem_defer(&ctx->mem, (void (*)(void *))cJSON_Delete, r->data);
+		*out = r->data;
+		return 0;
+	}
+	switch (r->body_kind) {
+	case REQ_BODY_JSON:
+	case REQ_BODY_FORM:
+		break;
+	case REQ_BODY_MULTIPART:
+		return resp_error(ctx, 415, "multipart/form-data is not "
+		    "accepted by this endpoint");
+	default:
+		return resp_error(ctx, 415, "Unsupported media type \"%.64s\" "
+		    "in request", r->content_type[0] ? r->content_type :
+		    "(none)");
+	}
+	size_t len = (size_t)r->content_length;
+	char *buf = mem_alloc(&ctx->mem, len + 1);
+	if ((rc = req_read_body(ctx, buf, len)) != 0)
+		return rc;
+	buf[len] = '\0';
+	rc = r->body_kind == REQ_BODY_JSON ? req_parse_json(ctx, buf, len) :
+	    req_parse_form(ctx, buf, len);
+	if (rc != 0)
+		return rc;
+	*out = r->data;
+	return 0;
+}
+
+/*
+ * The absolute URL of the install root, without a trailing slash:
+ * SITE_URL when set, else scheme://host/prefix from the request.
+ */
+const char *
+req_base_url(struct ctx *ctx)
+{
+	const char *site = ctx->cfg.site_url;
+
+	if (site != NULL && site[0] != '\0') {
+		size_t n = strlen(site);
+		while (n > 0 && site[n - 1] == '/')
+			n--;
+		return mem_strndup(&ctx->mem, site, n);
+	}
+	return mem_printf(&ctx->mem, "%s://%s%s",
+	    ctx->req.https ? "https" : "http", ctx->req.host, ctx->req.prefix);
+}

@@ -1,0 +1,326 @@
+/*
+ * resp: CGI response writing.  See resp.h.
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cjson/cJSON.h>
+
+#include "ctx.h"
+#include "log.h"
+#include "resp.h"
+
+static const struct {
+	int		 code;
+	const char	*reason;
+} resp_reasons[] = {
+	{ 200, "OK" },
+	{ 201, "Created" },
+	{ 204, "No Content" },
+	{ 206, "Partial Content" },
+	{ 304, "Not Modified" },
+	{ 400, "Bad Request" },
+	{ 401, "Unauthorized" },
+	{ 403, "Forbidden" },
+	{ 404, "Not Found" },
+	{ 405, "Method Not Allowed" },
+	{ 408, "Request Timeout" },
+	{ 409, "Conflict" },
+	{ 413, "Content Too Large" },
+	{ 414, "URI Too Long" },
+	{ 415, "Unsupported Media Type" },
+	{ 416, "Range Not Satisfiable" },
+	{ 429, "Too Many Requests" },
+	{ 431, "Request Header Fields Too Large" },
+	{ 500, "Internal Server Error" },
+	{ 503, "Service Unavailable" },
+};
+
+const char *
+resp_reason(int code)
+{
+	for (size_t i = 0; i < sizeof(resp_reasons) / sizeof(resp_reasons[0]);
+	    i++)
+		if (resp_reasons[i].code == code)
+			return resp_reasons[i].reason;
+	return "Unknown";
+}
+
+/* Adds a response header.  name and value must live as long as ctx. */
+void
+resp_header(struct ctx *ctx, const char *name, const char *value)
+{
+	struct resp *r = &ctx->resp;
+
+	for (size_t i = 0; i < r->nheaders; i++)
+		if (strcasecmp(r->headers[i].name, name) == 0) {
+			r->headers[i].value = value;
+			return;
+		}
+	if (r->nheaders < RESP_HEADERS_MAX) {
+		r->headers[r->nheaders].name = name;
+		r->headers[r->nheaders].value = value;
+		r->nheaders++;
+	}
+}
+
+/*
+ * Sets a JSON answer.  Takes ownership of body (it is freed with ctx).
+ * Returns status, so a handler can end with "return resp_json(...)".
+ */
+int
+resp_json(struct ctx *ctx, int status, cJSON *body)
+{
+	if (body == NULL)
+		mem_oom();
+	mem_defer(&ctx->mem, (void (*)(void *))cJSON_Delete, body);
+	ctx->resp.status = status;
+	ctx->resp.json = body;
+	ctx->resp.body = NULL;
+	return status;
+}
+
+/* {"detail": message}, the API contract's error shape. */
+int
+resp_error(struct ctx *ctx, int status, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	cJSON *o = cJSON_CreateObject();
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (o == NULL || cJSON_AddStringToObject(o, "detail", msg) == NULL)
+		mem_oom();
+	return resp_json(ctx, status, o);
+}
+
+/* 400 with {"field": ["message"]}; field "non_field_errors" for the whole. */
+int
+resp_field_error(struct ctx *ctx, const char *field, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	cJSON *o = cJSON_CreateObject();
+	cJSON *a = cJSON_AddArrayToObject(o, field);
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (o == NULL || a == NULL)
+		mem_oom();
+	cJSON_AddItemToArray(a, cJSON_CreateString(msg));
+	return resp_json(ctx, 400, o);
+}
+
+/* 400 with a field map already built by the caller (ownership passes). */
+int
+resp_field_errors(struct ctx *ctx, cJSON *errors)
+{
+	return resp_json(ctx, 400, errors);
+}
+
+/*
+ * 500.  what goes to the log; the client sees it only with DEBUG on, and
+ * always sees the request id to quote in a report.
+ */
+int
+resp_internal(struct ctx *ctx, const char *what)
+{
+	log_msg(ctx, LOG_ERROR, "internal error: %s", what);
+	if (ctx->cfg.debug)
+		return resp_error(ctx, 500, "Internal server error: %s", what);
+	return resp_error(ctx, 500, "Internal server error (request %s)",
+	    ctx->request_id);
+}
+
+int
+resp_not_found(struct ctx *ctx)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	if (o == NULL)
+		mem_oom();
+	cJSON_AddStringToObject(o, "detail", "API endpoint not found");
+	cJSON_AddStringToObject(o, "url", mem_printf(&ctx->mem, "%s%s",
+	    ctx->req.prefix != NULL ? ctx->req.prefix : "",
+	    ctx->req.path != NULL ? ctx->req.path : ""));
+	return resp_json(ctx, 404, o);
+}
+
+/* FNV-1a, 64 bits: a content hash for ETags (not a security function). */
+static uint64_t
+resp_hash(const char *s, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/*
+ * Does an If-None-Match list (RFC 9110 section 13.1.2) name etag?  Weak
+ * comparison: W/"x" matches "x".
+ */
+static bool
+resp_etag_matches(const char *inm, const char *etag)
+{
+	size_t el = strlen(etag);
+
+	while (*inm != '\0') {
+		inm += strspn(inm, " ,\t");
+		if (*inm == '*')
+			return true;
+		if (strncmp(inm, "W/", 2) == 0)
+			inm += 2;
+		size_t n = strcspn(inm, ",");
+		while (n > 0 && (inm[n - 1] == ' ' || inm[n - 1] == '\t'))
+			n--;
+		if (n == el && strncmp(inm, etag, n) == 0)
+			return true;
+		inm += strcspn(inm, ",");
+	}
+	return false;
+}
+
+/* Is origin listed in CORS_ALLOWED_ORIGINS (comma-separated, or "*")? */
+static bool
+resp_origin_allowed(const struct ctx *ctx, const char *origin)
+{
+	const char *list = ctx->cfg.cors_allowed_origins;
+	size_t ol = strlen(origin);
+
+	while (list != NULL && *list != '\0') {
+		list += strspn(list, " ,");
+		size_t n = strcspn(list, ",");
+		size_t t = n;
+		while (t > 0 && list[t - 1] == ' ')
+			t--;
+		if ((t == 1 && list[0] == '*') ||
+		    (t == ol && strncmp(list, origin, t) == 0))
+			return true;
+		list += n;
+	}
+	return false;
+}
+
+/* Headers every answer carries, whatever its status. */
+static void
+resp_common_headers(struct ctx *ctx)
+{
+	const char *origin;
+
+	resp_header(ctx, "X-Content-Type-Options", "nosniff");
+	resp_header(ctx, "Referrer-Policy", "same-origin");
+	resp_header(ctx, "X-Frame-Options", "DENY");
+	resp_header(ctx, "Content-Security-Policy",
+	    "default-src 'none'; frame-ancestors 'none'");
+	resp_header(ctx, "Cache-Control", "private, no-cache");
+	resp_header(ctx, "X-Request-ID", ctx->request_id);
+	origin = req_header(ctx, "Origin");
+	if (ctx->cfg.cors_allowed_origins[0] != '\0') {
+		resp_header(ctx, "Vary", "Origin");
+		if (origin != NULL && resp_origin_allowed(ctx, origin)) {
+			resp_header(ctx, "Access-Control-Allow-Origin", origin);
+			resp_header(ctx, "Access-Control-Allow-Credentials",
+			    "true");
+			resp_header(ctx, "Access-Control-Expose-Headers",
+			    "X-Request-ID, ETag");
+		}
+	}
+}
+
+static void
+resp_write_head(struct ctx *ctx, int status, long long length)
+{
+	struct resp *r = &ctx->resp;
+
+	fprintf(ctx->out, "Status: %d %s\r\n", status, resp_reason(status));
+	if (status != 304 && status != 204)
+		fprintf(ctx->out, "Content-Type: %s\r\n",
+		    r->content_type != NULL ? r->content_type :
+		    "application/json");
+	for (size_t i = 0; i < r->nheaders; i++)
+		fprintf(ctx->out, "%s: %s\r\n", r->headers[i].name,
+		    r->headers[i].value);
+	if (length >= 0)
+		fprintf(ctx->out, "Content-Length: %lld\r\n", length);
+	fputs("\r\n", ctx->out);
+	r->sent = true;
+}
+
+/*
+ * Writes the answer set so far (a 500 if the handler set none).  GET and HEAD
+ * answers of 200 get an ETag, and a matching If-None-Match turns them into a
+ * 304 with no body.  HEAD never gets a body.  Safe to call twice.
+ */
+void
+resp_send(struct ctx *ctx)
+{
+	struct resp *r = &ctx->resp;
+	char *text = NULL;
+	const char *body = r->body;
+	size_t len = r->body_len;
+	int status;
+
+	if (r->sent)
+		return;
+	if (r->status == 0)
+		resp_internal(ctx, "handler set no response");
+	status = r->status;
+	if (r->json != NULL) {
+		text = cJSON_PrintUnformatted(r->json);
+		if (text == NULL)
+			mem_oom();
+		body = text;
+		len = strlen(text);
+	}
+	resp_common_headers(ctx);
+	bool get = strcmp(ctx->req.method, "GET") == 0 ||
+	    strcmp(ctx->req.method, "HEAD") == 0;
+	if (get && status == 200 && body != NULL && !r->no_etag) {
+		char *etag = mem_printf(&ctx->mem, "\"%016llx\"",
+		    (unsigned long long)resp_hash(body, len));
+		const char *inm = req_header(ctx, "If-None-Match");
+		resp_header(ctx, "ETag", etag);
+		if (inm != NULL && resp_etag_matches(inm, etag)) {
+			status = r->status = 304;
+			len = 0;
+		}
+	}
+	if (status == 304 || status == 204)
+		len = 0;
+	resp_write_head(ctx, status, body != NULL ? (long long)len : 0);
+	if (body != NULL && len > 0 && strcmp(ctx->req.method, "HEAD") != 0)
+		fwrite(body, 1, len, ctx->out);
+	fflush(ctx->out);
+	free(text);
+}
+
+/*
+ * Sends status and headers now, with no Content-Length and no ETag; the body
+ * follows through resp_write().  For lists too long to hold in memory.
+ */
+void
+resp_stream_begin(struct ctx *ctx, int status)
+{
+	ctx->resp.status = status;
+	ctx->resp.streaming = true;
+	resp_common_headers(ctx);
+	resp_write_head(ctx, status, -1);
+}
+
+void
+resp_write(struct ctx *ctx, const char *s, size_t n)
+{
+	if (strcmp(ctx->req.method, "HEAD") != 0)
+		fwrite(s, 1, n, ctx->out);
+}

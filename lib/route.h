@@ -1,0 +1,57 @@
+/*
+ * route: the table of endpoints each program declares, and dispatch.
+ *
+ * A program is a table of routes: method, path pattern, permission area,
+ * permission and handler.  Patterns are API paths with named integer
+ * parameters, "/api/part/<pk>/"; the final slash is optional in requests.
+ * route_dispatch() finds the route, answers 404 (no pattern matches) or 405
+ * with Allow (a pattern matches, the method does not), checks permission and
+ * calls the handler.  Every program answers "--routes" on its command line
+ * with its table as JSON, so one list of all endpoints can be built for the
+ * permission-matrix test and the docs.
+ */
+#ifndef SR_ROUTE_H
+#define SR_ROUTE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct ctx;
+
+/* Areas that are not InvenTree rule sets. */
+#define AREA_PUBLIC	"public"	/* no sign-in needed */
+#define AREA_USER	"user"		/* any signed-in user */
+#define AREA_SUPERUSER	"superuser"
+
+enum perm { PERM_METHOD, PERM_VIEW, PERM_ADD, PERM_CHANGE, PERM_DELETE,
+	PERM__MAX };
+
+struct route {
+	const char	*method;
+	const char	*pattern;
+	const char	*area;
+	enum perm	 perm;		/* PERM_METHOD: from the method */
+	int		(*handler)(struct ctx *);
+	const char	*summary;
+};
+
+struct program {
+	const char		*name;
+	const struct route	*routes;
+	size_t			 nroutes;
+};
+
+#define PROGRAM(n, table) \
+	{ (n), (table), sizeof(table) / sizeof((table)[0]) }
+
+extern const char *const perm_names[PERM__MAX];
+
+int		 route_match(const char *pattern, const char *path,
+		    struct ctx *);
+int		 route_dispatch(struct ctx *, const struct program *);
+enum perm	 route_perm(const struct route *, const char *method);
+const char	*route_param(const struct ctx *, const char *);
+long long	 route_param_id(const struct ctx *, const char *);
+void		 route_print_table(const struct program *, FILE *);
+
+#endif

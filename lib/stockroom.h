@@ -1,0 +1,30 @@
+/*
+ * stockroom.h: everything a program in cgi-bin/ or tools/ needs, in one
+ * include.  Each module's own header says what it is for.
+ */
+#ifndef STOCKROOM_H
+#define STOCKROOM_H
+
+#include <cjson/cJSON.h>
+#include <sqlite3.h>
+
+#include "app.h"
+#include "cfg.h"
+#include "ctx.h"
+#include "db.h"
+#include "log.h"
+#include "mem.h"
+#include "perm.h"
+#include "req.h"
+#include "resp.h"
+#include "route.h"
+#include "text.h"
+
+#define STOCKROOM_VERSION	"0.1.0"
+/*
+ * The InvenTree API version whose documented behaviour we follow for the
+ * resources we serve; inventree-python refuses servers below 206.
+ */
+#define STOCKROOM_API_VERSION	206
+
+#endif
