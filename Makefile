@@ -129,5 +129,9 @@ test: test-deps
 clean:
 	rm -rf $(BUILD)
 
+# Each part of the system may add its own targets (bench, demo, fuzz, ...)
+# in a fragment of its own.
+include $(sort $(wildcard mk/*.mk))
+
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 .SECONDARY:

@@ -77,9 +77,9 @@ api_health(struct ctx *ctx)
 
 static const struct route api_routes[] = {
 	{ "GET", "/api/", AREA_PUBLIC, PERM_VIEW, api_root,
-	  "Server information" },
+	  "Server information", ROUTE_NO_DB },
 	{ "GET", "/api/health/", AREA_PUBLIC, PERM_VIEW, api_health,
-	  "Health check" },
+	  "Health check", ROUTE_NO_DB },
 };
 
 static const struct program api_program = PROGRAM("api", api_routes);

@@ -34,7 +34,6 @@ app_handle(struct ctx *ctx, const struct program *prog)
 	    sizeof(err)) != 0) {
 		/* Settings are broken: use the defaults to say so. */
 		log_msg(ctx, LOG_ERROR, "configuration: %s", err);
-		ctx->req.method = "-";
 		resp_error(ctx, 500, "Server configuration error; the server "
 		    "log says which setting (request %s)", ctx->request_id);
 	} else {

@@ -26,6 +26,10 @@ ctx_init(struct ctx *ctx, char *const *envp, FILE *in, FILE *out,
 	ctx->exe = exe;
 	ctx->t_start_us = ctx_now_us();
 	strcpy(ctx->request_id, "-");
+	/* Until req_parse() knows better, so error paths never see NULL. */
+	ctx->req.method = "-";
+	ctx->req.path = "-";
+	ctx->req.prefix = "";
 }
 
 /* Releases everything the request holds, the database connection included. */

@@ -18,7 +18,7 @@ struct mem_block {
 	struct mem_block	*next;
 	size_t			 used;
 	size_t			 cap;
-	unsigned char		 data[];
+	_Alignas(MEM_ALIGN) unsigned char data[];
 };
 
 struct mem_cleanup {

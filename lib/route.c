@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 
 #include "ctx.h"
+#include "db.h"
 #include "perm.h"
 #include "resp.h"
 #include "route.h"
@@ -190,7 +191,11 @@ route_dispatch(struct ctx *ctx, const struct program *prog)
 		if (strcmp(rt->method, method) != 0)
 			continue;
 		ctx->route = rt;
-		int rc = perm_check(ctx, rt, route_perm(rt, method));
+		int rc = 0;
+		if (!(rt->flags & ROUTE_NO_DB))
+			rc = db_open(ctx, DB_CHECK_SCHEMA);
+		if (rc == 0)
+			rc = perm_check(ctx, rt, route_perm(rt, method));
 		if (rc != 0)
 			return rc;
 		return rt->handler(ctx);

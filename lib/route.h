@@ -6,7 +6,8 @@
  * parameters, "/api/part/<pk>/"; the final slash is optional in requests.
  * route_dispatch() finds the route, answers 404 (no pattern matches) or 405
  * with Allow (a pattern matches, the method does not), checks permission and
- * calls the handler.  Every program answers "--routes" on its command line
+ * calls the handler.  Unless the route says ROUTE_NO_DB, the database is
+ * opened (and its schema checked) before the handler runs.  Every program answers "--routes" on its command line
  * with its table as JSON, so one list of all endpoints can be built for the
  * permission-matrix test and the docs.
  */
@@ -23,6 +24,9 @@ struct ctx;
 #define AREA_USER	"user"		/* any signed-in user */
 #define AREA_SUPERUSER	"superuser"
 
+/* Route flags. */
+#define ROUTE_NO_DB	0x01	/* answers without opening the database */
+
 enum perm { PERM_METHOD, PERM_VIEW, PERM_ADD, PERM_CHANGE, PERM_DELETE,
 	PERM__MAX };
 
@@ -33,6 +37,7 @@ struct route {
 	enum perm	 perm;		/* PERM_METHOD: from the method */
 	int		(*handler)(struct ctx *);
 	const char	*summary;
+	int		 flags;		/* ROUTE_* */
 };
 
 struct program {

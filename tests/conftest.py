@@ -1,0 +1,180 @@
+"""Shared pytest fixtures for Stockroom's CGI-level and HTTP-level tests.
+
+The CGI contract is the test interface: `Site.cgi()` runs a built program
+with a CGI environment and a body on stdin, as a web server would, and
+parses what it prints.  Under a sanitizer build (BUILD=build/asan) every run
+is also checked for a sanitizer report.
+"""
+import json
+import os
+import pathlib
+import subprocess
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+BUILD = pathlib.Path(os.environ.get("BUILD", "build"))
+if not BUILD.is_absolute():
+    BUILD = ROOT / BUILD
+SANITIZED = BUILD.name == "asan"
+
+
+class Response:
+    """A parsed answer: status, headers (case-insensitive), body bytes."""
+
+    def __init__(self, status, headers, body, stderr=b""):
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.stderr = stderr
+
+    def header(self, name):
+        for k, v in self.headers:
+            if k.lower() == name.lower():
+                return v
+        return None
+
+    def header_all(self, name):
+        return [v for k, v in self.headers if k.lower() == name.lower()]
+
+    def json(self):
+        return json.loads(self.body)
+
+    def __repr__(self):
+        return f"<Response {self.status} {self.body[:200]!r}>"
+
+
+def parse_cgi(out):
+    """Splits CGI output (RFC 3875 section 6) into a Response."""
+    sep = out.find(b"\r\n\r\n")
+    assert sep >= 0, f"no end of headers in CGI output: {out[:300]!r}"
+    head, body = out[:sep].decode("latin-1"), out[sep + 4:]
+    headers, status = [], 200
+    for line in head.split("\r\n"):
+        name, _, value = line.partition(":")
+        value = value.strip()
+        if name.lower() == "status":
+            status = int(value.split()[0])
+        else:
+            headers.append((name, value))
+    return Response(status, headers, body)
+
+
+def sanitizer_env():
+    return {
+        "ASAN_OPTIONS": "detect_leaks=1:abort_on_error=0:exitcode=99",
+        "UBSAN_OPTIONS": "print_stacktrace=1:halt_on_error=1:exitcode=99",
+        "LSAN_OPTIONS": "exitcode=99",
+    }
+
+
+def check_sanitizer(proc, what):
+    err = proc.stderr if isinstance(proc.stderr, bytes) else b""
+    if proc.returncode == 99 or b"Sanitizer" in err or b"runtime error:" in err:
+        raise AssertionError(f"sanitizer report from {what}:\n"
+                             + err.decode("utf-8", "replace"))
+
+
+class Site:
+    """A data directory with a migrated database, and ways to call programs."""
+
+    def __init__(self, tmp_path):
+        self.tmp = tmp_path
+        self.data = tmp_path / "data"
+        self.build = BUILD
+        self.base_env = {
+            "PATH": "/usr/bin:/bin",
+            "STOCKROOM_DATA_DIR": str(self.data),
+            "STOCKROOM_CONFIG": "/dev/null",
+        }
+        self.base_env.update(sanitizer_env())
+
+    def tool(self, *args, env=None, check=True, input=None):
+        """Runs build/bin/stockroom with this site's settings."""
+        e = dict(self.base_env, **(env or {}))
+        if isinstance(input, str):
+            input = input.encode()
+        proc = subprocess.run([str(BUILD / "bin" / "stockroom"), *args],
+                              env=e, capture_output=True, timeout=60,
+                              input=input)
+        check_sanitizer(proc, "stockroom " + " ".join(args))
+        if check:
+            assert proc.returncode == 0, proc.stderr.decode()
+        return proc
+
+    def program(self, name):
+        for p in (BUILD / "cgi-bin" / f"{name}.cgi",
+                  BUILD / "tests" / f"{name}.cgi"):
+            if p.exists():
+                return p
+        raise AssertionError(f"no program {name}")
+
+    def cgi(self, program, method="GET", path=None, query="", body=None,
+            headers=None, content_type=None, content_length=None, env=None,
+            request_uri=None, timeout=30):
+        """Runs cgi-bin/<program>.cgi once.  body may be bytes, str or a
+        JSON-able object (sent as application/json)."""
+        if path is None:
+            path = f"/api/{program}/" if program != "api" else "/api/"
+        if body is not None and not isinstance(body, (bytes, str)):
+            body = json.dumps(body)
+            content_type = content_type or "application/json"
+        if isinstance(body, str):
+            body = body.encode()
+        e = dict(self.base_env)
+        e.update({
+            "GATEWAY_INTERFACE": "CGI/1.1",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "SERVER_NAME": "localhost",
+            "SERVER_PORT": "80",
+            "REMOTE_ADDR": "127.0.0.1",
+            "REQUEST_METHOD": method,
+            "PATH_INFO": path,
+            "QUERY_STRING": query,
+            "REQUEST_URI": request_uri or (path + ("?" + query if query else "")),
+            "HTTP_HOST": "localhost",
+        })
+        if body is not None:
+            e["CONTENT_LENGTH"] = str(len(body) if content_length is None
+                                      else content_length)
+        elif content_length is not None:
+            e["CONTENT_LENGTH"] = str(content_length)
+        if content_type:
+            e["CONTENT_TYPE"] = content_type
+        for k, v in (headers or {}).items():
+            e["HTTP_" + k.upper().replace("-", "_")] = v
+        e.update(env or {})
+        proc = subprocess.run([str(self.program(program))], env=e,
+                              input=body or b"", capture_output=True,
+                              timeout=timeout)
+        check_sanitizer(proc, f"{program} {method} {path}")
+        assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")
+        r = parse_cgi(proc.stdout)
+        r.stderr = proc.stderr
+        return r
+
+
+@pytest.fixture
+def site(tmp_path):
+    s = Site(tmp_path)
+    s.tool("migrate")
+    return s
+
+
+@pytest.fixture
+def bare_site(tmp_path):
+    """A site whose data directory does not exist yet."""
+    return Site(tmp_path)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Writes "passed failed skipped" for tests/run to add up."""
+    path = os.environ.get("STOCKROOM_COUNTS")
+    if not path:
+        return
+    st = terminalreporter.stats
+    passed = len(st.get("passed", []))
+    failed = len(st.get("failed", [])) + len(st.get("error", []))
+    skipped = len(st.get("skipped", []))
+    with open(path, "w") as f:
+        f.write(f"{passed} {failed} {skipped}\n")
