@@ -41,8 +41,7 @@ app_handle(struct ctx *ctx, const struct program *prog)
 		if (req_parse(ctx) == 0)
 			route_dispatch(ctx, prog);
 	}
-	resp_send(ctx);
-	log_request(ctx);
+	resp_send(ctx);		/* logs the request, then answers */
 }
 
 int

@@ -238,11 +238,18 @@ resp_common_headers(struct ctx *ctx)
 	}
 }
 
+/*
+ * Writes the status line and headers.  The request's log line is written
+ * first: once a web server has the whole answer it may end the program at
+ * once (lighttpd sends SIGTERM), so nothing may be left for after the body.
+ */
 static void
 resp_write_head(struct ctx *ctx, int status, long long length)
 {
 	struct resp *r = &ctx->resp;
 
+	r->status = status;
+	log_request(ctx);
 	fprintf(ctx->out, "Status: %d %s\r\n", status, resp_reason(status));
 	if (status != 304 && status != 204)
 		fprintf(ctx->out, "Content-Type: %s\r\n",

@@ -7,6 +7,8 @@
  * matching If-None-Match).  Long lists may stream instead: resp_stream_begin()
  * sends the headers at once and resp_write() the body in pieces.
  *
+ * The request's log line is written just before the headers (see log.h).
+ *
  * Errors always have the API contract's JSON shapes, {"detail": "..."} or a
  * field map for 400; this module never emits HTML and never puts internal
  * detail (SQL, paths, errno) in an answer unless DEBUG is on.
