@@ -94,7 +94,8 @@ test-deps:
 	@sh tools/deps.sh $(DEPS_BUILD) $(DEPS_RUN) $(DEPS_TEST)
 
 # The deployable tree: the page at its root, programs in cgi-bin/, the tool
-# in bin/, an empty data directory that only its owner can enter.  Modes
+# in bin/, a data directory that only its owner can enter, holding a
+# database with every migration applied (ready to upload as it is).  Modes
 # follow suEXEC's rules (nothing writable by group or others).
 install: $(PROGRAMS) $(TOOLS)
 	@test -n "$(DESTDIR)" || { echo "usage: make install DESTDIR=/path/to/site"; exit 2; }
@@ -109,6 +110,8 @@ install: $(PROGRAMS) $(TOOLS)
 	install -d -m 0700 "$(DESTDIR)/data"
 	printf 'Require all denied\n' > "$(DESTDIR)/data/.htaccess"
 	chmod 0600 "$(DESTDIR)/data/.htaccess"
+	STOCKROOM_CONFIG=/dev/null STOCKROOM_DATA_DIR="$(DESTDIR)/data" \
+	    "$(DESTDIR)/bin/stockroom" migrate
 
 run: deps
 	@$(MAKE) --no-print-directory all

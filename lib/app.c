@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "app.h"
 #include "ctx.h"
@@ -59,6 +60,8 @@ app_main(int argc, char **argv, char **envp, const struct program *prog)
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	/* Everything we create (database, logs, uploads) is ours alone. */
+	umask(077);
 	ctx_init(&ctx, envp, stdin, stdout, NULL);
 	app_handle(&ctx, prog);
 	ctx_end(&ctx);
