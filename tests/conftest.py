@@ -17,6 +17,10 @@ BUILD = pathlib.Path(os.environ.get("BUILD", "build"))
 if not BUILD.is_absolute():
     BUILD = ROOT / BUILD
 SANITIZED = BUILD.name == "asan"
+# `make valgrind` sets STOCKROOM_VALGRIND to a valgrind command line; every
+# program run through Site then goes through it (exit status 99 on an error
+# or a leak, reported by check_sanitizer).
+VALGRIND = os.environ.get("STOCKROOM_VALGRIND", "").split()
 
 
 class Response:
@@ -88,13 +92,15 @@ class Site:
             "STOCKROOM_CONFIG": "/dev/null",
         }
         self.base_env.update(sanitizer_env())
+        # Command prefix for every program run (valgrind, setpriv, prlimit).
+        self.wrap = list(VALGRIND)
 
     def tool(self, *args, env=None, check=True, input=None):
         """Runs build/bin/stockroom with this site's settings."""
         e = dict(self.base_env, **(env or {}))
         if isinstance(input, str):
             input = input.encode()
-        proc = subprocess.run([str(BUILD / "bin" / "stockroom"), *args],
+        proc = subprocess.run([*self.wrap, str(BUILD / "bin" / "stockroom"), *args],
                               env=e, capture_output=True, timeout=60,
                               input=input)
         check_sanitizer(proc, "stockroom " + " ".join(args))
@@ -144,7 +150,7 @@ class Site:
         for k, v in (headers or {}).items():
             e["HTTP_" + k.upper().replace("-", "_")] = v
         e.update(env or {})
-        proc = subprocess.run([str(self.program(program))], env=e,
+        proc = subprocess.run([*self.wrap, str(self.program(program))], env=e,
                               input=body or b"", capture_output=True,
                               timeout=timeout)
         check_sanitizer(proc, f"{program} {method} {path}")
