@@ -1,0 +1,120 @@
+/*
+ * txwrite.cgi, built for the tests only (never installed): a write endpoint
+ * for the fault tests, until the real ones exist.  POST /api/txwrite/ with
+ * {"batch": "b1", "rows": 50, "size": 100} writes rows setting(key
+ * "b1:0".."b1:49", value of size bytes) in one write transaction; GET counts
+ * the rows of a batch (?batch=b1) or of all batches.
+ *
+ * The delay hook: STOCKROOM_TEST_DELAY_US, when set, sleeps that long after
+ * each row, so a test can kill -9 the program while the transaction is open.
+ * Handlers read it through ctx_env(), as this program is never deployed.
+ */
+#include <string.h>
+#include <time.h>
+
+#include "stockroom.h"
+
+static const char sql_insert[] =
+    "INSERT INTO setting (key, value) VALUES (?1, ?2)";
+static const char sql_count_batch[] =
+    "SELECT count(*) FROM setting WHERE key LIKE ?1 || ':%'";
+static const char sql_count_all[] =
+    "SELECT count(*) FROM setting WHERE key LIKE '%:%'";
+
+static void
+txwrite_delay(struct ctx *ctx)
+{
+	const char *v = ctx_env(ctx, "STOCKROOM_TEST_DELAY_US");
+	long long us;
+
+	if (v != NULL && txt_parse_int64(v, 0, 10000000, &us) && us > 0) {
+		struct timespec ts = { us / 1000000, (us % 1000000) * 1000 };
+		nanosleep(&ts, NULL);
+	}
+}
+
+static int
+txwrite_post(struct ctx *ctx)
+{
+	const cJSON *data, *j;
+	const char *batch;
+	long long rows, size;
+	int rc = req_data(ctx, &data);
+
+	if (rc != 0)
+		return rc;
+	j = cJSON_GetObjectItemCaseSensitive(data, "batch");
+	if (!cJSON_IsString(j) || !txt_token(j->valuestring, 32))
+		return resp_field_error(ctx, "batch", "A token of 1 to 32 "
+		    "characters.");
+	batch = j->valuestring;
+	j = cJSON_GetObjectItemCaseSensitive(data, "rows");
+	rows = cJSON_IsNumber(j) ? (long long)j->valuedouble : -1;
+	if (rows < 1 || rows > 1000)
+		return resp_field_error(ctx, "rows", "From 1 to 1000.");
+	j = cJSON_GetObjectItemCaseSensitive(data, "size");
+	size = cJSON_IsNumber(j) ? (long long)j->valuedouble : 10;
+	if (size < 0 || size > 10000)
+		return resp_field_error(ctx, "size", "From 0 to 10000.");
+
+	char *value = mem_alloc(&ctx->mem, (size_t)size + 1);
+	memset(value, 'v', (size_t)size);
+	value[size] = '\0';
+	sqlite3_stmt *st = db_prepare(ctx, sql_insert);
+	if (st == NULL)
+		return ctx->resp.status;
+	if ((rc = db_begin(ctx)) != 0)
+		return rc;
+	for (long long i = 0; i < rows; i++) {
+		const char *key = mem_printf(&ctx->mem, "%s:%lld", batch, i);
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, value, (int)size, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			rc = db_fail(ctx, "insert");
+			db_rollback(ctx);
+			return rc;
+		}
+		txwrite_delay(ctx);
+	}
+	if ((rc = db_commit(ctx)) != 0)
+		return rc;
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "batch", batch);
+	cJSON_AddNumberToObject(o, "rows", (double)rows);
+	return resp_json(ctx, 201, o);
+}
+
+static int
+txwrite_count(struct ctx *ctx)
+{
+	const char *batch = req_query(ctx, "batch");
+	sqlite3_stmt *st = db_prepare(ctx, batch != NULL ? sql_count_batch :
+	    sql_count_all);
+
+	if (st == NULL)
+		return ctx->resp.status;
+	if (batch != NULL)
+		sqlite3_bind_text(st, 1, batch, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return db_fail(ctx, "count");
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "rows", sqlite3_column_int(st, 0));
+	return resp_json(ctx, 200, o);
+}
+
+static const struct route txwrite_routes[] = {
+	{ "GET", "/api/txwrite/", AREA_PUBLIC, PERM_VIEW, txwrite_count,
+	  "Count test rows", 0 },
+	{ "POST", "/api/txwrite/", AREA_PUBLIC, PERM_VIEW, txwrite_post,
+	  "Write test rows in one transaction", 0 },
+};
+
+static const struct program txwrite_program = PROGRAM("txwrite",
+    txwrite_routes);
+
+int
+main(int argc, char **argv, char **envp)
+{
+	return app_main(argc, argv, envp, &txwrite_program);
+}
