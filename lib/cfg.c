@@ -60,6 +60,23 @@ const struct cfg_setting cfg_settings[] = {
 	  "Seconds to wait for a request body before answering 408." },
 	{ "INSTANCE_NAME", CFG_STR, CFG_OFF(instance_name), "Stockroom", 0, 0,
 	  "Name of this server, shown in /api/ and the page title." },
+	{ "SESSION_AGE", CFG_INT, CFG_OFF(session_age), "1209600", 300,
+	  31536000,
+	  "Seconds a browser session lasts after sign-in (default 14 days); "
+	  "the server forgets it then, whatever the cookie says." },
+	{ "TOKEN_AGE", CFG_INT, CFG_OFF(token_age), "365", 1, 3650,
+	  "Days an API token from /api/user/token/ stays valid." },
+	{ "LOGIN_MAX_FAILURES", CFG_INT, CFG_OFF(login_max_failures), "5", 1,
+	  1000,
+	  "Failed sign-ins allowed per username and per client address within "
+	  "LOGIN_FAILURE_WINDOW; further attempts get 429 until it passes." },
+	{ "LOGIN_FAILURE_WINDOW", CFG_INT, CFG_OFF(login_failure_window), "900",
+	  10, 86400,
+	  "Seconds over which failed sign-ins are counted (default 15 "
+	  "minutes)." },
+	{ "PASSWORD_MIN_LENGTH", CFG_INT, CFG_OFF(password_min_length), "10",
+	  8, 128,
+	  "Fewest characters a new password may have." },
 };
 const size_t cfg_settings_count = sizeof(cfg_settings) / sizeof(cfg_settings[0]);
 

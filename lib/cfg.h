@@ -34,6 +34,11 @@ struct cfg {
 	bool		 auto_migrate;
 	long long	 read_timeout;
 	const char	*instance_name;
+	long long	 session_age;		/* seconds */
+	long long	 token_age;		/* days */
+	long long	 login_max_failures;
+	long long	 login_failure_window;	/* seconds */
+	long long	 password_min_length;
 	/* Derived, not settings: */
 	const char	*root_dir;	/* install root */
 	const char	*config_file;	/* the file read, or NULL */

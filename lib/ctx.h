@@ -11,6 +11,7 @@
 #define SR_CTX_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "cfg.h"
@@ -46,6 +47,14 @@ struct ctx {
 	long long		 t_start_us;
 	const char		*username;	/* for the log, when known */
 	long long		 user_id;	/* 0: anonymous */
+	/* Set by auth (auth.h) for a signed-in user: */
+	bool			 is_superuser;
+	bool			 is_staff;
+	uint64_t		 perms;		/* PERM_BIT()s, see perm.h */
+	int			 auth_kind;	/* enum auth_kind */
+	long long		 session_id;	/* row of the session used */
+	long long		 token_id;	/* row of the API token used */
+	const char		*session_key;	/* the cookie's plain value */
 };
 
 void		 ctx_init(struct ctx *, char *const *envp, FILE *in, FILE *out,

@@ -7,6 +7,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "auth.h"
 #include "ctx.h"
 #include "db.h"
 #include "perm.h"
@@ -154,7 +155,14 @@ route_options(struct ctx *ctx, const struct program *prog,
 		ctx->resp.status = 204;
 		return 204;
 	}
-	int rc = perm_check(ctx, first, PERM_VIEW);
+	int rc = 0;
+	if (!(first->flags & ROUTE_NO_DB)) {
+		rc = db_open(ctx, DB_CHECK_SCHEMA);
+		if (rc == 0)
+			rc = auth_identify(ctx);
+	}
+	if (rc == 0)
+		rc = perm_check(ctx, first, PERM_VIEW);
 	if (rc != 0)
 		return rc;
 	cJSON *o = cJSON_CreateObject();
@@ -192,8 +200,11 @@ route_dispatch(struct ctx *ctx, const struct program *prog)
 			continue;
 		ctx->route = rt;
 		int rc = 0;
-		if (!(rt->flags & ROUTE_NO_DB))
+		if (!(rt->flags & ROUTE_NO_DB)) {
 			rc = db_open(ctx, DB_CHECK_SCHEMA);
+			if (rc == 0)
+				rc = auth_identify(ctx);
+		}
 		if (rc == 0)
 			rc = perm_check(ctx, rt, route_perm(rt, method));
 		if (rc != 0)

@@ -184,3 +184,98 @@ def pytest_terminal_summary(terminalreporter):
     skipped = len(st.get("skipped", []))
     with open(path, "w") as f:
         f.write(f"{passed} {failed} {skipped}\n")
+
+
+# --- Accounts: signed-in identities for tests ------------------------------
+
+ADMIN_USERNAME = "admin"
+ADMIN_PASSWORD = "Adm1n-test-password"
+RULESET_AREAS = ("admin", "part_category", "part", "stock_location", "stock",
+                 "build", "purchase_order", "sales_order", "return_order")
+RULESET_PERMS = ("view", "add", "change", "delete")
+
+
+class UserHeaders(dict):
+    """Request headers that sign in as a user ({"Authorization": "Token
+    ..."}), also carrying .username, .password, .pk and .token."""
+
+
+def basic_header(username, password):
+    import base64
+    cred = base64.b64encode(f"{username}:{password}".encode()).decode()
+    return {"Authorization": "Basic " + cred}
+
+
+def get_token(site, username, password, name="tests"):
+    """Gets an API token the way clients do: Basic auth on /api/user/token/.
+    (Basic costs a full scrypt check per request: tests use the token.)"""
+    r = site.cgi("user", path="/api/user/token/", query="name=" + name,
+                 headers=basic_header(username, password))
+    assert r.status == 200, r
+    return r.json()["token"]
+
+
+def password_hash(password):
+    """A libscrypt MCF string for password, with the server's parameters
+    (N=2^14, r=8, p=1); libscrypt salts with the decoded salt bytes."""
+    import base64
+    import hashlib
+    salt = os.urandom(16)
+    h = hashlib.scrypt(password.encode(), salt=salt, n=1 << 14, r=8, p=1,
+                       dklen=64)
+    return "$s1$0e0801$%s$%s" % (base64.b64encode(salt).decode(),
+                                 base64.b64encode(h).decode())
+
+
+@pytest.fixture
+def admin(site):
+    """Headers for a superuser made with `stockroom createsuperuser`."""
+    site.tool("createsuperuser", ADMIN_USERNAME, "admin@example.org",
+              input=ADMIN_PASSWORD + "\n")
+    h = UserHeaders(Authorization="Token " + get_token(
+        site, ADMIN_USERNAME, ADMIN_PASSWORD))
+    h.username, h.password = ADMIN_USERNAME, ADMIN_PASSWORD
+    h.token = h["Authorization"].split()[1]
+    import sqlite3
+    db = sqlite3.connect(site.data / "stockroom.sqlite3")
+    h.pk = db.execute("SELECT id FROM users WHERE username = ?",
+                      (ADMIN_USERNAME,)).fetchone()[0]
+    db.close()
+    return h
+
+
+def make_user(site, username, roles=None, superuser=False, password=None,
+              email=""):
+    """Creates an active user with the given rule sets ({"part": ["view"],
+    "stock": ["view", "add", "change", "delete"], ...}; implications apply
+    as on the server) through a group of their own, and returns their
+    headers (a UserHeaders).  Rows are written straight into the database
+    (with a real scrypt hash); the token is then obtained through Basic
+    auth on /api/user/token/, the path clients use."""
+    import sqlite3
+    password = password or f"Pw-{username}-0123456789"
+    db = sqlite3.connect(site.data / "stockroom.sqlite3", timeout=30)
+    with db:
+        cur = db.execute(
+            "INSERT INTO users (username, email, password, is_superuser,"
+            " is_staff) VALUES (?, ?, ?, ?, ?)",
+            (username, email, password_hash(password), int(superuser),
+             int(superuser)))
+        pk = cur.lastrowid
+        if roles:
+            g = db.execute("INSERT INTO groups (name) VALUES (?)",
+                           (f"group-{username}",)).lastrowid
+            db.execute("INSERT INTO user_groups (user_id, group_id)"
+                       " VALUES (?, ?)", (pk, g))
+            for area, perms in roles.items():
+                assert area in RULESET_AREAS, area
+                assert all(p in RULESET_PERMS for p in perms), perms
+                db.execute(
+                    "INSERT INTO group_rules (group_id, area, can_view,"
+                    " can_add, can_change, can_delete) VALUES (?,?,?,?,?,?)",
+                    (g, area, *(int(p in perms) for p in RULESET_PERMS)))
+    db.close()
+    token = get_token(site, username, password)
+    h = UserHeaders(Authorization="Token " + token)
+    h.username, h.password, h.pk, h.token = username, password, pk, token
+    return h

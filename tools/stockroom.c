@@ -6,6 +6,17 @@
  *   stockroom status      print the settings in force (never secret values)
  *                         and the schema version
  *   stockroom settings    print the table of settings as JSON
+ *   stockroom createsuperuser USERNAME [EMAIL]
+ *                         create a superuser; the password is the first
+ *                         line of standard input
+ *   stockroom changepassword USERNAME
+ *                         set a user's password (first line of standard
+ *                         input); ends all their sessions and tokens
+ *   stockroom ensure-admin
+ *                         when no user exists, create the superuser "admin"
+ *                         with a random password and print it once;
+ *                         otherwise print nothing
+ *   stockroom listusers   print the users, one a line
  *
  * It reads the same settings as the CGI programs: install it next to them
  * (the install root's bin/ or cgi-bin/ directory) or set STOCKROOM_CONFIG /
@@ -15,7 +26,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "account.h"
+#include "audit.h"
+#include "pwd.h"
 #include "stockroom.h"
+
+static const char tool_sql_find_user[] =
+    "SELECT id FROM users WHERE username = ?1";
+static const char tool_sql_list_users[] =
+    "SELECT id, username, email, is_active, is_superuser, date_joined,"
+    " coalesce(last_login, '-') FROM users ORDER BY id";
 
 static int
 cmd_migrate(struct ctx *ctx)
@@ -93,6 +113,205 @@ cmd_settings(void)
 	return 0;
 }
 
+/* Prints the error a library call set in the context's answer. */
+static int
+tool_fail(struct ctx *ctx)
+{
+	const cJSON *d = ctx->resp.json != NULL ?
+	    cJSON_GetObjectItemCaseSensitive(ctx->resp.json, "detail") : NULL;
+
+	if (cJSON_IsString(d))
+		fprintf(stderr, "stockroom: %s\n", d->valuestring);
+	else
+		fprintf(stderr, "stockroom: failed (status %d)\n",
+		    ctx->resp.status);
+	db_rollback(ctx);
+	return 1;
+}
+
+static void
+tool_db_close(void *db)
+{
+	sqlite3_close_v2(db);
+}
+
+/* Opens the database for an account command; it must be migrated. */
+static int
+tool_open(struct ctx *ctx)
+{
+	char err[512];
+	sqlite3 *db;
+
+	if (db_check_data_dir(ctx->cfg.data_dir, false, err, sizeof(err)) != 0 ||
+	    db_connect(ctx->cfg.database, &db, err, sizeof(err)) != 0) {
+		fprintf(stderr, "stockroom: %s\n", err);
+		return 1;
+	}
+	mem_defer(&ctx->mem, tool_db_close, db);
+	ctx->db = db;
+	if (db_schema_version(db) != db_latest_version()) {
+		fprintf(stderr, "stockroom: the database schema is not current: "
+		    "run 'stockroom migrate' first\n");
+		return 1;
+	}
+	ctx->req.remote_addr = "local";
+	return 0;
+}
+
+/* The first line of standard input (without its end), or NULL. */
+static const char *
+tool_read_password(struct ctx *ctx)
+{
+	char buf[PWD_MAX_LEN + 3];
+
+	if (fgets(buf, sizeof(buf), ctx->in) == NULL) {
+		fprintf(stderr, "stockroom: expected the password on the first "
+		    "line of standard input\n");
+		return NULL;
+	}
+	size_t n = strcspn(buf, "\r\n");
+	if (buf[n] == '\0' && n > PWD_MAX_LEN) {
+		fprintf(stderr, "stockroom: password too long\n");
+		return NULL;
+	}
+	buf[n] = '\0';
+	if (!txt_utf8_valid(buf, n, false)) {
+		fprintf(stderr, "stockroom: the password is not valid text\n");
+		return NULL;
+	}
+	return mem_strdup(&ctx->mem, buf);
+}
+
+/* Creates a superuser in one transaction, with its audit entry. */
+static int
+tool_create_superuser(struct ctx *ctx, const char *username, const char *email,
+    const char *password)
+{
+	const char *why;
+	long long id;
+	int rc;
+
+	if ((why = acct_username_invalid(username)) != NULL ||
+	    (why = acct_email_invalid(email)) != NULL ||
+	    (why = pwd_policy(username, password,
+	    ctx->cfg.password_min_length, &ctx->mem)) != NULL) {
+		fprintf(stderr, "stockroom: %s\n", why);
+		return 1;
+	}
+	if (db_begin(ctx) != 0)
+		return tool_fail(ctx);
+	rc = acct_create(ctx, username, email, password, true, &id);
+	if (rc == 1) {
+		db_rollback(ctx);
+		fprintf(stderr, "stockroom: a user named %s already exists\n",
+		    username);
+		return 1;
+	}
+	if (rc != 0 || audit_record(ctx, AUDIT_USER_CREATED, 0, "(command line)",
+	    username) != 0 || db_commit(ctx) != 0)
+		return tool_fail(ctx);
+	return 0;
+}
+
+static int
+cmd_createsuperuser(struct ctx *ctx, const char *username, const char *email)
+{
+	const char *password;
+
+	if (tool_open(ctx) != 0 || (password = tool_read_password(ctx)) == NULL)
+		return 1;
+	if (tool_create_superuser(ctx, username, email, password) != 0)
+		return 1;
+	printf("Created superuser %s\n", username);
+	return 0;
+}
+
+static int
+cmd_ensure_admin(struct ctx *ctx)
+{
+	char password[25];
+	long long n;
+
+	if (tool_open(ctx) != 0)
+		return 1;
+	if (acct_count(ctx, &n) != 0)
+		return tool_fail(ctx);
+	if (n > 0)
+		return 0;
+	if (rnd_hex(password, 12) != 0) {
+		fprintf(stderr, "stockroom: no random numbers available\n");
+		return 1;
+	}
+	if (tool_create_superuser(ctx, "admin", "", password) != 0)
+		return 1;
+	printf("Created superuser admin with password: %s\n", password);
+	return 0;
+}
+
+static int
+cmd_changepassword(struct ctx *ctx, const char *username)
+{
+	const char *password, *why;
+	sqlite3_stmt *st;
+	long long id;
+
+	if (tool_open(ctx) != 0 || (password = tool_read_password(ctx)) == NULL)
+		return 1;
+	if ((why = pwd_policy(username, password,
+	    ctx->cfg.password_min_length, &ctx->mem)) != NULL) {
+		fprintf(stderr, "stockroom: %s\n", why);
+		return 1;
+	}
+	if (db_begin(ctx) != 0 || (st = db_prepare(ctx, tool_sql_find_user)) ==
+	    NULL)
+		return tool_fail(ctx);
+	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		db_rollback(ctx);
+		fprintf(stderr, "stockroom: no user named %s\n", username);
+		return 1;
+	}
+	id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (acct_set_password(ctx, id, password) != 0 ||
+	    audit_record(ctx, AUDIT_PASSWORD_CHANGED, 0, "(command line)",
+	    username) != 0 || db_commit(ctx) != 0)
+		return tool_fail(ctx);
+	printf("Password changed for %s; their sessions and tokens have "
+	    "ended\n", username);
+	return 0;
+}
+
+static int
+cmd_listusers(struct ctx *ctx)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (tool_open(ctx) != 0)
+		return 1;
+	if ((st = db_prepare(ctx, tool_sql_list_users)) == NULL)
+		return tool_fail(ctx);
+	printf("%-6s %-20s %-30s %-8s %-10s %-20s %s\n", "id", "username",
+	    "email", "active", "superuser", "joined", "last login");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		printf("%-6lld %-20s %-30s %-8s %-10s %-20s %s\n",
+		    sqlite3_column_int64(st, 0), sqlite3_column_text(st, 1),
+		    sqlite3_column_text(st, 2),
+		    sqlite3_column_int(st, 3) ? "yes" : "no",
+		    sqlite3_column_int(st, 4) ? "yes" : "no",
+		    sqlite3_column_text(st, 5), sqlite3_column_text(st, 6));
+	return rc == SQLITE_DONE ? 0 : tool_fail(ctx);
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: stockroom migrate | status | settings |\n"
+	    "       createsuperuser USERNAME [EMAIL] | changepassword USERNAME |\n"
+	    "       ensure-admin | listusers\n");
+}
+
 int
 main(int argc, char **argv, char **envp)
 {
@@ -100,8 +319,8 @@ main(int argc, char **argv, char **envp)
 	char err[512];
 	int rc = 2;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: stockroom migrate | status | settings\n");
+	if (argc < 2 || argc > 4) {
+		usage();
 		return 2;
 	}
 	if (strcmp(argv[1], "settings") == 0)
@@ -113,12 +332,20 @@ main(int argc, char **argv, char **envp)
 		return 1;
 	}
 	ctx.cfg_ok = true;
-	if (strcmp(argv[1], "migrate") == 0)
+	if (strcmp(argv[1], "migrate") == 0 && argc == 2)
 		rc = cmd_migrate(&ctx);
-	else if (strcmp(argv[1], "status") == 0)
+	else if (strcmp(argv[1], "status") == 0 && argc == 2)
 		rc = cmd_status(&ctx);
+	else if (strcmp(argv[1], "createsuperuser") == 0 && argc >= 3)
+		rc = cmd_createsuperuser(&ctx, argv[2], argc == 4 ? argv[3] : "");
+	else if (strcmp(argv[1], "changepassword") == 0 && argc == 3)
+		rc = cmd_changepassword(&ctx, argv[2]);
+	else if (strcmp(argv[1], "ensure-admin") == 0 && argc == 2)
+		rc = cmd_ensure_admin(&ctx);
+	else if (strcmp(argv[1], "listusers") == 0 && argc == 2)
+		rc = cmd_listusers(&ctx);
 	else
-		fprintf(stderr, "stockroom: unknown command '%s'\n", argv[1]);
+		usage();
 	ctx_end(&ctx);
 	return rc;
 }

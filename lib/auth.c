@@ -1,0 +1,410 @@
+/*
+ * auth: identifying the request's user.  See auth.h.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <libscrypt.h>
+
+#include "auth.h"
+#include "ctx.h"
+#include "db.h"
+#include "log.h"
+#include "perm.h"
+#include "resp.h"
+#include "text.h"
+
+#define AUTH_HEADER_KEY_MAX	128	/* longest key accepted in a header */
+#define AUTH_BASIC_MAX		2048	/* longest Basic credentials, encoded */
+
+static const char auth_sql_user[] =
+    "SELECT username, is_active, is_superuser, is_staff FROM users"
+    " WHERE id = ?1";
+static const char auth_sql_rules[] =
+    "SELECT r.area, max(r.can_view), max(r.can_add), max(r.can_change),"
+    " max(r.can_delete) FROM group_rules r"
+    " JOIN user_groups ug ON ug.group_id = r.group_id"
+    " WHERE ug.user_id = ?1 GROUP BY r.area";
+static const char auth_sql_token[] =
+    "SELECT t.id, t.user_id, t.digest, coalesce(t.last_seen, 0)"
+    " FROM api_tokens t JOIN users u ON u.id = t.user_id"
+    " WHERE t.digest = ?1 AND t.revoked = 0 AND u.is_active = 1"
+    " AND t.token_version = u.token_version"
+    " AND t.expiry >= strftime('%Y-%m-%d', 'now')";
+static const char auth_sql_token_seen[] =
+    "UPDATE api_tokens SET last_seen = ?2 WHERE id = ?1";
+static const char auth_sql_session[] =
+    "SELECT s.id, s.user_id, s.digest, s.last_seen"
+    " FROM sessions s JOIN users u ON u.id = s.user_id"
+    " WHERE s.digest = ?1 AND s.expires > ?2 AND u.is_active = 1"
+    " AND s.token_version = u.token_version";
+static const char auth_sql_session_seen[] =
+    "UPDATE sessions SET last_seen = ?2 WHERE id = ?1";
+
+/*
+ * Writes into out the digest of key for purpose ("session", "token",
+ * "csrf"): scrypt with minimal cost (N=2, r=1, p=1), which is PBKDF2-HMAC-
+ * SHA256 keyed with SECRET_KEY around one tiny mixing step, so about 15
+ * microseconds.  The keys it digests have 256 random bits, so no cost is
+ * needed against guessing; the key makes a stolen database useless for
+ * forging.  Returns 0, or 500 after setting the answer.
+ */
+int
+auth_digest(struct ctx *ctx, const char *purpose, const char *key,
+    char out[AUTH_DIGEST_LEN + 1])
+{
+	char err[256];
+	unsigned char buf[AUTH_DIGEST_LEN / 2];
+	const char *secret = cfg_secret_key(&ctx->mem, &ctx->cfg, err,
+	    sizeof(err));
+
+	if (secret == NULL)
+		return resp_internal(ctx, mem_printf(&ctx->mem, "secret key: %s",
+		    err));
+	const char *salt = mem_printf(&ctx->mem, "%s:%s", purpose, key);
+	if (libscrypt_scrypt((const uint8_t *)secret, strlen(secret),
+	    (const uint8_t *)salt, strlen(salt), 2, 1, 1, buf,
+	    sizeof(buf)) != 0)
+		return resp_internal(ctx, "digest");
+	txt_hex(buf, sizeof(buf), out);
+	return 0;
+}
+
+/* Compares two strings in time that depends only on their lengths. */
+bool
+auth_equal(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	unsigned char d = la != lb;
+
+	for (size_t i = 0; i < la && i < lb; i++)
+		d |= (unsigned char)(a[i] ^ b[i]);
+	return d == 0;
+}
+
+/*
+ * Makes user_id the request's user: name, flags and the permission bitmap
+ * (the union of the user's groups' rule sets, with implications).  Returns 0;
+ * 1 (no answer set) for a user who is gone or inactive; or 500/503.
+ */
+int
+auth_load_user(struct ctx *ctx, long long user_id)
+{
+	sqlite3_stmt *st = db_prepare(ctx, auth_sql_user);
+
+	if (st == NULL)
+		return ctx->resp.status;
+	sqlite3_bind_int64(st, 1, user_id);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		if (rc != SQLITE_DONE)
+			return db_fail(ctx, "load user");
+		return 1;
+	}
+	if (sqlite3_column_int(st, 1) != 1)
+		return 1;
+	ctx->username = mem_strdup(&ctx->mem,
+	    (const char *)sqlite3_column_text(st, 0));
+	ctx->is_superuser = sqlite3_column_int(st, 2) == 1;
+	ctx->is_staff = sqlite3_column_int(st, 3) == 1;
+	ctx->perms = 0;
+	sqlite3_reset(st);
+
+	if ((st = db_prepare(ctx, auth_sql_rules)) == NULL)
+		return ctx->resp.status;
+	sqlite3_bind_int64(st, 1, user_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int area = perm_area_index((const char *)
+		    sqlite3_column_text(st, 0));
+		unsigned vacd = 0;
+		for (int i = 0; i < 4; i++)
+			if (sqlite3_column_int(st, 1 + i))
+				vacd |= 1U << i;
+		vacd = perm_imply(vacd);
+		for (int i = 0; i < 4 && area >= 0; i++)
+			if (vacd & (1U << i))
+				ctx->perms |= PERM_BIT(area, PERM_VIEW + i);
+	}
+	if (rc != SQLITE_DONE)
+		return db_fail(ctx, "load rules");
+	ctx->user_id = user_id;
+	return 0;
+}
+
+/* The CSRF token bound to a session: a keyed digest of its id. */
+const char *
+auth_csrf_token(struct ctx *ctx, const char *session_key)
+{
+	char d[AUTH_DIGEST_LEN + 1];
+
+	if (auth_digest(ctx, "csrf", session_key, d) != 0)
+		return NULL;
+	return mem_strdup(&ctx->mem, d);
+}
+
+/*
+ * Is origin (an Origin header: scheme://host[:port]) this server, as the
+ * request reached it, or one of CORS_ALLOWED_ORIGINS?  "*" there does not
+ * count: a wildcard may allow reading, never writing with the cookie.
+ */
+bool
+auth_origin_allowed(struct ctx *ctx, const char *origin)
+{
+	const char *self = mem_printf(&ctx->mem, "%s://%s",
+	    ctx->req.https ? "https" : "http", ctx->req.host);
+	const char *list = ctx->cfg.cors_allowed_origins;
+	size_t ol = strlen(origin);
+
+	if (strcasecmp(origin, self) == 0)
+		return true;
+	while (list != NULL && *list != '\0') {
+		list += strspn(list, " ,");
+		size_t n = strcspn(list, ",");
+		size_t t = n;
+		while (t > 0 && list[t - 1] == ' ')
+			t--;
+		if (t == ol && t > 1 && strncasecmp(list, origin, t) == 0)
+			return true;
+		list += n;
+	}
+	return false;
+}
+
+static int
+auth_b64(int c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+/*
+ * Decodes base64 (RFC 4648 section 4, padding optional) into a new string.
+ * NULL when malformed.
+ */
+static char *
+auth_b64_decode(struct ctx *ctx, const char *in)
+{
+	size_t n = strlen(in);
+	char *out = mem_alloc(&ctx->mem, n * 3 / 4 + 4);
+	size_t o = 0;
+	unsigned acc = 0;
+	int bits = 0;
+
+	while (n > 0 && in[n - 1] == '=')
+		n--;
+	for (size_t i = 0; i < n; i++) {
+		int v = auth_b64((unsigned char)in[i]);
+		if (v < 0)
+			return NULL;
+		acc = (acc << 6) | (unsigned)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			out[o++] = (char)((acc >> bits) & 0xff);
+		}
+	}
+	if (bits >= 6)
+		return NULL;
+	out[o] = '\0';
+	if (memchr(out, '\0', o) != NULL)
+		return NULL;
+	return out;
+}
+
+static int
+auth_invalid(struct ctx *ctx, const char *detail)
+{
+	resp_header(ctx, "WWW-Authenticate",
+	    "Token realm=\"api\", Basic realm=\"api\"");
+	return resp_error(ctx, 401, "%s", detail);
+}
+
+/* Authorization: Token <key> / Bearer <key>. */
+static int
+auth_by_token(struct ctx *ctx, const char *key)
+{
+	char d[AUTH_DIGEST_LEN + 1];
+	int rc;
+
+	if (!txt_token(key, AUTH_HEADER_KEY_MAX))
+		return auth_invalid(ctx, "Invalid token.");
+	if ((rc = auth_digest(ctx, "token", key, d)) != 0)
+		return rc;
+	sqlite3_stmt *st = db_prepare(ctx, auth_sql_token);
+	if (st == NULL)
+		return ctx->resp.status;
+	sqlite3_bind_text(st, 1, d, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		if (rc != SQLITE_DONE)
+			return db_fail(ctx, "token");
+		return auth_invalid(ctx, "Invalid token.");
+	}
+	bool same = auth_equal((const char *)sqlite3_column_text(st, 2), d);
+	long long id = sqlite3_column_int64(st, 0);
+	long long uid = sqlite3_column_int64(st, 1);
+	long long seen = sqlite3_column_int64(st, 3);
+	sqlite3_reset(st);
+	if (!same)
+		return auth_invalid(ctx, "Invalid token.");
+	if ((rc = auth_load_user(ctx, uid)) != 0)
+		return rc == 1 ? auth_invalid(ctx, "Invalid token.") : rc;
+	ctx->auth_kind = AUTH_TOKEN;
+	ctx->token_id = id;
+	long long now = (long long)time(NULL);
+	if (now - seen >= AUTH_LAST_SEEN_EVERY &&
+	    (st = db_prepare(ctx, auth_sql_token_seen)) != NULL) {
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, now);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			log_msg(ctx, LOG_WARN, "token last_seen: %s",
+			    sqlite3_errmsg(ctx->db));
+	}
+	return 0;
+}
+
+/* Authorization: Basic base64(username:password) (RFC 7617). */
+static int
+auth_by_basic(struct ctx *ctx, const char *cred)
+{
+	long long uid;
+	int rc;
+
+	char *plain = strlen(cred) <= AUTH_BASIC_MAX ?
+	    auth_b64_decode(ctx, cred) : NULL;
+	char *colon = plain != NULL ? strchr(plain, ':') : NULL;
+	if (colon == NULL || !txt_utf8_valid(plain, strlen(plain), false))
+		return auth_invalid(ctx,
+		    "Invalid basic header. Credentials not correctly encoded.");
+	*colon = '\0';
+	if ((rc = auth_password(ctx, plain, colon + 1, &uid)) != 0) {
+		if (rc == 401)
+			resp_header(ctx, "WWW-Authenticate",
+			    "Token realm=\"api\", Basic realm=\"api\"");
+		return rc;
+	}
+	if ((rc = auth_load_user(ctx, uid)) != 0)
+		return rc == 1 ? auth_invalid(ctx,
+		    "Invalid username or password.") : rc;
+	ctx->auth_kind = AUTH_BASIC;
+	return 0;
+}
+
+/* Is this method one that may change state (RFC 9110 section 9.2.1)? */
+static bool
+auth_unsafe_method(const char *m)
+{
+	return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0 &&
+	    strcmp(m, "OPTIONS") != 0;
+}
+
+/* CSRF check for a request signed in by the session cookie. */
+static int
+auth_csrf(struct ctx *ctx)
+{
+	const char *origin = req_header(ctx, "Origin");
+	const char *sent = req_header(ctx, "X-CSRFToken");
+
+	if (!auth_unsafe_method(ctx->req.method))
+		return 0;
+	if (origin != NULL && !auth_origin_allowed(ctx, origin))
+		return resp_error(ctx, 403, "CSRF Failed: Origin checking "
+		    "failed - the origin does not match any trusted origins.");
+	if (sent == NULL || sent[0] == '\0')
+		return resp_error(ctx, 403, "CSRF Failed: CSRF token missing.");
+	const char *want = auth_csrf_token(ctx, ctx->session_key);
+	if (want == NULL)
+		return ctx->resp.status;
+	if (!auth_equal(sent, want))
+		return resp_error(ctx, 403,
+		    "CSRF Failed: CSRF token incorrect.");
+	return 0;
+}
+
+/* The session cookie; a missing, malformed or stale one is no user. */
+static int
+auth_by_session(struct ctx *ctx, const char *key)
+{
+	char d[AUTH_DIGEST_LEN + 1];
+	long long now = (long long)time(NULL);
+	int rc;
+
+	if (strlen(key) != AUTH_KEY_BYTES * 2 || !txt_token(key, 64))
+		return 0;
+	if ((rc = auth_digest(ctx, "session", key, d)) != 0)
+		return rc;
+	sqlite3_stmt *st = db_prepare(ctx, auth_sql_session);
+	if (st == NULL)
+		return ctx->resp.status;
+	sqlite3_bind_text(st, 1, d, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, now);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		if (rc != SQLITE_DONE)
+			return db_fail(ctx, "session");
+		return 0;
+	}
+	bool same = auth_equal((const char *)sqlite3_column_text(st, 2), d);
+	long long id = sqlite3_column_int64(st, 0);
+	long long uid = sqlite3_column_int64(st, 1);
+	long long seen = sqlite3_column_int64(st, 3);
+	sqlite3_reset(st);
+	if (!same)
+		return 0;
+	if ((rc = auth_load_user(ctx, uid)) != 0)
+		return rc == 1 ? 0 : rc;	/* gone meanwhile: anonymous */
+	ctx->auth_kind = AUTH_SESSION;
+	ctx->session_id = id;
+	ctx->session_key = key;
+	if ((rc = auth_csrf(ctx)) != 0)
+		return rc;
+	if (now - seen >= AUTH_LAST_SEEN_EVERY &&
+	    (st = db_prepare(ctx, auth_sql_session_seen)) != NULL) {
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, now);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			log_msg(ctx, LOG_WARN, "session last_seen: %s",
+			    sqlite3_errmsg(ctx->db));
+	}
+	return 0;
+}
+
+/*
+ * Identifies the request's user (see auth.h for the order).  Returns 0,
+ * signed in or anonymous, or the status of the error set (401 for bad
+ * credentials, 403 for a CSRF failure, 429 while throttled, 5xx).
+ */
+int
+auth_identify(struct ctx *ctx)
+{
+	const char *h = req_header(ctx, "Authorization");
+	const char *cookie;
+
+	if (h != NULL) {
+		const char *sp = strchr(h, ' ');
+		size_t sl = sp != NULL ? (size_t)(sp - h) : 0;
+		const char *arg = sp != NULL ? sp + strspn(sp, " ") : "";
+		if ((sl == 5 && strncasecmp(h, "Token", 5) == 0) ||
+		    (sl == 6 && strncasecmp(h, "Bearer", 6) == 0))
+			return auth_by_token(ctx, arg);
+		if (sl == 5 && strncasecmp(h, "Basic", 5) == 0)
+			return auth_by_basic(ctx, arg);
+		/* Other schemes are not ours: fall through to the cookie. */
+	}
+	cookie = req_cookie(ctx, AUTH_COOKIE);
+	if (cookie != NULL)
+		return auth_by_session(ctx, cookie);
+	return 0;
+}
