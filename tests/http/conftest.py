@@ -1,0 +1,405 @@
+"""Fixtures for the HTTP-level tests: real lighttpd and Apache 2.4 servers on
+loopback ports, serving trees laid out by `make install`.
+
+One session starts (lazily, once each):
+  lighttpd  the repository's lighttpd.conf unchanged, as `make run` runs it,
+            serving tree "lighttpd" at /
+  apache    a minimal httpd.conf written here that includes the repository's
+            apache.conf unchanged, serving tree "apache" at /, and in the same
+            server tree "htaccess" at /~alice/stockroom/ (Alias + AllowOverride
+            All) configured only by the tree's own .htaccess files and its
+            stockroom.conf, with no SetEnv, as under suEXEC.
+
+Every tree also holds the test-only program echo.cgi (tests/cgi/prog_echo.c)
+in cgi-bin/, reachable at <prefix>/cgi-bin/echo.cgi/api/echo/.
+
+The `srv` fixture is parametrized over the three ways of serving, so each
+test runs against lighttpd, Apache with apache.conf, and Apache with
+.htaccess.  Servers are stopped and the trees removed at the end of the
+session, whatever happened.
+"""
+import json
+import os
+import pathlib
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
+BUILD = pathlib.Path(os.environ.get("BUILD", "build"))
+if not BUILD.is_absolute():
+    BUILD = ROOT / BUILD
+AS_ROOT = os.geteuid() == 0
+APACHE_USER = "www-data"
+APACHE_MODULES = "/usr/lib/apache2/modules"
+START_TIMEOUT = 20      # seconds for a server to answer after starting
+STOP_TIMEOUT = 10       # seconds for it to exit after SIGTERM
+TEST_USER = ("httptest", "Tall-Shelves-Hold-42-Bins")
+SERVER_ENV = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C"}
+
+
+class Response:
+    """An HTTP answer: status (None when the server closed the connection
+    without answering), headers (list of pairs, case-insensitive lookup),
+    body bytes (de-chunked), raw bytes and the time it took."""
+
+    def __init__(self, raw, elapsed):
+        self.raw = raw
+        self.elapsed = elapsed
+        self.status = None
+        self.reason = ""
+        self.headers = []
+        self.body = b""
+        if not raw:
+            return
+        head, sep, body = raw.partition(b"\r\n\r\n")
+        assert sep, f"no end of headers in answer: {raw[:300]!r}"
+        lines = head.decode("latin-1").split("\r\n")
+        version, _, rest = lines[0].partition(" ")
+        assert version.startswith("HTTP/1."), lines[0]
+        code, _, self.reason = rest.partition(" ")
+        self.status = int(code)
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            self.headers.append((name.strip(), value.strip()))
+        te = (self.header("Transfer-Encoding") or "").lower()
+        self.body = dechunk(body) if te == "chunked" else body
+
+    def header(self, name):
+        for k, v in self.headers:
+            if k.lower() == name.lower():
+                return v
+        return None
+
+    def header_all(self, name):
+        return [v for k, v in self.headers if k.lower() == name.lower()]
+
+    def json(self):
+        return json.loads(self.body)
+
+    @property
+    def is_json(self):
+        ct = self.header("Content-Type") or ""
+        return ct.split(";")[0].strip() == "application/json"
+
+    def __repr__(self):
+        return f"<Response {self.status} {self.raw[:400]!r}>"
+
+
+def dechunk(data):
+    """Decodes a chunked body (RFC 9112 section 7.1); trailers ignored."""
+    out = b""
+    while data:
+        size_line, _, data = data.partition(b"\r\n")
+        size = int(size_line.split(b";")[0], 16)
+        if size == 0:
+            break
+        out += data[:size]
+        data = data[size + 2:]
+    return out
+
+
+def free_port():
+    """A loopback TCP port nobody listens on (never 80 or 8080)."""
+    while True:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if port not in (80, 8080):
+            return port
+
+
+def exchange(port, data, shut_wr=False, timeout=15, pause=None):
+    """Sends raw bytes to 127.0.0.1:port and reads until the server closes.
+    A server that answers before reading everything may reset the
+    connection: send errors are ignored and whatever arrived is kept.
+    shut_wr half-closes after sending.  Never waits longer than timeout
+    seconds in total."""
+    t0 = time.monotonic()
+    got = b""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+        try:
+            s.sendall(data)
+            if shut_wr:
+                s.shutdown(socket.SHUT_WR)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        while True:
+            left = timeout - (time.monotonic() - t0)
+            if left <= 0:
+                raise TimeoutError(f"no end of answer after {timeout}s: "
+                                   f"{got[:300]!r}")
+            s.settimeout(left)
+            try:
+                chunk = s.recv(65536)
+            except ConnectionResetError:
+                break
+            except socket.timeout:
+                raise TimeoutError(f"no end of answer after {timeout}s: "
+                                   f"{got[:300]!r}") from None
+            if not chunk:
+                break
+            got += chunk
+    return Response(got, time.monotonic() - t0)
+
+
+class Server:
+    """One way of serving a tree: a base URL (port + prefix) and the tree."""
+
+    def __init__(self, kind, port, prefix, site, log, user):
+        self.kind = kind            # "lighttpd", "apache" or "htaccess"
+        self.user = user            # (name, password), or None
+        self.port = port
+        self.prefix = prefix        # "" or "/~alice/stockroom"
+        self.site = site            # the installed tree
+        self.log = log              # the server's error log
+
+    @property
+    def is_apache(self):
+        return self.kind in ("apache", "htaccess")
+
+    def url(self, path):
+        return f"http://127.0.0.1:{self.port}{self.prefix}{path}"
+
+    def request(self, method, path, headers=None, body=None,
+                content_type=None, content_length=None, shut_wr=False,
+                timeout=15, raw_path=False):
+        """Sends one HTTP/1.1 request (Connection: close) for prefix+path,
+        or for path itself when raw_path.  body: bytes, str, or a JSON-able
+        object (sent as application/json)."""
+        if body is not None and not isinstance(body, (bytes, str)):
+            body = json.dumps(body)
+            content_type = content_type or "application/json"
+        if isinstance(body, str):
+            body = body.encode()
+        target = path if raw_path else self.prefix + path
+        lines = [f"{method} {target} HTTP/1.1", "Host: 127.0.0.1",
+                 "Connection: close"]
+        if content_type is not None:
+            lines.append(f"Content-Type: {content_type}")
+        if content_length is None and body is not None:
+            content_length = len(body)
+        if content_length is not None:
+            lines.append(f"Content-Length: {content_length}")
+        for k, v in (headers or {}).items():
+            lines.append(f"{k}: {v}")
+        data = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        return exchange(self.port, data + (body or b""), shut_wr=shut_wr,
+                        timeout=timeout)
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def log_tail(self, n=30):
+        try:
+            lines = self.log.read_text(errors="replace").splitlines()
+        except OSError:
+            return "(no log)"
+        return "\n".join(lines[-n:])
+
+    def __repr__(self):
+        return f"<{self.kind} at {self.url('/')}>"
+
+
+def run(cmd, **kw):
+    proc = subprocess.run(cmd, capture_output=True, timeout=300, **kw)
+    assert proc.returncode == 0, (
+        f"{' '.join(map(str, cmd))} failed:\n"
+        + proc.stdout.decode(errors="replace")
+        + proc.stderr.decode(errors="replace"))
+    return proc
+
+
+def install_tree(dest, instance, data_dir_env=None):
+    """Lays out an installed tree in dest with `make install`, adds echo.cgi
+    and a stockroom.conf naming the instance, and migrates its database."""
+    build = os.path.relpath(BUILD, ROOT) if BUILD.is_relative_to(ROOT) \
+        else str(BUILD)
+    run(["make", "-s", "install", f"DESTDIR={dest}", f"BUILD={build}"],
+        cwd=ROOT)
+    echo = dest / "cgi-bin" / "echo.cgi"
+    shutil.copyfile(BUILD / "tests" / "echo.cgi", echo)
+    echo.chmod(0o755)
+    conf = dest / "stockroom.conf"
+    conf.write_text(f'# HTTP test tree\nINSTANCE_NAME = "{instance}"\n')
+    conf.chmod(0o644)
+    env = dict(SERVER_ENV)
+    if data_dir_env is not None:
+        env["STOCKROOM_DATA_DIR"] = str(data_dir_env)
+    run([str(dest / "bin" / "stockroom"), "migrate"], env=env)
+    # A user to sign in with, where the tool can make one.
+    proc = subprocess.run([str(dest / "bin" / "stockroom"), "createsuperuser",
+                           TEST_USER[0]], env=env, capture_output=True,
+                          input=TEST_USER[1].encode() + b"\n", timeout=60)
+    return TEST_USER if proc.returncode == 0 else None
+
+
+def give_to_apache(tree):
+    """Under root, Apache's children run as www-data: the data directory
+    becomes theirs (still mode 0700), the rest stays root's and readable."""
+    if not AS_ROOT:
+        return
+    data = tree / "data"
+    for p in [data, *data.rglob("*")]:
+        shutil.chown(p, APACHE_USER, APACHE_USER)
+
+
+def wait_until_serving(proc, port, log, what):
+    """Polls until port accepts and answers HTTP, the process dies, or
+    START_TIMEOUT passes."""
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{what} exited with {proc.returncode}:\n"
+                               + read_log(log))
+        try:
+            r = exchange(port, b"GET /api/health/ HTTP/1.1\r\n"
+                         b"Host: 127.0.0.1\r\nConnection: close\r\n\r\n",
+                         timeout=5)
+            if r.status is not None:
+                return
+        except (ConnectionRefusedError, TimeoutError, OSError):
+            pass
+        time.sleep(0.05)
+    raise RuntimeError(f"{what} did not answer on port {port} within "
+                       f"{START_TIMEOUT}s:\n" + read_log(log))
+
+
+def read_log(log):
+    try:
+        return pathlib.Path(log).read_text(errors="replace")[-4000:]
+    except OSError:
+        return "(no log)"
+
+
+def stop(proc):
+    """Ends a server we started, by its pid; its whole process group (its
+    CGI children) if it does not go in time."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=STOP_TIMEOUT)
+
+
+@pytest.fixture(scope="session")
+def workdir():
+    """A private directory for the session's trees and server files; it is
+    traversable (0755) because Apache's children run as www-data."""
+    d = pathlib.Path(tempfile.mkdtemp(prefix="stockroom-http-"))
+    d.chmod(0o755)
+    try:
+        yield d
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def lighttpd(workdir):
+    """lighttpd -D -f lighttpd.conf, exactly as `make run` starts it."""
+    site = workdir / "lighttpd-site"
+    user = install_tree(site, "HTTP test lighttpd",
+                        data_dir_env=site / "data")
+    port = free_port()
+    log = workdir / "lighttpd.log"
+    env = dict(SERVER_ENV, STOCKROOM_ROOT=str(site),
+               STOCKROOM_DATA_DIR=str(site / "data"), PORT=str(port))
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            ["lighttpd", "-D", "-f", str(ROOT / "lighttpd.conf")],
+            env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=out,
+            start_new_session=True)
+    try:
+        wait_until_serving(proc, port, log, "lighttpd")
+        yield Server("lighttpd", port, "", site, log, user)
+    finally:
+        stop(proc)
+
+
+APACHE_CONF = """\
+# Written by tests/http/conftest.py: the least a server needs around
+# the repository's apache.conf and a shared-hosting tree.
+ServerRoot "{dir}"
+ServerName 127.0.0.1
+Listen 127.0.0.1:{port}
+PidFile "{dir}/httpd.pid"
+ErrorLog "{dir}/error.log"
+LogLevel warn
+ScriptSock "{dir}/cgid.sock"
+DefaultRuntimeDir "{dir}"
+Mutex file:{dir}
+{modules}
+TypesConfig /etc/mime.types
+{user}
+<Directory />
+	AllowOverride None
+	Require all denied
+</Directory>
+
+# The server whose configuration you control.
+Define STOCKROOM_ROOT {site}
+Include "{repo}/apache.conf"
+
+# Shared hosting: the tree's own .htaccess files do everything.
+Alias /~alice/stockroom "{site2}"
+<Directory "{site2}">
+	AllowOverride All
+	Require all granted
+</Directory>
+"""
+
+APACHE_MODS = ["mpm_event", "authz_core", "alias", "cgid", "rewrite", "mime",
+               "dir", "headers", "env", "setenvif"]
+
+
+@pytest.fixture(scope="session")
+def apache(workdir):
+    """Apache 2.4 in the foreground: (apache.conf at /, .htaccess tree at
+    /~alice/stockroom)."""
+    site = workdir / "apache-site"
+    site2 = workdir / "alice-site"
+    user = install_tree(site, "HTTP test apache")
+    user2 = install_tree(site2, "HTTP test alice")
+    give_to_apache(site)
+    give_to_apache(site2)
+    adir = workdir / "apache"
+    adir.mkdir(mode=0o755)
+    port = free_port()
+    modules = "\n".join(
+        f"LoadModule {m}_module {APACHE_MODULES}/mod_{m}.so"
+        for m in APACHE_MODS)
+    conf = adir / "httpd.conf"
+    conf.write_text(APACHE_CONF.format(
+        dir=adir, port=port, modules=modules, site=site, site2=site2,
+        repo=ROOT,
+        user=f"User {APACHE_USER}\nGroup {APACHE_USER}" if AS_ROOT else ""))
+    log = adir / "error.log"
+    run(["apache2", "-f", str(conf), "-t"], env=SERVER_ENV)
+    with open(adir / "stdout.log", "wb") as out:
+        proc = subprocess.Popen(
+            ["apache2", "-f", str(conf), "-DFOREGROUND"],
+            env=SERVER_ENV, stdin=subprocess.DEVNULL, stdout=out,
+            stderr=out, start_new_session=True)
+    try:
+        wait_until_serving(proc, port, log, "apache2")
+        yield (Server("apache", port, "", site, log, user),
+               Server("htaccess", port, "/~alice/stockroom", site2, log,
+                      user2))
+    finally:
+        stop(proc)
+
+
+@pytest.fixture(scope="session", params=["lighttpd", "apache", "htaccess"])
+def srv(request):
+    """Each way of serving Stockroom in turn."""
+    if request.param == "lighttpd":
+        return request.getfixturevalue("lighttpd")
+    conf, htaccess = request.getfixturevalue("apache")
+    return conf if request.param == "apache" else htaccess

@@ -1,0 +1,465 @@
+"""HTTP-level tests: Stockroom through a real lighttpd (lighttpd.conf), a real
+Apache 2.4 (apache.conf) and the same Apache serving a tree configured only
+by its .htaccess files under /~alice/stockroom/ (see conftest.py).
+
+Where a server rejects a request itself before any program runs, the test
+says so and checks that server's own answer precisely; everything that
+reaches a program must come back as the API contract's JSON.
+"""
+import base64
+import os
+import pathlib
+import re
+import stat
+import subprocess
+import tempfile
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
+BUILD = pathlib.Path(os.environ.get("BUILD", "build"))
+if not BUILD.is_absolute():
+    BUILD = ROOT / BUILD
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+ECHO = "/cgi-bin/echo.cgi/api/echo/"
+INSTANCE = {"lighttpd": "HTTP test lighttpd", "apache": "HTTP test apache",
+            "htaccess": "HTTP test alice"}
+# Early error answers (413, 415) are sent several times: a program that
+# answers without reading the body can lose its answer to a race in the
+# server (see test_body_over_cap_is_413_json).
+TRIES = 5
+
+
+def assert_json_error(r, status):
+    """The program answered: the status and a {"detail": ...} object."""
+    assert r.status == status, r
+    assert r.is_json, r
+    body = r.json()
+    assert isinstance(body, dict) and body.get("detail"), body
+    return body
+
+
+def assert_server_rejects(r, status):
+    """The web server answered itself, before any program ran."""
+    assert r.status == status, r
+    assert not r.is_json, r
+    assert r.header("X-Request-ID") is None, r
+
+
+# --- The API root, through each server ----------------------------------
+
+@pytest.mark.parametrize("path", ["/api/", "/api"])
+def test_api_root_is_server_info(srv, path):
+    r = srv.get(path)
+    assert r.status == 200, r
+    assert r.is_json
+    d = r.json()
+    assert d["server"] == "InvenTree"
+    assert d["apiVersion"] >= 206
+    # The tree's own stockroom.conf was found (no SetEnv anywhere).
+    assert d["instance"] == INSTANCE[srv.kind]
+
+
+def test_health(srv):
+    r = srv.get("/api/health/")
+    assert r.status == 200, r
+    d = r.json()
+    assert d["status"] == "healthy"
+    assert d["database"] == "ok"
+    assert d["pending_migrations"] == 0
+
+
+def test_unknown_api_path_is_json_404_with_prefix(srv):
+    r = srv.get("/api/no/such/")
+    d = assert_json_error(r, 404)
+    assert d == {"detail": "API endpoint not found",
+                 "url": srv.prefix + "/api/no/such/"}
+
+
+def test_post_to_root_is_405_with_allow(srv):
+    r = srv.request("POST", "/api/", content_length=0)
+    assert_json_error(r, 405)
+    assert r.header("Allow") == "GET, HEAD, OPTIONS"
+
+
+def test_head_has_no_body(srv):
+    r = srv.request("HEAD", "/api/")
+    assert r.status == 200, r
+    assert r.body == b""
+    assert r.header("Content-Type") == "application/json"
+
+
+@pytest.mark.parametrize("path", ["/api/", "/api/no/such/", "/api/health/"])
+def test_security_headers_on_api_answers(srv, path):
+    r = srv.get(path)
+    for name, value in SECURITY_HEADERS.items():
+        assert r.header_all(name) == [value], (name, r.headers)
+    csp = r.header_all("Content-Security-Policy")
+    assert len(csp) == 1 and "frame-ancestors 'none'" in csp[0], r.headers
+    assert len(r.header("X-Request-ID")) == 32
+
+
+def test_request_id_echoed(srv):
+    r = srv.get("/api/", headers={"X-Request-ID": "abc-123_x.y"})
+    assert r.header_all("X-Request-ID") == ["abc-123_x.y"]
+    r = srv.get("/api/", headers={"X-Request-ID": "bad id <script>"})
+    assert re.fullmatch(r"[0-9a-f]{32}", r.header("X-Request-ID")), r.headers
+
+
+def test_etag_and_if_none_match(srv):
+    r = srv.get("/api/")
+    etag = r.header("ETag")
+    assert etag and etag.startswith('"'), r.headers
+    r2 = srv.get("/api/", headers={"If-None-Match": etag})
+    assert r2.status == 304, r2
+    assert r2.body == b""
+    assert r2.header("ETag") == etag
+    r3 = srv.get("/api/", headers={"If-None-Match": '"something-else"'})
+    assert r3.status == 200 and r3.json()["server"] == "InvenTree"
+
+
+# --- The page -------------------------------------------------------------
+
+@pytest.mark.parametrize("path", ["/", "/index.html", "/some/spa/route",
+                                  "/part/12/", "/missing/style.css"])
+def test_page_and_spa_fallback(srv, path):
+    r = srv.get(path)
+    assert r.status == 200, r
+    assert r.header("Content-Type").startswith("text/html"), r.headers
+    assert r.body == (srv.site / "index.html").read_bytes()
+    for name, value in SECURITY_HEADERS.items():
+        assert r.header_all(name) == [value], (name, r.headers)
+    csp = r.header_all("Content-Security-Policy")
+    assert len(csp) == 1 and "default-src 'self'" in csp[0], r.headers
+    # The page is always revalidated, even under an asset-like URL.
+    assert r.header_all("Cache-Control") == ["no-cache"], r.headers
+
+
+def test_stylesheet(srv):
+    r = srv.get("/placeholder.css")
+    assert r.status == 200, r
+    assert r.header("Content-Type").startswith("text/css"), r.headers
+    assert r.body == (srv.site / "placeholder.css").read_bytes()
+
+
+# --- What is never served -------------------------------------------------
+
+NEVER_SERVED = ["/data/", "/data", "/data/stockroom.sqlite3",
+                "/data/secret_key", "/data/.htaccess", "/bin/stockroom",
+                "/bin/", "/db/migrations/0001_foundation.sql", "/db/",
+                "/templates/", "/stockroom.conf", "/.htaccess",
+                "/cgi-bin/.htaccess", "/cgi-bin/"]
+
+
+def secrets_of(site):
+    """Byte strings that must never appear in an answer."""
+    found = [b"SQLite format 3", b"\x7fELF", b"# HTTP test tree",
+             b"RewriteEngine", b"CGIPassAuth"]
+    key = site / "data" / "secret_key"
+    found.append(key.read_bytes().strip())
+    found.append((site / "db" / "migrations" / "0001_foundation.sql")
+                 .read_bytes()[:80])
+    return found
+
+
+def assert_nothing_leaks(srv, r):
+    for s in secrets_of(srv.site):
+        assert s not in r.body, (s, r)
+    # No directory listing either.
+    assert b"stockroom.sqlite3" not in r.body and b"Index of" not in r.body
+
+
+@pytest.mark.parametrize("path", NEVER_SERVED)
+def test_never_served(srv, path):
+    r = srv.get(path)
+    assert r.status in (403, 404), r
+    assert_nothing_leaks(srv, r)
+
+
+# Spellings of the same files: whatever the status, nothing leaks.
+@pytest.mark.parametrize("path", [
+    "/./data/secret_key", "/cgi-bin/../data/secret_key", "/data//secret_key",
+    "/%64ata/secret_key", "/data%2fsecret_key", "/data/secret_key%00",
+    "/DATA/secret_key", "/data/secret_key/", "/stockroom%2econf",
+    "/%2ehtaccess", "/data/stockroom.sqlite3-wal", "/api/../data/secret_key",
+    "/index.html/../data/secret_key", "/cgi-bin/api.cgi/../../data/secret_key",
+])
+def test_never_served_under_other_spellings(srv, path):
+    r = srv.get(path)
+    assert r.status is not None, r
+    assert_nothing_leaks(srv, r)
+
+
+def test_data_dir_not_world_readable(srv):
+    data = srv.site / "data"
+    mode = stat.S_IMODE(os.stat(data).st_mode)
+    assert mode == 0o700, oct(mode)
+    srv.get("/api/health/")         # a request does not loosen it
+    assert stat.S_IMODE(os.stat(data).st_mode) == 0o700
+
+
+def test_fresh_install_data_dir_is_0700():
+    with tempfile.TemporaryDirectory() as d:
+        site = pathlib.Path(d) / "site"
+        build = os.path.relpath(BUILD, ROOT) \
+            if BUILD.is_relative_to(ROOT) else str(BUILD)
+        subprocess.run(["make", "-s", "install", f"DESTDIR={site}",
+                        f"BUILD={build}"], cwd=ROOT, check=True,
+                       capture_output=True, timeout=300)
+        assert stat.S_IMODE(os.stat(site / "data").st_mode) == 0o700
+
+
+# --- Headers reach the programs ------------------------------------------
+
+@pytest.mark.parametrize("auth", ["Basic YWxpY2U6c2VjcmV0",
+                                  "Token 0123456789abcdef",
+                                  "Bearer 0123456789abcdef"])
+def test_authorization_reaches_programs(srv, auth):
+    """Apache hides Authorization from CGI programs unless CGIPassAuth is
+    on (apache.conf, cgi-bin/.htaccess).  Credentials nobody issued can
+    only be refused by a program that received them: a JSON 401 from the
+    program (or, were the echo program to ignore them, its report that it
+    saw the header) proves the header got through."""
+    r = srv.get(ECHO)
+    assert r.status == 200, r
+    assert r.json()["authorization_seen"] is False
+    r = srv.get(ECHO, headers={"Authorization": auth})
+    assert r.header("X-Request-ID") is not None, r     # from the program
+    if r.status == 200:
+        assert r.json()["authorization_seen"] is True
+    else:
+        assert_json_error(r, 401)
+        assert r.header("WWW-Authenticate"), r.headers
+
+
+def test_valid_credentials_work(srv):
+    """A real user's password and token, through the server."""
+    if srv.user is None:
+        pytest.skip("stockroom createsuperuser is not available")
+    name, password = srv.user
+    basic = base64.b64encode(f"{name}:{password}".encode()).decode()
+    r = srv.get(ECHO, headers={"Authorization": "Basic " + basic})
+    assert r.status == 200, r
+    assert r.json()["authorization_seen"] is True
+
+
+def test_echo_sees_prefix_and_query(srv):
+    r = srv.get(ECHO + "?search=m3+bolt&name=%C3%BC",
+                headers={"Cookie": "probe=ok"})
+    assert r.status == 200, r
+    d = r.json()
+    assert d["query"] == {"search": "m3 bolt", "name": "ü"}
+    assert d["path"] == "/api/echo/"
+    assert d["prefix"] == srv.prefix + "/cgi-bin/echo.cgi"
+    assert d["cookie"] == "ok"
+
+
+def test_json_body_round_trip(srv):
+    r = srv.request("POST", ECHO, body={"name": "Résistor", "n": [1, 2]})
+    assert r.status == 200, r
+    assert r.json()["data"] == {"name": "Résistor", "n": [1, 2]}
+
+
+# --- Bad input, through each server ----------------------------------------
+
+@pytest.mark.parametrize("body", [b"{", b"{\"a\": }", b"[1, 2",
+                                  b"{\"a\": 1} trailing", b"{\"a\": \"\xff\"}"])
+def test_malformed_json_is_400(srv, body):
+    r = srv.request("POST", ECHO, body=body, content_type="application/json")
+    d = assert_json_error(r, 400)
+    assert d["detail"].startswith("JSON parse error")
+
+
+def test_body_over_cap_is_413_json(srv):
+    """Over the default MAX_BODY_SIZE (1 MiB), under the servers' own limits
+    (64 MiB): the program answers 413 without reading the body, and that
+    answer must reach the client intact every time."""
+    big = b"{\"a\": \"" + b"x" * (1024 * 1024 + 100) + b"\"}"
+    for _ in range(TRIES):
+        r = srv.request("POST", ECHO, body=big,
+                        content_type="application/json", timeout=30)
+        d = assert_json_error(r, 413)
+        assert "1048576" in d["detail"]
+
+
+def test_body_under_cap_is_read(srv):
+    body = b"{\"a\": \"" + b"x" * (1000 * 1000) + b"\"}"
+    r = srv.request("POST", ECHO, body=body, content_type="application/json",
+                    timeout=30)
+    assert r.status == 200, r
+    assert len(r.json()["data"]["a"]) == 1000 * 1000
+
+
+def test_body_shorter_than_content_length(srv):
+    """Content-Length: 100, ten bytes, then the client half-closes.
+    lighttpd buffers the whole body before starting a program and takes
+    the half-close for a client that went away: it closes the connection
+    without answering.  Apache (mod_cgid) starts the program, fails to
+    read the rest and answers its own 400."""
+    r = srv.request("POST", ECHO, body=b"{\"a\": 1234", content_length=100,
+                    content_type="application/json", shut_wr=True,
+                    timeout=70)
+    assert r.elapsed < 65, r
+    if srv.kind == "lighttpd":
+        assert r.status is None and r.raw == b"", r
+    else:
+        assert_server_rejects(r, 400)
+
+
+@pytest.mark.parametrize("ctype", ["text/plain", "application/xml",
+                                   "image/png"])
+def test_wrong_content_type_is_415(srv, ctype):
+    for _ in range(TRIES):
+        r = srv.request("POST", ECHO, body=b"{}", content_type=ctype)
+        assert_json_error(r, 415)
+
+
+# (query, who rejects it under lighttpd): lighttpd refuses control
+# characters and bytes that never occur in UTF-8 (C0, C1, F5-FF) in the URL
+# itself; everything else, and everything under Apache, reaches the
+# program, which answers 400 in JSON.
+BAD_QUERIES = [
+    ("a=%C3", "program"),           # truncated UTF-8
+    ("a=%C3%28", "program"),        # bad continuation byte
+    ("a=%80", "program"),           # lone continuation byte
+    ("a=%ED%A0%80", "program"),     # UTF-16 surrogate
+    ("a=%C0%AF", "server"),         # overlong encoding (bad lead byte)
+    ("%FF=1", "server"),            # never in UTF-8
+    ("a=b%0Ac", "server"),          # LF
+    ("a=%1b", "server"),            # ESC
+    ("a=%7F", "server"),            # DEL
+    ("a=%00", "server"),            # NUL
+]
+
+
+@pytest.mark.parametrize("query,under_lighttpd", BAD_QUERIES)
+def test_bad_percent_encoding_in_query_is_400(srv, query, under_lighttpd):
+    for path in (ECHO, "/api/"):
+        r = srv.get(path + "?" + query)
+        if srv.kind == "lighttpd" and under_lighttpd == "server":
+            assert_server_rejects(r, 400)
+        else:
+            assert_json_error(r, 400)
+
+
+def test_stray_percent_in_query(srv):
+    """Apache passes "%zz" on and the program rejects it; lighttpd
+    (url-normalize-required) re-encodes a stray "%" as %25 first, so the
+    program sees a well-formed query whose value is the text "%zz"."""
+    r = srv.get(ECHO + "?a=%zz")
+    if srv.kind == "lighttpd":
+        assert r.status == 200, r
+        assert r.json()["query"] == {"a": "%zz"}
+    else:
+        assert_json_error(r, 400)
+
+
+@pytest.mark.parametrize("path", ["/api/a%00b/", ECHO + "%00/"])
+def test_nul_in_path(srv, path):
+    """Rejected by the servers themselves: lighttpd with 400, Apache
+    (which never decodes %00 in a path) with 404."""
+    r = srv.get(path)
+    assert_server_rejects(r, 400 if srv.kind == "lighttpd" else 404)
+
+
+def test_control_character_in_path_is_400(srv):
+    r = srv.get("/api/a%1bb/")
+    if srv.kind == "lighttpd":
+        assert_server_rejects(r, 400)
+    else:
+        assert_json_error(r, 400)
+
+
+@pytest.mark.parametrize("path", ["/api/nope/", "/api/part-x/",
+                                  "/api/echo/", "/api/health/extra/"])
+def test_unknown_api_paths(srv, path):
+    d = assert_json_error(srv.get(path), 404)
+    assert d["url"] == srv.prefix + path
+
+
+def test_unknown_program_is_404(srv):
+    r = srv.get("/cgi-bin/nope.cgi")
+    assert r.status == 404, r
+
+
+@pytest.mark.parametrize("method", ["DELETE", "PUT", "PATCH"])
+def test_wrong_method_is_405(srv, method):
+    r = srv.request(method, "/api/", content_length=0)
+    assert_json_error(r, 405)
+    assert r.header("Allow") == "GET, HEAD, OPTIONS"
+
+
+def test_unknown_method(srv):
+    """lighttpd refuses methods it does not know (501); Apache passes them
+    to the program, which answers 405."""
+    r = srv.request("BREW", "/api/")
+    if srv.kind == "lighttpd":
+        assert_server_rejects(r, 501)
+    else:
+        assert_json_error(r, 405)
+
+
+def test_post_without_length(srv):
+    """lighttpd wants a Content-Length on POST (411); Apache takes a POST
+    without one as an empty body and the program answers."""
+    r = srv.request("POST", "/api/")
+    if srv.kind == "lighttpd":
+        assert_server_rejects(r, 411)
+    else:
+        assert_json_error(r, 405)
+
+
+def test_overlong_header_20k(srv):
+    """Over both servers' own limits: lighttpd (max-request-field-size
+    16 KiB) answers 431, Apache (LimitRequestFieldSize 8190) 400."""
+    r = srv.get("/api/", headers={"X-Junk": "x" * 20000}, timeout=30)
+    assert r.elapsed < 25, r
+    assert_server_rejects(r, 431 if srv.kind == "lighttpd" else 400)
+
+
+def test_overlong_header_12k(srv):
+    """Between the limits: lighttpd passes it and the program answers 431
+    in JSON; Apache refuses it itself."""
+    r = srv.get("/api/", headers={"X-Junk": "x" * 12000}, timeout=30)
+    if srv.kind == "lighttpd":
+        assert_json_error(r, 431)
+    else:
+        assert_server_rejects(r, 400)
+
+
+def test_overlong_query_is_414(srv):
+    """Over the program's 8 KiB query limit: lighttpd passes it on and the
+    program answers 414 in JSON; Apache's own request-line limit
+    (LimitRequestLine 8190) answers 414 first."""
+    r = srv.get("/api/?a=" + "x" * 9000)
+    if srv.kind == "lighttpd":
+        assert_json_error(r, 414)
+    else:
+        assert_server_rejects(r, 414)
+
+
+# --- The configs agree with cgi-bin/ --------------------------------------
+
+FAMILY_PATTERNS = {
+    "lighttpd.conf": r'"\^/api/\(([^)]*)\)',
+    "apache.conf": r'ScriptAliasMatch\s+"\^/api/\(([^)]*)\)',
+    "htdocs/.htaccess": r'RewriteRule\s+\^api/\(([^)]*)\)',
+}
+
+
+def test_family_lists_match_programs():
+    lists = {}
+    for name, pattern in FAMILY_PATTERNS.items():
+        found = re.findall(pattern, (ROOT / name).read_text())
+        assert len(found) == 1, (name, found)
+        lists[name] = found[0]
+    assert len(set(lists.values())) == 1, lists
+    families = next(iter(lists.values())).split("|")
+    assert len(families) == len(set(families)), families
+    programs = {p.stem for p in (ROOT / "cgi-bin").glob("*.c")} - {"api"}
+    assert set(families) == programs, (families, sorted(programs))
