@@ -18,6 +18,7 @@
 FUZZ_BUILD	= $(BUILD)/fuzz
 FUZZ_CC		?= clang
 FUZZ_SECONDS	?= 60
+FUZZ_MAX_LEN	?= 16384
 FUZZ_DEPS	= clang libclang-rt-14-dev
 FUZZ_SAN	= -fsanitize=address,undefined -fno-sanitize-recover=all \
 		  -fno-omit-frame-pointer
@@ -62,7 +63,8 @@ fuzz: fuzz-build
 	    dict=; [ -f tests/fuzz/$$h.dict ] && dict=-dict=tests/fuzz/$$h.dict; \
 	    echo "fuzz: $$h for $(FUZZ_SECONDS)s"; \
 	    if ! $(FUZZ_BUILD)/bin/$$h -max_total_time=$(FUZZ_SECONDS) \
-		-print_final_stats=1 -timeout=10 -rss_limit_mb=2048 $$dict \
+		-print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
+		-max_len=$(FUZZ_MAX_LEN) $$dict \
 		-artifact_prefix=$(FUZZ_BUILD)/artifacts/$$h- \
 		$(FUZZ_BUILD)/corpus/$$h tests/fuzz/corpus/$$h \
 		> $(FUZZ_BUILD)/logs/$$h.log 2>&1; then \

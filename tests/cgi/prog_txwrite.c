@@ -6,11 +6,13 @@
  * the rows of a batch (?batch=b1) or of all batches.
  *
  * The delay hook: STOCKROOM_TEST_DELAY_US, when set, sleeps that long after
- * each row, so a test can kill -9 the program while the transaction is open.
+ * each row and writes one '+' to standard error, so a test can kill -9 the
+ * program while the transaction is open and know how far it had got.
  * Handlers read it through ctx_env(), as this program is never deployed.
  */
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "stockroom.h"
 
@@ -27,8 +29,10 @@ txwrite_delay(struct ctx *ctx)
 	const char *v = ctx_env(ctx, "STOCKROOM_TEST_DELAY_US");
 	long long us;
 
-	if (v != NULL && txt_parse_int64(v, 0, 10000000, &us) && us > 0) {
+	if (v != NULL && txt_parse_int64(v, 0, 10000000, &us)) {
 		struct timespec ts = { us / 1000000, (us % 1000000) * 1000 };
+		ssize_t w = write(STDERR_FILENO, "+", 1);
+		(void)w;
 		nanosleep(&ts, NULL);
 	}
 }

@@ -1,0 +1,509 @@
+"""Fault and crash tests (issue 7): what the programs answer when the data
+directory, the disk or the database is not as it should be, and what is
+left of the database when a program dies in the middle of a write.
+
+Each fault must give a 503 JSON answer (never a crash, never HTML), the
+health endpoint must say why, and nothing may be half-written.  Writes go
+through the test-only txwrite.cgi (tests/cgi/prog_txwrite.c), which writes
+a batch of rows in one transaction with an optional delay after each row.
+
+`make torture` runs the same file with STOCKROOM_TORTURE=1: many more
+kill -9 iterations.  STOCKROOM_FAULT_SEED makes the random kill points
+repeatable; a failing iteration prints the seed it ran with.
+"""
+import json
+import os
+import pathlib
+import random
+import shutil
+import sqlite3
+import stat
+import subprocess
+import tempfile
+import time
+
+import pytest
+
+from conftest import BUILD, Site
+
+TORTURE = os.environ.get("STOCKROOM_TORTURE") == "1"
+NOBODY = 65534
+SETPRIV = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}",
+           "--clear-groups"]
+
+
+def assert_503_json(r, *words):
+    assert r.status == 503, r
+    assert r.header("Content-Type") == "application/json"
+    detail = r.json()["detail"]
+    for w in words:
+        assert w in detail, (w, detail)
+    return detail
+
+
+def db_path(site):
+    return site.data / "stockroom.sqlite3"
+
+
+def write(site, batch, rows=5, size=10, env=None):
+    return site.cgi("txwrite", method="POST", path="/api/txwrite/",
+                    body={"batch": batch, "rows": rows, "size": size},
+                    env=env)
+
+
+def rows_in_db(site, batch=None):
+    """Counts test rows straight from the file, and checks its integrity."""
+    db = sqlite3.connect(db_path(site))
+    try:
+        assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        if batch is None:
+            q = db.execute("SELECT count(*) FROM setting WHERE key LIKE '%:%'")
+        else:
+            q = db.execute("SELECT count(*) FROM setting WHERE key LIKE ?",
+                           (batch + ":%",))
+        return q.fetchone()[0]
+    finally:
+        db.close()
+
+
+def remove_db(site):
+    for suffix in ("", "-wal", "-shm"):
+        p = site.data / ("stockroom.sqlite3" + suffix)
+        if p.exists():
+            p.unlink()
+
+
+def checkpoint(site):
+    """Moves everything from the WAL into the main file."""
+    db = sqlite3.connect(db_path(site))
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+
+
+def test_txwrite_writes_all_rows(site):
+    """The write program itself works, so the faults below mean something."""
+    r = write(site, "ok", rows=7)
+    assert r.status == 201, r
+    assert rows_in_db(site, "ok") == 7
+    r = site.cgi("txwrite", path="/api/txwrite/", query="batch=ok")
+    assert r.json() == {"rows": 7}
+
+
+# --- The data directory ------------------------------------------------------
+
+@pytest.fixture
+def nobody_site():
+    """A migrated site whose data directory belongs to an unprivileged user,
+    with every program run as that user (root ignores file modes)."""
+    if os.geteuid() != 0:
+        pytest.skip("needs root to switch to an unprivileged user "
+                    "(as a normal user, run the program as that user)")
+    if shutil.which("setpriv") is None:
+        pytest.skip("setpriv (util-linux) is not installed")
+    for p in (BUILD.resolve(), *BUILD.resolve().parents):
+        if not os.stat(p).st_mode & stat.S_IXOTH:
+            pytest.skip(f"{p} cannot be entered by other users")
+    top = pathlib_tmp()
+    try:
+        s = Site(top)
+        s.tool("migrate")
+        for dirpath, dirnames, filenames in os.walk(s.data):
+            os.chown(dirpath, NOBODY, NOBODY)
+            for f in filenames:
+                os.chown(os.path.join(dirpath, f), NOBODY, NOBODY)
+        s.wrap = SETPRIV + s.wrap
+        yield s
+    finally:
+        os.chmod(top / "data", 0o700)
+        shutil.rmtree(top)
+
+
+def pathlib_tmp():
+    top = pathlib.Path(tempfile.mkdtemp(prefix="stockroom-faults-"))
+    os.chmod(top, 0o711)        # enterable by the unprivileged user
+    return top
+
+
+def test_unprivileged_user_can_write_normally(nobody_site):
+    """The setup is sound: as the owner, with normal modes, writes work."""
+    r = write(nobody_site, "fine")
+    assert r.status == 201, r
+    assert nobody_site.cgi("api", path="/api/health/").status == 200
+
+
+def test_read_only_data_dir(nobody_site):
+    s = nobody_site
+    os.chmod(s.data, 0o500)
+    r = s.cgi("api", path="/api/health/")
+    assert r.status == 503
+    assert r.json()["reason"] == "data directory is not writable"
+    assert_503_json(write(s, "ro"), "Database unavailable")
+    assert_503_json(s.cgi("txwrite", path="/api/txwrite/"),
+                    "Database unavailable")
+    os.chmod(s.data, 0o700)
+    assert rows_in_db(s, "ro") == 0
+
+
+def test_read_only_database_file(nobody_site):
+    s = nobody_site
+    checkpoint(s)
+    os.chmod(db_path(s), 0o400)
+    r = s.cgi("api", path="/api/health/")
+    assert r.status == 503
+    assert r.json()["reason"] == "database is read-only"
+    r = s.cgi("txwrite", path="/api/txwrite/")
+    assert r.status == 200, r       # reading still works
+    assert_503_json(write(s, "ro"), "Database unavailable")
+    os.chmod(db_path(s), 0o600)
+    assert rows_in_db(s, "ro") == 0
+
+
+def test_world_writable_data_dir_is_refused(site):
+    os.chmod(site.data, 0o777)
+    for r in (write(site, "ww"), site.cgi("echo")):
+        assert_503_json(r, "writable by other users")
+    r = site.cgi("api", path="/api/health/")
+    assert r.status == 503 and "writable by other users" in r.json()["reason"]
+    os.chmod(site.data, 0o700)
+    assert rows_in_db(site, "ww") == 0
+
+
+# --- The disk ------------------------------------------------------------------
+
+FSIZE_LIMIT = 512 * 1024
+
+
+def test_file_size_limit_write_fails_cleanly(site):
+    """A full disk as an unprivileged user can have it: RLIMIT_FSIZE with
+    SIGXFSZ ignored, so writes past the limit fail with EFBIG.  SQLite
+    reports an I/O error, the program answers 503 JSON, and the batch is
+    all-or-nothing."""
+    assert db_path(site).stat().st_size < FSIZE_LIMIT
+    full = site.wrap
+    site.wrap = ["sh", "-c", 'trap "" XFSZ; exec "$@"', "sh",
+                 "prlimit", f"--fsize={FSIZE_LIMIT}", "--"] + full
+    r = write(site, "big", rows=200, size=5000)       # ~1 MB: over the limit
+    detail = assert_503_json(r, "Database unavailable")
+    assert "disk" in detail or "I/O" in detail, detail
+    assert b"insert" in r.stderr or b"commit" in r.stderr, r.stderr
+    r = write(site, "small", rows=3)                  # still fits
+    assert r.status == 201, r
+    site.wrap = full
+    assert rows_in_db(site, "big") == 0
+    assert rows_in_db(site, "small") == 3
+
+
+@pytest.fixture
+def tmpfs_site():
+    """A site on a small tmpfs (a real ENOSPC); needs mount(2)."""
+    top = pathlib_tmp()
+    mnt = top / "fs"
+    mnt.mkdir()
+    rc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m,mode=0700",
+                         "tmpfs", str(mnt)], capture_output=True)
+    if rc.returncode != 0:
+        shutil.rmtree(top)
+        pytest.skip("cannot mount a tmpfs here: "
+                    + rc.stderr.decode(errors="replace").strip())
+    try:
+        s = Site(mnt)
+        s.tool("migrate")
+        yield s
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)])
+        shutil.rmtree(top)
+
+
+def fill(path, leave):
+    """Fills the file system holding path until about leave bytes are free."""
+    st = os.statvfs(path)
+    free = st.f_bavail * st.f_frsize
+    with open(path / "filler", "wb") as f:
+        try:
+            f.write(b"\0" * max(0, free - leave))
+        except OSError:
+            pass
+
+
+def test_disk_full_write_fails_cleanly(tmpfs_site):
+    s = tmpfs_site
+    checkpoint(s)
+    fill(s.tmp, 96 * 1024)
+    r = write(s, "big", rows=300, size=4000)          # ~1.2 MB
+    detail = assert_503_json(r, "Database unavailable")
+    assert "full" in detail or "I/O" in detail, detail
+    h = s.cgi("api", path="/api/health/")
+    (s.tmp / "filler").unlink()
+    assert rows_in_db(s, "big") == 0
+    assert write(s, "after", rows=3).status == 201
+    assert rows_in_db(s, "after") == 3
+    # The health endpoint does not look at free space yet.
+    if h.status == 200:
+        pytest.xfail("health does not report a full disk (api_health "
+                     "checks no free space): reported in HARDENING.md")
+    assert h.status == 503 and "disk" in h.json()["reason"]
+
+
+# --- The database file ---------------------------------------------------------
+
+def test_missing_database(site):
+    remove_db(site)
+    r = write(site, "gone")
+    assert_503_json(r, "schema is behind")
+    r = site.cgi("api", path="/api/health/")
+    assert r.status == 503
+    assert "migrations pending" in r.json()["reason"]
+    # What is left is an empty database (SQLite creates the file on open):
+    # no tables, version 0, so nothing can be half-written into it.
+    db = sqlite3.connect(db_path(site))
+    assert db.execute("SELECT count(*) FROM sqlite_master").fetchone() == (0,)
+    assert db.execute("PRAGMA user_version").fetchone() == (0,)
+    db.close()
+
+
+def test_garbage_database(site):
+    remove_db(site)
+    db_path(site).write_bytes(b"this is not a database" * 200)
+    assert_503_json(write(site, "x"), "Database unavailable")
+    assert_503_json(site.cgi("echo"), "Database unavailable")
+    r = site.cgi("api", path="/api/health/")
+    assert r.status == 503
+    assert r.json()["reason"] == "database unreachable"
+    assert db_path(site).read_bytes() == b"this is not a database" * 200
+
+
+def corrupt_table(site, table="setting"):
+    checkpoint(site)
+    db = sqlite3.connect(db_path(site))
+    root = db.execute("SELECT rootpage FROM sqlite_master WHERE name = ?",
+                      (table,)).fetchone()[0]
+    size = db.execute("PRAGMA page_size").fetchone()[0]
+    db.close()
+    with open(db_path(site), "r+b") as f:
+        f.seek((root - 1) * size)
+        f.write(b"\xff" * 200)
+
+
+@pytest.mark.xfail(strict=True, reason="db_fail() answers SQLITE_CORRUPT "
+                   "with 500, not 503 (lib/db.c): reported in HARDENING.md")
+def test_damaged_database_page_is_503(site):
+    assert write(site, "a", rows=3).status == 201
+    corrupt_table(site)
+    assert_503_json(write(site, "b", rows=3), "Database")
+
+
+@pytest.mark.xfail(strict=True, reason="health does not check the database "
+                   "pages (no PRAGMA quick_check): reported in HARDENING.md")
+def test_health_reports_damaged_database_page(site):
+    assert write(site, "a", rows=3).status == 201
+    corrupt_table(site)
+    r = site.cgi("api", path="/api/health/")
+    assert r.status == 503
+
+
+def test_damaged_database_page_is_json_and_not_written(site):
+    """What holds today: a JSON error with no internal detail, nothing
+    written."""
+    assert write(site, "a", rows=3).status == 201
+    corrupt_table(site)
+    r = write(site, "b", rows=3)
+    assert r.status in (500, 503), r
+    assert r.header("Content-Type") == "application/json"
+    assert "malformed" not in r.json()["detail"]      # DEBUG is off
+    assert b"malformed" in r.stderr                   # the log says it
+
+
+def test_migrations_behind(site):
+    db = sqlite3.connect(db_path(site))
+    have = db.execute("PRAGMA user_version").fetchone()[0]
+    db.execute(f"PRAGMA user_version = {have - 1}")
+    db.close()
+    assert_503_json(write(site, "old"), "schema is behind", "stockroom migrate")
+    r = site.cgi("api", path="/api/health/")
+    assert r.status == 503
+    d = r.json()
+    assert d["reason"] == "database migrations pending"
+    assert d["pending_migrations"] == 1
+    db = sqlite3.connect(db_path(site))
+    db.execute(f"PRAGMA user_version = {have}")
+    db.close()
+    assert rows_in_db(site, "old") == 0
+
+
+# --- kill -9 in the middle of a write transaction ------------------------------
+
+def cgi_env(site, method, path, body=b"", extra=None):
+    e = dict(site.base_env, GATEWAY_INTERFACE="CGI/1.1", REQUEST_METHOD=method,
+             PATH_INFO=path, QUERY_STRING="", SERVER_NAME="localhost",
+             SERVER_PORT="80", REMOTE_ADDR="127.0.0.1")
+    if body:
+        e.update(CONTENT_TYPE="application/json", CONTENT_LENGTH=str(len(body)))
+    e.update(extra or {})
+    return e
+
+
+def start_write(site, batch, rows, delay_us):
+    body = json.dumps({"batch": batch, "rows": rows, "size": 200}).encode()
+    env = cgi_env(site, "POST", "/api/txwrite/", body,
+                  {"STOCKROOM_TEST_DELAY_US": str(delay_us)})
+    p = subprocess.Popen([str(site.program("txwrite"))], env=env,
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    p.stdin.write(body)
+    p.stdin.close()
+    p.stdin = None          # so communicate() leaves it alone
+    return p
+
+
+def test_kill_9_during_write_transaction(site):
+    """Kills the writer at random points, many times: after each kill the
+    programs still answer, the file passes PRAGMA integrity_check, and each
+    batch is either all there or not there at all."""
+    iterations = 400 if TORTURE else 25
+    seed = int(os.environ.get("STOCKROOM_FAULT_SEED", random.randrange(1 << 30)))
+    rnd = random.Random(seed)
+    rows, delay_us = 40, 1500
+
+    t0 = time.monotonic()                 # one undisturbed run, to aim at
+    p = start_write(site, "calibrate", rows, delay_us)
+    out, _ = p.communicate(timeout=60)
+    span = time.monotonic() - t0
+    assert out.startswith(b"Status: 201"), out[:300]
+
+    done, inside = {"calibrate"}, 0
+    for i in range(iterations):
+        batch = f"k{i}"
+        p = start_write(site, batch, rows, delay_us)
+        time.sleep(rnd.uniform(0, span * 1.1))
+        p.kill()
+        out, err = p.communicate(timeout=60)
+        completed = p.returncode == 0 and out.startswith(b"Status: 201")
+        progress = err.count(b"+")      # rows inserted before the kill
+        what = f"iteration {i}, STOCKROOM_FAULT_SEED={seed}"
+        r = site.cgi("txwrite", path="/api/txwrite/", query=f"batch={batch}")
+        assert r.status == 200, (what, r)
+        n = r.json()["rows"]
+        assert n in (0, rows), (what, n)
+        if completed:
+            assert n == rows, what
+        if n == rows:
+            done.add(batch)
+        elif progress > 0:
+            inside += 1
+        assert rows_in_db(site, batch) == n, what
+    print(f"kill -9: {iterations} kills, {inside} inside an open "
+          f"transaction, {len(done) - 1} after commit; seed {seed}")
+    assert rows_in_db(site) == rows * len(done)
+    # Most kills must land with the transaction open, rows already inserted,
+    # for this to prove anything (the window is most of the run).
+    assert inside >= iterations // 4, (inside, iterations, seed)
+    assert write(site, "after", rows=3).status == 201   # no stale lock
+
+
+# --- Secrets and file modes on a shared host -----------------------------------
+
+SECRET = "s3cr3t-KEY-do-not-print-0123456789"
+
+
+def every_kind_of_answer(site, env):
+    """Runs requests that reach every answer path we have: success, 404,
+    405, OPTIONS, CORS, 400 bodies, a database refusal, a bad config file;
+    returns all their output and log lines as one bytes string."""
+    out = []
+    calls = [
+        ("api", {}), ("api", {"path": "/api/health/"}),
+        ("api", {"path": "/api/nope/"}), ("api", {"method": "DELETE"}),
+        ("api", {"method": "OPTIONS", "path": "/api/health/"}),
+        ("api", {"headers": {"Origin": "https://a.example",
+                             "Access-Control-Request-Method": "GET"},
+                 "method": "OPTIONS"}),
+        ("echo", {"method": "POST", "body": b"{bad",
+                  "content_type": "application/json"}),
+        ("echo", {"query": "a=%zz"}),
+        ("echo", {"headers": {"Cookie": "sessionid=x",
+                              "Authorization": "Token abc"}}),
+        ("txwrite", {"method": "POST", "path": "/api/txwrite/",
+                     "body": {"batch": "s", "rows": 2}}),
+        ("txwrite", {"method": "POST", "path": "/api/txwrite/",
+                     "body": {"batch": "bad batch"}}),
+    ]
+    e = dict(env, STOCKROOM_DEBUG="true", STOCKROOM_LOG_LEVEL="debug",
+             STOCKROOM_CORS_ALLOWED_ORIGINS="https://a.example")
+    for prog, kw in calls:
+        r = site.cgi(prog, env=e, **kw)
+        out += [r.body, r.stderr] + [v.encode() for _, v in r.headers]
+    os.chmod(site.data, 0o777)          # a refusal that names the directory
+    r = site.cgi("echo", env=e)
+    out += [r.body, r.stderr]
+    os.chmod(site.data, 0o700)
+    for cmd in (["status"], ["settings"], ["migrate"]):
+        p = site.tool(*cmd, env=e, check=False)
+        out += [p.stdout, p.stderr]
+    return b"\n".join(out)
+
+
+def test_secret_key_setting_never_printed(site, tmp_path):
+    everything = every_kind_of_answer(site, {"STOCKROOM_SECRET_KEY": SECRET})
+    assert b"debug_mode\":true" in everything       # DEBUG really was on
+    assert SECRET.encode() not in everything
+    # From the config file, next to a line that is wrong:
+    conf = tmp_path / "stockroom.conf"
+    conf.write_text(f'DEBUG = true\nSECRET_KEY = "{SECRET}"\n'
+                    f'LOG_LEVEL = debug\nREAD_TIMEOUT = {SECRET}\n')
+    r = site.cgi("api", env={"STOCKROOM_CONFIG": str(conf)})
+    assert r.status == 500
+    assert SECRET.encode() not in r.body + r.stderr
+    conf.write_text(f'DEBUG = true\nSECRET_KEY = "{SECRET}"\n')
+    everything = every_kind_of_answer(site, {"STOCKROOM_CONFIG": str(conf)})
+    assert SECRET.encode() not in everything
+
+
+def test_secret_key_file_never_printed(site):
+    key = (site.data / "secret_key").read_bytes()
+    assert len(key) == 64
+    log = site.data / "log.txt"
+    everything = every_kind_of_answer(site, {"STOCKROOM_LOG_FILE": str(log)})
+    everything += log.read_bytes()
+    assert b"GET /api/ 200" in everything           # the log was written
+    assert key not in everything
+    assert key[:16] not in everything
+
+
+def umask0(site):
+    site.wrap = ["sh", "-c", 'umask 000; exec "$@"', "sh"] + site.wrap
+
+
+def no_access_for_others(path):
+    mode = stat.S_IMODE(os.stat(path).st_mode)
+    assert mode & 0o077 == 0, f"{path}: mode {mode:o}"
+    return mode
+
+
+def test_programs_create_private_files_even_with_umask_0(bare_site):
+    """Data directory 0700; database, WAL, secret key and log with no group
+    or other access, whatever umask the web server hands the program."""
+    umask0(bare_site)
+    log = bare_site.data / "requests.log"
+    env = {"STOCKROOM_LOG_FILE": str(log), "STOCKROOM_AUTO_MIGRATE": "true"}
+    r = write(bare_site, "m", env=env)
+    assert r.status == 201, r
+    assert no_access_for_others(bare_site.data) == 0o700
+    assert log.exists() and db_path(bare_site).exists()
+    for p in bare_site.data.iterdir():
+        no_access_for_others(p)
+
+
+def test_migrate_creates_private_data_dir_and_key_with_umask_0(bare_site):
+    umask0(bare_site)
+    bare_site.tool("migrate")
+    assert no_access_for_others(bare_site.data) == 0o700
+    assert no_access_for_others(bare_site.data / "secret_key") == 0o600
+
+
+@pytest.mark.xfail(strict=True, reason="stockroom migrate creates the "
+                   "database with the caller's umask (only app_main sets "
+                   "umask 077): reported in HARDENING.md")
+def test_migrate_creates_private_database_with_umask_0(bare_site):
+    umask0(bare_site)
+    bare_site.tool("migrate")
+    no_access_for_others(db_path(bare_site))
