@@ -7,6 +7,9 @@ says so and checks that server's own answer precisely; everything that
 reaches a program must come back as the API contract's JSON.
 """
 import base64
+import concurrent.futures
+import http.client
+import json
 import os
 import pathlib
 import re
@@ -122,6 +125,79 @@ def test_etag_and_if_none_match(srv):
     assert r2.header("ETag") == etag
     r3 = srv.get("/api/", headers={"If-None-Match": '"something-else"'})
     assert r3.status == 200 and r3.json()["server"] == "InvenTree"
+
+
+def test_options_describes_endpoint(srv):
+    r = srv.request("OPTIONS", "/api/health/")
+    assert r.status == 200, r
+    assert r.json()["name"] == "Health check"
+    assert "GET" in r.header("Allow")
+
+
+def programs():
+    return sorted(p.stem for p in (ROOT / "cgi-bin").glob("*.c")
+                  if p.stem != "api")
+
+
+@pytest.mark.parametrize("family", programs())
+def test_each_family_reaches_its_program(srv, family):
+    """/api/<family>/... runs cgi-bin/<family>.cgi with the whole API path
+    as PATH_INFO: an unknown endpoint under it is that program's JSON 404
+    (not the server's page, not api.cgi's)."""
+    for path in (f"/api/{family}/no-such-endpoint/",
+                 f"/api/{family}/no-such-endpoint?x=1"):
+        r = srv.get(path)
+        d = assert_json_error(r, 404)
+        assert d["url"] == srv.prefix + path.split("?")[0], d
+
+
+def test_keep_alive_framing(srv):
+    """Several answers on one connection, so each must be framed exactly
+    (Content-Length or chunked) by program and server together."""
+    conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=15)
+    try:
+        conn.request("GET", srv.prefix + "/api/")
+        r = conn.getresponse()
+        first = json.loads(r.read())
+        etag = r.getheader("ETag")
+        assert r.status == 200 and first["server"] == "InvenTree"
+        conn.request("HEAD", srv.prefix + "/api/")
+        r = conn.getresponse()
+        assert r.status == 200 and r.read() == b""
+        conn.request("GET", srv.prefix + "/api/", headers={
+            "If-None-Match": etag})
+        r = conn.getresponse()
+        assert r.status == 304 and r.read() == b""
+        conn.request("POST", srv.prefix + ECHO, body=b'{"n": 1}',
+                     headers={"Content-Type": "application/json"})
+        r = conn.getresponse()
+        assert r.status == 200 and json.loads(r.read())["data"] == {"n": 1}
+        conn.request("GET", srv.prefix + "/api/nope/")
+        r = conn.getresponse()
+        assert r.status == 404 and json.loads(r.read())["detail"]
+        conn.request("GET", srv.prefix + "/placeholder.css")
+        r = conn.getresponse()
+        assert r.status == 200 and r.read() == \
+            (srv.site / "placeholder.css").read_bytes()
+    finally:
+        conn.close()
+
+
+def test_concurrent_requests(srv):
+    """Twenty clients at once: every one answered, the database stays
+    healthy (SQLite locking under the server's user)."""
+    def one(i):
+        if i % 2:
+            return srv.request("POST", ECHO, body={"i": i}, timeout=30)
+        return srv.get("/api/health/", timeout=30)
+    with concurrent.futures.ThreadPoolExecutor(20) as pool:
+        answers = list(pool.map(one, range(20)))
+    for i, r in enumerate(answers):
+        assert r.status == 200, (i, r)
+        if i % 2:
+            assert r.json()["data"] == {"i": i}
+        else:
+            assert r.json()["status"] == "healthy"
 
 
 # --- The page -------------------------------------------------------------
