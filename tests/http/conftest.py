@@ -8,7 +8,9 @@ One session starts (lazily, once each):
             apache.conf unchanged, serving tree "apache" at /, and in the same
             server tree "htaccess" at /~alice/stockroom/ (Alias + AllowOverride
             All) configured only by the tree's own .htaccess files and its
-            stockroom.conf, with no SetEnv, as under suEXEC.
+            stockroom.conf, with no SetEnv, as under suEXEC; and tree
+            "htaccess-min" at /~bob/stockroom/ the same way but with only
+            AllowOverride FileInfo Options AuthConfig.
 
 Every tree also holds the test-only program echo.cgi (tests/cgi/prog_echo.c)
 in cgi-bin/, reachable at <prefix>/cgi-bin/echo.cgi/api/echo/.
@@ -353,6 +355,13 @@ Alias /~alice/stockroom "{site2}"
 	AllowOverride All
 	Require all granted
 </Directory>
+
+# A stingier host: only the overrides htdocs/.htaccess says it needs.
+Alias /~bob/stockroom "{site3}"
+<Directory "{site3}">
+	AllowOverride FileInfo Options AuthConfig
+	Require all granted
+</Directory>
 """
 
 APACHE_MODS = ["mpm_event", "authz_core", "alias", "cgid", "rewrite", "mime",
@@ -361,14 +370,18 @@ APACHE_MODS = ["mpm_event", "authz_core", "alias", "cgid", "rewrite", "mime",
 
 @pytest.fixture(scope="session")
 def apache(workdir):
-    """Apache 2.4 in the foreground: (apache.conf at /, .htaccess tree at
-    /~alice/stockroom)."""
+    """Apache 2.4 in the foreground, serving three trees: "apache" with
+    apache.conf at /, "htaccess" by its .htaccess files at /~alice/stockroom
+    (AllowOverride All), and "htaccess-min" the same at /~bob/stockroom with
+    only the overrides htdocs/.htaccess asks a host for."""
     site = workdir / "apache-site"
     site2 = workdir / "alice-site"
+    site3 = workdir / "bob-site"
     user = install_tree(site, "HTTP test apache")
     user2 = install_tree(site2, "HTTP test alice")
-    give_to_apache(site)
-    give_to_apache(site2)
+    user3 = install_tree(site3, "HTTP test bob")
+    for tree in (site, site2, site3):
+        give_to_apache(tree)
     adir = workdir / "apache"
     adir.mkdir(mode=0o755)
     port = free_port()
@@ -378,7 +391,7 @@ def apache(workdir):
     conf = adir / "httpd.conf"
     conf.write_text(APACHE_CONF.format(
         dir=adir, port=port, modules=modules, site=site, site2=site2,
-        repo=ROOT,
+        site3=site3, repo=ROOT,
         user=f"User {APACHE_USER}\nGroup {APACHE_USER}" if AS_ROOT else ""))
     log = adir / "error.log"
     run(["apache2", "-f", str(conf), "-t"], env=SERVER_ENV)
@@ -389,9 +402,13 @@ def apache(workdir):
             stderr=out, start_new_session=True)
     try:
         wait_until_serving(proc, port, log, "apache2")
-        yield (Server("apache", port, "", site, log, user),
-               Server("htaccess", port, "/~alice/stockroom", site2, log,
-                      user2))
+        yield {
+            "apache": Server("apache", port, "", site, log, user),
+            "htaccess": Server("htaccess", port, "/~alice/stockroom", site2,
+                               log, user2),
+            "htaccess-min": Server("htaccess", port, "/~bob/stockroom",
+                                   site3, log, user3),
+        }
     finally:
         stop(proc)
 
@@ -401,5 +418,4 @@ def srv(request):
     """Each way of serving Stockroom in turn."""
     if request.param == "lighttpd":
         return request.getfixturevalue("lighttpd")
-    conf, htaccess = request.getfixturevalue("apache")
-    return conf if request.param == "apache" else htaccess
+    return request.getfixturevalue("apache")[request.param]

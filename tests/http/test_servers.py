@@ -220,8 +220,7 @@ def test_page_and_spa_fallback(srv, path):
 def test_prefix_without_slash_redirects(apache):
     """/~alice/stockroom (no final slash) is sent to the page at
     /~alice/stockroom/, so the page's relative links work."""
-    htaccess = apache[1]
-    r = htaccess.get("")
+    r = apache["htaccess"].get("")
     assert r.status == 301, r
     assert r.header("Location").endswith("/~alice/stockroom/"), r.headers
 
@@ -559,3 +558,27 @@ def test_family_lists_match_programs():
     assert len(families) == len(set(families)), families
     programs = {p.stem for p in (ROOT / "cgi-bin").glob("*.c")} - {"api"}
     assert set(families) == programs, (families, sorted(programs))
+
+
+# --- The overrides htdocs/.htaccess asks a host for are enough -------------
+
+def test_htaccess_needs_only_fileinfo_options_authconfig(apache):
+    """htdocs/.htaccess says it needs AllowOverride FileInfo, Options and
+    AuthConfig: with just those, the tree works and keeps its secrets."""
+    bob = apache["htaccess-min"]
+    r = bob.get("/api/")
+    assert r.status == 200 and r.json()["instance"] == "HTTP test bob", r
+    d = assert_json_error(bob.get("/api/no/such/"), 404)
+    assert d["url"] == "/~bob/stockroom/api/no/such/"
+    r = bob.get("/some/spa/route")
+    assert r.status == 200, r
+    assert r.body == (bob.site / "index.html").read_bytes()
+    assert "default-src 'self'" in r.header("Content-Security-Policy")
+    assert r.header("X-Frame-Options") == "DENY"
+    r = bob.get(ECHO, headers={"Authorization": "Token 0123456789abcdef"})
+    assert r.header("X-Request-ID") is not None, r
+    assert r.status == 401 or r.json()["authorization_seen"] is True, r
+    for path in NEVER_SERVED:
+        r = bob.get(path)
+        assert r.status in (403, 404), (path, r)
+        assert_nothing_leaks(bob, r)
