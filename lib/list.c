@@ -1,0 +1,530 @@
+/*
+ * list: filters, search, ordering, pagination, streaming.  See list.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "ctx.h"
+#include "db.h"
+#include "list.h"
+#include "log.h"
+#include "req.h"
+#include "resp.h"
+#include "text.h"
+
+#define LIST_ID_MAX	999999999999999LL
+#define LIST_TEXT_MAX	200
+
+static const int list_statuses[] = { 10, 50, 55, 60, 65, 70, 75, 85 };
+
+/* Starts an empty query ordered by default_order (a constant fragment). */
+void
+list_init(struct list_q *q, struct ctx *ctx, const char *default_order)
+{
+	memset(q, 0, sizeof(*q));
+	q->ctx = ctx;
+	q->order = default_order;
+	q->wcap = 256;
+	q->where = mem_alloc(&ctx->mem, q->wcap);
+	q->where[0] = '\0';
+}
+
+/* Appends a constant SQL fragment (" AND ...") to the WHERE clause. */
+void
+list_where(struct list_q *q, const char *frag)
+{
+	size_t n = strlen(frag);
+
+	if (q->wlen + n + 1 > q->wcap) {
+		size_t cap = (q->wlen + n + 1) * 2;
+		char *w = mem_alloc(&q->ctx->mem, cap);
+		memcpy(w, q->where, q->wlen + 1);
+		q->where = w;
+		q->wcap = cap;
+	}
+	memcpy(q->where + q->wlen, frag, n + 1);
+	q->wlen += n;
+}
+
+static struct list_bind *
+list_bind_slot(struct list_q *q)
+{
+	if (q->nbinds >= LIST_BINDS_MAX) {
+		/* A programming error: the tables are constant. */
+		log_msg(q->ctx, LOG_ERROR, "list: too many parameters");
+		abort();
+	}
+	return &q->binds[q->nbinds++];
+}
+
+void
+list_bind_int(struct list_q *q, long long v)
+{
+	struct list_bind *b = list_bind_slot(q);
+
+	b->type = LIST_B_INT;
+	b->i = v;
+}
+
+/* s must live as long as the request (query values and arena strings do). */
+void
+list_bind_text(struct list_q *q, const char *s)
+{
+	struct list_bind *b = list_bind_slot(q);
+
+	b->type = LIST_B_TEXT;
+	b->s = s;
+}
+
+/* Appends frag, binding value (int or text) to each of its '?'. */
+static void
+list_where_each(struct list_q *q, const char *frag, const long long *iv,
+    const char *sv)
+{
+	list_where(q, frag);
+	for (const char *p = frag; (p = strchr(p, '?')) != NULL; p++) {
+		if (iv != NULL)
+			list_bind_int(q, *iv);
+		else
+			list_bind_text(q, sv);
+	}
+}
+
+/* 400 {"name": ["message"]}. */
+static int
+list_bad(struct ctx *ctx, const char *name, const char *msg)
+{
+	return resp_field_error(ctx, name, "%s", msg);
+}
+
+/*
+ * Does the object exist?  exists is a constant "SELECT 1 ... WHERE id = ?".
+ * Returns 1, 0, or -1 after setting an error.
+ */
+static int
+list_exists(struct ctx *ctx, const char *exists, long long id)
+{
+	sqlite3_stmt *st = db_prepare(ctx, exists);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	db_fail(ctx, "exists");
+	return -1;
+}
+
+/*
+ * Applies every filter of the table whose parameter the request carries.
+ * cascade selects sql_cascade over sql for LIST_ID filters that have one.
+ * Returns 0, or 400 (or 500) after setting the answer.
+ */
+int
+list_filters(struct list_q *q, const struct list_filter *f, size_t n,
+    bool cascade)
+{
+	struct ctx *ctx = q->ctx;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *v = req_query(ctx, f[i].name);
+		long long id;
+		bool b;
+
+		if (v == NULL)
+			continue;
+		switch (f[i].kind) {
+		case LIST_ID:
+			if (f[i].sql_alt != NULL && (strcmp(v, "null") == 0 ||
+			    strcmp(v, "") == 0 || strcmp(v, "None") == 0)) {
+				list_where(q, f[i].sql_alt);
+				break;
+			}
+			if (!txt_parse_int64(v, 1, LIST_ID_MAX, &id))
+				return list_bad(ctx, f[i].name, "Select a valid "
+				    "choice. That choice is not one of the "
+				    "available choices.");
+			if (f[i].exists != NULL) {
+				int rc = list_exists(ctx, f[i].exists, id);
+				if (rc < 0)
+					return ctx->resp.status;
+				if (rc == 0)
+					return list_bad(ctx, f[i].name, "Select "
+					    "a valid choice. That choice is not "
+					    "one of the available choices.");
+			}
+			list_where_each(q, cascade && f[i].sql_cascade ?
+			    f[i].sql_cascade : f[i].sql, &id, NULL);
+			break;
+		case LIST_BOOL:
+			if (!txt_parse_bool(v, &b))
+				return list_bad(ctx, f[i].name, "Enter a valid "
+				    "boolean: true, false, 1, 0, yes or no.");
+			if (b)
+				list_where(q, f[i].sql);
+			else if (f[i].sql_alt != NULL)
+				list_where(q, f[i].sql_alt);
+			break;
+		case LIST_INT:
+			if (!txt_parse_int64(v, -LIST_ID_MAX, LIST_ID_MAX, &id))
+				return list_bad(ctx, f[i].name,
+				    "Enter a whole number.");
+			list_where_each(q, f[i].sql, &id, NULL);
+			break;
+		case LIST_STATUS: {
+			bool ok = false;
+			if (txt_parse_int64(v, 0, 1000, &id))
+				for (size_t k = 0; k < sizeof(list_statuses) /
+				    sizeof(list_statuses[0]); k++)
+					ok = ok || list_statuses[k] == id;
+			if (!ok)
+				return list_bad(ctx, f[i].name, "Select a valid "
+				    "choice. That choice is not one of the "
+				    "available choices.");
+			list_where_each(q, f[i].sql, &id, NULL);
+			break;
+		}
+		case LIST_TEXT:
+			if (strlen(v) > LIST_TEXT_MAX)
+				return list_bad(ctx, f[i].name,
+				    "Ensure this value has at most 200 "
+				    "characters.");
+			list_where_each(q, f[i].sql, NULL, v);
+			break;
+		case LIST_DATE: {
+			int y, m, d;
+			char tail;
+			if (strlen(v) != 10 || sscanf(v, "%4d-%2d-%2d%c", &y,
+			    &m, &d, &tail) != 3 || m < 1 || m > 12 || d < 1 ||
+			    d > 31)
+				return list_bad(ctx, f[i].name,
+				    "Enter a valid date (YYYY-MM-DD).");
+			list_where_each(q, f[i].sql, NULL, v);
+			break;
+		}
+		}
+	}
+	return 0;
+}
+
+/* Characters, not bytes: the trigram tokenizer counts code points. */
+static size_t
+list_utf8_len(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+/*
+ * ?search=term.  An empty term is no search.  Returns 0, or 400 for a term
+ * longer than 200 bytes.
+ */
+int
+list_search(struct list_q *q, const struct list_search *s)
+{
+	struct ctx *ctx = q->ctx;
+	const char *term = req_query(ctx, "search");
+
+	if (term == NULL)
+		return 0;
+	term += strspn(term, " ");
+	size_t n = strlen(term);
+	while (n > 0 && term[n - 1] == ' ')
+		n--;
+	if (n == 0)
+		return 0;
+	if (n > LIST_TEXT_MAX)
+		return list_bad(ctx, "search", "Ensure this value has at most "
+		    "200 characters.");
+	term = mem_strndup(&ctx->mem, term, n);
+
+	/* LIKE pattern: %term% with %, _ and \ escaped by '\'. */
+	char *like = mem_alloc(&ctx->mem, 2 * n + 3), *l = like;
+	*l++ = '%';
+	for (const char *t = term; *t != '\0'; t++) {
+		if (*t == '%' || *t == '_' || *t == '\\')
+			*l++ = '\\';
+		*l++ = *t;
+	}
+	*l++ = '%';
+	*l = '\0';
+
+	if (list_utf8_len(term) >= 3) {
+		/* An FTS5 phrase: the term in double quotes, quotes doubled. */
+		char *ph = mem_alloc(&ctx->mem, 2 * n + 3), *p = ph;
+		*p++ = '"';
+		for (const char *t = term; *t != '\0'; t++) {
+			if (*t == '"')
+				*p++ = '"';
+			*p++ = *t;
+		}
+		*p++ = '"';
+		*p = '\0';
+		list_where(q, s->fts);
+		for (int i = 0; i < s->fts_phrases; i++)
+			list_bind_text(q, ph);
+		for (int i = 0; i < s->fts_likes; i++)
+			list_bind_text(q, like);
+	} else {
+		list_where(q, s->short_sql);
+		for (int i = 0; i < s->short_likes; i++)
+			list_bind_text(q, like);
+	}
+	return 0;
+}
+
+/*
+ * ?ordering=name or -name: the first field the table knows wins; unknown
+ * fields are ignored (DRF's OrderingFilter does the same).
+ */
+void
+list_ordering(struct list_q *q, const struct list_order *o, size_t n)
+{
+	const char *v = req_query(q->ctx, "ordering");
+
+	while (v != NULL && *v != '\0') {
+		size_t len = strcspn(v, ",");
+		bool desc = v[0] == '-';
+		const char *name = desc ? v + 1 : v;
+		size_t nl = desc ? len - 1 : len;
+		for (size_t i = 0; i < n; i++)
+			if (strlen(o[i].name) == nl &&
+			    strncmp(o[i].name, name, nl) == 0) {
+				q->order = desc ? o[i].desc : o[i].asc;
+				return;
+			}
+		v += len;
+		if (*v == ',')
+			v++;
+	}
+}
+
+/*
+ * ?limit and ?offset.  No limit: not paginated.  Returns 0, or 400 naming
+ * the parameter when it is not a whole number in range.
+ */
+int
+list_page(struct list_q *q)
+{
+	const char *l = req_query(q->ctx, "limit");
+	const char *o = req_query(q->ctx, "offset");
+
+	q->paged = false;
+	if (l == NULL || l[0] == '\0')
+		return 0;
+	if (!txt_parse_int64(l, 1, LIST_LIMIT_MAX, &q->limit))
+		return list_bad(q->ctx, "limit", "Enter a whole number from "
+		    "1 to 100000.");
+	q->offset = 0;
+	if (o != NULL && o[0] != '\0' &&
+	    !txt_parse_int64(o, 0, LIST_ID_MAX, &q->offset))
+		return list_bad(q->ctx, "offset", "Enter a whole number, 0 "
+		    "or more.");
+	q->paged = true;
+	return 0;
+}
+
+/* Binds q's values to st from parameter number first; returns the next. */
+int
+list_bind_all(struct list_q *q, sqlite3_stmt *st, int first)
+{
+	for (size_t i = 0; i < q->nbinds; i++, first++) {
+		if (q->binds[i].type == LIST_B_INT)
+			sqlite3_bind_int64(st, first, q->binds[i].i);
+		else
+			sqlite3_bind_text(st, first, q->binds[i].s, -1,
+			    SQLITE_STATIC);
+	}
+	return first;
+}
+
+/* Appends s percent-encoded (RFC 3986 unreserved characters kept). */
+static char *
+list_urlenc(char *out, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || strchr("-._~", c) != NULL)
+			*out++ = (char)c;
+		else {
+			*out++ = '%';
+			*out++ = hex[c >> 4];
+			*out++ = hex[c & 15];
+		}
+	}
+	return out;
+}
+
+/*
+ * The absolute URL of this list with limit and offset set (offset 0 left
+ * out, as DRF does) and every other query parameter kept.
+ */
+char *
+list_page_url(struct ctx *ctx, long long limit, long long offset)
+{
+	const char *base = req_base_url(ctx);
+	size_t need = strlen(base) + strlen(ctx->req.path) + 64;
+
+	for (size_t i = 0; i < ctx->req.nquery; i++)
+		need += 3 * (strlen(ctx->req.query[i].name) +
+		    strlen(ctx->req.query[i].value)) + 2;
+	char *url = mem_alloc(&ctx->mem, need), *p = url;
+	p += sprintf(p, "%s%s?", base, ctx->req.path);
+	for (size_t i = 0; i < ctx->req.nquery; i++) {
+		const struct req_kv *kv = &ctx->req.query[i];
+		if (strcmp(kv->name, "limit") == 0 ||
+		    strcmp(kv->name, "offset") == 0)
+			continue;
+		p = list_urlenc(p, kv->name);
+		*p++ = '=';
+		p = list_urlenc(p, kv->value);
+		*p++ = '&';
+	}
+	p += sprintf(p, "limit=%lld", limit);
+	if (offset > 0)
+		sprintf(p, "&offset=%lld", offset);
+	return url;
+}
+
+/* Prepares head + WHERE + tail, all constant fragments. */
+static sqlite3_stmt *
+list_prepare(struct list_q *q, const char *head, const char *tail)
+{
+	char *sql = mem_printf(&q->ctx->mem, "%s%s%s", head, q->where, tail);
+
+	return db_prepare(q->ctx, sql);
+}
+
+/* Streams the rows as a bare JSON array. */
+static int
+list_stream(struct list_q *q, sqlite3_stmt *st, list_row_fn row, void *arg)
+{
+	struct ctx *ctx = q->ctx;
+	int rc, n = 0;
+
+	resp_stream_begin(ctx, 200);
+	resp_write(ctx, "[", 1);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		cJSON *j = row(ctx, st, arg);
+		char *s = j != NULL ? cJSON_PrintUnformatted(j) : NULL;
+		cJSON_Delete(j);
+		if (s == NULL)
+			mem_oom();
+		if (n++ > 0)
+			resp_write(ctx, ",", 1);
+		resp_write(ctx, s, strlen(s));
+		cJSON_free(s);
+	}
+	if (rc != SQLITE_DONE) {
+		/* Too late for an error status: cut the body short. */
+		log_msg(ctx, LOG_ERROR, "list: %s", sqlite3_errmsg(ctx->db));
+		fflush(ctx->out);
+		return 200;
+	}
+	resp_write(ctx, "]", 1);
+	fflush(ctx->out);
+	return 200;
+}
+
+/*
+ * Runs the list: select is "SELECT ... FROM ... WHERE 1" and count the
+ * matching "SELECT count(*) FROM ... WHERE 1"; row renders one row.
+ * Returns the status of the answer set (or streamed).
+ */
+int
+list_run(struct list_q *q, const char *select, const char *count,
+    list_row_fn row, void *arg)
+{
+	struct ctx *ctx = q->ctx;
+	const char *tail = mem_printf(&ctx->mem, " ORDER BY %s%s", q->order,
+	    q->paged ? " LIMIT ? OFFSET ?" : "");
+	sqlite3_stmt *st = list_prepare(q, select, tail);
+
+	if (st == NULL)
+		return ctx->resp.status;
+	int next = list_bind_all(q, st, 1);
+	if (!q->paged)
+		return list_stream(q, st, row, arg);
+
+	sqlite3_bind_int64(st, next, q->limit);
+	sqlite3_bind_int64(st, next + 1, q->offset);
+	sqlite3_stmt *ct = list_prepare(q, count, "");
+	if (ct == NULL)
+		return ctx->resp.status;
+	list_bind_all(q, ct, 1);
+	if (sqlite3_step(ct) != SQLITE_ROW)
+		return db_fail(ctx, "list count");
+	long long total = sqlite3_column_int64(ct, 0);
+
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "count", (double)total);
+	if (q->offset + q->limit < total)
+		cJSON_AddStringToObject(o, "next", list_page_url(ctx, q->limit,
+		    q->offset + q->limit));
+	else
+		cJSON_AddNullToObject(o, "next");
+	if (q->offset > 0) {
+		long long prev = q->offset - q->limit;
+		cJSON_AddStringToObject(o, "previous", list_page_url(ctx,
+		    q->limit, prev > 0 ? prev : 0));
+	} else
+		cJSON_AddNullToObject(o, "previous");
+	cJSON *a = cJSON_AddArrayToObject(o, "results");
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		cJSON_AddItemToArray(a, row(ctx, st, arg));
+	if (rc != SQLITE_DONE) {
+		cJSON_Delete(o);
+		return db_fail(ctx, "list");
+	}
+	return resp_json(ctx, 200, o);
+}
+
+/*
+ * A boolean query parameter with a default.  Returns 0, or 400 naming it
+ * when its value is not a boolean.
+ */
+int
+list_flag(struct ctx *ctx, const char *name, bool def, bool *out)
+{
+	const char *v = req_query(ctx, name);
+
+	*out = def;
+	if (v == NULL || v[0] == '\0')
+		return 0;
+	if (!txt_parse_bool(v, out))
+		return list_bad(ctx, name, "Enter a valid boolean: true, "
+		    "false, 1, 0, yes or no.");
+	return 0;
+}
+
+/*
+ * An optional id query parameter: *out is 0 when absent.  Returns 0, or
+ * 400 naming it when it is not a positive id.
+ */
+int
+list_id_param(struct ctx *ctx, const char *name, long long *out)
+{
+	const char *v = req_query(ctx, name);
+
+	*out = 0;
+	if (v == NULL || v[0] == '\0')
+		return 0;
+	if (!txt_parse_int64(v, 1, LIST_ID_MAX, out))
+		return list_bad(ctx, name, "Select a valid choice. That choice "
+		    "is not one of the available choices.");
+	return 0;
+}

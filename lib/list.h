@@ -1,0 +1,116 @@
+/*
+ * list: the list endpoints' shared machinery -- filters, search, ordering,
+ * pagination and streaming -- as InvenTree's (Django REST framework's)
+ * list views behave.
+ *
+ * A handler describes its list with constant tables (filters, orderings,
+ * search) and constant SQL, then calls list_run().  The SQL text sent to
+ * SQLite is only ever put together from those constant fragments; every
+ * value from the request is a bound parameter.  A query is
+ *
+ *	<select> WHERE 1 <AND fragments...> ORDER BY <ordering> LIMIT ? OFFSET ?
+ *
+ * and, when paginated, the same WHERE behind <count>.
+ *
+ * Without ?limit the answer is a bare JSON array, streamed row by row so
+ * that memory stays bounded however long the list; with ?limit (and
+ * ?offset) it is {"count", "next", "previous", "results"} with absolute
+ * next/previous URLs.  A filter value that is not valid for its field (bad
+ * id, id of nothing, bad boolean) is a 400 naming the field, never a silent
+ * empty list.  Unknown ?ordering fields are ignored, as DRF does.
+ *
+ * Row renderers must not allocate from the request arena (a streamed list
+ * of 100,000 rows would grow it): they build cJSON, which list_run() frees
+ * row by row.
+ */
+#ifndef SR_LIST_H
+#define SR_LIST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <sqlite3.h>
+
+struct cJSON;
+struct ctx;
+
+#define LIST_BINDS_MAX		48
+#define LIST_LIMIT_MAX		100000
+
+enum list_kind {
+	LIST_ID,	/* positive id of an existing object; "null" if sql_alt */
+	LIST_BOOL,	/* true/false: sql when true, sql_alt when false */
+	LIST_INT,	/* any integer */
+	LIST_TEXT,	/* exact text, at most 200 bytes */
+	LIST_DATE,	/* YYYY-MM-DD */
+	LIST_STATUS,	/* a stock status code */
+};
+
+struct list_filter {
+	const char	*name;		/* query parameter */
+	enum list_kind	 kind;
+	const char	*sql;		/* " AND ..." with ? for the value */
+	const char	*sql_alt;	/* see enum list_kind; NULL: none */
+	const char	*exists;	/* LIST_ID: SELECT 1 ... WHERE id = ? */
+	const char	*sql_cascade;	/* LIST_ID: used instead of sql when
+					   cascading (subtree) */
+};
+
+struct list_order {
+	const char	*name;		/* ?ordering=name or -name */
+	const char	*asc;		/* ORDER BY fragment, ascending */
+	const char	*desc;		/* and descending */
+};
+
+/*
+ * Search: for a term of 3 characters or more, fts is added with the FTS5
+ * phrase bound to its first fts_phrases '?' and the LIKE pattern
+ * ("%term%", escaped with '\') to the fts_likes after; for shorter terms
+ * (which a trigram index cannot serve) short_sql with short_likes patterns.
+ */
+struct list_search {
+	const char	*fts;
+	int		 fts_phrases;
+	int		 fts_likes;
+	const char	*short_sql;
+	int		 short_likes;
+};
+
+enum list_bind_type { LIST_B_INT, LIST_B_TEXT };
+
+struct list_bind {
+	enum list_bind_type	 type;
+	long long		 i;
+	const char		*s;
+};
+
+struct list_q {
+	struct ctx		*ctx;
+	char			*where;		/* arena; fragments only */
+	size_t			 wlen, wcap;
+	struct list_bind	 binds[LIST_BINDS_MAX];
+	size_t			 nbinds;
+	const char		*order;		/* constant fragment */
+	bool			 paged;
+	long long		 limit, offset;
+};
+
+typedef struct cJSON *(*list_row_fn)(struct ctx *, sqlite3_stmt *, void *);
+
+void	 list_init(struct list_q *, struct ctx *, const char *default_order);
+void	 list_where(struct list_q *, const char *fragment);
+void	 list_bind_int(struct list_q *, long long);
+void	 list_bind_text(struct list_q *, const char *);
+int	 list_filters(struct list_q *, const struct list_filter *, size_t n,
+	    bool cascade);
+int	 list_search(struct list_q *, const struct list_search *);
+void	 list_ordering(struct list_q *, const struct list_order *, size_t n);
+int	 list_page(struct list_q *);
+int	 list_run(struct list_q *, const char *select, const char *count,
+	    list_row_fn, void *);
+int	 list_flag(struct ctx *, const char *name, bool def, bool *out);
+int	 list_id_param(struct ctx *, const char *name, long long *out);
+char	*list_page_url(struct ctx *, long long limit, long long offset);
+int	 list_bind_all(struct list_q *, sqlite3_stmt *, int first);
+
+#endif
