@@ -499,6 +499,20 @@ def test_unknown_method(srv):
         assert_json_error(r, 405)
 
 
+def test_trace_is_not_echoed(srv):
+    """TRACE would reflect credentials.  lighttpd hands it to the program,
+    which refuses it (405 JSON); apache.conf's TraceEnable off makes Apache
+    refuse it itself (405) for the whole test server, .htaccess trees
+    included (a .htaccess cannot: Apache answers TRACE before reading it)."""
+    r = srv.request("TRACE", "/api/",
+                    headers={"Authorization": "Basic c2VjcmV0OnNlY3JldA=="})
+    if srv.kind == "lighttpd":
+        assert_json_error(r, 405)
+    else:
+        assert_server_rejects(r, 405)
+    assert b"c2VjcmV0" not in r.body
+
+
 def test_post_without_length(srv):
     """lighttpd wants a Content-Length on POST (411); Apache takes a POST
     without one as an empty body and the program answers."""
