@@ -29,6 +29,10 @@ FUZZ_NAMES	= $(FUZZ_SRC:tests/fuzz/%.c=%)
 FUZZERS		= $(FUZZ_NAMES:%=$(FUZZ_BUILD)/bin/%)
 FUZZ_LIB_OBJ	= $(LIB_SRC:%.c=$(FUZZ_BUILD)/obj/%.o) \
 		  $(FUZZ_BUILD)/obj/gen/migrations.o
+# Shared by the harnesses: the fuzzing site, and password checks replaced
+# by a plain comparison (tests/fuzz/support.h says why).
+FUZZ_SUPPORT	= $(FUZZ_BUILD)/obj/tests/fuzz/support.o
+FUZZ_LDWRAP	= -Wl,--wrap=pwd_check,--wrap=pwd_dummy
 VALGRIND	?= valgrind
 
 .PHONY: fuzz-deps fuzz-build fuzz fuzz-replay valgrind torture
@@ -50,9 +54,11 @@ $(FUZZ_BUILD)/obj/tests/fuzz/%.o: tests/fuzz/%.c | fuzz-deps
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
-$(FUZZ_BUILD)/bin/%: $(FUZZ_BUILD)/obj/tests/fuzz/%.o $(FUZZ_LIB_OBJ)
+$(FUZZ_BUILD)/bin/%: $(FUZZ_BUILD)/obj/tests/fuzz/%.o $(FUZZ_SUPPORT) \
+    $(FUZZ_LIB_OBJ)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB_OBJ) $(LIBS)
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $(FUZZ_LDWRAP) -o $@ $< \
+	    $(FUZZ_SUPPORT) $(FUZZ_LIB_OBJ) $(LIBS)
 
 # New inputs go to $(FUZZ_BUILD)/corpus/, never into the committed seeds;
 # the figures for HARDENING.md are in $(FUZZ_BUILD)/logs/.

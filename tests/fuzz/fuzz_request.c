@@ -2,20 +2,23 @@
  * fuzz_request: a whole request, from CGI environment to CGI output,
  * through app_handle() (lib/app.c) and a small route table.  This covers
  * req_parse (method, PATH_INFO, query, cookies, Content-Length, Host,
- * install prefix), route_match and <pk> extraction, permission refusal,
+ * install prefix), route_match and <pk> extraction, sign-in and permission
+ * checks,
  * req_data (JSON and urlencoded bodies, 413/415/400), resp_send (ETag and
  * If-None-Match, CORS, HEAD) and the log line.
  *
  * Input: environment entries NAME=VALUE separated by NUL bytes; an empty
  * entry (two NULs) ends them and the rest is the body on standard input.
- * Entries the harness must control (files, database, limits) come first in
- * the environment, so the input cannot override them.
+ * Entries the harness must control (files, database, limits, secret key)
+ * come first in the environment, so the input cannot override them; the
+ * database has a user with a known token, session and password
+ * (support.h), so the signed-in paths (auth_identify, perm_check) are
+ * reachable.
  *
  * Checks the CGI output: a known status line, headers that are single
  * lines of printable text (no header injection), a Content-Length that
  * matches the body, and JSON that parses wherever JSON is declared.
  */
-#include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,11 +26,9 @@
 #include <unistd.h>
 
 #include "stockroom.h"
+#include "support.h"
 
 #define ENV_MAX 64
-
-static char data_dir[64];
-static char data_dir_env[96];
 
 static int
 thing_echo(struct ctx *ctx)
@@ -107,50 +108,26 @@ static const struct route fuzz_routes[] = {
 	{ "POST", "/api/private/", AREA_USER, PERM_METHOD, thing_echo,
 	  "Private", ROUTE_NO_DB },
 	{ "GET", "/api/db/", AREA_PUBLIC, PERM_VIEW, thing_db, "Database", 0 },
+	/* Signed-in routes: the user of support.c may view and add parts. */
+	{ "GET", "/api/part/", "part", PERM_METHOD, thing_echo, "Parts", 0 },
+	{ "POST", "/api/part/", "part", PERM_METHOD, thing_echo, "Add part", 0 },
+	{ "PATCH", "/api/part/<pk>/", "part", PERM_METHOD, thing_echo,
+	  "Change part", 0 },
+	{ "DELETE", "/api/part/<pk>/", "part", PERM_METHOD, thing_echo,
+	  "Delete part", 0 },
+	{ "GET", "/api/me/", AREA_USER, PERM_VIEW, thing_echo, "Me", 0 },
+	{ "GET", "/api/admin/", AREA_SUPERUSER, PERM_VIEW, thing_echo,
+	  "Admin", 0 },
 };
 
 static const struct program fuzz_program = PROGRAM("fuzz", fuzz_routes);
 
-static int
-rm_entry(const char *path, const struct stat *st, int flag, struct FTW *f)
-{
-	(void)st;
-	(void)flag;
-	(void)f;
-	return remove(path);
-}
-
-static void
-data_dir_remove(void)
-{
-	nftw(data_dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
-}
-
-/* A migrated database in a private temporary data directory. */
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	char err[256], path[128];
-	sqlite3 *db;
-	int applied;
-
 	(void)argc;
 	(void)argv;
-	snprintf(data_dir, sizeof(data_dir), "/tmp/fuzz_request.XXXXXX");
-	if (mkdtemp(data_dir) == NULL)
-		abort();
-	atexit(data_dir_remove);
-	snprintf(data_dir_env, sizeof(data_dir_env), "STOCKROOM_DATA_DIR=%s",
-	    data_dir);
-	snprintf(path, sizeof(path), "%s/stockroom.sqlite3", data_dir);
-	if (db_connect(path, &db, err, sizeof(err)) != 0 ||
-	    db_migrate(db, &applied, err, sizeof(err)) != 0 ||
-	    sqlite3_exec(db, "INSERT INTO setting VALUES ('a', 'b')", NULL,
-	    NULL, NULL) != SQLITE_OK) {
-		fprintf(stderr, "fuzz_request: %s\n", err);
-		abort();
-	}
-	sqlite3_close_v2(db);
+	fuzz_site_init();
 	return 0;
 }
 
@@ -213,13 +190,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	copy[size] = '\0';
 
 	/* Fixed by the harness: nothing the input says may change these. */
-	envp[ne++] = "STOCKROOM_CONFIG=/dev/null";
-	envp[ne++] = data_dir_env;
-	envp[ne++] = "STOCKROOM_DATABASE=";
-	envp[ne++] = "STOCKROOM_LOG_FILE=";
-	envp[ne++] = "STOCKROOM_LOG_LEVEL=error";
-	envp[ne++] = "STOCKROOM_AUTO_MIGRATE=false";
-	envp[ne++] = "STOCKROOM_MAX_BODY_SIZE=65536";
+	for (; fuzz_fixed_env[ne] != NULL; ne++)
+		envp[ne] = fuzz_fixed_env[ne];
 
 	/* The input's entries, up to an empty one (extra ones are ignored). */
 	char *p = copy, *lim = copy + size;
@@ -254,6 +226,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	app_handle(&ctx, &fuzz_program);
 	const char *method = ctx.req.method;
 	fclose(out);
+	if (getenv("FUZZ_SHOW") != NULL)	/* to look at what a seed does */
+		fprintf(stderr, "%.*s\n", (int)outlen, outbuf);
 	check_output(outbuf, outlen, method);
 	ctx_end(&ctx);
 	fclose(in);
