@@ -1,6 +1,7 @@
 """HTTP-level tests: Stockroom through a real lighttpd (lighttpd.conf), a real
 Apache 2.4 (apache.conf) and the same Apache serving a tree configured only
-by its .htaccess files under /~alice/stockroom/ (see conftest.py).
+by its .htaccess files under /~alice/stockroom/ (see conftest.py); most
+tests run against all three (the `srv` fixture).
 
 Where a server rejects a request itself before any program runs, the test
 says so and checks that server's own answer precisely; everything that
@@ -323,7 +324,8 @@ def test_authorization_reaches_programs(srv, auth):
 
 
 def test_valid_credentials_work(srv):
-    """A real user's password and token, through the server."""
+    """How inventree-python signs in, through the server: Basic auth to
+    get a token, then the token."""
     if srv.user is None:
         pytest.skip("stockroom createsuperuser is not available")
     name, password = srv.user
@@ -331,6 +333,13 @@ def test_valid_credentials_work(srv):
     r = srv.get(ECHO, headers={"Authorization": "Basic " + basic})
     assert r.status == 200, r
     assert r.json()["authorization_seen"] is True
+    r = srv.get("/api/user/token/?name=http-test",
+                headers={"Authorization": "Basic " + basic})
+    assert r.status == 200, r
+    token = r.json()["token"]
+    r = srv.get("/api/user/me/", headers={"Authorization": "Token " + token})
+    assert r.status == 200, r
+    assert r.json()["username"] == name
 
 
 def test_echo_sees_prefix_and_query(srv):
