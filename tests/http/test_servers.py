@@ -393,8 +393,8 @@ def test_body_shorter_than_content_length(srv):
     """Content-Length: 100, ten bytes, then the client half-closes.
     lighttpd buffers the whole body before starting a program and takes
     the half-close for a client that went away: it closes the connection
-    without answering.  Apache (mod_cgid) starts the program, fails to
-    read the rest and answers its own 400."""
+    without answering.  Apache (mod_cgid) notices the early end while
+    passing the body on to the program and answers its own 400."""
     r = srv.request("POST", ECHO, body=b"{\"a\": 1234", content_length=100,
                     content_type="application/json", shut_wr=True,
                     timeout=70)
