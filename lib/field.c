@@ -267,6 +267,10 @@ field_defaults(const struct field *f, size_t n, struct field_val *vals)
 		case FIELD_DATE:
 			vals[i].null = true;
 			break;
+		case FIELD_DEC:
+			vals[i].null = f[i].nullable;
+			vals[i].i = f[i].def;
+			break;
 		default:
 			vals[i].i = f[i].def;
 			break;

@@ -371,9 +371,10 @@ tracking_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
 	cJSON_AddStringToObject(o, "label", tracking_label(code));
 	stock_add_text(o, "notes", st, 4);
 	stock_add_id(o, "user", st, 5);
-	cJSON *d = cJSON_Parse((const char *)sqlite3_column_text(st, 6));
-	cJSON_AddItemToObject(o, "deltas", d != NULL ? d :
-	    cJSON_CreateObject());
+	/* Our own JSON text, written by stock_track(): sent as stored. */
+	const char *d = (const char *)sqlite3_column_text(st, 6);
+	cJSON_AddItemToObject(o, "deltas", cJSON_CreateRaw(d != NULL &&
+	    d[0] == '{' ? d : "{}"));
 	return o;
 }
 
