@@ -105,8 +105,9 @@ pwd_chars(const char *s)
 
 /*
  * Checks password against the policy: at least min_length characters, at
- * most PWD_MAX_LEN bytes, not the username (nor contained in it or
- * containing it, ignoring case), not a common password.  Returns NULL when
+ * most PWD_MAX_LEN bytes, not too similar to the username (ignoring case:
+ * contained in it, or containing it as at least half of its length), not a
+ * common password.  Returns NULL when
  * it passes, else the message for a 400 answer.
  */
 const char *
@@ -120,7 +121,8 @@ pwd_policy(const char *username, const char *password, long long min_length,
 		return mem_printf(m, "This password is too short. It must "
 		    "contain at least %lld characters.", min_length);
 	if (username != NULL && username[0] != '\0' &&
-	    (strcasestr(password, username) != NULL ||
+	    ((strcasestr(password, username) != NULL &&
+	    strlen(username) * 2 >= strlen(password)) ||
 	    strcasestr(username, password) != NULL))
 		return "The password is too similar to the username.";
 	for (size_t i = 0; i < sizeof(pwd_common) / sizeof(pwd_common[0]); i++)
