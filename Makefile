@@ -102,6 +102,7 @@ install: $(PROGRAMS) $(TOOLS)
 	umask 022; mkdir -p "$(DESTDIR)/cgi-bin" "$(DESTDIR)/bin" \
 	    "$(DESTDIR)/db/migrations" "$(DESTDIR)/templates"
 	umask 022; cp -R htdocs/. "$(DESTDIR)/"
+	umask 022; sh web/install-page.sh htdocs/index.html "$(BASE_PATH)" > "$(DESTDIR)/index.html"
 	install -m 0755 $(PROGRAMS) "$(DESTDIR)/cgi-bin/"
 	install -m 0755 $(TOOLS) "$(DESTDIR)/bin/"
 	install -m 0644 $(MIGRATIONS) "$(DESTDIR)/db/migrations/"

@@ -1,0 +1,319 @@
+// The browser scenarios.  Each gets {browser, server, admin, shots} and
+// throws on failure.  Every page is watched: a console error, an uncaught
+// exception, a failed request or an unexpected HTTP error fails the test.
+import path from 'node:path';
+
+const DESKTOP = { width: 1280, height: 860 };
+const PHONE = { width: 375, height: 740 };
+
+/* A fresh browser context (its own cookies and storage) and page. */
+async function open(ctx, { viewport = DESKTOP, allow = [] } = {}) {
+	const bc = await ctx.browser.newContext({ viewport, deviceScaleFactor: 1, locale: 'en-GB', timezoneId: 'UTC' });
+	ctx.contexts = [...(ctx.contexts || []), bc];
+	bc.setDefaultTimeout(10000);
+	const page = await bc.newPage();
+	ctx.page = page;
+	ctx.problems = ctx.problems || [];
+	const allowed = url => allow.some(a => (a instanceof RegExp ? a.test(url) : url.includes(a)));
+	const base = new URL(ctx.server.base);
+	page.on('console', m => {
+		if (m.type() !== 'error') return;
+		const loc = m.location()?.url || '';
+		if (/Failed to load resource/.test(m.text()) && allowed(loc)) return;
+		ctx.problems.push(`console error: ${m.text()} ${loc}`);
+	});
+	page.on('pageerror', e => ctx.problems.push(`page error: ${e.message}`));
+	page.on('requestfailed', r => {
+		if (allowed(r.url())) return;
+		ctx.problems.push(`request failed: ${r.method()} ${r.url()} ${r.failure()?.errorText}`);
+	});
+	page.on('request', r => {
+		const u = new URL(r.url());
+		if (u.origin !== base.origin) ctx.problems.push(`request to another host: ${r.url()}`);
+		else if (!u.pathname.startsWith(base.pathname)) ctx.problems.push(`request outside the prefix: ${r.url()}`);
+	});
+	page.on('response', r => {
+		if (r.status() >= 400 && !allowed(r.url())) ctx.problems.push(`HTTP ${r.status()}: ${r.request().method()} ${r.url()}`);
+	});
+	return page;
+}
+
+function clean(ctx) {
+	if (ctx.problems?.length) throw new Error('the page had problems:\n    ' + ctx.problems.join('\n    '));
+}
+
+async function shot(ctx, page, name, opts = {}) {
+	await page.waitForLoadState('networkidle').catch(() => {});
+	await page.waitForFunction(() => !document.querySelector('[aria-busy=true], .spinner'), null, { timeout: 5000 }).catch(() => {});
+	await page.screenshot({ path: path.join(ctx.shots, `${ctx.shotPrefix}${name}.png`), fullPage: opts.full !== false });
+}
+
+/* Polls until the locator's text matches re (or fails after 8 s). */
+async function expectText(locator, re, what) {
+	const deadline = Date.now() + 8000;
+	let last = '';
+	while (Date.now() < deadline) {
+		last = (await locator.textContent({ timeout: 1000 }).catch(() => '')) || '';
+		if (re.test(last.replace(/\s+/g, ' '))) return last;
+		await new Promise(r => setTimeout(r, 100));
+	}
+	throw new Error(`${what || 'text'}: expected ${re}, got ${JSON.stringify(last.replace(/\s+/g, ' ').slice(0, 300))}`);
+}
+
+async function expectNone(locator, what) {
+	const n = await locator.count();
+	if (n) throw new Error(`${what}: expected none, found ${n}`);
+}
+
+async function goto(ctx, page, p) {
+	await page.goto(ctx.server.base + p.replace(/^\//, ''));
+}
+
+async function signIn(ctx, page, [user, pass]) {
+	await goto(ctx, page, '/');
+	await page.waitForURL(/\/login$/);
+	await page.getByLabel('Username').fill(user);
+	await page.getByLabel('Password').fill(pass);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await page.getByRole('navigation', { name: 'Main' }).waitFor();
+}
+
+async function nav(page, label) {
+	const n = page.getByRole('navigation', { name: 'Main' });
+	if (!(await n.isVisible())) await page.getByRole('button', { name: 'Menu' }).click();
+	await n.getByRole('link', { name: label }).click();
+}
+
+async function dialog(page, title) {
+	const d = page.getByRole('dialog', { name: title });
+	await d.waitFor();
+	return d;
+}
+
+async function closed(page) {
+	await page.getByRole('dialog').waitFor({ state: 'detached' });
+}
+
+async function newLocation(page, name, parent) {
+	await nav(page, 'Locations');
+	if (parent) await page.getByRole('tree', { name: 'Stock locations' }).getByRole('treeitem', { name: parent }).click();
+	await page.getByRole('complementary', { name: 'Locations' }).getByRole('button', { name: 'New' }).click();
+	const d = await dialog(page, 'New location');
+	await d.getByLabel('Name').fill(name);
+	await d.getByLabel('Description').fill(`Shelf ${name.slice(-1)} in the main store`);
+	await d.getByRole('button', { name: 'Create location' }).click();
+	await closed(page);
+	await page.getByRole('heading', { level: 1, name }).waitFor();
+}
+
+/* Sign in, category, part, stock in one place, partial transfer, totals,
+   history, sign out; screenshots of every main page on the way. */
+async function mainScenario(ctx) {
+	const page = await open(ctx);
+	await goto(ctx, page, '/');
+	await page.waitForURL(/\/login$/);
+	await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+	await shot(ctx, page, '01-sign-in');
+	await signIn(ctx, page, ctx.admin);
+	await page.getByRole('heading', { level: 1, name: /Good to see you/ }).waitFor();
+
+	await newLocation(page, 'Store room');
+	await newLocation(page, 'Shelf A', 'Store room');
+	await newLocation(page, 'Shelf B', 'Store room');
+
+	// A category and a part in it.
+	await nav(page, 'Parts');
+	await page.getByRole('complementary', { name: 'Categories' }).getByRole('button', { name: 'New category' }).click();
+	let d = await dialog(page, 'New category');
+	await d.getByLabel('Name').fill('Resistors');
+	await d.getByLabel('Description').fill('Fixed resistors, through-hole and SMD');
+	await d.getByRole('button', { name: 'Create category' }).click();
+	await closed(page);
+	await page.getByRole('heading', { level: 1, name: 'Resistors' }).waitFor();
+	await page.getByRole('button', { name: 'New part' }).click();
+	d = await dialog(page, 'New part');
+	// The API's validation message lands at the field.
+	await d.getByRole('button', { name: 'Create part' }).click();
+	await expectText(d.locator('.field-invalid').first(), /\S/, 'name error');
+	if ((await d.getByLabel('Name').getAttribute('aria-invalid')) !== 'true') throw new Error('Name not marked invalid');
+	await d.getByLabel('Name').fill('Resistor 10k 0805');
+	await d.getByLabel('IPN').fill('R-10K-0805');
+	await d.getByLabel('Description', { exact: true }).fill('Thick film, 1%, 1/8 W');
+	await d.getByLabel('Units').fill('pcs');
+	await d.getByLabel('Minimum stock').fill('5');
+	await d.getByRole('button', { name: 'Create part' }).click();
+	await closed(page);
+	await page.getByRole('heading', { level: 1, name: /Resistor 10k 0805/ }).waitFor();
+	const partUrl = page.url();
+
+	// Ten in Shelf A.
+	await page.getByRole('button', { name: 'Add stock' }).click();
+	d = await dialog(page, 'New stock item');
+	await d.getByLabel('Quantity').fill('10');
+	await d.getByLabel('Batch code').fill('B-2026-11');
+	await d.getByRole('treeitem', { name: /Store room/ }).first().press('ArrowRight');
+	await d.getByRole('treeitem', { name: /Shelf A/ }).click();
+	await d.getByRole('button', { name: 'Add stock' }).click();
+	await closed(page);
+	const stock = page.locator('#stock');
+	await expectText(stock.locator('tfoot'), /Total 10 pcs/, 'total after adding');
+	await expectText(stock.locator('.group-row'), /Shelf A.*10 pcs/, 'Shelf A group');
+
+	// Move four of them to Shelf B: the rest stays.
+	await stock.getByRole('checkbox').first().check();
+	await stock.getByRole('toolbar').getByRole('button', { name: 'Transfer' }).click();
+	d = await dialog(page, 'Transfer stock');
+	await d.getByRole('textbox', { name: /Quantity to move/ }).fill('4');
+	await d.getByLabel('Move to location').fill('Shelf B');
+	await d.getByRole('treeitem', { name: /Shelf B/ }).click();
+	await d.getByLabel('Notes').fill('Split for the kitting bench');
+	await d.getByRole('button', { name: 'Transfer stock' }).click();
+	await closed(page);
+	await expectText(stock.locator('tfoot'), /Total 10 pcs/, 'total after transfer');
+	await expectText(stock.locator('.group-row').filter({ hasText: 'Shelf A' }), /6 pcs/, 'Shelf A after transfer');
+	await expectText(stock.locator('.group-row').filter({ hasText: 'Shelf B' }), /4 pcs/, 'Shelf B after transfer');
+	await shot(ctx, page, '04-part');
+
+	// History: the part's page and the history page both show the moves.
+	await nav(page, 'History');
+	await page.getByRole('heading', { level: 1, name: 'Stock history' }).waitFor();
+	const hist = page.getByRole('table', { name: 'Stock history' });
+	await expectText(hist, /Resistor 10k 0805/, 'history rows');
+	const rows = await hist.locator('tbody tr').allTextContents();
+	if (rows.length < 2) throw new Error(`expected at least 2 history entries, got ${rows.length}: ${rows.join(' | ')}`);
+	if (!rows.some(r => /Shelf B/.test(r))) throw new Error(`no history entry mentions the move to Shelf B: ${rows.join(' | ')}`);
+	await shot(ctx, page, '06-history');
+
+	// The other main pages, for the record.
+	await nav(page, 'Dashboard');
+	await page.getByRole('heading', { level: 1, name: /Good to see you/ }).waitFor();
+	await expectText(page.locator('.stats'), /Stock items/, 'stats');
+	await shot(ctx, page, '02-dashboard');
+	await nav(page, 'Parts');
+	await page.getByRole('table', { name: 'Parts' }).getByText('Resistor 10k 0805').waitFor();
+	await page.getByLabel('Search parts').fill('10k');
+	await page.waitForURL(/search=10k/);
+	await expectText(page.getByRole('table', { name: 'Parts' }), /Resistor 10k 0805/, 'search result');
+	await shot(ctx, page, '03-parts');
+	await nav(page, 'Locations');
+	await page.getByRole('tree', { name: 'Stock locations' }).getByRole('treeitem', { name: /Store room/ }).click();
+	await expectText(page.getByRole('table', { name: 'Stock items' }), /Resistor 10k 0805.*Resistor 10k 0805/, 'stock in Store room and below');
+	await shot(ctx, page, '05-locations');
+	await page.getByRole('table', { name: 'Stock items' }).getByRole('link', { name: /^#/ }).first().click();
+	await page.getByRole('heading', { level: 1, name: /item/ }).waitFor();
+	await shot(ctx, page, '07-stock-item');
+	await nav(page, 'My account');
+	await page.getByRole('heading', { level: 1, name: 'My account' }).waitFor();
+	await shot(ctx, page, '08-account');
+	await nav(page, 'Administration');
+	await page.getByRole('heading', { level: 1, name: 'Administration' }).waitFor();
+	await shot(ctx, page, '09-admin-users');
+
+	// The phone at the shelf: 375 px, no sideways scrolling.
+	await page.setViewportSize(PHONE);
+	await page.goto(partUrl);
+	await page.getByRole('heading', { level: 1, name: /Resistor 10k 0805/ }).waitFor();
+	const over = await page.evaluate(() => document.documentElement.scrollWidth);
+	if (over > PHONE.width + 1) throw new Error(`the part page is ${over}px wide at 375px`);
+	await shot(ctx, page, '10-phone-part');
+	await nav(page, 'Parts');
+	await page.getByRole('heading', { level: 1, name: 'All parts' }).waitFor();
+	await shot(ctx, page, '11-phone-parts');
+	await page.setViewportSize(DESKTOP);
+
+	// Sign out: back at the sign-in page, and the API no longer knows us.
+	await nav(page, 'Dashboard');
+	await page.getByRole('button', { name: 'Sign out' }).click();
+	await page.waitForURL(/\/login$/);
+	await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+	clean(ctx);
+}
+
+/* A user who may only look: no edit controls, and the API refuses. */
+async function viewOnlyScenario(ctx) {
+	const admin = await open(ctx);
+	await signIn(ctx, admin, ctx.admin);
+	await nav(admin, 'Administration');
+	await admin.getByRole('link', { name: 'Groups' }).click();
+	await admin.getByRole('button', { name: 'New group' }).click();
+	let d = await dialog(admin, 'New group');
+	await d.getByLabel('Name').fill('Viewers');
+	for (const rs of ['Part categories', 'Parts', 'Stock locations', 'Stock items'])
+		await d.getByRole('checkbox', { name: `${rs}: view` }).check();
+	await d.getByRole('button', { name: 'Create group' }).click();
+	await closed(admin);
+	await expectText(admin.getByRole('table', { name: 'Groups' }), /Viewers/, 'groups');
+	await shot(ctx, admin, '10-admin-groups');
+	await admin.getByRole('link', { name: 'Users' }).click();
+	await admin.getByRole('button', { name: 'New user' }).click();
+	d = await dialog(admin, 'New user');
+	await d.getByLabel('Username').fill('viewer');
+	await d.getByLabel('First name').fill('Val');
+	await d.getByLabel('Last name').fill('Viewer');
+	await d.getByLabel('Password', { exact: true }).fill('Look-But-Do-Not-Touch-7');
+	await d.getByRole('checkbox', { name: 'Viewers' }).check();
+	await d.getByRole('button', { name: 'Create user' }).click();
+	await closed(admin);
+	await expectText(admin.getByRole('table', { name: 'Users' }), /viewer/, 'users');
+	await admin.getByRole('link', { name: 'Audit log' }).click();
+	await expectText(admin.getByRole('table', { name: 'Audit log' }), /login|user/i, 'audit');
+	await shot(ctx, admin, '11-admin-audit');
+
+	const page = await open(ctx, { allow: [/\/api\/part\/?$/, /\/api\/part\/\d+\/?$/, /\/api\/stock\/transfer\/?$/, /\/api\/stock\/location\/?$/] });
+	await signIn(ctx, page, ['viewer', 'Look-But-Do-Not-Touch-7']);
+	await expectNone(page.getByRole('link', { name: 'Administration' }), 'admin link');
+	await nav(page, 'Parts');
+	await page.getByRole('heading', { level: 1, name: 'All parts' }).waitFor();
+	await page.getByRole('table', { name: 'Parts' }).locator('tbody a').first().waitFor();
+	await expectNone(page.getByRole('button', { name: /New part|New category|^New$/ }), 'create buttons on Parts');
+	await page.getByRole('table', { name: 'Parts' }).locator('tbody a').first().click();
+	await page.locator('#stock').waitFor();
+	await page.waitForLoadState('networkidle');
+	await expectNone(page.getByRole('button', { name: /Add stock|Edit|Delete|Transfer/ }), 'edit controls on the part page');
+	await expectNone(page.locator('#stock').getByRole('checkbox'), 'stock selection');
+	await shot(ctx, page, '12-view-only-part');
+	await nav(page, 'Locations');
+	await page.getByRole('heading', { level: 1, name: 'All stock' }).waitFor();
+	await page.waitForLoadState('networkidle');
+	await expectNone(page.getByRole('button', { name: /New|Add stock|Edit|Move|Delete/ }), 'edit controls on Locations');
+	await expectNone(page.getByRole('table', { name: 'Stock items' }).getByRole('checkbox'), 'stock selection');
+
+	// The page's own session, used directly: refused.
+	const statuses = await page.evaluate(async () => {
+		const h = { 'Content-Type': 'application/json', 'X-CSRFToken': localStorage.getItem('stockroom.csrf') || '' };
+		const call = (m, u, b) => fetch(u, { method: m, headers: h, body: JSON.stringify(b), credentials: 'same-origin' }).then(r => r.status);
+		return {
+			createPart: await call('POST', 'api/part/', { name: 'Sneaky part' }),
+			editPart: await call('PATCH', 'api/part/1/', { name: 'Renamed' }),
+			transfer: await call('POST', 'api/stock/transfer/', { items: [{ pk: 1, quantity: 1 }], location: 1 }),
+			newLocation: await call('POST', 'api/stock/location/', { name: 'Nope' }),
+		};
+	});
+	for (const [k, v] of Object.entries(statuses)) if (v !== 403) throw new Error(`${k}: expected 403, got ${v}`);
+	clean(ctx);
+}
+
+/* An expired session: the next call shows the sign-in page with a message,
+   and signing in returns to where the user was. */
+async function expiredScenario(ctx) {
+	const page = await open(ctx, { allow: [/\/api\//] });
+	await signIn(ctx, page, ctx.admin);
+	await nav(page, 'History');
+	await page.getByRole('heading', { level: 1, name: 'Stock history' }).waitFor();
+	await page.context().clearCookies();
+	await nav(page, 'Parts');
+	await page.getByText('Your session has expired').waitFor();
+	await shot(ctx, page, '13-session-expired');
+	await page.getByLabel('Username').fill(ctx.admin[0]);
+	await page.getByLabel('Password').fill(ctx.admin[1]);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await page.getByRole('heading', { level: 1, name: 'All parts' }).waitFor();
+	ctx.problems = ctx.problems.filter(p => !/HTTP 401|status of 401/.test(p));
+	clean(ctx);
+}
+
+export const scenarios = [
+	{ name: 'sign in, category, part, stock, transfer, totals, history, sign out', run: mainScenario },
+	{ name: 'view-only user sees no edit controls; the API refuses', run: viewOnlyScenario, only: ['lighttpd'] },
+	{ name: 'expired session', run: expiredScenario, only: ['lighttpd'] },
+];

@@ -1,0 +1,89 @@
+// Builds the page: bundles web/src into htdocs/assets/ (content-hashed
+// names, so they may be cached) and renders templates/index.html into
+// htdocs/index.html.  `make install BASE_PATH=...` later rewrites the one
+// <base href> line for a URL prefix.
+//
+//   node build.mjs            production build (minified)
+//   node build.mjs --watch    rebuild on change (development)
+import * as esbuild from 'esbuild';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..');
+const outdir = path.join(root, 'htdocs', 'assets');
+const watch = process.argv.includes('--watch');
+
+function apiVersion() {
+	try {
+		const h = fs.readFileSync(path.join(root, 'lib', 'stockroom.h'), 'utf8');
+		const m = h.match(/#define\s+STOCKROOM_API_VERSION\s+(\d+)/);
+		return m ? m[1] : '';
+	} catch { return ''; }
+}
+
+function render(outputs) {
+	const pick = ext => {
+		const f = Object.keys(outputs).find(o => o.endsWith(ext) && path.basename(o).startsWith('app-'));
+		return 'assets/' + path.basename(f);
+	};
+	const vals = {
+		BASE_PATH: '/',
+		INSTANCE_NAME: 'Stockroom',
+		API_VERSION: apiVersion(),
+		APP_JS: pick('.js'),
+		APP_CSS: pick('.css'),
+		FAVICON: 'assets/favicon.svg',
+	};
+	const tpl = fs.readFileSync(path.join(root, 'templates', 'index.html'), 'utf8');
+	const html = tpl.replace(/@([A-Z_]+)@/g, (m, k) => (k in vals ? vals[k] : m));
+	fs.writeFileSync(path.join(root, 'htdocs', 'index.html'), html);
+	let total = 0;
+	for (const f of [vals.APP_JS, vals.APP_CSS]) {
+		const buf = fs.readFileSync(path.join(root, 'htdocs', f));
+		const gz = zlib.gzipSync(buf, { level: 9 }).length;
+		total += gz;
+		console.log(`  ${f}  ${(buf.length / 1024).toFixed(1)} KB, ${(gz / 1024).toFixed(1)} KB gzipped`);
+	}
+	console.log(`  first page: ${(total / 1024).toFixed(1)} KB gzipped (budget 150 KB)`);
+	if (total > 150 * 1024) {
+		console.error('web: the first page is over its 150 KB budget');
+		process.exitCode = 1;
+	}
+}
+
+fs.rmSync(outdir, { recursive: true, force: true });
+fs.mkdirSync(outdir, { recursive: true });
+fs.copyFileSync(path.join(here, 'src', 'favicon.svg'), path.join(outdir, 'favicon.svg'));
+
+const options = {
+	entryPoints: { app: path.join(here, 'src', 'main.js') },
+	bundle: true,
+	format: 'esm',
+	target: ['es2020'],
+	minify: !watch,
+	sourcemap: watch ? 'inline' : false,
+	entryNames: '[name]-[hash]',
+	outdir,
+	metafile: true,
+	legalComments: 'none',
+	logLevel: 'warning',
+	plugins: [{
+		name: 'render-index',
+		setup(b) {
+			b.onEnd(r => {
+				if (r.errors.length === 0) render(r.metafile.outputs);
+			});
+		},
+	}],
+};
+
+if (watch) {
+	const ctx = await esbuild.context(options);
+	await ctx.watch();
+	console.log('watching web/src ...');
+} else {
+	await esbuild.build(options);
+}

@@ -1,0 +1,163 @@
+// Locations: the location tree beside the stock in the selected location,
+// with create, edit, move and delete (the API's options for what happens
+// to sub-locations and stock).
+import { html } from 'htm/preact';
+import { useState } from 'preact/hooks';
+import { api } from '../api.js';
+import { can } from '../session.js';
+import { Link, navigate, useRoute, setQuery } from '../router.js';
+import { useTree, pathOf, invalidate } from '../data.js';
+import { Tree, ancestors, descendants } from '../ui/tree.js';
+import { DataTable, Pager } from '../ui/table.js';
+import {
+	Button, Dialog, useApi, ErrorNote, Empty, fmtQty, fmtDate, toast, useForm, FormErrors,
+	TextField, CheckField, Confirm, useId,
+} from '../ui/kit.js';
+import { ActionBar, StockActionDialog, NewStockDialog, StatusBadge, itemPartName, itemIdent } from './stock.js';
+
+function LocationDialog({ location, parent, move, onClose, onDone }) {
+	const locs = useTree('location');
+	const form = useForm(location ? {
+		name: location.name, description: location.description || '', parent: location.parent ?? null,
+		structural: !!location.structural, external: !!location.external,
+	} : { name: '', description: '', parent: parent ?? null, structural: false, external: false });
+	const [filter, setFilter] = useState('');
+	const fid = useId('pf');
+	const blocked = location ? descendants(locs.tree, location.pk) : null;
+	const go = () => form.submit(async v => {
+		const body = move ? { parent: v.parent } : { name: v.name.trim(), description: v.description, parent: v.parent, structural: v.structural, external: v.external };
+		const r = location ? await api.patch(`stock/location/${location.pk}/`, body) : await api.post('stock/location/', body);
+		invalidate('location');
+		toast(move ? `Moved to ${v.parent != null ? pathOf(locs.tree, v.parent) : 'the top level'}` : location ? 'Location saved' : `Location “${r?.name || body.name}” created`);
+		onDone(r);
+	});
+	const perr = form.fieldErrors('parent');
+	return html`<${Dialog} title=${move ? `Move “${location.name}”` : location ? 'Edit location' : 'New location'} onClose=${onClose} onSubmit=${go}
+		footer=${html`<${Button} onClick=${onClose}>Cancel</${Button}><${Button} kind="primary" type="submit" busy=${form.busy}>${move ? 'Move here' : location ? 'Save' : 'Create location'}</${Button}>`}>
+		<${FormErrors} form=${form} fields=${['name', 'description', 'parent', 'structural', 'external']} />
+		${!move && html`<${TextField} form=${form} name="name" label="Name" required autofocus />
+			<${TextField} form=${form} name="description" label="Description" />`}
+		<div class=${'field' + (perr.length ? ' field-invalid' : '')}>
+			<label for=${fid}>${move ? 'New parent location' : 'Inside'}</label>
+			<input id=${fid} type="search" placeholder="Filter locations" value=${filter} onInput=${e => setFilter(e.currentTarget.value)} />
+			<div class="picker"><${Tree} nodes=${locs.nodes} selected=${form.values.parent} onSelect=${pk => form.set('parent', pk)}
+				rootLabel="Top level" label="Parent location" filter=${filter} disabled=${blocked} rootIcon="location" /></div>
+			${perr.length > 0 && html`<div class="field-error">${perr.join(' ')}</div>`}
+		</div>
+		${!move && html`<${CheckField} form=${form} name="structural" label="Structural" hint="holds other locations only, no stock" />
+			<${CheckField} form=${form} name="external" label="External" hint="stock here is not on site" />`}
+	</${Dialog}>`;
+}
+
+function DeleteLocation({ location, onClose, onDone }) {
+	const [stockMode, setStockMode] = useState('move');
+	const [subMode, setSubMode] = useState('move');
+	const n1 = useId('ds'), n2 = useId('dl');
+	const up = location.parent != null ? 'the parent location' : 'no location (top level)';
+	return html`<${Confirm} title=${`Delete “${location.name}”?`} onClose=${ok => (ok ? onDone() : onClose())}
+		onConfirm=${async () => {
+			const q = { delete_stock_items: stockMode === 'delete', delete_sub_locations: subMode === 'delete' };
+			await api.del(`stock/location/${location.pk}/`, q, { query: q });
+			invalidate('location');
+			toast('Location deleted');
+		}}>
+		<fieldset class="radios"><legend>Stock items in it (${location.items ?? '?'})</legend>
+			<label><input type="radio" name=${n1} checked=${stockMode === 'move'} onChange=${() => setStockMode('move')} /> Move them to ${up}</label>
+			<label><input type="radio" name=${n1} checked=${stockMode === 'delete'} onChange=${() => setStockMode('delete')} /> Delete them</label>
+		</fieldset>
+		<fieldset class="radios"><legend>Locations inside it (${location.sublocations ?? '?'})</legend>
+			<label><input type="radio" name=${n2} checked=${subMode === 'move'} onChange=${() => setSubMode('move')} /> Move them up to ${up}</label>
+			<label><input type="radio" name=${n2} checked=${subMode === 'delete'} onChange=${() => setSubMode('delete')} /> Delete them too</label>
+		</fieldset>
+	</${Confirm}>`;
+}
+
+export function Locations({ id }) {
+	const pk = id != null ? Number(id) : null;
+	const { query } = useRoute();
+	const locs = useTree('location');
+	const [treeFilter, setTreeFilter] = useState('');
+	const [dialog, setDialog] = useState(null);
+	const [sel, setSel] = useState(() => new Set());
+	const limit = Number(query.get('limit')) || 50;
+	const offset = Number(query.get('offset')) || 0;
+	const ordering = query.get('ordering') || '';
+	const cascade = query.get('cascade') !== '0';
+	const loc = useApi(() => (pk != null ? api.get(`stock/location/${pk}/`) : null), [pk]);
+	const params = { location: pk ?? undefined, cascade: pk != null ? cascade : undefined, in_stock: true,
+		part_detail: true, location_detail: true, limit, offset, ordering: ordering || undefined };
+	const key = JSON.stringify(params);
+	const stock = useApi(() => (can('stock', 'view') ? api.page('stock/', params) : null), [key]);
+	const reload = () => { loc.reload(); stock.reload(); setSel(new Set()); };
+
+	const node = pk != null ? locs.tree.byPk.get(pk) : null;
+	const l = loc.data || node;
+	const crumbs = pk != null ? ancestors(locs.tree, pk) : [];
+	const rows = stock.data?.results || [];
+	const selItems = rows.filter(r => sel.has(r.pk));
+
+	const columns = [
+		{ key: 'part', label: 'Part', sort: 'part', render: it => html`<${Link} to=${'/part/' + it.part} class="cell-main">${itemPartName(it)}</${Link}>
+			<div class="cell-sub">${it.part_detail?.IPN || ''}</div>` },
+		{ key: 'item', label: 'Item', render: it => html`<${Link} to=${'/stock/' + it.pk}>#${it.pk}</${Link}> <span class="cell-sub">${itemIdent(it)}</span>` },
+		...(pk == null || cascade ? [{ key: 'location', label: 'Location', class: 'hide-sm', render: it => html`<${Link} class="muted-link" to=${'/locations/' + it.location}>${it.location_detail?.pathstring || pathOf(locs.tree, it.location) || '—'}</${Link}>` }] : []),
+		{ key: 'status', label: 'Status', class: 'hide-sm', render: it => html`<${StatusBadge} item=${it} />` },
+		{ key: 'quantity', label: 'Quantity', sort: 'quantity', align: 'right', render: it => fmtQty(it.quantity, it.part_detail?.units) },
+		{ key: 'updated', label: 'Updated', sort: 'updated', class: 'hide-sm', render: it => html`<span class="cell-sub">${fmtDate(it.updated, false)}</span>` },
+	];
+
+	return html`<div class="page page-split">
+		<aside class="side-panel" aria-label="Locations">
+			<div class="side-head"><h2>Locations</h2>
+				${can('stock_location', 'add') && html`<${Button} small icon="plus" onClick=${() => setDialog({ kind: 'new' })}>New</${Button}>`}</div>
+			<label class="sr-only" for="locfilter">Filter locations</label>
+			<input id="locfilter" class="side-filter" type="search" placeholder="Filter locations" value=${treeFilter} onInput=${e => setTreeFilter(e.currentTarget.value)} />
+			${locs.error ? html`<${ErrorNote} error=${locs.error} />` : html`<${Tree} nodes=${locs.nodes} selected=${pk} label="Stock locations"
+				rootLabel="All locations" filter=${treeFilter} rootIcon="location" count=${n => (n.items ? n.items : '')}
+				onSelect=${p => { setSel(new Set()); navigate(p == null ? '/locations' : '/locations/' + p); }} />`}
+		</aside>
+		<section class="content-panel">
+			<div class="page-head">
+				<div>
+					<nav aria-label="Location path" class="crumbs"><${Link} to="/locations">Locations</${Link}>${crumbs.map(c => html` <span aria-hidden="true">/</span> <${Link} to=${'/locations/' + c.pk}>${c.name}</${Link}>`)}</nav>
+					<h1>${pk == null ? 'All stock' : l?.name || '…'}</h1>
+					${l?.description && html`<p class="page-sub">${l.description}</p>`}
+				</div>
+				<div class="page-actions">
+					${pk != null && can('stock_location', 'change') && loc.data && html`
+						<${Button} icon="edit" onClick=${() => setDialog({ kind: 'edit' })}>Edit</${Button}>
+						<${Button} icon="move" onClick=${() => setDialog({ kind: 'move' })}>Move</${Button}>`}
+					${pk != null && can('stock_location', 'delete') && loc.data && html`<${Button} icon="trash" kind="ghost" onClick=${() => setDialog({ kind: 'delete' })}>Delete</${Button}>`}
+					${pk != null && can('stock_location', 'add') && html`<${Button} icon="plus" onClick=${() => setDialog({ kind: 'new', parent: pk })}>Sub-location</${Button}>`}
+					${can('stock', 'add') && html`<${Button} kind="primary" icon="plus" onClick=${() => setDialog({ kind: 'newstock' })}>Add stock</${Button}>`}
+				</div>
+			</div>
+			<${ErrorNote} error=${loc.error} retry=${loc.reload} />
+			<div class="toolbar">
+				${pk != null && html`<label class="chip"><input type="checkbox" checked=${cascade} onChange=${e => setQuery({ cascade: e.currentTarget.checked ? '' : '0', offset: '' })} /> Include sub-locations</label>`}
+				${selItems.length > 0 ? html`<${ActionBar} items=${selItems} label=${`${selItems.length} selected`} onAction=${a => setDialog({ kind: 'action', action: a, items: selItems })} />`
+					: can('stock', 'change') && rows.length > 0 && html`<span class="muted">Select items to count, add, remove, transfer or change status.</span>`}
+			</div>
+			${!can('stock', 'view') ? html`<${Empty} title="You may not see stock" />` : html`
+			<${ErrorNote} error=${stock.error} retry=${stock.reload} />
+			<div class=${'table-card' + (stock.loading ? ' is-loading' : '')} aria-busy=${stock.loading}>
+				<${DataTable} columns=${columns} rows=${rows} ordering=${ordering} caption="Stock items"
+					selected=${can('stock', 'change') ? sel : null} onSelect=${setSel}
+					rowLabel=${it => `${itemPartName(it)} item ${it.pk}`}
+					onOrder=${o => setQuery({ ordering: o, offset: '' })}
+					empty=${stock.loading ? 'Loading…' : 'No stock here.'} />
+				<${Pager} count=${stock.data?.count || 0} offset=${offset} limit=${limit}
+					onChange=${o => { setSel(new Set()); setQuery({ offset: o || '' }); }} onLimit=${n => setQuery({ limit: n === 50 ? '' : n, offset: '' })} />
+			</div>`}
+		</section>
+		${dialog?.kind === 'new' && html`<${LocationDialog} parent=${dialog.parent ?? pk} onClose=${() => setDialog(null)}
+			onDone=${r => { setDialog(null); if (r?.pk) navigate('/locations/' + r.pk); }} />`}
+		${(dialog?.kind === 'edit' || dialog?.kind === 'move') && loc.data && html`<${LocationDialog} location=${loc.data} move=${dialog.kind === 'move'}
+			onClose=${() => setDialog(null)} onDone=${() => { setDialog(null); reload(); }} />`}
+		${dialog?.kind === 'delete' && loc.data && html`<${DeleteLocation} location=${loc.data} onClose=${() => setDialog(null)}
+			onDone=${() => { setDialog(null); navigate(loc.data.parent != null ? '/locations/' + loc.data.parent : '/locations'); }} />`}
+		${dialog?.kind === 'newstock' && html`<${NewStockDialog} location=${pk} onClose=${() => setDialog(null)} onDone=${() => { setDialog(null); reload(); }} />`}
+		${dialog?.kind === 'action' && html`<${StockActionDialog} action=${dialog.action} items=${dialog.items}
+			onClose=${() => setDialog(null)} onDone=${() => { setDialog(null); reload(); }} />`}
+	</div>`;
+}

@@ -1,0 +1,173 @@
+// One part: its fields, image, stock grouped by location with totals,
+// tracking history and attachments.
+import { html } from 'htm/preact';
+import { useState } from 'preact/hooks';
+import { api, BASE } from '../api.js';
+import { can, session } from '../session.js';
+import { Link, navigate } from '../router.js';
+import { useTree, pathOf, TRACKING } from '../data.js';
+import { Icon } from '../ui/icons.js';
+import { Button, Card, useApi, Spinner, ErrorNote, Empty, Badge, fmtQty, fmtDate, Confirm, toast } from '../ui/kit.js';
+import { PartDialog } from './parts.js';
+import { ActionBar, StockActionDialog, NewStockDialog, StatusBadge, itemIdent, deltaText } from './stock.js';
+
+/* Media URLs from the API may be absolute, root-relative or relative. */
+export function mediaUrl(u) {
+	if (!u) return '';
+	if (/^(https?:|data:)/.test(u)) return u;
+	if (u.startsWith('/')) return u.startsWith(BASE) || BASE === '/' ? u : BASE + u.replace(/^\//, '');
+	return BASE + u;
+}
+
+function Field({ label, children }) {
+	return html`<div class="dl-row"><dt>${label}</dt><dd>${children ?? html`<span class="muted">—</span>`}</dd></div>`;
+}
+
+export function PartPage({ id }) {
+	const pk = Number(id);
+	const [dialog, setDialog] = useState(null);
+	const [sel, setSel] = useState(() => new Set());
+	const part = useApi(() => api.get(`part/${pk}/`, { category_detail: true }), [pk]);
+	const stock = useApi(() => api.list('stock/', { part: pk, in_stock: true, location_detail: true, part_detail: true, ordering: 'location' }), [pk]);
+	const track = useApi(() => api.page('stock/track/', { part: pk, limit: 15, user_detail: true, item_detail: true }), [pk]);
+	const locs = useTree('location');
+	const cats = useTree('category');
+	const reloadAll = () => { part.reload(); stock.reload(); track.reload(); setSel(new Set()); };
+
+	if (part.error) return html`<div class="page"><${ErrorNote} error=${part.error} retry=${part.reload} />
+		<p><${Link} to="/parts">Back to parts</${Link}></p></div>`;
+	if (!part.data) return html`<div class="page"><${Spinner} /></div>`;
+	const p = part.data;
+	const items = stock.data || [];
+	const groups = new Map();
+	for (const it of items) {
+		const k = it.location ?? 'none';
+		if (!groups.has(k)) groups.set(k, []);
+		groups.get(k).push(it);
+	}
+	const total = items.reduce((a, it) => a + Number(it.quantity || 0), 0);
+	const selItems = items.filter(it => sel.has(it.pk));
+	const toggle = pk2 => { const s = new Set(sel); s.has(pk2) ? s.delete(pk2) : s.add(pk2); setSel(s); };
+	const low = Number(p.minimum_stock) > 0 && total < Number(p.minimum_stock);
+	const flags = [['assembly', 'Assembly'], ['component', 'Component'], ['purchaseable', 'Purchaseable'], ['salable', 'Salable'],
+		['trackable', 'Trackable'], ['virtual', 'Virtual'], ['is_template', 'Template']].filter(([k]) => p[k]);
+	const catPath = p.category != null ? (p.category_detail?.pathstring || pathOf(cats.tree, p.category)) : '';
+
+	return html`<div class="page">
+		<nav aria-label="Breadcrumb" class="crumbs"><${Link} to="/parts">Parts</${Link}>
+			${p.category != null && html` <span aria-hidden="true">/</span> <${Link} to=${'/parts?category=' + p.category}>${catPath || 'Category'}</${Link}>`}</nav>
+		<div class="page-head">
+			<div class="title-with-image">
+				<div class="part-image">${p.thumbnail || p.image
+					? html`<img src=${mediaUrl(p.thumbnail || p.image)} alt=${'Image of ' + p.name} />`
+					: html`<${Icon} name="image" size=${28} label="No image" />`}</div>
+				<div><h1>${p.name}${p.revision && html` <span class="muted">rev ${p.revision}</span>`}</h1>
+					<p class="page-sub">${p.IPN && html`<span class="mono">${p.IPN}</span> · `}${p.description || 'No description'}</p>
+					<div class="badges">${p.active === false ? html`<${Badge} tone="neutral">Inactive</${Badge}>` : html`<${Badge} tone="ok">Active</${Badge}>`}
+						${low && html`<${Badge} tone="bad">Below minimum</${Badge}>`}
+						${flags.map(([k, l]) => html`<${Badge} key=${k} tone="info">${l}</${Badge}>`)}</div>
+				</div>
+			</div>
+			<div class="page-actions">
+				${can('stock', 'add') && html`<${Button} kind="primary" icon="plus" onClick=${() => setDialog({ kind: 'newstock' })}>Add stock</${Button}>`}
+				${can('part', 'change') && html`<${Button} icon="edit" onClick=${() => setDialog({ kind: 'edit' })}>Edit</${Button}>`}
+				${can('part', 'delete') && html`<${Button} icon="trash" kind="ghost" onClick=${() => setDialog({ kind: 'delete' })}>Delete</${Button}>`}
+			</div>
+		</div>
+
+		<div class="stats stats-inline">
+			<div class="stat"><span class="stat-body"><span class=${'stat-value' + (low ? ' qty-bad' : '')}>${fmtQty(total, p.units)}</span><span class="stat-label">In stock</span></span></div>
+			<div class="stat"><span class="stat-body"><span class="stat-value">${fmtQty(p.minimum_stock, p.units)}</span><span class="stat-label">Minimum</span></span></div>
+			<div class="stat"><span class="stat-body"><span class="stat-value">${groups.size}</span><span class="stat-label">${groups.size === 1 ? 'Location' : 'Locations'}</span></span></div>
+			<div class="stat"><span class="stat-body"><span class="stat-value">${items.length}</span><span class="stat-label">Stock items</span></span></div>
+		</div>
+
+		<div class="grid-main">
+			<${Card} title="Stock by location" id="stock" actions=${selItems.length > 0 && html`<span class="muted">${selItems.length} selected</span>`}>
+				${selItems.length > 0 && html`<${ActionBar} items=${selItems} onAction=${a => setDialog({ kind: 'action', action: a, items: selItems })} />`}
+				${stock.loading && !stock.data ? html`<${Spinner} />` : stock.error ? html`<${ErrorNote} error=${stock.error} retry=${stock.reload} />`
+				: !items.length ? html`<${Empty} icon="box" title="No stock of this part">${can('stock', 'add') ? 'Use “Add stock” to record what is on the shelf.' : ''}</${Empty}>`
+				: html`<div class="table-wrap"><table class="table stock-groups">
+					<caption class="sr-only">Stock items of ${p.name}, grouped by location</caption>
+					<thead><tr>${can('stock', 'change') && html`<th class="col-check"><span class="sr-only">Select</span></th>`}
+						<th scope="col">Item</th><th scope="col">Status</th><th scope="col" class="num">Quantity</th><th scope="col" class="hide-sm">Updated</th></tr></thead>
+					${[...groups.entries()].map(([loc, list]) => {
+						const sum = list.reduce((a, it) => a + Number(it.quantity || 0), 0);
+						const path = loc === 'none' ? 'No location' : (list[0].location_detail?.pathstring || pathOf(locs.tree, loc) || 'Location ' + loc);
+						return html`<tbody key=${loc}>
+							<tr class="group-row"><th scope="rowgroup" colspan=${can('stock', 'change') ? 3 : 2}>
+								<${Icon} name="location" size=${14} /> ${loc === 'none' ? path : html`<${Link} to=${'/locations/' + loc}>${path}</${Link}>`}</th>
+								<td class="num group-total">${fmtQty(sum, p.units)}</td><td class="hide-sm"></td></tr>
+							${list.map(it => html`<tr key=${it.pk} class=${sel.has(it.pk) ? 'is-selected' : ''}>
+								${can('stock', 'change') && html`<td class="col-check"><input type="checkbox" checked=${sel.has(it.pk)} onChange=${() => toggle(it.pk)}
+									aria-label=${`Select item ${it.pk} ${itemIdent(it)} in ${path}`} /></td>`}
+								<td><${Link} to=${'/stock/' + it.pk}>Item ${it.pk}</${Link}> <span class="cell-sub">${itemIdent(it)}</span></td>
+								<td><${StatusBadge} item=${it} /></td>
+								<td class="num">${fmtQty(it.quantity)}</td>
+								<td class="cell-sub hide-sm">${fmtDate(it.updated, false)}</td></tr>`)}
+						</tbody>`;
+					})}
+					<tfoot><tr><th scope="row" colspan=${can('stock', 'change') ? 3 : 2}>Total</th><td class="num total">${fmtQty(total, p.units)}</td><td class="hide-sm"></td></tr></tfoot>
+				</table></div>`}
+			</${Card}>
+
+			<${Card} title="Details">
+				<dl class="dl">
+					<${Field} label="Category">${p.category != null ? html`<${Link} to=${'/parts?category=' + p.category}>${catPath || p.category}</${Link}>` : null}</${Field}>
+					<${Field} label="IPN">${p.IPN || null}</${Field}>
+					<${Field} label="Units">${p.units || null}</${Field}>
+					<${Field} label="Default location">${p.default_location != null ? html`<${Link} to=${'/locations/' + p.default_location}>${pathOf(locs.tree, p.default_location) || p.default_location}</${Link}>` : null}</${Field}>
+					<${Field} label="Keywords">${p.keywords || null}</${Field}>
+					<${Field} label="Link">${p.link ? html`<a href=${p.link} rel="noopener noreferrer" target="_blank">${p.link}</a>` : null}</${Field}>
+					<${Field} label="Created">${p.creation_date ? fmtDate(p.creation_date, false) : null}</${Field}>
+				</dl>
+				${p.notes && html`<div class="notes"><h3>Notes</h3><p>${p.notes}</p></div>`}
+			</${Card}>
+		</div>
+
+		<div class="grid-main">
+			<${Card} title="Stock history" actions=${html`<${Link} to=${'/history?part=' + pk} class="link">All history</${Link}>`}>
+				${track.loading && !track.data ? html`<${Spinner} />` : track.error ? html`<${ErrorNote} error=${track.error} retry=${track.reload} />`
+				: !track.data?.results.length ? html`<${Empty} icon="history" title="No history yet" />`
+				: html`<ol class="timeline">${track.data.results.map(e => html`<li key=${e.pk}>
+					<span class="tl-dot" aria-hidden="true"></span>
+					<div class="tl-body"><div><strong>${e.label || TRACKING[e.tracking_type] || 'Change'}</strong>
+						<${Link} to=${'/stock/' + e.item} class="muted-link"> item ${e.item}</${Link}>
+						<span class="cell-sub"> ${deltaText(e, p.units, locs.tree)}</span></div>
+						${e.notes && html`<div class="tl-notes">${e.notes}</div>`}
+						<div class="cell-sub">${fmtDate(e.date)}${e.user_detail?.username ? ' · ' + e.user_detail.username : ''}</div></div>
+				</li>`)}</ol>`}
+			</${Card}>
+			<${Card} title="Attachments">
+				<${Attachments} model="part" pk=${pk} />
+			</${Card}>
+		</div>
+
+		${dialog?.kind === 'edit' && html`<${PartDialog} part=${p} onClose=${() => setDialog(null)} onDone=${() => { setDialog(null); part.reload(); }} />`}
+		${dialog?.kind === 'delete' && html`<${Confirm} title=${`Delete ${p.name}?`} onClose=${ok => { setDialog(null); if (ok) navigate(p.category != null ? '/parts?category=' + p.category : '/parts'); }}
+			onConfirm=${async () => { await api.del(`part/${pk}/`); toast('Part deleted'); }}>
+			<p>The part and its details are removed. ${items.length ? html`<strong>It still has ${items.length} stock item${items.length === 1 ? '' : 's'}</strong>; the server may refuse (InvenTree asks you to make a part inactive first).` : ''}</p>
+		</${Confirm}>`}
+		${dialog?.kind === 'newstock' && html`<${NewStockDialog} part=${p} onClose=${() => setDialog(null)} onDone=${() => { setDialog(null); reloadAll(); }} />`}
+		${dialog?.kind === 'action' && html`<${StockActionDialog} action=${dialog.action} items=${dialog.items}
+			onClose=${() => setDialog(null)} onDone=${() => { setDialog(null); reloadAll(); }} />`}
+	</div>`;
+}
+
+/*
+ * The attachments slot.  The server advertises attachments (the Files
+ * issue) in GET /api/; until then this says so instead of calling a
+ * missing endpoint.
+ */
+export function Attachments({ model, pk }) {
+	const server = session.get().server;
+	const enabled = !!(server && (server.attachments || server.features?.attachments));
+	const list = useApi(() => (enabled ? api.list('attachment/', { model_type: model, model_id: pk }) : null), [enabled, model, pk]);
+	if (!enabled) return html`<${Empty} icon="paperclip" title="No attachments">Files and links attached to this ${model === 'part' ? 'part' : 'item'} appear here once the server stores files.</${Empty}>`;
+	if (list.error) return html`<${ErrorNote} error=${list.error} />`;
+	if (!list.data) return html`<${Spinner} />`;
+	if (!list.data.length) return html`<${Empty} icon="paperclip" title="No attachments" />`;
+	return html`<ul class="list">${list.data.map(a => html`<li key=${a.pk} class="list-row">
+		<a class="list-main" href=${a.attachment ? mediaUrl(a.attachment) : a.link} rel="noopener">${a.filename || a.link || 'Attachment ' + a.pk}</a>
+		<span class="list-side cell-sub">${a.comment || ''} ${fmtDate(a.upload_date, false)}</span></li>`)}</ul>`;
+}

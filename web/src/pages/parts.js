@@ -1,0 +1,234 @@
+// Parts: the category tree beside a searchable, filterable, sortable,
+// paged table.  Every filter lives in the address, so Back and shared
+// links restore the view.
+import { html } from 'htm/preact';
+import { useEffect, useState } from 'preact/hooks';
+import { api } from '../api.js';
+import { can } from '../session.js';
+import { useRoute, setQuery, navigate, Link } from '../router.js';
+import { useTree, pathOf, treeOptions, invalidate } from '../data.js';
+import { Tree, ancestors } from '../ui/tree.js';
+import { DataTable, Pager } from '../ui/table.js';
+import { Icon } from '../ui/icons.js';
+import {
+	Button, Dialog, useApi, useDebounced, ErrorNote, Badge, fmtQty, toast, useForm, FormErrors,
+	TextField, TextArea, SelectField, CheckField, Confirm, useId,
+} from '../ui/kit.js';
+
+const FLAGS = [
+	['assembly', 'Assembly'], ['component', 'Component'], ['purchaseable', 'Purchaseable'],
+	['salable', 'Salable'], ['trackable', 'Trackable'], ['virtual', 'Virtual'], ['is_template', 'Template'],
+];
+
+export function CategoryDialog({ category, parent, onClose, onDone }) {
+	const cats = useTree('category');
+	const form = useForm(category ? {
+		name: category.name, description: category.description || '', parent: category.parent ?? '',
+		structural: !!category.structural, default_keywords: category.default_keywords || '',
+	} : { name: '', description: '', parent: parent ?? '', structural: false, default_keywords: '' });
+	const go = () => form.submit(async v => {
+		const body = { name: v.name.trim(), description: v.description, parent: v.parent === '' ? null : Number(v.parent), structural: v.structural };
+		const r = category ? await api.patch(`part/category/${category.pk}/`, body) : await api.post('part/category/', body);
+		invalidate('category');
+		toast(category ? 'Category saved' : `Category “${r?.name || body.name}” created`);
+		onDone(r);
+	});
+	return html`<${Dialog} title=${category ? 'Edit category' : 'New category'} onClose=${onClose} onSubmit=${go}
+		footer=${html`<${Button} onClick=${onClose}>Cancel</${Button}><${Button} kind="primary" type="submit" busy=${form.busy}>${category ? 'Save' : 'Create category'}</${Button}>`}>
+		<${FormErrors} form=${form} fields=${['name', 'description', 'parent', 'structural']} />
+		<${TextField} form=${form} name="name" label="Name" required autofocus />
+		<${TextField} form=${form} name="description" label="Description" />
+		<${SelectField} form=${form} name="parent" label="Parent category" options=${treeOptions(cats.tree, '— top level —')} />
+		<${CheckField} form=${form} name="structural" label="Structural" hint="holds sub-categories only, no parts" />
+	</${Dialog}>`;
+}
+
+function DeleteCategory({ category, onClose, onDone }) {
+	const [mode, setMode] = useState('move');
+	const name = useId('delmode');
+	return html`<${Confirm} title=${`Delete “${category.name}”?`} onClose=${ok => (ok ? onDone() : onClose())}
+		onConfirm=${async () => {
+			const q = mode === 'delete' ? { delete_parts: true, delete_child_categories: true } : { delete_parts: false, delete_child_categories: false };
+			await api.del(`part/category/${category.pk}/`, q, { query: q });
+			invalidate('category');
+			toast('Category deleted');
+		}}>
+		<fieldset class="radios"><legend>Its parts and sub-categories</legend>
+			<label><input type="radio" name=${name} checked=${mode === 'move'} onChange=${() => setMode('move')} />
+				Move them up to ${category.parent != null ? 'the parent category' : 'the top level'}</label>
+			<label><input type="radio" name=${name} checked=${mode === 'delete'} onChange=${() => setMode('delete')} />
+				Delete them too</label>
+		</fieldset>
+	</${Confirm}>`;
+}
+
+const PART_FIELDS = ['name', 'IPN', 'description', 'category', 'keywords', 'units', 'revision', 'link',
+	'default_location', 'minimum_stock', 'active', 'notes', ...FLAGS.map(f => f[0])];
+
+export function PartDialog({ part, category, onClose, onDone }) {
+	const cats = useTree('category');
+	const locs = useTree('location');
+	const init = {};
+	for (const f of PART_FIELDS) init[f] = part ? (part[f] ?? '') : '';
+	if (!part) { init.category = category ?? ''; init.active = true; init.component = true; init.purchaseable = true; init.minimum_stock = '0'; }
+	for (const [f] of FLAGS) init[f] = !!init[f];
+	init.active = part ? !!part.active : true;
+	const form = useForm(init);
+	const go = () => form.submit(async v => {
+		const body = {};
+		for (const f of PART_FIELDS) body[f] = typeof v[f] === 'string' ? v[f].trim() : v[f];
+		body.category = v.category === '' ? null : Number(v.category);
+		body.default_location = v.default_location === '' ? null : Number(v.default_location);
+		if (body.minimum_stock === '') body.minimum_stock = 0;
+		const r = part ? await api.patch(`part/${part.pk}/`, body) : await api.post('part/', body);
+		toast(part ? 'Part saved' : `Part “${r?.name || body.name}” created`);
+		onDone(r);
+	});
+	return html`<${Dialog} title=${part ? `Edit ${part.name}` : 'New part'} onClose=${onClose} onSubmit=${go} wide
+		footer=${html`<${Button} onClick=${onClose}>Cancel</${Button}><${Button} kind="primary" type="submit" busy=${form.busy}>${part ? 'Save part' : 'Create part'}</${Button}>`}>
+		<${FormErrors} form=${form} fields=${PART_FIELDS} />
+		<div class="form-grid">
+			<${TextField} form=${form} name="name" label="Name" required autofocus class="span-2" />
+			<${TextField} form=${form} name="IPN" label="IPN" hint="Internal part number" />
+			<${TextField} form=${form} name="revision" label="Revision" />
+			<${TextField} form=${form} name="description" label="Description" class="span-2" />
+			<${SelectField} form=${form} name="category" label="Category" options=${treeOptions(cats.tree, '— no category —')} />
+			<${SelectField} form=${form} name="default_location" label="Default location" options=${treeOptions(locs.tree)} />
+			<${TextField} form=${form} name="units" label="Units" hint="e.g. pcs, m, kg" />
+			<${TextField} form=${form} name="minimum_stock" label="Minimum stock" inputmode="decimal" />
+			<${TextField} form=${form} name="keywords" label="Keywords" class="span-2" />
+			<${TextField} form=${form} name="link" label="Link" type="url" class="span-2" />
+		</div>
+		<fieldset class="flags"><legend>Attributes</legend>
+			<${CheckField} form=${form} name="active" label="Active" />
+			${FLAGS.map(([k, l]) => html`<${CheckField} key=${k} form=${form} name=${k} label=${l} />`)}
+		</fieldset>
+		<${TextArea} form=${form} name="notes" label="Notes" />
+	</${Dialog}>`;
+}
+
+function FilterSelect({ label, value, onChange, options }) {
+	const id = useId('flt');
+	return html`<label class="filter" for=${id}><span>${label}</span>
+		<select id=${id} onChange=${e => onChange(e.currentTarget.value)}>
+			${options.map(([v, l]) => html`<option value=${v} selected=${value === v}>${l}</option>`)}
+		</select></label>`;
+}
+
+export function Parts() {
+	const { query } = useRoute();
+	const cats = useTree('category');
+	const cat = query.get('category') ? Number(query.get('category')) : null;
+	const search = query.get('search') || '';
+	const [text, setText] = useState(search);
+	const debounced = useDebounced(text, 250);
+	const [treeFilter, setTreeFilter] = useState('');
+	const [dialog, setDialog] = useState(null);
+	const [showFilters, setShowFilters] = useState(() => FLAGS.some(([k]) => query.get(k)) || !!query.get('active'));
+	const limit = Number(query.get('limit')) || 25;
+	const offset = Number(query.get('offset')) || 0;
+	const ordering = query.get('ordering') || 'name';
+	const cascade = query.get('cascade') !== '0';
+	const f = k => query.get(k) || '';
+
+	useEffect(() => { if (debounced !== search) setQuery({ search: debounced, offset: '' }); }, [debounced]);
+
+	const params = {
+		limit, offset, ordering, search: search || undefined,
+		category: cat ?? undefined, cascade: cat != null ? cascade : undefined,
+		active: f('active') || undefined, low_stock: f('low_stock') ? true : undefined,
+		has_stock: f('has_stock') ? true : undefined, category_detail: true,
+	};
+	for (const [k] of FLAGS) if (f(k)) params[k] = f(k);
+	const key = JSON.stringify(params);
+	const list = useApi(() => api.page('part/', params), [key]);
+
+	const catNode = cat != null ? cats.tree.byPk.get(cat) : null;
+	const crumbs = cat != null ? [...ancestors(cats.tree, cat), ...(catNode ? [catNode] : [])] : [];
+	const canAdd = can('part', 'add');
+	const activeFilters = ['active', 'low_stock', 'has_stock', ...FLAGS.map(x => x[0])].filter(k => f(k)).length;
+
+	const columns = [
+		{ key: 'name', label: 'Part', sort: 'name', render: p => html`<${Link} to=${'/part/' + p.pk} class="cell-main">${p.name}</${Link}>
+			${p.description && html`<div class="cell-sub clamp">${p.description}</div>`}` },
+		{ key: 'IPN', label: 'IPN', sort: 'IPN', class: 'mono hide-sm', render: p => p.IPN || html`<span class="muted">—</span>` },
+		{ key: 'category', label: 'Category', class: 'hide-sm', render: p => (p.category != null
+			? html`<${Link} to=${'/parts?category=' + p.category} class="muted-link">${p.category_detail?.name || pathOf(cats.tree, p.category).split(' / ').pop() || '#' + p.category}</${Link}>`
+			: html`<span class="muted">—</span>`) },
+		{ key: 'stock', label: 'In stock', sort: 'total_in_stock', align: 'right', render: p => {
+			const q = Number(p.total_in_stock ?? p.in_stock ?? 0);
+			const low = Number(p.minimum_stock) > 0 && q < Number(p.minimum_stock);
+			return html`<span class=${low ? 'qty-bad' : q === 0 ? 'muted' : ''}>${fmtQty(q, p.units)}</span>
+				${low && html`<div class="cell-sub">min ${fmtQty(p.minimum_stock)}</div>`}`;
+		} },
+		{ key: 'active', label: 'Status', class: 'hide-sm', render: p => (p.active === false ? html`<${Badge} tone="neutral">Inactive</${Badge}>` : html`<${Badge} tone="ok">Active</${Badge}>`) },
+	];
+
+	return html`<div class="page page-split">
+		<aside class="side-panel" aria-label="Categories">
+			<div class="side-head"><h2>Categories</h2>
+				${can('part_category', 'add') && html`<${Button} small icon="plus" onClick=${() => setDialog({ kind: 'newcat' })} aria-label="New category">New</${Button}>`}</div>
+			<label class="sr-only" for="catfilter">Filter categories</label>
+			<input id="catfilter" class="side-filter" type="search" placeholder="Filter categories" value=${treeFilter} onInput=${e => setTreeFilter(e.currentTarget.value)} />
+			${cats.error ? html`<${ErrorNote} error=${cats.error} />` : html`<${Tree} nodes=${cats.nodes} selected=${cat} label="Part categories"
+				rootLabel="All parts" filter=${treeFilter} count=${n => n.part_count ?? ''}
+				onSelect=${pk => setQuery({ category: pk ?? '', offset: '' }, { replace: false })} />`}
+		</aside>
+		<section class="content-panel">
+			<div class="page-head">
+				<div>
+					<nav aria-label="Category path" class="crumbs"><${Link} to="/parts">Parts</${Link}>${crumbs.map(c => html` <span aria-hidden="true">/</span> <${Link} to=${'/parts?category=' + c.pk}>${c.name}</${Link}>`)}</nav>
+					<h1>${catNode ? catNode.name : 'All parts'}</h1>
+					${catNode?.description && html`<p class="page-sub">${catNode.description}</p>`}
+				</div>
+				<div class="page-actions">
+					${catNode && can('part_category', 'change') && html`<${Button} icon="edit" onClick=${() => setDialog({ kind: 'editcat' })}>Edit category</${Button}>`}
+					${catNode && can('part_category', 'delete') && html`<${Button} icon="trash" kind="ghost" onClick=${() => setDialog({ kind: 'delcat' })}>Delete</${Button}>`}
+					${canAdd && html`<${Button} kind="primary" icon="plus" onClick=${() => setDialog({ kind: 'newpart' })}>New part</${Button}>`}
+				</div>
+			</div>
+			<div class="toolbar">
+				<div class="searchbox"><${Icon} name="search" />
+					<label class="sr-only" for="partsearch">Search parts</label>
+					<input id="partsearch" type="search" placeholder="Search name, IPN, description, keywords…" value=${text}
+						onInput=${e => setText(e.currentTarget.value)} /></div>
+				<label class="chip"><input type="checkbox" checked=${!!f('low_stock')} onChange=${e => setQuery({ low_stock: e.currentTarget.checked ? 1 : '', offset: '' })} /> Low stock</label>
+				<label class="chip"><input type="checkbox" checked=${!!f('has_stock')} onChange=${e => setQuery({ has_stock: e.currentTarget.checked ? 1 : '', offset: '' })} /> In stock</label>
+				${cat != null && html`<label class="chip"><input type="checkbox" checked=${cascade} onChange=${e => setQuery({ cascade: e.currentTarget.checked ? '' : '0', offset: '' })} /> Sub-categories</label>`}
+				<button type="button" class=${'btn btn-ghost btn-sm' + (activeFilters ? ' has-dot' : '')} aria-expanded=${showFilters} aria-controls="morefilters"
+					onClick=${() => setShowFilters(!showFilters)}><${Icon} name="filter" size=${15} /><span>Filters${activeFilters ? ` (${activeFilters})` : ''}</span></button>
+			</div>
+			${showFilters && html`<div class="filters" id="morefilters">
+				<${FilterSelect} label="Active" value=${f('active')} onChange=${v => setQuery({ active: v, offset: '' })}
+					options=${[['', 'Any'], ['true', 'Active'], ['false', 'Inactive']]} />
+				${FLAGS.map(([k, l]) => html`<${FilterSelect} key=${k} label=${l} value=${f(k)} onChange=${v => setQuery({ [k]: v, offset: '' })}
+					options=${[['', 'Any'], ['true', 'Yes'], ['false', 'No']]} />`)}
+				${activeFilters > 0 && html`<button type="button" class="link" onClick=${() => setQuery(Object.fromEntries(['active', 'low_stock', 'has_stock', ...FLAGS.map(x => x[0])].map(k => [k, ''])))}>Clear filters</button>`}
+			</div>`}
+			<${ErrorNote} error=${list.error} retry=${list.reload} />
+			<div class=${'table-card' + (list.loading ? ' is-loading' : '')} aria-busy=${list.loading}>
+				<${DataTable} columns=${columns} rows=${list.data?.results || []} ordering=${ordering} caption="Parts"
+					onOrder=${o => setQuery({ ordering: o === 'name' ? '' : o, offset: '' })}
+					onRowClick=${p => navigate('/part/' + p.pk)}
+					empty=${list.loading ? 'Loading…' : search || activeFilters ? 'No parts match. Try fewer filters or another search.' : 'No parts here yet.'} />
+				<${Pager} count=${list.data?.count || 0} offset=${offset} limit=${limit}
+					onChange=${o => setQuery({ offset: o || '' })} onLimit=${n => setQuery({ limit: n === 25 ? '' : n, offset: '' })} />
+			</div>
+		</section>
+		${dialog?.kind === 'newcat' && html`<${CategoryDialog} parent=${cat} onClose=${() => setDialog(null)}
+			onDone=${r => { setDialog(null); if (r?.pk) setQuery({ category: r.pk, offset: '' }, { replace: false }); }} />`}
+		${dialog?.kind === 'editcat' && catNode && html`<${CategoryDialogLoader} pk=${cat} onClose=${() => setDialog(null)} onDone=${() => setDialog(null)} />`}
+		${dialog?.kind === 'delcat' && catNode && html`<${DeleteCategory} category=${catNode} onClose=${() => setDialog(null)}
+			onDone=${() => { setDialog(null); setQuery({ category: catNode.parent ?? '', offset: '' }); list.reload(); }} />`}
+		${dialog?.kind === 'newpart' && html`<${PartDialog} category=${cat} onClose=${() => setDialog(null)}
+			onDone=${r => { setDialog(null); invalidate('category'); if (r?.pk) navigate('/part/' + r.pk); else list.reload(); }} />`}
+	</div>`;
+}
+
+/* The tree has few fields; edit the full category record. */
+function CategoryDialogLoader({ pk, onClose, onDone }) {
+	const c = useApi(() => api.get(`part/category/${pk}/`), [pk]);
+	if (c.error) return html`<${Dialog} title="Edit category" onClose=${onClose}><${ErrorNote} error=${c.error} /></${Dialog}>`;
+	if (!c.data) return null;
+	return html`<${CategoryDialog} category=${c.data} onClose=${onClose} onDone=${onDone} />`;
+}

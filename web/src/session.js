@@ -1,0 +1,132 @@
+// Who is signed in, what they may do, and which server this is.
+import { useEffect, useState } from 'preact/hooks';
+import { api, setCsrfToken, onUnauthorized, ApiError } from './api.js';
+import { navigate, currentPath } from './router.js';
+
+function createStore(init) {
+	let state = init;
+	const subs = new Set();
+	return {
+		get: () => state,
+		set(patch) { state = { ...state, ...patch }; for (const f of subs) f(state); },
+		subscribe(f) { subs.add(f); return () => subs.delete(f); },
+	};
+}
+
+export function useStore(store) {
+	const [v, set] = useState(store.get());
+	useEffect(() => store.subscribe(set), [store]);
+	return v;
+}
+
+const metaContent = n => document.querySelector(`meta[name="${n}"]`)?.getAttribute('content') || '';
+const SIGNED_IN = 'stockroom.signedIn';
+
+export const session = createStore({
+	status: 'loading',          // loading | anon | authed
+	user: null,                 // /api/user/me/
+	roles: null,                // /api/user/roles/
+	instance: metaContent('stockroom-instance') || 'Stockroom',
+	server: null,               // /api/
+	expired: false,             // the last session ended under the user
+	returnTo: null,
+	setupRequired: false,
+});
+
+/* True if the signed-in user may do perm ("view", "add", ...) on ruleset. */
+export function can(ruleset, perm = 'view') {
+	const s = session.get();
+	if (!s.user) return false;
+	if (s.user.is_superuser || s.roles?.is_superuser) return true;
+	const r = s.roles?.roles?.[ruleset];
+	return Array.isArray(r) && r.includes(perm);
+}
+
+export function isSuperuser() {
+	const s = session.get();
+	return !!(s.user?.is_superuser || s.roles?.is_superuser);
+}
+
+async function loadIdentity() {
+	const [user, roles] = await Promise.all([
+		api.get('user/me/', null, { quiet: true }),
+		api.get('user/roles/', null, { quiet: true }),
+	]);
+	localStorage.setItem(SIGNED_IN, '1');
+	const t = tokenFrom(user) || tokenFrom(roles);
+	if (t) setCsrfToken(t);
+	session.set({ status: 'authed', user, roles, expired: false });
+}
+
+export async function boot() {
+	api.get('', null, { quiet: true }).then(server => {
+		const patch = { server };
+		if (server?.instance) patch.instance = server.instance;
+		session.set(patch);
+		document.title = patch.instance || session.get().instance;
+	}).catch(() => {});
+	// Only ask who we are when this browser has signed in before: a fresh
+	// visitor goes straight to the sign-in page without a 401 round trip.
+	if (localStorage.getItem(SIGNED_IN) === '1') {
+		try {
+			await loadIdentity();
+			return;
+		} catch (e) {
+			localStorage.removeItem(SIGNED_IN);
+			session.set({ expired: e instanceof ApiError && e.status === 401 });
+		}
+	}
+	await checkSetup();
+	session.set({ status: 'anon' });
+}
+
+/* First run: no account exists yet, so the page offers setup. */
+export async function checkSetup() {
+	try {
+		const r = await api.get('auth/setup/', null, { quiet: true });
+		session.set({ setupRequired: !!r?.setup_required });
+		if (r?.setup_required && currentPath() !== '/setup') navigate('/setup', { replace: true });
+	} catch { session.set({ setupRequired: false }); }
+}
+
+/* Pulls the CSRF token out of a sign-in answer, whatever its spelling. */
+function tokenFrom(r) {
+	if (!r || typeof r !== 'object') return '';
+	return r.csrf_token || r.csrftoken || r.csrfToken || r.csrf || r.meta?.csrf_token || '';
+}
+
+export async function signIn(username, password) {
+	const r = await api.post('auth/login/', { username, password }, { quiet: true });
+	setCsrfToken(tokenFrom(r));
+	await loadIdentity();	// the shell then leaves /login for returnTo
+}
+
+/* Where to go once signed in: back where the session ended, or home. */
+export function takeReturnTo() {
+	const to = session.get().returnTo;
+	session.set({ returnTo: null });
+	return to && !to.startsWith('/login') && !to.startsWith('/setup') ? to : '/';
+}
+
+export async function signOut() {
+	try { await api.post('auth/logout/', {}, { quiet: true }); } catch { /* gone already */ }
+	setCsrfToken('');
+	localStorage.removeItem(SIGNED_IN);
+	session.set({ status: 'anon', user: null, roles: null, expired: false, returnTo: null });
+	navigate('/login', { replace: true });
+}
+
+export async function refreshIdentity() {
+	try { await loadIdentity(); } catch { /* the 401 handler takes over */ }
+}
+
+export { tokenFrom };
+
+onUnauthorized(() => {
+	const s = session.get();
+	if (s.status !== 'authed') return;
+	setCsrfToken('');
+	localStorage.removeItem(SIGNED_IN);
+	const here = currentPath() + location.search;
+	session.set({ status: 'anon', user: null, roles: null, expired: true, returnTo: here });
+});

@@ -1,0 +1,245 @@
+// Small building blocks shared by every page: data loading, dialogs,
+// labelled form fields that show the API's messages, buttons, toasts.
+import { html } from 'htm/preact';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { api, ApiError } from '../api.js';
+import { Icon } from './icons.js';
+
+let uid = 0;
+export const useId = (p = 'f') => { const r = useRef(null); if (!r.current) r.current = `${p}${++uid}`; return r.current; };
+
+/*
+ * useApi(fn, deps) → {data, error, loading, reload}.  fn returns a promise;
+ * an answer that arrives after deps changed again is dropped.
+ */
+export function useApi(fn, deps) {
+	const [state, set] = useState({ data: null, error: null, loading: true });
+	const seq = useRef(0);
+	const run = useCallback(() => {
+		const n = ++seq.current;
+		set(s => ({ ...s, loading: true }));
+		Promise.resolve().then(fn).then(
+			data => { if (n === seq.current) set({ data, error: null, loading: false }); },
+			error => { if (n === seq.current) set({ data: null, error, loading: false }); });
+	}, deps);
+	useEffect(run, [run]);
+	return { ...state, reload: run };
+}
+
+export function useDebounced(value, ms = 250) {
+	const [v, set] = useState(value);
+	useEffect(() => { const t = setTimeout(() => set(value), ms); return () => clearTimeout(t); }, [value, ms]);
+	return v;
+}
+
+/* ---- toasts ---------------------------------------------------------- */
+const toastSubs = new Set();
+let toasts = [];
+export function toast(message, kind = 'ok') {
+	const t = { id: ++uid, message, kind };
+	toasts = [...toasts, t];
+	toastSubs.forEach(f => f(toasts));
+	setTimeout(() => { toasts = toasts.filter(x => x !== t); toastSubs.forEach(f => f(toasts)); }, kind === 'error' ? 7000 : 3500);
+}
+export function Toasts() {
+	const [list, set] = useState(toasts);
+	useEffect(() => { toastSubs.add(set); return () => toastSubs.delete(set); }, []);
+	return html`<div class="toasts" role="status" aria-live="polite">
+		${list.map(t => html`<div key=${t.id} class=${'toast toast-' + t.kind}>
+			<${Icon} name=${t.kind === 'error' ? 'alert' : 'check'} />${t.message}</div>`)}
+	</div>`;
+}
+
+/* ---- buttons, badges, states ---------------------------------------- */
+export function Button({ kind = 'secondary', icon, children, busy, small, class: cls, ...rest }) {
+	return html`<button type="button" class=${`btn btn-${kind}${small ? ' btn-sm' : ''}${cls ? ' ' + cls : ''}`}
+		disabled=${busy || rest.disabled} aria-busy=${busy ? 'true' : undefined} ...${rest}>
+		${icon && html`<${Icon} name=${icon} size=${small ? 15 : 17} />`}${children && html`<span>${children}</span>`}
+	</button>`;
+}
+
+export function IconButton({ icon, label, ...rest }) {
+	return html`<button type="button" class="btn btn-icon" aria-label=${label} title=${label} ...${rest}>
+		<${Icon} name=${icon} /></button>`;
+}
+
+export function Badge({ tone = 'neutral', children }) {
+	return html`<span class=${'badge badge-' + tone}>${children}</span>`;
+}
+
+export function Spinner({ label = 'Loading' }) {
+	return html`<div class="spinner-wrap" role="status"><span class="spinner" aria-hidden="true"></span><span class="sr-only">${label}</span></div>`;
+}
+
+export function Empty({ icon = 'box', title, children }) {
+	return html`<div class="empty"><${Icon} name=${icon} size=${28} /><p class="empty-title">${title}</p>${children && html`<p>${children}</p>`}</div>`;
+}
+
+export function ErrorNote({ error, retry }) {
+	if (!error) return null;
+	const msg = error instanceof ApiError ? error.general().join(' ') : String(error.message || error);
+	return html`<div class="note note-error" role="alert"><${Icon} name="alert" /><span>${msg}</span>
+		${retry && html`<button type="button" class="link" onClick=${retry}>Try again</button>`}</div>`;
+}
+
+export function Card({ title, actions, children, class: cls, id }) {
+	const hid = useId('card');
+	return html`<section class=${'card ' + (cls || '')} aria-labelledby=${title ? hid : undefined} id=${id}>
+		${(title || actions) && html`<header class="card-head"><h2 id=${hid}>${title}</h2><div class="card-actions">${actions}</div></header>`}
+		${children}
+	</section>`;
+}
+
+/* ---- dialogs (native <dialog>: focus trap, Escape and backdrop) ------- */
+export function Dialog({ title, onClose, children, footer, wide, onSubmit }) {
+	const ref = useRef(null);
+	const hid = useId('dlg');
+	useEffect(() => {
+		const d = ref.current;
+		if (d && !d.open) d.showModal();
+		const first = d?.querySelector('[autofocus], input:not([type=hidden]):not([disabled]), select, textarea, button.btn-primary');
+		first && first.focus();
+	}, []);
+	const submit = e => { e.preventDefault(); onSubmit && onSubmit(); };
+	return html`<dialog ref=${ref} class=${'dialog' + (wide ? ' dialog-wide' : '')} aria-labelledby=${hid}
+		onCancel=${e => { e.preventDefault(); onClose(); }}
+		onClick=${e => { if (e.target === ref.current) onClose(); }}>
+		<form class="dialog-form" onSubmit=${submit} novalidate>
+			<header class="dialog-head"><h2 id=${hid}>${title}</h2>
+				<${IconButton} icon="close" label="Close" onClick=${onClose} /></header>
+			<div class="dialog-body">${children}</div>
+			${footer && html`<footer class="dialog-foot">${footer}</footer>`}
+		</form>
+	</dialog>`;
+}
+
+/*
+ * useForm(initial) → {values, set, bind, errors, setError, submit, busy}.
+ * submit(fn) runs fn(values); an ApiError's field messages land on the
+ * fields, the rest in errors.general.
+ */
+export function useForm(initial) {
+	const [values, setValues] = useState(initial);
+	const [error, setError] = useState(null);
+	const [busy, setBusy] = useState(false);
+	const set = (k, v) => setValues(s => ({ ...s, [k]: v }));
+	const submit = async (fn, fields = Object.keys(values)) => {
+		setBusy(true);
+		setError(null);
+		try { return await fn(values); }
+		catch (e) {
+			setError(e instanceof ApiError ? e : new ApiError(0, { detail: String(e.message || e) }));
+			if (!(e instanceof ApiError)) console.warn(e);
+			return undefined;
+		} finally { setBusy(false); }
+	};
+	const fieldErrors = k => (error ? error.field(k) : []);
+	const general = fields => (error ? error.general(fields) : []);
+	return { values, set, setValues, error, setError, busy, submit, fieldErrors, general };
+}
+
+export function FormErrors({ form, fields }) {
+	const msgs = form.general(fields);
+	if (!msgs.length) return null;
+	return html`<div class="note note-error" role="alert"><${Icon} name="alert" /><div>${msgs.map(m => html`<div>${m}</div>`)}</div></div>`;
+}
+
+function FieldShell({ id, label, hint, errors, required, children, class: cls }) {
+	return html`<div class=${'field' + (errors?.length ? ' field-invalid' : '') + (cls ? ' ' + cls : '')}>
+		<label for=${id}>${label}${required && html`<span class="req" aria-hidden="true"> *</span>`}</label>
+		${children}
+		${hint && !errors?.length && html`<div class="hint" id=${id + '-hint'}>${hint}</div>`}
+		${errors?.length > 0 && html`<div class="field-error" id=${id + '-err'}>${errors.join(' ')}</div>`}
+	</div>`;
+}
+
+const describedBy = (id, hint, errors) => (errors?.length ? id + '-err' : hint ? id + '-hint' : undefined);
+
+export function TextField({ form, name, label, hint, type = 'text', required, class: cls, ...rest }) {
+	const id = useId(name);
+	const errors = form.fieldErrors(name);
+	return html`<${FieldShell} id=${id} label=${label} hint=${hint} errors=${errors} required=${required} class=${cls}>
+		<input id=${id} name=${name} type=${type} value=${form.values[name] ?? ''} required=${required}
+			aria-invalid=${errors.length ? 'true' : undefined} aria-describedby=${describedBy(id, hint, errors)}
+			onInput=${e => form.set(name, e.currentTarget.value)} ...${rest} />
+	</${FieldShell}>`;
+}
+
+export function TextArea({ form, name, label, hint, rows = 3, class: cls, ...rest }) {
+	const id = useId(name);
+	const errors = form.fieldErrors(name);
+	return html`<${FieldShell} id=${id} label=${label} hint=${hint} errors=${errors} class=${cls}>
+		<textarea id=${id} name=${name} rows=${rows} value=${form.values[name] ?? ''}
+			aria-invalid=${errors.length ? 'true' : undefined} aria-describedby=${describedBy(id, hint, errors)}
+			onInput=${e => form.set(name, e.currentTarget.value)} ...${rest}></textarea>
+	</${FieldShell}>`;
+}
+
+/* options: [{value, label}] */
+export function SelectField({ form, name, label, hint, options, class: cls, ...rest }) {
+	const id = useId(name);
+	const errors = form.fieldErrors(name);
+	const v = form.values[name];
+	return html`<${FieldShell} id=${id} label=${label} hint=${hint} errors=${errors} class=${cls}>
+		<select id=${id} name=${name} aria-invalid=${errors.length ? 'true' : undefined}
+			aria-describedby=${describedBy(id, hint, errors)}
+			onChange=${e => form.set(name, e.currentTarget.value)} ...${rest}>
+			${options.map(o => html`<option value=${o.value} selected=${String(v ?? '') === String(o.value)}>${o.label}</option>`)}
+		</select>
+	</${FieldShell}>`;
+}
+
+export function CheckField({ form, name, label, hint }) {
+	const id = useId(name);
+	const errors = form.fieldErrors(name);
+	return html`<div class=${'check' + (errors.length ? ' field-invalid' : '')}>
+		<input type="checkbox" id=${id} checked=${!!form.values[name]}
+			onChange=${e => form.set(name, e.currentTarget.checked)} />
+		<label for=${id}>${label}${hint && html`<span class="hint"> — ${hint}</span>`}</label>
+		${errors.length > 0 && html`<div class="field-error">${errors.join(' ')}</div>`}
+	</div>`;
+}
+
+/* ---- confirmation ---------------------------------------------------- */
+export function Confirm({ title, children, confirmLabel = 'Delete', danger = true, onConfirm, onClose }) {
+	const [busy, setBusy] = useState(false);
+	const [error, setError] = useState(null);
+	const go = async () => {
+		setBusy(true); setError(null);
+		try { await onConfirm(); onClose(true); } catch (e) { setError(e); setBusy(false); }
+	};
+	return html`<${Dialog} title=${title} onClose=${() => onClose(false)} onSubmit=${go}
+		footer=${html`<${Button} onClick=${() => onClose(false)}>Cancel</${Button}>
+			<${Button} kind=${danger ? 'danger' : 'primary'} type="submit" busy=${busy}>${confirmLabel}</${Button}>`}>
+		${children}<${ErrorNote} error=${error} />
+	</${Dialog}>`;
+}
+
+/* ---- formatting ------------------------------------------------------ */
+export function fmtQty(q, units) {
+	if (q === null || q === undefined || q === '') return '—';
+	const n = Number(q);
+	const s = Number.isFinite(n) ? n.toLocaleString(undefined, { maximumFractionDigits: 5 }) : String(q);
+	return units ? `${s} ${units}` : s;
+}
+export function fmtDate(d, withTime = true) {
+	if (!d) return '—';
+	const t = new Date(d);
+	if (Number.isNaN(t.getTime())) return String(d);
+	return withTime
+		? t.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })
+		: t.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+}
+export function relTime(d) {
+	const t = new Date(d).getTime();
+	if (!Number.isFinite(t)) return '';
+	const s = Math.round((Date.now() - t) / 1000);
+	if (s < 60) return 'just now';
+	if (s < 3600) return `${Math.round(s / 60)} min ago`;
+	if (s < 86400) return `${Math.round(s / 3600)} h ago`;
+	if (s < 86400 * 14) return `${Math.round(s / 86400)} d ago`;
+	return fmtDate(d, false);
+}
+export const fmtInt = n => (Number(n) || 0).toLocaleString();
+
+export { api };

@@ -1,0 +1,76 @@
+// Paged, sortable tables.  The server sorts and pages; the DOM holds one
+// page.  Columns: {key, label, sort (API ordering field), render(row),
+// align, class}.  Optional row selection with checkboxes.
+import { html } from 'htm/preact';
+import { Icon } from './icons.js';
+
+export function DataTable({ columns, rows, ordering, onOrder, rowKey = r => r.pk, selected, onSelect,
+	caption, empty, onRowClick, rowLabel = r => String(r.pk) }) {
+	const sortState = c => {
+		if (!c.sort || !ordering) return undefined;
+		if (ordering === c.sort) return 'ascending';
+		if (ordering === '-' + c.sort) return 'descending';
+		return 'none';
+	};
+	const allSel = selected && rows.length > 0 && rows.every(r => selected.has(rowKey(r)));
+	const toggleAll = () => {
+		const s = new Set(selected);
+		if (allSel) rows.forEach(r => s.delete(rowKey(r))); else rows.forEach(r => s.add(rowKey(r)));
+		onSelect(s);
+	};
+	const toggle = r => {
+		const s = new Set(selected);
+		const k = rowKey(r);
+		s.has(k) ? s.delete(k) : s.add(k);
+		onSelect(s);
+	};
+	return html`<div class="table-wrap"><table class="table">
+		${caption && html`<caption class="sr-only">${caption}</caption>`}
+		<thead><tr>
+			${selected && html`<th class="col-check"><input type="checkbox" aria-label="Select all on this page"
+				checked=${allSel} onChange=${toggleAll} /></th>`}
+			${columns.map(c => {
+				const st = sortState(c);
+				return html`<th key=${c.key} scope="col" class=${(c.align === 'right' ? 'num ' : '') + (c.class || '')} aria-sort=${st}>
+					${c.sort && onOrder ? html`<button type="button" class="th-sort" onClick=${() => onOrder(st === 'ascending' ? '-' + c.sort : c.sort)}>
+						${c.label}<${Icon} name=${st === 'ascending' ? 'chevronDown' : st === 'descending' ? 'chevronDown' : 'sort'} size=${13} />
+					</button>` : c.label}
+				</th>`;
+			})}
+		</tr></thead>
+		<tbody>
+			${rows.length === 0 && html`<tr><td class="table-empty" colspan=${columns.length + (selected ? 1 : 0)}>${empty || 'Nothing here yet.'}</td></tr>`}
+			${rows.map(r => {
+				const k = rowKey(r);
+				const isSel = selected?.has(k);
+				return html`<tr key=${k} class=${(isSel ? 'is-selected ' : '') + (onRowClick ? 'is-clickable' : '')}
+					onClick=${onRowClick ? e => { if (!e.target.closest('a,button,input,label')) onRowClick(r); } : undefined}>
+					${selected && html`<td class="col-check"><input type="checkbox" checked=${isSel}
+						aria-label=${'Select ' + rowLabel(r)} onChange=${() => toggle(r)} /></td>`}
+					${columns.map(c => html`<td key=${c.key} class=${(c.align === 'right' ? 'num ' : '') + (c.class || '')} data-label=${c.label}>
+						${c.render ? c.render(r) : r[c.key]}</td>`)}
+				</tr>`;
+			})}
+		</tbody>
+	</table></div>`;
+}
+
+export function Pager({ count, offset, limit, onChange, onLimit }) {
+	if (!count) return null;
+	const from = Math.min(count, offset + 1);
+	const to = Math.min(count, offset + limit);
+	const page = Math.floor(offset / limit) + 1;
+	const pages = Math.max(1, Math.ceil(count / limit));
+	return html`<nav class="pager" aria-label="Pages">
+		<span class="pager-info">${from.toLocaleString()}–${to.toLocaleString()} of ${count.toLocaleString()}</span>
+		${onLimit && html`<label class="pager-size"><span class="sr-only">Rows per page</span>
+			<select value=${limit} onChange=${e => onLimit(Number(e.currentTarget.value))}>
+				${[25, 50, 100].map(n => html`<option value=${n} selected=${n === limit}>${n} / page</option>`)}
+			</select></label>`}
+		<button type="button" class="btn btn-icon" aria-label="Previous page" disabled=${offset <= 0}
+			onClick=${() => onChange(Math.max(0, offset - limit))}><${Icon} name="chevronLeft" /></button>
+		<span class="pager-page" aria-current="page">Page ${page} of ${pages.toLocaleString()}</span>
+		<button type="button" class="btn btn-icon" aria-label="Next page" disabled=${to >= count}
+			onClick=${() => onChange(offset + limit)}><${Icon} name="chevronRight" /></button>
+	</nav>`;
+}
