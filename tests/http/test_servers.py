@@ -17,6 +17,7 @@ import re
 import stat
 import subprocess
 import tempfile
+import time
 
 import pytest
 
@@ -126,6 +127,20 @@ def test_etag_and_if_none_match(srv):
     assert r2.header("ETag") == etag
     r3 = srv.get("/api/", headers={"If-None-Match": '"something-else"'})
     assert r3.status == 200 and r3.json()["server"] == "InvenTree"
+
+
+def test_request_line_reaches_server_log(srv):
+    """A program's log line (standard error) lands in the server's error
+    log, where an operator looks; the query string never does."""
+    rid = f"http-log-{srv.kind}-{os.getpid()}"
+    r = srv.get("/api/health/?search=hunter2", headers={"X-Request-ID": rid})
+    assert r.status == 200, r
+    want = f"rid={rid} GET /api/health/ 200 "
+    deadline = time.monotonic() + 5
+    while want not in srv.log.read_text(errors="replace"):
+        assert time.monotonic() < deadline, srv.log_tail()
+        time.sleep(0.05)
+    assert "hunter2" not in srv.log.read_text(errors="replace")
 
 
 def test_options_describes_endpoint(srv):
