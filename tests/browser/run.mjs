@@ -26,7 +26,7 @@ const filter = process.argv[2] || '';
 
 function startServers(work) {
 	return new Promise((resolve, reject) => {
-		const p = spawn('python3', [path.join(here, 'servers.py'), work], {
+		const p = spawn(process.env.PYTHON || '/usr/bin/python3', [path.join(here, 'servers.py'), work], {
 			cwd: root, env: { ...process.env, BUILD }, stdio: ['pipe', 'pipe', 'inherit'],
 		});
 		const rl = readline.createInterface({ input: p.stdout });

@@ -120,3 +120,59 @@ export const TRACKING = {
 	1: 'Created', 5: 'Edited', 10: 'Counted', 11: 'Added', 12: 'Removed', 15: 'Returned to stock',
 	20: 'Moved', 25: 'Updated', 40: 'Split from parent', 42: 'Split off', 45: 'Merged', 70: 'Received',
 };
+
+/* ---- names for history rows ------------------------------------------ */
+// The tracking list carries item and user ids only; these fill in the
+// part name of each item and each user's name, cached for the session.
+const itemCache = new Map();
+export function itemsInfo(pks) {
+	return Promise.all([...new Set(pks)].map(pk => {
+		if (!itemCache.has(pk)) {
+			const p = api.get(`stock/${pk}/`, { part_detail: true }, { quiet: true }).catch(() => null);
+			itemCache.set(pk, p);
+		}
+		return itemCache.get(pk).then(v => [pk, v]);
+	})).then(list => new Map(list));
+}
+
+let usersLoad = null;
+export function usersInfo() {
+	if (!usersLoad) usersLoad = api.list('user/').then(l => new Map(l.map(u => [u.pk, u]))).catch(() => new Map());
+	return usersLoad;
+}
+
+/* A page of tracking entries with .item_info and .user_info filled in. */
+export async function trackPage(query) {
+	const page = await api.page('stock/track/', query);
+	await decorateTrack(page.results);
+	return page;
+}
+
+export async function decorateTrack(entries) {
+	const [items, users] = await Promise.all([itemsInfo(entries.map(e => e.item)), usersInfo()]);
+	for (const e of entries) {
+		e.item_info = items.get(e.item) || null;
+		e.user_info = users.get(e.user) || null;
+	}
+	return entries;
+}
+
+/*
+ * The history of a part: the tracking entries of all its stock items,
+ * newest first (the API filters tracking by item, not by part).
+ */
+export async function trackForPart(part, max = 200) {
+	const items = await api.list('stock/', { part, limit: 100, part_detail: true });
+	const lists = await Promise.all(items.map(it => api.list('stock/track/', { item: it.pk, limit: max })));
+	const all = lists.flat().sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : b.pk - a.pk)).slice(0, max);
+	for (const it of items) if (!itemCache.has(it.pk)) itemCache.set(it.pk, Promise.resolve(it));
+	return decorateTrack(all);
+}
+
+export function trackPartName(e) {
+	const i = e.item_info;
+	return i?.part_detail?.full_name || i?.part_detail?.name || (i ? `Part ${i.part}` : `Item ${e.item}`);
+}
+export function trackUserName(e) {
+	return e.user_info?.username || (e.user != null ? `user ${e.user}` : '');
+}

@@ -4,7 +4,7 @@ import { html } from 'htm/preact';
 import { api } from '../api.js';
 import { can, session, useStore } from '../session.js';
 import { Link } from '../router.js';
-import { useTree, pathOf, TRACKING } from '../data.js';
+import { useTree, TRACKING, trackPage, trackPartName, trackUserName } from '../data.js';
 import { Icon } from '../ui/icons.js';
 import { Card, useApi, Spinner, Empty, ErrorNote, fmtQty, fmtInt, relTime, Badge } from '../ui/kit.js';
 import { deltaText } from './stock.js';
@@ -32,7 +32,7 @@ export function Dashboard() {
 		return { parts, items, locations, low };
 	}, []);
 	const low = useApi(() => (canPart ? api.page('part/', { low_stock: true, active: true, limit: 8, ordering: 'name' }) : null), []);
-	const recent = useApi(() => (canStock ? api.page('stock/track/', { limit: 10, item_detail: true, user_detail: true }) : null), []);
+	const recent = useApi(() => (canStock ? trackPage({ limit: 10 }) : null), []);
 	const locs = useTree('location');
 	const name = s.user?.first_name || s.user?.username;
 	const c = counts.data || {};
@@ -62,10 +62,10 @@ export function Dashboard() {
 				: html`<ul class="list">${recent.data.results.map(e => html`<li key=${e.pk} class="list-row">
 					<span class="list-main">
 						<${Badge} tone="neutral">${e.label || TRACKING[e.tracking_type] || 'Change'}</${Badge}>
-						<${Link} to=${'/stock/' + e.item}>${e.item_detail?.part_detail?.name || e.item_detail?.part_name || 'Item ' + e.item}</${Link}>
-						<span class="cell-sub"> ${deltaText(e, '', locs.tree)}</span>
+						<${Link} to=${'/stock/' + e.item}>${trackPartName(e)}</${Link}>
+						<span class="cell-sub"> ${deltaText(e, e.item_info?.part_detail?.units, locs.tree)}</span>
 					</span>
-					<span class="list-side cell-sub" title=${e.date}>${e.user_detail?.username ? e.user_detail.username + ' · ' : ''}${relTime(e.date)}</span>
+					<span class="list-side cell-sub" title=${e.date}>${e.user != null ? trackUserName(e) + ' · ' : ''}${relTime(e.date)}</span>
 				</li>`)}</ul>`}
 			</${Card}>`}
 		</div>

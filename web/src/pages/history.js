@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { can } from '../session.js';
 import { Link, useRoute, setQuery } from '../router.js';
-import { useTree, TRACKING } from '../data.js';
+import { useTree, TRACKING, trackPage, trackForPart, trackPartName, trackUserName } from '../data.js';
 import { DataTable, Pager } from '../ui/table.js';
 import { Button, useApi, ErrorNote, fmtDate, Badge, useId } from '../ui/kit.js';
 import { deltaText } from './stock.js';
@@ -23,17 +23,23 @@ export function History() {
 	const partInfo = useApi(() => (part ? api.get(`part/${part}/`).catch(() => null) : null), [part]);
 	const [partQuery, setPartQuery] = useState('');
 	const partHits = useApi(() => (partQuery.trim() ? api.page('part/', { search: partQuery, limit: 8 }).then(r => r.results) : []), [partQuery]);
-	const params = { limit, offset, part: part || undefined, item: item || undefined, user: user || undefined, item_detail: true, user_detail: true };
-	const key = JSON.stringify(params);
-	const list = useApi(() => api.page('stock/track/', params), [key]);
-	const userName = pk => (users.data || []).find(u => String(u.pk) === String(pk))?.username;
+	const params = { limit, offset, item: item || undefined, user: user || undefined };
+	const key = JSON.stringify({ ...params, part });
+	// By part: the entries of all its items, merged here (newest 500).
+	const list = useApi(async () => {
+		if (!part) return trackPage(params);
+		let all = await trackForPart(Number(part), 500);
+		if (item) all = all.filter(e => String(e.item) === item);
+		if (user) all = all.filter(e => String(e.user) === user);
+		return { count: all.length, results: all.slice(offset, offset + limit) };
+	}, [key]);
 
 	const columns = [
 		{ key: 'date', label: 'When', render: e => html`<span title=${e.date}>${fmtDate(e.date)}</span>` },
 		{ key: 'type', label: 'What', render: e => html`<${Badge} tone=${e.tracking_type === 12 ? 'warn' : e.tracking_type === 20 ? 'info' : 'neutral'}>${e.label || TRACKING[e.tracking_type] || e.tracking_type}</${Badge}>` },
-		{ key: 'item', label: 'Item', render: e => html`<${Link} to=${'/stock/' + e.item}>${e.item_detail?.part_detail?.name || e.item_detail?.part_name || 'Item'} #${e.item}</${Link}>` },
-		{ key: 'change', label: 'Change', render: e => deltaText(e, e.item_detail?.part_detail?.units, locs.tree) },
-		{ key: 'user', label: 'By', class: 'hide-sm', render: e => e.user_detail?.username || userName(e.user) || html`<span class="muted">—</span>` },
+		{ key: 'item', label: 'Item', render: e => html`<${Link} to=${'/stock/' + e.item}>${trackPartName(e)} <span class="cell-sub">#${e.item}</span></${Link}>` },
+		{ key: 'change', label: 'Change', render: e => deltaText(e, e.item_info?.part_detail?.units, locs.tree) },
+		{ key: 'user', label: 'By', class: 'hide-sm', render: e => e.user != null ? trackUserName(e) : html`<span class="muted">—</span>` },
 		{ key: 'notes', label: 'Notes', class: 'hide-sm clamp-cell', render: e => e.notes || '' },
 	];
 	const filtered = part || item || user;

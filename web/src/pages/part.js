@@ -5,7 +5,7 @@ import { useState } from 'preact/hooks';
 import { api, BASE } from '../api.js';
 import { can, session } from '../session.js';
 import { Link, navigate } from '../router.js';
-import { useTree, pathOf, TRACKING } from '../data.js';
+import { useTree, pathOf, TRACKING, trackForPart, trackUserName } from '../data.js';
 import { Icon } from '../ui/icons.js';
 import { Button, Card, useApi, Spinner, ErrorNote, Empty, Badge, fmtQty, fmtDate, Confirm, toast } from '../ui/kit.js';
 import { PartDialog } from './parts.js';
@@ -28,8 +28,8 @@ export function PartPage({ id }) {
 	const [dialog, setDialog] = useState(null);
 	const [sel, setSel] = useState(() => new Set());
 	const part = useApi(() => api.get(`part/${pk}/`, { category_detail: true }), [pk]);
-	const stock = useApi(() => api.list('stock/', { part: pk, in_stock: true, location_detail: true, part_detail: true, ordering: 'location' }), [pk]);
-	const track = useApi(() => api.page('stock/track/', { part: pk, limit: 15, user_detail: true, item_detail: true }), [pk]);
+	const stock = useApi(() => api.list('stock/', { part: pk, in_stock: true, location_detail: true, part_detail: true, ordering: 'location', limit: 500 }), [pk]);
+	const track = useApi(() => trackForPart(pk, 15).then(results => ({ results })), [pk]);
 	const locs = useTree('location');
 	const cats = useTree('category');
 	const reloadAll = () => { part.reload(); stock.reload(); track.reload(); setSel(new Set()); };
@@ -51,7 +51,7 @@ export function PartPage({ id }) {
 	const low = Number(p.minimum_stock) > 0 && total < Number(p.minimum_stock);
 	const flags = [['assembly', 'Assembly'], ['component', 'Component'], ['purchaseable', 'Purchaseable'], ['salable', 'Salable'],
 		['trackable', 'Trackable'], ['virtual', 'Virtual'], ['is_template', 'Template']].filter(([k]) => p[k]);
-	const catPath = p.category != null ? (p.category_detail?.pathstring || pathOf(cats.tree, p.category)) : '';
+	const catPath = p.category != null ? (pathOf(cats.tree, p.category) || p.category_detail?.pathstring) : '';
 
 	return html`<div class="page">
 		<nav aria-label="Breadcrumb" class="crumbs"><${Link} to="/parts">Parts</${Link}>
@@ -93,7 +93,7 @@ export function PartPage({ id }) {
 						<th scope="col">Item</th><th scope="col">Status</th><th scope="col" class="num">Quantity</th><th scope="col" class="hide-sm">Updated</th></tr></thead>
 					${[...groups.entries()].map(([loc, list]) => {
 						const sum = list.reduce((a, it) => a + Number(it.quantity || 0), 0);
-						const path = loc === 'none' ? 'No location' : (list[0].location_detail?.pathstring || pathOf(locs.tree, loc) || 'Location ' + loc);
+						const path = loc === 'none' ? 'No location' : (pathOf(locs.tree, loc) || list[0].location_detail?.pathstring || 'Location ' + loc);
 						return html`<tbody key=${loc}>
 							<tr class="group-row"><th scope="rowgroup" colspan=${can('stock', 'change') ? 3 : 2}>
 								<${Icon} name="location" size=${14} /> ${loc === 'none' ? path : html`<${Link} to=${'/locations/' + loc}>${path}</${Link}>`}</th>
@@ -135,7 +135,7 @@ export function PartPage({ id }) {
 						<${Link} to=${'/stock/' + e.item} class="muted-link"> item ${e.item}</${Link}>
 						<span class="cell-sub"> ${deltaText(e, p.units, locs.tree)}</span></div>
 						${e.notes && html`<div class="tl-notes">${e.notes}</div>`}
-						<div class="cell-sub">${fmtDate(e.date)}${e.user_detail?.username ? ' · ' + e.user_detail.username : ''}</div></div>
+						<div class="cell-sub">${fmtDate(e.date)}${e.user != null ? ' · ' + trackUserName(e) : ''}</div></div>
 				</li>`)}</ol>`}
 			</${Card}>
 			<${Card} title="Attachments">

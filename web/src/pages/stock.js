@@ -72,13 +72,9 @@ export function StockActionDialog({ action, items, onClose, onDone }) {
 			if (action === 'transfer' && location == null)
 				throw new ApiError(400, { location: ['Pick the location to move the stock to.'] });
 			if (action === 'status') {
-				const pks = items.map(it => it.pk);
-				try {
-					await api.post('stock/change_status/', { items: pks, status: Number(status), note: notes, notes });
-				} catch (e) {
-					if (e.status !== 404 && e.status !== 405) throw e;
-					for (const pk of pks) await api.patch(`stock/${pk}/`, { status: Number(status) });
-				}
+				// No bulk endpoint in the API: one PATCH per item (each is
+				// recorded in the item's history).
+				for (const it of items) await api.patch(`stock/${it.pk}/`, { status: Number(status) });
 			} else {
 				const body = { items: items.map(it => ({ pk: it.pk, quantity: String(qty[it.pk] ?? '').trim() })), notes };
 				if (action === 'transfer') body.location = location;
@@ -142,11 +138,11 @@ export function StockActionDialog({ action, items, onClose, onDone }) {
 			<select id=${sid} onChange=${e => setStatus(e.currentTarget.value)}>
 				${statuses.map(s => html`<option value=${s.key} selected=${String(s.key) === status}>${s.label}</option>`)}
 			</select></div>`}
-		<div class="field">
+		${action !== 'status' && html`<div class="field">
 			<label for=${nid}>Notes</label>
 			<textarea id=${nid} rows="2" value=${notes} placeholder="Why? (kept in the history)"
 				onInput=${e => setNotes(e.currentTarget.value)}></textarea>
-		</div>
+		</div>`}
 	</${Dialog}>`;
 }
 

@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { can } from '../session.js';
 import { Link, navigate } from '../router.js';
-import { useTree, pathOf, TRACKING } from '../data.js';
+import { useTree, pathOf, TRACKING, trackPage, trackUserName } from '../data.js';
 import { Icon } from '../ui/icons.js';
 import { Button, Card, useApi, Spinner, ErrorNote, Empty, fmtQty, fmtDate, Confirm, toast } from '../ui/kit.js';
 import { ACTIONS, StockActionDialog, StatusBadge, itemPartName, itemIdent, deltaText } from './stock.js';
@@ -14,13 +14,13 @@ export function StockItemPage({ id }) {
 	const pk = Number(id);
 	const [dialog, setDialog] = useState(null);
 	const item = useApi(() => api.get(`stock/${pk}/`, { part_detail: true, location_detail: true }), [pk]);
-	const track = useApi(() => api.page('stock/track/', { item: pk, limit: 50, user_detail: true }), [pk]);
+	const track = useApi(() => trackPage({ item: pk, limit: 50 }), [pk]);
 	const locs = useTree('location');
 	if (item.error) return html`<div class="page"><${ErrorNote} error=${item.error} retry=${item.reload} /></div>`;
 	if (!item.data) return html`<div class="page"><${Spinner} /></div>`;
 	const it = item.data;
 	const units = it.part_detail?.units;
-	const path = it.location != null ? (it.location_detail?.pathstring || pathOf(locs.tree, it.location)) : '';
+	const path = it.location != null ? (pathOf(locs.tree, it.location) || it.location_detail?.pathstring) : '';
 	const reload = () => { item.reload(); track.reload(); };
 	return html`<div class="page">
 		<nav aria-label="Breadcrumb" class="crumbs"><${Link} to="/locations">Locations</${Link}>
@@ -47,7 +47,7 @@ export function StockItemPage({ id }) {
 					<div class="tl-body"><div><strong>${e.label || TRACKING[e.tracking_type] || 'Change'}</strong>
 						<span class="cell-sub"> ${deltaText(e, units, locs.tree)}</span></div>
 						${e.notes && html`<div class="tl-notes">${e.notes}</div>`}
-						<div class="cell-sub">${fmtDate(e.date)}${e.user_detail?.username ? ' · ' + e.user_detail.username : ''}</div></div></li>`)}</ol>`}
+						<div class="cell-sub">${fmtDate(e.date)}${e.user != null ? ' · ' + trackUserName(e) : ''}</div></div></li>`)}</ol>`}
 			</${Card}>
 			<${Card} title="Details">
 				<dl class="dl">
