@@ -217,13 +217,14 @@ def run(cmd, **kw):
     return proc
 
 
-def install_tree(dest, instance, data_dir_env=None):
-    """Lays out an installed tree in dest with `make install`, adds echo.cgi
-    and a stockroom.conf naming the instance, and migrates its database."""
+def install_tree(dest, instance, data_dir_env=None, prefix=""):
+    """Lays out an installed tree in dest with `make install` for the URL
+    prefix it will be served under, adds echo.cgi and a stockroom.conf
+    naming the instance, and migrates its database."""
     build = os.path.relpath(BUILD, ROOT) if BUILD.is_relative_to(ROOT) \
         else str(BUILD)
-    run(["make", "-s", "install", f"DESTDIR={dest}", f"BUILD={build}"],
-        cwd=ROOT)
+    run(["make", "-s", "install", f"DESTDIR={dest}", f"BUILD={build}",
+         f"BASE_PATH={prefix}/"], cwd=ROOT)
     echo = dest / "cgi-bin" / "echo.cgi"
     shutil.copyfile(BUILD / "tests" / "echo.cgi", echo)
     echo.chmod(0o755)
@@ -378,8 +379,9 @@ def apache(workdir):
     site2 = workdir / "alice-site"
     site3 = workdir / "bob-site"
     user = install_tree(site, "HTTP test apache")
-    user2 = install_tree(site2, "HTTP test alice")
-    user3 = install_tree(site3, "HTTP test bob")
+    user2 = install_tree(site2, "HTTP test alice",
+                         prefix="/~alice/stockroom")
+    user3 = install_tree(site3, "HTTP test bob", prefix="/~bob/stockroom")
     for tree in (site, site2, site3):
         give_to_apache(tree)
     adir = workdir / "apache"

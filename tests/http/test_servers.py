@@ -191,10 +191,10 @@ def test_keep_alive_framing(srv):
         conn.request("GET", srv.prefix + "/api/nope/")
         r = conn.getresponse()
         assert r.status == 404 and json.loads(r.read())["detail"]
-        conn.request("GET", srv.prefix + "/placeholder.css")
+        asset = page_assets(srv.site)[0]
+        conn.request("GET", srv.prefix + "/" + asset)
         r = conn.getresponse()
-        assert r.status == 200 and r.read() == \
-            (srv.site / "placeholder.css").read_bytes()
+        assert r.status == 200 and r.read() == (srv.site / asset).read_bytes()
     finally:
         conn.close()
 
@@ -241,11 +241,35 @@ def test_prefix_without_slash_redirects(apache):
     assert r.header("Location").endswith("/~alice/stockroom/"), r.headers
 
 
-def test_stylesheet(srv):
-    r = srv.get("/placeholder.css")
-    assert r.status == 200, r
-    assert r.header("Content-Type").startswith("text/css"), r.headers
-    assert r.body == (srv.site / "placeholder.css").read_bytes()
+def page_assets(site):
+    """The files the installed page links to, relative to its <base>."""
+    html = (site / "index.html").read_text()
+    found = re.findall(r'(?:href|src)="([A-Za-z0-9_][^"#?:]*'
+                       r'\.(?:css|js|svg))"', html)
+    assert found, html
+    return found
+
+
+ASSET_TYPES = {"css": ("text/css",),
+               "js": ("text/javascript", "application/javascript"),
+               "svg": ("image/svg+xml",)}
+
+
+def test_page_knows_its_prefix(srv):
+    """make install BASE_PATH=... wrote the tree's prefix into the page."""
+    html = (srv.site / "index.html").read_text()
+    if "<base href=" in html:
+        assert f'<base href="{srv.prefix}/">' in html
+
+
+def test_page_assets(srv):
+    for rel in page_assets(srv.site):
+        r = srv.get("/" + rel)
+        assert r.status == 200, (rel, r)
+        ctype = r.header("Content-Type").split(";")[0]
+        assert ctype in ASSET_TYPES[rel.rsplit(".", 1)[1]], (rel, r.headers)
+        assert r.body == (srv.site / rel).read_bytes()
+        assert r.header("X-Content-Type-Options") == "nosniff", r.headers
 
 
 # --- What is never served -------------------------------------------------
