@@ -454,6 +454,19 @@ def test_wrong_content_type_is_415(srv, ctype, size):
         assert_json_error(r, 415)
 
 
+@pytest.mark.parametrize("path,headers,status", [
+    ("/api/part/", {"Authorization": "Token expired-or-wrong"}, 401),
+    ("/api/no/such/", {}, 404),
+])
+def test_early_answer_to_a_post_with_a_body(srv, path, headers, status):
+    """The everyday case of an answer given before the body is read: a
+    client with a stale token POSTs a record (or POSTs to a wrong URL)."""
+    body = {"name": "M3 bolt", "notes": "x" * (128 * 1024)}
+    for _ in range(TRIES):
+        r = srv.request("POST", path, body=body, headers=headers)
+        assert_json_error(r, status)
+
+
 def test_405_with_a_body_it_does_not_read(srv):
     body = b"{\"a\": \"" + b"x" * (256 * 1024) + b"\"}"
     for _ in range(TRIES):
