@@ -36,7 +36,8 @@ user_add_groups(struct ctx *ctx, cJSON *o, long long id)
 	return 0;
 }
 static const char user_sql_tokens[] =
-    "SELECT id, name, created, expiry, last_seen, revoked,"
+    "SELECT id, name, created, expiry,"
+    " strftime('%Y-%m-%dT%H:%M:%SZ', last_seen, 'unixepoch'), revoked,"
     " (revoked = 0 AND expiry >= strftime('%Y-%m-%d', 'now') AND"
     "  token_version = (SELECT token_version FROM users WHERE id = ?1))"
     " FROM api_tokens WHERE user_id = ?1 ORDER BY id";
@@ -130,8 +131,8 @@ user_tokens(struct ctx *ctx)
 		if (sqlite3_column_type(st, 4) == SQLITE_NULL)
 			cJSON_AddNullToObject(o, "last_seen");
 		else
-			cJSON_AddNumberToObject(o, "last_seen",
-			    (double)sqlite3_column_int64(st, 4));
+			cJSON_AddStringToObject(o, "last_seen",
+			    (const char *)sqlite3_column_text(st, 4));
 		cJSON_AddBoolToObject(o, "revoked", sqlite3_column_int(st, 5));
 		cJSON_AddBoolToObject(o, "active", sqlite3_column_int(st, 6));
 		cJSON_AddBoolToObject(o, "in_use", ctx->token_id ==

@@ -152,6 +152,9 @@ auth_password(struct ctx *ctx, const char *username, const char *password,
 
 	if (strlen(username) > AUTH_USERNAME_MAX ||
 	    strlen(password) > PWD_MAX_LEN) {
+		/* Never a real account; still throttled by address. */
+		if ((rc = auth_throttled(ctx, NULL)) != 0)
+			return rc;
 		pwd_dummy("");
 		username = "";
 	} else {

@@ -656,3 +656,38 @@ def test_setup_code_guessing_is_throttled(site):
         assert r.status == 400
     r = site.cgi("auth", method="POST", path="/api/auth/setup/", body=body)
     assert r.status == 429
+
+
+def test_unknown_username_costs_the_same_work(site, admin):
+    """Without the dummy check an unknown name would answer several times
+    faster than a known one with a wrong password."""
+    import time
+
+    def timed(username, i):
+        t = time.monotonic()
+        r = login(site, username, "wrong-password-x",
+                  env={"REMOTE_ADDR": f"198.51.100.{i}"})
+        assert r.status == 401
+        return time.monotonic() - t
+
+    known = min(timed("admin", i) for i in range(3))
+    unknown = min(timed(f"ghost{i}", 10 + i) for i in range(3))
+    assert unknown >= 0.5 * known, (known, unknown)
+
+
+def test_overlong_username_still_throttled_by_address(site):
+    env = {"REMOTE_ADDR": "192.0.2.7"}
+    for _ in range(5):
+        assert login(site, "x" * 200, "pw-pw-pw-pw", env=env).status == 401
+    assert login(site, "x" * 200, "pw-pw-pw-pw", env=env).status == 429
+
+
+def test_token_last_seen(site, admin):
+    c = db(site)
+    c.execute("UPDATE api_tokens SET last_seen = NULL")
+    c.commit()
+    site.cgi("user", path="/api/user/me/", headers=admin)
+    toks = site.cgi("user", path="/api/user/tokens/", headers=admin).json()
+    assert len(toks) == 1 and toks[0]["in_use"] is True
+    assert toks[0]["active"] is True and toks[0]["revoked"] is False
+    assert toks[0]["last_seen"].endswith("Z") and "T" in toks[0]["last_seen"]
