@@ -60,6 +60,12 @@ field_one(struct ctx *ctx, const cJSON *j, const struct field *f,
 
 	v->present = true;
 	v->null = false;
+	if (cJSON_IsNull(j) && (f->type == FIELD_TEXT ||
+	    f->type == FIELD_NOTES)) {
+		/* InvenTree sends empty text as null (serial, batch). */
+		v->s = "";
+		return NULL;
+	}
 	if (cJSON_IsNull(j) || (cJSON_IsString(j) && j->valuestring[0] ==
 	    '\0' && f->type != FIELD_TEXT && f->type != FIELD_NOTES)) {
 		if (!f->nullable)

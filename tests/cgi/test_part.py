@@ -1,0 +1,261 @@
+"""Parts: create/edit/delete, computed stock, filters, search, ordering,
+pagination and streaming of the list."""
+import sqlite3
+import urllib.parse
+
+import pytest
+
+from inventory_api import Api, pks
+
+PART = "/api/part/"
+
+
+@pytest.fixture
+def api(site, admin):
+    return Api(site, admin)
+
+
+@pytest.fixture
+def cats(api):
+    e = api.category("Electronics")["pk"]
+    r = api.category("Resistors", e)["pk"]
+    m = api.category("Mechanical")["pk"]
+    return dict(e=e, r=r, m=m)
+
+
+def test_create_defaults_and_shape(api, cats):
+    p = api.part("Resistor 10k", cats["r"], IPN="R-10K",
+                 description="Thick film 0603", keywords="smd")
+    for k, v in dict(name="Resistor 10k", IPN="R-10K", category=cats["r"],
+                     active=True, component=True, purchaseable=True,
+                     assembly=False, salable=False, trackable=False,
+                     virtual=False, is_template=False, in_stock=0.0,
+                     total_in_stock=0.0, unallocated_stock=0.0,
+                     minimum_stock=0.0, default_location=None,
+                     full_name="R-10K | Resistor 10k", image=None).items():
+        assert p[k] == v, k
+    assert isinstance(p["pk"], int) and len(p["creation_date"]) == 10
+    assert api.list(PART + f"{p['pk']}/") == p
+
+
+def test_quantities_are_numbers_as_inventree_sends_them(site, api, cats):
+    p = api.part("P", cats["r"], minimum_stock="2.5",
+                 initial_stock={"quantity": 10})
+    r = api.get(PART + f"{p['pk']}/")
+    assert b'"in_stock":10.0' in r.body
+    assert b'"minimum_stock":2.5' in r.body
+
+
+def test_validation_errors(api, cats):
+    r = api.call("POST", PART, {"IPN": "x"})
+    assert r.status == 400 and r.json()["name"] == ["This field is required."]
+    r = api.call("POST", PART, {"name": "x", "category": 999})
+    assert r.status == 400 and "category" in r.json()
+    r = api.call("POST", PART, {"name": "x", "active": "perhaps"})
+    assert r.status == 400 and "active" in r.json()
+    r = api.call("POST", PART, {"name": "x", "minimum_stock": "1.123456"})
+    assert r.status == 400 and "minimum_stock" in r.json()
+    api.part("dup", IPN="D1")
+    r = api.call("POST", PART, {"name": "dup", "IPN": "D1"})
+    assert r.status == 400 and "non_field_errors" in r.json()
+
+
+def test_form_encoded_create(api, cats):
+    r = api.site.cgi("part", method="POST", path=PART,
+                     body=f"name=Form+part&category={cats['r']}&active=false",
+                     content_type="application/x-www-form-urlencoded",
+                     headers=api.headers)
+    assert r.status == 201, r
+    assert r.json()["active"] is False and r.json()["name"] == "Form part"
+
+
+def test_patch_with_whole_object_like_the_client(api, cats):
+    """inventree-python's save() sends back every field it received."""
+    p = api.part("P", cats["r"], initial_stock={"quantity": 3})
+    p["description"] = "changed"
+    p["category"] = cats["m"]
+    q = api.ok("PATCH", PART + f"{p['pk']}/", p)
+    assert q["description"] == "changed" and q["category"] == cats["m"]
+    assert q["in_stock"] == 3.0
+    r = api.call("PUT", PART + f"{p['pk']}/", {"description": "no name"})
+    assert r.status == 400 and "name" in r.json()
+
+
+def test_initial_stock(api, cats):
+    loc = api.location("Shelf")["pk"]
+    p = api.part("P", cats["r"], initial_stock={"quantity": "12.5",
+                                                "location": loc})
+    assert p["in_stock"] == 12.5
+    items = api.list("/api/stock/", part=p["pk"])
+    assert len(items) == 1 and items[0]["location"] == loc
+    track = api.list("/api/stock/track/", item=items[0]["pk"])
+    assert [t["tracking_type"] for t in track] == [1]
+    r = api.call("POST", PART, {"name": "Q", "initial_stock":
+                                {"quantity": "x"}})
+    assert r.status == 400 and "initial_stock" in r.json()
+    assert api.list(PART, name="Q") == []      # nothing half-made
+
+
+def test_in_stock_counts_only_in_stock_statuses(api, cats):
+    p = api.part("P", cats["r"])["pk"]
+    for status, q in ((10, 1), (50, 2), (55, 4), (85, 8), (60, 16), (65, 32),
+                      (70, 64), (75, 128)):
+        api.stock(p, q, status=status)
+    r = api.list(PART + f"{p}/")
+    assert r["in_stock"] == 15.0 and r["total_in_stock"] == 15.0
+    assert r["stock_item_count"] == 8
+
+
+def test_flag_and_stock_filters(api, cats):
+    a = api.part("A", cats["r"], minimum_stock=10,
+                 initial_stock={"quantity": 5})["pk"]
+    b = api.part("B", cats["r"], minimum_stock=1,
+                 initial_stock={"quantity": 5})["pk"]
+    c = api.part("C", cats["m"], active=False, assembly=True)["pk"]
+    assert pks(api.list(PART, low_stock=True)) == [a]
+    assert pks(api.list(PART, low_stock=False)) == sorted([b, c])
+    assert pks(api.list(PART, has_stock=True)) == sorted([a, b])
+    assert pks(api.list(PART, has_stock="no")) == [c]
+    assert pks(api.list(PART, active=False)) == [c]
+    assert pks(api.list(PART, assembly=1)) == [c]
+    assert pks(api.list(PART, IPN="")) == sorted([a, b, c])
+
+
+def test_category_filter_cascades(api, cats):
+    a = api.part("A", cats["r"])["pk"]
+    b = api.part("B", cats["e"])["pk"]
+    c = api.part("C")["pk"]
+    assert pks(api.list(PART, category=cats["e"])) == sorted([a, b])
+    assert pks(api.list(PART, category=cats["e"], cascade=False)) == [b]
+    assert pks(api.list(PART, category="null")) == [c]
+
+
+@pytest.mark.parametrize("q", [{"category": "x"}, {"category": "12345"},
+                               {"active": "maybe"}, {"has_stock": "2"},
+                               {"offset": "-1"}])
+def test_bad_filter_values_name_the_field(api, cats, q):
+    r = api.get(PART, limit=5, **q) if "offset" in q else api.get(PART, **q)
+    assert r.status == 400, r
+    assert list(q)[0] in r.json()
+
+
+def test_search(api, cats):
+    a = api.part("Resistor 10k", cats["r"], IPN="R-0603-10K")["pk"]
+    b = api.part("Hex bolt M3", cats["m"], description="Stainless steel",
+                 keywords="fastener")["pk"]
+    c = api.part("Capacitor 100nF", cats["e"], IPN="C-100N")["pk"]
+    assert pks(api.list(PART, search="esist")) == [a]      # substring
+    assert pks(api.list(PART, search="RESIST")) == [a]     # any case
+    assert pks(api.list(PART, search="0603")) == [a]       # IPN
+    assert pks(api.list(PART, search="stainless")) == [b]  # description
+    assert pks(api.list(PART, search="fasten")) == [b]     # keywords
+    assert pks(api.list(PART, search="Mechan")) == [b]     # category name
+    assert pks(api.list(PART, search="M3")) == [b]         # short term
+    assert pks(api.list(PART, search="0n")) == [c]
+    assert api.list(PART, search="nothing-like-this") == []
+    assert pks(api.list(PART, search='"quoted')) == []
+    assert pks(api.list(PART, search="100%")) == []
+
+
+def test_search_index_follows_edits_and_deletes(api, cats):
+    p = api.part("Widget", cats["r"])["pk"]
+    api.ok("PATCH", PART + f"{p}/", {"name": "Gadget"})
+    assert api.list(PART, search="Widget") == []
+    assert pks(api.list(PART, search="Gadget")) == [p]
+    api.ok("PATCH", PART + f"{p}/", {"active": False})
+    api.ok("DELETE", PART + f"{p}/")
+    assert api.list(PART, search="Gadget") == []
+
+
+def test_ordering(api, cats):
+    for n in ("b", "c", "a"):
+        api.part(n, cats["r"])
+    assert [p["name"] for p in api.list(PART)] == ["a", "b", "c"]
+    assert [p["name"] for p in api.list(PART, ordering="-name")] == \
+        ["c", "b", "a"]
+    assert [p["name"] for p in api.list(PART, ordering="pk")] == \
+        ["b", "c", "a"]
+    assert [p["name"] for p in api.list(PART, ordering="bogus")] == \
+        ["a", "b", "c"]
+
+
+def test_pagination(api, cats):
+    for i in range(7):
+        api.part(f"p{i}", cats["r"])
+    page = api.list(PART, limit=3, category=cats["r"])
+    assert page["count"] == 7 and len(page["results"]) == 3
+    assert page["previous"] is None
+    nxt = urllib.parse.urlsplit(page["next"])
+    assert nxt.scheme == "http" and nxt.netloc == "localhost"
+    assert nxt.path == PART
+    q = urllib.parse.parse_qs(nxt.query)
+    assert q == {"limit": ["3"], "offset": ["3"],
+                 "category": [str(cats["r"])]}
+    page2 = api.list(PART, limit=3, offset=3, category=cats["r"])
+    assert [p["name"] for p in page2["results"]] == ["p3", "p4", "p5"]
+    prev = urllib.parse.parse_qs(urllib.parse.urlsplit(
+        page2["previous"]).query)
+    assert "offset" not in prev and prev["limit"] == ["3"]
+    last = api.list(PART, limit=3, offset=6)
+    assert last["next"] is None and len(last["results"]) == 1
+    assert api.list(PART, limit=3, offset=100)["results"] == []
+
+
+def test_pagination_urls_keep_the_install_prefix(site, admin):
+    r = site.cgi("part", path=PART, query="limit=1&search=a%20b",
+                 headers=admin,
+                 request_uri="/~alice/stockroom/api/part/?limit=1&search=a%20b")
+    assert r.status == 200, r
+    site.cgi("part", method="POST", path=PART, body={"name": "a b"},
+             headers=admin)
+    site.cgi("part", method="POST", path=PART, body={"name": "a bc"},
+             headers=admin)
+    r = site.cgi("part", path=PART, query="limit=1&search=a%20b",
+                 headers=admin,
+                 request_uri="/~alice/stockroom/api/part/?limit=1&search=a%20b")
+    nxt = r.json()["next"]
+    assert nxt.startswith("http://localhost/~alice/stockroom/api/part/?")
+    assert "search=a%20b" in nxt and "offset=1" in nxt
+
+
+def test_unpaginated_list_is_a_streamed_array(site, api, cats):
+    for i in range(3):
+        api.part(f"p{i}", cats["r"])
+    r = api.get(PART)
+    assert r.status == 200 and r.header("Content-Length") is None
+    assert isinstance(r.json(), list) and len(r.json()) == 3
+    r = api.call("HEAD", PART)
+    assert r.status == 200 and r.body == b""
+
+
+def test_category_detail(api, cats):
+    api.part("A", cats["r"])
+    api.part("B")
+    rows = api.list(PART, category_detail=True, ordering="name")
+    assert rows[0]["category_detail"]["pathstring"] == "Electronics/Resistors"
+    assert rows[1]["category_detail"] is None
+    assert "category_detail" not in api.list(PART)[0]
+
+
+def test_delete(site, api, cats):
+    p = api.part("P", cats["r"], initial_stock={"quantity": 2})["pk"]
+    r = api.call("DELETE", PART + f"{p}/")
+    assert r.status == 400 and "active" in r.body.decode()
+    api.ok("PATCH", PART + f"{p}/", {"active": False})
+    api.ok("DELETE", PART + f"{p}/")
+    assert api.get(PART + f"{p}/").status == 404
+    assert api.list("/api/stock/") == []
+    assert api.call("DELETE", PART + "9999/").status == 404
+    db = sqlite3.connect(site.data / "stockroom.sqlite3")
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert db.execute("SELECT count(*) FROM stock_tracking").fetchone()[0] == 0
+
+
+def test_permissions(site, api, cats):
+    from conftest import make_user
+    viewer = Api(site, make_user(site, "pv", roles={"part": ["view"]}))
+    assert viewer.get(PART).status == 200
+    assert viewer.call("POST", PART, {"name": "x"}).status == 403
+    adder = Api(site, make_user(site, "pa", roles={"part": ["add"]}))
+    assert adder.call("POST", PART, {"name": "x"}).status == 201
+    assert adder.call("DELETE", PART + "1/").status == 403

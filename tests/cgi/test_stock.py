@@ -1,0 +1,178 @@
+"""Stock items: create, edit (with tracking), filters, detail flags, bulk
+delete, status codes, exact decimals."""
+import pytest
+
+from inventory_api import Api, pks
+
+STOCK = "/api/stock/"
+
+
+@pytest.fixture
+def api(site, admin):
+    return Api(site, admin)
+
+
+@pytest.fixture
+def world(api):
+    e = api.category("Electronics")["pk"]
+    r = api.category("Resistors", e)["pk"]
+    m = api.category("Mechanical")["pk"]
+    w = api.location("Workshop")["pk"]
+    s = api.location("Shelf", w)["pk"]
+    o = api.location("Office")["pk"]
+    p1 = api.part("R1", r, default_location=s)["pk"]
+    p2 = api.part("Bolt", m)["pk"]
+    return dict(e=e, r=r, m=m, w=w, s=s, o=o, p1=p1, p2=p2)
+
+
+def test_create_shape_and_default_location(api, world):
+    i = api.stock(world["p1"], "2.5", batch="B-1")
+    assert i["location"] == world["s"]          # the part's default
+    assert i["quantity"] == 2.5 and i["status"] == 10
+    assert i["status_text"] == "OK" and i["in_stock"] is True
+    assert i["batch"] == "B-1" and i["serial"] is None
+    assert i["purchase_price"] is None and i["tracking_items"] == 1
+    t = api.list("/api/stock/track/", item=i["pk"])
+    assert t[0]["tracking_type"] == 1 and t[0]["label"]
+    assert t[0]["deltas"] == {"quantity": 2.5, "location": world["s"],
+                              "status": 10}
+
+
+def test_create_validation(api, world):
+    r = api.call("POST", STOCK, {"part": world["p1"]})
+    assert r.status == 400 and r.json() == {"quantity": [
+        "This field is required."]}
+    r = api.call("POST", STOCK, {"quantity": 1})
+    assert r.status == 400 and "part" in r.json()
+    r = api.call("POST", STOCK, {"part": 999, "quantity": 1})
+    assert r.status == 400 and "part" in r.json()
+    r = api.call("POST", STOCK, {"part": world["p1"], "quantity": "0.000001"})
+    assert r.status == 400 and "decimal places" in r.json()["quantity"][0]
+    r = api.call("POST", STOCK, {"part": world["p1"],
+                                 "quantity": "12345678901"})
+    assert r.status == 400 and "digits" in r.json()["quantity"][0]
+    r = api.call("POST", STOCK, {"part": world["p1"], "quantity": -1})
+    assert r.status == 400
+    r = api.call("POST", STOCK, {"part": world["p1"], "quantity": 1,
+                                 "status": 11})
+    assert r.status == 400 and "status" in r.json()
+    r = api.call("POST", STOCK, {"part": world["p1"], "quantity": 1,
+                                 "expiry_date": "2026-13-01"})
+    assert r.status == 400 and "expiry_date" in r.json()
+
+
+def test_serial_numbers(api, world):
+    api.stock(world["p1"], 1, serial="SN1")
+    r = api.call("POST", STOCK, {"part": world["p1"], "quantity": 1,
+                                 "serial": "SN1"})
+    assert r.status == 400 and "serial" in r.json()
+    r = api.call("POST", STOCK, {"part": world["p1"], "quantity": 2,
+                                 "serial": "SN2"})
+    assert r.status == 400 and "quantity" in r.json()
+    api.stock(world["p2"], 1, serial="SN1")      # another part: fine
+
+
+def test_filters(api, world):
+    a = api.stock(world["p1"], 1, world["s"], batch="X")["pk"]
+    b = api.stock(world["p1"], 2, world["w"], status=60)["pk"]
+    c = api.stock(world["p2"], 0, world["o"])["pk"]
+    d = api.stock(world["p2"], 1, world["o"], serial="S9")["pk"]
+    assert pks(api.list(STOCK, part=world["p1"])) == sorted([a, b])
+    assert pks(api.list(STOCK, location=world["w"])) == sorted([a, b])
+    assert pks(api.list(STOCK, location=world["w"], cascade=False)) == [b]
+    assert pks(api.list(STOCK, category=world["e"])) == sorted([a, b])
+    assert pks(api.list(STOCK, status=60)) == [b]
+    assert pks(api.list(STOCK, in_stock=True)) == sorted([a, d])
+    assert pks(api.list(STOCK, in_stock=False)) == sorted([b, c])
+    assert pks(api.list(STOCK, batch="X")) == [a]
+    assert pks(api.list(STOCK, serial="S9")) == [d]
+    assert pks(api.list(STOCK, updated_after="2000-01-01")) == \
+        sorted([a, b, c, d])
+    assert api.list(STOCK, updated_before="2000-01-01") == []
+    assert pks(api.list(STOCK, search="S9")) == [d]
+    assert pks(api.list(STOCK, search="bolt")) == sorted([c, d])
+    assert pks(api.list(STOCK, search="offic")) == sorted([c, d])
+
+
+@pytest.mark.parametrize("q", [{"part": "999"}, {"part": "x"},
+                               {"location": "0"}, {"status": "11"},
+                               {"in_stock": "sure"},
+                               {"updated_before": "yesterday"},
+                               {"category": "-3"}, {"part_detail": "x"}])
+def test_bad_filter_values_name_the_field(api, world, q):
+    r = api.get(STOCK, **q)
+    assert r.status == 400, r
+    assert list(q)[0] in r.json()
+
+
+def test_detail_flags(api, world):
+    i = api.stock(world["p1"], 1, world["s"])["pk"]
+    r = api.list(STOCK + f"{i}/", part_detail=True, location_detail=True)
+    assert r["part_detail"]["name"] == "R1"
+    assert r["location_detail"] == {"pk": world["s"], "name": "Shelf",
+                                    "pathstring": "Workshop/Shelf",
+                                    "description": "", "parent": world["w"],
+                                    "level": 1}
+    page = api.list(STOCK, part=world["p1"], location_detail=True, limit=5)
+    assert page["results"][0]["location_detail"]["name"] == "Shelf"
+
+
+def test_edit_is_tracked(api, world):
+    i = api.stock(world["p1"], 5, world["s"])["pk"]
+    api.ok("PATCH", STOCK + f"{i}/", {"status": 55})
+    api.ok("PATCH", STOCK + f"{i}/", {"location": world["o"]})
+    api.ok("PATCH", STOCK + f"{i}/", {"batch": "B7", "notes": "n"})
+    t = api.list("/api/stock/track/", item=i)
+    assert [e["tracking_type"] for e in t] == [5, 20, 25, 1]
+    assert t[0]["deltas"] == {"batch": "B7", "notes": "n"}
+    assert t[1]["deltas"] == {"location": world["o"]}
+    assert t[2]["deltas"] == {"status": 55}
+    r = api.call("PATCH", STOCK + f"{i}/", {"part": world["p2"]})
+    assert r.status == 400 and "part" in r.json()
+    item = api.list(STOCK + f"{i}/")
+    assert api.ok("PATCH", STOCK + f"{i}/", item)["quantity"] == 5.0
+    assert len(api.list("/api/stock/track/", item=i)) == 4
+
+
+def test_status_change_changes_part_stock(api, world):
+    i = api.stock(world["p1"], 5, world["s"])["pk"]
+    assert api.list(f"/api/part/{world['p1']}/")["in_stock"] == 5.0
+    api.ok("PATCH", STOCK + f"{i}/", {"status": 70})
+    assert api.list(f"/api/part/{world['p1']}/")["in_stock"] == 0.0
+
+
+def test_delete_one_and_bulk(api, world):
+    ids = [api.stock(world["p1"], 1, world["s"])["pk"] for _ in range(4)]
+    api.ok("DELETE", STOCK + f"{ids[0]}/")
+    assert api.call("DELETE", STOCK + f"{ids[0]}/").status == 404
+    r = api.call("DELETE", STOCK, {"items": [ids[1], 99999]})
+    assert r.status == 400 and "99999" in r.body.decode()
+    assert api.get(STOCK + f"{ids[1]}/").status == 200   # none deleted
+    assert api.call("DELETE", STOCK, {"items": []}).status == 400
+    api.ok("DELETE", STOCK, {"items": [ids[1], ids[2]]})
+    assert pks(api.list(STOCK)) == [ids[3]]
+    assert api.list(f"/api/part/{world['p1']}/")["in_stock"] == 1.0
+
+
+def test_status_codes(api):
+    r = api.list(STOCK + "status/")
+    vals = {v["key"]: v for v in r["values"].values()}
+    assert sorted(vals) == [10, 50, 55, 60, 65, 70, 75, 85]
+    assert vals[50]["label"] == "Attention needed"
+    assert {k for k, v in vals.items() if v["in_stock"]} == {10, 50, 55, 85}
+
+
+def test_permissions(site, api, world):
+    from conftest import make_user
+    viewer = Api(site, make_user(site, "sv", roles={"stock": ["view"]}))
+    i = api.stock(world["p1"], 5, world["s"])["pk"]
+    assert viewer.get(STOCK).status == 200
+    assert viewer.get(STOCK + "status/").status == 200
+    assert viewer.call("POST", STOCK, {"part": world["p1"],
+                                       "quantity": 1}).status == 403
+    r = viewer.call("POST", STOCK + "add/", {"items": [{"pk": i,
+                                                        "quantity": 1}]})
+    assert r.status == 403
+    assert viewer.call("DELETE", STOCK + f"{i}/").status == 403
+    loc_viewer = Api(site, make_user(site, "lv", roles={}))
+    assert loc_viewer.get("/api/stock/location/").status == 403
