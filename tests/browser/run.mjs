@@ -21,6 +21,7 @@ const BUILD = process.env.BUILD || 'build';
 const buildDir = path.resolve(root, BUILD);
 const outDir = path.join(buildDir, 'test-results');
 const shots = path.join(outDir, 'screenshots');
+fs.rmSync(shots, { recursive: true, force: true });
 fs.mkdirSync(shots, { recursive: true });
 const filter = process.argv[2] || '';
 

@@ -52,7 +52,10 @@ function clean(ctx) {
 async function shot(ctx, page, name, opts = {}) {
 	await page.waitForLoadState('networkidle').catch(() => {});
 	await page.waitForFunction(() => !document.querySelector('[aria-busy=true], .spinner'), null, { timeout: 5000 }).catch(() => {});
+	await page.evaluate(() => { const t = document.querySelector('.toasts'); if (t) t.style.visibility = 'hidden'; });
+	await page.waitForTimeout(250);	// let the menu and dialogs finish moving
 	await page.screenshot({ path: path.join(ctx.shots, `${ctx.shotPrefix}${name}.png`), fullPage: opts.full !== false });
+	await page.evaluate(() => { const t = document.querySelector('.toasts'); if (t) t.style.visibility = ''; });
 }
 
 /* Polls until the locator's text matches re (or fails after 8 s). */
@@ -251,7 +254,7 @@ async function viewOnlyScenario(ctx) {
 	await d.getByRole('button', { name: 'Create group' }).click();
 	await closed(admin);
 	await expectText(admin.getByRole('table', { name: 'Groups' }), /Viewers/, 'groups');
-	await shot(ctx, admin, '10-admin-groups');
+	await shot(ctx, admin, '12-admin-groups');
 	await admin.getByRole('link', { name: 'Users' }).click();
 	await admin.getByRole('button', { name: 'New user' }).click();
 	d = await dialog(admin, 'New user');
@@ -265,7 +268,7 @@ async function viewOnlyScenario(ctx) {
 	await expectText(admin.getByRole('table', { name: 'Users' }), /viewer/, 'users');
 	await admin.getByRole('link', { name: 'Audit log' }).click();
 	await expectText(admin.getByRole('table', { name: 'Audit log' }), /login|user/i, 'audit');
-	await shot(ctx, admin, '11-admin-audit');
+	await shot(ctx, admin, '13-admin-audit');
 
 	const page = await open(ctx, { allow: [/\/api\/part\/?$/, /\/api\/part\/\d+\/?$/, /\/api\/stock\/transfer\/?$/, /\/api\/stock\/location\/?$/] });
 	await signIn(ctx, page, ['viewer', 'Look-But-Do-Not-Touch-7']);
@@ -279,7 +282,7 @@ async function viewOnlyScenario(ctx) {
 	await page.waitForLoadState('networkidle');
 	await expectNone(page.getByRole('button', { name: /Add stock|Edit|Delete|Transfer/ }), 'edit controls on the part page');
 	await expectNone(page.locator('#stock').getByRole('checkbox'), 'stock selection');
-	await shot(ctx, page, '12-view-only-part');
+	await shot(ctx, page, '14-view-only-part');
 	await nav(page, 'Locations');
 	await page.getByRole('heading', { level: 1, name: 'All stock' }).waitFor();
 	await page.waitForLoadState('networkidle');
@@ -311,7 +314,7 @@ async function expiredScenario(ctx) {
 	await page.context().clearCookies();
 	await nav(page, 'Parts');
 	await page.getByText('Your session has expired').waitFor();
-	await shot(ctx, page, '13-session-expired');
+	await shot(ctx, page, '15-session-expired');
 	await page.getByLabel('Username').fill(ctx.admin[0]);
 	await page.getByLabel('Password').fill(ctx.admin[1]);
 	await page.getByRole('button', { name: 'Sign in' }).click();

@@ -171,7 +171,7 @@ export async function trackForPart(part, max = 200) {
 
 export function trackPartName(e) {
 	const i = e.item_info;
-	return i?.part_detail?.full_name || i?.part_detail?.name || (i ? `Part ${i.part}` : `Item ${e.item}`);
+	return i?.part_detail?.name || i?.part_detail?.full_name || (i ? `Part ${i.part}` : `Item ${e.item}`);
 }
 export function trackUserName(e) {
 	return e.user_info?.username || (e.user != null ? `user ${e.user}` : '');

@@ -109,7 +109,7 @@ export function takeReturnTo() {
 }
 
 export async function signOut() {
-	try { await api.post('auth/logout/', {}, { quiet: true }); } catch { /* gone already */ }
+	try { await api.post('auth/logout/', undefined, { quiet: true }); } catch { /* gone already */ }
 	setCsrfToken('');
 	localStorage.removeItem(SIGNED_IN);
 	session.set({ status: 'anon', user: null, roles: null, expired: false, returnTo: null });

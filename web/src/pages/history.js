@@ -35,7 +35,7 @@ export function History() {
 	}, [key]);
 
 	const columns = [
-		{ key: 'date', label: 'When', render: e => html`<span title=${e.date}>${fmtDate(e.date)}</span>` },
+		{ key: 'date', label: 'When', class: 'nowrap', render: e => html`<span title=${e.date}>${fmtDate(e.date)}</span>` },
 		{ key: 'type', label: 'What', render: e => html`<${Badge} tone=${e.tracking_type === 12 ? 'warn' : e.tracking_type === 20 ? 'info' : 'neutral'}>${e.label || TRACKING[e.tracking_type] || e.tracking_type}</${Badge}>` },
 		{ key: 'item', label: 'Item', render: e => html`<${Link} to=${'/stock/' + e.item}>${trackPartName(e)} <span class="cell-sub">#${e.item}</span></${Link}>` },
 		{ key: 'change', label: 'Change', render: e => deltaText(e, e.item_info?.part_detail?.units, locs.tree) },

@@ -9,6 +9,7 @@ import { Link, navigate, useRoute, setQuery } from '../router.js';
 import { useTree, pathOf, invalidate } from '../data.js';
 import { Tree, ancestors, descendants } from '../ui/tree.js';
 import { DataTable, Pager } from '../ui/table.js';
+import { Icon } from '../ui/icons.js';
 import {
 	Button, Dialog, useApi, ErrorNote, Empty, fmtQty, fmtDate, toast, useForm, FormErrors,
 	TextField, CheckField, Confirm, useId,
@@ -78,6 +79,7 @@ export function Locations({ id }) {
 	const locs = useTree('location');
 	const [treeFilter, setTreeFilter] = useState('');
 	const [dialog, setDialog] = useState(null);
+	const [sideOpen, setSideOpen] = useState(false);
 	const [sel, setSel] = useState(() => new Set());
 	const limit = Number(query.get('limit')) || 50;
 	const offset = Number(query.get('offset')) || 0;
@@ -107,8 +109,8 @@ export function Locations({ id }) {
 	];
 
 	return html`<div class="page page-split">
-		<aside class="side-panel" aria-label="Locations">
-			<div class="side-head"><h2>Locations</h2>
+		<aside class=${'side-panel' + (sideOpen ? ' is-open' : '')} aria-label="Locations">
+			<div class="side-head"><h2><button type="button" class="side-toggle" aria-expanded=${sideOpen} onClick=${() => setSideOpen(!sideOpen)}>Locations<${Icon} name=${sideOpen ? 'chevronDown' : 'chevronRight'} size=${14} /></button><span class="side-title">Locations</span></h2>
 				${can('stock_location', 'add') && html`<${Button} small icon="plus" onClick=${() => setDialog({ kind: 'new' })}>New</${Button}>`}</div>
 			<label class="sr-only" for="locfilter">Filter locations</label>
 			<input id="locfilter" class="side-filter" type="search" placeholder="Filter locations" value=${treeFilter} onInput=${e => setTreeFilter(e.currentTarget.value)} />

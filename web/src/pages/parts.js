@@ -124,6 +124,7 @@ export function Parts() {
 	const debounced = useDebounced(text, 250);
 	const [treeFilter, setTreeFilter] = useState('');
 	const [dialog, setDialog] = useState(null);
+	const [sideOpen, setSideOpen] = useState(false);
 	const [showFilters, setShowFilters] = useState(() => FLAGS.some(([k]) => query.get(k)) || !!query.get('active'));
 	const limit = Number(query.get('limit')) || 25;
 	const offset = Number(query.get('offset')) || 0;
@@ -165,8 +166,8 @@ export function Parts() {
 	];
 
 	return html`<div class="page page-split">
-		<aside class="side-panel" aria-label="Categories">
-			<div class="side-head"><h2>Categories</h2>
+		<aside class=${'side-panel' + (sideOpen ? ' is-open' : '')} aria-label="Categories">
+			<div class="side-head"><h2><button type="button" class="side-toggle" aria-expanded=${sideOpen} onClick=${() => setSideOpen(!sideOpen)}>Categories<${Icon} name=${sideOpen ? 'chevronDown' : 'chevronRight'} size=${14} /></button><span class="side-title">Categories</span></h2>
 				${can('part_category', 'add') && html`<${Button} small icon="plus" onClick=${() => setDialog({ kind: 'newcat' })} aria-label="New category">New</${Button}>`}</div>
 			<label class="sr-only" for="catfilter">Filter categories</label>
 			<input id="catfilter" class="side-filter" type="search" placeholder="Filter categories" value=${treeFilter} onInput=${e => setTreeFilter(e.currentTarget.value)} />

@@ -23,7 +23,7 @@ export function StatusBadge({ item }) {
 }
 
 export function itemPartName(it) {
-	return it.part_detail?.full_name || it.part_detail?.name || `Part #${it.part}`;
+	return it.part_detail?.name || it.part_detail?.full_name || `Part #${it.part}`;
 }
 
 export function itemIdent(it) {

@@ -37,7 +37,7 @@ const toastSubs = new Set();
 let toasts = [];
 export function toast(message, kind = 'ok') {
 	const t = { id: ++uid, message, kind };
-	toasts = [...toasts, t];
+	toasts = [...toasts, t].slice(-3);
 	toastSubs.forEach(f => f(toasts));
 	setTimeout(() => { toasts = toasts.filter(x => x !== t); toastSubs.forEach(f => f(toasts)); }, kind === 'error' ? 7000 : 3500);
 }

@@ -85,6 +85,7 @@ export function Tree({ nodes, selected, onSelect, rootLabel, label, filter = '',
 	const toggle = pk => setOpen(s => { const t = new Set(s); t.has(pk) ? t.delete(pk) : t.add(pk); return t; });
 	const pick = r => {
 		if (r.node && disabled?.has(r.node.pk)) return;
+		if (r.hasKids && !r.expanded) toggle(r.node.pk);
 		onSelect(r.node ? r.node.pk : null, r.node);
 	};
 	const focusRow = key => {
