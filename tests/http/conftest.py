@@ -170,17 +170,16 @@ class Server:
 
     def request(self, method, path, headers=None, body=None,
                 content_type=None, content_length=None, shut_wr=False,
-                timeout=15, raw_path=False):
-        """Sends one HTTP/1.1 request (Connection: close) for prefix+path,
-        or for path itself when raw_path.  body: bytes, str, or a JSON-able
-        object (sent as application/json)."""
+                timeout=15):
+        """Sends one HTTP/1.1 request (Connection: close) for prefix+path.
+        body: bytes, str, or a JSON-able object (sent as application/json).
+        content_length overrides the body's true length."""
         if body is not None and not isinstance(body, (bytes, str)):
             body = json.dumps(body)
             content_type = content_type or "application/json"
         if isinstance(body, str):
             body = body.encode()
-        target = path if raw_path else self.prefix + path
-        lines = [f"{method} {target} HTTP/1.1", "Host: 127.0.0.1",
+        lines = [f"{method} {self.prefix + path} HTTP/1.1", "Host: 127.0.0.1",
                  "Connection: close"]
         if content_type is not None:
             lines.append(f"Content-Type: {content_type}")

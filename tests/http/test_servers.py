@@ -401,7 +401,8 @@ def test_json_body_round_trip(srv):
 # --- Bad input, through each server ----------------------------------------
 
 @pytest.mark.parametrize("body", [b"{", b"{\"a\": }", b"[1, 2",
-                                  b"{\"a\": 1} trailing", b"{\"a\": \"\xff\"}"])
+                                  b"{\"a\": 1} trailing",
+                                  b"{\"a\": \"\xff\"}"])
 def test_malformed_json_is_400(srv, body):
     r = srv.request("POST", ECHO, body=body, content_type="application/json")
     d = assert_json_error(r, 400)
