@@ -691,3 +691,75 @@ def test_token_last_seen(site, admin):
     assert len(toks) == 1 and toks[0]["in_use"] is True
     assert toks[0]["active"] is True and toks[0]["revoked"] is False
     assert toks[0]["last_seen"].endswith("Z") and "T" in toks[0]["last_seen"]
+
+
+def test_token_header_wins_over_cookie(site, admin):
+    key, _ = session_of(login(site, "admin", ADMIN_PASSWORD))
+    cookie = {"Cookie": f"stockroom_session={key}"}
+    # A bad token is refused even with a good cookie beside it.
+    r = site.cgi("user", path="/api/user/me/",
+                 headers=dict(cookie, Authorization="Token inv-bad"))
+    assert r.status == 401
+    # A good token needs no CSRF token, whatever cookie comes along.
+    r = site.cgi("user", method="PATCH", path="/api/user/me/",
+                 body={"first_name": "Z"}, headers=dict(cookie, **admin))
+    assert r.status == 200
+    # A stale cookie alone is simply anonymous.
+    r = site.cgi("user", path="/api/user/me/",
+                 headers={"Cookie": "stockroom_session=" + "0" * 64})
+    assert r.status == 401 and r.json() == UNAUTH
+
+
+def test_membership_through_user_and_put_rules(site, admin):
+    g1 = site.cgi("user", method="POST", path="/api/user/group/", headers=admin,
+                  body={"name": "g1", "roles": {"part": ["view"]}}).json()
+    g2 = site.cgi("user", method="POST", path="/api/user/group/", headers=admin,
+                  body={"name": "g2", "roles": {"part": ["add"]}}).json()
+    r = site.cgi("user", method="POST", path="/api/user/group/", headers=admin,
+                 body={"name": "G1"})
+    assert r.status == 400 and "name" in r.json()
+    r = site.cgi("user", method="POST", path="/api/user/group/", headers=admin,
+                 body={"name": "g3", "roles": {"parts": ["view"]}})
+    assert r.status == 400 and "roles" in r.json()
+    r = site.cgi("user", method="POST", path="/api/user/group/", headers=admin,
+                 body={"name": "g3", "roles": {"part": ["own"]}})
+    assert r.status == 400
+    bob = make_user(site, "bob")
+    r = site.cgi("user", method="PATCH", path=f"/api/user/{bob.pk}/",
+                 headers=admin, body={"groups": [g1["pk"], g2["pk"]]})
+    assert r.status == 200 and r.json()["groups"] == [g1["pk"], g2["pk"]]
+    roles = site.cgi("user", path="/api/user/roles/", headers=bob).json()
+    assert roles["roles"]["part"] == ["view", "add", "change"]   # the union
+    r = site.cgi("user", method="GET", path=f"/api/user/group/{g1['pk']}/",
+                 headers=admin)
+    assert r.json()["users"] == [bob.pk]
+    # PUT needs the username; PATCH does not.
+    r = site.cgi("user", method="PUT", path=f"/api/user/{bob.pk}/",
+                 headers=admin, body={"email": "b@example.org"})
+    assert r.status == 400 and "username" in r.json()
+    r = site.cgi("user", method="PATCH", path=f"/api/user/{bob.pk}/",
+                 headers=admin, body={"groups": []})
+    assert r.json()["groups"] == []
+    roles = site.cgi("user", path="/api/user/roles/", headers=bob).json()
+    assert roles["roles"]["part"] is None
+    # Not for non-superusers, even with every rule set.
+    full = make_user(site, "full", roles={a: ["delete", "add"] for a in
+                                          ("admin", "part", "stock")})
+    r = site.cgi("user", method="PATCH", path=f"/api/user/{bob.pk}/",
+                 headers=full, body={"is_superuser": True})
+    assert r.status == 403
+    r = site.cgi("user", method="POST", path="/api/user/group/", headers=full,
+                 body={"name": "mine"})
+    assert r.status == 403
+
+
+def test_user_can_list_users_but_not_change_them(site, admin):
+    bob = make_user(site, "bob")
+    r = site.cgi("user", path="/api/user/", headers=bob)
+    assert r.status == 200 and len(r.json()) == 2
+    r = site.cgi("user", method="POST", path="/api/user/", headers=bob,
+                 body={"username": "mallory"})
+    assert r.status == 403
+    r = site.cgi("user", method="DELETE", path=f"/api/user/{admin.pk}/",
+                 headers=bob)
+    assert r.status == 403
