@@ -325,7 +325,7 @@ def lighttpd(workdir):
         stop(proc)
 
 
-APACHE_CONF = """\
+APACHE_BASE = """\
 # Written by tests/http/conftest.py: the least a server needs around
 # the repository's apache.conf and a shared-hosting tree.
 ServerRoot "{dir}"
@@ -334,17 +334,21 @@ Listen 127.0.0.1:{port}
 PidFile "{dir}/httpd.pid"
 ErrorLog "{dir}/error.log"
 LogLevel warn
-ScriptSock "{dir}/cgid.sock"
 DefaultRuntimeDir "{dir}"
 Mutex file:{dir}
 {modules}
+<IfModule mod_cgid.c>
+	ScriptSock "{dir}/cgid.sock"
+</IfModule>
 TypesConfig /etc/mime.types
 {user}
 <Directory />
 	AllowOverride None
 	Require all denied
 </Directory>
+"""
 
+APACHE_CONF = APACHE_BASE + """
 # The server whose configuration you control.
 Define STOCKROOM_ROOT {site}
 Include "{repo}/apache.conf"
@@ -368,6 +372,33 @@ APACHE_MODS = ["mpm_event", "authz_core", "alias", "cgid", "rewrite", "mime",
                "dir", "headers", "env", "setenvif"]
 
 
+def load_modules(mods):
+    return "\n".join(f"LoadModule {m}_module {APACHE_MODULES}/mod_{m}.so"
+                     for m in mods)
+
+
+@pytest.fixture(scope="session")
+def apache_syntax(workdir):
+    """A function: apache2 -t on the base test configuration plus text,
+    with modules swapped as asked ({"cgid": "cgi"}); returns (exit status,
+    output)."""
+    adir = workdir / "apache-syntax"
+    adir.mkdir(mode=0o755)
+
+    def check(text, swap=None):
+        mods = [(swap or {}).get(m, m) for m in APACHE_MODS]
+        conf = adir / "httpd.conf"
+        conf.write_text(APACHE_BASE.format(
+            dir=adir, port=free_port(), modules=load_modules(mods),
+            user="") + text)
+        proc = subprocess.run(["apache2", "-t", "-f", str(conf)],
+                              env=SERVER_ENV, capture_output=True,
+                              timeout=60)
+        return proc.returncode, (proc.stdout + proc.stderr).decode(
+            errors="replace")
+    return check
+
+
 @pytest.fixture(scope="session")
 def apache(workdir):
     """Apache 2.4 in the foreground, serving three trees: "apache" with
@@ -386,9 +417,7 @@ def apache(workdir):
     adir = workdir / "apache"
     adir.mkdir(mode=0o755)
     port = free_port()
-    modules = "\n".join(
-        f"LoadModule {m}_module {APACHE_MODULES}/mod_{m}.so"
-        for m in APACHE_MODS)
+    modules = load_modules(APACHE_MODS)
     conf = adir / "httpd.conf"
     conf.write_text(APACHE_CONF.format(
         dir=adir, port=port, modules=modules, site=site, site2=site2,

@@ -658,3 +658,24 @@ def test_htaccess_needs_only_fileinfo_options_authconfig(apache):
         r = bob.get(path)
         assert r.status in (403, 404), (path, r)
         assert_nothing_leaks(bob, r)
+
+
+# --- apache.conf where its comments say it may go ------------------------
+
+def test_apache_conf_inside_a_virtual_host(apache_syntax, workdir):
+    """Its header says: include it inside a <VirtualHost> or at top level."""
+    code, out = apache_syntax(
+        "<VirtualHost 127.0.0.1:*>\n"
+        f"\tDefine STOCKROOM_ROOT {workdir}/vhost-site\n"
+        f"\tInclude \"{ROOT}/apache.conf\"\n"
+        "</VirtualHost>\n")
+    assert code == 0, out
+
+
+def test_apache_conf_with_mod_cgi(apache_syntax, workdir):
+    """mod_cgi (with the prefork MPM) instead of mod_cgid."""
+    code, out = apache_syntax(
+        f"Define STOCKROOM_ROOT {workdir}/cgi-site\n"
+        f"Include \"{ROOT}/apache.conf\"\n",
+        swap={"mpm_event": "mpm_prefork", "cgid": "cgi"})
+    assert code == 0, out
