@@ -664,6 +664,7 @@ def test_htaccess_needs_only_fileinfo_options_authconfig(apache):
 
 def test_apache_conf_inside_a_virtual_host(apache_syntax, workdir):
     """Its header says: include it inside a <VirtualHost> or at top level."""
+    (workdir / "vhost-site").mkdir(exist_ok=True)
     code, out = apache_syntax(
         "<VirtualHost 127.0.0.1:*>\n"
         f"\tDefine STOCKROOM_ROOT {workdir}/vhost-site\n"
@@ -674,6 +675,7 @@ def test_apache_conf_inside_a_virtual_host(apache_syntax, workdir):
 
 def test_apache_conf_with_mod_cgi(apache_syntax, workdir):
     """mod_cgi (with the prefork MPM) instead of mod_cgid."""
+    (workdir / "cgi-site").mkdir(exist_ok=True)
     code, out = apache_syntax(
         f"Define STOCKROOM_ROOT {workdir}/cgi-site\n"
         f"Include \"{ROOT}/apache.conf\"\n",
