@@ -1,6 +1,7 @@
 // The browser scenarios.  Each gets {browser, server, admin, shots} and
 // throws on failure.  Every page is watched: a console error, an uncaught
 // exception, a failed request or an unexpected HTTP error fails the test.
+import fs from 'node:fs';
 import path from 'node:path';
 
 const DESKTOP = { width: 1280, height: 860 };
@@ -323,8 +324,171 @@ async function expiredScenario(ctx) {
 	clean(ctx);
 }
 
+/* First run: no account yet, so the page offers setup with the code. */
+async function setupScenario(ctx) {
+	const page = await open(ctx);
+	await goto(ctx, page, '/parts');
+	await page.waitForURL(/\/setup$/);
+	await page.getByRole('heading', { name: 'First-run setup' }).waitFor();
+	await shot(ctx, page, '00-first-run-setup');
+	ctx.expectError(/\/api\/auth\/setup\/$/);
+	await page.getByLabel('Setup code').fill('not-the-code');
+	await page.getByLabel('Username').fill('keeper');
+	await page.getByLabel(/^Password\s*\*?$/).fill('Brass-Hinges-And-Bolts-5');
+	await page.getByLabel('Password again').fill('Brass-Hinges-And-Bolts-5');
+	await page.getByRole('button', { name: 'Create administrator' }).click();
+	await expectText(page.locator('.field-invalid').first(), /setup code/i, 'wrong code message');
+	const code = fs.readFileSync(ctx.server.setup_code_file, 'utf8').trim();
+	await page.getByLabel('Setup code').fill(code);
+	await page.getByRole('button', { name: 'Create administrator' }).click();
+	await page.getByRole('heading', { level: 1, name: /Good to see you, keeper/ }).waitFor();
+	clean(ctx);
+}
+
+/* Count, add, remove and status on several selected items at once;
+   location edit, move and delete with their options. */
+async function stockActionsScenario(ctx) {
+	const page = await open(ctx);
+	await signIn(ctx, page, ctx.admin);
+	await nav(page, 'Locations');
+	await page.getByRole('tree', { name: 'Stock locations' }).getByRole('treeitem', { name: /Store room/ }).click();
+	const table = page.getByRole('table', { name: 'Stock items' });
+	await expectText(table, /6 pcs[\s\S]*4 pcs|4 pcs[\s\S]*6 pcs/, 'items before');
+	await table.getByRole('checkbox', { name: 'Select all on this page' }).check();
+	await page.getByRole('toolbar').getByRole('button', { name: 'Add' }).click();
+	let d = await dialog(page, 'Add stock');
+	for (const box of await d.getByRole('textbox', { name: /Quantity to add/ }).all()) await box.fill('2');
+	await d.getByLabel('Notes').fill('Found two more of each');
+	await shot(ctx, page, '16-stock-action-dialog', { full: false });
+	await d.getByRole('button', { name: 'Add stock' }).click();
+	await closed(page);
+	await expectText(table, /8 pcs[\s\S]*6 pcs|6 pcs[\s\S]*8 pcs/, 'items after adding 2 each');
+
+	// One bad quantity rejects the whole request, shown at its row.
+	await table.getByRole('checkbox', { name: 'Select all on this page' }).check();
+	await page.getByRole('toolbar').getByRole('button', { name: 'Remove' }).click();
+	d = await dialog(page, 'Remove stock');
+	const boxes = await d.getByRole('textbox', { name: /Quantity to remove/ }).all();
+	await boxes[0].fill('1');
+	await boxes[1].fill('1000');
+	ctx.expectError(/\/api\/stock\/remove\/$/);
+	await d.getByRole('button', { name: 'Remove stock' }).click();
+	await expectText(d.locator('.field-error, .note-error').first(), /\S/, 'per-item error');
+	await boxes[1].fill('1');
+	await d.getByRole('button', { name: 'Remove stock' }).click();
+	await closed(page);
+	await expectText(table, /7 pcs[\s\S]*5 pcs|5 pcs[\s\S]*7 pcs/, 'items after removing 1 each');
+
+	await table.getByRole('checkbox', { name: 'Select all on this page' }).check();
+	await page.getByRole('toolbar').getByRole('button', { name: 'Status' }).click();
+	d = await dialog(page, 'Change status');
+	await d.getByLabel('New status').selectOption({ label: 'Attention needed' });
+	await d.getByRole('button', { name: 'Change status' }).click();
+	await closed(page);
+	await expectText(table, /Attention needed[\s\S]*Attention needed/, 'status after change');
+
+	await table.getByRole('checkbox').nth(1).check();
+	await page.getByRole('toolbar').getByRole('button', { name: 'Count' }).click();
+	d = await dialog(page, 'Count stock');
+	await d.getByRole('textbox', { name: /Counted quantity/ }).fill('12');
+	await d.getByRole('button', { name: 'Count stock' }).click();
+	await closed(page);
+	await expectText(table, /12 pcs/, 'count');
+
+	// A location: edit, move under another, delete moving its stock up.
+	await newLocation(page, 'Bin 7', 'Store room');
+	await page.getByRole('button', { name: 'Edit' }).click();
+	d = await dialog(page, 'Edit location');
+	await d.getByLabel('Description').fill('Small parts bin');
+	await d.getByRole('button', { name: 'Save' }).click();
+	await closed(page);
+	await page.getByText('Small parts bin').waitFor();
+	await page.getByRole('button', { name: 'Move' }).click();
+	d = await dialog(page, 'Move “Bin 7”');
+	await d.getByRole('treeitem', { name: /Top level/ }).click();
+	await d.getByRole('button', { name: 'Move here' }).click();
+	await closed(page);
+	await expectText(page.getByRole('navigation', { name: 'Location path' }), /^Locations$/, 'moved to top level');
+	await page.getByRole('button', { name: 'Delete' }).click();
+	d = await dialog(page, 'Delete “Bin 7”?');
+	await d.getByRole('button', { name: 'Delete' }).click();
+	await closed(page);
+	await page.getByRole('heading', { level: 1, name: 'All stock' }).waitFor();
+	await expectNone(page.getByRole('tree', { name: 'Stock locations' }).getByRole('treeitem', { name: /Bin 7/ }), 'deleted location in tree');
+
+	// A part: edit with a field error from the API, then fix it.
+	await nav(page, 'Parts');
+	await page.getByRole('table', { name: 'Parts' }).getByRole('link', { name: 'Resistor 10k 0805' }).click();
+	await page.getByRole('button', { name: 'Edit' }).click();
+	d = await dialog(page, 'Edit Resistor 10k 0805');
+	await d.getByLabel('Minimum stock').fill('lots');
+	ctx.expectError(/\/api\/part\/\d+\/$/);
+	await d.getByRole('button', { name: 'Save part' }).click();
+	await expectText(d.locator('.field-invalid').filter({ has: page.getByLabel('Minimum stock') }), /\S+/, 'minimum_stock error');
+	await d.getByLabel('Minimum stock').fill('20');
+	await d.getByRole('button', { name: 'Save part' }).click();
+	await closed(page);
+	await page.getByText('Below minimum').first().waitFor();
+	clean(ctx);
+}
+
+/* My account: an API token shown once with a copy button, revoked; the
+   password changed and changed back. */
+async function accountScenario(ctx) {
+	const page = await open(ctx);
+	await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(ctx.server.base).origin });
+	await signIn(ctx, page, ctx.admin);
+	await nav(page, 'My account');
+	await page.getByRole('button', { name: 'New token' }).click();
+	let d = await dialog(page, 'New API token');
+	await d.getByLabel('Name').fill('barcode scanner');
+	await d.getByRole('button', { name: 'Create token' }).click();
+	d = await dialog(page, 'Your new API token');
+	const key = await d.getByLabel(/Key for/).inputValue();
+	if (!/^\S{20,}$/.test(key)) throw new Error(`no key shown: ${key}`);
+	await d.getByRole('button', { name: 'Copy' }).click();
+	await page.getByText(/Key copied|Ctrl\+C/).waitFor();
+	await shot(ctx, page, '17-token-created', { full: false });
+	// The key works as the API expects.
+	const who = await page.evaluate(async k => (await fetch('api/user/me/', { headers: { Authorization: 'Token ' + k } })).json(), key);
+	if (who.username !== ctx.admin[0]) throw new Error('the new token does not authenticate: ' + JSON.stringify(who));
+	await d.getByRole('button', { name: 'Done' }).click();
+	await closed(page);
+	const tokens = page.locator('.card').filter({ hasText: 'API tokens' });
+	await expectText(tokens, /barcode scanner/, 'token listed');
+	if ((await tokens.innerText()).includes(key)) throw new Error('the key is listed again');
+	await tokens.getByRole('button', { name: 'Revoke token barcode scanner' }).click();
+	d = await dialog(page, 'Revoke “barcode scanner”?');
+	await d.getByRole('button', { name: 'Revoke' }).click();
+	await closed(page);
+	await expectNone(tokens.getByText('barcode scanner'), 'revoked token');
+
+	const pw = page.locator('.card').filter({ hasText: 'Password' }).first();
+	ctx.expectError(/\/api\/auth\/password\/$/);
+	await pw.getByLabel('Current password').fill('wrong-password');
+	await pw.getByLabel('New password', { exact: true }).fill('Another-Quiet-Aisle-12');
+	await pw.getByLabel('New password again').fill('Another-Quiet-Aisle-12');
+	await pw.getByRole('button', { name: 'Change password' }).click();
+	await expectText(pw.locator('.field-invalid').first(), /incorrect/i, 'old password error');
+	await pw.getByLabel('Current password').fill(ctx.admin[1]);
+	await pw.getByRole('button', { name: 'Change password' }).click();
+	await page.getByText(/Password changed/).waitFor();
+	// Still signed in (a new session), and able to change it back.
+	await pw.getByLabel('Current password').fill('Another-Quiet-Aisle-12');
+	await pw.getByLabel('New password', { exact: true }).fill(ctx.admin[1]);
+	await pw.getByLabel('New password again').fill(ctx.admin[1]);
+	await pw.getByRole('button', { name: 'Change password' }).click();
+	await page.waitForFunction(() => document.querySelectorAll('.toast').length >= 2);
+	await nav(page, 'Dashboard');
+	await page.getByRole('heading', { level: 1, name: /Good to see you/ }).waitFor();
+	clean(ctx);
+}
+
 export const scenarios = [
-	{ name: 'sign in, category, part, stock, transfer, totals, history, sign out', run: mainScenario },
+	{ name: 'first-run setup with the setup code', run: setupScenario, only: ['fresh'] },
+	{ name: 'sign in, category, part, stock, transfer, totals, history, sign out', run: mainScenario, only: ['lighttpd', 'apache-htaccess-prefix'] },
+	{ name: 'stock actions on several items, location edit/move/delete, part validation', run: stockActionsScenario, only: ['lighttpd'] },
+	{ name: 'API tokens and password', run: accountScenario, only: ['lighttpd'] },
 	{ name: 'view-only user sees no edit controls; the API refuses', run: viewOnlyScenario, only: ['lighttpd'] },
 	{ name: 'expired session', run: expiredScenario, only: ['lighttpd'] },
 ];

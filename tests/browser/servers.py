@@ -35,7 +35,7 @@ def free_port():
         return s.getsockname()[1]
 
 
-def install(dest, base="/", data_env=None):
+def install(dest, base="/", data_env=None, admin=True):
     subprocess.run(["make", "-s", "install", f"DESTDIR={dest}",
                     f"BUILD={BUILD}", f"BASE_PATH={base}"], cwd=ROOT,
                    check=True, stdout=subprocess.DEVNULL)
@@ -44,9 +44,11 @@ def install(dest, base="/", data_env=None):
         env["STOCKROOM_DATA_DIR"] = str(data_env)
     subprocess.run([str(dest / "bin" / "stockroom"), "migrate"], env=env,
                    check=True, stdout=subprocess.DEVNULL)
-    subprocess.run([str(dest / "bin" / "stockroom"), "createsuperuser",
-                    ADMIN[0]], env=env, check=True, input=ADMIN[1].encode()
-                   + b"\n", stdout=subprocess.DEVNULL)
+    if admin:
+        subprocess.run([str(dest / "bin" / "stockroom"), "createsuperuser",
+                        ADMIN[0]], env=env, check=True,
+                       input=ADMIN[1].encode() + b"\n",
+                       stdout=subprocess.DEVNULL)
 
 
 def wait_port(proc, port, log, what):
@@ -111,6 +113,24 @@ def main():
         wait_port(p, port, log, "lighttpd")
         out["servers"].append({"name": "lighttpd", "base": f"http://127.0.0.1:{port}/",
                                "log": str(log)})
+
+        # A tree nobody has signed up to yet: first-run setup.
+        fresh = work / "fresh-site"
+        install(fresh, "/", fresh / "data", admin=False)
+        fport = free_port()
+        flog = work / "fresh.log"
+        with open(flog, "wb") as f:
+            p = subprocess.Popen(
+                ["lighttpd", "-D", "-f", str(ROOT / "lighttpd.conf")],
+                env=dict(ENV, STOCKROOM_ROOT=str(fresh), PORT=str(fport),
+                         STOCKROOM_DATA_DIR=str(fresh / "data")),
+                stdin=subprocess.DEVNULL, stdout=f, stderr=f,
+                start_new_session=True)
+        procs.append(p)
+        wait_port(p, fport, flog, "lighttpd (fresh)")
+        out["servers"].append({"name": "fresh", "base": f"http://127.0.0.1:{fport}/",
+                               "log": str(flog),
+                               "setup_code_file": str(fresh / "data" / "setup_code")})
 
         http = load_http_conftest()
         if http is not None and os.environ.get("BROWSER_NO_APACHE") != "1":
