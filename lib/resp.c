@@ -191,12 +191,16 @@ resp_etag_matches(const char *inm, const char *etag)
 	return false;
 }
 
-/* Is origin listed in CORS_ALLOWED_ORIGINS (comma-separated, or "*")? */
-static bool
+/*
+ * Is origin listed in CORS_ALLOWED_ORIGINS (comma-separated, or "*")?
+ * Returns 2 when listed by name, 1 when only "*" lets it in, else 0.
+ */
+static int
 resp_origin_allowed(const struct ctx *ctx, const char *origin)
 {
 	const char *list = ctx->cfg.cors_allowed_origins;
 	size_t ol = strlen(origin);
+	int allowed = 0;
 
 	while (list != NULL && *list != '\0') {
 		list += strspn(list, " ,");
@@ -204,12 +208,13 @@ resp_origin_allowed(const struct ctx *ctx, const char *origin)
 		size_t t = n;
 		while (t > 0 && list[t - 1] == ' ')
 			t--;
-		if ((t == 1 && list[0] == '*') ||
-		    (t == ol && strncmp(list, origin, t) == 0))
-			return true;
+		if (t == ol && t > 1 && strncmp(list, origin, t) == 0)
+			return 2;
+		if (t == 1 && list[0] == '*')
+			allowed = 1;
 		list += n;
 	}
-	return false;
+	return allowed;
 }
 
 /* Headers every answer carries, whatever its status. */
@@ -228,13 +233,21 @@ resp_common_headers(struct ctx *ctx)
 	origin = req_header(ctx, "Origin");
 	if (ctx->cfg.cors_allowed_origins[0] != '\0') {
 		resp_header(ctx, "Vary", "Origin");
-		if (origin != NULL && resp_origin_allowed(ctx, origin)) {
+		int allowed = origin != NULL ? resp_origin_allowed(ctx, origin) :
+		    0;
+		if (allowed > 0) {
 			resp_header(ctx, "Access-Control-Allow-Origin", origin);
-			resp_header(ctx, "Access-Control-Allow-Credentials",
-			    "true");
 			resp_header(ctx, "Access-Control-Expose-Headers",
 			    "X-Request-ID, ETag");
 		}
+		/*
+		 * Cookies only for origins listed by name: with "*" any site
+		 * could read a signed-in user's answers (the Token header
+		 * still works, as it is no ambient credential).
+		 */
+		if (allowed == 2)
+			resp_header(ctx, "Access-Control-Allow-Credentials",
+			    "true");
 	}
 }
 

@@ -507,3 +507,22 @@ def test_migrate_creates_private_database_with_umask_0(bare_site):
     umask0(bare_site)
     bare_site.tool("migrate")
     no_access_for_others(db_path(bare_site))
+
+
+def test_cors_wildcard_never_allows_cookies(site):
+    """CORS_ALLOWED_ORIGINS = * lets any site read answers, so it must not
+    let them read a signed-in user's answers: no Allow-Credentials, or the
+    browser would send the session cookie along (found in review: it did).
+    An origin listed by name still gets credentials."""
+    env = {"STOCKROOM_CORS_ALLOWED_ORIGINS": "https://a.example, *"}
+    evil = {"Origin": "https://evil.example"}
+    for r in (site.cgi("api", headers=evil, env=env),
+              site.cgi("api", method="OPTIONS", env=env,
+                       headers=dict(evil, **{
+                           "Access-Control-Request-Method": "GET"}))):
+        assert r.header("Access-Control-Allow-Origin") == "https://evil.example"
+        assert r.header("Access-Control-Allow-Credentials") is None
+    r = site.cgi("api", headers={"Origin": "https://a.example"}, env=env)
+    assert r.header("Access-Control-Allow-Credentials") == "true"
+    r = site.cgi("api", headers={"Origin": "*"}, env=env)
+    assert r.header("Access-Control-Allow-Credentials") is None
