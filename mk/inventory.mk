@@ -1,0 +1,39 @@
+# Inventory data for people and for benchmarks (issue 4).
+#
+#   make demo    load a small, realistic workshop inventory (a few hundred
+#                parts, a category tree, shelves and bins, stock with
+#                history) into DATA_DIR (default var/, the one `make run`
+#                uses); makes a superuser "admin" and prints its password
+#                when the database has no user yet
+#   make bench   build, install into $(BUILD)/bench/site, generate a large
+#                inventory once (100,000 parts, 1,000,000 stock items,
+#                2,000,000 tracking entries) and measure the API with wrk
+#                through lighttpd against a trivial hello CGI
+#                (BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_PORT to tune)
+
+BENCH_DIR	?= $(CURDIR)/$(BUILD)/bench
+BENCH_PORT	?= 18480
+BENCH_SECONDS	?= 10
+BENCH_CONNECTIONS ?= 8
+
+.PHONY: demo bench
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@STOCKROOM_DATA_DIR="$(DATA_DIR)" $(BUILD)/bin/stockroom migrate
+	@STOCKROOM_DATA_DIR="$(DATA_DIR)" $(BUILD)/bin/stockroom ensure-admin
+	@STOCKROOM_DATA_DIR="$(DATA_DIR)" $(BUILD)/bin/inventory demo
+	@echo "Now 'make run' and sign in (the API is at /api/part/, /api/stock/)."
+
+$(BUILD)/bench/hello.cgi: tests/bench/hello.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -o $@ $<
+
+bench: deps $(BUILD)/bench/hello.cgi
+	@sh tools/deps.sh wrk curl sqlite3 time
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory install DESTDIR="$(BENCH_DIR)/site" >/dev/null
+	@install -m 0755 $(BUILD)/bench/hello.cgi "$(BENCH_DIR)/site/cgi-bin/"
+	@BUILD="$(BUILD)" BENCH_DIR="$(BENCH_DIR)" BENCH_PORT="$(BENCH_PORT)" \
+	    BENCH_SECONDS="$(BENCH_SECONDS)" \
+	    BENCH_CONNECTIONS="$(BENCH_CONNECTIONS)" bash tests/bench/bench.sh

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# make bench: lighttpd + wrk against the installed programs and a large
+# generated inventory.  Prints, per endpoint, requests/s, p50 and p99
+# latency, the ratio to the trivial hello.cgi, and the peak RSS of one
+# request run as a plain CGI process.  Not a test: nothing here fails on a
+# slow machine; the figures go into BENCHMARKS.md by hand.
+#
+# Environment (mk/inventory.mk sets it): BUILD (the build dir), BENCH_DIR
+# (installed tree in $BENCH_DIR/site, data in $BENCH_DIR/data), BENCH_PORT,
+# BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_THREADS.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+BENCH_DIR=${BENCH_DIR:-$PWD/$BUILD/bench}
+PORT=${BENCH_PORT:-18480}
+SECS=${BENCH_SECONDS:-10}
+CONNS=${BENCH_CONNECTIONS:-8}
+THREADS=${BENCH_THREADS:-2}
+SITE=$BENCH_DIR/site
+DATA=$BENCH_DIR/data
+export STOCKROOM_DATA_DIR=$DATA STOCKROOM_CONFIG=/dev/null
+BASE=http://127.0.0.1:$PORT
+USER=bench
+PASS=bench-password-0123456789
+
+if [ ! -s "$DATA/stockroom.sqlite3" ] || \
+   [ "$(sqlite3 "$DATA/stockroom.sqlite3" 'SELECT count(*) FROM part' 2>/dev/null || echo 0)" -lt 1000 ]; then
+	rm -rf "$DATA"
+	mkdir -m 700 -p "$DATA"
+	echo "generating the benchmark inventory (once; kept in $DATA)..."
+	"$SITE/bin/stockroom" migrate >/dev/null
+	"$SITE/bin/inventory" generate
+fi
+"$SITE/bin/stockroom" migrate >/dev/null
+if ! "$SITE/bin/stockroom" listusers | grep -q " $USER "; then
+	printf '%s\n' "$PASS" | "$SITE/bin/stockroom" createsuperuser "$USER" >/dev/null
+fi
+
+STOCKROOM_ROOT=$SITE PORT=$PORT lighttpd -D -f lighttpd.conf &
+LPID=$!
+trap 'kill $LPID 2>/dev/null; wait $LPID 2>/dev/null || true' EXIT
+for _ in $(seq 50); do
+	curl -fsS -o /dev/null "$BASE/cgi-bin/hello.cgi" 2>/dev/null && break
+	sleep 0.1
+done
+TOKEN=$(curl -fsS -u "$USER:$PASS" "$BASE/api/user/token/?name=bench" |
+	python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+AUTH="Authorization: Token $TOKEN"
+
+db() { sqlite3 "$DATA/stockroom.sqlite3" "$1"; }
+NPARTS=$(db "SELECT count(*) FROM part")
+PK=$(( NPARTS / 2 + 17 ))
+SEARCH=${BENCH_SEARCH:-shielded rel}
+SEARCH_Q=$(python3 -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$SEARCH")
+# The transfer moves one whole item between two leaf locations.
+read -r ITEM QTY <<<"$(db "SELECT id, quantity FROM stock_item WHERE part = $PK ORDER BY id LIMIT 1" | tr '|' ' ')"
+QTY=$(python3 -c "print('%d.%05d' % divmod($QTY, 100000))")
+read -r LOC_A LOC_B <<<"$(db "SELECT min(id), max(id) FROM stock_location WHERE structural = 0" | tr '|' ' ')"
+export BENCH_TOKEN=$TOKEN BENCH_ITEM=$ITEM BENCH_QTY=$QTY BENCH_LOC_A=$LOC_A BENCH_LOC_B=$LOC_B
+
+# name|path|wrk extra args
+ENDPOINTS=(
+	"hello|/cgi-bin/hello.cgi|"
+	"part list page|/api/part/?limit=50&offset=50000|"
+	"part search|/api/part/?search=$SEARCH_Q&limit=50|"
+	"part detail|/api/part/$PK/|"
+	"stock by part|/api/stock/?part=$PK&location_detail=true&limit=50|"
+	"stock transfer|/api/stock/transfer/|-s tests/bench/transfer.lua"
+)
+
+# Peak RSS (KiB) of one request, run as a CGI process with the same data.
+rss() {	# rss PROGRAM METHOD PATH QUERY [BODY]
+	local body=${5:-}
+	env -i PATH=/usr/bin:/bin STOCKROOM_DATA_DIR="$DATA" STOCKROOM_CONFIG=/dev/null \
+	    GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD="$2" PATH_INFO="$3" \
+	    QUERY_STRING="$4" HTTP_HOST=localhost HTTP_AUTHORIZATION="Token $TOKEN" \
+	    CONTENT_TYPE=application/json CONTENT_LENGTH=${#body} \
+	    /usr/bin/time -f '%M' "$SITE/cgi-bin/$1.cgi" <<<"$body" 2>&1 >/dev/null | tail -1
+}
+
+printf '\nStockroom benchmark, %s, %s, %d parts, %s stock items\n' \
+    "$(date -u +%Y-%m-%dT%H:%MZ)" "$(nproc) cores $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')" \
+    "$NPARTS" "$(db 'SELECT count(*) FROM stock_item')"
+printf 'wrk -t%d -c%d -d%ds against lighttpd on 127.0.0.1:%d\n\n' "$THREADS" "$CONNS" "$SECS" "$PORT"
+printf '%-16s %10s %9s %9s %8s %9s %s\n' endpoint "req/s" p50 p99 "vs hello" "RSS KiB" errors
+HELLO=0
+for e in "${ENDPOINTS[@]}"; do
+	IFS='|' read -r name path extra <<<"$e"
+	# shellcheck disable=SC2086
+	out=$(wrk -t"$THREADS" -c"$CONNS" -d"${SECS}s" --latency -H "$AUTH" $extra "$BASE$path")
+	rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
+	p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
+	p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+	errs=$(awk '/Non-2xx/ {print $5}' <<<"$out")
+	errs=${errs:-0}
+	if [ "$name" = hello ]; then
+		HELLO=$rps
+		mem=$(env -i /usr/bin/time -f '%M' "$SITE/cgi-bin/hello.cgi" 2>&1 >/dev/null | tail -1)
+	elif [ "$name" = "stock transfer" ]; then
+		mem=$(rss stock POST /api/stock/transfer/ "" \
+		    "{\"items\":[{\"pk\":$ITEM,\"quantity\":\"$QTY\"}],\"location\":$LOC_A}")
+	else
+		prog=part
+		[[ $path == /api/stock* ]] && prog=stock
+		mem=$(rss $prog GET "${path%%\?*}" "$( [[ $path == *\?* ]] && echo "${path#*\?}")")
+	fi
+	ratio=$(python3 -c "print('%.0f%%' % (100 * $rps / $HELLO))")
+	printf '%-16s %10s %9s %9s %8s %9s %s\n' "$name" "$rps" "$p50" "$p99" "$ratio" "$mem" "$errs"
+done
+
+printf '\nPeak RSS of one unpaginated, streamed GET /api/part/ (%d parts): %s KiB\n' \
+    "$NPARTS" "$(rss part GET /api/part/ '')"
+printf 'Peak RSS of GET /api/stock/?location=%d (cascade, unpaginated): %s KiB\n' \
+    "$LOC_A" "$(rss stock GET /api/stock/ "location=$LOC_A")"

@@ -1,0 +1,873 @@
+/*
+ * inventory: sample inventory data, for people and for benchmarks.
+ *
+ *   inventory demo        load a small, realistic workshop inventory (a
+ *                         few hundred electronic and mechanical parts in a
+ *                         category tree, shelves, bins and drawers, stock
+ *                         with history) through the same library functions
+ *                         the API uses; refuses a database that has parts
+ *   inventory generate [-p parts] [-c categories] [-l locations]
+ *                      [-i items] [-t tracking] [-s seed]
+ *                         fill an empty database with a large synthetic
+ *                         dataset by direct inserts, for benchmarks
+ *                         (defaults: 100000 parts, 500 categories, 200
+ *                         locations, 1000000 stock items, 2000000 tracking
+ *                         entries)
+ *
+ * Like stockroom(1) it reads the programs' settings (STOCKROOM_DATA_DIR,
+ * STOCKROOM_CONFIG, ...) and migrates the database first.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "dec.h"
+#include "part.h"
+#include "stock.h"
+#include "stockroom.h"
+#include "tree.h"
+
+/* A small deterministic generator (xorshift64*), so datasets repeat. */
+static unsigned long long inv_rng_state = 88172645463325252ULL;
+
+static unsigned long long
+inv_rand(void)
+{
+	inv_rng_state ^= inv_rng_state >> 12;
+	inv_rng_state ^= inv_rng_state << 25;
+	inv_rng_state ^= inv_rng_state >> 27;
+	return inv_rng_state * 2685821657736338717ULL;
+}
+
+static long long
+inv_between(long long lo, long long hi)
+{
+	return lo + (long long)(inv_rand() % (unsigned long long)(hi - lo + 1));
+}
+
+static int
+inv_fail(struct ctx *ctx, const char *what)
+{
+	const char *detail = "";
+	cJSON *d = ctx->resp.json != NULL ? cJSON_GetObjectItemCaseSensitive(
+	    ctx->resp.json, "detail") : NULL;
+	char *all = ctx->resp.json != NULL ?
+	    cJSON_PrintUnformatted(ctx->resp.json) : NULL;
+
+	if (cJSON_IsString(d))
+		detail = d->valuestring;
+	fprintf(stderr, "inventory: %s failed: %s %s%s\n", what, detail,
+	    all ? all : "", ctx->db ? sqlite3_errmsg(ctx->db) : "");
+	free(all);
+	return 1;
+}
+
+/* Runs a constant statement with no parameters. */
+static int
+inv_exec(struct ctx *ctx, const char *sql)
+{
+	return sqlite3_exec(ctx->db, sql, NULL, NULL, NULL) == SQLITE_OK ?
+	    0 : inv_fail(ctx, sql);
+}
+
+/* ---- demo ---------------------------------------------------------- */
+
+static const char inv_sql_category[] =
+    "INSERT INTO part_category (name, description, parent, structural, "
+    "default_location) VALUES (?, ?, ?, ?, ?)";
+static const char inv_sql_location[] =
+    "INSERT INTO stock_location (name, description, parent, structural) "
+    "VALUES (?, ?, ?, ?)";
+static const char inv_sql_part[] =
+    "INSERT INTO part (name, IPN, description, keywords, units, category, "
+    "minimum_stock, assembly, trackable) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+static const char inv_sql_batch[] =
+    "UPDATE stock_item SET batch = ?2 WHERE id = ?1";
+
+static long long
+inv_node(struct ctx *ctx, enum tree_kind k, const char *name,
+    const char *desc, long long parent, int structural, long long defloc)
+{
+	sqlite3_stmt *st = db_prepare(ctx, k == TREE_CATEGORY ?
+	    inv_sql_category : inv_sql_location);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, desc, -1, SQLITE_STATIC);
+	if (parent > 0)
+		sqlite3_bind_int64(st, 3, parent);
+	sqlite3_bind_int(st, 4, structural);
+	if (k == TREE_CATEGORY && defloc > 0)
+		sqlite3_bind_int64(st, 5, defloc);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return -1;
+	long long id = sqlite3_last_insert_rowid(ctx->db);
+	return tree_place(ctx, k, id) == 0 ? id : -1;
+}
+
+static long long
+inv_part(struct ctx *ctx, const char *name, const char *ipn,
+    const char *desc, const char *kw, const char *units, long long cat,
+    long long minimum, int assembly)
+{
+	sqlite3_stmt *st = db_prepare(ctx, inv_sql_part);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, ipn, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, desc, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, kw, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, units, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, cat);
+	sqlite3_bind_int64(st, 7, minimum * DEC_SCALE);
+	sqlite3_bind_int(st, 8, assembly);
+	sqlite3_bind_int(st, 9, 0);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return -1;
+	long long id = sqlite3_last_insert_rowid(ctx->db);
+	return part_fts_sync(ctx, id) == 0 ? id : -1;
+}
+
+/* A stock item of part at loc, maybe with a batch code. */
+static long long
+inv_stock(struct ctx *ctx, long long part, long long loc, long long qty,
+    const char *batch)
+{
+	long long id;
+
+	if (stock_insert(ctx, part, loc, qty * DEC_SCALE, "Initial stock",
+	    &id) != 0)
+		return -1;
+	if (batch != NULL) {
+		sqlite3_stmt *st = db_prepare(ctx, inv_sql_batch);
+		if (st == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_text(st, 2, batch, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(st) != SQLITE_DONE ||
+		    stock_fts_sync(ctx, id) != 0)
+			return -1;
+	}
+	return id;
+}
+
+/* One adjustment through stock_adjust(), as POST /api/stock/<op>/ does. */
+static int
+inv_adjust(struct ctx *ctx, enum stock_op op, long long item,
+    const char *qty, long long loc, const char *notes)
+{
+	char body[256];
+
+	if (op == STOCK_TRANSFER)
+		snprintf(body, sizeof(body), "{\"items\":[{\"pk\":%lld,"
+		    "\"quantity\":\"%s\"}],\"location\":%lld,\"notes\":\"%s\"}",
+		    item, qty, loc, notes);
+	else
+		snprintf(body, sizeof(body), "{\"items\":[{\"pk\":%lld,"
+		    "\"quantity\":\"%s\"}],\"notes\":\"%s\"}", item, qty, notes);
+	cJSON *j = cJSON_Parse(body);
+	int rc = stock_adjust(ctx, op, j);
+	cJSON_Delete(j);
+	return rc;
+}
+
+static const char *const e12[] = { "10", "12", "15", "18", "22", "27", "33",
+	"39", "47", "56", "68", "82" };
+static const char *const rmult[] = { "", "0", "00", "k", "0k", "00k" };
+static const char *const cvals[] = { "10pF", "22pF", "47pF", "100pF",
+	"220pF", "470pF", "1nF", "2.2nF", "4.7nF", "10nF", "22nF", "47nF",
+	"100nF", "220nF", "470nF", "1uF", "2.2uF", "4.7uF", "10uF", "22uF" };
+
+struct inv_simple {
+	const char	*name;
+	const char	*desc;
+	const char	*kw;
+};
+
+static const struct inv_simple diodes[] = {
+	{ "1N4148", "Small signal switching diode, DO-35", "signal" },
+	{ "1N4007", "Rectifier diode 1000 V 1 A, DO-41", "rectifier" },
+	{ "1N5819", "Schottky diode 40 V 1 A", "schottky" },
+	{ "BAT54S", "Dual Schottky diode, SOT-23", "schottky smd" },
+	{ "SS34", "Schottky diode 40 V 3 A, SMA", "schottky smd" },
+	{ "BZX55C5V1", "Zener diode 5.1 V 0.5 W", "zener" },
+	{ "BZX55C3V3", "Zener diode 3.3 V 0.5 W", "zener" },
+	{ "P6KE15A", "TVS diode 15 V unidirectional", "tvs protection" },
+};
+static const struct inv_simple transistors[] = {
+	{ "BC547B", "NPN general purpose, TO-92", "bjt npn" },
+	{ "BC557B", "PNP general purpose, TO-92", "bjt pnp" },
+	{ "2N2222A", "NPN switching, TO-92", "bjt npn" },
+	{ "2N3906", "PNP switching, TO-92", "bjt pnp" },
+	{ "BSS138", "N-channel MOSFET 50 V, SOT-23", "mosfet logic level" },
+	{ "IRLZ44N", "N-channel MOSFET 55 V 47 A, TO-220", "mosfet power" },
+	{ "AO3401", "P-channel MOSFET 30 V, SOT-23", "mosfet" },
+	{ "TIP120", "NPN Darlington 60 V 5 A, TO-220", "darlington" },
+	{ "MMBT3904", "NPN switching, SOT-23", "bjt npn smd" },
+	{ "IRF9540N", "P-channel MOSFET 100 V, TO-220", "mosfet power" },
+};
+static const struct inv_simple mcus[] = {
+	{ "ATmega328P-AU", "8-bit AVR, 32 KB flash, TQFP-32", "avr arduino" },
+	{ "ATtiny85-20PU", "8-bit AVR, 8 KB flash, DIP-8", "avr" },
+	{ "STM32F103C8T6", "ARM Cortex-M3, 64 KB flash, LQFP-48", "arm stm32" },
+	{ "STM32G031K8T6", "ARM Cortex-M0+, 64 KB flash, LQFP-32", "arm stm32" },
+	{ "RP2040", "Dual Cortex-M0+, QFN-56", "arm raspberry" },
+	{ "ESP32-WROOM-32E", "Wi-Fi + Bluetooth module, 4 MB flash", "wifi" },
+	{ "PIC16F628A-I/P", "8-bit PIC, DIP-18", "pic" },
+	{ "nRF52832-QFAA", "Bluetooth LE SoC, QFN-48", "ble arm" },
+};
+static const struct inv_simple regulators[] = {
+	{ "LM7805", "Linear regulator 5 V 1.5 A, TO-220", "linear" },
+	{ "AMS1117-3.3", "LDO 3.3 V 1 A, SOT-223", "ldo" },
+	{ "MCP1700-3302E", "LDO 3.3 V 250 mA, TO-92", "ldo low quiescent" },
+	{ "LM317T", "Adjustable linear regulator, TO-220", "linear" },
+	{ "MP1584EN", "Buck converter 3 A, SOIC-8", "switching buck" },
+	{ "TPS61023", "Boost converter, SOT-563", "switching boost" },
+};
+static const struct inv_simple opamps[] = {
+	{ "LM358", "Dual op-amp, DIP-8", "opamp" },
+	{ "NE5532", "Dual low-noise op-amp, DIP-8", "opamp audio" },
+	{ "TL072", "Dual JFET op-amp, DIP-8", "opamp audio" },
+	{ "MCP6002", "Dual rail-to-rail op-amp, SOIC-8", "opamp rrio" },
+	{ "OPA2134", "Dual audio op-amp, SOIC-8", "opamp audio" },
+	{ "LMV321", "Single rail-to-rail op-amp, SOT-23-5", "opamp" },
+};
+static const struct inv_simple connectors[] = {
+	{ "Pin header 1x40 2.54mm", "Breakable male header", "header" },
+	{ "Socket header 1x20 2.54mm", "Female header", "header" },
+	{ "JST-XH 2-pin", "Wire-to-board, 2.5 mm pitch", "jst" },
+	{ "JST-XH 4-pin", "Wire-to-board, 2.5 mm pitch", "jst" },
+	{ "JST-PH 2-pin", "Battery connector, 2.0 mm pitch", "jst battery" },
+	{ "USB-C receptacle 16-pin", "USB 2.0 Type-C, SMD", "usb" },
+	{ "Micro-USB B receptacle", "SMD with through-hole tabs", "usb" },
+	{ "Screw terminal 2-pin 5.08mm", "PCB terminal block", "terminal" },
+	{ "Screw terminal 3-pin 5.08mm", "PCB terminal block", "terminal" },
+	{ "DC barrel jack 5.5x2.1", "PCB mount power jack", "power" },
+	{ "IDC box header 2x5", "Shrouded, 2.54 mm", "idc" },
+	{ "IDC box header 2x10", "Shrouded, 2.54 mm", "idc" },
+	{ "RJ45 jack", "Unshielded, through-hole", "ethernet" },
+	{ "SMA edge connector", "50 ohm RF", "rf" },
+	{ "Dupont jumper wires F-F", "Pack of 40, 20 cm", "wire" },
+};
+static const struct inv_simple bearings[] = {
+	{ "Bearing 608ZZ", "8x22x7 mm deep groove, shielded", "skate" },
+	{ "Bearing 625ZZ", "5x16x5 mm deep groove", "" },
+	{ "Bearing 688ZZ", "8x16x5 mm deep groove", "" },
+	{ "Linear bearing LM8UU", "8 mm shaft", "linear" },
+	{ "Flange bearing F623ZZ", "3x10x4 mm flanged", "flange" },
+	{ "Thrust bearing 51100", "10x24x9 mm", "thrust" },
+};
+static const struct inv_simple misc_mech[] = {
+	{ "Compression spring 6x20", "0.6 mm wire, stainless", "spring" },
+	{ "Compression spring 10x30", "1.0 mm wire, stainless", "spring" },
+	{ "Extension spring 5x25", "With hooks", "spring" },
+	{ "Torsion spring 90 deg", "0.8 mm wire", "spring" },
+	{ "Gas spring 100N", "150 mm stroke", "spring" },
+};
+static const struct inv_simple enclosures[] = {
+	{ "Enclosure 100x60x25 ABS", "Grey project box", "box" },
+	{ "Enclosure 150x80x50 ABS", "Grey project box", "box" },
+	{ "Enclosure IP65 115x90x55", "Sealed polycarbonate", "box outdoor" },
+	{ "DIN rail enclosure 4 module", "Light grey", "din" },
+	{ "Aluminium enclosure 80x50x20", "Extruded, black", "box metal" },
+};
+static const struct inv_simple consumables[] = {
+	{ "Solder wire Sn99.3Cu0.7 0.8mm", "Lead-free, 250 g reel", "solder" },
+	{ "Solder paste SAC305", "50 g syringe", "solder smd" },
+	{ "Flux pen no-clean", "10 ml", "flux" },
+	{ "Epoxy 2-part 5 minute", "25 ml", "glue" },
+	{ "Cyanoacrylate 20g", "Instant adhesive", "glue" },
+	{ "Kapton tape 20mm", "33 m roll", "tape" },
+};
+
+static int
+inv_simple_parts(struct ctx *ctx, const struct inv_simple *s, size_t n,
+    const char *prefix, long long cat, long long loc, long long lo,
+    long long hi, const char *units, long long *items, size_t *nitems)
+{
+	for (size_t i = 0; i < n; i++) {
+		char ipn[32];
+		snprintf(ipn, sizeof(ipn), "%s-%03zu", prefix, i + 1);
+		long long p = inv_part(ctx, s[i].name, ipn, s[i].desc, s[i].kw,
+		    units, cat, inv_between(0, 3) == 0 ? lo : 0, 0);
+		if (p < 0)
+			return -1;
+		long long q = inv_between(lo, hi);
+		if (i % 7 == 3)
+			q = lo / 2;		/* some run low */
+		long long it = inv_stock(ctx, p, loc, q, NULL);
+		if (it < 0)
+			return -1;
+		items[(*nitems)++] = it;
+	}
+	return 0;
+}
+
+static int
+cmd_demo(struct ctx *ctx)
+{
+	static const char sql_count[] = "SELECT count(*) FROM part";
+	long long items[1024];
+	size_t nitems = 0;
+	char name[128], ipn[32], desc[160];
+
+	sqlite3_stmt *st = db_prepare(ctx, sql_count);
+	if (st == NULL || sqlite3_step(st) != SQLITE_ROW)
+		return inv_fail(ctx, "count parts");
+	if (sqlite3_column_int64(st, 0) > 0) {
+		fprintf(stderr, "inventory: %s already has parts; the demo "
+		    "loads into an empty inventory only\n",
+		    ctx->cfg.database);
+		return 1;
+	}
+	if (db_begin(ctx) != 0)
+		return inv_fail(ctx, "begin");
+
+	/* Locations: a workshop with shelves, bins and drawers. */
+	long long ws = inv_node(ctx, TREE_LOCATION, "Workshop",
+	    "The main workshop", 0, 0, 0);
+	long long sa = inv_node(ctx, TREE_LOCATION, "Shelf A",
+	    "Electronics shelf", ws, 0, 0);
+	long long sb = inv_node(ctx, TREE_LOCATION, "Shelf B",
+	    "Mechanical shelf", ws, 0, 0);
+	long long dc = inv_node(ctx, TREE_LOCATION, "Drawer cabinet",
+	    "SMD component drawers", ws, 1, 0);
+	long long bench = inv_node(ctx, TREE_LOCATION, "Electronics bench",
+	    "Parts in use on the bench", ws, 0, 0);
+	long long store = inv_node(ctx, TREE_LOCATION, "Store room",
+	    "Bulk stock", 0, 0, 0);
+	long long rack = inv_node(ctx, TREE_LOCATION, "Rack 1",
+	    "Heavy shelving", store, 1, 0);
+	long long abins[6], bbins[6], drawers[8], levels[2];
+	for (int i = 0; i < 6; i++) {
+		snprintf(name, sizeof(name), "Bin A%d", i + 1);
+		abins[i] = inv_node(ctx, TREE_LOCATION, name, "", sa, 0, 0);
+		snprintf(name, sizeof(name), "Bin B%d", i + 1);
+		bbins[i] = inv_node(ctx, TREE_LOCATION, name, "", sb, 0, 0);
+	}
+	for (int i = 0; i < 8; i++) {
+		snprintf(name, sizeof(name), "Drawer %d", i + 1);
+		drawers[i] = inv_node(ctx, TREE_LOCATION, name, "", dc, 0, 0);
+	}
+	for (int i = 0; i < 2; i++) {
+		snprintf(name, sizeof(name), "Level %d", i + 1);
+		levels[i] = inv_node(ctx, TREE_LOCATION, name, "", rack, 0, 0);
+	}
+	if (ws < 0 || sa < 0 || sb < 0 || dc < 0 || bench < 0 || store < 0 ||
+	    rack < 0 || abins[5] < 0 || bbins[5] < 0 || drawers[7] < 0 ||
+	    levels[1] < 0)
+		return inv_fail(ctx, "locations");
+
+	/* Categories. */
+	long long el = inv_node(ctx, TREE_CATEGORY, "Electronics",
+	    "Electronic components", 0, 0, 0);
+	long long pas = inv_node(ctx, TREE_CATEGORY, "Passives",
+	    "Resistors, capacitors, inductors", el, 1, 0);
+	long long res = inv_node(ctx, TREE_CATEGORY, "Resistors",
+	    "Thick film chip resistors", pas, 0, drawers[0]);
+	long long cap = inv_node(ctx, TREE_CATEGORY, "Capacitors",
+	    "MLCC chip capacitors", pas, 0, drawers[2]);
+	long long semi = inv_node(ctx, TREE_CATEGORY, "Semiconductors", "",
+	    el, 1, 0);
+	long long dio = inv_node(ctx, TREE_CATEGORY, "Diodes", "", semi, 0,
+	    abins[0]);
+	long long tra = inv_node(ctx, TREE_CATEGORY, "Transistors", "", semi,
+	    0, abins[1]);
+	long long ics = inv_node(ctx, TREE_CATEGORY, "ICs", "Integrated "
+	    "circuits", semi, 1, 0);
+	long long mcu = inv_node(ctx, TREE_CATEGORY, "Microcontrollers", "",
+	    ics, 0, abins[2]);
+	long long reg = inv_node(ctx, TREE_CATEGORY, "Voltage regulators", "",
+	    ics, 0, abins[3]);
+	long long opa = inv_node(ctx, TREE_CATEGORY, "Op-amps", "", ics, 0,
+	    abins[3]);
+	long long con = inv_node(ctx, TREE_CATEGORY, "Connectors", "", el, 0,
+	    abins[4]);
+	long long led = inv_node(ctx, TREE_CATEGORY, "LEDs", "Indicator "
+	    "LEDs", el, 0, abins[5]);
+	long long mech = inv_node(ctx, TREE_CATEGORY, "Mechanical",
+	    "Mechanical parts", 0, 0, 0);
+	long long fas = inv_node(ctx, TREE_CATEGORY, "Fasteners", "", mech, 0,
+	    0);
+	long long scr = inv_node(ctx, TREE_CATEGORY, "Screws", "ISO 7380 and "
+	    "DIN 912", fas, 0, bbins[0]);
+	long long nut = inv_node(ctx, TREE_CATEGORY, "Nuts", "", fas, 0,
+	    bbins[1]);
+	long long was = inv_node(ctx, TREE_CATEGORY, "Washers", "", fas, 0,
+	    bbins[1]);
+	long long bea = inv_node(ctx, TREE_CATEGORY, "Bearings", "", mech, 0,
+	    bbins[2]);
+	long long spr = inv_node(ctx, TREE_CATEGORY, "Springs", "", mech, 0,
+	    bbins[3]);
+	long long enc = inv_node(ctx, TREE_CATEGORY, "Enclosures", "", mech, 0,
+	    levels[0]);
+	long long tc = inv_node(ctx, TREE_CATEGORY, "Tools & consumables", "",
+	    0, 0, bench);
+	if (el < 0 || res < 0 || cap < 0 || dio < 0 || tra < 0 || mcu < 0 ||
+	    reg < 0 || opa < 0 || con < 0 || led < 0 || scr < 0 || nut < 0 ||
+	    was < 0 || bea < 0 || spr < 0 || enc < 0 || tc < 0)
+		return inv_fail(ctx, "categories");
+
+	/* Resistors: E12 values, 0603 and 0805. */
+	static const char *const pkgs[] = { "0603", "0805" };
+	int n = 0;
+	for (size_t m = 0; m < 6; m++)
+		for (size_t v = 0; v < 12; v++)
+			for (size_t k = 0; k < 2; k++) {
+				char val[16];
+				const char *mul = rmult[m];
+				if (mul[0] == '0' && mul[1] == 'k')
+					snprintf(val, sizeof(val), "%s0k",
+					    e12[v]);
+				else
+					snprintf(val, sizeof(val), "%s%s",
+					    e12[v], mul);
+				snprintf(name, sizeof(name), "Resistor %s %s",
+				    val, pkgs[k]);
+				snprintf(ipn, sizeof(ipn), "RES-%s-%04d",
+				    pkgs[k], ++n);
+				snprintf(desc, sizeof(desc), "%s ohm 1%% "
+				    "thick film chip resistor, %s", val,
+				    pkgs[k]);
+				long long p = inv_part(ctx, name, ipn, desc,
+				    "resistor smd", "", res, n % 9 == 0 ? 200 :
+				    0, 0);
+				long long it = p < 0 ? -1 : inv_stock(ctx, p,
+				    drawers[k], inv_between(1, 50) * 100,
+				    n % 5 == 0 ? "REEL-2026-03" : NULL);
+				if (it < 0)
+					return inv_fail(ctx, "resistors");
+				if (nitems < 1000)
+					items[nitems++] = it;
+			}
+	for (size_t v = 0; v < 20; v++)
+		for (size_t k = 0; k < 2; k++) {
+			snprintf(name, sizeof(name), "Capacitor %s %s", cvals[v],
+			    pkgs[k]);
+			snprintf(ipn, sizeof(ipn), "CAP-%s-%04d", pkgs[k], ++n);
+			snprintf(desc, sizeof(desc), "%s X7R 50 V MLCC, %s",
+			    cvals[v], pkgs[k]);
+			long long p = inv_part(ctx, name, ipn, desc,
+			    "capacitor mlcc smd", "", cap, 100, 0);
+			long long it = p < 0 ? -1 : inv_stock(ctx, p,
+			    drawers[2 + k], inv_between(1, 40) * 50, NULL);
+			if (it < 0)
+				return inv_fail(ctx, "capacitors");
+			items[nitems++] = it;
+		}
+	static const char *const colours[] = { "red", "green", "blue",
+	    "yellow", "white" };
+	for (size_t c = 0; c < 5; c++)
+		for (size_t k = 0; k < 2; k++) {
+			snprintf(name, sizeof(name), "LED %s %s", k ? "5mm" :
+			    "3mm", colours[c]);
+			snprintf(ipn, sizeof(ipn), "LED-%04d", ++n);
+			snprintf(desc, sizeof(desc), "%s through-hole LED, %s "
+			    "diffused", k ? "5 mm" : "3 mm", colours[c]);
+			long long p = inv_part(ctx, name, ipn, desc,
+			    "led indicator", "", led, 20, 0);
+			long long it = p < 0 ? -1 : inv_stock(ctx, p, abins[5],
+			    inv_between(10, 200), NULL);
+			if (it < 0)
+				return inv_fail(ctx, "leds");
+			items[nitems++] = it;
+		}
+	/* Screws: M2..M5, six lengths, two head styles. */
+	static const int sizes[] = { 2, 3, 4, 5 };
+	static const int lengths[] = { 6, 8, 10, 12, 16, 20 };
+	for (size_t s = 0; s < 4; s++)
+		for (size_t l = 0; l < 6; l++)
+			for (size_t h = 0; h < 2; h++) {
+				snprintf(name, sizeof(name), "Screw M%dx%d %s",
+				    sizes[s], lengths[l], h ? "button head" :
+				    "socket head");
+				snprintf(ipn, sizeof(ipn), "SCR-M%d-%02d-%c",
+				    sizes[s], lengths[l], h ? 'B' : 'S');
+				snprintf(desc, sizeof(desc), "%s, stainless "
+				    "A2, hex socket", h ? "ISO 7380" :
+				    "DIN 912");
+				long long p = inv_part(ctx, name, ipn, desc,
+				    "fastener metric", "pcs", scr, 50, 0);
+				long long it = p < 0 ? -1 : inv_stock(ctx, p,
+				    bbins[s], inv_between(1, 20) * 25, NULL);
+				if (it < 0)
+					return inv_fail(ctx, "screws");
+				items[nitems++] = it;
+			}
+	for (size_t s = 0; s < 4; s++) {
+		snprintf(name, sizeof(name), "Hex nut M%d", sizes[s]);
+		snprintf(ipn, sizeof(ipn), "NUT-M%d", sizes[s]);
+		long long p = inv_part(ctx, name, ipn, "DIN 934, stainless A2",
+		    "fastener metric", "pcs", nut, 100, 0);
+		long long it = p < 0 ? -1 : inv_stock(ctx, p, bbins[4],
+		    inv_between(2, 20) * 50, NULL);
+		snprintf(name, sizeof(name), "Washer M%d", sizes[s]);
+		snprintf(ipn, sizeof(ipn), "WSH-M%d", sizes[s]);
+		long long w = inv_part(ctx, name, ipn, "DIN 125, stainless A2",
+		    "fastener metric", "pcs", was, 100, 0);
+		long long iw = w < 0 ? -1 : inv_stock(ctx, w, bbins[5],
+		    inv_between(2, 20) * 50, NULL);
+		if (it < 0 || iw < 0)
+			return inv_fail(ctx, "nuts");
+		items[nitems++] = it;
+		items[nitems++] = iw;
+	}
+	if (inv_simple_parts(ctx, diodes, 8, "DIO", dio, abins[0], 20, 200,
+	    "", items, &nitems) != 0 ||
+	    inv_simple_parts(ctx, transistors, 10, "TRN", tra, abins[1], 10,
+	    100, "", items, &nitems) != 0 ||
+	    inv_simple_parts(ctx, mcus, 8, "MCU", mcu, abins[2], 2, 20, "",
+	    items, &nitems) != 0 ||
+	    inv_simple_parts(ctx, regulators, 6, "REG", reg, abins[3], 5, 30,
+	    "", items, &nitems) != 0 ||
+	    inv_simple_parts(ctx, opamps, 6, "OPA", opa, abins[3], 5, 30, "",
+	    items, &nitems) != 0 ||
+	    inv_simple_parts(ctx, connectors, 15, "CON", con, abins[4], 5, 60,
+	    "", items, &nitems) != 0 ||
+	    inv_simple_parts(ctx, bearings, 6, "BRG", bea, bbins[2], 4, 40,
+	    "pcs", items, &nitems) != 0 ||
+	    inv_simple_parts(ctx, misc_mech, 5, "SPR", spr, bbins[3], 5, 50,
+	    "pcs", items, &nitems) != 0 ||
+	    inv_simple_parts(ctx, enclosures, 5, "ENC", enc, levels[0], 2, 12,
+	    "pcs", items, &nitems) != 0 ||
+	    inv_simple_parts(ctx, consumables, 6, "CNS", tc, bench, 1, 6, "",
+	    items, &nitems) != 0)
+		return inv_fail(ctx, "parts");
+
+	/* A few weeks of work: stocktakes, use, deliveries, moves. */
+	for (int k = 0; k < 160; k++) {
+		long long it = items[inv_between(0, (long long)nitems - 1)];
+		int rc = 0;
+		switch (k % 4) {
+		case 0:
+			rc = inv_adjust(ctx, STOCK_REMOVE, it, "1", 0,
+			    "Used in prototype build");
+			break;
+		case 1:
+			rc = inv_adjust(ctx, STOCK_ADD, it, "25", 0,
+			    "Delivery received");
+			break;
+		case 2:
+			rc = inv_adjust(ctx, STOCK_COUNT, it, k % 3 ? "40" :
+			    "12.5", 0, "Quarterly stocktake");
+			break;
+		case 3:
+			rc = inv_adjust(ctx, STOCK_TRANSFER, it, "1", bench,
+			    "Taken to the bench");
+			break;
+		}
+		if (rc != 0 && rc != 400)
+			return inv_fail(ctx, "history");
+		ctx->resp.status = 0;
+	}
+	if (db_commit(ctx) != 0)
+		return inv_fail(ctx, "commit");
+	printf("demo inventory loaded into %s: %d categories, %d locations, "
+	    "%zu+ stock items with history\n", ctx->cfg.database, 23, 29,
+	    nitems);
+	return 0;
+}
+
+/* ---- generate ------------------------------------------------------ */
+
+static const char *const gen_words[] = { "Resistor", "Capacitor", "Inductor",
+	"Diode", "Transistor", "Regulator", "Connector", "Header", "Relay",
+	"Fuse", "Crystal", "Oscillator", "Sensor", "Switch", "Button", "Cable",
+	"Screw", "Nut", "Washer", "Bearing", "Spring", "Bracket", "Spacer",
+	"Standoff", "Gear", "Pulley", "Belt", "Shaft", "Coupler", "Magnet",
+	"Motor", "Driver", "Display", "Module", "Antenna", "Battery" };
+static const char *const gen_adjs[] = { "miniature", "precision", "heavy",
+	"low-noise", "high-voltage", "stainless", "shielded", "sealed",
+	"automotive", "industrial", "surface-mount", "through-hole", "nylon",
+	"brass", "aluminium", "ceramic" };
+
+static const char gen_sql_cat[] =
+    "INSERT INTO part_category (id, name, description, parent, path, "
+    "pathstring, level) VALUES (?, ?, '', ?, ?, ?, ?)";
+static const char gen_sql_loc[] =
+    "INSERT INTO stock_location (id, name, description, parent, path, "
+    "pathstring, level) VALUES (?, ?, '', ?, ?, ?, ?)";
+static const char gen_sql_part[] =
+    "INSERT INTO part (id, name, IPN, description, keywords, category, "
+    "minimum_stock) VALUES (?, ?, ?, ?, ?, ?, ?)";
+static const char gen_sql_part_fts[] =
+    "INSERT INTO part_fts (rowid, name, IPN, description, keywords) "
+    "VALUES (?, ?, ?, ?, ?)";
+static const char gen_sql_item[] =
+    "INSERT INTO stock_item (id, part, location, quantity, batch, status) "
+    "VALUES (?, ?, ?, ?, ?, ?)";
+static const char gen_sql_item_fts[] =
+    "INSERT INTO stock_item_fts (rowid, batch, serial, notes) "
+    "VALUES (?, ?, '', '')";
+static const char gen_sql_track[] =
+    "INSERT INTO stock_tracking (item, tracking_type, notes, deltas) "
+    "VALUES (?, ?, ?, ?)";
+
+struct gen_node {
+	char	*path;
+	char	*pathstring;
+	int	 level;
+};
+
+/* Inserts n tree nodes: the first `top` at the top, the rest under a
+ * random earlier node no deeper than 3. */
+static int
+gen_tree(struct ctx *ctx, const char *sql, const char *stem, long long n,
+    long long top, struct gen_node *nodes)
+{
+	sqlite3_stmt *st = db_prepare(ctx, sql);
+	char name[64];
+
+	if (st == NULL)
+		return -1;
+	for (long long i = 0; i < n; i++) {
+		long long parent = -1;
+		if (i >= top)
+			do {
+				parent = inv_between(0, i - 1);
+			} while (nodes[parent].level >= 3);
+		snprintf(name, sizeof(name), "%s %lld", stem, i + 1);
+		nodes[i].level = parent < 0 ? 0 : nodes[parent].level + 1;
+		nodes[i].path = mem_printf(&ctx->mem, "%s%lld/", parent < 0 ?
+		    "/" : nodes[parent].path, i + 1);
+		nodes[i].pathstring = parent < 0 ? mem_strdup(&ctx->mem, name) :
+		    mem_printf(&ctx->mem, "%s/%s", nodes[parent].pathstring,
+		    name);
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, i + 1);
+		sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
+		if (parent < 0)
+			sqlite3_bind_null(st, 3);
+		else
+			sqlite3_bind_int64(st, 3, parent + 1);
+		sqlite3_bind_text(st, 4, nodes[i].path, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, nodes[i].pathstring, -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_int(st, 6, nodes[i].level);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+cmd_generate(struct ctx *ctx, int argc, char **argv)
+{
+	long long parts = 100000, cats = 500, locs = 200, items = 1000000,
+	    tracks = 2000000;
+	char name[128], ipn[32], desc[200], kw[64], batch[32], notes[64];
+	time_t t0 = time(NULL);
+
+	for (int i = 2; i + 1 < argc; i += 2) {
+		long long v;
+		if (!txt_parse_int64(argv[i + 1], 0, 100000000, &v)) {
+			fprintf(stderr, "inventory: bad number %s\n",
+			    argv[i + 1]);
+			return 2;
+		}
+		if (strcmp(argv[i], "-p") == 0)
+			parts = v;
+		else if (strcmp(argv[i], "-c") == 0)
+			cats = v;
+		else if (strcmp(argv[i], "-l") == 0)
+			locs = v;
+		else if (strcmp(argv[i], "-i") == 0)
+			items = v;
+		else if (strcmp(argv[i], "-t") == 0)
+			tracks = v;
+		else if (strcmp(argv[i], "-s") == 0)
+			inv_rng_state = (unsigned long long)v * 2654435761ULL + 1;
+		else {
+			fprintf(stderr, "inventory: unknown option %s\n",
+			    argv[i]);
+			return 2;
+		}
+	}
+	if (cats < 1 || locs < 1 || parts < 1 || tracks < items) {
+		fprintf(stderr, "inventory: need at least one category, "
+		    "location and part, and no fewer tracking entries than "
+		    "items (each item has its 'created' entry)\n");
+		return 2;
+	}
+	sqlite3_stmt *cnt = db_prepare(ctx, "SELECT (SELECT count(*) FROM "
+	    "part) + (SELECT count(*) FROM part_category) + (SELECT count(*) "
+	    "FROM stock_location)");
+	if (cnt == NULL || sqlite3_step(cnt) != SQLITE_ROW)
+		return inv_fail(ctx, "count");
+	if (sqlite3_column_int64(cnt, 0) > 0) {
+		fprintf(stderr, "inventory: %s is not empty; generate fills "
+		    "an empty inventory only\n", ctx->cfg.database);
+		return 1;
+	}
+	if (inv_exec(ctx, "PRAGMA synchronous = OFF") != 0 ||
+	    inv_exec(ctx, "PRAGMA cache_size = -262144") != 0 ||
+	    db_begin(ctx) != 0)
+		return inv_fail(ctx, "begin");
+
+	struct gen_node *cn = mem_zalloc(&ctx->mem, sizeof(*cn) * cats);
+	struct gen_node *ln = mem_zalloc(&ctx->mem, sizeof(*ln) * locs);
+	if (gen_tree(ctx, gen_sql_cat, "Category", cats, cats < 12 ? 1 : 12,
+	    cn) != 0 ||
+	    gen_tree(ctx, gen_sql_loc, "Location", locs, locs < 6 ? 1 : 6,
+	    ln) != 0)
+		return inv_fail(ctx, "trees");
+
+	sqlite3_stmt *ps = db_prepare(ctx, gen_sql_part);
+	sqlite3_stmt *pf = db_prepare(ctx, gen_sql_part_fts);
+	if (ps == NULL || pf == NULL)
+		return inv_fail(ctx, "prepare");
+	for (long long i = 1; i <= parts; i++) {
+		const char *w = gen_words[inv_rand() % (sizeof(gen_words) /
+		    sizeof(gen_words[0]))];
+		const char *a = gen_adjs[inv_rand() % (sizeof(gen_adjs) /
+		    sizeof(gen_adjs[0]))];
+		snprintf(name, sizeof(name), "%s %s %05llx", a, w,
+		    (unsigned long long)inv_between(0, 0xfffff));
+		snprintf(ipn, sizeof(ipn), "P%06lld", i);
+		snprintf(desc, sizeof(desc), "%s %s, series %lld, grade %c",
+		    w, a, inv_between(100, 999), (char)('A' +
+		    inv_between(0, 5)));
+		snprintf(kw, sizeof(kw), "%s %s", w, a);
+		long long cat = inv_between(1, cats);
+		sqlite3_reset(ps);
+		sqlite3_bind_int64(ps, 1, i);
+		sqlite3_bind_text(ps, 2, name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ps, 3, ipn, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ps, 4, desc, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ps, 5, kw, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(ps, 6, cat);
+		sqlite3_bind_int64(ps, 7, inv_between(0, 3) == 0 ?
+		    inv_between(1, 100) * DEC_SCALE : 0);
+		if (sqlite3_step(ps) != SQLITE_DONE)
+			return inv_fail(ctx, "part");
+		sqlite3_reset(pf);
+		sqlite3_bind_int64(pf, 1, i);
+		sqlite3_bind_text(pf, 2, name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(pf, 3, ipn, -1, SQLITE_STATIC);
+		sqlite3_bind_text(pf, 4, desc, -1, SQLITE_STATIC);
+		sqlite3_bind_text(pf, 5, kw, -1, SQLITE_STATIC);
+		if (sqlite3_step(pf) != SQLITE_DONE)
+			return inv_fail(ctx, "part index");
+	}
+	fprintf(stderr, "inventory: %lld parts (%llds)\n", parts,
+	    (long long)(time(NULL) - t0));
+
+	sqlite3_stmt *is = db_prepare(ctx, gen_sql_item);
+	sqlite3_stmt *ifs = db_prepare(ctx, gen_sql_item_fts);
+	sqlite3_stmt *ts = db_prepare(ctx, gen_sql_track);
+	if (is == NULL || ifs == NULL || ts == NULL)
+		return inv_fail(ctx, "prepare");
+	static const int statuses[] = { 10, 10, 10, 10, 10, 10, 10, 50, 55,
+	    60, 70, 85 };
+	long long extra = tracks - items;
+	for (long long i = 1; i <= items; i++) {
+		long long q = inv_between(1, 10000) * DEC_SCALE;
+		snprintf(batch, sizeof(batch), "B%04lld-%05lld",
+		    inv_between(2020, 2026), inv_between(0, 99999));
+		sqlite3_reset(is);
+		sqlite3_bind_int64(is, 1, i);
+		/* Spread items over parts so every part has ~items/parts. */
+		sqlite3_bind_int64(is, 2, (i - 1) % parts + 1);
+		sqlite3_bind_int64(is, 3, inv_between(1, locs));
+		sqlite3_bind_int64(is, 4, q);
+		sqlite3_bind_text(is, 5, batch, -1, SQLITE_STATIC);
+		sqlite3_bind_int(is, 6, statuses[inv_rand() % 12]);
+		if (sqlite3_step(is) != SQLITE_DONE)
+			return inv_fail(ctx, "item");
+		sqlite3_reset(ifs);
+		sqlite3_bind_int64(ifs, 1, i);
+		sqlite3_bind_text(ifs, 2, batch, -1, SQLITE_STATIC);
+		if (sqlite3_step(ifs) != SQLITE_DONE)
+			return inv_fail(ctx, "item index");
+		/* Its history: created, then its share of the rest. */
+		long long mine = 1 + extra / items + (i <= extra % items);
+		for (long long k = 0; k < mine; k++) {
+			static const int codes[] = { 10, 11, 12, 20 };
+			int code = k == 0 ? TRACK_CREATED :
+			    codes[inv_rand() % 4];
+			char deltas[96];
+			if (code == TRACK_MOVED)
+				snprintf(deltas, sizeof(deltas),
+				    "{\"location\":%lld}", inv_between(1,
+				    locs));
+			else
+				snprintf(deltas, sizeof(deltas),
+				    "{\"quantity\":%lld.0}", inv_between(1,
+				    10000));
+			snprintf(notes, sizeof(notes), k == 0 ? "Generated" :
+			    "Generated history %lld", k);
+			sqlite3_reset(ts);
+			sqlite3_bind_int64(ts, 1, i);
+			sqlite3_bind_int(ts, 2, code);
+			sqlite3_bind_text(ts, 3, notes, -1, SQLITE_STATIC);
+			sqlite3_bind_text(ts, 4, deltas, -1, SQLITE_STATIC);
+			if (sqlite3_step(ts) != SQLITE_DONE)
+				return inv_fail(ctx, "tracking");
+		}
+		if (i % 200000 == 0)
+			fprintf(stderr, "inventory: %lld stock items (%llds)\n",
+			    i, (long long)(time(NULL) - t0));
+	}
+	if (db_commit(ctx) != 0)
+		return inv_fail(ctx, "commit");
+	if (inv_exec(ctx, "PRAGMA optimize") != 0 ||
+	    inv_exec(ctx, "ANALYZE") != 0)
+		return 1;
+	printf("generated into %s: %lld categories, %lld locations, %lld "
+	    "parts, %lld stock items, %lld tracking entries in %llds\n",
+	    ctx->cfg.database, cats, locs, parts, items, tracks,
+	    (long long)(time(NULL) - t0));
+	return 0;
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: inventory demo\n"
+	    "       inventory generate [-p parts] [-c categories] "
+	    "[-l locations]\n"
+	    "                          [-i items] [-t tracking] [-s seed]\n");
+}
+
+int
+main(int argc, char **argv, char **envp)
+{
+	struct ctx ctx;
+	char err[512];
+	int rc, applied;
+	sqlite3 *db;
+
+	if (argc < 2 || (strcmp(argv[1], "demo") != 0 &&
+	    strcmp(argv[1], "generate") != 0) ||
+	    (strcmp(argv[1], "demo") == 0 && argc != 2)) {
+		usage();
+		return 2;
+	}
+	ctx_init(&ctx, envp, stdin, stdout, NULL);
+	if (cfg_load(&ctx.mem, envp, NULL, &ctx.cfg, err, sizeof(err)) != 0) {
+		fprintf(stderr, "inventory: configuration: %s\n", err);
+		ctx_end(&ctx);
+		return 1;
+	}
+	ctx.cfg_ok = true;
+	ctx.req.method = "POST";
+	if (db_check_data_dir(ctx.cfg.data_dir, true, err, sizeof(err)) != 0 ||
+	    db_connect(ctx.cfg.database, &db, err, sizeof(err)) != 0 ||
+	    db_migrate(db, &applied, err, sizeof(err)) != 0) {
+		fprintf(stderr, "inventory: %s\n", err);
+		ctx_end(&ctx);
+		return 1;
+	}
+	sqlite3_close_v2(db);
+	if (db_open(&ctx, DB_CHECK_SCHEMA) != 0) {
+		rc = inv_fail(&ctx, "open");
+	} else if (strcmp(argv[1], "demo") == 0)
+		rc = cmd_demo(&ctx);
+	else
+		rc = cmd_generate(&ctx, argc, argv);
+	ctx_end(&ctx);
+	return rc;
+}
