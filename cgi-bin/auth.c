@@ -158,6 +158,42 @@ auth_change_password(struct ctx *ctx)
 }
 
 /*
+ * GET /api/auth/session/: who the browser is signed in as, and the CSRF
+ * token of its session, so a page reloaded with its cookie can go on
+ * making state-changing requests.  Other sites cannot read the answer
+ * (no CORS grant unless CORS_ALLOWED_ORIGINS lists them).
+ */
+static int
+auth_session_state(struct ctx *ctx)
+{
+	cJSON *o = cJSON_CreateObject(), *user;
+	int rc;
+
+	cJSON_AddBoolToObject(o, "authenticated", ctx->user_id != 0);
+	if (ctx->user_id == 0) {
+		cJSON_AddNullToObject(o, "user");
+		cJSON_AddNullToObject(o, "csrf_token");
+		return resp_json(ctx, 200, o);
+	}
+	if ((rc = acct_user_json(ctx, ctx->user_id, &user)) != 0) {
+		cJSON_Delete(o);
+		return rc == 1 ? resp_internal(ctx, "user vanished") : rc;
+	}
+	cJSON_AddItemToObject(o, "user", user);
+	if (ctx->auth_kind == AUTH_SESSION) {
+		const char *csrf = auth_csrf_token(ctx, ctx->session_key);
+		if (csrf == NULL) {
+			cJSON_Delete(o);
+			return ctx->resp.status;
+		}
+		cJSON_AddStringToObject(o, "csrf_token", csrf);
+	} else
+		cJSON_AddNullToObject(o, "csrf_token");
+	ctx->resp.no_etag = true;
+	return resp_json(ctx, 200, o);
+}
+
+/*
  * GET /api/auth/setup/: whether first-run setup is open.  While no user
  * exists it makes sure the setup code file exists in the data directory.
  */
@@ -265,6 +301,8 @@ static const struct route auth_routes[] = {
 	  "Sign out: end the browser session", 0 },
 	{ "POST", "/api/auth/password/", AREA_USER, PERM_VIEW,
 	  auth_change_password, "Change one's own password", 0 },
+	{ "GET", "/api/auth/session/", AREA_PUBLIC, PERM_VIEW,
+	  auth_session_state, "The browser's session: user and CSRF token", 0 },
 	{ "GET", "/api/auth/setup/", AREA_PUBLIC, PERM_VIEW, auth_setup_state,
 	  "Whether first-run setup is open", 0 },
 	{ "POST", "/api/auth/setup/", AREA_PUBLIC, PERM_VIEW, auth_setup,

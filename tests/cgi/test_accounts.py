@@ -763,3 +763,19 @@ def test_user_can_list_users_but_not_change_them(site, admin):
     r = site.cgi("user", method="DELETE", path=f"/api/user/{admin.pk}/",
                  headers=bob)
     assert r.status == 403
+
+
+def test_session_state_gives_csrf_token_after_reload(site, admin):
+    r = site.cgi("auth", path="/api/auth/session/")
+    assert r.status == 200
+    assert r.json() == {"authenticated": False, "user": None,
+                        "csrf_token": None}
+    key, csrf = session_of(login(site, "admin", ADMIN_PASSWORD))
+    r = site.cgi("auth", path="/api/auth/session/",
+                 headers={"Cookie": f"stockroom_session={key}"})
+    d = r.json()
+    assert d["authenticated"] is True and d["csrf_token"] == csrf
+    assert d["user"]["username"] == "admin"
+    r = site.cgi("auth", path="/api/auth/session/", headers=admin)
+    assert r.json()["authenticated"] is True
+    assert r.json()["csrf_token"] is None

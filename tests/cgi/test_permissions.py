@@ -22,6 +22,7 @@ PUBLIC_ENDPOINTS = {
     ("GET", "/api/"), ("GET", "/api/health/"),
     ("POST", "/api/auth/login/"), ("POST", "/api/auth/logout/"),
     ("GET", "/api/auth/setup/"), ("POST", "/api/auth/setup/"),
+    ("GET", "/api/auth/session/"),
 }
 ALL = list(RULESET_PERMS)
 
