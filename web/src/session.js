@@ -84,7 +84,7 @@ export async function boot() {
 export async function checkSetup() {
 	try {
 		const r = await api.get('auth/setup/', null, { quiet: true });
-		session.set({ setupRequired: !!r?.setup_required });
+		session.set({ setupRequired: !!r?.setup_required, setupCodeFile: r?.setup_code_file || '' });
 		if (r?.setup_required && currentPath() !== '/setup') navigate('/setup', { replace: true });
 	} catch { session.set({ setupRequired: false }); }
 }

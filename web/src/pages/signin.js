@@ -59,8 +59,9 @@ export function Setup() {
 	const fe = form.fieldErrors;
 	// The API may name the code "code" or "setup_code"; show either at the field.
 	const codeForm = { ...form, fieldErrors: k => (k === 'setup_code' ? [...fe('setup_code'), ...fe('code')] : fe(k)) };
+	const where = useStore(session).setupCodeFile || 'the file setup_code in the data directory';
 	return html`<${AuthFrame} title="First-run setup"
-		sub="Create the first administrator. The setup code was printed when the database was created (stockroom migrate), and is in the data directory.">
+		sub=${`No account exists yet: create the first administrator. The setup code is in ${where}, readable only by the server's owner.`}>
 		<form onSubmit=${e => { e.preventDefault(); go(); }} novalidate>
 			<${FormErrors} form=${form} fields=${['setup_code', 'code', 'username', 'email', 'password', 'password2']} />
 			<${TextField} form=${codeForm} name="setup_code" label="Setup code" autocomplete="off" required autofocus />
