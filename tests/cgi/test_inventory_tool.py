@@ -1,0 +1,91 @@
+"""The inventory tool (make demo, the benchmark generator) and what large
+lists cost: an unpaginated list streams in bounded memory."""
+import os
+import sqlite3
+import subprocess
+
+import pytest
+
+from conftest import BUILD, SANITIZED, check_sanitizer, parse_cgi
+from inventory_api import Api
+
+
+def inventory(site, *args, check=True):
+    proc = subprocess.run([str(BUILD / "bin" / "inventory"), *args],
+                          env=site.base_env, capture_output=True, timeout=300)
+    check_sanitizer(proc, "inventory " + " ".join(args))
+    if check:
+        assert proc.returncode == 0, proc.stderr.decode()
+    return proc
+
+
+def test_demo_loads_a_living_inventory(site, admin):
+    out = inventory(site, "demo").stdout.decode()
+    assert "demo inventory loaded" in out
+    api = Api(site, admin)
+    parts = api.list("/api/part/")
+    assert len(parts) > 300
+    cats = {c["pathstring"] for c in api.list("/api/part/category/")}
+    assert "Electronics/Passives/Resistors" in cats
+    assert "Mechanical/Fasteners/Screws" in cats
+    locs = {loc["pathstring"] for loc in api.list("/api/stock/location/")}
+    assert "Workshop/Shelf A/Bin A1" in locs
+    assert api.list("/api/part/", low_stock=True)          # some run low
+    types = {t["tracking_type"] for t in api.list("/api/stock/track/")}
+    assert {1, 10, 11, 12}.issubset(types)
+    assert api.list("/api/part/", search="M3x10")
+    # Every part's stock agrees with its items.
+    db = sqlite3.connect(site.data / "stockroom.sqlite3")
+    assert db.execute(
+        "SELECT count(*) FROM part p WHERE in_stock <> (SELECT ifnull(sum("
+        "quantity), 0) FROM stock_item WHERE part = p.id AND status IN "
+        "(10, 50, 55, 85))").fetchone()[0] == 0
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    again = inventory(site, "demo", check=False)
+    assert again.returncode == 1 and b"already has parts" in again.stderr
+
+
+def test_generator_and_streamed_list_memory(site, admin):
+    n = 3000 if SANITIZED else 20000
+    inventory(site, "generate", "-p", str(n), "-c", "50", "-l", "20",
+              "-i", str(n), "-t", str(2 * n))
+    db = sqlite3.connect(site.data / "stockroom.sqlite3")
+    counts = db.execute("SELECT (SELECT count(*) FROM part), (SELECT "
+                        "count(*) FROM stock_item), (SELECT count(*) FROM "
+                        "stock_tracking), (SELECT count(*) FROM "
+                        "part_category)").fetchone()
+    assert counts == (n, n, 2 * n, 50)
+    assert db.execute(
+        "SELECT count(*) FROM part p WHERE in_stock <> (SELECT ifnull(sum("
+        "quantity), 0) FROM stock_item WHERE part = p.id AND status IN "
+        "(10, 50, 55, 85))").fetchone()[0] == 0
+    db.close()
+    # One unpaginated GET /api/part/ as a CGI process.  Its peak RSS comes
+    # from /usr/bin/time: a child forked straight from pytest would report
+    # the Python process's size (Linux keeps the high-water mark across
+    # fork and exec).
+    env = dict(site.base_env, GATEWAY_INTERFACE="CGI/1.1",
+               REQUEST_METHOD="GET", PATH_INFO="/api/part/",
+               HTTP_HOST="localhost",
+               HTTP_AUTHORIZATION=admin["Authorization"])
+    timer = ["/usr/bin/time", "-f", "maxrss=%M"] \
+        if os.access("/usr/bin/time", os.X_OK) else []
+    p = subprocess.run(timer + [str(site.program("part"))], env=env,
+                       capture_output=True, stdin=subprocess.DEVNULL,
+                       timeout=120)
+    check_sanitizer(p, "part GET /api/part/")
+    assert p.returncode == 0, p.stderr.decode()
+    r = parse_cgi(p.stdout)
+    rows = r.json()
+    assert r.status == 200 and len(rows) == n
+    assert "in_stock" in rows[0] and r.header("Content-Length") is None
+    if timer and not SANITIZED:
+        kib = int(p.stderr.decode().rsplit("maxrss=", 1)[1].split()[0])
+        assert kib < 16 * 1024, kib
+    api = Api(site, admin)
+    page = api.list("/api/part/", limit=10, offset=n // 2)
+    assert page["count"] == n and len(page["results"]) == 10
+    assert api.list("/api/part/", search=rows[5]["IPN"])[0]["pk"] == \
+        rows[5]["pk"]
+    refused = inventory(site, "generate", "-p", "1", check=False)
+    assert refused.returncode == 1
