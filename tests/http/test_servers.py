@@ -155,11 +155,27 @@ def programs():
                   if p.stem != "api")
 
 
+def plain_get_routes(program):
+    """The GET patterns without parameters in a built program's table."""
+    out = subprocess.run([str(BUILD / "cgi-bin" / f"{program}.cgi"),
+                          "--routes"], capture_output=True, timeout=30,
+                         check=True).stdout
+    return [r["pattern"] for r in json.loads(out)
+            if r["method"] == "GET" and "<" not in r["pattern"]]
+
+
 @pytest.mark.parametrize("family", programs())
 def test_each_family_reaches_its_program(srv, family):
     """/api/<family>/... runs cgi-bin/<family>.cgi with the whole API path
-    as PATH_INFO: an unknown endpoint under it is that program's JSON 404
-    (not the server's page, not api.cgi's)."""
+    as PATH_INFO: the program's own endpoints answer (signed in or not,
+    never api.cgi's "API endpoint not found"), and an unknown endpoint
+    under the family is a JSON 404 with the full URL."""
+    routes = plain_get_routes(family)
+    assert routes, family
+    for pattern in routes:
+        for path in (pattern, pattern.rstrip("/")):
+            r = srv.get(path)
+            assert r.is_json and r.status in (200, 401, 403), (path, r)
     for path in (f"/api/{family}/no-such-endpoint/",
                  f"/api/{family}/no-such-endpoint?x=1"):
         r = srv.get(path)
