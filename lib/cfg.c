@@ -77,6 +77,14 @@ const struct cfg_setting cfg_settings[] = {
 	{ "PASSWORD_MIN_LENGTH", CFG_INT, CFG_OFF(password_min_length), "10",
 	  8, 128,
 	  "Fewest characters a new password may have." },
+	{ "MAX_UPLOAD_SIZE", CFG_INT, CFG_OFF(max_upload_size), "26214400",
+	  1024, 1LL << 40,
+	  "Largest multipart/form-data (file upload) request accepted, in "
+	  "bytes; larger gets 413." },
+	{ "MEDIA_SENDFILE", CFG_STR, CFG_OFF(media_sendfile), "off", 0, 0,
+	  "How /media/ files are sent: off (the program streams them), "
+	  "lighttpd or apache (an X-Sendfile header for the server; needs "
+	  "cgi.x-sendfile or mod_xsendfile)." },
 };
 const size_t cfg_settings_count = sizeof(cfg_settings) / sizeof(cfg_settings[0]);
 

@@ -39,6 +39,8 @@ struct cfg {
 	long long	 login_max_failures;
 	long long	 login_failure_window;	/* seconds */
 	long long	 password_min_length;
+	long long	 max_upload_size;
+	const char	*media_sendfile;	/* off, lighttpd or apache */
 	/* Derived, not settings: */
 	const char	*root_dir;	/* install root */
 	const char	*config_file;	/* the file read, or NULL */

@@ -12,6 +12,7 @@
 #include <cjson/cJSON.h>
 
 #include "ctx.h"
+#include "multipart.h"
 #include "req.h"
 #include "resp.h"
 #include "text.h"
@@ -385,12 +386,74 @@ req_parse_form(struct ctx *ctx, const char *buf, size_t len)
 	return 0;
 }
 
+/* The multipart body reader: what is left of CONTENT_LENGTH, in pieces. */
+struct req_mp_reader {
+	struct ctx	*ctx;
+	long long	 left;
+};
+
+static ssize_t
+req_mp_read(void *arg, char *buf, size_t len)
+{
+	struct req_mp_reader *rd = arg;
+	size_t n = len;
+
+	if (rd->left <= 0)
+		return 0;
+	if ((long long)n > rd->left)
+		n = (size_t)rd->left;
+	int rc = req_read_body(rd->ctx, buf, n);
+	if (rc != 0)
+		return -rc;
+	rd->left -= (long long)n;
+	return (ssize_t)n;
+}
+
+/*
+ * A multipart/form-data body (multipart.h): text parts become an object
+ * of strings, as a urlencoded form does; files go to temporary files that
+ * req_file() finds.
+ */
+static int
+req_multipart(struct ctx *ctx)
+{
+	struct req *r = &ctx->req;
+	struct req_mp_reader rd = { ctx, r->content_length };
+	cJSON *obj = cJSON_CreateObject();
+
+	if (obj == NULL)
+		mem_oom();
+	mem_defer(&ctx->mem, (void (*)(void *))cJSON_Delete, obj);
+	r->files = mem_zalloc(&ctx->mem, sizeof(*r->files) * MP_FILES_MAX);
+	int rc = mp_parse(ctx, r->content_type, req_mp_read, &rd,
+	    (size_t)ctx->cfg.max_body_size, obj, r->files, &r->nfiles);
+	if (rc != 0)
+		return rc;
+	r->data = obj;
+	return 0;
+}
+
+/*
+ * The file sent in multipart field name, or NULL.  Call req_data() first.
+ * The struct and its temporary file live until the request ends.
+ */
+struct req_file *
+req_file(struct ctx *ctx, const char *field)
+{
+	for (size_t i = 0; i < ctx->req.nfiles; i++)
+		if (ctx->req.files[i].path != NULL &&
+		    strcmp(ctx->req.files[i].field, field) == 0)
+			return &ctx->req.files[i];
+	return NULL;
+}
+
 /*
  * Gives the request body as a cJSON value, reading and parsing it on first
  * call: JSON as sent, a urlencoded form as an object of strings, no body as
- * an empty object.  The value belongs to ctx.  Returns 0, or the status of
- * the error it has set: 400 malformed or short, 408 stalled, 413 too large,
- * 415 a type we do not take.
+ * an empty object, multipart/form-data as an object of its text parts (its
+ * files through req_file()).  The value belongs to ctx.  Returns 0, or the
+ * status of the error it has set: 400 malformed or short, 408 stalled, 413
+ * too large, 415 a type we do not take.
  */
 int
 req_data(struct ctx *ctx, const cJSON **out)
@@ -404,9 +467,11 @@ req_data(struct ctx *ctx, const cJSON **out)
 		    "Request body could not be read");
 	}
 	r->body_read = true;
-	if (r->content_length > ctx->cfg.max_body_size)
+	long long cap = r->body_kind == REQ_BODY_MULTIPART ?
+	    ctx->cfg.max_upload_size : ctx->cfg.max_body_size;
+	if (r->content_length > cap)
 		return resp_error(ctx, 413, "Request body too large (limit "
-		    "%lld bytes)", ctx->cfg.max_body_size);
+		    "%lld bytes)", cap);
 	if (r->content_length == 0) {
 		r->data = cJSON_CreateObject();
 		if (r->data == NULL)
@@ -420,8 +485,10 @@ req_data(struct ctx *ctx, const cJSON **out)
 	case REQ_BODY_FORM:
 		break;
 	case REQ_BODY_MULTIPART:
-		return resp_error(ctx, 415, "multipart/form-data is not "
-		    "accepted by this endpoint");
+		if ((rc = req_multipart(ctx)) != 0)
+			return rc;
+		*out = r->data;
+		return 0;
 	default:
 		return resp_error(ctx, 415, "Unsupported media type \"%.64s\" "
 		    "in request", r->content_type[0] ? r->content_type :

@@ -5,10 +5,12 @@
  * holds the API path, /api/...), the query string, cookies and the install
  * prefix.  The body is read only when a handler asks, through req_data(),
  * which gives one cJSON object whatever the body's type (JSON, urlencoded
- * form, and later multipart/form-data), so handlers never parse bytes.
+ * form, multipart/form-data), so handlers never parse bytes; a multipart
+ * body's files are then found with req_file().
  *
  * This module never reads past CONTENT_LENGTH, never accepts a body larger
- * than MAX_BODY_SIZE, and never hands out a string that failed validation
+ * than MAX_BODY_SIZE (MAX_UPLOAD_SIZE for multipart), and never hands out
+ * a string that failed validation
  * (text.h): NUL, control characters and invalid UTF-8 are rejected with 400.
  */
 #ifndef SR_REQ_H
@@ -33,6 +35,19 @@ struct req_kv {
 enum req_body_kind { REQ_BODY_NONE, REQ_BODY_JSON, REQ_BODY_FORM,
 	REQ_BODY_MULTIPART, REQ_BODY_OTHER };
 
+/*
+ * A file part of a multipart/form-data body (multipart.h), held in a
+ * temporary file under DATA_DIR/tmp/ that is removed when the request ends
+ * unless path has been set to NULL by whoever moved it into place.
+ */
+struct req_file {
+	const char	*field;		/* the form field's name */
+	const char	*filename;	/* the client's name, no directories */
+	const char	*content_type;	/* as the client says; not trusted */
+	char		*path;		/* temporary file; NULL once kept */
+	long long	 size;		/* bytes */
+};
+
 struct req {
 	const char		*method;
 	const char		*path;		/* decoded API path */
@@ -50,6 +65,8 @@ struct req {
 	const char		*prefix;	/* install prefix, "" at / */
 	struct cJSON		*data;		/* parsed body, once read */
 	bool			 body_read;
+	struct req_file		*files;		/* multipart file parts */
+	size_t			 nfiles;
 };
 
 int		 req_parse(struct ctx *);
@@ -57,6 +74,7 @@ const char	*req_header(struct ctx *, const char *name);
 const char	*req_query(const struct ctx *, const char *name);
 const char	*req_cookie(const struct ctx *, const char *name);
 int		 req_data(struct ctx *, const struct cJSON **);
+struct req_file	*req_file(struct ctx *, const char *field);
 const char	*req_base_url(struct ctx *);
 int		 req_parse_pairs(struct ctx *, const char *, size_t, char sep,
 		    int flags, struct req_kv *, size_t max, size_t *n);
