@@ -1,10 +1,10 @@
 // The stock tracking log, newest first, filterable by part, item and user.
 import { html } from 'htm/preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { can } from '../session.js';
 import { Link, useRoute, setQuery } from '../router.js';
-import { useTree, TRACKING, trackPage, trackForPart, trackPartName, trackUserName } from '../data.js';
+import { useTree, TRACKING, decorateTrack, trackForPart, trackPartName, trackUserName } from '../data.js';
 import { DataTable, Pager } from '../ui/table.js';
 import { Button, useApi, ErrorNote, fmtDate, Badge, useId } from '../ui/kit.js';
 import { deltaText } from './stock.js';
@@ -27,12 +27,19 @@ export function History() {
 	const key = JSON.stringify({ ...params, part });
 	// By part: the entries of all its items, merged here (newest 500).
 	const list = useApi(async () => {
-		if (!part) return trackPage(params);
+		if (!part) return api.page('stock/track/', params);
 		let all = await trackForPart(Number(part), 500);
 		if (item) all = all.filter(e => String(e.item) === item);
 		if (user) all = all.filter(e => String(e.user) === user);
 		return { count: all.length, results: all.slice(offset, offset + limit) };
 	}, [key]);
+
+	// Rows show at once; part and user names fill in when looked up.
+	const [, bump] = useState(0);
+	useEffect(() => {
+		const rows = list.data?.results;
+		if (rows && rows.some(e => e.item_info === undefined)) decorateTrack(rows).then(() => bump(n => n + 1));
+	}, [list.data]);
 
 	const columns = [
 		{ key: 'date', label: 'When', class: 'nowrap', render: e => html`<span title=${e.date}>${fmtDate(e.date)}</span>` },

@@ -150,8 +150,9 @@ export function Parts() {
 	const activeFilters = ['active', 'low_stock', 'has_stock', ...FLAGS.map(x => x[0])].filter(k => f(k)).length;
 
 	const columns = [
-		{ key: 'name', label: 'Part', sort: 'name', render: p => html`<${Link} to=${'/part/' + p.pk} class="cell-main">${p.name}</${Link}>
-			${p.description && html`<div class="cell-sub clamp">${p.description}</div>`}` },
+		{ key: 'name', label: 'Part', sort: 'name', class: 'nowrap', render: p => html`<${Link} to=${'/part/' + p.pk} class="cell-main">${p.name}</${Link}>
+			${p.active === false && html` <${Badge} tone="neutral">Inactive</${Badge}>`}` },
+		{ key: 'description', label: 'Description', class: 'hide-sm', render: p => html`<div class="cell-sub clamp">${p.description}</div>` },
 		{ key: 'IPN', label: 'IPN', sort: 'IPN', class: 'mono hide-sm', render: p => p.IPN || html`<span class="muted">—</span>` },
 		{ key: 'category', label: 'Category', class: 'hide-sm', render: p => (p.category != null
 			? html`<${Link} to=${'/parts?category=' + p.category} class="muted-link">${p.category_detail?.name || pathOf(cats.tree, p.category).split(' / ').pop() || '#' + p.category}</${Link}>`
@@ -159,10 +160,8 @@ export function Parts() {
 		{ key: 'stock', label: 'In stock', sort: 'total_in_stock', align: 'right', render: p => {
 			const q = Number(p.total_in_stock ?? p.in_stock ?? 0);
 			const low = Number(p.minimum_stock) > 0 && q < Number(p.minimum_stock);
-			return html`<span class=${low ? 'qty-bad' : q === 0 ? 'muted' : ''}>${fmtQty(q, p.units)}</span>
-				${low && html`<div class="cell-sub">min ${fmtQty(p.minimum_stock)}</div>`}`;
+			return html`${low && html`<span class="cell-sub" title="Minimum stock">min ${fmtQty(p.minimum_stock)} · </span>`}<span class=${low ? 'qty-bad' : q === 0 ? 'muted' : ''}>${fmtQty(q, p.units)}</span>`;
 		} },
-		{ key: 'active', label: 'Status', class: 'hide-sm', render: p => (p.active === false ? html`<${Badge} tone="neutral">Inactive</${Badge}>` : html`<${Badge} tone="ok">Active</${Badge}>`) },
 	];
 
 	return html`<div class="page page-split">

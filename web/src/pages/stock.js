@@ -96,7 +96,7 @@ export function StockActionDialog({ action, items, onClose, onDone }) {
 	const qtyLabel = { count: 'Counted quantity', add: 'Quantity to add', remove: 'Quantity to remove', transfer: 'Quantity to move' }[action];
 	const general = error ? error.general(['items', 'location', 'status', 'notes']) : [];
 	const locErr = error ? error.field('location') : [];
-	return html`<${Dialog} title=${a.title} onClose=${onClose} onSubmit=${submit} wide=${action === 'transfer'}
+	return html`<${Dialog} title=${a.title} onClose=${onClose} onSubmit=${submit} wide=${action === 'transfer' || items.length > 1}
 		footer=${html`<${Button} onClick=${onClose}>Cancel</${Button}>
 			<${Button} kind="primary" type="submit" busy=${busy} icon=${a.icon}>${a.title}</${Button}>`}>
 		${general.length > 0 && html`<div class="note note-error" role="alert"><${Icon} name="alert" /><div>${general.map(m => html`<div>${m}</div>`)}</div></div>`}

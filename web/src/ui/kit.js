@@ -96,9 +96,12 @@ export function Dialog({ title, onClose, children, footer, wide, onSubmit }) {
 	const hid = useId('dlg');
 	useEffect(() => {
 		const d = ref.current;
+		const before = document.activeElement;
 		if (d && !d.open) d.showModal();
 		const first = d?.querySelector('[autofocus], input:not([type=hidden]):not([disabled]), select, textarea, button.btn-primary');
 		first && first.focus();
+		// Back to the control that opened the dialog, if it is still there.
+		return () => { if (before && before.isConnected && typeof before.focus === 'function') before.focus(); };
 	}, []);
 	const submit = e => { e.preventDefault(); onSubmit && onSubmit(); };
 	return html`<dialog ref=${ref} class=${'dialog' + (wide ? ' dialog-wide' : '')} aria-labelledby=${hid}
