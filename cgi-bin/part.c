@@ -175,29 +175,6 @@ cat_tree(struct ctx *ctx)
 	    NULL);
 }
 
-/* Adds path_detail: the ancestors and the node, top first. */
-static void
-cat_path_detail(struct ctx *ctx, cJSON *o, long long id)
-{
-	static const char sql[] =
-	    "SELECT a.id, a.name FROM part_category c, part_category a "
-	    "WHERE c.id = ? AND instr(c.path, '/' || a.id || '/') > 0 "
-	    "ORDER BY a.level";
-	sqlite3_stmt *st = db_prepare(ctx, sql);
-	cJSON *a = cJSON_AddArrayToObject(o, "path");
-	if (st == NULL)
-		return;
-	sqlite3_bind_int64(st, 1, id);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		cJSON *p = cJSON_CreateObject();
-		cJSON_AddNumberToObject(p, "pk",
-		    (double)sqlite3_column_int64(st, 0));
-		cJSON_AddStringToObject(p, "name",
-		    (const char *)sqlite3_column_text(st, 1));
-		cJSON_AddItemToArray(a, p);
-	}
-}
-
 /* GET /api/part/category/<pk>/ */
 static int
 cat_detail(struct ctx *ctx)
@@ -212,8 +189,14 @@ cat_detail(struct ctx *ctx)
 	cJSON *o = category_get(ctx, id, &status);
 	if (o == NULL)
 		return status;
-	if (path)
-		cat_path_detail(ctx, o, id);
+	if (path) {
+		cJSON *a = tree_path(ctx, TREE_CATEGORY, id);
+		if (a == NULL) {
+			cJSON_Delete(o);
+			return ctx->resp.status;
+		}
+		cJSON_AddItemToObject(o, "path", a);
+	}
 	return resp_json(ctx, 200, o);
 }
 

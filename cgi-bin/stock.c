@@ -173,10 +173,25 @@ loc_tree(struct ctx *ctx)
 static int
 loc_detail(struct ctx *ctx)
 {
+	long long id = route_param_id(ctx, "pk");
 	int status;
-	cJSON *o = location_get(ctx, route_param_id(ctx, "pk"), &status);
+	bool path;
+	int rc = list_flag(ctx, "path_detail", false, &path);
 
-	return o != NULL ? resp_json(ctx, 200, o) : status;
+	if (rc != 0)
+		return rc;
+	cJSON *o = location_get(ctx, id, &status);
+	if (o == NULL)
+		return status;
+	if (path) {
+		cJSON *a = tree_path(ctx, TREE_LOCATION, id);
+		if (a == NULL) {
+			cJSON_Delete(o);
+			return ctx->resp.status;
+		}
+		cJSON_AddItemToObject(o, "path", a);
+	}
+	return resp_json(ctx, 200, o);
 }
 
 /* Parent (no cycle), name unique under it, structural only when empty. */

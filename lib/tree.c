@@ -3,6 +3,8 @@
  */
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "ctx.h"
 #include "db.h"
 #include "resp.h"
@@ -26,6 +28,8 @@ struct tree_sql {
 	const char	*del_subtree_contents;	/* path */
 	const char	*fts_forget_contents;		/* container */
 	const char	*fts_forget_subtree_contents;	/* path */
+	const char	*ancestors;	/* id -> (id, name) of the node and its
+					   ancestors, top first */
 };
 
 static const struct tree_sql tree_sqls[TREE__MAX] = {
@@ -56,6 +60,9 @@ static const struct tree_sql tree_sqls[TREE__MAX] = {
 		"DELETE FROM part_fts WHERE rowid IN (SELECT id FROM part "
 		    "WHERE category IN (SELECT id FROM part_category WHERE "
 		    "path >= ?1 AND path < ?1 || '~'))",
+		"SELECT a.id, a.name FROM part_category c, part_category a "
+		    "WHERE c.id = ? AND instr(c.path, '/' || a.id || '/') > 0 "
+		    "ORDER BY a.level",
 	},
 	[TREE_LOCATION] = {
 		"SELECT path, pathstring, level, parent, name, structural "
@@ -85,6 +92,9 @@ static const struct tree_sql tree_sqls[TREE__MAX] = {
 		"DELETE FROM stock_item_fts WHERE rowid IN (SELECT id FROM "
 		    "stock_item WHERE location IN (SELECT id FROM "
 		    "stock_location WHERE path >= ?1 AND path < ?1 || '~'))",
+		"SELECT a.id, a.name FROM stock_location c, stock_location a "
+		    "WHERE c.id = ? AND instr(c.path, '/' || a.id || '/') > 0 "
+		    "ORDER BY a.level",
 	},
 };
 
@@ -357,4 +367,40 @@ tree_delete(struct ctx *ctx, enum tree_kind k, long long id,
 		if ((rc = tree_place(ctx, k, kids[i])) != 0)
 			return rc;
 	return tree_run2(ctx, q->del_node, id, 0, NULL, "tree delete");
+}
+
+/*
+ * The node and its ancestors, top first, as [{"pk", "name"}, ...]
+ * (InvenTree's path_detail).  Returns NULL after setting an error.
+ */
+cJSON *
+tree_path(struct ctx *ctx, enum tree_kind k, long long id)
+{
+	sqlite3_stmt *st = db_prepare(ctx, tree_sqls[k].ancestors);
+	cJSON *a = cJSON_CreateArray();
+	int rc;
+
+	if (a == NULL)
+		mem_oom();
+	if (st == NULL) {
+		cJSON_Delete(a);
+		return NULL;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		cJSON *p = cJSON_CreateObject();
+		if (p == NULL)
+			mem_oom();
+		cJSON_AddNumberToObject(p, "pk",
+		    (double)sqlite3_column_int64(st, 0));
+		cJSON_AddStringToObject(p, "name",
+		    (const char *)sqlite3_column_text(st, 1));
+		cJSON_AddItemToArray(a, p);
+	}
+	if (rc != SQLITE_DONE) {
+		cJSON_Delete(a);
+		db_fail(ctx, "tree path");
+		return NULL;
+	}
+	return a;
 }

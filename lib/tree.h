@@ -26,6 +26,8 @@ int	tree_check_parent(struct ctx *, enum tree_kind, long long id,
 int	tree_place(struct ctx *, enum tree_kind, long long id);
 int	tree_delete(struct ctx *, enum tree_kind, long long id,
 	    bool delete_children, bool delete_contents);
+struct cJSON;
+struct cJSON	*tree_path(struct ctx *, enum tree_kind, long long id);
 int	tree_exists(struct ctx *, enum tree_kind, long long id,
 	    bool *structural);
 

@@ -95,3 +95,12 @@ def test_default_location_cleared_when_location_deleted(api, locs):
     api.ok("DELETE", LOC + f"{locs['b']}/")
     assert api.list(f"/api/part/{p}/")["default_location"] is None
     assert api.list(f"/api/part/category/{c}/")["default_location"] is None
+
+
+def test_path_detail(api, locs):
+    r = api.list(LOC + f"{locs['b']}/", path_detail=True)
+    assert r["path"] == [{"pk": locs["w"], "name": "Workshop"},
+                         {"pk": locs["s"], "name": "Shelf A"},
+                         {"pk": locs["b"], "name": "Bin 1"}]
+    assert "path" not in api.list(LOC + f"{locs['b']}/")
+    assert api.get(LOC + f"{locs['b']}/", path_detail="x").status == 400
