@@ -1,0 +1,56 @@
+/*
+ * media: stored files (attachments, part images, thumbnails).
+ *
+ * Files live under DATA_DIR/media/, never under the document root, as
+ * <kind>/<xx>/<32 hex digits>: a generated name (never the client's), and
+ * a first level of 256 directories named by the name's first two digits so
+ * that no directory grows large.  The database keeps that relative path and
+ * the original filename; the file is reached only through /media/<path>,
+ * served by cgi-bin/media.c after a permission check.
+ *
+ * media_store() moves an upload's temporary file into place.  A file whose
+ * row is deleted is recorded in media_orphan by the schema's triggers;
+ * media_sweep() removes the bytes of such files once the change has
+ * committed.  This module never builds a path from anything but a relative
+ * path it has checked with media_path_valid().
+ */
+#ifndef SR_MEDIA_H
+#define SR_MEDIA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct ctx;
+struct req_file;
+
+#define MEDIA_PATH_MAX	255
+
+enum media_image { MEDIA_NOT_IMAGE, MEDIA_PNG, MEDIA_JPEG, MEDIA_GIF,
+	MEDIA_WEBP };
+
+bool		 media_path_valid(const char *);
+const char	*media_dir(struct ctx *);
+const char	*media_abs(struct ctx *, const char *rel);
+int		 media_store(struct ctx *, struct req_file *, const char *kind,
+		    const char **rel);
+void		 media_discard(struct ctx *, const char *rel);
+int		 media_sweep(struct ctx *, int max);
+char		*media_url(struct ctx *, const char *rel, char *buf,
+		    size_t bufsz);
+/* Whom a stored file belongs to (media_owner()). */
+struct media_owner {
+	int		 area;		/* perm.h PAREA_*: whose rule set */
+	long long	 model_id;
+	const char	*filename;	/* for Content-Disposition */
+	bool		 is_image;	/* a part image or thumbnail */
+};
+
+int		 media_model_area(const char *model_type);
+int		 media_object_exists(struct ctx *, const char *model_type,
+		    long long id);
+int		 media_owner(struct ctx *, const char *rel, struct media_owner *);
+enum media_image media_sniff(const unsigned char *, size_t);
+const char	*media_image_type(enum media_image);
+const char	*media_type_by_name(const char *filename);
+
+#endif
