@@ -8,7 +8,9 @@
 #   make fuzz-replay  run every committed corpus file through its harness
 #                     once (tests/run does this as the fuzz-replay level)
 #   make valgrind     the CGI-level tests with every program run under
-#                     valgrind; any error or leak fails
+#                     valgrind; any error or leak fails (VALGRIND_TESTS=
+#                     to choose files; all of tests/cgi takes long, as
+#                     scrypt is slow under valgrind by design)
 #   make torture      the slow fault tests: many kill -9 iterations
 #
 # The fuzz build compiles lib/*.c with clang, coverage instrumentation and
@@ -34,6 +36,7 @@ FUZZ_LIB_OBJ	= $(LIB_SRC:%.c=$(FUZZ_BUILD)/obj/%.o) \
 FUZZ_SUPPORT	= $(FUZZ_BUILD)/obj/tests/fuzz/support.o
 FUZZ_LDWRAP	= -Wl,--wrap=pwd_check,--wrap=pwd_dummy
 VALGRIND	?= valgrind
+VALGRIND_TESTS	?= tests/cgi
 
 .PHONY: fuzz-deps fuzz-build fuzz fuzz-replay valgrind torture
 
@@ -90,13 +93,14 @@ fuzz-replay: fuzz-build
 valgrind: all
 	@sh tools/deps.sh valgrind
 	@rm -rf $(BUILD)/valgrind && mkdir -p $(BUILD)/valgrind
+	@chmod 1777 $(BUILD)/valgrind	# fault tests run programs as nobody
 	@STOCKROOM_VALGRIND="$(VALGRIND) -q --leak-check=full \
 	    --show-leak-kinds=definite,indirect,possible \
 	    --errors-for-leak-kinds=definite,indirect,possible \
 	    --error-exitcode=99 --track-fds=no \
 	    --log-file=$(CURDIR)/$(BUILD)/valgrind/%p.log" \
 	    BUILD=$(BUILD) $(PYTHON) -m pytest -q -p no:cacheprovider \
-	    --rootdir=tests tests/cgi; rc=$$?; \
+	    --rootdir=tests $(VALGRIND_TESTS); rc=$$?; \
 	    for f in $(BUILD)/valgrind/*.log; do \
 		[ -s "$$f" ] && { echo "== $$f"; cat "$$f"; rc=1; }; \
 	    done; \
