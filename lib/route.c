@@ -25,10 +25,37 @@ const char *const perm_names[PERM__MAX] = {
 
 #define ID_MAX 999999999999999LL
 
+#define ROUTE_TAIL_MAX	1024
+
+/*
+ * Is s, the rest of a path, acceptable for a "<*name>" parameter: at most
+ * ROUTE_TAIL_MAX bytes of segments that are neither empty nor start with
+ * '.' (so no "..", no hidden files, no trailing slash)?
+ */
+static bool
+route_tail_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > ROUTE_TAIL_MAX)
+		return false;
+	for (;;) {
+		size_t seg = strcspn(s, "/");
+		if (seg == 0 || s[0] == '.')
+			return false;
+		s += seg;
+		if (*s == '\0')
+			return true;
+		s++;
+	}
+}
+
 /*
  * Matches path against pattern, segment by segment.  "<name>" matches a
- * positive decimal id (no leading zero) and is stored in ctx->params.  A
- * missing final slash in path is accepted.  Returns 1 on a match, else 0.
+ * positive decimal id (no leading zero) and is stored in ctx->params.
+ * "<*name>", last in a pattern, matches the whole rest of the path when
+ * route_tail_valid() accepts it.  A missing final slash in path is
+ * accepted.  Returns 1 on a match, else 0.
  */
 int
 route_match(const char *pattern, const char *path, struct ctx *ctx)
@@ -37,6 +64,20 @@ route_match(const char *pattern, const char *path, struct ctx *ctx)
 	size_t np = 0;
 
 	while (*p != '\0') {
+		if (p[0] == '<' && p[1] == '*') {
+			const char *pe = strchr(p, '>');
+			if (pe == NULL || pe[1] != '\0' ||
+			    np >= ROUTE_PARAMS_MAX || !route_tail_valid(s))
+				return 0;
+			if (ctx != NULL) {
+				ctx->params[np].name = mem_strndup(&ctx->mem,
+				    p + 2, (size_t)(pe - p - 2));
+				ctx->params[np].value = mem_strdup(&ctx->mem,
+				    s);
+				ctx->nparams = np + 1;
+			}
+			return 1;
+		}
 		if (*p == '<') {
 			const char *pe = strchr(p, '>');
 			size_t n = strcspn(s, "/");

@@ -3,7 +3,8 @@
  *
  * A program is a table of routes: method, path pattern, permission area,
  * permission and handler.  Patterns are API paths with named integer
- * parameters, "/api/part/<pk>/"; the final slash is optional in requests.
+ * parameters, "/api/part/<pk>/", or a final path-tail parameter,
+ * "/media/<*path>"; the final slash is optional in requests.
  * route_dispatch() finds the route, answers 404 (no pattern matches) or 405
  * with Allow (a pattern matches, the method does not), checks permission and
  * calls the handler.  Unless the route says ROUTE_NO_DB, the database is

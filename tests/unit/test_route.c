@@ -53,6 +53,37 @@ id_rejects(void)
 }
 
 static void
+tail_parameters(void)
+{
+	CHECK(match("/media/<*path>", "/media/attachments/ab/abcdef"));
+	CHECK(ctx.nparams == 1 &&
+	    strcmp(route_param(&ctx, "path"), "attachments/ab/abcdef") == 0);
+	CHECK(match("/media/<*path>", "/media/x"));
+	CHECK(strcmp(route_param(&ctx, "path"), "x") == 0);
+	CHECK(match("/media/<*path>", "/media/a.b/c_d-e"));
+	CHECK(match("/a/<n>/<*rest>", "/a/3/x/y"));
+	CHECK(route_param_id(&ctx, "n") == 3 &&
+	    strcmp(route_param(&ctx, "rest"), "x/y") == 0);
+	/* Never outside, never hidden, never empty segments. */
+	CHECK(!match("/media/<*path>", "/media/"));
+	CHECK(!match("/media/<*path>", "/media"));
+	CHECK(!match("/media/<*path>", "/media/../data/secret_key"));
+	CHECK(!match("/media/<*path>", "/media/a/../../b"));
+	CHECK(!match("/media/<*path>", "/media/a/.."));
+	CHECK(!match("/media/<*path>", "/media/./a"));
+	CHECK(!match("/media/<*path>", "/media/.htaccess"));
+	CHECK(!match("/media/<*path>", "/media/a//b"));
+	CHECK(!match("/media/<*path>", "/media/a/"));
+	CHECK(!match("/media/<*path>", "/mediax/a"));
+	char long_path[1200] = "/media/";
+	memset(long_path + 7, 'a', 1100);
+	long_path[1107] = '\0';
+	CHECK(!match("/media/<*path>", long_path));
+	/* Only last in a pattern. */
+	CHECK(!match("/media/<*path>/x", "/media/a/x"));
+}
+
+static void
 permission_from_method(void)
 {
 	struct route r = { "GET", "/", "part", PERM_METHOD, NULL, "", 0 };
@@ -74,6 +105,7 @@ main(void)
 	RUN(literal_paths);
 	RUN(id_parameters);
 	RUN(id_rejects);
+	RUN(tail_parameters);
 	RUN(permission_from_method);
 	ctx_end(&ctx);
 	return DONE();
