@@ -752,3 +752,59 @@ def test_apache_conf_with_mod_cgi(apache_syntax, workdir):
         f"Include \"{ROOT}/apache.conf\"\n",
         swap={"mpm_event": "mpm_prefork", "cgid": "cgi"})
     assert code == 0, out
+
+
+# --- Files: upload through the server, download from /media/ ------------
+
+def multipart(fields, files):
+    """A multipart/form-data body (RFC 7578): (content type, bytes)."""
+    boundary = "----stockroom-http-test-7d41c2"
+    out = b""
+    for name, value in fields.items():
+        out += (f"--{boundary}\r\nContent-Disposition: form-data; "
+                f"name=\"{name}\"\r\n\r\n{value}\r\n").encode()
+    for name, (filename, ctype, data) in files.items():
+        out += (f"--{boundary}\r\nContent-Disposition: form-data; "
+                f"name=\"{name}\"; filename=\"{filename}\"\r\n"
+                f"Content-Type: {ctype}\r\n\r\n").encode() + data + b"\r\n"
+    out += f"--{boundary}--\r\n".encode()
+    return f"multipart/form-data; boundary={boundary}", out
+
+
+def test_upload_and_download_an_attachment(srv):
+    """A part, a file attached to it by a multipart POST, and the file
+    fetched back from the URL the API gives, all through the server."""
+    if srv.user is None:
+        pytest.skip("stockroom createsuperuser is not available")
+    name, password = srv.user
+    basic = base64.b64encode(f"{name}:{password}".encode()).decode()
+    r = srv.get("/api/user/token/?name=http-files",
+                headers={"Authorization": "Basic " + basic})
+    assert r.status == 200, r
+    auth = {"Authorization": "Token " + r.json()["token"]}
+    r = srv.request("POST", "/api/part/", headers=auth,
+                    body={"name": f"HTTP test bolt {os.getpid()}",
+                          "description": "for an attachment"})
+    assert r.status == 201, r
+    part = r.json()["pk"]
+    data = bytes(range(256)) * 300 + b"end of file"
+    ctype, body = multipart(
+        {"model_type": "part", "model_id": str(part), "comment": "datasheet"},
+        {"attachment": ("datasheet.bin", "application/octet-stream", data)})
+    r = srv.request("POST", "/api/attachment/", headers=auth, body=body,
+                    content_type=ctype, timeout=30)
+    assert r.status == 201, r
+    att = r.json()
+    assert att["filename"] == "datasheet.bin"
+    assert att["file_size"] == len(data)
+    url = att["attachment"]
+    assert url.startswith(srv.prefix + "/media/"), url
+    path = url[len(srv.prefix):]
+    r = srv.get(path, headers=auth, timeout=30)
+    assert r.status == 200, r
+    assert r.body == data
+    assert r.header("X-Sendfile") is None
+    r = srv.get(path, headers=dict(auth, Range="bytes=256-511"))
+    assert r.status == 206, r
+    assert r.body == bytes(range(256))
+    assert_json_error(srv.get(path), 401)
