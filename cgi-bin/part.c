@@ -80,7 +80,7 @@ static const struct list_search cat_search = {
 	" AND (c.name LIKE ? ESCAPE '\\' OR c.description LIKE ? ESCAPE '\\' "
 	"OR c.pathstring LIKE ? ESCAPE '\\')", 0, 3,
 	" AND (c.name LIKE ? ESCAPE '\\' OR c.description LIKE ? ESCAPE '\\' "
-	"OR c.pathstring LIKE ? ESCAPE '\\')", 3,
+	"OR c.pathstring LIKE ? ESCAPE '\\')", 3, NULL,
 };
 
 /*
@@ -505,7 +505,7 @@ static const struct list_search part_search = {
 	" AND (p.name LIKE ? ESCAPE '\\' OR p.IPN LIKE ? ESCAPE '\\' OR "
 	"p.description LIKE ? ESCAPE '\\' OR p.keywords LIKE ? ESCAPE '\\' OR "
 	"p.category IN (SELECT id FROM part_category WHERE name LIKE ? "
-	"ESCAPE '\\'))", 5,
+	"ESCAPE '\\'))", 5, NULL,
 };
 
 /* ?category_detail=true */
@@ -527,6 +527,7 @@ part_list(struct ctx *ctx)
 	int rc;
 
 	list_init(&q, ctx, "p.name, p.id");
+	list_keyed(&q, "SELECT p.id FROM part p WHERE 1", " AND p.id IN (");
 	if ((rc = part_view_flags(ctx, &view)) != 0 ||
 	    (rc = list_flag(ctx, "cascade", true, &cascade)) != 0 ||
 	    (rc = list_filters(&q, part_filters, NELEM(part_filters),

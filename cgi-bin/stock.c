@@ -79,7 +79,7 @@ static const struct list_search loc_search = {
 	" AND (l.name LIKE ? ESCAPE '\\' OR l.description LIKE ? ESCAPE '\\' "
 	"OR l.pathstring LIKE ? ESCAPE '\\')", 0, 3,
 	" AND (l.name LIKE ? ESCAPE '\\' OR l.description LIKE ? ESCAPE '\\' "
-	"OR l.pathstring LIKE ? ESCAPE '\\')", 3,
+	"OR l.pathstring LIKE ? ESCAPE '\\')", 3, NULL,
 };
 
 /* Filters, search, depth and ordering shared by the list and tree/. */
@@ -499,6 +499,9 @@ static const struct list_search stock_search = {
 	"s.part IN (SELECT id FROM part WHERE name LIKE ? ESCAPE '\\' OR "
 	"IPN LIKE ? ESCAPE '\\') OR s.location IN (SELECT id FROM "
 	"stock_location WHERE name LIKE ? ESCAPE '\\'))", 5,
+	/* Sorted matches: scanning every item in id order to find a few
+	 * matches is what "+" keeps the planner from doing. */
+	"+s.id",
 };
 
 static int
@@ -524,6 +527,8 @@ stock_list(struct ctx *ctx)
 	int rc;
 
 	list_init(&q, ctx, "s.id");
+	list_keyed(&q, "SELECT s.id FROM stock_item s WHERE 1",
+	    " AND s.id IN (");
 	if ((rc = stock_view_flags(ctx, &view)) != 0 ||
 	    (rc = list_flag(ctx, "cascade", true, &cascade)) != 0 ||
 	    (rc = list_filters(&q, stock_filters, NELEM(stock_filters),
@@ -921,7 +926,7 @@ static const struct list_order track_orders[] = {
 
 static const struct list_search track_search = {
 	" AND t.notes LIKE ? ESCAPE '\\'", 0, 1,
-	" AND t.notes LIKE ? ESCAPE '\\'", 1,
+	" AND t.notes LIKE ? ESCAPE '\\'", 1, NULL,
 };
 
 /* GET /api/stock/track/: newest first. */
@@ -932,6 +937,8 @@ track_list(struct ctx *ctx)
 	int rc;
 
 	list_init(&q, ctx, "t.id DESC");
+	list_keyed(&q, "SELECT t.id FROM stock_tracking t WHERE 1",
+	    " AND t.id IN (");
 	if ((rc = list_filters(&q, track_filters, NELEM(track_filters),
 	    false)) != 0 ||
 	    (rc = list_search(&q, &track_search)) != 0 ||

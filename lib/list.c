@@ -259,6 +259,8 @@ list_search(struct list_q *q, const struct list_search *s)
 	*l++ = '%';
 	*l = '\0';
 
+	if (s->order != NULL)
+		q->order = s->order;
 	if (list_utf8_len(term) >= 3) {
 		/* An FTS5 phrase: the term in double quotes, quotes doubled. */
 		char *ph = mem_alloc(&ctx->mem, 2 * n + 3), *p = ph;
@@ -332,6 +334,18 @@ list_page(struct list_q *q)
 		    "or more.");
 	q->paged = true;
 	return 0;
+}
+
+/*
+ * Pages are to be found on ids first: ids is "SELECT x.id FROM t x WHERE 1"
+ * (the same FROM as the list's select) and key " AND x.id IN (".  Only
+ * for lists whose orderings name columns, not result positions.
+ */
+void
+list_keyed(struct list_q *q, const char *ids, const char *key)
+{
+	q->ids = ids;
+	q->key = key;
 }
 
 /* Binds q's values to st from parameter number first; returns the next. */
@@ -449,10 +463,16 @@ list_run(struct list_q *q, const char *select, const char *count,
     list_row_fn row, void *arg)
 {
 	struct ctx *ctx = q->ctx;
-	const char *tail = mem_printf(&ctx->mem, " ORDER BY %s%s", q->order,
-	    q->paged ? " LIMIT ? OFFSET ?" : "");
-	sqlite3_stmt *st = list_prepare(q, select, tail);
+	sqlite3_stmt *st;
 
+	if (q->paged && q->ids != NULL)
+		st = db_prepare(ctx, mem_printf(&ctx->mem, "%s%s%s%s ORDER BY "
+		    "%s LIMIT ? OFFSET ?) ORDER BY %s", select, q->key, q->ids,
+		    q->where, q->order, q->order));
+	else
+		st = list_prepare(q, select, mem_printf(&ctx->mem,
+		    " ORDER BY %s%s", q->order, q->paged ?
+		    " LIMIT ? OFFSET ?" : ""));
 	if (st == NULL)
 		return ctx->resp.status;
 	int next = list_bind_all(q, st, 1);

@@ -10,7 +10,10 @@
  *
  *	<select> WHERE 1 <AND fragments...> ORDER BY <ordering> LIMIT ? OFFSET ?
  *
- * and, when paginated, the same WHERE behind <count>.
+ * and, when paginated, the same WHERE behind <count>.  A list whose
+ * rows are costly to skip can ask (list_keyed) for a page to be found on
+ * ids alone first -- "<select> AND p.id IN (SELECT p.id ... LIMIT ?
+ * OFFSET ?) ORDER BY ..." -- so a deep offset walks an index, not rows.
  *
  * Without ?limit the answer is a bare JSON array, streamed row by row so
  * that memory stays bounded however long the list; with ?limit (and
@@ -74,6 +77,8 @@ struct list_search {
 	int		 fts_likes;
 	const char	*short_sql;
 	int		 short_likes;
+	const char	*order;		/* default ordering while searching, or
+					   NULL to keep the list's */
 };
 
 enum list_bind_type { LIST_B_INT, LIST_B_TEXT };
@@ -91,6 +96,8 @@ struct list_q {
 	struct list_bind	 binds[LIST_BINDS_MAX];
 	size_t			 nbinds;
 	const char		*order;		/* constant fragment */
+	const char		*ids;		/* see list_keyed() */
+	const char		*key;
 	bool			 paged;
 	long long		 limit, offset;
 };
@@ -99,6 +106,7 @@ typedef struct cJSON *(*list_row_fn)(struct ctx *, sqlite3_stmt *, void *);
 
 void	 list_init(struct list_q *, struct ctx *, const char *default_order);
 void	 list_where(struct list_q *, const char *fragment);
+void	 list_keyed(struct list_q *, const char *ids, const char *key);
 void	 list_bind_int(struct list_q *, long long);
 void	 list_bind_text(struct list_q *, const char *);
 int	 list_filters(struct list_q *, const struct list_filter *, size_t n,
