@@ -3,6 +3,7 @@
 // exception, a failed request or an unexpected HTTP error fails the test.
 import fs from 'node:fs';
 import path from 'node:path';
+import { seedInPage } from './demo.mjs';
 
 const DESKTOP = { width: 1280, height: 860 };
 const PHONE = { width: 375, height: 740 };
@@ -484,6 +485,33 @@ async function accountScenario(ctx) {
 	clean(ctx);
 }
 
+/* A stocked store room (demo.mjs): the screenshots for the README. */
+async function demoScenario(ctx) {
+	const page = await open(ctx);
+	await signIn(ctx, page, ctx.admin);
+	await seedInPage(page);
+	await goto(ctx, page, '/');
+	await page.getByRole('heading', { level: 1, name: /Good to see you/ }).waitFor();
+	await expectText(page.locator('.card').filter({ hasText: 'Low stock' }), /Resistor 4.7k 0603/, 'low stock list');
+	await shot(ctx, page, '20-demo-dashboard');
+	await nav(page, 'Parts');
+	await page.getByRole('tree', { name: 'Part categories' }).getByRole('treeitem', { name: /Electronics/ }).click();
+	await expectText(page.getByRole('table', { name: 'Parts' }), /STM32G431KBT6/, 'parts in Electronics');
+	await shot(ctx, page, '21-demo-parts');
+	await page.getByRole('table', { name: 'Parts' }).getByRole('link', { name: 'STM32G431KBT6' }).click();
+	await expectText(page.locator('#stock tfoot'), /Total\s*54 pcs/, 'STM32 total');
+	await shot(ctx, page, '22-demo-part');
+	await nav(page, 'Locations');
+	await page.getByRole('tree', { name: 'Stock locations' }).getByRole('treeitem', { name: /Main store/ }).click();
+	await page.getByRole('table', { name: 'Stock items' }).getByText('USB-C receptacle 16p').waitFor();
+	await shot(ctx, page, '23-demo-locations');
+	await page.setViewportSize(PHONE);
+	await goto(ctx, page, '/');
+	await page.getByRole('heading', { level: 1, name: /Good to see you/ }).waitFor();
+	await shot(ctx, page, '24-demo-phone-dashboard');
+	clean(ctx);
+}
+
 export const scenarios = [
 	{ name: 'first-run setup with the setup code', run: setupScenario, only: ['fresh'] },
 	{ name: 'sign in, category, part, stock, transfer, totals, history, sign out', run: mainScenario, only: ['lighttpd', 'apache-htaccess-prefix'] },
@@ -491,4 +519,5 @@ export const scenarios = [
 	{ name: 'API tokens and password', run: accountScenario, only: ['lighttpd'] },
 	{ name: 'view-only user sees no edit controls; the API refuses', run: viewOnlyScenario, only: ['lighttpd'] },
 	{ name: 'expired session', run: expiredScenario, only: ['lighttpd'] },
+	{ name: 'a stocked store room (README screenshots)', run: demoScenario, only: ['apache-htaccess-prefix'] },
 ];

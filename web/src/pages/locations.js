@@ -99,11 +99,11 @@ export function Locations({ id }) {
 	const selItems = rows.filter(r => sel.has(r.pk));
 
 	const columns = [
-		{ key: 'part', label: 'Part', sort: 'part', render: it => html`<${Link} to=${'/part/' + it.part} class="cell-main">${itemPartName(it)}</${Link}>
+		{ key: 'part', label: 'Part', sort: 'part__name', render: it => html`<${Link} to=${'/part/' + it.part} class="cell-main">${itemPartName(it)}</${Link}>
 			<div class="cell-sub">${it.part_detail?.IPN || ''}</div>` },
 		{ key: 'item', label: 'Item', render: it => html`<${Link} to=${'/stock/' + it.pk}>#${it.pk}</${Link}> <span class="cell-sub">${itemIdent(it)}</span>` },
-		...(pk == null || cascade ? [{ key: 'location', label: 'Location', class: 'hide-sm', render: it => html`<${Link} class="muted-link" to=${'/locations/' + it.location}>${pathOf(locs.tree, it.location) || it.location_detail?.pathstring || '—'}</${Link}>` }] : []),
-		{ key: 'status', label: 'Status', class: 'hide-sm', render: it => html`<${StatusBadge} item=${it} />` },
+		...(pk == null || cascade ? [{ key: 'location', label: 'Location', sort: 'location', class: 'hide-sm', render: it => html`<${Link} class="muted-link" to=${'/locations/' + it.location}>${pathOf(locs.tree, it.location) || it.location_detail?.pathstring || '—'}</${Link}>` }] : []),
+		{ key: 'status', label: 'Status', sort: 'status', class: 'hide-sm', render: it => html`<${StatusBadge} item=${it} />` },
 		{ key: 'quantity', label: 'Quantity', sort: 'quantity', align: 'right', render: it => fmtQty(it.quantity, it.part_detail?.units) },
 		{ key: 'updated', label: 'Updated', sort: 'updated', class: 'hide-sm', render: it => html`<span class="cell-sub">${fmtDate(it.updated, false)}</span>` },
 	];

@@ -152,9 +152,9 @@ export function Parts() {
 	const columns = [
 		{ key: 'name', label: 'Part', sort: 'name', class: 'nowrap', render: p => html`<${Link} to=${'/part/' + p.pk} class="cell-main">${p.name}</${Link}>
 			${p.active === false && html` <${Badge} tone="neutral">Inactive</${Badge}>`}` },
-		{ key: 'description', label: 'Description', class: 'hide-sm', render: p => html`<div class="cell-sub clamp">${p.description}</div>` },
-		{ key: 'IPN', label: 'IPN', sort: 'IPN', class: 'mono hide-sm', render: p => p.IPN || html`<span class="muted">—</span>` },
-		{ key: 'category', label: 'Category', class: 'hide-sm', render: p => (p.category != null
+		{ key: 'description', label: 'Description', class: 'fill hide-sm', render: p => html`<div class="cell-sub clamp">${p.description}</div>` },
+		{ key: 'IPN', label: 'IPN', sort: 'IPN', class: 'mono nowrap hide-sm', render: p => p.IPN || html`<span class="muted">—</span>` },
+		{ key: 'category', label: 'Category', class: 'nowrap hide-sm', render: p => (p.category != null
 			? html`<${Link} to=${'/parts?category=' + p.category} class="muted-link">${p.category_detail?.name || pathOf(cats.tree, p.category).split(' / ').pop() || '#' + p.category}</${Link}>`
 			: html`<span class="muted">—</span>`) },
 		{ key: 'stock', label: 'In stock', sort: 'total_in_stock', align: 'right', render: p => {
