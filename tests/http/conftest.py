@@ -216,10 +216,10 @@ def run(cmd, **kw):
     return proc
 
 
-def install_tree(dest, instance, data_dir_env=None, prefix=""):
+def install_tree(dest, instance, data_dir_env=None, prefix="", conf=""):
     """Lays out an installed tree in dest with `make install` for the URL
     prefix it will be served under, adds echo.cgi and a stockroom.conf
-    naming the instance, and migrates its database."""
+    naming the instance (plus conf), and migrates its database."""
     build = os.path.relpath(BUILD, ROOT) if BUILD.is_relative_to(ROOT) \
         else str(BUILD)
     run(["make", "-s", "install", f"DESTDIR={dest}", f"BUILD={build}",
@@ -227,9 +227,10 @@ def install_tree(dest, instance, data_dir_env=None, prefix=""):
     echo = dest / "cgi-bin" / "echo.cgi"
     shutil.copyfile(BUILD / "tests" / "echo.cgi", echo)
     echo.chmod(0o755)
-    conf = dest / "stockroom.conf"
-    conf.write_text(f'# HTTP test tree\nINSTANCE_NAME = "{instance}"\n')
-    conf.chmod(0o644)
+    conf_file = dest / "stockroom.conf"
+    conf_file.write_text(f'# HTTP test tree\nINSTANCE_NAME = "{instance}"\n'
+                         + conf)
+    conf_file.chmod(0o644)
     env = dict(SERVER_ENV)
     if data_dir_env is not None:
         env["STOCKROOM_DATA_DIR"] = str(data_dir_env)
