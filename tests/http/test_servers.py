@@ -306,7 +306,8 @@ def test_page_assets(srv):
 # --- What is never served -------------------------------------------------
 
 NEVER_SERVED = ["/data/", "/data", "/data/stockroom.sqlite3",
-                "/data/secret_key", "/data/.htaccess", "/bin/stockroom",
+                "/data/secret_key", "/data/setup_code", "/data/media/",
+                "/data/.htaccess", "/bin/stockroom",
                 "/bin/", "/db/migrations/0001_foundation.sql", "/db/",
                 "/templates/", "/stockroom.conf", "/.htaccess",
                 "/cgi-bin/.htaccess", "/cgi-bin/"]
