@@ -9,7 +9,9 @@
 #include "stockroom.h"
 #include "dec.h"
 #include "field.h"
+#include "image.h"
 #include "list.h"
+#include "media.h"
 #include "part.h"
 #include "stock.h"
 #include "tree.h"
@@ -712,9 +714,14 @@ part_update(struct ctx *ctx)
 	bool put = strcmp(ctx->req.method, "PUT") == 0;
 	struct field_val v[PF__N];
 	const cJSON *body;
+	const char *image = NULL, *thumb = NULL;	/* a new image */
 	int rc;
 
-	if ((rc = req_data(ctx, &body)) != 0 || (rc = db_begin(ctx)) != 0)
+	if ((rc = req_data(ctx, &body)) != 0)
+		return rc;
+	struct req_file *img = req_file(ctx, "image");
+	if ((img != NULL && (rc = image_store(ctx, img, "image", &image,
+	    &thumb)) != 0) || (rc = db_begin(ctx)) != 0)
 		return rc;
 	sqlite3_stmt *ld = db_prepare(ctx, part_sql_load);
 	if (ld == NULL) {
@@ -742,12 +749,16 @@ part_update(struct ctx *ctx)
 	}
 	if (rc == 0)
 		rc = part_fts_sync(ctx, id);
+	if (rc == 0 && image != NULL)
+		rc = image_set_part(ctx, id, image, thumb);
 	if (rc != 0) {
 		db_rollback(ctx);
 		return rc;
 	}
 	if ((rc = db_commit(ctx)) != 0)
 		return rc;
+	if (image != NULL)
+		media_sweep(ctx, 16);	/* the image it replaced */
 	int status;
 	cJSON *o = part_get(ctx, id, NULL, &status);
 	return o != NULL ? resp_json(ctx, 200, o) : status;

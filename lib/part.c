@@ -8,6 +8,7 @@
 #include "ctx.h"
 #include "db.h"
 #include "dec.h"
+#include "media.h"
 #include "part.h"
 #include "resp.h"
 
@@ -17,13 +18,13 @@
 	"p.default_location, p.active, p.assembly, p.component, " \
 	"p.purchaseable, p.salable, p.trackable, p.virtual, p.is_template, " \
 	"p.locked, p.testable, p.minimum_stock, p.creation_date, " \
-	"p.in_stock, p.stock_count"
+	"p.in_stock, p.stock_count, p.thumbnail"
 enum { PC_ID, PC_NAME, PC_IPN, PC_DESCRIPTION, PC_KEYWORDS, PC_UNITS,
 	PC_REVISION, PC_LINK, PC_NOTES, PC_IMAGE, PC_CATEGORY,
 	PC_DEFAULT_LOCATION, PC_ACTIVE, PC_ASSEMBLY, PC_COMPONENT,
 	PC_PURCHASEABLE, PC_SALABLE, PC_TRACKABLE, PC_VIRTUAL, PC_IS_TEMPLATE,
 	PC_LOCKED, PC_TESTABLE, PC_MINIMUM_STOCK, PC_CREATION_DATE,
-	PC_IN_STOCK, PC_STOCK_COUNT };
+	PC_IN_STOCK, PC_STOCK_COUNT, PC_THUMBNAIL };
 
 const char part_select[] = "SELECT " PART_COLS " FROM part p WHERE 1";
 const char part_count[] = "SELECT count(*) FROM part p WHERE 1";
@@ -178,8 +179,16 @@ part_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
 		cJSON_AddNullToObject(o, "image");
 		cJSON_AddNullToObject(o, "thumbnail");
 	} else {
-		part_add_text(o, "image", st, PC_IMAGE);
-		part_add_text(o, "thumbnail", st, PC_IMAGE);
+		/* URLs under the install prefix, served by media.cgi. */
+		char url[MEDIA_PATH_MAX + 2048];
+		int tc = sqlite3_column_type(st, PC_THUMBNAIL) == SQLITE_NULL ?
+		    PC_IMAGE : PC_THUMBNAIL;
+		cJSON_AddStringToObject(o, "image", media_url(ctx,
+		    (const char *)sqlite3_column_text(st, PC_IMAGE), url,
+		    sizeof(url)));
+		cJSON_AddStringToObject(o, "thumbnail", media_url(ctx,
+		    (const char *)sqlite3_column_text(st, tc), url,
+		    sizeof(url)));
 	}
 	part_add_id(o, "category", st, PC_CATEGORY);
 	part_add_id(o, "default_location", st, PC_DEFAULT_LOCATION);

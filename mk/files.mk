@@ -1,0 +1,7 @@
+# Files (issue 5): part images and thumbnails need libgd.
+#
+# Every program links the one static library, so every program is linked
+# with libgd; only those that use lib/image.c pull its code in.
+
+DEPS_BUILD += libgd-dev
+LIBS += -lgd
