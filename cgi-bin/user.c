@@ -84,6 +84,9 @@ user_token(struct ctx *ctx)
 	long long id;
 	int rc;
 
+	/* HEAD would make a token nobody sees. */
+	if (strcmp(ctx->req.method, "HEAD") == 0)
+		return resp_json(ctx, 200, cJSON_CreateObject());
 	if (name == NULL || name[0] == '\0')
 		name = "default";
 	if (strlen(name) > TOKEN_NAME_MAX)

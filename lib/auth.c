@@ -395,7 +395,11 @@ auth_identify(struct ctx *ctx)
 	if (h != NULL) {
 		const char *sp = strchr(h, ' ');
 		size_t sl = sp != NULL ? (size_t)(sp - h) : 0;
-		const char *arg = sp != NULL ? sp + strspn(sp, " ") : "";
+		char *arg = mem_strdup(&ctx->mem,
+		    sp != NULL ? sp + strspn(sp, " \t") : "");
+		size_t al = strlen(arg);
+		while (al > 0 && (arg[al - 1] == ' ' || arg[al - 1] == '\t'))
+			arg[--al] = '\0';
 		if ((sl == 5 && strncasecmp(h, "Token", 5) == 0) ||
 		    (sl == 6 && strncasecmp(h, "Bearer", 6) == 0))
 			return auth_by_token(ctx, arg);

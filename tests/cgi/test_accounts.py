@@ -779,3 +779,14 @@ def test_session_state_gives_csrf_token_after_reload(site, admin):
     r = site.cgi("auth", path="/api/auth/session/", headers=admin)
     assert r.json()["authenticated"] is True
     assert r.json()["csrf_token"] is None
+
+
+def test_token_header_spacing_and_head(site, admin):
+    r = site.cgi("user", path="/api/user/me/",
+                 headers={"Authorization": "Token  " + admin.token + " "})
+    assert r.status == 200
+    n = db(site).execute("SELECT count(*) FROM api_tokens").fetchone()[0]
+    r = site.cgi("user", method="HEAD", path="/api/user/token/", headers=admin)
+    assert r.status == 200 and r.body == b""
+    assert db(site).execute("SELECT count(*) FROM api_tokens"
+                            ).fetchone()[0] == n
