@@ -1,12 +1,13 @@
 /*
  * admin.cgi: administration for superusers.  The audit log of account
  * events (sign-ins, failures, sign-outs, tokens, passwords, user and group
- * changes).
+ * changes), and the task queue.
  */
 #include <string.h>
 
 #include "page.h"
 #include "stockroom.h"
+#include "task.h"
 
 #define AUDIT_WHERE \
     " WHERE (?1 IS NULL OR user_id = ?1) AND (?2 IS NULL OR action = ?2)"
@@ -99,6 +100,11 @@ admin_audit(struct ctx *ctx)
 static const struct route admin_routes[] = {
 	{ "GET", "/api/admin/audit/", AREA_SUPERUSER, PERM_VIEW, admin_audit,
 	  "Audit log of account events", 0 },
+	/* The task queue (lib/task.c). */
+	{ "GET", "/api/admin/task/", AREA_SUPERUSER, PERM_VIEW, task_api_list,
+	  "Task queue", 0 },
+	{ "POST", "/api/admin/task/<pk>/retry/", AREA_SUPERUSER, PERM_CHANGE,
+	  task_api_retry, "Run a failed task again", 0 },
 };
 
 static const struct program admin_program = PROGRAM("admin", admin_routes);

@@ -6,11 +6,35 @@
 #include <unistd.h>
 
 #include "stockroom.h"
+#include "task.h"
+
+/*
+ * The task queue's state for /api/, when the database exists and answers;
+ * otherwise no runner and nothing pending (this endpoint never fails, and
+ * never creates the database).
+ */
+static void
+api_tasks(struct ctx *ctx, bool *running, long long *pending)
+{
+	*running = false;
+	*pending = 0;
+	if (access(ctx->cfg.database, F_OK) != 0)
+		return;
+	if (db_open(ctx, DB_ANY_SCHEMA) != 0 ||
+	    task_status(ctx, running, pending) != 0) {
+		ctx->resp.status = 0;
+		ctx->resp.json = NULL;
+	}
+}
 
 /* GET /api/: who we are, in the shape InvenTree clients expect. */
 static int
 api_root(struct ctx *ctx)
 {
+	bool running;
+	long long pending;
+
+	api_tasks(ctx, &running, &pending);
 	cJSON *o = cJSON_CreateObject();
 
 	cJSON_AddStringToObject(o, "server", "InvenTree");
@@ -18,8 +42,8 @@ api_root(struct ctx *ctx)
 	cJSON_AddStringToObject(o, "version", STOCKROOM_VERSION);
 	cJSON_AddNumberToObject(o, "apiVersion", STOCKROOM_API_VERSION);
 	cJSON_AddStringToObject(o, "instance", ctx->cfg.instance_name);
-	cJSON_AddBoolToObject(o, "worker_running", 0);
-	cJSON_AddNumberToObject(o, "worker_pending_tasks", 0);
+	cJSON_AddBoolToObject(o, "worker_running", running);
+	cJSON_AddNumberToObject(o, "worker_pending_tasks", (double)pending);
 	cJSON_AddBoolToObject(o, "plugins_enabled", 0);
 	cJSON_AddBoolToObject(o, "active_plugins", 0);
 	cJSON_AddBoolToObject(o, "email_configured", 0);

@@ -1,0 +1,59 @@
+/*
+ * task: a queue of work in the database, run without a daemon.
+ *
+ * task_enqueue() adds a task inside the caller's transaction, so it exists
+ * exactly when the change that caused it commits.  Three kinds of runner
+ * call task_run_due() with the same claim protocol: the `worker` tool
+ * (--once from cron, or a loop), a CGI program after it has answered
+ * (task_after_response(), at most once a minute and one at a time, the way
+ * Fossil's backoffice works), and the superuser's retry through the API.
+ *
+ * A claim is one UPDATE ... RETURNING under SQLite's write lock: it marks
+ * the oldest due task running with a fresh random claim token and a lease
+ * (TASK_LEASE seconds).  Only the holder of that token can finish the task,
+ * so a task runs once even when runners race.  A task that fails is retried
+ * after 2^(attempts-1) * TASK_BACKOFF seconds (at most TASK_BACKOFF_MAX)
+ * until max_attempts, then marked failed with its error.  A runner that
+ * dies mid-task leaves it running until the lease ends; it is then
+ * claimable again, or failed if it has used all its attempts.
+ *
+ * Task bodies are the table in task.c; an unknown name fails (and so is
+ * retried, then failed), never silently dropped.
+ */
+#ifndef SR_TASK_H
+#define SR_TASK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct cJSON;
+struct ctx;
+
+#define TASK_LEASE		300	/* seconds a claim lasts */
+#define TASK_BACKOFF		30	/* seconds before the first retry */
+#define TASK_BACKOFF_MAX	21600
+#define TASK_SEEN_WITHIN	300	/* "worker_running": seen this recently */
+#define TASK_BACKUP_KEEP	7	/* daily backups kept */
+#define TASK_AFTER_EVERY	60	/* after-response runs at most this often */
+#define TASK_AFTER_TASKS	10	/* and runs at most this many tasks */
+#define TASK_AFTER_BUDGET_MS	20000
+
+struct task_def {
+	const char	*name;
+	int		(*run)(struct ctx *, const struct cJSON *args,
+			    char *err, size_t errsz);
+	const char	*summary;
+};
+
+extern const struct task_def task_defs[];
+extern const size_t task_defs_count;
+
+int	task_enqueue(struct ctx *, const char *name, const char *args_json,
+	    long long delay);
+int	task_run_due(struct ctx *, const char *runner, int max_tasks,
+	    long long budget_ms, int *ran);
+int	task_status(struct ctx *, bool *running, long long *pending);
+int	task_api_list(struct ctx *);
+int	task_api_retry(struct ctx *);
+
+#endif

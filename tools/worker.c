@@ -1,0 +1,99 @@
+/*
+ * worker: runs the task queue (lib/task.h) outside any request.
+ *
+ *   worker --once        run the tasks that are due, then exit: for cron,
+ *                        "* * * * * /path/to/bin/worker --once" (shared
+ *                        hosting); at most WORKER_BATCH tasks and
+ *                        WORKER_BUDGET_MS, so runs never pile up
+ *   worker [SECONDS]     the same in a loop, waiting SECONDS (default 10)
+ *                        between batches, until SIGTERM or SIGINT: for a
+ *                        VPS or a systemd service
+ *
+ * Settings come from the environment and stockroom.conf as for the
+ * programs.  Any number of workers (and after-response runners) may run
+ * at once: the claim protocol gives each task to one of them.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "stockroom.h"
+#include "task.h"
+
+#define WORKER_BATCH		100
+#define WORKER_BUDGET_MS	50000
+
+static volatile sig_atomic_t worker_stop;
+
+static void
+worker_signal(int sig)
+{
+	(void)sig;
+	worker_stop = 1;
+}
+
+/* One batch with a fresh context.  Returns 0, or 1 on an error. */
+static int
+worker_batch(char **envp, int *ran)
+{
+	struct ctx ctx;
+	char err[512];
+	int rc = 1;
+
+	ctx_init(&ctx, envp, stdin, stdout, NULL);
+	if (cfg_load(&ctx.mem, envp, NULL, &ctx.cfg, err, sizeof(err)) != 0)
+		fprintf(stderr, "worker: configuration: %s\n", err);
+	else {
+		ctx.cfg_ok = true;
+		ctx.username = "worker";
+		if (task_run_due(&ctx, "worker", WORKER_BATCH,
+		    WORKER_BUDGET_MS, ran) == 0)
+			rc = 0;
+		else
+			fprintf(stderr, "worker: database error (status %d); "
+			    "see the log\n", ctx.resp.status);
+	}
+	ctx_end(&ctx);
+	return rc;
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: worker --once\n"
+	    "       worker [SECONDS]\n");
+}
+
+int
+main(int argc, char **argv, char **envp)
+{
+	long long interval = 10;
+	int ran = 0;
+
+	umask(077);
+	signal(SIGPIPE, SIG_IGN);
+	if (argc == 2 && strcmp(argv[1], "--once") == 0)
+		return worker_batch(envp, &ran);
+	if (argc > 2 || (argc == 2 && !txt_parse_int64(argv[1], 1, 86400,
+	    &interval))) {
+		usage();
+		return 2;
+	}
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = worker_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	while (!worker_stop) {
+		if (worker_batch(envp, &ran) != 0)
+			ran = 0;	/* logged; try again later */
+		/* More may be due at once after a full batch. */
+		for (long long s = ran >= WORKER_BATCH ? 0 : interval;
+		    s > 0 && !worker_stop; s--)
+			sleep(1);
+	}
+	return 0;
+}
