@@ -63,8 +63,12 @@ auth_login(struct ctx *ctx)
 	if (cJSON_GetArraySize(errors) > 0)
 		return resp_field_errors(ctx, errors);
 	cJSON_Delete(errors);
-	if ((rc = auth_password(ctx, username, password, &uid)) != 0)
+	if ((rc = auth_password(ctx, username, password, &uid)) != 0) {
+		if (rc == 401)
+			resp_header(ctx, "WWW-Authenticate",
+			    auth_challenge(ctx));
 		return rc;
+	}
 	if ((rc = auth_session_start(ctx, uid, &csrf)) != 0)
 		return rc;
 	if ((rc = auth_load_user(ctx, uid)) != 0)

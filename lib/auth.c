@@ -223,11 +223,27 @@ auth_b64_decode(struct ctx *ctx, const char *in)
 	return out;
 }
 
+/*
+ * The WWW-Authenticate value for a 401 (RFC 9110 section 11.6.1).  Basic
+ * is offered except to a page's own fetch() or XMLHttpRequest calls
+ * (Sec-Fetch-Mode other than "navigate", or X-Requested-With): there the
+ * browser would put up its password dialog over the page's sign-in form.
+ */
+const char *
+auth_challenge(struct ctx *ctx)
+{
+	const char *mode = req_header(ctx, "Sec-Fetch-Mode");
+
+	if ((mode != NULL && strcmp(mode, "navigate") != 0) ||
+	    req_header(ctx, "X-Requested-With") != NULL)
+		return "Token realm=\"api\"";
+	return "Token realm=\"api\", Basic realm=\"api\"";
+}
+
 static int
 auth_invalid(struct ctx *ctx, const char *detail)
 {
-	resp_header(ctx, "WWW-Authenticate",
-	    "Token realm=\"api\", Basic realm=\"api\"");
+	resp_header(ctx, "WWW-Authenticate", auth_challenge(ctx));
 	return resp_error(ctx, 401, "%s", detail);
 }
 
@@ -292,7 +308,7 @@ auth_by_basic(struct ctx *ctx, const char *cred)
 	if ((rc = auth_password(ctx, plain, colon + 1, &uid)) != 0) {
 		if (rc == 401)
 			resp_header(ctx, "WWW-Authenticate",
-			    "Token realm=\"api\", Basic realm=\"api\"");
+			    auth_challenge(ctx));
 		return rc;
 	}
 	if ((rc = auth_load_user(ctx, uid)) != 0)

@@ -44,6 +44,7 @@ bool		 auth_equal(const char *, const char *);
 int		 auth_load_user(struct ctx *, long long user_id);
 const char	*auth_csrf_token(struct ctx *, const char *session_key);
 bool		 auth_origin_allowed(struct ctx *, const char *origin);
+const char	*auth_challenge(struct ctx *);
 
 /* auth_signin.c: password checks with throttling */
 int		 auth_password(struct ctx *, const char *username,

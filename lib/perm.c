@@ -3,6 +3,7 @@
  */
 #include <string.h>
 
+#include "auth.h"
 #include "ctx.h"
 #include "log.h"
 #include "perm.h"
@@ -84,8 +85,7 @@ perm_check(struct ctx *ctx, const struct route *rt, enum perm p)
 	if (strcmp(rt->area, AREA_PUBLIC) == 0)
 		return 0;
 	if (ctx->user_id == 0) {
-		resp_header(ctx, "WWW-Authenticate",
-		    "Token realm=\"api\", Basic realm=\"api\"");
+		resp_header(ctx, "WWW-Authenticate", auth_challenge(ctx));
 		return resp_error(ctx, 401,
 		    "Authentication credentials were not provided.");
 	}

@@ -790,3 +790,21 @@ def test_token_header_spacing_and_head(site, admin):
     assert r.status == 200 and r.body == b""
     assert db(site).execute("SELECT count(*) FROM api_tokens"
                             ).fetchone()[0] == n
+
+
+def test_no_basic_challenge_for_a_pages_fetch(site, admin):
+    """A page's fetch() must not make the browser show its password
+    dialog; a direct visit (or a script) is offered Basic."""
+    r = site.cgi("user", path="/api/user/me/")
+    assert "Basic" in r.header("WWW-Authenticate")
+    for h in ({"Sec-Fetch-Mode": "cors"}, {"Sec-Fetch-Mode": "same-origin"},
+              {"X-Requested-With": "XMLHttpRequest"}):
+        r = site.cgi("user", path="/api/user/me/", headers=h)
+        assert r.status == 401
+        assert r.header("WWW-Authenticate") == 'Token realm="api"'
+        r = login(site, "admin", "wrong-password-x", headers=h)
+        assert r.status == 401
+        assert r.header("WWW-Authenticate") == 'Token realm="api"'
+    r = site.cgi("user", path="/api/user/me/",
+                 headers={"Sec-Fetch-Mode": "navigate"})
+    assert "Basic" in r.header("WWW-Authenticate")
