@@ -10,6 +10,7 @@
 #include "ctx.h"
 #include "log.h"
 #include "route.h"
+#include "task.h"
 #include "text.h"
 
 /* X-Request-ID: the client's when it is a short token, else a fresh one. */
@@ -42,6 +43,7 @@ app_handle(struct ctx *ctx, const struct program *prog)
 		if (req_parse(ctx) == 0)
 			route_dispatch(ctx, prog);
 	}
+	task_after_response(ctx);	/* may detach a task runner */
 	resp_send(ctx);		/* logs the request, then answers */
 }
 

@@ -85,6 +85,11 @@ const struct cfg_setting cfg_settings[] = {
 	  "How /media/ files are sent: off (the program streams them), "
 	  "lighttpd or apache (an X-Sendfile header for the server; needs "
 	  "cgi.x-sendfile or mod_xsendfile)." },
+	{ "TASK_AFTER_RESPONSE", CFG_BOOL, CFG_OFF(task_after_response),
+	  "false", 0, 0,
+	  "Let the programs run due background tasks in a detached process "
+	  "after a request (at most once a minute), for hosts without cron. "
+	  "With cron, run bin/worker --once every minute instead." },
 };
 const size_t cfg_settings_count = sizeof(cfg_settings) / sizeof(cfg_settings[0]);
 

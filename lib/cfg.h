@@ -41,6 +41,7 @@ struct cfg {
 	long long	 password_min_length;
 	long long	 max_upload_size;
 	const char	*media_sendfile;	/* off, lighttpd or apache */
+	bool		 task_after_response;
 	/* Derived, not settings: */
 	const char	*root_dir;	/* install root */
 	const char	*config_file;	/* the file read, or NULL */

@@ -583,3 +583,83 @@ task_api_retry(struct ctx *ctx)
 	}
 	return resp_json(ctx, 200, o);
 }
+
+/* ---- the after-response runner --------------------------------------- */
+
+static const char task_sql_after_slot[] =
+    "UPDATE task_runner SET last_start = ?1 WHERE name = 'backoffice' AND "
+    "last_start <= ?1 - ?2 AND (EXISTS (SELECT 1 FROM task WHERE "
+    "(status = 'pending' AND run_at <= ?1) OR (status = 'running' AND "
+    "claimed_until < ?1)) OR EXISTS (SELECT 1 FROM task_schedule WHERE "
+    "next_run <= ?1))";
+
+/*
+ * The detached runner: the worker tool in a fresh process image (SQLite
+ * connections and their locks must not be carried across fork), with the
+ * CGI streams replaced by /dev/null so that nothing keeps the server
+ * waiting for the end of the answer.  Its log lines reach LOG_FILE only.
+ */
+static void __attribute__((noreturn))
+task_detached(struct ctx *ctx)
+{
+	static char name[] = "worker", flag[] = "--backoffice";
+	char *argv[] = { name, flag, NULL };
+	const char *worker = mem_printf(&ctx->mem, "%s/bin/worker",
+	    ctx->cfg.root_dir);
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (fd >= 0) {
+		dup2(fd, STDIN_FILENO);
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+	}
+	close_range(3, ~0U, 0);
+	signal(SIGTERM, SIG_DFL);
+	execve(worker, argv, (char *const *)ctx->envp);
+	_exit(127);
+}
+
+/*
+ * Called by a CGI program when its answer is ready, just before sending
+ * it.  With TASK_AFTER_RESPONSE on, when tasks are due, and when no
+ * after-response runner has started within TASK_AFTER_EVERY seconds (one
+ * UPDATE decides, so only one program wins), it starts a runner detached
+ * from the request: fork, setsid, fork again, and the grandchild closes
+ * its copies of the CGI streams and becomes `worker --backoffice`.  That matters because a web server may
+ * end the program (lighttpd sends SIGTERM) as soon as it has the whole
+ * answer, and waits for the output to close.  Only a process answering on
+ * its own standard output does this (not tests or harnesses running
+ * requests in-process), and only if the request opened the database.
+ */
+void
+task_after_response(struct ctx *ctx)
+{
+	if (!ctx->cfg_ok || !ctx->cfg.task_after_response || ctx->db == NULL ||
+	    ctx->out != stdout || !sqlite3_get_autocommit(ctx->db))
+		return;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(ctx->db, task_sql_after_slot, -1, &st, NULL) !=
+	    SQLITE_OK)
+		return;
+	sqlite3_bind_int64(st, 1, (long long)time(NULL));
+	sqlite3_bind_int64(st, 2, TASK_AFTER_EVERY);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE || sqlite3_changes(ctx->db) != 1)
+		return;
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		log_msg(ctx, LOG_WARN, "after-response runner: fork: %s",
+		    strerror(errno));
+		return;
+	}
+	if (pid == 0) {
+		setsid();
+		if (fork() == 0)
+			task_detached(ctx);
+		_exit(0);
+	}
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}

@@ -4,9 +4,10 @@
  * task_enqueue() adds a task inside the caller's transaction, so it exists
  * exactly when the change that caused it commits.  Three kinds of runner
  * call task_run_due() with the same claim protocol: the `worker` tool
- * (--once from cron, or a loop), a CGI program after it has answered
- * (task_after_response(), at most once a minute and one at a time, the way
- * Fossil's backoffice works), and the superuser's retry through the API.
+ * (--once from cron, or a loop), a CGI program once it has its answer
+ * (task_after_response(), when TASK_AFTER_RESPONSE is on: at most once a
+ * minute and one at a time, the way Fossil's backoffice works), and the
+ * superuser's retry through the API.
  *
  * A claim is one UPDATE ... RETURNING under SQLite's write lock: it marks
  * the oldest due task running with a fresh random claim token and a lease
@@ -53,6 +54,7 @@ int	task_enqueue(struct ctx *, const char *name, const char *args_json,
 int	task_run_due(struct ctx *, const char *runner, int max_tasks,
 	    long long budget_ms, int *ran);
 int	task_status(struct ctx *, bool *running, long long *pending);
+void	task_after_response(struct ctx *);
 int	task_api_list(struct ctx *);
 int	task_api_retry(struct ctx *);
 

@@ -5,7 +5,10 @@
  *                        "* * * * * /path/to/bin/worker --once" (shared
  *                        hosting); at most WORKER_BATCH tasks and
  *                        WORKER_BUDGET_MS, so runs never pile up
- *   worker [SECONDS]     the same in a loop, waiting SECONDS (default 10)
+ *   worker --backoffice  what a program starts after a request when
+ *                        TASK_AFTER_RESPONSE is on (lib/task.c): a small,
+ *                        time-boxed batch as the "backoffice" runner
+ *   worker [SECONDS]     the same as --once in a loop, waiting SECONDS (default 10)
  *                        between batches, until SIGTERM or SIGINT: for a
  *                        VPS or a systemd service
  *
@@ -37,7 +40,8 @@ worker_signal(int sig)
 
 /* One batch with a fresh context.  Returns 0, or 1 on an error. */
 static int
-worker_batch(char **envp, int *ran)
+worker_batch(char **envp, const char *runner, int max, long long budget_ms,
+    int *ran)
 {
 	struct ctx ctx;
 	char err[512];
@@ -48,9 +52,8 @@ worker_batch(char **envp, int *ran)
 		fprintf(stderr, "worker: configuration: %s\n", err);
 	else {
 		ctx.cfg_ok = true;
-		ctx.username = "worker";
-		if (task_run_due(&ctx, "worker", WORKER_BATCH,
-		    WORKER_BUDGET_MS, ran) == 0)
+		ctx.username = runner;
+		if (task_run_due(&ctx, runner, max, budget_ms, ran) == 0)
 			rc = 0;
 		else
 			fprintf(stderr, "worker: database error (status %d); "
@@ -64,6 +67,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: worker --once\n"
+	    "       worker --backoffice\n"
 	    "       worker [SECONDS]\n");
 }
 
@@ -76,7 +80,11 @@ main(int argc, char **argv, char **envp)
 	umask(077);
 	signal(SIGPIPE, SIG_IGN);
 	if (argc == 2 && strcmp(argv[1], "--once") == 0)
-		return worker_batch(envp, &ran);
+		return worker_batch(envp, "worker", WORKER_BATCH,
+		    WORKER_BUDGET_MS, &ran);
+	if (argc == 2 && strcmp(argv[1], "--backoffice") == 0)
+		return worker_batch(envp, "backoffice", TASK_AFTER_TASKS,
+		    TASK_AFTER_BUDGET_MS, &ran);
 	if (argc > 2 || (argc == 2 && !txt_parse_int64(argv[1], 1, 86400,
 	    &interval))) {
 		usage();
@@ -88,7 +96,8 @@ main(int argc, char **argv, char **envp)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	while (!worker_stop) {
-		if (worker_batch(envp, &ran) != 0)
+		if (worker_batch(envp, "worker", WORKER_BATCH,
+		    WORKER_BUDGET_MS, &ran) != 0)
 			ran = 0;	/* logged; try again later */
 		/* More may be due at once after a full batch. */
 		for (long long s = ran >= WORKER_BATCH ? 0 : interval;

@@ -303,3 +303,71 @@ def test_superuser_api(site, admin):
     staff = make_user(site, "partsman", roles={"part": ["view", "change"]})
     assert site.cgi("admin", path="/api/admin/task/",
                     headers=staff).status == 403
+
+
+# --- the after-response runner (TASK_AFTER_RESPONSE) -----------------------
+
+AFTER = {"STOCKROOM_TASK_AFTER_RESPONSE": "true"}
+
+
+def wait_for(site, pred, seconds=20):
+    deadline = time.time() + seconds
+    while not pred():
+        if time.time() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def test_after_response_runner_detaches(site, admin):
+    quiet_schedules(site)
+    enqueue(site, "noop", args='{"sleep": 4}')
+    t0 = time.time()
+    r = site.cgi("part", path="/api/part/", headers=admin, env=AFTER)
+    assert r.status == 200, r
+    # The answer did not wait for the task (the runner let go of stdout).
+    assert time.time() - t0 < 3.5
+    assert wait_for(site, lambda: tasks(site)[0]["status"] == "done"), \
+        tasks(site)
+    t = tasks(site)[0]
+    assert t["claimed_by"] == "backoffice" and t["attempts"] == 1
+    assert site.cgi("api").json()["worker_running"] is True
+
+
+def test_after_response_at_most_once_a_minute(site, admin):
+    quiet_schedules(site)
+    enqueue(site, "noop")
+    site.cgi("part", path="/api/part/", headers=admin, env=AFTER)
+    assert wait_for(site, lambda: tasks(site)[0]["status"] == "done")
+    enqueue(site, "noop")
+    for _ in range(3):
+        site.cgi("part", path="/api/part/", headers=admin, env=AFTER)
+    time.sleep(1.5)
+    assert tasks(site)[1]["status"] == "pending"
+    c = db(site)
+    with c:     # a minute passes
+        c.execute("UPDATE task_runner SET last_start = last_start - 60")
+    c.close()
+    site.cgi("part", path="/api/part/", headers=admin, env=AFTER)
+    assert wait_for(site, lambda: tasks(site)[1]["status"] == "done")
+
+
+def test_after_response_off_by_default(site, admin):
+    quiet_schedules(site)
+    enqueue(site, "noop")
+    site.cgi("part", path="/api/part/", headers=admin)
+    time.sleep(1.5)
+    assert tasks(site)[0]["status"] == "pending"
+    c = db(site)
+    assert c.execute("SELECT last_start FROM task_runner WHERE name = "
+                     "'backoffice'").fetchone()[0] == 0
+    c.close()
+
+
+def test_nothing_due_starts_nothing(site, admin):
+    quiet_schedules(site)
+    site.cgi("part", path="/api/part/", headers=admin, env=AFTER)
+    c = db(site)
+    assert c.execute("SELECT last_start FROM task_runner WHERE name = "
+                     "'backoffice'").fetchone()[0] == 0
+    c.close()

@@ -1,0 +1,78 @@
+"""HTTP-level test of the after-response task runner (TASK_AFTER_RESPONSE)
+through a real lighttpd, which sends SIGTERM to a CGI program as soon as it
+has the whole answer: the runner must survive that (it is detached) and
+must not hold the answer up."""
+import base64
+import importlib.util
+import pathlib
+import sqlite3
+import subprocess
+import time
+
+import pytest
+
+_spec = importlib.util.spec_from_file_location(
+    "http_conftest", pathlib.Path(__file__).with_name("conftest.py"))
+hc = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(hc)
+
+
+@pytest.fixture(scope="module")
+def lighttpd_backoffice(workdir):
+    """lighttpd.conf as shipped, serving a tree whose stockroom.conf turns
+    TASK_AFTER_RESPONSE on."""
+    site = workdir / "lighttpd-backoffice-site"
+    user = hc.install_tree(site, "HTTP test backoffice",
+                           data_dir_env=site / "data")
+    with open(site / "stockroom.conf", "a") as f:
+        f.write("TASK_AFTER_RESPONSE = true\n")
+    port = hc.free_port()
+    log = workdir / "lighttpd-backoffice.log"
+    env = dict(hc.SERVER_ENV, STOCKROOM_ROOT=str(site),
+               STOCKROOM_DATA_DIR=str(site / "data"), PORT=str(port))
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            ["lighttpd", "-D", "-f", str(hc.ROOT / "lighttpd.conf")],
+            env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=out,
+            start_new_session=True)
+    try:
+        hc.wait_until_serving(proc, port, log, "lighttpd (backoffice)")
+        yield hc.Server("lighttpd", port, "", site, log, user)
+    finally:
+        hc.stop(proc)
+
+
+def test_after_response_runner_under_lighttpd(lighttpd_backoffice):
+    srv = lighttpd_backoffice
+    if srv.user is None:
+        pytest.skip("stockroom createsuperuser is not available")
+    name, password = srv.user
+    basic = base64.b64encode(f"{name}:{password}".encode()).decode()
+    r = srv.get("/api/user/token/?name=http-tasks",
+                headers={"Authorization": "Basic " + basic})
+    assert r.status == 200, r
+    auth = {"Authorization": "Token " + r.json()["token"]}
+    db = sqlite3.connect(srv.site / "data" / "stockroom.sqlite3", timeout=30)
+    with db:
+        db.execute("UPDATE task_schedule SET next_run = unixepoch() + 86400")
+        db.execute("UPDATE task_runner SET last_start = 0")
+        db.execute("INSERT INTO task (name, args) VALUES "
+                   "('noop', '{\"sleep\": 3}')")
+    t0 = time.monotonic()
+    r = srv.get("/api/part/", headers=auth)
+    assert r.status == 200, r
+    assert time.monotonic() - t0 < 2.5, "the answer waited for the task"
+    deadline = time.monotonic() + 20
+    while True:
+        row = db.execute("SELECT status, claimed_by, attempts FROM task "
+                         "WHERE name = 'noop'").fetchone()
+        if row[0] == "done" or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    # Done, by the detached runner, although lighttpd ended the program
+    # that started it as soon as it had the answer.
+    assert row == ("done", "backoffice", 1), (row, srv.log_tail())
+    r = srv.get("/api/")
+    assert r.json()["worker_running"] is True
+    assert r.json()["worker_pending_tasks"] == 0
+    db.close()
