@@ -249,8 +249,12 @@ auth_setup(struct ctx *ctx)
 	}
 	if ((rc = auth_throttled(ctx, NULL)) != 0 ||
 	    (rc = auth_body(ctx, &data)) != 0 ||
-	    (rc = acct_setup_code(ctx, true, &code)) != 0)
+	    (rc = acct_setup_code(ctx, false, &code)) != 0)
 		return rc;
+	if (code == NULL)
+		return resp_field_error(ctx, "setup_code", "No setup code has "
+		    "been issued: GET /api/auth/setup/ writes one into the "
+		    "data directory.");
 	errors = cJSON_CreateObject();
 	sent = acct_text(data, "setup_code", 64, true, errors);
 	if (sent != NULL && !auth_equal(sent, code)) {

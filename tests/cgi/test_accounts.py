@@ -641,6 +641,13 @@ def test_setup_creates_first_superuser_once(site):
     assert login(site, "boss", "Boss-pass-12345").status == 200
 
 
+def test_setup_needs_an_issued_code(site):
+    r = site.cgi("auth", method="POST", path="/api/auth/setup/",
+                 body={"setup_code": "", "username": "y", "password": "z"})
+    assert r.status == 400 and "GET /api/auth/setup/" in r.json()["setup_code"][0]
+    assert not (site.data / "setup_code").exists()
+
+
 def test_setup_closed_when_a_user_exists(site, admin):
     r = site.cgi("auth", method="POST", path="/api/auth/setup/",
                  body={"setup_code": "x", "username": "y", "password": "z"})
@@ -808,3 +815,22 @@ def test_no_basic_challenge_for_a_pages_fetch(site, admin):
     r = site.cgi("user", path="/api/user/me/",
                  headers={"Sec-Fetch-Mode": "navigate"})
     assert "Basic" in r.header("WWW-Authenticate")
+
+
+def test_concurrent_setups_make_one_superuser(site):
+    from concurrent.futures import ThreadPoolExecutor
+    site.cgi("auth", path="/api/auth/setup/")
+    code = (site.data / "setup_code").read_text().strip()
+
+    def setup(i):
+        return site.cgi("auth", method="POST", path="/api/auth/setup/",
+                        body={"setup_code": code, "username": f"boss{i}",
+                              "password": "Chief-pass-12345"}).status
+
+    with ThreadPoolExecutor(4) as ex:
+        statuses = sorted(ex.map(setup, range(4)))
+    assert statuses.count(201) == 1, statuses
+    assert all(s in (201, 400, 403) for s in statuses), statuses
+    assert not (site.data / "setup_code").exists()
+    n = db(site).execute("SELECT count(*) FROM users").fetchone()[0]
+    assert n == 1
