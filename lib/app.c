@@ -45,6 +45,7 @@ app_handle(struct ctx *ctx, const struct program *prog)
 	}
 	task_after_response(ctx);	/* may detach a task runner */
 	resp_send(ctx);		/* logs the request, then answers */
+	req_drain(ctx);
 }
 
 int

@@ -172,16 +172,18 @@ req_parse(struct ctx *ctx)
 			    "Request header too large (limit %d bytes)",
 			    REQ_HEADER_MAX);
 
+	/*
+	 * Any well-formed method token is kept: the dispatcher answers 405 with
+	 * the path's Allow list for one no route declares (RFC 9110 15.5.6).
+	 */
 	v = ctx_env(ctx, "REQUEST_METHOD");
-	r->method = NULL;
-	for (i = 0; v != NULL && i < sizeof(req_methods) / sizeof(req_methods[0]);
-	    i++)
+	if (v == NULL || v[0] == '\0' || strlen(v) > REQ_METHOD_MAX ||
+	    strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(v))
+		return resp_error(ctx, 400, "Malformed request method");
+	r->method = v;
+	for (i = 0; i < sizeof(req_methods) / sizeof(req_methods[0]); i++)
 		if (strcmp(v, req_methods[i]) == 0)
 			r->method = req_methods[i];
-	if (r->method == NULL) {
-		r->method = "-";
-		return resp_error(ctx, 405, "Method not allowed");
-	}
 
 	v = ctx_env(ctx, "PATH_INFO");
 	if (v == NULL || v[0] == '\0')
@@ -299,6 +301,7 @@ req_read_body(struct ctx *ctx, char *buf, size_t len)
 
 	if (fd < 0) {
 		got = fread(buf, 1, len, ctx->in);
+		ctx->req.body_consumed += (long long)got;
 		return got == len ? 0 : resp_error(ctx, 400,
 		    "Request body shorter than Content-Length");
 	}
@@ -320,8 +323,45 @@ req_read_body(struct ctx *ctx, char *buf, size_t len)
 			return resp_error(ctx, 400, "Request body shorter "
 			    "than Content-Length");
 		got += (size_t)n;
+		ctx->req.body_consumed += n;
 	}
 	return 0;
+}
+
+/*
+ * Reads and discards what is left of the body after the answer has gone
+ * out.  Under Apache's mod_cgid the program's input and output are one
+ * socket, and a program that exits with body bytes unread resets it: Apache
+ * then loses the answer (an early 413 or 415 reaches the client as an empty
+ * reply).  At most REQ_DRAIN_MAX bytes are read, each piece waiting at most
+ * READ_TIMEOUT; past that the program simply ends.
+ */
+void
+req_drain(struct ctx *ctx)
+{
+	struct req *r = &ctx->req;
+	int fd = ctx->in != NULL ? fileno(ctx->in) : -1;
+	long long left = r->content_length - r->body_consumed;
+	char buf[16384];
+
+	if (fd < 0 || left <= 0 || left > REQ_DRAIN_MAX)
+		return;
+	while (left > 0) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		int pr = poll(&pfd, 1, (int)ctx->cfg.read_timeout * 1000);
+		if (pr < 0 && errno == EINTR)
+			continue;
+		if (pr <= 0)
+			return;
+		ssize_t n = read(fd, buf, left < (long long)sizeof(buf) ?
+		    (size_t)left : sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		left -= n;
+		r->body_consumed += n;
+	}
 }
 
 static int

@@ -26,6 +26,8 @@ struct ctx;
 #define REQ_QUERY_MAX	8192	/* longest query string accepted */
 #define REQ_PATH_MAX	2048
 #define REQ_PARAMS_MAX	64	/* query parameters or cookies */
+#define REQ_DRAIN_MAX	(64LL * 1024 * 1024)	/* see req_drain() */
+#define REQ_METHOD_MAX	20
 
 struct req_kv {
 	const char	*name;
@@ -65,6 +67,7 @@ struct req {
 	const char		*prefix;	/* install prefix, "" at / */
 	struct cJSON		*data;		/* parsed body, once read */
 	bool			 body_read;
+	long long		 body_consumed;	/* bytes of body read so far */
 	struct req_file		*files;		/* multipart file parts */
 	size_t			 nfiles;
 };
@@ -74,6 +77,7 @@ const char	*req_header(struct ctx *, const char *name);
 const char	*req_query(const struct ctx *, const char *name);
 const char	*req_cookie(const struct ctx *, const char *name);
 int		 req_data(struct ctx *, const struct cJSON **);
+void		 req_drain(struct ctx *);
 struct req_file	*req_file(struct ctx *, const char *field);
 const char	*req_base_url(struct ctx *);
 int		 req_parse_pairs(struct ctx *, const char *, size_t, char sep,

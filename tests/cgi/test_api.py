@@ -183,6 +183,9 @@ def test_wrong_method_is_405_with_allow(site):
     assert r.header("Allow") == "GET, HEAD, OPTIONS"
     r = site.cgi("api", method="BREW")
     assert_json_error(r, 405)
+    assert r.header("Allow") == "GET, HEAD, OPTIONS"
+    for bad in ("get", "G ET", "X" * 30):
+        assert_json_error(site.cgi("api", method=bad), 400)
 
 
 def test_head_has_no_body(site):
