@@ -5,3 +5,6 @@
 
 DEPS_BUILD += libgd-dev
 LIBS += -lgd
+# The HTTP tests check MEDIA_SENDFILE = apache through mod_xsendfile (they
+# skip that case when it is missing).
+DEPS_TEST += libapache2-mod-xsendfile
