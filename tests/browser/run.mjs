@@ -19,7 +19,7 @@ const { chromium } = require('playwright-core');
 
 const BUILD = process.env.BUILD || 'build';
 const buildDir = path.resolve(root, BUILD);
-const outDir = path.join(buildDir, 'test-results');
+const outDir = process.env.BROWSER_OUT || path.join(buildDir, 'test-results');
 const shots = path.join(outDir, 'screenshots');
 fs.rmSync(shots, { recursive: true, force: true });
 fs.mkdirSync(shots, { recursive: true });

@@ -145,8 +145,14 @@ export function PartPage({ id }) {
 
 		${dialog?.kind === 'edit' && html`<${PartDialog} part=${p} onClose=${() => setDialog(null)} onDone=${() => { setDialog(null); part.reload(); }} />`}
 		${dialog?.kind === 'delete' && html`<${Confirm} title=${`Delete ${p.name}?`} onClose=${ok => { setDialog(null); if (ok) navigate(p.category != null ? '/parts?category=' + p.category : '/parts'); }}
-			onConfirm=${async () => { await api.del(`part/${pk}/`); toast('Part deleted'); }}>
-			<p>The part and its details are removed. ${items.length ? html`<strong>It still has ${items.length} stock item${items.length === 1 ? '' : 's'}</strong>; the server may refuse (InvenTree asks you to make a part inactive first).` : ''}</p>
+			onConfirm=${async () => {
+				// Only inactive parts may be deleted (as in InvenTree).
+				if (p.active !== false) await api.patch(`part/${pk}/`, { active: false });
+				await api.del(`part/${pk}/`);
+				toast('Part deleted');
+			}}>
+			<p>The part and its details are removed${p.active !== false ? ' (it is marked inactive first, as only inactive parts may be deleted)' : ''}.</p>
+			${items.length > 0 && html`<p><strong>It still has ${items.length} stock item${items.length === 1 ? '' : 's'}.</strong> The server may refuse; move or remove the stock first.</p>`}
 		</${Confirm}>`}
 		${dialog?.kind === 'newstock' && html`<${NewStockDialog} part=${p} onClose=${() => setDialog(null)} onDone=${() => { setDialog(null); reloadAll(); }} />`}
 		${dialog?.kind === 'action' && html`<${StockActionDialog} action=${dialog.action} items=${dialog.items}

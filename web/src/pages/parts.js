@@ -133,6 +133,18 @@ export function Parts() {
 	const f = k => query.get(k) || '';
 
 	useEffect(() => { if (debounced !== search) setQuery({ search: debounced, offset: '' }); }, [debounced]);
+	// "/" jumps to the search box, as in many list views.
+	useEffect(() => {
+		const onKey = e => {
+			if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey) return;
+			const t = e.target;
+			if (t.closest && t.closest('input, textarea, select, [contenteditable], dialog')) return;
+			e.preventDefault();
+			document.getElementById('partsearch')?.focus();
+		};
+		document.addEventListener('keydown', onKey);
+		return () => document.removeEventListener('keydown', onKey);
+	}, []);
 
 	const params = {
 		limit, offset, ordering, search: search || undefined,
@@ -190,7 +202,7 @@ export function Parts() {
 			<div class="toolbar">
 				<div class="searchbox"><${Icon} name="search" />
 					<label class="sr-only" for="partsearch">Search parts</label>
-					<input id="partsearch" type="search" placeholder="Search name, IPN, description, keywords…" value=${text}
+					<input id="partsearch" type="search" placeholder="Search parts  ( / )" title="Searches name, IPN, description, keywords and category" value=${text}
 						onInput=${e => setText(e.currentTarget.value)} /></div>
 				<label class="chip"><input type="checkbox" checked=${!!f('low_stock')} onChange=${e => setQuery({ low_stock: e.currentTarget.checked ? 1 : '', offset: '' })} /> Low stock</label>
 				<label class="chip"><input type="checkbox" checked=${!!f('has_stock')} onChange=${e => setQuery({ has_stock: e.currentTarget.checked ? 1 : '', offset: '' })} /> In stock</label>
