@@ -118,6 +118,7 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory install DESTDIR="$(SITE)" >/dev/null
 	@STOCKROOM_DATA_DIR="$(DATA_DIR)" "$(SITE)/bin/stockroom" migrate
+	@STOCKROOM_DATA_DIR="$(DATA_DIR)" "$(SITE)/bin/stockroom" ensure-admin
 	@echo "Stockroom is at http://127.0.0.1:$(PORT)/  (data in $(DATA_DIR); Ctrl-C stops it)"
 	@STOCKROOM_ROOT="$(SITE)" STOCKROOM_DATA_DIR="$(DATA_DIR)" PORT="$(PORT)" \
 	    exec lighttpd -D -f lighttpd.conf

@@ -228,7 +228,13 @@ resp_common_headers(struct ctx *ctx)
 	resp_header(ctx, "X-Frame-Options", "DENY");
 	resp_header(ctx, "Content-Security-Policy",
 	    "default-src 'none'; frame-ancestors 'none'");
-	resp_header(ctx, "Cache-Control", "private, no-cache");
+	/* Revalidate by default; a handler may ask for no-store (secrets). */
+	bool cache_set = false;
+	for (size_t i = 0; i < ctx->resp.nheaders; i++)
+		if (strcasecmp(ctx->resp.headers[i].name, "Cache-Control") == 0)
+			cache_set = true;
+	if (!cache_set)
+		resp_header(ctx, "Cache-Control", "private, no-cache");
 	resp_header(ctx, "X-Request-ID", ctx->request_id);
 	origin = req_header(ctx, "Origin");
 	if (ctx->cfg.cors_allowed_origins[0] != '\0') {

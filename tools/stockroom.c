@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "account.h"
 #include "audit.h"
@@ -325,6 +326,7 @@ main(int argc, char **argv, char **envp)
 	}
 	if (strcmp(argv[1], "settings") == 0)
 		return cmd_settings();
+	umask(077);	/* the database and secrets are the owner's alone */
 	ctx_init(&ctx, envp, stdin, stdout, NULL);
 	if (cfg_load(&ctx.mem, envp, NULL, &ctx.cfg, err, sizeof(err)) != 0) {
 		fprintf(stderr, "stockroom: configuration: %s\n", err);

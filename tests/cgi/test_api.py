@@ -428,3 +428,12 @@ def test_program_prints_routes():
     assert {(r["method"], r["pattern"]) for r in routes} == {
         ("GET", "/api/"), ("GET", "/api/health/")}
     assert all(r["area"] == "public" for r in routes)
+
+
+def test_handler_cache_control_survives(site, admin):
+    """Answers carrying a secret (a new API token) are never cached."""
+    r = site.cgi("user", path="/api/user/token/", query="name=ci",
+                 headers=admin)
+    assert r.status == 200
+    assert r.header_all("Cache-Control") == ["no-store"]
+    assert site.cgi("api").header("Cache-Control") == "private, no-cache"
