@@ -36,7 +36,8 @@ if ! "$SITE/bin/stockroom" listusers | grep -q " $USER "; then
 	printf '%s\n' "$PASS" | "$SITE/bin/stockroom" createsuperuser "$USER" >/dev/null
 fi
 
-STOCKROOM_ROOT=$SITE PORT=$PORT lighttpd -D -f lighttpd.conf &
+# The programs log each request to standard error: keep it out of the table.
+STOCKROOM_ROOT=$SITE PORT=$PORT lighttpd -D -f lighttpd.conf 2>"$BENCH_DIR/lighttpd.log" &
 LPID=$!
 trap 'kill $LPID 2>/dev/null; wait $LPID 2>/dev/null || true' EXIT
 for _ in $(seq 50); do
@@ -112,3 +113,29 @@ printf '\nPeak RSS of one unpaginated, streamed GET /api/part/ (%d parts): %s Ki
     "$NPARTS" "$(rss part GET /api/part/ '')"
 printf 'Peak RSS of GET /api/stock/?location=%d (cascade, unpaginated): %s KiB\n' \
     "$LOC_A" "$(rss stock GET /api/stock/ "location=$LOC_A")"
+
+# CPU time per request, which a busy machine distorts less than req/s:
+# each endpoint run 100 times in a row as a plain CGI process.
+printf '\nCPU per request (user+sys, 100 sequential runs of the CGI program):\n'
+BENCH_SITE=$SITE BENCH_TOKEN=$TOKEN BENCH_PK=$PK BENCH_SEARCH_Q=$SEARCH_Q python3 - <<'PY'
+import os, resource, subprocess
+site, tok, pk = os.environ["BENCH_SITE"], os.environ["BENCH_TOKEN"], os.environ["BENCH_PK"]
+base = dict(PATH="/usr/bin:/bin", STOCKROOM_DATA_DIR=os.environ["STOCKROOM_DATA_DIR"],
+            STOCKROOM_CONFIG="/dev/null", GATEWAY_INTERFACE="CGI/1.1",
+            HTTP_HOST="localhost", HTTP_AUTHORIZATION="Token " + tok, REQUEST_METHOD="GET")
+cases = [("hello", "hello", "/x", ""), ("api root", "api", "/api/", ""),
+         ("stock status", "stock", "/api/stock/status/", ""),
+         ("part list page", "part", "/api/part/", "limit=50&offset=50000"),
+         ("part search", "part", "/api/part/", "search=%s&limit=50" % os.environ["BENCH_SEARCH_Q"]),
+         ("part detail", "part", "/api/part/%s/" % pk, ""),
+         ("stock by part", "stock", "/api/stock/", "part=%s&location_detail=true&limit=50" % pk)]
+for name, prog, path, q in cases:
+    env = dict(base, PATH_INFO=path, QUERY_STRING=q)
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    for _ in range(100):
+        subprocess.run([f"{site}/cgi-bin/{prog}.cgi"], env=env,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime) * 10
+    print(f"  {name:<16} {cpu:6.2f} ms")
+PY
