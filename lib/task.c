@@ -189,9 +189,17 @@ task_backup(struct ctx *ctx, const cJSON *args, char *err, size_t errsz)
 		if (b == NULL)
 			rc = sqlite3_errcode(dst);
 		else {
-			while ((rc = sqlite3_backup_step(b, 256)) == SQLITE_OK ||
-			    rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
-				sqlite3_sleep(10);
+			/*
+			 * All pages in one step, under one read transaction:
+			 * in WAL mode writers go on meanwhile, and a copy made
+			 * in pieces would restart at each of their commits.
+			 */
+			for (int tries = 0; (rc = sqlite3_backup_step(b, -1)) ==
+			    SQLITE_BUSY || rc == SQLITE_LOCKED; tries++) {
+				if (tries >= 100)
+					break;
+				sqlite3_sleep(50);
+			}
 			sqlite3_backup_finish(b);
 			rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
 		}
