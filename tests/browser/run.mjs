@@ -75,6 +75,10 @@ async function main() {
 						console.log(`  screenshot: ${f}`);
 					}
 					if (ctx.problems?.length) console.log('  page problems:\n    ' + ctx.problems.join('\n    '));
+					try {	// what the server said about refused requests
+						const lines = fs.readFileSync(server.log, 'utf8').split('\n').filter(l => / (40[0-9]|5[0-9][0-9]) /.test(l));
+						if (lines.length) console.log('  server log (4xx/5xx):\n    ' + lines.slice(-12).join('\n    '));
+					} catch { /* no log */ }
 				} finally {
 					for (const c of ctx.contexts || []) await c.close().catch(() => {});
 				}

@@ -8,6 +8,11 @@ if ! command -v node >/dev/null || [ ! -d web/node_modules/playwright-core ]; th
 	echo "browser: node or web/node_modules missing (run make web)"
 	echo "0 passed, 1 failed"; exit 1
 fi
+if [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
+	echo "browser: playwright-core needs Node.js 20 or newer (this is $(node --version));"
+	echo "  building the page works with Debian 12's Node 18, the browser tests do not"
+	echo "0 passed, 1 failed"; exit 1
+fi
 if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
 	echo "browser: no Chromium at ${CHROMIUM:-/usr/bin/chromium} (sh tools/deps.sh chromium)"
 	echo "0 passed, 1 failed"; exit 1

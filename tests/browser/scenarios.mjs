@@ -42,7 +42,7 @@ async function open(ctx, { viewport = DESKTOP, allow = [] } = {}) {
 	page.on('response', r => {
 		const i = r.status() >= 400 && r.status() < 500 ? expected.findIndex(re => re.test(r.url())) : -1;
 		if (i >= 0) { expected.splice(i, 1); excused.add(r.url()); return; }
-		if (r.status() >= 400 && !allowed(r.url())) ctx.problems.push(`HTTP ${r.status()}: ${r.request().method()} ${r.url()}`);
+		if (r.status() >= 400 && !allowed(r.url())) ctx.problems.push(`HTTP ${r.status()}: ${r.request().method()} ${r.url()} (page ${page.url()}, ${new Date().toISOString()})`);
 	});
 	return page;
 }
@@ -51,9 +51,16 @@ function clean(ctx) {
 	if (ctx.problems?.length) throw new Error('the page had problems:\n    ' + ctx.problems.join('\n    '));
 }
 
+/* Waits until the page shows no spinner, busy table or "…" placeholder. */
+async function settled(page) {
+	await page.waitForFunction(() => !document.querySelector('[aria-busy=true], .spinner')
+		&& ![...document.querySelectorAll('.stat-value')].some(e => e.textContent === '…'), null, { timeout: 8000 });
+	await page.waitForTimeout(100);
+}
+
 async function shot(ctx, page, name, opts = {}) {
 	await page.waitForLoadState('networkidle').catch(() => {});
-	await page.waitForFunction(() => !document.querySelector('[aria-busy=true], .spinner'), null, { timeout: 5000 }).catch(() => {});
+	await settled(page).catch(() => {});
 	await page.evaluate(() => { const t = document.querySelector('.toasts'); if (t) t.style.visibility = 'hidden'; });
 	await page.waitForTimeout(250);	// let the menu and dialogs finish moving
 	await page.screenshot({ path: path.join(ctx.shots, `${ctx.shotPrefix}${name}.png`), fullPage: opts.full !== false });
@@ -236,6 +243,7 @@ async function mainScenario(ctx) {
 
 	// Sign out: back at the sign-in page, and the API no longer knows us.
 	await nav(page, 'Dashboard');
+	await settled(page);	// requests cut off by signing out would answer 401
 	await page.getByRole('button', { name: 'Sign out' }).click();
 	await page.waitForURL(/\/login$/);
 	await page.getByRole('heading', { name: 'Sign in' }).waitFor();
