@@ -513,7 +513,30 @@ async function demoScenario(ctx) {
 	await page.getByRole('tree', { name: 'Stock locations' }).getByRole('treeitem', { name: /Main store/ }).click();
 	await page.getByRole('table', { name: 'Stock items' }).getByText('USB-C receptacle 16p').waitFor();
 	await shot(ctx, page, '23-demo-locations');
+	// Keyboard: the tree moves with the arrow keys and picks with Enter;
+	// "/" jumps to the parts search.
+	const tree = page.getByRole('tree', { name: 'Stock locations' });
+	await tree.getByRole('treeitem', { name: /Main store/ }).focus();
+	await page.keyboard.press('ArrowDown');
+	await page.keyboard.press('Enter');
+	await page.getByRole('heading', { level: 1, name: 'Rack 1' }).waitFor();
+	await nav(page, 'Parts');
+	await page.getByRole('heading', { level: 1, name: 'All parts' }).waitFor();
+	await page.locator('main').click({ position: { x: 5, y: 5 } });
+	await page.keyboard.press('/');
+	await page.keyboard.type('usb');
+	await expectText(page.getByRole('table', { name: 'Parts' }), /USB-C receptacle 16p/, 'keyboard search');
+
+	// A phone at the shelf: every main page fits 375 px without sideways scrolling.
 	await page.setViewportSize(PHONE);
+	for (const [p, h] of [['/', /Good to see you/], ['/parts', 'All parts'], ['/part/7', /./], ['/locations', 'All stock'],
+		['/history', 'Stock history'], ['/account', 'My account'], ['/admin/users', 'Administration'], ['/admin/groups', 'Administration']]) {
+		await goto(ctx, page, p);
+		await page.getByRole('heading', { level: 1, name: h }).first().waitFor();
+		await settled(page);
+		const w = await page.evaluate(() => document.documentElement.scrollWidth);
+		if (w > PHONE.width + 1) throw new Error(`${p} is ${w}px wide at ${PHONE.width}px`);
+	}
 	await goto(ctx, page, '/');
 	await page.getByRole('heading', { level: 1, name: /Good to see you/ }).waitFor();
 	await shot(ctx, page, '24-demo-phone-dashboard');
