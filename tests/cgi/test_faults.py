@@ -511,9 +511,6 @@ def test_migrate_creates_private_data_dir_and_key_with_umask_0(bare_site):
     assert no_access_for_others(bare_site.data / "secret_key") == 0o600
 
 
-@pytest.mark.xfail(strict=True, reason="stockroom migrate creates the "
-                   "database with the caller's umask (only app_main sets "
-                   "umask 077): reported in HARDENING.md")
 def test_migrate_creates_private_database_with_umask_0(bare_site):
     umask0(bare_site)
     bare_site.tool("migrate")
