@@ -89,8 +89,8 @@ static const char stock_sql_insert[] =
     "VALUES (?, ?, ?, ifnull((SELECT value IN ('1', 'true', 'True') "
     "FROM setting WHERE key = 'STOCK_DELETE_DEPLETED_DEFAULT'), 0))";
 static const char stock_sql_adj_get[] =
-    "SELECT quantity, location, delete_on_deplete FROM stock_item "
-    "WHERE id = ?";
+    "SELECT quantity, location, delete_on_deplete, serial <> '' "
+    "FROM stock_item WHERE id = ?";
 static const char stock_sql_set_quantity[] =
     "UPDATE stock_item SET quantity = ?2, updated = "
     "strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1";
@@ -605,6 +605,7 @@ stock_adjust_one(struct ctx *ctx, enum stock_op op, const cJSON *it,
 	long long cur = sqlite3_column_int64(st, 0);
 	long long loc = sqlite3_column_int64(st, 1);
 	bool deplete = sqlite3_column_int(st, 2) != 0;
+	bool serialized = sqlite3_column_int(st, 3) != 0;
 
 	const cJSON *jq = cJSON_GetObjectItemCaseSensitive(it, "quantity");
 	enum dec_err de = dec_from_json(jq, &q);
@@ -623,6 +624,19 @@ stock_adjust_one(struct ctx *ctx, enum stock_op op, const cJSON *it,
 		snprintf(msg, sizeof(msg), "Quantity must not exceed available "
 		    "stock quantity (%s)", dec_format(cur, buf));
 		stock_item_err(e, "quantity", msg);
+		return 0;
+	}
+	/* A serialized item is one thing: it is never split or added to. */
+	if (serialized && (op == STOCK_ADD || (op == STOCK_COUNT &&
+	    q > DEC_SCALE))) {
+		stock_item_err(e, "quantity", "Quantity must be 1 for "
+		    "serialized stock");
+		return 0;
+	}
+	if (serialized && (op == STOCK_REMOVE || op == STOCK_TRANSFER) &&
+	    q != cur) {
+		stock_item_err(e, "quantity", "Serialized stock cannot be "
+		    "split");
 		return 0;
 	}
 	if (op == STOCK_ADD && q > DEC_MAX - cur) {

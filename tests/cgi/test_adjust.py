@@ -143,6 +143,23 @@ def test_transfer_part_of_an_item_splits_it(api, world):
         sorted([world["i1"], world["i2"], child["pk"]])
 
 
+def test_serialized_items_are_not_split(api, world):
+    s = api.stock(world["p"], 1, world["a"], serial="SN-1")["pk"]
+    r = api.call("POST", STOCK + "transfer/", {
+        "items": [{"pk": s, "quantity": "0.5"}], "location": world["b"]})
+    assert r.status == 400 and "quantity" in r.json()["items"][0]
+    api.adjust("transfer", [{"pk": s, "quantity": 1}], location=world["b"])
+    assert item(api, s)["location"] == world["b"]
+    r = api.call("POST", STOCK + "add/", {"items": [{"pk": s,
+                                                      "quantity": 1}]})
+    assert r.status == 400
+    r = api.call("POST", STOCK + "count/", {"items": [{"pk": s,
+                                                        "quantity": 2}]})
+    assert r.status == 400
+    api.adjust("remove", [{"pk": s, "quantity": 1}])
+    assert item(api, s)["quantity"] == 0.0
+
+
 def test_transfer_to_structural_location(api, world):
     s = api.location("Racks", structural=True)["pk"]
     r = api.call("POST", STOCK + "transfer/", {
