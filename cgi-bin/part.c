@@ -810,6 +810,43 @@ part_delete(struct ctx *ctx)
 	return 204;
 }
 
+/* ---- OPTIONS: the fields, for inventree-python's fieldNames() ------ */
+
+static const struct field cat_read_only[] = {
+	{ "pk", FIELD_ID, 0, false, false, 0 },
+	{ "pathstring", FIELD_TEXT, 0, false, false, 0 },
+	{ "level", FIELD_ID, 0, false, false, 0 },
+	{ "part_count", FIELD_ID, 0, false, false, 0 },
+	{ "subcategories", FIELD_ID, 0, false, false, 0 },
+};
+static const struct field part_read_only[] = {
+	{ "pk", FIELD_ID, 0, false, false, 0 },
+	{ "full_name", FIELD_TEXT, 0, false, false, 0 },
+	{ "image", FIELD_TEXT, 0, false, false, 0 },
+	{ "thumbnail", FIELD_TEXT, 0, false, false, 0 },
+	{ "creation_date", FIELD_DATE, 0, false, false, 0 },
+	{ "in_stock", FIELD_DEC, 0, false, false, 0 },
+	{ "total_in_stock", FIELD_DEC, 0, false, false, 0 },
+	{ "unallocated_stock", FIELD_DEC, 0, false, false, 0 },
+	{ "stock_item_count", FIELD_ID, 0, false, false, 0 },
+};
+static const struct field_set cat_field_set = {
+	cat_fields, NELEM(cat_fields), cat_read_only, NELEM(cat_read_only) };
+static const struct field_set part_field_set = {
+	part_fields, NELEM(part_fields), part_read_only, NELEM(part_read_only) };
+
+static const struct field_set *
+part_field_sets(const struct route *first)
+{
+	if (strcmp(first->pattern, "/api/part/category/") == 0 ||
+	    strcmp(first->pattern, "/api/part/category/<pk>/") == 0)
+		return &cat_field_set;
+	if (strcmp(first->pattern, "/api/part/") == 0 ||
+	    strcmp(first->pattern, "/api/part/<pk>/") == 0)
+		return &part_field_set;
+	return NULL;
+}
+
 static const struct route part_routes[] = {
 	{ "GET", "/api/part/category/", "part_category", PERM_METHOD,
 	  cat_list, "List part categories", 0 },
@@ -839,7 +876,8 @@ static const struct route part_routes[] = {
 	  "Delete a part", 0 },
 };
 
-static const struct program part_program = PROGRAM("part", part_routes);
+static const struct program part_program = PROGRAM_FIELDS("part",
+    part_routes, part_field_sets);
 
 int
 main(int argc, char **argv, char **envp)

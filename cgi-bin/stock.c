@@ -970,6 +970,42 @@ track_detail(struct ctx *ctx)
 	return db_fail(ctx, "track get");
 }
 
+/* ---- OPTIONS: the fields, for inventree-python's fieldNames() ------ */
+
+static const struct field loc_read_only[] = {
+	{ "pk", FIELD_ID, 0, false, false, 0 },
+	{ "pathstring", FIELD_TEXT, 0, false, false, 0 },
+	{ "level", FIELD_ID, 0, false, false, 0 },
+	{ "items", FIELD_ID, 0, false, false, 0 },
+	{ "sublocations", FIELD_ID, 0, false, false, 0 },
+};
+static const struct field stock_read_only[] = {
+	{ "pk", FIELD_ID, 0, false, false, 0 },
+	{ "parent", FIELD_ID, 0, false, false, 0 },
+	{ "status_text", FIELD_TEXT, 0, false, false, 0 },
+	{ "in_stock", FIELD_BOOL, 0, false, false, 0 },
+	{ "updated", FIELD_TEXT, 0, false, false, 0 },
+	{ "stocktake_date", FIELD_DATE, 0, false, false, 0 },
+	{ "tracking_items", FIELD_ID, 0, false, false, 0 },
+};
+static const struct field_set loc_field_set = {
+	loc_fields, NELEM(loc_fields), loc_read_only, NELEM(loc_read_only) };
+static const struct field_set stock_field_set = {
+	stock_fields, NELEM(stock_fields), stock_read_only,
+	NELEM(stock_read_only) };
+
+static const struct field_set *
+stock_field_sets(const struct route *first)
+{
+	if (strcmp(first->pattern, "/api/stock/location/") == 0 ||
+	    strcmp(first->pattern, "/api/stock/location/<pk>/") == 0)
+		return &loc_field_set;
+	if (strcmp(first->pattern, "/api/stock/") == 0 ||
+	    strcmp(first->pattern, "/api/stock/<pk>/") == 0)
+		return &stock_field_set;
+	return NULL;
+}
+
 static const struct route stock_routes[] = {
 	{ "GET", "/api/stock/location/", "stock_location", PERM_METHOD,
 	  loc_list, "List stock locations", 0 },
@@ -1015,7 +1051,8 @@ static const struct route stock_routes[] = {
 	  stock_delete_one, "Delete a stock item", 0 },
 };
 
-static const struct program stock_program = PROGRAM("stock", stock_routes);
+static const struct program stock_program = PROGRAM_FIELDS("stock",
+    stock_routes, stock_field_sets);
 
 int
 main(int argc, char **argv, char **envp)

@@ -11,6 +11,7 @@
 #include "dec.h"
 #include "field.h"
 #include "resp.h"
+#include "stock.h"
 #include "text.h"
 
 #define FIELD_ID_MAX	999999999999999LL
@@ -305,4 +306,90 @@ field_step(struct ctx *ctx, sqlite3_stmt *st, const char *what)
 		    "something that does not exist or is still in use" :
 		    "a value out of range");
 	return db_fail(ctx, what);
+}
+
+/* "default_location" -> "Default location"; "pk" -> "ID". */
+static cJSON *
+field_label(const char *name)
+{
+	char buf[64];
+	size_t i;
+
+	if (strcmp(name, "pk") == 0)
+		return cJSON_CreateString("ID");
+	for (i = 0; name[i] != '\0' && i < sizeof(buf) - 1; i++)
+		buf[i] = name[i] == '_' ? ' ' : name[i];
+	buf[i] = '\0';
+	if (buf[0] >= 'a' && buf[0] <= 'z')
+		buf[0] = (char)(buf[0] - 'a' + 'A');
+	return cJSON_CreateString(buf);
+}
+
+static void
+field_describe_one(cJSON *into, const struct field *f, bool read_only)
+{
+	static const char *const types[] = {
+		[FIELD_TEXT] = "string", [FIELD_NOTES] = "string",
+		[FIELD_BOOL] = "boolean", [FIELD_ID] = "related field",
+		[FIELD_DEC] = "float", [FIELD_DATE] = "date",
+		[FIELD_STATUS] = "choice",
+	};
+	cJSON *o = cJSON_AddObjectToObject(into, f->name);
+
+	if (o == NULL)
+		mem_oom();
+	/* A read-only FIELD_ID is a plain integer (pk, level, counts). */
+	cJSON_AddStringToObject(o, "type", read_only && f->type == FIELD_ID ?
+	    "integer" : types[f->type]);
+	cJSON_AddBoolToObject(o, "required", !read_only && f->required);
+	cJSON_AddBoolToObject(o, "read_only", read_only);
+	cJSON_AddItemToObject(o, "label", field_label(f->name));
+	cJSON_AddStringToObject(o, "help_text", "");
+	if (read_only)
+		return;
+	if (f->nullable)
+		cJSON_AddBoolToObject(o, "allow_null", true);
+	switch (f->type) {
+	case FIELD_TEXT:
+	case FIELD_NOTES:
+		cJSON_AddNumberToObject(o, "max_length", (double)f->maxlen);
+		break;
+	case FIELD_BOOL:
+		cJSON_AddBoolToObject(o, "default", f->def != 0);
+		break;
+	case FIELD_DEC:
+		if (!f->required && !f->nullable)
+			cJSON_AddItemToObject(o, "default", dec_json(f->def));
+		break;
+	case FIELD_STATUS: {
+		cJSON_AddNumberToObject(o, "default", (double)f->def);
+		cJSON *c = cJSON_AddArrayToObject(o, "choices");
+		for (int k = 0; k < stock_statuses_count; k++) {
+			cJSON *e = cJSON_CreateObject();
+			cJSON_AddNumberToObject(e, "value",
+			    stock_statuses[k].code);
+			cJSON_AddStringToObject(e, "display_name",
+			    stock_statuses[k].label);
+			cJSON_AddItemToArray(c, e);
+		}
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+/* The description of a resource's fields: one object per field. */
+cJSON *
+field_describe(const struct field_set *fs)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	if (o == NULL)
+		mem_oom();
+	for (size_t i = 0; i < fs->nread_only; i++)
+		field_describe_one(o, &fs->read_only[i], true);
+	for (size_t i = 0; i < fs->n; i++)
+		field_describe_one(o, &fs->fields[i], false);
+	return o;
 }

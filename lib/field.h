@@ -48,6 +48,22 @@ struct field_val {
 	long long	 i;		/* BOOL, ID, DEC, STATUS */
 };
 
+/*
+ * The fields of a resource as an OPTIONS answer describes them, the way
+ * DRF's metadata does in InvenTree ("actions": {"POST": {"name": {"type",
+ * "required", "read_only", "label", "help_text", ...}}}): inventree-python's
+ * fieldNames() and fieldInfo() read it.  read_only lists fields the answers
+ * carry but a request cannot set (only name and type are used).
+ */
+struct field_set {
+	const struct field	*fields;
+	size_t			 n;
+	const struct field	*read_only;
+	size_t			 nread_only;
+};
+
+struct cJSON	*field_describe(const struct field_set *);
+
 int	field_parse(struct ctx *, const struct cJSON *, const struct field *,
 	    size_t n, struct field_val *, bool create);
 void	field_load(struct ctx *, sqlite3_stmt *, int first_col,

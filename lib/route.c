@@ -10,6 +10,7 @@
 #include "auth.h"
 #include "ctx.h"
 #include "db.h"
+#include "field.h"
 #include "perm.h"
 #include "resp.h"
 #include "route.h"
@@ -179,6 +180,34 @@ route_allow(struct ctx *ctx, const struct program *prog)
 }
 
 /*
+ * The "actions" of an OPTIONS answer, as DRF gives them: the fields of
+ * POST and of PUT, each only when the path takes the method and the user
+ * may use it.
+ */
+static void
+route_actions(struct ctx *ctx, const struct program *prog,
+    const struct route *first, const char *allow, cJSON *o)
+{
+	static const struct { const char *method; enum perm perm; } acts[] = {
+		{ "POST", PERM_ADD }, { "PUT", PERM_CHANGE },
+	};
+	const struct field_set *fs;
+	cJSON *a = NULL;
+
+	if (prog->fields == NULL || (fs = prog->fields(first)) == NULL)
+		return;
+	int area = perm_area_index(first->area);
+	for (size_t i = 0; i < sizeof(acts) / sizeof(acts[0]); i++) {
+		if (strstr(allow, acts[i].method) == NULL ||
+		    (area >= 0 && !perm_has(ctx, area, acts[i].perm)))
+			continue;
+		if (a == NULL)
+			a = cJSON_AddObjectToObject(o, "actions");
+		cJSON_AddItemToObject(a, acts[i].method, field_describe(fs));
+	}
+}
+
+/*
  * OPTIONS on a known path.  A CORS preflight (Access-Control-Request-Method
  * present) gets 204 with the CORS grant when the origin is allowed; anything
  * else gets a description of the endpoint, as DRF's metadata does.
@@ -216,6 +245,7 @@ route_options(struct ctx *ctx, const struct program *prog,
 	cJSON_AddItemToArray(p, cJSON_CreateString(
 	    "application/x-www-form-urlencoded"));
 	cJSON_AddStringToObject(o, "allowed_methods", allow);
+	route_actions(ctx, prog, first, allow, o);
 	resp_header(ctx, "Allow", allow);
 	return resp_json(ctx, 200, o);
 }

@@ -7,7 +7,9 @@
  * "/media/<*path>"; the final slash is optional in requests.
  * route_dispatch() finds the route, answers 404 (no pattern matches) or 405
  * with Allow (a pattern matches, the method does not), checks permission and
- * calls the handler.  Unless the route says ROUTE_NO_DB, the database is
+ * calls the handler.  OPTIONS describes the endpoint, with the fields
+ * of POST and PUT ("actions") when the program gives them and the user
+ * may use those methods.  Unless the route says ROUTE_NO_DB, the database is
  * opened (and its schema checked) before the handler runs.  Every program answers "--routes" on its command line
  * with its table as JSON, so one list of all endpoints can be built for the
  * permission-matrix test and the docs.
@@ -41,14 +43,25 @@ struct route {
 	int		 flags;		/* ROUTE_* */
 };
 
+struct field_set;
+
 struct program {
 	const char		*name;
 	const struct route	*routes;
 	size_t			 nroutes;
+	/*
+	 * Optional: the fields of the resource at the path whose first route
+	 * is given (NULL: none), for the "actions" of an OPTIONS answer.
+	 */
+	const struct field_set	*(*fields)(const struct route *first);
 };
 
 #define PROGRAM(n, table) \
-	{ (n), (table), sizeof(table) / sizeof((table)[0]) }
+	{ .name = (n), .routes = (table), \
+	  .nroutes = sizeof(table) / sizeof((table)[0]) }
+#define PROGRAM_FIELDS(n, table, fn) \
+	{ .name = (n), .routes = (table), \
+	  .nroutes = sizeof(table) / sizeof((table)[0]), .fields = (fn) }
 
 extern const char *const perm_names[PERM__MAX];
 

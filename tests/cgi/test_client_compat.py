@@ -1,0 +1,140 @@
+"""Requests exactly as inventree-python (the InvenTree Python client) sends
+them, and the shape of answer it needs.  Each test names the client call it
+stands for; CLIENT-CHECK.md records the run of the real client these came
+from.
+
+What the client always does: every request carries a JSON body ("{}" for
+GET, OPTIONS and DELETE too, Content-Type: application/json) and the header
+"AUTHORIZATION: Token <key>"; POST, PUT and PATCH add ?format=json.  It
+accepts only Content-Type exactly "application/json".
+"""
+import json
+
+import pytest
+
+from conftest import make_user
+from inventory_api import Api
+
+
+def client_call(site, headers, method, path, body=None, query=""):
+    """One request the way requests.request(..., json=body) sends it."""
+    if method in ("POST", "PUT", "PATCH"):
+        query = "&".join(q for q in (query, "format=json") if q)
+    prog = "stock" if path.startswith("/api/stock") else (
+        "part" if path.startswith("/api/part") else path.split("/")[2])
+    return site.cgi(prog, method=method, path=path, query=query,
+                    body=json.dumps({} if body is None else body),
+                    content_type="application/json",
+                    headers={"Authorization": headers["Authorization"]})
+
+
+@pytest.fixture
+def api(site, admin):
+    return Api(site, admin)
+
+
+# --- every GET carries a body ----------------------------------------------
+
+@pytest.mark.parametrize("path", ["/api/user/me/", "/api/part/",
+                                  "/api/part/category/", "/api/stock/",
+                                  "/api/stock/location/", "/api/stock/track/"])
+def test_get_with_empty_json_body(site, admin, path):
+    """InvenTreeAPI.get() / Model.list(): GET with body "{}"."""
+    r = client_call(site, admin, "GET", path)
+    assert r.status == 200, r
+    assert r.header("Content-Type") == "application/json"
+    assert isinstance(r.json(), (list, dict))
+
+
+def test_token_request_with_body(site, admin):
+    """InvenTreeAPI.requestToken(): Basic auth, GET user/token/?name=...,
+    body "{}"."""
+    import base64
+    cred = base64.b64encode(
+        f"{admin.username}:{admin.password}".encode()).decode()
+    r = site.cgi("user", path="/api/user/token/",
+                 query="name=inventree-python-client", body="{}",
+                 content_type="application/json",
+                 headers={"Authorization": "Basic " + cred})
+    assert r.status == 200, r
+    assert r.json()["token"]
+
+
+def test_delete_with_empty_json_body(site, admin, api):
+    """Model.delete(): DELETE part/category/<pk>/ with body "{}" -> 204."""
+    c = api.category("Doomed")
+    r = client_call(site, admin, "DELETE", f"/api/part/category/{c['pk']}/")
+    assert r.status == 204, r
+
+
+# --- OPTIONS: fieldNames() / fieldInfo() read actions.POST ----------------
+
+@pytest.mark.parametrize("path,names", [
+    ("/api/part/", ["name", "IPN", "description", "category", "active",
+                    "revision", "full_name", "pk"]),
+    ("/api/part/category/", ["name", "description", "parent", "pk",
+                             "pathstring"]),
+    ("/api/stock/location/", ["name", "description", "parent", "pk"]),
+    ("/api/stock/", ["part", "location", "quantity", "batch", "serial",
+                     "status", "notes", "pk"]),
+])
+def test_options_lists_post_fields(site, admin, path, names):
+    """Part.fieldNames(api) and friends: OPTIONS on the list endpoint,
+    then actions.POST keys."""
+    r = client_call(site, admin, "OPTIONS", path)
+    assert r.status == 200, r
+    post = r.json()["actions"]["POST"]
+    for n in names:
+        assert n in post, n
+    for n, info in post.items():
+        for attr in ("type", "required", "read_only", "label", "help_text"):
+            assert attr in info, (n, attr)
+
+
+def test_options_field_info_as_inventree(site, admin):
+    """Part.fieldInfo('active') is a boolean labelled Active, default
+    true; name is required; pk and full_name are read-only."""
+    post = client_call(site, admin, "OPTIONS", "/api/part/").json()[
+        "actions"]["POST"]
+    assert post["active"]["type"] == "boolean"
+    assert post["active"]["label"] == "Active"
+    assert post["active"]["default"] is True
+    assert post["name"]["required"] is True
+    assert post["name"]["max_length"] == 100
+    assert post["pk"]["read_only"] is True
+    assert post["full_name"]["read_only"] is True
+    assert post["category"]["type"] == "related field"
+    stock = client_call(site, admin, "OPTIONS", "/api/stock/").json()[
+        "actions"]["POST"]
+    assert stock["status"]["type"] == "choice"
+    assert stock["status"]["default"] == 10
+    assert {"value": 55, "display_name": "Damaged"} in \
+        stock["status"]["choices"]
+    assert stock["quantity"]["required"] is True
+
+
+def test_options_detail_has_put(site, admin, api):
+    """OPTIONS on a detail endpoint describes PUT, as DRF does."""
+    p = api.part("P")
+    d = client_call(site, admin, "OPTIONS", f"/api/part/{p['pk']}/").json()
+    assert "PUT" in d["actions"] and "POST" not in d["actions"]
+    assert "active" in d["actions"]["PUT"]
+
+
+def test_options_actions_follow_permissions(site):
+    """A user who may only view gets no actions (DRF leaves out what the
+    user may not do), but still the description."""
+    site.tool("migrate")
+    viewer = make_user(site, "viewer", {"part": ["view"]})
+    r = client_call(site, viewer, "OPTIONS", "/api/part/")
+    assert r.status == 200, r
+    assert "actions" not in r.json()
+    assert r.json()["allowed_methods"]
+
+
+def test_options_without_fields_has_no_actions(site, admin):
+    """Endpoints without a field table (adjustments) keep the plain
+    description."""
+    r = client_call(site, admin, "OPTIONS", "/api/stock/count/")
+    assert r.status == 200, r
+    assert "actions" not in r.json()
