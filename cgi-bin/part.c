@@ -554,6 +554,36 @@ part_detail(struct ctx *ctx)
 	return o != NULL ? resp_json(ctx, 200, o) : status;
 }
 
+/*
+ * GET /api/part/<pk>/requirements/ (inventree-python's
+ * Part.getRequirements()): InvenTree's stock requirements of the part.
+ * Stockroom has no builds, orders or bills of materials, so nothing is
+ * required, allocated, on order or buildable; the stock is the part's.
+ */
+static int
+part_requirements(struct ctx *ctx)
+{
+	static const char *const zero[] = { "can_build", "ordering",
+	    "building", "scheduled_to_build", "required_for_build_orders",
+	    "allocated_to_build_orders", "required_for_sales_orders",
+	    "allocated_to_sales_orders" };
+	struct part_view view = { 0 };
+	int status;
+
+	cJSON *p = part_get(ctx, route_param_id(ctx, "pk"), &view, &status);
+	if (p == NULL)
+		return status;
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddItemToObject(o, "total_stock", cJSON_Duplicate(
+	    cJSON_GetObjectItemCaseSensitive(p, "total_in_stock"), true));
+	cJSON_AddItemToObject(o, "unallocated_stock", cJSON_Duplicate(
+	    cJSON_GetObjectItemCaseSensitive(p, "unallocated_stock"), true));
+	for (size_t i = 0; i < NELEM(zero); i++)
+		cJSON_AddItemToObject(o, zero[i], dec_json(0));
+	cJSON_Delete(p);
+	return resp_json(ctx, 200, o);
+}
+
 /* Category exists and is not structural; location exists; identity free. */
 static int
 part_validate(struct ctx *ctx, long long id, struct field_val *v)
@@ -874,6 +904,8 @@ static const struct route part_routes[] = {
 	  "Change a part", 0 },
 	{ "DELETE", "/api/part/<pk>/", "part", PERM_METHOD, part_delete,
 	  "Delete a part", 0 },
+	{ "GET", "/api/part/<pk>/requirements/", "part", PERM_METHOD,
+	  part_requirements, "Stock requirements of a part", 0 },
 };
 
 static const struct program part_program = PROGRAM_FIELDS("part",

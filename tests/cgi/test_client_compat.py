@@ -138,3 +138,24 @@ def test_options_without_fields_has_no_actions(site, admin):
     r = client_call(site, admin, "OPTIONS", "/api/stock/count/")
     assert r.status == 200, r
     assert "actions" not in r.json()
+
+
+# --- Part.getRequirements() ------------------------------------------------
+
+def test_part_requirements(site, admin, api):
+    """Part.getRequirements(): GET part/<pk>/requirements/ -> InvenTree's
+    requirement numbers; Stockroom has no orders or builds, so only the
+    stock is non-zero."""
+    loc = api.location("Shelf")["pk"]
+    p = api.part("Bolt")
+    api.stock(p["pk"], "12.5", loc)
+    r = client_call(site, admin, "GET", f"/api/part/{p['pk']}/requirements/")
+    assert r.status == 200, r
+    d = r.json()
+    assert d["total_stock"] == 12.5 and d["unallocated_stock"] == 12.5
+    for k in ("can_build", "ordering", "building", "scheduled_to_build",
+              "required_for_build_orders", "allocated_to_build_orders",
+              "required_for_sales_orders", "allocated_to_sales_orders"):
+        assert d[k] == 0, k
+    r = client_call(site, admin, "GET", "/api/part/999/requirements/")
+    assert r.status == 404, r
