@@ -534,6 +534,7 @@ async function demoScenario(ctx) {
 		await goto(ctx, page, p);
 		await page.getByRole('heading', { level: 1, name: h }).first().waitFor();
 		await settled(page);
+		await page.waitForLoadState('networkidle');	// names still being looked up
 		const w = await page.evaluate(() => document.documentElement.scrollWidth);
 		if (w > PHONE.width + 1) throw new Error(`${p} is ${w}px wide at ${PHONE.width}px`);
 	}
