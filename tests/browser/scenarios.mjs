@@ -192,6 +192,21 @@ async function mainScenario(ctx) {
 	await expectText(stock.locator('tfoot'), /Total 10 pcs/, 'total after transfer');
 	await expectText(stock.locator('.group-row').filter({ hasText: 'Shelf A' }), /6 pcs/, 'Shelf A after transfer');
 	await expectText(stock.locator('.group-row').filter({ hasText: 'Shelf B' }), /4 pcs/, 'Shelf B after transfer');
+	// A picture and a datasheet for the part (media under the prefix, with the session).
+	const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+	await page.getByLabel('Add an image').setInputFiles({ name: 'resistor.png', mimeType: 'image/png', buffer: png });
+	const img = page.getByRole('img', { name: 'Image of Resistor 10k 0805' });
+	await img.waitFor();
+	await page.waitForFunction(() => document.querySelector('.part-image img')?.naturalWidth > 0);
+	const att = page.locator('.card').filter({ has: page.getByRole('heading', { name: 'Attachments' }) });
+	await att.getByLabel('Comment').fill('Datasheet, rev C');
+	await att.getByLabel('Attach a file').setInputFiles({ name: 'datasheet.txt', mimeType: 'text/plain', buffer: Buffer.from('R-10K-0805 datasheet\n') });
+	const fileLink = att.getByRole('link', { name: 'datasheet.txt' });
+	await fileLink.waitFor();
+	const href = await fileLink.getAttribute('href');
+	if (!href.startsWith(new URL(ctx.server.base).pathname + 'media/')) throw new Error(`attachment URL outside the prefix: ${href}`);
+	const got = await page.evaluate(async u => { const r = await fetch(u); return [r.status, await r.text()]; }, href);
+	if (got[0] !== 200 || !got[1].includes('datasheet')) throw new Error(`attachment download: ${got}`);
 	await shot(ctx, page, '04-part');
 
 	// History: the part's page and the history page both show the moves.

@@ -1,13 +1,13 @@
 // One part: its fields, image, stock grouped by location with totals,
 // tracking history and attachments.
 import { html } from 'htm/preact';
-import { useState } from 'preact/hooks';
-import { api, BASE } from '../api.js';
-import { can, session } from '../session.js';
+import { useRef, useState } from 'preact/hooks';
+import { api, request, BASE } from '../api.js';
+import { can } from '../session.js';
 import { Link, navigate } from '../router.js';
 import { useTree, pathOf, TRACKING, trackForPart, trackUserName } from '../data.js';
 import { Icon } from '../ui/icons.js';
-import { Button, Card, useApi, Spinner, ErrorNote, Empty, Badge, fmtQty, fmtDate, Confirm, toast } from '../ui/kit.js';
+import { Button, Card, useApi, Spinner, ErrorNote, Empty, Badge, fmtQty, fmtDate, Confirm, toast, useId } from '../ui/kit.js';
 import { PartDialog } from './parts.js';
 import { ActionBar, StockActionDialog, NewStockDialog, StatusBadge, itemIdent, deltaText } from './stock.js';
 
@@ -58,9 +58,7 @@ export function PartPage({ id }) {
 			${p.category != null && html` <span aria-hidden="true">/</span> <${Link} to=${'/parts?category=' + p.category}>${catPath || 'Category'}</${Link}>`}</nav>
 		<div class="page-head">
 			<div class="title-with-image">
-				<div class="part-image">${p.thumbnail || p.image
-					? html`<img src=${mediaUrl(p.thumbnail || p.image)} alt=${'Image of ' + p.name} />`
-					: html`<${Icon} name="image" size=${28} label="No image" />`}</div>
+				<${PartImage} part=${p} onChanged=${part.reload} />
 				<div><h1>${p.name}${p.revision && html` <span class="muted">rev ${p.revision}</span>`}</h1>
 					<p class="page-sub">${p.IPN && html`<span class="mono">${p.IPN}</span> · `}${p.description || 'No description'}</p>
 					<div class="badges">${p.active === false ? html`<${Badge} tone="neutral">Inactive</${Badge}>` : html`<${Badge} tone="ok">Active</${Badge}>`}
@@ -161,19 +159,96 @@ export function PartPage({ id }) {
 }
 
 /*
- * The attachments slot.  The server advertises attachments (the Files
- * issue) in GET /api/; until then this says so instead of calling a
- * missing endpoint.
+ * Attachments of a part or stock item: files (uploaded as multipart) and
+ * links, with a comment.  Adding and deleting need "change" on the object.
  */
 export function Attachments({ model, pk }) {
-	const server = session.get().server;
-	const enabled = !!(server && (server.attachments || server.features?.attachments));
-	const list = useApi(() => (enabled ? api.list('attachment/', { model_type: model, model_id: pk }) : null), [enabled, model, pk]);
-	if (!enabled) return html`<${Empty} icon="paperclip" title="No attachments">Files and links attached to this ${model === 'part' ? 'part' : 'item'} appear here once the server stores files.</${Empty}>`;
-	if (list.error) return html`<${ErrorNote} error=${list.error} />`;
+	const list = useApi(() => api.list('attachment/', { model_type: model, model_id: pk, ordering: '-upload_date' }), [model, pk]);
+	const [busy, setBusy] = useState(false);
+	const [error, setError] = useState(null);
+	const [comment, setComment] = useState('');
+	const [link, setLink] = useState('');
+	const [confirm, setConfirm] = useState(null);
+	const fileRef = useRef(null);
+	const mayChange = can(model === 'part' ? 'part' : 'stock', 'change');
+	const ids = { f: useId('att'), c: useId('attc'), l: useId('attl') };
+	const add = async (file) => {
+		setBusy(true); setError(null);
+		try {
+			if (file) {
+				const fd = new FormData();
+				fd.append('model_type', model);
+				fd.append('model_id', String(pk));
+				fd.append('comment', comment);
+				fd.append('attachment', file, file.name);
+				await request('POST', 'attachment/', { form: fd });
+			} else {
+				await api.post('attachment/', { model_type: model, model_id: pk, link: link.trim(), comment });
+			}
+			setComment(''); setLink('');
+			if (fileRef.current) fileRef.current.value = '';
+			toast(file ? `Attached ${file.name}` : 'Link attached');
+			list.reload();
+		} catch (e) { setError(e); }
+		setBusy(false);
+	};
+	if (list.error) return html`<${ErrorNote} error=${list.error} retry=${list.reload} />`;
 	if (!list.data) return html`<${Spinner} />`;
-	if (!list.data.length) return html`<${Empty} icon="paperclip" title="No attachments" />`;
-	return html`<ul class="list">${list.data.map(a => html`<li key=${a.pk} class="list-row">
-		<a class="list-main" href=${a.attachment ? mediaUrl(a.attachment) : a.link} rel="noopener">${a.filename || a.link || 'Attachment ' + a.pk}</a>
-		<span class="list-side cell-sub">${a.comment || ''} ${fmtDate(a.upload_date, false)}</span></li>`)}</ul>`;
+	return html`<div class="attachments">
+		${!list.data.length ? html`<${Empty} icon="paperclip" title="No attachments">${mayChange ? 'Datasheets, photos and links belong here.' : ''}</${Empty}>`
+		: html`<ul class="list">${list.data.map(a => html`<li key=${a.pk} class="list-row">
+			<span class="list-main"><${Icon} name="paperclip" size=${15} />
+				<a href=${a.attachment ? mediaUrl(a.attachment) : a.link} rel="noopener noreferrer" target=${a.attachment ? undefined : '_blank'}>${a.filename || a.link || 'Attachment ' + a.pk}</a>
+				${a.comment && html`<span class="cell-sub">${a.comment}</span>`}</span>
+			<span class="list-side cell-sub">${a.file_size ? fmtSize(a.file_size) + ' · ' : ''}${fmtDate(a.upload_date, false)}
+				${mayChange && html` <${Button} small kind="ghost" icon="trash" aria-label=${'Delete attachment ' + (a.filename || a.link)} onClick=${() => setConfirm(a)} />`}</span>
+		</li>`)}</ul>`}
+		${mayChange && html`<div class="attach-form">
+			<${ErrorNote} error=${error} />
+			<div class="field"><label for=${ids.c}>Comment</label>
+				<input id=${ids.c} value=${comment} placeholder="e.g. datasheet rev C" onInput=${e => setComment(e.currentTarget.value)} /></div>
+			<div class="attach-row">
+				<label class="btn btn-secondary btn-sm file-btn" for=${ids.f}><${Icon} name="paperclip" size=${15} /><span>Attach a file</span></label>
+				<input id=${ids.f} ref=${fileRef} type="file" class="sr-only" disabled=${busy}
+					onChange=${e => { const f = e.currentTarget.files?.[0]; if (f) add(f); }} />
+				<label class="sr-only" for=${ids.l}>Link</label>
+				<input id=${ids.l} type="url" placeholder="or paste a link" value=${link} onInput=${e => setLink(e.currentTarget.value)} />
+				<${Button} small disabled=${!link.trim()} busy=${busy && !!link} onClick=${() => add(null)}>Add link</${Button}>
+			</div>
+		</div>`}
+		${confirm && html`<${Confirm} title="Delete this attachment?" onClose=${ok => { setConfirm(null); if (ok) list.reload(); }}
+			onConfirm=${async () => { await api.del(`attachment/${confirm.pk}/`); toast('Attachment deleted'); }}>
+			<p>${confirm.filename || confirm.link} is removed for everyone.</p></${Confirm}>`}
+	</div>`;
+}
+
+function fmtSize(n) {
+	if (n < 1024) return `${n} B`;
+	if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+	return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/* The part's picture; "change" may upload a new one (PATCH multipart). */
+function PartImage({ part, onChanged }) {
+	const [busy, setBusy] = useState(false);
+	const id = useId('img');
+	const upload = async file => {
+		setBusy(true);
+		try {
+			const fd = new FormData();
+			fd.append('image', file, file.name);
+			await request('PATCH', `part/${part.pk}/`, { form: fd });
+			toast('Image saved');
+			onChanged();
+		} catch (e) { toast(e.message, 'error'); }
+		setBusy(false);
+	};
+	const src = part.thumbnail || part.image;
+	return html`<div class=${'part-image' + (busy ? ' is-busy' : '')}>
+		${src ? html`<img src=${mediaUrl(src)} alt=${'Image of ' + part.name} />` : html`<${Icon} name="image" size=${28} label="No image" />`}
+		${can('part', 'change') && html`<label class="part-image-edit" for=${id} title=${src ? 'Replace image' : 'Add an image'}>
+			<span class="sr-only">${src ? 'Replace image' : 'Add an image'}</span><${Icon} name="edit" size=${14} /></label>
+			<input id=${id} type="file" accept="image/png,image/jpeg,image/gif,image/webp" class="sr-only"
+				onChange=${e => { const f = e.currentTarget.files?.[0]; if (f) upload(f); }} />`}
+	</div>`;
 }
