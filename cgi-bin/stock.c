@@ -598,15 +598,124 @@ stock_validate(struct ctx *ctx, long long id, struct field_val *v)
 	return 0;
 }
 
+#define SERIALS_MAX	1000
+
+/* The item's part exists (400 naming "part" if not). */
+static int
+stock_part_exists(struct ctx *ctx, const struct field_val *v)
+{
+	sqlite3_stmt *ps = db_prepare(ctx, part_sql_exists);
+
+	if (ps == NULL)
+		return ctx->resp.status;
+	sqlite3_bind_int64(ps, 1, v[SF_PART].i);
+	if (sqlite3_step(ps) != SQLITE_ROW)
+		return resp_field_error(ctx, "part", "Invalid pk \"%lld\" - "
+		    "object does not exist.", v[SF_PART].i);
+	return 0;
+}
+
+static const char stock_sql_trackable[] =
+    "SELECT trackable FROM part WHERE id = ?";
+
+/*
+ * InvenTree's serial_numbers on create ("1005,1006", "1-5", separated by
+ * commas or spaces): fills *out with the distinct serials, which must be
+ * as many as the quantity, for a trackable part, and none taken yet.
+ * Returns 0, or 400 with InvenTree's messages.
+ */
+static int
+stock_serials(struct ctx *ctx, const char *text, const struct field_val *v,
+    const char ***out, int *n)
+{
+	const char **serials = mem_alloc(&ctx->mem, SERIALS_MAX *
+	    sizeof(*serials));
+	char *copy = mem_strdup(&ctx->mem, text), *save = NULL;
+	int k = 0;
+
+	sqlite3_stmt *tr = db_prepare(ctx, stock_sql_trackable);
+	if (tr == NULL)
+		return ctx->resp.status;
+	sqlite3_bind_int64(tr, 1, v[SF_PART].i);
+	if (sqlite3_step(tr) == SQLITE_ROW && sqlite3_column_int(tr, 0) == 0)
+		return resp_field_error(ctx, "serial_numbers", "Serial numbers "
+		    "cannot be supplied for a non-trackable part");
+	for (char *t = strtok_r(copy, ", \t", &save); t != NULL;
+	    t = strtok_r(NULL, ", \t", &save)) {
+		long long a, b;
+		char *dash = strchr(t + 1, '-');
+		if (dash != NULL) {
+			*dash = '\0';
+			if (!txt_parse_int64(t, 0, 999999999999999LL, &a) ||
+			    !txt_parse_int64(dash + 1, 0, 999999999999999LL, &b) ||
+			    b < a || b - a >= SERIALS_MAX - k) {
+				*dash = '-';
+				return resp_field_error(ctx, "serial_numbers",
+				    "Invalid group: %s", t);
+			}
+		} else
+			a = b = -1;
+		for (long long i = a; i <= b; i++) {
+			const char *sn = dash != NULL ?
+			    mem_printf(&ctx->mem, "%lld", i) : t;
+			bool dup = false;
+			for (int j = 0; j < k && !dup; j++)
+				dup = strcmp(serials[j], sn) == 0;
+			if (dup)
+				continue;
+			if (k == SERIALS_MAX || strlen(sn) > 100)
+				return resp_field_error(ctx, "serial_numbers",
+				    "Invalid group: %s", sn);
+			serials[k++] = sn;
+		}
+	}
+	if (k == 0)
+		return resp_field_error(ctx, "serial_numbers", "Empty serial "
+		    "number string");
+	if (v[SF_QUANTITY].i != (long long)k * DEC_SCALE) {
+		char q[DEC_BUFSZ];
+		const char *msg = mem_printf(&ctx->mem, "Number of unique "
+		    "serial numbers (%d) must match quantity (%s)", k,
+		    dec_format(v[SF_QUANTITY].i, q));
+		cJSON *errs = cJSON_CreateObject();
+		cJSON_AddItemToObject(errs, "quantity",
+		    cJSON_CreateStringArray(&msg, 1));
+		cJSON_AddItemToObject(errs, "serial_numbers",
+		    cJSON_CreateStringArray(&msg, 1));
+		return resp_field_errors(ctx, errs);
+	}
+	const char *taken = NULL;
+	for (int j = 0; j < k; j++) {
+		sqlite3_stmt *sd = db_prepare(ctx, stock_sql_serial_dup);
+		if (sd == NULL)
+			return ctx->resp.status;
+		sqlite3_bind_int64(sd, 1, v[SF_PART].i);
+		sqlite3_bind_text(sd, 2, serials[j], -1, SQLITE_STATIC);
+		sqlite3_bind_int64(sd, 3, 0);
+		if (sqlite3_step(sd) == SQLITE_ROW)
+			taken = taken == NULL ? serials[j] : mem_printf(
+			    &ctx->mem, "%s,%s", taken, serials[j]);
+	}
+	if (taken != NULL)
+		return resp_field_error(ctx, "serial_numbers", "The following "
+		    "serial numbers already exist or are invalid : %s", taken);
+	*out = serials;
+	*n = k;
+	return 0;
+}
+
 /*
  * POST /api/stock/: one item; location defaults to the part's default
- * location; tracked as created.
+ * location; tracked as created.  With InvenTree's serial_numbers, one item
+ * of quantity 1 per serial number, answered as a list of the items.
  */
 static int
 stock_create(struct ctx *ctx)
 {
 	struct field_val v[SF__N];
 	const cJSON *body;
+	const char **serials = NULL;
+	int nserials = 0;
 	int rc;
 
 	field_defaults(stock_fields, SF__N, v);
@@ -631,20 +740,42 @@ stock_create(struct ctx *ctx)
 			}
 		}
 	}
-	long long id = 0;
-	rc = stock_validate(ctx, 0, v);
-	if (rc == 0) {
-		sqlite3_stmt *st = db_prepare(ctx, stock_sql_insert);
-		if (st == NULL)
-			rc = ctx->resp.status;
-		else {
-			field_bind_all(st, 1, stock_fields, SF__N, v);
-			rc = field_step(ctx, st, "stock insert");
-			id = sqlite3_last_insert_rowid(ctx->db);
+	const cJSON *sn = cJSON_GetObjectItemCaseSensitive(body,
+	    "serial_numbers");
+	if (cJSON_IsString(sn) && sn->valuestring[strspn(sn->valuestring,
+	    ", \t")] != '\0') {
+		rc = stock_part_exists(ctx, v);
+		if (rc == 0)
+			rc = stock_serials(ctx, sn->valuestring, v, &serials,
+			    &nserials);
+		if (rc != 0) {
+			db_rollback(ctx);
+			return rc;
 		}
+		v[SF_QUANTITY].i = DEC_SCALE;
 	}
-	if (rc == 0)
-		rc = stock_created(ctx, id, "");
+	long long *ids = mem_alloc(&ctx->mem, (size_t)(nserials > 0 ?
+	    nserials : 1) * sizeof(*ids));
+	int nids = 0;
+	rc = 0;
+	do {
+		if (serials != NULL)
+			v[SF_SERIAL].s = serials[nids];
+		rc = stock_validate(ctx, 0, v);
+		if (rc == 0) {
+			sqlite3_stmt *st = db_prepare(ctx, stock_sql_insert);
+			if (st == NULL)
+				rc = ctx->resp.status;
+			else {
+				field_bind_all(st, 1, stock_fields, SF__N, v);
+				rc = field_step(ctx, st, "stock insert");
+				ids[nids] = sqlite3_last_insert_rowid(ctx->db);
+			}
+		}
+		if (rc == 0)
+			rc = stock_created(ctx, ids[nids], "");
+		nids++;
+	} while (rc == 0 && nids < nserials);
 	if (rc != 0) {
 		db_rollback(ctx);
 		return rc;
@@ -652,8 +783,20 @@ stock_create(struct ctx *ctx)
 	if ((rc = db_commit(ctx)) != 0)
 		return rc;
 	int status;
-	cJSON *o = stock_get(ctx, id, NULL, &status);
-	return o != NULL ? resp_json(ctx, 201, o) : status;
+	if (serials == NULL) {
+		cJSON *o = stock_get(ctx, ids[0], NULL, &status);
+		return o != NULL ? resp_json(ctx, 201, o) : status;
+	}
+	cJSON *a = cJSON_CreateArray();
+	for (int i = 0; i < nids; i++) {
+		cJSON *o = stock_get(ctx, ids[i], NULL, &status);
+		if (o == NULL) {
+			cJSON_Delete(a);
+			return status;
+		}
+		cJSON_AddItemToArray(a, o);
+	}
+	return resp_json(ctx, 201, a);
 }
 
 /*

@@ -159,3 +159,68 @@ def test_part_requirements(site, admin, api):
         assert d[k] == 0, k
     r = client_call(site, admin, "GET", "/api/part/999/requirements/")
     assert r.status == 404, r
+
+
+# --- StockItem.create(serial_numbers=...) ---------------------------------
+
+def test_create_serialized_items_answers_a_list(site, admin, api):
+    """StockItem.create(api, {"part", "quantity": 3, "serial_numbers":
+    "1005,1006,1007"}) expects a list of three items of quantity 1, one
+    serial each (the client wraps a single object in a list otherwise)."""
+    p = api.part("Tracked", trackable=True)
+    r = client_call(site, admin, "POST", "/api/stock/",
+                    {"part": p["pk"], "quantity": 3,
+                     "serial_numbers": "1005,1006,1007"})
+    assert r.status == 201, r
+    items = r.json()
+    assert isinstance(items, list)
+    assert [i["serial"] for i in items] == ["1005", "1006", "1007"]
+    assert all(i["quantity"] == 1.0 and i["part"] == p["pk"] for i in items)
+    track = api.list("/api/stock/track/", item=items[1]["pk"])
+    assert [t["tracking_type"] for t in track] == [1]
+    # Ranges, spaces and commas mix; duplicates count once.
+    r = client_call(site, admin, "POST", "/api/stock/",
+                    {"part": p["pk"], "quantity": "4",
+                     "serial_numbers": "1-3, 7 7"})
+    assert r.status == 201, r
+    assert [i["serial"] for i in r.json()] == ["1", "2", "3", "7"]
+    # Without serial_numbers (or empty) the answer stays one object.
+    r = client_call(site, admin, "POST", "/api/stock/",
+                    {"part": p["pk"], "quantity": 2, "serial_numbers": ""})
+    assert r.status == 201 and isinstance(r.json(), dict), r
+
+
+@pytest.mark.parametrize("body,field,msg", [
+    ({"quantity": 2, "serial_numbers": "1,2,3"}, "quantity",
+     "Number of unique serial numbers (3) must match quantity"),
+    ({"quantity": 2, "serial_numbers": "5,9"}, "serial_numbers",
+     "The following serial numbers already exist or are invalid : 5"),
+    ({"quantity": 2, "serial_numbers": "8-a"}, "serial_numbers",
+     "Invalid group: 8-a"),
+    ({"quantity": 2, "serial_numbers": "20-1"}, "serial_numbers",
+     "Invalid group: 20-1"),
+    ({"quantity": 2000, "serial_numbers": "1-2000"}, "serial_numbers",
+     "Invalid group: 1-2000"),
+])
+def test_serial_numbers_errors_change_nothing(site, admin, api, body, field,
+                                              msg):
+    p = api.part("Tracked", trackable=True)
+    api.stock(p["pk"], 1, serial="5")
+    before = api.list("/api/stock/", part=p["pk"])
+    r = client_call(site, admin, "POST", "/api/stock/",
+                    dict(body, part=p["pk"]))
+    assert r.status == 400, r
+    assert r.json()[field][0].startswith(msg), r.json()
+    assert api.list("/api/stock/", part=p["pk"]) == before
+
+
+def test_serial_numbers_need_a_trackable_part(site, admin, api):
+    p = api.part("Plain")
+    r = client_call(site, admin, "POST", "/api/stock/",
+                    {"part": p["pk"], "quantity": 2, "serial_numbers": "1,2"})
+    assert r.status == 400, r
+    assert r.json() == {"serial_numbers": [
+        "Serial numbers cannot be supplied for a non-trackable part"]}
+    r = client_call(site, admin, "POST", "/api/stock/",
+                    {"part": 999, "quantity": 2, "serial_numbers": "1,2"})
+    assert r.status == 400 and "part" in r.json(), r
