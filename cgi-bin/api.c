@@ -3,6 +3,7 @@
  * every /api/ path no other program serves.
  */
 #include <string.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "stockroom.h"
@@ -54,6 +55,9 @@ api_root(struct ctx *ctx)
 	return resp_json(ctx, 200, o);
 }
 
+/* Below this much free space the data directory's disk counts as full. */
+#define HEALTH_MIN_FREE (1024ULL * 1024)
+
 /*
  * GET /api/health/: 200 when the database answers, is writable and has the
  * schema this program needs, and the data directory is writable; otherwise
@@ -66,10 +70,19 @@ api_health(struct ctx *ctx)
 	char err[256];
 	int version = -1, pending = 0;
 
+	struct statvfs vfs;
+
 	if (db_check_data_dir(ctx->cfg.data_dir, true, err, sizeof(err)) != 0)
 		reason = mem_strdup(&ctx->mem, err);
 	else if (access(ctx->cfg.data_dir, W_OK) != 0)
 		reason = "data directory is not writable";
+	else if (statvfs(ctx->cfg.data_dir, &vfs) == 0 &&
+	    (unsigned long long)vfs.f_bavail * vfs.f_frsize < HEALTH_MIN_FREE)
+		reason = "the disk holding the data directory is full (less "
+		    "than 1 MiB free)";
+	else if (db_may_create(ctx->cfg.data_dir, ctx->cfg.database,
+	    ctx->cfg.auto_migrate, err, sizeof(err)) != 0)
+		reason = mem_strdup(&ctx->mem, err);
 	if (reason == NULL && db_open(ctx, DB_ANY_SCHEMA) != 0) {
 		reason = "database unreachable";
 		ctx->resp.status = 0;

@@ -1185,7 +1185,7 @@ static const struct route user_routes[] = {
 	{ "GET", "/api/user/me/", AREA_USER, PERM_VIEW, user_me,
 	  "The signed-in user", 0 },
 	{ "GET", "/api/user/token/", AREA_USER, PERM_VIEW, user_token,
-	  "New API token for the signed-in user", 0 },
+	  "New API token for the signed-in user", ROUTE_CSRF },
 	{ "GET", "/api/user/tokens/", AREA_USER, PERM_VIEW, user_tokens,
 	  "The signed-in user's API tokens", 0 },
 	{ "DELETE", "/api/user/tokens/<pk>/", AREA_USER, PERM_VIEW,

@@ -15,6 +15,7 @@
 #include "log.h"
 #include "perm.h"
 #include "resp.h"
+#include "route.h"
 #include "text.h"
 
 #define AUTH_HEADER_KEY_MAX	128	/* longest key accepted in a header */
@@ -326,14 +327,19 @@ auth_unsafe_method(const char *m)
 	    strcmp(m, "OPTIONS") != 0;
 }
 
-/* CSRF check for a request signed in by the session cookie. */
+/*
+ * CSRF check for a request signed in by the session cookie: needed for
+ * every method but GET, HEAD and OPTIONS, and for routes flagged ROUTE_CSRF
+ * (a GET that creates something, such as a new API token).
+ */
 static int
 auth_csrf(struct ctx *ctx)
 {
 	const char *origin = req_header(ctx, "Origin");
 	const char *sent = req_header(ctx, "X-CSRFToken");
 
-	if (!auth_unsafe_method(ctx->req.method))
+	if (!auth_unsafe_method(ctx->req.method) && (ctx->route == NULL ||
+	    !(ctx->route->flags & ROUTE_CSRF)))
 		return 0;
 	if (origin != NULL && !auth_origin_allowed(ctx, origin))
 		return resp_error(ctx, 403, "CSRF Failed: Origin checking "

@@ -57,6 +57,57 @@ db_check_data_dir(const char *dir, bool create, char *err, size_t errsz)
 	return 0;
 }
 
+#define DB_MARKER "database_created"
+
+/*
+ * May the database file be opened (it exists) or created (it does not,
+ * create is set, and no database was ever created in dir)?  Returns 0, or
+ * -1 with the reason in err.  A database that existed and went missing
+ * (moved, unmounted, deleted) is never replaced by an empty one here.
+ */
+int
+db_may_create(const char *dir, const char *database, bool create, char *err,
+    size_t errsz)
+{
+	char marker[4096];
+	struct stat st;
+
+	if (stat(database, &st) == 0)
+		return 0;
+	if (errno != ENOENT) {
+		snprintf(err, errsz, "cannot reach the database file");
+		return -1;
+	}
+	snprintf(marker, sizeof(marker), "%s/" DB_MARKER, dir);
+	if (access(marker, F_OK) == 0) {
+		snprintf(err, errsz, "the database file is missing, but one "
+		    "was created in this data directory before: restore it "
+		    "from a backup, or delete " DB_MARKER " in the data "
+		    "directory to start an empty one");
+		return -1;
+	}
+	if (!create) {
+		snprintf(err, errsz, "no database yet: run 'stockroom migrate' "
+		    "or set AUTO_MIGRATE = true");
+		return -1;
+	}
+	return 0;
+}
+
+/* Records in dir that database has been created (see db_may_create()). */
+void
+db_mark_created(const char *dir, const char *database)
+{
+	char marker[4096];
+	FILE *f;
+
+	snprintf(marker, sizeof(marker), "%s/" DB_MARKER, dir);
+	if (access(marker, F_OK) == 0 || (f = fopen(marker, "wx")) == NULL)
+		return;
+	fprintf(f, "%s\n", database);
+	fclose(f);
+}
+
 /*
  * Opens path with the settings every connection must have.  On success
  * *out is a connection the caller closes with sqlite3_close_v2(); on error
@@ -219,13 +270,18 @@ db_open(struct ctx *ctx, enum db_open_flags flags)
 
 	if (ctx->db != NULL)
 		return 0;
+	bool existed = access(ctx->cfg.database, F_OK) == 0;
 	if (db_check_data_dir(ctx->cfg.data_dir, true, err, sizeof(err)) != 0 ||
+	    db_may_create(ctx->cfg.data_dir, ctx->cfg.database,
+	    ctx->cfg.auto_migrate, err, sizeof(err)) != 0 ||
 	    db_connect(ctx->cfg.database, &db, err, sizeof(err)) != 0) {
 		log_msg(ctx, LOG_ERROR, "%s (%s)", err, ctx->cfg.database);
 		return resp_error(ctx, 503, "Database unavailable: %s", err);
 	}
 	mem_defer(&ctx->mem, db_close, db);
 	ctx->db = db;
+	if (!existed)
+		db_mark_created(ctx->cfg.data_dir, ctx->cfg.database);
 	if (flags == DB_ANY_SCHEMA)
 		return 0;
 
@@ -253,7 +309,11 @@ db_open(struct ctx *ctx, enum db_open_flags flags)
 	return 0;
 }
 
-/* Logs the SQLite error and sets a 500 (503 when the disk or lock is at fault). */
+/*
+ * Logs the SQLite error and sets the answer: 503 when the disk, the lock or
+ * the database file is at fault (the client may try again later; the
+ * operator must act), 500 for anything else.
+ */
 int
 db_fail(struct ctx *ctx, const char *what)
 {
@@ -270,6 +330,11 @@ db_fail(struct ctx *ctx, const char *what)
 		log_msg(ctx, LOG_ERROR, "%s: %s", what, msg);
 		return resp_error(ctx, 503, "Database unavailable: %s",
 		    sqlite3_errstr(code));
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		log_msg(ctx, LOG_ERROR, "%s: %s", what, msg);
+		return resp_error(ctx, 503, "Database unavailable: the database "
+		    "file is damaged; see the server log");
 	default:
 		return resp_internal(ctx, mem_printf(&ctx->mem, "%s: %s", what,
 		    msg));

@@ -9,6 +9,11 @@
  * A database behind the program answers 503 unless AUTO_MIGRATE is on, in
  * which case the first request migrates under the write lock.
  *
+ * A database file is created only by 'stockroom migrate' or, with
+ * AUTO_MIGRATE, by the first request, and the creation is remembered in
+ * DATA_DIR/database_created: a database that goes missing later is then
+ * reported (503), never silently replaced by an empty one.
+ *
  * SQL is always prepared with bound parameters: this module offers no way to
  * run a string built at run time from request data.  Writes go through
  * db_begin() (BEGIN IMMEDIATE, retried while the database is busy) and
@@ -43,6 +48,9 @@ int		 db_schema_version(sqlite3 *);
 int		 db_latest_version(void);
 int		 db_migrate(sqlite3 *, int *applied, char *, size_t);
 int		 db_check_data_dir(const char *dir, bool create, char *, size_t);
+int		 db_may_create(const char *dir, const char *database,
+		    bool create, char *, size_t);
+void		 db_mark_created(const char *dir, const char *database);
 int		 db_open(struct ctx *, enum db_open_flags);
 int		 db_begin(struct ctx *);
 int		 db_commit(struct ctx *);

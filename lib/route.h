@@ -29,6 +29,8 @@ struct ctx;
 
 /* Route flags. */
 #define ROUTE_NO_DB	0x01	/* answers without opening the database */
+#define ROUTE_CSRF	0x02	/* changes state even on GET: a session
+				   request needs X-CSRFToken all the same */
 
 enum perm { PERM_METHOD, PERM_VIEW, PERM_ADD, PERM_CHANGE, PERM_DELETE,
 	PERM__MAX };

@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "account.h"
@@ -53,10 +54,15 @@ cmd_migrate(struct ctx *ctx)
 		fprintf(stderr, "stockroom: %s\n", err);
 		return 1;
 	}
-	if (db_connect(ctx->cfg.database, &db, err, sizeof(err)) != 0) {
+	bool existed = access(ctx->cfg.database, F_OK) == 0;
+	if (db_may_create(ctx->cfg.data_dir, ctx->cfg.database, true, err,
+	    sizeof(err)) != 0 ||
+	    db_connect(ctx->cfg.database, &db, err, sizeof(err)) != 0) {
 		fprintf(stderr, "stockroom: %s: %s\n", ctx->cfg.database, err);
 		return 1;
 	}
+	if (!existed)
+		db_mark_created(ctx->cfg.data_dir, ctx->cfg.database);
 	int rc = db_migrate(db, &applied, err, sizeof(err));
 	int version = db_schema_version(db);
 	sqlite3_close_v2(db);

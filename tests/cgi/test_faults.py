@@ -237,28 +237,30 @@ def test_disk_full_write_fails_cleanly(tmpfs_site):
     assert rows_in_db(s, "big") == 0
     assert write(s, "after", rows=3).status == 201
     assert rows_in_db(s, "after") == 3
-    # The health endpoint does not look at free space yet.
-    if h.status == 200:
-        pytest.xfail("health does not report a full disk (api_health "
-                     "checks no free space): reported in HARDENING.md")
     assert h.status == 503 and "disk" in h.json()["reason"]
 
 
 # --- The database file ---------------------------------------------------------
 
 def test_missing_database(site):
+    """A database that existed and went missing (moved, unmounted, deleted)
+    is reported, never replaced by an empty one - not even with
+    AUTO_MIGRATE, and not by 'stockroom migrate'."""
     remove_db(site)
-    r = write(site, "gone")
-    assert_503_json(r, "schema is behind")
-    r = site.cgi("api", path="/api/health/")
-    assert r.status == 503
-    assert "migrations pending" in r.json()["reason"]
-    # What is left is an empty database (SQLite creates the file on open):
-    # no tables, version 0, so nothing can be half-written into it.
-    db = sqlite3.connect(db_path(site))
-    assert db.execute("SELECT count(*) FROM sqlite_master").fetchone() == (0,)
-    assert db.execute("PRAGMA user_version").fetchone() == (0,)
-    db.close()
+    for env in ({}, {"STOCKROOM_AUTO_MIGRATE": "true"}):
+        detail = assert_503_json(write(site, "gone", env=env), "missing")
+        assert "backup" in detail
+        r = site.cgi("api", path="/api/health/", env=env)
+        assert r.status == 503
+        assert "missing" in r.json()["reason"]
+        assert not db_path(site).exists()
+    proc = site.tool("migrate", check=False)
+    assert proc.returncode == 1 and b"missing" in proc.stderr
+    assert not db_path(site).exists()
+    # Deleting the marker is the way to start again with an empty one.
+    (site.data / "database_created").unlink()
+    site.tool("migrate")
+    assert write(site, "again", rows=1).status == 201
 
 
 def test_garbage_database(site):
@@ -284,8 +286,6 @@ def corrupt_table(site, table="setting"):
         f.write(b"\xff" * 200)
 
 
-@pytest.mark.xfail(strict=True, reason="db_fail() answers SQLITE_CORRUPT "
-                   "with 500, not 503 (lib/db.c): reported in HARDENING.md")
 def test_damaged_database_page_is_503(site):
     assert write(site, "a", rows=3).status == 201
     corrupt_table(site)

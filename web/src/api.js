@@ -95,10 +95,10 @@ export function apiUrl(path, query) {
 export async function request(method, path, opts = {}) {
 	const headers = { Accept: 'application/json' };
 	let body;
-	if (method !== 'GET' && method !== 'HEAD') {
-		const t = csrf();
-		if (t) headers['X-CSRFToken'] = t;
-	}
+	// Sent on every call: some GETs create things (a new API token) and the
+	// server asks for the token there too.
+	const t = csrf();
+	if (t) headers['X-CSRFToken'] = t;
 	if (opts.form) body = opts.form;
 	else if (opts.body !== undefined) {
 		headers['Content-Type'] = 'application/json';
