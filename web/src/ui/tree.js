@@ -90,7 +90,9 @@ export function Tree({ nodes, selected, onSelect, rootLabel, label, filter = '',
 	};
 	const focusRow = key => {
 		setFocusKey(key);
-		requestAnimationFrame(() => ref.current?.querySelector(`[data-key="${key}"]`)?.focus());
+		const el = ref.current?.querySelector(`[data-key="${key}"]`);
+		if (el) el.focus();	// at once, so a quick Enter acts on the new row
+		else requestAnimationFrame(() => ref.current?.querySelector(`[data-key="${key}"]`)?.focus());
 	};
 	const onKey = (e, i) => {
 		const r = rows[i];
