@@ -106,8 +106,11 @@ static const struct list_order list_o[] = {
 	{ "value", "value, key", "value DESC, key DESC" },
 };
 static const struct list_search list_s = {
-	" AND (key LIKE ? ESCAPE '\\' OR value LIKE ? ESCAPE '\\')", 0, 2,
-	" AND key LIKE ? ESCAPE '\\'", 1,
+	.fts = " AND (key LIKE ? ESCAPE '\\' OR value LIKE ? ESCAPE '\\')",
+	.fts_phrases = 0,
+	.fts_likes = 2,
+	.short_sql = " AND key LIKE ? ESCAPE '\\'",
+	.short_likes = 1,
 };
 
 static cJSON *

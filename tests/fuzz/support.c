@@ -102,8 +102,10 @@ fuzz_site_init(void)
 	atexit(data_dir_remove);
 	snprintf(data_dir_env, sizeof(data_dir_env), "STOCKROOM_DATA_DIR=%s",
 	    data_dir);
-	for (; fuzz_fixed_env[n] != NULL; n++)
-		envp[n] = fuzz_fixed_env[n];
+	/* Only this setup may create the database (the fixed entries say no). */
+	envp[n++] = "STOCKROOM_AUTO_MIGRATE=true";
+	for (size_t i = 0; fuzz_fixed_env[i] != NULL; i++)
+		envp[n++] = fuzz_fixed_env[i];
 	envp[n] = NULL;
 
 	ctx_init(&ctx, envp, NULL, NULL, NULL);
