@@ -12,6 +12,7 @@
 #include "image.h"
 #include "list.h"
 #include "media.h"
+#include "metadata.h"
 #include "part.h"
 #include "stock.h"
 #include "tree.h"
@@ -840,6 +841,19 @@ part_delete(struct ctx *ctx)
 	return 204;
 }
 
+/* GET, PUT, PATCH part/category/<pk>/metadata/ and part/<pk>/metadata/ */
+static int
+cat_metadata(struct ctx *ctx)
+{
+	return metadata_handle(ctx, META_CATEGORY);
+}
+
+static int
+part_metadata(struct ctx *ctx)
+{
+	return metadata_handle(ctx, META_PART);
+}
+
 /* ---- OPTIONS: the fields, for inventree-python's fieldNames() ------ */
 
 static const struct field cat_read_only[] = {
@@ -906,6 +920,19 @@ static const struct route part_routes[] = {
 	  "Delete a part", 0 },
 	{ "GET", "/api/part/<pk>/requirements/", "part", PERM_METHOD,
 	  part_requirements, "Stock requirements of a part", 0 },
+	{ "GET", "/api/part/category/<pk>/metadata/", "part_category",
+	  PERM_METHOD, cat_metadata, "Metadata of a part category", 0 },
+	{ "PUT", "/api/part/category/<pk>/metadata/", "part_category",
+	  PERM_METHOD, cat_metadata, "Replace the metadata of a category", 0 },
+	{ "PATCH", "/api/part/category/<pk>/metadata/", "part_category",
+	  PERM_METHOD, cat_metadata, "Merge into the metadata of a category",
+	  0 },
+	{ "GET", "/api/part/<pk>/metadata/", "part", PERM_METHOD,
+	  part_metadata, "Metadata of a part", 0 },
+	{ "PUT", "/api/part/<pk>/metadata/", "part", PERM_METHOD,
+	  part_metadata, "Replace the metadata of a part", 0 },
+	{ "PATCH", "/api/part/<pk>/metadata/", "part", PERM_METHOD,
+	  part_metadata, "Merge into the metadata of a part", 0 },
 };
 
 static const struct program part_program = PROGRAM_FIELDS("part",

@@ -10,6 +10,7 @@
 #include "dec.h"
 #include "field.h"
 #include "list.h"
+#include "metadata.h"
 #include "part.h"
 #include "stock.h"
 #include "tree.h"
@@ -1113,6 +1114,19 @@ track_detail(struct ctx *ctx)
 	return db_fail(ctx, "track get");
 }
 
+/* GET, PUT, PATCH stock/location/<pk>/metadata/ and stock/<pk>/metadata/ */
+static int
+loc_metadata(struct ctx *ctx)
+{
+	return metadata_handle(ctx, META_LOCATION);
+}
+
+static int
+stock_metadata(struct ctx *ctx)
+{
+	return metadata_handle(ctx, META_STOCK_ITEM);
+}
+
 /* ---- OPTIONS: the fields, for inventree-python's fieldNames() ------ */
 
 static const struct field loc_read_only[] = {
@@ -1192,6 +1206,19 @@ static const struct route stock_routes[] = {
 	  "Change a stock item", 0 },
 	{ "DELETE", "/api/stock/<pk>/", "stock", PERM_METHOD,
 	  stock_delete_one, "Delete a stock item", 0 },
+	{ "GET", "/api/stock/location/<pk>/metadata/", "stock_location",
+	  PERM_METHOD, loc_metadata, "Metadata of a stock location", 0 },
+	{ "PUT", "/api/stock/location/<pk>/metadata/", "stock_location",
+	  PERM_METHOD, loc_metadata, "Replace the metadata of a location", 0 },
+	{ "PATCH", "/api/stock/location/<pk>/metadata/", "stock_location",
+	  PERM_METHOD, loc_metadata, "Merge into the metadata of a location",
+	  0 },
+	{ "GET", "/api/stock/<pk>/metadata/", "stock", PERM_METHOD,
+	  stock_metadata, "Metadata of a stock item", 0 },
+	{ "PUT", "/api/stock/<pk>/metadata/", "stock", PERM_METHOD,
+	  stock_metadata, "Replace the metadata of a stock item", 0 },
+	{ "PATCH", "/api/stock/<pk>/metadata/", "stock", PERM_METHOD,
+	  stock_metadata, "Merge into the metadata of a stock item", 0 },
 };
 
 static const struct program stock_program = PROGRAM_FIELDS("stock",

@@ -224,3 +224,80 @@ def test_serial_numbers_need_a_trackable_part(site, admin, api):
     r = client_call(site, admin, "POST", "/api/stock/",
                     {"part": 999, "quantity": 2, "serial_numbers": "1,2"})
     assert r.status == 400 and "part" in r.json(), r
+
+
+# --- getMetadata() / setMetadata() (MetadataMixin, API < 436) --------------
+
+def metadata_targets(api):
+    loc = api.location("Shelf")["pk"]
+    cat = api.category("Cat")["pk"]
+    part = api.part("P", cat)["pk"]
+    item = api.stock(part, 1, loc)["pk"]
+    return [f"/api/part/category/{cat}/", f"/api/part/{part}/",
+            f"/api/stock/location/{loc}/", f"/api/stock/{item}/"]
+
+
+def test_metadata_get_patch_put(site, admin, api):
+    """getMetadata(): GET <url>/<pk>/metadata/ -> {"metadata": {...}};
+    setMetadata(d): PATCH {"metadata": d} merges, setMetadata(d,
+    overwrite=True): PUT replaces."""
+    for base in metadata_targets(api):
+        url = base + "metadata/"
+        r = client_call(site, admin, "GET", url)
+        assert r.status == 200 and r.json() == {"metadata": {}}, (url, r)
+        r = client_call(site, admin, "PATCH", url,
+                        {"metadata": {"a": 1, "b": {"c": [1, "x"]}}})
+        assert r.status == 200, (url, r)
+        assert r.json() == {"metadata": {"a": 1, "b": {"c": [1, "x"]}}}
+        r = client_call(site, admin, "PATCH", url, {"metadata": {"a": 2}})
+        assert r.json() == {"metadata": {"a": 2, "b": {"c": [1, "x"]}}}
+        r = client_call(site, admin, "PUT", url, {"metadata": {"z": None}})
+        assert r.json() == {"metadata": {"z": None}}, (url, r)
+        r = client_call(site, admin, "GET", url)
+        assert r.json() == {"metadata": {"z": None}}, (url, r)
+        # The object itself is unchanged and still answers.
+        assert client_call(site, admin, "GET", base).status == 200
+
+
+@pytest.mark.parametrize("body,msg", [
+    ({}, "This field is required."),
+    ({"metadata": [1, 2]}, "Metadata must be a python dict object"),
+    ({"metadata": "x"}, "Metadata must be a python dict object"),
+])
+def test_metadata_bad_body_changes_nothing(site, admin, api, body, msg):
+    url = metadata_targets(api)[1] + "metadata/"
+    client_call(site, admin, "PATCH", url, {"metadata": {"keep": True}})
+    for method in ("PATCH", "PUT"):
+        r = client_call(site, admin, method, url, body)
+        assert r.status == 400 and r.json() == {"metadata": [msg]}, r
+    assert client_call(site, admin, "GET", url).json() == {
+        "metadata": {"keep": True}}
+
+
+def test_metadata_size_cap_and_missing_object(site, admin, api):
+    url = metadata_targets(api)[3] + "metadata/"
+    big = {"metadata": {"k": "x" * 40000}}
+    assert client_call(site, admin, "PATCH", url, big).status == 200
+    r = client_call(site, admin, "PATCH", url, {"metadata": {"j": "y" * 40000}})
+    assert r.status == 400 and "metadata" in r.json(), r
+    assert list(client_call(site, admin, "GET", url).json()["metadata"]) == [
+        "k"]
+    for path in ("/api/part/999/metadata/", "/api/stock/999/metadata/",
+                 "/api/part/category/999/metadata/",
+                 "/api/stock/location/999/metadata/"):
+        assert client_call(site, admin, "GET", path).status == 404, path
+        assert client_call(site, admin, "PATCH", path,
+                           {"metadata": {}}).status == 404, path
+
+
+def test_metadata_permissions(site, api):
+    """Reading needs view, writing change, of the object's rule set."""
+    site.tool("migrate")
+    part = api.part("P")["pk"]
+    viewer = make_user(site, "viewer", {"part": ["view"]})
+    url = f"/api/part/{part}/metadata/"
+    assert client_call(site, viewer, "GET", url).status == 200
+    assert client_call(site, viewer, "PATCH", url,
+                       {"metadata": {"a": 1}}).status == 403
+    other = make_user(site, "other", {"stock": ["view"]})
+    assert client_call(site, other, "GET", url).status == 403
