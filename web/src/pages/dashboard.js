@@ -23,14 +23,14 @@ export function Dashboard() {
 	const canLoc = can('stock_location', 'view');
 	const counts = useApi(async () => {
 		const one = (path, q) => api.page(path, { ...q, limit: 1 }).then(r => r.count).catch(() => null);
-		const [parts, items, locations, low] = await Promise.all([
+		const [parts, items, locations] = await Promise.all([
 			canPart ? one('part/', { active: true }) : null,
 			canStock ? one('stock/', { in_stock: true }) : null,
 			canLoc ? one('stock/location/') : null,
-			canPart ? one('part/', { low_stock: true, active: true }) : null,
 		]);
-		return { parts, items, locations, low };
+		return { parts, items, locations };
 	}, []);
+	// One query gives both the first low-stock parts and how many there are.
 	const low = useApi(() => (canPart ? api.page('part/', { low_stock: true, active: true, limit: 8, ordering: 'name' }) : null), []);
 	const recent = useApi(() => (canStock ? trackPage({ limit: 10 }) : null), []);
 	const locs = useTree('location');
@@ -45,7 +45,7 @@ export function Dashboard() {
 			${canPart && html`<${Stat} label="Active parts" value=${c.parts} to="/parts" icon="parts" loading=${counts.loading} />`}
 			${canStock && html`<${Stat} label="Stock items" value=${c.items} to="/locations" icon="box" loading=${counts.loading} />`}
 			${canLoc && html`<${Stat} label="Locations" value=${c.locations} to="/locations" icon="location" loading=${counts.loading} />`}
-			${canPart && html`<${Stat} label="Below minimum" value=${c.low} to="/parts?low_stock=1" icon="alert" loading=${counts.loading} />`}
+			${canPart && html`<${Stat} label="Below minimum" value=${low.data?.count} to="/parts?low_stock=1" icon="alert" loading=${low.loading} />`}
 		</div>
 		<div class="grid-2">
 			${canPart && html`<${Card} title="Low stock" actions=${html`<${Link} to="/parts?low_stock=1" class="link">All low-stock parts</${Link}>`}>
