@@ -31,7 +31,7 @@ db_latest_version(void)
 
 /*
  * Checks the data directory: that it exists (creating it, mode 0700, when
- * create is set), is a directory, and is not writable by other users.
+ * create is set), is a directory, is writable by us and not by other users.
  * Returns 0, or -1 with the reason in err.
  */
 int
@@ -52,6 +52,11 @@ db_check_data_dir(const char *dir, bool create, char *err, size_t errsz)
 	if (st.st_mode & S_IWOTH) {
 		snprintf(err, errsz, "data directory is writable by other "
 		    "users; run chmod 700 on it");
+		return -1;
+	}
+	/* Uploads, backups and SQLite's own files all need it writable. */
+	if (access(dir, W_OK) != 0) {
+		snprintf(err, errsz, "data directory is not writable");
 		return -1;
 	}
 	return 0;
@@ -134,6 +139,13 @@ db_connect(const char *path, sqlite3 **out, char *err, size_t errsz)
 		return -1;
 	}
 	sqlite3_extended_result_codes(db, 1);
+	/*
+	 * Each CGI process is usually the last connection to close: without
+	 * this SQLite deletes and recreates the -wal and -shm files on every
+	 * request.
+	 */
+	int one = 1;
+	sqlite3_file_control(db, "main", SQLITE_FCNTL_PERSIST_WAL, &one);
 	sqlite3_busy_timeout(db, DB_BUSY_TIMEOUT_MS);
 	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
 	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
