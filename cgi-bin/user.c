@@ -186,7 +186,27 @@ fail:
 	return ctx->resp.status;
 }
 
-/* GET /api/user/roles/: the caller's permissions per rule set. */
+/*
+ * The models of each rule set, as InvenTree names them in the
+ * "permissions" of /api/user/roles/ (API 207).
+ */
+static const char *const role_models[PAREA__MAX][3] = {
+	[PAREA_ADMIN] = { "user", "group", "ruleset" },
+	[PAREA_PART_CATEGORY] = { "partcategory" },
+	[PAREA_PART] = { "part" },
+	[PAREA_STOCK_LOCATION] = { "stocklocation" },
+	[PAREA_STOCK] = { "stockitem", "stockitemtracking" },
+	[PAREA_BUILD] = { "build" },
+	[PAREA_PURCHASE_ORDER] = { "purchaseorder" },
+	[PAREA_SALES_ORDER] = { "salesorder" },
+	[PAREA_RETURN_ORDER] = { "returnorder" },
+};
+
+/*
+ * GET /api/user/roles/: the caller's permissions per rule set ("roles")
+ * and per model ("permissions": {"part": ["view", "add", ...], ...}, only
+ * models with at least one).
+ */
 static int
 user_roles(struct ctx *ctx)
 {
@@ -205,6 +225,16 @@ user_roles(struct ctx *ctx)
 			cJSON_AddNullToObject(roles, perm_areas[a]);
 		} else
 			cJSON_AddItemToObject(roles, perm_areas[a], l);
+	}
+	cJSON *models = cJSON_AddObjectToObject(o, "permissions");
+	for (int a = 0; a < PAREA__MAX; a++) {
+		const cJSON *l = cJSON_GetObjectItemCaseSensitive(roles,
+		    perm_areas[a]);
+		if (!cJSON_IsArray(l))
+			continue;
+		for (size_t m = 0; m < 3 && role_models[a][m] != NULL; m++)
+			cJSON_AddItemToObject(models, role_models[a][m],
+			    cJSON_Duplicate(l, true));
 	}
 	cJSON_AddBoolToObject(o, "is_staff", ctx->is_staff);
 	cJSON_AddBoolToObject(o, "is_superuser", ctx->is_superuser);

@@ -23,8 +23,11 @@
 #define STOCKROOM_VERSION	"0.1.0"
 /*
  * The InvenTree API version whose documented behaviour we follow for the
- * resources we serve; inventree-python refuses servers below 206.
+ * resources we serve; inventree-python refuses servers below 206, and
+ * uses its Attachment class (generic /api/attachment/) only from 207.
+ * 207 is also "permissions" in /api/user/roles/.  Below 436, so the
+ * client uses <object>/<pk>/metadata/.
  */
-#define STOCKROOM_API_VERSION	206
+#define STOCKROOM_API_VERSION	207
 
 #endif

@@ -301,3 +301,45 @@ def test_metadata_permissions(site, api):
                        {"metadata": {"a": 1}}).status == 403
     other = make_user(site, "other", {"stock": ["view"]})
     assert client_call(site, other, "GET", url).status == 403
+
+
+# --- API version 207: the client's Attachment class, roles "permissions" ---
+
+def test_api_version_lets_the_client_use_attachments(site):
+    """inventree-python's Attachment class (getAttachments,
+    uploadAttachment, addLinkAttachment) needs apiVersion >= 207; below
+    436 its MetadataMixin uses <object>/<pk>/metadata/ (served here)."""
+    site.tool("migrate")
+    d = site.cgi("api", body="{}", content_type="application/json").json()
+    assert 207 <= d["apiVersion"] < 436
+
+
+def test_roles_carry_model_permissions(site, admin):
+    """API 207: /api/user/roles/ adds "permissions" per model."""
+    viewer = make_user(site, "viewer", {"part": ["view"], "stock": ["add"]})
+    d = client_call(site, viewer, "GET", "/api/user/roles/").json()
+    assert d["permissions"] == {
+        "part": ["view"],
+        "stockitem": ["view", "add", "change"],
+        "stockitemtracking": ["view", "add", "change"]}
+    d = client_call(site, admin, "GET", "/api/user/roles/").json()
+    assert d["permissions"]["partcategory"] == ["view", "add", "change",
+                                                "delete"]
+    assert set(d["permissions"]) >= {"part", "partcategory", "stocklocation",
+                                     "stockitem", "user", "group"}
+
+
+def test_attachment_link_and_list_as_the_client_sends_them(site, admin, api):
+    """Part.addLinkAttachment(): POST attachment/?format=json {"comment",
+    "link", "model_type": "part", "model_id"}; getAttachments(): GET
+    attachment/?model_type=part&model_id=<pk>."""
+    p = api.part("P")
+    r = client_call(site, admin, "POST", "/api/attachment/",
+                    {"comment": "datasheet", "link": "https://example.org/d",
+                     "model_type": "part", "model_id": p["pk"]})
+    assert r.status == 201, r
+    r = client_call(site, admin, "GET", "/api/attachment/",
+                    query=f"model_type=part&model_id={p['pk']}")
+    assert r.status == 200, r
+    assert [(a["link"], a["comment"]) for a in r.json()] == [
+        ("https://example.org/d", "datasheet")]
