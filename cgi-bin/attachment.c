@@ -412,6 +412,65 @@ att_delete(struct ctx *ctx)
 	return 204;
 }
 
+/*
+ * DELETE /api/attachment/ {"items": [pk, ...]} (inventree-python's
+ * Attachment.bulkDelete): all or nothing; each needs change on its object,
+ * an attachment the user may not see is a 404 as on its own.
+ */
+static int
+att_delete_bulk(struct ctx *ctx)
+{
+	const cJSON *body, *items;
+	int rc;
+
+	if ((rc = req_data(ctx, &body)) != 0)
+		return rc;
+	items = cJSON_GetObjectItemCaseSensitive(body, "items");
+	if (!cJSON_IsArray(items) || items->child == NULL)
+		return resp_field_error(ctx, "non_field_errors", "List of "
+		    "items must be provided for bulk operation");
+	if (cJSON_GetArraySize(items) > 1000)
+		return resp_field_error(ctx, "items", "At most 1000 items in "
+		    "one request.");
+	if ((rc = db_begin(ctx)) != 0)
+		return rc;
+	for (const cJSON *it = items->child; it != NULL; it = it->next) {
+		long long id = 0;
+		sqlite3_stmt *st, *del;
+		int area;
+		if (cJSON_IsNumber(it) && it->valuedouble >= 1 &&
+		    it->valuedouble <= 999999999999999.0 &&
+		    it->valuedouble == (double)(long long)it->valuedouble)
+			id = (long long)it->valuedouble;
+		else if (cJSON_IsString(it))
+			txt_parse_int64(it->valuestring, 1, 999999999999999LL,
+			    &id);
+		if (id <= 0)
+			rc = resp_field_error(ctx, "items", "Incorrect type. "
+			    "Expected pk value.");
+		else if ((rc = att_load(ctx, id, &st, &area)) == 0 &&
+		    !perm_has(ctx, area, PERM_CHANGE))
+			rc = resp_error(ctx, 403, "You do not have permission "
+			    "to perform this action.");
+		if (rc == 0 && (del = db_prepare(ctx, att_sql_delete)) == NULL)
+			rc = ctx->resp.status;
+		else if (rc == 0) {
+			sqlite3_bind_int64(del, 1, id);
+			if (sqlite3_step(del) != SQLITE_DONE)
+				rc = db_fail(ctx, "attachment delete");
+		}
+		if (rc != 0) {
+			db_rollback(ctx);
+			return rc;
+		}
+	}
+	if ((rc = db_commit(ctx)) != 0)
+		return rc;
+	media_sweep(ctx, 16);
+	ctx->resp.status = 204;
+	return 204;
+}
+
 static const struct route attachment_routes[] = {
 	{ "GET", "/api/attachment/", AREA_USER, PERM_VIEW, att_list,
 	  "List attachments (of objects the user may view)", 0 },
@@ -423,6 +482,8 @@ static const struct route attachment_routes[] = {
 	  att_update, "Change an attachment's comment or link", 0 },
 	{ "DELETE", "/api/attachment/<pk>/", AREA_USER, PERM_METHOD,
 	  att_delete, "Delete an attachment and its file", 0 },
+	{ "DELETE", "/api/attachment/", AREA_USER, PERM_METHOD,
+	  att_delete_bulk, "Delete several attachments and their files", 0 },
 };
 
 static const struct program attachment_program =

@@ -343,3 +343,32 @@ def test_attachment_link_and_list_as_the_client_sends_them(site, admin, api):
     assert r.status == 200, r
     assert [(a["link"], a["comment"]) for a in r.json()] == [
         ("https://example.org/d", "datasheet")]
+
+
+def test_attachment_bulk_delete(site, admin, api):
+    """Attachment.bulkDelete(api, items=[...]): DELETE attachment/ with
+    {"items": [pk, ...]} -> 204; all or nothing."""
+    p = api.part("P")
+    pks = []
+    for i in range(3):
+        r = client_call(site, admin, "POST", "/api/attachment/",
+                        {"link": f"https://example.org/{i}",
+                         "model_type": "part", "model_id": p["pk"]})
+        pks.append(r.json()["pk"])
+    r = client_call(site, admin, "DELETE", "/api/attachment/",
+                    {"items": [pks[0], 999]})
+    assert r.status == 404, r
+    r = client_call(site, admin, "DELETE", "/api/attachment/", {})
+    assert r.status == 400, r
+    listed = lambda: [a["pk"] for a in client_call(
+        site, admin, "GET", "/api/attachment/",
+        query=f"model_type=part&model_id={p['pk']}").json()]
+    assert sorted(listed()) == sorted(pks)
+    viewer = make_user(site, "viewer", {"part": ["view"]})
+    r = client_call(site, viewer, "DELETE", "/api/attachment/",
+                    {"items": pks[:2]})
+    assert r.status == 403, r
+    r = client_call(site, admin, "DELETE", "/api/attachment/",
+                    {"items": pks[:2]})
+    assert r.status == 204, r
+    assert listed() == [pks[2]]
