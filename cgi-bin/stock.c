@@ -1,7 +1,8 @@
 /*
  * stock.cgi: stock locations (/api/stock/location/...), stock items
- * (/api/stock/...), status codes, adjustments (count/add/remove/transfer)
- * and tracking history (/api/stock/track/), as InvenTree serves them.
+ * (/api/stock/...), status codes, adjustments (count/add/remove/transfer,
+ * change_status) and tracking history (/api/stock/track/), as InvenTree
+ * serves them.
  * The rules live in lib/stock.c and lib/tree.c; lists in lib/list.c.
  */
 #include <string.h>
@@ -1050,6 +1051,27 @@ stock_transfer_h(struct ctx *ctx)
 	return stock_adjust_request(ctx, STOCK_TRANSFER);
 }
 
+/* POST /api/stock/change_status/: several items' status, all or none. */
+static int
+stock_change_status_h(struct ctx *ctx)
+{
+	const cJSON *body;
+	cJSON *answer;
+	int rc;
+
+	if ((rc = req_data(ctx, &body)) != 0 || (rc = db_begin(ctx)) != 0)
+		return rc;
+	if ((rc = stock_change_status(ctx, body, &answer)) != 0) {
+		db_rollback(ctx);
+		return rc;
+	}
+	if ((rc = db_commit(ctx)) != 0) {
+		cJSON_Delete(answer);
+		return rc;
+	}
+	return resp_json(ctx, 201, answer);
+}
+
 /* ---- tracking ------------------------------------------------------ */
 
 static const struct list_filter track_filters[] = {
@@ -1058,6 +1080,8 @@ static const struct list_filter track_filters[] = {
 	  user_sql_exists, NULL },
 	{ "tracking_type", LIST_INT, " AND t.tracking_type = ?", NULL, NULL,
 	  NULL },
+	{ "part", LIST_ID, " AND t.item IN (SELECT id FROM stock_item "
+	  "WHERE part = ?)", NULL, part_sql_exists, NULL },
 };
 
 static const struct list_order track_orders[] = {
@@ -1073,24 +1097,30 @@ static const struct list_search track_search = {
 	" AND t.notes LIKE ? ESCAPE '\\'", 1, NULL,
 };
 
-/* GET /api/stock/track/: newest first. */
+/* GET /api/stock/track/: newest first; item_detail, user_detail nest. */
 static int
 track_list(struct ctx *ctx)
 {
+	struct tracking_view view;
 	struct list_q q;
 	int rc;
 
+	memset(&view, 0, sizeof(view));
 	list_init(&q, ctx, "t.id DESC");
 	list_keyed(&q, "SELECT t.id FROM stock_tracking t WHERE 1",
 	    " AND t.id IN (");
-	if ((rc = list_filters(&q, track_filters, NELEM(track_filters),
+	if ((rc = list_flag(ctx, "item_detail", false,
+	    &view.item_detail)) != 0 ||
+	    (rc = list_flag(ctx, "user_detail", false,
+	    &view.user_detail)) != 0 ||
+	    (rc = list_filters(&q, track_filters, NELEM(track_filters),
 	    false)) != 0 ||
 	    (rc = list_search(&q, &track_search)) != 0 ||
 	    (rc = list_page(&q)) != 0)
 		return rc;
 	list_ordering(&q, track_orders, NELEM(track_orders));
 	return list_run(&q, tracking_select, tracking_count, tracking_json,
-	    NULL);
+	    &view);
 }
 
 /* GET /api/stock/track/<pk>/ */
@@ -1188,6 +1218,8 @@ static const struct route stock_routes[] = {
 	  "Remove from stock items", 0 },
 	{ "POST", "/api/stock/transfer/", "stock", PERM_CHANGE,
 	  stock_transfer_h, "Transfer stock items", 0 },
+	{ "POST", "/api/stock/change_status/", "stock", PERM_CHANGE,
+	  stock_change_status_h, "Change the status of stock items", 0 },
 	{ "GET", "/api/stock/track/", "stock", PERM_METHOD, track_list,
 	  "Stock tracking history", 0 },
 	{ "GET", "/api/stock/track/<pk>/", "stock", PERM_METHOD, track_detail,

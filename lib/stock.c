@@ -73,6 +73,14 @@ const char tracking_select[] = "SELECT t.id, t.item, t.date, "
     "t.tracking_type, t.notes, t.user, t.deltas FROM stock_tracking t "
     "WHERE 1";
 const char tracking_count[] = "SELECT count(*) FROM stock_tracking t WHERE 1";
+/* InvenTree's StockItemSerializerBrief; part_name is the full name. */
+static const char tracking_sql_item[] =
+    "SELECT s.id, s.part, s.location, s.quantity, s.serial, "
+    "p.IPN || CASE WHEN p.IPN <> '' THEN ' | ' ELSE '' END || p.name || "
+    "CASE WHEN p.revision <> '' THEN ' | ' || p.revision ELSE '' END "
+    "FROM stock_item s JOIN part p ON p.id = s.part WHERE s.id = ?";
+static const char tracking_sql_user[] =
+    "SELECT id, username, first_name, last_name FROM users WHERE id = ?";
 
 static const char stock_sql_track[] =
     "INSERT INTO stock_tracking (item, tracking_type, notes, user, deltas) "
@@ -108,6 +116,11 @@ static const char stock_sql_split[] =
     "expiry_date, purchase_price, purchase_price_currency, "
     "delete_on_deplete FROM stock_item WHERE id = ?1";
 static const char stock_sql_delete[] = "DELETE FROM stock_item WHERE id = ?";
+static const char stock_sql_status_get[] =
+    "SELECT status FROM stock_item WHERE id = ?";
+static const char stock_sql_set_status[] =
+    "UPDATE stock_item SET status = ?2, updated = "
+    "strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1";
 
 const struct stock_status *
 stock_status_find(int code)
@@ -352,14 +365,71 @@ tracking_label(int code)
 	return "";
 }
 
-/* One tracking row (tracking_select's columns). */
-cJSON *
-tracking_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
+/* The brief stock item InvenTree nests as a tracking entry's item_detail. */
+static cJSON *
+tracking_item_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
 {
 	cJSON *o = cJSON_CreateObject();
 
 	(void)ctx;
 	(void)arg;
+	if (o == NULL)
+		mem_oom();
+	cJSON_AddNumberToObject(o, "pk", (double)sqlite3_column_int64(st, 0));
+	cJSON_AddNumberToObject(o, "part", (double)sqlite3_column_int64(st,
+	    1));
+	stock_add_text(o, "part_name", st, 5);
+	stock_add_id(o, "location", st, 2);
+	cJSON_AddItemToObject(o, "quantity",
+	    dec_json(sqlite3_column_int64(st, 3)));
+	stock_add_text_or_null(o, "serial", st, 4);
+	cJSON_AddNullToObject(o, "supplier_part");
+	cJSON_AddStringToObject(o, "barcode_hash", "");
+	return o;
+}
+
+/* The user InvenTree nests as user_detail: names only, no email. */
+static cJSON *
+tracking_user_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	(void)ctx;
+	(void)arg;
+	if (o == NULL)
+		mem_oom();
+	cJSON_AddNumberToObject(o, "pk", (double)sqlite3_column_int64(st, 0));
+	stock_add_text(o, "username", st, 1);
+	stock_add_text(o, "first_name", st, 2);
+	stock_add_text(o, "last_name", st, 3);
+	return o;
+}
+
+/* Adds name: the row of id (column col of st) rendered by fn, or null. */
+static void
+tracking_nest(struct ctx *ctx, cJSON *o, const char *name, sqlite3_stmt *st,
+    int col, sqlite3_stmt **cache, const char *sql,
+    cJSON *(*fn)(struct ctx *, sqlite3_stmt *, void *))
+{
+	cJSON *j = NULL;
+
+	if (sqlite3_column_type(st, col) != SQLITE_NULL)
+		j = stock_lookup(ctx, cache, sql, sqlite3_column_int64(st, col),
+		    fn);
+	if (j != NULL)
+		cJSON_AddItemToObject(o, name, j);
+	else
+		cJSON_AddNullToObject(o, name);
+}
+
+/* One tracking row (tracking_select's columns); arg: a tracking_view or
+ * NULL. */
+cJSON *
+tracking_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
+{
+	struct tracking_view *view = arg;
+	cJSON *o = cJSON_CreateObject();
+
 	if (o == NULL)
 		mem_oom();
 	cJSON_AddNumberToObject(o, "pk", (double)sqlite3_column_int64(st, 0));
@@ -375,6 +445,12 @@ tracking_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
 	const char *d = (const char *)sqlite3_column_text(st, 6);
 	cJSON_AddItemToObject(o, "deltas", cJSON_CreateRaw(d != NULL &&
 	    d[0] == '{' ? d : "{}"));
+	if (view != NULL && view->item_detail)
+		tracking_nest(ctx, o, "item_detail", st, 1, &view->item,
+		    tracking_sql_item, tracking_item_json);
+	if (view != NULL && view->user_detail)
+		tracking_nest(ctx, o, "user_detail", st, 5, &view->user,
+		    tracking_sql_user, tracking_user_json);
 	return o;
 }
 
@@ -801,4 +877,130 @@ stock_adjust(struct ctx *ctx, enum stock_op op, const cJSON *body)
 		mem_oom();
 	cJSON_AddItemToObject(o, "items", errs);
 	return resp_field_errors(ctx, o);
+}
+
+/* Reads an id from a JSON number or numeric string; 0 if it is not one. */
+static long long
+stock_json_id(const cJSON *j)
+{
+	long long id = 0;
+
+	if (cJSON_IsNumber(j) && j->valuedouble >= 1 &&
+	    j->valuedouble <= (double)STOCK_ID_MAX &&
+	    j->valuedouble == (double)(long long)j->valuedouble)
+		return (long long)j->valuedouble;
+	if (cJSON_IsString(j) && txt_parse_int64(j->valuestring, 1,
+	    STOCK_ID_MAX, &id))
+		return id;
+	return 0;
+}
+
+/*
+ * POST /api/stock/change_status/ with body {"items": [pk, ...], "status":
+ * code (default OK), "note": "..."}, as InvenTree's
+ * StockChangeStatusSerializer: every item gets the status, and a "stock
+ * updated" tracking entry with {"status": code}, unless it has that status
+ * already (then nothing is written for it).  An unknown item or status is
+ * a 400 naming the field, and the caller must roll back.  Returns 0 with
+ * *answer set to the request as understood, or the error status set.
+ */
+int
+stock_change_status(struct ctx *ctx, const cJSON *body, cJSON **answer)
+{
+	const cJSON *items = cJSON_GetObjectItemCaseSensitive(body, "items");
+	const cJSON *js = cJSON_GetObjectItemCaseSensitive(body, "status");
+	const cJSON *jn = cJSON_GetObjectItemCaseSensitive(body, "note");
+	const char *note = "";
+	long long code = 10;
+	int rc;
+
+	*answer = NULL;
+	if (!cJSON_IsObject(body))
+		return resp_field_error(ctx, "non_field_errors", "Invalid "
+		    "data. Expected a dictionary.");
+	if (js != NULL) {
+		if (cJSON_IsNull(js))
+			return resp_field_error(ctx, "status",
+			    "This field may not be null.");
+		code = stock_json_id(js);
+		if (code <= 0 || code > 1000 || stock_status_find((int)code) ==
+		    NULL) {
+			if (code <= 0)
+				return resp_field_error(ctx, "status",
+				    "A valid integer is required.");
+			return resp_field_error(ctx, "status", "\"%lld\" is "
+			    "not a valid choice.", code);
+		}
+	}
+	if (jn != NULL && !cJSON_IsNull(jn)) {
+		if (!cJSON_IsString(jn))
+			return resp_field_error(ctx, "note",
+			    "Not a valid string.");
+		note = jn->valuestring;
+		if (strlen(note) > STOCK_NOTES_MAX ||
+		    !txt_utf8_valid(note, strlen(note), true))
+			return resp_field_error(ctx, "note", "Ensure this "
+			    "field has no more than %d characters.",
+			    STOCK_NOTES_MAX);
+	}
+	if (items == NULL)
+		return resp_field_error(ctx, "items",
+		    "This field is required.");
+	if (!cJSON_IsArray(items))
+		return resp_field_error(ctx, "items", "Expected a list of "
+		    "items but got another type.");
+	if (items->child == NULL)
+		return resp_field_error(ctx, "items",
+		    "No stock items selected");
+	if (cJSON_GetArraySize(items) > 1000)
+		return resp_field_error(ctx, "items", "At most 1000 items in "
+		    "one request.");
+
+	sqlite3_stmt *get = db_prepare(ctx, stock_sql_status_get);
+	if (get == NULL)
+		return ctx->resp.status;
+	cJSON *pks = cJSON_CreateArray();
+	if (pks == NULL)
+		mem_oom();
+	for (const cJSON *it = items->child; it != NULL; it = it->next) {
+		long long pk = stock_json_id(it);
+		if (pk <= 0) {
+			cJSON_Delete(pks);
+			return resp_field_error(ctx, "items", "Incorrect type. "
+			    "Expected pk value.");
+		}
+		sqlite3_reset(get);
+		sqlite3_bind_int64(get, 1, pk);
+		rc = sqlite3_step(get);
+		if (rc == SQLITE_DONE) {
+			cJSON_Delete(pks);
+			return resp_field_error(ctx, "items", "Invalid pk "
+			    "\"%lld\" - object does not exist.", pk);
+		}
+		if (rc != SQLITE_ROW) {
+			cJSON_Delete(pks);
+			return db_fail(ctx, "stock status");
+		}
+		cJSON_AddItemToArray(pks, stock_num(pk));
+		if (sqlite3_column_int64(get, 0) == code)
+			continue;
+		sqlite3_reset(get);
+		if ((rc = stock_set(ctx, stock_sql_set_status, pk, code,
+		    false)) != 0 ||
+		    (rc = stock_track(ctx, pk, TRACK_UPDATED, note,
+		    stock_deltas("status", stock_num(code), NULL, NULL, NULL,
+		    NULL))) != 0) {
+			cJSON_Delete(pks);
+			return rc;
+		}
+	}
+	sqlite3_reset(get);
+	cJSON *o = cJSON_CreateObject();
+	if (o == NULL)
+		mem_oom();
+	cJSON_AddItemToObject(o, "items", pks);
+	cJSON_AddNumberToObject(o, "status", (double)code);
+	cJSON_AddStringToObject(o, "note", note);
+	*answer = o;
+	return 0;
 }

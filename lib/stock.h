@@ -9,7 +9,8 @@
  * items or none (the caller holds the write transaction and rolls back on
  * any error), splitting an item when only part of it moves, and every
  * change writes its tracking entry through stock_track() in the same
- * transaction.
+ * transaction.  stock_change_status() sets the status of several items
+ * at once, all or none, the same way.
  *
  * Status codes (InvenTree's StockStatus): OK 10, attention needed 50,
  * damaged 55, destroyed 60, rejected 65, lost 70, quarantined 75,
@@ -65,12 +66,21 @@ struct stock_view {
 	sqlite3_stmt	*loc;
 };
 
+/* What to nest in a tracking entry; statements are prepared on first use. */
+struct tracking_view {
+	bool		 item_detail;
+	bool		 user_detail;
+	sqlite3_stmt	*item;
+	sqlite3_stmt	*user;
+};
+
 struct cJSON	*location_json(struct ctx *, sqlite3_stmt *, void *);
 struct cJSON	*location_get(struct ctx *, long long id, int *status);
 struct cJSON	*stock_json(struct ctx *, sqlite3_stmt *, void *stock_view);
 struct cJSON	*stock_get(struct ctx *, long long id, struct stock_view *,
 		    int *status);
-struct cJSON	*tracking_json(struct ctx *, sqlite3_stmt *, void *);
+struct cJSON	*tracking_json(struct ctx *, sqlite3_stmt *,
+		    void *tracking_view);
 const struct stock_status *stock_status_find(int code);
 
 int	stock_track(struct ctx *, long long item, enum stock_track_code,
@@ -80,6 +90,8 @@ int	stock_created(struct ctx *, long long id, const char *notes);
 int	stock_insert(struct ctx *, long long part, long long location,
 	    long long quantity, const char *notes, long long *id);
 int	stock_adjust(struct ctx *, enum stock_op, const struct cJSON *body);
+int	stock_change_status(struct ctx *, const struct cJSON *body,
+	    struct cJSON **answer);
 int	stock_delete(struct ctx *, long long id);
 
 #endif
