@@ -434,7 +434,9 @@ static const char part_sql_exists[] = "SELECT 1 FROM part WHERE id = ?";
 static const char cat_sql_exists[] = "SELECT 1 FROM part_category WHERE id = ?";
 static const char user_sql_exists[] = "SELECT 1 FROM users WHERE id = ?";
 
-#define STOCK_IN_STOCK " s.status IN (10, 50, 55, 85) AND s.quantity > 0"
+/* The condition of the partial index stock_item_in_stock (migration 0007),
+ * word for word, so that the planner can use it. */
+#define STOCK_IN_STOCK " +s.status IN (10, 50, 55, 85) AND s.quantity > 0"
 
 static const struct list_filter stock_filters[] = {
 	{ "part", LIST_ID, " AND s.part = ?", NULL, part_sql_exists, NULL },
