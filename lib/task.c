@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -632,8 +631,8 @@ task_detached(struct ctx *ctx)
  * it.  With TASK_AFTER_RESPONSE on, when tasks are due, and when no
  * after-response runner has started within TASK_AFTER_EVERY seconds (one
  * UPDATE decides, so only one program wins), it starts a runner detached
- * from the request: fork, setsid, fork again, and the grandchild closes
- * its copies of the CGI streams and becomes `worker --backoffice`.  That matters because a web server may
+ * from the request: fork, setsid, and the child closes its copies of the
+ * CGI streams and becomes `worker --backoffice`.  That matters because a web server may
  * end the program (lighttpd sends SIGTERM) as soon as it has the whole
  * answer, and waits for the output to close.  Only a process answering on
  * its own standard output does this (not tests or harnesses running
@@ -657,17 +656,18 @@ task_after_response(struct ctx *ctx)
 		return;
 	fflush(NULL);
 	pid_t pid = fork();
-	if (pid < 0) {
+	if (pid < 0)
 		log_msg(ctx, LOG_WARN, "after-response runner: fork: %s",
 		    strerror(errno));
-		return;
-	}
-	if (pid == 0) {
+	else if (pid == 0) {
+		/*
+		 * A session of its own, so no signal for the program's group
+		 * reaches it; when the program exits, init adopts and reaps
+		 * it.  (No intermediate process: it would have nothing to do
+		 * but exit, and the new image has no controlling terminal to
+		 * acquire.)
+		 */
 		setsid();
-		if (fork() == 0)
-			task_detached(ctx);
-		_exit(0);
+		task_detached(ctx);
 	}
-	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-		;
 }
