@@ -124,7 +124,14 @@ db_connect(const char *path, sqlite3 **out, char *err, size_t errsz)
 	static const char pragmas[] =
 	    "PRAGMA foreign_keys = ON;"
 	    "PRAGMA synchronous = NORMAL;"
-	    "PRAGMA trusted_schema = OFF;";
+	    "PRAGMA trusted_schema = OFF;"
+	    /*
+	     * With the WAL kept between processes (below), SQLite empties it
+	     * at the last close only when a size limit is set; without one
+	     * it grows, and every process that opens the database first
+	     * rebuilds its index by reading all of it (25 ms for 60 MB).
+	     */
+	    "PRAGMA journal_size_limit = 4194304;";
 	sqlite3 *db = NULL;
 	int rc;
 
