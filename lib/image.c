@@ -1,6 +1,7 @@
 /*
  * image: part images and thumbnails.  See image.h.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -21,6 +22,76 @@
 #include "text.h"
 
 #define IMAGE_HEAD	(256 * 1024)	/* bytes read to find dimensions */
+
+/*
+ * libgd is loaded when an image is first decoded, not linked: linking it
+ * made every part.cgi request load its 55 shared libraries (about 10 ms of
+ * CPU, most of a part request; see BENCHMARKS.md) for the few requests that
+ * upload an image.  The functions used here are called through gd_fn, by
+ * the same names (the macros below).  Process-wide, loaded once.
+ */
+static struct {
+	void					*handle;
+	__typeof__(gdFree)			*Free;
+	__typeof__(gdImageAlphaBlending)	*ImageAlphaBlending;
+	__typeof__(gdImageCopyResampled)	*ImageCopyResampled;
+	__typeof__(gdImageCreateFromGif)	*ImageCreateFromGif;
+	__typeof__(gdImageCreateFromJpegEx)	*ImageCreateFromJpegEx;
+	__typeof__(gdImageCreateFromPng)	*ImageCreateFromPng;
+	__typeof__(gdImageCreateFromWebp)	*ImageCreateFromWebp;
+	__typeof__(gdImageCreateTrueColor)	*ImageCreateTrueColor;
+	__typeof__(gdImageDestroy)		*ImageDestroy;
+	__typeof__(gdImagePngPtrEx)		*ImagePngPtrEx;
+	__typeof__(gdImageSaveAlpha)		*ImageSaveAlpha;
+	__typeof__(gdSetErrorMethod)		*SetErrorMethod;
+} gd_fn;
+
+#define gdFree			(*gd_fn.Free)
+#define gdImageAlphaBlending	(*gd_fn.ImageAlphaBlending)
+#define gdImageCopyResampled	(*gd_fn.ImageCopyResampled)
+#define gdImageCreateFromGif	(*gd_fn.ImageCreateFromGif)
+#define gdImageCreateFromJpegEx	(*gd_fn.ImageCreateFromJpegEx)
+#define gdImageCreateFromPng	(*gd_fn.ImageCreateFromPng)
+#define gdImageCreateFromWebp	(*gd_fn.ImageCreateFromWebp)
+#define gdImageCreateTrueColor	(*gd_fn.ImageCreateTrueColor)
+#define gdImageDestroy		(*gd_fn.ImageDestroy)
+#define gdImagePngPtrEx		(*gd_fn.ImagePngPtrEx)
+#define gdImageSaveAlpha	(*gd_fn.ImageSaveAlpha)
+#define gdSetErrorMethod	(*gd_fn.SetErrorMethod)
+
+/* Loads libgd (once).  Returns 0, or -1 when it is not installed. */
+static int
+image_gd_load(void)
+{
+	void *h;
+
+	if (gd_fn.handle != NULL)
+		return 0;
+	if ((h = dlopen("libgd.so.3", RTLD_NOW | RTLD_LOCAL)) == NULL)
+		return -1;
+#define GD_SYM(member, name) \
+	if ((*(void **)&gd_fn.member = dlsym(h, name)) == NULL) \
+		goto fail
+	GD_SYM(Free, "gdFree");
+	GD_SYM(ImageAlphaBlending, "gdImageAlphaBlending");
+	GD_SYM(ImageCopyResampled, "gdImageCopyResampled");
+	GD_SYM(ImageCreateFromGif, "gdImageCreateFromGif");
+	GD_SYM(ImageCreateFromJpegEx, "gdImageCreateFromJpegEx");
+	GD_SYM(ImageCreateFromPng, "gdImageCreateFromPng");
+	GD_SYM(ImageCreateFromWebp, "gdImageCreateFromWebp");
+	GD_SYM(ImageCreateTrueColor, "gdImageCreateTrueColor");
+	GD_SYM(ImageDestroy, "gdImageDestroy");
+	GD_SYM(ImagePngPtrEx, "gdImagePngPtrEx");
+	GD_SYM(ImageSaveAlpha, "gdImageSaveAlpha");
+	GD_SYM(SetErrorMethod, "gdSetErrorMethod");
+#undef GD_SYM
+	gd_fn.handle = h;
+	return 0;
+fail:
+	dlclose(h);
+	memset(&gd_fn, 0, sizeof(gd_fn));
+	return -1;
+}
 
 static unsigned
 be16(const unsigned char *b)
@@ -290,6 +361,10 @@ image_store(struct ctx *ctx, struct req_file *f, const char *field,
 		return resp_field_error(ctx, field, "The image is too large "
 		    "(%d x %d pixels; at most %d a side and %lld million in "
 		    "all).", w, h, IMAGE_SIDE_MAX, IMAGE_PIXELS_MAX / 1000000);
+	if (image_gd_load() != 0)
+		return resp_error(ctx, 503, "Images cannot be processed on "
+		    "this server: libgd (Debian package libgd3) is not "
+		    "installed");
 	gdImagePtr im = image_decode(f->path, t);
 	if (im == NULL)
 		return resp_field_error(ctx, field, "Upload a valid image. "

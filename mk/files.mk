@@ -1,10 +1,11 @@
 # Files (issue 5): part images and thumbnails need libgd.
 #
-# Every program links the one static library, so every program is linked
-# with libgd; only those that use lib/image.c pull its code in.
+# lib/image.c needs libgd's header (libgd-dev) to build and libgd3 to run.
 
 DEPS_BUILD += libgd-dev
-LIBS += -lgd
+# libgd itself is loaded by lib/image.c when an image is uploaded (dlopen),
+# so that programs do not load its many libraries on every request.
+DEPS_BUILD += libgd3
 # The HTTP tests check MEDIA_SENDFILE = apache through mod_xsendfile (they
 # skip that case when it is missing).
 DEPS_TEST += libapache2-mod-xsendfile
