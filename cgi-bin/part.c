@@ -16,6 +16,7 @@
 #include "part.h"
 #include "stock.h"
 #include "tree.h"
+#include "treeapi.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -86,300 +87,88 @@ static const struct list_search cat_search = {
 	"OR c.pathstring LIKE ? ESCAPE '\\')", 3, NULL,
 };
 
-/*
- * Shared by the category list and the tree list: parent/cascade/depth/
- * top_level filters, search and ordering.
- */
-static int
-cat_query(struct ctx *ctx, struct list_q *q)
-{
-	bool cascade;
-	long long parent, depth;
-	int rc;
+static const char cat_depth_below[] =
+    " AND c.level <= (SELECT level FROM part_category WHERE id = ?) + ?";
+static const char cat_depth_top[] = " AND c.level <= ?";
 
-	list_init(q, ctx, "c.pathstring, c.id");
-	if ((rc = list_flag(ctx, "cascade", false, &cascade)) != 0 ||
-	    (rc = list_filters(q, cat_filters, NELEM(cat_filters),
-	    cascade)) != 0 ||
-	    (rc = list_search(q, &cat_search)) != 0 ||
-	    (rc = list_page(q)) != 0)
-		return rc;
-	const char *d = req_query(ctx, "depth");
-	if (d != NULL && d[0] != '\0') {
-		if (!txt_parse_int64(d, 0, 100, &depth))
-			return resp_field_error(ctx, "depth",
-			    "Enter a whole number from 0 to 100.");
-		/* Levels below the parent (or below the top when none). */
-		const char *pv = req_query(ctx, "parent");
-		if (pv != NULL && txt_parse_int64(pv, 1, 999999999999999LL,
-		    &parent)) {
-			list_where(q, " AND c.level <= (SELECT level FROM "
-			    "part_category WHERE id = ?) + ?");
-			list_bind_int(q, parent);
-			list_bind_int(q, depth);
-		} else {
-			list_where(q, " AND c.level <= ?");
-			list_bind_int(q, depth);
-		}
-	}
-	list_ordering(q, cat_orders, NELEM(cat_orders));
-	return 0;
-}
+_Static_assert(CF__N <= TREE_API_FIELDS_MAX, "too many fields");
+
+static const struct tree_api cat_api = {
+	.kind = TREE_CATEGORY,
+	.model = "PartCategory",
+	.fields = cat_fields,
+	.nfields = CF__N,
+	.f_name = CF_NAME,
+	.f_parent = CF_PARENT,
+	.f_structural = CF_STRUCTURAL,
+	.f_location = CF_DEFAULT_LOCATION,
+	.sql_load = cat_sql_load,
+	.sql_insert = cat_sql_insert,
+	.sql_update = cat_sql_update,
+	.sql_dup = cat_sql_dup,
+	.sql_has_contents = cat_sql_has_parts,
+	.structural_msg = "You cannot make this part category structural "
+	    "because some parts are already assigned to it!",
+	.what_insert = "category insert",
+	.what_update = "category update",
+	.order_default = "c.pathstring, c.id",
+	.filters = cat_filters,
+	.nfilters = NELEM(cat_filters),
+	.search = &cat_search,
+	.orders = cat_orders,
+	.norders = NELEM(cat_orders),
+	.depth_below = cat_depth_below,
+	.depth_top = cat_depth_top,
+	.select = category_select,
+	.count = category_count,
+	.json = category_json,
+	.tree_select = cat_tree_select,
+	.tree_children = "subcategories",
+	.get = category_get,
+	.delete_contents = "delete_parts",
+	.delete_children = "delete_child_categories",
+};
 
 /* GET /api/part/category/ */
 static int
 cat_list(struct ctx *ctx)
 {
-	struct list_q q;
-	int rc = cat_query(ctx, &q);
-
-	if (rc != 0)
-		return rc;
-	return list_run(&q, category_select, category_count, category_json,
-	    NULL);
-}
-
-static cJSON *
-cat_tree_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
-{
-	cJSON *o = cJSON_CreateObject();
-
-	(void)ctx;
-	(void)arg;
-	if (o == NULL)
-		mem_oom();
-	cJSON_AddNumberToObject(o, "pk", (double)sqlite3_column_int64(st, 0));
-	cJSON_AddStringToObject(o, "name",
-	    (const char *)sqlite3_column_text(st, 1));
-	if (sqlite3_column_type(st, 2) == SQLITE_NULL)
-		cJSON_AddNullToObject(o, "parent");
-	else
-		cJSON_AddNumberToObject(o, "parent",
-		    (double)sqlite3_column_int64(st, 2));
-	cJSON_AddNumberToObject(o, "level", sqlite3_column_int(st, 3));
-	cJSON_AddStringToObject(o, "icon",
-	    (const char *)sqlite3_column_text(st, 4));
-	cJSON_AddBoolToObject(o, "structural", sqlite3_column_int(st, 5));
-	cJSON_AddNumberToObject(o, "subcategories",
-	    (double)sqlite3_column_int64(st, 6));
-	return o;
+	return tree_api_list(ctx, &cat_api);
 }
 
 /* GET /api/part/category/tree/ */
 static int
 cat_tree(struct ctx *ctx)
 {
-	struct list_q q;
-	int rc = cat_query(ctx, &q);
-
-	if (rc != 0)
-		return rc;
-	return list_run(&q, cat_tree_select, category_count, cat_tree_json,
-	    NULL);
+	return tree_api_tree(ctx, &cat_api);
 }
 
 /* GET /api/part/category/<pk>/ */
 static int
 cat_detail(struct ctx *ctx)
 {
-	long long id = route_param_id(ctx, "pk");
-	int status;
-	bool path;
-	int rc = list_flag(ctx, "path_detail", false, &path);
-
-	if (rc != 0)
-		return rc;
-	cJSON *o = category_get(ctx, id, &status);
-	if (o == NULL)
-		return status;
-	if (path) {
-		cJSON *a = tree_path(ctx, TREE_CATEGORY, id);
-		if (a == NULL) {
-			cJSON_Delete(o);
-			return ctx->resp.status;
-		}
-		cJSON_AddItemToObject(o, "path", a);
-	}
-	return resp_json(ctx, 200, o);
-}
-
-/* Checks parent (no cycle), default_location and name uniqueness. */
-static int
-cat_validate(struct ctx *ctx, long long id, struct field_val *v)
-{
-	long long parent = v[CF_PARENT].null ? 0 : v[CF_PARENT].i;
-	int rc;
-
-	if ((rc = tree_check_parent(ctx, TREE_CATEGORY, id, parent)) != 0)
-		return rc;
-	if (!v[CF_DEFAULT_LOCATION].null) {
-		rc = tree_exists(ctx, TREE_LOCATION, v[CF_DEFAULT_LOCATION].i,
-		    NULL);
-		if (rc < 0)
-			return ctx->resp.status;
-		if (rc == 0)
-			return resp_field_error(ctx, "default_location",
-			    "Invalid pk \"%lld\" - object does not exist.",
-			    v[CF_DEFAULT_LOCATION].i);
-	}
-	sqlite3_stmt *st = db_prepare(ctx, cat_sql_dup);
-	if (st == NULL)
-		return ctx->resp.status;
-	sqlite3_bind_int64(st, 1, parent);
-	sqlite3_bind_text(st, 2, v[CF_NAME].s, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, id);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		return resp_field_error(ctx, "name", "Duplicate names cannot "
-		    "exist under the same parent");
-	if (id > 0 && v[CF_STRUCTURAL].i) {
-		sqlite3_stmt *hp = db_prepare(ctx, cat_sql_has_parts);
-		if (hp == NULL)
-			return ctx->resp.status;
-		sqlite3_bind_int64(hp, 1, id);
-		if (sqlite3_step(hp) == SQLITE_ROW)
-			return resp_field_error(ctx, "structural", "You cannot "
-			    "make this part category structural because some "
-			    "parts are already assigned to it!");
-	}
-	return 0;
+	return tree_api_detail(ctx, &cat_api);
 }
 
 /* POST /api/part/category/ */
 static int
 cat_create(struct ctx *ctx)
 {
-	struct field_val v[CF__N];
-	const cJSON *body;
-	int rc;
-
-	field_defaults(cat_fields, CF__N, v);
-	if ((rc = req_data(ctx, &body)) != 0 ||
-	    (rc = field_parse(ctx, body, cat_fields, CF__N, v, true)) != 0 ||
-	    (rc = db_begin(ctx)) != 0)
-		return rc;
-	long long id = 0;
-	rc = cat_validate(ctx, 0, v);
-	if (rc == 0) {
-		sqlite3_stmt *st = db_prepare(ctx, cat_sql_insert);
-		if (st == NULL)
-			rc = ctx->resp.status;
-		else {
-			field_bind_all(st, 1, cat_fields, CF__N, v);
-			rc = field_step(ctx, st, "category insert");
-			id = sqlite3_last_insert_rowid(ctx->db);
-		}
-	}
-	if (rc == 0)
-		rc = tree_place(ctx, TREE_CATEGORY, id);
-	if (rc != 0) {
-		db_rollback(ctx);
-		return rc;
-	}
-	if ((rc = db_commit(ctx)) != 0)
-		return rc;
-	int status;
-	cJSON *o = category_get(ctx, id, &status);
-	return o != NULL ? resp_json(ctx, 201, o) : status;
+	return tree_api_create(ctx, &cat_api);
 }
 
 /* PUT/PATCH /api/part/category/<pk>/ */
 static int
 cat_update(struct ctx *ctx)
 {
-	long long id = route_param_id(ctx, "pk");
-	bool put = strcmp(ctx->req.method, "PUT") == 0;
-	struct field_val v[CF__N];
-	const cJSON *body;
-	int rc;
-
-	if ((rc = req_data(ctx, &body)) != 0 || (rc = db_begin(ctx)) != 0)
-		return rc;
-	sqlite3_stmt *ld = db_prepare(ctx, cat_sql_load);
-	if (ld == NULL) {
-		db_rollback(ctx);
-		return ctx->resp.status;
-	}
-	sqlite3_bind_int64(ld, 1, id);
-	if (sqlite3_step(ld) != SQLITE_ROW) {
-		db_rollback(ctx);
-		return resp_error(ctx, 404, "No PartCategory matches the given "
-		    "query.");
-	}
-	field_load(ctx, ld, 0, cat_fields, CF__N, v);
-	rc = field_parse(ctx, body, cat_fields, CF__N, v, put);
-	if (rc == 0)
-		rc = cat_validate(ctx, id, v);
-	if (rc == 0) {
-		sqlite3_stmt *st = db_prepare(ctx, cat_sql_update);
-		if (st == NULL)
-			rc = ctx->resp.status;
-		else {
-			field_bind_all(st, 1, cat_fields, CF__N, v);
-			sqlite3_bind_int64(st, CF__N + 1, id);
-			rc = field_step(ctx, st, "category update");
-		}
-	}
-	if (rc == 0)
-		rc = tree_place(ctx, TREE_CATEGORY, id);
-	if (rc != 0) {
-		db_rollback(ctx);
-		return rc;
-	}
-	if ((rc = db_commit(ctx)) != 0)
-		return rc;
-	int status;
-	cJSON *o = category_get(ctx, id, &status);
-	return o != NULL ? resp_json(ctx, 200, o) : status;
-}
-
-/*
- * A delete option: from the body (InvenTree reads request.data) or the
- * query string.  Returns 0 or 400.
- */
-static int
-delete_option(struct ctx *ctx, const cJSON *body, const char *name, bool *out)
-{
-	const cJSON *j = cJSON_GetObjectItemCaseSensitive(body, name);
-
-	*out = false;
-	if (j == NULL)
-		return list_flag(ctx, name, false, out);
-	if (cJSON_IsBool(j)) {
-		*out = cJSON_IsTrue(j);
-		return 0;
-	}
-	if (cJSON_IsString(j) && txt_parse_bool(j->valuestring, out))
-		return 0;
-	if (cJSON_IsNumber(j) && (j->valuedouble == 0 || j->valuedouble == 1)) {
-		*out = j->valuedouble == 1;
-		return 0;
-	}
-	return resp_field_error(ctx, name, "Must be a valid boolean.");
+	return tree_api_update(ctx, &cat_api);
 }
 
 /* DELETE /api/part/category/<pk>/ */
 static int
 cat_delete(struct ctx *ctx)
 {
-	long long id = route_param_id(ctx, "pk");
-	const cJSON *body;
-	bool parts, children;
-	int rc;
-
-	if ((rc = req_data(ctx, &body)) != 0 ||
-	    (rc = delete_option(ctx, body, "delete_parts", &parts)) != 0 ||
-	    (rc = delete_option(ctx, body, "delete_child_categories",
-	    &children)) != 0 ||
-	    (rc = db_begin(ctx)) != 0)
-		return rc;
-	if ((rc = tree_delete(ctx, TREE_CATEGORY, id, children, parts)) != 0) {
-		db_rollback(ctx);
-		return rc;
-	}
-	if ((rc = db_commit(ctx)) != 0)
-		return rc;
-	ctx->resp.status = 204;
-	return 204;
+	return tree_api_delete(ctx, &cat_api);
 }
 
 /* ---- parts --------------------------------------------------------- */

@@ -15,6 +15,7 @@
 #include "part.h"
 #include "stock.h"
 #include "tree.h"
+#include "treeapi.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 #define ID_MAX		999999999999999LL
@@ -84,282 +85,88 @@ static const struct list_search loc_search = {
 	"OR l.pathstring LIKE ? ESCAPE '\\')", 3, NULL,
 };
 
-/* Filters, search, depth and ordering shared by the list and tree/. */
-static int
-loc_query(struct ctx *ctx, struct list_q *q)
-{
-	bool cascade;
-	long long parent, depth;
-	int rc;
+static const char loc_depth_below[] =
+    " AND l.level <= (SELECT level FROM stock_location WHERE id = ?) + ?";
+static const char loc_depth_top[] = " AND l.level <= ?";
 
-	list_init(q, ctx, "l.pathstring, l.id");
-	if ((rc = list_flag(ctx, "cascade", false, &cascade)) != 0 ||
-	    (rc = list_filters(q, loc_filters, NELEM(loc_filters),
-	    cascade)) != 0 ||
-	    (rc = list_search(q, &loc_search)) != 0 ||
-	    (rc = list_page(q)) != 0)
-		return rc;
-	const char *d = req_query(ctx, "depth");
-	if (d != NULL && d[0] != '\0') {
-		if (!txt_parse_int64(d, 0, 100, &depth))
-			return resp_field_error(ctx, "depth",
-			    "Enter a whole number from 0 to 100.");
-		const char *pv = req_query(ctx, "parent");
-		if (pv != NULL && txt_parse_int64(pv, 1, ID_MAX, &parent)) {
-			list_where(q, " AND l.level <= (SELECT level FROM "
-			    "stock_location WHERE id = ?) + ?");
-			list_bind_int(q, parent);
-			list_bind_int(q, depth);
-		} else {
-			list_where(q, " AND l.level <= ?");
-			list_bind_int(q, depth);
-		}
-	}
-	list_ordering(q, loc_orders, NELEM(loc_orders));
-	return 0;
-}
+_Static_assert(LF__N <= TREE_API_FIELDS_MAX, "too many fields");
+
+static const struct tree_api loc_api = {
+	.kind = TREE_LOCATION,
+	.model = "StockLocation",
+	.fields = loc_fields,
+	.nfields = LF__N,
+	.f_name = LF_NAME,
+	.f_parent = LF_PARENT,
+	.f_structural = LF_STRUCTURAL,
+	.f_location = -1,
+	.sql_load = loc_sql_load,
+	.sql_insert = loc_sql_insert,
+	.sql_update = loc_sql_update,
+	.sql_dup = loc_sql_dup,
+	.sql_has_contents = loc_sql_has_items,
+	.structural_msg = "You cannot make this stock location structural "
+	    "because some stock items are already located into it!",
+	.what_insert = "location insert",
+	.what_update = "location update",
+	.order_default = "l.pathstring, l.id",
+	.filters = loc_filters,
+	.nfilters = NELEM(loc_filters),
+	.search = &loc_search,
+	.orders = loc_orders,
+	.norders = NELEM(loc_orders),
+	.depth_below = loc_depth_below,
+	.depth_top = loc_depth_top,
+	.select = location_select,
+	.count = location_count,
+	.json = location_json,
+	.tree_select = loc_tree_select,
+	.tree_children = "sublocations",
+	.get = location_get,
+	.delete_contents = "delete_stock_items",
+	.delete_children = "delete_sub_locations",
+};
 
 /* GET /api/stock/location/ */
 static int
 loc_list(struct ctx *ctx)
 {
-	struct list_q q;
-	int rc = loc_query(ctx, &q);
-
-	if (rc != 0)
-		return rc;
-	return list_run(&q, location_select, location_count, location_json,
-	    NULL);
-}
-
-static cJSON *
-loc_tree_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
-{
-	cJSON *o = cJSON_CreateObject();
-
-	(void)ctx;
-	(void)arg;
-	if (o == NULL)
-		mem_oom();
-	cJSON_AddNumberToObject(o, "pk", (double)sqlite3_column_int64(st, 0));
-	cJSON_AddStringToObject(o, "name",
-	    (const char *)sqlite3_column_text(st, 1));
-	if (sqlite3_column_type(st, 2) == SQLITE_NULL)
-		cJSON_AddNullToObject(o, "parent");
-	else
-		cJSON_AddNumberToObject(o, "parent",
-		    (double)sqlite3_column_int64(st, 2));
-	cJSON_AddNumberToObject(o, "level", sqlite3_column_int(st, 3));
-	cJSON_AddStringToObject(o, "icon",
-	    (const char *)sqlite3_column_text(st, 4));
-	cJSON_AddBoolToObject(o, "structural", sqlite3_column_int(st, 5));
-	cJSON_AddNumberToObject(o, "sublocations",
-	    (double)sqlite3_column_int64(st, 6));
-	return o;
+	return tree_api_list(ctx, &loc_api);
 }
 
 /* GET /api/stock/location/tree/ */
 static int
 loc_tree(struct ctx *ctx)
 {
-	struct list_q q;
-	int rc = loc_query(ctx, &q);
-
-	if (rc != 0)
-		return rc;
-	return list_run(&q, loc_tree_select, location_count, loc_tree_json,
-	    NULL);
+	return tree_api_tree(ctx, &loc_api);
 }
 
 /* GET /api/stock/location/<pk>/ */
 static int
 loc_detail(struct ctx *ctx)
 {
-	long long id = route_param_id(ctx, "pk");
-	int status;
-	bool path;
-	int rc = list_flag(ctx, "path_detail", false, &path);
-
-	if (rc != 0)
-		return rc;
-	cJSON *o = location_get(ctx, id, &status);
-	if (o == NULL)
-		return status;
-	if (path) {
-		cJSON *a = tree_path(ctx, TREE_LOCATION, id);
-		if (a == NULL) {
-			cJSON_Delete(o);
-			return ctx->resp.status;
-		}
-		cJSON_AddItemToObject(o, "path", a);
-	}
-	return resp_json(ctx, 200, o);
-}
-
-/* Parent (no cycle), name unique under it, structural only when empty. */
-static int
-loc_validate(struct ctx *ctx, long long id, struct field_val *v)
-{
-	long long parent = v[LF_PARENT].null ? 0 : v[LF_PARENT].i;
-	int rc;
-
-	if ((rc = tree_check_parent(ctx, TREE_LOCATION, id, parent)) != 0)
-		return rc;
-	sqlite3_stmt *st = db_prepare(ctx, loc_sql_dup);
-	if (st == NULL)
-		return ctx->resp.status;
-	sqlite3_bind_int64(st, 1, parent);
-	sqlite3_bind_text(st, 2, v[LF_NAME].s, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, id);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		return resp_field_error(ctx, "name", "Duplicate names cannot "
-		    "exist under the same parent");
-	if (id > 0 && v[LF_STRUCTURAL].i) {
-		sqlite3_stmt *hi = db_prepare(ctx, loc_sql_has_items);
-		if (hi == NULL)
-			return ctx->resp.status;
-		sqlite3_bind_int64(hi, 1, id);
-		if (sqlite3_step(hi) == SQLITE_ROW)
-			return resp_field_error(ctx, "structural", "You cannot "
-			    "make this stock location structural because some "
-			    "stock items are already located into it!");
-	}
-	return 0;
+	return tree_api_detail(ctx, &loc_api);
 }
 
 /* POST /api/stock/location/ */
 static int
 loc_create(struct ctx *ctx)
 {
-	struct field_val v[LF__N];
-	const cJSON *body;
-	int rc;
-
-	field_defaults(loc_fields, LF__N, v);
-	if ((rc = req_data(ctx, &body)) != 0 ||
-	    (rc = field_parse(ctx, body, loc_fields, LF__N, v, true)) != 0 ||
-	    (rc = db_begin(ctx)) != 0)
-		return rc;
-	long long id = 0;
-	rc = loc_validate(ctx, 0, v);
-	if (rc == 0) {
-		sqlite3_stmt *st = db_prepare(ctx, loc_sql_insert);
-		if (st == NULL)
-			rc = ctx->resp.status;
-		else {
-			field_bind_all(st, 1, loc_fields, LF__N, v);
-			rc = field_step(ctx, st, "location insert");
-			id = sqlite3_last_insert_rowid(ctx->db);
-		}
-	}
-	if (rc == 0)
-		rc = tree_place(ctx, TREE_LOCATION, id);
-	if (rc != 0) {
-		db_rollback(ctx);
-		return rc;
-	}
-	if ((rc = db_commit(ctx)) != 0)
-		return rc;
-	int status;
-	cJSON *o = location_get(ctx, id, &status);
-	return o != NULL ? resp_json(ctx, 201, o) : status;
+	return tree_api_create(ctx, &loc_api);
 }
 
 /* PUT/PATCH /api/stock/location/<pk>/ */
 static int
 loc_update(struct ctx *ctx)
 {
-	long long id = route_param_id(ctx, "pk");
-	bool put = strcmp(ctx->req.method, "PUT") == 0;
-	struct field_val v[LF__N];
-	const cJSON *body;
-	int rc;
-
-	if ((rc = req_data(ctx, &body)) != 0 || (rc = db_begin(ctx)) != 0)
-		return rc;
-	sqlite3_stmt *ld = db_prepare(ctx, loc_sql_load);
-	if (ld == NULL) {
-		db_rollback(ctx);
-		return ctx->resp.status;
-	}
-	sqlite3_bind_int64(ld, 1, id);
-	if (sqlite3_step(ld) != SQLITE_ROW) {
-		db_rollback(ctx);
-		return resp_error(ctx, 404, "No StockLocation matches the "
-		    "given query.");
-	}
-	field_load(ctx, ld, 0, loc_fields, LF__N, v);
-	rc = field_parse(ctx, body, loc_fields, LF__N, v, put);
-	if (rc == 0)
-		rc = loc_validate(ctx, id, v);
-	if (rc == 0) {
-		sqlite3_stmt *st = db_prepare(ctx, loc_sql_update);
-		if (st == NULL)
-			rc = ctx->resp.status;
-		else {
-			field_bind_all(st, 1, loc_fields, LF__N, v);
-			sqlite3_bind_int64(st, LF__N + 1, id);
-			rc = field_step(ctx, st, "location update");
-		}
-	}
-	if (rc == 0)
-		rc = tree_place(ctx, TREE_LOCATION, id);
-	if (rc != 0) {
-		db_rollback(ctx);
-		return rc;
-	}
-	if ((rc = db_commit(ctx)) != 0)
-		return rc;
-	int status;
-	cJSON *o = location_get(ctx, id, &status);
-	return o != NULL ? resp_json(ctx, 200, o) : status;
-}
-
-/* A delete option from the body or the query string (400 if not bool). */
-static int
-delete_option(struct ctx *ctx, const cJSON *body, const char *name, bool *out)
-{
-	const cJSON *j = cJSON_GetObjectItemCaseSensitive(body, name);
-
-	*out = false;
-	if (j == NULL)
-		return list_flag(ctx, name, false, out);
-	if (cJSON_IsBool(j)) {
-		*out = cJSON_IsTrue(j);
-		return 0;
-	}
-	if (cJSON_IsString(j) && txt_parse_bool(j->valuestring, out))
-		return 0;
-	if (cJSON_IsNumber(j) && (j->valuedouble == 0 || j->valuedouble == 1)) {
-		*out = j->valuedouble == 1;
-		return 0;
-	}
-	return resp_field_error(ctx, name, "Must be a valid boolean.");
+	return tree_api_update(ctx, &loc_api);
 }
 
 /* DELETE /api/stock/location/<pk>/ */
 static int
 loc_delete(struct ctx *ctx)
 {
-	long long id = route_param_id(ctx, "pk");
-	const cJSON *body;
-	bool items, children;
-	int rc;
-
-	if ((rc = req_data(ctx, &body)) != 0 ||
-	    (rc = delete_option(ctx, body, "delete_stock_items", &items)) != 0 ||
-	    (rc = delete_option(ctx, body, "delete_sub_locations",
-	    &children)) != 0 ||
-	    (rc = db_begin(ctx)) != 0)
-		return rc;
-	if ((rc = tree_delete(ctx, TREE_LOCATION, id, children, items)) != 0) {
-		db_rollback(ctx);
-		return rc;
-	}
-	if ((rc = db_commit(ctx)) != 0)
-		return rc;
-	ctx->resp.status = 204;
-	return 204;
+	return tree_api_delete(ctx, &loc_api);
 }
 
 /* ---- status codes -------------------------------------------------- */
