@@ -8,6 +8,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+
 #include "ctx.h"
 #include "db.h"
 #include "log.h"
@@ -419,4 +421,48 @@ db_prepare(struct ctx *ctx, const char *sql)
 	}
 	mem_defer(&ctx->mem, db_finalize, st);
 	return st;
+}
+
+/*
+ * The row sql (one ?, the id) finds, as fn renders it with arg, or NULL
+ * with *status set: 404 "No <model> matches the given query." when there
+ * is none, else the database error set (what names it in the log).
+ */
+cJSON *
+db_get_json(struct ctx *ctx, const char *sql, long long id, db_row_fn fn,
+    void *arg, const char *model, const char *what, int *status)
+{
+	sqlite3_stmt *st = db_prepare(ctx, sql);
+
+	if (st == NULL) {
+		*status = ctx->resp.status;
+		return NULL;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		return fn(ctx, st, arg);
+	*status = rc == SQLITE_DONE ? resp_error(ctx, 404, "No %s matches "
+	    "the given query.", model) : db_fail(ctx, what);
+	return NULL;
+}
+
+/* Adds column col of st to o as text ("" for NULL). */
+void
+db_json_text(cJSON *o, const char *name, sqlite3_stmt *st, int col)
+{
+	const char *s = (const char *)sqlite3_column_text(st, col);
+
+	cJSON_AddStringToObject(o, name, s != NULL ? s : "");
+}
+
+/* Adds column col of st to o as an id, or null. */
+void
+db_json_id(cJSON *o, const char *name, sqlite3_stmt *st, int col)
+{
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		cJSON_AddNullToObject(o, name);
+	else
+		cJSON_AddNumberToObject(o, name,
+		    (double)sqlite3_column_int64(st, col));
 }

@@ -58,4 +58,14 @@ void		 db_rollback(struct ctx *);
 sqlite3_stmt	*db_prepare(struct ctx *, const char *sql);
 int		 db_fail(struct ctx *, const char *what);
 
+struct cJSON;
+typedef struct cJSON *(*db_row_fn)(struct ctx *, sqlite3_stmt *, void *);
+struct cJSON	*db_get_json(struct ctx *, const char *sql, long long id,
+		    db_row_fn, void *arg, const char *model, const char *what,
+		    int *status);
+void		 db_json_text(struct cJSON *, const char *name, sqlite3_stmt *,
+		    int col);
+void		 db_json_id(struct cJSON *, const char *name, sqlite3_stmt *,
+		    int col);
+
 #endif

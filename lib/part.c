@@ -60,24 +60,6 @@ static const char part_sql_fts_insert[] =
     "SELECT id, name, IPN, description, keywords FROM part WHERE id = ?";
 
 static void
-part_add_text(cJSON *o, const char *name, sqlite3_stmt *st, int col)
-{
-	const char *s = (const char *)sqlite3_column_text(st, col);
-
-	cJSON_AddStringToObject(o, name, s != NULL ? s : "");
-}
-
-static void
-part_add_id(cJSON *o, const char *name, sqlite3_stmt *st, int col)
-{
-	if (sqlite3_column_type(st, col) == SQLITE_NULL)
-		cJSON_AddNullToObject(o, name);
-	else
-		cJSON_AddNumberToObject(o, name,
-		    (double)sqlite3_column_int64(st, col));
-}
-
-static void
 part_add_bool(cJSON *o, const char *name, sqlite3_stmt *st, int col)
 {
 	cJSON_AddBoolToObject(o, name, sqlite3_column_int(st, col) != 0);
@@ -95,15 +77,15 @@ category_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
 		mem_oom();
 	cJSON_AddNumberToObject(o, "pk", (double)sqlite3_column_int64(st,
 	    CC_ID));
-	part_add_text(o, "name", st, CC_NAME);
-	part_add_text(o, "description", st, CC_DESCRIPTION);
-	part_add_id(o, "parent", st, CC_PARENT);
-	part_add_text(o, "pathstring", st, CC_PATHSTRING);
+	db_json_text(o, "name", st, CC_NAME);
+	db_json_text(o, "description", st, CC_DESCRIPTION);
+	db_json_id(o, "parent", st, CC_PARENT);
+	db_json_text(o, "pathstring", st, CC_PATHSTRING);
 	cJSON_AddNumberToObject(o, "level", sqlite3_column_int(st, CC_LEVEL));
 	part_add_bool(o, "structural", st, CC_STRUCTURAL);
-	part_add_id(o, "default_location", st, CC_DEFAULT_LOCATION);
-	part_add_text(o, "default_keywords", st, CC_DEFAULT_KEYWORDS);
-	part_add_text(o, "icon", st, CC_ICON);
+	db_json_id(o, "default_location", st, CC_DEFAULT_LOCATION);
+	db_json_text(o, "default_keywords", st, CC_DEFAULT_KEYWORDS);
+	db_json_text(o, "icon", st, CC_ICON);
 	cJSON_AddNumberToObject(o, "part_count",
 	    (double)sqlite3_column_int64(st, CC_PART_COUNT));
 	cJSON_AddNumberToObject(o, "subcategories",
@@ -119,19 +101,8 @@ category_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
 cJSON *
 category_get(struct ctx *ctx, long long id, int *status)
 {
-	sqlite3_stmt *st = db_prepare(ctx, category_select_one);
-
-	if (st == NULL) {
-		*status = ctx->resp.status;
-		return NULL;
-	}
-	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		return category_json(ctx, st, NULL);
-	*status = rc == SQLITE_DONE ? resp_error(ctx, 404, "No PartCategory "
-	    "matches the given query.") : db_fail(ctx, "category get");
-	return NULL;
+	return db_get_json(ctx, category_select_one, id, category_json, NULL,
+	    "PartCategory", "category get", status);
 }
 
 /* "IPN | name | revision", InvenTree's default full name. */
@@ -166,14 +137,14 @@ part_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
 		mem_oom();
 	long long id = sqlite3_column_int64(st, PC_ID);
 	cJSON_AddNumberToObject(o, "pk", (double)id);
-	part_add_text(o, "name", st, PC_NAME);
-	part_add_text(o, "IPN", st, PC_IPN);
-	part_add_text(o, "description", st, PC_DESCRIPTION);
-	part_add_text(o, "keywords", st, PC_KEYWORDS);
-	part_add_text(o, "units", st, PC_UNITS);
-	part_add_text(o, "revision", st, PC_REVISION);
-	part_add_text(o, "link", st, PC_LINK);
-	part_add_text(o, "notes", st, PC_NOTES);
+	db_json_text(o, "name", st, PC_NAME);
+	db_json_text(o, "IPN", st, PC_IPN);
+	db_json_text(o, "description", st, PC_DESCRIPTION);
+	db_json_text(o, "keywords", st, PC_KEYWORDS);
+	db_json_text(o, "units", st, PC_UNITS);
+	db_json_text(o, "revision", st, PC_REVISION);
+	db_json_text(o, "link", st, PC_LINK);
+	db_json_text(o, "notes", st, PC_NOTES);
 	part_full_name(o, st);
 	if (sqlite3_column_type(st, PC_IMAGE) == SQLITE_NULL) {
 		cJSON_AddNullToObject(o, "image");
@@ -190,8 +161,8 @@ part_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
 		    (const char *)sqlite3_column_text(st, tc), url,
 		    sizeof(url)));
 	}
-	part_add_id(o, "category", st, PC_CATEGORY);
-	part_add_id(o, "default_location", st, PC_DEFAULT_LOCATION);
+	db_json_id(o, "category", st, PC_CATEGORY);
+	db_json_id(o, "default_location", st, PC_DEFAULT_LOCATION);
 	part_add_bool(o, "active", st, PC_ACTIVE);
 	part_add_bool(o, "assembly", st, PC_ASSEMBLY);
 	part_add_bool(o, "component", st, PC_COMPONENT);
@@ -204,7 +175,7 @@ part_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
 	part_add_bool(o, "testable", st, PC_TESTABLE);
 	cJSON_AddItemToObject(o, "minimum_stock",
 	    dec_json(sqlite3_column_int64(st, PC_MINIMUM_STOCK)));
-	part_add_text(o, "creation_date", st, PC_CREATION_DATE);
+	db_json_text(o, "creation_date", st, PC_CREATION_DATE);
 	long long in_stock = sqlite3_column_int64(st, PC_IN_STOCK);
 	cJSON_AddItemToObject(o, "in_stock", dec_json(in_stock));
 	cJSON_AddItemToObject(o, "total_in_stock", dec_json(in_stock));
@@ -248,19 +219,8 @@ part_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
 cJSON *
 part_get(struct ctx *ctx, long long id, struct part_view *view, int *status)
 {
-	sqlite3_stmt *st = db_prepare(ctx, part_select_one);
-
-	if (st == NULL) {
-		*status = ctx->resp.status;
-		return NULL;
-	}
-	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		return part_json(ctx, st, view);
-	*status = rc == SQLITE_DONE ? resp_error(ctx, 404, "No Part matches "
-	    "the given query.") : db_fail(ctx, "part get");
-	return NULL;
+	return db_get_json(ctx, part_select_one, id, part_json, view,
+	    "Part", "part get", status);
 }
 
 /*

@@ -132,24 +132,6 @@ stock_status_find(int code)
 }
 
 static void
-stock_add_text(cJSON *o, const char *name, sqlite3_stmt *st, int col)
-{
-	const char *s = (const char *)sqlite3_column_text(st, col);
-
-	cJSON_AddStringToObject(o, name, s != NULL ? s : "");
-}
-
-static void
-stock_add_id(cJSON *o, const char *name, sqlite3_stmt *st, int col)
-{
-	if (sqlite3_column_type(st, col) == SQLITE_NULL)
-		cJSON_AddNullToObject(o, name);
-	else
-		cJSON_AddNumberToObject(o, name,
-		    (double)sqlite3_column_int64(st, col));
-}
-
-static void
 stock_add_text_or_null(cJSON *o, const char *name, sqlite3_stmt *st, int col)
 {
 	const char *s = (const char *)sqlite3_column_text(st, col);
@@ -172,17 +154,17 @@ location_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
 		mem_oom();
 	cJSON_AddNumberToObject(o, "pk", (double)sqlite3_column_int64(st,
 	    LC_ID));
-	stock_add_text(o, "name", st, LC_NAME);
-	stock_add_text(o, "description", st, LC_DESCRIPTION);
-	stock_add_id(o, "parent", st, LC_PARENT);
-	stock_add_text(o, "pathstring", st, LC_PATHSTRING);
+	db_json_text(o, "name", st, LC_NAME);
+	db_json_text(o, "description", st, LC_DESCRIPTION);
+	db_json_id(o, "parent", st, LC_PARENT);
+	db_json_text(o, "pathstring", st, LC_PATHSTRING);
 	cJSON_AddNumberToObject(o, "level", sqlite3_column_int(st, LC_LEVEL));
 	cJSON_AddBoolToObject(o, "structural",
 	    sqlite3_column_int(st, LC_STRUCTURAL));
 	cJSON_AddBoolToObject(o, "external",
 	    sqlite3_column_int(st, LC_EXTERNAL));
-	stock_add_text(o, "icon", st, LC_ICON);
-	stock_add_text(o, "custom_icon", st, LC_ICON);
+	db_json_text(o, "icon", st, LC_ICON);
+	db_json_text(o, "custom_icon", st, LC_ICON);
 	cJSON_AddNumberToObject(o, "items",
 	    (double)sqlite3_column_int64(st, LC_ITEMS));
 	cJSON_AddNumberToObject(o, "sublocations",
@@ -198,19 +180,8 @@ location_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
 cJSON *
 location_get(struct ctx *ctx, long long id, int *status)
 {
-	sqlite3_stmt *st = db_prepare(ctx, location_select_one);
-
-	if (st == NULL) {
-		*status = ctx->resp.status;
-		return NULL;
-	}
-	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		return location_json(ctx, st, NULL);
-	*status = rc == SQLITE_DONE ? resp_error(ctx, 404, "No StockLocation "
-	    "matches the given query.") : db_fail(ctx, "location get");
-	return NULL;
+	return db_get_json(ctx, location_select_one, id, location_json, NULL,
+	    "StockLocation", "location get", status);
 }
 
 /* Runs a cached one-id lookup and renders its row, or NULL. */
@@ -243,10 +214,10 @@ location_brief_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
 	if (o == NULL)
 		mem_oom();
 	cJSON_AddNumberToObject(o, "pk", (double)sqlite3_column_int64(st, 0));
-	stock_add_text(o, "name", st, 1);
-	stock_add_text(o, "pathstring", st, 2);
-	stock_add_text(o, "description", st, 3);
-	stock_add_id(o, "parent", st, 4);
+	db_json_text(o, "name", st, 1);
+	db_json_text(o, "pathstring", st, 2);
+	db_json_text(o, "description", st, 3);
+	db_json_id(o, "parent", st, 4);
 	cJSON_AddNumberToObject(o, "level", sqlite3_column_int(st, 5));
 	return o;
 }
@@ -262,12 +233,12 @@ stock_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
 		mem_oom();
 	cJSON_AddNumberToObject(o, "pk", (double)sqlite3_column_int64(st,
 	    SC_ID));
-	stock_add_id(o, "part", st, SC_PART);
-	stock_add_id(o, "location", st, SC_LOCATION);
-	stock_add_id(o, "parent", st, SC_PARENT);
+	db_json_id(o, "part", st, SC_PART);
+	db_json_id(o, "location", st, SC_LOCATION);
+	db_json_id(o, "parent", st, SC_PARENT);
 	long long q = sqlite3_column_int64(st, SC_QUANTITY);
 	cJSON_AddItemToObject(o, "quantity", dec_json(q));
-	stock_add_text(o, "batch", st, SC_BATCH);
+	db_json_text(o, "batch", st, SC_BATCH);
 	stock_add_text_or_null(o, "serial", st, SC_SERIAL);
 	int status = sqlite3_column_int(st, SC_STATUS);
 	const struct stock_status *ss = stock_status_find(status);
@@ -275,19 +246,19 @@ stock_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
 	cJSON_AddStringToObject(o, "status_text", ss ? ss->label : "");
 	cJSON_AddNumberToObject(o, "status_custom_key", status);
 	cJSON_AddBoolToObject(o, "in_stock", ss && ss->in_stock && q > 0);
-	stock_add_text(o, "notes", st, SC_NOTES);
-	stock_add_text(o, "packaging", st, SC_PACKAGING);
-	stock_add_text(o, "link", st, SC_LINK);
+	db_json_text(o, "notes", st, SC_NOTES);
+	db_json_text(o, "packaging", st, SC_PACKAGING);
+	db_json_text(o, "link", st, SC_LINK);
 	stock_add_text_or_null(o, "expiry_date", st, SC_EXPIRY);
 	if (sqlite3_column_type(st, SC_PRICE) == SQLITE_NULL)
 		cJSON_AddNullToObject(o, "purchase_price");
 	else
 		cJSON_AddItemToObject(o, "purchase_price", dec_json_string(
 		    sqlite3_column_int64(st, SC_PRICE)));
-	stock_add_text(o, "purchase_price_currency", st, SC_CURRENCY);
+	db_json_text(o, "purchase_price_currency", st, SC_CURRENCY);
 	cJSON_AddBoolToObject(o, "delete_on_deplete",
 	    sqlite3_column_int(st, SC_DELETE_ON_DEPLETE));
-	stock_add_text(o, "updated", st, SC_UPDATED);
+	db_json_text(o, "updated", st, SC_UPDATED);
 	stock_add_text_or_null(o, "stocktake_date", st, SC_STOCKTAKE);
 	cJSON_AddNumberToObject(o, "tracking_items",
 	    (double)sqlite3_column_int64(st, SC_TRACKING));
@@ -330,19 +301,8 @@ stock_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
 cJSON *
 stock_get(struct ctx *ctx, long long id, struct stock_view *view, int *status)
 {
-	sqlite3_stmt *st = db_prepare(ctx, stock_select_one);
-
-	if (st == NULL) {
-		*status = ctx->resp.status;
-		return NULL;
-	}
-	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		return stock_json(ctx, st, view);
-	*status = rc == SQLITE_DONE ? resp_error(ctx, 404, "No StockItem "
-	    "matches the given query.") : db_fail(ctx, "stock get");
-	return NULL;
+	return db_get_json(ctx, stock_select_one, id, stock_json, view,
+	    "StockItem", "stock get", status);
 }
 
 static const char *
@@ -378,8 +338,8 @@ tracking_item_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
 	cJSON_AddNumberToObject(o, "pk", (double)sqlite3_column_int64(st, 0));
 	cJSON_AddNumberToObject(o, "part", (double)sqlite3_column_int64(st,
 	    1));
-	stock_add_text(o, "part_name", st, 5);
-	stock_add_id(o, "location", st, 2);
+	db_json_text(o, "part_name", st, 5);
+	db_json_id(o, "location", st, 2);
 	cJSON_AddItemToObject(o, "quantity",
 	    dec_json(sqlite3_column_int64(st, 3)));
 	stock_add_text_or_null(o, "serial", st, 4);
@@ -399,9 +359,9 @@ tracking_user_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
 	if (o == NULL)
 		mem_oom();
 	cJSON_AddNumberToObject(o, "pk", (double)sqlite3_column_int64(st, 0));
-	stock_add_text(o, "username", st, 1);
-	stock_add_text(o, "first_name", st, 2);
-	stock_add_text(o, "last_name", st, 3);
+	db_json_text(o, "username", st, 1);
+	db_json_text(o, "first_name", st, 2);
+	db_json_text(o, "last_name", st, 3);
 	return o;
 }
 
@@ -435,12 +395,12 @@ tracking_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
 	cJSON_AddNumberToObject(o, "pk", (double)sqlite3_column_int64(st, 0));
 	cJSON_AddNumberToObject(o, "item", (double)sqlite3_column_int64(st,
 	    1));
-	stock_add_text(o, "date", st, 2);
+	db_json_text(o, "date", st, 2);
 	int code = sqlite3_column_int(st, 3);
 	cJSON_AddNumberToObject(o, "tracking_type", code);
 	cJSON_AddStringToObject(o, "label", tracking_label(code));
-	stock_add_text(o, "notes", st, 4);
-	stock_add_id(o, "user", st, 5);
+	db_json_text(o, "notes", st, 4);
+	db_json_id(o, "user", st, 5);
 	/* Our own JSON text, written by stock_track(): sent as stored. */
 	const char *d = (const char *)sqlite3_column_text(st, 6);
 	cJSON_AddItemToObject(o, "deltas", cJSON_CreateRaw(d != NULL &&
