@@ -501,7 +501,16 @@ async function accountScenario(ctx) {
 	await pw.getByLabel('Current password').fill('Another-Quiet-Aisle-12');
 	await pw.getByLabel('New password', { exact: true }).fill(ctx.admin[1]);
 	await pw.getByLabel('New password again').fill(ctx.admin[1]);
-	await pw.getByRole('button', { name: 'Change password' }).click();
+	// Wait for this change's own answer (with the new session cookie): the
+	// server ends the old session, so a page request sent before the answer
+	// arrives is refused (a toast count could be reached before it did).
+	const [changed] = await Promise.all([
+		page.waitForResponse(r => r.url().endsWith('/api/auth/password/') &&
+		    r.request().method() === 'POST'),
+		pw.getByRole('button', { name: 'Change password' }).click(),
+	]);
+	if (changed.status() !== 200)
+		throw new Error(`changing the password back: HTTP ${changed.status()}`);
 	await page.waitForFunction(() => document.querySelectorAll('.toast').length >= 2);
 	await nav(page, 'Dashboard');
 	await page.getByRole('heading', { level: 1, name: /Good to see you/ }).waitFor();
