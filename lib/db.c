@@ -159,8 +159,14 @@ db_connect(const char *path, sqlite3 **out, char *err, size_t errsz)
 	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
 	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
 	rc = sqlite3_exec(db, pragmas, NULL, NULL, NULL);
-	if (rc == SQLITE_OK) {
-		/* journal_mode is stored in the file: set it only once. */
+	/*
+	 * journal_mode is stored in the file: set it once, by whichever
+	 * process gets there first.  Switching needs an exclusive lock, and
+	 * SQLite answers BUSY at once (no busy handler) while another process
+	 * is inside a transaction, as happens when the first requests to a new
+	 * database arrive together: so re-read the mode and retry, bounded.
+	 */
+	for (int i = 0; rc == SQLITE_OK && i < DB_BEGIN_RETRIES; i++) {
 		sqlite3_stmt *st;
 		bool wal = false;
 		rc = sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st,
@@ -169,9 +175,17 @@ db_connect(const char *path, sqlite3 **out, char *err, size_t errsz)
 			wal = strcmp((const char *)sqlite3_column_text(st, 0),
 			    "wal") == 0;
 		sqlite3_finalize(st);
-		if (rc == SQLITE_OK && !wal)
-			rc = sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL,
-			    NULL, NULL);
+		if (rc != SQLITE_OK || wal)
+			break;
+		rc = sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL,
+		    NULL);
+		if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) {
+			struct timespec ts = { 0, (long)(1 + i) * 5000000L };
+			nanosleep(&ts, NULL);
+			rc = SQLITE_OK;
+			continue;
+		}
+		break;
 	}
 	if (rc != SQLITE_OK) {
 		snprintf(err, errsz, "cannot use the database: %s",
