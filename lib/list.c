@@ -312,28 +312,13 @@ list_ordering(struct list_q *q, const struct list_order *o, size_t n)
 }
 
 /*
- * ?limit and ?offset.  No limit: not paginated.  Returns 0, or 400 naming
- * the parameter when it is not a whole number in range.
+ * ?limit and ?offset (page.h).  No limit: not paginated.  Returns 0, or
+ * 400 naming the parameter.
  */
 int
 list_page(struct list_q *q)
 {
-	const char *l = req_query(q->ctx, "limit");
-	const char *o = req_query(q->ctx, "offset");
-
-	q->paged = false;
-	if (l == NULL || l[0] == '\0')
-		return 0;
-	if (!txt_parse_int64(l, 1, LIST_LIMIT_MAX, &q->limit))
-		return list_bad(q->ctx, "limit", "Enter a whole number from "
-		    "1 to 100000.");
-	q->offset = 0;
-	if (o != NULL && o[0] != '\0' &&
-	    !txt_parse_int64(o, 0, LIST_ID_MAX, &q->offset))
-		return list_bad(q->ctx, "offset", "Enter a whole number, 0 "
-		    "or more.");
-	q->paged = true;
-	return 0;
+	return page_parse(q->ctx, &q->page);
 }
 
 /*
@@ -360,57 +345,6 @@ list_bind_all(struct list_q *q, sqlite3_stmt *st, int first)
 			    SQLITE_STATIC);
 	}
 	return first;
-}
-
-/* Appends s percent-encoded (RFC 3986 unreserved characters kept). */
-static char *
-list_urlenc(char *out, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || strchr("-._~", c) != NULL)
-			*out++ = (char)c;
-		else {
-			*out++ = '%';
-			*out++ = hex[c >> 4];
-			*out++ = hex[c & 15];
-		}
-	}
-	return out;
-}
-
-/*
- * The absolute URL of this list with limit and offset set (offset 0 left
- * out, as DRF does) and every other query parameter kept.
- */
-char *
-list_page_url(struct ctx *ctx, long long limit, long long offset)
-{
-	const char *base = req_base_url(ctx);
-	size_t need = strlen(base) + strlen(ctx->req.path) + 64;
-
-	for (size_t i = 0; i < ctx->req.nquery; i++)
-		need += 3 * (strlen(ctx->req.query[i].name) +
-		    strlen(ctx->req.query[i].value)) + 2;
-	char *url = mem_alloc(&ctx->mem, need), *p = url;
-	p += sprintf(p, "%s%s?", base, ctx->req.path);
-	for (size_t i = 0; i < ctx->req.nquery; i++) {
-		const struct req_kv *kv = &ctx->req.query[i];
-		if (strcmp(kv->name, "limit") == 0 ||
-		    strcmp(kv->name, "offset") == 0)
-			continue;
-		p = list_urlenc(p, kv->name);
-		*p++ = '=';
-		p = list_urlenc(p, kv->value);
-		*p++ = '&';
-	}
-	p += sprintf(p, "limit=%lld", limit);
-	if (offset > 0)
-		sprintf(p, "&offset=%lld", offset);
-	return url;
 }
 
 /* Prepares head + WHERE + tail, all constant fragments. */
@@ -465,22 +399,22 @@ list_run(struct list_q *q, const char *select, const char *count,
 	struct ctx *ctx = q->ctx;
 	sqlite3_stmt *st;
 
-	if (q->paged && q->ids != NULL)
+	if (q->page.paged && q->ids != NULL)
 		st = db_prepare(ctx, mem_printf(&ctx->mem, "%s%s%s%s ORDER BY "
 		    "%s LIMIT ? OFFSET ?) ORDER BY %s", select, q->key, q->ids,
 		    q->where, q->order, q->order));
 	else
 		st = list_prepare(q, select, mem_printf(&ctx->mem,
-		    " ORDER BY %s%s", q->order, q->paged ?
+		    " ORDER BY %s%s", q->order, q->page.paged ?
 		    " LIMIT ? OFFSET ?" : ""));
 	if (st == NULL)
 		return ctx->resp.status;
 	int next = list_bind_all(q, st, 1);
-	if (!q->paged)
+	if (!q->page.paged)
 		return list_stream(q, st, row, arg);
 
-	sqlite3_bind_int64(st, next, q->limit);
-	sqlite3_bind_int64(st, next + 1, q->offset);
+	sqlite3_bind_int64(st, next, q->page.limit);
+	sqlite3_bind_int64(st, next + 1, q->page.offset);
 	sqlite3_stmt *ct = list_prepare(q, count, "");
 	if (ct == NULL)
 		return ctx->resp.status;
@@ -489,19 +423,7 @@ list_run(struct list_q *q, const char *select, const char *count,
 		return db_fail(ctx, "list count");
 	long long total = sqlite3_column_int64(ct, 0);
 
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddNumberToObject(o, "count", (double)total);
-	if (q->offset + q->limit < total)
-		cJSON_AddStringToObject(o, "next", list_page_url(ctx, q->limit,
-		    q->offset + q->limit));
-	else
-		cJSON_AddNullToObject(o, "next");
-	if (q->offset > 0) {
-		long long prev = q->offset - q->limit;
-		cJSON_AddStringToObject(o, "previous", list_page_url(ctx,
-		    q->limit, prev > 0 ? prev : 0));
-	} else
-		cJSON_AddNullToObject(o, "previous");
+	cJSON *o = page_envelope(ctx, &q->page, total);
 	cJSON *a = cJSON_AddArrayToObject(o, "results");
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)

@@ -34,11 +34,12 @@
 
 #include <sqlite3.h>
 
+#include "page.h"
+
 struct cJSON;
 struct ctx;
 
 #define LIST_BINDS_MAX		48
-#define LIST_LIMIT_MAX		100000
 
 enum list_kind {
 	LIST_ID,	/* positive id of an existing object; "null" if sql_alt */
@@ -98,8 +99,7 @@ struct list_q {
 	const char		*order;		/* constant fragment */
 	const char		*ids;		/* see list_keyed() */
 	const char		*key;
-	bool			 paged;
-	long long		 limit, offset;
+	struct page		 page;		/* ?limit, ?offset */
 };
 
 typedef struct cJSON *(*list_row_fn)(struct ctx *, sqlite3_stmt *, void *);
@@ -118,7 +118,6 @@ int	 list_run(struct list_q *, const char *select, const char *count,
 	    list_row_fn, void *);
 int	 list_flag(struct ctx *, const char *name, bool def, bool *out);
 int	 list_id_param(struct ctx *, const char *name, long long *out);
-char	*list_page_url(struct ctx *, long long limit, long long offset);
 int	 list_bind_all(struct list_q *, sqlite3_stmt *, int first);
 
 #endif

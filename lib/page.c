@@ -21,17 +21,18 @@ page_parse(struct ctx *ctx, struct page *p)
 	const char *l = req_query(ctx, "limit");
 	const char *o = req_query(ctx, "offset");
 
-	p->paged = l != NULL;
+	p->paged = l != NULL && l[0] != '\0';
 	p->limit = -1;
 	p->offset = 0;
-	if (l != NULL && !txt_parse_int64(l, 1, PAGE_LIMIT_MAX, &p->limit))
-		return resp_field_error(ctx, "limit", "A whole number from 1 "
-		    "to %d is required.", PAGE_LIMIT_MAX);
-	if (o != NULL && !txt_parse_int64(o, 0, 1LL << 50, &p->offset))
-		return resp_field_error(ctx, "offset", "A whole number of 0 "
-		    "or more is required.");
 	if (!p->paged)
-		p->offset = 0;
+		return 0;
+	if (!txt_parse_int64(l, 1, PAGE_LIMIT_MAX, &p->limit))
+		return resp_field_error(ctx, "limit", "Enter a whole number "
+		    "from 1 to %d.", PAGE_LIMIT_MAX);
+	if (o != NULL && o[0] != '\0' &&
+	    !txt_parse_int64(o, 0, 1LL << 50, &p->offset))
+		return resp_field_error(ctx, "offset", "Enter a whole number, "
+		    "0 or more.");
 	return 0;
 }
 
@@ -57,24 +58,53 @@ page_encode(struct ctx *ctx, const char *s)
 	return out;
 }
 
-/* The URL of the page at offset, keeping the other query parameters. */
+/*
+ * The absolute URL of the page at offset: every other query parameter
+ * kept, then limit, then offset (left out when 0, as DRF does).
+ */
 static const char *
 page_url(struct ctx *ctx, const struct page *p, long long offset)
 {
-	char *url = mem_printf(&ctx->mem, "%s%s?limit=%lld", req_base_url(ctx),
-	    ctx->req.path, p->limit);
+	char *url = mem_printf(&ctx->mem, "%s%s?", req_base_url(ctx),
+	    ctx->req.path);
 
-	if (offset > 0)
-		url = mem_printf(&ctx->mem, "%s&offset=%lld", url, offset);
 	for (size_t i = 0; i < ctx->req.nquery; i++) {
 		const struct req_kv *kv = &ctx->req.query[i];
 		if (strcmp(kv->name, "limit") == 0 ||
 		    strcmp(kv->name, "offset") == 0)
 			continue;
-		url = mem_printf(&ctx->mem, "%s&%s=%s", url,
+		url = mem_printf(&ctx->mem, "%s%s=%s&", url,
 		    page_encode(ctx, kv->name), page_encode(ctx, kv->value));
 	}
+	url = mem_printf(&ctx->mem, "%slimit=%lld", url, p->limit);
+	if (offset > 0)
+		url = mem_printf(&ctx->mem, "%s&offset=%lld", url, offset);
 	return url;
+}
+
+/*
+ * The paginated answer without its results: {"count", "next", "previous"}
+ * for a list of count rows.  The caller adds "results".
+ */
+cJSON *
+page_envelope(struct ctx *ctx, const struct page *p, long long count)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	if (o == NULL)
+		mem_oom();
+	cJSON_AddNumberToObject(o, "count", (double)count);
+	if (p->offset + p->limit < count)
+		cJSON_AddStringToObject(o, "next",
+		    page_url(ctx, p, p->offset + p->limit));
+	else
+		cJSON_AddNullToObject(o, "next");
+	if (p->offset > 0)
+		cJSON_AddStringToObject(o, "previous", page_url(ctx, p,
+		    p->offset > p->limit ? p->offset - p->limit : 0));
+	else
+		cJSON_AddNullToObject(o, "previous");
+	return o;
 }
 
 /*
@@ -87,18 +117,7 @@ page_answer(struct ctx *ctx, const struct page *p, long long count,
 {
 	if (!p->paged)
 		return resp_json(ctx, 200, results);
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddNumberToObject(o, "count", (double)count);
-	if (p->offset + p->limit < count)
-		cJSON_AddStringToObject(o, "next",
-		    page_url(ctx, p, p->offset + p->limit));
-	else
-		cJSON_AddNullToObject(o, "next");
-	if (p->offset > 0)
-		cJSON_AddStringToObject(o, "previous", page_url(ctx, p,
-		    p->offset > p->limit ? p->offset - p->limit : 0));
-	else
-		cJSON_AddNullToObject(o, "previous");
+	cJSON *o = page_envelope(ctx, p, count);
 	cJSON_AddItemToObject(o, "results", results);
 	return resp_json(ctx, 200, o);
 }

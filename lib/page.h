@@ -1,6 +1,7 @@
 /*
- * page: limit/offset pagination for the account lists (users, groups,
- * audit log), as Django REST framework's LimitOffsetPagination answers it.
+ * page: limit/offset pagination for every list (accounts, audit log, and
+ * the inventory lists through list.h), as Django REST framework's
+ * LimitOffsetPagination answers it.
  *
  * Without ?limit a list is a bare JSON array; with it the answer is
  * {"count", "next", "previous", "results"} where next and previous are
@@ -15,7 +16,7 @@
 struct cJSON;
 struct ctx;
 
-#define PAGE_LIMIT_MAX	1000
+#define PAGE_LIMIT_MAX	100000
 
 struct page {
 	bool		 paged;		/* ?limit was given */
@@ -24,6 +25,8 @@ struct page {
 };
 
 int	page_parse(struct ctx *, struct page *);
+struct cJSON *page_envelope(struct ctx *, const struct page *,
+	    long long count);
 int	page_answer(struct ctx *, const struct page *, long long count,
 	    struct cJSON *results);
 
