@@ -369,30 +369,35 @@ user_detail(struct ctx *ctx)
 	return user_answer(ctx, route_param_id(ctx, "pk"), 200);
 }
 
-/* Checks a "groups" value: an array of ids of existing groups. */
+/*
+ * Checks a list of references (a user's "groups", a group's "users"): an
+ * array of at most max ids, each of a row that exists (exists is a constant
+ * "SELECT 1 ... WHERE id = ?1").  Adds DRF's messages to errors under field.
+ */
 static void
-user_check_groups(struct ctx *ctx, const cJSON *groups, cJSON *errors)
+check_id_list(struct ctx *ctx, const cJSON *ids, const char *field,
+    const char *exists, int max, cJSON *errors)
 {
 	const cJSON *g;
 
-	if (!cJSON_IsArray(groups) || cJSON_GetArraySize(groups) > 1000) {
-		acct_error(errors, "groups", "Expected a list of items.");
+	if (!cJSON_IsArray(ids) || cJSON_GetArraySize(ids) > max) {
+		acct_error(errors, field, "Expected a list of items.");
 		return;
 	}
-	cJSON_ArrayForEach(g, groups) {
+	cJSON_ArrayForEach(g, ids) {
 		sqlite3_stmt *st;
 		if (!cJSON_IsNumber(g) || g->valuedouble < 1 ||
 		    g->valuedouble > 1e15 ||
 		    g->valuedouble != (double)(long long)g->valuedouble) {
-			acct_error(errors, "groups", "Incorrect type. Expected "
+			acct_error(errors, field, "Incorrect type. Expected "
 			    "pk value.");
 			return;
 		}
-		if ((st = db_prepare(ctx, user_sql_group_exists)) == NULL)
+		if ((st = db_prepare(ctx, exists)) == NULL)
 			return;
 		sqlite3_bind_int64(st, 1, (long long)g->valuedouble);
 		if (sqlite3_step(st) != SQLITE_ROW) {
-			acct_error(errors, "groups", mem_printf(&ctx->mem,
+			acct_error(errors, field, mem_printf(&ctx->mem,
 			    "Invalid pk \"%lld\" - object does not exist.",
 			    (long long)g->valuedouble));
 			return;
@@ -480,7 +485,8 @@ user_read_input(struct ctx *ctx, const cJSON *data, bool need_username,
 	if (in->email != NULL && (why = acct_email_invalid(in->email)) != NULL)
 		acct_error(errors, "email", why);
 	if (in->groups != NULL)
-		user_check_groups(ctx, in->groups, errors);
+		check_id_list(ctx, in->groups, "groups", user_sql_group_exists,
+		    1000, errors);
 	if (ctx->resp.status >= 500) {
 		cJSON_Delete(errors);
 		return ctx->resp.status;
@@ -936,7 +942,7 @@ static void
 group_check(struct ctx *ctx, const cJSON *roles, const cJSON *users,
     unsigned vacd[PAREA__MAX], cJSON *errors)
 {
-	const cJSON *r, *p, *u;
+	const cJSON *r, *p;
 
 	memset(vacd, 0, PAREA__MAX * sizeof(vacd[0]));
 	if (roles != NULL && !cJSON_IsObject(roles))
@@ -975,30 +981,8 @@ group_check(struct ctx *ctx, const cJSON *roles, const cJSON *users,
 	}
 	if (users == NULL)
 		return;
-	if (!cJSON_IsArray(users) || cJSON_GetArraySize(users) > 100000) {
-		acct_error(errors, "users", "Expected a list of items.");
-		return;
-	}
-	cJSON_ArrayForEach(u, users) {
-		sqlite3_stmt *st;
-		if (!cJSON_IsNumber(u) || u->valuedouble < 1 ||
-		    u->valuedouble > 1e15 ||
-		    u->valuedouble != (double)(long long)u->valuedouble) {
-			acct_error(errors, "users", "Incorrect type. Expected "
-			    "pk value.");
-			return;
-		}
-		if ((st = db_prepare(ctx, group_sql_user_exists)) == NULL)
-			return;
-		sqlite3_bind_int64(st, 1, (long long)u->valuedouble);
-		if (sqlite3_step(st) != SQLITE_ROW) {
-			acct_error(errors, "users", mem_printf(&ctx->mem,
-			    "Invalid pk \"%lld\" - object does not exist.",
-			    (long long)u->valuedouble));
-			return;
-		}
-		sqlite3_reset(st);
-	}
+	check_id_list(ctx, users, "users", group_sql_user_exists, 100000,
+	    errors);
 }
 
 /* Writes the group's rule sets (replacing all) and/or members. */
