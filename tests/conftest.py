@@ -21,6 +21,11 @@ SANITIZED = BUILD.name == "asan"
 # program run through Site then goes through it (exit status 99 on an error
 # or a leak, reported by check_sanitizer).
 VALGRIND = os.environ.get("STOCKROOM_VALGRIND", "").split()
+# How much longer than natively a program may take: valgrind runs code 10 to
+# 50 times slower (scrypt above all).  Time limits that guard against a hang
+# are multiplied by it; limits that are the point of a test (a program must
+# answer before a task it started ends) scale the task's time with it too.
+SLOW = 10 if VALGRIND else 1
 
 
 class Response:
@@ -101,8 +106,8 @@ class Site:
         if isinstance(input, str):
             input = input.encode()
         proc = subprocess.run([*self.wrap, str(BUILD / "bin" / "stockroom"), *args],
-                              env=e, capture_output=True, timeout=60,
-                              input=input)
+                              env=e, capture_output=True,
+                              timeout=60 * SLOW, input=input)
         check_sanitizer(proc, "stockroom " + " ".join(args))
         if check:
             assert proc.returncode == 0, proc.stderr.decode()
@@ -152,7 +157,7 @@ class Site:
         e.update(env or {})
         proc = subprocess.run([*self.wrap, str(self.program(program))], env=e,
                               input=body or b"", capture_output=True,
-                              timeout=timeout)
+                              timeout=timeout * SLOW)
         check_sanitizer(proc, f"{program} {method} {path}")
         assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")
         r = parse_cgi(proc.stdout)

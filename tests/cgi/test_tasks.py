@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from conftest import BUILD, check_sanitizer, make_user
+from conftest import BUILD, SLOW, check_sanitizer, make_user
 from test_attachment import media_files, upload
 
 WORKER = BUILD / "bin" / "worker"
@@ -24,7 +24,7 @@ def db(site):
 def worker(site, *args, timeout=120):
     proc = subprocess.run([*site.wrap, str(WORKER), *args],
                           env=site.base_env, capture_output=True,
-                          timeout=timeout)
+                          timeout=timeout * SLOW)
     check_sanitizer(proc, "worker " + " ".join(args))
     assert proc.returncode == 0, proc.stderr.decode(errors="replace")
     return proc.stderr.decode(errors="replace")
@@ -102,7 +102,7 @@ def test_exactly_once_with_concurrent_runners(site):
                               stderr=subprocess.PIPE) for _ in range(6)]
     logs = []
     for p in procs:
-        out, err = p.communicate(timeout=300)
+        out, err = p.communicate(timeout=300 * SLOW)
         p.stderr = err
         check_sanitizer(p, "worker --once")
         assert p.returncode == 0, err.decode(errors="replace")
@@ -193,12 +193,12 @@ def test_loop_mode_runs_and_stops_on_sigterm(site):
     try:
         time.sleep(0.5)
         enqueue(site, "noop", n=2)
-        deadline = time.time() + 20
+        deadline = time.time() + 20 * SLOW
         while any(t["status"] != "done" for t in tasks(site)):
             assert time.time() < deadline, tasks(site)
             time.sleep(0.1)
         p.send_signal(signal.SIGTERM)
-        out, err = p.communicate(timeout=20)
+        out, err = p.communicate(timeout=20 * SLOW)
     finally:
         if p.poll() is None:
             p.kill()
@@ -311,7 +311,7 @@ AFTER = {"STOCKROOM_TASK_AFTER_RESPONSE": "true"}
 
 
 def wait_for(site, pred, seconds=20):
-    deadline = time.time() + seconds
+    deadline = time.time() + seconds * SLOW
     while not pred():
         if time.time() > deadline:
             return False
@@ -321,12 +321,16 @@ def wait_for(site, pred, seconds=20):
 
 def test_after_response_runner_detaches(site, admin):
     quiet_schedules(site)
-    enqueue(site, "noop", args='{"sleep": 4}')
+    # Under valgrind (SLOW) the program itself takes seconds: the task
+    # lasts longer (noop sleeps at most 30 s), so the comparison still
+    # means something.
+    sleep = min(4 * SLOW, 30)
+    enqueue(site, "noop", args='{"sleep": %d}' % sleep)
     t0 = time.time()
     r = site.cgi("part", path="/api/part/", headers=admin, env=AFTER)
     assert r.status == 200, r
     # The answer did not wait for the task (the runner let go of stdout).
-    assert time.time() - t0 < 3.5
+    assert time.time() - t0 < sleep - 0.5
     assert wait_for(site, lambda: tasks(site)[0]["status"] == "done"), \
         tasks(site)
     t = tasks(site)[0]
