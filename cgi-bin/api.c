@@ -3,9 +3,11 @@
  * every /api/ path no other program serves.
  */
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "dbcheck.h"
 #include "stockroom.h"
 #include "task.h"
 
@@ -58,17 +60,59 @@ api_root(struct ctx *ctx)
 /* Below this much free space the data directory's disk counts as full. */
 #define HEALTH_MIN_FREE (1024ULL * 1024)
 
+/* The database file and its WAL together, in bytes (0 if unknown). */
+static unsigned long long
+api_db_bytes(struct ctx *ctx)
+{
+	const char *wal = mem_printf(&ctx->mem, "%s-wal", ctx->cfg.database);
+	unsigned long long n = 0;
+	struct stat st;
+
+	if (stat(ctx->cfg.database, &st) == 0)
+		n += (unsigned long long)st.st_size;
+	if (wal != NULL && stat(wal, &st) == 0)
+		n += (unsigned long long)st.st_size;
+	return n;
+}
+
 /*
- * GET /api/health/: 200 when the database answers, is writable and has the
- * schema this program needs, and the data directory is writable; otherwise
- * 503 with the first reason found.
+ * Is the open database damaged?  Runs quick_check only while the database
+ * is at most HEALTH_QUICK_CHECK_MAX_MB (its cost grows with the file), and
+ * records what it finds; larger ones rely on the record (dbcheck.h).
+ */
+static bool
+api_quick_check(struct ctx *ctx)
+{
+	unsigned long long max = (unsigned long long)
+	    ctx->cfg.health_quick_check_max_mb * 1024 * 1024;
+	char msg[256];
+
+	if (max == 0 || api_db_bytes(ctx) > max)
+		return false;
+	if (dbcheck_run(ctx->db, true, msg, sizeof(msg)) != DBCHECK_DAMAGED)
+		return false;
+	log_msg(ctx, LOG_ERROR, "health: quick_check: %s", msg);
+	dbcheck_record(ctx->cfg.data_dir, "health quick_check", SQLITE_CORRUPT);
+	return true;
+}
+
+#define HEALTH_DAMAGED "database damaged: restore it from a backup, then " \
+	"run 'stockroom check'"
+
+/*
+ * GET /api/health/: 200 when the database answers, is writable, has the
+ * schema this program needs and is not known to be damaged, and the data
+ * directory is writable; otherwise 503 with the first reason found.  Stays
+ * cheap on a large database: damage is read from its record, and
+ * quick_check runs only on small ones (see dbcheck.h).
  */
 static int
 api_health(struct ctx *ctx)
 {
 	const char *reason = NULL;
-	char err[256];
+	char err[256], damage[DBCHECK_LINE_MAX];
 	int version = -1, pending = 0;
+	bool damaged = false;
 
 	struct statvfs vfs;
 
@@ -83,6 +127,9 @@ api_health(struct ctx *ctx)
 	else if (db_may_create(ctx->cfg.data_dir, ctx->cfg.database,
 	    ctx->cfg.auto_migrate, err, sizeof(err)) != 0)
 		reason = mem_strdup(&ctx->mem, err);
+	else if ((damaged = dbcheck_recorded(ctx->cfg.data_dir, damage,
+	    sizeof(damage))))
+		reason = HEALTH_DAMAGED;
 	if (reason == NULL && db_open(ctx, DB_ANY_SCHEMA) != 0) {
 		reason = "database unreachable";
 		ctx->resp.status = 0;
@@ -98,7 +145,15 @@ api_health(struct ctx *ctx)
 			reason = "database migrations pending";
 		else if (pending < 0)
 			reason = "database is newer than this program";
+		else if (api_quick_check(ctx)) {
+			damaged = true;
+			reason = HEALTH_DAMAGED;
+			(void)dbcheck_recorded(ctx->cfg.data_dir, damage,
+			    sizeof(damage));
+		}
 	}
+	if (damaged)
+		version = -1;
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "status", reason ? "unhealthy" : "healthy");
 	cJSON_AddStringToObject(o, "database", version >= 0 ? "ok" : "error");
@@ -109,6 +164,10 @@ api_health(struct ctx *ctx)
 	}
 	if (reason != NULL)
 		cJSON_AddStringToObject(o, "reason", reason);
+	/* The record's time only: its step and error are for the log. */
+	if (damaged && damage[0] != '\0')
+		cJSON_AddStringToObject(o, "damaged_since",
+		    mem_strndup(&ctx->mem, damage, strcspn(damage, " ")));
 	return resp_json(ctx, reason ? 503 : 200, o);
 }
 

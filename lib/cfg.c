@@ -90,6 +90,12 @@ const struct cfg_setting cfg_settings[] = {
 	  "Let the programs run due background tasks in a detached process "
 	  "after a request (at most once a minute), for hosts without cron. "
 	  "With cron, run bin/worker --once every minute instead." },
+	{ "HEALTH_QUICK_CHECK_MAX_MB", CFG_INT,
+	  CFG_OFF(health_quick_check_max_mb), "4", 0, 1000000,
+	  "/api/health/ reads every page of the database (PRAGMA quick_check, "
+	  "about 8 ms per MB) while it is at most this many MB; 0: never. "
+	  "Larger databases rely on requests and the integrity check of the "
+	  "daily backup task to find damage." },
 };
 const size_t cfg_settings_count = sizeof(cfg_settings) / sizeof(cfg_settings[0]);
 

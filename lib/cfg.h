@@ -42,6 +42,7 @@ struct cfg {
 	long long	 max_upload_size;
 	const char	*media_sendfile;	/* off, lighttpd or apache */
 	bool		 task_after_response;
+	long long	 health_quick_check_max_mb;
 	/* Derived, not settings: */
 	const char	*root_dir;	/* install root */
 	const char	*config_file;	/* the file read, or NULL */

@@ -12,6 +12,7 @@
 
 #include "ctx.h"
 #include "db.h"
+#include "dbcheck.h"
 #include "log.h"
 #include "resp.h"
 
@@ -347,7 +348,8 @@ db_open(struct ctx *ctx, enum db_open_flags flags)
 /*
  * Logs the SQLite error and sets the answer: 503 when the disk, the lock or
  * the database file is at fault (the client may try again later; the
- * operator must act), 500 for anything else.
+ * operator must act), 500 for anything else.  A damaged file is also
+ * recorded in the data directory, for health to report (dbcheck.h).
  */
 int
 db_fail(struct ctx *ctx, const char *what)
@@ -368,6 +370,7 @@ db_fail(struct ctx *ctx, const char *what)
 	case SQLITE_CORRUPT:
 	case SQLITE_NOTADB:
 		log_msg(ctx, LOG_ERROR, "%s: %s", what, msg);
+		dbcheck_record(ctx->cfg.data_dir, what, code);
 		return resp_error(ctx, 503, "Database unavailable: the database "
 		    "file is damaged; see the server log");
 	default:

@@ -16,6 +16,7 @@
 
 #include "ctx.h"
 #include "db.h"
+#include "dbcheck.h"
 #include "list.h"
 #include "log.h"
 #include "media.h"
@@ -165,6 +166,13 @@ task_backup(struct ctx *ctx, const cJSON *args, char *err, size_t errsz)
 		snprintf(err, errsz, "backup: database unavailable");
 		return -1;
 	}
+	/*
+	 * The full integrity check first (dbcheck.h): damage is recorded for
+	 * health, and a damaged database is not copied over the older,
+	 * sound backups.
+	 */
+	if (dbcheck_full(ctx, err, errsz) != 0)
+		return -1;
 	const char *dir = mem_printf(&ctx->mem, "%s/backups", ctx->cfg.data_dir);
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
 		snprintf(err, errsz, "backup: mkdir %s: %s", dir,

@@ -17,6 +17,10 @@
  *                         with a random password and print it once;
  *                         otherwise print nothing
  *   stockroom listusers   print the users, one a line
+ *   stockroom check       the full integrity check of the database; when
+ *                         it is sound, removes the damage record that
+ *                         makes /api/health/ answer 503 (after restoring
+ *                         a backup); exit status 1 when it is damaged
  *
  * It reads the same settings as the CGI programs: install it next to them
  * (the install root's bin/ or cgi-bin/ directory) or set STOCKROOM_CONFIG /
@@ -30,6 +34,7 @@
 
 #include "account.h"
 #include "audit.h"
+#include "dbcheck.h"
 #include "pwd.h"
 #include "stockroom.h"
 
@@ -98,6 +103,56 @@ cmd_status(struct ctx *ctx)
 	    db_latest_version());
 	sqlite3_close_v2(db);
 	return 0;
+}
+
+/*
+ * The full PRAGMA integrity_check.  A sound database removes the damage
+ * record (dbcheck.h): the way back after restoring it from a backup.  A
+ * damaged one is recorded.  Returns the exit status: 0 sound, 1 not.
+ */
+static int
+cmd_check(struct ctx *ctx)
+{
+	char err[512], msg[1024], line[DBCHECK_LINE_MAX];
+	sqlite3 *db;
+
+	if (access(ctx->cfg.database, F_OK) != 0) {
+		fprintf(stderr, "stockroom: %s: no database file\n",
+		    ctx->cfg.database);
+		return 1;
+	}
+	if (db_connect(ctx->cfg.database, &db, err, sizeof(err)) != 0) {
+		fprintf(stderr, "stockroom: %s: %s\n", ctx->cfg.database, err);
+		return 1;
+	}
+	bool recorded = dbcheck_recorded(ctx->cfg.data_dir, line, sizeof(line));
+	enum dbcheck_result r = dbcheck_run(db, false, msg, sizeof(msg));
+	sqlite3_close_v2(db);
+	switch (r) {
+	case DBCHECK_OK:
+		if (recorded && dbcheck_forget(ctx->cfg.data_dir) < 0) {
+			fprintf(stderr, "stockroom: the database is sound, but "
+			    "%s/" DBCHECK_MARKER " cannot be removed\n",
+			    ctx->cfg.data_dir);
+			return 1;
+		}
+		printf("database %s: ok%s%s%s\n", ctx->cfg.database,
+		    recorded ? "; removed the damage record (" : "",
+		    recorded ? line : "", recorded ? ")" : "");
+		return 0;
+	case DBCHECK_DAMAGED:
+		dbcheck_record(ctx->cfg.data_dir, "stockroom check",
+		    SQLITE_CORRUPT);
+		fprintf(stderr, "stockroom: %s is damaged: %s\n"
+		    "Restore it from a backup (the data directory's backups/), "
+		    "then run 'stockroom check' again.\n", ctx->cfg.database,
+		    msg);
+		return 1;
+	default:
+		fprintf(stderr, "stockroom: %s: the check could not run: %s\n",
+		    ctx->cfg.database, msg);
+		return 1;
+	}
 }
 
 static int
@@ -316,7 +371,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: stockroom migrate | status | settings |\n"
 	    "       createsuperuser USERNAME [EMAIL] | changepassword USERNAME |\n"
-	    "       ensure-admin | listusers\n");
+	    "       ensure-admin | listusers | check\n");
 }
 
 int
@@ -352,6 +407,8 @@ main(int argc, char **argv, char **envp)
 		rc = cmd_ensure_admin(&ctx);
 	else if (strcmp(argv[1], "listusers") == 0 && argc == 2)
 		rc = cmd_listusers(&ctx);
+	else if (strcmp(argv[1], "check") == 0 && argc == 2)
+		rc = cmd_check(&ctx);
 	else
 		usage();
 	ctx_end(&ctx);

@@ -24,7 +24,7 @@ import time
 
 import pytest
 
-from conftest import BUILD, Site
+from conftest import BUILD, SLOW, Site, check_sanitizer
 
 TORTURE = os.environ.get("STOCKROOM_TORTURE") == "1"
 NOBODY = 65534
@@ -292,13 +292,147 @@ def test_damaged_database_page_is_503(site):
     assert_503_json(write(site, "b", rows=3), "Database")
 
 
-@pytest.mark.xfail(strict=True, reason="health does not check the database "
-                   "pages (no PRAGMA quick_check): reported in HARDENING.md")
+DAMAGED = "database damaged"
+NO_QUICK_CHECK = {"STOCKROOM_HEALTH_QUICK_CHECK_MAX_MB": "0"}
+
+
+def damage_record(site):
+    """The damage record (lib/dbcheck.h), or None; checks it is private."""
+    p = site.data / "database_damaged"
+    if not p.exists():
+        return None
+    assert no_access_for_others(p) == 0o600
+    return p.read_text()
+
+
+def assert_health_damaged(site, env=None):
+    r = site.cgi("api", path="/api/health/", env=env)
+    assert r.status == 503, r
+    d = r.json()
+    assert d["reason"].startswith(DAMAGED), d
+    assert "stockroom check" in d["reason"]
+    assert d["database"] == "error"
+    assert d["damaged_since"].endswith("Z"), d       # the time, nothing else
+    return d
+
+
+def copy_db(src, dst):
+    """A consistent copy of the database file (SQLite's backup API)."""
+    a, b = sqlite3.connect(src), sqlite3.connect(dst)
+    a.backup(b)
+    a.close()
+    b.close()
+
+
+def restore_db(site, good):
+    remove_db(site)
+    shutil.copyfile(good, db_path(site))
+    os.chmod(db_path(site), 0o600)
+
+
+def run_worker(site):
+    proc = subprocess.run([*site.wrap, str(BUILD / "bin" / "worker"),
+                           "--once"], env=site.base_env, capture_output=True,
+                          timeout=120 * SLOW)
+    check_sanitizer(proc, "worker --once")
+    assert proc.returncode == 0, proc.stderr.decode(errors="replace")
+    return proc.stderr.decode(errors="replace")
+
+
 def test_health_reports_damaged_database_page(site):
+    """A small database: health runs PRAGMA quick_check itself, and
+    records what it finds so that it stays reported."""
     assert write(site, "a", rows=3).status == 201
+    assert site.cgi("api", path="/api/health/").status == 200
     corrupt_table(site)
-    r = site.cgi("api", path="/api/health/")
-    assert r.status == 503
+    assert damage_record(site) is None
+    assert_health_damaged(site)
+    assert "health quick_check" in damage_record(site)
+    assert_health_damaged(site)
+
+
+def test_health_quick_check_only_below_the_size_limit(site):
+    """HEALTH_QUICK_CHECK_MAX_MB = 0 (what a large database gets): health
+    no longer reads the pages, so it cannot see this damage by itself."""
+    corrupt_table(site)
+    r = site.cgi("api", path="/api/health/", env=NO_QUICK_CHECK)
+    assert r.status == 200, r
+    assert damage_record(site) is None
+    assert_health_damaged(site)                     # default: 4 MB
+
+
+def test_damage_met_by_a_request_is_recorded_for_health(site):
+    """The large-database path: a request that meets SQLITE_CORRUPT
+    records it, and health reports it from the record (cheap at any size)
+    until 'stockroom check' finds the restored file sound."""
+    assert write(site, "a", rows=3).status == 201
+    good = site.tmp / "good.sqlite3"
+    copy_db(db_path(site), good)
+    corrupt_table(site)
+    assert site.cgi("api", path="/api/health/", env=NO_QUICK_CHECK).status \
+        == 200
+    assert_503_json(write(site, "b", rows=3), "damaged")
+    record = damage_record(site)
+    assert record is not None and "malformed" in record, record
+    # One line: time, step, SQLite's error; no data, no path, no SQL.
+    assert record.count("\n") == 1 and str(site.data) not in record
+    assert "VALUES" not in record.upper() and "b:" not in record
+    d = assert_health_damaged(site, env=NO_QUICK_CHECK)
+    assert record.startswith(d["damaged_since"] + " ")
+    # A second failure keeps the first record (since when).
+    assert_503_json(write(site, "c", rows=3), "damaged")
+    assert damage_record(site) == record
+    # The tool refuses the damaged file and keeps the record.
+    proc = site.tool("check", check=False)
+    assert proc.returncode == 1, proc
+    assert b"damaged" in proc.stderr and b"backup" in proc.stderr
+    assert damage_record(site) == record
+    # Restored from a backup: still reported until the check has run.
+    restore_db(site, good)
+    assert_health_damaged(site, env=NO_QUICK_CHECK)
+    proc = site.tool("check")
+    assert b"ok; removed the damage record" in proc.stdout, proc.stdout
+    assert damage_record(site) is None
+    r = site.cgi("api", path="/api/health/", env=NO_QUICK_CHECK)
+    assert r.status == 200 and r.json()["status"] == "healthy", r
+    assert write(site, "d", rows=3).status == 201
+    assert rows_in_db(site, "a") == 3
+
+
+def test_stockroom_check_on_sound_and_missing_databases(site):
+    proc = site.tool("check")
+    assert proc.stdout.startswith(b"database ") and b": ok\n" in proc.stdout
+    assert damage_record(site) is None
+    remove_db(site)
+    proc = site.tool("check", check=False)
+    assert proc.returncode == 1 and b"no database file" in proc.stderr
+    assert not db_path(site).exists()           # never creates one
+
+
+def test_daily_backup_checks_the_database_first(site):
+    """The daily backup task runs the full integrity_check before copying:
+    damage no request has met yet is recorded, and no backup is made of
+    the damaged file (the older, sound ones are kept).  Once the file is
+    sound again, the next backup forgets the record."""
+    good = site.tmp / "good.sqlite3"
+    copy_db(db_path(site), good)
+    corrupt_table(site)
+    run_worker(site)                            # the first run: all due
+    backups = site.data / "backups"
+    assert not backups.exists() or not any(backups.iterdir())
+    assert "backup integrity_check" in damage_record(site)
+    assert_health_damaged(site, env=NO_QUICK_CHECK)
+    db = sqlite3.connect(db_path(site))
+    status, error = db.execute("SELECT status, last_error FROM task WHERE "
+                               "name = 'backup'").fetchone()
+    db.close()
+    assert status == "pending" and "damaged" in error, (status, error)
+    restore_db(site, good)          # a copy from before: all tasks due
+    log = run_worker(site)
+    assert "sound again" in log, log
+    assert damage_record(site) is None
+    assert len(list(backups.iterdir())) == 1
+    assert site.cgi("api", path="/api/health/").status == 200
 
 
 def test_damaged_database_page_is_json_and_not_written(site):
