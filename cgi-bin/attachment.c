@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "stockroom.h"
+#include "event.h"
 #include "list.h"
 #include "media.h"
 
@@ -378,7 +379,8 @@ att_update(struct ctx *ctx)
 
 /*
  * DELETE /api/attachment/<pk>/.  The schema records the file as an orphan
- * in the same transaction; its bytes go once the delete has committed.
+ * in the same transaction, and the event's handler enqueues the
+ * media_sweep task that removes its bytes once the delete has committed.
  */
 static int
 att_delete(struct ctx *ctx)
@@ -400,14 +402,16 @@ att_delete(struct ctx *ctx)
 		return ctx->resp.status;
 	}
 	sqlite3_bind_int64(del, 1, id);
-	if (sqlite3_step(del) != SQLITE_DONE) {
+	if (sqlite3_step(del) != SQLITE_DONE)
 		rc = db_fail(ctx, "attachment delete");
+	else
+		rc = event_emit(ctx, EVENT_ATTACHMENT_DELETED, id);
+	if (rc != 0) {
 		db_rollback(ctx);
 		return rc;
 	}
 	if ((rc = db_commit(ctx)) != 0)
 		return rc;
-	media_sweep(ctx, 16);
 	ctx->resp.status = 204;
 	return 204;
 }
@@ -458,6 +462,9 @@ att_delete_bulk(struct ctx *ctx)
 			sqlite3_bind_int64(del, 1, id);
 			if (sqlite3_step(del) != SQLITE_DONE)
 				rc = db_fail(ctx, "attachment delete");
+			else
+				rc = event_emit(ctx, EVENT_ATTACHMENT_DELETED,
+				    id);
 		}
 		if (rc != 0) {
 			db_rollback(ctx);
@@ -466,7 +473,6 @@ att_delete_bulk(struct ctx *ctx)
 	}
 	if ((rc = db_commit(ctx)) != 0)
 		return rc;
-	media_sweep(ctx, 16);
 	ctx->resp.status = 204;
 	return 204;
 }

@@ -8,12 +8,14 @@
 
 #include "stockroom.h"
 #include "dec.h"
+#include "event.h"
 #include "field.h"
 #include "image.h"
 #include "list.h"
 #include "media.h"
 #include "metadata.h"
 #include "part.h"
+#include "star.h"
 #include "stock.h"
 #include "tree.h"
 #include "treeapi.h"
@@ -127,6 +129,9 @@ static const struct tree_api cat_api = {
 	.get = category_get,
 	.delete_contents = "delete_parts",
 	.delete_children = "delete_child_categories",
+	.starred = STAR_CATEGORY,
+	.starred_sql = star_category_filter,
+	.unstarred_sql = star_category_filter_not,
 };
 
 /* GET /api/part/category/ */
@@ -324,6 +329,8 @@ part_list(struct ctx *ctx)
 	    (rc = list_flag(ctx, "cascade", true, &cascade)) != 0 ||
 	    (rc = list_filters(&q, part_filters, NELEM(part_filters),
 	    cascade)) != 0 ||
+	    (rc = list_user_flag(&q, "starred", star_part_filter,
+	    star_part_filter_not)) != 0 ||
 	    (rc = list_search(&q, &part_search)) != 0 ||
 	    (rc = list_page(&q)) != 0)
 		return rc;
@@ -554,6 +561,7 @@ part_update(struct ctx *ctx)
 		return resp_error(ctx, 404, "No Part matches the given query.");
 	}
 	field_load(ctx, ld, 0, part_fields, PF__N, v);
+	long long minimum = v[PF_MINIMUM_STOCK].i;
 	rc = field_parse(ctx, body, part_fields, PF__N, v, put);
 	if (rc == 0)
 		rc = part_validate(ctx, id, v);
@@ -569,6 +577,10 @@ part_update(struct ctx *ctx)
 	}
 	if (rc == 0)
 		rc = part_fts_sync(ctx, id);
+	if (rc == 0 && v[PF_MINIMUM_STOCK].i != minimum)
+		rc = event_emit(ctx, EVENT_STOCK_CHANGED, id);
+	if (rc == 0)
+		rc = star_apply(ctx, body, STAR_PART, id);
 	if (rc == 0 && image != NULL)
 		rc = image_set_part(ctx, id, image, thumb);
 	if (rc != 0) {
@@ -620,7 +632,8 @@ part_delete(struct ctx *ctx)
 	sqlite3_bind_int64(del, 1, id);
 	if ((rc = field_step(ctx, fts, "part delete")) != 0 ||
 	    (rc = field_step(ctx, del, "part delete")) != 0 ||
-	    (rc = part_fts_sync(ctx, id)) != 0) {
+	    (rc = part_fts_sync(ctx, id)) != 0 ||
+	    (rc = event_emit(ctx, EVENT_PART_DELETED, id)) != 0) {
 		db_rollback(ctx);
 		return rc;
 	}

@@ -81,6 +81,13 @@ const struct cfg_setting cfg_settings[] = {
 	  1024, 1LL << 40,
 	  "Largest multipart/form-data (file upload) request accepted, in "
 	  "bytes; larger gets 413." },
+	{ "SENDMAIL", CFG_STR, CFG_OFF(sendmail), "", 0, 0,
+	  "Absolute path of a sendmail program (e.g. /usr/sbin/sendmail) "
+	  "through which notifications are also sent by e-mail to users who "
+	  "have an address. Empty: no e-mail." },
+	{ "EMAIL_FROM", CFG_STR, CFG_OFF(email_from), "", 0, 0,
+	  "From address of notification e-mails. Empty: sendmail's default "
+	  "(the account the worker runs as)." },
 	{ "MEDIA_SENDFILE", CFG_STR, CFG_OFF(media_sendfile), "off", 0, 0,
 	  "How /media/ files are sent: off (the program streams them), "
 	  "lighttpd or apache (an X-Sendfile header for the server; needs "
@@ -238,6 +245,30 @@ fail:
 	return -1;
 }
 
+/*
+ * Is s an e-mail address that is safe on a sendmail command line and in
+ * a header: local@domain, at most 254 bytes, printable ASCII without
+ * spaces, quotes, angle brackets, commas, semicolons, colons, brackets or
+ * backslashes, not starting with '-'?  (Stricter than RFC 5322.)  Empty
+ * is allowed when empty_ok.
+ */
+bool
+cfg_email_ok(const char *s, bool empty_ok)
+{
+	size_t n = strlen(s);
+	const char *at = strchr(s, '@');
+
+	if (n == 0)
+		return empty_ok;
+	if (n > 254 || s[0] == '-' || at == NULL || at == s ||
+	    at[1] == '\0' || strchr(at + 1, '@') != NULL)
+		return false;
+	for (const char *p = s; *p != '\0'; p++)
+		if (*p <= ' ' || *p >= 127 || strchr("\"<>(),;:\\[]", *p))
+			return false;
+	return true;
+}
+
 /* Makes a relative path absolute against base. */
 static const char *
 cfg_abs(struct mem *m, const char *base, const char *p)
@@ -315,6 +346,14 @@ cfg_load(struct mem *m, char *const *envp, const char *exe, struct cfg *c,
 	c->database = cfg_abs(m, c->data_dir, c->database);
 	if (c->log_file[0] != '\0')
 		c->log_file = cfg_abs(m, c->data_dir, c->log_file);
+	if (c->sendmail[0] != '\0' && c->sendmail[0] != '/') {
+		snprintf(err, errsz, "SENDMAIL: must be an absolute path");
+		return -1;
+	}
+	if (!cfg_email_ok(c->email_from, true)) {
+		snprintf(err, errsz, "EMAIL_FROM: not an e-mail address");
+		return -1;
+	}
 	return 0;
 }
 

@@ -34,6 +34,8 @@ struct cfg {
 	bool		 auto_migrate;
 	long long	 read_timeout;
 	const char	*instance_name;
+	const char	*sendmail;	/* program path, or "" for no e-mail */
+	const char	*email_from;
 	long long	 session_age;		/* seconds */
 	long long	 token_age;		/* days */
 	long long	 login_max_failures;
@@ -66,6 +68,7 @@ extern const char *const log_level_names[LOG__MAX];
 int	 cfg_load(struct mem *, char *const *envp, const char *exe,
 	    struct cfg *, char *err, size_t errsz);
 const char *cfg_env(char *const *envp, const char *name);
+bool	 cfg_email_ok(const char *, bool empty_ok);
 const char *cfg_secret_key(struct mem *, struct cfg *, char *, size_t);
 
 #endif

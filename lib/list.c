@@ -454,6 +454,28 @@ list_flag(struct ctx *ctx, const char *name, bool def, bool *out)
 }
 
 /*
+ * A boolean filter about the signed-in user (?starred=true): when the
+ * request carries name, appends sql (true) or sql_alt (false) with each
+ * '?' bound to the user's id.  Returns 0, or 400 naming it.
+ */
+int
+list_user_flag(struct list_q *q, const char *name, const char *sql,
+    const char *sql_alt)
+{
+	const char *v = req_query(q->ctx, name);
+	long long uid = q->ctx->user_id;
+	bool b;
+
+	if (v == NULL || v[0] == '\0')
+		return 0;
+	if (!txt_parse_bool(v, &b))
+		return list_bad(q->ctx, name, "Enter a valid boolean: true, "
+		    "false, 1, 0, yes or no.");
+	list_where_each(q, b ? sql : sql_alt, &uid, NULL);
+	return 0;
+}
+
+/*
  * An optional id query parameter: *out is 0 when absent.  Returns 0, or
  * 400 naming it when it is not a positive id.
  */

@@ -117,6 +117,8 @@ int	 list_page(struct list_q *);
 int	 list_run(struct list_q *, const char *select, const char *count,
 	    list_row_fn, void *);
 int	 list_flag(struct ctx *, const char *name, bool def, bool *out);
+int	 list_user_flag(struct list_q *, const char *name, const char *sql,
+	    const char *sql_alt);
 int	 list_id_param(struct ctx *, const char *name, long long *out);
 int	 list_bind_all(struct list_q *, sqlite3_stmt *, int first);
 

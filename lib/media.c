@@ -16,6 +16,7 @@
 #include "perm.h"
 #include "req.h"
 #include "resp.h"
+#include "task.h"
 #include "text.h"
 
 /*
@@ -162,6 +163,32 @@ media_sweep(struct ctx *ctx, int max)
 	}
 	sqlite3_reset(ls);
 	return n;
+}
+
+/*
+ * Event handler (event.h) for deletes whose rows may have left files in
+ * media_orphan (a part, a stock item, an attachment): enqueues one
+ * media_sweep task, unless none is needed or one is already waiting.
+ * Runs in the emitter's transaction.  Returns 0 or the error status set.
+ */
+int
+media_on_deleted(struct ctx *ctx, enum event_kind kind, long long id)
+{
+	static const char sql_any[] = "SELECT 1 FROM media_orphan LIMIT 1";
+	sqlite3_stmt *st = db_prepare(ctx, sql_any);
+	int rc;
+
+	(void)kind;
+	(void)id;
+	if (st == NULL)
+		return ctx->resp.status;
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return db_fail(ctx, "media orphans");
+	return task_enqueue_once(ctx, "media_sweep", NULL);
 }
 
 /*

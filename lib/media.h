@@ -11,7 +11,8 @@
  * media_store() moves an upload's temporary file into place.  A file whose
  * row is deleted is recorded in media_orphan by the schema's triggers;
  * media_sweep() removes the bytes of such files once the change has
- * committed.  This module never builds a path from anything but a relative
+ * committed; media_on_deleted(), the handler of delete events, enqueues
+ * a media_sweep task for that.  This module never builds a path from anything but a relative
  * path it has checked with media_path_valid().
  */
 #ifndef SR_MEDIA_H
@@ -19,6 +20,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#include "event.h"
 
 struct ctx;
 struct req_file;
@@ -35,6 +38,7 @@ int		 media_store(struct ctx *, struct req_file *, const char *kind,
 		    const char **rel);
 void		 media_discard(struct ctx *, const char *rel);
 int		 media_sweep(struct ctx *, int max);
+int		 media_on_deleted(struct ctx *, enum event_kind, long long id);
 char		*media_url(struct ctx *, const char *rel, char *buf,
 		    size_t bufsz);
 /* Whom a stored file belongs to (media_owner()). */

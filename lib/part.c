@@ -65,14 +65,15 @@ part_add_bool(cJSON *o, const char *name, sqlite3_stmt *st, int col)
 	cJSON_AddBoolToObject(o, name, sqlite3_column_int(st, col) != 0);
 }
 
-/* One category row (category_select's columns) as InvenTree shows it. */
+/*
+ * One category row (category_select's columns) as InvenTree shows it.
+ * arg is a struct star_set for the user's stars, or NULL.
+ */
 cJSON *
 category_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
 {
 	cJSON *o = cJSON_CreateObject();
 
-	(void)ctx;
-	(void)arg;
 	if (o == NULL)
 		mem_oom();
 	cJSON_AddNumberToObject(o, "pk", (double)sqlite3_column_int64(st,
@@ -90,7 +91,8 @@ category_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
 	    (double)sqlite3_column_int64(st, CC_PART_COUNT));
 	cJSON_AddNumberToObject(o, "subcategories",
 	    (double)sqlite3_column_int64(st, CC_SUBCATEGORIES));
-	cJSON_AddBoolToObject(o, "starred", 0);
+	cJSON_AddBoolToObject(o, "starred", star_is(ctx, arg, STAR_CATEGORY,
+	    sqlite3_column_int64(st, CC_ID)));
 	return o;
 }
 
@@ -187,7 +189,8 @@ part_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
 	cJSON_AddItemToObject(o, "building", dec_json(0));
 	cJSON_AddItemToObject(o, "ordering", dec_json(0));
 	cJSON_AddNullToObject(o, "variant_of");
-	cJSON_AddBoolToObject(o, "starred", 0);
+	cJSON_AddBoolToObject(o, "starred", star_is(ctx, view != NULL ?
+	    &view->stars : NULL, STAR_PART, id));
 	cJSON_AddStringToObject(o, "barcode_hash", "");
 	cJSON_AddNumberToObject(o, "default_expiry", 0);
 
@@ -203,7 +206,7 @@ part_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
 				    sqlite3_column_int64(st, PC_CATEGORY));
 				if (sqlite3_step(view->cat) == SQLITE_ROW)
 					cd = category_json(ctx, view->cat,
-					    NULL);
+					    &view->cat_stars);
 				sqlite3_reset(view->cat);
 			}
 		}

@@ -5,7 +5,9 @@
  * columns: list endpoints extend part_select / category_select (aliases
  * p and c, ending in "WHERE 1") with list.h's fragments, detail endpoints
  * use the *_one forms, and part_json() / category_json() turn a row into
- * InvenTree's serializer shape (quantities as numbers, see dec.h).
+ * InvenTree's serializer shape (quantities as numbers, see dec.h), with
+ * "starred" for the signed-in user (category_json()'s argument is a
+ * struct star_set or NULL).
  * part_fts_sync() keeps the search index in step with a part's text and
  * must run in the transaction that changed it.
  */
@@ -22,10 +24,14 @@ struct ctx;
 extern const char part_select[], part_count[], part_select_one[];
 extern const char category_select[], category_count[], category_select_one[];
 
-/* What to nest in a part; statements are prepared on first use. */
+#include "star.h"
+
+/* What to nest in a part; statements are prepared on first use, the
+ * user's stars read on first use (star.h). */
 struct part_view {
 	bool		 category_detail;
 	sqlite3_stmt	*cat;
+	struct star_set	 stars, cat_stars;
 };
 
 struct cJSON	*part_json(struct ctx *, sqlite3_stmt *, void *part_view);

@@ -9,6 +9,7 @@
 #include "ctx.h"
 #include "db.h"
 #include "dec.h"
+#include "event.h"
 #include "part.h"
 #include "resp.h"
 #include "stock.h"
@@ -116,6 +117,8 @@ static const char stock_sql_split[] =
     "expiry_date, purchase_price, purchase_price_currency, "
     "delete_on_deplete FROM stock_item WHERE id = ?1";
 static const char stock_sql_delete[] = "DELETE FROM stock_item WHERE id = ?";
+static const char stock_sql_part_of[] =
+    "SELECT part FROM stock_item WHERE id = ?";
 static const char stock_sql_status_get[] =
     "SELECT status FROM stock_item WHERE id = ?";
 static const char stock_sql_set_status[] =
@@ -187,7 +190,8 @@ location_get(struct ctx *ctx, long long id, int *status)
 /* Runs a cached one-id lookup and renders its row, or NULL. */
 static cJSON *
 stock_lookup(struct ctx *ctx, sqlite3_stmt **cache, const char *sql,
-    long long id, cJSON *(*fn)(struct ctx *, sqlite3_stmt *, void *))
+    long long id, cJSON *(*fn)(struct ctx *, sqlite3_stmt *, void *),
+    void *arg)
 {
 	cJSON *j = NULL;
 
@@ -198,7 +202,7 @@ stock_lookup(struct ctx *ctx, sqlite3_stmt **cache, const char *sql,
 	sqlite3_reset(*cache);
 	sqlite3_bind_int64(*cache, 1, id);
 	if (sqlite3_step(*cache) == SQLITE_ROW)
-		j = fn(ctx, *cache, NULL);
+		j = fn(ctx, *cache, arg);
 	sqlite3_reset(*cache);
 	return j;
 }
@@ -277,7 +281,8 @@ stock_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
 
 	if (view != NULL && view->part_detail) {
 		cJSON *pd = stock_lookup(ctx, &view->part, part_select_one,
-		    sqlite3_column_int64(st, SC_PART), part_json);
+		    sqlite3_column_int64(st, SC_PART), part_json,
+		    &view->part_view);
 		if (pd != NULL)
 			cJSON_AddItemToObject(o, "part_detail", pd);
 		else
@@ -288,7 +293,7 @@ stock_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
 		if (sqlite3_column_type(st, SC_LOCATION) != SQLITE_NULL)
 			ld = stock_lookup(ctx, &view->loc, location_sql_brief,
 			    sqlite3_column_int64(st, SC_LOCATION),
-			    location_brief_json);
+			    location_brief_json, NULL);
 		if (ld != NULL)
 			cJSON_AddItemToObject(o, "location_detail", ld);
 		else
@@ -375,7 +380,7 @@ tracking_nest(struct ctx *ctx, cJSON *o, const char *name, sqlite3_stmt *st,
 
 	if (sqlite3_column_type(st, col) != SQLITE_NULL)
 		j = stock_lookup(ctx, cache, sql, sqlite3_column_int64(st, col),
-		    fn);
+		    fn, NULL);
 	if (j != NULL)
 		cJSON_AddItemToObject(o, name, j);
 	else
@@ -415,9 +420,29 @@ tracking_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
 }
 
 /*
- * Records a tracking entry for item by the request's user.  Takes
- * ownership of deltas (an object, or NULL for {}).  Returns 0 or the
+ * Emits event kind (event.h) for the part of item.  Returns 0 or the
  * error status set.
+ */
+static int
+stock_emit(struct ctx *ctx, enum event_kind kind, long long item)
+{
+	sqlite3_stmt *st = db_prepare(ctx, stock_sql_part_of);
+
+	if (st == NULL)
+		return ctx->resp.status;
+	sqlite3_bind_int64(st, 1, item);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return db_fail(ctx, "stock part");
+	long long part = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return event_emit(ctx, kind, part);
+}
+
+/*
+ * Records a tracking entry for item by the request's user.  Takes
+ * ownership of deltas (an object, or NULL for {}).  Every change that
+ * may move the part's in-stock total (all but moves and splits) emits
+ * EVENT_STOCK_CHANGED.  Returns 0 or the error status set.
  */
 int
 stock_track(struct ctx *ctx, long long item, enum stock_track_code code,
@@ -444,7 +469,10 @@ stock_track(struct ctx *ctx, long long item, enum stock_track_code code,
 	cJSON_free(text);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return db_fail(ctx, "stock track");
-	return 0;
+	if (code == TRACK_MOVED || code == TRACK_SPLIT_FROM_PARENT ||
+	    code == TRACK_SPLIT_CHILD)
+		return 0;
+	return stock_emit(ctx, EVENT_STOCK_CHANGED, item);
 }
 
 /* Rewrites item id's row of the search index.  Returns 0 or the status. */
@@ -516,21 +544,30 @@ stock_insert(struct ctx *ctx, long long part, long long location,
 	return stock_created(ctx, *id, notes);
 }
 
-/* Deletes item id (its tracking goes with it) and its index row. */
+/*
+ * Deletes item id (its tracking and attachments go with it) and its index
+ * row, and emits EVENT_STOCK_DELETED for its part.
+ */
 int
 stock_delete(struct ctx *ctx, long long id)
 {
 	sqlite3_stmt *st = db_prepare(ctx, stock_sql_delete);
 	sqlite3_stmt *fts = db_prepare(ctx, stock_sql_fts_delete);
+	sqlite3_stmt *pt = db_prepare(ctx, stock_sql_part_of);
 
-	if (st == NULL || fts == NULL)
+	if (st == NULL || fts == NULL || pt == NULL)
 		return ctx->resp.status;
+	sqlite3_bind_int64(pt, 1, id);
+	if (sqlite3_step(pt) != SQLITE_ROW)
+		return db_fail(ctx, "stock part");
+	long long part = sqlite3_column_int64(pt, 0);
+	sqlite3_reset(pt);
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(fts, 1, id);
 	if (sqlite3_step(fts) != SQLITE_DONE || sqlite3_step(st) !=
 	    SQLITE_DONE)
 		return db_fail(ctx, "stock delete");
-	return 0;
+	return event_emit(ctx, EVENT_STOCK_DELETED, part);
 }
 
 /* Runs an UPDATE taking (?1 id, ?2 value; NULL when value <= 0 and

@@ -9,7 +9,9 @@
  * items or none (the caller holds the write transaction and rolls back on
  * any error), splitting an item when only part of it moves, and every
  * change writes its tracking entry through stock_track() in the same
- * transaction.  stock_change_status() sets the status of several items
+ * transaction; a change that may move a part's in-stock total emits
+ * EVENT_STOCK_CHANGED, a deleted item EVENT_STOCK_DELETED (event.h).
+ * stock_change_status() sets the status of several items
  * at once, all or none, the same way.
  *
  * Status codes (InvenTree's StockStatus): OK 10, attention needed 50,
@@ -22,6 +24,8 @@
 #include <stdbool.h>
 
 #include <sqlite3.h>
+
+#include "part.h"
 
 struct cJSON;
 struct ctx;
@@ -64,6 +68,7 @@ struct stock_view {
 	bool		 location_detail;
 	sqlite3_stmt	*part;
 	sqlite3_stmt	*loc;
+	struct part_view part_view;	/* for part_detail */
 };
 
 /* What to nest in a tracking entry; statements are prepared on first use. */

@@ -20,6 +20,7 @@
 #include "list.h"
 #include "log.h"
 #include "media.h"
+#include "notify.h"
 #include "resp.h"
 #include "route.h"
 #include "task.h"
@@ -27,6 +28,10 @@
 
 static const char task_sql_enqueue[] =
     "INSERT INTO task (name, args, run_at) VALUES (?, ?, unixepoch() + ?)";
+static const char task_sql_enqueue_once[] =
+    "INSERT INTO task (name, args) SELECT ?1, ?2 WHERE NOT EXISTS "
+    "(SELECT 1 FROM task WHERE status = 'pending' AND name = ?1 AND "
+    "args = ?2)";
 static const char task_sql_seen[] =
     "UPDATE task_runner SET last_seen = ? WHERE name = ?";
 static const char task_sql_due_schedules[] =
@@ -244,6 +249,10 @@ const struct task_def task_defs[] = {
 	  "Forgets expired sessions, tokens, sign-in failures and old tasks" },
 	{ "backup", task_backup,
 	  "Online backup of the database into DATA_DIR/backups" },
+	{ "low_stock", notify_low_stock_task,
+	  "Tells a part's subscribers that it fell below its minimum stock" },
+	{ "notify_email", notify_email_task,
+	  "Sends one notification by e-mail through SENDMAIL" },
 };
 const size_t task_defs_count = sizeof(task_defs) / sizeof(task_defs[0]);
 
@@ -266,6 +275,27 @@ task_enqueue(struct ctx *ctx, const char *name, const char *args_json,
 	sqlite3_bind_text(st, 2, args_json != NULL ? args_json : "{}", -1,
 	    SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, delay);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return db_fail(ctx, "task enqueue");
+	return 0;
+}
+
+/*
+ * As task_enqueue() with no delay, unless a task of that name with the
+ * same arguments is already pending (not yet claimed): the events that
+ * ask for a check or a sweep may fire many times before it runs.
+ * Returns 0 or the status of the error set.
+ */
+int
+task_enqueue_once(struct ctx *ctx, const char *name, const char *args_json)
+{
+	sqlite3_stmt *st = db_prepare(ctx, task_sql_enqueue_once);
+
+	if (st == NULL)
+		return ctx->resp.status;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, args_json != NULL ? args_json : "{}", -1,
+	    SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return db_fail(ctx, "task enqueue");
 	return 0;

@@ -2,7 +2,9 @@
  * task: a queue of work in the database, run without a daemon.
  *
  * task_enqueue() adds a task inside the caller's transaction, so it exists
- * exactly when the change that caused it commits.  Three kinds of runner
+ * exactly when the change that caused it commits; task_enqueue_once(),
+ * what event handlers use (event.h), does the same unless an identical
+ * task is already waiting.  Three kinds of runner
  * call task_run_due() with the same claim protocol: the `worker` tool
  * (--once from cron, or a loop), a CGI program once it has its answer
  * (task_after_response(), when TASK_AFTER_RESPONSE is on: at most once a
@@ -51,6 +53,8 @@ extern const size_t task_defs_count;
 
 int	task_enqueue(struct ctx *, const char *name, const char *args_json,
 	    long long delay);
+int	task_enqueue_once(struct ctx *, const char *name,
+	    const char *args_json);
 int	task_run_due(struct ctx *, const char *runner, int max_tasks,
 	    long long budget_ms, int *ran);
 int	task_status(struct ctx *, bool *running, long long *pending);

@@ -7,6 +7,7 @@
 
 #include "ctx.h"
 #include "db.h"
+#include "event.h"
 #include "resp.h"
 #include "tree.h"
 
@@ -30,6 +31,11 @@ struct tree_sql {
 	const char	*fts_forget_subtree_contents;	/* path */
 	const char	*ancestors;	/* id -> (id, name) of the node and its
 					   ancestors, top first */
+	/* What deleting contents is an event for (event.h): the ids it
+	 * names, from the container or the subtree's path. */
+	enum event_kind	 deleted_event;
+	const char	*deleted_ids;		/* container */
+	const char	*deleted_subtree_ids;	/* path */
 };
 
 static const struct tree_sql tree_sqls[TREE__MAX] = {
@@ -63,6 +69,10 @@ static const struct tree_sql tree_sqls[TREE__MAX] = {
 		"SELECT a.id, a.name FROM part_category c, part_category a "
 		    "WHERE c.id = ? AND instr(c.path, '/' || a.id || '/') > 0 "
 		    "ORDER BY a.level",
+		EVENT_PART_DELETED,
+		"SELECT id FROM part WHERE category = ?",
+		"SELECT id FROM part WHERE category IN (SELECT id FROM "
+		    "part_category WHERE path >= ?1 AND path < ?1 || '~')",
 	},
 	[TREE_LOCATION] = {
 		"SELECT path, pathstring, level, parent, name, structural "
@@ -95,6 +105,11 @@ static const struct tree_sql tree_sqls[TREE__MAX] = {
 		"SELECT a.id, a.name FROM stock_location c, stock_location a "
 		    "WHERE c.id = ? AND instr(c.path, '/' || a.id || '/') > 0 "
 		    "ORDER BY a.level",
+		EVENT_STOCK_DELETED,
+		"SELECT DISTINCT part FROM stock_item WHERE location = ?",
+		"SELECT DISTINCT part FROM stock_item WHERE location IN "
+		    "(SELECT id FROM stock_location WHERE path >= ?1 AND "
+		    "path < ?1 || '~')",
 	},
 };
 
@@ -288,12 +303,62 @@ tree_run_text(struct ctx *ctx, const char *sql, const char *text,
 	return tree_step(ctx, st, what);
 }
 
+/* The ids of contents about to be deleted (deleted_ids with id, or
+ * deleted_subtree_ids with path), for their events once they are gone. */
+struct tree_ids {
+	long long	*v;
+	size_t		 n;
+};
+
+static int
+tree_collect(struct ctx *ctx, const char *sql, long long id, const char *path,
+    struct tree_ids *ids)
+{
+	sqlite3_stmt *st = db_prepare(ctx, sql);
+	size_t cap = 0;
+	int rc;
+
+	if (st == NULL)
+		return ctx->resp.status;
+	if (path != NULL)
+		sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (ids->n == cap) {
+			cap = cap ? cap * 2 : 16;
+			long long *v = mem_alloc(&ctx->mem, cap * sizeof(*v));
+			if (ids->n > 0)
+				memcpy(v, ids->v, ids->n * sizeof(*v));
+			ids->v = v;
+		}
+		ids->v[ids->n++] = sqlite3_column_int64(st, 0);
+	}
+	if (rc != SQLITE_DONE)
+		return db_fail(ctx, "tree contents");
+	return 0;
+}
+
+/* Emits the tree's deleted_event for each collected id. */
+static int
+tree_emit(struct ctx *ctx, enum tree_kind k, const struct tree_ids *ids)
+{
+	int rc;
+
+	for (size_t i = 0; i < ids->n; i++)
+		if ((rc = event_emit(ctx, tree_sqls[k].deleted_event,
+		    ids->v[i])) != 0)
+			return rc;
+	return 0;
+}
+
 /*
  * Deletes node id.  Its contents (parts, stock items) are deleted with
  * delete_contents, else moved to its parent; its children are deleted
  * (whole subtree, their contents following the same rule) with
- * delete_children, else moved up to its parent.  Returns 0, or the error
- * status set (404 when there is no such node).
+ * delete_children, else moved up to its parent.  Deleted contents emit
+ * their events (a part deleted; an item of a part deleted).  Returns 0,
+ * or the error status set (404 when there is no such node).
  */
 int
 tree_delete(struct ctx *ctx, enum tree_kind k, long long id,
@@ -316,13 +381,17 @@ tree_delete(struct ctx *ctx, enum tree_kind k, long long id,
 	    (const char *)sqlite3_column_text(st, 0));
 	long long parent = sqlite3_column_int64(st, 3);
 
+	struct tree_ids gone = { NULL, 0 };
 	if (delete_children) {
 		if (delete_contents) {
-			if ((rc = tree_run_text(ctx,
+			if ((rc = tree_collect(ctx, q->deleted_subtree_ids, 0,
+			    path, &gone)) != 0 ||
+			    (rc = tree_run_text(ctx,
 			    q->fts_forget_subtree_contents, path,
 			    "tree fts")) != 0 ||
 			    (rc = tree_run_text(ctx, q->del_subtree_contents,
-			    path, "tree delete contents")) != 0)
+			    path, "tree delete contents")) != 0 ||
+			    (rc = tree_emit(ctx, k, &gone)) != 0)
 				return rc;
 		} else if ((rc = tree_run2(ctx, q->move_subtree_contents,
 		    parent, 0, path, "tree move contents")) != 0)
@@ -332,10 +401,13 @@ tree_delete(struct ctx *ctx, enum tree_kind k, long long id,
 	}
 
 	if (delete_contents) {
-		if ((rc = tree_run2(ctx, q->fts_forget_contents, id, 0, NULL,
+		if ((rc = tree_collect(ctx, q->deleted_ids, id, NULL,
+		    &gone)) != 0 ||
+		    (rc = tree_run2(ctx, q->fts_forget_contents, id, 0, NULL,
 		    "tree fts")) != 0 ||
 		    (rc = tree_run2(ctx, q->del_contents, id, 0, NULL,
-		    "tree delete contents")) != 0)
+		    "tree delete contents")) != 0 ||
+		    (rc = tree_emit(ctx, k, &gone)) != 0)
 			return rc;
 	} else if ((rc = tree_run2(ctx, q->move_contents, parent, id, NULL,
 	    "tree move contents")) != 0)

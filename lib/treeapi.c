@@ -6,6 +6,7 @@
 #include "stockroom.h"
 #include "field.h"
 #include "list.h"
+#include "star.h"
 #include "treeapi.h"
 
 /*
@@ -25,6 +26,9 @@ tree_api_query(struct ctx *ctx, const struct tree_api *api, struct list_q *q)
 	    cascade)) != 0 ||
 	    (rc = list_search(q, api->search)) != 0 ||
 	    (rc = list_page(q)) != 0)
+		return rc;
+	if (api->starred_sql != NULL && (rc = list_user_flag(q, "starred",
+	    api->starred_sql, api->unstarred_sql)) != 0)
 		return rc;
 	const char *d = req_query(ctx, "depth");
 	if (d != NULL && d[0] != '\0') {
@@ -54,9 +58,11 @@ tree_api_list(struct ctx *ctx, const struct tree_api *api)
 	struct list_q q;
 	int rc = tree_api_query(ctx, api, &q);
 
+	struct star_set stars = { 0 };	/* category_json()'s */
+
 	if (rc != 0)
 		return rc;
-	return list_run(&q, api->select, api->count, api->json, NULL);
+	return list_run(&q, api->select, api->count, api->json, &stars);
 }
 
 /* One row of tree_select as tree/ shows it; arg is the struct tree_api. */
@@ -256,6 +262,8 @@ tree_api_update(struct ctx *ctx, const struct tree_api *api)
 			rc = field_step(ctx, st, api->what_update);
 		}
 	}
+	if (rc == 0 && api->starred_sql != NULL)
+		rc = star_apply(ctx, body, api->starred, id);
 	return tree_api_finish(ctx, api, id, rc, 200);
 }
 

@@ -14,6 +14,7 @@
 
 #include <sqlite3.h>
 
+#include "star.h"
 #include "tree.h"
 
 struct cJSON;
@@ -60,6 +61,10 @@ struct tree_api {
 
 	const char		*delete_contents;	/* "delete_parts" */
 	const char		*delete_children;
+	/* Optional: InvenTree's "starred" (star.h) -- the ?starred= filter
+	 * fragments (one ? each, the user), NULL when the tree has none. */
+	enum star_kind		 starred;
+	const char		*starred_sql, *unstarred_sql;
 };
 
 int	tree_api_list(struct ctx *, const struct tree_api *);

@@ -3,10 +3,11 @@ bodies through req_data(): uploads, links, listing by object, permissions
 that follow the part or stock item, and files removed with their rows."""
 import os
 import sqlite3
+import subprocess
 
 import pytest
 
-from conftest import make_user
+from conftest import BUILD, check_sanitizer, make_user
 
 BOUNDARY = "----StockroomTestBoundary7MA4YWxkTrZu0gW"
 
@@ -254,17 +255,30 @@ def test_patch(site, admin, world):
     assert r.status == 400
 
 
+def run_worker(site):
+    """One `worker --once`: runs the tasks the request enqueued."""
+    proc = subprocess.run([*site.wrap, str(BUILD / "bin" / "worker"),
+                           "--once"], env=site.base_env,
+                          capture_output=True, timeout=120)
+    check_sanitizer(proc, "worker --once")
+    assert proc.returncode == 0, proc.stderr.decode(errors="replace")
+
+
 def test_delete_removes_file(site, admin, world):
     a = upload(site, admin, "part", world["part"]).json()
     assert len(media_files(site)) == 1
     r = site.cgi("attachment", method="DELETE", headers=admin,
                  path=f"/api/attachment/{a['pk']}/")
     assert r.status == 204, r
-    assert media_files(site) == []
     r = site.cgi("attachment", path=f"/api/attachment/{a['pk']}/",
                  headers=admin)
     assert r.status == 404
+    # The delete's event enqueued a media_sweep task; a runner removes it.
     db = sqlite3.connect(site.data / "stockroom.sqlite3")
+    assert db.execute("SELECT count(*) FROM task WHERE name = 'media_sweep'"
+                      " AND status = 'pending'").fetchone()[0] == 1
+    run_worker(site)
+    assert media_files(site) == []
     assert db.execute("SELECT count(*) FROM media_orphan").fetchone()[0] == 0
 
 
@@ -278,7 +292,7 @@ def test_deleting_the_part_drops_its_attachments(site, admin, world):
     assert r.status == 204, r
     assert site.cgi("attachment", headers=admin).json() == []
     db = sqlite3.connect(site.data / "stockroom.sqlite3")
-    # The bytes wait in media_orphan for a sweep (the next delete or task).
+    # The bytes wait in media_orphan for the media_sweep task.
     assert db.execute("SELECT count(*) FROM media_orphan").fetchone()[0] == 1
 
 

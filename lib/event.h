@@ -1,0 +1,42 @@
+/*
+ * event: what happened in one area, for the others to act on.
+ *
+ * An area that changes something others care about calls event_emit()
+ * inside its write transaction, after the change: a part deleted, a
+ * part's stock changed, an attachment deleted.  One table in event.c
+ * says which handlers each event runs, so the areas never call each other
+ * and a new consequence is one line in that table.  Handlers run in the
+ * same transaction, in table order; they only look at the database and
+ * enqueue tasks (task.h), never do slow work (files, mail) in the request:
+ * the task exists exactly when the change commits.  A handler's failure
+ * is the emitter's failure (it rolls back).
+ */
+#ifndef SR_EVENT_H
+#define SR_EVENT_H
+
+struct ctx;
+
+/* What id names for each event is part of its definition. */
+enum event_kind {
+	EVENT_PART_DELETED,		/* id: the part (now gone) */
+	EVENT_STOCK_CHANGED,		/* id: the part whose in-stock total
+					   or minimum_stock may have changed */
+	EVENT_STOCK_DELETED,		/* id: the part of a deleted item */
+	EVENT_ATTACHMENT_DELETED,	/* id: the attachment (now gone) */
+	EVENT__MAX
+};
+
+#define EVENT_HANDLERS_MAX	4
+
+typedef int (*event_handler)(struct ctx *, enum event_kind, long long id);
+
+struct event_def {
+	const char	*name;		/* for logs: "part.deleted" */
+	event_handler	 handlers[EVENT_HANDLERS_MAX];	/* NULL-terminated */
+};
+
+extern const struct event_def event_defs[EVENT__MAX];
+
+int	event_emit(struct ctx *, enum event_kind, long long id);
+
+#endif

@@ -1,0 +1,637 @@
+/*
+ * notify: notifications and the low-stock rule.  See notify.h.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "ctx.h"
+#include "db.h"
+#include "dec.h"
+#include "log.h"
+#include "notify.h"
+#include "task.h"
+#include "text.h"
+
+#define NOTIFY_ID_MAX	999999999999999LL
+#define NOTIFY_MAIL_MAX	8192	/* the message, headers included */
+
+/* Has the part crossed its minimum since its subscribers were told? */
+static const char notify_sql_crossed[] =
+    "SELECT 1 FROM part WHERE id = ? AND "
+    "(minimum_stock > 0 AND in_stock < minimum_stock) <> low_stock_notified";
+static const char notify_sql_part[] =
+    "SELECT name, in_stock, minimum_stock, low_stock_notified "
+    "FROM part WHERE id = ?";
+static const char notify_sql_mark[] =
+    "UPDATE part SET low_stock_notified = ?2 WHERE id = ?1";
+/*
+ * One notification for each active subscriber (a star on the part, or on
+ * its category or any category above it) who may view parts.
+ */
+static const char notify_sql_low_stock[] =
+    "INSERT INTO notification (user_id, category, name, message, "
+    "target_model, target_id) SELECT u.id, ?2, ?3, ?4, 'part', ?1 "
+    "FROM users u WHERE u.is_active = 1 AND (u.is_superuser = 1 OR EXISTS "
+    "(SELECT 1 FROM user_groups g JOIN group_rules r ON r.group_id = "
+    "g.group_id WHERE g.user_id = u.id AND r.area = 'part' AND "
+    "r.can_view = 1)) AND (EXISTS (SELECT 1 FROM part_star s WHERE "
+    "s.user_id = u.id AND s.part = ?1) OR EXISTS (SELECT 1 FROM part p "
+    "JOIN part_category c ON c.id = p.category JOIN part_category_star s "
+    "ON s.user_id = u.id WHERE p.id = ?1 AND "
+    "instr(c.path, '/' || s.category || '/') > 0)) ORDER BY u.id "
+    "RETURNING id";
+static const char notify_sql_mail[] =
+    "SELECT n.name, n.message, n.target_model, n.target_id, u.email, "
+    "u.is_active FROM notification n JOIN users u ON u.id = n.user_id "
+    "WHERE n.id = ?";
+static const char notify_sql_mail_part[] =
+    "SELECT name, IPN, revision, in_stock, minimum_stock FROM part "
+    "WHERE id = ?";
+
+#define NOTIFY_COLS \
+	"n.id, n.user_id, n.category, n.name, n.message, n.target_model, " \
+	"n.target_id, n.creation, n.read, p.name, p.IPN, p.revision"
+enum { NC_ID, NC_USER, NC_CATEGORY, NC_NAME, NC_MESSAGE, NC_TARGET_MODEL,
+	NC_TARGET_ID, NC_CREATION, NC_READ, NC_PART_NAME, NC_PART_IPN,
+	NC_PART_REVISION };
+
+const char notify_select[] = "SELECT " NOTIFY_COLS " FROM notification n "
+    "LEFT JOIN part p ON n.target_model = 'part' AND p.id = n.target_id "
+    "WHERE 1";
+const char notify_count[] = "SELECT count(*) FROM notification n WHERE 1";
+/* ?1 the notification, ?2 its user: nobody sees another's. */
+const char notify_select_one[] = "SELECT " NOTIFY_COLS " FROM notification n "
+    "LEFT JOIN part p ON n.target_model = 'part' AND p.id = n.target_id "
+    "WHERE n.id = ?1 AND n.user_id = ?2";
+
+/* ---- the low-stock rule --------------------------------------------- */
+
+/*
+ * Event handler (event.h) for EVENT_STOCK_CHANGED and EVENT_STOCK_DELETED:
+ * enqueues a low_stock task for part when it has crossed its minimum
+ * since its subscribers were last told (see notify.h), unless one waits
+ * already.  Returns 0 or the error status set.
+ */
+int
+notify_on_stock_changed(struct ctx *ctx, enum event_kind kind, long long part)
+{
+	sqlite3_stmt *st = db_prepare(ctx, notify_sql_crossed);
+	char args[64];
+	int rc;
+
+	(void)kind;
+	if (st == NULL)
+		return ctx->resp.status;
+	sqlite3_bind_int64(st, 1, part);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return db_fail(ctx, "low stock");
+	snprintf(args, sizeof(args), "{\"part\":%lld}", part);
+	return task_enqueue_once(ctx, "low_stock", args);
+}
+
+/* A positive integer member of a task's arguments, or 0. */
+static long long
+notify_arg_id(const cJSON *args, const char *name)
+{
+	const cJSON *j = cJSON_GetObjectItemCaseSensitive(args, name);
+
+	if (!cJSON_IsNumber(j) || j->valuedouble < 1 ||
+	    j->valuedouble > (double)NOTIFY_ID_MAX ||
+	    j->valuedouble != (double)(long long)j->valuedouble)
+		return 0;
+	return (long long)j->valuedouble;
+}
+
+/* Fails the task with err; rolls back what it had begun. */
+static int
+notify_task_fail(struct ctx *ctx, char *err, size_t errsz, const char *what)
+{
+	snprintf(err, errsz, "%s: %s", what, ctx->db != NULL ?
+	    sqlite3_errmsg(ctx->db) : "no database");
+	db_rollback(ctx);
+	return -1;
+}
+
+/*
+ * Task low_stock {"part": id}: compares the part's committed stock with
+ * its minimum and, where that has crossed since the last time, tells its
+ * subscribers (one notification each, and a notify_email task each when
+ * SENDMAIL is set) or clears the mark.  A part that is gone needs
+ * nothing.  Returns 0, or -1 with err set (the queue retries).
+ */
+int
+notify_low_stock_task(struct ctx *ctx, const cJSON *args, char *err,
+    size_t errsz)
+{
+	long long part = notify_arg_id(args, "part");
+	sqlite3_stmt *st, *mark, *ins;
+	char msg[400];
+
+	if (part == 0) {
+		snprintf(err, errsz, "low_stock: no \"part\" id");
+		return -1;
+	}
+	if (db_begin(ctx) != 0) {
+		snprintf(err, errsz, "low_stock: database busy or unavailable");
+		return -1;
+	}
+	if ((st = db_prepare(ctx, notify_sql_part)) == NULL ||
+	    (mark = db_prepare(ctx, notify_sql_mark)) == NULL ||
+	    (ins = db_prepare(ctx, notify_sql_low_stock)) == NULL)
+		return notify_task_fail(ctx, err, errsz, "low_stock");
+	sqlite3_bind_int64(st, 1, part);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		db_rollback(ctx);
+		return 0;
+	}
+	if (rc != SQLITE_ROW)
+		return notify_task_fail(ctx, err, errsz, "low_stock");
+	long long in_stock = sqlite3_column_int64(st, 1);
+	long long minimum = sqlite3_column_int64(st, 2);
+	int told = sqlite3_column_int(st, 3);
+	int low = minimum > 0 && in_stock < minimum;
+	snprintf(msg, sizeof(msg), "The available stock for %s has fallen "
+	    "below the configured minimum level",
+	    (const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	if (low == told) {
+		db_rollback(ctx);
+		return 0;
+	}
+	sqlite3_bind_int64(mark, 1, part);
+	sqlite3_bind_int(mark, 2, low);
+	if (sqlite3_step(mark) != SQLITE_DONE)
+		return notify_task_fail(ctx, err, errsz, "low_stock");
+
+	int n = 0;
+	if (low) {
+		long long *ids = NULL;
+		size_t cap = 0;
+		sqlite3_bind_int64(ins, 1, part);
+		sqlite3_bind_text(ins, 2, NOTIFY_LOW_STOCK, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 3, "Low stock notification", -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_text(ins, 4, msg, -1, SQLITE_STATIC);
+		while ((rc = sqlite3_step(ins)) == SQLITE_ROW) {
+			if ((size_t)n == cap) {
+				cap = cap ? cap * 2 : 16;
+				long long *v = mem_alloc(&ctx->mem,
+				    cap * sizeof(*v));
+				if (n > 0)
+					memcpy(v, ids, (size_t)n * sizeof(*v));
+				ids = v;
+			}
+			ids[n++] = sqlite3_column_int64(ins, 0);
+		}
+		if (rc != SQLITE_DONE)
+			return notify_task_fail(ctx, err, errsz, "low_stock");
+		sqlite3_reset(ins);
+		for (int i = 0; i < n && ctx->cfg.sendmail[0] != '\0'; i++) {
+			char a[64];
+			snprintf(a, sizeof(a), "{\"notification\":%lld}",
+			    ids[i]);
+			if (task_enqueue(ctx, "notify_email", a, 0) != 0) {
+				ctx->resp.status = 0;
+				return notify_task_fail(ctx, err, errsz,
+				    "low_stock");
+			}
+		}
+	}
+	if (db_commit(ctx) != 0) {
+		snprintf(err, errsz, "low_stock: commit failed");
+		return -1;
+	}
+	if (low)
+		log_msg(ctx, LOG_INFO, "low stock: part %lld below its "
+		    "minimum, %d subscriber(s) notified", part, n);
+	return 0;
+}
+
+/* ---- e-mail ---------------------------------------------------------- */
+
+/*
+ * Writes in as a header value into out (at most outsz bytes with the NUL):
+ * printable ASCII is kept as it is; otherwise the whole value becomes RFC
+ * 2047 "B" encoded-words of UTF-8, each under 76 characters, folded onto
+ * continuation lines and never splitting a character.  Control characters
+ * (CR and LF among them) become spaces first, and invalid UTF-8 '?', so
+ * no value can end the header.  Returns the length written, or 0 when out
+ * is too small (out is then "").
+ */
+size_t
+notify_header_value(const char *in, char *out, size_t outsz)
+{
+	static const char b64[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char *s = (const unsigned char *)in;
+	size_t n = strlen(in), o = 0;
+	bool plain = n <= 900;
+
+	if (outsz == 0)
+		return 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < n && plain; i++)
+		if (s[i] < 0x20 || s[i] >= 0x7f)
+			plain = false;
+	if (plain) {
+		if (n + 1 > outsz)
+			return 0;
+		memcpy(out, in, n + 1);
+		return n;
+	}
+	size_t i = 0;
+	while (i < n) {
+		unsigned char chunk[45];
+		size_t c = 0;
+		/* Up to 45 bytes of whole characters: 60 base64 characters. */
+		while (i < n) {
+			size_t len = 1;
+			unsigned char ch = s[i];
+			if (ch >= 0xf0 && ch <= 0xf4)
+				len = 4;
+			else if (ch >= 0xe0)
+				len = 3;
+			else if (ch >= 0xc2 && ch <= 0xdf)
+				len = 2;
+			bool ok = i + len <= n && (len == 1 ? ch < 0x80 :
+			    txt_utf8_valid((const char *)s + i, len, false));
+			if (!ok)
+				len = 1;
+			if (c + len > sizeof(chunk))
+				break;
+			if (!ok)
+				chunk[c++] = '?';
+			else if (len == 1 && (ch < 0x20 || ch == 0x7f))
+				chunk[c++] = ' ';
+			else {
+				memcpy(chunk + c, s + i, len);
+				c += len;
+			}
+			i += len;
+		}
+		/* "=?UTF-8?B?" + 60 + "?=" and a fold "\n " */
+		if (o + 12 + 4 * ((c + 2) / 3) + 3 >= outsz) {
+			out[0] = '\0';
+			return 0;
+		}
+		if (o > 0) {
+			memcpy(out + o, "\n ", 2);
+			o += 2;
+		}
+		memcpy(out + o, "=?UTF-8?B?", 10);
+		o += 10;
+		for (size_t k = 0; k < c; k += 3) {
+			unsigned v = (unsigned)chunk[k] << 16;
+			if (k + 1 < c)
+				v |= (unsigned)chunk[k + 1] << 8;
+			if (k + 2 < c)
+				v |= chunk[k + 2];
+			out[o++] = b64[(v >> 18) & 63];
+			out[o++] = b64[(v >> 12) & 63];
+			out[o++] = k + 1 < c ? b64[(v >> 6) & 63] : '=';
+			out[o++] = k + 2 < c ? b64[v & 63] : '=';
+		}
+		memcpy(out + o, "?=", 2);
+		o += 2;
+	}
+	out[o] = '\0';
+	return o;
+}
+
+/* Appends text to a body, control characters (but LF) made spaces. */
+static void
+notify_body_text(char *buf, size_t bufsz, size_t *len, const char *text)
+{
+	for (const char *p = text; *p != '\0' && *len + 1 < bufsz; p++)
+		buf[(*len)++] = ((unsigned char)*p < 0x20 && *p != '\n') ||
+		    *p == 0x7f ? ' ' : *p;
+	buf[*len] = '\0';
+}
+
+/* Appends printf output to a body, sanitized as notify_body_text(). */
+static void
+notify_body(char *buf, size_t bufsz, size_t *len, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+notify_body(char *buf, size_t bufsz, size_t *len, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	notify_body_text(buf, bufsz, len, line);
+}
+
+/*
+ * Runs SENDMAIL -i [-f from] -- to with msg on its standard input (execv:
+ * no shell, the address one argument), waits at most
+ * NOTIFY_SENDMAIL_TIMEOUT seconds.  Returns 0 when it exits 0, else -1
+ * with err set.
+ */
+static int
+notify_sendmail(struct ctx *ctx, const char *to, const char *msg, size_t len,
+    char *err, size_t errsz)
+{
+	const char *prog = ctx->cfg.sendmail;
+	const char *from = ctx->cfg.email_from;
+	char *argv[8];
+	int argc = 0, p[2], status = 0;
+
+	argv[argc++] = (char *)"sendmail";
+	argv[argc++] = (char *)"-i";
+	if (from[0] != '\0') {
+		argv[argc++] = (char *)"-f";
+		argv[argc++] = (char *)from;
+	}
+	argv[argc++] = (char *)"--";
+	argv[argc++] = (char *)to;
+	argv[argc] = NULL;
+	if (pipe2(p, O_CLOEXEC) != 0) {
+		snprintf(err, errsz, "sendmail: pipe: %s", strerror(errno));
+		return -1;
+	}
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		snprintf(err, errsz, "sendmail: fork: %s", strerror(errno));
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		dup2(p[0], STDIN_FILENO);
+		if (null >= 0)
+			dup2(null, STDOUT_FILENO);
+		close_range(3, ~0U, 0);
+		signal(SIGPIPE, SIG_DFL);
+		execv(prog, argv);
+		_exit(127);
+	}
+	close(p[0]);
+	/* A sendmail that exits early must not kill us with SIGPIPE. */
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old;
+	sigaction(SIGPIPE, &ign, &old);
+	size_t off = 0;
+	bool wrote = true;
+	while (off < len) {
+		ssize_t w = write(p[1], msg + off, len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			wrote = false;
+			break;
+		}
+		off += (size_t)w;
+	}
+	close(p[1]);
+	sigaction(SIGPIPE, &old, NULL);
+
+	pid_t r = 0;
+	for (int ms = 0; ms < NOTIFY_SENDMAIL_TIMEOUT * 1000; ms += 10) {
+		r = waitpid(pid, &status, WNOHANG);
+		if (r != 0)
+			break;
+		struct timespec ts = { 0, 10 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+	if (r == 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		snprintf(err, errsz, "sendmail: no answer in %d seconds",
+		    NOTIFY_SENDMAIL_TIMEOUT);
+		return -1;
+	}
+	if (r < 0) {
+		snprintf(err, errsz, "sendmail: wait: %s", strerror(errno));
+		return -1;
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		snprintf(err, errsz, "sendmail %s with %d", WIFEXITED(status) ?
+		    "exited" : "was killed by signal", WIFEXITED(status) ?
+		    WEXITSTATUS(status) : WTERMSIG(status));
+		return -1;
+	}
+	if (!wrote) {
+		snprintf(err, errsz, "sendmail did not read the message");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Task notify_email {"notification": id}: sends that notification to its
+ * user's e-mail address through SENDMAIL.  Nothing to do (done) when the
+ * notification is gone, SENDMAIL is no longer set, or the user is
+ * inactive or has no usable address.  Returns 0, or -1 with err set (the
+ * queue retries).
+ */
+int
+notify_email_task(struct ctx *ctx, const cJSON *args, char *err,
+    size_t errsz)
+{
+	long long id = notify_arg_id(args, "notification");
+	char subject[600], hsub[2048], body[NOTIFY_MAIL_MAX];
+	char msg[NOTIFY_MAIL_MAX + 4096], dec[2][DEC_BUFSZ];
+	size_t blen = 0;
+	sqlite3_stmt *st, *pt;
+
+	if (id == 0) {
+		snprintf(err, errsz, "notify_email: no \"notification\" id");
+		return -1;
+	}
+	if (ctx->cfg.sendmail[0] == '\0')
+		return 0;
+	if ((st = db_prepare(ctx, notify_sql_mail)) == NULL ||
+	    (pt = db_prepare(ctx, notify_sql_mail_part)) == NULL) {
+		ctx->resp.status = 0;
+		snprintf(err, errsz, "notify_email: database unavailable");
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW) {
+		snprintf(err, errsz, "notify_email: %s",
+		    sqlite3_errmsg(ctx->db));
+		return -1;
+	}
+	const char *email = (const char *)sqlite3_column_text(st, 4);
+	if (sqlite3_column_int(st, 5) == 0 || email[0] == '\0')
+		return 0;
+	if (!cfg_email_ok(email, false)) {
+		log_msg(ctx, LOG_WARN, "notify_email: notification %lld: the "
+		    "user's address is not one we send to", id);
+		return 0;
+	}
+	char *to = mem_strdup(&ctx->mem, email);
+	const char *name = (const char *)sqlite3_column_text(st, 0);
+	snprintf(subject, sizeof(subject), "[%.100s] %.250s",
+	    ctx->cfg.instance_name, name);
+	notify_body(body, sizeof(body), &blen, "%s\n",
+	    (const char *)sqlite3_column_text(st, 1));
+	if (sqlite3_column_type(st, 3) != SQLITE_NULL &&
+	    strcmp((const char *)sqlite3_column_text(st, 2), "part") == 0) {
+		long long part = sqlite3_column_int64(st, 3);
+		sqlite3_bind_int64(pt, 1, part);
+		if (sqlite3_step(pt) == SQLITE_ROW) {
+			const char *pn = (const char *)sqlite3_column_text(pt,
+			    0);
+			const char *ipn = (const char *)sqlite3_column_text(pt,
+			    1);
+			const char *rev = (const char *)sqlite3_column_text(pt,
+			    2);
+			snprintf(subject, sizeof(subject), "[%.100s] %.250s: "
+			    "%.100s", ctx->cfg.instance_name, name, pn);
+			notify_body(body, sizeof(body), &blen, "\nPart: %s%s%s"
+			    "%s%s\n", ipn, ipn[0] ? " | " : "", pn,
+			    rev[0] ? " | " : "", rev);
+			notify_body(body, sizeof(body), &blen, "In stock: %s\n"
+			    "Minimum stock: %s\n", dec_format(
+			    sqlite3_column_int64(pt, 3), dec[0]), dec_format(
+			    sqlite3_column_int64(pt, 4), dec[1]));
+			if (ctx->cfg.site_url[0] != '\0')
+				notify_body(body, sizeof(body), &blen,
+				    "%s/part/%lld\n", ctx->cfg.site_url, part);
+		}
+		sqlite3_reset(pt);
+	}
+	sqlite3_reset(st);
+	notify_body(body, sizeof(body), &blen, "\nYou receive this because "
+	    "you subscribed to this part or its category in %s.\n",
+	    ctx->cfg.instance_name);
+	if (notify_header_value(subject, hsub, sizeof(hsub)) == 0) {
+		snprintf(err, errsz, "notify_email: subject too long");
+		return -1;
+	}
+	int n = snprintf(msg, sizeof(msg), "%s%s%sTo: %s\nSubject: %s\n"
+	    "MIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\n"
+	    "Content-Transfer-Encoding: 8bit\nAuto-Submitted: "
+	    "auto-generated\n\n%s", ctx->cfg.email_from[0] ? "From: " : "",
+	    ctx->cfg.email_from, ctx->cfg.email_from[0] ? "\n" : "", to, hsub,
+	    body);
+	if (n < 0 || (size_t)n >= sizeof(msg)) {
+		snprintf(err, errsz, "notify_email: message too long");
+		return -1;
+	}
+	if (notify_sendmail(ctx, to, msg, (size_t)n, err, errsz) != 0)
+		return -1;
+	log_msg(ctx, LOG_INFO, "notify_email: notification %lld sent", id);
+	return 0;
+}
+
+/* ---- the API's rows --------------------------------------------------- */
+
+/*
+ * Roughly how long ago, as Django's naturaltime says it ("now", "a minute
+ * ago", "3 hours ago", "2 days ago", ...), into buf.  Returns buf.
+ */
+const char *
+notify_age_human(long long s, char *buf, size_t bufsz)
+{
+	static const struct {
+		long long	 unit;
+		const char	*one, *many;
+	} units[] = {
+		{ 365 * 86400LL, "a year ago", "years ago" },
+		{ 30 * 86400LL, "a month ago", "months ago" },
+		{ 7 * 86400LL, "a week ago", "weeks ago" },
+		{ 86400, "a day ago", "days ago" },
+		{ 3600, "an hour ago", "hours ago" },
+		{ 60, "a minute ago", "minutes ago" },
+		{ 1, "a second ago", "seconds ago" },
+	};
+
+	if (s <= 0) {
+		snprintf(buf, bufsz, "now");
+		return buf;
+	}
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		long long n = s / units[i].unit;
+		if (n == 0)
+			continue;
+		if (n == 1)
+			snprintf(buf, bufsz, "%s", units[i].one);
+		else
+			snprintf(buf, bufsz, "%lld %s", n, units[i].many);
+		return buf;
+	}
+	snprintf(buf, bufsz, "now");
+	return buf;
+}
+
+/*
+ * One notification row (notify_select's columns) as InvenTree's
+ * NotificationMessageSerializer shows it: target as {name, model_name,
+ * model_type, model_id, link} or null when the object is gone; source
+ * null (Stockroom's notifications come from the system).
+ */
+cJSON *
+notify_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
+{
+	cJSON *o = cJSON_CreateObject();
+	char buf[64];
+	struct tm tm;
+
+	(void)arg;
+	if (o == NULL)
+		mem_oom();
+	cJSON_AddNumberToObject(o, "pk", (double)sqlite3_column_int64(st,
+	    NC_ID));
+	if (sqlite3_column_type(st, NC_PART_NAME) != SQLITE_NULL) {
+		const char *ipn = (const char *)sqlite3_column_text(st,
+		    NC_PART_IPN);
+		const char *pn = (const char *)sqlite3_column_text(st,
+		    NC_PART_NAME);
+		const char *rev = (const char *)sqlite3_column_text(st,
+		    NC_PART_REVISION);
+		long long pid = sqlite3_column_int64(st, NC_TARGET_ID);
+		char full[400], link[2048];
+		snprintf(full, sizeof(full), "%s%s%s%s%s", ipn, ipn[0] ?
+		    " | " : "", pn, rev[0] ? " | " : "", rev);
+		snprintf(link, sizeof(link), "%s/part/%lld",
+		    ctx->req.prefix != NULL ? ctx->req.prefix : "", pid);
+		cJSON *t = cJSON_AddObjectToObject(o, "target");
+		cJSON_AddStringToObject(t, "name", full);
+		cJSON_AddStringToObject(t, "model_name", "Part");
+		cJSON_AddStringToObject(t, "model_type", "part");
+		cJSON_AddNumberToObject(t, "model_id", (double)pid);
+		cJSON_AddStringToObject(t, "link", link);
+	} else
+		cJSON_AddNullToObject(o, "target");
+	cJSON_AddNullToObject(o, "source");
+	cJSON_AddNumberToObject(o, "user", (double)sqlite3_column_int64(st,
+	    NC_USER));
+	db_json_text(o, "category", st, NC_CATEGORY);
+	db_json_text(o, "name", st, NC_NAME);
+	db_json_text(o, "message", st, NC_MESSAGE);
+	time_t t = (time_t)sqlite3_column_int64(st, NC_CREATION);
+	gmtime_r(&t, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	cJSON_AddStringToObject(o, "creation", buf);
+	long long age = (long long)time(NULL) - (long long)t;
+	cJSON_AddNumberToObject(o, "age", (double)(age > 0 ? age : 0));
+	cJSON_AddStringToObject(o, "age_human", notify_age_human(age, buf,
+	    sizeof(buf)));
+	cJSON_AddBoolToObject(o, "read", sqlite3_column_int(st, NC_READ) != 0);
+	return o;
+}

@@ -1,0 +1,167 @@
+/*
+ * star: subscriptions to parts and categories.  See star.h.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "ctx.h"
+#include "db.h"
+#include "resp.h"
+#include "star.h"
+#include "text.h"
+
+const char star_part_filter[] =
+    " AND p.id IN (SELECT part FROM part_star WHERE user_id = ?)";
+const char star_part_filter_not[] =
+    " AND p.id NOT IN (SELECT part FROM part_star WHERE user_id = ?)";
+const char star_category_filter[] =
+    " AND c.id IN (SELECT category FROM part_category_star WHERE "
+    "user_id = ?)";
+const char star_category_filter_not[] =
+    " AND c.id NOT IN (SELECT category FROM part_category_star WHERE "
+    "user_id = ?)";
+
+/* Per kind: the user's stars, one star, subscribed at all, add, remove. */
+static const struct {
+	const char	*mine;
+	const char	*one;
+	const char	*subscribed;
+	const char	*add;
+	const char	*del;
+} star_sql[STAR__MAX] = {
+	[STAR_PART] = {
+		"SELECT part FROM part_star WHERE user_id = ? ORDER BY part",
+		"SELECT 1 FROM part_star WHERE user_id = ? AND part = ?",
+		"SELECT EXISTS (SELECT 1 FROM part_star WHERE user_id = ?1 AND "
+		    "part = ?2) OR EXISTS (SELECT 1 FROM part p, "
+		    "part_category c, part_category_star s WHERE p.id = ?2 AND "
+		    "c.id = p.category AND s.user_id = ?1 AND "
+		    "instr(c.path, '/' || s.category || '/') > 0)",
+		"INSERT OR IGNORE INTO part_star (user_id, part) VALUES (?, ?)",
+		"DELETE FROM part_star WHERE user_id = ? AND part = ?",
+	},
+	[STAR_CATEGORY] = {
+		"SELECT category FROM part_category_star WHERE user_id = ? "
+		    "ORDER BY category",
+		"SELECT 1 FROM part_category_star WHERE user_id = ? AND "
+		    "category = ?",
+		"SELECT EXISTS (SELECT 1 FROM part_category c, "
+		    "part_category_star s WHERE c.id = ?2 AND s.user_id = ?1 "
+		    "AND instr(c.path, '/' || s.category || '/') > 0)",
+		"INSERT OR IGNORE INTO part_category_star (user_id, category) "
+		    "VALUES (?, ?)",
+		"DELETE FROM part_category_star WHERE user_id = ? AND "
+		    "category = ?",
+	},
+};
+
+static int
+star_cmp(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Reads the user's stars of kind k into set (once). */
+static void
+star_load(struct ctx *ctx, struct star_set *set, enum star_kind k)
+{
+	sqlite3_stmt *st = db_prepare(ctx, star_sql[k].mine);
+	size_t cap = 0;
+
+	set->loaded = true;
+	if (st == NULL) {
+		ctx->resp.status = 0;	/* rendering goes on: none starred */
+		return;
+	}
+	sqlite3_bind_int64(st, 1, ctx->user_id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (set->n == cap) {
+			cap = cap ? cap * 2 : 16;
+			long long *ids = mem_alloc(&ctx->mem,
+			    cap * sizeof(*ids));
+			if (set->n > 0)
+				memcpy(ids, set->ids, set->n * sizeof(*ids));
+			set->ids = ids;
+		}
+		set->ids[set->n++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+}
+
+/*
+ * Has the signed-in user starred object id of kind k itself?  With a set,
+ * the user's stars are read once into it and looked up there (for list
+ * rows); without, one query.  Errors count as "no".
+ */
+bool
+star_is(struct ctx *ctx, struct star_set *set, enum star_kind k, long long id)
+{
+	if (ctx->user_id <= 0)
+		return false;
+	if (set != NULL) {
+		if (!set->loaded)
+			star_load(ctx, set, k);
+		return set->n > 0 && bsearch(&id, set->ids, set->n,
+		    sizeof(*set->ids), star_cmp) != NULL;
+	}
+	sqlite3_stmt *st = db_prepare(ctx, star_sql[k].one);
+	if (st == NULL) {
+		ctx->resp.status = 0;
+		return false;
+	}
+	sqlite3_bind_int64(st, 1, ctx->user_id);
+	sqlite3_bind_int64(st, 2, id);
+	bool on = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	return on;
+}
+
+/*
+ * Applies "starred" from a PATCH/PUT body to object id (which exists) for
+ * the signed-in user, inside the caller's transaction: nothing when the
+ * body has none; 400 when it is not a boolean.  As InvenTree's
+ * set_starred(): when the user's subscription (direct or through a
+ * category above) already is what is asked, nothing changes; otherwise
+ * the object's own star is added or removed.  Returns 0 or the error
+ * status set.
+ */
+int
+star_apply(struct ctx *ctx, const cJSON *body, enum star_kind k, long long id)
+{
+	const cJSON *j = cJSON_GetObjectItemCaseSensitive(body, "starred");
+	bool want;
+
+	if (j == NULL)
+		return 0;
+	if (cJSON_IsBool(j))
+		want = cJSON_IsTrue(j);
+	else if (!cJSON_IsString(j) || !txt_parse_bool(j->valuestring, &want))
+		return resp_field_error(ctx, "starred", "Must be a valid "
+		    "boolean.");
+	if (ctx->user_id <= 0)
+		return 0;
+	sqlite3_stmt *sub = db_prepare(ctx, star_sql[k].subscribed);
+	if (sub == NULL)
+		return ctx->resp.status;
+	sqlite3_bind_int64(sub, 1, ctx->user_id);
+	sqlite3_bind_int64(sub, 2, id);
+	if (sqlite3_step(sub) != SQLITE_ROW)
+		return db_fail(ctx, "star");
+	bool now = sqlite3_column_int(sub, 0) != 0;
+	sqlite3_reset(sub);
+	if (now == want)
+		return 0;
+	sqlite3_stmt *st = db_prepare(ctx, want ? star_sql[k].add :
+	    star_sql[k].del);
+	if (st == NULL)
+		return ctx->resp.status;
+	sqlite3_bind_int64(st, 1, ctx->user_id);
+	sqlite3_bind_int64(st, 2, id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return db_fail(ctx, "star");
+	return 0;
+}
