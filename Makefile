@@ -18,7 +18,7 @@ PYTHON	?= /usr/bin/python3
 
 DEPS_BUILD = gcc make libc6-dev libsqlite3-dev libcjson-dev libscrypt-dev
 DEPS_RUN   = lighttpd
-DEPS_TEST  = apache2 python3 python3-pytest curl
+DEPS_TEST  = apache2 apache2-suexec-custom python3 python3-pytest curl
 
 CSTD	= -std=c11 -D_GNU_SOURCE
 WARN	= -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wwrite-strings \

@@ -3,6 +3,9 @@
  * the library parsed from the request, so body, query and prefix handling
  * can be tested through the CGI contract and through real web servers.
  */
+#include <string.h>
+#include <unistd.h>
+
 #include "stockroom.h"
 
 static int
@@ -39,10 +42,34 @@ echo_id(struct ctx *ctx)
 	return resp_json(ctx, 200, o);
 }
 
+/*
+ * GET /api/echo/env/: whom the program runs as, and the names of
+ * its environment variables (values would show credentials: only PATH's
+ * is given), for the suEXEC test (tests/http/test_suexec.py).
+ */
+static int
+echo_env(struct ctx *ctx)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON *names = cJSON_AddArrayToObject(o, "names");
+	const char *path = cfg_env(ctx->envp, "PATH");
+
+	for (char *const *e = ctx->envp; e != NULL && *e != NULL; e++)
+		cJSON_AddItemToArray(names, cJSON_CreateString(mem_strndup(
+		    &ctx->mem, *e, strcspn(*e, "="))));
+	cJSON_AddStringToObject(o, "PATH", path != NULL ? path : "");
+	cJSON_AddNumberToObject(o, "uid", (double)getuid());
+	cJSON_AddNumberToObject(o, "euid", (double)geteuid());
+	cJSON_AddNumberToObject(o, "gid", (double)getgid());
+	cJSON_AddNumberToObject(o, "egid", (double)getegid());
+	return resp_json(ctx, 200, o);
+}
+
 static const struct route echo_routes[] = {
 	{ "GET", "/api/echo/", AREA_PUBLIC, PERM_VIEW, echo, "Echo", 0 },
 	{ "POST", "/api/echo/", AREA_PUBLIC, PERM_VIEW, echo, "Echo", 0 },
 	{ "PUT", "/api/echo/", AREA_PUBLIC, PERM_VIEW, echo, "Echo", 0 },
+	{ "GET", "/api/echo/env/", AREA_PUBLIC, PERM_VIEW, echo_env, "Env", 0 },
 	{ "GET", "/api/echo/<pk>/", AREA_PUBLIC, PERM_VIEW, echo_id, "Echo id", 0 },
 };
 
