@@ -15,8 +15,12 @@ DATA_DIR ?= $(CURDIR)/var
 SITE	?= $(CURDIR)/$(BUILD)/site
 CC	?= cc
 PYTHON	?= /usr/bin/python3
+# make run serves the programs as FastCGI applications (kept running);
+# LIGHTTPD_CONF=lighttpd.conf runs them as CGI, one process per request.
+LIGHTTPD_CONF ?= lighttpd-fastcgi.conf
 
-DEPS_BUILD = gcc make libc6-dev libsqlite3-dev libcjson-dev libscrypt-dev
+DEPS_BUILD = gcc make libc6-dev libsqlite3-dev libcjson-dev libscrypt-dev \
+	     libfcgi-dev
 DEPS_RUN   = lighttpd
 DEPS_TEST  = apache2 apache2-suexec-custom python3 python3-pytest curl
 
@@ -36,8 +40,10 @@ CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(HARDEN) -Ilib -MMD -MP $(CFLAGS)
 LDFLAGS_ALL = -pie -Wl,-z,relro,-z,now $(LDSAN) $(LDFLAGS)
 # SQLite is linked statically (Debian's libsqlite3.a): each request is a new
 # process, and resolving libsqlite3.so at every start cost about as much as
-# the whole rest of a small request (see BENCHMARKS.md).
-LIBS	= -Wl,-Bstatic -lsqlite3 -Wl,-Bdynamic -lcjson -lscrypt -lm
+# the whole rest of a small request (see BENCHMARKS.md).  libfcgi (the
+# FastCGI loop, lib/app.c) likewise, so that an installed tree needs no
+# FastCGI package on the host.
+LIBS	= -Wl,-Bstatic -lsqlite3 -lfcgi -Wl,-Bdynamic -lcjson -lscrypt -lm
 
 LIB_SRC	 = $(wildcard lib/*.c)
 CGI_SRC	 = $(wildcard cgi-bin/*.c)
@@ -110,7 +116,7 @@ install: $(PROGRAMS) $(TOOLS)
 	install -m 0755 $(TOOLS) "$(DESTDIR)/bin/"
 	install -m 0644 $(MIGRATIONS) "$(DESTDIR)/db/migrations/"
 	umask 022; cp -R templates/. "$(DESTDIR)/templates/"
-	install -m 0644 apache.conf lighttpd.conf "$(DESTDIR)/db/"
+	install -m 0644 apache.conf lighttpd.conf lighttpd-fastcgi.conf "$(DESTDIR)/db/"
 	install -d -m 0700 "$(DESTDIR)/data"
 	printf 'Require all denied\n' > "$(DESTDIR)/data/.htaccess"
 	chmod 0600 "$(DESTDIR)/data/.htaccess"
@@ -124,7 +130,7 @@ run: deps
 	@STOCKROOM_DATA_DIR="$(DATA_DIR)" "$(SITE)/bin/stockroom" ensure-admin
 	@echo "Stockroom is at http://127.0.0.1:$(PORT)/  (data in $(DATA_DIR); Ctrl-C stops it)"
 	@STOCKROOM_ROOT="$(SITE)" STOCKROOM_DATA_DIR="$(DATA_DIR)" PORT="$(PORT)" \
-	    exec lighttpd -D -f lighttpd.conf
+	    exec lighttpd -D -f $(LIGHTTPD_CONF)
 
 asan:
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)/asan SAN=1 all

@@ -1,13 +1,20 @@
 /*
  * app: request flow.  See app.h.
  */
+#include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
 
 #include "app.h"
 #include "ctx.h"
+#include "db.h"
 #include "log.h"
 #include "route.h"
 #include "task.h"
@@ -48,6 +55,143 @@ app_handle(struct ctx *ctx, const struct program *prog)
 	req_drain(ctx);
 }
 
+/* ---- FastCGI ---------------------------------------------------------- */
+
+/*
+ * stdio streams over a FastCGI request's streams (fopencookie), so that the
+ * request code reads and writes a FILE * whether it runs as CGI or FastCGI.
+ * Such a FILE has no descriptor (fileno() is -1): req.c then reads the body
+ * with fread, the server having received all of it already.
+ */
+static ssize_t
+app_fcgi_read(void *cookie, char *buf, size_t len)
+{
+	int n = FCGX_GetStr(buf, len > INT_MAX ? INT_MAX : (int)len, cookie);
+
+	return n < 0 ? -1 : n;
+}
+
+static ssize_t
+app_fcgi_write(void *cookie, const char *buf, size_t len)
+{
+	int n = FCGX_PutStr(buf, len > INT_MAX ? INT_MAX : (int)len, cookie);
+
+	return n < 0 ? 0 : n;	/* 0: error, for fopencookie */
+}
+
+/*
+ * Identity of the program file, to notice an upgrade: `make install`
+ * replaces the file (a new inode; Linux refuses to overwrite a running
+ * program in place), and the old process should then make way for the new
+ * program rather than serve with old code.
+ */
+struct app_exe {
+	char	path[PATH_MAX];
+	dev_t	dev;
+	ino_t	ino;
+};
+
+static int
+app_exe_stat(struct app_exe *e, bool fill)
+{
+	struct stat sb;
+
+	if (fill) {
+		ssize_t n = readlink("/proc/self/exe", e->path,
+		    sizeof(e->path) - 1);
+		if (n <= 0)
+			return -1;
+		e->path[n] = '\0';
+	}
+	if (e->path[0] == '\0' || stat(e->path, &sb) != 0)
+		return -1;
+	if (fill) {
+		e->dev = sb.st_dev;
+		e->ino = sb.st_ino;
+		return 0;
+	}
+	return sb.st_dev == e->dev && sb.st_ino == e->ino ? 0 : -1;
+}
+
+/*
+ * FastCGI's rule (the specification, section 3.2): a program started by a
+ * FastCGI server has a listening socket, not a connected one, as its
+ * standard input.  This is FCGX_IsCGI()'s test, done here without
+ * FCGX_Init(), which would install libfcgi's signal handlers (a SIGTERM
+ * from the server must still end a CGI program at once).
+ */
+static bool
+app_is_fastcgi(void)
+{
+	struct sockaddr_storage sa;
+	socklen_t len = sizeof(sa);
+
+	errno = 0;
+	return getpeername(STDIN_FILENO, (struct sockaddr *)&sa, &len) != 0 &&
+	    errno == ENOTCONN;
+}
+
+/*
+ * The FastCGI loop: standard input is a listening socket the web server
+ * (lighttpd's mod_fastcgi, Apache's mod_fcgid) gave us.  Each request is
+ * served by app_handle() exactly as a CGI request is, with a fresh context
+ * and arena; only the database connection is kept from one request to the
+ * next (struct db_keep), which spares each request the process start, the
+ * open and the schema parse.  The process ends, for the server to start a
+ * fresh one, after FASTCGI_MAX_REQUESTS requests, when its program file
+ * has been replaced, or when the server asks it to stop: FCGX_Init()
+ * catches SIGTERM, so a request under way is finished first.
+ */
+static int
+app_fastcgi(const struct program *prog)
+{
+	static const cookie_io_functions_t rd = { .read = app_fcgi_read };
+	static const cookie_io_functions_t wr = { .write = app_fcgi_write };
+	FCGX_Request fr;
+	struct db_keep keep = { 0 };
+	struct app_exe exe = { 0 };
+	long long served = 0;
+
+	if (FCGX_Init() != 0 || FCGX_InitRequest(&fr, 0, 0) != 0) {
+		fprintf(stderr, "stockroom: cannot start FastCGI\n");
+		return 1;
+	}
+	/* After-response runners are detached children: nothing to reap. */
+	signal(SIGCHLD, SIG_IGN);
+	(void)app_exe_stat(&exe, true);
+	while (FCGX_Accept_r(&fr) >= 0) {
+		struct ctx ctx;
+		FILE *in = fopencookie(fr.in, "r", rd);
+		FILE *out = fopencookie(fr.out, "w", wr);
+
+		if (in == NULL || out == NULL) {
+			if (in != NULL)
+				fclose(in);
+			if (out != NULL)
+				fclose(out);
+			FCGX_FPrintF(fr.out, "Status: 503 Service Unavailable"
+			    "\r\nContent-Type: application/json\r\n\r\n"
+			    "{\"detail\": \"Server out of memory\"}\n");
+			FCGX_Finish_r(&fr);
+			break;
+		}
+		ctx_init(&ctx, fr.envp, in, out, NULL);
+		ctx.db_keep = &keep;
+		ctx.detach_ok = true;
+		app_handle(&ctx, prog);
+		long long max = ctx.cfg_ok ? ctx.cfg.fastcgi_max_requests : 0;
+		ctx_end(&ctx);
+		fclose(in);
+		fclose(out);
+		FCGX_Finish_r(&fr);
+		if ((max > 0 && ++served >= max) ||
+		    app_exe_stat(&exe, false) != 0)
+			break;
+	}
+	db_keep_close(&keep);
+	return 0;
+}
+
 int
 app_main(int argc, char **argv, char **envp, const struct program *prog)
 {
@@ -59,13 +203,17 @@ app_main(int argc, char **argv, char **envp, const struct program *prog)
 	}
 	if (argc > 1) {
 		fprintf(stderr, "usage: %s [--routes]\n"
-		    "A CGI program: run it from a web server.\n", argv[0]);
+		    "A CGI or FastCGI program: run it from a web server.\n",
+		    argv[0]);
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
 	/* Everything we create (database, logs, uploads) is ours alone. */
 	umask(077);
+	if (app_is_fastcgi())
+		return app_fastcgi(prog);
 	ctx_init(&ctx, envp, stdin, stdout, NULL);
+	ctx.detach_ok = true;
 	app_handle(&ctx, prog);
 	ctx_end(&ctx);
 	return 0;

@@ -45,6 +45,7 @@ struct cfg {
 	const char	*media_sendfile;	/* off, lighttpd or apache */
 	bool		 task_after_response;
 	long long	 health_quick_check_max_mb;
+	long long	 fastcgi_max_requests;
 	/* Derived, not settings: */
 	const char	*root_dir;	/* install root */
 	const char	*config_file;	/* the file read, or NULL */

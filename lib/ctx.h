@@ -20,6 +20,7 @@
 #include "resp.h"
 
 struct sqlite3;
+struct db_keep;
 struct route;
 
 #define ROUTE_PARAMS_MAX 4
@@ -40,6 +41,8 @@ struct ctx {
 	struct req		 req;
 	struct resp		 resp;
 	struct sqlite3		*db;
+	struct db_keep		*db_keep;	/* FastCGI: kept between requests */
+	bool			 detach_ok;	/* may fork a task runner */
 	const struct route	*route;
 	struct route_param	 params[ROUTE_PARAMS_MAX];
 	size_t			 nparams;

@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -293,6 +294,77 @@ db_close(void *db)
 }
 
 /*
+ * Ends a request's use of the kept connection: a transaction left open (a
+ * request that failed half-way) is rolled back, so the next request starts
+ * clean.  Runs after the request's statements are finalized (cleanups run
+ * in reverse order of registration).  A connection that cannot roll back is
+ * closed and forgotten.
+ */
+static void
+db_keep_release(void *arg)
+{
+	struct db_keep *k = arg;
+
+	if (k->db == NULL || sqlite3_get_autocommit(k->db))
+		return;
+	if (sqlite3_exec(k->db, "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK ||
+	    !sqlite3_get_autocommit(k->db))
+		db_keep_close(k);
+}
+
+/* Closes the kept connection, if any. */
+void
+db_keep_close(struct db_keep *k)
+{
+	sqlite3_close_v2(k->db);
+	free(k->path);
+	k->db = NULL;
+	k->path = NULL;
+}
+
+/*
+ * The kept connection when ctx has one for the same database file: same
+ * path, and the path still names the same inode (a database replaced by a
+ * restore, or removed, must not be served from the old file).  Otherwise
+ * closes any kept connection and returns NULL.
+ */
+static sqlite3 *
+db_keep_take(struct ctx *ctx)
+{
+	struct db_keep *k = ctx->db_keep;
+	struct stat sb;
+
+	if (k == NULL || k->db == NULL)
+		return NULL;
+	if (strcmp(k->path, ctx->cfg.database) == 0 &&
+	    stat(ctx->cfg.database, &sb) == 0 &&
+	    sb.st_dev == k->dev && sb.st_ino == k->ino) {
+		mem_defer(&ctx->mem, db_keep_release, k);
+		return k->db;
+	}
+	db_keep_close(k);
+	return NULL;
+}
+
+/* Keeps a new connection for later requests of this process. */
+static void
+db_keep_put(struct ctx *ctx, sqlite3 *db)
+{
+	struct db_keep *k = ctx->db_keep;
+	struct stat sb;
+
+	if (stat(ctx->cfg.database, &sb) != 0 ||
+	    (k->path = strdup(ctx->cfg.database)) == NULL) {
+		mem_defer(&ctx->mem, db_close, db);	/* this request only */
+		return;
+	}
+	k->db = db;
+	k->dev = sb.st_dev;
+	k->ino = sb.st_ino;
+	mem_defer(&ctx->mem, db_keep_release, k);
+}
+
+/*
  * Opens the request's database connection (once; later calls return 0).
  * With DB_CHECK_SCHEMA, a schema behind this program is migrated when
  * AUTO_MIGRATE is on and otherwise refused; a schema ahead is refused.
@@ -309,12 +381,19 @@ db_open(struct ctx *ctx, enum db_open_flags flags)
 	bool existed = access(ctx->cfg.database, F_OK) == 0;
 	if (db_check_data_dir(ctx->cfg.data_dir, true, err, sizeof(err)) != 0 ||
 	    db_may_create(ctx->cfg.data_dir, ctx->cfg.database,
-	    ctx->cfg.auto_migrate, err, sizeof(err)) != 0 ||
-	    db_connect(ctx->cfg.database, &db, err, sizeof(err)) != 0) {
+	    ctx->cfg.auto_migrate, err, sizeof(err)) != 0) {
 		log_msg(ctx, LOG_ERROR, "%s (%s)", err, ctx->cfg.database);
 		return resp_error(ctx, 503, "Database unavailable: %s", err);
 	}
-	mem_defer(&ctx->mem, db_close, db);
+	if ((db = db_keep_take(ctx)) != NULL)
+		;	/* the process's kept connection, still the same file */
+	else if (db_connect(ctx->cfg.database, &db, err, sizeof(err)) != 0) {
+		log_msg(ctx, LOG_ERROR, "%s (%s)", err, ctx->cfg.database);
+		return resp_error(ctx, 503, "Database unavailable: %s", err);
+	} else if (ctx->db_keep != NULL)
+		db_keep_put(ctx, db);
+	else
+		mem_defer(&ctx->mem, db_close, db);
 	ctx->db = db;
 	if (!existed)
 		db_mark_created(ctx->cfg.data_dir, ctx->cfg.database);

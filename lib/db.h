@@ -22,12 +22,27 @@
 #ifndef SR_DB_H
 #define SR_DB_H
 
+#include <sys/types.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 #include <sqlite3.h>
 
 struct ctx;
+
+/*
+ * A connection kept between the requests of one process (FastCGI, see
+ * app.h).  db_open() reuses it while it is the same file (same path, device
+ * and inode) and opens a new one otherwise; each request still runs every
+ * check a fresh connection would (data directory, schema version), and
+ * db_keep_close() closes it when the process ends.
+ */
+struct db_keep {
+	sqlite3		*db;
+	char		*path;		/* malloc'd */
+	dev_t		 dev;
+	ino_t		 ino;
+};
 
 struct db_migration {
 	int		 version;
@@ -52,6 +67,7 @@ int		 db_may_create(const char *dir, const char *database,
 		    bool create, char *, size_t);
 void		 db_mark_created(const char *dir, const char *database);
 int		 db_open(struct ctx *, enum db_open_flags);
+void		 db_keep_close(struct db_keep *);
 int		 db_begin(struct ctx *);
 int		 db_commit(struct ctx *);
 void		 db_rollback(struct ctx *);

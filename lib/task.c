@@ -660,6 +660,7 @@ task_detached(struct ctx *ctx)
 	}
 	close_range(3, ~0U, 0);
 	signal(SIGTERM, SIG_DFL);
+	signal(SIGCHLD, SIG_DFL);	/* a FastCGI parent ignores it */
 	execve(worker, argv, (char *const *)ctx->envp);
 	_exit(127);
 }
@@ -673,14 +674,15 @@ task_detached(struct ctx *ctx)
  * CGI streams and becomes `worker --backoffice`.  That matters because a web server may
  * end the program (lighttpd sends SIGTERM) as soon as it has the whole
  * answer, and waits for the output to close.  Only a process answering on
- * its own standard output does this (not tests or harnesses running
- * requests in-process), and only if the request opened the database.
+ * its own standard output or a FastCGI connection does this (app_main sets
+ * ctx->detach_ok; not tests or harnesses running requests in-process), and
+ * only if the request opened the database.
  */
 void
 task_after_response(struct ctx *ctx)
 {
 	if (!ctx->cfg_ok || !ctx->cfg.task_after_response || ctx->db == NULL ||
-	    ctx->out != stdout || !sqlite3_get_autocommit(ctx->db))
+	    !ctx->detach_ok || !sqlite3_get_autocommit(ctx->db))
 		return;
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(ctx->db, task_sql_after_slot, -1, &st, NULL) !=

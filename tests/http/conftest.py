@@ -2,8 +2,10 @@
 loopback ports, serving trees laid out by `make install`.
 
 One session starts (lazily, once each):
-  lighttpd  the repository's lighttpd.conf unchanged, as `make run` runs it,
-            serving tree "lighttpd" at /
+  lighttpd  the repository's lighttpd.conf unchanged (CGI), serving tree
+            "lighttpd" at /
+  lighttpd_fastcgi  lighttpd-fastcgi.conf unchanged, as `make run` runs it:
+            the same programs as FastCGI applications
   apache    a minimal httpd.conf written here that includes the repository's
             apache.conf unchanged, serving tree "apache" at /, and in the same
             server tree "htaccess" at /~alice/stockroom/ (Alias + AllowOverride
@@ -15,9 +17,9 @@ One session starts (lazily, once each):
 Every tree also holds the test-only program echo.cgi (tests/cgi/prog_echo.c)
 in cgi-bin/, reachable at <prefix>/cgi-bin/echo.cgi/api/echo/.
 
-The `srv` fixture is parametrized over the three ways of serving, so each
-test runs against lighttpd, Apache with apache.conf, and Apache with
-.htaccess.  Servers are stopped and the trees removed at the end of the
+The `srv` fixture is parametrized over the four ways of serving, so each
+test runs against lighttpd (CGI), lighttpd (FastCGI), Apache with
+apache.conf, and Apache with .htaccess.  Servers are stopped and the trees removed at the end of the
 session, whatever happened.
 """
 import json
@@ -155,6 +157,7 @@ class Server:
 
     def __init__(self, kind, port, prefix, site, log, user):
         self.kind = kind            # "lighttpd", "apache" or "htaccess"
+        self.fastcgi = False        # lighttpd-fastcgi.conf
         self.user = user            # (name, password), or None
         self.port = port
         self.prefix = prefix        # "" or "/~alice/stockroom"
@@ -444,9 +447,37 @@ def apache(workdir):
         stop(proc)
 
 
-@pytest.fixture(scope="session", params=["lighttpd", "apache", "htaccess"])
+@pytest.fixture(scope="session")
+def lighttpd_fastcgi(workdir):
+    """lighttpd -D -f lighttpd-fastcgi.conf: the same programs kept running
+    as FastCGI applications (what `make run` starts)."""
+    site = workdir / "lighttpd-fcgi-site"
+    user = install_tree(site, "HTTP test lighttpd",
+                        data_dir_env=site / "data")
+    port = free_port()
+    log = workdir / "lighttpd-fastcgi.log"
+    env = dict(SERVER_ENV, STOCKROOM_ROOT=str(site),
+               STOCKROOM_DATA_DIR=str(site / "data"), PORT=str(port))
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            ["lighttpd", "-D", "-f", str(ROOT / "lighttpd-fastcgi.conf")],
+            env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=out,
+            start_new_session=True)
+    try:
+        wait_until_serving(proc, port, log, "lighttpd (FastCGI)")
+        server = Server("lighttpd", port, "", site, log, user)
+        server.fastcgi = True
+        yield server
+    finally:
+        stop(proc)
+
+
+@pytest.fixture(scope="session",
+                params=["lighttpd", "lighttpd-fastcgi", "apache", "htaccess"])
 def srv(request):
     """Each way of serving Stockroom in turn."""
     if request.param == "lighttpd":
         return request.getfixturevalue("lighttpd")
+    if request.param == "lighttpd-fastcgi":
+        return request.getfixturevalue("lighttpd_fastcgi")
     return request.getfixturevalue("apache")[request.param]

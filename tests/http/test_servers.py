@@ -809,3 +809,45 @@ def test_upload_and_download_an_attachment(srv):
     assert r.status == 206, r
     assert r.body == bytes(range(256))
     assert_json_error(srv.get(path), 401)
+
+
+def fastcgi_pids(site, program):
+    """Processes running site's cgi-bin/<program>.cgi."""
+    exe = str(site / "cgi-bin" / f"{program}.cgi")
+    pids = set()
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                if os.readlink(f"/proc/{d}/exe") == exe:
+                    pids.add(int(d))
+            except OSError:
+                pass
+    return pids
+
+
+def test_fastcgi_programs_stay_running(lighttpd_fastcgi):
+    """Under lighttpd-fastcgi.conf the programs are started once and serve
+    request after request (under CGI none would be left between requests)."""
+    srv = lighttpd_fastcgi
+    assert srv.get("/api/").status == 200
+    before = fastcgi_pids(srv.site, "api")
+    assert len(before) == 2, before         # max-procs
+    for _ in range(20):
+        r = srv.get("/api/")
+        assert r.status == 200 and r.json()["server"] == "InvenTree"
+    assert fastcgi_pids(srv.site, "api") == before
+    # Each program of the family alternation has its own processes.
+    for prog in ("part", "stock", "user", "auth", "admin", "attachment",
+                 "media"):
+        assert len(fastcgi_pids(srv.site, prog)) == 2, prog
+
+
+def test_fastcgi_config_lists_every_program():
+    """lighttpd-fastcgi.conf starts every program of cgi-bin/ (one left out
+    would still work, as CGI, but slower: this keeps the list complete)."""
+    text = (ROOT / "lighttpd-fastcgi.conf").read_text()
+    keys = re.findall(r'"/cgi-bin/([a-z]+)\.cgi" => \(\( "bin-path" =>'
+                      r'\s+var\.fcgi_root \+ "\1\.cgi",\s+"socket" => '
+                      r'var\.fcgi_sock \+ "\1" \)', text)
+    programs = sorted(p.stem for p in (ROOT / "cgi-bin").glob("*.c"))
+    assert sorted(keys) == programs, (keys, programs)

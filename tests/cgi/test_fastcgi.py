@@ -1,0 +1,312 @@
+"""The programs as FastCGI applications (lib/app.c, app_fastcgi()).
+
+Each program is started the way a FastCGI server (lighttpd's mod_fastcgi,
+Apache's mod_fcgid) starts it: with a listening Unix socket as its standard
+input.  The tests then talk the FastCGI protocol (the specification's
+records, written out below: BEGIN_REQUEST, PARAMS, STDIN in; STDOUT,
+STDERR, END_REQUEST out) to the one process, request after request.  The
+HTTP tests run the same programs under lighttpd-fastcgi.conf.
+"""
+import json
+import os
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import time
+
+import pytest
+
+from conftest import SANITIZED, VALGRIND, check_sanitizer, parse_cgi
+
+FCGI_BEGIN_REQUEST, FCGI_END_REQUEST, FCGI_PARAMS, FCGI_STDIN = 1, 3, 4, 5
+FCGI_STDOUT, FCGI_STDERR = 6, 7
+FCGI_RESPONDER = 1
+EXIT_TIMEOUT = 60 if (SANITIZED or VALGRIND) else 15
+
+
+def record(rtype, content, req_id=1):
+    return struct.pack(">BBHHBB", 1, rtype, req_id, len(content), 0, 0) + content
+
+
+def pair(name, value):
+    def length(n):
+        return bytes([n]) if n < 128 else struct.pack(">I", n | 0x80000000)
+    name, value = name.encode(), value.encode()
+    return length(len(name)) + length(len(value)) + name + value
+
+
+def read_exact(conn, n):
+    buf = b""
+    while len(buf) < n:
+        piece = conn.recv(n - len(buf))
+        if not piece:
+            raise EOFError("FastCGI connection closed early")
+        buf += piece
+    return buf
+
+
+class FastCGI:
+    """One program running as a FastCGI application, and a client for it."""
+
+    def __init__(self, site, program, exe=None):
+        self.site = site
+        self.sock_path = str(site.tmp / f"{program}.sock")
+        self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.listener.bind(self.sock_path)
+        self.listener.listen(16)
+        self.exe = str(exe or site.program(program))
+        # The program's own standard error: where it logs (a FastCGI
+        # server sends it to its error log).
+        self.log = site.tmp / f"{program}.stderr"
+        with open(self.log, "ab") as log:
+            self.proc = subprocess.Popen(
+                [*site.wrap, self.exe], stdin=self.listener.fileno(),
+                stdout=subprocess.DEVNULL, stderr=log,
+                env=dict(site.base_env), close_fds=True)
+
+    def request(self, method="GET", path="/api/", query="", body=None,
+                headers=None, env=None, content_length=None):
+        """Sends one request on a new connection; returns the parsed answer
+        (with .stderr holding the request's FCGI_STDERR bytes)."""
+        if body is not None and not isinstance(body, (bytes, str)):
+            body = json.dumps(body)
+            headers = dict(headers or {}, **{"Content-Type":
+                                             "application/json"})
+        if isinstance(body, str):
+            body = body.encode()
+        params = dict(self.site.base_env)
+        params.update({
+            "GATEWAY_INTERFACE": "CGI/1.1", "SERVER_PROTOCOL": "HTTP/1.1",
+            "SERVER_NAME": "localhost", "SERVER_PORT": "80",
+            "REMOTE_ADDR": "127.0.0.1", "REQUEST_METHOD": method,
+            "PATH_INFO": path, "QUERY_STRING": query,
+            "REQUEST_URI": path + ("?" + query if query else ""),
+            "HTTP_HOST": "localhost",
+        })
+        if body is not None:
+            params["CONTENT_LENGTH"] = str(len(body) if content_length is None
+                                           else content_length)
+        for k, v in (headers or {}).items():
+            if k.lower() == "content-type":
+                params["CONTENT_TYPE"] = v
+            else:
+                params["HTTP_" + k.upper().replace("-", "_")] = v
+        params.update(env or {})
+        data = record(FCGI_BEGIN_REQUEST,
+                      struct.pack(">HB5x", FCGI_RESPONDER, 0))
+        blob = b"".join(pair(k, v) for k, v in params.items())
+        for i in range(0, len(blob), 60000):
+            data += record(FCGI_PARAMS, blob[i:i + 60000])
+        data += record(FCGI_PARAMS, b"")
+        body = body or b""
+        for i in range(0, len(body), 60000):
+            data += record(FCGI_STDIN, body[i:i + 60000])
+        data += record(FCGI_STDIN, b"")
+        out, err = b"", b""
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as c:
+            c.settimeout(EXIT_TIMEOUT)
+            c.connect(self.sock_path)
+            c.sendall(data)
+            while True:
+                _, rtype, _, clen, plen, _ = struct.unpack(
+                    ">BBHHBB", read_exact(c, 8))
+                content = read_exact(c, clen + plen)[:clen]
+                if rtype == FCGI_STDOUT:
+                    out += content
+                elif rtype == FCGI_STDERR:
+                    err += content
+                elif rtype == FCGI_END_REQUEST:
+                    break
+        r = parse_cgi(out)
+        r.stderr = err
+        return r
+
+    def alive(self):
+        return self.proc.poll() is None
+
+    def wait(self):
+        try:
+            rc = self.proc.wait(timeout=EXIT_TIMEOUT)
+        finally:
+            self.close()
+        proc = subprocess.CompletedProcess(self.exe, rc, b"",
+                                           self.log.read_bytes())
+        check_sanitizer(proc, self.exe)
+        return rc
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.listener.close()
+        if os.path.exists(self.sock_path):
+            os.unlink(self.sock_path)
+
+    def stop(self):
+        """SIGTERM, as the server sends at shutdown: the exit status."""
+        self.proc.send_signal(signal.SIGTERM)
+        return self.wait()
+
+
+@pytest.fixture
+def fcgi(site):
+    started = []
+
+    def start(program, exe=None):
+        f = FastCGI(site, program, exe)
+        started.append(f)
+        return f
+    yield start
+    for f in started:
+        f.close()
+
+
+def test_one_process_serves_request_after_request(site, fcgi, admin):
+    f = fcgi("part")
+    pid = f.proc.pid
+    for i in range(5):
+        r = f.request("POST", "/api/part/category/", body={"name": f"Bin {i}"},
+                      headers=admin)
+        assert r.status == 201, r
+        assert r.json()["name"] == f"Bin {i}"
+    r = f.request("GET", "/api/part/category/", headers=admin)
+    assert r.status == 200, r
+    assert sorted(c["name"] for c in r.json()) == [f"Bin {i}" for i in range(5)]
+    # Nothing of one request carries into the next: without credentials
+    # the same process refuses.
+    r = f.request("GET", "/api/part/category/")
+    assert r.status in (401, 403), r
+    assert r.json()["detail"]
+    assert f.alive() and f.proc.pid == pid
+    # What the process wrote, another (a CGI run) sees.
+    r = site.cgi("part", path="/api/part/category/", headers=admin)
+    assert len(r.json()) == 5
+    assert f.stop() == 0
+
+
+def test_request_log_goes_to_the_server(site, fcgi):
+    f = fcgi("api")
+    r = f.request("GET", "/api/", headers={"X-Request-ID": "fcgi-log-1"})
+    assert r.status == 200 and r.json()["server"] == "InvenTree"
+    assert f.stop() == 0
+    assert b"rid=fcgi-log-1 GET /api/ 200" in f.log.read_bytes()
+
+
+def test_settings_are_read_per_request(site, fcgi):
+    f = fcgi("api")
+    a = f.request("GET", "/api/", env={"STOCKROOM_INSTANCE_NAME": "Shop A"})
+    b = f.request("GET", "/api/", env={"STOCKROOM_INSTANCE_NAME": "Lab B"})
+    c = f.request("GET", "/api/")
+    assert (a.json()["instance"], b.json()["instance"],
+            c.json()["instance"]) == ("Shop A", "Lab B", "Stockroom")
+    # A broken setting breaks that request only.
+    r = f.request("GET", "/api/", env={"STOCKROOM_READ_TIMEOUT": "forever"})
+    assert r.status == 500 and "configuration" in r.json()["detail"]
+    assert f.request("GET", "/api/").status == 200
+    assert f.stop() == 0
+
+
+def test_post_body_and_a_short_body(site, fcgi, admin):
+    f = fcgi("part")
+    r = f.request("POST", "/api/part/category/", body=b'{"name": "x"}',
+                  headers=dict(admin, **{"Content-Type": "application/json"}),
+                  content_length=40)
+    assert r.status == 400, r
+    assert "shorter" in r.json()["detail"]
+    r = f.request("GET", "/api/part/category/", headers=admin)
+    assert r.json() == []
+    big = {"name": "Shelf", "description": "d" * 200000}
+    r = f.request("POST", "/api/part/category/", body=big, headers=admin)
+    assert r.status == 400 and "description" in r.json(), r
+    r = f.request("POST", "/api/part/category/", body={"name": "Shelf"},
+                  headers=admin)
+    assert r.status == 201, r
+    assert f.stop() == 0
+
+
+def test_removed_database_is_not_served_from_the_kept_connection(site, fcgi,
+                                                                 admin):
+    f = fcgi("part")
+    assert f.request("POST", "/api/part/category/", body={"name": "Kept"},
+                     headers=admin).status == 201
+    for suffix in ("", "-wal", "-shm"):
+        p = site.data / ("stockroom.sqlite3" + suffix)
+        if p.exists():
+            p.unlink()
+    r = f.request("GET", "/api/part/category/", headers=admin)
+    assert r.status == 503, r
+    assert "missing" in r.json()["detail"]
+    assert not (site.data / "stockroom.sqlite3").exists()
+    assert f.stop() == 0
+
+
+def test_migrations_behind_are_noticed_by_a_running_process(site, fcgi, admin):
+    import sqlite3
+    f = fcgi("part")
+    assert f.request("GET", "/api/part/", headers=admin).status == 200
+    db = sqlite3.connect(site.data / "stockroom.sqlite3")
+    have = db.execute("PRAGMA user_version").fetchone()[0]
+    db.execute(f"PRAGMA user_version = {have + 1}")
+    db.commit()
+    db.close()
+    r = f.request("GET", "/api/part/", headers=admin)
+    assert r.status == 503 and "newer than this program" in r.json()["detail"]
+    assert f.stop() == 0
+
+
+def test_max_requests_then_exit(site, fcgi):
+    f = fcgi("api")
+    env = {"STOCKROOM_FASTCGI_MAX_REQUESTS": "3"}
+    for _ in range(3):
+        assert f.request("GET", "/api/", env=env).status == 200
+    assert f.wait() == 0
+
+
+def test_replaced_program_file_exits_after_its_request(site, fcgi):
+    exe = site.tmp / "api.cgi"
+    shutil.copy2(site.program("api"), exe)
+    f = fcgi("api", exe=exe)
+    assert f.request("GET", "/api/").status == 200
+    time.sleep(0.2)
+    assert f.alive(), f.log.read_bytes()
+    # An upgrade replaces the file (a new inode), as `make install` does.
+    tmp = site.tmp / "api.cgi.new"
+    shutil.copy2(site.program("api"), tmp)
+    os.replace(tmp, exe)
+    assert f.request("GET", "/api/").status == 200
+    assert f.wait() == 0
+
+
+def test_sigterm_ends_an_idle_process(site, fcgi):
+    f = fcgi("stock")
+    assert f.request("GET", "/api/stock/status/").status == 401
+    time.sleep(0.2)
+    assert f.stop() == 0
+
+
+@pytest.mark.skipif(SANITIZED or bool(VALGRIND),
+                    reason="resident size is the sanitizer's, not ours")
+def test_memory_stays_flat_over_many_requests(site, fcgi, admin):
+    f = fcgi("part")
+    for i in range(30):
+        f.request("POST", "/api/part/", headers=admin,
+                  body={"name": f"Resistor {i}", "description": "r" * 500})
+
+    def rss():
+        with open(f"/proc/{f.proc.pid}/status") as s:
+            for line in s:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+
+    for _ in range(50):
+        f.request("GET", "/api/part/", query="search=resist", headers=admin)
+    before = rss()
+    for _ in range(400):
+        f.request("GET", "/api/part/", query="search=resist", headers=admin)
+    grown = rss() - before
+    # 400 requests of ~20 KB answers: a per-request leak of even 2 KB
+    # would show as 800 KB.
+    assert grown < 512, f"resident size grew by {grown} KiB"
+    assert f.stop() == 0
