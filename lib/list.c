@@ -261,6 +261,7 @@ list_search(struct list_q *q, const struct list_search *s)
 
 	if (s->order != NULL)
 		q->order = s->order;
+	q->searching = true;
 	if (list_utf8_len(term) >= 3) {
 		/* An FTS5 phrase: the term in double quotes, quotes doubled. */
 		char *ph = mem_alloc(&ctx->mem, 2 * n + 3), *p = ph;
@@ -392,13 +393,95 @@ list_stream(struct list_q *q, sqlite3_stmt *st, list_row_fn row, void *arg)
  * matching "SELECT count(*) FROM ... WHERE 1"; row renders one row.
  * Returns the status of the answer set (or streamed).
  */
+static int	list_page_answer(struct list_q *, sqlite3_stmt *, long long,
+		    list_row_fn, void *);
+
+/*
+ * A searched page of a keyed list, with the search run once: the ids of
+ * the page and the number of matches come from one statement (a window
+ * count(*) over the matches), then the page's rows by id.  Counting and
+ * paging separately would run the full-text search twice, which is most
+ * of a search's cost.  (Only for searches: a window count over a large
+ * unfiltered list would read every row where an index counts them.)
+ * *st is the page's statement, bound and ready, or NULL for an empty
+ * page; returns 0 or the status of an error answer.
+ */
+static int
+list_search_page(struct list_q *q, const char *select, const char *count,
+    sqlite3_stmt **st, long long *total)
+{
+	struct ctx *ctx = q->ctx;
+	const char *from = strstr(q->ids, " FROM ");
+
+	*st = NULL;
+	*total = 0;
+	if (from == NULL)
+		return resp_internal(ctx, "list: keyed ids without FROM");
+	sqlite3_stmt *ids = db_prepare(ctx, mem_printf(&ctx->mem, "%.*s, "
+	    "count(*) OVER ()%s%s ORDER BY %s LIMIT ? OFFSET ?",
+	    (int)(from - q->ids), q->ids, from, q->where, q->order));
+	if (ids == NULL)
+		return ctx->resp.status;
+	int next = list_bind_all(q, ids, 1);
+	sqlite3_bind_int64(ids, next, q->page.limit);
+	sqlite3_bind_int64(ids, next + 1, q->page.offset);
+
+	/* The ids as a JSON array, for json_each() below. */
+	size_t cap = 64, len = 1;
+	char *arr = mem_alloc(&ctx->mem, cap);
+	int rc;
+	arr[0] = '[';
+	while ((rc = sqlite3_step(ids)) == SQLITE_ROW) {
+		if (len + 24 > cap) {
+			char *a = mem_alloc(&ctx->mem, cap * 2);
+			memcpy(a, arr, len);
+			arr = a;
+			cap *= 2;
+		}
+		len += (size_t)snprintf(arr + len, cap - len, "%s%lld",
+		    len > 1 ? "," : "", sqlite3_column_int64(ids, 0));
+		*total = sqlite3_column_int64(ids, 1);
+	}
+	if (rc != SQLITE_DONE)
+		return db_fail(ctx, "list search");
+	arr[len++] = ']';
+	arr[len] = '\0';
+
+	if (len == 2) {
+		/* No row: past the end (count them) or nothing matched. */
+		if (q->page.offset == 0)
+			return 0;
+		sqlite3_stmt *ct = list_prepare(q, count, "");
+		if (ct == NULL)
+			return ctx->resp.status;
+		list_bind_all(q, ct, 1);
+		if (sqlite3_step(ct) != SQLITE_ROW)
+			return db_fail(ctx, "list count");
+		*total = sqlite3_column_int64(ct, 0);
+		return 0;
+	}
+	*st = db_prepare(ctx, mem_printf(&ctx->mem, "%s%sSELECT value FROM "
+	    "json_each(?)) ORDER BY %s", select, q->key, q->order));
+	if (*st == NULL)
+		return ctx->resp.status;
+	sqlite3_bind_text(*st, 1, arr, (int)len, SQLITE_STATIC);
+	return 0;
+}
+
 int
 list_run(struct list_q *q, const char *select, const char *count,
     list_row_fn row, void *arg)
 {
 	struct ctx *ctx = q->ctx;
 	sqlite3_stmt *st;
+	long long total;
+	int rc;
 
+	if (q->page.paged && q->ids != NULL && q->searching) {
+		if ((rc = list_search_page(q, select, count, &st, &total)) != 0)
+			return rc;
+		return list_page_answer(q, st, total, row, arg);
+	}
 	if (q->page.paged && q->ids != NULL)
 		st = db_prepare(ctx, mem_printf(&ctx->mem, "%s%s%s%s ORDER BY "
 		    "%s LIMIT ? OFFSET ?) ORDER BY %s", select, q->key, q->ids,
@@ -421,12 +504,21 @@ list_run(struct list_q *q, const char *select, const char *count,
 	list_bind_all(q, ct, 1);
 	if (sqlite3_step(ct) != SQLITE_ROW)
 		return db_fail(ctx, "list count");
-	long long total = sqlite3_column_int64(ct, 0);
+	total = sqlite3_column_int64(ct, 0);
+	return list_page_answer(q, st, total, row, arg);
+}
 
+/* The page envelope around st's rows (st NULL: no rows). */
+static int
+list_page_answer(struct list_q *q, sqlite3_stmt *st, long long total,
+    list_row_fn row, void *arg)
+{
+	struct ctx *ctx = q->ctx;
 	cJSON *o = page_envelope(ctx, &q->page, total);
 	cJSON *a = cJSON_AddArrayToObject(o, "results");
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	int rc = SQLITE_DONE;
+
+	while (st != NULL && (rc = sqlite3_step(st)) == SQLITE_ROW)
 		cJSON_AddItemToArray(a, row(ctx, st, arg));
 	if (rc != SQLITE_DONE) {
 		cJSON_Delete(o);

@@ -13,7 +13,10 @@
  * and, when paginated, the same WHERE behind <count>.  A list whose
  * rows are costly to skip can ask (list_keyed) for a page to be found on
  * ids alone first -- "<select> AND p.id IN (SELECT p.id ... LIMIT ?
- * OFFSET ?) ORDER BY ..." -- so a deep offset walks an index, not rows.
+ * OFFSET ?) ORDER BY ..." -- so a deep offset walks an index, not rows;
+ * a searched page of such a list runs the search once (the page's ids and
+ * the number of matches from one statement with a window count, then the
+ * rows by id).
  *
  * Without ?limit the answer is a bare JSON array, streamed row by row so
  * that memory stays bounded however long the list; with ?limit (and
@@ -99,6 +102,7 @@ struct list_q {
 	const char		*order;		/* constant fragment */
 	const char		*ids;		/* see list_keyed() */
 	const char		*key;
+	bool			 searching;	/* ?search= given */
 	struct page		 page;		/* ?limit, ?offset */
 };
 
