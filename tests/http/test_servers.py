@@ -838,7 +838,7 @@ def test_fastcgi_programs_stay_running(lighttpd_fastcgi):
     assert fastcgi_pids(srv.site, "api") == before
     # Each program of the family alternation has its own processes.
     for prog in ("part", "stock", "user", "auth", "admin", "attachment",
-                 "media"):
+                 "media", "notifications"):
         assert len(fastcgi_pids(srv.site, prog)) == 2, prog
 
 
@@ -848,6 +848,6 @@ def test_fastcgi_config_lists_every_program():
     text = (ROOT / "lighttpd-fastcgi.conf").read_text()
     keys = re.findall(r'"/cgi-bin/([a-z]+)\.cgi" => \(\( "bin-path" =>'
                       r'\s+var\.fcgi_root \+ "\1\.cgi",\s+"socket" => '
-                      r'var\.fcgi_sock \+ "\1" \)', text)
+                      r'var\.fcgi_sock \+ "\1" \) \+ var\.fcgi_opts\)', text)
     programs = sorted(p.stem for p in (ROOT / "cgi-bin").glob("*.c"))
     assert sorted(keys) == programs, (keys, programs)
