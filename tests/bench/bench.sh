@@ -37,13 +37,24 @@ if ! "$SITE/bin/stockroom" listusers | grep -q " $USER "; then
 fi
 
 # The programs log each request to standard error: keep it out of the table.
-STOCKROOM_ROOT=$SITE PORT=$PORT lighttpd -D -f lighttpd.conf 2>"$BENCH_DIR/lighttpd.log" &
-LPID=$!
-trap 'kill $LPID 2>/dev/null; wait $LPID 2>/dev/null || true' EXIT
-for _ in $(seq 50); do
-	curl -fsS -o /dev/null "$BASE/cgi-bin/hello.cgi" 2>/dev/null && break
-	sleep 0.1
-done
+# serve CONF: (re)start lighttpd with the repository's CONF, wait for it.
+LPID=
+serve() {
+	if [ -n "$LPID" ]; then
+		kill "$LPID" 2>/dev/null || true
+		wait "$LPID" 2>/dev/null || true
+	fi
+	STOCKROOM_ROOT=$SITE PORT=$PORT lighttpd -D -f "$1" 2>>"$BENCH_DIR/lighttpd.log" &
+	LPID=$!
+	for _ in $(seq 100); do
+		curl -fsS -o /dev/null "$BASE/api/" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "lighttpd -f $1 did not start; see $BENCH_DIR/lighttpd.log" >&2
+	exit 1
+}
+trap '[ -z "$LPID" ] || { kill $LPID 2>/dev/null; wait $LPID 2>/dev/null; } || true' EXIT
+serve lighttpd.conf
 TOKEN=$(curl -fsS -u "$USER:$PASS" "$BASE/api/user/token/?name=bench" |
 	python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 AUTH="Authorization: Token $TOKEN"
@@ -82,32 +93,50 @@ rss() {	# rss PROGRAM METHOD PATH QUERY [BODY]
 printf '\nStockroom benchmark, %s, %s, %d parts, %s stock items\n' \
     "$(date -u +%Y-%m-%dT%H:%MZ)" "$(nproc) cores $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')" \
     "$NPARTS" "$(db 'SELECT count(*) FROM stock_item')"
-printf 'wrk -t%d -c%d -d%ds against lighttpd on 127.0.0.1:%d\n\n' "$THREADS" "$CONNS" "$SECS" "$PORT"
-printf '%-16s %10s %9s %9s %8s %9s %s\n' endpoint "req/s" p50 p99 "vs hello" "RSS KiB" errors
+printf 'wrk -t%d -c%d -d%ds against lighttpd on 127.0.0.1:%d (lighttpd.conf: CGI; lighttpd-fastcgi.conf: FastCGI)\n\n' "$THREADS" "$CONNS" "$SECS" "$PORT"
+printf '%-8s %-16s %10s %9s %9s %8s %9s %s\n' mode endpoint "req/s" p50 p99 "vs hello" "RSS KiB" errors
 HELLO=0
-for e in "${ENDPOINTS[@]}"; do
-	IFS='|' read -r name path extra <<<"$e"
-	# shellcheck disable=SC2086
-	out=$(wrk -t"$THREADS" -c"$CONNS" -d"${SECS}s" --latency -H "$AUTH" $extra "$BASE$path")
-	rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
-	p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
-	p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
-	errs=$(awk '/Non-2xx/ {print $5}' <<<"$out")
-	errs=${errs:-0}
-	if [ "$name" = hello ]; then
-		HELLO=$rps
-		mem=$(env -i /usr/bin/time -f '%M' "$SITE/cgi-bin/hello.cgi" 2>&1 >/dev/null | tail -1)
-	elif [ "$name" = "stock transfer" ]; then
-		mem=$(rss stock POST /api/stock/transfer/ "" \
-		    "{\"items\":[{\"pk\":$ITEM,\"quantity\":\"$QTY\"}],\"location\":$LOC_A}")
-	else
+# measure MODE: every endpoint through the running lighttpd.  RSS: under
+# CGI, the peak of one request run as a plain process; under FastCGI, the
+# peak (VmHWM) of the program's largest process after its run.
+measure() {
+	local mode=$1 e name path extra out rps p50 p99 errs mem ratio prog
+	for e in "${ENDPOINTS[@]}"; do
+		IFS='|' read -r name path extra <<<"$e"
+		[ "$mode" = fastcgi ] && [ "$name" = hello ] && continue
 		prog=part
 		[[ $path == /api/stock* ]] && prog=stock
-		mem=$(rss $prog GET "${path%%\?*}" "$( [[ $path == *\?* ]] && echo "${path#*\?}")")
-	fi
-	ratio=$(python3 -c "print('%.0f%%' % (100 * $rps / $HELLO))")
-	printf '%-16s %10s %9s %9s %8s %9s %s\n' "$name" "$rps" "$p50" "$p99" "$ratio" "$mem" "$errs"
-done
+		# shellcheck disable=SC2086
+		out=$(wrk -t"$THREADS" -c"$CONNS" -d"${SECS}s" --latency -H "$AUTH" $extra "$BASE$path")
+		rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
+		p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
+		p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+		errs=$(awk '/Non-2xx/ {print $5}' <<<"$out")
+		errs=${errs:-0}
+		if [ "$name" = hello ]; then
+			HELLO=$rps
+			mem=$(env -i /usr/bin/time -f '%M' "$SITE/cgi-bin/hello.cgi" 2>&1 >/dev/null | tail -1)
+		elif [ "$mode" = fastcgi ]; then
+			mem=$(for pid in $(pgrep -f "^$SITE/cgi-bin/$prog.cgi\$"); do
+				awk '/^VmHWM/ {print $2}' "/proc/$pid/status"
+			done | sort -n | tail -1)
+		elif [ "$name" = "stock transfer" ]; then
+			mem=$(rss stock POST /api/stock/transfer/ "" \
+			    "{\"items\":[{\"pk\":$ITEM,\"quantity\":\"$QTY\"}],\"location\":$LOC_A}")
+		else
+			mem=$(rss $prog GET "${path%%\?*}" "$( [[ $path == *\?* ]] && echo "${path#*\?}")")
+		fi
+		ratio=$(python3 -c "print('%.0f%%' % (100 * $rps / $HELLO))")
+		printf '%-8s %-16s %10s %9s %9s %8s %9s %s\n' "$mode" "$name" "$rps" "$p50" "$p99" "$ratio" "$mem" "$errs"
+	done
+}
+measure cgi
+# The same programs as FastCGI (lighttpd-fastcgi.conf): processes kept
+# between requests, each with its database connection open.  Hello stays
+# the CGI baseline of the issue's targets.
+serve lighttpd-fastcgi.conf
+measure fastcgi
+serve lighttpd.conf
 
 printf '\nPeak RSS of one unpaginated, streamed GET /api/part/ (%d parts): %s KiB\n' \
     "$NPARTS" "$(rss part GET /api/part/ '')"
