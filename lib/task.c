@@ -241,6 +241,64 @@ task_backup(struct ctx *ctx, const cJSON *args, char *err, size_t errsz)
 	return 0;
 }
 
+/*
+ * Merges the segments of the full-text indexes, a little at a time.  FTS5
+ * writes a new segment for each transaction and merges them only now and
+ * then, and a search reads every segment: on the benchmark data a part
+ * search cost about a fifth more with 11 segments than with one.  Each
+ * step merges at most TASK_FTS_MERGE_PAGES pages in a write transaction of
+ * its own, so writers never wait long; the task stops when a step finds
+ * nothing to do (one segment) or after TASK_FTS_MERGE_BUDGET_MS (the next
+ * run goes on from there).
+ */
+static int
+task_fts_merge(struct ctx *ctx, const cJSON *args, char *err, size_t errsz)
+{
+	static const char *const sql[] = {
+		"INSERT INTO part_fts (part_fts, rank) VALUES ('merge', ?)",
+		"INSERT INTO stock_item_fts (stock_item_fts, rank) "
+		"VALUES ('merge', ?)",
+	};
+	long long t0 = ctx_now_us();
+
+	(void)args;
+	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
+		sqlite3_stmt *st = db_prepare(ctx, sql[i]);
+		if (st == NULL) {
+			snprintf(err, errsz, "fts_merge: cannot prepare");
+			return -1;
+		}
+		/* Negative: any segments may merge, down to one. */
+		sqlite3_bind_int(st, 1, -TASK_FTS_MERGE_PAGES);
+		for (;;) {
+			if (ctx_now_us() - t0 > TASK_FTS_MERGE_BUDGET_MS * 1000LL)
+				return 0;
+			if (db_begin(ctx) != 0) {
+				snprintf(err, errsz, "fts_merge: database busy "
+				    "or unavailable");
+				return -1;
+			}
+			int before = sqlite3_total_changes(ctx->db);
+			int rc = sqlite3_step(st);
+			sqlite3_reset(st);
+			if (rc != SQLITE_DONE) {
+				snprintf(err, errsz, "fts_merge: %s",
+				    sqlite3_errmsg(ctx->db));
+				db_rollback(ctx);
+				return -1;
+			}
+			int changed = sqlite3_total_changes(ctx->db) - before;
+			if (db_commit(ctx) != 0) {
+				snprintf(err, errsz, "fts_merge: commit failed");
+				return -1;
+			}
+			if (changed < 2)	/* FTS5: no work was left */
+				break;
+		}
+	}
+	return 0;
+}
+
 const struct task_def task_defs[] = {
 	{ "noop", task_noop, "Does nothing; shows that tasks run" },
 	{ "media_sweep", task_media_sweep,
@@ -253,6 +311,8 @@ const struct task_def task_defs[] = {
 	  "Tells a part's subscribers that it fell below its minimum stock" },
 	{ "notify_email", notify_email_task,
 	  "Sends one notification by e-mail through SENDMAIL" },
+	{ "fts_merge", task_fts_merge,
+	  "Merges the search indexes' segments, a little at a time" },
 };
 const size_t task_defs_count = sizeof(task_defs) / sizeof(task_defs[0]);
 

@@ -40,6 +40,8 @@ struct ctx;
 #define TASK_AFTER_EVERY	60	/* after-response runs at most this often */
 #define TASK_AFTER_TASKS	10	/* and runs at most this many tasks */
 #define TASK_AFTER_BUDGET_MS	20000
+#define TASK_FTS_MERGE_PAGES	64	/* pages merged per transaction */
+#define TASK_FTS_MERGE_BUDGET_MS 60000
 
 struct task_def {
 	const char	*name;

@@ -63,7 +63,8 @@ def test_first_run_does_the_periodic_tasks(site):
     assert r["worker_running"] is False and r["worker_pending_tasks"] == 0
     log = worker(site, "--once")
     done = {t["name"]: t for t in tasks(site)}
-    assert set(done) == {"backup", "expire", "media_sweep"}, done
+    assert set(done) == {"backup", "expire", "media_sweep",
+                         "fts_merge"}, done
     assert all(t["status"] == "done" and t["attempts"] == 1
                for t in done.values())
     assert "task 1 backup done" in log
@@ -79,7 +80,7 @@ def test_first_run_does_the_periodic_tasks(site):
     b.close()
     # Not due again for an hour or a day.
     worker(site, "--once")
-    assert len(tasks(site)) == 3
+    assert len(tasks(site)) == 4
     r = site.cgi("api").json()
     assert r["worker_running"] is True
     assert r["worker_pending_tasks"] == 0
@@ -375,3 +376,45 @@ def test_nothing_due_starts_nothing(site, admin):
     assert c.execute("SELECT last_start FROM task_runner WHERE name = "
                      "'backoffice'").fetchone()[0] == 0
     c.close()
+
+
+def fts_segments(site, table):
+    c = db(site)
+    n = c.execute(f"SELECT count(DISTINCT segid) FROM {table}_idx") \
+        .fetchone()[0]
+    c.close()
+    return n
+
+
+def test_fts_merge_leaves_one_segment_and_search_works(site, admin):
+    quiet_schedules(site)
+    # Each part written in a request of its own: a segment each, which
+    # FTS5 merges only now and then.
+    for i in range(12):
+        r = site.cgi("part", method="POST", path="/api/part/",
+                     body={"name": f"Shielded relay {i}",
+                           "description": "coil 12 V"}, headers=admin)
+        assert r.status == 201, r
+        r = site.cgi("stock", method="POST", path="/api/stock/",
+                     body={"part": r.json()["pk"], "quantity": 1,
+                           "batch": f"LOT-{i}"}, headers=admin)
+        assert r.status == 201, r
+    assert fts_segments(site, "part_fts") > 1
+    assert fts_segments(site, "stock_item_fts") > 1
+    enqueue(site, "fts_merge")
+    worker(site, "--once")
+    assert [t["status"] for t in tasks(site, "name = 'fts_merge'")] == \
+        ["done"]
+    assert fts_segments(site, "part_fts") == 1
+    assert fts_segments(site, "stock_item_fts") == 1
+    r = site.cgi("part", path="/api/part/", query="search=ielded rel",
+                 headers=admin)
+    assert len(r.json()) == 12
+    r = site.cgi("stock", path="/api/stock/", query="search=LOT-1",
+                 headers=admin)
+    assert sorted(i["batch"] for i in r.json()) == ["LOT-1", "LOT-10",
+                                                     "LOT-11"]
+    # Nothing left to merge: the next run is quick and changes nothing.
+    enqueue(site, "fts_merge")
+    worker(site, "--once")
+    assert fts_segments(site, "part_fts") == 1
