@@ -312,14 +312,82 @@ db_keep_release(void *arg)
 		db_keep_close(k);
 }
 
-/* Closes the kept connection, if any. */
+/* Closes the kept connection, if any, and its statements. */
 void
 db_keep_close(struct db_keep *k)
 {
+	for (size_t i = 0; i < DB_KEEP_STMTS; i++) {
+		sqlite3_finalize(k->stmts[i].st);
+		free(k->stmts[i].sql);
+	}
+	memset(k->stmts, 0, sizeof(k->stmts));
 	sqlite3_close_v2(k->db);
 	free(k->path);
 	k->db = NULL;
 	k->path = NULL;
+}
+
+/* Ends a request's use of a kept statement: reset, unbound, free. */
+static void
+db_keep_stmt_release(void *arg)
+{
+	struct db_kept_stmt *ks = arg;
+
+	sqlite3_reset(ks->st);
+	sqlite3_clear_bindings(ks->st);
+	ks->in_use = false;
+}
+
+/*
+ * A prepared statement for sql from the kept connection's cache, or a new
+ * one put there (evicting the least recently taken idle one); NULL when
+ * this request is not on the kept connection or every slot is busy.  The
+ * statement goes back to the cache when the request ends.
+ */
+static sqlite3_stmt *
+db_keep_stmt(struct ctx *ctx, const char *sql, int *rc)
+{
+	struct db_keep *k = ctx->db_keep;
+	struct db_kept_stmt *slot = NULL;
+
+	*rc = SQLITE_OK;
+	if (k == NULL || k->db == NULL || ctx->db != k->db)
+		return NULL;
+	for (size_t i = 0; i < DB_KEEP_STMTS; i++) {
+		struct db_kept_stmt *ks = &k->stmts[i];
+		if (ks->in_use)
+			continue;
+		if (ks->sql != NULL && strcmp(ks->sql, sql) == 0) {
+			slot = ks;
+			break;
+		}
+		/* Otherwise the best slot to fill: empty, or used longest ago. */
+		if (slot == NULL || (slot->sql != NULL &&
+		    (ks->sql == NULL || ks->used < slot->used)))
+			slot = ks;
+	}
+	if (slot == NULL)
+		return NULL;
+	if (slot->sql == NULL || strcmp(slot->sql, sql) != 0) {
+		sqlite3_stmt *st;
+		char *copy = strdup(sql);
+		if (copy == NULL)
+			return NULL;
+		*rc = sqlite3_prepare_v3(ctx->db, sql, -1,
+		    SQLITE_PREPARE_PERSISTENT, &st, NULL);
+		if (*rc != SQLITE_OK) {
+			free(copy);
+			return NULL;
+		}
+		sqlite3_finalize(slot->st);
+		free(slot->sql);
+		slot->sql = copy;
+		slot->st = st;
+	}
+	slot->in_use = true;
+	slot->used = ++k->clock;
+	mem_defer(&ctx->mem, db_keep_stmt_release, slot);
+	return slot->st;
 }
 
 /*
@@ -510,8 +578,10 @@ db_finalize(void *st)
 
 /*
  * Prepares a constant SQL string (bind its parameters with sqlite3_bind_*).
- * The statement is finalized when the request ends.  Returns NULL after
- * setting a 500 (or 503) when it cannot be prepared.
+ * The statement is finalized when the request ends -- or, on a kept
+ * (FastCGI) connection, reset and kept for the next request that prepares
+ * the same text.  Returns NULL after setting a 500 (or 503) when it cannot
+ * be prepared.
  */
 sqlite3_stmt *
 db_prepare(struct ctx *ctx, const char *sql)
@@ -520,6 +590,13 @@ db_prepare(struct ctx *ctx, const char *sql)
 
 	if (db_open(ctx, DB_CHECK_SCHEMA) != 0)
 		return NULL;
+	int rc;
+	if ((st = db_keep_stmt(ctx, sql, &rc)) != NULL)
+		return st;
+	if (rc != SQLITE_OK) {
+		db_fail(ctx, "prepare");
+		return NULL;
+	}
 	if (sqlite3_prepare_v3(ctx->db, sql, -1, 0, &st, NULL) != SQLITE_OK) {
 		db_fail(ctx, "prepare");
 		return NULL;

@@ -35,13 +35,26 @@ struct ctx;
  * app.h).  db_open() reuses it while it is the same file (same path, device
  * and inode) and opens a new one otherwise; each request still runs every
  * check a fresh connection would (data directory, schema version), and
- * db_keep_close() closes it when the process ends.
+ * db_keep_close() closes it when the process ends.  It also keeps up to
+ * DB_KEEP_STMTS prepared statements, by SQL text, for db_prepare() to
+ * reuse (reset and unbound at the end of each request).
  */
+#define DB_KEEP_STMTS	64
+
+struct db_kept_stmt {
+	char		*sql;		/* malloc'd; NULL: free slot */
+	sqlite3_stmt	*st;
+	bool		 in_use;	/* by the request under way */
+	unsigned long	 used;		/* when last taken, for eviction */
+};
+
 struct db_keep {
 	sqlite3		*db;
 	char		*path;		/* malloc'd */
 	dev_t		 dev;
 	ino_t		 ino;
+	struct db_kept_stmt stmts[DB_KEEP_STMTS];
+	unsigned long	 clock;
 };
 
 struct db_migration {

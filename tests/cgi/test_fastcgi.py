@@ -310,3 +310,30 @@ def test_memory_stays_flat_over_many_requests(site, fcgi, admin):
     # would show as 800 KB.
     assert grown < 512, f"resident size grew by {grown} KiB"
     assert f.stop() == 0
+
+
+def test_kept_statements_give_the_same_answers_as_cgi(site, fcgi, admin):
+    """A FastCGI process keeps up to 64 prepared statements by SQL text;
+    more than 64 different queries (so some are evicted and prepared
+    again), each asked twice, answer exactly as one-off CGI runs do."""
+    f = fcgi("part")
+    for i in range(6):
+        r = f.request("POST", "/api/part/", headers=admin,
+                      body={"name": f"Bolt M{i}", "IPN": f"B-{i}",
+                            "minimum_stock": i % 3, "active": i % 2 == 0})
+        assert r.status == 201, r
+    queries = []
+    for order in ("name", "-name", "IPN", "-IPN", "pk", "-pk",
+                  "minimum_stock", "-minimum_stock"):
+        for flt in ("", "active=true", "active=false", "has_IPN=true",
+                    "low_stock=false", "search=bolt", "search=M3",
+                    "IPN=B-2", "name=Bolt%20M4"):
+            q = f"ordering={order}&limit=4&offset=1"
+            queries.append(q + ("&" + flt if flt else ""))
+    assert len(queries) > 64
+    for _ in range(2):
+        for q in queries:
+            a = f.request("GET", "/api/part/", query=q, headers=admin)
+            b = site.cgi("part", path="/api/part/", query=q, headers=admin)
+            assert (a.status, a.json()) == (b.status, b.json()), q
+    assert f.stop() == 0
