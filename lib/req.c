@@ -102,10 +102,46 @@ req_prefix_safe(const char *s)
 }
 
 /*
+ * The path uri[0..n) as lighttpd and Apache normalize it before taking
+ * PATH_INFO from it: runs of slashes merged, "." and ".." segments
+ * resolved (RFC 3986 section 5.2.4).  Without this, /api//part/ would
+ * leave "/api" as the prefix.
+ */
+static char *
+req_path_normalize(struct ctx *ctx, const char *uri, size_t n)
+{
+	char *out = mem_alloc(&ctx->mem, n + 2);
+	size_t o = 0, i = 0;
+	bool dir = false;	/* the path ends with a slash */
+
+	while (i < n) {
+		size_t len = strcspn(uri + i, "/");
+		if (len > n - i)
+			len = n - i;
+		dir = len == 0 || (len == 1 && uri[i] == '.') ||
+		    (len == 2 && uri[i] == '.' && uri[i + 1] == '.');
+		if (len == 2 && dir)
+			while (o > 0 && out[--o] != '/')
+				;
+		else if (!dir) {
+			out[o++] = '/';
+			memcpy(out + o, uri + i, len);
+			o += len;
+		}
+		i += len + 1;
+	}
+	if (dir || (n > 0 && uri[n - 1] == '/'))
+		out[o++] = '/';
+	out[o] = '\0';
+	return out;
+}
+
+/*
  * The install prefix: the part of the requested URL before the API path.
- * From SITE_URL's path when set; otherwise REQUEST_URI's path with as many
- * trailing segments removed as PATH_INFO has (the server has already decoded
- * PATH_INFO, so the two cannot be compared byte for byte).
+ * From SITE_URL's path when set; otherwise REQUEST_URI's path, normalized
+ * as the server did, with as many trailing segments removed as PATH_INFO
+ * has (the server has already decoded PATH_INFO, so the two cannot be
+ * compared byte for byte).
  */
 static const char *
 req_find_prefix(struct ctx *ctx)
@@ -128,6 +164,10 @@ req_find_prefix(struct ctx *ctx)
 	if (uri == NULL)
 		return "";
 	n = strcspn(uri, "?#");
+	if (uri[0] == '/') {
+		uri = req_path_normalize(ctx, uri, n);
+		n = strlen(uri);
+	}
 	for (const char *p = path; *p != '\0'; p++)
 		if (*p == '/')
 			slashes++;
