@@ -11,6 +11,7 @@ import base64
 import concurrent.futures
 import http.client
 import json
+import socket
 import os
 import pathlib
 import re
@@ -851,3 +852,43 @@ def test_fastcgi_config_lists_every_program():
                       r'var\.fcgi_sock \+ "\1" \) \+ var\.fcgi_opts\)', text)
     programs = sorted(p.stem for p in (ROOT / "cgi-bin").glob("*.c"))
     assert sorted(keys) == programs, (keys, programs)
+
+
+def test_fastcgi_stalled_bodies_hold_no_program(lighttpd_fastcgi):
+    """Under lighttpd-fastcgi.conf, clients whose request bodies stop
+    arriving hold no program process: lighttpd reads a whole body before it
+    passes the request on, so with more stalled clients than processes
+    (two per program) the programs keep answering, and nothing the stalled
+    requests would have written is written."""
+    srv = lighttpd_fastcgi
+    if srv.user is None:
+        pytest.skip("stockroom createsuperuser is not available")
+    name, password = srv.user
+    basic = base64.b64encode(f"{name}:{password}".encode()).decode()
+    r = srv.get("/api/user/token/?name=http-stall",
+                headers={"Authorization": "Basic " + basic})
+    assert r.status == 200, r
+    auth = {"Authorization": "Token " + r.json()["token"]}
+    cat_name = f"Stalled {os.getpid()}"
+    body = json.dumps({"name": cat_name, "description": "x" * 900}).encode()
+    head = (f"POST /api/part/category/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"Authorization: {auth['Authorization']}\r\n"
+            f"Content-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n").encode()
+    stalled = []
+    try:
+        for _ in range(5):
+            s = socket.create_connection(("127.0.0.1", srv.port), timeout=10)
+            s.sendall(head + body[:100])
+            stalled.append(s)
+        time.sleep(0.5)
+        for _ in range(10):
+            r = srv.get("/api/part/category/", headers=auth)
+            assert r.status == 200, r
+            assert cat_name not in r.body.decode()
+    finally:
+        for s in stalled:
+            s.close()
+    r = srv.get("/api/part/category/?name=" + cat_name.replace(" ", "%20"),
+                headers=auth)
+    assert r.status == 200 and r.json() == [], r
