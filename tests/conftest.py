@@ -77,6 +77,16 @@ def sanitizer_env():
     }
 
 
+def valgrind_wrap():
+    """The valgrind command line for one Site.  Its log files are named
+    <token>-<pid>.log, the token new for each Site: over a run of thousands
+    of programs the system reuses pids, and a reused name would overwrite
+    an earlier report, or be refused to a program run as another user."""
+    token = os.urandom(4).hex()
+    return [a.replace("%p", token + "-%p", 1) if a.startswith("--log-file=")
+            else a for a in VALGRIND]
+
+
 def check_sanitizer(proc, what):
     err = proc.stderr if isinstance(proc.stderr, bytes) else b""
     if proc.returncode == 99 or b"Sanitizer" in err or b"runtime error:" in err:
@@ -98,7 +108,7 @@ class Site:
         }
         self.base_env.update(sanitizer_env())
         # Command prefix for every program run (valgrind, setpriv, prlimit).
-        self.wrap = list(VALGRIND)
+        self.wrap = valgrind_wrap()
 
     def tool(self, *args, env=None, check=True, input=None):
         """Runs build/bin/stockroom with this site's settings."""
