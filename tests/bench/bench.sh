@@ -180,3 +180,41 @@ for name, prog, path, q in cases:
     cpu = (r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime) * 10
     print(f"  {name:<16} {cpu:6.2f} ms")
 PY
+
+# The same under FastCGI: one process of each program, started as a FastCGI
+# server starts it, fed 300 requests in a row (after 50 to warm it) through
+# the test suite's FastCGI client; its own CPU time divided by the count.
+printf '\nCPU per request in one FastCGI process (300 sequential requests):\n'
+BENCH_SITE=$SITE BENCH_TOKEN=$TOKEN BENCH_PK=$PK BENCH_SEARCH_Q=$SEARCH_Q \
+    PYTHONPATH=tests:tests/cgi /usr/bin/python3 - <<'PY'
+import os, pathlib, tempfile
+import conftest
+from test_fastcgi import FastCGI
+site, tok, pk = os.environ["BENCH_SITE"], os.environ["BENCH_TOKEN"], os.environ["BENCH_PK"]
+s = conftest.Site(pathlib.Path(tempfile.mkdtemp()))
+s.base_env = dict(PATH="/usr/bin:/bin", STOCKROOM_CONFIG="/dev/null",
+                  STOCKROOM_DATA_DIR=os.environ["STOCKROOM_DATA_DIR"])
+s.program = lambda name: pathlib.Path(site, "cgi-bin", f"{name}.cgi")
+h = {"Authorization": "Token " + tok}
+cases = [("api root", "api", "/api/", ""),
+         ("stock status", "stock", "/api/stock/status/", ""),
+         ("part list page", "part", "/api/part/", "limit=50&offset=50000"),
+         ("part search", "part", "/api/part/", "search=%s&limit=50" % os.environ["BENCH_SEARCH_Q"]),
+         ("part detail", "part", "/api/part/%s/" % pk, ""),
+         ("stock by part", "stock", "/api/stock/", "part=%s&location_detail=true&limit=50" % pk)]
+for name, prog, path, q in cases:
+    f = FastCGI(s, prog)
+    try:
+        for _ in range(50):
+            assert f.request("GET", path, query=q, headers=h).status == 200
+        def cpu():
+            st = open(f"/proc/{f.proc.pid}/stat").read().rsplit(")", 1)[1].split()
+            return int(st[11]) + int(st[12])
+        c0 = cpu()
+        for _ in range(300):
+            f.request("GET", path, query=q, headers=h)
+        ms = (cpu() - c0) * 1000 / os.sysconf("SC_CLK_TCK") / 300
+        print(f"  {name:<16} {ms:6.2f} ms")
+    finally:
+        f.stop()
+PY
