@@ -22,6 +22,7 @@ test runs against lighttpd (CGI), lighttpd (FastCGI), Apache with
 apache.conf, and Apache with .htaccess.  Servers are stopped and the trees removed at the end of the
 session, whatever happened.
 """
+import base64
 import json
 import os
 import pathlib
@@ -196,6 +197,18 @@ class Server:
         return exchange(self.port, data + (body or b""), shut_wr=shut_wr,
                         timeout=timeout)
 
+    def token_headers(self, name):
+        """{"Authorization": "Token ..."} for the tree's superuser, a token
+        named name fetched with Basic auth (skips the test when the tree
+        has no user)."""
+        if self.user is None:
+            pytest.skip("stockroom createsuperuser is not available")
+        basic = base64.b64encode(":".join(self.user).encode()).decode()
+        r = self.get(f"/api/user/token/?name={name}",
+                     headers={"Authorization": "Basic " + basic})
+        assert r.status == 200, r
+        return {"Authorization": "Token " + r.json()["token"]}
+
     def get(self, path, **kw):
         return self.request("GET", path, **kw)
 
@@ -307,26 +320,34 @@ def workdir():
         shutil.rmtree(d, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
-def lighttpd(workdir):
-    """lighttpd -D -f lighttpd.conf, exactly as `make run` starts it."""
-    site = workdir / "lighttpd-site"
+def serve_lighttpd(workdir, name, conf, fastcgi=False):
+    """Installs tree <name>-site and runs lighttpd -D -f conf on it (as
+    `make run` does), yielding its Server and stopping it at the end."""
+    site = workdir / f"{name}-site"
     user = install_tree(site, "HTTP test lighttpd",
                         data_dir_env=site / "data")
     port = free_port()
-    log = workdir / "lighttpd.log"
+    log = workdir / f"{name}.log"
     env = dict(SERVER_ENV, STOCKROOM_ROOT=str(site),
                STOCKROOM_DATA_DIR=str(site / "data"), PORT=str(port))
     with open(log, "wb") as out:
         proc = subprocess.Popen(
-            ["lighttpd", "-D", "-f", str(ROOT / "lighttpd.conf")],
+            ["lighttpd", "-D", "-f", str(ROOT / conf)],
             env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=out,
             start_new_session=True)
     try:
-        wait_until_serving(proc, port, log, "lighttpd")
-        yield Server("lighttpd", port, "", site, log, user)
+        wait_until_serving(proc, port, log, name)
+        server = Server("lighttpd", port, "", site, log, user)
+        server.fastcgi = fastcgi
+        yield server
     finally:
         stop(proc)
+
+
+@pytest.fixture(scope="session")
+def lighttpd(workdir):
+    """lighttpd -D -f lighttpd.conf: the programs as CGI."""
+    yield from serve_lighttpd(workdir, "lighttpd", "lighttpd.conf")
 
 
 APACHE_BASE = """\
@@ -451,25 +472,8 @@ def apache(workdir):
 def lighttpd_fastcgi(workdir):
     """lighttpd -D -f lighttpd-fastcgi.conf: the same programs kept running
     as FastCGI applications (what `make run` starts)."""
-    site = workdir / "lighttpd-fcgi-site"
-    user = install_tree(site, "HTTP test lighttpd",
-                        data_dir_env=site / "data")
-    port = free_port()
-    log = workdir / "lighttpd-fastcgi.log"
-    env = dict(SERVER_ENV, STOCKROOM_ROOT=str(site),
-               STOCKROOM_DATA_DIR=str(site / "data"), PORT=str(port))
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            ["lighttpd", "-D", "-f", str(ROOT / "lighttpd-fastcgi.conf")],
-            env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=out,
-            start_new_session=True)
-    try:
-        wait_until_serving(proc, port, log, "lighttpd (FastCGI)")
-        server = Server("lighttpd", port, "", site, log, user)
-        server.fastcgi = True
-        yield server
-    finally:
-        stop(proc)
+    yield from serve_lighttpd(workdir, "lighttpd-fcgi",
+                              "lighttpd-fastcgi.conf", fastcgi=True)
 
 
 @pytest.fixture(scope="session",

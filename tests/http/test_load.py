@@ -12,7 +12,6 @@ afterwards the quantities, the split items and the tracking history add
 up exactly.  Counts are fixed (WRITERS x WRITES writes, at most READS
 reads per reader) and every request has a time limit, so the test is
 bounded; LOAD_WRITES=n changes the writes per writer."""
-import base64
 import concurrent.futures
 import json
 import os
@@ -20,7 +19,6 @@ import threading
 import time
 from decimal import Decimal
 
-import pytest
 
 WRITERS = 8
 WRITES = int(os.environ.get("LOAD_WRITES", "150"))   # per writer
@@ -32,14 +30,7 @@ TIMEOUT = 60                # seconds for any one request
 
 
 def sign_in(srv):
-    if srv.user is None:
-        pytest.skip("stockroom createsuperuser is not available")
-    name, password = srv.user
-    basic = base64.b64encode(f"{name}:{password}".encode()).decode()
-    r = srv.get("/api/user/token/?name=http-load",
-                headers={"Authorization": "Basic " + basic})
-    assert r.status == 200, r
-    return {"Authorization": "Token " + r.json()["token"]}
+    return srv.token_headers("http-load")
 
 
 def decoded(r):

@@ -1,22 +1,12 @@
 """/api/notifications/ through the real servers: each configuration maps
 the notifications family to notifications.cgi (not api.cgi's 404), with
 the whole API path and the Authorization header."""
-import base64
-
-import pytest
 
 
 def test_notifications_list_through_the_server(srv):
     r = srv.get("/api/notifications/")
     assert r.is_json and r.status == 401, r
-    if srv.user is None:
-        pytest.skip("stockroom createsuperuser is not available")
-    name, password = srv.user
-    basic = base64.b64encode(f"{name}:{password}".encode()).decode()
-    r = srv.get("/api/user/token/?name=http-notifications",
-                headers={"Authorization": "Basic " + basic})
-    assert r.status == 200, r
-    auth = {"Authorization": "Token " + r.json()["token"]}
+    auth = srv.token_headers("http-notifications")
     r = srv.get("/api/notifications/", headers=auth)
     assert r.status == 200, r
     assert r.json() == []

@@ -776,14 +776,7 @@ def multipart(fields, files):
 def test_upload_and_download_an_attachment(srv):
     """A part, a file attached to it by a multipart POST, and the file
     fetched back from the URL the API gives, all through the server."""
-    if srv.user is None:
-        pytest.skip("stockroom createsuperuser is not available")
-    name, password = srv.user
-    basic = base64.b64encode(f"{name}:{password}".encode()).decode()
-    r = srv.get("/api/user/token/?name=http-files",
-                headers={"Authorization": "Basic " + basic})
-    assert r.status == 200, r
-    auth = {"Authorization": "Token " + r.json()["token"]}
+    auth = srv.token_headers("http-files")
     r = srv.request("POST", "/api/part/", headers=auth,
                     body={"name": f"HTTP test bolt {os.getpid()}",
                           "description": "for an attachment"})
@@ -861,14 +854,7 @@ def test_fastcgi_stalled_bodies_hold_no_program(lighttpd_fastcgi):
     (two per program) the programs keep answering, and nothing the stalled
     requests would have written is written."""
     srv = lighttpd_fastcgi
-    if srv.user is None:
-        pytest.skip("stockroom createsuperuser is not available")
-    name, password = srv.user
-    basic = base64.b64encode(f"{name}:{password}".encode()).decode()
-    r = srv.get("/api/user/token/?name=http-stall",
-                headers={"Authorization": "Basic " + basic})
-    assert r.status == 200, r
-    auth = {"Authorization": "Token " + r.json()["token"]}
+    auth = srv.token_headers("http-stall")
     cat_name = f"Stalled {os.getpid()}"
     body = json.dumps({"name": cat_name, "description": "x" * 900}).encode()
     head = (f"POST /api/part/category/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"

@@ -14,7 +14,6 @@ them, against all three ways of serving, start together when the module's
 first test asks for them; each test then checks the record of its own.
 Which program belongs to which client is found in /proc: a program of the
 tree whose CGI environment has REMOTE_PORT equal to the client's port."""
-import base64
 import concurrent.futures
 import importlib.util
 import json
@@ -306,14 +305,7 @@ class Client:
 # --- The scenarios ------------------------------------------------------------
 
 def sign_in(srv):
-    if srv.user is None:
-        pytest.skip("stockroom createsuperuser is not available")
-    name, password = srv.user
-    basic = base64.b64encode(f"{name}:{password}".encode()).decode()
-    r = srv.get("/api/user/token/?name=http-stall",
-                headers={"Authorization": "Basic " + basic})
-    assert r.status == 200, r
-    return {"Authorization": "Token " + r.json()["token"]}
+    return srv.token_headers("http-stall")
 
 
 def state(srv, auth, pk):
