@@ -3,7 +3,8 @@
     python3 tests/browser/servers.py WORKDIR
 
 lays out trees with `make install` and starts:
-  lighttpd  the repository's lighttpd.conf, a tree at /
+  lighttpd  the repository's lighttpd-fastcgi.conf (as `make run`), a
+            tree at /
   apache    (when apache2 and tests/http/conftest.py are there) the
             shared-hosting layout of tests/http: a tree at /~alice/stockroom/
             configured only by its own .htaccess files, built with
@@ -104,7 +105,7 @@ def main():
         log = work / "lighttpd.log"
         with open(log, "wb") as f:
             p = subprocess.Popen(
-                ["lighttpd", "-D", "-f", str(ROOT / "lighttpd.conf")],
+                ["lighttpd", "-D", "-f", str(ROOT / "lighttpd-fastcgi.conf")],
                 env=dict(ENV, STOCKROOM_ROOT=str(site), PORT=str(port),
                          STOCKROOM_DATA_DIR=str(site / "data")),
                 stdin=subprocess.DEVNULL, stdout=f, stderr=f,
@@ -121,7 +122,7 @@ def main():
         flog = work / "fresh.log"
         with open(flog, "wb") as f:
             p = subprocess.Popen(
-                ["lighttpd", "-D", "-f", str(ROOT / "lighttpd.conf")],
+                ["lighttpd", "-D", "-f", str(ROOT / "lighttpd-fastcgi.conf")],
                 env=dict(ENV, STOCKROOM_ROOT=str(fresh), PORT=str(fport),
                          STOCKROOM_DATA_DIR=str(fresh / "data")),
                 stdin=subprocess.DEVNULL, stdout=f, stderr=f,
