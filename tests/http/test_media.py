@@ -144,6 +144,31 @@ def lighttpd_sendfile(workdir):
         hc.stop(proc)
 
 
+@pytest.fixture(scope="module")
+def lighttpd_fastcgi_sendfile(workdir):
+    """lighttpd-fastcgi.conf as shipped (it enables x-sendfile for the
+    FastCGI programs), a tree with MEDIA_SENDFILE = lighttpd."""
+    site = workdir / "lighttpd-fcgi-sendfile-site"
+    user = hc.install_tree(site, "HTTP test sendfile",
+                           data_dir_env=site / "data")
+    with open(site / "stockroom.conf", "a") as f:
+        f.write("MEDIA_SENDFILE = lighttpd\n")
+    port = hc.free_port()
+    log = workdir / "lighttpd-fcgi-sendfile.log"
+    env = dict(hc.SERVER_ENV, STOCKROOM_ROOT=str(site),
+               STOCKROOM_DATA_DIR=str(site / "data"), PORT=str(port))
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            ["lighttpd", "-D", "-f", str(hc.ROOT / "lighttpd-fastcgi.conf")],
+            env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=out,
+            start_new_session=True)
+    try:
+        hc.wait_until_serving(proc, port, log, "lighttpd (FastCGI x-sendfile)")
+        yield hc.Server("lighttpd", port, "", site, log, user)
+    finally:
+        hc.stop(proc)
+
+
 APACHE_SENDFILE = hc.APACHE_BASE + """
 Define STOCKROOM_ROOT {site}
 Include "{repo}/apache.conf"
@@ -186,7 +211,7 @@ def apache_sendfile(workdir):
         hc.stop(proc)
 
 
-@pytest.fixture(params=["lighttpd", "apache"])
+@pytest.fixture(params=["lighttpd", "lighttpd_fastcgi", "apache"])
 def sendfile_srv(request):
     return request.getfixturevalue(f"{request.param}_sendfile")
 
