@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -132,6 +133,31 @@ app_is_fastcgi(void)
 }
 
 /*
+ * A program that lighttpd (bin-path) or Apache (mod_fcgid's process
+ * manager) started itself asks for SIGTERM when that parent dies: a
+ * server killed with SIGKILL cannot stop its programs, which would
+ * otherwise wait on their sockets for ever.  (Not for other parents:
+ * spawn-fcgi, for one, starts a program and exits at once.)  SIGTERM then
+ * ends the loop as a server's own stop does.
+ */
+static void
+app_end_with_server(void)
+{
+	char path[64], exe[PATH_MAX];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%ld/exe", (long)getppid());
+	if ((n = readlink(path, exe, sizeof(exe) - 1)) <= 0)
+		return;
+	exe[n] = '\0';
+	const char *base = strrchr(exe, '/');
+	base = base != NULL ? base + 1 : exe;
+	if (strcmp(base, "lighttpd") == 0 || strcmp(base, "apache2") == 0 ||
+	    strcmp(base, "httpd") == 0)
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+}
+
+/*
  * The FastCGI loop: standard input is a listening socket the web server
  * (lighttpd's mod_fastcgi, Apache's mod_fcgid) gave us.  Each request is
  * served by app_handle() exactly as a CGI request is, with a fresh context
@@ -158,6 +184,7 @@ app_fastcgi(const struct program *prog)
 	}
 	/* After-response runners are detached children: nothing to reap. */
 	signal(SIGCHLD, SIG_IGN);
+	app_end_with_server();
 	(void)app_exe_stat(&exe, true);
 	while (FCGX_Accept_r(&fr) >= 0) {
 		struct ctx ctx;
