@@ -86,6 +86,28 @@ notif_detail(struct ctx *ctx)
 }
 
 /*
+ * Runs sql (one UPDATE or DELETE of "?1 = the notification, ?2 = its
+ * user", and ?3 = read if it has one) on the caller's own notification id:
+ * one statement, so no explicit transaction.  Returns 0, 404 when the user
+ * has no such notification, or the error status set.
+ */
+static int
+notif_write_own(struct ctx *ctx, const char *sql, long long id, bool read)
+{
+	sqlite3_stmt *st = db_prepare(ctx, sql);
+
+	if (st == NULL)
+		return ctx->resp.status;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, ctx->user_id);
+	if (sqlite3_bind_parameter_count(st) >= 3)
+		sqlite3_bind_int(st, 3, read);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return db_fail(ctx, "notification write");
+	return sqlite3_changes(ctx->db) == 0 ? notif_404(ctx) : 0;
+}
+
+/*
  * PUT/PATCH /api/notifications/<pk>/ {"read": true|false}: the only
  * field that can change (PUT requires it); other keys are ignored, as DRF
  * ignores read-only fields.
@@ -110,29 +132,9 @@ notif_update(struct ctx *ctx)
 	    true)) && !(cJSON_IsString(j) && txt_parse_bool(j->valuestring,
 	    &read)))
 		return resp_field_error(ctx, "read", "Must be a valid boolean.");
-	if (j != NULL) {
-		if ((rc = db_begin(ctx)) != 0)
-			return rc;
-		sqlite3_stmt *st = db_prepare(ctx, notif_sql_read);
-		if (st == NULL) {
-			db_rollback(ctx);
-			return ctx->resp.status;
-		}
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_int64(st, 2, ctx->user_id);
-		sqlite3_bind_int(st, 3, read);
-		if (sqlite3_step(st) != SQLITE_DONE) {
-			rc = db_fail(ctx, "notification update");
-			db_rollback(ctx);
-			return rc;
-		}
-		if (sqlite3_changes(ctx->db) == 0) {
-			db_rollback(ctx);
-			return notif_404(ctx);
-		}
-		if ((rc = db_commit(ctx)) != 0)
-			return rc;
-	}
+	if (j != NULL && (rc = notif_write_own(ctx, notif_sql_read, id,
+	    read)) != 0)
+		return rc;
 	return notif_answer(ctx, id, 200);
 }
 
@@ -140,27 +142,10 @@ notif_update(struct ctx *ctx)
 static int
 notif_delete(struct ctx *ctx)
 {
-	sqlite3_stmt *st;
-	int rc;
+	int rc = notif_write_own(ctx, notif_sql_delete,
+	    route_param_id(ctx, "pk"), false);
 
-	if ((rc = db_begin(ctx)) != 0)
-		return rc;
-	if ((st = db_prepare(ctx, notif_sql_delete)) == NULL) {
-		db_rollback(ctx);
-		return ctx->resp.status;
-	}
-	sqlite3_bind_int64(st, 1, route_param_id(ctx, "pk"));
-	sqlite3_bind_int64(st, 2, ctx->user_id);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		rc = db_fail(ctx, "notification delete");
-		db_rollback(ctx);
-		return rc;
-	}
-	if (sqlite3_changes(ctx->db) == 0) {
-		db_rollback(ctx);
-		return notif_404(ctx);
-	}
-	if ((rc = db_commit(ctx)) != 0)
+	if (rc != 0)
 		return rc;
 	ctx->resp.status = 204;
 	return 204;
