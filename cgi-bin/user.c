@@ -7,6 +7,7 @@
 #include "account.h"
 #include "audit.h"
 #include "auth.h"
+#include "list.h"
 #include "page.h"
 #include "pwd.h"
 #include "stockroom.h"
@@ -275,23 +276,6 @@ static const char user_sql_superusers[] =
 static const char user_sql_delete[] =
     "DELETE FROM users WHERE id = ?1";
 
-/* A LIKE pattern matching text anywhere, with % _ \ escaped. */
-static const char *
-user_like(struct ctx *ctx, const char *text)
-{
-	char *out = mem_alloc(&ctx->mem, strlen(text) * 2 + 3), *q = out;
-
-	*q++ = '%';
-	for (; *text != '\0'; text++) {
-		if (*text == '%' || *text == '_' || *text == '\\')
-			*q++ = '\\';
-		*q++ = *text;
-	}
-	*q++ = '%';
-	*q = '\0';
-	return out;
-}
-
 /* Binds the list filters ?is_active, ?is_superuser, ?search to ?1..?3. */
 static int
 user_bind_filters(struct ctx *ctx, sqlite3_stmt *st)
@@ -313,7 +297,7 @@ user_bind_filters(struct ctx *ctx, sqlite3_stmt *st)
 		if (strlen(search) > 200)
 			return resp_field_error(ctx, "search", "Ensure this "
 			    "field has no more than 200 characters.");
-		sqlite3_bind_text(st, 3, user_like(ctx, search), -1,
+		sqlite3_bind_text(st, 3, list_like(ctx, search), -1,
 		    SQLITE_STATIC);
 	}
 	return 0;

@@ -226,6 +226,26 @@ list_utf8_len(const char *s)
 }
 
 /*
+ * A LIKE pattern matching term anywhere: "%term%" with %, _ and \ escaped
+ * by '\' (for "LIKE ? ESCAPE '\'").  In the request's arena.
+ */
+const char *
+list_like(struct ctx *ctx, const char *term)
+{
+	char *like = mem_alloc(&ctx->mem, 2 * strlen(term) + 3), *l = like;
+
+	*l++ = '%';
+	for (const char *t = term; *t != '\0'; t++) {
+		if (*t == '%' || *t == '_' || *t == '\\')
+			*l++ = '\\';
+		*l++ = *t;
+	}
+	*l++ = '%';
+	*l = '\0';
+	return like;
+}
+
+/*
  * ?search=term.  An empty term is no search.  Returns 0, or 400 for a term
  * longer than 200 bytes.
  */
@@ -248,16 +268,7 @@ list_search(struct list_q *q, const struct list_search *s)
 		    "200 characters.");
 	term = mem_strndup(&ctx->mem, term, n);
 
-	/* LIKE pattern: %term% with %, _ and \ escaped by '\'. */
-	char *like = mem_alloc(&ctx->mem, 2 * n + 3), *l = like;
-	*l++ = '%';
-	for (const char *t = term; *t != '\0'; t++) {
-		if (*t == '%' || *t == '_' || *t == '\\')
-			*l++ = '\\';
-		*l++ = *t;
-	}
-	*l++ = '%';
-	*l = '\0';
+	const char *like = list_like(ctx, term);
 
 	if (s->order != NULL)
 		q->order = s->order;

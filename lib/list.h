@@ -116,6 +116,7 @@ void	 list_bind_text(struct list_q *, const char *);
 int	 list_filters(struct list_q *, const struct list_filter *, size_t n,
 	    bool cascade);
 int	 list_search(struct list_q *, const struct list_search *);
+const char *list_like(struct ctx *, const char *term);
 void	 list_ordering(struct list_q *, const struct list_order *, size_t n);
 int	 list_page(struct list_q *);
 int	 list_run(struct list_q *, const char *select, const char *count,
