@@ -155,21 +155,25 @@ printf '\nPeak RSS of one unpaginated, streamed GET /api/part/ (%d parts): %s Ki
 printf 'Peak RSS of GET /api/stock/?location=%d (cascade, unpaginated): %s KiB\n' \
     "$LOC_A" "$(rss stock GET /api/stock/ "location=$LOC_A")"
 
+# The requests whose CPU time is measured below (name|program|path|query).
+export BENCH_CPU_CASES="api root|api|/api/|
+stock status|stock|/api/stock/status/|
+part list page|part|/api/part/|limit=50&offset=50000
+part search|part|/api/part/|search=$SEARCH_Q&limit=50
+part detail|part|/api/part/$PK/|
+stock by part|stock|/api/stock/|part=$PK&location_detail=true&limit=50"
+
 # CPU time per request, which a busy machine distorts less than req/s:
 # each endpoint run 100 times in a row as a plain CGI process.
 printf '\nCPU per request (user+sys, 100 sequential runs of the CGI program):\n'
-BENCH_SITE=$SITE BENCH_TOKEN=$TOKEN BENCH_PK=$PK BENCH_SEARCH_Q=$SEARCH_Q python3 - <<'PY'
+BENCH_SITE=$SITE BENCH_TOKEN=$TOKEN python3 - <<'PY'
 import os, resource, subprocess
-site, tok, pk = os.environ["BENCH_SITE"], os.environ["BENCH_TOKEN"], os.environ["BENCH_PK"]
+site, tok = os.environ["BENCH_SITE"], os.environ["BENCH_TOKEN"]
 base = dict(PATH="/usr/bin:/bin", STOCKROOM_DATA_DIR=os.environ["STOCKROOM_DATA_DIR"],
             STOCKROOM_CONFIG="/dev/null", GATEWAY_INTERFACE="CGI/1.1",
             HTTP_HOST="localhost", HTTP_AUTHORIZATION="Token " + tok, REQUEST_METHOD="GET")
-cases = [("hello", "hello", "/x", ""), ("api root", "api", "/api/", ""),
-         ("stock status", "stock", "/api/stock/status/", ""),
-         ("part list page", "part", "/api/part/", "limit=50&offset=50000"),
-         ("part search", "part", "/api/part/", "search=%s&limit=50" % os.environ["BENCH_SEARCH_Q"]),
-         ("part detail", "part", "/api/part/%s/" % pk, ""),
-         ("stock by part", "stock", "/api/stock/", "part=%s&location_detail=true&limit=50" % pk)]
+cases = [("hello", "hello", "/x", "")] + \
+    [c.split("|") for c in os.environ["BENCH_CPU_CASES"].splitlines()]
 for name, prog, path, q in cases:
     env = dict(base, PATH_INFO=path, QUERY_STRING=q)
     r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -185,23 +189,17 @@ PY
 # server starts it, fed 300 requests in a row (after 50 to warm it) through
 # the test suite's FastCGI client; its own CPU time divided by the count.
 printf '\nCPU per request in one FastCGI process (300 sequential requests):\n'
-BENCH_SITE=$SITE BENCH_TOKEN=$TOKEN BENCH_PK=$PK BENCH_SEARCH_Q=$SEARCH_Q \
-    PYTHONPATH=tests:tests/cgi /usr/bin/python3 - <<'PY'
+BENCH_SITE=$SITE BENCH_TOKEN=$TOKEN PYTHONPATH=tests:tests/cgi /usr/bin/python3 - <<'PY'
 import os, pathlib, tempfile
 import conftest
 from test_fastcgi import FastCGI
-site, tok, pk = os.environ["BENCH_SITE"], os.environ["BENCH_TOKEN"], os.environ["BENCH_PK"]
+site, tok = os.environ["BENCH_SITE"], os.environ["BENCH_TOKEN"]
 s = conftest.Site(pathlib.Path(tempfile.mkdtemp()))
 s.base_env = dict(PATH="/usr/bin:/bin", STOCKROOM_CONFIG="/dev/null",
                   STOCKROOM_DATA_DIR=os.environ["STOCKROOM_DATA_DIR"])
 s.program = lambda name: pathlib.Path(site, "cgi-bin", f"{name}.cgi")
 h = {"Authorization": "Token " + tok}
-cases = [("api root", "api", "/api/", ""),
-         ("stock status", "stock", "/api/stock/status/", ""),
-         ("part list page", "part", "/api/part/", "limit=50&offset=50000"),
-         ("part search", "part", "/api/part/", "search=%s&limit=50" % os.environ["BENCH_SEARCH_Q"]),
-         ("part detail", "part", "/api/part/%s/" % pk, ""),
-         ("stock by part", "stock", "/api/stock/", "part=%s&location_detail=true&limit=50" % pk)]
+cases = [c.split("|") for c in os.environ["BENCH_CPU_CASES"].splitlines()]
 for name, prog, path, q in cases:
     f = FastCGI(s, prog)
     try:
