@@ -134,9 +134,9 @@ app_is_fastcgi(void)
 
 /*
  * A program that lighttpd (bin-path) or Apache (mod_fcgid's process
- * manager) started itself asks for SIGTERM when that parent dies: a
- * server killed with SIGKILL cannot stop its programs, which would
- * otherwise wait on their sockets for ever.  (Not for other parents:
+ * manager; that setup is not tested) started itself asks for SIGTERM when
+ * that parent dies: a server killed with SIGKILL cannot stop its programs,
+ * which would otherwise wait on their sockets for ever.  (Not for other parents:
  * spawn-fcgi, for one, starts a program and exits at once.)  SIGTERM then
  * ends the loop as a server's own stop does.
  */
