@@ -296,9 +296,9 @@ static const struct list_order part_orders[] = {
 /* Name, IPN, description and keywords through the trigram index, or the
  * category's name. */
 static const struct list_search part_search = {
-	" AND (p.id IN (SELECT rowid FROM part_fts WHERE part_fts MATCH ?) "
-	"OR p.category IN (SELECT id FROM part_category WHERE name LIKE ? "
-	"ESCAPE '\\'))", 1, 1,
+	" AND (p.id IN (SELECT rowid FROM part_fts WHERE part_fts MATCH ? "
+	"AND trigram_at(part_fts, ?)) OR p.category IN (SELECT id FROM "
+	"part_category WHERE name LIKE ? ESCAPE '\\'))", 1, 1,
 	" AND (p.name LIKE ? ESCAPE '\\' OR p.IPN LIKE ? ESCAPE '\\' OR "
 	"p.description LIKE ? ESCAPE '\\' OR p.keywords LIKE ? ESCAPE '\\' OR "
 	"p.category IN (SELECT id FROM part_category WHERE name LIKE ? "

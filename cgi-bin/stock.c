@@ -303,8 +303,9 @@ static const struct list_order stock_orders[] = {
 /* Batch, serial and notes, the part's text, or the location's name. */
 static const struct list_search stock_search = {
 	" AND (s.id IN (SELECT rowid FROM stock_item_fts WHERE stock_item_fts "
-	"MATCH ?) OR s.part IN (SELECT rowid FROM part_fts WHERE part_fts "
-	"MATCH ?) OR s.location IN (SELECT id FROM stock_location WHERE "
+	"MATCH ? AND trigram_at(stock_item_fts, ?)) OR s.part IN (SELECT "
+	"rowid FROM part_fts WHERE part_fts MATCH ? AND "
+	"trigram_at(part_fts, ?)) OR s.location IN (SELECT id FROM stock_location WHERE "
 	"name LIKE ? ESCAPE '\\'))", 2, 1,
 	" AND (s.batch LIKE ? ESCAPE '\\' OR s.serial LIKE ? ESCAPE '\\' OR "
 	"s.part IN (SELECT id FROM part WHERE name LIKE ? ESCAPE '\\' OR "

@@ -16,6 +16,7 @@
 #include "dbcheck.h"
 #include "log.h"
 #include "resp.h"
+#include "search.h"
 
 static const char db_sql_migrations_table[] =
     "CREATE TABLE IF NOT EXISTS schema_migrations ("
@@ -161,6 +162,8 @@ db_connect(const char *path, sqlite3 **out, char *err, size_t errsz)
 	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
 	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
 	rc = sqlite3_exec(db, pragmas, NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = search_register(db);
 	/*
 	 * journal_mode is stored in the file: set it once, by whichever
 	 * process gets there first.  Switching needs an exclusive lock, and

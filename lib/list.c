@@ -13,10 +13,11 @@
 #include "log.h"
 #include "req.h"
 #include "resp.h"
+#include "search.h"
 #include "text.h"
 
 #define LIST_ID_MAX	999999999999999LL
-#define LIST_TEXT_MAX	200
+#define LIST_TEXT_MAX	SEARCH_TERM_MAX
 
 static const int list_statuses[] = { 10, 50, 55, 60, 65, 70, 75, 85 };
 
@@ -213,18 +214,6 @@ list_filters(struct list_q *q, const struct list_filter *f, size_t n,
 	return 0;
 }
 
-/* Characters, not bytes: the trigram tokenizer counts code points. */
-static size_t
-list_utf8_len(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s != '\0'; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
 /*
  * A LIKE pattern matching term anywhere: "%term%" with %, _ and \ escaped
  * by '\' (for "LIKE ? ESCAPE '\'").  In the request's arena.
@@ -273,20 +262,14 @@ list_search(struct list_q *q, const struct list_search *s)
 	if (s->order != NULL)
 		q->order = s->order;
 	q->searching = true;
-	if (list_utf8_len(term) >= 3) {
-		/* An FTS5 phrase: the term in double quotes, quotes doubled. */
-		char *ph = mem_alloc(&ctx->mem, 2 * n + 3), *p = ph;
-		*p++ = '"';
-		for (const char *t = term; *t != '\0'; t++) {
-			if (*t == '"')
-				*p++ = '"';
-			*p++ = *t;
-		}
-		*p++ = '"';
-		*p = '\0';
+	if (search_chars(term) >= 3) {
+		const char *match = search_query(&ctx->mem, term);
+		long long chars = (long long)search_chars(term);
 		list_where(q, s->fts);
-		for (int i = 0; i < s->fts_phrases; i++)
-			list_bind_text(q, ph);
+		for (int i = 0; i < s->fts_phrases; i++) {
+			list_bind_text(q, match);
+			list_bind_int(q, chars);
+		}
 		for (int i = 0; i < s->fts_likes; i++)
 			list_bind_text(q, like);
 	} else {

@@ -70,10 +70,12 @@ struct list_order {
 };
 
 /*
- * Search: for a term of 3 characters or more, fts is added with the FTS5
- * phrase bound to its first fts_phrases '?' and the LIKE pattern
- * ("%term%", escaped with '\') to the fts_likes after; for shorter terms
- * (which a trigram index cannot serve) short_sql with short_likes patterns.
+ * Search: for a term of 3 characters or more, fts is added with, for each
+ * of its first fts_phrases pairs of '?', search_query()'s text and the
+ * term's length (for "X_fts MATCH ? AND trigram_at(X_fts, ?)", search.h),
+ * and the LIKE pattern ("%term%", escaped with '\') to the fts_likes
+ * after; for shorter terms (which a trigram index cannot serve) short_sql
+ * with short_likes patterns.
  */
 struct list_search {
 	const char	*fts;

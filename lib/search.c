@@ -1,0 +1,160 @@
+/*
+ * search: substring search through an FTS5 trigram index.  See search.h.
+ */
+#include <string.h>
+
+#include "mem.h"
+#include "search.h"
+
+/* Phrases search_query() makes of a term of SEARCH_TERM_MAX characters. */
+#define SEARCH_PHRASES_MAX	(SEARCH_TERM_MAX / 3 + 1)
+
+/*
+ * The byte length of the character at s, as FTS5's tokenizers read UTF-8:
+ * a byte of 0xc0 or more takes the continuation bytes after it, any other
+ * byte stands alone.
+ */
+static size_t
+search_char_len(const char *s)
+{
+	size_t n = 1;
+
+	if ((unsigned char)s[0] >= 0xc0)
+		while (((unsigned char)s[n] & 0xc0) == 0x80)
+			n++;
+	return n;
+}
+
+/* The term's length in characters, as the trigram tokenizer counts. */
+size_t
+search_chars(const char *term)
+{
+	size_t n = 0;
+
+	for (const char *s = term; *s != '\0'; s += search_char_len(s))
+		n++;
+	return n;
+}
+
+/* Where phrase k of a term of n characters starts in it. */
+static int
+search_offset(int k, int n)
+{
+	return 3 * k < n - 3 ? 3 * k : n - 3;
+}
+
+/*
+ * The FTS5 query for a term of 3 to SEARCH_TERM_MAX characters (else
+ * NULL): its trigrams at offsets 0, 3, 6, ... and n - 3, each a quoted
+ * phrase ('"' doubled).  In mem's arena.
+ */
+const char *
+search_query(struct mem *mem, const char *term)
+{
+	int n = (int)search_chars(term);
+	const char *at[SEARCH_TERM_MAX + 1];
+	char *q, *o;
+	int i = 0;
+
+	if (n < 3 || n > SEARCH_TERM_MAX)
+		return NULL;
+	for (const char *s = term; i < n; s += search_char_len(s))
+		at[i++] = s;
+	at[n] = term + strlen(term);
+	/* Each byte at most twice, and three bytes around each phrase. */
+	o = q = mem_alloc(mem, 2 * strlen(term) + 3 * SEARCH_PHRASES_MAX + 1);
+	for (int k = 0; ; k++) {
+		int off = search_offset(k, n);
+		if (k > 0)
+			*o++ = ' ';
+		*o++ = '"';
+		for (const char *s = at[off]; s < at[off + 3]; s++) {
+			if (*s == '"')
+				*o++ = '"';
+			*o++ = *s;
+		}
+		*o++ = '"';
+		if (off == n - 3)
+			break;
+	}
+	*o = '\0';
+	return q;
+}
+
+/*
+ * trigram_at(table, n): does the row have the query's phrases at offsets
+ * search_offset(k, n) from one start, in one column?  The positions of
+ * each phrase come in order (column, then offset), so phrase 0's are taken
+ * as starts in turn and the others' iterators only move forward.
+ */
+static void
+search_at(const Fts5ExtensionApi *api, Fts5Context *fc, sqlite3_context *sc,
+    int argc, sqlite3_value **argv)
+{
+	Fts5PhraseIter it[SEARCH_PHRASES_MAX];
+	int col[SEARCH_PHRASES_MAX], off[SEARCH_PHRASES_MAX];
+	int np = api->xPhraseCount(fc);
+	int n = argc == 1 ? sqlite3_value_int(argv[0]) : 0;
+
+	if (n < 3 || n > SEARCH_TERM_MAX || np < 1 || np > SEARCH_PHRASES_MAX ||
+	    search_offset(np - 1, n) != n - 3 ||
+	    (np > 1 && search_offset(np - 2, n) == n - 3)) {
+		sqlite3_result_error(sc, "trigram_at: the query is not "
+		    "search_query()'s for a term of that length", -1);
+		return;
+	}
+	if (np == 1) {
+		/* The one phrase is the whole term: the row has it. */
+		sqlite3_result_int(sc, 1);
+		return;
+	}
+	for (int k = 0; k < np; k++) {
+		int rc = api->xPhraseFirst(fc, k, &it[k], &col[k], &off[k]);
+		if (rc != SQLITE_OK) {
+			sqlite3_result_error_code(sc, rc);
+			return;
+		}
+	}
+	for (; col[0] >= 0; api->xPhraseNext(fc, &it[0], &col[0], &off[0])) {
+		int k;
+		for (k = 1; k < np; k++) {
+			int c = col[0], o = off[0] + search_offset(k, n);
+			while (col[k] >= 0 && (col[k] < c ||
+			    (col[k] == c && off[k] < o)))
+				api->xPhraseNext(fc, &it[k], &col[k], &off[k]);
+			if (col[k] < 0) {
+				/* Phrase k has nothing after: no later start. */
+				sqlite3_result_int(sc, 0);
+				return;
+			}
+			if (col[k] != c || off[k] != o)
+				break;
+		}
+		if (k == np) {
+			sqlite3_result_int(sc, 1);
+			return;
+		}
+	}
+	sqlite3_result_int(sc, 0);
+}
+
+/* Adds trigram_at() to db.  Returns an SQLite result code. */
+int
+search_register(sqlite3 *db)
+{
+	fts5_api *api = NULL;
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_bind_pointer(st, 1, &api, "fts5_api_ptr", NULL);
+	sqlite3_step(st);
+	rc = sqlite3_finalize(st);
+	if (rc != SQLITE_OK)
+		return rc;
+	if (api == NULL || api->iVersion < 2)
+		return SQLITE_ERROR;
+	return api->xCreateFunction(api, "trigram_at", NULL, search_at, NULL);
+}

@@ -1,0 +1,35 @@
+/*
+ * search: substring search through an FTS5 trigram index.
+ *
+ * A term of n >= 3 characters occurs in a column exactly when each of its
+ * n - 2 trigrams occurs there at its distance from the first: the FTS5
+ * phrase of the whole term.  The trigrams at offsets 0, 3, 6, ... and n - 3
+ * already cover every character, so search_query() asks the index for
+ * those alone, as separate phrases (fewer lists to walk, and the common
+ * trigrams a phrase must also walk are often among those left out), and
+ * the auxiliary function trigram_at(table, n) that search_register() adds
+ * to a connection then checks, with the positions the index holds for the
+ * row, that they line up in one column.  Both sides go through the same
+ * tokenizer, so the case folding is the index's own, as for a phrase:
+ *
+ *	... WHERE part_fts MATCH ?1 AND trigram_at(part_fts, ?2)
+ *
+ * with ?1 search_query()'s text and ?2 the term's length in characters.
+ */
+#ifndef SR_SEARCH_H
+#define SR_SEARCH_H
+
+#include <stddef.h>
+
+#include <sqlite3.h>
+
+struct mem;
+
+/* Terms are at most this many bytes (the list layer refuses longer). */
+#define SEARCH_TERM_MAX	200
+
+int	 search_register(sqlite3 *);
+size_t	 search_chars(const char *term);
+const char *search_query(struct mem *, const char *term);
+
+#endif

@@ -1,0 +1,251 @@
+/*
+ * Unit tests for lib/search.c: the trigram cover query and trigram_at().
+ * The oracle is FTS5 itself: the phrase of the whole term, which is what
+ * the search asked the index before, must find exactly the same rows.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "mem.h"
+#include "search.h"
+#include "t.h"
+
+static void
+chars_as_the_tokenizer_counts(void)
+{
+	CHECK(search_chars("") == 0);
+	CHECK(search_chars("abc") == 3);
+	CHECK(search_chars("Gr\xc3\xbc\xc3\x9f" "e") == 5);	/* Grüße */
+	CHECK(search_chars("\xe2\x82\xac" "uro") == 4);		/* €uro */
+	CHECK(search_chars("\xf0\x9f\x94\xa9!") == 2);		/* 🔩! */
+}
+
+static void
+query_covers_the_term(void)
+{
+	struct mem m = { 0 };
+
+	CHECK(search_query(&m, "ab") == NULL);
+	CHECK(strcmp(search_query(&m, "abc"), "\"abc\"") == 0);
+	CHECK(strcmp(search_query(&m, "abcd"), "\"abc\" \"bcd\"") == 0);
+	CHECK(strcmp(search_query(&m, "abcdef"), "\"abc\" \"def\"") == 0);
+	CHECK(strcmp(search_query(&m, "abcdefg"),
+	    "\"abc\" \"def\" \"efg\"") == 0);
+	CHECK(strcmp(search_query(&m, "a\"bcd"), "\"a\"\"b\" \"bcd\"") == 0);
+	/* äöüß€: characters, not bytes. */
+	CHECK(strcmp(search_query(&m,
+	    "\xc3\xa4\xc3\xb6\xc3\xbc\xc3\x9f\xe2\x82\xac"),
+	    "\"\xc3\xa4\xc3\xb6\xc3\xbc\" \"\xc3\xbc\xc3\x9f\xe2\x82\xac\"")
+	    == 0);
+	char big[SEARCH_TERM_MAX + 2];
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	CHECK(search_query(&m, big) == NULL);
+	big[SEARCH_TERM_MAX] = '\0';
+	CHECK(search_query(&m, big) != NULL);
+	mem_free(&m);
+}
+
+/* The rowids (as a sorted, comma-separated list) that sql finds. */
+static char *
+rows(sqlite3 *db, const char *sql, const char *q, int n)
+{
+	sqlite3_stmt *st;
+	size_t len = 0, cap = 64;
+	char *out = malloc(cap);
+	int rc;
+
+	out[0] = '\0';
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		fprintf(stderr, "%s\n", sqlite3_errmsg(db));
+		exit(1);
+	}
+	sqlite3_bind_text(st, 1, q, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, n);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (len + 24 > cap)
+			out = realloc(out, cap *= 2);
+		len += (size_t)snprintf(out + len, cap - len, "%lld,",
+		    sqlite3_column_int64(st, 0));
+	}
+	if (rc != SQLITE_DONE) {
+		snprintf(out, cap, "error: %s", sqlite3_errmsg(db));
+		len = strlen(out);
+	}
+	sqlite3_finalize(st);
+	return out;
+}
+
+static sqlite3 *
+open_index(void)
+{
+	sqlite3 *db;
+
+	if (sqlite3_open(":memory:", &db) != SQLITE_OK ||
+	    search_register(db) != SQLITE_OK ||
+	    sqlite3_exec(db, "CREATE VIRTUAL TABLE t USING fts5(a, b, "
+	    "tokenize = 'trigram')", NULL, NULL, NULL) != SQLITE_OK) {
+		fprintf(stderr, "cannot make the index\n");
+		exit(1);
+	}
+	return db;
+}
+
+static void
+insert(sqlite3 *db, long long id, const char *a, const char *b)
+{
+	sqlite3_stmt *st;
+
+	sqlite3_prepare_v2(db, "INSERT INTO t (rowid, a, b) VALUES (?, ?, ?)",
+	    -1, &st, NULL);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, a, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, b, -1, SQLITE_STATIC);
+	sqlite3_step(st);
+	sqlite3_finalize(st);
+}
+
+/* xorshift64: the same rows and terms on every run. */
+static unsigned long long
+rnd(void)
+{
+	static unsigned long long x = 0x9e3779b97f4a7c15ULL;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return x;
+}
+
+/* Does the cover query find what the phrase finds?  Prints the term if not. */
+static int
+same_as_phrase(sqlite3 *db, struct mem *m, const char *term)
+{
+	char *ph = malloc(2 * strlen(term) + 3), *p = ph;
+
+	*p++ = '"';
+	for (const char *t = term; *t != '\0'; t++) {
+		if (*t == '"')
+			*p++ = '"';
+		*p++ = *t;
+	}
+	strcpy(p, "\"");
+	char *want = rows(db, "SELECT rowid FROM t WHERE t MATCH ?1 "
+	    "ORDER BY rowid", ph, 0);
+	char *got = rows(db, "SELECT rowid FROM t WHERE t MATCH ?1 AND "
+	    "trigram_at(t, ?2) ORDER BY rowid", search_query(m, term),
+	    (int)search_chars(term));
+	int same = strcmp(want, got) == 0;
+	if (!same)
+		fprintf(stderr, "term [%s]: phrase %s, cover %s\n", term, want,
+		    got);
+	free(ph);
+	free(want);
+	free(got);
+	return same;
+}
+
+static void
+cover_finds_what_the_phrase_finds(void)
+{
+	/* Pieces that case-fold into each other, repeat, and need quoting. */
+	static const char *alpha[] = { "a", "b", "A", "B", " ", "\"",
+	    "\xc3\xa4", "\xc3\x84", "\xc3\x9f", "\xe2\x82\xac", "ab" };
+	enum { NA = sizeof(alpha) / sizeof(alpha[0]), NROWS = 400 };
+	static char text[NROWS][2][64];
+	sqlite3 *db = open_index();
+	struct mem m = { 0 };
+	int bad = 0, tried = 0;
+
+	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+	for (int r = 0; r < NROWS; r++)
+		for (int c = 0; c < 2; c++) {
+			char *s = text[r][c];
+			int len = (int)(rnd() % 14);
+			s[0] = '\0';
+			for (int i = 0; i < len; i++)
+				strcat(s, alpha[rnd() % NA]);
+			insert(db, r + 1, text[r][0], text[r][1]);
+		}
+	/* A term is in one column: not run from one into the next, nor
+	 * pieced together from two at the right offsets. */
+	insert(db, 1000, "xxab", "cdyy");
+	insert(db, 1001, "abczzz", "zzzdef");
+	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+
+	for (int i = 0; i < 3000; i++) {
+		char term[64] = "";
+		if (i % 2 == 0) {
+			/* A piece of a row: found at least there. */
+			int r = (int)(rnd() % NROWS);
+			const char *s = text[r][rnd() % 2];
+			size_t n = strlen(s);
+			if (n < 3)
+				continue;
+			size_t from = rnd() % (n - 2);
+			size_t len = 3 + rnd() % (n - from - 2);
+			memcpy(term, s + from, len);
+			term[len] = '\0';
+			/* Not inside a character. */
+			if (((unsigned char)term[0] & 0xc0) == 0x80 ||
+			    ((unsigned char)s[from + len] & 0xc0) == 0x80)
+				continue;
+		} else {
+			int len = 3 + (int)(rnd() % 6);
+			for (int k = 0; k < len; k++)
+				strcat(term, alpha[rnd() % NA]);
+		}
+		if (search_chars(term) < 3)
+			continue;
+		tried++;
+		bad += !same_as_phrase(db, &m, term);
+	}
+	CHECK(tried > 2000);
+	CHECK(bad == 0);
+	for (int i = 0; i < 2; i++) {
+		const char *term = i == 0 ? "abcd" : "abcdef";
+		char *r = rows(db, "SELECT rowid FROM t WHERE t MATCH ?1 AND "
+		    "trigram_at(t, ?2)", search_query(&m, term),
+		    (int)search_chars(term));
+		CHECK(strcmp(r, "") == 0);
+		CHECK(same_as_phrase(db, &m, term));
+		free(r);
+	}
+	mem_free(&m);
+	sqlite3_close(db);
+}
+
+static void
+at_refuses_a_length_that_does_not_fit(void)
+{
+	sqlite3 *db = open_index();
+	char *r;
+
+	insert(db, 1, "abcdefg", "");
+	r = rows(db, "SELECT rowid FROM t WHERE t MATCH ?1 AND "
+	    "trigram_at(t, ?2)", "\"abc\" \"def\" \"efg\"", 7);
+	CHECK(strcmp(r, "1,") == 0);
+	free(r);
+	/* Three phrases are not the cover of a term of 4 or of 10. */
+	r = rows(db, "SELECT rowid FROM t WHERE t MATCH ?1 AND "
+	    "trigram_at(t, ?2)", "\"abc\" \"def\" \"efg\"", 4);
+	CHECK(strncmp(r, "error:", 6) == 0);
+	free(r);
+	r = rows(db, "SELECT rowid FROM t WHERE t MATCH ?1 AND "
+	    "trigram_at(t, ?2)", "\"abc\" \"def\" \"efg\"", 10);
+	CHECK(strncmp(r, "error:", 6) == 0);
+	free(r);
+	sqlite3_close(db);
+}
+
+int
+main(void)
+{
+	RUN(chars_as_the_tokenizer_counts);
+	RUN(query_covers_the_term);
+	RUN(cover_finds_what_the_phrase_finds);
+	RUN(at_refuses_a_length_that_does_not_fit);
+	return DONE();
+}
