@@ -161,6 +161,14 @@ db_connect(const char *path, sqlite3 **out, char *err, size_t errsz)
 	sqlite3_busy_timeout(db, DB_BUSY_TIMEOUT_MS);
 	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
 	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
+	/*
+	 * One plan per statement, whatever is bound: else a statement with
+	 * "column LIKE ?" (every search) is compiled again at each run, which
+	 * undoes what keeping statements (db_keep_stmt()) is for.  The LIKE
+	 * prefix optimisation this gives up never applies to our patterns,
+	 * which start with '%'.
+	 */
+	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_QPSG, 1, NULL);
 	rc = sqlite3_exec(db, pragmas, NULL, NULL, NULL);
 	if (rc == SQLITE_OK)
 		rc = search_register(db);
