@@ -117,14 +117,28 @@ dec_format(long long v, char buf[DEC_BUFSZ])
 	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v :
 	    (unsigned long long)v;
 	unsigned long long ip = u / DEC_SCALE, fp = u % DEC_SCALE;
-	char frac[DEC_PLACES + 1];
+	char digits[DEC_BUFSZ], *b = buf;
+	int n = 0;
 
-	snprintf(frac, sizeof(frac), "%05llu", fp);
-	size_t n = DEC_PLACES;
-	while (n > 1 && frac[n - 1] == '0')
+	/* By hand: a list of parts formats eight of these per row. */
+	if (v < 0)
+		*b++ = '-';
+	do {
+		digits[n++] = (char)('0' + ip % 10);
+		ip /= 10;
+	} while (ip > 0);
+	while (n > 0)
+		*b++ = digits[--n];
+	*b++ = '.';
+	for (int i = 0; i < DEC_PLACES; i++) {
+		digits[DEC_PLACES - 1 - i] = (char)('0' + fp % 10);
+		fp /= 10;
+	}
+	n = DEC_PLACES;
+	while (n > 1 && digits[n - 1] == '0')
 		n--;
-	frac[n] = '\0';
-	snprintf(buf, DEC_BUFSZ, "%s%llu.%s", v < 0 ? "-" : "", ip, frac);
+	memcpy(b, digits, (size_t)n);
+	b[n] = '\0';
 	return buf;
 }
 

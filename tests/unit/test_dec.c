@@ -1,6 +1,7 @@
 /*
  * Unit tests of lib/dec.c: exact decimal parsing and formatting.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
@@ -72,6 +73,35 @@ test_format(void)
 	CHECK(strcmp(dec_format(123456, b), "1.23456") == 0);
 	CHECK(strcmp(dec_format(DEC_MAX, b), "9999999999.99999") == 0);
 	CHECK(strcmp(dec_format(-DEC_MAX, b), "-9999999999.99999") == 0);
+}
+
+/* The digits written by hand are printf's, trimmed: check a wide spread. */
+static void
+test_format_matches_printf(void)
+{
+	char b[DEC_BUFSZ], want[64], frac[8];
+	unsigned long long x = 88172645463325252ULL;
+	int bad = 0;
+
+	for (int i = 0; i < 200000; i++) {
+		long long v;
+		if (i < 100000)
+			v = i - 50000;			/* every small value */
+		else {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			v = (long long)(x % (2 * (unsigned long long)DEC_MAX +
+			    1)) - DEC_MAX;
+		}
+		unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v :
+		    (unsigned long long)v;
+		snprintf(frac, sizeof(frac), "%05llu", u % DEC_SCALE);
+		for (int n = DEC_PLACES; n > 1 && frac[n - 1] == '0'; n--)
+			frac[n - 1] = '\0';
+		snprintf(want, sizeof(want), "%s%llu.%s", v < 0 ? "-" : "",
+		    u / DEC_SCALE, frac);
+		bad += strcmp(dec_format(v, b), want) != 0;
+	}
+	CHECK(bad == 0);
 }
 
 /* Adding 0.1 ten times is exactly 1: the point of the module. */
@@ -149,6 +179,7 @@ main(void)
 	RUN(test_parse_valid);
 	RUN(test_parse_invalid);
 	RUN(test_format);
+	RUN(test_format_matches_printf);
 	RUN(test_exact_sum);
 	RUN(test_round_trip);
 	RUN(test_from_json);
