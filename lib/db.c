@@ -14,6 +14,7 @@
 #include "ctx.h"
 #include "db.h"
 #include "dbcheck.h"
+#include "json.h"
 #include "log.h"
 #include "resp.h"
 #include "search.h"
@@ -646,7 +647,7 @@ db_json_text(cJSON *o, const char *name, sqlite3_stmt *st, int col)
 {
 	const char *s = (const char *)sqlite3_column_text(st, col);
 
-	cJSON_AddStringToObject(o, name, s != NULL ? s : "");
+	json_text(o, name, s != NULL ? s : "");
 }
 
 /* Adds column col of st to o as an id, or null. */
@@ -654,8 +655,7 @@ void
 db_json_id(cJSON *o, const char *name, sqlite3_stmt *st, int col)
 {
 	if (sqlite3_column_type(st, col) == SQLITE_NULL)
-		cJSON_AddNullToObject(o, name);
+		json_null(o, name);
 	else
-		cJSON_AddNumberToObject(o, name,
-		    (double)sqlite3_column_int64(st, col));
+		json_int(o, name, sqlite3_column_int64(st, col));
 }

@@ -6,6 +6,7 @@
 #include <cjson/cJSON.h>
 
 #include "ctx.h"
+#include "json.h"
 #include "page.h"
 #include "req.h"
 #include "resp.h"
@@ -93,17 +94,16 @@ page_envelope(struct ctx *ctx, const struct page *p, long long count)
 
 	if (o == NULL)
 		mem_oom();
-	cJSON_AddNumberToObject(o, "count", (double)count);
+	json_int(o, "count", count);
 	if (p->offset + p->limit < count)
-		cJSON_AddStringToObject(o, "next",
-		    page_url(ctx, p, p->offset + p->limit));
+		json_text(o, "next", page_url(ctx, p, p->offset + p->limit));
 	else
-		cJSON_AddNullToObject(o, "next");
+		json_null(o, "next");
 	if (p->offset > 0)
-		cJSON_AddStringToObject(o, "previous", page_url(ctx, p,
-		    p->offset > p->limit ? p->offset - p->limit : 0));
+		json_text(o, "previous", page_url(ctx, p, p->offset > p->limit ?
+		    p->offset - p->limit : 0));
 	else
-		cJSON_AddNullToObject(o, "previous");
+		json_null(o, "previous");
 	return o;
 }
 
@@ -118,6 +118,6 @@ page_answer(struct ctx *ctx, const struct page *p, long long count,
 	if (!p->paged)
 		return resp_json(ctx, 200, results);
 	cJSON *o = page_envelope(ctx, p, count);
-	cJSON_AddItemToObject(o, "results", results);
+	json_item(o, "results", results);
 	return resp_json(ctx, 200, o);
 }

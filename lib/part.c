@@ -8,6 +8,7 @@
 #include "ctx.h"
 #include "db.h"
 #include "dec.h"
+#include "json.h"
 #include "media.h"
 #include "part.h"
 #include "resp.h"
@@ -62,7 +63,7 @@ static const char part_sql_fts_insert[] =
 static void
 part_add_bool(cJSON *o, const char *name, sqlite3_stmt *st, int col)
 {
-	cJSON_AddBoolToObject(o, name, sqlite3_column_int(st, col) != 0);
+	json_bool(o, name, sqlite3_column_int(st, col) != 0);
 }
 
 /*
@@ -76,22 +77,20 @@ category_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
 
 	if (o == NULL)
 		mem_oom();
-	cJSON_AddNumberToObject(o, "pk", (double)sqlite3_column_int64(st,
-	    CC_ID));
+	json_int(o, "pk", sqlite3_column_int64(st, CC_ID));
 	db_json_text(o, "name", st, CC_NAME);
 	db_json_text(o, "description", st, CC_DESCRIPTION);
 	db_json_id(o, "parent", st, CC_PARENT);
 	db_json_text(o, "pathstring", st, CC_PATHSTRING);
-	cJSON_AddNumberToObject(o, "level", sqlite3_column_int(st, CC_LEVEL));
+	json_int(o, "level", sqlite3_column_int(st, CC_LEVEL));
 	part_add_bool(o, "structural", st, CC_STRUCTURAL);
 	db_json_id(o, "default_location", st, CC_DEFAULT_LOCATION);
 	db_json_text(o, "default_keywords", st, CC_DEFAULT_KEYWORDS);
 	db_json_text(o, "icon", st, CC_ICON);
-	cJSON_AddNumberToObject(o, "part_count",
-	    (double)sqlite3_column_int64(st, CC_PART_COUNT));
-	cJSON_AddNumberToObject(o, "subcategories",
-	    (double)sqlite3_column_int64(st, CC_SUBCATEGORIES));
-	cJSON_AddBoolToObject(o, "starred", star_is(ctx, arg, STAR_CATEGORY,
+	json_int(o, "part_count", sqlite3_column_int64(st, CC_PART_COUNT));
+	json_int(o, "subcategories", sqlite3_column_int64(st,
+	    CC_SUBCATEGORIES));
+	json_bool(o, "starred", star_is(ctx, arg, STAR_CATEGORY,
 	    sqlite3_column_int64(st, CC_ID)));
 	return o;
 }
@@ -121,7 +120,7 @@ part_full_name(cJSON *o, sqlite3_stmt *st)
 		mem_oom();
 	snprintf(s, n, "%s%s%s%s%s", ipn, ipn[0] ? " | " : "", name,
 	    rev[0] ? " | " : "", rev);
-	cJSON_AddStringToObject(o, "full_name", s);
+	json_text(o, "full_name", s);
 	cJSON_free(s);
 }
 
@@ -138,7 +137,7 @@ part_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
 	if (o == NULL)
 		mem_oom();
 	long long id = sqlite3_column_int64(st, PC_ID);
-	cJSON_AddNumberToObject(o, "pk", (double)id);
+	json_int(o, "pk", id);
 	db_json_text(o, "name", st, PC_NAME);
 	db_json_text(o, "IPN", st, PC_IPN);
 	db_json_text(o, "description", st, PC_DESCRIPTION);
@@ -149,19 +148,17 @@ part_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
 	db_json_text(o, "notes", st, PC_NOTES);
 	part_full_name(o, st);
 	if (sqlite3_column_type(st, PC_IMAGE) == SQLITE_NULL) {
-		cJSON_AddNullToObject(o, "image");
-		cJSON_AddNullToObject(o, "thumbnail");
+		json_null(o, "image");
+		json_null(o, "thumbnail");
 	} else {
 		/* URLs under the install prefix, served by media.cgi. */
 		char url[MEDIA_PATH_MAX + 2048];
 		int tc = sqlite3_column_type(st, PC_THUMBNAIL) == SQLITE_NULL ?
 		    PC_IMAGE : PC_THUMBNAIL;
-		cJSON_AddStringToObject(o, "image", media_url(ctx,
-		    (const char *)sqlite3_column_text(st, PC_IMAGE), url,
-		    sizeof(url)));
-		cJSON_AddStringToObject(o, "thumbnail", media_url(ctx,
-		    (const char *)sqlite3_column_text(st, tc), url,
-		    sizeof(url)));
+		json_text(o, "image", media_url(ctx, (const char
+		    *)sqlite3_column_text(st, PC_IMAGE), url, sizeof(url)));
+		json_text(o, "thumbnail", media_url(ctx, (const char
+		    *)sqlite3_column_text(st, tc), url, sizeof(url)));
 	}
 	db_json_id(o, "category", st, PC_CATEGORY);
 	db_json_id(o, "default_location", st, PC_DEFAULT_LOCATION);
@@ -175,24 +172,24 @@ part_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
 	part_add_bool(o, "is_template", st, PC_IS_TEMPLATE);
 	part_add_bool(o, "locked", st, PC_LOCKED);
 	part_add_bool(o, "testable", st, PC_TESTABLE);
-	cJSON_AddItemToObject(o, "minimum_stock",
-	    dec_json(sqlite3_column_int64(st, PC_MINIMUM_STOCK)));
+	json_item(o, "minimum_stock", dec_json(sqlite3_column_int64(st,
+	    PC_MINIMUM_STOCK)));
 	db_json_text(o, "creation_date", st, PC_CREATION_DATE);
 	long long in_stock = sqlite3_column_int64(st, PC_IN_STOCK);
-	cJSON_AddItemToObject(o, "in_stock", dec_json(in_stock));
-	cJSON_AddItemToObject(o, "total_in_stock", dec_json(in_stock));
-	cJSON_AddItemToObject(o, "unallocated_stock", dec_json(in_stock));
-	cJSON_AddNumberToObject(o, "stock_item_count",
-	    (double)sqlite3_column_int64(st, PC_STOCK_COUNT));
-	cJSON_AddItemToObject(o, "allocated_to_build_orders", dec_json(0));
-	cJSON_AddItemToObject(o, "allocated_to_sales_orders", dec_json(0));
-	cJSON_AddItemToObject(o, "building", dec_json(0));
-	cJSON_AddItemToObject(o, "ordering", dec_json(0));
-	cJSON_AddNullToObject(o, "variant_of");
-	cJSON_AddBoolToObject(o, "starred", star_is(ctx, view != NULL ?
-	    &view->stars : NULL, STAR_PART, id));
-	cJSON_AddStringToObject(o, "barcode_hash", "");
-	cJSON_AddNumberToObject(o, "default_expiry", 0);
+	json_item(o, "in_stock", dec_json(in_stock));
+	json_item(o, "total_in_stock", dec_json(in_stock));
+	json_item(o, "unallocated_stock", dec_json(in_stock));
+	json_int(o, "stock_item_count", sqlite3_column_int64(st,
+	    PC_STOCK_COUNT));
+	json_item(o, "allocated_to_build_orders", dec_json(0));
+	json_item(o, "allocated_to_sales_orders", dec_json(0));
+	json_item(o, "building", dec_json(0));
+	json_item(o, "ordering", dec_json(0));
+	json_null(o, "variant_of");
+	json_bool(o, "starred", star_is(ctx, view != NULL ? &view->stars : NULL,
+	    STAR_PART, id));
+	json_text(o, "barcode_hash", "");
+	json_int(o, "default_expiry", 0);
 
 	if (view != NULL && view->category_detail) {
 		cJSON *cd = NULL;
@@ -211,9 +208,9 @@ part_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
 			}
 		}
 		if (cd != NULL)
-			cJSON_AddItemToObject(o, "category_detail", cd);
+			json_item(o, "category_detail", cd);
 		else
-			cJSON_AddNullToObject(o, "category_detail");
+			json_null(o, "category_detail");
 	}
 	return o;
 }

@@ -10,6 +10,7 @@
 #include "db.h"
 #include "dec.h"
 #include "event.h"
+#include "json.h"
 #include "part.h"
 #include "resp.h"
 #include "stock.h"
@@ -140,9 +141,9 @@ stock_add_text_or_null(cJSON *o, const char *name, sqlite3_stmt *st, int col)
 	const char *s = (const char *)sqlite3_column_text(st, col);
 
 	if (s == NULL || s[0] == '\0')
-		cJSON_AddNullToObject(o, name);
+		json_null(o, name);
 	else
-		cJSON_AddStringToObject(o, name, s);
+		json_text(o, name, s);
 }
 
 /* One location row (location_select's columns). */
@@ -155,27 +156,22 @@ location_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
 	(void)arg;
 	if (o == NULL)
 		mem_oom();
-	cJSON_AddNumberToObject(o, "pk", (double)sqlite3_column_int64(st,
-	    LC_ID));
+	json_int(o, "pk", sqlite3_column_int64(st, LC_ID));
 	db_json_text(o, "name", st, LC_NAME);
 	db_json_text(o, "description", st, LC_DESCRIPTION);
 	db_json_id(o, "parent", st, LC_PARENT);
 	db_json_text(o, "pathstring", st, LC_PATHSTRING);
-	cJSON_AddNumberToObject(o, "level", sqlite3_column_int(st, LC_LEVEL));
-	cJSON_AddBoolToObject(o, "structural",
-	    sqlite3_column_int(st, LC_STRUCTURAL));
-	cJSON_AddBoolToObject(o, "external",
-	    sqlite3_column_int(st, LC_EXTERNAL));
+	json_int(o, "level", sqlite3_column_int(st, LC_LEVEL));
+	json_bool(o, "structural", sqlite3_column_int(st, LC_STRUCTURAL));
+	json_bool(o, "external", sqlite3_column_int(st, LC_EXTERNAL));
 	db_json_text(o, "icon", st, LC_ICON);
 	db_json_text(o, "custom_icon", st, LC_ICON);
-	cJSON_AddNumberToObject(o, "items",
-	    (double)sqlite3_column_int64(st, LC_ITEMS));
-	cJSON_AddNumberToObject(o, "sublocations",
-	    (double)sqlite3_column_int64(st, LC_SUBLOCATIONS));
-	cJSON_AddStringToObject(o, "barcode_hash", "");
-	cJSON_AddNullToObject(o, "owner");
-	cJSON_AddNullToObject(o, "location_type");
-	cJSON_AddItemToObject(o, "tags", cJSON_CreateArray());
+	json_int(o, "items", sqlite3_column_int64(st, LC_ITEMS));
+	json_int(o, "sublocations", sqlite3_column_int64(st, LC_SUBLOCATIONS));
+	json_text(o, "barcode_hash", "");
+	json_null(o, "owner");
+	json_null(o, "location_type");
+	json_item(o, "tags", cJSON_CreateArray());
 	return o;
 }
 
@@ -217,12 +213,12 @@ location_brief_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
 	(void)arg;
 	if (o == NULL)
 		mem_oom();
-	cJSON_AddNumberToObject(o, "pk", (double)sqlite3_column_int64(st, 0));
+	json_int(o, "pk", sqlite3_column_int64(st, 0));
 	db_json_text(o, "name", st, 1);
 	db_json_text(o, "pathstring", st, 2);
 	db_json_text(o, "description", st, 3);
 	db_json_id(o, "parent", st, 4);
-	cJSON_AddNumberToObject(o, "level", sqlite3_column_int(st, 5));
+	json_int(o, "level", sqlite3_column_int(st, 5));
 	return o;
 }
 
@@ -235,58 +231,56 @@ stock_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
 
 	if (o == NULL)
 		mem_oom();
-	cJSON_AddNumberToObject(o, "pk", (double)sqlite3_column_int64(st,
-	    SC_ID));
+	json_int(o, "pk", sqlite3_column_int64(st, SC_ID));
 	db_json_id(o, "part", st, SC_PART);
 	db_json_id(o, "location", st, SC_LOCATION);
 	db_json_id(o, "parent", st, SC_PARENT);
 	long long q = sqlite3_column_int64(st, SC_QUANTITY);
-	cJSON_AddItemToObject(o, "quantity", dec_json(q));
+	json_item(o, "quantity", dec_json(q));
 	db_json_text(o, "batch", st, SC_BATCH);
 	stock_add_text_or_null(o, "serial", st, SC_SERIAL);
 	int status = sqlite3_column_int(st, SC_STATUS);
 	const struct stock_status *ss = stock_status_find(status);
-	cJSON_AddNumberToObject(o, "status", status);
-	cJSON_AddStringToObject(o, "status_text", ss ? ss->label : "");
-	cJSON_AddNumberToObject(o, "status_custom_key", status);
-	cJSON_AddBoolToObject(o, "in_stock", ss && ss->in_stock && q > 0);
+	json_int(o, "status", status);
+	json_text(o, "status_text", ss ? ss->label : "");
+	json_int(o, "status_custom_key", status);
+	json_bool(o, "in_stock", ss && ss->in_stock && q > 0);
 	db_json_text(o, "notes", st, SC_NOTES);
 	db_json_text(o, "packaging", st, SC_PACKAGING);
 	db_json_text(o, "link", st, SC_LINK);
 	stock_add_text_or_null(o, "expiry_date", st, SC_EXPIRY);
 	if (sqlite3_column_type(st, SC_PRICE) == SQLITE_NULL)
-		cJSON_AddNullToObject(o, "purchase_price");
+		json_null(o, "purchase_price");
 	else
-		cJSON_AddItemToObject(o, "purchase_price", dec_json_string(
-		    sqlite3_column_int64(st, SC_PRICE)));
+		json_item(o, "purchase_price",
+		    dec_json_string(sqlite3_column_int64(st, SC_PRICE)));
 	db_json_text(o, "purchase_price_currency", st, SC_CURRENCY);
-	cJSON_AddBoolToObject(o, "delete_on_deplete",
-	    sqlite3_column_int(st, SC_DELETE_ON_DEPLETE));
+	json_bool(o, "delete_on_deplete", sqlite3_column_int(st,
+	    SC_DELETE_ON_DEPLETE));
 	db_json_text(o, "updated", st, SC_UPDATED);
 	stock_add_text_or_null(o, "stocktake_date", st, SC_STOCKTAKE);
-	cJSON_AddNumberToObject(o, "tracking_items",
-	    (double)sqlite3_column_int64(st, SC_TRACKING));
-	cJSON_AddItemToObject(o, "allocated", dec_json(0));
-	cJSON_AddNullToObject(o, "belongs_to");
-	cJSON_AddNullToObject(o, "build");
-	cJSON_AddNullToObject(o, "customer");
-	cJSON_AddNullToObject(o, "sales_order");
-	cJSON_AddNullToObject(o, "purchase_order");
-	cJSON_AddNullToObject(o, "supplier_part");
-	cJSON_AddNullToObject(o, "owner");
-	cJSON_AddBoolToObject(o, "is_building", 0);
-	cJSON_AddBoolToObject(o, "expired", 0);
-	cJSON_AddBoolToObject(o, "stale", 0);
-	cJSON_AddStringToObject(o, "barcode_hash", "");
+	json_int(o, "tracking_items", sqlite3_column_int64(st, SC_TRACKING));
+	json_item(o, "allocated", dec_json(0));
+	json_null(o, "belongs_to");
+	json_null(o, "build");
+	json_null(o, "customer");
+	json_null(o, "sales_order");
+	json_null(o, "purchase_order");
+	json_null(o, "supplier_part");
+	json_null(o, "owner");
+	json_bool(o, "is_building", 0);
+	json_bool(o, "expired", 0);
+	json_bool(o, "stale", 0);
+	json_text(o, "barcode_hash", "");
 
 	if (view != NULL && view->part_detail) {
 		cJSON *pd = stock_lookup(ctx, &view->part, part_select_one,
 		    sqlite3_column_int64(st, SC_PART), part_json,
 		    &view->part_view);
 		if (pd != NULL)
-			cJSON_AddItemToObject(o, "part_detail", pd);
+			json_item(o, "part_detail", pd);
 		else
-			cJSON_AddNullToObject(o, "part_detail");
+			json_null(o, "part_detail");
 	}
 	if (view != NULL && view->location_detail) {
 		cJSON *ld = NULL;
@@ -295,9 +289,9 @@ stock_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
 			    sqlite3_column_int64(st, SC_LOCATION),
 			    location_brief_json, NULL);
 		if (ld != NULL)
-			cJSON_AddItemToObject(o, "location_detail", ld);
+			json_item(o, "location_detail", ld);
 		else
-			cJSON_AddNullToObject(o, "location_detail");
+			json_null(o, "location_detail");
 	}
 	return o;
 }
@@ -340,16 +334,14 @@ tracking_item_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
 	(void)arg;
 	if (o == NULL)
 		mem_oom();
-	cJSON_AddNumberToObject(o, "pk", (double)sqlite3_column_int64(st, 0));
-	cJSON_AddNumberToObject(o, "part", (double)sqlite3_column_int64(st,
-	    1));
+	json_int(o, "pk", sqlite3_column_int64(st, 0));
+	json_int(o, "part", sqlite3_column_int64(st, 1));
 	db_json_text(o, "part_name", st, 5);
 	db_json_id(o, "location", st, 2);
-	cJSON_AddItemToObject(o, "quantity",
-	    dec_json(sqlite3_column_int64(st, 3)));
+	json_item(o, "quantity", dec_json(sqlite3_column_int64(st, 3)));
 	stock_add_text_or_null(o, "serial", st, 4);
-	cJSON_AddNullToObject(o, "supplier_part");
-	cJSON_AddStringToObject(o, "barcode_hash", "");
+	json_null(o, "supplier_part");
+	json_text(o, "barcode_hash", "");
 	return o;
 }
 
@@ -363,7 +355,7 @@ tracking_user_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
 	(void)arg;
 	if (o == NULL)
 		mem_oom();
-	cJSON_AddNumberToObject(o, "pk", (double)sqlite3_column_int64(st, 0));
+	json_int(o, "pk", sqlite3_column_int64(st, 0));
 	db_json_text(o, "username", st, 1);
 	db_json_text(o, "first_name", st, 2);
 	db_json_text(o, "last_name", st, 3);
@@ -382,9 +374,9 @@ tracking_nest(struct ctx *ctx, cJSON *o, const char *name, sqlite3_stmt *st,
 		j = stock_lookup(ctx, cache, sql, sqlite3_column_int64(st, col),
 		    fn, NULL);
 	if (j != NULL)
-		cJSON_AddItemToObject(o, name, j);
+		json_item(o, name, j);
 	else
-		cJSON_AddNullToObject(o, name);
+		json_null(o, name);
 }
 
 /* One tracking row (tracking_select's columns); arg: a tracking_view or
@@ -397,19 +389,18 @@ tracking_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
 
 	if (o == NULL)
 		mem_oom();
-	cJSON_AddNumberToObject(o, "pk", (double)sqlite3_column_int64(st, 0));
-	cJSON_AddNumberToObject(o, "item", (double)sqlite3_column_int64(st,
-	    1));
+	json_int(o, "pk", sqlite3_column_int64(st, 0));
+	json_int(o, "item", sqlite3_column_int64(st, 1));
 	db_json_text(o, "date", st, 2);
 	int code = sqlite3_column_int(st, 3);
-	cJSON_AddNumberToObject(o, "tracking_type", code);
-	cJSON_AddStringToObject(o, "label", tracking_label(code));
+	json_int(o, "tracking_type", code);
+	json_text(o, "label", tracking_label(code));
 	db_json_text(o, "notes", st, 4);
 	db_json_id(o, "user", st, 5);
 	/* Our own JSON text, written by stock_track(): sent as stored. */
 	const char *d = (const char *)sqlite3_column_text(st, 6);
-	cJSON_AddItemToObject(o, "deltas", cJSON_CreateRaw(d != NULL &&
-	    d[0] == '{' ? d : "{}"));
+	json_item(o, "deltas", cJSON_CreateRaw(d != NULL && d[0] == '{' ? d :
+	    "{}"));
 	if (view != NULL && view->item_detail)
 		tracking_nest(ctx, o, "item_detail", st, 1, &view->item,
 		    tracking_sql_item, tracking_item_json);
@@ -510,12 +501,10 @@ stock_created(struct ctx *ctx, long long id, const char *notes)
 	if (sqlite3_step(st) != SQLITE_ROW)
 		return db_fail(ctx, "stock created");
 	cJSON *d = cJSON_CreateObject();
-	cJSON_AddItemToObject(d, "quantity",
-	    dec_json(sqlite3_column_int64(st, 0)));
+	json_item(d, "quantity", dec_json(sqlite3_column_int64(st, 0)));
 	if (sqlite3_column_type(st, 1) != SQLITE_NULL)
-		cJSON_AddNumberToObject(d, "location",
-		    (double)sqlite3_column_int64(st, 1));
-	cJSON_AddNumberToObject(d, "status", sqlite3_column_int(st, 2));
+		json_int(d, "location", sqlite3_column_int64(st, 1));
+	json_int(d, "status", sqlite3_column_int(st, 2));
 	return stock_track(ctx, id, TRACK_CREATED, notes, d);
 }
 
@@ -599,11 +588,11 @@ stock_deltas(const char *k1, cJSON *v1, const char *k2, cJSON *v2,
 	if (d == NULL)
 		mem_oom();
 	if (k1 != NULL)
-		cJSON_AddItemToObject(d, k1, v1);
+		json_item(d, k1, v1);
 	if (k2 != NULL)
-		cJSON_AddItemToObject(d, k2, v2);
+		json_item(d, k2, v2);
 	if (k3 != NULL)
-		cJSON_AddItemToObject(d, k3, v3);
+		json_item(d, k3, v3);
 	return d;
 }
 
@@ -872,7 +861,7 @@ stock_adjust(struct ctx *ctx, enum stock_op op, const cJSON *body)
 	cJSON *o = cJSON_CreateObject();
 	if (o == NULL)
 		mem_oom();
-	cJSON_AddItemToObject(o, "items", errs);
+	json_item(o, "items", errs);
 	return resp_field_errors(ctx, o);
 }
 
@@ -995,9 +984,9 @@ stock_change_status(struct ctx *ctx, const cJSON *body, cJSON **answer)
 	cJSON *o = cJSON_CreateObject();
 	if (o == NULL)
 		mem_oom();
-	cJSON_AddItemToObject(o, "items", pks);
-	cJSON_AddNumberToObject(o, "status", (double)code);
-	cJSON_AddStringToObject(o, "note", note);
+	json_item(o, "items", pks);
+	json_int(o, "status", code);
+	json_text(o, "note", note);
 	*answer = o;
 	return 0;
 }

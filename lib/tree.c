@@ -8,6 +8,7 @@
 #include "ctx.h"
 #include "db.h"
 #include "event.h"
+#include "json.h"
 #include "resp.h"
 #include "tree.h"
 
@@ -463,10 +464,8 @@ tree_path(struct ctx *ctx, enum tree_kind k, long long id)
 		cJSON *p = cJSON_CreateObject();
 		if (p == NULL)
 			mem_oom();
-		cJSON_AddNumberToObject(p, "pk",
-		    (double)sqlite3_column_int64(st, 0));
-		cJSON_AddStringToObject(p, "name",
-		    (const char *)sqlite3_column_text(st, 1));
+		json_int(p, "pk", sqlite3_column_int64(st, 0));
+		json_text(p, "name", (const char *)sqlite3_column_text(st, 1));
 		cJSON_AddItemToArray(a, p);
 	}
 	if (rc != SQLITE_DONE) {

@@ -5,6 +5,7 @@
 
 #include "stockroom.h"
 #include "field.h"
+#include "json.h"
 #include "list.h"
 #include "star.h"
 #include "treeapi.h"
@@ -75,20 +76,16 @@ tree_api_tree_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
 	(void)ctx;
 	if (o == NULL)
 		mem_oom();
-	cJSON_AddNumberToObject(o, "pk", (double)sqlite3_column_int64(st, 0));
-	cJSON_AddStringToObject(o, "name",
-	    (const char *)sqlite3_column_text(st, 1));
+	json_int(o, "pk", sqlite3_column_int64(st, 0));
+	json_text(o, "name", (const char *)sqlite3_column_text(st, 1));
 	if (sqlite3_column_type(st, 2) == SQLITE_NULL)
-		cJSON_AddNullToObject(o, "parent");
+		json_null(o, "parent");
 	else
-		cJSON_AddNumberToObject(o, "parent",
-		    (double)sqlite3_column_int64(st, 2));
-	cJSON_AddNumberToObject(o, "level", sqlite3_column_int(st, 3));
-	cJSON_AddStringToObject(o, "icon",
-	    (const char *)sqlite3_column_text(st, 4));
-	cJSON_AddBoolToObject(o, "structural", sqlite3_column_int(st, 5));
-	cJSON_AddNumberToObject(o, api->tree_children,
-	    (double)sqlite3_column_int64(st, 6));
+		json_int(o, "parent", sqlite3_column_int64(st, 2));
+	json_int(o, "level", sqlite3_column_int(st, 3));
+	json_text(o, "icon", (const char *)sqlite3_column_text(st, 4));
+	json_bool(o, "structural", sqlite3_column_int(st, 5));
+	json_int(o, api->tree_children, sqlite3_column_int64(st, 6));
 	return o;
 }
 
@@ -125,7 +122,7 @@ tree_api_detail(struct ctx *ctx, const struct tree_api *api)
 			cJSON_Delete(o);
 			return ctx->resp.status;
 		}
-		cJSON_AddItemToObject(o, "path", a);
+		json_item(o, "path", a);
 	}
 	return resp_json(ctx, 200, o);
 }
