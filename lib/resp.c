@@ -153,17 +153,25 @@ resp_not_found(struct ctx *ctx)
 	return resp_json(ctx, 404, o);
 }
 
-/* FNV-1a, 64 bits: a content hash for ETags (not a security function). */
+/*
+ * A content hash for ETags (not a security function): FNV-1a's step over
+ * eight bytes at a time, which a page of fifty parts (30 kB) needs an
+ * eighth of the multiplications for.  Each step is a bijection of h, so
+ * bodies of one length that differ in one place never hash alike.
+ */
 static uint64_t
 resp_hash(const char *s, size_t n)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = 0xcbf29ce484222325ULL, w;
+	size_t i = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 0x100000001b3ULL;
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		h = (h ^ w) * 0x100000001b3ULL;
 	}
-	return h;
+	for (; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
+	return (h ^ n) * 0x100000001b3ULL;
 }
 
 /*
