@@ -524,23 +524,95 @@ list_run(struct list_q *q, const char *select, const char *count,
 	return list_page_answer(q, st, total, row, arg);
 }
 
-/* The page envelope around st's rows (st NULL: no rows). */
+/* A growing text in malloc()ed memory (JSON being printed). */
+struct list_text {
+	char	*s;
+	size_t	 len, cap;
+};
+
+static void
+list_text_room(struct list_text *t, size_t n)
+{
+	if (t->len + n + 1 <= t->cap)
+		return;
+	size_t cap = t->cap > 0 ? t->cap : 8192;
+	while (cap < t->len + n + 1)
+		cap *= 2;
+	char *s = realloc(t->s, cap);
+	if (s == NULL)
+		mem_oom();
+	t->s = s;
+	t->cap = cap;
+}
+
+static void
+list_text_add(struct list_text *t, const char *s, size_t n)
+{
+	list_text_room(t, n);
+	memcpy(t->s + t->len, s, n);
+	t->len += n;
+	t->s[t->len] = '\0';
+}
+
+/* Prints j (cJSON's printer, unformatted) at the end of t. */
+static void
+list_text_json(struct list_text *t, cJSON *j)
+{
+	size_t room = 1024;
+
+	for (;;) {
+		list_text_room(t, room);
+		/* cJSON wants a few bytes beyond the text; keep them spare. */
+		if (cJSON_PrintPreallocated(j, t->s + t->len,
+		    (int)(t->cap - t->len), false)) {
+			size_t n = strlen(t->s + t->len);
+			if (t->len + n + 8 < t->cap) {
+				t->len += n;
+				return;
+			}
+		}
+		if (room > (size_t)1 << 30)
+			mem_oom();
+		room = (t->cap - t->len) * 2;
+	}
+}
+
+/*
+ * The page envelope around st's rows (st NULL: no rows).  Each row is
+ * printed as soon as it is built and its tree freed, so a page holds one
+ * row's cJSON nodes at a time, not the whole page's (which malloc then
+ * also has to take back all at once).
+ */
 static int
 list_page_answer(struct list_q *q, sqlite3_stmt *st, long long total,
     list_row_fn row, void *arg)
 {
 	struct ctx *ctx = q->ctx;
+	struct list_text t = { 0 };
 	cJSON *o = page_envelope(ctx, &q->page, total);
-	cJSON *a = cJSON_AddArrayToObject(o, "results");
-	int rc = SQLITE_DONE;
+	int rc = SQLITE_DONE, n = 0;
 
-	while (st != NULL && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		cJSON_AddItemToArray(a, row(ctx, st, arg));
+	/* {"count":..,"next":..,"previous":..} less its '}', then results. */
+	list_text_json(&t, o);
+	cJSON_Delete(o);
+	t.len--;
+	list_text_add(&t, ",\"results\":[", 12);
+	while (st != NULL && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		cJSON *j = row(ctx, st, arg);
+		if (j == NULL)
+			mem_oom();
+		if (n++ > 0)
+			list_text_add(&t, ",", 1);
+		list_text_json(&t, j);
+		cJSON_Delete(j);
+	}
 	if (rc != SQLITE_DONE) {
-		cJSON_Delete(o);
+		free(t.s);
 		return db_fail(ctx, "list");
 	}
-	return resp_json(ctx, 200, o);
+	list_text_add(&t, "]}", 2);
+	mem_defer(&ctx->mem, free, t.s);
+	return resp_json_text(ctx, 200, t.s, t.len);
 }
 
 /*

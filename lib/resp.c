@@ -84,6 +84,20 @@ resp_json(struct ctx *ctx, int status, cJSON *body)
 	return status;
 }
 
+/*
+ * Sets an answer whose body is JSON already printed: text[0..len), which
+ * must live as long as the request.  Returns status.
+ */
+int
+resp_json_text(struct ctx *ctx, int status, const char *text, size_t len)
+{
+	ctx->resp.status = status;
+	ctx->resp.json = NULL;
+	ctx->resp.body = text;
+	ctx->resp.body_len = len;
+	return status;
+}
+
 /* {"detail": message}, the API contract's error shape. */
 int
 resp_error(struct ctx *ctx, int status, const char *fmt, ...)

@@ -45,6 +45,8 @@ struct resp {
 const char	*resp_reason(int);
 void		 resp_header(struct ctx *, const char *, const char *);
 int		 resp_json(struct ctx *, int status, struct cJSON *);
+int		 resp_json_text(struct ctx *, int status, const char *,
+		    size_t len);
 int		 resp_error(struct ctx *, int status, const char *fmt, ...)
 		    __attribute__((format(printf, 3, 4)));
 int		 resp_field_error(struct ctx *, const char *field,

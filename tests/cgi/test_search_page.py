@@ -99,3 +99,20 @@ def test_searched_stock_and_tracking_pages(api, parts):
     assert len(track) == 6
     rows, counts = paged(api, STOCK + "track/", 4, search="stocktake shelf")
     assert counts == {len(track)} and rows == track
+
+
+def test_pages_with_large_rows(api, parts):
+    """A page is printed row by row into one growing text (lib/list.c,
+    list_page_answer()): rows far larger than its first buffer, escapes
+    and non-ASCII text come out as the unpaginated list has them."""
+    cat = api.category("Big")["pk"]
+    notes = ("Zeile \"1\"\n\\ Grüße € \t" * 3000)[:49000]
+    for i in range(5):
+        api.part(f"big {i}", cat, notes=notes[: 10000 * (i + 1) - 1])
+    whole = api.list(PART, category=cat)
+    assert [len(p["notes"]) for p in whole] == [9999, 19999, 29999,
+                                                39999, 49000]
+    rows, counts = paged(api, PART, 2, category=cat)
+    assert counts == {5} and rows == whole
+    page = api.list(PART, category=cat, limit=5)
+    assert page["results"] == whole and page["next"] is None
