@@ -415,41 +415,41 @@ static int	list_page_answer(struct list_q *, sqlite3_stmt *, long long,
 		    list_row_fn, void *);
 
 /*
- * A searched page of a keyed list, with the search run once: the ids of
- * the page and the number of matches come from one statement (a window
- * count(*) over the matches), then the page's rows by id.  Counting and
- * paging separately would run the full-text search twice, which is most
- * of a search's cost.  (Only for searches: a window count over a large
- * unfiltered list would read every row where an index counts them.)
- * *st is the page's statement, bound and ready, or NULL for an empty
- * page; returns 0 or the status of an error answer.
+ * A searched page of a keyed list, with the search run once: one statement
+ * gives every match's id in the list's order; the page's ids are kept and
+ * the rest only counted, then the page's rows are read by id.  Counting
+ * and paging separately would run the full-text search twice, which is
+ * most of a search's cost.  (SQLite sorts every match either way, as it
+ * did for the window count(*) OVER () this replaces, without that
+ * function's temporary table.  Only for searches: an unfiltered list is
+ * counted from its index and paged with LIMIT.)  *st is the page's
+ * statement, bound and ready, or NULL for an empty page; returns 0 or the
+ * status of an error answer.
  */
 static int
-list_search_page(struct list_q *q, const char *select, const char *count,
-    sqlite3_stmt **st, long long *total)
+list_search_page(struct list_q *q, const char *select, sqlite3_stmt **st,
+    long long *total)
 {
 	struct ctx *ctx = q->ctx;
-	const char *from = strstr(q->ids, " FROM ");
 
 	*st = NULL;
 	*total = 0;
-	if (from == NULL)
-		return resp_internal(ctx, "list: keyed ids without FROM");
-	sqlite3_stmt *ids = db_prepare(ctx, mem_printf(&ctx->mem, "%.*s, "
-	    "count(*) OVER ()%s%s ORDER BY %s LIMIT ? OFFSET ?",
-	    (int)(from - q->ids), q->ids, from, q->where, q->order));
+	sqlite3_stmt *ids = db_prepare(ctx, mem_printf(&ctx->mem,
+	    "%s%s ORDER BY %s", q->ids, q->where, q->order));
 	if (ids == NULL)
 		return ctx->resp.status;
-	int next = list_bind_all(q, ids, 1);
-	sqlite3_bind_int64(ids, next, q->page.limit);
-	sqlite3_bind_int64(ids, next + 1, q->page.offset);
+	list_bind_all(q, ids, 1);
 
-	/* The ids as a JSON array, for json_each() below. */
+	/* The page's ids as a JSON array, for json_each() below. */
 	size_t cap = 64, len = 1;
 	char *arr = mem_alloc(&ctx->mem, cap);
+	long long n = 0;
 	int rc;
 	arr[0] = '[';
 	while ((rc = sqlite3_step(ids)) == SQLITE_ROW) {
+		if (n++ < q->page.offset ||
+		    n > q->page.offset + q->page.limit)
+			continue;
 		if (len + 24 > cap) {
 			char *a = mem_alloc(&ctx->mem, cap * 2);
 			memcpy(a, arr, len);
@@ -458,25 +458,14 @@ list_search_page(struct list_q *q, const char *select, const char *count,
 		}
 		len += (size_t)snprintf(arr + len, cap - len, "%s%lld",
 		    len > 1 ? "," : "", sqlite3_column_int64(ids, 0));
-		*total = sqlite3_column_int64(ids, 1);
 	}
 	if (rc != SQLITE_DONE)
 		return db_fail(ctx, "list search");
+	*total = n;
+	if (len == 1)
+		return 0;		/* nothing matched, or past the end */
 	arr[len++] = ']';
 	arr[len] = '\0';
-
-	if (len == 2) {
-		/* No row: past the end (count them) or nothing matched. */
-		if (q->page.offset == 0)
-			return 0;
-		sqlite3_stmt *ct = list_count_stmt(q, count);
-		if (ct == NULL)
-			return ctx->resp.status;
-		if (sqlite3_step(ct) != SQLITE_ROW)
-			return db_fail(ctx, "list count");
-		*total = sqlite3_column_int64(ct, 0);
-		return 0;
-	}
 	*st = db_prepare(ctx, mem_printf(&ctx->mem, "%s%sSELECT value FROM "
 	    "json_each(?)) ORDER BY %s", select, q->key, q->order));
 	if (*st == NULL)
@@ -495,7 +484,7 @@ list_run(struct list_q *q, const char *select, const char *count,
 	int rc;
 
 	if (q->page.paged && q->ids != NULL && q->searching) {
-		if ((rc = list_search_page(q, select, count, &st, &total)) != 0)
+		if ((rc = list_search_page(q, select, &st, &total)) != 0)
 			return rc;
 		return list_page_answer(q, st, total, row, arg);
 	}
