@@ -92,6 +92,7 @@ typedef struct cJSON *(*db_row_fn)(struct ctx *, sqlite3_stmt *, void *);
 struct cJSON	*db_get_json(struct ctx *, const char *sql, long long id,
 		    db_row_fn, void *arg, const char *model, const char *what,
 		    int *status);
+/* name is not copied (json.h): pass a string literal. */
 void		 db_json_text(struct cJSON *, const char *name, sqlite3_stmt *,
 		    int col);
 void		 db_json_id(struct cJSON *, const char *name, sqlite3_stmt *,

@@ -262,13 +262,13 @@ list_search(struct list_q *q, const struct list_search *s)
 	if (s->order != NULL)
 		q->order = s->order;
 	q->searching = true;
-	if (search_chars(term) >= 3) {
+	size_t chars = search_chars(term);
+	if (chars >= 3) {
 		const char *match = search_query(&ctx->mem, term);
-		long long chars = (long long)search_chars(term);
 		list_where(q, s->fts);
 		for (int i = 0; i < s->fts_phrases; i++) {
 			list_bind_text(q, match);
-			list_bind_int(q, chars);
+			list_bind_int(q, (long long)chars);
 		}
 		for (int i = 0; i < s->fts_likes; i++)
 			list_bind_text(q, like);
@@ -375,26 +375,82 @@ list_count_stmt(struct list_q *q, const char *count)
 	return ct;
 }
 
+/* A growing text in malloc()ed memory (JSON being printed). */
+struct list_text {
+	char	*s;
+	size_t	 len, cap;
+};
+
+static void
+list_text_room(struct list_text *t, size_t n)
+{
+	if (t->len + n + 1 <= t->cap)
+		return;
+	size_t cap = t->cap > 0 ? t->cap : 8192;
+	while (cap < t->len + n + 1)
+		cap *= 2;
+	char *s = realloc(t->s, cap);
+	if (s == NULL)
+		mem_oom();
+	t->s = s;
+	t->cap = cap;
+}
+
+static void
+list_text_add(struct list_text *t, const char *s, size_t n)
+{
+	list_text_room(t, n);
+	memcpy(t->s + t->len, s, n);
+	t->len += n;
+	t->s[t->len] = '\0';
+}
+
+/* Prints j (cJSON's printer, unformatted) at the end of t. */
+static void
+list_text_json(struct list_text *t, cJSON *j)
+{
+	size_t room = 1024;
+
+	for (;;) {
+		list_text_room(t, room);
+		/* cJSON wants a few bytes beyond the text; keep them spare. */
+		if (cJSON_PrintPreallocated(j, t->s + t->len,
+		    (int)(t->cap - t->len), false)) {
+			size_t n = strlen(t->s + t->len);
+			if (t->len + n + 8 < t->cap) {
+				t->len += n;
+				return;
+			}
+		}
+		if (room > (size_t)1 << 30)
+			mem_oom();
+		room = (t->cap - t->len) * 2;
+	}
+}
+
 /* Streams the rows as a bare JSON array. */
 static int
 list_stream(struct list_q *q, sqlite3_stmt *st, list_row_fn row, void *arg)
 {
 	struct ctx *ctx = q->ctx;
+	struct list_text t = { 0 };
 	int rc, n = 0;
 
 	resp_stream_begin(ctx, 200);
 	resp_write(ctx, "[", 1);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		cJSON *j = row(ctx, st, arg);
-		char *s = j != NULL ? cJSON_PrintUnformatted(j) : NULL;
-		cJSON_Delete(j);
-		if (s == NULL)
+		if (j == NULL)
 			mem_oom();
+		/* One buffer for every row, written out and reused. */
+		t.len = 0;
 		if (n++ > 0)
-			resp_write(ctx, ",", 1);
-		resp_write(ctx, s, strlen(s));
-		cJSON_free(s);
+			list_text_add(&t, ",", 1);
+		list_text_json(&t, j);
+		cJSON_Delete(j);
+		resp_write(ctx, t.s, t.len);
 	}
+	free(t.s);
 	if (rc != SQLITE_DONE) {
 		/* Too late for an error status: cut the body short. */
 		log_msg(ctx, LOG_ERROR, "list: %s", sqlite3_errmsg(ctx->db));
@@ -511,59 +567,6 @@ list_run(struct list_q *q, const char *select, const char *count,
 		return db_fail(ctx, "list count");
 	total = sqlite3_column_int64(ct, 0);
 	return list_page_answer(q, st, total, row, arg);
-}
-
-/* A growing text in malloc()ed memory (JSON being printed). */
-struct list_text {
-	char	*s;
-	size_t	 len, cap;
-};
-
-static void
-list_text_room(struct list_text *t, size_t n)
-{
-	if (t->len + n + 1 <= t->cap)
-		return;
-	size_t cap = t->cap > 0 ? t->cap : 8192;
-	while (cap < t->len + n + 1)
-		cap *= 2;
-	char *s = realloc(t->s, cap);
-	if (s == NULL)
-		mem_oom();
-	t->s = s;
-	t->cap = cap;
-}
-
-static void
-list_text_add(struct list_text *t, const char *s, size_t n)
-{
-	list_text_room(t, n);
-	memcpy(t->s + t->len, s, n);
-	t->len += n;
-	t->s[t->len] = '\0';
-}
-
-/* Prints j (cJSON's printer, unformatted) at the end of t. */
-static void
-list_text_json(struct list_text *t, cJSON *j)
-{
-	size_t room = 1024;
-
-	for (;;) {
-		list_text_room(t, room);
-		/* cJSON wants a few bytes beyond the text; keep them spare. */
-		if (cJSON_PrintPreallocated(j, t->s + t->len,
-		    (int)(t->cap - t->len), false)) {
-			size_t n = strlen(t->s + t->len);
-			if (t->len + n + 8 < t->cap) {
-				t->len += n;
-				return;
-			}
-		}
-		if (room > (size_t)1 << 30)
-			mem_oom();
-		room = (t->cap - t->len) * 2;
-	}
 }
 
 /*
