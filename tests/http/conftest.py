@@ -320,6 +320,25 @@ def workdir():
         shutil.rmtree(d, ignore_errors=True)
 
 
+def start_lighttpd(conf, site, port, log, what):
+    """Runs lighttpd -D -f conf (a path) on the installed tree site, as
+    `make run` does, its output to log; returns the process once it
+    answers on port (stopped again if it does not)."""
+    env = dict(SERVER_ENV, STOCKROOM_ROOT=str(site),
+               STOCKROOM_DATA_DIR=str(site / "data"), PORT=str(port))
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            ["lighttpd", "-D", "-f", str(conf)],
+            env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=out,
+            start_new_session=True)
+    try:
+        wait_until_serving(proc, port, log, what)
+    except BaseException:
+        stop(proc)
+        raise
+    return proc
+
+
 def serve_lighttpd(workdir, name, conf, fastcgi=False):
     """Installs tree <name>-site and runs lighttpd -D -f conf on it (as
     `make run` does), yielding its Server and stopping it at the end."""
@@ -328,15 +347,8 @@ def serve_lighttpd(workdir, name, conf, fastcgi=False):
                         data_dir_env=site / "data")
     port = free_port()
     log = workdir / f"{name}.log"
-    env = dict(SERVER_ENV, STOCKROOM_ROOT=str(site),
-               STOCKROOM_DATA_DIR=str(site / "data"), PORT=str(port))
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            ["lighttpd", "-D", "-f", str(ROOT / conf)],
-            env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=out,
-            start_new_session=True)
+    proc = start_lighttpd(ROOT / conf, site, port, log, name)
     try:
-        wait_until_serving(proc, port, log, name)
         server = Server("lighttpd", port, "", site, log, user)
         server.fastcgi = fastcgi
         yield server
@@ -402,6 +414,32 @@ def load_modules(mods):
                      for m in mods)
 
 
+def apache_user():
+    """APACHE_BASE's {user}: whom Apache serves as when started as root."""
+    return f"User {APACHE_USER}\nGroup {APACHE_USER}" if AS_ROOT else ""
+
+
+def start_apache(adir, text, port, what):
+    """Writes text as adir/httpd.conf, checks it (apache2 -t) and runs
+    Apache on it in the foreground; returns (process, error log) once it
+    answers on port (stopped again if it does not)."""
+    conf = adir / "httpd.conf"
+    conf.write_text(text)
+    log = adir / "error.log"
+    run(["apache2", "-f", str(conf), "-t"], env=SERVER_ENV)
+    with open(adir / "stdout.log", "wb") as out:
+        proc = subprocess.Popen(
+            ["apache2", "-f", str(conf), "-DFOREGROUND"],
+            env=SERVER_ENV, stdin=subprocess.DEVNULL, stdout=out,
+            stderr=out, start_new_session=True)
+    try:
+        wait_until_serving(proc, port, log, what)
+    except BaseException:
+        stop(proc)
+        raise
+    return proc, log
+
+
 @pytest.fixture(scope="session")
 def apache_syntax(workdir):
     """A function: apache2 -t on the base test configuration plus text,
@@ -442,21 +480,11 @@ def apache(workdir):
     adir = workdir / "apache"
     adir.mkdir(mode=0o755)
     port = free_port()
-    modules = load_modules(APACHE_MODS)
-    conf = adir / "httpd.conf"
-    conf.write_text(APACHE_CONF.format(
-        dir=adir, port=port, modules=modules, site=site, site2=site2,
-        site3=site3, repo=ROOT,
-        user=f"User {APACHE_USER}\nGroup {APACHE_USER}" if AS_ROOT else ""))
-    log = adir / "error.log"
-    run(["apache2", "-f", str(conf), "-t"], env=SERVER_ENV)
-    with open(adir / "stdout.log", "wb") as out:
-        proc = subprocess.Popen(
-            ["apache2", "-f", str(conf), "-DFOREGROUND"],
-            env=SERVER_ENV, stdin=subprocess.DEVNULL, stdout=out,
-            stderr=out, start_new_session=True)
+    proc, log = start_apache(adir, APACHE_CONF.format(
+        dir=adir, port=port, modules=load_modules(APACHE_MODS), site=site,
+        site2=site2, site3=site3, repo=ROOT, user=apache_user()),
+        port, "apache2")
     try:
-        wait_until_serving(proc, port, log, "apache2")
         yield {
             "apache": Server("apache", port, "", site, log, user),
             "htaccess": Server("htaccess", port, "/~alice/stockroom", site2,

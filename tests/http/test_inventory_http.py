@@ -863,7 +863,7 @@ def test_pagination_of_tracking(world):
 
 
 def test_unpaginated_list_is_a_bare_array(world):
-    w, api = world, world["api"]
+    api = world["api"]
     for path in (CAT, PART, LOC, STOCK, TRACK):
         r = api.call("GET", path)
         assert r.status == 200 and isinstance(r.json(), list), (path, r)

@@ -6,7 +6,6 @@ import base64
 import importlib.util
 import os
 import pathlib
-import subprocess
 
 import pytest
 
@@ -131,14 +130,8 @@ def lighttpd_sendfile(workdir):
     conf.write_text(LIGHTTPD_SENDFILE.format(repo=hc.ROOT, data=site / "data"))
     port = hc.free_port()
     log = workdir / "lighttpd-sendfile.log"
-    env = dict(hc.SERVER_ENV, STOCKROOM_ROOT=str(site),
-               STOCKROOM_DATA_DIR=str(site / "data"), PORT=str(port))
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(["lighttpd", "-D", "-f", str(conf)], env=env,
-                                stdin=subprocess.DEVNULL, stdout=out,
-                                stderr=out, start_new_session=True)
+    proc = hc.start_lighttpd(conf, site, port, log, "lighttpd (x-sendfile)")
     try:
-        hc.wait_until_serving(proc, port, log, "lighttpd (x-sendfile)")
         yield hc.Server("lighttpd", port, "", site, log, user)
     finally:
         hc.stop(proc)
@@ -155,15 +148,9 @@ def lighttpd_fastcgi_sendfile(workdir):
         f.write("MEDIA_SENDFILE = lighttpd\n")
     port = hc.free_port()
     log = workdir / "lighttpd-fcgi-sendfile.log"
-    env = dict(hc.SERVER_ENV, STOCKROOM_ROOT=str(site),
-               STOCKROOM_DATA_DIR=str(site / "data"), PORT=str(port))
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            ["lighttpd", "-D", "-f", str(hc.ROOT / "lighttpd-fastcgi.conf")],
-            env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=out,
-            start_new_session=True)
+    proc = hc.start_lighttpd(hc.ROOT / "lighttpd-fastcgi.conf", site, port,
+                             log, "lighttpd (FastCGI x-sendfile)")
     try:
-        hc.wait_until_serving(proc, port, log, "lighttpd (FastCGI x-sendfile)")
         yield hc.Server("lighttpd", port, "", site, log, user)
     finally:
         hc.stop(proc)
@@ -191,21 +178,11 @@ def apache_sendfile(workdir):
     adir = workdir / "apache-sendfile"
     adir.mkdir(mode=0o755)
     port = hc.free_port()
-    conf = adir / "httpd.conf"
-    conf.write_text(APACHE_SENDFILE.format(
+    proc, log = hc.start_apache(adir, APACHE_SENDFILE.format(
         dir=adir, port=port, modules=hc.load_modules(hc.APACHE_MODS),
         site=site, repo=hc.ROOT, xsendfile=XSENDFILE_SO,
-        user=f"User {hc.APACHE_USER}\nGroup {hc.APACHE_USER}"
-        if hc.AS_ROOT else ""))
-    log = adir / "error.log"
-    hc.run(["apache2", "-f", str(conf), "-t"], env=hc.SERVER_ENV)
-    with open(adir / "stdout.log", "wb") as out:
-        proc = subprocess.Popen(
-            ["apache2", "-f", str(conf), "-DFOREGROUND"], env=hc.SERVER_ENV,
-            stdin=subprocess.DEVNULL, stdout=out, stderr=out,
-            start_new_session=True)
+        user=hc.apache_user()), port, "apache2 (xsendfile)")
     try:
-        hc.wait_until_serving(proc, port, log, "apache2 (xsendfile)")
         yield hc.Server("apache", port, "", site, log, user)
     finally:
         hc.stop(proc)

@@ -691,7 +691,7 @@ def test_media_reaches_its_program(srv):
     anonymous caller gets its JSON 401, a signed-in one its 404 for a file
     that is not there, never the page or a file from the tree."""
     path = "/media/attachments/00/" + "0" * 32
-    d = assert_json_error(srv.get(path), 401)
+    assert_json_error(srv.get(path), 401)
     if srv.user is not None:
         name, password = srv.user
         basic = base64.b64encode(f"{name}:{password}".encode()).decode()

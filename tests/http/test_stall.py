@@ -21,7 +21,6 @@ import os
 import pathlib
 import re
 import socket
-import subprocess
 import time
 from decimal import Decimal
 
@@ -111,14 +110,8 @@ def servers(workdir):
                           data_dir_env=site / "data")
         port = hc.free_port()
         log = workdir / "stall-lighttpd.log"
-        env = dict(hc.SERVER_ENV, STOCKROOM_ROOT=str(site),
-                   STOCKROOM_DATA_DIR=str(site / "data"), PORT=str(port))
-        with open(log, "wb") as f:
-            procs.append(subprocess.Popen(
-                ["lighttpd", "-D", "-f", str(hc.ROOT / "lighttpd.conf")],
-                env=env, stdin=subprocess.DEVNULL, stdout=f, stderr=f,
-                start_new_session=True))
-        hc.wait_until_serving(procs[-1], port, log, "lighttpd (stall)")
+        procs.append(hc.start_lighttpd(hc.ROOT / "lighttpd.conf", site, port,
+                                       log, "lighttpd (stall)"))
         out["lighttpd"] = hc.Server("lighttpd", port, "", site, log, user)
 
         site = workdir / "stall-apache-site"
@@ -131,20 +124,11 @@ def servers(workdir):
         adir = workdir / "stall-apache"
         adir.mkdir(mode=0o755)
         port = hc.free_port()
-        conf = adir / "httpd.conf"
-        conf.write_text(APACHE_STALL.format(
+        proc, log = hc.start_apache(adir, APACHE_STALL.format(
             dir=adir, port=port, modules=hc.load_modules(hc.APACHE_MODS),
-            site=site, site2=site2, repo=hc.ROOT,
-            user=f"User {hc.APACHE_USER}\nGroup {hc.APACHE_USER}"
-            if hc.AS_ROOT else ""))
-        log = adir / "error.log"
-        hc.run(["apache2", "-f", str(conf), "-t"], env=hc.SERVER_ENV)
-        with open(adir / "stdout.log", "wb") as f:
-            procs.append(subprocess.Popen(
-                ["apache2", "-f", str(conf), "-DFOREGROUND"],
-                env=hc.SERVER_ENV, stdin=subprocess.DEVNULL, stdout=f,
-                stderr=f, start_new_session=True))
-        hc.wait_until_serving(procs[-1], port, log, "apache2 (stall)")
+            site=site, site2=site2, repo=hc.ROOT, user=hc.apache_user()),
+            port, "apache2 (stall)")
+        procs.append(proc)
         out["apache"] = hc.Server("apache", port, "", site, log, user)
         out["htaccess"] = hc.Server("htaccess", port, "/~alice/stockroom",
                                     site2, log, user2)

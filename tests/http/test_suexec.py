@@ -176,20 +176,13 @@ def suexec_site():
         chown_tree(top, pw.pw_uid, pw.pw_gid)
 
         port = hc.free_port()
-        conf = adir / "httpd.conf"
-        conf.write_text(hc.APACHE_BASE.format(
+        # suEXEC runs only under root, so the User line is always there.
+        proc, log = hc.start_apache(adir, hc.APACHE_BASE.format(
             dir=adir, port=port,
             modules=hc.load_modules(hc.APACHE_MODS + ["suexec"]),
-            user=f"User {hc.APACHE_USER}\nGroup {hc.APACHE_USER}")
-            + SUEXEC_CONF.format(user=name, site=site, repo=hc.ROOT))
-        log = adir / "error.log"
-        hc.run(["apache2", "-f", str(conf), "-t"], env=hc.SERVER_ENV)
-        with open(adir / "stdout.log", "wb") as out:
-            proc = subprocess.Popen(
-                ["apache2", "-f", str(conf), "-DFOREGROUND"],
-                env=hc.SERVER_ENV, stdin=subprocess.DEVNULL, stdout=out,
-                stderr=out, start_new_session=True)
-        hc.wait_until_serving(proc, port, log, "apache2 (suEXEC)")
+            user=hc.apache_user())
+            + SUEXEC_CONF.format(user=name, site=site, repo=hc.ROOT),
+            port, "apache2 (suEXEC)")
         s = SuexecSite("suexec", port, "", site, log, None)
         s.uid, s.gid, s.settings = pw.pw_uid, pw.pw_gid, settings
         s.suexec_log = log_path

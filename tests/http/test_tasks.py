@@ -6,7 +6,6 @@ import base64
 import importlib.util
 import pathlib
 import sqlite3
-import subprocess
 import time
 
 import pytest
@@ -28,15 +27,9 @@ def lighttpd_backoffice(workdir):
         f.write("TASK_AFTER_RESPONSE = true\n")
     port = hc.free_port()
     log = workdir / "lighttpd-backoffice.log"
-    env = dict(hc.SERVER_ENV, STOCKROOM_ROOT=str(site),
-               STOCKROOM_DATA_DIR=str(site / "data"), PORT=str(port))
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            ["lighttpd", "-D", "-f", str(hc.ROOT / "lighttpd.conf")],
-            env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=out,
-            start_new_session=True)
+    proc = hc.start_lighttpd(hc.ROOT / "lighttpd.conf", site, port, log,
+                             "lighttpd (backoffice)")
     try:
-        hc.wait_until_serving(proc, port, log, "lighttpd (backoffice)")
         yield hc.Server("lighttpd", port, "", site, log, user)
     finally:
         hc.stop(proc)
