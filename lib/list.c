@@ -375,44 +375,14 @@ list_count_stmt(struct list_q *q, const char *count)
 	return ct;
 }
 
-/* A growing text in malloc()ed memory (JSON being printed). */
-struct list_text {
-	char	*s;
-	size_t	 len, cap;
-};
-
-static void
-list_text_room(struct list_text *t, size_t n)
-{
-	if (t->len + n + 1 <= t->cap)
-		return;
-	size_t cap = t->cap > 0 ? t->cap : 8192;
-	while (cap < t->len + n + 1)
-		cap *= 2;
-	char *s = realloc(t->s, cap);
-	if (s == NULL)
-		mem_oom();
-	t->s = s;
-	t->cap = cap;
-}
-
-static void
-list_text_add(struct list_text *t, const char *s, size_t n)
-{
-	list_text_room(t, n);
-	memcpy(t->s + t->len, s, n);
-	t->len += n;
-	t->s[t->len] = '\0';
-}
-
 /* Prints j (cJSON's printer, unformatted) at the end of t. */
 static void
-list_text_json(struct list_text *t, cJSON *j)
+list_buf_json(struct mem_buf *t, cJSON *j)
 {
 	size_t room = 1024;
 
 	for (;;) {
-		list_text_room(t, room);
+		mem_buf_room(t, room);
 		/* cJSON wants a few bytes beyond the text; keep them spare. */
 		if (cJSON_PrintPreallocated(j, t->s + t->len,
 		    (int)(t->cap - t->len), false)) {
@@ -433,7 +403,7 @@ static int
 list_stream(struct list_q *q, sqlite3_stmt *st, list_row_fn row, void *arg)
 {
 	struct ctx *ctx = q->ctx;
-	struct list_text t = { 0 };
+	struct mem_buf t = { 0 };
 	int rc, n = 0;
 
 	resp_stream_begin(ctx, 200);
@@ -443,10 +413,10 @@ list_stream(struct list_q *q, sqlite3_stmt *st, list_row_fn row, void *arg)
 		if (j == NULL)
 			mem_oom();
 		/* One buffer for every row, written out and reused. */
-		t.len = 0;
+		mem_buf_clear(&t);
 		if (n++ > 0)
-			list_text_add(&t, ",", 1);
-		list_text_json(&t, j);
+			mem_buf_add(&t, ",", 1);
+		list_buf_json(&t, j);
 		cJSON_Delete(j);
 		resp_write(ctx, t.s, t.len);
 	}
@@ -580,29 +550,29 @@ list_page_answer(struct list_q *q, sqlite3_stmt *st, long long total,
     list_row_fn row, void *arg)
 {
 	struct ctx *ctx = q->ctx;
-	struct list_text t = { 0 };
+	struct mem_buf t = { 0 };
 	cJSON *o = page_envelope(ctx, &q->page, total);
 	int rc = SQLITE_DONE, n = 0;
 
 	/* {"count":..,"next":..,"previous":..} less its '}', then results. */
-	list_text_json(&t, o);
+	list_buf_json(&t, o);
 	cJSON_Delete(o);
 	t.len--;
-	list_text_add(&t, ",\"results\":[", 12);
+	mem_buf_add(&t, ",\"results\":[", 12);
 	while (st != NULL && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		cJSON *j = row(ctx, st, arg);
 		if (j == NULL)
 			mem_oom();
 		if (n++ > 0)
-			list_text_add(&t, ",", 1);
-		list_text_json(&t, j);
+			mem_buf_add(&t, ",", 1);
+		list_buf_json(&t, j);
 		cJSON_Delete(j);
 	}
 	if (rc != SQLITE_DONE) {
 		free(t.s);
 		return db_fail(ctx, "list");
 	}
-	list_text_add(&t, "]}", 2);
+	mem_buf_add(&t, "]}", 2);
 	mem_defer(&ctx->mem, free, t.s);
 	return resp_json_text(ctx, 200, t.s, t.len);
 }

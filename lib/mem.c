@@ -152,3 +152,38 @@ mem_free(struct mem *m)
 	}
 	m->total = 0;
 }
+
+/* Empties b, keeping its memory for what comes next. */
+void
+mem_buf_clear(struct mem_buf *b)
+{
+	b->len = 0;
+	if (b->s != NULL)
+		b->s[0] = '\0';
+}
+
+/* Makes room in b for n more bytes and a NUL. */
+void
+mem_buf_room(struct mem_buf *b, size_t n)
+{
+	if (b->len + n + 1 <= b->cap)
+		return;
+	size_t cap = b->cap > 0 ? b->cap : 256;
+	while (cap < b->len + n + 1)
+		cap *= 2;
+	char *s = realloc(b->s, cap);
+	if (s == NULL)
+		mem_oom();
+	b->s = s;
+	b->cap = cap;
+}
+
+/* Appends s[0..n) to b. */
+void
+mem_buf_add(struct mem_buf *b, const char *s, size_t n)
+{
+	mem_buf_room(b, n);
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}

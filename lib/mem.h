@@ -35,4 +35,19 @@ void	 mem_defer(struct mem *, void (*)(void *), void *);
 void	 mem_free(struct mem *);
 void	 mem_oom(void) __attribute__((noreturn));
 
+/*
+ * A growing byte string in malloc()ed memory, outside any arena, for text
+ * whose size is known only at its end (a page of JSON, a form field).
+ * Zero-initialise; s stays NUL-terminated once there is any; the owner
+ * frees s.
+ */
+struct mem_buf {
+	char	*s;
+	size_t	 len, cap;
+};
+
+void	 mem_buf_clear(struct mem_buf *);
+void	 mem_buf_room(struct mem_buf *, size_t n);
+void	 mem_buf_add(struct mem_buf *, const char *, size_t n);
+
 #endif

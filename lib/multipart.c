@@ -42,8 +42,7 @@ struct mp_part {
 	char		 ctype[128];
 	bool		 is_file;
 	/* text part */
-	char		*text;		/* malloc'd */
-	size_t		 tlen, tcap;
+	struct mem_buf	 text;
 	/* file part */
 	int		 fd;
 	struct req_file	*file;
@@ -396,18 +395,7 @@ mp_emit(struct ctx *ctx, struct mp_part *pt, const char *s, size_t n,
 		return resp_error(ctx, 413, "Form fields too large (limit "
 		    "%lld bytes)", (long long)ctx->cfg.max_body_size);
 	*text_left -= n;
-	if (pt->tlen + n + 1 > pt->tcap) {
-		size_t cap = pt->tcap ? pt->tcap : 256;
-		while (cap < pt->tlen + n + 1)
-			cap *= 2;
-		char *t = realloc(pt->text, cap);
-		if (t == NULL)
-			mem_oom();
-		pt->text = t;
-		pt->tcap = cap;
-	}
-	memcpy(pt->text + pt->tlen, s, n);
-	pt->tlen += n;
+	mem_buf_add(&pt->text, s, n);
 	return 0;
 }
 
@@ -449,14 +437,13 @@ mp_content(struct mp_in *in, struct mp_part *pt, const char *delim,
 static int
 mp_add_text(struct ctx *ctx, cJSON *fields, struct mp_part *pt)
 {
-	if (!txt_utf8_valid(pt->text != NULL ? pt->text : "", pt->tlen, true))
+	if (!txt_utf8_valid(pt->text.s != NULL ? pt->text.s : "", pt->text.len,
+	    true))
 		return resp_field_error(ctx, pt->name, "Not valid text (NUL, "
 		    "control character or invalid UTF-8).");
 	if (txt_utf8_valid(pt->name, strlen(pt->name), false) == false)
 		return mp_bad(ctx, "a part's name is not valid text");
-	if (pt->text != NULL)
-		pt->text[pt->tlen] = '\0';	/* room kept by mp_emit() */
-	cJSON *s = cJSON_CreateString(pt->text != NULL ? pt->text : "");
+	cJSON *s = cJSON_CreateString(pt->text.s != NULL ? pt->text.s : "");
 	if (s == NULL)
 		mem_oom();
 	cJSON *old = cJSON_GetObjectItemCaseSensitive(fields, pt->name);
@@ -526,7 +513,7 @@ mp_parts(struct mp_in *in, struct mp_part *pt, const char *delim,
 			    "form (at most %d)", MP_PARTS_MAX);
 
 		memset(pt, 0, offsetof(struct mp_part, text));
-		pt->tlen = 0;
+		mem_buf_clear(&pt->text);
 		pt->fd = -1;
 		pt->file = NULL;
 		if ((rc = mp_headers(in, pt)) != 0)
@@ -605,7 +592,7 @@ mp_parse(struct ctx *ctx, const char *content_type, mp_read_fn rd,
 
 	if (pt.fd >= 0)
 		close(pt.fd);
-	free(pt.text);
+	free(pt.text.s);
 	free(in.buf);
 	if (rc != 0) {
 		/* Remove what was written now rather than at the end. */

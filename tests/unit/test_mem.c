@@ -1,5 +1,6 @@
 /* Unit tests for lib/mem.c: the per-request arena and its cleanups. */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mem.h"
@@ -44,10 +45,37 @@ cleanups_run_in_reverse(void)
 	mem_free(&m);			/* twice is harmless */
 }
 
+/* mem_buf: grows, stays NUL-terminated, and can be emptied and reused. */
+static void
+buf_grows_and_clears(void)
+{
+	struct mem_buf b = { 0 };
+	char big[3000];
+
+	mem_buf_clear(&b);			/* nothing yet: no memory */
+	CHECK(b.s == NULL && b.len == 0);
+	mem_buf_add(&b, "ab", 2);
+	mem_buf_add(&b, "", 0);
+	CHECK(b.len == 2 && strcmp(b.s, "ab") == 0);
+	memset(big, 'x', sizeof(big));
+	mem_buf_add(&b, big, sizeof(big));
+	CHECK(b.len == 3002 && b.cap > b.len && b.s[3002] == '\0');
+	CHECK(b.s[0] == 'a' && b.s[2] == 'x' && b.s[3001] == 'x');
+	size_t cap = b.cap;
+	mem_buf_clear(&b);
+	CHECK(b.len == 0 && b.s[0] == '\0' && b.cap == cap);
+	mem_buf_add(&b, "c", 1);
+	CHECK(strcmp(b.s, "c") == 0 && b.cap == cap);
+	mem_buf_room(&b, 10000);
+	CHECK(b.cap >= 10002 && strcmp(b.s, "c") == 0);
+	free(b.s);
+}
+
 int
 main(void)
 {
 	RUN(allocations_aligned_and_distinct);
 	RUN(cleanups_run_in_reverse);
+	RUN(buf_grows_and_clears);
 	return DONE();
 }
