@@ -36,7 +36,7 @@ OPT	= -O2 -g -D_FORTIFY_SOURCE=2
 LDSAN	=
 endif
 HARDEN	= -fstack-protector-strong -fPIE
-CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(HARDEN) -Ilib -MMD -MP $(CFLAGS)
+CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(HARDEN) -Ilib -Idomain -MMD -MP $(CFLAGS)
 LDFLAGS_ALL = -pie -Wl,-z,relro,-z,now $(LDSAN) $(LDFLAGS)
 # SQLite is linked statically (Debian's libsqlite3.a): each request is a new
 # process, and resolving libsqlite3.so at every start cost about as much as
@@ -45,7 +45,10 @@ LDFLAGS_ALL = -pie -Wl,-z,relro,-z,now $(LDSAN) $(LDFLAGS)
 # FastCGI package on the host.
 LIBS	= -Wl,-Bstatic -lsqlite3 -lfcgi -Wl,-Bdynamic -lcjson -lscrypt -lm
 
-LIB_SRC	 = $(wildcard lib/*.c)
+# The library: lib/ is the infrastructure (requests, answers, database,
+# routes, validation, lists, resources); domain/ the areas of the
+# inventory (domain/<area>/) and the tables that join them.
+LIB_SRC	 = $(wildcard lib/*.c) $(wildcard domain/*.c) $(wildcard domain/*/*.c)
 CGI_SRC	 = $(wildcard cgi-bin/*.c)
 TOOL_SRC = $(wildcard tools/*.c)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)

@@ -7,7 +7,7 @@
 
 #include "page.h"
 #include "stockroom.h"
-#include "task.h"
+#include "tasks/task.h"
 
 #define AUDIT_WHERE \
     " WHERE (?1 IS NULL OR user_id = ?1) AND (?2 IS NULL OR action = ?2)"

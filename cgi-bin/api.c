@@ -9,7 +9,7 @@
 
 #include "dbcheck.h"
 #include "stockroom.h"
-#include "task.h"
+#include "tasks/task.h"
 
 /*
  * The task queue's state for /api/, when the database exists and answers;

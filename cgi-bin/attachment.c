@@ -14,9 +14,9 @@
 #include <strings.h>
 
 #include "stockroom.h"
-#include "event.h"
+#include "tasks/event.h"
 #include "list.h"
-#include "media.h"
+#include "files/media.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 #define ATT_COMMENT_MAX	250

@@ -4,10 +4,10 @@
  */
 #include <string.h>
 
-#include "account.h"
-#include "audit.h"
-#include "auth.h"
-#include "pwd.h"
+#include "accounts/account.h"
+#include "accounts/audit.h"
+#include "accounts/auth.h"
+#include "accounts/pwd.h"
 #include "stockroom.h"
 
 static const char auth_sql_last_login[] =

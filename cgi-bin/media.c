@@ -27,7 +27,7 @@
 #include <unistd.h>
 
 #include "stockroom.h"
-#include "media.h"
+#include "files/media.h"
 
 #define MEDIA_CHUNK	65536
 

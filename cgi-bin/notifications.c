@@ -9,7 +9,7 @@
 
 #include "stockroom.h"
 #include "list.h"
-#include "notify.h"
+#include "inventory/notify.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 

@@ -8,17 +8,17 @@
 
 #include "stockroom.h"
 #include "dec.h"
-#include "event.h"
+#include "tasks/event.h"
 #include "field.h"
-#include "image.h"
+#include "files/image.h"
 #include "list.h"
-#include "media.h"
-#include "metadata.h"
-#include "part.h"
-#include "star.h"
-#include "stock.h"
-#include "tree.h"
-#include "treeapi.h"
+#include "files/media.h"
+#include "files/metadata.h"
+#include "inventory/part.h"
+#include "inventory/star.h"
+#include "inventory/stock.h"
+#include "inventory/tree.h"
+#include "inventory/treeapi.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 

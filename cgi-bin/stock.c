@@ -11,11 +11,11 @@
 #include "dec.h"
 #include "field.h"
 #include "list.h"
-#include "metadata.h"
-#include "part.h"
-#include "stock.h"
-#include "tree.h"
-#include "treeapi.h"
+#include "files/metadata.h"
+#include "inventory/part.h"
+#include "inventory/stock.h"
+#include "inventory/tree.h"
+#include "inventory/treeapi.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 #define ID_MAX		999999999999999LL

@@ -4,12 +4,12 @@
  */
 #include <string.h>
 
-#include "account.h"
-#include "audit.h"
-#include "auth.h"
+#include "accounts/account.h"
+#include "accounts/audit.h"
+#include "accounts/auth.h"
 #include "list.h"
 #include "page.h"
-#include "pwd.h"
+#include "accounts/pwd.h"
 #include "stockroom.h"
 
 #define TOKEN_NAME_MAX	100

@@ -18,7 +18,7 @@
 #include "db.h"
 #include "log.h"
 #include "route.h"
-#include "task.h"
+#include "tasks/task.h"
 #include "text.h"
 
 /* X-Request-ID: the client's when it is a short token, else a fresh one. */

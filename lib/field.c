@@ -11,7 +11,7 @@
 #include "dec.h"
 #include "field.h"
 #include "resp.h"
-#include "stock.h"
+#include "inventory/stock.h"
 #include "text.h"
 
 #define FIELD_ID_MAX	999999999999999LL

@@ -3,7 +3,7 @@
  */
 #include <string.h>
 
-#include "auth.h"
+#include "accounts/auth.h"
 #include "ctx.h"
 #include "log.h"
 #include "perm.h"

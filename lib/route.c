@@ -7,7 +7,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "auth.h"
+#include "accounts/auth.h"
 #include "ctx.h"
 #include "db.h"
 #include "field.h"

@@ -15,7 +15,7 @@
 #                     (tests/conftest.py) while STOCKROOM_VALGRIND is set
 #   make torture      the slow fault tests: many kill -9 iterations
 #
-# The fuzz build compiles lib/*.c with clang, coverage instrumentation and
+# The fuzz build compiles the library (lib/, domain/) with clang, coverage instrumentation and
 # AddressSanitizer + UndefinedBehaviorSanitizer into its own directory; the
 # normal build is untouched.
 
@@ -27,7 +27,7 @@ FUZZ_DEPS	= clang libclang-rt-14-dev
 FUZZ_SAN	= -fsanitize=address,undefined -fno-sanitize-recover=all \
 		  -fno-omit-frame-pointer
 FUZZ_CFLAGS	= -std=c11 -D_GNU_SOURCE -g -O1 $(FUZZ_SAN) -Wall -Wextra \
-		  -Ilib -MMD -MP
+		  -Ilib -Idomain -MMD -MP
 FUZZ_SRC	= $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_NAMES	= $(FUZZ_SRC:tests/fuzz/%.c=%)
 FUZZERS		= $(FUZZ_NAMES:%=$(FUZZ_BUILD)/bin/%)
@@ -58,6 +58,10 @@ $(FUZZ_BUILD)/obj/gen/migrations.o: $(BUILD)/gen/migrations.c | fuzz-deps
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
 $(FUZZ_BUILD)/obj/lib/%.o: lib/%.c | fuzz-deps
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_BUILD)/obj/domain/%.o: domain/%.c | fuzz-deps
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 

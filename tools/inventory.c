@@ -23,10 +23,10 @@
 #include <time.h>
 
 #include "dec.h"
-#include "part.h"
-#include "stock.h"
+#include "inventory/part.h"
+#include "inventory/stock.h"
 #include "stockroom.h"
-#include "tree.h"
+#include "inventory/tree.h"
 
 /* A small deterministic generator (xorshift64*), so datasets repeat. */
 static unsigned long long inv_rng_state = 88172645463325252ULL;

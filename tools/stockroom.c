@@ -32,10 +32,10 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
-#include "account.h"
-#include "audit.h"
+#include "accounts/account.h"
+#include "accounts/audit.h"
 #include "dbcheck.h"
-#include "pwd.h"
+#include "accounts/pwd.h"
 #include "stockroom.h"
 
 static const char tool_sql_find_user[] =

@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 #include "stockroom.h"
-#include "task.h"
+#include "tasks/task.h"
 
 #define WORKER_BATCH		100
 #define WORKER_BUDGET_MS	50000

@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "stockroom.h"
-#include "auth.h"
+#include "accounts/auth.h"
 #include "support.h"
 
 int

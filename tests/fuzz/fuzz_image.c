@@ -11,8 +11,8 @@
 #include <string.h>
 
 #include "stockroom.h"
-#include "image.h"
-#include "media.h"
+#include "files/image.h"
+#include "files/media.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

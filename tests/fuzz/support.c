@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "stockroom.h"
-#include "auth.h"
+#include "accounts/auth.h"
 #include "support.h"
 
 static char data_dir[64];

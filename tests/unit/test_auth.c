@@ -5,10 +5,10 @@
  */
 #include <string.h>
 
-#include "auth.h"
+#include "accounts/auth.h"
 #include "ctx.h"
 #include "perm.h"
-#include "pwd.h"
+#include "accounts/pwd.h"
 #include "route.h"
 #include "t.h"
 

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "cfg.h"
-#include "notify.h"
+#include "inventory/notify.h"
 #include "t.h"
 
 static void

@@ -9,13 +9,13 @@
 #include "ctx.h"
 #include "db.h"
 #include "dec.h"
-#include "event.h"
+#include "tasks/event.h"
 #include "json.h"
-#include "part.h"
+#include "inventory/part.h"
 #include "resp.h"
-#include "stock.h"
+#include "inventory/stock.h"
 #include "text.h"
-#include "tree.h"
+#include "inventory/tree.h"
 
 #define STOCK_ID_MAX	999999999999999LL
 #define STOCK_NOTES_MAX	10000

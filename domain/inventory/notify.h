@@ -35,7 +35,7 @@
 
 #include <sqlite3.h>
 
-#include "event.h"
+#include "tasks/event.h"
 
 struct cJSON;
 struct ctx;

@@ -8,7 +8,7 @@
 
 #include "ctx.h"
 #include "db.h"
-#include "metadata.h"
+#include "files/metadata.h"
 #include "req.h"
 #include "resp.h"
 #include "route.h"

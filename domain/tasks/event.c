@@ -4,10 +4,10 @@
 #include <assert.h>
 
 #include "ctx.h"
-#include "event.h"
+#include "tasks/event.h"
 #include "log.h"
-#include "media.h"
-#include "notify.h"
+#include "files/media.h"
+#include "inventory/notify.h"
 
 /*
  * Every consequence of every event, in one place.  Stored files whose

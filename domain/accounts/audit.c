@@ -3,7 +3,7 @@
  */
 #include <string.h>
 
-#include "audit.h"
+#include "accounts/audit.h"
 #include "ctx.h"
 #include "db.h"
 #include "log.h"

@@ -7,10 +7,10 @@
 
 #include "ctx.h"
 #include "db.h"
-#include "event.h"
+#include "tasks/event.h"
 #include "json.h"
 #include "resp.h"
-#include "tree.h"
+#include "inventory/tree.h"
 
 /* The same statements for each tree; the table names are constants. */
 struct tree_sql {

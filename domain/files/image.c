@@ -14,9 +14,9 @@
 
 #include "ctx.h"
 #include "db.h"
-#include "image.h"
+#include "files/image.h"
 #include "log.h"
-#include "media.h"
+#include "files/media.h"
 #include "req.h"
 #include "resp.h"
 #include "text.h"

@@ -25,7 +25,7 @@
 
 #include <sqlite3.h>
 
-#include "part.h"
+#include "inventory/part.h"
 
 struct cJSON;
 struct ctx;

@@ -7,8 +7,8 @@
 #include "field.h"
 #include "json.h"
 #include "list.h"
-#include "star.h"
-#include "treeapi.h"
+#include "inventory/star.h"
+#include "inventory/treeapi.h"
 
 /*
  * Shared by a tree's list and its tree/ list: parent/cascade/depth/

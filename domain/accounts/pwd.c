@@ -8,7 +8,7 @@
 #include <libscrypt.h>
 
 #include "mem.h"
-#include "pwd.h"
+#include "accounts/pwd.h"
 
 /*
  * A hash of a password nobody knows, made with the current parameters:

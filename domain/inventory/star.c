@@ -9,7 +9,7 @@
 #include "ctx.h"
 #include "db.h"
 #include "resp.h"
-#include "star.h"
+#include "inventory/star.h"
 #include "text.h"
 
 const char star_part_filter[] =

@@ -11,11 +11,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "audit.h"
-#include "auth.h"
+#include "accounts/audit.h"
+#include "accounts/auth.h"
 #include "ctx.h"
 #include "db.h"
-#include "pwd.h"
+#include "accounts/pwd.h"
 #include "resp.h"
 
 static const char signin_sql_nth_by_user[] =

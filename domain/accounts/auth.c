@@ -9,7 +9,7 @@
 
 #include <libscrypt.h>
 
-#include "auth.h"
+#include "accounts/auth.h"
 #include "ctx.h"
 #include "db.h"
 #include "log.h"

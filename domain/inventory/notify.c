@@ -18,8 +18,8 @@
 #include "db.h"
 #include "dec.h"
 #include "log.h"
-#include "notify.h"
-#include "task.h"
+#include "inventory/notify.h"
+#include "tasks/task.h"
 #include "text.h"
 
 #define NOTIFY_ID_MAX	999999999999999LL

@@ -12,11 +12,11 @@
 #include "ctx.h"
 #include "db.h"
 #include "log.h"
-#include "media.h"
+#include "files/media.h"
 #include "perm.h"
 #include "req.h"
 #include "resp.h"
-#include "task.h"
+#include "tasks/task.h"
 #include "text.h"
 
 /*

@@ -21,7 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "event.h"
+#include "tasks/event.h"
 
 struct ctx;
 struct req_file;

@@ -14,8 +14,8 @@
 
 #include <sqlite3.h>
 
-#include "star.h"
-#include "tree.h"
+#include "inventory/star.h"
+#include "inventory/tree.h"
 
 struct cJSON;
 struct ctx;

@@ -9,8 +9,8 @@
 #include "db.h"
 #include "dec.h"
 #include "json.h"
-#include "media.h"
-#include "part.h"
+#include "files/media.h"
+#include "inventory/part.h"
 #include "resp.h"
 
 #define PART_COLS \

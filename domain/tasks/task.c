@@ -19,11 +19,11 @@
 #include "dbcheck.h"
 #include "list.h"
 #include "log.h"
-#include "media.h"
-#include "notify.h"
+#include "files/media.h"
+#include "inventory/notify.h"
 #include "resp.h"
 #include "route.h"
-#include "task.h"
+#include "tasks/task.h"
 #include "text.h"
 
 static const char task_sql_enqueue[] =

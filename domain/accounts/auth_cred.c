@@ -5,7 +5,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "auth.h"
+#include "accounts/auth.h"
 #include "ctx.h"
 #include "db.h"
 #include "resp.h"

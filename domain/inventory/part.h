@@ -24,7 +24,7 @@ struct ctx;
 extern const char part_select[], part_count[], part_select_one[];
 extern const char category_select[], category_count[], category_select_one[];
 
-#include "star.h"
+#include "inventory/star.h"
 
 /* What to nest in a part; statements are prepared on first use, the
  * user's stars read on first use (star.h). */

@@ -9,11 +9,11 @@
 
 #include <cjson/cJSON.h>
 
-#include "account.h"
-#include "auth.h"
+#include "accounts/account.h"
+#include "accounts/auth.h"
 #include "ctx.h"
 #include "db.h"
-#include "pwd.h"
+#include "accounts/pwd.h"
 #include "resp.h"
 #include "text.h"
 
