@@ -17,8 +17,8 @@
 #include "ctx.h"
 #include "db.h"
 #include "log.h"
+#include "err.h"
 #include "route.h"
-#include "tasks/task.h"
 #include "text.h"
 
 /* X-Request-ID: the client's when it is a short token, else a fresh one. */
@@ -44,14 +44,19 @@ app_handle(struct ctx *ctx, const struct program *prog)
 	    sizeof(err)) != 0) {
 		/* Settings are broken: use the defaults to say so. */
 		log_msg(ctx, LOG_ERROR, "configuration: %s", err);
-		resp_error(ctx, 500, "Server configuration error; the server "
-		    "log says which setting (request %s)", ctx->request_id);
+		err_answer(ctx, err_new(ctx, 500, "Server configuration error; "
+		    "the server log says which setting (request %s)",
+		    ctx->request_id));
 	} else {
+		struct err *e;
 		ctx->cfg_ok = true;
-		if (req_parse(ctx) == 0)
+		if ((e = req_parse(ctx)) != NULL)
+			err_answer(ctx, e);
+		else
 			route_dispatch(ctx, prog);
 	}
-	task_after_response(ctx);	/* may detach a task runner */
+	if (prog->after != NULL)
+		prog->after(ctx);	/* may detach a task runner */
 	resp_send(ctx);		/* logs the request, then answers */
 	req_drain(ctx);
 }

@@ -14,9 +14,9 @@
 #include "ctx.h"
 #include "db.h"
 #include "dbcheck.h"
+#include "err.h"
 #include "json.h"
 #include "log.h"
-#include "resp.h"
 #include "search.h"
 
 static const char db_sql_migrations_table[] =
@@ -454,31 +454,31 @@ db_keep_put(struct ctx *ctx, sqlite3 *db)
 }
 
 /*
- * Opens the request's database connection (once; later calls return 0).
+ * Opens the request's database connection (once; later calls return NULL).
  * With DB_CHECK_SCHEMA, a schema behind this program is migrated when
  * AUTO_MIGRATE is on and otherwise refused; a schema ahead is refused.
- * Returns 0, or 503 after setting the answer.
+ * Returns NULL, or a 503.
  */
-int
+struct err *
 db_open(struct ctx *ctx, enum db_open_flags flags)
 {
 	char err[256];
 	sqlite3 *db;
 
 	if (ctx->db != NULL)
-		return 0;
+		return NULL;
 	bool existed = access(ctx->cfg.database, F_OK) == 0;
 	if (db_check_data_dir(ctx->cfg.data_dir, true, err, sizeof(err)) != 0 ||
 	    db_may_create(ctx->cfg.data_dir, ctx->cfg.database,
 	    ctx->cfg.auto_migrate, err, sizeof(err)) != 0) {
 		log_msg(ctx, LOG_ERROR, "%s (%s)", err, ctx->cfg.database);
-		return resp_error(ctx, 503, "Database unavailable: %s", err);
+		return err_new(ctx, 503, "Database unavailable: %s", err);
 	}
 	if ((db = db_keep_take(ctx)) != NULL)
 		;	/* the process's kept connection, still the same file */
 	else if (db_connect(ctx->cfg.database, &db, err, sizeof(err)) != 0) {
 		log_msg(ctx, LOG_ERROR, "%s (%s)", err, ctx->cfg.database);
-		return resp_error(ctx, 503, "Database unavailable: %s", err);
+		return err_new(ctx, 503, "Database unavailable: %s", err);
 	} else if (ctx->db_keep != NULL)
 		db_keep_put(ctx, db);
 	else
@@ -487,40 +487,41 @@ db_open(struct ctx *ctx, enum db_open_flags flags)
 	if (!existed)
 		db_mark_created(ctx->cfg.data_dir, ctx->cfg.database);
 	if (flags == DB_ANY_SCHEMA)
-		return 0;
+		return NULL;
 
 	int have = db_schema_version(db), want = db_latest_version();
 	if (have == want)
-		return 0;
+		return NULL;
 	if (have < 0)
-		return resp_error(ctx, 503, "Database unavailable: cannot read "
+		return err_new(ctx, 503, "Database unavailable: cannot read "
 		    "its schema version");
 	if (have > want)
-		return resp_error(ctx, 503, "Database schema (version %d) is "
+		return err_new(ctx, 503, "Database schema (version %d) is "
 		    "newer than this program (version %d): install the newer "
 		    "programs", have, want);
 	if (!ctx->cfg.auto_migrate)
-		return resp_error(ctx, 503, "Database schema is behind (version "
+		return err_new(ctx, 503, "Database schema is behind (version "
 		    "%d, this program needs %d): run 'stockroom migrate' or set "
 		    "AUTO_MIGRATE = true", have, want);
 	int applied;
 	if (db_migrate(db, &applied, err, sizeof(err)) != 0) {
 		log_msg(ctx, LOG_ERROR, "auto-migrate: %s", err);
-		return resp_error(ctx, 503, "Database migration failed; see the "
+		return err_new(ctx, 503, "Database migration failed; see the "
 		    "server log");
 	}
 	log_msg(ctx, LOG_INFO, "auto-migrate: applied %d migrations", applied);
-	return 0;
+	return NULL;
 }
 
 /*
- * Logs the SQLite error and sets the answer: 503 when the disk, the lock or
- * the database file is at fault (the client may try again later; the
- * operator must act), 500 for anything else.  A damaged file is also
- * recorded in the data directory, for health to report (dbcheck.h).
+ * The error for what the connection last failed at, logged with SQLite's
+ * message: 503 when the disk, the lock or the database file is at fault
+ * (the client may try again later; the operator must act), 500 for
+ * anything else.  A damaged file is also recorded in the data directory,
+ * for health to report (dbcheck.h).
  */
-int
-db_fail(struct ctx *ctx, const char *what)
+struct err *
+db_err(struct ctx *ctx, const char *what)
 {
 	int code = ctx->db != NULL ? sqlite3_extended_errcode(ctx->db) : 0;
 	const char *msg = ctx->db != NULL ? sqlite3_errmsg(ctx->db) : "no db";
@@ -533,46 +534,99 @@ db_fail(struct ctx *ctx, const char *what)
 	case SQLITE_IOERR:
 	case SQLITE_CANTOPEN:
 		log_msg(ctx, LOG_ERROR, "%s: %s", what, msg);
-		return resp_error(ctx, 503, "Database unavailable: %s",
+		return err_new(ctx, 503, "Database unavailable: %s",
 		    sqlite3_errstr(code));
 	case SQLITE_CORRUPT:
 	case SQLITE_NOTADB:
 		log_msg(ctx, LOG_ERROR, "%s: %s", what, msg);
 		dbcheck_record(ctx->cfg.data_dir, what, code);
-		return resp_error(ctx, 503, "Database unavailable: the database "
+		return err_new(ctx, 503, "Database unavailable: the database "
 		    "file is damaged; see the server log");
 	default:
-		return resp_internal(ctx, mem_printf(&ctx->mem, "%s: %s", what,
+		return err_internal(ctx, mem_printf(&ctx->mem, "%s: %s", what,
 		    msg));
 	}
 }
 
 /*
- * Begins a write transaction (BEGIN IMMEDIATE, so a read-then-write cannot
- * be overtaken), retrying a bounded number of times while the database is
- * busy.  Returns 0, or the status of the error set.
+ * Runs a prepared write to its end.  A constraint failure (a duplicate, a
+ * reference to something gone) is the client's doing: 400, not 500.
  */
-int
-db_begin(struct ctx *ctx)
+struct err *
+db_step(struct ctx *ctx, sqlite3_stmt *st, const char *what)
 {
-	int rc = db_open(ctx, DB_CHECK_SCHEMA);
+	int rc = sqlite3_step(st);
 
-	if (rc != 0)
-		return rc;
-	if (db_begin_raw(ctx->db) != SQLITE_OK)
-		return db_fail(ctx, "begin");
-	return 0;
+	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+		return NULL;
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return err_field(ctx, "non_field_errors", "This change "
+		    "conflicts with existing data (%s)",
+		    (rc == SQLITE_CONSTRAINT_UNIQUE ||
+		    rc == SQLITE_CONSTRAINT_PRIMARYKEY) ? "a duplicate" :
+		    rc == SQLITE_CONSTRAINT_FOREIGNKEY ? "a reference to "
+		    "something that does not exist or is still in use" :
+		    "a value out of range");
+	return db_err(ctx, what);
 }
 
-int
-db_commit(struct ctx *ctx)
+/* Steps a read once: *found says whether it gave a row. */
+struct err *
+db_row(struct ctx *ctx, sqlite3_stmt *st, const char *what, bool *found)
 {
-	if (sqlite3_exec(ctx->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-		int rc = db_fail(ctx, "commit");
+	int rc = sqlite3_step(st);
+
+	*found = rc == SQLITE_ROW;
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		return NULL;
+	return db_err(ctx, what);
+}
+
+/* Binds an id, or NULL for 0 (no reference). */
+void
+db_bind_id(sqlite3_stmt *st, int i, long long id)
+{
+	if (id > 0)
+		sqlite3_bind_int64(st, i, id);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/*
+ * Begins a write transaction (BEGIN IMMEDIATE, so a read-then-write cannot
+ * be overtaken), retrying a bounded number of times while the database is
+ * busy.
+ */
+struct err *
+db_begin(struct ctx *ctx)
+{
+	struct err *e = db_open(ctx, DB_CHECK_SCHEMA);
+
+	if (e != NULL)
+		return e;
+	if (db_begin_raw(ctx->db) != SQLITE_OK)
+		return db_err(ctx, "begin");
+	return NULL;
+}
+
+/*
+ * Ends the transaction db_begin() started: commits it when the work
+ * succeeded (e is NULL), else rolls it back.  Returns e, or the commit's
+ * own error (after rolling back).
+ */
+struct err *
+db_end(struct ctx *ctx, struct err *e)
+{
+	if (e != NULL) {
 		db_rollback(ctx);
-		return rc;
+		return e;
 	}
-	return 0;
+	if (sqlite3_exec(ctx->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		e = db_err(ctx, "commit");
+		db_rollback(ctx);
+		return e;
+	}
+	return NULL;
 }
 
 void
@@ -592,52 +646,48 @@ db_finalize(void *st)
  * Prepares a constant SQL string (bind its parameters with sqlite3_bind_*).
  * The statement is finalized when the request ends -- or, on a kept
  * (FastCGI) connection, reset and kept for the next request that prepares
- * the same text.  Returns NULL after setting a 500 (or 503) when it cannot
- * be prepared.
+ * the same text.  Returns NULL when it cannot be prepared (db_err() then
+ * says why) or no database is open.
  */
 sqlite3_stmt *
 db_prepare(struct ctx *ctx, const char *sql)
 {
 	sqlite3_stmt *st;
 
-	if (db_open(ctx, DB_CHECK_SCHEMA) != 0)
+	if (ctx->db == NULL)
 		return NULL;
 	int rc;
 	if ((st = db_keep_stmt(ctx, sql, &rc)) != NULL)
 		return st;
-	if (rc != SQLITE_OK) {
-		db_fail(ctx, "prepare");
+	if (rc != SQLITE_OK)
 		return NULL;
-	}
-	if (sqlite3_prepare_v3(ctx->db, sql, -1, 0, &st, NULL) != SQLITE_OK) {
-		db_fail(ctx, "prepare");
+	if (sqlite3_prepare_v3(ctx->db, sql, -1, 0, &st, NULL) != SQLITE_OK)
 		return NULL;
-	}
 	mem_defer(&ctx->mem, db_finalize, st);
 	return st;
 }
 
 /*
- * The row sql (one ?, the id) finds, as fn renders it with arg, or NULL
- * with *status set: 404 "No <model> matches the given query." when there
- * is none, else the database error set (what names it in the log).
+ * The row sql (one ?, the id) finds, as fn renders it with arg, into
+ * *out; 404 "No <model> matches the given query." when there is none.
  */
-cJSON *
+struct err *
 db_get_json(struct ctx *ctx, const char *sql, long long id, db_row_fn fn,
-    void *arg, const char *model, const char *what, int *status)
+    void *arg, const char *model, cJSON **out)
 {
 	sqlite3_stmt *st = db_prepare(ctx, sql);
+	struct err *e;
+	bool found;
 
-	if (st == NULL) {
-		*status = ctx->resp.status;
-		return NULL;
-	}
+	*out = NULL;
+	if (st == NULL)
+		return db_err(ctx, model);
 	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		return fn(ctx, st, arg);
-	*status = rc == SQLITE_DONE ? resp_error(ctx, 404, "No %s matches "
-	    "the given query.", model) : db_fail(ctx, what);
+	if ((e = db_row(ctx, st, model, &found)) != NULL)
+		return e;
+	if (!found)
+		return err_not_found(ctx, model);
+	*out = fn(ctx, st, arg);
 	return NULL;
 }
 

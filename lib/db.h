@@ -16,8 +16,19 @@
  *
  * SQL is always prepared with bound parameters: this module offers no way to
  * run a string built at run time from request data.  Writes go through
- * db_begin() (BEGIN IMMEDIATE, retried while the database is busy) and
- * db_commit() or db_rollback().
+ * db_begin() (BEGIN IMMEDIATE, retried while the database is busy) and end
+ * with db_end(), the one place a transaction is committed or, when the
+ * work failed, rolled back:
+ *
+ *	if ((e = db_begin(ctx)) != NULL)
+ *		return e;
+ *	e = work(ctx);
+ *	return db_end(ctx, e);
+ *
+ * Failures are values (err.h): db_err() makes the error for what the
+ * connection last failed at -- 503 when the disk, a lock or the file is
+ * at fault, a record of the damage when the file is damaged, 500 else --
+ * and logs SQLite's message, which the client sees only with DEBUG on.
  */
 #ifndef SR_DB_H
 #define SR_DB_H
@@ -29,6 +40,7 @@
 #include <sqlite3.h>
 
 struct ctx;
+struct err;
 
 /*
  * A connection kept between the requests of one process (FastCGI, see
@@ -79,19 +91,23 @@ int		 db_check_data_dir(const char *dir, bool create, char *, size_t);
 int		 db_may_create(const char *dir, const char *database,
 		    bool create, char *, size_t);
 void		 db_mark_created(const char *dir, const char *database);
-int		 db_open(struct ctx *, enum db_open_flags);
+struct err	*db_open(struct ctx *, enum db_open_flags);
 void		 db_keep_close(struct db_keep *);
-int		 db_begin(struct ctx *);
-int		 db_commit(struct ctx *);
+struct err	*db_begin(struct ctx *);
+struct err	*db_end(struct ctx *, struct err *);
 void		 db_rollback(struct ctx *);
 sqlite3_stmt	*db_prepare(struct ctx *, const char *sql);
-int		 db_fail(struct ctx *, const char *what);
+struct err	*db_err(struct ctx *, const char *what);
+struct err	*db_step(struct ctx *, sqlite3_stmt *, const char *what);
+struct err	*db_row(struct ctx *, sqlite3_stmt *, const char *what,
+		    bool *found);
+void		 db_bind_id(sqlite3_stmt *, int, long long id);
 
 struct cJSON;
 typedef struct cJSON *(*db_row_fn)(struct ctx *, sqlite3_stmt *, void *);
-struct cJSON	*db_get_json(struct ctx *, const char *sql, long long id,
-		    db_row_fn, void *arg, const char *model, const char *what,
-		    int *status);
+struct err	*db_get_json(struct ctx *, const char *sql, long long id,
+		    db_row_fn, void *arg, const char *model,
+		    struct cJSON **out);
 /* name is not copied (json.h): pass a string literal. */
 void		 db_json_text(struct cJSON *, const char *name, sqlite3_stmt *,
 		    int col);

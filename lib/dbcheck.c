@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include "ctx.h"
-#include "db.h"
 #include "dbcheck.h"
 #include "log.h"
 
@@ -160,8 +159,8 @@ dbcheck_run(sqlite3 *db, bool quick, char *msg, size_t msgsz)
 }
 
 /*
- * The full check of the request's database, for the daily backup task.
- * Damage is recorded and returns -1 with SQLite's findings in err; a
+ * The full check of the request's open database, for the daily backup
+ * task.  Damage is recorded and returns -1 with SQLite's findings in err; a
  * sound file removes an older record (as after a restore) and returns 0.
  */
 int
@@ -169,7 +168,7 @@ dbcheck_full(struct ctx *ctx, char *err, size_t errsz)
 {
 	char msg[512];
 
-	if (ctx->db == NULL && db_open(ctx, DB_ANY_SCHEMA) != 0) {
+	if (ctx->db == NULL) {
 		snprintf(err, errsz, "integrity_check: database unavailable");
 		return -1;
 	}

@@ -9,6 +9,7 @@
 
 #include "ctx.h"
 #include "db.h"
+#include "err.h"
 #include "list.h"
 #include "log.h"
 #include "req.h"
@@ -16,10 +17,7 @@
 #include "search.h"
 #include "text.h"
 
-#define LIST_ID_MAX	999999999999999LL
 #define LIST_TEXT_MAX	SEARCH_TERM_MAX
-
-static const int list_statuses[] = { 10, 50, 55, 60, 65, 70, 75, 85 };
 
 /* Starts an empty query ordered by default_order (a constant fragment). */
 void
@@ -81,7 +79,7 @@ list_bind_text(struct list_q *q, const char *s)
 }
 
 /* Appends frag, binding value (int or text) to each of its '?'. */
-static void
+void
 list_where_each(struct list_q *q, const char *frag, const long long *iv,
     const char *sv)
 {
@@ -92,126 +90,6 @@ list_where_each(struct list_q *q, const char *frag, const long long *iv,
 		else
 			list_bind_text(q, sv);
 	}
-}
-
-/* 400 {"name": ["message"]}. */
-static int
-list_bad(struct ctx *ctx, const char *name, const char *msg)
-{
-	return resp_field_error(ctx, name, "%s", msg);
-}
-
-/*
- * Does the object exist?  exists is a constant "SELECT 1 ... WHERE id = ?".
- * Returns 1, 0, or -1 after setting an error.
- */
-static int
-list_exists(struct ctx *ctx, const char *exists, long long id)
-{
-	sqlite3_stmt *st = db_prepare(ctx, exists);
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc == SQLITE_DONE)
-		return 0;
-	db_fail(ctx, "exists");
-	return -1;
-}
-
-/*
- * Applies every filter of the table whose parameter the request carries.
- * cascade selects sql_cascade over sql for LIST_ID filters that have one.
- * Returns 0, or 400 (or 500) after setting the answer.
- */
-int
-list_filters(struct list_q *q, const struct list_filter *f, size_t n,
-    bool cascade)
-{
-	struct ctx *ctx = q->ctx;
-
-	for (size_t i = 0; i < n; i++) {
-		const char *v = req_query(ctx, f[i].name);
-		long long id;
-		bool b;
-
-		if (v == NULL)
-			continue;
-		switch (f[i].kind) {
-		case LIST_ID:
-			if (f[i].sql_alt != NULL && (strcmp(v, "null") == 0 ||
-			    strcmp(v, "") == 0 || strcmp(v, "None") == 0)) {
-				list_where(q, f[i].sql_alt);
-				break;
-			}
-			if (!txt_parse_int64(v, 1, LIST_ID_MAX, &id))
-				return list_bad(ctx, f[i].name, "Select a valid "
-				    "choice. That choice is not one of the "
-				    "available choices.");
-			if (f[i].exists != NULL) {
-				int rc = list_exists(ctx, f[i].exists, id);
-				if (rc < 0)
-					return ctx->resp.status;
-				if (rc == 0)
-					return list_bad(ctx, f[i].name, "Select "
-					    "a valid choice. That choice is not "
-					    "one of the available choices.");
-			}
-			list_where_each(q, cascade && f[i].sql_cascade ?
-			    f[i].sql_cascade : f[i].sql, &id, NULL);
-			break;
-		case LIST_BOOL:
-			if (!txt_parse_bool(v, &b))
-				return list_bad(ctx, f[i].name, "Enter a valid "
-				    "boolean: true, false, 1, 0, yes or no.");
-			if (b)
-				list_where(q, f[i].sql);
-			else if (f[i].sql_alt != NULL)
-				list_where(q, f[i].sql_alt);
-			break;
-		case LIST_INT:
-			if (!txt_parse_int64(v, -LIST_ID_MAX, LIST_ID_MAX, &id))
-				return list_bad(ctx, f[i].name,
-				    "Enter a whole number.");
-			list_where_each(q, f[i].sql, &id, NULL);
-			break;
-		case LIST_STATUS: {
-			bool ok = false;
-			if (txt_parse_int64(v, 0, 1000, &id))
-				for (size_t k = 0; k < sizeof(list_statuses) /
-				    sizeof(list_statuses[0]); k++)
-					ok = ok || list_statuses[k] == id;
-			if (!ok)
-				return list_bad(ctx, f[i].name, "Select a valid "
-				    "choice. That choice is not one of the "
-				    "available choices.");
-			list_where_each(q, f[i].sql, &id, NULL);
-			break;
-		}
-		case LIST_TEXT:
-			if (strlen(v) > LIST_TEXT_MAX)
-				return list_bad(ctx, f[i].name,
-				    "Ensure this value has at most 200 "
-				    "characters.");
-			list_where_each(q, f[i].sql, NULL, v);
-			break;
-		case LIST_DATE: {
-			int y, m, d;
-			char tail;
-			if (strlen(v) != 10 || sscanf(v, "%4d-%2d-%2d%c", &y,
-			    &m, &d, &tail) != 3 || m < 1 || m > 12 || d < 1 ||
-			    d > 31)
-				return list_bad(ctx, f[i].name,
-				    "Enter a valid date (YYYY-MM-DD).");
-			list_where_each(q, f[i].sql, NULL, v);
-			break;
-		}
-		}
-	}
-	return 0;
 }
 
 /*
@@ -235,27 +113,27 @@ list_like(struct ctx *ctx, const char *term)
 }
 
 /*
- * ?search=term.  An empty term is no search.  Returns 0, or 400 for a term
- * longer than 200 bytes.
+ * ?search=term.  An empty term is no search; a term longer than 200
+ * characters is a 400.
  */
-int
+struct err *
 list_search(struct list_q *q, const struct list_search *s)
 {
 	struct ctx *ctx = q->ctx;
 	const char *term = req_query(ctx, "search");
 
 	if (term == NULL)
-		return 0;
+		return NULL;
 	term += strspn(term, " ");
 	size_t n = strlen(term);
 	while (n > 0 && term[n - 1] == ' ')
 		n--;
 	if (n == 0)
-		return 0;
-	if (n > LIST_TEXT_MAX)
-		return list_bad(ctx, "search", "Ensure this value has at most "
-		    "200 characters.");
+		return NULL;
 	term = mem_strndup(&ctx->mem, term, n);
+	if (search_chars(term) > LIST_TEXT_MAX)
+		return err_field(ctx, "search", "Ensure this value has at most "
+		    "%d characters.", LIST_TEXT_MAX);
 
 	const char *like = list_like(ctx, term);
 
@@ -277,14 +155,15 @@ list_search(struct list_q *q, const struct list_search *s)
 		for (int i = 0; i < s->short_likes; i++)
 			list_bind_text(q, like);
 	}
-	return 0;
+	return NULL;
 }
 
 /*
  * ?ordering=name or -name: the first field the table knows wins; unknown
- * fields are ignored (DRF's OrderingFilter does the same).
+ * fields are ignored (DRF's OrderingFilter does the same).  Returns
+ * whether one was found.
  */
-void
+bool
 list_ordering(struct list_q *q, const struct list_order *o, size_t n)
 {
 	const char *v = req_query(q->ctx, "ordering");
@@ -298,19 +177,17 @@ list_ordering(struct list_q *q, const struct list_order *o, size_t n)
 			if (strlen(o[i].name) == nl &&
 			    strncmp(o[i].name, name, nl) == 0) {
 				q->order = desc ? o[i].desc : o[i].asc;
-				return;
+				return true;
 			}
 		v += len;
 		if (*v == ',')
 			v++;
 	}
+	return false;
 }
 
-/*
- * ?limit and ?offset (page.h).  No limit: not paginated.  Returns 0, or
- * 400 naming the parameter.
- */
-int
+/* ?limit and ?offset (page.h).  No limit: not paginated. */
+struct err *
 list_page(struct list_q *q)
 {
 	return page_parse(q->ctx, &q->page);
@@ -399,7 +276,7 @@ list_buf_json(struct mem_buf *t, cJSON *j)
 }
 
 /* Streams the rows as a bare JSON array. */
-static int
+static struct err *
 list_stream(struct list_q *q, sqlite3_stmt *st, list_row_fn row, void *arg)
 {
 	struct ctx *ctx = q->ctx;
@@ -425,11 +302,11 @@ list_stream(struct list_q *q, sqlite3_stmt *st, list_row_fn row, void *arg)
 		/* Too late for an error status: cut the body short. */
 		log_msg(ctx, LOG_ERROR, "list: %s", sqlite3_errmsg(ctx->db));
 		fflush(ctx->out);
-		return 200;
+		return NULL;
 	}
 	resp_write(ctx, "]", 1);
 	fflush(ctx->out);
-	return 200;
+	return NULL;
 }
 
 /*
@@ -437,8 +314,8 @@ list_stream(struct list_q *q, sqlite3_stmt *st, list_row_fn row, void *arg)
  * matching "SELECT count(*) FROM ... WHERE 1"; row renders one row.
  * Returns the status of the answer set (or streamed).
  */
-static int	list_page_answer(struct list_q *, sqlite3_stmt *, long long,
-		    list_row_fn, void *);
+static struct err *list_page_answer(struct list_q *, sqlite3_stmt *,
+		    long long, list_row_fn, void *);
 
 /*
  * A searched page of a keyed list, with the search run once: one statement
@@ -449,10 +326,9 @@ static int	list_page_answer(struct list_q *, sqlite3_stmt *, long long,
  * did for the window count(*) OVER () this replaces, without that
  * function's temporary table.  Only for searches: an unfiltered list is
  * counted from its index and paged with LIMIT.)  *st is the page's
- * statement, bound and ready, or NULL for an empty page; returns 0 or the
- * status of an error answer.
+ * statement, bound and ready, or NULL for an empty page.
  */
-static int
+static struct err *
 list_search_page(struct list_q *q, const char *select, sqlite3_stmt **st,
     long long *total)
 {
@@ -463,7 +339,7 @@ list_search_page(struct list_q *q, const char *select, sqlite3_stmt **st,
 	sqlite3_stmt *ids = db_prepare(ctx, mem_printf(&ctx->mem,
 	    "%s%s ORDER BY %s", q->ids, q->where, q->order));
 	if (ids == NULL)
-		return ctx->resp.status;
+		return db_err(ctx, "list search");
 	list_bind_all(q, ids, 1);
 
 	/* The page's ids as a JSON array, for json_each() below. */
@@ -486,32 +362,32 @@ list_search_page(struct list_q *q, const char *select, sqlite3_stmt **st,
 		    len > 1 ? "," : "", sqlite3_column_int64(ids, 0));
 	}
 	if (rc != SQLITE_DONE)
-		return db_fail(ctx, "list search");
+		return db_err(ctx, "list search");
 	*total = n;
 	if (len == 1)
-		return 0;		/* nothing matched, or past the end */
+		return NULL;		/* nothing matched, or past the end */
 	arr[len++] = ']';
 	arr[len] = '\0';
 	*st = db_prepare(ctx, mem_printf(&ctx->mem, "%s%sSELECT value FROM "
 	    "json_each(?)) ORDER BY %s", select, q->key, q->order));
 	if (*st == NULL)
-		return ctx->resp.status;
+		return db_err(ctx, "list search");
 	sqlite3_bind_text(*st, 1, arr, (int)len, SQLITE_STATIC);
-	return 0;
+	return NULL;
 }
 
-int
+struct err *
 list_run(struct list_q *q, const char *select, const char *count,
     list_row_fn row, void *arg)
 {
 	struct ctx *ctx = q->ctx;
 	sqlite3_stmt *st;
 	long long total;
-	int rc;
+	struct err *e;
 
 	if (q->page.paged && q->ids != NULL && q->searching) {
-		if ((rc = list_search_page(q, select, &st, &total)) != 0)
-			return rc;
+		if ((e = list_search_page(q, select, &st, &total)) != NULL)
+			return e;
 		return list_page_answer(q, st, total, row, arg);
 	}
 	if (q->page.paged && q->ids != NULL)
@@ -523,7 +399,7 @@ list_run(struct list_q *q, const char *select, const char *count,
 		    " ORDER BY %s%s", q->order, q->page.paged ?
 		    " LIMIT ? OFFSET ?" : ""));
 	if (st == NULL)
-		return ctx->resp.status;
+		return db_err(ctx, "list");
 	int next = list_bind_all(q, st, 1);
 	if (!q->page.paged)
 		return list_stream(q, st, row, arg);
@@ -531,10 +407,8 @@ list_run(struct list_q *q, const char *select, const char *count,
 	sqlite3_bind_int64(st, next, q->page.limit);
 	sqlite3_bind_int64(st, next + 1, q->page.offset);
 	sqlite3_stmt *ct = list_count_stmt(q, count);
-	if (ct == NULL)
-		return ctx->resp.status;
-	if (sqlite3_step(ct) != SQLITE_ROW)
-		return db_fail(ctx, "list count");
+	if (ct == NULL || sqlite3_step(ct) != SQLITE_ROW)
+		return db_err(ctx, "list count");
 	total = sqlite3_column_int64(ct, 0);
 	return list_page_answer(q, st, total, row, arg);
 }
@@ -545,7 +419,7 @@ list_run(struct list_q *q, const char *select, const char *count,
  * row's cJSON nodes at a time, not the whole page's (which malloc then
  * also has to take back all at once).
  */
-static int
+static struct err *
 list_page_answer(struct list_q *q, sqlite3_stmt *st, long long total,
     list_row_fn row, void *arg)
 {
@@ -570,67 +444,24 @@ list_page_answer(struct list_q *q, sqlite3_stmt *st, long long total,
 	}
 	if (rc != SQLITE_DONE) {
 		free(t.s);
-		return db_fail(ctx, "list");
+		return db_err(ctx, "list");
 	}
 	mem_buf_add(&t, "]}", 2);
 	mem_defer(&ctx->mem, free, t.s);
 	return resp_json_text(ctx, 200, t.s, t.len);
 }
 
-/*
- * A boolean query parameter with a default.  Returns 0, or 400 naming it
- * when its value is not a boolean.
- */
-int
+/* A boolean query parameter with a default; a 400 names a bad one. */
+struct err *
 list_flag(struct ctx *ctx, const char *name, bool def, bool *out)
 {
 	const char *v = req_query(ctx, name);
 
 	*out = def;
 	if (v == NULL || v[0] == '\0')
-		return 0;
+		return NULL;
 	if (!txt_parse_bool(v, out))
-		return list_bad(ctx, name, "Enter a valid boolean: true, "
+		return err_field(ctx, name, "Enter a valid boolean: true, "
 		    "false, 1, 0, yes or no.");
-	return 0;
-}
-
-/*
- * A boolean filter about the signed-in user (?starred=true): when the
- * request carries name, appends sql (true) or sql_alt (false) with each
- * '?' bound to the user's id.  Returns 0, or 400 naming it.
- */
-int
-list_user_flag(struct list_q *q, const char *name, const char *sql,
-    const char *sql_alt)
-{
-	const char *v = req_query(q->ctx, name);
-	long long uid = q->ctx->user_id;
-	bool b;
-
-	if (v == NULL || v[0] == '\0')
-		return 0;
-	if (!txt_parse_bool(v, &b))
-		return list_bad(q->ctx, name, "Enter a valid boolean: true, "
-		    "false, 1, 0, yes or no.");
-	list_where_each(q, b ? sql : sql_alt, &uid, NULL);
-	return 0;
-}
-
-/*
- * An optional id query parameter: *out is 0 when absent.  Returns 0, or
- * 400 naming it when it is not a positive id.
- */
-int
-list_id_param(struct ctx *ctx, const char *name, long long *out)
-{
-	const char *v = req_query(ctx, name);
-
-	*out = 0;
-	if (v == NULL || v[0] == '\0')
-		return 0;
-	if (!txt_parse_int64(v, 1, LIST_ID_MAX, out))
-		return list_bad(ctx, name, "Select a valid choice. That choice "
-		    "is not one of the available choices.");
-	return 0;
+	return NULL;
 }

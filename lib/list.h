@@ -3,10 +3,10 @@
  * pagination and streaming -- as InvenTree's (Django REST framework's)
  * list views behave.
  *
- * A handler describes its list with constant tables (filters, orderings,
- * search) and constant SQL, then calls list_run().  The SQL text sent to
- * SQLite is only ever put together from those constant fragments; every
- * value from the request is a bound parameter.  A query is
+ * The resource layer (res.h) describes a list with constant tables
+ * (filters, orderings, search) and constant SQL, then calls list_run().
+ * The SQL text sent to SQLite is only ever put together from constant
+ * fragments; every value from the request is a bound parameter.  A query is
  *
  *	<select> WHERE 1 <AND fragments...> ORDER BY <ordering> LIMIT ? OFFSET ?
  *
@@ -21,9 +21,7 @@
  * Without ?limit the answer is a bare JSON array, streamed row by row so
  * that memory stays bounded however long the list; with ?limit (and
  * ?offset) it is {"count", "next", "previous", "results"} with absolute
- * next/previous URLs.  A filter value that is not valid for its field (bad
- * id, id of nothing, bad boolean) is a 400 naming the field, never a silent
- * empty list.  Unknown ?ordering fields are ignored, as DRF does.
+ * next/previous URLs.  Unknown ?ordering fields are ignored, as DRF does.
  *
  * Row renderers must not allocate from the request arena (a streamed list
  * of 100,000 rows would grow it): they build cJSON, which list_run() frees
@@ -41,27 +39,9 @@
 
 struct cJSON;
 struct ctx;
+struct err;
 
 #define LIST_BINDS_MAX		48
-
-enum list_kind {
-	LIST_ID,	/* positive id of an existing object; "null" if sql_alt */
-	LIST_BOOL,	/* true/false: sql when true, sql_alt when false */
-	LIST_INT,	/* any integer */
-	LIST_TEXT,	/* exact text, at most 200 bytes */
-	LIST_DATE,	/* YYYY-MM-DD */
-	LIST_STATUS,	/* a stock status code */
-};
-
-struct list_filter {
-	const char	*name;		/* query parameter */
-	enum list_kind	 kind;
-	const char	*sql;		/* " AND ..." with ? for the value */
-	const char	*sql_alt;	/* see enum list_kind; NULL: none */
-	const char	*exists;	/* LIST_ID: SELECT 1 ... WHERE id = ? */
-	const char	*sql_cascade;	/* LIST_ID: used instead of sql when
-					   cascading (subtree) */
-};
 
 struct list_order {
 	const char	*name;		/* ?ordering=name or -name */
@@ -112,21 +92,18 @@ typedef struct cJSON *(*list_row_fn)(struct ctx *, sqlite3_stmt *, void *);
 
 void	 list_init(struct list_q *, struct ctx *, const char *default_order);
 void	 list_where(struct list_q *, const char *fragment);
+void	 list_where_each(struct list_q *, const char *fragment,
+	    const long long *iv, const char *sv);
 void	 list_keyed(struct list_q *, const char *ids, const char *key);
 void	 list_bind_int(struct list_q *, long long);
 void	 list_bind_text(struct list_q *, const char *);
-int	 list_filters(struct list_q *, const struct list_filter *, size_t n,
-	    bool cascade);
-int	 list_search(struct list_q *, const struct list_search *);
+struct err *list_search(struct list_q *, const struct list_search *);
 const char *list_like(struct ctx *, const char *term);
-void	 list_ordering(struct list_q *, const struct list_order *, size_t n);
-int	 list_page(struct list_q *);
-int	 list_run(struct list_q *, const char *select, const char *count,
+bool	 list_ordering(struct list_q *, const struct list_order *, size_t n);
+struct err *list_page(struct list_q *);
+struct err *list_run(struct list_q *, const char *select, const char *count,
 	    list_row_fn, void *);
-int	 list_flag(struct ctx *, const char *name, bool def, bool *out);
-int	 list_user_flag(struct list_q *, const char *name, const char *sql,
-	    const char *sql_alt);
-int	 list_id_param(struct ctx *, const char *name, long long *out);
+struct err *list_flag(struct ctx *, const char *name, bool def, bool *out);
 int	 list_bind_all(struct list_q *, sqlite3_stmt *, int first);
 
 #endif

@@ -20,10 +20,9 @@
 #include <cjson/cJSON.h>
 
 #include "ctx.h"
+#include "err.h"
 #include "log.h"
 #include "multipart.h"
-#include "req.h"
-#include "resp.h"
 #include "text.h"
 
 struct mp_in {
@@ -48,19 +47,19 @@ struct mp_part {
 	struct req_file	*file;
 };
 
-static int
+static struct err *
 mp_bad(struct ctx *ctx, const char *what)
 {
-	return resp_error(ctx, 400, "Malformed multipart/form-data body: %s",
+	return err_new(ctx, 400, "Malformed multipart/form-data body: %s",
 	    what);
 }
 
 /*
  * Reads more of the body into the window, after moving what is unread to
- * its front.  Sets in->eof at the end of the body.  Returns 0 or the status
- * of the error set by the reader.
+ * its front.  Sets in->eof at the end of the body.  Fails as the reader
+ * does.
  */
-static int
+static struct err *
 mp_fill(struct mp_in *in)
 {
 	if (in->start > 0) {
@@ -69,26 +68,28 @@ mp_fill(struct mp_in *in)
 		in->start = 0;
 	}
 	if (in->eof || in->end == in->cap)
-		return 0;
-	ssize_t n = in->read(in->arg, in->buf + in->end, in->cap - in->end);
+		return NULL;
+	struct err *e = NULL;
+	ssize_t n = in->read(in->arg, in->buf + in->end, in->cap - in->end, &e);
 	if (n < 0)
-		return (int)-n;
+		return e != NULL ? e : err_new(in->ctx, 400, "Cannot read the "
+		    "request body");
 	if (n == 0)
 		in->eof = true;
 	in->end += (size_t)n;
-	return 0;
+	return NULL;
 }
 
 /* Makes at least n unread bytes available unless the body ends first. */
-static int
+static struct err *
 mp_want(struct mp_in *in, size_t n)
 {
-	int rc;
+	struct err *e;
 
 	while (in->end - in->start < n && !in->eof)
-		if ((rc = mp_fill(in)) != 0)
-			return rc;
-	return 0;
+		if ((e = mp_fill(in)) != NULL)
+			return e;
+	return NULL;
 }
 
 /*
@@ -182,10 +183,10 @@ mp_param(const char *h, const char *name, char *out, size_t outsz)
 /*
  * The filename a part gives, as UTF-8 text without directories: from
  * filename* (RFC 8187 ext-value, UTF-8 only) when present, else from
- * filename.  Returns 0, 1 when the part has no filename parameter at all,
- * or the status of the 400 set.
+ * filename, setting pt->is_file; a part with no filename parameter at
+ * all is not a file.
  */
-static int
+static struct err *
 mp_filename(struct ctx *ctx, const char *cd, struct mp_part *pt)
 {
 	char raw[MP_FILENAME_MAX * 3 + 32];
@@ -194,32 +195,32 @@ mp_filename(struct ctx *ctx, const char *cd, struct mp_part *pt)
 
 	rc = mp_param(cd, "filename*", raw, sizeof(raw));
 	if (rc == -2)
-		return resp_field_error(ctx, pt->name, "The filename is too "
+		return err_field(ctx, pt->name, "The filename is too "
 		    "long or malformed.");
 	if (rc == 0) {
 		char *q1 = strchr(raw, '\'');
 		char *q2 = q1 != NULL ? strchr(q1 + 1, '\'') : NULL;
 		if (q1 == NULL || q2 == NULL ||
 		    (size_t)(q1 - raw) != 5 || strncasecmp(raw, "utf-8", 5) != 0)
-			return resp_field_error(ctx, pt->name, "The filename "
+			return err_field(ctx, pt->name, "The filename "
 			    "must be given in UTF-8.");
 		char dec[sizeof(raw)];
 		if (txt_percent_decode(q2 + 1, strlen(q2 + 1), dec, &n, 0) !=
 		    0 || n > MP_FILENAME_MAX)
-			return resp_field_error(ctx, pt->name, "The filename is "
+			return err_field(ctx, pt->name, "The filename is "
 			    "too long or not valid text.");
 		memcpy(raw, dec, n);
 		raw[n] = '\0';
 	} else {
 		rc = mp_param(cd, "filename", raw, sizeof(raw));
 		if (rc == -1)
-			return 1;
+			return NULL;	/* not a file */
 		if (rc == -2)
-			return resp_field_error(ctx, pt->name, "The filename "
+			return err_field(ctx, pt->name, "The filename "
 			    "is too long or malformed.");
 		n = strlen(raw);
 		if (!txt_utf8_valid(raw, n, false))
-			return resp_field_error(ctx, pt->name, "The filename "
+			return err_field(ctx, pt->name, "The filename "
 			    "is not valid text.");
 	}
 	/* Browsers once sent whole paths ("C:\\dir\\x.pdf"): keep the name. */
@@ -229,25 +230,25 @@ mp_filename(struct ctx *ctx, const char *cd, struct mp_part *pt)
 			base = s + 1;
 	n = strlen(base);
 	if (n > MP_FILENAME_MAX)
-		return resp_field_error(ctx, pt->name, "The filename is too "
+		return err_field(ctx, pt->name, "The filename is too "
 		    "long (at most %d bytes).", MP_FILENAME_MAX);
 	if (strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
 		base = "", n = 0;
 	memmove(pt->filename, base, n + 1);
 	pt->is_file = true;
-	return 0;
+	return NULL;
 }
 
 /*
  * Reads one part's header lines, up to and including the empty line, and
- * fills name, filename and content type.  Returns 0 or the status set.
+ * fills name, filename and content type.
  */
-static int
+static struct err *
 mp_headers(struct mp_in *in, struct mp_part *pt)
 {
 	struct ctx *ctx = in->ctx;
 	bool have_cd = false;
-	int rc;
+	struct err *e;
 
 	for (int lines = 0;; lines++) {
 		char *nl;
@@ -261,8 +262,8 @@ mp_headers(struct mp_in *in, struct mp_part *pt)
 			if (in->eof)
 				return mp_bad(ctx, "body ends in a part's "
 				    "headers");
-			if ((rc = mp_fill(in)) != 0)
-				return rc;
+			if ((e = mp_fill(in)) != NULL)
+				return e;
 		}
 		char *line = in->buf + in->start;
 		size_t len = (size_t)(nl - line);
@@ -293,11 +294,11 @@ mp_headers(struct mp_in *in, struct mp_part *pt)
 			have_cd = true;
 			if (tl != 9 || strncasecmp(v, "form-data", 9) != 0)
 				return mp_bad(ctx, "a part is not form-data");
-			rc = mp_param(v, "name", pt->name, sizeof(pt->name));
-			if (rc != 0 || pt->name[0] == '\0')
+			if (mp_param(v, "name", pt->name, sizeof(pt->name)) !=
+			    0 || pt->name[0] == '\0')
 				return mp_bad(ctx, "a part has no valid name");
-			if ((rc = mp_filename(ctx, v, pt)) > 1)
-				return rc;
+			if ((e = mp_filename(ctx, v, pt)) != NULL)
+				return e;
 		} else if (strcasecmp(h, "Content-Type") == 0) {
 			if (vl >= sizeof(pt->ctype))
 				return mp_bad(ctx, "part Content-Type too long");
@@ -306,7 +307,7 @@ mp_headers(struct mp_in *in, struct mp_part *pt)
 	}
 	if (!have_cd)
 		return mp_bad(ctx, "a part has no Content-Disposition");
-	return 0;
+	return NULL;
 }
 
 /* mem_defer cleanup: removes a temporary file nobody kept. */
@@ -331,18 +332,18 @@ mp_file_kept(struct req_file *f)
 	f->path = NULL;
 }
 
-/* Creates the temporary file for a file part.  Returns 0 or the status. */
-static int
+/* Creates the temporary file for a file part. */
+static struct err *
 mp_file_open(struct ctx *ctx, struct mp_part *pt, struct req_file *f)
 {
 	char hex[33];
 	const char *dir = mem_printf(&ctx->mem, "%s/tmp", ctx->cfg.data_dir);
 
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-		return resp_internal(ctx, mem_printf(&ctx->mem, "mkdir %s: %s",
+		return err_internal(ctx, mem_printf(&ctx->mem, "mkdir %s: %s",
 		    dir, strerror(errno)));
 	if (rnd_hex(hex, 16) != 0)
-		return resp_internal(ctx, "no random bytes");
+		return err_internal(ctx, "no random bytes");
 	memset(f, 0, sizeof(*f));
 	f->field = mem_strdup(&ctx->mem, pt->name);
 	f->filename = mem_strdup(&ctx->mem, pt->filename[0] != '\0' ?
@@ -354,21 +355,21 @@ mp_file_open(struct ctx *ctx, struct mp_part *pt, struct req_file *f)
 	pt->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 	    O_CLOEXEC, 0600);
 	if (pt->fd < 0)
-		return resp_internal(ctx, mem_printf(&ctx->mem, "create %s: %s",
+		return err_internal(ctx, mem_printf(&ctx->mem, "create %s: %s",
 		    path, strerror(errno)));
 	f->path = path;
 	mem_defer(&ctx->mem, mp_file_cleanup, f);
 	pt->file = f;
-	return 0;
+	return NULL;
 }
 
-/* Hands on n bytes of the current part's content.  Returns 0 or status. */
-static int
+/* Hands on n bytes of the current part's content. */
+static struct err *
 mp_emit(struct ctx *ctx, struct mp_part *pt, const char *s, size_t n,
     size_t *text_left)
 {
 	if (n == 0)
-		return 0;
+		return NULL;
 	if (pt->is_file) {
 		while (n > 0) {
 			ssize_t w = write(pt->fd, s, n);
@@ -379,67 +380,67 @@ mp_emit(struct ctx *ctx, struct mp_part *pt, const char *s, size_t n,
 				    errno == EFBIG) {
 					log_msg(ctx, LOG_ERROR, "upload: %s",
 					    strerror(errno));
-					return resp_error(ctx, 503, "No room "
+					return err_new(ctx, 503, "No room "
 					    "to store the upload");
 				}
-				return resp_internal(ctx, mem_printf(&ctx->mem,
+				return err_internal(ctx, mem_printf(&ctx->mem,
 				    "upload write: %s", strerror(errno)));
 			}
 			pt->file->size += w;
 			s += w;
 			n -= (size_t)w;
 		}
-		return 0;
+		return NULL;
 	}
 	if (n > *text_left)
-		return resp_error(ctx, 413, "Form fields too large (limit "
+		return err_new(ctx, 413, "Form fields too large (limit "
 		    "%lld bytes)", (long long)ctx->cfg.max_body_size);
 	*text_left -= n;
 	mem_buf_add(&pt->text, s, n);
-	return 0;
+	return NULL;
 }
 
 /*
  * Reads the current part's content up to the next delimiter, which it
- * consumes.  Returns 0 or the status set (400 when the body ends first).
+ * consumes (400 when the body ends first).
  */
-static int
+static struct err *
 mp_content(struct mp_in *in, struct mp_part *pt, const char *delim,
     size_t dlen, size_t *text_left)
 {
-	int rc;
+	struct err *e;
 
 	for (;;) {
 		size_t have = in->end - in->start;
 		char *at = memmem(in->buf + in->start, have, delim, dlen);
 		if (at != NULL) {
 			size_t n = (size_t)(at - (in->buf + in->start));
-			if ((rc = mp_emit(in->ctx, pt, in->buf + in->start, n,
-			    text_left)) != 0)
-				return rc;
+			if ((e = mp_emit(in->ctx, pt, in->buf + in->start, n,
+			    text_left)) != NULL)
+				return e;
 			in->start += n + dlen;
-			return 0;
+			return NULL;
 		}
 		size_t safe = have >= dlen ? have - (dlen - 1) : 0;
-		if ((rc = mp_emit(in->ctx, pt, in->buf + in->start, safe,
-		    text_left)) != 0)
-			return rc;
+		if ((e = mp_emit(in->ctx, pt, in->buf + in->start, safe,
+		    text_left)) != NULL)
+			return e;
 		in->start += safe;
 		if (in->eof)
 			return mp_bad(in->ctx, "body ends before the closing "
 			    "boundary");
-		if ((rc = mp_fill(in)) != 0)
-			return rc;
+		if ((e = mp_fill(in)) != NULL)
+			return e;
 	}
 }
 
 /* Adds a text part to fields; a repeated name becomes a list. */
-static int
+static struct err *
 mp_add_text(struct ctx *ctx, cJSON *fields, struct mp_part *pt)
 {
 	if (!txt_utf8_valid(pt->text.s != NULL ? pt->text.s : "", pt->text.len,
 	    true))
-		return resp_field_error(ctx, pt->name, "Not valid text (NUL, "
+		return err_field(ctx, pt->name, "Not valid text (NUL, "
 		    "control character or invalid UTF-8).");
 	if (txt_utf8_valid(pt->name, strlen(pt->name), false) == false)
 		return mp_bad(ctx, "a part's name is not valid text");
@@ -459,18 +460,18 @@ mp_add_text(struct ctx *ctx, cJSON *fields, struct mp_part *pt)
 		cJSON_AddItemToArray(arr, s);
 		cJSON_ReplaceItemInObjectCaseSensitive(fields, pt->name, arr);
 	}
-	return 0;
+	return NULL;
 }
 
 /* The part loop, with the window and part owned by mp_parse(). */
-static int
+static struct err *
 mp_parts(struct mp_in *in, struct mp_part *pt, const char *delim,
     size_t dlen, size_t text_max, cJSON *fields, struct req_file *files,
     size_t *nfiles)
 {
 	struct ctx *ctx = in->ctx;
 	size_t text_left = text_max;
-	int rc;
+	struct err *e;
 
 	/* The preamble, up to the first delimiter. */
 	for (;;) {
@@ -484,19 +485,19 @@ mp_parts(struct mp_in *in, struct mp_part *pt, const char *delim,
 			in->start = in->end - (dlen - 1);
 		if (in->eof)
 			return mp_bad(ctx, "no boundary found in the body");
-		if ((rc = mp_fill(in)) != 0)
-			return rc;
+		if ((e = mp_fill(in)) != NULL)
+			return e;
 	}
 	for (int nparts = 0;; nparts++) {
 		/* After a delimiter: "--" closes, else padding and CRLF. */
-		if ((rc = mp_want(in, 2)) != 0)
-			return rc;
+		if ((e = mp_want(in, 2)) != NULL)
+			return e;
 		if (in->end - in->start >= 2 &&
 		    memcmp(in->buf + in->start, "--", 2) == 0)
-			return 0;
+			return NULL;
 		for (;;) {
-			if ((rc = mp_want(in, 2)) != 0)
-				return rc;
+			if ((e = mp_want(in, 2)) != NULL)
+				return e;
 			if (in->end - in->start < 2)
 				return mp_bad(ctx, "body ends after a "
 				    "boundary");
@@ -509,44 +510,44 @@ mp_parts(struct mp_in *in, struct mp_part *pt, const char *delim,
 			return mp_bad(ctx, "boundary not followed by CRLF");
 		in->start += 2;
 		if (nparts >= MP_PARTS_MAX)
-			return resp_error(ctx, 400, "Too many parts in the "
+			return err_new(ctx, 400, "Too many parts in the "
 			    "form (at most %d)", MP_PARTS_MAX);
 
 		memset(pt, 0, offsetof(struct mp_part, text));
 		mem_buf_clear(&pt->text);
 		pt->fd = -1;
 		pt->file = NULL;
-		if ((rc = mp_headers(in, pt)) != 0)
-			return rc;
+		if ((e = mp_headers(in, pt)) != NULL)
+			return e;
 		if (pt->is_file) {
 			for (size_t i = 0; i < *nfiles; i++)
 				if (strcmp(files[i].field, pt->name) == 0)
-					return resp_field_error(ctx, pt->name,
+					return err_field(ctx, pt->name,
 					    "Only one file may be sent in "
 					    "this field.");
 			if (*nfiles >= MP_FILES_MAX)
-				return resp_error(ctx, 400, "Too many files "
+				return err_new(ctx, 400, "Too many files "
 				    "in the form (at most %d)", MP_FILES_MAX);
-			if ((rc = mp_file_open(ctx, pt, &files[*nfiles])) != 0)
-				return rc;
+			if ((e = mp_file_open(ctx, pt, &files[*nfiles])) != NULL)
+				return e;
 			(*nfiles)++;
 		}
-		rc = mp_content(in, pt, delim, dlen, &text_left);
+		e = mp_content(in, pt, delim, dlen, &text_left);
 		if (pt->fd >= 0) {
-			if (close(pt->fd) != 0 && rc == 0)
-				rc = resp_internal(ctx, "upload close");
+			if (close(pt->fd) != 0 && e == NULL)
+				e = err_internal(ctx, "upload close");
 			pt->fd = -1;
 		}
-		if (rc != 0)
-			return rc;
+		if (e != NULL)
+			return e;
 		if (pt->is_file) {
 			/* An empty file input: browsers send filename="". */
 			if (pt->filename[0] == '\0' && pt->file->size == 0) {
 				mp_file_cleanup(pt->file);
 				(*nfiles)--;
 			}
-		} else if ((rc = mp_add_text(ctx, fields, pt)) != 0)
-			return rc;
+		} else if ((e = mp_add_text(ctx, fields, pt)) != NULL)
+			return e;
 	}
 }
 
@@ -555,9 +556,9 @@ mp_parts(struct mp_in *in, struct mp_part *pt, const char *delim,
  * fields (at most text_max bytes of them in all), file parts into
  * files[0..*nfiles) (room for MP_FILES_MAX), each in a temporary file that
  * is removed at the end of the request unless kept (mp_file_kept()).
- * Returns 0, or the status of the error response set.
+ * The error, if any, says what was wrong with the body.
  */
-int
+struct err *
 mp_parse(struct ctx *ctx, const char *content_type, mp_read_fn rd,
     void *arg, size_t text_max, cJSON *fields, struct req_file *files,
     size_t *nfiles)
@@ -566,11 +567,11 @@ mp_parse(struct ctx *ctx, const char *content_type, mp_read_fn rd,
 	char delim[MP_BOUNDARY_MAX + 5];
 	struct mp_in in;
 	struct mp_part pt;
-	int rc;
+	struct err *e;
 
 	*nfiles = 0;
 	if (mp_boundary(content_type, boundary, sizeof(boundary)) != 0)
-		return resp_error(ctx, 400, "Malformed multipart/form-data "
+		return err_new(ctx, 400, "Malformed multipart/form-data "
 		    "body: missing or malformed boundary parameter");
 	size_t dlen = (size_t)snprintf(delim, sizeof(delim), "\r\n--%s",
 	    boundary);
@@ -588,17 +589,17 @@ mp_parse(struct ctx *ctx, const char *content_type, mp_read_fn rd,
 	memset(&pt, 0, sizeof(pt));
 	pt.fd = -1;
 
-	rc = mp_parts(&in, &pt, delim, dlen, text_max, fields, files, nfiles);
+	e = mp_parts(&in, &pt, delim, dlen, text_max, fields, files, nfiles);
 
 	if (pt.fd >= 0)
 		close(pt.fd);
 	free(pt.text.s);
 	free(in.buf);
-	if (rc != 0) {
+	if (e != NULL) {
 		/* Remove what was written now rather than at the end. */
 		for (size_t i = 0; i < *nfiles; i++)
 			mp_file_cleanup(&files[i]);
 		*nfiles = 0;
 	}
-	return rc;
+	return e;
 }

@@ -6,11 +6,11 @@
  * gives (a repeated name becomes a list, as for urlencoded forms), and file
  * parts (those whose Content-Disposition has a filename) are streamed to a
  * fresh temporary file in DATA_DIR/tmp/, never held in memory.  Each file
- * is described by a struct req_file (req.h) and its temporary file is
+ * is described by a struct req_file (below) and its temporary file is
  * removed when the request ends (mem_defer) unless the caller has moved it
  * into place and said so with mp_file_kept().
  *
- * Every error is answered here: 400 for a missing or malformed boundary,
+ * Every error says what was wrong: 400 for a missing or malformed boundary,
  * malformed part headers, too many parts or files, a body that ends before
  * the closing delimiter, text that is not valid UTF-8; 413 when the text
  * parts together exceed their cap.  The caller has already checked the
@@ -28,7 +28,20 @@
 
 struct cJSON;
 struct ctx;
-struct req_file;
+struct err;
+
+/*
+ * A file part of a multipart/form-data body, held in a temporary file under
+ * DATA_DIR/tmp/ that is removed when the request ends unless path has been
+ * set to NULL by whoever moved it into place (mp_file_kept()).
+ */
+struct req_file {
+	const char	*field;		/* the form field's name */
+	const char	*filename;	/* the client's name, no directories */
+	const char	*content_type;	/* as the client says; not trusted */
+	char		*path;		/* temporary file; NULL once kept */
+	long long	 size;		/* bytes */
+};
 
 #define MP_BOUNDARY_MAX	70	/* RFC 2046 section 5.1.1 */
 #define MP_PARTS_MAX	64	/* parts in one body */
@@ -41,14 +54,15 @@ struct req_file;
 
 /*
  * Reads up to len bytes of body into buf.  Returns the number read, 0 at the
- * end of the body, or minus the status of an error response it has set.
+ * end of the body, or -1 with *e set to the error.
  */
-typedef ssize_t (*mp_read_fn)(void *arg, char *buf, size_t len);
+typedef ssize_t (*mp_read_fn)(void *arg, char *buf, size_t len,
+    struct err **e);
 
 int	mp_boundary(const char *content_type, char *out, size_t outsz);
 int	mp_param(const char *header, const char *name, char *out,
 	    size_t outsz);
-int	mp_parse(struct ctx *, const char *content_type, mp_read_fn,
+struct err *mp_parse(struct ctx *, const char *content_type, mp_read_fn,
 	    void *arg, size_t text_max, struct cJSON *fields,
 	    struct req_file *files, size_t *nfiles);
 void	mp_file_kept(struct req_file *);

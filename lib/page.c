@@ -6,17 +6,15 @@
 #include <cjson/cJSON.h>
 
 #include "ctx.h"
+#include "err.h"
 #include "json.h"
 #include "page.h"
 #include "req.h"
 #include "resp.h"
 #include "text.h"
 
-/*
- * Reads ?limit and ?offset into p.  Returns 0, or 400 after setting the
- * answer.
- */
-int
+/* Reads ?limit and ?offset into p; a 400 names the bad one. */
+struct err *
 page_parse(struct ctx *ctx, struct page *p)
 {
 	const char *l = req_query(ctx, "limit");
@@ -26,15 +24,15 @@ page_parse(struct ctx *ctx, struct page *p)
 	p->limit = -1;
 	p->offset = 0;
 	if (!p->paged)
-		return 0;
+		return NULL;
 	if (!txt_parse_int64(l, 1, PAGE_LIMIT_MAX, &p->limit))
-		return resp_field_error(ctx, "limit", "Enter a whole number "
+		return err_field(ctx, "limit", "Enter a whole number "
 		    "from 1 to %d.", PAGE_LIMIT_MAX);
 	if (o != NULL && o[0] != '\0' &&
 	    !txt_parse_int64(o, 0, 1LL << 50, &p->offset))
-		return resp_field_error(ctx, "offset", "Enter a whole number, "
+		return err_field(ctx, "offset", "Enter a whole number, "
 		    "0 or more.");
-	return 0;
+	return NULL;
 }
 
 /* Appends s percent-encoded (RFC 3986 unreserved characters kept). */
@@ -111,7 +109,7 @@ page_envelope(struct ctx *ctx, const struct page *p, long long count)
  * Answers 200 with results (ownership passes): the bare array, or the
  * paginated object when ?limit was given.
  */
-int
+struct err *
 page_answer(struct ctx *ctx, const struct page *p, long long count,
     cJSON *results)
 {

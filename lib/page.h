@@ -1,6 +1,5 @@
 /*
- * page: limit/offset pagination for every list (accounts, audit log, and
- * the inventory lists through list.h), as Django REST framework's
+ * page: limit/offset pagination for every list (through list.h), as Django REST framework's
  * LimitOffsetPagination answers it.
  *
  * Without ?limit a list is a bare JSON array; with it the answer is
@@ -15,6 +14,7 @@
 
 struct cJSON;
 struct ctx;
+struct err;
 
 #define PAGE_LIMIT_MAX	100000
 
@@ -24,10 +24,10 @@ struct page {
 	long long	 offset;
 };
 
-int	page_parse(struct ctx *, struct page *);
+struct err *page_parse(struct ctx *, struct page *);
 struct cJSON *page_envelope(struct ctx *, const struct page *,
 	    long long count);
-int	page_answer(struct ctx *, const struct page *, long long count,
+struct err *page_answer(struct ctx *, const struct page *, long long count,
 	    struct cJSON *results);
 
 #endif

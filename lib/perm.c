@@ -3,11 +3,11 @@
  */
 #include <string.h>
 
-#include "accounts/auth.h"
 #include "ctx.h"
+#include "err.h"
 #include "log.h"
 #include "perm.h"
-#include "resp.h"
+#include "req.h"
 
 const char *const perm_areas[PAREA__MAX] = {
 	[PAREA_ADMIN] = "admin",
@@ -67,37 +67,61 @@ perm_has(const struct ctx *ctx, int area, enum perm p)
 	return (ctx->perms & PERM_BIT(area, p)) != 0;
 }
 
-static int
+static struct err *
 perm_denied(struct ctx *ctx)
 {
-	return resp_error(ctx, 403,
+	return err_new(ctx, 403,
 	    "You do not have permission to perform this action.");
 }
 
 /*
- * Returns 0 when the request may go on, else the status of the error set:
- * 401 when nobody is signed in (with WWW-Authenticate), 403 when the user
- * lacks the permission or the route names an unknown area.
+ * The WWW-Authenticate challenge of a 401: Token always, Basic only for a
+ * browser navigating to the API (so that scripts' failed requests do not
+ * make a browser pop up its password dialog).
  */
-int
+const char *
+perm_challenge(struct ctx *ctx)
+{
+	const char *mode = req_header(ctx, "Sec-Fetch-Mode");
+
+	if ((mode != NULL && strcmp(mode, "navigate") != 0) ||
+	    req_header(ctx, "X-Requested-With") != NULL)
+		return "Token realm=\"api\"";
+	return "Token realm=\"api\", Basic realm=\"api\"";
+}
+
+/*
+ * NULL when the request may go on, else 401 when nobody is signed in
+ * (with WWW-Authenticate), 403 when the user lacks the permission or the
+ * route names an unknown area.
+ */
+struct err *
 perm_check(struct ctx *ctx, const struct route *rt, enum perm p)
 {
 	if (strcmp(rt->area, AREA_PUBLIC) == 0)
-		return 0;
-	if (ctx->user_id == 0) {
-		resp_header(ctx, "WWW-Authenticate", auth_challenge(ctx));
-		return resp_error(ctx, 401,
-		    "Authentication credentials were not provided.");
-	}
+		return NULL;
+	if (ctx->user_id == 0)
+		return err_header(err_new(ctx, 401, "Authentication "
+		    "credentials were not provided."), "WWW-Authenticate",
+		    perm_challenge(ctx));
 	if (strcmp(rt->area, AREA_USER) == 0)
-		return 0;
+		return NULL;
 	if (strcmp(rt->area, AREA_SUPERUSER) == 0)
-		return ctx->is_superuser ? 0 : perm_denied(ctx);
+		return ctx->is_superuser ? NULL : perm_denied(ctx);
 	int area = perm_area_index(rt->area);
 	if (area < 0) {
 		log_msg(ctx, LOG_ERROR, "route %s %s names unknown area '%s'",
 		    rt->method, rt->pattern, rt->area);
 		return perm_denied(ctx);
 	}
-	return perm_has(ctx, area, p) ? 0 : perm_denied(ctx);
+	return perm_has(ctx, area, p) ? NULL : perm_denied(ctx);
+}
+
+/* Like perm_check() for an area by name and a permission, off any route. */
+struct err *
+perm_need(struct ctx *ctx, const char *area, enum perm p)
+{
+	struct route rt = { .method = "", .pattern = "", .area = area };
+
+	return perm_check(ctx, &rt, p);
 }

@@ -22,6 +22,7 @@
 #include "route.h"
 
 struct ctx;
+struct err;
 
 /* InvenTree's rule sets, in the order of their bits. */
 enum perm_area { PAREA_ADMIN, PAREA_PART_CATEGORY, PAREA_PART,
@@ -37,6 +38,8 @@ int		 perm_area_index(const char *);
 bool		 perm_area_known(const char *);
 unsigned	 perm_imply(unsigned vacd);
 bool		 perm_has(const struct ctx *, int area, enum perm);
-int		 perm_check(struct ctx *, const struct route *, enum perm);
+struct err	*perm_check(struct ctx *, const struct route *, enum perm);
+struct err	*perm_need(struct ctx *, const char *area, enum perm);
+const char	*perm_challenge(struct ctx *);
 
 #endif

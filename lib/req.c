@@ -12,9 +12,9 @@
 #include <cjson/cJSON.h>
 
 #include "ctx.h"
+#include "err.h"
 #include "multipart.h"
 #include "req.h"
-#include "resp.h"
 #include "text.h"
 
 static const char *const req_methods[] = {
@@ -24,10 +24,10 @@ static const char *const req_methods[] = {
 /*
  * Splits s[0..len) at sep into name=value pairs, percent-decoding both (with
  * flags as for txt_percent_decode).  Empty pairs are skipped; a pair without
- * '=' has the value "".  Returns 0, or 400 after setting the response when a
- * pair does not decode or there are more than max.
+ * '=' has the value "".  A 400 when a pair does not decode or there are
+ * more than max.
  */
-int
+struct err *
 req_parse_pairs(struct ctx *ctx, const char *s, size_t len, char sep,
     int flags, struct req_kv *out, size_t max, size_t *n)
 {
@@ -43,7 +43,7 @@ req_parse_pairs(struct ctx *ctx, const char *s, size_t len, char sep,
 			const char *vs = eq != NULL ? eq + 1 : pe;
 			size_t nl, vl;
 			if (*n >= max)
-				return resp_error(ctx, 400,
+				return err_new(ctx, 400,
 				    "Too many parameters (at most %zu)", max);
 			char *name = mem_alloc(&ctx->mem, (size_t)(ne - s) + 1);
 			char *value = mem_alloc(&ctx->mem, (size_t)(pe - vs) + 1);
@@ -51,7 +51,7 @@ req_parse_pairs(struct ctx *ctx, const char *s, size_t len, char sep,
 			    flags) != 0 ||
 			    txt_percent_decode(vs, (size_t)(pe - vs), value,
 			    &vl, flags) != 0)
-				return resp_error(ctx, 400, "Malformed "
+				return err_new(ctx, 400, "Malformed "
 				    "parameter: bad percent-encoding, control "
 				    "character or invalid UTF-8");
 			out[*n].name = name;
@@ -60,7 +60,7 @@ req_parse_pairs(struct ctx *ctx, const char *s, size_t len, char sep,
 		}
 		s = pe + 1;
 	}
-	return 0;
+	return NULL;
 }
 
 /* Cookies (RFC 6265 section 4.2): malformed pairs are ignored, not fatal. */
@@ -194,10 +194,9 @@ req_host_safe(const char *s)
 }
 
 /*
- * Reads and validates what every request carries.  Returns 0, or the status
- * of the error response it has set (400, 405, 414, 431).
+ * Reads and validates what every request carries.  Errors: 400, 414, 431.
  */
-int
+struct err *
 req_parse(struct ctx *ctx)
 {
 	struct req *r = &ctx->req;
@@ -208,7 +207,7 @@ req_parse(struct ctx *ctx)
 	for (char *const *e = ctx->envp; e != NULL && *e != NULL; e++)
 		if (strncmp(*e, "HTTP_", 5) == 0 &&
 		    strlen(*e) > REQ_HEADER_MAX + 64)
-			return resp_error(ctx, 431,
+			return err_new(ctx, 431,
 			    "Request header too large (limit %d bytes)",
 			    REQ_HEADER_MAX);
 
@@ -219,7 +218,7 @@ req_parse(struct ctx *ctx)
 	v = ctx_env(ctx, "REQUEST_METHOD");
 	if (v == NULL || v[0] == '\0' || strlen(v) > REQ_METHOD_MAX ||
 	    strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(v))
-		return resp_error(ctx, 400, "Malformed request method");
+		return err_new(ctx, 400, "Malformed request method");
 	r->method = v;
 	for (i = 0; i < sizeof(req_methods) / sizeof(req_methods[0]); i++)
 		if (strcmp(v, req_methods[i]) == 0)
@@ -229,19 +228,20 @@ req_parse(struct ctx *ctx)
 	if (v == NULL || v[0] == '\0')
 		v = "/api/";
 	if (strlen(v) > REQ_PATH_MAX)
-		return resp_error(ctx, 414, "Request path too long");
+		return err_new(ctx, 414, "Request path too long");
 	if (v[0] != '/' || !txt_utf8_valid(v, strlen(v), false))
-		return resp_error(ctx, 400, "Malformed request path");
+		return err_new(ctx, 400, "Malformed request path");
 	r->path = v;
 
 	v = ctx_env(ctx, "QUERY_STRING");
 	r->query_raw = v != NULL ? v : "";
 	if (strlen(r->query_raw) > REQ_QUERY_MAX)
-		return resp_error(ctx, 414, "Query string too long");
-	int rc = req_parse_pairs(ctx, r->query_raw, strlen(r->query_raw), '&',
-	    TXT_PLUS_SPACE, r->query, REQ_PARAMS_MAX, &r->nquery);
-	if (rc != 0)
-		return rc;
+		return err_new(ctx, 414, "Query string too long");
+	struct err *e = req_parse_pairs(ctx, r->query_raw,
+	    strlen(r->query_raw), '&', TXT_PLUS_SPACE, r->query, REQ_PARAMS_MAX,
+	    &r->nquery);
+	if (e != NULL)
+		return e;
 
 	v = ctx_env(ctx, "HTTP_COOKIE");
 	if (v != NULL)
@@ -251,7 +251,7 @@ req_parse(struct ctx *ctx)
 	v = ctx_env(ctx, "CONTENT_LENGTH");
 	if (v != NULL && v[0] != '\0' &&
 	    !txt_parse_int64(v, 0, 1LL << 50, &r->content_length))
-		return resp_error(ctx, 400, "Malformed Content-Length");
+		return err_new(ctx, 400, "Malformed Content-Length");
 
 	r->content_type = ctx_env(ctx, "CONTENT_TYPE");
 	if (r->content_type == NULL || r->content_type[0] == '\0') {
@@ -286,7 +286,7 @@ req_parse(struct ctx *ctx)
 	}
 	r->host = v;
 	r->prefix = req_find_prefix(ctx);
-	return 0;
+	return NULL;
 }
 
 /*
@@ -330,10 +330,10 @@ req_cookie(const struct ctx *ctx, const char *name)
 
 /*
  * Reads exactly len bytes of body into buf, waiting at most READ_TIMEOUT
- * seconds for each piece.  Returns 0, or the status it has set: 400 for a
- * body that ends early, 408 for one that stops arriving.
+ * seconds for each piece.  Errors: 400 for a body that ends early, 408 for
+ * one that stops arriving.
  */
-static int
+static struct err *
 req_read_body(struct ctx *ctx, char *buf, size_t len)
 {
 	int fd = fileno(ctx->in);
@@ -342,7 +342,7 @@ req_read_body(struct ctx *ctx, char *buf, size_t len)
 	if (fd < 0) {
 		got = fread(buf, 1, len, ctx->in);
 		ctx->req.body_consumed += (long long)got;
-		return got == len ? 0 : resp_error(ctx, 400,
+		return got == len ? NULL : err_new(ctx, 400,
 		    "Request body shorter than Content-Length");
 	}
 	while (got < len) {
@@ -351,21 +351,21 @@ req_read_body(struct ctx *ctx, char *buf, size_t len)
 		if (pr < 0 && errno == EINTR)
 			continue;
 		if (pr == 0)
-			return resp_error(ctx, 408, "Timed out reading the "
+			return err_new(ctx, 408, "Timed out reading the "
 			    "request body");
 		if (pr < 0)
-			return resp_error(ctx, 400, "Cannot read the request "
+			return err_new(ctx, 400, "Cannot read the request "
 			    "body");
 		ssize_t n = read(fd, buf + got, len - got);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return resp_error(ctx, 400, "Request body shorter "
+			return err_new(ctx, 400, "Request body shorter "
 			    "than Content-Length");
 		got += (size_t)n;
 		ctx->req.body_consumed += n;
 	}
-	return 0;
+	return NULL;
 }
 
 /*
@@ -404,32 +404,101 @@ req_drain(struct ctx *ctx)
 	}
 }
 
+/*
+ * Does the JSON text hold a string with the escape \u0000?  cJSON would
+ * decode it into a NUL that ends the C string, so "nul\u0000admin" would
+ * be stored as "nul": such a body is refused instead.
+ */
+static bool
+req_json_has_nul(const char *s, size_t len)
+{
+	bool in = false;
+
+	for (size_t i = 0; i < len; i++) {
+		if (!in) {
+			in = s[i] == '"';
+			continue;
+		}
+		if (s[i] == '"')
+			in = false;
+		else if (s[i] == '\\' && i + 1 < len) {
+			if (s[i + 1] == 'u' && i + 5 < len &&
+			    strncmp(s + i + 2, "0000", 4) == 0)
+				return true;
+			i++;	/* the escaped character */
+		}
+	}
+	return false;
+}
+
 static int
+req_key_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * The first key that some object in j has twice, or NULL.  JSON parsers
+ * disagree on which value of a repeated key wins (cJSON the first, Python
+ * and most proxies the last), so a body that repeats one is refused.
+ */
+static const char *
+req_json_dup_key(struct ctx *ctx, const cJSON *j)
+{
+	const char *dup;
+	size_t n = 0;
+
+	for (const cJSON *c = j->child; c != NULL; c = c->next) {
+		n++;
+		if ((cJSON_IsObject(c) || cJSON_IsArray(c)) &&
+		    (dup = req_json_dup_key(ctx, c)) != NULL)
+			return dup;
+	}
+	if (!cJSON_IsObject(j) || n < 2)
+		return NULL;
+	const char **keys = mem_alloc(&ctx->mem, n * sizeof(*keys));
+	n = 0;
+	for (const cJSON *c = j->child; c != NULL; c = c->next)
+		keys[n++] = c->string;
+	qsort(keys, n, sizeof(*keys), req_key_cmp);
+	for (size_t i = 1; i < n; i++)
+		if (strcmp(keys[i - 1], keys[i]) == 0)
+			return keys[i];
+	return NULL;
+}
+
+static struct err *
 req_parse_json(struct ctx *ctx, const char *buf, size_t len)
 {
-	const char *end = NULL;
+	const char *end = NULL, *dup;
 	cJSON *j;
 
 	if (!txt_utf8_valid(buf, len, true))
-		return resp_error(ctx, 400, "JSON parse error - body is not "
+		return err_new(ctx, 400, "JSON parse error - body is not "
 		    "valid UTF-8 text");
+	if (req_json_has_nul(buf, len))
+		return err_new(ctx, 400, "JSON parse error - a string holds "
+		    "\\u0000 (a NUL character), which is not allowed");
 	j = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
 	if (j == NULL) {
 		size_t at = end != NULL && end >= buf ? (size_t)(end - buf) : 0;
-		return resp_error(ctx, 400, "JSON parse error - invalid JSON "
+		return err_new(ctx, 400, "JSON parse error - invalid JSON "
 		    "at byte %zu", at);
 	}
 	mem_defer(&ctx->mem, (void (*)(void *))cJSON_Delete, j);
 	for (; end != NULL && (size_t)(end - buf) < len; end++)
 		if (!strchr(" \t\r\n", *end))
-			return resp_error(ctx, 400, "JSON parse error - extra "
+			return err_new(ctx, 400, "JSON parse error - extra "
 			    "data after the JSON value");
+	if ((dup = req_json_dup_key(ctx, j)) != NULL)
+		return err_new(ctx, 400, "JSON parse error - duplicate key "
+		    "\"%.64s\"", dup);
 	ctx->req.data = j;
-	return 0;
+	return NULL;
 }
 
 /* A urlencoded body becomes an object of strings; a repeated name, a list. */
-static int
+static struct err *
 req_parse_form(struct ctx *ctx, const char *buf, size_t len)
 {
 	struct req_kv *kv = mem_alloc(&ctx->mem, sizeof(*kv) * 1024);
@@ -439,10 +508,10 @@ req_parse_form(struct ctx *ctx, const char *buf, size_t len)
 	if (obj == NULL)
 		mem_oom();
 	mem_defer(&ctx->mem, (void (*)(void *))cJSON_Delete, obj);
-	int rc = req_parse_pairs(ctx, buf, len, '&',
+	struct err *e = req_parse_pairs(ctx, buf, len, '&',
 	    TXT_PLUS_SPACE | TXT_ALLOW_NL, kv, 1024, &n);
-	if (rc != 0)
-		return rc;
+	if (e != NULL)
+		return e;
 	for (size_t i = 0; i < n; i++) {
 		cJSON *old = cJSON_GetObjectItemCaseSensitive(obj, kv[i].name);
 		cJSON *s = cJSON_CreateString(kv[i].value);
@@ -463,7 +532,7 @@ req_parse_form(struct ctx *ctx, const char *buf, size_t len)
 		}
 	}
 	ctx->req.data = obj;
-	return 0;
+	return NULL;
 }
 
 /* The multipart body reader: what is left of CONTENT_LENGTH, in pieces. */
@@ -473,7 +542,7 @@ struct req_mp_reader {
 };
 
 static ssize_t
-req_mp_read(void *arg, char *buf, size_t len)
+req_mp_read(void *arg, char *buf, size_t len, struct err **e)
 {
 	struct req_mp_reader *rd = arg;
 	size_t n = len;
@@ -482,9 +551,8 @@ req_mp_read(void *arg, char *buf, size_t len)
 		return 0;
 	if ((long long)n > rd->left)
 		n = (size_t)rd->left;
-	int rc = req_read_body(rd->ctx, buf, n);
-	if (rc != 0)
-		return -rc;
+	if ((*e = req_read_body(rd->ctx, buf, n)) != NULL)
+		return -1;
 	rd->left -= (long long)n;
 	return (ssize_t)n;
 }
@@ -494,7 +562,7 @@ req_mp_read(void *arg, char *buf, size_t len)
  * of strings, as a urlencoded form does; files go to temporary files that
  * req_file() finds.
  */
-static int
+static struct err *
 req_multipart(struct ctx *ctx)
 {
 	struct req *r = &ctx->req;
@@ -505,12 +573,12 @@ req_multipart(struct ctx *ctx)
 		mem_oom();
 	mem_defer(&ctx->mem, (void (*)(void *))cJSON_Delete, obj);
 	r->files = mem_zalloc(&ctx->mem, sizeof(*r->files) * MP_FILES_MAX);
-	int rc = mp_parse(ctx, r->content_type, req_mp_read, &rd,
+	struct err *e = mp_parse(ctx, r->content_type, req_mp_read, &rd,
 	    (size_t)ctx->cfg.max_body_size, obj, r->files, &r->nfiles);
-	if (rc != 0)
-		return rc;
+	if (e != NULL)
+		return e;
 	r->data = obj;
-	return 0;
+	return NULL;
 }
 
 /*
@@ -531,26 +599,27 @@ req_file(struct ctx *ctx, const char *field)
  * Gives the request body as a cJSON value, reading and parsing it on first
  * call: JSON as sent, a urlencoded form as an object of strings, no body as
  * an empty object, multipart/form-data as an object of its text parts (its
- * files through req_file()).  The value belongs to ctx.  Returns 0, or the
- * status of the error it has set: 400 malformed or short, 408 stalled, 413
- * too large, 415 a type we do not take.
+ * files through req_file()).  The value belongs to ctx.  Errors: 400
+ * malformed or short, 408 stalled, 413 too large, 415 a type we do not
+ * take.
  */
-int
+struct err *
 req_data(struct ctx *ctx, const cJSON **out)
 {
 	struct req *r = &ctx->req;
-	int rc;
+	struct err *e;
 
+	*out = NULL;
 	if (r->body_read) {
 		*out = r->data;
-		return r->data != NULL ? 0 : resp_error(ctx, 400,
+		return r->data != NULL ? NULL : err_new(ctx, 400,
 		    "Request body could not be read");
 	}
 	r->body_read = true;
 	long long cap = r->body_kind == REQ_BODY_MULTIPART ?
 	    ctx->cfg.max_upload_size : ctx->cfg.max_body_size;
 	if (r->content_length > cap)
-		return resp_error(ctx, 413, "Request body too large (limit "
+		return err_new(ctx, 413, "Request body too large (limit "
 		    "%lld bytes)", cap);
 	if (r->content_length == 0) {
 		r->data = cJSON_CreateObject();
@@ -558,33 +627,33 @@ req_data(struct ctx *ctx, const cJSON **out)
 			mem_oom();
 		mem_defer(&ctx->mem, (void (*)(void *))cJSON_Delete, r->data);
 		*out = r->data;
-		return 0;
+		return NULL;
 	}
 	switch (r->body_kind) {
 	case REQ_BODY_JSON:
 	case REQ_BODY_FORM:
 		break;
 	case REQ_BODY_MULTIPART:
-		if ((rc = req_multipart(ctx)) != 0)
-			return rc;
+		if ((e = req_multipart(ctx)) != NULL)
+			return e;
 		*out = r->data;
-		return 0;
+		return NULL;
 	default:
-		return resp_error(ctx, 415, "Unsupported media type \"%.64s\" "
+		return err_new(ctx, 415, "Unsupported media type \"%.64s\" "
 		    "in request", r->content_type[0] ? r->content_type :
 		    "(none)");
 	}
 	size_t len = (size_t)r->content_length;
 	char *buf = mem_alloc(&ctx->mem, len + 1);
-	if ((rc = req_read_body(ctx, buf, len)) != 0)
-		return rc;
+	if ((e = req_read_body(ctx, buf, len)) != NULL)
+		return e;
 	buf[len] = '\0';
-	rc = r->body_kind == REQ_BODY_JSON ? req_parse_json(ctx, buf, len) :
+	e = r->body_kind == REQ_BODY_JSON ? req_parse_json(ctx, buf, len) :
 	    req_parse_form(ctx, buf, len);
-	if (rc != 0)
-		return rc;
+	if (e != NULL)
+		return e;
 	*out = r->data;
-	return 0;
+	return NULL;
 }
 
 /*

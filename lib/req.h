@@ -8,6 +8,10 @@
  * form, multipart/form-data), so handlers never parse bytes; a multipart
  * body's files are then found with req_file().
  *
+ * A JSON body is refused (400) when a string in it holds \u0000 (which
+ * would cut the C string short) or an object repeats a key (parsers
+ * disagree on which value wins).
+ *
  * This module never reads past CONTENT_LENGTH, never accepts a body larger
  * than MAX_BODY_SIZE (MAX_UPLOAD_SIZE for multipart), and never hands out
  * a string that failed validation
@@ -21,6 +25,8 @@
 
 struct cJSON;
 struct ctx;
+struct err;
+struct req_file;	/* multipart.h */
 
 #define REQ_HEADER_MAX	8192	/* longest header value accepted */
 #define REQ_QUERY_MAX	8192	/* longest query string accepted */
@@ -36,19 +42,6 @@ struct req_kv {
 
 enum req_body_kind { REQ_BODY_NONE, REQ_BODY_JSON, REQ_BODY_FORM,
 	REQ_BODY_MULTIPART, REQ_BODY_OTHER };
-
-/*
- * A file part of a multipart/form-data body (multipart.h), held in a
- * temporary file under DATA_DIR/tmp/ that is removed when the request ends
- * unless path has been set to NULL by whoever moved it into place.
- */
-struct req_file {
-	const char	*field;		/* the form field's name */
-	const char	*filename;	/* the client's name, no directories */
-	const char	*content_type;	/* as the client says; not trusted */
-	char		*path;		/* temporary file; NULL once kept */
-	long long	 size;		/* bytes */
-};
 
 struct req {
 	const char		*method;
@@ -72,15 +65,16 @@ struct req {
 	size_t			 nfiles;
 };
 
-int		 req_parse(struct ctx *);
+struct err	*req_parse(struct ctx *);
 const char	*req_header(struct ctx *, const char *name);
 const char	*req_query(const struct ctx *, const char *name);
 const char	*req_cookie(const struct ctx *, const char *name);
-int		 req_data(struct ctx *, const struct cJSON **);
+struct err	*req_data(struct ctx *, const struct cJSON **);
 void		 req_drain(struct ctx *);
 struct req_file	*req_file(struct ctx *, const char *field);
 const char	*req_base_url(struct ctx *);
-int		 req_parse_pairs(struct ctx *, const char *, size_t, char sep,
-		    int flags, struct req_kv *, size_t max, size_t *n);
+struct err	*req_parse_pairs(struct ctx *, const char *, size_t,
+		    char sep, int flags, struct req_kv *, size_t max,
+		    size_t *n);
 
 #endif

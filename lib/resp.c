@@ -11,6 +11,7 @@
 #include <cjson/cJSON.h>
 
 #include "ctx.h"
+#include "err.h"
 #include "log.h"
 #include "resp.h"
 
@@ -70,9 +71,10 @@ resp_header(struct ctx *ctx, const char *name, const char *value)
 
 /*
  * Sets a JSON answer.  Takes ownership of body (it is freed with ctx).
- * Returns status, so a handler can end with "return resp_json(...)".
+ * Returns NULL (no error), so a handler can end with "return
+ * resp_json(...)".
  */
-int
+struct err *
 resp_json(struct ctx *ctx, int status, cJSON *body)
 {
 	if (body == NULL)
@@ -81,90 +83,31 @@ resp_json(struct ctx *ctx, int status, cJSON *body)
 	ctx->resp.status = status;
 	ctx->resp.json = body;
 	ctx->resp.body = NULL;
-	return status;
+	return NULL;
 }
 
 /*
  * Sets an answer whose body is JSON already printed: text[0..len), which
- * must live as long as the request.  Returns status.
+ * must live as long as the request.  Returns NULL.
  */
-int
+struct err *
 resp_json_text(struct ctx *ctx, int status, const char *text, size_t len)
 {
 	ctx->resp.status = status;
 	ctx->resp.json = NULL;
 	ctx->resp.body = text;
 	ctx->resp.body_len = len;
-	return status;
+	return NULL;
 }
 
-/* {"detail": message}, the API contract's error shape. */
-int
-resp_error(struct ctx *ctx, int status, const char *fmt, ...)
+/* 204 No Content: what a delete answers.  Returns NULL. */
+struct err *
+resp_no_content(struct ctx *ctx)
 {
-	char msg[512];
-	va_list ap;
-	cJSON *o = cJSON_CreateObject();
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (o == NULL || cJSON_AddStringToObject(o, "detail", msg) == NULL)
-		mem_oom();
-	return resp_json(ctx, status, o);
-}
-
-/* 400 with {"field": ["message"]}; field "non_field_errors" for the whole. */
-int
-resp_field_error(struct ctx *ctx, const char *field, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-	cJSON *o = cJSON_CreateObject();
-	cJSON *a = cJSON_AddArrayToObject(o, field);
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (o == NULL || a == NULL)
-		mem_oom();
-	cJSON_AddItemToArray(a, cJSON_CreateString(msg));
-	return resp_json(ctx, 400, o);
-}
-
-/* 400 with a field map already built by the caller (ownership passes). */
-int
-resp_field_errors(struct ctx *ctx, cJSON *errors)
-{
-	return resp_json(ctx, 400, errors);
-}
-
-/*
- * 500.  what goes to the log; the client sees it only with DEBUG on, and
- * always sees the request id to quote in a report.
- */
-int
-resp_internal(struct ctx *ctx, const char *what)
-{
-	log_msg(ctx, LOG_ERROR, "internal error: %s", what);
-	if (ctx->cfg.debug)
-		return resp_error(ctx, 500, "Internal server error: %s", what);
-	return resp_error(ctx, 500, "Internal server error (request %s)",
-	    ctx->request_id);
-}
-
-int
-resp_not_found(struct ctx *ctx)
-{
-	cJSON *o = cJSON_CreateObject();
-
-	if (o == NULL)
-		mem_oom();
-	cJSON_AddStringToObject(o, "detail", "API endpoint not found");
-	cJSON_AddStringToObject(o, "url", mem_printf(&ctx->mem, "%s%s",
-	    ctx->req.prefix != NULL ? ctx->req.prefix : "",
-	    ctx->req.path != NULL ? ctx->req.path : ""));
-	return resp_json(ctx, 404, o);
+	ctx->resp.status = 204;
+	ctx->resp.json = NULL;
+	ctx->resp.body = NULL;
+	return NULL;
 }
 
 /*
@@ -322,7 +265,7 @@ resp_send(struct ctx *ctx)
 	if (r->sent)
 		return;
 	if (r->status == 0)
-		resp_internal(ctx, "handler set no response");
+		err_answer(ctx, err_internal(ctx, "handler set no response"));
 	status = r->status;
 	if (r->json != NULL) {
 		text = cJSON_PrintUnformatted(r->json);

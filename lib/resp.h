@@ -1,17 +1,17 @@
 /*
  * resp: the response, written as CGI output (RFC 3875 section 6).
  *
- * A handler builds its answer with resp_json() or one of the error helpers
- * and returns the status; resp_send() writes headers and body once, adding
+ * A handler sets its answer with resp_json() (or resp_no_content()) and
+ * returns NULL, or returns an error (err.h), which the dispatcher makes the
+ * answer; resp_send() writes headers and body once, adding
  * the security headers, X-Request-ID, CORS and the ETag (answering 304 for a
  * matching If-None-Match).  Long lists may stream instead: resp_stream_begin()
  * sends the headers at once and resp_write() the body in pieces.
  *
  * The request's log line is written just before the headers (see log.h).
  *
- * Errors always have the API contract's JSON shapes, {"detail": "..."} or a
- * field map for 400; this module never emits HTML and never puts internal
- * detail (SQL, paths, errno) in an answer unless DEBUG is on.
+ * Errors (err.h) always have the API contract's JSON shapes; this module
+ * never emits HTML.
  */
 #ifndef SR_RESP_H
 #define SR_RESP_H
@@ -21,6 +21,7 @@
 
 struct cJSON;
 struct ctx;
+struct err;
 
 #define RESP_HEADERS_MAX 32
 
@@ -44,17 +45,10 @@ struct resp {
 
 const char	*resp_reason(int);
 void		 resp_header(struct ctx *, const char *, const char *);
-int		 resp_json(struct ctx *, int status, struct cJSON *);
-int		 resp_json_text(struct ctx *, int status, const char *,
+struct err	*resp_json(struct ctx *, int status, struct cJSON *);
+struct err	*resp_json_text(struct ctx *, int status, const char *,
 		    size_t len);
-int		 resp_error(struct ctx *, int status, const char *fmt, ...)
-		    __attribute__((format(printf, 3, 4)));
-int		 resp_field_error(struct ctx *, const char *field,
-		    const char *fmt, ...)
-		    __attribute__((format(printf, 3, 4)));
-int		 resp_field_errors(struct ctx *, struct cJSON *);
-int		 resp_internal(struct ctx *, const char *what);
-int		 resp_not_found(struct ctx *);
+struct err	*resp_no_content(struct ctx *);
 void		 resp_send(struct ctx *);
 void		 resp_stream_begin(struct ctx *, int status);
 void		 resp_write(struct ctx *, const char *, size_t);

@@ -7,14 +7,15 @@
 
 #include <cjson/cJSON.h>
 
-#include "accounts/auth.h"
 #include "ctx.h"
 #include "db.h"
-#include "field.h"
+#include "err.h"
 #include "perm.h"
+#include "res.h"
 #include "resp.h"
 #include "route.h"
 #include "text.h"
+#include "val.h"
 
 const char *const perm_names[PERM__MAX] = {
 	[PERM_METHOD] = "method",
@@ -23,8 +24,6 @@ const char *const perm_names[PERM__MAX] = {
 	[PERM_CHANGE] = "change",
 	[PERM_DELETE] = "delete",
 };
-
-#define ID_MAX 999999999999999LL
 
 #define ROUTE_TAIL_MAX	1024
 
@@ -89,7 +88,7 @@ route_match(const char *pattern, const char *path, struct ctx *ctx)
 				return 0;
 			memcpy(digits, s, n);
 			digits[n] = '\0';
-			if (!txt_parse_int64(digits, 1, ID_MAX, &id))
+			if (!val_id_text(digits, &id))
 				return 0;
 			if (ctx != NULL) {
 				ctx->params[np].name = mem_strndup(&ctx->mem,
@@ -148,20 +147,53 @@ route_param_id(const struct ctx *ctx, const char *name)
 	const char *v = route_param(ctx, name);
 	long long id = 0;
 
-	if (v == NULL || !txt_parse_int64(v, 1, ID_MAX, &id))
+	if (v == NULL || !val_id_text(v, &id))
 		return 0;
 	return id;
 }
 
+/*
+ * The whole table of a program: its own routes first, then each
+ * resource's (res_routes()).  Made once per process from constant tables
+ * (the only state route.c keeps: the same for every request).
+ */
+const struct route *
+route_table(const struct program *prog, size_t *n)
+{
+	static const struct program *made;
+	static struct route *all;
+	static size_t nall;
+
+	if (made == prog) {
+		*n = nall;
+		return all;
+	}
+	size_t cap = prog->nroutes + 16 * prog->nresources;
+	struct route *t = calloc(cap, sizeof(*t));
+	if (t == NULL)
+		mem_oom();
+	if (prog->nroutes > 0)
+		memcpy(t, prog->routes, prog->nroutes * sizeof(*t));
+	size_t k = prog->nroutes;
+	for (size_t i = 0; i < prog->nresources; i++)
+		k += res_routes(prog->resources[i], t + k, cap - k);
+	free(all);
+	all = t;
+	nall = k;
+	made = prog;
+	*n = nall;
+	return all;
+}
+
 /* Methods allowed on the path, as an Allow header value ("GET, HEAD, ..."). */
 static const char *
-route_allow(struct ctx *ctx, const struct program *prog)
+route_allow(struct ctx *ctx, const struct route *t, size_t n)
 {
 	char buf[128] = "";
 	bool get = false;
 
-	for (size_t i = 0; i < prog->nroutes; i++) {
-		const struct route *rt = &prog->routes[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct route *rt = &t[i];
 		if (!route_match(rt->pattern, ctx->req.path, NULL) ||
 		    strstr(buf, rt->method) != NULL)
 			continue;
@@ -179,32 +211,67 @@ route_allow(struct ctx *ctx, const struct program *prog)
 	return mem_strdup(&ctx->mem, buf);
 }
 
+/* The route of the path for method, or NULL. */
+static const struct route *
+route_find(struct ctx *ctx, const struct route *t, size_t n,
+    const char *method)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(t[i].method, method) == 0 &&
+		    route_match(t[i].pattern, ctx->req.path, NULL))
+			return &t[i];
+	return NULL;
+}
+
 /*
  * The "actions" of an OPTIONS answer, as DRF gives them: the fields of
  * POST and of PUT, each only when the path takes the method and the user
- * may use it.
+ * may use it.  POST's are its route's input when it has one, else its
+ * resource's; PUT's are the resource's.
  */
 static void
-route_actions(struct ctx *ctx, const struct program *prog,
-    const struct route *first, const char *allow, cJSON *o)
+route_actions(struct ctx *ctx, const struct route *t, size_t n, cJSON *o)
 {
-	static const struct { const char *method; enum perm perm; } acts[] = {
-		{ "POST", PERM_ADD }, { "PUT", PERM_CHANGE },
-	};
-	const struct field_set *fs;
+	static const char *const methods[] = { "POST", "PUT" };
 	cJSON *a = NULL;
 
-	if (prog->fields == NULL || (fs = prog->fields(first)) == NULL)
-		return;
-	int area = perm_area_index(first->area);
-	for (size_t i = 0; i < sizeof(acts) / sizeof(acts[0]); i++) {
-		if (strstr(allow, acts[i].method) == NULL ||
-		    (area >= 0 && !perm_has(ctx, area, acts[i].perm)))
+	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
+		const struct route *rt = route_find(ctx, t, n, methods[i]);
+		const struct field *f = NULL;
+		size_t nf = 0;
+		if (rt == NULL)
+			continue;
+		if (rt->input != NULL)
+			for (f = rt->input; f[nf].name != NULL; nf++)
+				;
+		else if (rt->res != NULL) {
+			f = rt->res->fields;
+			nf = rt->res->nfields;
+		}
+		int area = perm_area_index(rt->area);
+		if (f == NULL || (area >= 0 &&
+		    !perm_has(ctx, area, route_perm(rt, rt->method))) ||
+		    (area < 0 && perm_check(ctx, rt, PERM_VIEW) != NULL))
 			continue;
 		if (a == NULL)
 			a = cJSON_AddObjectToObject(o, "actions");
-		cJSON_AddItemToObject(a, acts[i].method, field_describe(fs));
+		cJSON_AddItemToObject(a, methods[i], res_describe(ctx, f, nf,
+		    rt->input == NULL));
 	}
+}
+
+/* Opens the database and identifies the user, as a route needs. */
+static struct err *
+route_prepare(struct ctx *ctx, const struct program *prog,
+    const struct route *rt)
+{
+	struct err *e;
+
+	if (rt->flags & ROUTE_NO_DB)
+		return NULL;
+	if ((e = db_open(ctx, DB_CHECK_SCHEMA)) != NULL)
+		return e;
+	return prog->identify != NULL ? prog->identify(ctx) : NULL;
 }
 
 /*
@@ -212,29 +279,24 @@ route_actions(struct ctx *ctx, const struct program *prog,
  * present) gets 204 with the CORS grant when the origin is allowed; anything
  * else gets a description of the endpoint, as DRF's metadata does.
  */
-static int
+static struct err *
 route_options(struct ctx *ctx, const struct program *prog,
-    const struct route *first, const char *allow)
+    const struct route *t, size_t n, const struct route *first,
+    const char *allow)
 {
+	struct err *e;
+
 	if (req_header(ctx, "Access-Control-Request-Method") != NULL) {
 		resp_header(ctx, "Access-Control-Allow-Methods", allow);
 		resp_header(ctx, "Access-Control-Allow-Headers",
 		    "Authorization, Content-Type, X-CSRFToken, X-Request-ID, "
 		    "If-None-Match");
 		resp_header(ctx, "Access-Control-Max-Age", "600");
-		ctx->resp.status = 204;
-		return 204;
+		return resp_no_content(ctx);
 	}
-	int rc = 0;
-	if (!(first->flags & ROUTE_NO_DB)) {
-		rc = db_open(ctx, DB_CHECK_SCHEMA);
-		if (rc == 0)
-			rc = auth_identify(ctx);
-	}
-	if (rc == 0)
-		rc = perm_check(ctx, first, PERM_VIEW);
-	if (rc != 0)
-		return rc;
+	if ((e = route_prepare(ctx, prog, first)) != NULL ||
+	    (e = perm_check(ctx, first, PERM_VIEW)) != NULL)
+		return e;
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "name", first->summary);
 	cJSON_AddStringToObject(o, "program", prog->name);
@@ -244,25 +306,38 @@ route_options(struct ctx *ctx, const struct program *prog,
 	cJSON_AddItemToArray(p, cJSON_CreateString("application/json"));
 	cJSON_AddItemToArray(p, cJSON_CreateString(
 	    "application/x-www-form-urlencoded"));
+	cJSON_AddItemToArray(p, cJSON_CreateString("multipart/form-data"));
 	cJSON_AddStringToObject(o, "allowed_methods", allow);
-	route_actions(ctx, prog, first, allow, o);
+	route_actions(ctx, t, n, o);
 	resp_header(ctx, "Allow", allow);
 	return resp_json(ctx, 200, o);
 }
 
-/*
- * Finds the route for the request and runs it.  Returns the status set.
- */
-int
-route_dispatch(struct ctx *ctx, const struct program *prog)
+/* 404 for a path no route has: {"detail", "url"}, as InvenTree says it. */
+static struct err *
+route_not_found(struct ctx *ctx)
+{
+	struct err *e = err_new(ctx, 404, "API endpoint not found");
+
+	cJSON_AddStringToObject(e->body, "url", mem_printf(&ctx->mem, "%s%s",
+	    ctx->req.prefix != NULL ? ctx->req.prefix : "",
+	    ctx->req.path != NULL ? ctx->req.path : ""));
+	return e;
+}
+
+static struct err *
+route_run(struct ctx *ctx, const struct program *prog)
 {
 	const char *method = ctx->req.method;
 	const struct route *first = NULL;
+	size_t n;
+	const struct route *t = route_table(prog, &n);
+	struct err *e;
 
 	if (strcmp(method, "HEAD") == 0)
 		method = "GET";
-	for (size_t i = 0; i < prog->nroutes; i++) {
-		const struct route *rt = &prog->routes[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct route *rt = &t[i];
 		if (!route_match(rt->pattern, ctx->req.path, ctx))
 			continue;
 		if (first == NULL)
@@ -270,26 +345,32 @@ route_dispatch(struct ctx *ctx, const struct program *prog)
 		if (strcmp(rt->method, method) != 0)
 			continue;
 		ctx->route = rt;
-		int rc = 0;
-		if (!(rt->flags & ROUTE_NO_DB)) {
-			rc = db_open(ctx, DB_CHECK_SCHEMA);
-			if (rc == 0)
-				rc = auth_identify(ctx);
-		}
-		if (rc == 0)
-			rc = perm_check(ctx, rt, route_perm(rt, method));
-		if (rc != 0)
-			return rc;
+		if ((e = route_prepare(ctx, prog, rt)) != NULL ||
+		    (e = perm_check(ctx, rt, route_perm(rt, method))) != NULL)
+			return e;
 		return rt->handler(ctx);
 	}
 	if (first == NULL)
-		return resp_not_found(ctx);
-	const char *allow = route_allow(ctx, prog);
+		return route_not_found(ctx);
+	route_match(first->pattern, ctx->req.path, ctx);
+	const char *allow = route_allow(ctx, t, n);
 	if (strcmp(method, "OPTIONS") == 0)
-		return route_options(ctx, prog, first, allow);
-	resp_header(ctx, "Allow", allow);
-	return resp_error(ctx, 405, "Method \"%s\" not allowed.",
-	    ctx->req.method);
+		return route_options(ctx, prog, t, n, first, allow);
+	return err_header(err_new(ctx, 405, "Method \"%s\" not allowed.",
+	    ctx->req.method), "Allow", allow);
+}
+
+/*
+ * Finds the route for the request and runs it; an error, whoever made it,
+ * becomes the answer here.
+ */
+void
+route_dispatch(struct ctx *ctx, const struct program *prog)
+{
+	struct err *e = route_run(ctx, prog);
+
+	if (e != NULL)
+		err_answer(ctx, e);
 }
 
 /* Writes the table as a JSON array, one object per route. */
@@ -297,9 +378,11 @@ void
 route_print_table(const struct program *prog, FILE *out)
 {
 	cJSON *a = cJSON_CreateArray();
+	size_t n;
+	const struct route *t = route_table(prog, &n);
 
-	for (size_t i = 0; i < prog->nroutes; i++) {
-		const struct route *rt = &prog->routes[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct route *rt = &t[i];
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "program", prog->name);
 		cJSON_AddStringToObject(o, "method", rt->method);
@@ -308,6 +391,8 @@ route_print_table(const struct program *prog, FILE *out)
 		cJSON_AddStringToObject(o, "perm",
 		    perm_names[route_perm(rt, rt->method)]);
 		cJSON_AddStringToObject(o, "summary", rt->summary);
+		if (rt->res != NULL)
+			cJSON_AddStringToObject(o, "model", rt->res->model);
 		cJSON_AddItemToArray(a, o);
 	}
 	char *s = cJSON_Print(a);

@@ -2,14 +2,16 @@
  * route: the table of endpoints each program declares, and dispatch.
  *
  * A program is a table of routes: method, path pattern, permission area,
- * permission and handler.  Patterns are API paths with named integer
+ * permission and handler, and the resources (res.h) whose routes it
+ * serves.  Patterns are API paths with named integer
  * parameters, "/api/part/<pk>/", or a final path-tail parameter,
  * "/media/<*path>"; the final slash is optional in requests.
  * route_dispatch() finds the route, answers 404 (no pattern matches) or 405
  * with Allow (a pattern matches, the method does not), checks permission and
- * calls the handler.  OPTIONS describes the endpoint, with the fields
- * of POST and PUT ("actions") when the program gives them and the user
- * may use those methods.  Unless the route says ROUTE_NO_DB, the database is
+ * calls the handler; a handler's error (err.h) becomes the answer here and
+ * nowhere else.  OPTIONS describes the endpoint, with the fields of POST
+ * and PUT ("actions") of its resource or input, when the user may use
+ * those methods.  Unless the route says ROUTE_NO_DB, the database is
  * opened (and its schema checked) before the handler runs.  Every program answers "--routes" on its command line
  * with its table as JSON, so one list of all endpoints can be built for the
  * permission-matrix test and the docs.
@@ -35,41 +37,53 @@ struct ctx;
 enum perm { PERM_METHOD, PERM_VIEW, PERM_ADD, PERM_CHANGE, PERM_DELETE,
 	PERM__MAX };
 
+struct err;
+struct field;
+struct resource;
+
 struct route {
-	const char	*method;
-	const char	*pattern;
-	const char	*area;
-	enum perm	 perm;		/* PERM_METHOD: from the method */
-	int		(*handler)(struct ctx *);
-	const char	*summary;
-	int		 flags;		/* ROUTE_* */
+	const char		*method;
+	const char		*pattern;
+	const char		*area;
+	enum perm		 perm;		/* PERM_METHOD: from the method */
+	struct err		*(*handler)(struct ctx *);
+	const char		*summary;
+	int			 flags;		/* ROUTE_* */
+	/* The resource the route serves (res.h), or NULL. */
+	const struct resource	*res;
+	/* What POST takes, for OPTIONS, when not the resource's fields
+	 * (ends with name NULL). */
+	const struct field	*input;
 };
 
-struct field_set;
-
+/*
+ * A program: its own routes, then the resources whose generic routes it
+ * serves (res.h; a resource's routes are one line here), and the hooks
+ * the dispatcher calls that belong to layers above lib/: who the request
+ * is from (accounts), and what to do once the answer is set (background
+ * tasks).  PROGRAM() in stockroom.h fills the hooks.
+ */
 struct program {
-	const char		*name;
-	const struct route	*routes;
-	size_t			 nroutes;
-	/*
-	 * Optional: the fields of the resource at the path whose first route
-	 * is given (NULL: none), for the "actions" of an OPTIONS answer.
-	 */
-	const struct field_set	*(*fields)(const struct route *first);
+	const char			*name;
+	const struct route		*routes;
+	size_t				 nroutes;
+	const struct resource *const	*resources;
+	size_t				 nresources;
+	struct err			*(*identify)(struct ctx *);
+	void				 (*after)(struct ctx *);
 };
 
-#define PROGRAM(n, table) \
-	{ .name = (n), .routes = (table), \
-	  .nroutes = sizeof(table) / sizeof((table)[0]) }
-#define PROGRAM_FIELDS(n, table, fn) \
-	{ .name = (n), .routes = (table), \
-	  .nroutes = sizeof(table) / sizeof((table)[0]), .fields = (fn) }
+#define ROUTES(table)	.routes = (table), \
+			.nroutes = sizeof(table) / sizeof((table)[0])
+#define RESOURCES(table) .resources = (table), \
+			.nresources = sizeof(table) / sizeof((table)[0])
 
 extern const char *const perm_names[PERM__MAX];
 
 int		 route_match(const char *pattern, const char *path,
 		    struct ctx *);
-int		 route_dispatch(struct ctx *, const struct program *);
+void		 route_dispatch(struct ctx *, const struct program *);
+const struct route *route_table(const struct program *, size_t *n);
 enum perm	 route_perm(const struct route *, const char *method);
 const char	*route_param(const struct ctx *, const char *);
 long long	 route_param_id(const struct ctx *, const char *);

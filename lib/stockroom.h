@@ -1,6 +1,7 @@
 /*
- * stockroom.h: everything a program in cgi-bin/ or tools/ needs, in one
- * include.  Each module's own header says what it is for.
+ * stockroom.h: the infrastructure (lib/) in one include, and the version.
+ * Each module's own header says what it is for.  Programs include site.h
+ * (domain/), which adds the areas.
  */
 #ifndef STOCKROOM_H
 #define STOCKROOM_H
@@ -12,13 +13,18 @@
 #include "cfg.h"
 #include "ctx.h"
 #include "db.h"
+#include "err.h"
+#include "json.h"
+#include "list.h"
 #include "log.h"
 #include "mem.h"
 #include "perm.h"
 #include "req.h"
+#include "res.h"
 #include "resp.h"
 #include "route.h"
 #include "text.h"
+#include "val.h"
 
 #define STOCKROOM_VERSION	"0.1.0"
 /*

@@ -21,6 +21,10 @@ struct cJSON;
 struct sqlite3_stmt;
 
 struct ctx;
+struct resource;
+
+/* Users and groups (InvenTree's "user" and "group"). */
+extern const struct resource user_resource, group_resource;
 
 #define ACCT_EMAIL_MAX	254
 #define ACCT_NAME_MAX	150	/* first and last names */

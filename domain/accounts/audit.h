@@ -13,6 +13,10 @@
 #define SR_AUDIT_H
 
 struct ctx;
+struct resource;
+
+/* The audit log as a list (/api/admin/audit/, superusers). */
+extern const struct resource audit_resource;
 
 /* Actions, as stored in audit_log.action. */
 #define AUDIT_LOGIN		"login"

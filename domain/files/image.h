@@ -19,6 +19,7 @@
 #include <stddef.h>
 
 struct ctx;
+struct err;
 struct req_file;
 
 #define IMAGE_SIDE_MAX		16384
@@ -26,9 +27,9 @@ struct req_file;
 #define IMAGE_THUMB_SIDE	256
 
 int	image_dimensions(const unsigned char *, size_t, int *w, int *h);
-int	image_store(struct ctx *, struct req_file *, const char *field,
+struct err *image_store(struct ctx *, struct req_file *, const char *field,
 	    const char **image, const char **thumb);
-int	image_set_part(struct ctx *, long long part_id, const char *image,
-	    const char *thumb);
+struct err *image_set_part(struct ctx *, long long part_id,
+	    const char *image, const char *thumb);
 
 #endif

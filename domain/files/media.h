@@ -24,6 +24,7 @@
 #include "tasks/event.h"
 
 struct ctx;
+struct err;
 struct req_file;
 
 #define MEDIA_PATH_MAX	255
@@ -34,11 +35,11 @@ enum media_image { MEDIA_NOT_IMAGE, MEDIA_PNG, MEDIA_JPEG, MEDIA_GIF,
 bool		 media_path_valid(const char *);
 const char	*media_dir(struct ctx *);
 const char	*media_abs(struct ctx *, const char *rel);
-int		 media_store(struct ctx *, struct req_file *, const char *kind,
-		    const char **rel);
+struct err	*media_store(struct ctx *, struct req_file *,
+		    const char *kind, const char **rel);
 void		 media_discard(struct ctx *, const char *rel);
 int		 media_sweep(struct ctx *, int max);
-int		 media_on_deleted(struct ctx *, enum event_kind, long long id);
+struct err	*media_on_deleted(struct ctx *, enum event_kind, long long id);
 char		*media_url(struct ctx *, const char *rel, char *buf,
 		    size_t bufsz);
 /* Whom a stored file belongs to (media_owner()). */

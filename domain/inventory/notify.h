@@ -39,13 +39,18 @@
 
 struct cJSON;
 struct ctx;
+struct err;
+struct resource;
+
+/* The user's own notifications (/api/notifications/). */
+extern const struct resource notification_resource;
 
 #define NOTIFY_LOW_STOCK	"part.notify_low_stock"
 #define NOTIFY_SENDMAIL_TIMEOUT	60	/* seconds before sendmail is killed */
 
 extern const char notify_select[], notify_count[], notify_select_one[];
 
-int		 notify_on_stock_changed(struct ctx *, enum event_kind,
+struct err	*notify_on_stock_changed(struct ctx *, enum event_kind,
 		    long long part);
 int		 notify_low_stock_task(struct ctx *, const struct cJSON *args,
 		    char *err, size_t errsz);

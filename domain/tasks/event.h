@@ -15,6 +15,7 @@
 #define SR_EVENT_H
 
 struct ctx;
+struct err;
 
 /* What id names for each event is part of its definition. */
 enum event_kind {
@@ -28,7 +29,8 @@ enum event_kind {
 
 #define EVENT_HANDLERS_MAX	4
 
-typedef int (*event_handler)(struct ctx *, enum event_kind, long long id);
+typedef struct err *(*event_handler)(struct ctx *, enum event_kind,
+    long long id);
 
 struct event_def {
 	const char	*name;		/* for logs: "part.deleted" */
@@ -37,6 +39,6 @@ struct event_def {
 
 extern const struct event_def event_defs[EVENT__MAX];
 
-int	event_emit(struct ctx *, enum event_kind, long long id);
+struct err *event_emit(struct ctx *, enum event_kind, long long id);
 
 #endif

@@ -31,6 +31,11 @@
 
 struct cJSON;
 struct ctx;
+struct err;
+struct resource;
+
+/* The queue as a list (/api/admin/task/, superusers). */
+extern const struct resource task_resource;
 
 #define TASK_LEASE		300	/* seconds a claim lasts */
 #define TASK_BACKOFF		30	/* seconds before the first retry */
@@ -53,15 +58,13 @@ struct task_def {
 extern const struct task_def task_defs[];
 extern const size_t task_defs_count;
 
-int	task_enqueue(struct ctx *, const char *name, const char *args_json,
-	    long long delay);
-int	task_enqueue_once(struct ctx *, const char *name,
+struct err *task_enqueue(struct ctx *, const char *name,
+	    const char *args_json, long long delay);
+struct err *task_enqueue_once(struct ctx *, const char *name,
 	    const char *args_json);
 int	task_run_due(struct ctx *, const char *runner, int max_tasks,
 	    long long budget_ms, int *ran);
 int	task_status(struct ctx *, bool *running, long long *pending);
 void	task_after_response(struct ctx *);
-int	task_api_list(struct ctx *);
-int	task_api_retry(struct ctx *);
 
 #endif

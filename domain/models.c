@@ -1,0 +1,32 @@
+/*
+ * models: the registry.  See models.h.  A new resource is one line here.
+ */
+#include <string.h>
+
+#include "models.h"
+#include "res.h"
+
+#include "accounts/account.h"
+#include "inventory/part.h"
+#include "inventory/stock.h"
+
+const struct resource *const models[] = {
+	&category_resource,
+	&part_resource,
+	&location_resource,
+	&stock_resource,
+	&tracking_resource,
+	&user_resource,
+	&group_resource,
+};
+const size_t models_count = sizeof(models) / sizeof(models[0]);
+
+/* The resource of model name, or NULL. */
+const struct resource *
+model_find(const char *name)
+{
+	for (size_t i = 0; i < models_count; i++)
+		if (strcmp(models[i]->model, name) == 0)
+			return models[i];
+	return NULL;
+}

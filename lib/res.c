@@ -1,0 +1,1075 @@
+/*
+ * res: the generic handlers of a described resource.  See res.h.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "ctx.h"
+#include "db.h"
+#include "dec.h"
+#include "err.h"
+#include "json.h"
+#include "list.h"
+#include "log.h"
+#include "perm.h"
+#include "req.h"
+#include "res.h"
+#include "resp.h"
+#include "route.h"
+#include "val.h"
+
+#define RES_METADATA_MAX	65536
+
+/* What list_run() hands the renderer. */
+struct res_rows {
+	const struct resource	*res;
+	void			*view;
+};
+
+/* The route's resource. */
+static const struct resource *
+res_of(struct ctx *ctx)
+{
+	return ctx->route->res;
+}
+
+/* Index of the field called name, or -1. */
+int
+res_field(const struct resource *r, const char *name)
+{
+	for (size_t i = 0; i < r->nfields; i++)
+		if (strcmp(r->fields[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* ---- rendering ------------------------------------------------------ */
+
+/* Adds field f of the row (column col) to o, as its type is shown. */
+static void
+res_render_field(struct ctx *ctx, cJSON *o, const struct field *f,
+    sqlite3_stmt *st, int col)
+{
+	bool null = sqlite3_column_type(st, col) == SQLITE_NULL;
+	const char *s;
+
+	switch (f->type) {
+	case FT_TEXT:
+	case FT_NOTES:
+	case FT_EMAIL:
+	case FT_URL:
+		s = (const char *)sqlite3_column_text(st, col);
+		if ((f->flags & F_EMPTY_NULL) && (s == NULL || s[0] == '\0'))
+			json_null(o, f->name);
+		else if (s == NULL && (f->flags & F_NULL))
+			json_null(o, f->name);
+		else
+			json_text(o, f->name, s != NULL ? s : "");
+		return;
+	case FT_BOOL:
+		json_bool(o, f->name, sqlite3_column_int(st, col) != 0);
+		return;
+	case FT_CHOICE:
+		if (f->flags & F_LABEL) {
+			s = val_choice_label(f->choices,
+			    sqlite3_column_int64(st, col));
+			json_text(o, f->name, s != NULL ? s : "");
+			return;
+		}
+		/* FALLTHROUGH */
+	case FT_INT:
+	case FT_ID:
+		if (null)
+			json_null(o, f->name);
+		else
+			json_int(o, f->name, sqlite3_column_int64(st, col));
+		return;
+	case FT_DEC:
+		if (null)
+			json_null(o, f->name);
+		else if (f->flags & F_AS_STRING)
+			json_item(o, f->name, dec_json_string(
+			    sqlite3_column_int64(st, col)));
+		else
+			json_item(o, f->name, dec_json(
+			    sqlite3_column_int64(st, col)));
+		return;
+	case FT_DATE:
+	case FT_DATETIME:
+		s = (const char *)sqlite3_column_text(st, col);
+		if (s == NULL || s[0] == '\0')
+			json_null(o, f->name);
+		else
+			json_text(o, f->name, s);
+		return;
+	case FT_IDS:
+	case FT_JSON:
+		s = (const char *)sqlite3_column_text(st, col);
+		/* Our own JSON, written by us (json_group_array, deltas). */
+		json_item(o, f->name, cJSON_CreateRaw(s != NULL && (s[0] == '{' ||
+		    s[0] == '[') ? s : f->type == FT_IDS ? "[]" : "{}"));
+		return;
+	case FT_MEDIA:
+		s = (const char *)sqlite3_column_text(st, col);
+		if (s == NULL || s[0] == '\0') {
+			json_null(o, f->name);
+			return;
+		}
+		/* Served by media.cgi under the install prefix. */
+		size_t n = strlen(s) + strlen(ctx->req.prefix != NULL ?
+		    ctx->req.prefix : "") + 8;
+		char *url = cJSON_malloc(n);
+		if (url == NULL)
+			mem_oom();
+		snprintf(url, n, "%s/media/%s", ctx->req.prefix != NULL ?
+		    ctx->req.prefix : "", s);
+		json_text(o, f->name, url);
+		cJSON_free(url);
+		return;
+	case FT_NESTED:
+	case FT_OBJECT:
+	case FT__MAX:
+		return;
+	}
+}
+
+/*
+ * One row of a resource's SELECT as the API shows it: "pk", the fields in
+ * their order, then what the render hook adds.  arg is a struct
+ * res_rows.  Allocates nothing from the arena (list.h).
+ */
+cJSON *
+res_row_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
+{
+	const struct res_rows *rr = arg;
+	const struct resource *r = rr->res;
+	cJSON *o = cJSON_CreateObject();
+
+	if (o == NULL)
+		mem_oom();
+	json_int(o, "pk", sqlite3_column_int64(st, 0));
+	for (size_t i = 0; i < r->nfields; i++) {
+		const struct field *f = &r->fields[i];
+		if (f->flags & (F_WRITE_ONLY | F_NO_COLUMN))
+			continue;
+		res_render_field(ctx, o, f, st, RES_COL((int)i));
+	}
+	if (r->hooks != NULL && r->hooks->render != NULL)
+		r->hooks->render(ctx, st, o, rr->view);
+	return o;
+}
+
+/* ---- reading -------------------------------------------------------- */
+
+/* The renderer's argument, from the query (?part_detail=true). */
+static struct err *
+res_view(struct ctx *ctx, const struct resource *r, void **view)
+{
+	*view = NULL;
+	if (r->hooks == NULL || r->hooks->view == NULL)
+		return NULL;
+	return r->hooks->view(ctx, view);
+}
+
+/* The scope hook's restriction (the user's own rows), if any. */
+static struct err *
+res_scope(struct ctx *ctx, const struct resource *r, struct list_q *q)
+{
+	if (r->hooks == NULL || r->hooks->scope == NULL)
+		return NULL;
+	return r->hooks->scope(ctx, q);
+}
+
+/*
+ * The row of id as the API shows it, into *out; 404 when there is none
+ * or the user may not see it.
+ */
+struct err *
+res_get(struct ctx *ctx, const struct resource *r, long long id, void *view,
+    cJSON **out)
+{
+	struct res_sql *sql = res_sql(r);
+	struct res_rows rr = { r, view };
+	struct list_q q;
+	struct err *e;
+	bool found;
+
+	*out = NULL;
+	list_init(&q, ctx, NULL);
+	list_where(&q, sql->by_id);
+	list_bind_int(&q, id);
+	if ((e = res_scope(ctx, r, &q)) != NULL)
+		return e;
+	sqlite3_stmt *st = db_prepare(ctx, mem_printf(&ctx->mem, "%s%s",
+	    sql->select, q.where));
+	if (st == NULL)
+		return db_err(ctx, r->name);
+	list_bind_all(&q, st, 1);
+	if ((e = db_row(ctx, st, r->name, &found)) != NULL)
+		return e;
+	if (!found)
+		return err_not_found(ctx, r->name);
+	*out = res_row_json(ctx, st, &rr);
+	return NULL;
+}
+
+/* Answers with the row of id (after a write: 200 or 201). */
+struct err *
+res_answer(struct ctx *ctx, const struct resource *r, long long id,
+    int status)
+{
+	cJSON *o;
+	struct err *e = res_get(ctx, r, id, NULL, &o);
+
+	return e != NULL ? e : resp_json(ctx, status, o);
+}
+
+/* Does the row exist (in the user's scope)? */
+struct err *
+res_exists(struct ctx *ctx, const struct resource *r, long long id,
+    bool *exists)
+{
+	sqlite3_stmt *st = db_prepare(ctx, res_sql(r)->exists);
+
+	*exists = false;
+	if (st == NULL)
+		return db_err(ctx, r->name);
+	sqlite3_bind_int64(st, 1, id);
+	return db_row(ctx, st, r->name, exists);
+}
+
+/*
+ * The current values of the row of id, one per field (texts copied into
+ * the arena); 404 when there is none.
+ */
+struct err *
+res_load(struct ctx *ctx, const struct resource *r, long long id,
+    struct val *v)
+{
+	struct res_sql *sql = res_sql(r);
+	struct err *e;
+	bool found;
+	sqlite3_stmt *st = db_prepare(ctx, mem_printf(&ctx->mem, "%s%s",
+	    sql->select, sql->by_id));
+
+	if (st == NULL)
+		return db_err(ctx, r->name);
+	sqlite3_bind_int64(st, 1, id);
+	if ((e = db_row(ctx, st, r->name, &found)) != NULL)
+		return e;
+	if (!found)
+		return err_not_found(ctx, r->name);
+	for (size_t i = 0; i < r->nfields; i++) {
+		const struct field *f = &r->fields[i];
+		int col = RES_COL((int)i);
+		val_default(f, &v[i]);
+		if (f->flags & (F_NO_COLUMN | F_WRITE_ONLY))
+			continue;
+		v[i].null = sqlite3_column_type(st, col) == SQLITE_NULL;
+		const char *s = (const char *)sqlite3_column_text(st, col);
+		switch (f->type) {
+		case FT_TEXT:
+		case FT_NOTES:
+		case FT_EMAIL:
+		case FT_URL:
+		case FT_DATE:
+		case FT_DATETIME:
+		case FT_JSON:
+		case FT_MEDIA:
+			v[i].s = mem_strdup(&ctx->mem, s != NULL ? s : "");
+			break;
+		default:
+			v[i].i = sqlite3_column_int64(st, col);
+			break;
+		}
+	}
+	return NULL;
+}
+
+/* ---- lists ---------------------------------------------------------- */
+
+/* Does the object a filter names exist?  A 400 naming the filter if not. */
+static struct err *
+res_filter_ref(struct ctx *ctx, const char *name, const struct resource *ref,
+    long long id)
+{
+	struct err *e;
+	bool found;
+
+	if (ref == NULL)
+		return NULL;
+	if ((e = res_exists(ctx, ref, id, &found)) != NULL)
+		return e;
+	return found ? NULL : err_field(ctx, name, "Select a valid choice. "
+	    "That choice is not one of the available choices.");
+}
+
+/* The fields' own filters: ?name=value for each F_FILTER field. */
+static struct err *
+res_field_filters(struct ctx *ctx, const struct resource *r,
+    struct list_q *q)
+{
+	struct res_sql *sql = res_sql(r);
+	struct err *e;
+	struct val v;
+
+	for (size_t i = 0; i < r->nfields; i++) {
+		const struct field *f = &r->fields[i];
+		const char *s, *msg;
+		if (!(f->flags & F_FILTER) ||
+		    (s = req_query(ctx, f->name)) == NULL)
+			continue;
+		if ((msg = val_query(ctx, s, f, &v)) != NULL)
+			return err_field(ctx, f->name, "%s", msg);
+		if (v.null) {
+			list_where(q, sql->filter_null[i]);
+			continue;
+		}
+		if (f->type == FT_ID &&
+		    (e = res_filter_ref(ctx, f->name, f->ref, v.i)) != NULL)
+			return e;
+		if (f->type == FT_TEXT || f->type == FT_NOTES ||
+		    f->type == FT_EMAIL || f->type == FT_URL ||
+		    f->type == FT_DATE || f->type == FT_DATETIME)
+			list_where_each(q, sql->filter_sql[i], NULL, v.s);
+		else
+			list_where_each(q, sql->filter_sql[i], &v.i, NULL);
+	}
+	return NULL;
+}
+
+/* The description's own filters (res_filter). */
+static struct err *
+res_extra_filters(struct ctx *ctx, const struct resource *r,
+    struct list_q *q, bool cascade)
+{
+	struct err *e;
+	struct val v;
+
+	for (size_t i = 0; i < r->nfilters; i++) {
+		const struct res_filter *rf = &r->filters[i];
+		const char *s = req_query(ctx, rf->name), *msg;
+		struct field f = { .name = rf->name, .type = rf->type,
+		    .flags = rf->sql_alt != NULL ? F_NULL : 0 };
+		if (s == NULL)
+			continue;
+		if ((msg = val_query(ctx, s, &f, &v)) != NULL)
+			return err_field(ctx, rf->name, "%s", msg);
+		switch (rf->type) {
+		case FT_BOOL:
+			if (v.i)
+				list_where(q, rf->sql);
+			else if (rf->sql_alt != NULL)
+				list_where(q, rf->sql_alt);
+			break;
+		case FT_ID:
+			if (v.null) {
+				list_where(q, rf->sql_alt);
+				break;
+			}
+			if ((e = res_filter_ref(ctx, rf->name, rf->ref,
+			    v.i)) != NULL)
+				return e;
+			list_where_each(q, cascade && rf->sql_cascade != NULL ?
+			    rf->sql_cascade : rf->sql, &v.i, NULL);
+			break;
+		case FT_INT:
+		case FT_CHOICE:
+			list_where_each(q, rf->sql, &v.i, NULL);
+			break;
+		default:
+			list_where_each(q, rf->sql, NULL, v.s);
+			break;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Everything a list of r takes from the query: the fields' filters, the
+ * description's, the tree's, the hook's, search, ordering and the page.
+ */
+struct err *
+res_query(struct ctx *ctx, const struct resource *r, struct list_q *q,
+    void *view)
+{
+	struct res_sql *sql = res_sql(r);
+	struct err *e;
+	bool cascade;
+
+	list_init(q, ctx, r->order);
+	if (r->flags & RES_KEYED)
+		list_keyed(q, sql->ids, sql->key);
+	if ((e = list_flag(ctx, "cascade", (r->flags & RES_CASCADE) != 0,
+	    &cascade)) != NULL ||
+	    (e = res_scope(ctx, r, q)) != NULL ||
+	    (e = res_field_filters(ctx, r, q)) != NULL ||
+	    (e = res_extra_filters(ctx, r, q, cascade)) != NULL ||
+	    (r->tree != NULL && (e = res_tree_filters(ctx, r, q,
+	    cascade)) != NULL) ||
+	    (r->hooks != NULL && r->hooks->list != NULL &&
+	    (e = r->hooks->list(ctx, q, view)) != NULL) ||
+	    (r->search != NULL && (e = list_search(q, r->search)) != NULL) ||
+	    (e = list_page(q)) != NULL)
+		return e;
+	list_ordering(q, sql->orders, sql->norders);
+	return NULL;
+}
+
+/* GET <path> */
+struct err *
+res_list(struct ctx *ctx)
+{
+	const struct resource *r = res_of(ctx);
+	struct res_rows rr = { r, NULL };
+	struct list_q q;
+	struct err *e;
+
+	if ((e = res_view(ctx, r, &rr.view)) != NULL ||
+	    (e = res_query(ctx, r, &q, rr.view)) != NULL)
+		return e;
+	return list_run(&q, res_sql(r)->select, res_sql(r)->count,
+	    res_row_json, &rr);
+}
+
+/* GET <path><pk>/; a tree node with ?path_detail=true has its path. */
+struct err *
+res_detail(struct ctx *ctx)
+{
+	const struct resource *r = res_of(ctx);
+	long long id = route_param_id(ctx, "pk");
+	void *view;
+	struct err *e;
+	cJSON *o;
+	bool path = false;
+
+	if ((e = res_view(ctx, r, &view)) != NULL ||
+	    (r->tree != NULL && (e = list_flag(ctx, "path_detail", false,
+	    &path)) != NULL) ||
+	    (e = res_get(ctx, r, id, view, &o)) != NULL)
+		return e;
+	if (path) {
+		cJSON *a = res_tree_path(ctx, r, id, &e);
+		if (a == NULL) {
+			cJSON_Delete(o);
+			return e;
+		}
+		json_item(o, "path", a);
+	}
+	return resp_json(ctx, 200, o);
+}
+
+/* ---- writing -------------------------------------------------------- */
+
+/* Every reference that is set (and changed) must name an existing row. */
+static struct err *
+res_check_refs(struct ctx *ctx, struct res_write *w, struct errs *es)
+{
+	const struct resource *r = w->res;
+	struct err *e;
+	bool found;
+
+	for (size_t i = 0; i < r->nfields; i++) {
+		const struct field *f = &r->fields[i];
+		const struct val *v = &w->v[i];
+		if (f->ref == NULL || v->null || (f->flags & F_READ_ONLY) ||
+		    errs_has(es, f->name))
+			continue;
+		if (f->type == FT_ID) {
+			if (w->old != NULL && !w->old[i].null &&
+			    w->old[i].i == v->i)
+				continue;
+			if ((e = res_exists(ctx, f->ref, v->i, &found)) != NULL)
+				return e;
+			if (!found)
+				errs_addf(es, f->name, "Invalid pk \"%lld\" - "
+				    "object does not exist.", v->i);
+		} else if (f->type == FT_IDS && v->present) {
+			for (size_t k = 0; k < v->n; k++) {
+				if ((e = res_exists(ctx, f->ref, v->ids[k],
+				    &found)) != NULL)
+					return e;
+				if (!found) {
+					errs_addf(es, f->name, "Invalid pk "
+					    "\"%lld\" - object does not exist.",
+					    v->ids[k]);
+					break;
+				}
+			}
+		}
+	}
+	return NULL;
+}
+
+/* Binds the writable fields' values from parameter 1 on; the next. */
+static int
+res_bind(const struct resource *r, sqlite3_stmt *st, const struct val *v)
+{
+	int k = 1;
+
+	for (size_t i = 0; i < r->nfields; i++) {
+		const struct field *f = &r->fields[i];
+		if (f->flags & (F_READ_ONLY | F_NO_COLUMN))
+			continue;
+		if (v[i].null)
+			sqlite3_bind_null(st, k);
+		else switch (f->type) {
+		case FT_TEXT:
+		case FT_NOTES:
+		case FT_EMAIL:
+		case FT_URL:
+		case FT_DATE:
+		case FT_DATETIME:
+		case FT_JSON:
+			sqlite3_bind_text(st, k, v[i].s != NULL ? v[i].s : "",
+			    -1, SQLITE_STATIC);
+			break;
+		default:
+			sqlite3_bind_int64(st, k, v[i].i);
+			break;
+		}
+		k++;
+	}
+	return k;
+}
+
+/*
+ * Writes the row of w (INSERT when w->create, setting w->id; else UPDATE)
+ * inside the caller's transaction, then places a tree node and runs the
+ * written hook.
+ */
+struct err *
+res_write_row(struct ctx *ctx, struct res_write *w)
+{
+	const struct resource *r = w->res;
+	struct res_sql *sql = res_sql(r);
+	struct err *e;
+
+	if (w->create || sql->update != NULL) {
+		sqlite3_stmt *st = db_prepare(ctx, w->create ? sql->insert :
+		    sql->update);
+		if (st == NULL)
+			return db_err(ctx, r->name);
+		int next = res_bind(r, st, w->v);
+		if (!w->create)
+			sqlite3_bind_int64(st, next, w->id);
+		if ((e = db_step(ctx, st, r->name)) != NULL)
+			return e;
+		if (w->create)
+			w->id = sqlite3_last_insert_rowid(ctx->db);
+	}
+	if (r->tree != NULL && (e = res_tree_place(ctx, r, w->id)) != NULL)
+		return e;
+	if (r->hooks != NULL && r->hooks->written != NULL)
+		return r->hooks->written(ctx, w);
+	return NULL;
+}
+
+/* The checks of a write, then the write, in the caller's transaction. */
+static struct err *
+res_write(struct ctx *ctx, struct res_write *w, struct errs *es)
+{
+	const struct resource *r = w->res;
+	struct err *e;
+
+	if ((e = res_check_refs(ctx, w, es)) != NULL ||
+	    (r->tree != NULL && !errs_any(es) &&
+	    (e = res_tree_check(ctx, w, es)) != NULL) ||
+	    (r->hooks != NULL && r->hooks->validate != NULL &&
+	    !errs_any(es) && (e = r->hooks->validate(ctx, w, es)) != NULL))
+		return e;
+	if ((e = errs_end(es)) != NULL)
+		return e;
+	return res_write_row(ctx, w);
+}
+
+/* POST <path> */
+struct err *
+res_create(struct ctx *ctx)
+{
+	const struct resource *r = res_of(ctx);
+	struct val *v = mem_alloc(&ctx->mem, (r->nfields + 1) * sizeof(*v));
+	struct res_write w = { .res = r, .v = v, .create = true };
+	struct errs es;
+	struct err *e;
+
+	errs_init(&es, ctx);
+	for (size_t i = 0; i < r->nfields; i++)
+		val_default(&r->fields[i], &v[i]);
+	if ((e = req_data(ctx, &w.body)) != NULL)
+		return e;
+	val_object(ctx, w.body, r->fields, r->nfields, v, true, &es);
+	if ((e = db_begin(ctx)) != NULL)
+		return e;
+	if ((e = db_end(ctx, res_write(ctx, &w, &es))) != NULL)
+		return e;
+	return res_answer(ctx, r, w.id, 201);
+}
+
+/* PUT and PATCH <path><pk>/ (PUT: every required field again). */
+struct err *
+res_update(struct ctx *ctx)
+{
+	const struct resource *r = res_of(ctx);
+	size_t n = r->nfields + 1;
+	struct val *v = mem_alloc(&ctx->mem, n * sizeof(*v));
+	struct val *old = mem_alloc(&ctx->mem, n * sizeof(*old));
+	struct res_write w = { .res = r, .v = v, .old = old,
+	    .id = route_param_id(ctx, "pk") };
+	struct errs es;
+	struct err *e;
+	cJSON *seen;
+
+	errs_init(&es, ctx);
+	if ((e = req_data(ctx, &w.body)) != NULL)
+		return e;
+	/* A row the user may not see cannot be changed either. */
+	if (r->hooks != NULL && r->hooks->scope != NULL &&
+	    (e = res_get(ctx, r, w.id, NULL, &seen)) != NULL)
+		return e;
+	if ((e = db_begin(ctx)) != NULL)
+		return e;
+	if ((e = res_load(ctx, r, w.id, v)) != NULL)
+		return db_end(ctx, e);
+	memcpy(old, v, n * sizeof(*v));
+	val_object(ctx, w.body, r->fields, r->nfields, v,
+	    strcmp(ctx->req.method, "PUT") == 0, &es);
+	if ((e = db_end(ctx, res_write(ctx, &w, &es))) != NULL)
+		return e;
+	return res_answer(ctx, r, w.id, 200);
+}
+
+/*
+ * Deletes the row of id inside the caller's transaction, with the hooks:
+ * deleting may refuse; deleted cleans up (index, events).  A tree node
+ * goes with the tree's rules (res_tree_delete()).
+ */
+struct err *
+res_delete_row(struct ctx *ctx, const struct resource *r, long long id)
+{
+	struct err *e;
+
+	if (r->hooks != NULL && r->hooks->deleting != NULL &&
+	    (e = r->hooks->deleting(ctx, r, id)) != NULL)
+		return e;
+	if (r->tree != NULL)
+		e = res_tree_delete(ctx, r, id);
+	else {
+		sqlite3_stmt *st = db_prepare(ctx, res_sql(r)->delete);
+		if (st == NULL)
+			return db_err(ctx, r->name);
+		sqlite3_bind_int64(st, 1, id);
+		e = db_step(ctx, st, r->name);
+	}
+	if (e != NULL)
+		return e;
+	if (r->hooks != NULL && r->hooks->deleted != NULL)
+		return r->hooks->deleted(ctx, r, id);
+	return NULL;
+}
+
+/* DELETE <path><pk>/ */
+struct err *
+res_delete(struct ctx *ctx)
+{
+	const struct resource *r = res_of(ctx);
+	long long id = route_param_id(ctx, "pk");
+	struct err *e;
+	cJSON *seen;
+	bool found;
+
+	if (r->hooks != NULL && r->hooks->scope != NULL &&
+	    (e = res_get(ctx, r, id, NULL, &seen)) != NULL)
+		return e;
+	if ((e = db_begin(ctx)) != NULL)
+		return e;
+	e = res_exists(ctx, r, id, &found);
+	if (e == NULL && !found)
+		e = err_not_found(ctx, r->name);
+	if (e == NULL)
+		e = res_delete_row(ctx, r, id);
+	if ((e = db_end(ctx, e)) != NULL)
+		return e;
+	return resp_no_content(ctx);
+}
+
+/*
+ * DELETE <path> {"items": [pk, ...]}: all of them, or -- when one does
+ * not exist, is named twice, or may not be deleted -- none.
+ */
+struct err *
+res_delete_bulk(struct ctx *ctx)
+{
+	static const struct field items = { "items", FT_IDS, F_REQUIRED,
+	    VAL_IDS_MAX, 0, NULL, NULL, NULL, NULL, NULL, NULL };
+	const struct resource *r = res_of(ctx);
+	const cJSON *body, *j;
+	struct val v = { 0 };
+	struct err *e;
+	const char *msg;
+	bool found;
+
+	if ((e = req_data(ctx, &body)) != NULL)
+		return e;
+	j = cJSON_IsObject(body) ? cJSON_GetObjectItemCaseSensitive(body,
+	    "items") : NULL;
+	if (j == NULL || (cJSON_IsArray(j) && j->child == NULL))
+		return err_field(ctx, "non_field_errors", "List of items must "
+		    "be provided for bulk operation");
+	if ((msg = val_json(ctx, j, &items, &v)) != NULL)
+		return err_field(ctx, "items", "%s", msg);
+	if ((e = db_begin(ctx)) != NULL)
+		return e;
+	for (size_t i = 0; i < v.n && e == NULL; i++) {
+		e = res_exists(ctx, r, v.ids[i], &found);
+		if (e == NULL && !found)
+			e = err_field(ctx, "items", "Invalid pk \"%lld\" - "
+			    "object does not exist.", v.ids[i]);
+		if (e == NULL)
+			e = res_delete_row(ctx, r, v.ids[i]);
+	}
+	if ((e = db_end(ctx, e)) != NULL)
+		return e;
+	return resp_no_content(ctx);
+}
+
+/* ---- metadata ------------------------------------------------------- */
+
+/* The new metadata from the body into *cur (PUT replaces, PATCH merges). */
+static struct err *
+res_metadata_apply(struct ctx *ctx, const cJSON *body, bool replace,
+    cJSON **cur)
+{
+	const cJSON *md = cJSON_IsObject(body) ?
+	    cJSON_GetObjectItemCaseSensitive(body, "metadata") : NULL;
+
+	if (md == NULL)
+		return err_field(ctx, "metadata", "This field is required.");
+	if (!cJSON_IsObject(md))
+		return err_field(ctx, "metadata", "Metadata must be a python "
+		    "dict object");
+	if (replace) {
+		cJSON_Delete(*cur);
+		*cur = cJSON_Duplicate(md, true);
+		return NULL;
+	}
+	for (const cJSON *c = md->child; c != NULL; c = c->next) {
+		cJSON *copy = cJSON_Duplicate(c, true);
+		if (cJSON_GetObjectItemCaseSensitive(*cur, c->string) != NULL)
+			cJSON_ReplaceItemInObjectCaseSensitive(*cur, c->string,
+			    copy);
+		else
+			cJSON_AddItemToObject(*cur, c->string, copy);
+	}
+	return NULL;
+}
+
+/* Reads, changes and writes the metadata of id (in the transaction). */
+static struct err *
+res_metadata_rw(struct ctx *ctx, const struct resource *r, long long id,
+    const cJSON *body, cJSON **cur)
+{
+	struct res_sql *sql = res_sql(r);
+	sqlite3_stmt *st = db_prepare(ctx, sql->meta_get);
+	struct err *e;
+	bool found;
+
+	if (st == NULL)
+		return db_err(ctx, "metadata");
+	sqlite3_bind_int64(st, 1, id);
+	if ((e = db_row(ctx, st, "metadata", &found)) != NULL)
+		return e;
+	if (!found)
+		return err_not_found(ctx, r->name);
+	const char *text = (const char *)sqlite3_column_text(st, 0);
+	*cur = text != NULL ? cJSON_Parse(text) : NULL;
+	if (!cJSON_IsObject(*cur)) {
+		cJSON_Delete(*cur);
+		*cur = cJSON_CreateObject();
+	}
+	if (*cur == NULL)
+		mem_oom();
+	mem_defer(&ctx->mem, (void (*)(void *))cJSON_Delete, *cur);
+	if (body == NULL)
+		return NULL;
+	cJSON *before = *cur;
+	if ((e = res_metadata_apply(ctx, body, strcmp(ctx->req.method,
+	    "PUT") == 0, cur)) != NULL)
+		return e;
+	if (*cur != before)
+		mem_defer(&ctx->mem, (void (*)(void *))cJSON_Delete, *cur);
+	char *out = cJSON_PrintUnformatted(*cur);
+	if (out == NULL)
+		mem_oom();
+	mem_defer(&ctx->mem, free, out);
+	if (strlen(out) > RES_METADATA_MAX)
+		return err_field(ctx, "metadata", "Metadata may be at most %d "
+		    "bytes of JSON.", RES_METADATA_MAX);
+	sqlite3_stmt *up = db_prepare(ctx, sql->meta_set);
+	if (up == NULL)
+		return db_err(ctx, "metadata");
+	sqlite3_bind_text(up, 1, out, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(up, 2, id);
+	return db_step(ctx, up, "metadata");
+}
+
+/* GET, PUT, PATCH <path><pk>/metadata/: {"metadata": {...}}. */
+struct err *
+res_metadata(struct ctx *ctx)
+{
+	const struct resource *r = res_of(ctx);
+	long long id = route_param_id(ctx, "pk");
+	const cJSON *body = NULL;
+	struct err *e;
+	cJSON *cur = NULL;
+
+	if (strcmp(ctx->req.method, "GET") == 0 ||
+	    strcmp(ctx->req.method, "HEAD") == 0)
+		e = res_metadata_rw(ctx, r, id, NULL, &cur);
+	else {
+		if ((e = req_data(ctx, &body)) != NULL ||
+		    (e = db_begin(ctx)) != NULL)
+			return e;
+		e = db_end(ctx, res_metadata_rw(ctx, r, id, body, &cur));
+	}
+	if (e != NULL)
+		return e;
+	cJSON *o = cJSON_CreateObject();
+	if (o == NULL)
+		mem_oom();
+	json_item(o, "metadata", cJSON_Duplicate(cur, true));
+	return resp_json(ctx, 200, o);
+}
+
+/* ---- OPTIONS -------------------------------------------------------- */
+
+static const char *const res_types[FT__MAX] = {
+	[FT_TEXT] = "string", [FT_NOTES] = "string", [FT_BOOL] = "boolean",
+	[FT_INT] = "integer", [FT_ID] = "related field", [FT_IDS] = "field",
+	[FT_DEC] = "float", [FT_DATE] = "date", [FT_DATETIME] = "datetime",
+	[FT_CHOICE] = "choice", [FT_EMAIL] = "email", [FT_URL] = "url",
+	[FT_JSON] = "json", [FT_MEDIA] = "image upload",
+	[FT_NESTED] = "field", [FT_OBJECT] = "nested object",
+};
+
+static cJSON *res_describe_fields(struct ctx *, const struct field *,
+		    size_t n, bool pk);
+
+/* A related field's model, api_url (under the prefix) and pk_field. */
+static void
+res_describe_ref(struct ctx *ctx, cJSON *o, const struct resource *ref)
+{
+	cJSON_AddStringToObject(o, "model", ref->model);
+	cJSON_AddStringToObject(o, "api_url", mem_printf(&ctx->mem, "%s%s",
+	    ctx->req.prefix != NULL ? ctx->req.prefix : "", ref->path));
+	cJSON_AddStringToObject(o, "pk_field", "pk");
+}
+
+/* One field as DRF's metadata describes it. */
+static cJSON *
+res_describe_one(struct ctx *ctx, const struct field *f)
+{
+	bool ro = (f->flags & F_READ_ONLY) != 0;
+	cJSON *o = cJSON_CreateObject();
+
+	if (o == NULL)
+		mem_oom();
+	cJSON_AddStringToObject(o, "type", res_types[f->type]);
+	cJSON_AddBoolToObject(o, "required", !ro && (f->flags & F_REQUIRED));
+	cJSON_AddBoolToObject(o, "read_only", ro);
+	cJSON_AddStringToObject(o, "label", val_label(ctx, f));
+	cJSON_AddStringToObject(o, "help_text", f->help != NULL ? f->help : "");
+	if (f->flags & F_WRITE_ONLY)
+		cJSON_AddBoolToObject(o, "write_only", true);
+	if (f->flags & F_NULL)
+		cJSON_AddBoolToObject(o, "allow_null", true);
+	switch (f->type) {
+	case FT_TEXT:
+	case FT_NOTES:
+	case FT_EMAIL:
+	case FT_URL:
+		if (f->max > 0)
+			cJSON_AddNumberToObject(o, "max_length", f->max);
+		if (!ro && !(f->flags & F_REQUIRED))
+			cJSON_AddStringToObject(o, "default", "");
+		break;
+	case FT_BOOL:
+		if (!ro)
+			cJSON_AddBoolToObject(o, "default", f->def != 0);
+		break;
+	case FT_DEC:
+		if (!ro && !(f->flags & (F_REQUIRED | F_NULL)))
+			cJSON_AddItemToObject(o, "default", dec_json(f->def));
+		break;
+	case FT_CHOICE: {
+		if (!ro)
+			cJSON_AddNumberToObject(o, "default", (double)f->def);
+		cJSON *c = cJSON_AddArrayToObject(o, "choices");
+		for (const struct choice *ch = f->choices;
+		    ch != NULL && ch->label != NULL; ch++) {
+			cJSON *e = cJSON_CreateObject();
+			cJSON_AddNumberToObject(e, "value", (double)ch->value);
+			cJSON_AddStringToObject(e, "display_name", ch->label);
+			cJSON_AddItemToArray(c, e);
+		}
+		break;
+	}
+	case FT_ID:
+		if (f->ref != NULL)
+			res_describe_ref(ctx, o, f->ref);
+		break;
+	case FT_IDS: {
+		cJSON *c = cJSON_CreateObject();
+		cJSON_AddStringToObject(c, "type", "related field");
+		cJSON_AddBoolToObject(c, "required", false);
+		cJSON_AddBoolToObject(c, "read_only", ro);
+		if (f->ref != NULL)
+			res_describe_ref(ctx, c, f->ref);
+		cJSON_AddItemToObject(o, "child", c);
+		break;
+	}
+	case FT_NESTED: {
+		size_t n = 0;
+		while (f->children != NULL && f->children[n].name != NULL)
+			n++;
+		cJSON *c = cJSON_CreateObject();
+		cJSON_AddStringToObject(c, "type", "nested object");
+		cJSON_AddBoolToObject(c, "required", false);
+		cJSON_AddBoolToObject(c, "read_only", false);
+		cJSON_AddItemToObject(c, "children", res_describe_fields(ctx,
+		    f->children, n, false));
+		cJSON_AddItemToObject(o, "child", c);
+		break;
+	}
+	case FT_OBJECT: {
+		size_t n = 0;
+		while (f->children != NULL && f->children[n].name != NULL)
+			n++;
+		cJSON_AddItemToObject(o, "children", res_describe_fields(ctx,
+		    f->children, n, false));
+		break;
+	}
+	default:
+		break;
+	}
+	return o;
+}
+
+static cJSON *
+res_describe_fields(struct ctx *ctx, const struct field *f, size_t n, bool pk)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	if (o == NULL)
+		mem_oom();
+	if (pk) {
+		static const struct field pkf = { "pk", FT_INT, F_READ_ONLY, 0, 0,
+		    NULL, NULL, NULL, "ID", NULL, NULL };
+		cJSON_AddItemToObject(o, "pk", res_describe_one(ctx, &pkf));
+	}
+	for (size_t i = 0; i < n; i++)
+		cJSON_AddItemToObject(o, f[i].name, res_describe_one(ctx, &f[i]));
+	return o;
+}
+
+/*
+ * The fields as an OPTIONS answer's actions.POST or .PUT describe them
+ * (with "pk" first when they are a resource's).
+ */
+cJSON *
+res_describe(struct ctx *ctx, const struct field *f, size_t n, bool resource)
+{
+	return res_describe_fields(ctx, f, n, resource);
+}
+
+/* ---- routes --------------------------------------------------------- */
+
+/* "a part", "an attachment". */
+static const char *
+res_a(const char *noun)
+{
+	return strchr("aeiou", noun[0]) != NULL ? "an" : "a";
+}
+
+static char *
+res_strf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A string for the process's route table (never freed). */
+static char *
+res_strf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	int n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		mem_oom();
+	return s;
+}
+
+/*
+ * The routes of r into out (room for max): list, create, tree/, bulk
+ * delete, detail, replace, change, delete, metadata -- as its flags allow.
+ * Returns how many.
+ */
+size_t
+res_routes(const struct resource *r, struct route *out, size_t max)
+{
+	const char *a = res_a(r->noun);
+	char *one = res_strf("%s<pk>/", r->path);
+	char *meta = res_strf("%s<pk>/metadata/", r->path);
+	struct {
+		bool		 on;
+		const char	*method, *pattern;
+		struct err	*(*handler)(struct ctx *);
+		char		*summary;
+	} rows[] = {
+		{ !(r->flags & RES_NO_LIST), "GET", r->path, res_list,
+		  res_strf("List %s", r->plural) },
+		{ !(r->flags & RES_NO_CREATE), "POST", r->path, res_create,
+		  res_strf("Create %s %s", a, r->noun) },
+		{ (r->flags & RES_BULK_DELETE) != 0, "DELETE", r->path,
+		  res_delete_bulk, res_strf("Delete several %s", r->plural) },
+		{ r->tree != NULL, "GET", res_strf("%stree/", r->path),
+		  res_tree_list, res_strf("Tree of %s", r->plural) },
+		{ true, "GET", one, res_detail, res_strf("%c%s %s",
+		  a[0] - 'a' + 'A', a + 1, r->noun) },
+		{ !(r->flags & RES_NO_UPDATE), "PUT", one, res_update,
+		  res_strf("Replace %s %s", a, r->noun) },
+		{ !(r->flags & RES_NO_UPDATE), "PATCH", one, res_update,
+		  res_strf("Change %s %s", a, r->noun) },
+		{ !(r->flags & RES_NO_DELETE), "DELETE", one, res_delete,
+		  res_strf("Delete %s %s", a, r->noun) },
+		{ (r->flags & RES_METADATA) != 0, "GET", meta, res_metadata,
+		  res_strf("Metadata of %s %s", a, r->noun) },
+		{ (r->flags & RES_METADATA) != 0, "PUT", meta, res_metadata,
+		  res_strf("Replace the metadata of %s %s", a, r->noun) },
+		{ (r->flags & RES_METADATA) != 0, "PATCH", meta, res_metadata,
+		  res_strf("Merge into the metadata of %s %s", a, r->noun) },
+	};
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		if (!rows[i].on || n >= max)
+			continue;
+		bool read = strcmp(rows[i].method, "GET") == 0;
+		out[n] = (struct route){
+			.method = rows[i].method,
+			.pattern = rows[i].pattern,
+			.area = read || r->write_area == NULL ? r->area :
+			    r->write_area,
+			.perm = PERM_METHOD,
+			.handler = rows[i].handler,
+			.summary = rows[i].summary,
+			.res = r,
+		};
+		n++;
+	}
+	return n;
+}

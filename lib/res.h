@@ -1,0 +1,258 @@
+/*
+ * res: resources, each described once.
+ *
+ * A resource is one InvenTree model served at one API path: its table,
+ * its fields (val.h), its filters, orderings and search, its permission
+ * area and the hooks for its own rules.  Everything else follows from that
+ * one constant description:
+ *
+ *   - the SQL: the SELECT of a row, its INSERT and UPDATE, the count and
+ *     the existence check are put together here, once per process, from
+ *     the field list (res_sql.c: the one place SQL text is made, so that
+ *     a second database engine is added there, not in every resource);
+ *   - the routes: res_routes() gives a program the rows for the list, the
+ *     detail, create, update (PUT and PATCH), delete, metadata and, for a
+ *     tree, tree/ -- a resource's routes are one line of its program;
+ *   - the answers, with InvenTree's semantics: lists with filters, search,
+ *     ordering and pagination (list.h), a row rendered field by field,
+ *     404 "No Part matches the given query.", 201 with the new object,
+ *     400 with every field's errors, 204 after a delete;
+ *   - validation: every written field is checked by val.h, every
+ *     reference must name an existing object, and the hooks add the rules
+ *     a field alone cannot say;
+ *   - OPTIONS: actions.POST and actions.PUT in DRF's metadata format, with
+ *     related fields' model, api_url and pk_field (res_describe());
+ *   - permissions: the route's area is the resource's; a cascading delete
+ *     needs the delete permission of what it deletes.
+ *
+ * A write runs in one transaction (db_begin()/db_end()): the checks, the
+ * row, the hooks' own writes (search index, history, events) and the
+ * answer's read all see the same state, and a failure anywhere leaves
+ * nothing behind.
+ *
+ * Hooks see a row's values as struct val, one per field in the order of
+ * the description, and a row of a SELECT with the pk in column 0 and field
+ * i in column RES_COL(i).
+ */
+#ifndef SR_RES_H
+#define SR_RES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <sqlite3.h>
+
+#include "list.h"
+#include "route.h"
+#include "val.h"
+
+struct cJSON;
+struct ctx;
+struct err;
+struct errs;
+struct res_sql;
+
+/* The column of field i in a resource's SELECT (column 0 is the pk). */
+#define RES_COL(i)	((i) + 1)
+
+/* Resource flags. */
+#define RES_NO_CREATE	0x0001
+#define RES_NO_UPDATE	0x0002
+#define RES_NO_DELETE	0x0004
+#define RES_READ_ONLY	(RES_NO_CREATE | RES_NO_UPDATE | RES_NO_DELETE)
+#define RES_METADATA	0x0010	/* <pk>/metadata/ (a metadata column) */
+#define RES_KEYED	0x0020	/* pages are found on ids first (list.h) */
+#define RES_BULK_DELETE	0x0040	/* DELETE <path> {"items": [pk, ...]} */
+#define RES_NO_LIST	0x0080	/* no list route */
+#define RES_CASCADE	0x0100	/* ?cascade= is true unless given */
+#define RES_ATTACHMENTS	0x0200	/* files and links attach to its rows */
+
+/* What a write hook sees. */
+struct res_write {
+	const struct resource	*res;
+	long long		 id;	/* 0 on create until inserted */
+	struct val		*v;	/* the new values, one per field */
+	const struct val	*old;	/* update: the values before; else NULL */
+	const struct cJSON	*body;
+	bool			 create;
+	void			*state;	/* the hooks' own, for one write */
+};
+
+struct res_hooks {
+	/* Query parameters of the list beyond the fields' own filters (and
+	 * the tree's): cascade, starred, view flags.  view is the
+	 * renderer's argument, allocated by view(). */
+	struct err	*(*list)(struct ctx *, struct list_q *, void *view);
+	/* The renderer's argument for a list or a detail, from the query
+	 * (?part_detail=true); NULL hook: none. */
+	struct err	*(*view)(struct ctx *, void **view);
+	/* Adds computed members to a rendered row (a user's star, nested
+	 * details).  Must not allocate from the arena (list.h). */
+	void		 (*render)(struct ctx *, sqlite3_stmt *, struct cJSON *,
+			    void *view);
+	/* Restricts every list and every row to what the user may see (the
+	 * user's own notifications): adds to q's WHERE. */
+	struct err	*(*scope)(struct ctx *, struct list_q *);
+	/* Rules beyond each field's own, into es (uniqueness, one field
+	 * against another); returns only database errors. */
+	struct err	*(*validate)(struct ctx *, struct res_write *,
+			    struct errs *);
+	/* After the row is written, in its transaction: search index,
+	 * history, events, nested inputs. */
+	struct err	*(*written)(struct ctx *, struct res_write *);
+	/* Before a row is deleted: an error refuses (active parts). */
+	struct err	*(*deleting)(struct ctx *, const struct resource *,
+			    long long id);
+	/* After it is deleted, in the transaction: index, events. */
+	struct err	*(*deleted)(struct ctx *, const struct resource *,
+			    long long id);
+};
+
+/* A filter that is not a field's own ?name=value. */
+struct res_filter {
+	const char	*name;		/* query parameter */
+	enum ftype	 type;		/* FT_BOOL, FT_ID, FT_INT, FT_TEXT,
+					   FT_DATE, FT_CHOICE */
+	const char	*sql;		/* " AND ..." with ? for the value, or
+					   for FT_BOOL when true */
+	const char	*sql_alt;	/* FT_BOOL false; FT_ID null */
+	const struct resource *ref;	/* FT_ID: must exist */
+	const char	*sql_cascade;	/* FT_ID under ?cascade=true */
+};
+
+/* An ordering that is not a field's own column. */
+struct res_order {
+	const char	*name;		/* ?ordering=name or -name */
+	const char	*asc;		/* ORDER BY fragment */
+	const char	*desc;
+};
+
+/*
+ * A tree (categories, locations): parent, path, pathstring and level
+ * columns, kept by res_tree.c; its "contents" are rows of another
+ * resource that point at a node (parts, stock items).
+ */
+struct res_tree {
+	const struct resource	*contents;
+	const char		*contents_col;	/* "category" */
+	const char		*children;	/* "subcategories" (tree/) */
+	const char		*delete_contents;	/* "delete_parts" */
+	const char		*delete_children;
+	const char		*structural_msg;
+	/* Column expression: the contents below a node, for tree/ and
+	 * ordering by it (may be NULL). */
+	const char		*contents_count;
+};
+
+struct resource {
+	const char		*model;		/* InvenTree's: "partcategory" */
+	const char		*name;		/* in messages: "PartCategory" */
+	const char		*table;
+	const char		*alias;		/* in list SQL: "c" */
+	const char		*path;		/* "/api/part/category/" */
+	const char		*web;		/* the page's path: "category/" */
+	const char		*area;		/* rule set (perm.h) */
+	const char		*write_area;	/* of POST, PUT, PATCH, DELETE
+						   when not area (users: any
+						   user reads, superusers
+						   write); NULL: area */
+	const char		*noun;		/* "part category" (summaries) */
+	const char		*plural;	/* "part categories" */
+	const struct field	*fields;
+	size_t			 nfields;
+	const struct res_filter	*filters;
+	size_t			 nfilters;
+	const struct res_order	*orders;
+	size_t			 norders;
+	const char		*order;		/* default ORDER BY */
+	const struct list_search *search;
+	const struct res_hooks	*hooks;
+	const struct res_tree	*tree;
+	unsigned		 flags;		/* RES_* */
+	struct res_sql		*sql;		/* built once (res_sql.c) */
+};
+
+#define RES_FIELDS(a)	.fields = (a), .nfields = sizeof(a) / sizeof((a)[0])
+#define RES_FILTERS(a)	.filters = (a), .nfilters = sizeof(a) / sizeof((a)[0])
+#define RES_ORDERS(a)	.orders = (a), .norders = sizeof(a) / sizeof((a)[0])
+
+/* A tree's statements (res_tree.c), made by res_sql.c. */
+enum res_tree_q {
+	TQ_GET, TQ_SET, TQ_SUBTREE, TQ_CHILDREN, TQ_REPARENT, TQ_DESCENDANTS,
+	TQ_MOVE, TQ_MOVE_SUBTREE, TQ_CONTENTS, TQ_SUBTREE_CONTENTS,
+	TQ_HAS_CONTENTS, TQ_HAS_SUBTREE_CONTENTS, TQ_ANCESTORS, TQ_DUP,
+	TQ_BELOW, TQ_LIST, TQ_PARENT_SUBTREE, TQ_PARENT, TQ_TOP, TQ_NOT_TOP,
+	TQ_DEPTH_BELOW, TQ_DEPTH, TQ__MAX
+};
+
+/* res_sql.c: the SQL of a resource, made once per process. */
+struct res_sql {
+	bool		 ready;
+	const char	*select;	/* SELECT <pk, fields> FROM t a WHERE 1 */
+	const char	*count;		/* SELECT count(*) FROM t a WHERE 1 */
+	const char	*ids;		/* SELECT a.id FROM t a WHERE 1 */
+	const char	*key;		/* " AND a.id IN (" */
+	const char	*by_id;		/* " AND a.id = ?" */
+	const char	*exists;	/* SELECT 1 FROM t WHERE id = ? */
+	const char	*insert;	/* the writable columns */
+	const char	*update;	/* the writable columns, then id */
+	const char	*delete;	/* id */
+	const char	*meta_get;	/* metadata of id */
+	const char	*meta_set;	/* metadata, id */
+	int		 nwrite;	/* writable columns */
+	struct list_order *orders;	/* the description's, the fields' */
+	size_t		 norders;
+	char		**filter_sql;	/* per field: " AND a.col = ?" */
+	char		**filter_null;	/* per field: " AND a.col IS NULL" */
+	const char	*tree[TQ__MAX];
+};
+
+void		 res_tree_sql(const struct resource *, struct res_sql *);
+struct res_sql	*res_sql(const struct resource *);
+
+/* res.c: the generic handlers (a route's resource is ctx->route->res). */
+struct err	*res_list(struct ctx *);
+struct err	*res_detail(struct ctx *);
+struct err	*res_create(struct ctx *);
+struct err	*res_update(struct ctx *);
+struct err	*res_delete(struct ctx *);
+struct err	*res_delete_bulk(struct ctx *);
+struct err	*res_metadata(struct ctx *);
+
+/* For the hooks and for handlers of a resource's own endpoints. */
+struct err	*res_get(struct ctx *, const struct resource *, long long id,
+		    void *view, struct cJSON **out);
+struct err	*res_answer(struct ctx *, const struct resource *, long long id,
+		    int status);
+struct err	*res_exists(struct ctx *, const struct resource *, long long id,
+		    bool *exists);
+struct err	*res_load(struct ctx *, const struct resource *, long long id,
+		    struct val *out);
+struct err	*res_write_row(struct ctx *, struct res_write *);
+struct err	*res_delete_row(struct ctx *, const struct resource *,
+		    long long id);
+struct err	*res_query(struct ctx *, const struct resource *,
+		    struct list_q *, void *view);
+struct cJSON	*res_row_json(struct ctx *, sqlite3_stmt *, void *arg);
+int		 res_field(const struct resource *, const char *name);
+struct cJSON	*res_describe(struct ctx *, const struct field *, size_t n,
+		    bool write);
+size_t		 res_routes(const struct resource *, struct route *,
+		    size_t max);
+
+/* res_tree.c: trees. */
+struct err	*res_tree_list(struct ctx *);
+struct err	*res_tree_check(struct ctx *, struct res_write *,
+		    struct errs *);
+struct err	*res_tree_place(struct ctx *, const struct resource *,
+		    long long id);
+struct err	*res_tree_delete(struct ctx *, const struct resource *,
+		    long long id);
+struct err	*res_tree_node(struct ctx *, const struct resource *,
+		    long long id, bool *exists, bool *structural);
+struct cJSON	*res_tree_path(struct ctx *, const struct resource *,
+		    long long id, struct err **);
+struct err	*res_tree_filters(struct ctx *, const struct resource *,
+		    struct list_q *, bool cascade);
+
+#endif

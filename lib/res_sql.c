@@ -1,0 +1,270 @@
+/*
+ * res_sql: the SQL text of a resource, made from its description.  This
+ * is the one place where SQL is put together from names (tables,
+ * columns, aliases -- all constants of the descriptions, never request
+ * data): a second database engine's dialect goes here, not into every
+ * resource.
+ *
+ * The text is made on a resource's first use in a process and kept for
+ * the process (in the resource's struct res_sql): the same for every
+ * request, so FastCGI processes make it once.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mem.h"
+#include "res.h"
+
+/* A string for the process: malloc'd, never freed. */
+static char *
+sql_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static char *
+sql_printf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	int n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		mem_oom();
+	return s;
+}
+
+/* Appends to a growing string. */
+static void
+sql_cat(char **s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+sql_cat(char **s, const char *fmt, ...)
+{
+	va_list ap;
+	char *add, *n;
+
+	va_start(ap, fmt);
+	int len = vasprintf(&add, fmt, ap);
+	va_end(ap);
+	if (len < 0 || asprintf(&n, "%s%s", *s != NULL ? *s : "", add) < 0)
+		mem_oom();
+	free(add);
+	free(*s);
+	*s = n;
+}
+
+/* Is s a plain column name (so it takes the alias), not an expression? */
+static bool
+sql_is_name(const char *s)
+{
+	return strspn(s, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789") == strlen(s);
+}
+
+/* Does field f have a column of the table (is it written and read)? */
+static bool
+sql_writable(const struct field *f)
+{
+	return !(f->flags & (F_READ_ONLY | F_NO_COLUMN));
+}
+
+/* The column of a writable field. */
+static const char *
+sql_column(const struct field *f)
+{
+	return f->col != NULL ? f->col : f->name;
+}
+
+/* What a SELECT gives for field f, with the table's alias a. */
+static char *
+sql_select_item(const struct field *f, const char *a)
+{
+	if (f->flags & (F_NO_COLUMN | F_WRITE_ONLY))
+		return sql_printf("NULL");
+	const char *c = sql_column(f);
+	if (sql_is_name(c))
+		return sql_printf("%s.%s", a, c);
+	return sql_printf("%s", c);
+}
+
+/* The ordering fragments: the description's own, then one per F_ORDER
+ * field (and "pk", "id"). */
+static void
+sql_orders(const struct resource *r, struct res_sql *q)
+{
+	size_t n = r->norders + 2;
+	const char *a = r->alias;
+
+	for (size_t i = 0; i < r->nfields; i++)
+		if (r->fields[i].flags & F_ORDER)
+			n++;
+	struct list_order *o = calloc(n, sizeof(*o));
+	if (o == NULL)
+		mem_oom();
+	size_t k = 0;
+	for (size_t i = 0; i < r->norders; i++, k++) {
+		o[k].name = r->orders[i].name;
+		o[k].asc = r->orders[i].asc;
+		o[k].desc = r->orders[i].desc;
+	}
+	for (size_t i = 0; i < r->nfields; i++) {
+		const struct field *f = &r->fields[i];
+		if (!(f->flags & F_ORDER))
+			continue;
+		char *c = sql_select_item(f, a);
+		o[k].name = f->name;
+		o[k].asc = sql_printf("%s, %s.id", c, a);
+		o[k].desc = sql_printf("%s DESC, %s.id DESC", c, a);
+		free(c);
+		k++;
+	}
+	static const char *const pk[] = { "pk", "id" };
+	for (size_t i = 0; i < 2; i++, k++) {
+		o[k].name = pk[i];
+		o[k].asc = sql_printf("%s.id", a);
+		o[k].desc = sql_printf("%s.id DESC", a);
+	}
+	q->orders = o;
+	q->norders = k;
+}
+
+/* The filter fragments of the F_FILTER fields. */
+static void
+sql_filters(const struct resource *r, struct res_sql *q)
+{
+	q->filter_sql = calloc(r->nfields, sizeof(*q->filter_sql));
+	q->filter_null = calloc(r->nfields, sizeof(*q->filter_null));
+	if (q->filter_sql == NULL || q->filter_null == NULL)
+		mem_oom();
+	for (size_t i = 0; i < r->nfields; i++) {
+		const struct field *f = &r->fields[i];
+		if (!(f->flags & F_FILTER))
+			continue;
+		char *c = sql_select_item(f, r->alias);
+		q->filter_sql[i] = sql_printf(" AND %s = ?", c);
+		q->filter_null[i] = sql_printf(" AND %s IS NULL", c);
+		free(c);
+	}
+}
+
+/* Makes every statement of r (once per process). */
+struct res_sql *
+res_sql(const struct resource *r)
+{
+	struct res_sql *q = r->sql;
+	const char *a = r->alias, *t = r->table;
+	char *cols = NULL, *ins = NULL, *vals = NULL, *upd = NULL;
+	int w = 0;
+
+	if (q->ready)
+		return q;
+	sql_cat(&cols, "%s.id", a);
+	for (size_t i = 0; i < r->nfields; i++) {
+		const struct field *f = &r->fields[i];
+		char *c = sql_select_item(f, a);
+		sql_cat(&cols, ", %s", c);
+		free(c);
+		if (!sql_writable(f))
+			continue;
+		w++;
+		sql_cat(&ins, "%s%s", w > 1 ? ", " : "", sql_column(f));
+		sql_cat(&vals, "%s?", w > 1 ? ", " : "");
+		sql_cat(&upd, "%s%s = ?%d", w > 1 ? ", " : "", sql_column(f), w);
+	}
+	q->select = sql_printf("SELECT %s FROM %s %s WHERE 1", cols, t, a);
+	q->count = sql_printf("SELECT count(*) FROM %s %s WHERE 1", t, a);
+	q->ids = sql_printf("SELECT %s.id FROM %s %s WHERE 1", a, t, a);
+	q->key = sql_printf(" AND %s.id IN (", a);
+	q->by_id = sql_printf(" AND %s.id = ?", a);
+	q->exists = sql_printf("SELECT 1 FROM %s WHERE id = ?", t);
+	q->delete = sql_printf("DELETE FROM %s WHERE id = ?", t);
+	q->nwrite = w;
+	if (w > 0) {
+		q->insert = sql_printf("INSERT INTO %s (%s) VALUES (%s)", t, ins,
+		    vals);
+		q->update = sql_printf("UPDATE %s SET %s WHERE id = ?%d", t, upd,
+		    w + 1);
+	} else {
+		q->insert = sql_printf("INSERT INTO %s DEFAULT VALUES", t);
+		q->update = NULL;
+	}
+	if (r->flags & RES_METADATA) {
+		q->meta_get = sql_printf("SELECT metadata FROM %s WHERE id = ?",
+		    t);
+		q->meta_set = sql_printf("UPDATE %s SET metadata = ?1 WHERE "
+		    "id = ?2", t);
+	}
+	sql_orders(r, q);
+	sql_filters(r, q);
+	if (r->tree != NULL)
+		res_tree_sql(r, q);
+	free(cols);
+	free(ins);
+	free(vals);
+	free(upd);
+	q->ready = true;
+	return q;
+}
+
+/*
+ * The statements of a tree: T the nodes' table, C and K the contents'
+ * table and the column that names their node.
+ */
+void
+res_tree_sql(const struct resource *r, struct res_sql *q)
+{
+	const char *T = r->table, *a = r->alias;
+	const char *C = r->tree->contents->table, *K = r->tree->contents_col;
+	q->tree[TQ_GET] = sql_printf("SELECT path, pathstring, level, parent, "
+	    "name, structural FROM %s WHERE id = ?", T);
+	q->tree[TQ_SET] = sql_printf("UPDATE %s SET path = ?, pathstring = ?, "
+	    "level = ? WHERE id = ?", T);
+	q->tree[TQ_SUBTREE] = sql_printf("UPDATE %s SET path = ?1 || "
+	    "substr(path, length(?4) + 1), pathstring = ?2 || "
+	    "substr(pathstring, length(?5) + 1), level = level + ?3 WHERE "
+	    "path > ?4 AND path < ?4 || '~'", T);
+	q->tree[TQ_CHILDREN] = sql_printf("SELECT id FROM %s WHERE parent = ? "
+	    "ORDER BY id", T);
+	q->tree[TQ_REPARENT] = sql_printf("UPDATE %s SET parent = ? WHERE "
+	    "parent = ?", T);
+	q->tree[TQ_DESCENDANTS] = sql_printf("SELECT id FROM %s WHERE "
+	    "path > ?1 AND path < ?1 || '~' ORDER BY level DESC, id", T);
+	q->tree[TQ_MOVE] = sql_printf("UPDATE %s SET %s = ? WHERE %s = ?", C,
+	    K, K);
+	q->tree[TQ_MOVE_SUBTREE] = sql_printf("UPDATE %s SET %s = ?1 WHERE "
+	    "%s IN (SELECT id FROM %s WHERE path >= ?2 AND path < ?2 || '~')",
+	    C, K, K, T);
+	q->tree[TQ_CONTENTS] = sql_printf("SELECT id FROM %s WHERE %s = ? "
+	    "ORDER BY id", C, K);
+	q->tree[TQ_SUBTREE_CONTENTS] = sql_printf("SELECT id FROM %s WHERE %s "
+	    "IN (SELECT id FROM %s WHERE path >= ?1 AND path < ?1 || '~') "
+	    "ORDER BY id", C, K, T);
+	q->tree[TQ_HAS_CONTENTS] = sql_printf("SELECT 1 FROM %s WHERE %s = ? "
+	    "LIMIT 1", C, K);
+	q->tree[TQ_HAS_SUBTREE_CONTENTS] = sql_printf("SELECT 1 FROM %s WHERE "
+	    "%s IN (SELECT id FROM %s WHERE path >= ?1 AND path < ?1 || '~') "
+	    "LIMIT 1", C, K, T);
+	q->tree[TQ_ANCESTORS] = sql_printf("SELECT a.id, a.name FROM %s c, "
+	    "%s a WHERE c.id = ? AND instr(c.path, '/' || a.id || '/') > 0 "
+	    "ORDER BY a.level", T, T);
+	q->tree[TQ_DUP] = sql_printf("SELECT 1 FROM %s WHERE ifnull(parent, 0) "
+	    "= ?1 AND name = ?2 AND id <> ?3", T);
+	q->tree[TQ_BELOW] = sql_printf("SELECT ifnull(max(level), 0), "
+	    "ifnull(max(length(pathstring)), 0) FROM %s WHERE path >= ?1 AND "
+	    "path < ?1 || '~'", T);
+	q->tree[TQ_LIST] = sql_printf("SELECT %s.id, %s.name, %s.parent, "
+	    "%s.level, %s.icon, %s.structural, (SELECT count(*) FROM %s d "
+	    "WHERE d.parent = %s.id) FROM %s %s WHERE 1", a, a, a, a, a, a, T,
+	    a, T, a);
+	q->tree[TQ_PARENT_SUBTREE] = sql_printf(" AND %s.path > (SELECT path "
+	    "FROM %s WHERE id = ?) AND %s.path < (SELECT path || '~' FROM %s "
+	    "WHERE id = ?)", a, T, a, T);
+	q->tree[TQ_PARENT] = sql_printf(" AND %s.parent = ?", a);
+	q->tree[TQ_TOP] = sql_printf(" AND %s.parent IS NULL", a);
+	q->tree[TQ_NOT_TOP] = sql_printf(" AND %s.parent IS NOT NULL", a);
+	q->tree[TQ_DEPTH_BELOW] = sql_printf(" AND %s.level <= (SELECT level "
+	    "FROM %s WHERE id = ?) + ?", a, T);
+	q->tree[TQ_DEPTH] = sql_printf(" AND %s.level <= ?", a);
+}
