@@ -163,6 +163,42 @@ res_row_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
 	return o;
 }
 
+/* A row of r's SELECT as the API shows it, rendered with view. */
+cJSON *
+res_render(struct ctx *ctx, const struct resource *r, sqlite3_stmt *st,
+    void *view)
+{
+	struct res_rows rr = { r, view };
+
+	return res_row_json(ctx, st, &rr);
+}
+
+/*
+ * The row of id of r, rendered with view, for nesting in another row
+ * (?category_detail=true), or NULL when there is none or it cannot be
+ * read.  *cache keeps the statement for the request's other rows.
+ */
+cJSON *
+res_nested(struct ctx *ctx, const struct resource *r, sqlite3_stmt **cache,
+    long long id, void *view)
+{
+	cJSON *o = NULL;
+
+	if (*cache == NULL) {
+		struct res_sql *sql = res_sql(r);
+		*cache = db_prepare(ctx, mem_printf(&ctx->mem, "%s%s",
+		    sql->select, sql->by_id));
+		if (*cache == NULL)
+			return NULL;
+	}
+	sqlite3_reset(*cache);
+	sqlite3_bind_int64(*cache, 1, id);
+	if (sqlite3_step(*cache) == SQLITE_ROW)
+		o = res_render(ctx, r, *cache, view);
+	sqlite3_reset(*cache);
+	return o;
+}
+
 /* ---- reading -------------------------------------------------------- */
 
 /* The renderer's argument, from the query (?part_detail=true). */
@@ -569,9 +605,13 @@ res_write_row(struct ctx *ctx, struct res_write *w)
 	return NULL;
 }
 
-/* The checks of a write, then the write, in the caller's transaction. */
-static struct err *
-res_write(struct ctx *ctx, struct res_write *w, struct errs *es)
+/*
+ * The checks of a write (the references, the tree's rules, the validate
+ * hook), then -- when es holds no error -- the write, in the caller's
+ * transaction.
+ */
+struct err *
+res_save(struct ctx *ctx, struct res_write *w, struct errs *es)
 {
 	const struct resource *r = w->res;
 	struct err *e;
@@ -603,10 +643,14 @@ res_create(struct ctx *ctx)
 	if ((e = req_data(ctx, &w.body)) != NULL)
 		return e;
 	val_object(ctx, w.body, r->fields, r->nfields, v, true, &es);
-	if ((e = db_begin(ctx)) != NULL)
+	if ((r->hooks != NULL && r->hooks->prepare != NULL &&
+	    (e = r->hooks->prepare(ctx, &w)) != NULL) ||
+	    (e = db_begin(ctx)) != NULL)
 		return e;
-	if ((e = db_end(ctx, res_write(ctx, &w, &es))) != NULL)
+	if ((e = db_end(ctx, res_save(ctx, &w, &es))) != NULL)
 		return e;
+	if (r->hooks != NULL && r->hooks->committed != NULL)
+		r->hooks->committed(ctx, &w);
 	return res_answer(ctx, r, w.id, 201);
 }
 
@@ -631,6 +675,9 @@ res_update(struct ctx *ctx)
 	if (r->hooks != NULL && r->hooks->scope != NULL &&
 	    (e = res_get(ctx, r, w.id, NULL, &seen)) != NULL)
 		return e;
+	if (r->hooks != NULL && r->hooks->prepare != NULL &&
+	    (e = r->hooks->prepare(ctx, &w)) != NULL)
+		return e;
 	if ((e = db_begin(ctx)) != NULL)
 		return e;
 	if ((e = res_load(ctx, r, w.id, v)) != NULL)
@@ -638,8 +685,10 @@ res_update(struct ctx *ctx)
 	memcpy(old, v, n * sizeof(*v));
 	val_object(ctx, w.body, r->fields, r->nfields, v,
 	    strcmp(ctx->req.method, "PUT") == 0, &es);
-	if ((e = db_end(ctx, res_write(ctx, &w, &es))) != NULL)
+	if ((e = db_end(ctx, res_save(ctx, &w, &es))) != NULL)
 		return e;
+	if (r->hooks != NULL && r->hooks->committed != NULL)
+		r->hooks->committed(ctx, &w);
 	return res_answer(ctx, r, w.id, 200);
 }
 
@@ -651,10 +700,11 @@ res_update(struct ctx *ctx)
 struct err *
 res_delete_row(struct ctx *ctx, const struct resource *r, long long id)
 {
+	struct res_del d = { r, id, NULL };
 	struct err *e;
 
 	if (r->hooks != NULL && r->hooks->deleting != NULL &&
-	    (e = r->hooks->deleting(ctx, r, id)) != NULL)
+	    (e = r->hooks->deleting(ctx, &d)) != NULL)
 		return e;
 	if (r->tree != NULL)
 		e = res_tree_delete(ctx, r, id);
@@ -668,7 +718,7 @@ res_delete_row(struct ctx *ctx, const struct resource *r, long long id)
 	if (e != NULL)
 		return e;
 	if (r->hooks != NULL && r->hooks->deleted != NULL)
-		return r->hooks->deleted(ctx, r, id);
+		return r->hooks->deleted(ctx, &d);
 	return NULL;
 }
 

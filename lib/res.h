@@ -78,6 +78,13 @@ struct res_write {
 	void			*state;	/* the hooks' own, for one write */
 };
 
+/* What a delete hook sees. */
+struct res_del {
+	const struct resource	*res;
+	long long		 id;
+	void			*state;	/* from deleting to deleted */
+};
+
 struct res_hooks {
 	/* Query parameters of the list beyond the fields' own filters (and
 	 * the tree's): cascade, starred, view flags.  view is the
@@ -93,6 +100,9 @@ struct res_hooks {
 	/* Restricts every list and every row to what the user may see (the
 	 * user's own notifications): adds to q's WHERE. */
 	struct err	*(*scope)(struct ctx *, struct list_q *);
+	/* Before a write's transaction begins: slow work that needs no
+	 * lock (an uploaded image is checked and stored), into w->state. */
+	struct err	*(*prepare)(struct ctx *, struct res_write *);
 	/* Rules beyond each field's own, into es (uniqueness, one field
 	 * against another); returns only database errors. */
 	struct err	*(*validate)(struct ctx *, struct res_write *,
@@ -100,12 +110,13 @@ struct res_hooks {
 	/* After the row is written, in its transaction: search index,
 	 * history, events, nested inputs. */
 	struct err	*(*written)(struct ctx *, struct res_write *);
+	/* After the write has committed: clean-up that must not outrun
+	 * the commit (the files of a replaced image). */
+	void		 (*committed)(struct ctx *, struct res_write *);
 	/* Before a row is deleted: an error refuses (active parts). */
-	struct err	*(*deleting)(struct ctx *, const struct resource *,
-			    long long id);
+	struct err	*(*deleting)(struct ctx *, struct res_del *);
 	/* After it is deleted, in the transaction: index, events. */
-	struct err	*(*deleted)(struct ctx *, const struct resource *,
-			    long long id);
+	struct err	*(*deleted)(struct ctx *, struct res_del *);
 };
 
 /* A filter that is not a field's own ?name=value. */
@@ -229,11 +240,16 @@ struct err	*res_exists(struct ctx *, const struct resource *, long long id,
 struct err	*res_load(struct ctx *, const struct resource *, long long id,
 		    struct val *out);
 struct err	*res_write_row(struct ctx *, struct res_write *);
+struct err	*res_save(struct ctx *, struct res_write *, struct errs *);
 struct err	*res_delete_row(struct ctx *, const struct resource *,
 		    long long id);
 struct err	*res_query(struct ctx *, const struct resource *,
 		    struct list_q *, void *view);
 struct cJSON	*res_row_json(struct ctx *, sqlite3_stmt *, void *arg);
+struct cJSON	*res_render(struct ctx *, const struct resource *,
+		    sqlite3_stmt *, void *view);
+struct cJSON	*res_nested(struct ctx *, const struct resource *,
+		    sqlite3_stmt **cache, long long id, void *view);
 int		 res_field(const struct resource *, const char *name);
 struct cJSON	*res_describe(struct ctx *, const struct field *, size_t n,
 		    bool write);

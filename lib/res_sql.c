@@ -55,12 +55,16 @@ sql_cat(char **s, const char *fmt, ...)
 	*s = n;
 }
 
-/* Is s a plain column name (so it takes the alias), not an expression? */
+/*
+ * Is a read-only field's col a column name (so it takes the alias) rather
+ * than an expression?  Names start with a lower-case letter; NULL, 0, ''
+ * and (SELECT ...) are expressions.
+ */
 static bool
 sql_is_name(const char *s)
 {
-	return strspn(s, "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789") == strlen(s);
+	return s[0] >= 'a' && s[0] <= 'z' && strspn(s,
+	    "abcdefghijklmnopqrstuvwxyz_0123456789") == strlen(s);
 }
 
 /* Does field f have a column of the table (is it written and read)? */
@@ -84,7 +88,7 @@ sql_select_item(const struct field *f, const char *a)
 	if (f->flags & (F_NO_COLUMN | F_WRITE_ONLY))
 		return sql_printf("NULL");
 	const char *c = sql_column(f);
-	if (sql_is_name(c))
+	if (!(f->flags & F_READ_ONLY) || sql_is_name(c))
 		return sql_printf("%s.%s", a, c);
 	return sql_printf("%s", c);
 }

@@ -199,7 +199,7 @@ val_json(struct ctx *ctx, const cJSON *j, const struct field *f,
 	case FT_NOTES:
 	case FT_EMAIL:
 	case FT_URL:
-		if (cJSON_IsNumber(j))
+		if (cJSON_IsNumber(j) && !(f->flags & F_STRING))
 			v->s = mem_printf(&ctx->mem, "%.15g", j->valuedouble);
 		else if (!cJSON_IsString(j))
 			return "Not a valid string.";

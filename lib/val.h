@@ -79,10 +79,13 @@ enum ftype {
 #define F_LABEL		0x0100	/* choice shown as its label */
 #define F_NOT_BLANK	0x0200	/* text: "" is refused */
 #define F_NO_COLUMN	0x0400	/* not in the table: a hook handles it */
+#define F_STRING	0x0800	/* text: a JSON string, not a number */
 
 struct choice {
 	long long	 value;
-	const char	*label;
+	const char	*label;		/* what people read */
+	const char	*key;		/* a status class's name, or NULL */
+	const char	*color;		/* and its colour */
 };
 
 struct field {

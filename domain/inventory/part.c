@@ -1,5 +1,5 @@
 /*
- * part: parts and categories, rows to JSON.  See part.h.
+ * part: part categories and parts.  See part.h.
  */
 #include <string.h>
 
@@ -8,237 +8,555 @@
 #include "ctx.h"
 #include "db.h"
 #include "dec.h"
+#include "err.h"
 #include "json.h"
+#include "perm.h"
+#include "req.h"
+#include "res.h"
+#include "val.h"
+
+#include "files/image.h"
 #include "files/media.h"
 #include "inventory/part.h"
-#include "resp.h"
+#include "inventory/star.h"
+#include "inventory/stock.h"
+#include "tasks/event.h"
 
-#define PART_COLS \
-	"p.id, p.name, p.IPN, p.description, p.keywords, p.units, " \
-	"p.revision, p.link, p.notes, p.image, p.category, " \
-	"p.default_location, p.active, p.assembly, p.component, " \
-	"p.purchaseable, p.salable, p.trackable, p.virtual, p.is_template, " \
-	"p.locked, p.testable, p.minimum_stock, p.creation_date, " \
-	"p.in_stock, p.stock_count, p.thumbnail"
-enum { PC_ID, PC_NAME, PC_IPN, PC_DESCRIPTION, PC_KEYWORDS, PC_UNITS,
-	PC_REVISION, PC_LINK, PC_NOTES, PC_IMAGE, PC_CATEGORY,
-	PC_DEFAULT_LOCATION, PC_ACTIVE, PC_ASSEMBLY, PC_COMPONENT,
-	PC_PURCHASEABLE, PC_SALABLE, PC_TRACKABLE, PC_VIRTUAL, PC_IS_TEMPLATE,
-	PC_LOCKED, PC_TESTABLE, PC_MINIMUM_STOCK, PC_CREATION_DATE,
-	PC_IN_STOCK, PC_STOCK_COUNT, PC_THUMBNAIL };
+/* ---- categories ----------------------------------------------------- */
 
-const char part_select[] = "SELECT " PART_COLS " FROM part p WHERE 1";
-const char part_count[] = "SELECT count(*) FROM part p WHERE 1";
-const char part_select_one[] = "SELECT " PART_COLS " FROM part p "
-    "WHERE p.id = ?";
+enum { CF_NAME, CF_DESCRIPTION, CF_PARENT, CF_PATHSTRING, CF_LEVEL,
+	CF_STRUCTURAL, CF_DEFAULT_LOCATION, CF_DEFAULT_KEYWORDS, CF_ICON,
+	CF_PART_COUNT, CF_SUBCATEGORIES, CF_STARRED, CF__N };
 
-/*
- * part_count counts parts in the category and all below it; subcategories
- * counts every category below it (InvenTree's annotations do the same).
- */
-#define CATEGORY_COLS \
-	"c.id, c.name, c.description, c.parent, c.pathstring, c.level, " \
-	"c.structural, c.default_location, c.default_keywords, c.icon, " \
-	"(SELECT count(*) FROM part_category d JOIN part q " \
-	"ON q.category = d.id WHERE d.path >= c.path AND " \
-	"d.path < c.path || '~'), " \
-	"(SELECT count(*) FROM part_category d WHERE d.path > c.path AND " \
-	"d.path < c.path || '~')"
-enum { CC_ID, CC_NAME, CC_DESCRIPTION, CC_PARENT, CC_PATHSTRING, CC_LEVEL,
-	CC_STRUCTURAL, CC_DEFAULT_LOCATION, CC_DEFAULT_KEYWORDS, CC_ICON,
-	CC_PART_COUNT, CC_SUBCATEGORIES };
+static const struct field category_fields[] = {
+	[CF_NAME] = { "name", FT_TEXT, F_REQUIRED | F_FILTER | F_ORDER, 100 },
+	[CF_DESCRIPTION] = { "description", FT_TEXT, 0, 250 },
+	[CF_PARENT] = { "parent", FT_ID, F_NULL, .ref = &category_resource },
+	[CF_PATHSTRING] = { "pathstring", FT_TEXT, F_READ_ONLY | F_ORDER },
+	[CF_LEVEL] = { "level", FT_INT, F_READ_ONLY | F_FILTER | F_ORDER },
+	[CF_STRUCTURAL] = { "structural", FT_BOOL, F_FILTER },
+	[CF_DEFAULT_LOCATION] = { "default_location", FT_ID, F_NULL,
+	    .ref = &location_resource },
+	[CF_DEFAULT_KEYWORDS] = { "default_keywords", FT_TEXT, 0, 250 },
+	[CF_ICON] = { "icon", FT_TEXT, 0, 100 },
+	/* Parts in the category and below it; categories below it. */
+	[CF_PART_COUNT] = { "part_count", FT_INT, F_READ_ONLY | F_ORDER,
+	    .col = "(SELECT count(*) FROM part_category d JOIN part q ON "
+	    "q.category = d.id WHERE d.path >= c.path AND "
+	    "d.path < c.path || '~')" },
+	[CF_SUBCATEGORIES] = { "subcategories", FT_INT, F_READ_ONLY,
+	    .col = "(SELECT count(*) FROM part_category d WHERE "
+	    "d.path > c.path AND d.path < c.path || '~')" },
+	[CF_STARRED] = { "starred", FT_BOOL, F_NO_COLUMN,
+	    .help = "The signed-in user's subscription" },
+};
+_Static_assert(sizeof(category_fields) / sizeof(category_fields[0]) == CF__N,
+    "category fields");
 
-const char category_select[] = "SELECT " CATEGORY_COLS
-    " FROM part_category c WHERE 1";
-const char category_count[] = "SELECT count(*) FROM part_category c WHERE 1";
-const char category_select_one[] = "SELECT " CATEGORY_COLS
-    " FROM part_category c WHERE c.id = ?";
+static const struct list_search category_search = {
+	" AND (c.name LIKE ? ESCAPE '\\' OR c.description LIKE ? ESCAPE '\\' "
+	"OR c.pathstring LIKE ? ESCAPE '\\')", 0, 3,
+	" AND (c.name LIKE ? ESCAPE '\\' OR c.description LIKE ? ESCAPE '\\' "
+	"OR c.pathstring LIKE ? ESCAPE '\\')", 3, NULL,
+};
 
+/* The user's stars, read once per request (star.h). */
+static struct err *
+category_view(struct ctx *ctx, void **view)
+{
+	*view = mem_zalloc(&ctx->mem, sizeof(struct star_set));
+	return NULL;
+}
+
+static struct err *
+category_list(struct ctx *ctx, struct list_q *q, void *view)
+{
+	(void)view;
+	return star_filter(ctx, q, STAR_CATEGORY);
+}
+
+static void
+category_render(struct ctx *ctx, sqlite3_stmt *st, cJSON *o, void *view)
+{
+	json_bool(o, "starred", star_is(ctx, view, STAR_CATEGORY,
+	    sqlite3_column_int64(st, 0)));
+}
+
+static struct err *
+category_written(struct ctx *ctx, struct res_write *w)
+{
+	const struct val *s = &w->v[CF_STARRED];
+
+	if (!s->present || w->create)
+		return NULL;
+	return star_apply(ctx, STAR_CATEGORY, w->id, s->i != 0);
+}
+
+static const struct res_hooks category_hooks = {
+	.view = category_view,
+	.list = category_list,
+	.render = category_render,
+	.written = category_written,
+};
+
+static const struct res_tree category_tree = {
+	.contents = &part_resource,
+	.contents_col = "category",
+	.children = "subcategories",
+	.delete_contents = "delete_parts",
+	.delete_children = "delete_child_categories",
+	.structural_msg = "You cannot make this part category structural "
+	    "because some parts are already assigned to it!",
+};
+
+static struct res_sql category_sql;
+
+const struct resource category_resource = {
+	.model = "partcategory",
+	.name = "PartCategory",
+	.table = "part_category",
+	.alias = "c",
+	.path = "/api/part/category/",
+	.web = "category/",
+	.area = "part_category",
+	.noun = "part category",
+	.plural = "part categories",
+	RES_FIELDS(category_fields),
+	.order = "c.pathstring, c.id",
+	.search = &category_search,
+	.hooks = &category_hooks,
+	.tree = &category_tree,
+	.flags = RES_METADATA,
+	.sql = &category_sql,
+};
+
+/* ---- parts ---------------------------------------------------------- */
+
+enum { PF_NAME, PF_IPN, PF_DESCRIPTION, PF_KEYWORDS, PF_UNITS, PF_REVISION,
+	PF_LINK, PF_NOTES, PF_FULL_NAME, PF_IMAGE, PF_THUMBNAIL, PF_CATEGORY,
+	PF_DEFAULT_LOCATION, PF_ACTIVE, PF_ASSEMBLY, PF_COMPONENT,
+	PF_PURCHASEABLE, PF_SALABLE, PF_TRACKABLE, PF_VIRTUAL, PF_IS_TEMPLATE,
+	PF_LOCKED, PF_TESTABLE, PF_MINIMUM_STOCK, PF_CREATION_DATE,
+	PF_IN_STOCK, PF_TOTAL_IN_STOCK, PF_UNALLOCATED, PF_STOCK_COUNT,
+	PF_ALLOC_BUILD, PF_ALLOC_SALES, PF_BUILDING, PF_ORDERING,
+	PF_VARIANT_OF, PF_STARRED, PF_BARCODE_HASH, PF_DEFAULT_EXPIRY,
+	PF_INITIAL_STOCK, PF__N };
+
+/* initial_stock's own fields. */
+enum { IS_QUANTITY, IS_LOCATION, IS__N };
+static const struct field initial_stock_fields[] = {
+	[IS_QUANTITY] = { "quantity", FT_DEC, F_REQUIRED },
+	[IS_LOCATION] = { "location", FT_ID, F_NULL,
+	    .ref = &location_resource },
+	{ NULL },
+};
+
+static const struct field part_fields[] = {
+	[PF_NAME] = { "name", FT_TEXT, F_REQUIRED | F_FILTER | F_ORDER, 100 },
+	[PF_IPN] = { "IPN", FT_TEXT, F_FILTER | F_ORDER, 100 },
+	[PF_DESCRIPTION] = { "description", FT_TEXT, 0, 250 },
+	[PF_KEYWORDS] = { "keywords", FT_TEXT, 0, 250 },
+	[PF_UNITS] = { "units", FT_TEXT, 0, 20 },
+	[PF_REVISION] = { "revision", FT_TEXT, F_FILTER | F_ORDER, 100 },
+	[PF_LINK] = { "link", FT_URL, 0, 2000 },
+	[PF_NOTES] = { "notes", FT_NOTES, 0, 50000 },
+	/* "IPN | name | revision", InvenTree's default full name. */
+	[PF_FULL_NAME] = { "full_name", FT_TEXT, F_READ_ONLY,
+	    .col = "p.IPN || CASE WHEN p.IPN <> '' THEN ' | ' ELSE '' END || "
+	    "p.name || CASE WHEN p.revision <> '' THEN ' | ' || p.revision "
+	    "ELSE '' END" },
+	[PF_IMAGE] = { "image", FT_MEDIA, F_READ_ONLY, .col = "image" },
+	[PF_THUMBNAIL] = { "thumbnail", FT_MEDIA, F_READ_ONLY,
+	    .col = "coalesce(p.thumbnail, p.image)" },
+	[PF_CATEGORY] = { "category", FT_ID, F_NULL | F_ORDER,
+	    .ref = &category_resource },
+	[PF_DEFAULT_LOCATION] = { "default_location", FT_ID, F_NULL | F_FILTER,
+	    .ref = &location_resource },
+	[PF_ACTIVE] = { "active", FT_BOOL, F_FILTER, .def = 1 },
+	[PF_ASSEMBLY] = { "assembly", FT_BOOL, F_FILTER },
+	[PF_COMPONENT] = { "component", FT_BOOL, F_FILTER, .def = 1 },
+	[PF_PURCHASEABLE] = { "purchaseable", FT_BOOL, F_FILTER, .def = 1 },
+	[PF_SALABLE] = { "salable", FT_BOOL, F_FILTER },
+	[PF_TRACKABLE] = { "trackable", FT_BOOL, F_FILTER },
+	[PF_VIRTUAL] = { "virtual", FT_BOOL, F_FILTER },
+	[PF_IS_TEMPLATE] = { "is_template", FT_BOOL, F_FILTER },
+	[PF_LOCKED] = { "locked", FT_BOOL, F_FILTER },
+	[PF_TESTABLE] = { "testable", FT_BOOL, F_FILTER },
+	[PF_MINIMUM_STOCK] = { "minimum_stock", FT_DEC, F_ORDER },
+	[PF_CREATION_DATE] = { "creation_date", FT_DATE,
+	    F_READ_ONLY | F_ORDER, .col = "creation_date" },
+	/* Kept by triggers from the items in stock (migration 0003). */
+	[PF_IN_STOCK] = { "in_stock", FT_DEC, F_READ_ONLY | F_ORDER,
+	    .col = "in_stock" },
+	[PF_TOTAL_IN_STOCK] = { "total_in_stock", FT_DEC,
+	    F_READ_ONLY | F_ORDER, .col = "in_stock" },
+	[PF_UNALLOCATED] = { "unallocated_stock", FT_DEC,
+	    F_READ_ONLY | F_ORDER, .col = "in_stock" },
+	[PF_STOCK_COUNT] = { "stock_item_count", FT_INT, F_READ_ONLY,
+	    .col = "stock_count" },
+	/* No builds, orders or variants yet: what InvenTree shows then. */
+	[PF_ALLOC_BUILD] = { "allocated_to_build_orders", FT_DEC, F_READ_ONLY,
+	    .col = "0" },
+	[PF_ALLOC_SALES] = { "allocated_to_sales_orders", FT_DEC, F_READ_ONLY,
+	    .col = "0" },
+	[PF_BUILDING] = { "building", FT_DEC, F_READ_ONLY, .col = "0" },
+	[PF_ORDERING] = { "ordering", FT_DEC, F_READ_ONLY, .col = "0" },
+	[PF_VARIANT_OF] = { "variant_of", FT_ID, F_READ_ONLY, .col = "NULL" },
+	[PF_STARRED] = { "starred", FT_BOOL, F_NO_COLUMN,
+	    .help = "The signed-in user's subscription" },
+	[PF_BARCODE_HASH] = { "barcode_hash", FT_TEXT, F_READ_ONLY,
+	    .col = "''" },
+	[PF_DEFAULT_EXPIRY] = { "default_expiry", FT_INT, F_READ_ONLY,
+	    .col = "0" },
+	[PF_INITIAL_STOCK] = { "initial_stock", FT_OBJECT,
+	    F_WRITE_ONLY | F_NO_COLUMN | F_NULL, .children = initial_stock_fields,
+	    .help = "The new part's first stock item" },
+};
+_Static_assert(sizeof(part_fields) / sizeof(part_fields[0]) == PF__N,
+    "part fields");
+
+static const struct res_filter part_filters[] = {
+	{ "category", FT_ID, " AND p.category = ?", " AND p.category IS NULL",
+	  &category_resource, " AND p.category IN (SELECT d.id FROM "
+	  "part_category c1, part_category d WHERE c1.id = ? AND "
+	  "d.path >= c1.path AND d.path < c1.path || '~')" },
+	{ "has_stock", FT_BOOL, " AND p.in_stock > 0", " AND p.in_stock = 0",
+	  NULL, NULL },
+	{ "low_stock", FT_BOOL, " AND p.minimum_stock > 0 AND "
+	  "p.in_stock < p.minimum_stock", " AND NOT (p.minimum_stock > 0 AND "
+	  "p.in_stock < p.minimum_stock)", NULL, NULL },
+	{ "has_IPN", FT_BOOL, " AND p.IPN <> ''", " AND p.IPN = ''", NULL,
+	  NULL },
+};
+
+/* Name, IPN, description and keywords through the trigram index, or the
+ * category's name. */
+static const struct list_search part_search = {
+	" AND (p.id IN (SELECT rowid FROM part_fts WHERE part_fts MATCH ? "
+	"AND trigram_at(part_fts, ?)) OR p.category IN (SELECT id FROM "
+	"part_category WHERE name LIKE ? ESCAPE '\\'))", 1, 1,
+	" AND (p.name LIKE ? ESCAPE '\\' OR p.IPN LIKE ? ESCAPE '\\' OR "
+	"p.description LIKE ? ESCAPE '\\' OR p.keywords LIKE ? ESCAPE '\\' OR "
+	"p.category IN (SELECT id FROM part_category WHERE name LIKE ? "
+	"ESCAPE '\\'))", 5, NULL,
+};
+
+static const char part_sql_dup[] =
+    "SELECT 1 FROM part WHERE name = ?1 AND IPN = ?2 AND revision = ?3 "
+    "AND id <> ?4";
+static const char part_sql_category_location[] =
+    "SELECT default_location FROM part_category WHERE id = ?";
+static const char part_sql_has_stock[] =
+    "SELECT 1 FROM stock_item WHERE part = ? LIMIT 1";
+static const char part_sql_forget_stock[] =
+    "DELETE FROM stock_item_fts WHERE rowid IN "
+    "(SELECT id FROM stock_item WHERE part = ?1)";
 static const char part_sql_fts_delete[] =
     "DELETE FROM part_fts WHERE rowid = ?";
 static const char part_sql_fts_insert[] =
     "INSERT INTO part_fts (rowid, name, IPN, description, keywords) "
     "SELECT id, name, IPN, description, keywords FROM part WHERE id = ?";
 
-static void
-part_add_bool(cJSON *o, const char *name, sqlite3_stmt *st, int col)
-{
-	json_bool(o, name, sqlite3_column_int(st, col) != 0);
-}
-
-/*
- * One category row (category_select's columns) as InvenTree shows it.
- * arg is a struct star_set for the user's stars, or NULL.
- */
-cJSON *
-category_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
-{
-	cJSON *o = cJSON_CreateObject();
-
-	if (o == NULL)
-		mem_oom();
-	json_int(o, "pk", sqlite3_column_int64(st, CC_ID));
-	db_json_text(o, "name", st, CC_NAME);
-	db_json_text(o, "description", st, CC_DESCRIPTION);
-	db_json_id(o, "parent", st, CC_PARENT);
-	db_json_text(o, "pathstring", st, CC_PATHSTRING);
-	json_int(o, "level", sqlite3_column_int(st, CC_LEVEL));
-	part_add_bool(o, "structural", st, CC_STRUCTURAL);
-	db_json_id(o, "default_location", st, CC_DEFAULT_LOCATION);
-	db_json_text(o, "default_keywords", st, CC_DEFAULT_KEYWORDS);
-	db_json_text(o, "icon", st, CC_ICON);
-	json_int(o, "part_count", sqlite3_column_int64(st, CC_PART_COUNT));
-	json_int(o, "subcategories", sqlite3_column_int64(st,
-	    CC_SUBCATEGORIES));
-	json_bool(o, "starred", star_is(ctx, arg, STAR_CATEGORY,
-	    sqlite3_column_int64(st, CC_ID)));
-	return o;
-}
-
-/*
- * The category with this id as JSON, or NULL with *status set (404 when
- * there is none, else the database error set).
- */
-cJSON *
-category_get(struct ctx *ctx, long long id, int *status)
-{
-	return db_get_json(ctx, category_select_one, id, category_json, NULL,
-	    "PartCategory", "category get", status);
-}
-
-/* "IPN | name | revision", InvenTree's default full name. */
-static void
-part_full_name(cJSON *o, sqlite3_stmt *st)
-{
-	const char *ipn = (const char *)sqlite3_column_text(st, PC_IPN);
-	const char *name = (const char *)sqlite3_column_text(st, PC_NAME);
-	const char *rev = (const char *)sqlite3_column_text(st, PC_REVISION);
-	size_t n = strlen(ipn) + strlen(name) + strlen(rev) + 8;
-	char *s = cJSON_malloc(n);
-
-	if (s == NULL)
-		mem_oom();
-	snprintf(s, n, "%s%s%s%s%s", ipn, ipn[0] ? " | " : "", name,
-	    rev[0] ? " | " : "", rev);
-	json_text(o, "full_name", s);
-	cJSON_free(s);
-}
-
-/*
- * One part row (part_select's columns) as InvenTree's PartSerializer
- * shows it.  arg is a struct part_view or NULL.
- */
-cJSON *
-part_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
-{
-	struct part_view *view = arg;
-	cJSON *o = cJSON_CreateObject();
-
-	if (o == NULL)
-		mem_oom();
-	long long id = sqlite3_column_int64(st, PC_ID);
-	json_int(o, "pk", id);
-	db_json_text(o, "name", st, PC_NAME);
-	db_json_text(o, "IPN", st, PC_IPN);
-	db_json_text(o, "description", st, PC_DESCRIPTION);
-	db_json_text(o, "keywords", st, PC_KEYWORDS);
-	db_json_text(o, "units", st, PC_UNITS);
-	db_json_text(o, "revision", st, PC_REVISION);
-	db_json_text(o, "link", st, PC_LINK);
-	db_json_text(o, "notes", st, PC_NOTES);
-	part_full_name(o, st);
-	if (sqlite3_column_type(st, PC_IMAGE) == SQLITE_NULL) {
-		json_null(o, "image");
-		json_null(o, "thumbnail");
-	} else {
-		/* URLs under the install prefix, served by media.cgi. */
-		char url[MEDIA_PATH_MAX + 2048];
-		int tc = sqlite3_column_type(st, PC_THUMBNAIL) == SQLITE_NULL ?
-		    PC_IMAGE : PC_THUMBNAIL;
-		json_text(o, "image", media_url(ctx, (const char
-		    *)sqlite3_column_text(st, PC_IMAGE), url, sizeof(url)));
-		json_text(o, "thumbnail", media_url(ctx, (const char
-		    *)sqlite3_column_text(st, tc), url, sizeof(url)));
-	}
-	db_json_id(o, "category", st, PC_CATEGORY);
-	db_json_id(o, "default_location", st, PC_DEFAULT_LOCATION);
-	part_add_bool(o, "active", st, PC_ACTIVE);
-	part_add_bool(o, "assembly", st, PC_ASSEMBLY);
-	part_add_bool(o, "component", st, PC_COMPONENT);
-	part_add_bool(o, "purchaseable", st, PC_PURCHASEABLE);
-	part_add_bool(o, "salable", st, PC_SALABLE);
-	part_add_bool(o, "trackable", st, PC_TRACKABLE);
-	part_add_bool(o, "virtual", st, PC_VIRTUAL);
-	part_add_bool(o, "is_template", st, PC_IS_TEMPLATE);
-	part_add_bool(o, "locked", st, PC_LOCKED);
-	part_add_bool(o, "testable", st, PC_TESTABLE);
-	json_item(o, "minimum_stock", dec_json(sqlite3_column_int64(st,
-	    PC_MINIMUM_STOCK)));
-	db_json_text(o, "creation_date", st, PC_CREATION_DATE);
-	long long in_stock = sqlite3_column_int64(st, PC_IN_STOCK);
-	json_item(o, "in_stock", dec_json(in_stock));
-	json_item(o, "total_in_stock", dec_json(in_stock));
-	json_item(o, "unallocated_stock", dec_json(in_stock));
-	json_int(o, "stock_item_count", sqlite3_column_int64(st,
-	    PC_STOCK_COUNT));
-	json_item(o, "allocated_to_build_orders", dec_json(0));
-	json_item(o, "allocated_to_sales_orders", dec_json(0));
-	json_item(o, "building", dec_json(0));
-	json_item(o, "ordering", dec_json(0));
-	json_null(o, "variant_of");
-	json_bool(o, "starred", star_is(ctx, view != NULL ? &view->stars : NULL,
-	    STAR_PART, id));
-	json_text(o, "barcode_hash", "");
-	json_int(o, "default_expiry", 0);
-
-	if (view != NULL && view->category_detail) {
-		cJSON *cd = NULL;
-		if (sqlite3_column_type(st, PC_CATEGORY) != SQLITE_NULL) {
-			if (view->cat == NULL)
-				view->cat = db_prepare(ctx,
-				    category_select_one);
-			if (view->cat != NULL) {
-				sqlite3_reset(view->cat);
-				sqlite3_bind_int64(view->cat, 1,
-				    sqlite3_column_int64(st, PC_CATEGORY));
-				if (sqlite3_step(view->cat) == SQLITE_ROW)
-					cd = category_json(ctx, view->cat,
-					    &view->cat_stars);
-				sqlite3_reset(view->cat);
-			}
-		}
-		if (cd != NULL)
-			json_item(o, "category_detail", cd);
-		else
-			json_null(o, "category_detail");
-	}
-	return o;
-}
-
-/* The part with this id as JSON, or NULL with *status set. */
-cJSON *
-part_get(struct ctx *ctx, long long id, struct part_view *view, int *status)
-{
-	return db_get_json(ctx, part_select_one, id, part_json, view,
-	    "Part", "part get", status);
-}
-
 /*
  * Rewrites part id's row of the search index from the part's current text
- * (removes it when the part is gone).  Returns 0 or the error status set.
+ * (removes it when the part is gone).
  */
-int
+struct err *
 part_fts_sync(struct ctx *ctx, long long id)
 {
 	sqlite3_stmt *del = db_prepare(ctx, part_sql_fts_delete);
 	sqlite3_stmt *ins = db_prepare(ctx, part_sql_fts_insert);
+	struct err *e;
 
 	if (del == NULL || ins == NULL)
-		return ctx->resp.status;
+		return db_err(ctx, "part search index");
 	sqlite3_bind_int64(del, 1, id);
 	sqlite3_bind_int64(ins, 1, id);
-	if (sqlite3_step(del) != SQLITE_DONE ||
-	    sqlite3_step(ins) != SQLITE_DONE)
-		return db_fail(ctx, "part search index");
-	return 0;
+	if ((e = db_step(ctx, del, "part search index")) != NULL)
+		return e;
+	return db_step(ctx, ins, "part search index");
 }
+
+/* What to nest in a part: ?category_detail=true; the user's stars. */
+struct part_view {
+	bool		 category_detail;
+	sqlite3_stmt	*cat;
+	struct star_set	 stars, cat_stars;
+};
+
+static struct err *
+part_view(struct ctx *ctx, void **view)
+{
+	struct part_view *v = mem_zalloc(&ctx->mem, sizeof(*v));
+
+	*view = v;
+	return list_flag(ctx, "category_detail", false, &v->category_detail);
+}
+
+static struct err *
+part_list(struct ctx *ctx, struct list_q *q, void *view)
+{
+	(void)view;
+	return star_filter(ctx, q, STAR_PART);
+}
+
+/* The user's star, and the category when ?category_detail=true. */
+static void
+part_render(struct ctx *ctx, sqlite3_stmt *st, cJSON *o, void *view)
+{
+	static struct part_view none;
+	struct part_view *v = view != NULL ? view : &none;
+
+	json_bool(o, "starred", star_is(ctx, view != NULL ? &v->stars : NULL,
+	    STAR_PART, sqlite3_column_int64(st, 0)));
+	if (!v->category_detail)
+		return;
+	cJSON *cd = NULL;
+	int col = RES_COL(PF_CATEGORY);
+	if (sqlite3_column_type(st, col) != SQLITE_NULL)
+		cd = res_nested(ctx, &category_resource, &v->cat,
+		    sqlite3_column_int64(st, col), &v->cat_stars);
+	if (cd != NULL)
+		json_item(o, "category_detail", cd);
+	else
+		json_null(o, "category_detail");
+}
+
+/* An image in a multipart PATCH: checked and stored before the lock. */
+struct part_image {
+	const char	*image, *thumb;
+};
+
+static struct err *
+part_prepare(struct ctx *ctx, struct res_write *w)
+{
+	struct req_file *img = req_file(ctx, "image");
+	struct part_image *pi;
+
+	if (w->create || img == NULL)
+		return NULL;
+	pi = mem_zalloc(&ctx->mem, sizeof(*pi));
+	w->state = pi;
+	return image_store(ctx, img, "image", &pi->image, &pi->thumb);
+}
+
+/* The category is not structural; name, IPN and revision are free. */
+static struct err *
+part_validate(struct ctx *ctx, struct res_write *w, struct errs *es)
+{
+	const struct val *v = w->v;
+	struct err *e;
+	bool found, structural;
+
+	if (!v[PF_CATEGORY].null && (w->old == NULL || w->old[PF_CATEGORY].null ||
+	    w->old[PF_CATEGORY].i != v[PF_CATEGORY].i)) {
+		if ((e = res_tree_node(ctx, &category_resource,
+		    v[PF_CATEGORY].i, &found, &structural)) != NULL)
+			return e;
+		if (structural)
+			errs_add(es, "category", "Parts cannot be assigned to "
+			    "structural part categories!");
+	}
+	sqlite3_stmt *st = db_prepare(ctx, part_sql_dup);
+	if (st == NULL)
+		return db_err(ctx, "part");
+	sqlite3_bind_text(st, 1, v[PF_NAME].s, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, v[PF_IPN].s, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, v[PF_REVISION].s, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, w->id);
+	if ((e = db_row(ctx, st, "part", &found)) != NULL)
+		return e;
+	sqlite3_reset(st);
+	if (found)
+		errs_add(es, "non_field_errors", "Part with this Name, IPN and "
+		    "Revision already exists.");
+	return NULL;
+}
+
+/* A 400 {"initial_stock": {field: [msg]}}. */
+static struct err *
+part_initial_error(struct ctx *ctx, const char *field, const char *msg)
+{
+	cJSON *o = cJSON_CreateObject(), *in = cJSON_CreateObject();
+
+	if (o == NULL || in == NULL)
+		mem_oom();
+	cJSON_AddItemToObject(in, field, cJSON_CreateStringArray(&msg, 1));
+	cJSON_AddItemToObject(o, "initial_stock", in);
+	return err_fields(ctx, o);
+}
+
+/*
+ * initial_stock {"quantity", "location"}: the new part's first stock item,
+ * at the given location, else the part's, else its category's default.
+ * Making stock needs the permission to add stock, checked before the
+ * location is looked at (so nobody learns which locations exist).
+ */
+static struct err *
+part_initial_stock(struct ctx *ctx, struct res_write *w)
+{
+	const struct val *in = &w->v[PF_INITIAL_STOCK];
+	struct val v[IS__N];
+	struct errs es;
+	struct err *e;
+	long long loc = 0, item;
+	bool found, structural;
+
+	if (!in->present || in->null)
+		return NULL;
+	errs_init(&es, ctx);
+	for (int i = 0; i < IS__N; i++)
+		val_default(&initial_stock_fields[i], &v[i]);
+	val_object(ctx, in->j, initial_stock_fields, IS__N, v, true, &es);
+	if (errs_any(&es)) {
+		cJSON *o = cJSON_CreateObject();
+		if (o == NULL)
+			mem_oom();
+		cJSON_AddItemToObject(o, "initial_stock",
+		    cJSON_Duplicate(es.map, true));
+		return err_fields(ctx, o);
+	}
+	if (v[IS_QUANTITY].i == 0)
+		return NULL;
+	if ((e = perm_need(ctx, "stock", PERM_ADD)) != NULL)
+		return e;
+	if (!v[IS_LOCATION].null) {
+		loc = v[IS_LOCATION].i;
+		if ((e = res_tree_node(ctx, &location_resource, loc, &found,
+		    &structural)) != NULL)
+			return e;
+		if (!found || structural)
+			return part_initial_error(ctx, "location", structural ?
+			    "Stock items cannot be located into structural "
+			    "stock locations!" : "Invalid pk - object does not "
+			    "exist.");
+	} else if (!w->v[PF_DEFAULT_LOCATION].null)
+		loc = w->v[PF_DEFAULT_LOCATION].i;
+	else if (!w->v[PF_CATEGORY].null) {
+		sqlite3_stmt *st = db_prepare(ctx, part_sql_category_location);
+		if (st == NULL)
+			return db_err(ctx, "part");
+		sqlite3_bind_int64(st, 1, w->v[PF_CATEGORY].i);
+		if ((e = db_row(ctx, st, "part", &found)) != NULL)
+			return e;
+		if (found)
+			loc = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+	}
+	return stock_insert(ctx, w->id, loc, v[IS_QUANTITY].i,
+	    "Initial stock", &item);
+}
+
+/* The index, initial stock, minimum, star and image of a written part. */
+static struct err *
+part_written(struct ctx *ctx, struct res_write *w)
+{
+	const struct part_image *pi = w->state;
+	struct err *e;
+
+	if ((e = part_fts_sync(ctx, w->id)) != NULL)
+		return e;
+	if (w->create)
+		return part_initial_stock(ctx, w);
+	if (w->v[PF_MINIMUM_STOCK].i != w->old[PF_MINIMUM_STOCK].i &&
+	    (e = event_emit(ctx, EVENT_STOCK_CHANGED, w->id)) != NULL)
+		return e;
+	if (w->v[PF_STARRED].present && (e = star_apply(ctx, STAR_PART, w->id,
+	    w->v[PF_STARRED].i != 0)) != NULL)
+		return e;
+	if (pi != NULL && pi->image != NULL)
+		return image_set_part(ctx, w->id, pi->image, pi->thumb);
+	return NULL;
+}
+
+/* The files of an image a new one replaced go once that has committed. */
+static void
+part_committed(struct ctx *ctx, struct res_write *w)
+{
+	const struct part_image *pi = w->state;
+
+	if (pi != NULL && pi->image != NULL)
+		media_sweep(ctx, 16);
+}
+
+/*
+ * As InvenTree: a locked or an active part cannot be deleted (mark it
+ * inactive first).  Its stock items go with it, which needs the
+ * permission to delete stock; their index rows go first.
+ */
+static struct err *
+part_deleting(struct ctx *ctx, struct res_del *d)
+{
+	struct val v[PF__N];
+	long long id = d->id;
+	struct err *e;
+	bool has;
+
+	if ((e = res_load(ctx, d->res, id, v)) != NULL)
+		return e;
+	if (v[PF_LOCKED].i)
+		return err_field(ctx, "non_field_errors", "Cannot delete this "
+		    "part as it is locked");
+	if (v[PF_ACTIVE].i)
+		return err_field(ctx, "non_field_errors", "Cannot delete this "
+		    "part as it is still active");
+	sqlite3_stmt *st = db_prepare(ctx, part_sql_has_stock);
+	if (st == NULL)
+		return db_err(ctx, "part");
+	sqlite3_bind_int64(st, 1, id);
+	if ((e = db_row(ctx, st, "part", &has)) != NULL)
+		return e;
+	sqlite3_reset(st);
+	if (!has)
+		return NULL;
+	if ((e = perm_need(ctx, "stock", PERM_DELETE)) != NULL)
+		return e;
+	st = db_prepare(ctx, part_sql_forget_stock);
+	if (st == NULL)
+		return db_err(ctx, "part");
+	sqlite3_bind_int64(st, 1, id);
+	return db_step(ctx, st, "part");
+}
+
+static struct err *
+part_deleted(struct ctx *ctx, struct res_del *d)
+{
+	struct err *e;
+
+	if ((e = part_fts_sync(ctx, d->id)) != NULL)
+		return e;
+	return event_emit(ctx, EVENT_PART_DELETED, d->id);
+}
+
+static const struct res_hooks part_hooks = {
+	.view = part_view,
+	.list = part_list,
+	.render = part_render,
+	.prepare = part_prepare,
+	.validate = part_validate,
+	.written = part_written,
+	.committed = part_committed,
+	.deleting = part_deleting,
+	.deleted = part_deleted,
+};
+
+static struct res_sql part_sql;
+
+const struct resource part_resource = {
+	.model = "part",
+	.name = "Part",
+	.table = "part",
+	.alias = "p",
+	.path = "/api/part/",
+	.web = "part/",
+	.area = "part",
+	.noun = "part",
+	.plural = "parts",
+	RES_FIELDS(part_fields),
+	RES_FILTERS(part_filters),
+	.order = "p.name, p.id",
+	.search = &part_search,
+	.hooks = &part_hooks,
+	.flags = RES_KEYED | RES_CASCADE | RES_METADATA | RES_ATTACHMENTS,
+	.sql = &part_sql,
+};

@@ -1,44 +1,31 @@
 /*
- * part: parts and part categories as the API shows them.
+ * part: part categories and parts, as InvenTree's part app serves them.
  *
- * The SELECTs here are the one description of a part's and a category's
- * columns: list endpoints extend part_select / category_select (aliases
- * p and c, ending in "WHERE 1") with list.h's fragments, detail endpoints
- * use the *_one forms, and part_json() / category_json() turn a row into
- * InvenTree's serializer shape (quantities as numbers, see dec.h), with
- * "starred" for the signed-in user (category_json()'s argument is a
- * struct star_set or NULL).
- * part_fts_sync() keeps the search index in step with a part's text and
- * must run in the transaction that changed it.
+ * Both are resources (res.h): category_resource, a tree whose contents
+ * are parts (/api/part/category/), and part_resource (/api/part/).  Their
+ * descriptions in part.c are the one place their columns, filters,
+ * orderings and search are written; the hooks there hold the rules a
+ * field cannot say:
+ *
+ *   - a part's name, IPN and revision are unique together, and a part is
+ *     never put in a structural category;
+ *   - "initial_stock" on create makes the part's first stock item, and
+ *     needs the permission to add stock;
+ *   - "starred" is the signed-in user's subscription (star.h);
+ *   - an active or locked part cannot be deleted, and deleting one that
+ *     has stock needs the permission to delete stock;
+ *   - the search index (part_fts) follows every change in the same
+ *     transaction; a deleted part and a changed minimum are events.
  */
 #ifndef SR_PART_H
 #define SR_PART_H
 
-#include <stdbool.h>
-
-#include <sqlite3.h>
-
-struct cJSON;
 struct ctx;
+struct err;
+struct resource;
 
-extern const char part_select[], part_count[], part_select_one[];
-extern const char category_select[], category_count[], category_select_one[];
+extern const struct resource category_resource, part_resource;
 
-#include "inventory/star.h"
-
-/* What to nest in a part; statements are prepared on first use, the
- * user's stars read on first use (star.h). */
-struct part_view {
-	bool		 category_detail;
-	sqlite3_stmt	*cat;
-	struct star_set	 stars, cat_stars;
-};
-
-struct cJSON	*part_json(struct ctx *, sqlite3_stmt *, void *part_view);
-struct cJSON	*category_json(struct ctx *, sqlite3_stmt *, void *);
-struct cJSON	*part_get(struct ctx *, long long id, struct part_view *,
-		    int *status);
-struct cJSON	*category_get(struct ctx *, long long id, int *status);
-int		 part_fts_sync(struct ctx *, long long id);
+struct err	*part_fts_sync(struct ctx *, long long id);
 
 #endif

@@ -8,18 +8,20 @@
 
 #include "ctx.h"
 #include "db.h"
-#include "resp.h"
+#include "err.h"
 #include "inventory/star.h"
+#include "list.h"
+#include "req.h"
 #include "text.h"
 
-const char star_part_filter[] =
+static const char star_part_filter[] =
     " AND p.id IN (SELECT part FROM part_star WHERE user_id = ?)";
-const char star_part_filter_not[] =
+static const char star_part_filter_not[] =
     " AND p.id NOT IN (SELECT part FROM part_star WHERE user_id = ?)";
-const char star_category_filter[] =
+static const char star_category_filter[] =
     " AND c.id IN (SELECT category FROM part_category_star WHERE "
     "user_id = ?)";
-const char star_category_filter_not[] =
+static const char star_category_filter_not[] =
     " AND c.id NOT IN (SELECT category FROM part_category_star WHERE "
     "user_id = ?)";
 
@@ -73,10 +75,8 @@ star_load(struct ctx *ctx, struct star_set *set, enum star_kind k)
 	size_t cap = 0;
 
 	set->loaded = true;
-	if (st == NULL) {
-		ctx->resp.status = 0;	/* rendering goes on: none starred */
-		return;
-	}
+	if (st == NULL)
+		return;		/* rendering goes on: none starred */
 	sqlite3_bind_int64(st, 1, ctx->user_id);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		if (set->n == cap) {
@@ -109,10 +109,8 @@ star_is(struct ctx *ctx, struct star_set *set, enum star_kind k, long long id)
 		    sizeof(*set->ids), star_cmp) != NULL;
 	}
 	sqlite3_stmt *st = db_prepare(ctx, star_sql[k].one);
-	if (st == NULL) {
-		ctx->resp.status = 0;
+	if (st == NULL)
 		return false;
-	}
 	sqlite3_bind_int64(st, 1, ctx->user_id);
 	sqlite3_bind_int64(st, 2, id);
 	bool on = sqlite3_step(st) == SQLITE_ROW;
@@ -121,47 +119,58 @@ star_is(struct ctx *ctx, struct star_set *set, enum star_kind k, long long id)
 }
 
 /*
- * Applies "starred" from a PATCH/PUT body to object id (which exists) for
- * the signed-in user, inside the caller's transaction: nothing when the
- * body has none; 400 when it is not a boolean.  As InvenTree's
- * set_starred(): when the user's subscription (direct or through a
- * category above) already is what is asked, nothing changes; otherwise
- * the object's own star is added or removed.  Returns 0 or the error
- * status set.
+ * Sets the signed-in user's star on object id (which exists) to want,
+ * inside the caller's transaction, as InvenTree's set_starred(): when the
+ * user's subscription (direct or through a category above) already is
+ * what is asked, nothing changes; otherwise the object's own star is
+ * added or removed.
  */
-int
-star_apply(struct ctx *ctx, const cJSON *body, enum star_kind k, long long id)
+struct err *
+star_apply(struct ctx *ctx, enum star_kind k, long long id, bool want)
 {
-	const cJSON *j = cJSON_GetObjectItemCaseSensitive(body, "starred");
-	bool want;
+	struct err *e;
+	bool found;
 
-	if (j == NULL)
-		return 0;
-	if (cJSON_IsBool(j))
-		want = cJSON_IsTrue(j);
-	else if (!cJSON_IsString(j) || !txt_parse_bool(j->valuestring, &want))
-		return resp_field_error(ctx, "starred", "Must be a valid "
-		    "boolean.");
 	if (ctx->user_id <= 0)
-		return 0;
+		return NULL;
 	sqlite3_stmt *sub = db_prepare(ctx, star_sql[k].subscribed);
 	if (sub == NULL)
-		return ctx->resp.status;
+		return db_err(ctx, "star");
 	sqlite3_bind_int64(sub, 1, ctx->user_id);
 	sqlite3_bind_int64(sub, 2, id);
-	if (sqlite3_step(sub) != SQLITE_ROW)
-		return db_fail(ctx, "star");
+	if ((e = db_row(ctx, sub, "star", &found)) != NULL)
+		return e;
 	bool now = sqlite3_column_int(sub, 0) != 0;
 	sqlite3_reset(sub);
 	if (now == want)
-		return 0;
+		return NULL;
 	sqlite3_stmt *st = db_prepare(ctx, want ? star_sql[k].add :
 	    star_sql[k].del);
 	if (st == NULL)
-		return ctx->resp.status;
+		return db_err(ctx, "star");
 	sqlite3_bind_int64(st, 1, ctx->user_id);
 	sqlite3_bind_int64(st, 2, id);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return db_fail(ctx, "star");
-	return 0;
+	return db_step(ctx, st, "star");
+}
+
+/*
+ * ?starred=true/false on a list of kind k: only what the signed-in user
+ * has starred, or only what not.
+ */
+struct err *
+star_filter(struct ctx *ctx, struct list_q *q, enum star_kind k)
+{
+	const char *v = req_query(ctx, "starred");
+	long long uid = ctx->user_id;
+	bool b;
+
+	if (v == NULL || v[0] == '\0')
+		return NULL;
+	if (!txt_parse_bool(v, &b))
+		return err_field(ctx, "starred", "Enter a valid boolean: true, "
+		    "false, 1, 0, yes or no.");
+	list_where_each(q, k == STAR_PART ? (b ? star_part_filter :
+	    star_part_filter_not) : (b ? star_category_filter :
+	    star_category_filter_not), &uid, NULL);
+	return NULL;
 }

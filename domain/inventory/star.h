@@ -5,8 +5,8 @@
  * A part and a category show "starred" when the signed-in user has
  * starred that very object; a user subscribed to a category is also
  * subscribed to its parts and to every category below it, which is who
- * gets a part's notifications (notify.h).  star_apply() takes "starred"
- * from a PATCH/PUT body as InvenTree's set_starred() does: starring
+ * gets a part's notifications (notify.h).  star_apply() sets "starred"
+ * as InvenTree's set_starred() does: starring
  * something the user is already subscribed to through a category changes
  * nothing, and unstarring removes only the object's own star.
  *
@@ -19,8 +19,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-struct cJSON;
 struct ctx;
+struct err;
+struct list_q;
 
 enum star_kind { STAR_PART, STAR_CATEGORY, STAR__MAX };
 
@@ -30,12 +31,8 @@ struct star_set {
 	size_t		 n;
 };
 
-/* list.h filters on the signed-in user: ?starred=true/false. */
-extern const char star_part_filter[], star_part_filter_not[];
-extern const char star_category_filter[], star_category_filter_not[];
-
 bool	star_is(struct ctx *, struct star_set *, enum star_kind, long long id);
-int	star_apply(struct ctx *, const struct cJSON *body, enum star_kind,
-	    long long id);
+struct err *star_apply(struct ctx *, enum star_kind, long long id, bool want);
+struct err *star_filter(struct ctx *, struct list_q *, enum star_kind);
 
 #endif

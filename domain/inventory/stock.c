@@ -9,81 +9,248 @@
 #include "ctx.h"
 #include "db.h"
 #include "dec.h"
-#include "tasks/event.h"
+#include "err.h"
 #include "json.h"
-#include "inventory/part.h"
+#include "req.h"
+#include "res.h"
 #include "resp.h"
-#include "inventory/stock.h"
 #include "text.h"
-#include "inventory/tree.h"
+#include "val.h"
 
-#define STOCK_ID_MAX	999999999999999LL
-#define STOCK_NOTES_MAX	10000
+#include "accounts/account.h"
+#include "inventory/part.h"
+#include "inventory/stock.h"
+#include "tasks/event.h"
 
-const struct stock_status stock_statuses[] = {
-	{ 10, "OK", "OK", "success", true },
-	{ 50, "ATTENTION", "Attention needed", "warning", true },
-	{ 55, "DAMAGED", "Damaged", "warning", true },
-	{ 60, "DESTROYED", "Destroyed", "danger", false },
-	{ 65, "REJECTED", "Rejected", "danger", false },
-	{ 70, "LOST", "Lost", "dark", false },
-	{ 75, "QUARANTINED", "Quarantined", "info", false },
-	{ 85, "RETURNED", "Returned", "warning", true },
+#define STOCK_NOTES_MAX		10000	/* an adjustment's notes */
+#define STOCK_ADJUST_MAX	1000	/* items in one adjustment */
+#define STOCK_SERIALS_MAX	1000	/* serial numbers in one create */
+
+const struct choice stock_statuses[] = {
+	{ 10, "OK", "OK", "success" },
+	{ 50, "Attention needed", "ATTENTION", "warning" },
+	{ 55, "Damaged", "DAMAGED", "warning" },
+	{ 60, "Destroyed", "DESTROYED", "danger" },
+	{ 65, "Rejected", "REJECTED", "danger" },
+	{ 70, "Lost", "LOST", "dark" },
+	{ 75, "Quarantined", "QUARANTINED", "info" },
+	{ 85, "Returned", "RETURNED", "warning" },
+	{ 0, NULL, NULL, NULL },
 };
-const int stock_statuses_count = sizeof(stock_statuses) /
-    sizeof(stock_statuses[0]);
 
-/* items counts stock in the location and below; sublocations every
- * location below it. */
-#define LOCATION_COLS \
-	"l.id, l.name, l.description, l.parent, l.pathstring, l.level, " \
-	"l.structural, l.external, l.icon, " \
-	"(SELECT count(*) FROM stock_location d JOIN stock_item i " \
-	"ON i.location = d.id WHERE d.path >= l.path AND " \
-	"d.path < l.path || '~'), " \
-	"(SELECT count(*) FROM stock_location d WHERE d.path > l.path AND " \
-	"d.path < l.path || '~')"
-enum { LC_ID, LC_NAME, LC_DESCRIPTION, LC_PARENT, LC_PATHSTRING, LC_LEVEL,
-	LC_STRUCTURAL, LC_EXTERNAL, LC_ICON, LC_ITEMS, LC_SUBLOCATIONS };
+/* The condition of the partial index stock_item_in_stock (migration 0007),
+ * word for word, so that the planner can use it. */
+#define STOCK_IN_STOCK " +s.status IN (10, 50, 55, 85) AND s.quantity > 0"
 
-const char location_select[] = "SELECT " LOCATION_COLS
-    " FROM stock_location l WHERE 1";
-const char location_count[] = "SELECT count(*) FROM stock_location l WHERE 1";
-const char location_select_one[] = "SELECT " LOCATION_COLS
-    " FROM stock_location l WHERE l.id = ?";
-static const char location_sql_brief[] =
+bool
+stock_status_in_stock(long long code)
+{
+	return code == 10 || code == 50 || code == 55 || code == 85;
+}
+
+/* ---- locations ------------------------------------------------------ */
+
+enum { LF_NAME, LF_DESCRIPTION, LF_PARENT, LF_PATHSTRING, LF_LEVEL,
+	LF_STRUCTURAL, LF_EXTERNAL, LF_ICON, LF_CUSTOM_ICON, LF_ITEMS,
+	LF_SUBLOCATIONS, LF_BARCODE_HASH, LF_OWNER, LF_LOCATION_TYPE, LF_TAGS,
+	LF__N };
+
+static const struct field location_fields[] = {
+	[LF_NAME] = { "name", FT_TEXT, F_REQUIRED | F_FILTER | F_ORDER, 100 },
+	[LF_DESCRIPTION] = { "description", FT_TEXT, 0, 250 },
+	[LF_PARENT] = { "parent", FT_ID, F_NULL, .ref = &location_resource },
+	[LF_PATHSTRING] = { "pathstring", FT_TEXT, F_READ_ONLY | F_ORDER },
+	[LF_LEVEL] = { "level", FT_INT, F_READ_ONLY | F_FILTER | F_ORDER },
+	[LF_STRUCTURAL] = { "structural", FT_BOOL, F_FILTER },
+	[LF_EXTERNAL] = { "external", FT_BOOL, F_FILTER },
+	[LF_ICON] = { "icon", FT_TEXT, 0, 100 },
+	[LF_CUSTOM_ICON] = { "custom_icon", FT_TEXT, F_READ_ONLY,
+	    .col = "icon" },
+	/* Items in the location and below it; locations below it. */
+	[LF_ITEMS] = { "items", FT_INT, F_READ_ONLY | F_ORDER,
+	    .col = "(SELECT count(*) FROM stock_location d JOIN stock_item i "
+	    "ON i.location = d.id WHERE d.path >= l.path AND "
+	    "d.path < l.path || '~')" },
+	[LF_SUBLOCATIONS] = { "sublocations", FT_INT, F_READ_ONLY,
+	    .col = "(SELECT count(*) FROM stock_location d WHERE "
+	    "d.path > l.path AND d.path < l.path || '~')" },
+	[LF_BARCODE_HASH] = { "barcode_hash", FT_TEXT, F_READ_ONLY,
+	    .col = "''" },
+	[LF_OWNER] = { "owner", FT_ID, F_READ_ONLY, .col = "NULL" },
+	[LF_LOCATION_TYPE] = { "location_type", FT_ID, F_READ_ONLY,
+	    .col = "NULL" },
+	[LF_TAGS] = { "tags", FT_JSON, F_READ_ONLY, .col = "'[]'" },
+};
+_Static_assert(sizeof(location_fields) / sizeof(location_fields[0]) == LF__N,
+    "location fields");
+
+static const struct list_search location_search = {
+	" AND (l.name LIKE ? ESCAPE '\\' OR l.description LIKE ? ESCAPE '\\' "
+	"OR l.pathstring LIKE ? ESCAPE '\\')", 0, 3,
+	" AND (l.name LIKE ? ESCAPE '\\' OR l.description LIKE ? ESCAPE '\\' "
+	"OR l.pathstring LIKE ? ESCAPE '\\')", 3, NULL,
+};
+
+static const struct res_tree location_tree = {
+	.contents = &stock_resource,
+	.contents_col = "location",
+	.children = "sublocations",
+	.delete_contents = "delete_stock_items",
+	.delete_children = "delete_sub_locations",
+	.structural_msg = "You cannot make this stock location structural "
+	    "because some stock items are already located into it!",
+};
+
+static struct res_sql location_sql;
+
+const struct resource location_resource = {
+	.model = "stocklocation",
+	.name = "StockLocation",
+	.table = "stock_location",
+	.alias = "l",
+	.path = "/api/stock/location/",
+	.web = "location/",
+	.area = "stock_location",
+	.noun = "stock location",
+	.plural = "stock locations",
+	RES_FIELDS(location_fields),
+	.order = "l.pathstring, l.id",
+	.search = &location_search,
+	.tree = &location_tree,
+	.flags = RES_METADATA,
+	.sql = &location_sql,
+};
+
+/* ---- stock items ---------------------------------------------------- */
+
+enum { SF_PART, SF_LOCATION, SF_PARENT, SF_QUANTITY, SF_BATCH, SF_SERIAL,
+	SF_STATUS, SF_STATUS_TEXT, SF_STATUS_KEY, SF_IN_STOCK, SF_NOTES,
+	SF_PACKAGING, SF_LINK, SF_EXPIRY, SF_PRICE, SF_CURRENCY, SF_DEPLETE,
+	SF_UPDATED, SF_STOCKTAKE, SF_TRACKING, SF_ALLOCATED, SF_BELONGS_TO,
+	SF_BUILD, SF_CUSTOMER, SF_SALES_ORDER, SF_PURCHASE_ORDER,
+	SF_SUPPLIER_PART, SF_OWNER, SF_IS_BUILDING, SF_EXPIRED, SF_STALE,
+	SF_BARCODE_HASH, SF_SERIAL_NUMBERS, SF__N };
+
+static const struct field stock_fields[] = {
+	[SF_PART] = { "part", FT_ID, F_REQUIRED | F_FILTER | F_ORDER,
+	    .ref = &part_resource },
+	[SF_LOCATION] = { "location", FT_ID, F_NULL,
+	    .ref = &location_resource },
+	[SF_PARENT] = { "parent", FT_ID, F_READ_ONLY | F_FILTER,
+	    .col = "parent", .ref = &stock_resource },
+	[SF_QUANTITY] = { "quantity", FT_DEC, F_REQUIRED | F_ORDER },
+	[SF_BATCH] = { "batch", FT_TEXT, F_FILTER | F_ORDER, 100 },
+	[SF_SERIAL] = { "serial", FT_TEXT, F_EMPTY_NULL | F_FILTER | F_ORDER,
+	    100 },
+	[SF_STATUS] = { "status", FT_CHOICE, F_FILTER | F_ORDER, .def = 10,
+	    .choices = stock_statuses },
+	[SF_STATUS_TEXT] = { "status_text", FT_CHOICE, F_READ_ONLY | F_LABEL,
+	    .col = "status", .choices = stock_statuses },
+	[SF_STATUS_KEY] = { "status_custom_key", FT_INT, F_READ_ONLY,
+	    .col = "status" },
+	[SF_IN_STOCK] = { "in_stock", FT_BOOL, F_READ_ONLY,
+	    .col = "(" STOCK_IN_STOCK ")" },
+	[SF_NOTES] = { "notes", FT_NOTES, 0, 50000 },
+	[SF_PACKAGING] = { "packaging", FT_TEXT, 0, 50 },
+	[SF_LINK] = { "link", FT_URL, 0, 2000 },
+	[SF_EXPIRY] = { "expiry_date", FT_DATE, F_NULL | F_ORDER },
+	[SF_PRICE] = { "purchase_price", FT_DEC, F_NULL | F_AS_STRING },
+	[SF_CURRENCY] = { "purchase_price_currency", FT_TEXT, 0, 3 },
+	[SF_DEPLETE] = { "delete_on_deplete", FT_BOOL, 0 },
+	[SF_UPDATED] = { "updated", FT_DATETIME, F_READ_ONLY | F_ORDER,
+	    .col = "updated" },
+	[SF_STOCKTAKE] = { "stocktake_date", FT_DATE, F_READ_ONLY | F_ORDER,
+	    .col = "stocktake_date" },
+	[SF_TRACKING] = { "tracking_items", FT_INT, F_READ_ONLY,
+	    .col = "(SELECT count(*) FROM stock_tracking t WHERE "
+	    "t.item = s.id)" },
+	/* No builds, orders or owners yet: what InvenTree shows then. */
+	[SF_ALLOCATED] = { "allocated", FT_DEC, F_READ_ONLY, .col = "0" },
+	[SF_BELONGS_TO] = { "belongs_to", FT_ID, F_READ_ONLY, .col = "NULL" },
+	[SF_BUILD] = { "build", FT_ID, F_READ_ONLY, .col = "NULL" },
+	[SF_CUSTOMER] = { "customer", FT_ID, F_READ_ONLY, .col = "NULL" },
+	[SF_SALES_ORDER] = { "sales_order", FT_ID, F_READ_ONLY, .col = "NULL" },
+	[SF_PURCHASE_ORDER] = { "purchase_order", FT_ID, F_READ_ONLY,
+	    .col = "NULL" },
+	[SF_SUPPLIER_PART] = { "supplier_part", FT_ID, F_READ_ONLY,
+	    .col = "NULL" },
+	[SF_OWNER] = { "owner", FT_ID, F_READ_ONLY, .col = "NULL" },
+	[SF_IS_BUILDING] = { "is_building", FT_BOOL, F_READ_ONLY, .col = "0" },
+	[SF_EXPIRED] = { "expired", FT_BOOL, F_READ_ONLY, .col = "0" },
+	[SF_STALE] = { "stale", FT_BOOL, F_READ_ONLY, .col = "0" },
+	[SF_BARCODE_HASH] = { "barcode_hash", FT_TEXT, F_READ_ONLY,
+	    .col = "''" },
+	[SF_SERIAL_NUMBERS] = { "serial_numbers", FT_TEXT,
+	    F_WRITE_ONLY | F_NO_COLUMN, 10000,
+	    .help = "Serial numbers of new items (\"1-5, 8\"), one item each" },
+};
+_Static_assert(sizeof(stock_fields) / sizeof(stock_fields[0]) == SF__N,
+    "stock fields");
+
+static const struct res_filter stock_filters[] = {
+	{ "location", FT_ID, " AND s.location = ?", " AND s.location IS NULL",
+	  &location_resource, " AND s.location IN (SELECT d.id FROM "
+	  "stock_location l1, stock_location d WHERE l1.id = ? AND "
+	  "d.path >= l1.path AND d.path < l1.path || '~')" },
+	{ "category", FT_ID, " AND s.part IN (SELECT q.id FROM "
+	  "part_category c1, part_category d, part q WHERE c1.id = ? AND "
+	  "d.path >= c1.path AND d.path < c1.path || '~' AND "
+	  "q.category = d.id)", NULL, &category_resource, NULL },
+	{ "in_stock", FT_BOOL, " AND" STOCK_IN_STOCK,
+	  " AND NOT (" STOCK_IN_STOCK ")", NULL, NULL },
+	{ "has_batch", FT_BOOL, " AND s.batch <> ''", " AND s.batch = ''",
+	  NULL, NULL },
+	{ "serialized", FT_BOOL, " AND s.serial <> ''", " AND s.serial = ''",
+	  NULL, NULL },
+	{ "updated_before", FT_DATE, " AND s.updated < date(?, '+1 day')",
+	  NULL, NULL, NULL },
+	{ "updated_after", FT_DATE, " AND s.updated >= ?", NULL, NULL, NULL },
+	{ "expiry_date_lte", FT_DATE, " AND s.expiry_date <= ?", NULL, NULL,
+	  NULL },
+	{ "expiry_date_gte", FT_DATE, " AND s.expiry_date >= ?", NULL, NULL,
+	  NULL },
+	{ "active", FT_BOOL, " AND s.part IN (SELECT id FROM part WHERE "
+	  "active = 1)", " AND s.part IN (SELECT id FROM part WHERE "
+	  "active = 0)", NULL, NULL },
+};
+
+static const struct res_order stock_orders[] = {
+	{ "part__name", "(SELECT name FROM part WHERE id = s.part), s.id",
+	  "(SELECT name FROM part WHERE id = s.part) DESC, s.id DESC" },
+	{ "location", "(SELECT pathstring FROM stock_location WHERE id = "
+	  "s.location), s.id", "(SELECT pathstring FROM stock_location WHERE "
+	  "id = s.location) DESC, s.id DESC" },
+};
+
+/* Batch, serial and notes, the part's text, or the location's name. */
+static const struct list_search stock_search = {
+	" AND (s.id IN (SELECT rowid FROM stock_item_fts WHERE stock_item_fts "
+	"MATCH ? AND trigram_at(stock_item_fts, ?)) OR s.part IN (SELECT "
+	"rowid FROM part_fts WHERE part_fts MATCH ? AND "
+	"trigram_at(part_fts, ?)) OR s.location IN (SELECT id FROM "
+	"stock_location WHERE name LIKE ? ESCAPE '\\'))", 2, 1,
+	" AND (s.batch LIKE ? ESCAPE '\\' OR s.serial LIKE ? ESCAPE '\\' OR "
+	"s.part IN (SELECT id FROM part WHERE name LIKE ? ESCAPE '\\' OR "
+	"IPN LIKE ? ESCAPE '\\') OR s.location IN (SELECT id FROM "
+	"stock_location WHERE name LIKE ? ESCAPE '\\'))", 5,
+	/* Sorted matches: scanning every item in id order to find a few
+	 * matches is what "+" keeps the planner from doing. */
+	"+s.id",
+};
+
+static const char stock_sql_part_location[] =
+    "SELECT default_location FROM part WHERE id = ?";
+static const char stock_sql_trackable[] =
+    "SELECT trackable FROM part WHERE id = ?";
+static const char stock_sql_serial_dup[] =
+    "SELECT 1 FROM stock_item WHERE part = ?1 AND serial = ?2 AND "
+    "serial <> '' AND id <> ?3";
+static const char stock_sql_deplete_default[] =
+    "SELECT value IN ('1', 'true', 'True') FROM setting "
+    "WHERE key = 'STOCK_DELETE_DEPLETED_DEFAULT'";
+static const char stock_sql_brief_location[] =
     "SELECT id, name, pathstring, description, parent, level "
     "FROM stock_location WHERE id = ?";
-
-#define STOCK_COLS \
-	"s.id, s.part, s.location, s.parent, s.quantity, s.batch, s.serial, " \
-	"s.status, s.notes, s.packaging, s.link, s.expiry_date, " \
-	"s.purchase_price, s.purchase_price_currency, s.delete_on_deplete, " \
-	"s.updated, s.stocktake_date, " \
-	"(SELECT count(*) FROM stock_tracking t WHERE t.item = s.id)"
-enum { SC_ID, SC_PART, SC_LOCATION, SC_PARENT, SC_QUANTITY, SC_BATCH,
-	SC_SERIAL, SC_STATUS, SC_NOTES, SC_PACKAGING, SC_LINK, SC_EXPIRY,
-	SC_PRICE, SC_CURRENCY, SC_DELETE_ON_DEPLETE, SC_UPDATED,
-	SC_STOCKTAKE, SC_TRACKING };
-
-const char stock_select[] = "SELECT " STOCK_COLS " FROM stock_item s WHERE 1";
-const char stock_count[] = "SELECT count(*) FROM stock_item s WHERE 1";
-const char stock_select_one[] = "SELECT " STOCK_COLS
-    " FROM stock_item s WHERE s.id = ?";
-
-const char tracking_select[] = "SELECT t.id, t.item, t.date, "
-    "t.tracking_type, t.notes, t.user, t.deltas FROM stock_tracking t "
-    "WHERE 1";
-const char tracking_count[] = "SELECT count(*) FROM stock_tracking t WHERE 1";
-/* InvenTree's StockItemSerializerBrief; part_name is the full name. */
-static const char tracking_sql_item[] =
-    "SELECT s.id, s.part, s.location, s.quantity, s.serial, "
-    "p.IPN || CASE WHEN p.IPN <> '' THEN ' | ' ELSE '' END || p.name || "
-    "CASE WHEN p.revision <> '' THEN ' | ' || p.revision ELSE '' END "
-    "FROM stock_item s JOIN part p ON p.id = s.part WHERE s.id = ?";
-static const char tracking_sql_user[] =
-    "SELECT id, username, first_name, last_name FROM users WHERE id = ?";
-
 static const char stock_sql_track[] =
     "INSERT INTO stock_tracking (item, tracking_type, notes, user, deltas) "
     "VALUES (?, ?, ?, ?, ?)";
@@ -110,6 +277,9 @@ static const char stock_sql_set_counted[] =
 static const char stock_sql_set_location[] =
     "UPDATE stock_item SET location = ?2, updated = "
     "strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1";
+static const char stock_sql_touch[] =
+    "UPDATE stock_item SET updated = "
+    "strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1";
 static const char stock_sql_split[] =
     "INSERT INTO stock_item (part, location, parent, quantity, batch, "
     "status, notes, packaging, link, expiry_date, purchase_price, "
@@ -117,7 +287,6 @@ static const char stock_sql_split[] =
     "SELECT part, ?2, id, ?3, batch, status, notes, packaging, link, "
     "expiry_date, purchase_price, purchase_price_currency, "
     "delete_on_deplete FROM stock_item WHERE id = ?1";
-static const char stock_sql_delete[] = "DELETE FROM stock_item WHERE id = ?";
 static const char stock_sql_part_of[] =
     "SELECT part FROM stock_item WHERE id = ?";
 static const char stock_sql_status_get[] =
@@ -126,457 +295,646 @@ static const char stock_sql_set_status[] =
     "UPDATE stock_item SET status = ?2, updated = "
     "strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1";
 
-const struct stock_status *
-stock_status_find(int code)
+/* What to nest in an item: ?part_detail=true, ?location_detail=true. */
+struct stock_view {
+	bool		 part_detail;
+	bool		 location_detail;
+	sqlite3_stmt	*part;
+	sqlite3_stmt	*loc;
+	void		*part_view;
+};
+
+static struct err *
+stock_view(struct ctx *ctx, void **view)
 {
-	for (int i = 0; i < stock_statuses_count; i++)
-		if (stock_statuses[i].code == code)
-			return &stock_statuses[i];
-	return NULL;
-}
+	struct stock_view *v = mem_zalloc(&ctx->mem, sizeof(*v));
+	struct err *e;
 
-static void
-stock_add_text_or_null(cJSON *o, const char *name, sqlite3_stmt *st, int col)
-{
-	const char *s = (const char *)sqlite3_column_text(st, col);
-
-	if (s == NULL || s[0] == '\0')
-		json_null(o, name);
-	else
-		json_text(o, name, s);
-}
-
-/* One location row (location_select's columns). */
-cJSON *
-location_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
-{
-	cJSON *o = cJSON_CreateObject();
-
-	(void)ctx;
-	(void)arg;
-	if (o == NULL)
-		mem_oom();
-	json_int(o, "pk", sqlite3_column_int64(st, LC_ID));
-	db_json_text(o, "name", st, LC_NAME);
-	db_json_text(o, "description", st, LC_DESCRIPTION);
-	db_json_id(o, "parent", st, LC_PARENT);
-	db_json_text(o, "pathstring", st, LC_PATHSTRING);
-	json_int(o, "level", sqlite3_column_int(st, LC_LEVEL));
-	json_bool(o, "structural", sqlite3_column_int(st, LC_STRUCTURAL));
-	json_bool(o, "external", sqlite3_column_int(st, LC_EXTERNAL));
-	db_json_text(o, "icon", st, LC_ICON);
-	db_json_text(o, "custom_icon", st, LC_ICON);
-	json_int(o, "items", sqlite3_column_int64(st, LC_ITEMS));
-	json_int(o, "sublocations", sqlite3_column_int64(st, LC_SUBLOCATIONS));
-	json_text(o, "barcode_hash", "");
-	json_null(o, "owner");
-	json_null(o, "location_type");
-	json_item(o, "tags", cJSON_CreateArray());
-	return o;
-}
-
-/* The location with this id as JSON, or NULL with *status set. */
-cJSON *
-location_get(struct ctx *ctx, long long id, int *status)
-{
-	return db_get_json(ctx, location_select_one, id, location_json, NULL,
-	    "StockLocation", "location get", status);
-}
-
-/* Runs a cached one-id lookup and renders its row, or NULL. */
-static cJSON *
-stock_lookup(struct ctx *ctx, sqlite3_stmt **cache, const char *sql,
-    long long id, cJSON *(*fn)(struct ctx *, sqlite3_stmt *, void *),
-    void *arg)
-{
-	cJSON *j = NULL;
-
-	if (*cache == NULL)
-		*cache = db_prepare(ctx, sql);
-	if (*cache == NULL)
-		return NULL;
-	sqlite3_reset(*cache);
-	sqlite3_bind_int64(*cache, 1, id);
-	if (sqlite3_step(*cache) == SQLITE_ROW)
-		j = fn(ctx, *cache, arg);
-	sqlite3_reset(*cache);
-	return j;
+	*view = v;
+	if ((e = list_flag(ctx, "part_detail", false, &v->part_detail)) != NULL)
+		return e;
+	return list_flag(ctx, "location_detail", false, &v->location_detail);
 }
 
 /* The brief location InvenTree nests as location_detail. */
 static cJSON *
-location_brief_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
+stock_location_brief(struct ctx *ctx, sqlite3_stmt **cache, long long id)
 {
-	cJSON *o = cJSON_CreateObject();
+	cJSON *o = NULL;
 
-	(void)ctx;
-	(void)arg;
-	if (o == NULL)
-		mem_oom();
-	json_int(o, "pk", sqlite3_column_int64(st, 0));
-	db_json_text(o, "name", st, 1);
-	db_json_text(o, "pathstring", st, 2);
-	db_json_text(o, "description", st, 3);
-	db_json_id(o, "parent", st, 4);
-	json_int(o, "level", sqlite3_column_int(st, 5));
+	if (*cache == NULL && (*cache = db_prepare(ctx,
+	    stock_sql_brief_location)) == NULL)
+		return NULL;
+	sqlite3_reset(*cache);
+	sqlite3_bind_int64(*cache, 1, id);
+	if (sqlite3_step(*cache) == SQLITE_ROW) {
+		sqlite3_stmt *st = *cache;
+		if ((o = cJSON_CreateObject()) == NULL)
+			mem_oom();
+		json_int(o, "pk", sqlite3_column_int64(st, 0));
+		db_json_text(o, "name", st, 1);
+		db_json_text(o, "pathstring", st, 2);
+		db_json_text(o, "description", st, 3);
+		db_json_id(o, "parent", st, 4);
+		json_int(o, "level", sqlite3_column_int(st, 5));
+	}
+	sqlite3_reset(*cache);
 	return o;
 }
 
-/* One stock item row (stock_select's columns); arg: a stock_view or NULL. */
-cJSON *
-stock_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
+static void
+stock_render(struct ctx *ctx, sqlite3_stmt *st, cJSON *o, void *view)
 {
-	struct stock_view *view = arg;
-	cJSON *o = cJSON_CreateObject();
+	struct stock_view *v = view;
 
-	if (o == NULL)
-		mem_oom();
-	json_int(o, "pk", sqlite3_column_int64(st, SC_ID));
-	db_json_id(o, "part", st, SC_PART);
-	db_json_id(o, "location", st, SC_LOCATION);
-	db_json_id(o, "parent", st, SC_PARENT);
-	long long q = sqlite3_column_int64(st, SC_QUANTITY);
-	json_item(o, "quantity", dec_json(q));
-	db_json_text(o, "batch", st, SC_BATCH);
-	stock_add_text_or_null(o, "serial", st, SC_SERIAL);
-	int status = sqlite3_column_int(st, SC_STATUS);
-	const struct stock_status *ss = stock_status_find(status);
-	json_int(o, "status", status);
-	json_text(o, "status_text", ss ? ss->label : "");
-	json_int(o, "status_custom_key", status);
-	json_bool(o, "in_stock", ss && ss->in_stock && q > 0);
-	db_json_text(o, "notes", st, SC_NOTES);
-	db_json_text(o, "packaging", st, SC_PACKAGING);
-	db_json_text(o, "link", st, SC_LINK);
-	stock_add_text_or_null(o, "expiry_date", st, SC_EXPIRY);
-	if (sqlite3_column_type(st, SC_PRICE) == SQLITE_NULL)
-		json_null(o, "purchase_price");
-	else
-		json_item(o, "purchase_price",
-		    dec_json_string(sqlite3_column_int64(st, SC_PRICE)));
-	db_json_text(o, "purchase_price_currency", st, SC_CURRENCY);
-	json_bool(o, "delete_on_deplete", sqlite3_column_int(st,
-	    SC_DELETE_ON_DEPLETE));
-	db_json_text(o, "updated", st, SC_UPDATED);
-	stock_add_text_or_null(o, "stocktake_date", st, SC_STOCKTAKE);
-	json_int(o, "tracking_items", sqlite3_column_int64(st, SC_TRACKING));
-	json_item(o, "allocated", dec_json(0));
-	json_null(o, "belongs_to");
-	json_null(o, "build");
-	json_null(o, "customer");
-	json_null(o, "sales_order");
-	json_null(o, "purchase_order");
-	json_null(o, "supplier_part");
-	json_null(o, "owner");
-	json_bool(o, "is_building", 0);
-	json_bool(o, "expired", 0);
-	json_bool(o, "stale", 0);
-	json_text(o, "barcode_hash", "");
-
-	if (view != NULL && view->part_detail) {
-		cJSON *pd = stock_lookup(ctx, &view->part, part_select_one,
-		    sqlite3_column_int64(st, SC_PART), part_json,
-		    &view->part_view);
+	if (v == NULL)
+		return;
+	if (v->part_detail) {
+		if (v->part_view == NULL)
+			part_resource.hooks->view(ctx, &v->part_view);
+		cJSON *pd = res_nested(ctx, &part_resource, &v->part,
+		    sqlite3_column_int64(st, RES_COL(SF_PART)), v->part_view);
 		if (pd != NULL)
 			json_item(o, "part_detail", pd);
 		else
 			json_null(o, "part_detail");
 	}
-	if (view != NULL && view->location_detail) {
+	if (v->location_detail) {
 		cJSON *ld = NULL;
-		if (sqlite3_column_type(st, SC_LOCATION) != SQLITE_NULL)
-			ld = stock_lookup(ctx, &view->loc, location_sql_brief,
-			    sqlite3_column_int64(st, SC_LOCATION),
-			    location_brief_json, NULL);
+		int col = RES_COL(SF_LOCATION);
+		if (sqlite3_column_type(st, col) != SQLITE_NULL)
+			ld = stock_location_brief(ctx, &v->loc,
+			    sqlite3_column_int64(st, col));
 		if (ld != NULL)
 			json_item(o, "location_detail", ld);
 		else
 			json_null(o, "location_detail");
 	}
-	return o;
-}
-
-/* The stock item with this id as JSON, or NULL with *status set. */
-cJSON *
-stock_get(struct ctx *ctx, long long id, struct stock_view *view, int *status)
-{
-	return db_get_json(ctx, stock_select_one, id, stock_json, view,
-	    "StockItem", "stock get", status);
-}
-
-static const char *
-tracking_label(int code)
-{
-	switch (code) {
-	case TRACK_CREATED:		return "Stock item created";
-	case TRACK_EDITED:		return "Edited stock item";
-	case TRACK_COUNTED:		return "Stock counted";
-	case TRACK_ADDED:		return "Stock manually added";
-	case TRACK_REMOVED:		return "Stock manually removed";
-	case TRACK_RETURNED:		return "Returned to stock";
-	case TRACK_MOVED:		return "Location changed";
-	case TRACK_UPDATED:		return "Stock updated";
-	case TRACK_SPLIT_FROM_PARENT:	return "Split from parent item";
-	case TRACK_SPLIT_CHILD:		return "Split child item";
-	case TRACK_MERGED:		return "Merged stock items";
-	case TRACK_RECEIVED:		return "Received against purchase order";
-	}
-	return "";
-}
-
-/* The brief stock item InvenTree nests as a tracking entry's item_detail. */
-static cJSON *
-tracking_item_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
-{
-	cJSON *o = cJSON_CreateObject();
-
-	(void)ctx;
-	(void)arg;
-	if (o == NULL)
-		mem_oom();
-	json_int(o, "pk", sqlite3_column_int64(st, 0));
-	json_int(o, "part", sqlite3_column_int64(st, 1));
-	db_json_text(o, "part_name", st, 5);
-	db_json_id(o, "location", st, 2);
-	json_item(o, "quantity", dec_json(sqlite3_column_int64(st, 3)));
-	stock_add_text_or_null(o, "serial", st, 4);
-	json_null(o, "supplier_part");
-	json_text(o, "barcode_hash", "");
-	return o;
-}
-
-/* The user InvenTree nests as user_detail: names only, no email. */
-static cJSON *
-tracking_user_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
-{
-	cJSON *o = cJSON_CreateObject();
-
-	(void)ctx;
-	(void)arg;
-	if (o == NULL)
-		mem_oom();
-	json_int(o, "pk", sqlite3_column_int64(st, 0));
-	db_json_text(o, "username", st, 1);
-	db_json_text(o, "first_name", st, 2);
-	db_json_text(o, "last_name", st, 3);
-	return o;
-}
-
-/* Adds name: the row of id (column col of st) rendered by fn, or null. */
-static void
-tracking_nest(struct ctx *ctx, cJSON *o, const char *name, sqlite3_stmt *st,
-    int col, sqlite3_stmt **cache, const char *sql,
-    cJSON *(*fn)(struct ctx *, sqlite3_stmt *, void *))
-{
-	cJSON *j = NULL;
-
-	if (sqlite3_column_type(st, col) != SQLITE_NULL)
-		j = stock_lookup(ctx, cache, sql, sqlite3_column_int64(st, col),
-		    fn, NULL);
-	if (j != NULL)
-		json_item(o, name, j);
-	else
-		json_null(o, name);
-}
-
-/* One tracking row (tracking_select's columns); arg: a tracking_view or
- * NULL. */
-cJSON *
-tracking_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
-{
-	struct tracking_view *view = arg;
-	cJSON *o = cJSON_CreateObject();
-
-	if (o == NULL)
-		mem_oom();
-	json_int(o, "pk", sqlite3_column_int64(st, 0));
-	json_int(o, "item", sqlite3_column_int64(st, 1));
-	db_json_text(o, "date", st, 2);
-	int code = sqlite3_column_int(st, 3);
-	json_int(o, "tracking_type", code);
-	json_text(o, "label", tracking_label(code));
-	db_json_text(o, "notes", st, 4);
-	db_json_id(o, "user", st, 5);
-	/* Our own JSON text, written by stock_track(): sent as stored. */
-	const char *d = (const char *)sqlite3_column_text(st, 6);
-	json_item(o, "deltas", cJSON_CreateRaw(d != NULL && d[0] == '{' ? d :
-	    "{}"));
-	if (view != NULL && view->item_detail)
-		tracking_nest(ctx, o, "item_detail", st, 1, &view->item,
-		    tracking_sql_item, tracking_item_json);
-	if (view != NULL && view->user_detail)
-		tracking_nest(ctx, o, "user_detail", st, 5, &view->user,
-		    tracking_sql_user, tracking_user_json);
-	return o;
 }
 
 /*
- * Emits event kind (event.h) for the part of item.  Returns 0 or the
- * error status set.
+ * Part and location exist (location not structural); a serial number is
+ * one item of quantity 1 and unique within its part; an item's part never
+ * changes.
  */
-static int
-stock_emit(struct ctx *ctx, enum event_kind kind, long long item)
+static struct err *
+stock_validate(struct ctx *ctx, struct res_write *w, struct errs *es)
 {
-	sqlite3_stmt *st = db_prepare(ctx, stock_sql_part_of);
+	const struct val *v = w->v;
+	struct err *e;
+	bool found, structural;
 
-	if (st == NULL)
-		return ctx->resp.status;
-	sqlite3_bind_int64(st, 1, item);
-	if (sqlite3_step(st) != SQLITE_ROW)
-		return db_fail(ctx, "stock part");
-	long long part = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return event_emit(ctx, kind, part);
+	if (w->old != NULL && v[SF_PART].i != w->old[SF_PART].i) {
+		errs_add(es, "part", "The part of a stock item cannot be changed");
+		return NULL;
+	}
+	if (!v[SF_LOCATION].null) {
+		if ((e = res_tree_node(ctx, &location_resource,
+		    v[SF_LOCATION].i, &found, &structural)) != NULL)
+			return e;
+		if (structural && (w->old == NULL || w->old[SF_LOCATION].null ||
+		    w->old[SF_LOCATION].i != v[SF_LOCATION].i))
+			errs_add(es, "location", "Stock items cannot be located "
+			    "into structural stock locations!");
+	}
+	if (v[SF_SERIAL].s[0] == '\0')
+		return NULL;
+	if (v[SF_QUANTITY].i != DEC_SCALE) {
+		errs_add(es, "quantity", "Quantity must be 1 for item with a "
+		    "serial number");
+		return NULL;
+	}
+	sqlite3_stmt *sd = db_prepare(ctx, stock_sql_serial_dup);
+	if (sd == NULL)
+		return db_err(ctx, "stock");
+	sqlite3_bind_int64(sd, 1, v[SF_PART].i);
+	sqlite3_bind_text(sd, 2, v[SF_SERIAL].s, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(sd, 3, w->id);
+	if ((e = db_row(ctx, sd, "stock", &found)) != NULL)
+		return e;
+	sqlite3_reset(sd);
+	if (found)
+		errs_add(es, "serial", "Serial number already exists");
+	return NULL;
 }
 
 /*
  * Records a tracking entry for item by the request's user.  Takes
  * ownership of deltas (an object, or NULL for {}).  Every change that
  * may move the part's in-stock total (all but moves and splits) emits
- * EVENT_STOCK_CHANGED.  Returns 0 or the error status set.
+ * EVENT_STOCK_CHANGED.
  */
-int
+struct err *
 stock_track(struct ctx *ctx, long long item, enum stock_track_code code,
     const char *notes, cJSON *deltas)
 {
 	sqlite3_stmt *st = db_prepare(ctx, stock_sql_track);
 	char *text = deltas != NULL ? cJSON_PrintUnformatted(deltas) : NULL;
+	struct err *e;
+	bool found;
 
 	cJSON_Delete(deltas);
 	if (st == NULL) {
 		cJSON_free(text);
-		return ctx->resp.status;
+		return db_err(ctx, "stock track");
 	}
 	sqlite3_bind_int64(st, 1, item);
 	sqlite3_bind_int(st, 2, code);
 	sqlite3_bind_text(st, 3, notes != NULL ? notes : "", -1,
 	    SQLITE_STATIC);
-	if (ctx->user_id > 0)
-		sqlite3_bind_int64(st, 4, ctx->user_id);
-	else
-		sqlite3_bind_null(st, 4);
+	db_bind_id(st, 4, ctx->user_id);
 	sqlite3_bind_text(st, 5, text != NULL ? text : "{}", -1,
 	    SQLITE_TRANSIENT);
 	cJSON_free(text);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return db_fail(ctx, "stock track");
+	if ((e = db_step(ctx, st, "stock track")) != NULL)
+		return e;
 	if (code == TRACK_MOVED || code == TRACK_SPLIT_FROM_PARENT ||
 	    code == TRACK_SPLIT_CHILD)
-		return 0;
-	return stock_emit(ctx, EVENT_STOCK_CHANGED, item);
+		return NULL;
+	if ((st = db_prepare(ctx, stock_sql_part_of)) == NULL)
+		return db_err(ctx, "stock track");
+	sqlite3_bind_int64(st, 1, item);
+	if ((e = db_row(ctx, st, "stock track", &found)) != NULL)
+		return e;
+	if (!found)
+		return err_internal(ctx, "stock track: item gone");
+	long long part = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return event_emit(ctx, EVENT_STOCK_CHANGED, part);
 }
 
-/* Rewrites item id's row of the search index.  Returns 0 or the status. */
-int
+/* Rewrites item id's row of the search index. */
+struct err *
 stock_fts_sync(struct ctx *ctx, long long id)
 {
 	sqlite3_stmt *del = db_prepare(ctx, stock_sql_fts_delete);
 	sqlite3_stmt *ins = db_prepare(ctx, stock_sql_fts_insert);
+	struct err *e;
 
 	if (del == NULL || ins == NULL)
-		return ctx->resp.status;
+		return db_err(ctx, "stock search index");
 	sqlite3_bind_int64(del, 1, id);
 	sqlite3_bind_int64(ins, 1, id);
-	if (sqlite3_step(del) != SQLITE_DONE ||
-	    sqlite3_step(ins) != SQLITE_DONE)
-		return db_fail(ctx, "stock search index");
-	return 0;
+	if ((e = db_step(ctx, del, "stock search index")) != NULL)
+		return e;
+	return db_step(ctx, ins, "stock search index");
 }
 
 /*
  * What every new item needs after its INSERT: its search index row and
- * its "created" tracking entry.  Returns 0 or the error status set.
+ * its "created" tracking entry.
  */
-int
+static struct err *
 stock_created(struct ctx *ctx, long long id, const char *notes)
 {
 	sqlite3_stmt *st = db_prepare(ctx, stock_sql_created);
-	int rc;
+	struct err *e;
+	bool found;
 
 	if (st == NULL)
-		return ctx->resp.status;
-	if ((rc = stock_fts_sync(ctx, id)) != 0)
-		return rc;
+		return db_err(ctx, "stock created");
+	if ((e = stock_fts_sync(ctx, id)) != NULL)
+		return e;
 	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) != SQLITE_ROW)
-		return db_fail(ctx, "stock created");
+	if ((e = db_row(ctx, st, "stock created", &found)) != NULL)
+		return e;
+	if (!found)
+		return err_internal(ctx, "stock created: item gone");
 	cJSON *d = cJSON_CreateObject();
+	if (d == NULL)
+		mem_oom();
 	json_item(d, "quantity", dec_json(sqlite3_column_int64(st, 0)));
 	if (sqlite3_column_type(st, 1) != SQLITE_NULL)
 		json_int(d, "location", sqlite3_column_int64(st, 1));
 	json_int(d, "status", sqlite3_column_int(st, 2));
+	sqlite3_reset(st);
 	return stock_track(ctx, id, TRACK_CREATED, notes, d);
 }
 
 /*
  * Creates an item of part with quantity at location (0: none), status OK,
- * with its index row and tracking entry.  Returns 0 (with *id set) or the
- * error status set.
+ * with its index row and tracking entry.
  */
-int
+struct err *
 stock_insert(struct ctx *ctx, long long part, long long location,
     long long quantity, const char *notes, long long *id)
 {
 	sqlite3_stmt *st = db_prepare(ctx, stock_sql_insert);
+	struct err *e;
 
 	if (st == NULL)
-		return ctx->resp.status;
+		return db_err(ctx, "stock insert");
 	sqlite3_bind_int64(st, 1, part);
-	if (location > 0)
-		sqlite3_bind_int64(st, 2, location);
-	else
-		sqlite3_bind_null(st, 2);
+	db_bind_id(st, 2, location);
 	sqlite3_bind_int64(st, 3, quantity);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return db_fail(ctx, "stock insert");
+	if ((e = db_step(ctx, st, "stock insert")) != NULL)
+		return e;
 	*id = sqlite3_last_insert_rowid(ctx->db);
 	return stock_created(ctx, *id, notes);
 }
 
-/*
- * Deletes item id (its tracking and attachments go with it) and its index
- * row, and emits EVENT_STOCK_DELETED for its part.
- */
-int
-stock_delete(struct ctx *ctx, long long id)
+/* Adds "name": value (text, or null) to the deltas when it changed. */
+static void
+stock_delta_text(cJSON *d, const char *name, const struct val *old,
+    const struct val *v)
 {
-	sqlite3_stmt *st = db_prepare(ctx, stock_sql_delete);
-	sqlite3_stmt *fts = db_prepare(ctx, stock_sql_fts_delete);
-	sqlite3_stmt *pt = db_prepare(ctx, stock_sql_part_of);
+	const char *a = old->null ? NULL : old->s, *b = v->null ? NULL : v->s;
 
-	if (st == NULL || fts == NULL || pt == NULL)
-		return ctx->resp.status;
-	sqlite3_bind_int64(pt, 1, id);
-	if (sqlite3_step(pt) != SQLITE_ROW)
-		return db_fail(ctx, "stock part");
-	long long part = sqlite3_column_int64(pt, 0);
-	sqlite3_reset(pt);
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(fts, 1, id);
-	if (sqlite3_step(fts) != SQLITE_DONE || sqlite3_step(st) !=
-	    SQLITE_DONE)
-		return db_fail(ctx, "stock delete");
-	return event_emit(ctx, EVENT_STOCK_DELETED, part);
+	if ((a == NULL) != (b == NULL) || (a != NULL && strcmp(a, b) != 0)) {
+		if (b == NULL)
+			json_null(d, name);
+		else
+			cJSON_AddStringToObject(d, name, b);
+	}
 }
 
+/*
+ * The tracking entries for an edit: a location change is "location
+ * changed", a status change "stock updated", anything else "edited", each
+ * with the new values as deltas.
+ */
+static struct err *
+stock_track_edit(struct ctx *ctx, long long id, const struct val *old,
+    const struct val *v)
+{
+	static const int texts[] = { SF_BATCH, SF_SERIAL, SF_NOTES,
+	    SF_PACKAGING, SF_LINK, SF_EXPIRY, SF_CURRENCY };
+	struct err *e;
+
+	if (old[SF_LOCATION].null != v[SF_LOCATION].null ||
+	    old[SF_LOCATION].i != v[SF_LOCATION].i) {
+		cJSON *m = cJSON_CreateObject();
+		if (v[SF_LOCATION].null)
+			json_null(m, "location");
+		else
+			cJSON_AddNumberToObject(m, "location",
+			    (double)v[SF_LOCATION].i);
+		if ((e = stock_track(ctx, id, TRACK_MOVED, "", m)) != NULL)
+			return e;
+	}
+	if (old[SF_STATUS].i != v[SF_STATUS].i) {
+		cJSON *m = cJSON_CreateObject();
+		cJSON_AddNumberToObject(m, "status", (double)v[SF_STATUS].i);
+		if ((e = stock_track(ctx, id, TRACK_UPDATED, "", m)) != NULL)
+			return e;
+	}
+	cJSON *d = cJSON_CreateObject();
+	if (d == NULL)
+		mem_oom();
+	if (old[SF_QUANTITY].i != v[SF_QUANTITY].i)
+		json_item(d, "quantity", dec_json(v[SF_QUANTITY].i));
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		stock_delta_text(d, stock_fields[texts[i]].name, &old[texts[i]],
+		    &v[texts[i]]);
+	if (old[SF_PRICE].null != v[SF_PRICE].null ||
+	    old[SF_PRICE].i != v[SF_PRICE].i)
+		json_item(d, "purchase_price", v[SF_PRICE].null ?
+		    cJSON_CreateNull() : dec_json_string(v[SF_PRICE].i));
+	if (old[SF_DEPLETE].i != v[SF_DEPLETE].i)
+		cJSON_AddBoolToObject(d, "delete_on_deplete",
+		    v[SF_DEPLETE].i != 0);
+	if (d->child == NULL) {
+		cJSON_Delete(d);
+		return NULL;
+	}
+	return stock_track(ctx, id, TRACK_EDITED, "", d);
+}
+
+/* A written item: its index row, and its "created" or "edited" entries. */
+static struct err *
+stock_written(struct ctx *ctx, struct res_write *w)
+{
+	struct err *e;
+
+	if (w->create)
+		return stock_created(ctx, w->id, "");
+	if ((e = stock_fts_sync(ctx, w->id)) != NULL)
+		return e;
+	/* The UPDATE writes every column, so "updated" is set here. */
+	sqlite3_stmt *st = db_prepare(ctx, stock_sql_touch);
+	if (st == NULL)
+		return db_err(ctx, "stock");
+	sqlite3_bind_int64(st, 1, w->id);
+	if ((e = db_step(ctx, st, "stock")) != NULL)
+		return e;
+	return stock_track_edit(ctx, w->id, w->old, w->v);
+}
+
+/* A deleted item's index row goes first; its part hears of it after. */
+static struct err *
+stock_deleting(struct ctx *ctx, struct res_del *d)
+{
+	sqlite3_stmt *st = db_prepare(ctx, stock_sql_part_of);
+	struct err *e;
+	bool found;
+
+	if (st == NULL)
+		return db_err(ctx, "stock delete");
+	sqlite3_bind_int64(st, 1, d->id);
+	if ((e = db_row(ctx, st, "stock delete", &found)) != NULL)
+		return e;
+	long long *part = mem_alloc(&ctx->mem, sizeof(*part));
+	*part = found ? sqlite3_column_int64(st, 0) : 0;
+	d->state = part;
+	sqlite3_reset(st);
+	if ((st = db_prepare(ctx, stock_sql_fts_delete)) == NULL)
+		return db_err(ctx, "stock delete");
+	sqlite3_bind_int64(st, 1, d->id);
+	return db_step(ctx, st, "stock delete");
+}
+
+static struct err *
+stock_deleted(struct ctx *ctx, struct res_del *d)
+{
+	const long long *part = d->state;
+
+	return event_emit(ctx, EVENT_STOCK_DELETED, *part);
+}
+
+static const struct res_hooks stock_hooks = {
+	.view = stock_view,
+	.render = stock_render,
+	.validate = stock_validate,
+	.written = stock_written,
+	.deleting = stock_deleting,
+	.deleted = stock_deleted,
+};
+
+static struct res_sql stock_sql;
+
+/* Created by stock_create() (serial numbers make several items). */
+const struct resource stock_resource = {
+	.model = "stockitem",
+	.name = "StockItem",
+	.table = "stock_item",
+	.alias = "s",
+	.path = "/api/stock/",
+	.web = "stock/",
+	.area = "stock",
+	.noun = "stock item",
+	.plural = "stock items",
+	RES_FIELDS(stock_fields),
+	RES_FILTERS(stock_filters),
+	RES_ORDERS(stock_orders),
+	.order = "s.id",
+	.search = &stock_search,
+	.hooks = &stock_hooks,
+	.flags = RES_KEYED | RES_CASCADE | RES_METADATA | RES_ATTACHMENTS |
+	    RES_BULK_DELETE | RES_NO_CREATE,
+	.sql = &stock_sql,
+};
+
+/*
+ * InvenTree's serial_numbers on create ("1005,1006", "1-5", separated by
+ * commas or spaces): the distinct serials, which must be as many as the
+ * quantity, for a trackable part, and none taken yet.
+ */
+static struct err *
+stock_serials(struct ctx *ctx, const char *text, const struct val *v,
+    const char ***out, int *n)
+{
+	const char **serials = mem_alloc(&ctx->mem, STOCK_SERIALS_MAX *
+	    sizeof(*serials));
+	char *copy = mem_strdup(&ctx->mem, text), *save = NULL;
+	struct err *e;
+	bool found;
+	int k = 0;
+
+	sqlite3_stmt *tr = db_prepare(ctx, stock_sql_trackable);
+	if (tr == NULL)
+		return db_err(ctx, "stock");
+	sqlite3_bind_int64(tr, 1, v[SF_PART].i);
+	if ((e = db_row(ctx, tr, "stock", &found)) != NULL)
+		return e;
+	if (!found)
+		return err_field(ctx, "part", "Invalid pk \"%lld\" - object "
+		    "does not exist.", v[SF_PART].i);
+	bool trackable = sqlite3_column_int(tr, 0) != 0;
+	sqlite3_reset(tr);
+	if (!trackable)
+		return err_field(ctx, "serial_numbers", "Serial numbers cannot "
+		    "be supplied for a non-trackable part");
+	for (char *t = strtok_r(copy, ", \t", &save); t != NULL;
+	    t = strtok_r(NULL, ", \t", &save)) {
+		long long a, b;
+		char *dash = strchr(t + 1, '-');
+		if (dash != NULL) {
+			*dash = '\0';
+			if (!txt_parse_int64(t, 0, VAL_ID_MAX, &a) ||
+			    !txt_parse_int64(dash + 1, 0, VAL_ID_MAX, &b) ||
+			    b < a || b - a >= STOCK_SERIALS_MAX - k) {
+				*dash = '-';
+				return err_field(ctx, "serial_numbers",
+				    "Invalid group: %s", t);
+			}
+		} else
+			a = b = -1;
+		for (long long i = a; i <= b; i++) {
+			const char *sn = dash != NULL ?
+			    mem_printf(&ctx->mem, "%lld", i) : t;
+			bool dup = false;
+			for (int j = 0; j < k && !dup; j++)
+				dup = strcmp(serials[j], sn) == 0;
+			if (dup)
+				continue;
+			if (k == STOCK_SERIALS_MAX || val_chars(sn) > 100)
+				return err_field(ctx, "serial_numbers",
+				    "Invalid group: %s", sn);
+			serials[k++] = sn;
+		}
+	}
+	if (k == 0)
+		return err_field(ctx, "serial_numbers", "Empty serial number "
+		    "string");
+	if (v[SF_QUANTITY].i != (long long)k * DEC_SCALE) {
+		char q[DEC_BUFSZ];
+		const char *msg = mem_printf(&ctx->mem, "Number of unique "
+		    "serial numbers (%d) must match quantity (%s)", k,
+		    dec_format(v[SF_QUANTITY].i, q));
+		cJSON *errs = cJSON_CreateObject();
+		cJSON_AddItemToObject(errs, "quantity",
+		    cJSON_CreateStringArray(&msg, 1));
+		cJSON_AddItemToObject(errs, "serial_numbers",
+		    cJSON_CreateStringArray(&msg, 1));
+		return err_fields(ctx, errs);
+	}
+	const char *taken = NULL;
+	sqlite3_stmt *sd = db_prepare(ctx, stock_sql_serial_dup);
+	if (sd == NULL)
+		return db_err(ctx, "stock");
+	for (int j = 0; j < k; j++) {
+		sqlite3_reset(sd);
+		sqlite3_bind_int64(sd, 1, v[SF_PART].i);
+		sqlite3_bind_text(sd, 2, serials[j], -1, SQLITE_STATIC);
+		sqlite3_bind_int64(sd, 3, 0);
+		if ((e = db_row(ctx, sd, "stock", &found)) != NULL)
+			return e;
+		if (found)
+			taken = taken == NULL ? serials[j] : mem_printf(
+			    &ctx->mem, "%s,%s", taken, serials[j]);
+	}
+	sqlite3_reset(sd);
+	if (taken != NULL)
+		return err_field(ctx, "serial_numbers", "The following serial "
+		    "numbers already exist or are invalid : %s", taken);
+	*out = serials;
+	*n = k;
+	return NULL;
+}
+
+/* The defaults of a new item: the part's location, the site's deplete. */
+static struct err *
+stock_defaults(struct ctx *ctx, struct val *v)
+{
+	struct err *e;
+	bool found;
+
+	if (!v[SF_DEPLETE].present) {
+		sqlite3_stmt *dd = db_prepare(ctx, stock_sql_deplete_default);
+		if (dd == NULL)
+			return db_err(ctx, "stock");
+		if ((e = db_row(ctx, dd, "stock", &found)) != NULL)
+			return e;
+		if (found)
+			v[SF_DEPLETE].i = sqlite3_column_int(dd, 0);
+		sqlite3_reset(dd);
+	}
+	if (!v[SF_LOCATION].present && !v[SF_PART].null) {
+		sqlite3_stmt *pl = db_prepare(ctx, stock_sql_part_location);
+		if (pl == NULL)
+			return db_err(ctx, "stock");
+		sqlite3_bind_int64(pl, 1, v[SF_PART].i);
+		if ((e = db_row(ctx, pl, "stock", &found)) != NULL)
+			return e;
+		if (found && sqlite3_column_type(pl, 0) != SQLITE_NULL) {
+			v[SF_LOCATION].null = false;
+			v[SF_LOCATION].i = sqlite3_column_int64(pl, 0);
+		}
+		sqlite3_reset(pl);
+	}
+	return NULL;
+}
+
+/* The items of a create, in the caller's transaction. */
+static struct err *
+stock_create_rows(struct ctx *ctx, struct res_write *w, struct errs *es,
+    long long **ids, int *nids)
+{
+	const char **serials = NULL;
+	const char *sn = w->v[SF_SERIAL_NUMBERS].s;
+	int nserials = 0;
+	struct err *e;
+
+	if ((e = stock_defaults(ctx, w->v)) != NULL)
+		return e;
+	if (!errs_any(es) && sn != NULL && sn[strspn(sn, ", \t")] != '\0') {
+		if ((e = stock_serials(ctx, sn, w->v, &serials,
+		    &nserials)) != NULL)
+			return e;
+		w->v[SF_QUANTITY].i = DEC_SCALE;
+	}
+	*ids = mem_alloc(&ctx->mem, (size_t)(nserials > 0 ? nserials : 1) *
+	    sizeof(**ids));
+	*nids = 0;
+	do {
+		if (serials != NULL)
+			w->v[SF_SERIAL].s = serials[*nids];
+		w->id = 0;
+		if ((e = res_save(ctx, w, es)) != NULL)
+			return e;
+		(*ids)[(*nids)++] = w->id;
+	} while (*nids < nserials);
+	return NULL;
+}
+
+/*
+ * POST /api/stock/: one item; location defaults to the part's default
+ * location; tracked as created.  With InvenTree's serial_numbers, one item
+ * of quantity 1 per serial number, answered as a list of the items.
+ */
+struct err *
+stock_create(struct ctx *ctx)
+{
+	struct val v[SF__N];
+	struct res_write w = { .res = &stock_resource, .v = v, .create = true };
+	struct errs es;
+	struct err *e;
+	long long *ids = NULL;
+	int nids = 0;
+
+	errs_init(&es, ctx);
+	for (int i = 0; i < SF__N; i++)
+		val_default(&stock_fields[i], &v[i]);
+	if ((e = req_data(ctx, &w.body)) != NULL)
+		return e;
+	val_object(ctx, w.body, stock_fields, SF__N, v, true, &es);
+	if ((e = db_begin(ctx)) != NULL)
+		return e;
+	if ((e = db_end(ctx, stock_create_rows(ctx, &w, &es, &ids,
+	    &nids))) != NULL)
+		return e;
+	bool many = v[SF_SERIAL_NUMBERS].s != NULL &&
+	    v[SF_SERIAL_NUMBERS].s[strspn(v[SF_SERIAL_NUMBERS].s, ", \t")] !=
+	    '\0';
+	if (!many)
+		return res_answer(ctx, &stock_resource, ids[0], 201);
+	cJSON *a = cJSON_CreateArray();
+	if (a == NULL)
+		mem_oom();
+	for (int i = 0; i < nids; i++) {
+		cJSON *o;
+		if ((e = res_get(ctx, &stock_resource, ids[i], NULL, &o)) !=
+		    NULL) {
+			cJSON_Delete(a);
+			return e;
+		}
+		cJSON_AddItemToArray(a, o);
+	}
+	return resp_json(ctx, 201, a);
+}
+
+/* ---- adjustments ---------------------------------------------------- */
+
+enum { AI_PK, AI_QUANTITY, AI__N };
+static const struct field adjust_item_fields[] = {
+	[AI_PK] = { "pk", FT_ID, F_REQUIRED, .ref = &stock_resource,
+	    .label = "Stock item" },
+	[AI_QUANTITY] = { "quantity", FT_DEC, F_REQUIRED },
+	{ NULL },
+};
+
+enum { AF_ITEMS, AF_NOTES, AF_LOCATION, AF__N };
+const struct field stock_adjust_input[] = {
+	[AF_ITEMS] = { "items", FT_NESTED, F_REQUIRED, STOCK_ADJUST_MAX,
+	    .children = adjust_item_fields },
+	[AF_NOTES] = { "notes", FT_NOTES, F_NULL | F_STRING, STOCK_NOTES_MAX },
+	{ NULL },
+};
+const struct field stock_transfer_input[] = {
+	[AF_ITEMS] = { "items", FT_NESTED, F_REQUIRED, STOCK_ADJUST_MAX,
+	    .children = adjust_item_fields },
+	[AF_NOTES] = { "notes", FT_NOTES, F_NULL | F_STRING, STOCK_NOTES_MAX },
+	[AF_LOCATION] = { "location", FT_ID, F_REQUIRED,
+	    .ref = &location_resource },
+	{ NULL },
+};
+
 /* Runs an UPDATE taking (?1 id, ?2 value; NULL when value <= 0 and
- * nullable).  Returns 0 or the error status set. */
-static int
+ * nullable). */
+static struct err *
 stock_set(struct ctx *ctx, const char *sql, long long id, long long v,
     bool nullable)
 {
 	sqlite3_stmt *st = db_prepare(ctx, sql);
 
 	if (st == NULL)
-		return ctx->resp.status;
+		return db_err(ctx, "stock update");
 	sqlite3_bind_int64(st, 1, id);
 	if (nullable && v <= 0)
 		sqlite3_bind_null(st, 2);
 	else
 		sqlite3_bind_int64(st, 2, v);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return db_fail(ctx, "stock update");
-	return 0;
+	return db_step(ctx, st, "stock update");
 }
 
 static cJSON *
@@ -606,142 +964,78 @@ stock_num(long long v)
 	return j;
 }
 
-/* Adds {"field": [msg]} to the per-item error object e. */
-static void
-stock_item_err(cJSON *e, const char *field, const char *msg)
-{
-	cJSON *a = cJSON_GetObjectItemCaseSensitive(e, field);
-
-	if (a == NULL)
-		a = cJSON_AddArrayToObject(e, field);
-	cJSON_AddItemToArray(a, cJSON_CreateString(msg));
-}
-
 /*
- * Applies one item of an adjustment.  Problems with the item go into e
- * (and nothing is written for it); database failures return their status.
+ * The rules of one item of an adjustment, given its checked pk and
+ * quantity: problems go into ie (nothing is written then).
  */
-static int
-stock_adjust_one(struct ctx *ctx, enum stock_op op, const cJSON *it,
-    long long dest, const char *notes, cJSON *e)
+static void
+stock_adjust_rules(struct ctx *ctx, enum stock_op op, long long q,
+    long long cur, bool serialized, struct errs *ie)
 {
 	char buf[DEC_BUFSZ];
-	long long pk = 0, q = 0;
 
-	if (!cJSON_IsObject(it)) {
-		stock_item_err(e, "non_field_errors", "Invalid data. Expected "
-		    "a dictionary.");
-		return 0;
-	}
-	const cJSON *jpk = cJSON_GetObjectItemCaseSensitive(it, "pk");
-	if (jpk == NULL)
-		jpk = cJSON_GetObjectItemCaseSensitive(it, "item");
-	if (jpk == NULL) {
-		stock_item_err(e, "pk", "This field is required.");
-		return 0;
-	}
-	if (cJSON_IsNumber(jpk) && jpk->valuedouble >= 1 &&
-	    jpk->valuedouble <= (double)STOCK_ID_MAX &&
-	    jpk->valuedouble == (double)(long long)jpk->valuedouble)
-		pk = (long long)jpk->valuedouble;
-	else if (!cJSON_IsString(jpk) || !txt_parse_int64(jpk->valuestring,
-	    1, STOCK_ID_MAX, &pk)) {
-		stock_item_err(e, "pk", "Incorrect type. Expected pk value.");
-		return 0;
-	}
-
-	sqlite3_stmt *st = db_prepare(ctx, stock_sql_adj_get);
-	if (st == NULL)
-		return ctx->resp.status;
-	sqlite3_bind_int64(st, 1, pk);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE) {
-		char msg[96];
-		snprintf(msg, sizeof(msg), "Invalid pk \"%lld\" - object does "
-		    "not exist.", pk);
-		stock_item_err(e, "pk", msg);
-		return 0;
-	}
-	if (rc != SQLITE_ROW)
-		return db_fail(ctx, "stock adjust");
-	long long cur = sqlite3_column_int64(st, 0);
-	long long loc = sqlite3_column_int64(st, 1);
-	bool deplete = sqlite3_column_int(st, 2) != 0;
-	bool serialized = sqlite3_column_int(st, 3) != 0;
-
-	const cJSON *jq = cJSON_GetObjectItemCaseSensitive(it, "quantity");
-	enum dec_err de = dec_from_json(jq, &q);
-	if (de != DEC_OK) {
-		stock_item_err(e, "quantity", dec_strerror(de));
-		return 0;
-	}
-	if (q < 0 || (q == 0 && op != STOCK_COUNT)) {
-		stock_item_err(e, "quantity", op == STOCK_COUNT ?
+	if (q < 0 || (q == 0 && op != STOCK_COUNT))
+		errs_add(ie, "quantity", op == STOCK_COUNT ?
 		    "Quantity must not be negative." :
 		    "Quantity must be greater than zero");
-		return 0;
-	}
-	if ((op == STOCK_REMOVE || op == STOCK_TRANSFER) && q > cur) {
-		char msg[128];
-		snprintf(msg, sizeof(msg), "Quantity must not exceed available "
-		    "stock quantity (%s)", dec_format(cur, buf));
-		stock_item_err(e, "quantity", msg);
-		return 0;
-	}
+	else if ((op == STOCK_REMOVE || op == STOCK_TRANSFER) && q > cur)
+		errs_add(ie, "quantity", mem_printf(&ctx->mem, "Quantity must "
+		    "not exceed available stock quantity (%s)",
+		    dec_format(cur, buf)));
 	/* A serialized item is one thing: it is never split or added to. */
-	if (serialized && (op == STOCK_ADD || (op == STOCK_COUNT &&
-	    q > DEC_SCALE))) {
-		stock_item_err(e, "quantity", "Quantity must be 1 for "
-		    "serialized stock");
-		return 0;
-	}
-	if (serialized && (op == STOCK_REMOVE || op == STOCK_TRANSFER) &&
-	    q != cur) {
-		stock_item_err(e, "quantity", "Serialized stock cannot be "
-		    "split");
-		return 0;
-	}
-	if (op == STOCK_ADD && q > DEC_MAX - cur) {
-		stock_item_err(e, "quantity", "Ensure that there are no more "
-		    "than 15 digits in total.");
-		return 0;
-	}
-	if (e->child != NULL)
-		return 0;
+	else if (serialized && (op == STOCK_ADD || (op == STOCK_COUNT &&
+	    q > DEC_SCALE)))
+		errs_add(ie, "quantity", "Quantity must be 1 for serialized "
+		    "stock");
+	else if (serialized && (op == STOCK_REMOVE || op == STOCK_TRANSFER) &&
+	    q != cur)
+		errs_add(ie, "quantity", "Serialized stock cannot be split");
+	else if (op == STOCK_ADD && q > DEC_MAX - cur)
+		errs_add(ie, "quantity", "Ensure that there are no more than 15 "
+		    "digits in total.");
+}
+
+/* Applies one checked item of an adjustment. */
+static struct err *
+stock_adjust_apply(struct ctx *ctx, enum stock_op op, long long pk,
+    long long q, long long cur, long long loc, bool deplete, long long dest,
+    const char *notes)
+{
+	struct err *e;
 
 	switch (op) {
 	case STOCK_COUNT:
 		if (deplete && q == 0)
-			return stock_delete(ctx, pk);
-		if ((rc = stock_set(ctx, stock_sql_set_counted, pk, q,
-		    false)) != 0)
-			return rc;
+			return res_delete_row(ctx, &stock_resource, pk);
+		if ((e = stock_set(ctx, stock_sql_set_counted, pk, q,
+		    false)) != NULL)
+			return e;
 		return stock_track(ctx, pk, TRACK_COUNTED, notes,
 		    stock_deltas("quantity", dec_json(q), NULL, NULL, NULL,
 		    NULL));
 	case STOCK_ADD:
-		if ((rc = stock_set(ctx, stock_sql_set_quantity, pk, cur + q,
-		    false)) != 0)
-			return rc;
+		if ((e = stock_set(ctx, stock_sql_set_quantity, pk, cur + q,
+		    false)) != NULL)
+			return e;
 		return stock_track(ctx, pk, TRACK_ADDED, notes,
 		    stock_deltas("added", dec_json(q), "quantity",
 		    dec_json(cur + q), NULL, NULL));
 	case STOCK_REMOVE:
 		if (deplete && cur - q == 0)
-			return stock_delete(ctx, pk);
-		if ((rc = stock_set(ctx, stock_sql_set_quantity, pk, cur - q,
-		    false)) != 0)
-			return rc;
+			return res_delete_row(ctx, &stock_resource, pk);
+		if ((e = stock_set(ctx, stock_sql_set_quantity, pk, cur - q,
+		    false)) != NULL)
+			return e;
 		return stock_track(ctx, pk, TRACK_REMOVED, notes,
 		    stock_deltas("removed", dec_json(q), "quantity",
 		    dec_json(cur - q), NULL, NULL));
 	case STOCK_TRANSFER:
 		if (q == cur) {
 			if (loc == dest)
-				return 0;	/* already there */
-			if ((rc = stock_set(ctx, stock_sql_set_location, pk,
-			    dest, true)) != 0)
-				return rc;
+				return NULL;	/* already there */
+			if ((e = stock_set(ctx, stock_sql_set_location, pk,
+			    dest, true)) != NULL)
+				return e;
 			return stock_track(ctx, pk, TRACK_MOVED, notes,
 			    stock_deltas("location", stock_num(dest), NULL,
 			    NULL, NULL, NULL));
@@ -749,137 +1043,160 @@ stock_adjust_one(struct ctx *ctx, enum stock_op op, const cJSON *it,
 		/* Part of the item moves: it becomes a new item. */
 		sqlite3_stmt *sp = db_prepare(ctx, stock_sql_split);
 		if (sp == NULL)
-			return ctx->resp.status;
+			return db_err(ctx, "stock split");
 		sqlite3_bind_int64(sp, 1, pk);
 		sqlite3_bind_int64(sp, 2, dest);
 		sqlite3_bind_int64(sp, 3, q);
-		if (sqlite3_step(sp) != SQLITE_DONE)
-			return db_fail(ctx, "stock split");
+		if ((e = db_step(ctx, sp, "stock split")) != NULL)
+			return e;
 		long long child = sqlite3_last_insert_rowid(ctx->db);
-		if ((rc = stock_fts_sync(ctx, child)) != 0 ||
-		    (rc = stock_set(ctx, stock_sql_set_quantity, pk, cur - q,
-		    false)) != 0 ||
-		    (rc = stock_track(ctx, pk, TRACK_SPLIT_CHILD, notes,
+		if ((e = stock_fts_sync(ctx, child)) != NULL ||
+		    (e = stock_set(ctx, stock_sql_set_quantity, pk, cur - q,
+		    false)) != NULL ||
+		    (e = stock_track(ctx, pk, TRACK_SPLIT_CHILD, notes,
 		    stock_deltas("stockitem", stock_num(child), "removed",
-		    dec_json(q), "quantity", dec_json(cur - q)))) != 0)
-			return rc;
+		    dec_json(q), "quantity", dec_json(cur - q)))) != NULL)
+			return e;
 		return stock_track(ctx, child, TRACK_SPLIT_FROM_PARENT, notes,
 		    stock_deltas("stockitem", stock_num(pk), "quantity",
 		    dec_json(q), "location", stock_num(dest)));
 	case STOCK_OP__MAX:
 		break;
 	}
-	return 0;
+	return NULL;
+}
+
+/*
+ * One item of an adjustment: checked against its fields, then the stock
+ * rules, then applied.  Problems with the item go into ie.
+ */
+static struct err *
+stock_adjust_one(struct ctx *ctx, enum stock_op op, const cJSON *it,
+    long long dest, const char *notes, struct errs *ie)
+{
+	struct val v[AI__N];
+	struct err *e;
+	bool found;
+
+	for (int i = 0; i < AI__N; i++)
+		val_default(&adjust_item_fields[i], &v[i]);
+	/* InvenTree's clients name the item "pk" or "item". */
+	if (cJSON_IsObject(it) && cJSON_GetObjectItemCaseSensitive(it,
+	    "pk") == NULL && cJSON_GetObjectItemCaseSensitive(it,
+	    "item") != NULL) {
+		const char *msg = val_json(ctx,
+		    cJSON_GetObjectItemCaseSensitive(it, "item"),
+		    &adjust_item_fields[AI_PK], &v[AI_PK]);
+		if (msg != NULL)
+			errs_add(ie, "pk", msg);
+		val_object(ctx, it, adjust_item_fields + AI_QUANTITY, 1,
+		    &v[AI_QUANTITY], true, ie);
+	} else
+		val_object(ctx, it, adjust_item_fields, AI__N, v, true, ie);
+	if (errs_any(ie))
+		return NULL;
+
+	long long pk = v[AI_PK].i, q = v[AI_QUANTITY].i;
+	sqlite3_stmt *st = db_prepare(ctx, stock_sql_adj_get);
+	if (st == NULL)
+		return db_err(ctx, "stock adjust");
+	sqlite3_bind_int64(st, 1, pk);
+	if ((e = db_row(ctx, st, "stock adjust", &found)) != NULL)
+		return e;
+	if (!found) {
+		errs_addf(ie, "pk", "Invalid pk \"%lld\" - object does not "
+		    "exist.", pk);
+		return NULL;
+	}
+	long long cur = sqlite3_column_int64(st, 0);
+	long long loc = sqlite3_column_int64(st, 1);
+	bool deplete = sqlite3_column_int(st, 2) != 0;
+	bool serialized = sqlite3_column_int(st, 3) != 0;
+	sqlite3_reset(st);
+	stock_adjust_rules(ctx, op, q, cur, serialized, ie);
+	if (errs_any(ie))
+		return NULL;
+	return stock_adjust_apply(ctx, op, pk, q, cur, loc, deplete, dest,
+	    notes);
 }
 
 /*
  * POST /api/stock/{count,add,remove,transfer}/ with body
  * {"items": [{"pk", "quantity"}, ...], "notes": "...", "location": pk}.
  * Every item is checked and applied in order (so the same item twice sees
- * its first change); if anything is wrong the answer is 400 with
+ * its first change); if anything is wrong the error is a 400 with
  * {"items": [{}, {"quantity": [...]}, ...]} (one object per item, empty for
- * the good ones) or the top-level field's error, and the caller must roll
- * back.  Returns 0 or the error status set.
+ * the good ones) or the top-level field's message, and the caller must
+ * roll back.
  */
-int
+struct err *
 stock_adjust(struct ctx *ctx, enum stock_op op, const cJSON *body)
 {
-	const cJSON *items = cJSON_GetObjectItemCaseSensitive(body, "items");
-	const cJSON *jn = cJSON_GetObjectItemCaseSensitive(body, "notes");
-	const char *notes = "";
+	const struct field *f = op == STOCK_TRANSFER ? stock_transfer_input :
+	    stock_adjust_input;
+	size_t nf = op == STOCK_TRANSFER ? 3 : 2;
+	struct val v[AF__N];
+	struct errs es;
+	struct err *e;
+	bool found, structural;
+
+	errs_init(&es, ctx);
+	for (size_t i = 0; i < nf; i++)
+		val_default(&f[i], &v[i]);
+	val_object(ctx, body, f, nf, v, true, &es);
+	if ((e = errs_end(&es)) != NULL)
+		return e;
+	const char *notes = v[AF_NOTES].null ? "" : v[AF_NOTES].s;
 	long long dest = 0;
-
-	if (!cJSON_IsObject(body))
-		return resp_field_error(ctx, "non_field_errors", "Invalid "
-		    "data. Expected a dictionary.");
-	if (jn != NULL && !cJSON_IsNull(jn)) {
-		if (!cJSON_IsString(jn))
-			return resp_field_error(ctx, "notes",
-			    "Not a valid string.");
-		notes = jn->valuestring;
-		if (strlen(notes) > STOCK_NOTES_MAX ||
-		    !txt_utf8_valid(notes, strlen(notes), true))
-			return resp_field_error(ctx, "notes", "Ensure this "
-			    "field has no more than %d characters.",
-			    STOCK_NOTES_MAX);
-	}
 	if (op == STOCK_TRANSFER) {
-		const cJSON *jl = cJSON_GetObjectItemCaseSensitive(body,
-		    "location");
-		bool structural = false;
-		if (jl == NULL || cJSON_IsNull(jl))
-			return resp_field_error(ctx, "location",
-			    "This field is required.");
-		if (cJSON_IsNumber(jl) && jl->valuedouble >= 1 &&
-		    jl->valuedouble <= (double)STOCK_ID_MAX &&
-		    jl->valuedouble == (double)(long long)jl->valuedouble)
-			dest = (long long)jl->valuedouble;
-		else if (!cJSON_IsString(jl) || !txt_parse_int64(
-		    jl->valuestring, 1, STOCK_ID_MAX, &dest))
-			return resp_field_error(ctx, "location", "Incorrect "
-			    "type. Expected pk value.");
-		int rc = tree_exists(ctx, TREE_LOCATION, dest, &structural);
-		if (rc < 0)
-			return ctx->resp.status;
-		if (rc == 0)
-			return resp_field_error(ctx, "location", "Invalid pk "
-			    "\"%lld\" - object does not exist.", dest);
+		dest = v[AF_LOCATION].i;
+		if ((e = res_tree_node(ctx, &location_resource, dest, &found,
+		    &structural)) != NULL)
+			return e;
+		if (!found)
+			return err_field(ctx, "location", "Invalid pk \"%lld\" - "
+			    "object does not exist.", dest);
 		if (structural)
-			return resp_field_error(ctx, "location", "Stock items "
-			    "cannot be located into structural stock "
-			    "locations!");
+			return err_field(ctx, "location", "Stock items cannot be "
+			    "located into structural stock locations!");
 	}
-	if (!cJSON_IsArray(items) || items->child == NULL)
-		return resp_field_error(ctx, "items", items == NULL ?
-		    "This field is required." :
-		    "A list of stock items must be provided");
-	if (cJSON_GetArraySize(items) > 1000)
-		return resp_field_error(ctx, "items", "At most 1000 items in "
-		    "one request.");
 
-	cJSON *errs = cJSON_CreateArray();
+	cJSON *list = cJSON_CreateArray();
 	bool bad = false;
-	if (errs == NULL)
+	if (list == NULL)
 		mem_oom();
-	for (const cJSON *it = items->child; it != NULL; it = it->next) {
-		cJSON *e = cJSON_CreateObject();
-		if (e == NULL)
-			mem_oom();
-		cJSON_AddItemToArray(errs, e);
-		int rc = stock_adjust_one(ctx, op, it, dest, notes, e);
-		if (rc != 0) {
-			cJSON_Delete(errs);
-			return rc;
+	for (const cJSON *it = v[AF_ITEMS].j->child; it != NULL;
+	    it = it->next) {
+		struct errs ie;
+		errs_init(&ie, ctx);
+		if ((e = stock_adjust_one(ctx, op, it, dest, notes,
+		    &ie)) != NULL) {
+			cJSON_Delete(list);
+			return e;
 		}
-		if (e->child != NULL)
-			bad = true;
+		bad = bad || errs_any(&ie);
+		cJSON_AddItemToArray(list, ie.map != NULL ?
+		    cJSON_Duplicate(ie.map, true) : cJSON_CreateObject());
 	}
 	if (!bad) {
-		cJSON_Delete(errs);
-		return 0;
+		cJSON_Delete(list);
+		return NULL;
 	}
-	cJSON *o = cJSON_CreateObject();
-	if (o == NULL)
-		mem_oom();
-	json_item(o, "items", errs);
-	return resp_field_errors(ctx, o);
+	errs_put(&es, "items", list);
+	return errs_end(&es);
 }
 
-/* Reads an id from a JSON number or numeric string; 0 if it is not one. */
-static long long
-stock_json_id(const cJSON *j)
-{
-	long long id = 0;
+/* ---- change_status -------------------------------------------------- */
 
-	if (cJSON_IsNumber(j) && j->valuedouble >= 1 &&
-	    j->valuedouble <= (double)STOCK_ID_MAX &&
-	    j->valuedouble == (double)(long long)j->valuedouble)
-		return (long long)j->valuedouble;
-	if (cJSON_IsString(j) && txt_parse_int64(j->valuestring, 1,
-	    STOCK_ID_MAX, &id))
-		return id;
-	return 0;
-}
+enum { CS_ITEMS, CS_STATUS, CS_NOTE, CS__N };
+const struct field stock_status_input[] = {
+	[CS_ITEMS] = { "items", FT_IDS, F_REQUIRED, STOCK_ADJUST_MAX,
+	    .ref = &stock_resource },
+	[CS_STATUS] = { "status", FT_CHOICE, 0, .def = 10,
+	    .choices = stock_statuses },
+	[CS_NOTE] = { "note", FT_NOTES, F_NULL | F_STRING, STOCK_NOTES_MAX },
+	{ NULL },
+};
 
 /*
  * POST /api/stock/change_status/ with body {"items": [pk, ...], "status":
@@ -887,106 +1204,229 @@ stock_json_id(const cJSON *j)
  * StockChangeStatusSerializer: every item gets the status, and a "stock
  * updated" tracking entry with {"status": code}, unless it has that status
  * already (then nothing is written for it).  An unknown item or status is
- * a 400 naming the field, and the caller must roll back.  Returns 0 with
- * *answer set to the request as understood, or the error status set.
+ * a 400 naming the field, and the caller must roll back.  *answer is the
+ * request as understood.
  */
-int
+struct err *
 stock_change_status(struct ctx *ctx, const cJSON *body, cJSON **answer)
 {
-	const cJSON *items = cJSON_GetObjectItemCaseSensitive(body, "items");
-	const cJSON *js = cJSON_GetObjectItemCaseSensitive(body, "status");
-	const cJSON *jn = cJSON_GetObjectItemCaseSensitive(body, "note");
-	const char *note = "";
-	long long code = 10;
-	int rc;
+	struct val v[CS__N];
+	struct errs es;
+	struct err *e;
+	bool found;
 
 	*answer = NULL;
-	if (!cJSON_IsObject(body))
-		return resp_field_error(ctx, "non_field_errors", "Invalid "
-		    "data. Expected a dictionary.");
-	if (js != NULL) {
-		if (cJSON_IsNull(js))
-			return resp_field_error(ctx, "status",
-			    "This field may not be null.");
-		code = stock_json_id(js);
-		if (code <= 0 || code > 1000 || stock_status_find((int)code) ==
-		    NULL) {
-			if (code <= 0)
-				return resp_field_error(ctx, "status",
-				    "A valid integer is required.");
-			return resp_field_error(ctx, "status", "\"%lld\" is "
-			    "not a valid choice.", code);
-		}
-	}
-	if (jn != NULL && !cJSON_IsNull(jn)) {
-		if (!cJSON_IsString(jn))
-			return resp_field_error(ctx, "note",
-			    "Not a valid string.");
-		note = jn->valuestring;
-		if (strlen(note) > STOCK_NOTES_MAX ||
-		    !txt_utf8_valid(note, strlen(note), true))
-			return resp_field_error(ctx, "note", "Ensure this "
-			    "field has no more than %d characters.",
-			    STOCK_NOTES_MAX);
-	}
-	if (items == NULL)
-		return resp_field_error(ctx, "items",
-		    "This field is required.");
-	if (!cJSON_IsArray(items))
-		return resp_field_error(ctx, "items", "Expected a list of "
-		    "items but got another type.");
-	if (items->child == NULL)
-		return resp_field_error(ctx, "items",
-		    "No stock items selected");
-	if (cJSON_GetArraySize(items) > 1000)
-		return resp_field_error(ctx, "items", "At most 1000 items in "
-		    "one request.");
+	errs_init(&es, ctx);
+	for (int i = 0; i < CS__N; i++)
+		val_default(&stock_status_input[i], &v[i]);
+	val_object(ctx, body, stock_status_input, CS__N, v, true, &es);
+	if (!errs_any(&es) && v[CS_ITEMS].n == 0)
+		errs_add(&es, "items", "No stock items selected");
+	if ((e = errs_end(&es)) != NULL)
+		return e;
+	const char *note = v[CS_NOTE].null ? "" : v[CS_NOTE].s;
+	long long code = v[CS_STATUS].i;
 
 	sqlite3_stmt *get = db_prepare(ctx, stock_sql_status_get);
 	if (get == NULL)
-		return ctx->resp.status;
+		return db_err(ctx, "stock status");
 	cJSON *pks = cJSON_CreateArray();
 	if (pks == NULL)
 		mem_oom();
-	for (const cJSON *it = items->child; it != NULL; it = it->next) {
-		long long pk = stock_json_id(it);
-		if (pk <= 0) {
-			cJSON_Delete(pks);
-			return resp_field_error(ctx, "items", "Incorrect type. "
-			    "Expected pk value.");
-		}
+	mem_defer(&ctx->mem, (void (*)(void *))cJSON_Delete, pks);
+	for (size_t i = 0; i < v[CS_ITEMS].n; i++) {
+		long long pk = v[CS_ITEMS].ids[i];
 		sqlite3_reset(get);
 		sqlite3_bind_int64(get, 1, pk);
-		rc = sqlite3_step(get);
-		if (rc == SQLITE_DONE) {
-			cJSON_Delete(pks);
-			return resp_field_error(ctx, "items", "Invalid pk "
-			    "\"%lld\" - object does not exist.", pk);
-		}
-		if (rc != SQLITE_ROW) {
-			cJSON_Delete(pks);
-			return db_fail(ctx, "stock status");
-		}
+		if ((e = db_row(ctx, get, "stock status", &found)) != NULL)
+			return e;
+		if (!found)
+			return err_field(ctx, "items", "Invalid pk \"%lld\" - "
+			    "object does not exist.", pk);
 		cJSON_AddItemToArray(pks, stock_num(pk));
-		if (sqlite3_column_int64(get, 0) == code)
-			continue;
+		long long now = sqlite3_column_int64(get, 0);
 		sqlite3_reset(get);
-		if ((rc = stock_set(ctx, stock_sql_set_status, pk, code,
-		    false)) != 0 ||
-		    (rc = stock_track(ctx, pk, TRACK_UPDATED, note,
+		if (now == code)
+			continue;
+		if ((e = stock_set(ctx, stock_sql_set_status, pk, code,
+		    false)) != NULL ||
+		    (e = stock_track(ctx, pk, TRACK_UPDATED, note,
 		    stock_deltas("status", stock_num(code), NULL, NULL, NULL,
-		    NULL))) != 0) {
-			cJSON_Delete(pks);
-			return rc;
-		}
+		    NULL))) != NULL)
+			return e;
 	}
-	sqlite3_reset(get);
 	cJSON *o = cJSON_CreateObject();
 	if (o == NULL)
 		mem_oom();
-	json_item(o, "items", pks);
+	json_item(o, "items", cJSON_Duplicate(pks, true));
 	json_int(o, "status", code);
 	json_text(o, "note", note);
 	*answer = o;
-	return 0;
+	return NULL;
 }
+
+/* ---- tracking ------------------------------------------------------- */
+
+static const struct choice track_labels[] = {
+	{ TRACK_CREATED, "Stock item created", NULL, NULL },
+	{ TRACK_EDITED, "Edited stock item", NULL, NULL },
+	{ TRACK_COUNTED, "Stock counted", NULL, NULL },
+	{ TRACK_ADDED, "Stock manually added", NULL, NULL },
+	{ TRACK_REMOVED, "Stock manually removed", NULL, NULL },
+	{ TRACK_RETURNED, "Returned to stock", NULL, NULL },
+	{ TRACK_MOVED, "Location changed", NULL, NULL },
+	{ TRACK_UPDATED, "Stock updated", NULL, NULL },
+	{ TRACK_SPLIT_FROM_PARENT, "Split from parent item", NULL, NULL },
+	{ TRACK_SPLIT_CHILD, "Split child item", NULL, NULL },
+	{ TRACK_MERGED, "Merged stock items", NULL, NULL },
+	{ TRACK_RECEIVED, "Received against purchase order", NULL, NULL },
+	{ 0, NULL, NULL, NULL },
+};
+
+enum { TF_ITEM, TF_DATE, TF_TYPE, TF_LABEL, TF_NOTES, TF_USER, TF_DELTAS,
+	TF__N };
+
+static const struct field tracking_fields[] = {
+	[TF_ITEM] = { "item", FT_ID, F_FILTER, .ref = &stock_resource },
+	[TF_DATE] = { "date", FT_DATETIME, F_READ_ONLY | F_ORDER,
+	    .col = "date" },
+	[TF_TYPE] = { "tracking_type", FT_INT, F_FILTER | F_ORDER },
+	[TF_LABEL] = { "label", FT_CHOICE, F_READ_ONLY | F_LABEL,
+	    .col = "tracking_type", .choices = track_labels },
+	[TF_NOTES] = { "notes", FT_NOTES, 0, 50000 },
+	[TF_USER] = { "user", FT_ID, F_NULL | F_FILTER, .ref = &user_resource },
+	/* Our own JSON text, written by stock_track(): sent as stored. */
+	[TF_DELTAS] = { "deltas", FT_JSON, F_READ_ONLY, .col = "deltas" },
+};
+_Static_assert(sizeof(tracking_fields) / sizeof(tracking_fields[0]) == TF__N,
+    "tracking fields");
+
+static const struct res_filter tracking_filters[] = {
+	{ "part", FT_ID, " AND t.item IN (SELECT id FROM stock_item "
+	  "WHERE part = ?)", NULL, &part_resource, NULL },
+};
+
+static const struct list_search tracking_search = {
+	" AND t.notes LIKE ? ESCAPE '\\'", 0, 1,
+	" AND t.notes LIKE ? ESCAPE '\\'", 1, NULL,
+};
+
+/* InvenTree's StockItemSerializerBrief; part_name is the full name. */
+static const char tracking_sql_item[] =
+    "SELECT s.id, s.part, s.location, s.quantity, s.serial, "
+    "p.IPN || CASE WHEN p.IPN <> '' THEN ' | ' ELSE '' END || p.name || "
+    "CASE WHEN p.revision <> '' THEN ' | ' || p.revision ELSE '' END "
+    "FROM stock_item s JOIN part p ON p.id = s.part WHERE s.id = ?";
+static const char tracking_sql_user[] =
+    "SELECT id, username, first_name, last_name FROM users WHERE id = ?";
+
+/* What to nest in a tracking entry: ?item_detail=, ?user_detail=. */
+struct tracking_view {
+	bool		 item_detail;
+	bool		 user_detail;
+	sqlite3_stmt	*item;
+	sqlite3_stmt	*user;
+};
+
+static struct err *
+tracking_view(struct ctx *ctx, void **view)
+{
+	struct tracking_view *v = mem_zalloc(&ctx->mem, sizeof(*v));
+	struct err *e;
+
+	*view = v;
+	if ((e = list_flag(ctx, "item_detail", false, &v->item_detail)) != NULL)
+		return e;
+	return list_flag(ctx, "user_detail", false, &v->user_detail);
+}
+
+/* The row of id from a one-id statement, kept in *cache; NULL if none. */
+static sqlite3_stmt *
+tracking_lookup(struct ctx *ctx, sqlite3_stmt **cache, const char *sql,
+    long long id)
+{
+	if (*cache == NULL && (*cache = db_prepare(ctx, sql)) == NULL)
+		return NULL;
+	sqlite3_reset(*cache);
+	sqlite3_bind_int64(*cache, 1, id);
+	return sqlite3_step(*cache) == SQLITE_ROW ? *cache : NULL;
+}
+
+/* item_detail (a brief item) and user_detail (names only, no e-mail). */
+static void
+tracking_render(struct ctx *ctx, sqlite3_stmt *st, cJSON *o, void *view)
+{
+	struct tracking_view *v = view;
+	sqlite3_stmt *r;
+
+	if (v == NULL)
+		return;
+	if (v->item_detail) {
+		r = tracking_lookup(ctx, &v->item, tracking_sql_item,
+		    sqlite3_column_int64(st, RES_COL(TF_ITEM)));
+		if (r == NULL)
+			json_null(o, "item_detail");
+		else {
+			cJSON *d = cJSON_CreateObject();
+			json_int(d, "pk", sqlite3_column_int64(r, 0));
+			json_int(d, "part", sqlite3_column_int64(r, 1));
+			db_json_text(d, "part_name", r, 5);
+			db_json_id(d, "location", r, 2);
+			json_item(d, "quantity", dec_json(
+			    sqlite3_column_int64(r, 3)));
+			const char *sn = (const char *)sqlite3_column_text(r,
+			    4);
+			if (sn == NULL || sn[0] == '\0')
+				json_null(d, "serial");
+			else
+				json_text(d, "serial", sn);
+			json_null(d, "supplier_part");
+			json_text(d, "barcode_hash", "");
+			json_item(o, "item_detail", d);
+			sqlite3_reset(r);
+		}
+	}
+	if (v->user_detail) {
+		int col = RES_COL(TF_USER);
+		r = sqlite3_column_type(st, col) == SQLITE_NULL ? NULL :
+		    tracking_lookup(ctx, &v->user, tracking_sql_user,
+		    sqlite3_column_int64(st, col));
+		if (r == NULL)
+			json_null(o, "user_detail");
+		else {
+			cJSON *d = cJSON_CreateObject();
+			json_int(d, "pk", sqlite3_column_int64(r, 0));
+			db_json_text(d, "username", r, 1);
+			db_json_text(d, "first_name", r, 2);
+			db_json_text(d, "last_name", r, 3);
+			json_item(o, "user_detail", d);
+			sqlite3_reset(r);
+		}
+	}
+}
+
+static const struct res_hooks tracking_hooks = {
+	.view = tracking_view,
+	.render = tracking_render,
+};
+
+static struct res_sql tracking_sql;
+
+const struct resource tracking_resource = {
+	.model = "stockitemtracking",
+	.name = "StockItemTracking",
+	.table = "stock_tracking",
+	.alias = "t",
+	.path = "/api/stock/track/",
+	.web = "history/",
+	.area = "stock",
+	.noun = "stock tracking entry",
+	.plural = "stock tracking entries",
+	RES_FIELDS(tracking_fields),
+	RES_FILTERS(tracking_filters),
+	.order = "t.id DESC",
+	.search = &tracking_search,
+	.hooks = &tracking_hooks,
+	.flags = RES_KEYED | RES_READ_ONLY,
+	.sql = &tracking_sql,
+};

@@ -1,18 +1,22 @@
 /*
- * stock: stock locations, stock items, adjustments and tracking history.
+ * stock: stock locations, stock items, adjustments and tracking history,
+ * as InvenTree's stock app serves them.
  *
- * Like part.h, this module holds the one description of each resource's
- * columns (location_select, stock_select, tracking_select, aliases l, s
- * and t, ending in "WHERE 1" for list.h) and the row-to-JSON functions in
- * InvenTree's serializer shapes.  It also holds the stock rules:
- * stock_adjust() performs a count/add/remove/transfer request on all its
- * items or none (the caller holds the write transaction and rolls back on
- * any error), splitting an item when only part of it moves, and every
- * change writes its tracking entry through stock_track() in the same
- * transaction; a change that may move a part's in-stock total emits
- * EVENT_STOCK_CHANGED, a deleted item EVENT_STOCK_DELETED (event.h).
- * stock_change_status() sets the status of several items
- * at once, all or none, the same way.
+ * Three resources (res.h): location_resource, a tree whose contents are
+ * stock items (/api/stock/location/); stock_resource (/api/stock/); and
+ * tracking_resource, the read-only history (/api/stock/track/).  Their
+ * descriptions in stock.c are the one place their columns are written.
+ *
+ * The stock rules live here too.  stock_adjust() performs a count, add,
+ * remove or transfer request on all its items or none (the caller holds
+ * the write transaction and rolls back on any error), splitting an item
+ * when only part of it moves; stock_change_status() sets the status of
+ * several items the same way.  Every change writes its tracking entry
+ * through stock_track() in the same transaction; a change that may move a
+ * part's in-stock total emits EVENT_STOCK_CHANGED, a deleted item
+ * EVENT_STOCK_DELETED (event.h).  Their inputs are described as fields
+ * (stock_adjust_input[] and the others), so they are checked by
+ * val.h and shown by OPTIONS like any resource's.
  *
  * Status codes (InvenTree's StockStatus): OK 10, attention needed 50,
  * damaged 55, destroyed 60, rejected 65, lost 70, quarantined 75,
@@ -23,12 +27,15 @@
 
 #include <stdbool.h>
 
-#include <sqlite3.h>
-
-#include "inventory/part.h"
+#include "val.h"
 
 struct cJSON;
 struct ctx;
+struct err;
+struct resource;
+
+extern const struct resource location_resource, stock_resource,
+	tracking_resource;
 
 enum stock_track_code {
 	TRACK_CREATED = 1,
@@ -48,55 +55,24 @@ enum stock_track_code {
 enum stock_op { STOCK_COUNT, STOCK_ADD, STOCK_REMOVE, STOCK_TRANSFER,
 	STOCK_OP__MAX };
 
-struct stock_status {
-	int		 code;
-	const char	*key;		/* "OK", "ATTENTION", ... */
-	const char	*label;
-	const char	*color;
-	bool		 in_stock;
-};
+/* The status codes: value, label, key ("OK") and colour. */
+extern const struct choice stock_statuses[];
+bool		 stock_status_in_stock(long long code);
 
-extern const struct stock_status stock_statuses[];
-extern const int stock_statuses_count;
+/* What the adjustments and change_status take (for OPTIONS too). */
+extern const struct field stock_adjust_input[], stock_transfer_input[],
+	stock_status_input[];
 
-extern const char location_select[], location_count[], location_select_one[];
-extern const char stock_select[], stock_count[], stock_select_one[];
-extern const char tracking_select[], tracking_count[];
-
-struct stock_view {
-	bool		 part_detail;
-	bool		 location_detail;
-	sqlite3_stmt	*part;
-	sqlite3_stmt	*loc;
-	struct part_view part_view;	/* for part_detail */
-};
-
-/* What to nest in a tracking entry; statements are prepared on first use. */
-struct tracking_view {
-	bool		 item_detail;
-	bool		 user_detail;
-	sqlite3_stmt	*item;
-	sqlite3_stmt	*user;
-};
-
-struct cJSON	*location_json(struct ctx *, sqlite3_stmt *, void *);
-struct cJSON	*location_get(struct ctx *, long long id, int *status);
-struct cJSON	*stock_json(struct ctx *, sqlite3_stmt *, void *stock_view);
-struct cJSON	*stock_get(struct ctx *, long long id, struct stock_view *,
-		    int *status);
-struct cJSON	*tracking_json(struct ctx *, sqlite3_stmt *,
-		    void *tracking_view);
-const struct stock_status *stock_status_find(int code);
-
-int	stock_track(struct ctx *, long long item, enum stock_track_code,
-	    const char *notes, struct cJSON *deltas);
-int	stock_fts_sync(struct ctx *, long long id);
-int	stock_created(struct ctx *, long long id, const char *notes);
-int	stock_insert(struct ctx *, long long part, long long location,
-	    long long quantity, const char *notes, long long *id);
-int	stock_adjust(struct ctx *, enum stock_op, const struct cJSON *body);
-int	stock_change_status(struct ctx *, const struct cJSON *body,
-	    struct cJSON **answer);
-int	stock_delete(struct ctx *, long long id);
+struct err	*stock_track(struct ctx *, long long item,
+		    enum stock_track_code, const char *notes,
+		    struct cJSON *deltas);
+struct err	*stock_fts_sync(struct ctx *, long long id);
+struct err	*stock_insert(struct ctx *, long long part, long long location,
+		    long long quantity, const char *notes, long long *id);
+struct err	*stock_adjust(struct ctx *, enum stock_op,
+		    const struct cJSON *body);
+struct err	*stock_change_status(struct ctx *, const struct cJSON *body,
+		    struct cJSON **answer);
+struct err	*stock_create(struct ctx *);
 
 #endif

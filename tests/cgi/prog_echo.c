@@ -8,14 +8,14 @@
 
 #include "stockroom.h"
 
-static int
+static struct err *
 echo(struct ctx *ctx)
 {
 	const cJSON *data;
-	int rc = req_data(ctx, &data);
+	struct err *e = req_data(ctx, &data);
 
-	if (rc != 0)
-		return rc;
+	if (e != NULL)
+		return e;
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddItemToObject(o, "data", cJSON_Duplicate(data, 1));
 	cJSON *q = cJSON_AddObjectToObject(o, "query");
@@ -34,7 +34,7 @@ echo(struct ctx *ctx)
 	return resp_json(ctx, 200, o);
 }
 
-static int
+static struct err *
 echo_id(struct ctx *ctx)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -47,7 +47,7 @@ echo_id(struct ctx *ctx)
  * its environment variables (values would show credentials: only PATH's
  * is given), for the suEXEC test (tests/http/test_suexec.py).
  */
-static int
+static struct err *
 echo_env(struct ctx *ctx)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -73,7 +73,9 @@ static const struct route echo_routes[] = {
 	{ "GET", "/api/echo/<pk>/", AREA_PUBLIC, PERM_VIEW, echo_id, "Echo id", 0 },
 };
 
-static const struct program echo_program = PROGRAM("echo", echo_routes);
+/* lib/ alone: no accounts (every route is public), no tasks. */
+static const struct program echo_program = { .name = "echo",
+    ROUTES(echo_routes) };
 
 int
 main(int argc, char **argv, char **envp)

@@ -37,59 +37,55 @@ txwrite_delay(struct ctx *ctx)
 	}
 }
 
-static int
+static struct err *
 txwrite_post(struct ctx *ctx)
 {
 	const cJSON *data, *j;
 	const char *batch;
 	long long rows, size;
-	int rc = req_data(ctx, &data);
+	struct err *e = req_data(ctx, &data);
 
-	if (rc != 0)
-		return rc;
+	if (e != NULL)
+		return e;
 	j = cJSON_GetObjectItemCaseSensitive(data, "batch");
 	if (!cJSON_IsString(j) || !txt_token(j->valuestring, 32))
-		return resp_field_error(ctx, "batch", "A token of 1 to 32 "
+		return err_field(ctx, "batch", "A token of 1 to 32 "
 		    "characters.");
 	batch = j->valuestring;
 	j = cJSON_GetObjectItemCaseSensitive(data, "rows");
 	rows = cJSON_IsNumber(j) ? (long long)j->valuedouble : -1;
 	if (rows < 1 || rows > 1000)
-		return resp_field_error(ctx, "rows", "From 1 to 1000.");
+		return err_field(ctx, "rows", "From 1 to 1000.");
 	j = cJSON_GetObjectItemCaseSensitive(data, "size");
 	size = cJSON_IsNumber(j) ? (long long)j->valuedouble : 10;
 	if (size < 0 || size > 10000)
-		return resp_field_error(ctx, "size", "From 0 to 10000.");
+		return err_field(ctx, "size", "From 0 to 10000.");
 
 	char *value = mem_alloc(&ctx->mem, (size_t)size + 1);
 	memset(value, 'v', (size_t)size);
 	value[size] = '\0';
 	sqlite3_stmt *st = db_prepare(ctx, sql_insert);
 	if (st == NULL)
-		return ctx->resp.status;
-	if ((rc = db_begin(ctx)) != 0)
-		return rc;
-	for (long long i = 0; i < rows; i++) {
+		return db_err(ctx, "insert");
+	if ((e = db_begin(ctx)) != NULL)
+		return e;
+	for (long long i = 0; i < rows && e == NULL; i++) {
 		const char *key = mem_printf(&ctx->mem, "%s:%lld", batch, i);
 		sqlite3_reset(st);
 		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, value, (int)size, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE) {
-			rc = db_fail(ctx, "insert");
-			db_rollback(ctx);
-			return rc;
-		}
-		txwrite_delay(ctx);
+		if ((e = db_step(ctx, st, "insert")) == NULL)
+			txwrite_delay(ctx);
 	}
-	if ((rc = db_commit(ctx)) != 0)
-		return rc;
+	if ((e = db_end(ctx, e)) != NULL)
+		return e;
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "batch", batch);
 	cJSON_AddNumberToObject(o, "rows", (double)rows);
 	return resp_json(ctx, 201, o);
 }
 
-static int
+static struct err *
 txwrite_count(struct ctx *ctx)
 {
 	const char *batch = req_query(ctx, "batch");
@@ -97,11 +93,11 @@ txwrite_count(struct ctx *ctx)
 	    sql_count_all);
 
 	if (st == NULL)
-		return ctx->resp.status;
+		return db_err(ctx, "count");
 	if (batch != NULL)
 		sqlite3_bind_text(st, 1, batch, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_ROW)
-		return db_fail(ctx, "count");
+		return db_err(ctx, "count");
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddNumberToObject(o, "rows", sqlite3_column_int(st, 0));
 	return resp_json(ctx, 200, o);
@@ -114,8 +110,9 @@ static const struct route txwrite_routes[] = {
 	  "Write test rows in one transaction", 0 },
 };
 
-static const struct program txwrite_program = PROGRAM("txwrite",
-    txwrite_routes);
+/* lib/ alone: no accounts (every route is public), no tasks. */
+static const struct program txwrite_program = { .name = "txwrite",
+    ROUTES(txwrite_routes) };
 
 int
 main(int argc, char **argv, char **envp)
