@@ -44,14 +44,14 @@ app_handle(struct ctx *ctx, const struct program *prog)
 	    sizeof(err)) != 0) {
 		/* Settings are broken: use the defaults to say so. */
 		log_msg(ctx, LOG_ERROR, "configuration: %s", err);
-		err_answer(ctx, err_new(ctx, 500, "Server configuration error; "
+		resp_err(ctx, err_new(ctx, 500, "Server configuration error; "
 		    "the server log says which setting (request %s)",
 		    ctx->request_id));
 	} else {
 		struct err *e;
 		ctx->cfg_ok = true;
 		if ((e = req_parse(ctx)) != NULL)
-			err_answer(ctx, e);
+			resp_err(ctx, e);
 		else
 			route_dispatch(ctx, prog);
 	}

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "ctx.h"
+#include "text.h"
 
 long long
 ctx_now_us(void)
@@ -44,4 +45,26 @@ const char *
 ctx_env(const struct ctx *ctx, const char *name)
 {
 	return cfg_env(ctx->envp, name);
+}
+
+/* The value of a route parameter ("<pk>" in the pattern), or NULL. */
+const char *
+ctx_param(const struct ctx *ctx, const char *name)
+{
+	for (size_t i = 0; i < ctx->nparams; i++)
+		if (strcmp(ctx->params[i].name, name) == 0)
+			return ctx->params[i].value;
+	return NULL;
+}
+
+/* A route parameter as an id (route_match() checked it); 0 if absent. */
+long long
+ctx_param_id(const struct ctx *ctx, const char *name)
+{
+	const char *v = ctx_param(ctx, name);
+	long long id = 0;
+
+	if (v == NULL || !txt_parse_int64(v, 1, 999999999999999LL, &id))
+		return 0;
+	return id;
 }

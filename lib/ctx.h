@@ -21,6 +21,7 @@
 
 struct sqlite3;
 struct db_keep;
+struct resource;
 struct route;
 
 #define ROUTE_PARAMS_MAX 4
@@ -44,6 +45,7 @@ struct ctx {
 	struct db_keep		*db_keep;	/* FastCGI: kept between requests */
 	bool			 detach_ok;	/* may fork a task runner */
 	const struct route	*route;
+	const struct resource	*res;		/* the route's resource (res.h) */
 	struct route_param	 params[ROUTE_PARAMS_MAX];
 	size_t			 nparams;
 	char			 request_id[65];
@@ -64,6 +66,8 @@ void		 ctx_init(struct ctx *, char *const *envp, FILE *in, FILE *out,
 		    const char *exe);
 void		 ctx_end(struct ctx *);
 const char	*ctx_env(const struct ctx *, const char *);
+const char	*ctx_param(const struct ctx *, const char *);
+long long	 ctx_param_id(const struct ctx *, const char *);
 long long	 ctx_now_us(void);
 
 #endif

@@ -116,17 +116,6 @@ err_header(struct err *e, const char *name, const char *value)
 	return e;
 }
 
-/* Makes e the answer.  Only the dispatcher and app.c call this. */
-void
-err_answer(struct ctx *ctx, const struct err *e)
-{
-	if (e->header != NULL)
-		resp_header(ctx, e->header, e->value);
-	ctx->resp.status = e->status;
-	ctx->resp.json = e->body;
-	ctx->resp.body = NULL;
-}
-
 void
 errs_init(struct errs *es, struct ctx *ctx)
 {

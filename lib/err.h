@@ -6,7 +6,7 @@
  * body in the API contract's shape ({"detail": "..."}, or for 400 a field
  * map {"name": ["message"], ...}) and at most one header (Allow on a 405,
  * WWW-Authenticate on a 401, Retry-After on a 429).  Nothing but the
- * dispatcher turns an error into the answer (err_answer()), so a caller
+ * dispatcher turns an error into the answer (resp_err()), so a caller
  * may try something, look at what went wrong and carry on, and a handler
  * that fails half-way has written nothing.
  *
@@ -44,7 +44,6 @@ struct err	*err_fields(struct ctx *, struct cJSON *map);
 struct err	*err_not_found(struct ctx *, const char *model);
 struct err	*err_internal(struct ctx *, const char *what);
 struct err	*err_header(struct err *, const char *name, const char *value);
-void		 err_answer(struct ctx *, const struct err *);
 
 /* Several field errors, collected (see above). */
 struct errs {

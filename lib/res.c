@@ -1,7 +1,6 @@
 /*
  * res: the generic handlers of a described resource.  See res.h.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +18,6 @@
 #include "req.h"
 #include "res.h"
 #include "resp.h"
-#include "route.h"
 #include "val.h"
 
 #define RES_METADATA_MAX	65536
@@ -34,7 +32,7 @@ struct res_rows {
 static const struct resource *
 res_of(struct ctx *ctx)
 {
-	return ctx->route->res;
+	return ctx->res;
 }
 
 /* Index of the field called name, or -1. */
@@ -445,7 +443,7 @@ res_query(struct ctx *ctx, const struct resource *r, struct list_q *q,
 	    (e = res_scope(ctx, r, q)) != NULL ||
 	    (e = res_field_filters(ctx, r, q)) != NULL ||
 	    (e = res_extra_filters(ctx, r, q, cascade)) != NULL ||
-	    (r->tree != NULL && (e = res_tree_filters(ctx, r, q,
+	    (r->tree != NULL && (e = r->tree->filters(ctx, r, q,
 	    cascade)) != NULL) ||
 	    (r->hooks != NULL && r->hooks->list != NULL &&
 	    (e = r->hooks->list(ctx, q, view)) != NULL) ||
@@ -477,7 +475,7 @@ struct err *
 res_detail(struct ctx *ctx)
 {
 	const struct resource *r = res_of(ctx);
-	long long id = route_param_id(ctx, "pk");
+	long long id = ctx_param_id(ctx, "pk");
 	void *view;
 	struct err *e;
 	cJSON *o;
@@ -489,7 +487,7 @@ res_detail(struct ctx *ctx)
 	    (e = res_get(ctx, r, id, view, &o)) != NULL)
 		return e;
 	if (path) {
-		cJSON *a = res_tree_path(ctx, r, id, &e);
+		cJSON *a = r->tree->path(ctx, r, id, &e);
 		if (a == NULL) {
 			cJSON_Delete(o);
 			return e;
@@ -598,7 +596,7 @@ res_write_row(struct ctx *ctx, struct res_write *w)
 		if (w->create)
 			w->id = sqlite3_last_insert_rowid(ctx->db);
 	}
-	if (r->tree != NULL && (e = res_tree_place(ctx, r, w->id)) != NULL)
+	if (r->tree != NULL && (e = r->tree->place(ctx, r, w->id)) != NULL)
 		return e;
 	if (r->hooks != NULL && r->hooks->written != NULL)
 		return r->hooks->written(ctx, w);
@@ -618,7 +616,7 @@ res_save(struct ctx *ctx, struct res_write *w, struct errs *es)
 
 	if ((e = res_check_refs(ctx, w, es)) != NULL ||
 	    (r->tree != NULL && !errs_any(es) &&
-	    (e = res_tree_check(ctx, w, es)) != NULL) ||
+	    (e = r->tree->check(ctx, w, es)) != NULL) ||
 	    (r->hooks != NULL && r->hooks->validate != NULL &&
 	    !errs_any(es) && (e = r->hooks->validate(ctx, w, es)) != NULL))
 		return e;
@@ -663,7 +661,7 @@ res_update(struct ctx *ctx)
 	struct val *v = mem_alloc(&ctx->mem, n * sizeof(*v));
 	struct val *old = mem_alloc(&ctx->mem, n * sizeof(*old));
 	struct res_write w = { .res = r, .v = v, .old = old,
-	    .id = route_param_id(ctx, "pk") };
+	    .id = ctx_param_id(ctx, "pk") };
 	struct errs es;
 	struct err *e;
 	cJSON *seen;
@@ -707,7 +705,7 @@ res_delete_row(struct ctx *ctx, const struct resource *r, long long id)
 	    (e = r->hooks->deleting(ctx, &d)) != NULL)
 		return e;
 	if (r->tree != NULL)
-		e = res_tree_delete(ctx, r, id);
+		e = r->tree->remove(ctx, r, id);
 	else {
 		sqlite3_stmt *st = db_prepare(ctx, res_sql(r)->delete);
 		if (st == NULL)
@@ -727,7 +725,7 @@ struct err *
 res_delete(struct ctx *ctx)
 {
 	const struct resource *r = res_of(ctx);
-	long long id = route_param_id(ctx, "pk");
+	long long id = ctx_param_id(ctx, "pk");
 	struct err *e;
 	cJSON *seen;
 	bool found;
@@ -872,7 +870,7 @@ struct err *
 res_metadata(struct ctx *ctx)
 {
 	const struct resource *r = res_of(ctx);
-	long long id = route_param_id(ctx, "pk");
+	long long id = ctx_param_id(ctx, "pk");
 	const cJSON *body = NULL;
 	struct err *e;
 	cJSON *cur = NULL;
@@ -1034,92 +1032,4 @@ cJSON *
 res_describe(struct ctx *ctx, const struct field *f, size_t n, bool resource)
 {
 	return res_describe_fields(ctx, f, n, resource);
-}
-
-/* ---- routes --------------------------------------------------------- */
-
-/* "a part", "an attachment". */
-static const char *
-res_a(const char *noun)
-{
-	return strchr("aeiou", noun[0]) != NULL ? "an" : "a";
-}
-
-static char *
-res_strf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* A string for the process's route table (never freed). */
-static char *
-res_strf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	int n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		mem_oom();
-	return s;
-}
-
-/*
- * The routes of r into out (room for max): list, create, tree/, bulk
- * delete, detail, replace, change, delete, metadata -- as its flags allow.
- * Returns how many.
- */
-size_t
-res_routes(const struct resource *r, struct route *out, size_t max)
-{
-	const char *a = res_a(r->noun);
-	char *one = res_strf("%s<pk>/", r->path);
-	char *meta = res_strf("%s<pk>/metadata/", r->path);
-	struct {
-		bool		 on;
-		const char	*method, *pattern;
-		struct err	*(*handler)(struct ctx *);
-		char		*summary;
-	} rows[] = {
-		{ !(r->flags & RES_NO_LIST), "GET", r->path, res_list,
-		  res_strf("List %s", r->plural) },
-		{ !(r->flags & RES_NO_CREATE), "POST", r->path, res_create,
-		  res_strf("Create %s %s", a, r->noun) },
-		{ (r->flags & RES_BULK_DELETE) != 0, "DELETE", r->path,
-		  res_delete_bulk, res_strf("Delete several %s", r->plural) },
-		{ r->tree != NULL, "GET", res_strf("%stree/", r->path),
-		  res_tree_list, res_strf("Tree of %s", r->plural) },
-		{ true, "GET", one, res_detail, res_strf("%c%s %s",
-		  a[0] - 'a' + 'A', a + 1, r->noun) },
-		{ !(r->flags & RES_NO_UPDATE), "PUT", one, res_update,
-		  res_strf("Replace %s %s", a, r->noun) },
-		{ !(r->flags & RES_NO_UPDATE), "PATCH", one, res_update,
-		  res_strf("Change %s %s", a, r->noun) },
-		{ !(r->flags & RES_NO_DELETE), "DELETE", one, res_delete,
-		  res_strf("Delete %s %s", a, r->noun) },
-		{ (r->flags & RES_METADATA) != 0, "GET", meta, res_metadata,
-		  res_strf("Metadata of %s %s", a, r->noun) },
-		{ (r->flags & RES_METADATA) != 0, "PUT", meta, res_metadata,
-		  res_strf("Replace the metadata of %s %s", a, r->noun) },
-		{ (r->flags & RES_METADATA) != 0, "PATCH", meta, res_metadata,
-		  res_strf("Merge into the metadata of %s %s", a, r->noun) },
-	};
-	size_t n = 0;
-
-	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		if (!rows[i].on || n >= max)
-			continue;
-		bool read = strcmp(rows[i].method, "GET") == 0;
-		out[n] = (struct route){
-			.method = rows[i].method,
-			.pattern = rows[i].pattern,
-			.area = read || r->write_area == NULL ? r->area :
-			    r->write_area,
-			.perm = PERM_METHOD,
-			.handler = rows[i].handler,
-			.summary = rows[i].summary,
-			.res = r,
-		};
-		n++;
-	}
-	return n;
 }

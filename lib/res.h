@@ -10,9 +10,10 @@
  *     the existence check are put together here, once per process, from
  *     the field list (res_sql.c: the one place SQL text is made, so that
  *     a second database engine is added there, not in every resource);
- *   - the routes: res_routes() gives a program the rows for the list, the
- *     detail, create, update (PUT and PATCH), delete, metadata and, for a
- *     tree, tree/ -- a resource's routes are one line of its program;
+ *   - the routes: a program that lists the resource (route.h) has the
+ *     rows for the list, the detail, create, update (PUT and PATCH),
+ *     delete, metadata and, for a tree, tree/ -- a resource's routes are
+ *     one line of its program;
  *   - the answers, with InvenTree's semantics: lists with filters, search,
  *     ordering and pagination (list.h), a row rendered field by field,
  *     404 "No Part matches the given query.", 201 with the new object,
@@ -43,7 +44,6 @@
 #include <sqlite3.h>
 
 #include "list.h"
-#include "route.h"
 #include "val.h"
 
 struct cJSON;
@@ -141,7 +141,9 @@ struct res_order {
 /*
  * A tree (categories, locations): parent, path, pathstring and level
  * columns, kept by res_tree.c; its "contents" are rows of another
- * resource that point at a node (parts, stock items).
+ * resource that point at a node (parts, stock items).  The tree's
+ * functions are res_tree.c's, given by RES_TREE_OPS (res_tree.h), so
+ * that the generic code calls them without depending on them.
  */
 struct res_tree {
 	const struct resource	*contents;
@@ -150,9 +152,19 @@ struct res_tree {
 	const char		*delete_contents;	/* "delete_parts" */
 	const char		*delete_children;
 	const char		*structural_msg;
-	/* Column expression: the contents below a node, for tree/ and
-	 * ordering by it (may be NULL). */
-	const char		*contents_count;
+
+	void		 (*sql)(const struct resource *, struct res_sql *);
+	struct err	*(*filters)(struct ctx *, const struct resource *,
+			    struct list_q *, bool cascade);
+	struct err	*(*check)(struct ctx *, struct res_write *,
+			    struct errs *);
+	struct err	*(*place)(struct ctx *, const struct resource *,
+			    long long id);
+	struct err	*(*remove)(struct ctx *, const struct resource *,
+			    long long id);
+	struct cJSON	*(*path)(struct ctx *, const struct resource *,
+			    long long id, struct err **);
+	struct err	*(*list)(struct ctx *);
 };
 
 struct resource {
@@ -218,8 +230,9 @@ struct res_sql {
 	const char	*tree[TQ__MAX];
 };
 
-void		 res_tree_sql(const struct resource *, struct res_sql *);
 struct res_sql	*res_sql(const struct resource *);
+char		*res_sql_printf(const char *fmt, ...)
+		    __attribute__((format(printf, 1, 2)));
 
 /* res.c: the generic handlers (a route's resource is ctx->route->res). */
 struct err	*res_list(struct ctx *);
@@ -253,22 +266,5 @@ struct cJSON	*res_nested(struct ctx *, const struct resource *,
 int		 res_field(const struct resource *, const char *name);
 struct cJSON	*res_describe(struct ctx *, const struct field *, size_t n,
 		    bool write);
-size_t		 res_routes(const struct resource *, struct route *,
-		    size_t max);
-
-/* res_tree.c: trees. */
-struct err	*res_tree_list(struct ctx *);
-struct err	*res_tree_check(struct ctx *, struct res_write *,
-		    struct errs *);
-struct err	*res_tree_place(struct ctx *, const struct resource *,
-		    long long id);
-struct err	*res_tree_delete(struct ctx *, const struct resource *,
-		    long long id);
-struct err	*res_tree_node(struct ctx *, const struct resource *,
-		    long long id, bool *exists, bool *structural);
-struct cJSON	*res_tree_path(struct ctx *, const struct resource *,
-		    long long id, struct err **);
-struct err	*res_tree_filters(struct ctx *, const struct resource *,
-		    struct list_q *, bool cascade);
 
 #endif

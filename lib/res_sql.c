@@ -18,11 +18,8 @@
 #include "res.h"
 
 /* A string for the process: malloc'd, never freed. */
-static char *
-sql_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *
-sql_printf(const char *fmt, ...)
+char *
+res_sql_printf(const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
@@ -86,11 +83,11 @@ static char *
 sql_select_item(const struct field *f, const char *a)
 {
 	if (f->flags & (F_NO_COLUMN | F_WRITE_ONLY))
-		return sql_printf("NULL");
+		return res_sql_printf("NULL");
 	const char *c = sql_column(f);
 	if (!(f->flags & F_READ_ONLY) || sql_is_name(c))
-		return sql_printf("%s.%s", a, c);
-	return sql_printf("%s", c);
+		return res_sql_printf("%s.%s", a, c);
+	return res_sql_printf("%s", c);
 }
 
 /* The ordering fragments: the description's own, then one per F_ORDER
@@ -119,16 +116,16 @@ sql_orders(const struct resource *r, struct res_sql *q)
 			continue;
 		char *c = sql_select_item(f, a);
 		o[k].name = f->name;
-		o[k].asc = sql_printf("%s, %s.id", c, a);
-		o[k].desc = sql_printf("%s DESC, %s.id DESC", c, a);
+		o[k].asc = res_sql_printf("%s, %s.id", c, a);
+		o[k].desc = res_sql_printf("%s DESC, %s.id DESC", c, a);
 		free(c);
 		k++;
 	}
 	static const char *const pk[] = { "pk", "id" };
 	for (size_t i = 0; i < 2; i++, k++) {
 		o[k].name = pk[i];
-		o[k].asc = sql_printf("%s.id", a);
-		o[k].desc = sql_printf("%s.id DESC", a);
+		o[k].asc = res_sql_printf("%s.id", a);
+		o[k].desc = res_sql_printf("%s.id DESC", a);
 	}
 	q->orders = o;
 	q->norders = k;
@@ -147,8 +144,8 @@ sql_filters(const struct resource *r, struct res_sql *q)
 		if (!(f->flags & F_FILTER))
 			continue;
 		char *c = sql_select_item(f, r->alias);
-		q->filter_sql[i] = sql_printf(" AND %s = ?", c);
-		q->filter_null[i] = sql_printf(" AND %s IS NULL", c);
+		q->filter_sql[i] = res_sql_printf(" AND %s = ?", c);
+		q->filter_null[i] = res_sql_printf(" AND %s IS NULL", c);
 		free(c);
 	}
 }
@@ -177,98 +174,37 @@ res_sql(const struct resource *r)
 		sql_cat(&vals, "%s?", w > 1 ? ", " : "");
 		sql_cat(&upd, "%s%s = ?%d", w > 1 ? ", " : "", sql_column(f), w);
 	}
-	q->select = sql_printf("SELECT %s FROM %s %s WHERE 1", cols, t, a);
-	q->count = sql_printf("SELECT count(*) FROM %s %s WHERE 1", t, a);
-	q->ids = sql_printf("SELECT %s.id FROM %s %s WHERE 1", a, t, a);
-	q->key = sql_printf(" AND %s.id IN (", a);
-	q->by_id = sql_printf(" AND %s.id = ?", a);
-	q->exists = sql_printf("SELECT 1 FROM %s WHERE id = ?", t);
-	q->delete = sql_printf("DELETE FROM %s WHERE id = ?", t);
+	q->select = res_sql_printf("SELECT %s FROM %s %s WHERE 1", cols, t, a);
+	q->count = res_sql_printf("SELECT count(*) FROM %s %s WHERE 1", t, a);
+	q->ids = res_sql_printf("SELECT %s.id FROM %s %s WHERE 1", a, t, a);
+	q->key = res_sql_printf(" AND %s.id IN (", a);
+	q->by_id = res_sql_printf(" AND %s.id = ?", a);
+	q->exists = res_sql_printf("SELECT 1 FROM %s WHERE id = ?", t);
+	q->delete = res_sql_printf("DELETE FROM %s WHERE id = ?", t);
 	q->nwrite = w;
 	if (w > 0) {
-		q->insert = sql_printf("INSERT INTO %s (%s) VALUES (%s)", t, ins,
+		q->insert = res_sql_printf("INSERT INTO %s (%s) VALUES (%s)", t, ins,
 		    vals);
-		q->update = sql_printf("UPDATE %s SET %s WHERE id = ?%d", t, upd,
+		q->update = res_sql_printf("UPDATE %s SET %s WHERE id = ?%d", t, upd,
 		    w + 1);
 	} else {
-		q->insert = sql_printf("INSERT INTO %s DEFAULT VALUES", t);
+		q->insert = res_sql_printf("INSERT INTO %s DEFAULT VALUES", t);
 		q->update = NULL;
 	}
 	if (r->flags & RES_METADATA) {
-		q->meta_get = sql_printf("SELECT metadata FROM %s WHERE id = ?",
+		q->meta_get = res_sql_printf("SELECT metadata FROM %s WHERE id = ?",
 		    t);
-		q->meta_set = sql_printf("UPDATE %s SET metadata = ?1 WHERE "
+		q->meta_set = res_sql_printf("UPDATE %s SET metadata = ?1 WHERE "
 		    "id = ?2", t);
 	}
 	sql_orders(r, q);
 	sql_filters(r, q);
 	if (r->tree != NULL)
-		res_tree_sql(r, q);
+		r->tree->sql(r, q);
 	free(cols);
 	free(ins);
 	free(vals);
 	free(upd);
 	q->ready = true;
 	return q;
-}
-
-/*
- * The statements of a tree: T the nodes' table, C and K the contents'
- * table and the column that names their node.
- */
-void
-res_tree_sql(const struct resource *r, struct res_sql *q)
-{
-	const char *T = r->table, *a = r->alias;
-	const char *C = r->tree->contents->table, *K = r->tree->contents_col;
-	q->tree[TQ_GET] = sql_printf("SELECT path, pathstring, level, parent, "
-	    "name, structural FROM %s WHERE id = ?", T);
-	q->tree[TQ_SET] = sql_printf("UPDATE %s SET path = ?, pathstring = ?, "
-	    "level = ? WHERE id = ?", T);
-	q->tree[TQ_SUBTREE] = sql_printf("UPDATE %s SET path = ?1 || "
-	    "substr(path, length(?4) + 1), pathstring = ?2 || "
-	    "substr(pathstring, length(?5) + 1), level = level + ?3 WHERE "
-	    "path > ?4 AND path < ?4 || '~'", T);
-	q->tree[TQ_CHILDREN] = sql_printf("SELECT id FROM %s WHERE parent = ? "
-	    "ORDER BY id", T);
-	q->tree[TQ_REPARENT] = sql_printf("UPDATE %s SET parent = ? WHERE "
-	    "parent = ?", T);
-	q->tree[TQ_DESCENDANTS] = sql_printf("SELECT id FROM %s WHERE "
-	    "path > ?1 AND path < ?1 || '~' ORDER BY level DESC, id", T);
-	q->tree[TQ_MOVE] = sql_printf("UPDATE %s SET %s = ? WHERE %s = ?", C,
-	    K, K);
-	q->tree[TQ_MOVE_SUBTREE] = sql_printf("UPDATE %s SET %s = ?1 WHERE "
-	    "%s IN (SELECT id FROM %s WHERE path >= ?2 AND path < ?2 || '~')",
-	    C, K, K, T);
-	q->tree[TQ_CONTENTS] = sql_printf("SELECT id FROM %s WHERE %s = ? "
-	    "ORDER BY id", C, K);
-	q->tree[TQ_SUBTREE_CONTENTS] = sql_printf("SELECT id FROM %s WHERE %s "
-	    "IN (SELECT id FROM %s WHERE path >= ?1 AND path < ?1 || '~') "
-	    "ORDER BY id", C, K, T);
-	q->tree[TQ_HAS_CONTENTS] = sql_printf("SELECT 1 FROM %s WHERE %s = ? "
-	    "LIMIT 1", C, K);
-	q->tree[TQ_HAS_SUBTREE_CONTENTS] = sql_printf("SELECT 1 FROM %s WHERE "
-	    "%s IN (SELECT id FROM %s WHERE path >= ?1 AND path < ?1 || '~') "
-	    "LIMIT 1", C, K, T);
-	q->tree[TQ_ANCESTORS] = sql_printf("SELECT a.id, a.name FROM %s c, "
-	    "%s a WHERE c.id = ? AND instr(c.path, '/' || a.id || '/') > 0 "
-	    "ORDER BY a.level", T, T);
-	q->tree[TQ_DUP] = sql_printf("SELECT 1 FROM %s WHERE ifnull(parent, 0) "
-	    "= ?1 AND name = ?2 AND id <> ?3", T);
-	q->tree[TQ_BELOW] = sql_printf("SELECT ifnull(max(level), 0), "
-	    "ifnull(max(length(pathstring)), 0) FROM %s WHERE path >= ?1 AND "
-	    "path < ?1 || '~'", T);
-	q->tree[TQ_LIST] = sql_printf("SELECT %s.id, %s.name, %s.parent, "
-	    "%s.level, %s.icon, %s.structural, (SELECT count(*) FROM %s d "
-	    "WHERE d.parent = %s.id) FROM %s %s WHERE 1", a, a, a, a, a, a, T,
-	    a, T, a);
-	q->tree[TQ_PARENT_SUBTREE] = sql_printf(" AND %s.path > (SELECT path "
-	    "FROM %s WHERE id = ?) AND %s.path < (SELECT path || '~' FROM %s "
-	    "WHERE id = ?)", a, T, a, T);
-	q->tree[TQ_PARENT] = sql_printf(" AND %s.parent = ?", a);
-	q->tree[TQ_TOP] = sql_printf(" AND %s.parent IS NULL", a);
-	q->tree[TQ_NOT_TOP] = sql_printf(" AND %s.parent IS NOT NULL", a);
-	q->tree[TQ_DEPTH_BELOW] = sql_printf(" AND %s.level <= (SELECT level "
-	    "FROM %s WHERE id = ?) + ?", a, T);
-	q->tree[TQ_DEPTH] = sql_printf(" AND %s.level <= ?", a);
 }

@@ -31,8 +31,8 @@
 #include "perm.h"
 #include "req.h"
 #include "res.h"
+#include "res_tree.h"
 #include "resp.h"
-#include "route.h"
 #include "text.h"
 #include "val.h"
 
@@ -91,6 +91,69 @@ res_tree_node(struct ctx *ctx, const struct resource *r, long long id,
 	if (structural != NULL)
 		*structural = e == NULL && *exists && n.structural;
 	return e;
+}
+
+/* ---- statements ----------------------------------------------------- */
+
+/*
+ * The statements of a tree: T the nodes' table, C and K the contents'
+ * table and the column that names their node.
+ */
+void
+res_tree_sql(const struct resource *r, struct res_sql *q)
+{
+	const char *T = r->table, *a = r->alias;
+	const char *C = r->tree->contents->table, *K = r->tree->contents_col;
+	q->tree[TQ_GET] = res_sql_printf("SELECT path, pathstring, level, parent, "
+	    "name, structural FROM %s WHERE id = ?", T);
+	q->tree[TQ_SET] = res_sql_printf("UPDATE %s SET path = ?, pathstring = ?, "
+	    "level = ? WHERE id = ?", T);
+	q->tree[TQ_SUBTREE] = res_sql_printf("UPDATE %s SET path = ?1 || "
+	    "substr(path, length(?4) + 1), pathstring = ?2 || "
+	    "substr(pathstring, length(?5) + 1), level = level + ?3 WHERE "
+	    "path > ?4 AND path < ?4 || '~'", T);
+	q->tree[TQ_CHILDREN] = res_sql_printf("SELECT id FROM %s WHERE parent = ? "
+	    "ORDER BY id", T);
+	q->tree[TQ_REPARENT] = res_sql_printf("UPDATE %s SET parent = ? WHERE "
+	    "parent = ?", T);
+	q->tree[TQ_DESCENDANTS] = res_sql_printf("SELECT id FROM %s WHERE "
+	    "path > ?1 AND path < ?1 || '~' ORDER BY level DESC, id", T);
+	q->tree[TQ_MOVE] = res_sql_printf("UPDATE %s SET %s = ? WHERE %s = ?", C,
+	    K, K);
+	q->tree[TQ_MOVE_SUBTREE] = res_sql_printf("UPDATE %s SET %s = ?1 WHERE "
+	    "%s IN (SELECT id FROM %s WHERE path >= ?2 AND path < ?2 || '~')",
+	    C, K, K, T);
+	q->tree[TQ_CONTENTS] = res_sql_printf("SELECT id FROM %s WHERE %s = ? "
+	    "ORDER BY id", C, K);
+	q->tree[TQ_SUBTREE_CONTENTS] = res_sql_printf("SELECT id FROM %s WHERE %s "
+	    "IN (SELECT id FROM %s WHERE path >= ?1 AND path < ?1 || '~') "
+	    "ORDER BY id", C, K, T);
+	q->tree[TQ_HAS_CONTENTS] = res_sql_printf("SELECT 1 FROM %s WHERE %s = ? "
+	    "LIMIT 1", C, K);
+	q->tree[TQ_HAS_SUBTREE_CONTENTS] = res_sql_printf("SELECT 1 FROM %s WHERE "
+	    "%s IN (SELECT id FROM %s WHERE path >= ?1 AND path < ?1 || '~') "
+	    "LIMIT 1", C, K, T);
+	q->tree[TQ_ANCESTORS] = res_sql_printf("SELECT a.id, a.name FROM %s c, "
+	    "%s a WHERE c.id = ? AND instr(c.path, '/' || a.id || '/') > 0 "
+	    "ORDER BY a.level", T, T);
+	q->tree[TQ_DUP] = res_sql_printf("SELECT 1 FROM %s WHERE ifnull(parent, 0) "
+	    "= ?1 AND name = ?2 AND id <> ?3", T);
+	q->tree[TQ_BELOW] = res_sql_printf("SELECT ifnull(max(level), 0), "
+	    "ifnull(max(length(pathstring)), 0) FROM %s WHERE path >= ?1 AND "
+	    "path < ?1 || '~'", T);
+	q->tree[TQ_LIST] = res_sql_printf("SELECT %s.id, %s.name, %s.parent, "
+	    "%s.level, %s.icon, %s.structural, (SELECT count(*) FROM %s d "
+	    "WHERE d.parent = %s.id) FROM %s %s WHERE 1", a, a, a, a, a, a, T,
+	    a, T, a);
+	q->tree[TQ_PARENT_SUBTREE] = res_sql_printf(" AND %s.path > (SELECT path "
+	    "FROM %s WHERE id = ?) AND %s.path < (SELECT path || '~' FROM %s "
+	    "WHERE id = ?)", a, T, a, T);
+	q->tree[TQ_PARENT] = res_sql_printf(" AND %s.parent = ?", a);
+	q->tree[TQ_TOP] = res_sql_printf(" AND %s.parent IS NULL", a);
+	q->tree[TQ_NOT_TOP] = res_sql_printf(" AND %s.parent IS NOT NULL", a);
+	q->tree[TQ_DEPTH_BELOW] = res_sql_printf(" AND %s.level <= (SELECT level "
+	    "FROM %s WHERE id = ?) + ?", a, T);
+	q->tree[TQ_DEPTH] = res_sql_printf(" AND %s.level <= ?", a);
 }
 
 /* ---- lists ---------------------------------------------------------- */
@@ -179,7 +242,7 @@ tree_row_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
 struct err *
 res_tree_list(struct ctx *ctx)
 {
-	const struct resource *r = ctx->route->res;
+	const struct resource *r = ctx->res;
 	struct list_q q;
 	struct err *e;
 

@@ -100,6 +100,20 @@ resp_json_text(struct ctx *ctx, int status, const char *text, size_t len)
 	return NULL;
 }
 
+/*
+ * Makes error e the answer.  Only the dispatcher (route.c) and the life of
+ * a request (app.c) call this: everything else returns its errors.
+ */
+void
+resp_err(struct ctx *ctx, const struct err *e)
+{
+	if (e->header != NULL)
+		resp_header(ctx, e->header, e->value);
+	ctx->resp.status = e->status;
+	ctx->resp.json = e->body;
+	ctx->resp.body = NULL;
+}
+
 /* 204 No Content: what a delete answers.  Returns NULL. */
 struct err *
 resp_no_content(struct ctx *ctx)
@@ -265,7 +279,7 @@ resp_send(struct ctx *ctx)
 	if (r->sent)
 		return;
 	if (r->status == 0)
-		err_answer(ctx, err_internal(ctx, "handler set no response"));
+		resp_err(ctx, err_internal(ctx, "handler set no response"));
 	status = r->status;
 	if (r->json != NULL) {
 		text = cJSON_PrintUnformatted(r->json);

@@ -49,6 +49,7 @@ struct err	*resp_json(struct ctx *, int status, struct cJSON *);
 struct err	*resp_json_text(struct ctx *, int status, const char *,
 		    size_t len);
 struct err	*resp_no_content(struct ctx *);
+void		 resp_err(struct ctx *, const struct err *);
 void		 resp_send(struct ctx *);
 void		 resp_stream_begin(struct ctx *, int status);
 void		 resp_write(struct ctx *, const char *, size_t);

@@ -1,6 +1,7 @@
 /*
  * route: endpoint tables and dispatch.  See route.h.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,31 +132,113 @@ route_perm(const struct route *rt, const char *method)
 	return PERM_VIEW;
 }
 
+/* A route parameter ("<pk>"), or NULL. */
 const char *
 route_param(const struct ctx *ctx, const char *name)
 {
-	for (size_t i = 0; i < ctx->nparams; i++)
-		if (strcmp(ctx->params[i].name, name) == 0)
-			return ctx->params[i].value;
-	return NULL;
+	return ctx_param(ctx, name);
 }
 
 /* The integer value of a matched "<name>" parameter; 0 if absent. */
 long long
 route_param_id(const struct ctx *ctx, const char *name)
 {
-	const char *v = route_param(ctx, name);
-	long long id = 0;
+	return ctx_param_id(ctx, name);
+}
 
-	if (v == NULL || !val_id_text(v, &id))
-		return 0;
-	return id;
+/* ---- a program's table ---------------------------------------------- */
+
+/* "a part", "an attachment". */
+static const char *
+route_a(const char *noun)
+{
+	return strchr("aeiou", noun[0]) != NULL ? "an" : "a";
+}
+
+static char *
+route_strf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A string for the process's route table (never freed). */
+static char *
+route_strf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	int n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		mem_oom();
+	return s;
+}
+
+/*
+ * The routes of resource r into out (room for max): list, create, tree/, bulk
+ * delete, detail, replace, change, delete, metadata -- as its flags allow.
+ * Returns how many.
+ */
+static size_t
+route_resource(const struct resource *r, struct route *out, size_t max)
+{
+	const char *a = route_a(r->noun);
+	char *one = route_strf("%s<pk>/", r->path);
+	char *meta = route_strf("%s<pk>/metadata/", r->path);
+	struct {
+		bool		 on;
+		const char	*method, *pattern;
+		struct err	*(*handler)(struct ctx *);
+		char		*summary;
+	} rows[] = {
+		{ !(r->flags & RES_NO_LIST), "GET", r->path, res_list,
+		  route_strf("List %s", r->plural) },
+		{ !(r->flags & RES_NO_CREATE), "POST", r->path, res_create,
+		  route_strf("Create %s %s", a, r->noun) },
+		{ (r->flags & RES_BULK_DELETE) != 0, "DELETE", r->path,
+		  res_delete_bulk, route_strf("Delete several %s", r->plural) },
+		{ r->tree != NULL, "GET", route_strf("%stree/", r->path),
+		  r->tree != NULL ? r->tree->list : NULL,
+		  route_strf("Tree of %s", r->plural) },
+		{ true, "GET", one, res_detail, route_strf("%c%s %s",
+		  a[0] - 'a' + 'A', a + 1, r->noun) },
+		{ !(r->flags & RES_NO_UPDATE), "PUT", one, res_update,
+		  route_strf("Replace %s %s", a, r->noun) },
+		{ !(r->flags & RES_NO_UPDATE), "PATCH", one, res_update,
+		  route_strf("Change %s %s", a, r->noun) },
+		{ !(r->flags & RES_NO_DELETE), "DELETE", one, res_delete,
+		  route_strf("Delete %s %s", a, r->noun) },
+		{ (r->flags & RES_METADATA) != 0, "GET", meta, res_metadata,
+		  route_strf("Metadata of %s %s", a, r->noun) },
+		{ (r->flags & RES_METADATA) != 0, "PUT", meta, res_metadata,
+		  route_strf("Replace the metadata of %s %s", a, r->noun) },
+		{ (r->flags & RES_METADATA) != 0, "PATCH", meta, res_metadata,
+		  route_strf("Merge into the metadata of %s %s", a, r->noun) },
+	};
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		if (!rows[i].on || n >= max)
+			continue;
+		bool read = strcmp(rows[i].method, "GET") == 0;
+		out[n] = (struct route){
+			.method = rows[i].method,
+			.pattern = rows[i].pattern,
+			.area = read || r->write_area == NULL ? r->area :
+			    r->write_area,
+			.perm = PERM_METHOD,
+			.handler = rows[i].handler,
+			.summary = rows[i].summary,
+			.res = r,
+		};
+		n++;
+	}
+	return n;
 }
 
 /*
  * The whole table of a program: its own routes first, then each
- * resource's (res_routes()).  Made once per process from constant tables
- * (the only state route.c keeps: the same for every request).
+ * resource's (route_resource()).  Made once per process from constant
+ * tables (the only state route.c keeps: the same for every request).
  */
 const struct route *
 route_table(const struct program *prog, size_t *n)
@@ -176,7 +259,7 @@ route_table(const struct program *prog, size_t *n)
 		memcpy(t, prog->routes, prog->nroutes * sizeof(*t));
 	size_t k = prog->nroutes;
 	for (size_t i = 0; i < prog->nresources; i++)
-		k += res_routes(prog->resources[i], t + k, cap - k);
+		k += route_resource(prog->resources[i], t + k, cap - k);
 	free(all);
 	all = t;
 	nall = k;
@@ -345,6 +428,7 @@ route_run(struct ctx *ctx, const struct program *prog)
 		if (strcmp(rt->method, method) != 0)
 			continue;
 		ctx->route = rt;
+		ctx->res = rt->res;
 		if ((e = route_prepare(ctx, prog, rt)) != NULL ||
 		    (e = perm_check(ctx, rt, route_perm(rt, method))) != NULL)
 			return e;
@@ -353,6 +437,7 @@ route_run(struct ctx *ctx, const struct program *prog)
 	if (first == NULL)
 		return route_not_found(ctx);
 	route_match(first->pattern, ctx->req.path, ctx);
+	ctx->res = first->res;
 	const char *allow = route_allow(ctx, t, n);
 	if (strcmp(method, "OPTIONS") == 0)
 		return route_options(ctx, prog, t, n, first, allow);
@@ -370,7 +455,7 @@ route_dispatch(struct ctx *ctx, const struct program *prog)
 	struct err *e = route_run(ctx, prog);
 
 	if (e != NULL)
-		err_answer(ctx, e);
+		resp_err(ctx, e);
 }
 
 /* Writes the table as a JSON array, one object per route. */

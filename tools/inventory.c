@@ -26,6 +26,7 @@
 #include "inventory/part.h"
 #include "inventory/stock.h"
 #include "stockroom.h"
+#include "res_tree.h"
 
 /* A small deterministic generator (xorshift64*), so datasets repeat. */
 static unsigned long long inv_rng_state = 88172645463325252ULL;

@@ -13,6 +13,7 @@
 #include "perm.h"
 #include "req.h"
 #include "res.h"
+#include "res_tree.h"
 #include "val.h"
 
 #include "files/image.h"
@@ -107,6 +108,7 @@ static const struct res_tree category_tree = {
 	.delete_children = "delete_child_categories",
 	.structural_msg = "You cannot make this part category structural "
 	    "because some parts are already assigned to it!",
+	RES_TREE_OPS,
 };
 
 static struct res_sql category_sql;

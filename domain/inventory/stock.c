@@ -13,6 +13,7 @@
 #include "json.h"
 #include "req.h"
 #include "res.h"
+#include "res_tree.h"
 #include "resp.h"
 #include "text.h"
 #include "val.h"
@@ -99,6 +100,7 @@ static const struct res_tree location_tree = {
 	.delete_children = "delete_sub_locations",
 	.structural_msg = "You cannot make this stock location structural "
 	    "because some stock items are already located into it!",
+	RES_TREE_OPS,
 };
 
 static struct res_sql location_sql;

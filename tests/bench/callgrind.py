@@ -1,0 +1,198 @@
+#!/usr/bin/env python3
+"""Instructions per request, counted by callgrind in one FastCGI process.
+
+    callgrind.py SITE DATA [NAME ...]
+
+SITE is an installed tree (make install), DATA a data directory holding a
+generated inventory (make bench makes one).  For each request below (or
+the NAMEs given) the program is started as a FastCGI application under
+valgrind --tool=callgrind, counting only inside app_handle() (the whole of
+a request, from its environment to its answer), and fed WARM requests,
+then again WARM + RUNS: the difference over RUNS is one request's cost
+once the process is warm (statements prepared, pages mapped), which is
+what a FastCGI process pays.  Instruction counts do not depend on the
+machine's load, so two builds can be compared on a busy machine.
+
+Prints one line per request: name, instructions per request (millions).
+"""
+import json
+import os
+import re
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+WARM = 5
+RUNS = 30
+USER, PASSWORD = "bench", "bench-password-0123456789"
+
+FCGI_BEGIN, FCGI_END, FCGI_PARAMS, FCGI_STDIN, FCGI_STDOUT = 1, 3, 4, 5, 6
+
+
+def record(rtype, content):
+    return struct.pack(">BBHHBB", 1, rtype, 1, len(content), 0, 0) + content
+
+
+def pair(name, value):
+    def length(n):
+        return bytes([n]) if n < 128 else struct.pack(">I", n | 0x80000000)
+    name, value = name.encode(), value.encode()
+    return length(len(name)) + length(len(value)) + name + value
+
+
+def fcgi_request(sock_path, env, body=b""):
+    data = record(FCGI_BEGIN, struct.pack(">HB5x", 1, 0))
+    data += record(FCGI_PARAMS, b"".join(pair(k, v) for k, v in env.items()))
+    data += record(FCGI_PARAMS, b"")
+    if body:
+        data += record(FCGI_STDIN, body)
+    data += record(FCGI_STDIN, b"")
+    out = b""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as c:
+        c.settimeout(600)
+        c.connect(sock_path)
+        c.sendall(data)
+        buf = b""
+        while True:
+            while len(buf) < 8:
+                piece = c.recv(65536)
+                if not piece:
+                    raise EOFError("connection closed")
+                buf += piece
+            _, rtype, _, clen, plen, _ = struct.unpack(">BBHHBB", buf[:8])
+            while len(buf) < 8 + clen + plen:
+                piece = c.recv(65536)
+                if not piece:
+                    raise EOFError("connection closed")
+                buf += piece
+            content, buf = buf[8:8 + clen], buf[8 + clen + plen:]
+            if rtype == FCGI_STDOUT:
+                out += content
+            elif rtype == FCGI_END:
+                break
+    status = re.search(rb"^Status: (\d+)", out, re.M)
+    return int(status.group(1)) if status else 0
+
+
+def cgi(site, data, program, method, path, query="", body=b"", auth=None):
+    env = {"PATH": "/usr/bin:/bin", "STOCKROOM_DATA_DIR": data,
+           "STOCKROOM_CONFIG": "/dev/null", "GATEWAY_INTERFACE": "CGI/1.1",
+           "REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": query,
+           "HTTP_HOST": "localhost", "REMOTE_ADDR": "127.0.0.1",
+           "CONTENT_LENGTH": str(len(body))}
+    if auth:
+        env["HTTP_AUTHORIZATION"] = auth
+    if body:
+        env["CONTENT_TYPE"] = "application/json"
+    p = subprocess.run([os.path.join(site, "cgi-bin", program + ".cgi")],
+                       input=body, capture_output=True, env=env, check=True)
+    return p.stdout.split(b"\r\n\r\n", 1)[1]
+
+
+def token(site, data):
+    tool = os.path.join(site, "bin", "stockroom")
+    env = dict(os.environ, STOCKROOM_DATA_DIR=data, STOCKROOM_CONFIG="/dev/null")
+    users = subprocess.run([tool, "listusers"], env=env, capture_output=True,
+                           text=True).stdout
+    if f" {USER} " not in users:
+        subprocess.run([tool, "createsuperuser", USER], env=env, check=True,
+                       input=PASSWORD + "\n", text=True,
+                       stdout=subprocess.DEVNULL)
+    import base64
+    basic = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
+    out = cgi(site, data, "user", "GET", "/api/user/token/", "name=callgrind",
+              auth="Basic " + basic)
+    return json.loads(out)["token"]
+
+
+def sql(data, q):
+    return subprocess.run(["sqlite3", os.path.join(data, "stockroom.sqlite3"),
+                           q], capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+def requests(data):
+    """name -> (program, method, path, query, body): make bench's requests."""
+    nparts = int(sql(data, "SELECT count(*) FROM part"))
+    pk = nparts // 2 + 18
+    item, qty = sql(data, "SELECT id, quantity FROM stock_item WHERE part = "
+                    f"{pk + 1} ORDER BY id LIMIT 1").split("|")
+    qty = "%d.%05d" % divmod(int(qty), 100000)
+    loc_a, loc_b = sql(data, "SELECT min(id), max(id) FROM stock_location "
+                       "WHERE structural = 0").split("|")
+    return {
+        "part list page": ("part", "GET", "/api/part/",
+                           "limit=50&offset=50000", None),
+        "part search": ("part", "GET", "/api/part/",
+                        "search=shielded%20rel&limit=50", None),
+        "part detail": ("part", "GET", f"/api/part/{pk}/", "", None),
+        "stock by part": ("stock", "GET", "/api/stock/",
+                          f"part={pk}&location_detail=true&limit=50", None),
+        "stock transfer": ("stock", "POST", "/api/stock/transfer/", "",
+                           lambda n: json.dumps({
+                               "items": [{"pk": int(item), "quantity": qty}],
+                               "location": int(loc_a if n % 2 else loc_b),
+                               "notes": "bench"}).encode()),
+    }
+
+
+def count(site, data, tok, req, n):
+    """Instructions inside app_handle() over n requests in one process."""
+    program, method, path, query, body = req
+    tmp = tempfile.mkdtemp(prefix="callgrind-")
+    sock_path = os.path.join(tmp, "s")
+    out = os.path.join(tmp, "callgrind.out")
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(sock_path)
+    listener.listen(4)
+    env = {"PATH": "/usr/bin:/bin", "STOCKROOM_DATA_DIR": data,
+           "STOCKROOM_CONFIG": "/dev/null", "STOCKROOM_LOG_LEVEL": "error"}
+    proc = subprocess.Popen(
+        ["valgrind", "--tool=callgrind", "--collect-atstart=no",
+         "--toggle-collect=app_handle", f"--callgrind-out-file={out}",
+         os.path.join(site, "cgi-bin", program + ".cgi")],
+        stdin=listener.fileno(), stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL, env=env)
+    try:
+        for i in range(n):
+            b = body(i) if callable(body) else b""
+            fenv = {"GATEWAY_INTERFACE": "CGI/1.1", "REQUEST_METHOD": method,
+                    "PATH_INFO": path, "QUERY_STRING": query,
+                    "HTTP_HOST": "localhost", "REMOTE_ADDR": "127.0.0.1",
+                    "HTTP_AUTHORIZATION": "Token " + tok,
+                    "SERVER_NAME": "localhost", "SERVER_PORT": "80"}
+            if b:
+                fenv["CONTENT_TYPE"] = "application/json"
+                fenv["CONTENT_LENGTH"] = str(len(b))
+            status = fcgi_request(sock_path, fenv, b)
+            if status not in (200, 201):
+                raise SystemExit(f"{path}?{query}: status {status}")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=600)
+        listener.close()
+    with open(out) as f:
+        m = re.search(r"^summary: (\d+)", f.read(), re.M)
+    return int(m.group(1)) if m else 0
+
+
+def main():
+    if len(sys.argv) < 3:
+        raise SystemExit(__doc__)
+    site, data = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+    tok = token(site, data)
+    reqs = requests(data)
+    names = sys.argv[3:] or list(reqs)
+    for name in names:
+        warm = count(site, data, tok, reqs[name], WARM)
+        both = count(site, data, tok, reqs[name], WARM + RUNS)
+        per = (both - warm) / RUNS
+        print(f"{name:16s} {per / 1e6:8.2f} M instructions per request")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
