@@ -4,40 +4,122 @@
  */
 #include <string.h>
 
+#include "site.h"
+
 #include "accounts/account.h"
 #include "accounts/audit.h"
-#include "accounts/auth.h"
 #include "accounts/pwd.h"
-#include "stockroom.h"
 
 static const char auth_sql_last_login[] =
     "UPDATE users SET last_login = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
     " WHERE id = ?1";
 
+/* The inputs of these endpoints, as val.h checks them. */
+#define AUTH_TEXT_MAX	1024	/* a username or setup code as sent */
+#define AUTH_SECRET_MAX	(4 * PWD_MAX_LEN)	/* pwd.h limits the bytes */
+
+enum { LOGIN_USERNAME, LOGIN_PASSWORD, LOGIN__N };
+static const struct field login_fields[] = {
+	[LOGIN_USERNAME] = { "username", FT_TEXT, F_REQUIRED | F_STRING,
+	    AUTH_TEXT_MAX },
+	[LOGIN_PASSWORD] = { "password", FT_TEXT, F_REQUIRED | F_STRING,
+	    AUTH_SECRET_MAX },
+	{ NULL },
+};
+
+enum { PASSWORD_OLD, PASSWORD_NEW, PASSWORD__N };
+static const struct field password_fields[] = {
+	[PASSWORD_OLD] = { "old_password", FT_TEXT, F_REQUIRED | F_STRING,
+	    AUTH_SECRET_MAX },
+	[PASSWORD_NEW] = { "new_password", FT_TEXT, F_REQUIRED | F_STRING,
+	    AUTH_SECRET_MAX },
+	{ NULL },
+};
+
+enum { SETUP_CODE, SETUP_USERNAME, SETUP_PASSWORD, SETUP_EMAIL, SETUP__N };
+static const struct field setup_fields[] = {
+	[SETUP_CODE] = { "setup_code", FT_TEXT, F_REQUIRED | F_STRING, 64 },
+	[SETUP_USERNAME] = { "username", FT_TEXT, F_REQUIRED | F_STRING,
+	    AUTH_TEXT_MAX },
+	[SETUP_PASSWORD] = { "password", FT_TEXT, F_REQUIRED | F_STRING,
+	    AUTH_SECRET_MAX },
+	[SETUP_EMAIL] = { "email", FT_EMAIL, F_STRING, ACCT_EMAIL_MAX },
+	{ NULL },
+};
+
 /*
  * A browser's Origin, when sent, must be this site or an allowed origin,
  * also for requests with no session yet (login CSRF).
  */
-static int
+static struct err *
 auth_check_origin(struct ctx *ctx)
 {
 	const char *origin = req_header(ctx, "Origin");
 
 	if (origin != NULL && !auth_origin_allowed(ctx, origin))
-		return resp_error(ctx, 403, "CSRF Failed: Origin checking "
+		return err_new(ctx, 403, "CSRF Failed: Origin checking "
 		    "failed - the origin does not match any trusted origins.");
-	return 0;
+	return NULL;
 }
 
-/* Reads the body into *data; 0 or the status set. */
-static int
-auth_body(struct ctx *ctx, const cJSON **data)
+/*
+ * The body, an object, checked against the n fields (val.h) into v; the
+ * problems go to es, for the caller to add its own and end.  Unlike
+ * val_object(), a JSON list is never taken for a form's repeated field:
+ * a password is one string, not the last of several.  Returns only the
+ * errors of the body as a whole.
+ */
+static struct err *
+auth_input(struct ctx *ctx, const struct field *f, size_t n, struct val *v,
+    struct errs *es)
 {
-	int rc = req_data(ctx, data);
+	const cJSON *body;
+	struct err *e;
 
-	if (rc == 0 && !cJSON_IsObject(*data))
-		return resp_error(ctx, 400, "Expected a JSON object.");
-	return rc;
+	errs_init(es, ctx);
+	for (size_t i = 0; i < n; i++)
+		val_default(&f[i], &v[i]);
+	if ((e = req_data(ctx, &body)) != NULL)
+		return e;
+	if (!cJSON_IsObject(body))
+		return err_new(ctx, 400, "Expected a JSON object.");
+	for (size_t i = 0; i < n; i++) {
+		const cJSON *j = cJSON_GetObjectItemCaseSensitive(body,
+		    f[i].name);
+		const char *msg = NULL;
+		if (j == NULL) {
+			if (f[i].flags & F_REQUIRED)
+				errs_add(es, f[i].name,
+				    "This field is required.");
+			continue;
+		}
+		if (cJSON_IsArray(j) || cJSON_IsObject(j))
+			msg = "Not a valid string.";
+		else if ((msg = val_json(ctx, j, &f[i], &v[i])) == NULL &&
+		    (f[i].flags & F_REQUIRED) && v[i].s[0] == '\0')
+			msg = "This field may not be blank.";
+		if (msg != NULL)
+			errs_add(es, f[i].name, msg);
+	}
+	return NULL;
+}
+
+/* The writes of a sign-in, in its transaction: the session, last login. */
+static struct err *
+auth_sign_in(struct ctx *ctx, long long uid, const char **cookie,
+    const char **csrf)
+{
+	sqlite3_stmt *st;
+	struct err *e;
+
+	if ((e = auth_session_start(ctx, uid, cookie, csrf)) != NULL)
+		return e;
+	if ((st = db_prepare(ctx, auth_sql_last_login)) == NULL)
+		return db_err(ctx, "last login");
+	sqlite3_bind_int64(st, 1, uid);
+	if ((e = db_step(ctx, st, "last login")) != NULL)
+		return e;
+	return audit_event(ctx, AUDIT_LOGIN, "session");
 }
 
 /*
@@ -45,118 +127,127 @@ auth_body(struct ctx *ctx, const cJSON **data)
  * starts a browser session: the cookie, and the CSRF token in the answer
  * for the X-CSRFToken header of later state-changing requests.
  */
-static int
+static struct err *
 auth_login(struct ctx *ctx)
 {
-	const cJSON *data;
-	cJSON *errors, *user;
-	const char *username, *password, *csrf;
+	struct val v[LOGIN__N];
+	const char *cookie, *csrf;
+	struct errs es;
+	struct err *e;
+	cJSON *user;
 	long long uid;
-	int rc;
+	bool found;
 
-	if ((rc = auth_check_origin(ctx)) != 0 ||
-	    (rc = auth_body(ctx, &data)) != 0)
-		return rc;
-	errors = cJSON_CreateObject();
-	username = acct_text(data, "username", 1024, true, errors);
-	password = acct_text(data, "password", 4 * PWD_MAX_LEN, true, errors);
-	if (cJSON_GetArraySize(errors) > 0)
-		return resp_field_errors(ctx, errors);
-	cJSON_Delete(errors);
-	if ((rc = auth_password(ctx, username, password, &uid)) != 0) {
-		if (rc == 401)
-			resp_header(ctx, "WWW-Authenticate",
-			    auth_challenge(ctx));
-		return rc;
-	}
-	if ((rc = auth_session_start(ctx, uid, &csrf)) != 0)
-		return rc;
-	if ((rc = auth_load_user(ctx, uid)) != 0)
-		return rc == 1 ? resp_error(ctx, 401,
-		    "Invalid username or password.") : rc;
+	if ((e = auth_check_origin(ctx)) != NULL ||
+	    (e = auth_input(ctx, login_fields, LOGIN__N, v, &es)) != NULL ||
+	    (e = errs_end(&es)) != NULL ||
+	    (e = auth_password(ctx, v[LOGIN_USERNAME].s, v[LOGIN_PASSWORD].s,
+	    &uid)) != NULL ||
+	    (e = auth_load_user(ctx, uid, &found)) != NULL)
+		return e;
+	if (!found)
+		return err_new(ctx, 401, "Invalid username or password.");
 	ctx->auth_kind = AUTH_SESSION;
-	sqlite3_stmt *st = db_prepare(ctx, auth_sql_last_login);
-	if (st == NULL)
-		return ctx->resp.status;
-	sqlite3_bind_int64(st, 1, uid);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return db_fail(ctx, "last login");
-	if ((rc = audit_event(ctx, AUDIT_LOGIN, "session")) != 0)
-		return rc;
-	if ((rc = acct_user_json(ctx, uid, &user)) != 0)
-		return rc == 1 ? resp_internal(ctx, "user vanished") : rc;
+	if ((e = db_begin(ctx)) != NULL ||
+	    (e = db_end(ctx, auth_sign_in(ctx, uid, &cookie, &csrf))) != NULL ||
+	    (e = res_get(ctx, &user_resource, uid, NULL, &user)) != NULL)
+		return e;
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddItemToObject(o, "user", user);
 	cJSON_AddStringToObject(o, "csrf_token", csrf);
+	resp_header(ctx, "Set-Cookie", cookie);
 	return resp_json(ctx, 200, o);
 }
 
-/* POST /api/auth/logout/: ends the session and clears its cookie. */
-static int
-auth_logout(struct ctx *ctx)
+/* The writes of a sign-out, in its transaction. */
+static struct err *
+auth_sign_out(struct ctx *ctx)
 {
 	bool had = ctx->auth_kind == AUTH_SESSION;
-	int rc;
+	struct err *e;
 
-	if ((rc = auth_session_end(ctx)) != 0)
-		return rc;
-	if (had && (rc = audit_event(ctx, AUDIT_LOGOUT, "session")) != 0)
-		return rc;
+	if ((e = auth_session_end(ctx)) != NULL)
+		return e;
+	return had ? audit_event(ctx, AUDIT_LOGOUT, "session") : NULL;
+}
+
+/* POST /api/auth/logout/: ends the session and clears its cookie. */
+static struct err *
+auth_logout(struct ctx *ctx)
+{
+	struct err *e;
+
+	/* Cleared whatever else happens. */
+	resp_header(ctx, "Set-Cookie", auth_cookie(ctx, NULL));
+	if ((e = db_begin(ctx)) != NULL ||
+	    (e = db_end(ctx, auth_sign_out(ctx))) != NULL)
+		return e;
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "detail", "Successfully logged out.");
 	return resp_json(ctx, 200, o);
 }
 
 /*
+ * The writes of a password change, in its transaction: the hash, the end
+ * of every credential, the audit entry; a new session for a browser.
+ */
+static struct err *
+auth_new_password(struct ctx *ctx, const char *mcf, const char **cookie,
+    const char **csrf)
+{
+	struct err *e;
+
+	if ((e = acct_set_password(ctx, ctx->user_id, mcf)) != NULL ||
+	    (e = audit_event(ctx, AUDIT_PASSWORD_CHANGED,
+	    ctx->username)) != NULL)
+		return e;
+	if (ctx->auth_kind != AUTH_SESSION)
+		return NULL;
+	ctx->session_id = 0;	/* deleted with the others */
+	return auth_session_start(ctx, ctx->user_id, cookie, csrf);
+}
+
+/*
  * POST /api/auth/password/ {old_password, new_password}: every session and
  * token of the user ends; a browser that changed it gets a new session.
  */
-static int
+static struct err *
 auth_change_password(struct ctx *ctx)
 {
-	const cJSON *data;
-	const char *old, *new, *why, *csrf = NULL;
-	cJSON *errors;
+	struct val v[PASSWORD__N];
+	const char *why, *mcf, *cookie = NULL, *csrf = NULL;
+	struct errs es;
+	struct err *e;
 	long long uid;
-	int rc;
 
-	if ((rc = auth_body(ctx, &data)) != 0)
-		return rc;
-	errors = cJSON_CreateObject();
-	old = acct_text(data, "old_password", 4 * PWD_MAX_LEN, true, errors);
-	new = acct_text(data, "new_password", 4 * PWD_MAX_LEN, true, errors);
-	if (new != NULL && (why = pwd_policy(ctx->username, new,
+	if ((e = auth_input(ctx, password_fields, PASSWORD__N, v, &es)) != NULL)
+		return e;
+	if (v[PASSWORD_NEW].present && !errs_has(&es, "new_password") &&
+	    (why = pwd_policy(ctx->username, v[PASSWORD_NEW].s,
 	    ctx->cfg.password_min_length, &ctx->mem)) != NULL)
-		acct_error(errors, "new_password", why);
-	if (cJSON_GetArraySize(errors) > 0)
-		return resp_field_errors(ctx, errors);
-	cJSON_Delete(errors);
-	rc = auth_password(ctx, ctx->username, old, &uid);
-	if (rc == 401 || (rc == 0 && uid != ctx->user_id)) {
-		ctx->resp.status = 0;
-		return resp_field_error(ctx, "old_password",
-		    "Your old password was entered incorrectly.");
-	}
-	if (rc != 0)
-		return rc;
-	if ((rc = db_begin(ctx)) != 0)
-		return rc;
-	if ((rc = acct_set_password(ctx, ctx->user_id, new)) != 0 ||
-	    (rc = audit_event(ctx, AUDIT_PASSWORD_CHANGED, ctx->username)) != 0 ||
-	    (rc = db_commit(ctx)) != 0) {
-		db_rollback(ctx);
-		return rc;
-	}
+		errs_add(&es, "new_password", why);
+	if ((e = errs_end(&es)) != NULL)
+		return e;
+	e = auth_password(ctx, ctx->username, v[PASSWORD_OLD].s, &uid);
+	if ((e != NULL && e->status == 401) || (e == NULL &&
+	    uid != ctx->user_id))
+		return err_field(ctx, "old_password", "Your old password was "
+		    "entered incorrectly.");
+	if (e != NULL)
+		return e;
+	/* Hashed before the write lock is taken: scrypt is slow. */
+	if ((mcf = pwd_hash(&ctx->mem, v[PASSWORD_NEW].s)) == NULL)
+		return err_internal(ctx, "password hash");
+	if ((e = db_begin(ctx)) != NULL ||
+	    (e = db_end(ctx, auth_new_password(ctx, mcf, &cookie,
+	    &csrf))) != NULL)
+		return e;
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "detail", "Password changed. Every session "
 	    "and API token of this user has ended.");
-	if (ctx->auth_kind == AUTH_SESSION) {
-		ctx->session_id = 0;	/* already deleted with the others */
-		if ((rc = auth_session_start(ctx, ctx->user_id, &csrf)) != 0) {
-			cJSON_Delete(o);
-			return rc;
-		}
+	if (cookie != NULL) {
 		cJSON_AddStringToObject(o, "csrf_token", csrf);
+		resp_header(ctx, "Set-Cookie", cookie);
 	}
 	return resp_json(ctx, 200, o);
 }
@@ -167,31 +258,34 @@ auth_change_password(struct ctx *ctx)
  * making state-changing requests.  Other sites cannot read the answer
  * (no CORS grant unless CORS_ALLOWED_ORIGINS lists them).
  */
-static int
+static struct err *
 auth_session_state(struct ctx *ctx)
 {
-	cJSON *o = cJSON_CreateObject(), *user;
-	int rc;
+	const char *csrf = NULL;
+	struct err *e;
+	cJSON *user;
 
-	cJSON_AddBoolToObject(o, "authenticated", ctx->user_id != 0);
 	if (ctx->user_id == 0) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddBoolToObject(o, "authenticated", false);
 		cJSON_AddNullToObject(o, "user");
 		cJSON_AddNullToObject(o, "csrf_token");
 		return resp_json(ctx, 200, o);
 	}
-	if ((rc = acct_user_json(ctx, ctx->user_id, &user)) != 0) {
-		cJSON_Delete(o);
-		return rc == 1 ? resp_internal(ctx, "user vanished") : rc;
+	if ((e = res_get(ctx, &user_resource, ctx->user_id, NULL,
+	    &user)) != NULL)
+		return e;
+	if (ctx->auth_kind == AUTH_SESSION &&
+	    (e = auth_csrf_token(ctx, ctx->session_key, &csrf)) != NULL) {
+		cJSON_Delete(user);
+		return e;
 	}
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddBoolToObject(o, "authenticated", true);
 	cJSON_AddItemToObject(o, "user", user);
-	if (ctx->auth_kind == AUTH_SESSION) {
-		const char *csrf = auth_csrf_token(ctx, ctx->session_key);
-		if (csrf == NULL) {
-			cJSON_Delete(o);
-			return ctx->resp.status;
-		}
+	if (csrf != NULL)
 		cJSON_AddStringToObject(o, "csrf_token", csrf);
-	} else
+	else
 		cJSON_AddNullToObject(o, "csrf_token");
 	ctx->resp.no_etag = true;
 	return resp_json(ctx, 200, o);
@@ -201,27 +295,56 @@ auth_session_state(struct ctx *ctx)
  * GET /api/auth/setup/: whether first-run setup is open.  While no user
  * exists it makes sure the setup code file exists in the data directory.
  */
-static int
+static struct err *
 auth_setup_state(struct ctx *ctx)
 {
 	const char *code;
+	struct err *e;
 	long long n;
-	int rc;
 
-	if ((rc = acct_count(ctx, &n)) != 0)
-		return rc;
+	if ((e = acct_count(ctx, &n)) != NULL)
+		return e;
+	if (n == 0 && (e = acct_setup_code(ctx, true, &code)) != NULL)
+		return e;
+	if (n > 0)
+		acct_setup_close(ctx);
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddBoolToObject(o, "setup_required", n == 0);
-	if (n == 0) {
-		if ((rc = acct_setup_code(ctx, true, &code)) != 0) {
-			cJSON_Delete(o);
-			return rc;
-		}
+	if (n == 0)
 		cJSON_AddStringToObject(o, "setup_code_file",
 		    "the file '" ACCT_SETUP_FILE "' in the data directory");
-	} else
-		acct_setup_close(ctx);
 	return resp_json(ctx, 200, o);
+}
+
+/* 403 once any account exists. */
+static struct err *
+auth_setup_closed(struct ctx *ctx)
+{
+	return err_new(ctx, 403, "Setup is closed: an account exists "
+	    "already.");
+}
+
+/*
+ * The writes of the setup, in its transaction: checked again under the
+ * write lock (two setups at once make one user), the superuser, the audit
+ * entry.
+ */
+static struct err *
+auth_setup_write(struct ctx *ctx, const struct val *v, const char *mcf,
+    long long *uid)
+{
+	const char *username = v[SETUP_USERNAME].s;
+	struct err *e;
+	long long n;
+
+	if ((e = acct_count(ctx, &n)) != NULL)
+		return e;
+	if (n > 0)
+		return auth_setup_closed(ctx);
+	if ((e = acct_create(ctx, username, v[SETUP_EMAIL].s, mcf, true,
+	    uid)) != NULL)
+		return e;
+	return audit_record(ctx, AUDIT_SETUP, *uid, username, username);
 }
 
 /*
@@ -230,94 +353,80 @@ auth_setup_state(struct ctx *ctx)
  * from DATA_DIR/setup_code.  Wrong codes count as failed sign-ins of the
  * client address (throttled).  Closes for good once a user exists.
  */
-static int
+static struct err *
 auth_setup(struct ctx *ctx)
 {
-	const cJSON *data;
-	const char *code, *sent, *username, *password, *email, *why;
-	cJSON *errors, *user;
+	struct val v[SETUP__N];
+	const char *code, *why, *mcf;
+	struct errs es;
+	struct err *e;
 	long long n, uid;
-	int rc;
 
-	if ((rc = auth_check_origin(ctx)) != 0 ||
-	    (rc = acct_count(ctx, &n)) != 0)
-		return rc;
+	if ((e = auth_check_origin(ctx)) != NULL ||
+	    (e = acct_count(ctx, &n)) != NULL)
+		return e;
 	if (n > 0) {
 		acct_setup_close(ctx);
-		return resp_error(ctx, 403, "Setup is closed: an account "
-		    "exists already.");
+		return auth_setup_closed(ctx);
 	}
-	if ((rc = auth_throttled(ctx, NULL)) != 0 ||
-	    (rc = auth_body(ctx, &data)) != 0 ||
-	    (rc = acct_setup_code(ctx, false, &code)) != 0)
-		return rc;
+	if ((e = auth_throttled(ctx, NULL)) != NULL ||
+	    (e = acct_setup_code(ctx, false, &code)) != NULL)
+		return e;
 	if (code == NULL)
-		return resp_field_error(ctx, "setup_code", "No setup code has "
-		    "been issued: GET /api/auth/setup/ writes one into the "
-		    "data directory.");
-	errors = cJSON_CreateObject();
-	sent = acct_text(data, "setup_code", 64, true, errors);
-	if (sent != NULL && !auth_equal(sent, code)) {
-		cJSON_Delete(errors);
-		if ((rc = auth_record_failure(ctx, "(setup)")) != 0)
-			return rc;
-		return resp_field_error(ctx, "setup_code", "Invalid setup code; "
-		    "read it from the file '%s' in the data directory.",
+		return err_field(ctx, "setup_code", "No setup code has been "
+		    "issued: GET /api/auth/setup/ writes one into the data "
+		    "directory.");
+	if ((e = auth_input(ctx, setup_fields, SETUP__N, v, &es)) != NULL)
+		return e;
+	/* A wrong code is answered alone, and counted. */
+	if (v[SETUP_CODE].present && !errs_has(&es, "setup_code") &&
+	    !auth_equal(v[SETUP_CODE].s, code)) {
+		if ((e = auth_record_failure(ctx, "(setup)")) != NULL)
+			return e;
+		return err_field(ctx, "setup_code", "Invalid setup code; read "
+		    "it from the file '%s' in the data directory.",
 		    ACCT_SETUP_FILE);
 	}
-	username = acct_text(data, "username", 1024, true, errors);
-	password = acct_text(data, "password", 4 * PWD_MAX_LEN, true, errors);
-	email = acct_text(data, "email", 1024, false, errors);
-	if (username != NULL && (why = acct_username_invalid(username)) != NULL)
-		acct_error(errors, "username", why);
-	if (email != NULL && (why = acct_email_invalid(email)) != NULL)
-		acct_error(errors, "email", why);
-	if (password != NULL && (why = pwd_policy(username, password,
+	if (v[SETUP_USERNAME].present && !errs_has(&es, "username") &&
+	    (why = acct_username_invalid(v[SETUP_USERNAME].s)) != NULL)
+		errs_add(&es, "username", why);
+	if (v[SETUP_PASSWORD].present && !errs_has(&es, "password") &&
+	    (why = pwd_policy(v[SETUP_USERNAME].s, v[SETUP_PASSWORD].s,
 	    ctx->cfg.password_min_length, &ctx->mem)) != NULL)
-		acct_error(errors, "password", why);
-	if (cJSON_GetArraySize(errors) > 0)
-		return resp_field_errors(ctx, errors);
-	cJSON_Delete(errors);
-	if ((rc = db_begin(ctx)) != 0)
-		return rc;
-	/* Again under the write lock: two setups at once make one user. */
-	if ((rc = acct_count(ctx, &n)) != 0)
-		goto fail;
-	if (n > 0) {
-		db_rollback(ctx);
-		return resp_error(ctx, 403, "Setup is closed: an account "
-		    "exists already.");
-	}
-	if ((rc = acct_create(ctx, username, email, password, true,
-	    &uid)) != 0 ||
-	    (rc = audit_record(ctx, AUDIT_SETUP, uid, username, username)) != 0 ||
-	    (rc = db_commit(ctx)) != 0)
-		goto fail;
+		errs_add(&es, "password", why);
+	if ((e = errs_end(&es)) != NULL)
+		return e;
+	if ((mcf = pwd_hash(&ctx->mem, v[SETUP_PASSWORD].s)) == NULL)
+		return err_internal(ctx, "password hash");
+	if ((e = db_begin(ctx)) != NULL ||
+	    (e = db_end(ctx, auth_setup_write(ctx, v, mcf, &uid))) != NULL)
+		return e;
 	acct_setup_close(ctx);
-	if ((rc = acct_user_json(ctx, uid, &user)) != 0)
-		return rc == 1 ? resp_internal(ctx, "user vanished") : rc;
+	cJSON *user;
+	if ((e = res_get(ctx, &user_resource, uid, NULL, &user)) != NULL)
+		return e;
 	return resp_json(ctx, 201, user);
-fail:
-	db_rollback(ctx);
-	return rc == 1 ? resp_internal(ctx, "setup race") : rc;
 }
 
 static const struct route auth_routes[] = {
 	{ "POST", "/api/auth/login/", AREA_PUBLIC, PERM_VIEW, auth_login,
-	  "Sign in: start a browser session", 0 },
+	  "Sign in: start a browser session", 0, .input = login_fields },
 	{ "POST", "/api/auth/logout/", AREA_PUBLIC, PERM_VIEW, auth_logout,
 	  "Sign out: end the browser session", 0 },
 	{ "POST", "/api/auth/password/", AREA_USER, PERM_VIEW,
-	  auth_change_password, "Change one's own password", 0 },
+	  auth_change_password, "Change one's own password", 0,
+	  .input = password_fields },
 	{ "GET", "/api/auth/session/", AREA_PUBLIC, PERM_VIEW,
 	  auth_session_state, "The browser's session: user and CSRF token", 0 },
 	{ "GET", "/api/auth/setup/", AREA_PUBLIC, PERM_VIEW, auth_setup_state,
 	  "Whether first-run setup is open", 0 },
 	{ "POST", "/api/auth/setup/", AREA_PUBLIC, PERM_VIEW, auth_setup,
-	  "First run: create the first superuser with the setup code", 0 },
+	  "First run: create the first superuser with the setup code", 0,
+	  .input = setup_fields },
 };
 
-static const struct program auth_program = PROGRAM("auth", auth_routes);
+static const struct program auth_program = PROGRAM("auth",
+    ROUTES(auth_routes));
 
 int
 main(int argc, char **argv, char **envp)

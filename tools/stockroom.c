@@ -175,48 +175,42 @@ cmd_settings(void)
 	return 0;
 }
 
-/* Prints the error a library call set in the context's answer. */
+/*
+ * Prints what went wrong: an error's detail, or its first field's first
+ * message.  Returns the exit status, 1.
+ */
 static int
-tool_fail(struct ctx *ctx)
+tool_fail(const struct err *e)
 {
-	const cJSON *d = ctx->resp.json != NULL ?
-	    cJSON_GetObjectItemCaseSensitive(ctx->resp.json, "detail") : NULL;
+	const cJSON *d = cJSON_GetObjectItemCaseSensitive(e->body, "detail");
 
+	if (!cJSON_IsString(d) && e->body != NULL && e->body->child != NULL)
+		d = cJSON_IsArray(e->body->child) ? e->body->child->child :
+		    e->body->child;
 	if (cJSON_IsString(d))
 		fprintf(stderr, "stockroom: %s\n", d->valuestring);
 	else
-		fprintf(stderr, "stockroom: failed (status %d)\n",
-		    ctx->resp.status);
-	db_rollback(ctx);
+		fprintf(stderr, "stockroom: failed (status %d)\n", e->status);
 	return 1;
 }
 
-static void
-tool_db_close(void *db)
-{
-	sqlite3_close_v2(db);
-}
-
-/* Opens the database for an account command; it must be migrated. */
+/*
+ * Opens the database for an account command; it must be migrated.  The
+ * data directory must exist: only 'stockroom migrate' makes it.
+ */
 static int
 tool_open(struct ctx *ctx)
 {
 	char err[512];
-	sqlite3 *db;
+	struct err *e;
 
-	if (db_check_data_dir(ctx->cfg.data_dir, false, err, sizeof(err)) != 0 ||
-	    db_connect(ctx->cfg.database, &db, err, sizeof(err)) != 0) {
+	ctx->req.remote_addr = "local";
+	if (db_check_data_dir(ctx->cfg.data_dir, false, err, sizeof(err)) != 0) {
 		fprintf(stderr, "stockroom: %s\n", err);
 		return 1;
 	}
-	mem_defer(&ctx->mem, tool_db_close, db);
-	ctx->db = db;
-	if (db_schema_version(db) != db_latest_version()) {
-		fprintf(stderr, "stockroom: the database schema is not current: "
-		    "run 'stockroom migrate' first\n");
-		return 1;
-	}
-	ctx->req.remote_addr = "local";
+	if ((e = db_open(ctx, DB_CHECK_SCHEMA)) != NULL)
+		return tool_fail(e);
 	return 0;
 }
 
@@ -244,34 +238,59 @@ tool_read_password(struct ctx *ctx)
 	return mem_strdup(&ctx->mem, buf);
 }
 
+/* The writes of a new superuser, in one transaction. */
+static struct err *
+tool_superuser_write(struct ctx *ctx, const char *username, const char *email,
+    const char *mcf)
+{
+	struct err *e;
+	long long id;
+
+	if ((e = acct_create(ctx, username, email, mcf, true, &id)) != NULL)
+		return e;
+	return audit_record(ctx, AUDIT_USER_CREATED, 0, "(command line)",
+	    username);
+}
+
+/*
+ * Why an e-mail address given on the command line cannot be used, or
+ * NULL ("" is none).
+ */
+static const char *
+tool_email_invalid(struct ctx *ctx, const char *email)
+{
+	const char *why;
+
+	if (email[0] == '\0')
+		return NULL;
+	if ((why = val_text(ctx, email, ACCT_EMAIL_MAX, false)) != NULL)
+		return why;
+	return val_email(email);
+}
+
 /* Creates a superuser in one transaction, with its audit entry. */
 static int
 tool_create_superuser(struct ctx *ctx, const char *username, const char *email,
     const char *password)
 {
-	const char *why;
-	long long id;
-	int rc;
+	const char *why, *mcf;
+	struct err *e;
 
 	if ((why = acct_username_invalid(username)) != NULL ||
-	    (why = acct_email_invalid(email)) != NULL ||
+	    (why = tool_email_invalid(ctx, email)) != NULL ||
 	    (why = pwd_policy(username, password,
 	    ctx->cfg.password_min_length, &ctx->mem)) != NULL) {
 		fprintf(stderr, "stockroom: %s\n", why);
 		return 1;
 	}
-	if (db_begin(ctx) != 0)
-		return tool_fail(ctx);
-	rc = acct_create(ctx, username, email, password, true, &id);
-	if (rc == 1) {
-		db_rollback(ctx);
-		fprintf(stderr, "stockroom: a user named %s already exists\n",
-		    username);
+	if ((mcf = pwd_hash(&ctx->mem, password)) == NULL) {
+		fprintf(stderr, "stockroom: cannot hash the password\n");
 		return 1;
 	}
-	if (rc != 0 || audit_record(ctx, AUDIT_USER_CREATED, 0, "(command line)",
-	    username) != 0 || db_commit(ctx) != 0)
-		return tool_fail(ctx);
+	if ((e = db_begin(ctx)) != NULL ||
+	    (e = db_end(ctx, tool_superuser_write(ctx, username, email,
+	    mcf))) != NULL)
+		return tool_fail(e);
 	return 0;
 }
 
@@ -292,12 +311,13 @@ static int
 cmd_ensure_admin(struct ctx *ctx)
 {
 	char password[25];
+	struct err *e;
 	long long n;
 
 	if (tool_open(ctx) != 0)
 		return 1;
-	if (acct_count(ctx, &n) != 0)
-		return tool_fail(ctx);
+	if ((e = acct_count(ctx, &n)) != NULL)
+		return tool_fail(e);
 	if (n > 0)
 		return 0;
 	if (rnd_hex(password, 12) != 0) {
@@ -310,12 +330,34 @@ cmd_ensure_admin(struct ctx *ctx)
 	return 0;
 }
 
+/* The writes of a password change, in one transaction. */
+static struct err *
+tool_password_write(struct ctx *ctx, const char *username, const char *mcf)
+{
+	sqlite3_stmt *st = db_prepare(ctx, tool_sql_find_user);
+	struct err *e;
+	bool found;
+
+	if (st == NULL)
+		return db_err(ctx, "find user");
+	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
+	if ((e = db_row(ctx, st, "find user", &found)) != NULL)
+		return e;
+	if (!found)
+		return err_new(ctx, 404, "no user named %s", username);
+	long long id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if ((e = acct_set_password(ctx, id, mcf)) != NULL)
+		return e;
+	return audit_record(ctx, AUDIT_PASSWORD_CHANGED, 0, "(command line)",
+	    username);
+}
+
 static int
 cmd_changepassword(struct ctx *ctx, const char *username)
 {
-	const char *password, *why;
-	sqlite3_stmt *st;
-	long long id;
+	const char *password, *why, *mcf;
+	struct err *e;
 
 	if (tool_open(ctx) != 0 || (password = tool_read_password(ctx)) == NULL)
 		return 1;
@@ -324,21 +366,13 @@ cmd_changepassword(struct ctx *ctx, const char *username)
 		fprintf(stderr, "stockroom: %s\n", why);
 		return 1;
 	}
-	if (db_begin(ctx) != 0 || (st = db_prepare(ctx, tool_sql_find_user)) ==
-	    NULL)
-		return tool_fail(ctx);
-	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		db_rollback(ctx);
-		fprintf(stderr, "stockroom: no user named %s\n", username);
+	if ((mcf = pwd_hash(&ctx->mem, password)) == NULL) {
+		fprintf(stderr, "stockroom: cannot hash the password\n");
 		return 1;
 	}
-	id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (acct_set_password(ctx, id, password) != 0 ||
-	    audit_record(ctx, AUDIT_PASSWORD_CHANGED, 0, "(command line)",
-	    username) != 0 || db_commit(ctx) != 0)
-		return tool_fail(ctx);
+	if ((e = db_begin(ctx)) != NULL ||
+	    (e = db_end(ctx, tool_password_write(ctx, username, mcf))) != NULL)
+		return tool_fail(e);
 	printf("Password changed for %s; their sessions and tokens have "
 	    "ended\n", username);
 	return 0;
@@ -353,7 +387,7 @@ cmd_listusers(struct ctx *ctx)
 	if (tool_open(ctx) != 0)
 		return 1;
 	if ((st = db_prepare(ctx, tool_sql_list_users)) == NULL)
-		return tool_fail(ctx);
+		return tool_fail(db_err(ctx, "list users"));
 	printf("%-6s %-20s %-30s %-8s %-10s %-20s %s\n", "id", "username",
 	    "email", "active", "superuser", "joined", "last login");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
@@ -363,7 +397,7 @@ cmd_listusers(struct ctx *ctx)
 		    sqlite3_column_int(st, 3) ? "yes" : "no",
 		    sqlite3_column_int(st, 4) ? "yes" : "no",
 		    sqlite3_column_text(st, 5), sqlite3_column_text(st, 6));
-	return rc == SQLITE_DONE ? 0 : tool_fail(ctx);
+	return rc == SQLITE_DONE ? 0 : tool_fail(db_err(ctx, "list users"));
 }
 
 static void

@@ -4,7 +4,10 @@
  * One row per sign-in, failed sign-in, sign-out, token creation and
  * revocation, password change, and change to a user or group, with who did
  * it, the client address, the request id and the time.  Superusers read it
- * at /api/admin/audit/.
+ * at /api/admin/audit/ (audit_resource: a read-only list, newest first,
+ * filtered by ?user=pk and ?action=name).  An entry is written inside the
+ * transaction of what it records, so that one is never kept without the
+ * other.
  *
  * Callers pass names and ids, never secrets: this module must never be
  * given a password, session id, API key or setup code.
@@ -13,6 +16,7 @@
 #define SR_AUDIT_H
 
 struct ctx;
+struct err;
 struct resource;
 
 /* The audit log as a list (/api/admin/audit/, superusers). */
@@ -35,8 +39,9 @@ extern const struct resource audit_resource;
 #define AUDIT_GROUP_DELETED	"group_deleted"
 #define AUDIT_SETUP		"setup"
 
-int	audit_record(struct ctx *, const char *action, long long user_id,
-	    const char *username, const char *target);
-int	audit_event(struct ctx *, const char *action, const char *target);
+struct err	*audit_record(struct ctx *, const char *action, long long user_id,
+		    const char *username, const char *target);
+struct err	*audit_event(struct ctx *, const char *action,
+		    const char *target);
 
 #endif

@@ -12,9 +12,10 @@
 #include "accounts/auth.h"
 #include "ctx.h"
 #include "db.h"
+#include "err.h"
 #include "log.h"
 #include "perm.h"
-#include "resp.h"
+#include "req.h"
 #include "route.h"
 #include "text.h"
 
@@ -51,9 +52,9 @@ static const char auth_sql_session_seen[] =
  * SHA256 keyed with SECRET_KEY around one tiny mixing step, so about 15
  * microseconds.  The keys it digests have 256 random bits, so no cost is
  * needed against guessing; the key makes a stolen database useless for
- * forging.  Returns 0, or 500 after setting the answer.
+ * forging.  Returns NULL, or a 500.
  */
-int
+struct err *
 auth_digest(struct ctx *ctx, const char *purpose, const char *key,
     char out[AUTH_DIGEST_LEN + 1])
 {
@@ -63,15 +64,15 @@ auth_digest(struct ctx *ctx, const char *purpose, const char *key,
 	    sizeof(err));
 
 	if (secret == NULL)
-		return resp_internal(ctx, mem_printf(&ctx->mem, "secret key: %s",
+		return err_internal(ctx, mem_printf(&ctx->mem, "secret key: %s",
 		    err));
 	const char *salt = mem_printf(&ctx->mem, "%s:%s", purpose, key);
 	if (libscrypt_scrypt((const uint8_t *)secret, strlen(secret),
 	    (const uint8_t *)salt, strlen(salt), 2, 1, 1, buf,
 	    sizeof(buf)) != 0)
-		return resp_internal(ctx, "digest");
+		return err_internal(ctx, "digest");
 	txt_hex(buf, sizeof(buf), out);
-	return 0;
+	return NULL;
 }
 
 /* Compares two strings in time that depends only on their lengths. */
@@ -88,34 +89,36 @@ auth_equal(const char *a, const char *b)
 
 /*
  * Makes user_id the request's user: name, flags and the permission bitmap
- * (the union of the user's groups' rule sets, with implications).  Returns 0;
- * 1 (no answer set) for a user who is gone or inactive; or 500/503.
+ * (the union of the user's groups' rule sets, with implications).  *found
+ * is false, and nothing is changed, for a user who is gone or inactive.
+ * Returns NULL or a database error.
  */
-int
-auth_load_user(struct ctx *ctx, long long user_id)
+struct err *
+auth_load_user(struct ctx *ctx, long long user_id, bool *found)
 {
 	sqlite3_stmt *st = db_prepare(ctx, auth_sql_user);
+	struct err *e;
+	int rc;
 
+	*found = false;
 	if (st == NULL)
-		return ctx->resp.status;
+		return db_err(ctx, "load user");
 	sqlite3_bind_int64(st, 1, user_id);
-	int rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		if (rc != SQLITE_DONE)
-			return db_fail(ctx, "load user");
-		return 1;
+	if ((e = db_row(ctx, st, "load user", found)) != NULL || !*found)
+		return e;
+	if (sqlite3_column_int(st, 1) != 1) {
+		*found = false;
+		return NULL;
 	}
-	if (sqlite3_column_int(st, 1) != 1)
-		return 1;
-	ctx->username = mem_strdup(&ctx->mem,
+	const char *name = mem_strdup(&ctx->mem,
 	    (const char *)sqlite3_column_text(st, 0));
-	ctx->is_superuser = sqlite3_column_int(st, 2) == 1;
-	ctx->is_staff = sqlite3_column_int(st, 3) == 1;
-	ctx->perms = 0;
+	bool super = sqlite3_column_int(st, 2) == 1;
+	bool staff = sqlite3_column_int(st, 3) == 1;
+	uint64_t perms = 0;
 	sqlite3_reset(st);
 
 	if ((st = db_prepare(ctx, auth_sql_rules)) == NULL)
-		return ctx->resp.status;
+		return db_err(ctx, "load rules");
 	sqlite3_bind_int64(st, 1, user_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int area = perm_area_index((const char *)
@@ -127,23 +130,31 @@ auth_load_user(struct ctx *ctx, long long user_id)
 		vacd = perm_imply(vacd);
 		for (int i = 0; i < 4 && area >= 0; i++)
 			if (vacd & (1U << i))
-				ctx->perms |= PERM_BIT(area, PERM_VIEW + i);
+				perms |= PERM_BIT(area, PERM_VIEW + i);
 	}
 	if (rc != SQLITE_DONE)
-		return db_fail(ctx, "load rules");
+		return db_err(ctx, "load rules");
+	ctx->username = name;
+	ctx->is_superuser = super;
+	ctx->is_staff = staff;
+	ctx->perms = perms;
 	ctx->user_id = user_id;
-	return 0;
+	*found = true;
+	return NULL;
 }
 
-/* The CSRF token bound to a session: a keyed digest of its id. */
-const char *
-auth_csrf_token(struct ctx *ctx, const char *session_key)
+/* The CSRF token bound to a session, into *token: a keyed digest of its id. */
+struct err *
+auth_csrf_token(struct ctx *ctx, const char *session_key, const char **token)
 {
 	char d[AUTH_DIGEST_LEN + 1];
+	struct err *e;
 
-	if (auth_digest(ctx, "csrf", session_key, d) != 0)
-		return NULL;
-	return mem_strdup(&ctx->mem, d);
+	*token = NULL;
+	if ((e = auth_digest(ctx, "csrf", session_key, d)) != NULL)
+		return e;
+	*token = mem_strdup(&ctx->mem, d);
+	return NULL;
 }
 
 /*
@@ -224,51 +235,54 @@ auth_b64_decode(struct ctx *ctx, const char *in)
 	return out;
 }
 
-/*
- * The WWW-Authenticate value for a 401 (RFC 9110 section 11.6.1).  Basic
- * is offered except to a page's own fetch() or XMLHttpRequest calls
- * (Sec-Fetch-Mode other than "navigate", or X-Requested-With): there the
- * browser would put up its password dialog over the page's sign-in form.
- */
-const char *
-auth_challenge(struct ctx *ctx)
-{
-	const char *mode = req_header(ctx, "Sec-Fetch-Mode");
 
-	if ((mode != NULL && strcmp(mode, "navigate") != 0) ||
-	    req_header(ctx, "X-Requested-With") != NULL)
-		return "Token realm=\"api\"";
-	return "Token realm=\"api\", Basic realm=\"api\"";
-}
-
-static int
+/* 401 for credentials that were sent and are wrong, with the challenge. */
+static struct err *
 auth_invalid(struct ctx *ctx, const char *detail)
 {
-	resp_header(ctx, "WWW-Authenticate", auth_challenge(ctx));
-	return resp_error(ctx, 401, "%s", detail);
+	return err_header(err_new(ctx, 401, "%s", detail), "WWW-Authenticate",
+	    perm_challenge(ctx));
+}
+
+/*
+ * Brings a credential's last_seen up to now, at most once a minute.  Not
+ * worth failing the request for: a failure is only logged.
+ */
+static void
+auth_seen(struct ctx *ctx, const char *sql, long long id, long long seen)
+{
+	long long now = (long long)time(NULL);
+	sqlite3_stmt *st;
+
+	if (now - seen < AUTH_LAST_SEEN_EVERY ||
+	    (st = db_prepare(ctx, sql)) == NULL)
+		return;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, now);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		log_msg(ctx, LOG_WARN, "last_seen: %s", sqlite3_errmsg(ctx->db));
 }
 
 /* Authorization: Token <key> / Bearer <key>. */
-static int
+static struct err *
 auth_by_token(struct ctx *ctx, const char *key)
 {
 	char d[AUTH_DIGEST_LEN + 1];
-	int rc;
+	struct err *e;
+	bool found;
 
 	if (!txt_token(key, AUTH_HEADER_KEY_MAX))
 		return auth_invalid(ctx, "Invalid token.");
-	if ((rc = auth_digest(ctx, "token", key, d)) != 0)
-		return rc;
+	if ((e = auth_digest(ctx, "token", key, d)) != NULL)
+		return e;
 	sqlite3_stmt *st = db_prepare(ctx, auth_sql_token);
 	if (st == NULL)
-		return ctx->resp.status;
+		return db_err(ctx, "token");
 	sqlite3_bind_text(st, 1, d, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		if (rc != SQLITE_DONE)
-			return db_fail(ctx, "token");
+	if ((e = db_row(ctx, st, "token", &found)) != NULL)
+		return e;
+	if (!found)
 		return auth_invalid(ctx, "Invalid token.");
-	}
 	bool same = auth_equal((const char *)sqlite3_column_text(st, 2), d);
 	long long id = sqlite3_column_int64(st, 0);
 	long long uid = sqlite3_column_int64(st, 1);
@@ -276,28 +290,23 @@ auth_by_token(struct ctx *ctx, const char *key)
 	sqlite3_reset(st);
 	if (!same)
 		return auth_invalid(ctx, "Invalid token.");
-	if ((rc = auth_load_user(ctx, uid)) != 0)
-		return rc == 1 ? auth_invalid(ctx, "Invalid token.") : rc;
+	if ((e = auth_load_user(ctx, uid, &found)) != NULL)
+		return e;
+	if (!found)
+		return auth_invalid(ctx, "Invalid token.");
 	ctx->auth_kind = AUTH_TOKEN;
 	ctx->token_id = id;
-	long long now = (long long)time(NULL);
-	if (now - seen >= AUTH_LAST_SEEN_EVERY &&
-	    (st = db_prepare(ctx, auth_sql_token_seen)) != NULL) {
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_int64(st, 2, now);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			log_msg(ctx, LOG_WARN, "token last_seen: %s",
-			    sqlite3_errmsg(ctx->db));
-	}
-	return 0;
+	auth_seen(ctx, auth_sql_token_seen, id, seen);
+	return NULL;
 }
 
 /* Authorization: Basic base64(username:password) (RFC 7617). */
-static int
+static struct err *
 auth_by_basic(struct ctx *ctx, const char *cred)
 {
+	struct err *e;
 	long long uid;
-	int rc;
+	bool found;
 
 	char *plain = strlen(cred) <= AUTH_BASIC_MAX ?
 	    auth_b64_decode(ctx, cred) : NULL;
@@ -306,17 +315,13 @@ auth_by_basic(struct ctx *ctx, const char *cred)
 		return auth_invalid(ctx,
 		    "Invalid basic header. Credentials not correctly encoded.");
 	*colon = '\0';
-	if ((rc = auth_password(ctx, plain, colon + 1, &uid)) != 0) {
-		if (rc == 401)
-			resp_header(ctx, "WWW-Authenticate",
-			    auth_challenge(ctx));
-		return rc;
-	}
-	if ((rc = auth_load_user(ctx, uid)) != 0)
-		return rc == 1 ? auth_invalid(ctx,
-		    "Invalid username or password.") : rc;
+	if ((e = auth_password(ctx, plain, colon + 1, &uid)) != NULL ||
+	    (e = auth_load_user(ctx, uid, &found)) != NULL)
+		return e;
+	if (!found)
+		return auth_invalid(ctx, "Invalid username or password.");
 	ctx->auth_kind = AUTH_BASIC;
-	return 0;
+	return NULL;
 }
 
 /* Is this method one that may change state (RFC 9110 section 9.2.1)? */
@@ -332,83 +337,73 @@ auth_unsafe_method(const char *m)
  * every method but GET, HEAD and OPTIONS, and for routes flagged ROUTE_CSRF
  * (a GET that creates something, such as a new API token).
  */
-static int
+static struct err *
 auth_csrf(struct ctx *ctx)
 {
 	const char *origin = req_header(ctx, "Origin");
 	const char *sent = req_header(ctx, "X-CSRFToken");
+	const char *want;
+	struct err *e;
 
 	if (!auth_unsafe_method(ctx->req.method) && (ctx->route == NULL ||
 	    !(ctx->route->flags & ROUTE_CSRF)))
-		return 0;
+		return NULL;
 	if (origin != NULL && !auth_origin_allowed(ctx, origin))
-		return resp_error(ctx, 403, "CSRF Failed: Origin checking "
+		return err_new(ctx, 403, "CSRF Failed: Origin checking "
 		    "failed - the origin does not match any trusted origins.");
 	if (sent == NULL || sent[0] == '\0')
-		return resp_error(ctx, 403, "CSRF Failed: CSRF token missing.");
-	const char *want = auth_csrf_token(ctx, ctx->session_key);
-	if (want == NULL)
-		return ctx->resp.status;
+		return err_new(ctx, 403, "CSRF Failed: CSRF token missing.");
+	if ((e = auth_csrf_token(ctx, ctx->session_key, &want)) != NULL)
+		return e;
 	if (!auth_equal(sent, want))
-		return resp_error(ctx, 403,
-		    "CSRF Failed: CSRF token incorrect.");
-	return 0;
+		return err_new(ctx, 403, "CSRF Failed: CSRF token incorrect.");
+	return NULL;
 }
 
 /* The session cookie; a missing, malformed or stale one is no user. */
-static int
+static struct err *
 auth_by_session(struct ctx *ctx, const char *key)
 {
 	char d[AUTH_DIGEST_LEN + 1];
-	long long now = (long long)time(NULL);
-	int rc;
+	struct err *e;
+	bool found;
 
 	if (strlen(key) != AUTH_KEY_BYTES * 2 || !txt_token(key, 64))
-		return 0;
-	if ((rc = auth_digest(ctx, "session", key, d)) != 0)
-		return rc;
+		return NULL;
+	if ((e = auth_digest(ctx, "session", key, d)) != NULL)
+		return e;
 	sqlite3_stmt *st = db_prepare(ctx, auth_sql_session);
 	if (st == NULL)
-		return ctx->resp.status;
+		return db_err(ctx, "session");
 	sqlite3_bind_text(st, 1, d, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, now);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		if (rc != SQLITE_DONE)
-			return db_fail(ctx, "session");
-		return 0;
-	}
+	sqlite3_bind_int64(st, 2, (long long)time(NULL));
+	if ((e = db_row(ctx, st, "session", &found)) != NULL || !found)
+		return e;
 	bool same = auth_equal((const char *)sqlite3_column_text(st, 2), d);
 	long long id = sqlite3_column_int64(st, 0);
 	long long uid = sqlite3_column_int64(st, 1);
 	long long seen = sqlite3_column_int64(st, 3);
 	sqlite3_reset(st);
 	if (!same)
-		return 0;
-	if ((rc = auth_load_user(ctx, uid)) != 0)
-		return rc == 1 ? 0 : rc;	/* gone meanwhile: anonymous */
+		return NULL;
+	/* A user gone meanwhile: anonymous. */
+	if ((e = auth_load_user(ctx, uid, &found)) != NULL || !found)
+		return e;
 	ctx->auth_kind = AUTH_SESSION;
 	ctx->session_id = id;
 	ctx->session_key = key;
-	if ((rc = auth_csrf(ctx)) != 0)
-		return rc;
-	if (now - seen >= AUTH_LAST_SEEN_EVERY &&
-	    (st = db_prepare(ctx, auth_sql_session_seen)) != NULL) {
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_int64(st, 2, now);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			log_msg(ctx, LOG_WARN, "session last_seen: %s",
-			    sqlite3_errmsg(ctx->db));
-	}
-	return 0;
+	if ((e = auth_csrf(ctx)) != NULL)
+		return e;
+	auth_seen(ctx, auth_sql_session_seen, id, seen);
+	return NULL;
 }
 
 /*
- * Identifies the request's user (see auth.h for the order).  Returns 0,
- * signed in or anonymous, or the status of the error set (401 for bad
- * credentials, 403 for a CSRF failure, 429 while throttled, 5xx).
+ * Identifies the request's user (see auth.h for the order).  Returns NULL,
+ * signed in or anonymous, or the error: 401 for bad credentials, 403 for a
+ * CSRF failure, 429 while throttled, 5xx.
  */
-int
+struct err *
 auth_identify(struct ctx *ctx)
 {
 	const char *h = req_header(ctx, "Authorization");
@@ -432,5 +427,5 @@ auth_identify(struct ctx *ctx)
 	cookie = req_cookie(ctx, AUTH_COOKIE);
 	if (cookie != NULL)
 		return auth_by_session(ctx, cookie);
-	return 0;
+	return NULL;
 }

@@ -13,10 +13,11 @@
 
 #include "accounts/audit.h"
 #include "accounts/auth.h"
+#include "accounts/pwd.h"
 #include "ctx.h"
 #include "db.h"
-#include "accounts/pwd.h"
-#include "resp.h"
+#include "err.h"
+#include "perm.h"
 
 static const char signin_sql_nth_by_user[] =
     "SELECT time FROM login_attempts WHERE username = ?1 AND time > ?2"
@@ -39,177 +40,183 @@ static const char signin_sql_rehash[] =
 
 /*
  * The time of the LOGIN_MAX_FAILURES-th newest failure in the window for
- * key (a username or an address), 0 when there are fewer, -1 on error.
+ * key (a username or an address) into *t, 0 when there are fewer.
  */
-static long long
+static struct err *
 signin_nth_failure(struct ctx *ctx, const char *sql, const char *key,
-    long long now)
+    long long now, long long *t)
 {
 	sqlite3_stmt *st = db_prepare(ctx, sql);
+	struct err *e;
+	bool found;
 
+	*t = 0;
 	if (st == NULL)
-		return -1;
+		return db_err(ctx, "throttle");
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, now - ctx->cfg.login_failure_window);
 	sqlite3_bind_int64(st, 3, ctx->cfg.login_max_failures - 1);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		long long t = sqlite3_column_int64(st, 0);
+	if ((e = db_row(ctx, st, "throttle", &found)) != NULL)
+		return e;
+	if (found) {
+		*t = sqlite3_column_int64(st, 0);
 		sqlite3_reset(st);
-		return t;
 	}
-	if (rc != SQLITE_DONE) {
-		db_fail(ctx, "throttle");
-		return -1;
-	}
-	return 0;
+	return NULL;
 }
 
 /*
- * Returns 0 when a sign-in as username (may be NULL: address only) from
- * this client may be tried now, else 429 with Retry-After (or 5xx) set.
+ * NULL when a sign-in as username (may be NULL: address only) from this
+ * client may be tried now, else 429 with Retry-After (or a 5xx).
  */
-int
+struct err *
 auth_throttled(struct ctx *ctx, const char *username)
 {
 	long long now = (long long)time(NULL), t = 0, u;
+	struct err *e;
 
-	if (username != NULL && username[0] != '\0') {
-		if ((t = signin_nth_failure(ctx, signin_sql_nth_by_user,
-		    username, now)) < 0)
-			return ctx->resp.status;
-	}
+	if (username != NULL && username[0] != '\0' &&
+	    (e = signin_nth_failure(ctx, signin_sql_nth_by_user, username, now,
+	    &t)) != NULL)
+		return e;
 	if (ctx->req.remote_addr != NULL && ctx->req.remote_addr[0] != '\0') {
-		if ((u = signin_nth_failure(ctx, signin_sql_nth_by_addr,
-		    ctx->req.remote_addr, now)) < 0)
-			return ctx->resp.status;
+		if ((e = signin_nth_failure(ctx, signin_sql_nth_by_addr,
+		    ctx->req.remote_addr, now, &u)) != NULL)
+			return e;
 		if (u > t)
 			t = u;
 	}
 	if (t == 0)
-		return 0;
+		return NULL;
 	long long wait = t + ctx->cfg.login_failure_window - now;
 	if (wait < 1)
 		wait = 1;
-	resp_header(ctx, "Retry-After", mem_printf(&ctx->mem, "%lld", wait));
-	return resp_error(ctx, 429, "Too many failed sign-in attempts. Try "
-	    "again in %lld seconds.", wait);
+	return err_header(err_new(ctx, 429, "Too many failed sign-in attempts. "
+	    "Try again in %lld seconds.", wait), "Retry-After",
+	    mem_printf(&ctx->mem, "%lld", wait));
 }
 
-/*
- * Counts a failed sign-in as username from this client, prunes failures
- * older than the window, and writes the audit entry.  Returns 0 or the
- * status of the error set.
- */
-int
-auth_record_failure(struct ctx *ctx, const char *username)
+/* The writes of a failed sign-in, in the caller's transaction. */
+static struct err *
+signin_failure(struct ctx *ctx, const char *username)
 {
 	long long now = (long long)time(NULL);
 	sqlite3_stmt *st;
-	int rc;
+	struct err *e;
 
-	if ((rc = db_begin(ctx)) != 0)
-		return rc;
 	if ((st = db_prepare(ctx, signin_sql_failure)) == NULL)
-		goto fail;
+		return db_err(ctx, "record failure");
 	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, ctx->req.remote_addr ? ctx->req.remote_addr :
 	    "", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, now);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		db_fail(ctx, "record failure");
-		goto fail;
-	}
+	if ((e = db_step(ctx, st, "record failure")) != NULL)
+		return e;
 	if ((st = db_prepare(ctx, signin_sql_prune)) == NULL)
-		goto fail;
+		return db_err(ctx, "prune failures");
 	sqlite3_bind_int64(st, 1, now - ctx->cfg.login_failure_window);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		db_fail(ctx, "prune failures");
-		goto fail;
+	if ((e = db_step(ctx, st, "prune failures")) != NULL)
+		return e;
+	return audit_record(ctx, AUDIT_LOGIN_FAILED, 0, username, NULL);
+}
+
+/*
+ * Counts a failed sign-in as username from this client, prunes failures
+ * older than the window, and writes the audit entry, in a transaction of
+ * its own.  Returns NULL or the error.
+ */
+struct err *
+auth_record_failure(struct ctx *ctx, const char *username)
+{
+	struct err *e;
+
+	if ((e = db_begin(ctx)) != NULL)
+		return e;
+	return db_end(ctx, signin_failure(ctx, username));
+}
+
+/*
+ * After a good password: replaces a hash made with older parameters with
+ * mcf (when not NULL) and forgets the user's failed attempts, in the
+ * caller's transaction.
+ */
+static struct err *
+signin_success(struct ctx *ctx, long long uid, const char *username,
+    const char *mcf)
+{
+	sqlite3_stmt *st;
+	struct err *e;
+
+	if (mcf != NULL) {
+		if ((st = db_prepare(ctx, signin_sql_rehash)) == NULL)
+			return db_err(ctx, "rehash");
+		sqlite3_bind_int64(st, 1, uid);
+		sqlite3_bind_text(st, 2, mcf, -1, SQLITE_STATIC);
+		if ((e = db_step(ctx, st, "rehash")) != NULL)
+			return e;
 	}
-	if (audit_record(ctx, AUDIT_LOGIN_FAILED, 0, username, NULL) != 0)
-		goto fail;
-	return db_commit(ctx);
-fail:
-	db_rollback(ctx);
-	return ctx->resp.status;
+	if ((st = db_prepare(ctx, signin_sql_clear)) == NULL)
+		return db_err(ctx, "clear failures");
+	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
+	return db_step(ctx, st, "clear failures");
 }
 
 /*
  * Checks username and password.  On success sets *user_id, replaces a hash
  * made with older parameters and forgets the user's failed attempts, and
- * returns 0.  Otherwise returns the status of the error set: 429 while
- * throttled, 401 for any wrong part (the answer never says which, and an
- * unknown or inactive user costs the same scrypt work), 5xx.
+ * returns NULL.  Otherwise returns the error: 429 while throttled, 401
+ * (with WWW-Authenticate) for any wrong part -- the answer never says
+ * which, and an unknown or inactive user costs the same scrypt work -- or
+ * a 5xx.
  */
-int
+struct err *
 auth_password(struct ctx *ctx, const char *username, const char *password,
     long long *user_id)
 {
-	bool upgrade = false, ok = false;
+	bool upgrade = false, ok = false, found = false;
 	long long uid = 0, failures = 0;
-	int rc;
+	struct err *e;
 
 	if (strlen(username) > AUTH_USERNAME_MAX ||
 	    strlen(password) > PWD_MAX_LEN) {
 		/* Never a real account; still throttled by address. */
-		if ((rc = auth_throttled(ctx, NULL)) != 0)
-			return rc;
+		if ((e = auth_throttled(ctx, NULL)) != NULL)
+			return e;
 		pwd_dummy("");
 		username = "";
 	} else {
-		if ((rc = auth_throttled(ctx, username)) != 0)
-			return rc;
+		if ((e = auth_throttled(ctx, username)) != NULL)
+			return e;
 		sqlite3_stmt *st = db_prepare(ctx, signin_sql_user);
 		if (st == NULL)
-			return ctx->resp.status;
+			return db_err(ctx, "sign-in");
 		sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW) {
+		if ((e = db_row(ctx, st, "sign-in", &found)) != NULL)
+			return e;
+		if (found) {
 			uid = sqlite3_column_int64(st, 0);
 			ok = pwd_check((const char *)sqlite3_column_text(st, 1),
 			    password, &upgrade) &&
 			    sqlite3_column_int(st, 2) == 1;
 			failures = sqlite3_column_int64(st, 3);
 			sqlite3_reset(st);
-		} else if (rc == SQLITE_DONE)
+		} else
 			pwd_dummy(password);
-		else
-			return db_fail(ctx, "sign-in");
 	}
 	if (!ok) {
-		if ((rc = auth_record_failure(ctx, username)) != 0)
-			return rc;
-		return resp_error(ctx, 401, "Invalid username or password.");
+		if ((e = auth_record_failure(ctx, username)) != NULL)
+			return e;
+		return err_header(err_new(ctx, 401, "Invalid username or "
+		    "password."), "WWW-Authenticate", perm_challenge(ctx));
 	}
 	if (upgrade || failures > 0) {
-		if ((rc = db_begin(ctx)) != 0)
-			return rc;
-		sqlite3_stmt *st;
-		char *mcf = upgrade ? pwd_hash(&ctx->mem, password) : NULL;
-		if (mcf != NULL) {
-			if ((st = db_prepare(ctx, signin_sql_rehash)) == NULL)
-				goto fail;
-			sqlite3_bind_int64(st, 1, uid);
-			sqlite3_bind_text(st, 2, mcf, -1, SQLITE_STATIC);
-			if (sqlite3_step(st) != SQLITE_DONE) {
-				db_fail(ctx, "rehash");
-				goto fail;
-			}
-		}
-		if ((st = db_prepare(ctx, signin_sql_clear)) == NULL)
-			goto fail;
-		sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE) {
-			db_fail(ctx, "clear failures");
-			goto fail;
-		}
-		if ((rc = db_commit(ctx)) != 0)
-			return rc;
+		/* Hashed before the write lock is taken: scrypt is slow. */
+		const char *mcf = upgrade ? pwd_hash(&ctx->mem, password) : NULL;
+		if ((e = db_begin(ctx)) != NULL ||
+		    (e = db_end(ctx, signin_success(ctx, uid, username,
+		    mcf))) != NULL)
+			return e;
 	}
 	*user_id = uid;
-	return 0;
-fail:
-	db_rollback(ctx);
-	return ctx->resp.status;
+	return NULL;
 }

@@ -10,7 +10,8 @@
  *
  * Checks the property that matters: nobody is signed in without a correct
  * credential, and no cookie-signed write passes without the right CSRF
- * token.
+ * token.  A refusal is a 401, 403 or 429 (with its header where one is
+ * due), never a 5xx.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -71,12 +72,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (cfg_load(&ctx.mem, envp, NULL, &ctx.cfg, err, sizeof(err)) != 0)
 		abort();
 	ctx.cfg_ok = true;
-	if (req_parse(&ctx) == 0 && db_open(&ctx, DB_CHECK_SCHEMA) == 0) {
-		int rc = auth_identify(&ctx);
+	if (req_parse(&ctx) == NULL && db_open(&ctx, DB_CHECK_SCHEMA) == NULL) {
+		struct err *e = auth_identify(&ctx);
 		const char *auth = field[0] ? field[0] : "";
 		const char *cookie = field[1] ? field[1] : "";
 		const char *csrf = field[2] ? field[2] + 17 : "";
-		if (rc == 0 && ctx.user_id != 0) {
+		if (e == NULL && ctx.user_id != 0) {
 			if (ctx.user_id != 1)
 				abort();	/* the inactive user */
 			switch (ctx.auth_kind) {
@@ -99,8 +100,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			default:
 				abort();
 			}
-		} else if (rc != 0 && ctx.resp.status != rc)
-			abort();
+		} else if (e != NULL) {
+			if (e->status != 401 && e->status != 403 &&
+			    e->status != 429)
+				abort();
+			if (e->status == 401 && (e->header == NULL ||
+			    strcmp(e->header, "WWW-Authenticate") != 0))
+				abort();
+			if (e->status == 429 && (e->header == NULL ||
+			    strcmp(e->header, "Retry-After") != 0))
+				abort();
+		}
 	}
 	ctx_end(&ctx);
 	for (int i = 0; i < 4; i++)

@@ -112,26 +112,26 @@ fuzz_site_init(void)
 	must(cfg_load(&ctx.mem, envp, NULL, &ctx.cfg, err, sizeof(err)) == 0,
 	    &ctx, err);
 	ctx.cfg_ok = true;
-	must(db_open(&ctx, DB_ANY_SCHEMA) == 0, &ctx, "open");
+	must(db_open(&ctx, DB_ANY_SCHEMA) == NULL, &ctx, "open");
 	must(db_migrate(ctx.db, &applied, err, sizeof(err)) == 0, &ctx, err);
 	must(sqlite3_exec(ctx.db, sql_setup, NULL, NULL, NULL) == SQLITE_OK,
 	    &ctx, "setup");
 
 	sqlite3_stmt *st = db_prepare(&ctx, sql_token);
-	must(st != NULL && auth_digest(&ctx, "token", FUZZ_TOKEN, d) == 0,
+	must(st != NULL && auth_digest(&ctx, "token", FUZZ_TOKEN, d) == NULL,
 	    &ctx, "token digest");
 	sqlite3_bind_text(st, 1, d, -1, SQLITE_TRANSIENT);
 	must(sqlite3_step(st) == SQLITE_DONE, &ctx, "token");
 
 	st = db_prepare(&ctx, sql_session);
-	must(st != NULL && auth_digest(&ctx, "session", FUZZ_SESSION, d) == 0,
-	    &ctx, "session digest");
+	must(st != NULL && auth_digest(&ctx, "session", FUZZ_SESSION, d) ==
+	    NULL, &ctx, "session digest");
 	sqlite3_bind_text(st, 1, d, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 2, (long long)time(NULL));
 	must(sqlite3_step(st) == SQLITE_DONE, &ctx, "session");
 
-	const char *csrf = auth_csrf_token(&ctx, FUZZ_SESSION);
-	must(csrf != NULL, &ctx, "csrf");
+	const char *csrf;
+	must(auth_csrf_token(&ctx, FUZZ_SESSION, &csrf) == NULL, &ctx, "csrf");
 	snprintf(fuzz_csrf, sizeof(fuzz_csrf), "%s", csrf);
 	if (getenv("FUZZ_PRINT_KEYS") != NULL)
 		fprintf(stderr, "token %s\nsession %s\ncsrf %s\n", FUZZ_TOKEN,

@@ -1,25 +1,31 @@
 /*
- * Unit tests for lib/perm.c (area + permission decisions, implications),
- * lib/pwd.c (hashing, checking, upgrade detection, policy) and the
- * constant-time comparison in lib/auth.c.
+ * Unit tests for lib/perm.c (area + permission decisions, implications,
+ * the 401 challenge), domain/accounts/pwd.c (hashing, checking, upgrade
+ * detection, policy), the username rule of domain/accounts/account.c and
+ * the constant-time comparison in domain/accounts/auth.c.
  */
 #include <string.h>
 
+#include "accounts/account.h"
 #include "accounts/auth.h"
-#include "ctx.h"
-#include "perm.h"
 #include "accounts/pwd.h"
+#include "ctx.h"
+#include "err.h"
+#include "perm.h"
 #include "route.h"
 #include "t.h"
 
-static int
+static struct err *
 noop(struct ctx *ctx)
 {
 	(void)ctx;
-	return 0;
+	return NULL;
 }
 
-/* perm_check() on a fresh context with the given identity. */
+/*
+ * perm_check() on a fresh context with the given identity: 0 when it
+ * passes, else the error's status (a 401 must carry WWW-Authenticate).
+ */
 static int
 check(const char *area, enum perm p, long long uid, bool super,
     uint64_t perms)
@@ -34,7 +40,11 @@ check(const char *area, enum perm p, long long uid, bool super,
 	ctx.user_id = uid;
 	ctx.is_superuser = super;
 	ctx.perms = perms;
-	int rc = perm_check(&ctx, &rt, p);
+	struct err *e = perm_check(&ctx, &rt, p);
+	int rc = e == NULL ? 0 : e->status;
+	if (rc == 401 && (e->header == NULL ||
+	    strcmp(e->header, "WWW-Authenticate") != 0))
+		rc = -1;
 	ctx_end(&ctx);
 	return rc;
 }
@@ -118,6 +128,23 @@ pwd_policy_rules(void)
 }
 
 static void
+username_rule(void)
+{
+	CHECK(acct_username_invalid("alice") == NULL);
+	CHECK(acct_username_invalid("a.b+c-d_e@f") == NULL);
+	CHECK(strstr(acct_username_invalid(""), "blank"));
+	CHECK(strstr(acct_username_invalid("bad name"), "valid username"));
+	CHECK(strstr(acct_username_invalid("bad!"), "valid username"));
+	CHECK(strstr(acct_username_invalid("é"), "valid username"));
+	char big[AUTH_USERNAME_MAX + 2];
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	CHECK(strstr(acct_username_invalid(big), "150 characters"));
+	big[AUTH_USERNAME_MAX] = '\0';
+	CHECK(acct_username_invalid(big) == NULL);
+}
+
+static void
 constant_time_equal(void)
 {
 	CHECK(auth_equal("abc", "abc"));
@@ -134,6 +161,7 @@ main(void)
 	RUN(perm_areas_and_implications);
 	RUN(pwd_hash_and_check);
 	RUN(pwd_policy_rules);
+	RUN(username_rule);
 	RUN(constant_time_equal);
 	return DONE();
 }
