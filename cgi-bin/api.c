@@ -7,9 +7,9 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "site.h"
+
 #include "dbcheck.h"
-#include "stockroom.h"
-#include "tasks/task.h"
 
 /*
  * The task queue's state for /api/, when the database exists and answers;
@@ -21,17 +21,14 @@ api_tasks(struct ctx *ctx, bool *running, long long *pending)
 {
 	*running = false;
 	*pending = 0;
-	if (access(ctx->cfg.database, F_OK) != 0)
+	if (access(ctx->cfg.database, F_OK) != 0 ||
+	    db_open(ctx, DB_ANY_SCHEMA) != NULL)
 		return;
-	if (db_open(ctx, DB_ANY_SCHEMA) != 0 ||
-	    task_status(ctx, running, pending) != 0) {
-		ctx->resp.status = 0;
-		ctx->resp.json = NULL;
-	}
+	(void)task_status(ctx, running, pending);	/* logged */
 }
 
 /* GET /api/: who we are, in the shape InvenTree clients expect. */
-static int
+static struct err *
 api_root(struct ctx *ctx)
 {
 	bool running;
@@ -106,7 +103,7 @@ api_quick_check(struct ctx *ctx)
  * cheap on a large database: damage is read from its record, and
  * quick_check runs only on small ones (see dbcheck.h).
  */
-static int
+static struct err *
 api_health(struct ctx *ctx)
 {
 	const char *reason = NULL;
@@ -130,10 +127,8 @@ api_health(struct ctx *ctx)
 	else if ((damaged = dbcheck_recorded(ctx->cfg.data_dir, damage,
 	    sizeof(damage))))
 		reason = HEALTH_DAMAGED;
-	if (reason == NULL && db_open(ctx, DB_ANY_SCHEMA) != 0) {
+	if (reason == NULL && db_open(ctx, DB_ANY_SCHEMA) != NULL)
 		reason = "database unreachable";
-		ctx->resp.status = 0;
-	}
 	if (reason == NULL) {
 		version = db_schema_version(ctx->db);
 		pending = db_latest_version() - version;
@@ -178,7 +173,8 @@ static const struct route api_routes[] = {
 	  "Health check", ROUTE_NO_DB },
 };
 
-static const struct program api_program = PROGRAM("api", api_routes);
+static const struct program api_program = PROGRAM("api",
+    ROUTES(api_routes));
 
 int
 main(int argc, char **argv, char **envp)

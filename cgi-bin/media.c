@@ -26,15 +26,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "stockroom.h"
+#include "site.h"
+
 #include "files/media.h"
 
 #define MEDIA_CHUNK	65536
 
-static int
+static struct err *
 media_404(struct ctx *ctx)
 {
-	return resp_error(ctx, 404, "Not found.");
+	return err_new(ctx, 404, "Not found.");
 }
 
 /*
@@ -201,21 +202,26 @@ media_close(void *arg)
 	close((int)(intptr_t)arg);
 }
 
-/* GET (and HEAD) /media/<path> */
-static int
+/*
+ * GET (and HEAD) /media/<path>.  The file's owner (media_owner(): its
+ * model, from the registry) decides: the user needs view on the model's
+ * area, as for the object itself.
+ */
+static struct err *
 media_get(struct ctx *ctx)
 {
 	const char *rel = route_param(ctx, "path");
 	struct media_owner own;
 	struct stat sb;
 	unsigned char magic[16];
-	int rc;
+	struct err *e;
+	bool found;
 
 	if (rel == NULL || !media_path_valid(rel))
 		return media_404(ctx);
-	if ((rc = media_owner(ctx, rel, &own)) < 0)
-		return ctx->resp.status;
-	if (rc == 0 || !perm_has(ctx, own.area, PERM_VIEW))
+	if ((e = media_owner(ctx, rel, &own, &found)) != NULL)
+		return e;
+	if (!found || perm_need(ctx, own.model->area, PERM_VIEW) != NULL)
 		return media_404(ctx);
 	int fd = media_open(ctx, rel, &sb);
 	if (fd < 0)
@@ -247,7 +253,7 @@ media_get(struct ctx *ctx)
 	    (inm == NULL && ims != NULL && (since = media_parse_date(ims)) >= 0
 	    && sb.st_mtim.tv_sec <= since)) {
 		resp_stream_begin(ctx, 304);
-		return 304;
+		return NULL;
 	}
 
 	const char *mode = ctx->cfg.media_sendfile;
@@ -255,7 +261,7 @@ media_get(struct ctx *ctx)
 		/* The server sends the bytes (and answers Range itself). */
 		resp_header(ctx, "X-Sendfile", media_abs(ctx, rel));
 		resp_stream_begin(ctx, 200);
-		return 200;
+		return NULL;
 	}
 	if (strcmp(mode, "off") != 0)
 		log_msg(ctx, LOG_WARN, "MEDIA_SENDFILE: unknown value, "
@@ -272,7 +278,7 @@ media_get(struct ctx *ctx)
 			resp_header(ctx, "Content-Range", mem_printf(&ctx->mem,
 			    "bytes */%lld", size));
 			ctx->resp.content_type = NULL;
-			return resp_error(ctx, 416, "Range not satisfiable.");
+			return err_new(ctx, 416, "Range not satisfiable.");
 		}
 		if (r > 0) {
 			status = 206;
@@ -284,7 +290,7 @@ media_get(struct ctx *ctx)
 	resp_header(ctx, "Content-Length", mem_printf(&ctx->mem, "%lld", len));
 	resp_stream_begin(ctx, status);
 	if (strcmp(ctx->req.method, "HEAD") == 0)
-		return status;
+		return NULL;
 	char *buf = mem_alloc(&ctx->mem, MEDIA_CHUNK);
 	long long off = first;
 	while (len > 0) {
@@ -303,7 +309,7 @@ media_get(struct ctx *ctx)
 		len -= n;
 	}
 	fflush(ctx->out);
-	return status;
+	return NULL;
 }
 
 static const struct route media_routes[] = {
@@ -311,7 +317,8 @@ static const struct route media_routes[] = {
 	  "A stored file (needs view on the object it belongs to)", 0 },
 };
 
-static const struct program media_program = PROGRAM("media", media_routes);
+static const struct program media_program = PROGRAM("media",
+    ROUTES(media_routes));
 
 int
 main(int argc, char **argv, char **envp)

@@ -1,5 +1,7 @@
 /*
- * models: the registry.  See models.h.  A new resource is one line here.
+ * models: the registry.  See models.h.  A new resource that data may
+ * name (an attachment's model_type, a notification's target) is one line
+ * here.
  */
 #include <string.h>
 

@@ -1,12 +1,12 @@
 /*
- * worker: runs the task queue (lib/task.h) outside any request.
+ * worker: runs the task queue (domain/tasks/task.h) outside any request.
  *
  *   worker --once        run the tasks that are due, then exit: for cron,
  *                        "* * * * * /path/to/bin/worker --once" (shared
  *                        hosting); at most WORKER_BATCH tasks and
  *                        WORKER_BUDGET_MS, so runs never pile up
  *   worker --backoffice  what a program starts after a request when
- *                        TASK_AFTER_RESPONSE is on (lib/task.c): a small,
+ *                        TASK_AFTER_RESPONSE is on (tasks/task.c): a small,
  *                        time-boxed batch as the "backoffice" runner
  *   worker [SECONDS]     the same as --once in a loop, waiting SECONDS (default 10)
  *                        between batches, until SIGTERM or SIGINT: for a
@@ -23,8 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "stockroom.h"
-#include "tasks/task.h"
+#include "site.h"
 
 #define WORKER_BATCH		100
 #define WORKER_BUDGET_MS	50000
@@ -38,12 +37,16 @@ worker_signal(int sig)
 	worker_stop = 1;
 }
 
-/* One batch with a fresh context.  Returns 0, or 1 on an error. */
+/*
+ * One batch with a fresh context (task_run_due() opens the database).
+ * Returns 0, or 1 on an error.
+ */
 static int
 worker_batch(char **envp, const char *runner, int max, long long budget_ms,
     int *ran)
 {
 	struct ctx ctx;
+	struct err *e;
 	char err[512];
 	int rc = 1;
 
@@ -53,11 +56,16 @@ worker_batch(char **envp, const char *runner, int max, long long budget_ms,
 	else {
 		ctx.cfg_ok = true;
 		ctx.username = runner;
-		if (task_run_due(&ctx, runner, max, budget_ms, ran) == 0)
+		if ((e = task_run_due(&ctx, runner, max, budget_ms,
+		    ran)) == NULL)
 			rc = 0;
-		else
-			fprintf(stderr, "worker: database error (status %d); "
-			    "see the log\n", ctx.resp.status);
+		else {
+			const cJSON *d = cJSON_GetObjectItemCaseSensitive(
+			    e->body, "detail");
+			fprintf(stderr, "worker: %s (status %d); see the log\n",
+			    cJSON_IsString(d) ? d->valuestring :
+			    "database error", e->status);
+		}
 	}
 	ctx_end(&ctx);
 	return rc;

@@ -14,11 +14,11 @@
 
 #include "ctx.h"
 #include "db.h"
+#include "err.h"
 #include "files/image.h"
-#include "log.h"
 #include "files/media.h"
-#include "req.h"
-#include "resp.h"
+#include "log.h"
+#include "multipart.h"
 #include "text.h"
 
 #define IMAGE_HEAD	(256 * 1024)	/* bytes read to find dimensions */
@@ -244,14 +244,15 @@ image_tmp_cleanup(void *arg)
 
 /*
  * Writes a PNG thumbnail of im (longest side IMAGE_THUMB_SIDE, never
- * enlarged) into media/thumbnails/.  Returns 0 or the status set.
+ * enlarged) into media/thumbnails/.  Returns NULL or a 500.
  */
-static int
+static struct err *
 image_thumbnail(struct ctx *ctx, gdImagePtr im, const char **rel)
 {
 	int sw = gdImageSX(im), sh = gdImageSY(im), tw = sw, th = sh;
-	int size = 0, rc;
+	int size = 0;
 	char hex[33];
+	struct err *e;
 
 	if (sw > IMAGE_THUMB_SIDE || sh > IMAGE_THUMB_SIDE) {
 		if (sw >= sh) {
@@ -276,7 +277,7 @@ image_thumbnail(struct ctx *ctx, gdImagePtr im, const char **rel)
 	gdImageDestroy(t);
 	if (png == NULL || size <= 0) {
 		gdFree(png);
-		return resp_internal(ctx, "thumbnail: PNG encoding failed");
+		return err_internal(ctx, "thumbnail: PNG encoding failed");
 	}
 
 	struct image_tmp *tmp = mem_zalloc(&ctx->mem, sizeof(*tmp));
@@ -284,7 +285,7 @@ image_thumbnail(struct ctx *ctx, gdImagePtr im, const char **rel)
 	memset(&tf, 0, sizeof(tf));
 	if (rnd_hex(hex, 16) != 0) {
 		gdFree(png);
-		return resp_internal(ctx, "no random bytes");
+		return err_internal(ctx, "no random bytes");
 	}
 	tf.path = mem_printf(&ctx->mem, "%s/tmp/thumb-%s", ctx->cfg.data_dir,
 	    hex);
@@ -292,7 +293,7 @@ image_thumbnail(struct ctx *ctx, gdImagePtr im, const char **rel)
 	    O_CLOEXEC, 0600);
 	if (fd < 0) {
 		gdFree(png);
-		return resp_internal(ctx, mem_printf(&ctx->mem, "create %s: %s",
+		return err_internal(ctx, mem_printf(&ctx->mem, "create %s: %s",
 		    tf.path, strerror(errno)));
 	}
 	tmp->path = tf.path;
@@ -301,16 +302,16 @@ image_thumbnail(struct ctx *ctx, gdImagePtr im, const char **rel)
 	int werr = errno;
 	gdFree(png);
 	if (close(fd) != 0 || w != size)
-		return resp_internal(ctx, mem_printf(&ctx->mem, "thumbnail "
+		return err_internal(ctx, mem_printf(&ctx->mem, "thumbnail "
 		    "write: %s", strerror(werr)));
-	if ((rc = media_store(ctx, &tf, "thumbnails", rel)) != 0)
-		return rc;
+	if ((e = media_store(ctx, &tf, "thumbnails", rel)) != NULL)
+		return e;
 	tmp->path = NULL;
-	return 0;
+	return NULL;
 }
 
 /* Records a stored file as an orphan until a row claims it. */
-static int
+static struct err *
 image_orphan(struct ctx *ctx, const char *rel)
 {
 	static const char sql[] =
@@ -318,27 +319,34 @@ image_orphan(struct ctx *ctx, const char *rel)
 	sqlite3_stmt *st = db_prepare(ctx, sql);
 
 	if (st == NULL)
-		return ctx->resp.status;
+		return db_err(ctx, "media orphan");
 	sqlite3_bind_text(st, 1, rel, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return db_fail(ctx, "media orphan");
-	return 0;
+	return db_step(ctx, st, "media orphan");
+}
+
+/* The 400 for an upload that is not an image we take. */
+static struct err *
+image_invalid(struct ctx *ctx, const char *field)
+{
+	return err_field(ctx, field, "Upload a valid image. The file you "
+	    "uploaded was either not an image or a corrupted image.");
 }
 
 /*
  * Checks that f is a real image (see image.h), stores it under
  * media/images/ and a thumbnail under media/thumbnails/, and records both
- * in media_orphan.  Call outside a transaction.  Returns 0 with *image and
- * *thumb set, or the status set: 400 naming field when f is not an image
- * we take.
+ * in media_orphan.  Call outside a transaction, with the database open.
+ * Returns NULL with *image and *thumb set, or the error: 400 naming field
+ * when f is not an image we take, 503 when libgd is missing.
  */
-int
+struct err *
 image_store(struct ctx *ctx, struct req_file *f, const char *field,
     const char **image, const char **thumb)
 {
 	unsigned char *head = mem_alloc(&ctx->mem, IMAGE_HEAD);
-	int w = 0, h = 0, rc;
+	int w = 0, h = 0;
 	ssize_t n = -1;
+	struct err *e;
 
 	int fd = open(f->path, O_RDONLY | O_CLOEXEC);
 	if (fd >= 0) {
@@ -346,59 +354,52 @@ image_store(struct ctx *ctx, struct req_file *f, const char *field,
 		close(fd);
 	}
 	if (n < 0)
-		return resp_internal(ctx, "image: cannot read the upload");
+		return err_internal(ctx, "image: cannot read the upload");
 	enum media_image t = media_sniff(head, (size_t)n);
 	if (t == MEDIA_NOT_IMAGE)
-		return resp_field_error(ctx, field, "Upload a valid image: "
-		    "PNG, JPEG, GIF or WebP.");
+		return err_field(ctx, field, "Upload a valid image: PNG, JPEG, "
+		    "GIF or WebP.");
 	if (image_dimensions(head, (size_t)n, &w, &h) != 0 || w < 1 ||
 	    h < 1)
-		return resp_field_error(ctx, field, "Upload a valid image. "
-		    "The file you uploaded was either not an image or a "
-		    "corrupted image.");
+		return image_invalid(ctx, field);
 	if (w > IMAGE_SIDE_MAX || h > IMAGE_SIDE_MAX ||
 	    (long long)w * h > IMAGE_PIXELS_MAX)
-		return resp_field_error(ctx, field, "The image is too large "
-		    "(%d x %d pixels; at most %d a side and %lld million in "
-		    "all).", w, h, IMAGE_SIDE_MAX, IMAGE_PIXELS_MAX / 1000000);
+		return err_field(ctx, field, "The image is too large (%d x %d "
+		    "pixels; at most %d a side and %lld million in all).", w, h,
+		    IMAGE_SIDE_MAX, IMAGE_PIXELS_MAX / 1000000);
 	if (image_gd_load() != 0)
-		return resp_error(ctx, 503, "Images cannot be processed on "
-		    "this server: libgd (Debian package libgd3) is not "
-		    "installed");
+		return err_new(ctx, 503, "Images cannot be processed on this "
+		    "server: libgd (Debian package libgd3) is not installed");
 	gdImagePtr im = image_decode(f->path, t);
 	if (im == NULL)
-		return resp_field_error(ctx, field, "Upload a valid image. "
-		    "The file you uploaded was either not an image or a "
-		    "corrupted image.");
+		return image_invalid(ctx, field);
 	if (gdImageSX(im) != w || gdImageSY(im) != h) {
 		gdImageDestroy(im);
-		return resp_field_error(ctx, field, "Upload a valid image. "
-		    "The file you uploaded was either not an image or a "
-		    "corrupted image.");
+		return image_invalid(ctx, field);
 	}
-	rc = image_thumbnail(ctx, im, thumb);
+	e = image_thumbnail(ctx, im, thumb);
 	gdImageDestroy(im);
-	if (rc != 0)
-		return rc;
-	if ((rc = media_store(ctx, f, "images", image)) != 0) {
+	if (e != NULL)
+		return e;
+	if ((e = media_store(ctx, f, "images", image)) != NULL) {
 		media_discard(ctx, *thumb);
-		return rc;
+		return e;
 	}
-	if ((rc = image_orphan(ctx, *image)) != 0 ||
-	    (rc = image_orphan(ctx, *thumb)) != 0) {
+	if ((e = image_orphan(ctx, *image)) != NULL ||
+	    (e = image_orphan(ctx, *thumb)) != NULL) {
 		media_discard(ctx, *image);
 		media_discard(ctx, *thumb);
-		return rc;
+		return e;
 	}
-	return 0;
+	return NULL;
 }
 
 /*
  * Makes image and thumb part part_id's, inside the caller's transaction:
  * the old ones become orphans (schema trigger), the new ones stop being.
- * Returns 0 or the status set.
+ * Returns NULL or the error.
  */
-int
+struct err *
 image_set_part(struct ctx *ctx, long long part_id, const char *image,
     const char *thumb)
 {
@@ -408,16 +409,16 @@ image_set_part(struct ctx *ctx, long long part_id, const char *image,
 	    "DELETE FROM media_orphan WHERE path IN (?, ?)";
 	sqlite3_stmt *set = db_prepare(ctx, sql_set);
 	sqlite3_stmt *claim = db_prepare(ctx, sql_claim);
+	struct err *e;
 
 	if (set == NULL || claim == NULL)
-		return ctx->resp.status;
+		return db_err(ctx, "part image");
 	sqlite3_bind_text(set, 1, image, -1, SQLITE_STATIC);
 	sqlite3_bind_text(set, 2, thumb, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(set, 3, part_id);
 	sqlite3_bind_text(claim, 1, image, -1, SQLITE_STATIC);
 	sqlite3_bind_text(claim, 2, thumb, -1, SQLITE_STATIC);
-	if (sqlite3_step(set) != SQLITE_DONE || sqlite3_step(claim) !=
-	    SQLITE_DONE)
-		return db_fail(ctx, "part image");
-	return 0;
+	if ((e = db_step(ctx, set, "part image")) != NULL)
+		return e;
+	return db_step(ctx, claim, "part image");
 }

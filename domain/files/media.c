@@ -11,12 +11,12 @@
 
 #include "ctx.h"
 #include "db.h"
+#include "err.h"
 #include "log.h"
 #include "files/media.h"
-#include "perm.h"
-#include "req.h"
-#include "resp.h"
-#include "tasks/task.h"
+#include "models.h"
+#include "multipart.h"
+#include "res.h"
 #include "text.h"
 
 /*
@@ -67,47 +67,47 @@ media_abs(struct ctx *ctx, const char *rel)
 	return mem_printf(&ctx->mem, "%s/media/%s", ctx->cfg.data_dir, rel);
 }
 
-static int
+static struct err *
 media_mkdir(struct ctx *ctx, const char *dir)
 {
 	if (mkdir(dir, 0700) == 0 || errno == EEXIST)
-		return 0;
-	return resp_internal(ctx, mem_printf(&ctx->mem, "mkdir %s: %s", dir,
+		return NULL;
+	return err_internal(ctx, mem_printf(&ctx->mem, "mkdir %s: %s", dir,
 	    strerror(errno)));
 }
 
 /*
  * Moves an upload's temporary file to media/<kind>/<xx>/<name> and marks
  * it kept; *rel gets the relative path to store.  kind is a constant
- * ("attachments", "images").  Returns 0 or the status of the error set.
- * The caller removes the file (media_discard) if its row is not written.
+ * ("attachments", "images").  Returns NULL, or a 500.  The caller removes
+ * the file (media_discard) if its row is not written.
  */
-int
+struct err *
 media_store(struct ctx *ctx, struct req_file *f, const char *kind,
     const char **rel)
 {
 	char hex[33];
-	int rc;
+	struct err *e;
 
 	if (f->path == NULL)
-		return resp_internal(ctx, "media_store: no file");
+		return err_internal(ctx, "media_store: no file");
 	if (rnd_hex(hex, 16) != 0)
-		return resp_internal(ctx, "no random bytes");
+		return err_internal(ctx, "no random bytes");
 	const char *top = media_dir(ctx);
 	const char *kdir = mem_printf(&ctx->mem, "%s/%s", top, kind);
 	const char *sub = mem_printf(&ctx->mem, "%s/%.2s", kdir, hex);
-	if ((rc = media_mkdir(ctx, top)) != 0 ||
-	    (rc = media_mkdir(ctx, kdir)) != 0 ||
-	    (rc = media_mkdir(ctx, sub)) != 0)
-		return rc;
+	if ((e = media_mkdir(ctx, top)) != NULL ||
+	    (e = media_mkdir(ctx, kdir)) != NULL ||
+	    (e = media_mkdir(ctx, sub)) != NULL)
+		return e;
 	const char *r = mem_printf(&ctx->mem, "%s/%.2s/%s", kind, hex, hex);
 	const char *dst = media_abs(ctx, r);
 	if (rename(f->path, dst) != 0)
-		return resp_internal(ctx, mem_printf(&ctx->mem, "rename to %s: "
+		return err_internal(ctx, mem_printf(&ctx->mem, "rename to %s: "
 		    "%s", dst, strerror(errno)));
-	f->path = NULL;		/* kept: the end of the request leaves it */
+	mp_file_kept(f);	/* the end of the request leaves it */
 	*rel = r;
-	return 0;
+	return NULL;
 }
 
 /* Removes a stored file now (a row that was never written). */
@@ -120,9 +120,13 @@ media_discard(struct ctx *ctx, const char *rel)
 
 /*
  * Removes the bytes of up to max files recorded in media_orphan whose rows
- * are gone (committed), and their records.  Call outside a transaction.
- * Returns the number removed, or -1 on a database error (logged, no
- * response set: this is housekeeping).
+ * are gone (committed), and their records.  Call outside a transaction,
+ * with the database open.  Returns the number removed, or -1 on a
+ * database error (logged: this is housekeeping, nobody is answered).
+ *
+ * The statement names every column that holds a stored file, as the
+ * schema's triggers that fill media_orphan do (db/migrations/0004): a
+ * path that a row names again is never removed.
  */
 int
 media_sweep(struct ctx *ctx, int max)
@@ -134,15 +138,18 @@ media_sweep(struct ctx *ctx, int max)
 	static const char sql_done[] =
 	    "DELETE FROM media_orphan WHERE path = ?";
 	sqlite3_stmt *ls, *del;
-	int n = 0;
+	int n = 0, rc;
 
-	if (ctx->db == NULL || (ls = db_prepare(ctx, sql_list)) == NULL ||
+	if (ctx->db == NULL)
+		return -1;
+	if ((ls = db_prepare(ctx, sql_list)) == NULL ||
 	    (del = db_prepare(ctx, sql_done)) == NULL) {
-		ctx->resp.status = 0;
+		log_msg(ctx, LOG_WARN, "media sweep: %s",
+		    sqlite3_errmsg(ctx->db));
 		return -1;
 	}
 	sqlite3_bind_int(ls, 1, max);
-	while (sqlite3_step(ls) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(ls)) == SQLITE_ROW) {
 		const char *rel = (const char *)sqlite3_column_text(ls, 0);
 		if (rel == NULL)
 			continue;
@@ -157,38 +164,38 @@ media_sweep(struct ctx *ctx, int max)
 		if (sqlite3_step(del) != SQLITE_DONE) {
 			log_msg(ctx, LOG_WARN, "media sweep: %s",
 			    sqlite3_errmsg(ctx->db));
-			break;
+			sqlite3_reset(ls);
+			return -1;
 		}
 		n++;
+	}
+	if (rc != SQLITE_DONE) {
+		log_msg(ctx, LOG_WARN, "media sweep: %s",
+		    sqlite3_errmsg(ctx->db));
+		n = -1;
 	}
 	sqlite3_reset(ls);
 	return n;
 }
 
 /*
- * Event handler (event.h) for deletes whose rows may have left files in
- * media_orphan (a part, a stock item, an attachment): enqueues one
- * media_sweep task, unless none is needed or one is already waiting.
- * Runs in the emitter's transaction.  Returns 0 or the error status set.
+ * Does media_orphan hold files whose bytes wait for a sweep?  For the
+ * event table (tasks/event.c), inside the emitter's transaction, so that a
+ * delete that left no file enqueues nothing.  Returns NULL or the error.
  */
-int
-media_on_deleted(struct ctx *ctx, enum event_kind kind, long long id)
+struct err *
+media_orphans_waiting(struct ctx *ctx, bool *any)
 {
 	static const char sql_any[] = "SELECT 1 FROM media_orphan LIMIT 1";
 	sqlite3_stmt *st = db_prepare(ctx, sql_any);
-	int rc;
+	struct err *e;
 
-	(void)kind;
-	(void)id;
+	*any = false;
 	if (st == NULL)
-		return ctx->resp.status;
-	rc = sqlite3_step(st);
+		return db_err(ctx, "media orphans");
+	e = db_row(ctx, st, "media orphans", any);
 	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
-		return 0;
-	if (rc != SQLITE_ROW)
-		return db_fail(ctx, "media orphans");
-	return task_enqueue_once(ctx, "media_sweep", NULL);
+	return e;
 }
 
 /*
@@ -278,92 +285,91 @@ media_type_by_name(const char *filename)
 	return "application/octet-stream";
 }
 
-/* The rule-set area of an attachment's model_type, or -1 if unknown. */
-int
-media_model_area(const char *model_type)
+/*
+ * The model an attachment's model_type names, if its resource takes
+ * attachments (RES_ATTACHMENTS in its description); else NULL.
+ */
+const struct resource *
+media_attachable(const char *model_type)
 {
-	if (strcmp(model_type, "part") == 0)
-		return PAREA_PART;
-	if (strcmp(model_type, "stockitem") == 0)
-		return PAREA_STOCK;
-	return -1;
+	const struct resource *r = model_find(model_type);
+
+	return r != NULL && (r->flags & RES_ATTACHMENTS) ? r : NULL;
 }
 
 /*
- * Does the object model_type/id exist?  Returns 1 or 0, or -1 after
- * setting the error response.
+ * The columns outside attachments that hold stored files, each with the
+ * model whose rows they are (the schema's triggers in db/migrations/0004
+ * name the same columns): a part's image and its thumbnail.  The model's
+ * area, from the registry, says who may see the file.
  */
-int
-media_object_exists(struct ctx *ctx, const char *model_type, long long id)
-{
-	static const char sql_part[] = "SELECT 1 FROM part WHERE id = ?";
-	static const char sql_item[] = "SELECT 1 FROM stock_item WHERE id = ?";
-	int area = media_model_area(model_type);
-	sqlite3_stmt *st;
+static const struct {
+	const char	*model;
+	const char	*sql;		/* ?1 the path; gives the row's id */
+} media_fields[] = {
+	{ "part", "SELECT id FROM part WHERE image = ?1 OR thumbnail = ?1 "
+	  "LIMIT 1" },
+};
 
-	if (area < 0)
-		return 0;
-	st = db_prepare(ctx, area == PAREA_PART ? sql_part : sql_item);
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc == SQLITE_DONE)
-		return 0;
-	db_fail(ctx, "object lookup");
-	return -1;
+/* Whose stored-file column (media_fields[]) names rel? */
+static struct err *
+media_field_owner(struct ctx *ctx, const char *rel, struct media_owner *o,
+    bool *found)
+{
+	struct err *e;
+
+	for (size_t i = 0; i < sizeof(media_fields) / sizeof(media_fields[0]);
+	    i++) {
+		sqlite3_stmt *st = db_prepare(ctx, media_fields[i].sql);
+		if (st == NULL)
+			return db_err(ctx, "media owner");
+		sqlite3_bind_text(st, 1, rel, -1, SQLITE_STATIC);
+		if ((e = db_row(ctx, st, "media owner", found)) != NULL)
+			return e;
+		if (!*found)
+			continue;
+		o->model = model_find(media_fields[i].model);
+		o->model_id = sqlite3_column_int64(st, 0);
+		o->filename = "image";
+		o->is_image = true;
+		*found = o->model != NULL;
+		return NULL;
+	}
+	return NULL;
 }
 
 /*
- * Finds the row a stored file belongs to: an attachment of a part or
- * stock item, or a part's image or thumbnail.  Returns 1 and fills *o,
- * 0 when no row names the file, or -1 after setting the error response.
+ * Finds the object a stored file belongs to: the object of the attachment
+ * that holds it, or the row whose stored-file field names it (see
+ * media.h).  *found is false when no row names the file, or an
+ * attachment names a model that no longer takes attachments.  Returns
+ * NULL or the database's error.
  */
-int
-media_owner(struct ctx *ctx, const char *rel, struct media_owner *o)
+struct err *
+media_owner(struct ctx *ctx, const char *rel, struct media_owner *o,
+    bool *found)
 {
 	static const char sql_att[] =
 	    "SELECT model_type, model_id, filename FROM attachment "
 	    "WHERE file = ?";
-	static const char sql_img[] =
-	    "SELECT id, name FROM part WHERE image = ?1 OR thumbnail = ?1 "
-	    "LIMIT 1";
 	sqlite3_stmt *st;
-	int rc;
+	struct err *e;
 
 	memset(o, 0, sizeof(*o));
+	*found = false;
 	if ((st = db_prepare(ctx, sql_att)) == NULL)
-		return -1;
+		return db_err(ctx, "media owner");
 	sqlite3_bind_text(st, 1, rel, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		o->area = media_model_area(
+	if ((e = db_row(ctx, st, "media owner", found)) != NULL)
+		return e;
+	if (*found) {
+		o->model = media_attachable(
 		    (const char *)sqlite3_column_text(st, 0));
 		o->model_id = sqlite3_column_int64(st, 1);
 		o->filename = mem_strdup(&ctx->mem,
 		    (const char *)sqlite3_column_text(st, 2));
-		return o->area >= 0 ? 1 : 0;
+		*found = o->model != NULL;
+		return NULL;
 	}
-	if (rc != SQLITE_DONE) {
-		db_fail(ctx, "media owner");
-		return -1;
-	}
-	if ((st = db_prepare(ctx, sql_img)) == NULL)
-		return -1;
-	sqlite3_bind_text(st, 1, rel, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		o->area = PAREA_PART;
-		o->model_id = sqlite3_column_int64(st, 0);
-		o->filename = "image";
-		o->is_image = true;
-		return 1;
-	}
-	if (rc != SQLITE_DONE) {
-		db_fail(ctx, "media owner");
-		return -1;
-	}
-	return 0;
+	return media_field_owner(ctx, rel, o, found);
 }

@@ -11,9 +11,17 @@
  * media_store() moves an upload's temporary file into place.  A file whose
  * row is deleted is recorded in media_orphan by the schema's triggers;
  * media_sweep() removes the bytes of such files once the change has
- * committed; media_on_deleted(), the handler of delete events, enqueues
- * a media_sweep task for that.  This module never builds a path from anything but a relative
- * path it has checked with media_path_valid().
+ * committed (the media_sweep task, which the event table enqueues after
+ * deletes when media_orphans_waiting() says there is work: tasks/event.c).
+ *
+ * media_owner() says whom a file belongs to, as a model of the registry
+ * (models.h): an attachment's model_type names a model whose resource
+ * takes attachments (RES_ATTACHMENTS), and a part's image or thumbnail
+ * belongs to the part.  The user then needs view on that model's area
+ * (its resource's), as for the object itself.
+ *
+ * This module never builds a path from anything but a relative path it
+ * has checked with media_path_valid().
  */
 #ifndef SR_MEDIA_H
 #define SR_MEDIA_H
@@ -21,11 +29,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "tasks/event.h"
-
 struct ctx;
 struct err;
 struct req_file;
+struct resource;
 
 #define MEDIA_PATH_MAX	255
 
@@ -39,21 +46,20 @@ struct err	*media_store(struct ctx *, struct req_file *,
 		    const char *kind, const char **rel);
 void		 media_discard(struct ctx *, const char *rel);
 int		 media_sweep(struct ctx *, int max);
-struct err	*media_on_deleted(struct ctx *, enum event_kind, long long id);
+struct err	*media_orphans_waiting(struct ctx *, bool *any);
 char		*media_url(struct ctx *, const char *rel, char *buf,
 		    size_t bufsz);
 /* Whom a stored file belongs to (media_owner()). */
 struct media_owner {
-	int		 area;		/* perm.h PAREA_*: whose rule set */
+	const struct resource *model;	/* its model (models.h) */
 	long long	 model_id;
 	const char	*filename;	/* for Content-Disposition */
-	bool		 is_image;	/* a part image or thumbnail */
+	bool		 is_image;	/* a stored-file field: an image */
 };
 
-int		 media_model_area(const char *model_type);
-int		 media_object_exists(struct ctx *, const char *model_type,
-		    long long id);
-int		 media_owner(struct ctx *, const char *rel, struct media_owner *);
+const struct resource *media_attachable(const char *model_type);
+struct err	*media_owner(struct ctx *, const char *rel,
+		    struct media_owner *, bool *found);
 enum media_image media_sniff(const unsigned char *, size_t);
 const char	*media_image_type(enum media_image);
 const char	*media_type_by_name(const char *filename);

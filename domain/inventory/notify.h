@@ -4,8 +4,8 @@
  * A notification is a row for one user (InvenTree's NotificationMessage):
  * a category ("part.notify_low_stock"), a name, a message, the object it
  * is about, when, and whether the user has read it.  Users see only their
- * own, at /api/notifications/ (cgi-bin/notifications.c renders rows with
- * notify_json()).  When SENDMAIL is set, each one is also sent by e-mail
+ * own: notification_resource (/api/notifications/, served by
+ * cgi-bin/notifications.c) is scoped to the signed-in user.  When SENDMAIL is set, each one is also sent by e-mail
  * to a user who has an address, by a notify_email task of its own, so a
  * failing mail server is retried with the queue's backoff and never holds
  * up anything else.
@@ -33,8 +33,6 @@
 
 #include <stddef.h>
 
-#include <sqlite3.h>
-
 #include "tasks/event.h"
 
 struct cJSON;
@@ -48,15 +46,12 @@ extern const struct resource notification_resource;
 #define NOTIFY_LOW_STOCK	"part.notify_low_stock"
 #define NOTIFY_SENDMAIL_TIMEOUT	60	/* seconds before sendmail is killed */
 
-extern const char notify_select[], notify_count[], notify_select_one[];
-
 struct err	*notify_on_stock_changed(struct ctx *, enum event_kind,
 		    long long part);
 int		 notify_low_stock_task(struct ctx *, const struct cJSON *args,
 		    char *err, size_t errsz);
 int		 notify_email_task(struct ctx *, const struct cJSON *args,
 		    char *err, size_t errsz);
-struct cJSON	*notify_json(struct ctx *, sqlite3_stmt *, void *);
 const char	*notify_age_human(long long seconds, char *buf, size_t bufsz);
 size_t		 notify_header_value(const char *in, char *out, size_t outsz);
 

@@ -2,12 +2,34 @@
  * event: the table of events and their handlers.  See event.h.
  */
 #include <assert.h>
+#include <stdbool.h>
 
 #include "ctx.h"
-#include "tasks/event.h"
-#include "log.h"
+#include "err.h"
 #include "files/media.h"
 #include "inventory/notify.h"
+#include "log.h"
+#include "tasks/event.h"
+#include "tasks/task.h"
+
+/*
+ * Handler of the deletes that may leave stored files behind (a part, a
+ * stock item, an attachment): the schema has recorded their files in
+ * media_orphan; one media_sweep task removes the bytes once the delete
+ * has committed -- unless no file waits, or a sweep waits already.
+ */
+static struct err *
+event_sweep_media(struct ctx *ctx, enum event_kind kind, long long id)
+{
+	struct err *e;
+	bool any;
+
+	(void)kind;
+	(void)id;
+	if ((e = media_orphans_waiting(ctx, &any)) != NULL || !any)
+		return e;
+	return task_enqueue_once(ctx, "media_sweep", NULL);
+}
 
 /*
  * Every consequence of every event, in one place.  Stored files whose
@@ -16,30 +38,30 @@
  */
 const struct event_def event_defs[EVENT__MAX] = {
 	[EVENT_PART_DELETED] = { "part.deleted",
-	    { media_on_deleted, NULL } },
+	    { event_sweep_media, NULL } },
 	[EVENT_STOCK_CHANGED] = { "stock.changed",
 	    { notify_on_stock_changed, NULL } },
 	[EVENT_STOCK_DELETED] = { "stock.deleted",
-	    { notify_on_stock_changed, media_on_deleted, NULL } },
+	    { notify_on_stock_changed, event_sweep_media, NULL } },
 	[EVENT_ATTACHMENT_DELETED] = { "attachment.deleted",
-	    { media_on_deleted, NULL } },
+	    { event_sweep_media, NULL } },
 };
 
 /*
  * Runs the handlers of event kind for id, in order, inside the caller's
- * transaction.  Returns 0, or the status of the first handler's error
- * (the caller must roll back).
+ * transaction.  Returns NULL, or the first handler's error (the caller
+ * rolls back: db_end()).
  */
-int
+struct err *
 event_emit(struct ctx *ctx, enum event_kind kind, long long id)
 {
-	int rc;
+	struct err *e;
 
 	assert(kind >= 0 && kind < EVENT__MAX);
 	const struct event_def *d = &event_defs[kind];
 	log_msg(ctx, LOG_DEBUG, "event %s %lld", d->name, id);
 	for (int i = 0; i < EVENT_HANDLERS_MAX && d->handlers[i] != NULL; i++)
-		if ((rc = d->handlers[i](ctx, kind, id)) != 0)
-			return rc;
-	return 0;
+		if ((e = d->handlers[i](ctx, kind, id)) != NULL)
+			return e;
+	return NULL;
 }

@@ -20,8 +20,14 @@
  * dies mid-task leaves it running until the lease ends; it is then
  * claimable again, or failed if it has used all its attempts.
  *
- * Task bodies are the table in task.c; an unknown name fails (and so is
- * retried, then failed), never silently dropped.
+ * Task bodies are the table in work.c (task_defs[]); an unknown name
+ * fails (and so is retried, then failed), never silently dropped.  A body
+ * is not a request: it returns 0, or -1 with a message for the task's
+ * last_error, and opens and ends its own transactions (db_begin() and
+ * db_end()); the runner rolls back whatever one leaves open.
+ *
+ * The queue is also a read-only resource for superusers, task_resource
+ * (/api/admin/task/); its retry action is a handler of cgi-bin/admin.c.
  */
 #ifndef SR_TASK_H
 #define SR_TASK_H
@@ -62,9 +68,11 @@ struct err *task_enqueue(struct ctx *, const char *name,
 	    const char *args_json, long long delay);
 struct err *task_enqueue_once(struct ctx *, const char *name,
 	    const char *args_json);
-int	task_run_due(struct ctx *, const char *runner, int max_tasks,
+struct err *task_run_due(struct ctx *, const char *runner, int max_tasks,
 	    long long budget_ms, int *ran);
-int	task_status(struct ctx *, bool *running, long long *pending);
+struct err *task_status(struct ctx *, bool *running, long long *pending);
 void	task_after_response(struct ctx *);
+int	task_failed(char *err, size_t errsz, const char *what,
+	    const struct err *);
 
 #endif

@@ -1,7 +1,7 @@
-"""CGI-level tests of events (lib/event.c), subscriptions ("starred" parts
-and categories, lib/star.c), low-stock notifications and their e-mail
-(lib/notify.c, through a real sendmail stand-in), and notifications.cgi
-(/api/notifications/)."""
+"""CGI-level tests of events (domain/tasks/event.c), subscriptions
+("starred" parts and categories, domain/inventory/star.c), low-stock
+notifications and their e-mail (domain/inventory/notify.c, through a real
+sendmail stand-in), and notifications.cgi (/api/notifications/)."""
 import email
 import email.header
 import json
@@ -192,8 +192,11 @@ def test_delete_without_files_enqueues_nothing(site, admin):
 def test_category_delete_with_parts_emits_part_deleted(site, admin):
     quiet_schedules(site)
     cat = post(site, admin, "part", "/api/part/category/", {"name": "Bin"})
+    # Inactive: deleting a category's parts follows the parts' own rules
+    # (issue 12), and an active part cannot be deleted.
     part = post(site, admin, "part", "/api/part/",
-                {"name": "Inside", "category": cat["pk"]})["pk"]
+                {"name": "Inside", "category": cat["pk"],
+                 "active": False})["pk"]
     assert upload(site, admin, "part", part).status == 201
     r = site.cgi("part", method="DELETE", headers=admin,
                  path=f"/api/part/category/{cat['pk']}/",

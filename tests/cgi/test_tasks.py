@@ -1,4 +1,4 @@
-"""Tests of the task queue (lib/task.c): the worker tool in --once and loop
+"""Tests of the task queue (domain/tasks/): the worker tool in --once and loop
 modes, the exactly-once claim with concurrent runners, retries with backoff,
 a runner killed mid-task, the shipped tasks (backup, expire, media sweep),
 the superuser's API and /api/'s worker fields."""

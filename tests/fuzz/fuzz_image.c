@@ -1,7 +1,7 @@
 /*
- * fuzz_image: image_dimensions() (lib/image.c), which reads the width and
- * height of an uploaded PNG, GIF, JPEG or WebP from its header before
- * anything is decoded, and media_sniff() (lib/media.c).  Input: the first
+ * fuzz_image: image_dimensions() (domain/files/image.c), which reads the
+ * width and height of an uploaded PNG, GIF, JPEG or WebP from its header
+ * before anything is decoded, and media_sniff() (domain/files/media.c).  Input: the first
  * bytes of a file.  Checks that dimensions are only reported for a
  * recognised signature, within the formats' own limits (65535 for PNG
  * here, whose larger sizes it refuses; 16383 for VP8; 2^24 for VP8X).

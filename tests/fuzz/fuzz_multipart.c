@@ -8,8 +8,9 @@
  * from the body's first line (up to '\n') instead of the fixed one with
  * boundary "XyZ"; bit 7 sets a text cap of 16 bytes.  Checks that the
  * parser either succeeds with valid-text fields and files whose size
- * matches what is on disk, or answers 400 or 413 with no file left; and
- * that no temporary file survives the end of the request.
+ * matches what is on disk, or fails with a 400 or 413 error (err.h) that
+ * it has not written into the response, with no file left; and that no
+ * temporary file survives the end of the request.
  */
 #include <dirent.h>
 #include <stdint.h>
@@ -31,11 +32,12 @@ struct src {
 };
 
 static ssize_t
-src_read(void *arg, char *buf, size_t len)
+src_read(void *arg, char *buf, size_t len, struct err **e)
 {
 	struct src *src = arg;
 	size_t n = src->len - src->off;
 
+	(void)e;
 	if (n > len)
 		n = len;
 	if (src->chunk > 0 && n > src->chunk)
@@ -119,9 +121,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ctx.cfg_ok = true;
 	ctx.cfg.max_body_size = (ctl & 0x80) ? 16 : 1 << 20;
 	cJSON *fields = cJSON_CreateObject();
-	int rc = mp_parse(&ctx, ctype, src_read, &src,
+	struct err *e = mp_parse(&ctx, ctype, src_read, &src,
 	    (size_t)ctx.cfg.max_body_size, fields, files, &nfiles);
-	if (rc == 0) {
+	if (e == NULL) {
 		if (nfiles > MP_FILES_MAX || ctx.resp.status != 0)
 			abort();
 		check_fields(fields);
@@ -135,8 +137,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    strlen(files[i].filename), false))
 				abort();
 		}
-	} else if ((rc != 400 && rc != 413) || rc != ctx.resp.status ||
-	    nfiles != 0 || tmp_count() != 0)
+	} else if ((e->status != 400 && e->status != 413) ||
+	    ctx.resp.status != 0 || nfiles != 0 || tmp_count() != 0)
 		abort();
 	cJSON_Delete(fields);
 	ctx_end(&ctx);

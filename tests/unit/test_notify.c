@@ -1,7 +1,7 @@
 /*
- * Unit tests for lib/notify.c's pure parts (how long ago, e-mail header
- * values) and cfg_email_ok(), what stands between a user's address or a
- * part's name and a sendmail command line or header.
+ * Unit tests for domain/inventory/notify.c's pure parts (how long ago,
+ * e-mail header values) and cfg_email_ok(), what stands between a user's
+ * address or a part's name and a sendmail command line or header.
  */
 #include <stdbool.h>
 #include <string.h>
