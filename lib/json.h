@@ -20,5 +20,20 @@ void	 json_text(struct cJSON *, const char *name, const char *);
 void	 json_bool(struct cJSON *, const char *name, bool);
 void	 json_null(struct cJSON *, const char *name);
 void	 json_item(struct cJSON *, const char *name, struct cJSON *);
+void	 json_raw_const(struct cJSON *, const char *name, const char *json);
+
+/*
+ * JSON text written straight into a growing buffer (mem.h), for list
+ * rows: a member's name (which must need no escaping) and its value.
+ * json_buf_print() appends a cJSON value as cJSON prints it.
+ */
+struct mem_buf;
+
+void	 json_buf_name(struct mem_buf *, const char *name, bool first);
+void	 json_buf_str(struct mem_buf *, const char *);
+void	 json_buf_int(struct mem_buf *, long long);
+void	 json_buf_raw(struct mem_buf *, const char *);
+void	 json_buf_print(struct mem_buf *, const struct cJSON *);
+void	 json_text_const(struct cJSON *, const char *name, const char *);
 
 #endif

@@ -10,6 +10,7 @@
 #include "ctx.h"
 #include "db.h"
 #include "err.h"
+#include "json.h"
 #include "list.h"
 #include "log.h"
 #include "req.h"
@@ -252,29 +253,6 @@ list_count_stmt(struct list_q *q, const char *count)
 	return ct;
 }
 
-/* Prints j (cJSON's printer, unformatted) at the end of t. */
-static void
-list_buf_json(struct mem_buf *t, cJSON *j)
-{
-	size_t room = 1024;
-
-	for (;;) {
-		mem_buf_room(t, room);
-		/* cJSON wants a few bytes beyond the text; keep them spare. */
-		if (cJSON_PrintPreallocated(j, t->s + t->len,
-		    (int)(t->cap - t->len), false)) {
-			size_t n = strlen(t->s + t->len);
-			if (t->len + n + 8 < t->cap) {
-				t->len += n;
-				return;
-			}
-		}
-		if (room > (size_t)1 << 30)
-			mem_oom();
-		room = (t->cap - t->len) * 2;
-	}
-}
-
 /* Streams the rows as a bare JSON array. */
 static struct err *
 list_stream(struct list_q *q, sqlite3_stmt *st, list_row_fn row, void *arg)
@@ -286,15 +264,11 @@ list_stream(struct list_q *q, sqlite3_stmt *st, list_row_fn row, void *arg)
 	resp_stream_begin(ctx, 200);
 	resp_write(ctx, "[", 1);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		cJSON *j = row(ctx, st, arg);
-		if (j == NULL)
-			mem_oom();
 		/* One buffer for every row, written out and reused. */
 		mem_buf_clear(&t);
 		if (n++ > 0)
 			mem_buf_add(&t, ",", 1);
-		list_buf_json(&t, j);
-		cJSON_Delete(j);
+		row(ctx, st, arg, &t);
 		resp_write(ctx, t.s, t.len);
 	}
 	free(t.s);
@@ -429,18 +403,14 @@ list_page_answer(struct list_q *q, sqlite3_stmt *st, long long total,
 	int rc = SQLITE_DONE, n = 0;
 
 	/* {"count":..,"next":..,"previous":..} less its '}', then results. */
-	list_buf_json(&t, o);
+	json_buf_print(&t, o);
 	cJSON_Delete(o);
 	t.len--;
 	mem_buf_add(&t, ",\"results\":[", 12);
 	while (st != NULL && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		cJSON *j = row(ctx, st, arg);
-		if (j == NULL)
-			mem_oom();
 		if (n++ > 0)
 			mem_buf_add(&t, ",", 1);
-		list_buf_json(&t, j);
-		cJSON_Delete(j);
+		row(ctx, st, arg, &t);
 	}
 	if (rc != SQLITE_DONE) {
 		free(t.s);

@@ -23,9 +23,10 @@
  * ?offset) it is {"count", "next", "previous", "results"} with absolute
  * next/previous URLs.  Unknown ?ordering fields are ignored, as DRF does.
  *
- * Row renderers must not allocate from the request arena (a streamed list
- * of 100,000 rows would grow it): they build cJSON, which list_run() frees
- * row by row.
+ * Row renderers write each row's JSON text straight into the page (or the
+ * streamed chunk): no tree of the page, nor of a row, is built.  They must
+ * not allocate from the request arena (a streamed list of 100,000 rows
+ * would grow it).
  */
 #ifndef SR_LIST_H
 #define SR_LIST_H
@@ -40,6 +41,7 @@
 struct cJSON;
 struct ctx;
 struct err;
+struct mem_buf;
 
 #define LIST_BINDS_MAX		48
 
@@ -88,7 +90,9 @@ struct list_q {
 	struct page		 page;		/* ?limit, ?offset */
 };
 
-typedef struct cJSON *(*list_row_fn)(struct ctx *, sqlite3_stmt *, void *);
+/* Appends the row's JSON text to t (see json.h's json_buf_*). */
+typedef void (*list_row_fn)(struct ctx *, sqlite3_stmt *, void *,
+    struct mem_buf *t);
 
 void	 list_init(struct list_q *, struct ctx *, const char *default_order);
 void	 list_where(struct list_q *, const char *fragment);

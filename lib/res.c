@@ -14,6 +14,7 @@
 #include "json.h"
 #include "list.h"
 #include "log.h"
+#include "mem.h"
 #include "perm.h"
 #include "req.h"
 #include "res.h"
@@ -47,90 +48,119 @@ res_field(const struct resource *r, const char *name)
 
 /* ---- rendering ------------------------------------------------------ */
 
-/* Adds field f of the row (column col) to o, as its type is shown. */
+/*
+ * Adds a field whose value is a constant of its description (col "0",
+ * "NULL", "''", "'[]'": what InvenTree shows for what Stockroom does not
+ * have yet) without reading the row.
+ */
 static void
-res_render_field(struct ctx *ctx, cJSON *o, const struct field *f,
-    sqlite3_stmt *st, int col)
+res_render_const(cJSON *o, const struct field *f, const struct res_const *k)
 {
-	bool null = sqlite3_column_type(st, col) == SQLITE_NULL;
-	const char *s;
+	switch (k->kind) {
+	case RES_K_NULL:
+		json_null(o, f->name);
+		return;
+	case RES_K_INT:
+		json_raw_const(o, f->name, k->json);
+		return;
+	case RES_K_TEXT:
+		if (f->type == FT_JSON)
+			json_raw_const(o, f->name, k->s);
+		else
+			json_text_const(o, f->name, k->s);
+		return;
+	case RES_K_NONE:
+		return;
+	}
+}
 
-	switch (f->type) {
-	case FT_TEXT:
-	case FT_NOTES:
-	case FT_EMAIL:
-	case FT_URL:
+/* A stored file's path as its URL, served by media.cgi under the prefix. */
+static void
+res_render_media(struct ctx *ctx, cJSON *o, const char *name, const char *s)
+{
+	const char *prefix = ctx->req.prefix != NULL ? ctx->req.prefix : "";
+	size_t n = strlen(s) + strlen(prefix) + 8;
+	char *url = cJSON_malloc(n);
+
+	if (url == NULL)
+		mem_oom();
+	snprintf(url, n, "%s/media/%s", prefix, s);
+	json_text(o, name, url);
+	cJSON_free(url);
+}
+
+/* Adds the field of step p, read from the row, to o. */
+static void
+res_render_step(struct ctx *ctx, cJSON *o, const struct res_step *p,
+    sqlite3_stmt *st)
+{
+	const char *name = p->f->name, *s;
+	int col = p->col;
+
+	switch (p->how) {
+	case RH_TEXT:
 		s = (const char *)sqlite3_column_text(st, col);
-		if ((f->flags & F_EMPTY_NULL) && (s == NULL || s[0] == '\0'))
-			json_null(o, f->name);
-		else if (s == NULL && (f->flags & F_NULL))
-			json_null(o, f->name);
+		json_text(o, name, s != NULL ? s : "");
+		return;
+	case RH_TEXT_NULL:
+		s = (const char *)sqlite3_column_text(st, col);
+		if (s == NULL)
+			json_null(o, name);
 		else
-			json_text(o, f->name, s != NULL ? s : "");
+			json_text(o, name, s);
 		return;
-	case FT_BOOL:
-		json_bool(o, f->name, sqlite3_column_int(st, col) != 0);
-		return;
-	case FT_CHOICE:
-		if (f->flags & F_LABEL) {
-			s = val_choice_label(f->choices,
-			    sqlite3_column_int64(st, col));
-			json_text(o, f->name, s != NULL ? s : "");
-			return;
-		}
-		/* FALLTHROUGH */
-	case FT_INT:
-	case FT_ID:
-		if (null)
-			json_null(o, f->name);
-		else
-			json_int(o, f->name, sqlite3_column_int64(st, col));
-		return;
-	case FT_DEC:
-		if (null)
-			json_null(o, f->name);
-		else if (f->flags & F_AS_STRING)
-			json_item(o, f->name, dec_json_string(
-			    sqlite3_column_int64(st, col)));
-		else
-			json_item(o, f->name, dec_json(
-			    sqlite3_column_int64(st, col)));
-		return;
-	case FT_DATE:
-	case FT_DATETIME:
+	case RH_TEXT_EMPTY_NULL:
+	case RH_DATE:
 		s = (const char *)sqlite3_column_text(st, col);
 		if (s == NULL || s[0] == '\0')
-			json_null(o, f->name);
+			json_null(o, name);
 		else
-			json_text(o, f->name, s);
+			json_text(o, name, s);
 		return;
-	case FT_IDS:
-	case FT_JSON:
+	case RH_BOOL:
+		json_bool(o, name, sqlite3_column_int(st, col) != 0);
+		return;
+	case RH_INT:
+		if (sqlite3_column_type(st, col) == SQLITE_NULL)
+			json_null(o, name);
+		else
+			json_int(o, name, sqlite3_column_int64(st, col));
+		return;
+	case RH_INT_NN:
+		json_int(o, name, sqlite3_column_int64(st, col));
+		return;
+	case RH_DEC_NN:
+		json_item(o, name, dec_json(sqlite3_column_int64(st, col)));
+		return;
+	case RH_LABEL:
+		s = val_choice_label(p->f->choices, sqlite3_column_int64(st, col));
+		json_text(o, name, s != NULL ? s : "");
+		return;
+	case RH_DEC:
+	case RH_DEC_STRING:
+		if (sqlite3_column_type(st, col) == SQLITE_NULL)
+			json_null(o, name);
+		else
+			json_item(o, name, p->how == RH_DEC ?
+			    dec_json(sqlite3_column_int64(st, col)) :
+			    dec_json_string(sqlite3_column_int64(st, col)));
+		return;
+	case RH_JSON:
+	case RH_IDS:
 		s = (const char *)sqlite3_column_text(st, col);
 		/* Our own JSON, written by us (json_group_array, deltas). */
-		json_item(o, f->name, cJSON_CreateRaw(s != NULL && (s[0] == '{' ||
-		    s[0] == '[') ? s : f->type == FT_IDS ? "[]" : "{}"));
+		json_item(o, name, cJSON_CreateRaw(s != NULL && (s[0] == '{' ||
+		    s[0] == '[') ? s : p->how == RH_IDS ? "[]" : "{}"));
 		return;
-	case FT_MEDIA:
+	case RH_MEDIA:
 		s = (const char *)sqlite3_column_text(st, col);
-		if (s == NULL || s[0] == '\0') {
-			json_null(o, f->name);
-			return;
-		}
-		/* Served by media.cgi under the install prefix. */
-		size_t n = strlen(s) + strlen(ctx->req.prefix != NULL ?
-		    ctx->req.prefix : "") + 8;
-		char *url = cJSON_malloc(n);
-		if (url == NULL)
-			mem_oom();
-		snprintf(url, n, "%s/media/%s", ctx->req.prefix != NULL ?
-		    ctx->req.prefix : "", s);
-		json_text(o, f->name, url);
-		cJSON_free(url);
+		if (s == NULL || s[0] == '\0')
+			json_null(o, name);
+		else
+			res_render_media(ctx, o, name, s);
 		return;
-	case FT_NESTED:
-	case FT_OBJECT:
-	case FT__MAX:
+	case RH_CONST:
+		res_render_const(o, p->f, p->k);
 		return;
 	}
 }
@@ -145,20 +175,153 @@ res_row_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
 {
 	const struct res_rows *rr = arg;
 	const struct resource *r = rr->res;
+	const struct res_sql *sql = r->sql->ready ? r->sql : res_sql(r);
 	cJSON *o = cJSON_CreateObject();
 
 	if (o == NULL)
 		mem_oom();
 	json_int(o, "pk", sqlite3_column_int64(st, 0));
-	for (size_t i = 0; i < r->nfields; i++) {
-		const struct field *f = &r->fields[i];
-		if (f->flags & (F_WRITE_ONLY | F_NO_COLUMN))
-			continue;
-		res_render_field(ctx, o, f, st, RES_COL((int)i));
-	}
+	for (size_t i = 0; i < sql->nplan; i++)
+		res_render_step(ctx, o, &sql->plan[i], st);
 	if (r->hooks != NULL && r->hooks->render != NULL)
 		r->hooks->render(ctx, st, o, rr->view);
 	return o;
+}
+
+/* The media URL of a stored file's path, as a JSON string. */
+static void
+res_text_media(struct ctx *ctx, struct mem_buf *t, const char *s)
+{
+	const char *prefix = ctx->req.prefix != NULL ? ctx->req.prefix : "";
+	char url[REQ_PATH_MAX + 512];
+
+	snprintf(url, sizeof(url), "%s/media/%s", prefix, s);
+	json_buf_str(t, url);
+}
+
+/* The value of step p, read from the row, as JSON text into t. */
+static void
+res_text_step(struct ctx *ctx, struct mem_buf *t, const struct res_step *p,
+    sqlite3_stmt *st)
+{
+	char buf[DEC_BUFSZ];
+	const char *s;
+	int col = p->col;
+
+	switch (p->how) {
+	case RH_TEXT:
+		s = (const char *)sqlite3_column_text(st, col);
+		json_buf_str(t, s != NULL ? s : "");
+		return;
+	case RH_TEXT_NULL:
+		s = (const char *)sqlite3_column_text(st, col);
+		if (s == NULL)
+			json_buf_raw(t, "null");
+		else
+			json_buf_str(t, s);
+		return;
+	case RH_TEXT_EMPTY_NULL:
+	case RH_DATE:
+		s = (const char *)sqlite3_column_text(st, col);
+		if (s == NULL || s[0] == '\0')
+			json_buf_raw(t, "null");
+		else
+			json_buf_str(t, s);
+		return;
+	case RH_BOOL:
+		json_buf_raw(t, sqlite3_column_int(st, col) ? "true" : "false");
+		return;
+	case RH_INT:
+		if (sqlite3_column_type(st, col) == SQLITE_NULL)
+			json_buf_raw(t, "null");
+		else
+			json_buf_int(t, sqlite3_column_int64(st, col));
+		return;
+	case RH_INT_NN:
+		json_buf_int(t, sqlite3_column_int64(st, col));
+		return;
+	case RH_LABEL:
+		s = val_choice_label(p->f->choices, sqlite3_column_int64(st, col));
+		json_buf_str(t, s != NULL ? s : "");
+		return;
+	case RH_DEC:
+	case RH_DEC_STRING:
+		if (sqlite3_column_type(st, col) == SQLITE_NULL) {
+			json_buf_raw(t, "null");
+			return;
+		}
+		/* FALLTHROUGH */
+	case RH_DEC_NN:
+		dec_format(sqlite3_column_int64(st, col), buf);
+		if (p->how == RH_DEC_STRING)
+			json_buf_str(t, buf);
+		else
+			json_buf_raw(t, buf);
+		return;
+	case RH_JSON:
+	case RH_IDS:
+		s = (const char *)sqlite3_column_text(st, col);
+		/* Our own JSON, written by us (json_group_array, deltas). */
+		json_buf_raw(t, s != NULL && (s[0] == '{' || s[0] == '[') ? s :
+		    p->how == RH_IDS ? "[]" : "{}");
+		return;
+	case RH_MEDIA:
+		s = (const char *)sqlite3_column_text(st, col);
+		if (s == NULL || s[0] == '\0')
+			json_buf_raw(t, "null");
+		else
+			res_text_media(ctx, t, s);
+		return;
+	case RH_CONST:
+		switch (p->k->kind) {
+		case RES_K_INT:
+			json_buf_raw(t, p->k->json);
+			return;
+		case RES_K_TEXT:
+			if (p->f->type == FT_JSON)
+				json_buf_raw(t, p->k->s);
+			else
+				json_buf_str(t, p->k->s);
+			return;
+		default:
+			json_buf_raw(t, "null");
+			return;
+		}
+	}
+}
+
+/*
+ * One row of a list as JSON text, into t: "pk", the fields in their
+ * order, then what the render hook adds.  arg is a struct res_rows.
+ */
+static void
+res_row_text(struct ctx *ctx, sqlite3_stmt *st, void *arg, struct mem_buf *t)
+{
+	const struct res_rows *rr = arg;
+	const struct resource *r = rr->res;
+	const struct res_sql *sql = r->sql->ready ? r->sql : res_sql(r);
+
+	mem_buf_add(t, "{\"pk\":", 6);
+	json_buf_int(t, sqlite3_column_int64(st, 0));
+	for (size_t i = 0; i < sql->nplan; i++) {
+		json_buf_name(t, sql->plan[i].f->name, false);
+		res_text_step(ctx, t, &sql->plan[i], st);
+	}
+	if (r->hooks != NULL && r->hooks->render != NULL) {
+		cJSON *o = cJSON_CreateObject();
+		if (o == NULL)
+			mem_oom();
+		r->hooks->render(ctx, st, o, rr->view);
+		if (o->child != NULL) {
+			/* {"a":..,"b":..} becomes ,"a":..,"b":.. */
+			size_t at = t->len;
+			json_buf_print(t, o);
+			t->s[at] = ',';
+			t->len--;
+		}
+		cJSON_Delete(o);
+	}
+	mem_buf_add(t, "}", 1);
 }
 
 /* A row of r's SELECT as the API shows it, rendered with view. */
@@ -182,13 +345,9 @@ res_nested(struct ctx *ctx, const struct resource *r, sqlite3_stmt **cache,
 {
 	cJSON *o = NULL;
 
-	if (*cache == NULL) {
-		struct res_sql *sql = res_sql(r);
-		*cache = db_prepare(ctx, mem_printf(&ctx->mem, "%s%s",
-		    sql->select, sql->by_id));
-		if (*cache == NULL)
-			return NULL;
-	}
+	if (*cache == NULL && (*cache = db_prepare(ctx,
+	    res_sql(r)->select_one)) == NULL)
+		return NULL;
 	sqlite3_reset(*cache);
 	sqlite3_bind_int64(*cache, 1, id);
 	if (sqlite3_step(*cache) == SQLITE_ROW)
@@ -233,16 +392,22 @@ res_get(struct ctx *ctx, const struct resource *r, long long id, void *view,
 	bool found;
 
 	*out = NULL;
-	list_init(&q, ctx, NULL);
-	list_where(&q, sql->by_id);
-	list_bind_int(&q, id);
-	if ((e = res_scope(ctx, r, &q)) != NULL)
-		return e;
-	sqlite3_stmt *st = db_prepare(ctx, mem_printf(&ctx->mem, "%s%s",
-	    sql->select, q.where));
-	if (st == NULL)
-		return db_err(ctx, r->name);
-	list_bind_all(&q, st, 1);
+	sqlite3_stmt *st;
+	if (r->hooks == NULL || r->hooks->scope == NULL) {
+		if ((st = db_prepare(ctx, sql->select_one)) == NULL)
+			return db_err(ctx, r->name);
+		sqlite3_bind_int64(st, 1, id);
+	} else {
+		list_init(&q, ctx, NULL);
+		list_where(&q, sql->by_id);
+		list_bind_int(&q, id);
+		if ((e = res_scope(ctx, r, &q)) != NULL)
+			return e;
+		if ((st = db_prepare(ctx, mem_printf(&ctx->mem, "%s%s",
+		    sql->select, q.where))) == NULL)
+			return db_err(ctx, r->name);
+		list_bind_all(&q, st, 1);
+	}
 	if ((e = db_row(ctx, st, r->name, &found)) != NULL)
 		return e;
 	if (!found)
@@ -287,8 +452,7 @@ res_load(struct ctx *ctx, const struct resource *r, long long id,
 	struct res_sql *sql = res_sql(r);
 	struct err *e;
 	bool found;
-	sqlite3_stmt *st = db_prepare(ctx, mem_printf(&ctx->mem, "%s%s",
-	    sql->select, sql->by_id));
+	sqlite3_stmt *st = db_prepare(ctx, sql->select_one);
 
 	if (st == NULL)
 		return db_err(ctx, r->name);
@@ -299,9 +463,9 @@ res_load(struct ctx *ctx, const struct resource *r, long long id,
 		return err_not_found(ctx, r->name);
 	for (size_t i = 0; i < r->nfields; i++) {
 		const struct field *f = &r->fields[i];
-		int col = RES_COL((int)i);
+		int col = sql->col[i];
 		val_default(f, &v[i]);
-		if (f->flags & (F_NO_COLUMN | F_WRITE_ONLY))
+		if (col < 0)
 			continue;
 		v[i].null = sqlite3_column_type(st, col) == SQLITE_NULL;
 		const char *s = (const char *)sqlite3_column_text(st, col);
@@ -467,7 +631,7 @@ res_list(struct ctx *ctx)
 	    (e = res_query(ctx, r, &q, rr.view)) != NULL)
 		return e;
 	return list_run(&q, res_sql(r)->select, res_sql(r)->count,
-	    res_row_json, &rr);
+	    res_row_text, &rr);
 }
 
 /* GET <path><pk>/; a tree node with ?path_detail=true has its path. */
@@ -522,9 +686,15 @@ res_check_refs(struct ctx *ctx, struct res_write *w, struct errs *es)
 			if (!found)
 				errs_addf(es, f->name, "Invalid pk \"%lld\" - "
 				    "object does not exist.", v->i);
-		} else if (f->type == FT_IDS && v->present) {
+		} else if (f->type == FT_IDS && v->present && v->n > 0) {
+			/* One statement for every id of the list. */
+			sqlite3_stmt *st = db_prepare(ctx, res_sql(f->ref)->exists);
+			if (st == NULL)
+				return db_err(ctx, f->ref->name);
 			for (size_t k = 0; k < v->n; k++) {
-				if ((e = res_exists(ctx, f->ref, v->ids[k],
+				sqlite3_reset(st);
+				sqlite3_bind_int64(st, 1, v->ids[k]);
+				if ((e = db_row(ctx, st, f->ref->name,
 				    &found)) != NULL)
 					return e;
 				if (!found) {
@@ -534,6 +704,7 @@ res_check_refs(struct ctx *ctx, struct res_write *w, struct errs *es)
 					break;
 				}
 			}
+			sqlite3_reset(st);
 		}
 	}
 	return NULL;
@@ -559,6 +730,7 @@ res_bind(const struct resource *r, sqlite3_stmt *st, const struct val *v)
 		case FT_DATE:
 		case FT_DATETIME:
 		case FT_JSON:
+		case FT_MEDIA:
 			sqlite3_bind_text(st, k, v[i].s != NULL ? v[i].s : "",
 			    -1, SQLITE_STATIC);
 			break;
@@ -670,9 +842,11 @@ res_update(struct ctx *ctx)
 	if ((e = req_data(ctx, &w.body)) != NULL)
 		return e;
 	/* A row the user may not see cannot be changed either. */
-	if (r->hooks != NULL && r->hooks->scope != NULL &&
-	    (e = res_get(ctx, r, w.id, NULL, &seen)) != NULL)
-		return e;
+	if (r->hooks != NULL && r->hooks->scope != NULL) {
+		if ((e = res_get(ctx, r, w.id, NULL, &seen)) != NULL)
+			return e;
+		cJSON_Delete(seen);
+	}
 	if (r->hooks != NULL && r->hooks->prepare != NULL &&
 	    (e = r->hooks->prepare(ctx, &w)) != NULL)
 		return e;
@@ -730,9 +904,11 @@ res_delete(struct ctx *ctx)
 	cJSON *seen;
 	bool found;
 
-	if (r->hooks != NULL && r->hooks->scope != NULL &&
-	    (e = res_get(ctx, r, id, NULL, &seen)) != NULL)
-		return e;
+	if (r->hooks != NULL && r->hooks->scope != NULL) {
+		if ((e = res_get(ctx, r, id, NULL, &seen)) != NULL)
+			return e;
+		cJSON_Delete(seen);
+	}
 	if ((e = db_begin(ctx)) != NULL)
 		return e;
 	e = res_exists(ctx, r, id, &found);

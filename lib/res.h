@@ -33,7 +33,8 @@
  *
  * Hooks see a row's values as struct val, one per field in the order of
  * the description, and a row of a SELECT with the pk in column 0 and field
- * i in column RES_COL(i).
+ * i in column res_col(r, i).  (Fields that are constants of the
+ * description, or that a hook renders, have no column.)
  */
 #ifndef SR_RES_H
 #define SR_RES_H
@@ -52,8 +53,6 @@ struct err;
 struct errs;
 struct res_sql;
 
-/* The column of field i in a resource's SELECT (column 0 is the pk). */
-#define RES_COL(i)	((i) + 1)
 
 /* Resource flags. */
 #define RES_NO_CREATE	0x0001
@@ -208,6 +207,28 @@ enum res_tree_q {
 	TQ_DEPTH_BELOW, TQ_DEPTH, TQ__MAX
 };
 
+/* A read-only field whose col is a constant ("0", "NULL", "''"). */
+enum res_k { RES_K_NONE, RES_K_NULL, RES_K_INT, RES_K_TEXT };
+
+struct res_const {
+	enum res_k	 kind;
+	long long	 i;
+	const char	*s;
+	const char	*json;	/* RES_K_INT: the value as the field shows it */
+};
+
+/* How the renderer writes a field: the plan made once from the fields. */
+enum res_how { RH_TEXT, RH_TEXT_NULL, RH_TEXT_EMPTY_NULL, RH_BOOL, RH_INT,
+	RH_INT_NN, RH_LABEL, RH_DEC, RH_DEC_NN, RH_DEC_STRING, RH_DATE, RH_JSON, RH_IDS, RH_MEDIA,
+	RH_CONST };
+
+struct res_step {
+	const struct field	*f;
+	int			 col;
+	enum res_how		 how;
+	const struct res_const	*k;
+};
+
 /* res_sql.c: the SQL of a resource, made once per process. */
 struct res_sql {
 	bool		 ready;
@@ -216,6 +237,7 @@ struct res_sql {
 	const char	*ids;		/* SELECT a.id FROM t a WHERE 1 */
 	const char	*key;		/* " AND a.id IN (" */
 	const char	*by_id;		/* " AND a.id = ?" */
+	const char	*select_one;	/* select with by_id */
 	const char	*exists;	/* SELECT 1 FROM t WHERE id = ? */
 	const char	*insert;	/* the writable columns */
 	const char	*update;	/* the writable columns, then id */
@@ -227,6 +249,10 @@ struct res_sql {
 	size_t		 norders;
 	char		**filter_sql;	/* per field: " AND a.col = ?" */
 	char		**filter_null;	/* per field: " AND a.col IS NULL" */
+	struct res_const *konst;	/* per field: rendered without a read */
+	int		*col;		/* per field: its column, or -1 */
+	struct res_step	*plan;		/* the fields a row shows, in order */
+	size_t		 nplan;
 	const char	*tree[TQ__MAX];
 };
 
@@ -264,6 +290,7 @@ struct cJSON	*res_render(struct ctx *, const struct resource *,
 struct cJSON	*res_nested(struct ctx *, const struct resource *,
 		    sqlite3_stmt **cache, long long id, void *view);
 int		 res_field(const struct resource *, const char *name);
+int		 res_col(const struct resource *, int field);
 struct cJSON	*res_describe(struct ctx *, const struct field *, size_t n,
 		    bool write);
 

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dec.h"
 #include "mem.h"
 #include "res.h"
 
@@ -150,6 +151,103 @@ sql_filters(const struct resource *r, struct res_sql *q)
 	}
 }
 
+/*
+ * Which read-only fields are constants of the description ("0", "NULL",
+ * "''", "'[]'"): the renderer writes them without reading the row.
+ */
+static void
+sql_constants(const struct resource *r, struct res_sql *q)
+{
+	q->konst = calloc(r->nfields + 1, sizeof(*q->konst));
+	if (q->konst == NULL)
+		mem_oom();
+	for (size_t i = 0; i < r->nfields; i++) {
+		const struct field *f = &r->fields[i];
+		const char *c = f->col;
+		size_t n = c != NULL ? strlen(c) : 0;
+		if (!(f->flags & F_READ_ONLY) || c == NULL)
+			continue;
+		if (strcmp(c, "NULL") == 0)
+			q->konst[i].kind = RES_K_NULL;
+		else if (n > 0 && strspn(c, "0123456789") == n) {
+			char buf[DEC_BUFSZ];
+			struct res_const *k = &q->konst[i];
+			k->kind = RES_K_INT;
+			k->i = strtoll(c, NULL, 10);
+			k->json = f->type == FT_BOOL ? (k->i ? "true" : "false") :
+			    f->type == FT_DEC ? res_sql_printf("%s",
+			    dec_format(k->i * DEC_SCALE, buf)) :
+			    res_sql_printf("%lld", k->i);
+		} else if (n >= 2 && c[0] == '\'' && c[n - 1] == '\'' &&
+		    memchr(c + 1, '\'', n - 2) == NULL) {
+			q->konst[i].kind = RES_K_TEXT;
+			q->konst[i].s = res_sql_printf("%.*s", (int)(n - 2), c + 1);
+		}
+	}
+}
+
+/* The renderer's plan: each shown field, how, from which column. */
+static void
+sql_plan(const struct resource *r, struct res_sql *q)
+{
+	q->plan = calloc(r->nfields + 1, sizeof(*q->plan));
+	if (q->plan == NULL)
+		mem_oom();
+	for (size_t i = 0; i < r->nfields; i++) {
+		const struct field *f = &r->fields[i];
+		struct res_step *p = &q->plan[q->nplan];
+		enum res_how h;
+		if (f->flags & (F_WRITE_ONLY | F_NO_COLUMN | F_HOOK))
+			continue;
+		switch (f->type) {
+		case FT_TEXT:
+		case FT_NOTES:
+		case FT_EMAIL:
+		case FT_URL:
+			h = (f->flags & F_EMPTY_NULL) ? RH_TEXT_EMPTY_NULL :
+			    (f->flags & F_NULL) ? RH_TEXT_NULL : RH_TEXT;
+			break;
+		case FT_BOOL:
+			h = RH_BOOL;
+			break;
+		case FT_CHOICE:
+			h = (f->flags & F_LABEL) ? RH_LABEL : RH_INT_NN;
+			break;
+		case FT_INT:
+		case FT_ID:
+			/* A writable column that may not be null never is. */
+			h = sql_writable(f) && !(f->flags & F_NULL) ? RH_INT_NN :
+			    RH_INT;
+			break;
+		case FT_DEC:
+			h = (f->flags & F_AS_STRING) ? RH_DEC_STRING :
+			    sql_writable(f) && !(f->flags & F_NULL) ? RH_DEC_NN :
+			    RH_DEC;
+			break;
+		case FT_DATE:
+		case FT_DATETIME:
+			h = RH_DATE;
+			break;
+		case FT_JSON:
+			h = RH_JSON;
+			break;
+		case FT_IDS:
+			h = RH_IDS;
+			break;
+		case FT_MEDIA:
+			h = RH_MEDIA;
+			break;
+		default:
+			continue;
+		}
+		p->f = f;
+		p->col = q->col[i];
+		p->how = q->konst[i].kind != RES_K_NONE ? RH_CONST : h;
+		p->k = &q->konst[i];
+		q->nplan++;
+	}
+}
+
 /* Makes every statement of r (once per process). */
 struct res_sql *
 res_sql(const struct resource *r)
@@ -157,54 +255,89 @@ res_sql(const struct resource *r)
 	struct res_sql *q = r->sql;
 	const char *a = r->alias, *t = r->table;
 	char *cols = NULL, *ins = NULL, *vals = NULL, *upd = NULL;
-	int w = 0;
+	char **items;
+	int w = 0, ncols = 1;
 
 	if (q->ready)
 		return q;
+	sql_constants(r, q);
+	q->col = calloc(r->nfields + 1, sizeof(*q->col));
+	items = calloc(r->nfields + 1, sizeof(*items));
+	if (q->col == NULL || items == NULL)
+		mem_oom();
 	sql_cat(&cols, "%s.id", a);
 	for (size_t i = 0; i < r->nfields; i++) {
 		const struct field *f = &r->fields[i];
-		char *c = sql_select_item(f, a);
-		sql_cat(&cols, ", %s", c);
-		free(c);
-		if (!sql_writable(f))
+		q->col[i] = -1;
+		if (sql_writable(f)) {
+			w++;
+			sql_cat(&ins, "%s%s", w > 1 ? ", " : "", sql_column(f));
+			sql_cat(&vals, "%s?", w > 1 ? ", " : "");
+			sql_cat(&upd, "%s%s = ?%d", w > 1 ? ", " : "",
+			    sql_column(f), w);
+		}
+		if ((f->flags & (F_NO_COLUMN | F_WRITE_ONLY)) ||
+		    q->konst[i].kind != RES_K_NONE ||
+		    ((f->flags & F_HOOK) && (f->flags & F_READ_ONLY) &&
+		    f->col == NULL))	/* the hook makes it from others */
 			continue;
-		w++;
-		sql_cat(&ins, "%s%s", w > 1 ? ", " : "", sql_column(f));
-		sql_cat(&vals, "%s?", w > 1 ? ", " : "");
-		sql_cat(&upd, "%s%s = ?%d", w > 1 ? ", " : "", sql_column(f), w);
+		/* One column per expression: three fields showing in_stock
+		 * read one. */
+		char *c = sql_select_item(f, a);
+		for (size_t k = 0; k < i && q->col[i] < 0; k++)
+			if (items[k] != NULL && strcmp(items[k], c) == 0)
+				q->col[i] = q->col[k];
+		if (q->col[i] >= 0) {
+			free(c);
+			continue;
+		}
+		items[i] = c;
+		q->col[i] = ncols++;
+		sql_cat(&cols, ", %s", c);
 	}
 	q->select = res_sql_printf("SELECT %s FROM %s %s WHERE 1", cols, t, a);
 	q->count = res_sql_printf("SELECT count(*) FROM %s %s WHERE 1", t, a);
 	q->ids = res_sql_printf("SELECT %s.id FROM %s %s WHERE 1", a, t, a);
 	q->key = res_sql_printf(" AND %s.id IN (", a);
 	q->by_id = res_sql_printf(" AND %s.id = ?", a);
+	q->select_one = res_sql_printf("%s%s", q->select, q->by_id);
 	q->exists = res_sql_printf("SELECT 1 FROM %s WHERE id = ?", t);
 	q->delete = res_sql_printf("DELETE FROM %s WHERE id = ?", t);
 	q->nwrite = w;
 	if (w > 0) {
-		q->insert = res_sql_printf("INSERT INTO %s (%s) VALUES (%s)", t, ins,
-		    vals);
-		q->update = res_sql_printf("UPDATE %s SET %s WHERE id = ?%d", t, upd,
-		    w + 1);
+		q->insert = res_sql_printf("INSERT INTO %s (%s) VALUES (%s)", t,
+		    ins, vals);
+		q->update = res_sql_printf("UPDATE %s SET %s WHERE id = ?%d", t,
+		    upd, w + 1);
 	} else {
 		q->insert = res_sql_printf("INSERT INTO %s DEFAULT VALUES", t);
 		q->update = NULL;
 	}
 	if (r->flags & RES_METADATA) {
-		q->meta_get = res_sql_printf("SELECT metadata FROM %s WHERE id = ?",
-		    t);
+		q->meta_get = res_sql_printf("SELECT metadata FROM %s WHERE "
+		    "id = ?", t);
 		q->meta_set = res_sql_printf("UPDATE %s SET metadata = ?1 WHERE "
 		    "id = ?2", t);
 	}
 	sql_orders(r, q);
 	sql_filters(r, q);
+	sql_plan(r, q);
 	if (r->tree != NULL)
 		r->tree->sql(r, q);
+	for (size_t i = 0; i < r->nfields; i++)
+		free(items[i]);
+	free(items);
 	free(cols);
 	free(ins);
 	free(vals);
 	free(upd);
 	q->ready = true;
 	return q;
+}
+
+/* The column of field i in r's SELECT, or -1 when it has none. */
+int
+res_col(const struct resource *r, int i)
+{
+	return res_sql(r)->col[i];
 }

@@ -215,27 +215,34 @@ res_tree_filters(struct ctx *ctx, const struct resource *r, struct list_q *q,
 	return NULL;
 }
 
-/* One row of the tree/ list; arg is the resource. */
-static cJSON *
-tree_row_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
+/* One row of the tree/ list, as JSON text; arg is the resource. */
+static void
+tree_row_text(struct ctx *ctx, sqlite3_stmt *st, void *arg, struct mem_buf *t)
 {
 	const struct resource *r = arg;
-	cJSON *o = cJSON_CreateObject();
+	const char *s;
 
 	(void)ctx;
-	if (o == NULL)
-		mem_oom();
-	json_int(o, "pk", sqlite3_column_int64(st, 0));
-	json_text(o, "name", (const char *)sqlite3_column_text(st, 1));
+	mem_buf_add(t, "{\"pk\":", 6);
+	json_buf_int(t, sqlite3_column_int64(st, 0));
+	json_buf_name(t, "name", false);
+	s = (const char *)sqlite3_column_text(st, 1);
+	json_buf_str(t, s != NULL ? s : "");
+	json_buf_name(t, "parent", false);
 	if (sqlite3_column_type(st, 2) == SQLITE_NULL)
-		json_null(o, "parent");
+		json_buf_raw(t, "null");
 	else
-		json_int(o, "parent", sqlite3_column_int64(st, 2));
-	json_int(o, "level", sqlite3_column_int(st, 3));
-	json_text(o, "icon", (const char *)sqlite3_column_text(st, 4));
-	json_bool(o, "structural", sqlite3_column_int(st, 5));
-	json_int(o, r->tree->children, sqlite3_column_int64(st, 6));
-	return o;
+		json_buf_int(t, sqlite3_column_int64(st, 2));
+	json_buf_name(t, "level", false);
+	json_buf_int(t, sqlite3_column_int64(st, 3));
+	json_buf_name(t, "icon", false);
+	s = (const char *)sqlite3_column_text(st, 4);
+	json_buf_str(t, s != NULL ? s : "");
+	json_buf_name(t, "structural", false);
+	json_buf_raw(t, sqlite3_column_int(st, 5) ? "true" : "false");
+	json_buf_name(t, r->tree->children, false);
+	json_buf_int(t, sqlite3_column_int64(st, 6));
+	mem_buf_add(t, "}", 1);
 }
 
 /* GET <path>tree/: every node, briefly, with the list's filters. */
@@ -249,7 +256,7 @@ res_tree_list(struct ctx *ctx)
 	if ((e = res_query(ctx, r, &q, NULL)) != NULL)
 		return e;
 	return list_run(&q, res_sql(r)->tree[TQ_LIST], res_sql(r)->count,
-	    tree_row_json, (void *)r);
+	    tree_row_text, (void *)r);
 }
 
 /*

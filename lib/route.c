@@ -152,7 +152,8 @@ route_param_id(const struct ctx *ctx, const char *name)
 static const char *
 route_a(const char *noun)
 {
-	return strchr("aeiou", noun[0]) != NULL ? "an" : "a";
+	/* "a user", "a unit": a u sounds as a consonant. */
+	return strchr("aeio", noun[0]) != NULL ? "an" : "a";
 }
 
 static char *
@@ -181,53 +182,64 @@ route_strf(const char *fmt, ...)
 static size_t
 route_resource(const struct resource *r, struct route *out, size_t max)
 {
-	const char *a = route_a(r->noun);
-	char *one = route_strf("%s<pk>/", r->path);
-	char *meta = route_strf("%s<pk>/metadata/", r->path);
-	struct {
-		bool		 on;
-		const char	*method, *pattern;
+	enum { R_ANY, R_ONE, R_META, R_TREE };
+	static const struct {
+		unsigned	 need;		/* RES_* flags that turn it off */
+		unsigned	 want;		/* RES_* flags it needs */
+		bool		 tree;		/* only for a tree */
+		const char	*method;
+		int		 path;		/* R_* */
 		struct err	*(*handler)(struct ctx *);
-		char		*summary;
+		const char	*verb;		/* "%s %s": article and noun */
+		bool		 plural;	/* verb takes the plural alone */
 	} rows[] = {
-		{ !(r->flags & RES_NO_LIST), "GET", r->path, res_list,
-		  route_strf("List %s", r->plural) },
-		{ !(r->flags & RES_NO_CREATE), "POST", r->path, res_create,
-		  route_strf("Create %s %s", a, r->noun) },
-		{ (r->flags & RES_BULK_DELETE) != 0, "DELETE", r->path,
-		  res_delete_bulk, route_strf("Delete several %s", r->plural) },
-		{ r->tree != NULL, "GET", route_strf("%stree/", r->path),
-		  r->tree != NULL ? r->tree->list : NULL,
-		  route_strf("Tree of %s", r->plural) },
-		{ true, "GET", one, res_detail, route_strf("%c%s %s",
-		  a[0] - 'a' + 'A', a + 1, r->noun) },
-		{ !(r->flags & RES_NO_UPDATE), "PUT", one, res_update,
-		  route_strf("Replace %s %s", a, r->noun) },
-		{ !(r->flags & RES_NO_UPDATE), "PATCH", one, res_update,
-		  route_strf("Change %s %s", a, r->noun) },
-		{ !(r->flags & RES_NO_DELETE), "DELETE", one, res_delete,
-		  route_strf("Delete %s %s", a, r->noun) },
-		{ (r->flags & RES_METADATA) != 0, "GET", meta, res_metadata,
-		  route_strf("Metadata of %s %s", a, r->noun) },
-		{ (r->flags & RES_METADATA) != 0, "PUT", meta, res_metadata,
-		  route_strf("Replace the metadata of %s %s", a, r->noun) },
-		{ (r->flags & RES_METADATA) != 0, "PATCH", meta, res_metadata,
-		  route_strf("Merge into the metadata of %s %s", a, r->noun) },
+		{ RES_NO_LIST, 0, false, "GET", R_ANY, res_list, "List %s",
+		  true },
+		{ RES_NO_CREATE, 0, false, "POST", R_ANY, res_create,
+		  "Create %s %s", false },
+		{ 0, RES_BULK_DELETE, false, "DELETE", R_ANY, res_delete_bulk,
+		  "Delete several %s", true },
+		{ 0, 0, true, "GET", R_TREE, NULL, "Tree of %s", true },
+		{ 0, 0, false, "GET", R_ONE, res_detail, "%s %s", false },
+		{ RES_NO_UPDATE, 0, false, "PUT", R_ONE, res_update,
+		  "Replace %s %s", false },
+		{ RES_NO_UPDATE, 0, false, "PATCH", R_ONE, res_update,
+		  "Change %s %s", false },
+		{ RES_NO_DELETE, 0, false, "DELETE", R_ONE, res_delete,
+		  "Delete %s %s", false },
+		{ 0, RES_METADATA, false, "GET", R_META, res_metadata,
+		  "Metadata of %s %s", false },
+		{ 0, RES_METADATA, false, "PUT", R_META, res_metadata,
+		  "Replace the metadata of %s %s", false },
+		{ 0, RES_METADATA, false, "PATCH", R_META, res_metadata,
+		  "Merge into the metadata of %s %s", false },
 	};
+	const char *paths[] = { r->path, NULL, NULL, NULL };
+	const char *a = route_a(r->noun);
+	const char *cap = a[1] == 'n' ? "An" : "A";
 	size_t n = 0;
 
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		if (!rows[i].on || n >= max)
+		if ((r->flags & rows[i].need) || (rows[i].want &&
+		    !(r->flags & rows[i].want)) || (rows[i].tree &&
+		    r->tree == NULL) || n >= max)
 			continue;
+		int p = rows[i].path;
+		if (paths[p] == NULL)
+			paths[p] = route_strf(p == R_ONE ? "%s<pk>/" : p == R_META ?
+			    "%s<pk>/metadata/" : "%stree/", r->path);
 		bool read = strcmp(rows[i].method, "GET") == 0;
 		out[n] = (struct route){
 			.method = rows[i].method,
-			.pattern = rows[i].pattern,
+			.pattern = paths[p],
 			.area = read || r->write_area == NULL ? r->area :
 			    r->write_area,
 			.perm = PERM_METHOD,
-			.handler = rows[i].handler,
-			.summary = rows[i].summary,
+			.handler = rows[i].tree ? r->tree->list :
+			    rows[i].handler,
+			.summary = rows[i].plural ? route_strf(rows[i].verb,
+			    r->plural) : route_strf(rows[i].verb,
+			    rows[i].handler == res_detail ? cap : a, r->noun),
 			.res = r,
 		};
 		n++;

@@ -397,8 +397,10 @@ val_object(struct ctx *ctx, const cJSON *body, const struct field *f,
 				    "This field is required.");
 			continue;
 		}
-		/* A form repeats a field for a list; else the last wins. */
-		if (f[i].type != FT_IDS && f[i].type != FT_NESTED &&
+		/* A form repeats a field for a list; else the last wins.  (A
+		 * JSON body says what it means: a list is a list.) */
+		if (ctx->req.body_kind != REQ_BODY_JSON &&
+		    f[i].type != FT_IDS && f[i].type != FT_NESTED &&
 		    cJSON_IsArray(j) && j->child != NULL &&
 		    cJSON_IsString(j->child))
 			for (j = j->child; j->next != NULL; j = j->next)

@@ -80,6 +80,9 @@ enum ftype {
 #define F_NOT_BLANK	0x0200	/* text: "" is refused */
 #define F_NO_COLUMN	0x0400	/* not in the table: a hook handles it */
 #define F_STRING	0x0800	/* text: a JSON string, not a number */
+#define F_HOOK		0x1000	/* shown by the render hook, from its
+				   column (a read-only field without
+				   col has none: the hook makes it) */
 
 struct choice {
 	long long	 value;

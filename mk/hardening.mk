@@ -27,7 +27,7 @@ FUZZ_DEPS	= clang libclang-rt-14-dev
 FUZZ_SAN	= -fsanitize=address,undefined -fno-sanitize-recover=all \
 		  -fno-omit-frame-pointer
 FUZZ_CFLAGS	= -std=c11 -D_GNU_SOURCE -g -O1 $(FUZZ_SAN) -Wall -Wextra \
-		  -Ilib -Idomain -MMD -MP
+		  -Wno-missing-field-initializers -Ilib -Idomain -MMD -MP
 FUZZ_SRC	= $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_NAMES	= $(FUZZ_SRC:tests/fuzz/%.c=%)
 FUZZERS		= $(FUZZ_NAMES:%=$(FUZZ_BUILD)/bin/%)

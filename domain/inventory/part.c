@@ -162,11 +162,9 @@ static const struct field part_fields[] = {
 	[PF_REVISION] = { "revision", FT_TEXT, F_FILTER | F_ORDER, 100 },
 	[PF_LINK] = { "link", FT_URL, 0, 2000 },
 	[PF_NOTES] = { "notes", FT_NOTES, 0, 50000 },
-	/* "IPN | name | revision", InvenTree's default full name. */
-	[PF_FULL_NAME] = { "full_name", FT_TEXT, F_READ_ONLY,
-	    .col = "p.IPN || CASE WHEN p.IPN <> '' THEN ' | ' ELSE '' END || "
-	    "p.name || CASE WHEN p.revision <> '' THEN ' | ' || p.revision "
-	    "ELSE '' END" },
+	/* "IPN | name | revision", InvenTree's default full name
+	 * (part_render()). */
+	[PF_FULL_NAME] = { "full_name", FT_TEXT, F_READ_ONLY | F_NO_COLUMN },
 	[PF_IMAGE] = { "image", FT_MEDIA, F_READ_ONLY, .col = "image" },
 	[PF_THUMBNAIL] = { "thumbnail", FT_MEDIA, F_READ_ONLY,
 	    .col = "coalesce(p.thumbnail, p.image)" },
@@ -302,19 +300,52 @@ part_list(struct ctx *ctx, struct list_q *q, void *view)
 	return star_filter(ctx, q, STAR_PART);
 }
 
-/* The user's star, and the category when ?category_detail=true. */
+/* "IPN | name | revision", InvenTree's default full name. */
+static void
+part_full_name(cJSON *o, sqlite3_stmt *st)
+{
+	const char *parts[3] = {
+		(const char *)sqlite3_column_text(st, res_col(&part_resource, PF_IPN)),
+		(const char *)sqlite3_column_text(st, res_col(&part_resource, PF_NAME)),
+		(const char *)sqlite3_column_text(st, res_col(&part_resource, PF_REVISION)),
+	};
+	size_t len[3], n = 1;
+
+	for (int i = 0; i < 3; i++)
+		n += (len[i] = parts[i] != NULL ? strlen(parts[i]) : 0) + 3;
+	char *s = cJSON_malloc(n), *p = s;
+	if (s == NULL)
+		mem_oom();
+	for (int i = 0; i < 3; i++) {
+		if (len[i] == 0)
+			continue;
+		if (p > s) {
+			memcpy(p, " | ", 3);
+			p += 3;
+		}
+		memcpy(p, parts[i], len[i]);
+		p += len[i];
+	}
+	*p = '\0';
+	json_text(o, "full_name", s);
+	cJSON_free(s);
+}
+
+/* The full name, the user's star, the category (?category_detail=). */
 static void
 part_render(struct ctx *ctx, sqlite3_stmt *st, cJSON *o, void *view)
 {
 	static struct part_view none;
 	struct part_view *v = view != NULL ? view : &none;
 
+	part_full_name(o, st);
+
 	json_bool(o, "starred", star_is(ctx, view != NULL ? &v->stars : NULL,
 	    STAR_PART, sqlite3_column_int64(st, 0)));
 	if (!v->category_detail)
 		return;
 	cJSON *cd = NULL;
-	int col = RES_COL(PF_CATEGORY);
+	int col = res_col(&part_resource, PF_CATEGORY);
 	if (sqlite3_column_type(st, col) != SQLITE_NULL)
 		cd = res_nested(ctx, &category_resource, &v->cat,
 		    sqlite3_column_int64(st, col), &v->cat_stars);

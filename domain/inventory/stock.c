@@ -150,8 +150,8 @@ static const struct field stock_fields[] = {
 	    .col = "status", .choices = stock_statuses },
 	[SF_STATUS_KEY] = { "status_custom_key", FT_INT, F_READ_ONLY,
 	    .col = "status" },
-	[SF_IN_STOCK] = { "in_stock", FT_BOOL, F_READ_ONLY,
-	    .col = "(" STOCK_IN_STOCK ")" },
+	/* An in-stock status and a quantity (stock_render()). */
+	[SF_IN_STOCK] = { "in_stock", FT_BOOL, F_READ_ONLY | F_NO_COLUMN },
 	[SF_NOTES] = { "notes", FT_NOTES, 0, 50000 },
 	[SF_PACKAGING] = { "packaging", FT_TEXT, 0, 50 },
 	[SF_LINK] = { "link", FT_URL, 0, 2000 },
@@ -349,13 +349,16 @@ stock_render(struct ctx *ctx, sqlite3_stmt *st, cJSON *o, void *view)
 {
 	struct stock_view *v = view;
 
+	json_bool(o, "in_stock", stock_status_in_stock(sqlite3_column_int64(st,
+	    res_col(&stock_resource, SF_STATUS))) && sqlite3_column_int64(st,
+	    res_col(&stock_resource, SF_QUANTITY)) > 0);
 	if (v == NULL)
 		return;
 	if (v->part_detail) {
 		if (v->part_view == NULL)
 			part_resource.hooks->view(ctx, &v->part_view);
 		cJSON *pd = res_nested(ctx, &part_resource, &v->part,
-		    sqlite3_column_int64(st, RES_COL(SF_PART)), v->part_view);
+		    sqlite3_column_int64(st, res_col(&stock_resource, SF_PART)), v->part_view);
 		if (pd != NULL)
 			json_item(o, "part_detail", pd);
 		else
@@ -363,7 +366,7 @@ stock_render(struct ctx *ctx, sqlite3_stmt *st, cJSON *o, void *view)
 	}
 	if (v->location_detail) {
 		cJSON *ld = NULL;
-		int col = RES_COL(SF_LOCATION);
+		int col = res_col(&stock_resource, SF_LOCATION);
 		if (sqlite3_column_type(st, col) != SQLITE_NULL)
 			ld = stock_location_brief(ctx, &v->loc,
 			    sqlite3_column_int64(st, col));
@@ -1365,7 +1368,7 @@ tracking_render(struct ctx *ctx, sqlite3_stmt *st, cJSON *o, void *view)
 		return;
 	if (v->item_detail) {
 		r = tracking_lookup(ctx, &v->item, tracking_sql_item,
-		    sqlite3_column_int64(st, RES_COL(TF_ITEM)));
+		    sqlite3_column_int64(st, res_col(&tracking_resource, TF_ITEM)));
 		if (r == NULL)
 			json_null(o, "item_detail");
 		else {
@@ -1389,7 +1392,7 @@ tracking_render(struct ctx *ctx, sqlite3_stmt *st, cJSON *o, void *view)
 		}
 	}
 	if (v->user_detail) {
-		int col = RES_COL(TF_USER);
+		int col = res_col(&tracking_resource, TF_USER);
 		r = sqlite3_column_type(st, col) == SQLITE_NULL ? NULL :
 		    tracking_lookup(ctx, &v->user, tracking_sql_user,
 		    sqlite3_column_int64(st, col));

@@ -132,12 +132,15 @@ def test_options_actions_follow_permissions(site):
     assert r.json()["allowed_methods"]
 
 
-def test_options_without_fields_has_no_actions(site, admin):
-    """Endpoints without a field table (adjustments) keep the plain
-    description."""
+def test_options_of_an_action_describe_its_input(site, admin):
+    """Adjustments describe what they take (issue 12: the mobile app opens
+    its stock dialogs only with actions.POST and the nested item fields;
+    before, they had no "actions")."""
     r = client_call(site, admin, "OPTIONS", "/api/stock/count/")
     assert r.status == 200, r
-    assert "actions" not in r.json()
+    post = r.json()["actions"]["POST"]
+    assert set(post) == {"items", "notes"}
+    assert set(post["items"]["child"]["children"]) == {"pk", "quantity"}
 
 
 # --- Part.getRequirements() ------------------------------------------------

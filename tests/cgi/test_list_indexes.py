@@ -14,7 +14,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
 def stock_in_stock_sql():
-    src = (ROOT / "cgi-bin" / "stock.c").read_text()
+    src = (ROOT / "domain" / "inventory" / "stock.c").read_text()
     return re.search(r'#define STOCK_IN_STOCK "([^"]*)"', src).group(1)
 
 
@@ -36,7 +36,7 @@ def test_in_stock_uses_partial_index(site):
 
 
 def test_low_stock_uses_partial_index(site):
-    src = (ROOT / "cgi-bin" / "part.c").read_text()
+    src = (ROOT / "domain" / "inventory" / "part.c").read_text()
     assert ('" AND p.minimum_stock > 0 AND "\n\t  "p.in_stock < '
             'p.minimum_stock"') in src
     p = plan(site, "SELECT p.id FROM part p WHERE 1 AND p.minimum_stock > 0"

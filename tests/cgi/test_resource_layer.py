@@ -164,15 +164,13 @@ def test_nul_in_a_json_string_is_refused(site, api):
     """Before: "a\\u0000b" was stored as "a"."""
     r = site.cgi("part", method="POST", path=PART,
                  body='{"name": "nul\\u0000admin"}',
-                 headers=dict(api.headers, **{"Content-Type":
-                                              "application/json"}))
+                 headers=api.headers, content_type="application/json")
     assert r.status == 400 and "\\u0000" in r.json()["detail"], r
     assert count(site, "part") == 0
     # An escaped backslash before u0000 is text, not a NUL.
     r = site.cgi("part", method="POST", path=PART,
                  body='{"name": "a\\\\u0000b"}',
-                 headers=dict(api.headers, **{"Content-Type":
-                                              "application/json"}))
+                 headers=api.headers, content_type="application/json")
     assert r.status == 201 and r.json()["name"] == "a\\u0000b", r
 
 
@@ -181,13 +179,11 @@ def test_duplicate_keys_are_refused(site, api):
     proxies take the last."""
     r = site.cgi("part", method="POST", path=PART,
                  body='{"name": "first", "description": "x", "name": "x"}',
-                 headers=dict(api.headers, **{"Content-Type":
-                                              "application/json"}))
+                 headers=api.headers, content_type="application/json")
     assert r.status == 400 and '"name"' in r.json()["detail"], r
     r = site.cgi("stock", method="POST", path=STOCK + "add/",
                  body='{"items": [{"pk": 1, "quantity": 1, "pk": 2}]}',
-                 headers=dict(api.headers, **{"Content-Type":
-                                              "application/json"}))
+                 headers=api.headers, content_type="application/json")
     assert r.status == 400 and '"pk"' in r.json()["detail"], r
     assert count(site, "part") == 0
 
