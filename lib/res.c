@@ -977,7 +977,7 @@ res_metadata_apply(struct ctx *ctx, const cJSON *body, bool replace,
 		return err_field(ctx, "metadata", "Metadata must be a python "
 		    "dict object");
 	if (replace) {
-		cJSON_Delete(*cur);
+		/* The old object is freed with the request (res_metadata_rw()). */
 		*cur = cJSON_Duplicate(md, true);
 		return NULL;
 	}

@@ -85,11 +85,18 @@ struct err *
 res_tree_node(struct ctx *ctx, const struct resource *r, long long id,
     bool *exists, bool *structural)
 {
-	struct tree_node n;
-	struct err *e = tree_get(ctx, r, id, &n, exists);
+	sqlite3_stmt *st = tree_stmt(ctx, r, TQ_STRUCTURAL);
+	struct err *e;
 
 	if (structural != NULL)
-		*structural = e == NULL && *exists && n.structural;
+		*structural = false;
+	if (st == NULL)
+		return db_err(ctx, "tree");
+	sqlite3_bind_int64(st, 1, id);
+	if ((e = db_row(ctx, st, "tree", exists)) == NULL && *exists &&
+	    structural != NULL)
+		*structural = sqlite3_column_int(st, 0) != 0;
+	sqlite3_reset(st);
 	return e;
 }
 
@@ -154,6 +161,8 @@ res_tree_sql(const struct resource *r, struct res_sql *q)
 	q->tree[TQ_DEPTH_BELOW] = res_sql_printf(" AND %s.level <= (SELECT level "
 	    "FROM %s WHERE id = ?) + ?", a, T);
 	q->tree[TQ_DEPTH] = res_sql_printf(" AND %s.level <= ?", a);
+	q->tree[TQ_STRUCTURAL] = res_sql_printf("SELECT structural FROM %s "
+	    "WHERE id = ?", T);
 }
 
 /* ---- lists ---------------------------------------------------------- */

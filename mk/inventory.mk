@@ -16,7 +16,7 @@ BENCH_PORT	?= 18480
 BENCH_SECONDS	?= 10
 BENCH_CONNECTIONS ?= 8
 
-.PHONY: demo bench
+.PHONY: demo bench bench-callgrind
 
 demo: deps
 	@$(MAKE) --no-print-directory all
@@ -37,3 +37,12 @@ bench: deps $(BUILD)/bench/hello.cgi
 	@BUILD="$(BUILD)" BENCH_DIR="$(BENCH_DIR)" BENCH_PORT="$(BENCH_PORT)" \
 	    BENCH_SECONDS="$(BENCH_SECONDS)" \
 	    BENCH_CONNECTIONS="$(BENCH_CONNECTIONS)" bash tests/bench/bench.sh
+
+# Instructions per request under callgrind (tests/bench/callgrind.py): the
+# same requests as make bench, on its tree and data (make bench first).
+bench-callgrind:
+	@sh tools/deps.sh valgrind sqlite3 python3
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory install DESTDIR="$(BENCH_DIR)/site" >/dev/null
+	@test -s "$(BENCH_DIR)/data/stockroom.sqlite3" || { echo "make bench first (it generates the data)"; exit 1; }
+	@$(PYTHON) tests/bench/callgrind.py "$(BENCH_DIR)/site" "$(BENCH_DIR)/data"

@@ -1166,27 +1166,30 @@ stock_adjust(struct ctx *ctx, enum stock_op op, const cJSON *body)
 			    "located into structural stock locations!");
 	}
 
-	cJSON *list = cJSON_CreateArray();
+	/* Each item's problems; the list of them is made only if any. */
+	size_t n = (size_t)cJSON_GetArraySize(v[AF_ITEMS].j), k = 0;
+	cJSON **maps = mem_zalloc(&ctx->mem, n * sizeof(*maps));
 	bool bad = false;
-	if (list == NULL)
-		mem_oom();
 	for (const cJSON *it = v[AF_ITEMS].j->child; it != NULL;
-	    it = it->next) {
+	    it = it->next, k++) {
 		struct errs ie;
 		errs_init(&ie, ctx);
 		if ((e = stock_adjust_one(ctx, op, it, dest, notes,
-		    &ie)) != NULL) {
-			cJSON_Delete(list);
+		    &ie)) != NULL)
 			return e;
+		if (errs_any(&ie)) {
+			bad = true;
+			maps[k] = ie.map;
 		}
-		bad = bad || errs_any(&ie);
-		cJSON_AddItemToArray(list, ie.map != NULL ?
-		    cJSON_Duplicate(ie.map, true) : cJSON_CreateObject());
 	}
-	if (!bad) {
-		cJSON_Delete(list);
+	if (!bad)
 		return NULL;
-	}
+	cJSON *list = cJSON_CreateArray();
+	if (list == NULL)
+		mem_oom();
+	for (k = 0; k < n; k++)
+		cJSON_AddItemToArray(list, maps[k] != NULL ?
+		    cJSON_Duplicate(maps[k], true) : cJSON_CreateObject());
 	errs_put(&es, "items", list);
 	return errs_end(&es);
 }

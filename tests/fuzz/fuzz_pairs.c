@@ -33,9 +33,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(s, data + 1, size - 1);
 
 	ctx_init(&ctx, envp, NULL, NULL, NULL);
-	int rc = req_parse_pairs(&ctx, s, size - 1, sep, flags, kv, PAIRS_MAX,
-	    &n);
-	if (rc == 0) {
+	struct err *e = req_parse_pairs(&ctx, s, size - 1, sep, flags, kv,
+	    PAIRS_MAX, &n);
+	if (e == NULL) {
 		if (n > PAIRS_MAX)
 			abort();
 		for (size_t i = 0; i < n; i++)
@@ -44,8 +44,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    !txt_utf8_valid(kv[i].value, strlen(kv[i].value),
 			    flags & TXT_ALLOW_NL))
 				abort();
-	} else if (rc != 400 || ctx.resp.status != 400)
-		abort();
+	} else if (e->status != 400 || ctx.resp.status != 0)
+		abort();	/* an error is a value: nothing answered yet */
 	ctx_end(&ctx);
 	free(s);
 	return 0;

@@ -13,8 +13,10 @@
  * come first in the environment, so the input cannot override them; the
  * database has a user with a known token, session and password
  * (support.h), so the signed-in paths (auth_identify, perm_check) are
- * reachable, and a list route over the setting table has one filter of
- * every kind, search, ordering and pagination (lib/list.c).
+ * reachable; the program also serves the real part categories and parts
+ * (resources: every filter kind, search, ordering, pagination, create,
+ * change and delete with their validation, OPTIONS; lib/res.c, val.c,
+ * list.c) under /api/part/.
  *
  * Checks the CGI output: a known status line, headers that are single
  * lines of printable text (no header injection), a Content-Length that
@@ -26,25 +28,25 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "stockroom.h"
-#include "list.h"
+#include "site.h"
 #include "support.h"
+
+#include "inventory/part.h"
 
 #define ENV_MAX 64
 
-static int
+static struct err *
 thing_echo(struct ctx *ctx)
 {
 	const cJSON *data;
-	int rc = req_data(ctx, &data);
+	struct err *e = req_data(ctx, &data);
 
-	if (rc != 0)
-		return rc;
+	if (e != NULL)
+		return e;
 	const char *limit = req_query(ctx, "limit");
 	long long n;
 	if (limit != NULL && !txt_parse_int64(limit, 1, 1000, &n))
-		return resp_field_error(ctx, "limit", "A whole number from 1 "
-		    "to 1000");
+		return err_field(ctx, "limit", "A whole number from 1 to 1000");
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddItemToObject(o, "data", cJSON_Duplicate(data, 1));
 	cJSON *q = cJSON_AddObjectToObject(o, "query");
@@ -63,7 +65,7 @@ thing_echo(struct ctx *ctx)
 	return resp_json(ctx, 200, o);
 }
 
-static int
+static struct err *
 thing_root(struct ctx *ctx)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -72,7 +74,7 @@ thing_root(struct ctx *ctx)
 	return resp_json(ctx, 200, o);
 }
 
-static int
+static struct err *
 thing_db(struct ctx *ctx)
 {
 	static const char sql[] = "SELECT value FROM setting WHERE key = ?1";
@@ -80,69 +82,14 @@ thing_db(struct ctx *ctx)
 	const char *key = req_query(ctx, "key");
 
 	if (st == NULL)
-		return ctx->resp.status;
+		return db_err(ctx, "setting");
 	sqlite3_bind_text(st, 1, key != NULL ? key : "", -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_ROW)
-		return resp_not_found(ctx);
+		return err_not_found(ctx, "Setting");
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "value",
 	    (const char *)sqlite3_column_text(st, 0));
 	return resp_json(ctx, 200, o);
-}
-
-/* A list over the setting table with one filter of every kind (list.h). */
-static const struct list_filter list_f[] = {
-	{ "id", LIST_ID, " AND rowid = ?", " AND rowid IS NULL",
-	  "SELECT 1 FROM setting WHERE rowid = ?", NULL },
-	{ "flag", LIST_BOOL, " AND value = 'b'", " AND value <> 'b'", NULL,
-	  NULL },
-	{ "min", LIST_INT, " AND length(value) >= ?", NULL, NULL, NULL },
-	{ "key", LIST_TEXT, " AND key = ?", NULL, NULL, NULL },
-	{ "date", LIST_DATE, " AND ? IS NOT NULL", NULL, NULL, NULL },
-	{ "status", LIST_STATUS, " AND ? > 0", NULL, NULL, NULL },
-};
-static const struct list_order list_o[] = {
-	{ "key", "key", "key DESC" },
-	{ "value", "value, key", "value DESC, key DESC" },
-};
-static const struct list_search list_s = {
-	.fts = " AND (key LIKE ? ESCAPE '\\' OR value LIKE ? ESCAPE '\\')",
-	.fts_phrases = 0,
-	.fts_likes = 2,
-	.short_sql = " AND key LIKE ? ESCAPE '\\'",
-	.short_likes = 1,
-};
-
-static cJSON *
-list_row(struct ctx *ctx, sqlite3_stmt *st, void *arg)
-{
-	(void)ctx;
-	(void)arg;
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "key", (const char *)sqlite3_column_text(st,
-	    0));
-	cJSON_AddStringToObject(o, "value",
-	    (const char *)sqlite3_column_text(st, 1));
-	return o;
-}
-
-static int
-thing_list(struct ctx *ctx)
-{
-	struct list_q q;
-	bool cascade;
-	int rc;
-
-	list_init(&q, ctx, "key");
-	if ((rc = list_flag(ctx, "cascade", true, &cascade)) != 0 ||
-	    (rc = list_filters(&q, list_f, sizeof(list_f) / sizeof(list_f[0]),
-	    cascade)) != 0 ||
-	    (rc = list_search(&q, &list_s)) != 0 ||
-	    (rc = list_page(&q)) != 0)
-		return rc;
-	list_ordering(&q, list_o, sizeof(list_o) / sizeof(list_o[0]));
-	return list_run(&q, "SELECT key, value FROM setting WHERE 1",
-	    "SELECT count(*) FROM setting WHERE 1", list_row, NULL);
 }
 
 static const struct route fuzz_routes[] = {
@@ -165,20 +112,20 @@ static const struct route fuzz_routes[] = {
 	{ "POST", "/api/private/", AREA_USER, PERM_METHOD, thing_echo,
 	  "Private", ROUTE_NO_DB },
 	{ "GET", "/api/db/", AREA_PUBLIC, PERM_VIEW, thing_db, "Database", 0 },
-	{ "GET", "/api/list/", AREA_PUBLIC, PERM_VIEW, thing_list, "List", 0 },
-	/* Signed-in routes: the user of support.c may view and add parts. */
-	{ "GET", "/api/part/", "part", PERM_METHOD, thing_echo, "Parts", 0 },
-	{ "POST", "/api/part/", "part", PERM_METHOD, thing_echo, "Add part", 0 },
-	{ "PATCH", "/api/part/<pk>/", "part", PERM_METHOD, thing_echo,
-	  "Change part", 0 },
-	{ "DELETE", "/api/part/<pk>/", "part", PERM_METHOD, thing_echo,
-	  "Delete part", 0 },
+	/* Signed-in routes: the user of support.c may view and add parts;
+	 * the parts and categories themselves are resources (below). */
 	{ "GET", "/api/me/", AREA_USER, PERM_VIEW, thing_echo, "Me", 0 },
 	{ "GET", "/api/admin/", AREA_SUPERUSER, PERM_VIEW, thing_echo,
 	  "Admin", 0 },
 };
 
-static const struct program fuzz_program = PROGRAM("fuzz", fuzz_routes);
+static const struct resource *const fuzz_resources[] = {
+	&category_resource,
+	&part_resource,
+};
+
+static const struct program fuzz_program = PROGRAM("fuzz",
+    ROUTES(fuzz_routes), RESOURCES(fuzz_resources));
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
