@@ -116,7 +116,9 @@ install: $(PROGRAMS) $(TOOLS)
 	install -m 0755 $(TOOLS) "$(DESTDIR)/bin/"
 	install -m 0644 $(MIGRATIONS) "$(DESTDIR)/db/migrations/"
 	umask 022; cp -R templates/. "$(DESTDIR)/templates/"
-	install -m 0644 apache.conf lighttpd.conf lighttpd-fastcgi.conf "$(DESTDIR)/db/"
+	install -m 0644 apache.conf lighttpd.conf lighttpd-fastcgi.conf \
+	    $(filter %.conf,$(SERVER_ROUTES)) "$(DESTDIR)/db/"
+	install -m 0644 $(BUILD)/servers/htaccess "$(DESTDIR)/.htaccess"
 	install -d -m 0700 "$(DESTDIR)/data"
 	printf 'Require all denied\n' > "$(DESTDIR)/data/.htaccess"
 	chmod 0600 "$(DESTDIR)/data/.htaccess"

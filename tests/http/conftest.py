@@ -258,6 +258,15 @@ def install_tree(dest, instance, data_dir_env=None, prefix="", conf=""):
     return TEST_USER if proc.returncode == 0 else None
 
 
+def routes_only_tree(path):
+    """A directory holding only the db/apache-routes.conf that apache.conf
+    includes (make install puts it in every tree): enough for Apache to
+    start on apache.conf where no tree is served."""
+    (path / "db").mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(BUILD / "servers" / "apache-routes.conf",
+                    path / "db" / "apache-routes.conf")
+
+
 def give_to_apache(tree):
     """Under root, Apache's children run as www-data: the data directory
     becomes theirs (still mode 0700), the rest stays root's and readable."""
