@@ -15,3 +15,8 @@ install: $(SERVER_ROUTES)
 $(SERVER_ROUTES) &: $(PROGRAMS) tools/server-routes.py htdocs/.htaccess
 	$(PYTHON) tools/server-routes.py --out $(BUILD)/servers \
 	    --htaccess htdocs/.htaccess $(PROGRAMS)
+
+# Apache's mod_fcgid (issue 21): apache.conf and the .htaccess files run the
+# programs under it where it is loaded; the HTTP tests serve every tree with
+# and without it.
+DEPS_TEST	+= libapache2-mod-fcgid
