@@ -125,7 +125,10 @@ install: $(PROGRAMS) $(TOOLS)
 	STOCKROOM_CONFIG=/dev/null STOCKROOM_DATA_DIR="$(DESTDIR)/data" \
 	    "$(DESTDIR)/bin/stockroom" migrate
 
+# The port is checked first: a second make run on a port in use must not
+# reinstall the tree under the server running there.
 run: deps
+	@$(PYTHON) tools/port-free.py $(PORT)
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory install DESTDIR="$(SITE)" >/dev/null
 	@STOCKROOM_DATA_DIR="$(DATA_DIR)" "$(SITE)/bin/stockroom" migrate
