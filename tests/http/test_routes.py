@@ -37,10 +37,11 @@ NOT_AN_ENDPOINT = "API endpoint not found"
 
 
 def programs():
-    """The built programs of cgi-bin/, as make builds and installs them."""
-    found = sorted(hc.BUILD.glob("cgi-bin/*.cgi"))
-    names = sorted(p.stem for p in (hc.ROOT / "cgi-bin").glob("*.c"))
-    assert [p.stem for p in found] == names, (found, names)
+    """The built program of each source in cgi-bin/, as make builds and
+    installs them."""
+    found = [hc.BUILD / "cgi-bin" / f"{src.stem}.cgi"
+             for src in sorted((hc.ROOT / "cgi-bin").glob("*.c"))]
+    assert found and all(p.exists() for p in found), found
     return found
 
 
