@@ -121,14 +121,19 @@ install: $(PROGRAMS) $(TOOLS)
 	install -m 0755 $(TOOLS) "$(DESTDIR)/bin/"
 	install -m 0644 $(MIGRATIONS) "$(DESTDIR)/db/migrations/"
 	umask 022; cp -R templates/. "$(DESTDIR)/templates/"
-	install -m 0644 apache.conf lighttpd.conf lighttpd-fastcgi.conf "$(DESTDIR)/db/"
+	install -m 0644 apache.conf lighttpd.conf lighttpd-fastcgi.conf \
+	    $(filter %.conf,$(SERVER_ROUTES)) "$(DESTDIR)/db/"
+	install -m 0644 $(BUILD)/servers/htaccess "$(DESTDIR)/.htaccess"
 	install -d -m 0700 "$(DESTDIR)/data"
 	printf 'Require all denied\n' > "$(DESTDIR)/data/.htaccess"
 	chmod 0600 "$(DESTDIR)/data/.htaccess"
 	STOCKROOM_CONFIG=/dev/null STOCKROOM_DATA_DIR="$(DESTDIR)/data" \
 	    "$(DESTDIR)/bin/stockroom" migrate
 
+# The port is checked first: a second make run on a port in use must not
+# reinstall the tree under the server running there.
 run: deps
+	@$(PYTHON) tools/port-free.py $(PORT)
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory install DESTDIR="$(SITE)" >/dev/null
 	@STOCKROOM_DATA_DIR="$(DATA_DIR)" "$(SITE)/bin/stockroom" migrate

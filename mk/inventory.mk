@@ -8,7 +8,8 @@
 #   make bench   build, install into $(BUILD)/bench/site, generate a large
 #                inventory once (100,000 parts, 1,000,000 stock items,
 #                2,000,000 tracking entries) and measure the API with wrk
-#                through lighttpd against a trivial hello CGI
+#                through lighttpd (CGI and FastCGI) and Apache (CGI and
+#                mod_fcgid) against a trivial hello CGI
 #                (BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_PORT to tune)
 
 BENCH_DIR	?= $(CURDIR)/$(BUILD)/bench
@@ -29,8 +30,14 @@ $(BUILD)/bench/hello.cgi: tests/bench/hello.c
 	@mkdir -p $(@D)
 	$(CC) -O2 -o $@ $<
 
+# What tests/bench/bench.sh runs besides the build and lighttpd: wrk, the
+# data and memory tools, Apache with mod_fcgid, and python3 with pytest (its
+# FastCGI CPU figures drive the programs through the test suite's client).
+BENCH_DEPS = wrk curl sqlite3 time procps python3 python3-pytest apache2 \
+	     libapache2-mod-fcgid
+
 bench: deps $(BUILD)/bench/hello.cgi
-	@sh tools/deps.sh wrk curl sqlite3 time
+	@sh tools/deps.sh $(BENCH_DEPS)
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory install DESTDIR="$(BENCH_DIR)/site" >/dev/null
 	@install -m 0755 $(BUILD)/bench/hello.cgi "$(BENCH_DIR)/site/cgi-bin/"

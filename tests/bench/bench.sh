@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# make bench: lighttpd + wrk against the installed programs and a large
-# generated inventory.  Prints, per endpoint, requests/s, p50 and p99
+# make bench: wrk against the installed programs and a large generated
+# inventory, through lighttpd (CGI, FastCGI) and Apache (CGI, mod_fcgid).  Prints, per endpoint, requests/s, p50 and p99
 # latency, the ratio to the trivial hello.cgi, and the peak RSS of one
 # request run as a plain CGI process.  Not a test: nothing here fails on a
 # slow machine; the figures go into BENCHMARKS.md by hand.
@@ -42,6 +42,67 @@ if ! "$SITE/bin/stockroom" listusers | grep -q " $USER "; then
 	printf '%s\n' "$PASS" | "$SITE/bin/stockroom" createsuperuser "$USER" >/dev/null
 fi
 
+# apache_start NAME [MODULE...]: (re)start Apache on the tree with
+# apache.conf and these modules besides those it needs, its files in
+# $BENCH_DIR/NAME; fails, saying why, if it does not answer.  Started as
+# root, Apache serves as www-data, which then gets the data directory
+# (apache_stop gives it back) and must be able to reach the tree.
+APID=
+DATA_OWNER=
+apache_start() {
+	local name=$1 dir=$BENCH_DIR/$1 m mods="" user=""
+	shift
+	apache_stop
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	chmod 755 "$dir"
+	for m in mpm_event authz_core alias cgid mime dir headers env setenvif "$@"; do
+		mods+="LoadModule ${m}_module /usr/lib/apache2/modules/mod_$m.so"$'\n'
+	done
+	if [ "$(id -u)" = 0 ]; then
+		user=$'User www-data\nGroup www-data'
+		DATA_OWNER=$(stat -c %u:%g "$DATA")
+		chown -R www-data:www-data "$DATA"
+		if ! setpriv --reuid=www-data --regid=www-data --clear-groups sh -c \
+		    'test -w "$1/stockroom.sqlite3" && test -x "$2/cgi-bin/part.cgi"' \
+		    sh "$DATA" "$SITE"; then
+			echo "www-data cannot reach $SITE or $DATA: no Apache rows" \
+			    "(BENCH_DIR=/var/tmp/stockroom-bench, say, to have them)" >&2
+			return 1
+		fi
+	fi
+	printf '%s\n' \
+	    "ServerRoot \"$dir\"" "ServerName 127.0.0.1" "Listen 127.0.0.1:$PORT" \
+	    "PidFile \"$dir/httpd.pid\"" "ErrorLog \"$dir/error.log\"" \
+	    "LogLevel warn" "DefaultRuntimeDir \"$dir\"" "Mutex file:$dir" \
+	    "$mods" "ScriptSock \"$dir/cgid.sock\"" \
+	    "<IfModule mod_fcgid.c>" "FcgidIPCDir \"$dir/fcgid\"" \
+	    "FcgidProcessTableFile \"$dir/fcgid-shm\"" "</IfModule>" \
+	    "TypesConfig /etc/mime.types" "$user" \
+	    "<Directory />" "AllowOverride None" "Require all denied" "</Directory>" \
+	    "Define STOCKROOM_ROOT $SITE" "Include \"$PWD/apache.conf\"" \
+	    "SetEnv STOCKROOM_DATA_DIR $DATA" >"$dir/httpd.conf"
+	apache2 -f "$dir/httpd.conf" -DFOREGROUND >>"$dir/stdout.log" 2>&1 &
+	APID=$!
+	for _ in $(seq 100); do
+		curl -fsS -o /dev/null "$BASE/api/" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "apache2 ($name) did not start; see $dir/error.log" >&2
+	return 1
+}
+apache_stop() {
+	if [ -n "$APID" ]; then
+		kill "$APID" 2>/dev/null || true
+		wait "$APID" 2>/dev/null || true
+		APID=
+	fi
+	if [ -n "$DATA_OWNER" ]; then
+		chown -R "$DATA_OWNER" "$DATA"
+		DATA_OWNER=
+	fi
+}
+
 # The programs log each request to standard error: keep it out of the table.
 # serve CONF: (re)start lighttpd with the repository's CONF, wait for it.
 LPID=
@@ -59,7 +120,7 @@ serve() {
 	echo "lighttpd -f $1 did not start; see $BENCH_DIR/lighttpd.log" >&2
 	exit 1
 }
-trap '[ -z "$LPID" ] || { kill $LPID 2>/dev/null; wait $LPID 2>/dev/null; } || true' EXIT
+trap '[ -z "$LPID" ] || { kill $LPID 2>/dev/null; wait $LPID 2>/dev/null; } || true; apache_stop' EXIT
 serve lighttpd.conf
 TOKEN=$(curl -fsS -u "$USER:$PASS" "$BASE/api/user/token/?name=bench" |
 	python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
@@ -105,19 +166,29 @@ rss() {	# rss PROGRAM METHOD PATH QUERY [BODY]
 printf '\nStockroom benchmark, %s, %s, %d parts, %s stock items\n' \
     "$(date -u +%Y-%m-%dT%H:%MZ)" "$(nproc) cores $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')" \
     "$NPARTS" "$(db 'SELECT count(*) FROM stock_item')"
-printf 'wrk -t%d -c%d -d%ds against lighttpd on 127.0.0.1:%d (lighttpd.conf: CGI; lighttpd-fastcgi.conf: FastCGI)\n\n' "$THREADS" "$CONNS" "$SECS" "$PORT"
-printf '%-8s %-16s %10s %9s %9s %8s %9s %s\n' mode endpoint "req/s" p50 p99 "vs hello" "RSS KiB" errors
+printf 'wrk -t%d -c%d -d%ds on 127.0.0.1:%d against\n' "$THREADS" "$CONNS" "$SECS" "$PORT"
+printf '  cgi, fastcgi: lighttpd with lighttpd.conf (CGI), lighttpd-fastcgi.conf (FastCGI)\n'
+printf '  apache-cgi, apache-fcgid: Apache with apache.conf, mod_cgid (CGI), then mod_fcgid loaded too\n'
+printf '  (vs hello: against the hello CGI through the same server)\n\n'
+printf '%-12s %-16s %10s %9s %9s %8s %9s %s\n' mode endpoint "req/s" p50 p99 "vs hello" "RSS KiB" errors
 HELLO=0
-# measure MODE: every endpoint through the running lighttpd.  RSS: under
+# measure MODE: every endpoint through the running server.  RSS: under
 # CGI, the peak of one request run as a plain process; under FastCGI, the
-# peak (VmHWM) of the program's largest process after its run.
+# peak (VmHWM) of the program's largest process after its run.  hello.cgi
+# is a plain CGI program: under FastCGI the ratio is to the CGI hello of
+# the same server.  mod_fcgid starts a program's processes as requests
+# come, so there each endpoint is first run for 2 s unmeasured.
 measure() {
 	local mode=$1 e name path extra out rps p50 p99 errs mem ratio prog
 	for e in "${ENDPOINTS[@]}"; do
 		IFS='|' read -r name path extra <<<"$e"
-		[ "$mode" = fastcgi ] && [ "$name" = hello ] && continue
+		case $mode in fastcgi|apache-fcgid) [ "$name" = hello ] && continue;; esac
 		prog=part
 		[[ $path == /api/stock* ]] && prog=stock
+		if [ "$mode" = apache-fcgid ]; then
+			# shellcheck disable=SC2086
+			wrk -t"$THREADS" -c"$CONNS" -d2s -H "$AUTH" $extra "$BASE$path" >/dev/null
+		fi
 		# shellcheck disable=SC2086
 		out=$(wrk -t"$THREADS" -c"$CONNS" -d"${SECS}s" --latency -H "$AUTH" $extra "$BASE$path")
 		rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
@@ -128,7 +199,7 @@ measure() {
 		if [ "$name" = hello ]; then
 			HELLO=$rps
 			mem=$(env -i /usr/bin/time -f '%M' "$SITE/cgi-bin/hello.cgi" 2>&1 >/dev/null | tail -1)
-		elif [ "$mode" = fastcgi ]; then
+		elif [ "$mode" = fastcgi ] || [ "$mode" = apache-fcgid ]; then
 			mem=$(for pid in $(pgrep -f "^$SITE/cgi-bin/$prog.cgi\$"); do
 				awk '/^VmHWM/ {print $2}' "/proc/$pid/status"
 			done | sort -n | tail -1)
@@ -139,7 +210,7 @@ measure() {
 			mem=$(rss $prog GET "${path%%\?*}" "$( [[ $path == *\?* ]] && echo "${path#*\?}")")
 		fi
 		ratio=$(python3 -c "print('%.0f%%' % (100 * $rps / $HELLO))")
-		printf '%-8s %-16s %10s %9s %9s %8s %9s %s\n' "$mode" "$name" "$rps" "$p50" "$p99" "$ratio" "$mem" "$errs"
+		printf '%-12s %-16s %10s %9s %9s %8s %9s %s\n' "$mode" "$name" "$rps" "$p50" "$p99" "$ratio" "$mem" "$errs"
 	done
 }
 measure cgi
@@ -148,6 +219,18 @@ measure cgi
 # the CGI baseline of the issue's targets.
 serve lighttpd-fastcgi.conf
 measure fastcgi
+
+# Apache 2.4 with the repository's apache.conf, as CGI (mod_cgid), then the
+# same with mod_fcgid loaded, which apache.conf then hands the programs to:
+# a shared host's two cases, in the same run.
+kill "$LPID" 2>/dev/null || true
+wait "$LPID" 2>/dev/null || true
+LPID=
+if ! { apache_start apache-cgi && measure apache-cgi &&
+       apache_start apache-fcgid fcgid && measure apache-fcgid; }; then
+	echo "(no more Apache rows: see $BENCH_DIR/apache-*/error.log)"
+fi
+apache_stop
 serve lighttpd.conf
 
 printf '\nPeak RSS of one unpaginated, streamed GET /api/part/ (%d parts): %s KiB\n' \

@@ -147,6 +147,7 @@ def main():
             # the apache.conf tree is an empty directory.
             root_site = work / "apache-root"
             root_site.mkdir(mode=0o755, exist_ok=True)
+            http.routes_only_tree(root_site)
             conf = adir / "httpd.conf"
             conf.write_text(http.APACHE_CONF.format(
                 dir=adir, port=aport, modules=modules, site=root_site,

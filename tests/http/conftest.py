@@ -12,14 +12,20 @@ One session starts (lazily, once each):
             All) configured only by the tree's own .htaccess files and its
             stockroom.conf, with no SetEnv, as under suEXEC; and tree
             "htaccess-min" at /~bob/stockroom/ the same way but with only
-            AllowOverride FileInfo Options AuthConfig.
+            AllowOverride FileInfo Options AuthConfig.  The programs run as
+            CGI (mod_cgid).
+  apache_fcgid  the same three trees in a second Apache that also loads
+            mod_fcgid (Debian's libapache2-mod-fcgid): apache.conf and the
+            .htaccess files then run the programs as FastCGI applications,
+            kept running by mod_fcgid.
 
 Every tree also holds the test-only program echo.cgi (tests/cgi/prog_echo.c)
 in cgi-bin/, reachable at <prefix>/cgi-bin/echo.cgi/api/echo/.
 
-The `srv` fixture is parametrized over the four ways of serving, so each
+The `srv` fixture is parametrized over the six ways of serving, so each
 test runs against lighttpd (CGI), lighttpd (FastCGI), Apache with
-apache.conf, and Apache with .htaccess.  Servers are stopped and the trees removed at the end of the
+apache.conf and Apache with .htaccess (both as CGI), and the same two under
+mod_fcgid.  Servers are stopped and the trees removed at the end of the
 session, whatever happened.
 """
 import base64
@@ -158,7 +164,8 @@ class Server:
 
     def __init__(self, kind, port, prefix, site, log, user):
         self.kind = kind            # "lighttpd", "apache" or "htaccess"
-        self.fastcgi = False        # lighttpd-fastcgi.conf
+        self.fastcgi = False        # lighttpd-fastcgi.conf, or mod_fcgid
+        self.fcgid = False          # Apache with mod_fcgid loaded
         self.user = user            # (name, password), or None
         self.port = port
         self.prefix = prefix        # "" or "/~alice/stockroom"
@@ -220,7 +227,8 @@ class Server:
         return "\n".join(lines[-n:])
 
     def __repr__(self):
-        return f"<{self.kind} at {self.url('/')}>"
+        mode = " (mod_fcgid)" if self.fcgid else ""
+        return f"<{self.kind}{mode} at {self.url('/')}>"
 
 
 def run(cmd, **kw):
@@ -256,6 +264,15 @@ def install_tree(dest, instance, data_dir_env=None, prefix="", conf=""):
                            TEST_USER[0]], env=env, capture_output=True,
                           input=TEST_USER[1].encode() + b"\n", timeout=60)
     return TEST_USER if proc.returncode == 0 else None
+
+
+def routes_only_tree(path):
+    """A directory holding only the db/apache-routes.conf that apache.conf
+    includes (make install puts it in every tree): enough for Apache to
+    start on apache.conf where no tree is served."""
+    (path / "db").mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(BUILD / "servers" / "apache-routes.conf",
+                    path / "db" / "apache-routes.conf")
 
 
 def give_to_apache(tree):
@@ -377,6 +394,10 @@ Mutex file:{dir}
 <IfModule mod_cgid.c>
 	ScriptSock "{dir}/cgid.sock"
 </IfModule>
+<IfModule mod_fcgid.c>
+	FcgidIPCDir "{dir}/fcgid"
+	FcgidProcessTableFile "{dir}/fcgid-shm"
+</IfModule>
 TypesConfig /etc/mime.types
 {user}
 <Directory />
@@ -462,38 +483,65 @@ def apache_syntax(workdir):
     return check
 
 
-@pytest.fixture(scope="session")
-def apache(workdir):
-    """Apache 2.4 in the foreground, serving three trees: "apache" with
-    apache.conf at /, "htaccess" by its .htaccess files at /~alice/stockroom
-    (AllowOverride All), and "htaccess-min" the same at /~bob/stockroom with
-    only the overrides htdocs/.htaccess asks a host for."""
-    site = workdir / "apache-site"
-    site2 = workdir / "alice-site"
-    site3 = workdir / "bob-site"
+def serve_apache(workdir, name, modules, fcgid=False):
+    """Installs the trees "apache", "htaccess" and "htaccess-min" (each
+    prefixed with name) and runs Apache with the given modules on them,
+    yielding their Servers by kind and stopping it at the end."""
+    site = workdir / f"{name}-site"
+    site2 = workdir / f"{name}-alice-site"
+    site3 = workdir / f"{name}-bob-site"
     user = install_tree(site, "HTTP test apache")
     user2 = install_tree(site2, "HTTP test alice",
                          prefix="/~alice/stockroom")
     user3 = install_tree(site3, "HTTP test bob", prefix="/~bob/stockroom")
     for tree in (site, site2, site3):
         give_to_apache(tree)
-    adir = workdir / "apache"
+    adir = workdir / name
     adir.mkdir(mode=0o755)
     port = free_port()
     proc, log = start_apache(adir, APACHE_CONF.format(
-        dir=adir, port=port, modules=load_modules(APACHE_MODS), site=site,
+        dir=adir, port=port, modules=load_modules(modules), site=site,
         site2=site2, site3=site3, repo=ROOT, user=apache_user()),
-        port, "apache2")
+        port, name)
     try:
-        yield {
+        servers = {
             "apache": Server("apache", port, "", site, log, user),
             "htaccess": Server("htaccess", port, "/~alice/stockroom", site2,
                                log, user2),
             "htaccess-min": Server("htaccess", port, "/~bob/stockroom",
                                    site3, log, user3),
         }
+        for s in servers.values():
+            s.fcgid = s.fastcgi = fcgid
+        yield servers
     finally:
         stop(proc)
+
+
+@pytest.fixture(scope="session")
+def apache(workdir):
+    """Apache 2.4 in the foreground, serving three trees: "apache" with
+    apache.conf at /, "htaccess" by its .htaccess files at /~alice/stockroom
+    (AllowOverride All), and "htaccess-min" the same at /~bob/stockroom with
+    only the overrides htdocs/.htaccess asks a host for.  The programs run
+    as CGI."""
+    yield from serve_apache(workdir, "apache", APACHE_MODS)
+
+
+FCGID_SO = pathlib.Path(APACHE_MODULES) / "mod_fcgid.so"
+
+
+@pytest.fixture(scope="session")
+def apache_fcgid(workdir):
+    """The same three trees as `apache` in an Apache that has mod_fcgid
+    loaded: apache.conf and the .htaccess files hand the programs to it
+    (<IfModule mod_fcgid.c>), which keeps them running as FastCGI
+    applications."""
+    if not FCGID_SO.exists():
+        pytest.fail(f"{FCGID_SO} is missing: make test-deps installs "
+                    "libapache2-mod-fcgid")
+    yield from serve_apache(workdir, "apache-fcgid", APACHE_MODS + ["fcgid"],
+                            fcgid=True)
 
 
 @pytest.fixture(scope="session")
@@ -505,11 +553,15 @@ def lighttpd_fastcgi(workdir):
 
 
 @pytest.fixture(scope="session",
-                params=["lighttpd", "lighttpd-fastcgi", "apache", "htaccess"])
+                params=["lighttpd", "lighttpd-fastcgi", "apache", "htaccess",
+                        "apache-fcgid", "htaccess-fcgid"])
 def srv(request):
     """Each way of serving Stockroom in turn."""
     if request.param == "lighttpd":
         return request.getfixturevalue("lighttpd")
     if request.param == "lighttpd-fastcgi":
         return request.getfixturevalue("lighttpd_fastcgi")
+    if request.param.endswith("-fcgid"):
+        kind = request.param.removesuffix("-fcgid")
+        return request.getfixturevalue("apache_fcgid")[kind]
     return request.getfixturevalue("apache")[request.param]
