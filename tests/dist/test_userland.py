@@ -7,6 +7,7 @@ dist-test every architecture (aarch64 under qemu-user-static)."""
 import re
 import struct
 import subprocess
+import tarfile
 import zlib
 
 import pytest
@@ -91,6 +92,25 @@ def test_every_program_is_static(arch, tmp_path):
                                capture_output=True).stderr
             assert re.search(r"statically linked|not a dynamic executable",
                              ldd), (f, ldd)
+
+
+@pytest.mark.parametrize("arch", u.ARCHS)
+def test_tarball_holds_the_tree_and_no_secret(arch):
+    """The installed tree in one directory stockroom-<version>/, its data
+    directory empty but for its .htaccess: a database or a secret_key made
+    at build time would be shared by every site unpacked from it."""
+    names = tarfile.open(u.tarball(arch)).getnames()
+    top = f"stockroom-{u.VERSION}"
+    assert all(n == top or n.startswith(top + "/") for n in names), names
+    for need in ("index.html", ".htaccess", "cgi-bin/.htaccess",
+                 "cgi-bin/api.cgi", "bin/stockroom", "bin/worker",
+                 "db/apache.conf", "db/lighttpd.conf", "stockroom.conf",
+                 "docs/README.md", "data/.htaccess"):
+        assert f"{top}/{need}" in names, need
+    assert [n for n in names if n.startswith(f"{top}/data/")] == \
+        [f"{top}/data/.htaccess"]
+    conf = tarfile.open(u.tarball(arch)).extractfile(f"{top}/stockroom.conf")
+    assert "AUTO_MIGRATE = true" in conf.read().decode().splitlines()
 
 
 def test_tarball_name_api_and_tool_agree_on_the_version(root):
