@@ -10,7 +10,9 @@
 #                2,000,000 tracking entries) and measure the API with wrk
 #                through lighttpd (CGI and FastCGI) and Apache (CGI and
 #                mod_fcgid) against a trivial hello CGI
-#                (BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_PORT to tune)
+#                (BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_PORT to tune);
+#                the CPU per CGI request also for the static programs of
+#                make dist (mk/dist.mk)
 
 BENCH_DIR	?= $(CURDIR)/$(BUILD)/bench
 BENCH_PORT	?= 18480
@@ -41,7 +43,10 @@ bench: deps $(BUILD)/bench/hello.cgi
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory install DESTDIR="$(BENCH_DIR)/site" >/dev/null
 	@install -m 0755 $(BUILD)/bench/hello.cgi "$(BENCH_DIR)/site/cgi-bin/"
+	@$(MAKE) --no-print-directory DIST_ARCHS=$(DIST_HOST) dist-deps
+	@$(MAKE) --no-print-directory DIST_ARCHS=$(DIST_HOST) dist-$(DIST_HOST)
 	@BUILD="$(BUILD)" BENCH_DIR="$(BENCH_DIR)" BENCH_PORT="$(BENCH_PORT)" \
+	    BENCH_STATIC_SITE="$(DIST_DIR)/$(DIST_HOST)/tree/$(DIST_NAME)" \
 	    BENCH_SECONDS="$(BENCH_SECONDS)" \
 	    BENCH_CONNECTIONS="$(BENCH_CONNECTIONS)" bash tests/bench/bench.sh
 

@@ -403,7 +403,7 @@ cmd_listusers(struct ctx *ctx)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: stockroom migrate | status | settings |\n"
+	fprintf(stderr, "usage: stockroom migrate | status | settings | --version |\n"
 	    "       createsuperuser USERNAME [EMAIL] | changepassword USERNAME |\n"
 	    "       ensure-admin | listusers | check\n");
 }
@@ -418,6 +418,10 @@ main(int argc, char **argv, char **envp)
 	if (argc < 2 || argc > 4) {
 		usage();
 		return 2;
+	}
+	if (strcmp(argv[1], "--version") == 0 && argc == 2) {
+		printf("stockroom %s\n", STOCKROOM_VERSION);
+		return 0;
 	}
 	if (strcmp(argv[1], "settings") == 0)
 		return cmd_settings();

@@ -1,7 +1,9 @@
 /*
  * image: part images and thumbnails.  See image.h.
  */
+#ifndef STOCKROOM_GD_LINKED
 #include <dlfcn.h>
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -46,6 +48,32 @@ static struct {
 	__typeof__(gdSetErrorMethod)		*SetErrorMethod;
 } gd_fn;
 
+#ifdef STOCKROOM_GD_LINKED
+/*
+ * The static release build (mk/dist.mk) links libgd and its codecs into
+ * the programs instead: a static program has no loader to open libgd.so
+ * with, and the hosts it is made for have no libgd.  The table then
+ * points at the linked functions, so the code below is the same.
+ */
+static void
+image_gd_link(void)
+{
+	gd_fn.Free = gdFree;
+	gd_fn.ImageAlphaBlending = gdImageAlphaBlending;
+	gd_fn.ImageCopyResampled = gdImageCopyResampled;
+	gd_fn.ImageCreateFromGif = gdImageCreateFromGif;
+	gd_fn.ImageCreateFromJpegEx = gdImageCreateFromJpegEx;
+	gd_fn.ImageCreateFromPng = gdImageCreateFromPng;
+	gd_fn.ImageCreateFromWebp = gdImageCreateFromWebp;
+	gd_fn.ImageCreateTrueColor = gdImageCreateTrueColor;
+	gd_fn.ImageDestroy = gdImageDestroy;
+	gd_fn.ImagePngPtrEx = gdImagePngPtrEx;
+	gd_fn.ImageSaveAlpha = gdImageSaveAlpha;
+	gd_fn.SetErrorMethod = gdSetErrorMethod;
+	gd_fn.handle = &gd_fn;
+}
+#endif
+
 #define gdFree			(*gd_fn.Free)
 #define gdImageAlphaBlending	(*gd_fn.ImageAlphaBlending)
 #define gdImageCopyResampled	(*gd_fn.ImageCopyResampled)
@@ -59,14 +87,21 @@ static struct {
 #define gdImageSaveAlpha	(*gd_fn.ImageSaveAlpha)
 #define gdSetErrorMethod	(*gd_fn.SetErrorMethod)
 
-/* Loads libgd (once).  Returns 0, or -1 when it is not installed. */
+/*
+ * Loads libgd (once).  Returns 0, or -1 when it is not installed.  Built
+ * with STOCKROOM_GD_LINKED, it is always there.
+ */
 static int
 image_gd_load(void)
 {
-	void *h;
-
 	if (gd_fn.handle != NULL)
 		return 0;
+#ifdef STOCKROOM_GD_LINKED
+	image_gd_link();
+	return 0;
+#else
+	void *h;
+
 	if ((h = dlopen("libgd.so.3", RTLD_NOW | RTLD_LOCAL)) == NULL)
 		return -1;
 #define GD_SYM(member, name) \
@@ -91,6 +126,7 @@ fail:
 	dlclose(h);
 	memset(&gd_fn, 0, sizeof(gd_fn));
 	return -1;
+#endif
 }
 
 static unsigned

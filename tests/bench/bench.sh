@@ -7,7 +7,7 @@
 #
 # Environment (mk/inventory.mk sets it): BUILD (the build dir), BENCH_DIR
 # (installed tree in $BENCH_DIR/site, data in $BENCH_DIR/data), BENCH_PORT,
-# BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_THREADS.
+# BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_THREADS, BENCH_STATIC_SITE.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -247,25 +247,34 @@ part detail|part|/api/part/$PK/|
 stock by part|stock|/api/stock/|part=$PK&location_detail=true&limit=50"
 
 # CPU time per request, which a busy machine distorts less than req/s:
-# each endpoint run 100 times in a row as a plain CGI process.
+# each endpoint run 100 times in a row as a plain CGI process.  With
+# BENCH_STATIC_SITE (make bench sets it: the release build of make dist),
+# the same requests also through its statically linked programs.
 printf '\nCPU per request (user+sys, 100 sequential runs of the CGI program):\n'
 BENCH_SITE=$SITE BENCH_TOKEN=$TOKEN python3 - <<'PY'
 import os, resource, subprocess
 site, tok = os.environ["BENCH_SITE"], os.environ["BENCH_TOKEN"]
+static = os.environ.get("BENCH_STATIC_SITE", "")
 base = dict(PATH="/usr/bin:/bin", STOCKROOM_DATA_DIR=os.environ["STOCKROOM_DATA_DIR"],
             STOCKROOM_CONFIG="/dev/null", GATEWAY_INTERFACE="CGI/1.1",
             HTTP_HOST="localhost", HTTP_AUTHORIZATION="Token " + tok, REQUEST_METHOD="GET")
 cases = [("hello", "hello", "/x", "")] + \
     [c.split("|") for c in os.environ["BENCH_CPU_CASES"].splitlines()]
-for name, prog, path, q in cases:
-    env = dict(base, PATH_INFO=path, QUERY_STRING=q)
+def cpu(program, env):
     r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     for _ in range(100):
-        subprocess.run([f"{site}/cgi-bin/{prog}.cgi"], env=env,
+        subprocess.run([program], env=env,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime) * 10
-    print(f"  {name:<16} {cpu:6.2f} ms")
+    return (r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime) * 10
+if static:
+    print(f"  {'':<16} {'dynamic':>8} {'static':>8}  (static: make dist's programs)")
+for name, prog, path, q in cases:
+    env = dict(base, PATH_INFO=path, QUERY_STRING=q)
+    line = f"  {name:<16} {cpu(f'{site}/cgi-bin/{prog}.cgi', env):6.2f} ms"
+    if static and prog != "hello":
+        line += f" {cpu(f'{static}/cgi-bin/{prog}.cgi', env):6.2f} ms"
+    print(line)
 PY
 
 # The same under FastCGI: one process of each program, started as a FastCGI
