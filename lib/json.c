@@ -17,13 +17,15 @@ json_item(cJSON *o, const char *name, cJSON *item)
 		mem_oom();
 }
 
-/* v as a JSON integer: its digits, not a double's printf round trip. */
-void
-json_int(cJSON *o, const char *name, long long v)
+enum { JSON_DIGITS_MAX = 24 };
+
+/* v's decimal digits, NUL-terminated, at the end of buf (returned). */
+static char *
+json_digits(char buf[JSON_DIGITS_MAX], long long v)
 {
 	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v :
 	    (unsigned long long)v;
-	char buf[24], *b = buf + sizeof(buf);
+	char *b = buf + JSON_DIGITS_MAX;
 
 	*--b = '\0';
 	do {
@@ -32,7 +34,16 @@ json_int(cJSON *o, const char *name, long long v)
 	} while (u > 0);
 	if (v < 0)
 		*--b = '-';
-	json_item(o, name, cJSON_CreateRaw(b));
+	return b;
+}
+
+/* v as a JSON integer: its digits, not a double's printf round trip. */
+void
+json_int(cJSON *o, const char *name, long long v)
+{
+	char buf[JSON_DIGITS_MAX];
+
+	json_item(o, name, cJSON_CreateRaw(json_digits(buf, v)));
 }
 
 /* s as a JSON string, or null when s is NULL. */
@@ -141,17 +152,9 @@ json_buf_str(struct mem_buf *t, const char *s)
 void
 json_buf_int(struct mem_buf *t, long long v)
 {
-	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v :
-	    (unsigned long long)v;
-	char buf[24], *b = buf + sizeof(buf);
+	char buf[JSON_DIGITS_MAX], *b = json_digits(buf, v);
 
-	do {
-		*--b = (char)('0' + u % 10);
-		u /= 10;
-	} while (u > 0);
-	if (v < 0)
-		*--b = '-';
-	mem_buf_add(t, b, (size_t)(buf + sizeof(buf) - b));
+	mem_buf_add(t, b, (size_t)(buf + sizeof(buf) - 1 - b));
 }
 
 /* JSON text as it is (a number, true, null, our own JSON). */

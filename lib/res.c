@@ -797,6 +797,23 @@ res_save(struct ctx *ctx, struct res_write *w, struct errs *es)
 	return res_write_row(ctx, w);
 }
 
+/*
+ * Ends the write of w inside its transaction: saves it (or rolls back on
+ * errors), runs the committed hook and answers the row with status.
+ */
+static struct err *
+res_commit(struct ctx *ctx, struct res_write *w, struct errs *es, int status)
+{
+	const struct resource *r = w->res;
+	struct err *e;
+
+	if ((e = db_end(ctx, res_save(ctx, w, es))) != NULL)
+		return e;
+	if (r->hooks != NULL && r->hooks->committed != NULL)
+		r->hooks->committed(ctx, w);
+	return res_answer(ctx, r, w->id, status);
+}
+
 /* POST <path> */
 struct err *
 res_create(struct ctx *ctx)
@@ -817,11 +834,7 @@ res_create(struct ctx *ctx)
 	    (e = r->hooks->prepare(ctx, &w)) != NULL) ||
 	    (e = db_begin(ctx)) != NULL)
 		return e;
-	if ((e = db_end(ctx, res_save(ctx, &w, &es))) != NULL)
-		return e;
-	if (r->hooks != NULL && r->hooks->committed != NULL)
-		r->hooks->committed(ctx, &w);
-	return res_answer(ctx, r, w.id, 201);
+	return res_commit(ctx, &w, &es, 201);
 }
 
 /* PUT and PATCH <path><pk>/ (PUT: every required field again). */
@@ -857,11 +870,7 @@ res_update(struct ctx *ctx)
 	memcpy(old, v, n * sizeof(*v));
 	val_object(ctx, w.body, r->fields, r->nfields, v,
 	    strcmp(ctx->req.method, "PUT") == 0, &es);
-	if ((e = db_end(ctx, res_save(ctx, &w, &es))) != NULL)
-		return e;
-	if (r->hooks != NULL && r->hooks->committed != NULL)
-		r->hooks->committed(ctx, &w);
-	return res_answer(ctx, r, w.id, 200);
+	return res_commit(ctx, &w, &es, 200);
 }
 
 /*

@@ -156,24 +156,6 @@ route_a(const char *noun)
 	return strchr("aeio", noun[0]) != NULL ? "an" : "a";
 }
 
-static char *
-route_strf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* A string for the process's route table (never freed). */
-static char *
-route_strf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	int n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		mem_oom();
-	return s;
-}
-
 /*
  * The routes of resource r into out (room for max): list, create, tree/, bulk
  * delete, detail, replace, change, delete, metadata -- as its flags allow.
@@ -226,7 +208,7 @@ route_resource(const struct resource *r, struct route *out, size_t max)
 			continue;
 		int p = rows[i].path;
 		if (paths[p] == NULL)
-			paths[p] = route_strf(p == R_ONE ? "%s<pk>/" : p == R_META ?
+			paths[p] = res_sql_printf(p == R_ONE ? "%s<pk>/" : p == R_META ?
 			    "%s<pk>/metadata/" : "%stree/", r->path);
 		bool read = strcmp(rows[i].method, "GET") == 0;
 		out[n] = (struct route){
@@ -237,8 +219,8 @@ route_resource(const struct resource *r, struct route *out, size_t max)
 			.perm = PERM_METHOD,
 			.handler = rows[i].tree ? r->tree->list :
 			    rows[i].handler,
-			.summary = rows[i].plural ? route_strf(rows[i].verb,
-			    r->plural) : route_strf(rows[i].verb,
+			.summary = rows[i].plural ? res_sql_printf(rows[i].verb,
+			    r->plural) : res_sql_printf(rows[i].verb,
 			    rows[i].handler == res_detail ? cap : a, r->noun),
 			.res = r,
 		};
