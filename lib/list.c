@@ -19,6 +19,7 @@
 #include "text.h"
 
 #define LIST_TEXT_MAX	SEARCH_TERM_MAX
+#define LIST_SEARCH_WORDS	10	/* words of one search term */
 
 /* Starts an empty query ordered by default_order (a constant fragment). */
 void
@@ -114,47 +115,88 @@ list_like(struct ctx *ctx, const char *term)
 }
 
 /*
+ * The words of a search term, as Django REST framework's SearchFilter
+ * cuts them: at spaces and commas, a "double-quoted phrase" being one
+ * word.  Returns how many (at most max, else -1); in the request's arena.
+ */
+static int
+list_words(struct ctx *ctx, const char *term, const char **words, int max)
+{
+	int n = 0;
+
+	for (const char *t = term; *t != '\0';) {
+		size_t len;
+
+		t += strspn(t, " \t,");
+		if (*t == '\0')
+			break;
+		if (*t == '"' && strchr(t + 1, '"') != NULL) {
+			t++;
+			len = (size_t)(strchr(t, '"') - t);
+		} else
+			len = strcspn(t, " \t,");
+		if (len > 0) {
+			if (n == max)
+				return -1;
+			words[n++] = mem_strndup(&ctx->mem, t, len);
+		}
+		t += len;
+		if (*t == '"')
+			t++;
+	}
+	return n;
+}
+
+/*
  * ?search=term.  An empty term is no search; a term longer than 200
- * characters is a 400.
+ * characters or of more than LIST_SEARCH_WORDS words is a 400.  Each word
+ * must match, in any of the searched fields and in any order (InvenTree's
+ * way): the resource's condition is added once a word, each through the
+ * trigram index when the word has three characters or more.
  */
 struct err *
 list_search(struct list_q *q, const struct list_search *s)
 {
 	struct ctx *ctx = q->ctx;
-	const char *term = req_query(ctx, "search");
+	const char *term = req_query(ctx, "search"), *words[LIST_SEARCH_WORDS];
+	int nwords;
 
 	if (term == NULL)
 		return NULL;
-	term += strspn(term, " ");
-	size_t n = strlen(term);
-	while (n > 0 && term[n - 1] == ' ')
-		n--;
-	if (n == 0)
-		return NULL;
-	term = mem_strndup(&ctx->mem, term, n);
 	if (search_chars(term) > LIST_TEXT_MAX)
 		return err_field(ctx, "search", "Ensure this value has at most "
 		    "%d characters.", LIST_TEXT_MAX);
-
-	const char *like = list_like(ctx, term);
-
+	int per_word = 2 * s->fts_phrases + s->fts_likes > s->short_likes ?
+	    2 * s->fts_phrases + s->fts_likes : s->short_likes;
+	int room = (LIST_BINDS_MAX - (int)q->nbinds) / (per_word > 0 ?
+	    per_word : 1);
+	int max = room < LIST_SEARCH_WORDS ? room : LIST_SEARCH_WORDS;
+	if ((nwords = list_words(ctx, term, words, max)) < 0)
+		return err_field(ctx, "search", "Search for at most %d words "
+		    "at once.", max);
+	if (nwords == 0)
+		return NULL;
 	if (s->order != NULL)
 		q->order = s->order;
 	q->searching = true;
-	size_t chars = search_chars(term);
-	if (chars >= 3) {
-		const char *match = search_query(&ctx->mem, term);
-		list_where(q, s->fts);
-		for (int i = 0; i < s->fts_phrases; i++) {
-			list_bind_text(q, match);
-			list_bind_int(q, (long long)chars);
+	for (int w = 0; w < nwords; w++) {
+		const char *like = list_like(ctx, words[w]);
+		size_t chars = search_chars(words[w]);
+
+		if (chars >= 3) {
+			const char *match = search_query(&ctx->mem, words[w]);
+			list_where(q, s->fts);
+			for (int i = 0; i < s->fts_phrases; i++) {
+				list_bind_text(q, match);
+				list_bind_int(q, (long long)chars);
+			}
+			for (int i = 0; i < s->fts_likes; i++)
+				list_bind_text(q, like);
+		} else {
+			list_where(q, s->short_sql);
+			for (int i = 0; i < s->short_likes; i++)
+				list_bind_text(q, like);
 		}
-		for (int i = 0; i < s->fts_likes; i++)
-			list_bind_text(q, like);
-	} else {
-		list_where(q, s->short_sql);
-		for (int i = 0; i < s->short_likes; i++)
-			list_bind_text(q, like);
 	}
 	return NULL;
 }

@@ -43,7 +43,7 @@ struct ctx;
 struct err;
 struct mem_buf;
 
-#define LIST_BINDS_MAX		48
+#define LIST_BINDS_MAX		96
 
 struct list_order {
 	const char	*name;		/* ?ordering=name or -name */

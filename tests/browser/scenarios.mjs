@@ -226,8 +226,9 @@ async function mainScenario(ctx) {
 	await shot(ctx, page, '02-dashboard');
 	await nav(page, 'Parts');
 	await page.getByRole('table', { name: 'Parts' }).getByText('Resistor 10k 0805').waitFor();
-	await page.getByLabel('Search parts').fill('10k');
-	await page.waitForURL(/search=10k/);
+	// Every word, in any order (InvenTree's search).
+	await page.getByLabel('Search parts').fill('0805 10k');
+	await page.waitForURL(/search=0805/);
 	await expectText(page.getByRole('table', { name: 'Parts' }), /Resistor 10k 0805/, 'search result');
 	await shot(ctx, page, '03-parts');
 	await nav(page, 'Locations');

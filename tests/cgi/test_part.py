@@ -157,6 +157,32 @@ def test_search(api, cats):
     assert pks(api.list(PART, search="100%")) == []
 
 
+def test_search_matches_every_word_in_any_field_and_order(api, cats):
+    """InvenTree's search: each word of the term must match, in any of the
+    searched fields, in any order; a "quoted phrase" is one word."""
+    a = api.part("Resistor 10k", cats["r"], IPN="R-0603-10K")["pk"]
+    b = api.part("Hex bolt M3", cats["m"], description="Stainless steel",
+                 keywords="fastener")["pk"]
+    c = api.part("Capacitor 100nF", cats["e"], IPN="C-0805-100N")["pk"]
+    assert pks(api.list(PART, search="resistor 0603")) == [a]
+    assert pks(api.list(PART, search="0603 RESIST")) == [a]
+    assert pks(api.list(PART, search="cap 100nF")) == [c]
+    assert pks(api.list(PART, search="capacitor 0603")) == []
+    assert pks(api.list(PART, search="stainless fastener")) == [b]
+    assert pks(api.list(PART, search="bolt m3")) == [b]     # a short word
+    assert pks(api.list(PART, search="Mechan hex")) == [b]  # category too
+    assert pks(api.list(PART, search="resistor,10k")) == [a]
+    assert pks(api.list(PART, search="  resistor   10k  ")) == [a]
+    assert pks(api.list(PART, search='"hex bolt"')) == [b]
+    assert pks(api.list(PART, search='"bolt hex"')) == []
+    assert pks(api.list(PART, search='"hex bolt" steel')) == [b]
+    assert sorted(pks(api.list(PART, search="0"))) == sorted([a, c])
+    page = api.list(PART, search="resistor 0603", limit=1)
+    assert page["count"] == 1 and pks(page["results"]) == [a]
+    r = api.get(PART, search=" ".join(["w%d" % i for i in range(11)]))
+    assert r.status == 400 and "search" in r.json(), r
+
+
 def test_search_index_follows_edits_and_deletes(api, cats):
     p = api.part("Widget", cats["r"])["pk"]
     api.ok("PATCH", PART + f"{p}/", {"name": "Gadget"})

@@ -92,6 +92,10 @@ def test_filters(api, world):
     assert pks(api.list(STOCK, search="S9")) == [d]
     assert pks(api.list(STOCK, search="bolt")) == sorted([c, d])
     assert pks(api.list(STOCK, search="offic")) == sorted([c, d])
+    # Every word, each in any field: the part's name, serial, location.
+    assert pks(api.list(STOCK, search="bolt S9")) == [d]
+    assert pks(api.list(STOCK, search="offic bolt")) == sorted([c, d])
+    assert api.list(STOCK, search="bolt X") == []
 
 
 @pytest.mark.parametrize("q", [{"part": "999"}, {"part": "x"},
