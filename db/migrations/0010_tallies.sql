@@ -23,7 +23,10 @@
 --
 -- A missing row counts 0.  "In stock" is the condition of the partial
 -- index stock_item_in_stock (migration 0007): status OK, attention,
--- damaged or returned, and a quantity above zero.  Every count is changed
+-- damaged or returned, and a quantity above zero.  The triggers spell the
+-- statuses out with OR: "status IN (10, 50, 55, 85)" builds an ephemeral
+-- table each time it is evaluated, which tripled the cost of a status
+-- change.  Every count is changed
 -- by an upsert of +n or -n, so no row needs to exist beforehand.
 -- 'stockroom check' compares every row with a count of the rows it stands
 -- for.
@@ -223,12 +226,12 @@ CREATE TRIGGER stock_item_tally_ai AFTER INSERT ON stock_item BEGIN
 	    SELECT 'stock_item', 0, 1 WHERE 1
 	    UNION ALL SELECT 'stock_item.status', new.status, 1 WHERE 1
 	    UNION ALL SELECT 'stock_item.in_stock', 0, 1
-	    WHERE new.status IN (10, 50, 55, 85) AND new.quantity > 0
+	    WHERE (new.status = 10 OR new.status = 50 OR new.status = 55 OR new.status = 85) AND new.quantity > 0
 	    UNION ALL SELECT 'stock_location.items', ancestor, 1
 	    FROM stock_location_tree WHERE descendant = new.location
 	    UNION ALL SELECT 'stock_location.in_stock', ancestor, 1
 	    FROM stock_location_tree WHERE descendant = new.location
-	    AND new.status IN (10, 50, 55, 85) AND new.quantity > 0
+	    AND (new.status = 10 OR new.status = 50 OR new.status = 55 OR new.status = 85) AND new.quantity > 0
 	    UNION ALL SELECT 'part_category.items', t.ancestor, 1
 	    FROM part p, part_category_tree t
 	    WHERE p.id = new.part AND t.descendant = p.category
@@ -242,12 +245,12 @@ CREATE TRIGGER stock_item_tally_ad AFTER DELETE ON stock_item BEGIN
 	    SELECT 'stock_item', 0, -1 WHERE 1
 	    UNION ALL SELECT 'stock_item.status', old.status, -1 WHERE 1
 	    UNION ALL SELECT 'stock_item.in_stock', 0, -1
-	    WHERE old.status IN (10, 50, 55, 85) AND old.quantity > 0
+	    WHERE (old.status = 10 OR old.status = 50 OR old.status = 55 OR old.status = 85) AND old.quantity > 0
 	    UNION ALL SELECT 'stock_location.items', ancestor, -1
 	    FROM stock_location_tree WHERE descendant = old.location
 	    UNION ALL SELECT 'stock_location.in_stock', ancestor, -1
 	    FROM stock_location_tree WHERE descendant = old.location
-	    AND old.status IN (10, 50, 55, 85) AND old.quantity > 0
+	    AND (old.status = 10 OR old.status = 50 OR old.status = 55 OR old.status = 85) AND old.quantity > 0
 	    UNION ALL SELECT 'part_category.items', t.ancestor, -1
 	    FROM part p, part_category_tree t
 	    WHERE p.id = old.part AND t.descendant = p.category
@@ -267,10 +270,10 @@ CREATE TRIGGER stock_item_tally_au
 	    UNION ALL SELECT 'stock_item.status', new.status, 1
 	    WHERE old.status IS NOT new.status
 	    UNION ALL SELECT 'stock_item.in_stock', 0,
-		(new.status IN (10, 50, 55, 85) AND new.quantity > 0) -
-		(old.status IN (10, 50, 55, 85) AND old.quantity > 0)
-	    WHERE (new.status IN (10, 50, 55, 85) AND new.quantity > 0) IS NOT
-		(old.status IN (10, 50, 55, 85) AND old.quantity > 0)
+		((new.status = 10 OR new.status = 50 OR new.status = 55 OR new.status = 85) AND new.quantity > 0) -
+		((old.status = 10 OR old.status = 50 OR old.status = 55 OR old.status = 85) AND old.quantity > 0)
+	    WHERE ((new.status = 10 OR new.status = 50 OR new.status = 55 OR new.status = 85) AND new.quantity > 0) IS NOT
+		((old.status = 10 OR old.status = 50 OR old.status = 55 OR old.status = 85) AND old.quantity > 0)
 	    UNION ALL SELECT 'stock_location.items', ancestor, -1
 	    FROM stock_location_tree WHERE descendant = old.location
 	    AND old.location IS NOT new.location
@@ -279,14 +282,14 @@ CREATE TRIGGER stock_item_tally_au
 	    AND old.location IS NOT new.location
 	    UNION ALL SELECT 'stock_location.in_stock', ancestor, -1
 	    FROM stock_location_tree WHERE descendant = old.location
-	    AND old.status IN (10, 50, 55, 85) AND old.quantity > 0
+	    AND (old.status = 10 OR old.status = 50 OR old.status = 55 OR old.status = 85) AND old.quantity > 0
 	    AND (old.location IS NOT new.location OR NOT
-		(new.status IN (10, 50, 55, 85) AND new.quantity > 0))
+		((new.status = 10 OR new.status = 50 OR new.status = 55 OR new.status = 85) AND new.quantity > 0))
 	    UNION ALL SELECT 'stock_location.in_stock', ancestor, 1
 	    FROM stock_location_tree WHERE descendant = new.location
-	    AND new.status IN (10, 50, 55, 85) AND new.quantity > 0
+	    AND (new.status = 10 OR new.status = 50 OR new.status = 55 OR new.status = 85) AND new.quantity > 0
 	    AND (old.location IS NOT new.location OR NOT
-		(old.status IN (10, 50, 55, 85) AND old.quantity > 0))
+		((old.status = 10 OR old.status = 50 OR old.status = 55 OR old.status = 85) AND old.quantity > 0))
 	    UNION ALL SELECT 'part_category.items', t.ancestor, -1
 	    FROM part p, part_category_tree t
 	    WHERE p.id = old.part AND t.descendant = p.category
