@@ -98,3 +98,64 @@ fail:
 	fprintf(out, "tally check: %s\n", sqlite3_errmsg(db));
 	return -1;
 }
+
+/*
+ * The same counts as migration 0010 makes of an existing inventory (keep
+ * the two alike; test_inventory_tool.py checks this one, test_tallies.py
+ * the migration's, each with stockroom check).
+ */
+static const char tally_sql_rebuild[] =
+    "DELETE FROM stock_location_tree;"
+    "DELETE FROM part_category_tree;"
+    "DELETE FROM tally;"
+    "INSERT INTO stock_location_tree (ancestor, descendant)"
+    " SELECT a.id, d.id FROM stock_location a, stock_location d"
+    " WHERE d.path >= a.path AND d.path < a.path || '~';"
+    "INSERT INTO part_category_tree (ancestor, descendant)"
+    " SELECT a.id, d.id FROM part_category a, part_category d"
+    " WHERE d.path >= a.path AND d.path < a.path || '~';"
+    "UPDATE part SET (stock_count, in_stock) = (SELECT count(*),"
+    " ifnull(sum(CASE WHEN status IN (10, 50, 55, 85) THEN quantity END), 0)"
+    " FROM stock_item WHERE part = part.id);"
+    "INSERT INTO tally (name, id, n) SELECT 'part', 0, count(*) FROM part;"
+    "INSERT INTO tally (name, id, n)"
+    " SELECT 'stock_item', 0, count(*) FROM stock_item;"
+    "INSERT INTO tally (name, id, n)"
+    " SELECT 'stock_tracking', 0, count(*) FROM stock_tracking;"
+    "INSERT INTO tally (name, id, n)"
+    " SELECT 'stock_item.in_stock', 0, count(*) FROM stock_item"
+    " WHERE +status IN (10, 50, 55, 85) AND quantity > 0;"
+    "INSERT INTO tally (name, id, n)"
+    " SELECT 'stock_item.status', status, count(*) FROM stock_item"
+    " GROUP BY status;"
+    "INSERT INTO tally (name, id, n)"
+    " SELECT 'stock_location.items', t.ancestor, sum(c.items)"
+    " FROM (SELECT location, count(*) AS items FROM stock_item"
+    "  WHERE location IS NOT NULL GROUP BY location) c"
+    " JOIN stock_location_tree t ON t.descendant = c.location"
+    " GROUP BY t.ancestor;"
+    "INSERT INTO tally (name, id, n)"
+    " SELECT 'stock_location.in_stock', t.ancestor, sum(c.items)"
+    " FROM (SELECT location, count(*) AS items FROM stock_item"
+    "  WHERE location IS NOT NULL AND +status IN (10, 50, 55, 85) AND"
+    "  quantity > 0 GROUP BY location) c"
+    " JOIN stock_location_tree t ON t.descendant = c.location"
+    " GROUP BY t.ancestor;"
+    "INSERT INTO tally (name, id, n)"
+    " SELECT 'part_category.parts', t.ancestor, sum(c.parts)"
+    " FROM (SELECT category, count(*) AS parts FROM part"
+    "  WHERE category IS NOT NULL GROUP BY category) c"
+    " JOIN part_category_tree t ON t.descendant = c.category"
+    " GROUP BY t.ancestor;"
+    "INSERT INTO tally (name, id, n)"
+    " SELECT 'part_category.items', t.ancestor, sum(c.items)"
+    " FROM (SELECT category, sum(stock_count) AS items FROM part"
+    "  WHERE category IS NOT NULL GROUP BY category) c"
+    " JOIN part_category_tree t ON t.descendant = c.category"
+    " GROUP BY t.ancestor;";
+
+int
+tally_rebuild(sqlite3 *db)
+{
+	return sqlite3_exec(db, tally_sql_rebuild, NULL, NULL, NULL);
+}
