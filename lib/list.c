@@ -46,6 +46,7 @@ list_where(struct list_q *q, const char *frag)
 		q->wcap = cap;
 	}
 	memcpy(q->where + q->wlen, frag, n + 1);
+	q->last_at = q->wlen;
 	q->wlen += n;
 	q->nwhere++;
 }
@@ -63,7 +64,33 @@ list_note(struct list_q *q, const char *name, const char *op, long long v)
 	q->notes[q->nnotes].name = name;
 	q->notes[q->nnotes].op = op;
 	q->notes[q->nnotes].v = v;
+	q->notes[q->nnotes].at = q->last_at;
+	q->notes[q->nnotes].len = q->wlen - q->last_at;
 	q->nnotes++;
+}
+
+/*
+ * Replaces the fragment of note i by frag, which must take the same
+ * parameters in the same order (the same filter, planned differently:
+ * res_tally()).
+ */
+void
+list_note_replace(struct list_q *q, size_t i, const char *frag)
+{
+	struct list_note *nt = &q->notes[i];
+	size_t n = strlen(frag), rest = q->wlen - nt->at - nt->len;
+	char *w = mem_alloc(&q->ctx->mem, q->wlen - nt->len + n + 1);
+
+	memcpy(w, q->where, nt->at);
+	memcpy(w + nt->at, frag, n);
+	memcpy(w + nt->at + n, q->where + nt->at + nt->len, rest + 1);
+	for (size_t k = 0; k < q->nnotes; k++)
+		if (q->notes[k].at > nt->at)
+			q->notes[k].at = q->notes[k].at - nt->len + n;
+	q->wlen = q->wlen - nt->len + n;
+	q->wcap = q->wlen + 1;
+	q->where = w;
+	nt->len = n;
 }
 
 /* Is every fragment of the WHERE a noted filter? */

@@ -96,6 +96,7 @@ struct list_note {
 	const char		*name;
 	const char		*op;
 	long long		 v;
+	size_t			 at, len;	/* its fragment in the WHERE */
 };
 
 struct list_q {
@@ -103,6 +104,7 @@ struct list_q {
 	char			*where;		/* arena; fragments only */
 	size_t			 wlen, wcap;
 	size_t			 nwhere;	/* list_where() calls */
+	size_t			 last_at;	/* where the last one began */
 	struct list_note	 notes[LIST_NOTES_MAX];
 	size_t			 nnotes;	/* each follows one list_where() */
 	long long		 total;		/* the count, when known: */
@@ -130,6 +132,7 @@ void	 list_note(struct list_q *, const char *name, const char *op,
 bool	 list_noted(const struct list_q *);
 size_t	 list_note_key(const struct list_q *, char *key, size_t keysz,
 	    long long *v, size_t nv);
+void	 list_note_replace(struct list_q *, size_t note, const char *frag);
 void	 list_bind_int(struct list_q *, long long);
 void	 list_bind_text(struct list_q *, const char *);
 struct err *list_search(struct list_q *, const struct list_search *);

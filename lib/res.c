@@ -637,17 +637,12 @@ res_query(struct ctx *ctx, const struct resource *r, struct list_q *q,
  * one row read instead of every matching row walked.  Any other filter,
  * a search or a scope leaves the count to list_run(), exact as ever.
  */
-struct err *
-res_tally(struct ctx *ctx, const struct resource *r, struct list_q *q)
+/* The tally of r whose key is key, bound to v, into *n; *n -1: none. */
+static struct err *
+res_tally_read(struct ctx *ctx, const struct resource *r, const char *key,
+    const long long *v, size_t nv, long long *n)
 {
-	char key[256];
-	long long v[LIST_NOTES_MAX];
-	size_t nv;
-
-	if (r->ntallies == 0 || !q->page.paged || !list_noted(q) ||
-	    (nv = list_note_key(q, key, sizeof(key), v,
-	    LIST_NOTES_MAX)) == (size_t)-1)
-		return NULL;
+	*n = -1;
 	for (size_t i = 0; i < r->ntallies; i++) {
 		if (strcmp(r->tallies[i].key, key) != 0)
 			continue;
@@ -660,12 +655,70 @@ res_tally(struct ctx *ctx, const struct resource *r, struct list_q *q)
 			sqlite3_bind_int64(st, (int)k + 1, v[k]);
 		if ((e = db_row(ctx, st, "list count", &found)) != NULL)
 			return e;
-		q->total = found ? sqlite3_column_int64(st, 0) : 0;
-		q->total_known = true;
+		*n = found ? sqlite3_column_int64(st, 0) : 0;
 		sqlite3_reset(st);
 		return NULL;
 	}
 	return NULL;
+}
+
+/*
+ * A page under one filter that matches many rows is found sooner by
+ * walking the list's default order and testing each row -- it stops after
+ * (offset + limit) / share rows -- than by collecting every match through
+ * the filter's index and sorting them all; for few matches it is the
+ * other way round.  SQLite cannot tell which from a bound value, the
+ * tally can: with `matches` of `all` rows, the walk reads about
+ * (offset + limit) * all / matches rows against the index's `matches`, so
+ * a filter with a dense form (res_filter's sql_dense) takes it when that
+ * is fewer.
+ */
+static struct err *
+res_plan_dense(struct ctx *ctx, const struct resource *r, struct list_q *q,
+    long long matches)
+{
+	const struct list_note *nt = &q->notes[0];
+	const struct res_filter *rf = NULL;
+	long long all;
+	struct err *e;
+
+	if (q->nnotes != 1 || q->order != r->order || matches <= 0 ||
+	    strcmp(nt->op, "=") != 0)
+		return NULL;
+	for (size_t i = 0; i < r->nfilters && rf == NULL; i++)
+		if (r->filters[i].sql_dense != NULL &&
+		    strcmp(r->filters[i].name, nt->name) == 0 &&
+		    strlen(r->filters[i].sql) == nt->len &&
+		    strncmp(q->where + nt->at, r->filters[i].sql, nt->len) == 0)
+			rf = &r->filters[i];
+	if (rf == NULL)
+		return NULL;
+	if ((e = res_tally_read(ctx, r, "", NULL, 0, &all)) != NULL ||
+	    all < 0)
+		return e;
+	if ((double)(q->page.offset + q->page.limit) * (double)all <
+	    (double)matches * (double)matches)
+		list_note_replace(q, 0, rf->sql_dense);
+	return NULL;
+}
+
+struct err *
+res_tally(struct ctx *ctx, const struct resource *r, struct list_q *q)
+{
+	char key[256];
+	long long v[LIST_NOTES_MAX], n;
+	size_t nv;
+	struct err *e;
+
+	if (r->ntallies == 0 || !q->page.paged || !list_noted(q) ||
+	    (nv = list_note_key(q, key, sizeof(key), v,
+	    LIST_NOTES_MAX)) == (size_t)-1)
+		return NULL;
+	if ((e = res_tally_read(ctx, r, key, v, nv, &n)) != NULL || n < 0)
+		return e;
+	q->total = n;
+	q->total_known = true;
+	return res_plan_dense(ctx, r, q, n);
 }
 
 /* GET <path> */
