@@ -79,6 +79,28 @@ keys_and_values_that_do_not_fit_are_refused(void)
 	CHECK(!list_noted(&q));
 }
 
+static void
+a_noted_fragment_is_replaced_in_place(void)
+{
+	struct list_q q;
+
+	list_init(&q, &ctx, "x.id");
+	list_where(&q, " AND a = 1");
+	list_note(&q, "a", "=1", 0);
+	list_where_each(&q, " AND s.part IN (?)", &(long long){ 5 }, NULL);
+	list_note(&q, "category", "=", 5);
+	list_where(&q, " AND c = 3");
+	list_note(&q, "c", "=1", 0);
+	list_note_replace(&q, 1, " AND +s.part IN (?)");
+	CHECK(strcmp(q.where, " AND a = 1 AND +s.part IN (?) AND c = 3") == 0);
+	CHECK(q.wlen == strlen(q.where));
+	CHECK(strncmp(q.where + q.notes[2].at, " AND c = 3",
+	    q.notes[2].len) == 0);
+	CHECK(q.nbinds == 1 && q.binds[0].i == 5);
+	list_where(&q, " AND d");		/* still appends */
+	CHECK(strcmp(q.where + q.wlen - 6, " AND d") == 0);
+}
+
 int
 main(void)
 {
@@ -87,6 +109,7 @@ main(void)
 	RUN(no_filter_is_the_empty_key);
 	RUN(a_fragment_without_a_note_means_counting_rows);
 	RUN(keys_and_values_that_do_not_fit_are_refused);
+	RUN(a_noted_fragment_is_replaced_in_place);
 	ctx_end(&ctx);
 	return DONE();
 }
