@@ -670,26 +670,29 @@ res_tally_read(struct ctx *ctx, const struct resource *r, const char *key,
  * other way round.  SQLite cannot tell which from a bound value, the
  * tally can: with `matches` of `all` rows, the walk reads about
  * (offset + limit) * all / matches rows against the index's `matches`, so
- * a filter with a dense form (res_filter's sql_dense) takes it when that
- * is fewer.
+ * a filter that may be walked (res_filter's walk) is written
+ * " AND +s.col ..." when that is fewer: the unary + keeps the planner
+ * from driving the page by the filter's index, and changes nothing else.
  */
 static struct err *
 res_plan_dense(struct ctx *ctx, const struct resource *r, struct list_q *q,
     long long matches)
 {
+	static const char and[] = " AND ";
 	const struct list_note *nt = &q->notes[0];
 	const struct res_filter *rf = NULL;
+	const char *frag = q->where + nt->at;
 	long long all;
 	struct err *e;
 
 	if (q->nnotes != 1 || q->order != r->order || matches <= 0 ||
-	    strcmp(nt->op, "=") != 0)
+	    (strcmp(nt->op, "=") != 0 && strcmp(nt->op, "<") != 0) ||
+	    nt->len <= sizeof(and) - 1 || strncmp(frag, and,
+	    sizeof(and) - 1) != 0)
 		return NULL;
 	for (size_t i = 0; i < r->nfilters && rf == NULL; i++)
-		if (r->filters[i].sql_dense != NULL &&
-		    strcmp(r->filters[i].name, nt->name) == 0 &&
-		    strlen(r->filters[i].sql) == nt->len &&
-		    strncmp(q->where + nt->at, r->filters[i].sql, nt->len) == 0)
+		if (r->filters[i].walk &&
+		    strcmp(r->filters[i].name, nt->name) == 0)
 			rf = &r->filters[i];
 	if (rf == NULL)
 		return NULL;
@@ -698,7 +701,9 @@ res_plan_dense(struct ctx *ctx, const struct resource *r, struct list_q *q,
 		return e;
 	if ((double)(q->page.offset + q->page.limit) * (double)all <
 	    (double)matches * (double)matches)
-		list_note_replace(q, 0, rf->sql_dense);
+		list_note_replace(q, 0, mem_printf(&ctx->mem, "%s+%.*s", and,
+		    (int)(nt->len - (sizeof(and) - 1)),
+		    frag + sizeof(and) - 1));
 	return NULL;
 }
 

@@ -128,11 +128,11 @@ struct res_filter {
 	const char	*sql_alt;	/* FT_BOOL false; FT_ID null */
 	const struct resource *ref;	/* FT_ID: must exist */
 	const char	*sql_cascade;	/* FT_ID under ?cascade=true */
-	const char	*sql_dense;	/* sql, for when many rows match: the
-					   same test, written so that the
-					   planner walks the list's default
-					   order and tests each row ("+col"),
-					   chosen by res_tally() */
+	bool		 walk;		/* when many rows match, the list may
+					   walk its default order and test
+					   each row (res_tally()); the
+					   default order's index must give
+					   the column cheaply */
 };
 
 /* An ordering that is not a field's own column. */

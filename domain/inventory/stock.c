@@ -196,8 +196,7 @@ static const struct res_filter stock_filters[] = {
 	{ "category", FT_ID, " AND s.part IN (SELECT q.id FROM "
 	  "part_category_tree d, part q WHERE d.ancestor = ? AND "
 	  "q.category = d.descendant)", NULL, &category_resource, NULL,
-	  " AND +s.part IN (SELECT q.id FROM part_category_tree d, part q "
-	  "WHERE d.ancestor = ? AND q.category = d.descendant)" },
+	  .walk = true },
 	{ "in_stock", FT_BOOL, " AND" STOCK_IN_STOCK,
 	  " AND NOT (" STOCK_IN_STOCK ")", NULL, NULL },
 	{ "has_batch", FT_BOOL, " AND s.batch <> ''", " AND s.batch = ''",
