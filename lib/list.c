@@ -47,7 +47,95 @@ list_where(struct list_q *q, const char *frag)
 		q->wcap = cap;
 	}
 	memcpy(q->where + q->wlen, frag, n + 1);
+	q->last_at = q->wlen;
 	q->wlen += n;
+	q->nwhere++;
+}
+
+/*
+ * The fragment just added is filter name applied as op ("=" or "<" with
+ * the value v; "=1", "=0", "=null" without), which a maintained count may
+ * stand for (list.h).
+ */
+void
+list_note(struct list_q *q, const char *name, const char *op, long long v)
+{
+	if (q->nnotes >= LIST_NOTES_MAX)
+		return;			/* more filters than a tally has */
+	q->notes[q->nnotes].name = name;
+	q->notes[q->nnotes].op = op;
+	q->notes[q->nnotes].v = v;
+	q->notes[q->nnotes].at = q->last_at;
+	q->notes[q->nnotes].len = q->wlen - q->last_at;
+	q->nnotes++;
+}
+
+/*
+ * Replaces the fragment of note i by frag, which must take the same
+ * parameters in the same order (the same filter, planned differently:
+ * res_tally()).
+ */
+void
+list_note_replace(struct list_q *q, size_t i, const char *frag)
+{
+	struct list_note *nt = &q->notes[i];
+	size_t n = strlen(frag), rest = q->wlen - nt->at - nt->len;
+	char *w = mem_alloc(&q->ctx->mem, q->wlen - nt->len + n + 1);
+
+	memcpy(w, q->where, nt->at);
+	memcpy(w + nt->at, frag, n);
+	memcpy(w + nt->at + n, q->where + nt->at + nt->len, rest + 1);
+	for (size_t k = 0; k < q->nnotes; k++)
+		if (q->notes[k].at > nt->at)
+			q->notes[k].at = q->notes[k].at - nt->len + n;
+	q->wlen = q->wlen - nt->len + n;
+	q->wcap = q->wlen + 1;
+	q->where = w;
+	nt->len = n;
+}
+
+/* Is every fragment of the WHERE a noted filter? */
+bool
+list_noted(const struct list_q *q)
+{
+	return q->nwhere == q->nnotes;
+}
+
+/*
+ * The noted filters as a tally's key: "name op" by name, joined by ","
+ * ("in_stock=1,location<"), into key; the values of the "=" and "<" ones
+ * in the same order into v.  Returns how many values, or (size_t)-1 when
+ * the key or the values do not fit.
+ */
+size_t
+list_note_key(const struct list_q *q, char *key, size_t keysz, long long *v,
+    size_t nv)
+{
+	const struct list_note *by[LIST_NOTES_MAX];
+	size_t n = q->nnotes, len = 0, nb = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t k = i;
+		while (k > 0 && strcmp(by[k - 1]->name, q->notes[i].name) > 0) {
+			by[k] = by[k - 1];
+			k--;
+		}
+		by[k] = &q->notes[i];
+	}
+	key[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		int w = snprintf(key + len, keysz - len, "%s%s%s",
+		    i > 0 ? "," : "", by[i]->name, by[i]->op);
+		if (w < 0 || (size_t)w >= keysz - len)
+			return (size_t)-1;
+		len += (size_t)w;
+		if (strcmp(by[i]->op, "=") == 0 || strcmp(by[i]->op, "<") == 0) {
+			if (nb >= nv)
+				return (size_t)-1;
+			v[nb++] = by[i]->v;
+		}
+	}
+	return nb;
 }
 
 static struct list_bind *
@@ -422,6 +510,8 @@ list_run(struct list_q *q, const char *select, const char *count,
 
 	sqlite3_bind_int64(st, next, q->page.limit);
 	sqlite3_bind_int64(st, next + 1, q->page.offset);
+	if (q->total_known)
+		return list_page_answer(q, st, q->total, row, arg);
 	sqlite3_stmt *ct = list_count_stmt(q, count);
 	if (ct == NULL || sqlite3_step(ct) != SQLITE_ROW)
 		return db_err(ctx, "list count");

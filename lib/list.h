@@ -18,6 +18,13 @@
  * the number of matches from one statement with a window count, then the
  * rows by id).
  *
+ * A count that is kept up to date elsewhere (a tally, res.h) replaces the
+ * count statement when every fragment of the WHERE is a filter it stands
+ * for: each filter that could be tallied notes itself (list_note()) just
+ * after its list_where(), so a WHERE with any other fragment (a search, a
+ * scope, a filter nobody tallies) has more fragments than notes and is
+ * counted row by row, exactly, as before.
+ *
  * Without ?limit the answer is a bare JSON array, streamed row by row so
  * that memory stays bounded however long the list; with ?limit (and
  * ?offset) it is {"count", "next", "previous", "results"} with absolute
@@ -77,10 +84,31 @@ struct list_bind {
 	const char		*s;
 };
 
+/*
+ * A filter as a maintained count may stand for it (list_note()): its
+ * query parameter, how it was applied -- "=" or "<" (the subtree below)
+ * with the bound value v, or a fixed "=1", "=0", "=null" -- and so the key
+ * "name" op of a struct res_tally (res.h).
+ */
+#define LIST_NOTES_MAX		8
+
+struct list_note {
+	const char		*name;
+	const char		*op;
+	long long		 v;
+	size_t			 at, len;	/* its fragment in the WHERE */
+};
+
 struct list_q {
 	struct ctx		*ctx;
 	char			*where;		/* arena; fragments only */
 	size_t			 wlen, wcap;
+	size_t			 nwhere;	/* list_where() calls */
+	size_t			 last_at;	/* where the last one began */
+	struct list_note	 notes[LIST_NOTES_MAX];
+	size_t			 nnotes;	/* each follows one list_where() */
+	long long		 total;		/* the count, when known: */
+	bool			 total_known;	/* list_run() does not count */
 	struct list_bind	 binds[LIST_BINDS_MAX];
 	size_t			 nbinds;
 	const char		*order;		/* constant fragment */
@@ -99,6 +127,12 @@ void	 list_where(struct list_q *, const char *fragment);
 void	 list_where_each(struct list_q *, const char *fragment,
 	    const long long *iv, const char *sv);
 void	 list_keyed(struct list_q *, const char *ids, const char *key);
+void	 list_note(struct list_q *, const char *name, const char *op,
+	    long long v);
+bool	 list_noted(const struct list_q *);
+size_t	 list_note_key(const struct list_q *, char *key, size_t keysz,
+	    long long *v, size_t nv);
+void	 list_note_replace(struct list_q *, size_t note, const char *frag);
 void	 list_bind_int(struct list_q *, long long);
 void	 list_bind_text(struct list_q *, const char *);
 struct err *list_search(struct list_q *, const struct list_search *);

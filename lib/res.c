@@ -525,6 +525,7 @@ res_field_filters(struct ctx *ctx, const struct resource *r,
 			return err_field(ctx, f->name, "%s", msg);
 		if (v.null) {
 			list_where(q, sql->filter_null[i]);
+			list_note(q, f->name, "=null", 0);
 			continue;
 		}
 		if (f->type == FT_ID &&
@@ -534,8 +535,10 @@ res_field_filters(struct ctx *ctx, const struct resource *r,
 		    f->type == FT_EMAIL || f->type == FT_URL ||
 		    f->type == FT_DATE || f->type == FT_DATETIME)
 			list_where_each(q, sql->filter_sql[i], NULL, v.s);
-		else
+		else {
 			list_where_each(q, sql->filter_sql[i], &v.i, NULL);
+			list_note(q, f->name, "=", v.i);
+		}
 	}
 	return NULL;
 }
@@ -559,25 +562,35 @@ res_extra_filters(struct ctx *ctx, const struct resource *r,
 			return err_field(ctx, rf->name, "%s", msg);
 		switch (rf->type) {
 		case FT_BOOL:
-			if (v.i)
+			if (v.i) {
 				list_where(q, rf->sql);
-			else if (rf->sql_alt != NULL)
+				list_note(q, rf->name, "=1", 0);
+			} else if (rf->sql_alt != NULL) {
 				list_where(q, rf->sql_alt);
+				list_note(q, rf->name, "=0", 0);
+			}
 			break;
 		case FT_ID:
 			if (v.null) {
 				list_where(q, rf->sql_alt);
+				list_note(q, rf->name, "=null", 0);
 				break;
 			}
 			if ((e = res_filter_ref(ctx, rf->name, rf->ref,
 			    v.i)) != NULL)
 				return e;
-			list_where_each(q, cascade && rf->sql_cascade != NULL ?
-			    rf->sql_cascade : rf->sql, &v.i, NULL);
+			if (cascade && rf->sql_cascade != NULL) {
+				list_where_each(q, rf->sql_cascade, &v.i, NULL);
+				list_note(q, rf->name, "<", v.i);
+			} else {
+				list_where_each(q, rf->sql, &v.i, NULL);
+				list_note(q, rf->name, "=", v.i);
+			}
 			break;
 		case FT_INT:
 		case FT_CHOICE:
 			list_where_each(q, rf->sql, &v.i, NULL);
+			list_note(q, rf->name, "=", v.i);
 			break;
 		default:
 			list_where_each(q, rf->sql, NULL, v.s);
@@ -618,6 +631,101 @@ res_query(struct ctx *ctx, const struct resource *r, struct list_q *q,
 	return NULL;
 }
 
+/*
+ * When a page is to be counted and every filter of q is one that a tally
+ * of r stands for (res_tally), reads the count from it into q->total:
+ * one row read instead of every matching row walked.  Any other filter,
+ * a search or a scope leaves the count to list_run(), exact as ever.
+ */
+/* The tally of r whose key is key, bound to v, into *n; *n -1: none. */
+static struct err *
+res_tally_read(struct ctx *ctx, const struct resource *r, const char *key,
+    const long long *v, size_t nv, long long *n)
+{
+	*n = -1;
+	for (size_t i = 0; i < r->ntallies; i++) {
+		if (strcmp(r->tallies[i].key, key) != 0)
+			continue;
+		sqlite3_stmt *st = db_prepare(ctx, r->tallies[i].sql);
+		bool found;
+		struct err *e;
+		if (st == NULL)
+			return db_err(ctx, "list count");
+		for (size_t k = 0; k < nv; k++)
+			sqlite3_bind_int64(st, (int)k + 1, v[k]);
+		if ((e = db_row(ctx, st, "list count", &found)) != NULL)
+			return e;
+		*n = found ? sqlite3_column_int64(st, 0) : 0;
+		sqlite3_reset(st);
+		return NULL;
+	}
+	return NULL;
+}
+
+/*
+ * A page under one filter that matches many rows is found sooner by
+ * walking the list's default order and testing each row -- it stops after
+ * (offset + limit) / share rows -- than by collecting every match through
+ * the filter's index and sorting them all; for few matches it is the
+ * other way round.  SQLite cannot tell which from a bound value, the
+ * tally can: with `matches` of `all` rows, the walk reads about
+ * (offset + limit) * all / matches rows against the index's `matches`, so
+ * a filter that may be walked (res_filter's walk) is written
+ * " AND +s.col ..." when that is fewer: the unary + keeps the planner
+ * from driving the page by the filter's index, and changes nothing else.
+ */
+static struct err *
+res_plan_dense(struct ctx *ctx, const struct resource *r, struct list_q *q,
+    long long matches)
+{
+	static const char and[] = " AND ";
+	const struct list_note *nt = &q->notes[0];
+	const struct res_filter *rf = NULL;
+	const char *frag = q->where + nt->at;
+	long long all;
+	struct err *e;
+
+	if (q->nnotes != 1 || q->order != r->order || matches <= 0 ||
+	    (strcmp(nt->op, "=") != 0 && strcmp(nt->op, "<") != 0) ||
+	    nt->len <= sizeof(and) - 1 || strncmp(frag, and,
+	    sizeof(and) - 1) != 0)
+		return NULL;
+	for (size_t i = 0; i < r->nfilters && rf == NULL; i++)
+		if (r->filters[i].walk &&
+		    strcmp(r->filters[i].name, nt->name) == 0)
+			rf = &r->filters[i];
+	if (rf == NULL)
+		return NULL;
+	if ((e = res_tally_read(ctx, r, "", NULL, 0, &all)) != NULL ||
+	    all < 0)
+		return e;
+	if ((double)(q->page.offset + q->page.limit) * (double)all <
+	    (double)matches * (double)matches)
+		list_note_replace(q, 0, mem_printf(&ctx->mem, "%s+%.*s", and,
+		    (int)(nt->len - (sizeof(and) - 1)),
+		    frag + sizeof(and) - 1));
+	return NULL;
+}
+
+struct err *
+res_tally(struct ctx *ctx, const struct resource *r, struct list_q *q)
+{
+	char key[256];
+	long long v[LIST_NOTES_MAX], n;
+	size_t nv;
+	struct err *e;
+
+	if (r->ntallies == 0 || !q->page.paged || !list_noted(q) ||
+	    (nv = list_note_key(q, key, sizeof(key), v,
+	    LIST_NOTES_MAX)) == (size_t)-1)
+		return NULL;
+	if ((e = res_tally_read(ctx, r, key, v, nv, &n)) != NULL || n < 0)
+		return e;
+	q->total = n;
+	q->total_known = true;
+	return res_plan_dense(ctx, r, q, n);
+}
+
 /* GET <path> */
 struct err *
 res_list(struct ctx *ctx)
@@ -628,7 +736,8 @@ res_list(struct ctx *ctx)
 	struct err *e;
 
 	if ((e = res_view(ctx, r, &rr.view)) != NULL ||
-	    (e = res_query(ctx, r, &q, rr.view)) != NULL)
+	    (e = res_query(ctx, r, &q, rr.view)) != NULL ||
+	    (e = res_tally(ctx, r, &q)) != NULL)
 		return e;
 	return list_run(&q, res_sql(r)->select, res_sql(r)->count,
 	    res_row_text, &rr);

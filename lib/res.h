@@ -128,6 +128,11 @@ struct res_filter {
 	const char	*sql_alt;	/* FT_BOOL false; FT_ID null */
 	const struct resource *ref;	/* FT_ID: must exist */
 	const char	*sql_cascade;	/* FT_ID under ?cascade=true */
+	bool		 walk;		/* when many rows match, the list may
+					   walk its default order and test
+					   each row (res_tally()); the
+					   default order's index must give
+					   the column cheaply */
 };
 
 /* An ordering that is not a field's own column. */
@@ -135,6 +140,22 @@ struct res_order {
 	const char	*name;		/* ?ordering=name or -name */
 	const char	*asc;		/* ORDER BY fragment */
 	const char	*desc;
+};
+
+/*
+ * A count kept up to date elsewhere (migration 0010's tallies, kept by
+ * triggers in the same transaction as every change) that stands for the
+ * count of the list under the filters of key: their query parameters and
+ * how they were applied (list_note(), list.h), by name, joined by ",":
+ * "" (no filter), "status=" (the status given), "location<" (the subtree
+ * below the location given), "in_stock=1,location<".  sql is a statement
+ * giving one integer, with a ? for each "=" and "<" of the key, in the
+ * key's order.  A list whose filters match no tally's key exactly is
+ * counted row by row, so a count is exact whatever the filters.
+ */
+struct res_tally {
+	const char	*key;
+	const char	*sql;
 };
 
 /*
@@ -186,6 +207,8 @@ struct resource {
 	size_t			 nfilters;
 	const struct res_order	*orders;
 	size_t			 norders;
+	const struct res_tally	*tallies;	/* counts that need no walk */
+	size_t			 ntallies;
 	const char		*order;		/* default ORDER BY */
 	const struct list_search *search;
 	const struct res_hooks	*hooks;
@@ -197,6 +220,7 @@ struct resource {
 #define RES_FIELDS(a)	.fields = (a), .nfields = sizeof(a) / sizeof((a)[0])
 #define RES_FILTERS(a)	.filters = (a), .nfilters = sizeof(a) / sizeof((a)[0])
 #define RES_ORDERS(a)	.orders = (a), .norders = sizeof(a) / sizeof((a)[0])
+#define RES_TALLIES(a)	.tallies = (a), .ntallies = sizeof(a) / sizeof((a)[0])
 
 /* A tree's statements (res_tree.c), made by res_sql.c. */
 enum res_tree_q {
@@ -284,6 +308,8 @@ struct err	*res_delete_row(struct ctx *, const struct resource *,
 		    long long id);
 struct err	*res_query(struct ctx *, const struct resource *,
 		    struct list_q *, void *view);
+struct err	*res_tally(struct ctx *, const struct resource *,
+		    struct list_q *);
 struct cJSON	*res_row_json(struct ctx *, sqlite3_stmt *, void *arg);
 struct cJSON	*res_render(struct ctx *, const struct resource *,
 		    sqlite3_stmt *, void *view);

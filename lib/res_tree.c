@@ -4,7 +4,10 @@
  *
  * Each node stores its parent and, derived from it, a path of ids
  * ("/1/5/9/"), the pathstring of names ("Electronics/Passives/Resistors")
- * and its level (0 at the top).  res_tree_place() recomputes them for a
+ * and its level (0 at the top); the table <table>_tree (migration 0010)
+ * holds every (ancestor, descendant) pair, kept by triggers, so that a
+ * subtree is one index range (?parent=&cascade=, the contents' cascading
+ * filters).  res_tree_place() recomputes path, pathstring and level for a
  * node and its whole subtree after an insert, a rename or a move;
  * res_tree_check() refuses a parent that would make a node its own
  * ancestor or the tree deeper than RES_TREE_LEVEL_MAX, a name taken under
@@ -152,9 +155,9 @@ res_tree_sql(const struct resource *r, struct res_sql *q)
 	    "%s.level, %s.icon, %s.structural, (SELECT count(*) FROM %s d "
 	    "WHERE d.parent = %s.id) FROM %s %s WHERE 1", a, a, a, a, a, a, T,
 	    a, T, a);
-	q->tree[TQ_PARENT_SUBTREE] = res_sql_printf(" AND %s.path > (SELECT path "
-	    "FROM %s WHERE id = ?) AND %s.path < (SELECT path || '~' FROM %s "
-	    "WHERE id = ?)", a, T, a, T);
+	q->tree[TQ_PARENT_SUBTREE] = res_sql_printf(" AND %s.id IN (SELECT "
+	    "descendant FROM %s_tree WHERE ancestor = ? AND descendant <> ?)",
+	    a, T);
 	q->tree[TQ_PARENT] = res_sql_printf(" AND %s.parent = ?", a);
 	q->tree[TQ_TOP] = res_sql_printf(" AND %s.parent IS NULL", a);
 	q->tree[TQ_NOT_TOP] = res_sql_printf(" AND %s.parent IS NOT NULL", a);
@@ -188,9 +191,10 @@ res_tree_filters(struct ctx *ctx, const struct resource *r, struct list_q *q,
 	if ((s = req_query(ctx, "parent")) != NULL) {
 		if ((msg = val_query(ctx, s, &parent, &pv)) != NULL)
 			return err_field(ctx, "parent", "%s", msg);
-		if (pv.null)
+		if (pv.null) {
 			list_where(q, sql->tree[TQ_TOP]);
-		else {
+			list_note(q, "parent", "=null", 0);
+		} else {
 			if ((e = res_exists(ctx, r, pv.i, &found)) != NULL)
 				return e;
 			if (!found)
@@ -200,12 +204,14 @@ res_tree_filters(struct ctx *ctx, const struct resource *r, struct list_q *q,
 			list_where_each(q, cascade ?
 			    sql->tree[TQ_PARENT_SUBTREE] :
 			    sql->tree[TQ_PARENT], &pv.i, NULL);
+			list_note(q, "parent", cascade ? "<" : "=", pv.i);
 		}
 	}
 	if ((s = req_query(ctx, "top_level")) != NULL && s[0] != '\0') {
 		if ((msg = val_query(ctx, s, &flag, &v)) != NULL)
 			return err_field(ctx, "top_level", "%s", msg);
 		list_where(q, sql->tree[v.i ? TQ_TOP : TQ_NOT_TOP]);
+		list_note(q, "top_level", v.i ? "=1" : "=0", 0);
 	}
 	if ((s = req_query(ctx, "depth")) != NULL && s[0] != '\0') {
 		long long depth;
@@ -262,7 +268,8 @@ res_tree_list(struct ctx *ctx)
 	struct list_q q;
 	struct err *e;
 
-	if ((e = res_query(ctx, r, &q, NULL)) != NULL)
+	if ((e = res_query(ctx, r, &q, NULL)) != NULL ||
+	    (e = res_tally(ctx, r, &q)) != NULL)
 		return e;
 	return list_run(&q, res_sql(r)->tree[TQ_LIST], res_sql(r)->count,
 	    tree_row_text, (void *)r);

@@ -25,6 +25,7 @@
 #include "dec.h"
 #include "inventory/part.h"
 #include "inventory/stock.h"
+#include "inventory/tally.h"
 #include "stockroom.h"
 #include "res_tree.h"
 
@@ -708,6 +709,12 @@ cmd_generate(struct ctx *ctx, int argc, char **argv)
 	    inv_exec(ctx, "PRAGMA cache_size = -262144") != 0 ||
 	    db_begin(ctx) != NULL)
 		return inv_fail(ctx, "begin");
+	/*
+	 * No triggers while loading: the counts they keep row by row
+	 * (migrations 0003 and 0010) are made once at the end, which halves
+	 * the time of a large inventory.
+	 */
+	sqlite3_db_config(ctx->db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
 
 	struct gen_node *cn = mem_zalloc(&ctx->mem, sizeof(*cn) * cats);
 	struct gen_node *ln = mem_zalloc(&ctx->mem, sizeof(*ln) * locs);
@@ -813,6 +820,9 @@ cmd_generate(struct ctx *ctx, int argc, char **argv)
 			fprintf(stderr, "inventory: %lld stock items (%llds)\n",
 			    i, (long long)(time(NULL) - t0));
 	}
+	sqlite3_db_config(ctx->db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 1, NULL);
+	if (tally_rebuild(ctx->db) != SQLITE_OK)
+		return inv_fail(ctx, "counts");
 	if (db_end(ctx, NULL) != NULL)
 		return inv_fail(ctx, "commit");
 	/*

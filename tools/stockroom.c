@@ -20,7 +20,10 @@
  *   stockroom check       the full integrity check of the database; when
  *                         it is sound, removes the damage record that
  *                         makes /api/health/ answer 503 (after restoring
- *                         a backup); exit status 1 when it is damaged
+ *                         a backup); then counts every maintained count
+ *                         (tally.h) again from the rows and prints each
+ *                         that drifted; exit status 1 when the file is
+ *                         damaged or a count drifted
  *
  * It reads the same settings as the CGI programs: install it next to them
  * (the install root's bin/ or cgi-bin/ directory) or set STOCKROOM_CONFIG /
@@ -36,6 +39,7 @@
 #include "accounts/audit.h"
 #include "dbcheck.h"
 #include "accounts/pwd.h"
+#include "inventory/tally.h"
 #include "stockroom.h"
 
 static const char tool_sql_find_user[] =
@@ -127,6 +131,7 @@ cmd_check(struct ctx *ctx)
 	}
 	bool recorded = dbcheck_recorded(ctx->cfg.data_dir, line, sizeof(line));
 	enum dbcheck_result r = dbcheck_run(db, false, msg, sizeof(msg));
+	long long drift = r == DBCHECK_OK ? tally_check(db, stdout) : 0;
 	sqlite3_close_v2(db);
 	switch (r) {
 	case DBCHECK_OK:
@@ -139,6 +144,13 @@ cmd_check(struct ctx *ctx)
 		printf("database %s: ok%s%s%s\n", ctx->cfg.database,
 		    recorded ? "; removed the damage record (" : "",
 		    recorded ? line : "", recorded ? ")" : "");
+		if (drift != 0) {
+			fprintf(stderr, "stockroom: %s: %s\n", ctx->cfg.database,
+			    drift < 0 ? "the counts could not be checked" :
+			    "maintained counts drifted (listed above)");
+			return 1;
+		}
+		printf("counts %s: ok\n", ctx->cfg.database);
 		return 0;
 	case DBCHECK_DAMAGED:
 		dbcheck_record(ctx->cfg.data_dir, "stockroom check",

@@ -40,14 +40,14 @@ static const struct field category_fields[] = {
 	    .ref = &location_resource },
 	[CF_DEFAULT_KEYWORDS] = { "default_keywords", FT_TEXT, 0, 250 },
 	[CF_ICON] = { "icon", FT_TEXT, 0, 100 },
-	/* Parts in the category and below it; categories below it. */
+	/* Parts in the category and below it (a tally, migration 0010);
+	 * categories below it. */
 	[CF_PART_COUNT] = { "part_count", FT_INT, F_READ_ONLY | F_ORDER,
-	    .col = "(SELECT count(*) FROM part_category d JOIN part q ON "
-	    "q.category = d.id WHERE d.path >= c.path AND "
-	    "d.path < c.path || '~')" },
+	    .col = "ifnull((SELECT n FROM tally WHERE name = "
+	    "'part_category.parts' AND id = c.id), 0)" },
 	[CF_SUBCATEGORIES] = { "subcategories", FT_INT, F_READ_ONLY,
-	    .col = "(SELECT count(*) FROM part_category d WHERE "
-	    "d.path > c.path AND d.path < c.path || '~')" },
+	    .col = "(SELECT count(*) - 1 FROM part_category_tree WHERE "
+	    "ancestor = c.id)" },
 	[CF_STARRED] = { "starred", FT_BOOL, F_NO_COLUMN,
 	    .help = "The signed-in user's subscription" },
 };
@@ -217,9 +217,8 @@ _Static_assert(sizeof(part_fields) / sizeof(part_fields[0]) == PF__N,
 
 static const struct res_filter part_filters[] = {
 	{ "category", FT_ID, " AND p.category = ?", " AND p.category IS NULL",
-	  &category_resource, " AND p.category IN (SELECT d.id FROM "
-	  "part_category c1, part_category d WHERE c1.id = ? AND "
-	  "d.path >= c1.path AND d.path < c1.path || '~')" },
+	  &category_resource, " AND p.category IN (SELECT descendant FROM "
+	  "part_category_tree WHERE ancestor = ?)" },
 	{ "has_stock", FT_BOOL, " AND p.in_stock > 0", " AND p.in_stock = 0",
 	  NULL, NULL },
 	{ "low_stock", FT_BOOL, " AND p.minimum_stock > 0 AND "
@@ -227,6 +226,14 @@ static const struct res_filter part_filters[] = {
 	  "p.in_stock < p.minimum_stock)", NULL, NULL },
 	{ "has_IPN", FT_BOOL, " AND p.IPN <> ''", " AND p.IPN = ''", NULL,
 	  NULL },
+};
+
+/* The counts kept for the filters clients send (migration 0010). */
+static const struct res_tally part_tallies[] = {
+	{ "", "SELECT ifnull((SELECT n FROM tally WHERE name = 'part' AND "
+	  "id = 0), 0)" },
+	{ "category<", "SELECT ifnull((SELECT n FROM tally WHERE name = "
+	  "'part_category.parts' AND id = ?), 0)" },
 };
 
 /* Name, IPN, description and keywords through the trigram index, or the
@@ -587,6 +594,7 @@ const struct resource part_resource = {
 	.plural = "parts",
 	RES_FIELDS(part_fields),
 	RES_FILTERS(part_filters),
+	RES_TALLIES(part_tallies),
 	.order = "p.name, p.id",
 	.search = &part_search,
 	.hooks = &part_hooks,

@@ -67,14 +67,14 @@ static const struct field location_fields[] = {
 	[LF_ICON] = { "icon", FT_TEXT, 0, 100 },
 	[LF_CUSTOM_ICON] = { "custom_icon", FT_TEXT, F_READ_ONLY,
 	    .col = "icon" },
-	/* Items in the location and below it; locations below it. */
+	/* Items in the location and below it (a tally, migration 0010);
+	 * locations below it. */
 	[LF_ITEMS] = { "items", FT_INT, F_READ_ONLY | F_ORDER,
-	    .col = "(SELECT count(*) FROM stock_location d JOIN stock_item i "
-	    "ON i.location = d.id WHERE d.path >= l.path AND "
-	    "d.path < l.path || '~')" },
+	    .col = "ifnull((SELECT n FROM tally WHERE name = "
+	    "'stock_location.items' AND id = l.id), 0)" },
 	[LF_SUBLOCATIONS] = { "sublocations", FT_INT, F_READ_ONLY,
-	    .col = "(SELECT count(*) FROM stock_location d WHERE "
-	    "d.path > l.path AND d.path < l.path || '~')" },
+	    .col = "(SELECT count(*) - 1 FROM stock_location_tree WHERE "
+	    "ancestor = l.id)" },
 	[LF_BARCODE_HASH] = { "barcode_hash", FT_TEXT, F_READ_ONLY,
 	    .col = "''" },
 	[LF_OWNER] = { "owner", FT_ID, F_READ_ONLY, .col = "NULL" },
@@ -191,13 +191,12 @@ _Static_assert(sizeof(stock_fields) / sizeof(stock_fields[0]) == SF__N,
 
 static const struct res_filter stock_filters[] = {
 	{ "location", FT_ID, " AND s.location = ?", " AND s.location IS NULL",
-	  &location_resource, " AND s.location IN (SELECT d.id FROM "
-	  "stock_location l1, stock_location d WHERE l1.id = ? AND "
-	  "d.path >= l1.path AND d.path < l1.path || '~')" },
+	  &location_resource, " AND s.location IN (SELECT descendant FROM "
+	  "stock_location_tree WHERE ancestor = ?)" },
 	{ "category", FT_ID, " AND s.part IN (SELECT q.id FROM "
-	  "part_category c1, part_category d, part q WHERE c1.id = ? AND "
-	  "d.path >= c1.path AND d.path < c1.path || '~' AND "
-	  "q.category = d.id)", NULL, &category_resource, NULL },
+	  "part_category_tree d, part q WHERE d.ancestor = ? AND "
+	  "q.category = d.descendant)", NULL, &category_resource, NULL,
+	  .walk = true },
 	{ "in_stock", FT_BOOL, " AND" STOCK_IN_STOCK,
 	  " AND NOT (" STOCK_IN_STOCK ")", NULL, NULL },
 	{ "has_batch", FT_BOOL, " AND s.batch <> ''", " AND s.batch = ''",
@@ -214,6 +213,24 @@ static const struct res_filter stock_filters[] = {
 	{ "active", FT_BOOL, " AND s.part IN (SELECT id FROM part WHERE "
 	  "active = 1)", " AND s.part IN (SELECT id FROM part WHERE "
 	  "active = 0)", NULL, NULL },
+};
+
+/* The counts kept for the filters clients send (migration 0010). */
+#define STOCK_TALLY(name) "SELECT ifnull((SELECT n FROM tally WHERE " \
+	"name = '" name "' AND id = ?), 0)"
+#define STOCK_TOTAL(name) "ifnull((SELECT n FROM tally WHERE " \
+	"name = '" name "' AND id = 0), 0)"
+
+static const struct res_tally stock_tallies[] = {
+	{ "", "SELECT " STOCK_TOTAL("stock_item") },
+	{ "in_stock=1", "SELECT " STOCK_TOTAL("stock_item.in_stock") },
+	{ "in_stock=0", "SELECT " STOCK_TOTAL("stock_item") " - "
+	  STOCK_TOTAL("stock_item.in_stock") },
+	{ "status=", STOCK_TALLY("stock_item.status") },
+	{ "location<", STOCK_TALLY("stock_location.items") },
+	{ "in_stock=1,location<", STOCK_TALLY("stock_location.in_stock") },
+	{ "category=", STOCK_TALLY("part_category.items") },
+	{ "part=", "SELECT stock_count FROM part WHERE id = ?" },
 };
 
 static const struct res_order stock_orders[] = {
@@ -681,6 +698,7 @@ const struct resource stock_resource = {
 	RES_FIELDS(stock_fields),
 	RES_FILTERS(stock_filters),
 	RES_ORDERS(stock_orders),
+	RES_TALLIES(stock_tallies),
 	.order = "s.id",
 	.search = &stock_search,
 	.hooks = &stock_hooks,
@@ -1314,6 +1332,10 @@ static const struct res_filter tracking_filters[] = {
 	  "WHERE part = ?)", NULL, &part_resource, NULL },
 };
 
+static const struct res_tally tracking_tallies[] = {
+	{ "", "SELECT " STOCK_TOTAL("stock_tracking") },
+};
+
 static const struct list_search tracking_search = {
 	" AND t.notes LIKE ? ESCAPE '\\'", 0, 1,
 	" AND t.notes LIKE ? ESCAPE '\\'", 1, NULL,
@@ -1432,6 +1454,7 @@ const struct resource tracking_resource = {
 	.plural = "stock tracking entries",
 	RES_FIELDS(tracking_fields),
 	RES_FILTERS(tracking_filters),
+	RES_TALLIES(tracking_tallies),
 	.order = "t.id DESC",
 	.search = &tracking_search,
 	.hooks = &tracking_hooks,

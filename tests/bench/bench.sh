@@ -143,7 +143,9 @@ QTY=$(python3 -c "print('%d.%05d' % divmod($QTY, 100000))")
 read -r LOC_A LOC_B <<<"$(db "SELECT min(id), max(id) FROM stock_location WHERE structural = 0" | tr '|' ' ')"
 export BENCH_TOKEN=$TOKEN BENCH_ITEM=$ITEM BENCH_QTY=$QTY BENCH_LOC_A=$LOC_A BENCH_LOC_B=$LOC_B
 
-# name|path|wrk extra args
+# name|path|wrk extra args.  After the first six, the lists of issue 22's
+# table: each page carries a count, and a tree's rows their subtree's
+# counts (read from the tallies of migration 0010).
 ENDPOINTS=(
 	"hello|/cgi-bin/hello.cgi|"
 	"part list page|/api/part/?limit=50&offset=50000|"
@@ -151,6 +153,15 @@ ENDPOINTS=(
 	"part detail|/api/part/$PK/|"
 	"stock by part|/api/stock/?part=$PK&location_detail=true&limit=50|"
 	"stock transfer|/api/stock/transfer/|-s tests/bench/transfer.lua"
+	"stock in-stock count|/api/stock/?in_stock=true&limit=1|"
+	"location list|/api/stock/location/?limit=50|"
+	"stock by status|/api/stock/?status=10&limit=50|"
+	"stock in location|/api/stock/?location=1&cascade=true&limit=50|"
+	"location detail|/api/stock/location/1/|"
+	"category list|/api/part/category/?limit=50|"
+	"parts in category|/api/part/?category=1&cascade=true&limit=50|"
+	"tracking list|/api/stock/track/?limit=50|"
+	"stock list|/api/stock/?limit=50|"
 )
 
 # Peak RSS (KiB) of one request, run as a CGI process with the same data.
@@ -170,7 +181,7 @@ printf 'wrk -t%d -c%d -d%ds on 127.0.0.1:%d against\n' "$THREADS" "$CONNS" "$SEC
 printf '  cgi, fastcgi: lighttpd with lighttpd.conf (CGI), lighttpd-fastcgi.conf (FastCGI)\n'
 printf '  apache-cgi, apache-fcgid: Apache with apache.conf, mod_cgid (CGI), then mod_fcgid loaded too\n'
 printf '  (vs hello: against the hello CGI through the same server)\n\n'
-printf '%-12s %-16s %10s %9s %9s %8s %9s %s\n' mode endpoint "req/s" p50 p99 "vs hello" "RSS KiB" errors
+printf '%-12s %-20s %10s %9s %9s %8s %9s %s\n' mode endpoint "req/s" p50 p99 "vs hello" "RSS KiB" errors
 HELLO=0
 # measure MODE: every endpoint through the running server.  RSS: under
 # CGI, the peak of one request run as a plain process; under FastCGI, the
@@ -210,7 +221,7 @@ measure() {
 			mem=$(rss $prog GET "${path%%\?*}" "$( [[ $path == *\?* ]] && echo "${path#*\?}")")
 		fi
 		ratio=$(python3 -c "print('%.0f%%' % (100 * $rps / $HELLO))")
-		printf '%-12s %-16s %10s %9s %9s %8s %9s %s\n' "$mode" "$name" "$rps" "$p50" "$p99" "$ratio" "$mem" "$errs"
+		printf '%-12s %-20s %10s %9s %9s %8s %9s %s\n' "$mode" "$name" "$rps" "$p50" "$p99" "$ratio" "$mem" "$errs"
 	done
 }
 measure cgi
@@ -244,7 +255,10 @@ stock status|stock|/api/stock/status/|
 part list page|part|/api/part/|limit=50&offset=50000
 part search|part|/api/part/|search=$SEARCH_Q&limit=50
 part detail|part|/api/part/$PK/|
-stock by part|stock|/api/stock/|part=$PK&location_detail=true&limit=50"
+stock by part|stock|/api/stock/|part=$PK&location_detail=true&limit=50
+stock in-stock count|stock|/api/stock/|in_stock=true&limit=1
+location list|stock|/api/stock/location/|limit=50
+category list|part|/api/part/category/|limit=50"
 
 # CPU time per request, which a busy machine distorts less than req/s:
 # each endpoint run 100 times in a row as a plain CGI process.  With

@@ -1,0 +1,161 @@
+/*
+ * tally: the maintained counts, counted again.  See tally.h.
+ */
+#include <stdio.h>
+
+#include <sqlite3.h>
+
+#include "inventory/tally.h"
+
+/*
+ * Every count as the rows give it, beside every row of tally; a row of
+ * the answer is a (name, id) whose two differ.  Subtrees come from the
+ * paths ("/1/5/" is below "/1/"), independent of the closure tables.
+ */
+static const char tally_sql_counts[] =
+    "WITH want (name, id, n) AS ("
+    " SELECT 'part', 0, count(*) FROM part"
+    " UNION ALL SELECT 'stock_item', 0, count(*) FROM stock_item"
+    " UNION ALL SELECT 'stock_tracking', 0, count(*) FROM stock_tracking"
+    " UNION ALL SELECT 'stock_item.in_stock', 0, count(*) FROM stock_item"
+    "  WHERE status IN (10, 50, 55, 85) AND quantity > 0"
+    " UNION ALL SELECT 'stock_item.status', status, count(*) FROM stock_item"
+    "  GROUP BY status"
+    " UNION ALL SELECT 'stock_location.items', a.id, count(*)"
+    "  FROM stock_location a, stock_location d, stock_item s"
+    "  WHERE d.path >= a.path AND d.path < a.path || '~'"
+    "  AND s.location = d.id GROUP BY a.id"
+    " UNION ALL SELECT 'stock_location.in_stock', a.id, count(*)"
+    "  FROM stock_location a, stock_location d, stock_item s"
+    "  WHERE d.path >= a.path AND d.path < a.path || '~'"
+    "  AND s.location = d.id AND s.status IN (10, 50, 55, 85)"
+    "  AND s.quantity > 0 GROUP BY a.id"
+    " UNION ALL SELECT 'part_category.parts', a.id, count(*)"
+    "  FROM part_category a, part_category d, part p"
+    "  WHERE d.path >= a.path AND d.path < a.path || '~'"
+    "  AND p.category = d.id GROUP BY a.id"
+    " UNION ALL SELECT 'part_category.items', a.id, count(*)"
+    "  FROM part_category a, part_category d, part p, stock_item s"
+    "  WHERE d.path >= a.path AND d.path < a.path || '~'"
+    "  AND p.category = d.id AND s.part = p.id GROUP BY a.id"
+    ") "
+    "SELECT name, id, sum(have), sum(want) FROM ("
+    " SELECT name, id, n AS have, 0 AS want FROM tally"
+    " UNION ALL SELECT name, id, 0, n FROM want"
+    ") GROUP BY name, id HAVING sum(have) <> sum(want) ORDER BY name, id";
+
+/* The closure tables against the paths: pairs one has and not the other. */
+static const char tally_sql_trees[] =
+    "WITH want (tree, ancestor, descendant) AS ("
+    " SELECT 'stock_location', a.id, d.id FROM stock_location a,"
+    "  stock_location d WHERE d.path >= a.path AND d.path < a.path || '~'"
+    " UNION ALL SELECT 'part_category', a.id, d.id FROM part_category a,"
+    "  part_category d WHERE d.path >= a.path AND d.path < a.path || '~'"
+    "), have (tree, ancestor, descendant) AS ("
+    " SELECT 'stock_location', ancestor, descendant FROM stock_location_tree"
+    " UNION ALL SELECT 'part_category', ancestor, descendant"
+    "  FROM part_category_tree"
+    ") "
+    "SELECT 'missing', * FROM (SELECT * FROM want EXCEPT SELECT * FROM have) "
+    "UNION ALL "
+    "SELECT 'extra', * FROM (SELECT * FROM have EXCEPT SELECT * FROM want)";
+
+long long
+tally_check(sqlite3 *db, FILE *out)
+{
+	sqlite3_stmt *st;
+	long long drift = 0;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, tally_sql_counts, -1, &st, NULL) !=
+	    SQLITE_OK)
+		goto fail;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		fprintf(out, "tally %s %lld: kept %lld, counted %lld\n",
+		    (const char *)sqlite3_column_text(st, 0),
+		    sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
+		    sqlite3_column_int64(st, 3));
+		drift++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	if (sqlite3_prepare_v2(db, tally_sql_trees, -1, &st, NULL) !=
+	    SQLITE_OK)
+		goto fail;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		fprintf(out, "tree %s: %s pair (%lld, %lld)\n",
+		    (const char *)sqlite3_column_text(st, 1),
+		    (const char *)sqlite3_column_text(st, 0),
+		    sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3));
+		drift++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	return drift;
+fail:
+	fprintf(out, "tally check: %s\n", sqlite3_errmsg(db));
+	return -1;
+}
+
+/*
+ * The same counts as migration 0010 makes of an existing inventory (keep
+ * the two alike; test_inventory_tool.py checks this one, test_tallies.py
+ * the migration's, each with stockroom check).
+ */
+static const char tally_sql_rebuild[] =
+    "DELETE FROM stock_location_tree;"
+    "DELETE FROM part_category_tree;"
+    "DELETE FROM tally;"
+    "INSERT INTO stock_location_tree (ancestor, descendant)"
+    " SELECT a.id, d.id FROM stock_location a, stock_location d"
+    " WHERE d.path >= a.path AND d.path < a.path || '~';"
+    "INSERT INTO part_category_tree (ancestor, descendant)"
+    " SELECT a.id, d.id FROM part_category a, part_category d"
+    " WHERE d.path >= a.path AND d.path < a.path || '~';"
+    "UPDATE part SET (stock_count, in_stock) = (SELECT count(*),"
+    " ifnull(sum(CASE WHEN status IN (10, 50, 55, 85) THEN quantity END), 0)"
+    " FROM stock_item WHERE part = part.id);"
+    "INSERT INTO tally (name, id, n) SELECT 'part', 0, count(*) FROM part;"
+    "INSERT INTO tally (name, id, n)"
+    " SELECT 'stock_item', 0, count(*) FROM stock_item;"
+    "INSERT INTO tally (name, id, n)"
+    " SELECT 'stock_tracking', 0, count(*) FROM stock_tracking;"
+    "INSERT INTO tally (name, id, n)"
+    " SELECT 'stock_item.in_stock', 0, count(*) FROM stock_item"
+    " WHERE +status IN (10, 50, 55, 85) AND quantity > 0;"
+    "INSERT INTO tally (name, id, n)"
+    " SELECT 'stock_item.status', status, count(*) FROM stock_item"
+    " GROUP BY status;"
+    "INSERT INTO tally (name, id, n)"
+    " SELECT 'stock_location.items', t.ancestor, sum(c.items)"
+    " FROM (SELECT location, count(*) AS items FROM stock_item"
+    "  WHERE location IS NOT NULL GROUP BY location) c"
+    " JOIN stock_location_tree t ON t.descendant = c.location"
+    " GROUP BY t.ancestor;"
+    "INSERT INTO tally (name, id, n)"
+    " SELECT 'stock_location.in_stock', t.ancestor, sum(c.items)"
+    " FROM (SELECT location, count(*) AS items FROM stock_item"
+    "  WHERE location IS NOT NULL AND +status IN (10, 50, 55, 85) AND"
+    "  quantity > 0 GROUP BY location) c"
+    " JOIN stock_location_tree t ON t.descendant = c.location"
+    " GROUP BY t.ancestor;"
+    "INSERT INTO tally (name, id, n)"
+    " SELECT 'part_category.parts', t.ancestor, sum(c.parts)"
+    " FROM (SELECT category, count(*) AS parts FROM part"
+    "  WHERE category IS NOT NULL GROUP BY category) c"
+    " JOIN part_category_tree t ON t.descendant = c.category"
+    " GROUP BY t.ancestor;"
+    "INSERT INTO tally (name, id, n)"
+    " SELECT 'part_category.items', t.ancestor, sum(c.items)"
+    " FROM (SELECT category, sum(stock_count) AS items FROM part"
+    "  WHERE category IS NOT NULL GROUP BY category) c"
+    " JOIN part_category_tree t ON t.descendant = c.category"
+    " GROUP BY t.ancestor;";
+
+int
+tally_rebuild(sqlite3 *db)
+{
+	return sqlite3_exec(db, tally_sql_rebuild, NULL, NULL, NULL);
+}
