@@ -2,6 +2,7 @@
  * api.cgi: the API root.  Server information, health, and the JSON 404 for
  * every /api/ path no other program serves.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -10,6 +11,7 @@
 #include "site.h"
 
 #include "dbcheck.h"
+#include "models.h"
 
 /*
  * The task queue's state for /api/, when the database exists and answers;
@@ -166,11 +168,132 @@ api_health(struct ctx *ctx)
 	return resp_json(ctx, reason ? 503 : 200, o);
 }
 
+/* A JSON value of a search body as a query parameter's text, or NULL. */
+static const char *
+api_search_param(struct ctx *ctx, const cJSON *v)
+{
+	if (cJSON_IsString(v))
+		return v->valuestring;
+	if (cJSON_IsBool(v))
+		return cJSON_IsTrue(v) ? "true" : "false";
+	if (cJSON_IsNull(v))
+		return "null";
+	if (cJSON_IsNumber(v)) {
+		double d = v->valuedouble;
+		if (d >= -9e15 && d <= 9e15 && d == (double)(long long)d)
+			return mem_printf(&ctx->mem, "%lld", (long long)d);
+		return mem_printf(&ctx->mem, "%.17g", d);
+	}
+	return NULL;		/* objects and arrays filter nothing */
+}
+
+/* The text of an error for one key of a search's answer. */
+static const char *
+api_search_error(struct ctx *ctx, const struct err *e)
+{
+	const cJSON *d = cJSON_GetObjectItemCaseSensitive(e->body, "detail");
+	char *text;
+
+	if (cJSON_IsString(d))
+		return d->valuestring;
+	if ((text = cJSON_PrintUnformatted(e->body)) == NULL)
+		mem_oom();
+	mem_defer(&ctx->mem, free, text);
+	return text;
+}
+
+/*
+ * POST /api/search/: InvenTree's search of several lists at once.  The body
+ * has the term ("search"), "limit" (default 1) and "offset", and one key
+ * per model to search ("part", "stockitem", ...) whose object holds that
+ * list's own filters.  Each key asked for and known answers the page its
+ * list would (GET <path>?search=...&limit=...&<filters>), or {"error": ...}
+ * when the user may not view the model or the filters are wrong; keys for
+ * models Stockroom does not serve are left out, as InvenTree leaves out
+ * what it does not know.  search_regex and search_whole are InvenTree's
+ * options for patterns and whole words: asking for either is an error for
+ * each key (we would answer something else than was asked).
+ */
+static struct err *
+api_search(struct ctx *ctx)
+{
+	static const char *const pass[] = { "search", "limit", "offset",
+	    "search_regex", "search_whole", "search_notes" };
+	const cJSON *body;
+	struct err *e;
+
+	if ((e = req_data(ctx, &body)) != NULL)
+		return e;
+	if (!cJSON_IsObject(body))
+		return err_new(ctx, 400, "Expected a JSON object.");
+	const cJSON *term = cJSON_GetObjectItemCaseSensitive(body, "search");
+	if (term == NULL || cJSON_IsNull(term))
+		return err_field(ctx, "search", "Search term must be provided");
+	const char *base[6];
+	for (size_t k = 0; k < 6; k++) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(body, pass[k]);
+		base[k] = v == NULL ? NULL : api_search_param(ctx, v);
+		if (v != NULL && base[k] == NULL)
+			return err_field(ctx, pass[k], "Not a valid value.");
+	}
+	bool unsupported = (base[3] != NULL && strcmp(base[3], "true") == 0) ||
+	    (base[4] != NULL && strcmp(base[4], "true") == 0);
+
+	cJSON *out = cJSON_CreateObject();
+	if (out == NULL)
+		mem_oom();
+	for (size_t m = 0; m < models_count; m++) {
+		const struct resource *r = models[m];
+		const cJSON *filters = cJSON_GetObjectItemCaseSensitive(body,
+		    r->model);
+		struct req_kv q[REQ_PARAMS_MAX];
+		size_t nq = 0;
+		const char *page, *why = NULL;
+
+		if (filters == NULL || !cJSON_IsObject(filters) ||
+		    r->search == NULL)
+			continue;
+		if (unsupported)
+			why = "search_regex and search_whole are not supported";
+		else if (perm_need(ctx, r->area, PERM_VIEW) != NULL)
+			why = "User does not have permission to view this model";
+		for (const cJSON *f = filters->child; why == NULL && f != NULL;
+		    f = f->next) {
+			const char *v = api_search_param(ctx, f);
+			bool passed = false;
+			for (size_t k = 0; k < 6; k++)
+				passed |= strcmp(f->string, pass[k]) == 0;
+			if (v == NULL || passed)
+				continue;
+			if (nq == REQ_PARAMS_MAX - 3)
+				why = "Too many filters.";
+			else
+				q[nq++] = (struct req_kv){ f->string, v };
+		}
+		q[nq++] = (struct req_kv){ "search", base[0] };
+		q[nq++] = (struct req_kv){ "limit", base[1] != NULL ? base[1] :
+		    "1" };
+		if (base[2] != NULL)
+			q[nq++] = (struct req_kv){ "offset", base[2] };
+		if (why == NULL && (e = res_list_as(ctx, r, q, nq, &page)) != NULL)
+			why = api_search_error(ctx, e);
+		cJSON *item = why != NULL ? cJSON_CreateObject() :
+		    cJSON_CreateRaw(page);
+		if (item == NULL || (why != NULL &&
+		    cJSON_AddStringToObject(item, "error", why) == NULL))
+			mem_oom();
+		cJSON_AddItemToObject(out, r->model, item);
+	}
+	return resp_json(ctx, 200, out);
+}
+
 static const struct route api_routes[] = {
 	{ "GET", "/api/", AREA_PUBLIC, PERM_VIEW, api_root,
 	  "Server information", ROUTE_NO_DB },
 	{ "GET", "/api/health/", AREA_PUBLIC, PERM_VIEW, api_health,
 	  "Health check", ROUTE_NO_DB },
+	{ "POST", "/api/search/", AREA_USER, PERM_VIEW, api_search,
+	  "Search several lists at once" },
 };
 
 static const struct program api_program = PROGRAM("api",

@@ -743,6 +743,48 @@ res_list(struct ctx *ctx)
 	    res_row_text, &rr);
 }
 
+/*
+ * The page GET <r's path>?<q> would answer, for a handler that answers for
+ * several lists at once (POST /api/search/): the request's query, path,
+ * method and resource are swapped for the call and put back.  *json is the
+ * page's JSON text, valid until the request ends.  The caller checks that
+ * the user may view r; q must ask for a page (limit), or the list would
+ * stream.
+ */
+struct err *
+res_list_as(struct ctx *ctx, const struct resource *r,
+    const struct req_kv *q, size_t nq, const char **json)
+{
+	struct req saved = ctx->req;
+	struct resp resp = ctx->resp;
+	const struct resource *res = ctx->res;
+	struct err *e;
+
+	size_t i;
+
+	for (i = 0; i < nq && strcmp(q[i].name, "limit") != 0; i++)
+		;
+	if (i == nq)
+		return err_internal(ctx, "res_list_as without a limit");
+	if (nq > REQ_PARAMS_MAX)
+		return err_new(ctx, 400, "Too many filters.");
+	memcpy(ctx->req.query, q, nq * sizeof(*q));
+	ctx->req.nquery = nq;
+	ctx->req.path = r->path;
+	ctx->req.method = "GET";
+	ctx->res = r;
+	memset(&ctx->resp, 0, sizeof(ctx->resp));
+	*json = NULL;
+	if ((e = res_list(ctx)) == NULL && ctx->resp.json == NULL)
+		*json = ctx->resp.body;
+	ctx->req = saved;
+	ctx->resp = resp;
+	ctx->res = res;
+	if (e == NULL && *json == NULL)
+		return err_internal(ctx, "list gave no page");
+	return e;
+}
+
 /* GET <path><pk>/; a tree node with ?path_detail=true has its path. */
 struct err *
 res_detail(struct ctx *ctx)

@@ -286,6 +286,9 @@ char		*res_sql_printf(const char *fmt, ...)
 
 /* res.c: the generic handlers (a route's resource is ctx->route->res). */
 struct err	*res_list(struct ctx *);
+struct req_kv;
+struct err	*res_list_as(struct ctx *, const struct resource *,
+		    const struct req_kv *, size_t, const char **json);
 struct err	*res_detail(struct ctx *);
 struct err	*res_create(struct ctx *);
 struct err	*res_update(struct ctx *);
