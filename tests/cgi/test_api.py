@@ -425,9 +425,9 @@ def test_program_prints_routes():
     out = subprocess.run([str(BUILD / "cgi-bin" / "api.cgi"), "--routes"],
                          capture_output=True, timeout=10, check=True).stdout
     routes = json.loads(out)
-    assert {(r["method"], r["pattern"]) for r in routes} == {
-        ("GET", "/api/"), ("GET", "/api/health/")}
-    assert all(r["area"] == "public" for r in routes)
+    assert {(r["method"], r["pattern"], r["area"]) for r in routes} == {
+        ("GET", "/api/", "public"), ("GET", "/api/health/", "public"),
+        ("POST", "/api/search/", "user")}
 
 
 def test_handler_cache_control_survives(site, admin):

@@ -569,7 +569,8 @@ SEARCHES = [
     (PART, "parts", "Widerstände", "P3"),        # full text, non-ASCII
     (PART, "parts", "kΩ", "P3"),                 # short term, non-ASCII
     (PART, "parts", "Nuts & Bolts + 5% Größe {tag}", "P2 P4"),
-    (PART, "parts", "Bolts 5%", "P1"),
+    (PART, "parts", "Bolts 5%", "P1 P2 P4"),     # every word, anywhere
+    (PART, "parts", '"Bolts 5%"', "P1"),         # a quoted phrase: as is
     (PART, "parts", "100%", ""),
     (PART, "parts", "r-10k", "P1"),              # IPN, any case
     (PART, "parts", "Passives", "P3"),           # category name
@@ -620,7 +621,9 @@ def test_search_raw_query_strings(world):
     assert got(f"search=Nuts%20%26%20Bolts%20%2B%205%25%20Gr%C3%B6%C3%9Fe"
                f"%20{tag}") == w.pk("P2 P4")
     assert got("search=Gr%C3%B6%C3%9Fe%2B1", "cats", CAT) == w.pk("C3")
-    assert got("search=Gr%C3%B6%C3%9Fe+1", "cats", CAT) == []
+    # '+' is a space, so two words in any order; %2B is a plus in one word.
+    assert got("search=1+Gr%C3%B6%C3%9Fe", "cats", CAT) == w.pk("C3")
+    assert got("search=1%2BGr%C3%B6%C3%9Fe", "cats", CAT) == []
     assert got("name=Ivh+Capacitor+100nF") == w.pk("P2")
     assert got("name=Ivh%20Hex%20bolt%20M3%20%26%20nut") == w.pk("P4")
     # "M3 " then a parameter " nut" of no meaning: the name does not match
