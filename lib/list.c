@@ -302,8 +302,11 @@ list_ordering(struct list_q *q, const struct list_order *o, size_t n)
 	while (v != NULL && *v != '\0') {
 		size_t len = strcspn(v, ",");
 		bool desc = v[0] == '-';
-		const char *name = desc ? v + 1 : v;
-		size_t nl = desc ? len - 1 : len;
+		/* The app writes "+name" for ascending; unencoded, the '+'
+		 * arrives as a space. */
+		bool sign = len > 0 && (desc || v[0] == '+' || v[0] == ' ');
+		const char *name = sign ? v + 1 : v;
+		size_t nl = sign ? len - 1 : len;
 		for (size_t i = 0; i < n; i++)
 			if (strlen(o[i].name) == nl &&
 			    strncmp(o[i].name, name, nl) == 0) {

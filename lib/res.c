@@ -571,6 +571,11 @@ res_extra_filters(struct ctx *ctx, const struct resource *r,
 			}
 			break;
 		case FT_ID:
+			/* InvenTree's rule: null under a cascade is the
+			 * whole tree, so every row; without, the rows
+			 * outside it. */
+			if (v.null && cascade && rf->sql_cascade != NULL)
+				break;
 			if (v.null) {
 				list_where(q, rf->sql_alt);
 				list_note(q, rf->name, "=null", 0);

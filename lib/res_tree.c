@@ -172,7 +172,9 @@ res_tree_sql(const struct resource *r, struct res_sql *q)
 
 /*
  * ?parent= (with ?cascade=true, the whole subtree below it; "null": the
- * top), ?top_level=, ?depth= (levels below the parent, or the top).
+ * top, or with ?cascade=true every node), ?top_level=, ?depth= (levels
+ * below the parent, or the top).  As InvenTree (API 174 on), an explicit
+ * ?cascade=false without a parent is the top level.
  */
 struct err *
 res_tree_filters(struct ctx *ctx, const struct resource *r, struct list_q *q,
@@ -191,7 +193,9 @@ res_tree_filters(struct ctx *ctx, const struct resource *r, struct list_q *q,
 	if ((s = req_query(ctx, "parent")) != NULL) {
 		if ((msg = val_query(ctx, s, &parent, &pv)) != NULL)
 			return err_field(ctx, "parent", "%s", msg);
-		if (pv.null) {
+		if (pv.null && cascade) {
+			/* the whole tree: no condition */
+		} else if (pv.null) {
 			list_where(q, sql->tree[TQ_TOP]);
 			list_note(q, "parent", "=null", 0);
 		} else {
@@ -206,6 +210,10 @@ res_tree_filters(struct ctx *ctx, const struct resource *r, struct list_q *q,
 			    sql->tree[TQ_PARENT], &pv.i, NULL);
 			list_note(q, "parent", cascade ? "<" : "=", pv.i);
 		}
+	}
+	if (s == NULL && !cascade && req_query(ctx, "cascade") != NULL) {
+		list_where(q, sql->tree[TQ_TOP]);
+		list_note(q, "parent", "=null", 0);
 	}
 	if ((s = req_query(ctx, "top_level")) != NULL && s[0] != '\0') {
 		if ((msg = val_query(ctx, s, &flag, &v)) != NULL)

@@ -57,6 +57,11 @@ def test_filters(api, tree):
     top = api.list(CAT, parent="null")
     assert pks(top) == sorted([tree["e"], tree["m"]])
     assert pks(api.list(CAT, top_level=True)) == pks(top)
+    # The app's top level (InvenTree API 174): cascade=false, no parent.
+    assert pks(api.list(CAT, cascade=False)) == pks(top)
+    everything = pks(api.list(CAT))
+    assert pks(api.list(CAT, parent="null", cascade=True)) == everything
+    assert len(everything) > len(top)
     kids = api.list(CAT, parent=tree["e"])
     assert pks(kids) == sorted([tree["p"], tree["i"]])
     deep = api.list(CAT, parent=tree["e"], cascade=True)

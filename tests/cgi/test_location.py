@@ -75,7 +75,11 @@ def test_delete_top_level_leaves_items_without_location(api, locs):
     i = api.stock(p, 1, locs["st"])["pk"]
     api.ok("DELETE", LOC + f"{locs['st']}/")
     assert api.list(f"/api/stock/{i}/")["location"] is None
-    assert pks(api.list("/api/stock/", location="null")) == [i]
+    kept = api.stock(p, 1, locs["w"])["pk"]
+    assert pks(api.list("/api/stock/", location="null",
+                        cascade=False)) == [i]
+    # Under a cascade (the default), null is the whole tree: every item.
+    assert pks(api.list("/api/stock/", location="null")) == sorted([i, kept])
 
 
 def test_structural_location(api, locs):

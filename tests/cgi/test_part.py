@@ -127,7 +127,12 @@ def test_category_filter_cascades(api, cats):
     c = api.part("C")["pk"]
     assert pks(api.list(PART, category=cats["e"])) == sorted([a, b])
     assert pks(api.list(PART, category=cats["e"], cascade=False)) == [b]
-    assert pks(api.list(PART, category="null")) == [c]
+    # InvenTree's rule: null under a cascade is the whole tree (the app's
+    # top-level Parts tab), without one the parts outside every category.
+    assert pks(api.list(PART, category="null")) == sorted([a, b, c])
+    assert pks(api.list(PART, category="null", cascade=True)) == \
+        sorted([a, b, c])
+    assert pks(api.list(PART, category="null", cascade=False)) == [c]
 
 
 @pytest.mark.parametrize("q", [{"category": "x"}, {"category": "12345"},
@@ -203,6 +208,14 @@ def test_ordering(api, cats):
         ["b", "c", "a"]
     assert [p["name"] for p in api.list(PART, ordering="bogus")] == \
         ["a", "b", "c"]
+    # The app's "+field" (ascending), encoded or arriving as a space.
+    assert [p["name"] for p in api.list(PART, ordering="+pk")] == \
+        ["b", "c", "a"]
+    r = api.site.cgi("part", path=PART, query="ordering=+pk",
+                     headers=api.headers)
+    assert [p["name"] for p in r.json()] == ["b", "c", "a"], r
+    assert [p["name"] for p in api.list(PART, ordering="-pk")] == \
+        ["a", "c", "b"]
 
 
 def test_pagination(api, cats):

@@ -273,6 +273,8 @@ CATEGORY_FILTERS = [
     ({"parent": "{C1}"}, "C2 C3"),
     ({"parent": "null"}, "C0 C5"),
     ({"parent": "None"}, "C0 C5"),
+    ({"parent": "null", "cascade": "true"}, ALL_C),
+    ({"cascade": "false"}, "C0 C5"),              # top level (API 174)
     ({"parent": "{C0}", "cascade": "true"}, "C1 C2 C3 C4"),
     ({"parent": "{C0}", "cascade": "false"}, "C1 C4"),
     ({"parent": "{C0}", "cascade": "1", "depth": "1"}, "C1 C4"),
@@ -298,7 +300,8 @@ PART_FILTERS = [
     ({"category": "{C1}", "cascade": "false"}, "P3"),
     ({"category": "{C2}", "cascade": "0"}, "P1"),
     ({"category": "{C5}"}, "P4"),
-    ({"category": "null"}, "P5"),
+    ({"category": "null", "cascade": "false"}, "P5"),
+    ({"category": "null"}, "P1 P2 P3 P4 P5"),    # null + cascade: all
     ({"default_location": "{L2}"}, "P1"),
     ({"default_location": "null"}, "P2 P3 P4 P5"),
     ({"active": "false"}, "P4"),
@@ -343,6 +346,8 @@ PART_FILTERS = [
 LOCATION_FILTERS = [
     ({"parent": "{L0}"}, "L1 L3"),
     ({"parent": "null"}, "L0 L4"),
+    ({"cascade": "false"}, "L0 L4"),
+    ({"cascade": "true"}, "L0 L1 L2 L3 L4"),
     ({"parent": "{L0}", "cascade": "true"}, "L1 L2 L3"),
     ({"parent": "{L0}", "cascade": "true", "depth": "1"}, "L1 L3"),
     ({"depth": "0"}, "L0 L4"),
@@ -364,7 +369,8 @@ STOCK_FILTERS = [
     ({"location": "{L0}", "cascade": "false"}, "I4"),
     ({"location": "{L1}"}, "I1 I2"),
     ({"location": "{L4}"}, "I3 I6 I7"),
-    ({"location": "null"}, "I5"),
+    ({"location": "null", "cascade": "false"}, "I5"),
+    ({"location": "null", "cascade": "true"}, ALL_I),
     ({"category": "{C0}"}, "I1 I2 I3 I4 I5 I6"),
     ({"category": "{C3}"}, "I2 I4 I6"),
     ({"category": "{C5}"}, "I7"),
@@ -1070,7 +1076,7 @@ def test_location_delete_semantics(world, tag):
     api.ok("DELETE", LOC + f"{solo}/", {"delete_stock_items": False})
     assert api.get(STOCK + f"{i}/")["location"] is None
     assert api.get(LOC + f"{kid}/")["parent"] is None
-    assert i in pks(api.get(STOCK, location="null"))
+    assert i in pks(api.get(STOCK, location="null", cascade="false"))
 
 
 # ---- adjustments --------------------------------------------------------
