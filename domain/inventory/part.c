@@ -226,6 +226,9 @@ static const struct res_filter part_filters[] = {
 	  "p.in_stock < p.minimum_stock)", NULL, NULL },
 	{ "has_IPN", FT_BOOL, " AND p.IPN <> ''", " AND p.IPN = ''", NULL,
 	  NULL },
+	/* The parts in the part's bill of materials: none until BOMs exist
+	 * (the part must, as InvenTree checks). */
+	{ "in_bom_for", FT_ID, " AND ? IS NULL", NULL, &part_resource, NULL },
 };
 
 /* The counts kept for the filters clients send (migration 0010). */

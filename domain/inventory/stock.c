@@ -199,6 +199,14 @@ static const struct res_filter stock_filters[] = {
 	  .walk = true },
 	{ "in_stock", FT_BOOL, " AND" STOCK_IN_STOCK,
 	  " AND NOT (" STOCK_IN_STOCK ")", NULL, NULL },
+	/* Available: in stock and not allocated, and nothing allocates
+	 * stock yet (builds and sales orders are to come). */
+	{ "available", FT_BOOL, " AND" STOCK_IN_STOCK,
+	  " AND NOT (" STOCK_IN_STOCK ")", NULL, NULL },
+	{ "external", FT_BOOL, " AND s.location IN (SELECT id FROM "
+	  "stock_location WHERE external = 1)", " AND (s.location IS NULL OR "
+	  "s.location NOT IN (SELECT id FROM stock_location WHERE "
+	  "external = 1))", NULL, NULL },
 	{ "has_batch", FT_BOOL, " AND s.batch <> ''", " AND s.batch = ''",
 	  NULL, NULL },
 	{ "serialized", FT_BOOL, " AND s.serial <> ''", " AND s.serial = ''",

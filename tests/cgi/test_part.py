@@ -198,6 +198,18 @@ def test_search_index_follows_edits_and_deletes(api, cats):
     assert api.list(PART, search="Gadget") == []
 
 
+def test_in_bom_for_is_never_ignored(api, cats):
+    """The app asks for a part's BOM with in_bom_for: no part is in a BOM
+    until BOMs exist, and the filter never returns every part."""
+    a = api.part("A", cats["r"])["pk"]
+    api.part("B", cats["r"])
+    assert api.list(PART, in_bom_for=a) == []
+    page = api.list(PART, in_bom_for=a, limit=5)
+    assert page["count"] == 0 and page["results"] == []
+    r = api.get(PART, in_bom_for=999999)
+    assert r.status == 400 and "in_bom_for" in r.json(), r
+
+
 def test_ordering(api, cats):
     for n in ("b", "c", "a"):
         api.part(n, cats["r"])

@@ -84,6 +84,12 @@ def test_filters(api, world):
     assert pks(api.list(STOCK, status=60)) == [b]
     assert pks(api.list(STOCK, in_stock=True)) == sorted([a, d])
     assert pks(api.list(STOCK, in_stock=False)) == sorted([b, c])
+    # Nothing allocates stock yet: available is in stock.
+    assert pks(api.list(STOCK, available=True)) == sorted([a, d])
+    assert pks(api.list(STOCK, available=False)) == sorted([b, c])
+    api.ok("PATCH", f"/api/stock/location/{world['o']}/", {"external": True})
+    assert pks(api.list(STOCK, external=True)) == sorted([c, d])
+    assert pks(api.list(STOCK, external=False)) == sorted([a, b])
     assert pks(api.list(STOCK, batch="X")) == [a]
     assert pks(api.list(STOCK, serial="S9")) == [d]
     assert pks(api.list(STOCK, updated_after="2000-01-01")) == \
