@@ -307,6 +307,10 @@ static const char stock_sql_set_location[] =
 static const char stock_sql_touch[] =
     "UPDATE stock_item SET updated = "
     "strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1";
+static const char stock_sql_set_extra[] =
+    "UPDATE stock_item SET batch = coalesce(?2, batch), "
+    "status = coalesce(?3, status), packaging = coalesce(?4, packaging), "
+    "updated = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1";
 static const char stock_sql_split[] =
     "INSERT INTO stock_item (part, location, parent, quantity, batch, "
     "status, notes, packaging, link, expiry_date, purchase_price, "
@@ -926,12 +930,31 @@ stock_create(struct ctx *ctx)
 
 /* ---- adjustments ---------------------------------------------------- */
 
-enum { AI_PK, AI_QUANTITY, AI__N };
+/*
+ * An item of an adjustment: which, how much, and (as InvenTree's optional
+ * transfer fields) a new batch code, status or packaging for the item that
+ * results -- the moved part of a split -- where given and not empty.
+ */
+enum { AI_PK, AI_QUANTITY, AI_BATCH, AI_STATUS, AI_PACKAGING, AI__N };
 static const struct field adjust_item_fields[] = {
 	[AI_PK] = { "pk", FT_ID, F_REQUIRED, .ref = &stock_resource,
 	    .label = "Stock item" },
 	[AI_QUANTITY] = { "quantity", FT_DEC, F_REQUIRED },
+	[AI_BATCH] = { "batch", FT_TEXT, 0, 100, .label = "Batch Code",
+	    .help = "Batch code for this stock item (empty: unchanged)" },
+	[AI_STATUS] = { "status", FT_CHOICE, F_NULL, .choices = stock_statuses,
+	    .help = "Stock item status code (null: no change)" },
+	[AI_PACKAGING] = { "packaging", FT_TEXT, 0, 50, .label = "Packaging",
+	    .help = "Packaging this stock item is stored in (empty: "
+	    "unchanged)" },
 	{ NULL },
+};
+
+/* The optional fields of one item: NULL / 0 where unchanged. */
+struct adjust_extra {
+	const char	*batch;
+	long long	 status;
+	const char	*packaging;
 };
 
 enum { AF_ITEMS, AF_NOTES, AF_LOCATION, AF__N };
@@ -1026,12 +1049,56 @@ stock_adjust_rules(struct ctx *ctx, enum stock_op op, long long q,
 		    "digits in total.");
 }
 
+/*
+ * Gives item id the optional fields of x that are set, and notes them in
+ * the deltas d of its tracking entry (returned).
+ */
+static struct err *
+stock_adjust_extra(struct ctx *ctx, long long id,
+    const struct adjust_extra *x, cJSON *d)
+{
+	if (x->batch == NULL && x->status == 0 && x->packaging == NULL)
+		return NULL;
+	sqlite3_stmt *st = db_prepare(ctx, stock_sql_set_extra);
+	if (st == NULL)
+		return db_err(ctx, "stock update");
+	sqlite3_bind_int64(st, 1, id);
+	if (x->batch != NULL) {
+		sqlite3_bind_text(st, 2, x->batch, -1, SQLITE_STATIC);
+		json_text(d, "batch", x->batch);
+	}
+	if (x->status != 0) {
+		sqlite3_bind_int64(st, 3, x->status);
+		json_int(d, "status", x->status);
+	}
+	if (x->packaging != NULL) {
+		sqlite3_bind_text(st, 4, x->packaging, -1, SQLITE_STATIC);
+		json_text(d, "packaging", x->packaging);
+	}
+	return db_step(ctx, st, "stock update");
+}
+
+/* Sets x's fields on id, then tracks the change with deltas d. */
+static struct err *
+stock_adjust_track(struct ctx *ctx, long long id, enum stock_track_code type,
+    const char *notes, const struct adjust_extra *x, cJSON *d)
+{
+	struct err *e;
+
+	if ((e = stock_adjust_extra(ctx, id, x, d)) != NULL) {
+		cJSON_Delete(d);
+		return e;
+	}
+	return stock_track(ctx, id, type, notes, d);
+}
+
 /* Applies one checked item of an adjustment. */
 static struct err *
 stock_adjust_apply(struct ctx *ctx, enum stock_op op, long long pk,
     long long q, long long cur, long long loc, bool deplete, long long dest,
-    const char *notes)
+    const char *notes, const struct adjust_extra *x)
 {
+	static const struct adjust_extra none = { NULL, 0, NULL };
 	struct err *e;
 
 	switch (op) {
@@ -1041,14 +1108,14 @@ stock_adjust_apply(struct ctx *ctx, enum stock_op op, long long pk,
 		if ((e = stock_set(ctx, stock_sql_set_counted, pk, q,
 		    false)) != NULL)
 			return e;
-		return stock_track(ctx, pk, TRACK_COUNTED, notes,
+		return stock_adjust_track(ctx, pk, TRACK_COUNTED, notes, x,
 		    stock_deltas("quantity", dec_json(q), NULL, NULL, NULL,
 		    NULL));
 	case STOCK_ADD:
 		if ((e = stock_set(ctx, stock_sql_set_quantity, pk, cur + q,
 		    false)) != NULL)
 			return e;
-		return stock_track(ctx, pk, TRACK_ADDED, notes,
+		return stock_adjust_track(ctx, pk, TRACK_ADDED, notes, x,
 		    stock_deltas("added", dec_json(q), "quantity",
 		    dec_json(cur + q), NULL, NULL));
 	case STOCK_REMOVE:
@@ -1057,17 +1124,23 @@ stock_adjust_apply(struct ctx *ctx, enum stock_op op, long long pk,
 		if ((e = stock_set(ctx, stock_sql_set_quantity, pk, cur - q,
 		    false)) != NULL)
 			return e;
-		return stock_track(ctx, pk, TRACK_REMOVED, notes,
+		return stock_adjust_track(ctx, pk, TRACK_REMOVED, notes, x,
 		    stock_deltas("removed", dec_json(q), "quantity",
 		    dec_json(cur - q), NULL, NULL));
 	case STOCK_TRANSFER:
 		if (q == cur) {
-			if (loc == dest)
+			if (loc == dest && x->batch == NULL &&
+			    x->status == 0 && x->packaging == NULL)
 				return NULL;	/* already there */
+			if (loc == dest)
+				/* already there: only the fields change */
+				return stock_adjust_track(ctx, pk,
+				    TRACK_UPDATED, notes, x, stock_deltas(NULL,
+				    NULL, NULL, NULL, NULL, NULL));
 			if ((e = stock_set(ctx, stock_sql_set_location, pk,
 			    dest, true)) != NULL)
 				return e;
-			return stock_track(ctx, pk, TRACK_MOVED, notes,
+			return stock_adjust_track(ctx, pk, TRACK_MOVED, notes, x,
 			    stock_deltas("location", stock_num(dest), NULL,
 			    NULL, NULL, NULL));
 		}
@@ -1084,13 +1157,18 @@ stock_adjust_apply(struct ctx *ctx, enum stock_op op, long long pk,
 		if ((e = stock_fts_sync(ctx, child)) != NULL ||
 		    (e = stock_set(ctx, stock_sql_set_quantity, pk, cur - q,
 		    false)) != NULL ||
-		    (e = stock_track(ctx, pk, TRACK_SPLIT_CHILD, notes,
-		    stock_deltas("stockitem", stock_num(child), "removed",
-		    dec_json(q), "quantity", dec_json(cur - q)))) != NULL)
+		    (e = stock_adjust_track(ctx, pk, TRACK_SPLIT_CHILD, notes,
+		    &none, stock_deltas("stockitem", stock_num(child),
+		    "removed", dec_json(q), "quantity", dec_json(cur - q)))) !=
+		    NULL)
 			return e;
-		return stock_track(ctx, child, TRACK_SPLIT_FROM_PARENT, notes,
-		    stock_deltas("stockitem", stock_num(pk), "quantity",
-		    dec_json(q), "location", stock_num(dest)));
+		/* The moved part is the item the fields are for. */
+		if ((e = stock_adjust_track(ctx, child, TRACK_SPLIT_FROM_PARENT,
+		    notes, x, stock_deltas("stockitem", stock_num(pk),
+		    "quantity", dec_json(q), "location", stock_num(dest)))) !=
+		    NULL)
+			return e;
+		return x->batch != NULL ? stock_fts_sync(ctx, child) : NULL;
 	case STOCK_OP__MAX:
 		break;
 	}
@@ -1120,8 +1198,8 @@ stock_adjust_one(struct ctx *ctx, enum stock_op op, const cJSON *it,
 		    &adjust_item_fields[AI_PK], &v[AI_PK]);
 		if (msg != NULL)
 			errs_add(ie, "pk", msg);
-		val_object(ctx, it, adjust_item_fields + AI_QUANTITY, 1,
-		    &v[AI_QUANTITY], true, ie);
+		val_object(ctx, it, adjust_item_fields + AI_QUANTITY,
+		    AI__N - AI_QUANTITY, &v[AI_QUANTITY], true, ie);
 	} else
 		val_object(ctx, it, adjust_item_fields, AI__N, v, true, ie);
 	if (errs_any(ie))
@@ -1147,8 +1225,19 @@ stock_adjust_one(struct ctx *ctx, enum stock_op op, const cJSON *it,
 	stock_adjust_rules(ctx, op, q, cur, serialized, ie);
 	if (errs_any(ie))
 		return NULL;
-	return stock_adjust_apply(ctx, op, pk, q, cur, loc, deplete, dest,
-	    notes);
+	struct adjust_extra x = {
+		v[AI_BATCH].s != NULL && v[AI_BATCH].s[0] != '\0' ?
+		    v[AI_BATCH].s : NULL,
+		v[AI_STATUS].null ? 0 : v[AI_STATUS].i,
+		v[AI_PACKAGING].s != NULL && v[AI_PACKAGING].s[0] != '\0' ?
+		    v[AI_PACKAGING].s : NULL,
+	};
+	if ((e = stock_adjust_apply(ctx, op, pk, q, cur, loc, deplete, dest,
+	    notes, &x)) != NULL)
+		return e;
+	/* A new batch code is searched for, like the one it replaces. */
+	return x.batch != NULL && op != STOCK_TRANSFER ?
+	    stock_fts_sync(ctx, pk) : NULL;
 }
 
 /*

@@ -253,3 +253,63 @@ def test_concurrent_adjustments_lose_nothing(site, api, world, admin):
     children = db.execute("SELECT count(*) FROM stock_item WHERE parent "
                           "IS NOT NULL").fetchone()[0]
     assert children == types.get(40, 0)
+
+
+def test_optional_fields_of_an_item_change_it(api, world):
+    """InvenTree's optional transfer fields: a new batch code, status or
+    packaging per item, for the item that results (the moved part of a
+    split); empty or null leaves them as they are."""
+    i1, i2 = world["i1"], world["i2"]
+    api.adjust("add", [{"pk": i1, "quantity": 1, "status": 50,
+                        "batch": "B-9", "packaging": "reel"}])
+    got = item(api, i1)
+    assert (got["status"], got["batch"], got["packaging"]) == \
+        (50, "B-9", "reel")
+    assert got["quantity"] == 11
+    d = track(api, i1)[0]["deltas"]
+    assert d["status"] == 50 and d["batch"] == "B-9" and \
+        d["packaging"] == "reel" and d["added"] == 1
+    # Searchable by its new batch code.
+    assert [s["pk"] for s in api.list(STOCK, search="B-9")] == [i1]
+
+    # Empty and null: unchanged.
+    api.adjust("remove", [{"pk": i1, "quantity": 1, "status": None,
+                           "batch": "", "packaging": ""}])
+    got = item(api, i1)
+    assert (got["status"], got["batch"], got["packaging"]) == \
+        (50, "B-9", "reel")
+    assert "status" not in track(api, i1)[0]["deltas"]
+
+    # A split: the moved part takes the fields, the rest keeps its own.
+    api.adjust("transfer", [{"pk": i2, "quantity": 1, "status": 55}],
+               location=world["b"])
+    child = [s for s in api.list(STOCK, location=world["b"])][0]
+    assert child["status"] == 55 and child["quantity"] == 1
+    assert item(api, i2)["status"] == 10
+
+    # A status that is not one: the item's error, nothing written.
+    r = api.call("POST", STOCK + "count/", {"items": [
+        {"pk": i1, "quantity": 3}, {"pk": i2, "quantity": 1, "status": 11}]})
+    assert r.status == 400 and "status" in r.json()["items"][1], r
+    assert item(api, i1)["quantity"] == 10
+
+
+def test_options_of_an_adjustment_list_the_item_fields(api, world):
+    """The app opens its four stock dialogs from OPTIONS: actions.POST with
+    the nested items (pk related to stockitem, quantity, batch, status with
+    its choices, packaging) and notes, plus location for a transfer."""
+    for op in ("count", "add", "remove", "transfer"):
+        r = api.call("OPTIONS", STOCK + f"{op}/")
+        assert r.status == 200, r
+        post = r.json()["actions"]["POST"]
+        kids = post["items"]["child"]["children"]
+        assert set(kids) == {"pk", "quantity", "batch", "status",
+                             "packaging"}, op
+        assert kids["pk"]["model"] == "stockitem" and \
+            kids["pk"]["api_url"] == "/api/stock/"
+        assert kids["pk"]["required"] and kids["quantity"]["required"]
+        assert not kids["status"]["required"]
+        assert {c["value"] for c in kids["status"]["choices"]} >= \
+            {10, 50, 55, 60, 65, 70, 75, 85}
+        assert "notes" in post
+        assert ("location" in post) == (op == "transfer")
