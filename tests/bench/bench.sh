@@ -137,11 +137,14 @@ PK=$(( NPARTS / 2 + 18 ))
 MOVED=$(( PK + 1 ))
 SEARCH=${BENCH_SEARCH:-shielded rel}
 SEARCH_Q=$(python3 -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$SEARCH")
+# Every word of a term must match (in any field, any order): the default
+# term is two words; the one-word row is its first word alone.
+SEARCH1_Q=$(python3 -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.argv[1].split()[0]))' "$SEARCH")
 # The transfer moves one whole item between two leaf locations.
 read -r ITEM QTY <<<"$(db "SELECT id, quantity FROM stock_item WHERE part = $MOVED ORDER BY id LIMIT 1" | tr '|' ' ')"
 QTY=$(python3 -c "print('%d.%05d' % divmod($QTY, 100000))")
 read -r LOC_A LOC_B <<<"$(db "SELECT min(id), max(id) FROM stock_location WHERE structural = 0" | tr '|' ' ')"
-export BENCH_TOKEN=$TOKEN BENCH_ITEM=$ITEM BENCH_QTY=$QTY BENCH_LOC_A=$LOC_A BENCH_LOC_B=$LOC_B
+export BENCH_SEARCH_TERM=$SEARCH BENCH_TOKEN=$TOKEN BENCH_ITEM=$ITEM BENCH_QTY=$QTY BENCH_LOC_A=$LOC_A BENCH_LOC_B=$LOC_B
 
 # name|path|wrk extra args.  After the first six, the lists of issue 22's
 # table: each page carries a count, and a tree's rows their subtree's
@@ -150,6 +153,8 @@ ENDPOINTS=(
 	"hello|/cgi-bin/hello.cgi|"
 	"part list page|/api/part/?limit=50&offset=50000|"
 	"part search|/api/part/?search=$SEARCH_Q&limit=50|"
+	"part search, 1 word|/api/part/?search=$SEARCH1_Q&limit=50|"
+	"search, 4 lists|/api/search/|-s tests/bench/search.lua"
 	"part detail|/api/part/$PK/|"
 	"stock by part|/api/stock/?part=$PK&location_detail=true&limit=50|"
 	"stock transfer|/api/stock/transfer/|-s tests/bench/transfer.lua"
@@ -163,6 +168,13 @@ ENDPOINTS=(
 	"tracking list|/api/stock/track/?limit=50|"
 	"stock list|/api/stock/?limit=50|"
 )
+
+# The body of POST /api/search/ (as the mobile app sends it; search.lua too).
+search_body() {
+	python3 -c 'import json,sys; print(json.dumps({"search": sys.argv[1],
+	    "limit": 5, "part": {}, "partcategory": {}, "stockitem": {},
+	    "stocklocation": {}}))' "$SEARCH"
+}
 
 # Peak RSS (KiB) of one request, run as a CGI process with the same data.
 rss() {	# rss PROGRAM METHOD PATH QUERY [BODY]
@@ -196,6 +208,7 @@ measure() {
 		case $mode in fastcgi|apache-fcgid) [ "$name" = hello ] && continue;; esac
 		prog=part
 		[[ $path == /api/stock* ]] && prog=stock
+		[[ $path == /api/search* ]] && prog=api
 		if [ "$mode" = apache-fcgid ]; then
 			# shellcheck disable=SC2086
 			wrk -t"$THREADS" -c"$CONNS" -d2s -H "$AUTH" $extra "$BASE$path" >/dev/null
@@ -214,6 +227,8 @@ measure() {
 			mem=$(for pid in $(pgrep -f "^$SITE/cgi-bin/$prog.cgi\$"); do
 				awk '/^VmHWM/ {print $2}' "/proc/$pid/status"
 			done | sort -n | tail -1)
+		elif [ "$name" = "search, 4 lists" ]; then
+			mem=$(rss api POST /api/search/ "" "$(search_body)")
 		elif [ "$name" = "stock transfer" ]; then
 			mem=$(rss stock POST /api/stock/transfer/ "" \
 			    "{\"items\":[{\"pk\":$ITEM,\"quantity\":\"$QTY\"}],\"location\":$LOC_A}")
