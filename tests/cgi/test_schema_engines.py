@@ -431,6 +431,27 @@ def test_postgresql_only_objects(pg, engines):
     assert not bad, f"not DEFERRABLE INITIALLY IMMEDIATE: {bad}"
 
 
+def test_postgresql_plans_use_the_indexes(pg, engines, dialect):
+    """The partial index serves the stock list's in_stock filter as
+    written in domain/inventory/stock.c (its "+status" included), and the
+    trigram indexes serve a rewritten LIKE.  With sequential scans off, an
+    index the planner cannot prove usable is still not chosen."""
+    _, url = engines
+    queries = {
+        "stock_item_in_stock": "SELECT count(*) FROM stock_item s WHERE"
+        + stock_in_stock_sql(),
+        "part_search": "SELECT id FROM part WHERE name LIKE ?1 OR "
+        "IPN LIKE ?1",
+        "stock_item_search": "SELECT id FROM stock_item WHERE notes LIKE ?1",
+    }
+    for index, sql in queries.items():
+        text, n = dialect(sql)
+        text = re.sub(r"\$1\b", "'%abc%'", text)
+        plan = pg.psql(url, "SET enable_seqscan = off; EXPLAIN (COSTS OFF) "
+                       + text).stdout
+        assert index in plan, f"{sql}\n{text}\n{plan}"
+
+
 # Each drift, and a word its report must contain.
 DRIFTS = [
     ("ALTER TABLE part ALTER COLUMN units DROP NOT NULL", "part.units"),
