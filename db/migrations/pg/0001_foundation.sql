@@ -22,73 +22,30 @@
 -- STRICT (SQLite's type checking) has no equivalent to write: PostgreSQL's
 -- columns are always strictly typed.
 
--- A time value as SQLite reads one, with its modifiers applied: a UTC
--- timestamp (milliseconds), or NULL where SQLite gives NULL (a value or a
--- modifier it cannot read).  Modifiers SQLite knows but Stockroom never
--- uses and that cannot be reproduced here ('localtime', 'utc': the time
--- zone of a SQLite process) raise an error rather than mean something else.
-CREATE FUNCTION sr_time(value text, modifiers text[])
+-- The time functions below read a time value as SQLite does, apply its
+-- modifiers, and write it in a format: a UTC timestamp to the millisecond
+-- in between, or NULL where SQLite gives NULL (a value or a modifier it
+-- cannot read).  Modifiers SQLite knows but Stockroom never uses and that
+-- cannot be reproduced here ('localtime', 'utc': the time zone of a SQLite
+-- process) raise an error rather than mean something else.  The common
+-- cases (a format the programs use, 'now', Unix seconds) take short paths:
+-- list pages call these once per row.
+
+-- Modifiers from modifiers[first] on, applied to t.
+CREATE FUNCTION sr_time_modify(t timestamp, modifiers text[], first integer)
 RETURNS timestamp
 LANGUAGE plpgsql STABLE PARALLEL SAFE
 AS $$
 DECLARE
-	t	timestamp;
 	m	text;
 	g	text[];
 	n	double precision;
 	whole	bigint;
-	first	integer := 1;
 	y	integer;
 	mo	integer;
 BEGIN
-	IF value IS NULL THEN
-		RETURN NULL;
-	END IF;
-	value := btrim(value);
-	IF lower(value) = 'now' THEN
-		t := statement_timestamp() AT TIME ZONE 'UTC';
-	ELSIF value ~ '^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$' THEN
-		n := value::double precision;
-		-- A number is a Julian day, unless 'unixepoch' follows it.
-		IF coalesce(array_length(modifiers, 1), 0) >= 1 AND
-		    lower(btrim(modifiers[1])) = 'unixepoch' THEN
-			t := to_timestamp(n) AT TIME ZONE 'UTC';
-			first := 2;
-		ELSE
-			t := to_timestamp((n - 2440587.5) * 86400.0)
-			    AT TIME ZONE 'UTC';
-		END IF;
-	ELSE
-		-- YYYY-MM-DD [HH:MM[:SS[.SSS]]] [Z|+HH:MM], T or space between,
-		-- or HH:MM[:SS[.SSS]] alone (on 2000-01-01).  Days beyond the
-		-- month's end roll over, as SQLite computes them (but SQLite
-		-- prints 2023-02-31 unchanged when no modifier follows; the
-		-- programs validate dates before they store or compare them).
-		g := regexp_match(value, '^(?:([0-9]{4})-([0-9]{2})-([0-9]{2}))?'
-		    '(?:(?:^|[T ])([0-9]{2}):([0-9]{2})(?::([0-9]{2}(?:\.[0-9]*)?))?)?'
-		    '\s*(Z|[+-][0-9]{2}:[0-9]{2})?$');
-		IF g IS NULL OR (g[1] IS NULL AND g[4] IS NULL) OR
-		    (g[1] IS NOT NULL AND (g[2]::int NOT BETWEEN 1 AND 12 OR
-		    g[3]::int NOT BETWEEN 1 AND 31)) OR
-		    (g[4] IS NOT NULL AND (g[4]::int > 24 OR g[5]::int > 59 OR
-		    coalesce(g[6], '0')::numeric >= 60)) THEN
-			RETURN NULL;
-		END IF;
-		t := make_date(coalesce(g[1], '2000')::int,
-		    coalesce(g[2], '1')::int, 1)
-		    + (coalesce(g[3], '1')::int - 1)
-		    + make_interval(hours => coalesce(g[4], '0')::int,
-			mins => coalesce(g[5], '0')::int,
-			secs => coalesce(g[6], '0')::double precision);
-		IF g[7] IS NOT NULL AND g[7] <> 'Z' THEN
-			t := t - (substr(g[7], 1, 1) || '1')::int *
-			    make_interval(hours => substr(g[7], 2, 2)::int,
-				mins => substr(g[7], 5, 2)::int);
-		END IF;
-	END IF;
-	t := date_trunc('milliseconds', t);
-
 	FOR i IN first .. coalesce(array_length(modifiers, 1), 0) LOOP
+		EXIT WHEN t IS NULL;
 		m := lower(btrim(modifiers[i]));
 		IF m IS NULL THEN
 			RETURN NULL;
@@ -143,16 +100,91 @@ BEGIN
 END;
 $$;
 
--- SQLite's strftime(format, value, modifiers...): %d %f %H %j %J %m %M %s
--- %S %w %W %Y %% as SQLite 3.40 writes them; any other conversion gives
--- NULL, as there.
-CREATE FUNCTION sr_strftime(format text, value text,
-    VARIADIC modifiers text[] DEFAULT '{}')
+-- A number as a time value: a Julian day, or Unix seconds when the first
+-- modifier is 'unixepoch'.
+CREATE FUNCTION sr_time(value double precision, modifiers text[])
+RETURNS timestamp
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+AS $$
+DECLARE
+	unix	boolean := coalesce(lower(btrim(modifiers[1])) = 'unixepoch',
+		    false);
+	t	timestamp;
+BEGIN
+	IF value IS NULL THEN
+		RETURN NULL;
+	END IF;
+	t := date_trunc('milliseconds', to_timestamp(CASE WHEN unix
+	    THEN value ELSE (value - 2440587.5) * 86400.0 END)
+	    AT TIME ZONE 'UTC');
+	IF coalesce(array_length(modifiers, 1), 0) <= (CASE WHEN unix THEN 1
+	    ELSE 0 END) THEN
+		RETURN t;
+	END IF;
+	RETURN sr_time_modify(t, modifiers, CASE WHEN unix THEN 2 ELSE 1 END);
+END;
+$$;
+
+-- Text as a time value: 'now', a number, or YYYY-MM-DD [HH:MM[:SS[.SSS]]]
+-- [Z|+HH:MM] (T or space between), or HH:MM[:SS[.SSS]] alone (on
+-- 2000-01-01).  Days beyond the month's end roll over, as SQLite computes
+-- them (but SQLite prints 2023-02-31 unchanged when no modifier follows;
+-- the programs validate dates before they store or compare them).
+CREATE FUNCTION sr_time(value text, modifiers text[])
+RETURNS timestamp
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+AS $$
+DECLARE
+	t	timestamp;
+	g	text[];
+BEGIN
+	IF value IS NULL THEN
+		RETURN NULL;
+	END IF;
+	value := btrim(value);
+	IF lower(value) = 'now' THEN
+		t := date_trunc('milliseconds',
+		    statement_timestamp() AT TIME ZONE 'UTC');
+	ELSIF value ~ '^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$' THEN
+		RETURN sr_time(value::double precision, modifiers);
+	ELSE
+		g := regexp_match(value, '^(?:([0-9]{4})-([0-9]{2})-([0-9]{2}))?'
+		    '(?:(?:^|[T ])([0-9]{2}):([0-9]{2})(?::([0-9]{2}(?:\.[0-9]*)?))?)?'
+		    '\s*(Z|[+-][0-9]{2}:[0-9]{2})?$');
+		IF g IS NULL OR (g[1] IS NULL AND g[4] IS NULL) OR
+		    (g[1] IS NOT NULL AND (g[2]::int NOT BETWEEN 1 AND 12 OR
+		    g[3]::int NOT BETWEEN 1 AND 31)) OR
+		    (g[4] IS NOT NULL AND (g[4]::int > 24 OR g[5]::int > 59 OR
+		    coalesce(g[6], '0')::numeric >= 60)) THEN
+			RETURN NULL;
+		END IF;
+		t := make_date(coalesce(g[1], '2000')::int,
+		    coalesce(g[2], '1')::int, 1)
+		    + (coalesce(g[3], '1')::int - 1)
+		    + make_interval(hours => coalesce(g[4], '0')::int,
+			mins => coalesce(g[5], '0')::int,
+			secs => coalesce(g[6], '0')::double precision);
+		IF g[7] IS NOT NULL AND g[7] <> 'Z' THEN
+			t := t - (substr(g[7], 1, 1) || '1')::int *
+			    make_interval(hours => substr(g[7], 2, 2)::int,
+				mins => substr(g[7], 5, 2)::int);
+		END IF;
+		t := date_trunc('milliseconds', t);
+	END IF;
+	IF coalesce(array_length(modifiers, 1), 0) = 0 THEN
+		RETURN t;
+	END IF;
+	RETURN sr_time_modify(t, modifiers, 1);
+END;
+$$;
+
+-- t in SQLite's strftime format: %d %f %H %j %J %m %M %s %S %w %W %Y %%
+-- as SQLite 3.40 writes them; any other conversion gives NULL, as there.
+CREATE FUNCTION sr_time_format(format text, t timestamp)
 RETURNS text
 LANGUAGE plpgsql STABLE PARALLEL SAFE
 AS $$
 DECLARE
-	t	timestamp := sr_time(value, modifiers);
 	res	text := '';
 	c	text;
 	i	integer := 1;
@@ -161,6 +193,17 @@ BEGIN
 	IF t IS NULL OR format IS NULL THEN
 		RETURN NULL;
 	END IF;
+	CASE format
+	WHEN '%Y-%m-%dT%H:%M:%SZ' THEN
+		RETURN to_char(t, 'YYYY-MM-DD"T"HH24:MI:SS"Z"');
+	WHEN '%Y-%m-%dT%H:%M:%fZ' THEN
+		RETURN to_char(t, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"');
+	WHEN '%Y-%m-%d' THEN
+		RETURN to_char(t, 'YYYY-MM-DD');
+	WHEN '%Y-%m-%d %H:%M:%S' THEN
+		RETURN to_char(t, 'YYYY-MM-DD HH24:MI:SS');
+	ELSE
+	END CASE;
 	WHILE i <= length(format) LOOP
 		c := substr(format, i, 1);
 		IF c <> '%' THEN
@@ -198,36 +241,43 @@ BEGIN
 END;
 $$;
 
--- A number (a column of Unix seconds, a literal) as the time value: SQLite
--- reads numbers and text alike; PostgreSQL picks this for numeric
--- arguments and the text form for literals and parameters.
+-- SQLite's strftime, date, datetime and unixepoch.  Each has a text form
+-- (what PostgreSQL picks for literals such as 'now' and for parameters)
+-- and a number form (for columns of Unix seconds and numeric literals):
+-- SQLite reads numbers and text alike.
+CREATE FUNCTION sr_strftime(format text, value text,
+    VARIADIC modifiers text[] DEFAULT '{}')
+RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE
+RETURN sr_time_format(format, sr_time(value, modifiers));
+
 CREATE FUNCTION sr_strftime(format text, value double precision,
     VARIADIC modifiers text[] DEFAULT '{}')
 RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE
-RETURN sr_strftime(format, value::text, VARIADIC modifiers);
+RETURN sr_time_format(format, sr_time(value, modifiers));
 
 CREATE FUNCTION sr_date(value text, VARIADIC modifiers text[] DEFAULT '{}')
 RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE
-RETURN sr_strftime('%Y-%m-%d', value, VARIADIC modifiers);
+RETURN sr_time_format('%Y-%m-%d', sr_time(value, modifiers));
 
 CREATE FUNCTION sr_date(value double precision,
     VARIADIC modifiers text[] DEFAULT '{}')
 RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE
-RETURN sr_strftime('%Y-%m-%d', value::text, VARIADIC modifiers);
+RETURN sr_time_format('%Y-%m-%d', sr_time(value, modifiers));
 
 CREATE FUNCTION sr_datetime(value text, VARIADIC modifiers text[] DEFAULT '{}')
 RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE
-RETURN sr_strftime('%Y-%m-%d %H:%M:%S', value, VARIADIC modifiers);
+RETURN sr_time_format('%Y-%m-%d %H:%M:%S', sr_time(value, modifiers));
 
 CREATE FUNCTION sr_datetime(value double precision,
     VARIADIC modifiers text[] DEFAULT '{}')
 RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE
-RETURN sr_strftime('%Y-%m-%d %H:%M:%S', value::text, VARIADIC modifiers);
+RETURN sr_time_format('%Y-%m-%d %H:%M:%S', sr_time(value, modifiers));
 
 -- unixepoch(): whole Unix seconds, now or of a time value.
 CREATE FUNCTION sr_unixepoch()
@@ -244,7 +294,7 @@ CREATE FUNCTION sr_unixepoch(value double precision,
     VARIADIC modifiers text[] DEFAULT '{}')
 RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE
-RETURN floor(extract(epoch FROM sr_time(value::text, modifiers)))::bigint;
+RETURN floor(extract(epoch FROM sr_time(value, modifiers)))::bigint;
 
 -- SQLite's json_each(doc): one row per element of an array (key 0, 1, ...)
 -- or member of an object (in document order, duplicates kept), or the one
