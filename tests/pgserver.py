@@ -8,7 +8,8 @@ initdb makes a cluster in a new temporary directory, and postgres listens
 only on a unix socket in that directory (no TCP port, so runs never
 collide).  As root, both run as an unprivileged user (postgres, which
 Debian's package creates; PGSERVER_USER names another) who owns the
-directory; otherwise as the current user.  Everything is stopped and
+directory; otherwise as the current user.  The directory is made in /tmp
+(PGSERVER_TMPDIR names another).  Everything is stopped and
 removed when the block ends.  Debian's server binaries
 (/usr/lib/postgresql/<version>/bin) are required: without them this fails,
 naming `make test-deps`, rather than letting a test skip.
@@ -72,7 +73,11 @@ class PgServer:
     # -- life -----------------------------------------------------------
 
     def start(self):
-        self.dir = pathlib.Path(tempfile.mkdtemp(prefix="stockroom-pg-"))
+        # In /tmp, not $TMPDIR: the server's user must reach it, and a
+        # socket's path may not be longer than 107 bytes.
+        self.dir = pathlib.Path(tempfile.mkdtemp(
+            prefix="stockroom-pg-", dir=os.environ.get("PGSERVER_TMPDIR",
+                                                       "/tmp")))
         os.chown(self.dir, self.pw.pw_uid, self.pw.pw_gid)
         os.chmod(self.dir, 0o700)
         self.data = self.dir / "data"
@@ -133,10 +138,12 @@ class PgServer:
         return self.url(name)
 
     def psql(self, url, sql=None, files=(), single_transaction=False,
-             check=True, extra=(), then=(), input=None):
+             check=True, extra=(), then=(), input=None,
+             stderr=subprocess.PIPE):
         """Runs psql on url with -f files, then -c sql, then the -c
         commands in then, stopping at the first error (ON_ERROR_STOP);
-        returns the CompletedProcess (text)."""
+        returns the CompletedProcess (text).  stderr=subprocess.STDOUT puts
+        each error among the output, where it happened."""
         argv = [str(self.psql_bin), "-X", "-q", "-v", "ON_ERROR_STOP=1",
                 "-d", url, *extra]
         if single_transaction:
@@ -145,10 +152,10 @@ class PgServer:
             argv += ["-f", str(f)]
         for c in ([sql] if sql is not None else []) + list(then):
             argv += ["-c", c]
-        proc = subprocess.run(argv, capture_output=True, text=True,
-                              timeout=120, input=input)
+        proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=stderr,
+                              text=True, timeout=120, input=input)
         if check and proc.returncode != 0:
-            raise AssertionError(f"psql failed: {proc.stderr}")
+            raise AssertionError(f"psql failed: {proc.stderr or proc.stdout}")
         return proc
 
     def query(self, url, sql):
