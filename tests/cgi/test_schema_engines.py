@@ -677,6 +677,9 @@ SCENARIO = [
      ["expire", "{}", 60]),
     ("SELECT name, status, run_at - created, attempts FROM task", []),
     ("SELECT name, every, next_run FROM task_schedule ORDER BY name", []),
+    ("SELECT name, strftime('%Y-%m-%dT%H:%M:%SZ', every, 'unixepoch'), "
+     "min(max(unixepoch() - next_run, 0), 1) FROM task_schedule "
+     "ORDER BY name", []),
 ]
 
 
