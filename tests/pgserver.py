@@ -23,10 +23,10 @@ import json
 import os
 import pathlib
 import pwd
+import re
 import shutil
 import subprocess
 import tempfile
-import time
 
 PG_VERSION = os.environ.get("PGSERVER_VERSION", "15")
 PG_ROOT = "/usr/lib/postgresql"
@@ -37,12 +37,26 @@ def pg_bindir():
     want = pathlib.Path(PG_ROOT) / PG_VERSION / "bin"
     if (want / "initdb").exists():
         return want
-    found = sorted(glob.glob(f"{PG_ROOT}/*/bin/initdb"))
+    found = sorted((pathlib.Path(p).parent for p in
+                    glob.glob(f"{PG_ROOT}/*/bin/initdb")),
+                   key=lambda b: [int(x) for x in re.findall(
+                       r"\d+", b.parent.name)])
     if found:
-        return pathlib.Path(found[-1]).parent
+        return found[-1]
     raise RuntimeError(
         f"PostgreSQL's server programs are missing (no {want}/initdb): "
         "run `make test-deps` (installs postgresql and postgresql-contrib)")
+
+
+def check_extensions(bindir, names=("citext", "pg_trgm")):
+    """The contrib extensions the schema creates must be installed."""
+    ext = pathlib.Path("/usr/share/postgresql") / bindir.parent.name / \
+        "extension"
+    missing = [n for n in names if not (ext / f"{n}.control").exists()]
+    if missing:
+        raise RuntimeError(
+            f"PostgreSQL's extensions {missing} are missing (not in {ext}): "
+            "run `make test-deps` (installs postgresql-contrib)")
 
 
 class PgServer:
@@ -50,6 +64,7 @@ class PgServer:
 
     def __init__(self, user=None):
         self.bindir = pg_bindir()
+        check_extensions(self.bindir)
         self.psql_bin = self.bindir / "psql"
         if not self.psql_bin.exists():
             self.psql_bin = shutil.which("psql")
