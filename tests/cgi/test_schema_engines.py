@@ -480,6 +480,22 @@ def test_postgresql_plans_use_the_indexes(pg, engines, dialect):
         assert index in plan, f"{sql}\n{text}\n{plan}"
 
 
+def test_identities_follow_explicit_ids(pg):
+    """An explicit id still inserts; after sr_sync_identities() the next
+    insert without one goes past it, as a SQLite rowid would."""
+    url = pg.create_database("identities")
+    pg.migrate(url, sorted(PG_MIGRATIONS.glob("*.sql")))
+    pg.psql(url, "INSERT INTO part (id, name) VALUES (41, 'a')", then=[
+        "INSERT INTO stock_location (id, name) VALUES (7, 'b')",
+        "SELECT sr_sync_identities()",
+        "INSERT INTO part (name) VALUES ('c')",
+        "INSERT INTO stock_location (name) VALUES ('d')"])
+    assert pg.query(url, "SELECT id, name FROM part ORDER BY id") == [
+        {"id": 41, "name": "a"}, {"id": 42, "name": "c"}]
+    assert pg.query(url, "SELECT max(id) AS id FROM stock_location") == [
+        {"id": 8}]
+
+
 # Each drift, and a word its report must contain.
 DRIFTS = [
     ("ALTER TABLE part ALTER COLUMN units DROP NOT NULL", "part.units"),

@@ -19,6 +19,8 @@
 --     keeps them; 'now' is the time of the current statement (SQLite's is
 --     fixed for one sqlite3_step()).
 --
+--   * sr_sync_identities(), for whatever inserts rows with their ids.
+--
 -- STRICT (SQLite's type checking) has no equivalent to write: PostgreSQL's
 -- columns are always strictly typed.
 
@@ -340,6 +342,32 @@ BEGIN
 		value := CASE tp WHEN 'integer' THEN v::text::bigint END;
 		type := tp;
 		RETURN NEXT;
+	END LOOP;
+END;
+$$;
+
+-- Moves every identity of the schema past the highest id its table holds.
+-- SQLite's rowids follow explicitly inserted ids by themselves; an identity
+-- does not, so whatever inserts rows with their ids (a bulk copy from
+-- SQLite, tools/inventory.c's generator) calls this once afterwards, or the
+-- next insert without an id collides.
+CREATE FUNCTION sr_sync_identities()
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+DECLARE
+	r	record;
+BEGIN
+	FOR r IN
+		SELECT c.oid::regclass AS tbl, a.attname AS col,
+		    pg_get_serial_sequence(c.oid::regclass::text, a.attname)
+			AS seq
+		FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+		WHERE a.attidentity <> '' AND NOT a.attisdropped AND
+		    c.relnamespace = current_schema()::regnamespace
+	LOOP
+		EXECUTE format('SELECT setval(%L, coalesce((SELECT max(%I) '
+		    'FROM %s), 0) + 1, false)', r.seq, r.col, r.tbl);
 	END LOOP;
 END;
 $$;
