@@ -12,8 +12,9 @@ event, UPDATE OF columns and WHEN.  Every difference is listed in the
 failure, and a test makes drifts on purpose to show that each is seen.
 Then the same statements, written in SQLite's dialect and rewritten by
 lib/dialect.c as the programs' will be, must give the same rows and the
-same refusals on both, and PostgreSQL must plan the searches and the
-in-stock filter on their indexes.
+same refusals on both, PostgreSQL must plan the searches and the
+in-stock filter on their indexes, and every constant statement of the
+programs must prepare against its schema (but those in PG_PENDING).
 
 What only one engine has, by design, is named here and nowhere else:
 SQLite's FTS5 tables (and their shadow tables), PostgreSQL's trigram
