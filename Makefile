@@ -22,7 +22,10 @@ LIGHTTPD_CONF ?= lighttpd-fastcgi.conf
 DEPS_BUILD = gcc make libc6-dev libsqlite3-dev libcjson-dev libscrypt-dev \
 	     libfcgi-dev
 DEPS_RUN   = lighttpd
-DEPS_TEST  = apache2 apache2-suexec-custom python3 python3-pytest curl
+# PostgreSQL's server (initdb, pg_ctl, psql) and contrib (citext, pg_trgm):
+# tests start a throwaway cluster of their own (tests/pgserver.py).
+DEPS_TEST  = apache2 apache2-suexec-custom python3 python3-pytest curl \
+	     postgresql postgresql-contrib
 
 CSTD	= -std=c11 -D_GNU_SOURCE
 # Descriptions (routes, fields) leave the members they do not need out:
