@@ -450,6 +450,23 @@ write_call(struct dialect *x, size_t i, size_t lp)
 	return i;
 }
 
+/* Words that may stand before "(" without calling a function. */
+static bool
+operator_word(const struct token *t)
+{
+	static const char *const words[] = { "and", "or", "not", "in",
+	    "exists", "is", "as", "on", "using", "values", "from", "where",
+	    "select", "then", "else", "when", "case", "between", "escape",
+	    "into", "by", "over", "filter", "union", "all", "distinct",
+	    "except", "intersect", "returning", "set", "with", "join",
+	    "recursive", "glob", "regexp", "match" };
+
+	for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++)
+		if (is(t, words[k]))
+			return true;
+	return false;
+}
+
 /* Writes one word at i; returns the index of the last token consumed. */
 static size_t
 write_word(struct dialect *x, size_t i)
@@ -458,10 +475,10 @@ write_word(struct dialect *x, size_t i)
 	size_t j = i, k = i;
 
 	n1 = next(x, i, &j);
-	if (n1 != NULL && n1->t == T_LP)
-		return write_call(x, i, j);
-	if (is(t, "like"))
+	if (is(t, "like"))		/* also before "(": an operator */
 		put(x, "ILIKE");
+	else if (n1 != NULL && n1->t == T_LP && !operator_word(t))
+		return write_call(x, i, j);
 	else if (is(t, "glob") || is(t, "regexp") || is(t, "match") ||
 	    is(t, "pragma")) {
 		fail(x, "%.*s is SQLite's alone", (int)t->n, t->s);

@@ -81,6 +81,11 @@ test_operators(void)
 	CHECK(same("SELECT * FROM part WHERE name LIKE ?1 ESCAPE '\\'",
 	    "SELECT * FROM part WHERE name ILIKE $1 ESCAPE '\\'"));
 	CHECK(same("WHERE a NOT LIKE ?", "WHERE a NOT ILIKE $1"));
+	CHECK(same("WHERE a LIKE (SELECT p FROM t) || '%'",
+	    "WHERE a ILIKE (SELECT p FROM t) || '%'"));
+	CHECK(same("WHERE a IN (1, 2) AND NOT (b) OR EXISTS (SELECT 1)",
+	    "WHERE a IN (1, 2) AND NOT (b) OR EXISTS (SELECT 1)"));
+	CHECK(refused("WHERE a GLOB ('x*')", "SQLite's alone"));
 	CHECK(same("WHERE a == b AND c != d AND e <> f",
 	    "WHERE a = b AND c != d AND e <> f"));
 	CHECK(same("WHERE a IS ?1", "WHERE a IS NOT DISTINCT FROM $1"));
