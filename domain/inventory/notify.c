@@ -34,7 +34,8 @@
 /* Has the part crossed its minimum since its subscribers were told? */
 static const char notify_sql_crossed[] =
     "SELECT 1 FROM part WHERE id = ? AND "
-    "(minimum_stock > 0 AND in_stock < minimum_stock) <> low_stock_notified";
+    "CASE WHEN minimum_stock > 0 AND in_stock < minimum_stock THEN 1 "
+    "ELSE 0 END <> low_stock_notified";
 static const char notify_sql_part[] =
     "SELECT name, in_stock, minimum_stock, low_stock_notified "
     "FROM part WHERE id = ?";

@@ -290,8 +290,9 @@ static const char stock_sql_created[] =
     "SELECT quantity, location, status FROM stock_item WHERE id = ?";
 static const char stock_sql_insert[] =
     "INSERT INTO stock_item (part, location, quantity, delete_on_deplete) "
-    "VALUES (?, ?, ?, ifnull((SELECT value IN ('1', 'true', 'True') "
-    "FROM setting WHERE key = 'STOCK_DELETE_DEPLETED_DEFAULT'), 0))";
+    "VALUES (?, ?, ?, ifnull((SELECT CASE WHEN value IN ('1', 'true', "
+    "'True') THEN 1 ELSE 0 END FROM setting "
+    "WHERE key = 'STOCK_DELETE_DEPLETED_DEFAULT'), 0))";
 static const char stock_sql_adj_get[] =
     "SELECT quantity, location, delete_on_deplete, serial <> '' "
     "FROM stock_item WHERE id = ?";

@@ -42,7 +42,8 @@ static const char tally_sql_counts[] =
     "SELECT name, id, sum(have), sum(want) FROM ("
     " SELECT name, id, n AS have, 0 AS want FROM tally"
     " UNION ALL SELECT name, id, 0, n FROM want"
-    ") GROUP BY name, id HAVING sum(have) <> sum(want) ORDER BY name, id";
+    ") AS d GROUP BY name, id HAVING sum(have) <> sum(want) "
+    "ORDER BY name, id";
 
 /* The closure tables against the paths: pairs one has and not the other. */
 static const char tally_sql_trees[] =
@@ -57,8 +58,9 @@ static const char tally_sql_trees[] =
     "  FROM part_category_tree"
     ") "
     "SELECT 'missing', * FROM (SELECT * FROM want EXCEPT SELECT * FROM have) "
-    "UNION ALL "
-    "SELECT 'extra', * FROM (SELECT * FROM have EXCEPT SELECT * FROM want)";
+    "AS m UNION ALL "
+    "SELECT 'extra', * FROM (SELECT * FROM have EXCEPT SELECT * FROM want) "
+    "AS x";
 
 long long
 tally_check(sqlite3 *db, FILE *out)
