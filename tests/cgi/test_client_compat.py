@@ -140,7 +140,8 @@ def test_options_of_an_action_describe_its_input(site, admin):
     assert r.status == 200, r
     post = r.json()["actions"]["POST"]
     assert set(post) == {"items", "notes"}
-    assert set(post["items"]["child"]["children"]) == {"pk", "quantity"}
+    assert set(post["items"]["child"]["children"]) == {
+        "pk", "quantity", "batch", "status", "packaging"}
 
 
 # --- Part.getRequirements() ------------------------------------------------
