@@ -95,28 +95,6 @@ media_parse_date(const char *s)
 	return timegm(&tm);
 }
 
-/* Does an If-None-Match list name etag (weak comparison) or "*"? */
-static bool
-media_etag_listed(const char *inm, const char *etag)
-{
-	size_t el = strlen(etag);
-
-	while (*inm != '\0') {
-		inm += strspn(inm, " ,\t");
-		if (*inm == '*')
-			return true;
-		if (strncmp(inm, "W/", 2) == 0)
-			inm += 2;
-		size_t n = strcspn(inm, ",");
-		while (n > 0 && (inm[n - 1] == ' ' || inm[n - 1] == '\t'))
-			n--;
-		if (n == el && strncmp(inm, etag, n) == 0)
-			return true;
-		inm += strcspn(inm, ",");
-	}
-	return false;
-}
-
 /*
  * Parses a Range header for a file of size bytes (RFC 9110 section 14.1.2):
  * one range, "bytes=first-last", "bytes=first-" or "bytes=-suffix".
@@ -249,7 +227,7 @@ media_get(struct ctx *ctx)
 	const char *inm = req_header(ctx, "If-None-Match");
 	const char *ims = req_header(ctx, "If-Modified-Since");
 	time_t since;
-	if ((inm != NULL && media_etag_listed(inm, etag)) ||
+	if ((inm != NULL && resp_etag_matches(inm, etag)) ||
 	    (inm == NULL && ims != NULL && (since = media_parse_date(ims)) >= 0
 	    && sb.st_mtim.tv_sec <= since)) {
 		resp_stream_begin(ctx, 304);

@@ -146,10 +146,10 @@ resp_hash(const char *s, size_t n)
 }
 
 /*
- * Does an If-None-Match list (RFC 9110 section 13.1.2) name etag?  Weak
- * comparison: W/"x" matches "x".
+ * Does an If-None-Match list (RFC 9110 section 13.1.2) name etag, or "*"?
+ * Weak comparison: W/"x" matches "x".
  */
-static bool
+bool
 resp_etag_matches(const char *inm, const char *etag)
 {
 	size_t el = strlen(etag);
