@@ -105,7 +105,9 @@ def test_scan_no_match_and_missing_object(site, admin, inv):
     assert r.json() == {"plugin": "None", "barcode_data": "blbla=10008",
                         "barcode_hash": md5("blbla=10008"),
                         "error": NO_MATCH}
+    # Older InvenTree's {"part": {"id": 1}} is no match for the current one.
     for data in ('{"stockitem": 999}', '{"part": "x"}', '{"part": null}',
+                 '{"part": {"id": 1}}', '{"stockitem": {"id": 1}}',
                  '{"supplierpart": 1}', "[1, 2]", "INV-XX1", "INV-PA"):
         r = scan(site, admin, data)
         assert r.status == 400, (data, r)
@@ -162,8 +164,35 @@ def test_link_location_and_item(site, admin, inv, model, table, want):
     assert stored(site, table, inv[model]) == (data, h)
     r = scan(site, admin, data)
     assert r.status == 200 and r.json()[model]["pk"] == inv[model]
+    if model == "stockitem":
+        # The history's item_detail shows it too.
+        api = Api(site, admin)
+        t = api.get("/api/stock/track/", item=inv[model],
+                    item_detail=True).json()
+        assert t[0]["item_detail"]["barcode_hash"] == h
     assert unlink(site, admin, {model: inv[model]}).status == 200
     assert stored(site, table, inv[model]) == ("", "")
+
+
+def test_app_requests(site, admin, inv):
+    """The mobile app (lib/barcode/barcode.dart, lib/api.dart) links with
+    the pk as text and reads barcode_data and barcode_hash of an unknown
+    scan; a scanned object's barcode_hash tells it to offer unlink."""
+    r = scan(site, admin, "  SUPPLIER-0815 ")
+    assert r.status == 400
+    assert r.json()["barcode_data"] == "SUPPLIER-0815"
+    assert "barcode_hash" in r.json()
+    r = link(site, admin, {"stocklocation": str(inv["stocklocation"]),
+                           "barcode": "SUPPLIER-0815"})
+    assert r.status == 200, r
+    loc = Api(site, admin).get(
+        f"/api/stock/location/{inv['stocklocation']}/").json()
+    assert loc["barcode_hash"] == md5("SUPPLIER-0815")
+    r = scan(site, admin, "SUPPLIER-0815")
+    assert r.status == 200 and "success" in r.json()
+    assert r.json()["stocklocation"]["pk"] == inv["stocklocation"]
+    r = unlink(site, admin, {"stocklocation": str(inv["stocklocation"])})
+    assert r.status == 200
 
 
 def test_link_conflicts(site, admin, inv):
