@@ -13,7 +13,8 @@
 # Each tarball holds the tree `make install` lays out, in one directory
 # stockroom-<version>/, with every program and tool linked statically
 # against glibc (-static-pie, so still position-independent), SQLite,
-# libfcgi, libscrypt, cJSON and libgd with its PNG, JPEG and WebP codecs.
+# libfcgi, libscrypt, libmd (barcode.cgi's md5), cJSON and libgd with its
+# PNG, JPEG and WebP codecs.
 # The static archives are Debian's, unpacked from the target architecture's
 # -dev packages (tools/dist-sysroot.sh; not installed); cJSON, which Debian
 # ships only as a shared library, is built from Debian's source package
