@@ -337,3 +337,29 @@ def test_options(site, admin):
     assert {"barcode", "part", "stockitem", "stocklocation"} <= set(
         post_fields)
     assert post_fields["stockitem"]["model"] == "stockitem"
+
+
+def test_fastcgi_request_after_request(site, admin, inv):
+    """One FastCGI process (kept statements) scans, links, conflicts and
+    unlinks, answering as the CGI runs above."""
+    from test_fastcgi import FastCGI
+    f = FastCGI(site, "barcode")
+    try:
+        def call(path, body):
+            return f.request("POST", path, body=body, headers=admin)
+        for _ in range(2):
+            assert call("/api/barcode/", {"barcode": "fcgi-1"}).status == 400
+            r = call("/api/barcode/link/", {"barcode": "fcgi-1",
+                                            "stockitem": inv["stockitem"]})
+            assert r.status == 200, r
+            r = call("/api/barcode/link/", {"barcode": "fcgi-1",
+                                            "part": inv["part"]})
+            assert r.status == 400, r
+            r = call("/api/barcode/", {"barcode": "fcgi-1"})
+            assert r.status == 200, r
+            assert r.json()["stockitem"]["pk"] == inv["stockitem"]
+            r = call("/api/barcode/unlink/", {"stockitem": inv["stockitem"]})
+            assert r.status == 200, r
+        assert f.stop() == 0
+    finally:
+        f.close()
