@@ -20,7 +20,7 @@ PYTHON	?= /usr/bin/python3
 LIGHTTPD_CONF ?= lighttpd-fastcgi.conf
 
 DEPS_BUILD = gcc make libc6-dev libsqlite3-dev libcjson-dev libscrypt-dev \
-	     libfcgi-dev
+	     libfcgi-dev libmd-dev
 DEPS_RUN   = lighttpd
 # PostgreSQL's server (initdb, pg_ctl, psql) and contrib (citext, pg_trgm):
 # tests start a throwaway cluster of their own (tests/pgserver.py).
@@ -49,6 +49,10 @@ LDFLAGS_ALL = -pie -Wl,-z,relro,-z,now $(LDSAN) $(LDFLAGS)
 # FastCGI loop, lib/app.c) likewise, so that an installed tree needs no
 # FastCGI package on the host.
 LIBS	= -Wl,-Bstatic -lsqlite3 -lfcgi -Wl,-Bdynamic -lcjson -lscrypt -lm
+# md5 for barcode hashes (InvenTree's hash_barcode), from Debian's libmd:
+# linked statically, into barcode.cgi only.  (A release build has -lmd in
+# its LIBS and sets this empty: mk/dist.mk.)
+LIBMD	= -Wl,-Bstatic -lmd -Wl,-Bdynamic
 
 # The library: lib/ is the infrastructure (requests, answers, database,
 # routes, validation, lists, resources); domain/ the areas of the
@@ -90,7 +94,9 @@ $(LIBA): $(LIB_OBJ)
 
 $(BUILD)/cgi-bin/%.cgi: $(BUILD)/obj/cgi-bin/%.o $(LIBA)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS_ALL) -o $@ $< $(LIBA) $(LIBS)
+	$(CC) $(LDFLAGS_ALL) -o $@ $< $(LIBA) $(PROGRAM_LIBS) $(LIBS)
+
+$(BUILD)/cgi-bin/barcode.cgi: PROGRAM_LIBS = $(LIBMD)
 
 $(BUILD)/bin/%: $(BUILD)/obj/tools/%.o $(LIBA)
 	@mkdir -p $(@D)

@@ -3,6 +3,7 @@
  * name (an attachment's model_type, a notification's target) is one line
  * here.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "models.h"
@@ -31,4 +32,22 @@ model_find(const char *name)
 		if (strcmp(models[i]->model, name) == 0)
 			return models[i];
 	return NULL;
+}
+
+/*
+ * The path of the web app's page of object id of r under the install
+ * prefix ("/part/12", "/~alice/stockroom/location/3") into buf, or "" when
+ * r has no page.  Returns buf.  Allocates nothing (a list's renderer may
+ * call it).
+ */
+const char *
+model_page(char *buf, size_t size, const char *prefix,
+    const struct resource *r, long long id)
+{
+	buf[0] = '\0';
+	if (r != NULL && r->web != NULL)
+		snprintf(buf, size, "%s/%s%s%lld", prefix != NULL ? prefix :
+		    "", r->web, r->web[0] != '\0' &&
+		    r->web[strlen(r->web) - 1] != '/' ? "/" : "", id);
+	return buf;
 }

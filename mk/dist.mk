@@ -13,7 +13,8 @@
 # Each tarball holds the tree `make install` lays out, in one directory
 # stockroom-<version>/, with every program and tool linked statically
 # against glibc (-static-pie, so still position-independent), SQLite,
-# libfcgi, libscrypt, cJSON and libgd with its PNG, JPEG and WebP codecs.
+# libfcgi, libscrypt, libmd (barcode.cgi's md5), cJSON and libgd with its
+# PNG, JPEG and WebP codecs.
 # The static archives are Debian's, unpacked from the target architecture's
 # -dev packages (tools/dist-sysroot.sh; not installed); cJSON, which Debian
 # ships only as a shared library, is built from Debian's source package
@@ -48,9 +49,10 @@ DIST_DEB_x86_64	 = amd64
 DIST_DEB_aarch64 = arm64
 # The -dev packages whose static archives are linked.
 DIST_DEV_PKGS	= libsqlite3-dev libfcgi-dev libscrypt-dev libgd-dev \
-		  libpng-dev libjpeg62-turbo-dev libwebp-dev zlib1g-dev
+		  libpng-dev libjpeg62-turbo-dev libwebp-dev zlib1g-dev \
+		  libmd-dev
 DIST_STATIC_LIBS = -lsqlite3 -lfcgi -lscrypt -lgd -lpng16 -ljpeg -lwebp \
-		  -lz -lm
+		  -lz -lmd -lm
 # The native gcc is also <arch>-linux-gnu-gcc; other architectures need
 # Debian's cross compiler (gcc-aarch64-linux-gnu, gcc-x86-64-linux-gnu).
 DIST_DEPS	= dpkg-dev $(foreach a,$(filter-out $(DIST_HOST),$(DIST_ARCHS)),\
@@ -87,7 +89,7 @@ dist-%: dist-tree-$(DIST_HOST)
 DIST_SUB = $(MAKE) --no-print-directory BUILD=$(DIST_DIR:$(CURDIR)/%=%)/$(1) \
 	DIST_DIR=$(DIST_DIR) CC=$(1)-linux-gnu-gcc \
 	CFLAGS="-DSTOCKROOM_GD_LINKED -I$(DIST_DIR)/$(1)/cjson/include -I$(DIST_DIR)/$(1)/sysroot/usr/include" \
-	LDFLAGS="-static-pie" \
+	LDFLAGS="-static-pie" LIBMD= \
 	LIBS="$(DIST_DIR)/$(1)/cjson/lib/libcjson.a -L$(DIST_DIR)/$(1)/sysroot/usr/lib/$(1)-linux-gnu -L$(DIST_DIR)/$(1)/sysroot/usr/lib $(DIST_STATIC_LIBS)"
 
 $(DIST_DIR)/%/sysroot/.done:

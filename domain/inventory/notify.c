@@ -613,7 +613,7 @@ notify_target(struct ctx *ctx, sqlite3_stmt *st)
 	const cJSON *id = cJSON_GetObjectItemCaseSensitive(j, "model_id");
 	const cJSON *name = cJSON_GetObjectItemCaseSensitive(j, "name");
 	const struct resource *r;
-	char link[2048] = "";
+	char link[2048];
 
 	if (!cJSON_IsString(mt) || !cJSON_IsNumber(id) ||
 	    !cJSON_IsString(name)) {
@@ -621,11 +621,8 @@ notify_target(struct ctx *ctx, sqlite3_stmt *st)
 		return cJSON_CreateNull();
 	}
 	r = model_find(mt->valuestring);
-	if (r != NULL && r->web != NULL)
-		snprintf(link, sizeof(link), "%s/%s%s%lld", ctx->req.prefix !=
-		    NULL ? ctx->req.prefix : "", r->web, r->web[0] != '\0' &&
-		    r->web[strlen(r->web) - 1] != '/' ? "/" : "",
-		    (long long)id->valuedouble);
+	model_page(link, sizeof(link), ctx->req.prefix, r,
+	    (long long)id->valuedouble);
 	if ((t = cJSON_CreateObject()) == NULL)
 		mem_oom();
 	cJSON_AddStringToObject(t, "name", name->valuestring);

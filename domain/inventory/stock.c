@@ -76,7 +76,7 @@ static const struct field location_fields[] = {
 	    .col = "(SELECT count(*) - 1 FROM stock_location_tree WHERE "
 	    "ancestor = l.id)" },
 	[LF_BARCODE_HASH] = { "barcode_hash", FT_TEXT, F_READ_ONLY,
-	    .col = "''" },
+	    .col = "barcode_hash" },
 	[LF_OWNER] = { "owner", FT_ID, F_READ_ONLY, .col = "NULL" },
 	[LF_LOCATION_TYPE] = { "location_type", FT_ID, F_READ_ONLY,
 	    .col = "NULL" },
@@ -181,7 +181,7 @@ static const struct field stock_fields[] = {
 	[SF_EXPIRED] = { "expired", FT_BOOL, F_READ_ONLY, .col = "0" },
 	[SF_STALE] = { "stale", FT_BOOL, F_READ_ONLY, .col = "0" },
 	[SF_BARCODE_HASH] = { "barcode_hash", FT_TEXT, F_READ_ONLY,
-	    .col = "''" },
+	    .col = "barcode_hash" },
 	[SF_SERIAL_NUMBERS] = { "serial_numbers", FT_TEXT,
 	    F_WRITE_ONLY | F_NO_COLUMN, 10000,
 	    .help = "Serial numbers of new items (\"1-5, 8\"), one item each" },
@@ -1443,8 +1443,9 @@ static const struct list_search tracking_search = {
 static const char tracking_sql_item[] =
     "SELECT s.id, s.part, s.location, s.quantity, s.serial, "
     "p.IPN || CASE WHEN p.IPN <> '' THEN ' | ' ELSE '' END || p.name || "
-    "CASE WHEN p.revision <> '' THEN ' | ' || p.revision ELSE '' END "
-    "FROM stock_item s JOIN part p ON p.id = s.part WHERE s.id = ?";
+    "CASE WHEN p.revision <> '' THEN ' | ' || p.revision ELSE '' END, "
+    "s.barcode_hash FROM stock_item s JOIN part p ON p.id = s.part "
+    "WHERE s.id = ?";
 static const char tracking_sql_user[] =
     "SELECT id, username, first_name, last_name FROM users WHERE id = ?";
 
@@ -1509,7 +1510,7 @@ tracking_render(struct ctx *ctx, sqlite3_stmt *st, cJSON *o, void *view)
 			else
 				json_text(d, "serial", sn);
 			json_null(d, "supplier_part");
-			json_text(d, "barcode_hash", "");
+			db_json_text(d, "barcode_hash", r, 6);
 			json_item(o, "item_detail", d);
 			sqlite3_reset(r);
 		}
