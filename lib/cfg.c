@@ -74,6 +74,11 @@ const struct cfg_setting cfg_settings[] = {
 	  10, 86400,
 	  "Seconds over which failed sign-ins are counted (default 15 "
 	  "minutes)." },
+	{ "LOGIN_MAX_CONCURRENT", CFG_INT, CFG_OFF(login_max_concurrent), "4",
+	  1, 1000,
+	  "Password checks (scrypt: 16 MB and about 50 ms each) that may run "
+	  "at once, over all processes; a sign-in beyond them gets 429 with "
+	  "Retry-After: 1." },
 	{ "PASSWORD_MIN_LENGTH", CFG_INT, CFG_OFF(password_min_length), "10",
 	  8, 128,
 	  "Fewest characters a new password may have." },

@@ -40,6 +40,7 @@ struct cfg {
 	long long	 token_age;		/* days */
 	long long	 login_max_failures;
 	long long	 login_failure_window;	/* seconds */
+	long long	 login_max_concurrent;	/* password checks at once */
 	long long	 password_min_length;
 	long long	 max_upload_size;
 	const char	*media_sendfile;	/* off, lighttpd or apache */
