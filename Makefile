@@ -131,11 +131,17 @@ install: $(PROGRAMS) $(TOOLS)
 	    "$(DESTDIR)/bin/stockroom" migrate
 
 # The port is checked first: a second make run on a port in use must not
-# reinstall the tree under the server running there.
+# reinstall the tree under the server running there.  The tree's
+# stockroom.conf gets ALLOWED_HOSTS (unless it has one): a page of another
+# site that points a name of its own at 127.0.0.1 (DNS rebinding) then
+# gets 400.
 run: deps
 	@$(PYTHON) tools/port-free.py $(PORT)
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory install DESTDIR="$(SITE)" >/dev/null
+	@grep -qs '^ALLOWED_HOSTS' "$(SITE)/stockroom.conf" || printf '%s\n' \
+	    '# Written by make run: the names it is served under (README).' \
+	    'ALLOWED_HOSTS = 127.0.0.1 localhost' >> "$(SITE)/stockroom.conf"
 	@STOCKROOM_DATA_DIR="$(DATA_DIR)" "$(SITE)/bin/stockroom" migrate
 	@STOCKROOM_DATA_DIR="$(DATA_DIR)" "$(SITE)/bin/stockroom" ensure-admin
 	@echo "Stockroom is at http://127.0.0.1:$(PORT)/  (data in $(DATA_DIR); Ctrl-C stops it)"
