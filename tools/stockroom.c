@@ -21,6 +21,12 @@
  *                         it is sound, removes the damage record that
  *                         makes /api/health/ answer 503 (after restoring
  *                         a backup); exit status 1 when it is damaged
+ *   stockroom restore FILE
+ *                         replace the database with the backup FILE, once
+ *                         it is checked (a sound Stockroom database of a
+ *                         schema this program knows), while the server
+ *                         runs; the database as it was is kept in
+ *                         DATA_DIR/backups/ (lib/dbrestore.h)
  *
  * It reads the same settings as the CGI programs: install it next to them
  * (the install root's bin/ or cgi-bin/ directory) or set STOCKROOM_CONFIG /
@@ -35,6 +41,7 @@
 #include "accounts/account.h"
 #include "accounts/audit.h"
 #include "dbcheck.h"
+#include "dbrestore.h"
 #include "accounts/pwd.h"
 #include "stockroom.h"
 
@@ -153,6 +160,31 @@ cmd_check(struct ctx *ctx)
 		    ctx->cfg.database, msg);
 		return 1;
 	}
+}
+
+/* Restores the database from file (dbrestore.h).  Exit status 0 or 1. */
+static int
+cmd_restore(struct ctx *ctx, const char *file)
+{
+	struct dbrestore_report rep;
+	char err[2048];
+
+	if (dbrestore_run(&ctx->cfg, file, &rep, err, sizeof(err)) != 0) {
+		fprintf(stderr, "stockroom: restore: %s\n", err);
+		return 1;
+	}
+	printf("restored %s into %s: schema version %d", file,
+	    ctx->cfg.database, rep.version);
+	if (rep.migrated > 0)
+		printf(", brought up to date by %d migration%s", rep.migrated,
+		    rep.migrated == 1 ? "" : "s");
+	printf("\n");
+	if (rep.saved[0] != '\0')
+		printf("the database as it was is in %s\n", rep.saved);
+	else if (rep.warning[0] != '\0')
+		printf("the database as it was could not be kept: %s\n",
+		    rep.warning);
+	return 0;
 }
 
 static int
@@ -405,7 +437,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: stockroom migrate | status | settings | --version |\n"
 	    "       createsuperuser USERNAME [EMAIL] | changepassword USERNAME |\n"
-	    "       ensure-admin | listusers | check\n");
+	    "       ensure-admin | listusers | check | restore FILE\n");
 }
 
 int
@@ -447,6 +479,8 @@ main(int argc, char **argv, char **envp)
 		rc = cmd_listusers(&ctx);
 	else if (strcmp(argv[1], "check") == 0 && argc == 2)
 		rc = cmd_check(&ctx);
+	else if (strcmp(argv[1], "restore") == 0 && argc == 3)
+		rc = cmd_restore(&ctx, argv[2]);
 	else
 		usage();
 	ctx_end(&ctx);
