@@ -163,18 +163,66 @@ app_end_with_server(void)
 }
 
 /*
+ * Stops taking new connections on the listening socket, keeping those
+ * already queued: on a Unix socket, shutdown(SHUT_RD) makes a new
+ * connect() fail at once (ECONNREFUSED: lighttpd then takes the backend
+ * as down for a second, answering 503 when no other is up, which is why
+ * app_reexec() is tried first), while accept() still returns the queued
+ * ones, then EINVAL, which ends FCGX_Accept_r().  So a process that must
+ * leave serves every request the server has already handed it instead of
+ * dropping them with its socket.  false on a TCP socket, where shutdown
+ * would reset the queued connections: the caller then leaves at once.
+ */
+static bool
+app_stop_listening(void)
+{
+	struct sockaddr_storage sa;
+	socklen_t len = sizeof(sa);
+
+	if (getsockname(STDIN_FILENO, (struct sockaddr *)&sa, &len) != 0 ||
+	    sa.ss_family != AF_UNIX)
+		return false;
+	return shutdown(STDIN_FILENO, SHUT_RD) == 0;
+}
+
+/*
+ * Becomes the program now at path (an upgrade put a new file there),
+ * keeping the pid and the listening socket on standard input: the
+ * connections already queued on it, and those the server makes meanwhile,
+ * are served by the new program, and the server never sees its process
+ * leave (lighttpd takes a backend that leaves, or refuses connections, as
+ * down for a second and answers 503 meanwhile).  Returns only when the
+ * program cannot be started.
+ */
+static void
+app_reexec(const char *path, char **argv, struct db_keep *keep,
+    const char *why)
+{
+	fprintf(stderr, "stockroom: pid %ld starts %s afresh (%s)\n",
+	    (long)getpid(), path, why);
+	db_keep_close(keep);
+	fflush(NULL);
+	execv(path, argv);
+	fprintf(stderr, "stockroom: cannot start the new %s: %s\n", path,
+	    strerror(errno));
+}
+
+/*
  * The FastCGI loop: standard input is a listening socket the web server
  * (lighttpd's mod_fastcgi, Apache's mod_fcgid) gave us.  Each request is
  * served by app_handle() exactly as a CGI request is, with a fresh context
  * and arena; only the database connection is kept from one request to the
  * next (struct db_keep), which spares each request the process start, the
  * open and the schema parse.  The process ends, for the server to start a
- * fresh one, after FASTCGI_MAX_REQUESTS requests, when its program file
- * has been replaced, or when the server asks it to stop: FCGX_Init()
- * catches SIGTERM, so a request under way is finished first.
+ * fresh one, when the server asks it to stop: FCGX_Init() catches SIGTERM,
+ * so a request under way is finished first.  After FASTCGI_MAX_REQUESTS
+ * requests, or when its program file has been replaced (an upgrade), it
+ * becomes a fresh process of the program now in the file, in place
+ * (app_reexec()); only when that cannot start does it leave, after the
+ * requests already queued for it (app_stop_listening()).
  */
 static int
-app_fastcgi(const struct program *prog)
+app_fastcgi(const struct program *prog, char **argv)
 {
 	static const cookie_io_functions_t rd = { .read = app_fcgi_read };
 	static const cookie_io_functions_t wr = { .write = app_fcgi_write };
@@ -182,6 +230,7 @@ app_fastcgi(const struct program *prog)
 	struct db_keep keep = { 0 };
 	struct app_exe exe = { 0 };
 	long long served = 0;
+	bool leaving = false;
 
 	if (FCGX_Init() != 0 || FCGX_InitRequest(&fr, 0, 0) != 0) {
 		fprintf(stderr, "stockroom: cannot start FastCGI\n");
@@ -216,8 +265,17 @@ app_fastcgi(const struct program *prog)
 		fclose(in);
 		fclose(out);
 		FCGX_Finish_r(&fr);
-		if ((max > 0 && ++served >= max) ||
-		    app_exe_stat(&exe, false) != 0)
+		if (leaving)
+			continue;
+		bool replaced = app_exe_stat(&exe, false) != 0;
+		if (!replaced && !(max > 0 && ++served >= max))
+			continue;
+		if (access(exe.path, X_OK) == 0)
+			app_reexec(exe.path, argv, &keep, replaced ?
+			    "its program file was replaced" :
+			    "FASTCGI_MAX_REQUESTS");
+		leaving = true;
+		if (!app_stop_listening())
 			break;
 	}
 	db_keep_close(&keep);
@@ -243,7 +301,7 @@ app_main(int argc, char **argv, char **envp, const struct program *prog)
 	/* Everything we create (database, logs, uploads) is ours alone. */
 	umask(077);
 	if (app_is_fastcgi())
-		return app_fastcgi(prog);
+		return app_fastcgi(prog, argv);
 	ctx_init(&ctx, envp, stdin, stdout, NULL);
 	ctx.detach_ok = true;
 	app_handle(&ctx, prog);

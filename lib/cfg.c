@@ -107,10 +107,9 @@ const struct cfg_setting cfg_settings[] = {
 	  "cgi.x-sendfile or mod_xsendfile)." },
 	{ "FASTCGI_MAX_REQUESTS", CFG_INT, CFG_OFF(fastcgi_max_requests),
 	  "0", 0, 1000000000,
-	  "Under FastCGI, requests one program process serves before it exits "
-	  "for the web server to start a fresh one; 0: no limit. (lighttpd "
-	  "loses the requests queued for a process that exits: leave it 0 "
-	  "there.)" },
+	  "Under FastCGI, requests one program process serves before it "
+	  "starts afresh (the same process and socket: the requests queued "
+	  "for it are served); 0: no limit." },
 	{ "TASK_AFTER_RESPONSE", CFG_BOOL, CFG_OFF(task_after_response),
 	  "false", 0, 0,
 	  "Let the programs run due background tasks in a detached process "

@@ -256,25 +256,52 @@ def test_migrations_behind_are_noticed_by_a_running_process(site, fcgi, admin):
     assert f.stop() == 0
 
 
-def test_max_requests_then_exit(site, fcgi):
+def test_max_requests_then_a_fresh_process_in_place(site, fcgi):
+    """After FASTCGI_MAX_REQUESTS the process starts afresh (execv of its
+    own program): the same pid and socket, so the server loses nothing."""
     f = fcgi("api")
+    pid = f.proc.pid
     env = {"STOCKROOM_FASTCGI_MAX_REQUESTS": "3"}
-    for _ in range(3):
+    for _ in range(10):
         assert f.request("GET", "/api/", env=env).status == 200
-    assert f.wait() == 0
+    assert f.alive() and f.proc.pid == pid
+    assert f.log.read_text().count("afresh (FASTCGI_MAX_REQUESTS)") == 3
+    assert f.stop() == 0
 
 
-def test_replaced_program_file_exits_after_its_request(site, fcgi):
+def test_replaced_program_file_becomes_the_new_program(site, fcgi):
+    """An upgrade replaces the file (a new inode), as `make install` does:
+    the process finishes the request under way, then becomes the new
+    program in place (execv): the same pid and the same listening socket,
+    so requests queued meanwhile are served, and the web server sees no
+    process leave (lighttpd answers 503 for a second when one does:
+    tests/http/test_upgrade.py)."""
     exe = site.tmp / "api.cgi"
     shutil.copy2(site.program("api"), exe)
     f = fcgi("api", exe=exe)
     assert f.request("GET", "/api/").status == 200
-    time.sleep(0.2)
-    assert f.alive(), f.log.read_bytes()
-    # An upgrade replaces the file (a new inode), as `make install` does.
+    pid = f.proc.pid
     tmp = site.tmp / "api.cgi.new"
     shutil.copy2(site.program("api"), tmp)
     os.replace(tmp, exe)
+    assert f.request("GET", "/api/").status == 200
+    for _ in range(3):
+        assert f.request("GET", "/api/").status == 200
+    assert f.alive() and f.proc.pid == pid
+    assert "afresh (its program file was replaced)" in f.log.read_text()
+    if not VALGRIND:
+        assert os.readlink(f"/proc/{pid}/exe") == str(exe)  # not (deleted)
+    assert f.stop() == 0
+
+
+def test_removed_program_file_serves_its_request_then_exits(site, fcgi):
+    """No new program to become (the file was removed): the process
+    serves what is queued for it and exits."""
+    exe = site.tmp / "api.cgi"
+    shutil.copy2(site.program("api"), exe)
+    f = fcgi("api", exe=exe)
+    assert f.request("GET", "/api/").status == 200
+    exe.unlink()
     assert f.request("GET", "/api/").status == 200
     assert f.wait() == 0
 
