@@ -44,7 +44,40 @@ def program_inodes(srv):
             if p.name != "echo.cgi"}      # the tests' own, not installed
 
 
+def make_install(srv, dest):
+    """`make install DESTDIR=dest` for srv's URL prefix."""
+    build = os.path.relpath(BUILD, ROOT) if BUILD.is_relative_to(ROOT) \
+        else str(BUILD)
+    return subprocess.run(["make", "-s", "install", f"DESTDIR={dest}",
+                           f"BUILD={build}", f"BASE_PATH={srv.prefix}/"],
+                          cwd=ROOT, capture_output=True, timeout=300)
+
+
 def test_writers_through_an_upgrade(srv):
+    writers_through(srv, lambda: make_install(srv, srv.site))
+
+
+def test_writers_through_stockroom_upgrade(srv, workdir):
+    """A host without make: the new release unpacked beside the install
+    (here laid out by make install, as make dist does), and its tool run
+    on the install."""
+    release = workdir / f"release-{srv.port}-{srv.prefix.strip('/~')}"
+    p = make_install(srv, release)
+    assert p.returncode == 0, p.stderr.decode()
+
+    def upgrade():
+        return subprocess.run([str(release / "bin" / "stockroom"),
+                               "upgrade", str(srv.site)],
+                              capture_output=True, timeout=300)
+    out = writers_through(srv, upgrade)
+    assert b"upgraded" in out.stdout, out
+    page = (srv.site / "index.html").read_text()
+    assert f'<base href="{srv.prefix}/">' in page
+
+
+def writers_through(srv, do_upgrade):
+    """8 writers add stock while do_upgrade() runs; every write must be
+    answered 201 and counted.  Returns do_upgrade()'s process."""
     auth = srv.token_headers("upgrade")
     tag = os.urandom(4).hex()
     home = made(srv, auth, "/api/stock/location/", {"name": f"up {tag}"})
@@ -83,12 +116,8 @@ def test_writers_through_an_upgrade(srv):
     for t in threads:
         t.start()
     time.sleep(0.5)
-    build = os.path.relpath(BUILD, ROOT) if BUILD.is_relative_to(ROOT) \
-        else str(BUILD)
     t0 = time.monotonic()
-    p = subprocess.run(["make", "-s", "install", f"DESTDIR={srv.site}",
-                        f"BUILD={build}", f"BASE_PATH={srv.prefix}/"],
-                       cwd=ROOT, capture_output=True, timeout=300)
+    p = do_upgrade()
     spent = time.monotonic() - t0
     upgraded.set()
     for t in threads:
@@ -118,3 +147,4 @@ def test_writers_through_an_upgrade(srv):
                 if d.isdigit() and os.path.exists(f"/proc/{d}/exe")
                 and os.readlink(f"/proc/{d}/exe").startswith(exe)]
         assert kept and all(k == exe for k in kept), kept
+    return p
