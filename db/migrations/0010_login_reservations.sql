@@ -1,3 +1,5 @@
+-- compatible: programs built for schema 9 may run on it (the column has
+-- a default, and they never need to write it).
 -- A sign-in attempt is counted before its password is checked (issue 21):
 -- the row is written, pending, in the transaction that finds the client
 -- under its limits, and only then is the password hashed.  A failed check

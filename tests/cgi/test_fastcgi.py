@@ -256,6 +256,42 @@ def test_migrations_behind_are_noticed_by_a_running_process(site, fcgi, admin):
     assert f.stop() == 0
 
 
+def test_newer_schema_by_compatible_migrations_is_served(site, fcgi, admin):
+    """An upgrade migrates first and switches the programs after: the old
+    programs go on serving a schema newer than theirs when every newer
+    migration is marked "-- compatible" (db.h), as 0010 is."""
+    import sqlite3
+    db = sqlite3.connect(site.data / "stockroom.sqlite3")
+    have = db.execute("PRAGMA user_version").fetchone()[0]
+    assert (have,) in db.execute("SELECT version FROM schema_compatible")
+    f = fcgi("part")
+    assert f.request("GET", "/api/part/", headers=admin).status == 200
+    # The next release's migration, compatible: served, CGI and FastCGI.
+    db.execute("CREATE TABLE next_release_table (x INTEGER)")
+    db.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
+               (have + 1, f"{have + 1:04d}_next_release"))
+    db.execute("INSERT INTO schema_compatible (version) VALUES (?)",
+               (have + 1,))
+    db.execute(f"PRAGMA user_version = {have + 1}")
+    db.commit()
+    assert f.request("GET", "/api/part/", headers=admin).status == 200
+    assert f.request("POST", "/api/part/", headers=admin,
+                     body={"name": "during the upgrade"}).status == 201
+    assert site.cgi("part", path="/api/part/", headers=admin).status == 200
+    h = site.cgi("api", path="/api/health/")
+    assert h.status == 200 and h.json()["schema_version"] == have + 1
+    # One more, not marked: refused, as before.
+    db.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
+               (have + 2, f"{have + 2:04d}_incompatible"))
+    db.execute(f"PRAGMA user_version = {have + 2}")
+    db.commit()
+    r = f.request("GET", "/api/part/", headers=admin)
+    assert r.status == 503 and "newer than this program" in r.json()["detail"]
+    assert site.cgi("api", path="/api/health/").status == 503
+    db.close()
+    assert f.stop() == 0
+
+
 def test_max_requests_then_a_fresh_process_in_place(site, fcgi):
     """After FASTCGI_MAX_REQUESTS the process starts afresh (execv of its
     own program): the same pid and socket, so the server loses nothing."""
@@ -301,6 +337,7 @@ def test_removed_program_file_serves_its_request_then_exits(site, fcgi):
     shutil.copy2(site.program("api"), exe)
     f = fcgi("api", exe=exe)
     assert f.request("GET", "/api/").status == 200
+    time.sleep(0.2)     # past its look at the file, waiting for the next
     exe.unlink()
     assert f.request("GET", "/api/").status == 200
     assert f.wait() == 0

@@ -23,6 +23,7 @@ from decimal import Decimal
 
 from conftest import BUILD, ROOT
 from test_load import decoded, made
+from test_restore_http import as_owner
 
 WRITERS = 8
 MAX_WRITES = 20000          # per writer, a bound; they stop after the upgrade
@@ -55,6 +56,46 @@ def make_install(srv, dest):
 
 def test_writers_through_an_upgrade(srv):
     writers_through(srv, lambda: make_install(srv, srv.site))
+
+
+NEXT_MIGRATION = """
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1], timeout=30)
+v = db.execute("PRAGMA user_version").fetchone()[0]
+if sys.argv[2] == "apply":
+    db.execute("CREATE TABLE next_release (x INTEGER)")
+    db.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
+               (v + 1, "%04d_next_release" % (v + 1)))
+    db.execute("INSERT INTO schema_compatible (version) VALUES (?)", (v + 1,))
+    db.execute("PRAGMA user_version = %d" % (v + 1))
+else:
+    db.execute("DROP TABLE next_release")
+    db.execute("DELETE FROM schema_migrations WHERE version = ?", (v,))
+    db.execute("DELETE FROM schema_compatible WHERE version = ?", (v,))
+    db.execute("PRAGMA user_version = %d" % (v - 1))
+db.commit()
+"""
+
+
+def test_writers_through_an_upgrade_with_a_migration(srv):
+    """The next release's migration, marked compatible (lib/db.h), is
+    applied while the old programs serve, then the programs switch: as
+    make install orders it.  The old programs go on answering on the
+    newer schema (before, 503 "newer than this program")."""
+    dbfile = str(srv.site / "data" / "stockroom.sqlite3")
+
+    def upgrade():
+        p = as_owner(srv, ["/usr/bin/python3", "-c", NEXT_MIGRATION, dbfile,
+                           "apply"])
+        assert p.returncode == 0, p.stderr
+        time.sleep(0.3)             # old programs on the newer schema
+        return make_install(srv, srv.site)
+    try:
+        writers_through(srv, upgrade)
+    finally:
+        p = as_owner(srv, ["/usr/bin/python3", "-c", NEXT_MIGRATION, dbfile,
+                           "undo"])
+        assert p.returncode == 0, p.stderr
 
 
 def test_writers_through_stockroom_upgrade(srv, workdir):
