@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -91,6 +92,8 @@ app_fcgi_write(void *cookie, const char *buf, size_t len)
  * program in place), and the old process should then make way for the new
  * program rather than serve with old code.
  */
+#define APP_IDLE_CHECK_MS	1000	/* an idle process looks this often */
+
 struct app_exe {
 	char	path[PATH_MAX];
 	dev_t	dev;
@@ -208,6 +211,41 @@ app_reexec(const char *path, char **argv, struct db_keep *keep,
 }
 
 /*
+ * Waits for the next connection on the listening socket, and meanwhile,
+ * every APP_IDLE_CHECK_MS, looks whether the program file has been
+ * replaced: an idle process then becomes the new program at once
+ * (app_reexec()), instead of serving one more request with the old code.
+ * Returns when a connection (or a signal, or an error) is there, for
+ * FCGX_Accept_r() to take or to report.
+ */
+static volatile sig_atomic_t app_stopping;
+
+/*
+ * SIGTERM, the server's stop: noted for app_await(), and passed on to
+ * libfcgi (FCGX_ShutdownPending()), whose accept loop then ends after the
+ * request under way.  Installed without SA_RESTART, so that a wait in
+ * poll() or accept() is interrupted.
+ */
+static void
+app_on_sigterm(int sig)
+{
+	(void)sig;
+	app_stopping = 1;
+	FCGX_ShutdownPending();
+}
+
+static void
+app_await(struct app_exe *exe, char **argv, struct db_keep *keep)
+{
+	struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+
+	while (!app_stopping && poll(&p, 1, APP_IDLE_CHECK_MS) == 0)
+		if (app_exe_stat(exe, false) != 0 && access(exe->path, X_OK) == 0)
+			app_reexec(exe->path, argv, keep,
+			    "its program file was replaced");
+}
+
+/*
  * The FastCGI loop: standard input is a listening socket the web server
  * (lighttpd's mod_fastcgi, Apache's mod_fcgid) gave us.  Each request is
  * served by app_handle() exactly as a CGI request is, with a fresh context
@@ -218,8 +256,9 @@ app_reexec(const char *path, char **argv, struct db_keep *keep,
  * so a request under way is finished first.  After FASTCGI_MAX_REQUESTS
  * requests, or when its program file has been replaced (an upgrade), it
  * becomes a fresh process of the program now in the file, in place
- * (app_reexec()); only when that cannot start does it leave, after the
- * requests already queued for it (app_stop_listening()).
+ * (app_reexec()), and an idle one within a second (app_await()); only
+ * when that cannot start does it leave, after the requests already queued
+ * for it (app_stop_listening()).
  */
 static int
 app_fastcgi(const struct program *prog, char **argv)
@@ -238,9 +277,16 @@ app_fastcgi(const struct program *prog, char **argv)
 	}
 	/* After-response runners are detached children: nothing to reap. */
 	signal(SIGCHLD, SIG_IGN);
+	struct sigaction sa = { .sa_handler = app_on_sigterm };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
 	app_end_with_server();
 	(void)app_exe_stat(&exe, true);
-	while (FCGX_Accept_r(&fr) >= 0) {
+	for (;;) {
+		if (!leaving)
+			app_await(&exe, argv, &keep);
+		if (FCGX_Accept_r(&fr) < 0)
+			break;
 		struct ctx ctx;
 		FILE *in = fopencookie(fr.in, "r", rd);
 		FILE *out = fopencookie(fr.out, "w", wr);

@@ -18,7 +18,7 @@ import time
 
 import pytest
 
-from conftest import SANITIZED, VALGRIND, check_sanitizer, parse_cgi
+from conftest import SANITIZED, SLOW, VALGRIND, check_sanitizer, parse_cgi
 
 FCGI_BEGIN_REQUEST, FCGI_END_REQUEST, FCGI_PARAMS, FCGI_STDIN = 1, 3, 4, 5
 FCGI_STDOUT, FCGI_STDERR = 6, 7
@@ -327,6 +327,25 @@ def test_replaced_program_file_becomes_the_new_program(site, fcgi):
     assert "afresh (its program file was replaced)" in f.log.read_text()
     if not VALGRIND:
         assert os.readlink(f"/proc/{pid}/exe") == str(exe)  # not (deleted)
+    assert f.stop() == 0
+
+
+def test_idle_process_becomes_the_new_program_within_a_second(site, fcgi):
+    """A process that gets no request after the upgrade does not wait for
+    one to change: it looks at its file every second."""
+    exe = site.tmp / "api.cgi"
+    shutil.copy2(site.program("api"), exe)
+    f = fcgi("api", exe=exe)
+    assert f.request("GET", "/api/").status == 200
+    tmp = site.tmp / "api.cgi.new"
+    shutil.copy2(site.program("api"), tmp)
+    os.replace(tmp, exe)
+    deadline = time.monotonic() + 5 * SLOW
+    while "afresh" not in f.log.read_text():
+        assert time.monotonic() < deadline, f.log.read_text()
+        time.sleep(0.1)
+    assert f.alive()
+    assert f.request("GET", "/api/").status == 200
     assert f.stop() == 0
 
 
