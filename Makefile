@@ -120,31 +120,52 @@ test-deps:
 # in bin/, a data directory that only its owner can enter, holding a
 # database with every migration applied (ready to upload as it is).  Modes
 # follow suEXEC's rules (nothing writable by group or others).
+#
+# Into a tree that is being served (an upgrade), in this order: the tools,
+# then the migrations (so the new programs never meet a database behind
+# them), then each program and each page file written whole under a
+# temporary name and renamed over the old one (tools/install-swap.sh), so
+# that the server always finds a whole program, old or new.  A FastCGI
+# process whose program was replaced serves the requests already queued
+# for it, then leaves (lib/app.c).
+SWAP	= sh $(CURDIR)/tools/install-swap.sh
 install: $(PROGRAMS) $(TOOLS)
 	@test -n "$(DESTDIR)" || { echo "usage: make install DESTDIR=/path/to/site"; exit 2; }
 	umask 022; mkdir -p "$(DESTDIR)/cgi-bin" "$(DESTDIR)/bin" \
 	    "$(DESTDIR)/db/migrations" "$(DESTDIR)/templates"
-	umask 022; cp -R htdocs/. "$(DESTDIR)/"
-	umask 022; sh web/install-page.sh htdocs/index.html "$(BASE_PATH)" > "$(DESTDIR)/index.html"
-	install -m 0755 $(PROGRAMS) "$(DESTDIR)/cgi-bin/"
-	install -m 0755 $(TOOLS) "$(DESTDIR)/bin/"
 	install -m 0644 $(MIGRATIONS) "$(DESTDIR)/db/migrations/"
 	umask 022; cp -R templates/. "$(DESTDIR)/templates/"
 	install -m 0644 apache.conf lighttpd.conf lighttpd-fastcgi.conf \
 	    $(filter %.conf,$(SERVER_ROUTES)) "$(DESTDIR)/db/"
-	install -m 0644 $(BUILD)/servers/htaccess "$(DESTDIR)/.htaccess"
+	$(SWAP) 0755 "$(DESTDIR)/bin" $(TOOLS)
 	install -d -m 0700 "$(DESTDIR)/data"
 	printf 'Require all denied\n' > "$(DESTDIR)/data/.htaccess"
 	chmod 0600 "$(DESTDIR)/data/.htaccess"
 	STOCKROOM_CONFIG=/dev/null STOCKROOM_DATA_DIR="$(DESTDIR)/data" \
 	    "$(DESTDIR)/bin/stockroom" migrate
+	$(SWAP) 0755 "$(DESTDIR)/cgi-bin" $(PROGRAMS)
+	umask 022; dest="$(abspath $(DESTDIR))"; cd htdocs && \
+	    find . -type f ! -path ./index.html ! -path ./.htaccess | \
+	    while read -r f; do d="$$dest/$${f%/*}"; mkdir -p "$$d" && \
+		$(SWAP) 0644 "$$d" "$$f" || exit 1; done
+	umask 022; sh web/install-page.sh htdocs/index.html "$(BASE_PATH)" \
+	    > "$(DESTDIR)/.index.html.new" && \
+	    mv -f "$(DESTDIR)/.index.html.new" "$(DESTDIR)/index.html"
+	install -m 0644 $(BUILD)/servers/htaccess "$(DESTDIR)/.htaccess.new" && \
+	    mv -f "$(DESTDIR)/.htaccess.new" "$(DESTDIR)/.htaccess"
 
 # The port is checked first: a second make run on a port in use must not
-# reinstall the tree under the server running there.
+# reinstall the tree under the server running there.  The tree's
+# stockroom.conf gets ALLOWED_HOSTS (unless it has one): a page of another
+# site that points a name of its own at 127.0.0.1 (DNS rebinding) then
+# gets 400.
 run: deps
 	@$(PYTHON) tools/port-free.py $(PORT)
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory install DESTDIR="$(SITE)" >/dev/null
+	@grep -qs '^ALLOWED_HOSTS' "$(SITE)/stockroom.conf" || printf '%s\n' \
+	    '# Written by make run: the names it is served under (README).' \
+	    'ALLOWED_HOSTS = 127.0.0.1 localhost' >> "$(SITE)/stockroom.conf"
 	@STOCKROOM_DATA_DIR="$(DATA_DIR)" "$(SITE)/bin/stockroom" migrate
 	@STOCKROOM_DATA_DIR="$(DATA_DIR)" "$(SITE)/bin/stockroom" ensure-admin
 	@echo "Stockroom is at http://127.0.0.1:$(PORT)/  (data in $(DATA_DIR); Ctrl-C stops it)"

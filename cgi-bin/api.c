@@ -140,7 +140,8 @@ api_health(struct ctx *ctx)
 			reason = "database is read-only";
 		else if (pending > 0)
 			reason = "database migrations pending";
-		else if (pending < 0)
+		else if (pending < 0 && !db_schema_compatible(ctx->db,
+		    version, db_latest_version()))
 			reason = "database is newer than this program";
 		else if (api_quick_check(ctx)) {
 			damaged = true;

@@ -369,8 +369,7 @@ auth_setup(struct ctx *ctx)
 		acct_setup_close(ctx);
 		return auth_setup_closed(ctx);
 	}
-	if ((e = auth_throttled(ctx, NULL)) != NULL ||
-	    (e = acct_setup_code(ctx, false, &code)) != NULL)
+	if ((e = acct_setup_code(ctx, false, &code)) != NULL)
 		return e;
 	if (code == NULL)
 		return err_field(ctx, "setup_code", "No setup code has been "
@@ -378,14 +377,26 @@ auth_setup(struct ctx *ctx)
 		    "directory.");
 	if ((e = auth_input(ctx, setup_fields, SETUP__N, v, &es)) != NULL)
 		return e;
-	/* A wrong code is answered alone, and counted. */
-	if (v[SETUP_CODE].present && !errs_has(&es, "setup_code") &&
-	    !auth_equal(v[SETUP_CODE].s, code)) {
-		if ((e = auth_record_failure(ctx, "(setup)")) != NULL)
+	/*
+	 * The code is compared only once the attempt is counted for the
+	 * client address; a wrong code is answered alone, and stays counted.
+	 */
+	if (v[SETUP_CODE].present && !errs_has(&es, "setup_code")) {
+		long long attempt;
+		if ((e = auth_attempt_reserve(ctx, "", &attempt)) != NULL)
 			return e;
-		return err_field(ctx, "setup_code", "Invalid setup code; read "
-		    "it from the file '%s' in the data directory.",
-		    ACCT_SETUP_FILE);
+		if (!auth_equal(v[SETUP_CODE].s, code)) {
+			if ((e = auth_attempt_failed(ctx, attempt,
+			    "(setup)")) != NULL)
+				return e;
+			return err_field(ctx, "setup_code", "Invalid setup "
+			    "code; read it from the file '%s' in the data "
+			    "directory.", ACCT_SETUP_FILE);
+		}
+		if ((e = db_begin(ctx)) != NULL ||
+		    (e = db_end(ctx, auth_attempt_release(ctx,
+		    attempt))) != NULL)
+			return e;
 	}
 	if (v[SETUP_USERNAME].present && !errs_has(&es, "username") &&
 	    (why = acct_username_invalid(v[SETUP_USERNAME].s)) != NULL)

@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -91,6 +92,8 @@ app_fcgi_write(void *cookie, const char *buf, size_t len)
  * program in place), and the old process should then make way for the new
  * program rather than serve with old code.
  */
+#define APP_IDLE_CHECK_MS	1000	/* an idle process looks this often */
+
 struct app_exe {
 	char	path[PATH_MAX];
 	dev_t	dev;
@@ -163,18 +166,102 @@ app_end_with_server(void)
 }
 
 /*
+ * Stops taking new connections on the listening socket, keeping those
+ * already queued: on a Unix socket, shutdown(SHUT_RD) makes a new
+ * connect() fail at once (ECONNREFUSED: lighttpd then takes the backend
+ * as down for a second, answering 503 when no other is up, which is why
+ * app_reexec() is tried first), while accept() still returns the queued
+ * ones, then EINVAL, which ends FCGX_Accept_r().  So a process that must
+ * leave serves every request the server has already handed it instead of
+ * dropping them with its socket.  false on a TCP socket, where shutdown
+ * would reset the queued connections: the caller then leaves at once.
+ */
+static bool
+app_stop_listening(void)
+{
+	struct sockaddr_storage sa;
+	socklen_t len = sizeof(sa);
+
+	if (getsockname(STDIN_FILENO, (struct sockaddr *)&sa, &len) != 0 ||
+	    sa.ss_family != AF_UNIX)
+		return false;
+	return shutdown(STDIN_FILENO, SHUT_RD) == 0;
+}
+
+/*
+ * Becomes the program now at path (an upgrade put a new file there),
+ * keeping the pid and the listening socket on standard input: the
+ * connections already queued on it, and those the server makes meanwhile,
+ * are served by the new program, and the server never sees its process
+ * leave (lighttpd takes a backend that leaves, or refuses connections, as
+ * down for a second and answers 503 meanwhile).  Returns only when the
+ * program cannot be started.
+ */
+static void
+app_reexec(const char *path, char **argv, struct db_keep *keep,
+    const char *why)
+{
+	fprintf(stderr, "stockroom: pid %ld starts %s afresh (%s)\n",
+	    (long)getpid(), path, why);
+	db_keep_close(keep);
+	fflush(NULL);
+	execv(path, argv);
+	fprintf(stderr, "stockroom: cannot start the new %s: %s\n", path,
+	    strerror(errno));
+}
+
+/*
+ * Waits for the next connection on the listening socket, and meanwhile,
+ * every APP_IDLE_CHECK_MS, looks whether the program file has been
+ * replaced: an idle process then becomes the new program at once
+ * (app_reexec()), instead of serving one more request with the old code.
+ * Returns when a connection (or a signal, or an error) is there, for
+ * FCGX_Accept_r() to take or to report.
+ */
+static volatile sig_atomic_t app_stopping;
+
+/*
+ * SIGTERM, the server's stop: noted for app_await(), and passed on to
+ * libfcgi (FCGX_ShutdownPending()), whose accept loop then ends after the
+ * request under way.  Installed without SA_RESTART, so that a wait in
+ * poll() or accept() is interrupted.
+ */
+static void
+app_on_sigterm(int sig)
+{
+	(void)sig;
+	app_stopping = 1;
+	FCGX_ShutdownPending();
+}
+
+static void
+app_await(struct app_exe *exe, char **argv, struct db_keep *keep)
+{
+	struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+
+	while (!app_stopping && poll(&p, 1, APP_IDLE_CHECK_MS) == 0)
+		if (app_exe_stat(exe, false) != 0 && access(exe->path, X_OK) == 0)
+			app_reexec(exe->path, argv, keep,
+			    "its program file was replaced");
+}
+
+/*
  * The FastCGI loop: standard input is a listening socket the web server
  * (lighttpd's mod_fastcgi, Apache's mod_fcgid) gave us.  Each request is
  * served by app_handle() exactly as a CGI request is, with a fresh context
  * and arena; only the database connection is kept from one request to the
  * next (struct db_keep), which spares each request the process start, the
  * open and the schema parse.  The process ends, for the server to start a
- * fresh one, after FASTCGI_MAX_REQUESTS requests, when its program file
- * has been replaced, or when the server asks it to stop: FCGX_Init()
- * catches SIGTERM, so a request under way is finished first.
+ * fresh one, when the server asks it to stop: FCGX_Init() catches SIGTERM,
+ * so a request under way is finished first.  After FASTCGI_MAX_REQUESTS
+ * requests, or when its program file has been replaced (an upgrade), it
+ * becomes a fresh process of the program now in the file, in place
+ * (app_reexec()), and an idle one within a second (app_await()); only
+ * when that cannot start does it leave, after the requests already queued
+ * for it (app_stop_listening()).
  */
 static int
-app_fastcgi(const struct program *prog)
+app_fastcgi(const struct program *prog, char **argv)
 {
 	static const cookie_io_functions_t rd = { .read = app_fcgi_read };
 	static const cookie_io_functions_t wr = { .write = app_fcgi_write };
@@ -182,6 +269,7 @@ app_fastcgi(const struct program *prog)
 	struct db_keep keep = { 0 };
 	struct app_exe exe = { 0 };
 	long long served = 0;
+	bool leaving = false;
 
 	if (FCGX_Init() != 0 || FCGX_InitRequest(&fr, 0, 0) != 0) {
 		fprintf(stderr, "stockroom: cannot start FastCGI\n");
@@ -189,9 +277,16 @@ app_fastcgi(const struct program *prog)
 	}
 	/* After-response runners are detached children: nothing to reap. */
 	signal(SIGCHLD, SIG_IGN);
+	struct sigaction sa = { .sa_handler = app_on_sigterm };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
 	app_end_with_server();
 	(void)app_exe_stat(&exe, true);
-	while (FCGX_Accept_r(&fr) >= 0) {
+	for (;;) {
+		if (!leaving)
+			app_await(&exe, argv, &keep);
+		if (FCGX_Accept_r(&fr) < 0)
+			break;
 		struct ctx ctx;
 		FILE *in = fopencookie(fr.in, "r", rd);
 		FILE *out = fopencookie(fr.out, "w", wr);
@@ -216,8 +311,17 @@ app_fastcgi(const struct program *prog)
 		fclose(in);
 		fclose(out);
 		FCGX_Finish_r(&fr);
-		if ((max > 0 && ++served >= max) ||
-		    app_exe_stat(&exe, false) != 0)
+		if (leaving)
+			continue;
+		bool replaced = app_exe_stat(&exe, false) != 0;
+		if (!replaced && !(max > 0 && ++served >= max))
+			continue;
+		if (access(exe.path, X_OK) == 0)
+			app_reexec(exe.path, argv, &keep, replaced ?
+			    "its program file was replaced" :
+			    "FASTCGI_MAX_REQUESTS");
+		leaving = true;
+		if (!app_stop_listening())
 			break;
 	}
 	db_keep_close(&keep);
@@ -243,7 +347,7 @@ app_main(int argc, char **argv, char **envp, const struct program *prog)
 	/* Everything we create (database, logs, uploads) is ours alone. */
 	umask(077);
 	if (app_is_fastcgi())
-		return app_fastcgi(prog);
+		return app_fastcgi(prog, argv);
 	ctx_init(&ctx, envp, stdin, stdout, NULL);
 	ctx.detach_ok = true;
 	app_handle(&ctx, prog);

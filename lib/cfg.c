@@ -53,6 +53,14 @@ const struct cfg_setting cfg_settings[] = {
 	  "Public URL of the install, e.g. https://example.org/stockroom. "
 	  "Empty: taken from each request (Host and the path the programs are "
 	  "reached under)." },
+	{ "ALLOWED_HOSTS", CFG_HOSTS, CFG_OFF(allowed_hosts), "", 0, 0,
+	  "Host names this install answers to, separated by commas or spaces "
+	  "(as Django's): example.org; .example.org for it and every "
+	  "subdomain; * for any. A request naming another Host gets 400. "
+	  "Empty: every Host is served, but only a loopback name (localhost, "
+	  "127.0.0.1, [::1]) goes into the URLs the API writes (next, "
+	  "previous); under another, they are paths without the host. With "
+	  "SITE_URL set the URLs come from it." },
 	{ "AUTO_MIGRATE", CFG_BOOL, CFG_OFF(auto_migrate), "false", 0, 0,
 	  "Apply pending database migrations on the first request that finds "
 	  "them (for hosts without a shell). Otherwise such requests get 503." },
@@ -74,6 +82,11 @@ const struct cfg_setting cfg_settings[] = {
 	  10, 86400,
 	  "Seconds over which failed sign-ins are counted (default 15 "
 	  "minutes)." },
+	{ "LOGIN_MAX_CONCURRENT", CFG_INT, CFG_OFF(login_max_concurrent), "4",
+	  1, 1000,
+	  "Password checks (scrypt: 16 MB and about 50 ms each) that may run "
+	  "at once, over all processes; a sign-in beyond them gets 429 with "
+	  "Retry-After: 1." },
 	{ "PASSWORD_MIN_LENGTH", CFG_INT, CFG_OFF(password_min_length), "10",
 	  8, 128,
 	  "Fewest characters a new password may have." },
@@ -94,10 +107,9 @@ const struct cfg_setting cfg_settings[] = {
 	  "cgi.x-sendfile or mod_xsendfile)." },
 	{ "FASTCGI_MAX_REQUESTS", CFG_INT, CFG_OFF(fastcgi_max_requests),
 	  "0", 0, 1000000000,
-	  "Under FastCGI, requests one program process serves before it exits "
-	  "for the web server to start a fresh one; 0: no limit. (lighttpd "
-	  "loses the requests queued for a process that exits: leave it 0 "
-	  "there.)" },
+	  "Under FastCGI, requests one program process serves before it "
+	  "starts afresh (the same process and socket: the requests queued "
+	  "for it are served); 0: no limit." },
 	{ "TASK_AFTER_RESPONSE", CFG_BOOL, CFG_OFF(task_after_response),
 	  "false", 0, 0,
 	  "Let the programs run due background tasks in a detached process "
@@ -122,6 +134,25 @@ cfg_env(char *const *envp, const char *name)
 		if (strncmp(*envp, name, n) == 0 && (*envp)[n] == '=')
 			return *envp + n + 1;
 	return NULL;
+}
+
+/* The characters of a host name or address in ALLOWED_HOSTS. */
+#define CFG_HOST_CHARS	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ" \
+			"0123456789.-:[]"
+
+/* Is every entry of an ALLOWED_HOSTS list a host name, ".name" or "*"? */
+static bool
+cfg_hosts_ok(const char *list)
+{
+	while (*list != '\0') {
+		list += strspn(list, ", ");
+		size_t n = strcspn(list, ", ");
+		if (n > 255 || (n > 0 && !(n == 1 && list[0] == '*') &&
+		    strspn(list, CFG_HOST_CHARS) < n))
+			return false;
+		list += n;
+	}
+	return true;
 }
 
 static int
@@ -157,6 +188,13 @@ cfg_set(struct mem *m, struct cfg *c, const struct cfg_setting *s,
 		snprintf(err, errsz, "%s: expected error, warn, info or debug",
 		    s->name);
 		return -1;
+	case CFG_HOSTS:
+		if (!cfg_hosts_ok(val)) {
+			snprintf(err, errsz, "%s: expected host names, .domain "
+			    "or *, separated by commas or spaces", s->name);
+			return -1;
+		}
+		/* FALLTHROUGH */
 	case CFG_STR:
 		*(const char **)field = mem_strdup(m, val);
 		break;
@@ -273,6 +311,43 @@ cfg_email_ok(const char *s, bool empty_ok)
 		if (*p <= ' ' || *p >= 127 || strchr("\"<>(),;:\\[]", *p))
 			return false;
 	return true;
+}
+
+/*
+ * Does host (a Host header's value: a name or an address, with an optional
+ * :port; an IPv6 address in brackets) match an ALLOWED_HOSTS list?  An
+ * entry matches the same name (case aside, a trailing dot ignored); one
+ * starting with a dot, that name and every name under it; "*", any.  The
+ * port, when there is one, must be digits, and is never compared.
+ */
+bool
+cfg_host_allowed(const char *list, const char *host)
+{
+	size_t hn = host[0] == '[' ? strcspn(host, "]") + 1 :
+	    strcspn(host, ":");
+
+	const char *port = host + hn;
+
+	if (hn > strlen(host) || (port[0] != '\0' && (port[0] != ':' ||
+	    strlen(port) < 2 || strlen(port) > 6 ||
+	    strspn(port + 1, "0123456789") != strlen(port + 1))))
+		return false;
+	if (hn > 1 && host[hn - 1] == '.')
+		hn--;
+	while (list != NULL && *list != '\0') {
+		list += strspn(list, ", ");
+		size_t n = strcspn(list, ", ");
+		if (n == 1 && list[0] == '*')
+			return true;
+		if (n > 1 && list[0] == '.' && ((hn == n - 1 &&
+		    strncasecmp(host, list + 1, hn) == 0) || (hn > n &&
+		    strncasecmp(host + hn - n, list, n) == 0)))
+			return true;
+		if (n > 0 && n == hn && strncasecmp(host, list, n) == 0)
+			return true;
+		list += n;
+	}
+	return false;
 }
 
 /* Makes a relative path absolute against base. */

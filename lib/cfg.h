@@ -31,6 +31,7 @@ struct cfg {
 	int		 log_level;	/* enum log_level */
 	const char	*log_file;
 	const char	*site_url;
+	const char	*allowed_hosts;	/* "" when not set */
 	bool		 auto_migrate;
 	long long	 read_timeout;
 	const char	*instance_name;
@@ -40,6 +41,7 @@ struct cfg {
 	long long	 token_age;		/* days */
 	long long	 login_max_failures;
 	long long	 login_failure_window;	/* seconds */
+	long long	 login_max_concurrent;	/* password checks at once */
 	long long	 password_min_length;
 	long long	 max_upload_size;
 	const char	*media_sendfile;	/* off, lighttpd or apache */
@@ -51,7 +53,8 @@ struct cfg {
 	const char	*config_file;	/* the file read, or NULL */
 };
 
-enum cfg_type { CFG_BOOL, CFG_INT, CFG_STR, CFG_LOGLEVEL };
+/* CFG_HOSTS: a list of host names, checked as ALLOWED_HOSTS wants. */
+enum cfg_type { CFG_BOOL, CFG_INT, CFG_STR, CFG_LOGLEVEL, CFG_HOSTS };
 
 struct cfg_setting {
 	const char	*name;
@@ -70,6 +73,7 @@ int	 cfg_load(struct mem *, char *const *envp, const char *exe,
 	    struct cfg *, char *err, size_t errsz);
 const char *cfg_env(char *const *envp, const char *name);
 bool	 cfg_email_ok(const char *, bool empty_ok);
+bool	 cfg_host_allowed(const char *list, const char *host);
 const char *cfg_secret_key(struct mem *, struct cfg *, char *, size_t);
 
 #endif

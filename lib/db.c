@@ -27,6 +27,15 @@ static const char db_sql_migrations_table[] =
     ")";
 static const char db_sql_record_migration[] =
     "INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)";
+/* The migrations marked compatible (db.h), by version. */
+static const char db_sql_compatible_table[] =
+    "CREATE TABLE IF NOT EXISTS schema_compatible ("
+    " version INTEGER PRIMARY KEY)";
+static const char db_sql_record_compatible[] =
+    "INSERT OR IGNORE INTO schema_compatible (version) VALUES (?1)";
+static const char db_sql_count_compatible[] =
+    "SELECT count(*) FROM schema_compatible WHERE version > ?1"
+    " AND version <= ?2";
 
 int
 db_latest_version(void)
@@ -211,6 +220,30 @@ db_connect(const char *path, sqlite3 **out, char *err, size_t errsz)
 	return 0;
 }
 
+/*
+ * May a program built for schema want serve a database at schema have,
+ * newer?  Only when every migration after want was marked compatible
+ * (db.h), which the database records in schema_compatible.
+ */
+bool
+db_schema_compatible(sqlite3 *db, int have, int want)
+{
+	sqlite3_stmt *st;
+	long long n = -1;
+
+	if (have <= want)
+		return have == want;
+	if (sqlite3_prepare_v2(db, db_sql_count_compatible, -1, &st, NULL) !=
+	    SQLITE_OK)
+		return false;	/* no such table: nothing is compatible */
+	sqlite3_bind_int(st, 1, want);
+	sqlite3_bind_int(st, 2, have);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n == have - want;
+}
+
 /* PRAGMA user_version: the last migration applied, or -1 on error. */
 int
 db_schema_version(sqlite3 *db)
@@ -280,6 +313,17 @@ db_migrate(sqlite3 *db, int *applied, char *err, size_t errsz)
 		sqlite3_bind_text(st, 2, m->name, -1, SQLITE_STATIC);
 		int rc = sqlite3_step(st);
 		sqlite3_finalize(st);
+		if (rc == SQLITE_DONE && strncmp(m->sql, DB_COMPATIBLE_MARK,
+		    strlen(DB_COMPATIBLE_MARK)) == 0) {
+			if (sqlite3_exec(db, db_sql_compatible_table, NULL, NULL,
+			    NULL) != SQLITE_OK || sqlite3_prepare_v2(db,
+			    db_sql_record_compatible, -1, &st, NULL) !=
+			    SQLITE_OK)
+				goto rollback;
+			sqlite3_bind_int(st, 1, m->version);
+			rc = sqlite3_step(st);
+			sqlite3_finalize(st);
+		}
 		if (rc != SQLITE_DONE ||
 		    sqlite3_exec(db, pragma, NULL, NULL, NULL) != SQLITE_OK ||
 		    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
@@ -495,6 +539,8 @@ db_open(struct ctx *ctx, enum db_open_flags flags)
 	if (have < 0)
 		return err_new(ctx, 503, "Database unavailable: cannot read "
 		    "its schema version");
+	if (have > want && db_schema_compatible(db, have, want))
+		return NULL;	/* an upgrade under way: db.h */
 	if (have > want)
 		return err_new(ctx, 503, "Database schema (version %d) is "
 		    "newer than this program (version %d): install the newer "

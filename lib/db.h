@@ -9,6 +9,15 @@
  * A database behind the program answers 503 unless AUTO_MIGRATE is on, in
  * which case the first request migrates under the write lock.
  *
+ * A migration whose SQL starts with the line "-- compatible" declares
+ * that programs built for the schema before it may go on serving the
+ * database after it (it only adds: a table, an index, a column with a
+ * default that they never need to write).  The database records it in
+ * schema_compatible, and db_open() then lets a program run on a schema
+ * newer than its own when every newer migration is so marked: an upgrade
+ * migrates first and switches the programs after, and the old programs
+ * answer meanwhile instead of 503 "newer than this program".
+ *
  * A database file is created only by 'stockroom migrate' or, with
  * AUTO_MIGRATE, by the first request, and the creation is remembered in
  * DATA_DIR/database_created: a database that goes missing later is then
@@ -78,6 +87,7 @@ struct db_migration {
 extern const struct db_migration db_migrations[];
 extern const size_t db_migrations_count;
 
+#define DB_COMPATIBLE_MARK	"-- compatible"
 #define DB_BUSY_TIMEOUT_MS	5000
 #define DB_BEGIN_RETRIES	20
 
@@ -85,6 +95,7 @@ enum db_open_flags { DB_CHECK_SCHEMA = 0, DB_ANY_SCHEMA = 1 };
 
 int		 db_connect(const char *path, sqlite3 **, char *, size_t);
 int		 db_schema_version(sqlite3 *);
+bool		 db_schema_compatible(sqlite3 *, int have, int want);
 int		 db_latest_version(void);
 int		 db_migrate(sqlite3 *, int *applied, char *, size_t);
 int		 db_check_data_dir(const char *dir, bool create, char *, size_t);

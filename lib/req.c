@@ -193,6 +193,48 @@ req_host_safe(const char *s)
 	    "0123456789.-:[]") == n;
 }
 
+/* Host names that only ever reach this machine (RFC 6761 section 6.3). */
+static const char req_loopback_hosts[] =
+    "localhost .localhost 127.0.0.1 [::1]";
+
+/*
+ * The host the request was sent to, into ctx->req.host: the Host header,
+ * or for a request without one SERVER_NAME:SERVER_PORT.  With
+ * ALLOWED_HOSTS set it must match it (Django's rule, so also when SITE_URL
+ * is set), else 400.  Without ALLOWED_HOSTS any host is served, but only a
+ * loopback name may go into the URLs the API writes (req_base_url()): a
+ * forged Host never reaches a next or previous link.
+ */
+static struct err *
+req_parse_host(struct ctx *ctx)
+{
+	const char *allowed = ctx->cfg.allowed_hosts;
+	const char *v = ctx_env(ctx, "HTTP_HOST");
+	bool sent = v != NULL && v[0] != '\0';
+
+	if (!sent) {
+		const char *name = ctx_env(ctx, "SERVER_NAME");
+		const char *port = ctx_env(ctx, "SERVER_PORT");
+		v = mem_printf(&ctx->mem, "%s:%s", name ? name : "localhost",
+		    port ? port : "80");
+	}
+	bool safe = req_host_safe(v);
+	if (allowed != NULL && allowed[0] != '\0') {
+		if (!safe)
+			return err_new(ctx, 400, "Invalid Host header.");
+		if (!cfg_host_allowed(allowed, v))
+			return err_new(ctx, 400, "Invalid Host header: '%s' is "
+			    "not in ALLOWED_HOSTS.", v);
+		ctx->req.host = v;
+		ctx->req.host_in_urls = true;
+		return NULL;
+	}
+	ctx->req.host = safe ? v : "localhost";
+	ctx->req.host_in_urls = safe &&
+	    cfg_host_allowed(req_loopback_hosts, v);
+	return NULL;
+}
+
 /*
  * Reads and validates what every request carries.  Errors: 400, 414, 431.
  */
@@ -275,16 +317,8 @@ req_parse(struct ctx *ctx)
 	v = ctx_env(ctx, "REQUEST_SCHEME");
 	if (v != NULL && strcasecmp(v, "https") == 0)
 		r->https = true;
-	v = ctx_env(ctx, "HTTP_HOST");
-	if (v == NULL || !req_host_safe(v)) {
-		const char *name = ctx_env(ctx, "SERVER_NAME");
-		const char *port = ctx_env(ctx, "SERVER_PORT");
-		v = mem_printf(&ctx->mem, "%s:%s", name ? name : "localhost",
-		    port ? port : "80");
-		if (!req_host_safe(v))
-			v = "localhost";
-	}
-	r->host = v;
+	if ((e = req_parse_host(ctx)) != NULL)
+		return e;
 	r->prefix = req_find_prefix(ctx);
 	return NULL;
 }
@@ -657,8 +691,10 @@ req_data(struct ctx *ctx, const cJSON **out)
 }
 
 /*
- * The absolute URL of the install root, without a trailing slash:
- * SITE_URL when set, else scheme://host/prefix from the request.
+ * The URL of the install root, without a trailing slash: SITE_URL when
+ * set, else scheme://host/prefix from the request when its host may go
+ * into URLs (req_parse_host()), else the prefix alone, a path that the
+ * client resolves against the URL it asked for.
  */
 const char *
 req_base_url(struct ctx *ctx)
@@ -671,6 +707,8 @@ req_base_url(struct ctx *ctx)
 			n--;
 		return mem_strndup(&ctx->mem, site, n);
 	}
+	if (!ctx->req.host_in_urls)
+		return ctx->req.prefix;
 	return mem_printf(&ctx->mem, "%s://%s%s",
 	    ctx->req.https ? "https" : "http", ctx->req.host, ctx->req.prefix);
 }

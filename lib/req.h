@@ -57,6 +57,7 @@ struct req {
 	const char		*remote_addr;
 	bool			 https;
 	const char		*host;
+	bool			 host_in_urls;	/* may go into URLs */
 	const char		*prefix;	/* install prefix, "" at / */
 	struct cJSON		*data;		/* parsed body, once read */
 	bool			 body_read;

@@ -112,7 +112,10 @@ dist-binaries: $(PROGRAMS) $(TOOLS)
 # as the host's user (hosts without a shell; README, shared hosting).
 DIST_CONF = '\# Settings: docs/README.md, "Configuration".' \
 	'\# The first request creates the database and applies new migrations.' \
-	'AUTO_MIGRATE = true'
+	'AUTO_MIGRATE = true' \
+	'\# The names the site is reached by; until set, other names are served' \
+	'\# but left out of the links the API writes (README, ALLOWED_HOSTS).' \
+	'\# ALLOWED_HOSTS = example.org www.example.org'
 dist-tree-%: dist-build-%
 	@rm -rf $(DIST_DIR)/tree
 	@$(call DIST_SUB,$*) install DESTDIR=$(DIST_DIR)/tree/$(DIST_NAME) >/dev/null

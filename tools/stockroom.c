@@ -24,6 +24,18 @@
  *                         (tally.h) again from the rows and prints each
  *                         that drifted; exit status 1 when the file is
  *                         damaged or a count drifted
+ *   stockroom upgrade INSTALL
+ *                         run from an unpacked new release: migrate the
+ *                         install's database, then lay the release over
+ *                         the install, each file renamed into place, while
+ *                         it is served (lib/upgrade.h); data/ and
+ *                         stockroom.conf are the install's own
+ *   stockroom restore FILE
+ *                         replace the database with the backup FILE, once
+ *                         it is checked (a sound Stockroom database of a
+ *                         schema this program knows), while the server
+ *                         runs; the database as it was is kept in
+ *                         DATA_DIR/backups/ (lib/dbrestore.h)
  *
  * It reads the same settings as the CGI programs: install it next to them
  * (the install root's bin/ or cgi-bin/ directory) or set STOCKROOM_CONFIG /
@@ -38,6 +50,8 @@
 #include "accounts/account.h"
 #include "accounts/audit.h"
 #include "dbcheck.h"
+#include "dbrestore.h"
+#include "upgrade.h"
 #include "accounts/pwd.h"
 #include "inventory/tally.h"
 #include "stockroom.h"
@@ -165,6 +179,76 @@ cmd_check(struct ctx *ctx)
 		    ctx->cfg.database, msg);
 		return 1;
 	}
+}
+
+/* Restores the database from file (dbrestore.h).  Exit status 0 or 1. */
+static int
+cmd_restore(struct ctx *ctx, const char *file)
+{
+	struct dbrestore_report rep;
+	char err[2048];
+
+	if (dbrestore_run(&ctx->cfg, file, &rep, err, sizeof(err)) != 0) {
+		fprintf(stderr, "stockroom: restore: %s\n", err);
+		return 1;
+	}
+	printf("restored %s into %s: schema version %d", file,
+	    ctx->cfg.database, rep.version);
+	if (rep.migrated > 0)
+		printf(", brought up to date by %d migration%s", rep.migrated,
+		    rep.migrated == 1 ? "" : "s");
+	printf("\n");
+	if (rep.saved[0] != '\0')
+		printf("the database as it was is in %s\n", rep.saved);
+	else if (rep.warning[0] != '\0')
+		printf("the database as it was could not be kept: %s\n",
+		    rep.warning);
+	return 0;
+}
+
+/*
+ * Lays this program's release (its install root) over the install at
+ * path, whose own settings say where its database is.  Exit status 0 or 1.
+ */
+static int
+cmd_upgrade(struct ctx *ctx, const char *path)
+{
+	struct upgrade_report rep;
+	struct cfg icfg;
+	char err[2048];
+
+	struct stat st;
+	if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "stockroom: upgrade: %s: not a directory\n",
+		    path);
+		return 1;
+	}
+	const char *exe = mem_printf(&ctx->mem, "%s/bin/stockroom", path);
+	if (access(exe, F_OK) != 0)
+		exe = mem_printf(&ctx->mem, "%s/cgi-bin/api.cgi", path);
+	if (access(exe, F_OK) != 0) {
+		fprintf(stderr, "stockroom: upgrade: %s: not a Stockroom "
+		    "install (no bin/stockroom, no cgi-bin/api.cgi)\n", path);
+		return 1;
+	}
+	if (cfg_load(&ctx->mem, ctx->envp, exe, &icfg, err, sizeof(err)) !=
+	    0) {
+		fprintf(stderr, "stockroom: upgrade: %s: configuration: %s\n",
+		    path, err);
+		return 1;
+	}
+	if (upgrade_run(ctx->cfg.root_dir, path, &icfg, &rep, err,
+	    sizeof(err)) != 0) {
+		fprintf(stderr, "stockroom: upgrade: %s\n", err);
+		return 1;
+	}
+	printf("upgraded %s from %s: %d files", path, ctx->cfg.root_dir,
+	    rep.files);
+	if (rep.version > 0)
+		printf("; database schema version %d (%d migration%s applied)",
+		    rep.version, rep.migrated, rep.migrated == 1 ? "" : "s");
+	printf("\n");
+	return 0;
 }
 
 static int
@@ -417,7 +501,8 @@ usage(void)
 {
 	fprintf(stderr, "usage: stockroom migrate | status | settings | --version |\n"
 	    "       createsuperuser USERNAME [EMAIL] | changepassword USERNAME |\n"
-	    "       ensure-admin | listusers | check\n");
+	    "       ensure-admin | listusers | check | restore FILE |\n"
+	    "       upgrade INSTALL\n");
 }
 
 int
@@ -459,6 +544,10 @@ main(int argc, char **argv, char **envp)
 		rc = cmd_listusers(&ctx);
 	else if (strcmp(argv[1], "check") == 0 && argc == 2)
 		rc = cmd_check(&ctx);
+	else if (strcmp(argv[1], "restore") == 0 && argc == 3)
+		rc = cmd_restore(&ctx, argv[2]);
+	else if (strcmp(argv[1], "upgrade") == 0 && argc == 3)
+		rc = cmd_upgrade(&ctx, argv[2]);
 	else
 		usage();
 	ctx_end(&ctx);

@@ -1,3 +1,5 @@
+-- compatible: programs built for schema 9 may run on it (it adds tables and
+-- triggers; the triggers keep the counts whichever program writes).
 -- Counts that do not walk rows (issue 22): closure tables of the two trees
 -- and tallies kept by triggers in the same transaction as every change.
 --

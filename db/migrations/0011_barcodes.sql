@@ -1,3 +1,5 @@
+-- compatible: programs built for schema 10 may run on it (columns with
+-- defaults that older programs never write, and an index).
 -- Barcodes: InvenTree's third-party barcodes of parts, stock items and
 -- stock locations (its InvenTreeBarcodeMixin).  A barcode that is not one
 -- of InvenTree's own (JSON such as {"part": 12}, or INV-PA12) is linked to

@@ -42,6 +42,7 @@ enum auth_kind { AUTH_NONE, AUTH_TOKEN, AUTH_BASIC, AUTH_SESSION };
 #define AUTH_USERNAME_MAX	150
 #define AUTH_TOKENS_PER_USER	100	/* older tokens are dropped */
 #define AUTH_LAST_SEEN_EVERY	60	/* seconds between last_seen updates */
+#define AUTH_CHECK_STALE	60	/* seconds a pending attempt is in flight */
 
 /* auth.c: identification */
 struct err	*auth_identify(struct ctx *);
@@ -56,8 +57,11 @@ bool		 auth_origin_allowed(struct ctx *, const char *origin);
 /* auth_signin.c: password checks with throttling */
 struct err	*auth_password(struct ctx *, const char *username,
 		    const char *password, long long *user_id);
-struct err	*auth_throttled(struct ctx *, const char *username);
-struct err	*auth_record_failure(struct ctx *, const char *username);
+struct err	*auth_attempt_reserve(struct ctx *, const char *username,
+		    long long *attempt);
+struct err	*auth_attempt_failed(struct ctx *, long long attempt,
+		    const char *username);
+struct err	*auth_attempt_release(struct ctx *, long long attempt);
 
 /* auth_cred.c: sessions, tokens, versions */
 struct err	*auth_session_start(struct ctx *, long long user_id,

@@ -74,7 +74,7 @@ apache_start() {
 	printf '%s\n' \
 	    "ServerRoot \"$dir\"" "ServerName 127.0.0.1" "Listen 127.0.0.1:$PORT" \
 	    "PidFile \"$dir/httpd.pid\"" "ErrorLog \"$dir/error.log\"" \
-	    "LogLevel warn" "DefaultRuntimeDir \"$dir\"" "Mutex file:$dir" \
+	    "LogLevel warn" "DefaultRuntimeDir \"$dir\"" "Mutex default" \
 	    "$mods" "ScriptSock \"$dir/cgid.sock\"" \
 	    "<IfModule mod_fcgid.c>" "FcgidIPCDir \"$dir/fcgid\"" \
 	    "FcgidProcessTableFile \"$dir/fcgid-shm\"" "</IfModule>" \

@@ -430,6 +430,91 @@ def test_throttle_settings(site, admin):
     assert r.status == 429 and int(r.header("Retry-After")) <= 60
 
 
+def attempts(site):
+    """(username, remote_addr, pending) of every counted sign-in attempt."""
+    return db(site).execute("SELECT username, remote_addr, pending FROM"
+                            " login_attempts ORDER BY id").fetchall()
+
+
+def test_attempt_is_counted_before_the_check_and_released_on_success(
+        site, admin):
+    """Each check is reserved as a pending row first: a wrong password
+    leaves it as a failure, a right one removes it (no leak)."""
+    db(site).execute("DELETE FROM login_attempts").connection.commit()
+    assert login(site, "admin", ADMIN_PASSWORD).status == 200
+    assert attempts(site) == []
+    assert login(site, "admin", "wrong-password-x").status == 401
+    assert attempts(site) == [("admin", "127.0.0.1", 0)]
+    # Success forgets the user's failures; Basic releases the same way.
+    r = site.cgi("user", path="/api/user/me/",
+                 headers=basic_header("admin", ADMIN_PASSWORD))
+    assert r.status == 200 and attempts(site) == []
+
+
+def pending_rows(site, n, age, username="someone", addr="192.0.2.{i}"):
+    """n pending attempts age seconds old: checks in flight (young) or
+    left by processes that died mid-check (old)."""
+    c = db(site)
+    c.executemany("INSERT INTO login_attempts (username, remote_addr, time,"
+                  " pending) VALUES (?, ?, strftime('%s', 'now') - ?, 1)",
+                  [(username.format(i=i), addr.format(i=i), age)
+                   for i in range(n)])
+    c.commit()
+
+
+def test_concurrent_checks_are_capped(site, admin):
+    """LOGIN_MAX_CONCURRENT checks in flight (any users, any addresses):
+    one more gets 429 with Retry-After: 1 and costs no scrypt; a crashed
+    process's reservation stops counting after AUTH_CHECK_STALE (60 s)."""
+    pending_rows(site, 4, 0, username="u{i}")
+    r = login(site, "admin", ADMIN_PASSWORD)
+    assert r.status == 429, r
+    assert r.header("Retry-After") == "1"
+    assert "at once" in r.json()["detail"]
+    r = login(site, "admin", ADMIN_PASSWORD,
+              env={"STOCKROOM_LOGIN_MAX_CONCURRENT": "5"})
+    assert r.status == 200
+    db(site).execute("UPDATE login_attempts SET time = time - 61"
+                     " WHERE pending = 1").connection.commit()
+    assert login(site, "admin", ADMIN_PASSWORD).status == 200
+
+
+def test_limit_reached_by_checks_in_flight(site, admin):
+    """Attempts still being checked count against the username's limit
+    (Retry-After: 1, they may yet succeed); those of dead processes count
+    as failures until they leave the window."""
+    pending_rows(site, 5, 0, username="admin")
+    r = login(site, "admin", ADMIN_PASSWORD,
+              env={"STOCKROOM_LOGIN_MAX_CONCURRENT": "10"})
+    assert r.status == 429 and r.header("Retry-After") == "1", r
+    db(site).execute("UPDATE login_attempts SET time = time - 100"
+                     ).connection.commit()
+    r = login(site, "admin", ADMIN_PASSWORD)
+    assert r.status == 429, r
+    assert 790 <= int(r.header("Retry-After")) <= 800
+    db(site).execute("UPDATE login_attempts SET time = time - 801"
+                     ).connection.commit()
+    assert login(site, "admin", ADMIN_PASSWORD).status == 200
+
+
+def test_simultaneous_guesses_are_checked_at_most_the_limit(site, admin):
+    """30 wrong Basic passwords at once, each its own process: at most
+    LOGIN_MAX_FAILURES are checked (401), the others get 429."""
+    import concurrent.futures
+
+    def guess(i):
+        return site.cgi("user", path="/api/user/me/",
+                        headers=basic_header("admin", f"guess-{i}"),
+                        timeout=120).status
+
+    with concurrent.futures.ThreadPoolExecutor(30) as pool:
+        got = list(pool.map(guess, range(30)))
+    assert set(got) <= {401, 429}, got
+    assert 1 <= got.count(401) <= 5, got
+    assert len(attempts(site)) == got.count(401)
+    assert all(p == 0 for _, _, p in attempts(site))
+
+
 # --- Deactivation, sign out everywhere ---------------------------------------
 
 def test_deactivation_ends_everything(site, admin):

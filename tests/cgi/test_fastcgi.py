@@ -18,7 +18,7 @@ import time
 
 import pytest
 
-from conftest import SANITIZED, VALGRIND, check_sanitizer, parse_cgi
+from conftest import SANITIZED, SLOW, VALGRIND, check_sanitizer, parse_cgi
 
 FCGI_BEGIN_REQUEST, FCGI_END_REQUEST, FCGI_PARAMS, FCGI_STDIN = 1, 3, 4, 5
 FCGI_STDOUT, FCGI_STDERR = 6, 7
@@ -256,25 +256,108 @@ def test_migrations_behind_are_noticed_by_a_running_process(site, fcgi, admin):
     assert f.stop() == 0
 
 
-def test_max_requests_then_exit(site, fcgi):
+def test_newer_schema_by_compatible_migrations_is_served(site, fcgi, admin):
+    """An upgrade migrates first and switches the programs after: the old
+    programs go on serving a schema newer than theirs when every newer
+    migration is marked "-- compatible" (db.h), as 0010 is."""
+    import sqlite3
+    db = sqlite3.connect(site.data / "stockroom.sqlite3")
+    have = db.execute("PRAGMA user_version").fetchone()[0]
+    assert (have,) in db.execute("SELECT version FROM schema_compatible")
+    f = fcgi("part")
+    assert f.request("GET", "/api/part/", headers=admin).status == 200
+    # The next release's migration, compatible: served, CGI and FastCGI.
+    db.execute("CREATE TABLE next_release_table (x INTEGER)")
+    db.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
+               (have + 1, f"{have + 1:04d}_next_release"))
+    db.execute("INSERT INTO schema_compatible (version) VALUES (?)",
+               (have + 1,))
+    db.execute(f"PRAGMA user_version = {have + 1}")
+    db.commit()
+    assert f.request("GET", "/api/part/", headers=admin).status == 200
+    assert f.request("POST", "/api/part/", headers=admin,
+                     body={"name": "during the upgrade"}).status == 201
+    assert site.cgi("part", path="/api/part/", headers=admin).status == 200
+    h = site.cgi("api", path="/api/health/")
+    assert h.status == 200 and h.json()["schema_version"] == have + 1
+    # One more, not marked: refused, as before.
+    db.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
+               (have + 2, f"{have + 2:04d}_incompatible"))
+    db.execute(f"PRAGMA user_version = {have + 2}")
+    db.commit()
+    r = f.request("GET", "/api/part/", headers=admin)
+    assert r.status == 503 and "newer than this program" in r.json()["detail"]
+    assert site.cgi("api", path="/api/health/").status == 503
+    db.close()
+    assert f.stop() == 0
+
+
+def test_max_requests_then_a_fresh_process_in_place(site, fcgi):
+    """After FASTCGI_MAX_REQUESTS the process starts afresh (execv of its
+    own program): the same pid and socket, so the server loses nothing."""
     f = fcgi("api")
+    pid = f.proc.pid
     env = {"STOCKROOM_FASTCGI_MAX_REQUESTS": "3"}
-    for _ in range(3):
+    for _ in range(10):
         assert f.request("GET", "/api/", env=env).status == 200
-    assert f.wait() == 0
+    assert f.alive() and f.proc.pid == pid
+    assert f.log.read_text().count("afresh (FASTCGI_MAX_REQUESTS)") == 3
+    assert f.stop() == 0
 
 
-def test_replaced_program_file_exits_after_its_request(site, fcgi):
+def test_replaced_program_file_becomes_the_new_program(site, fcgi):
+    """An upgrade replaces the file (a new inode), as `make install` does:
+    the process finishes the request under way, then becomes the new
+    program in place (execv): the same pid and the same listening socket,
+    so requests queued meanwhile are served, and the web server sees no
+    process leave (lighttpd answers 503 for a second when one does:
+    tests/http/test_upgrade.py)."""
     exe = site.tmp / "api.cgi"
     shutil.copy2(site.program("api"), exe)
     f = fcgi("api", exe=exe)
     assert f.request("GET", "/api/").status == 200
-    time.sleep(0.2)
-    assert f.alive(), f.log.read_bytes()
-    # An upgrade replaces the file (a new inode), as `make install` does.
+    pid = f.proc.pid
     tmp = site.tmp / "api.cgi.new"
     shutil.copy2(site.program("api"), tmp)
     os.replace(tmp, exe)
+    assert f.request("GET", "/api/").status == 200
+    for _ in range(3):
+        assert f.request("GET", "/api/").status == 200
+    assert f.alive() and f.proc.pid == pid
+    assert "afresh (its program file was replaced)" in f.log.read_text()
+    if not VALGRIND:
+        assert os.readlink(f"/proc/{pid}/exe") == str(exe)  # not (deleted)
+    assert f.stop() == 0
+
+
+def test_idle_process_becomes_the_new_program_within_a_second(site, fcgi):
+    """A process that gets no request after the upgrade does not wait for
+    one to change: it looks at its file every second."""
+    exe = site.tmp / "api.cgi"
+    shutil.copy2(site.program("api"), exe)
+    f = fcgi("api", exe=exe)
+    assert f.request("GET", "/api/").status == 200
+    tmp = site.tmp / "api.cgi.new"
+    shutil.copy2(site.program("api"), tmp)
+    os.replace(tmp, exe)
+    deadline = time.monotonic() + 5 * SLOW
+    while "afresh" not in f.log.read_text():
+        assert time.monotonic() < deadline, f.log.read_text()
+        time.sleep(0.1)
+    assert f.alive()
+    assert f.request("GET", "/api/").status == 200
+    assert f.stop() == 0
+
+
+def test_removed_program_file_serves_its_request_then_exits(site, fcgi):
+    """No new program to become (the file was removed): the process
+    serves what is queued for it and exits."""
+    exe = site.tmp / "api.cgi"
+    shutil.copy2(site.program("api"), exe)
+    f = fcgi("api", exe=exe)
+    assert f.request("GET", "/api/").status == 200
+    time.sleep(0.2)     # past its look at the file, waiting for the next
+    exe.unlink()
     assert f.request("GET", "/api/").status == 200
     assert f.wait() == 0
 

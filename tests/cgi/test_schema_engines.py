@@ -823,6 +823,9 @@ PG_PENDING = {
     "domain/inventory/part.c:part_sql_forget_stock": "FTS5 table",
     "domain/inventory/stock.c:stock_sql_fts_delete": "FTS5 table",
     "domain/inventory/stock.c:stock_sql_fts_insert": "FTS5 table",
+    "lib/dbrestore.c:restore_sql_has_migrations":
+        "reads a SQLite backup file's own catalog (stockroom restore of a "
+        "SQLite file): never run on PostgreSQL",
     "domain/tasks/task.c:task_sql_failed":
         "a parameter's type cannot be inferred without the connection's",
     "domain/tasks/task.c:task_sql_after_slot":

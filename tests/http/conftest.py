@@ -389,7 +389,11 @@ PidFile "{dir}/httpd.pid"
 ErrorLog "{dir}/error.log"
 LogLevel warn
 DefaultRuntimeDir "{dir}"
-Mutex file:{dir}
+# The platform's own lock (pthread on Linux), as a stock Debian has it:
+# file locks (fcntl) under the threaded event MPM made mod_fcgid fail to
+# lock its process table ("Resource deadlock avoided") and drop requests
+# in bursts of 100.
+Mutex default
 {modules}
 <IfModule mod_cgid.c>
 	ScriptSock "{dir}/cgid.sock"

@@ -90,6 +90,22 @@ def test_make_run_serves(running):
     assert kept, "no api.cgi process kept by make run's lighttpd"
 
 
+def test_make_run_answers_only_to_its_own_names(running):
+    """make run sets ALLOWED_HOSTS to 127.0.0.1 and localhost: another
+    name (a DNS-rebinding page's, say) gets 400 JSON."""
+    srv = running
+    conf = (srv.site / "stockroom.conf").read_text()
+    assert "ALLOWED_HOSTS = 127.0.0.1 localhost" in conf, conf
+    for host in (f"127.0.0.1:{srv.port}", f"localhost:{srv.port}"):
+        r = hc.exchange(srv.port, f"GET /api/ HTTP/1.1\r\nHost: {host}\r\n"
+                        "Connection: close\r\n\r\n".encode(), timeout=15)
+        assert r.status == 200, (host, r)
+    r = hc.exchange(srv.port, b"GET /api/part/ HTTP/1.1\r\nHost: rebind."
+                    b"example\r\nConnection: close\r\n\r\n", timeout=15)
+    assert r.status == 400 and r.is_json, r
+    assert "ALLOWED_HOSTS" in r.json()["detail"]
+
+
 def test_second_make_run_on_the_port_touches_nothing(running, workdir):
     """The port is taken by the first make run: the second, aimed at the
     same site, says so and stops; the tree under the running server is

@@ -78,6 +78,8 @@ rejects_bad_files(void)
 		"LOG_LEVEL = loud\n",
 		"just words\n",
 		"INSTANCE_NAME = \x01\n",
+		"ALLOWED_HOSTS = example.org, https://example.org\n",
+		"ALLOWED_HOSTS = exa<mple>.org\n",
 	};
 	char cf[300], err[256];
 	struct cfg c;
@@ -127,6 +129,33 @@ secret_key_generated_once(void)
 	mem_free(&m);
 }
 
+static void
+allowed_hosts(void)
+{
+	const char *list = "example.org, .shop.example.net [::1]";
+
+	CHECK(cfg_host_allowed(list, "example.org"));
+	CHECK(cfg_host_allowed(list, "EXAMPLE.org:8080"));
+	CHECK(cfg_host_allowed(list, "example.org."));	/* trailing dot */
+	CHECK(!cfg_host_allowed(list, "www.example.org"));
+	CHECK(!cfg_host_allowed(list, "example.org.evil.test"));
+	CHECK(!cfg_host_allowed(list, "evilexample.org"));
+	CHECK(cfg_host_allowed(list, "shop.example.net"));
+	CHECK(cfg_host_allowed(list, "a.b.shop.example.net:443"));
+	CHECK(!cfg_host_allowed(list, "evilshop.example.net"));
+	CHECK(!cfg_host_allowed(list, "example.net"));
+	CHECK(cfg_host_allowed(list, "[::1]:8080"));
+	CHECK(!cfg_host_allowed(list, "[::1"));
+	/* A port must be digits. */
+	CHECK(!cfg_host_allowed(list, "example.org:80:90"));
+	CHECK(!cfg_host_allowed(list, "example.org:"));
+	CHECK(!cfg_host_allowed(list, "example.org:http"));
+	CHECK(!cfg_host_allowed(list, ""));
+	CHECK(!cfg_host_allowed("", "example.org"));
+	CHECK(cfg_host_allowed("*", "anything.test:1"));
+	CHECK(cfg_host_allowed(" a.test ,, b.test ", "b.test"));
+}
+
 int
 main(void)
 {
@@ -138,6 +167,7 @@ main(void)
 	RUN(rejects_bad_files);
 	RUN(rejects_bad_environment);
 	RUN(secret_key_generated_once);
+	RUN(allowed_hosts);
 	unlink(file);
 	char path[300];
 	snprintf(path, sizeof(path), "%s/secret_key", dir);

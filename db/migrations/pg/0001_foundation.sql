@@ -379,6 +379,12 @@ CREATE TABLE schema_migrations (
 			DEFAULT (sr_strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
 );
 
+-- The migrations marked "-- compatible" (lib/db.h), by version: on SQLite
+-- the runner creates this table; here it is made with the other record.
+CREATE TABLE schema_compatible (
+	version		bigint PRIMARY KEY
+);
+
 -- Foundation: instance-wide settings kept in the database (key/value), for
 -- what an administrator may change at run time rather than in the config file.
 CREATE TABLE setting (

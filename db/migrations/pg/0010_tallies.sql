@@ -1,3 +1,5 @@
+-- compatible: programs built for schema 9 may run on it (it adds tables and
+-- triggers; the triggers keep the counts whichever program writes).
 -- PostgreSQL twin of db/migrations/0010_tallies.sql.
 --
 -- Counts that do not walk rows (issue 22): closure tables of the two trees

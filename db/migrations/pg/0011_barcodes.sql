@@ -1,3 +1,5 @@
+-- compatible: programs built for schema 10 may run on it (columns with
+-- defaults that older programs never write, and an index).
 -- PostgreSQL twin of db/migrations/0011_barcodes.sql.
 --
 -- Barcodes: InvenTree's third-party barcodes of parts, stock items and
