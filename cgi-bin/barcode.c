@@ -734,13 +734,12 @@ barcode_link_tx(struct ctx *ctx, const cJSON *body, cJSON **out)
 }
 
 /*
- * POST /api/barcode/link/ {"barcode": "...", "<model>": pk}: links a
- * third-party barcode to the object (the first model given, in InvenTree's
- * order).  400 when the barcode already matches something; the change
- * permission of the model.
+ * A write of link/ or unlink/: the JSON object of the body, handed to tx
+ * inside one transaction, whose answer (200) is *out.
  */
 static struct err *
-barcode_link(struct ctx *ctx)
+barcode_write(struct ctx *ctx, struct err *(*tx)(struct ctx *,
+    const cJSON *, cJSON **))
 {
 	const cJSON *body;
 	cJSON *out = NULL;
@@ -752,12 +751,24 @@ barcode_link(struct ctx *ctx)
 		return err_new(ctx, 400, "Expected a JSON object.");
 	if ((e = db_begin(ctx)) != NULL)
 		return e;
-	e = barcode_link_tx(ctx, body, &out);
+	e = tx(ctx, body, &out);
 	if ((e = db_end(ctx, e)) != NULL) {
 		cJSON_Delete(out);
 		return e;
 	}
 	return resp_json(ctx, 200, out);
+}
+
+/*
+ * POST /api/barcode/link/ {"barcode": "...", "<model>": pk}: links a
+ * third-party barcode to the object (the first model given, in InvenTree's
+ * order).  400 when the barcode already matches something; the change
+ * permission of the model.
+ */
+static struct err *
+barcode_link(struct ctx *ctx)
+{
+	return barcode_write(ctx, barcode_link_tx);
 }
 
 /* The work of unlink/, in its transaction. */
@@ -805,22 +816,7 @@ barcode_unlink_tx(struct ctx *ctx, const cJSON *body, cJSON **out)
 static struct err *
 barcode_unlink(struct ctx *ctx)
 {
-	const cJSON *body;
-	cJSON *out = NULL;
-	struct err *e;
-
-	if ((e = req_data(ctx, &body)) != NULL)
-		return e;
-	if (!cJSON_IsObject(body))
-		return err_new(ctx, 400, "Expected a JSON object.");
-	if ((e = db_begin(ctx)) != NULL)
-		return e;
-	e = barcode_unlink_tx(ctx, body, &out);
-	if ((e = db_end(ctx, e)) != NULL) {
-		cJSON_Delete(out);
-		return e;
-	}
-	return resp_json(ctx, 200, out);
+	return barcode_write(ctx, barcode_unlink_tx);
 }
 
 /*
