@@ -186,3 +186,26 @@ json_buf_print(struct mem_buf *t, const cJSON *j)
 		room = (t->cap - t->len) * 2;
 	}
 }
+
+/*
+ * Adds item under name; a name seen before becomes an array of its values,
+ * in order (a form's or a multipart body's repeated field).
+ */
+void
+json_add_repeated(cJSON *o, const char *name, cJSON *item)
+{
+	cJSON *old = cJSON_GetObjectItemCaseSensitive(o, name);
+
+	if (old == NULL)
+		cJSON_AddItemToObject(o, name, item);
+	else if (cJSON_IsArray(old))
+		cJSON_AddItemToArray(old, item);
+	else {
+		cJSON *arr = cJSON_CreateArray();
+		if (arr == NULL)
+			mem_oom();
+		cJSON_AddItemToArray(arr, cJSON_Duplicate(old, 1));
+		cJSON_AddItemToArray(arr, item);
+		cJSON_ReplaceItemInObjectCaseSensitive(o, name, arr);
+	}
+}

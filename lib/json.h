@@ -21,6 +21,7 @@ void	 json_bool(struct cJSON *, const char *name, bool);
 void	 json_null(struct cJSON *, const char *name);
 void	 json_item(struct cJSON *, const char *name, struct cJSON *);
 void	 json_raw_const(struct cJSON *, const char *name, const char *json);
+void	 json_add_repeated(struct cJSON *, const char *name, struct cJSON *);
 
 /*
  * JSON text written straight into a growing buffer (mem.h), for list

@@ -21,6 +21,7 @@
 
 #include "ctx.h"
 #include "err.h"
+#include "json.h"
 #include "log.h"
 #include "multipart.h"
 #include "text.h"
@@ -447,19 +448,7 @@ mp_add_text(struct ctx *ctx, cJSON *fields, struct mp_part *pt)
 	cJSON *s = cJSON_CreateString(pt->text.s != NULL ? pt->text.s : "");
 	if (s == NULL)
 		mem_oom();
-	cJSON *old = cJSON_GetObjectItemCaseSensitive(fields, pt->name);
-	if (old == NULL)
-		cJSON_AddItemToObject(fields, pt->name, s);
-	else if (cJSON_IsArray(old))
-		cJSON_AddItemToArray(old, s);
-	else {
-		cJSON *arr = cJSON_CreateArray();
-		if (arr == NULL)
-			mem_oom();
-		cJSON_AddItemToArray(arr, cJSON_Duplicate(old, 1));
-		cJSON_AddItemToArray(arr, s);
-		cJSON_ReplaceItemInObjectCaseSensitive(fields, pt->name, arr);
-	}
+	json_add_repeated(fields, pt->name, s);
 	return NULL;
 }
 

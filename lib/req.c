@@ -13,6 +13,7 @@
 
 #include "ctx.h"
 #include "err.h"
+#include "json.h"
 #include "multipart.h"
 #include "req.h"
 #include "text.h"
@@ -547,23 +548,10 @@ req_parse_form(struct ctx *ctx, const char *buf, size_t len)
 	if (e != NULL)
 		return e;
 	for (size_t i = 0; i < n; i++) {
-		cJSON *old = cJSON_GetObjectItemCaseSensitive(obj, kv[i].name);
 		cJSON *s = cJSON_CreateString(kv[i].value);
 		if (s == NULL)
 			mem_oom();
-		if (old == NULL)
-			cJSON_AddItemToObject(obj, kv[i].name, s);
-		else if (cJSON_IsArray(old))
-			cJSON_AddItemToArray(old, s);
-		else {
-			cJSON *arr = cJSON_CreateArray();
-			if (arr == NULL)
-				mem_oom();
-			cJSON_AddItemToArray(arr, cJSON_Duplicate(old, 1));
-			cJSON_AddItemToArray(arr, s);
-			cJSON_ReplaceItemInObjectCaseSensitive(obj, kv[i].name,
-			    arr);
-		}
+		json_add_repeated(obj, kv[i].name, s);
 	}
 	ctx->req.data = obj;
 	return NULL;

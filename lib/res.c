@@ -469,21 +469,10 @@ res_load(struct ctx *ctx, const struct resource *r, long long id,
 			continue;
 		v[i].null = sqlite3_column_type(st, col) == SQLITE_NULL;
 		const char *s = (const char *)sqlite3_column_text(st, col);
-		switch (f->type) {
-		case FT_TEXT:
-		case FT_NOTES:
-		case FT_EMAIL:
-		case FT_URL:
-		case FT_DATE:
-		case FT_DATETIME:
-		case FT_JSON:
-		case FT_MEDIA:
+		if (val_holds_text(f->type))
 			v[i].s = mem_strdup(&ctx->mem, s != NULL ? s : "");
-			break;
-		default:
+		else
 			v[i].i = sqlite3_column_int64(st, col);
-			break;
-		}
 	}
 	return NULL;
 }
@@ -878,22 +867,11 @@ res_bind(const struct resource *r, sqlite3_stmt *st, const struct val *v)
 			continue;
 		if (v[i].null)
 			sqlite3_bind_null(st, k);
-		else switch (f->type) {
-		case FT_TEXT:
-		case FT_NOTES:
-		case FT_EMAIL:
-		case FT_URL:
-		case FT_DATE:
-		case FT_DATETIME:
-		case FT_JSON:
-		case FT_MEDIA:
+		else if (val_holds_text(f->type))
 			sqlite3_bind_text(st, k, v[i].s != NULL ? v[i].s : "",
 			    -1, SQLITE_STATIC);
-			break;
-		default:
+		else
 			sqlite3_bind_int64(st, k, v[i].i);
-			break;
-		}
 		k++;
 	}
 	return k;

@@ -172,9 +172,10 @@ resp_etag_matches(const char *inm, const char *etag)
 
 /*
  * Is origin listed in CORS_ALLOWED_ORIGINS (comma-separated, or "*")?
- * Returns 2 when listed by name, 1 when only "*" lets it in, else 0.
+ * Returns 2 when listed by name (scheme and host compare without case, as
+ * RFC 6454 has it), 1 when only "*" lets it in, else 0.
  */
-static int
+int
 resp_origin_allowed(const struct ctx *ctx, const char *origin)
 {
 	const char *list = ctx->cfg.cors_allowed_origins;
@@ -187,7 +188,7 @@ resp_origin_allowed(const struct ctx *ctx, const char *origin)
 		size_t t = n;
 		while (t > 0 && list[t - 1] == ' ')
 			t--;
-		if (t == ol && t > 1 && strncmp(list, origin, t) == 0)
+		if (t == ol && t > 1 && strncasecmp(list, origin, t) == 0)
 			return 2;
 		if (t == 1 && list[0] == '*')
 			allowed = 1;

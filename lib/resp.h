@@ -52,6 +52,7 @@ struct err	*resp_no_content(struct ctx *);
 void		 resp_err(struct ctx *, const struct err *);
 void		 resp_send(struct ctx *);
 bool		 resp_etag_matches(const char *inm, const char *etag);
+int		 resp_origin_allowed(const struct ctx *, const char *origin);
 void		 resp_stream_begin(struct ctx *, int status);
 void		 resp_write(struct ctx *, const char *, size_t);
 

@@ -134,6 +134,14 @@ val_is_text(enum ftype t)
 	return t == FT_TEXT || t == FT_NOTES || t == FT_EMAIL || t == FT_URL;
 }
 
+/* Does a value of type t live in struct val's s (else in i)? */
+bool
+val_holds_text(enum ftype t)
+{
+	return val_is_text(t) || t == FT_DATE || t == FT_DATETIME ||
+	    t == FT_JSON || t == FT_MEDIA;
+}
+
 /* A list of ids, each once: from a JSON array, or a form's repeated field. */
 static const char *
 val_ids(struct ctx *ctx, const cJSON *j, const struct field *f, struct val *v)

@@ -132,6 +132,7 @@ const char	*val_json(struct ctx *, const struct cJSON *,
 const char	*val_query(struct ctx *, const char *, const struct field *,
 		    struct val *);
 void		 val_default(const struct field *, struct val *);
+bool		 val_holds_text(enum ftype);
 void		 val_object(struct ctx *, const struct cJSON *body,
 		    const struct field *, size_t n, struct val *, bool create,
 		    struct errs *);

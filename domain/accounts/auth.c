@@ -167,22 +167,9 @@ auth_origin_allowed(struct ctx *ctx, const char *origin)
 {
 	const char *self = mem_printf(&ctx->mem, "%s://%s",
 	    ctx->req.https ? "https" : "http", ctx->req.host);
-	const char *list = ctx->cfg.cors_allowed_origins;
-	size_t ol = strlen(origin);
 
-	if (strcasecmp(origin, self) == 0)
-		return true;
-	while (list != NULL && *list != '\0') {
-		list += strspn(list, " ,");
-		size_t n = strcspn(list, ",");
-		size_t t = n;
-		while (t > 0 && list[t - 1] == ' ')
-			t--;
-		if (t == ol && t > 1 && strncasecmp(list, origin, t) == 0)
-			return true;
-		list += n;
-	}
-	return false;
+	return strcasecmp(origin, self) == 0 ||
+	    resp_origin_allowed(ctx, origin) == 2;
 }
 
 static int
