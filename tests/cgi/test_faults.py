@@ -195,11 +195,13 @@ def test_file_size_limit_write_fails_cleanly(site):
 
 @pytest.fixture
 def tmpfs_site():
-    """A site on a small tmpfs (a real ENOSPC); needs mount(2)."""
+    """A site on a small tmpfs (a real ENOSPC); needs mount(2).  4 MiB: the
+    migrated database is about 0.5 MiB and its WAL as much again until a
+    checkpoint (1 MiB no longer held both); the test fills the rest."""
     top = pathlib_tmp()
     mnt = top / "fs"
     mnt.mkdir()
-    rc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m,mode=0700",
+    rc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m,mode=0700",
                          "tmpfs", str(mnt)], capture_output=True)
     if rc.returncode != 0:
         shutil.rmtree(top)
