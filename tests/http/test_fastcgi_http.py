@@ -11,7 +11,8 @@ _spec = importlib.util.spec_from_file_location(
 hc = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(hc)
 
-PROGRAMS = 18           # nine programs, max-procs 2
+# max-procs (lighttpd-fastcgi.conf) processes of every program of cgi-bin/
+PROGRAMS = 2 * len(list((hc.ROOT / "cgi-bin").glob("*.c")))
 GONE_WITHIN = 15        # seconds
 
 

@@ -187,17 +187,27 @@ def plain_get_routes(program):
             if r["method"] == "GET" and "<" not in r["pattern"]]
 
 
+def plain_routes(program):
+    """Its GET patterns without parameters, or, for a program that only
+    takes writes (barcode.cgi), its POST ones: (method, pattern)."""
+    gets = [("GET", p) for p in plain_get_routes(program)]
+    return gets or [(r["method"], r["pattern"]) for r in route_table(program)
+                    if r["method"] == "POST" and "<" not in r["pattern"]]
+
+
 @pytest.mark.parametrize("family", api_families())
 def test_each_family_reaches_its_program(srv, family):
     """/api/<family>/... runs cgi-bin/<family>.cgi with the whole API path
-    as PATH_INFO: the program's own endpoints answer (signed in or not,
+    as PATH_INFO: the program's own endpoints (its GETs, or its POSTs when
+    it has no GET) answer (signed in or not,
     never api.cgi's "API endpoint not found"), and an unknown endpoint
     under the family is a JSON 404 with the full URL."""
-    routes = plain_get_routes(family)
+    routes = plain_routes(family)
     assert routes, family
-    for pattern in routes:
+    for method, pattern in routes:
         for path in (pattern, pattern.rstrip("/")):
-            r = srv.get(path)
+            r = srv.request(method, path,
+                            body={} if method == "POST" else None)
             assert r.is_json and r.status in (200, 401, 403), (path, r)
     for path in (f"/api/{family}/no-such-endpoint/",
                  f"/api/{family}/no-such-endpoint?x=1"):
