@@ -18,6 +18,7 @@ Prints one line per request: name, instructions per request (millions).
 import json
 import os
 import re
+import signal
 import socket
 import struct
 import subprocess
@@ -176,16 +177,18 @@ def count(site, data, tok, req, n):
                     "SERVER_NAME": "localhost", "SERVER_PORT": "80",
                     "STOCKROOM_DATA_DIR": data,
                     "STOCKROOM_CONFIG": "/dev/null",
-                    "STOCKROOM_LOG_LEVEL": "error",
-                    # The process ends by itself after the last request
-                    # (callgrind writes its counts at exit).
-                    "STOCKROOM_FASTCGI_MAX_REQUESTS": str(n)}
+                    "STOCKROOM_LOG_LEVEL": "error"}
             if b:
                 fenv["CONTENT_TYPE"] = "application/json"
                 fenv["CONTENT_LENGTH"] = str(len(b))
             status = fcgi_request(sock_path, fenv, b)
             if status not in (200, 201):
                 raise SystemExit(f"{path}?{query}: status {status}")
+        # The server's stop, after the last request: the process leaves
+        # its loop and exits, and callgrind writes its counts.  (Not
+        # FASTCGI_MAX_REQUESTS: after that many a process starts afresh in
+        # place, it does not exit.)
+        proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=600)
     finally:
         if proc.poll() is None:
