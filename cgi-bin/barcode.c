@@ -38,38 +38,37 @@
 #define BARCODE_DATA_MAX 500	/* characters stored (barcode_data) */
 #define BARCODE_PREFIX	"INV-"	/* InvenTree's SHORT_BARCODE_PREFIX */
 
-static const char barcode_sql_part_find[] =
-    "SELECT id FROM part WHERE barcode_hash = ?";
-static const char barcode_sql_part_set[] =
-    "UPDATE part SET barcode_data = ?, barcode_hash = ? WHERE id = ?";
-static const char barcode_sql_location_find[] =
-    "SELECT id FROM stock_location WHERE barcode_hash = ?";
-static const char barcode_sql_location_set[] =
-    "UPDATE stock_location SET barcode_data = ?, barcode_hash = ? "
-    "WHERE id = ?";
-static const char barcode_sql_item_find[] =
-    "SELECT id FROM stock_item WHERE barcode_hash = ?";
-static const char barcode_sql_item_set[] =
-    "UPDATE stock_item SET barcode_data = ?, barcode_hash = ? WHERE id = ?";
-
 /* A model that barcodes may name, in InvenTree's order of matching. */
 struct barcode_model {
 	const struct resource	*res;	/* its model name is the JSON key */
 	const char		*code;	/* of the short form */
 	const char		*class;	/* InvenTree's, in its messages */
-	const char		*find;	/* the id of a barcode_hash */
-	const char		*set;	/* barcode_data, barcode_hash, id */
 };
 
 static const struct barcode_model barcode_models[] = {
-	{ &part_resource, "PA", "<class 'part.models.Part'>",
-	  barcode_sql_part_find, barcode_sql_part_set },
-	{ &location_resource, "SL", "<class 'stock.models.StockLocation'>",
-	  barcode_sql_location_find, barcode_sql_location_set },
-	{ &stock_resource, "SI", "<class 'stock.models.StockItem'>",
-	  barcode_sql_item_find, barcode_sql_item_set },
+	{ &part_resource, "PA", "<class 'part.models.Part'>" },
+	{ &location_resource, "SL", "<class 'stock.models.StockLocation'>" },
+	{ &stock_resource, "SI", "<class 'stock.models.StockItem'>" },
 };
 #define BARCODE_NMODELS	(sizeof(barcode_models) / sizeof(barcode_models[0]))
+
+/*
+ * The statements of model i, made once per process from its description's
+ * table (the columns are migration 0011's): find, the id of a barcode_hash;
+ * set, barcode_data and barcode_hash of an id.
+ */
+static const char *
+barcode_sql(size_t i, bool set)
+{
+	static const char *sql[BARCODE_NMODELS][2];
+	const char *t = barcode_models[i].res->table;
+
+	if (sql[i][set] == NULL)
+		sql[i][set] = set ? res_sql_printf("UPDATE %s SET barcode_data = "
+		    "?, barcode_hash = ? WHERE id = ?", t) :
+		    res_sql_printf("SELECT id FROM %s WHERE barcode_hash = ?", t);
+	return sql[i][set];
+}
 
 /* What link/ and unlink/ take beside the barcode: one pk per model. */
 static const struct field barcode_target_fields[] = {
@@ -509,7 +508,7 @@ barcode_find(struct ctx *ctx, const char *s, const struct barcode_model **m,
 	/* A linked barcode: its hash. */
 	const char *hash = barcode_hash(ctx, s);
 	for (size_t i = 0; i < BARCODE_NMODELS; i++) {
-		sqlite3_stmt *st = db_prepare(ctx, barcode_models[i].find);
+		sqlite3_stmt *st = db_prepare(ctx, barcode_sql(i, false));
 		if (st == NULL)
 			return db_err(ctx, "barcode lookup");
 		sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
@@ -637,7 +636,7 @@ static struct err *
 barcode_store(struct ctx *ctx, const struct barcode_model *m, long long id,
     const char *data, const char *hash)
 {
-	sqlite3_stmt *st = db_prepare(ctx, m->set);
+	sqlite3_stmt *st = db_prepare(ctx, barcode_sql((size_t)(m - barcode_models), true));
 	struct err *e;
 
 	if (st == NULL)
