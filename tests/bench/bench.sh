@@ -148,7 +148,7 @@ SEARCH1_Q=$(python3 -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.ar
 read -r ITEM QTY <<<"$(db "SELECT id, quantity FROM stock_item WHERE part = $MOVED ORDER BY id LIMIT 1" | tr '|' ' ')"
 QTY=$(python3 -c "print('%d.%05d' % divmod($QTY, 100000))")
 read -r LOC_A LOC_B <<<"$(db "SELECT min(id), max(id) FROM stock_location WHERE structural = 0" | tr '|' ' ')"
-export BENCH_SEARCH_TERM=$SEARCH BENCH_TOKEN=$TOKEN BENCH_ITEM=$ITEM BENCH_QTY=$QTY BENCH_LOC_A=$LOC_A BENCH_LOC_B=$LOC_B
+export BENCH_SEARCH_TERM=$SEARCH BENCH_PART=$PK BENCH_TOKEN=$TOKEN BENCH_ITEM=$ITEM BENCH_QTY=$QTY BENCH_LOC_A=$LOC_A BENCH_LOC_B=$LOC_B
 
 # name|path|wrk extra args.  After the first six, the lists of issue 22's
 # table: each page carries a count, and a tree's rows their subtree's
@@ -160,6 +160,7 @@ ENDPOINTS=(
 	"part search, words|/api/part/?search=$SEARCH_Q&limit=50|"
 	"part search, 1 word|/api/part/?search=$SEARCH1_Q&limit=50|"
 	"search, 4 lists|/api/search/|-s tests/bench/search.lua"
+	"barcode scan|/api/barcode/|-s tests/bench/barcode.lua"
 	"part detail|/api/part/$PK/|"
 	"stock by part|/api/stock/?part=$PK&location_detail=true&limit=50|"
 	"stock transfer|/api/stock/transfer/|-s tests/bench/transfer.lua"
@@ -214,6 +215,7 @@ measure() {
 		prog=part
 		[[ $path == /api/stock* ]] && prog=stock
 		[[ $path == /api/search* ]] && prog=api
+		[[ $path == /api/barcode* ]] && prog=barcode
 		if [ "$mode" = apache-fcgid ]; then
 			# shellcheck disable=SC2086
 			wrk -t"$THREADS" -c"$CONNS" -d2s -H "$AUTH" $extra "$BASE$path" >/dev/null
@@ -232,6 +234,9 @@ measure() {
 			mem=$(for pid in $(pgrep -f "^$SITE/cgi-bin/$prog.cgi\$"); do
 				awk '/^VmHWM/ {print $2}' "/proc/$pid/status"
 			done | sort -n | tail -1)
+		elif [ "$name" = "barcode scan" ]; then
+			mem=$(rss barcode POST /api/barcode/ "" \
+			    "{\"barcode\":\"{\\\"part\\\": $PK}\"}")
 		elif [ "$name" = "search, 4 lists" ]; then
 			mem=$(rss api POST /api/search/ "" "$(search_body)")
 		elif [ "$name" = "stock transfer" ]; then
