@@ -20,7 +20,7 @@ PYTHON	?= /usr/bin/python3
 LIGHTTPD_CONF ?= lighttpd-fastcgi.conf
 
 DEPS_BUILD = gcc make libc6-dev libsqlite3-dev libcjson-dev libscrypt-dev \
-	     libfcgi-dev libmd-dev
+	     libfcgi-dev libmd-dev libpq-dev
 DEPS_RUN   = lighttpd
 # PostgreSQL's server (initdb, pg_ctl, psql) and contrib (citext, pg_trgm):
 # tests start a throwaway cluster of their own (tests/pgserver.py).
@@ -41,7 +41,10 @@ OPT	= -O2 -g -D_FORTIFY_SOURCE=2
 LDSAN	=
 endif
 HARDEN	= -fstack-protector-strong -fPIE
-CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(HARDEN) -Ilib -Idomain -MMD -MP $(CFLAGS)
+# libpq's header only: the library is loaded with dlopen() by a process
+# whose DATABASE_URL names PostgreSQL (lib/pg.h), never linked.
+PG_INCLUDE = -I$(shell pg_config --includedir 2>/dev/null || echo /usr/include/postgresql)
+CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(HARDEN) -Ilib -Idomain $(PG_INCLUDE) -MMD -MP $(CFLAGS)
 LDFLAGS_ALL = -pie -Wl,-z,relro,-z,now $(LDSAN) $(LDFLAGS)
 # SQLite is linked statically (Debian's libsqlite3.a): each request is a new
 # process, and resolving libsqlite3.so at every start cost about as much as
@@ -63,8 +66,10 @@ TOOL_SRC = $(wildcard tools/*.c)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 TESTPROG_SRC = $(wildcard tests/cgi/prog_*.c)
 MIGRATIONS = $(sort $(wildcard db/migrations/*.sql))
+PG_MIGRATIONS = $(sort $(wildcard db/migrations/pg/*.sql))
 
-LIB_OBJ	 = $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/migrations.o
+LIB_OBJ	 = $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/migrations.o \
+	   $(BUILD)/obj/gen/pg_migrations.o
 LIBA	 = $(BUILD)/libstockroom.a
 PROGRAMS = $(CGI_SRC:cgi-bin/%.c=$(BUILD)/cgi-bin/%.cgi)
 TOOLS	 = $(TOOL_SRC:tools/%.c=$(BUILD)/bin/%)
@@ -80,7 +85,11 @@ $(BUILD)/gen/migrations.c: $(MIGRATIONS) tools/embed-migrations.sh
 	@mkdir -p $(@D)
 	sh tools/embed-migrations.sh $(MIGRATIONS) > $@
 
-$(BUILD)/obj/gen/migrations.o: $(BUILD)/gen/migrations.c
+$(BUILD)/gen/pg_migrations.c: $(PG_MIGRATIONS) tools/embed-migrations.sh
+	@mkdir -p $(@D)
+	sh tools/embed-migrations.sh -n db_pg_migrations $(PG_MIGRATIONS) > $@
+
+$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -c -o $@ $<
 

@@ -20,17 +20,17 @@ static const char admin_sql_retry[] =
 static struct err *
 admin_retry_task(struct ctx *ctx, long long id)
 {
-	sqlite3_stmt *st = db_prepare(ctx, admin_sql_retry);
+	db_stmt *st = db_prepare(ctx, admin_sql_retry);
 	struct err *e;
 	bool found;
 
 	if (st == NULL)
 		return db_err(ctx, task_resource.name);
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, (long long)time(NULL));
+	st_bind_int64(st, 1, id);
+	st_bind_int64(st, 2, (long long)time(NULL));
 	if ((e = db_step(ctx, st, task_resource.name)) != NULL)
 		return e;
-	if (sqlite3_changes(ctx->db) > 0)
+	if (db_changes(ctx) > 0)
 		return NULL;
 	if ((e = res_exists(ctx, &task_resource, id, &found)) != NULL)
 		return e;

@@ -109,14 +109,14 @@ static struct err *
 auth_sign_in(struct ctx *ctx, long long uid, const char **cookie,
     const char **csrf)
 {
-	sqlite3_stmt *st;
+	db_stmt *st;
 	struct err *e;
 
 	if ((e = auth_session_start(ctx, uid, cookie, csrf)) != NULL)
 		return e;
 	if ((st = db_prepare(ctx, auth_sql_last_login)) == NULL)
 		return db_err(ctx, "last login");
-	sqlite3_bind_int64(st, 1, uid);
+	st_bind_int64(st, 1, uid);
 	if ((e = db_step(ctx, st, "last login")) != NULL)
 		return e;
 	return audit_event(ctx, AUDIT_LOGIN, "session");

@@ -508,16 +508,16 @@ barcode_find(struct ctx *ctx, const char *s, const struct barcode_model **m,
 	/* A linked barcode: its hash. */
 	const char *hash = barcode_hash(ctx, s);
 	for (size_t i = 0; i < BARCODE_NMODELS; i++) {
-		sqlite3_stmt *st = db_prepare(ctx, barcode_sql(i, false));
+		db_stmt *st = db_prepare(ctx, barcode_sql(i, false));
 		if (st == NULL)
 			return db_err(ctx, "barcode lookup");
-		sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+		st_bind_text(st, 1, hash, -1, SQLITE_STATIC);
 		e = db_row(ctx, st, "barcode lookup", &found);
 		if (e == NULL && found) {
-			*id = sqlite3_column_int64(st, 0);
+			*id = st_column_int64(st, 0);
 			*m = &barcode_models[i];
 		}
-		sqlite3_reset(st);
+		st_reset(st);
 		if (e != NULL || found)
 			return e;
 	}
@@ -636,16 +636,16 @@ static struct err *
 barcode_store(struct ctx *ctx, const struct barcode_model *m, long long id,
     const char *data, const char *hash)
 {
-	sqlite3_stmt *st = db_prepare(ctx, barcode_sql((size_t)(m - barcode_models), true));
+	db_stmt *st = db_prepare(ctx, barcode_sql((size_t)(m - barcode_models), true));
 	struct err *e;
 
 	if (st == NULL)
 		return db_err(ctx, "barcode");
-	sqlite3_bind_text(st, 1, data, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, id);
+	st_bind_text(st, 1, data, -1, SQLITE_STATIC);
+	st_bind_text(st, 2, hash, -1, SQLITE_STATIC);
+	st_bind_int64(st, 3, id);
 	e = db_step(ctx, st, "barcode");
-	sqlite3_reset(st);
+	st_reset(st);
 	return e;
 }
 

@@ -19,7 +19,7 @@ static const char notif_sql_readall[] =
 static struct err *
 notif_readall(struct ctx *ctx)
 {
-	sqlite3_stmt *st;
+	db_stmt *st;
 	struct err *e;
 
 	if ((e = db_begin(ctx)) != NULL)
@@ -27,7 +27,7 @@ notif_readall(struct ctx *ctx)
 	if ((st = db_prepare(ctx, notif_sql_readall)) == NULL)
 		e = db_err(ctx, "notification readall");
 	else {
-		sqlite3_bind_int64(st, 1, ctx->user_id);
+		st_bind_int64(st, 1, ctx->user_id);
 		e = db_step(ctx, st, "notification readall");
 	}
 	if ((e = db_end(ctx, e)) != NULL)

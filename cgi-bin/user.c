@@ -112,27 +112,27 @@ user_token(struct ctx *ctx)
 static struct err *
 user_tokens(struct ctx *ctx)
 {
-	sqlite3_stmt *st = db_prepare(ctx, user_sql_tokens);
+	db_stmt *st = db_prepare(ctx, user_sql_tokens);
 	int rc;
 
 	if (st == NULL)
 		return db_err(ctx, "tokens");
-	sqlite3_bind_int64(st, 1, ctx->user_id);
+	st_bind_int64(st, 1, ctx->user_id);
 	cJSON *a = cJSON_CreateArray();
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = st_step(st)) == SQLITE_ROW) {
 		cJSON *o = cJSON_CreateObject();
-		json_int(o, "pk", sqlite3_column_int64(st, 0));
+		json_int(o, "pk", st_column_int64(st, 0));
 		db_json_text(o, "name", st, 1);
 		db_json_text(o, "created", st, 2);
 		db_json_text(o, "expiry", st, 3);
-		if (sqlite3_column_type(st, 4) == SQLITE_NULL)
+		if (st_column_type(st, 4) == SQLITE_NULL)
 			json_null(o, "last_seen");
 		else
 			db_json_text(o, "last_seen", st, 4);
-		json_bool(o, "revoked", sqlite3_column_int(st, 5));
-		json_bool(o, "active", sqlite3_column_int(st, 6));
+		json_bool(o, "revoked", st_column_int(st, 5));
+		json_bool(o, "active", st_column_int(st, 6));
 		json_bool(o, "in_use", ctx->token_id ==
-		    sqlite3_column_int64(st, 0));
+		    st_column_int64(st, 0));
 		json_int(o, "user", ctx->user_id);
 		cJSON_AddItemToArray(a, o);
 	}
@@ -147,20 +147,20 @@ user_tokens(struct ctx *ctx)
 static struct err *
 user_revoke(struct ctx *ctx, long long pk)
 {
-	sqlite3_stmt *st = db_prepare(ctx, user_sql_token_revoke);
+	db_stmt *st = db_prepare(ctx, user_sql_token_revoke);
 	struct err *e;
 	bool found;
 
 	if (st == NULL)
 		return db_err(ctx, "revoke");
-	sqlite3_bind_int64(st, 1, pk);
-	sqlite3_bind_int64(st, 2, ctx->user_id);
+	st_bind_int64(st, 1, pk);
+	st_bind_int64(st, 2, ctx->user_id);
 	if ((e = db_row(ctx, st, "revoke", &found)) != NULL)
 		return e;
 	if (!found)
 		return err_new(ctx, 404, "No token matches the given query.");
 	const char *name = mem_strdup(&ctx->mem,
-	    (const char *)sqlite3_column_text(st, 0));
+	    (const char *)st_column_text(st, 0));
 	if ((e = db_step(ctx, st, "revoke")) != NULL)
 		return e;
 	return audit_event(ctx, AUDIT_TOKEN_REVOKED, name);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cfg.h"
+#include "pg.h"
 #include "mem.h"
 #include "text.h"
 
@@ -37,6 +38,11 @@ const struct cfg_setting cfg_settings[] = {
 	  "served. Default: data/ in the install root." },
 	{ "DATABASE", CFG_STR, CFG_OFF(database), NULL, 0, 0,
 	  "SQLite database file. Default: DATA_DIR/stockroom.sqlite3." },
+	{ "DATABASE_URL", CFG_STR, CFG_OFF(database_url), "", 0, 0,
+	  "Where the data is: sqlite:///absolute/path for a SQLite file (as "
+	  "DATABASE), or postgresql://user@host/db (postgres:// too; libpq's "
+	  "URI syntax) for PostgreSQL, which several web nodes can share "
+	  "(docs/scale-out.md). Empty: DATABASE." },
 	{ "CORS_ALLOWED_ORIGINS", CFG_STR, CFG_OFF(cors_allowed_origins), "",
 	  0, 0,
 	  "Comma-separated origins (https://app.example.org) allowed to call "
@@ -422,6 +428,19 @@ cfg_load(struct mem *m, char *const *envp, const char *exe, struct cfg *c,
 	if (c->data_dir == NULL || c->data_dir[0] == '\0')
 		c->data_dir = mem_printf(m, "%s/data", c->root_dir);
 	c->data_dir = cfg_abs(m, c->root_dir, c->data_dir);
+	c->pg_url = NULL;
+	if (c->database_url[0] != '\0') {
+		if (strncmp(c->database_url, "sqlite:///", 10) == 0)
+			c->database = c->database_url + 9;
+		else if (pg_url(c->database_url))
+			c->pg_url = c->database_url;
+		else {
+			/* never echoed: it may hold a password */
+			snprintf(err, errsz, "DATABASE_URL: must start with "
+			    "sqlite:///, postgresql:// or postgres://");
+			return -1;
+		}
+	}
 	if (c->database == NULL || c->database[0] == '\0')
 		c->database = mem_printf(m, "%s/stockroom.sqlite3", c->data_dir);
 	c->database = cfg_abs(m, c->data_dir, c->database);

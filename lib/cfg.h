@@ -25,7 +25,9 @@ struct cfg {
 	bool		 debug;
 	const char	*secret_key;
 	const char	*data_dir;
-	const char	*database;
+	const char	*database;	/* SQLite's file */
+	const char	*database_url;	/* "" or as set */
+	const char	*pg_url;	/* PostgreSQL's, or NULL for SQLite */
 	const char	*cors_allowed_origins;
 	long long	 max_body_size;
 	int		 log_level;	/* enum log_level */

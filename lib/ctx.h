@@ -20,6 +20,7 @@
 #include "resp.h"
 
 struct sqlite3;
+struct pg;
 struct db_keep;
 struct resource;
 struct route;
@@ -41,7 +42,8 @@ struct ctx {
 	bool			 cfg_ok;
 	struct req		 req;
 	struct resp		 resp;
-	struct sqlite3		*db;
+	struct sqlite3		*db;		/* SQLite's connection, or */
+	struct pg		*pg;		/* PostgreSQL's (db.h) */
 	struct db_keep		*db_keep;	/* FastCGI: kept between requests */
 	bool			 detach_ok;	/* may fork a task runner */
 	const struct route	*route;

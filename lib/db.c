@@ -1,5 +1,5 @@
 /*
- * db: SQLite access.  See db.h.
+ * db: the database, SQLite's or PostgreSQL's.  See db.h.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -36,6 +36,16 @@ static const char db_sql_record_compatible[] =
 static const char db_sql_count_compatible[] =
     "SELECT count(*) FROM schema_compatible WHERE version > ?1"
     " AND version <= ?2";
+
+bool db_on_pg;
+
+/* PostgreSQL: the version is the newest migration recorded (db.h). */
+static const char db_pg_sql_version[] =
+    "SELECT CASE WHEN to_regclass('schema_migrations') IS NULL THEN 0"
+    " ELSE (SELECT coalesce(max(version), 0) FROM schema_migrations) END";
+/* db_begin()'s write lock: writers take turns, as on SQLite. */
+static const char db_pg_sql_begin[] =
+    "BEGIN; SELECT pg_advisory_xact_lock(1397905228)"	/* "SRWL" */;
 
 int
 db_latest_version(void)
@@ -343,10 +353,77 @@ sqlerr:
 	return -1;
 }
 
+/* The schema's version on PostgreSQL, or -1 on error. */
+int
+db_pg_version(struct pg *pg)
+{
+	struct pg_stmt *st = pg_prepare(pg, db_pg_sql_version);
+	int v = -1;
+
+	if (st != NULL && pg_step(st) == SQLITE_ROW)
+		v = (int)pg_column_int64(st, 0);
+	pg_finalize(st);
+	return v;
+}
+
+/*
+ * db_migrate() for PostgreSQL: each twin (db/migrations/pg/) in its own
+ * transaction under the write lock, recorded in schema_migrations (and
+ * schema_compatible) in that transaction.
+ */
+int
+db_pg_migrate(struct pg *pg, int *applied, char *err, size_t errsz)
+{
+	char rec[160];
+
+	*applied = 0;
+	for (size_t i = 0; i < db_pg_migrations_count; i++) {
+		const struct db_migration *m = &db_pg_migrations[i];
+
+		if (pg_exec(pg, db_pg_sql_begin) != SQLITE_OK)
+			goto fail;
+		int have = db_pg_version(pg);
+		if (have < 0)
+			goto fail;
+		if (have >= m->version) {
+			pg_exec(pg, "COMMIT");
+			continue;
+		}
+		/* the name is the file's, [0-9a-z_] (embed-migrations.sh) */
+		snprintf(rec, sizeof(rec), "INSERT INTO schema_migrations "
+		    "(version, name) VALUES (%d, '%s')%s", m->version, m->name,
+		    strncmp(m->sql, DB_COMPATIBLE_MARK,
+		    strlen(DB_COMPATIBLE_MARK)) == 0 ? "; INSERT INTO "
+		    "schema_compatible (version) VALUES (" : "");
+		if (strstr(rec, "schema_compatible") != NULL) {
+			size_t n = strlen(rec);
+			snprintf(rec + n, sizeof(rec) - n, "%d)", m->version);
+		}
+		if (pg_exec_script(pg, m->sql) != SQLITE_OK ||
+		    pg_exec(pg, rec) != SQLITE_OK ||
+		    pg_exec(pg, "COMMIT") != SQLITE_OK)
+			goto fail;
+		(*applied)++;
+		continue;
+fail:
+		snprintf(err, errsz, "migration %s failed: %s", m->name,
+		    pg_errmsg(pg));
+		pg_exec(pg, "ROLLBACK");
+		return -1;
+	}
+	return 0;
+}
+
 static void
 db_close(void *db)
 {
 	sqlite3_close_v2(db);
+}
+
+static void
+db_pg_close(void *pg)
+{
+	pg_close(pg);
 }
 
 /*
@@ -361,6 +438,14 @@ db_keep_release(void *arg)
 {
 	struct db_keep *k = arg;
 
+	if (k->pg != NULL) {
+		if (pg_in_transaction(k->pg) &&
+		    pg_exec(k->pg, "ROLLBACK") != SQLITE_OK)
+			db_keep_close(k);
+		else if (!pg_ok(k->pg))
+			db_keep_close(k);
+		return;
+	}
 	if (k->db == NULL || sqlite3_get_autocommit(k->db))
 		return;
 	if (sqlite3_exec(k->db, "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK ||
@@ -378,9 +463,13 @@ db_keep_close(struct db_keep *k)
 	}
 	memset(k->stmts, 0, sizeof(k->stmts));
 	sqlite3_close_v2(k->db);
+	pg_close(k->pg);
 	free(k->path);
+	free(k->url);
 	k->db = NULL;
+	k->pg = NULL;
 	k->path = NULL;
+	k->url = NULL;
 }
 
 /* Ends a request's use of a kept statement: reset, unbound, free. */
@@ -497,6 +586,88 @@ db_keep_put(struct ctx *ctx, sqlite3 *db)
 	mem_defer(&ctx->mem, db_keep_release, k);
 }
 
+static bool
+db_schema_compatible_pg(struct ctx *ctx, int have, int want)
+{
+	struct pg_stmt *st = pg_prepare(ctx->pg, db_sql_count_compatible);
+	long long n = -1;
+
+	if (st == NULL)
+		return false;
+	pg_bind_int64(st, 1, want);
+	pg_bind_int64(st, 2, have);
+	if (pg_step(st) == SQLITE_ROW)
+		n = pg_column_int64(st, 0);
+	pg_finalize(st);
+	return n == have - want;
+}
+
+/*
+ * db_open() for PostgreSQL: the process's kept connection while it is the
+ * same URL and still up, or a new one.  The data directory is still
+ * checked: it holds the media, the secret key and the log.
+ */
+static struct err *
+db_open_pg(struct ctx *ctx, enum db_open_flags flags)
+{
+	struct db_keep *k = ctx->db_keep;
+	struct pg *pg = NULL;
+	char err[512];
+
+	if (db_check_data_dir(ctx->cfg.data_dir, true, err, sizeof(err)) != 0) {
+		log_msg(ctx, LOG_ERROR, "%s", err);
+		return err_new(ctx, 503, "Database unavailable: %s", err);
+	}
+	if (k != NULL && k->pg != NULL) {
+		if (strcmp(k->url, ctx->cfg.pg_url) == 0 && pg_ok(k->pg))
+			pg = k->pg;
+		else
+			db_keep_close(k);
+	}
+	if (pg == NULL) {
+		if (pg_connect(ctx->cfg.pg_url, &pg, err, sizeof(err)) != 0) {
+			log_msg(ctx, LOG_ERROR, "%s", err);
+			return err_new(ctx, 503, "Database unavailable: cannot "
+			    "connect to PostgreSQL; see the server log");
+		}
+		if (k != NULL && (k->url = strdup(ctx->cfg.pg_url)) != NULL)
+			k->pg = pg;
+		else
+			mem_defer(&ctx->mem, db_pg_close, pg);
+	}
+	if (k != NULL && k->pg == pg)
+		mem_defer(&ctx->mem, db_keep_release, k);
+	db_on_pg = true;
+	ctx->pg = pg;
+	if (flags == DB_ANY_SCHEMA)
+		return NULL;
+
+	int have = db_pg_version(pg), want = (int)db_pg_migrations_count;
+	if (have == want)
+		return NULL;
+	if (have < 0)
+		return err_new(ctx, 503, "Database unavailable: cannot read "
+		    "its schema version");
+	if (have > want && db_schema_compatible_pg(ctx, have, want))
+		return NULL;
+	if (have > want)
+		return err_new(ctx, 503, "Database schema (version %d) is "
+		    "newer than this program (version %d): install the newer "
+		    "programs", have, want);
+	if (!ctx->cfg.auto_migrate)
+		return err_new(ctx, 503, "Database schema is behind (version "
+		    "%d, this program needs %d): run 'stockroom migrate' or set "
+		    "AUTO_MIGRATE = true", have, want);
+	int applied;
+	if (db_pg_migrate(pg, &applied, err, sizeof(err)) != 0) {
+		log_msg(ctx, LOG_ERROR, "auto-migrate: %s", err);
+		return err_new(ctx, 503, "Database migration failed; see the "
+		    "server log");
+	}
+	log_msg(ctx, LOG_INFO, "auto-migrate: applied %d migrations", applied);
+	return NULL;
+}
+
 /*
  * Opens the request's database connection (once; later calls return NULL).
  * With DB_CHECK_SCHEMA, a schema behind this program is migrated when
@@ -509,8 +680,10 @@ db_open(struct ctx *ctx, enum db_open_flags flags)
 	char err[256];
 	sqlite3 *db;
 
-	if (ctx->db != NULL)
+	if (ctx->db != NULL || ctx->pg != NULL)
 		return NULL;
+	if (ctx->cfg.pg_url != NULL)
+		return db_open_pg(ctx, flags);
 	bool existed = access(ctx->cfg.database, F_OK) == 0;
 	if (db_check_data_dir(ctx->cfg.data_dir, true, err, sizeof(err)) != 0 ||
 	    db_may_create(ctx->cfg.data_dir, ctx->cfg.database,
@@ -569,8 +742,9 @@ db_open(struct ctx *ctx, enum db_open_flags flags)
 struct err *
 db_err(struct ctx *ctx, const char *what)
 {
-	int code = ctx->db != NULL ? sqlite3_extended_errcode(ctx->db) : 0;
-	const char *msg = ctx->db != NULL ? sqlite3_errmsg(ctx->db) : "no db";
+	int code = ctx->pg != NULL ? pg_errcode(ctx->pg) :
+	    ctx->db != NULL ? sqlite3_extended_errcode(ctx->db) : 0;
+	const char *msg = db_errmsg(ctx);
 
 	switch (code & 0xff) {
 	case SQLITE_BUSY:
@@ -585,7 +759,8 @@ db_err(struct ctx *ctx, const char *what)
 	case SQLITE_CORRUPT:
 	case SQLITE_NOTADB:
 		log_msg(ctx, LOG_ERROR, "%s: %s", what, msg);
-		dbcheck_record(ctx->cfg.data_dir, what, code);
+		if (ctx->pg == NULL)
+			dbcheck_record(ctx->cfg.data_dir, what, code);
 		return err_new(ctx, 503, "Database unavailable: the database "
 		    "file is damaged; see the server log");
 	default:
@@ -599,9 +774,9 @@ db_err(struct ctx *ctx, const char *what)
  * reference to something gone) is the client's doing: 400, not 500.
  */
 struct err *
-db_step(struct ctx *ctx, sqlite3_stmt *st, const char *what)
+db_step(struct ctx *ctx, db_stmt *st, const char *what)
 {
-	int rc = sqlite3_step(st);
+	int rc = st_step(st);
 
 	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
 		return NULL;
@@ -618,9 +793,9 @@ db_step(struct ctx *ctx, sqlite3_stmt *st, const char *what)
 
 /* Steps a read once: *found says whether it gave a row. */
 struct err *
-db_row(struct ctx *ctx, sqlite3_stmt *st, const char *what, bool *found)
+db_row(struct ctx *ctx, db_stmt *st, const char *what, bool *found)
 {
-	int rc = sqlite3_step(st);
+	int rc = st_step(st);
 
 	*found = rc == SQLITE_ROW;
 	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
@@ -630,12 +805,12 @@ db_row(struct ctx *ctx, sqlite3_stmt *st, const char *what, bool *found)
 
 /* Binds an id, or NULL for 0 (no reference). */
 void
-db_bind_id(sqlite3_stmt *st, int i, long long id)
+db_bind_id(db_stmt *st, int i, long long id)
 {
 	if (id > 0)
-		sqlite3_bind_int64(st, i, id);
+		st_bind_int64(st, i, id);
 	else
-		sqlite3_bind_null(st, i);
+		st_bind_null(st, i);
 }
 
 /*
@@ -650,6 +825,14 @@ db_begin(struct ctx *ctx)
 
 	if (e != NULL)
 		return e;
+	if (ctx->pg != NULL) {
+		if (pg_exec(ctx->pg, db_pg_sql_begin) != SQLITE_OK) {
+			e = db_err(ctx, "begin");
+			db_rollback(ctx);
+			return e;
+		}
+		return NULL;
+	}
 	if (db_begin_raw(ctx->db) != SQLITE_OK)
 		return db_err(ctx, "begin");
 	return NULL;
@@ -667,7 +850,8 @@ db_end(struct ctx *ctx, struct err *e)
 		db_rollback(ctx);
 		return e;
 	}
-	if (sqlite3_exec(ctx->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+	if (ctx->pg != NULL ? pg_exec(ctx->pg, "COMMIT") != SQLITE_OK :
+	    sqlite3_exec(ctx->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		e = db_err(ctx, "commit");
 		db_rollback(ctx);
 		return e;
@@ -678,6 +862,8 @@ db_end(struct ctx *ctx, struct err *e)
 void
 db_rollback(struct ctx *ctx)
 {
+	if (ctx->pg != NULL && pg_in_transaction(ctx->pg))
+		pg_exec(ctx->pg, "ROLLBACK");
 	if (ctx->db != NULL && !sqlite3_get_autocommit(ctx->db))
 		sqlite3_exec(ctx->db, "ROLLBACK", NULL, NULL, NULL);
 }
@@ -685,30 +871,40 @@ db_rollback(struct ctx *ctx)
 static void
 db_finalize(void *st)
 {
-	sqlite3_finalize(st);
+	st_finalize(st);
 }
 
 /*
- * Prepares a constant SQL string (bind its parameters with sqlite3_bind_*).
+ * Prepares a constant SQL string (bind its parameters with st_bind_*).
  * The statement is finalized when the request ends -- or, on a kept
  * (FastCGI) connection, reset and kept for the next request that prepares
  * the same text.  Returns NULL when it cannot be prepared (db_err() then
  * says why) or no database is open.
  */
-sqlite3_stmt *
+db_stmt *
 db_prepare(struct ctx *ctx, const char *sql)
 {
-	sqlite3_stmt *st;
+	db_stmt *st;
 
+	if (ctx->pg != NULL) {
+		struct pg_stmt *ps = pg_prepare(ctx->pg, sql);
+		if (ps == NULL)
+			return NULL;
+		st = (db_stmt *)(void *)ps;
+		mem_defer(&ctx->mem, db_finalize, st);
+		return st;
+	}
 	if (ctx->db == NULL)
 		return NULL;
 	int rc;
-	if ((st = db_keep_stmt(ctx, sql, &rc)) != NULL)
-		return st;
+	sqlite3_stmt *lst;
+	if ((lst = db_keep_stmt(ctx, sql, &rc)) != NULL)
+		return (db_stmt *)(void *)lst;
 	if (rc != SQLITE_OK)
 		return NULL;
-	if (sqlite3_prepare_v3(ctx->db, sql, -1, 0, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v3(ctx->db, sql, -1, 0, &lst, NULL) != SQLITE_OK)
 		return NULL;
+	st = (db_stmt *)(void *)lst;
 	mem_defer(&ctx->mem, db_finalize, st);
 	return st;
 }
@@ -721,14 +917,14 @@ struct err *
 db_get_json(struct ctx *ctx, const char *sql, long long id, db_row_fn fn,
     void *arg, const char *model, cJSON **out)
 {
-	sqlite3_stmt *st = db_prepare(ctx, sql);
+	db_stmt *st = db_prepare(ctx, sql);
 	struct err *e;
 	bool found;
 
 	*out = NULL;
 	if (st == NULL)
 		return db_err(ctx, model);
-	sqlite3_bind_int64(st, 1, id);
+	st_bind_int64(st, 1, id);
 	if ((e = db_row(ctx, st, model, &found)) != NULL)
 		return e;
 	if (!found)
@@ -739,19 +935,71 @@ db_get_json(struct ctx *ctx, const char *sql, long long id, db_row_fn fn,
 
 /* Adds column col of st to o as text ("" for NULL). */
 void
-db_json_text(cJSON *o, const char *name, sqlite3_stmt *st, int col)
+db_json_text(cJSON *o, const char *name, db_stmt *st, int col)
 {
-	const char *s = (const char *)sqlite3_column_text(st, col);
+	const char *s = (const char *)st_column_text(st, col);
 
 	json_text(o, name, s != NULL ? s : "");
 }
 
 /* Adds column col of st to o as an id, or null. */
 void
-db_json_id(cJSON *o, const char *name, sqlite3_stmt *st, int col)
+db_json_id(cJSON *o, const char *name, db_stmt *st, int col)
 {
-	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+	if (st_column_type(st, col) == SQLITE_NULL)
 		json_null(o, name);
 	else
-		json_int(o, name, sqlite3_column_int64(st, col));
+		json_int(o, name, st_column_int64(st, col));
+}
+
+/* Is the request's connection open (either engine)? */
+bool
+db_is_open(struct ctx *ctx)
+{
+	return ctx->db != NULL || ctx->pg != NULL;
+}
+
+/* Is a transaction under way on the request's connection? */
+bool
+db_in_transaction(struct ctx *ctx)
+{
+	if (ctx->pg != NULL)
+		return pg_in_transaction(ctx->pg);
+	return ctx->db != NULL && !sqlite3_get_autocommit(ctx->db);
+}
+
+/* The id the connection's last INSERT gave. */
+long long
+db_last_id(struct ctx *ctx)
+{
+	if (ctx->pg != NULL)
+		return pg_last_id(ctx->pg);
+	return sqlite3_last_insert_rowid(ctx->db);
+}
+
+/* How many rows the connection's last INSERT, UPDATE or DELETE touched. */
+long long
+db_changes(struct ctx *ctx)
+{
+	if (ctx->pg != NULL)
+		return pg_changes(ctx->pg);
+	return sqlite3_changes(ctx->db);
+}
+
+/* The engine's message for what the connection last failed at. */
+const char *
+db_errmsg(struct ctx *ctx)
+{
+	if (ctx->pg != NULL)
+		return pg_errmsg(ctx->pg);
+	return ctx->db != NULL ? sqlite3_errmsg(ctx->db) : "no database";
+}
+
+/* The schema's version, or -1 on error. */
+int
+db_version(struct ctx *ctx)
+{
+	if (ctx->pg != NULL)
+		return db_pg_version(ctx->pg);
+	return db_schema_version(ctx->db);
 }

@@ -48,6 +48,9 @@
 
 #include <sqlite3.h>
 
+#include "pg.h"
+#include "stmt.h"
+
 struct ctx;
 struct err;
 
@@ -71,6 +74,8 @@ struct db_kept_stmt {
 
 struct db_keep {
 	sqlite3		*db;
+	struct pg	*pg;		/* or PostgreSQL's (DATABASE_URL) */
+	char		*url;		/* malloc'd: pg's DATABASE_URL */
 	char		*path;		/* malloc'd */
 	dev_t		 dev;
 	ino_t		 ino;
@@ -86,6 +91,9 @@ struct db_migration {
 
 extern const struct db_migration db_migrations[];
 extern const size_t db_migrations_count;
+/* PostgreSQL's twins (db/migrations/pg/), the same numbers and names. */
+extern const struct db_migration db_pg_migrations[];
+extern const size_t db_pg_migrations_count;
 
 #define DB_COMPATIBLE_MARK	"-- compatible"
 #define DB_BUSY_TIMEOUT_MS	5000
@@ -107,22 +115,30 @@ void		 db_keep_close(struct db_keep *);
 struct err	*db_begin(struct ctx *);
 struct err	*db_end(struct ctx *, struct err *);
 void		 db_rollback(struct ctx *);
-sqlite3_stmt	*db_prepare(struct ctx *, const char *sql);
+db_stmt	*db_prepare(struct ctx *, const char *sql);
 struct err	*db_err(struct ctx *, const char *what);
-struct err	*db_step(struct ctx *, sqlite3_stmt *, const char *what);
-struct err	*db_row(struct ctx *, sqlite3_stmt *, const char *what,
+struct err	*db_step(struct ctx *, db_stmt *, const char *what);
+struct err	*db_row(struct ctx *, db_stmt *, const char *what,
 		    bool *found);
-void		 db_bind_id(sqlite3_stmt *, int, long long id);
+bool		 db_is_open(struct ctx *);
+bool		 db_in_transaction(struct ctx *);
+long long	 db_last_id(struct ctx *);
+long long	 db_changes(struct ctx *);
+const char	*db_errmsg(struct ctx *);
+int		 db_version(struct ctx *);
+int		 db_pg_migrate(struct pg *, int *applied, char *, size_t);
+int		 db_pg_version(struct pg *);
+void		 db_bind_id(db_stmt *, int, long long id);
 
 struct cJSON;
-typedef struct cJSON *(*db_row_fn)(struct ctx *, sqlite3_stmt *, void *);
+typedef struct cJSON *(*db_row_fn)(struct ctx *, db_stmt *, void *);
 struct err	*db_get_json(struct ctx *, const char *sql, long long id,
 		    db_row_fn, void *arg, const char *model,
 		    struct cJSON **out);
 /* name is not copied (json.h): pass a string literal. */
-void		 db_json_text(struct cJSON *, const char *name, sqlite3_stmt *,
+void		 db_json_text(struct cJSON *, const char *name, db_stmt *,
 		    int col);
-void		 db_json_id(struct cJSON *, const char *name, sqlite3_stmt *,
+void		 db_json_id(struct cJSON *, const char *name, db_stmt *,
 		    int col);
 
 #endif

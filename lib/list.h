@@ -44,6 +44,7 @@
 #include <sqlite3.h>
 
 #include "page.h"
+#include "stmt.h"
 
 struct cJSON;
 struct ctx;
@@ -119,7 +120,7 @@ struct list_q {
 };
 
 /* Appends the row's JSON text to t (see json.h's json_buf_*). */
-typedef void (*list_row_fn)(struct ctx *, sqlite3_stmt *, void *,
+typedef void (*list_row_fn)(struct ctx *, db_stmt *, void *,
     struct mem_buf *t);
 
 void	 list_init(struct list_q *, struct ctx *, const char *default_order);
@@ -142,6 +143,6 @@ struct err *list_page(struct list_q *);
 struct err *list_run(struct list_q *, const char *select, const char *count,
 	    list_row_fn, void *);
 struct err *list_flag(struct ctx *, const char *name, bool def, bool *out);
-int	 list_bind_all(struct list_q *, sqlite3_stmt *, int first);
+int	 list_bind_all(struct list_q *, db_stmt *, int first);
 
 #endif

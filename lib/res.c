@@ -92,18 +92,18 @@ res_render_media(struct ctx *ctx, cJSON *o, const char *name, const char *s)
 /* Adds the field of step p, read from the row, to o. */
 static void
 res_render_step(struct ctx *ctx, cJSON *o, const struct res_step *p,
-    sqlite3_stmt *st)
+    db_stmt *st)
 {
 	const char *name = p->f->name, *s;
 	int col = p->col;
 
 	switch (p->how) {
 	case RH_TEXT:
-		s = (const char *)sqlite3_column_text(st, col);
+		s = (const char *)st_column_text(st, col);
 		json_text(o, name, s != NULL ? s : "");
 		return;
 	case RH_TEXT_NULL:
-		s = (const char *)sqlite3_column_text(st, col);
+		s = (const char *)st_column_text(st, col);
 		if (s == NULL)
 			json_null(o, name);
 		else
@@ -111,49 +111,49 @@ res_render_step(struct ctx *ctx, cJSON *o, const struct res_step *p,
 		return;
 	case RH_TEXT_EMPTY_NULL:
 	case RH_DATE:
-		s = (const char *)sqlite3_column_text(st, col);
+		s = (const char *)st_column_text(st, col);
 		if (s == NULL || s[0] == '\0')
 			json_null(o, name);
 		else
 			json_text(o, name, s);
 		return;
 	case RH_BOOL:
-		json_bool(o, name, sqlite3_column_int(st, col) != 0);
+		json_bool(o, name, st_column_int(st, col) != 0);
 		return;
 	case RH_INT:
-		if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		if (st_column_type(st, col) == SQLITE_NULL)
 			json_null(o, name);
 		else
-			json_int(o, name, sqlite3_column_int64(st, col));
+			json_int(o, name, st_column_int64(st, col));
 		return;
 	case RH_INT_NN:
-		json_int(o, name, sqlite3_column_int64(st, col));
+		json_int(o, name, st_column_int64(st, col));
 		return;
 	case RH_DEC_NN:
-		json_item(o, name, dec_json(sqlite3_column_int64(st, col)));
+		json_item(o, name, dec_json(st_column_int64(st, col)));
 		return;
 	case RH_LABEL:
-		s = val_choice_label(p->f->choices, sqlite3_column_int64(st, col));
+		s = val_choice_label(p->f->choices, st_column_int64(st, col));
 		json_text(o, name, s != NULL ? s : "");
 		return;
 	case RH_DEC:
 	case RH_DEC_STRING:
-		if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		if (st_column_type(st, col) == SQLITE_NULL)
 			json_null(o, name);
 		else
 			json_item(o, name, p->how == RH_DEC ?
-			    dec_json(sqlite3_column_int64(st, col)) :
-			    dec_json_string(sqlite3_column_int64(st, col)));
+			    dec_json(st_column_int64(st, col)) :
+			    dec_json_string(st_column_int64(st, col)));
 		return;
 	case RH_JSON:
 	case RH_IDS:
-		s = (const char *)sqlite3_column_text(st, col);
+		s = (const char *)st_column_text(st, col);
 		/* Our own JSON, written by us (json_group_array, deltas). */
 		json_item(o, name, cJSON_CreateRaw(s != NULL && (s[0] == '{' ||
 		    s[0] == '[') ? s : p->how == RH_IDS ? "[]" : "{}"));
 		return;
 	case RH_MEDIA:
-		s = (const char *)sqlite3_column_text(st, col);
+		s = (const char *)st_column_text(st, col);
 		if (s == NULL || s[0] == '\0')
 			json_null(o, name);
 		else
@@ -171,7 +171,7 @@ res_render_step(struct ctx *ctx, cJSON *o, const struct res_step *p,
  * res_rows.  Allocates nothing from the arena (list.h).
  */
 cJSON *
-res_row_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
+res_row_json(struct ctx *ctx, db_stmt *st, void *arg)
 {
 	const struct res_rows *rr = arg;
 	const struct resource *r = rr->res;
@@ -180,7 +180,7 @@ res_row_json(struct ctx *ctx, sqlite3_stmt *st, void *arg)
 
 	if (o == NULL)
 		mem_oom();
-	json_int(o, "pk", sqlite3_column_int64(st, 0));
+	json_int(o, "pk", st_column_int64(st, 0));
 	for (size_t i = 0; i < sql->nplan; i++)
 		res_render_step(ctx, o, &sql->plan[i], st);
 	if (r->hooks != NULL && r->hooks->render != NULL)
@@ -202,7 +202,7 @@ res_text_media(struct ctx *ctx, struct mem_buf *t, const char *s)
 /* The value of step p, read from the row, as JSON text into t. */
 static void
 res_text_step(struct ctx *ctx, struct mem_buf *t, const struct res_step *p,
-    sqlite3_stmt *st)
+    db_stmt *st)
 {
 	char buf[DEC_BUFSZ];
 	const char *s;
@@ -210,11 +210,11 @@ res_text_step(struct ctx *ctx, struct mem_buf *t, const struct res_step *p,
 
 	switch (p->how) {
 	case RH_TEXT:
-		s = (const char *)sqlite3_column_text(st, col);
+		s = (const char *)st_column_text(st, col);
 		json_buf_str(t, s != NULL ? s : "");
 		return;
 	case RH_TEXT_NULL:
-		s = (const char *)sqlite3_column_text(st, col);
+		s = (const char *)st_column_text(st, col);
 		if (s == NULL)
 			json_buf_raw(t, "null");
 		else
@@ -222,37 +222,37 @@ res_text_step(struct ctx *ctx, struct mem_buf *t, const struct res_step *p,
 		return;
 	case RH_TEXT_EMPTY_NULL:
 	case RH_DATE:
-		s = (const char *)sqlite3_column_text(st, col);
+		s = (const char *)st_column_text(st, col);
 		if (s == NULL || s[0] == '\0')
 			json_buf_raw(t, "null");
 		else
 			json_buf_str(t, s);
 		return;
 	case RH_BOOL:
-		json_buf_raw(t, sqlite3_column_int(st, col) ? "true" : "false");
+		json_buf_raw(t, st_column_int(st, col) ? "true" : "false");
 		return;
 	case RH_INT:
-		if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		if (st_column_type(st, col) == SQLITE_NULL)
 			json_buf_raw(t, "null");
 		else
-			json_buf_int(t, sqlite3_column_int64(st, col));
+			json_buf_int(t, st_column_int64(st, col));
 		return;
 	case RH_INT_NN:
-		json_buf_int(t, sqlite3_column_int64(st, col));
+		json_buf_int(t, st_column_int64(st, col));
 		return;
 	case RH_LABEL:
-		s = val_choice_label(p->f->choices, sqlite3_column_int64(st, col));
+		s = val_choice_label(p->f->choices, st_column_int64(st, col));
 		json_buf_str(t, s != NULL ? s : "");
 		return;
 	case RH_DEC:
 	case RH_DEC_STRING:
-		if (sqlite3_column_type(st, col) == SQLITE_NULL) {
+		if (st_column_type(st, col) == SQLITE_NULL) {
 			json_buf_raw(t, "null");
 			return;
 		}
 		/* FALLTHROUGH */
 	case RH_DEC_NN:
-		dec_format(sqlite3_column_int64(st, col), buf);
+		dec_format(st_column_int64(st, col), buf);
 		if (p->how == RH_DEC_STRING)
 			json_buf_str(t, buf);
 		else
@@ -260,13 +260,13 @@ res_text_step(struct ctx *ctx, struct mem_buf *t, const struct res_step *p,
 		return;
 	case RH_JSON:
 	case RH_IDS:
-		s = (const char *)sqlite3_column_text(st, col);
+		s = (const char *)st_column_text(st, col);
 		/* Our own JSON, written by us (json_group_array, deltas). */
 		json_buf_raw(t, s != NULL && (s[0] == '{' || s[0] == '[') ? s :
 		    p->how == RH_IDS ? "[]" : "{}");
 		return;
 	case RH_MEDIA:
-		s = (const char *)sqlite3_column_text(st, col);
+		s = (const char *)st_column_text(st, col);
 		if (s == NULL || s[0] == '\0')
 			json_buf_raw(t, "null");
 		else
@@ -295,14 +295,14 @@ res_text_step(struct ctx *ctx, struct mem_buf *t, const struct res_step *p,
  * order, then what the render hook adds.  arg is a struct res_rows.
  */
 static void
-res_row_text(struct ctx *ctx, sqlite3_stmt *st, void *arg, struct mem_buf *t)
+res_row_text(struct ctx *ctx, db_stmt *st, void *arg, struct mem_buf *t)
 {
 	const struct res_rows *rr = arg;
 	const struct resource *r = rr->res;
 	const struct res_sql *sql = r->sql->ready ? r->sql : res_sql(r);
 
 	mem_buf_add(t, "{\"pk\":", 6);
-	json_buf_int(t, sqlite3_column_int64(st, 0));
+	json_buf_int(t, st_column_int64(st, 0));
 	for (size_t i = 0; i < sql->nplan; i++) {
 		json_buf_name(t, sql->plan[i].f->name, false);
 		res_text_step(ctx, t, &sql->plan[i], st);
@@ -326,7 +326,7 @@ res_row_text(struct ctx *ctx, sqlite3_stmt *st, void *arg, struct mem_buf *t)
 
 /* A row of r's SELECT as the API shows it, rendered with view. */
 cJSON *
-res_render(struct ctx *ctx, const struct resource *r, sqlite3_stmt *st,
+res_render(struct ctx *ctx, const struct resource *r, db_stmt *st,
     void *view)
 {
 	struct res_rows rr = { r, view };
@@ -340,7 +340,7 @@ res_render(struct ctx *ctx, const struct resource *r, sqlite3_stmt *st,
  * read.  *cache keeps the statement for the request's other rows.
  */
 cJSON *
-res_nested(struct ctx *ctx, const struct resource *r, sqlite3_stmt **cache,
+res_nested(struct ctx *ctx, const struct resource *r, db_stmt **cache,
     long long id, void *view)
 {
 	cJSON *o = NULL;
@@ -348,11 +348,11 @@ res_nested(struct ctx *ctx, const struct resource *r, sqlite3_stmt **cache,
 	if (*cache == NULL && (*cache = db_prepare(ctx,
 	    res_sql(r)->select_one)) == NULL)
 		return NULL;
-	sqlite3_reset(*cache);
-	sqlite3_bind_int64(*cache, 1, id);
-	if (sqlite3_step(*cache) == SQLITE_ROW)
+	st_reset(*cache);
+	st_bind_int64(*cache, 1, id);
+	if (st_step(*cache) == SQLITE_ROW)
 		o = res_render(ctx, r, *cache, view);
-	sqlite3_reset(*cache);
+	st_reset(*cache);
 	return o;
 }
 
@@ -392,11 +392,11 @@ res_get(struct ctx *ctx, const struct resource *r, long long id, void *view,
 	bool found;
 
 	*out = NULL;
-	sqlite3_stmt *st;
+	db_stmt *st;
 	if (r->hooks == NULL || r->hooks->scope == NULL) {
 		if ((st = db_prepare(ctx, sql->select_one)) == NULL)
 			return db_err(ctx, r->name);
-		sqlite3_bind_int64(st, 1, id);
+		st_bind_int64(st, 1, id);
 	} else {
 		list_init(&q, ctx, NULL);
 		list_where(&q, sql->by_id);
@@ -432,12 +432,12 @@ struct err *
 res_exists(struct ctx *ctx, const struct resource *r, long long id,
     bool *exists)
 {
-	sqlite3_stmt *st = db_prepare(ctx, res_sql(r)->exists);
+	db_stmt *st = db_prepare(ctx, res_sql(r)->exists);
 
 	*exists = false;
 	if (st == NULL)
 		return db_err(ctx, r->name);
-	sqlite3_bind_int64(st, 1, id);
+	st_bind_int64(st, 1, id);
 	return db_row(ctx, st, r->name, exists);
 }
 
@@ -452,11 +452,11 @@ res_load(struct ctx *ctx, const struct resource *r, long long id,
 	struct res_sql *sql = res_sql(r);
 	struct err *e;
 	bool found;
-	sqlite3_stmt *st = db_prepare(ctx, sql->select_one);
+	db_stmt *st = db_prepare(ctx, sql->select_one);
 
 	if (st == NULL)
 		return db_err(ctx, r->name);
-	sqlite3_bind_int64(st, 1, id);
+	st_bind_int64(st, 1, id);
 	if ((e = db_row(ctx, st, r->name, &found)) != NULL)
 		return e;
 	if (!found)
@@ -467,12 +467,12 @@ res_load(struct ctx *ctx, const struct resource *r, long long id,
 		val_default(f, &v[i]);
 		if (col < 0)
 			continue;
-		v[i].null = sqlite3_column_type(st, col) == SQLITE_NULL;
-		const char *s = (const char *)sqlite3_column_text(st, col);
+		v[i].null = st_column_type(st, col) == SQLITE_NULL;
+		const char *s = (const char *)st_column_text(st, col);
 		if (val_holds_text(f->type))
 			v[i].s = mem_strdup(&ctx->mem, s != NULL ? s : "");
 		else
-			v[i].i = sqlite3_column_int64(st, col);
+			v[i].i = st_column_int64(st, col);
 	}
 	return NULL;
 }
@@ -640,17 +640,17 @@ res_tally_read(struct ctx *ctx, const struct resource *r, const char *key,
 	for (size_t i = 0; i < r->ntallies; i++) {
 		if (strcmp(r->tallies[i].key, key) != 0)
 			continue;
-		sqlite3_stmt *st = db_prepare(ctx, r->tallies[i].sql);
+		db_stmt *st = db_prepare(ctx, r->tallies[i].sql);
 		bool found;
 		struct err *e;
 		if (st == NULL)
 			return db_err(ctx, "list count");
 		for (size_t k = 0; k < nv; k++)
-			sqlite3_bind_int64(st, (int)k + 1, v[k]);
+			st_bind_int64(st, (int)k + 1, v[k]);
 		if ((e = db_row(ctx, st, "list count", &found)) != NULL)
 			return e;
-		*n = found ? sqlite3_column_int64(st, 0) : 0;
-		sqlite3_reset(st);
+		*n = found ? st_column_int64(st, 0) : 0;
+		st_reset(st);
 		return NULL;
 	}
 	return NULL;
@@ -833,12 +833,12 @@ res_check_refs(struct ctx *ctx, struct res_write *w, struct errs *es)
 				    "object does not exist.", v->i);
 		} else if (f->type == FT_IDS && v->present && v->n > 0) {
 			/* One statement for every id of the list. */
-			sqlite3_stmt *st = db_prepare(ctx, res_sql(f->ref)->exists);
+			db_stmt *st = db_prepare(ctx, res_sql(f->ref)->exists);
 			if (st == NULL)
 				return db_err(ctx, f->ref->name);
 			for (size_t k = 0; k < v->n; k++) {
-				sqlite3_reset(st);
-				sqlite3_bind_int64(st, 1, v->ids[k]);
+				st_reset(st);
+				st_bind_int64(st, 1, v->ids[k]);
 				if ((e = db_row(ctx, st, f->ref->name,
 				    &found)) != NULL)
 					return e;
@@ -849,7 +849,7 @@ res_check_refs(struct ctx *ctx, struct res_write *w, struct errs *es)
 					break;
 				}
 			}
-			sqlite3_reset(st);
+			st_reset(st);
 		}
 	}
 	return NULL;
@@ -857,7 +857,7 @@ res_check_refs(struct ctx *ctx, struct res_write *w, struct errs *es)
 
 /* Binds the writable fields' values from parameter 1 on; the next. */
 static int
-res_bind(const struct resource *r, sqlite3_stmt *st, const struct val *v)
+res_bind(const struct resource *r, db_stmt *st, const struct val *v)
 {
 	int k = 1;
 
@@ -866,12 +866,12 @@ res_bind(const struct resource *r, sqlite3_stmt *st, const struct val *v)
 		if (f->flags & (F_READ_ONLY | F_NO_COLUMN))
 			continue;
 		if (v[i].null)
-			sqlite3_bind_null(st, k);
+			st_bind_null(st, k);
 		else if (val_holds_text(f->type))
-			sqlite3_bind_text(st, k, v[i].s != NULL ? v[i].s : "",
+			st_bind_text(st, k, v[i].s != NULL ? v[i].s : "",
 			    -1, SQLITE_STATIC);
 		else
-			sqlite3_bind_int64(st, k, v[i].i);
+			st_bind_int64(st, k, v[i].i);
 		k++;
 	}
 	return k;
@@ -890,17 +890,17 @@ res_write_row(struct ctx *ctx, struct res_write *w)
 	struct err *e;
 
 	if (w->create || sql->update != NULL) {
-		sqlite3_stmt *st = db_prepare(ctx, w->create ? sql->insert :
+		db_stmt *st = db_prepare(ctx, w->create ? sql->insert :
 		    sql->update);
 		if (st == NULL)
 			return db_err(ctx, r->name);
 		int next = res_bind(r, st, w->v);
 		if (!w->create)
-			sqlite3_bind_int64(st, next, w->id);
+			st_bind_int64(st, next, w->id);
 		if ((e = db_step(ctx, st, r->name)) != NULL)
 			return e;
 		if (w->create)
-			w->id = sqlite3_last_insert_rowid(ctx->db);
+			w->id = db_last_id(ctx);
 	}
 	if (r->tree != NULL && (e = r->tree->place(ctx, r, w->id)) != NULL)
 		return e;
@@ -1024,10 +1024,10 @@ res_delete_row(struct ctx *ctx, const struct resource *r, long long id)
 	if (r->tree != NULL)
 		e = r->tree->remove(ctx, r, id);
 	else {
-		sqlite3_stmt *st = db_prepare(ctx, res_sql(r)->delete);
+		db_stmt *st = db_prepare(ctx, res_sql(r)->delete);
 		if (st == NULL)
 			return db_err(ctx, r->name);
-		sqlite3_bind_int64(st, 1, id);
+		st_bind_int64(st, 1, id);
 		e = db_step(ctx, st, r->name);
 	}
 	if (e != NULL)
@@ -1141,18 +1141,18 @@ res_metadata_rw(struct ctx *ctx, const struct resource *r, long long id,
     const cJSON *body, cJSON **cur)
 {
 	struct res_sql *sql = res_sql(r);
-	sqlite3_stmt *st = db_prepare(ctx, sql->meta_get);
+	db_stmt *st = db_prepare(ctx, sql->meta_get);
 	struct err *e;
 	bool found;
 
 	if (st == NULL)
 		return db_err(ctx, "metadata");
-	sqlite3_bind_int64(st, 1, id);
+	st_bind_int64(st, 1, id);
 	if ((e = db_row(ctx, st, "metadata", &found)) != NULL)
 		return e;
 	if (!found)
 		return err_not_found(ctx, r->name);
-	const char *text = (const char *)sqlite3_column_text(st, 0);
+	const char *text = (const char *)st_column_text(st, 0);
 	*cur = text != NULL ? cJSON_Parse(text) : NULL;
 	if (!cJSON_IsObject(*cur)) {
 		cJSON_Delete(*cur);
@@ -1176,11 +1176,11 @@ res_metadata_rw(struct ctx *ctx, const struct resource *r, long long id,
 	if (strlen(out) > RES_METADATA_MAX)
 		return err_field(ctx, "metadata", "Metadata may be at most %d "
 		    "bytes of JSON.", RES_METADATA_MAX);
-	sqlite3_stmt *up = db_prepare(ctx, sql->meta_set);
+	db_stmt *up = db_prepare(ctx, sql->meta_set);
 	if (up == NULL)
 		return db_err(ctx, "metadata");
-	sqlite3_bind_text(up, 1, out, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(up, 2, id);
+	st_bind_text(up, 1, out, -1, SQLITE_STATIC);
+	st_bind_int64(up, 2, id);
 	return db_step(ctx, up, "metadata");
 }
 

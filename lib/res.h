@@ -94,7 +94,7 @@ struct res_hooks {
 	struct err	*(*view)(struct ctx *, void **view);
 	/* Adds computed members to a rendered row (a user's star, nested
 	 * details).  Must not allocate from the arena (list.h). */
-	void		 (*render)(struct ctx *, sqlite3_stmt *, struct cJSON *,
+	void		 (*render)(struct ctx *, db_stmt *, struct cJSON *,
 			    void *view);
 	/* Restricts every list and every row to what the user may see (the
 	 * user's own notifications): adds to q's WHERE. */
@@ -313,11 +313,11 @@ struct err	*res_query(struct ctx *, const struct resource *,
 		    struct list_q *, void *view);
 struct err	*res_tally(struct ctx *, const struct resource *,
 		    struct list_q *);
-struct cJSON	*res_row_json(struct ctx *, sqlite3_stmt *, void *arg);
+struct cJSON	*res_row_json(struct ctx *, db_stmt *, void *arg);
 struct cJSON	*res_render(struct ctx *, const struct resource *,
-		    sqlite3_stmt *, void *view);
+		    db_stmt *, void *view);
 struct cJSON	*res_nested(struct ctx *, const struct resource *,
-		    sqlite3_stmt **cache, long long id, void *view);
+		    db_stmt **cache, long long id, void *view);
 int		 res_field(const struct resource *, const char *name);
 int		 res_col(const struct resource *, int field);
 struct cJSON	*res_describe(struct ctx *, const struct field *, size_t n,

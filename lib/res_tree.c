@@ -51,7 +51,7 @@ struct tree_node {
 	bool		 structural;
 };
 
-static sqlite3_stmt *
+static db_stmt *
 tree_stmt(struct ctx *ctx, const struct resource *r, enum res_tree_q k)
 {
 	return db_prepare(ctx, res_sql(r)->tree[k]);
@@ -62,24 +62,24 @@ static struct err *
 tree_get(struct ctx *ctx, const struct resource *r, long long id,
     struct tree_node *n, bool *found)
 {
-	sqlite3_stmt *st = tree_stmt(ctx, r, TQ_GET);
+	db_stmt *st = tree_stmt(ctx, r, TQ_GET);
 	struct err *e;
 
 	if (st == NULL)
 		return db_err(ctx, "tree");
-	sqlite3_bind_int64(st, 1, id);
+	st_bind_int64(st, 1, id);
 	if ((e = db_row(ctx, st, "tree", found)) != NULL || !*found)
 		return e;
-	n->path = mem_strdup(&ctx->mem, (const char *)sqlite3_column_text(st,
+	n->path = mem_strdup(&ctx->mem, (const char *)st_column_text(st,
 	    0));
 	n->pathstring = mem_strdup(&ctx->mem,
-	    (const char *)sqlite3_column_text(st, 1));
-	n->level = sqlite3_column_int64(st, 2);
-	n->parent = sqlite3_column_int64(st, 3);
-	n->name = mem_strdup(&ctx->mem, (const char *)sqlite3_column_text(st,
+	    (const char *)st_column_text(st, 1));
+	n->level = st_column_int64(st, 2);
+	n->parent = st_column_int64(st, 3);
+	n->name = mem_strdup(&ctx->mem, (const char *)st_column_text(st,
 	    4));
-	n->structural = sqlite3_column_int(st, 5) != 0;
-	sqlite3_reset(st);
+	n->structural = st_column_int(st, 5) != 0;
+	st_reset(st);
 	return NULL;
 }
 
@@ -88,18 +88,18 @@ struct err *
 res_tree_node(struct ctx *ctx, const struct resource *r, long long id,
     bool *exists, bool *structural)
 {
-	sqlite3_stmt *st = tree_stmt(ctx, r, TQ_STRUCTURAL);
+	db_stmt *st = tree_stmt(ctx, r, TQ_STRUCTURAL);
 	struct err *e;
 
 	if (structural != NULL)
 		*structural = false;
 	if (st == NULL)
 		return db_err(ctx, "tree");
-	sqlite3_bind_int64(st, 1, id);
+	st_bind_int64(st, 1, id);
 	if ((e = db_row(ctx, st, "tree", exists)) == NULL && *exists &&
 	    structural != NULL)
-		*structural = sqlite3_column_int(st, 0) != 0;
-	sqlite3_reset(st);
+		*structural = st_column_int(st, 0) != 0;
+	st_reset(st);
 	return e;
 }
 
@@ -240,31 +240,31 @@ res_tree_filters(struct ctx *ctx, const struct resource *r, struct list_q *q,
 
 /* One row of the tree/ list, as JSON text; arg is the resource. */
 static void
-tree_row_text(struct ctx *ctx, sqlite3_stmt *st, void *arg, struct mem_buf *t)
+tree_row_text(struct ctx *ctx, db_stmt *st, void *arg, struct mem_buf *t)
 {
 	const struct resource *r = arg;
 	const char *s;
 
 	(void)ctx;
 	mem_buf_add(t, "{\"pk\":", 6);
-	json_buf_int(t, sqlite3_column_int64(st, 0));
+	json_buf_int(t, st_column_int64(st, 0));
 	json_buf_name(t, "name", false);
-	s = (const char *)sqlite3_column_text(st, 1);
+	s = (const char *)st_column_text(st, 1);
 	json_buf_str(t, s != NULL ? s : "");
 	json_buf_name(t, "parent", false);
-	if (sqlite3_column_type(st, 2) == SQLITE_NULL)
+	if (st_column_type(st, 2) == SQLITE_NULL)
 		json_buf_raw(t, "null");
 	else
-		json_buf_int(t, sqlite3_column_int64(st, 2));
+		json_buf_int(t, st_column_int64(st, 2));
 	json_buf_name(t, "level", false);
-	json_buf_int(t, sqlite3_column_int64(st, 3));
+	json_buf_int(t, st_column_int64(st, 3));
 	json_buf_name(t, "icon", false);
-	s = (const char *)sqlite3_column_text(st, 4);
+	s = (const char *)st_column_text(st, 4);
 	json_buf_str(t, s != NULL ? s : "");
 	json_buf_name(t, "structural", false);
-	json_buf_raw(t, sqlite3_column_int(st, 5) ? "true" : "false");
+	json_buf_raw(t, st_column_int(st, 5) ? "true" : "false");
 	json_buf_name(t, r->tree->children, false);
-	json_buf_int(t, sqlite3_column_int64(st, 6));
+	json_buf_int(t, st_column_int64(st, 6));
 	mem_buf_add(t, "}", 1);
 }
 
@@ -291,7 +291,7 @@ cJSON *
 res_tree_path(struct ctx *ctx, const struct resource *r, long long id,
     struct err **e)
 {
-	sqlite3_stmt *st = tree_stmt(ctx, r, TQ_ANCESTORS);
+	db_stmt *st = tree_stmt(ctx, r, TQ_ANCESTORS);
 	cJSON *a = cJSON_CreateArray();
 	int rc;
 
@@ -302,13 +302,13 @@ res_tree_path(struct ctx *ctx, const struct resource *r, long long id,
 		*e = db_err(ctx, "tree path");
 		return NULL;
 	}
-	sqlite3_bind_int64(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	st_bind_int64(st, 1, id);
+	while ((rc = st_step(st)) == SQLITE_ROW) {
 		cJSON *p = cJSON_CreateObject();
 		if (p == NULL)
 			mem_oom();
-		json_int(p, "pk", sqlite3_column_int64(st, 0));
-		json_text(p, "name", (const char *)sqlite3_column_text(st, 1));
+		json_int(p, "pk", st_column_int64(st, 0));
+		json_text(p, "name", (const char *)st_column_text(st, 1));
 		cJSON_AddItemToArray(a, p);
 	}
 	if (rc != SQLITE_DONE) {
@@ -326,17 +326,17 @@ static struct err *
 tree_has_contents(struct ctx *ctx, const struct resource *r, long long id,
     const char *path, bool *has)
 {
-	sqlite3_stmt *st = tree_stmt(ctx, r, path != NULL ?
+	db_stmt *st = tree_stmt(ctx, r, path != NULL ?
 	    TQ_HAS_SUBTREE_CONTENTS : TQ_HAS_CONTENTS);
 
 	if (st == NULL)
 		return db_err(ctx, "tree contents");
 	if (path != NULL)
-		sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+		st_bind_text(st, 1, path, -1, SQLITE_STATIC);
 	else
-		sqlite3_bind_int64(st, 1, id);
+		st_bind_int64(st, 1, id);
 	struct err *e = db_row(ctx, st, "tree contents", has);
-	sqlite3_reset(st);
+	st_reset(st);
 	return e;
 }
 
@@ -382,16 +382,16 @@ res_tree_check(struct ctx *ctx, struct res_write *w, struct errs *es)
 	if (w->id > 0) {
 		if ((e = tree_get(ctx, r, w->id, &me, &found)) != NULL)
 			return e;
-		sqlite3_stmt *st = tree_stmt(ctx, r, TQ_BELOW);
+		db_stmt *st = tree_stmt(ctx, r, TQ_BELOW);
 		if (st == NULL)
 			return db_err(ctx, "tree");
-		sqlite3_bind_text(st, 1, me.path, -1, SQLITE_STATIC);
+		st_bind_text(st, 1, me.path, -1, SQLITE_STATIC);
 		if ((e = db_row(ctx, st, "tree", &found)) != NULL)
 			return e;
-		depth = sqlite3_column_int64(st, 0) - me.level;
-		longest = sqlite3_column_int64(st, 1);
+		depth = st_column_int64(st, 0) - me.level;
+		longest = st_column_int64(st, 1);
 		mine = (long long)val_chars(me.pathstring);
-		sqlite3_reset(st);
+		st_reset(st);
 		if (depth < 0)
 			depth = 0;
 	}
@@ -409,15 +409,15 @@ res_tree_check(struct ctx *ctx, struct res_write *w, struct errs *es)
 		errs_addf(es, "name", "The path of names would be longer than "
 		    "%d characters.", RES_TREE_PATH_MAX);
 
-	sqlite3_stmt *st = tree_stmt(ctx, r, TQ_DUP);
+	db_stmt *st = tree_stmt(ctx, r, TQ_DUP);
 	if (st == NULL)
 		return db_err(ctx, "tree");
-	sqlite3_bind_int64(st, 1, parent);
-	sqlite3_bind_text(st, 2, w->v[fn].s, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, w->id);
+	st_bind_int64(st, 1, parent);
+	st_bind_text(st, 2, w->v[fn].s, -1, SQLITE_STATIC);
+	st_bind_int64(st, 3, w->id);
 	if ((e = db_row(ctx, st, "tree", &found)) != NULL)
 		return e;
-	sqlite3_reset(st);
+	st_reset(st);
 	if (found)
 		errs_add(es, "name", "Duplicate names cannot exist under the "
 		    "same parent");
@@ -465,25 +465,25 @@ res_tree_place(struct ctx *ctx, const struct resource *r, long long id)
 	    level == n.level)
 		return NULL;
 
-	sqlite3_stmt *up = tree_stmt(ctx, r, TQ_SET);
+	db_stmt *up = tree_stmt(ctx, r, TQ_SET);
 	if (up == NULL)
 		return db_err(ctx, "tree");
-	sqlite3_bind_text(up, 1, path, -1, SQLITE_STATIC);
-	sqlite3_bind_text(up, 2, ps, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(up, 3, level);
-	sqlite3_bind_int64(up, 4, id);
+	st_bind_text(up, 1, path, -1, SQLITE_STATIC);
+	st_bind_text(up, 2, ps, -1, SQLITE_STATIC);
+	st_bind_int64(up, 3, level);
+	st_bind_int64(up, 4, id);
 	if ((e = db_step(ctx, up, "tree set")) != NULL ||
 	    strlen(n.path) <= 1)	/* a new node: no subtree */
 		return e;
 
-	sqlite3_stmt *sub = tree_stmt(ctx, r, TQ_SUBTREE);
+	db_stmt *sub = tree_stmt(ctx, r, TQ_SUBTREE);
 	if (sub == NULL)
 		return db_err(ctx, "tree");
-	sqlite3_bind_text(sub, 1, path, -1, SQLITE_STATIC);
-	sqlite3_bind_text(sub, 2, ps, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(sub, 3, level - n.level);
-	sqlite3_bind_text(sub, 4, n.path, -1, SQLITE_STATIC);
-	sqlite3_bind_text(sub, 5, n.pathstring, -1, SQLITE_STATIC);
+	st_bind_text(sub, 1, path, -1, SQLITE_STATIC);
+	st_bind_text(sub, 2, ps, -1, SQLITE_STATIC);
+	st_bind_int64(sub, 3, level - n.level);
+	st_bind_text(sub, 4, n.path, -1, SQLITE_STATIC);
+	st_bind_text(sub, 5, n.pathstring, -1, SQLITE_STATIC);
 	return db_step(ctx, sub, "tree subtree");
 }
 
@@ -515,7 +515,7 @@ static struct err *
 tree_ids(struct ctx *ctx, const struct resource *r, enum res_tree_q k,
     long long id, const char *path, long long **ids, size_t *n)
 {
-	sqlite3_stmt *st = tree_stmt(ctx, r, k);
+	db_stmt *st = tree_stmt(ctx, r, k);
 	size_t cap = 0;
 	int rc;
 
@@ -524,10 +524,10 @@ tree_ids(struct ctx *ctx, const struct resource *r, enum res_tree_q k,
 	if (st == NULL)
 		return db_err(ctx, "tree");
 	if (path != NULL)
-		sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+		st_bind_text(st, 1, path, -1, SQLITE_STATIC);
 	else
-		sqlite3_bind_int64(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		st_bind_int64(st, 1, id);
+	while ((rc = st_step(st)) == SQLITE_ROW) {
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 16;
 			long long *v = mem_alloc(&ctx->mem, cap * sizeof(*v));
@@ -535,9 +535,9 @@ tree_ids(struct ctx *ctx, const struct resource *r, enum res_tree_q k,
 				memcpy(v, *ids, *n * sizeof(*v));
 			*ids = v;
 		}
-		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+		(*ids)[(*n)++] = st_column_int64(st, 0);
 	}
-	sqlite3_reset(st);
+	st_reset(st);
 	return rc == SQLITE_DONE ? NULL : db_err(ctx, "tree");
 }
 
@@ -586,15 +586,15 @@ tree_move_contents(struct ctx *ctx, const struct resource *r, long long id,
 			    "cannot be: move them first, or delete them with "
 			    "%s.", c->plural, r->noun, r->tree->delete_contents);
 	}
-	sqlite3_stmt *st = tree_stmt(ctx, r, path != NULL ? TQ_MOVE_SUBTREE :
+	db_stmt *st = tree_stmt(ctx, r, path != NULL ? TQ_MOVE_SUBTREE :
 	    TQ_MOVE);
 	if (st == NULL)
 		return db_err(ctx, "tree");
 	db_bind_id(st, 1, parent);
 	if (path != NULL)
-		sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);
+		st_bind_text(st, 2, path, -1, SQLITE_STATIC);
 	else
-		sqlite3_bind_int64(st, 2, id);
+		st_bind_int64(st, 2, id);
 	return db_step(ctx, st, "tree move");
 }
 
@@ -603,18 +603,18 @@ static struct err *
 tree_delete_nodes(struct ctx *ctx, const struct resource *r,
     const long long *ids, size_t n)
 {
-	sqlite3_stmt *st = db_prepare(ctx, res_sql(r)->delete);
+	db_stmt *st = db_prepare(ctx, res_sql(r)->delete);
 	struct err *e;
 
 	if (st == NULL)
 		return db_err(ctx, "tree delete");
 	for (size_t i = 0; i < n; i++) {
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, ids[i]);
+		st_reset(st);
+		st_bind_int64(st, 1, ids[i]);
 		if ((e = db_step(ctx, st, "tree delete")) != NULL)
 			return e;
 	}
-	sqlite3_reset(st);
+	st_reset(st);
 	return NULL;
 }
 
@@ -673,11 +673,11 @@ res_tree_delete(struct ctx *ctx, const struct resource *r, long long id)
 	/* Children move up: reparent them, then re-place each subtree. */
 	if ((e = tree_ids(ctx, r, TQ_CHILDREN, id, NULL, &ids, &nids)) != NULL)
 		return e;
-	sqlite3_stmt *st = tree_stmt(ctx, r, TQ_REPARENT);
+	db_stmt *st = tree_stmt(ctx, r, TQ_REPARENT);
 	if (st == NULL)
 		return db_err(ctx, "tree");
 	db_bind_id(st, 1, n.parent);
-	sqlite3_bind_int64(st, 2, id);
+	st_bind_int64(st, 2, id);
 	if ((e = db_step(ctx, st, "tree reparent")) != NULL)
 		return e;
 	for (size_t i = 0; i < nids; i++)

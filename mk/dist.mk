@@ -88,7 +88,7 @@ dist-%: dist-tree-$(DIST_HOST)
 
 DIST_SUB = $(MAKE) --no-print-directory BUILD=$(DIST_DIR:$(CURDIR)/%=%)/$(1) \
 	DIST_DIR=$(DIST_DIR) CC=$(1)-linux-gnu-gcc \
-	CFLAGS="-DSTOCKROOM_GD_LINKED -I$(DIST_DIR)/$(1)/cjson/include -I$(DIST_DIR)/$(1)/sysroot/usr/include" \
+	CFLAGS="-DSTOCKROOM_GD_LINKED -DSTOCKROOM_STATIC -I$(DIST_DIR)/$(1)/cjson/include -I$(DIST_DIR)/$(1)/sysroot/usr/include" \
 	LDFLAGS="-static-pie" LIBMD= \
 	LIBS="$(DIST_DIR)/$(1)/cjson/lib/libcjson.a -L$(DIST_DIR)/$(1)/sysroot/usr/lib/$(1)-linux-gnu -L$(DIST_DIR)/$(1)/sysroot/usr/lib $(DIST_STATIC_LIBS)"
 

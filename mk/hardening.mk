@@ -27,12 +27,14 @@ FUZZ_DEPS	= clang libclang-rt-14-dev
 FUZZ_SAN	= -fsanitize=address,undefined -fno-sanitize-recover=all \
 		  -fno-omit-frame-pointer
 FUZZ_CFLAGS	= -std=c11 -D_GNU_SOURCE -g -O1 $(FUZZ_SAN) -Wall -Wextra \
-		  -Wno-missing-field-initializers -Ilib -Idomain -MMD -MP
+		  -Wno-missing-field-initializers -Ilib -Idomain $(PG_INCLUDE) \
+		  -MMD -MP
 FUZZ_SRC	= $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_NAMES	= $(FUZZ_SRC:tests/fuzz/%.c=%)
 FUZZERS		= $(FUZZ_NAMES:%=$(FUZZ_BUILD)/bin/%)
 FUZZ_LIB_OBJ	= $(LIB_SRC:%.c=$(FUZZ_BUILD)/obj/%.o) \
-		  $(FUZZ_BUILD)/obj/gen/migrations.o
+		  $(FUZZ_BUILD)/obj/gen/migrations.o \
+		  $(FUZZ_BUILD)/obj/gen/pg_migrations.o
 # Shared by the harnesses: the fuzzing site, and password checks replaced
 # by a plain comparison (tests/fuzz/support.h says why).
 FUZZ_SUPPORT	= $(FUZZ_BUILD)/obj/tests/fuzz/support.o
@@ -53,7 +55,7 @@ fuzz-deps:
 
 fuzz-build: $(FUZZERS)
 
-$(FUZZ_BUILD)/obj/gen/migrations.o: $(BUILD)/gen/migrations.c | fuzz-deps
+$(FUZZ_BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c | fuzz-deps
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 

@@ -54,7 +54,7 @@ inv_failed(struct ctx *ctx, const char *what, const struct err *e)
 	char *all = e != NULL ? cJSON_PrintUnformatted(e->body) : NULL;
 
 	fprintf(stderr, "inventory: %s failed: %s %s\n", what,
-	    all ? all : "", ctx->db ? sqlite3_errmsg(ctx->db) : "");
+	    all ? all : "", db_errmsg(ctx));
 	free(all);
 	return 1;
 }
@@ -91,21 +91,21 @@ static long long
 inv_node(struct ctx *ctx, const struct resource *k, const char *name,
     const char *desc, long long parent, int structural, long long defloc)
 {
-	sqlite3_stmt *st = db_prepare(ctx, k == &category_resource ?
+	db_stmt *st = db_prepare(ctx, k == &category_resource ?
 	    inv_sql_category : inv_sql_location);
 
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, desc, -1, SQLITE_STATIC);
+	st_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	st_bind_text(st, 2, desc, -1, SQLITE_STATIC);
 	if (parent > 0)
-		sqlite3_bind_int64(st, 3, parent);
-	sqlite3_bind_int(st, 4, structural);
+		st_bind_int64(st, 3, parent);
+	st_bind_int(st, 4, structural);
 	if (k == &category_resource && defloc > 0)
-		sqlite3_bind_int64(st, 5, defloc);
-	if (sqlite3_step(st) != SQLITE_DONE)
+		st_bind_int64(st, 5, defloc);
+	if (st_step(st) != SQLITE_DONE)
 		return -1;
-	long long id = sqlite3_last_insert_rowid(ctx->db);
+	long long id = db_last_id(ctx);
 	return res_tree_place(ctx, k, id) == NULL ? id : -1;
 }
 
@@ -114,22 +114,22 @@ inv_part(struct ctx *ctx, const char *name, const char *ipn,
     const char *desc, const char *kw, const char *units, long long cat,
     long long minimum, int assembly)
 {
-	sqlite3_stmt *st = db_prepare(ctx, inv_sql_part);
+	db_stmt *st = db_prepare(ctx, inv_sql_part);
 
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, ipn, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, desc, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 4, kw, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, units, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 6, cat);
-	sqlite3_bind_int64(st, 7, minimum * DEC_SCALE);
-	sqlite3_bind_int(st, 8, assembly);
-	sqlite3_bind_int(st, 9, 0);
-	if (sqlite3_step(st) != SQLITE_DONE)
+	st_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	st_bind_text(st, 2, ipn, -1, SQLITE_TRANSIENT);
+	st_bind_text(st, 3, desc, -1, SQLITE_TRANSIENT);
+	st_bind_text(st, 4, kw, -1, SQLITE_STATIC);
+	st_bind_text(st, 5, units, -1, SQLITE_STATIC);
+	st_bind_int64(st, 6, cat);
+	st_bind_int64(st, 7, minimum * DEC_SCALE);
+	st_bind_int(st, 8, assembly);
+	st_bind_int(st, 9, 0);
+	if (st_step(st) != SQLITE_DONE)
 		return -1;
-	long long id = sqlite3_last_insert_rowid(ctx->db);
+	long long id = db_last_id(ctx);
 	return part_fts_sync(ctx, id) == NULL ? id : -1;
 }
 
@@ -144,12 +144,12 @@ inv_stock(struct ctx *ctx, long long part, long long loc, long long qty,
 	    &id) != NULL)
 		return -1;
 	if (batch != NULL) {
-		sqlite3_stmt *st = db_prepare(ctx, inv_sql_batch);
+		db_stmt *st = db_prepare(ctx, inv_sql_batch);
 		if (st == NULL)
 			return -1;
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_text(st, 2, batch, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(st) != SQLITE_DONE ||
+		st_bind_int64(st, 1, id);
+		st_bind_text(st, 2, batch, -1, SQLITE_TRANSIENT);
+		if (st_step(st) != SQLITE_DONE ||
 		    stock_fts_sync(ctx, id) != NULL)
 			return -1;
 	}
@@ -316,10 +316,10 @@ cmd_demo(struct ctx *ctx)
 	size_t nitems = 0;
 	char name[128], ipn[32], desc[160];
 
-	sqlite3_stmt *st = db_prepare(ctx, sql_count);
-	if (st == NULL || sqlite3_step(st) != SQLITE_ROW)
+	db_stmt *st = db_prepare(ctx, sql_count);
+	if (st == NULL || st_step(st) != SQLITE_ROW)
 		return inv_fail(ctx, "count parts");
-	if (sqlite3_column_int64(st, 0) > 0) {
+	if (st_column_int64(st, 0) > 0) {
 		fprintf(stderr, "inventory: %s already has parts; the demo "
 		    "loads into an empty inventory only\n",
 		    ctx->cfg.database);
@@ -621,7 +621,7 @@ static int
 gen_tree(struct ctx *ctx, const char *sql, const char *stem, long long n,
     long long top, struct gen_node *nodes)
 {
-	sqlite3_stmt *st = db_prepare(ctx, sql);
+	db_stmt *st = db_prepare(ctx, sql);
 	char name[64];
 
 	if (st == NULL)
@@ -639,18 +639,18 @@ gen_tree(struct ctx *ctx, const char *sql, const char *stem, long long n,
 		nodes[i].pathstring = parent < 0 ? mem_strdup(&ctx->mem, name) :
 		    mem_printf(&ctx->mem, "%s/%s", nodes[parent].pathstring,
 		    name);
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, i + 1);
-		sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
+		st_reset(st);
+		st_bind_int64(st, 1, i + 1);
+		st_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
 		if (parent < 0)
-			sqlite3_bind_null(st, 3);
+			st_bind_null(st, 3);
 		else
-			sqlite3_bind_int64(st, 3, parent + 1);
-		sqlite3_bind_text(st, 4, nodes[i].path, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, nodes[i].pathstring, -1,
+			st_bind_int64(st, 3, parent + 1);
+		st_bind_text(st, 4, nodes[i].path, -1, SQLITE_STATIC);
+		st_bind_text(st, 5, nodes[i].pathstring, -1,
 		    SQLITE_STATIC);
-		sqlite3_bind_int(st, 6, nodes[i].level);
-		if (sqlite3_step(st) != SQLITE_DONE)
+		st_bind_int(st, 6, nodes[i].level);
+		if (st_step(st) != SQLITE_DONE)
 			return -1;
 	}
 	return 0;
@@ -695,12 +695,12 @@ cmd_generate(struct ctx *ctx, int argc, char **argv)
 		    "items (each item has its 'created' entry)\n");
 		return 2;
 	}
-	sqlite3_stmt *cnt = db_prepare(ctx, "SELECT (SELECT count(*) FROM "
+	db_stmt *cnt = db_prepare(ctx, "SELECT (SELECT count(*) FROM "
 	    "part) + (SELECT count(*) FROM part_category) + (SELECT count(*) "
 	    "FROM stock_location)");
-	if (cnt == NULL || sqlite3_step(cnt) != SQLITE_ROW)
+	if (cnt == NULL || st_step(cnt) != SQLITE_ROW)
 		return inv_fail(ctx, "count");
-	if (sqlite3_column_int64(cnt, 0) > 0) {
+	if (st_column_int64(cnt, 0) > 0) {
 		fprintf(stderr, "inventory: %s is not empty; generate fills "
 		    "an empty inventory only\n", ctx->cfg.database);
 		return 1;
@@ -724,8 +724,8 @@ cmd_generate(struct ctx *ctx, int argc, char **argv)
 	    ln) != 0)
 		return inv_fail(ctx, "trees");
 
-	sqlite3_stmt *ps = db_prepare(ctx, gen_sql_part);
-	sqlite3_stmt *pf = db_prepare(ctx, gen_sql_part_fts);
+	db_stmt *ps = db_prepare(ctx, gen_sql_part);
+	db_stmt *pf = db_prepare(ctx, gen_sql_part_fts);
 	if (ps == NULL || pf == NULL)
 		return inv_fail(ctx, "prepare");
 	for (long long i = 1; i <= parts; i++) {
@@ -741,32 +741,32 @@ cmd_generate(struct ctx *ctx, int argc, char **argv)
 		    inv_between(0, 5)));
 		snprintf(kw, sizeof(kw), "%s %s", w, a);
 		long long cat = inv_between(1, cats);
-		sqlite3_reset(ps);
-		sqlite3_bind_int64(ps, 1, i);
-		sqlite3_bind_text(ps, 2, name, -1, SQLITE_STATIC);
-		sqlite3_bind_text(ps, 3, ipn, -1, SQLITE_STATIC);
-		sqlite3_bind_text(ps, 4, desc, -1, SQLITE_STATIC);
-		sqlite3_bind_text(ps, 5, kw, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(ps, 6, cat);
-		sqlite3_bind_int64(ps, 7, inv_between(0, 3) == 0 ?
+		st_reset(ps);
+		st_bind_int64(ps, 1, i);
+		st_bind_text(ps, 2, name, -1, SQLITE_STATIC);
+		st_bind_text(ps, 3, ipn, -1, SQLITE_STATIC);
+		st_bind_text(ps, 4, desc, -1, SQLITE_STATIC);
+		st_bind_text(ps, 5, kw, -1, SQLITE_STATIC);
+		st_bind_int64(ps, 6, cat);
+		st_bind_int64(ps, 7, inv_between(0, 3) == 0 ?
 		    inv_between(1, 100) * DEC_SCALE : 0);
-		if (sqlite3_step(ps) != SQLITE_DONE)
+		if (st_step(ps) != SQLITE_DONE)
 			return inv_fail(ctx, "part");
-		sqlite3_reset(pf);
-		sqlite3_bind_int64(pf, 1, i);
-		sqlite3_bind_text(pf, 2, name, -1, SQLITE_STATIC);
-		sqlite3_bind_text(pf, 3, ipn, -1, SQLITE_STATIC);
-		sqlite3_bind_text(pf, 4, desc, -1, SQLITE_STATIC);
-		sqlite3_bind_text(pf, 5, kw, -1, SQLITE_STATIC);
-		if (sqlite3_step(pf) != SQLITE_DONE)
+		st_reset(pf);
+		st_bind_int64(pf, 1, i);
+		st_bind_text(pf, 2, name, -1, SQLITE_STATIC);
+		st_bind_text(pf, 3, ipn, -1, SQLITE_STATIC);
+		st_bind_text(pf, 4, desc, -1, SQLITE_STATIC);
+		st_bind_text(pf, 5, kw, -1, SQLITE_STATIC);
+		if (st_step(pf) != SQLITE_DONE)
 			return inv_fail(ctx, "part index");
 	}
 	fprintf(stderr, "inventory: %lld parts (%llds)\n", parts,
 	    (long long)(time(NULL) - t0));
 
-	sqlite3_stmt *is = db_prepare(ctx, gen_sql_item);
-	sqlite3_stmt *ifs = db_prepare(ctx, gen_sql_item_fts);
-	sqlite3_stmt *ts = db_prepare(ctx, gen_sql_track);
+	db_stmt *is = db_prepare(ctx, gen_sql_item);
+	db_stmt *ifs = db_prepare(ctx, gen_sql_item_fts);
+	db_stmt *ts = db_prepare(ctx, gen_sql_track);
 	if (is == NULL || ifs == NULL || ts == NULL)
 		return inv_fail(ctx, "prepare");
 	static const int statuses[] = { 10, 10, 10, 10, 10, 10, 10, 50, 55,
@@ -776,20 +776,20 @@ cmd_generate(struct ctx *ctx, int argc, char **argv)
 		long long q = inv_between(1, 10000) * DEC_SCALE;
 		snprintf(batch, sizeof(batch), "B%04lld-%05lld",
 		    inv_between(2020, 2026), inv_between(0, 99999));
-		sqlite3_reset(is);
-		sqlite3_bind_int64(is, 1, i);
+		st_reset(is);
+		st_bind_int64(is, 1, i);
 		/* Spread items over parts so every part has ~items/parts. */
-		sqlite3_bind_int64(is, 2, (i - 1) % parts + 1);
-		sqlite3_bind_int64(is, 3, inv_between(1, locs));
-		sqlite3_bind_int64(is, 4, q);
-		sqlite3_bind_text(is, 5, batch, -1, SQLITE_STATIC);
-		sqlite3_bind_int(is, 6, statuses[inv_rand() % 12]);
-		if (sqlite3_step(is) != SQLITE_DONE)
+		st_bind_int64(is, 2, (i - 1) % parts + 1);
+		st_bind_int64(is, 3, inv_between(1, locs));
+		st_bind_int64(is, 4, q);
+		st_bind_text(is, 5, batch, -1, SQLITE_STATIC);
+		st_bind_int(is, 6, statuses[inv_rand() % 12]);
+		if (st_step(is) != SQLITE_DONE)
 			return inv_fail(ctx, "item");
-		sqlite3_reset(ifs);
-		sqlite3_bind_int64(ifs, 1, i);
-		sqlite3_bind_text(ifs, 2, batch, -1, SQLITE_STATIC);
-		if (sqlite3_step(ifs) != SQLITE_DONE)
+		st_reset(ifs);
+		st_bind_int64(ifs, 1, i);
+		st_bind_text(ifs, 2, batch, -1, SQLITE_STATIC);
+		if (st_step(ifs) != SQLITE_DONE)
 			return inv_fail(ctx, "item index");
 		/* Its history: created, then its share of the rest. */
 		long long mine = 1 + extra / items + (i <= extra % items);
@@ -808,12 +808,12 @@ cmd_generate(struct ctx *ctx, int argc, char **argv)
 				    10000));
 			snprintf(notes, sizeof(notes), k == 0 ? "Generated" :
 			    "Generated history %lld", k);
-			sqlite3_reset(ts);
-			sqlite3_bind_int64(ts, 1, i);
-			sqlite3_bind_int(ts, 2, code);
-			sqlite3_bind_text(ts, 3, notes, -1, SQLITE_STATIC);
-			sqlite3_bind_text(ts, 4, deltas, -1, SQLITE_STATIC);
-			if (sqlite3_step(ts) != SQLITE_DONE)
+			st_reset(ts);
+			st_bind_int64(ts, 1, i);
+			st_bind_int(ts, 2, code);
+			st_bind_text(ts, 3, notes, -1, SQLITE_STATIC);
+			st_bind_text(ts, 4, deltas, -1, SQLITE_STATIC);
+			if (st_step(ts) != SQLITE_DONE)
 				return inv_fail(ctx, "tracking");
 		}
 		if (i % 200000 == 0)

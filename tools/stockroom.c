@@ -430,19 +430,19 @@ cmd_ensure_admin(struct ctx *ctx)
 static struct err *
 tool_password_write(struct ctx *ctx, const char *username, const char *mcf)
 {
-	sqlite3_stmt *st = db_prepare(ctx, tool_sql_find_user);
+	db_stmt *st = db_prepare(ctx, tool_sql_find_user);
 	struct err *e;
 	bool found;
 
 	if (st == NULL)
 		return db_err(ctx, "find user");
-	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
+	st_bind_text(st, 1, username, -1, SQLITE_STATIC);
 	if ((e = db_row(ctx, st, "find user", &found)) != NULL)
 		return e;
 	if (!found)
 		return err_new(ctx, 404, "no user named %s", username);
-	long long id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+	long long id = st_column_int64(st, 0);
+	st_reset(st);
 	if ((e = acct_set_password(ctx, id, mcf)) != NULL)
 		return e;
 	return audit_record(ctx, AUDIT_PASSWORD_CHANGED, 0, "(command line)",
@@ -477,7 +477,7 @@ cmd_changepassword(struct ctx *ctx, const char *username)
 static int
 cmd_listusers(struct ctx *ctx)
 {
-	sqlite3_stmt *st;
+	db_stmt *st;
 	int rc;
 
 	if (tool_open(ctx) != 0)
@@ -486,13 +486,13 @@ cmd_listusers(struct ctx *ctx)
 		return tool_fail(db_err(ctx, "list users"));
 	printf("%-6s %-20s %-30s %-8s %-10s %-20s %s\n", "id", "username",
 	    "email", "active", "superuser", "joined", "last login");
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	while ((rc = st_step(st)) == SQLITE_ROW)
 		printf("%-6lld %-20s %-30s %-8s %-10s %-20s %s\n",
-		    sqlite3_column_int64(st, 0), sqlite3_column_text(st, 1),
-		    sqlite3_column_text(st, 2),
-		    sqlite3_column_int(st, 3) ? "yes" : "no",
-		    sqlite3_column_int(st, 4) ? "yes" : "no",
-		    sqlite3_column_text(st, 5), sqlite3_column_text(st, 6));
+		    st_column_int64(st, 0), st_column_text(st, 1),
+		    st_column_text(st, 2),
+		    st_column_int(st, 3) ? "yes" : "no",
+		    st_column_int(st, 4) ? "yes" : "no",
+		    st_column_text(st, 5), st_column_text(st, 6));
 	return rc == SQLITE_DONE ? 0 : tool_fail(db_err(ctx, "list users"));
 }
 

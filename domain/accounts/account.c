@@ -55,21 +55,21 @@ struct err *
 acct_create(struct ctx *ctx, const char *username, const char *email,
     const char *mcf, bool superuser, long long *user_id)
 {
-	sqlite3_stmt *st = db_prepare(ctx, acct_sql_insert);
+	db_stmt *st = db_prepare(ctx, acct_sql_insert);
 	struct err *e;
 	bool found;
 
 	if (st == NULL)
 		return db_err(ctx, "create user");
-	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, email != NULL ? email : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, mcf != NULL ? mcf : "", -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 4, superuser ? 1 : 0);
+	st_bind_text(st, 1, username, -1, SQLITE_STATIC);
+	st_bind_text(st, 2, email != NULL ? email : "", -1, SQLITE_STATIC);
+	st_bind_text(st, 3, mcf != NULL ? mcf : "", -1, SQLITE_STATIC);
+	st_bind_int(st, 4, superuser ? 1 : 0);
 	if ((e = db_row(ctx, st, "create user", &found)) != NULL)
 		return e;
 	if (!found)
 		return err_field(ctx, "username", ACCT_TAKEN);
-	*user_id = sqlite3_column_int64(st, 0);
+	*user_id = st_column_int64(st, 0);
 	return db_step(ctx, st, "create user");
 }
 
@@ -80,13 +80,13 @@ acct_create(struct ctx *ctx, const char *username, const char *email,
 struct err *
 acct_set_password(struct ctx *ctx, long long user_id, const char *mcf)
 {
-	sqlite3_stmt *st = db_prepare(ctx, acct_sql_password);
+	db_stmt *st = db_prepare(ctx, acct_sql_password);
 	struct err *e;
 
 	if (st == NULL)
 		return db_err(ctx, "set password");
-	sqlite3_bind_int64(st, 1, user_id);
-	sqlite3_bind_text(st, 2, mcf, -1, SQLITE_STATIC);
+	st_bind_int64(st, 1, user_id);
+	st_bind_text(st, 2, mcf, -1, SQLITE_STATIC);
 	if ((e = db_step(ctx, st, "set password")) != NULL)
 		return e;
 	return auth_bump_version(ctx, user_id);
@@ -96,7 +96,7 @@ acct_set_password(struct ctx *ctx, long long user_id, const char *mcf)
 struct err *
 acct_count(struct ctx *ctx, long long *n)
 {
-	sqlite3_stmt *st = db_prepare(ctx, acct_sql_count);
+	db_stmt *st = db_prepare(ctx, acct_sql_count);
 	struct err *e;
 	bool found;
 
@@ -106,8 +106,8 @@ acct_count(struct ctx *ctx, long long *n)
 	if ((e = db_row(ctx, st, "count users", &found)) != NULL)
 		return e;
 	if (found)
-		*n = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+		*n = st_column_int64(st, 0);
+	st_reset(st);
 	return NULL;
 }
 

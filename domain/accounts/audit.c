@@ -25,18 +25,18 @@ struct err *
 audit_record(struct ctx *ctx, const char *action, long long user_id,
     const char *username, const char *target)
 {
-	sqlite3_stmt *st = db_prepare(ctx, audit_sql_insert);
+	db_stmt *st = db_prepare(ctx, audit_sql_insert);
 
 	if (st == NULL)
 		return db_err(ctx, "audit");
 	if (user_id > 0)
-		sqlite3_bind_int64(st, 1, user_id);
-	sqlite3_bind_text(st, 2, username ? username : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, action, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, target ? target : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, ctx->req.remote_addr ? ctx->req.remote_addr :
+		st_bind_int64(st, 1, user_id);
+	st_bind_text(st, 2, username ? username : "", -1, SQLITE_STATIC);
+	st_bind_text(st, 3, action, -1, SQLITE_STATIC);
+	st_bind_text(st, 4, target ? target : "", -1, SQLITE_STATIC);
+	st_bind_text(st, 5, ctx->req.remote_addr ? ctx->req.remote_addr :
 	    "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, ctx->request_id, -1, SQLITE_STATIC);
+	st_bind_text(st, 6, ctx->request_id, -1, SQLITE_STATIC);
 	return db_step(ctx, st, "audit");
 }
 

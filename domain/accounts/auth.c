@@ -96,36 +96,36 @@ auth_equal(const char *a, const char *b)
 struct err *
 auth_load_user(struct ctx *ctx, long long user_id, bool *found)
 {
-	sqlite3_stmt *st = db_prepare(ctx, auth_sql_user);
+	db_stmt *st = db_prepare(ctx, auth_sql_user);
 	struct err *e;
 	int rc;
 
 	*found = false;
 	if (st == NULL)
 		return db_err(ctx, "load user");
-	sqlite3_bind_int64(st, 1, user_id);
+	st_bind_int64(st, 1, user_id);
 	if ((e = db_row(ctx, st, "load user", found)) != NULL || !*found)
 		return e;
-	if (sqlite3_column_int(st, 1) != 1) {
+	if (st_column_int(st, 1) != 1) {
 		*found = false;
 		return NULL;
 	}
 	const char *name = mem_strdup(&ctx->mem,
-	    (const char *)sqlite3_column_text(st, 0));
-	bool super = sqlite3_column_int(st, 2) == 1;
-	bool staff = sqlite3_column_int(st, 3) == 1;
+	    (const char *)st_column_text(st, 0));
+	bool super = st_column_int(st, 2) == 1;
+	bool staff = st_column_int(st, 3) == 1;
 	uint64_t perms = 0;
-	sqlite3_reset(st);
+	st_reset(st);
 
 	if ((st = db_prepare(ctx, auth_sql_rules)) == NULL)
 		return db_err(ctx, "load rules");
-	sqlite3_bind_int64(st, 1, user_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	st_bind_int64(st, 1, user_id);
+	while ((rc = st_step(st)) == SQLITE_ROW) {
 		int area = perm_area_index((const char *)
-		    sqlite3_column_text(st, 0));
+		    st_column_text(st, 0));
 		unsigned vacd = 0;
 		for (int i = 0; i < 4; i++)
-			if (sqlite3_column_int(st, 1 + i))
+			if (st_column_int(st, 1 + i))
 				vacd |= 1U << i;
 		vacd = perm_imply(vacd);
 		for (int i = 0; i < 4 && area >= 0; i++)
@@ -239,15 +239,15 @@ static void
 auth_seen(struct ctx *ctx, const char *sql, long long id, long long seen)
 {
 	long long now = (long long)time(NULL);
-	sqlite3_stmt *st;
+	db_stmt *st;
 
 	if (now - seen < AUTH_LAST_SEEN_EVERY ||
 	    (st = db_prepare(ctx, sql)) == NULL)
 		return;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, now);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		log_msg(ctx, LOG_WARN, "last_seen: %s", sqlite3_errmsg(ctx->db));
+	st_bind_int64(st, 1, id);
+	st_bind_int64(st, 2, now);
+	if (st_step(st) != SQLITE_DONE)
+		log_msg(ctx, LOG_WARN, "last_seen: %s", db_errmsg(ctx));
 }
 
 /* Authorization: Token <key> / Bearer <key>. */
@@ -262,19 +262,19 @@ auth_by_token(struct ctx *ctx, const char *key)
 		return auth_invalid(ctx, "Invalid token.");
 	if ((e = auth_digest(ctx, "token", key, d)) != NULL)
 		return e;
-	sqlite3_stmt *st = db_prepare(ctx, auth_sql_token);
+	db_stmt *st = db_prepare(ctx, auth_sql_token);
 	if (st == NULL)
 		return db_err(ctx, "token");
-	sqlite3_bind_text(st, 1, d, -1, SQLITE_STATIC);
+	st_bind_text(st, 1, d, -1, SQLITE_STATIC);
 	if ((e = db_row(ctx, st, "token", &found)) != NULL)
 		return e;
 	if (!found)
 		return auth_invalid(ctx, "Invalid token.");
-	bool same = auth_equal((const char *)sqlite3_column_text(st, 2), d);
-	long long id = sqlite3_column_int64(st, 0);
-	long long uid = sqlite3_column_int64(st, 1);
-	long long seen = sqlite3_column_int64(st, 3);
-	sqlite3_reset(st);
+	bool same = auth_equal((const char *)st_column_text(st, 2), d);
+	long long id = st_column_int64(st, 0);
+	long long uid = st_column_int64(st, 1);
+	long long seen = st_column_int64(st, 3);
+	st_reset(st);
 	if (!same)
 		return auth_invalid(ctx, "Invalid token.");
 	if ((e = auth_load_user(ctx, uid, &found)) != NULL)
@@ -359,18 +359,18 @@ auth_by_session(struct ctx *ctx, const char *key)
 		return NULL;
 	if ((e = auth_digest(ctx, "session", key, d)) != NULL)
 		return e;
-	sqlite3_stmt *st = db_prepare(ctx, auth_sql_session);
+	db_stmt *st = db_prepare(ctx, auth_sql_session);
 	if (st == NULL)
 		return db_err(ctx, "session");
-	sqlite3_bind_text(st, 1, d, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, (long long)time(NULL));
+	st_bind_text(st, 1, d, -1, SQLITE_STATIC);
+	st_bind_int64(st, 2, (long long)time(NULL));
 	if ((e = db_row(ctx, st, "session", &found)) != NULL || !found)
 		return e;
-	bool same = auth_equal((const char *)sqlite3_column_text(st, 2), d);
-	long long id = sqlite3_column_int64(st, 0);
-	long long uid = sqlite3_column_int64(st, 1);
-	long long seen = sqlite3_column_int64(st, 3);
-	sqlite3_reset(st);
+	bool same = auth_equal((const char *)st_column_text(st, 2), d);
+	long long id = st_column_int64(st, 0);
+	long long uid = st_column_int64(st, 1);
+	long long seen = st_column_int64(st, 3);
+	st_reset(st);
 	if (!same)
 		return NULL;
 	/* A user gone meanwhile: anonymous. */

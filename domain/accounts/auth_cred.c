@@ -35,19 +35,19 @@ static const char cred_sql_bump_tokens[] =
     "UPDATE api_tokens SET revoked = 1 WHERE user_id = ?1";
 
 /* Prepares sql and binds an id to ?1; NULL when it cannot be prepared. */
-static sqlite3_stmt *
+static db_stmt *
 cred_prepare(struct ctx *ctx, const char *sql, long long id)
 {
-	sqlite3_stmt *st = db_prepare(ctx, sql);
+	db_stmt *st = db_prepare(ctx, sql);
 
 	if (st != NULL)
-		sqlite3_bind_int64(st, 1, id);
+		st_bind_int64(st, 1, id);
 	return st;
 }
 
 /* Runs a prepared write (NULL: it could not be prepared) to its end. */
 static struct err *
-cred_step(struct ctx *ctx, sqlite3_stmt *st, const char *what)
+cred_step(struct ctx *ctx, db_stmt *st, const char *what)
 {
 	if (st == NULL)
 		return db_err(ctx, what);
@@ -83,7 +83,7 @@ auth_session_start(struct ctx *ctx, long long user_id, const char **cookie,
 {
 	char key[AUTH_KEY_BYTES * 2 + 1], d[AUTH_DIGEST_LEN + 1];
 	long long now = (long long)time(NULL);
-	sqlite3_stmt *st;
+	db_stmt *st;
 	struct err *e;
 
 	if (rnd_hex(key, AUTH_KEY_BYTES) != 0)
@@ -100,15 +100,15 @@ auth_session_start(struct ctx *ctx, long long user_id, const char **cookie,
 		return e;
 	st = cred_prepare(ctx, cred_sql_session_new, user_id);
 	if (st != NULL) {
-		sqlite3_bind_text(st, 2, d, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(st, 3, now);
-		sqlite3_bind_int64(st, 4, now + ctx->cfg.session_age);
-		sqlite3_bind_text(st, 5, ctx->req.remote_addr ?
+		st_bind_text(st, 2, d, -1, SQLITE_TRANSIENT);
+		st_bind_int64(st, 3, now);
+		st_bind_int64(st, 4, now + ctx->cfg.session_age);
+		st_bind_text(st, 5, ctx->req.remote_addr ?
 		    ctx->req.remote_addr : "", -1, SQLITE_STATIC);
 	}
 	if ((e = cred_step(ctx, st, "new session")) != NULL)
 		return e;
-	ctx->session_id = sqlite3_last_insert_rowid(ctx->db);
+	ctx->session_id = db_last_id(ctx);
 	ctx->session_key = mem_strdup(&ctx->mem, key);
 	*cookie = auth_cookie(ctx, key);
 	return NULL;
@@ -151,25 +151,25 @@ auth_token_create(struct ctx *ctx, long long user_id, const char *name,
 	const char *k = mem_printf(&ctx->mem, "%s%s", AUTH_TOKEN_PREFIX, hex);
 	if ((e = auth_digest(ctx, "token", k, d)) != NULL)
 		return e;
-	sqlite3_stmt *st = cred_prepare(ctx, cred_sql_token_new, user_id);
+	db_stmt *st = cred_prepare(ctx, cred_sql_token_new, user_id);
 	if (st == NULL)
 		return db_err(ctx, "new token");
-	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, d, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 4, mem_printf(&ctx->mem, "+%lld days",
+	st_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	st_bind_text(st, 3, d, -1, SQLITE_TRANSIENT);
+	st_bind_text(st, 4, mem_printf(&ctx->mem, "+%lld days",
 	    ctx->cfg.token_age), -1, SQLITE_TRANSIENT);
 	if ((e = db_row(ctx, st, "new token", &found)) != NULL)
 		return e;
 	if (!found)
 		return err_internal(ctx, "new token: no such user");
-	*token_id = sqlite3_column_int64(st, 0);
-	*expiry = mem_strdup(&ctx->mem, (const char *)sqlite3_column_text(st,
+	*token_id = st_column_int64(st, 0);
+	*expiry = mem_strdup(&ctx->mem, (const char *)st_column_text(st,
 	    1));
 	if ((e = db_step(ctx, st, "new token")) != NULL)
 		return e;
 	st = cred_prepare(ctx, cred_sql_token_trim, user_id);
 	if (st != NULL)
-		sqlite3_bind_int(st, 2, AUTH_TOKENS_PER_USER);
+		st_bind_int(st, 2, AUTH_TOKENS_PER_USER);
 	if ((e = cred_step(ctx, st, "trim tokens")) != NULL)
 		return e;
 	*key = k;

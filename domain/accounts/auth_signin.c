@@ -75,7 +75,7 @@ static struct err *
 signin_count(struct ctx *ctx, const char *sql, const char *key, long long t,
     long long *n)
 {
-	sqlite3_stmt *st = db_prepare(ctx, sql);
+	db_stmt *st = db_prepare(ctx, sql);
 	struct err *e;
 	bool found;
 
@@ -83,15 +83,15 @@ signin_count(struct ctx *ctx, const char *sql, const char *key, long long t,
 	if (st == NULL)
 		return db_err(ctx, "throttle");
 	if (key != NULL) {
-		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, t);
+		st_bind_text(st, 1, key, -1, SQLITE_STATIC);
+		st_bind_int64(st, 2, t);
 	} else
-		sqlite3_bind_int64(st, 1, t);
+		st_bind_int64(st, 1, t);
 	if ((e = db_row(ctx, st, "throttle", &found)) != NULL)
 		return e;
 	if (found) {
-		*n = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
+		*n = st_column_int64(st, 0);
+		st_reset(st);
 	}
 	return NULL;
 }
@@ -113,19 +113,19 @@ signin_wait(struct ctx *ctx, const char *count, const char *nth,
 	if ((e = signin_count(ctx, count, key, since, &n)) != NULL ||
 	    n < ctx->cfg.login_max_failures)
 		return e;
-	sqlite3_stmt *st = db_prepare(ctx, nth);
+	db_stmt *st = db_prepare(ctx, nth);
 	if (st == NULL)
 		return db_err(ctx, "throttle");
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, since);
-	sqlite3_bind_int64(st, 3, ctx->cfg.login_max_failures - 1);
-	sqlite3_bind_int64(st, 4, now - AUTH_CHECK_STALE);
+	st_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	st_bind_int64(st, 2, since);
+	st_bind_int64(st, 3, ctx->cfg.login_max_failures - 1);
+	st_bind_int64(st, 4, now - AUTH_CHECK_STALE);
 	if ((e = db_row(ctx, st, "throttle", &found)) != NULL)
 		return e;
 	*wait = 1;	/* the limit is reached by checks still running */
 	if (found) {
-		long long t = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
+		long long t = st_column_int64(st, 0);
+		st_reset(st);
 		if (t + ctx->cfg.login_failure_window - now > 1)
 			*wait = t + ctx->cfg.login_failure_window - now;
 	}
@@ -169,15 +169,15 @@ signin_reserve(struct ctx *ctx, const char *username, long long now,
 		return e;
 	if (n >= ctx->cfg.login_max_concurrent)
 		return signin_refuse(ctx, "Too many sign-ins at once.", 1);
-	sqlite3_stmt *st = db_prepare(ctx, signin_sql_reserve);
+	db_stmt *st = db_prepare(ctx, signin_sql_reserve);
 	if (st == NULL)
 		return db_err(ctx, "reserve attempt");
-	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, addr, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, now);
+	st_bind_text(st, 1, username, -1, SQLITE_STATIC);
+	st_bind_text(st, 2, addr, -1, SQLITE_STATIC);
+	st_bind_int64(st, 3, now);
 	if ((e = db_step(ctx, st, "reserve attempt")) != NULL)
 		return e;
-	*attempt = sqlite3_last_insert_rowid(ctx->db);
+	*attempt = db_last_id(ctx);
 	return NULL;
 }
 
@@ -207,17 +207,17 @@ static struct err *
 signin_failure(struct ctx *ctx, long long attempt, const char *username)
 {
 	long long now = (long long)time(NULL);
-	sqlite3_stmt *st;
+	db_stmt *st;
 	struct err *e;
 
 	if ((st = db_prepare(ctx, signin_sql_failed)) == NULL)
 		return db_err(ctx, "record failure");
-	sqlite3_bind_int64(st, 1, attempt);
+	st_bind_int64(st, 1, attempt);
 	if ((e = db_step(ctx, st, "record failure")) != NULL)
 		return e;
 	if ((st = db_prepare(ctx, signin_sql_prune)) == NULL)
 		return db_err(ctx, "prune failures");
-	sqlite3_bind_int64(st, 1, now - ctx->cfg.login_failure_window);
+	st_bind_int64(st, 1, now - ctx->cfg.login_failure_window);
 	if ((e = db_step(ctx, st, "prune failures")) != NULL)
 		return e;
 	return audit_record(ctx, AUDIT_LOGIN_FAILED, 0, username, NULL);
@@ -245,11 +245,11 @@ auth_attempt_failed(struct ctx *ctx, long long attempt, const char *username)
 struct err *
 auth_attempt_release(struct ctx *ctx, long long attempt)
 {
-	sqlite3_stmt *st = db_prepare(ctx, signin_sql_release);
+	db_stmt *st = db_prepare(ctx, signin_sql_release);
 
 	if (st == NULL)
 		return db_err(ctx, "release attempt");
-	sqlite3_bind_int64(st, 1, attempt);
+	st_bind_int64(st, 1, attempt);
 	return db_step(ctx, st, "release attempt");
 }
 
@@ -262,7 +262,7 @@ static struct err *
 signin_success(struct ctx *ctx, long long attempt, long long uid,
     const char *username, const char *mcf)
 {
-	sqlite3_stmt *st;
+	db_stmt *st;
 	struct err *e;
 
 	if ((e = auth_attempt_release(ctx, attempt)) != NULL)
@@ -270,14 +270,14 @@ signin_success(struct ctx *ctx, long long attempt, long long uid,
 	if (mcf != NULL) {
 		if ((st = db_prepare(ctx, signin_sql_rehash)) == NULL)
 			return db_err(ctx, "rehash");
-		sqlite3_bind_int64(st, 1, uid);
-		sqlite3_bind_text(st, 2, mcf, -1, SQLITE_STATIC);
+		st_bind_int64(st, 1, uid);
+		st_bind_text(st, 2, mcf, -1, SQLITE_STATIC);
 		if ((e = db_step(ctx, st, "rehash")) != NULL)
 			return e;
 	}
 	if ((st = db_prepare(ctx, signin_sql_clear)) == NULL)
 		return db_err(ctx, "clear failures");
-	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
+	st_bind_text(st, 1, username, -1, SQLITE_STATIC);
 	return db_step(ctx, st, "clear failures");
 }
 
@@ -296,7 +296,7 @@ auth_password(struct ctx *ctx, const char *username, const char *password,
 {
 	bool upgrade = false, ok = false, found = false;
 	long long uid = 0, attempt;
-	sqlite3_stmt *st = NULL;
+	db_stmt *st = NULL;
 	struct err *e;
 
 	/* An over-long name is never a real account: the address counts. */
@@ -308,15 +308,15 @@ auth_password(struct ctx *ctx, const char *username, const char *password,
 	if (username[0] != '\0') {
 		if ((st = db_prepare(ctx, signin_sql_user)) == NULL)
 			return db_err(ctx, "sign-in");
-		sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
+		st_bind_text(st, 1, username, -1, SQLITE_STATIC);
 		if ((e = db_row(ctx, st, "sign-in", &found)) != NULL)
 			return e;
 	}
 	if (found) {
-		uid = sqlite3_column_int64(st, 0);
-		ok = pwd_check((const char *)sqlite3_column_text(st, 1),
-		    password, &upgrade) && sqlite3_column_int(st, 2) == 1;
-		sqlite3_reset(st);
+		uid = st_column_int64(st, 0);
+		ok = pwd_check((const char *)st_column_text(st, 1),
+		    password, &upgrade) && st_column_int(st, 2) == 1;
+		st_reset(st);
 	} else
 		pwd_dummy(password);
 	if (!ok) {

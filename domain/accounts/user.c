@@ -76,12 +76,12 @@ acct_ids(struct ctx *ctx, const cJSON *body, const struct field *f,
 	*given = true;
 	if (v->n == 0)
 		return NULL;
-	sqlite3_stmt *st = db_prepare(ctx, res_sql(f->ref)->exists);
+	db_stmt *st = db_prepare(ctx, res_sql(f->ref)->exists);
 	if (st == NULL)
 		return db_err(ctx, f->ref->name);
 	for (size_t k = 0; k < v->n; k++) {
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, v->ids[k]);
+		st_reset(st);
+		st_bind_int64(st, 1, v->ids[k]);
 		if ((e = db_row(ctx, st, f->ref->name, &found)) != NULL)
 			return e;
 		if (!found) {
@@ -90,7 +90,7 @@ acct_ids(struct ctx *ctx, const cJSON *body, const struct field *f,
 			break;
 		}
 	}
-	sqlite3_reset(st);
+	st_reset(st);
 	return NULL;
 }
 
@@ -103,12 +103,12 @@ static struct err *
 acct_links(struct ctx *ctx, const char *clear, const char *add, long long id,
     const struct val *ids)
 {
-	sqlite3_stmt *st = db_prepare(ctx, clear);
+	db_stmt *st = db_prepare(ctx, clear);
 	struct err *e;
 
 	if (st == NULL)
 		return db_err(ctx, "links");
-	sqlite3_bind_int64(st, 1, id);
+	st_bind_int64(st, 1, id);
 	if ((e = db_step(ctx, st, "links")) != NULL)
 		return e;
 	if (ids->n == 0)
@@ -116,13 +116,13 @@ acct_links(struct ctx *ctx, const char *clear, const char *add, long long id,
 	if ((st = db_prepare(ctx, add)) == NULL)
 		return db_err(ctx, "links");
 	for (size_t k = 0; k < ids->n; k++) {
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_int64(st, 2, ids->ids[k]);
+		st_reset(st);
+		st_bind_int64(st, 1, id);
+		st_bind_int64(st, 2, ids->ids[k]);
 		if ((e = db_step(ctx, st, "links")) != NULL)
 			return e;
 	}
-	sqlite3_reset(st);
+	st_reset(st);
 	return NULL;
 }
 
@@ -131,16 +131,16 @@ static struct err *
 acct_taken(struct ctx *ctx, const char *sql, const char *name, long long id,
     bool *taken)
 {
-	sqlite3_stmt *st = db_prepare(ctx, sql);
+	db_stmt *st = db_prepare(ctx, sql);
 	struct err *e;
 
 	*taken = false;
 	if (st == NULL)
 		return db_err(ctx, "unique");
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, id);
+	st_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	st_bind_int64(st, 2, id);
 	e = db_row(ctx, st, "unique", taken);
-	sqlite3_reset(st);
+	st_reset(st);
 	return e;
 }
 
@@ -149,18 +149,18 @@ static struct err *
 acct_name_of(struct ctx *ctx, const char *sql, long long id,
     const char **out)
 {
-	sqlite3_stmt *st = db_prepare(ctx, sql);
+	db_stmt *st = db_prepare(ctx, sql);
 	struct err *e;
 	bool found;
 
 	*out = NULL;
 	if (st == NULL)
 		return db_err(ctx, "name");
-	sqlite3_bind_int64(st, 1, id);
+	st_bind_int64(st, 1, id);
 	if ((e = db_row(ctx, st, "name", &found)) != NULL || !found)
 		return e;
-	*out = mem_strdup(&ctx->mem, (const char *)sqlite3_column_text(st, 0));
-	sqlite3_reset(st);
+	*out = mem_strdup(&ctx->mem, (const char *)st_column_text(st, 0));
+	st_reset(st);
 	return NULL;
 }
 
@@ -293,17 +293,17 @@ user_validate(struct ctx *ctx, struct res_write *w, struct errs *es)
 	if (w->old != NULL && w->old[UF_IS_SUPERUSER].i &&
 	    w->old[UF_IS_ACTIVE].i &&
 	    !(v[UF_IS_SUPERUSER].i && v[UF_IS_ACTIVE].i)) {
-		sqlite3_stmt *st = db_prepare(ctx, user_sql_superusers);
+		db_stmt *st = db_prepare(ctx, user_sql_superusers);
 		bool found;
 		if (st == NULL)
 			return db_err(ctx, "superusers");
-		sqlite3_bind_int64(st, 1, w->id);
+		st_bind_int64(st, 1, w->id);
 		if ((e = db_row(ctx, st, "superusers", &found)) != NULL)
 			return e;
-		if (found && sqlite3_column_int64(st, 0) == 0)
+		if (found && st_column_int64(st, 0) == 0)
 			errs_add(es, "non_field_errors", "At least one active "
 			    "superuser must remain.");
-		sqlite3_reset(st);
+		st_reset(st);
 	}
 	return NULL;
 }
@@ -367,7 +367,7 @@ static struct err *
 user_deleting(struct ctx *ctx, struct res_del *d)
 {
 	long long id = d->id;
-	sqlite3_stmt *st;
+	db_stmt *st;
 	struct err *e;
 	bool found;
 
@@ -376,23 +376,23 @@ user_deleting(struct ctx *ctx, struct res_del *d)
 		    "another superuser can.");
 	if ((st = db_prepare(ctx, user_sql_deleting)) == NULL)
 		return db_err(ctx, "delete user");
-	sqlite3_bind_int64(st, 1, id);
+	st_bind_int64(st, 1, id);
 	if ((e = db_row(ctx, st, "delete user", &found)) != NULL)
 		return e;
 	if (!found)
 		return err_not_found(ctx, user_resource.name);
 	const char *name = mem_strdup(&ctx->mem,
-	    (const char *)sqlite3_column_text(st, 0));
-	bool super = sqlite3_column_int(st, 1) != 0;
-	sqlite3_reset(st);
+	    (const char *)st_column_text(st, 0));
+	bool super = st_column_int(st, 1) != 0;
+	st_reset(st);
 	if (super) {
 		if ((st = db_prepare(ctx, user_sql_superusers)) == NULL)
 			return db_err(ctx, "superusers");
-		sqlite3_bind_int64(st, 1, id);
+		st_bind_int64(st, 1, id);
 		if ((e = db_row(ctx, st, "superusers", &found)) != NULL)
 			return e;
-		long long others = found ? sqlite3_column_int64(st, 0) : 0;
-		sqlite3_reset(st);
+		long long others = found ? st_column_int64(st, 0) : 0;
+		st_reset(st);
 		if (others == 0)
 			return err_field(ctx, "non_field_errors", "At least "
 			    "one active superuser must remain.");
@@ -573,12 +573,12 @@ group_validate(struct ctx *ctx, struct res_write *w, struct errs *es)
 static struct err *
 group_set_rules(struct ctx *ctx, long long id, const struct group_input *in)
 {
-	sqlite3_stmt *st = db_prepare(ctx, group_sql_clear_rules);
+	db_stmt *st = db_prepare(ctx, group_sql_clear_rules);
 	struct err *e;
 
 	if (st == NULL)
 		return db_err(ctx, "rules");
-	sqlite3_bind_int64(st, 1, id);
+	st_bind_int64(st, 1, id);
 	if ((e = db_step(ctx, st, "rules")) != NULL)
 		return e;
 	if ((st = db_prepare(ctx, group_sql_add_rule)) == NULL)
@@ -586,15 +586,15 @@ group_set_rules(struct ctx *ctx, long long id, const struct group_input *in)
 	for (int a = 0; a < PAREA__MAX; a++) {
 		if (in->vacd[a] == 0)
 			continue;
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_text(st, 2, perm_areas[a], -1, SQLITE_STATIC);
+		st_reset(st);
+		st_bind_int64(st, 1, id);
+		st_bind_text(st, 2, perm_areas[a], -1, SQLITE_STATIC);
 		for (int i = 0; i < 4; i++)
-			sqlite3_bind_int(st, 3 + i, (in->vacd[a] >> i) & 1);
+			st_bind_int(st, 3 + i, (in->vacd[a] >> i) & 1);
 		if ((e = db_step(ctx, st, "rules")) != NULL)
 			return e;
 	}
-	sqlite3_reset(st);
+	st_reset(st);
 	return NULL;
 }
 

@@ -128,9 +128,9 @@ att_list(struct ctx *ctx, struct list_q *q, void *view)
 
 /* The file as its URL under the install prefix (no arena: list.h). */
 static void
-att_render(struct ctx *ctx, sqlite3_stmt *st, cJSON *o, void *view)
+att_render(struct ctx *ctx, db_stmt *st, cJSON *o, void *view)
 {
-	const char *rel = (const char *)sqlite3_column_text(st,
+	const char *rel = (const char *)st_column_text(st,
 	    res_col(&attachment_resource, AF_ATTACHMENT));
 	char url[MEDIA_PATH_MAX + 2048];
 
@@ -270,17 +270,17 @@ att_written(struct ctx *ctx, struct res_write *w)
 {
 	const struct att_write *aw = w->state;
 	const struct req_file *f = aw != NULL ? aw->file : NULL;
-	sqlite3_stmt *st;
+	db_stmt *st;
 
 	if (!w->create)
 		return NULL;
 	if ((st = db_prepare(ctx, att_sql_uploaded)) == NULL)
 		return db_err(ctx, attachment_resource.name);
-	sqlite3_bind_text(st, 1, f != NULL ? f->filename : "", -1,
+	st_bind_text(st, 1, f != NULL ? f->filename : "", -1,
 	    SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, f != NULL ? f->size : 0);
+	st_bind_int64(st, 2, f != NULL ? f->size : 0);
 	db_bind_id(st, 3, ctx->user_id);
-	sqlite3_bind_int64(st, 4, w->id);
+	st_bind_int64(st, 4, w->id);
 	return db_step(ctx, st, attachment_resource.name);
 }
 

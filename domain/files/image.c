@@ -352,11 +352,11 @@ image_orphan(struct ctx *ctx, const char *rel)
 {
 	static const char sql[] =
 	    "INSERT OR IGNORE INTO media_orphan (path) VALUES (?)";
-	sqlite3_stmt *st = db_prepare(ctx, sql);
+	db_stmt *st = db_prepare(ctx, sql);
 
 	if (st == NULL)
 		return db_err(ctx, "media orphan");
-	sqlite3_bind_text(st, 1, rel, -1, SQLITE_STATIC);
+	st_bind_text(st, 1, rel, -1, SQLITE_STATIC);
 	return db_step(ctx, st, "media orphan");
 }
 
@@ -443,17 +443,17 @@ image_set_part(struct ctx *ctx, long long part_id, const char *image,
 	    "UPDATE part SET image = ?, thumbnail = ? WHERE id = ?";
 	static const char sql_claim[] =
 	    "DELETE FROM media_orphan WHERE path IN (?, ?)";
-	sqlite3_stmt *set = db_prepare(ctx, sql_set);
-	sqlite3_stmt *claim = db_prepare(ctx, sql_claim);
+	db_stmt *set = db_prepare(ctx, sql_set);
+	db_stmt *claim = db_prepare(ctx, sql_claim);
 	struct err *e;
 
 	if (set == NULL || claim == NULL)
 		return db_err(ctx, "part image");
-	sqlite3_bind_text(set, 1, image, -1, SQLITE_STATIC);
-	sqlite3_bind_text(set, 2, thumb, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(set, 3, part_id);
-	sqlite3_bind_text(claim, 1, image, -1, SQLITE_STATIC);
-	sqlite3_bind_text(claim, 2, thumb, -1, SQLITE_STATIC);
+	st_bind_text(set, 1, image, -1, SQLITE_STATIC);
+	st_bind_text(set, 2, thumb, -1, SQLITE_STATIC);
+	st_bind_int64(set, 3, part_id);
+	st_bind_text(claim, 1, image, -1, SQLITE_STATIC);
+	st_bind_text(claim, 2, thumb, -1, SQLITE_STATIC);
 	if ((e = db_step(ctx, set, "part image")) != NULL)
 		return e;
 	return db_step(ctx, claim, "part image");

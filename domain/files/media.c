@@ -137,7 +137,7 @@ media_sweep(struct ctx *ctx, int max)
 	    "part WHERE image = o.path OR thumbnail = o.path) LIMIT ?";
 	static const char sql_done[] =
 	    "DELETE FROM media_orphan WHERE path = ?";
-	sqlite3_stmt *ls, *del;
+	db_stmt *ls, *del;
 	int n = 0, rc;
 
 	if (ctx->db == NULL)
@@ -145,12 +145,12 @@ media_sweep(struct ctx *ctx, int max)
 	if ((ls = db_prepare(ctx, sql_list)) == NULL ||
 	    (del = db_prepare(ctx, sql_done)) == NULL) {
 		log_msg(ctx, LOG_WARN, "media sweep: %s",
-		    sqlite3_errmsg(ctx->db));
+		    db_errmsg(ctx));
 		return -1;
 	}
-	sqlite3_bind_int(ls, 1, max);
-	while ((rc = sqlite3_step(ls)) == SQLITE_ROW) {
-		const char *rel = (const char *)sqlite3_column_text(ls, 0);
+	st_bind_int(ls, 1, max);
+	while ((rc = st_step(ls)) == SQLITE_ROW) {
+		const char *rel = (const char *)st_column_text(ls, 0);
 		if (rel == NULL)
 			continue;
 		if (media_path_valid(rel) &&
@@ -159,22 +159,22 @@ media_sweep(struct ctx *ctx, int max)
 			    strerror(errno));
 			continue;
 		}
-		sqlite3_reset(del);
-		sqlite3_bind_text(del, 1, rel, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(del) != SQLITE_DONE) {
+		st_reset(del);
+		st_bind_text(del, 1, rel, -1, SQLITE_TRANSIENT);
+		if (st_step(del) != SQLITE_DONE) {
 			log_msg(ctx, LOG_WARN, "media sweep: %s",
-			    sqlite3_errmsg(ctx->db));
-			sqlite3_reset(ls);
+			    db_errmsg(ctx));
+			st_reset(ls);
 			return -1;
 		}
 		n++;
 	}
 	if (rc != SQLITE_DONE) {
 		log_msg(ctx, LOG_WARN, "media sweep: %s",
-		    sqlite3_errmsg(ctx->db));
+		    db_errmsg(ctx));
 		n = -1;
 	}
-	sqlite3_reset(ls);
+	st_reset(ls);
 	return n;
 }
 
@@ -187,14 +187,14 @@ struct err *
 media_orphans_waiting(struct ctx *ctx, bool *any)
 {
 	static const char sql_any[] = "SELECT 1 FROM media_orphan LIMIT 1";
-	sqlite3_stmt *st = db_prepare(ctx, sql_any);
+	db_stmt *st = db_prepare(ctx, sql_any);
 	struct err *e;
 
 	*any = false;
 	if (st == NULL)
 		return db_err(ctx, "media orphans");
 	e = db_row(ctx, st, "media orphans", any);
-	sqlite3_reset(st);
+	st_reset(st);
 	return e;
 }
 
@@ -320,16 +320,16 @@ media_field_owner(struct ctx *ctx, const char *rel, struct media_owner *o,
 
 	for (size_t i = 0; i < sizeof(media_fields) / sizeof(media_fields[0]);
 	    i++) {
-		sqlite3_stmt *st = db_prepare(ctx, media_fields[i].sql);
+		db_stmt *st = db_prepare(ctx, media_fields[i].sql);
 		if (st == NULL)
 			return db_err(ctx, "media owner");
-		sqlite3_bind_text(st, 1, rel, -1, SQLITE_STATIC);
+		st_bind_text(st, 1, rel, -1, SQLITE_STATIC);
 		if ((e = db_row(ctx, st, "media owner", found)) != NULL)
 			return e;
 		if (!*found)
 			continue;
 		o->model = model_find(media_fields[i].model);
-		o->model_id = sqlite3_column_int64(st, 0);
+		o->model_id = st_column_int64(st, 0);
 		o->filename = "image";
 		o->is_image = true;
 		*found = o->model != NULL;
@@ -352,22 +352,22 @@ media_owner(struct ctx *ctx, const char *rel, struct media_owner *o,
 	static const char sql_att[] =
 	    "SELECT model_type, model_id, filename FROM attachment "
 	    "WHERE file = ?";
-	sqlite3_stmt *st;
+	db_stmt *st;
 	struct err *e;
 
 	memset(o, 0, sizeof(*o));
 	*found = false;
 	if ((st = db_prepare(ctx, sql_att)) == NULL)
 		return db_err(ctx, "media owner");
-	sqlite3_bind_text(st, 1, rel, -1, SQLITE_STATIC);
+	st_bind_text(st, 1, rel, -1, SQLITE_STATIC);
 	if ((e = db_row(ctx, st, "media owner", found)) != NULL)
 		return e;
 	if (*found) {
 		o->model = media_attachable(
-		    (const char *)sqlite3_column_text(st, 0));
-		o->model_id = sqlite3_column_int64(st, 1);
+		    (const char *)st_column_text(st, 0));
+		o->model_id = st_column_int64(st, 1);
 		o->filename = mem_strdup(&ctx->mem,
-		    (const char *)sqlite3_column_text(st, 2));
+		    (const char *)st_column_text(st, 2));
 		*found = o->model != NULL;
 		return NULL;
 	}

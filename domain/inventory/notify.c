@@ -76,7 +76,7 @@ static const char notify_sql_mail_part[] =
 struct err *
 notify_on_stock_changed(struct ctx *ctx, enum event_kind kind, long long part)
 {
-	sqlite3_stmt *st = db_prepare(ctx, notify_sql_crossed);
+	db_stmt *st = db_prepare(ctx, notify_sql_crossed);
 	struct err *e;
 	char args[64];
 	bool crossed;
@@ -84,9 +84,9 @@ notify_on_stock_changed(struct ctx *ctx, enum event_kind kind, long long part)
 	(void)kind;
 	if (st == NULL)
 		return db_err(ctx, "low stock");
-	sqlite3_bind_int64(st, 1, part);
+	st_bind_int64(st, 1, part);
 	e = db_row(ctx, st, "low stock", &crossed);
-	sqlite3_reset(st);
+	st_reset(st);
 	if (e != NULL || !crossed)
 		return e;
 	snprintf(args, sizeof(args), "{\"part\":%lld}", part);
@@ -113,7 +113,7 @@ notify_arg_id(const cJSON *args, const char *name)
 static struct err *
 notify_low_stock(struct ctx *ctx, long long part, bool *low, int *told)
 {
-	sqlite3_stmt *st, *mark, *ins;
+	db_stmt *st, *mark, *ins;
 	struct err *e;
 	char msg[400];
 	bool found;
@@ -124,32 +124,32 @@ notify_low_stock(struct ctx *ctx, long long part, bool *low, int *told)
 	    (mark = db_prepare(ctx, notify_sql_mark)) == NULL ||
 	    (ins = db_prepare(ctx, notify_sql_low_stock)) == NULL)
 		return db_err(ctx, "low_stock");
-	sqlite3_bind_int64(st, 1, part);
+	st_bind_int64(st, 1, part);
 	if ((e = db_row(ctx, st, "low_stock", &found)) != NULL || !found)
 		return e;
-	long long in_stock = sqlite3_column_int64(st, 1);
-	long long minimum = sqlite3_column_int64(st, 2);
-	bool was = sqlite3_column_int(st, 3) != 0;
+	long long in_stock = st_column_int64(st, 1);
+	long long minimum = st_column_int64(st, 2);
+	bool was = st_column_int(st, 3) != 0;
 	bool is = minimum > 0 && in_stock < minimum;
 	snprintf(msg, sizeof(msg), "The available stock for %s has fallen "
 	    "below the configured minimum level",
-	    (const char *)sqlite3_column_text(st, 0));
-	sqlite3_reset(st);
+	    (const char *)st_column_text(st, 0));
+	st_reset(st);
 	if (is == was)
 		return NULL;
-	sqlite3_bind_int64(mark, 1, part);
-	sqlite3_bind_int(mark, 2, is);
+	st_bind_int64(mark, 1, part);
+	st_bind_int(mark, 2, is);
 	if ((e = db_step(ctx, mark, "low_stock")) != NULL || !is)
 		return e;
 
 	long long *ids = NULL;
 	size_t cap = 0;
 	int rc, n = 0;
-	sqlite3_bind_int64(ins, 1, part);
-	sqlite3_bind_text(ins, 2, NOTIFY_LOW_STOCK, -1, SQLITE_STATIC);
-	sqlite3_bind_text(ins, 3, "Low stock notification", -1, SQLITE_STATIC);
-	sqlite3_bind_text(ins, 4, msg, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(ins)) == SQLITE_ROW) {
+	st_bind_int64(ins, 1, part);
+	st_bind_text(ins, 2, NOTIFY_LOW_STOCK, -1, SQLITE_STATIC);
+	st_bind_text(ins, 3, "Low stock notification", -1, SQLITE_STATIC);
+	st_bind_text(ins, 4, msg, -1, SQLITE_STATIC);
+	while ((rc = st_step(ins)) == SQLITE_ROW) {
 		if ((size_t)n == cap) {
 			cap = cap ? cap * 2 : 16;
 			long long *v = mem_alloc(&ctx->mem, cap * sizeof(*v));
@@ -157,11 +157,11 @@ notify_low_stock(struct ctx *ctx, long long part, bool *low, int *told)
 				memcpy(v, ids, (size_t)n * sizeof(*v));
 			ids = v;
 		}
-		ids[n++] = sqlite3_column_int64(ins, 0);
+		ids[n++] = st_column_int64(ins, 0);
 	}
 	if (rc != SQLITE_DONE)
 		return db_err(ctx, "low_stock");
-	sqlite3_reset(ins);
+	st_reset(ins);
 	for (int i = 0; i < n && ctx->cfg.sendmail[0] != '\0'; i++) {
 		char a[64];
 		snprintf(a, sizeof(a), "{\"notification\":%lld}", ids[i]);
@@ -430,7 +430,7 @@ notify_email_task(struct ctx *ctx, const cJSON *args, char *err,
 	char subject[600], hsub[2048], body[NOTIFY_MAIL_MAX];
 	char msg[NOTIFY_MAIL_MAX + 4096], dec[2][DEC_BUFSZ];
 	size_t blen = 0;
-	sqlite3_stmt *st, *pt;
+	db_stmt *st, *pt;
 
 	if (id == 0) {
 		snprintf(err, errsz, "notify_email: no \"notification\" id");
@@ -442,17 +442,17 @@ notify_email_task(struct ctx *ctx, const cJSON *args, char *err,
 	    (pt = db_prepare(ctx, notify_sql_mail_part)) == NULL)
 		return task_failed(err, errsz, "notify_email",
 		    db_err(ctx, "notify_email"));
-	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
+	st_bind_int64(st, 1, id);
+	int rc = st_step(st);
 	if (rc == SQLITE_DONE)
 		return 0;
 	if (rc != SQLITE_ROW) {
 		snprintf(err, errsz, "notify_email: %s",
-		    sqlite3_errmsg(ctx->db));
+		    db_errmsg(ctx));
 		return -1;
 	}
-	const char *email = (const char *)sqlite3_column_text(st, 4);
-	if (sqlite3_column_int(st, 5) == 0 || email[0] == '\0')
+	const char *email = (const char *)st_column_text(st, 4);
+	if (st_column_int(st, 5) == 0 || email[0] == '\0')
 		return 0;
 	if (!cfg_email_ok(email, false)) {
 		log_msg(ctx, LOG_WARN, "notify_email: notification %lld: the "
@@ -460,21 +460,21 @@ notify_email_task(struct ctx *ctx, const cJSON *args, char *err,
 		return 0;
 	}
 	char *to = mem_strdup(&ctx->mem, email);
-	const char *name = (const char *)sqlite3_column_text(st, 0);
+	const char *name = (const char *)st_column_text(st, 0);
 	snprintf(subject, sizeof(subject), "[%.100s] %.250s",
 	    ctx->cfg.instance_name, name);
 	notify_body(body, sizeof(body), &blen, "%s\n",
-	    (const char *)sqlite3_column_text(st, 1));
-	if (sqlite3_column_type(st, 3) != SQLITE_NULL &&
-	    strcmp((const char *)sqlite3_column_text(st, 2), "part") == 0) {
-		long long part = sqlite3_column_int64(st, 3);
-		sqlite3_bind_int64(pt, 1, part);
-		if (sqlite3_step(pt) == SQLITE_ROW) {
-			const char *pn = (const char *)sqlite3_column_text(pt,
+	    (const char *)st_column_text(st, 1));
+	if (st_column_type(st, 3) != SQLITE_NULL &&
+	    strcmp((const char *)st_column_text(st, 2), "part") == 0) {
+		long long part = st_column_int64(st, 3);
+		st_bind_int64(pt, 1, part);
+		if (st_step(pt) == SQLITE_ROW) {
+			const char *pn = (const char *)st_column_text(pt,
 			    0);
-			const char *ipn = (const char *)sqlite3_column_text(pt,
+			const char *ipn = (const char *)st_column_text(pt,
 			    1);
-			const char *rev = (const char *)sqlite3_column_text(pt,
+			const char *rev = (const char *)st_column_text(pt,
 			    2);
 			snprintf(subject, sizeof(subject), "[%.100s] %.250s: "
 			    "%.100s", ctx->cfg.instance_name, name, pn);
@@ -483,15 +483,15 @@ notify_email_task(struct ctx *ctx, const cJSON *args, char *err,
 			    rev[0] ? " | " : "", rev);
 			notify_body(body, sizeof(body), &blen, "In stock: %s\n"
 			    "Minimum stock: %s\n", dec_format(
-			    sqlite3_column_int64(pt, 3), dec[0]), dec_format(
-			    sqlite3_column_int64(pt, 4), dec[1]));
+			    st_column_int64(pt, 3), dec[0]), dec_format(
+			    st_column_int64(pt, 4), dec[1]));
 			if (ctx->cfg.site_url[0] != '\0')
 				notify_body(body, sizeof(body), &blen,
 				    "%s/part/%lld\n", ctx->cfg.site_url, part);
 		}
-		sqlite3_reset(pt);
+		st_reset(pt);
 	}
-	sqlite3_reset(st);
+	st_reset(st);
 	notify_body(body, sizeof(body), &blen, "\nYou receive this because "
 	    "you subscribed to this part or its category in %s.\n",
 	    ctx->cfg.instance_name);
@@ -604,9 +604,9 @@ static const struct res_order notify_orders[] = {
  * null when the object is gone.  No arena allocation (list.h).
  */
 static cJSON *
-notify_target(struct ctx *ctx, sqlite3_stmt *st)
+notify_target(struct ctx *ctx, db_stmt *st)
 {
-	const char *s = (const char *)sqlite3_column_text(st,
+	const char *s = (const char *)st_column_text(st,
 	    res_col(&notification_resource, NF_TARGET));
 	cJSON *j = s != NULL ? cJSON_Parse(s) : NULL, *t;
 	const cJSON *mt = cJSON_GetObjectItemCaseSensitive(j, "model_type");
@@ -640,13 +640,13 @@ notify_target(struct ctx *ctx, sqlite3_stmt *st)
  * (The source is null: Stockroom's notifications come from the system.)
  */
 static void
-notify_render(struct ctx *ctx, sqlite3_stmt *st, cJSON *o, void *view)
+notify_render(struct ctx *ctx, db_stmt *st, cJSON *o, void *view)
 {
 	char buf[64];
 
 	(void)view;
 	json_item(o, "target", notify_target(ctx, st));
-	json_text(o, "age_human", notify_age_human(sqlite3_column_int64(st,
+	json_text(o, "age_human", notify_age_human(st_column_int64(st,
 	    res_col(&notification_resource, NF_AGE)), buf, sizeof(buf)));
 }
 

@@ -77,10 +77,10 @@ category_list(struct ctx *ctx, struct list_q *q, void *view)
 }
 
 static void
-category_render(struct ctx *ctx, sqlite3_stmt *st, cJSON *o, void *view)
+category_render(struct ctx *ctx, db_stmt *st, cJSON *o, void *view)
 {
 	json_bool(o, "starred", star_is(ctx, view, STAR_CATEGORY,
-	    sqlite3_column_int64(st, 0)));
+	    st_column_int64(st, 0)));
 }
 
 static struct err *
@@ -274,14 +274,14 @@ static const char part_sql_fts_insert[] =
 struct err *
 part_fts_sync(struct ctx *ctx, long long id)
 {
-	sqlite3_stmt *del = db_prepare(ctx, part_sql_fts_delete);
-	sqlite3_stmt *ins = db_prepare(ctx, part_sql_fts_insert);
+	db_stmt *del = db_prepare(ctx, part_sql_fts_delete);
+	db_stmt *ins = db_prepare(ctx, part_sql_fts_insert);
 	struct err *e;
 
 	if (del == NULL || ins == NULL)
 		return db_err(ctx, "part search index");
-	sqlite3_bind_int64(del, 1, id);
-	sqlite3_bind_int64(ins, 1, id);
+	st_bind_int64(del, 1, id);
+	st_bind_int64(ins, 1, id);
 	if ((e = db_step(ctx, del, "part search index")) != NULL)
 		return e;
 	return db_step(ctx, ins, "part search index");
@@ -290,7 +290,7 @@ part_fts_sync(struct ctx *ctx, long long id)
 /* What to nest in a part: ?category_detail=true; the user's stars. */
 struct part_view {
 	bool		 category_detail;
-	sqlite3_stmt	*cat;
+	db_stmt	*cat;
 	struct star_set	 stars, cat_stars;
 };
 
@@ -312,12 +312,12 @@ part_list(struct ctx *ctx, struct list_q *q, void *view)
 
 /* "IPN | name | revision", InvenTree's default full name. */
 static void
-part_full_name(cJSON *o, sqlite3_stmt *st)
+part_full_name(cJSON *o, db_stmt *st)
 {
 	const char *parts[3] = {
-		(const char *)sqlite3_column_text(st, res_col(&part_resource, PF_IPN)),
-		(const char *)sqlite3_column_text(st, res_col(&part_resource, PF_NAME)),
-		(const char *)sqlite3_column_text(st, res_col(&part_resource, PF_REVISION)),
+		(const char *)st_column_text(st, res_col(&part_resource, PF_IPN)),
+		(const char *)st_column_text(st, res_col(&part_resource, PF_NAME)),
+		(const char *)st_column_text(st, res_col(&part_resource, PF_REVISION)),
 	};
 	size_t len[3], n = 1;
 
@@ -343,7 +343,7 @@ part_full_name(cJSON *o, sqlite3_stmt *st)
 
 /* The full name, the user's star, the category (?category_detail=). */
 static void
-part_render(struct ctx *ctx, sqlite3_stmt *st, cJSON *o, void *view)
+part_render(struct ctx *ctx, db_stmt *st, cJSON *o, void *view)
 {
 	static struct part_view none;
 	struct part_view *v = view != NULL ? view : &none;
@@ -351,14 +351,14 @@ part_render(struct ctx *ctx, sqlite3_stmt *st, cJSON *o, void *view)
 	part_full_name(o, st);
 
 	json_bool(o, "starred", star_is(ctx, view != NULL ? &v->stars : NULL,
-	    STAR_PART, sqlite3_column_int64(st, 0)));
+	    STAR_PART, st_column_int64(st, 0)));
 	if (!v->category_detail)
 		return;
 	cJSON *cd = NULL;
 	int col = res_col(&part_resource, PF_CATEGORY);
-	if (sqlite3_column_type(st, col) != SQLITE_NULL)
+	if (st_column_type(st, col) != SQLITE_NULL)
 		cd = res_nested(ctx, &category_resource, &v->cat,
-		    sqlite3_column_int64(st, col), &v->cat_stars);
+		    st_column_int64(st, col), &v->cat_stars);
 	if (cd != NULL)
 		json_item(o, "category_detail", cd);
 	else
@@ -400,16 +400,16 @@ part_validate(struct ctx *ctx, struct res_write *w, struct errs *es)
 			errs_add(es, "category", "Parts cannot be assigned to "
 			    "structural part categories!");
 	}
-	sqlite3_stmt *st = db_prepare(ctx, part_sql_dup);
+	db_stmt *st = db_prepare(ctx, part_sql_dup);
 	if (st == NULL)
 		return db_err(ctx, "part");
-	sqlite3_bind_text(st, 1, v[PF_NAME].s, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, v[PF_IPN].s, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, v[PF_REVISION].s, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, w->id);
+	st_bind_text(st, 1, v[PF_NAME].s, -1, SQLITE_STATIC);
+	st_bind_text(st, 2, v[PF_IPN].s, -1, SQLITE_STATIC);
+	st_bind_text(st, 3, v[PF_REVISION].s, -1, SQLITE_STATIC);
+	st_bind_int64(st, 4, w->id);
 	if ((e = db_row(ctx, st, "part", &found)) != NULL)
 		return e;
-	sqlite3_reset(st);
+	st_reset(st);
 	if (found)
 		errs_add(es, "non_field_errors", "Part with this Name, IPN and "
 		    "Revision already exists.");
@@ -476,15 +476,15 @@ part_initial_stock(struct ctx *ctx, struct res_write *w)
 	} else if (!w->v[PF_DEFAULT_LOCATION].null)
 		loc = w->v[PF_DEFAULT_LOCATION].i;
 	else if (!w->v[PF_CATEGORY].null) {
-		sqlite3_stmt *st = db_prepare(ctx, part_sql_category_location);
+		db_stmt *st = db_prepare(ctx, part_sql_category_location);
 		if (st == NULL)
 			return db_err(ctx, "part");
-		sqlite3_bind_int64(st, 1, w->v[PF_CATEGORY].i);
+		st_bind_int64(st, 1, w->v[PF_CATEGORY].i);
 		if ((e = db_row(ctx, st, "part", &found)) != NULL)
 			return e;
 		if (found)
-			loc = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
+			loc = st_column_int64(st, 0);
+		st_reset(st);
 	}
 	return stock_insert(ctx, w->id, loc, v[IS_QUANTITY].i,
 	    "Initial stock", &item);
@@ -543,13 +543,13 @@ part_deleting(struct ctx *ctx, struct res_del *d)
 	if (v[PF_ACTIVE].i)
 		return err_field(ctx, "non_field_errors", "Cannot delete this "
 		    "part as it is still active");
-	sqlite3_stmt *st = db_prepare(ctx, part_sql_has_stock);
+	db_stmt *st = db_prepare(ctx, part_sql_has_stock);
 	if (st == NULL)
 		return db_err(ctx, "part");
-	sqlite3_bind_int64(st, 1, id);
+	st_bind_int64(st, 1, id);
 	if ((e = db_row(ctx, st, "part", &has)) != NULL)
 		return e;
-	sqlite3_reset(st);
+	st_reset(st);
 	if (!has)
 		return NULL;
 	if ((e = perm_need(ctx, "stock", PERM_DELETE)) != NULL)
@@ -557,7 +557,7 @@ part_deleting(struct ctx *ctx, struct res_del *d)
 	st = db_prepare(ctx, part_sql_forget_stock);
 	if (st == NULL)
 		return db_err(ctx, "part");
-	sqlite3_bind_int64(st, 1, id);
+	st_bind_int64(st, 1, id);
 	return db_step(ctx, st, "part");
 }
 

@@ -71,14 +71,14 @@ star_cmp(const void *a, const void *b)
 static void
 star_load(struct ctx *ctx, struct star_set *set, enum star_kind k)
 {
-	sqlite3_stmt *st = db_prepare(ctx, star_sql[k].mine);
+	db_stmt *st = db_prepare(ctx, star_sql[k].mine);
 	size_t cap = 0;
 
 	set->loaded = true;
 	if (st == NULL)
 		return;		/* rendering goes on: none starred */
-	sqlite3_bind_int64(st, 1, ctx->user_id);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	st_bind_int64(st, 1, ctx->user_id);
+	while (st_step(st) == SQLITE_ROW) {
 		if (set->n == cap) {
 			cap = cap ? cap * 2 : 16;
 			long long *ids = mem_alloc(&ctx->mem,
@@ -87,9 +87,9 @@ star_load(struct ctx *ctx, struct star_set *set, enum star_kind k)
 				memcpy(ids, set->ids, set->n * sizeof(*ids));
 			set->ids = ids;
 		}
-		set->ids[set->n++] = sqlite3_column_int64(st, 0);
+		set->ids[set->n++] = st_column_int64(st, 0);
 	}
-	sqlite3_reset(st);
+	st_reset(st);
 }
 
 /*
@@ -108,13 +108,13 @@ star_is(struct ctx *ctx, struct star_set *set, enum star_kind k, long long id)
 		return set->n > 0 && bsearch(&id, set->ids, set->n,
 		    sizeof(*set->ids), star_cmp) != NULL;
 	}
-	sqlite3_stmt *st = db_prepare(ctx, star_sql[k].one);
+	db_stmt *st = db_prepare(ctx, star_sql[k].one);
 	if (st == NULL)
 		return false;
-	sqlite3_bind_int64(st, 1, ctx->user_id);
-	sqlite3_bind_int64(st, 2, id);
-	bool on = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_reset(st);
+	st_bind_int64(st, 1, ctx->user_id);
+	st_bind_int64(st, 2, id);
+	bool on = st_step(st) == SQLITE_ROW;
+	st_reset(st);
 	return on;
 }
 
@@ -133,23 +133,23 @@ star_apply(struct ctx *ctx, enum star_kind k, long long id, bool want)
 
 	if (ctx->user_id <= 0)
 		return NULL;
-	sqlite3_stmt *sub = db_prepare(ctx, star_sql[k].subscribed);
+	db_stmt *sub = db_prepare(ctx, star_sql[k].subscribed);
 	if (sub == NULL)
 		return db_err(ctx, "star");
-	sqlite3_bind_int64(sub, 1, ctx->user_id);
-	sqlite3_bind_int64(sub, 2, id);
+	st_bind_int64(sub, 1, ctx->user_id);
+	st_bind_int64(sub, 2, id);
 	if ((e = db_row(ctx, sub, "star", &found)) != NULL)
 		return e;
-	bool now = sqlite3_column_int(sub, 0) != 0;
-	sqlite3_reset(sub);
+	bool now = st_column_int(sub, 0) != 0;
+	st_reset(sub);
 	if (now == want)
 		return NULL;
-	sqlite3_stmt *st = db_prepare(ctx, want ? star_sql[k].add :
+	db_stmt *st = db_prepare(ctx, want ? star_sql[k].add :
 	    star_sql[k].del);
 	if (st == NULL)
 		return db_err(ctx, "star");
-	sqlite3_bind_int64(st, 1, ctx->user_id);
-	sqlite3_bind_int64(st, 2, id);
+	st_bind_int64(st, 1, ctx->user_id);
+	st_bind_int64(st, 2, id);
 	return db_step(ctx, st, "star");
 }
 

@@ -331,8 +331,8 @@ static const char stock_sql_set_status[] =
 struct stock_view {
 	bool		 part_detail;
 	bool		 location_detail;
-	sqlite3_stmt	*part;
-	sqlite3_stmt	*loc;
+	db_stmt	*part;
+	db_stmt	*loc;
 	void		*part_view;
 };
 
@@ -350,37 +350,37 @@ stock_view(struct ctx *ctx, void **view)
 
 /* The brief location InvenTree nests as location_detail. */
 static cJSON *
-stock_location_brief(struct ctx *ctx, sqlite3_stmt **cache, long long id)
+stock_location_brief(struct ctx *ctx, db_stmt **cache, long long id)
 {
 	cJSON *o = NULL;
 
 	if (*cache == NULL && (*cache = db_prepare(ctx,
 	    stock_sql_brief_location)) == NULL)
 		return NULL;
-	sqlite3_reset(*cache);
-	sqlite3_bind_int64(*cache, 1, id);
-	if (sqlite3_step(*cache) == SQLITE_ROW) {
-		sqlite3_stmt *st = *cache;
+	st_reset(*cache);
+	st_bind_int64(*cache, 1, id);
+	if (st_step(*cache) == SQLITE_ROW) {
+		db_stmt *st = *cache;
 		if ((o = cJSON_CreateObject()) == NULL)
 			mem_oom();
-		json_int(o, "pk", sqlite3_column_int64(st, 0));
+		json_int(o, "pk", st_column_int64(st, 0));
 		db_json_text(o, "name", st, 1);
 		db_json_text(o, "pathstring", st, 2);
 		db_json_text(o, "description", st, 3);
 		db_json_id(o, "parent", st, 4);
-		json_int(o, "level", sqlite3_column_int(st, 5));
+		json_int(o, "level", st_column_int(st, 5));
 	}
-	sqlite3_reset(*cache);
+	st_reset(*cache);
 	return o;
 }
 
 static void
-stock_render(struct ctx *ctx, sqlite3_stmt *st, cJSON *o, void *view)
+stock_render(struct ctx *ctx, db_stmt *st, cJSON *o, void *view)
 {
 	struct stock_view *v = view;
 
-	json_bool(o, "in_stock", stock_status_in_stock(sqlite3_column_int64(st,
-	    res_col(&stock_resource, SF_STATUS))) && sqlite3_column_int64(st,
+	json_bool(o, "in_stock", stock_status_in_stock(st_column_int64(st,
+	    res_col(&stock_resource, SF_STATUS))) && st_column_int64(st,
 	    res_col(&stock_resource, SF_QUANTITY)) > 0);
 	if (v == NULL)
 		return;
@@ -388,7 +388,7 @@ stock_render(struct ctx *ctx, sqlite3_stmt *st, cJSON *o, void *view)
 		if (v->part_view == NULL)
 			part_resource.hooks->view(ctx, &v->part_view);
 		cJSON *pd = res_nested(ctx, &part_resource, &v->part,
-		    sqlite3_column_int64(st, res_col(&stock_resource, SF_PART)), v->part_view);
+		    st_column_int64(st, res_col(&stock_resource, SF_PART)), v->part_view);
 		if (pd != NULL)
 			json_item(o, "part_detail", pd);
 		else
@@ -397,9 +397,9 @@ stock_render(struct ctx *ctx, sqlite3_stmt *st, cJSON *o, void *view)
 	if (v->location_detail) {
 		cJSON *ld = NULL;
 		int col = res_col(&stock_resource, SF_LOCATION);
-		if (sqlite3_column_type(st, col) != SQLITE_NULL)
+		if (st_column_type(st, col) != SQLITE_NULL)
 			ld = stock_location_brief(ctx, &v->loc,
-			    sqlite3_column_int64(st, col));
+			    st_column_int64(st, col));
 		if (ld != NULL)
 			json_item(o, "location_detail", ld);
 		else
@@ -439,15 +439,15 @@ stock_validate(struct ctx *ctx, struct res_write *w, struct errs *es)
 		    "serial number");
 		return NULL;
 	}
-	sqlite3_stmt *sd = db_prepare(ctx, stock_sql_serial_dup);
+	db_stmt *sd = db_prepare(ctx, stock_sql_serial_dup);
 	if (sd == NULL)
 		return db_err(ctx, "stock");
-	sqlite3_bind_int64(sd, 1, v[SF_PART].i);
-	sqlite3_bind_text(sd, 2, v[SF_SERIAL].s, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(sd, 3, w->id);
+	st_bind_int64(sd, 1, v[SF_PART].i);
+	st_bind_text(sd, 2, v[SF_SERIAL].s, -1, SQLITE_STATIC);
+	st_bind_int64(sd, 3, w->id);
 	if ((e = db_row(ctx, sd, "stock", &found)) != NULL)
 		return e;
-	sqlite3_reset(sd);
+	st_reset(sd);
 	if (found)
 		errs_add(es, "serial", "Serial number already exists");
 	return NULL;
@@ -463,7 +463,7 @@ struct err *
 stock_track(struct ctx *ctx, long long item, enum stock_track_code code,
     const char *notes, cJSON *deltas)
 {
-	sqlite3_stmt *st = db_prepare(ctx, stock_sql_track);
+	db_stmt *st = db_prepare(ctx, stock_sql_track);
 	char *text = deltas != NULL ? cJSON_PrintUnformatted(deltas) : NULL;
 	struct err *e;
 	bool found;
@@ -473,12 +473,12 @@ stock_track(struct ctx *ctx, long long item, enum stock_track_code code,
 		cJSON_free(text);
 		return db_err(ctx, "stock track");
 	}
-	sqlite3_bind_int64(st, 1, item);
-	sqlite3_bind_int(st, 2, code);
-	sqlite3_bind_text(st, 3, notes != NULL ? notes : "", -1,
+	st_bind_int64(st, 1, item);
+	st_bind_int(st, 2, code);
+	st_bind_text(st, 3, notes != NULL ? notes : "", -1,
 	    SQLITE_STATIC);
 	db_bind_id(st, 4, ctx->user_id);
-	sqlite3_bind_text(st, 5, text != NULL ? text : "{}", -1,
+	st_bind_text(st, 5, text != NULL ? text : "{}", -1,
 	    SQLITE_TRANSIENT);
 	cJSON_free(text);
 	if ((e = db_step(ctx, st, "stock track")) != NULL)
@@ -488,13 +488,13 @@ stock_track(struct ctx *ctx, long long item, enum stock_track_code code,
 		return NULL;
 	if ((st = db_prepare(ctx, stock_sql_part_of)) == NULL)
 		return db_err(ctx, "stock track");
-	sqlite3_bind_int64(st, 1, item);
+	st_bind_int64(st, 1, item);
 	if ((e = db_row(ctx, st, "stock track", &found)) != NULL)
 		return e;
 	if (!found)
 		return err_internal(ctx, "stock track: item gone");
-	long long part = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+	long long part = st_column_int64(st, 0);
+	st_reset(st);
 	return event_emit(ctx, EVENT_STOCK_CHANGED, part);
 }
 
@@ -502,14 +502,14 @@ stock_track(struct ctx *ctx, long long item, enum stock_track_code code,
 struct err *
 stock_fts_sync(struct ctx *ctx, long long id)
 {
-	sqlite3_stmt *del = db_prepare(ctx, stock_sql_fts_delete);
-	sqlite3_stmt *ins = db_prepare(ctx, stock_sql_fts_insert);
+	db_stmt *del = db_prepare(ctx, stock_sql_fts_delete);
+	db_stmt *ins = db_prepare(ctx, stock_sql_fts_insert);
 	struct err *e;
 
 	if (del == NULL || ins == NULL)
 		return db_err(ctx, "stock search index");
-	sqlite3_bind_int64(del, 1, id);
-	sqlite3_bind_int64(ins, 1, id);
+	st_bind_int64(del, 1, id);
+	st_bind_int64(ins, 1, id);
 	if ((e = db_step(ctx, del, "stock search index")) != NULL)
 		return e;
 	return db_step(ctx, ins, "stock search index");
@@ -522,7 +522,7 @@ stock_fts_sync(struct ctx *ctx, long long id)
 static struct err *
 stock_created(struct ctx *ctx, long long id, const char *notes)
 {
-	sqlite3_stmt *st = db_prepare(ctx, stock_sql_created);
+	db_stmt *st = db_prepare(ctx, stock_sql_created);
 	struct err *e;
 	bool found;
 
@@ -530,7 +530,7 @@ stock_created(struct ctx *ctx, long long id, const char *notes)
 		return db_err(ctx, "stock created");
 	if ((e = stock_fts_sync(ctx, id)) != NULL)
 		return e;
-	sqlite3_bind_int64(st, 1, id);
+	st_bind_int64(st, 1, id);
 	if ((e = db_row(ctx, st, "stock created", &found)) != NULL)
 		return e;
 	if (!found)
@@ -538,11 +538,11 @@ stock_created(struct ctx *ctx, long long id, const char *notes)
 	cJSON *d = cJSON_CreateObject();
 	if (d == NULL)
 		mem_oom();
-	json_item(d, "quantity", dec_json(sqlite3_column_int64(st, 0)));
-	if (sqlite3_column_type(st, 1) != SQLITE_NULL)
-		json_int(d, "location", sqlite3_column_int64(st, 1));
-	json_int(d, "status", sqlite3_column_int(st, 2));
-	sqlite3_reset(st);
+	json_item(d, "quantity", dec_json(st_column_int64(st, 0)));
+	if (st_column_type(st, 1) != SQLITE_NULL)
+		json_int(d, "location", st_column_int64(st, 1));
+	json_int(d, "status", st_column_int(st, 2));
+	st_reset(st);
 	return stock_track(ctx, id, TRACK_CREATED, notes, d);
 }
 
@@ -554,17 +554,17 @@ struct err *
 stock_insert(struct ctx *ctx, long long part, long long location,
     long long quantity, const char *notes, long long *id)
 {
-	sqlite3_stmt *st = db_prepare(ctx, stock_sql_insert);
+	db_stmt *st = db_prepare(ctx, stock_sql_insert);
 	struct err *e;
 
 	if (st == NULL)
 		return db_err(ctx, "stock insert");
-	sqlite3_bind_int64(st, 1, part);
+	st_bind_int64(st, 1, part);
 	db_bind_id(st, 2, location);
-	sqlite3_bind_int64(st, 3, quantity);
+	st_bind_int64(st, 3, quantity);
 	if ((e = db_step(ctx, st, "stock insert")) != NULL)
 		return e;
-	*id = sqlite3_last_insert_rowid(ctx->db);
+	*id = db_last_id(ctx);
 	return stock_created(ctx, *id, notes);
 }
 
@@ -646,10 +646,10 @@ stock_written(struct ctx *ctx, struct res_write *w)
 	if ((e = stock_fts_sync(ctx, w->id)) != NULL)
 		return e;
 	/* The UPDATE writes every column, so "updated" is set here. */
-	sqlite3_stmt *st = db_prepare(ctx, stock_sql_touch);
+	db_stmt *st = db_prepare(ctx, stock_sql_touch);
 	if (st == NULL)
 		return db_err(ctx, "stock");
-	sqlite3_bind_int64(st, 1, w->id);
+	st_bind_int64(st, 1, w->id);
 	if ((e = db_step(ctx, st, "stock")) != NULL)
 		return e;
 	return stock_track_edit(ctx, w->id, w->old, w->v);
@@ -659,22 +659,22 @@ stock_written(struct ctx *ctx, struct res_write *w)
 static struct err *
 stock_deleting(struct ctx *ctx, struct res_del *d)
 {
-	sqlite3_stmt *st = db_prepare(ctx, stock_sql_part_of);
+	db_stmt *st = db_prepare(ctx, stock_sql_part_of);
 	struct err *e;
 	bool found;
 
 	if (st == NULL)
 		return db_err(ctx, "stock delete");
-	sqlite3_bind_int64(st, 1, d->id);
+	st_bind_int64(st, 1, d->id);
 	if ((e = db_row(ctx, st, "stock delete", &found)) != NULL)
 		return e;
 	long long *part = mem_alloc(&ctx->mem, sizeof(*part));
-	*part = found ? sqlite3_column_int64(st, 0) : 0;
+	*part = found ? st_column_int64(st, 0) : 0;
 	d->state = part;
-	sqlite3_reset(st);
+	st_reset(st);
 	if ((st = db_prepare(ctx, stock_sql_fts_delete)) == NULL)
 		return db_err(ctx, "stock delete");
-	sqlite3_bind_int64(st, 1, d->id);
+	st_bind_int64(st, 1, d->id);
 	return db_step(ctx, st, "stock delete");
 }
 
@@ -736,17 +736,17 @@ stock_serials(struct ctx *ctx, const char *text, const struct val *v,
 	bool found;
 	int k = 0;
 
-	sqlite3_stmt *tr = db_prepare(ctx, stock_sql_trackable);
+	db_stmt *tr = db_prepare(ctx, stock_sql_trackable);
 	if (tr == NULL)
 		return db_err(ctx, "stock");
-	sqlite3_bind_int64(tr, 1, v[SF_PART].i);
+	st_bind_int64(tr, 1, v[SF_PART].i);
 	if ((e = db_row(ctx, tr, "stock", &found)) != NULL)
 		return e;
 	if (!found)
 		return err_field(ctx, "part", "Invalid pk \"%lld\" - object "
 		    "does not exist.", v[SF_PART].i);
-	bool trackable = sqlite3_column_int(tr, 0) != 0;
-	sqlite3_reset(tr);
+	bool trackable = st_column_int(tr, 0) != 0;
+	st_reset(tr);
 	if (!trackable)
 		return err_field(ctx, "serial_numbers", "Serial numbers cannot "
 		    "be supplied for a non-trackable part");
@@ -795,21 +795,21 @@ stock_serials(struct ctx *ctx, const char *text, const struct val *v,
 		return err_fields(ctx, errs);
 	}
 	const char *taken = NULL;
-	sqlite3_stmt *sd = db_prepare(ctx, stock_sql_serial_dup);
+	db_stmt *sd = db_prepare(ctx, stock_sql_serial_dup);
 	if (sd == NULL)
 		return db_err(ctx, "stock");
 	for (int j = 0; j < k; j++) {
-		sqlite3_reset(sd);
-		sqlite3_bind_int64(sd, 1, v[SF_PART].i);
-		sqlite3_bind_text(sd, 2, serials[j], -1, SQLITE_STATIC);
-		sqlite3_bind_int64(sd, 3, 0);
+		st_reset(sd);
+		st_bind_int64(sd, 1, v[SF_PART].i);
+		st_bind_text(sd, 2, serials[j], -1, SQLITE_STATIC);
+		st_bind_int64(sd, 3, 0);
 		if ((e = db_row(ctx, sd, "stock", &found)) != NULL)
 			return e;
 		if (found)
 			taken = taken == NULL ? serials[j] : mem_printf(
 			    &ctx->mem, "%s,%s", taken, serials[j]);
 	}
-	sqlite3_reset(sd);
+	st_reset(sd);
 	if (taken != NULL)
 		return err_field(ctx, "serial_numbers", "The following serial "
 		    "numbers already exist or are invalid : %s", taken);
@@ -826,27 +826,27 @@ stock_defaults(struct ctx *ctx, struct val *v)
 	bool found;
 
 	if (!v[SF_DEPLETE].present) {
-		sqlite3_stmt *dd = db_prepare(ctx, stock_sql_deplete_default);
+		db_stmt *dd = db_prepare(ctx, stock_sql_deplete_default);
 		if (dd == NULL)
 			return db_err(ctx, "stock");
 		if ((e = db_row(ctx, dd, "stock", &found)) != NULL)
 			return e;
 		if (found)
-			v[SF_DEPLETE].i = sqlite3_column_int(dd, 0);
-		sqlite3_reset(dd);
+			v[SF_DEPLETE].i = st_column_int(dd, 0);
+		st_reset(dd);
 	}
 	if (!v[SF_LOCATION].present && !v[SF_PART].null) {
-		sqlite3_stmt *pl = db_prepare(ctx, stock_sql_part_location);
+		db_stmt *pl = db_prepare(ctx, stock_sql_part_location);
 		if (pl == NULL)
 			return db_err(ctx, "stock");
-		sqlite3_bind_int64(pl, 1, v[SF_PART].i);
+		st_bind_int64(pl, 1, v[SF_PART].i);
 		if ((e = db_row(ctx, pl, "stock", &found)) != NULL)
 			return e;
-		if (found && sqlite3_column_type(pl, 0) != SQLITE_NULL) {
+		if (found && st_column_type(pl, 0) != SQLITE_NULL) {
 			v[SF_LOCATION].null = false;
-			v[SF_LOCATION].i = sqlite3_column_int64(pl, 0);
+			v[SF_LOCATION].i = st_column_int64(pl, 0);
 		}
-		sqlite3_reset(pl);
+		st_reset(pl);
 	}
 	return NULL;
 }
@@ -980,15 +980,15 @@ static struct err *
 stock_set(struct ctx *ctx, const char *sql, long long id, long long v,
     bool nullable)
 {
-	sqlite3_stmt *st = db_prepare(ctx, sql);
+	db_stmt *st = db_prepare(ctx, sql);
 
 	if (st == NULL)
 		return db_err(ctx, "stock update");
-	sqlite3_bind_int64(st, 1, id);
+	st_bind_int64(st, 1, id);
 	if (nullable && v <= 0)
-		sqlite3_bind_null(st, 2);
+		st_bind_null(st, 2);
 	else
-		sqlite3_bind_int64(st, 2, v);
+		st_bind_int64(st, 2, v);
 	return db_step(ctx, st, "stock update");
 }
 
@@ -1060,20 +1060,20 @@ stock_adjust_extra(struct ctx *ctx, long long id,
 {
 	if (x->batch == NULL && x->status == 0 && x->packaging == NULL)
 		return NULL;
-	sqlite3_stmt *st = db_prepare(ctx, stock_sql_set_extra);
+	db_stmt *st = db_prepare(ctx, stock_sql_set_extra);
 	if (st == NULL)
 		return db_err(ctx, "stock update");
-	sqlite3_bind_int64(st, 1, id);
+	st_bind_int64(st, 1, id);
 	if (x->batch != NULL) {
-		sqlite3_bind_text(st, 2, x->batch, -1, SQLITE_STATIC);
+		st_bind_text(st, 2, x->batch, -1, SQLITE_STATIC);
 		json_text(d, "batch", x->batch);
 	}
 	if (x->status != 0) {
-		sqlite3_bind_int64(st, 3, x->status);
+		st_bind_int64(st, 3, x->status);
 		json_int(d, "status", x->status);
 	}
 	if (x->packaging != NULL) {
-		sqlite3_bind_text(st, 4, x->packaging, -1, SQLITE_STATIC);
+		st_bind_text(st, 4, x->packaging, -1, SQLITE_STATIC);
 		json_text(d, "packaging", x->packaging);
 	}
 	return db_step(ctx, st, "stock update");
@@ -1146,15 +1146,15 @@ stock_adjust_apply(struct ctx *ctx, enum stock_op op, long long pk,
 			    NULL, NULL, NULL));
 		}
 		/* Part of the item moves: it becomes a new item. */
-		sqlite3_stmt *sp = db_prepare(ctx, stock_sql_split);
+		db_stmt *sp = db_prepare(ctx, stock_sql_split);
 		if (sp == NULL)
 			return db_err(ctx, "stock split");
-		sqlite3_bind_int64(sp, 1, pk);
-		sqlite3_bind_int64(sp, 2, dest);
-		sqlite3_bind_int64(sp, 3, q);
+		st_bind_int64(sp, 1, pk);
+		st_bind_int64(sp, 2, dest);
+		st_bind_int64(sp, 3, q);
 		if ((e = db_step(ctx, sp, "stock split")) != NULL)
 			return e;
-		long long child = sqlite3_last_insert_rowid(ctx->db);
+		long long child = db_last_id(ctx);
 		if ((e = stock_fts_sync(ctx, child)) != NULL ||
 		    (e = stock_set(ctx, stock_sql_set_quantity, pk, cur - q,
 		    false)) != NULL ||
@@ -1207,10 +1207,10 @@ stock_adjust_one(struct ctx *ctx, enum stock_op op, const cJSON *it,
 		return NULL;
 
 	long long pk = v[AI_PK].i, q = v[AI_QUANTITY].i;
-	sqlite3_stmt *st = db_prepare(ctx, stock_sql_adj_get);
+	db_stmt *st = db_prepare(ctx, stock_sql_adj_get);
 	if (st == NULL)
 		return db_err(ctx, "stock adjust");
-	sqlite3_bind_int64(st, 1, pk);
+	st_bind_int64(st, 1, pk);
 	if ((e = db_row(ctx, st, "stock adjust", &found)) != NULL)
 		return e;
 	if (!found) {
@@ -1218,11 +1218,11 @@ stock_adjust_one(struct ctx *ctx, enum stock_op op, const cJSON *it,
 		    "exist.", pk);
 		return NULL;
 	}
-	long long cur = sqlite3_column_int64(st, 0);
-	long long loc = sqlite3_column_int64(st, 1);
-	bool deplete = sqlite3_column_int(st, 2) != 0;
-	bool serialized = sqlite3_column_int(st, 3) != 0;
-	sqlite3_reset(st);
+	long long cur = st_column_int64(st, 0);
+	long long loc = st_column_int64(st, 1);
+	bool deplete = st_column_int(st, 2) != 0;
+	bool serialized = st_column_int(st, 3) != 0;
+	st_reset(st);
 	stock_adjust_rules(ctx, op, q, cur, serialized, ie);
 	if (errs_any(ie))
 		return NULL;
@@ -1351,7 +1351,7 @@ stock_change_status(struct ctx *ctx, const cJSON *body, cJSON **answer)
 	const char *note = v[CS_NOTE].null ? "" : v[CS_NOTE].s;
 	long long code = v[CS_STATUS].i;
 
-	sqlite3_stmt *get = db_prepare(ctx, stock_sql_status_get);
+	db_stmt *get = db_prepare(ctx, stock_sql_status_get);
 	if (get == NULL)
 		return db_err(ctx, "stock status");
 	cJSON *pks = cJSON_CreateArray();
@@ -1360,16 +1360,16 @@ stock_change_status(struct ctx *ctx, const cJSON *body, cJSON **answer)
 	mem_defer(&ctx->mem, (void (*)(void *))cJSON_Delete, pks);
 	for (size_t i = 0; i < v[CS_ITEMS].n; i++) {
 		long long pk = v[CS_ITEMS].ids[i];
-		sqlite3_reset(get);
-		sqlite3_bind_int64(get, 1, pk);
+		st_reset(get);
+		st_bind_int64(get, 1, pk);
 		if ((e = db_row(ctx, get, "stock status", &found)) != NULL)
 			return e;
 		if (!found)
 			return err_field(ctx, "items", "Invalid pk \"%lld\" - "
 			    "object does not exist.", pk);
 		cJSON_AddItemToArray(pks, stock_num(pk));
-		long long now = sqlite3_column_int64(get, 0);
-		sqlite3_reset(get);
+		long long now = st_column_int64(get, 0);
+		st_reset(get);
 		if (now == code)
 			continue;
 		if ((e = stock_set(ctx, stock_sql_set_status, pk, code,
@@ -1453,8 +1453,8 @@ static const char tracking_sql_user[] =
 struct tracking_view {
 	bool		 item_detail;
 	bool		 user_detail;
-	sqlite3_stmt	*item;
-	sqlite3_stmt	*user;
+	db_stmt	*item;
+	db_stmt	*user;
 };
 
 static struct err *
@@ -1470,40 +1470,40 @@ tracking_view(struct ctx *ctx, void **view)
 }
 
 /* The row of id from a one-id statement, kept in *cache; NULL if none. */
-static sqlite3_stmt *
-tracking_lookup(struct ctx *ctx, sqlite3_stmt **cache, const char *sql,
+static db_stmt *
+tracking_lookup(struct ctx *ctx, db_stmt **cache, const char *sql,
     long long id)
 {
 	if (*cache == NULL && (*cache = db_prepare(ctx, sql)) == NULL)
 		return NULL;
-	sqlite3_reset(*cache);
-	sqlite3_bind_int64(*cache, 1, id);
-	return sqlite3_step(*cache) == SQLITE_ROW ? *cache : NULL;
+	st_reset(*cache);
+	st_bind_int64(*cache, 1, id);
+	return st_step(*cache) == SQLITE_ROW ? *cache : NULL;
 }
 
 /* item_detail (a brief item) and user_detail (names only, no e-mail). */
 static void
-tracking_render(struct ctx *ctx, sqlite3_stmt *st, cJSON *o, void *view)
+tracking_render(struct ctx *ctx, db_stmt *st, cJSON *o, void *view)
 {
 	struct tracking_view *v = view;
-	sqlite3_stmt *r;
+	db_stmt *r;
 
 	if (v == NULL)
 		return;
 	if (v->item_detail) {
 		r = tracking_lookup(ctx, &v->item, tracking_sql_item,
-		    sqlite3_column_int64(st, res_col(&tracking_resource, TF_ITEM)));
+		    st_column_int64(st, res_col(&tracking_resource, TF_ITEM)));
 		if (r == NULL)
 			json_null(o, "item_detail");
 		else {
 			cJSON *d = cJSON_CreateObject();
-			json_int(d, "pk", sqlite3_column_int64(r, 0));
-			json_int(d, "part", sqlite3_column_int64(r, 1));
+			json_int(d, "pk", st_column_int64(r, 0));
+			json_int(d, "part", st_column_int64(r, 1));
 			db_json_text(d, "part_name", r, 5);
 			db_json_id(d, "location", r, 2);
 			json_item(d, "quantity", dec_json(
-			    sqlite3_column_int64(r, 3)));
-			const char *sn = (const char *)sqlite3_column_text(r,
+			    st_column_int64(r, 3)));
+			const char *sn = (const char *)st_column_text(r,
 			    4);
 			if (sn == NULL || sn[0] == '\0')
 				json_null(d, "serial");
@@ -1512,24 +1512,24 @@ tracking_render(struct ctx *ctx, sqlite3_stmt *st, cJSON *o, void *view)
 			json_null(d, "supplier_part");
 			db_json_text(d, "barcode_hash", r, 6);
 			json_item(o, "item_detail", d);
-			sqlite3_reset(r);
+			st_reset(r);
 		}
 	}
 	if (v->user_detail) {
 		int col = res_col(&tracking_resource, TF_USER);
-		r = sqlite3_column_type(st, col) == SQLITE_NULL ? NULL :
+		r = st_column_type(st, col) == SQLITE_NULL ? NULL :
 		    tracking_lookup(ctx, &v->user, tracking_sql_user,
-		    sqlite3_column_int64(st, col));
+		    st_column_int64(st, col));
 		if (r == NULL)
 			json_null(o, "user_detail");
 		else {
 			cJSON *d = cJSON_CreateObject();
-			json_int(d, "pk", sqlite3_column_int64(r, 0));
+			json_int(d, "pk", st_column_int64(r, 0));
 			db_json_text(d, "username", r, 1);
 			db_json_text(d, "first_name", r, 2);
 			db_json_text(d, "last_name", r, 3);
 			json_item(o, "user_detail", d);
-			sqlite3_reset(r);
+			st_reset(r);
 		}
 	}
 }

@@ -86,14 +86,14 @@ struct err *
 task_enqueue(struct ctx *ctx, const char *name, const char *args_json,
     long long delay)
 {
-	sqlite3_stmt *st = db_prepare(ctx, task_sql_enqueue);
+	db_stmt *st = db_prepare(ctx, task_sql_enqueue);
 
 	if (st == NULL)
 		return db_err(ctx, "task enqueue");
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, args_json != NULL ? args_json : "{}", -1,
+	st_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	st_bind_text(st, 2, args_json != NULL ? args_json : "{}", -1,
 	    SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, delay);
+	st_bind_int64(st, 3, delay);
 	return db_step(ctx, st, "task enqueue");
 }
 
@@ -106,12 +106,12 @@ task_enqueue(struct ctx *ctx, const char *name, const char *args_json,
 struct err *
 task_enqueue_once(struct ctx *ctx, const char *name, const char *args_json)
 {
-	sqlite3_stmt *st = db_prepare(ctx, task_sql_enqueue_once);
+	db_stmt *st = db_prepare(ctx, task_sql_enqueue_once);
 
 	if (st == NULL)
 		return db_err(ctx, "task enqueue");
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, args_json != NULL ? args_json : "{}", -1,
+	st_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	st_bind_text(st, 2, args_json != NULL ? args_json : "{}", -1,
 	    SQLITE_STATIC);
 	return db_step(ctx, st, "task enqueue");
 }
@@ -120,7 +120,7 @@ task_enqueue_once(struct ctx *ctx, const char *name, const char *args_json)
 static struct err *
 task_schedules_due(struct ctx *ctx, long long now)
 {
-	sqlite3_stmt *due, *add, *next;
+	db_stmt *due, *add, *next;
 	struct err *e = NULL;
 	int rc;
 
@@ -128,21 +128,21 @@ task_schedules_due(struct ctx *ctx, long long now)
 	    (add = db_prepare(ctx, task_sql_schedule_add)) == NULL ||
 	    (next = db_prepare(ctx, task_sql_schedule_next)) == NULL)
 		return db_err(ctx, "task schedules");
-	sqlite3_bind_int64(due, 1, now);
-	while (e == NULL && (rc = sqlite3_step(due)) == SQLITE_ROW) {
-		const char *name = (const char *)sqlite3_column_text(due, 0);
-		long long every = sqlite3_column_int64(due, 1);
-		sqlite3_reset(add);
-		sqlite3_bind_text(add, 1, name, -1, SQLITE_TRANSIENT);
-		sqlite3_reset(next);
-		sqlite3_bind_int64(next, 1, now + every);
-		sqlite3_bind_text(next, 2, name, -1, SQLITE_TRANSIENT);
+	st_bind_int64(due, 1, now);
+	while (e == NULL && (rc = st_step(due)) == SQLITE_ROW) {
+		const char *name = (const char *)st_column_text(due, 0);
+		long long every = st_column_int64(due, 1);
+		st_reset(add);
+		st_bind_text(add, 1, name, -1, SQLITE_TRANSIENT);
+		st_reset(next);
+		st_bind_int64(next, 1, now + every);
+		st_bind_text(next, 2, name, -1, SQLITE_TRANSIENT);
 		if ((e = db_step(ctx, add, "task schedules")) == NULL)
 			e = db_step(ctx, next, "task schedules");
 	}
 	if (e == NULL && rc != SQLITE_DONE)
 		e = db_err(ctx, "task schedules");
-	sqlite3_reset(due);
+	st_reset(due);
 	return e;
 }
 
@@ -191,7 +191,7 @@ task_run_due(struct ctx *ctx, const char *runner, int max_tasks,
 {
 	long long t0 = ctx_now_us();
 	long long now = (long long)time(NULL);
-	sqlite3_stmt *seen, *giveup, *claim, *done, *failed;
+	db_stmt *seen, *giveup, *claim, *done, *failed;
 	struct err *e;
 	int rc;
 
@@ -204,9 +204,9 @@ task_run_due(struct ctx *ctx, const char *runner, int max_tasks,
 	    (done = db_prepare(ctx, task_sql_done)) == NULL ||
 	    (failed = db_prepare(ctx, task_sql_failed)) == NULL)
 		return db_err(ctx, "task runner");
-	sqlite3_bind_int64(seen, 1, now);
-	sqlite3_bind_text(seen, 2, runner, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(giveup, 1, now);
+	st_bind_int64(seen, 1, now);
+	st_bind_text(seen, 2, runner, -1, SQLITE_STATIC);
+	st_bind_int64(giveup, 1, now);
 	if ((e = db_step(ctx, seen, "task runner")) != NULL ||
 	    (e = db_step(ctx, giveup, "task runner")) != NULL ||
 	    (e = task_schedules(ctx, now)) != NULL)
@@ -217,28 +217,28 @@ task_run_due(struct ctx *ctx, const char *runner, int max_tasks,
 		now = (long long)time(NULL);
 		if (rnd_hex(token, 16) != 0)
 			return err_internal(ctx, "no random bytes");
-		sqlite3_reset(claim);
-		sqlite3_bind_text(claim, 1, token, -1, SQLITE_STATIC);
-		sqlite3_bind_text(claim, 2, runner, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(claim, 3, now);
-		sqlite3_bind_int64(claim, 4, TASK_LEASE);
-		rc = sqlite3_step(claim);
+		st_reset(claim);
+		st_bind_text(claim, 1, token, -1, SQLITE_STATIC);
+		st_bind_text(claim, 2, runner, -1, SQLITE_STATIC);
+		st_bind_int64(claim, 3, now);
+		st_bind_int64(claim, 4, TASK_LEASE);
+		rc = st_step(claim);
 		if (rc == SQLITE_DONE)
 			break;			/* nothing due */
 		if (rc != SQLITE_ROW)
 			return db_err(ctx, "task claim");
-		long long id = sqlite3_column_int64(claim, 0);
+		long long id = st_column_int64(claim, 0);
 		char *name = mem_strdup(&ctx->mem,
-		    (const char *)sqlite3_column_text(claim, 1));
+		    (const char *)st_column_text(claim, 1));
 		cJSON *args = cJSON_Parse(
-		    (const char *)sqlite3_column_text(claim, 2));
-		int attempt = sqlite3_column_int(claim, 3);
-		int max = sqlite3_column_int(claim, 4);
-		if (sqlite3_step(claim) != SQLITE_DONE) {
+		    (const char *)st_column_text(claim, 2));
+		int attempt = st_column_int(claim, 3);
+		int max = st_column_int(claim, 4);
+		if (st_step(claim) != SQLITE_DONE) {
 			cJSON_Delete(args);
 			return db_err(ctx, "task claim");
 		}
-		sqlite3_reset(claim);
+		st_reset(claim);
 
 		const struct task_def *def = task_find(name);
 		int ok;
@@ -255,20 +255,20 @@ task_run_due(struct ctx *ctx, const char *runner, int max_tasks,
 		cJSON_Delete(args);
 		db_rollback(ctx);	/* a task must not leave one open */
 		now = (long long)time(NULL);
-		sqlite3_stmt *fin = ok == 0 ? done : failed;
-		sqlite3_reset(fin);
-		sqlite3_bind_int64(fin, 1, id);
-		sqlite3_bind_text(fin, 2, token, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(fin, 3, now);
+		db_stmt *fin = ok == 0 ? done : failed;
+		st_reset(fin);
+		st_bind_int64(fin, 1, id);
+		st_bind_text(fin, 2, token, -1, SQLITE_STATIC);
+		st_bind_int64(fin, 3, now);
 		if (ok != 0) {
-			sqlite3_bind_int64(fin, 4, attempt >= max ? 0 :
+			st_bind_int64(fin, 4, attempt >= max ? 0 :
 			    task_backoff(attempt));
-			sqlite3_bind_text(fin, 5, err[0] ? err : "failed", -1,
+			st_bind_text(fin, 5, err[0] ? err : "failed", -1,
 			    SQLITE_STATIC);
 		}
 		if ((e = db_step(ctx, fin, "task finish")) != NULL)
 			return e;
-		if (sqlite3_changes(ctx->db) == 0)
+		if (db_changes(ctx) == 0)
 			log_msg(ctx, LOG_WARN, "task %lld %s: lease lost before "
 			    "it finished; another runner has it", id, name);
 		else if (ok == 0)
@@ -295,7 +295,7 @@ task_status(struct ctx *ctx, bool *running, long long *pending)
 	    "SELECT (SELECT count(*) FROM task_runner WHERE last_seen >= ?), "
 	    "(SELECT count(*) FROM task WHERE status IN ('pending', "
 	    "'running'))";
-	sqlite3_stmt *st = db_prepare(ctx, sql);
+	db_stmt *st = db_prepare(ctx, sql);
 	struct err *e;
 	bool found;
 
@@ -303,14 +303,14 @@ task_status(struct ctx *ctx, bool *running, long long *pending)
 	*pending = 0;
 	if (st == NULL)
 		return db_err(ctx, "task status");
-	sqlite3_bind_int64(st, 1, (long long)time(NULL) - TASK_SEEN_WITHIN);
+	st_bind_int64(st, 1, (long long)time(NULL) - TASK_SEEN_WITHIN);
 	if ((e = db_row(ctx, st, "task status", &found)) != NULL)
 		return e;
 	if (found) {
-		*running = sqlite3_column_int64(st, 0) > 0;
-		*pending = sqlite3_column_int64(st, 1);
+		*running = st_column_int64(st, 0) > 0;
+		*pending = st_column_int64(st, 1);
 	}
-	sqlite3_reset(st);
+	st_reset(st);
 	return NULL;
 }
 
@@ -353,9 +353,9 @@ static const struct res_order task_orders[] = {
  * shown as {}.
  */
 static void
-task_render(struct ctx *ctx, sqlite3_stmt *st, cJSON *o, void *view)
+task_render(struct ctx *ctx, db_stmt *st, cJSON *o, void *view)
 {
-	const char *s = (const char *)sqlite3_column_text(st,
+	const char *s = (const char *)st_column_text(st,
 	    res_col(&task_resource, TF_ARGS));
 	cJSON *args = s != NULL ? cJSON_Parse(s) : NULL;
 
@@ -438,18 +438,17 @@ task_detached(struct ctx *ctx)
 void
 task_after_response(struct ctx *ctx)
 {
-	if (!ctx->cfg_ok || !ctx->cfg.task_after_response || ctx->db == NULL ||
-	    !ctx->detach_ok || !sqlite3_get_autocommit(ctx->db))
+	if (!ctx->cfg_ok || !ctx->cfg.task_after_response ||
+	    !db_is_open(ctx) || !ctx->detach_ok || db_in_transaction(ctx))
 		return;
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(ctx->db, task_sql_after_slot, -1, &st, NULL) !=
-	    SQLITE_OK)
+	db_stmt *st = db_prepare(ctx, task_sql_after_slot);
+	if (st == NULL)
 		return;
-	sqlite3_bind_int64(st, 1, (long long)time(NULL));
-	sqlite3_bind_int64(st, 2, TASK_AFTER_EVERY);
-	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE || sqlite3_changes(ctx->db) != 1)
+	st_bind_int64(st, 1, (long long)time(NULL));
+	st_bind_int64(st, 2, TASK_AFTER_EVERY);
+	int rc = st_step(st);
+	st_reset(st);	/* nothing of it held across the fork */
+	if (rc != SQLITE_DONE || db_changes(ctx) != 1)
 		return;
 	fflush(NULL);
 	pid_t pid = fork();

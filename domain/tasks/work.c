@@ -76,14 +76,14 @@ task_expire(struct ctx *ctx, const cJSON *args, char *err, size_t errsz)
 		return task_failed(err, errsz, "expire", e);
 	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]) && e == NULL;
 	    i++) {
-		sqlite3_stmt *st = db_prepare(ctx, sql[i]);
+		db_stmt *st = db_prepare(ctx, sql[i]);
 		if (st == NULL) {
 			e = db_err(ctx, "expire");
 			break;
 		}
-		sqlite3_bind_int64(st, 1, now);
-		if (sqlite3_bind_parameter_count(st) >= 2)
-			sqlite3_bind_int64(st, 2, ctx->cfg.login_failure_window);
+		st_bind_int64(st, 1, now);
+		if (st_bind_parameter_count(st) >= 2)
+			st_bind_int64(st, 2, ctx->cfg.login_failure_window);
 		e = db_step(ctx, st, "expire");
 	}
 	if ((e = db_end(ctx, e)) != NULL)
@@ -215,13 +215,13 @@ task_fts_merge(struct ctx *ctx, const cJSON *args, char *err, size_t errsz)
 
 	(void)args;
 	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
-		sqlite3_stmt *st = db_prepare(ctx, sql[i]);
+		db_stmt *st = db_prepare(ctx, sql[i]);
 		struct err *e;
 		if (st == NULL)
 			return task_failed(err, errsz, "fts_merge",
 			    db_err(ctx, "fts_merge"));
 		/* Negative: any segments may merge, down to one. */
-		sqlite3_bind_int(st, 1, -TASK_FTS_MERGE_PAGES);
+		st_bind_int(st, 1, -TASK_FTS_MERGE_PAGES);
 		for (;;) {
 			if (ctx_now_us() - t0 > TASK_FTS_MERGE_BUDGET_MS * 1000LL)
 				return 0;
@@ -229,7 +229,7 @@ task_fts_merge(struct ctx *ctx, const cJSON *args, char *err, size_t errsz)
 				return task_failed(err, errsz, "fts_merge", e);
 			int before = sqlite3_total_changes(ctx->db);
 			e = db_step(ctx, st, "fts_merge");
-			sqlite3_reset(st);
+			st_reset(st);
 			int changed = sqlite3_total_changes(ctx->db) - before;
 			if ((e = db_end(ctx, e)) != NULL)
 				return task_failed(err, errsz, "fts_merge", e);

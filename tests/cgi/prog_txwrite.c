@@ -64,16 +64,16 @@ txwrite_post(struct ctx *ctx)
 	char *value = mem_alloc(&ctx->mem, (size_t)size + 1);
 	memset(value, 'v', (size_t)size);
 	value[size] = '\0';
-	sqlite3_stmt *st = db_prepare(ctx, sql_insert);
+	db_stmt *st = db_prepare(ctx, sql_insert);
 	if (st == NULL)
 		return db_err(ctx, "insert");
 	if ((e = db_begin(ctx)) != NULL)
 		return e;
 	for (long long i = 0; i < rows && e == NULL; i++) {
 		const char *key = mem_printf(&ctx->mem, "%s:%lld", batch, i);
-		sqlite3_reset(st);
-		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, value, (int)size, SQLITE_STATIC);
+		st_reset(st);
+		st_bind_text(st, 1, key, -1, SQLITE_STATIC);
+		st_bind_text(st, 2, value, (int)size, SQLITE_STATIC);
 		if ((e = db_step(ctx, st, "insert")) == NULL)
 			txwrite_delay(ctx);
 	}
@@ -89,17 +89,17 @@ static struct err *
 txwrite_count(struct ctx *ctx)
 {
 	const char *batch = req_query(ctx, "batch");
-	sqlite3_stmt *st = db_prepare(ctx, batch != NULL ? sql_count_batch :
+	db_stmt *st = db_prepare(ctx, batch != NULL ? sql_count_batch :
 	    sql_count_all);
 
 	if (st == NULL)
 		return db_err(ctx, "count");
 	if (batch != NULL)
-		sqlite3_bind_text(st, 1, batch, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW)
+		st_bind_text(st, 1, batch, -1, SQLITE_STATIC);
+	if (st_step(st) != SQLITE_ROW)
 		return db_err(ctx, "count");
 	cJSON *o = cJSON_CreateObject();
-	cJSON_AddNumberToObject(o, "rows", sqlite3_column_int(st, 0));
+	cJSON_AddNumberToObject(o, "rows", st_column_int(st, 0));
 	return resp_json(ctx, 200, o);
 }
 

@@ -78,17 +78,17 @@ static struct err *
 thing_db(struct ctx *ctx)
 {
 	static const char sql[] = "SELECT value FROM setting WHERE key = ?1";
-	sqlite3_stmt *st = db_prepare(ctx, sql);
+	db_stmt *st = db_prepare(ctx, sql);
 	const char *key = req_query(ctx, "key");
 
 	if (st == NULL)
 		return db_err(ctx, "setting");
-	sqlite3_bind_text(st, 1, key != NULL ? key : "", -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW)
+	st_bind_text(st, 1, key != NULL ? key : "", -1, SQLITE_STATIC);
+	if (st_step(st) != SQLITE_ROW)
 		return err_not_found(ctx, "Setting");
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "value",
-	    (const char *)sqlite3_column_text(st, 0));
+	    (const char *)st_column_text(st, 0));
 	return resp_json(ctx, 200, o);
 }
 

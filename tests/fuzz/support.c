@@ -117,18 +117,18 @@ fuzz_site_init(void)
 	must(sqlite3_exec(ctx.db, sql_setup, NULL, NULL, NULL) == SQLITE_OK,
 	    &ctx, "setup");
 
-	sqlite3_stmt *st = db_prepare(&ctx, sql_token);
+	db_stmt *st = db_prepare(&ctx, sql_token);
 	must(st != NULL && auth_digest(&ctx, "token", FUZZ_TOKEN, d) == NULL,
 	    &ctx, "token digest");
-	sqlite3_bind_text(st, 1, d, -1, SQLITE_TRANSIENT);
-	must(sqlite3_step(st) == SQLITE_DONE, &ctx, "token");
+	st_bind_text(st, 1, d, -1, SQLITE_TRANSIENT);
+	must(st_step(st) == SQLITE_DONE, &ctx, "token");
 
 	st = db_prepare(&ctx, sql_session);
 	must(st != NULL && auth_digest(&ctx, "session", FUZZ_SESSION, d) ==
 	    NULL, &ctx, "session digest");
-	sqlite3_bind_text(st, 1, d, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, (long long)time(NULL));
-	must(sqlite3_step(st) == SQLITE_DONE, &ctx, "session");
+	st_bind_text(st, 1, d, -1, SQLITE_TRANSIENT);
+	st_bind_int64(st, 2, (long long)time(NULL));
+	must(st_step(st) == SQLITE_DONE, &ctx, "session");
 
 	const char *csrf;
 	must(auth_csrf_token(&ctx, FUZZ_SESSION, &csrf) == NULL, &ctx, "csrf");
