@@ -40,9 +40,10 @@ static const char db_sql_count_compatible[] =
 bool db_on_pg;
 
 /* PostgreSQL: the version is the newest migration recorded (db.h). */
+static const char db_pg_sql_has_migrations[] =
+    "SELECT to_regclass('schema_migrations') IS NOT NULL";
 static const char db_pg_sql_version[] =
-    "SELECT CASE WHEN to_regclass('schema_migrations') IS NULL THEN 0"
-    " ELSE (SELECT coalesce(max(version), 0) FROM schema_migrations) END";
+    "SELECT coalesce(max(version), 0) FROM schema_migrations";
 /* db_begin()'s write lock: writers take turns, as on SQLite. */
 static const char db_pg_sql_begin[] =
     "BEGIN; SELECT pg_advisory_xact_lock(1397905228)"	/* "SRWL" */;
@@ -357,10 +358,17 @@ sqlerr:
 int
 db_pg_version(struct pg *pg)
 {
-	struct pg_stmt *st = pg_prepare(pg, db_pg_sql_version);
+	struct pg_stmt *st = pg_prepare(pg, db_pg_sql_has_migrations);
 	int v = -1;
 
 	if (st != NULL && pg_step(st) == SQLITE_ROW)
+		v = (int)pg_column_int64(st, 0);	/* 0: a new database */
+	pg_finalize(st);
+	if (v != 1)
+		return v;
+	v = -1;
+	if ((st = pg_prepare(pg, db_pg_sql_version)) != NULL &&
+	    pg_step(st) == SQLITE_ROW)
 		v = (int)pg_column_int64(st, 0);
 	pg_finalize(st);
 	return v;

@@ -8,7 +8,7 @@
  * The SQL text sent to SQLite is only ever put together from constant
  * fragments; every value from the request is a bound parameter.  A query is
  *
- *	<select> WHERE 1 <AND fragments...> ORDER BY <ordering> LIMIT ? OFFSET ?
+ *	<select> WHERE TRUE <AND fragments...> ORDER BY <ordering> LIMIT ? OFFSET ?
  *
  * and, when paginated, the same WHERE behind <count>.  A list whose
  * rows are costly to skip can ask (list_keyed) for a page to be found on

@@ -458,7 +458,10 @@ pg_run(struct pg_stmt *st)
 		}
 		return SQLITE_OK;
 	}
-	return st->rc = pg_fail_res(st->pg, st->res);
+	st->rc = pg_fail_res(st->pg, st->res);
+	if (getenv("STOCKROOM_PG_TRACE") != NULL)
+		fprintf(stderr, "pg: %s\n  in: %s\n", st->pg->errmsg, st->sql);
+	return st->rc;
 }
 
 int

@@ -256,9 +256,9 @@ struct res_step {
 /* res_sql.c: the SQL of a resource, made once per process. */
 struct res_sql {
 	bool		 ready;
-	const char	*select;	/* SELECT <pk, fields> FROM t a WHERE 1 */
-	const char	*count;		/* SELECT count(*) FROM t a WHERE 1 */
-	const char	*ids;		/* SELECT a.id FROM t a WHERE 1 */
+	const char	*select;	/* SELECT <pk, fields> FROM t a WHERE TRUE */
+	const char	*count;		/* SELECT count(*) FROM t a WHERE TRUE */
+	const char	*ids;		/* SELECT a.id FROM t a WHERE TRUE */
 	const char	*key;		/* " AND a.id IN (" */
 	const char	*by_id;		/* " AND a.id = ?" */
 	const char	*select_one;	/* select with by_id */

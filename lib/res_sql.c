@@ -295,9 +295,9 @@ res_sql(const struct resource *r)
 		q->col[i] = ncols++;
 		sql_cat(&cols, ", %s", c);
 	}
-	q->select = res_sql_printf("SELECT %s FROM %s %s WHERE 1", cols, t, a);
-	q->count = res_sql_printf("SELECT count(*) FROM %s %s WHERE 1", t, a);
-	q->ids = res_sql_printf("SELECT %s.id FROM %s %s WHERE 1", a, t, a);
+	q->select = res_sql_printf("SELECT %s FROM %s %s WHERE TRUE", cols, t, a);
+	q->count = res_sql_printf("SELECT count(*) FROM %s %s WHERE TRUE", t, a);
+	q->ids = res_sql_printf("SELECT %s.id FROM %s %s WHERE TRUE", a, t, a);
 	q->key = res_sql_printf(" AND %s.id IN (", a);
 	q->by_id = res_sql_printf(" AND %s.id = ?", a);
 	q->select_one = res_sql_printf("%s%s", q->select, q->by_id);

@@ -153,7 +153,7 @@ res_tree_sql(const struct resource *r, struct res_sql *q)
 	    "path < ?1 || '~'", T);
 	q->tree[TQ_LIST] = res_sql_printf("SELECT %s.id, %s.name, %s.parent, "
 	    "%s.level, %s.icon, %s.structural, (SELECT count(*) FROM %s d "
-	    "WHERE d.parent = %s.id) FROM %s %s WHERE 1", a, a, a, a, a, a, T,
+	    "WHERE d.parent = %s.id) FROM %s %s WHERE TRUE", a, a, a, a, a, a, T,
 	    a, T, a);
 	q->tree[TQ_PARENT_SUBTREE] = res_sql_printf(" AND %s.id IN (SELECT "
 	    "descendant FROM %s_tree WHERE ancestor = ? AND descendant <> ?)",

@@ -4,7 +4,15 @@ The CGI contract is the test interface: `Site.cgi()` runs a built program
 with a CGI environment and a body on stdin, as a web server would, and
 parses what it prints.  Under a sanitizer build (BUILD=build/asan) every run
 is also checked for a sanitizer report.
+
+STOCKROOM_TEST_ENGINE=pg runs the same tests against PostgreSQL: one
+throwaway cluster for the run (tests/pgserver.py), and for each Site a
+database of its own (a copy of a migrated template for `site`, an empty one
+for `bare_site`) named by STOCKROOM_DATABASE_URL.  Tests that look at the
+SQLite file itself say so with the `sqlite_only` mark and are skipped there.
 """
+import atexit
+import itertools
 import json
 import os
 import pathlib
@@ -26,6 +34,133 @@ VALGRIND = os.environ.get("STOCKROOM_VALGRIND", "").split()
 # are multiplied by it; limits that are the point of a test (a program must
 # answer before a task it started ends) scale the task's time with it too.
 SLOW = 10 if VALGRIND else 1
+ENGINE = os.environ.get("STOCKROOM_TEST_ENGINE", "sqlite")
+assert ENGINE in ("sqlite", "pg"), f"STOCKROOM_TEST_ENGINE={ENGINE!r}"
+
+
+class PgDatabases:
+    """The run's PostgreSQL cluster, started at the first Site, and a
+    migrated template database that each `site` copies."""
+
+    def __init__(self):
+        self.server = None
+        self.counter = itertools.count(1)
+
+    def start(self, tmp):
+        if self.server is not None:
+            return
+        from pgserver import PgServer
+        self.server = PgServer().start()
+        atexit.register(self.server.stop)
+        url = self.server.create_database("sr_template")
+        env = {"PATH": "/usr/bin:/bin", "STOCKROOM_CONFIG": "/dev/null",
+               "STOCKROOM_DATA_DIR": str(tmp / "template-data"),
+               "STOCKROOM_DATABASE_URL": url}
+        subprocess.run([str(BUILD / "bin" / "stockroom"), "migrate"],
+                       env=env, check=True, capture_output=True, timeout=120)
+
+    def create(self, tmp, migrated):
+        self.start(tmp)
+        name = f"sr_{os.getpid()}_{next(self.counter)}"
+        self.server.psql(self.server.url("postgres"),
+                         f'CREATE DATABASE "{name}" TEMPLATE '
+                         f'{"sr_template" if migrated else "template0"}')
+        return name, self.server.url(name)
+
+    def drop(self, name):
+        self.server.psql(self.server.url("postgres"),
+                         f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
+                         check=False)
+
+
+PG = PgDatabases()
+
+_dialect = None
+
+
+def pg_dialect(sql):
+    """lib/dialect.c's dialect_pg() (built once as a shared object):
+    SQLite's SQL rewritten for PostgreSQL, and its number of parameters."""
+    global _dialect
+    if _dialect is None:
+        import ctypes
+        import tempfile
+        so = pathlib.Path(tempfile.mkdtemp(prefix="dialect-")) / "d.so"
+        subprocess.run(["cc", "-std=c11", "-D_GNU_SOURCE", "-shared",
+                        "-fPIC", "-O1", "-Ilib", "-o", str(so),
+                        "lib/dialect.c", "lib/mem.c"], cwd=ROOT, check=True)
+        lib, libc = ctypes.CDLL(str(so)), ctypes.CDLL(None)
+        fn = lib.dialect_pg
+        fn.argtypes = [ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p),
+                       ctypes.POINTER(ctypes.c_int), ctypes.c_char_p,
+                       ctypes.c_size_t]
+        fn.restype = ctypes.c_int
+        libc.free.argtypes = [ctypes.c_void_p]
+
+        def translate(text):
+            out, n = ctypes.c_void_p(), ctypes.c_int()
+            err = ctypes.create_string_buffer(256)
+            rc = fn(text.encode(), ctypes.byref(out), ctypes.byref(n), err,
+                    256)
+            assert rc == 0, (f"dialect_pg refused {text!r}: "
+                             f"{err.value.decode()}")
+            res = ctypes.string_at(out.value).decode()
+            libc.free(out)
+            return res, n.value
+        _dialect = translate
+    return _dialect(sql)
+
+
+class PgDb:
+    """What tests use of a sqlite3 connection, on the site's PostgreSQL
+    database: SQL in SQLite's dialect (with ? parameters) goes through the
+    programs' own rewrite; each statement commits by itself."""
+
+    def __init__(self, url):
+        import psycopg2
+        import psycopg2.extras
+        self.extras = psycopg2.extras
+        self.conn = psycopg2.connect(url)
+        self.conn.autocommit = True
+        self.row_factory = None
+
+    def execute(self, sql, params=()):
+        import re
+        text, _ = pg_dialect(sql)
+        text = re.sub(r"\$(\d+)", lambda m: f"%(p{m.group(1)})s",
+                      text.replace("%", "%%"))
+        cur = self.conn.cursor(cursor_factory=self.extras.DictCursor
+                               if self.row_factory else None)
+        cur.execute(text, {f"p{i + 1}": v for i, v in enumerate(params)})
+        return cur
+
+    def executemany(self, sql, seq):
+        for params in seq:
+            self.execute(sql, params)
+
+    def commit(self):
+        pass
+
+    def close(self):
+        self.conn.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "sqlite_only(why): the test reads or damages the SQLite "
+        "file itself; skipped on PostgreSQL")
+
+
+def pytest_runtest_setup(item):
+    m = item.get_closest_marker("sqlite_only")
+    if m is not None and ENGINE == "pg":
+        pytest.skip("SQLite only: " + (m.args[0] if m.args else ""))
 
 
 class Response:
@@ -97,7 +232,7 @@ def check_sanitizer(proc, what):
 class Site:
     """A data directory with a migrated database, and ways to call programs."""
 
-    def __init__(self, tmp_path):
+    def __init__(self, tmp_path, migrated=True):
         self.tmp = tmp_path
         self.data = tmp_path / "data"
         self.build = BUILD
@@ -107,6 +242,10 @@ class Site:
             "STOCKROOM_CONFIG": "/dev/null",
         }
         self.base_env.update(sanitizer_env())
+        self.pg_name = None
+        if ENGINE == "pg":
+            self.pg_name, url = PG.create(tmp_path, migrated)
+            self.base_env["STOCKROOM_DATABASE_URL"] = url
         # Command prefix for every program run (valgrind, setpriv, prlimit).
         self.wrap = valgrind_wrap()
 
@@ -175,17 +314,36 @@ class Site:
         return r
 
 
+    def db(self, timeout=30):
+        """A connection to the site's database: sqlite3's, or on
+        PostgreSQL one that takes the same SQL (PgDb)."""
+        if ENGINE == "pg":
+            return PgDb(self.base_env["STOCKROOM_DATABASE_URL"])
+        import sqlite3
+        return sqlite3.connect(self.data / "stockroom.sqlite3",
+                               timeout=timeout)
+
+    def close(self):
+        """Drops the site's PostgreSQL database, if it has one."""
+        if self.pg_name is not None:
+            PG.drop(self.pg_name)
+            self.pg_name = None
+
+
 @pytest.fixture
 def site(tmp_path):
     s = Site(tmp_path)
     s.tool("migrate")
-    return s
+    yield s
+    s.close()
 
 
 @pytest.fixture
 def bare_site(tmp_path):
-    """A site whose data directory does not exist yet."""
-    return Site(tmp_path)
+    """A site whose data directory (and database) does not exist yet."""
+    s = Site(tmp_path, migrated=False)
+    yield s
+    s.close()
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -252,7 +410,7 @@ def admin(site):
     h.username, h.password = ADMIN_USERNAME, ADMIN_PASSWORD
     h.token = h["Authorization"].split()[1]
     import sqlite3
-    db = sqlite3.connect(site.data / "stockroom.sqlite3")
+    db = site.db()
     h.pk = db.execute("SELECT id FROM users WHERE username = ?",
                       (ADMIN_USERNAME,)).fetchone()[0]
     db.close()
@@ -269,7 +427,7 @@ def make_user(site, username, roles=None, superuser=False, password=None,
     auth on /api/user/token/, the path clients use."""
     import sqlite3
     password = password or f"Pw-{username}-0123456789"
-    db = sqlite3.connect(site.data / "stockroom.sqlite3", timeout=30)
+    db = site.db()
     with db:
         cur = db.execute(
             "INSERT INTO users (username, email, password, is_superuser,"

@@ -102,7 +102,7 @@ class PgServer:
                    "--no-sync"], what="initdb")
         opts = (f"-k {self.dir} -c listen_addresses='' -c fsync=off "
                 "-c full_page_writes=off -c synchronous_commit=off "
-                "-c max_connections=20 -c shared_buffers=16MB")
+                "-c max_connections=100 -c shared_buffers=16MB")
         self._run([self.bindir / "pg_ctl", "-D", self.data, "-l", self.log,
                    "-o", opts, "-w", "-t", "60", "start"], what="pg_ctl start")
         self.started = True

@@ -274,10 +274,12 @@ static const char part_sql_fts_insert[] =
 struct err *
 part_fts_sync(struct ctx *ctx, long long id)
 {
-	db_stmt *del = db_prepare(ctx, part_sql_fts_delete);
-	db_stmt *ins = db_prepare(ctx, part_sql_fts_insert);
 	struct err *e;
 
+	if (db_on_pg)	/* its trigram indexes follow the table by themselves */
+		return NULL;
+	db_stmt *del = db_prepare(ctx, part_sql_fts_delete);
+	db_stmt *ins = db_prepare(ctx, part_sql_fts_insert);
 	if (del == NULL || ins == NULL)
 		return db_err(ctx, "part search index");
 	st_bind_int64(del, 1, id);
@@ -554,6 +556,8 @@ part_deleting(struct ctx *ctx, struct res_del *d)
 		return NULL;
 	if ((e = perm_need(ctx, "stock", PERM_DELETE)) != NULL)
 		return e;
+	if (db_on_pg)	/* no FTS5 table to keep in step */
+		return NULL;
 	st = db_prepare(ctx, part_sql_forget_stock);
 	if (st == NULL)
 		return db_err(ctx, "part");

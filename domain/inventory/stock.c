@@ -502,9 +502,12 @@ stock_track(struct ctx *ctx, long long item, enum stock_track_code code,
 struct err *
 stock_fts_sync(struct ctx *ctx, long long id)
 {
+	struct err *e;
+
+	if (db_on_pg)	/* its trigram indexes follow the table by themselves */
+		return NULL;
 	db_stmt *del = db_prepare(ctx, stock_sql_fts_delete);
 	db_stmt *ins = db_prepare(ctx, stock_sql_fts_insert);
-	struct err *e;
 
 	if (del == NULL || ins == NULL)
 		return db_err(ctx, "stock search index");
@@ -672,6 +675,8 @@ stock_deleting(struct ctx *ctx, struct res_del *d)
 	*part = found ? st_column_int64(st, 0) : 0;
 	d->state = part;
 	st_reset(st);
+	if (db_on_pg)	/* no FTS5 table to keep in step */
+		return NULL;
 	if ((st = db_prepare(ctx, stock_sql_fts_delete)) == NULL)
 		return db_err(ctx, "stock delete");
 	st_bind_int64(st, 1, d->id);

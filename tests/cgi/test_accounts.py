@@ -11,7 +11,7 @@ UNAUTH = {"detail": "Authentication credentials were not provided."}
 
 
 def db(site):
-    return sqlite3.connect(site.data / "stockroom.sqlite3")
+    return site.db()
 
 
 def test_anonymous_gets_401_with_www_authenticate(site):

@@ -14,7 +14,7 @@ JSON = "application/json"
 
 
 def rows(site, sql, *args):
-    db = sqlite3.connect(site.data / "stockroom.sqlite3")
+    db = site.db()
     try:
         return db.execute(sql, args).fetchall()
     finally:

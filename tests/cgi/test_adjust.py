@@ -168,7 +168,7 @@ def test_transfer_to_structural_location(api, world):
 
 
 def test_delete_depleted_setting(site, api, world):
-    db = sqlite3.connect(site.data / "stockroom.sqlite3")
+    db = site.db()
     with db:
         db.execute("INSERT INTO setting (key, value) VALUES "
                    "('STOCK_DELETE_DEPLETED_DEFAULT', 'true')")
@@ -240,7 +240,7 @@ def test_concurrent_adjustments_lose_nothing(site, api, world, admin):
     total = api.list(f"/api/part/{world['p']}/")["in_stock"]
     expect = 2 * start + (adds - removes) * 0.1
     assert abs(total - expect) < 1e-9, (total, expect)
-    db = sqlite3.connect(site.data / "stockroom.sqlite3")
+    db = site.db()
     q = db.execute("SELECT sum(quantity) FROM stock_item").fetchone()[0]
     assert q == 2 * start * 100000 + (adds - removes) * 10000
     types = dict(db.execute("SELECT tracking_type, count(*) FROM "

@@ -90,7 +90,7 @@ def test_health_ok(site):
 
 def test_health_reports_pending_migrations(bare_site):
     bare_site.data.mkdir(mode=0o700)
-    sqlite3.connect(bare_site.data / "stockroom.sqlite3").close()
+    bare_site.db().close()
     r = bare_site.cgi("api", path="/api/health/")
     assert r.status == 503
     d = r.json()
@@ -107,7 +107,7 @@ def test_health_reports_world_writable_data_dir(site):
 
 
 def test_health_reports_newer_database(site):
-    db = sqlite3.connect(site.data / "stockroom.sqlite3")
+    db = site.db()
     db.execute("PRAGMA user_version = 999")
     db.close()
     r = site.cgi("api", path="/api/health/")
@@ -151,7 +151,7 @@ def test_concurrent_auto_migrate_applies_each_step_once(bare_site):
     outs = [p.communicate(timeout=60) for p in procs]
     for out, _ in outs:
         assert out.startswith(b"Status: 200"), out[:200]
-    db = sqlite3.connect(bare_site.data / "stockroom.sqlite3")
+    db = bare_site.db()
     rows = db.execute("SELECT version, count(*) FROM schema_migrations "
                       "GROUP BY version").fetchall()
     assert all(n == 1 for _, n in rows) and len(rows) >= 1

@@ -274,7 +274,7 @@ def test_delete_removes_file(site, admin, world):
                  headers=admin)
     assert r.status == 404
     # The delete's event enqueued a media_sweep task; a runner removes it.
-    db = sqlite3.connect(site.data / "stockroom.sqlite3")
+    db = site.db()
     assert db.execute("SELECT count(*) FROM task WHERE name = 'media_sweep'"
                       " AND status = 'pending'").fetchone()[0] == 1
     run_worker(site)
@@ -291,7 +291,7 @@ def test_deleting_the_part_drops_its_attachments(site, admin, world):
                  headers=admin)
     assert r.status == 204, r
     assert site.cgi("attachment", headers=admin).json() == []
-    db = sqlite3.connect(site.data / "stockroom.sqlite3")
+    db = site.db()
     # The bytes wait in media_orphan for the media_sweep task.
     assert db.execute("SELECT count(*) FROM media_orphan").fetchone()[0] == 1
 

@@ -11,7 +11,7 @@ from test_attachment import media_files, multipart, upload
 
 
 def db(site):
-    return sqlite3.connect(site.data / "stockroom.sqlite3", timeout=30)
+    return site.db()
 
 
 def count(site, table):

@@ -37,7 +37,7 @@ def md5(text):
 
 
 def stored(site, table, pk):
-    db = sqlite3.connect(site.data / "stockroom.sqlite3")
+    db = site.db()
     row = db.execute(f"SELECT barcode_data, barcode_hash FROM {table} "
                      "WHERE id = ?", (pk,)).fetchone()
     db.close()

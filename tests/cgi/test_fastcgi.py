@@ -246,7 +246,7 @@ def test_migrations_behind_are_noticed_by_a_running_process(site, fcgi, admin):
     import sqlite3
     f = fcgi("part")
     assert f.request("GET", "/api/part/", headers=admin).status == 200
-    db = sqlite3.connect(site.data / "stockroom.sqlite3")
+    db = site.db()
     have = db.execute("PRAGMA user_version").fetchone()[0]
     db.execute(f"PRAGMA user_version = {have + 1}")
     db.commit()
@@ -261,7 +261,7 @@ def test_newer_schema_by_compatible_migrations_is_served(site, fcgi, admin):
     programs go on serving a schema newer than theirs when every newer
     migration is marked "-- compatible" (db.h), as 0010 is."""
     import sqlite3
-    db = sqlite3.connect(site.data / "stockroom.sqlite3")
+    db = site.db()
     have = db.execute("PRAGMA user_version").fetchone()[0]
     assert (have,) in db.execute("SELECT version FROM schema_compatible")
     f = fcgi("part")

@@ -35,7 +35,7 @@ def test_demo_loads_a_living_inventory(site, admin):
     assert {1, 10, 11, 12}.issubset(types)
     assert api.list("/api/part/", search="M3x10")
     # Every part's stock agrees with its items.
-    db = sqlite3.connect(site.data / "stockroom.sqlite3")
+    db = site.db()
     assert db.execute(
         "SELECT count(*) FROM part p WHERE in_stock <> (SELECT ifnull(sum("
         "quantity), 0) FROM stock_item WHERE part = p.id AND status IN "
@@ -49,7 +49,7 @@ def test_generator_and_streamed_list_memory(site, admin):
     n = 3000 if SANITIZED else 20000
     inventory(site, "generate", "-p", str(n), "-c", "50", "-l", "20",
               "-i", str(n), "-t", str(2 * n))
-    db = sqlite3.connect(site.data / "stockroom.sqlite3")
+    db = site.db()
     counts = db.execute("SELECT (SELECT count(*) FROM part), (SELECT "
                         "count(*) FROM stock_item), (SELECT count(*) FROM "
                         "stock_tracking), (SELECT count(*) FROM "

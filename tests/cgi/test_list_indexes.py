@@ -19,7 +19,7 @@ def stock_in_stock_sql():
 
 
 def plan(site, sql):
-    db = sqlite3.connect(site.data / "stockroom.sqlite3")
+    db = site.db()
     rows = db.execute("EXPLAIN QUERY PLAN " + sql).fetchall()
     db.close()
     return " ".join(r[-1] for r in rows)

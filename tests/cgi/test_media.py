@@ -186,7 +186,7 @@ def test_symlink_out_of_media_is_404(site, admin, world):
     link = media / "attachments" / "zz" / ("z" * 32)
     link.symlink_to(site.data / "secret_key" if (site.data / "secret_key")
                     .exists() else site.data / "stockroom.sqlite3")
-    db = sqlite3.connect(site.data / "stockroom.sqlite3")
+    db = site.db()
     with db:
         db.execute("INSERT INTO attachment (model_type, model_id, file,"
                    " filename) VALUES ('part', ?, ?, 'evil')",

@@ -297,7 +297,7 @@ def test_delete(site, api, cats):
     assert api.get(PART + f"{p}/").status == 404
     assert api.list("/api/stock/") == []
     assert api.call("DELETE", PART + "9999/").status == 404
-    db = sqlite3.connect(site.data / "stockroom.sqlite3")
+    db = site.db()
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
     assert db.execute("SELECT count(*) FROM stock_tracking").fetchone()[0] == 0
 

@@ -150,7 +150,7 @@ def test_replacing_removes_old_files(site, admin, part):
     files = media_files(site)
     assert len(files) == 2
     assert site.cgi("media", path=first["image"], headers=admin).status == 404
-    db = sqlite3.connect(site.data / "stockroom.sqlite3")
+    db = site.db()
     assert db.execute("SELECT count(*) FROM media_orphan").fetchone()[0] == 0
 
 
@@ -158,7 +158,7 @@ def test_failed_patch_leaves_no_claim(site, admin, part):
     r = set_image(site, admin, part, make_image("png", 30, 30),
                   fields=[("name", "")])
     assert r.status == 400, r
-    db = sqlite3.connect(site.data / "stockroom.sqlite3")
+    db = site.db()
     assert db.execute("SELECT image FROM part WHERE id = ?",
                       (part,)).fetchone()[0] is None
     # The stored files wait as orphans for the next sweep.

@@ -25,7 +25,7 @@ def api(site, admin):
 
 
 def count(site, table):
-    db = sqlite3.connect(site.data / "stockroom.sqlite3")
+    db = site.db()
     try:
         return db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     finally:

@@ -14,7 +14,7 @@ from test_tasks import enqueue, quiet_schedules, worker
 
 
 def db(site):
-    return sqlite3.connect(site.data / "stockroom.sqlite3", timeout=30)
+    return site.db()
 
 
 def names(site):

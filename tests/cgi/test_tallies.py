@@ -142,7 +142,7 @@ def random_change(w, db, rnd):
 
 
 def db_of(site):
-    db = sqlite3.connect(site.data / "stockroom.sqlite3", timeout=30)
+    db = site.db()
     db.execute("PRAGMA busy_timeout = 30000")
     return db
 

@@ -18,7 +18,7 @@ WORKER = BUILD / "bin" / "worker"
 
 
 def db(site):
-    return sqlite3.connect(site.data / "stockroom.sqlite3", timeout=30)
+    return site.db()
 
 
 def worker(site, *args, timeout=120):

@@ -16,7 +16,7 @@ def sign_in(site):
 
 
 def tokens(site):
-    db = sqlite3.connect(site.data / "stockroom.sqlite3")
+    db = site.db()
     n = db.execute("SELECT count(*) FROM api_tokens").fetchone()[0]
     db.close()
     return n

@@ -73,7 +73,7 @@ def test_track_details(api, world, admin):
 
 def test_track_user_detail_null(api, world, site):
     import sqlite3
-    db = sqlite3.connect(site.data / "stockroom.sqlite3")
+    db = site.db()
     with db:
         db.execute("UPDATE stock_tracking SET user = NULL WHERE item = ?",
                    (world["j1"],))
