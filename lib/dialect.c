@@ -385,7 +385,6 @@ write_call(struct dialect *x, size_t i, size_t lp)
 	static const struct { const char *from, *to; } renamed[] = {
 		{ "ifnull", "coalesce" }, { "instr", "strpos" },
 		{ "json_object", "json_build_object" },
-		{ "json_group_array", "json_agg" },
 		{ "json_each", "sr_json_each" }, { "strftime", "sr_strftime" },
 		{ "date", "sr_date" }, { "datetime", "sr_datetime" },
 		{ "unixepoch", "sr_unixepoch" },
@@ -402,6 +401,12 @@ write_call(struct dialect *x, size_t i, size_t lp)
 		put(x, open->args >= 2 ? (is(t, "max") ? "greatest" : "least") :
 		    (is(t, "max") ? "max" : "min"));
 		return i;
+	}
+	if (is(t, "json_group_array")) {	/* SQLite's is [] for no rows */
+		put(x, "coalesce(json_agg");
+		write_range(x, i + 1, rp + 1);
+		put(x, ", '[]'::json)");
+		return rp;
 	}
 	if (is(t, "total")) {
 		put(x, "coalesce(sum");

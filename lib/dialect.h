@@ -22,7 +22,8 @@
  *	max(a, b), min(a, b)	greatest, least (one argument: aggregates)
  *	total(x)		coalesce(sum(x), 0)
  *	group_concat(x[, s])	string_agg(CAST(x AS text), s or ',')
- *	json_object, json_group_array	json_build_object, json_agg
+ *	json_object		json_build_object
+ *	json_group_array(x)	coalesce(json_agg(x), '[]'::json)
  *	json_each, strftime, date, datetime, unixepoch
  *				sr_json_each, sr_strftime, ...: functions the
  *				PostgreSQL migrations define with SQLite's

@@ -62,6 +62,30 @@ static const char tool_sql_list_users[] =
     "SELECT id, username, email, is_active, is_superuser, date_joined,"
     " coalesce(last_login, '-') FROM users ORDER BY id";
 
+/* migrate on PostgreSQL: the URL is never printed (it may hold a password). */
+static int
+cmd_migrate_pg(struct ctx *ctx)
+{
+	char err[512];
+	struct pg *pg;
+	int applied;
+
+	if (pg_connect(ctx->cfg.pg_url, &pg, err, sizeof(err)) != 0) {
+		fprintf(stderr, "stockroom: %s\n", err);
+		return 1;
+	}
+	int rc = db_pg_migrate(pg, &applied, err, sizeof(err));
+	int version = db_pg_version(pg);
+	pg_close(pg);
+	if (rc != 0) {
+		fprintf(stderr, "stockroom: %s\n", err);
+		return 1;
+	}
+	printf("database (PostgreSQL): schema version %d (%d migration%s "
+	    "applied)\n", version, applied, applied == 1 ? "" : "s");
+	return 0;
+}
+
 static int
 cmd_migrate(struct ctx *ctx)
 {
@@ -77,6 +101,8 @@ cmd_migrate(struct ctx *ctx)
 		fprintf(stderr, "stockroom: %s\n", err);
 		return 1;
 	}
+	if (ctx->cfg.pg_url != NULL)
+		return cmd_migrate_pg(ctx);
 	bool existed = access(ctx->cfg.database, F_OK) == 0;
 	if (db_may_create(ctx->cfg.data_dir, ctx->cfg.database, true, err,
 	    sizeof(err)) != 0 ||
@@ -108,11 +134,23 @@ cmd_status(struct ctx *ctx)
 	printf("config file    %s\n", ctx->cfg.config_file ?
 	    ctx->cfg.config_file : "(none)");
 	printf("data directory %s\n", ctx->cfg.data_dir);
-	printf("database       %s\n", ctx->cfg.database);
+	printf("database       %s\n", ctx->cfg.pg_url != NULL ?
+	    "PostgreSQL (DATABASE_URL)" : ctx->cfg.database);
 	printf("log            %s\n", ctx->cfg.log_file[0] ? ctx->cfg.log_file :
 	    "(standard error)");
 	printf("secret key     %s\n", ctx->cfg.secret_key[0] ?
 	    "set in configuration" : "kept in the data directory");
+	if (ctx->cfg.pg_url != NULL) {
+		struct pg *pg;
+		if (pg_connect(ctx->cfg.pg_url, &pg, err, sizeof(err)) != 0) {
+			printf("schema         %s\n", err);
+			return 1;
+		}
+		printf("schema         version %d of %d\n", db_pg_version(pg),
+		    (int)db_pg_migrations_count);
+		pg_close(pg);
+		return 0;
+	}
 	if (db_connect(ctx->cfg.database, &db, err, sizeof(err)) != 0) {
 		printf("schema         %s\n", err);
 		return 1;

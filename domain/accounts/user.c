@@ -190,7 +190,7 @@ static const struct field user_fields[] = {
 	/* Read from user_groups; written by the hooks (see the top). */
 	[UF_GROUPS] = { "groups", FT_IDS, F_READ_ONLY, ACCT_GROUPS_MAX,
 	    .col = "(SELECT json_group_array(group_id) FROM (SELECT group_id "
-	    "FROM user_groups WHERE user_id = u.id ORDER BY group_id))",
+	    "FROM user_groups WHERE user_id = u.id ORDER BY group_id) AS ug)",
 	    .ref = &group_resource,
 	    .help = "Written as a list of group ids: replaces them all." },
 	[UF_PASSWORD] = { "password", FT_TEXT,
@@ -457,7 +457,7 @@ static const struct field group_fields[] = {
 	    "replaces every rule set." },
 	[GF_USERS] = { "users", FT_IDS, F_READ_ONLY,
 	    .col = "(SELECT json_group_array(user_id) FROM (SELECT user_id "
-	    "FROM user_groups WHERE group_id = g.id ORDER BY user_id))",
+	    "FROM user_groups WHERE group_id = g.id ORDER BY user_id) AS ug)",
 	    .ref = &user_resource,
 	    .help = "Written as a list of user ids: replaces them all." },
 };

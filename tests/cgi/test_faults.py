@@ -26,6 +26,8 @@ import pytest
 
 from conftest import BUILD, SLOW, Site, check_sanitizer
 
+pytestmark = pytest.mark.sqlite_only("damage, a full disk and locks of the SQLite file")
+
 TORTURE = os.environ.get("STOCKROOM_TORTURE") == "1"
 NOBODY = 65534
 SETPRIV = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}",

@@ -9,6 +9,8 @@ import pytest
 from conftest import BUILD, SANITIZED, check_sanitizer, parse_cgi
 from inventory_api import Api
 
+pytestmark = pytest.mark.sqlite_only("tools/inventory writes the benchmark data into a SQLite file")
+
 
 def inventory(site, *args, check=True):
     proc = subprocess.run([str(BUILD / "bin" / "inventory"), *args],

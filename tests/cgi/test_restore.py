@@ -12,6 +12,8 @@ import pytest
 from conftest import ADMIN_PASSWORD
 from test_tasks import enqueue, quiet_schedules, worker
 
+pytestmark = pytest.mark.sqlite_only("stockroom restore writes a SQLite backup file into the database")
+
 
 def db(site):
     return site.db()

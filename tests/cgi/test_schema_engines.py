@@ -32,6 +32,8 @@ import pytest
 from conftest import Site
 from pgserver import PgServer
 
+pytestmark = pytest.mark.sqlite_only("it compares the two engines itself")
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 MIGRATIONS = ROOT / "db" / "migrations"
 PG_MIGRATIONS = MIGRATIONS / "pg"

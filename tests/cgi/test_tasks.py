@@ -41,7 +41,7 @@ def enqueue(site, name, args="{}", n=1, **cols):
     c.close()
 
 
-def tasks(site, where="1"):
+def tasks(site, where="TRUE"):
     c = db(site)
     c.row_factory = sqlite3.Row
     rows = [dict(r) for r in c.execute(

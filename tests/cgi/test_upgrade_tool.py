@@ -9,6 +9,8 @@ import pytest
 
 from conftest import BUILD, ROOT
 
+pytestmark = pytest.mark.sqlite_only("stockroom upgrade of an install whose database is a SQLite file")
+
 
 def make_install(dest, prefix=""):
     build = os.path.relpath(BUILD, ROOT) if BUILD.is_relative_to(ROOT) \

@@ -180,7 +180,7 @@ test_functions(void)
 	CHECK(same("SELECT group_concat(x, ?2) FROM g WHERE y LIKE ?1",
 	    "SELECT string_agg(CAST(x AS text), $2) FROM g WHERE y ILIKE $1"));
 	CHECK(same("SELECT json_object('a', 1), json_group_array(x)",
-	    "SELECT json_build_object('a', 1), json_agg(x)"));
+	    "SELECT json_build_object('a', 1), coalesce(json_agg(x), '[]'::json)"));
 	CHECK(same("SELECT value FROM json_each(?1)",
 	    "SELECT value FROM sr_json_each($1)"));
 	CHECK(same("SELECT strftime('%Y', d), date(?1, 'unixepoch'), "
