@@ -25,7 +25,7 @@ DEPS_RUN   = lighttpd
 # PostgreSQL's server (initdb, pg_ctl, psql) and contrib (citext, pg_trgm):
 # tests start a throwaway cluster of their own (tests/pgserver.py).
 DEPS_TEST  = apache2 apache2-suexec-custom python3 python3-pytest curl \
-	     postgresql postgresql-contrib
+	     postgresql postgresql-contrib python3-psycopg2
 
 CSTD	= -std=c11 -D_GNU_SOURCE
 # Descriptions (routes, fields) leave the members they do not need out:

@@ -123,8 +123,8 @@ api_health(struct ctx *ctx)
 	    (unsigned long long)vfs.f_bavail * vfs.f_frsize < HEALTH_MIN_FREE)
 		reason = "the disk holding the data directory is full (less "
 		    "than 1 MiB free)";
-	else if (db_may_create(ctx->cfg.data_dir, ctx->cfg.database,
-	    ctx->cfg.auto_migrate, err, sizeof(err)) != 0)
+	else if (ctx->cfg.pg_url == NULL && db_may_create(ctx->cfg.data_dir,
+	    ctx->cfg.database, ctx->cfg.auto_migrate, err, sizeof(err)) != 0)
 		reason = mem_strdup(&ctx->mem, err);
 	else if ((damaged = dbcheck_recorded(ctx->cfg.data_dir, damage,
 	    sizeof(damage))))
@@ -132,18 +132,19 @@ api_health(struct ctx *ctx)
 	if (reason == NULL && db_open(ctx, DB_ANY_SCHEMA) != NULL)
 		reason = "database unreachable";
 	if (reason == NULL) {
-		version = db_schema_version(ctx->db);
+		version = db_version(ctx);
 		pending = db_latest_version() - version;
 		if (version < 0)
 			reason = "database unreadable";
-		else if (sqlite3_db_readonly(ctx->db, "main") == 1)
+		else if (ctx->db != NULL &&
+		    sqlite3_db_readonly(ctx->db, "main") == 1)
 			reason = "database is read-only";
 		else if (pending > 0)
 			reason = "database migrations pending";
-		else if (pending < 0 && !db_schema_compatible(ctx->db,
-		    version, db_latest_version()))
+		else if (pending < 0 && !db_compatible(ctx, version,
+		    db_latest_version()))
 			reason = "database is newer than this program";
-		else if (api_quick_check(ctx)) {
+		else if (ctx->db != NULL && api_quick_check(ctx)) {
 			damaged = true;
 			reason = HEALTH_DAMAGED;
 			(void)dbcheck_recorded(ctx->cfg.data_dir, damage,

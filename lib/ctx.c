@@ -39,6 +39,7 @@ ctx_end(struct ctx *ctx)
 {
 	mem_free(&ctx->mem);
 	ctx->db = NULL;
+	ctx->pg = NULL;
 }
 
 const char *

@@ -1003,6 +1003,15 @@ db_errmsg(struct ctx *ctx)
 	return ctx->db != NULL ? sqlite3_errmsg(ctx->db) : "no database";
 }
 
+/* May this program serve the schema at have, newer than its want (db.h)? */
+bool
+db_compatible(struct ctx *ctx, int have, int want)
+{
+	if (ctx->pg != NULL)
+		return db_schema_compatible_pg(ctx, have, want);
+	return db_schema_compatible(ctx->db, have, want);
+}
+
 /* The schema's version, or -1 on error. */
 int
 db_version(struct ctx *ctx)

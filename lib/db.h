@@ -126,6 +126,7 @@ long long	 db_last_id(struct ctx *);
 long long	 db_changes(struct ctx *);
 const char	*db_errmsg(struct ctx *);
 int		 db_version(struct ctx *);
+bool		 db_compatible(struct ctx *, int have, int want);
 int		 db_pg_migrate(struct pg *, int *applied, char *, size_t);
 int		 db_pg_version(struct pg *);
 void		 db_bind_id(db_stmt *, int, long long id);

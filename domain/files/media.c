@@ -140,7 +140,7 @@ media_sweep(struct ctx *ctx, int max)
 	db_stmt *ls, *del;
 	int n = 0, rc;
 
-	if (ctx->db == NULL)
+	if (!db_is_open(ctx))
 		return -1;
 	if ((ls = db_prepare(ctx, sql_list)) == NULL ||
 	    (del = db_prepare(ctx, sql_done)) == NULL) {

@@ -123,6 +123,12 @@ task_backup(struct ctx *ctx, const cJSON *args, char *err, size_t errsz)
 	(void)args;
 	if ((e = db_open(ctx, DB_CHECK_SCHEMA)) != NULL)
 		return task_failed(err, errsz, "backup", e);
+	if (ctx->pg != NULL) {
+		/* PostgreSQL's are the operator's: pg_dump (docs/scale-out.md) */
+		log_msg(ctx, LOG_DEBUG, "backup: PostgreSQL is backed up with "
+		    "pg_dump, not by this task");
+		return 0;
+	}
 	/*
 	 * The full integrity check first (dbcheck.h): damage is recorded for
 	 * health, and a damaged database is not copied over the older,
@@ -214,6 +220,8 @@ task_fts_merge(struct ctx *ctx, const cJSON *args, char *err, size_t errsz)
 	long long t0 = ctx_now_us();
 
 	(void)args;
+	if (db_on_pg)	/* no FTS5 tables: pg_trgm's indexes need no merge */
+		return 0;
 	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
 		db_stmt *st = db_prepare(ctx, sql[i]);
 		struct err *e;
