@@ -385,6 +385,7 @@ write_call(struct dialect *x, size_t i, size_t lp)
 	static const struct { const char *from, *to; } renamed[] = {
 		{ "ifnull", "coalesce" }, { "instr", "strpos" },
 		{ "json_object", "json_build_object" },
+		{ "json_group_object", "json_object_agg" },
 		{ "json_each", "sr_json_each" }, { "strftime", "sr_strftime" },
 		{ "date", "sr_date" }, { "datetime", "sr_datetime" },
 		{ "unixepoch", "sr_unixepoch" },
@@ -401,6 +402,12 @@ write_call(struct dialect *x, size_t i, size_t lp)
 		put(x, open->args >= 2 ? (is(t, "max") ? "greatest" : "least") :
 		    (is(t, "max") ? "max" : "min"));
 		return i;
+	}
+	if (is(t, "json") && open->args == 1) {	/* text read as JSON */
+		put(x, "CAST");
+		write_range(x, i + 1, rp);
+		put(x, " AS json)");
+		return rp;
 	}
 	if (is(t, "json_group_array")) {	/* SQLite's is [] for no rows */
 		put(x, "coalesce(json_agg");

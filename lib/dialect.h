@@ -23,6 +23,8 @@
  *	total(x)		coalesce(sum(x), 0)
  *	group_concat(x[, s])	string_agg(CAST(x AS text), s or ',')
  *	json_object		json_build_object
+ *	json_group_object	json_object_agg
+ *	json(x)			CAST(x AS json)
  *	json_group_array(x)	coalesce(json_agg(x), '[]'::json)
  *	json_each, strftime, date, datetime, unixepoch
  *				sr_json_each, sr_strftime, ...: functions the

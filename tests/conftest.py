@@ -152,14 +152,18 @@ class PgDb:
     def execute(self, sql, params=()):
         import re
         if re.match(r"\s*PRAGMA\s+busy_timeout\b", sql, re.I):
-            return PgCursor(None, self.conn, False)     # waits anyway
+            c = PgCursor(None, self.conn, False)        # waits anyway
+            c.connection = self
+            return c
         text, _ = pg_dialect(sql)
         text = re.sub(r"\$(\d+)", lambda m: f"%(p{m.group(1)})s",
                       text.replace("%", "%%"))
         cur = self.conn.cursor(cursor_factory=self.extras.DictCursor
                                if self.row_factory else None)
         cur.execute(text, {f"p{i + 1}": v for i, v in enumerate(params)})
-        return PgCursor(cur, self.conn, re.match(r"\s*INSERT\b", sql, re.I))
+        c = PgCursor(cur, self.conn, re.match(r"\s*INSERT\b", sql, re.I))
+        c.connection = self
+        return c
 
     def executemany(self, sql, seq):
         for params in seq:

@@ -431,8 +431,9 @@ const struct resource user_resource = {
 enum { GF_NAME, GF_ROLES, GF_USERS, GF__N };
 
 /* A rule set's permissions with InvenTree's implications (perm_imply()). */
-#define RULE_VIEW	"(r.can_view OR r.can_add OR r.can_change OR r.can_delete)"
-#define RULE_CHANGE	"(r.can_change OR r.can_add OR r.can_delete)"
+/* Sums, not ORs, of the 0/1 columns: PostgreSQL has no integer truth. */
+#define RULE_VIEW	"(r.can_view + r.can_add + r.can_change + r.can_delete > 0)"
+#define RULE_CHANGE	"(r.can_change + r.can_add + r.can_delete > 0)"
 
 static const struct field group_fields[] = {
 	[GF_NAME] = { "name", FT_TEXT, F_REQUIRED | F_ORDER | F_STRING,
@@ -445,9 +446,9 @@ static const struct field group_fields[] = {
 	[GF_ROLES] = { "roles", FT_JSON, F_READ_ONLY,
 	    .col = "(SELECT json_group_object(a.column1, CASE WHEN "
 	    RULE_VIEW " THEN json('[' || rtrim(CASE WHEN " RULE_VIEW
-	    " THEN '\"view\",' ELSE '' END || CASE WHEN r.can_add THEN "
+	    " THEN '\"view\",' ELSE '' END || CASE WHEN r.can_add = 1 THEN "
 	    "'\"add\",' ELSE '' END || CASE WHEN " RULE_CHANGE " THEN "
-	    "'\"change\",' ELSE '' END || CASE WHEN r.can_delete THEN "
+	    "'\"change\",' ELSE '' END || CASE WHEN r.can_delete = 1 THEN "
 	    "'\"delete\",' ELSE '' END, ',') || ']') END) FROM (VALUES "
 	    "('admin'), ('part_category'), ('part'), ('stock_location'), "
 	    "('stock'), ('build'), ('purchase_order'), ('sales_order'), "

@@ -108,7 +108,7 @@ att_scope(struct ctx *ctx, struct list_q *q)
 		list_where(q, n++ == 0 ? " AND a.model_type IN (?" : ", ?");
 		list_bind_text(q, r->model);
 	}
-	list_where(q, n > 0 ? ")" : " AND 0");
+	list_where(q, n > 0 ? ")" : " AND FALSE");
 	return NULL;
 }
 

@@ -456,7 +456,7 @@ def pending_rows(site, n, age, username="someone", addr="192.0.2.{i}"):
     left by processes that died mid-check (old)."""
     c = db(site)
     c.executemany("INSERT INTO login_attempts (username, remote_addr, time,"
-                  " pending) VALUES (?, ?, strftime('%s', 'now') - ?, 1)",
+                  " pending) VALUES (?, ?, unixepoch('now') - ?, 1)",
                   [(username.format(i=i), addr.format(i=i), age)
                    for i in range(n)])
     c.commit()

@@ -181,6 +181,8 @@ test_functions(void)
 	    "SELECT string_agg(CAST(x AS text), $2) FROM g WHERE y ILIKE $1"));
 	CHECK(same("SELECT json_object('a', 1), json_group_array(x)",
 	    "SELECT json_build_object('a', 1), coalesce(json_agg(x), '[]'::json)"));
+	CHECK(same("SELECT json_group_object(k, json('[' || v || ']')) FROM t",
+	    "SELECT json_object_agg(k, CAST('[' || v || ']' AS json)) FROM t"));
 	CHECK(same("SELECT value FROM json_each(?1)",
 	    "SELECT value FROM sr_json_each($1)"));
 	CHECK(same("SELECT strftime('%Y', d), date(?1, 'unixepoch'), "
