@@ -32,7 +32,8 @@ _spec.loader.exec_module(hc)
 
 GENERATOR = hc.ROOT / "tools" / "server-routes.py"
 # What a parameter of a pattern becomes in a request.
-PARAMETERS = {"pk": "1", "*path": "attachments/00/" + "0" * 32}
+PARAMETERS = {"pk": "1", "*path": "attachments/00/" + "0" * 32,
+              "key:word": "STOCK_ENABLE_EXPIRY"}
 NOT_AN_ENDPOINT = "API endpoint not found"
 
 

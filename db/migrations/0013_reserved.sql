@@ -1,0 +1,5 @@
+-- compatible: it changes nothing.
+-- Number 13 is taken by another branch's migration (its helper took 0013
+-- while this branch took 0014_settings).  This placeholder only keeps the
+-- numbers of this branch running 1, 2, 3... (tools/embed-migrations.sh);
+-- the merge replaces it by that migration.

@@ -1,0 +1,3 @@
+-- compatible: it changes nothing.
+-- PostgreSQL twin of db/migrations/0013_reserved.sql: a placeholder for the
+-- number another branch's migration takes; the merge replaces it.
