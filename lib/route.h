@@ -73,6 +73,8 @@ struct program {
 	size_t				 nresources;
 	struct err			*(*identify)(struct ctx *);
 	void				 (*after)(struct ctx *);
+	/* The session cookie's name, for the OpenAPI document. */
+	const char			*session_cookie;
 };
 
 #define ROUTES(table)	.routes = (table), \
