@@ -343,6 +343,41 @@ api_schema(struct ctx *ctx)
 	return resp_json(ctx, 200, doc);
 }
 
+/*
+ * GET, PUT, PATCH /api/metadata/<model>/<pk>/: the metadata of any object
+ * by its model's name, InvenTree's path from API 436 (inventree-python
+ * uses it from there; the older <object>/<pk>/metadata/ stay).  The same
+ * generic handler as those (res_metadata()), with the model's permission:
+ * view to read, change to write.  A model that is unknown or has no
+ * metadata is 404.
+ */
+static struct err *
+api_metadata(struct ctx *ctx)
+{
+	const char *name = route_param(ctx, "model");
+	const struct resource *r = name != NULL ? model_find(name) : NULL;
+	bool read = strcmp(ctx->req.method, "GET") == 0 ||
+	    strcmp(ctx->req.method, "HEAD") == 0;
+	struct err *e;
+
+	if (r == NULL || !(r->flags & RES_METADATA))
+		return err_new(ctx, 404, "Not found.");
+	if ((e = perm_need(ctx, read || r->write_area == NULL ? r->area :
+	    r->write_area, read ? PERM_VIEW : PERM_CHANGE)) != NULL)
+		return e;
+	ctx->res = r;
+	return res_metadata(ctx);
+}
+
+/* What PUT and PATCH of metadata take, for OPTIONS. */
+static const struct field api_metadata_input[] = {
+	{ "metadata", FT_OBJECT, F_REQUIRED,
+	  .help = "A JSON object (PATCH merges it, PUT replaces)" },
+	{ NULL },
+};
+
+#define API_METADATA	"/api/metadata/<model:word>/<pk>/"
+
 static const struct route api_routes[] = {
 	{ "GET", "/api/", AREA_PUBLIC, PERM_VIEW, api_root,
 	  "Server information", ROUTE_NO_DB },
@@ -352,6 +387,14 @@ static const struct route api_routes[] = {
 	  "Search several lists at once" },
 	{ "GET", "/api/schema/", AREA_USER, PERM_VIEW, api_schema,
 	  "The OpenAPI 3 document of the API" },
+	{ "GET", API_METADATA, AREA_USER, PERM_VIEW, api_metadata,
+	  "Metadata of an object, by model (API 436)" },
+	{ "PUT", API_METADATA, AREA_USER, PERM_VIEW, api_metadata,
+	  "Replace the metadata of an object, by model (API 436)",
+	  .input = api_metadata_input },
+	{ "PATCH", API_METADATA, AREA_USER, PERM_VIEW, api_metadata,
+	  "Merge into the metadata of an object, by model (API 436)",
+	  .input = api_metadata_input },
 };
 
 static const struct program api_program = PROGRAM("api",

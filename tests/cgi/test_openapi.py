@@ -129,7 +129,7 @@ def validator_python():
     """A Python that has openapi-spec-validator: this one, or
     $OPENAPI_VALIDATOR_PYTHON, or a python3 on PATH."""
     cands = [sys.executable, os.environ.get("OPENAPI_VALIDATOR_PYTHON"),
-             shutil.which("python3"), "/root/.pyenv/shims/python3"]
+             shutil.which("python3")]
     for c in cands:
         if c and os.path.exists(c) and subprocess.run(
                 [c, "-c", "import openapi_spec_validator"],
