@@ -11,3 +11,16 @@ install: $(OPENAPI)
 
 $(OPENAPI): $(PROGRAMS) tools/openapi.py
 	$(PYTHON) tools/openapi.py --out $@ $(PROGRAMS)
+
+# The validator the tests run on it (tests/cgi/test_openapi.py):
+# @apidevtools/swagger-parser from npm, in tests/openapi/node_modules.
+OPENAPI_CHECK_STAMP = tests/openapi/node_modules/.package-lock.json
+
+.PHONY: openapi-check-deps
+test-deps: openapi-check-deps
+openapi-check-deps: $(OPENAPI_CHECK_STAMP)
+
+$(OPENAPI_CHECK_STAMP): tests/openapi/package.json tests/openapi/package-lock.json
+	@$(MAKE) --no-print-directory web-deps
+	cd tests/openapi && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@

@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from conftest import BUILD
+from conftest import BUILD, ROOT
 from inventory_api import Api
 
 SCHEMA = "/api/schema/"
@@ -125,6 +125,9 @@ def test_schemas_have_what_objects_show(site, admin, doc):
         assert not extra, (name, extra)
 
 
+VALIDATOR = ROOT / "tests" / "openapi"
+
+
 def validator_python():
     """A Python that has openapi-spec-validator: this one, or
     $OPENAPI_VALIDATOR_PYTHON, or a python3 on PATH."""
@@ -138,26 +141,38 @@ def validator_python():
     return None
 
 
-def test_schema_passes_the_openapi_validator(doc, tmp_path):
+def validators():
+    """Each validator found, as a command to which a file is appended:
+    @apidevtools/swagger-parser (make test-deps installs it in
+    tests/openapi/), and openapi-spec-validator where a Python has it."""
+    out = []
+    if (VALIDATOR / "node_modules" / "@apidevtools" / "swagger-parser"
+            ).is_dir() and shutil.which("node"):
+        out.append(["node", str(VALIDATOR / "validate.mjs")])
     py = validator_python()
-    if py is None:
-        pytest.skip("no Python with openapi-spec-validator (pip install "
-                    "openapi-spec-validator, or set "
-                    "OPENAPI_VALIDATOR_PYTHON)")
+    if py is not None:
+        out.append([py, "-c", "import json, sys\n"
+                    "from openapi_spec_validator import validate\n"
+                    "validate(json.load(open(sys.argv[1])))\n"])
+    return out
+
+
+def test_schema_passes_the_openapi_validators(doc, tmp_path):
+    found = validators()
+    if not found:
+        pytest.skip("no OpenAPI validator: make test-deps installs "
+                    "@apidevtools/swagger-parser in tests/openapi/ (or pip "
+                    "install openapi-spec-validator)")
     f = tmp_path / "schema.json"
+    bad = tmp_path / "bad.json"
     f.write_text(json.dumps(doc))
-    p = subprocess.run(
-        [py, "-c", "import json, sys\n"
-         "from openapi_spec_validator import validate\n"
-         "validate(json.load(open(sys.argv[1])))\n", str(f)],
-        capture_output=True, timeout=300)
-    assert p.returncode == 0, p.stderr.decode()[-3000:]
-    # and it does fail on a broken document
-    bad = dict(doc, paths={"/x/{pk}/": {"get": {"responses": {}}}})
-    f.write_text(json.dumps(bad))
-    p = subprocess.run(
-        [py, "-c", "import json, sys\n"
-         "from openapi_spec_validator import validate\n"
-         "validate(json.load(open(sys.argv[1])))\n", str(f)],
-        capture_output=True, timeout=300)
-    assert p.returncode != 0
+    # a broken document, so that a validator that passes everything fails
+    bad.write_text(json.dumps(dict(doc, paths={
+        "/x/{pk}/": {"get": {"responses": {}}}})))
+    for cmd in found:
+        p = subprocess.run(cmd + [str(f)], capture_output=True, timeout=300)
+        assert p.returncode == 0, (cmd[0], p.stdout.decode()[-3000:],
+                                   p.stderr.decode()[-3000:])
+        p = subprocess.run(cmd + [str(bad)], capture_output=True,
+                           timeout=300)
+        assert p.returncode != 0, cmd[0]
