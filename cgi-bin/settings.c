@@ -9,12 +9,14 @@
  * settings (InvenTree's GlobalSettingsPermissions let every method but
  * the safe ones to staff only); staff users and superusers change them.
  * A user's settings are that user's own: each user reads and changes
- * only theirs.
+ * only theirs.  A change to a global setting is written to the audit log
+ * (its key), in the same transaction.
  */
 #include <string.h>
 
 #include "site.h"
 
+#include "accounts/audit.h"
 #include "page.h"
 #include "settings/setting.h"
 
@@ -119,7 +121,10 @@ settings_update(struct ctx *ctx, enum setting_scope sc)
 			return e;
 		if ((e = db_begin(ctx)) != NULL)
 			return e;
-		if ((e = db_end(ctx, setting_store(ctx, sc, s, value))) != NULL)
+		e = setting_store(ctx, sc, s, value);
+		if (e == NULL && sc == SETTING_GLOBAL)
+			e = audit_event(ctx, AUDIT_SETTING_CHANGED, s->key);
+		if ((e = db_end(ctx, e)) != NULL)
 			return e;
 	}
 	return settings_detail(ctx, sc);

@@ -121,6 +121,12 @@ def test_global_needs_staff_to_change(site, admin):
     db.close()
     assert call(site, plain, "PATCH", key, {"value": True}).status == 200
     assert call(site, admin, "GET", key).json()["value"] == "True"
+    # each change of a global setting is in the audit log, by whom
+    db = sqlite3.connect(site.data / "stockroom.sqlite3")
+    rows = db.execute("SELECT username, target FROM audit_log WHERE "
+                      "action = 'setting_changed'").fetchall()
+    db.close()
+    assert rows == [("plain", "STOCK_ENABLE_EXPIRY")]
     # nobody signed in
     assert call(site, {}, "GET", key).status == 401
 
