@@ -11,7 +11,8 @@ import subprocess
 
 import pytest
 
-from conftest import BUILD, ROOT
+from conftest import ADMIN_PASSWORD, BUILD, ROOT, basic_header, make_user
+from inventory_api import Api
 
 DOC = ROOT / "docs" / "inventree-compat.md"
 STATUSES = {"served", "unused", "module not served", "missing"}
@@ -96,7 +97,6 @@ def test_served_gates_are_served(site, admin):
 def test_version_gated_paths_answer_as_the_clients_expect(site, admin):
     """436: metadata by model; 490: token and roles under user/me/;
     105: the tracking codes in the generic status form."""
-    from inventory_api import Api
     api = Api(site, admin)
     p = api.part("Widget")["pk"]
     path = f"/api/metadata/part/{p}/"
@@ -113,7 +113,6 @@ def test_version_gated_paths_answer_as_the_clients_expect(site, admin):
     assert site.cgi("api", path="/api/metadata/part/999999/",
                     headers=admin).status == 404
     # the model's permission: view to read, change to write
-    from conftest import make_user
     viewer = make_user(site, "viewer", {"part": ["view"]})
     assert site.cgi("api", path=path, headers=viewer).status == 200
     assert site.cgi("api", method="PATCH", path=path,
@@ -125,7 +124,6 @@ def test_version_gated_paths_answer_as_the_clients_expect(site, admin):
     assert roles.status == 200
     assert roles.json() == site.cgi("user", path="/api/user/roles/",
                                     headers=admin).json()
-    from conftest import basic_header, ADMIN_PASSWORD
     tok = site.cgi("user", path="/api/user/me/token/", query="name=app",
                    headers=basic_header("admin", ADMIN_PASSWORD))
     assert tok.status == 200 and tok.json()["token"]
