@@ -145,7 +145,7 @@ install: $(PROGRAMS) $(TOOLS)
 	install -m 0644 $(MIGRATIONS) "$(DESTDIR)/db/migrations/"
 	umask 022; cp -R templates/. "$(DESTDIR)/templates/"
 	install -m 0644 apache.conf lighttpd.conf lighttpd-fastcgi.conf \
-	    $(filter %.conf,$(SERVER_ROUTES)) "$(DESTDIR)/db/"
+	    $(filter %.conf,$(SERVER_ROUTES)) $(OPENAPI) "$(DESTDIR)/db/"
 	$(SWAP) 0755 "$(DESTDIR)/bin" $(TOOLS)
 	install -d -m 0700 "$(DESTDIR)/data"
 	printf 'Require all denied\n' > "$(DESTDIR)/data/.htaccess"

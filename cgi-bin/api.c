@@ -1,6 +1,7 @@
 /*
- * api.cgi: the API root.  Server information, health, and the JSON 404 for
- * every /api/ path no other program serves.
+ * api.cgi: the API root.  Server information, health, search across the
+ * lists, the OpenAPI document, and the JSON 404 for every /api/ path no
+ * other program serves.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -289,6 +290,95 @@ api_search(struct ctx *ctx)
 	return resp_json(ctx, 200, out);
 }
 
+/*
+ * GET /api/schema/: the OpenAPI 3 document of the whole API, as make
+ * built it from every program's route table and resource descriptions
+ * (lib/openapi.c, tools/openapi.py) and installed it in db/ beside
+ * cgi-bin/; its servers entry is this install's URL.  InvenTree answers
+ * YAML unless ?format=json; this is JSON either way (a JSON document is
+ * YAML too).  Another ?format is 404, as Django REST framework answers.
+ */
+static struct err *
+api_schema(struct ctx *ctx)
+{
+	static const char *const formats[] = { "json", "yaml", "openapi",
+	    "openapi-json" };
+	const char *fmt = req_query(ctx, "format");
+	const char *path = mem_printf(&ctx->mem, "%s/db/openapi.json",
+	    ctx->cfg.root_dir);
+	bool known = fmt == NULL || fmt[0] == '\0';
+	char *text = NULL;
+	size_t len = 0;
+
+	for (size_t i = 0; !known && i < sizeof(formats) / sizeof(*formats);
+	    i++)
+		known = strcmp(fmt, formats[i]) == 0;
+	if (!known)
+		return err_new(ctx, 404, "Not found.");
+	FILE *f = fopen(path, "r");
+	if (f != NULL) {
+		FILE *m = open_memstream(&text, &len);
+		char buf[65536];
+		size_t n;
+		if (m == NULL)
+			mem_oom();
+		while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+			fwrite(buf, 1, n, m);
+		fclose(m);
+		fclose(f);
+		mem_defer(&ctx->mem, free, text);
+	}
+	cJSON *doc = text != NULL ? cJSON_ParseWithLength(text, len) : NULL;
+	if (doc == NULL) {
+		log_msg(ctx, LOG_ERROR, "schema: %s is missing or not JSON "
+		    "(make builds it)", path);
+		return err_new(ctx, 503, "The API schema is not installed.");
+	}
+	cJSON *servers = cJSON_CreateArray();
+	cJSON *one = cJSON_CreateObject();
+	const char *base = req_base_url(ctx);
+	cJSON_AddStringToObject(one, "url", base[0] != '\0' ? base : "/");
+	cJSON_AddItemToArray(servers, one);
+	cJSON_DeleteItemFromObjectCaseSensitive(doc, "servers");
+	cJSON_AddItemToObject(doc, "servers", servers);
+	return resp_json(ctx, 200, doc);
+}
+
+/*
+ * GET, PUT, PATCH /api/metadata/<model>/<pk>/: the metadata of any object
+ * by its model's name, InvenTree's path from API 436 (inventree-python
+ * uses it from there; the older <object>/<pk>/metadata/ stay).  The same
+ * generic handler as those (res_metadata()), with the model's permission:
+ * view to read, change to write.  A model that is unknown or has no
+ * metadata is 404.
+ */
+static struct err *
+api_metadata(struct ctx *ctx)
+{
+	const char *name = route_param(ctx, "model");
+	const struct resource *r = name != NULL ? model_find(name) : NULL;
+	bool read = strcmp(ctx->req.method, "GET") == 0 ||
+	    strcmp(ctx->req.method, "HEAD") == 0;
+	struct err *e;
+
+	if (r == NULL || !(r->flags & RES_METADATA))
+		return err_new(ctx, 404, "Not found.");
+	if ((e = perm_need(ctx, read || r->write_area == NULL ? r->area :
+	    r->write_area, read ? PERM_VIEW : PERM_CHANGE)) != NULL)
+		return e;
+	ctx->res = r;
+	return res_metadata(ctx);
+}
+
+/* What PUT and PATCH of metadata take, for OPTIONS. */
+static const struct field api_metadata_input[] = {
+	{ "metadata", FT_OBJECT, F_REQUIRED,
+	  .help = "A JSON object (PATCH merges it, PUT replaces)" },
+	{ NULL },
+};
+
+#define API_METADATA	"/api/metadata/<model:word>/<pk>/"
+
 static const struct route api_routes[] = {
 	{ "GET", "/api/", AREA_PUBLIC, PERM_VIEW, api_root,
 	  "Server information", ROUTE_NO_DB },
@@ -296,6 +386,16 @@ static const struct route api_routes[] = {
 	  "Health check", ROUTE_NO_DB },
 	{ "POST", "/api/search/", AREA_USER, PERM_VIEW, api_search,
 	  "Search several lists at once" },
+	{ "GET", "/api/schema/", AREA_USER, PERM_VIEW, api_schema,
+	  "The OpenAPI 3 document of the API" },
+	{ "GET", API_METADATA, AREA_USER, PERM_VIEW, api_metadata,
+	  "Metadata of an object, by model (API 436)" },
+	{ "PUT", API_METADATA, AREA_USER, PERM_VIEW, api_metadata,
+	  "Replace the metadata of an object, by model (API 436)",
+	  .input = api_metadata_input },
+	{ "PATCH", API_METADATA, AREA_USER, PERM_VIEW, api_metadata,
+	  "Merge into the metadata of an object, by model (API 436)",
+	  .input = api_metadata_input },
 };
 
 static const struct program api_program = PROGRAM("api",

@@ -9,25 +9,49 @@
 
 #include "inventory/stock.h"
 
-/* GET /api/stock/status/: InvenTree's StockStatus class and values. */
+/*
+ * A status class in InvenTree's generic form (its StatusView):
+ * {"class", "status_class", "values": {NAME: {key, name, label, color}}},
+ * with in_stock for the stock statuses.
+ */
 static struct err *
-stock_status_list(struct ctx *ctx)
+stock_status_class(struct ctx *ctx, const char *name,
+    const struct choice *codes, bool in_stock)
 {
 	cJSON *o = cJSON_CreateObject();
 
-	cJSON_AddStringToObject(o, "class", "StockStatus");
-	cJSON_AddStringToObject(o, "status_class", "StockStatus");
+	cJSON_AddStringToObject(o, "class", name);
+	cJSON_AddStringToObject(o, "status_class", name);
 	cJSON *vals = cJSON_AddObjectToObject(o, "values");
-	for (const struct choice *s = stock_statuses; s->label != NULL; s++) {
+	for (const struct choice *s = codes; s->label != NULL; s++) {
 		cJSON *v = cJSON_AddObjectToObject(vals, s->key);
 		cJSON_AddNumberToObject(v, "key", (double)s->value);
 		cJSON_AddStringToObject(v, "name", s->key);
 		cJSON_AddStringToObject(v, "label", s->label);
 		cJSON_AddStringToObject(v, "color", s->color);
-		cJSON_AddBoolToObject(v, "in_stock",
-		    stock_status_in_stock(s->value));
+		if (in_stock)
+			cJSON_AddBoolToObject(v, "in_stock",
+			    stock_status_in_stock(s->value));
 	}
 	return resp_json(ctx, 200, o);
+}
+
+/* GET /api/stock/status/: InvenTree's StockStatus class and values. */
+static struct err *
+stock_status_list(struct ctx *ctx)
+{
+	return stock_status_class(ctx, "StockStatus", stock_statuses, true);
+}
+
+/*
+ * GET /api/stock/track/status/: InvenTree's StockHistoryCode, which the
+ * mobile app (API >= 105) loads to name the entries of an item's history.
+ */
+static struct err *
+stock_track_status_list(struct ctx *ctx)
+{
+	return stock_status_class(ctx, "StockHistoryCode", stock_track_codes,
+	    false);
 }
 
 /* One adjustment request, all or nothing, in one write transaction. */
@@ -86,6 +110,8 @@ stock_change_status_h(struct ctx *ctx)
 static const struct route stock_routes[] = {
 	{ "GET", "/api/stock/status/", AREA_USER, PERM_VIEW,
 	  stock_status_list, "Stock status codes", 0 },
+	{ "GET", "/api/stock/track/status/", AREA_USER, PERM_VIEW,
+	  stock_track_status_list, "Stock tracking codes", 0 },
 	{ "POST", "/api/stock/count/", "stock", PERM_CHANGE, stock_count_h,
 	  "Count stock items", 0, .input = stock_adjust_input },
 	{ "POST", "/api/stock/add/", "stock", PERM_CHANGE, stock_add_h,

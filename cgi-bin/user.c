@@ -281,6 +281,11 @@ static const struct route user_routes[] = {
 	  user_token_revoke, "Revoke an API token", 0 },
 	{ "GET", "/api/user/roles/", AREA_USER, PERM_VIEW, user_roles,
 	  "The signed-in user's permissions", 0 },
+	/* InvenTree's paths from API 490 (the mobile app uses them there). */
+	{ "GET", "/api/user/me/token/", AREA_USER, PERM_VIEW, user_token,
+	  "New API token for the signed-in user (API 490)", ROUTE_CSRF },
+	{ "GET", "/api/user/me/roles/", AREA_USER, PERM_VIEW, user_roles,
+	  "The signed-in user's permissions (API 490)", 0 },
 	{ "POST", "/api/user/<pk>/signout/", AREA_SUPERUSER, PERM_CHANGE,
 	  user_signout_all, "Sign a user out everywhere", 0 },
 };

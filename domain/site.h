@@ -17,6 +17,7 @@
 #include "tasks/task.h"
 
 #define PROGRAM(n, ...) { .name = (n), .identify = auth_identify, \
-	.after = task_after_response, __VA_ARGS__ }
+	.after = task_after_response, .session_cookie = AUTH_COOKIE, \
+	__VA_ARGS__ }
 
 #endif

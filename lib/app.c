@@ -18,6 +18,7 @@
 #include "ctx.h"
 #include "db.h"
 #include "log.h"
+#include "openapi.h"
 #include "err.h"
 #include "route.h"
 #include "text.h"
@@ -337,8 +338,12 @@ app_main(int argc, char **argv, char **envp, const struct program *prog)
 		route_print_table(prog, stdout);
 		return 0;
 	}
+	if (argc > 1 && strcmp(argv[1], "--openapi") == 0) {
+		openapi_print(prog, stdout);
+		return 0;
+	}
 	if (argc > 1) {
-		fprintf(stderr, "usage: %s [--routes]\n"
+		fprintf(stderr, "usage: %s [--routes | --openapi]\n"
 		    "A CGI or FastCGI program: run it from a web server.\n",
 		    argv[0]);
 		return 2;

@@ -31,13 +31,13 @@ perm_area_index(const char *name)
 	return -1;
 }
 
-/* True for every area a route may name: the rule sets and the three others. */
+/* True for every area a route may name: the rule sets and the four others. */
 bool
 perm_area_known(const char *name)
 {
 	return perm_area_index(name) >= 0 ||
 	    strcmp(name, AREA_PUBLIC) == 0 || strcmp(name, AREA_USER) == 0 ||
-	    strcmp(name, AREA_SUPERUSER) == 0;
+	    strcmp(name, AREA_SUPERUSER) == 0 || strcmp(name, AREA_STAFF) == 0;
 }
 
 /*
@@ -108,6 +108,9 @@ perm_check(struct ctx *ctx, const struct route *rt, enum perm p)
 		return NULL;
 	if (strcmp(rt->area, AREA_SUPERUSER) == 0)
 		return ctx->is_superuser ? NULL : perm_denied(ctx);
+	if (strcmp(rt->area, AREA_STAFF) == 0)
+		return ctx->is_staff || ctx->is_superuser ? NULL :
+		    perm_denied(ctx);
 	int area = perm_area_index(rt->area);
 	if (area < 0) {
 		log_msg(ctx, LOG_ERROR, "route %s %s names unknown area '%s'",

@@ -5,7 +5,8 @@
  * request is from, as auth (auth.h) identified it.  Public areas pass.
  * Every other area needs a signed-in user: without one the answer is 401
  * with WWW-Authenticate.  AREA_USER then passes; AREA_SUPERUSER needs a
- * superuser; a rule-set area (perm_areas[]) needs the permission in the
+ * superuser; AREA_STAFF a staff user or a superuser (InvenTree's global
+ * settings); a rule-set area (perm_areas[]) needs the permission in the
  * user's bitmap, the union of their groups' rule sets.  Superusers pass
  * every check.  Anything else is 403, and so is an area this module does
  * not know (a route table typo fails closed).

@@ -27,6 +27,12 @@ const char *const perm_names[PERM__MAX] = {
 };
 
 #define ROUTE_TAIL_MAX	1024
+/* A "<name:word>" parameter: a setting's key, as InvenTree's ^\w+$. */
+#define ROUTE_WORD	":word"
+#define ROUTE_WORD_LEN	(sizeof(ROUTE_WORD) - 1)
+#define ROUTE_WORD_MAX	100
+#define ROUTE_WORD_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
+	"0123456789_"
 
 /*
  * Is s, the rest of a path, acceptable for a "<*name>" parameter: at most
@@ -53,7 +59,9 @@ route_tail_valid(const char *s)
 
 /*
  * Matches path against pattern, segment by segment.  "<name>" matches a
- * positive decimal id (no leading zero) and is stored in ctx->params.
+ * positive decimal id (no leading zero) and is stored in ctx->params;
+ * "<name:word>" a segment of 1 to ROUTE_WORD_MAX letters, digits and
+ * underscores (a setting's key), stored under name.
  * "<*name>", last in a pattern, matches the whole rest of the path when
  * route_tail_valid() accepts it.  A missing final slash in path is
  * accepted.  Returns 1 on a match, else 0.
@@ -84,6 +92,26 @@ route_match(const char *pattern, const char *path, struct ctx *ctx)
 			size_t n = strcspn(s, "/");
 			long long id;
 			char digits[24];
+			if (pe != NULL && (size_t)(pe - p) > ROUTE_WORD_LEN &&
+			    memcmp(pe - ROUTE_WORD_LEN, ROUTE_WORD,
+			    ROUTE_WORD_LEN) == 0) {
+				/* "<key:word>": letters, digits and _. */
+				if (n == 0 || n > ROUTE_WORD_MAX ||
+				    strspn(s, ROUTE_WORD_CHARS) < n ||
+				    np >= ROUTE_PARAMS_MAX)
+					return 0;
+				if (ctx != NULL) {
+					ctx->params[np].name = mem_strndup(
+					    &ctx->mem, p + 1, (size_t)(pe - p -
+					    1 - ROUTE_WORD_LEN));
+					ctx->params[np].value = mem_strndup(
+					    &ctx->mem, s, n);
+				}
+				np++;
+				p = pe + 1;
+				s += n;
+				continue;
+			}
 			if (pe == NULL || n == 0 || n >= sizeof(digits) ||
 			    np >= ROUTE_PARAMS_MAX)
 				return 0;

@@ -4,7 +4,8 @@
  * A program is a table of routes: method, path pattern, permission area,
  * permission and handler, and the resources (res.h) whose routes it
  * serves.  Patterns are API paths with named integer
- * parameters, "/api/part/<pk>/", or a final path-tail parameter,
+ * parameters, "/api/part/<pk>/", word parameters, "/api/settings/user/
+ * <key:word>/" (letters, digits, _), or a final path-tail parameter,
  * "/media/<*path>"; the final slash is optional in requests.
  * route_dispatch() finds the route, answers 404 (no pattern matches) or 405
  * with Allow (a pattern matches, the method does not), checks permission and
@@ -28,6 +29,7 @@ struct ctx;
 #define AREA_PUBLIC	"public"	/* no sign-in needed */
 #define AREA_USER	"user"		/* any signed-in user */
 #define AREA_SUPERUSER	"superuser"
+#define AREA_STAFF	"staff"		/* staff users and superusers */
 
 /* Route flags. */
 #define ROUTE_NO_DB	0x01	/* answers without opening the database */
@@ -71,6 +73,8 @@ struct program {
 	size_t				 nresources;
 	struct err			*(*identify)(struct ctx *);
 	void				 (*after)(struct ctx *);
+	/* The session cookie's name, for the OpenAPI document. */
+	const char			*session_cookie;
 };
 
 #define ROUTES(table)	.routes = (table), \

@@ -28,12 +28,14 @@
 
 #define STOCKROOM_VERSION	"0.1.0"
 /*
- * The InvenTree API version whose documented behaviour we follow for the
- * resources we serve; inventree-python refuses servers below 206, and
- * uses its Attachment class (generic /api/attachment/) only from 207.
- * 207 is also "permissions" in /api/user/roles/.  Below 436, so the
- * client uses <object>/<pk>/metadata/.
+ * The InvenTree API version we report: the highest whose version-gated
+ * behaviours in inventree-python 0.23 and the mobile app are all served
+ * (docs/inventree-compat.md lists every gate; tests/cgi/test_api_version.py
+ * holds the two together).  429 would switch both clients to
+ * /api/parameter/, which Stockroom does not serve; below 436 the client
+ * uses <object>/<pk>/metadata/, below 490 the app user/token/ and
+ * user/roles/ (the newer paths are served too).
  */
-#define STOCKROOM_API_VERSION	207
+#define STOCKROOM_API_VERSION	428
 
 #endif

@@ -2,7 +2,8 @@
  * audit: the audit log of account events.
  *
  * One row per sign-in, failed sign-in, sign-out, token creation and
- * revocation, password change, and change to a user or group, with who did
+ * revocation, password change, change to a user or group, and change to a
+ * global setting (its key: settings change what every user sees), with who did
  * it, the client address, the request id and the time.  Superusers read it
  * at /api/admin/audit/ (audit_resource: a read-only list, newest first,
  * filtered by ?user=pk and ?action=name).  An entry is written inside the
@@ -38,6 +39,7 @@ extern const struct resource audit_resource;
 #define AUDIT_GROUP_CHANGED	"group_changed"
 #define AUDIT_GROUP_DELETED	"group_deleted"
 #define AUDIT_SETUP		"setup"
+#define AUDIT_SETTING_CHANGED	"setting_changed"
 
 struct err	*audit_record(struct ctx *, const char *action, long long user_id,
 		    const char *username, const char *target);

@@ -1396,19 +1396,26 @@ stock_change_status(struct ctx *ctx, const cJSON *body, cJSON **answer)
 
 /* ---- tracking ------------------------------------------------------- */
 
-static const struct choice track_labels[] = {
-	{ TRACK_CREATED, "Stock item created", NULL, NULL },
-	{ TRACK_EDITED, "Edited stock item", NULL, NULL },
-	{ TRACK_COUNTED, "Stock counted", NULL, NULL },
-	{ TRACK_ADDED, "Stock manually added", NULL, NULL },
-	{ TRACK_REMOVED, "Stock manually removed", NULL, NULL },
-	{ TRACK_RETURNED, "Returned to stock", NULL, NULL },
-	{ TRACK_MOVED, "Location changed", NULL, NULL },
-	{ TRACK_UPDATED, "Stock updated", NULL, NULL },
-	{ TRACK_SPLIT_FROM_PARENT, "Split from parent item", NULL, NULL },
-	{ TRACK_SPLIT_CHILD, "Split child item", NULL, NULL },
-	{ TRACK_MERGED, "Merged stock items", NULL, NULL },
-	{ TRACK_RECEIVED, "Received against purchase order", NULL, NULL },
+/* InvenTree's StockHistoryCode: value, label, name (no colours). */
+const struct choice stock_track_codes[] = {
+	{ TRACK_CREATED, "Stock item created", "CREATED", "secondary" },
+	{ TRACK_EDITED, "Edited stock item", "EDITED", "secondary" },
+	{ TRACK_COUNTED, "Stock counted", "STOCK_COUNT", "secondary" },
+	{ TRACK_ADDED, "Stock manually added", "STOCK_ADD", "secondary" },
+	{ TRACK_REMOVED, "Stock manually removed", "STOCK_REMOVE",
+	  "secondary" },
+	{ TRACK_RETURNED, "Returned to stock", "RETURNED_TO_STOCK",
+	  "secondary" },
+	{ TRACK_MOVED, "Location changed", "STOCK_MOVE", "secondary" },
+	{ TRACK_UPDATED, "Stock updated", "STOCK_UPDATE", "secondary" },
+	{ TRACK_SPLIT_FROM_PARENT, "Split from parent item",
+	  "SPLIT_FROM_PARENT", "secondary" },
+	{ TRACK_SPLIT_CHILD, "Split child item", "SPLIT_CHILD_ITEM",
+	  "secondary" },
+	{ TRACK_MERGED, "Merged stock items", "MERGED_STOCK_ITEMS",
+	  "secondary" },
+	{ TRACK_RECEIVED, "Received against purchase order",
+	  "RECEIVED_AGAINST_PURCHASE_ORDER", "secondary" },
 	{ 0, NULL, NULL, NULL },
 };
 
@@ -1421,7 +1428,7 @@ static const struct field tracking_fields[] = {
 	    .col = "date" },
 	[TF_TYPE] = { "tracking_type", FT_INT, F_FILTER | F_ORDER },
 	[TF_LABEL] = { "label", FT_CHOICE, F_READ_ONLY | F_LABEL,
-	    .col = "tracking_type", .choices = track_labels },
+	    .col = "tracking_type", .choices = stock_track_codes },
 	[TF_NOTES] = { "notes", FT_NOTES, 0, 50000 },
 	[TF_USER] = { "user", FT_ID, F_NULL | F_FILTER, .ref = &user_resource },
 	/* Our own JSON text, written by stock_track(): sent as stored. */

@@ -57,6 +57,8 @@ enum stock_op { STOCK_COUNT, STOCK_ADD, STOCK_REMOVE, STOCK_TRANSFER,
 
 /* The status codes: value, label, key ("OK") and colour. */
 extern const struct choice stock_statuses[];
+/* The tracking codes: value, label, InvenTree's name ("STOCK_ADD"). */
+extern const struct choice stock_track_codes[];
 bool		 stock_status_in_stock(long long code);
 
 /* What the adjustments and change_status take (for OPTIONS too). */

@@ -173,6 +173,7 @@ ENDPOINTS=(
 	"parts in category|/api/part/?category=1&cascade=true&limit=50|"
 	"tracking list|/api/stock/track/?limit=50|"
 	"stock list|/api/stock/?limit=50|"
+	"settings list|/api/settings/global/|"
 )
 
 # The body of POST /api/search/ (as the mobile app sends it; search.lua too).
@@ -216,6 +217,7 @@ measure() {
 		[[ $path == /api/stock* ]] && prog=stock
 		[[ $path == /api/search* ]] && prog=api
 		[[ $path == /api/barcode* ]] && prog=barcode
+		[[ $path == /api/settings* ]] && prog=settings
 		if [ "$mode" = apache-fcgid ]; then
 			# shellcheck disable=SC2086
 			wrk -t"$THREADS" -c"$CONNS" -d2s -H "$AUTH" $extra "$BASE$path" >/dev/null

@@ -427,7 +427,10 @@ def test_program_prints_routes():
     routes = json.loads(out)
     assert {(r["method"], r["pattern"], r["area"]) for r in routes} == {
         ("GET", "/api/", "public"), ("GET", "/api/health/", "public"),
-        ("POST", "/api/search/", "user")}
+        ("POST", "/api/search/", "user"), ("GET", "/api/schema/", "user"),
+        ("GET", "/api/metadata/<model:word>/<pk>/", "user"),
+        ("PUT", "/api/metadata/<model:word>/<pk>/", "user"),
+        ("PATCH", "/api/metadata/<model:word>/<pk>/", "user")}
 
 
 def test_handler_cache_control_survives(site, admin):

@@ -83,9 +83,10 @@ def test_review_table_matches_the_programs():
 
 
 def concrete(pattern):
-    """A path the pattern matches: ids become 1, a rest-of-path "x"."""
-    return endpoints.re.sub(r"<\*[a-z_]+>", "x",
-                            endpoints.re.sub(r"<[a-z_]+>", "1", pattern))
+    """A path the pattern matches: ids and words become 1, a rest-of-path
+    "x"."""
+    return endpoints.re.sub(r"<\*[a-z_]+>", "x", endpoints.re.sub(
+        r"<[a-z_]+(?::word)?>", "1", pattern))
 
 
 @pytest.mark.parametrize("route", ROUTES,

@@ -2,7 +2,8 @@
 prints its table with --routes, so endpoints added later are covered) x its
 method x {anonymous, signed in without groups, view-only in the route's
 area, full rights in the route's area, full rights in every other area,
-superuser}.  Denied is 401 (nobody signed in) or 403; allowed is anything
+superuser}, and for staff-only routes (global settings) a staff user.
+Denied is 401 (nobody signed in) or 403; allowed is anything
 else below 500 (success, or a validation error / 404 for the made-up ids
 and empty bodies sent here)."""
 import json
@@ -12,7 +13,7 @@ import pytest
 
 from conftest import BUILD, RULESET_AREAS, RULESET_PERMS, Site, make_user
 
-SPECIAL_AREAS = ("public", "user", "superuser")
+SPECIAL_AREAS = ("public", "user", "superuser", "staff")
 KNOWN_AREAS = RULESET_AREAS + SPECIAL_AREAS
 MISSING_ID = "999999"
 # Endpoints anyone may call without signing in.  A route marked public that
@@ -64,6 +65,13 @@ def world(tmp_path_factory):
         ids[("others", area)] = make_user(
             site, f"others-{area}",
             roles={a: ALL for a in RULESET_AREAS if a != area})
+    ids["staff"] = make_user(site, "staffer")
+    import sqlite3
+    db = sqlite3.connect(site.data / "stockroom.sqlite3")
+    with db:
+        db.execute("UPDATE users SET is_staff = 1 WHERE id = ?",
+                   (ids["staff"].pk,))
+    db.close()
     return site, ids
 
 
@@ -90,6 +98,10 @@ def expected(route, who):
         return 401
     if who == "superuser" or area == "user":
         return "ok"
+    if area == "staff":
+        return "ok" if who == "staff" else 403
+    if who == "staff":
+        return expected(route, "nogroup")
     if area == "superuser":
         return 403
     if who == "nogroup":
@@ -107,7 +119,7 @@ def expected(route, who):
 def identities_for(route):
     area = route["area"] if route["area"] in RULESET_AREAS else "part"
     return ["anonymous", "nogroup", ("view", area), ("full", area),
-            ("others", area), "superuser"]
+            ("others", area), "superuser", "staff"]
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=route_id)

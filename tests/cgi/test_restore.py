@@ -160,8 +160,8 @@ def test_an_older_backup_is_brought_up_to_date(site, admin, backup,
     shutil.copyfile(backup, old)
     c = sqlite3.connect(old)
     v = c.execute("PRAGMA user_version").fetchone()[0]
-    c.execute("DROP INDEX login_attempts_pending")
-    c.execute("ALTER TABLE login_attempts DROP COLUMN pending")
+    # undo the last migration (0013_settings)
+    c.execute("DROP TABLE user_setting")
     c.execute("DELETE FROM schema_migrations WHERE version = ?", (v,))
     c.execute(f"PRAGMA user_version = {v - 1}")
     c.commit()

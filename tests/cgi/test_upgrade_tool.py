@@ -72,8 +72,8 @@ def test_lays_the_release_over_and_keeps_the_installs_own(release, install):
 def test_migrates_an_install_behind_the_release(release, install):
     db = sqlite3.connect(install / "data" / "stockroom.sqlite3")
     v = db.execute("PRAGMA user_version").fetchone()[0]
-    db.execute("DROP INDEX login_attempts_pending")
-    db.execute("ALTER TABLE login_attempts DROP COLUMN pending")
+    # undo the last migration (0013_settings)
+    db.execute("DROP TABLE user_setting")
     db.execute("DELETE FROM schema_migrations WHERE version = ?", (v,))
     db.execute(f"PRAGMA user_version = {v - 1}")
     db.commit()

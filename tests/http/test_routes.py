@@ -32,7 +32,8 @@ _spec.loader.exec_module(hc)
 
 GENERATOR = hc.ROOT / "tools" / "server-routes.py"
 # What a parameter of a pattern becomes in a request.
-PARAMETERS = {"pk": "1", "*path": "attachments/00/" + "0" * 32}
+PARAMETERS = {"pk": "1", "*path": "attachments/00/" + "0" * 32,
+              "key:word": "STOCK_ENABLE_EXPIRY", "model:word": "part"}
 NOT_AN_ENDPOINT = "API endpoint not found"
 
 
@@ -185,3 +186,21 @@ def test_generator_refuses(tmp_path, fault, message):
          *map(str, extra)], capture_output=True, timeout=120)
     assert proc.returncode != 0
     assert message in proc.stderr.decode(errors="replace")
+
+
+def test_installed_schema_lists_every_route(srv):
+    """make install puts the OpenAPI document in the tree's db/, and
+    api.cgi serves it at /api/schema/ with this tree's URL: every route of
+    every program is in it."""
+    r = srv.get("/api/schema/?format=json",
+                headers=srv.token_headers("schema"))
+    assert r.status == 200, r
+    doc = r.json()
+    # the request's Host (srv.request sends "127.0.0.1") and the prefix
+    assert doc["servers"] == [{"url": "http://127.0.0.1" + srv.prefix}]
+    for program in programs():
+        for rt in route_table(program):
+            path = re.sub(r"<\*?([a-z_]+)(?::word)?>", r"{\1}",
+                          rt["pattern"])
+            assert rt["method"].lower() in doc["paths"].get(path, {}), (
+                rt["method"], path)

@@ -27,8 +27,8 @@ noop(struct ctx *ctx)
  * passes, else the error's status (a 401 must carry WWW-Authenticate).
  */
 static int
-check(const char *area, enum perm p, long long uid, bool super,
-    uint64_t perms)
+check_staff(const char *area, enum perm p, long long uid, bool super,
+    bool staff, uint64_t perms)
 {
 	struct ctx ctx;
 	struct route rt = { "GET", "/api/x/", area, p, noop, "x", 0 };
@@ -39,6 +39,7 @@ check(const char *area, enum perm p, long long uid, bool super,
 	ctx.cfg.log_level = LOG_ERROR;
 	ctx.user_id = uid;
 	ctx.is_superuser = super;
+	ctx.is_staff = staff;
 	ctx.perms = perms;
 	struct err *e = perm_check(&ctx, &rt, p);
 	int rc = e == NULL ? 0 : e->status;
@@ -47,6 +48,13 @@ check(const char *area, enum perm p, long long uid, bool super,
 		rc = -1;
 	ctx_end(&ctx);
 	return rc;
+}
+
+static int
+check(const char *area, enum perm p, long long uid, bool super,
+    uint64_t perms)
+{
+	return check_staff(area, p, uid, super, false, perms);
 }
 
 static void
@@ -59,6 +67,15 @@ perm_decisions(void)
 	CHECK(check(AREA_USER, PERM_VIEW, 5, false, 0) == 0);
 	CHECK(check(AREA_SUPERUSER, PERM_VIEW, 5, false, ~0ULL) == 403);
 	CHECK(check(AREA_SUPERUSER, PERM_VIEW, 5, true, 0) == 0);
+	CHECK(check(AREA_SUPERUSER, PERM_VIEW, 5, false, 0) == 403);
+	/* Staff: a staff user or a superuser, nobody else. */
+	CHECK(check_staff(AREA_STAFF, PERM_CHANGE, 0, false, false, 0) == 401);
+	CHECK(check_staff(AREA_STAFF, PERM_CHANGE, 5, false, false, ~0ULL) ==
+	    403);
+	CHECK(check_staff(AREA_STAFF, PERM_CHANGE, 5, false, true, 0) == 0);
+	CHECK(check_staff(AREA_STAFF, PERM_CHANGE, 5, true, false, 0) == 0);
+	CHECK(check_staff(AREA_SUPERUSER, PERM_VIEW, 5, false, true, 0) ==
+	    403);
 	CHECK(check("part", PERM_VIEW, 0, false, part_view) == 401);
 	CHECK(check("part", PERM_VIEW, 5, false, part_view) == 0);
 	CHECK(check("part", PERM_ADD, 5, false, part_view) == 403);
@@ -77,6 +94,7 @@ perm_areas_and_implications(void)
 	CHECK(perm_area_index("return_order") == PAREA_RETURN_ORDER);
 	CHECK(perm_area_index("Part") == -1);
 	CHECK(perm_area_known("public") && perm_area_known("superuser"));
+	CHECK(perm_area_known("staff"));
 	CHECK(!perm_area_known("everyone"));
 	CHECK(perm_imply(0) == 0);
 	CHECK(perm_imply(1) == 1);		/* view alone */

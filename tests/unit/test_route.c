@@ -53,6 +53,33 @@ id_rejects(void)
 }
 
 static void
+word_parameters(void)
+{
+	const char *k = "/api/settings/global/<key:word>/";
+
+	CHECK(match(k, "/api/settings/global/STOCK_ENABLE_EXPIRY/"));
+	CHECK(ctx.nparams == 1 && strcmp(route_param(&ctx, "key"),
+	    "STOCK_ENABLE_EXPIRY") == 0);
+	CHECK(match(k, "/api/settings/global/a1_b"));
+	CHECK(strcmp(route_param(&ctx, "key"), "a1_b") == 0);
+	CHECK(match(k, "/api/settings/global/12/"));	/* digits are a word */
+	CHECK(!match(k, "/api/settings/global//"));
+	CHECK(!match(k, "/api/settings/global/"));
+	CHECK(!match(k, "/api/settings/global/A-B/"));
+	CHECK(!match(k, "/api/settings/global/A.B/"));
+	CHECK(!match(k, "/api/settings/global/A%20B/"));
+	CHECK(!match(k, "/api/settings/global/A/B/"));
+	char long_key[200] = "/api/settings/global/";
+	size_t n = strlen(long_key);
+	memset(long_key + n, 'K', 100);
+	long_key[n + 100] = '\0';
+	CHECK(match(k, long_key));
+	long_key[n + 100] = 'K';
+	long_key[n + 101] = '\0';
+	CHECK(!match(k, long_key));
+}
+
+static void
 tail_parameters(void)
 {
 	CHECK(match("/media/<*path>", "/media/attachments/ab/abcdef"));
@@ -105,6 +132,7 @@ main(void)
 	RUN(literal_paths);
 	RUN(id_parameters);
 	RUN(id_rejects);
+	RUN(word_parameters);
 	RUN(tail_parameters);
 	RUN(permission_from_method);
 	ctx_end(&ctx);

@@ -1,0 +1,257 @@
+"""InvenTree's own Python client, unchanged, against a served Stockroom.
+
+Runs only when INVENTREE_PYTHON points at a checkout of inventree-python
+(github inventree/inventree-python; its code is never part of this
+repository) and requests is importable; skipped otherwise.  The same
+checks run by hand against any server (CLIENT-CHECK.md records them
+against `make run` with `make demo` data):
+
+    INVENTREE_PYTHON=/path/to/inventree-python \\
+        python3 tests/http/test_inventree_python.py URL USER PASSWORD [--demo]
+
+(--demo adds a check of the demo data: a search of several words.)
+
+Each check drives the client's classes the way a script would and looks
+at what comes back: sign-in, categories, parts, locations, stock items and
+their adjustments and history, barcodes (scan, assign, unassign), metadata,
+attachments, and, through the client's raw get/patch (it has no settings
+class), settings and the OpenAPI schema.
+"""
+import os
+import sys
+import tempfile
+import uuid
+
+import pytest
+
+
+def client():
+    """The inventree package of $INVENTREE_PYTHON, or None (and why)."""
+    path = os.environ.get("INVENTREE_PYTHON")
+    if not path:
+        return None, ("INVENTREE_PYTHON is not set (a checkout of "
+                      "inventree-python)")
+    sys.path.insert(0, path)
+    try:
+        import inventree.api  # noqa: F401
+        import inventree.part  # noqa: F401
+        import inventree.stock  # noqa: F401
+    except ImportError as e:
+        return None, f"cannot import inventree from {path}: {e}"
+    import inventree
+    return inventree, None
+
+
+# --- the checks: each takes (api, names) and raises on a failure ----------
+
+def check_connect(api, n):
+    assert api.connected and api.token
+    assert api.api_version == api.server_details["apiVersion"] >= 206
+    from inventree.api import InvenTreeAPI
+    again = InvenTreeAPI(api.base_url, token=api.token, timeout=30)
+    assert again.connected
+    me = api.get("user/me/")
+    assert me["username"]
+
+
+def check_categories(api, n):
+    from inventree.part import PartCategory
+    top = PartCategory.create(api, {"name": n("Cat"), "description": "t"})
+    child = PartCategory.create(api, {"name": n("Sub"), "parent": top.pk})
+    assert [c.pk for c in top.getChildCategories()] == [child.pk]
+    assert child.getParentCategory().pk == top.pk
+    assert any(c.pk == top.pk for c in PartCategory.list(api,
+                                                        search=top.name))
+    child.save({"description": "changed"})
+    child.reload()
+    assert child.description == "changed"
+    assert "name" in PartCategory.fieldNames(api)
+    child.setMetadata({"k": 1})
+    assert child.getMetadata() == {"k": 1}
+    child.delete()
+    n.keep["category"] = top.pk
+
+
+def check_parts(api, n):
+    from inventree.part import Part, PartCategory
+    cat = n.keep["category"]
+    p = Part.create(api, {"name": n("Part"), "category": cat,
+                          "description": "a part", "IPN": n("IPN")})
+    assert p.active is True
+    assert [x.pk for x in Part.list(api, category=cat)] == [p.pk]
+    assert any(x.pk == p.pk for x in Part.list(api, search=p.IPN))
+    assert p.getCategory().pk == cat
+    p.save({"description": "new"})
+    p.reload()
+    assert p.description == "new"
+    req = p.getRequirements()
+    assert "can_build" in req
+    p.setMetadata({"a": 1})
+    p.setMetadata({"b": 2})
+    assert p.getMetadata() == {"a": 1, "b": 2}
+    assert "active" in Part.fieldNames(api)
+    assert PartCategory(api, cat).getParts()[0].pk == p.pk
+    n.keep["part"] = p.pk
+
+
+def check_locations(api, n):
+    from inventree.stock import StockLocation
+    a = StockLocation.create(api, {"name": n("Shelf")})
+    b = StockLocation.create(api, {"name": n("Bin"), "parent": a.pk})
+    assert [x.pk for x in a.getChildLocations()] == [b.pk]
+    assert b.getParentLocation().pk == a.pk
+    n.keep["shelf"], n.keep["bin"] = a.pk, b.pk
+
+
+def check_stock_and_adjustments(api, n):
+    from inventree.stock import StockItem
+    # the client's StockItem.create always answers a list
+    [item] = StockItem.create(api, {"part": n.keep["part"], "quantity": 10,
+                                    "location": n.keep["shelf"]})
+    item.countStock(12, notes="counted")
+    item.addStock(3)
+    item.removeStock(5)
+    item.reload()
+    assert float(item.quantity) == 10
+    item.transferStock(n.keep["bin"], quantity=4)
+    item.reload()
+    assert float(item.quantity) == 6 and item.location == n.keep["shelf"]
+    moved = StockItem.list(api, part=n.keep["part"],
+                           location=n.keep["bin"])
+    assert len(moved) == 1 and float(moved[0].quantity) == 4
+    StockItem.adjustStockItems(api, "add", [{"pk": item.pk,
+                                             "quantity": 1}])
+    item.reload()
+    assert float(item.quantity) == 7
+    labels = [t.label for t in item.getTrackingEntries()]
+    assert labels[-1] == "Stock item created"   # newest first
+    assert {"Stock counted", "Stock manually added",
+            "Stock manually removed", "Split child item"} <= set(labels)
+    assert "Split from parent item" in [
+        t.label for t in moved[0].getTrackingEntries()]
+    n.keep["item"] = item.pk
+
+
+def check_barcodes(api, n):
+    import requests
+    from inventree.part import Part
+    from inventree.stock import StockItem, StockLocation
+    r = api.scanBarcode({"part": n.keep["part"]})
+    assert r["part"]["pk"] == n.keep["part"], r
+    for cls, key in ((Part, "part"), (StockItem, "item"),
+                     (StockLocation, "shelf")):
+        obj = cls(api, n.keep[key])
+        code = n("BC")
+        obj.assignBarcode(code)
+        hit = api.scanBarcode(code)
+        model = {"item": "stockitem", "shelf": "stocklocation"}.get(key, key)
+        assert hit[model]["pk"] == obj.pk, hit
+        obj.unassignBarcode()
+        with pytest.raises(requests.HTTPError):
+            api.scanBarcode(code)
+
+
+def check_attachments(api, n):
+    from inventree.part import Part
+    p = Part(api, n.keep["part"])
+    with tempfile.NamedTemporaryFile("w", suffix=".txt") as f:
+        f.write("hello")
+        f.flush()
+        p.uploadAttachment(f.name, comment="a file")
+    p.addLinkAttachment("https://example.org/", comment="a link")
+    assert len(p.getAttachments()) == 2
+
+
+def check_settings(api, n):
+    s = api.get("settings/global/STOCK_ENABLE_EXPIRY/")
+    assert s["key"] == "STOCK_ENABLE_EXPIRY" and s["type"] == "boolean"
+    old = s["value"]
+    api.patch("settings/global/STOCK_ENABLE_EXPIRY/", {"value": True})
+    assert api.get("settings/global/STOCK_ENABLE_EXPIRY/")["value"] == \
+        "True"
+    api.patch("settings/global/STOCK_ENABLE_EXPIRY/", {"value": old})
+    u = api.patch("settings/user/SEARCH_PREVIEW_RESULTS/", {"value": 15})
+    assert u["value"] == "15"
+    keys = [x["key"] for x in api.get("settings/global/")]
+    assert "PROJECT_CODES_ENABLED" in keys
+
+
+def check_schema(api, n):
+    d = api.get("schema/", params={"format": "json"})
+    assert d["openapi"].startswith("3.")
+    assert "/api/part/{pk}/" in d["paths"]
+    assert "/api/settings/global/{key}/" in d["paths"]
+
+
+def check_cleanup(api, n):
+    from inventree.part import Part
+    from inventree.stock import StockItem
+    StockItem.bulkDelete(api, items=[i.pk for i in StockItem.list(
+        api, part=n.keep["part"])])
+    p = Part(api, n.keep["part"])
+    p.save({"active": False})
+    p.delete()
+
+
+def check_demo_search(api, n):
+    """On `make demo` data: several words match each one, anywhere."""
+    from inventree.part import Part
+    found = Part.list(api, search="capacitor 0603")
+    assert found and all("0603" in (p.name + p.description + p.IPN)
+                         for p in found), [p.name for p in found]
+
+
+CHECKS = [check_connect, check_categories, check_parts, check_locations,
+          check_stock_and_adjustments, check_barcodes, check_attachments,
+          check_settings, check_schema, check_cleanup]
+
+
+class Names:
+    """Unique names for one run (so a run can repeat on the same data),
+    and the pks the checks hand on."""
+
+    def __init__(self):
+        self.run = uuid.uuid4().hex[:8]
+        self.keep = {}
+
+    def __call__(self, what):
+        return f"{what}-{self.run}"
+
+
+def run_checks(url, user, password, demo=False):
+    """[(name, None or the failure)], every check in order (and the
+    demo data's with demo)."""
+    from inventree.api import InvenTreeAPI
+    api = InvenTreeAPI(url, username=user, password=password, timeout=30)
+    names, out = Names(), []
+    for c in CHECKS + ([check_demo_search] if demo else []):
+        try:
+            c(api, names)
+            out.append((c.__name__, None))
+        except Exception as e:      # record and go on
+            out.append((c.__name__, f"{type(e).__name__}: {e}"))
+    return out
+
+
+inventree, SKIP = client()
+
+
+@pytest.mark.skipif(inventree is None, reason=SKIP or "")
+def test_inventree_python_client(lighttpd_fastcgi):
+    srv = lighttpd_fastcgi
+    if srv.user is None:
+        pytest.skip("stockroom createsuperuser is not available")
+    results = run_checks(srv.url(""), *srv.user)
+    assert [n for n, _ in results] == [c.__name__ for c in CHECKS]
+    failed = [(n, e) for n, e in results if e is not None]
+    assert not failed, failed
+
+
+if __name__ == "__main__":
+    if inventree is None:
+        sys.exit(SKIP)
+    results = run_checks(*sys.argv[1:4], demo="--demo" in sys.argv[4:])
+    for name, err in results:
+        print(f"{'FAIL' if err else 'ok  '} {name}" + (f": {err}" if err
+                                                        else ""))
+    sys.exit(1 if any(e for _, e in results) else 0)
