@@ -843,13 +843,184 @@ cmd_generate(struct ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
+/* ---- companies ----------------------------------------------------- */
+
+static const char gen_sql_company[] =
+    "INSERT INTO company (id, name, description, website, email, currency, "
+    "is_supplier, is_manufacturer, is_customer) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+static const char gen_sql_mpart[] =
+    "INSERT INTO manufacturer_part (id, part, manufacturer, MPN, "
+    "description) VALUES (?, ?, ?, ?, ?)";
+static const char gen_sql_spart[] =
+    "INSERT INTO supplier_part (id, part, supplier, SKU, manufacturer_part, "
+    "description, packaging, pack_quantity, pack_quantity_native, "
+    "available, availability_updated, updated) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+static const char gen_sql_pbreak[] =
+    "INSERT INTO supplier_price_break (part, quantity, price, "
+    "price_currency, updated) VALUES (?, ?, ?, ?, ?)";
+
+/*
+ * inventory companies [-n companies] [-s supplier parts]: companies (one
+ * in four also a manufacturer, one in ten a customer), a manufacturer part
+ * for every third supplier part, supplier parts of random parts with two
+ * price breaks each, into an inventory made by generate (its part ids
+ * 1..N without gaps) that has no companies yet.
+ */
+static int
+cmd_companies(struct ctx *ctx, long long ncomp, long long nsp)
+{
+	static const char *const currencies[] = { "USD", "EUR", "GBP", "USD" };
+	static const char *const packs[] = { "", "10", "100", "1000" };
+	static const char *const packaging[] = { "Reel", "Cut tape", "Tray",
+	    "Bag", "Tube" };
+	static const char now[] = "2026-12-01T09:00:00Z";
+	char name[96], desc[160], web[96], mail[96], sku[32], mpn[32];
+	long long nparts = 0;
+	time_t t0 = time(NULL);
+	bool gaps = true, any = true;
+
+	sqlite3_stmt *q = db_prepare(ctx, "SELECT count(*), "
+	    "count(*) = coalesce(max(id), 0), (SELECT count(*) FROM company) > 0 "
+	    "FROM part");
+	if (q == NULL || sqlite3_step(q) != SQLITE_ROW)
+		return inv_fail(ctx, "count");
+	nparts = sqlite3_column_int64(q, 0);
+	gaps = sqlite3_column_int(q, 1) == 0;
+	any = sqlite3_column_int(q, 2) != 0;
+	sqlite3_reset(q);
+	if (nparts == 0 || gaps || any || ncomp < 1) {
+		fprintf(stderr, "inventory: companies needs the parts of "
+		    "generate (ids 1..N) and no companies yet\n");
+		return 1;
+	}
+	if (inv_exec(ctx, "PRAGMA synchronous = OFF") != 0 ||
+	    db_begin(ctx) != NULL)
+		return inv_fail(ctx, "begin");
+	sqlite3_stmt *cs = db_prepare(ctx, gen_sql_company);
+	sqlite3_stmt *ms = db_prepare(ctx, gen_sql_mpart);
+	sqlite3_stmt *ss = db_prepare(ctx, gen_sql_spart);
+	sqlite3_stmt *bs = db_prepare(ctx, gen_sql_pbreak);
+	if (cs == NULL || ms == NULL || ss == NULL || bs == NULL)
+		return inv_fail(ctx, "prepare");
+	for (long long i = 1; i <= ncomp; i++) {
+		const char *w = gen_words[inv_rand() % (sizeof(gen_words) /
+		    sizeof(gen_words[0]))];
+		snprintf(name, sizeof(name), "%s Supply %lld", w, i);
+		snprintf(desc, sizeof(desc), "%s parts, distributor %lld", w, i);
+		snprintf(web, sizeof(web), "https://supplier%lld.example", i);
+		snprintf(mail, sizeof(mail), "sales@supplier%lld.example", i);
+		sqlite3_reset(cs);
+		sqlite3_bind_int64(cs, 1, i);
+		sqlite3_bind_text(cs, 2, name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(cs, 3, desc, -1, SQLITE_STATIC);
+		sqlite3_bind_text(cs, 4, web, -1, SQLITE_STATIC);
+		sqlite3_bind_text(cs, 5, mail, -1, SQLITE_STATIC);
+		sqlite3_bind_text(cs, 6, currencies[i % 4], -1, SQLITE_STATIC);
+		sqlite3_bind_int(cs, 7, 1);
+		sqlite3_bind_int(cs, 8, i % 4 == 1);
+		sqlite3_bind_int(cs, 9, i % 10 == 0);
+		if (sqlite3_step(cs) != SQLITE_DONE)
+			return inv_fail(ctx, "company");
+	}
+	/* Manufacturers are the companies 1, 5, 9, ... */
+	long long nman = (ncomp + 3) / 4;
+	for (long long i = 1; i <= nsp; i++) {
+		long long part = inv_between(1, nparts), mp = 0;
+		if (i % 3 == 0) {
+			mp = i / 3;
+			snprintf(mpn, sizeof(mpn), "MPN-%07lld", mp);
+			snprintf(desc, sizeof(desc), "Manufacturer part %lld", mp);
+			sqlite3_reset(ms);
+			sqlite3_bind_int64(ms, 1, mp);
+			sqlite3_bind_int64(ms, 2, part);
+			sqlite3_bind_int64(ms, 3, 4 * inv_between(0, nman - 1) + 1);
+			sqlite3_bind_text(ms, 4, mpn, -1, SQLITE_STATIC);
+			sqlite3_bind_text(ms, 5, desc, -1, SQLITE_STATIC);
+			if (sqlite3_step(ms) != SQLITE_DONE)
+				return inv_fail(ctx, "manufacturer part");
+		}
+		const char *pack = packs[inv_rand() % 4];
+		snprintf(sku, sizeof(sku), "SKU-%07lld", i);
+		snprintf(desc, sizeof(desc), "Supplier part %lld", i);
+		sqlite3_reset(ss);
+		sqlite3_bind_int64(ss, 1, i);
+		sqlite3_bind_int64(ss, 2, part);
+		sqlite3_bind_int64(ss, 3, inv_between(1, ncomp));
+		sqlite3_bind_text(ss, 4, sku, -1, SQLITE_STATIC);
+		if (mp > 0)
+			sqlite3_bind_int64(ss, 5, mp);
+		else
+			sqlite3_bind_null(ss, 5);
+		sqlite3_bind_text(ss, 6, desc, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ss, 7, packaging[inv_rand() % 5], -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_text(ss, 8, pack[0] != '\0' ? pack : "1", -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_int64(ss, 9, (pack[0] != '\0' ?
+		    strtoll(pack, NULL, 10) : 1) * DEC_SCALE);
+		sqlite3_bind_int64(ss, 10, inv_between(0, 100000) * DEC_SCALE);
+		sqlite3_bind_text(ss, 11, now, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ss, 12, now, -1, SQLITE_STATIC);
+		if (sqlite3_step(ss) != SQLITE_DONE)
+			return inv_fail(ctx, "supplier part");
+		long long price = inv_between(1, 100000);	/* 10^-5 */
+		for (int k = 0; k < 2; k++) {
+			sqlite3_reset(bs);
+			sqlite3_bind_int64(bs, 1, i);
+			sqlite3_bind_int64(bs, 2, (k == 0 ? 1 : 100) * DEC_SCALE);
+			sqlite3_bind_int64(bs, 3, k == 0 ? price : price * 8 / 10);
+			sqlite3_bind_text(bs, 4, "USD", -1, SQLITE_STATIC);
+			sqlite3_bind_text(bs, 5, now, -1, SQLITE_STATIC);
+			if (sqlite3_step(bs) != SQLITE_DONE)
+				return inv_fail(ctx, "price break");
+		}
+	}
+	if (db_end(ctx, NULL) != NULL)
+		return inv_fail(ctx, "commit");
+	if (inv_exec(ctx, "ANALYZE") != 0)
+		return 1;
+	printf("generated into %s: %lld companies, %lld manufacturer parts, "
+	    "%lld supplier parts, %lld price breaks in %llds\n",
+	    ctx->cfg.database, ncomp, nsp / 3, nsp, 2 * nsp,
+	    (long long)(time(NULL) - t0));
+	return 0;
+}
+
+static int
+cmd_companies_args(struct ctx *ctx, int argc, char **argv)
+{
+	long long ncomp = 2000, nsp = 150000;
+
+	for (int i = 2; i + 1 < argc; i += 2) {
+		long long v;
+		if (!txt_parse_int64(argv[i + 1], 0, 100000000, &v)) {
+			fprintf(stderr, "inventory: bad number %s\n",
+			    argv[i + 1]);
+			return 2;
+		}
+		if (strcmp(argv[i], "-n") == 0)
+			ncomp = v;
+		else if (strcmp(argv[i], "-s") == 0)
+			nsp = v;
+		else {
+			fprintf(stderr, "inventory: unknown option %s\n",
+			    argv[i]);
+			return 2;
+		}
+	}
+	return cmd_companies(ctx, ncomp, nsp);
+}
+
 static void
 usage(void)
 {
 	fprintf(stderr, "usage: inventory demo\n"
 	    "       inventory generate [-p parts] [-c categories] "
 	    "[-l locations]\n"
-	    "                          [-i items] [-t tracking] [-s seed]\n");
+	    "                          [-i items] [-t tracking] [-s seed]\n"
+	    "       inventory companies [-n companies] [-s supplier parts]\n");
 }
 
 int
@@ -861,7 +1032,8 @@ main(int argc, char **argv, char **envp)
 	sqlite3 *db;
 
 	if (argc < 2 || (strcmp(argv[1], "demo") != 0 &&
-	    strcmp(argv[1], "generate") != 0) ||
+	    strcmp(argv[1], "generate") != 0 &&
+	    strcmp(argv[1], "companies") != 0) ||
 	    (strcmp(argv[1], "demo") == 0 && argc != 2)) {
 		usage();
 		return 2;
@@ -887,6 +1059,8 @@ main(int argc, char **argv, char **envp)
 		rc = inv_failed(&ctx, "open", e);
 	} else if (strcmp(argv[1], "demo") == 0)
 		rc = cmd_demo(&ctx);
+	else if (strcmp(argv[1], "companies") == 0)
+		rc = cmd_companies_args(&ctx, argc, argv);
 	else
 		rc = cmd_generate(&ctx, argc, argv);
 	ctx_end(&ctx);
