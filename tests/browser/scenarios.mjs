@@ -604,6 +604,12 @@ async function companiesScenario(ctx) {
 	await settled(page);
 	await shot(ctx, page, '20-company');
 	const companyUrl = page.url();
+	// The part's page lists it among its suppliers.
+	await page.getByRole('table', { name: 'Supplied parts' }).getByRole('link', { name: /Capacitor 100nF 0603/ }).click();
+	await page.getByRole('heading', { level: 1, name: /Capacitor 100nF 0603/ }).waitFor();
+	const sup = page.locator('.card').filter({ has: page.getByRole('heading', { name: 'Suppliers' }) });
+	await expectText(sup, /Mouser Electronics.*81-GRM188R71H104KA3D/, 'the part\'s supplier');
+	await settled(page);
 	await page.setViewportSize(PHONE);
 	await page.goto(companyUrl);
 	await page.getByRole('heading', { level: 1, name: 'Mouser Electronics' }).waitFor();

@@ -250,3 +250,17 @@ export function CompanyPage({ id }) {
 			<p>Its contacts, addresses, manufacturer and supplier parts and their price breaks are deleted with it.</p></${Confirm}>`}
 	</div>`;
 }
+
+/* The part page's suppliers: each supplier part of the part, with its
+   supplier, SKU, manufacturer and MPN. */
+export function PartSuppliers({ part }) {
+	const list = useApi(() => api.page('company/part/', { part, supplier_detail: true, limit: 25 }), [part]);
+	if (list.error) return html`<${ErrorNote} error=${list.error} retry=${list.reload} />`;
+	if (!list.data) return html`<${Spinner} />`;
+	if (!list.data.results.length) return html`<${Empty} icon="building" title="No suppliers yet" />`;
+	return html`<ul class="plain-list">${list.data.results.map(s => html`<li key=${s.pk}>
+		<${Link} to=${'/company/' + s.supplier}>${s.supplier_detail?.name || '#' + s.supplier}</${Link}>
+		· <span class="mono">${s.SKU}</span>${s.MPN && html` · ${s.manufacturer} <span class="mono">${s.MPN}</span>`}
+		${s.active === false && html` <${Badge} tone="neutral">Inactive</${Badge}>`}</li>`)}</ul>
+		${list.data.count > list.data.results.length && html`<p class="cell-sub">and ${list.data.count - list.data.results.length} more</p>`}`;
+}
