@@ -1,5 +1,6 @@
--- compatible: programs built for schema 12 may run on it (new tables, and
--- a column of stock_item that older programs never write).
+-- compatible: programs built for schema 12 may run on it (new tables, a
+-- column of stock_item that older programs never write, and the
+-- attachment table with the same columns and a wider CHECK).
 -- Companies (issue 15, the supplier side): InvenTree's company app --
 -- companies, their contacts and addresses, manufacturer parts, supplier
 -- parts and their price breaks -- with InvenTree's field names and
@@ -167,3 +168,73 @@ ALTER TABLE stock_item ADD COLUMN supplier_part INTEGER
 	REFERENCES supplier_part(id) ON DELETE SET NULL;
 CREATE INDEX stock_item_supplier_part ON stock_item(supplier_part)
 	WHERE supplier_part IS NOT NULL;
+
+-- Attachments of companies and manufacturer parts (InvenTree's
+-- CompanyAttachment, ManufacturerPartAttachment): the attachment table's
+-- CHECK names the models it takes (0004), and SQLite widens a CHECK only
+-- by making the table again, with the same columns (so the programs of
+-- schema 12 go on using it).  Its triggers go with it and are made again;
+-- so are the two on other tables that name it (a table renamed into
+-- place must find every trigger that names it valid), and the counter of
+-- its ids is kept, so that no id is used twice.
+DROP TRIGGER part_attachments_delete;
+DROP TRIGGER stock_item_attachments_delete;
+CREATE TABLE attachment_0013 (
+	id		INTEGER PRIMARY KEY AUTOINCREMENT,
+	model_type	TEXT NOT NULL CHECK (model_type IN ('part', 'stockitem',
+			    'company', 'manufacturerpart')),
+	model_id	INTEGER NOT NULL CHECK (model_id > 0),
+	file		TEXT CHECK (file IS NULL OR length(file) BETWEEN 1 AND 255),
+	link		TEXT NOT NULL DEFAULT '' CHECK (length(link) <= 2000),
+	comment		TEXT NOT NULL DEFAULT '' CHECK (length(comment) <= 250),
+	filename	TEXT NOT NULL DEFAULT '' CHECK (length(filename) <= 255),
+	file_size	INTEGER NOT NULL DEFAULT 0 CHECK (file_size >= 0),
+	upload_date	TEXT NOT NULL DEFAULT (date('now')),
+	upload_user	INTEGER REFERENCES users(id) ON DELETE SET NULL,
+	CHECK ((file IS NULL) <> (link = ''))
+) STRICT;
+INSERT INTO attachment_0013 (id, model_type, model_id, file, link, comment,
+    filename, file_size, upload_date, upload_user)
+    SELECT id, model_type, model_id, file, link, comment, filename,
+    file_size, upload_date, upload_user FROM attachment;
+INSERT INTO sqlite_sequence (name, seq)
+    SELECT 'attachment_0013', seq FROM sqlite_sequence
+    WHERE name = 'attachment' AND NOT EXISTS
+    (SELECT 1 FROM sqlite_sequence WHERE name = 'attachment_0013');
+UPDATE sqlite_sequence SET seq = max(seq, (SELECT seq FROM sqlite_sequence
+    WHERE name = 'attachment')) WHERE name = 'attachment_0013' AND EXISTS
+    (SELECT 1 FROM sqlite_sequence WHERE name = 'attachment');
+DROP TABLE attachment;
+ALTER TABLE attachment_0013 RENAME TO attachment;
+CREATE INDEX attachment_model ON attachment(model_type, model_id);
+CREATE INDEX attachment_upload_user ON attachment(upload_user);
+CREATE UNIQUE INDEX attachment_file ON attachment(file) WHERE file IS NOT NULL;
+
+CREATE TRIGGER attachment_file_orphan AFTER DELETE ON attachment
+WHEN old.file IS NOT NULL BEGIN
+	INSERT OR IGNORE INTO media_orphan (path) VALUES (old.file);
+END;
+
+CREATE TRIGGER part_attachments_delete AFTER DELETE ON part BEGIN
+	DELETE FROM attachment WHERE model_type = 'part' AND model_id = old.id;
+	INSERT OR IGNORE INTO media_orphan (path)
+	    SELECT old.image WHERE old.image IS NOT NULL;
+	INSERT OR IGNORE INTO media_orphan (path)
+	    SELECT old.thumbnail WHERE old.thumbnail IS NOT NULL;
+END;
+
+CREATE TRIGGER stock_item_attachments_delete AFTER DELETE ON stock_item BEGIN
+	DELETE FROM attachment WHERE model_type = 'stockitem' AND
+	    model_id = old.id;
+END;
+
+CREATE TRIGGER company_attachments_delete AFTER DELETE ON company BEGIN
+	DELETE FROM attachment WHERE model_type = 'company' AND
+	    model_id = old.id;
+END;
+
+CREATE TRIGGER manufacturer_part_attachments_delete AFTER DELETE
+    ON manufacturer_part BEGIN
+	DELETE FROM attachment WHERE model_type = 'manufacturerpart' AND
+	    model_id = old.id;
+END;

@@ -194,10 +194,7 @@ const struct resource company_resource = {
 	.order = "c.name, c.id",
 	.search = &company_search,
 	.hooks = &company_hooks,
-	/* No attachments yet: the attachment table's CHECK names the
-	 * models it takes (migration 0004), and widening it rebuilds the
-	 * table. */
-	.flags = RES_METADATA,
+	.flags = RES_METADATA | RES_ATTACHMENTS,
 	.sql = &company_sql,
 };
 
@@ -411,7 +408,7 @@ const struct resource manufacturer_part_resource = {
 	.search = &manufacturer_part_search,
 	.hooks = &(const struct res_hooks){ .view = mp_view,
 	    .render = mp_render },
-	.flags = RES_METADATA | RES_BULK_DELETE,
+	.flags = RES_METADATA | RES_BULK_DELETE | RES_ATTACHMENTS,
 	.sql = &manufacturer_part_sql,
 };
 

@@ -489,18 +489,54 @@ def test_options_describe_related_fields(api):
     assert co["actions"]["PUT"]["name"]["required"] is True
 
 
-def test_company_metadata_but_no_attachments_yet(api, world):
+def test_company_metadata(api, world):
     md = api.ok("PUT", CO + f"{world['acme']}/metadata/",
                 {"metadata": {"erp": "A-1"}})
     assert md == {"metadata": {"erp": "A-1"}}
     assert api.ok("PATCH", CO + f"{world['acme']}/metadata/",
                   {"metadata": {"x": 1}}) == {"metadata": {"erp": "A-1",
                                                            "x": 1}}
-    # Attachments of companies wait for the attachment table to take them
-    # (its CHECK lists the models): refused, not stored.
-    r = api.site.cgi("attachment", method="POST", path="/api/attachment/",
-                     body={"model_type": "company",
-                           "model_id": world["acme"],
-                           "link": "https://acme.example/terms"},
+
+
+def attach(api, model_type, model_id, comment):
+    return api.site.cgi("attachment", method="POST", path="/api/attachment/",
+                        body={"model_type": model_type, "model_id": model_id,
+                              "link": "https://acme.example/terms",
+                              "comment": comment},
+                        headers=api.headers)
+
+
+def attachments(api, model_type, model_id):
+    r = api.site.cgi("attachment", path="/api/attachment/",
+                     query=f"model_type={model_type}&model_id={model_id}",
                      headers=api.headers)
+    assert r.status == 200, r
+    return [a["comment"] for a in r.json()]
+
+
+def test_attachments_of_companies_and_manufacturer_parts(site, api, world,
+                                                         mpn):
+    assert attach(api, "company", world["acme"], "Terms").status == 201
+    assert attach(api, "manufacturerpart", mpn, "Datasheet").status == 201
+    assert attachments(api, "company", world["acme"]) == ["Terms"]
+    assert attachments(api, "manufacturerpart", mpn) == ["Datasheet"]
+    r = attach(api, "company", 99999, "x")
     assert r.status == 400, r
+    # Attaching to a company is changing it (the purchase_order rule set);
+    # who may not even view it cannot learn that it exists.
+    buyer = make_user(site, "buyer-view", roles={"purchase_order": ["view"]})
+    parts = make_user(site, "parts-user", roles={
+        "part": ["view", "add", "change", "delete"]})
+    body = {"model_type": "company", "model_id": world["acme"],
+            "link": "https://x.example"}
+    r = site.cgi("attachment", method="POST", path="/api/attachment/",
+                 body=body, headers=buyer)
+    assert r.status == 403, r
+    r = site.cgi("attachment", method="POST", path="/api/attachment/",
+                 body=body, headers=parts)
+    assert r.status == 400 and "model_id" in r.json(), r
+    assert attachments(api, "company", world["acme"]) == ["Terms"]
+    # They go with their object, the manufacturer part's with its company.
+    api.ok("DELETE", CO + f"{world['acme']}/")
+    assert attachments(api, "company", world["acme"]) == []
+    assert attachments(api, "manufacturerpart", mpn) == []

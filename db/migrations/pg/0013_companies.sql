@@ -1,5 +1,6 @@
--- compatible: programs built for schema 12 may run on it (new tables, and
--- a column of stock_item that older programs never write).
+-- compatible: programs built for schema 12 may run on it (new tables, a
+-- column of stock_item that older programs never write, and the
+-- attachment table with the same columns and a wider CHECK).
 -- PostgreSQL twin of db/migrations/0013_companies.sql.
 --
 -- Companies (issue 15, the supplier side): InvenTree's company app --
@@ -203,3 +204,35 @@ ALTER TABLE stock_item ADD COLUMN supplier_part bigint
 			DEFERRABLE INITIALLY IMMEDIATE;
 CREATE INDEX stock_item_supplier_part ON stock_item(supplier_part)
 	WHERE supplier_part IS NOT NULL;
+
+-- Attachments of companies and manufacturer parts (InvenTree's
+-- CompanyAttachment, ManufacturerPartAttachment): the attachment table's
+-- CHECK names the models it takes (0004).  (SQLite makes the table again
+-- to widen it; PostgreSQL changes the constraint in place.)
+ALTER TABLE attachment DROP CONSTRAINT attachment_model_type_check;
+ALTER TABLE attachment ADD CONSTRAINT attachment_model_type_check
+	CHECK (model_type IN ('part', 'stockitem', 'company',
+	    'manufacturerpart'));
+
+CREATE FUNCTION company_attachments_delete() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	DELETE FROM attachment WHERE model_type = 'company' AND
+	    model_id = old.id;
+	RETURN NULL;
+END;
+$$;
+CREATE TRIGGER company_attachments_delete AFTER DELETE ON company
+	FOR EACH ROW EXECUTE FUNCTION company_attachments_delete();
+
+CREATE FUNCTION manufacturer_part_attachments_delete() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	DELETE FROM attachment WHERE model_type = 'manufacturerpart' AND
+	    model_id = old.id;
+	RETURN NULL;
+END;
+$$;
+CREATE TRIGGER manufacturer_part_attachments_delete AFTER DELETE
+	ON manufacturer_part FOR EACH ROW
+	EXECUTE FUNCTION manufacturer_part_attachments_delete();
