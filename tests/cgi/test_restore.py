@@ -9,7 +9,7 @@ import sqlite3
 
 import pytest
 
-from conftest import ADMIN_PASSWORD
+from conftest import ADMIN_PASSWORD, undo_migrations
 from test_tasks import enqueue, quiet_schedules, worker
 
 
@@ -158,11 +158,7 @@ def test_an_older_backup_is_brought_up_to_date(site, admin, backup,
     shutil.copyfile(backup, old)
     c = sqlite3.connect(old)
     v = c.execute("PRAGMA user_version").fetchone()[0]
-    c.execute("DROP INDEX login_attempts_pending")
-    c.execute("ALTER TABLE login_attempts DROP COLUMN pending")
-    c.execute("DELETE FROM schema_migrations WHERE version = ?", (v,))
-    c.execute(f"PRAGMA user_version = {v - 1}")
-    c.commit()
+    undo_migrations(c, v - 1)
     c.close()
     out = site.tool("restore", str(old)).stdout.decode()
     assert "brought up to date by 1 migration" in out, out
