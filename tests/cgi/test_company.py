@@ -540,3 +540,41 @@ def test_attachments_of_companies_and_manufacturer_parts(site, api, world,
     api.ok("DELETE", CO + f"{world['acme']}/")
     assert attachments(api, "company", world["acme"]) == []
     assert attachments(api, "manufacturerpart", mpn) == []
+
+
+# --- as inventree-python sends them ------------------------------------------
+
+def test_inventree_python_company_calls(site, admin, api, world):
+    """Company.create(), Company.list(is_supplier=True),
+    Company.getSuppliedParts() / getManufacturedParts(),
+    SupplierPart.getPriceBreaks(), Model.save() and delete(), each the
+    way the client sends it: a JSON body on every request ("{}" for GET
+    and DELETE), ?format=json on writes."""
+    from test_client_compat import client_call
+    r = client_call(site, admin, "POST", CO, {"name": "Farnell",
+                                              "is_supplier": True})
+    assert r.status == 201, r
+    far = r.json()["pk"]
+    r = client_call(site, admin, "GET", CO, query="is_supplier=true")
+    assert r.status == 200 and pks(r.json()) == sorted([world["mouser"], far])
+    sp = client_call(site, admin, "POST", SP, {
+        "part": world["r1"], "supplier": far, "SKU": "F-1"}).json()["pk"]
+    r = client_call(site, admin, "GET", SP, query=f"supplier={far}")
+    assert pks(r.json()) == [sp]
+    mp = client_call(site, admin, "POST", MP, {
+        "part": world["r1"], "manufacturer": world["acme"],
+        "MPN": "X"}).json()["pk"]
+    r = client_call(site, admin, "GET", MP,
+                    query=f"manufacturer={world['acme']}")
+    assert pks(r.json()) == [mp]
+    pb = client_call(site, admin, "POST", PB, {"part": sp, "quantity": 10,
+                                               "price": "0.5"}).json()["pk"]
+    r = client_call(site, admin, "GET", PB, query=f"part={sp}")
+    assert pks(r.json()) == [pb]
+    r = client_call(site, admin, "PATCH", SP + f"{sp}/",
+                    {"manufacturer_part": mp, "note": "via client"})
+    assert r.status == 200 and r.json()["MPN"] == "X"
+    r = client_call(site, admin, "OPTIONS", CO)
+    assert "is_supplier" in r.json()["actions"]["POST"]
+    assert client_call(site, admin, "DELETE", CO + f"{far}/").status == 204
+    assert client_call(site, admin, "GET", SP + f"{sp}/").status == 404
