@@ -26,6 +26,7 @@
 #include "inventory/part.h"
 #include "inventory/stock.h"
 #include "inventory/tally.h"
+#include "purchasing/company.h"
 #include "stockroom.h"
 #include "res_tree.h"
 
@@ -174,6 +175,147 @@ inv_adjust(struct ctx *ctx, enum stock_op op, long long item,
 	struct err *e = stock_adjust(ctx, op, j);
 	cJSON_Delete(j);
 	return e;
+}
+
+/*
+ * A new row of r from a JSON body, through the resource layer as POST
+ * <r's path> makes it (validation, references, unique sets, hooks), in
+ * the caller's transaction.  Its id, or -1 (the errors on stderr).
+ */
+static long long
+inv_create(struct ctx *ctx, const struct resource *r, const char *json)
+{
+	struct val *v = mem_alloc(&ctx->mem, (r->nfields + 1) * sizeof(*v));
+	struct res_write w = { .res = r, .v = v, .create = true };
+	cJSON *body = cJSON_Parse(json);
+	struct errs es;
+	struct err *e;
+
+	if (body == NULL)
+		return -1;
+	mem_defer(&ctx->mem, (void (*)(void *))cJSON_Delete, body);
+	errs_init(&es, ctx);
+	for (size_t i = 0; i < r->nfields; i++)
+		val_default(&r->fields[i], &v[i]);
+	w.body = body;
+	val_object(ctx, body, r->fields, r->nfields, v, true, &es);
+	if ((e = res_save(ctx, &w, &es)) != NULL) {
+		inv_failed(ctx, r->name, e);
+		return -1;
+	}
+	return w.id;
+}
+
+/*
+ * The demo's suppliers and manufacturers: four distributors and three
+ * makers, with contacts and addresses; of parts 1..nparts (the demo's
+ * own, so its ids), the electronic ones (a dozen each of the resistors
+ * and capacitors) at two or three distributors with price breaks, and
+ * manufacturer parts of the resistors, capacitors and ICs.
+ */
+static int
+inv_demo_companies(struct ctx *ctx, long long nparts)
+{
+	static const char *const dist[][4] = {
+		/* name, website, currency, country */
+		{ "Mouser Electronics", "https://www.mouser.com", "USD", "US" },
+		{ "DigiKey", "https://www.digikey.com", "USD", "US" },
+		{ "Farnell", "https://www.farnell.com", "GBP", "GB" },
+		{ "LCSC", "https://www.lcsc.com", "USD", "CN" },
+	};
+	static const char *const makers[] = { "Yageo", "Murata",
+	    "Texas Instruments" };
+	static const char *const prefix[] = { "71-", "", "", "C" };
+	long long d[4], m[3];
+	char json[1024];
+
+	for (int i = 0; i < 4; i++) {
+		snprintf(json, sizeof(json), "{\"name\": \"%s\", \"website\": "
+		    "\"%s\", \"currency\": \"%s\", \"is_supplier\": true, "
+		    "\"description\": \"Electronic components distributor\"}",
+		    dist[i][0], dist[i][1], dist[i][2]);
+		if ((d[i] = inv_create(ctx, &company_resource, json)) < 0)
+			return -1;
+		snprintf(json, sizeof(json), "{\"company\": %lld, \"title\": "
+		    "\"Sales office\", \"line1\": \"%d Commerce Way\", "
+		    "\"country\": \"%s\"}", d[i], 10 + i, dist[i][3]);
+		if (inv_create(ctx, &address_resource, json) < 0)
+			return -1;
+		snprintf(json, sizeof(json), "{\"company\": %lld, \"name\": "
+		    "\"Account manager\", \"role\": \"Sales\", \"email\": "
+		    "\"sales@example.com\"}", d[i]);
+		if (inv_create(ctx, &contact_resource, json) < 0)
+			return -1;
+	}
+	for (int i = 0; i < 3; i++) {
+		snprintf(json, sizeof(json), "{\"name\": \"%s\", "
+		    "\"is_supplier\": false, \"is_manufacturer\": true}",
+		    makers[i]);
+		if ((m[i] = inv_create(ctx, &company_resource, json)) < 0)
+			return -1;
+	}
+	const struct resource *pr = &part_resource;
+	struct val *pv = mem_alloc(&ctx->mem, (pr->nfields + 1) * sizeof(*pv));
+	/* IPN prefix, its maker (-1: none), how many of the family. */
+	static const struct { const char *pre; int maker, max; } fam[] = {
+		{ "RES", 0, 12 }, { "CAP", 1, 12 }, { "MCU", 2, 99 },
+		{ "OPA", 2, 99 }, { "REG", 2, 99 }, { "DIO", -1, 99 },
+		{ "TRN", -1, 99 }, { "LED", -1, 99 }, { "CON", -1, 99 },
+	};
+	int seen[sizeof(fam) / sizeof(fam[0])] = { 0 };
+	int ipn = res_field(pr, "IPN");
+	for (long long p = 1; p <= nparts; p++) {
+		if (res_load(ctx, pr, p, pv) != NULL)
+			return -1;
+		const char *code = pv[ipn].s;
+		long long mp = -1;
+		size_t f = 0;
+		while (f < sizeof(fam) / sizeof(fam[0]) &&
+		    strncmp(code, fam[f].pre, 3) != 0)
+			f++;
+		if (f == sizeof(fam) / sizeof(fam[0]) || ++seen[f] > fam[f].max)
+			continue;
+		int maker = fam[f].maker;
+		if (maker >= 0) {
+			snprintf(json, sizeof(json), "{\"part\": %lld, "
+			    "\"manufacturer\": %lld, \"MPN\": \"%s-%s\"}", p,
+			    m[maker], maker == 0 ? "RC0805FR" : maker == 1 ?
+			    "GRM21" : "TI", code);
+			if ((mp = inv_create(ctx, &manufacturer_part_resource,
+			    json)) < 0)
+				return -1;
+		}
+		int n = 2 + (int)(p % 2), first = (int)(p % 4);
+		for (int k = 0; k < n; k++) {
+			int s = (first + k) % 4;
+			char mpj[64] = "";
+			if (mp > 0)
+				snprintf(mpj, sizeof(mpj), ", \"manufacturer_part\""
+				    ": %lld", mp);
+			snprintf(json, sizeof(json), "{\"part\": %lld, "
+			    "\"supplier\": %lld, \"SKU\": \"%s%s\", "
+			    "\"packaging\": \"%s\", \"pack_quantity\": \"%s\", "
+			    "\"available\": %lld%s}", p, d[s], prefix[s], code,
+			    k == 0 ? "Cut tape" : "Reel", k == 0 ? "1" : "100",
+			    inv_between(0, 20000), mpj);
+			long long sp = inv_create(ctx, &supplier_part_resource,
+			    json);
+			if (sp < 0)
+				return -1;
+			long long cents = inv_between(2, 400);
+			for (int b = 0; b < 3; b++) {
+				static const int qty[] = { 1, 10, 100 };
+				snprintf(json, sizeof(json), "{\"part\": %lld, "
+				    "\"quantity\": %d, \"price\": \"%lld.%02lld\", "
+				    "\"price_currency\": \"%s\"}", sp, qty[b],
+				    cents * (10 - 2 * b) / 1000,
+				    cents * (10 - 2 * b) / 10 % 100, dist[s][2]);
+				if (inv_create(ctx, &price_break_resource, json) < 0)
+					return -1;
+			}
+		}
+	}
+	return 0;
 }
 
 static const char *const e12[] = { "10", "12", "15", "18", "22", "27", "33",
@@ -539,6 +681,13 @@ cmd_demo(struct ctx *ctx)
 	    items, &nitems) != 0)
 		return inv_fail(ctx, "parts");
 
+	/* Where the parts come from. */
+	sqlite3_stmt *np = db_prepare(ctx, sql_count);
+	if (np == NULL || sqlite3_step(np) != SQLITE_ROW ||
+	    inv_demo_companies(ctx, sqlite3_column_int64(np, 0)) != 0)
+		return inv_fail(ctx, "companies");
+	sqlite3_reset(np);
+
 	/* A few weeks of work: stocktakes, use, deliveries, moves. */
 	for (int k = 0; k < 160; k++) {
 		long long it = items[inv_between(0, (long long)nitems - 1)];
@@ -569,8 +718,8 @@ cmd_demo(struct ctx *ctx)
 	if (db_end(ctx, NULL) != NULL)
 		return inv_fail(ctx, "commit");
 	printf("demo inventory loaded into %s: %d categories, %d locations, "
-	    "%zu+ stock items with history\n", ctx->cfg.database, 23, 29,
-	    nitems);
+	    "%zu+ stock items with history, 7 companies with their parts\n",
+	    ctx->cfg.database, 23, 29, nitems);
 	return 0;
 }
 
