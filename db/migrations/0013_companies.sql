@@ -23,7 +23,9 @@ CREATE TABLE company (
 	-- InvenTree's currency codes (ISO 4217, three letters); '' is the
 	-- server's default currency.
 	currency	TEXT NOT NULL DEFAULT 'USD' CHECK (length(currency) <= 3),
+	-- An uploaded image and its thumbnail (lib's image.h), as a part's.
 	image		TEXT CHECK (image IS NULL OR length(image) <= 255),
+	thumbnail	TEXT CHECK (thumbnail IS NULL OR length(thumbnail) <= 255),
 	is_customer	INTEGER NOT NULL DEFAULT 0 CHECK (is_customer IN (0, 1)),
 	is_supplier	INTEGER NOT NULL DEFAULT 1 CHECK (is_supplier IN (0, 1)),
 	is_manufacturer	INTEGER NOT NULL DEFAULT 0
@@ -33,6 +35,9 @@ CREATE TABLE company (
 	metadata	TEXT NOT NULL DEFAULT '{}'
 ) STRICT;
 CREATE INDEX company_name ON company(name);
+CREATE INDEX company_image ON company(image) WHERE image IS NOT NULL;
+CREATE INDEX company_thumbnail ON company(thumbnail)
+	WHERE thumbnail IS NOT NULL;
 
 CREATE TABLE contact (
 	id		INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -231,6 +236,21 @@ END;
 CREATE TRIGGER company_attachments_delete AFTER DELETE ON company BEGIN
 	DELETE FROM attachment WHERE model_type = 'company' AND
 	    model_id = old.id;
+	INSERT OR IGNORE INTO media_orphan (path)
+	    SELECT old.image WHERE old.image IS NOT NULL;
+	INSERT OR IGNORE INTO media_orphan (path)
+	    SELECT old.thumbnail WHERE old.thumbnail IS NOT NULL;
+END;
+
+-- A replaced company image's files are removed once the change commits.
+CREATE TRIGGER company_image_replaced AFTER UPDATE OF image, thumbnail
+    ON company BEGIN
+	INSERT OR IGNORE INTO media_orphan (path)
+	    SELECT old.image WHERE old.image IS NOT NULL AND
+	    old.image IS NOT new.image;
+	INSERT OR IGNORE INTO media_orphan (path)
+	    SELECT old.thumbnail WHERE old.thumbnail IS NOT NULL AND
+	    old.thumbnail IS NOT new.thumbnail;
 END;
 
 CREATE TRIGGER manufacturer_part_attachments_delete AFTER DELETE

@@ -14,8 +14,11 @@
 #include "list.h"
 #include "mem.h"
 #include "res.h"
+#include "req.h"
 #include "val.h"
 
+#include "files/image.h"
+#include "files/media.h"
 #include "inventory/part.h"
 #include "purchasing/company.h"
 
@@ -104,8 +107,11 @@ static const struct field company_fields[] = {
 	[CO_CONTACT] = { "contact", FT_TEXT, 0, 100,
 	    .help = "Point of contact" },
 	[CO_LINK] = { "link", FT_URL, 0, 200 },
-	[CO_IMAGE] = { "image", FT_MEDIA, F_READ_ONLY, .col = "image" },
-	[CO_THUMBNAIL] = { "thumbnail", FT_MEDIA, F_READ_ONLY, .col = "image" },
+	/* Set by a multipart POST or PATCH with an "image" file. */
+	[CO_IMAGE] = { "image", FT_MEDIA, F_READ_ONLY | F_STORED | F_NULL,
+	    .col = "image" },
+	[CO_THUMBNAIL] = { "thumbnail", FT_MEDIA,
+	    F_READ_ONLY | F_STORED | F_NULL, .col = "thumbnail" },
 	[CO_ACTIVE] = { "active", FT_BOOL, F_FILTER, .def = 1 },
 	[CO_IS_CUSTOMER] = { "is_customer", FT_BOOL, F_FILTER },
 	[CO_IS_MANUFACTURER] = { "is_manufacturer", FT_BOOL, F_FILTER },
@@ -164,18 +170,70 @@ company_render(struct ctx *ctx, sqlite3_stmt *st, cJSON *o, void *view)
 		json_null(o, "primary_address");
 }
 
+/* An uploaded image (inventree-python's Company.uploadImage()): checked
+ * and stored before the write's transaction, as a part's. */
+struct company_image {
+	const char	*image, *thumb;
+};
+
+static struct err *
+company_prepare(struct ctx *ctx, struct res_write *w)
+{
+	struct req_file *img = req_file(ctx, "image");
+	struct company_image *ci;
+
+	if (img == NULL)
+		return NULL;
+	ci = mem_zalloc(&ctx->mem, sizeof(*ci));
+	w->state = ci;
+	return image_store(ctx, img, "image", &ci->image, &ci->thumb);
+}
+
 static struct err *
 company_validate(struct ctx *ctx, struct res_write *w, struct errs *es)
 {
+	const struct company_image *ci = w->state;
+
 	(void)ctx;
 	company_currency_check(w, CO_CURRENCY, es);
+	if (ci != NULL && ci->image != NULL) {
+		w->v[CO_IMAGE].s = ci->image;
+		w->v[CO_IMAGE].null = false;
+		w->v[CO_THUMBNAIL].s = ci->thumb;
+		w->v[CO_THUMBNAIL].null = false;
+	} else if (w->create)		/* no image: null, not "" */
+		w->v[CO_IMAGE].null = w->v[CO_THUMBNAIL].null = true;
 	return NULL;
+}
+
+/* The stored files are the row's now: no longer orphans. */
+static struct err *
+company_written(struct ctx *ctx, struct res_write *w)
+{
+	const struct company_image *ci = w->state;
+
+	if (ci == NULL || ci->image == NULL)
+		return NULL;
+	return image_claim(ctx, ci->image, ci->thumb);
+}
+
+/* The files of an image a new one replaced go once that has committed. */
+static void
+company_committed(struct ctx *ctx, struct res_write *w)
+{
+	const struct company_image *ci = w->state;
+
+	if (ci != NULL && ci->image != NULL)
+		media_sweep(ctx, 16);
 }
 
 static const struct res_hooks company_hooks = {
 	.view = company_view,
 	.render = company_render,
+	.prepare = company_prepare,
 	.validate = company_validate,
+	.written = company_written,
+	.committed = company_committed,
 };
 
 static struct res_sql company_sql;

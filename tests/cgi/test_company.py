@@ -578,3 +578,53 @@ def test_inventree_python_company_calls(site, admin, api, world):
     assert "is_supplier" in r.json()["actions"]["POST"]
     assert client_call(site, admin, "DELETE", CO + f"{far}/").status == 204
     assert client_call(site, admin, "GET", SP + f"{sp}/").status == 404
+
+
+# --- images ------------------------------------------------------------------
+
+def test_company_image(site, admin, api, world):
+    """Company.uploadImage(): a multipart PATCH with "image", as a part's:
+    checked by content, a thumbnail made, served only to who may see the
+    company, a replaced image's files removed."""
+    import sqlite3
+    from test_attachment import media_files, multipart
+    from test_part_image import make_image
+
+    def upload(headers, data, pk=world["acme"]):
+        ct, body = multipart([], [("image", "logo.bin",
+                                   "application/octet-stream", data)])
+        return site.cgi("company", method="PATCH", path=f"{CO}{pk}/",
+                        body=body, content_type=ct, headers=headers)
+
+    r = upload(admin, make_image("png", 400, 200))
+    assert r.status == 200, r
+    first = r.json()
+    assert first["image"].startswith("/media/images/")
+    assert first["thumbnail"].startswith("/media/") and \
+        first["thumbnail"] != first["image"]
+    assert api.list(CO + f"{world['acme']}/")["image"] == first["image"]
+    img = site.cgi("media", path=first["image"], headers=admin)
+    assert img.status == 200 and img.body == make_image("png", 400, 200)
+    buyer = make_user(site, "buyer-view", roles={"purchase_order": ["view"]})
+    parts = make_user(site, "parts-only", roles={"part": ["view"]})
+    assert site.cgi("media", path=first["image"], headers=buyer).status == 200
+    assert site.cgi("media", path=first["image"], headers=parts).status == 404
+    assert upload(buyer, make_image("png", 10, 10)).status == 403
+    r = upload(admin, b"%PDF-1.4 not an image")
+    assert r.status == 400 and "image" in r.json(), r
+    second = upload(admin, make_image("jpeg", 30, 30)).json()
+    assert second["image"] != first["image"]
+    assert len(media_files(site)) == 2
+    assert site.cgi("media", path=first["image"], headers=admin).status == 404
+    db = sqlite3.connect(site.data / "stockroom.sqlite3")
+    assert db.execute("SELECT count(*) FROM media_orphan").fetchone()[0] == 0
+    # Other fields keep the image; deleting the company removes its files.
+    r = api.ok("PATCH", CO + f"{world['acme']}/", {"phone": "1"})
+    assert r["image"] == second["image"]
+    # No company without an image has one stored, not even "".
+    assert db.execute("SELECT count(*) FROM company WHERE image IS NOT "
+                      "NULL OR thumbnail IS NOT NULL").fetchone()[0] == 1
+    api.ok("DELETE", CO + f"{world['acme']}/")
+    orphans = {p for (p,) in db.execute("SELECT path FROM media_orphan")}
+    assert {"/media/" + p for p in orphans} == {second["image"],
+                                               second["thumbnail"]}
