@@ -785,6 +785,15 @@ static const struct res_order price_break_orders[] = {
 	  "pb.id DESC" },
 };
 
+/* The supplier part's SKU, its supplier's name (InvenTree's search). */
+#define PRICE_BREAK_SEARCH \
+	" AND pb.part IN (SELECT s.id FROM supplier_part s WHERE s.SKU" LIKE \
+	" OR s.supplier IN (SELECT id FROM company WHERE name" LIKE "))"
+
+static const struct list_search price_break_search = {
+	PRICE_BREAK_SEARCH, 0, 2, PRICE_BREAK_SEARCH, 2, NULL,
+};
+
 /* A price break is for 1 or more; its currency one of the codes. */
 static struct err *
 price_break_validate(struct ctx *ctx, struct res_write *w, struct errs *es)
@@ -813,6 +822,7 @@ const struct resource price_break_resource = {
 	RES_ORDERS(price_break_orders),
 	RES_UNIQUE(price_break_unique),
 	.order = "pb.part, pb.quantity, pb.id",
+	.search = &price_break_search,
 	.hooks = &(const struct res_hooks){
 	    .validate = price_break_validate },
 	.sql = &price_break_sql,

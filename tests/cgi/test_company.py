@@ -406,6 +406,8 @@ def test_price_breaks(api, world):
     assert pks(api.list(PB, base_part=world["r1"])) == [one["pk"],
                                                        hundred["pk"]]
     assert api.list(PB, base_part=world["wire"]) == []
+    assert len(api.list(PB, search="mouser")) == 2      # the supplier
+    assert api.list(PB, search="nosuchsku") == []
     prices = [p["price"] for p in api.list(PB, ordering="-price")]
     assert prices == ["0.1", "0.05"]
     changed = api.ok("PATCH", PB + f"{one['pk']}/", {"price": "0.09"})
