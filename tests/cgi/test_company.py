@@ -630,3 +630,24 @@ def test_company_image(site, admin, api, world):
     orphans = {p for (p,) in db.execute("SELECT path FROM media_orphan")}
     assert {"/media/" + p for p in orphans} == {second["image"],
                                                second["thumbnail"]}
+
+
+def test_search_api_reaches_companies_and_supplier_parts(site, admin, api,
+                                                         world, mpn):
+    """POST /api/search/ (the mobile app's search) takes the company
+    models by InvenTree's names, each checked against the user's rights."""
+    api.ok("POST", SP, {"part": world["r1"], "supplier": world["mouser"],
+                        "SKU": "71-RC0603", "manufacturer_part": mpn})
+    body = {"search": "rc0603", "limit": 5, "company": {},
+            "supplierpart": {}, "manufacturerpart": {}, "part": {}}
+    r = site.cgi("api", method="POST", path="/api/search/", body=body,
+                 headers=admin)
+    assert r.status == 200, r
+    d = r.json()
+    assert d["supplierpart"]["count"] == 1
+    assert d["manufacturerpart"]["count"] == 1
+    assert d["company"]["count"] == 0
+    parts = make_user(site, "parts-only", roles={"part": ["view"]})
+    d = site.cgi("api", method="POST", path="/api/search/", body=body,
+                 headers=parts).json()
+    assert "error" in d["supplierpart"] and d["part"]["count"] == 0
