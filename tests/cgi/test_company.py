@@ -491,13 +491,23 @@ def test_options_describe_related_fields(api):
     assert co["actions"]["PUT"]["name"]["required"] is True
 
 
-def test_company_metadata(api, world):
+def test_company_metadata(api, world, mpn):
     md = api.ok("PUT", CO + f"{world['acme']}/metadata/",
                 {"metadata": {"erp": "A-1"}})
     assert md == {"metadata": {"erp": "A-1"}}
     assert api.ok("PATCH", CO + f"{world['acme']}/metadata/",
                   {"metadata": {"x": 1}}) == {"metadata": {"erp": "A-1",
                                                            "x": 1}}
+    sp = api.ok("POST", SP, {"part": world["r1"], "supplier":
+                             world["mouser"], "SKU": "A"})["pk"]
+    for path in (MP + f"{mpn}/metadata/", SP + f"{sp}/metadata/"):
+        assert api.list(path) == {"metadata": {}}
+        api.ok("PUT", path, {"metadata": {"k": [1, 2]}})
+        assert api.list(path) == {"metadata": {"k": [1, 2]}}
+        r = api.call("PATCH", path, {"metadata": "not an object"})
+        assert r.status == 400 and "metadata" in r.json()
+    # Addresses and price breaks have none, as InvenTree.
+    assert api.get(ADDR + "1/metadata/").status == 404
 
 
 def attach(api, model_type, model_id, comment):
