@@ -12,6 +12,7 @@
 #include "accounts/account.h"
 #include "inventory/part.h"
 #include "inventory/stock.h"
+#include "purchasing/company.h"
 
 const struct resource *const models[] = {
 	&category_resource,
@@ -21,6 +22,12 @@ const struct resource *const models[] = {
 	&tracking_resource,
 	&user_resource,
 	&group_resource,
+	&company_resource,
+	&contact_resource,
+	&address_resource,
+	&manufacturer_part_resource,
+	&supplier_part_resource,
+	&price_break_resource,
 };
 const size_t models_count = sizeof(models) / sizeof(models[0]);
 

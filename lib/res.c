@@ -808,6 +808,75 @@ res_detail(struct ctx *ctx)
 
 /* ---- writing -------------------------------------------------------- */
 
+/*
+ * Does the row that field i of r names exist (and meet the field's
+ * ref_if)?
+ */
+static struct err *
+res_ref_exists(struct ctx *ctx, const struct resource *r, size_t i,
+    long long id, bool *found)
+{
+	const char *sql = res_sql(r)->ref_exists[i];
+	db_stmt *st;
+
+	if (sql == NULL)
+		return res_exists(ctx, r->fields[i].ref, id, found);
+	*found = false;
+	if ((st = db_prepare(ctx, sql)) == NULL)
+		return db_err(ctx, r->fields[i].ref->name);
+	st_bind_int64(st, 1, id);
+	return db_row(ctx, st, r->fields[i].ref->name, found);
+}
+
+/*
+ * No other row may hold the values of a unique set of fields (res_unique):
+ * DRF's UniqueTogetherValidator, its message in non_field_errors.  A set
+ * with a null value, or with a value already in error, is not checked.
+ */
+static struct err *
+res_check_unique(struct ctx *ctx, struct res_write *w, struct errs *es)
+{
+	const struct resource *r = w->res;
+	struct res_sql *sql = res_sql(r);
+	struct err *e;
+	bool found;
+
+	for (size_t k = 0; k < r->nunique; k++) {
+		const char *const *names = r->unique[k].fields;
+		char *list = NULL;
+		size_t n;
+		bool skip = false;
+		for (n = 0; n < RES_UNIQUE_MAX && names[n] != NULL; n++) {
+			int i = res_field(r, names[n]);
+			if (w->v[i].null || errs_has(es, names[n]))
+				skip = true;
+		}
+		if (skip)
+			continue;
+		db_stmt *st = db_prepare(ctx, sql->unique[k]);
+		if (st == NULL)
+			return db_err(ctx, r->name);
+		for (size_t j = 0; j < n; j++) {
+			int i = res_field(r, names[j]);
+			if (val_holds_text(r->fields[i].type))
+				st_bind_text(st, (int)j + 1, w->v[i].s != NULL ?
+				    w->v[i].s : "", -1, SQLITE_STATIC);
+			else
+				st_bind_int64(st, (int)j + 1, w->v[i].i);
+			list = mem_printf(&ctx->mem, "%s%s%s", list != NULL ?
+			    list : "", list != NULL ? ", " : "", names[j]);
+		}
+		st_bind_int64(st, (int)n + 1, w->id);
+		if ((e = db_row(ctx, st, r->name, &found)) != NULL)
+			return e;
+		st_reset(st);
+		if (found)
+			errs_addf(es, "non_field_errors", "The fields %s must "
+			    "make a unique set.", list);
+	}
+	return NULL;
+}
+
 /* Every reference that is set (and changed) must name an existing row. */
 static struct err *
 res_check_refs(struct ctx *ctx, struct res_write *w, struct errs *es)
@@ -826,7 +895,7 @@ res_check_refs(struct ctx *ctx, struct res_write *w, struct errs *es)
 			if (w->old != NULL && !w->old[i].null &&
 			    w->old[i].i == v->i)
 				continue;
-			if ((e = res_exists(ctx, f->ref, v->i, &found)) != NULL)
+			if ((e = res_ref_exists(ctx, r, i, v->i, &found)) != NULL)
 				return e;
 			if (!found)
 				errs_addf(es, f->name, "Invalid pk \"%lld\" - "
@@ -863,7 +932,8 @@ res_bind(const struct resource *r, db_stmt *st, const struct val *v)
 
 	for (size_t i = 0; i < r->nfields; i++) {
 		const struct field *f = &r->fields[i];
-		if (f->flags & (F_READ_ONLY | F_NO_COLUMN))
+		if ((f->flags & F_NO_COLUMN) || ((f->flags & F_READ_ONLY) &&
+		    !(f->flags & F_STORED)))
 			continue;
 		if (v[i].null)
 			st_bind_null(st, k);
@@ -921,6 +991,7 @@ res_save(struct ctx *ctx, struct res_write *w, struct errs *es)
 	struct err *e;
 
 	if ((e = res_check_refs(ctx, w, es)) != NULL ||
+	    (!errs_any(es) && (e = res_check_unique(ctx, w, es)) != NULL) ||
 	    (r->tree != NULL && !errs_any(es) &&
 	    (e = r->tree->check(ctx, w, es)) != NULL) ||
 	    (r->hooks != NULL && r->hooks->validate != NULL &&

@@ -135,6 +135,19 @@ struct res_filter {
 					   the column cheaply */
 };
 
+/*
+ * Fields whose values, together, no two rows may share (InvenTree's
+ * unique_together): a write that would is refused with DRF's message,
+ * "The fields part, supplier, SKU must make a unique set.", unless one of
+ * the values is null (as a UNIQUE index lets it be).  The table should
+ * have the UNIQUE index too.
+ */
+#define RES_UNIQUE_MAX	4
+
+struct res_unique {
+	const char	*fields[RES_UNIQUE_MAX];	/* JSON names */
+};
+
 /* An ordering that is not a field's own column. */
 struct res_order {
 	const char	*name;		/* ?ordering=name or -name */
@@ -209,6 +222,8 @@ struct resource {
 	size_t			 norders;
 	const struct res_tally	*tallies;	/* counts that need no walk */
 	size_t			 ntallies;
+	const struct res_unique	*unique;	/* sets of unique fields */
+	size_t			 nunique;
 	const char		*order;		/* default ORDER BY */
 	const struct list_search *search;
 	const struct res_hooks	*hooks;
@@ -221,6 +236,7 @@ struct resource {
 #define RES_FILTERS(a)	.filters = (a), .nfilters = sizeof(a) / sizeof((a)[0])
 #define RES_ORDERS(a)	.orders = (a), .norders = sizeof(a) / sizeof((a)[0])
 #define RES_TALLIES(a)	.tallies = (a), .ntallies = sizeof(a) / sizeof((a)[0])
+#define RES_UNIQUE(a)	.unique = (a), .nunique = sizeof(a) / sizeof((a)[0])
 
 /* A tree's statements (res_tree.c), made by res_sql.c. */
 enum res_tree_q {
@@ -273,6 +289,9 @@ struct res_sql {
 	size_t		 norders;
 	char		**filter_sql;	/* per field: " AND a.col = ?" */
 	char		**filter_null;	/* per field: " AND a.col IS NULL" */
+	char		**ref_exists;	/* per field with ref_if: does the
+					   row it names exist and meet it */
+	char		**unique;	/* per res_unique: another row? */
 	struct res_const *konst;	/* per field: rendered without a read */
 	int		*col;		/* per field: its column, or -1 */
 	struct res_step	*plan;		/* the fields a row shows, in order */

@@ -69,7 +69,8 @@ sql_is_name(const char *s)
 static bool
 sql_writable(const struct field *f)
 {
-	return !(f->flags & (F_READ_ONLY | F_NO_COLUMN));
+	return !(f->flags & F_NO_COLUMN) && (!(f->flags & F_READ_ONLY) ||
+	    (f->flags & F_STORED));
 }
 
 /* The column of a writable field. */
@@ -77,6 +78,40 @@ static const char *
 sql_column(const struct field *f)
 {
 	return f->col != NULL ? f->col : f->name;
+}
+
+/*
+ * The statements of the rules between fields: for each reference with a
+ * condition (ref_if), whether the row it names meets it; for each unique
+ * set (res_unique), whether another row holds the same values.
+ */
+static void
+sql_rules(const struct resource *r, struct res_sql *q)
+{
+	q->ref_exists = calloc(r->nfields + 1, sizeof(*q->ref_exists));
+	q->unique = calloc(r->nunique + 1, sizeof(*q->unique));
+	if (q->ref_exists == NULL || q->unique == NULL)
+		mem_oom();
+	for (size_t i = 0; i < r->nfields; i++) {
+		const struct field *f = &r->fields[i];
+		if (f->ref != NULL && f->ref_if != NULL)
+			q->ref_exists[i] = res_sql_printf("SELECT 1 FROM %s "
+			    "WHERE id = ? AND (%s)", f->ref->table, f->ref_if);
+	}
+	for (size_t k = 0; k < r->nunique; k++) {
+		char *s = res_sql_printf("SELECT 1 FROM %s WHERE", r->table);
+		size_t n = 0;
+		for (; n < RES_UNIQUE_MAX && r->unique[k].fields[n] != NULL;
+		    n++) {
+			int i = res_field(r, r->unique[k].fields[n]);
+			if (i < 0)
+				abort();	/* a typo in a description */
+			sql_cat(&s, " %s = ?%zu AND", sql_column(&r->fields[i]),
+			    n + 1);
+		}
+		sql_cat(&s, " id <> ?%zu", n + 1);
+		q->unique[k] = s;
+	}
 }
 
 /* What a SELECT gives for field f, with the table's alias a. */
@@ -321,6 +356,7 @@ res_sql(const struct resource *r)
 	}
 	sql_orders(r, q);
 	sql_filters(r, q);
+	sql_rules(r, q);
 	sql_plan(r, q);
 	if (r->tree != NULL)
 		r->tree->sql(r, q);

@@ -83,6 +83,10 @@ enum ftype {
 #define F_HOOK		0x1000	/* shown by the render hook, from its
 				   column (a read-only field without
 				   col has none: the hook makes it) */
+#define F_STORED	0x2000	/* with F_READ_ONLY: a column that no
+				   request writes but the hooks do (the
+				   validate hook sets its value: a
+				   time of update, a converted value) */
 
 struct choice {
 	long long	 value;
@@ -106,6 +110,10 @@ struct field {
 	const char		*help;
 	const struct field	*children;	/* FT_NESTED, FT_OBJECT: ends
 						   with name NULL */
+	/* FT_ID: a condition the referenced row must also meet, on its
+	 * table's columns (InvenTree's limit_choices_to: "is_supplier =
+	 * 1"); a row that does not is as one that does not exist. */
+	const char		*ref_if;
 };
 
 /* A checked value: what the body gave, or the current or default value. */

@@ -2,7 +2,8 @@
 #
 #   make demo    load a small, realistic workshop inventory (a few hundred
 #                parts, a category tree, shelves and bins, stock with
-#                history) into DATA_DIR (default var/, the one `make run`
+#                history, suppliers and manufacturers with supplier parts
+#                and price breaks) into DATA_DIR (default var/, the one `make run`
 #                uses); makes a superuser "admin" and prints its password
 #                when the database has no user yet
 #   make bench   build, install into $(BUILD)/bench/site, generate a large

@@ -493,3 +493,45 @@ def make_user(site, username, roles=None, superuser=False, password=None,
     h = UserHeaders(Authorization="Token " + token)
     h.username, h.password, h.pk, h.token = username, password, pk, token
     return h
+
+
+# --- Databases behind the programs -------------------------------------------
+
+# What takes a database back from each migration's schema to the one
+# before, newest last, for the tests of what meets an older database
+# (upgrade, restore, a migration on existing data).  A new migration adds
+# its own here.
+MIGRATION_UNDO = {
+    11: [f"{sql} {t}{rest}" for t in ("part", "stock_item", "stock_location")
+         for sql, rest in (("DROP INDEX", "_barcode_hash"),
+                           ("ALTER TABLE", " DROP COLUMN barcode_hash"),
+                           ("ALTER TABLE", " DROP COLUMN barcode_data"))],
+    12: ["DROP INDEX login_attempts_pending",
+         "ALTER TABLE login_attempts DROP COLUMN pending"],
+    # SQLite drops no column that is a foreign key: stock_item's
+    # supplier_part is renamed out of the way of the migration's ADD
+    # COLUMN instead (and stays, always null).  The attachment table keeps
+    # its wider CHECK; the migration makes it again all the same.
+    13: ["DROP TABLE user_setting"],
+    14: ["DROP INDEX stock_item_supplier_part",
+         "ALTER TABLE stock_item RENAME COLUMN supplier_part TO "
+         "supplier_part_undone_" + os.urandom(3).hex(),
+         "DROP TABLE supplier_price_break", "DROP TABLE supplier_part",
+         "DROP TABLE manufacturer_part", "DROP TABLE address",
+         "DROP TABLE contact", "DROP TABLE company"],
+}
+
+
+def undo_migrations(db, version):
+    """Takes the sqlite3 connection's database back to schema `version`:
+    undoes each later migration (MIGRATION_UNDO, newest first, those it
+    knows) and forgets them (schema_migrations, schema_compatible,
+    user_version).  Commits."""
+    have = db.execute("PRAGMA user_version").fetchone()[0]
+    for v in range(have, version, -1):
+        for sql in MIGRATION_UNDO.get(v, ()):
+            db.execute(sql)
+    db.execute("DELETE FROM schema_migrations WHERE version > ?", (version,))
+    db.execute("DELETE FROM schema_compatible WHERE version > ?", (version,))
+    db.execute(f"PRAGMA user_version = {int(version)}")
+    db.commit()

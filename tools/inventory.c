@@ -26,6 +26,7 @@
 #include "inventory/part.h"
 #include "inventory/stock.h"
 #include "inventory/tally.h"
+#include "purchasing/company.h"
 #include "stockroom.h"
 #include "res_tree.h"
 
@@ -174,6 +175,147 @@ inv_adjust(struct ctx *ctx, enum stock_op op, long long item,
 	struct err *e = stock_adjust(ctx, op, j);
 	cJSON_Delete(j);
 	return e;
+}
+
+/*
+ * A new row of r from a JSON body, through the resource layer as POST
+ * <r's path> makes it (validation, references, unique sets, hooks), in
+ * the caller's transaction.  Its id, or -1 (the errors on stderr).
+ */
+static long long
+inv_create(struct ctx *ctx, const struct resource *r, const char *json)
+{
+	struct val *v = mem_alloc(&ctx->mem, (r->nfields + 1) * sizeof(*v));
+	struct res_write w = { .res = r, .v = v, .create = true };
+	cJSON *body = cJSON_Parse(json);
+	struct errs es;
+	struct err *e;
+
+	if (body == NULL)
+		return -1;
+	mem_defer(&ctx->mem, (void (*)(void *))cJSON_Delete, body);
+	errs_init(&es, ctx);
+	for (size_t i = 0; i < r->nfields; i++)
+		val_default(&r->fields[i], &v[i]);
+	w.body = body;
+	val_object(ctx, body, r->fields, r->nfields, v, true, &es);
+	if ((e = res_save(ctx, &w, &es)) != NULL) {
+		inv_failed(ctx, r->name, e);
+		return -1;
+	}
+	return w.id;
+}
+
+/*
+ * The demo's suppliers and manufacturers: four distributors and three
+ * makers, with contacts and addresses; of parts 1..nparts (the demo's
+ * own, so its ids), the electronic ones (a dozen each of the resistors
+ * and capacitors) at two or three distributors with price breaks, and
+ * manufacturer parts of the resistors, capacitors and ICs.
+ */
+static int
+inv_demo_companies(struct ctx *ctx, long long nparts)
+{
+	static const char *const dist[][4] = {
+		/* name, website, currency, country */
+		{ "Mouser Electronics", "https://www.mouser.com", "USD", "US" },
+		{ "DigiKey", "https://www.digikey.com", "USD", "US" },
+		{ "Farnell", "https://www.farnell.com", "GBP", "GB" },
+		{ "LCSC", "https://www.lcsc.com", "USD", "CN" },
+	};
+	static const char *const makers[] = { "Yageo", "Murata",
+	    "Texas Instruments" };
+	static const char *const prefix[] = { "71-", "", "", "C" };
+	long long d[4], m[3];
+	char json[1024];
+
+	for (int i = 0; i < 4; i++) {
+		snprintf(json, sizeof(json), "{\"name\": \"%s\", \"website\": "
+		    "\"%s\", \"currency\": \"%s\", \"is_supplier\": true, "
+		    "\"description\": \"Electronic components distributor\"}",
+		    dist[i][0], dist[i][1], dist[i][2]);
+		if ((d[i] = inv_create(ctx, &company_resource, json)) < 0)
+			return -1;
+		snprintf(json, sizeof(json), "{\"company\": %lld, \"title\": "
+		    "\"Sales office\", \"line1\": \"%d Commerce Way\", "
+		    "\"country\": \"%s\"}", d[i], 10 + i, dist[i][3]);
+		if (inv_create(ctx, &address_resource, json) < 0)
+			return -1;
+		snprintf(json, sizeof(json), "{\"company\": %lld, \"name\": "
+		    "\"Account manager\", \"role\": \"Sales\", \"email\": "
+		    "\"sales@example.com\"}", d[i]);
+		if (inv_create(ctx, &contact_resource, json) < 0)
+			return -1;
+	}
+	for (int i = 0; i < 3; i++) {
+		snprintf(json, sizeof(json), "{\"name\": \"%s\", "
+		    "\"is_supplier\": false, \"is_manufacturer\": true}",
+		    makers[i]);
+		if ((m[i] = inv_create(ctx, &company_resource, json)) < 0)
+			return -1;
+	}
+	const struct resource *pr = &part_resource;
+	struct val *pv = mem_alloc(&ctx->mem, (pr->nfields + 1) * sizeof(*pv));
+	/* IPN prefix, its maker (-1: none), how many of the family. */
+	static const struct { const char *pre; int maker, max; } fam[] = {
+		{ "RES", 0, 12 }, { "CAP", 1, 12 }, { "MCU", 2, 99 },
+		{ "OPA", 2, 99 }, { "REG", 2, 99 }, { "DIO", -1, 99 },
+		{ "TRN", -1, 99 }, { "LED", -1, 99 }, { "CON", -1, 99 },
+	};
+	int seen[sizeof(fam) / sizeof(fam[0])] = { 0 };
+	int ipn = res_field(pr, "IPN");
+	for (long long p = 1; p <= nparts; p++) {
+		if (res_load(ctx, pr, p, pv) != NULL)
+			return -1;
+		const char *code = pv[ipn].s;
+		long long mp = -1;
+		size_t f = 0;
+		while (f < sizeof(fam) / sizeof(fam[0]) &&
+		    strncmp(code, fam[f].pre, 3) != 0)
+			f++;
+		if (f == sizeof(fam) / sizeof(fam[0]) || ++seen[f] > fam[f].max)
+			continue;
+		int maker = fam[f].maker;
+		if (maker >= 0) {
+			snprintf(json, sizeof(json), "{\"part\": %lld, "
+			    "\"manufacturer\": %lld, \"MPN\": \"%s-%s\"}", p,
+			    m[maker], maker == 0 ? "RC0805FR" : maker == 1 ?
+			    "GRM21" : "TI", code);
+			if ((mp = inv_create(ctx, &manufacturer_part_resource,
+			    json)) < 0)
+				return -1;
+		}
+		int n = 2 + (int)(p % 2), first = (int)(p % 4);
+		for (int k = 0; k < n; k++) {
+			int s = (first + k) % 4;
+			char mpj[64] = "";
+			if (mp > 0)
+				snprintf(mpj, sizeof(mpj), ", \"manufacturer_part\""
+				    ": %lld", mp);
+			snprintf(json, sizeof(json), "{\"part\": %lld, "
+			    "\"supplier\": %lld, \"SKU\": \"%s%s\", "
+			    "\"packaging\": \"%s\", \"pack_quantity\": \"%s\", "
+			    "\"available\": %lld%s}", p, d[s], prefix[s], code,
+			    k == 0 ? "Cut tape" : "Reel", k == 0 ? "1" : "100",
+			    inv_between(0, 20000), mpj);
+			long long sp = inv_create(ctx, &supplier_part_resource,
+			    json);
+			if (sp < 0)
+				return -1;
+			long long cents = inv_between(2, 400);
+			for (int b = 0; b < 3; b++) {
+				static const int qty[] = { 1, 10, 100 };
+				snprintf(json, sizeof(json), "{\"part\": %lld, "
+				    "\"quantity\": %d, \"price\": \"%lld.%02lld\", "
+				    "\"price_currency\": \"%s\"}", sp, qty[b],
+				    cents * (10 - 2 * b) / 1000,
+				    cents * (10 - 2 * b) / 10 % 100, dist[s][2]);
+				if (inv_create(ctx, &price_break_resource, json) < 0)
+					return -1;
+			}
+		}
+	}
+	return 0;
 }
 
 static const char *const e12[] = { "10", "12", "15", "18", "22", "27", "33",
@@ -539,6 +681,13 @@ cmd_demo(struct ctx *ctx)
 	    items, &nitems) != 0)
 		return inv_fail(ctx, "parts");
 
+	/* Where the parts come from. */
+	db_stmt *np = db_prepare(ctx, sql_count);
+	if (np == NULL || st_step(np) != SQLITE_ROW ||
+	    inv_demo_companies(ctx, st_column_int64(np, 0)) != 0)
+		return inv_fail(ctx, "companies");
+	st_reset(np);
+
 	/* A few weeks of work: stocktakes, use, deliveries, moves. */
 	for (int k = 0; k < 160; k++) {
 		long long it = items[inv_between(0, (long long)nitems - 1)];
@@ -569,8 +718,8 @@ cmd_demo(struct ctx *ctx)
 	if (db_end(ctx, NULL) != NULL)
 		return inv_fail(ctx, "commit");
 	printf("demo inventory loaded into %s: %d categories, %d locations, "
-	    "%zu+ stock items with history\n", ctx->cfg.database, 23, 29,
-	    nitems);
+	    "%zu+ stock items with history, 7 companies with their parts\n",
+	    ctx->cfg.database, 23, 29, nitems);
 	return 0;
 }
 
@@ -843,13 +992,184 @@ cmd_generate(struct ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
+/* ---- companies ----------------------------------------------------- */
+
+static const char gen_sql_company[] =
+    "INSERT INTO company (id, name, description, website, email, currency, "
+    "is_supplier, is_manufacturer, is_customer) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+static const char gen_sql_mpart[] =
+    "INSERT INTO manufacturer_part (id, part, manufacturer, MPN, "
+    "description) VALUES (?, ?, ?, ?, ?)";
+static const char gen_sql_spart[] =
+    "INSERT INTO supplier_part (id, part, supplier, SKU, manufacturer_part, "
+    "description, packaging, pack_quantity, pack_quantity_native, "
+    "available, availability_updated, updated) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+static const char gen_sql_pbreak[] =
+    "INSERT INTO supplier_price_break (part, quantity, price, "
+    "price_currency, updated) VALUES (?, ?, ?, ?, ?)";
+
+/*
+ * inventory companies [-n companies] [-s supplier parts]: companies (one
+ * in four also a manufacturer, one in ten a customer), a manufacturer part
+ * for every third supplier part, supplier parts of random parts with two
+ * price breaks each, into an inventory made by generate (its part ids
+ * 1..N without gaps) that has no companies yet.
+ */
+static int
+cmd_companies(struct ctx *ctx, long long ncomp, long long nsp)
+{
+	static const char *const currencies[] = { "USD", "EUR", "GBP", "USD" };
+	static const char *const packs[] = { "", "10", "100", "1000" };
+	static const char *const packaging[] = { "Reel", "Cut tape", "Tray",
+	    "Bag", "Tube" };
+	static const char now[] = "2026-12-01T09:00:00Z";
+	char name[96], desc[160], web[96], mail[96], sku[32], mpn[32];
+	long long nparts = 0;
+	time_t t0 = time(NULL);
+	bool gaps = true, any = true;
+
+	db_stmt *q = db_prepare(ctx, "SELECT count(*), "
+	    "count(*) = coalesce(max(id), 0), (SELECT count(*) FROM company) > 0 "
+	    "FROM part");
+	if (q == NULL || st_step(q) != SQLITE_ROW)
+		return inv_fail(ctx, "count");
+	nparts = st_column_int64(q, 0);
+	gaps = st_column_int(q, 1) == 0;
+	any = st_column_int(q, 2) != 0;
+	st_reset(q);
+	if (nparts == 0 || gaps || any || ncomp < 1) {
+		fprintf(stderr, "inventory: companies needs the parts of "
+		    "generate (ids 1..N) and no companies yet\n");
+		return 1;
+	}
+	if (inv_exec(ctx, "PRAGMA synchronous = OFF") != 0 ||
+	    db_begin(ctx) != NULL)
+		return inv_fail(ctx, "begin");
+	db_stmt *cs = db_prepare(ctx, gen_sql_company);
+	db_stmt *ms = db_prepare(ctx, gen_sql_mpart);
+	db_stmt *ss = db_prepare(ctx, gen_sql_spart);
+	db_stmt *bs = db_prepare(ctx, gen_sql_pbreak);
+	if (cs == NULL || ms == NULL || ss == NULL || bs == NULL)
+		return inv_fail(ctx, "prepare");
+	for (long long i = 1; i <= ncomp; i++) {
+		const char *w = gen_words[inv_rand() % (sizeof(gen_words) /
+		    sizeof(gen_words[0]))];
+		snprintf(name, sizeof(name), "%s Supply %lld", w, i);
+		snprintf(desc, sizeof(desc), "%s parts, distributor %lld", w, i);
+		snprintf(web, sizeof(web), "https://supplier%lld.example", i);
+		snprintf(mail, sizeof(mail), "sales@supplier%lld.example", i);
+		st_reset(cs);
+		st_bind_int64(cs, 1, i);
+		st_bind_text(cs, 2, name, -1, SQLITE_STATIC);
+		st_bind_text(cs, 3, desc, -1, SQLITE_STATIC);
+		st_bind_text(cs, 4, web, -1, SQLITE_STATIC);
+		st_bind_text(cs, 5, mail, -1, SQLITE_STATIC);
+		st_bind_text(cs, 6, currencies[i % 4], -1, SQLITE_STATIC);
+		st_bind_int(cs, 7, 1);
+		st_bind_int(cs, 8, i % 4 == 1);
+		st_bind_int(cs, 9, i % 10 == 0);
+		if (st_step(cs) != SQLITE_DONE)
+			return inv_fail(ctx, "company");
+	}
+	/* Manufacturers are the companies 1, 5, 9, ... */
+	long long nman = (ncomp + 3) / 4;
+	for (long long i = 1; i <= nsp; i++) {
+		long long part = inv_between(1, nparts), mp = 0;
+		if (i % 3 == 0) {
+			mp = i / 3;
+			snprintf(mpn, sizeof(mpn), "MPN-%07lld", mp);
+			snprintf(desc, sizeof(desc), "Manufacturer part %lld", mp);
+			st_reset(ms);
+			st_bind_int64(ms, 1, mp);
+			st_bind_int64(ms, 2, part);
+			st_bind_int64(ms, 3, 4 * inv_between(0, nman - 1) + 1);
+			st_bind_text(ms, 4, mpn, -1, SQLITE_STATIC);
+			st_bind_text(ms, 5, desc, -1, SQLITE_STATIC);
+			if (st_step(ms) != SQLITE_DONE)
+				return inv_fail(ctx, "manufacturer part");
+		}
+		const char *pack = packs[inv_rand() % 4];
+		snprintf(sku, sizeof(sku), "SKU-%07lld", i);
+		snprintf(desc, sizeof(desc), "Supplier part %lld", i);
+		st_reset(ss);
+		st_bind_int64(ss, 1, i);
+		st_bind_int64(ss, 2, part);
+		st_bind_int64(ss, 3, inv_between(1, ncomp));
+		st_bind_text(ss, 4, sku, -1, SQLITE_STATIC);
+		if (mp > 0)
+			st_bind_int64(ss, 5, mp);
+		else
+			st_bind_null(ss, 5);
+		st_bind_text(ss, 6, desc, -1, SQLITE_STATIC);
+		st_bind_text(ss, 7, packaging[inv_rand() % 5], -1,
+		    SQLITE_STATIC);
+		st_bind_text(ss, 8, pack[0] != '\0' ? pack : "1", -1,
+		    SQLITE_STATIC);
+		st_bind_int64(ss, 9, (pack[0] != '\0' ?
+		    strtoll(pack, NULL, 10) : 1) * DEC_SCALE);
+		st_bind_int64(ss, 10, inv_between(0, 100000) * DEC_SCALE);
+		st_bind_text(ss, 11, now, -1, SQLITE_STATIC);
+		st_bind_text(ss, 12, now, -1, SQLITE_STATIC);
+		if (st_step(ss) != SQLITE_DONE)
+			return inv_fail(ctx, "supplier part");
+		long long price = inv_between(1, 100000);	/* 10^-5 */
+		for (int k = 0; k < 2; k++) {
+			st_reset(bs);
+			st_bind_int64(bs, 1, i);
+			st_bind_int64(bs, 2, (k == 0 ? 1 : 100) * DEC_SCALE);
+			st_bind_int64(bs, 3, k == 0 ? price : price * 8 / 10);
+			st_bind_text(bs, 4, "USD", -1, SQLITE_STATIC);
+			st_bind_text(bs, 5, now, -1, SQLITE_STATIC);
+			if (st_step(bs) != SQLITE_DONE)
+				return inv_fail(ctx, "price break");
+		}
+	}
+	if (db_end(ctx, NULL) != NULL)
+		return inv_fail(ctx, "commit");
+	if (inv_exec(ctx, "ANALYZE") != 0)
+		return 1;
+	printf("generated into %s: %lld companies, %lld manufacturer parts, "
+	    "%lld supplier parts, %lld price breaks in %llds\n",
+	    ctx->cfg.database, ncomp, nsp / 3, nsp, 2 * nsp,
+	    (long long)(time(NULL) - t0));
+	return 0;
+}
+
+static int
+cmd_companies_args(struct ctx *ctx, int argc, char **argv)
+{
+	long long ncomp = 2000, nsp = 150000;
+
+	for (int i = 2; i + 1 < argc; i += 2) {
+		long long v;
+		if (!txt_parse_int64(argv[i + 1], 0, 100000000, &v)) {
+			fprintf(stderr, "inventory: bad number %s\n",
+			    argv[i + 1]);
+			return 2;
+		}
+		if (strcmp(argv[i], "-n") == 0)
+			ncomp = v;
+		else if (strcmp(argv[i], "-s") == 0)
+			nsp = v;
+		else {
+			fprintf(stderr, "inventory: unknown option %s\n",
+			    argv[i]);
+			return 2;
+		}
+	}
+	return cmd_companies(ctx, ncomp, nsp);
+}
+
 static void
 usage(void)
 {
 	fprintf(stderr, "usage: inventory demo\n"
 	    "       inventory generate [-p parts] [-c categories] "
 	    "[-l locations]\n"
-	    "                          [-i items] [-t tracking] [-s seed]\n");
+	    "                          [-i items] [-t tracking] [-s seed]\n"
+	    "       inventory companies [-n companies] [-s supplier parts]\n");
 }
 
 int
@@ -861,7 +1181,8 @@ main(int argc, char **argv, char **envp)
 	sqlite3 *db;
 
 	if (argc < 2 || (strcmp(argv[1], "demo") != 0 &&
-	    strcmp(argv[1], "generate") != 0) ||
+	    strcmp(argv[1], "generate") != 0 &&
+	    strcmp(argv[1], "companies") != 0) ||
 	    (strcmp(argv[1], "demo") == 0 && argc != 2)) {
 		usage();
 		return 2;
@@ -887,6 +1208,8 @@ main(int argc, char **argv, char **envp)
 		rc = inv_failed(&ctx, "open", e);
 	} else if (strcmp(argv[1], "demo") == 0)
 		rc = cmd_demo(&ctx);
+	else if (strcmp(argv[1], "companies") == 0)
+		rc = cmd_companies_args(&ctx, argc, argv);
 	else
 		rc = cmd_generate(&ctx, argc, argv);
 	ctx_end(&ctx);

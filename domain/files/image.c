@@ -441,20 +441,33 @@ image_set_part(struct ctx *ctx, long long part_id, const char *image,
 {
 	static const char sql_set[] =
 	    "UPDATE part SET image = ?, thumbnail = ? WHERE id = ?";
-	static const char sql_claim[] =
-	    "DELETE FROM media_orphan WHERE path IN (?, ?)";
 	db_stmt *set = db_prepare(ctx, sql_set);
-	db_stmt *claim = db_prepare(ctx, sql_claim);
 	struct err *e;
 
-	if (set == NULL || claim == NULL)
+	if (set == NULL)
 		return db_err(ctx, "part image");
 	st_bind_text(set, 1, image, -1, SQLITE_STATIC);
 	st_bind_text(set, 2, thumb, -1, SQLITE_STATIC);
 	st_bind_int64(set, 3, part_id);
-	st_bind_text(claim, 1, image, -1, SQLITE_STATIC);
-	st_bind_text(claim, 2, thumb, -1, SQLITE_STATIC);
 	if ((e = db_step(ctx, set, "part image")) != NULL)
 		return e;
-	return db_step(ctx, claim, "part image");
+	return image_claim(ctx, image, thumb);
+}
+
+/*
+ * Takes the stored image and thumbnail (image_store()) out of
+ * media_orphan, inside the caller's transaction, once a row names them.
+ */
+struct err *
+image_claim(struct ctx *ctx, const char *image, const char *thumb)
+{
+	static const char sql_claim[] =
+	    "DELETE FROM media_orphan WHERE path IN (?, ?)";
+	db_stmt *claim = db_prepare(ctx, sql_claim);
+
+	if (claim == NULL)
+		return db_err(ctx, "image");
+	st_bind_text(claim, 1, image, -1, SQLITE_STATIC);
+	st_bind_text(claim, 2, thumb, -1, SQLITE_STATIC);
+	return db_step(ctx, claim, "image");
 }

@@ -9,7 +9,8 @@
  * file is stored as sent; a PNG thumbnail of at most IMAGE_THUMB_SIDE
  * pixels a side is made beside it.  Both are recorded in media_orphan at
  * once, so a change that never commits leaves nothing behind for long;
- * image_set_part(), inside the caller's transaction, takes them out of it.
+ * image_set_part(), inside the caller's transaction, takes them out of it
+ * (image_claim() alone, for a row that a resource writes itself).
  *
  * This module never trusts the client's filename or Content-Type.
  */
@@ -31,5 +32,6 @@ struct err *image_store(struct ctx *, struct req_file *, const char *field,
 	    const char **image, const char **thumb);
 struct err *image_set_part(struct ctx *, long long part_id,
 	    const char *image, const char *thumb);
+struct err *image_claim(struct ctx *, const char *image, const char *thumb);
 
 #endif

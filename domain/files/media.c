@@ -300,8 +300,8 @@ media_attachable(const char *model_type)
 /*
  * The columns outside attachments that hold stored files, each with the
  * model whose rows they are (the schema's triggers in db/migrations/0004
- * name the same columns): a part's image and its thumbnail.  The model's
- * area, from the registry, says who may see the file.
+ * name the same columns): a part's and a company's image and thumbnail.
+ * The model's area, from the registry, says who may see the file.
  */
 static const struct {
 	const char	*model;
@@ -309,6 +309,8 @@ static const struct {
 } media_fields[] = {
 	{ "part", "SELECT id FROM part WHERE image = ?1 OR thumbnail = ?1 "
 	  "LIMIT 1" },
+	{ "company", "SELECT id FROM company WHERE image = ?1 OR "
+	  "thumbnail = ?1 LIMIT 1" },
 };
 
 /* Whose stored-file column (media_fields[]) names rel? */

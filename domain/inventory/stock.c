@@ -21,6 +21,7 @@
 #include "accounts/account.h"
 #include "inventory/part.h"
 #include "inventory/stock.h"
+#include "purchasing/company.h"
 #include "tasks/event.h"
 
 #define STOCK_NOTES_MAX		10000	/* an adjustment's notes */
@@ -174,8 +175,9 @@ static const struct field stock_fields[] = {
 	[SF_SALES_ORDER] = { "sales_order", FT_ID, F_READ_ONLY, .col = "NULL" },
 	[SF_PURCHASE_ORDER] = { "purchase_order", FT_ID, F_READ_ONLY,
 	    .col = "NULL" },
-	[SF_SUPPLIER_PART] = { "supplier_part", FT_ID, F_READ_ONLY,
-	    .col = "NULL" },
+	/* The supplier part it came from (migration 0013); of its part. */
+	[SF_SUPPLIER_PART] = { "supplier_part", FT_ID, F_NULL | F_FILTER,
+	    .ref = &supplier_part_resource },
 	[SF_OWNER] = { "owner", FT_ID, F_READ_ONLY, .col = "NULL" },
 	[SF_IS_BUILDING] = { "is_building", FT_BOOL, F_READ_ONLY, .col = "0" },
 	[SF_EXPIRED] = { "expired", FT_BOOL, F_READ_ONLY, .col = "0" },
@@ -315,9 +317,9 @@ static const char stock_sql_set_extra[] =
 static const char stock_sql_split[] =
     "INSERT INTO stock_item (part, location, parent, quantity, batch, "
     "status, notes, packaging, link, expiry_date, purchase_price, "
-    "purchase_price_currency, delete_on_deplete) "
+    "purchase_price_currency, supplier_part, delete_on_deplete) "
     "SELECT part, ?2, id, ?3, batch, status, notes, packaging, link, "
-    "expiry_date, purchase_price, purchase_price_currency, "
+    "expiry_date, purchase_price, purchase_price_currency, supplier_part, "
     "delete_on_deplete FROM stock_item WHERE id = ?1";
 static const char stock_sql_part_of[] =
     "SELECT part FROM stock_item WHERE id = ?";
@@ -412,6 +414,24 @@ stock_render(struct ctx *ctx, db_stmt *st, cJSON *o, void *view)
  * one item of quantity 1 and unique within its part; an item's part never
  * changes.
  */
+/* A stock item's supplier part is one of its part's (InvenTree's
+ * StockItem.clean()). */
+static struct err *
+stock_supplier_part_check(struct ctx *ctx, const struct val *v,
+    struct errs *es)
+{
+	const struct resource *r = &supplier_part_resource;
+	struct val *sp = mem_alloc(&ctx->mem, (r->nfields + 1) * sizeof(*sp));
+	struct err *e;
+
+	if ((e = res_load(ctx, r, v[SF_SUPPLIER_PART].i, sp)) != NULL)
+		return e;
+	if (sp[res_field(r, "part")].i != v[SF_PART].i)
+		errs_add(es, "supplier_part", "The supplier part must be of the "
+		    "stock item's part");
+	return NULL;
+}
+
 static struct err *
 stock_validate(struct ctx *ctx, struct res_write *w, struct errs *es)
 {
@@ -432,6 +452,11 @@ stock_validate(struct ctx *ctx, struct res_write *w, struct errs *es)
 			errs_add(es, "location", "Stock items cannot be located "
 			    "into structural stock locations!");
 	}
+	if (!v[SF_SUPPLIER_PART].null && (w->old == NULL ||
+	    w->old[SF_SUPPLIER_PART].null ||
+	    w->old[SF_SUPPLIER_PART].i != v[SF_SUPPLIER_PART].i) &&
+	    (e = stock_supplier_part_check(ctx, v, es)) != NULL)
+		return e;
 	if (v[SF_SERIAL].s[0] == '\0')
 		return NULL;
 	if (v[SF_QUANTITY].i != DEC_SCALE) {

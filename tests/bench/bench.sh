@@ -7,7 +7,9 @@
 #
 # Environment (mk/inventory.mk sets it): BUILD (the build dir), BENCH_DIR
 # (installed tree in $BENCH_DIR/site, data in $BENCH_DIR/data), BENCH_PORT,
-# BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_THREADS, BENCH_STATIC_SITE.
+# BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_THREADS, BENCH_STATIC_SITE;
+# BENCH_ONLY, an extended regular expression, keeps the endpoints whose
+# names match it (and hello) for a quick look at a few rows.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -32,6 +34,12 @@ if [ ! -s "$DATA/stockroom.sqlite3" ] || \
 	"$SITE/bin/inventory" generate
 fi
 "$SITE/bin/stockroom" migrate >/dev/null
+# Companies and supplier parts (issue 15): added to data generated before
+# there were any, once.
+if [ "$(sqlite3 "$DATA/stockroom.sqlite3" 'SELECT count(*) FROM company')" -eq 0 ]; then
+	echo "generating the benchmark companies (once; kept in $DATA)..."
+	"$SITE/bin/inventory" companies
+fi
 # One segment per search index, as the daily fts_merge task keeps a running
 # site (data generated before the generator did this has a dozen).
 for t in part_fts stock_item_fts; do
@@ -174,6 +182,8 @@ ENDPOINTS=(
 	"tracking list|/api/stock/track/?limit=50|"
 	"stock list|/api/stock/?limit=50|"
 	"settings list|/api/settings/global/|"
+	"company list|/api/company/?limit=50|"
+	"supplier part list|/api/company/part/?limit=50&offset=1000|"
 )
 
 # The body of POST /api/search/ (as the mobile app sends it; search.lua too).
@@ -212,12 +222,17 @@ measure() {
 	local mode=$1 e name path extra out rps p50 p99 errs mem ratio prog
 	for e in "${ENDPOINTS[@]}"; do
 		IFS='|' read -r name path extra <<<"$e"
+		if [ -n "${BENCH_ONLY:-}" ] && [ "$name" != hello ] &&
+		    ! grep -qE -- "$BENCH_ONLY" <<<"$name"; then
+			continue
+		fi
 		case $mode in fastcgi|apache-fcgid) [ "$name" = hello ] && continue;; esac
 		prog=part
 		[[ $path == /api/stock* ]] && prog=stock
 		[[ $path == /api/search* ]] && prog=api
 		[[ $path == /api/barcode* ]] && prog=barcode
 		[[ $path == /api/settings* ]] && prog=settings
+		[[ $path == /api/company* ]] && prog=company
 		if [ "$mode" = apache-fcgid ]; then
 			# shellcheck disable=SC2086
 			wrk -t"$THREADS" -c"$CONNS" -d2s -H "$AUTH" $extra "$BASE$path" >/dev/null
@@ -285,7 +300,12 @@ part detail|part|/api/part/$PK/|
 stock by part|stock|/api/stock/|part=$PK&location_detail=true&limit=50
 stock in-stock count|stock|/api/stock/|in_stock=true&limit=1
 location list|stock|/api/stock/location/|limit=50
-category list|part|/api/part/category/|limit=50"
+category list|part|/api/part/category/|limit=50
+company list|company|/api/company/|limit=50
+supplier part list|company|/api/company/part/|limit=50&offset=1000"
+if [ -n "${BENCH_ONLY:-}" ]; then
+	BENCH_CPU_CASES=$(grep -E -- "^[^|]*($BENCH_ONLY)" <<<"$BENCH_CPU_CASES" || true)
+fi
 
 # CPU time per request, which a busy machine distorts less than req/s:
 # each endpoint run 100 times in a row as a plain CGI process.  With

@@ -569,6 +569,70 @@ async function demoScenario(ctx) {
 	clean(ctx);
 }
 
+/* Companies: a supplier made in the page, a supplier part added to it
+   by searching for the part, the part's supplied parts deleted again;
+   the list and the company at a phone's width. */
+async function companiesScenario(ctx) {
+	const page = await open(ctx);
+	await signIn(ctx, page, ctx.admin);
+	await page.evaluate(async () => {
+		const token = localStorage.getItem('stockroom.csrf') || '';
+		const r = await fetch('api/part/', { method: 'POST', credentials: 'same-origin',
+			headers: { 'Content-Type': 'application/json', 'X-CSRFToken': token },
+			body: JSON.stringify({ name: 'Capacitor 100nF 0603', IPN: 'C-100N' }) });
+		if (!r.ok) throw new Error('part: ' + r.status);
+	});
+	await nav(page, 'Companies');
+	await page.getByRole('heading', { level: 1, name: 'Companies' }).waitFor();
+	await page.getByRole('button', { name: 'New company' }).click();
+	let d = await dialog(page, 'New company');
+	await d.getByLabel('Name').fill('Mouser Electronics');
+	await d.getByLabel('Website').fill('https://www.mouser.com');
+	await d.getByRole('button', { name: 'Create company' }).click();
+	await closed(page);
+	await page.getByRole('heading', { level: 1, name: 'Mouser Electronics' }).waitFor();
+	const supplied = page.locator('.card').filter({ has: page.getByRole('heading', { name: 'Supplied parts' }) });
+	await supplied.getByRole('button', { name: 'Add' }).click();
+	d = await dialog(page, 'New part from Mouser Electronics');
+	await d.getByRole('searchbox', { name: 'Part' }).fill('100nF');
+	await d.getByRole('button', { name: /Capacitor 100nF 0603/ }).click();
+	await d.getByLabel('SKU').fill('81-GRM188R71H104KA3D');
+	await d.getByLabel('Packaging').fill('Cut tape');
+	await d.getByRole('button', { name: 'Add supplier part' }).click();
+	await closed(page);
+	await expectText(page.getByRole('table', { name: 'Supplied parts' }), /81-GRM188R71H104KA3D.*Capacitor 100nF 0603/, 'the supplier part');
+	await settled(page);
+	await shot(ctx, page, '20-company');
+	const companyUrl = page.url();
+	// The part's page lists it among its suppliers.
+	await page.getByRole('table', { name: 'Supplied parts' }).getByRole('link', { name: /Capacitor 100nF 0603/ }).click();
+	await page.getByRole('heading', { level: 1, name: /Capacitor 100nF 0603/ }).waitFor();
+	const sup = page.locator('.card').filter({ has: page.getByRole('heading', { name: 'Suppliers' }) });
+	await expectText(sup, /Mouser Electronics.*81-GRM188R71H104KA3D/, 'the part\'s supplier');
+	await settled(page);
+	await page.setViewportSize(PHONE);
+	await page.goto(companyUrl);
+	await page.getByRole('heading', { level: 1, name: 'Mouser Electronics' }).waitFor();
+	await settled(page);
+	let over = await page.evaluate(() => document.documentElement.scrollWidth);
+	if (over > PHONE.width + 1) throw new Error(`the company page is ${over}px wide at 375px`);
+	await shot(ctx, page, '21-phone-company');
+	await nav(page, 'Companies');
+	await page.getByRole('table', { name: 'Companies' }).getByText('Mouser Electronics').waitFor();
+	over = await page.evaluate(() => document.documentElement.scrollWidth);
+	if (over > PHONE.width + 1) throw new Error(`the companies page is ${over}px wide at 375px`);
+	await page.setViewportSize(DESKTOP);
+	await page.goto(companyUrl);
+	const table = page.getByRole('table', { name: 'Supplied parts' });
+	await table.getByRole('checkbox', { name: 'Select 81-GRM188R71H104KA3D' }).check();
+	await page.getByRole('button', { name: 'Delete 1' }).click();
+	d = await dialog(page, 'Delete 1 supplier part?');
+	await d.getByRole('button', { name: 'Delete' }).click();
+	await closed(page);
+	await expectText(table, /supplies no parts yet/, 'an empty list after the delete');
+	clean(ctx);
+}
+
 export const scenarios = [
 	{ name: 'first-run setup with the setup code', run: setupScenario, only: ['fresh'] },
 	{ name: 'sign in, category, part, stock, transfer, totals, history, sign out', run: mainScenario, only: ['lighttpd', 'apache-htaccess-prefix'] },
@@ -576,5 +640,6 @@ export const scenarios = [
 	{ name: 'API tokens and password', run: accountScenario, only: ['lighttpd'] },
 	{ name: 'view-only user sees no edit controls; the API refuses', run: viewOnlyScenario, only: ['lighttpd'] },
 	{ name: 'expired session', run: expiredScenario, only: ['lighttpd'] },
+	{ name: 'companies: new supplier, supplier part, phone width, bulk delete', run: companiesScenario, only: ['lighttpd'] },
 	{ name: 'a stocked store room (README screenshots)', run: demoScenario, only: ['apache-htaccess-prefix'] },
 ];

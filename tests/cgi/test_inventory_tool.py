@@ -43,8 +43,41 @@ def test_demo_loads_a_living_inventory(site, admin):
         "quantity), 0) FROM stock_item WHERE part = p.id AND status IN "
         "(10, 50, 55, 85))").fetchone()[0] == 0
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    # Where the parts come from: distributors with contacts and a primary
+    # address, makers, supplier parts with price breaks.
+    co = site.cgi("company", path="/api/company/", headers=admin).json()
+    assert {c["name"] for c in co if c["is_supplier"]} >= {
+        "Mouser Electronics", "DigiKey", "Farnell", "LCSC"}
+    assert {c["name"] for c in co if c["is_manufacturer"]} == {
+        "Yageo", "Murata", "Texas Instruments"}
+    assert all(c["primary_address"] for c in co if c["is_supplier"])
+    sp = site.cgi("company", path="/api/company/part/",
+                  query="limit=1", headers=admin).json()
+    assert sp["count"] > 100 and sp["results"][0]["SKU"]
+    pb = site.cgi("company", path="/api/company/price-break/",
+                  query=f"part={sp['results'][0]['pk']}",
+                  headers=admin).json()
+    assert [b["quantity"] for b in pb] == [1, 10, 100]
     again = inventory(site, "demo", check=False)
     assert again.returncode == 1 and b"already has parts" in again.stderr
+
+
+def test_generator_companies(site, admin):
+    inventory(site, "generate", "-p", "500", "-c", "5", "-l", "5",
+              "-i", "500", "-t", "500")
+    out = inventory(site, "companies", "-n", "40", "-s", "900")
+    assert b"40 companies, 300 manufacturer parts, 900 supplier parts" \
+        in out.stdout
+    db = sqlite3.connect(site.data / "stockroom.sqlite3")
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert db.execute("SELECT count(*) FROM supplier_part s JOIN "
+                      "manufacturer_part m ON m.id = s.manufacturer_part "
+                      "WHERE m.part <> s.part").fetchone()[0] == 0
+    r = site.cgi("company", path="/api/company/part/",
+                 query="limit=5&offset=100", headers=admin)
+    assert r.status == 200 and r.json()["count"] == 900
+    again = inventory(site, "companies", check=False)
+    assert again.returncode == 1 and b"no companies yet" in again.stderr
 
 
 def test_generator_and_streamed_list_memory(site, admin):

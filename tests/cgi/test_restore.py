@@ -9,7 +9,7 @@ import sqlite3
 
 import pytest
 
-from conftest import ADMIN_PASSWORD
+from conftest import ADMIN_PASSWORD, undo_migrations
 from test_tasks import enqueue, quiet_schedules, worker
 
 pytestmark = pytest.mark.sqlite_only("stockroom restore writes a SQLite backup file into the database")
@@ -160,11 +160,7 @@ def test_an_older_backup_is_brought_up_to_date(site, admin, backup,
     shutil.copyfile(backup, old)
     c = sqlite3.connect(old)
     v = c.execute("PRAGMA user_version").fetchone()[0]
-    # undo the last migration (0013_settings)
-    c.execute("DROP TABLE user_setting")
-    c.execute("DELETE FROM schema_migrations WHERE version = ?", (v,))
-    c.execute(f"PRAGMA user_version = {v - 1}")
-    c.commit()
+    undo_migrations(c, v - 1)
     c.close()
     out = site.tool("restore", str(old)).stdout.decode()
     assert "brought up to date by 1 migration" in out, out

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from conftest import BUILD, ROOT
+from conftest import BUILD, ROOT, undo_migrations
 
 pytestmark = pytest.mark.sqlite_only("stockroom upgrade of an install whose database is a SQLite file")
 
@@ -72,11 +72,7 @@ def test_lays_the_release_over_and_keeps_the_installs_own(release, install):
 def test_migrates_an_install_behind_the_release(release, install):
     db = sqlite3.connect(install / "data" / "stockroom.sqlite3")
     v = db.execute("PRAGMA user_version").fetchone()[0]
-    # undo the last migration (0013_settings)
-    db.execute("DROP TABLE user_setting")
-    db.execute("DELETE FROM schema_migrations WHERE version = ?", (v,))
-    db.execute(f"PRAGMA user_version = {v - 1}")
-    db.commit()
+    undo_migrations(db, v - 1)
     out = upgrade(release, install).stdout.decode()
     assert f"schema version {v} (1 migration applied)" in out, out
     assert db.execute("PRAGMA user_version").fetchone()[0] == v

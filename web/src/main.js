@@ -14,6 +14,7 @@ import { PartPage } from './pages/part.js';
 import { Locations } from './pages/locations.js';
 import { StockItemPage } from './pages/stockitem.js';
 import { History } from './pages/history.js';
+import { Companies, CompanyPage } from './pages/companies.js';
 import { Account } from './pages/account.js';
 import { Admin } from './pages/admin.js';
 
@@ -25,6 +26,8 @@ const ROUTES = [
 	['/locations/:id', Locations],
 	['/stock/:id', StockItemPage],
 	['/history', History],
+	['/companies', Companies],
+	['/company/:id', CompanyPage],
 	['/account', Account],
 	['/admin', Admin],
 	['/admin/:tab', Admin],
@@ -40,6 +43,7 @@ function navItems() {
 	if (can('part', 'view') || can('part_category', 'view')) items.push(['/parts', 'Parts', 'parts']);
 	if (can('stock_location', 'view') || can('stock', 'view')) items.push(['/locations', 'Locations', 'location']);
 	if (can('stock', 'view')) items.push(['/history', 'History', 'history']);
+	if (can('purchase_order', 'view')) items.push(['/companies', 'Companies', 'building']);
 	items.push(['/account', 'My account', 'user']);
 	if (isSuperuser()) items.push(['/admin', 'Administration', 'shield']);
 	return items;
@@ -49,7 +53,8 @@ function Shell({ path, children }) {
 	const s = useStore(session);
 	const [menu, setMenu] = useState(false);
 	const section = p => (p === '/' ? path === '/' : path === p || path.startsWith(p + '/')
-		|| (p === '/parts' && path.startsWith('/part/')) || (p === '/locations' && path.startsWith('/stock/')));
+		|| (p === '/parts' && path.startsWith('/part/')) || (p === '/locations' && path.startsWith('/stock/'))
+		|| (p === '/companies' && path.startsWith('/company/')));
 	const user = s.user;
 	const name = user ? ([user.first_name, user.last_name].filter(Boolean).join(' ') || user.username) : '';
 	return html`<div class=${'shell' + (menu ? ' menu-open' : '')}>

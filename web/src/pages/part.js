@@ -1,5 +1,5 @@
 // One part: its fields, image, stock grouped by location with totals,
-// tracking history and attachments.
+// tracking history, attachments and suppliers.
 import { html } from 'htm/preact';
 import { useRef, useState } from 'preact/hooks';
 import { api, request, BASE } from '../api.js';
@@ -9,6 +9,7 @@ import { useTree, pathOf, TRACKING, trackForPart, trackUserName } from '../data.
 import { Icon } from '../ui/icons.js';
 import { Button, Card, useApi, Spinner, ErrorNote, Empty, Badge, fmtQty, fmtDate, Confirm, toast, useId } from '../ui/kit.js';
 import { PartDialog } from './parts.js';
+import { PartSuppliers } from './companies.js';
 import { ActionBar, StockActionDialog, NewStockDialog, StatusBadge, itemIdent, deltaText } from './stock.js';
 
 /* Media URLs from the API may be absolute, root-relative or relative. */
@@ -136,9 +137,12 @@ export function PartPage({ id }) {
 						<div class="cell-sub">${fmtDate(e.date)}${e.user != null ? ' · ' + trackUserName(e) : ''}</div></div>
 				</li>`)}</ol>`}
 			</${Card}>
-			<${Card} title="Attachments">
-				<${Attachments} model="part" pk=${pk} />
-			</${Card}>
+			<div>
+				<${Card} title="Attachments">
+					<${Attachments} model="part" pk=${pk} />
+				</${Card}>
+				${can('purchase_order', 'view') && html`<${Card} title="Suppliers"><${PartSuppliers} part=${pk} /></${Card}>`}
+			</div>
 		</div>
 
 		${dialog?.kind === 'edit' && html`<${PartDialog} part=${p} onClose=${() => setDialog(null)} onDone=${() => { setDialog(null); part.reload(); }} />`}
