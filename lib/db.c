@@ -594,6 +594,47 @@ db_keep_put(struct ctx *ctx, sqlite3 *db)
 	mem_defer(&ctx->mem, db_keep_release, k);
 }
 
+static bool db_schema_compatible_pg(struct ctx *, int, int);
+
+/*
+ * The schema check of db_open() (either engine): a schema behind this
+ * program is migrated when AUTO_MIGRATE is on and otherwise refused; a
+ * schema ahead is refused unless its newer migrations are all compatible.
+ */
+static struct err *
+db_check_schema(struct ctx *ctx)
+{
+	char err[512];
+	int have = db_version(ctx), want = db_latest_version();
+	int applied, rc;
+
+	if (have == want)
+		return NULL;
+	if (have < 0)
+		return err_new(ctx, 503, "Database unavailable: cannot read "
+		    "its schema version");
+	if (have > want && db_compatible(ctx, have, want))
+		return NULL;	/* an upgrade under way: db.h */
+	if (have > want)
+		return err_new(ctx, 503, "Database schema (version %d) is "
+		    "newer than this program (version %d): install the newer "
+		    "programs", have, want);
+	if (!ctx->cfg.auto_migrate)
+		return err_new(ctx, 503, "Database schema is behind (version "
+		    "%d, this program needs %d): run 'stockroom migrate' or set "
+		    "AUTO_MIGRATE = true", have, want);
+	rc = ctx->pg != NULL ?
+	    db_pg_migrate(ctx->pg, &applied, err, sizeof(err)) :
+	    db_migrate(ctx->db, &applied, err, sizeof(err));
+	if (rc != 0) {
+		log_msg(ctx, LOG_ERROR, "auto-migrate: %s", err);
+		return err_new(ctx, 503, "Database migration failed; see the "
+		    "server log");
+	}
+	log_msg(ctx, LOG_INFO, "auto-migrate: applied %d migrations", applied);
+	return NULL;
+}
+
 static bool
 db_schema_compatible_pg(struct ctx *ctx, int have, int want)
 {
@@ -650,30 +691,7 @@ db_open_pg(struct ctx *ctx, enum db_open_flags flags)
 	if (flags == DB_ANY_SCHEMA)
 		return NULL;
 
-	int have = db_pg_version(pg), want = (int)db_pg_migrations_count;
-	if (have == want)
-		return NULL;
-	if (have < 0)
-		return err_new(ctx, 503, "Database unavailable: cannot read "
-		    "its schema version");
-	if (have > want && db_schema_compatible_pg(ctx, have, want))
-		return NULL;
-	if (have > want)
-		return err_new(ctx, 503, "Database schema (version %d) is "
-		    "newer than this program (version %d): install the newer "
-		    "programs", have, want);
-	if (!ctx->cfg.auto_migrate)
-		return err_new(ctx, 503, "Database schema is behind (version "
-		    "%d, this program needs %d): run 'stockroom migrate' or set "
-		    "AUTO_MIGRATE = true", have, want);
-	int applied;
-	if (db_pg_migrate(pg, &applied, err, sizeof(err)) != 0) {
-		log_msg(ctx, LOG_ERROR, "auto-migrate: %s", err);
-		return err_new(ctx, 503, "Database migration failed; see the "
-		    "server log");
-	}
-	log_msg(ctx, LOG_INFO, "auto-migrate: applied %d migrations", applied);
-	return NULL;
+	return db_check_schema(ctx);
 }
 
 /*
@@ -714,30 +732,7 @@ db_open(struct ctx *ctx, enum db_open_flags flags)
 	if (flags == DB_ANY_SCHEMA)
 		return NULL;
 
-	int have = db_schema_version(db), want = db_latest_version();
-	if (have == want)
-		return NULL;
-	if (have < 0)
-		return err_new(ctx, 503, "Database unavailable: cannot read "
-		    "its schema version");
-	if (have > want && db_schema_compatible(db, have, want))
-		return NULL;	/* an upgrade under way: db.h */
-	if (have > want)
-		return err_new(ctx, 503, "Database schema (version %d) is "
-		    "newer than this program (version %d): install the newer "
-		    "programs", have, want);
-	if (!ctx->cfg.auto_migrate)
-		return err_new(ctx, 503, "Database schema is behind (version "
-		    "%d, this program needs %d): run 'stockroom migrate' or set "
-		    "AUTO_MIGRATE = true", have, want);
-	int applied;
-	if (db_migrate(db, &applied, err, sizeof(err)) != 0) {
-		log_msg(ctx, LOG_ERROR, "auto-migrate: %s", err);
-		return err_new(ctx, 503, "Database migration failed; see the "
-		    "server log");
-	}
-	log_msg(ctx, LOG_INFO, "auto-migrate: applied %d migrations", applied);
-	return NULL;
+	return db_check_schema(ctx);
 }
 
 /*

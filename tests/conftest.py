@@ -283,6 +283,7 @@ class Site:
         }
         self.base_env.update(sanitizer_env())
         self.pg_name = None
+        self.engine = ENGINE
         if ENGINE == "pg":
             self.pg_name, url = PG.create(tmp_path, migrated)
             self.base_env["STOCKROOM_DATABASE_URL"] = url

@@ -226,6 +226,7 @@ def test_post_body_and_a_short_body(site, fcgi, admin):
     assert f.stop() == 0
 
 
+@pytest.mark.sqlite_only("removes the SQLite file under a running process")
 def test_removed_database_is_not_served_from_the_kept_connection(site, fcgi,
                                                                  admin):
     f = fcgi("part")
@@ -242,6 +243,7 @@ def test_removed_database_is_not_served_from_the_kept_connection(site, fcgi,
     assert f.stop() == 0
 
 
+@pytest.mark.pg_pending("the test moves the schema version with PRAGMA user_version")
 def test_migrations_behind_are_noticed_by_a_running_process(site, fcgi, admin):
     import sqlite3
     f = fcgi("part")
@@ -256,6 +258,7 @@ def test_migrations_behind_are_noticed_by_a_running_process(site, fcgi, admin):
     assert f.stop() == 0
 
 
+@pytest.mark.pg_pending("the test moves the schema version with PRAGMA user_version")
 def test_newer_schema_by_compatible_migrations_is_served(site, fcgi, admin):
     """An upgrade migrates first and switches the programs after: the old
     programs go on serving a schema newer than theirs when every newer

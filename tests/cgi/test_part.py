@@ -298,7 +298,8 @@ def test_delete(site, api, cats):
     assert api.list("/api/stock/") == []
     assert api.call("DELETE", PART + "9999/").status == 404
     db = site.db()
-    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    if site.engine == "sqlite":   # PostgreSQL never defers a foreign key
+        assert db.execute("PRAGMA foreign_key_check").fetchall() == []
     assert db.execute("SELECT count(*) FROM stock_tracking").fetchone()[0] == 0
 
 

@@ -21,7 +21,6 @@ SQLite's FTS5 tables (and their shadow tables), PostgreSQL's trigram
 indexes that replace them.  There are no FTS triggers to except: lib/ code
 keeps the FTS5 tables in step (see 0003's comment).
 """
-import ctypes
 import pathlib
 import re
 import sqlite3
@@ -29,7 +28,7 @@ import subprocess
 
 import pytest
 
-from conftest import Site
+from conftest import Site, pg_dialect
 from pgserver import PgServer
 
 pytestmark = pytest.mark.sqlite_only("it compares the two engines itself")
@@ -387,30 +386,10 @@ def engines(pg, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def dialect(tmp_path_factory):
-    """lib/dialect.c's dialect_pg(), built as a shared object: SQLite's SQL
-    to PostgreSQL's, with the number of parameters."""
-    so = tmp_path_factory.mktemp("dialect") / "libdialect.so"
-    subprocess.run(["cc", "-std=c11", "-D_GNU_SOURCE", "-shared", "-fPIC",
-                    "-O1", "-Ilib", "-o", str(so), "lib/dialect.c",
-                    "lib/mem.c"], cwd=ROOT, check=True)
-    lib, libc = ctypes.CDLL(str(so)), ctypes.CDLL(None)
-    fn = lib.dialect_pg
-    fn.argtypes = [ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p),
-                   ctypes.POINTER(ctypes.c_int), ctypes.c_char_p,
-                   ctypes.c_size_t]
-    fn.restype = ctypes.c_int
-    libc.free.argtypes = [ctypes.c_void_p]
-
-    def translate(sql):
-        out, n = ctypes.c_void_p(), ctypes.c_int()
-        err = ctypes.create_string_buffer(256)
-        rc = fn(sql.encode(), ctypes.byref(out), ctypes.byref(n), err, 256)
-        assert rc == 0, f"dialect_pg refused {sql!r}: {err.value.decode()}"
-        text = ctypes.string_at(out.value).decode()
-        libc.free(out)
-        return text, n.value
-    return translate
+def dialect():
+    """lib/dialect.c's dialect_pg() (conftest.pg_dialect): SQLite's SQL to
+    PostgreSQL's, with the number of parameters."""
+    return pg_dialect
 
 
 # --- the tests ---------------------------------------------------------------
