@@ -1,0 +1,96 @@
+"""Two web nodes on one PostgreSQL database (issue 13).
+
+Two installed trees, each served by its own lighttpd with
+lighttpd-fastcgi.conf (two "machines" on two ports), both with the same
+DATABASE_URL (a throwaway cluster, tests/pgserver.py) and the same
+SECRET_KEY, as docs/scale-out.md describes.  A token made on one node
+signs in on the other, and the load test's eight writers and three readers
+(test_load.py) send their requests to the two nodes in turn: every write
+answered 201 the first time, and the quantities, splits and history exact.
+"""
+import itertools
+import os
+import threading
+
+import pytest
+
+import test_load
+from conftest import (ROOT, Server, free_port, install_tree, start_lighttpd,
+                      stop)
+from pgserver import PgServer
+
+
+class Alternating:
+    """Looks like one Server to test_load; each request goes to the next
+    node in turn."""
+
+    def __init__(self, nodes):
+        self.nodes = nodes
+        self.kind = "two lighttpd nodes"
+        self.fastcgi = True
+        self.turn = itertools.cycle(nodes)
+        self.lock = threading.Lock()
+
+    def node(self):
+        with self.lock:
+            return next(self.turn)
+
+    def request(self, *a, **kw):
+        return self.node().request(*a, **kw)
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def token_headers(self, name):
+        return self.nodes[0].token_headers(name)
+
+    def log_tail(self, n=30):
+        return "\n".join(f"--- {s.log}\n{s.log_tail(n)}" for s in self.nodes)
+
+
+@pytest.fixture(scope="module")
+def nodes(workdir):
+    pg = PgServer().start()
+    procs = []
+    try:
+        url = pg.create_database("two_nodes")
+        conf = (f'DATABASE_URL = "{url}"\n'
+                f'SECRET_KEY = "{os.urandom(24).hex()}"\n')
+        servers, user = [], None
+        for name in ("a", "b"):
+            site = workdir / f"node-{name}"
+            # The second tree's createsuperuser finds the first's user.
+            made = install_tree(site, f"node {name}",
+                                data_dir_env=site / "data", conf=conf)
+            user = user or made
+            port, log = free_port(), workdir / f"node-{name}.log"
+            procs.append(start_lighttpd(ROOT / "lighttpd-fastcgi.conf",
+                                        site, port, log, f"node {name}"))
+            s = Server("lighttpd", port, "", site, log, user)
+            s.fastcgi = True
+            servers.append(s)
+        yield servers
+    finally:
+        for p in procs:
+            stop(p)
+        pg.stop()
+
+
+def test_both_nodes_serve_the_same_database(nodes):
+    a, b = nodes
+    auth = a.token_headers("two-nodes")         # made through node a
+    r = b.request("POST", "/api/part/category/", headers=auth,
+                  body={"name": "made on b"})
+    assert r.status == 201, (r, b.log_tail())
+    pk = r.json()["pk"]
+    r = a.get(f"/api/part/category/{pk}/", headers=auth)
+    assert r.status == 200 and r.json()["name"] == "made on b", r
+    for s in nodes:
+        h = s.get("/api/health/")
+        assert h.status == 200 and h.json()["database"] == "ok", h
+        # each node has a data directory of its own, and no SQLite file
+        assert not (s.site / "data" / "stockroom.sqlite3").exists()
+
+
+def test_writers_split_across_both_nodes(nodes):
+    test_load.test_concurrent_writers_and_readers(Alternating(nodes))
