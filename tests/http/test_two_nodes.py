@@ -63,6 +63,9 @@ def nodes(workdir):
             made = install_tree(site, f"node {name}",
                                 data_dir_env=site / "data", conf=conf)
             user = user or made
+            # make install migrated a SQLite file before the conf named
+            # PostgreSQL: gone, so that nothing can quietly use it
+            (site / "data" / "stockroom.sqlite3").unlink(missing_ok=True)
             port, log = free_port(), workdir / f"node-{name}.log"
             procs.append(start_lighttpd(ROOT / "lighttpd-fastcgi.conf",
                                         site, port, log, f"node {name}"))
@@ -89,6 +92,7 @@ def test_both_nodes_serve_the_same_database(nodes):
         h = s.get("/api/health/")
         assert h.status == 200 and h.json()["database"] == "ok", h
         # each node has a data directory of its own, and no SQLite file
+        # comes back
         assert not (s.site / "data" / "stockroom.sqlite3").exists()
 
 
