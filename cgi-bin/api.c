@@ -24,8 +24,8 @@ api_tasks(struct ctx *ctx, bool *running, long long *pending)
 {
 	*running = false;
 	*pending = 0;
-	if (access(ctx->cfg.database, F_OK) != 0 ||
-	    db_open(ctx, DB_ANY_SCHEMA) != NULL)
+	if ((ctx->cfg.pg_url == NULL && access(ctx->cfg.database, F_OK) != 0)
+	    || db_open(ctx, DB_ANY_SCHEMA) != NULL)
 		return;
 	(void)task_status(ctx, running, pending);	/* logged */
 }

@@ -5,6 +5,8 @@
 
 #include <sqlite3.h>
 
+#include "ctx.h"
+#include "db.h"
 #include "inventory/tally.h"
 
 /*
@@ -63,41 +65,37 @@ static const char tally_sql_trees[] =
     "AS x";
 
 long long
-tally_check(sqlite3 *db, FILE *out)
+tally_check(struct ctx *ctx, FILE *out)
 {
-	sqlite3_stmt *st;
+	db_stmt *st;
 	long long drift = 0;
 	int rc;
 
-	if (sqlite3_prepare_v2(db, tally_sql_counts, -1, &st, NULL) !=
-	    SQLITE_OK)
+	if ((st = db_prepare(ctx, tally_sql_counts)) == NULL)
 		goto fail;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = st_step(st)) == SQLITE_ROW) {
 		fprintf(out, "tally %s %lld: kept %lld, counted %lld\n",
-		    (const char *)sqlite3_column_text(st, 0),
-		    sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
-		    sqlite3_column_int64(st, 3));
+		    (const char *)st_column_text(st, 0),
+		    st_column_int64(st, 1), st_column_int64(st, 2),
+		    st_column_int64(st, 3));
 		drift++;
 	}
-	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		goto fail;
-	if (sqlite3_prepare_v2(db, tally_sql_trees, -1, &st, NULL) !=
-	    SQLITE_OK)
+	if ((st = db_prepare(ctx, tally_sql_trees)) == NULL)
 		goto fail;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = st_step(st)) == SQLITE_ROW) {
 		fprintf(out, "tree %s: %s pair (%lld, %lld)\n",
-		    (const char *)sqlite3_column_text(st, 1),
-		    (const char *)sqlite3_column_text(st, 0),
-		    sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3));
+		    (const char *)st_column_text(st, 1),
+		    (const char *)st_column_text(st, 0),
+		    st_column_int64(st, 2), st_column_int64(st, 3));
 		drift++;
 	}
-	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		goto fail;
 	return drift;
 fail:
-	fprintf(out, "tally check: %s\n", sqlite3_errmsg(db));
+	fprintf(out, "tally check: %s\n", db_errmsg(ctx));
 	return -1;
 }
 

@@ -20,7 +20,8 @@
 
 /* Prints each drifted count or tree pair to out; returns how many, or -1
  * when the check could not run (SQLite's message printed). */
-long long	tally_check(sqlite3 *, FILE *out);
+struct ctx;
+long long	tally_check(struct ctx *, FILE *out);
 
 /*
  * Counts everything the triggers keep from scratch, inside the caller's

@@ -48,7 +48,8 @@ static const char task_sql_claim[] =
     "claimed_until = ?3 + ?4, attempts = attempts + 1, updated = ?3 "
     "WHERE id = (SELECT id FROM task WHERE (status = 'pending' AND "
     "run_at <= ?3) OR (status = 'running' AND claimed_until < ?3 AND "
-    "attempts < max_attempts) ORDER BY run_at, id LIMIT 1) "
+    "attempts < max_attempts) ORDER BY run_at, id LIMIT 1 "
+    "/*FOR UPDATE SKIP LOCKED*/) "
     "RETURNING id, name, args, attempts, max_attempts";
 static const char task_sql_done[] =
     "UPDATE task SET status = 'done', claim = NULL, finished = ?3, "

@@ -628,7 +628,7 @@ def test_company_image(site, admin, api, world):
     assert second["image"] != first["image"]
     assert len(media_files(site)) == 2
     assert site.cgi("media", path=first["image"], headers=admin).status == 404
-    db = sqlite3.connect(site.data / "stockroom.sqlite3")
+    db = site.db()
     assert db.execute("SELECT count(*) FROM media_orphan").fetchone()[0] == 0
     # Other fields keep the image; deleting the company removes its files.
     r = api.ok("PATCH", CO + f"{world['acme']}/", {"phone": "1"})

@@ -67,7 +67,7 @@ def world(tmp_path_factory):
             roles={a: ALL for a in RULESET_AREAS if a != area})
     ids["staff"] = make_user(site, "staffer")
     import sqlite3
-    db = sqlite3.connect(site.data / "stockroom.sqlite3")
+    db = site.db()
     with db:
         db.execute("UPDATE users SET is_staff = 1 WHERE id = ?",
                    (ids["staff"].pk,))

@@ -115,14 +115,14 @@ def test_global_needs_staff_to_change(site, admin):
     assert r.status == 403, r
     assert call(site, admin, "GET", key).json()["value"] == "False"
     # staff without superuser may
-    db = sqlite3.connect(site.data / "stockroom.sqlite3")
+    db = site.db()
     with db:
         db.execute("UPDATE users SET is_staff = 1 WHERE id = ?", (plain.pk,))
     db.close()
     assert call(site, plain, "PATCH", key, {"value": True}).status == 200
     assert call(site, admin, "GET", key).json()["value"] == "True"
     # each change of a global setting is in the audit log, by whom
-    db = sqlite3.connect(site.data / "stockroom.sqlite3")
+    db = site.db()
     rows = db.execute("SELECT username, target FROM audit_log WHERE "
                       "action = 'setting_changed'").fetchall()
     db.close()

@@ -346,9 +346,9 @@ def test_tallied_count_is_the_rows_count(site, admin, params):
         page = w.json("GET", "/api/stock/", limit=2, **params)
         db = db_of(site)
         where = {"in_stock": IN_STOCK, "status": "status = 10",
-                 "location": "location IS NOT NULL", "category": "1",
+                 "location": "location IS NOT NULL", "category": "TRUE",
                  "part": "part = 1"}
-        conds = [where[k] for k in params] or ["1"]
+        conds = [where[k] for k in params] or ["TRUE"]
         want = db.execute("SELECT count(*) FROM stock_item WHERE " +
                           " AND ".join(conds)).fetchone()[0]
         db.close()
@@ -358,6 +358,7 @@ def test_tallied_count_is_the_rows_count(site, admin, params):
         w.stop()
 
 
+@pytest.mark.pg_pending("undoes migrations with PRAGMA user_version (conftest.undo_migrations)")
 def test_migration_counts_an_existing_inventory(site, admin):
     """Migration 0010 on a database that has data already: its closure
     tables and counts come out as the triggers would have kept them."""

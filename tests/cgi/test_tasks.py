@@ -58,6 +58,7 @@ def quiet_schedules(site):
     c.close()
 
 
+@pytest.mark.sqlite_only("reads the backup task's SQLite copies (PostgreSQL is backed up with pg_dump)")
 def test_first_run_does_the_periodic_tasks(site):
     r = site.cgi("api").json()
     assert r["worker_running"] is False and r["worker_pending_tasks"] == 0
@@ -255,6 +256,7 @@ def test_expire_forgets_what_has_expired(site, admin):
     c.close()
 
 
+@pytest.mark.sqlite_only("the backup task copies the SQLite file (PostgreSQL: pg_dump)")
 def test_backups_keep_the_newest(site):
     quiet_schedules(site)
     d = site.data / "backups"
@@ -386,6 +388,7 @@ def fts_segments(site, table):
     return n
 
 
+@pytest.mark.sqlite_only("FTS5 segments (PostgreSQL searches through pg_trgm)")
 def test_fts_merge_leaves_one_segment_and_search_works(site, admin):
     quiet_schedules(site)
     # Each part written in a request of its own: a segment each, which
