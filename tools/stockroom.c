@@ -36,6 +36,11 @@
  *                         schema this program knows), while the server
  *                         runs; the database as it was is kept in
  *                         DATA_DIR/backups/ (lib/dbrestore.h)
+ *   stockroom migrate-db DATABASE_URL
+ *                         copy this SQLite install's database into a new
+ *                         PostgreSQL database, counts and totals checked,
+ *                         in one transaction (lib/dbmove.h); the URL is
+ *                         never printed
  *
  * It reads the same settings as the CGI programs: install it next to them
  * (the install root's bin/ or cgi-bin/ directory) or set STOCKROOM_CONFIG /
@@ -50,6 +55,7 @@
 #include "accounts/account.h"
 #include "accounts/audit.h"
 #include "dbcheck.h"
+#include "dbmove.h"
 #include "dbrestore.h"
 #include "upgrade.h"
 #include "accounts/pwd.h"
@@ -121,6 +127,19 @@ cmd_migrate(struct ctx *ctx)
 	}
 	printf("database %s: schema version %d (%d migration%s applied)\n",
 	    ctx->cfg.database, version, applied, applied == 1 ? "" : "s");
+	return 0;
+}
+
+/* migrate-db URL: this SQLite install into a new PostgreSQL database. */
+static int
+cmd_migrate_db(struct ctx *ctx, const char *url)
+{
+	char err[1024];
+
+	if (dbmove_run(&ctx->cfg, url, stdout, err, sizeof(err)) != 0) {
+		fprintf(stderr, "stockroom: migrate-db: %s\n", err);
+		return 1;
+	}
 	return 0;
 }
 
@@ -566,6 +585,7 @@ usage(void)
 	fprintf(stderr, "usage: stockroom migrate | status | settings | --version |\n"
 	    "       createsuperuser USERNAME [EMAIL] | changepassword USERNAME |\n"
 	    "       ensure-admin | listusers | check | restore FILE |\n"
+	    "       migrate-db DATABASE_URL |\n"
 	    "       upgrade INSTALL\n");
 }
 
@@ -610,6 +630,8 @@ main(int argc, char **argv, char **envp)
 		rc = cmd_check(&ctx);
 	else if (strcmp(argv[1], "restore") == 0 && argc == 3)
 		rc = cmd_restore(&ctx, argv[2]);
+	else if (strcmp(argv[1], "migrate-db") == 0 && argc == 3)
+		rc = cmd_migrate_db(&ctx, argv[2]);
 	else if (strcmp(argv[1], "upgrade") == 0 && argc == 3)
 		rc = cmd_upgrade(&ctx, argv[2]);
 	else

@@ -15,7 +15,9 @@ class Api:
 
     @staticmethod
     def program(path):
-        return "stock" if path.startswith("/api/stock") else "part"
+        """The program of /api/<family>/..., part.cgi for /api/part/."""
+        family = path.split("/")[2]
+        return family if family in ("stock", "company", "user") else "part"
 
     def call(self, method, path, body=None, headers=None, **params):
         q = urllib.parse.urlencode(
