@@ -38,6 +38,7 @@ $(BUILD)/bench/hello.cgi: tests/bench/hello.c | deps
 # data and memory tools, Apache with mod_fcgid, and python3 with pytest (its
 # FastCGI CPU figures drive the programs through the test suite's client).
 BENCH_DEPS = wrk curl sqlite3 time procps python3 python3-pytest apache2 \
+	     postgresql postgresql-contrib \
 	     libapache2-mod-fcgid
 
 bench: deps $(BUILD)/bench/hello.cgi

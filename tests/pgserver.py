@@ -189,3 +189,29 @@ class PgServer:
             self.psql(url, files=[f], single_transaction=True, then=[
                 "INSERT INTO schema_migrations (version, name) "
                 f"VALUES ({version}, '{f.stem}')"])
+
+
+def main(argv):
+    """For scripts (make bench): `start` makes a cluster and a database
+    "stockroom" and prints its directory and URL; `stop DIR` stops and
+    removes it."""
+    import sys
+    if argv[1:] == ["start"]:
+        pg = PgServer().start()
+        url = pg.create_database("stockroom")
+        print(pg.dir, url)
+        return 0
+    if len(argv) == 3 and argv[1] == "stop":
+        pg = PgServer()
+        pg.dir = pathlib.Path(argv[2])
+        pg.data = pg.dir / "data"
+        pg.started = True
+        pg.stop()
+        return 0
+    print("usage: pgserver.py start | stop DIR", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    import sys
+    sys.exit(main(sys.argv))

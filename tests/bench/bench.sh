@@ -209,6 +209,7 @@ printf '\nStockroom benchmark, %s, %s, %d parts, %s stock items\n' \
 printf 'wrk -t%d -c%d -d%ds on 127.0.0.1:%d against\n' "$THREADS" "$CONNS" "$SECS" "$PORT"
 printf '  cgi, fastcgi: lighttpd with lighttpd.conf (CGI), lighttpd-fastcgi.conf (FastCGI)\n'
 printf '  apache-cgi, apache-fcgid: Apache with apache.conf, mod_cgid (CGI), then mod_fcgid loaded too\n'
+printf '  fastcgi-pg: lighttpd-fastcgi.conf with DATABASE_URL naming PostgreSQL (the same data)\n'
 printf '  (vs hello: against the hello CGI through the same server)\n\n'
 printf '%-12s %-20s %10s %9s %9s %8s %9s %s\n' mode endpoint "req/s" p50 p99 "vs hello" "RSS KiB" errors
 HELLO=0
@@ -226,7 +227,7 @@ measure() {
 		    ! grep -qE -- "$BENCH_ONLY" <<<"$name"; then
 			continue
 		fi
-		case $mode in fastcgi|apache-fcgid) [ "$name" = hello ] && continue;; esac
+		case $mode in fastcgi*|apache-fcgid) [ "$name" = hello ] && continue;; esac
 		prog=part
 		[[ $path == /api/stock* ]] && prog=stock
 		[[ $path == /api/search* ]] && prog=api
@@ -247,7 +248,7 @@ measure() {
 		if [ "$name" = hello ]; then
 			HELLO=$rps
 			mem=$(env -i /usr/bin/time -f '%M' "$SITE/cgi-bin/hello.cgi" 2>&1 >/dev/null | tail -1)
-		elif [ "$mode" = fastcgi ] || [ "$mode" = apache-fcgid ]; then
+		elif [[ $mode == fastcgi* ]] || [ "$mode" = apache-fcgid ]; then
 			mem=$(for pid in $(pgrep -f "^$SITE/cgi-bin/$prog.cgi\$"); do
 				awk '/^VmHWM/ {print $2}' "/proc/$pid/status"
 			done | sort -n | tail -1)
@@ -284,6 +285,29 @@ if ! { apache_start apache-cgi && measure apache-cgi &&
 	echo "(no more Apache rows: see $BENCH_DIR/apache-*/error.log)"
 fi
 apache_stop
+
+# PostgreSQL (issue 13): the same inventory copied by stockroom migrate-db
+# into a throwaway cluster (tests/pgserver.py), and every row again through
+# lighttpd-fastcgi.conf with DATABASE_URL naming it.  Compare with the
+# fastcgi rows, and with hello (CGI, SQLite-free) of this run.
+if [ "${BENCH_PG:-1}" = 1 ] && PGOUT=$(python3 tests/pgserver.py start 2>>"$BENCH_DIR/pg.log"); then
+	read -r PGDIR PGURL <<<"$PGOUT"
+	echo "copying the benchmark inventory into PostgreSQL (stockroom migrate-db)..." >&2
+	if "$SITE/bin/stockroom" migrate-db "$PGURL" >"$BENCH_DIR/migrate-db.log" 2>&1; then
+		export STOCKROOM_DATABASE_URL=$PGURL
+		serve lighttpd-fastcgi.conf
+		measure fastcgi-pg
+		unset STOCKROOM_DATABASE_URL
+	else
+		echo "(no PostgreSQL rows: see $BENCH_DIR/migrate-db.log)"
+	fi
+	kill "$LPID" 2>/dev/null || true
+	wait "$LPID" 2>/dev/null || true
+	LPID=
+	python3 tests/pgserver.py stop "$PGDIR" 2>>"$BENCH_DIR/pg.log" || true
+else
+	echo "(no PostgreSQL rows: see $BENCH_DIR/pg.log)"
+fi
 serve lighttpd.conf
 
 printf '\nPeak RSS of one unpaginated, streamed GET /api/part/ (%d parts): %s KiB\n' \
