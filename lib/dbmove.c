@@ -15,6 +15,8 @@
 #define DBMOVE_TABLES_MAX	128
 #define DBMOVE_COLUMNS_MAX	64
 #define DBMOVE_SQL_MAX		8192
+#define DBMOVE_BATCH_ROWS	500	/* rows of one INSERT */
+#define DBMOVE_BATCH_PARAMS	30000	/* its values, within dialect.h's */
 
 /* The tables to copy: the schema's own, without FTS5's and the record. */
 static const char dbmove_sql_tables[] =
@@ -83,6 +85,56 @@ dbmove_pg_count(struct pg *pg, const char *sql)
 	return n;
 }
 
+/* Binds the n columns of the row at rows to st's parameters first+1... */
+static void
+dbmove_bind(struct pg_stmt *st, int first, sqlite3_stmt *rows, int n)
+{
+	for (int i = 0; i < n; i++) {
+		int p = first + i + 1;
+		switch (sqlite3_column_type(rows, i)) {
+		case SQLITE_NULL:
+			pg_bind_null(st, p);
+			break;
+		case SQLITE_INTEGER:
+			pg_bind_int64(st, p, sqlite3_column_int64(rows, i));
+			break;
+		case SQLITE_FLOAT:
+			pg_bind_double(st, p, sqlite3_column_double(rows, i));
+			break;
+		default:
+			pg_bind_text(st, p, (const char *)
+			    sqlite3_column_text(rows, i),
+			    sqlite3_column_bytes(rows, i));
+		}
+	}
+}
+
+/*
+ * "INSERT INTO t (cols) VALUES (?1, ...), (...), ..." for per rows of n
+ * columns, from the head (len bytes, up to "VALUES (") of the one-row
+ * statement; malloc'd, or NULL.
+ */
+static char *
+dbmove_batch_sql(const char *head, size_t len, int n, int per)
+{
+	size_t cap = len + (size_t)per * (size_t)n * 9 + (size_t)per * 4 + 8;
+	char *sql = malloc(cap), *p;
+
+	if (sql == NULL)
+		return NULL;
+	memcpy(sql, head, len);
+	p = sql + len;
+	for (int r = 0; r < per; r++) {
+		if (r > 0)
+			p += snprintf(p, cap - (size_t)(p - sql), "), (");
+		for (int c = 0; c < n; c++)
+			p += snprintf(p, cap - (size_t)(p - sql), "%s?%d",
+			    c ? ", " : "", r * n + c + 1);
+	}
+	snprintf(p, cap - (size_t)(p - sql), ")");
+	return sql;
+}
+
 /* Copies every row of table; returns the rows copied, or -1. */
 static long long
 dbmove_copy(sqlite3 *db, struct pg *pg, const char *table, char *err,
@@ -91,7 +143,8 @@ dbmove_copy(sqlite3 *db, struct pg *pg, const char *table, char *err,
 	char sel[DBMOVE_SQL_MAX], ins[DBMOVE_SQL_MAX];
 	const char *cols[DBMOVE_COLUMNS_MAX];
 	sqlite3_stmt *st = NULL, *rows = NULL;
-	struct pg_stmt *put = NULL;
+	struct pg_stmt *put = NULL, *batch = NULL;
+	char *batch_sql = NULL;
 	int n = 0, rc;
 	long long copied = -1;
 
@@ -125,6 +178,7 @@ dbmove_copy(sqlite3 *db, struct pg *pg, const char *table, char *err,
 	(void)cols;
 	snprintf(sel + sl, sizeof(sel) - sl, " FROM %s ORDER BY rowid", table);
 	il += (size_t)snprintf(ins + il, sizeof(ins) - il, ") VALUES (");
+	size_t head = il;	/* up to the first tuple, for the batches */
 	for (int i = 1; i <= n && il < sizeof(ins); i++)
 		il += (size_t)snprintf(ins + il, sizeof(ins) - il, "%s?%d",
 		    i > 1 ? ", " : "", i);
@@ -146,34 +200,49 @@ dbmove_copy(sqlite3 *db, struct pg *pg, const char *table, char *err,
 		dbmove_fail(err, errsz, table, pg_errmsg(pg));
 		goto out;
 	}
+	/*
+	 * Rows go in batches of one INSERT with many VALUES tuples (a
+	 * round trip each); the last few one by one.
+	 */
+	int per = DBMOVE_BATCH_PARAMS / n, k = 0;
+	if (per > DBMOVE_BATCH_ROWS)
+		per = DBMOVE_BATCH_ROWS;
+	if (per > 1 && (batch_sql = dbmove_batch_sql(ins, head, n, per)) != NULL &&
+	    (batch = pg_prepare(pg, batch_sql)) == NULL) {
+		dbmove_fail(err, errsz, table, pg_errmsg(pg));
+		goto out;
+	}
 	copied = 0;
 	while ((rc = sqlite3_step(rows)) == SQLITE_ROW) {
-		pg_reset(put);
-		for (int i = 0; i < n; i++) {
-			switch (sqlite3_column_type(rows, i)) {
-			case SQLITE_NULL:
-				pg_bind_null(put, i + 1);
-				break;
-			case SQLITE_INTEGER:
-				pg_bind_int64(put, i + 1,
-				    sqlite3_column_int64(rows, i));
-				break;
-			case SQLITE_FLOAT:
-				pg_bind_double(put, i + 1,
-				    sqlite3_column_double(rows, i));
-				break;
-			default:
-				pg_bind_text(put, i + 1, (const char *)
-				    sqlite3_column_text(rows, i),
-				    sqlite3_column_bytes(rows, i));
-			}
-		}
-		if (pg_step(put) != SQLITE_DONE) {
+		struct pg_stmt *to = batch != NULL ? batch : put;
+		dbmove_bind(to, k * n, rows, n);
+		if (batch != NULL && ++k < per)
+			continue;
+		k = 0;
+		if (pg_step(to) != SQLITE_DONE) {
 			dbmove_fail(err, errsz, table, pg_errmsg(pg));
 			copied = -1;
 			goto out;
 		}
-		copied++;
+		pg_reset(to);
+		copied += to == batch ? per : 1;
+	}
+	/* what is left of the last batch, one row at a time */
+	if (rc == SQLITE_DONE && k > 0) {
+		sqlite3_reset(rows);
+		for (long long skip = 0; skip < copied &&
+		    (rc = sqlite3_step(rows)) == SQLITE_ROW; skip++)
+			;
+		while ((rc = sqlite3_step(rows)) == SQLITE_ROW) {
+			dbmove_bind(put, 0, rows, n);
+			if (pg_step(put) != SQLITE_DONE) {
+				dbmove_fail(err, errsz, table, pg_errmsg(pg));
+				copied = -1;
+				goto out;
+			}
+			pg_reset(put);
+			copied++;
+		}
 	}
 	if (rc != SQLITE_DONE) {
 		dbmove_fail(err, errsz, table, sqlite3_errmsg(db));
@@ -183,6 +252,8 @@ out:
 	sqlite3_finalize(st);
 	sqlite3_finalize(rows);
 	pg_finalize(put);
+	pg_finalize(batch);
+	free(batch_sql);
 	return copied;
 }
 
