@@ -155,6 +155,20 @@ class PgDb:
             c = PgCursor(None, self.conn, False)        # waits anyway
             c.connection = self
             return c
+        # PostgreSQL's schema version is the newest row of
+        # schema_migrations (docs/postgresql.md): the tests' PRAGMA
+        # user_version reads and moves that.
+        m = re.match(r"\s*PRAGMA\s+user_version\s*(?:=\s*(\d+))?\s*$",
+                     sql, re.I)
+        if m:
+            have = "(SELECT coalesce(max(version), 0) FROM schema_migrations)"
+            if m.group(1) is None:
+                return self.execute(f"SELECT {have}")
+            n = int(m.group(1))
+            self.execute(f"DELETE FROM schema_migrations WHERE version > {n}")
+            return self.execute(
+                "INSERT INTO schema_migrations (version, name) SELECT g, "
+                f"'moved by a test' FROM generate_series({have} + 1, {n}) g")
         text, _ = pg_dialect(sql)
         text = re.sub(r"\$(\d+)", lambda m: f"%(p{m.group(1)})s",
                       text.replace("%", "%%"))

@@ -106,7 +106,6 @@ def test_health_reports_world_writable_data_dir(site):
     assert "writable by other users" in r.json()["reason"]
 
 
-@pytest.mark.pg_pending("moves the schema version with PRAGMA user_version")
 def test_health_reports_newer_database(site):
     db = site.db()
     db.execute("PRAGMA user_version = 999")
@@ -143,7 +142,6 @@ def test_auto_migrate_on_first_request(bare_site):
     assert r.status == 200 and r.json()["pending_migrations"] == 0
 
 
-@pytest.mark.pg_pending("reads the schema version with PRAGMA user_version")
 def test_concurrent_auto_migrate_applies_each_step_once(bare_site):
     bare_site.data.mkdir(mode=0o700)
     env = dict(bare_site.base_env, STOCKROOM_AUTO_MIGRATE="1",

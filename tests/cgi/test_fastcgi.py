@@ -243,7 +243,6 @@ def test_removed_database_is_not_served_from_the_kept_connection(site, fcgi,
     assert f.stop() == 0
 
 
-@pytest.mark.pg_pending("the test moves the schema version with PRAGMA user_version")
 def test_migrations_behind_are_noticed_by_a_running_process(site, fcgi, admin):
     import sqlite3
     f = fcgi("part")
@@ -258,7 +257,6 @@ def test_migrations_behind_are_noticed_by_a_running_process(site, fcgi, admin):
     assert f.stop() == 0
 
 
-@pytest.mark.pg_pending("the test moves the schema version with PRAGMA user_version")
 def test_newer_schema_by_compatible_migrations_is_served(site, fcgi, admin):
     """An upgrade migrates first and switches the programs after: the old
     programs go on serving a schema newer than theirs when every newer
