@@ -256,6 +256,8 @@ list_search(struct list_q *q, const struct list_search *s)
 		    "%d characters.", LIST_TEXT_MAX);
 	int per_word = 2 * s->fts_phrases + s->fts_likes > s->short_likes ?
 	    2 * s->fts_phrases + s->fts_likes : s->short_likes;
+	if (s->like_likes > per_word)
+		per_word = s->like_likes;
 	int room = (LIST_BINDS_MAX - (int)q->nbinds) / (per_word > 0 ?
 	    per_word : 1);
 	int max = room < LIST_SEARCH_WORDS ? room : LIST_SEARCH_WORDS;
@@ -271,11 +273,13 @@ list_search(struct list_q *q, const struct list_search *s)
 		const char *like = list_like(ctx, words[w]);
 		size_t chars = search_chars(words[w]);
 
-		/*
-		 * PostgreSQL has no FTS5 tables: there its pg_trgm indexes
-		 * serve the LIKE (ILIKE) conditions of every word.
-		 */
-		if (chars >= 3 && !db_on_pg) {
+		/* PostgreSQL: like_sql (list.h) */
+		if (chars >= 3 && db_on_pg && s->fts_phrases > 0 &&
+		    s->like_sql != NULL) {
+			list_where(q, s->like_sql);
+			for (int i = 0; i < s->like_likes; i++)
+				list_bind_text(q, like);
+		} else if (chars >= 3 && (!db_on_pg || s->fts_phrases == 0)) {
 			const char *match = search_query(&ctx->mem, words[w]);
 			list_where(q, s->fts);
 			for (int i = 0; i < s->fts_phrases; i++) {

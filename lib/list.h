@@ -75,6 +75,14 @@ struct list_search {
 	int		 short_likes;
 	const char	*order;		/* default ordering while searching, or
 					   NULL to keep the list's */
+	/*
+	 * PostgreSQL has no FTS5 tables: there a word of three characters
+	 * or more takes this condition instead of fts when fts has phrases
+	 * (the same columns as LIKEs, which its pg_trgm indexes serve), or
+	 * short_sql when this is NULL.
+	 */
+	const char	*like_sql;
+	int		 like_likes;
 };
 
 enum list_bind_type { LIST_B_INT, LIST_B_TEXT };

@@ -94,7 +94,9 @@ class PgServer:
             prefix="stockroom-pg-", dir=os.environ.get("PGSERVER_TMPDIR",
                                                        "/tmp")))
         os.chown(self.dir, self.pw.pw_uid, self.pw.pw_gid)
-        os.chmod(self.dir, 0o700)
+        # 0711: programs run as another user (Apache's www-data) reach the
+        # socket; the cluster's files are in data/, 0700
+        os.chmod(self.dir, 0o711)
         self.data = self.dir / "data"
         self.log = self.dir / "server.log"
         self._run([self.bindir / "initdb", "-D", self.data, "-U", self.user,

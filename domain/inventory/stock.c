@@ -265,6 +265,12 @@ static const struct list_search stock_search = {
 	/* Sorted matches: scanning every item in id order to find a few
 	 * matches is what "+" keeps the planner from doing. */
 	"+s.id",
+	/* PostgreSQL: the columns of both FTS5 tables, as LIKEs */
+	" AND (s.batch LIKE ? ESCAPE '\\' OR s.serial LIKE ? ESCAPE '\\' OR "
+	"s.notes LIKE ? ESCAPE '\\' OR s.part IN (SELECT id FROM part WHERE "
+	"name LIKE ? ESCAPE '\\' OR IPN LIKE ? ESCAPE '\\' OR description "
+	"LIKE ? ESCAPE '\\' OR keywords LIKE ? ESCAPE '\\') OR s.location IN "
+	"(SELECT id FROM stock_location WHERE name LIKE ? ESCAPE '\\'))", 8,
 };
 
 static const char stock_sql_part_location[] =

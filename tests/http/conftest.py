@@ -28,7 +28,9 @@ apache.conf and Apache with .htaccess (both as CGI), and the same two under
 mod_fcgid.  Servers are stopped and the trees removed at the end of the
 session, whatever happened.
 """
+import atexit
 import base64
+import itertools
 import json
 import os
 import pathlib
@@ -52,6 +54,22 @@ START_TIMEOUT = 20      # seconds for a server to answer after starting
 STOP_TIMEOUT = 10       # seconds for it to exit after SIGTERM
 TEST_USER = ("httptest", "Tall-Shelves-Hold-42-Bins")
 SERVER_ENV = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C"}
+# STOCKROOM_TEST_ENGINE=pg: each installed tree's stockroom.conf names a
+# PostgreSQL database of its own in one throwaway cluster.
+ENGINE = os.environ.get("STOCKROOM_TEST_ENGINE", "sqlite")
+_pg = None
+_pg_names = itertools.count(1)
+
+
+def pg_database():
+    """A new database in the run's cluster (started at the first call),
+    and its URL."""
+    global _pg
+    if _pg is None:
+        from pgserver import PgServer
+        _pg = PgServer().start()
+        atexit.register(_pg.stop)
+    return _pg.create_database(f"tree_{os.getpid()}_{next(_pg_names)}")
 
 
 class Response:
@@ -252,6 +270,8 @@ def install_tree(dest, instance, data_dir_env=None, prefix="", conf=""):
     shutil.copyfile(BUILD / "tests" / "echo.cgi", echo)
     echo.chmod(0o755)
     conf_file = dest / "stockroom.conf"
+    if ENGINE == "pg" and "DATABASE_URL" not in conf:
+        conf += f'DATABASE_URL = "{pg_database()}"\n'
     conf_file.write_text(f'# HTTP test tree\nINSTANCE_NAME = "{instance}"\n'
                          + conf)
     conf_file.chmod(0o644)

@@ -15,6 +15,9 @@ import pytest
 
 from conftest import AS_ROOT
 
+pytestmark = pytest.mark.sqlite_only("stockroom restore writes a SQLite "
+                                     "backup file into the database")
+
 READER_PAUSE = 0.02         # seconds between the reader's requests
 
 

@@ -35,6 +35,7 @@ def lighttpd_backoffice(workdir):
         hc.stop(proc)
 
 
+@pytest.mark.sqlite_only("drives the task queue through the SQLite file")
 def test_after_response_runner_under_lighttpd(lighttpd_backoffice):
     srv = lighttpd_backoffice
     if srv.user is None:

@@ -19,6 +19,9 @@ from conftest import (ROOT, Server, free_port, install_tree, start_lighttpd,
                       stop)
 from pgserver import PgServer
 
+pytestmark = pytest.mark.sqlite_only("starts a cluster of its own: run "
+                                     "once, in the SQLite pass")
+
 
 class Alternating:
     """Looks like one Server to test_load; each request goes to the next
