@@ -402,6 +402,7 @@ list_stream(struct list_q *q, db_stmt *st, list_row_fn row, void *arg)
 	struct mem_buf t = { 0 };
 	int rc, n = 0;
 
+	st_stream(st);
 	resp_stream_begin(ctx, 200);
 	resp_write(ctx, "[", 1);
 	while ((rc = st_step(st)) == SQLITE_ROW) {

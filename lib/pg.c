@@ -70,7 +70,15 @@ struct pg_stmt {
 	int		 rc;		/* the run's failure, or SQLITE_OK */
 	int		 row, nrows;
 	Oid		*types;		/* of the result's columns */
+	bool		 stream;	/* read through a cursor (pg_stream()) */
+	bool		 cursor_open;
+	bool		 cursor_end;	/* the last FETCH came back short */
 };
+
+/* Rows of one FETCH from a streamed statement's cursor. */
+#define PG_FETCH_ROWS	1000
+
+static void	pg_cursor_close(struct pg_stmt *);
 
 static int
 pg_load(char *err, size_t errsz)
@@ -406,6 +414,7 @@ pg_prepare(struct pg *pg, const char *sql)
 static void
 pg_result_free(struct pg_stmt *st)
 {
+	pg_cursor_close(st);
 	if (st->res != NULL)
 		lpq.clear(st->res);
 	free(st->types);
@@ -414,6 +423,56 @@ pg_result_free(struct pg_stmt *st)
 	st->ran = false;
 	st->rc = SQLITE_OK;
 	st->row = st->nrows = 0;
+}
+
+static void
+pg_cursor_close(struct pg_stmt *st)
+{
+	if (st->cursor_open) {
+		PGresult *r = lpq.exec(st->pg->conn, "CLOSE sr_stream");
+		if (r != NULL)
+			lpq.clear(r);
+		st->cursor_open = false;
+	}
+}
+
+/* The next rows of a streamed statement's cursor into st->res. */
+static int
+pg_fetch(struct pg_stmt *st)
+{
+	char sql[64];
+
+	if (st->res != NULL)
+		lpq.clear(st->res);
+	snprintf(sql, sizeof(sql), "FETCH FORWARD %d FROM sr_stream",
+	    PG_FETCH_ROWS);
+	st->res = lpq.exec(st->pg->conn, sql);
+	if (st->res == NULL || lpq.result_status(st->res) != PGRES_TUPLES_OK)
+		return st->rc = pg_fail_res(st->pg, st->res);
+	st->nrows = lpq.ntuples(st->res);
+	st->row = -1;
+	st->cursor_end = st->nrows < PG_FETCH_ROWS;
+	if (st->types == NULL) {
+		int nf = lpq.nfields(st->res);
+		if (nf > 0 && (st->types = calloc((size_t)nf,
+		    sizeof(*st->types))) == NULL)
+			return st->rc = pg_fail(st->pg, SQLITE_NOMEM,
+			    "out of memory");
+		for (int i = 0; i < nf; i++)
+			st->types[i] = lpq.ftype(st->res, i);
+	}
+	return SQLITE_OK;
+}
+
+/*
+ * Reads st's rows through a cursor, PG_FETCH_ROWS at a time, instead of
+ * all at once: for a list streamed whole, whatever its length.  Before
+ * the first step; one streamed statement at a time per connection.
+ */
+void
+pg_stream(struct pg_stmt *st)
+{
+	st->stream = true;
 }
 
 static int
@@ -439,10 +498,33 @@ pg_run(struct pg_stmt *st)
 			types[i] = st->params[i].type;
 		}
 	}
-	st->res = lpq.exec_params(st->pg->conn, st->sql, st->nparams, types,
+	const char *sql = st->sql;
+	char *declare = NULL;
+	if (st->stream) {
+		size_t n = strlen(st->sql) + 64;
+		if ((declare = malloc(n)) != NULL) {
+			snprintf(declare, n, "DECLARE sr_stream NO SCROLL CURSOR "
+			    "WITH HOLD FOR %s", st->sql);
+			sql = declare;
+		}
+	}
+	st->res = lpq.exec_params(st->pg->conn, sql, st->nparams, types,
 	    vals, NULL, NULL, 0);
 	free(vals);
 	free(types);
+	if (declare != NULL && st->res != NULL &&
+	    lpq.result_status(st->res) == PGRES_COMMAND_OK) {
+		st->cursor_open = true;
+		lpq.clear(st->res);
+		st->res = NULL;
+		if (pg_fetch(st) != SQLITE_OK) {
+			free(declare);
+			return st->rc;
+		}
+		free(declare);
+		return SQLITE_OK;
+	}
+	free(declare);
 	s = st->res ? lpq.result_status(st->res) : PGRES_FATAL_ERROR;
 	if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK) {
 		st->pg->changes = strtoll(lpq.cmd_tuples(st->res), NULL, 10);
@@ -473,6 +555,11 @@ pg_step(struct pg_stmt *st)
 		return st->rc;
 	if (st->row < st->nrows)
 		st->row++;
+	if (st->row >= st->nrows && st->cursor_open && !st->cursor_end) {
+		if (pg_fetch(st) != SQLITE_OK)
+			return st->rc;
+		st->row = 0;
+	}
 	return st->row < st->nrows ? SQLITE_ROW : SQLITE_DONE;
 }
 

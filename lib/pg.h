@@ -50,6 +50,7 @@ long long	 pg_changes(struct pg *);
 long long	 pg_last_id(struct pg *);
 
 struct pg_stmt	*pg_prepare(struct pg *, const char *sql);
+void		 pg_stream(struct pg_stmt *);
 int		 pg_step(struct pg_stmt *);
 int		 pg_reset(struct pg_stmt *);
 int		 pg_clear_bindings(struct pg_stmt *);

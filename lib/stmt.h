@@ -33,6 +33,15 @@ st_step(db_stmt *s)
 	return db_on_pg ? pg_step(ST_PG(s)) : sqlite3_step(ST_LITE(s));
 }
 
+/* Rows to be read one by one to the end (a list streamed whole): on
+ * PostgreSQL through a cursor, so that memory stays bounded. */
+static inline void
+st_stream(db_stmt *s)
+{
+	if (db_on_pg)
+		pg_stream(ST_PG(s));
+}
+
 static inline int
 st_reset(db_stmt *s)
 {

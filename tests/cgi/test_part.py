@@ -311,3 +311,18 @@ def test_permissions(site, api, cats):
     adder = Api(site, make_user(site, "pa", roles={"part": ["add"]}))
     assert adder.call("POST", PART, {"name": "x"}).status == 201
     assert adder.call("DELETE", PART + "1/").status == 403
+
+
+def test_a_whole_list_longer_than_one_fetch(site, api):
+    """An unpaginated list is streamed (on PostgreSQL through a cursor,
+    1,000 rows a fetch): every row once, in order, with each row's nested
+    category read between the fetches."""
+    cat = api.category("Many")["pk"]
+    db = site.db()
+    db.executemany("INSERT INTO part (name, category) VALUES (?, ?)",
+                   [(f"many {i:05d}", cat) for i in range(2500)])
+    db.commit()
+    db.close()
+    rows = api.list(PART, ordering="name", category_detail=True)
+    assert [r["name"] for r in rows] == [f"many {i:05d}" for i in range(2500)]
+    assert {r["category_detail"]["name"] for r in rows} == {"Many"}
