@@ -10,13 +10,15 @@ answered 201 the first time, and the quantities, splits and history exact.
 """
 import itertools
 import os
+import re
+import subprocess
 import threading
 
 import pytest
 
 import test_load
-from conftest import (ROOT, Server, free_port, install_tree, start_lighttpd,
-                      stop)
+from conftest import (ROOT, SERVER_ENV, Server, free_port, install_tree,
+                      start_lighttpd, stop)
 from pgserver import PgServer
 
 pytestmark = pytest.mark.sqlite_only("starts a cluster of its own: run "
@@ -74,6 +76,7 @@ def nodes(workdir):
                                         site, port, log, f"node {name}"))
             s = Server("lighttpd", port, "", site, log, user)
             s.fastcgi = True
+            s.pg, s.pg_url = pg, url
             servers.append(s)
         yield servers
     finally:
@@ -101,3 +104,33 @@ def test_both_nodes_serve_the_same_database(nodes):
 
 def test_writers_split_across_both_nodes(nodes):
     test_load.test_concurrent_writers_and_readers(Alternating(nodes))
+
+
+def test_tasks_run_once_with_runners_on_both_nodes(nodes):
+    """The task queue is the database's: three runners on each node take
+    100 tasks, each exactly once (FOR UPDATE SKIP LOCKED), both nodes
+    doing some."""
+    a = nodes[0]
+    a.pg.psql(a.pg_url, "UPDATE task_schedule SET next_run = "
+              "sr_unixepoch() + 86400", then=[
+                  "INSERT INTO task (name, args) SELECT 'noop', '{}' "
+                  "FROM generate_series(1, 100)"])
+    first = int(a.pg.query(a.pg_url, "SELECT min(id) AS m FROM task "
+                           "WHERE status = 'pending'")[0]["m"])
+    procs = [(s, subprocess.Popen(
+        [str(s.site / "bin" / "worker"), "--once"],
+        env=dict(SERVER_ENV, STOCKROOM_DATA_DIR=str(s.site / "data")),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE))
+        for s in nodes for _ in range(3)]
+    ran = {s.site: [] for s in nodes}
+    for s, p in procs:
+        _, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err.decode(errors="replace")
+        ran[s.site] += [int(m) for m in re.findall(
+            r"task (\d+) noop done", err.decode(errors="replace"))]
+    every = sorted(t for got in ran.values() for t in got)
+    assert every == list(range(first, first + 100)), "a task ran twice or not"
+    assert all(ran.values()), {str(k): len(v) for k, v in ran.items()}
+    left = a.pg.query(a.pg_url, "SELECT count(*) AS n FROM task WHERE "
+                      "name = 'noop' AND (status <> 'done' OR attempts <> 1)")
+    assert left[0]["n"] == 0
