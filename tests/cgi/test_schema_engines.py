@@ -807,6 +807,12 @@ PG_PENDING = {
     "lib/dbrestore.c:restore_sql_has_migrations":
         "reads a SQLite backup file's own catalog (stockroom restore of a "
         "SQLite file): never run on PostgreSQL",
+    "lib/dbmove.c:dbmove_sql_tables":
+        "reads the SQLite file's own catalog (stockroom migrate-db's "
+        "source): never run on PostgreSQL",
+    "lib/dbmove.c:dbmove_sql_columns":
+        "reads the SQLite file's own catalog (stockroom migrate-db's "
+        "source): never run on PostgreSQL",
     "domain/tasks/task.c:task_sql_failed":
         "a parameter's type cannot be inferred without the connection's",
     "domain/tasks/task.c:task_sql_after_slot":
