@@ -322,7 +322,9 @@ dbmove_run(const struct cfg *cfg, const char *url, FILE *out, char *err,
 			goto out;
 		}
 	}
-	if (pg_exec(pg, "BEGIN; SET CONSTRAINTS ALL DEFERRED") != SQLITE_OK) {
+	/* a large copy's checks take longer than a request may */
+	if (pg_exec(pg, "SET statement_timeout = 0; BEGIN; "
+	    "SET CONSTRAINTS ALL DEFERRED") != SQLITE_OK) {
 		dbmove_fail(err, errsz, "PostgreSQL", pg_errmsg(pg));
 		goto out;
 	}
