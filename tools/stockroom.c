@@ -227,7 +227,8 @@ cmd_check(struct ctx *ctx)
 	enum dbcheck_result r = dbcheck_run(db, false, msg, sizeof(msg));
 	ctx->db = db;		/* tally_check() prepares on ctx */
 	long long drift = r == DBCHECK_OK ? tally_check(ctx, stdout) : 0;
-	mem_free(&ctx->mem);	/* its statements, before the close */
+	/* its statements are finalized with the request's memory, after
+	 * sqlite3_close_v2() below, which waits for them */
 	ctx->db = NULL;
 	sqlite3_close_v2(db);
 	switch (r) {
