@@ -134,3 +134,15 @@ def test_tasks_run_once_with_runners_on_both_nodes(nodes):
     left = a.pg.query(a.pg_url, "SELECT count(*) AS n FROM task WHERE "
                       "name = 'noop' AND (status <> 'done' OR attempts <> 1)")
     assert left[0]["n"] == 0
+
+
+def test_sign_in_throttling_counts_both_nodes(nodes):
+    """Failed sign-ins are counted in the database: five failures spread
+    over the two nodes (LOGIN_MAX_FAILURES) and the next attempt, on
+    either, is 429."""
+    import base64
+    bad = "Basic " + base64.b64encode(b"throttled-user:wrong").decode()
+    got = [nodes[i % 2].get("/api/user/token/",
+                            headers={"Authorization": bad}).status
+           for i in range(8)]
+    assert got == [401] * 5 + [429] * 3, got
