@@ -26,6 +26,9 @@ from decimal import Decimal
 
 import pytest
 
+pytestmark = pytest.mark.sqlite_only(
+    "fills its tree with tools/inventory generate, which writes SQLite files")
+
 _spec = importlib.util.spec_from_file_location(
     "http_conftest", pathlib.Path(__file__).with_name("conftest.py"))
 hc = importlib.util.module_from_spec(_spec)
