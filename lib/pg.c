@@ -62,7 +62,8 @@ struct pg_param {
 
 struct pg_stmt {
 	struct pg	*pg;
-	const char	*sql;		/* rewritten: the cache's */
+	char		*sql;		/* rewritten: a copy of the cache's,
+					   which may forget it meanwhile */
 	int		 nparams;
 	struct pg_param	*params;
 	PGresult	*res;
@@ -399,14 +400,16 @@ pg_prepare(struct pg *pg, const char *sql)
 	if (pg == NULL || (c = pg_rewrite(pg, sql)) == NULL)
 		return NULL;
 	if ((st = calloc(1, sizeof(*st))) == NULL ||
+	    (st->sql = strdup(c->pg)) == NULL ||
 	    (c->nparams > 0 && (st->params = calloc((size_t)c->nparams,
 	    sizeof(*st->params))) == NULL)) {
+		if (st != NULL)
+			free(st->sql);
 		free(st);
 		pg_fail(pg, SQLITE_NOMEM, "out of memory");
 		return NULL;
 	}
 	st->pg = pg;
-	st->sql = c->pg;
 	st->nparams = c->nparams;
 	return st;
 }
@@ -600,6 +603,7 @@ pg_finalize(struct pg_stmt *st)
 	pg_result_free(st);
 	pg_clear_bindings(st);
 	free(st->params);
+	free(st->sql);
 	free(st);
 	return rc;
 }
