@@ -47,6 +47,10 @@ static const char db_pg_sql_version[] =
 /* db_begin()'s write lock: writers take turns, as on SQLite. */
 static const char db_pg_sql_begin[] =
     "BEGIN; SELECT pg_advisory_xact_lock(1397905228)"	/* "SRWL" */;
+/* The same lock, held by the session across a migration's transaction. */
+static const char db_pg_sql_lock[] = "SELECT pg_advisory_lock(1397905228)";
+static const char db_pg_sql_unlock[] =
+    "SELECT pg_advisory_unlock(1397905228)";
 
 int
 db_latest_version(void)
@@ -388,13 +392,23 @@ db_pg_migrate(struct pg *pg, int *applied, char *err, size_t errsz)
 	for (size_t i = 0; i < db_pg_migrations_count; i++) {
 		const struct db_migration *m = &db_pg_migrations[i];
 
-		if (pg_exec(pg, db_pg_sql_begin) != SQLITE_OK)
+		/*
+		 * The lock first, then the transaction: a transaction begun
+		 * before another process's migration committed would still
+		 * see the catalog as it was (PostgreSQL reads the other
+		 * sessions' catalog changes at a transaction's start), and
+		 * apply the migration again.
+		 */
+		if (pg_exec(pg, db_pg_sql_lock) != SQLITE_OK)
+			goto fail;
+		if (pg_exec(pg, "BEGIN") != SQLITE_OK)
 			goto fail;
 		int have = db_pg_version(pg);
 		if (have < 0)
 			goto fail;
 		if (have >= m->version) {
 			pg_exec(pg, "COMMIT");
+			pg_exec(pg, db_pg_sql_unlock);
 			continue;
 		}
 		/* the name is the file's, [0-9a-z_] (embed-migrations.sh) */
@@ -411,12 +425,14 @@ db_pg_migrate(struct pg *pg, int *applied, char *err, size_t errsz)
 		    pg_exec(pg, rec) != SQLITE_OK ||
 		    pg_exec(pg, "COMMIT") != SQLITE_OK)
 			goto fail;
+		pg_exec(pg, db_pg_sql_unlock);
 		(*applied)++;
 		continue;
 fail:
 		snprintf(err, errsz, "migration %s failed: %s", m->name,
 		    pg_errmsg(pg));
 		pg_exec(pg, "ROLLBACK");
+		pg_exec(pg, db_pg_sql_unlock);
 		return -1;
 	}
 	return 0;
