@@ -294,10 +294,13 @@ if [ "${BENCH_PG:-1}" = 1 ] && PGOUT=$(python3 tests/pgserver.py start 2>>"$BENC
 	read -r PGDIR PGURL <<<"$PGOUT"
 	echo "copying the benchmark inventory into PostgreSQL (stockroom migrate-db)..." >&2
 	if "$SITE/bin/stockroom" migrate-db "$PGURL" >"$BENCH_DIR/migrate-db.log" 2>&1; then
-		export STOCKROOM_DATABASE_URL=$PGURL
+		# The programs under lighttpd see only what it passes them
+		# (STOCKROOM_DATA_DIR): the URL goes in the tree's stockroom.conf.
+		cp -p "$SITE/stockroom.conf" "$BENCH_DIR/stockroom.conf.saved" 2>/dev/null || : >"$BENCH_DIR/stockroom.conf.saved"
+		printf 'DATABASE_URL = "%s"\n' "$PGURL" >>"$SITE/stockroom.conf"
 		serve lighttpd-fastcgi.conf
 		measure fastcgi-pg
-		unset STOCKROOM_DATABASE_URL
+		cp -p "$BENCH_DIR/stockroom.conf.saved" "$SITE/stockroom.conf"
 	else
 		echo "(no PostgreSQL rows: see $BENCH_DIR/migrate-db.log)"
 	fi
