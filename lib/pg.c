@@ -439,6 +439,21 @@ pg_cursor_close(struct pg_stmt *st)
 	}
 }
 
+/* The types of st->res's columns, read once per run. */
+static int
+pg_types(struct pg_stmt *st)
+{
+	int nf = lpq.nfields(st->res);
+
+	if (st->types != NULL || nf <= 0)
+		return SQLITE_OK;
+	if ((st->types = calloc((size_t)nf, sizeof(*st->types))) == NULL)
+		return st->rc = pg_fail(st->pg, SQLITE_NOMEM, "out of memory");
+	for (int i = 0; i < nf; i++)
+		st->types[i] = lpq.ftype(st->res, i);
+	return SQLITE_OK;
+}
+
 /* The next rows of a streamed statement's cursor into st->res. */
 static int
 pg_fetch(struct pg_stmt *st)
@@ -455,16 +470,7 @@ pg_fetch(struct pg_stmt *st)
 	st->nrows = lpq.ntuples(st->res);
 	st->row = -1;
 	st->cursor_end = st->nrows < PG_FETCH_ROWS;
-	if (st->types == NULL) {
-		int nf = lpq.nfields(st->res);
-		if (nf > 0 && (st->types = calloc((size_t)nf,
-		    sizeof(*st->types))) == NULL)
-			return st->rc = pg_fail(st->pg, SQLITE_NOMEM,
-			    "out of memory");
-		for (int i = 0; i < nf; i++)
-			st->types[i] = lpq.ftype(st->res, i);
-	}
-	return SQLITE_OK;
+	return pg_types(st);
 }
 
 /*
@@ -532,16 +538,7 @@ pg_run(struct pg_stmt *st)
 	if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK) {
 		st->pg->changes = strtoll(lpq.cmd_tuples(st->res), NULL, 10);
 		st->nrows = s == PGRES_TUPLES_OK ? lpq.ntuples(st->res) : 0;
-		int nf = lpq.nfields(st->res);
-		if (nf > 0) {
-			if ((st->types = calloc((size_t)nf,
-			    sizeof(*st->types))) == NULL)
-				return st->rc = pg_fail(st->pg, SQLITE_NOMEM,
-				    "out of memory");
-			for (int i = 0; i < nf; i++)
-				st->types[i] = lpq.ftype(st->res, i);
-		}
-		return SQLITE_OK;
+		return pg_types(st);
 	}
 	st->rc = pg_fail_res(st->pg, st->res);
 	if (getenv("STOCKROOM_PG_TRACE") != NULL)
@@ -617,29 +614,38 @@ pg_param(struct pg_stmt *st, int i)
 	return &st->params[i - 1];
 }
 
+/* Parameter i as the number in text (written by the caller into num). */
+static struct pg_param *
+pg_param_num(struct pg_stmt *st, int i, Oid type)
+{
+	struct pg_param *p = pg_param(st, i);
+
+	if (p != NULL) {
+		p->text = p->num;
+		p->type = type;
+	}
+	return p;
+}
+
 int
 pg_bind_int64(struct pg_stmt *st, int i, long long v)
 {
-	struct pg_param *p = pg_param(st, i);
+	struct pg_param *p = pg_param_num(st, i, PG_INT8OID);
 
 	if (p == NULL)
 		return SQLITE_RANGE;
 	snprintf(p->num, sizeof(p->num), "%lld", v);
-	p->text = p->num;
-	p->type = PG_INT8OID;
 	return SQLITE_OK;
 }
 
 int
 pg_bind_double(struct pg_stmt *st, int i, double v)
 {
-	struct pg_param *p = pg_param(st, i);
+	struct pg_param *p = pg_param_num(st, i, PG_FLOAT8OID);
 
 	if (p == NULL)
 		return SQLITE_RANGE;
 	snprintf(p->num, sizeof(p->num), "%.17g", v);
-	p->text = p->num;
-	p->type = PG_FLOAT8OID;
 	return SQLITE_OK;
 }
 
