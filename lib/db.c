@@ -358,22 +358,33 @@ sqlerr:
 	return -1;
 }
 
-/* The schema's version on PostgreSQL, or -1 on error. */
+/*
+ * The schema's version on PostgreSQL, or -1 on error.  Once a connection
+ * has shown it has schema_migrations (migrations never drop it), a request
+ * asks only for the version: one statement instead of two.
+ */
 int
 db_pg_version(struct pg *pg)
 {
-	struct pg_stmt *st = pg_prepare(pg, db_pg_sql_has_migrations);
+	static const struct pg *has_migrations;
+	struct pg_stmt *st;
 	int v = -1;
 
-	if (st != NULL && pg_step(st) == SQLITE_ROW)
-		v = (int)pg_column_int64(st, 0);	/* 0: a new database */
-	pg_finalize(st);
-	if (v != 1)
-		return v;
+	if (pg != has_migrations) {
+		st = pg_prepare(pg, db_pg_sql_has_migrations);
+		if (st != NULL && pg_step(st) == SQLITE_ROW)
+			v = (int)pg_column_int64(st, 0); /* 0: a new database */
+		pg_finalize(st);
+		if (v != 1)
+			return v;
+		has_migrations = pg;
+	}
 	v = -1;
 	if ((st = pg_prepare(pg, db_pg_sql_version)) != NULL &&
 	    pg_step(st) == SQLITE_ROW)
 		v = (int)pg_column_int64(st, 0);
+	else
+		has_migrations = NULL;	/* asked again next time */
 	pg_finalize(st);
 	return v;
 }

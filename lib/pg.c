@@ -45,13 +45,35 @@ static struct {
 	PGTransactionStatusType (*transaction_status)(const PGconn *);
 	PQnoticeProcessor (*set_notice_processor)(PGconn *,
 			    PQnoticeProcessor, void *);
+	PGresult	*(*prepare)(PGconn *, const char *, const char *, int,
+			    const Oid *);
+	PGresult	*(*exec_prepared)(PGconn *, const char *, int,
+			    const char *const *, const int *, const int *, int);
 } lpq;
+
+/*
+ * The statements a connection has prepared (PREPARE, by the protocol),
+ * by rewritten text and parameter types: the server parses each once per
+ * connection, and a FastCGI process's connection lives for many requests.
+ * Full, the connection forgets them all (DEALLOCATE ALL).
+ */
+#define PG_PREP_SLOTS	512
+
+struct pg_prep {
+	char		*sql;		/* NULL: an empty slot */
+	Oid		*types;
+	int		 nparams;
+	unsigned	 id;		/* its name: "sr<id>" */
+};
 
 struct pg {
 	PGconn		*conn;
 	int		 errcode;	/* SQLite's code for the last failure */
 	char		 errmsg[512];
 	long long	 changes;	/* rows the last write touched */
+	struct pg_prep	 prep[PG_PREP_SLOTS];
+	size_t		 nprep;
+	unsigned	 next_id;
 };
 
 struct pg_param {
@@ -80,6 +102,7 @@ struct pg_stmt {
 #define PG_FETCH_ROWS	1000
 
 static void	pg_cursor_close(struct pg_stmt *);
+static void	pg_prep_forget(struct pg *);
 
 static int
 pg_load(char *err, size_t errsz)
@@ -90,6 +113,7 @@ pg_load(char *err, size_t errsz)
 		"PQresultErrorField", "PQntuples", "PQnfields", "PQgetvalue",
 		"PQgetisnull", "PQftype", "PQcmdTuples", "PQclear",
 		"PQtransactionStatus", "PQsetNoticeProcessor",
+		"PQprepare", "PQexecPrepared",
 	};
 	void **slots[] = {
 		(void **)&lpq.connectdb, (void **)&lpq.status,
@@ -101,6 +125,7 @@ pg_load(char *err, size_t errsz)
 		(void **)&lpq.ftype, (void **)&lpq.cmd_tuples,
 		(void **)&lpq.clear, (void **)&lpq.transaction_status,
 		(void **)&lpq.set_notice_processor,
+		(void **)&lpq.prepare, (void **)&lpq.exec_prepared,
 	};
 	void *h;
 
@@ -255,6 +280,7 @@ pg_close(struct pg *pg)
 		return;
 	if (pg->conn != NULL)
 		lpq.finish(pg->conn);
+	pg_prep_forget(pg);
 	free(pg);
 }
 
@@ -391,6 +417,119 @@ pg_rewrite(struct pg *pg, const char *sql)
 	return c;
 }
 
+/* The slot of st's text and parameter types: theirs, or the empty one to fill. */
+static struct pg_prep *
+pg_prep_slot(struct pg_stmt *st, const Oid *types)
+{
+	struct pg *pg = st->pg;
+	uint32_t h = pg_hash(st->sql);
+
+	for (int i = 0; i < st->nparams; i++)
+		h = (h ^ (uint32_t)types[i]) * 16777619u;
+	for (size_t i = 0; ; i++) {
+		struct pg_prep *p = &pg->prep[(h + i) % PG_PREP_SLOTS];
+		if (p->sql == NULL || (p->nparams == st->nparams &&
+		    strcmp(p->sql, st->sql) == 0 && (st->nparams == 0 ||
+		    memcmp(p->types, types, sizeof(*types) *
+		    (size_t)st->nparams) == 0)))
+			return p;
+	}
+}
+
+/* Forgets the connection's prepared statements (the server's go too
+   when it is idle; names are never reused, so any left do no harm). */
+static void
+pg_prep_forget(struct pg *pg)
+{
+	for (size_t i = 0; i < PG_PREP_SLOTS; i++) {
+		free(pg->prep[i].sql);
+		free(pg->prep[i].types);
+	}
+	memset(pg->prep, 0, sizeof(pg->prep));
+	if (pg->nprep > 0 && pg->conn != NULL &&
+	    lpq.transaction_status(pg->conn) == PQTRANS_IDLE) {
+		PGresult *r = lpq.exec(pg->conn, "DEALLOCATE ALL");
+		if (r != NULL)
+			lpq.clear(r);
+	}
+	pg->nprep = 0;
+}
+
+/*
+ * The name of st's statement prepared on its connection with these
+ * parameter types, preparing it the first time; NULL with st->res the
+ * server's answer when it cannot be prepared (the statement's error), or
+ * NULL and no answer when it is not to be kept (out of memory).
+ */
+static const char *
+pg_prepared(struct pg_stmt *st, const Oid *types, char *name, size_t namesz)
+{
+	struct pg *pg = st->pg;
+	struct pg_prep *p;
+
+	if (pg->nprep >= PG_PREP_SLOTS / 2)
+		pg_prep_forget(pg);
+	p = pg_prep_slot(st, types);
+	if (p->sql != NULL) {
+		snprintf(name, namesz, "sr%u", p->id);
+		return name;
+	}
+	char *sql = strdup(st->sql);
+	Oid *t = st->nparams > 0 ?
+	    malloc(sizeof(*t) * (size_t)st->nparams) : NULL;
+	if (sql == NULL || (st->nparams > 0 && t == NULL)) {
+		free(sql);
+		free(t);
+		return NULL;
+	}
+	if (st->nparams > 0)
+		memcpy(t, types, sizeof(*t) * (size_t)st->nparams);
+	unsigned id = ++pg->next_id;
+	snprintf(name, namesz, "sr%u", id);
+	PGresult *r = lpq.prepare(pg->conn, name, st->sql, st->nparams, types);
+	if (r == NULL || lpq.result_status(r) != PGRES_COMMAND_OK) {
+		free(sql);
+		free(t);
+		st->res = r;
+		return NULL;
+	}
+	lpq.clear(r);
+	p->sql = sql;
+	p->types = t;
+	p->nparams = st->nparams;
+	p->id = id;
+	pg->nprep++;
+	return name;
+}
+
+/*
+ * Did a kept statement fail only for being kept: its result type changed
+ * under it (a migration altered a table it reads: 0A000), or the server
+ * no longer has it (26000)?  Run again unprepared, it may succeed.
+ */
+static bool
+pg_replan(const PGresult *res)
+{
+	const char *state;
+
+	if (res == NULL || lpq.result_status(res) != PGRES_FATAL_ERROR)
+		return false;
+	state = lpq.result_error_field(res, PG_DIAG_SQLSTATE);
+	return state != NULL && (strcmp(state, "0A000") == 0 ||
+	    strcmp(state, "26000") == 0);
+}
+
+/* Forgets st's prepared statement (its plan no longer fits the schema). */
+static void
+pg_prep_drop(struct pg_stmt *st, const Oid *types)
+{
+	struct pg *pg = st->pg;
+
+	/* Open addressing cannot empty one slot: forget them all. */
+	if (pg_prep_slot(st, types)->sql != NULL)
+		pg_prep_forget(pg);
+}
+
 struct pg_stmt *
 pg_prepare(struct pg *pg, const char *sql)
 {
@@ -517,8 +656,23 @@ pg_run(struct pg_stmt *st)
 			sql = declare;
 		}
 	}
-	st->res = lpq.exec_params(st->pg->conn, sql, st->nparams, types,
-	    vals, NULL, NULL, 0);
+	if (declare == NULL) {
+		char name[16];
+		const char *n = pg_prepared(st, types, name, sizeof(name));
+		if (n != NULL) {
+			st->res = lpq.exec_prepared(st->pg->conn, n,
+			    st->nparams, vals, NULL, NULL, 0);
+			if (pg_replan(st->res)) {
+				/* the schema changed under a kept statement */
+				lpq.clear(st->res);
+				st->res = NULL;
+				pg_prep_drop(st, types);
+			}
+		}
+	}
+	if (st->res == NULL)
+		st->res = lpq.exec_params(st->pg->conn, sql, st->nparams,
+		    types, vals, NULL, NULL, 0);
 	free(vals);
 	free(types);
 	if (declare != NULL && st->res != NULL &&

@@ -18,7 +18,8 @@ import time
 
 import pytest
 
-from conftest import SANITIZED, SLOW, VALGRIND, check_sanitizer, parse_cgi
+from conftest import (ENGINE, SANITIZED, SLOW, VALGRIND, check_sanitizer,
+                      parse_cgi)
 
 FCGI_BEGIN_REQUEST, FCGI_END_REQUEST, FCGI_PARAMS, FCGI_STDIN = 1, 3, 4, 5
 FCGI_STDOUT, FCGI_STDERR = 6, 7
@@ -420,4 +421,30 @@ def test_kept_statements_give_the_same_answers_as_cgi(site, fcgi, admin):
             a = f.request("GET", "/api/part/", query=q, headers=admin)
             b = site.cgi("part", path="/api/part/", query=q, headers=admin)
             assert (a.status, a.json()) == (b.status, b.json()), q
+    assert f.stop() == 0
+
+
+@pytest.mark.skipif(ENGINE != "pg", reason="PostgreSQL's prepared "
+                    "statements (lib/pg.c)")
+def test_a_kept_statement_outlives_a_column_changed_under_it(site, fcgi,
+                                                             admin):
+    """On PostgreSQL a process prepares each statement once on its kept
+    connection.  A migration that changes a column's type under it makes
+    the server refuse the prepared statement ("cached plan must not change
+    result type"); the process runs it again unprepared, and prepares it
+    anew: no request fails."""
+    f = fcgi("company")
+    r = f.request("POST", "/api/company/", headers=admin,
+                  body={"name": "Acme", "phone": "+44 1632 960000"})
+    assert r.status == 201, r
+    for _ in range(2):
+        r = f.request("GET", "/api/company/", query="limit=5", headers=admin)
+        assert r.status == 200, r
+    site.db().execute("ALTER TABLE company ALTER COLUMN phone TYPE "
+                      "varchar(50)")
+    for _ in range(2):
+        r = f.request("GET", "/api/company/", query="limit=5", headers=admin)
+        assert r.status == 200, r
+        assert [(c["name"], c["phone"]) for c in r.json()["results"]] == \
+            [("Acme", "+44 1632 960000")]
     assert f.stop() == 0
