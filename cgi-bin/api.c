@@ -52,7 +52,7 @@ api_root(struct ctx *ctx)
 	cJSON_AddBoolToObject(o, "email_configured", 0);
 	cJSON_AddBoolToObject(o, "debug_mode", ctx->cfg.debug);
 	cJSON_AddBoolToObject(o, "docker_mode", 0);
-	cJSON_AddStringToObject(o, "database", "sqlite");
+	cJSON_AddStringToObject(o, "database", db_on_pg ? "postgresql" : "sqlite");
 	cJSON_AddBoolToObject(o, "system_health", 1);
 	return resp_json(ctx, 200, o);
 }

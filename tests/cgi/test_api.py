@@ -8,6 +8,8 @@ import subprocess
 
 import pytest
 
+from conftest import ENGINE
+
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
@@ -34,6 +36,8 @@ def test_root_describes_server(site):
     assert d["worker_running"] is False
     assert d["worker_pending_tasks"] == 0
     assert d["debug_mode"] is False
+    # The engine the site runs on (it said "sqlite" on PostgreSQL too).
+    assert d["database"] == {"sqlite": "sqlite", "pg": "postgresql"}[ENGINE]
 
 
 def test_root_without_trailing_slash(site):
