@@ -607,7 +607,11 @@ res_query(struct ctx *ctx, const struct resource *r, struct list_q *q,
 	bool cascade;
 
 	list_init(q, ctx, r->order);
-	if (r->flags & RES_KEYED)
+	/*
+	 * PostgreSQL works out a select's columns for every row an OFFSET
+	 * skips (SQLite skips them first): there every page is found on ids.
+	 */
+	if ((r->flags & RES_KEYED) || db_on_pg)
 		list_keyed(q, sql->ids, sql->key);
 	if ((e = list_flag(ctx, "cascade", (r->flags & RES_CASCADE) != 0,
 	    &cascade)) != NULL ||

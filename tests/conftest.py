@@ -534,6 +534,18 @@ MIGRATION_UNDO = {
          "DROP TABLE supplier_price_break", "DROP TABLE supplier_part",
          "DROP TABLE manufacturer_part", "DROP TABLE address",
          "DROP TABLE contact", "DROP TABLE company"],
+    # The list indexes as they were, without id (PostgreSQL's
+    # part_low_stock keeps NULLS FIRST: the same keys), and no triggers
+    # counting manufacturer and supplier parts (their counts stay in
+    # tally: the migration sets them again).
+    15: [sql for ix, on in (
+        ("part_name", "part(name)"), ("part_ipn", "part(IPN)"),
+        ("company_name", "company(name)"),
+        ("manufacturer_part_mpn", "manufacturer_part(MPN)"),
+        ("supplier_part_sku", "supplier_part(SKU)"))
+        for sql in (f"DROP INDEX {ix}", f"CREATE INDEX {ix} ON {on}")] +
+        [f"DROP TRIGGER IF EXISTS {t}_tally_{e}" for t in ("manufacturer_part",
+         "supplier_part") for e in ("ai", "ad")],
 }
 
 

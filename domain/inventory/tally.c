@@ -19,6 +19,9 @@ static const char tally_sql_counts[] =
     " SELECT 'part', 0, count(*) FROM part"
     " UNION ALL SELECT 'stock_item', 0, count(*) FROM stock_item"
     " UNION ALL SELECT 'stock_tracking', 0, count(*) FROM stock_tracking"
+    " UNION ALL SELECT 'manufacturer_part', 0, count(*)"
+    "  FROM manufacturer_part"
+    " UNION ALL SELECT 'supplier_part', 0, count(*) FROM supplier_part"
     " UNION ALL SELECT 'stock_item.in_stock', 0, count(*) FROM stock_item"
     "  WHERE status IN (10, 50, 55, 85) AND quantity > 0"
     " UNION ALL SELECT 'stock_item.status', status, count(*) FROM stock_item"
@@ -100,9 +103,9 @@ fail:
 }
 
 /*
- * The same counts as migration 0010 makes of an existing inventory (keep
- * the two alike; test_inventory_tool.py checks this one, test_tallies.py
- * the migration's, each with stockroom check).
+ * The same counts as migrations 0010 and 0015 make of an existing
+ * inventory (keep them alike; test_inventory_tool.py checks this one,
+ * test_tallies.py the migrations', each with stockroom check).
  */
 static const char tally_sql_rebuild[] =
     "DELETE FROM stock_location_tree;"
@@ -122,6 +125,10 @@ static const char tally_sql_rebuild[] =
     " SELECT 'stock_item', 0, count(*) FROM stock_item;"
     "INSERT INTO tally (name, id, n)"
     " SELECT 'stock_tracking', 0, count(*) FROM stock_tracking;"
+    "INSERT INTO tally (name, id, n)"
+    " SELECT 'manufacturer_part', 0, count(*) FROM manufacturer_part;"
+    "INSERT INTO tally (name, id, n)"
+    " SELECT 'supplier_part', 0, count(*) FROM supplier_part;"
     "INSERT INTO tally (name, id, n)"
     " SELECT 'stock_item.in_stock', 0, count(*) FROM stock_item"
     " WHERE +status IN (10, 50, 55, 85) AND quantity > 0;"

@@ -449,6 +449,12 @@ mp_render(struct ctx *ctx, db_stmt *st, cJSON *o, void *view)
 
 static struct res_sql manufacturer_part_sql;
 
+/* The unfiltered count, kept by migration 0015's triggers. */
+static const struct res_tally manufacturer_part_tallies[] = {
+	{ "", "SELECT ifnull((SELECT n FROM tally WHERE name = "
+	  "'manufacturer_part' AND id = 0), 0)" },
+};
+
 const struct resource manufacturer_part_resource = {
 	.model = "manufacturerpart",
 	.name = "ManufacturerPart",
@@ -462,6 +468,7 @@ const struct resource manufacturer_part_resource = {
 	RES_FILTERS(manufacturer_part_filters),
 	RES_ORDERS(manufacturer_part_orders),
 	RES_UNIQUE(manufacturer_part_unique),
+	RES_TALLIES(manufacturer_part_tallies),
 	.order = "m.MPN, m.id",
 	.search = &manufacturer_part_search,
 	.hooks = &(const struct res_hooks){ .view = mp_view,
@@ -721,6 +728,12 @@ supplier_part_validate(struct ctx *ctx, struct res_write *w, struct errs *es)
 
 static struct res_sql supplier_part_sql;
 
+/* The unfiltered count, kept by migration 0015's triggers. */
+static const struct res_tally supplier_part_tallies[] = {
+	{ "", "SELECT ifnull((SELECT n FROM tally WHERE name = "
+	  "'supplier_part' AND id = 0), 0)" },
+};
+
 const struct resource supplier_part_resource = {
 	.model = "supplierpart",
 	.name = "SupplierPart",
@@ -734,6 +747,7 @@ const struct resource supplier_part_resource = {
 	RES_FILTERS(supplier_part_filters),
 	RES_ORDERS(supplier_part_orders),
 	RES_UNIQUE(supplier_part_unique),
+	RES_TALLIES(supplier_part_tallies),
 	.order = "sp.SKU, sp.id",
 	.search = &supplier_part_search,
 	.hooks = &(const struct res_hooks){ .view = sp_view,

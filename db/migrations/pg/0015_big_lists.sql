@@ -1,0 +1,73 @@
+-- compatible: programs built for schema 14 may run on it (indexes, and
+-- counts kept by triggers whichever program writes).
+-- The twin of ../0015_big_lists.sql: the indexes that lists are
+-- ordered by, NULLS FIRST (SQLite's order, written into every ORDER BY
+-- term by lib/dialect.c) and ending in id, as the lists' ORDER BY, so that
+-- a page is read from the index instead of sorting the whole table.  The
+-- partial part_low_stock already ends in id; it gets NULLS FIRST too.
+
+DROP INDEX part_name;
+CREATE INDEX part_name ON part (name NULLS FIRST, id);
+DROP INDEX part_ipn;
+CREATE INDEX part_ipn ON part (IPN NULLS FIRST, id);
+DROP INDEX part_low_stock;
+CREATE INDEX part_low_stock ON part (name NULLS FIRST, id)
+	WHERE minimum_stock > 0 AND in_stock < minimum_stock;
+DROP INDEX company_name;
+CREATE INDEX company_name ON company (name NULLS FIRST, id);
+DROP INDEX manufacturer_part_mpn;
+CREATE INDEX manufacturer_part_mpn ON manufacturer_part (MPN NULLS FIRST, id);
+DROP INDEX supplier_part_sku;
+CREATE INDEX supplier_part_sku ON supplier_part (SKU NULLS FIRST, id);
+
+-- The unfiltered counts of manufacturer and supplier parts, from tally.
+INSERT INTO tally (name, id, n)
+    SELECT 'manufacturer_part', 0, count(*) FROM manufacturer_part
+    ON CONFLICT (id, name) DO UPDATE SET n = excluded.n;
+INSERT INTO tally (name, id, n)
+    SELECT 'supplier_part', 0, count(*) FROM supplier_part
+    ON CONFLICT (id, name) DO UPDATE SET n = excluded.n;
+
+CREATE FUNCTION manufacturer_part_tally_ai() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO tally (name, id, n) VALUES ('manufacturer_part', 0, 1)
+	    ON CONFLICT (id, name) DO UPDATE SET n = tally.n + 1;
+	RETURN NULL;
+END;
+$$;
+CREATE TRIGGER manufacturer_part_tally_ai AFTER INSERT ON manufacturer_part
+	FOR EACH ROW EXECUTE FUNCTION manufacturer_part_tally_ai();
+
+CREATE FUNCTION manufacturer_part_tally_ad() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO tally (name, id, n) VALUES ('manufacturer_part', 0, -1)
+	    ON CONFLICT (id, name) DO UPDATE SET n = tally.n - 1;
+	RETURN NULL;
+END;
+$$;
+CREATE TRIGGER manufacturer_part_tally_ad AFTER DELETE ON manufacturer_part
+	FOR EACH ROW EXECUTE FUNCTION manufacturer_part_tally_ad();
+
+CREATE FUNCTION supplier_part_tally_ai() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO tally (name, id, n) VALUES ('supplier_part', 0, 1)
+	    ON CONFLICT (id, name) DO UPDATE SET n = tally.n + 1;
+	RETURN NULL;
+END;
+$$;
+CREATE TRIGGER supplier_part_tally_ai AFTER INSERT ON supplier_part
+	FOR EACH ROW EXECUTE FUNCTION supplier_part_tally_ai();
+
+CREATE FUNCTION supplier_part_tally_ad() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO tally (name, id, n) VALUES ('supplier_part', 0, -1)
+	    ON CONFLICT (id, name) DO UPDATE SET n = tally.n - 1;
+	RETURN NULL;
+END;
+$$;
+CREATE TRIGGER supplier_part_tally_ad AFTER DELETE ON supplier_part
+	FOR EACH ROW EXECUTE FUNCTION supplier_part_tally_ad();
