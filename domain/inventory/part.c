@@ -249,6 +249,13 @@ static const struct list_search part_search = {
 	"p.description LIKE ? ESCAPE '\\' OR p.keywords LIKE ? ESCAPE '\\' OR "
 	"p.category IN (SELECT id FROM part_category WHERE name LIKE ? "
 	"ESCAPE '\\'))", 5, NULL,
+	/* PostgreSQL: the same LIKEs, the category's ids as an array, so
+	 * that every term is an index scan and the words' scans are ANDed
+	 * as bitmaps (an OR with an IN is a scan of every part) */
+	" AND (p.name LIKE ? ESCAPE '\\' OR p.IPN LIKE ? ESCAPE '\\' OR "
+	"p.description LIKE ? ESCAPE '\\' OR p.keywords LIKE ? ESCAPE '\\' "
+	"OR p.category = ANY (ARRAY(SELECT id FROM part_category WHERE name "
+	"LIKE ? ESCAPE '\\')))", 5,
 };
 
 static const char part_sql_dup[] =

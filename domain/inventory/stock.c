@@ -265,12 +265,16 @@ static const struct list_search stock_search = {
 	/* Sorted matches: scanning every item in id order to find a few
 	 * matches is what "+" keeps the planner from doing. */
 	"+s.id",
-	/* PostgreSQL: the columns of both FTS5 tables, as LIKEs */
+	/* PostgreSQL: the columns of both FTS5 tables, as LIKEs, and the
+	 * parts' and locations' ids as arrays, so that every term is an
+	 * index scan and the words' scans are ANDed as bitmaps (ORs with INs
+	 * are a scan of every item) */
 	" AND (s.batch LIKE ? ESCAPE '\\' OR s.serial LIKE ? ESCAPE '\\' OR "
-	"s.notes LIKE ? ESCAPE '\\' OR s.part IN (SELECT id FROM part WHERE "
-	"name LIKE ? ESCAPE '\\' OR IPN LIKE ? ESCAPE '\\' OR description "
-	"LIKE ? ESCAPE '\\' OR keywords LIKE ? ESCAPE '\\') OR s.location IN "
-	"(SELECT id FROM stock_location WHERE name LIKE ? ESCAPE '\\'))", 8,
+	"s.notes LIKE ? ESCAPE '\\' OR s.part = ANY (ARRAY(SELECT id FROM "
+	"part WHERE name LIKE ? ESCAPE '\\' OR IPN LIKE ? ESCAPE '\\' OR "
+	"description LIKE ? ESCAPE '\\' OR keywords LIKE ? ESCAPE '\\')) OR "
+	"s.location = ANY (ARRAY(SELECT id FROM stock_location WHERE name "
+	"LIKE ? ESCAPE '\\')))", 8,
 };
 
 static const char stock_sql_part_location[] =
