@@ -383,6 +383,12 @@ dbmove_run(const struct cfg *cfg, const char *url, FILE *out, char *err,
 		goto out;
 	}
 	began = false;
+	/* The planner's statistics of the copied tables: without them, the
+	 * first lists would be planned for empty tables until autovacuum
+	 * came by.  Not fatal: the data is in. */
+	if (pg_exec(pg, "ANALYZE") != SQLITE_OK)
+		fprintf(out, "warning: ANALYZE failed (%s); run it by hand\n",
+		    pg_errmsg(pg));
 	fprintf(out, "copied %zu tables; stock quantities agree (%lld); set "
 	    "DATABASE_URL to this database to serve it\n", nt, lq);
 	ret = 0;
