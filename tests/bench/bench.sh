@@ -294,19 +294,18 @@ if [ "${BENCH_PG:-1}" = 1 ] && PGOUT=$(python3 tests/pgserver.py start 2>>"$BENC
 	read -r PGDIR PGURL <<<"$PGOUT"
 	echo "copying the benchmark inventory into PostgreSQL (stockroom migrate-db)..." >&2
 	if "$SITE/bin/stockroom" migrate-db "$PGURL" >"$BENCH_DIR/migrate-db.log" 2>&1; then
-		# The settings file names the database.  lighttpd.conf passes
-		# CGI programs only STOCKROOM_DATA_DIR, but FastCGI programs
-		# inherit lighttpd's environment, STOCKROOM_CONFIG included:
-		# that must name the file (/dev/null above measured SQLite).
-		printf 'DATABASE_URL = "%s"\n' "$PGURL" >"$BENCH_DIR/pg.conf"
-		STOCKROOM_CONFIG=$BENCH_DIR/pg.conf
+		# The programs read their settings per request, from what
+		# lighttpd passes them (STOCKROOM_DATA_DIR), not from its own
+		# environment: the URL goes in the tree's stockroom.conf.
+		cp -p "$SITE/stockroom.conf" "$BENCH_DIR/stockroom.conf.saved" 2>/dev/null || : >"$BENCH_DIR/stockroom.conf.saved"
+		printf 'DATABASE_URL = "%s"\n' "$PGURL" >>"$SITE/stockroom.conf"
 		serve lighttpd-fastcgi.conf
-		STOCKROOM_CONFIG=/dev/null
 		if curl -fsS "$BASE/api/" | grep -q '"database":"postgresql"'; then
 			measure fastcgi-pg
 		else
 			echo "(no PostgreSQL rows: the programs are not on it)"
 		fi
+		cp -p "$BENCH_DIR/stockroom.conf.saved" "$SITE/stockroom.conf"
 	else
 		echo "(no PostgreSQL rows: see $BENCH_DIR/migrate-db.log)"
 	fi
