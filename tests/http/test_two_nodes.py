@@ -146,3 +146,44 @@ def test_sign_in_throttling_counts_both_nodes(nodes):
                             headers={"Authorization": bad}).status
            for i in range(8)]
     assert got == [401] * 5 + [429] * 3, got
+
+
+def test_notifications_made_on_one_node_are_read_on_the_other(nodes):
+    """A low-stock notification: the part is starred through node a, its
+    stock taken below the minimum through node b, the task run by node b's
+    worker; the subscriber reads it through node a and marks it read, and
+    node b shows it read."""
+    a, b = nodes
+    auth = a.token_headers("two-nodes")
+    tag = os.urandom(4).hex()
+    part = test_load.made(a, auth, "/api/part/", {
+        "name": f"two-node bolt {tag}", "minimum_stock": 10})
+    shelf = test_load.made(a, auth, "/api/stock/location/",
+                           {"name": f"two-node shelf {tag}"})
+    item = test_load.made(a, auth, "/api/stock/", {
+        "part": part, "location": shelf, "quantity": "20"})
+    r = a.request("PATCH", f"/api/part/{part}/", headers=auth,
+                  body={"starred": True})
+    assert r.status == 200 and r.json()["starred"] is True, r
+    r = b.request("POST", "/api/stock/remove/", headers=auth,
+                  body={"items": [{"pk": item, "quantity": "15"}]})
+    assert r.status in (200, 201), r
+    p = subprocess.run([str(b.site / "bin" / "worker"), "--once"],
+                       env=dict(SERVER_ENV,
+                                STOCKROOM_DATA_DIR=str(b.site / "data")),
+                       capture_output=True, timeout=300)
+    assert p.returncode == 0, p.stderr.decode(errors="replace")
+
+    def mine(node):
+        r = node.get("/api/notifications/", headers=auth)
+        assert r.status == 200, r
+        return [n for n in r.json() if n["target"] and
+                n["target"]["model_id"] == part]
+
+    got = mine(a)
+    assert [(n["category"], n["read"]) for n in got] == \
+        [("part.notify_low_stock", False)], got
+    r = a.request("PATCH", f"/api/notifications/{got[0]['pk']}/",
+                  headers=auth, body={"read": True})
+    assert r.status == 200, r
+    assert [n["read"] for n in mine(b)] == [True]
