@@ -8,7 +8,9 @@
 # Environment (mk/inventory.mk sets it): BUILD (the build dir), BENCH_DIR
 # (installed tree in $BENCH_DIR/site, data in $BENCH_DIR/data), BENCH_PORT,
 # BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_THREADS, BENCH_STATIC_SITE;
-# BENCH_ONLY, an extended regular expression, keeps the endpoints whose
+# BENCH_MODES, words of cgi fastcgi apache fastcgi-pg, keeps those modes
+# (hello is measured all the same); BENCH_ONLY, an extended regular
+# expression, keeps the endpoints whose
 # names match it (and hello) for a quick look at a few rows.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -267,12 +269,19 @@ measure() {
 		printf '%-12s %-20s %10s %9s %9s %8s %9s %s\n' "$mode" "$name" "$rps" "$p50" "$p99" "$ratio" "$mem" "$errs"
 	done
 }
-measure cgi
+mode() { [ -z "${BENCH_MODES:-}" ] || grep -qw -- "$1" <<<"$BENCH_MODES"; }
+if mode cgi; then
+	measure cgi
+else
+	BENCH_ONLY='^$' measure cgi		# hello alone: the baseline
+fi
 # The same programs as FastCGI (lighttpd-fastcgi.conf): processes kept
 # between requests, each with its database connection open.  Hello stays
 # the CGI baseline of the issue's targets.
-serve lighttpd-fastcgi.conf
-measure fastcgi
+if mode fastcgi; then
+	serve lighttpd-fastcgi.conf
+	measure fastcgi
+fi
 
 # Apache 2.4 with the repository's apache.conf, as CGI (mod_cgid), then the
 # same with mod_fcgid loaded, which apache.conf then hands the programs to:
@@ -280,7 +289,7 @@ measure fastcgi
 kill "$LPID" 2>/dev/null || true
 wait "$LPID" 2>/dev/null || true
 LPID=
-if ! { apache_start apache-cgi && measure apache-cgi &&
+if mode apache && ! { apache_start apache-cgi && measure apache-cgi &&
        apache_start apache-fcgid fcgid && measure apache-fcgid; }; then
 	echo "(no more Apache rows: see $BENCH_DIR/apache-*/error.log)"
 fi
@@ -290,7 +299,7 @@ apache_stop
 # into a throwaway cluster (tests/pgserver.py), and every row again through
 # lighttpd-fastcgi.conf with DATABASE_URL naming it.  Compare with the
 # fastcgi rows, and with hello (CGI, SQLite-free) of this run.
-if [ "${BENCH_PG:-1}" = 1 ] && PGOUT=$(python3 tests/pgserver.py start 2>>"$BENCH_DIR/pg.log"); then
+if mode fastcgi-pg && [ "${BENCH_PG:-1}" = 1 ] && PGOUT=$(python3 tests/pgserver.py start 2>>"$BENCH_DIR/pg.log"); then
 	read -r PGDIR PGURL <<<"$PGOUT"
 	echo "copying the benchmark inventory into PostgreSQL (stockroom migrate-db)..." >&2
 	if "$SITE/bin/stockroom" migrate-db "$PGURL" >"$BENCH_DIR/migrate-db.log" 2>&1; then
@@ -313,7 +322,7 @@ if [ "${BENCH_PG:-1}" = 1 ] && PGOUT=$(python3 tests/pgserver.py start 2>>"$BENC
 	wait "$LPID" 2>/dev/null || true
 	LPID=
 	python3 tests/pgserver.py stop "$PGDIR" 2>>"$BENCH_DIR/pg.log" || true
-else
+elif mode fastcgi-pg; then
 	echo "(no PostgreSQL rows: see $BENCH_DIR/pg.log)"
 fi
 serve lighttpd.conf
