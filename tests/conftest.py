@@ -473,6 +473,13 @@ def admin(site):
     return h
 
 
+@pytest.fixture
+def api(site, admin):
+    """The inventory API as the admin (tests/cgi/inventory_api.py's Api)."""
+    from inventory_api import Api
+    return Api(site, admin)
+
+
 def make_user(site, username, roles=None, superuser=False, password=None,
               email=""):
     """Creates an active user with the given rule sets ({"part": ["view"],
