@@ -30,6 +30,7 @@ session, whatever happened.
 """
 import atexit
 import base64
+import contextlib
 import itertools
 import json
 import os
@@ -247,6 +248,48 @@ class Server:
     def __repr__(self):
         mode = " (mod_fcgid)" if self.fcgid else ""
         return f"<{self.kind}{mode} at {self.url('/')}>"
+
+
+def multipart(fields, files, boundary="----stockroom-http-test-7d41c2"):
+    """A multipart/form-data body (RFC 7578) of fields {name: value} and
+    files {name: (filename, content type, data)}: (content type, bytes)."""
+    out = b""
+    for name, value in fields.items():
+        out += (f"--{boundary}\r\nContent-Disposition: form-data; "
+                f"name=\"{name}\"\r\n\r\n{value}\r\n").encode()
+    for name, (filename, ctype, data) in files.items():
+        out += (f"--{boundary}\r\nContent-Disposition: form-data; "
+                f"name=\"{name}\"; filename=\"{filename}\"\r\n"
+                f"Content-Type: {ctype}\r\n\r\n").encode() + data + b"\r\n"
+    out += f"--{boundary}--\r\n".encode()
+    return f"multipart/form-data; boundary={boundary}", out
+
+
+@contextlib.contextmanager
+def stalled_posts(srv, auth, name, clients=5):
+    """Holds clients connections to srv open, each in the middle of the
+    body of a POST (as auth's user) of a category named name: its first
+    100 bytes sent, no more.  Once they are closed, checks that no such
+    category was written."""
+    body = json.dumps({"name": name, "description": "x" * 900}).encode()
+    head = (f"POST {srv.prefix}/api/part/category/ HTTP/1.1\r\n"
+            f"Host: 127.0.0.1\r\nAuthorization: {auth['Authorization']}\r\n"
+            f"Content-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n").encode()
+    stalled = []
+    try:
+        for _ in range(clients):
+            c = socket.create_connection(("127.0.0.1", srv.port), timeout=10)
+            c.sendall(head + body[:100])
+            stalled.append(c)
+        time.sleep(0.5)
+        yield
+    finally:
+        for c in stalled:
+            c.close()
+    r = srv.get("/api/part/category/?name=" + name.replace(" ", "%20"),
+                headers=auth)
+    assert r.status == 200 and r.json() == [], r
 
 
 def run(cmd, **kw):

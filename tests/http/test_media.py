@@ -2,7 +2,6 @@
 requests and HEAD through each way of serving, and the X-Sendfile mode
 through lighttpd (cgi.x-sendfile) and Apache (mod_xsendfile), each with a
 server of its own configured as README says."""
-import base64
 import importlib.util
 import os
 import pathlib
@@ -17,38 +16,13 @@ _spec.loader.exec_module(hc)
 XSENDFILE_SO = pathlib.Path(hc.APACHE_MODULES) / "mod_xsendfile.so"
 
 
-def multipart(fields, files):
-    boundary = "----stockroom-media-test-51c0"
-    out = b""
-    for name, value in fields.items():
-        out += (f"--{boundary}\r\nContent-Disposition: form-data; "
-                f"name=\"{name}\"\r\n\r\n{value}\r\n").encode()
-    for name, (filename, ctype, data) in files.items():
-        out += (f"--{boundary}\r\nContent-Disposition: form-data; "
-                f"name=\"{name}\"; filename=\"{filename}\"\r\n"
-                f"Content-Type: {ctype}\r\n\r\n").encode() + data + b"\r\n"
-    out += f"--{boundary}--\r\n".encode()
-    return f"multipart/form-data; boundary={boundary}", out
-
-
-def sign_in(srv):
-    if srv.user is None:
-        pytest.skip("stockroom createsuperuser is not available")
-    name, password = srv.user
-    basic = base64.b64encode(f"{name}:{password}".encode()).decode()
-    r = srv.get("/api/user/token/?name=http-media",
-                headers={"Authorization": "Basic " + basic})
-    assert r.status == 200, r
-    return {"Authorization": "Token " + r.json()["token"]}
-
-
 def attach(srv, auth, data, filename):
     """A new part with a file attached; returns the file's path under the
     prefix (/media/...)."""
     r = srv.request("POST", "/api/part/", headers=auth,
                     body={"name": f"media test {os.urandom(6).hex()}"})
     assert r.status == 201, r
-    ctype, body = multipart(
+    ctype, body = hc.multipart(
         {"model_type": "part", "model_id": str(r.json()["pk"])},
         {"attachment": (filename, "application/octet-stream", data)})
     r = srv.request("POST", "/api/attachment/", headers=auth, body=body,
@@ -63,7 +37,7 @@ DATA = bytes(range(256)) * 64 + b"tail"
 
 
 def test_conditional_and_head(srv):
-    auth = sign_in(srv)
+    auth = srv.token_headers("http-media")
     path = attach(srv, auth, DATA, "table.bin")
     r = srv.get(path, headers=auth)
     assert r.status == 200, r
@@ -101,7 +75,7 @@ def test_conditional_and_head(srv):
     "/media/..%2fdata%2fsecret_key", "/media/attachments/00/" + "0" * 32,
     "/media/.htaccess", "/media/stockroom.sqlite3"])
 def test_nothing_else_is_reachable(srv, path):
-    auth = sign_in(srv)
+    auth = srv.token_headers("http-media")
     r = srv.get(path, headers=auth)
     assert r.status in (400, 403, 404), r
     assert b"SQLite format" not in r.body
@@ -197,7 +171,7 @@ def test_sendfile_serves_the_bytes(sendfile_srv):
     """The program answers with headers and X-Sendfile; the server sends
     the file, and the header never reaches the client."""
     srv = sendfile_srv
-    auth = sign_in(srv)
+    auth = srv.token_headers("http-media")
     big = os.urandom(300000)
     path = attach(srv, auth, big, "big.bin")
     r = srv.get(path, headers=auth, timeout=30)
@@ -219,7 +193,7 @@ def test_sendfile_serves_the_bytes(sendfile_srv):
 
 def test_sendfile_ranges(sendfile_srv):
     srv = sendfile_srv
-    auth = sign_in(srv)
+    auth = srv.token_headers("http-media")
     path = attach(srv, auth, DATA, "table.bin")
     # The server, which sends the bytes, answers the range itself.
     r = srv.get(path, headers=dict(auth, Range="bytes=256-511"))

@@ -2,7 +2,6 @@
 through a real lighttpd, which sends SIGTERM to a CGI program as soon as it
 has the whole answer: the runner must survive that (it is detached) and
 must not hold the answer up."""
-import base64
 import importlib.util
 import pathlib
 import sqlite3
@@ -38,14 +37,7 @@ def lighttpd_backoffice(workdir):
 @pytest.mark.sqlite_only("drives the task queue through the SQLite file")
 def test_after_response_runner_under_lighttpd(lighttpd_backoffice):
     srv = lighttpd_backoffice
-    if srv.user is None:
-        pytest.skip("stockroom createsuperuser is not available")
-    name, password = srv.user
-    basic = base64.b64encode(f"{name}:{password}".encode()).decode()
-    r = srv.get("/api/user/token/?name=http-tasks",
-                headers={"Authorization": "Basic " + basic})
-    assert r.status == 200, r
-    auth = {"Authorization": "Token " + r.json()["token"]}
+    auth = srv.token_headers("http-tasks")
     db = sqlite3.connect(srv.site / "data" / "stockroom.sqlite3", timeout=30)
     with db:
         db.execute("UPDATE task_schedule SET next_run = unixepoch() + 86400")
