@@ -480,6 +480,16 @@ def api(site, admin):
     return Api(site, admin)
 
 
+def program_routes():
+    """Every route of the built programs, as their --routes print them."""
+    out = []
+    for prog in sorted((BUILD / "cgi-bin").glob("*.cgi")):
+        out += json.loads(subprocess.run(
+            [str(prog), "--routes"], capture_output=True, check=True,
+            timeout=30).stdout)
+    return out
+
+
 def make_user(site, username, roles=None, superuser=False, password=None,
               email=""):
     """Creates an active user with the given rule sets ({"part": ["view"],
