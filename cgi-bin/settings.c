@@ -166,11 +166,5 @@ static const struct route settings_routes[] = {
 	  .arg = SETTING_USER },
 };
 
-static const struct program settings_program = PROGRAM("settings",
-    ROUTES(settings_routes));
-
-int
-main(int argc, char **argv, char **envp)
-{
-	return app_main(argc, argv, envp, &settings_program);
-}
+PROGRAM_MAIN("settings",
+    ROUTES(settings_routes))

@@ -118,11 +118,5 @@ static const struct resource *const stock_resources[] = {
 	&stock_resource,
 };
 
-static const struct program stock_program = PROGRAM("stock",
-    ROUTES(stock_routes), RESOURCES(stock_resources));
-
-int
-main(int argc, char **argv, char **envp)
-{
-	return app_main(argc, argv, envp, &stock_program);
-}
+PROGRAM_MAIN("stock",
+    ROUTES(stock_routes), RESOURCES(stock_resources))

@@ -304,11 +304,5 @@ static const struct resource *const user_resources[] = {
 	&group_resource,
 };
 
-static const struct program user_program = PROGRAM("user",
-    ROUTES(user_routes), RESOURCES(user_resources));
-
-int
-main(int argc, char **argv, char **envp)
-{
-	return app_main(argc, argv, envp, &user_program);
-}
+PROGRAM_MAIN("user",
+    ROUTES(user_routes), RESOURCES(user_resources))
