@@ -419,12 +419,16 @@ def start_lighttpd(conf, site, port, log, what):
     return proc
 
 
-def serve_lighttpd(workdir, name, conf, fastcgi=False):
+def serve_lighttpd(workdir, name, conf, fastcgi=False, settings="",
+                   instance="HTTP test lighttpd"):
     """Installs tree <name>-site and runs lighttpd -D -f conf on it (as
-    `make run` does), yielding its Server and stopping it at the end."""
+    `make run` does), yielding its Server and stopping it at the end.
+    settings: lines added to the tree's stockroom.conf once installed."""
     site = workdir / f"{name}-site"
-    user = install_tree(site, "HTTP test lighttpd",
-                        data_dir_env=site / "data")
+    user = install_tree(site, instance, data_dir_env=site / "data")
+    if settings:
+        with open(site / "stockroom.conf", "a") as f:
+            f.write(settings)
     port = free_port()
     log = workdir / f"{name}.log"
     proc = start_lighttpd(ROOT / conf, site, port, log, name)
@@ -550,6 +554,18 @@ def apache_syntax(workdir):
     return check
 
 
+def start_apache_in(adir, conf, what, modules=APACHE_MODS, **fields):
+    """Makes adir and starts Apache there on a free port, its httpd.conf
+    the template conf filled in (dir, port, modules, user and fields);
+    returns (port, process, log)."""
+    adir.mkdir(mode=0o755)
+    port = free_port()
+    proc, log = start_apache(adir, conf.format(
+        dir=adir, port=port, modules=load_modules(modules),
+        user=apache_user(), **fields), port, what)
+    return port, proc, log
+
+
 def serve_apache(workdir, name, modules, fcgid=False):
     """Installs the trees "apache", "htaccess" and "htaccess-min" (each
     prefixed with name) and runs Apache with the given modules on them,
@@ -563,13 +579,9 @@ def serve_apache(workdir, name, modules, fcgid=False):
     user3 = install_tree(site3, "HTTP test bob", prefix="/~bob/stockroom")
     for tree in (site, site2, site3):
         give_to_apache(tree)
-    adir = workdir / name
-    adir.mkdir(mode=0o755)
-    port = free_port()
-    proc, log = start_apache(adir, APACHE_CONF.format(
-        dir=adir, port=port, modules=load_modules(modules), site=site,
-        site2=site2, site3=site3, repo=ROOT, user=apache_user()),
-        port, name)
+    port, proc, log = start_apache_in(workdir / name, APACHE_CONF, name,
+                                      modules, site=site, site2=site2,
+                                      site3=site3, repo=ROOT)
     try:
         servers = {
             "apache": Server("apache", port, "", site, log, user),

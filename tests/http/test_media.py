@@ -115,19 +115,10 @@ def lighttpd_sendfile(workdir):
 def lighttpd_fastcgi_sendfile(workdir):
     """lighttpd-fastcgi.conf as shipped (it enables x-sendfile for the
     FastCGI programs), a tree with MEDIA_SENDFILE = lighttpd."""
-    site = workdir / "lighttpd-fcgi-sendfile-site"
-    user = hc.install_tree(site, "HTTP test sendfile",
-                           data_dir_env=site / "data")
-    with open(site / "stockroom.conf", "a") as f:
-        f.write("MEDIA_SENDFILE = lighttpd\n")
-    port = hc.free_port()
-    log = workdir / "lighttpd-fcgi-sendfile.log"
-    proc = hc.start_lighttpd(hc.ROOT / "lighttpd-fastcgi.conf", site, port,
-                             log, "lighttpd (FastCGI x-sendfile)")
-    try:
-        yield hc.Server("lighttpd", port, "", site, log, user)
-    finally:
-        hc.stop(proc)
+    yield from hc.serve_lighttpd(workdir, "lighttpd-fcgi-sendfile",
+                                 "lighttpd-fastcgi.conf",
+                                 settings="MEDIA_SENDFILE = lighttpd\n",
+                                 instance="HTTP test sendfile")
 
 
 APACHE_SENDFILE = hc.APACHE_BASE + """
@@ -149,13 +140,9 @@ def apache_sendfile(workdir):
     with open(site / "stockroom.conf", "a") as f:
         f.write("MEDIA_SENDFILE = apache\n")
     hc.give_to_apache(site)
-    adir = workdir / "apache-sendfile"
-    adir.mkdir(mode=0o755)
-    port = hc.free_port()
-    proc, log = hc.start_apache(adir, APACHE_SENDFILE.format(
-        dir=adir, port=port, modules=hc.load_modules(hc.APACHE_MODS),
-        site=site, repo=hc.ROOT, xsendfile=XSENDFILE_SO,
-        user=hc.apache_user()), port, "apache2 (xsendfile)")
+    port, proc, log = hc.start_apache_in(
+        workdir / "apache-sendfile", APACHE_SENDFILE, "apache2 (xsendfile)",
+        site=site, repo=hc.ROOT, xsendfile=XSENDFILE_SO)
     try:
         yield hc.Server("apache", port, "", site, log, user)
     finally:

@@ -19,19 +19,10 @@ _spec.loader.exec_module(hc)
 def lighttpd_backoffice(workdir):
     """lighttpd.conf as shipped, serving a tree whose stockroom.conf turns
     TASK_AFTER_RESPONSE on."""
-    site = workdir / "lighttpd-backoffice-site"
-    user = hc.install_tree(site, "HTTP test backoffice",
-                           data_dir_env=site / "data")
-    with open(site / "stockroom.conf", "a") as f:
-        f.write("TASK_AFTER_RESPONSE = true\n")
-    port = hc.free_port()
-    log = workdir / "lighttpd-backoffice.log"
-    proc = hc.start_lighttpd(hc.ROOT / "lighttpd.conf", site, port, log,
-                             "lighttpd (backoffice)")
-    try:
-        yield hc.Server("lighttpd", port, "", site, log, user)
-    finally:
-        hc.stop(proc)
+    yield from hc.serve_lighttpd(workdir, "lighttpd-backoffice",
+                                 "lighttpd.conf",
+                                 settings="TASK_AFTER_RESPONSE = true\n",
+                                 instance="HTTP test backoffice")
 
 
 @pytest.mark.sqlite_only("drives the task queue through the SQLite file")
