@@ -477,7 +477,9 @@ TypesConfig /etc/mime.types
 </Directory>
 """
 
-APACHE_CONF = APACHE_BASE + """
+# Tree {site} at / as the server whose configuration you control, and
+# tree {site2} at /~alice/stockroom as on a shared host.
+APACHE_SITES = """
 # The server whose configuration you control.
 Define STOCKROOM_ROOT {site}
 Include "{repo}/apache.conf"
@@ -488,7 +490,9 @@ Alias /~alice/stockroom "{site2}"
 	AllowOverride All
 	Require all granted
 </Directory>
+"""
 
+APACHE_CONF = APACHE_BASE + APACHE_SITES + """
 # A stingier host: only the overrides htdocs/.htaccess says it needs.
 Alias /~bob/stockroom "{site3}"
 <Directory "{site3}">

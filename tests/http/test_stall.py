@@ -89,15 +89,7 @@ def stall_tree(site, instance, **kw):
     return user
 
 
-APACHE_STALL = hc.APACHE_BASE + """
-Define STOCKROOM_ROOT {site}
-Include "{repo}/apache.conf"
-Alias /~alice/stockroom "{site2}"
-<Directory "{site2}">
-	AllowOverride All
-	Require all granted
-</Directory>
-"""
+APACHE_STALL = hc.APACHE_BASE + hc.APACHE_SITES
 
 
 @pytest.fixture(scope="module")
