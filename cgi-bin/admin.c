@@ -65,11 +65,5 @@ static const struct resource *const admin_resources[] = {
 	&task_resource,
 };
 
-static const struct program admin_program = PROGRAM("admin",
-    ROUTES(admin_routes), RESOURCES(admin_resources));
-
-int
-main(int argc, char **argv, char **envp)
-{
-	return app_main(argc, argv, envp, &admin_program);
-}
+PROGRAM_MAIN("admin",
+    ROUTES(admin_routes), RESOURCES(admin_resources))

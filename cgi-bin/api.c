@@ -398,11 +398,5 @@ static const struct route api_routes[] = {
 	  .input = api_metadata_input },
 };
 
-static const struct program api_program = PROGRAM("api",
-    ROUTES(api_routes));
-
-int
-main(int argc, char **argv, char **envp)
-{
-	return app_main(argc, argv, envp, &api_program);
-}
+PROGRAM_MAIN("api",
+    ROUTES(api_routes))

@@ -61,11 +61,5 @@ static const struct resource *const attachment_resources[] = {
 	&attachment_resource,
 };
 
-static const struct program attachment_program = PROGRAM("attachment",
-    ROUTES(attachment_routes), RESOURCES(attachment_resources));
-
-int
-main(int argc, char **argv, char **envp)
-{
-	return app_main(argc, argv, envp, &attachment_program);
-}
+PROGRAM_MAIN("attachment",
+    ROUTES(attachment_routes), RESOURCES(attachment_resources))

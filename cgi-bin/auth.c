@@ -436,11 +436,5 @@ static const struct route auth_routes[] = {
 	  .input = setup_fields },
 };
 
-static const struct program auth_program = PROGRAM("auth",
-    ROUTES(auth_routes));
-
-int
-main(int argc, char **argv, char **envp)
-{
-	return app_main(argc, argv, envp, &auth_program);
-}
+PROGRAM_MAIN("auth",
+    ROUTES(auth_routes))

@@ -896,11 +896,5 @@ static const struct route barcode_routes[] = {
 	  0, .input = barcode_generate_input },
 };
 
-static const struct program barcode_program = PROGRAM("barcode",
-    ROUTES(barcode_routes));
-
-int
-main(int argc, char **argv, char **envp)
-{
-	return app_main(argc, argv, envp, &barcode_program);
-}
+PROGRAM_MAIN("barcode",
+    ROUTES(barcode_routes))

@@ -295,11 +295,5 @@ static const struct route media_routes[] = {
 	  "A stored file (needs view on the object it belongs to)", 0 },
 };
 
-static const struct program media_program = PROGRAM("media",
-    ROUTES(media_routes));
-
-int
-main(int argc, char **argv, char **envp)
-{
-	return app_main(argc, argv, envp, &media_program);
-}
+PROGRAM_MAIN("media",
+    ROUTES(media_routes))

@@ -51,11 +51,5 @@ static const struct resource *const notifications_resources[] = {
 	&notification_resource,
 };
 
-static const struct program notifications_program = PROGRAM("notifications",
-    ROUTES(notifications_routes), RESOURCES(notifications_resources));
-
-int
-main(int argc, char **argv, char **envp)
-{
-	return app_main(argc, argv, envp, &notifications_program);
-}
+PROGRAM_MAIN("notifications",
+    ROUTES(notifications_routes), RESOURCES(notifications_resources))

@@ -29,6 +29,13 @@ static const struct field settings_input[] = {
 	{ NULL },
 };
 
+/* The scope the route serves (its arg). */
+static enum setting_scope
+settings_scope(const struct ctx *ctx)
+{
+	return (enum setting_scope)ctx->route->arg;
+}
+
 /* Does s match ?search= (any case, in its key, name or description)? */
 static bool
 settings_match(const struct setting *s, const char *term)
@@ -42,8 +49,9 @@ settings_match(const struct setting *s, const char *term)
  * order; ?search= and ?limit / ?offset as every list (page.h).
  */
 static struct err *
-settings_list(struct ctx *ctx, enum setting_scope sc)
+settings_list(struct ctx *ctx)
 {
+	enum setting_scope sc = settings_scope(ctx);
 	const char *values[SETTINGS_MAX];
 	const char *term = req_query(ctx, "search");
 	size_t n;
@@ -83,8 +91,9 @@ settings_find(struct ctx *ctx, enum setting_scope sc,
 
 /* GET one setting. */
 static struct err *
-settings_detail(struct ctx *ctx, enum setting_scope sc)
+settings_detail(struct ctx *ctx)
 {
+	enum setting_scope sc = settings_scope(ctx);
 	const struct setting *s;
 	const char *value;
 	struct err *e;
@@ -101,8 +110,9 @@ settings_detail(struct ctx *ctx, enum setting_scope sc)
  * nothing.  Other members are read-only, and ignored as DRF ignores them.
  */
 static struct err *
-settings_update(struct ctx *ctx, enum setting_scope sc)
+settings_update(struct ctx *ctx)
 {
+	enum setting_scope sc = settings_scope(ctx);
 	const struct setting *s;
 	const cJSON *body, *j;
 	const char *value;
@@ -127,43 +137,7 @@ settings_update(struct ctx *ctx, enum setting_scope sc)
 		if ((e = db_end(ctx, e)) != NULL)
 			return e;
 	}
-	return settings_detail(ctx, sc);
-}
-
-static struct err *
-settings_global_list(struct ctx *ctx)
-{
-	return settings_list(ctx, SETTING_GLOBAL);
-}
-
-static struct err *
-settings_global_detail(struct ctx *ctx)
-{
-	return settings_detail(ctx, SETTING_GLOBAL);
-}
-
-static struct err *
-settings_global_update(struct ctx *ctx)
-{
-	return settings_update(ctx, SETTING_GLOBAL);
-}
-
-static struct err *
-settings_user_list(struct ctx *ctx)
-{
-	return settings_list(ctx, SETTING_USER);
-}
-
-static struct err *
-settings_user_detail(struct ctx *ctx)
-{
-	return settings_detail(ctx, SETTING_USER);
-}
-
-static struct err *
-settings_user_update(struct ctx *ctx)
-{
-	return settings_update(ctx, SETTING_USER);
+	return settings_detail(ctx);
 }
 
 #define GLOBAL_KEY	"/api/settings/global/<key:word>/"
@@ -171,29 +145,26 @@ settings_user_update(struct ctx *ctx)
 
 static const struct route settings_routes[] = {
 	{ "GET", "/api/settings/global/", AREA_USER, PERM_VIEW,
-	  settings_global_list, "List global settings" },
-	{ "GET", GLOBAL_KEY, AREA_USER, PERM_VIEW, settings_global_detail,
-	  "A global setting" },
-	{ "PUT", GLOBAL_KEY, AREA_STAFF, PERM_CHANGE, settings_global_update,
-	  "Set a global setting", .input = settings_input },
-	{ "PATCH", GLOBAL_KEY, AREA_STAFF, PERM_CHANGE,
-	  settings_global_update, "Change a global setting",
-	  .input = settings_input },
+	  settings_list, "List global settings", .arg = SETTING_GLOBAL },
+	{ "GET", GLOBAL_KEY, AREA_USER, PERM_VIEW, settings_detail,
+	  "A global setting", .arg = SETTING_GLOBAL },
+	{ "PUT", GLOBAL_KEY, AREA_STAFF, PERM_CHANGE, settings_update,
+	  "Set a global setting", .input = settings_input,
+	  .arg = SETTING_GLOBAL },
+	{ "PATCH", GLOBAL_KEY, AREA_STAFF, PERM_CHANGE, settings_update,
+	  "Change a global setting", .input = settings_input,
+	  .arg = SETTING_GLOBAL },
 	{ "GET", "/api/settings/user/", AREA_USER, PERM_VIEW,
-	  settings_user_list, "List the user's settings" },
-	{ "GET", USER_KEY, AREA_USER, PERM_VIEW, settings_user_detail,
-	  "A setting of the user" },
-	{ "PUT", USER_KEY, AREA_USER, PERM_CHANGE, settings_user_update,
-	  "Set a setting of the user", .input = settings_input },
-	{ "PATCH", USER_KEY, AREA_USER, PERM_CHANGE, settings_user_update,
-	  "Change a setting of the user", .input = settings_input },
+	  settings_list, "List the user's settings", .arg = SETTING_USER },
+	{ "GET", USER_KEY, AREA_USER, PERM_VIEW, settings_detail,
+	  "A setting of the user", .arg = SETTING_USER },
+	{ "PUT", USER_KEY, AREA_USER, PERM_CHANGE, settings_update,
+	  "Set a setting of the user", .input = settings_input,
+	  .arg = SETTING_USER },
+	{ "PATCH", USER_KEY, AREA_USER, PERM_CHANGE, settings_update,
+	  "Change a setting of the user", .input = settings_input,
+	  .arg = SETTING_USER },
 };
 
-static const struct program settings_program = PROGRAM("settings",
-    ROUTES(settings_routes));
-
-int
-main(int argc, char **argv, char **envp)
-{
-	return app_main(argc, argv, envp, &settings_program);
-}
+PROGRAM_MAIN("settings",
+    ROUTES(settings_routes))

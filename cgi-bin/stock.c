@@ -54,42 +54,23 @@ stock_track_status_list(struct ctx *ctx)
 	    false);
 }
 
-/* One adjustment request, all or nothing, in one write transaction. */
+/*
+ * POST /api/stock/count/, add/, remove/, transfer/: one adjustment (the
+ * route's arg, an enum stock_op), all or nothing, in one write
+ * transaction.
+ */
 static struct err *
-stock_adjust_request(struct ctx *ctx, enum stock_op op)
+stock_adjust_h(struct ctx *ctx)
 {
 	const cJSON *body;
 	struct err *e;
 
 	if ((e = req_data(ctx, &body)) != NULL ||
 	    (e = db_begin(ctx)) != NULL ||
-	    (e = db_end(ctx, stock_adjust(ctx, op, body))) != NULL)
+	    (e = db_end(ctx, stock_adjust(ctx, (enum stock_op)ctx->route->arg,
+	    body))) != NULL)
 		return e;
 	return resp_json(ctx, 201, cJSON_Duplicate(body, 1));
-}
-
-static struct err *
-stock_count_h(struct ctx *ctx)
-{
-	return stock_adjust_request(ctx, STOCK_COUNT);
-}
-
-static struct err *
-stock_add_h(struct ctx *ctx)
-{
-	return stock_adjust_request(ctx, STOCK_ADD);
-}
-
-static struct err *
-stock_remove_h(struct ctx *ctx)
-{
-	return stock_adjust_request(ctx, STOCK_REMOVE);
-}
-
-static struct err *
-stock_transfer_h(struct ctx *ctx)
-{
-	return stock_adjust_request(ctx, STOCK_TRANSFER);
 }
 
 /* POST /api/stock/change_status/: several items' status, all or none. */
@@ -112,15 +93,18 @@ static const struct route stock_routes[] = {
 	  stock_status_list, "Stock status codes", 0 },
 	{ "GET", "/api/stock/track/status/", AREA_USER, PERM_VIEW,
 	  stock_track_status_list, "Stock tracking codes", 0 },
-	{ "POST", "/api/stock/count/", "stock", PERM_CHANGE, stock_count_h,
-	  "Count stock items", 0, .input = stock_adjust_input },
-	{ "POST", "/api/stock/add/", "stock", PERM_CHANGE, stock_add_h,
-	  "Add to stock items", 0, .input = stock_adjust_input },
-	{ "POST", "/api/stock/remove/", "stock", PERM_CHANGE, stock_remove_h,
-	  "Remove from stock items", 0, .input = stock_adjust_input },
-	{ "POST", "/api/stock/transfer/", "stock", PERM_CHANGE,
-	  stock_transfer_h, "Transfer stock items", 0,
-	  .input = stock_transfer_input },
+	{ "POST", "/api/stock/count/", "stock", PERM_CHANGE, stock_adjust_h,
+	  "Count stock items", 0, .input = stock_adjust_input,
+	  .arg = STOCK_COUNT },
+	{ "POST", "/api/stock/add/", "stock", PERM_CHANGE, stock_adjust_h,
+	  "Add to stock items", 0, .input = stock_adjust_input,
+	  .arg = STOCK_ADD },
+	{ "POST", "/api/stock/remove/", "stock", PERM_CHANGE, stock_adjust_h,
+	  "Remove from stock items", 0, .input = stock_adjust_input,
+	  .arg = STOCK_REMOVE },
+	{ "POST", "/api/stock/transfer/", "stock", PERM_CHANGE, stock_adjust_h,
+	  "Transfer stock items", 0, .input = stock_transfer_input,
+	  .arg = STOCK_TRANSFER },
 	{ "POST", "/api/stock/change_status/", "stock", PERM_CHANGE,
 	  stock_change_status_h, "Change the status of stock items", 0,
 	  .input = stock_status_input },
@@ -134,11 +118,5 @@ static const struct resource *const stock_resources[] = {
 	&stock_resource,
 };
 
-static const struct program stock_program = PROGRAM("stock",
-    ROUTES(stock_routes), RESOURCES(stock_resources));
-
-int
-main(int argc, char **argv, char **envp)
-{
-	return app_main(argc, argv, envp, &stock_program);
-}
+PROGRAM_MAIN("stock",
+    ROUTES(stock_routes), RESOURCES(stock_resources))

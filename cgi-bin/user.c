@@ -143,6 +143,17 @@ user_tokens(struct ctx *ctx)
 	return resp_json(ctx, 200, a);
 }
 
+/* Runs write for the route's <pk> in one transaction; NULL or the error. */
+static struct err *
+user_write_pk(struct ctx *ctx, struct err *(*write)(struct ctx *, long long))
+{
+	struct err *e;
+
+	if ((e = db_begin(ctx)) != NULL)
+		return e;
+	return db_end(ctx, write(ctx, route_param_id(ctx, "pk")));
+}
+
 /* Revokes the caller's token pk, with its audit entry (in a transaction). */
 static struct err *
 user_revoke(struct ctx *ctx, long long pk)
@@ -172,9 +183,7 @@ user_token_revoke(struct ctx *ctx)
 {
 	struct err *e;
 
-	if ((e = db_begin(ctx)) != NULL ||
-	    (e = db_end(ctx, user_revoke(ctx, route_param_id(ctx,
-	    "pk")))) != NULL)
+	if ((e = user_write_pk(ctx, user_revoke)) != NULL)
 		return e;
 	return resp_no_content(ctx);
 }
@@ -260,9 +269,7 @@ user_signout_all(struct ctx *ctx)
 {
 	struct err *e;
 
-	if ((e = db_begin(ctx)) != NULL ||
-	    (e = db_end(ctx, user_end_credentials(ctx, route_param_id(ctx,
-	    "pk")))) != NULL)
+	if ((e = user_write_pk(ctx, user_end_credentials)) != NULL)
 		return e;
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "detail", "Every session and API token of "
@@ -297,11 +304,5 @@ static const struct resource *const user_resources[] = {
 	&group_resource,
 };
 
-static const struct program user_program = PROGRAM("user",
-    ROUTES(user_routes), RESOURCES(user_resources));
-
-int
-main(int argc, char **argv, char **envp)
-{
-	return app_main(argc, argv, envp, &user_program);
-}
+PROGRAM_MAIN("user",
+    ROUTES(user_routes), RESOURCES(user_resources))

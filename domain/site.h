@@ -7,6 +7,11 @@
  *
  *	static const struct program part_program = PROGRAM("part",
  *	    ROUTES(part_routes), RESOURCES(part_resources));
+ *
+ * PROGRAM_MAIN() takes the same arguments and also writes the main() that
+ * serves the program (app_main()): the last line of a cgi-bin/ file.
+ *
+ *	PROGRAM_MAIN("part", ROUTES(part_routes), RESOURCES(part_resources))
  */
 #ifndef SR_SITE_H
 #define SR_SITE_H
@@ -19,5 +24,12 @@
 #define PROGRAM(n, ...) { .name = (n), .identify = auth_identify, \
 	.after = task_after_response, .session_cookie = AUTH_COOKIE, \
 	__VA_ARGS__ }
+
+#define PROGRAM_MAIN(n, ...) \
+	static const struct program site_program = PROGRAM(n, __VA_ARGS__); \
+	int main(int argc, char **argv, char **envp) \
+	{ \
+		return app_main(argc, argv, envp, &site_program); \
+	}
 
 #endif

@@ -142,26 +142,28 @@ dec_format(long long v, char buf[DEC_BUFSZ])
 	return buf;
 }
 
-/* v as a JSON number with exactly dec_format()'s digits. */
-cJSON *
-dec_json(long long v)
+/* v's dec_format() digits made into a JSON value by make. */
+static cJSON *
+dec_json_made(long long v, cJSON *(*make)(const char *))
 {
 	char buf[DEC_BUFSZ];
-	cJSON *j = cJSON_CreateRaw(dec_format(v, buf));
+	cJSON *j = make(dec_format(v, buf));
 
 	if (j == NULL)
 		mem_oom();
 	return j;
 }
 
+/* v as a JSON number with exactly dec_format()'s digits. */
+cJSON *
+dec_json(long long v)
+{
+	return dec_json_made(v, cJSON_CreateRaw);
+}
+
 /* v as a JSON string (InvenTree sends prices as strings). */
 cJSON *
 dec_json_string(long long v)
 {
-	char buf[DEC_BUFSZ];
-	cJSON *j = cJSON_CreateString(dec_format(v, buf));
-
-	if (j == NULL)
-		mem_oom();
-	return j;
+	return dec_json_made(v, cJSON_CreateString);
 }

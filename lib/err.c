@@ -45,35 +45,49 @@ err_list_add(cJSON *map, const char *field, cJSON *msg)
 	cJSON_AddItemToArray(a, msg);
 }
 
+/*
+ * status with the formatted message: {"detail": message} when field is
+ * NULL, else {"field": ["message"]}.
+ */
+static struct err *
+err_vnew(struct ctx *ctx, int status, const char *field, const char *fmt,
+    va_list ap)
+{
+	char msg[ERR_MSG_MAX];
+	cJSON *o = err_object(ctx);
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (field != NULL)
+		err_list_add(o, field, cJSON_CreateString(msg));
+	else if (cJSON_AddStringToObject(o, "detail", msg) == NULL)
+		mem_oom();
+	return err_make(ctx, status, o);
+}
+
 /* status with {"detail": message}. */
 struct err *
 err_new(struct ctx *ctx, int status, const char *fmt, ...)
 {
-	char msg[ERR_MSG_MAX];
+	struct err *e;
 	va_list ap;
-	cJSON *o = err_object(ctx);
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	e = err_vnew(ctx, status, NULL, fmt, ap);
 	va_end(ap);
-	if (cJSON_AddStringToObject(o, "detail", msg) == NULL)
-		mem_oom();
-	return err_make(ctx, status, o);
+	return e;
 }
 
 /* 400 with {"field": ["message"]}; "non_field_errors" for the whole. */
 struct err *
 err_field(struct ctx *ctx, const char *field, const char *fmt, ...)
 {
-	char msg[ERR_MSG_MAX];
+	struct err *e;
 	va_list ap;
-	cJSON *o = err_object(ctx);
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	e = err_vnew(ctx, 400, field, fmt, ap);
 	va_end(ap);
-	err_list_add(o, field, cJSON_CreateString(msg));
-	return err_make(ctx, 400, o);
+	return e;
 }
 
 /* 400 with a field map the caller built (its ownership passes). */

@@ -833,6 +833,38 @@ res_ref_exists(struct ctx *ctx, const struct resource *r, size_t i,
 }
 
 /*
+ * Each id of v, the list given for the FT_IDS field f, must name a row of
+ * f->ref (one statement for them all): the first that does not goes to es
+ * as DRF's "Invalid pk".  Returns NULL or the database's error.
+ */
+struct err *
+res_ids_exist(struct ctx *ctx, const struct field *f, const struct val *v,
+    struct errs *es)
+{
+	struct err *e;
+	bool found;
+
+	if (v->n == 0)
+		return NULL;
+	db_stmt *st = db_prepare(ctx, res_sql(f->ref)->exists);
+	if (st == NULL)
+		return db_err(ctx, f->ref->name);
+	for (size_t k = 0; k < v->n; k++) {
+		st_reset(st);
+		st_bind_int64(st, 1, v->ids[k]);
+		if ((e = db_row(ctx, st, f->ref->name, &found)) != NULL)
+			return e;
+		if (!found) {
+			errs_addf(es, f->name, "Invalid pk \"%lld\" - object "
+			    "does not exist.", v->ids[k]);
+			break;
+		}
+	}
+	st_reset(st);
+	return NULL;
+}
+
+/*
  * No other row may hold the values of a unique set of fields (res_unique):
  * DRF's UniqueTogetherValidator, its message in non_field_errors.  A set
  * with a null value, or with a value already in error, is not checked.
@@ -904,26 +936,9 @@ res_check_refs(struct ctx *ctx, struct res_write *w, struct errs *es)
 			if (!found)
 				errs_addf(es, f->name, "Invalid pk \"%lld\" - "
 				    "object does not exist.", v->i);
-		} else if (f->type == FT_IDS && v->present && v->n > 0) {
-			/* One statement for every id of the list. */
-			db_stmt *st = db_prepare(ctx, res_sql(f->ref)->exists);
-			if (st == NULL)
-				return db_err(ctx, f->ref->name);
-			for (size_t k = 0; k < v->n; k++) {
-				st_reset(st);
-				st_bind_int64(st, 1, v->ids[k]);
-				if ((e = db_row(ctx, st, f->ref->name,
-				    &found)) != NULL)
-					return e;
-				if (!found) {
-					errs_addf(es, f->name, "Invalid pk "
-					    "\"%lld\" - object does not exist.",
-					    v->ids[k]);
-					break;
-				}
-			}
-			st_reset(st);
-		}
+		} else if (f->type == FT_IDS && v->present &&
+		    (e = res_ids_exist(ctx, f, v, es)) != NULL)
+			return e;
 	}
 	return NULL;
 }

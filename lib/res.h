@@ -322,6 +322,8 @@ struct err	*res_answer(struct ctx *, const struct resource *, long long id,
 		    int status);
 struct err	*res_exists(struct ctx *, const struct resource *, long long id,
 		    bool *exists);
+struct err	*res_ids_exist(struct ctx *, const struct field *,
+		    const struct val *, struct errs *);
 struct err	*res_load(struct ctx *, const struct resource *, long long id,
 		    struct val *out);
 struct err	*res_write_row(struct ctx *, struct res_write *);

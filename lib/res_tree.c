@@ -57,6 +57,24 @@ tree_stmt(struct ctx *ctx, const struct resource *r, enum res_tree_q k)
 	return db_prepare(ctx, res_sql(r)->tree[k]);
 }
 
+/*
+ * Query k (TQ_SET, TQ_SUBTREE) with a node's new place bound: ?1 its path
+ * of ids, ?2 its path of names (both the caller's, unchanged until the
+ * statement is stepped).  NULL when it cannot be prepared.
+ */
+static db_stmt *
+tree_stmt_place(struct ctx *ctx, const struct resource *r,
+    enum res_tree_q k, const char *path, const char *pathstring)
+{
+	db_stmt *st = tree_stmt(ctx, r, k);
+
+	if (st != NULL) {
+		st_bind_text(st, 1, path, -1, SQLITE_STATIC);
+		st_bind_text(st, 2, pathstring, -1, SQLITE_STATIC);
+	}
+	return st;
+}
+
 /* Reads node id; *found false when there is none. */
 static struct err *
 tree_get(struct ctx *ctx, const struct resource *r, long long id,
@@ -465,22 +483,18 @@ res_tree_place(struct ctx *ctx, const struct resource *r, long long id)
 	    level == n.level)
 		return NULL;
 
-	db_stmt *up = tree_stmt(ctx, r, TQ_SET);
+	db_stmt *up = tree_stmt_place(ctx, r, TQ_SET, path, ps);
 	if (up == NULL)
 		return db_err(ctx, "tree");
-	st_bind_text(up, 1, path, -1, SQLITE_STATIC);
-	st_bind_text(up, 2, ps, -1, SQLITE_STATIC);
 	st_bind_int64(up, 3, level);
 	st_bind_int64(up, 4, id);
 	if ((e = db_step(ctx, up, "tree set")) != NULL ||
 	    strlen(n.path) <= 1)	/* a new node: no subtree */
 		return e;
 
-	db_stmt *sub = tree_stmt(ctx, r, TQ_SUBTREE);
+	db_stmt *sub = tree_stmt_place(ctx, r, TQ_SUBTREE, path, ps);
 	if (sub == NULL)
 		return db_err(ctx, "tree");
-	st_bind_text(sub, 1, path, -1, SQLITE_STATIC);
-	st_bind_text(sub, 2, ps, -1, SQLITE_STATIC);
 	st_bind_int64(sub, 3, level - n.level);
 	st_bind_text(sub, 4, n.path, -1, SQLITE_STATIC);
 	st_bind_text(sub, 5, n.pathstring, -1, SQLITE_STATIC);

@@ -56,6 +56,10 @@ struct route {
 	/* What POST takes, for OPTIONS, when not the resource's fields
 	 * (ends with name NULL). */
 	const struct field	*input;
+	/* What the handler reads as ctx->route->arg, where one handler
+	 * serves several routes that differ by a value (a stock operation,
+	 * a settings scope). */
+	int			 arg;
 };
 
 /*

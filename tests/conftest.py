@@ -473,6 +473,23 @@ def admin(site):
     return h
 
 
+@pytest.fixture
+def api(site, admin):
+    """The inventory API as the admin (tests/cgi/inventory_api.py's Api)."""
+    from inventory_api import Api
+    return Api(site, admin)
+
+
+def program_routes():
+    """Every route of the built programs, as their --routes print them."""
+    out = []
+    for prog in sorted((BUILD / "cgi-bin").glob("*.cgi")):
+        out += json.loads(subprocess.run(
+            [str(prog), "--routes"], capture_output=True, check=True,
+            timeout=30).stdout)
+    return out
+
+
 def make_user(site, username, roles=None, superuser=False, password=None,
               email=""):
     """Creates an active user with the given rule sets ({"part": ["view"],

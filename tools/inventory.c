@@ -805,6 +805,40 @@ gen_tree(struct ctx *ctx, const char *sql, const char *stem, long long n,
 	return 0;
 }
 
+/* A command's option: its flag ("-p") and where its number goes. */
+struct inv_option {
+	const char	*flag;
+	long long	*value;
+};
+
+/*
+ * Reads argv[2] on as pairs "flag number" (a whole number from 0 to
+ * 100000000) into the values opts names.  Returns 0, or 2 after saying
+ * which number is bad or which flag unknown.
+ */
+static int
+inv_options(int argc, char **argv, const struct inv_option *opts, size_t n)
+{
+	for (int i = 2; i + 1 < argc; i += 2) {
+		long long v;
+		size_t o = 0;
+		if (!txt_parse_int64(argv[i + 1], 0, 100000000, &v)) {
+			fprintf(stderr, "inventory: bad number %s\n",
+			    argv[i + 1]);
+			return 2;
+		}
+		while (o < n && strcmp(argv[i], opts[o].flag) != 0)
+			o++;
+		if (o == n) {
+			fprintf(stderr, "inventory: unknown option %s\n",
+			    argv[i]);
+			return 2;
+		}
+		*opts[o].value = v;
+	}
+	return 0;
+}
+
 static int
 cmd_generate(struct ctx *ctx, int argc, char **argv)
 {
@@ -813,31 +847,16 @@ cmd_generate(struct ctx *ctx, int argc, char **argv)
 	char name[128], ipn[32], desc[200], kw[64], batch[32], notes[64];
 	time_t t0 = time(NULL);
 
-	for (int i = 2; i + 1 < argc; i += 2) {
-		long long v;
-		if (!txt_parse_int64(argv[i + 1], 0, 100000000, &v)) {
-			fprintf(stderr, "inventory: bad number %s\n",
-			    argv[i + 1]);
-			return 2;
-		}
-		if (strcmp(argv[i], "-p") == 0)
-			parts = v;
-		else if (strcmp(argv[i], "-c") == 0)
-			cats = v;
-		else if (strcmp(argv[i], "-l") == 0)
-			locs = v;
-		else if (strcmp(argv[i], "-i") == 0)
-			items = v;
-		else if (strcmp(argv[i], "-t") == 0)
-			tracks = v;
-		else if (strcmp(argv[i], "-s") == 0)
-			inv_rng_state = (unsigned long long)v * 2654435761ULL + 1;
-		else {
-			fprintf(stderr, "inventory: unknown option %s\n",
-			    argv[i]);
-			return 2;
-		}
-	}
+	long long seed = -1;
+	const struct inv_option opts[] = {
+		{ "-p", &parts }, { "-c", &cats }, { "-l", &locs },
+		{ "-i", &items }, { "-t", &tracks }, { "-s", &seed },
+	};
+
+	if (inv_options(argc, argv, opts, sizeof(opts) / sizeof(opts[0])) != 0)
+		return 2;
+	if (seed >= 0)
+		inv_rng_state = (unsigned long long)seed * 2654435761ULL + 1;
 	if (cats < 1 || locs < 1 || parts < 1 || tracks < items) {
 		fprintf(stderr, "inventory: need at least one category, "
 		    "location and part, and no fewer tracking entries than "
@@ -1141,24 +1160,12 @@ static int
 cmd_companies_args(struct ctx *ctx, int argc, char **argv)
 {
 	long long ncomp = 2000, nsp = 150000;
+	const struct inv_option opts[] = {
+		{ "-n", &ncomp }, { "-s", &nsp },
+	};
 
-	for (int i = 2; i + 1 < argc; i += 2) {
-		long long v;
-		if (!txt_parse_int64(argv[i + 1], 0, 100000000, &v)) {
-			fprintf(stderr, "inventory: bad number %s\n",
-			    argv[i + 1]);
-			return 2;
-		}
-		if (strcmp(argv[i], "-n") == 0)
-			ncomp = v;
-		else if (strcmp(argv[i], "-s") == 0)
-			nsp = v;
-		else {
-			fprintf(stderr, "inventory: unknown option %s\n",
-			    argv[i]);
-			return 2;
-		}
-	}
+	if (inv_options(argc, argv, opts, sizeof(opts) / sizeof(opts[0])) != 0)
+		return 2;
 	return cmd_companies(ctx, ncomp, nsp);
 }
 

@@ -449,6 +449,26 @@ tool_email_invalid(struct ctx *ctx, const char *email)
 }
 
 /* Creates a superuser in one transaction, with its audit entry. */
+/*
+ * The stored form (MCF) of username's new password, once the password
+ * policy takes it; NULL after saying why not.  The request owns it.
+ */
+static const char *
+tool_password_hash(struct ctx *ctx, const char *username,
+    const char *password)
+{
+	const char *why, *mcf;
+
+	if ((why = pwd_policy(username, password,
+	    ctx->cfg.password_min_length, &ctx->mem)) != NULL) {
+		fprintf(stderr, "stockroom: %s\n", why);
+		return NULL;
+	}
+	if ((mcf = pwd_hash(&ctx->mem, password)) == NULL)
+		fprintf(stderr, "stockroom: cannot hash the password\n");
+	return mcf;
+}
+
 static int
 tool_create_superuser(struct ctx *ctx, const char *username, const char *email,
     const char *password)
@@ -457,16 +477,12 @@ tool_create_superuser(struct ctx *ctx, const char *username, const char *email,
 	struct err *e;
 
 	if ((why = acct_username_invalid(username)) != NULL ||
-	    (why = tool_email_invalid(ctx, email)) != NULL ||
-	    (why = pwd_policy(username, password,
-	    ctx->cfg.password_min_length, &ctx->mem)) != NULL) {
+	    (why = tool_email_invalid(ctx, email)) != NULL) {
 		fprintf(stderr, "stockroom: %s\n", why);
 		return 1;
 	}
-	if ((mcf = pwd_hash(&ctx->mem, password)) == NULL) {
-		fprintf(stderr, "stockroom: cannot hash the password\n");
+	if ((mcf = tool_password_hash(ctx, username, password)) == NULL)
 		return 1;
-	}
 	if ((e = db_begin(ctx)) != NULL ||
 	    (e = db_end(ctx, tool_superuser_write(ctx, username, email,
 	    mcf))) != NULL)
@@ -536,20 +552,13 @@ tool_password_write(struct ctx *ctx, const char *username, const char *mcf)
 static int
 cmd_changepassword(struct ctx *ctx, const char *username)
 {
-	const char *password, *why, *mcf;
+	const char *password, *mcf;
 	struct err *e;
 
-	if (tool_open(ctx) != 0 || (password = tool_read_password(ctx)) == NULL)
+	if (tool_open(ctx) != 0 ||
+	    (password = tool_read_password(ctx)) == NULL ||
+	    (mcf = tool_password_hash(ctx, username, password)) == NULL)
 		return 1;
-	if ((why = pwd_policy(username, password,
-	    ctx->cfg.password_min_length, &ctx->mem)) != NULL) {
-		fprintf(stderr, "stockroom: %s\n", why);
-		return 1;
-	}
-	if ((mcf = pwd_hash(&ctx->mem, password)) == NULL) {
-		fprintf(stderr, "stockroom: cannot hash the password\n");
-		return 1;
-	}
 	if ((e = db_begin(ctx)) != NULL ||
 	    (e = db_end(ctx, tool_password_write(ctx, username, mcf))) != NULL)
 		return tool_fail(e);

@@ -250,34 +250,55 @@ auth_seen(struct ctx *ctx, const char *sql, long long id, long long seen)
 		log_msg(ctx, LOG_WARN, "last_seen: %s", db_errmsg(ctx));
 }
 
+/*
+ * The credential whose key is key, an API token or (purpose "session") a
+ * session cookie's: *found when a live one has the key's digest (compared
+ * in constant time) and its user is active, who is then the request's
+ * user.  *id and *seen are the credential's id and last_seen.
+ */
+static struct err *
+auth_credential(struct ctx *ctx, const char *purpose, const char *key,
+    long long *id, long long *seen, bool *found)
+{
+	bool session = strcmp(purpose, "session") == 0;
+	char d[AUTH_DIGEST_LEN + 1];
+	struct err *e;
+
+	*found = false;
+	if ((e = auth_digest(ctx, purpose, key, d)) != NULL)
+		return e;
+	db_stmt *st = db_prepare(ctx, session ? auth_sql_session :
+	    auth_sql_token);
+	if (st == NULL)
+		return db_err(ctx, purpose);
+	st_bind_text(st, 1, d, -1, SQLITE_STATIC);
+	if (session)
+		st_bind_int64(st, 2, (long long)time(NULL));
+	if ((e = db_row(ctx, st, purpose, found)) != NULL || !*found)
+		return e;
+	bool same = auth_equal((const char *)st_column_text(st, 2), d);
+	long long uid = st_column_int64(st, 1);
+	*id = st_column_int64(st, 0);
+	*seen = st_column_int64(st, 3);
+	st_reset(st);
+	if (!same) {
+		*found = false;
+		return NULL;
+	}
+	return auth_load_user(ctx, uid, found);
+}
+
 /* Authorization: Token <key> / Bearer <key>. */
 static struct err *
 auth_by_token(struct ctx *ctx, const char *key)
 {
-	char d[AUTH_DIGEST_LEN + 1];
+	long long id, seen;
 	struct err *e;
 	bool found;
 
 	if (!txt_token(key, AUTH_HEADER_KEY_MAX))
 		return auth_invalid(ctx, "Invalid token.");
-	if ((e = auth_digest(ctx, "token", key, d)) != NULL)
-		return e;
-	db_stmt *st = db_prepare(ctx, auth_sql_token);
-	if (st == NULL)
-		return db_err(ctx, "token");
-	st_bind_text(st, 1, d, -1, SQLITE_STATIC);
-	if ((e = db_row(ctx, st, "token", &found)) != NULL)
-		return e;
-	if (!found)
-		return auth_invalid(ctx, "Invalid token.");
-	bool same = auth_equal((const char *)st_column_text(st, 2), d);
-	long long id = st_column_int64(st, 0);
-	long long uid = st_column_int64(st, 1);
-	long long seen = st_column_int64(st, 3);
-	st_reset(st);
-	if (!same)
-		return auth_invalid(ctx, "Invalid token.");
-	if ((e = auth_load_user(ctx, uid, &found)) != NULL)
+	if ((e = auth_credential(ctx, "token", key, &id, &seen, &found)) != NULL)
 		return e;
 	if (!found)
 		return auth_invalid(ctx, "Invalid token.");
@@ -351,30 +372,15 @@ auth_csrf(struct ctx *ctx)
 static struct err *
 auth_by_session(struct ctx *ctx, const char *key)
 {
-	char d[AUTH_DIGEST_LEN + 1];
+	long long id, seen;
 	struct err *e;
 	bool found;
 
 	if (strlen(key) != AUTH_KEY_BYTES * 2 || !txt_token(key, 64))
 		return NULL;
-	if ((e = auth_digest(ctx, "session", key, d)) != NULL)
-		return e;
-	db_stmt *st = db_prepare(ctx, auth_sql_session);
-	if (st == NULL)
-		return db_err(ctx, "session");
-	st_bind_text(st, 1, d, -1, SQLITE_STATIC);
-	st_bind_int64(st, 2, (long long)time(NULL));
-	if ((e = db_row(ctx, st, "session", &found)) != NULL || !found)
-		return e;
-	bool same = auth_equal((const char *)st_column_text(st, 2), d);
-	long long id = st_column_int64(st, 0);
-	long long uid = st_column_int64(st, 1);
-	long long seen = st_column_int64(st, 3);
-	st_reset(st);
-	if (!same)
-		return NULL;
-	/* A user gone meanwhile: anonymous. */
-	if ((e = auth_load_user(ctx, uid, &found)) != NULL || !found)
+	/* None, or a user gone meanwhile: anonymous. */
+	if ((e = auth_credential(ctx, "session", key, &id, &seen,
+	    &found)) != NULL || !found)
 		return e;
 	ctx->auth_kind = AUTH_SESSION;
 	ctx->session_id = id;

@@ -62,8 +62,6 @@ acct_ids(struct ctx *ctx, const cJSON *body, const struct field *f,
 	const cJSON *j = cJSON_IsObject(body) ?
 	    cJSON_GetObjectItemCaseSensitive(body, f->name) : NULL;
 	const char *msg;
-	struct err *e;
-	bool found;
 
 	*given = false;
 	if (j == NULL)
@@ -74,24 +72,7 @@ acct_ids(struct ctx *ctx, const cJSON *body, const struct field *f,
 		return NULL;
 	}
 	*given = true;
-	if (v->n == 0)
-		return NULL;
-	db_stmt *st = db_prepare(ctx, res_sql(f->ref)->exists);
-	if (st == NULL)
-		return db_err(ctx, f->ref->name);
-	for (size_t k = 0; k < v->n; k++) {
-		st_reset(st);
-		st_bind_int64(st, 1, v->ids[k]);
-		if ((e = db_row(ctx, st, f->ref->name, &found)) != NULL)
-			return e;
-		if (!found) {
-			errs_addf(es, f->name, "Invalid pk \"%lld\" - object "
-			    "does not exist.", v->ids[k]);
-			break;
-		}
-	}
-	st_reset(st);
-	return NULL;
+	return res_ids_exist(ctx, f, v, es);
 }
 
 /*

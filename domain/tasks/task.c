@@ -79,6 +79,24 @@ task_failed(char *err, size_t errsz, const char *what, const struct err *e)
 }
 
 /*
+ * sql, an enqueue statement, with ?1 the task's name and ?2 its arguments
+ * args_json ("{}" if NULL) bound; NULL when it cannot be prepared.
+ */
+static db_stmt *
+task_prepare(struct ctx *ctx, const char *sql, const char *name,
+    const char *args_json)
+{
+	db_stmt *st = db_prepare(ctx, sql);
+
+	if (st != NULL) {
+		st_bind_text(st, 1, name, -1, SQLITE_STATIC);
+		st_bind_text(st, 2, args_json != NULL ? args_json : "{}", -1,
+		    SQLITE_STATIC);
+	}
+	return st;
+}
+
+/*
  * Adds task name with arguments args_json (a JSON object, "{}" if NULL)
  * to run delay seconds from now.  Call inside the caller's transaction.
  * Returns NULL or the error.
@@ -87,13 +105,10 @@ struct err *
 task_enqueue(struct ctx *ctx, const char *name, const char *args_json,
     long long delay)
 {
-	db_stmt *st = db_prepare(ctx, task_sql_enqueue);
+	db_stmt *st = task_prepare(ctx, task_sql_enqueue, name, args_json);
 
 	if (st == NULL)
 		return db_err(ctx, "task enqueue");
-	st_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	st_bind_text(st, 2, args_json != NULL ? args_json : "{}", -1,
-	    SQLITE_STATIC);
 	st_bind_int64(st, 3, delay);
 	return db_step(ctx, st, "task enqueue");
 }
@@ -107,13 +122,11 @@ task_enqueue(struct ctx *ctx, const char *name, const char *args_json,
 struct err *
 task_enqueue_once(struct ctx *ctx, const char *name, const char *args_json)
 {
-	db_stmt *st = db_prepare(ctx, task_sql_enqueue_once);
+	db_stmt *st = task_prepare(ctx, task_sql_enqueue_once, name,
+	    args_json);
 
 	if (st == NULL)
 		return db_err(ctx, "task enqueue");
-	st_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	st_bind_text(st, 2, args_json != NULL ? args_json : "{}", -1,
-	    SQLITE_STATIC);
 	return db_step(ctx, st, "task enqueue");
 }
 

@@ -98,11 +98,11 @@ def main():
         sys.exit(0)
 
     signal.signal(signal.SIGTERM, stop_all)
-    try:
-        site = work / "lighttpd-site"
-        install(site, "/", site / "data")
+
+    def serve_lighttpd(site, log, what):
+        """Starts lighttpd-fastcgi.conf (as `make run`) on site, its data
+        in site/data, logging to log; returns its port once it listens."""
         port = free_port()
-        log = work / "lighttpd.log"
         with open(log, "wb") as f:
             p = subprocess.Popen(
                 ["lighttpd", "-D", "-f", str(ROOT / "lighttpd-fastcgi.conf")],
@@ -111,24 +111,22 @@ def main():
                 stdin=subprocess.DEVNULL, stdout=f, stderr=f,
                 start_new_session=True)
         procs.append(p)
-        wait_port(p, port, log, "lighttpd")
+        wait_port(p, port, log, what)
+        return port
+
+    try:
+        site = work / "lighttpd-site"
+        install(site, "/", site / "data")
+        log = work / "lighttpd.log"
+        port = serve_lighttpd(site, log, "lighttpd")
         out["servers"].append({"name": "lighttpd", "base": f"http://127.0.0.1:{port}/",
                                "log": str(log)})
 
         # A tree nobody has signed up to yet: first-run setup.
         fresh = work / "fresh-site"
         install(fresh, "/", fresh / "data", admin=False)
-        fport = free_port()
         flog = work / "fresh.log"
-        with open(flog, "wb") as f:
-            p = subprocess.Popen(
-                ["lighttpd", "-D", "-f", str(ROOT / "lighttpd-fastcgi.conf")],
-                env=dict(ENV, STOCKROOM_ROOT=str(fresh), PORT=str(fport),
-                         STOCKROOM_DATA_DIR=str(fresh / "data")),
-                stdin=subprocess.DEVNULL, stdout=f, stderr=f,
-                start_new_session=True)
-        procs.append(p)
-        wait_port(p, fport, flog, "lighttpd (fresh)")
+        fport = serve_lighttpd(fresh, flog, "lighttpd (fresh)")
         out["servers"].append({"name": "fresh", "base": f"http://127.0.0.1:{fport}/",
                                "log": str(flog),
                                "setup_code_file": str(fresh / "data" / "setup_code")})

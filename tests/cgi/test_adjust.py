@@ -9,14 +9,8 @@ import subprocess
 import pytest
 
 from conftest import SANITIZED
-from inventory_api import Api
 
 STOCK = "/api/stock/"
-
-
-@pytest.fixture
-def api(site, admin):
-    return Api(site, admin)
 
 
 @pytest.fixture

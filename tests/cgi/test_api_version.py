@@ -3,15 +3,14 @@ below the first version gate of inventree-python or the mobile app that
 Stockroom does not serve, and every endpoint of a gate marked served
 answers through its program.  With INVENTREE_APP / INVENTREE_PYTHON set
 to checkouts of the clients, every gate in their source is in the table."""
-import json
 import os
 import pathlib
 import re
-import subprocess
 
 import pytest
 
-from conftest import ADMIN_PASSWORD, BUILD, ROOT, basic_header, make_user
+from conftest import (ADMIN_PASSWORD, ROOT, basic_header, make_user,
+                      program_routes)
 from inventory_api import Api
 
 DOC = ROOT / "docs" / "inventree-compat.md"
@@ -34,15 +33,6 @@ def gates():
                                              cols[4])})
     assert rows
     return rows
-
-
-def routes():
-    out = []
-    for prog in sorted((BUILD / "cgi-bin").glob("*.cgi")):
-        out += json.loads(subprocess.run(
-            [str(prog), "--routes"], capture_output=True, check=True,
-            timeout=30).stdout)
-    return out
 
 
 def route_for(method, path, rts):
@@ -80,7 +70,7 @@ def test_reported_version_is_one_below_the_first_missing_gate(site):
 
 
 def test_served_gates_are_served(site, admin):
-    rts = routes()
+    rts = program_routes()
     for g in gates():
         if g["status"] != "served":
             continue

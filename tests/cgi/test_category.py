@@ -8,11 +8,6 @@ CAT = "/api/part/category/"
 
 
 @pytest.fixture
-def api(site, admin):
-    return Api(site, admin)
-
-
-@pytest.fixture
 def tree(api):
     """Electronics/{Passives/{Resistors,Capacitors},ICs}, Mechanical."""
     e = api.category("Electronics", description="Electronic parts")

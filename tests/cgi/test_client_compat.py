@@ -13,7 +13,6 @@ import json
 import pytest
 
 from conftest import make_user
-from inventory_api import Api
 
 
 def client_call(site, headers, method, path, body=None, query=""):
@@ -26,11 +25,6 @@ def client_call(site, headers, method, path, body=None, query=""):
                     body=json.dumps({} if body is None else body),
                     content_type="application/json",
                     headers={"Authorization": headers["Authorization"]})
-
-
-@pytest.fixture
-def api(site, admin):
-    return Api(site, admin)
 
 
 # --- every GET carries a body ----------------------------------------------

@@ -8,8 +8,6 @@ import sqlite3
 
 import pytest
 
-from inventory_api import Api
-
 pytestmark = pytest.mark.sqlite_only("SQLite's query plans")
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -44,11 +42,6 @@ def test_low_stock_uses_partial_index(site):
     p = plan(site, "SELECT p.id FROM part p WHERE TRUE AND p.minimum_stock > 0"
              " AND p.in_stock < p.minimum_stock ORDER BY p.name, p.id")
     assert "part_low_stock" in p and "TEMP B-TREE" not in p, p
-
-
-@pytest.fixture
-def api(site, admin):
-    return Api(site, admin)
 
 
 def test_filters_still_right(api):

@@ -1,14 +1,9 @@
 """Stock locations: tree, counts, filters, tree/, delete semantics."""
 import pytest
 
-from inventory_api import Api, pks
+from inventory_api import pks
 
 LOC = "/api/stock/location/"
-
-
-@pytest.fixture
-def api(site, admin):
-    return Api(site, admin)
 
 
 @pytest.fixture

@@ -13,19 +13,10 @@ import sys
 
 import pytest
 
-from conftest import BUILD, ROOT
+from conftest import BUILD, ROOT, program_routes
 from inventory_api import Api
 
 SCHEMA = "/api/schema/"
-
-
-def routes():
-    out = []
-    for prog in sorted((BUILD / "cgi-bin").glob("*.cgi")):
-        out += json.loads(subprocess.run(
-            [str(prog), "--routes"], capture_output=True, check=True,
-            timeout=30).stdout)
-    return out
 
 
 def openapi_path(pattern):
@@ -59,7 +50,7 @@ def test_schema_formats(site, admin, doc):
 
 
 def test_every_route_is_in_the_schema(doc):
-    rts = routes()
+    rts = program_routes()
     assert len(rts) > 50
     missing = [(r["method"], r["pattern"]) for r in rts
                if r["method"].lower() not in

@@ -19,11 +19,6 @@ PART = "/api/part/"
 STOCK = "/api/stock/"
 
 
-@pytest.fixture
-def api(site, admin):
-    return Api(site, admin)
-
-
 def count(site, table):
     db = site.db()
     try:

@@ -11,11 +11,6 @@ SEARCH = "/api/search/"
 
 
 @pytest.fixture
-def api(site, admin):
-    return Api(site, admin)
-
-
-@pytest.fixture
 def world(api):
     e = api.category("Electronics")["pk"]
     caps = api.category("Capacitors", e)["pk"]

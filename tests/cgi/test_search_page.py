@@ -3,15 +3,8 @@ and its count come from one statement (lib/list.c, list_search_page()), so
 check them against the unpaginated list, which takes the other path."""
 import pytest
 
-from inventory_api import Api
-
 PART = "/api/part/"
 STOCK = "/api/stock/"
-
-
-@pytest.fixture
-def api(site, admin):
-    return Api(site, admin)
 
 
 @pytest.fixture

@@ -8,11 +8,6 @@ STOCK = "/api/stock/"
 
 
 @pytest.fixture
-def api(site, admin):
-    return Api(site, admin)
-
-
-@pytest.fixture
 def world(api):
     e = api.category("Electronics")["pk"]
     r = api.category("Resistors", e)["pk"]

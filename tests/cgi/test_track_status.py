@@ -11,11 +11,6 @@ TRACK = "/api/stock/track/"
 
 
 @pytest.fixture
-def api(site, admin):
-    return Api(site, admin)
-
-
-@pytest.fixture
 def world(api):
     a = api.location("Shelf A")["pk"]
     p = api.part("Resistor", IPN="R-1", revision="B")["pk"]

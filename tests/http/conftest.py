@@ -30,6 +30,7 @@ session, whatever happened.
 """
 import atexit
 import base64
+import contextlib
 import itertools
 import json
 import os
@@ -249,6 +250,48 @@ class Server:
         return f"<{self.kind}{mode} at {self.url('/')}>"
 
 
+def multipart(fields, files, boundary="----stockroom-http-test-7d41c2"):
+    """A multipart/form-data body (RFC 7578) of fields {name: value} and
+    files {name: (filename, content type, data)}: (content type, bytes)."""
+    out = b""
+    for name, value in fields.items():
+        out += (f"--{boundary}\r\nContent-Disposition: form-data; "
+                f"name=\"{name}\"\r\n\r\n{value}\r\n").encode()
+    for name, (filename, ctype, data) in files.items():
+        out += (f"--{boundary}\r\nContent-Disposition: form-data; "
+                f"name=\"{name}\"; filename=\"{filename}\"\r\n"
+                f"Content-Type: {ctype}\r\n\r\n").encode() + data + b"\r\n"
+    out += f"--{boundary}--\r\n".encode()
+    return f"multipart/form-data; boundary={boundary}", out
+
+
+@contextlib.contextmanager
+def stalled_posts(srv, auth, name, clients=5):
+    """Holds clients connections to srv open, each in the middle of the
+    body of a POST (as auth's user) of a category named name: its first
+    100 bytes sent, no more.  Once they are closed, checks that no such
+    category was written."""
+    body = json.dumps({"name": name, "description": "x" * 900}).encode()
+    head = (f"POST {srv.prefix}/api/part/category/ HTTP/1.1\r\n"
+            f"Host: 127.0.0.1\r\nAuthorization: {auth['Authorization']}\r\n"
+            f"Content-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n").encode()
+    stalled = []
+    try:
+        for _ in range(clients):
+            c = socket.create_connection(("127.0.0.1", srv.port), timeout=10)
+            c.sendall(head + body[:100])
+            stalled.append(c)
+        time.sleep(0.5)
+        yield
+    finally:
+        for c in stalled:
+            c.close()
+    r = srv.get("/api/part/category/?name=" + name.replace(" ", "%20"),
+                headers=auth)
+    assert r.status == 200 and r.json() == [], r
+
+
 def run(cmd, **kw):
     proc = subprocess.run(cmd, capture_output=True, timeout=300, **kw)
     assert proc.returncode == 0, (
@@ -376,12 +419,16 @@ def start_lighttpd(conf, site, port, log, what):
     return proc
 
 
-def serve_lighttpd(workdir, name, conf, fastcgi=False):
+def serve_lighttpd(workdir, name, conf, fastcgi=False, settings="",
+                   instance="HTTP test lighttpd"):
     """Installs tree <name>-site and runs lighttpd -D -f conf on it (as
-    `make run` does), yielding its Server and stopping it at the end."""
+    `make run` does), yielding its Server and stopping it at the end.
+    settings: lines added to the tree's stockroom.conf once installed."""
     site = workdir / f"{name}-site"
-    user = install_tree(site, "HTTP test lighttpd",
-                        data_dir_env=site / "data")
+    user = install_tree(site, instance, data_dir_env=site / "data")
+    if settings:
+        with open(site / "stockroom.conf", "a") as f:
+            f.write(settings)
     port = free_port()
     log = workdir / f"{name}.log"
     proc = start_lighttpd(ROOT / conf, site, port, log, name)
@@ -430,7 +477,9 @@ TypesConfig /etc/mime.types
 </Directory>
 """
 
-APACHE_CONF = APACHE_BASE + """
+# Tree {site} at / as the server whose configuration you control, and
+# tree {site2} at /~alice/stockroom as on a shared host.
+APACHE_SITES = """
 # The server whose configuration you control.
 Define STOCKROOM_ROOT {site}
 Include "{repo}/apache.conf"
@@ -441,7 +490,9 @@ Alias /~alice/stockroom "{site2}"
 	AllowOverride All
 	Require all granted
 </Directory>
+"""
 
+APACHE_CONF = APACHE_BASE + APACHE_SITES + """
 # A stingier host: only the overrides htdocs/.htaccess says it needs.
 Alias /~bob/stockroom "{site3}"
 <Directory "{site3}">
@@ -507,6 +558,18 @@ def apache_syntax(workdir):
     return check
 
 
+def start_apache_in(adir, conf, what, modules=APACHE_MODS, **fields):
+    """Makes adir and starts Apache there on a free port, its httpd.conf
+    the template conf filled in (dir, port, modules, user and fields);
+    returns (port, process, log)."""
+    adir.mkdir(mode=0o755)
+    port = free_port()
+    proc, log = start_apache(adir, conf.format(
+        dir=adir, port=port, modules=load_modules(modules),
+        user=apache_user(), **fields), port, what)
+    return port, proc, log
+
+
 def serve_apache(workdir, name, modules, fcgid=False):
     """Installs the trees "apache", "htaccess" and "htaccess-min" (each
     prefixed with name) and runs Apache with the given modules on them,
@@ -520,13 +583,9 @@ def serve_apache(workdir, name, modules, fcgid=False):
     user3 = install_tree(site3, "HTTP test bob", prefix="/~bob/stockroom")
     for tree in (site, site2, site3):
         give_to_apache(tree)
-    adir = workdir / name
-    adir.mkdir(mode=0o755)
-    port = free_port()
-    proc, log = start_apache(adir, APACHE_CONF.format(
-        dir=adir, port=port, modules=load_modules(modules), site=site,
-        site2=site2, site3=site3, repo=ROOT, user=apache_user()),
-        port, name)
+    port, proc, log = start_apache_in(workdir / name, APACHE_CONF, name,
+                                      modules, site=site, site2=site2,
+                                      site3=site3, repo=ROOT)
     try:
         servers = {
             "apache": Server("apache", port, "", site, log, user),

@@ -17,14 +17,10 @@ particular to mod_fcgid:
     tree's owner, kept running by mod_fcgid.
 """
 import importlib.util
-import json
 import os
 import pathlib
-import pwd
 import secrets
 import shutil
-import socket
-import subprocess
 import tempfile
 import time
 
@@ -111,30 +107,13 @@ def test_stalled_bodies_start_no_program(fcgid_srv):
     srv = fcgid_srv
     auth = srv.token_headers("fcgid-stall")
     name = f"Stalled fcgid {os.getpid()}"
-    body = json.dumps({"name": name, "description": "x" * 900}).encode()
-    head = (f"POST {srv.prefix}/api/part/category/ HTTP/1.1\r\n"
-            f"Host: 127.0.0.1\r\nAuthorization: {auth['Authorization']}\r\n"
-            f"Content-Type: application/json\r\n"
-            f"Content-Length: {len(body)}\r\n\r\n").encode()
     assert srv.get("/api/part/category/", headers=auth).status == 200
     before = set(programs_running(srv.site, "part"))
-    stalled = []
-    try:
-        for _ in range(5):
-            c = socket.create_connection(("127.0.0.1", srv.port), timeout=10)
-            c.sendall(head + body[:100])
-            stalled.append(c)
-        time.sleep(0.5)
+    with hc.stalled_posts(srv, auth, name):
         for _ in range(10):
             r = srv.get("/api/part/category/", headers=auth)
             assert r.status == 200 and name not in r.body.decode(), r
         assert set(programs_running(srv.site, "part")) == before
-    finally:
-        for c in stalled:
-            c.close()
-    r = srv.get("/api/part/category/?name=" + name.replace(" ", "%20"),
-                headers=auth)
-    assert r.status == 200 and r.json() == [], r
 
 
 def test_cgi_where_mod_fcgid_is_not_loaded(apache):
@@ -204,11 +183,7 @@ def shared_host():
     if not hc.FCGID_SO.exists():
         pytest.fail(f"{hc.FCGID_SO} is missing: make test-deps installs "
                     "libapache2-mod-fcgid")
-    deps = subprocess.run(["sh", str(hc.ROOT / "tools" / "deps.sh"),
-                           sx.PACKAGE], capture_output=True, timeout=600)
-    if deps.returncode != 0:
-        pytest.skip(f"cannot install {sx.PACKAGE}: "
-                    + (deps.stdout + deps.stderr).decode(errors="replace"))
+    sx.install_wrapper()
     settings = sx.suexec_settings()
     name = "stockroom-fx-" + secrets.token_hex(3)
     home = pathlib.Path(settings["AP_DOC_ROOT"]) / name
@@ -223,10 +198,7 @@ def shared_host():
                 "--home-dir", str(home), "--shell", "/usr/sbin/nologin",
                 "--comment", "Stockroom mod_fcgid test (temporary)", name])
         user_made = True
-        pw = pwd.getpwnam(name)
-        if pw.pw_uid < int(settings["AP_UID_MIN"]):
-            pytest.skip(f"system user ids start below suEXEC's minimum "
-                        f"{settings['AP_UID_MIN']}")
+        pw = sx.owner_account(name, settings)
         site.parent.mkdir(mode=0o755, parents=True)
         home.chmod(0o755)
         prefix = f"/~{name}/stockroom"
@@ -234,13 +206,10 @@ def shared_host():
                         conf="AUTO_MIGRATE = true\n")
         shutil.rmtree(site / "data")
         sx.chown_tree(home, pw.pw_uid, pw.pw_gid)
-        port = hc.free_port()
-        proc, log = hc.start_apache(adir, hc.APACHE_BASE.format(
-            dir=adir, port=port, modules=hc.load_modules(
-                hc.APACHE_MODS + ["suexec", "fcgid"]),
-            user=hc.apache_user())
-            + SHARED_HOST.format(user=name, site=site, home=home),
-            port, "apache2 (suEXEC, mod_fcgid)")
+        port, proc, log = sx.start_apache(
+            adir, ["suexec", "fcgid"],
+            SHARED_HOST.format(user=name, site=site, home=home),
+            "apache2 (suEXEC, mod_fcgid)")
         s = sx.SuexecSite("htaccess", port, prefix, site, log, None)
         s.fcgid = s.fastcgi = True
         s.uid, s.gid, s.settings = pw.pw_uid, pw.pw_gid, settings
@@ -249,29 +218,13 @@ def shared_host():
         # The first request migrates (AUTO_MIGRATE), as the user.
         r = s.get(ENV)
         assert r.status == 200, (r, s.log_tail())
-        made = subprocess.run(
-            ["setpriv", f"--reuid={pw.pw_uid}", f"--regid={pw.pw_gid}",
-             "--clear-groups", str(site / "bin" / "stockroom"),
-             "createsuperuser", hc.TEST_USER[0]],
-            env=hc.SERVER_ENV, capture_output=True, timeout=60,
-            input=hc.TEST_USER[1].encode() + b"\n")
-        # (on PostgreSQL install_tree made the user in the shared database)
-        assert made.returncode == 0 or (
-            hc.ENGINE == "pg" and b"already exists" in made.stderr), \
-            made.stderr
+        sx.create_superuser_as(site, pw)
         s.user = hc.TEST_USER
         yield s
     finally:
-        if proc is not None:
-            hc.stop(proc)
-        shutil.rmtree(home, ignore_errors=True)
-        shutil.rmtree(adir, ignore_errors=True)
-        if user_made:
-            subprocess.run(["userdel", name], capture_output=True, timeout=60)
-            subprocess.run(["groupdel", name], capture_output=True,
-                           timeout=60)
-        if not log_existed:
-            pathlib.Path(settings["AP_LOG_EXEC"]).unlink(missing_ok=True)
+        sx.tear_down(proc, (home, adir), name if user_made else None,
+                     None if log_existed else
+                     pathlib.Path(settings["AP_LOG_EXEC"]))
 
 
 def test_shared_host_runs_fastcgi_as_the_owner(shared_host):
@@ -309,12 +262,7 @@ def test_shared_host_api(shared_host):
     prefix."""
     s = shared_host
     auth = s.token_headers("shared-host")
-    r = s.request("POST", "/api/part/category/", headers=auth,
-                  body={"name": "Bins under mod_fcgid"})
-    assert r.status == 201, r
-    pk = r.json()["pk"]
-    r = s.get(f"/api/part/category/{pk}/", headers=auth)
-    assert r.status == 200 and r.json()["name"] == "Bins under mod_fcgid"
+    sx.check_category_written(s, auth, "Bins under mod_fcgid")
     r = s.get("/api/no/such/")
     assert r.status == 404 and r.json()["url"] == s.prefix + "/api/no/such/"
     st = os.stat(s.site / "data")

@@ -399,6 +399,13 @@ STOCK_FILTERS = [
 ]
 
 
+def by_filter(cases, names="query,expect"):
+    """Parametrizes a test over (query, expect) cases, each named by its
+    query."""
+    return pytest.mark.parametrize(names, cases,
+                                   ids=[json.dumps(q) for q, _ in cases])
+
+
 def check_filter(world, path, universe, query, expect):
     api = world["api"]
     rows = api.ok("GET", path, query=world.fmt(query))
@@ -407,29 +414,25 @@ def check_filter(world, path, universe, query, expect):
         (query, rows)
 
 
-@pytest.mark.parametrize("query,expect", CATEGORY_FILTERS,
-                         ids=[json.dumps(q) for q, _ in CATEGORY_FILTERS])
+@by_filter(CATEGORY_FILTERS)
 def test_category_filter(world, query, expect):
     """The list and tree/ take the same filters."""
     check_filter(world, CAT, "cats", query, expect)
     check_filter(world, CAT + "tree/", "cats", query, expect)
 
 
-@pytest.mark.parametrize("query,expect", PART_FILTERS,
-                         ids=[json.dumps(q) for q, _ in PART_FILTERS])
+@by_filter(PART_FILTERS)
 def test_part_filter(world, query, expect):
     check_filter(world, PART, "parts", query, expect)
 
 
-@pytest.mark.parametrize("query,expect", LOCATION_FILTERS,
-                         ids=[json.dumps(q) for q, _ in LOCATION_FILTERS])
+@by_filter(LOCATION_FILTERS)
 def test_location_filter(world, query, expect):
     check_filter(world, LOC, "locs", query, expect)
     check_filter(world, LOC + "tree/", "locs", query, expect)
 
 
-@pytest.mark.parametrize("query,expect", STOCK_FILTERS,
-                         ids=[json.dumps(q) for q, _ in STOCK_FILTERS])
+@by_filter(STOCK_FILTERS)
 def test_stock_filter(world, query, expect):
     check_filter(world, STOCK, "items", query, expect)
 
@@ -474,8 +477,7 @@ TRACK_FILTERS = [
 ]
 
 
-@pytest.mark.parametrize("query,pred", TRACK_FILTERS,
-                         ids=[json.dumps(q) for q, _ in TRACK_FILTERS])
+@by_filter(TRACK_FILTERS, "query,pred")
 def test_track_filter(world, query, pred):
     api = world["api"]
     rows = api.ok("GET", TRACK, query=world.fmt(query))
@@ -882,39 +884,39 @@ def test_unpaginated_list_is_a_bare_array(world):
 
 # ---- trees, counts ------------------------------------------------------
 
-def test_category_tree_listing(world):
-    w, api = world, world["api"]
-    rows = {r["pk"]: r for r in api.get(CAT + "tree/")
-            if r["pk"] in w["cats"]}
-    assert len(rows) == 6
-    for key, name, parent, level, structural, children in (
-            ("C0", f"Ivh Electronics {w['tag']}", None, 0, False, 2),
-            ("C1", "Passives", "C0", 1, False, 2),
-            ("C2", "Resistors", "C1", 2, False, 0),
-            ("C3", "Capacitors & Größe+1", "C1", 2, False, 0),
-            ("C4", "ICs", "C0", 1, True, 0),
-            ("C5", f"Ivh Mechanical {w['tag']}", None, 0, False, 0)):
+def check_tree_listing(w, path, pks, children, expected):
+    """path's tree/ lists, of the nodes pks, exactly the rows expected
+    gives as (key, name, parent key, level, structural, count of children
+    under the name children)."""
+    rows = {r["pk"]: r for r in w["api"].get(path + "tree/")
+            if r["pk"] in pks}
+    assert len(rows) == len(expected)
+    for key, name, parent, level, structural, n in expected:
         assert rows[w[key]] == {
             "pk": w[key], "name": name, "parent": parent and w[parent],
             "level": level, "icon": "", "structural": structural,
-            "subcategories": children}
+            children: n}
+
+
+def test_category_tree_listing(world):
+    w = world
+    check_tree_listing(w, CAT, w["cats"], "subcategories", (
+        ("C0", f"Ivh Electronics {w['tag']}", None, 0, False, 2),
+        ("C1", "Passives", "C0", 1, False, 2),
+        ("C2", "Resistors", "C1", 2, False, 0),
+        ("C3", "Capacitors & Größe+1", "C1", 2, False, 0),
+        ("C4", "ICs", "C0", 1, True, 0),
+        ("C5", f"Ivh Mechanical {w['tag']}", None, 0, False, 0)))
 
 
 def test_location_tree_listing(world):
-    w, api = world, world["api"]
-    rows = {r["pk"]: r for r in api.get(LOC + "tree/")
-            if r["pk"] in w["locs"]}
-    assert len(rows) == 5
-    for key, name, parent, level, structural, children in (
-            ("L0", f"Ivh Workshop {w['tag']}", None, 0, False, 2),
-            ("L1", "Shelf A", "L0", 1, False, 1),
-            ("L2", "Bin 1", "L1", 2, False, 0),
-            ("L3", "Racks", "L0", 1, True, 0),
-            ("L4", f"Ivh Store {w['tag']}", None, 0, False, 0)):
-        assert rows[w[key]] == {
-            "pk": w[key], "name": name, "parent": parent and w[parent],
-            "level": level, "icon": "", "structural": structural,
-            "sublocations": children}
+    w = world
+    check_tree_listing(w, LOC, w["locs"], "sublocations", (
+        ("L0", f"Ivh Workshop {w['tag']}", None, 0, False, 2),
+        ("L1", "Shelf A", "L0", 1, False, 1),
+        ("L2", "Bin 1", "L1", 2, False, 0),
+        ("L3", "Racks", "L0", 1, True, 0),
+        ("L4", f"Ivh Store {w['tag']}", None, 0, False, 0)))
 
 
 def test_category_counts_and_paths(world):

@@ -2,7 +2,6 @@
 requests and HEAD through each way of serving, and the X-Sendfile mode
 through lighttpd (cgi.x-sendfile) and Apache (mod_xsendfile), each with a
 server of its own configured as README says."""
-import base64
 import importlib.util
 import os
 import pathlib
@@ -17,38 +16,13 @@ _spec.loader.exec_module(hc)
 XSENDFILE_SO = pathlib.Path(hc.APACHE_MODULES) / "mod_xsendfile.so"
 
 
-def multipart(fields, files):
-    boundary = "----stockroom-media-test-51c0"
-    out = b""
-    for name, value in fields.items():
-        out += (f"--{boundary}\r\nContent-Disposition: form-data; "
-                f"name=\"{name}\"\r\n\r\n{value}\r\n").encode()
-    for name, (filename, ctype, data) in files.items():
-        out += (f"--{boundary}\r\nContent-Disposition: form-data; "
-                f"name=\"{name}\"; filename=\"{filename}\"\r\n"
-                f"Content-Type: {ctype}\r\n\r\n").encode() + data + b"\r\n"
-    out += f"--{boundary}--\r\n".encode()
-    return f"multipart/form-data; boundary={boundary}", out
-
-
-def sign_in(srv):
-    if srv.user is None:
-        pytest.skip("stockroom createsuperuser is not available")
-    name, password = srv.user
-    basic = base64.b64encode(f"{name}:{password}".encode()).decode()
-    r = srv.get("/api/user/token/?name=http-media",
-                headers={"Authorization": "Basic " + basic})
-    assert r.status == 200, r
-    return {"Authorization": "Token " + r.json()["token"]}
-
-
 def attach(srv, auth, data, filename):
     """A new part with a file attached; returns the file's path under the
     prefix (/media/...)."""
     r = srv.request("POST", "/api/part/", headers=auth,
                     body={"name": f"media test {os.urandom(6).hex()}"})
     assert r.status == 201, r
-    ctype, body = multipart(
+    ctype, body = hc.multipart(
         {"model_type": "part", "model_id": str(r.json()["pk"])},
         {"attachment": (filename, "application/octet-stream", data)})
     r = srv.request("POST", "/api/attachment/", headers=auth, body=body,
@@ -63,7 +37,7 @@ DATA = bytes(range(256)) * 64 + b"tail"
 
 
 def test_conditional_and_head(srv):
-    auth = sign_in(srv)
+    auth = srv.token_headers("http-media")
     path = attach(srv, auth, DATA, "table.bin")
     r = srv.get(path, headers=auth)
     assert r.status == 200, r
@@ -101,7 +75,7 @@ def test_conditional_and_head(srv):
     "/media/..%2fdata%2fsecret_key", "/media/attachments/00/" + "0" * 32,
     "/media/.htaccess", "/media/stockroom.sqlite3"])
 def test_nothing_else_is_reachable(srv, path):
-    auth = sign_in(srv)
+    auth = srv.token_headers("http-media")
     r = srv.get(path, headers=auth)
     assert r.status in (400, 403, 404), r
     assert b"SQLite format" not in r.body
@@ -141,19 +115,10 @@ def lighttpd_sendfile(workdir):
 def lighttpd_fastcgi_sendfile(workdir):
     """lighttpd-fastcgi.conf as shipped (it enables x-sendfile for the
     FastCGI programs), a tree with MEDIA_SENDFILE = lighttpd."""
-    site = workdir / "lighttpd-fcgi-sendfile-site"
-    user = hc.install_tree(site, "HTTP test sendfile",
-                           data_dir_env=site / "data")
-    with open(site / "stockroom.conf", "a") as f:
-        f.write("MEDIA_SENDFILE = lighttpd\n")
-    port = hc.free_port()
-    log = workdir / "lighttpd-fcgi-sendfile.log"
-    proc = hc.start_lighttpd(hc.ROOT / "lighttpd-fastcgi.conf", site, port,
-                             log, "lighttpd (FastCGI x-sendfile)")
-    try:
-        yield hc.Server("lighttpd", port, "", site, log, user)
-    finally:
-        hc.stop(proc)
+    yield from hc.serve_lighttpd(workdir, "lighttpd-fcgi-sendfile",
+                                 "lighttpd-fastcgi.conf",
+                                 settings="MEDIA_SENDFILE = lighttpd\n",
+                                 instance="HTTP test sendfile")
 
 
 APACHE_SENDFILE = hc.APACHE_BASE + """
@@ -175,13 +140,9 @@ def apache_sendfile(workdir):
     with open(site / "stockroom.conf", "a") as f:
         f.write("MEDIA_SENDFILE = apache\n")
     hc.give_to_apache(site)
-    adir = workdir / "apache-sendfile"
-    adir.mkdir(mode=0o755)
-    port = hc.free_port()
-    proc, log = hc.start_apache(adir, APACHE_SENDFILE.format(
-        dir=adir, port=port, modules=hc.load_modules(hc.APACHE_MODS),
-        site=site, repo=hc.ROOT, xsendfile=XSENDFILE_SO,
-        user=hc.apache_user()), port, "apache2 (xsendfile)")
+    port, proc, log = hc.start_apache_in(
+        workdir / "apache-sendfile", APACHE_SENDFILE, "apache2 (xsendfile)",
+        site=site, repo=hc.ROOT, xsendfile=XSENDFILE_SO)
     try:
         yield hc.Server("apache", port, "", site, log, user)
     finally:
@@ -197,7 +158,7 @@ def test_sendfile_serves_the_bytes(sendfile_srv):
     """The program answers with headers and X-Sendfile; the server sends
     the file, and the header never reaches the client."""
     srv = sendfile_srv
-    auth = sign_in(srv)
+    auth = srv.token_headers("http-media")
     big = os.urandom(300000)
     path = attach(srv, auth, big, "big.bin")
     r = srv.get(path, headers=auth, timeout=30)
@@ -219,7 +180,7 @@ def test_sendfile_serves_the_bytes(sendfile_srv):
 
 def test_sendfile_ranges(sendfile_srv):
     srv = sendfile_srv
-    auth = sign_in(srv)
+    auth = srv.token_headers("http-media")
     path = attach(srv, auth, DATA, "table.bin")
     # The server, which sends the bytes, answers the range itself.
     r = srv.get(path, headers=dict(auth, Range="bytes=256-511"))

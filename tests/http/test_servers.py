@@ -13,7 +13,6 @@ import concurrent.futures
 import http.client
 import importlib.util
 import json
-import socket
 import os
 import pathlib
 import re
@@ -740,21 +739,6 @@ def test_apache_conf_with_mod_cgi(apache_syntax, workdir):
 
 # --- Files: upload through the server, download from /media/ ------------
 
-def multipart(fields, files):
-    """A multipart/form-data body (RFC 7578): (content type, bytes)."""
-    boundary = "----stockroom-http-test-7d41c2"
-    out = b""
-    for name, value in fields.items():
-        out += (f"--{boundary}\r\nContent-Disposition: form-data; "
-                f"name=\"{name}\"\r\n\r\n{value}\r\n").encode()
-    for name, (filename, ctype, data) in files.items():
-        out += (f"--{boundary}\r\nContent-Disposition: form-data; "
-                f"name=\"{name}\"; filename=\"{filename}\"\r\n"
-                f"Content-Type: {ctype}\r\n\r\n").encode() + data + b"\r\n"
-    out += f"--{boundary}--\r\n".encode()
-    return f"multipart/form-data; boundary={boundary}", out
-
-
 def test_upload_and_download_an_attachment(srv):
     """A part, a file attached to it by a multipart POST, and the file
     fetched back from the URL the API gives, all through the server."""
@@ -765,7 +749,7 @@ def test_upload_and_download_an_attachment(srv):
     assert r.status == 201, r
     part = r.json()["pk"]
     data = bytes(range(256)) * 300 + b"end of file"
-    ctype, body = multipart(
+    ctype, body = hc.multipart(
         {"model_type": "part", "model_id": str(part), "comment": "datasheet"},
         {"attachment": ("datasheet.bin", "application/octet-stream", data)})
     r = srv.request("POST", "/api/attachment/", headers=auth, body=body,
@@ -827,25 +811,8 @@ def test_fastcgi_stalled_bodies_hold_no_program(lighttpd_fastcgi):
     srv = lighttpd_fastcgi
     auth = srv.token_headers("http-stall")
     cat_name = f"Stalled {os.getpid()}"
-    body = json.dumps({"name": cat_name, "description": "x" * 900}).encode()
-    head = (f"POST /api/part/category/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-            f"Authorization: {auth['Authorization']}\r\n"
-            f"Content-Type: application/json\r\n"
-            f"Content-Length: {len(body)}\r\n\r\n").encode()
-    stalled = []
-    try:
-        for _ in range(5):
-            s = socket.create_connection(("127.0.0.1", srv.port), timeout=10)
-            s.sendall(head + body[:100])
-            stalled.append(s)
-        time.sleep(0.5)
+    with hc.stalled_posts(srv, auth, cat_name):
         for _ in range(10):
             r = srv.get("/api/part/category/", headers=auth)
             assert r.status == 200, r
             assert cat_name not in r.body.decode()
-    finally:
-        for s in stalled:
-            s.close()
-    r = srv.get("/api/part/category/?name=" + cat_name.replace(" ", "%20"),
-                headers=auth)
-    assert r.status == 200 and r.json() == [], r

@@ -89,15 +89,7 @@ def stall_tree(site, instance, **kw):
     return user
 
 
-APACHE_STALL = hc.APACHE_BASE + """
-Define STOCKROOM_ROOT {site}
-Include "{repo}/apache.conf"
-Alias /~alice/stockroom "{site2}"
-<Directory "{site2}">
-	AllowOverride All
-	Require all granted
-</Directory>
-"""
+APACHE_STALL = hc.APACHE_BASE + hc.APACHE_SITES
 
 
 @pytest.fixture(scope="module")
@@ -124,13 +116,9 @@ def servers(workdir):
                            prefix="/~alice/stockroom")
         hc.give_to_apache(site)
         hc.give_to_apache(site2)
-        adir = workdir / "stall-apache"
-        adir.mkdir(mode=0o755)
-        port = hc.free_port()
-        proc, log = hc.start_apache(adir, APACHE_STALL.format(
-            dir=adir, port=port, modules=hc.load_modules(hc.APACHE_MODS),
-            site=site, site2=site2, repo=hc.ROOT, user=hc.apache_user()),
-            port, "apache2 (stall)")
+        port, proc, log = hc.start_apache_in(
+            workdir / "stall-apache", APACHE_STALL, "apache2 (stall)",
+            site=site, site2=site2, repo=hc.ROOT)
         procs.append(proc)
         out["apache"] = hc.Server("apache", port, "", site, log, user)
         out["htaccess"] = hc.Server("htaccess", port, "/~alice/stockroom",

@@ -103,6 +103,82 @@ def suexec_settings():
     return settings
 
 
+def install_wrapper():
+    """Makes sure suEXEC's wrapper is installed (tools/deps.sh, as make
+    test-deps); skips, saying why, when it cannot be."""
+    deps = subprocess.run(["sh", str(hc.ROOT / "tools" / "deps.sh"),
+                           PACKAGE], capture_output=True, timeout=600)
+    if deps.returncode != 0:
+        pytest.skip(f"cannot install {PACKAGE}: "
+                    + (deps.stdout + deps.stderr).decode(errors="replace"))
+
+
+def owner_account(name, settings):
+    """The passwd entry of the throwaway user name (made by the caller);
+    skips when its id is below the least suEXEC runs programs as."""
+    pw = pwd.getpwnam(name)
+    if pw.pw_uid < int(settings["AP_UID_MIN"]):
+        pytest.skip(f"system user ids start below suEXEC's minimum "
+                    f"{settings['AP_UID_MIN']}")
+    return pw
+
+
+def create_superuser_as(site, pw):
+    """Makes the test superuser with the tree's `stockroom` tool, run as
+    its owner pw."""
+    made = subprocess.run(
+        ["setpriv", f"--reuid={pw.pw_uid}", f"--regid={pw.pw_gid}",
+         "--clear-groups", str(site / "bin" / "stockroom"),
+         "createsuperuser", hc.TEST_USER[0]],
+        env=hc.SERVER_ENV, capture_output=True, timeout=60,
+        input=hc.TEST_USER[1].encode() + b"\n")
+    # (on PostgreSQL install_tree made the user in the shared database)
+    assert made.returncode == 0 or (
+        hc.ENGINE == "pg" and b"already exists" in made.stderr), \
+        made.stderr
+
+
+def tear_down(proc, dirs, user, log):
+    """Undoes a fixture, whatever happened: stops Apache (proc, if it
+    started), removes dirs, deletes the throwaway user and its group (gone
+    with the user, usually) if it was made, and suEXEC's log if the test
+    made it (else None)."""
+    if proc is not None:
+        hc.stop(proc)
+    for d in dirs:
+        shutil.rmtree(d, ignore_errors=True)
+    if user is not None:
+        subprocess.run(["userdel", user], capture_output=True, timeout=60)
+        subprocess.run(["groupdel", user], capture_output=True, timeout=60)
+    if log is not None:
+        try:
+            log.unlink()
+        except OSError:
+            pass
+
+
+def start_apache(adir, modules, conf, what):
+    """Starts Apache in adir on a free port, with modules besides the usual
+    ones and conf after the base httpd.conf; returns (port, process, log).
+    (suEXEC runs only under root, so the User line is always there.)"""
+    port = hc.free_port()
+    proc, log = hc.start_apache(adir, hc.APACHE_BASE.format(
+        dir=adir, port=port,
+        modules=hc.load_modules(hc.APACHE_MODS + modules),
+        user=hc.apache_user()) + conf, port, what)
+    return port, proc, log
+
+
+def check_category_written(s, headers, name):
+    """A category named name, created through server s as headers' user,
+    reads back."""
+    r = s.request("POST", "/api/part/category/", headers=headers,
+                  body={"name": name})
+    assert r.status == 201, r
+    r = s.get(f"/api/part/category/{r.json()['pk']}/", headers=headers)
+    assert r.status == 200 and r.json()["name"] == name
+
+
 def chown_tree(top, uid, gid):
     for dirpath, dirnames, filenames in os.walk(top):
         os.lchown(dirpath, uid, gid)
@@ -140,11 +216,7 @@ def suexec_site():
                     "wrapper is setuid root (make test runs as root on CI)")
     if shutil.which("apache2") is None or shutil.which("setpriv") is None:
         pytest.skip("apache2 or setpriv is not installed")
-    deps = subprocess.run(["sh", str(hc.ROOT / "tools" / "deps.sh"),
-                           PACKAGE], capture_output=True, timeout=600)
-    if deps.returncode != 0:
-        pytest.skip(f"cannot install {PACKAGE}: "
-                    + (deps.stdout + deps.stderr).decode(errors="replace"))
+    install_wrapper()
     settings = suexec_settings()
     for p in (hc.BUILD.resolve(), *hc.BUILD.resolve().parents):
         if not os.stat(p).st_mode & stat.S_IXOTH:
@@ -163,10 +235,7 @@ def suexec_site():
                 "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin",
                 "--comment", "Stockroom suEXEC test (temporary)", name])
         user_made = True
-        pw = pwd.getpwnam(name)
-        if pw.pw_uid < int(settings["AP_UID_MIN"]):
-            pytest.skip(f"system user ids start below suEXEC's minimum "
-                        f"{settings['AP_UID_MIN']}")
+        pw = owner_account(name, settings)
         top.mkdir(mode=0o755)
         site = top / "site"
         hc.install_tree(site, "HTTP test suexec", prefix="",
@@ -175,14 +244,10 @@ def suexec_site():
         shutil.rmtree(site / "data")
         chown_tree(top, pw.pw_uid, pw.pw_gid)
 
-        port = hc.free_port()
-        # suEXEC runs only under root, so the User line is always there.
-        proc, log = hc.start_apache(adir, hc.APACHE_BASE.format(
-            dir=adir, port=port,
-            modules=hc.load_modules(hc.APACHE_MODS + ["suexec"]),
-            user=hc.apache_user())
-            + SUEXEC_CONF.format(user=name, site=site, repo=hc.ROOT),
-            port, "apache2 (suEXEC)")
+        port, proc, log = start_apache(
+            adir, ["suexec"],
+            SUEXEC_CONF.format(user=name, site=site, repo=hc.ROOT),
+            "apache2 (suEXEC)")
         s = SuexecSite("suexec", port, "", site, log, None)
         s.uid, s.gid, s.settings = pw.pw_uid, pw.pw_gid, settings
         s.suexec_log = log_path
@@ -190,32 +255,12 @@ def suexec_site():
         # superuser, made by the tool run as that user.
         r = s.get(ECHO)
         assert r.status == 200, (r, s.log_tail())
-        proc_user = subprocess.run(
-            ["setpriv", f"--reuid={pw.pw_uid}", f"--regid={pw.pw_gid}",
-             "--clear-groups", str(site / "bin" / "stockroom"),
-             "createsuperuser", hc.TEST_USER[0]],
-            env=hc.SERVER_ENV, capture_output=True, timeout=60,
-            input=hc.TEST_USER[1].encode() + b"\n")
-        # (on PostgreSQL install_tree made the user in the shared database)
-        assert proc_user.returncode == 0 or (
-            hc.ENGINE == "pg" and b"already exists" in proc_user.stderr), \
-            proc_user.stderr
+        create_superuser_as(site, pw)
         s.user = hc.TEST_USER
         yield s
     finally:
-        if proc is not None:
-            hc.stop(proc)
-        shutil.rmtree(top, ignore_errors=True)
-        shutil.rmtree(adir, ignore_errors=True)
-        if user_made:
-            subprocess.run(["userdel", name], capture_output=True, timeout=60)
-            subprocess.run(["groupdel", name], capture_output=True,
-                           timeout=60)     # gone with the user, usually
-        if not log_existed:
-            try:
-                log_path.unlink()
-            except OSError:
-                pass
+        tear_down(proc, (top, adir), name if user_made else None,
+                  None if log_existed else log_path)
 
 
 def basic(user):
@@ -257,12 +302,7 @@ def test_health_and_an_authenticated_write(suexec_site):
               headers={"Authorization": basic(s.user)})
     assert r.status == 200, r
     token = {"Authorization": "Token " + r.json()["token"]}
-    r = s.request("POST", "/api/part/category/", headers=token,
-                  body={"name": "Shelves under suEXEC"})
-    assert r.status == 201, r
-    pk = r.json()["pk"]
-    r = s.get(f"/api/part/category/{pk}/", headers=token)
-    assert r.status == 200 and r.json()["name"] == "Shelves under suEXEC"
+    check_category_written(s, token, "Shelves under suEXEC")
 
 
 def test_data_belongs_to_the_user_and_is_private(suexec_site):

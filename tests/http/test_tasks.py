@@ -2,7 +2,6 @@
 through a real lighttpd, which sends SIGTERM to a CGI program as soon as it
 has the whole answer: the runner must survive that (it is detached) and
 must not hold the answer up."""
-import base64
 import importlib.util
 import pathlib
 import sqlite3
@@ -20,32 +19,16 @@ _spec.loader.exec_module(hc)
 def lighttpd_backoffice(workdir):
     """lighttpd.conf as shipped, serving a tree whose stockroom.conf turns
     TASK_AFTER_RESPONSE on."""
-    site = workdir / "lighttpd-backoffice-site"
-    user = hc.install_tree(site, "HTTP test backoffice",
-                           data_dir_env=site / "data")
-    with open(site / "stockroom.conf", "a") as f:
-        f.write("TASK_AFTER_RESPONSE = true\n")
-    port = hc.free_port()
-    log = workdir / "lighttpd-backoffice.log"
-    proc = hc.start_lighttpd(hc.ROOT / "lighttpd.conf", site, port, log,
-                             "lighttpd (backoffice)")
-    try:
-        yield hc.Server("lighttpd", port, "", site, log, user)
-    finally:
-        hc.stop(proc)
+    yield from hc.serve_lighttpd(workdir, "lighttpd-backoffice",
+                                 "lighttpd.conf",
+                                 settings="TASK_AFTER_RESPONSE = true\n",
+                                 instance="HTTP test backoffice")
 
 
 @pytest.mark.sqlite_only("drives the task queue through the SQLite file")
 def test_after_response_runner_under_lighttpd(lighttpd_backoffice):
     srv = lighttpd_backoffice
-    if srv.user is None:
-        pytest.skip("stockroom createsuperuser is not available")
-    name, password = srv.user
-    basic = base64.b64encode(f"{name}:{password}".encode()).decode()
-    r = srv.get("/api/user/token/?name=http-tasks",
-                headers={"Authorization": "Basic " + basic})
-    assert r.status == 200, r
-    auth = {"Authorization": "Token " + r.json()["token"]}
+    auth = srv.token_headers("http-tasks")
     db = sqlite3.connect(srv.site / "data" / "stockroom.sqlite3", timeout=30)
     with db:
         db.execute("UPDATE task_schedule SET next_run = unixepoch() + 86400")
