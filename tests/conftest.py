@@ -534,6 +534,10 @@ MIGRATION_UNDO = {
          "DROP TABLE supplier_price_break", "DROP TABLE supplier_part",
          "DROP TABLE manufacturer_part", "DROP TABLE address",
          "DROP TABLE contact", "DROP TABLE company"],
+    # 15 is a placeholder on the BOM branch (another branch's number).
+    15: [],
+    16: ["DROP TABLE part_bom", "DROP TABLE bom_item_substitute",
+         "DROP TABLE bom_item"],
 }
 
 
