@@ -23,6 +23,7 @@
 #include <time.h>
 
 #include "dec.h"
+#include "inventory/bom.h"
 #include "inventory/part.h"
 #include "inventory/stock.h"
 #include "inventory/tally.h"
@@ -450,6 +451,112 @@ inv_simple_parts(struct ctx *ctx, const struct inv_simple *s, size_t n,
 	return 0;
 }
 
+/* The id of the demo's part with IPN ipn, or -1. */
+static long long
+inv_ipn(struct ctx *ctx, const char *ipn)
+{
+	static const char sql[] = "SELECT id FROM part WHERE IPN = ?";
+	db_stmt *st = db_prepare(ctx, sql);
+	long long id = -1;
+
+	if (st == NULL)
+		return -1;
+	st_bind_text(st, 1, ipn, -1, SQLITE_STATIC);
+	if (st_step(st) == SQLITE_ROW)
+		id = st_column_int64(st, 0);
+	st_reset(st);
+	return id;
+}
+
+/*
+ * The demo's assemblies (issue 16): a sensor board with its BOM of
+ * passives, ICs and connectors (a substitute MCU and resistor, an
+ * optional header, solder paste as a consumable), a power module, and
+ * an enclosed unit built from both -- through the resource layer, so
+ * its rules hold.  Two boards and a module are in stock.
+ */
+static int
+inv_demo_boms(struct ctx *ctx, long long cat, long long loc)
+{
+	static const struct {
+		int		 assembly;	/* index into asm_ below */
+		const char	*ipn, *qty, *ref, *sub;
+		int		 optional, consumable;
+	} lines[] = {
+		{ 0, "MCU-003", "1", "U1", "MCU-004", 0, 0 },
+		{ 0, "REG-001", "1", "U2", NULL, 0, 0 },
+		{ 0, "OPA-001", "1", "U3", NULL, 0, 0 },
+		{ 0, "CAP-0805-0170", "6", "C1, C2, C3, C4, C5, C6", NULL, 0, 0 },
+		{ 0, "CAP-0805-0182", "2", "C7, C8", NULL, 0, 0 },
+		{ 0, "RES-0603-0073", "4", "R1, R2, R3, R4", "RES-0805-0074", 0,
+		  0 },
+		{ 0, "RES-0603-0049", "2", "R5, R6", NULL, 0, 0 },
+		{ 0, "LED-0187", "1", "D1", NULL, 0, 0 },
+		{ 0, "CON-007", "1", "J1", NULL, 0, 0 },
+		{ 0, "CON-001", "1", "J2", NULL, 1, 0 },
+		{ 0, "CNS-002", "0.5", "", NULL, 0, 1 },
+		{ 1, "REG-004", "1", "U1", NULL, 0, 0 },
+		{ 1, "CAP-0805-0182", "2", "C1, C2", NULL, 0, 0 },
+		{ 1, "RES-0603-0025", "1", "R1", NULL, 0, 0 },
+		{ 1, "RES-0603-0037", "1", "R2", NULL, 0, 0 },
+		{ 1, "DIO-005", "1", "D1", NULL, 0, 0 },
+		{ 1, "LED-0185", "1", "D2", NULL, 0, 0 },
+		{ 1, "CON-010", "1", "J1", NULL, 0, 0 },
+		{ 2, "SB-01", "1", "", NULL, 0, 0 },
+		{ 2, "PWR-01", "1", "", NULL, 0, 0 },
+		{ 2, "ENC-001", "1", "", NULL, 0, 0 },
+		{ 2, "SCR-M3-08-S", "4", "", NULL, 0, 0 },
+		{ 2, "NUT-M3", "4", "", NULL, 0, 0 },
+	};
+	static const char *const asm_[][3] = {
+		{ "Sensor board", "SB-01", "Environmental sensor board, rev B" },
+		{ "USB power module", "PWR-01", "5 V / 1 A linear supply" },
+		{ "Sensor unit", "UNIT-01", "Sensor board and supply in an "
+		  "ABS enclosure" },
+	};
+	static const char sql_assembly[] =
+	    "UPDATE part SET assembly = 1, component = ?2 WHERE id = ?1";
+	long long a[3];
+	char json[512];
+
+	for (int i = 0; i < 3; i++) {
+		a[i] = inv_part(ctx, asm_[i][0], asm_[i][1], asm_[i][2],
+		    "assembly", "pcs", cat, 0, 1);
+		db_stmt *st = db_prepare(ctx, sql_assembly);
+		if (a[i] < 0 || st == NULL)
+			return -1;
+		st_bind_int64(st, 1, a[i]);
+		st_bind_int(st, 2, i < 2);
+		if (st_step(st) != SQLITE_DONE)
+			return -1;
+		st_reset(st);
+	}
+	for (size_t k = 0; k < sizeof(lines) / sizeof(lines[0]); k++) {
+		long long sub = inv_ipn(ctx, lines[k].ipn);
+		if (sub < 0)
+			return -1;
+		snprintf(json, sizeof(json), "{\"part\": %lld, \"sub_part\": "
+		    "%lld, \"quantity\": \"%s\", \"reference\": \"%s\", "
+		    "\"optional\": %s, \"consumable\": %s}",
+		    a[lines[k].assembly], sub, lines[k].qty, lines[k].ref,
+		    lines[k].optional ? "true" : "false",
+		    lines[k].consumable ? "true" : "false");
+		long long line = inv_create(ctx, &bom_item_resource, json);
+		if (line < 0)
+			return -1;
+		if (lines[k].sub == NULL)
+			continue;
+		snprintf(json, sizeof(json), "{\"bom_item\": %lld, \"part\": "
+		    "%lld}", line, inv_ipn(ctx, lines[k].sub));
+		if (inv_create(ctx, &bom_substitute_resource, json) < 0)
+			return -1;
+	}
+	if (inv_stock(ctx, a[0], loc, 2, "SB-2611") < 0 ||
+	    inv_stock(ctx, a[1], loc, 5, NULL) < 0)
+		return -1;
+	return 0;
+}
+
 static int
 cmd_demo(struct ctx *ctx)
 {
@@ -688,6 +795,12 @@ cmd_demo(struct ctx *ctx)
 		return inv_fail(ctx, "companies");
 	st_reset(np);
 
+	/* What the workshop builds. */
+	long long asmcat = inv_node(ctx, &category_resource, "Assemblies",
+	    "Boards and units built here", 0, 0, 0);
+	if (asmcat < 0 || inv_demo_boms(ctx, asmcat, bench) != 0)
+		return inv_fail(ctx, "assemblies");
+
 	/* A few weeks of work: stocktakes, use, deliveries, moves. */
 	for (int k = 0; k < 160; k++) {
 		long long it = items[inv_between(0, (long long)nitems - 1)];
@@ -718,8 +831,8 @@ cmd_demo(struct ctx *ctx)
 	if (db_end(ctx, NULL) != NULL)
 		return inv_fail(ctx, "commit");
 	printf("demo inventory loaded into %s: %d categories, %d locations, "
-	    "%zu+ stock items with history, 7 companies with their parts\n",
-	    ctx->cfg.database, 23, 29, nitems);
+	    "%zu+ stock items with history, 7 companies with their parts, 3 "
+	    "assemblies with their BOMs\n", ctx->cfg.database, 24, 29, nitems);
 	return 0;
 }
 

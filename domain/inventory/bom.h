@@ -35,9 +35,10 @@
 #ifndef SR_BOM_H
 #define SR_BOM_H
 
+#include "val.h"		/* struct field */
+
 struct ctx;
 struct err;
-struct field;
 struct resource;
 
 extern const struct resource bom_item_resource, bom_substitute_resource;
