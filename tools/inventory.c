@@ -7,12 +7,15 @@
  *                         with history) through the same library functions
  *                         the API uses; refuses a database that has parts
  *   inventory generate [-p parts] [-c categories] [-l locations]
- *                      [-i items] [-t tracking] [-s seed]
+ *                      [-i items] [-t tracking] [-a assemblies] [-s seed]
  *                         fill an empty database with a large synthetic
  *                         dataset by direct inserts, for benchmarks
  *                         (defaults: 100000 parts, 500 categories, 200
  *                         locations, 1000000 stock items, 2000000 tracking
- *                         entries)
+ *                         entries, parts / 50 assemblies with BOMs of 20
+ *                         to 200 lines)
+ *   inventory boms [-a assemblies]
+ *                         add those BOMs to data generated without them
  *
  * Like stockroom(1) it reads the programs' settings (STOCKROOM_DATA_DIR,
  * STOCKROOM_CONFIG, ...) and migrates the database first.
@@ -918,11 +921,68 @@ gen_tree(struct ctx *ctx, const char *sql, const char *stem, long long n,
 	return 0;
 }
 
+/*
+ * Bills of materials for the benchmark (issue 16): the last asms parts
+ * become assemblies (and no components), each with 20 to 200 lines of
+ * distinct other parts (none an assembly, so no cycles), quantities 1 to
+ * 10, every tenth line with a substitute.
+ */
+static int
+gen_boms(struct ctx *ctx, long long parts, long long asms)
+{
+	static const char sql_asm[] =
+	    "UPDATE part SET assembly = 1, component = 0 WHERE id > ?";
+	static const char sql_line[] =
+	    "INSERT INTO bom_item (part, sub_part, quantity, reference) "
+	    "VALUES (?, ?, ?, ?)";
+	static const char sql_sub[] =
+	    "INSERT INTO bom_item_substitute (bom_item, part) VALUES (?, ?)";
+	long long first = parts - asms + 1, nlines = 0;
+	char ref[16];
+
+	db_stmt *a = db_prepare(ctx, sql_asm);
+	db_stmt *l = db_prepare(ctx, sql_line);
+	db_stmt *sb = db_prepare(ctx, sql_sub);
+	if (a == NULL || l == NULL || sb == NULL)
+		return -1;
+	st_bind_int64(a, 1, first - 1);
+	if (st_step(a) != SQLITE_DONE)
+		return -1;
+	for (long long p = first; p <= parts; p++) {
+		long long n = inv_between(20, 200);
+		/* distinct components: a random start and stride */
+		long long span = first - 1, at = inv_between(1, span);
+		long long stride = 1 + inv_between(0, 96) * 2;
+		for (long long k = 0; k < n; k++) {
+			long long sub = (at + k * stride) % span + 1;
+			snprintf(ref, sizeof(ref), "X%lld", k + 1);
+			st_reset(l);
+			st_bind_int64(l, 1, p);
+			st_bind_int64(l, 2, sub);
+			st_bind_int64(l, 3, inv_between(1, 10) * DEC_SCALE);
+			st_bind_text(l, 4, ref, -1, SQLITE_TRANSIENT);
+			if (st_step(l) != SQLITE_DONE)
+				return -1;
+			nlines++;
+			if (k % 10 != 9)
+				continue;
+			st_reset(sb);
+			st_bind_int64(sb, 1, db_last_id(ctx));
+			st_bind_int64(sb, 2, (sub + span / 2) % span + 1);
+			if (st_step(sb) != SQLITE_DONE)
+				return -1;
+		}
+	}
+	fprintf(stderr, "inventory: %lld assemblies, %lld BOM lines\n", asms,
+	    nlines);
+	return 0;
+}
+
 static int
 cmd_generate(struct ctx *ctx, int argc, char **argv)
 {
 	long long parts = 100000, cats = 500, locs = 200, items = 1000000,
-	    tracks = 2000000;
+	    tracks = 2000000, asms = -1;
 	char name[128], ipn[32], desc[200], kw[64], batch[32], notes[64];
 	time_t t0 = time(NULL);
 
@@ -943,6 +1003,8 @@ cmd_generate(struct ctx *ctx, int argc, char **argv)
 			items = v;
 		else if (strcmp(argv[i], "-t") == 0)
 			tracks = v;
+		else if (strcmp(argv[i], "-a") == 0)
+			asms = v;
 		else if (strcmp(argv[i], "-s") == 0)
 			inv_rng_state = (unsigned long long)v * 2654435761ULL + 1;
 		else {
@@ -951,6 +1013,10 @@ cmd_generate(struct ctx *ctx, int argc, char **argv)
 			return 2;
 		}
 	}
+	if (asms < 0)
+		asms = parts / 50;
+	if (asms > parts / 2)
+		asms = parts / 2;
 	if (cats < 1 || locs < 1 || parts < 1 || tracks < items) {
 		fprintf(stderr, "inventory: need at least one category, "
 		    "location and part, and no fewer tracking entries than "
@@ -1082,6 +1148,8 @@ cmd_generate(struct ctx *ctx, int argc, char **argv)
 			fprintf(stderr, "inventory: %lld stock items (%llds)\n",
 			    i, (long long)(time(NULL) - t0));
 	}
+	if (asms > 0 && gen_boms(ctx, parts, asms) != 0)
+		return inv_fail(ctx, "BOMs");
 	sqlite3_db_config(ctx->db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 1, NULL);
 	if (tally_rebuild(ctx->db) != SQLITE_OK)
 		return inv_fail(ctx, "counts");
@@ -1250,6 +1318,51 @@ cmd_companies(struct ctx *ctx, long long ncomp, long long nsp)
 	return 0;
 }
 
+/*
+ * inventory boms [-a assemblies]: BOMs (gen_boms()) added to data that
+ * generate made before it made them (ids 1..N, no BOM yet): the last
+ * parts / 50 parts become assemblies unless -a says how many.
+ */
+static int
+cmd_boms(struct ctx *ctx, int argc, char **argv)
+{
+	long long asms = -1, nparts;
+	bool gaps, any;
+
+	for (int i = 2; i < argc; i += 2) {
+		long long v;
+		if (i + 1 >= argc || strcmp(argv[i], "-a") != 0 ||
+		    !txt_parse_int64(argv[i + 1], 0, 100000000, &v)) {
+			fprintf(stderr, "usage: inventory boms [-a "
+			    "assemblies]\n");
+			return 2;
+		}
+		asms = v;
+	}
+	db_stmt *q = db_prepare(ctx, "SELECT count(*), count(*) = "
+	    "coalesce(max(id), 0), (SELECT count(*) FROM bom_item) > 0 FROM "
+	    "part");
+	if (q == NULL || st_step(q) != SQLITE_ROW)
+		return inv_fail(ctx, "count");
+	nparts = st_column_int64(q, 0);
+	gaps = st_column_int(q, 1) == 0;
+	any = st_column_int(q, 2) != 0;
+	st_reset(q);
+	if (nparts < 2 || gaps || any) {
+		fprintf(stderr, "inventory: boms needs the parts of generate "
+		    "(ids 1..N) and no BOM yet\n");
+		return 1;
+	}
+	if (asms < 0)
+		asms = nparts / 50;
+	if (asms > nparts / 2)
+		asms = nparts / 2;
+	if (db_begin(ctx) != NULL || gen_boms(ctx, nparts, asms) != 0 ||
+	    db_end(ctx, NULL) != NULL)
+		return inv_fail(ctx, "BOMs");
+	return 0;
+}
+
 static int
 cmd_companies_args(struct ctx *ctx, int argc, char **argv)
 {
@@ -1281,8 +1394,10 @@ usage(void)
 	fprintf(stderr, "usage: inventory demo\n"
 	    "       inventory generate [-p parts] [-c categories] "
 	    "[-l locations]\n"
-	    "                          [-i items] [-t tracking] [-s seed]\n"
-	    "       inventory companies [-n companies] [-s supplier parts]\n");
+	    "                          [-i items] [-t tracking] "
+	    "[-a assemblies] [-s seed]\n"
+	    "       inventory companies [-n companies] [-s supplier parts]\n"
+	    "       inventory boms [-a assemblies]\n");
 }
 
 int
@@ -1295,7 +1410,8 @@ main(int argc, char **argv, char **envp)
 
 	if (argc < 2 || (strcmp(argv[1], "demo") != 0 &&
 	    strcmp(argv[1], "generate") != 0 &&
-	    strcmp(argv[1], "companies") != 0) ||
+	    strcmp(argv[1], "companies") != 0 &&
+	    strcmp(argv[1], "boms") != 0) ||
 	    (strcmp(argv[1], "demo") == 0 && argc != 2)) {
 		usage();
 		return 2;
@@ -1323,6 +1439,8 @@ main(int argc, char **argv, char **envp)
 		rc = cmd_demo(&ctx);
 	else if (strcmp(argv[1], "companies") == 0)
 		rc = cmd_companies_args(&ctx, argc, argv);
+	else if (strcmp(argv[1], "boms") == 0)
+		rc = cmd_boms(&ctx, argc, argv);
 	else
 		rc = cmd_generate(&ctx, argc, argv);
 	ctx_end(&ctx);
