@@ -201,6 +201,9 @@ bom_today(struct ctx *ctx)
 	return mem_strdup(&ctx->mem, buf);
 }
 
+static struct err *bom_exec_ids(struct ctx *, const char *, long long,
+		    long long);
+
 /* ---- cycles --------------------------------------------------------- */
 
 /* The parts directly below a part: its lines' components and their
@@ -820,6 +823,53 @@ const struct resource bom_substitute_resource = {
 	.flags = RES_METADATA,
 	.sql = &bom_substitute_sql,
 };
+
+/* ---- a part deleted ------------------------------------------------- */
+
+static const char bom_sql_users[] =
+    "SELECT DISTINCT part FROM bom_item WHERE sub_part = ?";
+static const char bom_sql_drop_uses[] =
+    "DELETE FROM bom_item WHERE sub_part = ?";
+
+/*
+ * Before part id is deleted: the lines that use it go first, and each
+ * assembly they were in is re-checked, so its bom_validated does not
+ * outlive them (the foreign keys would remove the lines silently).
+ */
+struct err *
+bom_part_deleting(struct ctx *ctx, long long id)
+{
+	long long *asm_ = NULL;
+	size_t n = 0, cap = 0;
+	struct err *e;
+	int rc;
+
+	db_stmt *st = db_prepare(ctx, bom_sql_users);
+	if (st == NULL)
+		return db_err(ctx, "BOM");
+	st_bind_int64(st, 1, id);
+	while ((rc = st_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			long long *a = mem_alloc(&ctx->mem, cap * sizeof(*a));
+			if (n > 0)
+				memcpy(a, asm_, n * sizeof(*a));
+			asm_ = a;
+		}
+		asm_[n++] = st_column_int64(st, 0);
+	}
+	st_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_err(ctx, "BOM");
+	if (n == 0)
+		return NULL;
+	if ((e = bom_exec_ids(ctx, bom_sql_drop_uses, id, 0)) != NULL)
+		return e;
+	for (size_t i = 0; i < n; i++)
+		if ((e = bom_recheck(ctx, asm_[i])) != NULL)
+			return e;
+	return NULL;
+}
 
 /* ---- can build ------------------------------------------------------ */
 

@@ -23,7 +23,9 @@
  *     its stored checksum matches, and a part's BOM while the checksum of
  *     its lines matches the one stored when it was validated (part_bom).
  *     Every write and delete of a line re-checks its assembly in the same
- *     transaction, so an edit clears the part's bom_validated at once.
+ *     transaction, so an edit clears the part's bom_validated at once;
+ *     so does the deletion of a component (bom_part_deleting(), called
+ *     by the part's deleting hook).
  *
  * "Can build": per line, whole assemblies the available stock of the
  * component and its substitutes allows, after the setup quantity and
@@ -44,6 +46,7 @@ struct resource;
 extern const struct resource bom_item_resource, bom_substitute_resource;
 
 struct err	*bom_can_build(struct ctx *, long long part, long long *n);
+struct err	*bom_part_deleting(struct ctx *, long long part);
 
 /* Route handlers (cgi-bin/part.c). */
 struct err	*bom_part_validation(struct ctx *);	/* GET bom-validate/ */

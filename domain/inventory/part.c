@@ -18,6 +18,7 @@
 
 #include "files/image.h"
 #include "files/media.h"
+#include "inventory/bom.h"
 #include "inventory/part.h"
 #include "inventory/star.h"
 #include "inventory/stock.h"
@@ -555,6 +556,8 @@ part_deleting(struct ctx *ctx, struct res_del *d)
 	if (v[PF_ACTIVE].i)
 		return err_field(ctx, "non_field_errors", "Cannot delete this "
 		    "part as it is still active");
+	if ((e = bom_part_deleting(ctx, id)) != NULL)
+		return e;
 	db_stmt *st = db_prepare(ctx, part_sql_has_stock);
 	if (st == NULL)
 		return db_err(ctx, "part");

@@ -453,9 +453,18 @@ def test_bom_copy(api, w):
 
 def test_deleting_a_part_deletes_its_lines(api, w):
     a = api.line(w["board"], w["r1"], 4)
+    b = api.line(w["board"], w["c1"], 1)
+    api.ok("PUT", f"/api/part/{w['board']}/bom-validate/", {"valid": True})
     api.ok("PATCH", f"/api/part/{w['r1']}/", {"active": False})
     api.ok("DELETE", f"/api/part/{w['r1']}/")
     assert api.get(BOM + f"{a['pk']}/").status == 404
+    assert api.get(BOM + f"{b['pk']}/").status == 200
+    # The assembly's BOM changed: no longer the one validated.
+    assert validation(api, w["board"])["bom_validated"] is False
+    # Deleting the assembly takes its lines and its validation.
+    api.ok("PATCH", f"/api/part/{w['board']}/", {"active": False})
+    api.ok("DELETE", f"/api/part/{w['board']}/")
+    assert api.get(BOM + f"{b['pk']}/").status == 404
 
 
 # --- permissions -------------------------------------------------------------
