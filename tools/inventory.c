@@ -938,7 +938,7 @@ gen_boms(struct ctx *ctx, long long parts, long long asms)
 	static const char sql_sub[] =
 	    "INSERT INTO bom_item_substitute (bom_item, part) VALUES (?, ?)";
 	long long first = parts - asms + 1, nlines = 0;
-	char ref[16];
+	char ref[24];
 
 	db_stmt *a = db_prepare(ctx, sql_asm);
 	db_stmt *l = db_prepare(ctx, sql_line);

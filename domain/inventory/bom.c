@@ -4,6 +4,7 @@
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -553,12 +554,23 @@ bom_item_render(struct ctx *ctx, db_stmt *st, cJSON *o, void *view)
 	if (ss != NULL) {
 		st_bind_int64(ss, 1, st_column_int64(st, 0));
 		/* The ids first: the nested reads use statements of their
-		 * own, but on one connection one walk at a time. */
-		long long ids[256];
-		size_t n = 0;
-		while (n < sizeof(ids) / sizeof(ids[0]) &&
-		    st_step(ss) == SQLITE_ROW)
+		 * own, but on one connection one walk at a time.  (Heap, not
+		 * the arena: a list renders rows without growing it.) */
+		long long few[16], *ids = few;
+		size_t n = 0, cap = sizeof(few) / sizeof(few[0]);
+		while (st_step(ss) == SQLITE_ROW) {
+			if (n == cap) {
+				long long *more = malloc(2 * cap * sizeof(*more));
+				if (more == NULL)
+					mem_oom();
+				memcpy(more, ids, n * sizeof(*ids));
+				if (ids != few)
+					free(ids);
+				ids = more;
+				cap *= 2;
+			}
 			ids[n++] = st_column_int64(ss, 0);
+		}
 		st_reset(ss);
 		for (size_t i = 0; i < n; i++) {
 			cJSON *d = res_nested(ctx, &bom_substitute_resource,
@@ -566,6 +578,8 @@ bom_item_render(struct ctx *ctx, db_stmt *st, cJSON *o, void *view)
 			if (d != NULL)
 				cJSON_AddItemToArray(subs, d);
 		}
+		if (ids != few)
+			free(ids);
 	}
 	json_item(o, "substitutes", subs);
 

@@ -495,3 +495,13 @@ def test_bom_is_in_the_part_rule_set(site, api, w):
                        {"valid": True}).status == 200
     assert editor.call("POST", BOM, {"part": w["board"], "sub_part": w["c1"],
                                      "quantity": 1}).status == 403
+
+
+def test_many_substitutes_are_all_shown(api, w):
+    a = api.line(w["board"], w["r1"], 4)
+    subs = [api.part(f"R alt {i}")["pk"] for i in range(20)]
+    for p in subs:
+        api.ok("POST", SUB, {"bom_item": a["pk"], "part": p})
+    line = api.list(BOM + f"{a['pk']}/")
+    assert [s["part"] for s in line["substitutes"]] == subs
+    assert len(api.list(BOM, part=w["board"])[0]["substitutes"]) == 20
