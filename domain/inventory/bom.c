@@ -631,8 +631,43 @@ bom_trackable(struct ctx *ctx, long long part, bool *trackable)
 	return NULL;
 }
 
+static const char bom_sql_locked[] = "SELECT locked FROM part WHERE id = ?";
+
+#define BOM_LOCKED "BOM item cannot be modified - assembly is locked"
+
+/* Is the assembly locked?  Its BOM cannot change then (InvenTree's
+ * check_part_lock()). */
+static struct err *
+bom_locked(struct ctx *ctx, long long assembly, bool *locked)
+{
+	db_stmt *st = db_prepare(ctx, bom_sql_locked);
+	struct err *e;
+	bool found;
+
+	if (st == NULL)
+		return db_err(ctx, "part");
+	st_bind_int64(st, 1, assembly);
+	if ((e = db_row(ctx, st, "part", &found)) != NULL)
+		return e;
+	*locked = found && st_column_int64(st, 0) != 0;
+	st_reset(st);
+	return NULL;
+}
+
+/* The refusal for a locked assembly, or NULL. */
+static struct err *
+bom_check_lock(struct ctx *ctx, long long assembly)
+{
+	struct err *e;
+	bool locked;
+
+	if ((e = bom_locked(ctx, assembly, &locked)) != NULL)
+		return e;
+	return locked ? err_field(ctx, "non_field_errors", BOM_LOCKED) : NULL;
+}
+
 /* The quantities; no part in its own BOM at any depth; whole numbers of
- * a trackable component. */
+ * a trackable component; not the BOM of a locked assembly. */
 static struct err *
 bom_item_check(struct ctx *ctx, struct res_write *w, struct errs *es)
 {
@@ -647,6 +682,15 @@ bom_item_check(struct ctx *ctx, struct res_write *w, struct errs *es)
 		    "equal to 100.");
 	if (errs_has(es, "part") || errs_has(es, "sub_part"))
 		return NULL;
+	bool locked, was_locked = false;
+	if ((e = bom_locked(ctx, v[BI_PART].i, &locked)) != NULL ||
+	    (w->old != NULL && w->old[BI_PART].i != v[BI_PART].i &&
+	    (e = bom_locked(ctx, w->old[BI_PART].i, &was_locked)) != NULL))
+		return e;
+	if (locked || was_locked) {
+		errs_add(es, "non_field_errors", BOM_LOCKED);
+		return NULL;
+	}
 	if (w->old == NULL || w->old[BI_PART].i != v[BI_PART].i ||
 	    w->old[BI_SUB_PART].i != v[BI_SUB_PART].i)
 		if ((e = bom_check_cycle(ctx, v[BI_PART].i, v[BI_SUB_PART].i,
@@ -703,7 +747,8 @@ bom_item_deleting(struct ctx *ctx, struct res_del *d)
 	struct val *v = mem_alloc(&ctx->mem, (BI__N + 1) * sizeof(*v));
 	struct err *e;
 
-	if ((e = res_load(ctx, d->res, d->id, v)) != NULL)
+	if ((e = res_load(ctx, d->res, d->id, v)) != NULL ||
+	    (e = bom_check_lock(ctx, v[BI_PART].i)) != NULL)
 		return e;
 	long long *part = mem_alloc(&ctx->mem, sizeof(*part));
 	*part = v[BI_PART].i;
@@ -1208,6 +1253,8 @@ bom_copy_tx(struct ctx *ctx, long long id, const struct val *v,
 	*copied = 0;
 	if (v[BC_PART].i == id)
 		return NULL;
+	if ((e = bom_check_lock(ctx, id)) != NULL)
+		return e;
 	if (v[BC_REMOVE].i && (e = bom_exec_ids(ctx, bom_sql_clear, id, 0)) !=
 	    NULL)
 		return e;

@@ -16,7 +16,8 @@
  *     substitutes: the validate hooks walk the BOMs below the new
  *     component (bom_path()) and a cycle is a 400 that names the path;
  *   - a trackable component is used in whole numbers, and makes its
- *     assembly trackable (as InvenTree);
+ *     assembly trackable (as InvenTree); a locked assembly's lines are
+ *     neither added, changed, moved, deleted nor copied into;
  *   - validation: a line's checksum is taken over the fields InvenTree
  *     hashes (part, sub_part, the quantities, reference, optional,
  *     inherited, consumable, allow_variants); a line is validated while

@@ -505,3 +505,25 @@ def test_many_substitutes_are_all_shown(api, w):
     line = api.list(BOM + f"{a['pk']}/")
     assert [s["part"] for s in line["substitutes"]] == subs
     assert len(api.list(BOM, part=w["board"])[0]["substitutes"]) == 20
+
+
+def test_a_locked_assembly_keeps_its_bom(api, w):
+    a = api.line(w["board"], w["r1"], 4)
+    api.ok("PATCH", f"/api/part/{w['board']}/", {"locked": True})
+    locked = {"non_field_errors": [
+        "BOM item cannot be modified - assembly is locked"]}
+    assert api.line_error({"part": w["board"], "sub_part": w["c1"],
+                           "quantity": 1}) == locked
+    r = api.call("PATCH", BOM + f"{a['pk']}/", {"quantity": 2})
+    assert r.status == 400 and r.json() == locked
+    r = api.call("DELETE", BOM + f"{a['pk']}/")
+    assert r.status == 400 and r.json() == locked
+    r = api.call("POST", f"/api/part/{w['board']}/bom-copy/",
+                 {"part": w["kit"]})
+    assert r.status == 400 and r.json() == locked
+    # Nor may a line move out of it.
+    r = api.call("PATCH", BOM + f"{a['pk']}/", {"part": w["kit"]})
+    assert r.status == 400 and r.json() == locked
+    assert api.list(BOM + f"{a['pk']}/")["quantity"] == 4
+    api.ok("PATCH", f"/api/part/{w['board']}/", {"locked": False})
+    api.ok("PATCH", BOM + f"{a['pk']}/", {"quantity": 2})
