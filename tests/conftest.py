@@ -536,8 +536,8 @@ MIGRATION_UNDO = {
          "DROP TABLE contact", "DROP TABLE company"],
     # 15 is a placeholder on the BOM branch (another branch's number).
     15: [],
-    16: ["DROP TABLE part_bom", "DROP TABLE bom_item_substitute",
-         "DROP TABLE bom_item"],
+    16: ["DROP TABLE build", "DROP TABLE part_bom",
+         "DROP TABLE bom_item_substitute", "DROP TABLE bom_item"],
 }
 
 

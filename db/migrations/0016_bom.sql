@@ -62,3 +62,49 @@ CREATE TABLE part_bom (
 ) STRICT;
 CREATE INDEX part_bom_checked_by ON part_bom(checked_by)
 	WHERE checked_by IS NOT NULL;
+
+-- Build orders (issue 16, the first slice of its second half): InvenTree's
+-- Build, its reference (BO-0001, reference_int the number in it, for
+-- ordering), its status (Pending 10, Production 20, On hold 25, Cancelled
+-- 30, Complete 40) and dates.  Lines, allocations and outputs are not
+-- here yet.  The resource is domain/manufacturing/build.c; the API
+-- cgi-bin/build.c.
+CREATE TABLE build (
+	id		INTEGER PRIMARY KEY AUTOINCREMENT,
+	reference	TEXT NOT NULL UNIQUE
+			CHECK (length(reference) BETWEEN 1 AND 64),
+	reference_int	INTEGER NOT NULL DEFAULT 0,
+	title		TEXT NOT NULL DEFAULT '' CHECK (length(title) <= 100),
+	part		INTEGER NOT NULL REFERENCES part(id) ON DELETE CASCADE,
+	quantity	INTEGER NOT NULL
+			CHECK (quantity BETWEEN 100000 AND 999999999999999),
+	batch		TEXT CHECK (batch IS NULL OR length(batch) <= 100),
+	parent		INTEGER REFERENCES build(id) ON DELETE SET NULL,
+	take_from	INTEGER REFERENCES stock_location(id) ON DELETE SET NULL,
+	destination	INTEGER REFERENCES stock_location(id) ON DELETE SET NULL,
+	status		INTEGER NOT NULL DEFAULT 10
+			CHECK (status IN (10, 20, 25, 30, 40)),
+	creation_date	TEXT NOT NULL CHECK (length(creation_date) = 10),
+	start_date	TEXT CHECK (start_date IS NULL OR length(start_date) = 10),
+	target_date	TEXT CHECK (target_date IS NULL OR
+			length(target_date) = 10),
+	completion_date	TEXT CHECK (completion_date IS NULL OR
+			length(completion_date) = 10),
+	completed	INTEGER NOT NULL DEFAULT 0
+			CHECK (completed BETWEEN 0 AND 999999999999999),
+	issued_by	INTEGER REFERENCES users(id) ON DELETE SET NULL,
+	priority	INTEGER NOT NULL DEFAULT 0
+			CHECK (priority BETWEEN 0 AND 999999999999999),
+	external	INTEGER NOT NULL DEFAULT 0 CHECK (external IN (0, 1)),
+	link		TEXT NOT NULL DEFAULT '' CHECK (length(link) <= 2000),
+	notes		TEXT NOT NULL DEFAULT '' CHECK (length(notes) <= 50000),
+	level		INTEGER NOT NULL DEFAULT 0 CHECK (level >= 0),
+	metadata	TEXT NOT NULL DEFAULT '{}'
+) STRICT;
+CREATE INDEX build_part ON build(part);
+CREATE INDEX build_parent ON build(parent) WHERE parent IS NOT NULL;
+CREATE INDEX build_status ON build(status);
+CREATE INDEX build_issued_by ON build(issued_by) WHERE issued_by IS NOT NULL;
+CREATE INDEX build_take_from ON build(take_from) WHERE take_from IS NOT NULL;
+CREATE INDEX build_destination ON build(destination)
+	WHERE destination IS NOT NULL;
