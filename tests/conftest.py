@@ -551,11 +551,15 @@ MIGRATION_UNDO = {
          "DROP TABLE supplier_price_break", "DROP TABLE supplier_part",
          "DROP TABLE manufacturer_part", "DROP TABLE address",
          "DROP TABLE contact", "DROP TABLE company"],
+    # 15 is a placeholder on the BOM branch (another branch's number).
+    15: [],
+    16: ["DROP TABLE build", "DROP TABLE part_bom",
+         "DROP TABLE bom_item_substitute", "DROP TABLE bom_item"],
     # The list indexes as they were, without id (PostgreSQL's
     # part_low_stock keeps NULLS FIRST: the same keys), and no triggers
     # counting manufacturer and supplier parts (their counts stay in
     # tally: the migration sets them again).
-    15: [sql for ix, on in (
+    17: [sql for ix, on in (
         ("part_name", "part(name)"), ("part_ipn", "part(IPN)"),
         ("company_name", "company(name)"),
         ("manufacturer_part_mpn", "manufacturer_part(MPN)"),

@@ -7,12 +7,15 @@
  *                         with history) through the same library functions
  *                         the API uses; refuses a database that has parts
  *   inventory generate [-p parts] [-c categories] [-l locations]
- *                      [-i items] [-t tracking] [-s seed]
+ *                      [-i items] [-t tracking] [-a assemblies] [-s seed]
  *                         fill an empty database with a large synthetic
  *                         dataset by direct inserts, for benchmarks
  *                         (defaults: 100000 parts, 500 categories, 200
  *                         locations, 1000000 stock items, 2000000 tracking
- *                         entries)
+ *                         entries, parts / 50 assemblies with BOMs of 20
+ *                         to 200 lines)
+ *   inventory boms [-a assemblies]
+ *                         add those BOMs to data generated without them
  *
  * Like stockroom(1) it reads the programs' settings (STOCKROOM_DATA_DIR,
  * STOCKROOM_CONFIG, ...) and migrates the database first.
@@ -23,6 +26,7 @@
 #include <time.h>
 
 #include "dec.h"
+#include "inventory/bom.h"
 #include "inventory/part.h"
 #include "inventory/stock.h"
 #include "inventory/tally.h"
@@ -450,6 +454,112 @@ inv_simple_parts(struct ctx *ctx, const struct inv_simple *s, size_t n,
 	return 0;
 }
 
+/* The id of the demo's part with IPN ipn, or -1. */
+static long long
+inv_ipn(struct ctx *ctx, const char *ipn)
+{
+	static const char sql[] = "SELECT id FROM part WHERE IPN = ?";
+	db_stmt *st = db_prepare(ctx, sql);
+	long long id = -1;
+
+	if (st == NULL)
+		return -1;
+	st_bind_text(st, 1, ipn, -1, SQLITE_STATIC);
+	if (st_step(st) == SQLITE_ROW)
+		id = st_column_int64(st, 0);
+	st_reset(st);
+	return id;
+}
+
+/*
+ * The demo's assemblies (issue 16): a sensor board with its BOM of
+ * passives, ICs and connectors (a substitute MCU and resistor, an
+ * optional header, solder paste as a consumable), a power module, and
+ * an enclosed unit built from both -- through the resource layer, so
+ * its rules hold.  Two boards and a module are in stock.
+ */
+static int
+inv_demo_boms(struct ctx *ctx, long long cat, long long loc)
+{
+	static const struct {
+		int		 assembly;	/* index into asm_ below */
+		const char	*ipn, *qty, *ref, *sub;
+		int		 optional, consumable;
+	} lines[] = {
+		{ 0, "MCU-003", "1", "U1", "MCU-004", 0, 0 },
+		{ 0, "REG-001", "1", "U2", NULL, 0, 0 },
+		{ 0, "OPA-001", "1", "U3", NULL, 0, 0 },
+		{ 0, "CAP-0805-0170", "6", "C1, C2, C3, C4, C5, C6", NULL, 0, 0 },
+		{ 0, "CAP-0805-0182", "2", "C7, C8", NULL, 0, 0 },
+		{ 0, "RES-0603-0073", "4", "R1, R2, R3, R4", "RES-0805-0074", 0,
+		  0 },
+		{ 0, "RES-0603-0049", "2", "R5, R6", NULL, 0, 0 },
+		{ 0, "LED-0187", "1", "D1", NULL, 0, 0 },
+		{ 0, "CON-007", "1", "J1", NULL, 0, 0 },
+		{ 0, "CON-001", "1", "J2", NULL, 1, 0 },
+		{ 0, "CNS-002", "0.5", "", NULL, 0, 1 },
+		{ 1, "REG-004", "1", "U1", NULL, 0, 0 },
+		{ 1, "CAP-0805-0182", "2", "C1, C2", NULL, 0, 0 },
+		{ 1, "RES-0603-0025", "1", "R1", NULL, 0, 0 },
+		{ 1, "RES-0603-0037", "1", "R2", NULL, 0, 0 },
+		{ 1, "DIO-005", "1", "D1", NULL, 0, 0 },
+		{ 1, "LED-0185", "1", "D2", NULL, 0, 0 },
+		{ 1, "CON-010", "1", "J1", NULL, 0, 0 },
+		{ 2, "SB-01", "1", "", NULL, 0, 0 },
+		{ 2, "PWR-01", "1", "", NULL, 0, 0 },
+		{ 2, "ENC-001", "1", "", NULL, 0, 0 },
+		{ 2, "SCR-M3-08-S", "4", "", NULL, 0, 0 },
+		{ 2, "NUT-M3", "4", "", NULL, 0, 0 },
+	};
+	static const char *const asm_[][3] = {
+		{ "Sensor board", "SB-01", "Environmental sensor board, rev B" },
+		{ "USB power module", "PWR-01", "5 V / 1 A linear supply" },
+		{ "Sensor unit", "UNIT-01", "Sensor board and supply in an "
+		  "ABS enclosure" },
+	};
+	static const char sql_assembly[] =
+	    "UPDATE part SET assembly = 1, component = ?2 WHERE id = ?1";
+	long long a[3];
+	char json[512];
+
+	for (int i = 0; i < 3; i++) {
+		a[i] = inv_part(ctx, asm_[i][0], asm_[i][1], asm_[i][2],
+		    "assembly", "pcs", cat, 0, 1);
+		db_stmt *st = db_prepare(ctx, sql_assembly);
+		if (a[i] < 0 || st == NULL)
+			return -1;
+		st_bind_int64(st, 1, a[i]);
+		st_bind_int(st, 2, i < 2);
+		if (st_step(st) != SQLITE_DONE)
+			return -1;
+		st_reset(st);
+	}
+	for (size_t k = 0; k < sizeof(lines) / sizeof(lines[0]); k++) {
+		long long sub = inv_ipn(ctx, lines[k].ipn);
+		if (sub < 0)
+			return -1;
+		snprintf(json, sizeof(json), "{\"part\": %lld, \"sub_part\": "
+		    "%lld, \"quantity\": \"%s\", \"reference\": \"%s\", "
+		    "\"optional\": %s, \"consumable\": %s}",
+		    a[lines[k].assembly], sub, lines[k].qty, lines[k].ref,
+		    lines[k].optional ? "true" : "false",
+		    lines[k].consumable ? "true" : "false");
+		long long line = inv_create(ctx, &bom_item_resource, json);
+		if (line < 0)
+			return -1;
+		if (lines[k].sub == NULL)
+			continue;
+		snprintf(json, sizeof(json), "{\"bom_item\": %lld, \"part\": "
+		    "%lld}", line, inv_ipn(ctx, lines[k].sub));
+		if (inv_create(ctx, &bom_substitute_resource, json) < 0)
+			return -1;
+	}
+	if (inv_stock(ctx, a[0], loc, 2, "SB-2611") < 0 ||
+	    inv_stock(ctx, a[1], loc, 5, NULL) < 0)
+		return -1;
+	return 0;
+}
+
 static int
 cmd_demo(struct ctx *ctx)
 {
@@ -688,6 +798,12 @@ cmd_demo(struct ctx *ctx)
 		return inv_fail(ctx, "companies");
 	st_reset(np);
 
+	/* What the workshop builds. */
+	long long asmcat = inv_node(ctx, &category_resource, "Assemblies",
+	    "Boards and units built here", 0, 0, 0);
+	if (asmcat < 0 || inv_demo_boms(ctx, asmcat, bench) != 0)
+		return inv_fail(ctx, "assemblies");
+
 	/* A few weeks of work: stocktakes, use, deliveries, moves. */
 	for (int k = 0; k < 160; k++) {
 		long long it = items[inv_between(0, (long long)nitems - 1)];
@@ -718,8 +834,8 @@ cmd_demo(struct ctx *ctx)
 	if (db_end(ctx, NULL) != NULL)
 		return inv_fail(ctx, "commit");
 	printf("demo inventory loaded into %s: %d categories, %d locations, "
-	    "%zu+ stock items with history, 7 companies with their parts\n",
-	    ctx->cfg.database, 23, 29, nitems);
+	    "%zu+ stock items with history, 7 companies with their parts, 3 "
+	    "assemblies with their BOMs\n", ctx->cfg.database, 24, 29, nitems);
 	return 0;
 }
 
@@ -839,24 +955,86 @@ inv_options(int argc, char **argv, const struct inv_option *opts, size_t n)
 	return 0;
 }
 
+/*
+ * Bills of materials for the benchmark (issue 16): the last asms parts
+ * become assemblies (and no components), each with 20 to 200 lines of
+ * distinct other parts (none an assembly, so no cycles), quantities 1 to
+ * 10, every tenth line with a substitute.
+ */
+static int
+gen_boms(struct ctx *ctx, long long parts, long long asms)
+{
+	static const char sql_asm[] =
+	    "UPDATE part SET assembly = 1, component = 0 WHERE id > ?";
+	static const char sql_line[] =
+	    "INSERT INTO bom_item (part, sub_part, quantity, reference) "
+	    "VALUES (?, ?, ?, ?)";
+	static const char sql_sub[] =
+	    "INSERT INTO bom_item_substitute (bom_item, part) VALUES (?, ?)";
+	long long first = parts - asms + 1, nlines = 0;
+	char ref[24];
+
+	db_stmt *a = db_prepare(ctx, sql_asm);
+	db_stmt *l = db_prepare(ctx, sql_line);
+	db_stmt *sb = db_prepare(ctx, sql_sub);
+	if (a == NULL || l == NULL || sb == NULL)
+		return -1;
+	st_bind_int64(a, 1, first - 1);
+	if (st_step(a) != SQLITE_DONE)
+		return -1;
+	for (long long p = first; p <= parts; p++) {
+		long long n = inv_between(20, 200);
+		/* distinct components: a random start and stride */
+		long long span = first - 1, at = inv_between(1, span);
+		long long stride = 1 + inv_between(0, 96) * 2;
+		for (long long k = 0; k < n; k++) {
+			long long sub = (at + k * stride) % span + 1;
+			snprintf(ref, sizeof(ref), "X%lld", k + 1);
+			st_reset(l);
+			st_bind_int64(l, 1, p);
+			st_bind_int64(l, 2, sub);
+			st_bind_int64(l, 3, inv_between(1, 10) * DEC_SCALE);
+			st_bind_text(l, 4, ref, -1, SQLITE_TRANSIENT);
+			if (st_step(l) != SQLITE_DONE)
+				return -1;
+			nlines++;
+			if (k % 10 != 9)
+				continue;
+			st_reset(sb);
+			st_bind_int64(sb, 1, db_last_id(ctx));
+			st_bind_int64(sb, 2, (sub + span / 2) % span + 1);
+			if (st_step(sb) != SQLITE_DONE)
+				return -1;
+		}
+	}
+	fprintf(stderr, "inventory: %lld assemblies, %lld BOM lines\n", asms,
+	    nlines);
+	return 0;
+}
+
 static int
 cmd_generate(struct ctx *ctx, int argc, char **argv)
 {
 	long long parts = 100000, cats = 500, locs = 200, items = 1000000,
-	    tracks = 2000000;
+	    tracks = 2000000, asms = -1;
 	char name[128], ipn[32], desc[200], kw[64], batch[32], notes[64];
 	time_t t0 = time(NULL);
 
 	long long seed = -1;
 	const struct inv_option opts[] = {
 		{ "-p", &parts }, { "-c", &cats }, { "-l", &locs },
-		{ "-i", &items }, { "-t", &tracks }, { "-s", &seed },
+		{ "-i", &items }, { "-t", &tracks }, { "-a", &asms },
+		{ "-s", &seed },
 	};
 
 	if (inv_options(argc, argv, opts, sizeof(opts) / sizeof(opts[0])) != 0)
 		return 2;
 	if (seed >= 0)
 		inv_rng_state = (unsigned long long)seed * 2654435761ULL + 1;
+	if (asms < 0)
+		asms = parts / 50;
+	if (asms > parts / 2)
+		asms = parts / 2;
 	if (cats < 1 || locs < 1 || parts < 1 || tracks < items) {
 		fprintf(stderr, "inventory: need at least one category, "
 		    "location and part, and no fewer tracking entries than "
@@ -988,6 +1166,8 @@ cmd_generate(struct ctx *ctx, int argc, char **argv)
 			fprintf(stderr, "inventory: %lld stock items (%llds)\n",
 			    i, (long long)(time(NULL) - t0));
 	}
+	if (asms > 0 && gen_boms(ctx, parts, asms) != 0)
+		return inv_fail(ctx, "BOMs");
 	sqlite3_db_config(ctx->db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 1, NULL);
 	if (tally_rebuild(ctx->db) != SQLITE_OK)
 		return inv_fail(ctx, "counts");
@@ -1156,6 +1336,51 @@ cmd_companies(struct ctx *ctx, long long ncomp, long long nsp)
 	return 0;
 }
 
+/*
+ * inventory boms [-a assemblies]: BOMs (gen_boms()) added to data that
+ * generate made before it made them (ids 1..N, no BOM yet): the last
+ * parts / 50 parts become assemblies unless -a says how many.
+ */
+static int
+cmd_boms(struct ctx *ctx, int argc, char **argv)
+{
+	long long asms = -1, nparts;
+	bool gaps, any;
+
+	for (int i = 2; i < argc; i += 2) {
+		long long v;
+		if (i + 1 >= argc || strcmp(argv[i], "-a") != 0 ||
+		    !txt_parse_int64(argv[i + 1], 0, 100000000, &v)) {
+			fprintf(stderr, "usage: inventory boms [-a "
+			    "assemblies]\n");
+			return 2;
+		}
+		asms = v;
+	}
+	db_stmt *q = db_prepare(ctx, "SELECT count(*), count(*) = "
+	    "coalesce(max(id), 0), (SELECT count(*) FROM bom_item) > 0 FROM "
+	    "part");
+	if (q == NULL || st_step(q) != SQLITE_ROW)
+		return inv_fail(ctx, "count");
+	nparts = st_column_int64(q, 0);
+	gaps = st_column_int(q, 1) == 0;
+	any = st_column_int(q, 2) != 0;
+	st_reset(q);
+	if (nparts < 2 || gaps || any) {
+		fprintf(stderr, "inventory: boms needs the parts of generate "
+		    "(ids 1..N) and no BOM yet\n");
+		return 1;
+	}
+	if (asms < 0)
+		asms = nparts / 50;
+	if (asms > nparts / 2)
+		asms = nparts / 2;
+	if (db_begin(ctx) != NULL || gen_boms(ctx, nparts, asms) != 0 ||
+	    db_end(ctx, NULL) != NULL)
+		return inv_fail(ctx, "BOMs");
+	return 0;
+}
+
 static int
 cmd_companies_args(struct ctx *ctx, int argc, char **argv)
 {
@@ -1175,8 +1400,10 @@ usage(void)
 	fprintf(stderr, "usage: inventory demo\n"
 	    "       inventory generate [-p parts] [-c categories] "
 	    "[-l locations]\n"
-	    "                          [-i items] [-t tracking] [-s seed]\n"
-	    "       inventory companies [-n companies] [-s supplier parts]\n");
+	    "                          [-i items] [-t tracking] "
+	    "[-a assemblies] [-s seed]\n"
+	    "       inventory companies [-n companies] [-s supplier parts]\n"
+	    "       inventory boms [-a assemblies]\n");
 }
 
 int
@@ -1189,7 +1416,8 @@ main(int argc, char **argv, char **envp)
 
 	if (argc < 2 || (strcmp(argv[1], "demo") != 0 &&
 	    strcmp(argv[1], "generate") != 0 &&
-	    strcmp(argv[1], "companies") != 0) ||
+	    strcmp(argv[1], "companies") != 0 &&
+	    strcmp(argv[1], "boms") != 0) ||
 	    (strcmp(argv[1], "demo") == 0 && argc != 2)) {
 		usage();
 		return 2;
@@ -1217,6 +1445,8 @@ main(int argc, char **argv, char **envp)
 		rc = cmd_demo(&ctx);
 	else if (strcmp(argv[1], "companies") == 0)
 		rc = cmd_companies_args(&ctx, argc, argv);
+	else if (strcmp(argv[1], "boms") == 0)
+		rc = cmd_boms(&ctx, argc, argv);
 	else
 		rc = cmd_generate(&ctx, argc, argv);
 	ctx_end(&ctx);

@@ -18,6 +18,7 @@
 
 #include "files/image.h"
 #include "files/media.h"
+#include "inventory/bom.h"
 #include "inventory/part.h"
 #include "inventory/star.h"
 #include "inventory/stock.h"
@@ -226,9 +227,19 @@ static const struct res_filter part_filters[] = {
 	  "p.in_stock < p.minimum_stock)", NULL, NULL },
 	{ "has_IPN", FT_BOOL, " AND p.IPN <> ''", " AND p.IPN = ''", NULL,
 	  NULL },
-	/* The parts in the part's bill of materials: none until BOMs exist
-	 * (the part must, as InvenTree checks). */
-	{ "in_bom_for", FT_ID, " AND ? IS NULL", NULL, &part_resource, NULL },
+	/* The parts in the part's bill of materials: its lines' components
+	 * and their substitutes (InvenTree's get_parts_in_bom()). */
+	{ "in_bom_for", FT_ID, " AND p.id IN (SELECT sub_part FROM bom_item "
+	  "WHERE part = ? UNION SELECT s.part FROM bom_item_substitute s JOIN "
+	  "bom_item b ON b.id = s.bom_item WHERE b.part = ?)", NULL,
+	  &part_resource, NULL },
+	{ "has_bom", FT_BOOL, " AND EXISTS (SELECT 1 FROM bom_item WHERE "
+	  "part = p.id)", " AND NOT EXISTS (SELECT 1 FROM bom_item WHERE "
+	  "part = p.id)", NULL, NULL },
+	/* The BOM was validated and has not changed since (bom.h). */
+	{ "bom_valid", FT_BOOL, " AND p.id IN (SELECT part FROM part_bom "
+	  "WHERE validated = 1)", " AND p.id NOT IN (SELECT part FROM "
+	  "part_bom WHERE validated = 1)", NULL, NULL },
 };
 
 /* The counts kept for the filters clients send (migration 0010). */
@@ -552,6 +563,8 @@ part_deleting(struct ctx *ctx, struct res_del *d)
 	if (v[PF_ACTIVE].i)
 		return err_field(ctx, "non_field_errors", "Cannot delete this "
 		    "part as it is still active");
+	if ((e = bom_part_deleting(ctx, id)) != NULL)
+		return e;
 	db_stmt *st = db_prepare(ctx, part_sql_has_stock);
 	if (st == NULL)
 		return db_err(ctx, "part");

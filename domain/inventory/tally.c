@@ -103,7 +103,7 @@ fail:
 }
 
 /*
- * The same counts as migrations 0010 and 0015 make of an existing
+ * The same counts as migrations 0010 and 0017 make of an existing
  * inventory (keep them alike; test_inventory_tool.py checks this one,
  * test_tallies.py the migrations', each with stockroom check).
  */

@@ -449,7 +449,7 @@ mp_render(struct ctx *ctx, db_stmt *st, cJSON *o, void *view)
 
 static struct res_sql manufacturer_part_sql;
 
-/* The unfiltered count, kept by migration 0015's triggers. */
+/* The unfiltered count, kept by migration 0017's triggers. */
 static const struct res_tally manufacturer_part_tallies[] = {
 	{ "", "SELECT ifnull((SELECT n FROM tally WHERE name = "
 	  "'manufacturer_part' AND id = 0), 0)" },
@@ -728,7 +728,7 @@ supplier_part_validate(struct ctx *ctx, struct res_write *w, struct errs *es)
 
 static struct res_sql supplier_part_sql;
 
-/* The unfiltered count, kept by migration 0015's triggers. */
+/* The unfiltered count, kept by migration 0017's triggers. */
 static const struct res_tally supplier_part_tallies[] = {
 	{ "", "SELECT ifnull((SELECT n FROM tally WHERE name = "
 	  "'supplier_part' AND id = 0), 0)" },

@@ -42,6 +42,12 @@ if [ "$(sqlite3 "$DATA/stockroom.sqlite3" 'SELECT count(*) FROM company')" -eq 0
 	echo "generating the benchmark companies (once; kept in $DATA)..."
 	"$SITE/bin/inventory" companies
 fi
+# Bills of materials (issue 16): added to data generated before there
+# were any, once.
+if [ "$(sqlite3 "$DATA/stockroom.sqlite3" 'SELECT count(*) FROM bom_item')" -eq 0 ]; then
+	echo "generating the benchmark BOMs (once; kept in $DATA)..."
+	"$SITE/bin/inventory" boms
+fi
 # One segment per search index, as the daily fts_merge task keeps a running
 # site (data generated before the generator did this has a dozen).
 for t in part_fts stock_item_fts; do
@@ -187,6 +193,16 @@ ENDPOINTS=(
 	"company list|/api/company/?limit=50|"
 	"supplier part list|/api/company/part/?limit=50&offset=1000|"
 )
+# The BOM of the generator's largest assembly (200 lines, every tenth with
+# a substitute), whole as the web page reads it, and its can-build figure
+# (issue 16); only on data generated with BOMs.
+ASM=$(db "SELECT part FROM bom_item GROUP BY part ORDER BY count(*) DESC, part LIMIT 1" 2>/dev/null || true)
+if [ -n "$ASM" ]; then
+	ENDPOINTS+=(
+		"BOM of an assembly|/api/bom/?part=$ASM&sub_part_detail=true&limit=1000|"
+		"can build|/api/part/$ASM/requirements/|"
+	)
+fi
 
 # The body of POST /api/search/ (as the mobile app sends it; search.lua too).
 search_body() {

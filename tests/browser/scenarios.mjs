@@ -633,6 +633,93 @@ async function companiesScenario(ctx) {
 	clean(ctx);
 }
 
+/* Bills of materials (issue 16): an assembly's BOM built in the page by
+   searching components, a substitute, the can-build figure as stock
+   allows, "Validate BOM" and an edit that clears it, a cycle refused with
+   its path, "Used in" on a component; the page at a phone's width. */
+async function bomScenario(ctx) {
+	const page = await open(ctx);
+	ctx.expectError(/\/api\/bom\/$/);		/* the cycle, provoked */
+	await signIn(ctx, page, ctx.admin);
+	const ids = await page.evaluate(async () => {
+		const token = localStorage.getItem('stockroom.csrf') || '';
+		const post = async (path, body) => {
+			const r = await fetch('api/' + path, { method: 'POST', credentials: 'same-origin',
+				headers: { 'Content-Type': 'application/json', 'X-CSRFToken': token }, body: JSON.stringify(body) });
+			if (!r.ok) throw new Error(path + ': ' + r.status + ' ' + await r.text());
+			return r.json();
+		};
+		const board = await post('part/', { name: 'Sensor board', IPN: 'SB-01', assembly: true, component: true });
+		const unit = await post('part/', { name: 'Sensor unit', IPN: 'UNIT-01', assembly: true, component: true });
+		const r = await post('part/', { name: 'Resistor 10k 0603', IPN: 'R-10K', initial_stock: { quantity: 40 } });
+		const r2 = await post('part/', { name: 'Resistor 10k 0805', IPN: 'R-10K-B', initial_stock: { quantity: 8 } });
+		const mcu = await post('part/', { name: 'STM32G431', IPN: 'U-STM32', initial_stock: { quantity: 3 } });
+		await post('bom/', { part: unit.pk, sub_part: board.pk, quantity: 1 });
+		return { board: board.pk, unit: unit.pk, r: r.pk, r2: r2.pk, mcu: mcu.pk };
+	});
+	await goto(ctx, page, '/part/' + ids.board);
+	const bom = page.locator('#bom');
+	await bom.getByRole('heading', { name: 'Bill of materials' }).waitFor();
+	const add = async (search, name, qty, ref) => {
+		await bom.getByRole('button', { name: 'Add line' }).click();
+		const d = await dialog(page, 'Add to the BOM of Sensor board');
+		await d.getByRole('searchbox', { name: 'Component' }).fill(search);
+		await d.getByRole('button', { name }).click();
+		await d.getByRole('textbox', { name: 'Quantity', exact: true }).fill(qty);
+		await d.getByLabel('Reference').fill(ref);
+		await d.getByRole('button', { name: 'Add line' }).click();
+		await closed(page);
+	};
+	await add('10k 0603', 'R-10K | Resistor 10k 0603', '4', 'R1, R2, R3, R4');
+	await add('STM32', 'U-STM32 | STM32G431', '1', 'U1');
+	const table = page.getByRole('table', { name: 'Bill of materials of Sensor board' });
+	await expectText(table, /Resistor 10k 0603 R1, R2, R3, R4 4 40 10/, 'the resistor line');
+	// 40 / 4 = 10 boards of resistors, 3 of MCUs: 3.
+	await expectText(bom.locator('.bom-summary'), /3 Can build 2 Lines Not validated/, 'can build 3');
+	// A substitute adds its stock to the line: (40 + 8) / 4 = 12.
+	await bom.getByRole('button', { name: 'Edit line R-10K | Resistor 10k 0603' }).click();
+	let d = await dialog(page, 'BOM line: R-10K | Resistor 10k 0603');
+	await d.getByRole('searchbox', { name: 'Add a substitute' }).fill('0805');
+	await d.getByRole('button', { name: 'R-10K-B | Resistor 10k 0805' }).click();
+	await d.getByRole('listitem').filter({ hasText: 'R-10K-B' }).waitFor();
+	await d.getByRole('button', { name: 'Cancel' }).click();
+	await closed(page);
+	await expectText(table, /or R-10K-B \| Resistor 10k 0805 R1, R2, R3, R4 4 48 12/, 'the substitute\'s stock');
+	// Validate, then an edit clears it.
+	await bom.getByRole('button', { name: 'Validate BOM' }).click();
+	await expectText(bom.locator('.bom-summary'), /BOM validated/, 'validated');
+	await settled(page);
+	await shot(ctx, page, '30-bom');
+	await bom.getByRole('button', { name: 'Edit line U-STM32 | STM32G431' }).click();
+	d = await dialog(page, 'BOM line: U-STM32 | STM32G431');
+	await d.getByRole('textbox', { name: 'Quantity', exact: true }).fill('2');
+	await d.getByRole('button', { name: 'Save' }).click();
+	await closed(page);
+	await expectText(bom.locator('.bom-summary'), /1 Can build 2 Lines Not validated/, 'an edit clears the validation');
+	// The unit contains the board: the board cannot contain the unit.
+	await bom.getByRole('button', { name: 'Add line' }).click();
+	d = await dialog(page, 'Add to the BOM of Sensor board');
+	await d.getByRole('searchbox', { name: 'Component' }).fill('Sensor unit');
+	await d.getByRole('button', { name: 'UNIT-01 | Sensor unit' }).click();
+	await d.getByRole('button', { name: 'Add line' }).click();
+	await expectText(d, /Part 'SB-01 \| Sensor board' is used in BOM for 'UNIT-01 \| Sensor unit' \(recursive\): UNIT-01 \| Sensor unit > SB-01 \| Sensor board/, 'the cycle refused');
+	await d.getByRole('button', { name: 'Cancel' }).click();
+	await closed(page);
+	// Where the resistor is used.
+	await table.getByRole('link', { name: 'R-10K | Resistor 10k 0603' }).click();
+	const used = page.locator('.card').filter({ has: page.getByRole('heading', { name: 'Used in' }) });
+	await expectText(used, /SB-01 \| Sensor board · 4 each/, 'used in');
+	// At a phone's width the board's page fits.
+	await page.setViewportSize(PHONE);
+	await goto(ctx, page, '/part/' + ids.board);
+	await bom.getByRole('heading', { name: 'Bill of materials' }).waitFor();
+	await settled(page);
+	const over = await page.evaluate(() => document.documentElement.scrollWidth);
+	if (over > PHONE.width + 1) throw new Error(`the assembly's page is ${over}px wide at 375px`);
+	await shot(ctx, page, '31-phone-bom');
+	clean(ctx);
+}
+
 export const scenarios = [
 	{ name: 'first-run setup with the setup code', run: setupScenario, only: ['fresh'] },
 	{ name: 'sign in, category, part, stock, transfer, totals, history, sign out', run: mainScenario, only: ['lighttpd', 'apache-htaccess-prefix'] },
@@ -641,5 +728,6 @@ export const scenarios = [
 	{ name: 'view-only user sees no edit controls; the API refuses', run: viewOnlyScenario, only: ['lighttpd'] },
 	{ name: 'expired session', run: expiredScenario, only: ['lighttpd'] },
 	{ name: 'companies: new supplier, supplier part, phone width, bulk delete', run: companiesScenario, only: ['lighttpd'] },
+	{ name: 'BOM: lines by searching, substitute, can build, validate, cycle, used in, phone', run: bomScenario, only: ['lighttpd'] },
 	{ name: 'a stocked store room (README screenshots)', run: demoScenario, only: ['apache-htaccess-prefix'] },
 ];

@@ -1,4 +1,5 @@
 // One part: its fields, image, stock grouped by location with totals,
+// its bill of materials (assemblies) or where it is used (components),
 // tracking history, attachments and suppliers.
 import { html } from 'htm/preact';
 import { useRef, useState } from 'preact/hooks';
@@ -10,6 +11,7 @@ import { Icon } from '../ui/icons.js';
 import { Button, Card, useApi, Spinner, ErrorNote, Empty, Badge, fmtQty, fmtDate, Confirm, toast, useId } from '../ui/kit.js';
 import { PartDialog } from './parts.js';
 import { PartSuppliers } from './companies.js';
+import { BomCard, UsedIn } from './bom.js';
 import { ActionBar, StockActionDialog, NewStockDialog, StatusBadge, itemIdent, deltaText } from './stock.js';
 
 /* Media URLs from the API may be absolute, root-relative or relative. */
@@ -124,6 +126,8 @@ export function PartPage({ id }) {
 			</${Card}>
 		</div>
 
+		${p.assembly && html`<${BomCard} part=${p} />`}
+
 		<div class="grid-main">
 			<${Card} title="Stock history" actions=${html`<${Link} to=${'/history?part=' + pk} class="link">All history</${Link}>`}>
 				${track.loading && !track.data ? html`<${Spinner} />` : track.error ? html`<${ErrorNote} error=${track.error} retry=${track.reload} />`
@@ -141,6 +145,7 @@ export function PartPage({ id }) {
 				<${Card} title="Attachments">
 					<${Attachments} model="part" pk=${pk} />
 				</${Card}>
+				${p.component && html`<${Card} title="Used in"><${UsedIn} part=${pk} /></${Card}>`}
 				${can('purchase_order', 'view') && html`<${Card} title="Suppliers"><${PartSuppliers} part=${pk} /></${Card}>`}
 			</div>
 		</div>

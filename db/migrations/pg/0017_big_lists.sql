@@ -1,6 +1,6 @@
--- compatible: programs built for schema 14 may run on it (indexes, and
+-- compatible: programs built for schema 16 may run on it (indexes, and
 -- counts kept by triggers whichever program writes).
--- The twin of ../0015_big_lists.sql: the indexes that lists are
+-- The twin of ../0017_big_lists.sql: the indexes that lists are
 -- ordered by, NULLS FIRST (SQLite's order, written into every ORDER BY
 -- term by lib/dialect.c) and ending in id, as the lists' ORDER BY, so that
 -- a page is read from the index instead of sorting the whole table.  The

@@ -1,4 +1,4 @@
--- compatible: programs built for schema 14 may run on it (indexes, and
+-- compatible: programs built for schema 16 may run on it (indexes, and
 -- counts kept by triggers whichever program writes).
 -- Big lists (issue 13): their indexes fit their ORDER BY on both engines,
 -- and their counts need no walk of their rows.
