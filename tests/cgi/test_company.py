@@ -380,6 +380,32 @@ def test_deleting_a_company_takes_its_parts_and_prices(api, world, mpn):
     assert api.get(f"/api/part/{world['r1']}/").status == 200
 
 
+def test_unfiltered_counts_follow_every_change(site, api, world, mpn):
+    """A page of manufacturer or supplier parts counts them from tally
+    (migration 0017), kept by triggers through creates, bulk deletes and
+    the cascades of deleting a company or a part; stockroom check agrees."""
+    def count(path):
+        r = api.get(path, limit=1)
+        assert r.status == 200, r
+        return r.json()["count"]
+
+    sps = [api.ok("POST", SP, {"part": p, "supplier": world["mouser"],
+                               "SKU": f"T{i}"})["pk"]
+           for i, p in enumerate([world["r1"], world["wire"]] * 3)]
+    assert (count(SP), count(MP)) == (6, 1)
+    api.ok("DELETE", SP, {"items": sps[:2]})
+    assert count(SP) == 4
+    r = api.call("PATCH", f"/api/part/{world['wire']}/", {"active": False})
+    assert r.status == 200, r
+    api.ok("DELETE", f"/api/part/{world['wire']}/")    # takes its two
+    assert count(SP) == 2
+    api.ok("DELETE", CO + f"{world['acme']}/")          # takes the MPN
+    assert (count(SP), count(MP)) == (2, 0)
+    proc = site.tool("check", check=False)
+    assert proc.returncode == 0, proc.stdout.decode() + proc.stderr.decode()
+    assert b"counts " in proc.stdout and b": ok" in proc.stdout
+
+
 # --- price breaks ------------------------------------------------------------
 
 def test_price_breaks(api, world):

@@ -28,46 +28,23 @@ INSERT INTO tally (name, id, n)
     SELECT 'supplier_part', 0, count(*) FROM supplier_part
     ON CONFLICT (id, name) DO UPDATE SET n = excluded.n;
 
-CREATE FUNCTION manufacturer_part_tally_ai() RETURNS trigger
+-- One trigger function counts the rows of any table into tally under the
+-- table's name (the SQLite triggers spell each table out).
+CREATE FUNCTION sr_tally_rows() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-	INSERT INTO tally (name, id, n) VALUES ('manufacturer_part', 0, 1)
-	    ON CONFLICT (id, name) DO UPDATE SET n = tally.n + 1;
+	INSERT INTO tally (name, id, n) VALUES (TG_TABLE_NAME, 0,
+	    CASE TG_OP WHEN 'INSERT' THEN 1 ELSE -1 END)
+	    ON CONFLICT (id, name) DO UPDATE SET n = tally.n + excluded.n;
 	RETURN NULL;
 END;
 $$;
+
 CREATE TRIGGER manufacturer_part_tally_ai AFTER INSERT ON manufacturer_part
-	FOR EACH ROW EXECUTE FUNCTION manufacturer_part_tally_ai();
-
-CREATE FUNCTION manufacturer_part_tally_ad() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-	INSERT INTO tally (name, id, n) VALUES ('manufacturer_part', 0, -1)
-	    ON CONFLICT (id, name) DO UPDATE SET n = tally.n - 1;
-	RETURN NULL;
-END;
-$$;
+	FOR EACH ROW EXECUTE FUNCTION sr_tally_rows();
 CREATE TRIGGER manufacturer_part_tally_ad AFTER DELETE ON manufacturer_part
-	FOR EACH ROW EXECUTE FUNCTION manufacturer_part_tally_ad();
-
-CREATE FUNCTION supplier_part_tally_ai() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-	INSERT INTO tally (name, id, n) VALUES ('supplier_part', 0, 1)
-	    ON CONFLICT (id, name) DO UPDATE SET n = tally.n + 1;
-	RETURN NULL;
-END;
-$$;
+	FOR EACH ROW EXECUTE FUNCTION sr_tally_rows();
 CREATE TRIGGER supplier_part_tally_ai AFTER INSERT ON supplier_part
-	FOR EACH ROW EXECUTE FUNCTION supplier_part_tally_ai();
-
-CREATE FUNCTION supplier_part_tally_ad() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-	INSERT INTO tally (name, id, n) VALUES ('supplier_part', 0, -1)
-	    ON CONFLICT (id, name) DO UPDATE SET n = tally.n - 1;
-	RETURN NULL;
-END;
-$$;
+	FOR EACH ROW EXECUTE FUNCTION sr_tally_rows();
 CREATE TRIGGER supplier_part_tally_ad AFTER DELETE ON supplier_part
-	FOR EACH ROW EXECUTE FUNCTION supplier_part_tally_ad();
+	FOR EACH ROW EXECUTE FUNCTION sr_tally_rows();
