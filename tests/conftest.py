@@ -534,6 +534,11 @@ MIGRATION_UNDO = {
          "DROP TABLE supplier_price_break", "DROP TABLE supplier_part",
          "DROP TABLE manufacturer_part", "DROP TABLE address",
          "DROP TABLE contact", "DROP TABLE company"],
+    15: ["DROP INDEX stock_item_purchase_order",
+         "ALTER TABLE stock_item RENAME COLUMN purchase_order TO "
+         "purchase_order_undone_" + os.urandom(3).hex(),
+         "DROP TABLE purchase_order_extra_line",
+         "DROP TABLE purchase_order_line", "DROP TABLE purchase_order"],
 }
 
 
