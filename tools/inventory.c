@@ -27,6 +27,7 @@
 #include "inventory/stock.h"
 #include "inventory/tally.h"
 #include "purchasing/company.h"
+#include "purchasing/order.h"
 #include "stockroom.h"
 #include "res_tree.h"
 
@@ -313,6 +314,124 @@ inv_demo_companies(struct ctx *ctx, long long nparts)
 				if (inv_create(ctx, &price_break_resource, json) < 0)
 					return -1;
 			}
+		}
+	}
+	return 0;
+}
+
+static const char inv_sql_po_sp[] =
+    "SELECT sp.id, sp.part, sp.pack_quantity_native FROM supplier_part sp "
+    "WHERE sp.supplier = (SELECT supplier FROM supplier_part WHERE id = ?1) "
+    "ORDER BY sp.id LIMIT 3 OFFSET ?2";
+static const char inv_sql_po_state[] =
+    "UPDATE purchase_order SET status = ?2, issue_date = CASE WHEN ?2 <> 10 "
+    "THEN date('now', '-' || ?3 || ' days') END, complete_date = CASE WHEN "
+    "?2 = 30 THEN date('now', '-' || (?3 - 5) || ' days') END, target_date "
+    "= date('now', '+' || (14 - ?3) || ' days') WHERE id = ?1";
+static const char inv_sql_po_received[] =
+    "UPDATE purchase_order_line SET received = received + ?2 WHERE id = ?1";
+
+/*
+ * The demo's purchase orders, one in each state (and a second pending
+ * one): lines of a supplier's parts; what the complete order and part of
+ * the placed one received is in stock at loc, received against them.
+ */
+static int
+inv_demo_orders(struct ctx *ctx, long long loc)
+{
+	static const struct { long long status; int days, receive; } o[] = {
+		{ 10, 0, 0 }, { 10, 0, 0 }, { 20, 6, 1 }, { 25, 9, 0 },
+		{ 30, 30, 2 }, { 40, 20, 0 }, { 50, 60, 0 }, { 60, 45, 0 },
+	};
+	char json[512];
+
+	for (size_t i = 0; i < sizeof(o) / sizeof(o[0]); i++) {
+		/* supplier part 1 + 3i's supplier, its parts from 3i on */
+		long long first = 1 + (long long)i * 7;
+		db_stmt *st = db_prepare(ctx, inv_sql_po_sp);
+		if (st == NULL)
+			return -1;
+		st_bind_int64(st, 1, first);
+		st_bind_int64(st, 2, (long long)i % 4);
+		long long sp[3], part[3], pack[3];
+		int n = 0;
+		while (n < 3 && st_step(st) == SQLITE_ROW) {
+			sp[n] = st_column_int64(st, 0);
+			part[n] = st_column_int64(st, 1);
+			pack[n] = st_column_int64(st, 2);
+			n++;
+		}
+		st_reset(st);
+		if (n == 0)
+			continue;
+		/* the supplier: of the first supplier part */
+		db_stmt *su = db_prepare(ctx, "SELECT supplier FROM "
+		    "supplier_part WHERE id = ?");
+		if (su == NULL)
+			return -1;
+		st_bind_int64(su, 1, sp[0]);
+		if (st_step(su) != SQLITE_ROW)
+			return -1;
+		long long supplier = st_column_int64(su, 0);
+		st_reset(su);
+		static const char *const what[] = { "Restock passives",
+		    "Parts for the next batch", "Prototype run", "Waiting for a "
+		    "quote", "Spring restock", "Duplicate order", "Lost in "
+		    "transit", "Sent back: wrong parts" };
+		snprintf(json, sizeof(json), "{\"supplier\": %lld, "
+		    "\"description\": \"%s\", \"supplier_reference\": "
+		    "\"SO-%05zu\", \"destination\": %lld}", supplier, what[i],
+		    1000 + i * 37, loc);
+		long long po = inv_create(ctx, &po_resource, json);
+		if (po < 0)
+			return -1;
+		long long line[3];
+		for (int k = 0; k < n; k++) {
+			snprintf(json, sizeof(json), "{\"order\": %lld, \"part\": "
+			    "%lld, \"quantity\": %d}", po, sp[k],
+			    pack[k] > DEC_SCALE ? 2 : 25 * (k + 1));
+			if ((line[k] = inv_create(ctx, &po_line_resource,
+			    json)) < 0)
+				return -1;
+		}
+		if (i == 4) {
+			snprintf(json, sizeof(json), "{\"order\": %lld, "
+			    "\"description\": \"Shipping\", \"price\": \"12.50\"}",
+			    po);
+			if (inv_create(ctx, &po_extra_line_resource, json) < 0)
+				return -1;
+		}
+		db_stmt *ss = db_prepare(ctx, inv_sql_po_state);
+		if (ss == NULL)
+			return -1;
+		st_bind_int64(ss, 1, po);
+		st_bind_int64(ss, 2, o[i].status);
+		st_bind_int64(ss, 3, o[i].days);
+		if (st_step(ss) != SQLITE_DONE)
+			return -1;
+		st_reset(ss);
+		/* receipts: all of every line (2), or the first line's half */
+		for (int k = 0; o[i].receive > 0 && k < n; k++) {
+			if (o[i].receive == 1 && k > 0)
+				break;
+			long long packs = pack[k] > DEC_SCALE ? 2 : 25 * (k + 1);
+			if (o[i].receive == 1)
+				packs = packs / 2 > 0 ? packs / 2 : 1;
+			struct stock_receipt r = {
+				.part = part[k], .location = loc,
+				.quantity = (long long)((__int128)packs * pack[k]),
+				.status = 10, .supplier_part = sp[k],
+				.purchase_order = po, .notes = "",
+			};
+			long long item;
+			db_stmt *rc = db_prepare(ctx, inv_sql_po_received);
+			if (rc == NULL || stock_receive(ctx, &r, &item) != NULL)
+				return -1;
+			st_bind_int64(rc, 1, line[k]);
+			st_bind_int64(rc, 2, packs * DEC_SCALE);
+			if (st_step(rc) != SQLITE_DONE)
+				return -1;
+			st_reset(rc);
 		}
 	}
 	return 0;
@@ -686,6 +805,8 @@ cmd_demo(struct ctx *ctx)
 	if (np == NULL || st_step(np) != SQLITE_ROW ||
 	    inv_demo_companies(ctx, st_column_int64(np, 0)) != 0)
 		return inv_fail(ctx, "companies");
+	if (inv_demo_orders(ctx, bench) != 0)
+		return inv_fail(ctx, "purchase orders");
 	st_reset(np);
 
 	/* A few weeks of work: stocktakes, use, deliveries, moves. */

@@ -174,7 +174,7 @@ static const struct field stock_fields[] = {
 	[SF_CUSTOMER] = { "customer", FT_ID, F_READ_ONLY, .col = "NULL" },
 	[SF_SALES_ORDER] = { "sales_order", FT_ID, F_READ_ONLY, .col = "NULL" },
 	/* The order it was received against (migration 0015). */
-	[SF_PURCHASE_ORDER] = { "purchase_order", FT_ID, F_READ_ONLY,
+	[SF_PURCHASE_ORDER] = { "purchase_order", FT_ID, F_READ_ONLY | F_FILTER,
 	    .col = "purchase_order" },
 	/* The supplier part it came from (migration 0013); of its part. */
 	[SF_SUPPLIER_PART] = { "supplier_part", FT_ID, F_NULL | F_FILTER,

@@ -58,6 +58,18 @@ def test_demo_loads_a_living_inventory(site, admin):
                   query=f"part={sp['results'][0]['pk']}",
                   headers=admin).json()
     assert [b["quantity"] for b in pb] == [1, 10, 100]
+    # Purchase orders in every state; what was received is in stock,
+    # linked to its order.
+    po = site.cgi("order", path="/api/order/po/", headers=admin).json()
+    assert {o["status"] for o in po} == {10, 20, 25, 30, 40, 50, 60}
+    assert all(o["line_items"] > 0 for o in po)
+    done = [o for o in po if o["status"] == 30][0]
+    assert done["completed_lines"] == done["line_items"]
+    placed = [o for o in po if o["status"] == 20][0]
+    got = site.cgi("stock", path="/api/stock/",
+                   query=f"purchase_order={placed['pk']}",
+                   headers=admin).json()
+    assert len(got) == 1 and got[0]["purchase_order"] == placed["pk"]
     again = inventory(site, "demo", check=False)
     assert again.returncode == 1 and b"already has parts" in again.stderr
 

@@ -331,6 +331,8 @@ def test_receive_creates_stock(api, w):
     assert track[0]["deltas"] == {"location": w["shelf"],
                                   "purchaseorder": pk, "quantity": 4}
     assert api.list(PO + f"{pk}/")["completed_lines"] == 0
+    assert pks(api.list("/api/stock/", purchase_order=pk)) == sorted(
+        [a["pk"], b["pk"]])
     r = api.receive(pk, [{"line_item": l1, "quantity": 6},
                          {"line_item": l2, "quantity": 1}],
                     location=w["shelf"])
