@@ -1283,6 +1283,182 @@ cmd_companies_args(struct ctx *ctx, int argc, char **argv)
 	return cmd_companies(ctx, ncomp, nsp);
 }
 
+static const char gen_sql_po[] =
+    "INSERT INTO purchase_order (id, reference, reference_int, supplier, "
+    "supplier_reference, description, status, creation_date, issue_date, "
+    "target_date, complete_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+static const char gen_sql_po_line[] =
+    "INSERT INTO purchase_order_line (order_id, part, quantity, received, "
+    "purchase_price, purchase_price_currency) VALUES (?, ?, ?, ?, ?, 'USD')";
+static const char gen_sql_po_count[] =
+    "SELECT (SELECT count(*) FROM company), (SELECT count(*) FROM "
+    "supplier_part), (SELECT count(*) FROM purchase_order)";
+/* the supplier parts of one supplier, from a given one on */
+static const char gen_sql_po_parts[] =
+    "SELECT id, (SELECT price FROM supplier_price_break WHERE part = "
+    "supplier_part.id ORDER BY quantity LIMIT 1) FROM supplier_part "
+    "WHERE supplier = ?1 AND id >= ?2 ORDER BY id LIMIT ?3";
+static const char gen_sql_po_supplier[] =
+    "SELECT supplier FROM supplier_part WHERE id = ?";
+
+#define GEN_LINES_MAX	256
+
+/* YYYY-MM-DD of t into buf. */
+static void
+gen_day(time_t t, char buf[16])
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, 16, "%Y-%m-%d", &tm);
+}
+
+/*
+ * inventory orders [-n orders] [-l lines per order]: purchase orders of
+ * random suppliers in every state (most complete, some open), each with
+ * lines of that supplier's parts (complete ones fully received, placed
+ * ones half), into an inventory with the supplier parts of companies and
+ * no orders yet.  No stock items are made for the receipts.
+ */
+static int
+cmd_orders(struct ctx *ctx, long long norders, long long nlines)
+{
+	static const long long states[] = { 30, 30, 30, 30, 30, 30, 40, 10,
+	    20, 25, 50, 60 };
+	char ref[32], sref[32], desc[96], day[16], target[16], issued[16];
+	time_t t0 = time(NULL);
+	long long lines = 0;
+
+	db_stmt *q = db_prepare(ctx, gen_sql_po_count);
+	if (q == NULL || st_step(q) != SQLITE_ROW)
+		return inv_fail(ctx, "count");
+	long long ncomp = st_column_int64(q, 0);
+	long long nsp = st_column_int64(q, 1);
+	long long any = st_column_int64(q, 2);
+	st_reset(q);
+	if (nsp == 0 || any > 0 || norders < 1) {
+		fprintf(stderr, "inventory: orders needs the supplier parts of "
+		    "companies and no orders yet\n");
+		return 1;
+	}
+	if (inv_exec(ctx, "PRAGMA synchronous = OFF") != 0 ||
+	    db_begin(ctx) != NULL)
+		return inv_fail(ctx, "begin");
+	db_stmt *os = db_prepare(ctx, gen_sql_po);
+	db_stmt *ls = db_prepare(ctx, gen_sql_po_line);
+	db_stmt *sps = db_prepare(ctx, gen_sql_po_parts);
+	db_stmt *sup = db_prepare(ctx, gen_sql_po_supplier);
+	if (os == NULL || ls == NULL || sps == NULL || sup == NULL)
+		return inv_fail(ctx, "prepare");
+	for (long long i = 1; i <= norders; i++) {
+		long long status = states[inv_rand() % (sizeof(states) /
+		    sizeof(states[0]))];
+		time_t created = t0 - inv_between(1, 700) * 86400;
+		gen_day(created, day);
+		gen_day(created + 86400, issued);
+		gen_day(created + 21 * 86400, target);
+		long long first = inv_between(1, nsp);
+		st_reset(sup);
+		st_bind_int64(sup, 1, first);
+		if (st_step(sup) != SQLITE_ROW)
+			return inv_fail(ctx, "supplier");
+		long long supplier = st_column_int64(sup, 0);
+		st_reset(sup);
+		snprintf(ref, sizeof(ref), "PO-%04lld", i);
+		snprintf(sref, sizeof(sref), "SO-%07lld", i * 7 + 1000);
+		snprintf(desc, sizeof(desc), "Order %lld of %s parts", i,
+		    gen_words[inv_rand() % (sizeof(gen_words) /
+		    sizeof(gen_words[0]))]);
+		st_reset(os);
+		st_bind_int64(os, 1, i);
+		st_bind_text(os, 2, ref, -1, SQLITE_STATIC);
+		st_bind_int64(os, 3, i);
+		st_bind_int64(os, 4, supplier);
+		st_bind_text(os, 5, sref, -1, SQLITE_STATIC);
+		st_bind_text(os, 6, desc, -1, SQLITE_STATIC);
+		st_bind_int64(os, 7, status);
+		st_bind_text(os, 8, day, -1, SQLITE_STATIC);
+		if (status == 10)
+			st_bind_null(os, 9);
+		else
+			st_bind_text(os, 9, issued, -1, SQLITE_STATIC);
+		st_bind_text(os, 10, target, -1, SQLITE_STATIC);
+		if (status == 30)
+			st_bind_text(os, 11, target, -1, SQLITE_STATIC);
+		else
+			st_bind_null(os, 11);
+		if (st_step(os) != SQLITE_DONE)
+			return inv_fail(ctx, "order");
+		/* this supplier's parts from the chosen one on (a supplier
+		 * with few parts left gives fewer lines) */
+		long long sp[GEN_LINES_MAX], price[GEN_LINES_MAX];
+		bool priced[GEN_LINES_MAX];
+		int n = 0;
+		st_reset(sps);
+		st_bind_int64(sps, 1, supplier);
+		st_bind_int64(sps, 2, first);
+		st_bind_int64(sps, 3, nlines);
+		while (n < GEN_LINES_MAX && n < nlines &&
+		    st_step(sps) == SQLITE_ROW) {
+			sp[n] = st_column_int64(sps, 0);
+			priced[n] = st_column_type(sps, 1) != SQLITE_NULL;
+			price[n] = st_column_int64(sps, 1);
+			n++;
+		}
+		st_reset(sps);
+		for (int k = 0; k < n; k++) {
+			long long qty = inv_between(1, 50) * DEC_SCALE;
+			long long got = status == 30 ? qty : status == 20 ?
+			    qty / DEC_SCALE / 2 * DEC_SCALE : 0;
+			st_reset(ls);
+			st_bind_int64(ls, 1, i);
+			st_bind_int64(ls, 2, sp[k]);
+			st_bind_int64(ls, 3, qty);
+			st_bind_int64(ls, 4, got);
+			if (priced[k])
+				st_bind_int64(ls, 5, price[k]);
+			else
+				st_bind_null(ls, 5);
+			if (st_step(ls) != SQLITE_DONE)
+				return inv_fail(ctx, "order line");
+			lines++;
+		}
+	}
+	if (db_end(ctx, NULL) != NULL)
+		return inv_fail(ctx, "commit");
+	if (inv_exec(ctx, "ANALYZE") != 0)
+		return 1;
+	printf("generated into %s: %lld purchase orders, %lld lines of %lld "
+	    "companies' parts in %llds\n", ctx->cfg.database, norders, lines,
+	    ncomp, (long long)(time(NULL) - t0));
+	return 0;
+}
+
+static int
+cmd_orders_args(struct ctx *ctx, int argc, char **argv)
+{
+	long long norders = 20000, nlines = 10;
+
+	for (int i = 2; i + 1 < argc; i += 2) {
+		long long v;
+		if (!txt_parse_int64(argv[i + 1], 0, 100000000, &v)) {
+			fprintf(stderr, "inventory: bad number %s\n",
+			    argv[i + 1]);
+			return 2;
+		}
+		if (strcmp(argv[i], "-n") == 0)
+			norders = v;
+		else if (strcmp(argv[i], "-l") == 0 && v <= GEN_LINES_MAX)
+			nlines = v;
+		else {
+			fprintf(stderr, "inventory: unknown option %s\n",
+			    argv[i]);
+			return 2;
+		}
+	}
+	return cmd_orders(ctx, norders, nlines);
+}
+
 static void
 usage(void)
 {
@@ -1290,7 +1466,8 @@ usage(void)
 	    "       inventory generate [-p parts] [-c categories] "
 	    "[-l locations]\n"
 	    "                          [-i items] [-t tracking] [-s seed]\n"
-	    "       inventory companies [-n companies] [-s supplier parts]\n");
+	    "       inventory companies [-n companies] [-s supplier parts]\n"
+	    "       inventory orders [-n orders] [-l lines per order]\n");
 }
 
 int
@@ -1303,7 +1480,8 @@ main(int argc, char **argv, char **envp)
 
 	if (argc < 2 || (strcmp(argv[1], "demo") != 0 &&
 	    strcmp(argv[1], "generate") != 0 &&
-	    strcmp(argv[1], "companies") != 0) ||
+	    strcmp(argv[1], "companies") != 0 &&
+	    strcmp(argv[1], "orders") != 0) ||
 	    (strcmp(argv[1], "demo") == 0 && argc != 2)) {
 		usage();
 		return 2;
@@ -1331,6 +1509,8 @@ main(int argc, char **argv, char **envp)
 		rc = cmd_demo(&ctx);
 	else if (strcmp(argv[1], "companies") == 0)
 		rc = cmd_companies_args(&ctx, argc, argv);
+	else if (strcmp(argv[1], "orders") == 0)
+		rc = cmd_orders_args(&ctx, argc, argv);
 	else
 		rc = cmd_generate(&ctx, argc, argv);
 	ctx_end(&ctx);

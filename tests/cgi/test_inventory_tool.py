@@ -74,6 +74,27 @@ def test_demo_loads_a_living_inventory(site, admin):
     assert again.returncode == 1 and b"already has parts" in again.stderr
 
 
+def test_generator_orders(site, admin):
+    inventory(site, "generate", "-p", "500", "-c", "5", "-l", "5",
+              "-i", "500", "-t", "500")
+    inventory(site, "companies", "-n", "10", "-s", "900")
+    out = inventory(site, "orders", "-n", "200", "-l", "10")
+    assert b"200 purchase orders" in out.stdout
+    po = site.cgi("order", path="/api/order/po/", query="limit=1",
+                  headers=admin).json()
+    assert po["count"] == 200
+    db = site.db()
+    assert db.execute("SELECT count(*) FROM purchase_order_line").fetchone(
+        )[0] > 1000
+    assert db.execute("SELECT count(*) FROM purchase_order_line l JOIN "
+                      "purchase_order o ON o.id = l.order_id JOIN "
+                      "supplier_part sp ON sp.id = l.part WHERE "
+                      "sp.supplier <> o.supplier").fetchone()[0] == 0
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    again = inventory(site, "orders", check=False)
+    assert again.returncode == 1
+
+
 def test_generator_companies(site, admin):
     inventory(site, "generate", "-p", "500", "-c", "5", "-l", "5",
               "-i", "500", "-t", "500")
