@@ -319,15 +319,34 @@ inv_demo_companies(struct ctx *ctx, long long nparts)
 	return 0;
 }
 
+/* YYYY-MM-DD of t into buf. */
+static void
+gen_day(time_t t, char buf[16])
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, 16, "%Y-%m-%d", &tm);
+}
+
+/* Today, YYYY-MM-DD (a static buffer). */
+static const char *
+gen_today(void)
+{
+	static char buf[16];
+
+	gen_day(time(NULL), buf);
+	return buf;
+}
+
 static const char inv_sql_po_sp[] =
     "SELECT sp.id, sp.part, sp.pack_quantity_native FROM supplier_part sp "
     "WHERE sp.supplier = (SELECT supplier FROM supplier_part WHERE id = ?1) "
     "ORDER BY sp.id LIMIT 3 OFFSET ?2";
 static const char inv_sql_po_state[] =
-    "UPDATE purchase_order SET status = ?2, issue_date = CASE WHEN ?2 <> 10 "
-    "THEN date('now', '-' || ?3 || ' days') END, complete_date = CASE WHEN "
-    "?2 = 30 THEN date('now', '-' || (?3 - 5) || ' days') END, target_date "
-    "= date('now', '+' || (14 - ?3) || ' days') WHERE id = ?1";
+    "UPDATE purchase_order SET status = ?2, creation_date = ?3, issue_date = "
+    "CASE WHEN ?2 <> 10 THEN ?4 END, complete_date = CASE WHEN ?2 = 30 THEN "
+    "?5 END, target_date = ?6 WHERE id = ?1";
 static const char inv_sql_po_received[] =
     "UPDATE purchase_order_line SET received = received + ?2 WHERE id = ?1";
 
@@ -404,9 +423,22 @@ inv_demo_orders(struct ctx *ctx, long long loc)
 		db_stmt *ss = db_prepare(ctx, inv_sql_po_state);
 		if (ss == NULL)
 			return -1;
+		/* created a day before it was issued, o[i].days ago; due
+		 * two weeks after; complete a week before today */
+		char created[16], issued[16], done[16], due[16];
+		time_t now = time(NULL);
+		gen_day(now - (o[i].days + 1) * 86400, created);
+		gen_day(now - o[i].days * 86400, issued);
+		gen_day(now - (o[i].days - 7 > 0 ? o[i].days - 7 : 0) * 86400,
+		    done);
+		gen_day(now + (14 - o[i].days) * 86400, due);
 		st_bind_int64(ss, 1, po);
 		st_bind_int64(ss, 2, o[i].status);
-		st_bind_int64(ss, 3, o[i].days);
+		st_bind_text(ss, 3, o[i].status == 10 ? gen_today() : created,
+		    -1, SQLITE_TRANSIENT);
+		st_bind_text(ss, 4, issued, -1, SQLITE_TRANSIENT);
+		st_bind_text(ss, 5, done, -1, SQLITE_TRANSIENT);
+		st_bind_text(ss, 6, due, -1, SQLITE_TRANSIENT);
 		if (st_step(ss) != SQLITE_DONE)
 			return -1;
 		st_reset(ss);
@@ -1302,16 +1334,6 @@ static const char gen_sql_po_supplier[] =
     "SELECT supplier FROM supplier_part WHERE id = ?";
 
 #define GEN_LINES_MAX	256
-
-/* YYYY-MM-DD of t into buf. */
-static void
-gen_day(time_t t, char buf[16])
-{
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, 16, "%Y-%m-%d", &tm);
-}
 
 /*
  * inventory orders [-n orders] [-l lines per order]: purchase orders of
