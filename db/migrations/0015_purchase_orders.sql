@@ -21,7 +21,8 @@ CREATE TABLE purchase_order (
 	reference_int	INTEGER NOT NULL DEFAULT 0,
 	description	TEXT NOT NULL DEFAULT '' CHECK (length(description) <= 250),
 	link		TEXT NOT NULL DEFAULT '' CHECK (length(link) <= 2000),
-	supplier	INTEGER NOT NULL REFERENCES company(id) ON DELETE CASCADE,
+	-- InvenTree keeps an order whose supplier is deleted (SET_NULL).
+	supplier	INTEGER REFERENCES company(id) ON DELETE SET NULL,
 	supplier_reference TEXT NOT NULL DEFAULT ''
 			CHECK (length(supplier_reference) <= 64),
 	contact		INTEGER REFERENCES contact(id) ON DELETE SET NULL,

@@ -128,10 +128,11 @@ static const struct field po_fields[] = {
 	[PO_DESCRIPTION] = { "description", FT_TEXT, 0, 250,
 	    .help = "Order description (optional)" },
 	[PO_LINK] = { "link", FT_URL, 0, 2000 },
-	[PO_SUPPLIER] = { "supplier", FT_ID, F_REQUIRED | F_FILTER,
+	/* Null only when its company was deleted (po_validate()). */
+	[PO_SUPPLIER] = { "supplier", FT_ID, F_REQUIRED | F_NULL | F_FILTER,
 	    .ref = &company_resource, .ref_if = "is_supplier = 1",
 	    .help = "Company from which the items are being ordered" },
-	[PO_SUPPLIER_NAME] = { "supplier_name", FT_TEXT, F_READ_ONLY,
+	[PO_SUPPLIER_NAME] = { "supplier_name", FT_TEXT, F_READ_ONLY | F_NULL,
 	    .col = "(SELECT name FROM company WHERE id = o.supplier)" },
 	[PO_SUPPLIER_REFERENCE] = { "supplier_reference", FT_TEXT, 0, 64,
 	    .help = "Supplier order reference code" },
@@ -300,6 +301,9 @@ po_validate(struct ctx *ctx, struct res_write *w, struct errs *es)
 	struct err *e;
 	bool taken;
 
+	if (w->v[PO_SUPPLIER].null && (w->create ||
+	    w->v[PO_SUPPLIER].present))
+		errs_add(es, "supplier", "This field may not be null.");
 	if (w->create && (!ref->present || ref->s == NULL ||
 	    ref->s[0] == '\0')) {
 		if ((e = po_next_reference(ctx, &ref->s)) != NULL)

@@ -130,6 +130,10 @@ def test_create_reference_from_pattern(api, w, admin):
     r = api.call("POST", PO, {"description": "x"})
     assert r.status == 400 and r.json() == {
         "supplier": ["This field is required."]}
+    r = api.call("POST", PO, {"supplier": None})
+    assert r.status == 400 and list(r.json()) == ["supplier"]
+    r = api.call("PATCH", PO + f"{o['pk']}/", {"supplier": None})
+    assert r.status == 400 and "supplier" in r.json()
     # status is the actions' alone
     r = api.ok("PATCH", PO + f"{o['pk']}/", {"status": 30,
                                               "supplier_reference": "S-9"})
@@ -247,6 +251,10 @@ def test_delete_order_takes_its_lines(api, w):
                           "location": w["shelf"]}])
     assert r.status == 201
     item = r.json()[0]["pk"]
+    # the supplier goes, the order stays (InvenTree's SET_NULL)
+    api.ok("DELETE", CO + f"{w['mouser']}/")
+    d = api.list(PO + f"{pk}/")
+    assert d["supplier"] is None and d["supplier_name"] is None
     api.ok("DELETE", PO + f"{pk}/")
     assert api.list(LINE) == []
     assert api.list(f"/api/stock/{item}/")["purchase_order"] is None

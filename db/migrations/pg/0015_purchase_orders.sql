@@ -23,7 +23,8 @@ CREATE TABLE purchase_order (
 	reference_int	bigint NOT NULL DEFAULT 0,
 	description	text COLLATE "C" NOT NULL DEFAULT '' CHECK (length(description) <= 250),
 	link		text COLLATE "C" NOT NULL DEFAULT '' CHECK (length(link) <= 2000),
-	supplier	bigint NOT NULL REFERENCES company(id) ON DELETE CASCADE
+	-- InvenTree keeps an order whose supplier is deleted (SET_NULL).
+	supplier	bigint REFERENCES company(id) ON DELETE SET NULL
 			DEFERRABLE INITIALLY IMMEDIATE,
 	supplier_reference text COLLATE "C" NOT NULL DEFAULT ''
 			CHECK (length(supplier_reference) <= 64),
