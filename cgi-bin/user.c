@@ -192,16 +192,16 @@ user_token_revoke(struct ctx *ctx)
  * The models of each rule set, as InvenTree names them in the
  * "permissions" of /api/user/roles/ (API 207).
  */
-static const char *const role_models[PAREA__MAX][8] = {
+static const char *const role_models[PAREA__MAX][12] = {
 	[PAREA_ADMIN] = { "user", "group", "ruleset" },
 	[PAREA_PART_CATEGORY] = { "partcategory" },
 	[PAREA_PART] = { "part" },
 	[PAREA_STOCK_LOCATION] = { "stocklocation" },
 	[PAREA_STOCK] = { "stockitem", "stockitemtracking" },
 	[PAREA_BUILD] = { "build" },
-	[PAREA_PURCHASE_ORDER] = { "purchaseorder", "company", "contact",
-	    "address", "manufacturerpart", "supplierpart",
-	    "supplierpricebreak" },
+	[PAREA_PURCHASE_ORDER] = { "purchaseorder", "purchaseorderlineitem",
+	    "purchaseorderextraline", "company", "contact", "address",
+	    "manufacturerpart", "supplierpart", "supplierpricebreak" },
 	[PAREA_SALES_ORDER] = { "salesorder" },
 	[PAREA_RETURN_ORDER] = { "returnorder" },
 };
@@ -236,7 +236,8 @@ user_roles(struct ctx *ctx)
 		    perm_areas[a]);
 		if (!cJSON_IsArray(l))
 			continue;
-		for (size_t m = 0; m < 8 && role_models[a][m] != NULL; m++)
+		for (size_t m = 0; m < sizeof(role_models[a]) /
+		    sizeof(role_models[a][0]) && role_models[a][m] != NULL; m++)
 			cJSON_AddItemToObject(models, role_models[a][m],
 			    cJSON_Duplicate(l, true));
 	}

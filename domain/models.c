@@ -13,6 +13,7 @@
 #include "inventory/part.h"
 #include "inventory/stock.h"
 #include "purchasing/company.h"
+#include "purchasing/order.h"
 
 const struct resource *const models[] = {
 	&category_resource,
@@ -28,6 +29,9 @@ const struct resource *const models[] = {
 	&manufacturer_part_resource,
 	&supplier_part_resource,
 	&price_break_resource,
+	&po_resource,
+	&po_line_resource,
+	&po_extra_line_resource,
 };
 const size_t models_count = sizeof(models) / sizeof(models[0]);
 

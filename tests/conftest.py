@@ -551,8 +551,11 @@ MIGRATION_UNDO = {
          "DROP TABLE supplier_price_break", "DROP TABLE supplier_part",
          "DROP TABLE manufacturer_part", "DROP TABLE address",
          "DROP TABLE contact", "DROP TABLE company"],
-    # 15 is a placeholder on the BOM branch (another branch's number).
-    15: [],
+    15: ["DROP INDEX stock_item_purchase_order",
+         "ALTER TABLE stock_item RENAME COLUMN purchase_order TO "
+         "purchase_order_undone_" + os.urandom(3).hex(),
+         "DROP TABLE purchase_order_extra_line",
+         "DROP TABLE purchase_order_line", "DROP TABLE purchase_order"],
     16: ["DROP TABLE build", "DROP TABLE part_bom",
          "DROP TABLE bom_item_substitute", "DROP TABLE bom_item"],
     # The list indexes as they were, without id (PostgreSQL's

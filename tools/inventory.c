@@ -31,6 +31,7 @@
 #include "inventory/stock.h"
 #include "inventory/tally.h"
 #include "purchasing/company.h"
+#include "purchasing/order.h"
 #include "stockroom.h"
 #include "res_tree.h"
 
@@ -317,6 +318,156 @@ inv_demo_companies(struct ctx *ctx, long long nparts)
 				if (inv_create(ctx, &price_break_resource, json) < 0)
 					return -1;
 			}
+		}
+	}
+	return 0;
+}
+
+/* YYYY-MM-DD of t into buf. */
+static void
+gen_day(time_t t, char buf[16])
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, 16, "%Y-%m-%d", &tm);
+}
+
+/* Today, YYYY-MM-DD (a static buffer). */
+static const char *
+gen_today(void)
+{
+	static char buf[16];
+
+	gen_day(time(NULL), buf);
+	return buf;
+}
+
+static const char inv_sql_po_sp[] =
+    "SELECT sp.id, sp.part, sp.pack_quantity_native FROM supplier_part sp "
+    "WHERE sp.supplier = (SELECT supplier FROM supplier_part WHERE id = ?1) "
+    "ORDER BY sp.id LIMIT 3 OFFSET ?2";
+static const char inv_sql_po_state[] =
+    "UPDATE purchase_order SET status = ?2, creation_date = ?3, issue_date = "
+    "CASE WHEN ?2 <> 10 THEN ?4 END, complete_date = CASE WHEN ?2 = 30 THEN "
+    "?5 END, target_date = ?6 WHERE id = ?1";
+static const char inv_sql_po_received[] =
+    "UPDATE purchase_order_line SET received = received + ?2 WHERE id = ?1";
+
+/*
+ * The demo's purchase orders, one in each state (and a second pending
+ * one): lines of a supplier's parts; what the complete order and part of
+ * the placed one received is in stock at loc, received against them.
+ */
+static int
+inv_demo_orders(struct ctx *ctx, long long loc)
+{
+	static const struct { long long status; int days, receive; } o[] = {
+		{ 10, 0, 0 }, { 10, 0, 0 }, { 20, 6, 1 }, { 25, 9, 0 },
+		{ 30, 30, 2 }, { 40, 20, 0 }, { 50, 60, 0 }, { 60, 45, 0 },
+	};
+	char json[512];
+
+	for (size_t i = 0; i < sizeof(o) / sizeof(o[0]); i++) {
+		/* supplier part 1 + 3i's supplier, its parts from 3i on */
+		long long first = 1 + (long long)i * 7;
+		db_stmt *st = db_prepare(ctx, inv_sql_po_sp);
+		if (st == NULL)
+			return -1;
+		st_bind_int64(st, 1, first);
+		st_bind_int64(st, 2, (long long)i % 4);
+		long long sp[3], part[3], pack[3];
+		int n = 0;
+		while (n < 3 && st_step(st) == SQLITE_ROW) {
+			sp[n] = st_column_int64(st, 0);
+			part[n] = st_column_int64(st, 1);
+			pack[n] = st_column_int64(st, 2);
+			n++;
+		}
+		st_reset(st);
+		if (n == 0)
+			continue;
+		/* the supplier: of the first supplier part */
+		db_stmt *su = db_prepare(ctx, "SELECT supplier FROM "
+		    "supplier_part WHERE id = ?");
+		if (su == NULL)
+			return -1;
+		st_bind_int64(su, 1, sp[0]);
+		if (st_step(su) != SQLITE_ROW)
+			return -1;
+		long long supplier = st_column_int64(su, 0);
+		st_reset(su);
+		static const char *const what[] = { "Restock passives",
+		    "Parts for the next batch", "Prototype run", "Waiting for a "
+		    "quote", "Spring restock", "Duplicate order", "Lost in "
+		    "transit", "Sent back: wrong parts" };
+		snprintf(json, sizeof(json), "{\"supplier\": %lld, "
+		    "\"description\": \"%s\", \"supplier_reference\": "
+		    "\"SO-%05zu\", \"destination\": %lld}", supplier, what[i],
+		    1000 + i * 37, loc);
+		long long po = inv_create(ctx, &po_resource, json);
+		if (po < 0)
+			return -1;
+		long long line[3];
+		for (int k = 0; k < n; k++) {
+			snprintf(json, sizeof(json), "{\"order\": %lld, \"part\": "
+			    "%lld, \"quantity\": %d}", po, sp[k],
+			    pack[k] > DEC_SCALE ? 2 : 25 * (k + 1));
+			if ((line[k] = inv_create(ctx, &po_line_resource,
+			    json)) < 0)
+				return -1;
+		}
+		if (i == 4) {
+			snprintf(json, sizeof(json), "{\"order\": %lld, "
+			    "\"description\": \"Shipping\", \"price\": \"12.50\"}",
+			    po);
+			if (inv_create(ctx, &po_extra_line_resource, json) < 0)
+				return -1;
+		}
+		db_stmt *ss = db_prepare(ctx, inv_sql_po_state);
+		if (ss == NULL)
+			return -1;
+		/* created a day before it was issued, o[i].days ago; due
+		 * two weeks after; complete a week before today */
+		char created[16], issued[16], done[16], due[16];
+		time_t now = time(NULL);
+		gen_day(now - (o[i].days + 1) * 86400, created);
+		gen_day(now - o[i].days * 86400, issued);
+		gen_day(now - (o[i].days - 7 > 0 ? o[i].days - 7 : 0) * 86400,
+		    done);
+		gen_day(now + (14 - o[i].days) * 86400, due);
+		st_bind_int64(ss, 1, po);
+		st_bind_int64(ss, 2, o[i].status);
+		st_bind_text(ss, 3, o[i].status == 10 ? gen_today() : created,
+		    -1, SQLITE_TRANSIENT);
+		st_bind_text(ss, 4, issued, -1, SQLITE_TRANSIENT);
+		st_bind_text(ss, 5, done, -1, SQLITE_TRANSIENT);
+		st_bind_text(ss, 6, due, -1, SQLITE_TRANSIENT);
+		if (st_step(ss) != SQLITE_DONE)
+			return -1;
+		st_reset(ss);
+		/* receipts: all of every line (2), or the first line's half */
+		for (int k = 0; o[i].receive > 0 && k < n; k++) {
+			if (o[i].receive == 1 && k > 0)
+				break;
+			long long packs = pack[k] > DEC_SCALE ? 2 : 25 * (k + 1);
+			if (o[i].receive == 1)
+				packs = packs / 2 > 0 ? packs / 2 : 1;
+			struct stock_receipt r = {
+				.part = part[k], .location = loc,
+				.quantity = (long long)((__int128)packs * pack[k]),
+				.status = 10, .supplier_part = sp[k],
+				.purchase_order = po, .notes = "",
+			};
+			long long item;
+			db_stmt *rc = db_prepare(ctx, inv_sql_po_received);
+			if (rc == NULL || stock_receive(ctx, &r, &item) != NULL)
+				return -1;
+			st_bind_int64(rc, 1, line[k]);
+			st_bind_int64(rc, 2, packs * DEC_SCALE);
+			if (st_step(rc) != SQLITE_DONE)
+				return -1;
+			st_reset(rc);
 		}
 	}
 	return 0;
@@ -796,6 +947,8 @@ cmd_demo(struct ctx *ctx)
 	if (np == NULL || st_step(np) != SQLITE_ROW ||
 	    inv_demo_companies(ctx, st_column_int64(np, 0)) != 0)
 		return inv_fail(ctx, "companies");
+	if (inv_demo_orders(ctx, bench) != 0)
+		return inv_fail(ctx, "purchase orders");
 	st_reset(np);
 
 	/* What the workshop builds. */
@@ -1394,6 +1547,172 @@ cmd_companies_args(struct ctx *ctx, int argc, char **argv)
 	return cmd_companies(ctx, ncomp, nsp);
 }
 
+static const char gen_sql_po[] =
+    "INSERT INTO purchase_order (id, reference, reference_int, supplier, "
+    "supplier_reference, description, status, creation_date, issue_date, "
+    "target_date, complete_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+static const char gen_sql_po_line[] =
+    "INSERT INTO purchase_order_line (order_id, part, quantity, received, "
+    "purchase_price, purchase_price_currency) VALUES (?, ?, ?, ?, ?, 'USD')";
+static const char gen_sql_po_count[] =
+    "SELECT (SELECT count(*) FROM company), (SELECT count(*) FROM "
+    "supplier_part), (SELECT count(*) FROM purchase_order)";
+/* the supplier parts of one supplier, from a given one on */
+static const char gen_sql_po_parts[] =
+    "SELECT id, (SELECT price FROM supplier_price_break WHERE part = "
+    "supplier_part.id ORDER BY quantity LIMIT 1) FROM supplier_part "
+    "WHERE supplier = ?1 AND id >= ?2 ORDER BY id LIMIT ?3";
+static const char gen_sql_po_supplier[] =
+    "SELECT supplier FROM supplier_part WHERE id = ?";
+
+#define GEN_LINES_MAX	256
+
+/*
+ * inventory orders [-n orders] [-l lines per order]: purchase orders of
+ * random suppliers in every state (most complete, some open), each with
+ * lines of that supplier's parts (complete ones fully received, placed
+ * ones half), into an inventory with the supplier parts of companies and
+ * no orders yet.  No stock items are made for the receipts.
+ */
+static int
+cmd_orders(struct ctx *ctx, long long norders, long long nlines)
+{
+	static const long long states[] = { 30, 30, 30, 30, 30, 30, 40, 10,
+	    20, 25, 50, 60 };
+	char ref[32], sref[32], desc[96], day[16], target[16], issued[16];
+	time_t t0 = time(NULL);
+	long long lines = 0;
+
+	db_stmt *q = db_prepare(ctx, gen_sql_po_count);
+	if (q == NULL || st_step(q) != SQLITE_ROW)
+		return inv_fail(ctx, "count");
+	long long ncomp = st_column_int64(q, 0);
+	long long nsp = st_column_int64(q, 1);
+	long long any = st_column_int64(q, 2);
+	st_reset(q);
+	if (nsp == 0 || any > 0 || norders < 1) {
+		fprintf(stderr, "inventory: orders needs the supplier parts of "
+		    "companies and no orders yet\n");
+		return 1;
+	}
+	if (inv_exec(ctx, "PRAGMA synchronous = OFF") != 0 ||
+	    db_begin(ctx) != NULL)
+		return inv_fail(ctx, "begin");
+	db_stmt *os = db_prepare(ctx, gen_sql_po);
+	db_stmt *ls = db_prepare(ctx, gen_sql_po_line);
+	db_stmt *sps = db_prepare(ctx, gen_sql_po_parts);
+	db_stmt *sup = db_prepare(ctx, gen_sql_po_supplier);
+	if (os == NULL || ls == NULL || sps == NULL || sup == NULL)
+		return inv_fail(ctx, "prepare");
+	for (long long i = 1; i <= norders; i++) {
+		long long status = states[inv_rand() % (sizeof(states) /
+		    sizeof(states[0]))];
+		time_t created = t0 - inv_between(1, 700) * 86400;
+		gen_day(created, day);
+		gen_day(created + 86400, issued);
+		gen_day(created + 21 * 86400, target);
+		long long first = inv_between(1, nsp);
+		st_reset(sup);
+		st_bind_int64(sup, 1, first);
+		if (st_step(sup) != SQLITE_ROW)
+			return inv_fail(ctx, "supplier");
+		long long supplier = st_column_int64(sup, 0);
+		st_reset(sup);
+		snprintf(ref, sizeof(ref), "PO-%04lld", i);
+		snprintf(sref, sizeof(sref), "SO-%07lld", i * 7 + 1000);
+		snprintf(desc, sizeof(desc), "Order %lld of %s parts", i,
+		    gen_words[inv_rand() % (sizeof(gen_words) /
+		    sizeof(gen_words[0]))]);
+		st_reset(os);
+		st_bind_int64(os, 1, i);
+		st_bind_text(os, 2, ref, -1, SQLITE_STATIC);
+		st_bind_int64(os, 3, i);
+		st_bind_int64(os, 4, supplier);
+		st_bind_text(os, 5, sref, -1, SQLITE_STATIC);
+		st_bind_text(os, 6, desc, -1, SQLITE_STATIC);
+		st_bind_int64(os, 7, status);
+		st_bind_text(os, 8, day, -1, SQLITE_STATIC);
+		if (status == 10)
+			st_bind_null(os, 9);
+		else
+			st_bind_text(os, 9, issued, -1, SQLITE_STATIC);
+		st_bind_text(os, 10, target, -1, SQLITE_STATIC);
+		if (status == 30)
+			st_bind_text(os, 11, target, -1, SQLITE_STATIC);
+		else
+			st_bind_null(os, 11);
+		if (st_step(os) != SQLITE_DONE)
+			return inv_fail(ctx, "order");
+		/* this supplier's parts from the chosen one on (a supplier
+		 * with few parts left gives fewer lines) */
+		long long sp[GEN_LINES_MAX], price[GEN_LINES_MAX];
+		bool priced[GEN_LINES_MAX];
+		int n = 0;
+		st_reset(sps);
+		st_bind_int64(sps, 1, supplier);
+		st_bind_int64(sps, 2, first);
+		st_bind_int64(sps, 3, nlines);
+		while (n < GEN_LINES_MAX && n < nlines &&
+		    st_step(sps) == SQLITE_ROW) {
+			sp[n] = st_column_int64(sps, 0);
+			priced[n] = st_column_type(sps, 1) != SQLITE_NULL;
+			price[n] = st_column_int64(sps, 1);
+			n++;
+		}
+		st_reset(sps);
+		for (int k = 0; k < n; k++) {
+			long long qty = inv_between(1, 50) * DEC_SCALE;
+			long long got = status == 30 ? qty : status == 20 ?
+			    qty / DEC_SCALE / 2 * DEC_SCALE : 0;
+			st_reset(ls);
+			st_bind_int64(ls, 1, i);
+			st_bind_int64(ls, 2, sp[k]);
+			st_bind_int64(ls, 3, qty);
+			st_bind_int64(ls, 4, got);
+			if (priced[k])
+				st_bind_int64(ls, 5, price[k]);
+			else
+				st_bind_null(ls, 5);
+			if (st_step(ls) != SQLITE_DONE)
+				return inv_fail(ctx, "order line");
+			lines++;
+		}
+	}
+	if (db_end(ctx, NULL) != NULL)
+		return inv_fail(ctx, "commit");
+	if (inv_exec(ctx, "ANALYZE") != 0)
+		return 1;
+	printf("generated into %s: %lld purchase orders, %lld lines of %lld "
+	    "companies' parts in %llds\n", ctx->cfg.database, norders, lines,
+	    ncomp, (long long)(time(NULL) - t0));
+	return 0;
+}
+
+static int
+cmd_orders_args(struct ctx *ctx, int argc, char **argv)
+{
+	long long norders = 20000, nlines = 10;
+
+	for (int i = 2; i + 1 < argc; i += 2) {
+		long long v;
+		if (!txt_parse_int64(argv[i + 1], 0, 100000000, &v)) {
+			fprintf(stderr, "inventory: bad number %s\n",
+			    argv[i + 1]);
+			return 2;
+		}
+		if (strcmp(argv[i], "-n") == 0)
+			norders = v;
+		else if (strcmp(argv[i], "-l") == 0 && v <= GEN_LINES_MAX)
+			nlines = v;
+		else {
+			fprintf(stderr, "inventory: unknown option %s\n",
+			    argv[i]);
+			return 2;
+		}
+	}
+	return cmd_orders(ctx, norders, nlines);
+}
+
 static void
 usage(void)
 {
@@ -1403,7 +1722,8 @@ usage(void)
 	    "                          [-i items] [-t tracking] "
 	    "[-a assemblies] [-s seed]\n"
 	    "       inventory companies [-n companies] [-s supplier parts]\n"
-	    "       inventory boms [-a assemblies]\n");
+	    "       inventory boms [-a assemblies]\n"
+	    "       inventory orders [-n orders] [-l lines per order]\n");
 }
 
 int
@@ -1417,7 +1737,8 @@ main(int argc, char **argv, char **envp)
 	if (argc < 2 || (strcmp(argv[1], "demo") != 0 &&
 	    strcmp(argv[1], "generate") != 0 &&
 	    strcmp(argv[1], "companies") != 0 &&
-	    strcmp(argv[1], "boms") != 0) ||
+	    strcmp(argv[1], "boms") != 0 &&
+	    strcmp(argv[1], "orders") != 0) ||
 	    (strcmp(argv[1], "demo") == 0 && argc != 2)) {
 		usage();
 		return 2;
@@ -1447,6 +1768,8 @@ main(int argc, char **argv, char **envp)
 		rc = cmd_companies_args(&ctx, argc, argv);
 	else if (strcmp(argv[1], "boms") == 0)
 		rc = cmd_boms(&ctx, argc, argv);
+	else if (strcmp(argv[1], "orders") == 0)
+		rc = cmd_orders_args(&ctx, argc, argv);
 	else
 		rc = cmd_generate(&ctx, argc, argv);
 	ctx_end(&ctx);

@@ -173,8 +173,9 @@ static const struct field stock_fields[] = {
 	[SF_BUILD] = { "build", FT_ID, F_READ_ONLY, .col = "NULL" },
 	[SF_CUSTOMER] = { "customer", FT_ID, F_READ_ONLY, .col = "NULL" },
 	[SF_SALES_ORDER] = { "sales_order", FT_ID, F_READ_ONLY, .col = "NULL" },
-	[SF_PURCHASE_ORDER] = { "purchase_order", FT_ID, F_READ_ONLY,
-	    .col = "NULL" },
+	/* The order it was received against (migration 0015). */
+	[SF_PURCHASE_ORDER] = { "purchase_order", FT_ID, F_READ_ONLY | F_FILTER,
+	    .col = "purchase_order" },
 	/* The supplier part it came from (migration 0013); of its part. */
 	[SF_SUPPLIER_PART] = { "supplier_part", FT_ID, F_NULL | F_FILTER,
 	    .ref = &supplier_part_resource },
@@ -327,10 +328,11 @@ static const char stock_sql_set_extra[] =
 static const char stock_sql_split[] =
     "INSERT INTO stock_item (part, location, parent, quantity, batch, "
     "status, notes, packaging, link, expiry_date, purchase_price, "
-    "purchase_price_currency, supplier_part, delete_on_deplete) "
+    "purchase_price_currency, supplier_part, purchase_order, "
+    "delete_on_deplete) "
     "SELECT part, ?2, id, ?3, batch, status, notes, packaging, link, "
     "expiry_date, purchase_price, purchase_price_currency, supplier_part, "
-    "delete_on_deplete FROM stock_item WHERE id = ?1";
+    "purchase_order, delete_on_deplete FROM stock_item WHERE id = ?1";
 static const char stock_sql_part_of[] =
     "SELECT part FROM stock_item WHERE id = ?";
 static const char stock_sql_status_get[] =
@@ -604,6 +606,68 @@ stock_insert(struct ctx *ctx, long long part, long long location,
 		return e;
 	*id = db_last_id(ctx);
 	return stock_created(ctx, *id, notes);
+}
+
+static const char stock_sql_receive[] =
+    "INSERT INTO stock_item (part, location, quantity, status, batch, "
+    "serial, expiry_date, notes, packaging, supplier_part, purchase_order, "
+    "purchase_price, purchase_price_currency, delete_on_deplete) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ifnull((SELECT CASE "
+    "WHEN value IN ('1', 'true', 'True') THEN 1 ELSE 0 END FROM setting "
+    "WHERE key = 'STOCK_DELETE_DEPLETED_DEFAULT'), 0))";
+
+/*
+ * Creates an item received against a purchase order (InvenTree's
+ * receive_line_items()): its index row and one tracking entry, "received
+ * against purchase order" with {location, purchaseorder, quantity}.
+ */
+struct err *
+stock_receive(struct ctx *ctx, const struct stock_receipt *r, long long *id)
+{
+	db_stmt *st = db_prepare(ctx, stock_sql_receive);
+	struct err *e;
+
+	if (st == NULL)
+		return db_err(ctx, "stock receive");
+	st_bind_int64(st, 1, r->part);
+	db_bind_id(st, 2, r->location);
+	st_bind_int64(st, 3, r->quantity);
+	st_bind_int64(st, 4, r->status != 0 ? r->status : 10);
+	st_bind_text(st, 5, r->batch != NULL ? r->batch : "", -1,
+	    SQLITE_STATIC);
+	st_bind_text(st, 6, r->serial != NULL ? r->serial : "", -1,
+	    SQLITE_STATIC);
+	if (r->expiry != NULL && r->expiry[0] != '\0')
+		st_bind_text(st, 7, r->expiry, -1, SQLITE_STATIC);
+	else
+		st_bind_null(st, 7);
+	st_bind_text(st, 8, r->notes != NULL ? r->notes : "", -1,
+	    SQLITE_STATIC);
+	st_bind_text(st, 9, r->packaging != NULL ? r->packaging : "", -1,
+	    SQLITE_STATIC);
+	db_bind_id(st, 10, r->supplier_part);
+	db_bind_id(st, 11, r->purchase_order);
+	if (r->has_price)
+		st_bind_int64(st, 12, r->price);
+	else
+		st_bind_null(st, 12);
+	st_bind_text(st, 13, r->currency != NULL ? r->currency : "", -1,
+	    SQLITE_STATIC);
+	if ((e = db_step(ctx, st, "stock receive")) != NULL)
+		return e;
+	*id = db_last_id(ctx);
+	if ((e = stock_fts_sync(ctx, *id)) != NULL)
+		return e;
+	cJSON *d = cJSON_CreateObject();
+	if (d == NULL)
+		mem_oom();
+	if (r->location != 0)
+		json_int(d, "location", r->location);
+	else
+		json_null(d, "location");
+	json_int(d, "purchaseorder", r->purchase_order);
+	json_item(d, "quantity", dec_json(r->quantity));
+	return stock_track(ctx, *id, TRACK_RECEIVED, r->notes, d);
 }
 
 /* Adds "name": value (text, or null) to the deltas when it changed. */

@@ -71,6 +71,17 @@ struct err	*stock_track(struct ctx *, long long item,
 struct err	*stock_fts_sync(struct ctx *, long long id);
 struct err	*stock_insert(struct ctx *, long long part, long long location,
 		    long long quantity, const char *notes, long long *id);
+/* An item received against a purchase order (stock_receive()). */
+struct stock_receipt {
+	long long	 part, location, quantity, status;
+	long long	 supplier_part, purchase_order;
+	const char	*batch, *serial, *expiry, *notes, *packaging;
+	bool		 has_price;
+	long long	 price;		/* per unit of the part */
+	const char	*currency;
+};
+struct err	*stock_receive(struct ctx *, const struct stock_receipt *,
+		    long long *id);
 struct err	*stock_adjust(struct ctx *, enum stock_op,
 		    const struct cJSON *body);
 struct err	*stock_change_status(struct ctx *, const struct cJSON *body,

@@ -45,6 +45,12 @@ const struct event_def event_defs[EVENT__MAX] = {
 	    { notify_on_stock_changed, event_sweep_media, NULL } },
 	[EVENT_ATTACHMENT_DELETED] = { "attachment.deleted",
 	    { event_sweep_media, NULL } },
+	/* InvenTree's purchaseorder.placed, .received, .completed: no
+	 * consequence here yet (the plugin and webhook issue delivers
+	 * them); each is logged. */
+	[EVENT_PO_PLACED] = { "purchaseorder.placed", { NULL } },
+	[EVENT_PO_RECEIVED] = { "purchaseorder.received", { NULL } },
+	[EVENT_PO_COMPLETED] = { "purchaseorder.completed", { NULL } },
 };
 
 /*

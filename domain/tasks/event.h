@@ -24,6 +24,10 @@ enum event_kind {
 					   or minimum_stock may have changed */
 	EVENT_STOCK_DELETED,		/* id: the part of a deleted item */
 	EVENT_ATTACHMENT_DELETED,	/* id: the attachment (now gone) */
+	EVENT_PO_PLACED,		/* id: the purchase order issued */
+	EVENT_PO_RECEIVED,		/* id: the order items were received
+					   against */
+	EVENT_PO_COMPLETED,		/* id: the order completed */
 	EVENT__MAX
 };
 

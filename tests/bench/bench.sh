@@ -48,6 +48,21 @@ if [ "$(sqlite3 "$DATA/stockroom.sqlite3" 'SELECT count(*) FROM bom_item')" -eq 
 	echo "generating the benchmark BOMs (once; kept in $DATA)..."
 	"$SITE/bin/inventory" boms
 fi
+# Purchase orders (issue 15): 20,000 orders with their lines, once; and
+# the placed order the receive row receives against (ten lines of one
+# supplier's parts, a billion packs each).
+if [ "$(sqlite3 "$DATA/stockroom.sqlite3" 'SELECT count(*) FROM purchase_order')" -eq 0 ]; then
+	echo "generating the benchmark purchase orders (once; kept in $DATA)..."
+	"$SITE/bin/inventory" orders
+	sqlite3 "$DATA/stockroom.sqlite3" "INSERT INTO purchase_order (reference,
+	    reference_int, supplier, status, creation_date, description)
+	    SELECT 'PO-BENCH', 0, supplier, 20, date('now'), 'bench receive'
+	    FROM supplier_part GROUP BY supplier HAVING count(*) >= 10 LIMIT 1;
+	    INSERT INTO purchase_order_line (order_id, part, quantity)
+	    SELECT o.id, sp.id, 100000000000000 FROM purchase_order o
+	    JOIN supplier_part sp ON sp.supplier = o.supplier
+	    WHERE o.reference = 'PO-BENCH' ORDER BY sp.id LIMIT 10;"
+fi
 # One segment per search index, as the daily fts_merge task keeps a running
 # site (data generated before the generator did this has a dozen).
 for t in part_fts stock_item_fts; do
@@ -164,7 +179,9 @@ SEARCH1_Q=$(python3 -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.ar
 read -r ITEM QTY <<<"$(db "SELECT id, quantity FROM stock_item WHERE part = $MOVED ORDER BY id LIMIT 1" | tr '|' ' ')"
 QTY=$(python3 -c "print('%d.%05d' % divmod($QTY, 100000))")
 read -r LOC_A LOC_B <<<"$(db "SELECT min(id), max(id) FROM stock_location WHERE structural = 0" | tr '|' ' ')"
-export BENCH_SEARCH_TERM=$SEARCH BENCH_PART=$PK BENCH_TOKEN=$TOKEN BENCH_ITEM=$ITEM BENCH_QTY=$QTY BENCH_LOC_A=$LOC_A BENCH_LOC_B=$LOC_B
+BENCH_PO=$(db "SELECT id FROM purchase_order WHERE reference = 'PO-BENCH'")
+BENCH_PO_LINES=$(db "SELECT group_concat(id) FROM purchase_order_line WHERE order_id = $BENCH_PO")
+export BENCH_SEARCH_TERM=$SEARCH BENCH_PART=$PK BENCH_TOKEN=$TOKEN BENCH_ITEM=$ITEM BENCH_QTY=$QTY BENCH_LOC_A=$LOC_A BENCH_LOC_B=$LOC_B BENCH_PO BENCH_PO_LINES
 
 # name|path|wrk extra args.  After the first six, the lists of issue 22's
 # table: each page carries a count, and a tree's rows their subtree's
@@ -192,6 +209,8 @@ ENDPOINTS=(
 	"settings list|/api/settings/global/|"
 	"company list|/api/company/?limit=50|"
 	"supplier part list|/api/company/part/?limit=50&offset=1000|"
+	"PO list page|/api/order/po/?limit=50&offset=1000|"
+	"PO receive 10 lines|/api/order/po/$BENCH_PO/receive/|-s tests/bench/receive.lua"
 )
 # The BOM of the generator's largest assembly (200 lines, every tenth with
 # a substitute), whole as the web page reads it, and its can-build figure
@@ -252,6 +271,7 @@ measure() {
 		[[ $path == /api/barcode* ]] && prog=barcode
 		[[ $path == /api/settings* ]] && prog=settings
 		[[ $path == /api/company* ]] && prog=company
+		[[ $path == /api/order* ]] && prog=order
 		if [ "$mode" = apache-fcgid ]; then
 			# shellcheck disable=SC2086
 			wrk -t"$THREADS" -c"$CONNS" -d2s -H "$AUTH" $extra "$BASE$path" >/dev/null
@@ -278,6 +298,9 @@ measure() {
 		elif [ "$name" = "stock transfer" ]; then
 			mem=$(rss stock POST /api/stock/transfer/ "" \
 			    "{\"items\":[{\"pk\":$ITEM,\"quantity\":\"$QTY\"}],\"location\":$LOC_A}")
+		elif [ "$name" = "PO receive 10 lines" ]; then
+			mem=$(rss order POST "/api/order/po/$BENCH_PO/receive/" "" \
+			    "{\"location\":$LOC_A,\"items\":[$(sed -E 's/([0-9]+)/{"line_item":\1,"quantity":1}/g' <<<"$BENCH_PO_LINES")]}")
 		else
 			mem=$(rss $prog GET "${path%%\?*}" "$( [[ $path == *\?* ]] && echo "${path#*\?}")")
 		fi
@@ -359,7 +382,8 @@ stock in-stock count|stock|/api/stock/|in_stock=true&limit=1
 location list|stock|/api/stock/location/|limit=50
 category list|part|/api/part/category/|limit=50
 company list|company|/api/company/|limit=50
-supplier part list|company|/api/company/part/|limit=50&offset=1000"
+supplier part list|company|/api/company/part/|limit=50&offset=1000
+PO list page|order|/api/order/po/|limit=50&offset=1000"
 if [ -n "${BENCH_ONLY:-}" ]; then
 	BENCH_CPU_CASES=$(grep -E -- "^[^|]*($BENCH_ONLY)" <<<"$BENCH_CPU_CASES" || true)
 fi

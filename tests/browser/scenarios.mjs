@@ -720,6 +720,85 @@ async function bomScenario(ctx) {
 	clean(ctx);
 }
 
+/* Purchase orders: what to order → draft order → issue → receive part of
+   it → receive the rest → complete, at a desktop's width; the list, an
+   order and the receive dialog at a phone's. */
+async function purchaseOrderScenario(ctx) {
+	const page = await open(ctx);
+	await signIn(ctx, page, ctx.admin);
+	await page.evaluate(async () => {
+		const token = localStorage.getItem('stockroom.csrf') || '';
+		const post = async (path, body) => {
+			const r = await fetch('api/' + path, { method: 'POST', credentials: 'same-origin',
+				headers: { 'Content-Type': 'application/json', 'X-CSRFToken': token }, body: JSON.stringify(body) });
+			if (!r.ok) throw new Error(path + ': ' + r.status + ' ' + await r.text());
+			return r.json();
+		};
+		const part = await post('part/', { name: 'Resistor 10k 0603', IPN: 'R-10K', minimum_stock: 250 });
+		const co = await post('company/', { name: 'Farnell' });
+		const sp = await post('company/part/', { part: part.pk, supplier: co.pk, SKU: 'FN-10K', pack_quantity: '100' });
+		await post('company/price-break/', { part: sp.pk, quantity: 1, price: '1.20' });
+		await post('stock/location/', { name: 'Goods in' });
+	});
+	await page.reload();	// the location tree the page had cached is older
+	await page.getByRole('navigation', { name: 'Main' }).waitFor();
+	await nav(page, 'Purchase orders');
+	await page.getByRole('heading', { level: 1, name: 'Purchase orders' }).waitFor();
+	await page.getByRole('link', { name: 'What to order' }).click();
+	await page.getByRole('heading', { level: 1, name: 'What to order' }).waitFor();
+	await expectText(page.getByRole('table', { name: 'What to order' }), /Resistor 10k 0603.*250.*Farnell.*FN-10K.*3/, 'the short part');
+	await shot(ctx, page, '25-what-to-order');
+	await page.getByRole('button', { name: /Create draft orders \(1\)/ }).click();
+	await page.getByRole('heading', { level: 1, name: /PO-\d{4}/ }).waitFor();
+	await expectText(page.getByRole('table', { name: 'Lines' }), /FN-10K.*Resistor 10k 0603.*3.*0/, 'the draft line');
+	await page.getByRole('button', { name: 'Issue' }).click();
+	await expectText(page.locator('h1'), /Placed/, 'the placed order');
+	await page.getByRole('button', { name: 'Receive' }).click();
+	let d = await dialog(page, /Receive against PO-/);
+	await d.getByLabel('Quantity').fill('1');
+	await d.getByLabel('Location').selectOption({ label: 'Goods in' });
+	await d.getByLabel('Batch').fill('LOT-1');
+	await shot(ctx, page, '26-receive');
+	await d.getByRole('button', { name: 'Receive 1 line' }).click();
+	await closed(page);
+	await expectText(page.getByRole('table', { name: 'Lines' }), /FN-10K.*Resistor 10k 0603.*3.*1/, 'one pack received');
+	const orderUrl = page.url();
+	// The rest, then complete.
+	await page.getByRole('button', { name: 'Receive' }).click();
+	d = await dialog(page, /Receive against PO-/);
+	await d.getByLabel('Location').selectOption({ label: 'Goods in' });
+	await d.getByRole('button', { name: 'Receive 1 line' }).click();
+	await closed(page);
+	await expectText(page.getByRole('table', { name: 'Lines' }), /FN-10K.*3.*3/, 'all received');
+	await page.getByRole('button', { name: 'Complete' }).click();
+	await expectText(page.locator('h1'), /Complete/, 'the completed order');
+	await shot(ctx, page, '27-order-complete');
+	// The part has 300 in stock and nothing on order.
+	await page.getByRole('table', { name: 'Lines' }).getByRole('link', { name: 'Resistor 10k 0603' }).click();
+	await page.getByRole('heading', { level: 1, name: /Resistor 10k 0603/ }).waitFor();
+	await expectText(page.locator('.stats'), /300/, 'the stock received');
+	await page.setViewportSize(PHONE);
+	let k = 0;
+	for (const p of [orderUrl, ctx.server.base + 'orders', ctx.server.base + 'order/suggest']) {
+		await page.goto(p);
+		await page.getByRole('heading', { level: 1 }).first().waitFor();
+		await settled(page);
+		const w = await page.evaluate(() => document.documentElement.scrollWidth);
+		if (w > PHONE.width + 1) throw new Error(`${p} is ${w}px wide at ${PHONE.width}px`);
+		await shot(ctx, page, `28-phone-orders-${k++}`);
+	}
+	// Printed, the order is the document alone.
+	await page.setViewportSize(DESKTOP);
+	await page.goto(orderUrl);
+	await page.getByRole('heading', { level: 1, name: /PO-/ }).waitFor();
+	await page.emulateMedia({ media: 'print' });
+	if (await page.getByRole('navigation', { name: 'Main' }).isVisible()) throw new Error('the menu is printed');
+	if (await page.getByRole('button', { name: 'Print' }).isVisible()) throw new Error('the buttons are printed');
+	await shot(ctx, page, '29-order-print');
+	await page.emulateMedia({ media: 'screen' });
+	clean(ctx);
+}
+
 export const scenarios = [
 	{ name: 'first-run setup with the setup code', run: setupScenario, only: ['fresh'] },
 	{ name: 'sign in, category, part, stock, transfer, totals, history, sign out', run: mainScenario, only: ['lighttpd', 'apache-htaccess-prefix'] },
@@ -729,5 +808,6 @@ export const scenarios = [
 	{ name: 'expired session', run: expiredScenario, only: ['lighttpd'] },
 	{ name: 'companies: new supplier, supplier part, phone width, bulk delete', run: companiesScenario, only: ['lighttpd'] },
 	{ name: 'BOM: lines by searching, substitute, can build, validate, cycle, used in, phone', run: bomScenario, only: ['lighttpd'] },
+	{ name: 'purchase orders: what to order, issue, receive in parts, complete, phone width', run: purchaseOrderScenario, only: ['lighttpd'] },
 	{ name: 'a stocked store room (README screenshots)', run: demoScenario, only: ['apache-htaccess-prefix'] },
 ];

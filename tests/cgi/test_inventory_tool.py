@@ -58,8 +58,41 @@ def test_demo_loads_a_living_inventory(site, admin):
                   query=f"part={sp['results'][0]['pk']}",
                   headers=admin).json()
     assert [b["quantity"] for b in pb] == [1, 10, 100]
+    # Purchase orders in every state; what was received is in stock,
+    # linked to its order.
+    po = site.cgi("order", path="/api/order/po/", headers=admin).json()
+    assert {o["status"] for o in po} == {10, 20, 25, 30, 40, 50, 60}
+    assert all(o["line_items"] > 0 for o in po)
+    done = [o for o in po if o["status"] == 30][0]
+    assert done["completed_lines"] == done["line_items"]
+    placed = [o for o in po if o["status"] == 20][0]
+    got = site.cgi("stock", path="/api/stock/",
+                   query=f"purchase_order={placed['pk']}",
+                   headers=admin).json()
+    assert len(got) == 1 and got[0]["purchase_order"] == placed["pk"]
     again = inventory(site, "demo", check=False)
     assert again.returncode == 1 and b"already has parts" in again.stderr
+
+
+def test_generator_orders(site, admin):
+    inventory(site, "generate", "-p", "500", "-c", "5", "-l", "5",
+              "-i", "500", "-t", "500")
+    inventory(site, "companies", "-n", "10", "-s", "900")
+    out = inventory(site, "orders", "-n", "200", "-l", "10")
+    assert b"200 purchase orders" in out.stdout
+    po = site.cgi("order", path="/api/order/po/", query="limit=1",
+                  headers=admin).json()
+    assert po["count"] == 200
+    db = site.db()
+    assert db.execute("SELECT count(*) FROM purchase_order_line").fetchone(
+        )[0] > 1000
+    assert db.execute("SELECT count(*) FROM purchase_order_line l JOIN "
+                      "purchase_order o ON o.id = l.order_id JOIN "
+                      "supplier_part sp ON sp.id = l.part WHERE "
+                      "sp.supplier <> o.supplier").fetchone()[0] == 0
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    again = inventory(site, "orders", check=False)
+    assert again.returncode == 1
 
 
 def test_generator_companies(site, admin):

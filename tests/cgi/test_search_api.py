@@ -104,7 +104,7 @@ def test_bad_requests(site, admin, world):
                              "part": {}}).json()
     assert "not supported" in d["part"]["error"]
     # Keys of models we do not serve, and non-objects, are left out.
-    d = search(site, admin, {"search": "cap", "purchaseorder": {},
+    d = search(site, admin, {"search": "cap", "salesorder": {},
                              "part": "yes"}).json()
     assert d == {}
     r = site.cgi("api", method="POST", path=SEARCH,

@@ -14,7 +14,8 @@ against `make run` with `make demo` data):
 Each check drives the client's classes the way a script would and looks
 at what comes back: sign-in, categories, parts, locations, stock items and
 their adjustments and history, barcodes (scan, assign, unassign), metadata,
-attachments, and, through the client's raw get/patch (it has no settings
+attachments, purchase orders (create, list, filters, lines, issue,
+receive, receiveAll, complete), and, through the client's raw get/patch (it has no settings
 class), settings and the OpenAPI schema.
 """
 import os
@@ -183,6 +184,52 @@ def check_schema(api, n):
     assert "/api/settings/global/{key}/" in d["paths"]
 
 
+def check_purchase_orders(api, n):
+    """Company, supplier part, order: create, list, filters, lines,
+    issue, receive one line in part, receiveAll, complete."""
+    from inventree.company import Company, SupplierPart
+    from inventree.part import Part
+    from inventree.purchase_order import PurchaseOrder, \
+        PurchaseOrderLineItem
+    from inventree.stock import StockItem, StockLocation
+    co = Company.create(api, {"name": n("Supplier"), "is_supplier": True})
+    part = Part.create(api, {"name": n("Bought"), "description": "po",
+                             "purchaseable": True})
+    sp = SupplierPart.create(api, {"part": part.pk, "supplier": co.pk,
+                                   "SKU": n("SKU")})
+    loc = StockLocation.create(api, {"name": n("Goods in")})
+    po = PurchaseOrder.create(api, {"supplier": co.pk,
+                                    "description": n("Order")})
+    assert po.reference.startswith("PO-") and po.status == 10
+    assert po.getSupplier().pk == co.pk
+    assert [o.pk for o in PurchaseOrder.list(api, supplier=co.pk)] == [po.pk]
+    assert po.pk in [o.pk for o in PurchaseOrder.list(api, outstanding=True)]
+    a = po.addLineItem(part=sp.pk, quantity=5)
+    b = po.addLineItem(part=sp.pk, quantity=2, reference="second")
+    po.addExtraLineItem(description="Freight", quantity=1, price="4.5")
+    assert len(po.getLineItems()) == 2 and len(po.getExtraLineItems()) == 1
+    assert a.getSupplierPart().pk == sp.pk and a.getPart().pk == part.pk
+    assert Part(api, part.pk).ordering == 7
+    po.issue()
+    po.reload()
+    assert po.status == 20
+    a.receive(quantity=2, location=loc.pk)
+    a.reload()
+    assert a.received == 2
+    po.receiveAll(loc.pk)
+    assert all(li.received == li.quantity for li in po.getLineItems())
+    got = StockItem.list(api, part=part.pk)
+    assert sum(i.quantity for i in got) == 7
+    assert all(i.supplier_part == sp.pk and i.purchase_order == po.pk
+               for i in got)
+    po.complete()
+    po.reload()
+    assert po.status == 30 and Part(api, part.pk).ordering == 0
+    assert po.pk in [o.pk for o in PurchaseOrder.list(api, status=30)]
+    assert b.getOrder().pk == po.pk
+    assert PurchaseOrderLineItem.list(api, order=po.pk, received=True)
+
+
 def check_cleanup(api, n):
     from inventree.part import Part
     from inventree.stock import StockItem
@@ -203,7 +250,8 @@ def check_demo_search(api, n):
 
 CHECKS = [check_connect, check_categories, check_parts, check_locations,
           check_stock_and_adjustments, check_barcodes, check_attachments,
-          check_settings, check_schema, check_cleanup]
+          check_settings, check_schema, check_purchase_orders,
+          check_cleanup]
 
 
 class Names:

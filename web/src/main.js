@@ -15,6 +15,7 @@ import { Locations } from './pages/locations.js';
 import { StockItemPage } from './pages/stockitem.js';
 import { History } from './pages/history.js';
 import { Companies, CompanyPage } from './pages/companies.js';
+import { PurchaseOrders, PurchaseOrderPage, WhatToOrder } from './pages/orders.js';
 import { Account } from './pages/account.js';
 import { Admin } from './pages/admin.js';
 
@@ -28,6 +29,9 @@ const ROUTES = [
 	['/history', History],
 	['/companies', Companies],
 	['/company/:id', CompanyPage],
+	['/orders', PurchaseOrders],
+	['/order/suggest', WhatToOrder],
+	['/order/:id', PurchaseOrderPage],
 	['/account', Account],
 	['/admin', Admin],
 	['/admin/:tab', Admin],
@@ -44,6 +48,7 @@ function navItems() {
 	if (can('stock_location', 'view') || can('stock', 'view')) items.push(['/locations', 'Locations', 'location']);
 	if (can('stock', 'view')) items.push(['/history', 'History', 'history']);
 	if (can('purchase_order', 'view')) items.push(['/companies', 'Companies', 'building']);
+	if (can('purchase_order', 'view')) items.push(['/orders', 'Purchase orders', 'copy']);
 	items.push(['/account', 'My account', 'user']);
 	if (isSuperuser()) items.push(['/admin', 'Administration', 'shield']);
 	return items;
@@ -54,7 +59,7 @@ function Shell({ path, children }) {
 	const [menu, setMenu] = useState(false);
 	const section = p => (p === '/' ? path === '/' : path === p || path.startsWith(p + '/')
 		|| (p === '/parts' && path.startsWith('/part/')) || (p === '/locations' && path.startsWith('/stock/'))
-		|| (p === '/companies' && path.startsWith('/company/')));
+		|| (p === '/companies' && path.startsWith('/company/')) || (p === '/orders' && path.startsWith('/order/')));
 	const user = s.user;
 	const name = user ? ([user.first_name, user.last_name].filter(Boolean).join(' ') || user.username) : '';
 	return html`<div class=${'shell' + (menu ? ' menu-open' : '')}>

@@ -12,6 +12,7 @@ import { Button, Card, useApi, Spinner, ErrorNote, Empty, Badge, fmtQty, fmtDate
 import { PartDialog } from './parts.js';
 import { PartSuppliers } from './companies.js';
 import { BomCard, UsedIn } from './bom.js';
+import { PartOrders } from './orders.js';
 import { ActionBar, StockActionDialog, NewStockDialog, StatusBadge, itemIdent, deltaText } from './stock.js';
 
 /* Media URLs from the API may be absolute, root-relative or relative. */
@@ -79,6 +80,7 @@ export function PartPage({ id }) {
 		<div class="stats stats-inline">
 			<div class="stat"><span class="stat-body"><span class=${'stat-value' + (low ? ' qty-bad' : '')}>${fmtQty(total, p.units)}</span><span class="stat-label">In stock</span></span></div>
 			<div class="stat"><span class="stat-body"><span class="stat-value">${fmtQty(p.minimum_stock, p.units)}</span><span class="stat-label">Minimum</span></span></div>
+			${Number(p.ordering) > 0 && html`<div class="stat"><span class="stat-body"><span class="stat-value">${fmtQty(p.ordering, p.units)}</span><span class="stat-label">On order</span></span></div>`}
 			<div class="stat"><span class="stat-body"><span class="stat-value">${groups.size}</span><span class="stat-label">${groups.size === 1 ? 'Location' : 'Locations'}</span></span></div>
 			<div class="stat"><span class="stat-body"><span class="stat-value">${items.length}</span><span class="stat-label">Stock items</span></span></div>
 		</div>
@@ -147,6 +149,7 @@ export function PartPage({ id }) {
 				</${Card}>
 				${p.component && html`<${Card} title="Used in"><${UsedIn} part=${pk} /></${Card}>`}
 				${can('purchase_order', 'view') && html`<${Card} title="Suppliers"><${PartSuppliers} part=${pk} /></${Card}>`}
+				${can('purchase_order', 'view') && p.purchaseable && html`<${Card} title="On order"><${PartOrders} part=${pk} /></${Card}>`}
 			</div>
 		</div>
 

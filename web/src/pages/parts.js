@@ -172,7 +172,7 @@ export function Parts() {
 		{ key: 'stock', label: 'In stock', sort: 'total_in_stock', align: 'right', render: p => {
 			const q = Number(p.total_in_stock ?? p.in_stock ?? 0);
 			const low = Number(p.minimum_stock) > 0 && q < Number(p.minimum_stock);
-			return html`${low && html`<span class="cell-sub" title="Minimum stock">min ${fmtQty(p.minimum_stock)} · </span>`}<span class=${low ? 'qty-bad' : q === 0 ? 'muted' : ''}>${fmtQty(q, p.units)}</span>`;
+			return html`${low && html`<span class="cell-sub" title="Minimum stock">min ${fmtQty(p.minimum_stock)} · </span>`}<span class=${low ? 'qty-bad' : q === 0 ? 'muted' : ''}>${fmtQty(q, p.units)}</span>${Number(p.ordering) > 0 && html`<div class="cell-sub" title="On order, not yet received">+${fmtQty(p.ordering)} on order</div>`}`;
 		} },
 	];
 
