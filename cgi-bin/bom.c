@@ -20,11 +20,5 @@ static const struct resource *const bom_resources[] = {
 	&bom_substitute_resource,
 };
 
-static const struct program bom_program = PROGRAM("bom",
-    ROUTES(bom_routes), RESOURCES(bom_resources));
-
-int
-main(int argc, char **argv, char **envp)
-{
-	return app_main(argc, argv, envp, &bom_program);
-}
+PROGRAM_MAIN("bom",
+    ROUTES(bom_routes), RESOURCES(bom_resources))

@@ -12,19 +12,7 @@
 static struct err *
 build_status_list(struct ctx *ctx)
 {
-	cJSON *o = cJSON_CreateObject();
-
-	cJSON_AddStringToObject(o, "class", "BuildStatus");
-	cJSON_AddStringToObject(o, "status_class", "BuildStatus");
-	cJSON *vals = cJSON_AddObjectToObject(o, "values");
-	for (const struct choice *s = build_statuses; s->label != NULL; s++) {
-		cJSON *v = cJSON_AddObjectToObject(vals, s->key);
-		cJSON_AddNumberToObject(v, "key", (double)s->value);
-		cJSON_AddStringToObject(v, "name", s->key);
-		cJSON_AddStringToObject(v, "label", s->label);
-		cJSON_AddStringToObject(v, "color", s->color);
-	}
-	return resp_json(ctx, 200, o);
+	return res_status_class(ctx, "BuildStatus", build_statuses, NULL);
 }
 
 static const struct route build_routes[] = {
@@ -42,11 +30,5 @@ static const struct resource *const build_resources[] = {
 	&build_resource,
 };
 
-static const struct program build_program = PROGRAM("build",
-    ROUTES(build_routes), RESOURCES(build_resources));
-
-int
-main(int argc, char **argv, char **envp)
-{
-	return app_main(argc, argv, envp, &build_program);
-}
+PROGRAM_MAIN("build",
+    ROUTES(build_routes), RESOURCES(build_resources))

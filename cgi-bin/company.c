@@ -17,11 +17,5 @@ static const struct resource *const company_resources[] = {
 	&price_break_resource,
 };
 
-static const struct program company_program = PROGRAM("company",
-    RESOURCES(company_resources));
-
-int
-main(int argc, char **argv, char **envp)
-{
-	return app_main(argc, argv, envp, &company_program);
-}
+PROGRAM_MAIN("company",
+    RESOURCES(company_resources))

@@ -14,19 +14,7 @@
 static struct err *
 order_status_list(struct ctx *ctx)
 {
-	cJSON *o = cJSON_CreateObject();
-
-	cJSON_AddStringToObject(o, "class", "PurchaseOrderStatus");
-	cJSON_AddStringToObject(o, "status_class", "PurchaseOrderStatus");
-	cJSON *vals = cJSON_AddObjectToObject(o, "values");
-	for (const struct choice *s = po_statuses; s->label != NULL; s++) {
-		cJSON *v = cJSON_AddObjectToObject(vals, s->key);
-		cJSON_AddNumberToObject(v, "key", (double)s->value);
-		cJSON_AddStringToObject(v, "name", s->key);
-		cJSON_AddStringToObject(v, "label", s->label);
-		cJSON_AddStringToObject(v, "color", s->color);
-	}
-	return resp_json(ctx, 200, o);
+	return res_status_class(ctx, "PurchaseOrderStatus", po_statuses, NULL);
 }
 
 static const struct route order_routes[] = {
@@ -58,11 +46,5 @@ static const struct resource *const order_resources[] = {
 	&po_extra_line_resource,
 };
 
-static const struct program order_program = PROGRAM("order",
-    ROUTES(order_routes), RESOURCES(order_resources));
-
-int
-main(int argc, char **argv, char **envp)
-{
-	return app_main(argc, argv, envp, &order_program);
-}
+PROGRAM_MAIN("order",
+    ROUTES(order_routes), RESOURCES(order_resources))

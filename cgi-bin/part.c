@@ -66,11 +66,5 @@ static const struct resource *const part_resources[] = {
 	&part_resource,
 };
 
-static const struct program part_program = PROGRAM("part",
-    ROUTES(part_routes), RESOURCES(part_resources));
-
-int
-main(int argc, char **argv, char **envp)
-{
-	return app_main(argc, argv, envp, &part_program);
-}
+PROGRAM_MAIN("part",
+    ROUTES(part_routes), RESOURCES(part_resources))

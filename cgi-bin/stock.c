@@ -9,38 +9,19 @@
 
 #include "inventory/stock.h"
 
-/*
- * A status class in InvenTree's generic form (its StatusView):
- * {"class", "status_class", "values": {NAME: {key, name, label, color}}},
- * with in_stock for the stock statuses.
- */
-static struct err *
-stock_status_class(struct ctx *ctx, const char *name,
-    const struct choice *codes, bool in_stock)
+/* A stock status's in_stock, for res_status_class(). */
+static void
+stock_status_each(cJSON *v, const struct choice *s)
 {
-	cJSON *o = cJSON_CreateObject();
-
-	cJSON_AddStringToObject(o, "class", name);
-	cJSON_AddStringToObject(o, "status_class", name);
-	cJSON *vals = cJSON_AddObjectToObject(o, "values");
-	for (const struct choice *s = codes; s->label != NULL; s++) {
-		cJSON *v = cJSON_AddObjectToObject(vals, s->key);
-		cJSON_AddNumberToObject(v, "key", (double)s->value);
-		cJSON_AddStringToObject(v, "name", s->key);
-		cJSON_AddStringToObject(v, "label", s->label);
-		cJSON_AddStringToObject(v, "color", s->color);
-		if (in_stock)
-			cJSON_AddBoolToObject(v, "in_stock",
-			    stock_status_in_stock(s->value));
-	}
-	return resp_json(ctx, 200, o);
+	cJSON_AddBoolToObject(v, "in_stock", stock_status_in_stock(s->value));
 }
 
 /* GET /api/stock/status/: InvenTree's StockStatus class and values. */
 static struct err *
 stock_status_list(struct ctx *ctx)
 {
-	return stock_status_class(ctx, "StockStatus", stock_statuses, true);
+	return res_status_class(ctx, "StockStatus", stock_statuses,
+	    stock_status_each);
 }
 
 /*
@@ -50,8 +31,8 @@ stock_status_list(struct ctx *ctx)
 static struct err *
 stock_track_status_list(struct ctx *ctx)
 {
-	return stock_status_class(ctx, "StockHistoryCode", stock_track_codes,
-	    false);
+	return res_status_class(ctx, "StockHistoryCode", stock_track_codes,
+	    NULL);
 }
 
 /*

@@ -1442,3 +1442,30 @@ res_describe(struct ctx *ctx, const struct field *f, size_t n, bool resource)
 {
 	return res_describe_fields(ctx, f, n, resource);
 }
+
+/*
+ * GET of a status class in InvenTree's generic form (its StatusView):
+ * {"class", "status_class", "values": {NAME: {key, name, label, color}}}
+ * from codes (ending with label NULL); each, when given, adds to every
+ * value's object (the stock statuses' in_stock).
+ */
+struct err *
+res_status_class(struct ctx *ctx, const char *name,
+    const struct choice *codes, void (*each)(cJSON *, const struct choice *))
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "class", name);
+	cJSON_AddStringToObject(o, "status_class", name);
+	cJSON *vals = cJSON_AddObjectToObject(o, "values");
+	for (const struct choice *s = codes; s->label != NULL; s++) {
+		cJSON *v = cJSON_AddObjectToObject(vals, s->key);
+		cJSON_AddNumberToObject(v, "key", (double)s->value);
+		cJSON_AddStringToObject(v, "name", s->key);
+		cJSON_AddStringToObject(v, "label", s->label);
+		cJSON_AddStringToObject(v, "color", s->color);
+		if (each != NULL)
+			each(v, s);
+	}
+	return resp_json(ctx, 200, o);
+}

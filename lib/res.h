@@ -314,6 +314,9 @@ struct err	*res_update(struct ctx *);
 struct err	*res_delete(struct ctx *);
 struct err	*res_delete_bulk(struct ctx *);
 struct err	*res_metadata(struct ctx *);
+struct err	*res_status_class(struct ctx *, const char *name,
+		    const struct choice *codes,
+		    void (*each)(struct cJSON *, const struct choice *));
 
 /* For the hooks and for handlers of a resource's own endpoints. */
 struct err	*res_get(struct ctx *, const struct resource *, long long id,

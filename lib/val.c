@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <cjson/cJSON.h>
 
@@ -117,6 +118,19 @@ val_date(const char *s)
 		return false;
 	return !(m == 2 && d == 29 && !(y % 4 == 0 &&
 	    (y % 100 != 0 || y % 400 == 0)));
+}
+
+/* Today's date in UTC, YYYY-MM-DD, as a date field holds it (arena). */
+const char *
+val_today(struct ctx *ctx)
+{
+	char buf[16];
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%d", &tm);
+	return mem_strdup(&ctx->mem, buf);
 }
 
 const char *

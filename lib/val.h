@@ -134,6 +134,7 @@ const char	*val_text(struct ctx *, const char *, int max, bool notes);
 const char	*val_url(const char *);
 const char	*val_email(const char *);
 bool		 val_date(const char *);
+const char	*val_today(struct ctx *);
 const char	*val_choice_label(const struct choice *, long long);
 const char	*val_json(struct ctx *, const struct cJSON *,
 		    const struct field *, struct val *);

@@ -189,19 +189,6 @@ bom_recheck(struct ctx *ctx, long long part)
 	return db_step(ctx, st, "BOM");
 }
 
-/* Today, YYYY-MM-DD (arena). */
-static const char *
-bom_today(struct ctx *ctx)
-{
-	char buf[16];
-	time_t t = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, sizeof(buf), "%Y-%m-%d", &tm);
-	return mem_strdup(&ctx->mem, buf);
-}
-
 static struct err *bom_exec_ids(struct ctx *, const char *, long long,
 		    long long);
 
@@ -1135,7 +1122,7 @@ bom_part_validate_tx(struct ctx *ctx, long long id, bool valid)
 		st_bind_int64(st, 4, ctx->user_id);
 	else
 		st_bind_null(st, 4);
-	st_bind_text(st, 5, bom_today(ctx), -1, SQLITE_TRANSIENT);
+	st_bind_text(st, 5, val_today(ctx), -1, SQLITE_TRANSIENT);
 	return db_step(ctx, st, "BOM");
 }
 

@@ -184,19 +184,6 @@ build_render(struct ctx *ctx, db_stmt *st, cJSON *o, void *view)
 		json_null(o, "part_detail");
 }
 
-/* Today, YYYY-MM-DD (arena). */
-static const char *
-build_today(struct ctx *ctx)
-{
-	char buf[16];
-	time_t t = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, sizeof(buf), "%Y-%m-%d", &tm);
-	return mem_strdup(&ctx->mem, buf);
-}
-
 /* "BO-" and 1 to 15 digits: the number, into *n; false when it is not. */
 static bool
 build_reference_number(const char *ref, long long *n)
@@ -319,7 +306,7 @@ build_validate(struct ctx *ctx, struct res_write *w, struct errs *es)
 	v[BF_LEVEL].i = level;
 	v[BF_LEVEL].null = false;
 	if (w->create) {
-		v[BF_CREATION_DATE].s = build_today(ctx);
+		v[BF_CREATION_DATE].s = val_today(ctx);
 		v[BF_CREATION_DATE].null = false;
 		v[BF_COMPLETION_DATE].null = true;
 		v[BF_ISSUED_BY].i = ctx->user_id;
@@ -412,7 +399,7 @@ build_move(struct ctx *ctx, const int *from, int to, bool dated,
 	st_bind_int64(st, 1, id);
 	st_bind_int64(st, 2, to);
 	if (dated)
-		st_bind_text(st, 3, build_today(ctx), -1, SQLITE_TRANSIENT);
+		st_bind_text(st, 3, val_today(ctx), -1, SQLITE_TRANSIENT);
 	else
 		st_bind_null(st, 3);
 	return db_end(ctx, db_step(ctx, st, "build"));

@@ -55,19 +55,6 @@ const struct choice po_statuses[] = {
 	{ 0, NULL, NULL, NULL },
 };
 
-/* Today, YYYY-MM-DD in UTC (arena). */
-static const char *
-order_today(struct ctx *ctx)
-{
-	char buf[16];
-	time_t t = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, sizeof(buf), "%Y-%m-%d", &tm);
-	return mem_strdup(&ctx->mem, buf);
-}
-
 /* Nests the row of r that column col of st names as name, or null. */
 static void
 order_nest(struct ctx *ctx, cJSON *o, const char *name,
@@ -326,7 +313,7 @@ po_validate(struct ctx *ctx, struct res_write *w, struct errs *es)
 		errs_add(es, "reference", "Purchase Order with this Reference "
 		    "already exists.");
 	if (w->create) {
-		w->v[PO_CREATION_DATE].s = order_today(ctx);
+		w->v[PO_CREATION_DATE].s = val_today(ctx);
 		w->v[PO_CREATION_DATE].null = false;
 		w->v[PO_CREATED_BY].i = ctx->user_id;
 		w->v[PO_CREATED_BY].null = ctx->user_id == 0;
@@ -747,7 +734,7 @@ order_set(struct ctx *ctx, long long id, const char *sql, long long status)
 	st_bind_int64(st, 1, id);
 	st_bind_int64(st, 2, status);
 	if (st_bind_parameter_count(st) >= 3)
-		st_bind_text(st, 3, order_today(ctx), -1, SQLITE_STATIC);
+		st_bind_text(st, 3, val_today(ctx), -1, SQLITE_STATIC);
 	return db_step(ctx, st, "order");
 }
 
@@ -1485,7 +1472,7 @@ order_suggest_tx(struct ctx *ctx, const cJSON *body, cJSON *ids)
 		st_bind_text(st, 1, ref, -1, SQLITE_STATIC);
 		st_bind_int64(st, 2, po_reference_int(ref));
 		st_bind_int64(st, 3, s[i].supplier);
-		st_bind_text(st, 4, order_today(ctx), -1, SQLITE_STATIC);
+		st_bind_text(st, 4, val_today(ctx), -1, SQLITE_STATIC);
 		db_bind_id(st, 5, ctx->user_id);
 		st_bind_int64(st, 6, s[i].supplier);
 		if ((e = db_step(ctx, st, "what to order")) != NULL)
