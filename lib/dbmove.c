@@ -322,8 +322,16 @@ dbmove_run(const struct cfg *cfg, const char *url, FILE *out, char *err,
 			goto out;
 		}
 	}
-	/* a large copy's checks take longer than a request may */
-	if (pg_exec(pg, "SET statement_timeout = 0; BEGIN; "
+	/*
+	 * A large copy's checks take longer than a request may.  The commit
+	 * waits for its WAL to be flushed whatever the server's default: the
+	 * copy is then durable, and the VACUUM after it can mark the copied
+	 * pages all-visible (a page whose rows' commit is not yet flushed
+	 * is never marked, and a deep page's index-only scan then reads the
+	 * table).
+	 */
+	if (pg_exec(pg, "SET statement_timeout = 0; "
+	    "SET synchronous_commit = on; BEGIN; "
 	    "SET CONSTRAINTS ALL DEFERRED") != SQLITE_OK) {
 		dbmove_fail(err, errsz, "PostgreSQL", pg_errmsg(pg));
 		goto out;
