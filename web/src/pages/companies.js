@@ -170,7 +170,7 @@ function SupplierParts({ company, onChange }) {
 	const list = useApi(() => api.page('company/part/', { supplier: company.pk, part_detail: true, supplier_detail: false, limit, offset }), [company.pk, offset]);
 	const columns = [
 		{ key: 'SKU', label: 'SKU', class: 'mono nowrap', render: s => s.SKU },
-		{ key: 'part', label: 'Part', class: 'nowrap', render: s => html`<${Link} to=${'/part/' + s.part}>${s.part_detail?.full_name || s.part_detail?.name || '#' + s.part}</${Link}>` },
+		{ key: 'part', label: 'Part', render: s => html`<${Link} to=${'/part/' + s.part}>${s.part_detail?.full_name || s.part_detail?.name || '#' + s.part}</${Link}>` },
 		{ key: 'MPN', label: 'MPN', class: 'mono nowrap hide-sm', render: s => (s.MPN ? html`${s.MPN}<div class="cell-sub">${s.manufacturer}</div>` : html`<span class="muted">—</span>`) },
 		{ key: 'pack', label: 'Pack', class: 'hide-sm', render: s => html`${s.pack_quantity}${s.packaging && html`<div class="cell-sub">${s.packaging}</div>`}` },
 		{ key: 'available', label: 'Available', align: 'right', render: s => html`${fmtQty(s.available)}${s.availability_updated && html`<div class="cell-sub">${fmtDate(s.availability_updated, false)}</div>`}` },

@@ -247,7 +247,7 @@ export function PurchaseOrderPage({ id }) {
 	const none = html`<span class="muted">—</span>`;
 	const lineCols = [
 		{ key: 'sku', label: 'SKU', class: 'mono nowrap hide-sm', render: l => l.sku },
-		{ key: 'part', label: 'Part', class: 'fill', render: l => html`<${Link} to=${'/part/' + l.internal_part}>${l.internal_part_name}</${Link}>${l.ipn && html`<div class="cell-sub mono">${l.ipn}</div>`}<div class="cell-sub mono show-sm">${l.sku}</div>` },
+		{ key: 'part', label: 'Part', class: 'fill', render: l => html`<${Link} to=${'/part/' + l.internal_part}>${l.internal_part_name}</${Link}>${l.ipn && html`<div class="cell-sub mono">${l.ipn}</div>`}<div class="cell-sub show-sm">SKU <span class="mono">${l.sku}</span></div>` },
 		{ key: 'quantity', label: 'Quantity', align: 'right', render: l => fmtQty(l.quantity) },
 		{ key: 'received', label: 'Received', align: 'right', render: l => html`${fmtQty(l.received)}${Number(l.received) >= Number(l.quantity) && html` <${Badge} tone="ok">✓</${Badge}>`}` },
 		{ key: 'price', label: 'Unit price', align: 'right', class: 'hide-sm', render: l => money(l.purchase_price, l.purchase_price_currency) },
