@@ -734,9 +734,9 @@ async function purchaseOrderScenario(ctx) {
 			if (!r.ok) throw new Error(path + ': ' + r.status + ' ' + await r.text());
 			return r.json();
 		};
-		const part = await post('part/', { name: 'Resistor 10k 0603', IPN: 'R-10K', minimum_stock: 250 });
+		const part = await post('part/', { name: 'Resistor 4k7 0603', IPN: 'R-4K7', minimum_stock: 250 });
 		const co = await post('company/', { name: 'Farnell' });
-		const sp = await post('company/part/', { part: part.pk, supplier: co.pk, SKU: 'FN-10K', pack_quantity: '100' });
+		const sp = await post('company/part/', { part: part.pk, supplier: co.pk, SKU: 'FN-4K7', pack_quantity: '100' });
 		await post('company/price-break/', { part: sp.pk, quantity: 1, price: '1.20' });
 		await post('stock/location/', { name: 'Goods in' });
 	});
@@ -746,11 +746,11 @@ async function purchaseOrderScenario(ctx) {
 	await page.getByRole('heading', { level: 1, name: 'Purchase orders' }).waitFor();
 	await page.getByRole('link', { name: 'What to order' }).click();
 	await page.getByRole('heading', { level: 1, name: 'What to order' }).waitFor();
-	await expectText(page.getByRole('table', { name: 'What to order' }), /Resistor 10k 0603.*250.*Farnell.*FN-10K.*3/, 'the short part');
+	await expectText(page.getByRole('table', { name: 'What to order' }), /Resistor 4k7 0603.*250.*Farnell.*FN-4K7.*3/, 'the short part');
 	await shot(ctx, page, '25-what-to-order');
 	await page.getByRole('button', { name: /Create draft orders \(1\)/ }).click();
 	await page.getByRole('heading', { level: 1, name: /PO-\d{4}/ }).waitFor();
-	await expectText(page.getByRole('table', { name: 'Lines' }), /FN-10K.*Resistor 10k 0603.*3.*0/, 'the draft line');
+	await expectText(page.getByRole('table', { name: 'Lines' }), /FN-4K7.*Resistor 4k7 0603.*3.*0/, 'the draft line');
 	await page.getByRole('button', { name: 'Issue' }).click();
 	await expectText(page.locator('h1'), /Placed/, 'the placed order');
 	await page.getByRole('button', { name: 'Receive' }).click();
@@ -761,7 +761,7 @@ async function purchaseOrderScenario(ctx) {
 	await shot(ctx, page, '26-receive');
 	await d.getByRole('button', { name: 'Receive 1 line' }).click();
 	await closed(page);
-	await expectText(page.getByRole('table', { name: 'Lines' }), /FN-10K.*Resistor 10k 0603.*3.*1/, 'one pack received');
+	await expectText(page.getByRole('table', { name: 'Lines' }), /FN-4K7.*Resistor 4k7 0603.*3.*1/, 'one pack received');
 	const orderUrl = page.url();
 	// The rest, then complete.
 	await page.getByRole('button', { name: 'Receive' }).click();
@@ -769,13 +769,13 @@ async function purchaseOrderScenario(ctx) {
 	await d.getByLabel('Location').selectOption({ label: 'Goods in' });
 	await d.getByRole('button', { name: 'Receive 1 line' }).click();
 	await closed(page);
-	await expectText(page.getByRole('table', { name: 'Lines' }), /FN-10K.*3.*3/, 'all received');
+	await expectText(page.getByRole('table', { name: 'Lines' }), /FN-4K7.*3.*3/, 'all received');
 	await page.getByRole('button', { name: 'Complete' }).click();
 	await expectText(page.locator('h1'), /Complete/, 'the completed order');
 	await shot(ctx, page, '27-order-complete');
 	// The part has 300 in stock and nothing on order.
-	await page.getByRole('table', { name: 'Lines' }).getByRole('link', { name: 'Resistor 10k 0603' }).click();
-	await page.getByRole('heading', { level: 1, name: /Resistor 10k 0603/ }).waitFor();
+	await page.getByRole('table', { name: 'Lines' }).getByRole('link', { name: 'Resistor 4k7 0603' }).click();
+	await page.getByRole('heading', { level: 1, name: /Resistor 4k7 0603/ }).waitFor();
 	await expectText(page.locator('.stats'), /300/, 'the stock received');
 	await page.setViewportSize(PHONE);
 	let k = 0;
