@@ -7,7 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { can } from '../session.js';
 import { useRoute, setQuery, navigate, Link } from '../router.js';
-import { DataTable, Pager } from '../ui/table.js';
+import { DataTable, Pager, PagedTable } from '../ui/table.js';
 import { Icon } from '../ui/icons.js';
 import {
 	Button, Card, Dialog, useApi, useDebounced, ErrorNote, Spinner, Badge, Empty, fmtQty, fmtDate, toast,
@@ -103,14 +103,9 @@ export function Companies() {
 				onChange=${e => setQuery({ active: e.currentTarget.checked ? 'false' : '', offset: '' })} /> Inactive only</label>
 		</div>
 		<${ErrorNote} error=${list.error} retry=${list.reload} />
-		<div class=${'table-card' + (list.loading ? ' is-loading' : '')} aria-busy=${list.loading}>
-			<${DataTable} columns=${columns} rows=${list.data?.results || []} ordering=${ordering} caption="Companies"
-				onOrder=${o => setQuery({ ordering: o === 'name' ? '' : o, offset: '' })}
-				onRowClick=${c => navigate('/company/' + c.pk)}
-				empty=${list.loading ? 'Loading…' : search ? 'No companies match.' : 'No companies yet.'} />
-			<${Pager} count=${list.data?.count || 0} offset=${offset} limit=${limit}
-				onChange=${o => setQuery({ offset: o || '' })} onLimit=${n => setQuery({ limit: n === 25 ? '' : n, offset: '' })} />
-		</div>
+		<${PagedTable} list=${list} offset=${offset} limit=${limit} ordering=${ordering} defaultOrdering="name"
+			columns=${columns} caption="Companies" onRowClick=${c => navigate('/company/' + c.pk)}
+			empty=${list.loading ? 'Loading…' : search ? 'No companies match.' : 'No companies yet.'} />
 		${dialog && html`<${CompanyDialog} onClose=${() => setDialog(false)}
 			onDone=${r => { setDialog(false); if (r?.pk) navigate('/company/' + r.pk); else list.reload(); }} />`}
 	</div>`;

@@ -5,7 +5,7 @@ import { api } from '../api.js';
 import { can } from '../session.js';
 import { Link, useRoute, setQuery } from '../router.js';
 import { useTree, TRACKING, decorateTrack, trackForPart, trackPartName, trackUserName } from '../data.js';
-import { DataTable, Pager } from '../ui/table.js';
+import { PagedTable } from '../ui/table.js';
 import { Button, useApi, ErrorNote, fmtDate, Badge, useId } from '../ui/kit.js';
 import { deltaText } from './stock.js';
 
@@ -76,11 +76,8 @@ export function History() {
 		</div>
 		${!can('stock', 'view') && html`<p class="muted">You may not see stock history.</p>`}
 		<${ErrorNote} error=${list.error} retry=${list.reload} />
-		<div class=${'table-card' + (list.loading ? ' is-loading' : '')} aria-busy=${list.loading}>
-			<${DataTable} columns=${columns} rows=${list.data?.results || []} caption="Stock history"
-				empty=${list.loading ? 'Loading…' : filtered ? 'No history matches these filters.' : 'No stock history yet.'} />
-			<${Pager} count=${list.data?.count || 0} offset=${offset} limit=${limit}
-				onChange=${o => setQuery({ offset: o || '' })} onLimit=${n => setQuery({ limit: n === 50 ? '' : n, offset: '' })} />
-		</div>
+		<${PagedTable} list=${list} offset=${offset} limit=${limit} defaultLimit=${50}
+			columns=${columns} caption="Stock history"
+			empty=${list.loading ? 'Loading…' : filtered ? 'No history matches these filters.' : 'No stock history yet.'} />
 	</div>`;
 }

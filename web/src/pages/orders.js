@@ -10,7 +10,7 @@ import { api } from '../api.js';
 import { can } from '../session.js';
 import { useRoute, setQuery, navigate, Link } from '../router.js';
 import { useTree, treeOptions } from '../data.js';
-import { DataTable, Pager } from '../ui/table.js';
+import { DataTable, PagedTable } from '../ui/table.js';
 import { Icon } from '../ui/icons.js';
 import {
 	Button, Card, Dialog, useApi, useDebounced, ErrorNote, Spinner, Badge, Empty, fmtQty, fmtDate, toast,
@@ -123,14 +123,9 @@ export function PurchaseOrders() {
 				onChange=${e => setQuery({ overdue: e.currentTarget.checked ? 'true' : '', offset: '' })} /> Overdue</label>
 		</div>
 		<${ErrorNote} error=${list.error} retry=${list.reload} />
-		<div class=${'table-card' + (list.loading ? ' is-loading' : '')} aria-busy=${list.loading}>
-			<${DataTable} columns=${columns} rows=${list.data?.results || []} ordering=${ordering} caption="Purchase orders"
-				onOrder=${o => setQuery({ ordering: o === '-reference' ? '' : o, offset: '' })}
-				onRowClick=${o => navigate('/order/' + o.pk)}
-				empty=${list.loading ? 'Loading…' : search ? 'No orders match.' : 'No purchase orders yet.'} />
-			<${Pager} count=${list.data?.count || 0} offset=${offset} limit=${limit}
-				onChange=${o => setQuery({ offset: o || '' })} onLimit=${n => setQuery({ limit: n === 25 ? '' : n, offset: '' })} />
-		</div>
+		<${PagedTable} list=${list} offset=${offset} limit=${limit} ordering=${ordering} defaultOrdering="-reference"
+			columns=${columns} caption="Purchase orders" onRowClick=${o => navigate('/order/' + o.pk)}
+			empty=${list.loading ? 'Loading…' : search ? 'No orders match.' : 'No purchase orders yet.'} />
 		${dialog && html`<${OrderDialog} onClose=${() => setDialog(false)}
 			onDone=${r => { setDialog(false); if (r?.pk) navigate('/order/' + r.pk); else list.reload(); }} />`}
 	</div>`;

@@ -8,7 +8,7 @@ import { can } from '../session.js';
 import { useRoute, setQuery, navigate, Link } from '../router.js';
 import { useTree, pathOf, treeOptions, invalidate } from '../data.js';
 import { Tree, ancestors } from '../ui/tree.js';
-import { DataTable, Pager } from '../ui/table.js';
+import { PagedTable } from '../ui/table.js';
 import { Icon } from '../ui/icons.js';
 import {
 	Button, Dialog, useApi, useDebounced, ErrorNote, Badge, fmtQty, toast, useForm, FormErrors,
@@ -218,14 +218,9 @@ export function Parts() {
 				${activeFilters > 0 && html`<button type="button" class="link" onClick=${() => setQuery(Object.fromEntries(['active', 'low_stock', 'has_stock', ...FLAGS.map(x => x[0])].map(k => [k, ''])))}>Clear filters</button>`}
 			</div>`}
 			<${ErrorNote} error=${list.error} retry=${list.reload} />
-			<div class=${'table-card' + (list.loading ? ' is-loading' : '')} aria-busy=${list.loading}>
-				<${DataTable} columns=${columns} rows=${list.data?.results || []} ordering=${ordering} caption="Parts"
-					onOrder=${o => setQuery({ ordering: o === 'name' ? '' : o, offset: '' })}
-					onRowClick=${p => navigate('/part/' + p.pk)}
-					empty=${list.loading ? 'Loading…' : search || activeFilters ? 'No parts match. Try fewer filters or another search.' : 'No parts here yet.'} />
-				<${Pager} count=${list.data?.count || 0} offset=${offset} limit=${limit}
-					onChange=${o => setQuery({ offset: o || '' })} onLimit=${n => setQuery({ limit: n === 25 ? '' : n, offset: '' })} />
-			</div>
+			<${PagedTable} list=${list} offset=${offset} limit=${limit} ordering=${ordering} defaultOrdering="name"
+				columns=${columns} caption="Parts" onRowClick=${p => navigate('/part/' + p.pk)}
+				empty=${list.loading ? 'Loading…' : search || activeFilters ? 'No parts match. Try fewer filters or another search.' : 'No parts here yet.'} />
 		</section>
 		${dialog?.kind === 'newcat' && html`<${CategoryDialog} parent=${cat} onClose=${() => setDialog(null)}
 			onDone=${r => { setDialog(null); if (r?.pk) setQuery({ category: r.pk, offset: '' }, { replace: false }); }} />`}

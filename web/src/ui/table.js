@@ -3,6 +3,7 @@
 // align, class}.  Optional row selection with checkboxes.
 import { html } from 'htm/preact';
 import { Icon } from './icons.js';
+import { setQuery } from '../router.js';
 
 export function DataTable({ columns, rows, ordering, onOrder, rowKey = r => r.pk, selected, onSelect,
 	caption, empty, onRowClick, rowLabel = r => String(r.pk) }) {
@@ -73,4 +74,20 @@ export function Pager({ count, offset, limit, onChange, onLimit }) {
 		<button type="button" class="btn btn-icon" aria-label="Next page" disabled=${to >= count}
 			onClick=${() => onChange(offset + limit)}><${Icon} name="chevronRight" /></button>
 	</nav>`;
+}
+
+// A list page's table: one page of list (a useApi() of a paged list) with
+// its pager, both kept in the URL's query (offset, limit, ordering; a
+// value equal to its default is left out).  What else DataTable takes
+// (columns, caption, empty, onRowClick, selection) passes through.
+export function PagedTable({ list, offset, limit, defaultLimit = 25, ordering, defaultOrdering,
+	onPage, ...table }) {
+	const page = onPage || (o => setQuery({ offset: o || '' }));
+	return html`<div class=${'table-card' + (list.loading ? ' is-loading' : '')} aria-busy=${list.loading}>
+		<${DataTable} ...${table} rows=${list.data?.results || []} ordering=${ordering}
+			onOrder=${defaultOrdering === undefined ? undefined
+				: o => setQuery({ ordering: o === defaultOrdering ? '' : o, offset: '' })} />
+		<${Pager} count=${list.data?.count || 0} offset=${offset} limit=${limit} onChange=${page}
+			onLimit=${n => setQuery({ limit: n === defaultLimit ? '' : n, offset: '' })} />
+	</div>`;
 }
