@@ -136,18 +136,6 @@ def test_tasks_run_once_with_runners_on_both_nodes(nodes):
     assert left[0]["n"] == 0
 
 
-def test_sign_in_throttling_counts_both_nodes(nodes):
-    """Failed sign-ins are counted in the database: five failures spread
-    over the two nodes (LOGIN_MAX_FAILURES) and the next attempt, on
-    either, is 429."""
-    import base64
-    bad = "Basic " + base64.b64encode(b"throttled-user:wrong").decode()
-    got = [nodes[i % 2].get("/api/user/token/",
-                            headers={"Authorization": bad}).status
-           for i in range(8)]
-    assert got == [401] * 5 + [429] * 3, got
-
-
 def test_notifications_made_on_one_node_are_read_on_the_other(nodes):
     """A low-stock notification: the part is starred through node a, its
     stock taken below the minimum through node b, the task run by node b's
@@ -187,3 +175,16 @@ def test_notifications_made_on_one_node_are_read_on_the_other(nodes):
                   headers=auth, body={"read": True})
     assert r.status == 200, r
     assert [n["read"] for n in mine(b)] == [True]
+
+
+# Last: the failures it makes throttle the sign-ins of this address.
+def test_sign_in_throttling_counts_both_nodes(nodes):
+    """Failed sign-ins are counted in the database: five failures spread
+    over the two nodes (LOGIN_MAX_FAILURES) and the next attempt, on
+    either, is 429."""
+    import base64
+    bad = "Basic " + base64.b64encode(b"throttled-user:wrong").decode()
+    got = [nodes[i % 2].get("/api/user/token/",
+                            headers={"Authorization": bad}).status
+           for i in range(8)]
+    assert got == [401] * 5 + [429] * 3, got
