@@ -7,7 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { can } from '../session.js';
 import { useRoute, setQuery, navigate, Link } from '../router.js';
-import { DataTable, Pager, PagedTable } from '../ui/table.js';
+import { DataTable, Pager, PagedTable, useListQuery } from '../ui/table.js';
 import { Icon } from '../ui/icons.js';
 import {
 	Button, Card, Dialog, useApi, useDebounced, ErrorNote, Spinner, Badge, Empty, fmtQty, fmtDate, toast,
@@ -64,16 +64,8 @@ export function CompanyDialog({ company, onClose, onDone }) {
 }
 
 export function Companies() {
-	const { query } = useRoute();
-	const search = query.get('search') || '';
-	const [text, setText] = useState(search);
-	const debounced = useDebounced(text, 250);
+	const { search, text, setText, limit, offset, ordering, f } = useListQuery({ ordering: 'name' });
 	const [dialog, setDialog] = useState(false);
-	const limit = Number(query.get('limit')) || 25;
-	const offset = Number(query.get('offset')) || 0;
-	const ordering = query.get('ordering') || 'name';
-	const f = k => query.get(k) || '';
-	useEffect(() => { if (debounced !== search) setQuery({ search: debounced, offset: '' }); }, [debounced]);
 
 	const params = { limit, offset, ordering, search: search || undefined, active: f('active') || undefined };
 	for (const [k] of KINDS) if (f(k)) params[k] = true;

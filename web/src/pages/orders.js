@@ -10,7 +10,7 @@ import { api } from '../api.js';
 import { can } from '../session.js';
 import { useRoute, setQuery, navigate, Link } from '../router.js';
 import { useTree, treeOptions } from '../data.js';
-import { DataTable, PagedTable } from '../ui/table.js';
+import { DataTable, PagedTable, useListQuery } from '../ui/table.js';
 import { Icon } from '../ui/icons.js';
 import {
 	Button, Card, Dialog, useApi, useDebounced, ErrorNote, Spinner, Badge, Empty, fmtQty, fmtDate, toast,
@@ -66,16 +66,8 @@ function OrderDialog({ order, onClose, onDone }) {
 }
 
 export function PurchaseOrders() {
-	const { query } = useRoute();
-	const search = query.get('search') || '';
-	const [text, setText] = useState(search);
-	const debounced = useDebounced(text, 250);
+	const { search, text, setText, limit, offset, ordering, f } = useListQuery({ ordering: '-reference' });
 	const [dialog, setDialog] = useState(false);
-	const limit = Number(query.get('limit')) || 25;
-	const offset = Number(query.get('offset')) || 0;
-	const ordering = query.get('ordering') || '-reference';
-	const f = k => query.get(k) || '';
-	useEffect(() => { if (debounced !== search) setQuery({ search: debounced, offset: '' }); }, [debounced]);
 	const suppliers = useApi(() => api.list('company/', { is_supplier: true, limit: 500, ordering: 'name' }), []);
 
 	const params = {

@@ -3,7 +3,9 @@
 // align, class}.  Optional row selection with checkboxes.
 import { html } from 'htm/preact';
 import { Icon } from './icons.js';
-import { setQuery } from '../router.js';
+import { useEffect, useState } from 'preact/hooks';
+import { setQuery, useRoute } from '../router.js';
+import { useDebounced } from './kit.js';
 
 export function DataTable({ columns, rows, ordering, onOrder, rowKey = r => r.pk, selected, onSelect,
 	caption, empty, onRowClick, rowLabel = r => String(r.pk) }) {
@@ -90,4 +92,22 @@ export function PagedTable({ list, offset, limit, defaultLimit = 25, ordering, d
 		<${Pager} count=${list.data?.count || 0} offset=${offset} limit=${limit} onChange=${page}
 			onLimit=${n => setQuery({ limit: n === defaultLimit ? '' : n, offset: '' })} />
 	</div>`;
+}
+
+// A list page's state in the URL's query: the search as typed (written
+// to the URL 250 ms after the last key), limit, offset, ordering, and
+// f(name) for a filter's value ('' when absent).
+export function useListQuery({ ordering: defaultOrdering = '', limit: defaultLimit = 25 } = {}) {
+	const { query } = useRoute();
+	const search = query.get('search') || '';
+	const [text, setText] = useState(search);
+	const debounced = useDebounced(text, 250);
+	useEffect(() => { if (debounced !== search) setQuery({ search: debounced, offset: '' }); }, [debounced]);
+	return {
+		query, search, text, setText,
+		limit: Number(query.get('limit')) || defaultLimit,
+		offset: Number(query.get('offset')) || 0,
+		ordering: query.get('ordering') || defaultOrdering,
+		f: k => query.get(k) || '',
+	};
 }
