@@ -777,6 +777,7 @@ async function purchaseOrderScenario(ctx) {
 	await page.getByRole('table', { name: 'Lines' }).getByRole('link', { name: 'Resistor 4k7 0603' }).click();
 	await page.getByRole('heading', { level: 1, name: /Resistor 4k7 0603/ }).waitFor();
 	await expectText(page.locator('.stats'), /300/, 'the stock received');
+	await settled(page);	// its cards' requests done before the next page
 	await page.setViewportSize(PHONE);
 	let k = 0;
 	for (const p of [orderUrl, ctx.server.base + 'orders', ctx.server.base + 'order/suggest']) {
