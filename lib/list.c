@@ -236,6 +236,47 @@ list_words(struct ctx *ctx, const char *term, const char **words, int max)
 }
 
 /*
+ * The SQLite search of nwords words through s->fts_all (list.h), if every
+ * word may take it.  Returns whether it did.
+ */
+static bool
+list_search_all(struct list_q *q, const struct list_search *s,
+    const char **words, int nwords)
+{
+	struct ctx *ctx = q->ctx;
+
+	if (s->fts_all == NULL || db_on_pg)
+		return false;
+	for (int w = 0; w < nwords; w++)
+		if (search_chars(words[w]) < 3)
+			return false;
+	db_stmt *other = s->other_sql == NULL ? NULL :
+	    db_prepare(ctx, s->other_sql);
+	if (s->other_sql != NULL && other == NULL)
+		return false;		/* the word at a time then says why */
+	for (int w = 0; other != NULL && w < nwords; w++) {
+		st_reset(other);
+		st_bind_text(other, 1, list_like(ctx, words[w]), -1,
+		    SQLITE_TRANSIENT);
+		int rc = st_step(other);
+		st_reset(other);
+		if (rc != SQLITE_DONE)
+			return false;	/* a row, or an error to meet again */
+	}
+	const char *match = "", *lens = "";
+	for (int w = 0; w < nwords; w++) {
+		match = mem_printf(&ctx->mem, "%s%s%s", match, w > 0 ? " " : "",
+		    search_query(&ctx->mem, words[w]));
+		lens = mem_printf(&ctx->mem, "%s%s%zu", lens, w > 0 ? " " : "",
+		    search_chars(words[w]));
+	}
+	list_where(q, s->fts_all);
+	list_bind_text(q, match);
+	list_bind_text(q, lens);
+	return true;
+}
+
+/*
  * ?search=term.  An empty term is no search; a term longer than 200
  * characters or of more than LIST_SEARCH_WORDS words is a 400.  Each word
  * must match, in any of the searched fields and in any order (InvenTree's
@@ -269,6 +310,8 @@ list_search(struct list_q *q, const struct list_search *s)
 	if (s->order != NULL)
 		q->order = s->order;
 	q->searching = true;
+	if (list_search_all(q, s, words, nwords))
+		return NULL;
 	for (int w = 0; w < nwords; w++) {
 		const char *like = list_like(ctx, words[w]);
 		size_t chars = search_chars(words[w]);

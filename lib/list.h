@@ -83,6 +83,17 @@ struct list_search {
 	 */
 	const char	*like_sql;
 	int		 like_likes;
+	/*
+	 * SQLite, several words: when every word has three characters or
+	 * more and, for each, other_sql (bound to the word's LIKE pattern)
+	 * finds no row -- the word cannot match outside the index -- the
+	 * words are looked up together, with this one condition bound to
+	 * their search_query() texts joined and their lengths (search.h):
+	 * one walk of the index that intersects the words' lists, not one a
+	 * word.  NULL: a word at a time, always.
+	 */
+	const char	*fts_all;
+	const char	*other_sql;
 };
 
 enum list_bind_type { LIST_B_INT, LIST_B_TEXT };

@@ -1,6 +1,7 @@
 /*
  * search: substring search through an FTS5 trigram index.  See search.h.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "mem.h"
@@ -81,39 +82,39 @@ search_query(struct mem *mem, const char *term)
 	return q;
 }
 
+/* How many phrases search_query() makes of a term of n >= 3 characters. */
+static int
+search_phrases(int n)
+{
+	int k = 0;
+
+	while (search_offset(k, n) != n - 3)
+		k++;
+	return k + 1;
+}
+
 /*
- * trigram_at(table, n): does the row have the query's phrases at offsets
- * search_offset(k, n) from one start, in one column?  The positions of
- * each phrase come in order (column, then offset), so phrase 0's are taken
- * as starts in turn and the others' iterators only move forward.
+ * Does the row have the np phrases from phrase first on, made of a term
+ * of n characters, at offsets search_offset(k, n) from one start, in one
+ * column?  The positions of each phrase come in order (column, then
+ * offset), so the first phrase's are taken as starts in turn and the
+ * others' iterators only move forward.  Returns 1, 0, or an SQLite error
+ * code negated.
  */
-static void
-search_at(const Fts5ExtensionApi *api, Fts5Context *fc, sqlite3_context *sc,
-    int argc, sqlite3_value **argv)
+static int
+search_word_at(const Fts5ExtensionApi *api, Fts5Context *fc, int first,
+    int np, int n)
 {
 	Fts5PhraseIter it[SEARCH_PHRASES_MAX];
 	int col[SEARCH_PHRASES_MAX], off[SEARCH_PHRASES_MAX];
-	int np = api->xPhraseCount(fc);
-	int n = argc == 1 ? sqlite3_value_int(argv[0]) : 0;
 
-	if (n < 3 || n > SEARCH_TERM_MAX || np < 1 || np > SEARCH_PHRASES_MAX ||
-	    search_offset(np - 1, n) != n - 3 ||
-	    (np > 1 && search_offset(np - 2, n) == n - 3)) {
-		sqlite3_result_error(sc, "trigram_at: the query is not "
-		    "search_query()'s for a term of that length", -1);
-		return;
-	}
-	if (np == 1) {
-		/* The one phrase is the whole term: the row has it. */
-		sqlite3_result_int(sc, 1);
-		return;
-	}
+	if (np == 1)
+		return 1;	/* the one phrase is the whole term */
 	for (int k = 0; k < np; k++) {
-		int rc = api->xPhraseFirst(fc, k, &it[k], &col[k], &off[k]);
-		if (rc != SQLITE_OK) {
-			sqlite3_result_error_code(sc, rc);
-			return;
-		}
+		int rc = api->xPhraseFirst(fc, first + k, &it[k], &col[k],
+		    &off[k]);
+		if (rc != SQLITE_OK)
+			return -rc;
 	}
 	for (; col[0] >= 0; api->xPhraseNext(fc, &it[0], &col[0], &off[0])) {
 		int k;
@@ -122,20 +123,69 @@ search_at(const Fts5ExtensionApi *api, Fts5Context *fc, sqlite3_context *sc,
 			while (col[k] >= 0 && (col[k] < c ||
 			    (col[k] == c && off[k] < o)))
 				api->xPhraseNext(fc, &it[k], &col[k], &off[k]);
-			if (col[k] < 0) {
-				/* Phrase k has nothing after: no later start. */
-				sqlite3_result_int(sc, 0);
-				return;
-			}
+			if (col[k] < 0)
+				return 0;	/* no later start */
 			if (col[k] != c || off[k] != o)
 				break;
 		}
-		if (k == np) {
-			sqlite3_result_int(sc, 1);
+		if (k == np)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * trigram_at(table, n): does the row have the query's phrases, made by
+ * search_query() of a term of n characters, lined up in one column?
+ * trigram_at(table, 'n1 n2 ...'): the query is the phrases of several
+ * terms one after the other (each search_query()'s, joined by spaces: all
+ * of them must match), the terms n1, n2 ... characters long; does the row
+ * have each term lined up in a column (not necessarily the same)?
+ */
+static void
+search_at(const Fts5ExtensionApi *api, Fts5Context *fc, sqlite3_context *sc,
+    int argc, sqlite3_value **argv)
+{
+	int np = api->xPhraseCount(fc), len[SEARCH_WORDS_MAX], nw = 0;
+	int total = 0;
+
+	if (argc == 1 && sqlite3_value_type(argv[0]) == SQLITE_TEXT) {
+		const char *s = (const char *)sqlite3_value_text(argv[0]);
+		char *end;
+
+		while (s != NULL && *s != '\0' && nw < SEARCH_WORDS_MAX) {
+			long v = strtol(s, &end, 10);
+			if (end == s || v < 3 || v > SEARCH_TERM_MAX)
+				break;
+			len[nw++] = (int)v;
+			s = end + strspn(end, " ");
+		}
+		if (s == NULL || *s != '\0')
+			nw = 0;
+	} else if (argc == 1) {
+		len[0] = sqlite3_value_int(argv[0]);
+		nw = len[0] >= 3 && len[0] <= SEARCH_TERM_MAX;
+	}
+	for (int w = 0; w < nw; w++)
+		total += search_phrases(len[w]);
+	if (nw == 0 || total != np) {
+		sqlite3_result_error(sc, "trigram_at: the query is not "
+		    "search_query()'s for terms of those lengths", -1);
+		return;
+	}
+	for (int w = 0, first = 0; w < nw; first += search_phrases(len[w++])) {
+		int r = search_word_at(api, fc, first, search_phrases(len[w]),
+		    len[w]);
+		if (r < 0) {
+			sqlite3_result_error_code(sc, -r);
+			return;
+		}
+		if (r == 0) {
+			sqlite3_result_int(sc, 0);
 			return;
 		}
 	}
-	sqlite3_result_int(sc, 0);
+	sqlite3_result_int(sc, 1);
 }
 
 /* Adds trigram_at() to db.  Returns an SQLite result code. */

@@ -15,6 +15,10 @@
  *	... WHERE part_fts MATCH ?1 AND trigram_at(part_fts, ?2)
  *
  * with ?1 search_query()'s text and ?2 the term's length in characters.
+ * Several terms that must all match go into one query: their
+ * search_query() texts joined by spaces as ?1 (FTS5 intersects the lists
+ * of all their phrases) and their lengths as a text, "8 3", as ?2
+ * (trigram_at() then checks each term in turn, each in any column).
  */
 #ifndef SR_SEARCH_H
 #define SR_SEARCH_H
@@ -27,6 +31,8 @@ struct mem;
 
 /* Terms are at most this many bytes (the list layer refuses longer). */
 #define SEARCH_TERM_MAX	200
+/* Terms one trigram_at() checks at most (its text form, search.c). */
+#define SEARCH_WORDS_MAX	16
 
 int	 search_register(sqlite3 *);
 size_t	 search_chars(const char *term);

@@ -275,6 +275,11 @@ static const struct list_search part_search = {
 	"p.description LIKE ? ESCAPE '\\' OR p.keywords LIKE ? ESCAPE '\\' "
 	"OR p.category = ANY (ARRAY(SELECT id FROM part_category WHERE name "
 	"LIKE ? ESCAPE '\\')))", 5,
+	/* SQLite, when no category's name has any of the words: all words
+	 * in one walk of the index */
+	" AND p.id IN (SELECT rowid FROM part_fts WHERE part_fts MATCH ? AND "
+	"trigram_at(part_fts, ?))",
+	"SELECT 1 FROM part_category WHERE name LIKE ? ESCAPE '\\' LIMIT 1",
 };
 
 static const char part_sql_dup[] =

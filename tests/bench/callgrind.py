@@ -136,6 +136,16 @@ def requests(data):
                         # the phrase, as every run before word-by-word
                         # search asked for it
                         "search=%22shielded%20rel%22&limit=50", None),
+        "part search, words": ("part", "GET", "/api/part/",
+                               "search=shielded%20rel&limit=50", None),
+        "part search, 1 word": ("part", "GET", "/api/part/",
+                                "search=shielded&limit=50", None),
+        "search, 4 lists": ("api", "POST", "/api/search/", "",
+                            lambda n: json.dumps({
+                                "search": "shielded rel", "limit": 5,
+                                "part": {}, "partcategory": {},
+                                "stockitem": {},
+                                "stocklocation": {}}).encode()),
         "part detail": ("part", "GET", f"/api/part/{pk}/", "", None),
         "stock by part": ("stock", "GET", "/api/stock/",
                           f"part={pk}&location_detail=true&limit=50", None),

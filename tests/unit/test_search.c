@@ -48,9 +48,10 @@ query_covers_the_term(void)
 	mem_free(&m);
 }
 
-/* The rowids (as a sorted, comma-separated list) that sql finds. */
+/* The rowids (as a sorted, comma-separated list) that sql finds, ?2 bound
+ * to lens when it is not NULL, else to n. */
 static char *
-rows(sqlite3 *db, const char *sql, const char *q, int n)
+rows_as(sqlite3 *db, const char *sql, const char *q, int n, const char *lens)
 {
 	sqlite3_stmt *st;
 	size_t len = 0, cap = 64;
@@ -63,7 +64,10 @@ rows(sqlite3 *db, const char *sql, const char *q, int n)
 		exit(1);
 	}
 	sqlite3_bind_text(st, 1, q, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, n);
+	if (lens != NULL)
+		sqlite3_bind_text(st, 2, lens, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int(st, 2, n);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (len + 24 > cap)
 			out = realloc(out, cap *= 2);
@@ -76,6 +80,12 @@ rows(sqlite3 *db, const char *sql, const char *q, int n)
 	}
 	sqlite3_finalize(st);
 	return out;
+}
+
+static char *
+rows(sqlite3 *db, const char *sql, const char *q, int n)
+{
+	return rows_as(db, sql, q, n, NULL);
 }
 
 static sqlite3 *
@@ -240,6 +250,114 @@ at_refuses_a_length_that_does_not_fit(void)
 	sqlite3_close(db);
 }
 
+/* Is row r of list a (as rows() writes them) in list b? */
+static int
+listed(const char *b, const char *r, size_t n)
+{
+	for (const char *p = b; *p != '\0'; p = strchr(p, ',') + 1)
+		if (strncmp(p, r, n) == 0 && p[n] == ',')
+			return 1;
+	return 0;
+}
+
+/* The rows in both lists, as rows() writes them. */
+static char *
+both(const char *a, const char *b)
+{
+	char *out = malloc(strlen(a) + 1), *o = out;
+
+	for (const char *p = a; *p != '\0';) {
+		size_t n = (size_t)(strchr(p, ',') - p);
+		if (listed(b, p, n)) {
+			memcpy(o, p, n + 1);
+			o += n + 1;
+		}
+		p += n + 1;
+	}
+	*o = '\0';
+	return out;
+}
+
+/*
+ * Several terms in one query (their covers joined, their lengths as a
+ * text) find the rows that each term alone finds, each in any column.
+ */
+static void
+terms_together_find_what_each_finds(void)
+{
+	static const char *words[] = { "abc", "bca", "cab", "abcd", "dab",
+	    "bcdab", "aaa", "xyz", "\xc3\xa4" "bc", "abcabc" };
+	enum { NW = sizeof(words) / sizeof(words[0]), NROWS = 300 };
+	static const char *alpha[] = { "a", "b", "c", "d", "\xc3\xa4", " " };
+	sqlite3 *db = open_index();
+	struct mem m = { 0 };
+	int bad = 0;
+
+	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+	for (int r = 0; r < NROWS; r++) {
+		char a[48] = "", b[48] = "";
+		for (int i = (int)(rnd() % 12); i > 0; i--)
+			strcat(a, alpha[rnd() % 6]);
+		for (int i = (int)(rnd() % 12); i > 0; i--)
+			strcat(b, alpha[rnd() % 6]);
+		insert(db, r + 1, a, b);
+	}
+	/* Two terms in two columns; one term across the columns. */
+	insert(db, 1000, "xxabcyy", "zzdabzz");
+	insert(db, 1001, "xxab", "cdab");
+	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+
+	for (int i = 0; i < 200; i++) {
+		int k = 1 + (int)(rnd() % 3);
+		const char *q = "", *lens = "";
+		char *want = NULL;
+		for (int w = 0; w < k; w++) {
+			const char *t = words[rnd() % NW];
+			char *one = rows(db, "SELECT rowid FROM t WHERE t MATCH "
+			    "?1 AND trigram_at(t, ?2) ORDER BY rowid",
+			    search_query(&m, t), (int)search_chars(t));
+			char *next = want == NULL ? one : both(want, one);
+			if (want != NULL) {
+				free(want);
+				free(one);
+			}
+			want = next;
+			q = mem_printf(&m, "%s%s%s", q, w ? " " : "",
+			    search_query(&m, t));
+			lens = mem_printf(&m, "%s%s%zu", lens, w ? " " : "",
+			    search_chars(t));
+		}
+		char *got = rows_as(db, "SELECT rowid FROM t WHERE t MATCH ?1 "
+		    "AND trigram_at(t, ?2) ORDER BY rowid", q, 0, lens);
+		if (strcmp(want, got) != 0) {
+			fprintf(stderr, "terms [%s] (%s): each %s, together "
+			    "%s\n", q, lens, want, got);
+			bad++;
+		}
+		free(want);
+		free(got);
+	}
+	CHECK(bad == 0);
+	char *r = rows_as(db, "SELECT rowid FROM t WHERE t MATCH ?1 AND "
+	    "trigram_at(t, ?2)", "\"abc\" \"dab\"", 0, "3 3");
+	CHECK(listed(r, "1000", 4));
+	CHECK(!listed(r, "1001", 4));	/* "abc" is not in one column */
+	free(r);
+	/* Lengths that do not make the query's phrases, or are not lengths. */
+	static const char *wrong[] = { "3", "3 3 3", "3 x", "", "2 3",
+	    "300 3", "-3 3" };
+	for (size_t i = 0; i < sizeof(wrong) / sizeof(wrong[0]); i++) {
+		r = rows_as(db, "SELECT rowid FROM t WHERE t MATCH ?1 AND "
+		    "trigram_at(t, ?2)", "\"abc\" \"dab\"", 0, wrong[i]);
+		if (strncmp(r, "error:", 6) != 0)
+			fprintf(stderr, "lengths [%s]: %s\n", wrong[i], r);
+		CHECK(strncmp(r, "error:", 6) == 0);
+		free(r);
+	}
+	mem_free(&m);
+	sqlite3_close(db);
+}
+
 int
 main(void)
 {
@@ -247,5 +365,6 @@ main(void)
 	RUN(query_covers_the_term);
 	RUN(cover_finds_what_the_phrase_finds);
 	RUN(at_refuses_a_length_that_does_not_fit);
+	RUN(terms_together_find_what_each_finds);
 	return DONE();
 }
