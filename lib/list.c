@@ -258,6 +258,12 @@ list_search_all(struct list_q *q, const struct list_search *s,
 		st_reset(other);
 		st_bind_text(other, 1, list_like(ctx, words[w]), -1,
 		    SQLITE_TRANSIENT);
+		if (st_bind_parameter_count(other) >= 3) {
+			st_bind_text(other, 2, search_query(&ctx->mem,
+			    words[w]), -1, SQLITE_TRANSIENT);
+			st_bind_int64(other, 3,
+			    (long long)search_chars(words[w]));
+		}
 		int rc = st_step(other);
 		st_reset(other);
 		if (rc != SQLITE_DONE)

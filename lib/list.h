@@ -85,8 +85,10 @@ struct list_search {
 	int		 like_likes;
 	/*
 	 * SQLite, several words: when every word has three characters or
-	 * more and, for each, other_sql (bound to the word's LIKE pattern)
-	 * finds no row -- the word cannot match outside the index -- the
+	 * more and, for each, other_sql (?1 bound to the word's LIKE
+	 * pattern and, if it has them, ?2 and ?3 to its search_query() text
+	 * and length) finds no row -- the word cannot match outside the
+	 * index fts_all reads -- the
 	 * words are looked up together, with this one condition bound to
 	 * their search_query() texts joined and their lengths (search.h):
 	 * one walk of the index that intersects the words' lists, not one a

@@ -570,6 +570,12 @@ MIGRATION_UNDO = {
         for sql in (f"DROP INDEX {ix}", f"CREATE INDEX {ix} ON {on}")] +
         [f"DROP TRIGGER IF EXISTS {t}_tally_{e}" for t in ("manufacturer_part",
          "supplier_part") for e in ("ai", "ad")],
+    # The parts' search index as it was, without the numbers.
+    18: ["DROP VIEW part_search_text", "DROP TABLE part_fts",
+        "CREATE VIRTUAL TABLE part_fts USING fts5(name, IPN, description, "
+        "keywords, tokenize = 'trigram')",
+        "INSERT INTO part_fts (rowid, name, IPN, description, keywords) "
+        "SELECT id, name, IPN, description, keywords FROM part"],
 }
 
 

@@ -258,23 +258,30 @@ static const struct res_tally part_tallies[] = {
 	  "'part_category.parts' AND id = ?), 0)" },
 };
 
-/* Name, IPN, description and keywords through the trigram index, or the
- * category's name. */
+/* Name, IPN, description, keywords, its MPNs and SKUs (migration 0018)
+ * through the trigram index, or the category's name: InvenTree's
+ * search_fields but revision and tags. */
 static const struct list_search part_search = {
 	" AND (p.id IN (SELECT rowid FROM part_fts WHERE part_fts MATCH ? "
 	"AND trigram_at(part_fts, ?)) OR p.category IN (SELECT id FROM "
 	"part_category WHERE name LIKE ? ESCAPE '\\'))", 1, 1,
 	" AND (p.name LIKE ? ESCAPE '\\' OR p.IPN LIKE ? ESCAPE '\\' OR "
 	"p.description LIKE ? ESCAPE '\\' OR p.keywords LIKE ? ESCAPE '\\' OR "
-	"p.category IN (SELECT id FROM part_category WHERE name LIKE ? "
-	"ESCAPE '\\'))", 5, NULL,
-	/* PostgreSQL: the same LIKEs, the category's ids as an array, so
-	 * that every term is an index scan and the words' scans are ANDed
-	 * as bitmaps (an OR with an IN is a scan of every part) */
+	"p.id IN (SELECT part FROM manufacturer_part WHERE MPN LIKE ? ESCAPE "
+	"'\\') OR p.id IN (SELECT part FROM supplier_part WHERE SKU LIKE ? "
+	"ESCAPE '\\') OR p.category IN (SELECT id FROM part_category WHERE "
+	"name LIKE ? ESCAPE '\\'))", 7, NULL,
+	/* PostgreSQL: the same LIKEs, the category's and the numbers' ids
+	 * as arrays, so that every term is an index scan and the words'
+	 * scans are ANDed as bitmaps (an OR with an IN is a scan of every
+	 * part) */
 	" AND (p.name LIKE ? ESCAPE '\\' OR p.IPN LIKE ? ESCAPE '\\' OR "
 	"p.description LIKE ? ESCAPE '\\' OR p.keywords LIKE ? ESCAPE '\\' "
+	"OR p.id = ANY (ARRAY(SELECT part FROM manufacturer_part WHERE MPN "
+	"LIKE ? ESCAPE '\\')) OR p.id = ANY (ARRAY(SELECT part FROM "
+	"supplier_part WHERE SKU LIKE ? ESCAPE '\\')) "
 	"OR p.category = ANY (ARRAY(SELECT id FROM part_category WHERE name "
-	"LIKE ? ESCAPE '\\')))", 5,
+	"LIKE ? ESCAPE '\\')))", 7,
 	/* SQLite, when no category's name has any of the words: all words
 	 * in one walk of the index */
 	" AND p.id IN (SELECT rowid FROM part_fts WHERE part_fts MATCH ? AND "
@@ -295,8 +302,8 @@ static const char part_sql_forget_stock[] =
 static const char part_sql_fts_delete[] =
     "DELETE FROM part_fts WHERE rowid = ?";
 static const char part_sql_fts_insert[] =
-    "INSERT INTO part_fts (rowid, name, IPN, description, keywords) "
-    "SELECT id, name, IPN, description, keywords FROM part WHERE id = ?";
+    "INSERT INTO part_fts (rowid, name, IPN, description, keywords, MPN, "
+    "SKU) SELECT * FROM part_search_text WHERE id = ?";
 
 /*
  * Rewrites part id's row of the search index from the part's current text

@@ -28,4 +28,13 @@ extern const struct resource category_resource, part_resource;
 
 struct err	*part_fts_sync(struct ctx *, long long id);
 
+/*
+ * The FTS5 query, bound to search_query()'s text, that looks in a part's
+ * own text alone in part_fts (not in its MPNs and SKUs, migration 0018):
+ * for lists that find their rows by their part, as InvenTree's do by
+ * part__name, part__IPN and part__description.
+ */
+#define PART_OWN_TEXT \
+	"'{name IPN description keywords} : (' || ? || ')'"
+
 #endif

@@ -256,7 +256,7 @@ static const struct res_order stock_orders[] = {
 static const struct list_search stock_search = {
 	" AND (s.id IN (SELECT rowid FROM stock_item_fts WHERE stock_item_fts "
 	"MATCH ? AND trigram_at(stock_item_fts, ?)) OR s.part IN (SELECT "
-	"rowid FROM part_fts WHERE part_fts MATCH ? AND "
+	"rowid FROM part_fts WHERE part_fts MATCH " PART_OWN_TEXT " AND "
 	"trigram_at(part_fts, ?)) OR s.location IN (SELECT id FROM "
 	"stock_location WHERE name LIKE ? ESCAPE '\\'))", 2, 1,
 	" AND (s.batch LIKE ? ESCAPE '\\' OR s.serial LIKE ? ESCAPE '\\' OR "
@@ -276,6 +276,13 @@ static const struct list_search stock_search = {
 	"description LIKE ? ESCAPE '\\' OR keywords LIKE ? ESCAPE '\\')) OR "
 	"s.location = ANY (ARRAY(SELECT id FROM stock_location WHERE name "
 	"LIKE ? ESCAPE '\\')))", 8,
+	/* SQLite, when no location's name and no item's own text has any
+	 * of the words: the items of the parts that have them all */
+	" AND s.part IN (SELECT rowid FROM part_fts WHERE part_fts MATCH "
+	PART_OWN_TEXT " AND trigram_at(part_fts, ?))",
+	"SELECT 1 FROM stock_location WHERE name LIKE ?1 ESCAPE '\\' "
+	"UNION ALL SELECT 1 FROM stock_item_fts WHERE stock_item_fts MATCH "
+	"?2 AND trigram_at(stock_item_fts, ?3) LIMIT 1",
 };
 
 static const char stock_sql_part_location[] =

@@ -8,12 +8,14 @@
 #include <cjson/cJSON.h>
 
 #include "ctx.h"
+#include "db.h"
 #include "dec.h"
 #include "err.h"
 #include "json.h"
 #include "list.h"
 #include "mem.h"
 #include "res.h"
+#include "stmt.h"
 #include "req.h"
 #include "val.h"
 
@@ -227,6 +229,98 @@ company_committed(struct ctx *ctx, struct res_write *w)
 		media_sweep(ctx, 16);
 }
 
+/*
+ * A part's MPNs and SKUs are in its row of the search index (migration
+ * 0018), which the programs write: a manufacturer or supplier part that is
+ * written or deleted writes its part's row again, and a company that goes
+ * with its own (ON DELETE CASCADE) writes the rows of their parts.  Both
+ * descriptions have the part as their first field.
+ */
+static struct err *
+codes_written(struct ctx *ctx, struct res_write *w)
+{
+	struct err *e = part_fts_sync(ctx, w->v[0].i);
+
+	if (e == NULL && w->old != NULL && w->old[0].i != w->v[0].i)
+		e = part_fts_sync(ctx, w->old[0].i);
+	return e;
+}
+
+static struct err *
+codes_deleting(struct ctx *ctx, struct res_del *d)
+{
+	long long *part = mem_zalloc(&ctx->mem, sizeof(*part));
+	db_stmt *st = db_prepare(ctx, mem_printf(&ctx->mem, "SELECT part "
+	    "FROM %s WHERE id = ?", d->res->table));
+
+	if (st == NULL)
+		return db_err(ctx, d->res->noun);
+	st_bind_int64(st, 1, d->id);
+	if (st_step(st) == SQLITE_ROW)
+		*part = st_column_int64(st, 0);
+	st_reset(st);
+	d->state = part;
+	return NULL;
+}
+
+static struct err *
+codes_deleted(struct ctx *ctx, struct res_del *d)
+{
+	const long long *part = d->state;
+
+	return part == NULL || *part == 0 ? NULL : part_fts_sync(ctx, *part);
+}
+
+static const char company_sql_parts[] =
+    "SELECT part FROM manufacturer_part WHERE manufacturer = ?1 "
+    "UNION SELECT part FROM supplier_part WHERE supplier = ?1";
+
+/* The parts of a company's manufacturer and supplier parts. */
+struct company_parts {
+	long long	*ids;
+	size_t		 n;
+};
+
+static struct err *
+company_deleting(struct ctx *ctx, struct res_del *d)
+{
+	struct company_parts *cp = mem_zalloc(&ctx->mem, sizeof(*cp));
+	db_stmt *st = db_prepare(ctx, company_sql_parts);
+	size_t cap = 0;
+	int rc;
+
+	if (st == NULL)
+		return db_err(ctx, "company");
+	st_bind_int64(st, 1, d->id);
+	while ((rc = st_step(st)) == SQLITE_ROW) {
+		if (cp->n == cap) {
+			long long *ids = mem_alloc(&ctx->mem, (cap = cap ?
+			    2 * cap : 16) * sizeof(*ids));
+			if (cp->n > 0)
+				memcpy(ids, cp->ids, cp->n * sizeof(*ids));
+			cp->ids = ids;
+		}
+		cp->ids[cp->n++] = st_column_int64(st, 0);
+	}
+	st_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_err(ctx, "company");
+	d->state = cp;
+	return NULL;
+}
+
+static struct err *
+company_deleted(struct ctx *ctx, struct res_del *d)
+{
+	const struct company_parts *cp = d->state;
+	struct err *e;
+
+	for (size_t i = 0; cp != NULL && i < cp->n; i++)
+		if ((e = part_fts_sync(ctx, cp->ids[i])) != NULL)
+			return e;
+	return NULL;
+}
+
 static const struct res_hooks company_hooks = {
 	.view = company_view,
 	.render = company_render,
@@ -234,6 +328,8 @@ static const struct res_hooks company_hooks = {
 	.validate = company_validate,
 	.written = company_written,
 	.committed = company_committed,
+	.deleting = company_deleting,
+	.deleted = company_deleted,
 };
 
 static struct res_sql company_sql;
@@ -358,6 +454,7 @@ static const struct field manufacturer_part_fields[] = {
 };
 _Static_assert(sizeof(manufacturer_part_fields) /
     sizeof(manufacturer_part_fields[0]) == MP__N, "manufacturer part fields");
+_Static_assert(MP_PART == 0, "codes_written(): the part comes first");
 
 static const struct res_unique manufacturer_part_unique[] = {
 	{ { "part", "manufacturer", "MPN" } },
@@ -472,7 +569,8 @@ const struct resource manufacturer_part_resource = {
 	.order = "m.MPN, m.id",
 	.search = &manufacturer_part_search,
 	.hooks = &(const struct res_hooks){ .view = mp_view,
-	    .render = mp_render },
+	    .render = mp_render, .written = codes_written,
+	    .deleting = codes_deleting, .deleted = codes_deleted },
 	.flags = RES_METADATA | RES_BULK_DELETE | RES_ATTACHMENTS,
 	.sql = &manufacturer_part_sql,
 };
@@ -537,6 +635,7 @@ static const struct field supplier_part_fields[] = {
 };
 _Static_assert(sizeof(supplier_part_fields) /
     sizeof(supplier_part_fields[0]) == SP__N, "supplier part fields");
+_Static_assert(SP_PART == 0, "codes_written(): the part comes first");
 
 static const struct res_unique supplier_part_unique[] = {
 	{ { "part", "supplier", "SKU" } },
@@ -593,8 +692,8 @@ static const struct res_order supplier_part_orders[] = {
 	"m.manufacturer IN (SELECT id FROM company WHERE name" LIKE "))"
 
 static const struct list_search supplier_part_search = {
-	" AND (sp.part IN (SELECT rowid FROM part_fts WHERE part_fts MATCH ? "
-	"AND trigram_at(part_fts, ?)) OR " SUPPLIER_PART_LIKES ")", 1, 5,
+	" AND (sp.part IN (SELECT rowid FROM part_fts WHERE part_fts MATCH "
+	PART_OWN_TEXT " AND trigram_at(part_fts, ?)) OR " SUPPLIER_PART_LIKES ")", 1, 5,
 	" AND (" SUPPLIER_PART_LIKES " OR sp.part IN (SELECT id FROM part "
 	"WHERE name" LIKE " OR IPN" LIKE " OR description" LIKE
 	" OR keywords" LIKE "))", 9, NULL,
@@ -751,7 +850,9 @@ const struct resource supplier_part_resource = {
 	.order = "sp.SKU, sp.id",
 	.search = &supplier_part_search,
 	.hooks = &(const struct res_hooks){ .view = sp_view,
-	    .render = sp_render, .validate = supplier_part_validate },
+	    .render = sp_render, .validate = supplier_part_validate,
+	    .written = codes_written, .deleting = codes_deleting,
+	    .deleted = codes_deleted },
 	.flags = RES_METADATA | RES_BULK_DELETE,
 	.sql = &supplier_part_sql,
 };

@@ -140,6 +140,8 @@ def requests(data):
                                "search=shielded%20rel&limit=50", None),
         "part search, 1 word": ("part", "GET", "/api/part/",
                                 "search=shielded&limit=50", None),
+        "stock search, words": ("stock", "GET", "/api/stock/",
+                                "search=shielded%20rel&limit=5", None),
         "search, 4 lists": ("api", "POST", "/api/search/", "",
                             lambda n: json.dumps({
                                 "search": "shielded rel", "limit": 5,

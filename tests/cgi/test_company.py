@@ -380,6 +380,54 @@ def test_deleting_a_company_takes_its_parts_and_prices(api, world, mpn):
     assert api.get(f"/api/part/{world['r1']}/").status == 200
 
 
+def test_part_search_finds_mpns_and_skus_as_they_change(api, world, mpn):
+    """A part is found by its manufacturer part numbers and its suppliers'
+    SKUs, each word in any of them or in the part's own text, and no
+    longer by a number that was changed or went with its row, its
+    manufacturer part or its company."""
+    PART = "/api/part/"
+    r1, wire = world["r1"], world["wire"]
+    found = lambda term: sorted(pks(api.list(PART, search=term)))
+    assert found("rc0603-1k") == [r1]
+    assert found("0603 resistor") == [r1]       # MPN and description
+    assert found("0603-1K 1k") == [r1]
+    assert found("rc0603 wire") == []
+    s = api.ok("POST", SP, {"part": r1, "supplier": world["mouser"],
+                            "SKU": "71-RC0603FR"})["pk"]
+    assert found("71-rc") == [r1] and found("fr") == [r1]   # a short word
+    # a word of two numbers joined is in neither
+    assert found("1KRC") == []
+    api.ok("PATCH", SP + f"{s}/", {"SKU": "71-XYZ"})
+    assert found("71-rc") == [] and found("71-xyz") == [r1]
+    api.ok("PATCH", SP + f"{s}/", {"part": wire})
+    assert found("71-xyz") == [wire]
+    # the stock list finds items by their part's own text only, as
+    # InvenTree's (part__name, part__IPN, part__description)
+    api.ok("POST", "/api/stock/", {"part": wire, "quantity": 5})
+    assert api.list("/api/stock/", search="71-xyz") == []
+    assert len(api.list("/api/stock/", search="wire")) == 1
+    # and a supplier part by its own SKU, not by its part's other ones
+    t = api.ok("POST", SP, {"part": wire, "supplier": world["mouser"],
+                            "SKU": "OTHER-1"})["pk"]
+    assert pks(api.list(SP, search="71-xyz")) == [s]
+    api.ok("DELETE", SP, {"items": [s]})        # bulk delete
+    assert found("71-xyz") == []
+    api.ok("DELETE", SP + f"{t}/")
+    assert found("other-1") == []
+    api.ok("DELETE", MP + f"{mpn}/")
+    assert found("rc0603") == []
+    m = api.ok("POST", MP, {"part": wire, "manufacturer": world["acme"],
+                            "MPN": "CABLE-9"})["pk"]
+    api.ok("POST", SP, {"part": r1, "supplier": world["mouser"],
+                        "SKU": "MOU-R1", "manufacturer_part": None})
+    assert found("cable-9") == [wire] and found("mou-r1") == [r1]
+    api.ok("DELETE", CO + f"{world['acme']}/")  # takes its MPN along
+    api.ok("DELETE", CO + f"{world['mouser']}/")
+    assert found("cable-9") == [] and found("mou-r1") == []
+    assert api.get(MP + f"{m}/").status == 404
+    assert found("wire") == [wire]
+
+
 def test_unfiltered_counts_follow_every_change(site, api, world, mpn):
     """A page of manufacturer or supplier parts counts them from tally
     (migration 0017), kept by triggers through creates, bulk deletes and
@@ -686,4 +734,5 @@ def test_search_api_reaches_companies_and_supplier_parts(site, admin, api,
     parts = make_user(site, "parts-only", roles={"part": ["view"]})
     d = site.cgi("api", method="POST", path="/api/search/", body=body,
                  headers=parts).json()
-    assert "error" in d["supplierpart"] and d["part"]["count"] == 0
+    # the part by its MPN and SKU (InvenTree's part search_fields)
+    assert "error" in d["supplierpart"] and d["part"]["count"] == 1

@@ -18,8 +18,8 @@ programs must prepare against its schema (but those in PG_PENDING).
 
 What only one engine has, by design, is named here and nowhere else:
 SQLite's FTS5 tables (and their shadow tables), PostgreSQL's trigram
-indexes that replace them.  There are no FTS triggers to except: lib/ code
-keeps the FTS5 tables in step (see 0003's comment).
+indexes that replace them.  There are no FTS triggers to except: the
+programs keep the FTS5 tables in step (see 0003's and 0018's comments).
 """
 import pathlib
 import re
@@ -42,7 +42,9 @@ FTS_TABLES = ("part_fts", "stock_item_fts")
 # FTS triggers would be named here; the FTS tables are kept by lib/ code.
 FTS_TRIGGERS = ()
 # PostgreSQL only: the pg_trgm GIN indexes that replace FTS_TABLES.
-PG_SEARCH_INDEXES = {"part_search": "part", "stock_item_search": "stock_item"}
+PG_SEARCH_INDEXES = {"part_search": "part", "stock_item_search": "stock_item",
+                     "manufacturer_part_search": "manufacturer_part",
+                     "supplier_part_search": "supplier_part"}
 
 
 def migration_names(d):
