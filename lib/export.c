@@ -50,6 +50,9 @@ static const struct {
  * hook shows, or a related name. */
 enum ex_kind { XC_PK, XC_STEP, XC_HOOK, XC_REL };
 
+/* At most this many columns from what a render hook adds. */
+#define EX_HOOK_MAX	16
+
 struct ex_col {
 	const char		*name;
 	enum ex_kind		 kind;
@@ -114,7 +117,7 @@ ex_columns(struct ex *x)
 {
 	const struct resource *r = x->r;
 	struct res_sql *sql = res_sql(r);
-	size_t cap = 1 + sql->nplan + r->nfields + sql->nrel;
+	size_t cap = 1 + sql->nplan + r->nfields + sql->nrel + EX_HOOK_MAX;
 
 	x->cols = mem_alloc(&x->ctx->mem, cap * sizeof(*x->cols));
 	x->cols[x->ncols++] = (struct ex_col){ "pk", XC_PK, NULL, NULL, 0 };
@@ -127,7 +130,6 @@ ex_columns(struct ex *x)
 		    r->hooks != NULL && r->hooks->render != NULL) {
 			x->cols[x->ncols++] = (struct ex_col){ f->name,
 			    XC_HOOK, NULL, f, 0 };
-			x->hooked = true;
 		} else
 			continue;
 		for (size_t k = 0; k < sql->nrel; k++)
@@ -135,6 +137,32 @@ ex_columns(struct ex *x)
 				x->cols[x->ncols++] = (struct ex_col){
 				    sql->rel[k].name, XC_REL, NULL, NULL,
 				    sql->rel[k].col };
+	}
+	x->hooked = r->hooks != NULL && r->hooks->render != NULL;
+}
+
+/*
+ * The members the render hook adds that no field describes (a part's
+ * full_name, the user's star) are columns too, after the fields: found
+ * on the first row, those with a value of one cell (nested details,
+ * asked for with ?..._detail=true, are not).
+ */
+static void
+ex_discover(struct ex *x)
+{
+	const cJSON *m;
+	size_t added = 0;
+
+	cJSON_ArrayForEach(m, x->hook) {
+		bool known = false;
+		if (cJSON_IsObject(m) || cJSON_IsArray(m) || m->string == NULL)
+			continue;
+		for (size_t i = 0; i < x->ncols && !known; i++)
+			known = strcmp(x->cols[i].name, m->string) == 0;
+		if (known || added++ == EX_HOOK_MAX)
+			continue;
+		x->cols[x->ncols++] = (struct ex_col){ mem_strdup(&x->ctx->mem,
+		    m->string), XC_HOOK, NULL, NULL, 0 };
 	}
 }
 
@@ -225,9 +253,9 @@ ex_step(struct ex *x, const struct res_step *p, db_stmt *st,
 
 /* A cell from what the render hook added (x->hook). */
 static void
-ex_hook(struct ex *x, const struct field *f, struct ex_cell *c)
+ex_hook(struct ex *x, const char *name, struct ex_cell *c)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(x->hook, f->name);
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(x->hook, name);
 
 	c->kind = XV_NULL;
 	if (v == NULL || cJSON_IsNull(v))
@@ -265,7 +293,7 @@ ex_cell(struct ex *x, size_t i, db_stmt *st, struct ex_cell *c)
 		ex_step(x, k->p, st, c);
 		return;
 	case XC_HOOK:
-		ex_hook(x, k->f, c);
+		ex_hook(x, k->name, c);
 		return;
 	case XC_REL:
 		ex_text(c, (const char *)st_column_text(st, k->col));
@@ -397,6 +425,10 @@ ex_stream(struct ex *x, db_stmt *st)
 	struct mem_buf t = { 0 };
 	int rc, n = 0;
 
+	if ((rc = st_step(st)) == SQLITE_ROW) {
+		ex_row_begin(x, st);
+		ex_discover(x);
+	}
 	ex_headers(x);
 	resp_stream_begin(ctx, 200);
 	if (x->fmt == EX_CSV)
@@ -404,9 +436,10 @@ ex_stream(struct ex *x, db_stmt *st)
 	else
 		mem_buf_add(&t, "[", 1);
 	resp_write(ctx, t.s, t.len);
-	while ((rc = st_step(st)) == SQLITE_ROW) {
+	for (; rc == SQLITE_ROW; rc = st_step(st)) {
 		mem_buf_clear(&t);
-		ex_row_begin(x, st);
+		if (n > 0)
+			ex_row_begin(x, st);
 		if (x->fmt == EX_CSV)
 			ex_csv_row(x, st, &t);
 		else
@@ -533,7 +566,7 @@ ex_xlsx(struct ex *x, db_stmt *st)
 	struct ctx *ctx = x->ctx;
 	const char *why;
 	char hex[33];
-	int rc = SQLITE_DONE;
+	int rc;
 
 	if ((why = ex_xlsx_load()) != NULL)
 		return err_new(ctx, 501, EX_XLSX_NONE "%s", why);
@@ -553,15 +586,20 @@ ex_xlsx(struct ex *x, db_stmt *st)
 	lxw_worksheet *ws = lxw.add_worksheet(wb, NULL);
 	lxw_format *bold = lxw.add_format(wb);
 	lxw_error le = LXW_NO_ERROR;
+	if ((rc = st_step(st)) == SQLITE_ROW) {
+		ex_row_begin(x, st);
+		ex_discover(x);
+	}
 	lxw.set_bold(bold);
 	for (size_t i = 0; i < x->ncols && le == LXW_NO_ERROR; i++)
 		le = lxw.write_string(ws, 0, (lxw_col_t)i, x->cols[i].name,
 		    bold);
 	lxw.freeze_panes(ws, 1, 0);
 	lxw_row_t row = 1;
-	while (le == LXW_NO_ERROR && (rc = st_step(st)) == SQLITE_ROW) {
+	for (; le == LXW_NO_ERROR && rc == SQLITE_ROW; rc = st_step(st)) {
 		struct ex_cell c;
-		ex_row_begin(x, st);
+		if (row > 1)
+			ex_row_begin(x, st);
 		for (size_t i = 0; i < x->ncols && le == LXW_NO_ERROR; i++) {
 			char *own;
 			ex_cell(x, i, st, &c);
