@@ -298,3 +298,18 @@ def test_empty_list(api):
     assert rows.startswith("pk,name,") and rows.count("\r\n") == 1
     assert json.loads(api.export("/api/part/", "json").body) == []
     assert len(xlsx_rows(api.export("/api/part/", "xlsx").body)) == 1
+
+
+def test_schema_names_the_export_parameters(site, admin):
+    import subprocess
+    from conftest import BUILD
+    out = subprocess.run([str(BUILD / "cgi-bin" / "company.cgi"),
+                          "--openapi"], capture_output=True, check=True,
+                         timeout=30).stdout
+    doc = json.loads(out)
+    for path in ("/api/company/", "/api/company/part/"):
+        params = {p["name"]: p for p in doc["paths"][path]["get"][
+            "parameters"]}
+        assert "export" in params
+        assert params["export_format"]["schema"]["enum"] == [
+            "csv", "xlsx", "json"]
