@@ -3,7 +3,7 @@
 // align, class}.  Optional row selection with checkboxes.
 import { html } from 'htm/preact';
 import { Icon } from './icons.js';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { setQuery, useRoute } from '../router.js';
 import { useDebounced } from './kit.js';
 import { apiUrl, csrf } from '../api.js';
@@ -19,6 +19,14 @@ export function ExportMenu({ path, params = {} }) {
 	const [open, setOpen] = useState(false);
 	const [busy, setBusy] = useState(false);
 	const [error, setError] = useState('');
+	const ref = useRef(null);
+	// A click anywhere else closes the menu.
+	useEffect(() => {
+		if (!open) return undefined;
+		const away = e => { if (ref.current && !ref.current.contains(e.target)) setOpen(false); };
+		document.addEventListener('pointerdown', away);
+		return () => document.removeEventListener('pointerdown', away);
+	}, [open]);
 	const go = async fmt => {
 		setOpen(false);
 		setBusy(true);
@@ -56,7 +64,7 @@ export function ExportMenu({ path, params = {} }) {
 			setBusy(false);
 		}
 	};
-	return html`<div class="export-menu" onKeyDown=${e => { if (e.key === 'Escape') setOpen(false); }}>
+	return html`<div class="export-menu" ref=${ref} onKeyDown=${e => { if (e.key === 'Escape') setOpen(false); }}>
 		<button type="button" class="btn btn-secondary btn-sm" aria-haspopup="menu" aria-expanded=${open}
 			aria-busy=${busy} disabled=${busy} onClick=${() => setOpen(!open)}>
 			<${Icon} name="download" size=${15} /><span>Export</span></button>
