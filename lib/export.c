@@ -528,12 +528,14 @@ ex_xlsx_text(struct ex *x, const char *s, char **own)
 {
 	size_t n = strlen(s);
 	bool f = export_formula_like(s);
+	/* Bytes, so at most as many characters; room for the '. */
+	size_t max = f ? EXPORT_XLSX_CELL_MAX - 1 : EXPORT_XLSX_CELL_MAX;
 
 	*own = NULL;
-	if (!f && n <= EXPORT_XLSX_CELL_MAX)
+	if (!f && n <= max)
 		return s;
-	if (n > EXPORT_XLSX_CELL_MAX) {
-		n = EXPORT_XLSX_CELL_MAX;
+	if (n > max) {
+		n = max;
 		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
 			n--;	/* not inside a UTF-8 sequence */
 	}

@@ -313,3 +313,35 @@ def test_schema_names_the_export_parameters(site, admin):
         assert "export" in params
         assert params["export_format"]["schema"]["enum"] == [
             "csv", "xlsx", "json"]
+
+
+def test_xlsx_cells_typed_and_bounded(api, w):
+    """Numbers and booleans are typed cells; text over a cell's 32,767
+    characters is cut at a character boundary, never refused."""
+    long = "é" * 40000
+    api.ok("PATCH", f"/api/part/{w['r1']}/", {"notes": long})
+    x = {r["name"]: r for r in as_dicts(xlsx_rows(
+        api.export("/api/part/", "xlsx").body))}
+    assert x["R1"]["active"] is True and x["R1"]["trackable"] is False
+    assert x["R1"]["in_stock"] == 10 and x["R1"]["category"] == w["sub"]
+    notes = x["R1"]["notes"]
+    assert 16000 <= len(notes) <= 32767 and set(notes) == {"é"}
+    # CSV and JSON keep the whole text.
+    assert {r["name"]: r for r in api.rows("/api/part/")}["R1"][
+        "notes"] == long
+    assert len(api.rows("/api/part/")) == 3
+
+
+def test_export_head_and_stock_history(api, w):
+    r = api.call("HEAD", "/api/part/", export="csv")
+    assert r.status == 200 and r.body == b""
+    track = api.rows("/api/stock/track/")
+    assert len(track) >= 3 and "item" in track[0]
+
+
+def test_xlsx_long_formula_cell(api, w):
+    api.ok("PATCH", f"/api/part/{w['r2']}/", {"notes": "=" + "x" * 40000})
+    x = {r["name"]: r for r in as_dicts(xlsx_rows(
+        api.export("/api/part/", "xlsx").body))}
+    assert x["R2"]["notes"].startswith("'=xxx")
+    assert len(x["R2"]["notes"]) == 32767
