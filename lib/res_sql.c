@@ -285,12 +285,16 @@ sql_plan(const struct resource *r, struct res_sql *q)
 
 /*
  * The column that names a row of r for people, or NULL: a tree's path,
- * else its name (or a user's username), when it is a column of r's table.
+ * else its name (a user's username, an order's reference), when it is a
+ * column of r's table.
  */
 static const char *
 sql_name_col(const struct resource *r, const char **suffix)
 {
-	static const char *const names[] = { "pathstring", "name", "username" };
+	static const char *const names[] = { "pathstring", "name", "username",
+	    "reference" };
+	static const char *const suffixes[] = { "path", "name", "name",
+	    "reference" };
 
 	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
 		int i = res_field(r, names[k]);
@@ -301,7 +305,7 @@ sql_name_col(const struct resource *r, const char **suffix)
 		if ((f->flags & (F_NO_COLUMN | F_WRITE_ONLY | F_HOOK)) ||
 		    !sql_is_name(c))
 			continue;
-		*suffix = k == 0 ? "path" : "name";
+		*suffix = suffixes[k];
 		return c;
 	}
 	return NULL;
@@ -310,7 +314,8 @@ sql_name_col(const struct resource *r, const char **suffix)
 /*
  * The export's SELECT: the list's columns, then for each reference to a
  * resource with a name (sql_name_col) that name, read by its id, under
- * "<field>_path" or "<field>_name" (unless r has a field of that name).
+ * "<field>_path", "<field>_name" or "<field>_reference" (unless r has a
+ * field of that name).
  */
 static void
 sql_export(const struct resource *r, struct res_sql *q, const char *cols,

@@ -174,6 +174,12 @@ def test_columns_and_related_names(api, w):
     assert sp[0]["supplier_name"] == "Mouser" and sp[0]["part_name"] == "R1"
     po = api.rows(PO)
     assert {r["supplier_name"] for r in po} == {"Mouser"}
+    po1 = [r for r in po if r["reference"] == "PO-0001"][0]["pk"]
+    api.ok("POST", "/api/order/po-line/", dict(
+        order=int(po1), part=api.list(SP)[0]["pk"], quantity=3))
+    lines = api.rows("/api/order/po-line/")
+    assert lines[0]["order_reference"] == "PO-0001"
+    assert lines[0]["quantity"] in ("3", "3.0")
 
 
 # --- filters, search, ordering -----------------------------------------------
