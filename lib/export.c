@@ -68,6 +68,7 @@ struct ex_cell {
 	enum ex_vk	 kind;
 	const char	*s;		/* XV_NUM, XV_TEXT */
 	bool		 b;		/* XV_BOOL */
+	bool		 raw;		/* XV_TEXT that is JSON (tags) */
 	char		 buf[REQ_PATH_MAX + 512];
 };
 
@@ -79,8 +80,10 @@ struct ex {
 	enum ex_fmt		 fmt;
 	struct ex_col		*cols;
 	size_t			 ncols;
-	bool			 hooked;	/* some column is the hook's */
+	bool			 hooked;	/* the resource has a render hook */
 	cJSON			*hook;		/* this row's hook members */
+	char			**printed;	/* per column: a hook's value as
+					   JSON text, malloc'd, this row's */
 };
 
 bool
@@ -139,6 +142,17 @@ ex_columns(struct ex *x)
 				    sql->rel[k].col };
 	}
 	x->hooked = r->hooks != NULL && r->hooks->render != NULL;
+	x->printed = mem_zalloc(&x->ctx->mem, cap * sizeof(*x->printed));
+}
+
+/* Frees what the last row's hook values were printed into. */
+static void
+ex_printed_free(struct ex *x)
+{
+	for (size_t i = 0; x->printed != NULL && i < x->ncols; i++) {
+		cJSON_free(x->printed[i]);
+		x->printed[i] = NULL;
+	}
 }
 
 /*
@@ -195,6 +209,9 @@ ex_step(struct ex *x, const struct res_step *p, db_stmt *st,
 		s = (const char *)st_column_text(st, col);
 		if (s != NULL && (s[0] != '\0' || p->how == RH_TEXT_NULL))
 			ex_text(c, s);
+		/* Our own JSON, as the list shows it (res.c). */
+		c->raw = (p->how == RH_JSON || p->how == RH_IDS) && s != NULL &&
+		    (s[0] == '{' || s[0] == '[');
 		return;
 	case RH_BOOL:
 		c->kind = XV_BOOL;
@@ -244,6 +261,7 @@ ex_step(struct ex *x, const struct res_step *p, db_stmt *st,
 			return;
 		case RES_K_TEXT:
 			ex_text(c, p->k->s);
+			c->raw = p->f->type == FT_JSON;
 			return;
 		default:
 			return;
@@ -253,9 +271,10 @@ ex_step(struct ex *x, const struct res_step *p, db_stmt *st,
 
 /* A cell from what the render hook added (x->hook). */
 static void
-ex_hook(struct ex *x, const char *name, struct ex_cell *c)
+ex_hook(struct ex *x, size_t i, struct ex_cell *c)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(x->hook, name);
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(x->hook,
+	    x->cols[i].name);
 
 	c->kind = XV_NULL;
 	if (v == NULL || cJSON_IsNull(v))
@@ -269,10 +288,11 @@ ex_hook(struct ex *x, const char *name, struct ex_cell *c)
 		char *s = cJSON_PrintUnformatted(v);
 		if (s == NULL)
 			mem_oom();
-		snprintf(c->buf, sizeof(c->buf), "%s", s);
-		cJSON_free(s);
+		cJSON_free(x->printed[i]);
+		x->printed[i] = s;
 		c->kind = cJSON_IsNumber(v) ? XV_NUM : XV_TEXT;
-		c->s = c->buf;
+		c->raw = !cJSON_IsNumber(v);
+		c->s = s;
 	}
 }
 
@@ -282,6 +302,7 @@ ex_cell(struct ex *x, size_t i, db_stmt *st, struct ex_cell *c)
 {
 	const struct ex_col *k = &x->cols[i];
 
+	c->raw = false;
 	switch (k->kind) {
 	case XC_PK:
 		snprintf(c->buf, sizeof(c->buf), "%lld",
@@ -293,7 +314,7 @@ ex_cell(struct ex *x, size_t i, db_stmt *st, struct ex_cell *c)
 		ex_step(x, k->p, st, c);
 		return;
 	case XC_HOOK:
-		ex_hook(x, k->name, c);
+		ex_hook(x, i, c);
 		return;
 	case XC_REL:
 		ex_text(c, (const char *)st_column_text(st, k->col));
@@ -386,7 +407,10 @@ ex_json_row(struct ex *x, db_stmt *st, struct mem_buf *t, bool first)
 			json_buf_raw(t, c.s);
 			break;
 		case XV_TEXT:
-			json_buf_str(t, c.s);
+			if (c.raw)
+				json_buf_raw(t, c.s);
+			else
+				json_buf_str(t, c.s);
 			break;
 		}
 	}
@@ -781,5 +805,6 @@ export_answer(struct ctx *ctx, const struct resource *r, struct list_q *q,
 	st_stream(st);
 	e = fmt == EX_XLSX ? ex_xlsx(&x, st) : ex_stream(&x, st);
 	cJSON_Delete(x.hook);
+	ex_printed_free(&x);
 	return e;
 }

@@ -278,7 +278,9 @@ def test_injection_neutralised(api, w):
     co = {r["name"]: r for r in api.rows(CO)}
     assert co["Mouser"]["description"] == "'@SUM(A1)"
     assert api.rows(SP)[0]["SKU"] == "'-M-R1"
-    # JSON is data, not a spreadsheet: as stored.
+    # JSON is data, not a spreadsheet: as stored; stored JSON stays JSON.
+    sp = json.loads(api.export(SP, "json").body)
+    assert sp[0]["tags"] == [] and sp[0]["SKU"] == "-M-R1"
     js = {o["name"]: o for o in json.loads(
         api.export("/api/part/", "json").body)}
     assert js["R1"]["description"] == "=HYPERLINK(\"http://evil\")"
