@@ -173,8 +173,9 @@ ex_discover(struct ex *x)
 			continue;
 		for (size_t i = 0; i < x->ncols && !known; i++)
 			known = strcmp(x->cols[i].name, m->string) == 0;
-		if (known || added++ == EX_HOOK_MAX)
+		if (known || added >= EX_HOOK_MAX)
 			continue;
+		added++;
 		x->cols[x->ncols++] = (struct ex_col){ mem_strdup(&x->ctx->mem,
 		    m->string), XC_HOOK, NULL, NULL, 0 };
 	}
