@@ -20,7 +20,10 @@ PYTHON	?= /usr/bin/python3
 LIGHTTPD_CONF ?= lighttpd-fastcgi.conf
 
 DEPS_BUILD = gcc make libc6-dev libsqlite3-dev libcjson-dev libscrypt-dev \
-	     libfcgi-dev libmd-dev libpq-dev
+	     libfcgi-dev libmd-dev libpq-dev libxlsxwriter-dev
+# libxlsxwriter is loaded by lib/export.c for an XLSX export (dlopen), so
+# that no other request pays for linking it (docs/export.md).
+DEPS_BUILD += libxlsxwriter4
 DEPS_RUN   = lighttpd
 # PostgreSQL's server (initdb, pg_ctl, psql) and contrib (citext, pg_trgm):
 # tests start a throwaway cluster of their own (tests/pgserver.py).

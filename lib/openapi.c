@@ -349,6 +349,20 @@ openapi_list_params(const struct resource *r, cJSON *params)
 		cJSON_AddItemToObject(s, "x-fields", order);
 	openapi_query(params, "ordering", s, "Which field to use when "
 	    "ordering the results (a leading - for descending).");
+	/* Export (lib/export.h, docs/export.md). */
+	openapi_query(params, "export", openapi_type("string", NULL),
+	    "true: a DataOutput whose output is the URL of the list as a "
+	    "file (export_format); csv, xlsx or json: that file itself.");
+	cJSON *f = openapi_type("string", NULL);
+	cJSON *fe = cJSON_CreateArray();
+	if (fe == NULL)
+		mem_oom();
+	cJSON_AddItemToArray(fe, cJSON_CreateString("csv"));
+	cJSON_AddItemToArray(fe, cJSON_CreateString("xlsx"));
+	cJSON_AddItemToArray(fe, cJSON_CreateString("json"));
+	cJSON_AddItemToObject(f, "enum", fe);
+	openapi_query(params, "export_format", f, "The file's format with "
+	    "export=true (csv when absent).");
 }
 
 /* {"description": d, "content": {"application/json": {"schema": s}}} */

@@ -36,7 +36,7 @@ page_parse(struct ctx *ctx, struct page *p)
 }
 
 /* Appends s percent-encoded (RFC 3986 unreserved characters kept). */
-static char *
+char *
 page_encode(struct ctx *ctx, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";

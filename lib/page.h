@@ -25,6 +25,7 @@ struct page {
 };
 
 struct err *page_parse(struct ctx *, struct page *);
+char	*page_encode(struct ctx *, const char *);
 struct cJSON *page_envelope(struct ctx *, const struct page *,
 	    long long count);
 struct err *page_answer(struct ctx *, const struct page *, long long count,

@@ -11,6 +11,7 @@
 #include "db.h"
 #include "dec.h"
 #include "err.h"
+#include "export.h"
 #include "json.h"
 #include "list.h"
 #include "log.h"
@@ -294,7 +295,7 @@ res_text_step(struct ctx *ctx, struct mem_buf *t, const struct res_step *p,
  * One row of a list as JSON text, into t: "pk", the fields in their
  * order, then what the render hook adds.  arg is a struct res_rows.
  */
-static void
+void
 res_row_text(struct ctx *ctx, db_stmt *st, void *arg, struct mem_buf *t)
 {
 	const struct res_rows *rr = arg;
@@ -359,7 +360,7 @@ res_nested(struct ctx *ctx, const struct resource *r, db_stmt **cache,
 /* ---- reading -------------------------------------------------------- */
 
 /* The renderer's argument, from the query (?part_detail=true). */
-static struct err *
+struct err *
 res_view(struct ctx *ctx, const struct resource *r, void **view)
 {
 	*view = NULL;
@@ -734,8 +735,11 @@ res_list(struct ctx *ctx)
 	struct err *e;
 
 	if ((e = res_view(ctx, r, &rr.view)) != NULL ||
-	    (e = res_query(ctx, r, &q, rr.view)) != NULL ||
-	    (e = res_tally(ctx, r, &q)) != NULL)
+	    (e = res_query(ctx, r, &q, rr.view)) != NULL)
+		return e;
+	if (export_asked(ctx))	/* ?export=: the list as a file */
+		return export_answer(ctx, r, &q, rr.view);
+	if ((e = res_tally(ctx, r, &q)) != NULL)
 		return e;
 	return list_run(&q, res_sql(r)->select, res_sql(r)->count,
 	    res_row_text, &rr);

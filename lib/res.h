@@ -52,6 +52,7 @@ struct ctx;
 struct err;
 struct errs;
 struct res_sql;
+struct mem_buf;
 
 
 /* Resource flags. */
@@ -269,6 +270,17 @@ struct res_step {
 	const struct res_const	*k;
 };
 
+/*
+ * A related object's name beside a reference in an export (export.h):
+ * the category's path, the supplier's name.  col is its column in
+ * export_select.
+ */
+struct res_rel {
+	int		 field;		/* the reference */
+	const char	*name;		/* "category_path", "supplier_name" */
+	int		 col;
+};
+
 /* res_sql.c: the SQL of a resource, made once per process. */
 struct res_sql {
 	bool		 ready;
@@ -297,6 +309,9 @@ struct res_sql {
 	struct res_step	*plan;		/* the fields a row shows, in order */
 	size_t		 nplan;
 	const char	*tree[TQ__MAX];
+	const char	*export_select;	/* select, then each rel's column */
+	struct res_rel	*rel;
+	size_t		 nrel;
 };
 
 struct res_sql	*res_sql(const struct resource *);
@@ -338,6 +353,9 @@ struct err	*res_query(struct ctx *, const struct resource *,
 struct err	*res_tally(struct ctx *, const struct resource *,
 		    struct list_q *);
 struct cJSON	*res_row_json(struct ctx *, db_stmt *, void *arg);
+void		 res_row_text(struct ctx *, db_stmt *, void *arg,
+		    struct mem_buf *t);
+struct err	*res_view(struct ctx *, const struct resource *, void **view);
 struct cJSON	*res_render(struct ctx *, const struct resource *,
 		    db_stmt *, void *view);
 struct cJSON	*res_nested(struct ctx *, const struct resource *,

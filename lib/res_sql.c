@@ -283,6 +283,75 @@ sql_plan(const struct resource *r, struct res_sql *q)
 	}
 }
 
+/*
+ * The column that names a row of r for people, or NULL: a tree's path,
+ * else its name (a user's username, an order's reference), when it is a
+ * column of r's table.
+ */
+static const char *
+sql_name_col(const struct resource *r, const char **suffix)
+{
+	static const char *const names[] = { "pathstring", "name", "username",
+	    "reference" };
+	static const char *const suffixes[] = { "path", "name", "name",
+	    "reference" };
+
+	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+		int i = res_field(r, names[k]);
+		if (i < 0)
+			continue;
+		const struct field *f = &r->fields[i];
+		const char *c = sql_column(f);
+		if ((f->flags & (F_NO_COLUMN | F_WRITE_ONLY | F_HOOK)) ||
+		    !sql_is_name(c))
+			continue;
+		*suffix = suffixes[k];
+		return c;
+	}
+	return NULL;
+}
+
+/*
+ * The export's SELECT: the list's columns, then for each reference to a
+ * resource with a name (sql_name_col) that name, read by its id, under
+ * "<field>_path", "<field>_name" or "<field>_reference" (unless r has a
+ * field of that name).
+ */
+static void
+sql_export(const struct resource *r, struct res_sql *q, const char *cols,
+    int ncols)
+{
+	char *x = NULL;
+
+	q->rel = calloc(r->nfields + 1, sizeof(*q->rel));
+	if (q->rel == NULL)
+		mem_oom();
+	sql_cat(&x, "%s", cols);
+	for (size_t i = 0; i < r->nfields; i++) {
+		const struct field *f = &r->fields[i];
+		const char *suffix, *c;
+		if (f->type != FT_ID || f->ref == NULL || q->col[i] < 0 ||
+		    (c = sql_name_col(f->ref, &suffix)) == NULL)
+			continue;
+		char *name = res_sql_printf("%s_%s", f->name, suffix);
+		if (res_field(r, name) >= 0) {
+			free(name);
+			continue;
+		}
+		char *item = sql_select_item(f, r->alias);
+		sql_cat(&x, ", (SELECT xr_.%s FROM %s xr_ WHERE xr_.id = %s)",
+		    c, f->ref->table, item);
+		free(item);
+		q->rel[q->nrel].field = (int)i;
+		q->rel[q->nrel].name = name;
+		q->rel[q->nrel].col = ncols++;
+		q->nrel++;
+	}
+	q->export_select = res_sql_printf("SELECT %s FROM %s %s WHERE TRUE", x,
+	    r->table, r->alias);
+	free(x);
+}
+
 /* Makes every statement of r (once per process). */
 struct res_sql *
 res_sql(const struct resource *r)
@@ -358,6 +427,7 @@ res_sql(const struct resource *r)
 	sql_filters(r, q);
 	sql_rules(r, q);
 	sql_plan(r, q);
+	sql_export(r, q, cols, ncols);
 	if (r->tree != NULL)
 		r->tree->sql(r, q);
 	for (size_t i = 0; i < r->nfields; i++)

@@ -371,6 +371,21 @@ printf '\nPeak RSS of one unpaginated, streamed GET /api/part/ (%d parts): %s Ki
 printf 'Peak RSS of GET /api/stock/?location=%d (cascade, unpaginated): %s KiB\n' \
     "$LOC_A" "$(rss stock GET /api/stock/ "location=$LOC_A")"
 
+# Export (issue 18, docs/export.md): every part as CSV and as XLSX, each by
+# one CGI process with the same data: wall time, peak RSS, the file's size.
+export_run() {	# export_run FORMAT -> "<s> s, <KiB> KiB"; the file in $BENCH_DIR
+	env -i PATH=/usr/bin:/bin STOCKROOM_DATA_DIR="$DATA" STOCKROOM_CONFIG=/dev/null \
+	    GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=GET PATH_INFO=/api/part/ \
+	    QUERY_STRING="export=$1" HTTP_HOST=localhost \
+	    HTTP_AUTHORIZATION="Token $TOKEN" \
+	    /usr/bin/time -f '%e s, %M KiB' "$SITE/cgi-bin/part.cgi" </dev/null \
+	    2>&1 >"$BENCH_DIR/export.$1" | tail -1
+}
+for fmt in csv xlsx; do
+	printf 'Export of every part (%d) as %s: %s, %s bytes\n' "$NPARTS" \
+	    "$fmt" "$(export_run "$fmt")" "$(stat -c %s "$BENCH_DIR/export.$fmt")"
+done
+
 # The requests whose CPU time is measured below (name|program|path|query).
 export BENCH_CPU_CASES="api root|api|/api/|
 stock status|stock|/api/stock/status/|

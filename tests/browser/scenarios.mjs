@@ -800,6 +800,59 @@ async function purchaseOrderScenario(ctx) {
 	clean(ctx);
 }
 
+/* Export (docs/export.md): the parts table as the file of what it shows. */
+async function exportScenario(ctx) {
+	const page = await open(ctx);
+	await signIn(ctx, page, ctx.admin);
+	await page.evaluate(async () => {
+		const token = localStorage.getItem('stockroom.csrf') || '';
+		const post = async body => {
+			const r = await fetch('api/part/', { method: 'POST', credentials: 'same-origin',
+				headers: { 'Content-Type': 'application/json', 'X-CSRFToken': token }, body: JSON.stringify(body) });
+			if (!r.ok) throw new Error('part: ' + r.status);
+			await r.text();
+		};
+		for (const n of ['Fuse 1A', 'Fuse 2A', 'Fuse 3A', 'Relay 5V'])
+			await post({ name: n, IPN: n.replace(/\W/g, ''), description: n.startsWith('Relay') ? 'coil' : '=1+1' });
+	});
+	const csvOf = async fmt => {
+		const [dl] = await Promise.all([page.waitForEvent('download'),
+			(async () => {
+				await page.getByRole('button', { name: 'Export' }).click();
+				await page.getByRole('menu', { name: 'Export format' }).getByRole('menuitem', { name: fmt }).click();
+			})()]);
+		return { name: dl.suggestedFilename(), body: fs.readFileSync(await dl.path()) };
+	};
+	await goto(ctx, page, 'parts?search=Fuse&ordering=-name');
+	await expectText(page.getByRole('table', { name: /Parts/ }), /Fuse 3A/, 'the searched parts');
+	await settled(page);
+	await page.getByRole('button', { name: 'Export' }).click();
+	await page.getByRole('menu', { name: 'Export format' }).waitFor();
+	await shot(ctx, page, '40-export-menu', { full: false });
+	await page.keyboard.press('Escape');
+	const csv = await csvOf('CSV');
+	if (!/^Stockroom_Part_.*\.csv$/.test(csv.name)) throw new Error('csv file name ' + csv.name);
+	const lines = csv.body.toString('utf8').trim().split('\r\n');
+	const names = lines.slice(1).map(l => l.split(',')[1]);
+	if (names.join('|') !== 'Fuse 3A|Fuse 2A|Fuse 1A') throw new Error('exported rows: ' + names.join('|'));
+	if (!lines[1].includes(`"'=1+1"`)) throw new Error('formula not neutralised: ' + lines[1]);
+	const xlsx = await csvOf('Excel (XLSX)');
+	if (!xlsx.name.endsWith('.xlsx') || xlsx.body.subarray(0, 2).toString() !== 'PK') throw new Error('xlsx: ' + xlsx.name);
+	const json = JSON.parse((await csvOf('JSON')).body.toString('utf8'));
+	if (json.length !== 3 || json[0].name !== 'Fuse 3A') throw new Error('json rows');
+
+	const phone = page;
+	await phone.setViewportSize(PHONE);
+	await goto(ctx, phone, 'parts?search=Fuse');
+	await expectText(phone.getByRole('table', { name: /Parts/ }), /Fuse 1A/, 'the parts at phone width');
+	await settled(phone);
+	await phone.getByRole('button', { name: 'Export' }).click();
+	const box = await phone.getByRole('menu', { name: 'Export format' }).boundingBox();
+	if (!box || box.x < 0 || box.x + box.width > PHONE.width) throw new Error('the export menu leaves the screen: ' + JSON.stringify(box));
+	await shot(ctx, phone, '41-export-menu-phone', { full: false });
+	clean(ctx);
+}
+
 export const scenarios = [
 	{ name: 'first-run setup with the setup code', run: setupScenario, only: ['fresh'] },
 	{ name: 'sign in, category, part, stock, transfer, totals, history, sign out', run: mainScenario, only: ['lighttpd', 'apache-htaccess-prefix'] },
@@ -810,5 +863,6 @@ export const scenarios = [
 	{ name: 'companies: new supplier, supplier part, phone width, bulk delete', run: companiesScenario, only: ['lighttpd'] },
 	{ name: 'BOM: lines by searching, substitute, can build, validate, cycle, used in, phone', run: bomScenario, only: ['lighttpd'] },
 	{ name: 'purchase orders: what to order, issue, receive in parts, complete, phone width', run: purchaseOrderScenario, only: ['lighttpd'] },
+	{ name: 'export: the parts table as CSV, XLSX and JSON, phone width', run: exportScenario, only: ['lighttpd'] },
 	{ name: 'a stocked store room (README screenshots)', run: demoScenario, only: ['apache-htaccess-prefix'] },
 ];

@@ -146,7 +146,7 @@ function Users() {
 	];
 	return html`<${Card} title="Users" actions=${html`<${Button} small kind="primary" icon="plus" onClick=${() => setDialog({ kind: 'new' })}>New user</${Button}>`}>
 		${users.error ? html`<${ErrorNote} error=${users.error} retry=${users.reload} />` : !users.data ? html`<${Spinner} />`
-			: html`<${DataTable} columns=${columns} rows=${users.data} caption="Users" />`}
+			: html`<${DataTable} columns=${columns} rows=${users.data} caption="Users" exportFrom=${{ path: 'user/' }} />`}
 		${(dialog?.kind === 'new' || dialog?.kind === 'edit') && html`<${UserDialog} user=${dialog.user} groups=${groups.data || []}
 			onClose=${() => setDialog(null)} onDone=${() => { setDialog(null); users.reload(); }} />`}
 		${dialog?.kind === 'delete' && html`<${Confirm} title=${`Delete ${dialog.user.username}?`} onClose=${ok => { setDialog(null); if (ok) users.reload(); }}
@@ -176,7 +176,7 @@ function Groups() {
 	return html`<${Card} title="Groups" actions=${html`<${Button} small kind="primary" icon="plus" onClick=${() => setDialog({ kind: 'new', group: groups.data?.[0] ? { [rulesKey(groups.data[0])]: Array.isArray(groups.data[0][rulesKey(groups.data[0])]) ? [] : {} } : null })}>New group</${Button}>`}>
 		<p class="muted card-intro">A user may do what any of their groups allows. Administrators may do everything.</p>
 		${groups.error ? html`<${ErrorNote} error=${groups.error} retry=${groups.reload} />` : !groups.data ? html`<${Spinner} />`
-			: html`<${DataTable} columns=${columns} rows=${groups.data} caption="Groups" empty="No groups yet." />`}
+			: html`<${DataTable} columns=${columns} rows=${groups.data} caption="Groups" empty="No groups yet." exportFrom=${{ path: 'user/group/' }} />`}
 		${dialog?.kind === 'new' && html`<${GroupDialog} group=${null} onClose=${() => setDialog(null)} onDone=${() => { setDialog(null); groups.reload(); }} />`}
 		${dialog?.kind === 'edit' && html`<${GroupDialog} group=${dialog.group} onClose=${() => setDialog(null)} onDone=${() => { setDialog(null); groups.reload(); }} />`}
 		${dialog?.kind === 'delete' && html`<${Confirm} title=${`Delete group ${dialog.group.name}?`} onClose=${ok => { setDialog(null); if (ok) groups.reload(); }}
@@ -200,7 +200,7 @@ function Audit() {
 		<p class="muted card-intro">Sign-ins, permission changes and other security events, newest first.</p>
 		${list.error ? html`<${ErrorNote} error=${list.error} retry=${list.reload} />` : !list.data ? html`<${Spinner} />`
 			: !rows.length ? html`<${Empty} icon="shield" title="The audit log is empty" />`
-			: html`<${DataTable} columns=${columns} rows=${rows} caption="Audit log" rowKey=${r => r.pk ?? r.id ?? JSON.stringify(r)} />
+			: html`<${DataTable} columns=${columns} rows=${rows} caption="Audit log" exportFrom=${{ path: 'admin/audit/' }} rowKey=${r => r.pk ?? r.id ?? JSON.stringify(r)} />
 				<${Pager} count=${list.data.count} offset=${offset} limit=${limit} onChange=${o => setQuery({ offset: o || '' })} />`}
 	</${Card}>`;
 }

@@ -129,7 +129,7 @@ export function BomCard({ part }) {
 				: html`<${Badge} tone="warn">Not validated</${Badge}>${v.bom_checked_date && html` <span class="cell-sub">changed since ${fmtDate(v.bom_checked_date, false)}</span>`}`) : ''}</div>
 		</div>
 		<${ErrorNote} error=${lines.error} retry=${lines.reload} />
-		${lines.loading && !lines.data ? html`<${Spinner} />` : html`<${DataTable} columns=${columns} rows=${rows} caption=${'Bill of materials of ' + part.name}
+		${lines.loading && !lines.data ? html`<${Spinner} />` : html`<${DataTable} columns=${columns} rows=${rows} caption=${'Bill of materials of ' + part.name} exportFrom=${{ path: 'bom/', params: { part: pk, ordering: 'sub_part' } }}
 			rowLabel=${b => partName(b.sub_part_detail)} empty=${can('part', 'add') ? 'No lines yet: use “Add line” to list the components.' : 'No lines yet.'} />`}
 		${dialog?.kind === 'line' && html`<${BomLineDialog} part=${part} line=${dialog.line} onClose=${changed => { setDialog(null); if (changed) reload(); }}
 			onRemove=${l => setDialog({ kind: 'delete', line: l })}

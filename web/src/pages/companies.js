@@ -95,7 +95,7 @@ export function Companies() {
 				onChange=${e => setQuery({ active: e.currentTarget.checked ? 'false' : '', offset: '' })} /> Inactive only</label>
 		</div>
 		<${ErrorNote} error=${list.error} retry=${list.reload} />
-		<${PagedTable} list=${list} offset=${offset} limit=${limit} ordering=${ordering} defaultOrdering="name"
+		<${PagedTable} list=${list} offset=${offset} limit=${limit} ordering=${ordering} defaultOrdering="name" exportFrom=${{ path: 'company/', params }}
 			columns=${columns} caption="Companies" onRowClick=${c => navigate('/company/' + c.pk)}
 			empty=${list.loading ? 'Loading…' : search ? 'No companies match.' : 'No companies yet.'} />
 		${dialog && html`<${CompanyDialog} onClose=${() => setDialog(false)}
@@ -169,7 +169,7 @@ function SupplierParts({ company, onChange }) {
 		${can('purchase_order', 'add') && html`<${Button} small icon="plus" onClick=${() => setDialog(true)}>Add</${Button}>`}`}>
 		<${ErrorNote} error=${list.error} retry=${list.reload} />
 		${list.loading && !list.data ? html`<${Spinner} />` : html`
-			<${DataTable} columns=${columns} rows=${list.data?.results || []} caption="Supplied parts" rowLabel=${s => s.SKU}
+			<${DataTable} columns=${columns} rows=${list.data?.results || []} caption="Supplied parts" exportFrom=${{ path: 'company/part/', params: { supplier: company.pk } }} rowLabel=${s => s.SKU}
 				selected=${can('purchase_order', 'delete') ? sel : undefined} onSelect=${setSel}
 				empty="This company supplies no parts yet." />
 			<${Pager} count=${list.data?.count || 0} offset=${offset} limit=${limit} onChange=${setOffset} />`}

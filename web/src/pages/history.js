@@ -76,7 +76,7 @@ export function History() {
 		</div>
 		${!can('stock', 'view') && html`<p class="muted">You may not see stock history.</p>`}
 		<${ErrorNote} error=${list.error} retry=${list.reload} />
-		<${PagedTable} list=${list} offset=${offset} limit=${limit} defaultLimit=${50}
+		<${PagedTable} list=${list} offset=${offset} limit=${limit} defaultLimit=${50} exportFrom=${part ? undefined : { path: 'stock/track/', params }}
 			columns=${columns} caption="Stock history"
 			empty=${list.loading ? 'Loading…' : filtered ? 'No history matches these filters.' : 'No stock history yet.'} />
 	</div>`;

@@ -143,7 +143,7 @@ export function Locations({ id }) {
 			${!can('stock', 'view') ? html`<${Empty} title="You may not see stock" />` : html`
 			<${ErrorNote} error=${stock.error} retry=${stock.reload} />
 			<div class=${'table-card' + (stock.loading ? ' is-loading' : '')} aria-busy=${stock.loading}>
-				<${DataTable} columns=${columns} rows=${rows} ordering=${ordering} caption="Stock items"
+				<${DataTable} columns=${columns} rows=${rows} ordering=${ordering} caption="Stock items" exportFrom=${{ path: 'stock/', params }}
 					selected=${can('stock', 'change') ? sel : null} onSelect=${setSel}
 					rowLabel=${it => `${itemPartName(it)} item ${it.pk}`}
 					onOrder=${o => setQuery({ ordering: o, offset: '' })}

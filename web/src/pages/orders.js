@@ -115,7 +115,7 @@ export function PurchaseOrders() {
 				onChange=${e => setQuery({ overdue: e.currentTarget.checked ? 'true' : '', offset: '' })} /> Overdue</label>
 		</div>
 		<${ErrorNote} error=${list.error} retry=${list.reload} />
-		<${PagedTable} list=${list} offset=${offset} limit=${limit} ordering=${ordering} defaultOrdering="-reference"
+		<${PagedTable} list=${list} offset=${offset} limit=${limit} ordering=${ordering} defaultOrdering="-reference" exportFrom=${{ path: 'order/po/', params }}
 			columns=${columns} caption="Purchase orders" onRowClick=${o => navigate('/order/' + o.pk)}
 			empty=${list.loading ? 'Loading…' : search ? 'No orders match.' : 'No purchase orders yet.'} />
 		${dialog && html`<${OrderDialog} onClose=${() => setDialog(false)}
@@ -259,7 +259,7 @@ export function PurchaseOrderPage({ id }) {
 			<div>
 				<${Card} title="Lines" actions=${mayChange && OPEN.includes(st) && html`<${Button} small icon="plus" class="no-print" onClick=${() => setDialog('line')}>Add line</${Button}>`}>
 					<${ErrorNote} error=${lines.error} retry=${lines.reload} />
-					${lines.loading && !lines.data ? html`<${Spinner} />` : html`<${DataTable} columns=${lineCols} rows=${lines.data || []} caption="Lines"
+					${lines.loading && !lines.data ? html`<${Spinner} />` : html`<${DataTable} columns=${lineCols} rows=${lines.data || []} caption="Lines" exportFrom=${{ path: 'order/po-line/', params: { order: pk } }}
 						empty="No lines yet: add the supplier's parts you are ordering." />`}
 				</${Card}>
 				${(extra.data || []).length > 0 && html`<${Card} title="Extra lines"><ul class="plain-list">${extra.data.map(x => html`<li key=${x.pk}>

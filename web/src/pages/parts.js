@@ -218,7 +218,7 @@ export function Parts() {
 				${activeFilters > 0 && html`<button type="button" class="link" onClick=${() => setQuery(Object.fromEntries(['active', 'low_stock', 'has_stock', ...FLAGS.map(x => x[0])].map(k => [k, ''])))}>Clear filters</button>`}
 			</div>`}
 			<${ErrorNote} error=${list.error} retry=${list.reload} />
-			<${PagedTable} list=${list} offset=${offset} limit=${limit} ordering=${ordering} defaultOrdering="name"
+			<${PagedTable} list=${list} offset=${offset} limit=${limit} ordering=${ordering} defaultOrdering="name" exportFrom=${{ path: 'part/', params }}
 				columns=${columns} caption="Parts" onRowClick=${p => navigate('/part/' + p.pk)}
 				empty=${list.loading ? 'Loading…' : search || activeFilters ? 'No parts match. Try fewer filters or another search.' : 'No parts here yet.'} />
 		</section>

@@ -32,6 +32,7 @@ const P = {
 	paperclip: 'M20 11l-8.5 8.5a5 5 0 01-7-7L13 4a3.5 3.5 0 015 5l-8.5 8.5a2 2 0 01-3-3L14 7',
 	filter: 'M4 5h16l-6 8v6l-4-2v-4z',
 	sort: 'M8 4v16M4 8l4-4 4 4M16 20V4M12 16l4 4 4-4',
+	download: 'M12 4v11M7 10l5 5 5-5M5 20h14',
 	building: 'M4 21V4h10v17M14 9h6v12M3 21h18M8 8h2M8 12h2M8 16h2M17 13h.01M17 17h.01',
 };
 

@@ -3,12 +3,83 @@
 // align, class}.  Optional row selection with checkboxes.
 import { html } from 'htm/preact';
 import { Icon } from './icons.js';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { setQuery, useRoute } from '../router.js';
 import { useDebounced } from './kit.js';
+import { apiUrl, csrf } from '../api.js';
 
+// The formats a list exports as (docs/export.md).
+const EXPORT_FORMATS = [['csv', 'CSV'], ['xlsx', 'Excel (XLSX)'], ['json', 'JSON']];
+
+// Exports what a table shows: the list at path with the table's filters,
+// search and ordering (params; its limit and offset are left out, so every
+// row is exported, not the page), as the format chosen, downloaded as a
+// file.  The server answers ?export=<format> with the file itself.
+export function ExportMenu({ path, params = {} }) {
+	const [open, setOpen] = useState(false);
+	const [busy, setBusy] = useState(false);
+	const [error, setError] = useState('');
+	const ref = useRef(null);
+	// A click anywhere else closes the menu.
+	useEffect(() => {
+		if (!open) return undefined;
+		const away = e => { if (ref.current && !ref.current.contains(e.target)) setOpen(false); };
+		document.addEventListener('pointerdown', away);
+		return () => document.removeEventListener('pointerdown', away);
+	}, [open]);
+	const go = async fmt => {
+		setOpen(false);
+		setBusy(true);
+		setError('');
+		const q = { ...params, export: fmt };
+		delete q.limit;
+		delete q.offset;
+		try {
+			const headers = {};
+			const t = csrf();
+			if (t) headers['X-CSRFToken'] = t;
+			const res = await fetch(apiUrl(path, q), { headers, credentials: 'same-origin', cache: 'no-store' });
+			if (!res.ok) {
+				let msg = `The server answered ${res.status}.`;
+				try {
+					const d = await res.json();
+					const first = Object.values(d)[0];
+					msg = d.detail || (Array.isArray(first) ? first[0] : String(first)) || msg;
+				} catch { /* not JSON */ }
+				throw new Error(msg);
+			}
+			const blob = await res.blob();
+			const cd = res.headers.get('Content-Disposition') || '';
+			const name = (cd.match(/filename="([^"]+)"/) || [])[1] || 'export.' + fmt;
+			const a = document.createElement('a');
+			a.href = URL.createObjectURL(blob);
+			a.download = name;
+			document.body.appendChild(a);
+			a.click();
+			a.remove();
+			setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+		} catch (e) {
+			setError(e.message || 'The export failed.');
+		} finally {
+			setBusy(false);
+		}
+	};
+	return html`<div class="export-menu" ref=${ref} onKeyDown=${e => { if (e.key === 'Escape') setOpen(false); }}>
+		<button type="button" class="btn btn-secondary btn-sm" aria-haspopup="menu" aria-expanded=${open}
+			aria-busy=${busy} disabled=${busy} onClick=${() => setOpen(!open)}>
+			<${Icon} name="download" size=${15} /><span>Export</span></button>
+		${open && html`<div class="export-list" role="menu" aria-label="Export format">
+			${EXPORT_FORMATS.map(([f, label]) => html`<button type="button" role="menuitem" key=${f}
+				class="export-item" onClick=${() => go(f)}>${label}</button>`)}
+		</div>`}
+		${error && html`<span class="export-error" role="alert">${error}</span>`}
+	</div>`;
+}
+
+// exportFrom: {path, params} of the list the rows come from; the table
+// then has an Export button (ExportMenu) for what it shows.
 export function DataTable({ columns, rows, ordering, onOrder, rowKey = r => r.pk, selected, onSelect,
-	caption, empty, onRowClick, rowLabel = r => String(r.pk) }) {
+	caption, empty, onRowClick, rowLabel = r => String(r.pk), exportFrom }) {
 	const sortState = c => {
 		if (!c.sort || !ordering) return undefined;
 		if (ordering === c.sort) return 'ascending';
@@ -27,7 +98,8 @@ export function DataTable({ columns, rows, ordering, onOrder, rowKey = r => r.pk
 		s.has(k) ? s.delete(k) : s.add(k);
 		onSelect(s);
 	};
-	return html`<div class="table-wrap"><table class="table">
+	return html`${exportFrom && html`<div class="table-tools"><${ExportMenu} path=${exportFrom.path}
+		params=${{ ordering, ...exportFrom.params }} /></div>`}<div class="table-wrap"><table class="table">
 		${caption && html`<caption class="sr-only">${caption}</caption>`}
 		<thead><tr>
 			${selected && html`<th class="col-check"><input type="checkbox" aria-label="Select all on this page"
