@@ -213,9 +213,9 @@ api_search_error(struct ctx *ctx, const struct err *e)
  * list would (GET <path>?search=...&limit=...&<filters>), or {"error": ...}
  * when the user may not view the model or the filters are wrong; keys for
  * models Stockroom does not serve are left out, as InvenTree leaves out
- * what it does not know.  search_regex and search_whole are InvenTree's
- * options for patterns and whole words: asking for either is an error for
- * each key (we would answer something else than was asked).
+ * what it does not know.  search_regex and search_whole (InvenTree's
+ * options for patterns and whole words) go to every list, as their query
+ * parameters (list.h).
  */
 static struct err *
 api_search(struct ctx *ctx)
@@ -239,8 +239,6 @@ api_search(struct ctx *ctx)
 		if (v != NULL && base[k] == NULL)
 			return err_field(ctx, pass[k], "Not a valid value.");
 	}
-	bool unsupported = (base[3] != NULL && strcmp(base[3], "true") == 0) ||
-	    (base[4] != NULL && strcmp(base[4], "true") == 0);
 
 	cJSON *out = cJSON_CreateObject();
 	if (out == NULL)
@@ -256,9 +254,7 @@ api_search(struct ctx *ctx)
 		if (filters == NULL || !cJSON_IsObject(filters) ||
 		    r->search == NULL)
 			continue;
-		if (unsupported)
-			why = "search_regex and search_whole are not supported";
-		else if (perm_need(ctx, r->area, PERM_VIEW) != NULL)
+		if (perm_need(ctx, r->area, PERM_VIEW) != NULL)
 			why = "User does not have permission to view this model";
 		for (const cJSON *f = filters->child; why == NULL && f != NULL;
 		    f = f->next) {
@@ -268,7 +264,7 @@ api_search(struct ctx *ctx)
 				passed |= strcmp(f->string, pass[k]) == 0;
 			if (v == NULL || passed)
 				continue;
-			if (nq == REQ_PARAMS_MAX - 3)
+			if (nq == REQ_PARAMS_MAX - 5)
 				why = "Too many filters.";
 			else
 				q[nq++] = (struct req_kv){ f->string, v };
@@ -276,8 +272,9 @@ api_search(struct ctx *ctx)
 		q[nq++] = (struct req_kv){ "search", base[0] };
 		q[nq++] = (struct req_kv){ "limit", base[1] != NULL ? base[1] :
 		    "1" };
-		if (base[2] != NULL)
-			q[nq++] = (struct req_kv){ "offset", base[2] };
+		for (size_t k = 2; k < 5; k++)
+			if (base[k] != NULL)
+				q[nq++] = (struct req_kv){ pass[k], base[k] };
 		if (why == NULL && (e = res_list_as(ctx, r, q, nq, &page)) != NULL)
 			why = api_search_error(ctx, e);
 		cJSON *item = why != NULL ? cJSON_CreateObject() :

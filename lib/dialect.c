@@ -489,9 +489,11 @@ write_word(struct dialect *x, size_t i)
 	n1 = next(x, i, &j);
 	if (is(t, "like"))		/* also before "(": an operator */
 		put(x, "ILIKE");
+	else if (is(t, "regexp"))	/* search.h: case ignored */
+		put(x, "~*");
 	else if (n1 != NULL && n1->t == T_LP && !operator_word(t))
 		return write_call(x, i, j);
-	else if (is(t, "glob") || is(t, "regexp") || is(t, "match") ||
+	else if (is(t, "glob") || is(t, "match") ||
 	    is(t, "pragma")) {
 		fail(x, "%.*s is SQLite's alone", (int)t->n, t->s);
 	} else if (is(t, "replace") && is(n1, "into")) {

@@ -283,6 +283,77 @@ list_search_all(struct list_q *q, const struct list_search *s,
 }
 
 /*
+ * A list's search as "column REGEXP ?" conditions: its short_sql with each
+ * "LIKE ? ESCAPE '\\'" made "REGEXP ?" (the same columns), or NULL when
+ * they are not short_likes of them.
+ */
+static const char *
+list_regex_sql(struct ctx *ctx, const struct list_search *s)
+{
+	static const char like[] = "LIKE ? ESCAPE '\\'";
+	const char *sql = "", *p = s->short_sql, *at;
+	int n = 0;
+
+	while ((at = strstr(p, like)) != NULL) {
+		sql = mem_printf(&ctx->mem, "%s%.*sREGEXP ?", sql,
+		    (int)(at - p), p);
+		p = at + sizeof(like) - 1;
+		n++;
+	}
+	return n == s->short_likes ? mem_printf(&ctx->mem, "%s%s", sql, p) :
+	    NULL;
+}
+
+/* A word as a regular expression that matches it literally. */
+static const char *
+list_regex_literal(struct ctx *ctx, const char *word)
+{
+	char *out = mem_alloc(&ctx->mem, 2 * strlen(word) + 1), *o = out;
+
+	for (const char *w = word; *w != '\0'; w++) {
+		if (strchr(".[]()*+?{}|^$\\", *w) != NULL)
+			*o++ = '\\';
+		*o++ = *w;
+	}
+	*o = '\0';
+	return out;
+}
+
+/*
+ * InvenTree's ?search_regex=true (each word a regular expression, case
+ * ignored) and ?search_whole=true (each word, or pattern, as a whole word:
+ * not inside a longer run of letters, digits and '_'), through the
+ * columns of the list's short_sql.  A whole word is first looked up as a
+ * substring as usual (the index), so only the pattern is a scan.
+ */
+static struct err *
+list_search_regex(struct list_q *q, const struct list_search *s,
+    const char **words, int nwords, bool regex, bool whole)
+{
+	struct ctx *ctx = q->ctx;
+	const char *sql = list_regex_sql(ctx, s);
+	char why[128];
+
+	if (sql == NULL)
+		return err_field(ctx, regex ? "search_regex" : "search_whole",
+		    "This list cannot be searched so.");
+	for (int w = 0; w < nwords; w++) {
+		const char *pat = regex ? words[w] :
+		    list_regex_literal(ctx, words[w]);
+		if (whole)
+			pat = mem_printf(&ctx->mem, "(^|[^[:alnum:]_])(%s)"
+			    "($|[^[:alnum:]_])", pat);
+		if (search_regex_check(pat, why, sizeof(why)) != 0)
+			return err_field(ctx, "search", "Not a valid regular "
+			    "expression: %s.", why);
+		list_where(q, sql);
+		for (int i = 0; i < s->short_likes; i++)
+			list_bind_text(q, pat);
+	}
+	return NULL;
+}
+
+/*
  * ?search=term.  An empty term is no search; a term longer than 200
  * characters or of more than LIST_SEARCH_WORDS words is a 400.  Each word
  * must match, in any of the searched fields and in any order (InvenTree's
@@ -296,6 +367,12 @@ list_search(struct list_q *q, const struct list_search *s)
 	const char *term = req_query(ctx, "search"), *words[LIST_SEARCH_WORDS];
 	int nwords;
 
+	bool regex, whole;
+	struct err *e;
+
+	if ((e = list_flag(ctx, "search_regex", false, &regex)) != NULL ||
+	    (e = list_flag(ctx, "search_whole", false, &whole)) != NULL)
+		return e;
 	if (term == NULL)
 		return NULL;
 	if (search_chars(term) > LIST_TEXT_MAX)
@@ -305,6 +382,8 @@ list_search(struct list_q *q, const struct list_search *s)
 	    2 * s->fts_phrases + s->fts_likes : s->short_likes;
 	if (s->like_likes > per_word)
 		per_word = s->like_likes;
+	if (regex || whole)
+		per_word += s->short_likes;
 	int room = (LIST_BINDS_MAX - (int)q->nbinds) / (per_word > 0 ?
 	    per_word : 1);
 	int max = room < LIST_SEARCH_WORDS ? room : LIST_SEARCH_WORDS;
@@ -316,6 +395,11 @@ list_search(struct list_q *q, const struct list_search *s)
 	if (s->order != NULL)
 		q->order = s->order;
 	q->searching = true;
+	if (regex || whole) {
+		e = list_search_regex(q, s, words, nwords, regex, whole);
+		if (e != NULL || regex)
+			return e;
+	}
 	if (list_search_all(q, s, words, nwords))
 		return NULL;
 	for (int w = 0; w < nwords; w++) {

@@ -1,6 +1,9 @@
 /*
  * search: substring search through an FTS5 trigram index.  See search.h.
  */
+#include <regex.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -188,6 +191,91 @@ search_at(const Fts5ExtensionApi *api, Fts5Context *fc, sqlite3_context *sc,
 	sqlite3_result_int(sc, 1);
 }
 
+static void
+search_regex_free(void *p)
+{
+	regfree(p);
+	sqlite3_free(p);
+}
+
+/*
+ * regexp(pattern, text), which "text REGEXP pattern" calls: does text
+ * match the POSIX extended regular expression, ignoring case?  NULL text
+ * is NULL.  The compiled pattern is kept with the statement while the
+ * pattern stays the same (auxiliary data).
+ */
+static void
+search_regexp(sqlite3_context *sc, int argc, sqlite3_value **argv)
+{
+	regex_t *re = sqlite3_get_auxdata(sc, 0);
+	const char *text = (const char *)sqlite3_value_text(argv[1]);
+	bool fresh = false;
+
+	(void)argc;
+	if (re == NULL) {
+		const char *pat = (const char *)sqlite3_value_text(argv[0]);
+		if (pat == NULL || search_regex_check(pat, NULL, 0) != 0) {
+			sqlite3_result_error(sc, "regexp: not a valid pattern",
+			    -1);
+			return;
+		}
+		if ((re = sqlite3_malloc(sizeof(*re))) == NULL) {
+			sqlite3_result_error_nomem(sc);
+			return;
+		}
+		if (regcomp(re, pat, SEARCH_REGEX_FLAGS) != 0) {
+			sqlite3_free(re);
+			sqlite3_result_error(sc, "regexp: not a valid pattern",
+			    -1);
+			return;
+		}
+		fresh = true;
+	}
+	if (text == NULL)
+		sqlite3_result_null(sc);
+	else
+		sqlite3_result_int(sc, regexec(re, text, 0, NULL, 0) == 0);
+	/* Last: SQLite may free it at once. */
+	if (fresh)
+		sqlite3_set_auxdata(sc, 0, re, search_regex_free);
+}
+
+/*
+ * Is pat a pattern search_regexp() takes: at most SEARCH_REGEX_MAX bytes,
+ * no back-reference (\1 to \9: they make matching exponential), and it
+ * compiles.  Returns 0, or -1 with why in why[0..n).
+ */
+int
+search_regex_check(const char *pat, char *why, size_t n)
+{
+	regex_t re;
+	int rc;
+
+	if (strlen(pat) > SEARCH_REGEX_MAX) {
+		if (why != NULL)
+			snprintf(why, n, "longer than %d bytes",
+			    SEARCH_REGEX_MAX);
+		return -1;
+	}
+	for (const char *p = pat; *p != '\0'; p++)
+		if (*p == '\\' && p[1] != '\0') {
+			if (p[1] >= '1' && p[1] <= '9') {
+				if (why != NULL)
+					snprintf(why, n, "back-references "
+					    "are not supported");
+				return -1;
+			}
+			p++;
+		}
+	if ((rc = regcomp(&re, pat, SEARCH_REGEX_FLAGS)) != 0) {
+		if (why != NULL)
+			regerror(rc, &re, why, n);
+		return -1;
+	}
+	regfree(&re);
+	return 0;
+}
+
 /* Adds trigram_at() to db.  Returns an SQLite result code. */
 int
 search_register(sqlite3 *db)
@@ -206,5 +294,10 @@ search_register(sqlite3 *db)
 		return rc;
 	if (api == NULL || api->iVersion < 2)
 		return SQLITE_ERROR;
-	return api->xCreateFunction(api, "trigram_at", NULL, search_at, NULL);
+	rc = api->xCreateFunction(api, "trigram_at", NULL, search_at, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	return sqlite3_create_function(db, "regexp", 2, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, search_regexp,
+	    NULL, NULL);
 }

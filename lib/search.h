@@ -23,6 +23,7 @@
 #ifndef SR_SEARCH_H
 #define SR_SEARCH_H
 
+#include <regex.h>
 #include <stddef.h>
 
 #include <sqlite3.h>
@@ -34,7 +35,16 @@ struct mem;
 /* Terms one trigram_at() checks at most (its text form, search.c). */
 #define SEARCH_WORDS_MAX	16
 
+/*
+ * InvenTree's search_regex: "column REGEXP ?" with a POSIX extended
+ * regular expression, case ignored (regexp() is added to each connection
+ * by search_register(); PostgreSQL's ~* on the other engine).
+ */
+#define SEARCH_REGEX_MAX	512	/* a term (200) escaped, as a whole word */
+#define SEARCH_REGEX_FLAGS	(REG_EXTENDED | REG_ICASE | REG_NOSUB)
+
 int	 search_register(sqlite3 *);
+int	 search_regex_check(const char *pattern, char *why, size_t n);
 size_t	 search_chars(const char *term);
 const char *search_query(struct mem *, const char *term);
 

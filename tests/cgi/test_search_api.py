@@ -98,11 +98,16 @@ def test_bad_requests(site, admin, world):
                              "stocklocation": {}}).json()
     assert "category" in d["part"]["error"]
     assert d["stocklocation"]["count"] == 1
-    # Patterns and whole words are InvenTree's options we do not have:
-    # an error, not an answer to another question.
-    d = search(site, admin, {"search": "cap", "search_regex": True,
+    # A pattern that is not one, or that could take exponential time, is
+    # each key's error.
+    for bad in ("cap(", "(a)\\1", "a{1,99999}"):
+        d = search(site, admin, {"search": bad, "search_regex": True,
+                                 "part": {}, "stocklocation": {}}).json()
+        assert "regular expression" in d["part"]["error"], (bad, d)
+        assert "regular expression" in d["stocklocation"]["error"]
+    d = search(site, admin, {"search": "cap", "search_regex": "maybe",
                              "part": {}}).json()
-    assert "not supported" in d["part"]["error"]
+    assert "search_regex" in d["part"]["error"]
     # Keys of models we do not serve, and non-objects, are left out.
     d = search(site, admin, {"search": "cap", "salesorder": {},
                              "part": "yes"}).json()
@@ -110,3 +115,69 @@ def test_bad_requests(site, admin, world):
     r = site.cgi("api", method="POST", path=SEARCH,
                  body={"search": "cap", "part": {}})
     assert r.status in (401, 403), r
+
+
+def test_patterns_and_whole_words(site, admin, api, world):
+    """InvenTree's search_regex (each word a regular expression, case
+    ignored) and search_whole (each word as a whole word), in
+    POST /api/search/ and on the lists themselves."""
+    def found(model, term, **opts):
+        body = dict({"search": term, "limit": 50, model: {}}, **opts)
+        d = search(site, admin, body).json()[model]
+        assert "error" not in d, d
+        return sorted(pks(d["results"]))
+    c1, c2, bolt = world["c1"], world["c2"], world["bolt"]
+    assert found("part", "^capacitor ^1", search_regex=True) == []  # 2 words
+    assert found("part", "^capacitor", search_regex=True) == [c1, c2]
+    assert found("part", "0[68]0[35]$", search_regex=True) == [c1, c2]
+    assert found("part", "10+(nf|uf)", search_regex=True) == [c1, c2]
+    assert found("part", "m[0-9]", search_regex=True) == [bolt]
+    assert found("part", "capac.tor", search_regex=True) == [c1, c2]
+    assert found("part", "capac.tor") == []     # a dot is a dot
+    # a category's name is searched too, as by the plain search
+    assert found("part", "^mech", search_regex=True) == [bolt]
+    # whole words: "cap" is inside "Capacitor", "M3" is a word of its own
+    assert found("part", "cap") == [c1, c2]
+    assert found("part", "cap", search_whole=True) == []
+    assert found("part", "m3", search_whole=True) == [bolt]
+    assert found("part", "100nf 0603", search_whole=True) == [c1]
+    assert found("part", "10", search_whole=True) == []
+    assert found("part", "10uf", search_whole=True) == [c2]
+    assert found("part", "(10|100)nf", search_whole=True,
+                 search_regex=True) == [c1]
+    # the word's own characters mean themselves
+    api.part("Fuse 1.5A (slow)", world["m"])
+    fuse = found("part", "1.5a", search_whole=True)
+    assert len(fuse) == 1 and found("part", "1x5a", search_whole=True) == []
+    assert found("part", "(slow)", search_whole=True) == fuse
+    assert found("stockitem", "hex", search_whole=True) == [world["s2"]]
+    assert found("stockitem", "^bolt", search_regex=True) == []
+    assert found("stockitem", "^hex", search_regex=True) == [world["s2"]]
+    assert found("stocklocation", "shel", search_whole=True) == []
+    assert found("stocklocation", "shel(f|ves)", search_regex=True) == [
+        world["shelf"]]
+    # the same on a list's own query
+    got = api.list("/api/part/", search="0603$", search_regex="true")
+    assert sorted(pks(got)) == [c1]
+    r = api.get("/api/part/", search="cap(", search_regex="true")
+    assert r.status == 400 and "search" in r.json(), r
+
+
+def test_every_searched_list_takes_patterns(site, admin, world):
+    """Each list with a search takes search_regex and search_whole: its
+    columns as the short words' scan has them."""
+    from conftest import program_routes
+    lists = sorted({(r["program"], r["pattern"]) for r in program_routes()
+                    if r["method"] == "GET" and "<" not in r["pattern"]
+                    and r["pattern"].endswith("/")})
+    tried = 0
+    for program, path in lists:
+        for opt in ("search_regex", "search_whole"):
+            r = site.cgi(program, path=path, headers=admin,
+                         query=f"search=a.&{opt}=true&limit=1")
+            if r.status == 404:
+                continue
+            body = r.body.decode("utf-8", "replace")
+            assert "cannot be searched so" not in body, (path, body)
+            tried += 1
+    assert tried > 20, tried
