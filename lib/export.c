@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -422,14 +421,8 @@ ex_json_row(struct ex *x, db_stmt *st, struct mem_buf *t, bool first)
 static const char *
 ex_filename(struct ex *x)
 {
-	char day[16];
-	time_t now = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&now, &tm);
-	strftime(day, sizeof(day), "%Y-%m-%d", &tm);
-	return mem_printf(&x->ctx->mem, "Stockroom_%s_%s.%s", x->r->name, day,
-	    ex_fmts[x->fmt].name);
+	return mem_printf(&x->ctx->mem, "Stockroom_%s_%s.%s", x->r->name,
+	    val_today(x->ctx), ex_fmts[x->fmt].name);
 }
 
 static void
@@ -717,9 +710,6 @@ static struct err *
 ex_output(struct ctx *ctx, const struct resource *r, enum ex_fmt fmt,
     long long total)
 {
-	char day[16];
-	time_t now = time(NULL);
-	struct tm tm;
 	const char *prefix = ctx->req.prefix != NULL ? ctx->req.prefix : "";
 	char *url = mem_printf(&ctx->mem, "%s%s?", prefix, r->path);
 
@@ -733,14 +723,12 @@ ex_output(struct ctx *ctx, const struct resource *r, enum ex_fmt fmt,
 		    page_encode(ctx, kv->name), page_encode(ctx, kv->value));
 	}
 	url = mem_printf(&ctx->mem, "%sexport=%s", url, ex_fmts[fmt].name);
-	gmtime_r(&now, &tm);
-	strftime(day, sizeof(day), "%Y-%m-%d", &tm);
 
 	cJSON *o = cJSON_CreateObject();
 	if (o == NULL)
 		mem_oom();
 	json_null(o, "pk");
-	json_text(o, "created", day);
+	json_text(o, "created", val_today(ctx));
 	if (ctx->user_id > 0) {
 		json_int(o, "user", ctx->user_id);
 		cJSON *u = cJSON_CreateObject();

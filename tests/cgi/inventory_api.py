@@ -1,8 +1,26 @@
 """Helpers for the inventory API tests (part.cgi and stock.cgi): calls with
 JSON bodies and query dicts, and builders for categories, parts, locations
 and stock items."""
+import functools
 import json
 import urllib.parse
+
+from conftest import program_routes
+
+
+@functools.lru_cache(maxsize=None)
+def route_starts():
+    """(fixed start of a route's pattern, its program), longest first."""
+    starts = {(r["pattern"].split("<")[0], r["program"])
+              for r in program_routes()}
+    return sorted(starts, key=lambda s: -len(s[0]))
+
+
+def program_of(path):
+    for start, program in route_starts():
+        if path.startswith(start):
+            return program
+    return "part"
 
 
 class Api:
@@ -15,9 +33,10 @@ class Api:
 
     @staticmethod
     def program(path):
-        """The program of /api/<family>/..., part.cgi for /api/part/."""
-        family = path.split("/")[2]
-        return family if family in ("stock", "company", "user") else "part"
+        """The program that serves path, as the built programs' --routes
+        say: the one with the longest fixed start of a route that path
+        begins with (/api/company/part/ is company.cgi's)."""
+        return program_of(path)
 
     def call(self, method, path, body=None, headers=None, **params):
         q = urllib.parse.urlencode(

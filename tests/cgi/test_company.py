@@ -17,12 +17,6 @@ PB = "/api/company/price-break/"
 
 
 class CompanyApi(Api):
-    @staticmethod
-    def program(path):
-        if path.startswith("/api/company"):
-            return "company"
-        return Api.program(path)
-
     def company(self, name, **kw):
         return self.ok("POST", CO, dict(name=name, **kw))
 

@@ -20,14 +20,6 @@ SP = "/api/company/part/"
 
 
 class ExportApi(Api):
-    @staticmethod
-    def program(path):
-        if path.startswith("/api/order"):
-            return "order"
-        if path.startswith("/api/company"):
-            return "company"
-        return Api.program(path)
-
     def export(self, path, fmt, expect=200, **params):
         r = self.get(path, export=fmt, **params)
         assert r.status == expect, r

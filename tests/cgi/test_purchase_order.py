@@ -22,14 +22,6 @@ SUGGEST = "/api/order/po/suggest/"
 
 
 class OrderApi(Api):
-    @staticmethod
-    def program(path):
-        if path.startswith("/api/order"):
-            return "order"
-        if path.startswith("/api/company"):
-            return "company"
-        return Api.program(path)
-
     def order(self, supplier, **kw):
         return self.ok("POST", PO, dict(supplier=supplier, **kw))
 
