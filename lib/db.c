@@ -535,8 +535,27 @@ db_keep_stmt(struct ctx *ctx, const char *sql, int *rc)
 		return NULL;
 	for (size_t i = 0; i < DB_KEEP_STMTS; i++) {
 		struct db_kept_stmt *ks = &k->stmts[i];
-		if (ks->in_use)
+		if (ks->in_use) {
+			/*
+			 * Taken earlier in this request: the same statement
+			 * again once its taker has run it and reset it
+			 * (more runs than when it was taken, and not under
+			 * way), as a loop that prepares the same SQL each
+			 * time does.  Else a new statement is prepared at
+			 * each turn, and fills the cache with copies.
+			 */
+			if (ks->sql != NULL && strcmp(ks->sql, sql) == 0 &&
+			    !sqlite3_stmt_busy(ks->st) &&
+			    sqlite3_stmt_status(ks->st, SQLITE_STMTSTATUS_RUN,
+			    0) > ks->runs) {
+				sqlite3_reset(ks->st);
+				sqlite3_clear_bindings(ks->st);
+				ks->runs = sqlite3_stmt_status(ks->st,
+				    SQLITE_STMTSTATUS_RUN, 0);
+				return ks->st;
+			}
 			continue;
+		}
 		if (ks->sql != NULL && strcmp(ks->sql, sql) == 0) {
 			slot = ks;
 			break;
@@ -565,6 +584,7 @@ db_keep_stmt(struct ctx *ctx, const char *sql, int *rc)
 		slot->st = st;
 	}
 	slot->in_use = true;
+	slot->runs = sqlite3_stmt_status(slot->st, SQLITE_STMTSTATUS_RUN, 0);
 	slot->used = ++k->clock;
 	mem_defer(&ctx->mem, db_keep_stmt_release, slot);
 	return slot->st;
