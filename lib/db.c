@@ -144,6 +144,26 @@ db_mark_created(const char *dir, const char *database)
 }
 
 /*
+ * The busy handler: while another connection writes, try again after
+ * 0.1, 0.2, 0.4, 0.8 ms, then every millisecond, for DB_BUSY_TIMEOUT_MS
+ * in all.  SQLite's own (sqlite3_busy_timeout()) sleeps 1, 2, 5, 10, 15,
+ * 20, 25 ms and then up to 100 ms between tries: a writer that has waited
+ * a little sleeps on while the lock is free again and taken by another,
+ * and under eight concurrent receives one in a hundred waited over 400 ms
+ * for transactions of a few milliseconds.
+ */
+static int
+db_busy(void *arg, int n)
+{
+	(void)arg;
+	if (n >= DB_BUSY_TIMEOUT_MS + 4)
+		return 0;
+	struct timespec ts = { 0, n < 4 ? 100000L << n : 1000000L };
+	nanosleep(&ts, NULL);
+	return 1;
+}
+
+/*
  * Opens path with the settings every connection must have.  On success
  * *out is a connection the caller closes with sqlite3_close_v2(); on error
  * returns -1 with a message in err (and *out NULL).
@@ -183,7 +203,7 @@ db_connect(const char *path, sqlite3 **out, char *err, size_t errsz)
 	 */
 	int one = 1;
 	sqlite3_file_control(db, "main", SQLITE_FCNTL_PERSIST_WAL, &one);
-	sqlite3_busy_timeout(db, DB_BUSY_TIMEOUT_MS);
+	sqlite3_busy_handler(db, db_busy, NULL);
 	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
 	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
 	/*
