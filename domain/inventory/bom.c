@@ -488,6 +488,7 @@ static const struct list_search bom_item_search = {
 struct bom_view {
 	bool		 part_detail, sub_part_detail;
 	db_stmt	*part, *sub_part, *sub;
+	void		*part_view;	/* the nested parts' (stars read once) */
 };
 
 static struct err *
@@ -497,6 +498,7 @@ bom_item_view(struct ctx *ctx, void **view)
 	struct err *e;
 
 	*view = v;
+	v->part_view = part_nested_view(ctx);
 	if ((e = list_flag(ctx, "part_detail", false, &v->part_detail)) != NULL)
 		return e;
 	return list_flag(ctx, "sub_part_detail", false, &v->sub_part_detail);
@@ -580,7 +582,7 @@ bom_item_render(struct ctx *ctx, db_stmt *st, cJSON *o, void *view)
 
 	if (v->part_detail) {
 		cJSON *d = res_nested(ctx, &part_resource, &v->part,
-		    st_column_int64(st, res_col(r, BI_PART)), NULL);
+		    st_column_int64(st, res_col(r, BI_PART)), v->part_view);
 		if (d != NULL)
 			json_item(o, "part_detail", d);
 		else
@@ -588,7 +590,7 @@ bom_item_render(struct ctx *ctx, db_stmt *st, cJSON *o, void *view)
 	}
 	if (v->sub_part_detail) {
 		cJSON *d = res_nested(ctx, &part_resource, &v->sub_part,
-		    st_column_int64(st, res_col(r, BI_SUB_PART)), NULL);
+		    st_column_int64(st, res_col(r, BI_SUB_PART)), v->part_view);
 		if (d != NULL)
 			json_item(o, "sub_part_detail", d);
 		else

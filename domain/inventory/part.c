@@ -331,6 +331,17 @@ part_view(struct ctx *ctx, void **view)
 	return list_flag(ctx, "category_detail", false, &v->category_detail);
 }
 
+/*
+ * The view for parts nested in another resource's rows (a BOM line's
+ * sub_part_detail): no category detail whatever the query says, and the
+ * user's stars read once for all the rows instead of once a row.
+ */
+void *
+part_nested_view(struct ctx *ctx)
+{
+	return mem_zalloc(&ctx->mem, sizeof(struct part_view));
+}
+
 static struct err *
 part_list(struct ctx *ctx, struct list_q *q, void *view)
 {

@@ -27,5 +27,6 @@ struct resource;
 extern const struct resource category_resource, part_resource;
 
 struct err	*part_fts_sync(struct ctx *, long long id);
+void		*part_nested_view(struct ctx *);
 
 #endif
