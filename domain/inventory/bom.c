@@ -402,8 +402,11 @@ static const struct field bom_item_fields[] = {
 	    F_READ_ONLY | F_NULL, .col = "NULL" },
 	[BI_PRICING_UPDATED] = { "pricing_updated", FT_DATETIME,
 	    F_READ_ONLY | F_NULL, .col = "NULL" },
+	/* The hook lists them; the column counts them, so that a line
+	 * without any (most) needs no statement of its own. */
 	[BI_SUBSTITUTES] = { "substitutes", FT_JSON, F_READ_ONLY | F_HOOK,
-	    .help = "The line's substitute parts" },
+	    .col = "(SELECT count(*) FROM bom_item_substitute WHERE "
+	    "bom_item = b.id)", .help = "The line's substitute parts" },
 	/* Kept by the hooks: does the stored checksum match the line? */
 	[BI_VALIDATED] = { "validated", FT_BOOL,
 	    F_READ_ONLY | F_STORED | F_FILTER | F_ORDER, .col = "validated",
@@ -539,7 +542,8 @@ bom_item_render(struct ctx *ctx, db_stmt *st, cJSON *o, void *view)
 	cJSON *subs = cJSON_CreateArray();
 	if (subs == NULL)
 		mem_oom();
-	db_stmt *ss = db_prepare(ctx, bom_sql_substitutes);
+	db_stmt *ss = st_column_int64(st, res_col(r, BI_SUBSTITUTES)) == 0 ?
+	    NULL : db_prepare(ctx, bom_sql_substitutes);
 	if (ss != NULL) {
 		st_bind_int64(ss, 1, st_column_int64(st, 0));
 		/* The ids first: the nested reads use statements of their
