@@ -69,6 +69,7 @@ struct db_kept_stmt {
 	char		*sql;		/* malloc'd; NULL: free slot */
 	sqlite3_stmt	*st;
 	bool		 in_use;	/* by the request under way */
+	int		 runs;		/* its runs when taken (db.c) */
 	unsigned long	 used;		/* when last taken, for eviction */
 };
 

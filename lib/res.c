@@ -357,6 +357,37 @@ res_nested(struct ctx *ctx, const struct resource *r, db_stmt **cache,
 	return o;
 }
 
+/*
+ * As res_nested(), but the row as its JSON text in one raw item (the same
+ * text a list prints for it): for a hook that nests a row as it is, in
+ * every row of a long list (a BOM's sub_part_detail), without a tree of
+ * its members to build, print and free at each.  The caller must not
+ * look into it.
+ */
+cJSON *
+res_nested_text(struct ctx *ctx, const struct resource *r, db_stmt **cache,
+    long long id, void *view)
+{
+	struct res_rows rr = { r, view };
+	struct mem_buf t = { 0 };
+	cJSON *o = NULL;
+
+	if (*cache == NULL && (*cache = db_prepare(ctx,
+	    res_sql(r)->select_one)) == NULL)
+		return NULL;
+	st_reset(*cache);
+	st_bind_int64(*cache, 1, id);
+	if (st_step(*cache) == SQLITE_ROW) {
+		res_row_text(ctx, *cache, &rr, &t);
+		if ((o = cJSON_CreateNull()) == NULL)
+			mem_oom();
+		o->type = cJSON_Raw;
+		o->valuestring = t.s;	/* malloc'd: freed with o */
+	}
+	st_reset(*cache);
+	return o;
+}
+
 /* ---- reading -------------------------------------------------------- */
 
 /* The renderer's argument, from the query (?part_detail=true). */

@@ -402,8 +402,11 @@ static const struct field bom_item_fields[] = {
 	    F_READ_ONLY | F_NULL, .col = "NULL" },
 	[BI_PRICING_UPDATED] = { "pricing_updated", FT_DATETIME,
 	    F_READ_ONLY | F_NULL, .col = "NULL" },
+	/* The hook lists them; the column counts them, so that a line
+	 * without any (most) needs no statement of its own. */
 	[BI_SUBSTITUTES] = { "substitutes", FT_JSON, F_READ_ONLY | F_HOOK,
-	    .help = "The line's substitute parts" },
+	    .col = "(SELECT count(*) FROM bom_item_substitute WHERE "
+	    "bom_item = b.id)", .help = "The line's substitute parts" },
 	/* Kept by the hooks: does the stored checksum match the line? */
 	[BI_VALIDATED] = { "validated", FT_BOOL,
 	    F_READ_ONLY | F_STORED | F_FILTER | F_ORDER, .col = "validated",
@@ -488,6 +491,7 @@ static const struct list_search bom_item_search = {
 struct bom_view {
 	bool		 part_detail, sub_part_detail;
 	db_stmt	*part, *sub_part, *sub;
+	void		*part_view;	/* the nested parts' (stars read once) */
 };
 
 static struct err *
@@ -497,6 +501,7 @@ bom_item_view(struct ctx *ctx, void **view)
 	struct err *e;
 
 	*view = v;
+	v->part_view = part_nested_view(ctx);
 	if ((e = list_flag(ctx, "part_detail", false, &v->part_detail)) != NULL)
 		return e;
 	return list_flag(ctx, "sub_part_detail", false, &v->sub_part_detail);
@@ -537,7 +542,8 @@ bom_item_render(struct ctx *ctx, db_stmt *st, cJSON *o, void *view)
 	cJSON *subs = cJSON_CreateArray();
 	if (subs == NULL)
 		mem_oom();
-	db_stmt *ss = db_prepare(ctx, bom_sql_substitutes);
+	db_stmt *ss = st_column_int64(st, res_col(r, BI_SUBSTITUTES)) == 0 ?
+	    NULL : db_prepare(ctx, bom_sql_substitutes);
 	if (ss != NULL) {
 		st_bind_int64(ss, 1, st_column_int64(st, 0));
 		/* The ids first: the nested reads use statements of their
@@ -579,16 +585,16 @@ bom_item_render(struct ctx *ctx, db_stmt *st, cJSON *o, void *view)
 	json_item(o, "can_build", dec_json(n < 0 ? 0 : n * DEC_SCALE));
 
 	if (v->part_detail) {
-		cJSON *d = res_nested(ctx, &part_resource, &v->part,
-		    st_column_int64(st, res_col(r, BI_PART)), NULL);
+		cJSON *d = res_nested_text(ctx, &part_resource, &v->part,
+		    st_column_int64(st, res_col(r, BI_PART)), v->part_view);
 		if (d != NULL)
 			json_item(o, "part_detail", d);
 		else
 			json_null(o, "part_detail");
 	}
 	if (v->sub_part_detail) {
-		cJSON *d = res_nested(ctx, &part_resource, &v->sub_part,
-		    st_column_int64(st, res_col(r, BI_SUB_PART)), NULL);
+		cJSON *d = res_nested_text(ctx, &part_resource, &v->sub_part,
+		    st_column_int64(st, res_col(r, BI_SUB_PART)), v->part_view);
 		if (d != NULL)
 			json_item(o, "sub_part_detail", d);
 		else
@@ -809,7 +815,7 @@ static void
 bom_substitute_render(struct ctx *ctx, db_stmt *st, cJSON *o, void *view)
 {
 	db_stmt **cache = view, *once = NULL;
-	cJSON *d = res_nested(ctx, &part_resource, cache != NULL ? cache :
+	cJSON *d = res_nested_text(ctx, &part_resource, cache != NULL ? cache :
 	    &once, st_column_int64(st, res_col(&bom_substitute_resource,
 	    BS_PART)), NULL);
 

@@ -27,6 +27,7 @@ struct resource;
 extern const struct resource category_resource, part_resource;
 
 struct err	*part_fts_sync(struct ctx *, long long id);
+void		*part_nested_view(struct ctx *);
 
 /*
  * The FTS5 query, bound to search_query()'s text, that looks in a part's

@@ -75,7 +75,7 @@ def fcgi_request(sock_path, env, body=b""):
             elif rtype == FCGI_END:
                 break
     status = re.search(rb"^Status: (\d+)", out, re.M)
-    return int(status.group(1)) if status else 0
+    return (int(status.group(1)) if status else 0), out
 
 
 def cgi(site, data, program, method, path, query="", body=b"", auth=None):
@@ -129,7 +129,13 @@ def requests(data):
     qty = "%d.%05d" % divmod(int(qty), 100000)
     loc_a, loc_b = sql(data, "SELECT min(id), max(id) FROM stock_location "
                        "WHERE structural = 0").split("|")
-    return {
+    po = sql(data, "SELECT id FROM purchase_order "
+             "WHERE reference = 'PO-BENCH'")
+    po_lines = sql(data, "SELECT group_concat(id) FROM purchase_order_line "
+                   f"WHERE order_id = {po or 0}").split(",")
+    asm = sql(data, "SELECT part FROM bom_item GROUP BY part "
+              "ORDER BY count(*) DESC, part LIMIT 1")
+    reqs = {
         "part list page": ("part", "GET", "/api/part/",
                            "limit=50&offset=50000", None),
         "part search": ("part", "GET", "/api/part/",
@@ -156,7 +162,22 @@ def requests(data):
                                "items": [{"pk": int(item), "quantity": qty}],
                                "location": int(loc_a if n % 2 else loc_b),
                                "notes": "bench"}).encode()),
+        "parts in category": ("part", "GET", "/api/part/",
+                              "category=1&cascade=true&limit=50", None),
     }
+    # Rows on data generated with BOMs and purchase orders (make bench
+    # adds PO-BENCH), as tests/bench/bench.sh builds them.
+    if asm:
+        reqs["BOM of an assembly"] = (
+            "bom", "GET", "/api/bom/",
+            f"part={asm}&sub_part_detail=true&limit=1000", None)
+    if po:
+        reqs["PO receive 10 lines"] = (
+            "order", "POST", f"/api/order/po/{po}/receive/", "",
+            json.dumps({"location": int(loc_a), "items": [
+                {"line_item": int(line), "quantity": 1}
+                for line in po_lines]}).encode())
+    return reqs
 
 
 def count(site, data, tok, req, n):
@@ -181,7 +202,7 @@ def count(site, data, tok, req, n):
         stderr=subprocess.DEVNULL, env=env)
     try:
         for i in range(n):
-            b = body(i) if callable(body) else b""
+            b = body(i) if callable(body) else (body or b"")
             fenv = {"GATEWAY_INTERFACE": "CGI/1.1", "REQUEST_METHOD": method,
                     "PATH_INFO": path, "QUERY_STRING": query,
                     "HTTP_HOST": "localhost", "REMOTE_ADDR": "127.0.0.1",
@@ -193,9 +214,10 @@ def count(site, data, tok, req, n):
             if b:
                 fenv["CONTENT_TYPE"] = "application/json"
                 fenv["CONTENT_LENGTH"] = str(len(b))
-            status = fcgi_request(sock_path, fenv, b)
+            status, answer = fcgi_request(sock_path, fenv, b)
             if status not in (200, 201):
-                raise SystemExit(f"{path}?{query}: status {status}")
+                raise SystemExit(f"{path}?{query}: status {status}: "
+                                 f"{answer[-300:]!r}")
         # The server's stop, after the last request: the process leaves
         # its loop and exits, and callgrind writes its counts.  (Not
         # FASTCGI_MAX_REQUESTS: after that many a process starts afresh in
@@ -225,7 +247,7 @@ def main():
         warm = count(site, data, tok, reqs[name], WARM)
         both = count(site, data, tok, reqs[name], WARM + RUNS)
         per = (both - warm) / RUNS
-        print(f"{name:16s} {per / 1e6:8.3f} M instructions per request")
+        print(f"{name:20s} {per / 1e6:8.3f} M instructions per request")
         sys.stdout.flush()
 
 
