@@ -244,15 +244,15 @@ list_search_all(struct list_q *q, const struct list_search *s,
     const char **words, int nwords)
 {
 	struct ctx *ctx = q->ctx;
+	const char *probe = db_on_pg ? s->pg_other_sql : s->other_sql;
 
-	if (s->fts_all == NULL || db_on_pg)
+	if (db_on_pg ? s->like_all == NULL : s->fts_all == NULL)
 		return false;
 	for (int w = 0; w < nwords; w++)
 		if (search_chars(words[w]) < 3)
 			return false;
-	db_stmt *other = s->other_sql == NULL ? NULL :
-	    db_prepare(ctx, s->other_sql);
-	if (s->other_sql != NULL && other == NULL)
+	db_stmt *other = probe == NULL ? NULL : db_prepare(ctx, probe);
+	if (probe != NULL && other == NULL)
 		return false;		/* the word at a time then says why */
 	for (int w = 0; other != NULL && w < nwords; w++) {
 		st_reset(other);
@@ -268,6 +268,19 @@ list_search_all(struct list_q *q, const struct list_search *s,
 		st_reset(other);
 		if (rc != SQLITE_DONE)
 			return false;	/* a row, or an error to meet again */
+	}
+	if (db_on_pg) {
+		const char *each = "";
+		for (int w = 0; w < nwords; w++)
+			each = mem_printf(&ctx->mem, "%s%s", each,
+			    s->like_word);
+		list_where(q, mem_printf(&ctx->mem, s->like_all, each));
+		for (int w = 0; w < nwords; w++) {
+			const char *like = list_like(ctx, words[w]);
+			for (int i = 0; i < s->like_word_likes; i++)
+				list_bind_text(q, like);
+		}
+		return true;
 	}
 	const char *match = "", *lens = "";
 	for (int w = 0; w < nwords; w++) {

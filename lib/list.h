@@ -96,6 +96,17 @@ struct list_search {
 	 */
 	const char	*fts_all;
 	const char	*other_sql;
+	/*
+	 * The same on PostgreSQL: when every word has three characters or
+	 * more and pg_other_sql (?1 the word's LIKE pattern) finds no row
+	 * for any, the condition like_all, whose %s takes like_word once a
+	 * word (like_word_likes patterns each): one lookup for all words
+	 * (the stock search: the items of the parts that have them all).
+	 */
+	const char	*like_all;
+	const char	*like_word;
+	int		 like_word_likes;
+	const char	*pg_other_sql;
 };
 
 enum list_bind_type { LIST_B_INT, LIST_B_TEXT };

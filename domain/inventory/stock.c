@@ -283,6 +283,15 @@ static const struct list_search stock_search = {
 	"SELECT 1 FROM stock_location WHERE name LIKE ?1 ESCAPE '\\' "
 	"UNION ALL SELECT 1 FROM stock_item_fts WHERE stock_item_fts MATCH "
 	"?2 AND trigram_at(stock_item_fts, ?3) LIMIT 1",
+	/* PostgreSQL, when no location's name and no item's own text has
+	 * any of the words: the items of the parts that have them all, in
+	 * one lookup of the parts (their trigram indexes ANDed) */
+	" AND s.part = ANY (ARRAY(SELECT id FROM part WHERE TRUE%s))",
+	" AND (name LIKE ? ESCAPE '\\' OR IPN LIKE ? ESCAPE '\\' OR "
+	"description LIKE ? ESCAPE '\\' OR keywords LIKE ? ESCAPE '\\')", 4,
+	"SELECT 1 FROM stock_location WHERE name LIKE ?1 ESCAPE '\\' "
+	"UNION ALL SELECT 1 FROM stock_item WHERE batch LIKE ?1 ESCAPE '\\' "
+	"OR serial LIKE ?1 ESCAPE '\\' OR notes LIKE ?1 ESCAPE '\\' LIMIT 1",
 };
 
 static const char stock_sql_part_location[] =
