@@ -576,6 +576,8 @@ MIGRATION_UNDO = {
         "keywords, tokenize = 'trigram')",
         "INSERT INTO part_fts (rowid, name, IPN, description, keywords) "
         "SELECT id, name, IPN, description, keywords FROM part"],
+    19: ["DROP INDEX part_category_list",
+         "CREATE INDEX part_category_idx ON part(category)"],
 }
 
 

@@ -1,4 +1,4 @@
--- compatible: programs built for schema 20 may run on it (an index).
+-- compatible: programs built for schema 18 may run on it (an index).
 -- The parts of a category and its subtree, by name (?category=&cascade=,
 -- the web app's category page): each category's parts are one range of
 -- this index, name and id included, so a page of them is sorted from the
