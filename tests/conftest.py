@@ -570,6 +570,8 @@ MIGRATION_UNDO = {
         for sql in (f"DROP INDEX {ix}", f"CREATE INDEX {ix} ON {on}")] +
         [f"DROP TRIGGER IF EXISTS {t}_tally_{e}" for t in ("manufacturer_part",
          "supplier_part") for e in ("ai", "ad")],
+    18: ["DROP TABLE build_item", "DROP TABLE build_output",
+         "DROP TABLE build_line"],
 }
 
 
