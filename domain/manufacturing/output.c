@@ -784,6 +784,8 @@ alloc_write(struct ctx *ctx, const struct alloc *a)
 		v[IF_BUILD_LINE].i = a->line;
 		v[IF_STOCK_ITEM].i = a->item;
 		v[IF_QUANTITY].i = a->quantity;
+		v[IF_BUILD_LINE].null = v[IF_STOCK_ITEM].null =
+		    v[IF_QUANTITY].null = false;
 		v[IF_INSTALL_INTO].i = a->output;
 		v[IF_INSTALL_INTO].null = a->output == 0;
 		v[IF_PART].i = a->part;
