@@ -202,7 +202,11 @@ static const struct field part_fields[] = {
 	/* No sales orders or variants yet: what InvenTree shows then. */
 	[PF_ALLOC_SALES] = { "allocated_to_sales_orders", FT_DEC, F_READ_ONLY,
 	    .col = "0" },
-	[PF_BUILDING] = { "building", FT_DEC, F_READ_ONLY, .col = "0" },
+	/* In production: the outputs of its builds not yet completed. */
+	[PF_BUILDING] = { "building", FT_DEC, F_READ_ONLY,
+	    .col = "(SELECT coalesce(sum(o.quantity), 0) FROM build b JOIN "
+	    "build_output o ON o.build = b.id WHERE b.part = p.id AND "
+	    "o.state = 1)" },
 	/* On order, not yet received, in the part's units: the open
 	 * orders' (pending, placed, on hold) lines, packs converted; a line
 	 * received in full is passed over before its order is read. */

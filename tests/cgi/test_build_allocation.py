@@ -173,6 +173,15 @@ def test_allocate_rules_and_items(api, w):
     bom = api.list("/api/bom/", part=w["board"], sub_part=w["r"])[0]
     assert bom["available_stock"] == 15
     assert bom["available_substitute_stock"] == 0
+    req = api.list(f"/api/part/{w['r']}/requirements/")
+    assert req["allocated_to_build_orders"] == 15
+    assert req["unallocated_stock"] == 15
+    # can build: the resistors allow 7 boards (15 / 2), the chip 1
+    api.stock(w["chip"], 100, w["store"])
+    api.stock(w["paste"], 100, w["store"])
+    api.stock(w["led"], 100, w["store"])
+    assert api.list(f"/api/part/{w['board']}/requirements/")[
+        "can_build"] == 7
     assert pks(api.list("/api/stock/", part=w["r"], available=True)) == [
         s_r]
     assert pks(api.list("/api/stock/", part=w["r2"], available=True)) == []
@@ -312,6 +321,7 @@ def test_complete_consumes_and_produces(api, w):
     assert outs[0]["is_building"] is True and outs[0]["batch"] == "B7"
     o1 = outs[0]["pk"]
     assert api.list(f"/api/part/{board}/")["in_stock"] == 0
+    assert api.list(f"/api/part/{board}/")["building"] == 4
     assert api.act(b, "complete", {"outputs": [{"output": o1}]}) == {
         "outputs": [{"output": o1}]}
     # 2 x 4 consumed from the allocation, 4 boards in stock at the
