@@ -592,3 +592,30 @@ def test_permissions(site, api, w):
         "build": ["view", "change"]}))
     assert builder.act(b, "allocate", {"items": [
         {"build_line": line, "stock_item": s, "quantity": 1}]})
+
+
+def test_events(site, api, w):
+    """build.issued, build.output_completed and build.completed go through
+    the event table (event.c), each in its action's transaction (logged at
+    the debug level)."""
+    board, s, b, line = untracked_build(api, w)
+
+    def act(action, body):
+        r = site.cgi("build", method="POST", path=BUILD + f"{b}/{action}/",
+                     body=body, headers=api.headers,
+                     env={"STOCKROOM_LOG_LEVEL": "debug"})
+        assert r.status == 201, r
+        return r.stderr.decode()
+
+    b2 = api.build(board, "BO-0101", 1)["pk"]
+    r = site.cgi("build", method="POST", path=BUILD + f"{b2}/issue/",
+                 body={}, headers=api.headers,
+                 env={"STOCKROOM_LOG_LEVEL": "debug"})
+    assert r.status == 201 and f"event build.issued {b2}" in \
+        r.stderr.decode()
+    o = api.act(b, "create-output", {"quantity": 10})[0]["pk"]
+    log = act("complete", {"outputs": [{"output": o}],
+                           "accept_incomplete_allocation": True})
+    assert f"event build.output_completed {b}" in log
+    log = act("finish", {"accept_unallocated": True})
+    assert f"event build.completed {b}" in log
