@@ -893,7 +893,7 @@ static const struct field alloc_item_input[] = {
 };
 
 enum { AL_ITEMS, AL__N };
-static const struct field alloc_input[] = {
+const struct field alloc_input[] = {
 	[AL_ITEMS] = { "items", FT_NESTED, F_REQUIRED, OUT_ITEMS_MAX,
 	    .children = alloc_item_input },
 	{ NULL },
@@ -985,7 +985,7 @@ build_allocate(struct ctx *ctx)
 
 enum { AA_LOCATION, AA_EXCLUDE, AA_INTERCHANGEABLE, AA_SUBSTITUTES,
 	AA_OPTIONAL, AA__N };
-static const struct field auto_input[] = {
+const struct field auto_input[] = {
 	[AA_LOCATION] = { "location", FT_ID, F_NULL, .ref = &location_resource,
 	    .label = "Source Location", .help = "Stock location where parts "
 	    "are to be sourced (leave blank to take from any location)" },
@@ -1222,7 +1222,7 @@ use_alloc(struct ctx *ctx, const struct bstate *b, long long id,
 /* ---- outputs: create, complete, scrap, delete ----------------------- */
 
 enum { CO_QUANTITY, CO_BATCH, CO_SERIALS, CO_AUTO, CO__N };
-static const struct field create_output_input[] = {
+const struct field create_output_input[] = {
 	[CO_QUANTITY] = { "quantity", FT_DEC, F_REQUIRED,
 	    .help = "Enter quantity for build output" },
 	[CO_BATCH] = { "batch_code", FT_TEXT, 0, 100, .label = "Batch Code",
@@ -1380,7 +1380,7 @@ static const struct field output_item_input[] = {
 };
 
 enum { CP_OUTPUTS, CP_LOCATION, CP_STATUS, CP_ACCEPT, CP_NOTES, CP__N };
-static const struct field complete_input[] = {
+const struct field complete_input[] = {
 	[CP_OUTPUTS] = { "outputs", FT_NESTED, F_REQUIRED, OUT_ITEMS_MAX,
 	    .children = output_item_input },
 	[CP_LOCATION] = { "location", FT_ID, F_NULL, .ref = &location_resource,
@@ -1395,7 +1395,7 @@ static const struct field complete_input[] = {
 };
 
 enum { SC_OUTPUTS, SC_LOCATION, SC_DISCARD, SC_NOTES, SC__N };
-static const struct field scrap_input[] = {
+const struct field scrap_input[] = {
 	[SC_OUTPUTS] = { "outputs", FT_NESTED, F_REQUIRED, OUT_ITEMS_MAX,
 	    .children = output_item_input },
 	[SC_LOCATION] = { "location", FT_ID, F_REQUIRED,
@@ -1410,7 +1410,7 @@ static const struct field scrap_input[] = {
 };
 
 enum { DO_OUTPUTS, DO__N };
-static const struct field delete_input[] = {
+const struct field delete_input[] = {
 	[DO_OUTPUTS] = { "outputs", FT_NESTED, F_REQUIRED, OUT_ITEMS_MAX,
 	    .children = output_item_input },
 	{ NULL },
@@ -1807,7 +1807,7 @@ build_delete_outputs(struct ctx *ctx)
 /* ---- finish/ and cancel --------------------------------------------- */
 
 enum { FI_OVER, FI_UNALLOCATED, FI_INCOMPLETE, FI__N };
-static const struct field finish_input[] = {
+const struct field finish_input[] = {
 	[FI_OVER] = { "accept_overallocated", FT_TEXT, 0, 20,
 	    .label = "Overallocated Stock", .help = "How to deal with extra "
 	    "stock items assigned to the build order: reject, accept or trim" },

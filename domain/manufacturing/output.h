@@ -36,6 +36,7 @@
 
 struct ctx;
 struct err;
+struct field;
 struct resource;
 
 extern const struct resource build_line_resource, build_item_resource,
@@ -49,6 +50,10 @@ struct err	*build_lines_sync(struct ctx *, long long id, long long part,
  * id, and delete its outputs in production when remove_outputs. */
 struct err	*build_release(struct ctx *, long long id, bool remove_stock,
 		    bool remove_outputs);
+
+/* What the actions take (for OPTIONS too). */
+extern const struct field alloc_input[], auto_input[], create_output_input[],
+	complete_input[], scrap_input[], delete_input[], finish_input[];
 
 struct err	*build_allocate(struct ctx *);
 struct err	*build_auto_allocate(struct ctx *);

@@ -619,3 +619,26 @@ def test_events(site, api, w):
     assert f"event build.output_completed {b}" in log
     log = act("finish", {"accept_unallocated": True})
     assert f"event build.completed {b}" in log
+
+
+def test_options(api, w):
+    b = api.build(w["board"], "BO-0001", 1)["pk"]
+    items = api.call("OPTIONS", BUILD + f"{b}/allocate/").json()[
+        "actions"]["POST"]["items"]
+    assert set(items["child"]["children"]) == {
+        "build_line", "stock_item", "quantity", "output"}
+    auto = api.call("OPTIONS", BUILD + f"{b}/auto-allocate/").json()[
+        "actions"]["POST"]
+    assert set(auto) == {"location", "exclude_location", "interchangeable",
+                         "substitutes", "optional_items"}
+    for action, field in (("create-output", "serial_numbers"),
+                          ("complete", "accept_incomplete_allocation"),
+                          ("scrap-outputs", "discard_allocations"),
+                          ("delete-outputs", "outputs"),
+                          ("finish", "accept_overallocated")):
+        post = api.call("OPTIONS", BUILD + f"{b}/{action}/").json()[
+            "actions"]["POST"]
+        assert field in post, action
+    item = api.call("OPTIONS", ITEM).json()["actions"]["POST"]
+    assert item["stock_item"]["model"] == "stockitem"
+    assert item["build_line"]["required"] is True
