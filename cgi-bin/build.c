@@ -29,6 +29,9 @@ static const struct route build_routes[] = {
 	{ "POST", "/api/build/<pk>/allocate/", "build", PERM_CHANGE,
 	  build_allocate, "Allocate stock items to a build order's lines", 0,
 	  .input = alloc_input },
+	{ "POST", "/api/build/<pk>/unallocate/", "build", PERM_CHANGE,
+	  build_unallocate, "Release a build order's allocations (of a line, "
+	  "to an output)", 0, .input = unallocate_input },
 	{ "POST", "/api/build/<pk>/auto-allocate/", "build", PERM_CHANGE,
 	  build_auto_allocate, "Allocate available stock to a build order's "
 	  "untracked lines", 0,

@@ -981,6 +981,73 @@ build_allocate(struct ctx *ctx)
 	return out_echo(ctx);
 }
 
+/* ---- unallocate/ ---------------------------------------------------- */
+
+enum { UA_LINE, UA_OUTPUT, UA__N };
+const struct field unallocate_input[] = {
+	[UA_LINE] = { "build_line", FT_ID, F_NULL, .ref = &build_line_resource,
+	    .label = "Build Line" },
+	[UA_OUTPUT] = { "output", FT_ID, F_NULL, .ref = &build_output_resource,
+	    .label = "Build output" },
+	{ NULL },
+};
+
+/* The build's allocations, of one line and one output when given. */
+static const char unalloc_sql[] =
+    "DELETE FROM build_item WHERE build_line IN (SELECT id FROM build_line "
+    "WHERE build = ?1 AND (?2 = 0 OR id = ?2)) AND (?3 = 0 OR "
+    "install_into = ?3)";
+static const char unalloc_sql_line[] =
+    "SELECT 1 FROM build_line WHERE id = ?1 AND build = ?2";
+static const char unalloc_sql_output[] =
+    "SELECT 1 FROM build_output WHERE id = ?1 AND build = ?2";
+
+static struct err *
+unallocate_tx(struct ctx *ctx, long long id, const struct val *v)
+{
+	struct bstate b;
+	struct err *e;
+	bool found;
+
+	if ((e = bstate_load(ctx, id, &b)) != NULL)
+		return e;
+	for (int k = UA_LINE; k <= UA_OUTPUT; k++) {
+		if (v[k].null)
+			continue;
+		db_stmt *st = db_prepare(ctx, k == UA_LINE ? unalloc_sql_line :
+		    unalloc_sql_output);
+		if (st == NULL)
+			return db_err(ctx, "unallocate");
+		st_bind_int64(st, 1, v[k].i);
+		st_bind_int64(st, 2, id);
+		if ((e = db_row(ctx, st, "unallocate", &found)) != NULL)
+			return e;
+		st_reset(st);
+		if (!found)
+			return err_field(ctx, unallocate_input[k].name, k == UA_LINE ?
+			    "Build line does not match build order" : "Build "
+			    "output does not match the parent build");
+	}
+	return out_exec(ctx, unalloc_sql, id, v[UA_LINE].null ? 0 :
+	    v[UA_LINE].i, v[UA_OUTPUT].null ? 0 : v[UA_OUTPUT].i);
+}
+
+/* POST /api/build/<pk>/unallocate/ {build_line, output}: releases the
+ * build's allocations (of that line, to that output, when given). */
+struct err *
+build_unallocate(struct ctx *ctx)
+{
+	long long id = route_param_id(ctx, "pk");
+	struct val v[UA__N];
+	struct err *e;
+
+	if ((e = out_input(ctx, unallocate_input, UA__N, v)) != NULL ||
+	    (e = db_begin(ctx)) != NULL ||
+	    (e = db_end(ctx, unallocate_tx(ctx, id, v))) != NULL)
+		return e;
+	return out_echo(ctx);
+}
+
 /* ---- auto-allocate/ ------------------------------------------------- */
 
 enum { AA_LOCATION, AA_EXCLUDE, AA_INTERCHANGEABLE, AA_SUBSTITUTES,

@@ -53,9 +53,11 @@ struct err	*build_release(struct ctx *, long long id, bool remove_stock,
 
 /* What the actions take (for OPTIONS too). */
 extern const struct field alloc_input[], auto_input[], create_output_input[],
-	complete_input[], scrap_input[], delete_input[], finish_input[];
+	complete_input[], scrap_input[], delete_input[], finish_input[],
+	unallocate_input[];
 
 struct err	*build_allocate(struct ctx *);
+struct err	*build_unallocate(struct ctx *);
 struct err	*build_auto_allocate(struct ctx *);
 struct err	*build_create_output(struct ctx *);
 struct err	*build_complete_outputs(struct ctx *);

@@ -204,6 +204,28 @@ def test_allocate_rules_and_items(api, w):
                                  "quantity": 2})["quantity"] == 2
 
 
+def test_unallocate(api, w):
+    t = tracked_build(api, w)
+    b = t["b"]
+    o = api.act(b, "create-output", {"quantity": 1,
+                                     "serial_numbers": "5"})[0]["pk"]
+    api.act(b, "allocate", {"items": [
+        {"build_line": t["ls"], "stock_item": t["sensors"][0],
+         "quantity": 1, "output": o},
+        {"build_line": t["lw"], "stock_item": t["screws"], "quantity": 4}]})
+    other = api.build(w["board"], "BO-0300", 1)["pk"]
+    r = api.call("POST", BUILD + f"{other}/unallocate/",
+                 {"build_line": t["lw"]})
+    assert r.status == 400 and r.json() == {"build_line": [
+        "Build line does not match build order"]}
+    api.act(b, "unallocate", {"output": o})
+    assert [i["stock_item"] for i in api.list(ITEM, build=b)] == [
+        t["screws"]]
+    api.act(b, "unallocate", {"build_line": t["lw"]})
+    assert api.list(ITEM, build=b) == []
+    assert api.list(f"/api/stock/{t['screws']}/")["allocated"] == 0
+
+
 def test_never_over_allocate_across_builds(api, w):
     s = api.stock(w["r"], 10, w["store"])["pk"]
     b1 = api.build(w["board"], "BO-0001", 10)
@@ -576,7 +598,8 @@ def test_permissions(site, api, w):
     for action, body in (
             ("allocate", {"items": [{"build_line": line, "stock_item": s,
                                      "quantity": 1}]}),
-            ("auto-allocate", {}), ("create-output", {"quantity": 1}),
+            ("auto-allocate", {}), ("unallocate", {}),
+            ("create-output", {"quantity": 1}),
             ("complete", {"outputs": []}), ("scrap-outputs", {}),
             ("delete-outputs", {}), ("finish", {})):
         assert viewer.call("POST", BUILD + f"{b}/{action}/",
