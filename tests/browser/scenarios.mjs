@@ -816,9 +816,9 @@ async function buildScenario(ctx) {
 		};
 		const store = await post('stock/location/', { name: 'Assembly store' });
 		const done = await post('stock/location/', { name: 'Finished goods' });
-		const board = await post('part/', { name: 'Sensor board', IPN: 'SB-01', assembly: true, component: true });
-		const r = await post('part/', { name: 'Resistor 10k 0603', IPN: 'R-10K' });
-		const mcu = await post('part/', { name: 'STM32G431', IPN: 'U-STM32' });
+		const board = await post('part/', { name: 'Weather station', IPN: 'WS-01', assembly: true, component: true });
+		const r = await post('part/', { name: 'Resistor 1k 0402', IPN: 'R-1K-0402' });
+		const mcu = await post('part/', { name: 'ESP32-C3', IPN: 'U-ESP32' });
 		await post('stock/', { part: r.pk, quantity: 40, location: store.pk });
 		await post('stock/', { part: mcu.pk, quantity: 5, location: store.pk });
 		await post('bom/', { part: board.pk, sub_part: r.pk, quantity: 4, reference: 'R1 R2 R3 R4' });
@@ -830,15 +830,23 @@ async function buildScenario(ctx) {
 	await page.getByRole('navigation', { name: 'Main' }).waitFor();
 	await nav(page, 'Build orders');
 	await page.getByRole('heading', { level: 1, name: 'Build orders' }).waitFor();
-	await expectText(page.getByRole('table', { name: 'Build orders' }), /BO-0001.*Sensor board.*Pending/, 'the build in the list');
+	await expectText(page.getByRole('table', { name: 'Build orders' }), /BO-0001.*Weather station.*Pending/, 'the build in the list');
 	await page.getByRole('table', { name: 'Build orders' }).getByRole('link', { name: 'BO-0001' }).click();
 	await page.getByRole('heading', { level: 1, name: /BO-0001/ }).waitFor();
-	await expectText(page.getByRole('table', { name: 'Build lines' }), /Resistor 10k 0603.*0 \/ 12.*STM32G431.*0 \/ 3/, 'the lines');
+	await expectText(page.getByRole('table', { name: 'Build lines' }), /Resistor 1k 0402.*0 \/ 12.*ESP32-C3.*0 \/ 3/, 'the lines');
 	await page.getByRole('button', { name: 'Issue' }).click();
 	await expectText(page.locator('h1'), /Production/, 'the issued build');
 	await page.getByRole('button', { name: 'Auto-allocate' }).click();
-	await expectText(page.getByRole('table', { name: 'Build lines' }), /Resistor 10k 0603.*12 \/ 12.*STM32G431.*3 \/ 3/, 'allocated');
+	await expectText(page.getByRole('table', { name: 'Build lines' }), /Resistor 1k 0402.*12 \/ 12.*ESP32-C3.*3 \/ 3/, 'allocated');
 	await shot(ctx, page, '30-build-allocated');
+	// The resistor's page shows what the build holds of it.
+	const here = page.url();
+	await goto(ctx, page, '/part/' + ids.r);
+	await expectText(page.locator('.stats'), /40 In stock.*12 Allocated to builds/, 'allocated on the part page');
+	await settled(page);
+	await page.goto(here);
+	await page.getByRole('heading', { level: 1, name: /BO-0001/ }).waitFor();
+	await settled(page);
 	await page.locator('.card').filter({ has: page.getByRole('heading', { name: 'Outputs' }) }).getByRole('button', { name: 'New output' }).click();
 	let d = await dialog(page, 'New build output');
 	await d.getByLabel('Quantity').fill('2');
@@ -851,7 +859,7 @@ async function buildScenario(ctx) {
 	await d.getByRole('button', { name: 'Complete' }).click();
 	await closed(page);
 	await expectText(page.getByRole('table', { name: 'Build outputs' }), /2.*Complete/, 'the completed output');
-	await expectText(page.getByRole('table', { name: 'Build lines' }), /Resistor 10k 0603.*4 \+ 8 used \/ 12/, 'consumed');
+	await expectText(page.getByRole('table', { name: 'Build lines' }), /Resistor 1k 0402.*4 \+ 8 used \/ 12/, 'consumed');
 	await expectText(page.locator('.page-sub'), /2 of 3 built/, 'two built');
 	// In production, at a phone's width: nothing wider than the screen.
 	await page.setViewportSize({ width: 390, height: 844 });
