@@ -212,6 +212,9 @@ static const struct res_filter stock_filters[] = {
 	  "s.quantity > " STOCK_ALLOCATED_SQL("s.id") ")", NULL, NULL },
 	{ "build", FT_ID, " AND s.id IN (SELECT stock_item FROM build_output "
 	  "WHERE build = ? AND stock_item IS NOT NULL)", NULL, NULL, NULL },
+	/* Outputs in production are not stock items here (build_output,
+	 * migration 0018): no item is being built. */
+	{ "is_building", FT_BOOL, " AND 1 = 0", "", NULL, NULL },
 	{ "external", FT_BOOL, " AND s.location IN (SELECT id FROM "
 	  "stock_location WHERE external = 1)", " AND (s.location IS NULL OR "
 	  "s.location NOT IN (SELECT id FROM stock_location WHERE "

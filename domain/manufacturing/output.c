@@ -404,8 +404,8 @@ static const struct choice output_states[] = {
 };
 
 enum { OF_BUILD, OF_PART, OF_QUANTITY, OF_BATCH, OF_SERIAL, OF_STATE,
-	OF_STATE_TEXT, OF_IS_BUILDING, OF_STOCK_ITEM, OF_COMPLETION_DATE,
-	OF_ALLOCATED, OF__N };
+	OF_STATE_TEXT, OF_IS_BUILDING, OF_STOCK_ITEM, OF_LOCATION,
+	OF_COMPLETION_DATE, OF_ALLOCATED, OF__N };
 
 static const struct field build_output_fields[] = {
 	[OF_BUILD] = { "build", FT_ID, F_READ_ONLY | F_FILTER, .col = "build",
@@ -428,6 +428,13 @@ static const struct field build_output_fields[] = {
 	/* The stock item it became (completed or scrapped). */
 	[OF_STOCK_ITEM] = { "stock_item", FT_ID, F_READ_ONLY | F_NULL,
 	    .col = "stock_item", .ref = &stock_resource },
+	/* Where it is: its stock item's location, else the build's
+	 * destination (inventree-python completes an output "at its
+	 * location" unless told). */
+	[OF_LOCATION] = { "location", FT_ID, F_READ_ONLY | F_NULL,
+	    .col = "coalesce((SELECT location FROM stock_item WHERE id = "
+	    "o.stock_item), (SELECT destination FROM build WHERE id = o.build))",
+	    .ref = &location_resource },
 	[OF_COMPLETION_DATE] = { "completion_date", FT_DATE,
 	    F_READ_ONLY | F_NULL, .col = "completion_date" },
 	/* Tracked stock allocated to it. */

@@ -341,6 +341,7 @@ def test_complete_consumes_and_produces(api, w):
     outs = api.act(b, "create-output", {"quantity": 4, "batch_code": "B7"})
     assert len(outs) == 1 and outs[0]["quantity"] == 4
     assert outs[0]["is_building"] is True and outs[0]["batch"] == "B7"
+    assert outs[0]["location"] == w["bench"]      # the build's destination
     o1 = outs[0]["pk"]
     assert api.list(f"/api/part/{board}/")["in_stock"] == 0
     assert api.list(f"/api/part/{board}/")["building"] == 4
@@ -359,6 +360,9 @@ def test_complete_consumes_and_produces(api, w):
     assert item["location"] == w["bench"] and item["batch"] == "B7"
     assert item["build"] == b
     assert pks(api.list("/api/stock/", build=b)) == [out["stock_item"]]
+    assert pks(api.list("/api/stock/", build=b, is_building=False)) == [
+        out["stock_item"]]
+    assert api.list("/api/stock/", build=b, is_building=True) == []
     made = api.list("/api/stock/track/", item=out["stock_item"])
     assert made[0]["deltas"]["buildorder"] == b
     used = api.list("/api/stock/track/", item=s)
