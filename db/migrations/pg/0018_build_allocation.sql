@@ -16,6 +16,8 @@ CREATE TABLE build_line (
 	metadata	text COLLATE "C" NOT NULL DEFAULT '{}'
 );
 CREATE UNIQUE INDEX build_line_identity ON build_line(build, bom_item);
+-- The lines of a build in the list's order.
+CREATE INDEX build_line_build ON build_line(build, id);
 CREATE INDEX build_line_bom_item ON build_line(bom_item);
 
 CREATE TABLE build_output (
