@@ -14,17 +14,19 @@
 /*
  * GET /api/part/<pk>/requirements/ (inventree-python's
  * Part.getRequirements()): InvenTree's stock requirements of the part.
- * Stockroom has no builds or orders, so nothing is required, allocated,
- * on order or in production; the stock is the part's, and can_build what
- * its BOM and the stock of its components allow (bom.h).
+ * The stock, what build orders hold of it and what is in production are
+ * the part's (allocated_to_build_orders, unallocated_stock, building);
+ * can_build what its BOM and the available stock of its components allow
+ * (bom.h); no sales orders, and the rest not yet: zeros.
  */
 static struct err *
 part_requirements(struct ctx *ctx)
 {
 	static const char *const zero[] = { "ordering",
-	    "building", "scheduled_to_build", "required_for_build_orders",
-	    "allocated_to_build_orders", "required_for_sales_orders",
-	    "allocated_to_sales_orders" };
+	    "scheduled_to_build", "required_for_build_orders",
+	    "required_for_sales_orders", "allocated_to_sales_orders" };
+	static const char *const copied[] = { "allocated_to_build_orders",
+	    "building" };
 	long long id = route_param_id(ctx, "pk"), can_build;
 	struct err *e;
 	cJSON *p;
@@ -43,6 +45,9 @@ part_requirements(struct ctx *ctx)
 	cJSON_AddItemToObject(o, "can_build", dec_json(can_build * DEC_SCALE));
 	for (size_t i = 0; i < sizeof(zero) / sizeof(zero[0]); i++)
 		cJSON_AddItemToObject(o, zero[i], dec_json(0));
+	for (size_t i = 0; i < sizeof(copied) / sizeof(copied[0]); i++)
+		cJSON_AddItemToObject(o, copied[i], cJSON_Duplicate(
+		    cJSON_GetObjectItemCaseSensitive(p, copied[i]), true));
 	cJSON_Delete(p);
 	return resp_json(ctx, 200, o);
 }

@@ -578,6 +578,8 @@ MIGRATION_UNDO = {
         "SELECT id, name, IPN, description, keywords FROM part"],
     19: ["DROP INDEX part_category_list",
          "CREATE INDEX part_category_idx ON part(category)"],
+    20: ["DROP TABLE build_item", "DROP TABLE build_output",
+         "DROP TABLE build_line"],
 }
 
 

@@ -24,6 +24,7 @@
 
 #include "inventory/bom.h"
 #include "inventory/part.h"
+#include "inventory/stock.h"
 
 #define LIKE	" LIKE ? ESCAPE '\\'"
 
@@ -353,11 +354,12 @@ enum { BI_PART, BI_SUB_PART, BI_REFERENCE, BI_QUANTITY, BI_ALLOW_VARIANTS,
 	BI_AVAILABLE_VARIANT, BI_EXTERNAL, BI_ON_ORDER, BI_BUILDING,
 	BI_CAN_BUILD, BI__N };
 
-/* In stock of the substitutes of line b. */
-#define BOM_SUB_STOCK "(SELECT coalesce(sum(sp.in_stock), 0) FROM " \
-	"bom_item_substitute s JOIN part sp ON sp.id = s.part WHERE " \
-	"s.bom_item = b.id)"
-#define BOM_STOCK "(SELECT in_stock FROM part WHERE id = b.sub_part)"
+/* Available (in stock, not allocated to builds) of the substitutes of
+ * line b, and of its component. */
+#define BOM_SUB_STOCK "(SELECT coalesce(sum(max(sp.in_stock - " \
+	PART_ALLOCATED_SQL("sp.id") ", 0)), 0) FROM bom_item_substitute s " \
+	"JOIN part sp ON sp.id = s.part WHERE s.bom_item = b.id)"
+#define BOM_STOCK PART_AVAILABLE_SQL("b.sub_part")
 
 static const struct field bom_item_fields[] = {
 	[BI_PART] = { "part", FT_ID, F_REQUIRED | F_FILTER,

@@ -191,16 +191,22 @@ static const struct field part_fields[] = {
 	    .col = "in_stock" },
 	[PF_TOTAL_IN_STOCK] = { "total_in_stock", FT_DEC,
 	    F_READ_ONLY | F_ORDER, .col = "in_stock" },
+	/* In stock less what build orders hold (migration 0020). */
 	[PF_UNALLOCATED] = { "unallocated_stock", FT_DEC,
-	    F_READ_ONLY | F_ORDER, .col = "in_stock" },
+	    F_READ_ONLY | F_ORDER,
+	    .col = "max(p.in_stock - " PART_ALLOCATED_SQL("p.id") ", 0)" },
 	[PF_STOCK_COUNT] = { "stock_item_count", FT_INT, F_READ_ONLY,
 	    .col = "stock_count" },
-	/* No builds, orders or variants yet: what InvenTree shows then. */
 	[PF_ALLOC_BUILD] = { "allocated_to_build_orders", FT_DEC, F_READ_ONLY,
-	    .col = "0" },
+	    .col = PART_ALLOCATED_SQL("p.id") },
+	/* No sales orders or variants yet: what InvenTree shows then. */
 	[PF_ALLOC_SALES] = { "allocated_to_sales_orders", FT_DEC, F_READ_ONLY,
 	    .col = "0" },
-	[PF_BUILDING] = { "building", FT_DEC, F_READ_ONLY, .col = "0" },
+	/* In production: the outputs of its builds not yet completed. */
+	[PF_BUILDING] = { "building", FT_DEC, F_READ_ONLY,
+	    .col = "(SELECT coalesce(sum(o.quantity), 0) FROM build b JOIN "
+	    "build_output o ON o.build = b.id WHERE b.part = p.id AND "
+	    "o.state = 1)" },
 	/* On order, not yet received, in the part's units: the open
 	 * orders' (pending, placed, on hold) lines, packs converted; a line
 	 * received in full is passed over before its order is read.  The

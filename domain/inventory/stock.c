@@ -167,10 +167,14 @@ static const struct field stock_fields[] = {
 	[SF_TRACKING] = { "tracking_items", FT_INT, F_READ_ONLY,
 	    .col = "(SELECT count(*) FROM stock_tracking t WHERE "
 	    "t.item = s.id)" },
-	/* No builds, orders or owners yet: what InvenTree shows then. */
-	[SF_ALLOCATED] = { "allocated", FT_DEC, F_READ_ONLY, .col = "0" },
+	/* Allocated to build orders (migration 0020). */
+	[SF_ALLOCATED] = { "allocated", FT_DEC, F_READ_ONLY,
+	    .col = STOCK_ALLOCATED_SQL("s.id") },
+	/* No sales orders or owners yet: what InvenTree shows then. */
 	[SF_BELONGS_TO] = { "belongs_to", FT_ID, F_READ_ONLY, .col = "NULL" },
-	[SF_BUILD] = { "build", FT_ID, F_READ_ONLY, .col = "NULL" },
+	/* The build order it is an output of. */
+	[SF_BUILD] = { "build", FT_ID, F_READ_ONLY, .col = "(SELECT o.build "
+	    "FROM build_output o WHERE o.stock_item = s.id)" },
 	[SF_CUSTOMER] = { "customer", FT_ID, F_READ_ONLY, .col = "NULL" },
 	[SF_SALES_ORDER] = { "sales_order", FT_ID, F_READ_ONLY, .col = "NULL" },
 	/* The order it was received against (migration 0015). */
@@ -202,10 +206,15 @@ static const struct res_filter stock_filters[] = {
 	  .walk = true },
 	{ "in_stock", FT_BOOL, " AND" STOCK_IN_STOCK,
 	  " AND NOT (" STOCK_IN_STOCK ")", NULL, NULL },
-	/* Available: in stock and not allocated, and nothing allocates
-	 * stock yet (builds and sales orders are to come). */
-	{ "available", FT_BOOL, " AND" STOCK_IN_STOCK,
-	  " AND NOT (" STOCK_IN_STOCK ")", NULL, NULL },
+	/* Available: in stock and not wholly allocated to build orders. */
+	{ "available", FT_BOOL, " AND" STOCK_IN_STOCK " AND s.quantity > "
+	  STOCK_ALLOCATED_SQL("s.id"), " AND NOT (" STOCK_IN_STOCK " AND "
+	  "s.quantity > " STOCK_ALLOCATED_SQL("s.id") ")", NULL, NULL },
+	{ "build", FT_ID, " AND s.id IN (SELECT stock_item FROM build_output "
+	  "WHERE build = ? AND stock_item IS NOT NULL)", NULL, NULL, NULL },
+	/* Outputs in production are not stock items here (build_output,
+	 * migration 0020): no item is being built. */
+	{ "is_building", FT_BOOL, " AND 1 = 0", "", NULL, NULL },
 	{ "external", FT_BOOL, " AND s.location IN (SELECT id FROM "
 	  "stock_location WHERE external = 1)", " AND (s.location IS NULL OR "
 	  "s.location NOT IN (SELECT id FROM stock_location WHERE "
@@ -681,9 +690,13 @@ stock_receive(struct ctx *ctx, const struct stock_receipt *r, long long *id)
 		json_int(d, "location", r->location);
 	else
 		json_null(d, "location");
-	json_int(d, "purchaseorder", r->purchase_order);
+	if (r->build != 0)
+		json_int(d, "buildorder", r->build);
+	else
+		json_int(d, "purchaseorder", r->purchase_order);
 	json_item(d, "quantity", dec_json(r->quantity));
-	return stock_track(ctx, *id, TRACK_RECEIVED, r->notes, d);
+	return stock_track(ctx, *id, r->build != 0 ? TRACK_CREATED :
+	    TRACK_RECEIVED, r->notes, d);
 }
 
 /* Adds "name": value (text, or null) to the deltas when it changed. */

@@ -52,6 +52,20 @@ enum stock_track_code {
 	TRACK_RECEIVED = 70,
 };
 
+/*
+ * Stock allocated to build orders (table build_item, migration 0020): of
+ * one stock item, and of one part (build_item.part is its item's part).
+ * Allocations live only while their build is open: completing, scrapping,
+ * finishing and cancelling consume or release them.
+ */
+#define STOCK_ALLOCATED_SQL(item) "(SELECT coalesce(sum(ba.quantity), 0) " \
+	"FROM build_item ba WHERE ba.stock_item = " item ")"
+#define PART_ALLOCATED_SQL(part) "(SELECT coalesce(sum(ba.quantity), 0) " \
+	"FROM build_item ba WHERE ba.part = " part ")"
+/* In stock and not allocated, of the part whose id is the expression. */
+#define PART_AVAILABLE_SQL(part) "(SELECT max(pa.in_stock - " \
+	PART_ALLOCATED_SQL("pa.id") ", 0) FROM part pa WHERE pa.id = " part ")"
+
 enum stock_op { STOCK_COUNT, STOCK_ADD, STOCK_REMOVE, STOCK_TRANSFER,
 	STOCK_OP__MAX };
 
@@ -75,6 +89,8 @@ struct err	*stock_insert(struct ctx *, long long part, long long location,
 struct stock_receipt {
 	long long	 part, location, quantity, status;
 	long long	 supplier_part, purchase_order;
+	long long	 build;		/* an output of this build order:
+					   tracked as created by it */
 	const char	*batch, *serial, *expiry, *notes, *packaging;
 	bool		 has_price;
 	long long	 price;		/* per unit of the part */

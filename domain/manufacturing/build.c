@@ -23,6 +23,8 @@
 #include "inventory/part.h"
 #include "inventory/stock.h"
 #include "manufacturing/build.h"
+#include "manufacturing/output.h"
+#include "tasks/event.h"
 
 #define LIKE	" LIKE ? ESCAPE '\\'"
 
@@ -330,10 +332,24 @@ build_deleting(struct ctx *ctx, struct res_del *d)
 	return NULL;
 }
 
+/* Its lines, from its part's BOM x its quantity: made on create, kept
+ * when the part or the quantity changes (output.c). */
+static struct err *
+build_written(struct ctx *ctx, struct res_write *w)
+{
+	if (!w->create && w->old != NULL &&
+	    w->old[BF_PART].i == w->v[BF_PART].i &&
+	    w->old[BF_QUANTITY].i == w->v[BF_QUANTITY].i)
+		return NULL;
+	return build_lines_sync(ctx, w->id, w->v[BF_PART].i,
+	    w->v[BF_QUANTITY].i);
+}
+
 static const struct res_hooks build_hooks = {
 	.view = build_view,
 	.render = build_render,
 	.validate = build_validate,
+	.written = build_written,
 	.deleting = build_deleting,
 };
 
@@ -364,14 +380,21 @@ static const char build_sql_status[] = "SELECT status FROM build WHERE id = ?";
 static const char build_sql_set[] =
     "UPDATE build SET status = ?2, completion_date = ?3 WHERE id = ?1";
 
+/* What a move does besides the status: cancel's options; issue's event. */
+struct build_then {
+	bool	 release, remove_stock, remove_outputs;
+	bool	 issued;
+};
+
 /*
  * Moves build <pk> to status `to` if it is in one of `from` (ends with
  * 0), in one transaction; else 400 with msg.  completion_date is set
- * (cancel) or left as it is.
+ * (cancel) or left as it is; then does what `then` says, in the same
+ * transaction.
  */
 static struct err *
 build_move(struct ctx *ctx, const int *from, int to, bool dated,
-    const char *msg)
+    const char *msg, const struct build_then *then)
 {
 	long long id = route_param_id(ctx, "pk");
 	struct err *e;
@@ -402,7 +425,14 @@ build_move(struct ctx *ctx, const int *from, int to, bool dated,
 		st_bind_text(st, 3, val_today(ctx), -1, SQLITE_TRANSIENT);
 	else
 		st_bind_null(st, 3);
-	return db_end(ctx, db_step(ctx, st, "build"));
+	if ((e = db_step(ctx, st, "build")) != NULL)
+		return db_end(ctx, e);
+	if (then != NULL && then->release && (e = build_release(ctx, id,
+	    then->remove_stock, then->remove_outputs)) != NULL)
+		return db_end(ctx, e);
+	if (then != NULL && then->issued)
+		e = event_emit(ctx, EVENT_BUILD_ISSUED, id);
+	return db_end(ctx, e);
 }
 
 /* POST /api/build/<pk>/issue/: Pending or On hold to Production. */
@@ -410,10 +440,11 @@ struct err *
 build_issue(struct ctx *ctx)
 {
 	static const int from[] = { BUILD_PENDING, BUILD_ON_HOLD, 0 };
+	static const struct build_then then = { .issued = true };
 	struct err *e;
 
 	if ((e = build_move(ctx, from, BUILD_PRODUCTION, false, "Build order "
-	    "must be pending or on hold to be issued")) != NULL)
+	    "must be pending or on hold to be issued", &then)) != NULL)
 		return e;
 	return resp_json(ctx, 201, cJSON_CreateObject());
 }
@@ -426,15 +457,18 @@ build_hold(struct ctx *ctx)
 	struct err *e;
 
 	if ((e = build_move(ctx, from, BUILD_ON_HOLD, false, "Build order "
-	    "must be pending or in production to be placed on hold")) != NULL)
+	    "must be pending or in production to be placed on hold",
+	    NULL)) != NULL)
 		return e;
 	return resp_json(ctx, 201, cJSON_CreateObject());
 }
 
 /*
  * POST /api/build/<pk>/cancel/ {remove_allocated_stock,
- * remove_incomplete_outputs}: an open build cancelled, dated today.  With
- * no allocations or outputs yet, the two options have nothing to act on.
+ * remove_incomplete_outputs}: an open build cancelled, dated today.  Its
+ * allocations are released, or consumed with remove_allocated_stock; its
+ * outputs in production deleted with remove_incomplete_outputs (else
+ * they stay, never completed).
  */
 struct err *
 build_cancel(struct ctx *ctx)
@@ -458,8 +492,10 @@ build_cancel(struct ctx *ctx)
 	val_object(ctx, body, opts, 2, v, true, &es);
 	if (errs_any(&es))
 		return errs_end(&es);
+	struct build_then then = { .release = true,
+	    .remove_stock = v[0].i != 0, .remove_outputs = v[1].i != 0 };
 	if ((e = build_move(ctx, from, BUILD_CANCELLED, true, "Build order "
-	    "is not open: it cannot be cancelled")) != NULL)
+	    "is not open: it cannot be cancelled", &then)) != NULL)
 		return e;
 	cJSON *o = cJSON_CreateObject();
 	if (o == NULL)

@@ -21,8 +21,8 @@
  * hold 25, Cancelled 30, Complete 40.  issue (Pending or On hold to
  * Production), hold (Pending or Production to On hold) and cancel (any
  * open build to Cancelled, dated) are build_issue(), build_hold(),
- * build_cancel().  Not yet: build lines, allocation, outputs, complete
- * and finish, events.
+ * build_cancel().  Its lines, allocations and outputs, and the actions on
+ * them (allocate, complete, finish, ...), are output.h's.
  */
 #ifndef SR_BUILD_H
 #define SR_BUILD_H

@@ -896,8 +896,8 @@ struct receipt {
 	int		 nserials;
 };
 
-/* "1-3, 7" into distinct serials; an error message or NULL. */
-static const char *
+/* "1-3, 7" into distinct serials; an error message or NULL (order.h). */
+const char *
 order_serials(struct ctx *ctx, const char *text, const char ***out, int *n)
 {
 	const char **s = mem_alloc(&ctx->mem, PO_SERIALS_MAX * sizeof(*s));

@@ -55,4 +55,9 @@ struct err	*order_receive(struct ctx *);
 struct err	*order_suggest(struct ctx *);
 struct err	*order_suggest_create(struct ctx *);
 
+/* "1-3, 7" into at most 1000 distinct serials (*out, *n): NULL, or the
+ * message that refuses the text (also used by build outputs). */
+const char	*order_serials(struct ctx *, const char *text, const char ***out,
+		    int *n);
+
 #endif

@@ -28,6 +28,10 @@ enum event_kind {
 	EVENT_PO_RECEIVED,		/* id: the order items were received
 					   against */
 	EVENT_PO_COMPLETED,		/* id: the order completed */
+	EVENT_BUILD_ISSUED,		/* id: the build order issued */
+	EVENT_BUILD_OUTPUT_COMPLETED,	/* id: the build order an output
+					   of was completed */
+	EVENT_BUILD_COMPLETED,		/* id: the build order finished */
 	EVENT__MAX
 };
 

@@ -221,6 +221,23 @@ if [ -n "$ASM" ]; then
 		"BOM of an assembly|/api/bom/?part=$ASM&sub_part_detail=true&limit=1000|"
 		"can build|/api/part/$ASM/requirements/|"
 	)
+	# A build order of ten of it in production (issue 16's second half),
+	# once, its 200 lines made as the migration makes them: its line list
+	# as the build page reads it (available stock, allocations, details).
+	BUILD_ID=$(db "SELECT id FROM build WHERE reference = 'BO-9999'" 2>/dev/null || true)
+	if [ -z "$BUILD_ID" ]; then
+		sqlite3 "$DATA/stockroom.sqlite3" "INSERT INTO build (reference,
+		    reference_int, part, quantity, status, creation_date)
+		    VALUES ('BO-9999', 9999, $ASM, 1000000, 20, date('now'));
+		    INSERT INTO build_line (build, bom_item, quantity)
+		    SELECT b.id, i.id, i.quantity * 10 * (10000000 + i.attrition)
+		    / 10000000 + i.setup_quantity FROM build b JOIN bom_item i
+		    ON i.part = b.part WHERE b.reference = 'BO-9999';"
+		BUILD_ID=$(db "SELECT id FROM build WHERE reference = 'BO-9999'")
+	fi
+	ENDPOINTS+=(
+		"build line list|/api/build/line/?build=$BUILD_ID&limit=1000|"
+	)
 fi
 
 # The body of POST /api/search/ (as the mobile app sends it; search.lua too).

@@ -853,6 +853,102 @@ async function exportScenario(ctx) {
 	clean(ctx);
 }
 
+/* Build orders: an issued build of a BOM, auto-allocate, an output made
+ * and completed, finish; the stock figures on the part pages after; the
+ * list and the order at a phone's width. */
+async function buildScenario(ctx) {
+	const page = await open(ctx);
+	await signIn(ctx, page, ctx.admin);
+	const ids = await page.evaluate(async () => {
+		const token = localStorage.getItem('stockroom.csrf') || '';
+		const post = async (path, body) => {
+			const r = await fetch('api/' + path, { method: 'POST', credentials: 'same-origin',
+				headers: { 'Content-Type': 'application/json', 'X-CSRFToken': token }, body: JSON.stringify(body) });
+			if (!r.ok) throw new Error(path + ': ' + r.status + ' ' + await r.text());
+			return r.json();
+		};
+		const store = await post('stock/location/', { name: 'Assembly store' });
+		const done = await post('stock/location/', { name: 'Finished goods' });
+		const board = await post('part/', { name: 'Weather station', IPN: 'WS-01', assembly: true, component: true });
+		const r = await post('part/', { name: 'Resistor 1k 0402', IPN: 'R-1K-0402' });
+		const mcu = await post('part/', { name: 'ESP32-C3', IPN: 'U-ESP32' });
+		await post('stock/', { part: r.pk, quantity: 40, location: store.pk });
+		await post('stock/', { part: mcu.pk, quantity: 5, location: store.pk });
+		await post('bom/', { part: board.pk, sub_part: r.pk, quantity: 4, reference: 'R1 R2 R3 R4' });
+		await post('bom/', { part: board.pk, sub_part: mcu.pk, quantity: 1, reference: 'U1' });
+		const b = await post('build/', { part: board.pk, reference: 'BO-0001', quantity: 3, title: 'First batch', destination: done.pk });
+		return { board: board.pk, r: r.pk, mcu: mcu.pk, build: b.pk };
+	});
+	await page.reload();	// the location tree the page had cached is older
+	await page.getByRole('navigation', { name: 'Main' }).waitFor();
+	await nav(page, 'Build orders');
+	await page.getByRole('heading', { level: 1, name: 'Build orders' }).waitFor();
+	await expectText(page.getByRole('table', { name: 'Build orders' }), /BO-0001.*Weather station.*Pending/, 'the build in the list');
+	await page.getByRole('table', { name: 'Build orders' }).getByRole('link', { name: 'BO-0001' }).click();
+	await page.getByRole('heading', { level: 1, name: /BO-0001/ }).waitFor();
+	await expectText(page.getByRole('table', { name: 'Build lines' }), /Resistor 1k 0402.*0 \/ 12.*ESP32-C3.*0 \/ 3/, 'the lines');
+	await page.getByRole('button', { name: 'Issue' }).click();
+	await expectText(page.locator('h1'), /Production/, 'the issued build');
+	await page.getByRole('button', { name: 'Auto-allocate' }).click();
+	await expectText(page.getByRole('table', { name: 'Build lines' }), /Resistor 1k 0402.*12 \/ 12.*ESP32-C3.*3 \/ 3/, 'allocated');
+	await shot(ctx, page, '30-build-allocated');
+	// The resistor's page shows what the build holds of it.
+	const here = page.url();
+	await goto(ctx, page, '/part/' + ids.r);
+	await expectText(page.locator('.stats'), /40 In stock.*12 Allocated to builds/, 'allocated on the part page');
+	await settled(page);
+	await page.goto(here);
+	await page.getByRole('heading', { level: 1, name: /BO-0001/ }).waitFor();
+	await settled(page);
+	await page.locator('.card').filter({ has: page.getByRole('heading', { name: 'Outputs' }) }).getByRole('button', { name: 'New output' }).click();
+	let d = await dialog(page, 'New build output');
+	await d.getByLabel('Quantity').fill('2');
+	await d.getByRole('button', { name: 'Create output' }).click();
+	await closed(page);
+	await page.getByRole('table', { name: 'Build outputs' }).getByRole('button', { name: 'Complete' }).click();
+	d = await dialog(page, 'Complete outputs');
+	await d.getByLabel('Location').selectOption({ label: 'Finished goods' });
+	await shot(ctx, page, '31-build-complete-output');
+	await d.getByRole('button', { name: 'Complete' }).click();
+	await closed(page);
+	await expectText(page.getByRole('table', { name: 'Build outputs' }), /2.*Complete/, 'the completed output');
+	await expectText(page.getByRole('table', { name: 'Build lines' }), /Resistor 1k 0402.*4 \+ 8 used \/ 12/, 'consumed');
+	await expectText(page.locator('.page-sub'), /2 of 3 built/, 'two built');
+	// In production, at a phone's width: nothing wider than the screen.
+	await page.setViewportSize({ width: 390, height: 844 });
+	await settled(page);
+	if (await page.evaluate(() => document.documentElement.scrollWidth) > 391) throw new Error('the build is wider than 390px');
+	await shot(ctx, page, '31-phone-build-in-production');
+	await page.setViewportSize(DESKTOP);
+	// Finish with one short: asked, then finished (what is left consumed).
+	ctx.expectError(/\/finish\/$/);
+	await page.getByRole('button', { name: 'Finish' }).click();
+	d = await dialog(page, 'Finish anyway?');
+	await d.getByRole('button', { name: 'Finish' }).click();
+	await closed(page);
+	await expectText(page.locator('h1'), /Complete/, 'the finished build');
+	await shot(ctx, page, '32-build-finished');
+	const buildUrl = page.url();
+	// The part pages: 2 boards in stock; 40 - 12 resistors, 5 - 3 MCUs.
+	for (const [id, re] of [[ids.board, /\b2\b/], [ids.r, /\b28\b/], [ids.mcu, /\b2\b/]]) {
+		await goto(ctx, page, '/part/' + id);
+		await page.getByRole('heading', { level: 1 }).first().waitFor();
+		await expectText(page.locator('.stats'), re, 'stock of part ' + id);
+		await settled(page);
+	}
+	await page.setViewportSize({ width: 390, height: 844 });
+	let k = 0;
+	for (const p of [buildUrl, ctx.server.base + 'builds']) {
+		await page.goto(p);
+		await page.getByRole('heading', { level: 1 }).first().waitFor();
+		await settled(page);
+		const w = await page.evaluate(() => document.documentElement.scrollWidth);
+		if (w > 391) throw new Error(`${p} is ${w}px wide at 390px`);
+		await shot(ctx, page, `33-phone-build-${k++}`);
+	}
+	clean(ctx);
+}
+
 export const scenarios = [
 	{ name: 'first-run setup with the setup code', run: setupScenario, only: ['fresh'] },
 	{ name: 'sign in, category, part, stock, transfer, totals, history, sign out', run: mainScenario, only: ['lighttpd', 'apache-htaccess-prefix'] },
@@ -864,5 +960,6 @@ export const scenarios = [
 	{ name: 'BOM: lines by searching, substitute, can build, validate, cycle, used in, phone', run: bomScenario, only: ['lighttpd'] },
 	{ name: 'purchase orders: what to order, issue, receive in parts, complete, phone width', run: purchaseOrderScenario, only: ['lighttpd'] },
 	{ name: 'export: the parts table as CSV, XLSX and JSON, phone width', run: exportScenario, only: ['lighttpd'] },
+	{ name: 'build orders: auto-allocate, complete an output, finish, stock after, phone width', run: buildScenario, only: ['lighttpd'] },
 	{ name: 'a stocked store room (README screenshots)', run: demoScenario, only: ['apache-htaccess-prefix'] },
 ];

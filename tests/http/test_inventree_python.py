@@ -15,7 +15,8 @@ Each check drives the client's classes the way a script would and looks
 at what comes back: sign-in, categories, parts, locations, stock items and
 their adjustments and history, barcodes (scan, assign, unassign), metadata,
 attachments, purchase orders (create, list, filters, lines, issue,
-receive, receiveAll, complete), and, through the client's raw get/patch (it has no settings
+receive, receiveAll, complete), build orders (lines, allocation, outputs
+created, completed, scrapped and cancelled, finish), and, through the client's raw get/patch (it has no settings
 class), settings and the OpenAPI schema.
 """
 import os
@@ -230,6 +231,58 @@ def check_purchase_orders(api, n):
     assert PurchaseOrderLineItem.list(api, order=po.pk, received=True)
 
 
+def check_builds(api, n):
+    """BOM, build order: issue, getLines, allocate (raw post: the client
+    has no method), createBuildOutput, completeBuildOutput, scrap and
+    cancel outputs, finish; the stock after."""
+    from inventree.build import Build, BuildItem, BuildLine
+    from inventree.part import BomItem, Part
+    from inventree.stock import StockItem, StockLocation
+    loc = StockLocation.create(api, {"name": n("Line side")})
+    board = Part.create(api, {"name": n("Board"), "description": "b",
+                              "assembly": True})
+    res = Part.create(api, {"name": n("Res"), "description": "r",
+                            "component": True})
+    BomItem.create(api, {"part": board.pk, "sub_part": res.pk,
+                         "quantity": 2})
+    [item] = StockItem.create(api, {"part": res.pk, "quantity": 20,
+                                    "location": loc.pk})
+    refs = [b.reference for b in Build.list(api)]
+    num = max([int(r[3:]) for r in refs if r[3:].isdigit()] + [0]) + 1
+    bo = Build.create(api, {"part": board.pk, "reference": f"BO-{num:04d}",
+                            "quantity": 5, "destination": loc.pk})
+    bo.issue()
+    bo.reload()
+    assert bo.status == 20
+    lines = bo.getLines()
+    assert [ln.quantity for ln in lines] == [10]
+    assert lines[0].getBuild().pk == bo.pk
+    api.post(f"build/{bo.pk}/allocate/", {"items": [
+        {"build_line": lines[0].pk, "stock_item": item.pk, "quantity": 10}]})
+    alloc = BuildItem.list(api, build=bo.pk)
+    assert [a.quantity for a in alloc] == [10]
+    assert alloc[0].getBuildLine().pk == lines[0].pk
+    assert alloc[0].getStockItem().pk == item.pk
+    assert BuildLine(api, lines[0].pk).allocated == 10
+    outs = bo.createBuildOutput(quantity=3)
+    assert [o.quantity for o in outs] == [3]
+    bo.completeBuildOutput(outs[0])
+    item.reload()
+    assert item.quantity == 14
+    spare = bo.createBuildOutput(quantity=1)[0]
+    bo.scrapBuildOutput(spare, discard_allocations=True)
+    gone = bo.createBuildOutput(quantity=1)[0]
+    bo.cancelBuildOutputs([gone])
+    made = bo.getBuildOutputs(complete=True)
+    assert sorted(m.quantity for m in made) == [1, 3]
+    bo.complete(accept_incomplete=True)
+    bo.reload()
+    item.reload()
+    assert bo.status == 40 and bo.completed == 3
+    assert item.quantity == 10          # the rest of the allocation used
+    assert Part(api, board.pk).in_stock == 3
+
+
 def check_cleanup(api, n):
     from inventree.part import Part
     from inventree.stock import StockItem
@@ -251,7 +304,7 @@ def check_demo_search(api, n):
 CHECKS = [check_connect, check_categories, check_parts, check_locations,
           check_stock_and_adjustments, check_barcodes, check_attachments,
           check_settings, check_schema, check_purchase_orders,
-          check_cleanup]
+          check_builds, check_cleanup]
 
 
 class Names:

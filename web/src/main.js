@@ -16,6 +16,7 @@ import { StockItemPage } from './pages/stockitem.js';
 import { History } from './pages/history.js';
 import { Companies, CompanyPage } from './pages/companies.js';
 import { PurchaseOrders, PurchaseOrderPage, WhatToOrder } from './pages/orders.js';
+import { BuildOrders, BuildOrderPage } from './pages/builds.js';
 import { Account } from './pages/account.js';
 import { Admin } from './pages/admin.js';
 
@@ -32,6 +33,8 @@ const ROUTES = [
 	['/orders', PurchaseOrders],
 	['/order/suggest', WhatToOrder],
 	['/order/:id', PurchaseOrderPage],
+	['/builds', BuildOrders],
+	['/build/:id', BuildOrderPage],
 	['/account', Account],
 	['/admin', Admin],
 	['/admin/:tab', Admin],
@@ -49,6 +52,7 @@ function navItems() {
 	if (can('stock', 'view')) items.push(['/history', 'History', 'history']);
 	if (can('purchase_order', 'view')) items.push(['/companies', 'Companies', 'building']);
 	if (can('purchase_order', 'view')) items.push(['/orders', 'Purchase orders', 'copy']);
+	if (can('build', 'view')) items.push(['/builds', 'Build orders', 'box']);
 	items.push(['/account', 'My account', 'user']);
 	if (isSuperuser()) items.push(['/admin', 'Administration', 'shield']);
 	return items;
@@ -59,7 +63,7 @@ function Shell({ path, children }) {
 	const [menu, setMenu] = useState(false);
 	const section = p => (p === '/' ? path === '/' : path === p || path.startsWith(p + '/')
 		|| (p === '/parts' && path.startsWith('/part/')) || (p === '/locations' && path.startsWith('/stock/'))
-		|| (p === '/companies' && path.startsWith('/company/')) || (p === '/orders' && path.startsWith('/order/')));
+		|| (p === '/companies' && path.startsWith('/company/')) || (p === '/orders' && path.startsWith('/order/')) || (p === '/builds' && path.startsWith('/build/')));
 	const user = s.user;
 	const name = user ? ([user.first_name, user.last_name].filter(Boolean).join(' ') || user.username) : '';
 	return html`<div class=${'shell' + (menu ? ' menu-open' : '')}>

@@ -81,6 +81,8 @@ export function PartPage({ id }) {
 			<div class="stat"><span class="stat-body"><span class=${'stat-value' + (low ? ' qty-bad' : '')}>${fmtQty(total, p.units)}</span><span class="stat-label">In stock</span></span></div>
 			<div class="stat"><span class="stat-body"><span class="stat-value">${fmtQty(p.minimum_stock, p.units)}</span><span class="stat-label">Minimum</span></span></div>
 			${Number(p.ordering) > 0 && html`<div class="stat"><span class="stat-body"><span class="stat-value">${fmtQty(p.ordering, p.units)}</span><span class="stat-label">On order</span></span></div>`}
+			${Number(p.allocated_to_build_orders) > 0 && html`<div class="stat"><span class="stat-body"><span class="stat-value">${fmtQty(p.allocated_to_build_orders, p.units)}</span><span class="stat-label">Allocated to builds</span></span></div>`}
+			${Number(p.building) > 0 && html`<div class="stat"><span class="stat-body"><span class="stat-value">${fmtQty(p.building, p.units)}</span><span class="stat-label">In production</span></span></div>`}
 			<div class="stat"><span class="stat-body"><span class="stat-value">${groups.size}</span><span class="stat-label">${groups.size === 1 ? 'Location' : 'Locations'}</span></span></div>
 			<div class="stat"><span class="stat-body"><span class="stat-value">${items.length}</span><span class="stat-label">Stock items</span></span></div>
 		</div>
