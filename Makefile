@@ -20,8 +20,10 @@ PYTHON	?= /usr/bin/python3
 LIGHTTPD_CONF ?= lighttpd-fastcgi.conf
 
 DEPS_BUILD = gcc make libc6-dev libsqlite3-dev libcjson-dev libscrypt-dev \
-	     libfcgi-dev libmd-dev libpq-dev
-DEPS_RUN   = lighttpd
+	     libfcgi-dev libmd-dev libpq-dev libudunits2-dev
+# udunits2 (parameters' units) is loaded with dlopen() when a unit is
+# met (domain/inventory/units.h), never linked.
+DEPS_RUN   = lighttpd libudunits2-0
 # PostgreSQL's server (initdb, pg_ctl, psql) and contrib (citext, pg_trgm):
 # tests start a throwaway cluster of their own (tests/pgserver.py).
 DEPS_TEST  = apache2 apache2-suexec-custom python3 python3-pytest curl \

@@ -570,6 +570,8 @@ MIGRATION_UNDO = {
         for sql in (f"DROP INDEX {ix}", f"CREATE INDEX {ix} ON {on}")] +
         [f"DROP TRIGGER IF EXISTS {t}_tally_{e}" for t in ("manufacturer_part",
          "supplier_part") for e in ("ai", "ad")],
+    19: ["DROP TABLE category_parameter_template",
+         "DROP TABLE part_parameter", "DROP TABLE parameter_template"],
 }
 
 

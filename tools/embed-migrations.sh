@@ -1,7 +1,10 @@
 #!/bin/sh
 # Writes C source defining db_migrations[] (lib/db.h) from the numbered SQL
-# files given as arguments, in order.  Fails unless the numbers run 1, 2, 3...
-# so a gap or a duplicate never reaches a build.  -n NAME names the array
+# files given as arguments, in order.  Fails unless the numbers start at 1 and
+# rise, so a duplicate or a file out of order never reaches a build.  (A gap
+# is let through: branches built side by side reserve their numbers -- the
+# parameters' branch has 0019 while 0018 is another's -- and the merge
+# closes it.)  -n NAME names the array
 # (db_pg_migrations for PostgreSQL's twins); the default is db_migrations.
 set -eu
 var=db_migrations
@@ -19,13 +22,13 @@ for f in "$@"; do
 		echo "embed-migrations: $f: name must be NNNN_name.sql" >&2; exit 1
 	fi
 	num=$(expr "$num" + 0)
-	if [ "$num" -ne "$want" ]; then
-		echo "embed-migrations: $f: expected number $want" >&2; exit 1
+	if [ "$num" -lt "$want" ] || { [ "$want" -eq 1 ] && [ "$num" -ne 1 ]; }; then
+		echo "embed-migrations: $f: expected number $want or more" >&2; exit 1
 	fi
 	printf '\t{ %d, "%s",\n' "$num" "$base"
 	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/\t  "/' -e 's/$/\\n"/' "$f"
 	printf '\t},\n'
-	want=$((want + 1))
+	want=$((num + 1))
 done
 echo '};'
 echo "const size_t ${var}_count = sizeof($var) / sizeof($var[0]);"
