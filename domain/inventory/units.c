@@ -25,6 +25,7 @@ static struct {
 	__typeof__(ut_get_converter)		*get_converter;
 	__typeof__(ut_get_dimensionless_unit_one) *one;
 	__typeof__(ut_free)			*free;
+	__typeof__(ut_divide)			*divide;
 	__typeof__(cv_convert_double)		*convert;
 	__typeof__(cv_free)			*cv_free;
 	__typeof__(ut_set_error_message_handler) *set_handler;
@@ -50,6 +51,7 @@ units_load(void)
 	SYM(get_converter, "ut_get_converter");
 	SYM(one, "ut_get_dimensionless_unit_one");
 	SYM(free, "ut_free");
+	SYM(divide, "ut_divide");
 	SYM(convert, "cv_convert_double");
 	SYM(cv_free, "cv_free");
 	SYM(set_handler, "ut_set_error_message_handler");
@@ -60,6 +62,35 @@ units_load(void)
 		return false;
 	ud.ok = true;
 	return true;
+}
+
+static void
+units_free(ut_unit *u)
+{
+	if (u != NULL)
+		ud.free(u);
+}
+
+/*
+ * Do a and b measure the same kind of quantity?  udunits2 converts
+ * between reciprocals too (s into Hz), which a parameter must not: a / b
+ * must be a plain number.
+ */
+static bool
+units_same(ut_unit *a, ut_unit *b)
+{
+	ut_unit *q, *one;
+	bool same;
+
+	if (!ud.are_convertible(a, b))
+		return false;
+	if ((q = ud.divide(a, b)) == NULL)
+		return false;
+	one = ud.one(ud.sys);
+	same = one != NULL && ud.are_convertible(q, one);
+	units_free(one);
+	units_free(q);
+	return same;
 }
 
 /* ---- text ----------------------------------------------------------- */
@@ -109,6 +140,18 @@ units_normalise(const char *s, char *out)
 	    strpbrk(s, " \t@()#,;:'\"\\") != NULL || strstr(s, "since") ||
 	    strlen(s) >= UNITS_TEXT_MAX - 8)
 		return false;
+	/* Letters, digits, "%", "/", ".", "^", "*", "_", "-", and UTF-8 (Ω,
+	 * µ, °): nothing else names a unit, and udunits2's lexer leaks on
+	 * some other bytes. */
+	for (const unsigned char *p = (const unsigned char *)s; *p != '\0';
+	    p++)
+		if (*p < 0x80 && !(*p >= 'a' && *p <= 'z') &&
+		    !(*p >= 'A' && *p <= 'Z') && !(*p >= '0' && *p <= '9') &&
+		    strchr("%/.^*_-", *p) == NULL)
+			return false;
+		else if (*p == '.' && p > (const unsigned char *)s &&
+		    p[-1] >= '0' && p[-1] <= '9' && p[1] >= '0' && p[1] <= '9')
+			return false;	/* a decimal exponent: not a unit */
 	for (const char *p = s; *p != '\0'; ) {
 		if (strncmp(p, "\xc2\xb5", 2) == 0 ||
 		    strncmp(p, "\xce\xbc", 2) == 0) {
@@ -247,7 +290,8 @@ units_number(const char *value, double *out)
 	size_t n;
 
 	if (!units_trim(value, s) || (n = units_scan(s, num, &rkm)) == 0 ||
-	    rkm != '\0' || s[n] != '\0' || !units_strtod(num, out))
+	    rkm != '\0' || s[n] != '\0' || !units_strtod(num, out) ||
+	    (*out != 0 && fabs(*out) < 1e-300))
 		return false;
 	*out = units_round(*out);
 	return true;
@@ -296,13 +340,13 @@ units_kind(ut_unit *u)
 {
 	ut_unit *one = ud.one(ud.sys);
 
-	if (one != NULL && ud.are_convertible(u, one))
+	if (one != NULL && units_same(u, one))
 		return "a plain number";
 	ud.free(one);
 	for (size_t i = 0; i < sizeof(units_kinds) / sizeof(units_kinds[0]);
 	    i++) {
 		ut_unit *k = ud.parse(ud.sys, units_kinds[i].unit, UT_ASCII);
-		bool same = k != NULL && ud.are_convertible(u, k);
+		bool same = k != NULL && units_same(u, k);
 		ud.free(k);
 		if (same)
 			return units_kinds[i].noun;
@@ -322,7 +366,7 @@ units_into(double v, const char *from, ut_unit *to, double *out,
 	*fromu = u;
 	if (u == NULL)
 		return UNITS_INVALID;
-	if (!ud.are_convertible(u, to))
+	if (!units_same(u, to))
 		return UNITS_DIMENSION;
 	if ((cv = ud.get_converter(u, to)) == NULL)
 		return UNITS_DIMENSION;
@@ -340,6 +384,7 @@ units_convert(const char *value, const char *units, double *out,
 	    both[2 * UNITS_TEXT_MAX], rkm;
 	enum units_res r;
 	ut_unit *to, *from = NULL, *from2 = NULL;
+	const struct prefix *p;
 	double v, tf;
 	size_t n;
 
@@ -377,11 +422,25 @@ units_convert(const char *value, const char *units, double *out,
 	} else if (!units_normalise(utext, unorm))
 		r = UNITS_INVALID;
 	else if ((r = units_into(v, unorm, to, out, &from)) != UNITS_OK &&
-	    units_prefix(unorm, strlen(unorm)) != NULL) {
+	    (p = units_prefix(unorm, strlen(unorm))) != NULL) {
 		/* A bare prefix: of the template's units ("10k" ohm). */
 		snprintf(both, sizeof(both), "%s%s", unorm, tnorm);
 		if (units_into(v, both, to, out, &from2) == UNITS_OK)
 			r = UNITS_OK;
+		/* Of prefixed units, of their unprefixed unit ("4k7" of a
+		 * template in kohm is 4.7 kohm). */
+		for (size_t k = 1; r != UNITS_OK && k <= 2 &&
+		    k < strlen(tnorm); k++) {
+			ut_unit *base;
+			if (units_prefix(tnorm, k) == NULL)
+				continue;
+			units_free(from2);
+			from2 = NULL;
+			if (units_into(v * p->factor, tnorm + k, to, out,
+			    &base) == UNITS_OK)
+				r = UNITS_OK;
+			units_free(base);
+		}
 	}
 	if (r == UNITS_OK) {
 		*out *= 1 / tf;
@@ -398,8 +457,8 @@ units_convert(const char *value, const char *units, double *out,
 	else
 		snprintf(why, UNITS_WHY_MAX, "Invalid quantity supplied "
 		    "(%.64s): %.64s is not a unit", value, utext);
-	ud.free(from);
-	ud.free(from2);
-	ud.free(to);
+	units_free(from);
+	units_free(from2);
+	units_free(to);
 	return r;
 }
