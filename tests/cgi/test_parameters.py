@@ -449,3 +449,16 @@ def test_filters_and_ordering_against_an_oracle(api):
             got = [x["pk"] for x in api.list(
                 PART, ordering=("-" if desc else "") + f"parameter_{tpl}")]
             assert got == want, (tpl, desc)
+
+
+def test_parameter_metadata(api):
+    t = api.template("R", "ohm")["pk"]
+    p = api.param(api.part("P")["pk"], t, "1k")["pk"]
+    c = api.ok("POST", CATP, dict(category=api.category("C")["pk"],
+                                  template=t))["pk"]
+    for path in (TPL + f"{t}/", OLD_TPL + f"{t}/", PAR + f"{p}/",
+                 OLD_PAR + f"{p}/", CATP + f"{c}/"):
+        api.ok("PATCH", path + "metadata/", {"metadata": {"a": 1}})
+        api.ok("PATCH", path + "metadata/", {"metadata": {"b": 2}})
+        assert api.list(path + "metadata/")["metadata"] == {"a": 1, "b": 2}
+        api.ok("PUT", path + "metadata/", {"metadata": {}})

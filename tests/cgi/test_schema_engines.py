@@ -414,7 +414,9 @@ def test_migrations_are_recorded_alike(pg, engines):
     rows = pg.query(url, "SELECT version, name FROM schema_migrations "
                          "ORDER BY version")
     assert [(r["version"], r["name"]) for r in rows] == lite
-    assert user_version == lite[-1][0] == len(migration_names(MIGRATIONS))
+    # The last file's number (a branch may leave a gap for another's).
+    assert user_version == lite[-1][0] == int(
+        migration_names(MIGRATIONS)[-1][:4])
 
 
 def test_schemas_match(pg, engines):
