@@ -654,22 +654,32 @@ parameter_filter_name(const char *name, long long *id, size_t *op)
 	return false;
 }
 
-/* One filter: parts with a parameter of template id matching value. */
+/* One filter of the query, read against its template. */
+struct pfilter {
+	long long	 tmpl;
+	size_t		 op;		/* parameter_ops[] */
+	const char	*sqlop;		/* NULL: LIKE (icontains) */
+	const char	*text;		/* compared with data */
+	bool		 numeric;	/* and num with data_numeric */
+	double		 num;
+	bool		 done;
+};
+
+/* Reads one filter: its template, the value as a number when it is one. */
 static struct err *
-parameter_filter(struct ctx *ctx, struct list_q *q, const char *name,
-    long long id, size_t op, const char *value)
+parameter_filter_read(struct ctx *ctx, const char *name, long long id,
+    size_t op, const char *value, struct pfilter *f)
 {
-	static const char in[] = " AND p.id IN (SELECT pp.part FROM "
-	    "part_parameter pp WHERE pp.template = ? AND ";
-	static const char not_in[] = " AND p.id NOT IN (SELECT pp.part FROM "
-	    "part_parameter pp WHERE pp.template = ? AND ";
 	char why[UNITS_WHY_MAX];
 	struct tmpl t;
 	struct err *e;
-	bool found, numeric = false, b;
-	double num = 0;
-	const char *sqlop = parameter_ops[op].op;
+	bool found, b;
 
+	memset(f, 0, sizeof(*f));
+	f->tmpl = id;
+	f->op = op;
+	f->sqlop = parameter_ops[op].op;
+	f->text = value;
 	if ((e = parameter_template_get(ctx, id, &t, &found)) != NULL)
 		return e;
 	if (!found)
@@ -682,18 +692,18 @@ parameter_filter(struct ctx *ctx, struct list_q *q, const char *name,
 		if (!txt_parse_bool(ptrim(ctx, value), &b))
 			return err_field(ctx, name, "Enter a valid boolean: "
 			    "true, false, 1, 0, yes or no.");
-		num = b;
-		numeric = true;
-		value = b ? "True" : "False";
-		sqlop = "=";
-	} else if (sqlop == NULL)
-		numeric = false;
-	else if (units_number(value, &num))
-		numeric = true;		/* a plain number: the template's units */
+		f->num = b;
+		f->numeric = true;
+		f->text = b ? "True" : "False";
+		f->sqlop = "=";
+	} else if (f->sqlop == NULL)
+		f->text = list_like(ctx, value);
+	else if (units_number(value, &f->num))
+		f->numeric = true;	/* a plain number: the template's units */
 	else if (t.units[0] != '\0') {
-		switch (units_convert(value, t.units, &num, why)) {
+		switch (units_convert(value, t.units, &f->num, why)) {
 		case UNITS_OK:
-			numeric = true;
+			f->numeric = true;
 			break;
 		case UNITS_UNAVAILABLE:
 			return err_new(ctx, 503, "%s", why);
@@ -701,26 +711,63 @@ parameter_filter(struct ctx *ctx, struct list_q *q, const char *name,
 			return err_field(ctx, name, "%s", why);
 		}
 	}
-	const char *head = strcmp(parameter_ops[op].suffix, "_ne") == 0 ?
-	    not_in : in;
-	if (sqlop == NULL) {
-		list_where(q, mem_printf(&ctx->mem, "%spp.data" LIKE ")", head));
-		list_bind_int(q, id);
-		list_bind_text(q, list_like(ctx, value));
-	} else if (numeric) {
-		list_where(q, mem_printf(&ctx->mem, "%s(pp.data_numeric %s ? OR "
-		    "(pp.data_numeric IS NULL AND pp.data %s ?)))", head, sqlop,
-		    sqlop));
-		list_bind_int(q, id);
-		list_bind_double(q, num);
-		list_bind_text(q, value);
-	} else {
-		list_where(q, mem_printf(&ctx->mem, "%spp.data %s ?)", head,
-		    sqlop));
-		list_bind_int(q, id);
-		list_bind_text(q, value);
-	}
 	return NULL;
+}
+
+/* " AND pp.data <op> ?" (or LIKE), bound to f's text. */
+static char *
+parameter_text_cond(struct ctx *ctx, struct list_q *q, char *sql,
+    const struct pfilter *f)
+{
+	list_bind_text(q, f->text);
+	if (f->sqlop == NULL)
+		return mem_printf(&ctx->mem, "%s AND pp.data" LIKE, sql);
+	return mem_printf(&ctx->mem, "%s AND pp.data %s ?", sql, f->sqlop);
+}
+
+/*
+ * The filters of one template, fs[0..n), as one condition on the part:
+ * its parameter of the template meets them all (a part has one per
+ * template).  As InvenTree, a number compares with parameters' numbers
+ * and with the text of parameters without one; text compares with the
+ * text.  So the rows with a number are one index range of (template,
+ * data_numeric), those without another, and the two are joined: a range
+ * "_gte=10n&_lte=1u" reads only the parameters in it.  "_ne" is apart:
+ * the parts that do not have a parameter equal to the value.
+ */
+static void
+parameter_filter_where(struct ctx *ctx, struct list_q *q, struct pfilter *fs,
+    size_t n, bool ne)
+{
+	static const char sel[] = "SELECT pp.part FROM part_parameter pp "
+	    "WHERE pp.template = ?";
+	bool numeric = false;
+	char *sql;
+
+	for (size_t i = 0; i < n; i++)
+		numeric |= fs[i].numeric;
+	sql = mem_printf(&ctx->mem, " AND p.id %s (%s", ne ? "NOT IN" : "IN",
+	    sel);
+	list_bind_int(q, fs[0].tmpl);
+	if (numeric) {
+		sql = mem_printf(&ctx->mem, "%s AND pp.data_numeric IS NOT NULL",
+		    sql);
+		for (size_t i = 0; i < n; i++)
+			if (fs[i].numeric) {
+				sql = mem_printf(&ctx->mem, "%s AND "
+				    "pp.data_numeric %s ?", sql, fs[i].sqlop);
+				list_bind_double(q, fs[i].num);
+			}
+		for (size_t i = 0; i < n; i++)
+			if (!fs[i].numeric)
+				sql = parameter_text_cond(ctx, q, sql, &fs[i]);
+		sql = mem_printf(&ctx->mem, "%s UNION ALL %s AND "
+		    "pp.data_numeric IS NULL", sql, sel);
+		list_bind_int(q, fs[0].tmpl);
+	}
+	for (size_t i = 0; i < n; i++)
+		sql = parameter_text_cond(ctx, q, sql, &fs[i]);
+	list_where(q, mem_printf(&ctx->mem, "%s)", sql));
 }
 
 /*
@@ -747,29 +794,47 @@ parameter_order(struct ctx *ctx, struct list_q *q)
 		return;
 #define PV(col) "(SELECT o." col " FROM part_parameter o WHERE o.part = " \
 	"p.id AND o.template = %lld)"
-	q->order = mem_printf(&ctx->mem, "NOT EXISTS (SELECT 1 FROM "
-	    "part_parameter o WHERE o.part = p.id AND o.template = %lld), "
-	    PV("data_numeric") " IS NULL, " PV("data_numeric") "%s, "
-	    PV("data") "%s, p.id%s", id, id, id, desc ? " DESC" : "", id,
-	    desc ? " DESC" : "", desc ? " DESC" : "");
+	q->order = mem_printf(&ctx->mem, "coalesce((SELECT CASE WHEN "
+	    "o.data_numeric IS NULL THEN 1 ELSE 0 END FROM part_parameter o "
+	    "WHERE o.part = p.id AND o.template = %lld), 2), "
+	    PV("data_numeric") "%s, " PV("data") "%s, p.id%s", id, id,
+	    desc ? " DESC" : "", id, desc ? " DESC" : "", desc ? " DESC" : "");
 #undef PV
 }
 
 struct err *
 parameter_part_query(struct ctx *ctx, struct list_q *q)
 {
+	struct pfilter fs[REQ_PARAMS_MAX], group[REQ_PARAMS_MAX];
 	struct err *e;
+	size_t n = 0, op;
 	long long id;
-	size_t op;
 
-	for (size_t i = 0; i < ctx->req.nquery; i++) {
+	for (size_t i = 0; i < ctx->req.nquery && n < REQ_PARAMS_MAX; i++) {
 		const struct req_kv *kv = &ctx->req.query[i];
 		if (kv->value == NULL ||
 		    !parameter_filter_name(kv->name, &id, &op))
 			continue;
-		if ((e = parameter_filter(ctx, q, kv->name, id, op,
-		    kv->value)) != NULL)
+		if ((e = parameter_filter_read(ctx, kv->name, id, op,
+		    kv->value, &fs[n])) != NULL)
 			return e;
+		n++;
+	}
+	/* Each "_ne" alone; the others of one template together. */
+	for (size_t i = 0; i < n; i++) {
+		bool ne = strcmp(parameter_ops[fs[i].op].suffix, "_ne") == 0;
+		size_t k = 0;
+		if (fs[i].done)
+			continue;
+		group[k++] = fs[i];
+		fs[i].done = true;
+		for (size_t j = i + 1; j < n && !ne; j++)
+			if (!fs[j].done && fs[j].tmpl == fs[i].tmpl &&
+			    strcmp(parameter_ops[fs[j].op].suffix, "_ne") != 0) {
+				group[k++] = fs[j];
+				fs[j].done = true;
+			}
+		parameter_filter_where(ctx, q, group, k, ne);
 	}
 	parameter_order(ctx, q);
 	return NULL;
