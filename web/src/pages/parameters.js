@@ -54,7 +54,7 @@ export function PartParameters({ part }) {
 				return html`<tr key=${r.pk}>
 					<th scope="row">${t.name || 'Template ' + r.template}${t.description && html`<div class="cell-sub">${t.description}</div>`}</th>
 					<td><span class="param-value">${t.checkbox ? (r.data === 'True' ? 'Yes' : 'No') : r.data}</span>
-						${norm && norm.replace(/\s/g, '') !== r.data.replace(/\s/g, '') && html` <span class="cell-sub" title="As the server reads it">= ${norm}</span>`}
+						${norm && norm.replace(/\s/g, '') !== r.data.replace(/\s/g, '') && html` <span class="cell-sub param-norm" title="As the server reads it">= ${norm}</span>`}
 						${r.note && html`<div class="cell-sub">${r.note}</div>`}</td>
 					${mayChange && html`<td class="row-actions">
 						<${Button} small kind="ghost" icon="edit" aria-label=${'Edit ' + (t.name || 'parameter')} onClick=${() => setDialog({ kind: 'edit', row: r })} />
@@ -93,6 +93,10 @@ function ParameterDialog({ part, row, used, onClose, onDone }) {
 				if (e.body) e.body = { newName: e.body.name, newUnits: e.body.units, ...(e.body.detail ? { detail: e.body.detail } : {}) };
 				throw e;
 			}
+			// Made: a retry after a refused value picks it, not makes it again.
+			form.set('template', String(template));
+			setCreating(false);
+			templates.reload();
 		}
 		const data = t?.checkbox ? (v.checked ? 'true' : 'false') : v.data.trim();
 		const body = { data, note: v.note.trim() };
