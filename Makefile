@@ -20,7 +20,7 @@ PYTHON	?= /usr/bin/python3
 LIGHTTPD_CONF ?= lighttpd-fastcgi.conf
 
 DEPS_BUILD = gcc make libc6-dev libsqlite3-dev libcjson-dev libscrypt-dev \
-	     libfcgi-dev libmd-dev libpq-dev libudunits2-dev
+	     libfcgi-dev libmd-dev libpq-dev
 # udunits2 (parameters' units) is loaded with dlopen() when a unit is
 # met (domain/inventory/units.h), never linked.
 DEPS_RUN   = lighttpd libudunits2-0

@@ -8,9 +8,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <udunits2.h>
+#include <stdarg.h>
 
 #include "inventory/units.h"
+
+/*
+ * udunits2's interface, as its header (udunits2.h, converter.h) declares
+ * it: written here so that building needs no package of it (nor the
+ * cross builds of the release tarballs a header for each architecture).
+ */
+typedef struct ut_system	ut_system;
+typedef union ut_unit		ut_unit;
+typedef union cv_converter	cv_converter;
+enum { UT_ASCII = 0, UT_UTF8 = 2 };
+typedef int (*ut_error_message_handler)(const char *, va_list);
 
 /* Longest value or unit text considered (a parameter's data is 500). */
 #define UNITS_TEXT_MAX	128
@@ -19,17 +30,17 @@
 static struct {
 	bool		 tried, ok;
 	ut_system	*sys;
-	__typeof__(ut_read_xml)			*read_xml;
-	__typeof__(ut_parse)			*parse;
-	__typeof__(ut_are_convertible)		*are_convertible;
-	__typeof__(ut_get_converter)		*get_converter;
-	__typeof__(ut_get_dimensionless_unit_one) *one;
-	__typeof__(ut_free)			*free;
-	__typeof__(ut_divide)			*divide;
-	__typeof__(cv_convert_double)		*convert;
-	__typeof__(cv_free)			*cv_free;
-	__typeof__(ut_set_error_message_handler) *set_handler;
-	__typeof__(ut_ignore)			*ignore;
+	ut_system	*(*read_xml)(const char *path);
+	ut_unit		*(*parse)(const ut_system *, const char *, int encoding);
+	int		 (*are_convertible)(const ut_unit *, const ut_unit *);
+	cv_converter	*(*get_converter)(ut_unit *from, ut_unit *to);
+	ut_unit		*(*one)(const ut_system *);
+	void		 (*free)(ut_unit *);
+	ut_unit		*(*divide)(const ut_unit *, const ut_unit *);
+	double		 (*convert)(const cv_converter *, double);
+	void		 (*cv_free)(cv_converter *);
+	ut_error_message_handler (*set_handler)(ut_error_message_handler);
+	int		 (*ignore)(const char *, va_list);
 } ud;
 
 /* Loads udunits2 and its unit database once per process. */
