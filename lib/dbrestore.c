@@ -73,14 +73,16 @@ restore_int(sqlite3 *db, const char *sql)
 
 /*
  * Is db (the copy) a Stockroom database this program knows: its
- * schema_migrations exactly this program's migrations 1..N by number and
- * name, user_version N, N at most the latest?  Sets *version to N.
+ * schema_migrations exactly this program's first migrations by number and
+ * name (1, 2, 3...; a number a branch left out for another's is left out
+ * here too), user_version the last of them, that one at most the latest?
+ * Sets *version to it.
  */
 static int
 restore_check_schema(sqlite3 *db, int *version, char *err, size_t errsz)
 {
 	sqlite3_stmt *st;
-	int n = 0, rc;
+	int n = 0, last = 0, rc;
 
 	*version = 0;
 	if (restore_int(db, restore_sql_has_migrations) != 1) {
@@ -97,15 +99,16 @@ restore_check_schema(sqlite3 *db, int *version, char *err, size_t errsz)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		long long v = sqlite3_column_int64(st, 0);
 		const char *name = (const char *)sqlite3_column_text(st, 1);
-		if (v != n + 1) {
-			snprintf(err, errsz, "not a Stockroom database: its "
-			    "migrations run %d, then %lld", n, v);
-			break;
-		}
 		if (v > db_latest_version()) {
 			snprintf(err, errsz, "made by a newer Stockroom: it has "
 			    "migration %lld, this program knows %d; install "
 			    "the newer version first", v, db_latest_version());
+			break;
+		}
+		if ((size_t)n >= db_migrations_count ||
+		    v != db_migrations[n].version) {
+			snprintf(err, errsz, "not a Stockroom database: its "
+			    "migrations run %d, then %lld", last, v);
 			break;
 		}
 		if (name == NULL ||
@@ -115,18 +118,19 @@ restore_check_schema(sqlite3 *db, int *version, char *err, size_t errsz)
 			    "program", v, name ? name : "", db_migrations[n].name);
 			break;
 		}
+		last = (int)v;
 		n++;
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return -1;
 	long long uv = restore_int(db, "PRAGMA user_version");
-	if (n == 0 || uv != n) {
+	if (n == 0 || uv != last) {
 		snprintf(err, errsz, "not a Stockroom database: %d migrations "
 		    "recorded, schema version %lld", n, uv);
 		return -1;
 	}
-	*version = n;
+	*version = last;
 	return 0;
 }
 

@@ -160,7 +160,10 @@ def test_an_older_backup_is_brought_up_to_date(site, admin, backup,
     shutil.copyfile(backup, old)
     c = sqlite3.connect(old)
     v = c.execute("PRAGMA user_version").fetchone()[0]
-    undo_migrations(c, v - 1)
+    # The migration before the last (a branch may leave a number out).
+    undo_migrations(c, c.execute("SELECT max(version) FROM "
+                                 "schema_migrations WHERE version < ?",
+                                 (v,)).fetchone()[0])
     c.close()
     out = site.tool("restore", str(old)).stdout.decode()
     assert "brought up to date by 1 migration" in out, out
