@@ -24,7 +24,9 @@ DEPS_BUILD = gcc make libc6-dev libsqlite3-dev libcjson-dev libscrypt-dev \
 # libxlsxwriter is loaded by lib/export.c for an XLSX export (dlopen), so
 # that no other request pays for linking it (docs/export.md).
 DEPS_BUILD += libxlsxwriter4
-DEPS_RUN   = lighttpd
+# udunits2 (parameters' units) is loaded with dlopen() when a unit is
+# met (domain/inventory/units.h), never linked.
+DEPS_RUN   = lighttpd libudunits2-0
 # PostgreSQL's server (initdb, pg_ctl, psql) and contrib (citext, pg_trgm):
 # tests start a throwaway cluster of their own (tests/pgserver.py).
 DEPS_TEST  = apache2 apache2-suexec-custom python3 python3-pytest curl \

@@ -3,12 +3,16 @@
  * (/api/part/...), as InvenTree serves them.  Both are resources
  * (domain/inventory/part.c); this program adds what is not a resource's
  * own route: a part's requirements, and the validation and copy of its
- * bill of materials (bom.h; the BOM's lines are bom.cgi's).
+ * bill of materials (bom.h; the BOM's lines are bom.cgi's).  The
+ * parameters of parts as clients below API 429 read them
+ * (/api/part/parameter/...) and the templates of categories
+ * (/api/part/category/parameters/) are resources of parameter.h.
  */
 #include "site.h"
 
 #include "dec.h"
 #include "inventory/bom.h"
+#include "inventory/parameter.h"
 #include "inventory/part.h"
 
 /*
@@ -69,6 +73,9 @@ static const struct route part_routes[] = {
 static const struct resource *const part_resources[] = {
 	&category_resource,
 	&part_resource,
+	&part_parameter_template_resource,
+	&part_parameter_resource,
+	&category_parameter_resource,
 };
 
 PROGRAM_MAIN("part",

@@ -226,6 +226,14 @@ ex_step(struct ex *x, const struct res_step *p, db_stmt *st,
 		c->kind = XV_NUM;
 		c->s = c->buf;
 		return;
+	case RH_FLOAT:
+		if (st_column_type(st, col) == SQLITE_NULL)
+			return;
+		snprintf(c->buf, sizeof(c->buf), "%.15g",
+		    st_column_double(st, col));
+		c->kind = XV_NUM;
+		c->s = c->buf;
+		return;
 	case RH_LABEL:
 		s = val_choice_label(p->f->choices, st_column_int64(st, col));
 		ex_text(c, s != NULL ? s : "");

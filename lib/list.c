@@ -158,6 +158,15 @@ list_bind_int(struct list_q *q, long long v)
 	b->i = v;
 }
 
+void
+list_bind_double(struct list_q *q, double v)
+{
+	struct list_bind *b = list_bind_slot(q);
+
+	b->type = LIST_B_REAL;
+	b->d = v;
+}
+
 /* s must live as long as the request (query values and arena strings do). */
 void
 list_bind_text(struct list_q *q, const char *s)
@@ -500,6 +509,8 @@ list_bind_all(struct list_q *q, db_stmt *st, int first)
 	for (size_t i = 0; i < q->nbinds; i++, first++) {
 		if (q->binds[i].type == LIST_B_INT)
 			st_bind_int64(st, first, q->binds[i].i);
+		else if (q->binds[i].type == LIST_B_REAL)
+			st_bind_double(st, first, q->binds[i].d);
 		else
 			st_bind_text(st, first, q->binds[i].s, -1,
 			    SQLITE_STATIC);

@@ -109,12 +109,13 @@ struct list_search {
 	const char	*pg_other_sql;
 };
 
-enum list_bind_type { LIST_B_INT, LIST_B_TEXT };
+enum list_bind_type { LIST_B_INT, LIST_B_TEXT, LIST_B_REAL };
 
 struct list_bind {
 	enum list_bind_type	 type;
 	long long		 i;
 	const char		*s;
+	double			 d;
 };
 
 /*
@@ -168,6 +169,7 @@ size_t	 list_note_key(const struct list_q *, char *key, size_t keysz,
 void	 list_note_replace(struct list_q *, size_t note, const char *frag);
 void	 list_bind_int(struct list_q *, long long);
 void	 list_bind_text(struct list_q *, const char *);
+void	 list_bind_double(struct list_q *, double);
 struct err *list_search(struct list_q *, const struct list_search *);
 const char *list_like(struct ctx *, const char *term);
 bool	 list_ordering(struct list_q *, const struct list_order *, size_t n);

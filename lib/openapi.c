@@ -150,6 +150,9 @@ openapi_field(const struct field *f)
 	case FT_JSON:
 		o = openapi_obj();	/* any JSON value */
 		break;
+	case FT_FLOAT:
+		o = openapi_type("number", "double");
+		break;
 	case FT_MEDIA:
 		o = openapi_type("string", "uri");
 		break;

@@ -160,6 +160,13 @@ res_render_step(struct ctx *ctx, cJSON *o, const struct res_step *p,
 		else
 			res_render_media(ctx, o, name, s);
 		return;
+	case RH_FLOAT:
+		if (st_column_type(st, col) == SQLITE_NULL)
+			json_null(o, name);
+		else
+			json_item(o, name, cJSON_CreateNumber(
+			    st_column_double(st, col)));
+		return;
 	case RH_CONST:
 		res_render_const(o, p->f, p->k);
 		return;
@@ -272,6 +279,17 @@ res_text_step(struct ctx *ctx, struct mem_buf *t, const struct res_step *p,
 			json_buf_raw(t, "null");
 		else
 			res_text_media(ctx, t, s);
+		return;
+	case RH_FLOAT:
+		if (st_column_type(st, col) == SQLITE_NULL)
+			json_buf_raw(t, "null");
+		else {
+			/* 15 significant digits: what a double holds of a
+			 * decimal exactly; finite (the writer's rule). */
+			snprintf(buf, sizeof(buf), "%.15g",
+			    st_column_double(st, col));
+			json_buf_raw(t, buf);
+		}
 		return;
 	case RH_CONST:
 		switch (p->k->kind) {
@@ -503,6 +521,8 @@ res_load(struct ctx *ctx, const struct resource *r, long long id,
 		const char *s = (const char *)st_column_text(st, col);
 		if (val_holds_text(f->type))
 			v[i].s = mem_strdup(&ctx->mem, s != NULL ? s : "");
+		else if (f->type == FT_FLOAT)
+			v[i].d = st_column_double(st, col);
 		else
 			v[i].i = st_column_int64(st, col);
 	}
@@ -994,6 +1014,8 @@ res_bind(const struct resource *r, db_stmt *st, const struct val *v)
 		else if (val_holds_text(f->type))
 			st_bind_text(st, k, v[i].s != NULL ? v[i].s : "",
 			    -1, SQLITE_STATIC);
+		else if (f->type == FT_FLOAT)
+			st_bind_double(st, k, v[i].d);
 		else
 			st_bind_int64(st, k, v[i].i);
 		k++;
@@ -1346,6 +1368,7 @@ static const char *const res_types[FT__MAX] = {
 	[FT_CHOICE] = "choice", [FT_EMAIL] = "email", [FT_URL] = "url",
 	[FT_JSON] = "json", [FT_MEDIA] = "image upload",
 	[FT_NESTED] = "field", [FT_OBJECT] = "nested object",
+	[FT_FLOAT] = "float",
 };
 
 static cJSON *res_describe_fields(struct ctx *, const struct field *,

@@ -261,7 +261,7 @@ struct res_const {
 /* How the renderer writes a field: the plan made once from the fields. */
 enum res_how { RH_TEXT, RH_TEXT_NULL, RH_TEXT_EMPTY_NULL, RH_BOOL, RH_INT,
 	RH_INT_NN, RH_LABEL, RH_DEC, RH_DEC_NN, RH_DEC_STRING, RH_DATE, RH_JSON, RH_IDS, RH_MEDIA,
-	RH_CONST };
+	RH_FLOAT, RH_CONST };
 
 struct res_step {
 	const struct field	*f;

@@ -272,6 +272,9 @@ sql_plan(const struct resource *r, struct res_sql *q)
 		case FT_MEDIA:
 			h = RH_MEDIA;
 			break;
+		case FT_FLOAT:
+			h = RH_FLOAT;
+			break;
 		default:
 			continue;
 		}

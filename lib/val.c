@@ -301,6 +301,7 @@ val_json(struct ctx *ctx, const cJSON *j, const struct field *f,
 	case FT_DATETIME:
 	case FT_JSON:
 	case FT_MEDIA:
+	case FT_FLOAT:
 	case FT__MAX:
 		break;
 	}
@@ -385,6 +386,10 @@ val_default(const struct field *f, struct val *v)
 	case FT_DEC:
 		v->null = (f->flags & F_NULL) != 0;
 		v->i = f->def;
+		break;
+	case FT_FLOAT:
+		v->null = (f->flags & F_NULL) != 0;
+		v->d = (double)f->def;
 		break;
 	default:
 		v->i = f->def;

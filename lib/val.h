@@ -64,6 +64,8 @@ enum ftype {
 	FT_MEDIA,	/* a stored file's path, sent as its URL (read-only) */
 	FT_NESTED,	/* a list of objects, each checked against .children */
 	FT_OBJECT,	/* one object checked against .children */
+	FT_FLOAT,	/* a floating-point number (read-only, F_STORED: a
+			   hook sets it; a parameter's data_numeric) */
 	FT__MAX
 };
 
@@ -122,6 +124,7 @@ struct val {
 	bool		 null;
 	const char	*s;		/* text types, DATE */
 	long long	 i;		/* BOOL, INT, ID, DEC, CHOICE */
+	double		 d;		/* FT_FLOAT */
 	const long long	*ids;		/* FT_IDS */
 	size_t		 n;		/* FT_IDS: how many */
 	const struct cJSON *j;		/* FT_NESTED, FT_OBJECT: as given */

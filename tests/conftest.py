@@ -580,6 +580,8 @@ MIGRATION_UNDO = {
          "CREATE INDEX part_category_idx ON part(category)"],
     20: ["DROP TABLE build_item", "DROP TABLE build_output",
          "DROP TABLE build_line"],
+    21: ["DROP TABLE category_parameter_template",
+         "DROP TABLE part_parameter", "DROP TABLE parameter_template"],
 }
 
 

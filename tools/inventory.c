@@ -27,6 +27,7 @@
 
 #include "dec.h"
 #include "inventory/bom.h"
+#include "inventory/parameter.h"
 #include "inventory/part.h"
 #include "inventory/stock.h"
 #include "inventory/tally.h"
@@ -209,6 +210,30 @@ inv_create(struct ctx *ctx, const struct resource *r, const char *json)
 		return -1;
 	}
 	return w.id;
+}
+
+/* A parameter of a part (through the resource layer: its units). */
+static long long
+inv_param(struct ctx *ctx, long long part, long long tpl, const char *data)
+{
+	char body[256];
+
+	snprintf(body, sizeof(body), "{\"model_type\":\"part\","
+	    "\"model_id\":%lld,\"template\":%lld,\"data\":\"%s\"}", part,
+	    tpl, data);
+	return inv_create(ctx, &parameter_resource, body);
+}
+
+/* A category's template, with its default value for new parts. */
+static long long
+inv_category_template(struct ctx *ctx, long long cat, long long tpl,
+    const char *def)
+{
+	char body[256];
+
+	snprintf(body, sizeof(body), "{\"category\":%lld,\"template\":%lld,"
+	    "\"default_value\":\"%s\"}", cat, tpl, def);
+	return inv_create(ctx, &category_parameter_resource, body);
 }
 
 /*
@@ -816,6 +841,33 @@ cmd_demo(struct ctx *ctx)
 	    was < 0 || bea < 0 || spr < 0 || enc < 0 || tc < 0)
 		return inv_fail(ctx, "categories");
 
+	/* Parameters with units (docs/parameters.md), and the templates
+	 * the resistors' and capacitors' categories give new parts. */
+	long long t_res = inv_create(ctx, &parameter_template_resource,
+	    "{\"name\":\"Resistance\",\"units\":\"ohm\","
+	    "\"description\":\"Nominal resistance\"}");
+	long long t_cap = inv_create(ctx, &parameter_template_resource,
+	    "{\"name\":\"Capacitance\",\"units\":\"F\","
+	    "\"description\":\"Nominal capacitance\"}");
+	long long t_volt = inv_create(ctx, &parameter_template_resource,
+	    "{\"name\":\"Voltage\",\"units\":\"V\","
+	    "\"description\":\"Rated voltage\"}");
+	long long t_tol = inv_create(ctx, &parameter_template_resource,
+	    "{\"name\":\"Tolerance\",\"units\":\"%\"}");
+	long long t_pkg = inv_create(ctx, &parameter_template_resource,
+	    "{\"name\":\"Package\",\"description\":\"Case code\","
+	    "\"choices\":\"0402,0603,0805,1206,SOT-23,SOIC-8,TO-220\"}");
+	long long t_rohs = inv_create(ctx, &parameter_template_resource,
+	    "{\"name\":\"RoHS\",\"checkbox\":true}");
+	if (t_res < 0 || t_cap < 0 || t_volt < 0 || t_tol < 0 || t_pkg < 0 ||
+	    t_rohs < 0 || inv_category_template(ctx, res, t_res, "") < 0 ||
+	    inv_category_template(ctx, res, t_tol, "1") < 0 ||
+	    inv_category_template(ctx, res, t_pkg, "0603") < 0 ||
+	    inv_category_template(ctx, cap, t_cap, "") < 0 ||
+	    inv_category_template(ctx, cap, t_volt, "50") < 0 ||
+	    inv_category_template(ctx, cap, t_pkg, "0603") < 0)
+		return inv_fail(ctx, "parameter templates");
+
 	/* Resistors: E12 values, 0603 and 0805. */
 	static const char *const pkgs[] = { "0603", "0805" };
 	int n = 0;
@@ -843,7 +895,16 @@ cmd_demo(struct ctx *ctx)
 				long long it = p < 0 ? -1 : inv_stock(ctx, p,
 				    drawers[k], inv_between(1, 50) * 100,
 				    n % 5 == 0 ? "REEL-2026-03" : NULL);
-				if (it < 0)
+				/* Values written as people write them. */
+				char rv[24];
+				snprintf(rv, sizeof(rv), n % 3 == 0 ? "%s" :
+				    n % 3 == 1 ? "%s ohm" : "%sR", val);
+				if (n % 3 != 0 && strchr(val, 'k') != NULL)
+					snprintf(rv, sizeof(rv), "%s", val);
+				if (it < 0 || inv_param(ctx, p, t_res, rv) < 0 ||
+				    inv_param(ctx, p, t_tol, "1%") < 0 ||
+				    inv_param(ctx, p, t_pkg, pkgs[k]) < 0 ||
+				    inv_param(ctx, p, t_rohs, "yes") < 0)
 					return inv_fail(ctx, "resistors");
 				if (nitems < 1000)
 					items[nitems++] = it;
@@ -859,7 +920,11 @@ cmd_demo(struct ctx *ctx)
 			    "capacitor mlcc smd", "", cap, 100, 0);
 			long long it = p < 0 ? -1 : inv_stock(ctx, p,
 			    drawers[2 + k], inv_between(1, 40) * 50, NULL);
-			if (it < 0)
+			if (it < 0 || inv_param(ctx, p, t_cap, cvals[v]) < 0 ||
+			    inv_param(ctx, p, t_volt, v < 15 ? "50 V" : "25V") < 0 ||
+			    inv_param(ctx, p, t_tol, "10") < 0 ||
+			    inv_param(ctx, p, t_pkg, pkgs[k]) < 0 ||
+			    inv_param(ctx, p, t_rohs, "yes") < 0)
 				return inv_fail(ctx, "capacitors");
 			items[nitems++] = it;
 		}

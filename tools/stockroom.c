@@ -166,7 +166,8 @@ cmd_status(struct ctx *ctx)
 			return 1;
 		}
 		printf("schema         version %d of %d\n", db_pg_version(pg),
-		    (int)db_pg_migrations_count);
+		    db_pg_migrations_count > 0 ? db_pg_migrations[
+		    db_pg_migrations_count - 1].version : 0);
 		pg_close(pg);
 		return 0;
 	}

@@ -19,6 +19,7 @@
 #include "files/image.h"
 #include "files/media.h"
 #include "inventory/bom.h"
+#include "inventory/parameter.h"
 #include "inventory/part.h"
 #include "inventory/star.h"
 #include "inventory/stock.h"
@@ -368,7 +369,11 @@ part_nested_view(struct ctx *ctx)
 static struct err *
 part_list(struct ctx *ctx, struct list_q *q, void *view)
 {
+	struct err *e;
+
 	(void)view;
+	if ((e = parameter_part_query(ctx, q)) != NULL)
+		return e;
 	return star_filter(ctx, q, STAR_PART);
 }
 
@@ -560,6 +565,9 @@ part_written(struct ctx *ctx, struct res_write *w)
 	struct err *e;
 
 	if ((e = part_fts_sync(ctx, w->id)) != NULL)
+		return e;
+	if (w->create && !w->v[PF_CATEGORY].null && (e =
+	    parameter_part_defaults(ctx, w->id, w->v[PF_CATEGORY].i)) != NULL)
 		return e;
 	if (w->create)
 		return part_initial_stock(ctx, w);

@@ -949,6 +949,79 @@ async function buildScenario(ctx) {
 	clean(ctx);
 }
 
+/* A part's parameters (issue 17): a template made from the add dialog,
+   a value of the wrong kind refused on its field with the reason, values
+   written as people write them read with their units, edit and delete;
+   the part list filtered by a range across prefixes; phone width. */
+async function parametersScenario(ctx) {
+	const page = await open(ctx);
+	await signIn(ctx, page, ctx.admin);
+	const pk = await page.evaluate(async () => {
+		const token = localStorage.getItem('stockroom.csrf') || '';
+		const post = async (path, body) => {
+			const r = await fetch('api/' + path, { method: 'POST', credentials: 'same-origin',
+				headers: { 'Content-Type': 'application/json', 'X-CSRFToken': token }, body: JSON.stringify(body) });
+			if (!r.ok) throw new Error(path + ': ' + r.status);
+			return r.json();
+		};
+		const part = await post('part/', { name: 'Capacitor 100nF 0603 X7R', IPN: 'C-100N-P' });
+		await post('part/', { name: 'Capacitor 10uF 1206', IPN: 'C-10U-P' });
+		const v = await post('parameter/template/', { name: 'Voltage', units: 'V', description: 'Rated voltage' });
+		await post('parameter/', { model_type: 'part', model_id: part.pk, template: v.pk, data: '50 V' });
+		return part.pk;
+	});
+	await goto(ctx, page, '/part/' + pk);
+	const card = page.locator('#parameters');
+	await expectText(card, /Voltage.*50 V/, 'the value written before');
+	// A new template from the dialog, and a value of another kind first.
+	await card.getByRole('button', { name: 'Add parameter' }).click();
+	let d = await dialog(page, 'Add a parameter');
+	await d.getByRole('button', { name: 'New parameter template…' }).click();
+	await d.getByLabel('Template name').fill('Capacitance');
+	await d.getByLabel('Units').fill('F');
+	await d.getByLabel(/^Value/).fill('10 kΩ');
+	ctx.expectError(/\/api\/parameter\/$/);
+	await d.getByRole('button', { name: 'Add', exact: true }).click();
+	await expectText(d.locator('.field-error'), /10 kΩ is a resistance, F is a capacitance/, 'the reason on the field');
+	await shot(ctx, page, '40-parameter-error');
+	// The template was made: the dialog now has it chosen.
+	await expectText(d.getByLabel('Parameter'), /Capacitance \(F\)/, 'the new template');
+	if (await d.getByLabel('Parameter').inputValue() === '') throw new Error('the new template is not chosen');
+	await d.getByLabel(/^Value/).fill('100n');
+	await d.getByRole('button', { name: 'Add', exact: true }).click();
+	await closed(page);
+	await expectText(card, /Capacitance.*100n = 100 nF/, 'the value and what it reads as');
+	// Edit: another notation of the same value, then 0.1 µF.
+	await card.getByRole('button', { name: 'Edit Capacitance' }).click();
+	d = await dialog(page, 'Edit Capacitance');
+	await d.getByLabel(/^Value/).fill('0.1 µF');
+	await d.getByRole('button', { name: 'Save' }).click();
+	await closed(page);
+	await expectText(card, /0\.1 µF = 100 nF/, 'the edited value');
+	await shot(ctx, page, '41-parameters');
+	// The part list by a range across prefixes: 10 nF to 1 µF.
+	const tpl = await page.evaluate(async () => (await (await fetch('api/parameter/template/?name=Capacitance', { credentials: 'same-origin' })).json())[0].pk);
+	const found = await page.evaluate(async t => (await (await fetch(`api/part/?parameter_${t}_gte=10n&parameter_${t}_lte=1u`, { credentials: 'same-origin' })).json()).map(p => p.name), tpl);
+	if (found.join() !== 'Capacitor 100nF 0603 X7R') throw new Error('range filter: ' + found.join());
+	// Phone width: the card fits.
+	await page.setViewportSize(PHONE);
+	await page.reload();
+	await expectText(card, /Capacitance.*0\.1 µF/, 'the card at phone width');
+	await settled(page);
+	const over = await page.evaluate(() => document.documentElement.scrollWidth);
+	if (over > PHONE.width + 1) throw new Error(`the part page is ${over}px wide at 375px`);
+	await card.scrollIntoViewIfNeeded();
+	await shot(ctx, page, '42-phone-parameters', { full: false });
+	await page.setViewportSize(DESKTOP);
+	await card.getByRole('button', { name: 'Delete Voltage' }).click();
+	d = await dialog(page, 'Delete Voltage?');
+	await d.getByRole('button', { name: 'Delete' }).click();
+	await closed(page);
+	await card.getByText('Voltage').waitFor({ state: 'detached' });
+	clean(ctx);
+}
+
+
 export const scenarios = [
 	{ name: 'first-run setup with the setup code', run: setupScenario, only: ['fresh'] },
 	{ name: 'sign in, category, part, stock, transfer, totals, history, sign out', run: mainScenario, only: ['lighttpd', 'apache-htaccess-prefix'] },
@@ -961,5 +1034,6 @@ export const scenarios = [
 	{ name: 'purchase orders: what to order, issue, receive in parts, complete, phone width', run: purchaseOrderScenario, only: ['lighttpd'] },
 	{ name: 'export: the parts table as CSV, XLSX and JSON, phone width', run: exportScenario, only: ['lighttpd'] },
 	{ name: 'build orders: auto-allocate, complete an output, finish, stock after, phone width', run: buildScenario, only: ['lighttpd'] },
+	{ name: 'parameters: a template, a wrong unit refused, values with units, range filter, phone', run: parametersScenario, only: ['lighttpd'] },
 	{ name: 'a stocked store room (README screenshots)', run: demoScenario, only: ['apache-htaccess-prefix'] },
 ];

@@ -16,7 +16,8 @@ at what comes back: sign-in, categories, parts, locations, stock items and
 their adjustments and history, barcodes (scan, assign, unassign), metadata,
 attachments, purchase orders (create, list, filters, lines, issue,
 receive, receiveAll, complete), build orders (lines, allocation, outputs
-created, completed, scrapped and cancelled, finish), and, through the client's raw get/patch (it has no settings
+created, completed, scrapped and cancelled, finish), parameters (templates,
+values with units, a category's templates, filters), and, through the client's raw get/patch (it has no settings
 class), settings and the OpenAPI schema.
 """
 import os
@@ -283,6 +284,45 @@ def check_builds(api, n):
     assert Part(api, board.pk).in_stock == 3
 
 
+def check_parameters(api, n):
+    """Parameters as the client reads them below API 429 (PartParameter,
+    PartParameterTemplate, a category's templates): values with units
+    come back with their number in the template's units."""
+    from inventree.part import (Part, PartCategory, PartParameter,
+                                PartParameterTemplate)
+    t = PartParameterTemplate.create(api, {"name": n("Resistance"),
+                                           "units": "ohm"})
+    cat = PartCategory.create(api, {"name": n("ParamCat")})
+    cp = api.post("part/category/parameters/", {
+        "category": cat.pk, "template": t.pk, "default_value": "10k"})
+    assert cp["template"] == t.pk
+    part = Part.create(api, {"name": n("R"), "category": cat.pk,
+                             "description": "parameters"})
+    params = part.getParameters()
+    assert [(p.template, p.data, p.data_numeric) for p in params] == [
+        (t.pk, "10k", 10000)]
+    assert params[0].getunits() == "ohm"
+    params[0].save({"data": "4k7"})
+    params[0].reload()
+    assert params[0].data_numeric == 4700
+    found = Part.list(api, **{f"parameter_{t.pk}_gte": "4.7 kΩ",
+                              f"parameter_{t.pk}_lte": "0.01M"})
+    assert [x.pk for x in found] == [part.pk]
+    templates = cat.getCategoryParameterTemplates()
+    assert [x.getTemplate().pk for x in templates] == [t.pk]
+    try:
+        PartParameter.create(api, {"part": part.pk, "template": t.pk,
+                                   "data": "1k"})
+        raise AssertionError("a second value of one template was taken")
+    except Exception as e:      # the client raises on the server's 400
+        assert "unique" in str(e), e
+    params[0].delete()
+    assert part.getParameters() == []
+    part.save({"active": False})
+    part.delete()
+    t.delete()
+
+
 def check_cleanup(api, n):
     from inventree.part import Part
     from inventree.stock import StockItem
@@ -304,7 +344,7 @@ def check_demo_search(api, n):
 CHECKS = [check_connect, check_categories, check_parts, check_locations,
           check_stock_and_adjustments, check_barcodes, check_attachments,
           check_settings, check_schema, check_purchase_orders,
-          check_builds, check_cleanup]
+          check_builds, check_parameters, check_cleanup]
 
 
 class Names:

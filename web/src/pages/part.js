@@ -1,6 +1,6 @@
 // One part: its fields, image, stock grouped by location with totals,
 // its bill of materials (assemblies) or where it is used (components),
-// tracking history, attachments and suppliers.
+// tracking history, parameters, attachments and suppliers.
 import { html } from 'htm/preact';
 import { useRef, useState } from 'preact/hooks';
 import { api, request, BASE } from '../api.js';
@@ -13,6 +13,7 @@ import { PartDialog } from './parts.js';
 import { PartSuppliers } from './companies.js';
 import { BomCard, UsedIn } from './bom.js';
 import { PartOrders } from './orders.js';
+import { PartParameters } from './parameters.js';
 import { ActionBar, StockActionDialog, NewStockDialog, StatusBadge, itemIdent, deltaText } from './stock.js';
 
 /* Media URLs from the API may be absolute, root-relative or relative. */
@@ -146,6 +147,9 @@ export function PartPage({ id }) {
 				</li>`)}</ol>`}
 			</${Card}>
 			<div>
+				<${Card} title="Parameters" id="parameters">
+					<${PartParameters} part=${pk} />
+				</${Card}>
 				<${Card} title="Attachments">
 					<${Attachments} model="part" pk=${pk} />
 				</${Card}>

@@ -1,0 +1,475 @@
+/*
+ * units: physical units of parameters through udunits2.  See units.h.
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <stdarg.h>
+
+#include "inventory/units.h"
+
+/*
+ * udunits2's interface, as its header (udunits2.h, converter.h) declares
+ * it: written here so that building needs no package of it (nor the
+ * cross builds of the release tarballs a header for each architecture).
+ */
+typedef struct ut_system	ut_system;
+typedef union ut_unit		ut_unit;
+typedef union cv_converter	cv_converter;
+enum { UT_ASCII = 0, UT_UTF8 = 2 };
+typedef int (*ut_error_message_handler)(const char *, va_list);
+
+/* Longest value or unit text considered (a parameter's data is 500). */
+#define UNITS_TEXT_MAX	128
+
+/* udunits2's functions, found with dlsym() (never linked). */
+static struct {
+	bool		 tried, ok;
+	ut_system	*sys;
+	ut_system	*(*read_xml)(const char *path);
+	ut_unit		*(*parse)(const ut_system *, const char *, int encoding);
+	int		 (*are_convertible)(const ut_unit *, const ut_unit *);
+	cv_converter	*(*get_converter)(ut_unit *from, ut_unit *to);
+	ut_unit		*(*one)(const ut_system *);
+	void		 (*free)(ut_unit *);
+	ut_unit		*(*divide)(const ut_unit *, const ut_unit *);
+	double		 (*convert)(const cv_converter *, double);
+	void		 (*cv_free)(cv_converter *);
+	ut_error_message_handler (*set_handler)(ut_error_message_handler);
+	int		 (*ignore)(const char *, va_list);
+} ud;
+
+/* Loads udunits2 and its unit database once per process. */
+static bool
+units_load(void)
+{
+	void *h;
+
+	if (ud.tried)
+		return ud.ok;
+	ud.tried = true;
+	if ((h = dlopen("libudunits2.so.0", RTLD_NOW | RTLD_LOCAL)) == NULL)
+		return false;
+#define SYM(m, name)	if ((*(void **)&ud.m = dlsym(h, name)) == NULL) \
+				return false
+	SYM(read_xml, "ut_read_xml");
+	SYM(parse, "ut_parse");
+	SYM(are_convertible, "ut_are_convertible");
+	SYM(get_converter, "ut_get_converter");
+	SYM(one, "ut_get_dimensionless_unit_one");
+	SYM(free, "ut_free");
+	SYM(divide, "ut_divide");
+	SYM(convert, "cv_convert_double");
+	SYM(cv_free, "cv_free");
+	SYM(set_handler, "ut_set_error_message_handler");
+	SYM(ignore, "ut_ignore");
+#undef SYM
+	ud.set_handler(ud.ignore);	/* its messages go to stderr else */
+	if ((ud.sys = ud.read_xml(NULL)) == NULL)
+		return false;
+	ud.ok = true;
+	return true;
+}
+
+static void
+units_free(ut_unit *u)
+{
+	if (u != NULL)
+		ud.free(u);
+}
+
+/*
+ * Do a and b measure the same kind of quantity?  udunits2 converts
+ * between reciprocals too (s into Hz), which a parameter must not: a / b
+ * must be a plain number.
+ */
+static bool
+units_same(ut_unit *a, ut_unit *b)
+{
+	ut_unit *q, *one;
+	bool same;
+
+	if (!ud.are_convertible(a, b))
+		return false;
+	if ((q = ud.divide(a, b)) == NULL)
+		return false;
+	one = ud.one(ud.sys);
+	same = one != NULL && ud.are_convertible(q, one);
+	units_free(one);
+	units_free(q);
+	return same;
+}
+
+/* ---- text ----------------------------------------------------------- */
+
+struct prefix {
+	const char	*sym;
+	double		 factor;
+};
+
+/* Every SI prefix, longest first where one begins another ("da"). */
+static const struct prefix units_prefixes[] = {
+	{ "da", 1e1 }, { "Q", 1e30 }, { "R", 1e27 }, { "Y", 1e24 },
+	{ "Z", 1e21 }, { "E", 1e18 }, { "P", 1e15 }, { "T", 1e12 },
+	{ "G", 1e9 }, { "M", 1e6 }, { "k", 1e3 }, { "h", 1e2 }, { "d", 1e-1 },
+	{ "c", 1e-2 }, { "m", 1e-3 }, { "u", 1e-6 }, { "n", 1e-9 },
+	{ "p", 1e-12 }, { "f", 1e-15 }, { "a", 1e-18 }, { "z", 1e-21 },
+	{ "y", 1e-24 }, { "r", 1e-27 }, { "q", 1e-30 },
+};
+#define NPREFIX	(sizeof(units_prefixes) / sizeof(units_prefixes[0]))
+
+static const struct prefix *
+units_prefix(const char *s, size_t len)
+{
+	for (size_t i = 0; i < NPREFIX; i++)
+		if (strlen(units_prefixes[i].sym) == len &&
+		    memcmp(units_prefixes[i].sym, s, len) == 0)
+			return &units_prefixes[i];
+	return NULL;
+}
+
+/* Names of ohm udunits2 does not know, at the end of a unit. */
+static const char *const units_ohms[] = {
+	"\xce\xa9", "\xe2\x84\xa6", "Ohms", "ohms", "Ohm", "OHM", "R",
+};
+
+/*
+ * Writes unit text s as udunits2 reads it into out (UNITS_TEXT_MAX):
+ * micro signs as "u", ohm's other names as "ohm".  false: s cannot be a
+ * unit (too long, starts with a number, holds a space, "@", "(").
+ */
+static bool
+units_normalise(const char *s, char *out)
+{
+	size_t n = 0, len;
+
+	if (s[0] == '\0' || strchr("0123456789+-.", s[0]) != NULL ||
+	    strpbrk(s, " \t@()#,;:'\"\\") != NULL || strstr(s, "since") ||
+	    strlen(s) >= UNITS_TEXT_MAX - 8)
+		return false;
+	/* Letters, digits, "%", "/", ".", "^", "*", "_", "-", and UTF-8 (Ω,
+	 * µ, °): nothing else names a unit, and udunits2's lexer leaks on
+	 * some other bytes. */
+	for (const unsigned char *p = (const unsigned char *)s; *p != '\0';
+	    p++)
+		if (*p < 0x80 && !(*p >= 'a' && *p <= 'z') &&
+		    !(*p >= 'A' && *p <= 'Z') && !(*p >= '0' && *p <= '9') &&
+		    strchr("%/.^*_-", *p) == NULL)
+			return false;
+		else if (*p == '.' && p > (const unsigned char *)s &&
+		    p[-1] >= '0' && p[-1] <= '9' && p[1] >= '0' && p[1] <= '9')
+			return false;	/* a decimal exponent: not a unit */
+	for (const char *p = s; *p != '\0'; ) {
+		if (strncmp(p, "\xc2\xb5", 2) == 0 ||
+		    strncmp(p, "\xce\xbc", 2) == 0) {
+			out[n++] = 'u';
+			p += 2;
+		} else
+			out[n++] = *p++;
+	}
+	out[n] = '\0';
+	len = n;
+	for (size_t i = 0; i < sizeof(units_ohms) / sizeof(units_ohms[0]);
+	    i++) {
+		size_t al = strlen(units_ohms[i]);
+		if (al > len || strcmp(out + len - al, units_ohms[i]) != 0)
+			continue;
+		if (len != al && units_prefix(out, len - al) == NULL)
+			continue;
+		memcpy(out + len - al, "ohm", 4);
+		break;
+	}
+	return true;
+}
+
+/* Parses normalised unit text, with the 2022 prefixes udunits2 lacks. */
+static ut_unit *
+units_parse(const char *s, double *factor)
+{
+	ut_unit *u;
+
+	*factor = 1;
+	if ((u = ud.parse(ud.sys, s, UT_UTF8)) != NULL)
+		return u;
+	if (strchr("QRqr", s[0]) != NULL && s[1] != '\0' &&
+	    (u = ud.parse(ud.sys, s + 1, UT_UTF8)) != NULL)
+		*factor = units_prefix(s, 1)->factor;
+	return u;
+}
+
+double
+units_round(double v)
+{
+	char buf[32];
+
+	if (!isfinite(v) || v == 0)
+		return v;
+	snprintf(buf, sizeof(buf), "%.12g", v);
+	return strtod(buf, NULL);
+}
+
+/*
+ * The number at the start of s, as text into num (UNITS_TEXT_MAX): sign,
+ * digits, a point, an exponent; or an RKM code ("4k7": num "4.7", *rkm
+ * 'k').  Returns the length of s read, 0 for no number.
+ */
+static size_t
+units_scan(const char *s, char *num, char *rkm)
+{
+	size_t i = 0, n = 0, digits = 0;
+
+	*rkm = '\0';
+	if (s[i] == '+' || s[i] == '-')
+		num[n++] = s[i++];
+	while (s[i] >= '0' && s[i] <= '9' && n < UNITS_TEXT_MAX - 8) {
+		num[n++] = s[i++];
+		digits++;
+	}
+	if (digits > 0 && strchr("RrkKMGTpnum", s[i]) != NULL &&
+	    s[i] != '\0' && s[i + 1] >= '0' && s[i + 1] <= '9') {
+		/* An RKM code: the letter is the point. */
+		*rkm = s[i] == 'K' ? 'k' : s[i];
+		i++;
+		num[n++] = '.';
+		while (s[i] >= '0' && s[i] <= '9' && n < UNITS_TEXT_MAX - 8)
+			num[n++] = s[i++];
+		num[n] = '\0';
+		return i;
+	}
+	if (s[i] == '.') {
+		num[n++] = s[i++];
+		while (s[i] >= '0' && s[i] <= '9' && n < UNITS_TEXT_MAX - 8) {
+			num[n++] = s[i++];
+			digits++;
+		}
+	}
+	if (digits == 0)
+		return 0;
+	if ((s[i] == 'e' || s[i] == 'E') && ((s[i + 1] >= '0' &&
+	    s[i + 1] <= '9') || ((s[i + 1] == '+' || s[i + 1] == '-') &&
+	    s[i + 2] >= '0' && s[i + 2] <= '9'))) {
+		num[n++] = s[i++];
+		if (s[i] == '+' || s[i] == '-')
+			num[n++] = s[i++];
+		while (s[i] >= '0' && s[i] <= '9' && n < UNITS_TEXT_MAX - 2)
+			num[n++] = s[i++];
+	}
+	num[n] = '\0';
+	return i;
+}
+
+/* s without the spaces around it, into out (UNITS_TEXT_MAX); false: too
+ * long or empty. */
+static bool
+units_trim(const char *s, char *out)
+{
+	size_t len;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	len = strlen(s);
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	if (len == 0 || len >= UNITS_TEXT_MAX - 8)
+		return false;
+	memcpy(out, s, len);
+	out[len] = '\0';
+	return true;
+}
+
+/* A number's text into a double; false: none, or out of range. */
+static bool
+units_strtod(const char *num, double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(num, &end);
+	if (*end != '\0' || errno == ERANGE || !isfinite(*out))
+		return false;
+	return true;
+}
+
+bool
+units_number(const char *value, double *out)
+{
+	char s[UNITS_TEXT_MAX], num[UNITS_TEXT_MAX], rkm;
+	size_t n;
+
+	if (!units_trim(value, s) || (n = units_scan(s, num, &rkm)) == 0 ||
+	    rkm != '\0' || s[n] != '\0' || !units_strtod(num, out) ||
+	    (*out != 0 && fabs(*out) < 1e-300))
+		return false;
+	*out = units_round(*out);
+	return true;
+}
+
+enum units_res
+units_check(const char *units, char why[UNITS_WHY_MAX])
+{
+	char s[UNITS_TEXT_MAX], norm[UNITS_TEXT_MAX];
+	double f;
+	ut_unit *u;
+
+	why[0] = '\0';
+	if (!units_load()) {
+		snprintf(why, UNITS_WHY_MAX, "Units cannot be checked: "
+		    "udunits2 is not installed");
+		return UNITS_UNAVAILABLE;
+	}
+	if (!units_trim(units, s) || !units_normalise(s, norm) ||
+	    (u = units_parse(norm, &f)) == NULL) {
+		snprintf(why, UNITS_WHY_MAX, "Invalid physical unit: %.64s",
+		    units);
+		return UNITS_INVALID;
+	}
+	ud.free(u);
+	return UNITS_OK;
+}
+
+/* What kind of quantity a unit measures, for messages. */
+static const struct {
+	const char	*noun, *unit;
+} units_kinds[] = {
+	{ "a resistance", "ohm" }, { "a capacitance", "F" },
+	{ "an inductance", "H" }, { "a voltage", "V" }, { "a current", "A" },
+	{ "a power", "W" }, { "a frequency", "Hz" }, { "an energy", "J" },
+	{ "a charge", "C" }, { "a conductance", "S" },
+	{ "a temperature", "K" }, { "a length", "m" }, { "an area", "m2" },
+	{ "a volume", "m3" }, { "a mass", "kg" }, { "a speed", "m/s" },
+	{ "a force", "N" }, { "a pressure", "Pa" }, { "a luminous intensity",
+	"cd" }, { "a magnetic flux", "Wb" }, { "a flux density", "T" },
+	{ "an amount of substance", "mol" }, { "a time", "s" },
+};
+
+static const char *
+units_kind(ut_unit *u)
+{
+	ut_unit *one = ud.one(ud.sys);
+
+	if (one != NULL && units_same(u, one))
+		return "a plain number";
+	ud.free(one);
+	for (size_t i = 0; i < sizeof(units_kinds) / sizeof(units_kinds[0]);
+	    i++) {
+		ut_unit *k = ud.parse(ud.sys, units_kinds[i].unit, UT_ASCII);
+		bool same = k != NULL && units_same(u, k);
+		ud.free(k);
+		if (same)
+			return units_kinds[i].noun;
+	}
+	return "another kind of quantity";
+}
+
+/* v in unit text from (normalised) into to: UNITS_OK or why not. */
+static enum units_res
+units_into(double v, const char *from, ut_unit *to, double *out,
+    ut_unit **fromu)
+{
+	double f;
+	ut_unit *u = units_parse(from, &f);
+	cv_converter *cv;
+
+	*fromu = u;
+	if (u == NULL)
+		return UNITS_INVALID;
+	if (!units_same(u, to))
+		return UNITS_DIMENSION;
+	if ((cv = ud.get_converter(u, to)) == NULL)
+		return UNITS_DIMENSION;
+	*out = ud.convert(cv, v * f);
+	ud.cv_free(cv);
+	return UNITS_OK;
+}
+
+enum units_res
+units_convert(const char *value, const char *units, double *out,
+    char why[UNITS_WHY_MAX])
+{
+	char s[UNITS_TEXT_MAX], num[UNITS_TEXT_MAX], tnorm[UNITS_TEXT_MAX],
+	    utext[UNITS_TEXT_MAX + 8], unorm[UNITS_TEXT_MAX],
+	    both[2 * UNITS_TEXT_MAX], rkm;
+	enum units_res r;
+	ut_unit *to, *from = NULL, *from2 = NULL;
+	const struct prefix *p;
+	double v, tf;
+	size_t n;
+
+	why[0] = '\0';
+	if ((r = units_check(units, why)) != UNITS_OK)
+		return r;
+	if (!units_trim(value, s) || (n = units_scan(s, num, &rkm)) == 0 ||
+	    !units_strtod(num, &v)) {
+		snprintf(why, UNITS_WHY_MAX, "Invalid quantity supplied "
+		    "(%.64s)", value);
+		return UNITS_INVALID;
+	}
+	/* The unit written after the number, with an RKM code's letter. */
+	const char *rest = s + n;
+	while (*rest == ' ' || *rest == '\t')
+		rest++;
+	if (rkm == 'R' || rkm == 'r')
+		snprintf(utext, sizeof(utext), "%s", *rest != '\0' ? rest :
+		    "ohm");
+	else if (rkm != '\0')
+		snprintf(utext, sizeof(utext), "%c%s", rkm, rest);
+	else
+		snprintf(utext, sizeof(utext), "%s", rest);
+
+	units_trim(units, s);
+	units_normalise(s, tnorm);
+	to = units_parse(tnorm, &tf);
+	if (to == NULL)
+		return UNITS_INVALID;	/* units_check() said it was */
+	if (utext[0] == '\0') {
+		/* No unit: the number is in the template's units. */
+		*out = v;
+		tf = 1;
+		r = UNITS_OK;
+	} else if (!units_normalise(utext, unorm))
+		r = UNITS_INVALID;
+	else if ((r = units_into(v, unorm, to, out, &from)) != UNITS_OK &&
+	    (p = units_prefix(unorm, strlen(unorm))) != NULL) {
+		/* A bare prefix: of the template's units ("10k" ohm). */
+		snprintf(both, sizeof(both), "%s%s", unorm, tnorm);
+		if (units_into(v, both, to, out, &from2) == UNITS_OK)
+			r = UNITS_OK;
+		/* Of prefixed units, of their unprefixed unit ("4k7" of a
+		 * template in kohm is 4.7 kohm). */
+		for (size_t k = 1; r != UNITS_OK && k <= 2 &&
+		    k < strlen(tnorm); k++) {
+			ut_unit *base;
+			if (units_prefix(tnorm, k) == NULL)
+				continue;
+			units_free(from2);
+			from2 = NULL;
+			if (units_into(v * p->factor, tnorm + k, to, out,
+			    &base) == UNITS_OK)
+				r = UNITS_OK;
+			units_free(base);
+		}
+	}
+	if (r == UNITS_OK) {
+		*out *= 1 / tf;
+		if (!isfinite(*out) || (*out != 0 && fabs(*out) < 1e-300)) {
+			snprintf(why, UNITS_WHY_MAX, "Value out of range "
+			    "(%.64s)", value);
+			r = UNITS_INVALID;
+		} else
+			*out = units_round(*out);
+	} else if (r == UNITS_DIMENSION && from != NULL)
+		snprintf(why, UNITS_WHY_MAX, "Could not convert %.64s to "
+		    "%.32s: %.64s is %s, %.32s is %s", value, units, value,
+		    units_kind(from), units, units_kind(to));
+	else
+		snprintf(why, UNITS_WHY_MAX, "Invalid quantity supplied "
+		    "(%.64s): %.64s is not a unit", value, utext);
+	units_free(from);
+	units_free(from2);
+	units_free(to);
+	return r;
+}
