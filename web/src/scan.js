@@ -159,7 +159,7 @@ function ScannerDialog({ move: move0, target: target0, onClose }) {
 	state.current.move = move;
 	state.current.target = target;
 
-	const say = (tone, text, to) => setLog(l => [{ id: ++state.current.seq, tone, text, to }, ...l].slice(0, 6));
+	const say = (tone, text, to) => setLog(l => [{ id: ++state.current.seq, tone, text, to }, ...l].slice(0, 3));
 
 	const handle = async (text, source) => {
 		const st = state.current;
@@ -276,6 +276,13 @@ function ScannerDialog({ move: move0, target: target0, onClose }) {
 			</div>
 			${camMsg ? html`<p class="note note-warn scan-msg" role="status">${camMsg}</p>`
 				: html`<p class="hint scan-hint">Hold a QR, DataMatrix or Code 128 label in the frame. A scanner that types works too.</p>`}
+			<ul class="scan-log" aria-live="polite" aria-label="Scan results">
+				${log.map(r => html`<li key=${r.id} class=${'scan-' + r.tone} role=${r.tone === 'error' ? 'alert' : undefined}>
+					<${Icon} name=${r.tone === 'error' ? 'alert' : 'check'} size=${16} />
+					<span class="scan-log-text">${r.text}</span>
+					${r.to && html`<a class="btn btn-secondary scan-open" href=${href(r.to)}
+						onClick=${e => { e.preventDefault(); onClose(); navigate(r.to); }}>Open</a>`}</li>`)}
+			</ul>
 			${mayMove && html`<label class="scan-mode"><input type="checkbox" checked=${move}
 				onChange=${e => { setMove(e.currentTarget.checked); setLog([]); }} />
 				<span>Move scanned items to a location</span></label>`}
@@ -290,11 +297,6 @@ function ScannerDialog({ move: move0, target: target0, onClose }) {
 					<${Button} kind="primary" type="submit" busy=${busy}>Look up</${Button}>
 				</div>
 			</div>
-			<ul class="scan-log" aria-live="polite" aria-label="Scan results">
-				${log.map(r => html`<li key=${r.id} class=${'scan-' + r.tone} role=${r.tone === 'error' ? 'alert' : undefined}>
-					<${Icon} name=${r.tone === 'error' ? 'alert' : 'check'} size=${16} />
-					<span>${r.text}${r.to && html` <a href=${href(r.to)} onClick=${e => { e.preventDefault(); onClose(); navigate(r.to); }}>Open</a>`}</span></li>`)}
-			</ul>
 		</div>
 	</${Dialog}>`;
 }
