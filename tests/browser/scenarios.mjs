@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { seedInPage } from './demo.mjs';
 
 const requireWeb = createRequire(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'web', 'package.json'));
@@ -879,6 +879,20 @@ function qrVideo(file, text, { width = 640, height = 480, frames = 4 } = {}) {
 	fs.writeFileSync(file, Buffer.concat(parts));
 }
 
+/* SVG images of texts as barcodes of a format (zxing-wasm's writer, in Node). */
+async function barcodeSvgs(format, texts) {
+	const mod = await import(pathToFileURL(requireWeb.resolve('zxing-wasm/writer')).href);
+	const w = mod.writeBarcode ? mod : mod.default;
+	await w.prepareZXingModule({ overrides: { wasmBinary: fs.readFileSync(requireWeb.resolve('zxing-wasm/writer/zxing_writer.wasm')) }, fireImmediately: true });
+	const out = [];
+	for (const t of texts) {
+		const r = await w.writeBarcode(t, { format, scale: 4 });
+		if (r.error) throw new Error(`${format} of ${t}: ${r.error}`);
+		out.push(r.svg);
+	}
+	return out;
+}
+
 /* Through the API from the signed-in page: two locations, a part, an item. */
 async function scanData(page) {
 	return page.evaluate(async () => {
@@ -1013,6 +1027,25 @@ async function scanScenario(ctx) {
 		// The decoder came from our own assets, on demand.
 		const loaded = await page.evaluate(() => performance.getEntriesByType('resource').map(e => e.name).filter(n => /scan-decoder|zxing_reader/.test(n)));
 		if (loaded.length < 2) throw new Error('decoder not loaded from assets: ' + loaded.join(' '));
+		// The same decoder reads DataMatrix (supplier bags) and Code 128.
+		const codes = [`INV-SI${ids.item2}`, `INV-SL${ids.b}`];
+		const images = [...await barcodeSvgs('DataMatrix', codes), ...await barcodeSvgs('Code128', codes)];
+		const read = await page.evaluate(async ({ images, url }) => {
+			const d = await (await import(url)).createDecoder();
+			const out = [];
+			for (const svg of images) {
+				const img = new Image();
+				img.src = 'data:image/svg+xml;base64,' + btoa(svg);
+				await img.decode();
+				const c = document.createElement('canvas');
+				c.width = img.width + 80; c.height = img.height + 80;
+				const g = c.getContext('2d');
+				g.fillStyle = '#fff'; g.fillRect(0, 0, c.width, c.height); g.drawImage(img, 40, 40);
+				out.push((await d.detect(g.getImageData(0, 0, c.width, c.height))).join('|'));
+			}
+			return out;
+		}, { images, url: loaded.find(n => /scan-decoder/.test(n)) });
+		if (read.join(' ') !== [...codes, ...codes].join(' ')) throw new Error('DataMatrix, Code 128 read as ' + JSON.stringify(read));
 
 		// On the location's page, scanned items move there.
 		await settled(page);
