@@ -893,6 +893,17 @@ async function barcodeSvgs(format, texts) {
 	return out;
 }
 
+/* A keyboard-wedge scanner: the text's keys and Enter as one burst,
+   dispatched in the page where the focus is (a busy machine would space
+   Playwright's keys out to look typed by a person). */
+async function wedge(page, text) {
+	await page.evaluate(text => {
+		const t = document.activeElement || document.body;
+		for (const key of [...text, 'Enter'])
+			t.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true, composed: true }));
+	}, text);
+}
+
 /* Through the API from the signed-in page: two locations, a part, an item. */
 async function scanData(page) {
 	return page.evaluate(async () => {
@@ -962,14 +973,12 @@ async function scanScenario(ctx) {
 
 	// A scanner that types: InvenTree's JSON of the item, fast, then Enter.
 	await page.locator('h1').click();	// focus on the page, not in a field
-	await page.keyboard.type(`{"stockitem": ${ids.item}}`);
-	await page.keyboard.press('Enter');
+	await wedge(page, `{"stockitem": ${ids.item}}`);
 	await page.waitForURL(new RegExp('/stock/' + ids.item + '$'));
 	await page.getByRole('heading', { level: 1, name: /item/ }).waitFor();
 	// The short form of a location.
 	await page.locator('h1').click();
-	await page.keyboard.type('INV-SL' + ids.b);
-	await page.keyboard.press('Enter');
+	await wedge(page, 'INV-SL' + ids.b);
 	await page.waitForURL(new RegExp('/locations/' + ids.b + '$'));
 	await page.getByRole('heading', { level: 1, name: ids.bName }).waitFor();
 	// Typed slowly (a person), it is not a scan; typed in a field, it is text.
@@ -981,15 +990,13 @@ async function scanScenario(ctx) {
 	await goto(ctx, page, '/parts');
 	const search = page.getByRole('searchbox').first();
 	await search.click();
-	await page.keyboard.type('INV-SI' + ids.item);
-	await page.keyboard.press('Enter');
+	await wedge(page, 'INV-SI' + ids.item);
 	await page.waitForTimeout(400);
 	if (!/\/parts/.test(page.url())) throw new Error('typing in a field was taken as a scan: ' + page.url());
 	// No match: a clear message.
 	await page.locator('h1').click();
 	ctx.expectError(/\/api\/barcode\/$/);
-	await page.keyboard.type('{"stockitem": 99999999}');
-	await page.keyboard.press('Enter');
+	await wedge(page, '{"stockitem": 99999999}');
 	await expectText(page.locator('.toasts'), /Nothing matches “\{"stockitem": 99999999\}”/, 'no match toast');
 
 	// Move by scanning in the dialog: the location, then an item.
@@ -997,11 +1004,9 @@ async function scanScenario(ctx) {
 	d = await dialog(page, 'Scan');
 	await d.getByText('Move scanned items to a location').click();
 	await d.locator('.scan-view').focus();
-	await page.keyboard.type('INV-SL' + ids.b);
-	await page.keyboard.press('Enter');
+	await wedge(page, 'INV-SL' + ids.b);
 	await expectText(d.locator('.scan-target'), new RegExp('To ' + ids.bName), 'the target');
-	await page.keyboard.type('INV-SI' + ids.item2);
-	await page.keyboard.press('Enter');
+	await wedge(page, 'INV-SI' + ids.item2);
 	await expectText(d.locator('.scan-log'), new RegExp(`Moved K-SCAN-\\w+ \\| Scanned relay \\w+ #${ids.item2} \\(7\\) to ${ids.bName}`), 'moved by a typed scan');
 	if ((await itemLocation(page, ids.item2)) !== ids.b) throw new Error('item 2 was not moved');
 	await d.getByRole('button', { name: 'Done' }).click();

@@ -89,7 +89,9 @@ export function listenForWedge() {
 		const t = e.target;
 		if (e.ctrlKey || e.altKey || e.metaKey || e.isComposing
 			|| (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName)))) { buf = ''; return; }
-		const now = performance.now();
+		// When the key was pressed (for real keys the system's time, so a
+		// busy page does not break a burst apart), not when we see it.
+		const now = e.timeStamp || performance.now();
 		if (now - last > BURST_GAP) buf = '';
 		last = now;
 		if (e.key === 'Enter') {
