@@ -125,7 +125,7 @@ export function Scanner() {
 /* A detector for ImageData: the browser's, else zxing-wasm's. */
 async function makeDetector() {
 	const want = ['qr_code', 'data_matrix', 'code_128'];
-	if (typeof window.BarcodeDetector === 'function' && !window.__stockroomNoNativeScan) {
+	if (typeof window.BarcodeDetector === 'function') {
 		try {
 			const have = await window.BarcodeDetector.getSupportedFormats();
 			if (want.every(f => have.includes(f))) {
@@ -152,6 +152,7 @@ function ScannerDialog({ move: move0, target: target0, onClose }) {
 	const [code, setCode] = useState('');
 	const [camera, setCamera] = useState('starting');	// starting | on | off
 	const [camMsg, setCamMsg] = useState('');
+	const [reader, setReader] = useState(false);	// the decoder is ready
 	const [log, setLog] = useState([]);		// newest first: {id, tone, text, to}
 	const [busy, setBusy] = useState(false);
 	const videoRef = useRef(null);
@@ -236,6 +237,7 @@ function ScannerDialog({ move: move0, target: target0, onClose }) {
 			let detector;
 			try {
 				detector = await makeDetector();
+				if (!stopped) setReader(true);
 			} catch (e) {
 				if (!stopped) setCamMsg(`The barcode reader could not be loaded (${e.message || e}). Type the code below instead.`);
 				return;
@@ -277,7 +279,7 @@ function ScannerDialog({ move: move0, target: target0, onClose }) {
 				${camera === 'off' && html`<span class="scan-cam-note"><${Icon} name="scan" size=${28} /></span>`}
 			</div>
 			${camMsg ? html`<p class="note note-warn scan-msg" role="status">${camMsg}</p>`
-				: html`<p class="hint scan-hint">Hold a QR, DataMatrix or Code 128 label in the frame. A scanner that types works too.</p>`}
+				: html`<p class="hint scan-hint">${camera === 'on' && !reader ? 'Loading the barcode reader… ' : ''}Hold a QR, DataMatrix or Code 128 label in the frame. A scanner that types works too.</p>`}
 			<ul class="scan-log" aria-live="polite" aria-label="Scan results">
 				${log.map(r => html`<li key=${r.id} class=${'scan-' + r.tone} role=${r.tone === 'error' ? 'alert' : undefined}>
 					<${Icon} name=${r.tone === 'error' ? 'alert' : 'check'} size=${16} />
