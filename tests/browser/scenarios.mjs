@@ -960,6 +960,7 @@ async function scanScenario(ctx) {
 	await page.getByRole('button', { name: 'Scan', exact: true }).click();
 	let d = await dialog(page, 'Scan');
 	await expectText(d.locator('.scan-msg'), /camera/i, 'no camera');
+	await page.waitForFunction(() => document.activeElement?.id && document.activeElement.closest('.scan-manual'), null, { timeout: 5000 });
 	ctx.expectError(/\/api\/barcode\/$/);
 	await d.getByLabel('Type a code').fill('NO-SUCH-LABEL-42');
 	await d.getByRole('button', { name: 'Look up' }).click();

@@ -156,11 +156,19 @@ function ScannerDialog({ move: move0, target: target0, onClose }) {
 	const [log, setLog] = useState([]);		// newest first: {id, tone, text, to}
 	const [busy, setBusy] = useState(false);
 	const videoRef = useRef(null);
+	const inputRef = useRef(null);
 	const state = useRef({ move: move0, target: target0, busy: false, last: '', lastAt: 0, seq: 0 });
 	const cid = useId('code');
 	const mayMove = can('stock', 'change');
 	state.current.move = move;
 	state.current.target = target;
+
+	// No camera: the typed field is what is left (unless the user moved on).
+	const noCamera = msg => {
+		setCamera('off');
+		setCamMsg(msg);
+		if (document.activeElement?.classList.contains('scan-view')) inputRef.current?.focus();
+	};
 
 	const say = (tone, text, to) => setLog(l => [{ id: ++state.current.seq, tone, text, to }, ...l].slice(0, 3));
 
@@ -218,15 +226,14 @@ function ScannerDialog({ move: move0, target: target0, onClose }) {
 		};
 		(async () => {
 			if (!navigator.mediaDevices?.getUserMedia) {
-				setCamera('off');
-				setCamMsg(window.isSecureContext ? 'This browser has no camera access. Type the code below instead.'
+				noCamera(window.isSecureContext ? 'This browser has no camera access. Type the code below instead.'
 					: 'The camera needs the page over HTTPS. Type the code below instead.');
 				return;
 			}
 			try {
 				stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: { ideal: 'environment' }, width: { ideal: 1280 } }, audio: false });
 			} catch (e) {
-				if (!stopped) { setCamera('off'); setCamMsg(cameraMessage(e)); }
+				if (!stopped) noCamera(cameraMessage(e));
 				return;
 			}
 			if (stopped) { stop(); return; }
@@ -296,7 +303,7 @@ function ScannerDialog({ move: move0, target: target0, onClose }) {
 			<div class="field scan-manual">
 				<label for=${cid}>Type a code</label>
 				<div class="scan-row">
-					<input id=${cid} type="text" inputmode="text" autocomplete="off" autocapitalize="off" spellcheck="false"
+					<input id=${cid} ref=${inputRef} type="text" inputmode="text" autocomplete="off" autocapitalize="off" spellcheck="false"
 						placeholder="INV-SI12 or a label's text" value=${code} onInput=${e => setCode(e.currentTarget.value)} />
 					<${Button} kind="primary" type="submit" busy=${busy}>Look up</${Button}>
 				</div>
