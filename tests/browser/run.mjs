@@ -48,12 +48,15 @@ async function main() {
 		console.log(`# servers: ${info.error}`);
 		failed++;
 	}
-	const browser = await chromium.launch({
+	// launch(extra): a Chromium of its own, with more arguments (the fake
+	// camera of the scanning scenario); the scenario closes it.
+	const launch = (extra = []) => chromium.launch({
 		executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
 		headless: true,
 		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-			'--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+			'--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage', ...extra],
 	});
+	const browser = await launch();
 	try {
 		for (const server of info.servers) {
 			for (const sc of scenarios) {
@@ -61,7 +64,7 @@ async function main() {
 				const name = `${server.name}: ${sc.name}`;
 				if (filter && !name.includes(filter)) continue;
 				const t0 = Date.now();
-				const ctx = { browser, server, admin: info.admin, shots, shotPrefix: server.name === 'lighttpd' ? '' : server.name + '-' };
+				const ctx = { browser, launch, work, server, admin: info.admin, shots, shotPrefix: server.name === 'lighttpd' ? '' : server.name + '-' };
 				try {
 					await sc.run(ctx);
 					passed++;

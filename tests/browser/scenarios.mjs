@@ -3,7 +3,11 @@
 // exception, a failed request or an unexpected HTTP error fails the test.
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { seedInPage } from './demo.mjs';
+
+const requireWeb = createRequire(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'web', 'package.json'));
 
 const DESKTOP = { width: 1280, height: 860 };
 const PHONE = { width: 375, height: 740 };
@@ -1022,6 +1026,238 @@ async function parametersScenario(ctx) {
 }
 
 
+/* A video for Chromium's fake camera (--use-file-for-fake-video-capture):
+   a QR label of text on a white card, as YUV4MPEG2 (4:2:0), a few frames
+   that Chromium plays in a loop.  The QR is made by the `qrcode` package. */
+function qrVideo(file, text, { width = 640, height = 480, frames = 4 } = {}) {
+	const qr = requireWeb('qrcode').create(text, { errorCorrectionLevel: 'M' });
+	const n = qr.modules.size, quiet = 4;
+	const scale = Math.floor(Math.min(width, height) * 0.8 / (n + 2 * quiet));
+	const side = (n + 2 * quiet) * scale;
+	const x0 = Math.floor((width - side) / 2), y0 = Math.floor((height - side) / 2);
+	const y = Buffer.alloc(width * height, 70);	// a grey desk ...
+	for (let r = 0; r < side; r++)			// ... and the white label on it
+		for (let c = 0; c < side; c++) {
+			const mr = Math.floor(r / scale) - quiet, mc = Math.floor(c / scale) - quiet;
+			const dark = mr >= 0 && mc >= 0 && mr < n && mc < n && qr.modules.get(mr, mc);
+			y[(y0 + r) * width + x0 + c] = dark ? 16 : 235;
+		}
+	const chroma = Buffer.alloc((width / 2) * (height / 2) * 2, 128);
+	const parts = [Buffer.from(`YUV4MPEG2 W${width} H${height} F10:1 Ip A1:1 C420jpeg\n`)];
+	for (let i = 0; i < frames; i++) parts.push(Buffer.from('FRAME\n'), y, chroma);
+	fs.writeFileSync(file, Buffer.concat(parts));
+}
+
+/* SVG images of texts as barcodes of a format (zxing-wasm's writer, in Node). */
+async function barcodeSvgs(format, texts) {
+	const mod = await import(pathToFileURL(requireWeb.resolve('zxing-wasm/writer')).href);
+	const w = mod.writeBarcode ? mod : mod.default;
+	await w.prepareZXingModule({ overrides: { wasmBinary: fs.readFileSync(requireWeb.resolve('zxing-wasm/writer/zxing_writer.wasm')) }, fireImmediately: true });
+	const out = [];
+	for (const t of texts) {
+		const r = await w.writeBarcode(t, { format, scale: 4 });
+		if (r.error) throw new Error(`${format} of ${t}: ${r.error}`);
+		out.push(r.svg);
+	}
+	return out;
+}
+
+/* A keyboard-wedge scanner: the text's keys and Enter as one burst,
+   dispatched in the page where the focus is (a busy machine would space
+   Playwright's keys out to look typed by a person). */
+async function wedge(page, text) {
+	await page.evaluate(text => {
+		const t = document.activeElement || document.body;
+		for (const key of [...text, 'Enter'])
+			t.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true, composed: true }));
+	}, text);
+}
+
+/* Through the API from the signed-in page: two locations, a part, an item. */
+async function scanData(page) {
+	return page.evaluate(async () => {
+		const token = localStorage.getItem('stockroom.csrf') || '';
+		const call = async (method, path, body) => {
+			const r = await fetch('api/' + path, { method, credentials: 'same-origin',
+				headers: { 'Content-Type': 'application/json', 'X-CSRFToken': token }, body: body && JSON.stringify(body) });
+			if (!r.ok) throw new Error(path + ': ' + r.status + ' ' + await r.text());
+			return r.json();
+		};
+		const tag = Math.random().toString(36).slice(2, 7);
+		const a = await call('POST', 'stock/location/', { name: 'Scan shelf A ' + tag });
+		const b = await call('POST', 'stock/location/', { name: 'Scan shelf B ' + tag });
+		const part = await call('POST', 'part/', { name: 'Scanned relay ' + tag, IPN: 'K-SCAN-' + tag });
+		const item = await call('POST', 'stock/', { part: part.pk, location: a.pk, quantity: '25' });
+		const item2 = await call('POST', 'stock/', { part: part.pk, location: a.pk, quantity: '7' });
+		return { a: a.pk, b: b.pk, aName: a.name, bName: b.name, part: part.pk, partName: part.name, item: item.pk, item2: item2.pk };
+	});
+}
+
+async function itemLocation(page, pk) {
+	return page.evaluate(async pk => (await (await fetch(`api/stock/${pk}/`, { credentials: 'same-origin' })).json()).location, pk);
+}
+
+/* The scanner dialog fits the width and its controls are large enough. */
+async function checkScanDialog(page, width) {
+	const d = page.getByRole('dialog', { name: /^Scan/ });
+	const box = await d.boundingBox();
+	if (!box || box.x < 0 || box.x + box.width > width + 0.5) throw new Error(`the scanner leaves a ${width}px screen: ${JSON.stringify(box)}`);
+	const over = await d.evaluate(el => [...el.querySelectorAll('*')].filter(e => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible').map(e => e.className || e.tagName));
+	if (over.length) throw new Error('scrolls sideways: ' + over.join(', '));
+	const doc = await page.evaluate(() => document.documentElement.scrollWidth);
+	if (doc > width + 1) throw new Error(`the page is ${doc}px wide at ${width}px`);
+	const small = await d.evaluate(el => [...el.querySelectorAll('button, input[type=text], .scan-mode, .scan-log a')]
+		.filter(e => e.offsetParent).map(e => [e.textContent.trim() || e.getAttribute('aria-label') || e.tagName, e.getBoundingClientRect()])
+		.filter(([, r]) => r.height < 40 || r.width < 40).map(([n, r]) => `${n} ${Math.round(r.width)}x${Math.round(r.height)}`));
+	if (small.length) throw new Error('tap targets under 40 px: ' + small.join(', '));
+}
+
+/* Scanning: the fake camera plays a QR label of an item's InvenTree
+   barcode and the item opens; on a location's page the camera moves the
+   item there; a keyboard-wedge scanner (a fast burst ending in Enter)
+   anywhere but in a field; a code typed in the dialog; no match. */
+async function scanScenario(ctx) {
+	const PHONE_BIG = { width: 390, height: 844 }, LAPTOP = { width: 1366, height: 768 };
+	// The data first, in the ordinary browser (no camera there).
+	let page = await open(ctx);
+	await signIn(ctx, page, ctx.admin);
+	await page.setViewportSize(PHONE_BIG);
+	const ids = await scanData(page);
+
+	// Manual entry: no camera in this browser, the dialog says so; a code
+	// typed in the field opens its part.
+	await page.getByRole('button', { name: 'Scan', exact: true }).click();
+	let d = await dialog(page, 'Scan');
+	await expectText(d.locator('.scan-msg'), /camera/i, 'no camera');
+	await page.waitForFunction(() => document.activeElement?.id && document.activeElement.closest('.scan-manual'), null, { timeout: 5000 });
+	ctx.expectError(/\/api\/barcode\/$/);
+	await d.getByLabel('Type a code').fill('NO-SUCH-LABEL-42');
+	await d.getByRole('button', { name: 'Look up' }).click();
+	await expectText(d.getByRole('alert'), /Nothing matches “NO-SUCH-LABEL-42”/, 'no match in the dialog');
+	await checkScanDialog(page, PHONE_BIG.width);
+	await d.getByLabel('Type a code').fill('INV-PA' + ids.part);
+	await d.getByRole('button', { name: 'Look up' }).click();
+	await closed(page);
+	await page.getByRole('heading', { level: 1, name: new RegExp(ids.partName) }).waitFor();
+	if (!page.url().endsWith('/part/' + ids.part)) throw new Error('manual entry opened ' + page.url());
+
+	// A scanner that types: InvenTree's JSON of the item, fast, then Enter.
+	await page.locator('h1').click();	// focus on the page, not in a field
+	await wedge(page, `{"stockitem": ${ids.item}}`);
+	await page.waitForURL(new RegExp('/stock/' + ids.item + '$'));
+	await page.getByRole('heading', { level: 1, name: /item/ }).waitFor();
+	// The short form of a location.
+	await page.locator('h1').click();
+	await wedge(page, 'INV-SL' + ids.b);
+	await page.waitForURL(new RegExp('/locations/' + ids.b + '$'));
+	await page.getByRole('heading', { level: 1, name: ids.bName }).waitFor();
+	// Typed slowly (a person), it is not a scan; typed in a field, it is text.
+	await page.locator('h1').click();
+	await page.keyboard.type('INV-SI' + ids.item, { delay: 120 });
+	await page.keyboard.press('Enter');
+	await page.waitForTimeout(400);
+	if (!page.url().endsWith('/locations/' + ids.b)) throw new Error('slow typing was taken as a scan: ' + page.url());
+	await goto(ctx, page, '/parts');
+	const search = page.getByRole('searchbox').first();
+	await search.click();
+	await wedge(page, 'INV-SI' + ids.item);
+	await page.waitForTimeout(400);
+	if (!/\/parts/.test(page.url())) throw new Error('typing in a field was taken as a scan: ' + page.url());
+	// No match: a clear message.
+	await page.locator('h1').click();
+	ctx.expectError(/\/api\/barcode\/$/);
+	await wedge(page, '{"stockitem": 99999999}');
+	await expectText(page.locator('.toasts'), /Nothing matches “\{"stockitem": 99999999\}”/, 'no match toast');
+
+	// Move by scanning in the dialog: the location, then an item.
+	await page.getByRole('button', { name: 'Scan', exact: true }).click();
+	d = await dialog(page, 'Scan');
+	await d.getByText('Move scanned items to a location').click();
+	await d.locator('.scan-view').focus();
+	await wedge(page, 'INV-SL' + ids.b);
+	await expectText(d.locator('.scan-target'), new RegExp('To ' + ids.bName), 'the target');
+	await wedge(page, 'INV-SI' + ids.item2);
+	await expectText(d.locator('.scan-log'), new RegExp(`Moved K-SCAN-\\w+ \\| Scanned relay \\w+ #${ids.item2} \\(7\\) to ${ids.bName}`), 'moved by a typed scan');
+	if ((await itemLocation(page, ids.item2)) !== ids.b) throw new Error('item 2 was not moved');
+	await d.getByRole('button', { name: 'Done' }).click();
+	await closed(page);
+	clean(ctx);
+
+	// The camera: a QR label of the item plays in Chromium's fake camera.
+	const video = path.join(ctx.work, `scan-item-${ids.item}.y4m`);
+	qrVideo(video, JSON.stringify({ stockitem: ids.item }));
+	const cam = await ctx.launch(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+		`--use-file-for-fake-video-capture=${video}`]);
+	const saved = ctx.browser;
+	ctx.browser = cam;
+	try {
+		page = await open(ctx);
+		await signIn(ctx, page, ctx.admin);
+		await page.setViewportSize(PHONE_BIG);
+		await page.getByRole('button', { name: 'Scan', exact: true }).click();
+		await dialog(page, 'Scan');
+		await page.waitForURL(new RegExp('/stock/' + ids.item + '$'), { timeout: 20000 });
+		await page.getByRole('heading', { level: 1, name: /item/ }).waitFor();
+		await expectNone(page.getByRole('dialog'), 'the scanner after a match');
+		// The decoder came from our own assets, on demand.
+		const loaded = await page.evaluate(() => performance.getEntriesByType('resource').map(e => e.name).filter(n => /scan-decoder|zxing_reader/.test(n)));
+		if (loaded.length < 2) throw new Error('decoder not loaded from assets: ' + loaded.join(' '));
+		// The same decoder reads DataMatrix (supplier bags) and Code 128.
+		const codes = [`INV-SI${ids.item2}`, `INV-SL${ids.b}`];
+		const images = [...await barcodeSvgs('DataMatrix', codes), ...await barcodeSvgs('Code128', codes)];
+		const read = await page.evaluate(async ({ images, url }) => {
+			const d = await (await import(url)).createDecoder();
+			const out = [];
+			for (const svg of images) {
+				const img = new Image();
+				img.src = 'data:image/svg+xml;base64,' + btoa(svg);
+				await img.decode();
+				const c = document.createElement('canvas');
+				c.width = img.width + 80; c.height = img.height + 80;
+				const g = c.getContext('2d');
+				g.fillStyle = '#fff'; g.fillRect(0, 0, c.width, c.height); g.drawImage(img, 40, 40);
+				out.push((await d.detect(g.getImageData(0, 0, c.width, c.height))).join('|'));
+			}
+			return out;
+		}, { images, url: loaded.find(n => /scan-decoder/.test(n)) });
+		if (read.join(' ') !== [...codes, ...codes].join(' ')) throw new Error('DataMatrix, Code 128 read as ' + JSON.stringify(read));
+
+		// On the location's page, scanned items move there.
+		await settled(page);
+		await goto(ctx, page, '/locations/' + ids.b);
+		await page.getByRole('heading', { level: 1, name: ids.bName }).waitFor();
+		await page.getByRole('button', { name: 'Scan items here' }).click();
+		d = await dialog(page, 'Scan to move stock');
+		await expectText(d.locator('.scan-log'), new RegExp(`Moved K-SCAN-\\w+ \\| Scanned relay \\w+ #${ids.item} \\(25\\) to ${ids.bName}`), 'moved by the camera');
+		if ((await itemLocation(page, ids.item)) !== ids.b) throw new Error('item 1 was not moved');
+		await checkScanDialog(page, PHONE_BIG.width);
+		await shot(ctx, page, '50-scan-phone', { full: false });
+		await page.setViewportSize({ width: 360, height: 740 });
+		await checkScanDialog(page, 360);
+		await d.getByRole('button', { name: 'Done' }).click();
+		await closed(page);
+		await expectText(page.getByRole('table', { name: 'Stock items' }), new RegExp(`#${ids.item}\\b`), 'the moved item in the table');
+		await page.setViewportSize(LAPTOP);
+		await page.getByRole('button', { name: 'Scan', exact: true }).click();
+		d = await dialog(page, 'Scan');
+		await page.waitForURL(new RegExp('/stock/' + ids.item + '$'), { timeout: 20000 });
+		await page.getByRole('heading', { level: 1, name: /item/ }).waitFor();
+		await settled(page);
+		await goto(ctx, page, '/locations/' + ids.b);
+		await page.getByRole('button', { name: 'Scan items here' }).click();
+		d = await dialog(page, 'Scan to move stock');
+		await expectText(d.locator('.scan-log'), /is already in/, 'already there');
+		await shot(ctx, page, '51-scan-desktop', { full: false });
+		clean(ctx);
+	} finally {
+		ctx.browser = saved;
+		for (const c of ctx.contexts || []) await c.close().catch(() => {});
+		ctx.contexts = [];
+		await cam.close().catch(() => {});
+	}
+}
+
+
 export const scenarios = [
 	{ name: 'first-run setup with the setup code', run: setupScenario, only: ['fresh'] },
 	{ name: 'sign in, category, part, stock, transfer, totals, history, sign out', run: mainScenario, only: ['lighttpd', 'apache-htaccess-prefix'] },
@@ -1036,4 +1272,5 @@ export const scenarios = [
 	{ name: 'build orders: auto-allocate, complete an output, finish, stock after, phone width', run: buildScenario, only: ['lighttpd'] },
 	{ name: 'parameters: a template, a wrong unit refused, values with units, range filter, phone', run: parametersScenario, only: ['lighttpd'] },
 	{ name: 'a stocked store room (README screenshots)', run: demoScenario, only: ['apache-htaccess-prefix'] },
+	{ name: 'scanning: camera (fake QR video), keyboard wedge, typed code, no match, move to a location', run: scanScenario, only: ['lighttpd', 'apache-htaccess-prefix'] },
 ];

@@ -277,6 +277,10 @@ def test_page_and_spa_fallback(srv, path):
         assert r.header_all(name) == [value], (name, r.headers)
     csp = r.header_all("Content-Security-Policy")
     assert len(csp) == 1 and "default-src 'self'" in csp[0], r.headers
+    # The scanner's decoder is WebAssembly (zxing-wasm): compiling it is
+    # allowed, evaluating script text is not.
+    assert "script-src 'self' 'wasm-unsafe-eval';" in csp[0], csp
+    assert "unsafe-inline" not in csp[0] and "'unsafe-eval'" not in csp[0], csp
     # The page is always revalidated, even under an asset-like URL.
     assert r.header_all("Cache-Control") == ["no-cache"], r.headers
 

@@ -19,6 +19,7 @@ import { PurchaseOrders, PurchaseOrderPage, WhatToOrder } from './pages/orders.j
 import { BuildOrders, BuildOrderPage } from './pages/builds.js';
 import { Account } from './pages/account.js';
 import { Admin } from './pages/admin.js';
+import { Scanner, ScanButton, listenForWedge } from './scan.js';
 
 const ROUTES = [
 	['/', Dashboard],
@@ -73,10 +74,12 @@ function Shell({ path, children }) {
 				aria-controls="nav" onClick=${() => setMenu(!menu)}><${Icon} name="menu" /></button>
 			<${Link} to="/" class="brand"><span class="brand-mark" aria-hidden="true"><${Icon} name="box" size=${18} /></span>
 				<span class="brand-name">${s.instance}</span></${Link}>
+			<${ScanButton} class="scan-top" />
 		</header>
 		<nav id="nav" class="sidebar" aria-label="Main">
 			<${Link} to="/" class="brand brand-side"><span class="brand-mark" aria-hidden="true"><${Icon} name="box" size=${18} /></span>
 				<span class="brand-name">${s.instance}</span></${Link}>
+			<${ScanButton} class="scan-side" />
 			<ul>
 				${navItems().map(([to, label, icon]) => html`<li key=${to}>
 					<${Link} to=${to} class=${'nav-link' + (section(to) ? ' is-active' : '')}
@@ -98,6 +101,8 @@ function App() {
 	const s = useStore(session);
 	const { path } = useRoute();
 	useEffect(() => { boot(); }, []);
+	// A scanner that types (a burst ending in Enter) works on every page.
+	useEffect(() => (s.status === 'authed' ? listenForWedge() : undefined), [s.status]);
 
 	useEffect(() => {
 		const here = currentPath();
@@ -117,7 +122,7 @@ function App() {
 		const params = match(pattern, path);
 		if (params) { page = html`<${C} ...${params} key=${ROUTES.findIndex(r => r[1] === C)} />`; break; }
 	}
-	return html`<${Shell} path=${path}>${page || html`<${NotFound} />`}</${Shell}><${Toasts} />`;
+	return html`<${Shell} path=${path}>${page || html`<${NotFound} />`}</${Shell}><${Scanner} /><${Toasts} />`;
 }
 
 render(html`<${App} />`, document.getElementById('app'));

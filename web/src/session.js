@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, setCsrfToken, onUnauthorized, ApiError } from './api.js';
 import { navigate, currentPath } from './router.js';
 
-function createStore(init) {
+export function createStore(init) {
 	let state = init;
 	const subs = new Set();
 	return {

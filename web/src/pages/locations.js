@@ -4,7 +4,8 @@
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
-import { can } from '../session.js';
+import { can, useStore } from '../session.js';
+import { openScanner, stockMoved } from '../scan.js';
 import { Link, navigate, useRoute, setQuery } from '../router.js';
 import { useTree, pathOf, invalidate } from '../data.js';
 import { Tree, ancestors, descendants } from '../ui/tree.js';
@@ -89,7 +90,8 @@ export function Locations({ id }) {
 	const params = { location: pk ?? undefined, cascade: pk != null ? cascade : undefined, in_stock: true,
 		part_detail: true, location_detail: true, limit, offset, ordering: ordering || undefined };
 	const key = JSON.stringify(params);
-	const stock = useApi(() => (can('stock', 'view') ? api.page('stock/', params) : null), [key]);
+	const moved = useStore(stockMoved).n;	// the scanner moved stock
+	const stock = useApi(() => (can('stock', 'view') ? api.page('stock/', params) : null), [key, moved]);
 	const reload = () => { loc.reload(); stock.reload(); setSel(new Set()); };
 
 	const node = pk != null ? locs.tree.byPk.get(pk) : null;
@@ -131,6 +133,8 @@ export function Locations({ id }) {
 						<${Button} icon="move" onClick=${() => setDialog({ kind: 'move' })}>Move</${Button}>`}
 					${pk != null && can('stock_location', 'delete') && loc.data && html`<${Button} icon="trash" kind="ghost" onClick=${() => setDialog({ kind: 'delete' })}>Delete</${Button}>`}
 					${pk != null && can('stock_location', 'add') && html`<${Button} icon="plus" onClick=${() => setDialog({ kind: 'new', parent: pk })}>Sub-location</${Button}>`}
+					${pk != null && can('stock', 'change') && l && !l.structural && html`<${Button} icon="scan"
+						onClick=${() => openScanner({ move: true, target: { pk, name: pathOf(locs.tree, pk) || l.name } })}>Scan items here</${Button}>`}
 					${can('stock', 'add') && html`<${Button} kind="primary" icon="plus" onClick=${() => setDialog({ kind: 'newstock' })}>Add stock</${Button}>`}
 				</div>
 			</div>

@@ -34,6 +34,7 @@ const P = {
 	sort: 'M8 4v16M4 8l4-4 4 4M16 20V4M12 16l4 4 4-4',
 	download: 'M12 4v11M7 10l5 5 5-5M5 20h14',
 	building: 'M4 21V4h10v17M14 9h6v12M3 21h18M8 8h2M8 12h2M8 16h2M17 13h.01M17 17h.01',
+	scan: 'M4 8V4h4M16 4h4v4M20 16v4h-4M8 20H4v-4M7 9v6M10 9v6M13 9v6M17 9v6',
 };
 
 export function Icon({ name, size = 18, label }) {

@@ -91,7 +91,7 @@ export function Card({ title, actions, children, class: cls, id }) {
 }
 
 /* ---- dialogs (native <dialog>: focus trap, Escape and backdrop) ------- */
-export function Dialog({ title, onClose, children, footer, wide, onSubmit }) {
+export function Dialog({ title, onClose, children, footer, wide, onSubmit, class: cls }) {
 	const ref = useRef(null);
 	const hid = useId('dlg');
 	useEffect(() => {
@@ -104,7 +104,7 @@ export function Dialog({ title, onClose, children, footer, wide, onSubmit }) {
 		return () => { if (before && before.isConnected && typeof before.focus === 'function') before.focus(); };
 	}, []);
 	const submit = e => { e.preventDefault(); onSubmit && onSubmit(); };
-	return html`<dialog ref=${ref} class=${'dialog' + (wide ? ' dialog-wide' : '')} aria-labelledby=${hid}
+	return html`<dialog ref=${ref} class=${'dialog' + (wide ? ' dialog-wide' : '') + (cls ? ' ' + cls : '')} aria-labelledby=${hid}
 		onCancel=${e => { e.preventDefault(); onClose(); }}
 		onClick=${e => { if (e.target === ref.current) onClose(); }}>
 		<form class="dialog-form" onSubmit=${submit} novalidate>
