@@ -885,6 +885,29 @@ out_echo(struct ctx *ctx)
 	return resp_json(ctx, 201, o);
 }
 
+/* The most fields an action's body has (the enums' __N below). */
+#define OUT_INPUT_MAX	8
+
+/*
+ * An action on build <pk> (InvenTree's POST /api/build/<pk>/<action>/):
+ * the body parsed against input (n fields), tx run in one transaction,
+ * then the body echoed as InvenTree answers (201).
+ */
+static struct err *
+out_action(struct ctx *ctx, const struct field *input, size_t n,
+    struct err *(*tx)(struct ctx *, long long, const struct val *))
+{
+	long long id = route_param_id(ctx, "pk");
+	struct val v[OUT_INPUT_MAX];
+	struct err *e;
+
+	if ((e = out_input(ctx, input, n, v)) != NULL ||
+	    (e = db_begin(ctx)) != NULL ||
+	    (e = db_end(ctx, tx(ctx, id, v))) != NULL)
+		return e;
+	return out_echo(ctx);
+}
+
 /* ---- allocate/ ------------------------------------------------------ */
 
 enum { AI_LINE, AI_ITEM, AI_QUANTITY, AI_OUTPUT, AI__N };
@@ -977,15 +1000,7 @@ allocate_tx(struct ctx *ctx, long long id, const struct val *v)
 struct err *
 build_allocate(struct ctx *ctx)
 {
-	long long id = route_param_id(ctx, "pk");
-	struct val v[AL__N];
-	struct err *e;
-
-	if ((e = out_input(ctx, alloc_input, AL__N, v)) != NULL ||
-	    (e = db_begin(ctx)) != NULL ||
-	    (e = db_end(ctx, allocate_tx(ctx, id, v))) != NULL)
-		return e;
-	return out_echo(ctx);
+	return out_action(ctx, alloc_input, AL__N, allocate_tx);
 }
 
 /* ---- unallocate/ ---------------------------------------------------- */
@@ -1044,15 +1059,7 @@ unallocate_tx(struct ctx *ctx, long long id, const struct val *v)
 struct err *
 build_unallocate(struct ctx *ctx)
 {
-	long long id = route_param_id(ctx, "pk");
-	struct val v[UA__N];
-	struct err *e;
-
-	if ((e = out_input(ctx, unallocate_input, UA__N, v)) != NULL ||
-	    (e = db_begin(ctx)) != NULL ||
-	    (e = db_end(ctx, unallocate_tx(ctx, id, v))) != NULL)
-		return e;
-	return out_echo(ctx);
+	return out_action(ctx, unallocate_input, UA__N, unallocate_tx);
 }
 
 /* ---- auto-allocate/ ------------------------------------------------- */
@@ -1214,15 +1221,7 @@ auto_tx(struct ctx *ctx, long long id, const struct val *v)
 struct err *
 build_auto_allocate(struct ctx *ctx)
 {
-	long long id = route_param_id(ctx, "pk");
-	struct val v[AA__N];
-	struct err *e;
-
-	if ((e = out_input(ctx, auto_input, AA__N, v)) != NULL ||
-	    (e = db_begin(ctx)) != NULL ||
-	    (e = db_end(ctx, auto_tx(ctx, id, v))) != NULL)
-		return e;
-	return out_echo(ctx);
+	return out_action(ctx, auto_input, AA__N, auto_tx);
 }
 
 /* ---- consuming ------------------------------------------------------ */
@@ -1791,15 +1790,7 @@ complete_tx(struct ctx *ctx, long long id, const struct val *v)
 struct err *
 build_complete_outputs(struct ctx *ctx)
 {
-	long long id = route_param_id(ctx, "pk");
-	struct val v[CP__N];
-	struct err *e;
-
-	if ((e = out_input(ctx, complete_input, CP__N, v)) != NULL ||
-	    (e = db_begin(ctx)) != NULL ||
-	    (e = db_end(ctx, complete_tx(ctx, id, v))) != NULL)
-		return e;
-	return out_echo(ctx);
+	return out_action(ctx, complete_input, CP__N, complete_tx);
 }
 
 static struct err *
@@ -1830,15 +1821,7 @@ scrap_tx(struct ctx *ctx, long long id, const struct val *v)
 struct err *
 build_scrap_outputs(struct ctx *ctx)
 {
-	long long id = route_param_id(ctx, "pk");
-	struct val v[SC__N];
-	struct err *e;
-
-	if ((e = out_input(ctx, scrap_input, SC__N, v)) != NULL ||
-	    (e = db_begin(ctx)) != NULL ||
-	    (e = db_end(ctx, scrap_tx(ctx, id, v))) != NULL)
-		return e;
-	return out_echo(ctx);
+	return out_action(ctx, scrap_input, SC__N, scrap_tx);
 }
 
 static const char output_sql_delete[] = "DELETE FROM build_output WHERE id = ?";
@@ -1867,15 +1850,7 @@ delete_tx(struct ctx *ctx, long long id, const struct val *v)
 struct err *
 build_delete_outputs(struct ctx *ctx)
 {
-	long long id = route_param_id(ctx, "pk");
-	struct val v[DO__N];
-	struct err *e;
-
-	if ((e = out_input(ctx, delete_input, DO__N, v)) != NULL ||
-	    (e = db_begin(ctx)) != NULL ||
-	    (e = db_end(ctx, delete_tx(ctx, id, v))) != NULL)
-		return e;
-	return out_echo(ctx);
+	return out_action(ctx, delete_input, DO__N, delete_tx);
 }
 
 /* ---- finish/ and cancel --------------------------------------------- */
@@ -2056,15 +2031,7 @@ finish_tx(struct ctx *ctx, long long id, const struct val *v)
 struct err *
 build_finish(struct ctx *ctx)
 {
-	long long id = route_param_id(ctx, "pk");
-	struct val v[FI__N];
-	struct err *e;
-
-	if ((e = out_input(ctx, finish_input, FI__N, v)) != NULL ||
-	    (e = db_begin(ctx)) != NULL ||
-	    (e = db_end(ctx, finish_tx(ctx, id, v))) != NULL)
-		return e;
-	return out_echo(ctx);
+	return out_action(ctx, finish_input, FI__N, finish_tx);
 }
 
 struct err *
@@ -2086,3 +2053,8 @@ build_release(struct ctx *ctx, long long id, bool remove_stock,
 		return out_exec(ctx, build_sql_drop_outputs, id, 0, 0);
 	return NULL;
 }
+
+_Static_assert(AL__N <= OUT_INPUT_MAX && UA__N <= OUT_INPUT_MAX &&
+    AA__N <= OUT_INPUT_MAX && CP__N <= OUT_INPUT_MAX &&
+    SC__N <= OUT_INPUT_MAX && DO__N <= OUT_INPUT_MAX &&
+    FI__N <= OUT_INPUT_MAX, "out_action(): OUT_INPUT_MAX");
