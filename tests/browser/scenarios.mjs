@@ -950,6 +950,18 @@ async function buildScenario(ctx) {
 		if (w > 391) throw new Error(`${p} is ${w}px wide at 390px`);
 		await shot(ctx, page, `33-phone-build-${k++}`);
 	}
+	// An address that names no record is "page not found", asked once:
+	// never a page that requests build NaN at every render.
+	let asked = 0;
+	const count = r => { if (r.url().includes('/api/build/') || r.url().includes('/api/part/')) asked++; };
+	page.on('request', count);
+	for (const p of ['build/undefined', 'part/abc', 'order/NaN']) {
+		await page.goto(ctx.server.base + p);
+		await expectText(page.getByRole('heading', { level: 1 }), /Page not found/, p);
+	}
+	await page.waitForTimeout(500);
+	page.off('request', count);
+	if (asked > 0) throw new Error(`${asked} requests for records at addresses that name none`);
 	clean(ctx);
 }
 

@@ -50,13 +50,16 @@ export function useRoute() {
 	return { path: currentPath(), query: new URLSearchParams(location.search) };
 }
 
-/* Matches "/part/:id" against a path; returns params or null. */
+/* Matches "/part/:id" against a path; returns params or null.  An :id is
+   a record's pk, digits only: "/part/abc" matches no route (the page not
+   found), never a page that would ask for part NaN. */
 export function match(pattern, path) {
 	const a = pattern.split('/').filter(Boolean);
 	const b = path.split('/').filter(Boolean);
 	if (a.length !== b.length) return null;
 	const params = {};
 	for (let i = 0; i < a.length; i++) {
+		if (a[i] === ':id' && !/^[0-9]{1,18}$/.test(b[i])) return null;
 		if (a[i].startsWith(':')) params[a[i].slice(1)] = decodeURIComponent(b[i]);
 		else if (a[i] !== b[i]) return null;
 	}

@@ -10,7 +10,9 @@ export const useId = (p = 'f') => { const r = useRef(null); if (!r.current) r.cu
 
 /*
  * useApi(fn, deps) → {data, error, loading, reload}.  fn returns a promise;
- * an answer that arrives after deps changed again is dropped.
+ * an answer that arrives after deps changed again is dropped.  A NaN in
+ * deps counts as unchanged (hooks compare with !==, and NaN !== NaN would
+ * ask again at every render, without end).
  */
 export function useApi(fn, deps) {
 	const [state, set] = useState({ data: null, error: null, loading: true });
@@ -21,7 +23,7 @@ export function useApi(fn, deps) {
 		Promise.resolve().then(fn).then(
 			data => { if (n === seq.current) set({ data, error: null, loading: false }); },
 			error => { if (n === seq.current) set({ data: null, error, loading: false }); });
-	}, deps);
+	}, deps.map(d => (Number.isNaN(d) ? 'NaN' : d)));
 	useEffect(run, [run]);
 	return { ...state, reload: run };
 }
