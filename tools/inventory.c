@@ -27,6 +27,8 @@
 
 #include "dec.h"
 #include "inventory/bom.h"
+#include "manufacturing/build.h"
+#include "manufacturing/output.h"
 #include "inventory/parameter.h"
 #include "inventory/part.h"
 #include "inventory/stock.h"
@@ -736,6 +738,83 @@ inv_demo_boms(struct ctx *ctx, long long cat, long long loc)
 	return 0;
 }
 
+/*
+ * The demo's build orders (issue 16), one in each open state and one
+ * cancelled: a batch of sensor boards in production with the stock the
+ * workshop has allocated to it, supplies waiting to start, units on hold.
+ * Made through the resource layer (their lines follow the BOM); the
+ * states are set as issue/hold/cancel would leave them.
+ */
+static int
+inv_demo_builds(struct ctx *ctx, long long dest)
+{
+	static const struct {
+		const char	*ipn, *ref, *title;
+		int		 qty, status;
+	} builds[] = {
+		{ "SB-01", "BO-0001", "Field test batch", 5, 20 },
+		{ "PWR-01", "BO-0002", "Supplies for the next boards", 10, 10 },
+		{ "UNIT-01", "BO-0003", "Pilot customer units", 2, 25 },
+		{ "SB-01", "BO-0004", "Prototype rework", 3, 30 },
+	};
+	static const char sql_state[] =
+	    "UPDATE build SET status = ?2, start_date = CASE WHEN ?2 = 10 "
+	    "THEN NULL ELSE ?3 END, completion_date = CASE WHEN ?2 = 30 THEN "
+	    "?3 END WHERE id = ?1";
+	/* The first build's lines and, for each, an item in stock of its
+	 * part with what no build holds yet. */
+	static const char sql_lines[] =
+	    "SELECT l.id, l.quantity, (SELECT s.id FROM stock_item s WHERE "
+	    "s.part = q.sub_part AND s.status = 10 AND s.quantity >= "
+	    "l.quantity AND NOT EXISTS (SELECT 1 FROM build_item i WHERE "
+	    "i.stock_item = s.id) ORDER BY s.id LIMIT 1) FROM build_line l "
+	    "JOIN bom_item q ON q.id = l.bom_item WHERE l.build = ?";
+	char json[512], qty[32];
+	long long first = 0;
+
+	for (size_t k = 0; k < sizeof(builds) / sizeof(builds[0]); k++) {
+		snprintf(json, sizeof(json), "{\"part\": %lld, \"reference\": "
+		    "\"%s\", \"title\": \"%s\", \"quantity\": %d, "
+		    "\"destination\": %lld}", inv_ipn(ctx, builds[k].ipn),
+		    builds[k].ref, builds[k].title, builds[k].qty, dest);
+		long long id = inv_create(ctx, &build_resource, json);
+		db_stmt *st = db_prepare(ctx, sql_state);
+		if (id < 0 || st == NULL)
+			return -1;
+		st_bind_int64(st, 1, id);
+		st_bind_int(st, 2, builds[k].status);
+		st_bind_text(st, 3, gen_today(), -1, SQLITE_TRANSIENT);
+		if (st_step(st) != SQLITE_DONE)
+			return -1;
+		st_reset(st);
+		if (k == 0)
+			first = id;
+	}
+	db_stmt *st = db_prepare(ctx, sql_lines);
+	long long lines[64][3];
+	size_t n = 0;
+	if (st == NULL)
+		return -1;
+	st_bind_int64(st, 1, first);
+	while (n < 64 && st_step(st) == SQLITE_ROW) {
+		for (int c = 0; c < 3; c++)
+			lines[n][c] = st_column_int64(st, c);
+		n++;
+	}
+	st_reset(st);
+	for (size_t k = 0; k < n; k++) {
+		if (lines[k][2] == 0)
+			continue;	/* nothing in stock for it: left open */
+		dec_format(lines[k][1], qty);
+		snprintf(json, sizeof(json), "{\"build_line\": %lld, "
+		    "\"stock_item\": %lld, \"quantity\": \"%s\"}", lines[k][0],
+		    lines[k][2], qty);
+		if (inv_create(ctx, &build_item_resource, json) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 cmd_demo(struct ctx *ctx)
 {
@@ -1049,11 +1128,15 @@ cmd_demo(struct ctx *ctx)
 		if (e != NULL && e->status != 400)
 			return inv_failed(ctx, "history", e);
 	}
+	/* After the weeks of work: what it allocates stays in stock. */
+	if (inv_demo_builds(ctx, bench) != 0)
+		return inv_fail(ctx, "build orders");
 	if (db_end(ctx, NULL) != NULL)
 		return inv_fail(ctx, "commit");
 	printf("demo inventory loaded into %s: %d categories, %d locations, "
 	    "%zu+ stock items with history, 7 companies with their parts, 3 "
-	    "assemblies with their BOMs\n", ctx->cfg.database, 24, 29, nitems);
+	    "assemblies with their BOMs, 4 build orders\n", ctx->cfg.database,
+	    24, 29, nitems);
 	return 0;
 }
 

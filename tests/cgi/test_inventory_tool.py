@@ -70,6 +70,18 @@ def test_demo_loads_a_living_inventory(site, admin):
                    query=f"purchase_order={placed['pk']}",
                    headers=admin).json()
     assert len(got) == 1 and got[0]["purchase_order"] == placed["pk"]
+    # Build orders in the open states and one cancelled; the one in
+    # production holds stock for its lines, never more than an item has.
+    bo = site.cgi("build", path="/api/build/", headers=admin).json()
+    assert {b["status"] for b in bo} == {10, 20, 25, 30}
+    prod = [b for b in bo if b["status"] == 20][0]
+    lines = site.cgi("build", path="/api/build/line/",
+                     query=f"build={prod['pk']}", headers=admin).json()
+    assert lines and sum(float(ln["allocated"]) > 0 for ln in lines) > 3
+    assert db.execute(
+        "SELECT count(*) FROM stock_item s WHERE quantity < (SELECT "
+        "sum(quantity) FROM build_item WHERE stock_item = s.id)"
+        ).fetchone()[0] == 0
     again = inventory(site, "demo", check=False)
     assert again.returncode == 1 and b"already has parts" in again.stderr
 
