@@ -4,7 +4,7 @@
  * InvenTree's way (docs/export.md):
  *
  *   GET <list>?export=true&export_format=csv|xlsx|json
- *	InvenTree's DataExportViewMixin (API 428): answers a DataOutput,
+ *	InvenTree's DataExportViewMixin (API 428 on): answers a DataOutput,
  *	already complete, whose "output" is the URL of the file;
  *   GET <list>?export=csv|xlsx|json
  *	the file itself (InvenTree's older ?export=csv, and that URL).

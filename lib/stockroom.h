@@ -36,6 +36,6 @@
  * uses <object>/<pk>/metadata/, below 490 the app user/token/ and
  * user/roles/ (the newer paths are served too).
  */
-#define STOCKROOM_API_VERSION	428
+#define STOCKROOM_API_VERSION	495
 
 #endif

@@ -3,12 +3,13 @@ reports, and what the app's code needs of each answer.
 
 Read from inventree-app at commit 06013b3ac5f03858c4be3f7d494d8fd3821c030a
 (lib/api.dart, lib/api_form.dart, lib/inventree/*.dart, lib/widget/...):
-at apiVersion 428 it signs in through user/token/ and user/roles/ (the
-user/me/ paths are for 490 and later), loads the status codes (105),
+at apiVersion 495 it signs in through user/me/token/ and user/me/roles/
+(from 490; user/token/ and user/roles/ before), loads the status codes (105),
 reads two global settings, browses from the top level with
 cascade=true (174), shows a part's requirements (350), searches with one
 POST search/ whose body names suppliers, manufacturers and customers apart
-(315), opens the four stock dialogs (OPTIONS, then the POST the form
+(315), reads a part's parameters at parameter/ (429), opens the four
+stock dialogs (OPTIONS, then the POST the form
 builds: items with pk, quantity, and status and packaging from 133) and
 scans, links and unlinks barcodes."""
 import base64
@@ -24,7 +25,8 @@ APP_COMMIT = "06013b3ac5f03858c4be3f7d494d8fd3821c030a"
 PROGRAMS = (("/api/part", "part"), ("/api/stock", "stock"),
             ("/api/user", "user"), ("/api/settings", "settings"),
             ("/api/barcode", "barcode"), ("/api/attachment", "attachment"),
-            ("/api/notifications", "notifications"))
+            ("/api/notifications", "notifications"),
+            ("/api/parameter", "parameter"))
 
 
 class App:
@@ -70,9 +72,11 @@ def app(site, admin, world):
     info = r.json()
     assert info["version"]                      # serverVersion not empty
     assert info["apiVersion"] >= 100            # _minApiVersion
-    assert info["apiVersion"] < 490             # so: user/token/ below
+    # supportsModernUserEndpoints: the token (and roles) under user/me/
+    token_url = "user/me/token/" if info["apiVersion"] >= 490 else \
+        "user/token/"
     basic = base64.b64encode(f"admin:{ADMIN_PASSWORD}".encode()).decode()
-    r = anon.call("GET", "user/token/",
+    r = anon.call("GET", token_url,
                   params={"name": "inventree-mobile-app-linux"},
                   headers={"Authorization": "Basic " + basic})
     assert r.status == 200 and r.json()["token"]
@@ -84,7 +88,8 @@ def app(site, admin, world):
 def test_sign_in_roles_and_status_codes(app):
     me = app.call("GET", "user/me/")
     assert me.status == 200 and me.json()["username"] == "admin"
-    roles = app.call("GET", "user/roles/")
+    roles = app.call("GET", "user/me/roles/" if app.api_version >= 490
+                     else "user/roles/")
     assert roles.status == 200
     d = roles.json()
     assert isinstance(d["roles"], dict) and "stock" in d["roles"]
@@ -162,6 +167,14 @@ def test_part_detail(app, world):
     r = app.call("GET", "attachment/", params={
         "model_type": "part", "model_id": pk, "limit": 1})
     assert r.status == 200 and r.json()["count"] == 0
+    # parameters (429): the generic list of the part's, counted, then read
+    assert app.api_version >= 429
+    r = app.call("GET", "parameter/", params={
+        "model_type": "part", "model_id": pk, "limit": 1})
+    assert r.status == 200 and r.json()["count"] == 0
+    r = app.call("GET", "parameter/", params={
+        "model_type": "part", "model_id": pk})
+    assert r.status == 200 and r.json() == []
     # stock of the part
     r = app.call("GET", "stock/", params={"part": pk, "in_stock": "true",
                                           "limit": 25, "offset": 0})

@@ -285,13 +285,17 @@ def check_builds(api, n):
 
 
 def check_parameters(api, n):
-    """Parameters as the client reads them below API 429 (PartParameter,
-    PartParameterTemplate, a category's templates): values with units
-    come back with their number in the template's units."""
+    """Parameters as the client reads them at the server's version: from
+    API 429 its Parameter and ParameterTemplate at /api/parameter/, below
+    that the legacy PartParameter classes; a category's templates; values
+    with units come back with their number in the template's units."""
+    from inventree.base import Parameter, ParameterTemplate
     from inventree.part import (Part, PartCategory, PartParameter,
                                 PartParameterTemplate)
-    t = PartParameterTemplate.create(api, {"name": n("Resistance"),
-                                           "units": "ohm"})
+    modern = api.api_version >= 429
+    Template = ParameterTemplate if modern else PartParameterTemplate
+    Param = Parameter if modern else PartParameter
+    t = Template.create(api, {"name": n("Resistance"), "units": "ohm"})
     cat = PartCategory.create(api, {"name": n("ParamCat")})
     cp = api.post("part/category/parameters/", {
         "category": cat.pk, "template": t.pk, "default_value": "10k"})
@@ -301,7 +305,8 @@ def check_parameters(api, n):
     params = part.getParameters()
     assert [(p.template, p.data, p.data_numeric) for p in params] == [
         (t.pk, "10k", 10000)]
-    assert params[0].getunits() == "ohm"
+    assert isinstance(params[0], Param)
+    assert Template(api, params[0].template).units == "ohm"
     params[0].save({"data": "4k7"})
     params[0].reload()
     assert params[0].data_numeric == 4700
@@ -310,13 +315,18 @@ def check_parameters(api, n):
     assert [x.pk for x in found] == [part.pk]
     templates = cat.getCategoryParameterTemplates()
     assert [x.getTemplate().pk for x in templates] == [t.pk]
+    second = {"template": t.pk, "data": "1k"}
+    second.update({"model_type": "part", "model_id": part.pk} if modern
+                  else {"part": part.pk})
     try:
-        PartParameter.create(api, {"part": part.pk, "template": t.pk,
-                                   "data": "1k"})
+        Param.create(api, second)
         raise AssertionError("a second value of one template was taken")
     except Exception as e:      # the client raises on the server's 400
         assert "unique" in str(e), e
-    params[0].delete()
+    if modern:
+        Parameter.bulkDelete(api, items=[params[0].pk])
+    else:
+        params[0].delete()
     assert part.getParameters() == []
     part.save({"active": False})
     part.delete()
