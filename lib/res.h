@@ -230,6 +230,10 @@ struct resource {
 	const struct res_hooks	*hooks;
 	const struct res_tree	*tree;
 	unsigned		 flags;		/* RES_* */
+	/* The fields that name a row in an imported file, tried in order
+	 * when a reference's cell is not a pk: {"IPN", "name", NULL}
+	 * (res_find_key()); NULL: only pks. */
+	const char *const	*keys;
 	struct res_sql		*sql;		/* built once (res_sql.c) */
 };
 
@@ -346,6 +350,9 @@ struct err	*res_load(struct ctx *, const struct resource *, long long id,
 		    struct val *out);
 struct err	*res_write_row(struct ctx *, struct res_write *);
 struct err	*res_save(struct ctx *, struct res_write *, struct errs *);
+struct err	*res_check(struct ctx *, struct res_write *, struct errs *);
+struct err	*res_find_key(struct ctx *, const struct resource *,
+		    const char *text, long long *id, const char **why);
 struct err	*res_delete_row(struct ctx *, const struct resource *,
 		    long long id);
 struct err	*res_query(struct ctx *, const struct resource *,

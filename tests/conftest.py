@@ -576,6 +576,11 @@ MIGRATION_UNDO = {
         "keywords, tokenize = 'trigram')",
         "INSERT INTO part_fts (rowid, name, IPN, description, keywords) "
         "SELECT id, name, IPN, description, keywords FROM part"],
+    # Placeholders of the import branch (no schema); the lead renumbers.
+    19: [], 20: [], 21: [],
+    # The importer's tables (issue 18, the import half).
+    22: ["DROP TABLE import_row", "DROP TABLE import_column_map",
+        "DROP TABLE import_session"],
 }
 
 

@@ -106,6 +106,9 @@ static const struct res_tree location_tree = {
 
 static struct res_sql location_sql;
 
+/* How an imported file names one (res_find_key()). */
+static const char *const location_keys[] = { "pathstring", "name", NULL };
+
 const struct resource location_resource = {
 	.model = "stocklocation",
 	.name = "StockLocation",
@@ -122,6 +125,7 @@ const struct resource location_resource = {
 	.tree = &location_tree,
 	.flags = RES_METADATA,
 	.sql = &location_sql,
+	.keys = location_keys,
 };
 
 /* ---- stock items ---------------------------------------------------- */
