@@ -505,7 +505,8 @@ import_upload(struct ctx *ctx)
 	if (j == NULL || !cJSON_IsString(j) || j->valuestring[0] == '\0')
 		return err_field(ctx, "model_type", "This field is required.");
 	r = model_find(j->valuestring);
-	if (r == NULL || (r->flags & RES_NO_CREATE))
+	if (r == NULL || ((r->flags & RES_NO_CREATE) &&
+	    !(r->flags & RES_IMPORT)))
 		return err_field(ctx, "model_type", "\"%.100s\" is not a valid "
 		    "choice.", j->valuestring);
 	if ((e = perm_need(ctx, r->write_area != NULL ? r->write_area :
@@ -711,11 +712,12 @@ row_apply(struct ctx *ctx, const struct session *s, const cJSON *data,
 	struct val *v = mem_alloc(&ctx->mem, (r->nfields + 1) * sizeof(*v));
 	struct res_write w = { .res = r, .v = v, .create = true };
 	cJSON *body = cJSON_Duplicate(data, true);
-	struct errs es;
+	struct errs es, keys;
 	struct err *e = NULL;
 
 	*errors = NULL;
 	errs_init(&es, ctx);
+	errs_init(&keys, ctx);
 	mem_defer(&ctx->mem, (void (*)(void *))cJSON_Delete, body);
 	for (size_t i = 0; i < r->nfields; i++) {
 		const struct field *f = &r->fields[i];
@@ -727,9 +729,10 @@ row_apply(struct ctx *ctx, const struct session *s, const cJSON *data,
 		if ((e = res_find_key(ctx, f->ref, c->valuestring, &pk,
 		    &why)) != NULL)
 			return e;
-		if (why != NULL)
-			errs_add(&es, f->name, why);
-		else
+		if (why != NULL) {
+			errs_add(&keys, f->name, why);
+			cJSON_DeleteItemFromObjectCaseSensitive(body, f->name);
+		} else
 			cJSON_ReplaceItemInObjectCaseSensitive(body, f->name,
 			    cJSON_CreateNumber((double)pk));
 	}
@@ -737,6 +740,13 @@ row_apply(struct ctx *ctx, const struct session *s, const cJSON *data,
 		val_default(&r->fields[i], &v[i]);
 	w.body = body;
 	val_object(ctx, body, r->fields, r->nfields, v, true, &es);
+	/* A reference not found says so, not "This field is required." */
+	const cJSON *k;
+	cJSON_ArrayForEach(k, keys.map)
+		errs_put(&es, k->string, cJSON_Duplicate(k, true));
+	if (r->hooks != NULL && r->hooks->defaults != NULL &&
+	    (e = r->hooks->defaults(ctx, &w)) != NULL)
+		return e;
 	if (!write) {
 		if ((e = res_check(ctx, &w, &es)) != NULL)
 			return e;

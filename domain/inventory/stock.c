@@ -801,7 +801,10 @@ stock_deleted(struct ctx *ctx, struct res_del *d)
 	return event_emit(ctx, EVENT_STOCK_DELETED, *part);
 }
 
+static struct err *stock_defaults_hook(struct ctx *, struct res_write *);
+
 static const struct res_hooks stock_hooks = {
+	.defaults = stock_defaults_hook,
 	.view = stock_view,
 	.render = stock_render,
 	.validate = stock_validate,
@@ -831,7 +834,7 @@ const struct resource stock_resource = {
 	.search = &stock_search,
 	.hooks = &stock_hooks,
 	.flags = RES_KEYED | RES_CASCADE | RES_METADATA | RES_ATTACHMENTS |
-	    RES_BULK_DELETE | RES_NO_CREATE,
+	    RES_BULK_DELETE | RES_NO_CREATE | RES_IMPORT,
 	.sql = &stock_sql,
 };
 
@@ -964,6 +967,14 @@ stock_defaults(struct ctx *ctx, struct val *v)
 		st_reset(pl);
 	}
 	return NULL;
+}
+
+/* The same for a create that does not come through stock_create(): an
+ * imported row (res_hooks' defaults). */
+static struct err *
+stock_defaults_hook(struct ctx *ctx, struct res_write *w)
+{
+	return stock_defaults(ctx, w->v);
 }
 
 /* The items of a create, in the caller's transaction. */
