@@ -313,3 +313,39 @@ def test_options_and_delete_session(api):
     s = api.upload("part", "name\nx\ny\n")
     api.ok("DELETE", f"{SESSION}{s['pk']}/")
     assert api.count(ROW) == 0 and api.count(MAPPING) == 0
+
+
+def test_categories_by_parent_path_and_reimport(api):
+    top = api.category("Electronics")["pk"]
+    api.category("Passives", parent=top)
+    text = "name,parent,description\nResistors,Electronics/Passives,R\n"
+    s = api.upload("partcategory", text)
+    assert api.mapping(s)["parent"]["column"] == "parent"
+    api.accept_fields(s["pk"])
+    api.accept_rows(s["pk"])
+    cats = api.list("/api/part/category/", ordering="pathstring")
+    assert [c["pathstring"] for c in cats] == [
+        "Electronics", "Electronics/Passives",
+        "Electronics/Passives/Resistors"]
+    # The same file again: the category exists under that parent.
+    s = api.upload("partcategory", text)
+    api.accept_fields(s["pk"])
+    row = api.rows(s["pk"])[0]
+    assert row["valid"] is False and row["errors"]
+    assert api.count("/api/part/category/") == 3
+    # Locations the same way; a name held twice is ambiguous.
+    a = api.location("A")["pk"]
+    api.location("Bin", parent=a)
+    b = api.location("B")["pk"]
+    api.location("Bin", parent=b)
+    p = api.part("Widget", IPN="W-1")["pk"]
+    s = api.upload("stockitem", "part,location,quantity\nWidget,Bin,1\n"
+                                "W-1,B/Bin,2\n")
+    api.accept_fields(s["pk"])
+    rows = api.rows(s["pk"])
+    assert rows[0]["errors"] == {
+        "location": ["2 objects have name \"Bin\": give the pk."]}
+    assert rows[1]["valid"] is True
+    api.accept_rows(s["pk"], [rows[1]["pk"]])
+    item = api.list("/api/stock/")[0]
+    assert item["part"] == p and item["quantity"] == 2
