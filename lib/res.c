@@ -1489,6 +1489,35 @@ res_status_class(struct ctx *ctx, const char *name,
 }
 
 /*
+ * The row of r whose field i holds text, exactly: *n is how many (0, 1, or
+ * 2 for "more than one"), *id the first.  Returns only database errors.
+ */
+struct err *
+res_find_by(struct ctx *ctx, const struct resource *r, int i,
+    const char *text, long long *id, int *n)
+{
+	const struct field *f = &r->fields[i];
+	const char *sql = mem_printf(&ctx->mem, "SELECT %s.id FROM %s %s "
+	    "WHERE %s.%s = ? LIMIT 2", r->alias, r->table, r->alias,
+	    r->alias, f->col != NULL ? f->col : f->name);
+	db_stmt *st = db_prepare(ctx, sql);
+	int rc;
+
+	*id = 0;
+	*n = 0;
+	if (st == NULL)
+		return db_err(ctx, r->name);
+	st_bind_text(st, 1, text, -1, SQLITE_TRANSIENT);
+	while ((rc = st_step(st)) == SQLITE_ROW)
+		if ((*n)++ == 0)
+			*id = st_column_int64(st, 0);
+	st_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_err(ctx, r->name);
+	return NULL;
+}
+
+/*
  * The row of r that text names in an imported file: a pk ("12"), else the
  * first of r's keys (res.h) that exactly one row holds ("R-0001", a
  * category's "Electronics/Passives").  Not found, or more than one row
@@ -1516,30 +1545,17 @@ res_find_key(struct ctx *ctx, const struct resource *r, const char *text,
 		return NULL;
 	}
 	for (size_t k = 0; r->keys != NULL && r->keys[k] != NULL; k++) {
-		int i = res_field(r, r->keys[k]);
+		int i = res_field(r, r->keys[k]), n;
 		if (i < 0)
 			continue;
-		const struct field *f = &r->fields[i];
-		const char *sql = mem_printf(&ctx->mem, "SELECT %s.id FROM "
-		    "%s %s WHERE %s.%s = ? LIMIT 2", r->alias, r->table,
-		    r->alias, r->alias, f->col != NULL ? f->col : f->name);
-		db_stmt *st = db_prepare(ctx, sql);
-		if (st == NULL)
-			return db_err(ctx, r->name);
-		st_bind_text(st, 1, text, -1, SQLITE_TRANSIENT);
-		int n = 0, rc;
-		while ((rc = st_step(st)) == SQLITE_ROW)
-			if (n++ == 0)
-				*id = st_column_int64(st, 0);
-		st_reset(st);
-		if (rc != SQLITE_DONE)
-			return db_err(ctx, r->name);
+		if ((e = res_find_by(ctx, r, i, text, id, &n)) != NULL)
+			return e;
 		if (n == 1)
 			return NULL;
 		*id = 0;
 		if (n > 1) {
 			*why = mem_printf(&ctx->mem, "%d objects have %s "
-			    "\"%s\": give the pk.", n, f->name, text);
+			    "\"%s\": give the pk.", n, r->fields[i].name, text);
 			return NULL;
 		}
 	}

@@ -359,6 +359,8 @@ struct err	*res_load(struct ctx *, const struct resource *, long long id,
 struct err	*res_write_row(struct ctx *, struct res_write *);
 struct err	*res_save(struct ctx *, struct res_write *, struct errs *);
 struct err	*res_check(struct ctx *, struct res_write *, struct errs *);
+struct err	*res_find_by(struct ctx *, const struct resource *, int field,
+		    const char *text, long long *id, int *n);
 struct err	*res_find_key(struct ctx *, const struct resource *,
 		    const char *text, long long *id, const char **why);
 struct err	*res_delete_row(struct ctx *, const struct resource *,

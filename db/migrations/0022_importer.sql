@@ -23,6 +23,10 @@ CREATE TABLE import_session (
 	columns		TEXT NOT NULL DEFAULT '[]',
 	field_defaults	TEXT NOT NULL DEFAULT '{}',
 	field_overrides	TEXT NOT NULL DEFAULT '{}',
+	-- Rows with an id (or, without one, whose model's first key -- a
+	-- part's IPN -- names one row) update that row (InvenTree's
+	-- update_records).
+	update_records	INTEGER NOT NULL DEFAULT 0 CHECK (update_records IN (0, 1)),
 	row_count	INTEGER NOT NULL DEFAULT 0,
 	completed_row_count INTEGER NOT NULL DEFAULT 0
 ) STRICT;

@@ -110,7 +110,7 @@ import_field_ok(const struct field *f)
 
 enum { SF_TIMESTAMP, SF_DATA_FILE, SF_MODEL_TYPE, SF_STATUS, SF_USER,
 	SF_ENCODING, SF_DELIMITER, SF_COLUMNS, SF_DEFAULTS, SF_OVERRIDES,
-	SF_ROW_COUNT, SF_COMPLETED };
+	SF_UPDATE, SF_ROW_COUNT, SF_COMPLETED };
 
 static const struct field session_fields[] = {
 	[SF_TIMESTAMP] = { "timestamp", FT_DATETIME, F_READ_ONLY | F_ORDER,
@@ -130,6 +130,9 @@ static const struct field session_fields[] = {
 	[SF_COLUMNS] = { "columns", FT_JSON, F_READ_ONLY },
 	[SF_DEFAULTS] = { "field_defaults", FT_JSON, F_READ_ONLY },
 	[SF_OVERRIDES] = { "field_overrides", FT_JSON, F_READ_ONLY },
+	[SF_UPDATE] = { "update_records", FT_BOOL, F_READ_ONLY,
+	    .help = "Rows with an id, or whose key names an existing row, "
+	    "update it" },
 	[SF_ROW_COUNT] = { "row_count", FT_INT, F_READ_ONLY,
 	    .col = "(SELECT count(*) FROM import_row r2 WHERE "
 	    "r2.session = s.id)" },
@@ -166,6 +169,15 @@ session_render(struct ctx *ctx, db_stmt *st, cJSON *o, void *view)
 		cJSON_AddItemToObject(avail, f->name, d);
 	}
 	cJSON_Delete(all);
+	if (st_column_int64(st, res_col(&import_session_resource,
+	    SF_UPDATE))) {
+		cJSON *d = cJSON_AddObjectToObject(avail, "id");
+		cJSON_AddStringToObject(d, "type", "integer");
+		cJSON_AddBoolToObject(d, "required", false);
+		cJSON_AddBoolToObject(d, "read_only", false);
+		cJSON_AddStringToObject(d, "label", "ID");
+		cJSON_AddStringToObject(d, "help_text", "The row to update");
+	}
 	cJSON *maps = cJSON_AddArrayToObject(o, "column_mappings");
 	db_stmt *q = db_prepare(ctx, imp_sql_maps);
 	if (q == NULL)
@@ -181,7 +193,7 @@ session_render(struct ctx *ctx, db_stmt *st, cJSON *o, void *view)
 		    (const char *)st_column_text(q, 2));
 		cJSON_AddStringToObject(m, "field", fname);
 		cJSON_AddStringToObject(m, "label", i >= 0 ?
-		    val_label(ctx, &r->fields[i]) : fname);
+		    val_label(ctx, &r->fields[i]) : "ID");
 		cJSON_AddStringToObject(m, "description", i >= 0 &&
 		    r->fields[i].help != NULL ? r->fields[i].help : "");
 		cJSON_AddItemToArray(maps, m);
@@ -322,13 +334,16 @@ const struct field import_upload_input[] = {
 	    "empty" },
 	{ "field_overrides", FT_TEXT, 0, 10000,
 	    .help = "A JSON object: values of fields whatever the rows say" },
+	{ "update_records", FT_BOOL, 0, .help = "Rows with an id (or whose "
+	    "key, a part's IPN, names one row) update that row" },
 	{ NULL },
 };
 
 static const char imp_sql_session_insert[] =
     "INSERT INTO import_session (created, user_id, model_type, data_file,"
-    " encoding, delimiter, field_defaults, field_overrides) VALUES"
-    " (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?, ?, ?, ?, ?, ?, ?)";
+    " encoding, delimiter, field_defaults, field_overrides, update_records)"
+    " VALUES (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?, ?, ?, ?, ?, ?, ?,"
+    " ?)";
 static const char imp_sql_session_columns[] =
     "UPDATE import_session SET encoding = ?, delimiter = ?, columns = ?"
     " WHERE id = ?";
@@ -514,6 +529,17 @@ import_upload(struct ctx *ctx)
 		return e;
 	if ((f = req_file(ctx, "data_file")) == NULL)
 		return err_field(ctx, "data_file", "No file was submitted.");
+	struct val upd;
+	val_default(&import_upload_input[4], &upd);
+	val_object(ctx, body, &import_upload_input[4], 1, &upd, false, &es);
+	if ((e = errs_end(&es)) != NULL)
+		return e;
+	if (upd.i && (r->flags & RES_NO_UPDATE))
+		return err_field(ctx, "update_records", "%s rows cannot be "
+		    "updated.", r->name);
+	if (upd.i && (e = perm_need(ctx, r->write_area != NULL ?
+	    r->write_area : r->area, PERM_CHANGE)) != NULL)
+		return e;
 	cJSON *defaults = import_values(ctx, body, "field_defaults", r, &es);
 	cJSON *overrides = import_values(ctx, body, "field_overrides", r, &es);
 	if ((e = errs_end(&es)) != NULL)
@@ -541,6 +567,7 @@ import_upload(struct ctx *ctx)
 	    SQLITE_TRANSIENT);
 	st_bind_text(st, 7, otext != NULL ? otext : "{}", -1,
 	    SQLITE_TRANSIENT);
+	st_bind_int64(st, 8, upd.i != 0);
 	e = db_step(ctx, st, "DataImportSession");
 	free(dtext);
 	free(otext);
@@ -574,7 +601,22 @@ import_upload(struct ctx *ctx)
 	if (e != NULL)
 		return db_end(ctx, e);
 
-	/* A mapping for every field the file may give. */
+	/* A mapping for every field the file may give (and the id). */
+	if (upd.i) {
+		const char *col = "";
+		const cJSON *c;
+		cJSON_ArrayForEach(c, u.columns)
+			if (col[0] == '\0' && (strcasecmp(c->valuestring,
+			    "id") == 0 || strcasecmp(c->valuestring, "pk") == 0))
+				col = c->valuestring;
+		if ((st = db_prepare(ctx, imp_sql_map_insert)) == NULL)
+			return db_end(ctx, db_err(ctx, "DataImportColumnMap"));
+		st_bind_int64(st, 1, u.session);
+		st_bind_text(st, 2, "id", -1, SQLITE_STATIC);
+		st_bind_text(st, 3, col, -1, SQLITE_STATIC);
+		if ((e = db_step(ctx, st, "DataImportColumnMap")) != NULL)
+			return db_end(ctx, e);
+	}
 	for (size_t i = 0; i < r->nfields; i++) {
 		if (!import_field_ok(&r->fields[i]))
 			continue;
@@ -601,12 +643,14 @@ struct session {
 	int			 status;
 	cJSON			*defaults;
 	cJSON			*overrides;
+	bool			 update;	/* update_records */
+	const char		*id_col;	/* the column of ids, or NULL */
 	const char		**map;		/* per field of r: its column */
 };
 
 static const char imp_sql_session_get[] =
     "SELECT model_type, data_file, status, field_defaults, field_overrides,"
-    " user_id FROM import_session WHERE id = ?";
+    " user_id, update_records FROM import_session WHERE id = ?";
 
 static cJSON *
 parse_owned(struct ctx *ctx, const char *text)
@@ -644,6 +688,7 @@ session_load(struct ctx *ctx, struct session *s)
 	s->status = (int)st_column_int64(st, 2);
 	s->defaults = parse_owned(ctx, (const char *)st_column_text(st, 3));
 	s->overrides = parse_owned(ctx, (const char *)st_column_text(st, 4));
+	s->update = st_column_int64(st, 6) != 0;
 	st_reset(st);
 	if (s->r == NULL)
 		return err_new(ctx, 400, "The model of this session is no "
@@ -656,10 +701,15 @@ session_load(struct ctx *ctx, struct session *s)
 	st_bind_int64(st, 1, s->id);
 	int rc;
 	while ((rc = st_step(st)) == SQLITE_ROW) {
-		int i = res_field(s->r, (const char *)st_column_text(st, 1));
+		const char *fname = (const char *)st_column_text(st, 1);
+		int i = res_field(s->r, fname);
 		const char *c = (const char *)st_column_text(st, 2);
-		if (i >= 0 && c != NULL && c[0] != '\0')
+		if (c == NULL || c[0] == '\0')
+			continue;
+		if (i >= 0)
 			s->map[i] = mem_strdup(&ctx->mem, c);
+		else if (s->update && strcmp(fname, "id") == 0)
+			s->id_col = mem_strdup(&ctx->mem, c);
 	}
 	st_reset(st);
 	if (rc != SQLITE_DONE)
@@ -695,7 +745,45 @@ row_data(const struct session *s, const cJSON *cells)
 	}
 	cJSON_ArrayForEach(k, s->overrides)
 		put_value(data, k->string, k);
+	if (s->id_col != NULL) {
+		const cJSON *c = cJSON_GetObjectItemCaseSensitive(cells,
+		    s->id_col);
+		if (cJSON_IsString(c) && c->valuestring[0] != '\0')
+			put_value(data, "id", c);
+	}
 	return data;
+}
+
+/*
+ * The row an update_records row updates, into *target (0: none, a
+ * create): its id, else the row whose model's first key (a part's IPN, a
+ * company's name) holds the row's value, when exactly one does.
+ */
+static struct err *
+row_target(struct ctx *ctx, const struct session *s, const cJSON *body,
+    long long *target, struct errs *es)
+{
+	const struct resource *r = s->r;
+	const cJSON *j = cJSON_GetObjectItemCaseSensitive(body, "id");
+	int i, n;
+
+	*target = 0;
+	if (j != NULL) {
+		if (!cJSON_IsString(j) || !val_id_text(j->valuestring, target))
+			errs_add(es, "id", "A valid integer is required.");
+		return NULL;
+	}
+	if (r->keys == NULL || r->keys[0] == NULL ||
+	    (i = res_field(r, r->keys[0])) < 0)
+		return NULL;
+	j = cJSON_GetObjectItemCaseSensitive(body, r->keys[0]);
+	if (!cJSON_IsString(j) || j->valuestring[0] == '\0')
+		return NULL;
+	long long id;
+	struct err *e = res_find_by(ctx, r, i, j->valuestring, &id, &n);
+	if (e == NULL && n == 1)
+		*target = id;
+	return e;
 }
 
 /*
@@ -706,7 +794,7 @@ row_data(const struct session *s, const cJSON *cells)
  */
 static struct err *
 row_apply(struct ctx *ctx, const struct session *s, const cJSON *data,
-    bool write, cJSON **errors, long long *id)
+    bool write, cJSON **errors, long long *id, bool *updated)
 {
 	const struct resource *r = s->r;
 	struct val *v = mem_alloc(&ctx->mem, (r->nfields + 1) * sizeof(*v));
@@ -736,15 +824,37 @@ row_apply(struct ctx *ctx, const struct session *s, const cJSON *data,
 			cJSON_ReplaceItemInObjectCaseSensitive(body, f->name,
 			    cJSON_CreateNumber((double)pk));
 	}
-	for (size_t i = 0; i < r->nfields; i++)
-		val_default(&r->fields[i], &v[i]);
+	long long target = 0;
+	if (s->update && (e = row_target(ctx, s, body, &target, &es)) != NULL)
+		return e;
+	*updated = target > 0;
 	w.body = body;
-	val_object(ctx, body, r->fields, r->nfields, v, true, &es);
+	if (target > 0) {
+		struct val *old = mem_alloc(&ctx->mem, (r->nfields + 1) *
+		    sizeof(*old));
+		if ((e = res_load(ctx, r, target, v)) != NULL) {
+			if (e->status != 404)
+				return e;
+			errs_addf(&es, "id", "Invalid pk \"%lld\" - object does "
+			    "not exist.", target);
+			*errors = cJSON_Duplicate(es.map, true);
+			return NULL;
+		}
+		memcpy(old, v, (r->nfields + 1) * sizeof(*v));
+		w.old = old;
+		w.id = target;
+		w.create = false;
+		val_object(ctx, body, r->fields, r->nfields, v, false, &es);
+	} else {
+		for (size_t i = 0; i < r->nfields; i++)
+			val_default(&r->fields[i], &v[i]);
+		val_object(ctx, body, r->fields, r->nfields, v, true, &es);
+	}
 	/* A reference not found says so, not "This field is required." */
 	const cJSON *k;
 	cJSON_ArrayForEach(k, keys.map)
 		errs_put(&es, k->string, cJSON_Duplicate(k, true));
-	if (r->hooks != NULL && r->hooks->defaults != NULL &&
+	if (w.create && r->hooks != NULL && r->hooks->defaults != NULL &&
 	    (e = r->hooks->defaults(ctx, &w)) != NULL)
 		return e;
 	if (!write) {
@@ -896,8 +1006,9 @@ import_accept_fields(struct ctx *ctx)
 	for (size_t i = 0; i < n; i++) {
 		cJSON *errors;
 		long long id = 0;
+		bool upd;
 		if ((e = row_apply(ctx, &s, rows[i].data, false, &errors,
-		    &id)) != NULL)
+		    &id, &upd)) != NULL)
 			return db_end(ctx, e);
 		e = row_store(ctx, rows[i].id, rows[i].data, errors);
 		cJSON_Delete(errors);
@@ -946,7 +1057,9 @@ import_accept_rows(struct ctx *ctx)
 	    (e = req_data(ctx, &body)) != NULL)
 		return e;
 	if ((e = perm_need(ctx, s.r->write_area != NULL ? s.r->write_area :
-	    s.r->area, PERM_ADD)) != NULL)
+	    s.r->area, PERM_ADD)) != NULL ||
+	    (s.update && (e = perm_need(ctx, s.r->write_area != NULL ?
+	    s.r->write_area : s.r->area, PERM_CHANGE)) != NULL))
 		return e;
 	val_default(&import_accept_rows_input[0], &v);
 	val_object(ctx, body, import_accept_rows_input, 1, &v, true, &es);
@@ -987,10 +1100,13 @@ import_accept_rows(struct ctx *ctx)
 	cJSON *created = cJSON_CreateArray();
 	mem_defer(&ctx->mem, (void (*)(void *))cJSON_Delete, created);
 	cJSON **errors = mem_alloc(&ctx->mem, (n + 1) * sizeof(*errors));
+	cJSON *updated = cJSON_CreateArray();
+	mem_defer(&ctx->mem, (void (*)(void *))cJSON_Delete, updated);
 	for (size_t i = 0; i < n; i++) {
 		long long id = 0;
+		bool upd = false;
 		if ((e = row_apply(ctx, &s, rows[i].data, true, &errors[i],
-		    &id)) != NULL)
+		    &id, &upd)) != NULL)
 			return db_end(ctx, e);
 		if (errors[i] != NULL) {
 			mem_defer(&ctx->mem, (void (*)(void *))cJSON_Delete,
@@ -1002,7 +1118,8 @@ import_accept_rows(struct ctx *ctx)
 			cJSON_AddItemToArray(failed, f);
 			continue;
 		}
-		cJSON_AddItemToArray(created, cJSON_CreateNumber((double)id));
+		cJSON_AddItemToArray(upd ? updated : created,
+		    cJSON_CreateNumber((double)id));
 		db_stmt *st = db_prepare(ctx, imp_sql_row_done);
 		char *d = cJSON_PrintUnformatted(rows[i].data);
 		if (st == NULL || d == NULL) {
@@ -1058,5 +1175,6 @@ import_accept_rows(struct ctx *ctx)
 		cJSON_AddItemToArray(ids, cJSON_CreateNumber(
 		    (double)rows[i].id));
 	cJSON_AddItemToObject(o, "created", cJSON_Duplicate(created, true));
+	cJSON_AddItemToObject(o, "updated", cJSON_Duplicate(updated, true));
 	return resp_json(ctx, 201, o);
 }

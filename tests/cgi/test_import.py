@@ -349,3 +349,34 @@ def test_categories_by_parent_path_and_reimport(api):
     api.accept_rows(s["pk"], [rows[1]["pk"]])
     item = api.list("/api/stock/")[0]
     assert item["part"] == p and item["quantity"] == 2
+
+
+def test_update_records_by_id_and_by_key(site, api):
+    a = api.part("Alpha", IPN="A-1", description="old")["pk"]
+    b = api.part("Beta", IPN="B-1", description="old")["pk"]
+    # By id (the export's pk column) and by IPN; a new IPN is a create.
+    s = api.upload("part", f"pk,name,IPN,description\n{a},Alpha,A-1,new a\n"
+                           ",Beta,B-1,new b\n,Gamma,G-1,new g\n"
+                           "999,Nope,N-1,x\n",
+                   update_records="true")
+    assert s["update_records"] is True
+    m = api.mapping(s)
+    assert m["id"]["column"] == "pk" and "id" in s["available_fields"]
+    api.accept_fields(s["pk"])
+    rows = api.rows(s["pk"])
+    assert [r["valid"] for r in rows] == [True, True, True, False]
+    assert rows[3]["errors"] == {
+        "id": ["Invalid pk \"999\" - object does not exist."]}
+    r = api.accept_rows(s["pk"], [x["pk"] for x in rows[:3]])
+    assert sorted(r["updated"]) == sorted([a, b]) and len(r["created"]) == 1
+    parts = {p["name"]: p for p in api.list("/api/part/")}
+    assert parts["Alpha"]["description"] == "new a"
+    assert parts["Beta"]["description"] == "new b"
+    assert parts["Beta"]["pk"] == b and len(parts) == 3
+    # Updating needs the change permission too (InvenTree's add implies
+    # change, so only a user with neither is refused).
+    viewer = ImportApi(site, make_user(site, "viewer2", {"part": ["view"]}))
+    viewer.upload("part", "name\nx\n", update_records="true", expect=403)
+    # A model that takes no updates.
+    r = api.upload("stockitemtracking", "notes\nx\n", expect=400)
+    assert "model_type" in r

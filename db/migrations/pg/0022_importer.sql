@@ -25,6 +25,10 @@ CREATE TABLE import_session (
 	columns		text COLLATE "C" NOT NULL DEFAULT '[]',
 	field_defaults	text COLLATE "C" NOT NULL DEFAULT '{}',
 	field_overrides	text COLLATE "C" NOT NULL DEFAULT '{}',
+	-- Rows with an id (or, without one, whose model's first key -- a
+	-- part's IPN -- names one row) update that row (InvenTree's
+	-- update_records).
+	update_records	bigint NOT NULL DEFAULT 0 CHECK (update_records IN (0, 1)),
 	row_count	bigint NOT NULL DEFAULT 0,
 	completed_row_count bigint NOT NULL DEFAULT 0
 );
