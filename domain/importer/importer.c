@@ -390,6 +390,7 @@ struct upload {
 	struct ctx		*ctx;
 	long long		 session;
 	cJSON			*columns;	/* the header's names */
+	db_stmt			*insert;	/* a row, prepared once */
 	struct err		*e;		/* a database error */
 	char			 msg[200];
 };
@@ -432,8 +433,8 @@ upload_row(void *arg, size_t row, const char *const *cells, size_t n)
 		cJSON_AddStringToObject(o, c->valuestring, cells[i++]);
 	char *text = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
-	db_stmt *st = db_prepare(ctx, imp_sql_row_insert);
-	if (text == NULL || st == NULL) {
+	db_stmt *st = u->insert;
+	if (text == NULL) {
 		free(text);
 		u->e = db_err(ctx, "DataImportRow");
 		return "database";
@@ -442,6 +443,7 @@ upload_row(void *arg, size_t row, const char *const *cells, size_t n)
 	st_bind_int64(st, 2, (long long)row - 1);
 	st_bind_text(st, 3, text, -1, SQLITE_TRANSIENT);
 	u->e = db_step(ctx, st, "DataImportRow");
+	st_reset(st);
 	free(text);
 	return u->e != NULL ? "database" : NULL;
 }
@@ -574,6 +576,8 @@ import_upload(struct ctx *ctx)
 	if (e != NULL)
 		return db_end(ctx, e);
 	u.session = db_last_id(ctx);
+	if ((u.insert = db_prepare(ctx, imp_sql_row_insert)) == NULL)
+		return db_end(ctx, db_err(ctx, "DataImportRow"));
 
 	struct csvr_info info;
 	char msg[200];
@@ -875,9 +879,6 @@ row_apply(struct ctx *ctx, const struct session *s, const cJSON *data,
 	return NULL;
 }
 
-static const char imp_sql_rows_open[] =
-    "SELECT id, row_data FROM import_row WHERE session = ? AND complete = 0"
-    " ORDER BY row_index";
 static const char imp_sql_row_set[] =
     "UPDATE import_row SET data = ?, errors = ?, valid = ? WHERE id = ?";
 static const char imp_sql_session_status[] =
@@ -939,44 +940,106 @@ check_required(struct ctx *ctx, const struct session *s)
 	return errs_end(&es);
 }
 
-struct pending {
-	long long	 id;
-	cJSON		*data;
+/*
+ * A row's work in an arena of its own (mem.h), so that checking or
+ * importing 100,000 rows keeps memory to one row's: row_enter() before,
+ * row_leave() after.  An error that ends the request lives in the row's
+ * arena, which is then kept until the request ends (keep).
+ */
+static void
+row_enter(struct ctx *ctx, struct mem *saved)
+{
+	*saved = ctx->mem;
+	memset(&ctx->mem, 0, sizeof(ctx->mem));
+}
+
+static void
+arena_free(void *p)
+{
+	mem_free(p);
+	free(p);
+}
+
+static void
+row_leave(struct ctx *ctx, struct mem *saved, bool keep)
+{
+	struct mem inner = ctx->mem;
+
+	ctx->mem = *saved;
+	if (!keep) {
+		mem_free(&inner);
+		return;
+	}
+	struct mem *m = malloc(sizeof(*m));
+	if (m == NULL)
+		mem_oom();
+	*m = inner;
+	mem_defer(&ctx->mem, arena_free, m);
+}
+
+/* Rows of a session read a batch at a time, in file order. */
+#define ROW_BATCH	200
+
+struct batch {
+	long long	 id[ROW_BATCH];
+	char		*cells[ROW_BATCH];	/* row_data, malloc'd */
+	int		 n;
 };
 
-/* The session's rows that are not yet imported, with their data. */
-static struct err *
-rows_open(struct ctx *ctx, const struct session *s, struct pending **out,
-    size_t *n)
+static void
+batch_clear(struct batch *b)
 {
-	db_stmt *st = db_prepare(ctx, imp_sql_rows_open);
-	size_t cap = 64;
+	for (int i = 0; i < b->n; i++)
+		free(b->cells[i]);
+	b->n = 0;
+}
+
+/* The next open rows after id `after` (valid ones only when valid). */
+static struct err *
+batch_next(struct ctx *ctx, long long session, long long after, bool valid,
+    struct batch *b)
+{
+	db_stmt *st = db_prepare(ctx, valid ?
+	    "SELECT id, row_data FROM import_row WHERE session = ? AND "
+	    "complete = 0 AND valid = 1 AND id > ? ORDER BY id LIMIT 200" :
+	    "SELECT id, row_data FROM import_row WHERE session = ? AND "
+	    "complete = 0 AND id > ? ORDER BY id LIMIT 200");
 	int rc;
 
-	*n = 0;
-	*out = mem_alloc(&ctx->mem, cap * sizeof(**out));
+	batch_clear(b);
 	if (st == NULL)
 		return db_err(ctx, "DataImportRow");
-	st_bind_int64(st, 1, s->id);
-	while ((rc = st_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			struct pending *p = mem_alloc(&ctx->mem,
-			    2 * cap * sizeof(*p));
-			memcpy(p, *out, cap * sizeof(*p));
-			*out = p;
-			cap *= 2;
-		}
-		cJSON *cells = cJSON_Parse((const char *)st_column_text(st,
-		    1));
-		(*out)[*n].id = st_column_int64(st, 0);
-		(*out)[*n].data = row_data(s, cells);
-		mem_defer(&ctx->mem, (void (*)(void *))cJSON_Delete,
-		    (*out)[*n].data);
-		cJSON_Delete(cells);
-		(*n)++;
+	st_bind_int64(st, 1, session);
+	st_bind_int64(st, 2, after);
+	while (b->n < ROW_BATCH && (rc = st_step(st)) == SQLITE_ROW) {
+		const char *c = (const char *)st_column_text(st, 1);
+		b->id[b->n] = st_column_int64(st, 0);
+		if ((b->cells[b->n] = strdup(c != NULL ? c : "{}")) == NULL)
+			mem_oom();
+		b->n++;
 	}
 	st_reset(st);
-	return rc == SQLITE_DONE ? NULL : db_err(ctx, "DataImportRow");
+	return b->n < ROW_BATCH && rc != SQLITE_DONE ?
+	    db_err(ctx, "DataImportRow") : NULL;
+}
+
+/* Maps and checks one row (write false), storing its data and errors. */
+static struct err *
+row_check_one(struct ctx *ctx, const struct session *s, long long row,
+    const char *cells)
+{
+	cJSON *c = cJSON_Parse(cells), *errors = NULL;
+	cJSON *data = row_data(s, c);
+	long long id = 0;
+	bool upd;
+	struct err *e;
+
+	cJSON_Delete(c);
+	if ((e = row_apply(ctx, s, data, false, &errors, &id, &upd)) == NULL)
+		e = row_store(ctx, row, data, errors);
+	cJSON_Delete(errors);
+	cJSON_Delete(data);
+	return e;
 }
 
 /*
@@ -987,9 +1050,9 @@ struct err *
 import_accept_fields(struct ctx *ctx)
 {
 	struct session s;
-	struct pending *rows;
-	size_t n;
+	struct batch *b;
 	struct err *e;
+	long long after = 0;
 
 	if ((e = session_load(ctx, &s)) != NULL)
 		return e;
@@ -1001,29 +1064,35 @@ import_accept_fields(struct ctx *ctx)
 		return e;
 	if ((e = db_begin(ctx)) != NULL)
 		return e;
-	if ((e = rows_open(ctx, &s, &rows, &n)) != NULL)
+	b = mem_zalloc(&ctx->mem, sizeof(*b));
+	do {
+		if ((e = batch_next(ctx, s.id, after, false, b)) != NULL)
+			break;
+		for (int i = 0; i < b->n && e == NULL; i++) {
+			struct mem saved;
+			row_enter(ctx, &saved);
+			e = row_check_one(ctx, &s, b->id[i], b->cells[i]);
+			row_leave(ctx, &saved, e != NULL);
+		}
+		if (b->n > 0)
+			after = b->id[b->n - 1];
+	} while (e == NULL && b->n == ROW_BATCH);
+	batch_clear(b);
+	if (e != NULL)
 		return db_end(ctx, e);
-	for (size_t i = 0; i < n; i++) {
-		cJSON *errors;
-		long long id = 0;
-		bool upd;
-		if ((e = row_apply(ctx, &s, rows[i].data, false, &errors,
-		    &id, &upd)) != NULL)
-			return db_end(ctx, e);
-		e = row_store(ctx, rows[i].id, rows[i].data, errors);
-		cJSON_Delete(errors);
-		if (e != NULL)
-			return db_end(ctx, e);
-	}
 	if ((e = session_status(ctx, s.id, IS_PROCESSING)) != NULL ||
 	    (e = db_end(ctx, NULL)) != NULL)
 		return e;
 	return res_answer(ctx, &import_session_resource, s.id, 200);
 }
 
+enum { AR_ROWS, AR_ALL, AR__N };
+
 const struct field import_accept_rows_input[] = {
-	{ "rows", FT_IDS, F_REQUIRED, .ref = &import_row_resource,
+	[AR_ROWS] = { "rows", FT_IDS, 0, .ref = &import_row_resource,
 	    .label = "Rows", .help = "List of row IDs to accept" },
+	[AR_ALL] = { "all", FT_BOOL, 0, .label = "All",
+	    .help = "Every valid row not yet imported (instead of rows)" },
 	{ NULL },
 };
 
@@ -1035,21 +1104,128 @@ static const char imp_sql_row_done[] =
 static const char imp_sql_open_count[] =
     "SELECT count(*) FROM import_row WHERE session = ? AND complete = 0";
 
+/* A refused row: its errors and data, kept (malloc'd) past the rollback. */
+struct refusal {
+	long long	 row;
+	cJSON		*data;
+	cJSON		*errors;
+};
+
+struct commit {
+	const struct session	*s;
+	cJSON			*done, *created, *updated;
+	struct refusal		*refused;
+	size_t			 nrefused, cap;
+	size_t			 n;		/* rows seen */
+};
+
+static void
+commit_free(void *p)
+{
+	struct commit *c = p;
+
+	for (size_t i = 0; i < c->nrefused; i++) {
+		cJSON_Delete(c->refused[i].data);
+		cJSON_Delete(c->refused[i].errors);
+	}
+	free(c->refused);
+	cJSON_Delete(c->done);
+	cJSON_Delete(c->created);
+	cJSON_Delete(c->updated);
+}
+
+/* Writes one row, or notes its refusal. */
+static struct err *
+commit_one(struct ctx *ctx, struct commit *c, long long row,
+    const char *cells)
+{
+	cJSON *cj = cJSON_Parse(cells), *errors = NULL;
+	cJSON *data = row_data(c->s, cj);
+	long long id = 0;
+	bool upd = false;
+	struct err *e;
+
+	cJSON_Delete(cj);
+	c->n++;
+	if ((e = row_apply(ctx, c->s, data, true, &errors, &id, &upd)) !=
+	    NULL) {
+		cJSON_Delete(data);
+		return e;
+	}
+	if (errors != NULL) {
+		if (c->nrefused == c->cap) {
+			c->cap = c->cap ? 2 * c->cap : 16;
+			struct refusal *r = realloc(c->refused,
+			    c->cap * sizeof(*r));
+			if (r == NULL)
+				mem_oom();
+			c->refused = r;
+		}
+		c->refused[c->nrefused++] = (struct refusal){ row, data,
+		    errors };
+		return NULL;
+	}
+	cJSON_AddItemToArray(upd ? c->updated : c->created,
+	    cJSON_CreateNumber((double)id));
+	cJSON_AddItemToArray(c->done, cJSON_CreateNumber((double)row));
+	db_stmt *st = db_prepare(ctx, imp_sql_row_done);
+	char *d = cJSON_PrintUnformatted(data);
+	cJSON_Delete(data);
+	if (st == NULL || d == NULL) {
+		free(d);
+		return db_err(ctx, "DataImportRow");
+	}
+	st_bind_text(st, 1, d, -1, SQLITE_TRANSIENT);
+	st_bind_int64(st, 2, row);
+	e = db_step(ctx, st, "DataImportRow");
+	free(d);
+	return e;
+}
+
+/* The row pk given by the client: of this session, not yet imported. */
+static struct err *
+commit_given(struct ctx *ctx, struct commit *c, long long row)
+{
+	db_stmt *st = db_prepare(ctx, imp_sql_row_get);
+	struct err *e;
+	bool found;
+
+	if (st == NULL)
+		return db_err(ctx, "DataImportRow");
+	st_bind_int64(st, 1, row);
+	if ((e = db_row(ctx, st, "DataImportRow", &found)) != NULL)
+		return e;
+	const char *why = !found || st_column_int64(st, 0) != c->s->id ?
+	    "Row does not belong to this session" :
+	    st_column_int64(st, 2) ? "Row has already been completed" : NULL;
+	char *cells = why == NULL ? strdup((const char *)st_column_text(st,
+	    1)) : NULL;
+	st_reset(st);
+	if (why != NULL)
+		return err_field(ctx, "rows", "%s: %lld.", why, row);
+	if (cells == NULL)
+		mem_oom();
+	e = commit_one(ctx, c, row, cells);
+	free(cells);
+	return e;
+}
+
 /*
- * POST /api/importer/session/<pk>/accept_rows/ {"rows": [pk, ...]}: the
- * rows are written as creates of the model, all in one transaction; when
- * any is refused nothing is written and the refusals are stored on their
- * rows (400).  The import goes into the audit log with the user and the
- * file's name.
+ * POST /api/importer/session/<pk>/accept_rows/ {"rows": [pk, ...]} (or
+ * {"all": true}: every valid row not yet imported): the rows are written
+ * as creates (or, with update_records, updates) of the model, all in one
+ * transaction; when any is refused nothing is written and the refusals
+ * are stored on their rows (400).  The import goes into the audit log
+ * with the user and the file's name.
  */
 struct err *
 import_accept_rows(struct ctx *ctx)
 {
 	const cJSON *body;
 	struct session s;
-	struct val v;
+	struct val v[AR__N];
 	struct errs es;
-	struct err *e;
+	struct err *e = NULL;
 	bool found;
 
 	errs_init(&es, ctx);
@@ -1061,98 +1237,77 @@ import_accept_rows(struct ctx *ctx)
 	    (s.update && (e = perm_need(ctx, s.r->write_area != NULL ?
 	    s.r->write_area : s.r->area, PERM_CHANGE)) != NULL))
 		return e;
-	val_default(&import_accept_rows_input[0], &v);
-	val_object(ctx, body, import_accept_rows_input, 1, &v, true, &es);
-	if (!errs_has(&es, "rows") && v.n == 0)
+	for (int i = 0; i < AR__N; i++)
+		val_default(&import_accept_rows_input[i], &v[i]);
+	val_object(ctx, body, import_accept_rows_input, AR__N, v, true, &es);
+	if (!errs_any(&es) && !v[AR_ALL].i && v[AR_ROWS].n == 0)
 		errs_add(&es, "rows", "No rows provided");
 	if ((e = errs_end(&es)) != NULL)
 		return e;
 
-	size_t n = v.n;
-	struct pending *rows = mem_alloc(&ctx->mem, n * sizeof(*rows));
-	cJSON *failed = cJSON_CreateArray();
-	mem_defer(&ctx->mem, (void (*)(void *))cJSON_Delete, failed);
+	struct commit *c = mem_zalloc(&ctx->mem, sizeof(*c));
+	c->s = &s;
+	c->done = cJSON_CreateArray();
+	c->created = cJSON_CreateArray();
+	c->updated = cJSON_CreateArray();
+	mem_defer(&ctx->mem, commit_free, c);
 	if ((e = db_begin(ctx)) != NULL)
 		return e;
-	for (size_t i = 0; i < n; i++) {
-		db_stmt *st = db_prepare(ctx, imp_sql_row_get);
-		if (st == NULL)
-			return db_end(ctx, db_err(ctx, "DataImportRow"));
-		st_bind_int64(st, 1, v.ids[i]);
-		if ((e = db_row(ctx, st, "DataImportRow", &found)) != NULL)
-			return db_end(ctx, e);
-		const char *why = !found || st_column_int64(st, 0) != s.id ?
-		    "Row does not belong to this session" :
-		    st_column_int64(st, 2) ? "Row has already been completed" :
-		    NULL;
-		cJSON *cells = why == NULL ? cJSON_Parse(
-		    (const char *)st_column_text(st, 1)) : NULL;
-		st_reset(st);
-		if (why != NULL)
-			return db_end(ctx, err_field(ctx, "rows", "%s: %lld.",
-			    why, v.ids[i]));
-		rows[i].id = v.ids[i];
-		rows[i].data = row_data(&s, cells);
-		mem_defer(&ctx->mem, (void (*)(void *))cJSON_Delete,
-		    rows[i].data);
-		cJSON_Delete(cells);
-	}
-	cJSON *created = cJSON_CreateArray();
-	mem_defer(&ctx->mem, (void (*)(void *))cJSON_Delete, created);
-	cJSON **errors = mem_alloc(&ctx->mem, (n + 1) * sizeof(*errors));
-	cJSON *updated = cJSON_CreateArray();
-	mem_defer(&ctx->mem, (void (*)(void *))cJSON_Delete, updated);
-	for (size_t i = 0; i < n; i++) {
-		long long id = 0;
-		bool upd = false;
-		if ((e = row_apply(ctx, &s, rows[i].data, true, &errors[i],
-		    &id, &upd)) != NULL)
-			return db_end(ctx, e);
-		if (errors[i] != NULL) {
-			mem_defer(&ctx->mem, (void (*)(void *))cJSON_Delete,
-			    errors[i]);
-			cJSON *f = cJSON_CreateObject();
-			cJSON_AddNumberToObject(f, "row", (double)rows[i].id);
-			cJSON_AddItemToObject(f, "errors",
-			    cJSON_Duplicate(errors[i], true));
-			cJSON_AddItemToArray(failed, f);
-			continue;
+	if (v[AR_ALL].i) {
+		struct batch *b = mem_zalloc(&ctx->mem, sizeof(*b));
+		long long after = 0;
+		do {
+			if ((e = batch_next(ctx, s.id, after, true, b)) != NULL)
+				break;
+			for (int i = 0; i < b->n && e == NULL; i++) {
+				struct mem saved;
+				row_enter(ctx, &saved);
+				e = commit_one(ctx, c, b->id[i], b->cells[i]);
+				row_leave(ctx, &saved, e != NULL);
+			}
+			if (b->n > 0)
+				after = b->id[b->n - 1];
+		} while (e == NULL && b->n == ROW_BATCH);
+		batch_clear(b);
+	} else {
+		for (size_t i = 0; i < v[AR_ROWS].n && e == NULL; i++) {
+			struct mem saved;
+			row_enter(ctx, &saved);
+			e = commit_given(ctx, c, v[AR_ROWS].ids[i]);
+			row_leave(ctx, &saved, e != NULL);
 		}
-		cJSON_AddItemToArray(upd ? updated : created,
-		    cJSON_CreateNumber((double)id));
-		db_stmt *st = db_prepare(ctx, imp_sql_row_done);
-		char *d = cJSON_PrintUnformatted(rows[i].data);
-		if (st == NULL || d == NULL) {
-			free(d);
-			return db_end(ctx, db_err(ctx, "DataImportRow"));
-		}
-		st_bind_text(st, 1, d, -1, SQLITE_TRANSIENT);
-		st_bind_int64(st, 2, rows[i].id);
-		e = db_step(ctx, st, "DataImportRow");
-		free(d);
-		if (e != NULL)
-			return db_end(ctx, e);
 	}
-	int nfailed = cJSON_GetArraySize(failed);
-	if (nfailed > 0) {
+	if (e != NULL)
+		return db_end(ctx, e);
+	if (c->nrefused > 0) {
 		/* Nothing is written; the refusals are kept on their rows. */
 		db_rollback(ctx);
 		if ((e = db_begin(ctx)) != NULL)
 			return e;
-		for (size_t i = 0; i < n; i++)
-			if (errors[i] != NULL && (e = row_store(ctx,
-			    rows[i].id, rows[i].data, errors[i])) != NULL)
-				return db_end(ctx, e);
-		if ((e = db_end(ctx, NULL)) != NULL)
-			return e;
 		cJSON *o = cJSON_CreateObject();
 		cJSON *m = cJSON_AddArrayToObject(o, "non_field_errors");
+		cJSON *rows = cJSON_AddArrayToObject(o, "rows");
 		cJSON_AddItemToArray(m, cJSON_CreateString(mem_printf(
-		    &ctx->mem, "%d of %zu rows were refused: nothing was "
-		    "imported.", nfailed, n)));
-		cJSON_AddItemToObject(o, "rows", cJSON_Duplicate(failed,
-		    true));
-		return err_fields(ctx, o);
+		    &ctx->mem, "%zu of %zu rows were refused: nothing was "
+		    "imported.", c->nrefused, c->n)));
+		mem_defer(&ctx->mem, (void (*)(void *))cJSON_Delete, o);
+		for (size_t i = 0; i < c->nrefused; i++) {
+			const struct refusal *r = &c->refused[i];
+			if ((e = row_store(ctx, r->row, r->data,
+			    r->errors)) != NULL)
+				return db_end(ctx, e);
+			if (i < 100) {
+				cJSON *f = cJSON_CreateObject();
+				cJSON_AddNumberToObject(f, "row",
+				    (double)r->row);
+				cJSON_AddItemToObject(f, "errors",
+				    cJSON_Duplicate(r->errors, true));
+				cJSON_AddItemToArray(rows, f);
+			}
+		}
+		if ((e = db_end(ctx, NULL)) != NULL)
+			return e;
+		return err_fields(ctx, cJSON_Duplicate(o, true));
 	}
 	db_stmt *st = db_prepare(ctx, imp_sql_open_count);
 	if (st == NULL)
@@ -1163,18 +1318,16 @@ import_accept_rows(struct ctx *ctx)
 	long long open = found ? st_column_int64(st, 0) : 0;
 	st_reset(st);
 	const char *target = mem_printf(&ctx->mem, "%s: %zu rows from "
-	    "\"%.200s\" (import session %lld)", s.r->model, n, s.file, s.id);
+	    "\"%.200s\" (import session %lld)", s.r->model, c->n, s.file,
+	    s.id);
 	if ((e = session_status(ctx, s.id, open == 0 ? IS_COMPLETE :
 	    IS_PROCESSING)) != NULL ||
 	    (e = audit_event(ctx, AUDIT_DATA_IMPORTED, target)) != NULL ||
 	    (e = db_end(ctx, NULL)) != NULL)
 		return e;
 	cJSON *o = cJSON_CreateObject();
-	cJSON *ids = cJSON_AddArrayToObject(o, "rows");
-	for (size_t i = 0; i < n; i++)
-		cJSON_AddItemToArray(ids, cJSON_CreateNumber(
-		    (double)rows[i].id));
-	cJSON_AddItemToObject(o, "created", cJSON_Duplicate(created, true));
-	cJSON_AddItemToObject(o, "updated", cJSON_Duplicate(updated, true));
+	cJSON_AddItemToObject(o, "rows", cJSON_Duplicate(c->done, true));
+	cJSON_AddItemToObject(o, "created", cJSON_Duplicate(c->created, true));
+	cJSON_AddItemToObject(o, "updated", cJSON_Duplicate(c->updated, true));
 	return resp_json(ctx, 201, o);
 }

@@ -119,7 +119,7 @@ def test_parts_by_header_names_and_labels(api):
 def test_mapping_is_editable_and_defaults_overrides(api):
     a = api.category("A")["pk"]
     b = api.category("B")["pk"]
-    s = api.upload("part", "Title,Code\nWidget,W-1\nGadget,\n",
+    s = api.upload("part", "Title,Code\nWidget,W-1\nGadget,\nBad,B-1\n",
                    field_defaults={"description": "from file"},
                    field_overrides={"category": a})
     m = api.mapping(s)
@@ -132,11 +132,18 @@ def test_mapping_is_editable_and_defaults_overrides(api):
     r = api.call("PATCH", f"{MAPPING}{m['IPN']['pk']}/", {"column": "Nope"})
     assert r.status == 400 and "column" in r.json()
     s = api.accept_fields(s["pk"])
-    api.accept_rows(s["pk"])
+    # "all": every valid row not yet imported, in one transaction.
+    rows = api.rows(s["pk"])
+    api.ok("DELETE", f"{ROW}{rows[2]['pk']}/")
+    r = api.ok("POST", f"{SESSION}{s['pk']}/accept_rows/", {"all": True},
+               expect=201)
+    assert r["rows"] == [rows[0]["pk"], rows[1]["pk"]]
     parts = api.list("/api/part/", ordering="name")
     assert [(p["name"], p["IPN"], p["category"], p["description"])
             for p in parts] == [("Gadget", "", a, "from file"),
                                 ("Widget", "W-1", a, "from file")]
+    r = api.call("POST", f"{SESSION}{s['pk']}/accept_rows/", {})
+    assert r.status == 400 and r.json() == {"rows": ["No rows provided"]}
     assert b
 
 

@@ -92,24 +92,27 @@ function Mapping({ session, onSession, onChecked }) {
 }
 
 function Review({ session, onBack, onDone }) {
-	const [rows, setRows] = useState(null);
+	const [state, setState] = useState(null);	// {total, bad: {count, results}}
 	const [busy, setBusy] = useState(false);
 	const [error, setError] = useState(null);
-	const load = () => api.page('importer/row/', { session: session.pk, complete: false, limit: REVIEW, ordering: 'row_index' })
-		.then(setRows, setError);
+	const load = () => Promise.all([
+		api.page('importer/row/', { session: session.pk, complete: false, limit: 1 }),
+		api.page('importer/row/', { session: session.pk, complete: false, valid: false, limit: REVIEW, ordering: 'row_index' }),
+	]).then(([all, bad]) => setState({ total: all.count, bad }), setError);
 	useEffect(() => { load(); }, [session.pk]);
-	const list = rows?.results || [];
-	const valid = list.filter(r => r.valid);
-	const bad = list.filter(r => !r.valid);
+	const bad = state?.bad.results || [];
+	const nbad = state?.bad.count || 0;
+	const ready = state ? state.total - nbad : 0;
 	const go = async () => {
 		setBusy(true); setError(null);
 		try {
-			const r = await api.post(`importer/session/${session.pk}/accept_rows/`, { rows: valid.map(x => x.pk) });
-			onDone(r.created.length);
+			// Every valid row, in one transaction.
+			const r = await api.post(`importer/session/${session.pk}/accept_rows/`, { all: true });
+			onDone(r.created.length + (r.updated?.length || 0));
 		} catch (e) { setError(e); load(); } finally { setBusy(false); }
 	};
 	return html`<div class="import-step">
-		<p class="page-sub" role="status">${rows === null ? 'Checking…' : html`<${Badge} tone="ok">${valid.length} ready</${Badge}> ${bad.length > 0 && html`<${Badge} tone="bad">${bad.length} with errors</${Badge}>`} ${rows?.count > REVIEW ? `(the first ${REVIEW} of ${rows.count} shown)` : ''}`}</p>
+		<p class="page-sub" role="status">${state === null ? 'Checking…' : html`<${Badge} tone="ok">${ready} ready</${Badge}> ${nbad > 0 && html`<${Badge} tone="bad">${nbad} with errors</${Badge}>`} ${nbad > bad.length ? `(the first ${bad.length} shown)` : ''}`}</p>
 		<${Problem} error=${error} />
 		${bad.length > 0 && html`<p class="page-sub">Rows with errors are skipped. Fix them in the file and import it again, or change the mapping.</p>
 		<div class="table-wrap"><table class="table import-errors">
@@ -119,7 +122,7 @@ function Review({ session, onBack, onDone }) {
 		</table></div>`}
 		<div class="import-actions">
 			<${Button} onClick=${onBack}>Back to mapping</${Button}>
-			<${Button} kind="primary" icon="check" busy=${busy} disabled=${!valid.length} onClick=${go}>Import ${valid.length} ${valid.length === 1 ? 'row' : 'rows'}</${Button}>
+			<${Button} kind="primary" icon="check" busy=${busy} disabled=${!ready} onClick=${go}>Import ${ready} ${ready === 1 ? 'row' : 'rows'}</${Button}>
 		</div>
 	</div>`;
 }
