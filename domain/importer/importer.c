@@ -1004,7 +1004,7 @@ batch_next(struct ctx *ctx, long long session, long long after, bool valid,
 	    "complete = 0 AND valid = 1 AND id > ? ORDER BY id LIMIT 200" :
 	    "SELECT id, row_data FROM import_row WHERE session = ? AND "
 	    "complete = 0 AND id > ? ORDER BY id LIMIT 200");
-	int rc;
+	int rc = SQLITE_DONE;
 
 	batch_clear(b);
 	if (st == NULL)
