@@ -759,9 +759,47 @@ row_data(const struct session *s, const cJSON *cells)
 }
 
 /*
+ * A tree's node (a category, a location) is known by its name under its
+ * parent (the tree's own rule, res_tree.c): the row's parent, already a pk
+ * here, or the top.
+ */
+static struct err *
+tree_target(struct ctx *ctx, const struct resource *r, const cJSON *body,
+    long long *target)
+{
+	const cJSON *name = cJSON_GetObjectItemCaseSensitive(body, "name");
+	const cJSON *parent = cJSON_GetObjectItemCaseSensitive(body,
+	    "parent");
+	long long p = 0;
+	bool found;
+	struct err *e;
+
+	if (!cJSON_IsString(name))
+		return NULL;
+	if (parent != NULL && cJSON_IsNumber(parent))
+		p = (long long)parent->valuedouble;
+	else if (parent != NULL && !cJSON_IsNull(parent) &&
+	    !(cJSON_IsString(parent) && val_id_text(parent->valuestring, &p)))
+		return NULL;
+	db_stmt *st = db_prepare(ctx, mem_printf(&ctx->mem, "SELECT id FROM "
+	    "%s WHERE ifnull(parent, 0) = ? AND name = ?", r->table));
+	if (st == NULL)
+		return db_err(ctx, r->name);
+	st_bind_int64(st, 1, p);
+	st_bind_text(st, 2, name->valuestring, -1, SQLITE_TRANSIENT);
+	if ((e = db_row(ctx, st, r->name, &found)) != NULL)
+		return e;
+	if (found)
+		*target = st_column_int64(st, 0);
+	st_reset(st);
+	return NULL;
+}
+
+/*
  * The row an update_records row updates, into *target (0: none, a
- * create): its id, else the row whose model's first key (a part's IPN, a
- * company's name) holds the row's value, when exactly one does.
+ * create): its id, else a tree's node of that name under that parent,
+ * else the row whose model's first key (a part's IPN, a company's name)
+ * holds the row's value, when exactly one does.
  */
 static struct err *
 row_target(struct ctx *ctx, const struct session *s, const cJSON *body,
@@ -777,6 +815,8 @@ row_target(struct ctx *ctx, const struct session *s, const cJSON *body,
 			errs_add(es, "id", "A valid integer is required.");
 		return NULL;
 	}
+	if (r->tree != NULL)
+		return tree_target(ctx, r, body, target);
 	if (r->keys == NULL || r->keys[0] == NULL ||
 	    (i = res_field(r, r->keys[0])) < 0)
 		return NULL;

@@ -340,6 +340,17 @@ def test_categories_by_parent_path_and_reimport(api):
     row = api.rows(s["pk"])[0]
     assert row["valid"] is False and row["errors"]
     assert api.count("/api/part/category/") == 3
+    # With update_records the node of that name under that parent is
+    # updated; a new name under it is created.
+    s = api.upload("partcategory", text.replace(",R\n", ",Rs\n") +
+                   "Capacitors,Electronics/Passives,C\n",
+                   update_records="true")
+    api.accept_fields(s["pk"])
+    r = api.accept_rows(s["pk"])
+    assert len(r["updated"]) == 1 and len(r["created"]) == 1
+    cats = {c["pathstring"]: c for c in api.list("/api/part/category/")}
+    assert cats["Electronics/Passives/Resistors"]["description"] == "Rs"
+    assert cats["Electronics/Passives/Capacitors"]["description"] == "C"
     # Locations the same way; a name held twice is ambiguous.
     a = api.location("A")["pk"]
     api.location("Bin", parent=a)
