@@ -899,6 +899,23 @@ async function importScenario(ctx) {
 	await closed(page);
 	await expectText(page.getByRole('table', { name: /Parts/ }), /Fuse 10A.*Fuse 5A.*Holder/, 'the imported parts');
 
+	// The same dialog on the companies list.
+	await goto(ctx, page, 'companies');
+	await page.getByRole('button', { name: 'Import' }).click();
+	d = await dialog(page, 'Import companies');
+	await d.getByLabel('File').setInputFiles({ name: 'suppliers.csv', mimeType: 'text/csv',
+		buffer: Buffer.from('Name,Website,Description\nFuse World,https://fuses.example,Fuses\nLamp Shop,https://lamps.example,Lamps\n', 'utf8') });
+	await d.getByRole('button', { name: 'Upload' }).click();
+	d = await dialog(page, 'Match the columns');
+	await d.getByRole('button', { name: 'Check rows' }).click();
+	d = await dialog(page, 'Check the rows');
+	await d.getByRole('button', { name: 'Import 2 rows' }).click();
+	d = await dialog(page, 'Import finished');
+	await expectText(d, /2 companies imported/, 'the companies imported');
+	await d.getByRole('button', { name: 'Close', exact: true }).last().click();
+	await closed(page);
+	await expectText(page.getByRole('main'), /Fuse World.*Lamp Shop/, 'the imported companies');
+
 	await page.setViewportSize({ width: 390, height: 844 });
 	await goto(ctx, page, 'parts');
 	await page.getByRole('button', { name: 'Import' }).click();
