@@ -253,7 +253,7 @@ csvr_read(const char *buf, size_t len, csvr_row_fn fn, void *arg,
 		if (strcmp(info->encoding, "utf-8") != 0 ||
 		    !cp1252_to_utf8(buf, len, &conv, &len))
 			return "The file is neither UTF-8 nor Windows-1252 "
-			    "text.";
+			    "text (or it holds control characters).";
 		buf = conv;
 		info->encoding = "windows-1252";
 	}

@@ -448,6 +448,22 @@ upload_row(void *arg, size_t row, const char *const *cells, size_t n)
 	return u->e != NULL ? "database" : NULL;
 }
 
+/* Is header name h the name n, ignoring case and surrounding spaces? */
+static bool
+header_is(const char *h, const char *n)
+{
+	size_t len = strlen(n);
+
+	while (*h == ' ')
+		h++;
+	if (strncasecmp(h, n, len) != 0)
+		return false;
+	h += len;
+	while (*h == ' ')
+		h++;
+	return *h == '\0';
+}
+
 /* The column the header offers for field i of r, or "". */
 static const char *
 suggest_column(struct ctx *ctx, const struct resource *r, int i,
@@ -464,7 +480,7 @@ suggest_column(struct ctx *ctx, const struct resource *r, int i,
 	for (size_t w = 0; w < nw; w++) {
 		const cJSON *c;
 		cJSON_ArrayForEach(c, columns)
-			if (strcasecmp(c->valuestring, want[w]) == 0)
+			if (header_is(c->valuestring, want[w]))
 				return c->valuestring;
 	}
 	return "";
@@ -610,8 +626,8 @@ import_upload(struct ctx *ctx)
 		const char *col = "";
 		const cJSON *c;
 		cJSON_ArrayForEach(c, u.columns)
-			if (col[0] == '\0' && (strcasecmp(c->valuestring,
-			    "id") == 0 || strcasecmp(c->valuestring, "pk") == 0))
+			if (col[0] == '\0' && (header_is(c->valuestring,
+			    "id") || header_is(c->valuestring, "pk")))
 				col = c->valuestring;
 		if ((st = db_prepare(ctx, imp_sql_map_insert)) == NULL)
 			return db_end(ctx, db_err(ctx, "DataImportColumnMap"));

@@ -80,16 +80,16 @@ def api(site, admin):
 
 def test_parts_by_header_names_and_labels(api):
     cat = api.category("Resistors")["pk"]
-    s = api.upload("part", "Name,ipn,Description,Category\n"
+    s = api.upload("part", "Name, ipn ,Description,Category\n"
                            "R 10k,R-010,\"ten k, 1%\",Resistors\n"
                            f"R 22k,R-022,twenty-two k,{cat}\n",
                    filename="parts.csv")
     assert s["model_type"] == "part" and s["status"] == 10
     assert s["data_file"] == "parts.csv" and s["row_count"] == 2
-    assert s["columns"] == ["Name", "ipn", "Description", "Category"]
+    assert s["columns"] == ["Name", " ipn ", "Description", "Category"]
     assert s["encoding"] == "utf-8" and s["delimiter"] == ","
     m = api.mapping(s)
-    assert m["name"]["column"] == "Name" and m["IPN"]["column"] == "ipn"
+    assert m["name"]["column"] == "Name" and m["IPN"]["column"] == " ipn "
     assert m["category"]["column"] == "Category"
     assert m["keywords"]["column"] == ""
     assert "name" in s["available_fields"]
