@@ -760,8 +760,25 @@ row_data(const struct session *s, const cJSON *cells)
 			continue;
 		const cJSON *c = cJSON_GetObjectItemCaseSensitive(cells,
 		    s->map[i]);
-		if (cJSON_IsString(c) && c->valuestring[0] != '\0')
-			put_value(data, r->fields[i].name, c);
+		if (!cJSON_IsString(c))
+			continue;
+		/* Surrounding spaces go, as DRF's trim_whitespace does in
+		 * InvenTree's importer; a cell of spaces is empty. */
+		const char *v = c->valuestring;
+		size_t n;
+		while (*v == ' ')
+			v++;
+		for (n = strlen(v); n > 0 && v[n - 1] == ' '; n--)
+			;
+		if (n == 0)
+			continue;
+		cJSON_DeleteItemFromObjectCaseSensitive(data,
+		    r->fields[i].name);
+		char *t = strndup(v, n);
+		if (t == NULL)
+			mem_oom();
+		cJSON_AddStringToObject(data, r->fields[i].name, t);
+		free(t);
 	}
 	cJSON_ArrayForEach(k, s->overrides)
 		put_value(data, k->string, k);

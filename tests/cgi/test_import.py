@@ -201,7 +201,7 @@ def test_stock_items_by_ipn_and_location_path(api):
     box = api.location("Box", parent=shelf)["pk"]
     s = api.upload("stockitem", "Part;Location;Quantity;Batch\n"
                                 "W-1;Shelf/Box;12,5;B1\n"
-                                "W-1;Shelf;3;B2\n"
+                                " W-1 ;Shelf ; 3;B2  \n"
                                 "W-9;Shelf;1;B3\n",
                    filename="stock.csv")
     assert s["delimiter"] == ";"
