@@ -20,7 +20,7 @@ PYTHON	?= /usr/bin/python3
 LIGHTTPD_CONF ?= lighttpd-fastcgi.conf
 
 DEPS_BUILD = gcc make libc6-dev libsqlite3-dev libcjson-dev libscrypt-dev \
-	     libfcgi-dev libmd-dev libpq-dev libxlsxwriter-dev
+	     libfcgi-dev libmd-dev libpq-dev libxlsxwriter-dev libcsv-dev
 # libxlsxwriter is loaded by lib/export.c for an XLSX export (dlopen), so
 # that no other request pays for linking it (docs/export.md).
 DEPS_BUILD += libxlsxwriter4
@@ -61,6 +61,9 @@ LIBS	= -Wl,-Bstatic -lsqlite3 -lfcgi -Wl,-Bdynamic -lcjson -lscrypt -lm
 # linked statically, into barcode.cgi only.  (A release build has -lmd in
 # its LIBS and sets this empty: mk/dist.mk.)
 LIBMD	= -Wl,-Bstatic -lmd -Wl,-Bdynamic
+# libcsv (Debian's libcsv-dev) reads the importer's CSV and TSV files
+# (lib/csvread.c): linked statically, into importer.cgi only.
+LIBCSV	= -Wl,-Bstatic -lcsv -Wl,-Bdynamic
 
 # The library: lib/ is the infrastructure (requests, answers, database,
 # routes, validation, lists, resources); domain/ the areas of the
@@ -111,6 +114,7 @@ $(BUILD)/cgi-bin/%.cgi: $(BUILD)/obj/cgi-bin/%.o $(LIBA)
 	$(CC) $(LDFLAGS_ALL) -o $@ $< $(LIBA) $(PROGRAM_LIBS) $(LIBS)
 
 $(BUILD)/cgi-bin/barcode.cgi: PROGRAM_LIBS = $(LIBMD)
+$(BUILD)/cgi-bin/importer.cgi: PROGRAM_LIBS = $(LIBCSV)
 
 $(BUILD)/bin/%: $(BUILD)/obj/tools/%.o $(LIBA)
 	@mkdir -p $(@D)

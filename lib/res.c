@@ -1056,12 +1056,28 @@ res_write_row(struct ctx *ctx, struct res_write *w)
 }
 
 /*
- * The checks of a write (the references, the tree's rules, the validate
- * hook), then -- when es holds no error -- the write, in the caller's
- * transaction.
+ * The checks of a write (res_check()), then -- when es holds no error --
+ * the write, in the caller's transaction.
  */
 struct err *
 res_save(struct ctx *ctx, struct res_write *w, struct errs *es)
+{
+	struct err *e;
+
+	if ((e = res_check(ctx, w, es)) != NULL)
+		return e;
+	if ((e = errs_end(es)) != NULL)
+		return e;
+	return res_write_row(ctx, w);
+}
+
+/*
+ * The checks of a write without the write: the references, the unique
+ * sets, the tree's rules and the validate hook, each problem into es.
+ * Returns only database errors (the importer's preview of a row).
+ */
+struct err *
+res_check(struct ctx *ctx, struct res_write *w, struct errs *es)
 {
 	const struct resource *r = w->res;
 	struct err *e;
@@ -1073,9 +1089,7 @@ res_save(struct ctx *ctx, struct res_write *w, struct errs *es)
 	    (r->hooks != NULL && r->hooks->validate != NULL &&
 	    !errs_any(es) && (e = r->hooks->validate(ctx, w, es)) != NULL))
 		return e;
-	if ((e = errs_end(es)) != NULL)
-		return e;
-	return res_write_row(ctx, w);
+	return NULL;
 }
 
 /*
@@ -1526,4 +1540,79 @@ res_status_class(struct ctx *ctx, const char *name,
 			each(v, s);
 	}
 	return resp_json(ctx, 200, o);
+}
+
+/*
+ * The row of r whose field i holds text, exactly: *n is how many (0, 1, or
+ * 2 for "more than one"), *id the first.  Returns only database errors.
+ */
+struct err *
+res_find_by(struct ctx *ctx, const struct resource *r, int i,
+    const char *text, long long *id, int *n)
+{
+	const struct field *f = &r->fields[i];
+	const char *sql = mem_printf(&ctx->mem, "SELECT %s.id FROM %s %s "
+	    "WHERE %s.%s = ? LIMIT 2", r->alias, r->table, r->alias,
+	    r->alias, f->col != NULL ? f->col : f->name);
+	db_stmt *st = db_prepare(ctx, sql);
+	int rc;
+
+	*id = 0;
+	*n = 0;
+	if (st == NULL)
+		return db_err(ctx, r->name);
+	st_bind_text(st, 1, text, -1, SQLITE_TRANSIENT);
+	while ((rc = st_step(st)) == SQLITE_ROW)
+		if ((*n)++ == 0)
+			*id = st_column_int64(st, 0);
+	st_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_err(ctx, r->name);
+	return NULL;
+}
+
+/*
+ * The row of r that text names in an imported file: a pk ("12"), else the
+ * first of r's keys (res.h) that exactly one row holds ("R-0001", a
+ * category's "Electronics/Passives").  Not found, or more than one row
+ * with that value: *id is 0 and *why says so.  Returns only database
+ * errors.
+ */
+struct err *
+res_find_key(struct ctx *ctx, const struct resource *r, const char *text,
+    long long *id, const char **why)
+{
+	long long pk;
+	bool found;
+	struct err *e;
+
+	*id = 0;
+	*why = NULL;
+	if (val_id_text(text, &pk)) {
+		if ((e = res_exists(ctx, r, pk, &found)) != NULL)
+			return e;
+		if (found)
+			*id = pk;
+		else
+			*why = mem_printf(&ctx->mem, "Invalid pk \"%lld\" - "
+			    "object does not exist.", pk);
+		return NULL;
+	}
+	for (size_t k = 0; r->keys != NULL && r->keys[k] != NULL; k++) {
+		int i = res_field(r, r->keys[k]), n;
+		if (i < 0)
+			continue;
+		if ((e = res_find_by(ctx, r, i, text, id, &n)) != NULL)
+			return e;
+		if (n == 1)
+			return NULL;
+		*id = 0;
+		if (n > 1) {
+			*why = mem_printf(&ctx->mem, "%d objects have %s "
+			    "\"%s\": give the pk.", n, r->fields[i].name, text);
+			return NULL;
+		}
+	}
+	*why = mem_printf(&ctx->mem, "No %s matches \"%s\".", r->name, text);
+	return NULL;
 }

@@ -66,6 +66,9 @@ struct mem_buf;
 #define RES_NO_LIST	0x0080	/* no list route */
 #define RES_CASCADE	0x0100	/* ?cascade= is true unless given */
 #define RES_ATTACHMENTS	0x0200	/* files and links attach to its rows */
+#define RES_IMPORT	0x0400	/* with RES_NO_CREATE: its own create is
+				   res_save() after the defaults hook, so
+				   the importer may create rows of it */
 
 /* What a write hook sees. */
 struct res_write {
@@ -86,6 +89,11 @@ struct res_del {
 };
 
 struct res_hooks {
+	/* A create's values that come from elsewhere when not given (a
+	 * stock item's location from its part), after the fields are read
+	 * and before the checks: for creates that do not come through the
+	 * resource's own handler (the importer). */
+	struct err	*(*defaults)(struct ctx *, struct res_write *);
 	/* Query parameters of the list beyond the fields' own filters (and
 	 * the tree's): cascade, starred, view flags.  view is the
 	 * renderer's argument, allocated by view(). */
@@ -230,6 +238,10 @@ struct resource {
 	const struct res_hooks	*hooks;
 	const struct res_tree	*tree;
 	unsigned		 flags;		/* RES_* */
+	/* The fields that name a row in an imported file, tried in order
+	 * when a reference's cell is not a pk: {"IPN", "name", NULL}
+	 * (res_find_key()); NULL: only pks. */
+	const char *const	*keys;
 	struct res_sql		*sql;		/* built once (res_sql.c) */
 };
 
@@ -346,6 +358,11 @@ struct err	*res_load(struct ctx *, const struct resource *, long long id,
 		    struct val *out);
 struct err	*res_write_row(struct ctx *, struct res_write *);
 struct err	*res_save(struct ctx *, struct res_write *, struct errs *);
+struct err	*res_check(struct ctx *, struct res_write *, struct errs *);
+struct err	*res_find_by(struct ctx *, const struct resource *, int field,
+		    const char *text, long long *id, int *n);
+struct err	*res_find_key(struct ctx *, const struct resource *,
+		    const char *text, long long *id, const char **why);
 struct err	*res_delete_row(struct ctx *, const struct resource *,
 		    long long id);
 struct err	*res_query(struct ctx *, const struct resource *,

@@ -50,9 +50,9 @@ DIST_DEB_aarch64 = arm64
 # The -dev packages whose static archives are linked.
 DIST_DEV_PKGS	= libsqlite3-dev libfcgi-dev libscrypt-dev libgd-dev \
 		  libpng-dev libjpeg62-turbo-dev libwebp-dev zlib1g-dev \
-		  libmd-dev
+		  libmd-dev libcsv-dev
 DIST_STATIC_LIBS = -lsqlite3 -lfcgi -lscrypt -lgd -lpng16 -ljpeg -lwebp \
-		  -lz -lmd -lm
+		  -lz -lmd -lcsv -lm
 # The native gcc is also <arch>-linux-gnu-gcc; other architectures need
 # Debian's cross compiler (gcc-aarch64-linux-gnu, gcc-x86-64-linux-gnu).
 DIST_DEPS	= dpkg-dev $(foreach a,$(filter-out $(DIST_HOST),$(DIST_ARCHS)),\
@@ -89,7 +89,7 @@ dist-%: dist-tree-$(DIST_HOST)
 DIST_SUB = $(MAKE) --no-print-directory BUILD=$(DIST_DIR:$(CURDIR)/%=%)/$(1) \
 	DIST_DIR=$(DIST_DIR) CC=$(1)-linux-gnu-gcc \
 	CFLAGS="-DSTOCKROOM_GD_LINKED -DSTOCKROOM_STATIC -I$(DIST_DIR)/$(1)/cjson/include -I$(DIST_DIR)/$(1)/sysroot/usr/include" \
-	LDFLAGS="-static-pie" LIBMD= \
+	LDFLAGS="-static-pie" LIBMD= LIBCSV= \
 	LIBS="$(DIST_DIR)/$(1)/cjson/lib/libcjson.a -L$(DIST_DIR)/$(1)/sysroot/usr/lib/$(1)-linux-gnu -L$(DIST_DIR)/$(1)/sysroot/usr/lib $(DIST_STATIC_LIBS)"
 
 $(DIST_DIR)/%/sysroot/.done:

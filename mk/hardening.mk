@@ -75,7 +75,7 @@ $(FUZZ_BUILD)/bin/%: $(FUZZ_BUILD)/obj/tests/fuzz/%.o $(FUZZ_SUPPORT) \
     $(FUZZ_LIB_OBJ)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $(FUZZ_LDWRAP) -o $@ $< \
-	    $(FUZZ_SUPPORT) $(FUZZ_LIB_OBJ) $(LIBS)
+	    $(FUZZ_SUPPORT) $(FUZZ_LIB_OBJ) $(LIBCSV) $(LIBS)
 
 # New inputs go to $(FUZZ_BUILD)/corpus/, never into the committed seeds;
 # the figures for HARDENING.md are in $(FUZZ_BUILD)/logs/.

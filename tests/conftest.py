@@ -582,6 +582,9 @@ MIGRATION_UNDO = {
          "DROP TABLE build_line"],
     21: ["DROP TABLE category_parameter_template",
          "DROP TABLE part_parameter", "DROP TABLE parameter_template"],
+    # The importer's tables (issue 18, the import half).
+    22: ["DROP TABLE import_row", "DROP TABLE import_column_map",
+        "DROP TABLE import_session"],
 }
 
 

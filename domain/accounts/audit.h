@@ -40,6 +40,7 @@ extern const struct resource audit_resource;
 #define AUDIT_GROUP_DELETED	"group_deleted"
 #define AUDIT_SETUP		"setup"
 #define AUDIT_SETTING_CHANGED	"setting_changed"
+#define AUDIT_DATA_IMPORTED	"data_imported"
 
 struct err	*audit_record(struct ctx *, const char *action, long long user_id,
 		    const char *username, const char *target);

@@ -115,6 +115,9 @@ static const struct res_tree category_tree = {
 
 static struct res_sql category_sql;
 
+/* How an imported file names one (res_find_key()). */
+static const char *const category_keys[] = { "pathstring", "name", NULL };
+
 const struct resource category_resource = {
 	.model = "partcategory",
 	.name = "PartCategory",
@@ -132,6 +135,7 @@ const struct resource category_resource = {
 	.tree = &category_tree,
 	.flags = RES_METADATA,
 	.sql = &category_sql,
+	.keys = category_keys,
 };
 
 /* ---- parts ---------------------------------------------------------- */
@@ -659,6 +663,9 @@ static const struct res_hooks part_hooks = {
 
 static struct res_sql part_sql;
 
+/* How an imported file names one (res_find_key()). */
+static const char *const part_keys[] = { "IPN", "name", NULL };
+
 const struct resource part_resource = {
 	.model = "part",
 	.name = "Part",
@@ -677,4 +684,5 @@ const struct resource part_resource = {
 	.hooks = &part_hooks,
 	.flags = RES_KEYED | RES_CASCADE | RES_METADATA | RES_ATTACHMENTS,
 	.sql = &part_sql,
+	.keys = part_keys,
 };

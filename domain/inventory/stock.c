@@ -106,6 +106,9 @@ static const struct res_tree location_tree = {
 
 static struct res_sql location_sql;
 
+/* How an imported file names one (res_find_key()). */
+static const char *const location_keys[] = { "pathstring", "name", NULL };
+
 const struct resource location_resource = {
 	.model = "stocklocation",
 	.name = "StockLocation",
@@ -122,6 +125,7 @@ const struct resource location_resource = {
 	.tree = &location_tree,
 	.flags = RES_METADATA,
 	.sql = &location_sql,
+	.keys = location_keys,
 };
 
 /* ---- stock items ---------------------------------------------------- */
@@ -819,7 +823,10 @@ stock_deleted(struct ctx *ctx, struct res_del *d)
 	return event_emit(ctx, EVENT_STOCK_DELETED, *part);
 }
 
+static struct err *stock_defaults_hook(struct ctx *, struct res_write *);
+
 static const struct res_hooks stock_hooks = {
+	.defaults = stock_defaults_hook,
 	.view = stock_view,
 	.render = stock_render,
 	.validate = stock_validate,
@@ -849,7 +856,7 @@ const struct resource stock_resource = {
 	.search = &stock_search,
 	.hooks = &stock_hooks,
 	.flags = RES_KEYED | RES_CASCADE | RES_METADATA | RES_ATTACHMENTS |
-	    RES_BULK_DELETE | RES_NO_CREATE,
+	    RES_BULK_DELETE | RES_NO_CREATE | RES_IMPORT,
 	.sql = &stock_sql,
 };
 
@@ -982,6 +989,14 @@ stock_defaults(struct ctx *ctx, struct val *v)
 		st_reset(pl);
 	}
 	return NULL;
+}
+
+/* The same for a create that does not come through stock_create(): an
+ * imported row (res_hooks' defaults). */
+static struct err *
+stock_defaults_hook(struct ctx *ctx, struct res_write *w)
+{
+	return stock_defaults(ctx, w->v);
 }
 
 /* The items of a create, in the caller's transaction. */

@@ -334,6 +334,9 @@ static const struct res_hooks company_hooks = {
 
 static struct res_sql company_sql;
 
+/* How an imported file names one (res_find_key()). */
+static const char *const company_keys[] = { "name", NULL };
+
 const struct resource company_resource = {
 	.model = "company",
 	.name = "Company",
@@ -350,6 +353,7 @@ const struct resource company_resource = {
 	.hooks = &company_hooks,
 	.flags = RES_METADATA | RES_ATTACHMENTS,
 	.sql = &company_sql,
+	.keys = company_keys,
 };
 
 /* ---- contacts ------------------------------------------------------- */
@@ -552,6 +556,9 @@ static const struct res_tally manufacturer_part_tallies[] = {
 	  "'manufacturer_part' AND id = 0), 0)" },
 };
 
+/* How an imported file names one (res_find_key()). */
+static const char *const manufacturer_part_keys[] = { "MPN", NULL };
+
 const struct resource manufacturer_part_resource = {
 	.model = "manufacturerpart",
 	.name = "ManufacturerPart",
@@ -573,6 +580,7 @@ const struct resource manufacturer_part_resource = {
 	    .deleting = codes_deleting, .deleted = codes_deleted },
 	.flags = RES_METADATA | RES_BULK_DELETE | RES_ATTACHMENTS,
 	.sql = &manufacturer_part_sql,
+	.keys = manufacturer_part_keys,
 };
 
 /* ---- supplier parts ------------------------------------------------- */
@@ -833,6 +841,9 @@ static const struct res_tally supplier_part_tallies[] = {
 	  "'supplier_part' AND id = 0), 0)" },
 };
 
+/* How an imported file names one (res_find_key()). */
+static const char *const supplier_part_keys[] = { "SKU", NULL };
+
 const struct resource supplier_part_resource = {
 	.model = "supplierpart",
 	.name = "SupplierPart",
@@ -855,6 +866,7 @@ const struct resource supplier_part_resource = {
 	    .deleted = codes_deleted },
 	.flags = RES_METADATA | RES_BULK_DELETE,
 	.sql = &supplier_part_sql,
+	.keys = supplier_part_keys,
 };
 
 /* ---- price breaks --------------------------------------------------- */

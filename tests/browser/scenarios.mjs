@@ -1270,6 +1270,87 @@ async function scanScenario(ctx) {
 }
 
 
+/* The import dialog from the parts list: upload a distributor-style CSV
+   (semicolons, a BOM), check the suggested mapping and change one, check
+   the rows, see the refused row, import the rest; phone width. */
+async function importScenario(ctx) {
+	const page = await open(ctx, { viewport: { width: 1366, height: 768 } });
+	await signIn(ctx, page, ctx.admin);
+	// The dashboard's requests end before the page moves on.
+	await page.waitForLoadState('networkidle').catch(() => {});
+	await settled(page).catch(() => {});
+	await page.evaluate(async () => {
+		const token = localStorage.getItem('stockroom.csrf') || '';
+		const r = await fetch('api/part/category/', { method: 'POST', credentials: 'same-origin',
+			headers: { 'Content-Type': 'application/json', 'X-CSRFToken': token }, body: JSON.stringify({ name: 'Fuses' }) });
+		if (!r.ok) throw new Error('category: ' + r.status);
+		await r.text();
+	});
+	const csv = '\ufeffPart name;IPN;Description;Category;Minimum stock\n'
+		+ 'Fuse 5A;F-5A;Glass fuse, 5x20 mm;Fuses;10\n'
+		+ 'Fuse 10A;F-10A;"Glass fuse; slow";Fuses;5\n'
+		+ 'Fuse 15A;F-15A;=1+1;Nowhere;x\n'
+		+ 'Holder;H-1;Panel fuse holder;Fuses;0\n';
+	await goto(ctx, page, 'parts');
+	await page.getByRole('button', { name: 'Import' }).click();
+	let d = await dialog(page, 'Import parts');
+	await d.getByLabel('File').setInputFiles({ name: 'mouser-order.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+	await shot(ctx, page, '50-import-upload', { full: false });
+	await d.getByRole('button', { name: 'Upload' }).click();
+	d = await dialog(page, 'Match the columns');
+	const nameSel = d.getByLabel('Column for Name');
+	if (await nameSel.inputValue() !== '') throw new Error('"Part name" should not be suggested for name');
+	if (await d.getByLabel('Column for IPN').inputValue() !== 'IPN') throw new Error('IPN not suggested');
+	await nameSel.selectOption('Part name');
+	await expectText(d.getByRole('table', { name: 'Column mapping' }), /Fuse 5A/, 'the preview');
+	await shot(ctx, page, '51-import-mapping', { full: false });
+	await d.getByRole('button', { name: 'Check rows' }).click();
+	d = await dialog(page, 'Check the rows');
+	await expectText(d, /3 ready.*1 with errors/, 'the rows checked');
+	await expectText(d.getByRole('table', { name: 'Rows with errors' }), /No PartCategory matches "Nowhere"/, 'the refused row');
+	await shot(ctx, page, '52-import-review', { full: false });
+	await d.getByRole('button', { name: 'Import 3 rows' }).click();
+	d = await dialog(page, 'Import finished');
+	await expectText(d, /3 parts imported/, 'the result');
+	await d.getByRole('button', { name: 'Close', exact: true }).last().click();
+	await closed(page);
+	await expectText(page.getByRole('table', { name: /Parts/ }), /Fuse 10A.*Fuse 5A.*Holder/, 'the imported parts');
+
+	// The same dialog on the companies list.
+	await goto(ctx, page, 'companies');
+	await page.getByRole('button', { name: 'Import' }).click();
+	d = await dialog(page, 'Import companies');
+	await d.getByLabel('File').setInputFiles({ name: 'suppliers.csv', mimeType: 'text/csv',
+		buffer: Buffer.from('Name,Website,Description\nFuse World,https://fuses.example,Fuses\nLamp Shop,https://lamps.example,Lamps\n', 'utf8') });
+	await d.getByRole('button', { name: 'Upload' }).click();
+	d = await dialog(page, 'Match the columns');
+	await d.getByRole('button', { name: 'Check rows' }).click();
+	d = await dialog(page, 'Check the rows');
+	await d.getByRole('button', { name: 'Import 2 rows' }).click();
+	d = await dialog(page, 'Import finished');
+	await expectText(d, /2 companies imported/, 'the companies imported');
+	await d.getByRole('button', { name: 'Close', exact: true }).last().click();
+	await closed(page);
+	await expectText(page.getByRole('main'), /Fuse World.*Lamp Shop/, 'the imported companies');
+
+	await page.setViewportSize({ width: 390, height: 844 });
+	await goto(ctx, page, 'parts');
+	await page.getByRole('button', { name: 'Import' }).click();
+	d = await dialog(page, 'Import parts');
+	await d.getByLabel('File').setInputFiles({ name: 'more.csv', mimeType: 'text/csv', buffer: Buffer.from('name,IPN,description\nLamp,L-1,12 V lamp\n', 'utf8') });
+	await d.getByRole('button', { name: 'Upload' }).click();
+	d = await dialog(page, 'Match the columns');
+	const box = await d.boundingBox();
+	if (!box || box.x < 0 || box.x + box.width > 390) throw new Error('the dialog leaves the screen: ' + JSON.stringify(box));
+	await shot(ctx, page, '53-import-mapping-phone', { full: false });
+	await d.getByRole('button', { name: 'Check rows' }).click();
+	d = await dialog(page, 'Check the rows');
+	await expectText(d, /1 ready/, 'the row checked at phone width');
+	await shot(ctx, page, '54-import-review-phone', { full: false });
+	clean(ctx);
+}
+
+
 export const scenarios = [
 	{ name: 'first-run setup with the setup code', run: setupScenario, only: ['fresh'] },
 	{ name: 'sign in, category, part, stock, transfer, totals, history, sign out', run: mainScenario, only: ['lighttpd', 'apache-htaccess-prefix'] },
@@ -1285,4 +1366,5 @@ export const scenarios = [
 	{ name: 'parameters: a template, a wrong unit refused, values with units, range filter, phone', run: parametersScenario, only: ['lighttpd'] },
 	{ name: 'a stocked store room (README screenshots)', run: demoScenario, only: ['apache-htaccess-prefix'] },
 	{ name: 'scanning: camera (fake QR video), keyboard wedge, typed code, no match, move to a location', run: scanScenario, only: ['lighttpd', 'apache-htaccess-prefix'] },
+	{ name: 'import: parts from a CSV through the dialog, mapping, row errors, phone width', run: importScenario, only: ['lighttpd'] },
 ];

@@ -9,6 +9,7 @@ import { can } from '../session.js';
 import { useRoute, setQuery, navigate, Link } from '../router.js';
 import { DataTable, Pager, PagedTable, useListQuery } from '../ui/table.js';
 import { Icon } from '../ui/icons.js';
+import { ImportDialog } from '../ui/importer.js';
 import {
 	Button, Card, Dialog, useApi, useDebounced, ErrorNote, Spinner, Badge, Empty, fmtQty, fmtDate, toast,
 	useForm, FormErrors, TextField, TextArea, SelectField, CheckField, Confirm,
@@ -82,7 +83,8 @@ export function Companies() {
 	return html`<div class="page">
 		<div class="page-head">
 			<div><h1>Companies</h1><p class="page-sub">Suppliers, manufacturers and customers</p></div>
-			<div class="page-actions">${can('purchase_order', 'add') && html`<${Button} kind="primary" icon="plus" onClick=${() => setDialog(true)}>New company</${Button}>`}</div>
+			<div class="page-actions">${can('purchase_order', 'add') && html`<${Button} icon="copy" onClick=${() => setDialog('import')}>Import</${Button}>
+				<${Button} kind="primary" icon="plus" onClick=${() => setDialog(true)}>New company</${Button}>`}</div>
 		</div>
 		<div class="toolbar">
 			<div class="searchbox"><${Icon} name="search" />
@@ -98,7 +100,9 @@ export function Companies() {
 		<${PagedTable} list=${list} offset=${offset} limit=${limit} ordering=${ordering} defaultOrdering="name" exportFrom=${{ path: 'company/', params }}
 			columns=${columns} caption="Companies" onRowClick=${c => navigate('/company/' + c.pk)}
 			empty=${list.loading ? 'Loading…' : search ? 'No companies match.' : 'No companies yet.'} />
-		${dialog && html`<${CompanyDialog} onClose=${() => setDialog(false)}
+		${dialog === 'import' && html`<${ImportDialog} model="company" noun="companies" onClose=${() => setDialog(false)}
+			onDone=${n => { setDialog(false); if (n) { toast(`${n} companies imported`); list.reload(); } }} />`}
+		${dialog === true && html`<${CompanyDialog} onClose=${() => setDialog(false)}
 			onDone=${r => { setDialog(false); if (r?.pk) navigate('/company/' + r.pk); else list.reload(); }} />`}
 	</div>`;
 }

@@ -9,6 +9,7 @@ import { useRoute, setQuery, navigate, Link } from '../router.js';
 import { useTree, pathOf, treeOptions, invalidate } from '../data.js';
 import { Tree, ancestors } from '../ui/tree.js';
 import { PagedTable } from '../ui/table.js';
+import { ImportDialog } from '../ui/importer.js';
 import { Icon } from '../ui/icons.js';
 import {
 	Button, Dialog, useApi, useDebounced, ErrorNote, Badge, fmtQty, toast, useForm, FormErrors,
@@ -196,6 +197,7 @@ export function Parts() {
 				<div class="page-actions">
 					${catNode && can('part_category', 'change') && html`<${Button} icon="edit" onClick=${() => setDialog({ kind: 'editcat' })}>Edit category</${Button}>`}
 					${catNode && can('part_category', 'delete') && html`<${Button} icon="trash" kind="ghost" onClick=${() => setDialog({ kind: 'delcat' })}>Delete</${Button}>`}
+					${canAdd && html`<${Button} icon="copy" onClick=${() => setDialog({ kind: 'import' })}>Import</${Button}>`}
 					${canAdd && html`<${Button} kind="primary" icon="plus" onClick=${() => setDialog({ kind: 'newpart' })}>New part</${Button}>`}
 				</div>
 			</div>
@@ -227,6 +229,8 @@ export function Parts() {
 		${dialog?.kind === 'editcat' && catNode && html`<${CategoryDialogLoader} pk=${cat} onClose=${() => setDialog(null)} onDone=${() => setDialog(null)} />`}
 		${dialog?.kind === 'delcat' && catNode && html`<${DeleteCategory} category=${catNode} onClose=${() => setDialog(null)}
 			onDone=${() => { setDialog(null); setQuery({ category: catNode.parent ?? '', offset: '' }); list.reload(); }} />`}
+		${dialog?.kind === 'import' && html`<${ImportDialog} model="part" noun="parts" onClose=${() => setDialog(null)}
+			onDone=${n => { setDialog(null); if (n) { toast(`${n} parts imported`); invalidate('category'); list.reload(); } }} />`}
 		${dialog?.kind === 'newpart' && html`<${PartDialog} category=${cat} onClose=${() => setDialog(null)}
 			onDone=${r => { setDialog(null); invalidate('category'); if (r?.pk) navigate('/part/' + r.pk); else list.reload(); }} />`}
 	</div>`;

@@ -1,0 +1,400 @@
+"""Import (issue 18, the import half; domain/importer/importer.c,
+lib/csvread.c): InvenTree's /api/importer/ sessions over any resource --
+upload, column mapping suggested and edited, rows checked by the
+resource's own validation with their errors per field, the commit of the
+accepted rows in one transaction or nothing, encodings, delimiters,
+ragged rows, limits, formulas kept as text, the audit log and the add
+permission."""
+import json
+
+import pytest
+
+from conftest import make_user
+from inventory_api import Api
+
+SESSION = "/api/importer/session/"
+MAPPING = "/api/importer/column-mapping/"
+ROW = "/api/importer/row/"
+BOUNDARY = "----StockroomImportBoundary0123456789"
+
+
+def multipart(fields=(), files=()):
+    out = b""
+    for name, value in fields:
+        out += (f"--{BOUNDARY}\r\nContent-Disposition: form-data; "
+                f"name=\"{name}\"\r\n\r\n").encode() + value.encode() + b"\r\n"
+    for name, filename, data in files:
+        out += (f"--{BOUNDARY}\r\nContent-Disposition: form-data; "
+                f"name=\"{name}\"; filename=\"{filename}\"\r\n"
+                "Content-Type: text/csv\r\n\r\n").encode() + data + b"\r\n"
+    out += f"--{BOUNDARY}--\r\n".encode()
+    return f"multipart/form-data; boundary={BOUNDARY}", out
+
+
+class ImportApi(Api):
+    @staticmethod
+    def program(path):
+        if path.startswith("/api/importer"):
+            return "importer"
+        if path.startswith("/api/company"):
+            return "company"
+        return Api.program(path)
+
+    def upload(self, model, data, filename="data.csv", expect=201,
+               **fields):
+        if isinstance(data, str):
+            data = data.encode()
+        f = [("model_type", model)] + [
+            (k, v if isinstance(v, str) else json.dumps(v))
+            for k, v in fields.items()]
+        ct, body = multipart(f, [("data_file", filename, data)])
+        r = self.site.cgi("importer", method="POST", path=SESSION,
+                          body=body, content_type=ct, headers=self.headers)
+        assert r.status == expect, r
+        return r.json()
+
+    def accept_fields(self, pk, expect=200):
+        return self.ok("POST", f"{SESSION}{pk}/accept_fields/", {},
+                       expect=expect)
+
+    def rows(self, pk, **kw):
+        return self.list(ROW, session=pk, ordering="row_index", **kw)
+
+    def accept_rows(self, pk, rows=None, expect=201):
+        if rows is None:
+            rows = [r["pk"] for r in self.rows(pk) if not r["complete"]]
+        return self.ok("POST", f"{SESSION}{pk}/accept_rows/",
+                       {"rows": rows}, expect=expect)
+
+    def mapping(self, session):
+        return {m["field"]: m for m in session["column_mappings"]}
+
+    def count(self, path, **kw):
+        return len(self.list(path, **kw))
+
+
+@pytest.fixture
+def api(site, admin):
+    return ImportApi(site, admin)
+
+
+def test_parts_by_header_names_and_labels(api):
+    cat = api.category("Resistors")["pk"]
+    s = api.upload("part", "Name, ipn ,Description,Category\n"
+                           "R 10k,R-010,\"ten k, 1%\",Resistors\n"
+                           f"R 22k,R-022,twenty-two k,{cat}\n",
+                   filename="parts.csv")
+    assert s["model_type"] == "part" and s["status"] == 10
+    assert s["data_file"] == "parts.csv" and s["row_count"] == 2
+    assert s["columns"] == ["Name", " ipn ", "Description", "Category"]
+    assert s["encoding"] == "utf-8" and s["delimiter"] == ","
+    m = api.mapping(s)
+    assert m["name"]["column"] == "Name" and m["IPN"]["column"] == " ipn "
+    assert m["category"]["column"] == "Category"
+    assert m["keywords"]["column"] == ""
+    assert "name" in s["available_fields"]
+    assert s["available_fields"]["name"]["required"] is True
+    s = api.accept_fields(s["pk"])
+    assert s["status"] == 30
+    rows = api.rows(s["pk"])
+    assert [r["valid"] for r in rows] == [True, True]
+    assert rows[0]["row_data"]["Description"] == "ten k, 1%"
+    assert rows[0]["data"]["category"] == "Resistors"
+    r = api.accept_rows(s["pk"])
+    assert len(r["created"]) == 2
+    parts = api.list("/api/part/", ordering="name")
+    assert [(p["name"], p["IPN"], p["category"]) for p in parts] == [
+        ("R 10k", "R-010", cat), ("R 22k", "R-022", cat)]
+    s = api.ok("GET", f"{SESSION}{s['pk']}/")
+    assert s["status"] == 40 and s["completed_row_count"] == 2
+    log = api.site.cgi("admin", path="/api/admin/audit/",
+                       query="action=data_imported",
+                       headers=api.headers).json()
+    rows = log["results"] if isinstance(log, dict) else log
+    assert len(rows) == 1
+    assert "parts.csv" in rows[0]["target"]
+    assert rows[0]["username"] == "admin"
+
+
+def test_mapping_is_editable_and_defaults_overrides(api):
+    a = api.category("A")["pk"]
+    b = api.category("B")["pk"]
+    s = api.upload("part", "Title,Code\nWidget,W-1\nGadget,\nBad,B-1\n",
+                   field_defaults={"description": "from file"},
+                   field_overrides={"category": a})
+    m = api.mapping(s)
+    assert m["name"]["column"] == ""
+    # name is required: accepting the mapping as it is fails.
+    r = api.call("POST", f"{SESSION}{s['pk']}/accept_fields/", {})
+    assert r.status == 400 and "name" in r.json()
+    api.ok("PATCH", f"{MAPPING}{m['name']['pk']}/", {"column": "Title"})
+    api.ok("PATCH", f"{MAPPING}{m['IPN']['pk']}/", {"column": "Code"})
+    r = api.call("PATCH", f"{MAPPING}{m['IPN']['pk']}/", {"column": "Nope"})
+    assert r.status == 400 and "column" in r.json()
+    s = api.accept_fields(s["pk"])
+    # "all": every valid row not yet imported, in one transaction.
+    rows = api.rows(s["pk"])
+    api.ok("DELETE", f"{ROW}{rows[2]['pk']}/")
+    r = api.ok("POST", f"{SESSION}{s['pk']}/accept_rows/", {"all": True},
+               expect=201)
+    assert r["rows"] == [rows[0]["pk"], rows[1]["pk"]]
+    parts = api.list("/api/part/", ordering="name")
+    assert [(p["name"], p["IPN"], p["category"], p["description"])
+            for p in parts] == [("Gadget", "", a, "from file"),
+                                ("Widget", "W-1", a, "from file")]
+    r = api.call("POST", f"{SESSION}{s['pk']}/accept_rows/", {})
+    assert r.status == 400 and r.json() == {"rows": ["No rows provided"]}
+    assert b
+
+
+def test_bad_defaults_and_model_type(api):
+    r = api.upload("part", "name\nx\n", expect=400,
+                   field_defaults={"nosuchfield": 1})
+    assert "field_defaults" in r
+    r = api.upload("part", "name\nx\n", expect=400, field_overrides="[1")
+    assert "field_overrides" in r
+    r = api.upload("nosuchmodel", "name\nx\n", expect=400)
+    assert r == {"model_type": ["\"nosuchmodel\" is not a valid choice."]}
+
+
+def test_row_errors_per_field_and_commit_is_atomic(api):
+    api.category("Caps")
+    s = api.upload("part", "name,IPN,category,minimum_stock\n"
+                           "C1,C-1,Caps,5\n"
+                           ",C-2,Caps,1\n"
+                           "C3,C-3,Nowhere,x\n"
+                           "C1,C-1,Caps,5\n")
+    api.accept_fields(s["pk"])
+    rows = api.rows(s["pk"])
+    assert [r["valid"] for r in rows] == [True, False, False, True]
+    assert "name" in rows[1]["errors"]
+    assert rows[2]["errors"]["category"] == [
+        "No PartCategory matches \"Nowhere\"."]
+    assert "minimum_stock" in rows[2]["errors"]
+    assert api.list(ROW, session=s["pk"], valid=False)[0]["row_index"] == 1
+    # Rows 0 and 3 are the same part: each is valid alone, together the
+    # second is refused, and nothing is written.
+    r = api.accept_rows(s["pk"], [rows[0]["pk"], rows[3]["pk"]],
+                        expect=400)
+    assert "nothing was imported" in r["non_field_errors"][0]
+    assert [f["row"] for f in r["rows"]] == [rows[3]["pk"]]
+    assert api.count("/api/part/") == 0
+    again = api.rows(s["pk"])
+    assert again[3]["valid"] is False and again[3]["errors"]
+    assert again[0]["complete"] is False
+    # Deleting the duplicate row, the rest goes in.
+    api.ok("DELETE", f"{ROW}{rows[3]['pk']}/")
+    api.accept_rows(s["pk"], [rows[0]["pk"]])
+    assert [p["IPN"] for p in api.list("/api/part/")] == ["C-1"]
+    r = api.accept_rows(s["pk"], [rows[0]["pk"]], expect=400)
+    assert "already been completed" in r["rows"][0]
+    # Importing the same file again: the existing part is a row error.
+    s2 = api.upload("part", "name,IPN,category\nC1,C-1,Caps\n")
+    api.accept_fields(s2["pk"])
+    row = api.rows(s2["pk"])[0]
+    assert row["valid"] is False and "non_field_errors" in row["errors"]
+
+
+def test_stock_items_by_ipn_and_location_path(api):
+    p = api.part("Widget", IPN="W-1")["pk"]
+    shelf = api.location("Shelf")["pk"]
+    box = api.location("Box", parent=shelf)["pk"]
+    s = api.upload("stockitem", "Part;Location;Quantity;Batch\n"
+                                "W-1;Shelf/Box;12,5;B1\n"
+                                " W-1 ;Shelf ; 3;B2  \n"
+                                "W-9;Shelf;1;B3\n",
+                   filename="stock.csv")
+    assert s["delimiter"] == ";"
+    m = api.mapping(s)
+    assert m["part"]["column"] == "Part"
+    assert m["location"]["column"] == "Location"
+    api.accept_fields(s["pk"])
+    rows = api.rows(s["pk"])
+    # "12,5" is no decimal the API takes: the quantity field says so.
+    assert [r["valid"] for r in rows] == [False, True, False]
+    assert "quantity" in rows[0]["errors"]
+    assert rows[2]["errors"]["part"] == ["No Part matches \"W-9\"."]
+    api.accept_rows(s["pk"], [rows[1]["pk"]])
+    items = api.list("/api/stock/")
+    assert [(i["part"], i["location"], i["batch"]) for i in items] == [
+        (p, shelf, "B2")]
+    assert box
+
+
+def test_companies_tsv_windows_1252_bom(api):
+    tsv = "name\tdescription\tis_supplier\r\nMüller GmbH\tZubehör – Teile\ttrue\r\n"
+    s = api.upload("company", tsv.encode("cp1252"), filename="c.tsv")
+    assert s["encoding"] == "windows-1252" and s["delimiter"] == "\t"
+    api.accept_fields(s["pk"])
+    api.accept_rows(s["pk"])
+    s = api.upload("company", b"\xef\xbb\xbfName,Website\nACME,https://acme.example\n")
+    assert s["encoding"] == "utf-8-sig" and s["columns"] == ["Name", "Website"]
+    api.accept_fields(s["pk"])
+    api.accept_rows(s["pk"])
+    cs = api.list("/api/company/", ordering="name")
+    assert [(c["name"], c["description"]) for c in cs] == [
+        ("ACME", ""), ("Müller GmbH", "Zubehör – Teile")]
+    assert cs[0]["website"] == "https://acme.example"
+
+
+def test_formula_cells_are_text(api):
+    s = api.upload("part", "name,description\n"
+                           "=1+2,\"=HYPERLINK(\"\"http://evil\"\")\"\n"
+                           "@SUM(A1),-5\n")
+    api.accept_fields(s["pk"])
+    api.accept_rows(s["pk"])
+    parts = api.list("/api/part/", ordering="name")
+    assert [(p["name"], p["description"]) for p in parts] == [
+        ("=1+2", "=HYPERLINK(\"http://evil\")"), ("@SUM(A1)", "-5")]
+
+
+def test_ragged_and_malformed_files(api):
+    r = api.upload("part", "name,IPN\na,1\nb,2,extra\n", expect=400)
+    assert r == {"data_file": ["Row 3 has 3 cells; the header has 2."]}
+    # Short rows are padded, empty trailing cells dropped.
+    s = api.upload("part", "name,IPN,description,\nshort\nfull,F,d,,\n")
+    assert s["columns"] == ["name", "IPN", "description"]
+    rows = api.rows(s["pk"])
+    assert rows[0]["row_data"] == {"name": "short", "IPN": "",
+                                   "description": ""}
+    r = api.upload("part", "name,\"IPN\nx,1\n", expect=400)
+    assert "data_file" in r
+    r = api.upload("part", "name,name\nx,y\n", expect=400)
+    assert r == {"data_file": ["Column \"name\" is in the header twice."]}
+    r = api.upload("part", b"name\n\x81\x8d\n", expect=400)
+    assert "neither UTF-8 nor Windows-1252" in r["data_file"][0]
+    r = api.upload("part", b"PK\x03\x04rest", filename="parts.xlsx",
+                   expect=400)
+    assert "not supported yet" in r["data_file"][0]
+    r = api.upload("part", "", expect=400)
+    assert r == {"data_file": ["The file is empty."]}
+    r = api.upload("part", "name\n" + "x" * 70000 + "\n", expect=400)
+    assert "at most 65536 bytes" in r["data_file"][0]
+    r = api.upload("part", ",".join(f"c{i}" for i in range(101)) + "\n",
+                   expect=400)
+    assert "more than 100 columns" in r["data_file"][0]
+    assert api.count(SESSION) == 1
+
+
+def test_oversize_file(api):
+    big = b"name,description\n" + (b"x," + b"y" * 1000 + b"\n") * 10500
+    r = api.upload("part", big, expect=400)
+    assert "larger than" in r["data_file"][0]
+    assert api.count(SESSION) == 0
+
+
+def test_too_many_rows(api, monkeypatch):
+    body = "name\n" + "p\n" * 100001
+    r = api.upload("part", body, expect=400)
+    assert "more than 100000 rows" in r["data_file"][0]
+    assert api.count(SESSION) == 0 and api.count(ROW) == 0
+
+
+def test_permissions(site, api):
+    viewer = ImportApi(site, make_user(site, "viewer", {"part": ["view"]}))
+    adder = ImportApi(site, make_user(site, "adder",
+                                      {"part": ["view", "add"]}))
+    r = viewer.upload("part", "name\nx\n", expect=403)
+    assert "detail" in r
+    s = adder.upload("part", "name\nx\n")
+    # Another user's session is not found; the admin sees every one.
+    r = viewer.call("GET", f"{SESSION}{s['pk']}/")
+    assert r.status == 404
+    assert viewer.count(SESSION) == 0 and viewer.count(ROW) == 0
+    assert viewer.count(MAPPING) == 0
+    r = viewer.call("POST", f"{SESSION}{s['pk']}/accept_fields/", {})
+    assert r.status == 404
+    assert api.count(SESSION) == 1
+    adder.accept_fields(s["pk"])
+    adder.accept_rows(s["pk"])
+    assert [p["name"] for p in api.list("/api/part/")] == ["x"]
+    # Stock needs the stock rule set.
+    adder.upload("stockitem", "part,quantity\n1,1\n", expect=403)
+
+
+def test_options_and_delete_session(api):
+    r = api.call("OPTIONS", SESSION)
+    assert r.status == 200
+    post = r.json()["actions"]["POST"]
+    assert "data_file" in post and "model_type" in post
+    s = api.upload("part", "name\nx\ny\n")
+    api.ok("DELETE", f"{SESSION}{s['pk']}/")
+    assert api.count(ROW) == 0 and api.count(MAPPING) == 0
+
+
+def test_categories_by_parent_path_and_reimport(api):
+    top = api.category("Electronics")["pk"]
+    api.category("Passives", parent=top)
+    text = "name,parent,description\nResistors,Electronics/Passives,R\n"
+    s = api.upload("partcategory", text)
+    assert api.mapping(s)["parent"]["column"] == "parent"
+    api.accept_fields(s["pk"])
+    api.accept_rows(s["pk"])
+    cats = api.list("/api/part/category/", ordering="pathstring")
+    assert [c["pathstring"] for c in cats] == [
+        "Electronics", "Electronics/Passives",
+        "Electronics/Passives/Resistors"]
+    # The same file again: the category exists under that parent.
+    s = api.upload("partcategory", text)
+    api.accept_fields(s["pk"])
+    row = api.rows(s["pk"])[0]
+    assert row["valid"] is False and row["errors"]
+    assert api.count("/api/part/category/") == 3
+    # With update_records the node of that name under that parent is
+    # updated; a new name under it is created.
+    s = api.upload("partcategory", text.replace(",R\n", ",Rs\n") +
+                   "Capacitors,Electronics/Passives,C\n",
+                   update_records="true")
+    api.accept_fields(s["pk"])
+    r = api.accept_rows(s["pk"])
+    assert len(r["updated"]) == 1 and len(r["created"]) == 1
+    cats = {c["pathstring"]: c for c in api.list("/api/part/category/")}
+    assert cats["Electronics/Passives/Resistors"]["description"] == "Rs"
+    assert cats["Electronics/Passives/Capacitors"]["description"] == "C"
+    # Locations the same way; a name held twice is ambiguous.
+    a = api.location("A")["pk"]
+    api.location("Bin", parent=a)
+    b = api.location("B")["pk"]
+    api.location("Bin", parent=b)
+    p = api.part("Widget", IPN="W-1")["pk"]
+    s = api.upload("stockitem", "part,location,quantity\nWidget,Bin,1\n"
+                                "W-1,B/Bin,2\n")
+    api.accept_fields(s["pk"])
+    rows = api.rows(s["pk"])
+    assert rows[0]["errors"] == {
+        "location": ["2 objects have name \"Bin\": give the pk."]}
+    assert rows[1]["valid"] is True
+    api.accept_rows(s["pk"], [rows[1]["pk"]])
+    item = api.list("/api/stock/")[0]
+    assert item["part"] == p and item["quantity"] == 2
+
+
+def test_update_records_by_id_and_by_key(site, api):
+    a = api.part("Alpha", IPN="A-1", description="old")["pk"]
+    b = api.part("Beta", IPN="B-1", description="old")["pk"]
+    # By id (the export's pk column) and by IPN; a new IPN is a create.
+    s = api.upload("part", f"pk,name,IPN,description\n{a},Alpha,A-1,new a\n"
+                           ",Beta,B-1,new b\n,Gamma,G-1,new g\n"
+                           "999,Nope,N-1,x\n",
+                   update_records="true")
+    assert s["update_records"] is True
+    m = api.mapping(s)
+    assert m["id"]["column"] == "pk" and "id" in s["available_fields"]
+    api.accept_fields(s["pk"])
+    rows = api.rows(s["pk"])
+    assert [r["valid"] for r in rows] == [True, True, True, False]
+    assert rows[3]["errors"] == {
+        "id": ["Invalid pk \"999\" - object does not exist."]}
+    r = api.accept_rows(s["pk"], [x["pk"] for x in rows[:3]])
+    assert sorted(r["updated"]) == sorted([a, b]) and len(r["created"]) == 1
+    parts = {p["name"]: p for p in api.list("/api/part/")}
+    assert parts["Alpha"]["description"] == "new a"
+    assert parts["Beta"]["description"] == "new b"
+    assert parts["Beta"]["pk"] == b and len(parts) == 3
+    # Updating needs the change permission too (InvenTree's add implies
+    # change, so only a user with neither is refused).
+    viewer = ImportApi(site, make_user(site, "viewer2", {"part": ["view"]}))
+    viewer.upload("part", "name\nx\n", update_records="true", expect=403)
+    # A model that takes no updates.
+    r = api.upload("stockitemtracking", "notes\nx\n", expect=400)
+    assert "model_type" in r
