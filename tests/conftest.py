@@ -585,6 +585,7 @@ MIGRATION_UNDO = {
     # The importer's tables (issue 18, the import half).
     22: ["DROP TABLE import_row", "DROP TABLE import_column_map",
         "DROP TABLE import_session"],
+    23: ["DROP INDEX part_parameter_text"],
 }
 
 

@@ -1685,6 +1685,110 @@ cmd_boms(struct ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
+/* ---- parameters --------------------------------------------------- */
+
+/*
+ * inventory parameters [-n per part]: parameter templates with units and,
+ * for every part of generate's (ids 1..N), n of them (10 at most) with a
+ * value written as people write it ("4.7k", "100n") and its number in
+ * the template's units (issue 17's benchmark data: a range filter over
+ * 100,000 parts with 10 parameters each), into data that has none yet.
+ * The values are spread over six decades, so that a range of one decade
+ * matches a sixth of the parts.
+ */
+static int
+cmd_parameters(struct ctx *ctx, int argc, char **argv)
+{
+	static const char *const tpl[][2] = {
+		{ "Resistance", "ohm" }, { "Capacitance", "F" },
+		{ "Voltage", "V" }, { "Current", "A" }, { "Power", "W" },
+		{ "Frequency", "Hz" }, { "Inductance", "H" },
+		{ "Length", "m" }, { "Mass", "g" }, { "Tolerance", "%" },
+	};
+	/* The decade each template's values start at (10^lo). */
+	static const int lo[] = { 0, -12, -1, -3, -3, 3, -9, -3, -3, -1 };
+	static const struct { int exp; const char *p; } prefix[] = {
+		{ -12, "p" }, { -9, "n" }, { -6, "u" }, { -3, "m" }, { 0, "" },
+		{ 3, "k" }, { 6, "M" }, { 9, "G" },
+	};
+	static const char sql_tpl[] =
+	    "INSERT INTO parameter_template (name, units, description) "
+	    "VALUES (?, ?, 'benchmark data')";
+	static const char sql_param[] =
+	    "INSERT INTO part_parameter (part, template, data, data_numeric) "
+	    "VALUES (?, ?, ?, ?)";
+	long long per = 10, nparts, tid[10];
+	const struct inv_option opts[] = { { "-n", &per } };
+	char data[32];
+
+	if (inv_options(argc, argv, opts, 1) != 0 || per < 1 || per > 10) {
+		fprintf(stderr, "usage: inventory parameters [-n 1..10]\n");
+		return 2;
+	}
+	db_stmt *q = db_prepare(ctx, "SELECT count(*), count(*) = "
+	    "coalesce(max(id), 0), (SELECT count(*) FROM part_parameter) > 0 "
+	    "FROM part");
+	if (q == NULL || st_step(q) != SQLITE_ROW)
+		return inv_fail(ctx, "count");
+	nparts = st_column_int64(q, 0);
+	bool gaps = st_column_int(q, 1) == 0, any = st_column_int(q, 2) != 0;
+	st_reset(q);
+	if (nparts < 1 || gaps || any) {
+		fprintf(stderr, "inventory: parameters needs the parts of "
+		    "generate (ids 1..N) and no parameters yet\n");
+		return 1;
+	}
+	if (db_begin(ctx) != NULL)
+		return inv_fail(ctx, "begin");
+	db_stmt *ts = db_prepare(ctx, sql_tpl);
+	db_stmt *ps = db_prepare(ctx, sql_param);
+	if (ts == NULL || ps == NULL)
+		return inv_fail(ctx, "prepare");
+	for (int t = 0; t < per; t++) {
+		st_reset(ts);
+		st_bind_text(ts, 1, tpl[t][0], -1, SQLITE_STATIC);
+		st_bind_text(ts, 2, tpl[t][1], -1, SQLITE_STATIC);
+		if (st_step(ts) != SQLITE_DONE)
+			return inv_fail(ctx, "template");
+		tid[t] = db_last_id(ctx);
+	}
+	for (long long p = 1; p <= nparts; p++)
+		for (int t = 0; t < per; t++) {
+			/* 1.0 to 9.9 times 10^(lo .. lo + 5) */
+			int mant = (int)inv_between(10, 99);
+			int exp = lo[t] + (int)inv_between(0, 5);
+			size_t k = 0;
+			while (k + 1 < sizeof(prefix) / sizeof(prefix[0]) &&
+			    prefix[k + 1].exp <= exp)
+				k++;
+			double v = mant / 10.0;
+			for (int e = 0; e < exp; e++)
+				v *= 10;
+			for (int e = 0; e > exp; e--)
+				v /= 10;
+			double shown = mant / 10.0;
+			for (int e = prefix[k].exp; e < exp; e++)
+				shown *= 10;
+			snprintf(data, sizeof(data), "%g%s", shown, prefix[k].p);
+			/* 12 significant digits, as the API stores a value */
+			char num[32];
+			snprintf(num, sizeof(num), "%.12g", v);
+			v = strtod(num, NULL);
+			st_reset(ps);
+			st_bind_int64(ps, 1, p);
+			st_bind_int64(ps, 2, tid[t]);
+			st_bind_text(ps, 3, data, -1, SQLITE_STATIC);
+			st_bind_double(ps, 4, v);
+			if (st_step(ps) != SQLITE_DONE)
+				return inv_fail(ctx, "parameter");
+		}
+	if (db_end(ctx, NULL) != NULL)
+		return inv_fail(ctx, "commit");
+	printf("generated into %s: %lld parameter templates, %lld parameters\n",
+	    ctx->cfg.database, per, per * nparts);
+	return 0;
+}
+
 static int
 cmd_companies_args(struct ctx *ctx, int argc, char **argv)
 {
@@ -1874,7 +1978,8 @@ usage(void)
 	    "[-a assemblies] [-s seed]\n"
 	    "       inventory companies [-n companies] [-s supplier parts]\n"
 	    "       inventory boms [-a assemblies]\n"
-	    "       inventory orders [-n orders] [-l lines per order]\n");
+	    "       inventory orders [-n orders] [-l lines per order]\n"
+	    "       inventory parameters [-n per part]\n");
 }
 
 int
@@ -1889,6 +1994,7 @@ main(int argc, char **argv, char **envp)
 	    strcmp(argv[1], "generate") != 0 &&
 	    strcmp(argv[1], "companies") != 0 &&
 	    strcmp(argv[1], "boms") != 0 &&
+	    strcmp(argv[1], "parameters") != 0 &&
 	    strcmp(argv[1], "orders") != 0) ||
 	    (strcmp(argv[1], "demo") == 0 && argc != 2)) {
 		usage();
@@ -1919,6 +2025,8 @@ main(int argc, char **argv, char **envp)
 		rc = cmd_companies_args(&ctx, argc, argv);
 	else if (strcmp(argv[1], "boms") == 0)
 		rc = cmd_boms(&ctx, argc, argv);
+	else if (strcmp(argv[1], "parameters") == 0)
+		rc = cmd_parameters(&ctx, argc, argv);
 	else if (strcmp(argv[1], "orders") == 0)
 		rc = cmd_orders_args(&ctx, argc, argv);
 	else

@@ -48,6 +48,11 @@ if [ "$(sqlite3 "$DATA/stockroom.sqlite3" 'SELECT count(*) FROM bom_item')" -eq 
 	echo "generating the benchmark BOMs (once; kept in $DATA)..."
 	"$SITE/bin/inventory" boms
 fi
+# Parameters with units (issue 17): ten a part, once.
+if [ "$(sqlite3 "$DATA/stockroom.sqlite3" 'SELECT count(*) FROM part_parameter')" -eq 0 ]; then
+	echo "generating the benchmark parameters (once; kept in $DATA)..."
+	"$SITE/bin/inventory" parameters
+fi
 # Purchase orders (issue 15): 20,000 orders with their lines, once; and
 # the placed order the receive row receives against (ten lines of one
 # supplier's parts, a billion packs each).
@@ -237,6 +242,20 @@ if [ -n "$ASM" ]; then
 	fi
 	ENDPOINTS+=(
 		"build line list|/api/build/line/?build=$BUILD_ID&limit=1000|"
+	)
+fi
+
+# Parameters (issue 17): the parts whose resistance is 4.7 kohm to
+# 5.1 kohm (958 of 100,000 on the benchmark data), written with prefixes
+# as people filter, by name and sorted by the value; and a part's
+# parameters as the app reads them.
+RES_TPL=$(db "SELECT id FROM parameter_template WHERE name = 'Resistance'" 2>/dev/null || true)
+if [ -n "$RES_TPL" ]; then
+	RANGE="parameter_${RES_TPL}_gte=4.7k&parameter_${RES_TPL}_lte=5.1k"
+	ENDPOINTS+=(
+		"parts by parameter range|/api/part/?$RANGE&limit=50|"
+		"parts by parameter range, sorted|/api/part/?$RANGE&ordering=parameter_${RES_TPL}&limit=50|"
+		"parameters of a part|/api/parameter/?model_type=part&model_id=$PK|"
 	)
 fi
 

@@ -135,6 +135,8 @@ def requests(data):
                    f"WHERE order_id = {po or 0}").split(",")
     asm = sql(data, "SELECT part FROM bom_item GROUP BY part "
               "ORDER BY count(*) DESC, part LIMIT 1")
+    rt = sql(data, "SELECT id FROM parameter_template WHERE name = "
+             "'Resistance'")
     reqs = {
         "part list page": ("part", "GET", "/api/part/",
                            "limit=50&offset=50000", None),
@@ -154,6 +156,16 @@ def requests(data):
                                 "part": {}, "partcategory": {},
                                 "stockitem": {},
                                 "stocklocation": {}}).encode()),
+        "parts by parameter range": ("part", "GET", "/api/part/",
+                                     f"parameter_{rt}_gte=4.7k&parameter_{rt}"
+                                     "_lte=5.1k&limit=50", None),
+        "parts by parameter range, sorted": ("part", "GET", "/api/part/",
+                                             f"parameter_{rt}_gte=4.7k&"
+                                             f"parameter_{rt}_lte=5.1k&"
+                                             f"ordering=parameter_{rt}&"
+                                             "limit=50", None),
+        "parameters of a part": ("parameter", "GET", "/api/parameter/",
+                                 f"model_type=part&model_id={pk}", None),
         "part detail": ("part", "GET", f"/api/part/{pk}/", "", None),
         "stock by part": ("stock", "GET", "/api/stock/",
                           f"part={pk}&location_detail=true&limit=50", None),

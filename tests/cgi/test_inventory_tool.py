@@ -176,3 +176,33 @@ def test_generator_and_streamed_list_memory(site, admin):
         rows[5]["pk"]
     refused = inventory(site, "generate", "-p", "1", check=False)
     assert refused.returncode == 1
+
+
+def test_generator_parameters(site, admin):
+    """inventory parameters: ten templates with units and ten values a
+    part, written as people write them; the part list's range filters
+    (through the unit parser) find what their numbers say."""
+    inventory(site, "generate", "-p", "300", "-c", "5", "-l", "5",
+              "-i", "300", "-t", "300")
+    out = inventory(site, "parameters")
+    assert b"10 parameter templates, 3000 parameters" in out.stdout
+    db = site.db()
+    tpl = dict(db.execute("SELECT name, id FROM parameter_template"))
+    r = tpl["Resistance"]
+    want = sorted(p for (p,) in db.execute(
+        "SELECT part FROM part_parameter WHERE template = ? AND "
+        "data_numeric BETWEEN 1000 AND 10000", (r,)))
+    assert 0 < len(want) < 300
+    got = site.cgi("part", path="/api/part/", headers=admin, query=(
+        f"parameter_{r}_gte=1k&parameter_{r}_lte=0.01M")).json()
+    assert sorted(p["pk"] for p in got) == want
+    # the text of each value reads as its number
+    c = tpl["Capacitance"]
+    pk, data, num = db.execute(
+        "SELECT part, data, data_numeric FROM part_parameter WHERE "
+        "template = ? AND data LIKE '%n' LIMIT 1", (c,)).fetchone()
+    got = site.cgi("part", path="/api/part/", headers=admin, query=(
+        f"parameter_{c}={data}F&pk={pk}")).json()
+    assert [p["pk"] for p in got] == [pk], (data, num)
+    again = inventory(site, "parameters", check=False)
+    assert again.returncode == 1
