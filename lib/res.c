@@ -354,6 +354,50 @@ res_render(struct ctx *ctx, const struct resource *r, db_stmt *st,
 }
 
 /*
+ * The rows of r whose ids the bound statement ids gives (its first
+ * column; stepped to its end and reset), each as res_nested() makes it,
+ * in a new array.  The ids are read first: the nested reads use
+ * statements of their own, and a connection walks one at a time.  (On
+ * the heap, not the arena: a list renders rows without growing it.)
+ * cache as res_nested()'s, or NULL for one of this call's own.
+ */
+cJSON *
+res_nested_all(struct ctx *ctx, const struct resource *r, db_stmt **cache,
+    db_stmt *ids, void *view)
+{
+	long long few[16], *id = few;
+	size_t n = 0, cap = sizeof(few) / sizeof(few[0]);
+	db_stmt *once = NULL;
+	cJSON *list = cJSON_CreateArray();
+
+	if (list == NULL)
+		mem_oom();
+	while (st_step(ids) == SQLITE_ROW) {
+		if (n == cap) {
+			long long *more = malloc(2 * cap * sizeof(*more));
+			if (more == NULL)
+				mem_oom();
+			memcpy(more, id, n * sizeof(*id));
+			if (id != few)
+				free(id);
+			id = more;
+			cap *= 2;
+		}
+		id[n++] = st_column_int64(ids, 0);
+	}
+	st_reset(ids);
+	for (size_t i = 0; i < n; i++) {
+		cJSON *d = res_nested(ctx, r, cache != NULL ? cache : &once,
+		    id[i], view);
+		if (d != NULL)
+			cJSON_AddItemToArray(list, d);
+	}
+	if (id != few)
+		free(id);
+	return list;
+}
+
+/*
  * The row of id of r, rendered with view, for nesting in another row
  * (?category_detail=true), or NULL when there is none or it cannot be
  * read.  *cache keeps the statement for the request's other rows.

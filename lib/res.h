@@ -379,6 +379,8 @@ struct cJSON	*res_nested(struct ctx *, const struct resource *,
 		    db_stmt **cache, long long id, void *view);
 struct cJSON	*res_nested_text(struct ctx *, const struct resource *,
 		    db_stmt **cache, long long id, void *view);
+struct cJSON	*res_nested_all(struct ctx *, const struct resource *,
+		    db_stmt **cache, db_stmt *ids, void *view);
 int		 res_field(const struct resource *, const char *name);
 int		 res_col(const struct resource *, int field);
 struct cJSON	*res_describe(struct ctx *, const struct field *, size_t n,

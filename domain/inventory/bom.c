@@ -541,41 +541,15 @@ bom_item_render(struct ctx *ctx, db_stmt *st, cJSON *o, void *view)
 	struct bom_view *v = view != NULL ? view : &none;
 	db_stmt *once = NULL;
 
-	cJSON *subs = cJSON_CreateArray();
-	if (subs == NULL)
-		mem_oom();
 	db_stmt *ss = st_column_int64(st, res_col(r, BI_SUBSTITUTES)) == 0 ?
 	    NULL : db_prepare(ctx, bom_sql_substitutes);
+	cJSON *subs;
 	if (ss != NULL) {
 		st_bind_int64(ss, 1, st_column_int64(st, 0));
-		/* The ids first: the nested reads use statements of their
-		 * own, but on one connection one walk at a time.  (Heap, not
-		 * the arena: a list renders rows without growing it.) */
-		long long few[16], *ids = few;
-		size_t n = 0, cap = sizeof(few) / sizeof(few[0]);
-		while (st_step(ss) == SQLITE_ROW) {
-			if (n == cap) {
-				long long *more = malloc(2 * cap * sizeof(*more));
-				if (more == NULL)
-					mem_oom();
-				memcpy(more, ids, n * sizeof(*ids));
-				if (ids != few)
-					free(ids);
-				ids = more;
-				cap *= 2;
-			}
-			ids[n++] = st_column_int64(ss, 0);
-		}
-		st_reset(ss);
-		for (size_t i = 0; i < n; i++) {
-			cJSON *d = res_nested(ctx, &bom_substitute_resource,
-			    view != NULL ? &v->sub : &once, ids[i], NULL);
-			if (d != NULL)
-				cJSON_AddItemToArray(subs, d);
-		}
-		if (ids != few)
-			free(ids);
-	}
+		subs = res_nested_all(ctx, &bom_substitute_resource, view !=
+		    NULL ? &v->sub : &once, ss, NULL);
+	} else if ((subs = cJSON_CreateArray()) == NULL)
+		mem_oom();
 	json_item(o, "substitutes", subs);
 
 	long long avail = st_column_int64(st, res_col(r, BI_AVAILABLE)) +

@@ -257,40 +257,14 @@ build_line_render(struct ctx *ctx, db_stmt *st, cJSON *o, void *view)
 		else
 			json_null(o, "bom_item_detail");
 	}
-	/* The ids first (one walk at a time on a connection), on the heap:
-	 * a list renders rows without growing the arena. */
-	cJSON *list = cJSON_CreateArray();
-	if (list == NULL)
-		mem_oom();
 	db_stmt *ss = db_prepare(ctx, line_sql_items);
+	cJSON *list;
 	if (ss != NULL) {
-		long long few[16], *ids = few;
-		size_t n = 0, cap = sizeof(few) / sizeof(few[0]);
 		st_bind_int64(ss, 1, st_column_int64(st, 0));
-		while (st_step(ss) == SQLITE_ROW) {
-			if (n == cap) {
-				long long *more = malloc(2 * cap * sizeof(*more));
-				if (more == NULL)
-					mem_oom();
-				memcpy(more, ids, n * sizeof(*ids));
-				if (ids != few)
-					free(ids);
-				ids = more;
-				cap *= 2;
-			}
-			ids[n++] = st_column_int64(ss, 0);
-		}
-		st_reset(ss);
-		for (size_t i = 0; i < n; i++) {
-			once = NULL;
-			cJSON *d = res_nested(ctx, &build_item_resource,
-			    view != NULL ? &v->item : &once, ids[i], NULL);
-			if (d != NULL)
-				cJSON_AddItemToArray(list, d);
-		}
-		if (ids != few)
-			free(ids);
-	}
+		list = res_nested_all(ctx, &build_item_resource, view != NULL ?
+		    &v->item : NULL, ss, NULL);
+	} else if ((list = cJSON_CreateArray()) == NULL)
+		mem_oom();
 	json_item(o, "allocations", list);
 }
 
