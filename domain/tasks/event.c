@@ -11,6 +11,7 @@
 #include "log.h"
 #include "tasks/event.h"
 #include "tasks/task.h"
+#include "tasks/webhook.h"
 
 /*
  * Handler of the deletes that may leave stored files behind (a part, a
@@ -75,5 +76,6 @@ event_emit(struct ctx *ctx, enum event_kind kind, long long id)
 	for (int i = 0; i < EVENT_HANDLERS_MAX && d->handlers[i] != NULL; i++)
 		if ((e = d->handlers[i](ctx, kind, id)) != NULL)
 			return e;
-	return NULL;
+	/* Every event is also queued for the webhooks that want it. */
+	return webhook_queue(ctx, d->name, id, 0);
 }
