@@ -582,8 +582,7 @@ MIGRATION_UNDO = {
          "DROP TABLE build_line"],
     21: ["DROP TABLE category_parameter_template",
          "DROP TABLE part_parameter", "DROP TABLE parameter_template"],
-    22: ["DELETE FROM task_schedule WHERE name = 'webhooks'",
-         "DELETE FROM task WHERE name = 'webhooks'",
+    22: ["DELETE FROM task WHERE name = 'webhooks'",
          "DROP TABLE webhook_delivery", "DROP TABLE webhook"],
 }
 

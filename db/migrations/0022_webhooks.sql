@@ -2,8 +2,9 @@
 -- Outgoing webhooks (issue 20, the built-in slice; docs/webhooks.md): the
 -- endpoints a superuser registers (domain/tasks/webhook.c) and the queue
 -- and log of their deliveries.  event_emit() adds one delivery per active
--- subscribed endpoint in the emitter's transaction; the worker's
--- `webhooks` task sends them (HTTP POST, signed), retrying with backoff.
+-- subscribed endpoint in the emitter's transaction, with a `webhooks`
+-- task; that task sends them (HTTP POST, signed) and, while some wait for
+-- a retry, enqueues itself for the earliest (no periodic task).
 --
 -- events is a JSON list of event names ("[]": every event), written by
 -- the program only.  secret signs the deliveries; it is never shown.
@@ -40,6 +41,3 @@ CREATE TABLE webhook_delivery (
 CREATE INDEX webhook_delivery_due ON webhook_delivery(status, next_attempt);
 CREATE INDEX webhook_delivery_webhook ON webhook_delivery(webhook, id);
 
--- The worker looks for due deliveries every minute (and at once after an
--- event, through task_enqueue_once()).
-INSERT INTO task_schedule (name, every) VALUES ('webhooks', 60);

@@ -110,6 +110,7 @@ webhook_written(struct ctx *ctx, struct res_write *w)
 {
 	const struct val *s = &w->v[WF_SECRET];
 	const char *secret = NULL;
+	struct err *e;
 
 	if (s->present && !s->null && s->s != NULL && s->s[0] != '\0')
 		secret = s->s;
@@ -120,6 +121,11 @@ webhook_written(struct ctx *ctx, struct res_write *w)
 		secret = hex;
 		webhook_new_secret = hex;
 	}
+	/* Deliveries held while it was inactive go now. */
+	if (!w->create && w->v[WF_ACTIVE].i == 1 &&
+	    w->old[WF_ACTIVE].i == 0 && (e = task_enqueue_once(ctx,
+	    "webhooks", NULL)) != NULL)
+		return e;
 	if (secret == NULL)
 		return NULL;
 	db_stmt *st = db_prepare(ctx, webhook_sql_secret);
@@ -503,6 +509,39 @@ static const char webhook_sql_done[] =
     "next_attempt = ?3, http_status = ?4, latency_ms = ?5, last_error = ?6, "
     "updated = ?7 WHERE id = ?1";
 
+static const char webhook_sql_later[] =
+    "SELECT min(d.next_attempt) FROM webhook_delivery d JOIN webhook w ON "
+    "w.id = d.webhook WHERE d.status = 'pending' AND w.active = 1 AND "
+    "NOT EXISTS (SELECT 1 FROM task t WHERE t.name = 'webhooks' AND "
+    "t.status = 'pending' AND t.run_at <= d.next_attempt)";
+
+/*
+ * When deliveries wait for a retry that no pending `webhooks` task will
+ * reach, enqueues one for the earliest (its own arguments, so that an
+ * event's task_enqueue_once() is never held back by it).
+ */
+static struct err *
+webhook_later(struct ctx *ctx)
+{
+	db_stmt *st;
+	struct err *e;
+	bool found;
+
+	if ((e = db_begin(ctx)) != NULL)
+		return e;
+	if ((st = db_prepare(ctx, webhook_sql_later)) == NULL)
+		return db_end(ctx, db_err(ctx, "webhook delivery"));
+	if ((e = db_row(ctx, st, "webhook delivery", &found)) != NULL ||
+	    !found || st_column_type(st, 0) == SQLITE_NULL) {
+		st_reset(st);
+		return db_end(ctx, e);
+	}
+	long long at = st_column_int64(st, 0), now = (long long)time(NULL);
+	st_reset(st);
+	return db_end(ctx, task_enqueue(ctx, "webhooks", "{\"retry\":true}",
+	    at > now ? at - now : 0));
+}
+
 /* Seconds to wait after failed attempt n (1-based), before the next. */
 static const long long webhook_backoff[WEBHOOK_ATTEMPTS - 1] = {
 	60, 300, 1800, 7200, 43200,
@@ -554,7 +593,8 @@ webhook_claim(struct ctx *ctx, long long now, struct webhook_due *d,
 
 /*
  * The `webhooks` task: sends the due deliveries, at most WEBHOOK_BATCH
- * and WEBHOOK_BUDGET_MS, each one at a time outside any transaction.
+ * and WEBHOOK_BUDGET_MS, each one at a time outside any transaction, then
+ * makes sure a task will come back for those that wait.
  */
 int
 webhook_deliver_due(struct ctx *ctx, char *err, size_t errsz)
@@ -608,5 +648,7 @@ webhook_deliver_due(struct ctx *ctx, char *err, size_t errsz)
 		if ((e = db_end(ctx, e)) != NULL)
 			return task_failed(err, errsz, "webhooks", e);
 	}
+	if ((e = webhook_later(ctx)) != NULL)
+		return task_failed(err, errsz, "webhooks", e);
 	return 0;
 }

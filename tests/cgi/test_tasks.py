@@ -65,7 +65,7 @@ def test_first_run_does_the_periodic_tasks(site):
     log = worker(site, "--once")
     done = {t["name"]: t for t in tasks(site)}
     assert set(done) == {"backup", "expire", "media_sweep",
-                         "fts_merge", "webhooks"}, done
+                         "fts_merge"}, done
     assert all(t["status"] == "done" and t["attempts"] == 1
                for t in done.values())
     assert "task 1 backup done" in log

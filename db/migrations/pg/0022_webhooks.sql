@@ -37,4 +37,3 @@ CREATE TABLE webhook_delivery (
 CREATE INDEX webhook_delivery_due ON webhook_delivery(status, next_attempt);
 CREATE INDEX webhook_delivery_webhook ON webhook_delivery(webhook, id);
 
-INSERT INTO task_schedule (name, every) VALUES ('webhooks', 60);
