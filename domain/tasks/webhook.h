@@ -20,7 +20,7 @@ struct resource;
 #define WEBHOOK_ATTEMPTS	6	/* then dead */
 #define WEBHOOK_TIMEOUT_MS	10000
 #define WEBHOOK_BATCH		50	/* deliveries per run */
-#define WEBHOOK_BUDGET_MS	40000
+#define WEBHOOK_BUDGET_MS	15000
 #define WEBHOOK_LEASE		120	/* seconds a delivery being sent is
 					   held from other runners */
 
