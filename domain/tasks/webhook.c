@@ -249,8 +249,8 @@ struct err *
 webhook_queue(struct ctx *ctx, const char *event, long long id, long long only)
 {
 	db_stmt *st = db_prepare(ctx, webhook_sql_subscribed);
-	long long now = (long long)time(NULL), ids[64];
-	size_t n = 0;
+	long long now = (long long)time(NULL), *ids = NULL;
+	size_t n = 0, cap = 0;
 	struct err *e;
 	int rc;
 
@@ -259,8 +259,16 @@ webhook_queue(struct ctx *ctx, const char *event, long long id, long long only)
 	st_bind_text(st, 1, only != 0 ? "%" : mem_printf(&ctx->mem,
 	    "%%\"%s\"%%", event), -1, SQLITE_TRANSIENT);
 	st_bind_int64(st, 2, only);
-	while ((rc = st_step(st)) == SQLITE_ROW && n < 64)
+	while ((rc = st_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			long long *more = mem_alloc(&ctx->mem,
+			    (cap = cap == 0 ? 16 : 2 * cap) * sizeof(*more));
+			if (n > 0)
+				memcpy(more, ids, n * sizeof(*more));
+			ids = more;
+		}
 		ids[n++] = st_column_int64(st, 0);
+	}
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return db_err(ctx, "webhook");
 	st_reset(st);

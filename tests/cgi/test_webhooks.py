@@ -183,7 +183,8 @@ def test_the_worker_delivers_signed(site, admin, api, receiver):
     w = create(api, url=receiver.url, events=["stock.changed"])
     part = api.part("Capacitor", description="100n")
     api.stock(part["pk"], 5)
-    worker(site, "--once")
+    out = worker(site, "--once")
+    assert "webhook delivery" in out and w["secret"] not in out
     assert len(receiver.got) == 1
     headers, body = receiver.got[0]
     verify(w["secret"], headers, body)
@@ -256,3 +257,7 @@ def test_a_500_then_success(site, admin, api, receiver):
     (log,) = api.list(LOG, webhook=w["pk"])
     assert log["status"] == "delivered" and log["attempts"] == 2
     assert log["http_status"] == 200 and log["last_error"] == ""
+    # Deleting the webhook deletes its log.
+    api.ok("DELETE", f"{WH}{w['pk']}/")
+    assert deliveries(site) == []
+    assert api.list(LOG) == []
