@@ -66,6 +66,9 @@ static const struct route admin_routes[] = {
 	  webhook_create, "Create a webhook", 0, .res = &webhook_resource },
 	{ "POST", "/api/admin/webhook/<pk>/test/", AREA_SUPERUSER, PERM_ADD,
 	  webhook_ping, "Queue a ping delivery to a webhook", 0 },
+	{ "GET", "/api/admin/webhook/<pk>/deliveries/", AREA_SUPERUSER,
+	  PERM_VIEW, res_list, "The deliveries of a webhook", 0,
+	  .res = &webhook_delivery_resource, .arg = WEBHOOK_DELIVERIES_OF },
 };
 
 static const struct resource *const admin_resources[] = {

@@ -205,6 +205,24 @@ static const struct field delivery_fields[] = {
 	    .col = WD_TIME("updated") },
 };
 
+/*
+ * On /api/admin/webhook/<pk>/deliveries/ (a route whose arg is
+ * WEBHOOK_DELIVERIES_OF): the deliveries of webhook <pk> only.
+ */
+static struct err *
+delivery_scope(struct ctx *ctx, struct list_q *q)
+{
+	if (ctx->route == NULL || ctx->route->arg != WEBHOOK_DELIVERIES_OF)
+		return NULL;
+	list_where(q, " AND d.webhook = ?");
+	list_bind_int(q, route_param_id(ctx, "pk"));
+	return NULL;
+}
+
+static const struct res_hooks delivery_hooks = {
+	.scope = delivery_scope,
+};
+
 static struct res_sql delivery_sql;
 
 /* The log of the deliveries, newest first; ?webhook=, ?status=, ?event=. */
@@ -214,7 +232,7 @@ const struct resource webhook_delivery_resource = {
 	.path = "/api/admin/webhook_delivery/", .area = AREA_SUPERUSER,
 	.noun = "webhook delivery", .plural = "webhook deliveries",
 	RES_FIELDS(delivery_fields), .order = "d.id DESC",
-	.flags = RES_READ_ONLY, .sql = &delivery_sql,
+	.hooks = &delivery_hooks, .flags = RES_READ_ONLY, .sql = &delivery_sql,
 };
 
 static const char webhook_sql_subscribed[] =

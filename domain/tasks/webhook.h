@@ -6,7 +6,8 @@
  * task sends them (webhook_deliver_due(): an HTTP POST through libcurl,
  * loaded with dlopen(), signed with HMAC-SHA256), retrying with backoff
  * until WEBHOOK_ATTEMPTS.  The log is webhook_delivery_resource
- * (/api/admin/webhook_delivery/?webhook=<pk>).
+ * (/api/admin/webhook_delivery/?webhook=<pk>, or
+ * /api/admin/webhook/<pk>/deliveries/).
  */
 #ifndef SR_WEBHOOK_H
 #define SR_WEBHOOK_H
@@ -23,6 +24,10 @@ struct resource;
 #define WEBHOOK_BUDGET_MS	15000
 #define WEBHOOK_LEASE		120	/* seconds a delivery being sent is
 					   held from other runners */
+
+/* The route arg of /api/admin/webhook/<pk>/deliveries/ (res_list of
+ * webhook_delivery_resource, scoped to the webhook). */
+#define WEBHOOK_DELIVERIES_OF	1
 
 extern const struct resource webhook_resource;
 extern const struct resource webhook_delivery_resource;

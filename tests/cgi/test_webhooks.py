@@ -145,6 +145,7 @@ def test_only_superusers(site, admin, api):
                          ("PATCH", f"{WH}{w['pk']}/"),
                          ("DELETE", f"{WH}{w['pk']}/"),
                          ("POST", f"{WH}{w['pk']}/test/"),
+                         ("GET", f"{WH}{w['pk']}/deliveries/"),
                          ("GET", LOG)):
         r = other.call(method, path, {"url": "https://x.org/"}
                        if method in ("POST", "PATCH") else None)
@@ -238,6 +239,8 @@ def test_retries_with_backoff_then_dead(site, admin, api, receiver):
     assert row[4] == "dead"
     assert [round(x / 60) for x in waits] == [5, 30, 120, 720]
     (log,) = api.list(LOG, webhook=w["pk"])
+    assert api.list(f"{WH}{w['pk']}/deliveries/") == [log]
+    assert api.list(f"{WH}{w['pk'] + 1}/deliveries/") == []
     assert log["status"] == "dead" and log["attempts"] == 6
     assert log["http_status"] == 500 and "500" in log["last_error"]
     for headers, body in receiver.got:
