@@ -26,7 +26,9 @@ DEPS_BUILD = gcc make libc6-dev libsqlite3-dev libcjson-dev libscrypt-dev \
 DEPS_BUILD += libxlsxwriter4
 # udunits2 (parameters' units) is loaded with dlopen() when a unit is
 # met (domain/inventory/units.h), never linked.
-DEPS_RUN   = lighttpd libudunits2-0
+# libcurl sends webhook deliveries: loaded with dlopen() by the worker
+# only (domain/tasks/webhook.c), never linked.
+DEPS_RUN   = lighttpd libudunits2-0 libcurl4
 # PostgreSQL's server (initdb, pg_ctl, psql) and contrib (citext, pg_trgm):
 # tests start a throwaway cluster of their own (tests/pgserver.py).
 DEPS_TEST  = apache2 apache2-suexec-custom python3 python3-pytest curl \
@@ -56,9 +58,11 @@ LDFLAGS_ALL = -pie -Wl,-z,relro,-z,now $(LDSAN) $(LDFLAGS)
 # the whole rest of a small request (see BENCHMARKS.md).  libfcgi (the
 # FastCGI loop, lib/app.c) likewise, so that an installed tree needs no
 # FastCGI package on the host.
-LIBS	= -Wl,-Bstatic -lsqlite3 -lfcgi -Wl,-Bdynamic -lcjson -lscrypt -lm
-# md5 for barcode hashes (InvenTree's hash_barcode), from Debian's libmd:
-# linked statically, into barcode.cgi only.  (A release build has -lmd in
+LIBS	= -Wl,-Bstatic -lsqlite3 -lfcgi -Wl,-Bdynamic -lcjson -lscrypt -lm \
+	  $(LIBMD)
+# md5 for barcode hashes (InvenTree's hash_barcode) and SHA-256 for the
+# webhooks' signatures (lib/hmac.c), from Debian's libmd: linked statically
+# (only the digests used are pulled in).  (A release build has -lmd in
 # its LIBS and sets this empty: mk/dist.mk.)
 LIBMD	= -Wl,-Bstatic -lmd -Wl,-Bdynamic
 # libcsv (Debian's libcsv-dev) reads the importer's CSV and TSV files

@@ -3,13 +3,16 @@
  * events (sign-ins, failures, sign-outs, tokens, passwords, user and group
  * changes) and the task queue, both read-only resources
  * (domain/accounts/audit.c, domain/tasks/task.c); this program adds the
- * retry of a failed task.
+ * retry of a failed task.  Also the outgoing webhooks and their delivery
+ * log (domain/tasks/webhook.c, docs/webhooks.md), with the create that
+ * shows the generated secret once and the test (ping) action.
  */
 #include <time.h>
 
 #include "site.h"
 
 #include "accounts/audit.h"
+#include "tasks/webhook.h"
 
 static const char admin_sql_retry[] =
     "UPDATE task SET status = 'pending', attempts = 0, run_at = ?2, "
@@ -58,11 +61,21 @@ admin_task_retry(struct ctx *ctx)
 static const struct route admin_routes[] = {
 	{ "POST", "/api/admin/task/<pk>/retry/", AREA_SUPERUSER, PERM_CHANGE,
 	  admin_task_retry, "Run a failed task again", 0 },
+	/* The generic create, with the generated secret shown once. */
+	{ "POST", "/api/admin/webhook/", AREA_SUPERUSER, PERM_METHOD,
+	  webhook_create, "Create a webhook", 0, .res = &webhook_resource },
+	{ "POST", "/api/admin/webhook/<pk>/test/", AREA_SUPERUSER, PERM_ADD,
+	  webhook_ping, "Queue a ping delivery to a webhook", 0 },
+	{ "GET", "/api/admin/webhook/<pk>/deliveries/", AREA_SUPERUSER,
+	  PERM_VIEW, res_list, "The deliveries of a webhook", 0,
+	  .res = &webhook_delivery_resource, .arg = WEBHOOK_DELIVERIES_OF },
 };
 
 static const struct resource *const admin_resources[] = {
 	&audit_resource,
 	&task_resource,
+	&webhook_resource,
+	&webhook_delivery_resource,
 };
 
 PROGRAM_MAIN("admin",

@@ -586,6 +586,8 @@ MIGRATION_UNDO = {
     22: ["DROP TABLE import_row", "DROP TABLE import_column_map",
         "DROP TABLE import_session"],
     23: ["DROP INDEX part_parameter_text"],
+    24: ["DELETE FROM task WHERE name = 'webhooks'",
+         "DROP TABLE webhook_delivery", "DROP TABLE webhook"],
 }
 
 

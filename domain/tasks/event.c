@@ -11,6 +11,7 @@
 #include "log.h"
 #include "tasks/event.h"
 #include "tasks/task.h"
+#include "tasks/webhook.h"
 
 /*
  * Handler of the deletes that may leave stored files behind (a part, a
@@ -46,8 +47,8 @@ const struct event_def event_defs[EVENT__MAX] = {
 	[EVENT_ATTACHMENT_DELETED] = { "attachment.deleted",
 	    { event_sweep_media, NULL } },
 	/* InvenTree's purchaseorder.placed, .received, .completed: no
-	 * consequence here yet (the plugin and webhook issue delivers
-	 * them); each is logged. */
+	 * handler here; each is logged and goes to the webhooks that
+	 * want it (as every event does: event_emit()). */
 	[EVENT_PO_PLACED] = { "purchaseorder.placed", { NULL } },
 	[EVENT_PO_RECEIVED] = { "purchaseorder.received", { NULL } },
 	[EVENT_PO_COMPLETED] = { "purchaseorder.completed", { NULL } },
@@ -61,8 +62,9 @@ const struct event_def event_defs[EVENT__MAX] = {
 
 /*
  * Runs the handlers of event kind for id, in order, inside the caller's
- * transaction.  Returns NULL, or the first handler's error (the caller
- * rolls back: db_end()).
+ * transaction, then queues the event for the webhooks subscribed to it
+ * (webhook_queue()).  Returns NULL, or the first error (the caller rolls
+ * back: db_end()).
  */
 struct err *
 event_emit(struct ctx *ctx, enum event_kind kind, long long id)
@@ -75,5 +77,6 @@ event_emit(struct ctx *ctx, enum event_kind kind, long long id)
 	for (int i = 0; i < EVENT_HANDLERS_MAX && d->handlers[i] != NULL; i++)
 		if ((e = d->handlers[i](ctx, kind, id)) != NULL)
 			return e;
-	return NULL;
+	/* Every event is also queued for the webhooks that want it. */
+	return webhook_queue(ctx, d->name, id, 0);
 }

@@ -9,7 +9,9 @@
  * same transaction, in table order; they only look at the database and
  * enqueue tasks (task.h), never do slow work (files, mail) in the request:
  * the task exists exactly when the change commits.  A handler's failure
- * is the emitter's failure (it rolls back).
+ * is the emitter's failure (it rolls back).  After the handlers, every
+ * event is queued for the active webhooks that subscribe to it, in the
+ * same transaction (webhook.h).
  */
 #ifndef SR_EVENT_H
 #define SR_EVENT_H

@@ -24,6 +24,7 @@
 #include "inventory/notify.h"
 #include "log.h"
 #include "tasks/task.h"
+#include "tasks/webhook.h"
 #include "text.h"
 
 /* Does nothing (after sleeping args.sleep seconds, at most 30). */
@@ -38,6 +39,14 @@ task_noop(struct ctx *ctx, const cJSON *args, char *err, size_t errsz)
 	if (cJSON_IsNumber(s) && s->valuedouble > 0 && s->valuedouble <= 30)
 		sleep((unsigned)s->valuedouble);
 	return 0;
+}
+
+/* Sends the due webhook deliveries (tasks/webhook.c). */
+static int
+task_webhooks(struct ctx *ctx, const cJSON *args, char *err, size_t errsz)
+{
+	(void)args;
+	return webhook_deliver_due(ctx, err, errsz);
 }
 
 /* Removes the bytes of stored files whose rows are gone. */
@@ -262,5 +271,7 @@ const struct task_def task_defs[] = {
 	  "Sends one notification by e-mail through SENDMAIL" },
 	{ "fts_merge", task_fts_merge,
 	  "Merges the search indexes' segments, a little at a time" },
+	{ "webhooks", task_webhooks,
+	  "Sends the due webhook deliveries (signed HTTP POSTs)" },
 };
 const size_t task_defs_count = sizeof(task_defs) / sizeof(task_defs[0]);

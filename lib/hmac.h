@@ -1,0 +1,19 @@
+/*
+ * hmac: HMAC-SHA256 (RFC 2104), over libmd's SHA-256 (sha2.h), for the
+ * signatures of outgoing webhooks (domain/tasks/webhook.h).  Checked
+ * against RFC 4231's test vectors (tests/unit/test_hmac.c).
+ */
+#ifndef SR_HMAC_H
+#define SR_HMAC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define HMAC_SHA256_LEN	32
+
+void	hmac_sha256(const void *key, size_t keylen, const void *msg,
+	    size_t msglen, uint8_t out[HMAC_SHA256_LEN]);
+void	hmac_sha256_hex(const void *key, size_t keylen, const void *msg,
+	    size_t msglen, char out[2 * HMAC_SHA256_LEN + 1]);
+
+#endif
