@@ -172,7 +172,7 @@ def test_world_writable_data_dir_is_refused(site):
 
 # --- The disk ------------------------------------------------------------------
 
-FSIZE_LIMIT = 768 * 1024       # above a migrated database (0.55 MiB)
+FSIZE_LIMIT = 1536 * 1024      # above a migrated database (0.8 MiB)
 
 
 def test_file_size_limit_write_fails_cleanly(site):
@@ -184,7 +184,7 @@ def test_file_size_limit_write_fails_cleanly(site):
     full = site.wrap
     site.wrap = ["sh", "-c", 'trap "" XFSZ; exec "$@"', "sh",
                  "prlimit", f"--fsize={FSIZE_LIMIT}", "--"] + full
-    r = write(site, "big", rows=200, size=5000)       # ~1 MB: over the limit
+    r = write(site, "big", rows=400, size=5000)       # ~2 MB: over the limit
     detail = assert_503_json(r, "Database unavailable")
     assert "disk" in detail or "I/O" in detail, detail
     assert b"insert" in r.stderr or b"commit" in r.stderr, r.stderr
