@@ -109,19 +109,23 @@ def test_writers_split_across_both_nodes(nodes):
 def test_tasks_run_once_with_runners_on_both_nodes(nodes):
     """The task queue is the database's: three runners on each node take
     100 tasks, each exactly once (FOR UPDATE SKIP LOCKED), both nodes
-    doing some."""
+    doing some.  The first six tasks take a second each, so that runners
+    started a few milliseconds later still find work (without them, on a
+    busy machine, the first node's runners had done all 100 before the
+    other's had started)."""
     a = nodes[0]
     a.pg.psql(a.pg_url, "UPDATE task_schedule SET next_run = "
               "sr_unixepoch() + 86400", then=[
-                  "INSERT INTO task (name, args) SELECT 'noop', '{}' "
-                  "FROM generate_series(1, 100)"])
+                  "INSERT INTO task (name, args) SELECT 'noop', CASE WHEN "
+                  "g <= 6 THEN '{\"sleep\": 1}' ELSE '{}' END "
+                  "FROM generate_series(1, 100) AS g"])
     first = int(a.pg.query(a.pg_url, "SELECT min(id) AS m FROM task "
                            "WHERE status = 'pending'")[0]["m"])
     procs = [(s, subprocess.Popen(
         [str(s.site / "bin" / "worker"), "--once"],
         env=dict(SERVER_ENV, STOCKROOM_DATA_DIR=str(s.site / "data")),
         stdout=subprocess.PIPE, stderr=subprocess.PIPE))
-        for s in nodes for _ in range(3)]
+        for _ in range(3) for s in nodes]
     ran = {s.site: [] for s in nodes}
     for s, p in procs:
         _, err = p.communicate(timeout=300)
