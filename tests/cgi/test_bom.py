@@ -15,12 +15,6 @@ SUB = "/api/bom/substitute/"
 
 
 class BomApi(Api):
-    @staticmethod
-    def program(path):
-        if path.startswith("/api/bom"):
-            return "bom"
-        return Api.program(path)
-
     def line(self, part, sub_part, quantity=1, **kw):
         return self.ok("POST", BOM, dict(part=part, sub_part=sub_part,
                                          quantity=quantity, **kw))

@@ -11,12 +11,6 @@ BUILD = "/api/build/"
 
 
 class BuildApi(Api):
-    @staticmethod
-    def program(path):
-        if path.startswith("/api/build"):
-            return "build"
-        return Api.program(path)
-
     def build(self, part, reference, quantity=1, **kw):
         return self.ok("POST", BUILD, dict(part=part, reference=reference,
                                            quantity=quantity, **kw))

@@ -10,7 +10,8 @@ import threading
 import pytest
 
 from conftest import make_user
-from inventory_api import Api, pks
+from inventory_api import pks
+from test_build import BuildApi
 
 BUILD = "/api/build/"
 LINE = "/api/build/line/"
@@ -18,23 +19,7 @@ ITEM = "/api/build/item/"
 OUTPUT = "/api/build/output/"
 
 
-class BuildApi(Api):
-    @staticmethod
-    def program(path):
-        if path.startswith("/api/build"):
-            return "build"
-        if path.startswith("/api/bom"):
-            return "bom"
-        return Api.program(path)
-
-    def build(self, part, reference, quantity=1, **kw):
-        return self.ok("POST", BUILD, dict(part=part, reference=reference,
-                                           quantity=quantity, **kw))
-
-    def act(self, pk, action, body=None, expect=201):
-        return self.ok("POST", BUILD + f"{pk}/{action}/", body or {},
-                       expect=expect)
-
+class AllocApi(BuildApi):
     def bom(self, part, sub_part, quantity=1, **kw):
         return self.ok("POST", "/api/bom/", dict(part=part, sub_part=sub_part,
                                                  quantity=quantity, **kw))
@@ -48,7 +33,7 @@ class BuildApi(Api):
 
 @pytest.fixture
 def api(site, admin):
-    return BuildApi(site, admin)
+    return AllocApi(site, admin)
 
 
 @pytest.fixture
@@ -596,7 +581,7 @@ def test_cancel_releases_or_consumes(api, w):
 
 def test_permissions(site, api, w):
     board, s, b, line = untracked_build(api, w)
-    viewer = BuildApi(site, make_user(site, "build-view",
+    viewer = AllocApi(site, make_user(site, "build-view",
                                       roles={"build": ["view"]}))
     assert [ln["pk"] for ln in viewer.list(LINE, build=b)] == [line]
     for action, body in (
@@ -611,11 +596,11 @@ def test_permissions(site, api, w):
     assert viewer.call("POST", ITEM, {"build_line": line, "stock_item": s,
                                       "quantity": 1}).status == 403
     assert viewer.list(ITEM, build=b) == []
-    stocker = BuildApi(site, make_user(site, "stock-only",
+    stocker = AllocApi(site, make_user(site, "stock-only",
                                        roles={"stock": ["view"]}))
     assert stocker.get(LINE).status == 403
     assert stocker.get(ITEM).status == 403
-    builder = BuildApi(site, make_user(site, "builder", roles={
+    builder = AllocApi(site, make_user(site, "builder", roles={
         "build": ["view", "change"]}))
     assert builder.act(b, "allocate", {"items": [
         {"build_line": line, "stock_item": s, "quantity": 1}]})

@@ -32,14 +32,6 @@ def multipart(fields=(), files=()):
 
 
 class ImportApi(Api):
-    @staticmethod
-    def program(path):
-        if path.startswith("/api/importer"):
-            return "importer"
-        if path.startswith("/api/company"):
-            return "company"
-        return Api.program(path)
-
     def upload(self, model, data, filename="data.csv", expect=201,
                **fields):
         if isinstance(data, str):

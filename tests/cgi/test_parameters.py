@@ -21,12 +21,6 @@ PART = "/api/part/"
 
 
 class ParamApi(Api):
-    @staticmethod
-    def program(path):
-        if path.startswith("/api/parameter"):
-            return "parameter"
-        return Api.program(path)
-
     def template(self, name, units="", path=TPL, **kw):
         return self.ok("POST", path, dict(name=name, units=units, **kw))
 
