@@ -457,8 +457,13 @@ struct err *
 res_view(struct ctx *ctx, const struct resource *r, void **view)
 {
 	*view = NULL;
-	if (r->hooks == NULL || r->hooks->view == NULL)
+	if (r->hooks == NULL)
 		return NULL;
+	if (r->hooks->view == NULL) {
+		if (r->hooks->view_size > 0)
+			*view = mem_zalloc(&ctx->mem, r->hooks->view_size);
+		return NULL;
+	}
 	return r->hooks->view(ctx, view);
 }
 

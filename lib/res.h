@@ -101,6 +101,9 @@ struct res_hooks {
 	/* The renderer's argument for a list or a detail, from the query
 	 * (?part_detail=true); NULL hook: none. */
 	struct err	*(*view)(struct ctx *, void **view);
+	/* No view hook: the renderer's argument is zeroed memory of this
+	 * size (its own cached statements), made once a list or detail. */
+	size_t		 view_size;
 	/* Adds computed members to a rendered row (a user's star, nested
 	 * details).  Must not allocate from the arena (list.h). */
 	void		 (*render)(struct ctx *, db_stmt *, struct cJSON *,

@@ -801,13 +801,6 @@ bom_substitute_render(struct ctx *ctx, db_stmt *st, cJSON *o, void *view)
 		json_null(o, "part_detail");
 }
 
-static struct err *
-bom_substitute_view(struct ctx *ctx, void **view)
-{
-	*view = mem_zalloc(&ctx->mem, sizeof(db_stmt *));
-	return NULL;
-}
-
 /* Not the line's own component; no cycle through the substitute. */
 static struct err *
 bom_substitute_validate(struct ctx *ctx, struct res_write *w,
@@ -845,7 +838,7 @@ const struct resource bom_substitute_resource = {
 	RES_UNIQUE(bom_substitute_unique),
 	.order = "s.id",
 	.search = &bom_substitute_search,
-	.hooks = &(const struct res_hooks){ .view = bom_substitute_view,
+	.hooks = &(const struct res_hooks){ .view_size = sizeof(db_stmt *),
 	    .render = bom_substitute_render,
 	    .validate = bom_substitute_validate },
 	.flags = RES_METADATA,

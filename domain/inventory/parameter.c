@@ -921,13 +921,6 @@ struct cp_view {
 	db_stmt	*tmpl, *cat;
 };
 
-static struct err *
-cp_view(struct ctx *ctx, void **view)
-{
-	*view = mem_zalloc(&ctx->mem, sizeof(struct cp_view));
-	return NULL;
-}
-
 static void
 cp_render(struct ctx *ctx, db_stmt *st, cJSON *o, void *view)
 {
@@ -957,7 +950,7 @@ const struct resource category_parameter_resource = {
 	RES_UNIQUE(category_parameter_unique),
 	.order = "cp.category, cp.id",
 	.hooks = &(const struct res_hooks){ .list = category_parameter_list,
-	    .view = cp_view, .render = cp_render,
+	    .view_size = sizeof(struct cp_view), .render = cp_render,
 	    .validate = category_parameter_validate },
 	.flags = RES_METADATA,
 	.sql = &category_parameter_sql,

@@ -63,14 +63,6 @@ static const struct list_search category_search = {
 	"OR c.pathstring LIKE ? ESCAPE '\\')", 3, NULL,
 };
 
-/* The user's stars, read once per request (star.h). */
-static struct err *
-category_view(struct ctx *ctx, void **view)
-{
-	*view = mem_zalloc(&ctx->mem, sizeof(struct star_set));
-	return NULL;
-}
-
 static struct err *
 category_list(struct ctx *ctx, struct list_q *q, void *view)
 {
@@ -96,7 +88,8 @@ category_written(struct ctx *ctx, struct res_write *w)
 }
 
 static const struct res_hooks category_hooks = {
-	.view = category_view,
+	/* the user's stars, read once a request (star.h) */
+	.view_size = sizeof(struct star_set),
 	.list = category_list,
 	.render = category_render,
 	.written = category_written,

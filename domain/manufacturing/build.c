@@ -164,13 +164,6 @@ struct build_view {
 	db_stmt	*part;
 };
 
-static struct err *
-build_view(struct ctx *ctx, void **view)
-{
-	*view = mem_zalloc(&ctx->mem, sizeof(struct build_view));
-	return NULL;
-}
-
 static void
 build_render(struct ctx *ctx, db_stmt *st, cJSON *o, void *view)
 {
@@ -346,7 +339,7 @@ build_written(struct ctx *ctx, struct res_write *w)
 }
 
 static const struct res_hooks build_hooks = {
-	.view = build_view,
+	.view_size = sizeof(struct build_view),
 	.render = build_render,
 	.validate = build_validate,
 	.written = build_written,

@@ -147,13 +147,6 @@ struct company_view {
 	db_stmt	*address;
 };
 
-static struct err *
-company_view(struct ctx *ctx, void **view)
-{
-	*view = mem_zalloc(&ctx->mem, sizeof(struct company_view));
-	return NULL;
-}
-
 /* primary_address: the address, or null. */
 static void
 company_render(struct ctx *ctx, db_stmt *st, cJSON *o, void *view)
@@ -322,7 +315,7 @@ company_deleted(struct ctx *ctx, struct res_del *d)
 }
 
 static const struct res_hooks company_hooks = {
-	.view = company_view,
+	.view_size = sizeof(struct company_view),
 	.render = company_render,
 	.prepare = company_prepare,
 	.validate = company_validate,
