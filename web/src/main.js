@@ -10,16 +10,58 @@ import { Toasts, Spinner } from './ui/kit.js';
 import { SignIn, Setup } from './pages/signin.js';
 import { Dashboard } from './pages/dashboard.js';
 import { Parts } from './pages/parts.js';
-import { PartPage } from './pages/part.js';
 import { Locations } from './pages/locations.js';
-import { StockItemPage } from './pages/stockitem.js';
-import { History } from './pages/history.js';
-import { Companies, CompanyPage } from './pages/companies.js';
-import { PurchaseOrders, PurchaseOrderPage, WhatToOrder } from './pages/orders.js';
-import { BuildOrders, BuildOrderPage } from './pages/builds.js';
-import { Account } from './pages/account.js';
-import { Admin } from './pages/admin.js';
 import { Scanner, ScanButton, listenForWedge } from './scan.js';
+
+/*
+ * Pages other than the parts, locations and dashboard pages are loaded when
+ * first opened (each its own chunk in assets/, fetched relative to the
+ * app's file, so under any prefix): the first page stays small (its budget
+ * in build.mjs).  lazy(load, name) is a component that renders the module's
+ * export name once it has arrived.
+ */
+const loaded = new Map();
+function lazy(load, name) {
+	return function Lazy(props) {
+		const [, set] = useState(0);
+		const [error, setError] = useState(null);
+		const mod = loaded.get(load);
+		useEffect(() => {
+			if (mod) return;
+			let live = true;
+			load().then(m => { loaded.set(load, m); if (live) set(n => n + 1); },
+				e => { if (live) setError(e); });
+			return () => { live = false; };
+		}, [mod, error]);
+		if (mod) { const C = mod[name]; return html`<${C} ...${props} />`; }
+		if (error) {
+			return html`<div class="page"><div class="page-head"><h1>This page did not load</h1></div>
+				<p role="alert">The server could not be reached (${error.message}).</p>
+				<button type="button" class="btn btn-secondary" onClick=${() => setError(null)}>Try again</button></div>`;
+		}
+		return html`<${Spinner} />`;
+	};
+}
+const partPage = () => import('./pages/part.js');
+const stockPage = () => import('./pages/stockitem.js');
+const historyPage = () => import('./pages/history.js');
+const companiesPage = () => import('./pages/companies.js');
+const ordersPage = () => import('./pages/orders.js');
+const buildsPage = () => import('./pages/builds.js');
+const accountPage = () => import('./pages/account.js');
+const adminPage = () => import('./pages/admin.js');
+const PartPage = lazy(partPage, 'PartPage');
+const StockItemPage = lazy(stockPage, 'StockItemPage');
+const History = lazy(historyPage, 'History');
+const Companies = lazy(companiesPage, 'Companies');
+const CompanyPage = lazy(companiesPage, 'CompanyPage');
+const PurchaseOrders = lazy(ordersPage, 'PurchaseOrders');
+const PurchaseOrderPage = lazy(ordersPage, 'PurchaseOrderPage');
+const WhatToOrder = lazy(ordersPage, 'WhatToOrder');
+const BuildOrders = lazy(buildsPage, 'BuildOrders');
+const BuildOrderPage = lazy(buildsPage, 'BuildOrderPage');
+const Account = lazy(accountPage, 'Account');
+const Admin = lazy(adminPage, 'Admin');
 
 const ROUTES = [
 	['/', Dashboard],
