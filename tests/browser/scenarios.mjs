@@ -6,6 +6,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { seedInPage } from './demo.mjs';
+import { execFileSync } from 'node:child_process';
 
 const requireWeb = createRequire(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'web', 'package.json'));
 
@@ -1351,6 +1352,132 @@ async function importScenario(ctx) {
 }
 
 
+/* Runs the tree's task worker once (the low-stock task that makes a
+   starred part's notification). */
+function runWorker(ctx) {
+	const site = path.join(ctx.work, 'lighttpd-site');
+	execFileSync(path.join(site, 'bin', 'worker'), ['--once'], {
+		env: { PATH: '/usr/bin:/bin', STOCKROOM_DATA_DIR: path.join(site, 'data') }, stdio: 'pipe', timeout: 60000,
+	});
+}
+
+/* Stars and notifications: star a part on its page and a category on the
+   parts page (the Starred filter finds them), a starred part that falls
+   below its minimum shows up in the header's notifications (unread count,
+   mark read, mark all read), at desktop and phone widths. */
+async function starsScenario(ctx) {
+	const page = await open(ctx, { viewport: { width: 1366, height: 768 } });
+	await signIn(ctx, page, ctx.admin);
+	await page.waitForLoadState('networkidle').catch(() => {});
+	await settled(page).catch(() => {});
+	const ids = await page.evaluate(async () => {
+		const token = localStorage.getItem('stockroom.csrf') || '';
+		const call = async (method, p, body) => {
+			const r = await fetch('api/' + p, { method, credentials: 'same-origin',
+				headers: { 'Content-Type': 'application/json', 'X-CSRFToken': token }, body: body && JSON.stringify(body) });
+			if (!r.ok) throw new Error(p + ': ' + r.status + ' ' + await r.text());
+			return r.json();
+		};
+		const tag = Math.random().toString(36).slice(2, 7);
+		const loc = await call('POST', 'stock/location/', { name: 'Star shelf ' + tag });
+		const cat = await call('POST', 'part/category/', { name: 'Fans ' + tag });
+		const a = await call('POST', 'part/', { name: 'Relay 12V ' + tag, minimum_stock: 10 });
+		const b = await call('POST', 'part/', { name: 'Fan 40mm ' + tag, category: cat.pk, minimum_stock: 5 });
+		const ia = await call('POST', 'stock/', { part: a.pk, location: loc.pk, quantity: '20' });
+		const ib = await call('POST', 'stock/', { part: b.pk, location: loc.pk, quantity: '8' });
+		return { tag, cat: cat.pk, catName: cat.name, a: a.pk, aName: a.name, b: b.pk, bName: b.name, ia: ia.pk, ib: ib.pk };
+	});
+	const take = (item, qty) => page.evaluate(async ([item, qty]) => {
+		const r = await fetch('api/stock/remove/', { method: 'POST', credentials: 'same-origin',
+			headers: { 'Content-Type': 'application/json', 'X-CSRFToken': localStorage.getItem('stockroom.csrf') || '' },
+			body: JSON.stringify({ items: [{ pk: item, quantity: String(qty) }], notes: 'test' }) });
+		if (!r.ok) throw new Error('remove: ' + r.status + ' ' + await r.text());
+		await r.text();
+	}, [item, qty]);
+
+	// Star the relay on its page; the state survives a reload.
+	await goto(ctx, page, `part/${ids.a}`);
+	const star = page.getByRole('button', { name: 'Star', exact: true });
+	await star.click();
+	const starred = page.getByRole('button', { name: 'Starred', exact: true });
+	await starred.waitFor();
+	if ((await starred.getAttribute('aria-pressed')) !== 'true') throw new Error('the star is not pressed');
+	await page.reload();
+	await page.getByRole('button', { name: 'Starred', exact: true }).waitFor();
+	await shot(ctx, page, '60-part-starred', { full: false });
+
+	// Star the category on the parts page.
+	await goto(ctx, page, `parts?category=${ids.cat}`);
+	await page.getByRole('heading', { level: 1, name: ids.catName }).waitFor();
+	await page.getByRole('button', { name: 'Star', exact: true }).click();
+	await page.getByRole('button', { name: 'Starred', exact: true }).waitFor();
+	// The Starred filter: the relay (its own star), not the fan (starred
+	// through its category only, which is not the part's own star).
+	await goto(ctx, page, `parts?search=${ids.tag}`);
+	await page.getByRole('checkbox', { name: 'Starred' }).check();
+	const table = page.getByRole('table', { name: 'Parts' });
+	await expectText(table, new RegExp(ids.aName), 'starred parts');
+	if (/Fan 40mm/.test(await table.innerText())) throw new Error('the fan is not starred itself');
+	await table.getByRole('img', { name: 'Starred' }).first().waitFor();
+
+	// Nothing unread yet.
+	const bell = page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /^Notifications/ });
+	if ((await bell.getAttribute('aria-label')) !== 'Notifications') throw new Error('unread before any: ' + await bell.getAttribute('aria-label'));
+	// Both parts fall below their minimum; the worker tells the subscriber.
+	await take(ids.ia, 15);
+	await take(ids.ib, 5);
+	runWorker(ctx);
+	await page.reload();
+	await page.waitForFunction(() => [...document.querySelectorAll('.notif-side')].some(b => b.getAttribute('aria-label') === 'Notifications, 2 unread'), null, { timeout: 8000 });
+	await bell.click();
+	let d = await dialog(page, 'Notifications');
+	await expectText(d, new RegExp(`${ids.aName}.*|${ids.bName}`), 'the notifications');
+	await expectText(d, new RegExp(ids.bName), 'the fan (through its category)');
+	await shot(ctx, page, '61-notifications-desktop', { full: false });
+	await d.getByRole('button', { name: new RegExp('^Mark read: ') }).first().click();
+	await page.waitForFunction(() => document.querySelector('.notif-side')?.getAttribute('aria-label') === 'Notifications, 1 unread', null, { timeout: 8000 });
+	await d.getByRole('button', { name: 'Mark all read' }).click();
+	await page.waitForFunction(() => document.querySelector('.notif-side')?.getAttribute('aria-label') === 'Notifications', null, { timeout: 8000 });
+	if (await d.getByRole('button', { name: /^Mark read: / }).count()) throw new Error('unread rows after Mark all read');
+	// A notification opens its part.
+	await d.locator('.notif-link').first().click();
+	await page.getByRole('heading', { level: 1, name: new RegExp(`${ids.aName}|${ids.bName}`) }).waitFor();
+	await closed(page);
+
+	// Phone: the bell in the header, the dialog fits.
+	await take(ids.ia, 1);
+	await page.setViewportSize({ width: 390, height: 844 });
+	await page.evaluate(async () => {
+		const r = await fetch('api/notifications/?limit=1', { credentials: 'same-origin' });
+		const d = await r.json();
+		const n = (d.results || d)[0];
+		const u = await fetch(`api/notifications/${n.pk}/`, { method: 'PATCH', credentials: 'same-origin',
+			headers: { 'Content-Type': 'application/json', 'X-CSRFToken': localStorage.getItem('stockroom.csrf') || '' },
+			body: JSON.stringify({ read: false }) });
+		if (!u.ok) throw new Error('unread: ' + u.status);
+		await u.text();
+	});
+	await goto(ctx, page, 'parts');
+	const topBell = page.locator('header.topbar').getByRole('button', { name: 'Notifications, 1 unread' });
+	await topBell.waitFor();
+	const box = await topBell.boundingBox();
+	if (box.height < 40 || box.width < 40) throw new Error('bell too small: ' + JSON.stringify(box));
+	await topBell.click();
+	d = await dialog(page, 'Notifications');
+	await d.getByRole('button', { name: /^Mark read: / }).first().waitFor();
+	const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+	if (wide > 390) throw new Error('the page scrolls sideways: ' + wide);
+	const dw = await page.evaluate(() => { const e = document.querySelector('dialog[open] .dialog-body'); return e.scrollWidth - e.clientWidth; });
+	if (dw > 0) throw new Error('the dialog scrolls sideways: ' + dw);
+	await shot(ctx, page, '62-notifications-phone', { full: false });
+	await d.getByRole('button', { name: 'Close', exact: true }).last().click();
+	await closed(page);
+	await goto(ctx, page, `part/${ids.a}`);
+	await page.getByRole('button', { name: 'Starred', exact: true }).waitFor();
+	await shot(ctx, page, '63-part-starred-phone', { full: false });
+	clean(ctx);
+}
+
 export const scenarios = [
 	{ name: 'first-run setup with the setup code', run: setupScenario, only: ['fresh'] },
 	{ name: 'sign in, category, part, stock, transfer, totals, history, sign out', run: mainScenario, only: ['lighttpd', 'apache-htaccess-prefix'] },
@@ -1367,4 +1494,5 @@ export const scenarios = [
 	{ name: 'a stocked store room (README screenshots)', run: demoScenario, only: ['apache-htaccess-prefix'] },
 	{ name: 'scanning: camera (fake QR video), keyboard wedge, typed code, no match, move to a location', run: scanScenario, only: ['lighttpd', 'apache-htaccess-prefix'] },
 	{ name: 'import: parts from a CSV through the dialog, mapping, row errors, phone width', run: importScenario, only: ['lighttpd'] },
+	{ name: 'stars and notifications: star a part and a category, low stock told, mark read, read all, phone', run: starsScenario, only: ['lighttpd'] },
 ];

@@ -12,6 +12,7 @@ import { Dashboard } from './pages/dashboard.js';
 import { Parts } from './pages/parts.js';
 import { Locations } from './pages/locations.js';
 import { Scanner, ScanButton, listenForWedge } from './scan.js';
+import { Notifications, NotificationsButton, useUnreadPoll } from './notify.js';
 
 /*
  * Pages other than the parts, locations and dashboard pages are loaded when
@@ -116,12 +117,14 @@ function Shell({ path, children }) {
 				aria-controls="nav" onClick=${() => setMenu(!menu)}><${Icon} name="menu" /></button>
 			<${Link} to="/" class="brand"><span class="brand-mark" aria-hidden="true"><${Icon} name="box" size=${18} /></span>
 				<span class="brand-name">${s.instance}</span></${Link}>
+			<${NotificationsButton} class="notif-top" />
 			<${ScanButton} class="scan-top" />
 		</header>
 		<nav id="nav" class="sidebar" aria-label="Main">
 			<${Link} to="/" class="brand brand-side"><span class="brand-mark" aria-hidden="true"><${Icon} name="box" size=${18} /></span>
 				<span class="brand-name">${s.instance}</span></${Link}>
 			<${ScanButton} class="scan-side" />
+			<${NotificationsButton} class="notif-side" label="Notifications" />
 			<ul>
 				${navItems().map(([to, label, icon]) => html`<li key=${to}>
 					<${Link} to=${to} class=${'nav-link' + (section(to) ? ' is-active' : '')}
@@ -145,6 +148,7 @@ function App() {
 	useEffect(() => { boot(); }, []);
 	// A scanner that types (a burst ending in Enter) works on every page.
 	useEffect(() => (s.status === 'authed' ? listenForWedge() : undefined), [s.status]);
+	useUnreadPoll(s.status === 'authed');
 
 	useEffect(() => {
 		const here = currentPath();
@@ -164,7 +168,7 @@ function App() {
 		const params = match(pattern, path);
 		if (params) { page = html`<${C} ...${params} key=${ROUTES.findIndex(r => r[1] === C)} />`; break; }
 	}
-	return html`<${Shell} path=${path}>${page || html`<${NotFound} />`}</${Shell}><${Scanner} /><${Toasts} />`;
+	return html`<${Shell} path=${path}>${page || html`<${NotFound} />`}</${Shell}><${Scanner} /><${Notifications} /><${Toasts} />`;
 }
 
 render(html`<${App} />`, document.getElementById('app'));

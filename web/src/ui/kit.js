@@ -65,6 +65,28 @@ export function IconButton({ icon, label, ...rest }) {
 		<${Icon} name=${icon} /></button>`;
 }
 
+/*
+ * StarButton: the signed-in user's star on a part or category (InvenTree's
+ * "starred": a subscription, whose notifications tell when a part runs
+ * low).  save(want) stores it; the button shows the state it was given.
+ */
+export function StarButton({ starred, noun, save }) {
+	const [busy, setBusy] = useState(false);
+	const go = async () => {
+		setBusy(true);
+		try {
+			await save(!starred);
+			toast(starred ? `No longer subscribed to this ${noun}` : `Subscribed: you will be told when this ${noun} runs low`);
+		} catch (e) {
+			toast(e instanceof ApiError ? e.general().join(' ') : String(e.message || e), 'error');
+		} finally { setBusy(false); }
+	};
+	return html`<button type="button" class=${'btn btn-secondary star-btn' + (starred ? ' is-starred' : '')} aria-pressed=${starred ? 'true' : 'false'}
+		disabled=${busy} aria-busy=${busy ? 'true' : undefined} onClick=${go}
+		title=${starred ? `Starred: you are told when this ${noun} runs low` : `Star this ${noun} to be told when it runs low`}>
+		<${Icon} name="star" size=${17} fill=${starred ? 'currentColor' : undefined} /><span>${starred ? 'Starred' : 'Star'}</span></button>`;
+}
+
 export function Badge({ tone = 'neutral', children }) {
 	return html`<span class=${'badge badge-' + tone}>${children}</span>`;
 }
