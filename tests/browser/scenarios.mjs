@@ -1478,6 +1478,130 @@ async function starsScenario(ctx) {
 	clean(ctx);
 }
 
+/* Shared tables and stock filters: first / last / page jump in the parts
+   table, the page size on a phone, the description column at 1366 px (a
+   line under the name on a phone), Back returns to the scrolled position;
+   a location's stock searched and filtered by status, batch and part. */
+async function tablesScenario(ctx) {
+	const page = await open(ctx, { viewport: { width: 1366, height: 768 } });
+	await signIn(ctx, page, ctx.admin);
+	await page.waitForLoadState('networkidle').catch(() => {});
+	await settled(page).catch(() => {});
+	const ids = await page.evaluate(async () => {
+		const token = localStorage.getItem('stockroom.csrf') || '';
+		const call = async (method, p, body) => {
+			const r = await fetch('api/' + p, { method, credentials: 'same-origin',
+				headers: { 'Content-Type': 'application/json', 'X-CSRFToken': token }, body: body && JSON.stringify(body) });
+			if (!r.ok) throw new Error(p + ': ' + r.status + ' ' + await r.text());
+			return r.json();
+		};
+		const tag = 'tb' + Math.random().toString(36).slice(2, 6);
+		const parts = [];
+		for (let i = 1; i <= 60; i++)
+			parts.push(await call('POST', 'part/', { name: `Washer ${tag} ${String(i).padStart(2, '0')}`, description: `M${i} flat washer, zinc plated, DIN 125` }));
+		const loc = await call('POST', 'stock/location/', { name: 'Bin ' + tag });
+		const nut = await call('POST', 'part/', { name: `Hex nut ${tag}` });
+		await call('POST', 'stock/', { part: parts[0].pk, location: loc.pk, quantity: '100', batch: 'B-' + tag + '-1' });
+		await call('POST', 'stock/', { part: parts[0].pk, location: loc.pk, quantity: '40', batch: 'B-' + tag + '-2', status: 55 });
+		await call('POST', 'stock/', { part: nut.pk, location: loc.pk, quantity: '250', batch: 'B-' + tag + '-1' });
+		return { tag, loc: loc.pk, first: parts[0].pk, firstName: parts[0].name, nutName: nut.name };
+	});
+
+	// Desktop: the description column is there; first / last / jump.
+	await goto(ctx, page, `parts?search=${ids.tag}`);
+	const table = page.getByRole('table', { name: 'Parts' });
+	await expectText(table, new RegExp(`Washer ${ids.tag} 01`), 'the first page');
+	if (!(await table.getByRole('columnheader', { name: 'Description' }).isVisible())) throw new Error('no description column at 1366 px');
+	await expectText(table, /M1 flat washer/, 'a description');
+	const pager = page.getByRole('navigation', { name: 'Pages' });
+	await pager.getByRole('button', { name: 'Last page' }).click();
+	await page.waitForURL(/offset=50/);
+	await expectText(table, new RegExp(`Washer ${ids.tag} 60`), 'the last page');
+	if ((await pager.getByRole('textbox', { name: /Page number/ }).inputValue()) !== '3') throw new Error('not on page 3');
+	await pager.getByRole('button', { name: 'First page' }).click();
+	await page.waitForURL(u => !/offset=/.test(u.search));
+	await expectText(table, new RegExp(`Washer ${ids.tag} 01`), 'the first page again');
+	const jump = pager.getByRole('textbox', { name: /Page number/ });
+	await jump.fill('2');
+	await jump.press('Enter');
+	await page.waitForURL(/offset=25/);
+	await expectText(table, new RegExp(`Washer ${ids.tag} 26`), 'page 2');
+	await shot(ctx, page, '70-parts-pager-desktop', { full: false });
+
+	// Scroll kept on Back: 100 a page, scrolled down, a part opened, Back.
+	await goto(ctx, page, `parts?search=${ids.tag}&limit=100`);
+	await expectText(table, new RegExp(`Washer ${ids.tag} 60`), 'all on one page');
+	await settled(page);
+	const row = table.getByRole('link', { name: `Washer ${ids.tag} 40` });
+	await row.scrollIntoViewIfNeeded();
+	const y = await page.evaluate(() => window.scrollY);
+	if (y < 300) throw new Error('the page did not scroll: ' + y);
+	await row.click();
+	await page.getByRole('heading', { level: 1, name: `Washer ${ids.tag} 40` }).waitFor();
+	await page.goBack();
+	await expectText(table, new RegExp(`Washer ${ids.tag} 60`), 'the list again');
+	await page.waitForFunction(want => Math.abs(window.scrollY - want) < 40, y, { timeout: 5000 })
+		.catch(async () => { throw new Error(`scroll after Back: ${await page.evaluate(() => window.scrollY)}, was ${y}`); });
+
+	// A location's stock: search, status, batch, part.
+	await goto(ctx, page, `locations/${ids.loc}`);
+	const stock = page.getByRole('table', { name: 'Stock items' });
+	await expectText(stock, new RegExp(`${ids.nutName}`), 'the stock');
+	const count = async () => stock.locator('tbody tr').filter({ hasNot: page.locator('.table-empty') }).count();
+	if (await count() !== 3) throw new Error('expected 3 items, got ' + await count());
+	await page.getByRole('searchbox', { name: 'Search stock' }).fill('Hex nut');
+	await page.waitForURL(/search=Hex/);
+	await expectText(stock, new RegExp(ids.nutName), 'found by search');
+	await page.waitForFunction(() => document.querySelectorAll('table tbody tr').length === 1);
+	await page.getByRole('searchbox', { name: 'Search stock' }).fill('');
+	await page.waitForURL(u => !/search=/.test(u.search));
+	await page.getByLabel('Status').selectOption({ label: 'Damaged' });
+	await page.waitForURL(/status=55/);
+	await page.waitForFunction(() => document.querySelectorAll('table tbody tr').length === 1 && /Damaged/.test(document.querySelector('table tbody').innerText));
+	await page.getByLabel('Status').selectOption({ label: 'Any' });
+	await page.getByLabel('Batch').fill(`B-${ids.tag}-1`);
+	await page.waitForURL(/batch=B-/);
+	await page.waitForFunction(() => document.querySelectorAll('table tbody tr').length === 2);
+	const pf = page.getByLabel('Part', { exact: true });
+	await pf.fill(`Washer ${ids.tag} 0`);
+	await page.locator(`datalist option[value="${ids.firstName}"]`).waitFor({ state: 'attached' });
+	await pf.fill(ids.firstName);
+	await page.waitForURL(/part=\d+/);
+	await page.getByRole('button', { name: 'Clear the part filter' }).waitFor();
+	await page.waitForFunction(() => document.querySelectorAll('table tbody tr').length === 1);
+	await expectText(stock, new RegExp(`${ids.firstName}.*100`), 'batch 1 of the washer');
+	await page.getByLabel('Batch').fill('nothing-like-this');
+	await expectText(stock, /No stock matches/, 'the empty filtered table');
+	await shot(ctx, page, '71-location-filters-desktop', { full: false });
+	await page.getByRole('button', { name: 'Clear filters' }).click();
+	await page.waitForFunction(() => document.querySelectorAll('table tbody tr').length === 3);
+
+	// Phone: page size and pager, the description under the name.
+	await page.setViewportSize({ width: 390, height: 844 });
+	await goto(ctx, page, `parts?search=${ids.tag}`);
+	await expectText(table, new RegExp(`Washer ${ids.tag} 01`), 'phone list');
+	if (!(await table.getByText('M1 flat washer').first().isVisible())) throw new Error('no description on the phone');
+	const size = page.getByRole('combobox', { name: 'Rows per page' });
+	await size.scrollIntoViewIfNeeded();
+	if (!(await size.isVisible())) throw new Error('no page size on the phone');
+	await size.selectOption('50');
+	await page.waitForURL(/limit=50/);
+	for (const name of ['First page', 'Previous page', 'Next page', 'Last page']) {
+		const b = await pager.getByRole('button', { name }).boundingBox();
+		if (!b || b.height < 40 || b.width < 40) throw new Error(`${name} too small: ${JSON.stringify(b)}`);
+	}
+	const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+	if (wide > 390) throw new Error('the parts page scrolls sideways: ' + wide);
+	await pager.scrollIntoViewIfNeeded();
+	await shot(ctx, page, '72-parts-pager-phone', { full: false });
+	await goto(ctx, page, `locations/${ids.loc}`);
+	await expectText(stock, new RegExp(ids.nutName), 'phone stock');
+	const wide2 = await page.evaluate(() => document.documentElement.scrollWidth);
+	if (wide2 > 390) throw new Error('the location page scrolls sideways: ' + wide2);
+	await shot(ctx, page, '73-location-filters-phone', { full: false });
+	clean(ctx);
+}
+
 export const scenarios = [
 	{ name: 'first-run setup with the setup code', run: setupScenario, only: ['fresh'] },
 	{ name: 'sign in, category, part, stock, transfer, totals, history, sign out', run: mainScenario, only: ['lighttpd', 'apache-htaccess-prefix'] },
@@ -1494,5 +1618,6 @@ export const scenarios = [
 	{ name: 'a stocked store room (README screenshots)', run: demoScenario, only: ['apache-htaccess-prefix'] },
 	{ name: 'scanning: camera (fake QR video), keyboard wedge, typed code, no match, move to a location', run: scanScenario, only: ['lighttpd', 'apache-htaccess-prefix'] },
 	{ name: 'import: parts from a CSV through the dialog, mapping, row errors, phone width', run: importScenario, only: ['lighttpd'] },
+	{ name: 'tables: first/last/jump, page size on a phone, description, scroll on Back, stock search and filters', run: tablesScenario, only: ['lighttpd'] },
 	{ name: 'stars and notifications: star a part and a category, low stock told, mark read, read all, phone', run: starsScenario, only: ['lighttpd'] },
 ];

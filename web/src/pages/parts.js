@@ -166,6 +166,7 @@ export function Parts() {
 
 	const columns = [
 		{ key: 'name', label: 'Part', sort: 'name', class: 'nowrap', render: p => html`<${Link} to=${'/part/' + p.pk} class="cell-main">${p.name}</${Link}>
+			${p.description && html`<div class="cell-sub desc-sub" aria-hidden="true">${p.description}</div>`}
 			${p.starred && html`<span class="star-mark" title="Starred"><${Icon} name="star" size=${14} fill="currentColor" label="Starred" /></span>`}
 			${p.active === false && html` <${Badge} tone="neutral">Inactive</${Badge}>`}` },
 		{ key: 'description', label: 'Description', class: 'fill hide-sm', render: p => html`<div class="cell-sub clamp">${p.description}</div>` },

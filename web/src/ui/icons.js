@@ -16,6 +16,8 @@ const P = {
 	chevronRight: 'M9 6l6 6-6 6',
 	chevronDown: 'M6 9l6 6 6-6',
 	chevronLeft: 'M15 6l-6 6 6 6',
+	chevronsLeft: 'M12 6l-6 6 6 6M18 6l-6 6 6 6',
+	chevronsRight: 'M6 6l6 6-6 6M12 6l6 6-6 6',
 	close: 'M6 6l12 12M18 6L6 18',
 	logout: 'M15 4h4v16h-4M10 8l-4 4 4 4M6 12h10',
 	menu: 'M4 6h16M4 12h16M4 18h16',
