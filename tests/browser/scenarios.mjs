@@ -1602,6 +1602,108 @@ async function tablesScenario(ctx) {
 	clean(ctx);
 }
 
+/* Errors and empty states: a part that does not exist has a page that
+   says so; a table during a network error says so (not "No parts
+   match"); a quantity typed with the grouping the page displays
+   ("1,790") is accepted; a refused quantity is said once, at its field,
+   with the number as the page shows it; focus after a page change and
+   after a dialog. */
+async function errorsScenario(ctx) {
+	const page = await open(ctx, { viewport: { width: 1366, height: 768 } });
+	await signIn(ctx, page, ctx.admin);
+	await page.waitForLoadState('networkidle').catch(() => {});
+	await settled(page).catch(() => {});
+	const ids = await page.evaluate(async () => {
+		const token = localStorage.getItem('stockroom.csrf') || '';
+		const call = async (method, p, body) => {
+			const r = await fetch('api/' + p, { method, credentials: 'same-origin',
+				headers: { 'Content-Type': 'application/json', 'X-CSRFToken': token }, body: body && JSON.stringify(body) });
+			if (!r.ok) throw new Error(p + ': ' + r.status + ' ' + await r.text());
+			return r.json();
+		};
+		const tag = 'er' + Math.random().toString(36).slice(2, 6);
+		const part = await call('POST', 'part/', { name: 'Cable tie ' + tag });
+		const item = await call('POST', 'stock/', { part: part.pk, quantity: '2000' });
+		return { tag, part: part.pk, partName: part.name, item: item.pk };
+	});
+
+	// A part that is not there (the page asks for its stock and history
+	// at once, refused as well).
+	const missing = () => {
+		ctx.expectError(/\/api\/part\/99999\//);
+		ctx.expectError(/\/api\/stock\/\?part=99999&in_stock/);
+		ctx.expectError(/\/api\/stock\/\?part=99999&limit/);
+	};
+	missing();
+	await goto(ctx, page, 'part/99999');
+	await page.getByRole('heading', { level: 1, name: 'Part not found' }).waitFor();
+	await expectText(page.locator('#main'), /There is no part #99999 here/, 'the not-found page');
+	await expectNone(page.getByRole('button', { name: 'Try again' }), 'Try again on a missing part');
+	await shot(ctx, page, '80-part-not-found', { full: false });
+	await page.getByRole('link', { name: 'Back to parts' }).click();
+	await page.getByRole('heading', { level: 1, name: 'All parts' }).waitFor();
+
+	// Focus after a page change: the new page's heading.
+	await page.getByRole('searchbox', { name: 'Search parts' }).fill(ids.tag);
+	await expectText(page.getByRole('table', { name: 'Parts' }), new RegExp(ids.partName), 'the part');
+	await page.getByRole('table', { name: 'Parts' }).getByRole('link', { name: ids.partName }).click();
+	await page.getByRole('heading', { level: 1, name: ids.partName }).waitFor();
+	await page.waitForFunction(name => document.activeElement?.tagName === 'H1' && document.activeElement.textContent.includes(name), ids.partName, { timeout: 5000 })
+		.catch(async () => { throw new Error('focus after the page change: ' + await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 120))); });
+
+	// "1,790" as the page writes it; a refused quantity said once.
+	await goto(ctx, page, `stock/${ids.item}`);
+	await page.getByRole('heading', { level: 1, name: new RegExp(ids.partName) }).waitFor();
+	await page.getByRole('button', { name: 'Remove', exact: true }).click();
+	let d = await dialog(page, 'Remove stock');
+	await d.getByRole('textbox', { name: /Quantity to remove/ }).fill('1,790');
+	await d.getByRole('button', { name: 'Remove stock' }).click();
+	await closed(page);
+	await expectText(page.locator('.stats'), /^\s*210\b/, 'the quantity after removing 1,790');
+	// Focus back on the button that opened the dialog.
+	await page.waitForFunction(() => document.activeElement?.textContent?.trim() === 'Remove', null, { timeout: 3000 })
+		.catch(async () => { throw new Error('focus after the dialog: ' + await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 160))); });
+	await page.getByRole('button', { name: 'Remove', exact: true }).click();
+	d = await dialog(page, 'Remove stock');
+	ctx.expectError(/\/api\/stock\/remove\//);
+	await d.getByRole('textbox', { name: /Quantity to remove/ }).fill('5,000');
+	await d.getByRole('button', { name: 'Remove stock' }).click();
+	await expectText(d, /must not exceed/, 'the refusal');
+	const text = await d.innerText();
+	const times = text.split('must not exceed').length - 1;
+	if (times !== 1) throw new Error(`the refusal is shown ${times} times: ${text}`);
+	if (/\d\.0\b/.test(text)) throw new Error('a number as 210.0: ' + text);
+	if (!/\(210\)/.test(text)) throw new Error('the available quantity: ' + text);
+	await page.waitForFunction(() => document.activeElement?.getAttribute('aria-invalid') === 'true', null, { timeout: 3000 })
+		.catch(async () => { throw new Error('focus is not on the refused field: ' + await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 200))); });
+	await shot(ctx, page, '81-refused-once', { full: false });
+	await d.getByRole('button', { name: 'Cancel' }).click();
+	await closed(page);
+
+	// Phone: the not-found page.
+	missing();
+	await page.setViewportSize({ width: 390, height: 844 });
+	await goto(ctx, page, 'part/99999');
+	await page.getByRole('heading', { level: 1, name: 'Part not found' }).waitFor();
+	await shot(ctx, page, '83-part-not-found-phone', { full: false });
+
+	// A network error: the table says so (a page of its own).
+	const down = await open(ctx, { viewport: { width: 1366, height: 768 }, allow: [/\/api\/part\/\?/] });
+	await signIn(ctx, down, ctx.admin);
+	await down.waitForLoadState('networkidle').catch(() => {});
+	await down.route(/\/api\/part\/\?/, r => r.abort('internetdisconnected'));
+	await goto(ctx, down, `parts?search=${ids.tag}`);
+	const tbl = down.getByRole('table', { name: 'Parts' });
+	await expectText(tbl, /could not be reached/, 'the table during a network error');
+	if (/No parts match/.test(await tbl.innerText())) throw new Error('"No parts match" during a network error');
+	await shot({ ...ctx, shotPrefix: ctx.shotPrefix }, down, '82-network-error', { full: false });
+	await down.unroute(/\/api\/part\/\?/);
+	await down.getByRole('button', { name: 'Try again' }).click();
+	await expectText(tbl, new RegExp(ids.partName), 'the table after Try again');
+
+	clean(ctx);
+}
+
 export const scenarios = [
 	{ name: 'first-run setup with the setup code', run: setupScenario, only: ['fresh'] },
 	{ name: 'sign in, category, part, stock, transfer, totals, history, sign out', run: mainScenario, only: ['lighttpd', 'apache-htaccess-prefix'] },
@@ -1619,5 +1721,6 @@ export const scenarios = [
 	{ name: 'scanning: camera (fake QR video), keyboard wedge, typed code, no match, move to a location', run: scanScenario, only: ['lighttpd', 'apache-htaccess-prefix'] },
 	{ name: 'import: parts from a CSV through the dialog, mapping, row errors, phone width', run: importScenario, only: ['lighttpd'] },
 	{ name: 'tables: first/last/jump, page size on a phone, description, scroll on Back, stock search and filters', run: tablesScenario, only: ['lighttpd'] },
+	{ name: 'errors: part not found, network error in a table, 1,790 accepted, a refusal said once, focus', run: errorsScenario, only: ['lighttpd'] },
 	{ name: 'stars and notifications: star a part and a category, low stock told, mark read, read all, phone', run: starsScenario, only: ['lighttpd'] },
 ];

@@ -1,12 +1,12 @@
 // Stockroom's page: the shell (navigation, sign-in gate) and the routes.
 import { render } from 'preact';
 import { html } from 'htm/preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import './styles.css';
 import { useRoute, match, Link, navigate, currentPath } from './router.js';
 import { session, useStore, boot, can, isSuperuser, signOut, takeReturnTo } from './session.js';
 import { Icon } from './ui/icons.js';
-import { Toasts, Spinner } from './ui/kit.js';
+import { Toasts, Spinner, focusPage } from './ui/kit.js';
 import { SignIn, Setup } from './pages/signin.js';
 import { Dashboard } from './pages/dashboard.js';
 import { Parts } from './pages/parts.js';
@@ -85,7 +85,7 @@ const ROUTES = [
 ];
 
 function NotFound() {
-	return html`<div class="page"><div class="page-head"><h1>Page not found</h1></div>
+	return html`<div class="page"><div class="page-head"><h1 tabindex="-1">Page not found</h1></div>
 		<p>There is nothing at this address. <${Link} to="/">Go to the dashboard</${Link}>.</p></div>`;
 }
 
@@ -149,6 +149,24 @@ function App() {
 	// A scanner that types (a burst ending in Enter) works on every page.
 	useEffect(() => (s.status === 'authed' ? listenForWedge() : undefined), [s.status]);
 	useUnreadPoll(s.status === 'authed');
+	// After a page change, focus goes to the new page's heading (once it
+	// has arrived), not back to the top of the document: where a screen
+	// reader or a keyboard user carries on.  Unless something was focused
+	// meanwhile (an autofocus field, a click).
+	const first = useRef(true);
+	useEffect(() => {
+		if (first.current) { first.current = false; return undefined; }
+		const from = document.activeElement;
+		const free = () => { const a = document.activeElement; return !a || a === document.body || a === from || !!a.closest?.('nav, .sidebar, .topbar'); };
+		let tries = 0;
+		const t = setInterval(() => {
+			tries++;
+			if (!free()) { clearInterval(t); return; }
+			const ready = document.querySelector('#main h1') && !document.querySelector('#main .spinner');
+			if (ready || tries > 40) { clearInterval(t); focusPage(); }
+		}, 50);
+		return () => clearInterval(t);
+	}, [path]);
 
 	useEffect(() => {
 		const here = currentPath();

@@ -13,7 +13,7 @@ import { DataTable, Pager } from '../ui/table.js';
 import { Icon } from '../ui/icons.js';
 import {
 	Button, Dialog, useApi, ErrorNote, Empty, fmtQty, fmtDate, toast, useForm, FormErrors,
-	TextField, CheckField, Confirm, useId, useDebounced,
+	TextField, CheckField, Confirm, useId, useDebounced, LoadFailed,
 } from '../ui/kit.js';
 import { ActionBar, StockActionDialog, NewStockDialog, StatusBadge, itemPartName, itemIdent } from './stock.js';
 
@@ -135,6 +135,7 @@ export function Locations({ id }) {
 	const stock = useApi(() => (can('stock', 'view') ? api.page('stock/', params) : null), [key, moved]);
 	const reload = () => { loc.reload(); stock.reload(); setSel(new Set()); };
 
+	if (loc.error?.status === 404) return html`<${LoadFailed} error=${loc.error} noun="location" id=${pk} back="/locations" backLabel="Back to all locations" />`;
 	const node = pk != null ? locs.tree.byPk.get(pk) : null;
 	const l = loc.data || node;
 	const crumbs = pk != null ? ancestors(locs.tree, pk) : [];

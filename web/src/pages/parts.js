@@ -13,7 +13,7 @@ import { ImportDialog } from '../ui/importer.js';
 import { Icon } from '../ui/icons.js';
 import {
 	Button, Dialog, useApi, useDebounced, ErrorNote, Badge, fmtQty, toast, useForm, FormErrors,
-	TextField, TextArea, SelectField, CheckField, Confirm, useId, StarButton,
+	TextField, TextArea, SelectField, CheckField, Confirm, useId, StarButton, qtyIn,
 } from '../ui/kit.js';
 
 const FLAGS = [
@@ -81,6 +81,7 @@ export function PartDialog({ part, category, onClose, onDone }) {
 		body.category = v.category === '' ? null : Number(v.category);
 		body.default_location = v.default_location === '' ? null : Number(v.default_location);
 		if (body.minimum_stock === '') body.minimum_stock = 0;
+		else body.minimum_stock = qtyIn(body.minimum_stock);
 		const r = part ? await api.patch(`part/${part.pk}/`, body) : await api.post('part/', body);
 		toast(part ? 'Part saved' : `Part “${r?.name || body.name}” created`);
 		onDone(r);

@@ -174,6 +174,7 @@ export function PagedTable({ list, offset, limit, defaultLimit = 25, ordering, d
 	const page = onPage || (o => setQuery({ offset: o || '' }));
 	return html`<div class=${'table-card' + (list.loading ? ' is-loading' : '')} aria-busy=${list.loading}>
 		<${DataTable} ...${table} rows=${list.data?.results || []} ordering=${ordering}
+			empty=${list.error ? (list.error.status ? 'The list could not be loaded (see above).' : 'The server could not be reached: nothing is listed.') : table.empty}
 			onOrder=${defaultOrdering === undefined ? undefined
 				: o => setQuery({ ordering: o === defaultOrdering ? '' : o, offset: '' })} />
 		<${Pager} count=${list.data?.count || 0} offset=${offset} limit=${limit} onChange=${page}
