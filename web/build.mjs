@@ -9,6 +9,7 @@ import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -72,7 +73,35 @@ function render(outputs) {
 		console.error(`web: the first page is over its ${BUDGET_KB} KB budget`);
 		process.exitCode = 1;
 	}
+	writeOffline(outputs, [...first]);
 	if (!watch) precompress();
+}
+
+/*
+ * The installable, offline page: a web app manifest and a service worker
+ * (sw.js, at the root of the install so that its scope is the whole
+ * page, under any prefix: every URL in both is relative).  The worker
+ * keeps the app shell -- index.html and the assets of every page, not the
+ * scanner's 0.9 MB decoder, which it keeps once fetched -- so the page
+ * opens with no connection; the API is never cached.  Its name for the
+ * cache changes with the assets, so an upgrade replaces the shell.
+ */
+function writeOffline(outputs, first) {
+	const shell = [...new Set([...first, ...Object.keys(outputs)
+		.filter(o => /\.(js|css)$/.test(o) && !/scan-decoder/.test(o))
+		.map(o => 'assets/' + path.basename(o)), 'assets/favicon.svg'])].sort();
+	const version = createHash('sha256').update(shell.join('\n')).digest('hex').slice(0, 12);
+	const manifest = {
+		name: 'Stockroom', short_name: 'Stockroom',
+		description: 'Parts, stock and locations at the shelf',
+		start_url: './', scope: './', display: 'standalone',
+		background_color: '#f4f6f6', theme_color: '#15302e',
+		icons: [{ src: 'assets/favicon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' }],
+	};
+	fs.writeFileSync(path.join(root, 'htdocs', 'manifest.webmanifest'), JSON.stringify(manifest, null, '\t') + '\n');
+	const sw = fs.readFileSync(path.join(here, 'src', 'sw.js'), 'utf8')
+		.replace('@VERSION@', version).replace('@SHELL@', JSON.stringify(shell));
+	fs.writeFileSync(path.join(root, 'htdocs', 'sw.js'), sw);
 }
 
 /*

@@ -7,6 +7,7 @@ parts page: index.html's CSS, script and the chunks it preloads) under its
 budget of 60 KB gzipped (issue 19).
 """
 import gzip
+import json
 import importlib.util
 import pathlib
 import re
@@ -132,3 +133,30 @@ def test_decoder_compressed_on_demand(srv):
     assert r.status == 200 and r.header("Content-Encoding") == "gzip", r
     assert len(r.body) < size * 0.6, (len(r.body), size)
     assert r.header("Content-Type").split(";")[0] == "application/wasm"
+
+
+@pytest.mark.parametrize("path,ctype", [
+    ("/sw.js", "text/javascript"),
+    ("/manifest.webmanifest", "application/manifest+json")])
+def test_offline_files_revalidated(srv, path, ctype):
+    """The service worker and the manifest sit beside index.html (the
+    worker's scope is the whole page) and are always revalidated."""
+    r = srv.get(path)
+    assert r.status == 200, r
+    assert r.header("Content-Type").split(";")[0] == ctype, r.headers
+    assert r.header_all("Cache-Control") == ["no-cache"], r.headers
+    assert r.body == (srv.site / path.lstrip("/")).read_bytes()
+
+
+def test_service_worker_keeps_the_first_page(srv):
+    """Every file of the first page is in the worker's shell, by the
+    relative URL index.html uses (so it works under a prefix)."""
+    sw = (srv.site / "sw.js").read_text()
+    shell = json.loads(re.search(r"const SHELL = (\[.*?\]);", sw).group(1))
+    for rel in first_page(srv.site):
+        assert rel in shell, (rel, shell)
+    assert not any(s.endswith(".wasm") for s in shell), shell
+    manifest = json.loads((srv.site / "manifest.webmanifest").read_text())
+    assert manifest["start_url"] == "./" and manifest["scope"] == "./"
+    html = (srv.site / "index.html").read_text()
+    assert '<link rel="manifest" href="manifest.webmanifest">' in html

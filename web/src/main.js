@@ -138,7 +138,8 @@ function Shell({ path, children }) {
 			</div>
 		</nav>
 		<div class="scrim" onClick=${() => setMenu(false)} aria-hidden="true"></div>
-		<main id="main" class="main" tabindex="-1">${children}</main>
+		<main id="main" class="main" tabindex="-1">${s.offline && html`<p class="offline-note" role="status"><${Icon} name="alert" />
+			You are offline: the server cannot be reached. What the page shows is not up to date, and nothing can be saved until the connection is back.</p>`}${children}</main>
 	</div>`;
 }
 
@@ -190,3 +191,12 @@ function App() {
 }
 
 render(html`<${App} />`, document.getElementById('app'));
+
+// The service worker (sw.js, beside index.html: its scope is the whole
+// page) keeps the app shell for opening without a connection.  Browsers
+// allow one only over HTTPS or on localhost.
+if ('serviceWorker' in navigator && window.isSecureContext) {
+	window.addEventListener('load', () => {
+		navigator.serviceWorker.register('sw.js').catch(e => console.warn('service worker:', e));
+	});
+}
