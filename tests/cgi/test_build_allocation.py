@@ -633,6 +633,44 @@ def test_events(site, api, w):
     assert f"event build.completed {b}" in log
 
 
+def test_hold_and_cancel_events_reach_webhooks(site, api, w):
+    """build.hold and build.cancelled (InvenTree's BuildEvents.HOLD and
+    CANCELLED) go through the event table like the others, so a webhook
+    subscribed to them gets a delivery queued in the action's transaction;
+    a refused move queues nothing."""
+    hook = api.ok("POST", "/api/admin/webhook/", {
+        "url": "https://example.org/hook",
+        "events": ["build.hold", "build.cancelled", "build.issued"]})
+    b = api.build(w["board"], "BO-0102", 1)["pk"]
+
+    def queued():
+        c = site.db()
+        rows = c.execute("SELECT event, object_id FROM webhook_delivery "
+                         "WHERE webhook = ? ORDER BY id",
+                         (hook["pk"],)).fetchall()
+        c.close()
+        return [tuple(r) for r in rows]
+
+    r = site.cgi("build", method="POST", path=BUILD + f"{b}/hold/",
+                 body={}, headers=api.headers,
+                 env={"STOCKROOM_LOG_LEVEL": "debug"})
+    assert r.status == 201 and f"event build.hold {b}" in r.stderr.decode()
+    assert queued() == [("build.hold", b)]
+    # On hold already: a 400, no event.
+    assert api.call("POST", BUILD + f"{b}/hold/", {}).status == 400
+    assert queued() == [("build.hold", b)]
+    api.act(b, "issue", {})
+    r = site.cgi("build", method="POST", path=BUILD + f"{b}/cancel/",
+                 body={}, headers=api.headers,
+                 env={"STOCKROOM_LOG_LEVEL": "debug"})
+    assert r.status == 201
+    assert f"event build.cancelled {b}" in r.stderr.decode()
+    assert queued() == [("build.hold", b), ("build.issued", b),
+                        ("build.cancelled", b)]
+    assert api.call("POST", BUILD + f"{b}/cancel/", {}).status == 400
+    assert len(queued()) == 3
+
+
 def test_options(api, w):
     b = api.build(w["board"], "BO-0001", 1)["pk"]
     items = api.call("OPTIONS", BUILD + f"{b}/allocate/").json()[
