@@ -2028,6 +2028,66 @@ build_release(struct ctx *ctx, long long id, bool remove_stock,
 	return NULL;
 }
 
+/* ---- the actions without a request -------------------------------- */
+
+struct err *
+build_action_run(struct ctx *ctx, const char *action, long long id,
+    const cJSON *body)
+{
+	static const struct {
+		const char		*name;
+		const struct field	*input;
+		size_t			 n;
+		struct err		*(*tx)(struct ctx *, long long,
+					    const struct val *);
+	} acts[] = {
+		{ "allocate", alloc_input, AL__N, allocate_tx },
+		{ "unallocate", unallocate_input, UA__N, unallocate_tx },
+		{ "auto-allocate", auto_input, AA__N, auto_tx },
+		{ "complete", complete_input, CP__N, complete_tx },
+		{ "scrap-outputs", scrap_input, SC__N, scrap_tx },
+		{ "delete-outputs", delete_input, DO__N, delete_tx },
+		{ "finish", finish_input, FI__N, finish_tx },
+	};
+	struct val v[OUT_INPUT_MAX];
+	struct errs es;
+	struct err *e;
+
+	for (size_t k = 0; k < sizeof(acts) / sizeof(acts[0]); k++) {
+		if (strcmp(acts[k].name, action) != 0)
+			continue;
+		errs_init(&es, ctx);
+		for (size_t i = 0; i < acts[k].n; i++)
+			val_default(&acts[k].input[i], &v[i]);
+		val_object(ctx, body, acts[k].input, acts[k].n, v, true, &es);
+		if ((e = errs_end(&es)) != NULL)
+			return e;
+		return acts[k].tx(ctx, id, v);
+	}
+	return err_field(ctx, "non_field_errors", "Unknown build action");
+}
+
+long long
+build_output_new(struct ctx *ctx, long long id, const cJSON *body)
+{
+	struct val v[CO__N];
+	struct errs es;
+	cJSON *made = cJSON_CreateArray();
+	long long out = -1;
+
+	if (made == NULL)
+		mem_oom();
+	errs_init(&es, ctx);
+	for (size_t i = 0; i < CO__N; i++)
+		val_default(&create_output_input[i], &v[i]);
+	val_object(ctx, body, create_output_input, CO__N, v, true, &es);
+	if (errs_end(&es) == NULL && create_output_tx(ctx, id, v, made) ==
+	    NULL && made->child != NULL)
+		out = (long long)made->child->valuedouble;
+	cJSON_Delete(made);
+	return out;
+}
+
 _Static_assert(AL__N <= OUT_INPUT_MAX && UA__N <= OUT_INPUT_MAX &&
     AA__N <= OUT_INPUT_MAX && CP__N <= OUT_INPUT_MAX &&
     SC__N <= OUT_INPUT_MAX && DO__N <= OUT_INPUT_MAX &&

@@ -70,10 +70,33 @@ def test_demo_loads_a_living_inventory(site, admin):
                    query=f"purchase_order={placed['pk']}",
                    headers=admin).json()
     assert len(got) == 1 and got[0]["purchase_order"] == placed["pk"]
-    # Build orders in the open states and one cancelled; the one in
-    # production holds stock for its lines, never more than an item has.
+    # Build orders in all five states; the one in production holds stock
+    # for its lines, never more than an item has.
     bo = site.cgi("build", path="/api/build/", headers=admin).json()
-    assert {b["status"] for b in bo} == {10, 20, 25, 30}
+    assert sorted(b["status"] for b in bo) == [10, 20, 25, 30, 40]
+    # The finished one went through the actions: two boards made at the
+    # bench, every line but the consumable paste consumed in full, with
+    # the consumed stock's history; nothing left allocated to it.
+    fin = [b for b in bo if b["status"] == 40][0]
+    assert fin["completed"] == fin["quantity"] == 2
+    assert fin["completion_date"]
+    made = site.cgi("stock", path="/api/stock/", query=f"build={fin['pk']}",
+                    headers=admin).json()
+    assert [(float(m["quantity"]), m["in_stock"]) for m in made] == [
+        (2, True)]
+    board = site.cgi("part", path=f"/api/part/{fin['part']}/",
+                     headers=admin).json()
+    assert float(board["in_stock"]) == 4     # two built, two from before
+    lines = site.cgi("build", path="/api/build/line/",
+                     query=f"build={fin['pk']}", headers=admin).json()
+    assert len(lines) == 11
+    for ln in lines:
+        assert ln["allocations"] == []
+        assert ln["consumed"] == (0 if ln["consumable"] else ln["quantity"])
+    used = site.cgi("stock", path="/api/stock/track/",
+                    query="limit=500", headers=admin).json()["results"]
+    assert sum(t["notes"] == f"Consumed by build order {fin['reference']}"
+               for t in used) == 10
     prod = [b for b in bo if b["status"] == 20][0]
     lines = site.cgi("build", path="/api/build/line/",
                      query=f"build={prod['pk']}", headers=admin).json()
