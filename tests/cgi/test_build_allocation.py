@@ -350,12 +350,37 @@ def test_complete_consumes_and_produces(api, w):
     assert api.list("/api/stock/", build=b, is_building=True) == []
     made = api.list("/api/stock/track/", item=out["stock_item"])
     assert made[0]["deltas"]["buildorder"] == b
-    used = api.list("/api/stock/track/", item=s)
-    assert used[0]["deltas"] == {"removed": 8, "quantity": 17,
-                                 "buildorder": b}
+    # The 8 consumed are an item of their own, as InvenTree keeps them:
+    # split off s, consumed_by the build, out of stock, no location.
+    [c1] = api.list("/api/stock/", consumed_by=b)
+    assert (c1["part"], c1["quantity"], c1["parent"], c1["consumed_by"],
+            c1["in_stock"], c1["location"]) == (w["r"], 8, s, b, False, None)
+    assert pks(api.list("/api/stock/", part=w["r"], consumed=True)) == [
+        c1["pk"]]
+    assert pks(api.list("/api/stock/", part=w["r"], consumed=False)) == [s]
+    assert pks(api.list("/api/stock/", part=w["r"], in_stock=True)) == [s]
+    assert pks(api.list("/api/stock/", part=w["r"], in_stock=False)) == [
+        c1["pk"]]
+    assert api.list("/api/stock/", part=w["r"], available=True)[0][
+        "pk"] == s
+    # Consumed stock is never allocated again.
+    r = api.call("POST", BUILD + f"{b}/allocate/", {"items": [
+        {"build_line": line, "stock_item": c1["pk"], "quantity": 1}]})
+    assert r.status == 400 and r.json() == {"items": [
+        {"stock_item": ["Item must be in stock"]}]}
+    split = api.list("/api/stock/track/", item=s)
+    assert (split[0]["tracking_type"], split[0]["deltas"]) == (
+        42, {"stockitem": c1["pk"], "removed": 8, "quantity": 17})
+    used = api.list("/api/stock/track/", item=c1["pk"])
+    assert [u["tracking_type"] for u in used] == [12, 40]
+    assert used[0]["deltas"] == {"buildorder": b, "quantity": 8}
+    assert used[1]["deltas"] == {"stockitem": s, "quantity": 8}
     assert "BO-0100" in used[0]["notes"]
     assert api.list(BUILD + f"{b}/")["completed"] == 4
     assert api.list(f"/api/part/{board}/")["in_stock"] == 4
+    part_r = api.list(f"/api/part/{w['r']}/")
+    assert (part_r["in_stock"], part_r["allocated_to_build_orders"],
+            part_r["unallocated_stock"]) == (17, 12, 5)
     # a completed output is not completed twice
     r = api.call("POST", BUILD + f"{b}/complete/",
                  {"outputs": [{"output": o1}]})
@@ -373,6 +398,12 @@ def test_complete_consumes_and_produces(api, w):
     assert done["completion_date"] is not None
     assert api.list(f"/api/part/{board}/")["in_stock"] == 10
     assert api.list(f"/api/part/{w['r']}/")["in_stock"] == 5
+    # Every resistor is accounted for: 5 in stock, 8 + 12 consumed.
+    gone = api.list("/api/stock/", consumed_by=b)
+    assert sorted(c["quantity"] for c in gone) == [8, 12]
+    assert all(c["parent"] == s and not c["in_stock"] for c in gone)
+    assert sum(float(i["quantity"]) for i in api.list(
+        "/api/stock/", part=w["r"])) == 25
 
 
 def tracked_build(api, w):
@@ -443,8 +474,17 @@ def test_tracked_outputs(api, w):
         {}, {"output": ["This build output is not fully allocated"]}]}
     assert api.qty(t["sensors"][0]) == 1          # nothing happened
     api.act(b, "complete", {"outputs": [{"output": o1}]})
-    assert api.qty(t["sensors"][0]) == 0
+    # The serialized sensor is consumed whole (no split): the same item,
+    # consumed_by the build, out of stock; 4 screws split off the 10.
+    sensor = api.list(f"/api/stock/{t['sensors'][0]}/")
+    assert (sensor["quantity"], sensor["serial"], sensor["consumed_by"],
+            sensor["in_stock"], sensor["location"]) == (1, "100", b, False,
+                                                         None)
     assert api.qty(t["screws"]) == 6
+    assert sorted((c["part"], c["quantity"]) for c in api.list(
+        "/api/stock/", consumed_by=b)) == sorted([(t["sensor"], 1),
+                                                  (t["screw"], 4)])
+    assert api.list(f"/api/part/{t['sensor']}/")["in_stock"] == 1
     made = api.list("/api/stock/", part=t["module"])
     assert [(m["serial"], m["quantity"]) for m in made] == [("1", 1)]
     api.act(b, "complete", {"outputs": [{"output": o2}],
@@ -559,6 +599,10 @@ def test_cancel_releases_or_consumes(api, w):
     api.act(b, "cancel")
     assert api.qty(s) == 25
     assert api.list(f"/api/stock/{s}/")["allocated"] == 0
+    assert api.list("/api/stock/", consumed_by=b) == []
+    part_r = api.list(f"/api/part/{w['r']}/")
+    assert (part_r["in_stock"], part_r["allocated_to_build_orders"],
+            part_r["unallocated_stock"]) == (25, 0, 25)
     assert api.list(OUTPUT + f"{o}/")["is_building"] is True
     b2 = api.build(board, "BO-0101", 5)["pk"]
     l2 = api.lines(b2)[w["r"]]["pk"]
@@ -571,12 +615,22 @@ def test_cancel_releases_or_consumes(api, w):
     assert api.qty(s) == 19
     assert api.list(f"/api/stock/{s}/")["allocated"] == 0
     assert api.get(OUTPUT + f"{o2}/").status == 404
+    # The 6 removed are consumed by the cancelled build, out of stock.
+    [c] = api.list("/api/stock/", consumed_by=b2)
+    assert (c["quantity"], c["parent"], c["in_stock"]) == (6, s, False)
+    part_r = api.list(f"/api/part/{w['r']}/")
+    assert (part_r["in_stock"], part_r["unallocated_stock"]) == (19, 19)
     # a closed build takes no allocation or output
     r = api.call("POST", BUILD + f"{b2}/allocate/", {"items": [
         {"build_line": l2, "stock_item": s, "quantity": 1}]})
     assert r.status == 400
     assert api.call("POST", BUILD + f"{b2}/create-output/",
                     {"quantity": 1}).status == 400
+    # A cancelled build may be deleted: its consumed stock goes with it
+    # (InvenTree's consumed_by cascades).
+    api.ok("DELETE", BUILD + f"{b2}/")
+    assert api.get(f"/api/stock/{c['pk']}/").status == 404
+    assert api.list(f"/api/part/{w['r']}/")["in_stock"] == 19
 
 
 def test_permissions(site, api, w):
