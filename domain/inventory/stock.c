@@ -345,8 +345,8 @@ static const char stock_sql_insert[] =
     "'True') THEN 1 ELSE 0 END FROM setting "
     "WHERE key = 'STOCK_DELETE_DEPLETED_DEFAULT'), 0))";
 static const char stock_sql_adj_get[] =
-    "SELECT quantity, location, delete_on_deplete, serial <> '' "
-    "FROM stock_item WHERE id = ?";
+    "SELECT quantity, location, delete_on_deplete, serial <> '', "
+    "consumed_by IS NOT NULL FROM stock_item WHERE id = ?";
 static const char stock_sql_set_quantity[] =
     "UPDATE stock_item SET quantity = ?2, updated = "
     "strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1";
@@ -1380,7 +1380,14 @@ stock_adjust_one(struct ctx *ctx, enum stock_op op, const cJSON *it,
 	long long loc = st_column_int64(st, 1);
 	bool deplete = st_column_int(st, 2) != 0;
 	bool serialized = st_column_int(st, 3) != 0;
+	bool consumed = st_column_int(st, 4) != 0;
 	st_reset(st);
+	/* Stock a build order consumed is history, not stock (InvenTree's
+	 * require_in_stock of the adjustments' items). */
+	if (consumed) {
+		errs_add(ie, "pk", "Stock item is not in stock");
+		return NULL;
+	}
 	stock_adjust_rules(ctx, op, q, cur, serialized, ie);
 	if (errs_any(ie))
 		return NULL;

@@ -363,7 +363,14 @@ def test_complete_consumes_and_produces(api, w):
         c1["pk"]]
     assert api.list("/api/stock/", part=w["r"], available=True)[0][
         "pk"] == s
-    # Consumed stock is never allocated again.
+    # Consumed stock is not counted, added to, taken from or moved...
+    for op, extra in (("count", {}), ("add", {}), ("remove", {}),
+                      ("transfer", {"location": w["bench"]})):
+        r = api.call("POST", f"/api/stock/{op}/", dict(
+            {"items": [{"pk": c1["pk"], "quantity": 1}]}, **extra))
+        assert r.status == 400 and r.json() == {"items": [
+            {"pk": ["Stock item is not in stock"]}]}, (op, r.json())
+    # ... and never allocated again.
     r = api.call("POST", BUILD + f"{b}/allocate/", {"items": [
         {"build_line": line, "stock_item": c1["pk"], "quantity": 1}]})
     assert r.status == 400 and r.json() == {"items": [
