@@ -319,7 +319,15 @@ def untracked_build(api, w, quantity=10):
     return board, s, b["pk"], line
 
 
-def test_complete_consumes_and_produces(api, w):
+def assert_counts_kept(site):
+    """stockroom check: every tally (items in stock, per location...)
+    and closure table agrees with the rows, consumed items included."""
+    proc = site.tool("check", check=False)
+    assert proc.returncode == 0, proc.stdout.decode() + proc.stderr.decode()
+    assert b"counts " in proc.stdout and b": ok" in proc.stdout
+
+
+def test_complete_consumes_and_produces(site, api, w):
     board, s, b, line = untracked_build(api, w)
     api.act(b, "allocate", {"items": [
         {"build_line": line, "stock_item": s, "quantity": 20}]})
@@ -411,6 +419,7 @@ def test_complete_consumes_and_produces(api, w):
     assert all(c["parent"] == s and not c["in_stock"] for c in gone)
     assert sum(float(i["quantity"]) for i in api.list(
         "/api/stock/", part=w["r"])) == 25
+    assert_counts_kept(site)
 
 
 def tracked_build(api, w):
@@ -598,7 +607,7 @@ def test_finish_rules(api, w):
     assert api.qty(s) == 12
 
 
-def test_cancel_releases_or_consumes(api, w):
+def test_cancel_releases_or_consumes(site, api, w):
     board, s, b, line = untracked_build(api, w)
     api.act(b, "allocate", {"items": [
         {"build_line": line, "stock_item": s, "quantity": 6}]})
@@ -638,6 +647,7 @@ def test_cancel_releases_or_consumes(api, w):
     api.ok("DELETE", BUILD + f"{b2}/")
     assert api.get(f"/api/stock/{c['pk']}/").status == 404
     assert api.list(f"/api/part/{w['r']}/")["in_stock"] == 19
+    assert_counts_kept(site)
 
 
 def test_permissions(site, api, w):
