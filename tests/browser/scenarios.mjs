@@ -881,13 +881,30 @@ async function buildScenario(ctx) {
 		await post('stock/', { part: mcu.pk, quantity: 5, location: store.pk });
 		await post('bom/', { part: board.pk, sub_part: r.pk, quantity: 4, reference: 'R1 R2 R3 R4' });
 		await post('bom/', { part: board.pk, sub_part: mcu.pk, quantity: 1, reference: 'U1' });
-		const b = await post('build/', { part: board.pk, reference: 'BO-0001', quantity: 3, title: 'First batch', destination: done.pk });
-		return { board: board.pk, r: r.pk, mcu: mcu.pk, build: b.pk };
+		return { board: board.pk, r: r.pk, mcu: mcu.pk };
 	});
 	await page.reload();	// the location tree the page had cached is older
 	await page.getByRole('navigation', { name: 'Main' }).waitFor();
+	// BOM -> can build: 40 / 4 resistors, 5 MCUs: 5 boards.
+	await goto(ctx, page, '/part/' + ids.board);
+	const bom = page.locator('#bom');
+	await bom.getByRole('heading', { name: 'Bill of materials' }).waitFor();
+	await expectText(bom.locator('.bom-summary'), /5 Can build 2 Lines/, 'can build 5');
+	await settled(page);
+	// -> a build order of three, made in its dialog.
 	await nav(page, 'Build orders');
 	await page.getByRole('heading', { level: 1, name: 'Build orders' }).waitFor();
+	await page.getByRole('button', { name: 'New build order' }).click();
+	let d = await dialog(page, 'New build order');
+	await d.getByRole('searchbox', { name: 'Assembly' }).fill('Weather');
+	await d.getByRole('button', { name: /Weather station/ }).click();
+	await d.getByLabel('Quantity').fill('3');
+	await d.getByLabel('Description').fill('First batch');
+	await d.getByLabel('Destination').selectOption({ label: 'Finished goods' });
+	await d.getByRole('button', { name: 'Create build order' }).click();
+	await closed(page);
+	await page.getByRole('heading', { level: 1, name: /BO-0001/ }).waitFor();
+	await nav(page, 'Build orders');
 	await expectText(page.getByRole('table', { name: 'Build orders' }), /BO-0001.*Weather station.*Pending/, 'the build in the list');
 	await page.getByRole('table', { name: 'Build orders' }).getByRole('link', { name: 'BO-0001' }).click();
 	await page.getByRole('heading', { level: 1, name: /BO-0001/ }).waitFor();
@@ -906,7 +923,7 @@ async function buildScenario(ctx) {
 	await page.getByRole('heading', { level: 1, name: /BO-0001/ }).waitFor();
 	await settled(page);
 	await page.locator('.card').filter({ has: page.getByRole('heading', { name: 'Outputs' }) }).getByRole('button', { name: 'New output' }).click();
-	let d = await dialog(page, 'New build output');
+	d = await dialog(page, 'New build output');
 	await d.getByLabel('Quantity').fill('2');
 	await d.getByRole('button', { name: 'Create output' }).click();
 	await closed(page);
@@ -934,13 +951,28 @@ async function buildScenario(ctx) {
 	await expectText(page.locator('h1'), /Complete/, 'the finished build');
 	await shot(ctx, page, '32-build-finished');
 	const buildUrl = page.url();
-	// The part pages: 2 boards in stock; 40 - 12 resistors, 5 - 3 MCUs.
-	for (const [id, re] of [[ids.board, /\b2\b/], [ids.r, /\b28\b/], [ids.mcu, /\b2\b/]]) {
+	// The part pages: 2 boards in stock; 40 - 12 resistors, 5 - 3 MCUs
+	// (what the build consumed is kept as items consumed_by it, out of
+	// stock); nothing is allocated any more.
+	for (const [id, re] of [[ids.board, /\b2 In stock/], [ids.r, /\b28 In stock/], [ids.mcu, /\b2 In stock/]]) {
 		await goto(ctx, page, '/part/' + id);
 		await page.getByRole('heading', { level: 1 }).first().waitFor();
 		await expectText(page.locator('.stats'), re, 'stock of part ' + id);
+		const stats = await page.locator('.stats').innerText();
+		if (/[1-9][0-9]* Allocated to builds/.test(stats.replace(/\n/g, ' '))) throw new Error('part ' + id + ' still shows stock allocated: ' + stats);
 		await settled(page);
 	}
+	// ... and the BOM's can build after: min(28 / 4, 2 / 1) = 2.
+	await goto(ctx, page, '/part/' + ids.board);
+	await bom.getByRole('heading', { name: 'Bill of materials' }).waitFor();
+	await expectText(bom.locator('.bom-summary'), /2 Can build 2 Lines/, 'can build 2 after');
+	await settled(page);
+	const consumed = await page.evaluate(async b => {
+		const r = await fetch('api/stock/?consumed=true', { credentials: 'same-origin' });
+		return (await r.json()).map(i => [i.part, i.quantity, i.in_stock]);
+	}, ids.board);
+	const want = JSON.stringify([[ids.r, 8, false], [ids.mcu, 2, false], [ids.r, 4, false], [ids.mcu, 1, false]].sort());
+	if (JSON.stringify(consumed.sort()) !== want) throw new Error('consumed stock: ' + JSON.stringify(consumed));
 	await page.setViewportSize({ width: 390, height: 844 });
 	let k = 0;
 	for (const p of [buildUrl, ctx.server.base + 'builds']) {
