@@ -6,7 +6,9 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { seedInPage } from './demo.mjs';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import http from 'node:http';
 
 const requireWeb = createRequire(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'web', 'package.json'));
 
@@ -1384,6 +1386,88 @@ async function importScenario(ctx) {
 }
 
 
+/* Webhooks (Administration → Webhooks): a new endpoint with one event,
+   its secret shown once, a test delivery that the worker sends to a
+   receiver here which checks the signature, the delivery log, an edit,
+   the phone layout, a delete. */
+async function webhooksScenario(ctx) {
+	let secret = '';
+	const got = [];
+	const receiver = http.createServer((req, res) => {
+		const chunks = [];
+		req.on('data', c => chunks.push(c));
+		req.on('end', () => {
+			const body = Buffer.concat(chunks);
+			const ts = req.headers['x-stockroom-timestamp'] || '';
+			const mac = 'sha256=' + crypto.createHmac('sha256', secret).update(ts + '.').update(body).digest('hex');
+			got.push({ event: req.headers['x-stockroom-event'], signed: mac === req.headers['x-stockroom-signature'] });
+			res.writeHead(200, { 'Content-Type': 'text/plain' });
+			res.end('ok');
+		});
+	});
+	await new Promise(r => receiver.listen(0, '127.0.0.1', r));
+	const url = `http://127.0.0.1:${receiver.address().port}/hook`;
+	try {
+		const page = await open(ctx, { viewport: { width: 1366, height: 768 } });
+		await signIn(ctx, page, ctx.admin);
+		await page.waitForLoadState('networkidle').catch(() => {});
+		await settled(page).catch(() => {});
+		await goto(ctx, page, 'admin/webhooks');
+		await page.getByRole('heading', { name: 'Webhooks' }).waitFor();
+		await page.getByRole('button', { name: 'New webhook' }).click();
+		let d = await dialog(page, 'New webhook');
+		await d.getByLabel('URL').fill(url);
+		await d.getByLabel('Description').fill('stock channel');
+		await d.getByRole('checkbox', { name: /Stock changed/ }).check();
+		await d.getByRole('button', { name: 'Create webhook' }).click();
+		d = await dialog(page, 'Webhook created');
+		secret = (await d.getByTestId('webhook-secret').innerText()).trim();
+		if (!/^[0-9a-f]{64}$/.test(secret)) throw new Error('the secret shown: ' + secret);
+		await shot(ctx, page, '70-webhook-secret', { full: false });
+		await d.getByRole('button', { name: 'Done' }).click();
+		const table = page.getByRole('table', { name: 'Webhooks' });
+		await expectText(table, new RegExp(`${url.replace(/[.]/g, '\\.')}[\\s\\S]*stock\\.changed[\\s\\S]*Active`), 'the new webhook');
+		// A test delivery, sent by the worker (run without blocking this
+		// process, whose receiver answers it).
+		await page.getByRole('button', { name: 'Send a test to ' + url }).click();
+		await page.getByText('Test delivery queued').waitFor();
+		const site = path.join(ctx.work, 'lighttpd-site');
+		await new Promise((resolve, reject) => execFile(path.join(site, 'bin', 'worker'), ['--once'], {
+			env: { PATH: '/usr/bin:/bin', STOCKROOM_DATA_DIR: path.join(site, 'data') }, timeout: 60000,
+		}, e => (e ? reject(e) : resolve())));
+		if (!got.some(g => g.event === 'ping' && g.signed)) throw new Error('no signed ping arrived: ' + JSON.stringify(got));
+		await page.getByRole('button', { name: 'Deliveries to ' + url }).click();
+		d = await dialog(page, 'Deliveries to ' + url);
+		await expectText(d.getByRole('table', { name: 'Deliveries' }), /ping[\s\S]*delivered[\s\S]*1 attempt[\s\S]*HTTP 200/, 'the delivery log');
+		await shot(ctx, page, '71-webhook-log', { full: false });
+		await d.getByRole('button', { name: 'Done' }).click();
+		// Edit: every event, inactive.
+		await table.getByRole('button', { name: url, exact: true }).click();
+		d = await dialog(page, 'Edit webhook');
+		await d.getByRole('checkbox', { name: /Stock changed/ }).uncheck();
+		await d.getByRole('checkbox', { name: /^Active/ }).uncheck();
+		await d.getByRole('button', { name: 'Save webhook' }).click();
+		await expectText(table, /every event[\s\S]*Inactive/, 'the edited webhook');
+		// At a phone's width the page and the log fit the screen.
+		await page.setViewportSize({ width: 390, height: 844 });
+		await page.getByRole('button', { name: 'Deliveries to ' + url }).click();
+		d = await dialog(page, 'Deliveries to ' + url);
+		const box = await d.boundingBox();
+		if (!box || box.x < 0 || box.x + box.width > 390) throw new Error('the log leaves the screen: ' + JSON.stringify(box));
+		const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+		if (wide > 390) throw new Error('the page is wider than the phone: ' + wide);
+		await shot(ctx, page, '72-webhook-log-phone', { full: false });
+		await d.getByRole('button', { name: 'Done' }).click();
+		await page.getByRole('button', { name: 'Delete ' + url }).click();
+		d = await dialog(page, 'Delete this webhook?');
+		await d.getByRole('button', { name: 'Delete' }).click();
+		await page.getByText('No webhooks yet').waitFor();
+		clean(ctx);
+	} finally {
+		receiver.close();
+	}
+}
+
 /* Runs the tree's task worker once (the low-stock task that makes a
    starred part's notification). */
 function runWorker(ctx) {
@@ -1796,4 +1880,5 @@ export const scenarios = [
 	{ name: 'errors: part not found, network error in a table, 1,790 accepted, a refusal said once, focus', run: errorsScenario, only: ['lighttpd'] },
 	{ name: 'offline: the shell from the service worker, the offline note, back online', run: offlineScenario, only: ['lighttpd', 'apache-htaccess-prefix'] },
 	{ name: 'stars and notifications: star a part and a category, low stock told, mark read, read all, phone', run: starsScenario, only: ['lighttpd'] },
+	{ name: 'webhooks: a new endpoint, its secret once, a signed test delivery, the log, edit, phone, delete', run: webhooksScenario, only: ['lighttpd'] },
 ];
