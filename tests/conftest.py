@@ -588,6 +588,8 @@ MIGRATION_UNDO = {
     23: ["DROP INDEX part_parameter_text"],
     24: ["DELETE FROM task WHERE name = 'webhooks'",
          "DROP TABLE webhook_delivery", "DROP TABLE webhook"],
+    # The importer's create_paths (issue 18).
+    25: ["ALTER TABLE import_session DROP COLUMN create_paths"],
 }
 
 

@@ -390,3 +390,93 @@ def test_update_records_by_id_and_by_key(site, api):
     # A model that takes no updates.
     r = api.upload("stockitemtracking", "notes\nx\n", expect=400)
     assert "model_type" in r
+
+
+def test_create_category_paths(site, api):
+    tools = api.category("Tools")["pk"]
+    csv = ("name,IPN,category\n"
+           "C100n,C-1,Electronics/Passives/Capacitors\n"
+           "R10k,R-1, Electronics / Passives /Resistors \n"
+           "Saw,T-1,Tools/Saws\n"
+           "Plain,P-1,Tools\n")
+    # Without create_paths a missing path is the row's error.
+    s = api.upload("part", csv)
+    assert s["create_paths"] is False
+    api.accept_fields(s["pk"])
+    assert [r["valid"] for r in api.rows(s["pk"])] == [
+        False, False, False, True]
+    s = api.upload("part", csv, create_paths="true")
+    assert s["create_paths"] is True
+    api.accept_fields(s["pk"])
+    # Checking writes nothing: the nodes are made by the commit.
+    assert [r["valid"] for r in api.rows(s["pk"])] == [True] * 4
+    assert api.count("/api/part/category/") == 1
+    r = api.ok("POST", f"{SESSION}{s['pk']}/accept_rows/", {"all": True},
+               expect=201)
+    assert len(r["created"]) == 4
+    cats = {c["pathstring"]: c for c in api.list("/api/part/category/")}
+    assert sorted(cats) == ["Electronics", "Electronics/Passives",
+                            "Electronics/Passives/Capacitors",
+                            "Electronics/Passives/Resistors", "Tools",
+                            "Tools/Saws"]
+    assert cats["Tools"]["pk"] == tools
+    parts = {p["IPN"]: p for p in api.list("/api/part/")}
+    assert parts["C-1"]["category"] == cats[
+        "Electronics/Passives/Capacitors"]["pk"]
+    assert parts["R-1"]["category"] == cats[
+        "Electronics/Passives/Resistors"]["pk"]
+    assert parts["T-1"]["category"] == cats["Tools/Saws"]["pk"]
+    assert parts["P-1"]["category"] == tools
+    # The counts of the new categories are kept (the tree's triggers).
+    assert cats["Electronics"]["part_count"] == 2
+    # A second file under the same paths makes nothing twice.
+    s = api.upload("part", "name,category\nC1u,Electronics/Passives/"
+                           "Capacitors\nL1,Electronics/Passives/Inductors\n",
+                   create_paths="true")
+    api.accept_fields(s["pk"])
+    api.accept_rows(s["pk"])
+    assert api.count("/api/part/category/") == 7
+
+
+def test_create_paths_refused_rows_make_nothing(site, api):
+    s = api.upload("part", "name,category\n"
+                           "A,New/Branch\n"
+                           "B,Bad//Path\n"
+                           "C,Other/" + "x" * 101 + "\n",
+                   create_paths="true")
+    api.accept_fields(s["pk"])
+    rows = api.rows(s["pk"])
+    assert [r["valid"] for r in rows] == [True, False, False]
+    assert "a name is empty" in rows[1]["errors"]["category"][0]
+    assert "at most 100 characters" in rows[2]["errors"]["category"][0]
+    # The valid row and a clash: nothing is written, no category either.
+    s2 = api.upload("part", "name,category\nA,New/Branch\nA,New/Branch\n",
+                    create_paths="true")
+    api.accept_fields(s2["pk"])
+    r = api.ok("POST", f"{SESSION}{s2['pk']}/accept_rows/", {"all": True},
+               expect=400)
+    assert "nothing was imported" in r["non_field_errors"][0]
+    assert api.count("/api/part/category/") == 0
+    assert api.count("/api/part/") == 0
+
+
+def test_create_location_paths_and_permission(site, api):
+    api.part("Widget", IPN="W-1")
+    s = api.upload("stockitem", "part,location,quantity\n"
+                                "W-1,Store/Shelf 2/Bin 7,4\n",
+                   create_paths="true")
+    api.accept_fields(s["pk"])
+    api.accept_rows(s["pk"])
+    locs = {l["pathstring"]: l["pk"] for l in api.list("/api/stock/location/")}
+    assert sorted(locs) == ["Store", "Store/Shelf 2", "Store/Shelf 2/Bin 7"]
+    assert [i["location"] for i in api.list("/api/stock/")] == [
+        locs["Store/Shelf 2/Bin 7"]]
+    # Creating categories needs the category rule set's add permission.
+    adder = ImportApi(site, make_user(site, "partadder",
+                                      {"part": ["view", "add"]}))
+    adder.upload("part", "name,category\nx,A/B\n", create_paths="true",
+                 expect=403)
+    r = api.upload("company", "name\nACME\n", create_paths="true",
+                   expect=400)
+    assert r == {"create_paths": ["Company rows name no category or "
+                                  "location."]}
