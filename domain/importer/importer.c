@@ -38,6 +38,7 @@
 #include "resp.h"
 #include "route.h"
 #include "val.h"
+#include "xlsxread.h"
 
 #include "accounts/account.h"
 #include "accounts/audit.h"
@@ -329,7 +330,7 @@ const struct resource import_row_resource = {
 const struct field import_upload_input[] = {
 	{ "data_file", FT_TEXT, F_REQUIRED, .label = "Data File",
 	    .help = "A CSV or TSV file (UTF-8, with or without a byte-order "
-	    "mark, or Windows-1252)" },
+	    "mark, or Windows-1252), or an XLSX workbook (its first sheet)" },
 	{ "model_type", FT_TEXT, F_REQUIRED, 100,
 	    .help = "The model to import: part, stockitem, company, ..." },
 	{ "field_defaults", FT_TEXT, 0, 10000,
@@ -498,10 +499,11 @@ has_prefix_bytes(const char *buf, size_t len, const char *magic, size_t n)
 	return len >= n && memcmp(buf, magic, n) == 0;
 }
 
-/* The uploaded file, whole, into *buf (the arena); errors are 400s. */
+/* The uploaded file, whole, into *buf (the arena); *xlsx when it is an
+ * XLSX workbook (a ZIP archive, or named .xlsx); errors are 400s. */
 static struct err *
 upload_read(struct ctx *ctx, const struct req_file *f, char **buf,
-    size_t *len)
+    size_t *len, bool *xlsx)
 {
 	const char *dot = strrchr(f->filename, '.');
 
@@ -515,13 +517,14 @@ upload_read(struct ctx *ctx, const struct req_file *f, char **buf,
 	*len = fread(*buf, 1, (size_t)f->size, fp);
 	fclose(fp);
 	(*buf)[*len] = '\0';
-	if (has_prefix_bytes(*buf, *len, "PK\3\4", 4) ||
-	    has_prefix_bytes(*buf, *len, "\xD0\xCF\x11\xE0", 4) ||
-	    (dot != NULL && (strcasecmp(dot, ".xlsx") == 0 ||
-	    strcasecmp(dot, ".xls") == 0 || strcasecmp(dot, ".ods") == 0)))
-		return err_field(ctx, "data_file", "Spreadsheet files (XLSX, "
-		    "XLS, ODS) are not supported yet: save the sheet as CSV "
-		    "(UTF-8) and upload that.");
+	if (has_prefix_bytes(*buf, *len, "\xD0\xCF\x11\xE0", 4) ||
+	    (dot != NULL && (strcasecmp(dot, ".xls") == 0 ||
+	    strcasecmp(dot, ".ods") == 0)))
+		return err_field(ctx, "data_file", "XLS and ODS files are not "
+		    "supported: save the sheet as XLSX or as CSV (UTF-8) and "
+		    "upload that.");
+	*xlsx = xlsxr_is_zip(*buf, *len) ||
+	    (dot != NULL && strcasecmp(dot, ".xlsx") == 0);
 	return NULL;
 }
 
@@ -562,6 +565,7 @@ import_upload(struct ctx *ctx)
 	struct err *e;
 	char *buf = NULL;
 	size_t len = 0;
+	bool xlsx = false;
 
 	errs_init(&es, ctx);
 	if ((e = req_data(ctx, &body)) != NULL)
@@ -598,7 +602,7 @@ import_upload(struct ctx *ctx)
 	cJSON *overrides = import_values(ctx, body, "field_overrides", r, &es);
 	if ((e = errs_end(&es)) != NULL)
 		return e;
-	if ((e = upload_read(ctx, f, &buf, &len)) != NULL)
+	if ((e = upload_read(ctx, f, &buf, &len, &xlsx)) != NULL)
 		return e;
 
 	struct upload u = { .ctx = ctx, .columns = cJSON_CreateArray() };
@@ -634,7 +638,8 @@ import_upload(struct ctx *ctx)
 
 	struct csvr_info info;
 	char msg[200];
-	const char *why = csvr_read(buf, len, upload_row, &u, &info, msg,
+	const char *why = xlsx ? xlsxr_read(buf, len, upload_row, &u, &info,
+	    msg, sizeof(msg)) : csvr_read(buf, len, upload_row, &u, &info, msg,
 	    sizeof(msg));
 	if (u.e != NULL)
 		return db_end(ctx, u.e);

@@ -5,12 +5,16 @@ resource's own validation with their errors per field, the commit of the
 accepted rows in one transaction or nothing, encodings, delimiters,
 ragged rows, limits, formulas kept as text, the audit log and the add
 permission."""
+import io
 import json
+import os
+import zipfile
 
 import pytest
 
 from conftest import make_user
 from inventory_api import Api
+from xlsx_files import xlsx
 
 SESSION = "/api/importer/session/"
 MAPPING = "/api/importer/column-mapping/"
@@ -257,7 +261,10 @@ def test_ragged_and_malformed_files(api):
     assert "neither UTF-8 nor Windows-1252" in r["data_file"][0]
     r = api.upload("part", b"PK\x03\x04rest", filename="parts.xlsx",
                    expect=400)
-    assert "not supported yet" in r["data_file"][0]
+    assert "not an XLSX workbook" in r["data_file"][0]
+    r = api.upload("part", b"\xd0\xcf\x11\xe0rest", filename="parts.xls",
+                   expect=400)
+    assert "XLS and ODS files are not supported" in r["data_file"][0]
     r = api.upload("part", "", expect=400)
     assert r == {"data_file": ["The file is empty."]}
     r = api.upload("part", "name\n" + "x" * 70000 + "\n", expect=400)
@@ -480,3 +487,81 @@ def test_create_location_paths_and_permission(site, api):
                    expect=400)
     assert r == {"create_paths": ["Company rows name no category or "
                                   "location."]}
+
+
+# ---- XLSX ---------------------------------------------------------------
+
+def test_xlsx_parts(api):
+    api.category("Resistors")
+    data = xlsx([["Name", "IPN", "Description", "Category", "Minimum Stock",
+                  "Active"],
+                 [],
+                 ["R 10k", "R-010", "ten k", "Resistors", 5, True],
+                 ["R 22k", 1234, None, "Resistors", 0.1 + 0.2, False]])
+    s = api.upload("part", data, filename="parts.xlsx")
+    assert s["encoding"] == "utf-8" and s["delimiter"] == ""
+    assert s["columns"] == ["Name", "IPN", "Description", "Category",
+                            "Minimum Stock", "Active"]
+    rows = api.rows(s["pk"])
+    assert rows[1]["row_data"] == {
+        "Name": "R 22k", "IPN": "1234", "Description": "",
+        "Category": "Resistors", "Minimum Stock": "0.3", "Active": "false"}
+    api.accept_fields(s["pk"])
+    api.accept_rows(s["pk"])
+    parts = {p["IPN"]: p for p in api.list("/api/part/")}
+    assert parts["R-010"]["description"] == "ten k"
+    assert float(parts["R-010"]["minimum_stock"]) == 5
+    assert parts["R-010"]["active"] is True
+    assert parts["1234"]["active"] is False
+    # Inline strings (no shared string table), sparse cells, rich text
+    # runs and phonetic runs.
+    rich = ('<c r="B2" t="inlineStr"><is><r><t>Bolt </t></r><r><t>M3'
+            '</t></r><rPh><t>x</t></rPh></is></c>')
+    data = xlsx([["name", "description"], ["B1", ("raw", rich)]],
+                shared=False)
+    s = api.upload("part", data, filename="Book1.XLSX")
+    assert api.rows(s["pk"])[0]["row_data"] == {"name": "B1",
+                                                "description": "Bolt M3"}
+
+
+def test_xlsx_malformed(api):
+    def refused(data, text, filename="bad.xlsx"):
+        r = api.upload("part", data, filename=filename, expect=400)
+        assert text in r["data_file"][0], r
+
+    refused(xlsx([["name", "IPN"], ["a", ("f", "SUM(1,2)", 3)]]),
+            "Row 2, column B holds a formula")
+    refused(xlsx([["name"], [("e", "#N/A")]]), "holds an error value (#N/A)")
+    refused(xlsx([["name", "IPN"], ["a", "b", "c"]]),
+            "Row 2 has 3 cells; the header has 2.")
+    # A 1 MB cell (text that does not pack well: not refused as a bomb).
+    mb = os.urandom(512 * 1024).hex()
+    refused(xlsx([["name"], [mb]], shared=False),
+            "Row 2, column A: a cell holds at most 65536 bytes.")
+    refused(xlsx([["name"], [mb]]),
+            "Row 2, column A: a cell holds at most 65536 bytes.")
+    refused(xlsx([["name"], ["a"]],
+                 doctype='<!DOCTYPE x [<!ENTITY a "aaaa">]>'), "DOCTYPE")
+    refused(xlsx([["name"], ["a"]], sheet_xml="<worksheet><sheetData>"),
+            "not well-formed XML")
+    refused(xlsx([]), "The file is empty.")
+    refused(xlsx([["c" + str(i) for i in range(101)]]),
+            "more than 100 columns")
+    refused(xlsx([["name"], [("raw", '<c r="A2" t="s"><v>99</v></c>')]]),
+            "names shared string \"99\"")
+    # A ZIP archive that is no workbook, named anything.
+    z = io.BytesIO()
+    with zipfile.ZipFile(z, "w") as zf:
+        zf.writestr("readme.txt", "hello")
+    refused(z.getvalue(), "has no xl/workbook.xml", filename="parts.csv")
+    # A zip bomb: 60 MB of spaces packed to some 60 kB is refused from
+    # the archive's directory, before it is inflated.
+    pad = " " * (60 * 1024 * 1024)
+    bomb = xlsx([["name"], ["a"]], sheet_xml=(
+        '<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>'
+        'name</t></is></c></row></sheetData>' + pad + '</worksheet>'))
+    assert len(bomb) < 1024 * 1024
+    refused(bomb, "would unpack to")
+    assert api.count(SESSION) == 0 and api.count(ROW) == 0
+    assert api.count("/api/part/") == 0
+
