@@ -565,3 +565,80 @@ def test_xlsx_malformed(api):
     assert api.count(SESSION) == 0 and api.count(ROW) == 0
     assert api.count("/api/part/") == 0
 
+
+# ---- BOM lines and parameters ------------------------------------------
+
+def test_bom_lines_by_ipn_and_name(api):
+    board = api.part("Board", IPN="PCB-1", assembly=True)["pk"]
+    r1 = api.part("R 10k", IPN="R-010", component=True)["pk"]
+    c1 = api.part("C 100n", IPN="C-100", component=True)["pk"]
+    api.part("Not a component", IPN="X-1", component=False)
+    # The BOM tab's file: the assembly as a default, sub parts by IPN or
+    # name, InvenTree's field names and labels as headers.
+    s = api.upload("bomitem", "sub_part,quantity,reference,note,optional\n"
+                              "R-010,4,\"R1, R2, R3, R4\",top,false\n"
+                              "C 100n,2,C1 C2,,true\n"
+                              "X-1,1,X1,,\n"
+                              "R-999,1,R9,,\n",
+                   field_defaults={"part": board})
+    m = api.mapping(s)
+    assert m["sub_part"]["column"] == "sub_part"
+    assert m["reference"]["column"] == "reference"
+    api.accept_fields(s["pk"])
+    rows = api.rows(s["pk"])
+    assert [r["valid"] for r in rows] == [True, True, False, False]
+    assert "sub_part" in rows[2]["errors"]
+    assert rows[3]["errors"]["sub_part"] == ["No Part matches \"R-999\"."]
+    api.accept_rows(s["pk"], [rows[0]["pk"], rows[1]["pk"]])
+    bom = {b["sub_part"]: b for b in api.list("/api/bom/", part=board)}
+    assert sorted(bom) == sorted([r1, c1])
+    assert bom[r1]["reference"] == "R1, R2, R3, R4"
+    assert float(bom[r1]["quantity"]) == 4 and bom[r1]["note"] == "top"
+    assert bom[c1]["optional"] is True
+    # The assembly by a column too (several BOMs in one file).
+    amp = api.part("Amp", IPN="AMP-1", assembly=True)["pk"]
+    s = api.upload("bomitem", "Assembly;Part;Qty\nAMP-1;R-010;1\n")
+    api.ok("PATCH", f"{MAPPING}{api.mapping(s)['part']['pk']}/",
+           {"column": "Assembly"})
+    api.ok("PATCH", f"{MAPPING}{api.mapping(s)['sub_part']['pk']}/",
+           {"column": "Part"})
+    api.ok("PATCH", f"{MAPPING}{api.mapping(s)['quantity']['pk']}/",
+           {"column": "Qty"})
+    api.accept_fields(s["pk"])
+    api.accept_rows(s["pk"])
+    assert [b["sub_part"] for b in api.list("/api/bom/", part=amp)] == [r1]
+
+
+@pytest.mark.parametrize("model,part_field", [
+    ("partparameter", "part"), ("parameter", "model_id")])
+def test_parameters_with_units(api, model, part_field):
+    r = api.part("R 10k", IPN="R-010")["pk"]
+    c = api.part("C 100n", IPN="C-100")["pk"]
+    api.ok("POST", "/api/parameter/template/",
+           {"name": "Resistance", "units": "ohm"})
+    api.ok("POST", "/api/parameter/template/",
+           {"name": "Package", "units": ""})
+    s = api.upload(model, f"{part_field},template,data\n"
+                          "R-010,Resistance,4k7\n"
+                          "R-010,Package,0603\n"
+                          "C 100n,Resistance,10 volts\n"
+                          "C 100n,Colour,red\n")
+    api.accept_fields(s["pk"])
+    rows = api.rows(s["pk"])
+    assert [x["valid"] for x in rows] == [True, True, False, False]
+    assert "data" in rows[2]["errors"]
+    assert rows[3]["errors"]["template"] == [
+        "No ParameterTemplate matches \"Colour\"." if model == "parameter"
+        else "No PartParameterTemplate matches \"Colour\"."]
+    api.accept_rows(s["pk"], [rows[0]["pk"], rows[1]["pk"]])
+    ps = {p["template_detail"]["name"]: p
+          for p in api.list("/api/parameter/", model_id=r)}
+    assert ps["Resistance"]["data"] == "4k7"
+    assert ps["Resistance"]["data_numeric"] == 4700
+    assert ps["Package"]["data"] == "0603"
+    assert api.list("/api/parameter/", model_id=c) == []
+    # The same file again: the part and template make a unique set.
+    s = api.upload(model, f"{part_field},template,data\n"
+                          "R-010,Resistance,10k\n")
+    api.accept_fields(s["pk"])
+    assert api.rows(s["pk"])[0]["valid"] is False
