@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
 #include "xlsxread.h"
 
 bool
@@ -353,6 +354,13 @@ cell_end(struct xr *x)
 	/* "inlineStr", "str" (a formula's, refused above), "d": as given. */
 	if (n == 0)
 		return;
+	/* XML allows DEL and C0 controls by reference (&#127;); a CSV file
+	 * with them is refused, and so is this. */
+	if (!txt_utf8_valid(v, n, true)) {
+		xr_fail(x, "Row %lu, column %s holds a control character.",
+		    x->rownum, col_name(cn, x->col));
+		return;
+	}
 	if (x->col >= CSVR_COLS_MAX) {
 		x->overflow = true;
 		return;

@@ -29,6 +29,7 @@
 #include "ctx.h"
 #include "db.h"
 #include "err.h"
+#include "export.h"
 #include "list.h"
 #include "mem.h"
 #include "multipart.h"
@@ -477,13 +478,18 @@ suggest_column(struct ctx *ctx, const struct resource *r, int i,
     const cJSON *columns)
 {
 	const struct field *f = &r->fields[i];
-	const char *want[4] = { f->name, val_label(ctx, f), NULL, NULL };
+	const char *want[4] = { NULL, NULL, NULL, NULL };
 	struct res_sql *sql = res_sql(r);
-	size_t nw = 2;
+	size_t nw = 0;
 
-	for (size_t k = 0; k < sql->nrel && nw < 4; k++)
+	/* The export's name of what a reference names first (a category's
+	 * path, a supplier's name): it holds in any install, where the
+	 * column of pks beside it names the rows of the one it came from. */
+	for (size_t k = 0; k < sql->nrel && nw < 2; k++)
 		if (sql->rel[k].field == i)
 			want[nw++] = sql->rel[k].name;
+	want[nw++] = f->name;
+	want[nw++] = val_label(ctx, f);
 	for (size_t w = 0; w < nw; w++) {
 		const cJSON *c;
 		cJSON_ArrayForEach(c, columns)
@@ -811,6 +817,11 @@ row_data(const struct session *s, const cJSON *cells)
 		const char *v = c->valuestring;
 		size_t n;
 		while (*v == ' ')
+			v++;
+		/* A cell the export neutralised ("'=1+2", export.md) comes
+		 * back as it was: the quote before a formula's first
+		 * character goes (as a spreadsheet hides it). */
+		if (v[0] == '\'' && export_formula_like(v + 1))
 			v++;
 		for (n = strlen(v); n > 0 && v[n - 1] == ' '; n--)
 			;

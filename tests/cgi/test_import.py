@@ -549,6 +549,9 @@ def test_xlsx_malformed(api):
             "more than 100 columns")
     refused(xlsx([["name"], [("raw", '<c r="A2" t="s"><v>99</v></c>')]]),
             "names shared string \"99\"")
+    refused(xlsx([["name"], [("raw", '<c r="A2" t="inlineStr"><is><t>a'
+                                     '&#127;b</t></is></c>')]]),
+            "Row 2, column A holds a control character.")
     # A ZIP archive that is no workbook, named anything.
     z = io.BytesIO()
     with zipfile.ZipFile(z, "w") as zf:
@@ -642,3 +645,105 @@ def test_parameters_with_units(api, model, part_field):
                           "R-010,Resistance,10k\n")
     api.accept_fields(s["pk"])
     assert api.rows(s["pk"])[0]["valid"] is False
+
+
+# ---- the round trip ----------------------------------------------------
+
+PART_COLS = ("name", "IPN", "description", "keywords", "category_path",
+             "units", "minimum_stock", "active", "assembly", "component",
+             "purchaseable", "salable", "trackable", "virtual", "notes")
+STOCK_COLS = ("part_name", "location_path", "quantity", "batch", "status")
+
+
+def exported(api, path, fmt, cols, key):
+    """The list exported as fmt, as rows of the columns given (text)."""
+    from test_export import as_dicts, xlsx_rows
+    body = api.get(path, export=fmt).body
+    if fmt == "csv":
+        import csv
+        rows = list(csv.DictReader(io.StringIO(body.decode(), newline="")))
+    else:
+        rows = [{k: "" if v is None else str(v).lower()
+                 if isinstance(v, bool) else str(v) for k, v in r.items()}
+                for r in as_dicts(xlsx_rows(body))]
+
+    def norm(v):
+        try:
+            return repr(float(v))
+        except ValueError:
+            return v
+    return body, sorted((tuple(norm(r[c]) for c in cols) for r in rows),
+                        key=lambda t: tuple(t[i] for i in key))
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_round_trip_into_an_empty_install(api, tmp_path, fmt):
+    """Parts and stock exported, imported into an empty install (the
+    categories and locations made from their paths), exported again: the
+    same rows."""
+    from conftest import Site, ADMIN_USERNAME, ADMIN_PASSWORD, get_token
+    el = api.category("Electronics")["pk"]
+    res = api.category("Resistors", parent=el)["pk"]
+    mech = api.category("Mechanical")["pk"]
+    shelf = api.location("Shelf")["pk"]
+    box = api.location("Box 1", parent=shelf)["pk"]
+    r1 = api.part("R 10k", category=res, IPN="R-010",
+                  description="=HYPERLINK(\"x\")", keywords="-5+1",
+                  minimum_stock=5, units="pcs")["pk"]
+    r2 = api.part("R 22k", category=res, IPN="R-022",
+                  description="Widerstand, 2 % \"Metall\" – Ω",
+                  notes="line one\nline two")["pk"]
+    s1 = api.part("Screw M3", category=mech, IPN="S-3", component=True,
+                  purchaseable=True, trackable=False)["pk"]
+    api.part("Loose", description="@no category", active=False)
+    api.stock(r1, 10, location=box, batch="B-1")
+    api.stock(r2, 2.5, location=shelf)
+    api.stock(s1, 100)
+    parts_a, want_parts = exported(api, "/api/part/", fmt, PART_COLS, (0,))
+    stock_a, want_stock = exported(api, "/api/stock/", fmt, STOCK_COLS,
+                                   (0, 1, 2))
+
+    (tmp_path / "empty").mkdir()
+    other = Site(tmp_path / "empty")
+    try:
+        other.tool("migrate")
+        other.tool("createsuperuser", ADMIN_USERNAME, "admin@example.org",
+                   input=ADMIN_PASSWORD + "\n")
+        from conftest import UserHeaders
+        h = UserHeaders(Authorization="Token " + get_token(
+            other, ADMIN_USERNAME, ADMIN_PASSWORD))
+        b = ImportApi(other, h)
+        assert b.count("/api/part/") == 0
+        for model, data in (("part", parts_a), ("stockitem", stock_a)):
+            s = b.upload(model, data, filename=f"{model}.{fmt}",
+                         create_paths="true")
+            m = b.mapping(s)
+            assert m.get("category", m.get("location"))["column"] in (
+                "category_path", "location_path")
+            b.accept_fields(s["pk"])
+            bad = [(r["row_index"], r["errors"]) for r in b.rows(s["pk"])
+                   if not r["valid"]]
+            assert bad == []
+            r = b.ok("POST", f"{SESSION}{s['pk']}/accept_rows/",
+                     {"all": True}, expect=201)
+            assert len(r["created"]) == s["row_count"]
+        _, got_parts = exported(b, "/api/part/", fmt, PART_COLS, (0,))
+        _, got_stock = exported(b, "/api/stock/", fmt, STOCK_COLS,
+                                (0, 1, 2))
+        assert len(want_parts) == 4 and len(want_stock) == 3
+        assert got_parts == want_parts
+        assert got_stock == want_stock
+        # The export's neutralising quote is gone again: the same text.
+        r10 = b.list("/api/part/", IPN="R-010")[0]
+        assert r10["description"] == "=HYPERLINK(\"x\")"
+        assert r10["keywords"] == "-5+1"
+        assert b.list("/api/part/", IPN="R-022")[0]["notes"] == (
+            "line one\nline two")
+        assert sorted(c["pathstring"] for c in b.list(
+            "/api/part/category/")) == ["Electronics",
+                                        "Electronics/Resistors",
+                                        "Mechanical"]
+        assert sorted(loc["pathstring"] for loc in b.list(
+            "/api/stock/location/")) == ["Shelf", "Shelf/Box 1"]
+    finally:
+        other.close()
