@@ -647,6 +647,42 @@ def test_parameters_with_units(api, model, part_field):
     assert api.rows(s["pk"])[0]["valid"] is False
 
 
+def test_malformed_files_apply_nothing(site, api):
+    """Bad encodings, ragged rows, a 1 MB cell, a 50 MB file, formulas:
+    each a clear error, and no session, row or part left behind."""
+    api.category("Caps")
+
+    def refused(data, text, filename="bad.csv", expect=400):
+        r = api.upload("part", data, filename=filename, expect=expect)
+        got = json.dumps(r)
+        assert text in got, r
+
+    # UTF-16 (as Excel's "Unicode text" writes it): NUL bytes.
+    refused("name\tIPN\r\nx\t1\r\n".encode("utf-16"),
+            "The file holds NUL bytes: it is not a CSV or TSV text file.",
+            filename="u16.txt")
+    refused(b"name\nok\x00\n", "holds NUL bytes")
+    refused(b"name,IPN\nx,1\n\x1b[31m,2\n",
+            "neither UTF-8 nor Windows-1252")
+    # Ragged: a row longer than the header, in the middle of the file.
+    refused("name,IPN\n" + "p,1\n" * 50 + "q,2,3\n" + "r,4\n" * 50,
+            "Row 52 has 3 cells; the header has 2.")
+    # A 1 MB cell, quoted, with the delimiter and newlines in it.
+    refused("name,description\nx,\"" + ("a,b\n" * 262144) + "\"\n",
+            "Row 2, column 2: a cell holds at most 65536 bytes.")
+    # 50 MB: larger than any upload (MAX_UPLOAD_SIZE, 25 MB): 413 before
+    # the body is read as a form.
+    big = b"name,description\n" + (b"p," + b"d" * 1000 + b"\n") * 51000
+    assert len(big) > 50 * 1000 * 1000
+    refused(big, "", expect=413)
+    # Formulas in XLSX are refused (CSV cells are text: kept as written).
+    refused(xlsx([["name", "category"], ["a", "Caps"],
+                  ["b", ("f", "A2&\"x\"", "ax")]]),
+            "Row 3, column B holds a formula", filename="f.xlsx")
+    assert api.count(SESSION) == 0 and api.count(ROW) == 0
+    assert api.count(MAPPING) == 0 and api.count("/api/part/") == 0
+
+
 # ---- the round trip ----------------------------------------------------
 
 PART_COLS = ("name", "IPN", "description", "keywords", "category_path",
