@@ -1350,6 +1350,61 @@ async function importScenario(ctx) {
 	clean(ctx);
 }
 
+/* A distributor's order export of 200 parts (Mouser-style columns, a
+   category path per part) through the import dialog at 1366x768: the
+   name mapped from the manufacturer's number, the missing categories made
+   from their paths, every row imported in one go. */
+async function importDistributorScenario(ctx) {
+	const page = await open(ctx, { viewport: { width: 1366, height: 768 } });
+	await signIn(ctx, page, ctx.admin);
+	await page.waitForLoadState('networkidle').catch(() => {});
+	await settled(page).catch(() => {});
+	const cats = ['Passive Components/Resistors/Chip Resistor - Surface Mount',
+		'Passive Components/Capacitors/Ceramic Capacitors',
+		'Semiconductors/Discrete Semiconductors/Diodes',
+		'Connectors/Headers & Wire Housings'];
+	let csv = 'Mouser No:,Mfr. No:,Manufacturer:,Description,Category,Order Qty.,Price (EUR)\r\n';
+	for (let i = 1; i <= 200; i++) {
+		const n = String(i).padStart(3, '0');
+		csv += `603-RC0603FR-07${n}L,RC0603-${n},YAGEO,"Thick Film Resistors - SMD ${i} kOhms, 1%",${cats[i % 4]},${i * 10},"0,0${i % 10}"\r\n`;
+	}
+	await goto(ctx, page, 'parts');
+	await page.getByRole('button', { name: 'Import' }).click();
+	let d = await dialog(page, 'Import parts');
+	await d.getByLabel('File').setInputFiles({ name: 'mouser-cart.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+	await d.getByLabel(/Create missing categories/).check();
+	await d.getByRole('button', { name: 'Upload' }).click();
+	d = await dialog(page, 'Match the columns');
+	await expectText(d, /200 rows, 7 columns/, 'the file read');
+	if (await d.getByLabel('Column for Category').inputValue() !== 'Category') throw new Error('Category not suggested');
+	await d.getByLabel('Column for Name').selectOption('Mfr. No:');
+	await d.getByLabel('Column for IPN').selectOption('Mouser No:');
+	await expectText(d.getByRole('table', { name: 'Column mapping' }), /RC0603-001/, 'the preview');
+	await shot(ctx, page, '55-import-distributor-mapping', { full: false });
+	await d.getByRole('button', { name: 'Check rows' }).click();
+	d = await dialog(page, 'Check the rows');
+	await expectText(d, /200 ready/, 'every row checked');
+	await shot(ctx, page, '56-import-distributor-review', { full: false });
+	await d.getByRole('button', { name: 'Import 200 rows' }).click();
+	d = await dialog(page, 'Import finished');
+	await expectText(d, /200 parts imported/, 'the result');
+	await d.getByRole('button', { name: 'Close', exact: true }).last().click();
+	await closed(page);
+	const got = await page.evaluate(async () => {
+		const j = async u => (await fetch(u, { credentials: 'same-origin' })).json();
+		const parts = await j('api/part/?search=RC0603&limit=1');
+		const c = (await j('api/part/category/?limit=1000')).results;
+		const leaf = c.find(x => x.pathstring === 'Passive Components/Capacitors/Ceramic Capacitors');
+		return { parts: parts.count, leaf: leaf ? leaf.part_count : null,
+			top: c.filter(x => x.pathstring === 'Passive Components').length };
+	});
+	if (got.parts !== 200 || got.leaf !== 50 || got.top !== 1) throw new Error('after the import: ' + JSON.stringify(got));
+	await goto(ctx, page, 'parts');
+	await expectText(page.getByRole('table', { name: /Parts/ }), /RC0603-/, 'the imported parts listed');
+	await shot(ctx, page, '57-import-distributor-parts', { full: false });
+	clean(ctx);
+}
+
 
 export const scenarios = [
 	{ name: 'first-run setup with the setup code', run: setupScenario, only: ['fresh'] },
@@ -1367,4 +1422,5 @@ export const scenarios = [
 	{ name: 'a stocked store room (README screenshots)', run: demoScenario, only: ['apache-htaccess-prefix'] },
 	{ name: 'scanning: camera (fake QR video), keyboard wedge, typed code, no match, move to a location', run: scanScenario, only: ['lighttpd', 'apache-htaccess-prefix'] },
 	{ name: 'import: parts from a CSV through the dialog, mapping, row errors, phone width', run: importScenario, only: ['lighttpd'] },
+	{ name: 'import: a distributor CSV of 200 parts, categories made from their paths, desktop', run: importDistributorScenario, only: ['lighttpd'] },
 ];
