@@ -569,6 +569,14 @@ def test_xlsx_malformed(api):
     assert api.count("/api/part/") == 0
 
 
+
+def test_xlsx_too_many_rows(api):
+    rows = [["name"]] + [[f"p{i}"] for i in range(100001)]
+    r = api.upload("part", xlsx(rows, shared=False), filename="big.xlsx",
+                   expect=400)
+    assert r == {"data_file": ["The file has more than 100000 rows."]}
+    assert api.count(SESSION) == 0 and api.count(ROW) == 0
+
 # ---- BOM lines and parameters ------------------------------------------
 
 def test_bom_lines_by_ipn_and_name(api):
