@@ -577,6 +577,65 @@ def test_xlsx_too_many_rows(api):
     assert r == {"data_file": ["The file has more than 100000 rows."]}
     assert api.count(SESSION) == 0 and api.count(ROW) == 0
 
+
+def test_suppliers_manufacturers_and_price_breaks(api):
+    """A distributor's data in four files: companies, manufacturer parts
+    (part by IPN, manufacturer by name), supplier parts (their MPN), price
+    breaks (by SKU); re-importing is refused per row, or updates by SKU."""
+    r1 = api.part("R 10k", IPN="R-010", purchaseable=True)["pk"]
+    api.part("C 100n", IPN="C-100", purchaseable=True)
+
+    def run(model, text, **kw):
+        s = api.upload(model, text, **kw)
+        api.accept_fields(s["pk"])
+        bad = [r["errors"] for r in api.rows(s["pk"]) if not r["valid"]]
+        if bad:
+            return s, bad
+        return s, api.ok("POST", f"{SESSION}{s['pk']}/accept_rows/",
+                         {"all": True}, expect=201)
+
+    _, r = run("company", "name,is_supplier,is_manufacturer\n"
+                          "Mouser,true,false\nYAGEO,false,true\n")
+    assert len(r["created"]) == 2
+    _, r = run("manufacturerpart", "part,manufacturer,MPN\n"
+                                   "R-010,YAGEO,RC0603FR-0710KL\n"
+                                   "C 100n,YAGEO,CC0603KRX7R9BB104\n")
+    assert len(r["created"]) == 2
+    _, r = run("supplierpart", "Part;Supplier;SKU;Manufacturer part;"
+                               "Pack quantity\n"
+                               "R-010;Mouser;603-RC0603FR-0710KL;"
+                               "RC0603FR-0710KL;100\n"
+                               "C-100;Mouser;603-CC104;CC0603KRX7R9BB104;"
+                               "\n")
+    assert len(r["created"]) == 2
+    sps = {sp["SKU"]: sp for sp in api.list("/api/company/part/")}
+    assert sps["603-RC0603FR-0710KL"]["part"] == r1
+    assert sps["603-RC0603FR-0710KL"]["pack_quantity"] == "100"
+    mp = api.list("/api/company/part/manufacturer/", MPN="RC0603FR-0710KL")
+    assert sps["603-RC0603FR-0710KL"]["manufacturer_part"] == mp[0]["pk"]
+    _, r = run("supplierpricebreak", "part,quantity,price,price_currency\n"
+                                     "603-RC0603FR-0710KL,1,0.10,EUR\n"
+                                     "603-RC0603FR-0710KL,100,0.02,EUR\n"
+                                     "603-CC104,10,0.05,USD\n")
+    assert len(r["created"]) == 3
+    pbs = api.list("/api/company/price-break/",
+                   part=sps["603-RC0603FR-0710KL"]["pk"], ordering="quantity")
+    assert [(float(b["quantity"]), float(b["price"]), b["price_currency"])
+            for b in pbs] == [(1, 0.1, "EUR"), (100, 0.02, "EUR")]
+    # The same supplier parts again: each row refused, nothing doubled.
+    _, bad = run("supplierpart", "part,supplier,SKU\n"
+                                 "R-010,Mouser,603-RC0603FR-0710KL\n")
+    assert bad and "non_field_errors" in bad[0]
+    # With update_records, the SKU finds the row to update.
+    _, r = run("supplierpart", "SKU,description\n"
+                               "603-RC0603FR-0710KL,10k 1% 0603\n",
+               update_records="true")
+    assert r["updated"] == [sps["603-RC0603FR-0710KL"]["pk"]]
+    assert len(api.list("/api/company/part/")) == 2
+    assert api.ok("GET", "/api/company/part/"
+                  f"{sps['603-RC0603FR-0710KL']['pk']}/")[
+        "description"] == "10k 1% 0603"
+
 # ---- BOM lines and parameters ------------------------------------------
 
 def test_bom_lines_by_ipn_and_name(api):
