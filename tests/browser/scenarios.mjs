@@ -1405,6 +1405,51 @@ async function importDistributorScenario(ctx) {
 	clean(ctx);
 }
 
+/* A BOM file imported from an assembly's BOM tab: the assembly is the
+   dialog's default, the components found by IPN and by name. */
+async function importBomScenario(ctx) {
+	const page = await open(ctx, { viewport: { width: 1366, height: 768 } });
+	await signIn(ctx, page, ctx.admin);
+	await page.waitForLoadState('networkidle').catch(() => {});
+	await settled(page).catch(() => {});
+	const amp = await page.evaluate(async () => {
+		const token = localStorage.getItem('stockroom.csrf') || '';
+		const post = async (path, body) => {
+			const r = await fetch('api/' + path, { method: 'POST', credentials: 'same-origin',
+				headers: { 'Content-Type': 'application/json', 'X-CSRFToken': token }, body: JSON.stringify(body) });
+			if (!r.ok) throw new Error(path + ': ' + r.status + ' ' + await r.text());
+			return r.json();
+		};
+		await post('part/', { name: 'Op-amp TL072', IPN: 'U-TL072', component: true });
+		await post('part/', { name: 'Resistor 4k7 0603', IPN: 'R-4K7', component: true });
+		return (await post('part/', { name: 'Headphone amp', IPN: 'AMP-01', assembly: true })).pk;
+	});
+	await goto(ctx, page, '/part/' + amp);
+	const bom = page.locator('#bom');
+	await bom.getByRole('heading', { name: 'Bill of materials' }).waitFor();
+	await bom.getByRole('button', { name: 'Import' }).click();
+	let d = await dialog(page, 'Import BOM lines');
+	await d.getByLabel('File').setInputFiles({ name: 'amp-bom.csv', mimeType: 'text/csv',
+		buffer: Buffer.from('Component;Quantity;Reference\nU-TL072;2;U1, U2\nResistor 4k7 0603;8;R1-R8\nR-NOPE;1;R9\n', 'utf8') });
+	await d.getByRole('button', { name: 'Upload' }).click();
+	d = await dialog(page, 'Match the columns');
+	if (await d.getByLabel('Column for Component').inputValue() !== 'Component') throw new Error('Component not suggested');
+	if (await d.getByLabel('Column for Assembly').inputValue() !== '') throw new Error('the assembly is the default, no column');
+	await d.getByRole('button', { name: 'Check rows' }).click();
+	d = await dialog(page, 'Check the rows');
+	await expectText(d, /2 ready.*1 with errors/, 'the lines checked');
+	await expectText(d.getByRole('table', { name: 'Rows with errors' }), /No Part matches "R-NOPE"/, 'the unknown component');
+	await shot(ctx, page, '58-import-bom-review', { full: false });
+	await d.getByRole('button', { name: 'Import 2 rows' }).click();
+	d = await dialog(page, 'Import finished');
+	await expectText(d, /2 BOM lines imported/, 'the result');
+	await d.getByRole('button', { name: 'Close', exact: true }).last().click();
+	await closed(page);
+	await expectText(page.getByRole('table', { name: 'Bill of materials of Headphone amp' }),
+		/Op-amp TL072.*U1, U2.*2.*Resistor 4k7 0603.*R1-R8.*8/, 'the imported lines');
+	clean(ctx);
+}
+
 
 export const scenarios = [
 	{ name: 'first-run setup with the setup code', run: setupScenario, only: ['fresh'] },
@@ -1423,4 +1468,5 @@ export const scenarios = [
 	{ name: 'scanning: camera (fake QR video), keyboard wedge, typed code, no match, move to a location', run: scanScenario, only: ['lighttpd', 'apache-htaccess-prefix'] },
 	{ name: 'import: parts from a CSV through the dialog, mapping, row errors, phone width', run: importScenario, only: ['lighttpd'] },
 	{ name: 'import: a distributor CSV of 200 parts, categories made from their paths, desktop', run: importDistributorScenario, only: ['lighttpd'] },
+	{ name: 'import: a BOM file from the BOM tab of an assembly', run: importBomScenario, only: ['lighttpd'] },
 ];

@@ -26,7 +26,7 @@ function errorText(errors) {
 // (create_paths).
 const PATHS = { part: 'categories', stockitem: 'locations' };
 
-function Upload({ model, onSession }) {
+function Upload({ model, defaults, onSession }) {
 	const id = useId('importfile');
 	const pathsId = useId('importpaths');
 	const [file, setFile] = useState(null);
@@ -41,6 +41,7 @@ function Upload({ model, onSession }) {
 			fd.append('model_type', model);
 			fd.append('data_file', file);
 			if (PATHS[model] && paths) fd.append('create_paths', 'true');
+			if (defaults) fd.append('field_defaults', JSON.stringify(defaults));
 			onSession(await api.post('importer/session/', undefined, { form: fd }));
 		} catch (e) { setError(e); } finally { setBusy(false); }
 	};
@@ -138,8 +139,9 @@ function Review({ session, onBack, onDone }) {
 	</div>`;
 }
 
-/* model: InvenTree's model name ("part"); noun: what the rows become. */
-export function ImportDialog({ model, noun = 'rows', onClose, onDone }) {
+/* model: InvenTree's model name ("part"); noun: what the rows become;
+   defaults: values of fields the rows leave empty (a BOM's assembly). */
+export function ImportDialog({ model, noun = 'rows', defaults, onClose, onDone }) {
 	const [session, setSession] = useState(null);
 	const [step, setStep] = useState('upload');
 	const [done, setDone] = useState(null);
@@ -150,7 +152,7 @@ export function ImportDialog({ model, noun = 'rows', onClose, onDone }) {
 		</ol>
 		${done !== null ? html`<div class="import-step"><p role="status">${done} ${noun} imported.</p>
 			<div class="import-actions"><${Button} kind="primary" onClick=${() => onDone(done)}>Close</${Button}></div></div>`
-		: step === 'upload' ? html`<${Upload} model=${model} onSession=${s => { setSession(s); setStep('map'); }} />`
+		: step === 'upload' ? html`<${Upload} model=${model} defaults=${defaults} onSession=${s => { setSession(s); setStep('map'); }} />`
 		: step === 'map' ? html`<${Mapping} session=${session} onSession=${setSession} onChecked=${() => setStep('review')} />`
 		: html`<${Review} session=${session} onBack=${() => setStep('map')} onDone=${setDone} />`}
 	</${Dialog}>`;
