@@ -1420,9 +1420,9 @@ async function importBomScenario(ctx) {
 			if (!r.ok) throw new Error(path + ': ' + r.status + ' ' + await r.text());
 			return r.json();
 		};
-		await post('part/', { name: 'Op-amp TL072', IPN: 'U-TL072', component: true });
-		await post('part/', { name: 'Resistor 4k7 0603', IPN: 'R-4K7', component: true });
-		return (await post('part/', { name: 'Headphone amp', IPN: 'AMP-01', assembly: true })).pk;
+		await post('part/', { name: 'HPA op-amp TL072', IPN: 'HPA-U1', component: true });
+		await post('part/', { name: 'HPA resistor 4k7', IPN: 'HPA-R1', component: true });
+		return (await post('part/', { name: 'Headphone amp', IPN: 'HPA-01', assembly: true })).pk;
 	});
 	await goto(ctx, page, '/part/' + amp);
 	const bom = page.locator('#bom');
@@ -1430,7 +1430,7 @@ async function importBomScenario(ctx) {
 	await bom.getByRole('button', { name: 'Import' }).click();
 	let d = await dialog(page, 'Import BOM lines');
 	await d.getByLabel('File').setInputFiles({ name: 'amp-bom.csv', mimeType: 'text/csv',
-		buffer: Buffer.from('Component;Quantity;Reference\nU-TL072;2;U1, U2\nResistor 4k7 0603;8;R1-R8\nR-NOPE;1;R9\n', 'utf8') });
+		buffer: Buffer.from('Component;Quantity;Reference\nHPA-U1;2;U1, U2\nHPA resistor 4k7;8;R1-R8\nR-NOPE;1;R9\n', 'utf8') });
 	await d.getByRole('button', { name: 'Upload' }).click();
 	d = await dialog(page, 'Match the columns');
 	if (await d.getByLabel('Column for Component').inputValue() !== 'Component') throw new Error('Component not suggested');
@@ -1446,7 +1446,52 @@ async function importBomScenario(ctx) {
 	await d.getByRole('button', { name: 'Close', exact: true }).last().click();
 	await closed(page);
 	await expectText(page.getByRole('table', { name: 'Bill of materials of Headphone amp' }),
-		/Op-amp TL072.*U1, U2.*2.*Resistor 4k7 0603.*R1-R8.*8/, 'the imported lines');
+		/HPA op-amp TL072.*U1, U2.*2.*HPA resistor 4k7.*R1-R8.*8/, 'the imported lines');
+	clean(ctx);
+}
+
+/* Stock from a file on the stock page: parts by IPN, the missing
+   locations made from their paths. */
+async function importStockScenario(ctx) {
+	const page = await open(ctx, { viewport: { width: 1366, height: 768 } });
+	await signIn(ctx, page, ctx.admin);
+	await page.waitForLoadState('networkidle').catch(() => {});
+	await settled(page).catch(() => {});
+	await page.evaluate(async () => {
+		const token = localStorage.getItem('stockroom.csrf') || '';
+		for (const [name, IPN] of [['Hex nut M4', 'NUT-M4'], ['Washer M4', 'WASH-M4']]) {
+			const r = await fetch('api/part/', { method: 'POST', credentials: 'same-origin',
+				headers: { 'Content-Type': 'application/json', 'X-CSRFToken': token }, body: JSON.stringify({ name, IPN }) });
+			if (!r.ok) throw new Error('part: ' + r.status);
+			await r.text();
+		}
+	});
+	await goto(ctx, page, 'locations');
+	await page.getByRole('button', { name: 'Import' }).click();
+	let d = await dialog(page, 'Import stock items');
+	await d.getByLabel('File').setInputFiles({ name: 'count.csv', mimeType: 'text/csv',
+		buffer: Buffer.from('Part,Location,Quantity,Batch\nNUT-M4,Workshop/Drawer A/Bin 3,250,N-1\nWASH-M4,Workshop/Drawer A/Bin 4,500,\n', 'utf8') });
+	await d.getByLabel(/Create missing locations/).check();
+	await d.getByRole('button', { name: 'Upload' }).click();
+	d = await dialog(page, 'Match the columns');
+	await d.getByRole('button', { name: 'Check rows' }).click();
+	d = await dialog(page, 'Check the rows');
+	await expectText(d, /2 ready/, 'the rows checked');
+	await d.getByRole('button', { name: 'Import 2 rows' }).click();
+	d = await dialog(page, 'Import finished');
+	await expectText(d, /2 stock items imported/, 'the result');
+	await d.getByRole('button', { name: 'Close', exact: true }).last().click();
+	await closed(page);
+	const got = await page.evaluate(async () => {
+		const j = async u => (await fetch(u, { credentials: 'same-origin' })).json();
+		const locs = (await j('api/stock/location/?limit=1000')).results;
+		const bin = locs.find(l => l.pathstring === 'Workshop/Drawer A/Bin 3');
+		if (!bin) return null;
+		return (await j(`api/stock/?location=${bin.pk}`)).map(i => [i.quantity, i.batch]);
+	});
+	if (JSON.stringify(got) !== JSON.stringify([[250, 'N-1']])) throw new Error('the imported items: ' + JSON.stringify(got));
+	await expectText(page.getByRole('main'), /Workshop/, 'the location made');
+	await shot(ctx, page, '59-import-stock', { full: false });
 	clean(ctx);
 }
 
@@ -1469,4 +1514,5 @@ export const scenarios = [
 	{ name: 'import: parts from a CSV through the dialog, mapping, row errors, phone width', run: importScenario, only: ['lighttpd'] },
 	{ name: 'import: a distributor CSV of 200 parts, categories made from their paths, desktop', run: importDistributorScenario, only: ['lighttpd'] },
 	{ name: 'import: a BOM file from the BOM tab of an assembly', run: importBomScenario, only: ['lighttpd'] },
+	{ name: 'import: stock from a file, its locations made from their paths', run: importStockScenario, only: ['lighttpd'] },
 ];
