@@ -610,6 +610,8 @@ MIGRATION_UNDO = {
     26: ["DROP INDEX stock_item_consumed_by",
          "ALTER TABLE stock_item RENAME COLUMN consumed_by TO "
          "consumed_by_undone_" + os.urandom(3).hex()],
+    # The importer's create_paths (issue 18).
+    27: ["ALTER TABLE import_session DROP COLUMN create_paths"],
 }
 
 

@@ -468,6 +468,12 @@ for fmt in csv xlsx; do
 	    "$fmt" "$(export_run "$fmt")" "$(stat -c %s "$BENCH_DIR/export.$fmt")"
 done
 
+# Import (issue 18, docs/import.md): 100,000 parts from CSV (and their
+# export as XLSX uploaded back), into an empty data directory of its own
+# (tests/bench/import.sh): each step's wall time and peak RSS.
+BENCH_DIR="$BENCH_DIR" CGI_DIR="$SITE/cgi-bin" BIN_DIR="$SITE/bin" \
+    bash tests/bench/import.sh
+
 # The requests whose CPU time is measured below (name|program|path|query).
 export BENCH_CPU_CASES="api root|api|/api/|
 stock status|stock|/api/stock/status/|

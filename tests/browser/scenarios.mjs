@@ -1385,6 +1385,151 @@ async function importScenario(ctx) {
 	clean(ctx);
 }
 
+/* A distributor's order export of 200 parts (Mouser-style columns, a
+   category path per part) through the import dialog at 1366x768: the
+   name mapped from the manufacturer's number, the missing categories made
+   from their paths, every row imported in one go. */
+async function importDistributorScenario(ctx) {
+	const page = await open(ctx, { viewport: { width: 1366, height: 768 } });
+	await signIn(ctx, page, ctx.admin);
+	await page.waitForLoadState('networkidle').catch(() => {});
+	await settled(page).catch(() => {});
+	const cats = ['Passive Components/Resistors/Chip Resistor - Surface Mount',
+		'Passive Components/Capacitors/Ceramic Capacitors',
+		'Semiconductors/Discrete Semiconductors/Diodes',
+		'Connectors/Headers & Wire Housings'];
+	let csv = 'Mouser No:,Mfr. No:,Manufacturer:,Description,Category,Order Qty.,Price (EUR)\r\n';
+	for (let i = 1; i <= 200; i++) {
+		const n = String(i).padStart(3, '0');
+		csv += `603-RC0603FR-07${n}L,RC0603-${n},YAGEO,"Thick Film Resistors - SMD ${i} kOhms, 1%",${cats[i % 4]},${i * 10},"0,0${i % 10}"\r\n`;
+	}
+	await goto(ctx, page, 'parts');
+	await page.getByRole('button', { name: 'Import' }).click();
+	let d = await dialog(page, 'Import parts');
+	await d.getByLabel('File').setInputFiles({ name: 'mouser-cart.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+	await d.getByLabel(/Create missing categories/).check();
+	await d.getByRole('button', { name: 'Upload' }).click();
+	d = await dialog(page, 'Match the columns');
+	await expectText(d, /200 rows, 7 columns/, 'the file read');
+	if (await d.getByLabel('Column for Category').inputValue() !== 'Category') throw new Error('Category not suggested');
+	await d.getByLabel('Column for Name').selectOption('Mfr. No:');
+	await d.getByLabel('Column for IPN').selectOption('Mouser No:');
+	await expectText(d.getByRole('table', { name: 'Column mapping' }), /RC0603-001/, 'the preview');
+	await shot(ctx, page, '55-import-distributor-mapping', { full: false });
+	await d.getByRole('button', { name: 'Check rows' }).click();
+	d = await dialog(page, 'Check the rows');
+	await expectText(d, /200 ready/, 'every row checked');
+	await shot(ctx, page, '56-import-distributor-review', { full: false });
+	await d.getByRole('button', { name: 'Import 200 rows' }).click();
+	d = await dialog(page, 'Import finished');
+	await expectText(d, /200 parts imported/, 'the result');
+	await d.getByRole('button', { name: 'Close', exact: true }).last().click();
+	await closed(page);
+	const got = await page.evaluate(async () => {
+		const j = async u => (await fetch(u, { credentials: 'same-origin' })).json();
+		const parts = await j('api/part/?search=RC0603&limit=1');
+		const c = (await j('api/part/category/?limit=1000')).results;
+		const leaf = c.find(x => x.pathstring === 'Passive Components/Capacitors/Ceramic Capacitors');
+		return { parts: parts.count, leaf: leaf ? leaf.part_count : null,
+			top: c.filter(x => x.pathstring === 'Passive Components').length };
+	});
+	if (got.parts !== 200 || got.leaf !== 50 || got.top !== 1) throw new Error('after the import: ' + JSON.stringify(got));
+	await goto(ctx, page, 'parts');
+	await expectText(page.getByRole('table', { name: /Parts/ }), /RC0603-/, 'the imported parts listed');
+	await shot(ctx, page, '57-import-distributor-parts', { full: false });
+	clean(ctx);
+}
+
+/* A BOM file imported from an assembly's BOM tab: the assembly is the
+   dialog's default, the components found by IPN and by name. */
+async function importBomScenario(ctx) {
+	const page = await open(ctx, { viewport: { width: 1366, height: 768 } });
+	await signIn(ctx, page, ctx.admin);
+	await page.waitForLoadState('networkidle').catch(() => {});
+	await settled(page).catch(() => {});
+	const amp = await page.evaluate(async () => {
+		const token = localStorage.getItem('stockroom.csrf') || '';
+		const post = async (path, body) => {
+			const r = await fetch('api/' + path, { method: 'POST', credentials: 'same-origin',
+				headers: { 'Content-Type': 'application/json', 'X-CSRFToken': token }, body: JSON.stringify(body) });
+			if (!r.ok) throw new Error(path + ': ' + r.status + ' ' + await r.text());
+			return r.json();
+		};
+		await post('part/', { name: 'HPA op-amp TL072', IPN: 'HPA-U1', component: true });
+		await post('part/', { name: 'HPA resistor 4k7', IPN: 'HPA-R1', component: true });
+		return (await post('part/', { name: 'Headphone amp', IPN: 'HPA-01', assembly: true })).pk;
+	});
+	await goto(ctx, page, '/part/' + amp);
+	const bom = page.locator('#bom');
+	await bom.getByRole('heading', { name: 'Bill of materials' }).waitFor();
+	await bom.getByRole('button', { name: 'Import' }).click();
+	let d = await dialog(page, 'Import BOM lines');
+	await d.getByLabel('File').setInputFiles({ name: 'amp-bom.csv', mimeType: 'text/csv',
+		buffer: Buffer.from('Component;Quantity;Reference\nHPA-U1;2;U1, U2\nHPA resistor 4k7;8;R1-R8\nR-NOPE;1;R9\n', 'utf8') });
+	await d.getByRole('button', { name: 'Upload' }).click();
+	d = await dialog(page, 'Match the columns');
+	if (await d.getByLabel('Column for Component').inputValue() !== 'Component') throw new Error('Component not suggested');
+	if (await d.getByLabel('Column for Assembly').inputValue() !== '') throw new Error('the assembly is the default, no column');
+	await d.getByRole('button', { name: 'Check rows' }).click();
+	d = await dialog(page, 'Check the rows');
+	await expectText(d, /2 ready.*1 with errors/, 'the lines checked');
+	await expectText(d.getByRole('table', { name: 'Rows with errors' }), /No Part matches "R-NOPE"/, 'the unknown component');
+	await shot(ctx, page, '58-import-bom-review', { full: false });
+	await d.getByRole('button', { name: 'Import 2 rows' }).click();
+	d = await dialog(page, 'Import finished');
+	await expectText(d, /2 BOM lines imported/, 'the result');
+	await d.getByRole('button', { name: 'Close', exact: true }).last().click();
+	await closed(page);
+	await expectText(page.getByRole('table', { name: 'Bill of materials of Headphone amp' }),
+		/HPA op-amp TL072.*U1, U2.*2.*HPA resistor 4k7.*R1-R8.*8/, 'the imported lines');
+	clean(ctx);
+}
+
+/* Stock from a file on the stock page: parts by IPN, the missing
+   locations made from their paths. */
+async function importStockScenario(ctx) {
+	const page = await open(ctx, { viewport: { width: 1366, height: 768 } });
+	await signIn(ctx, page, ctx.admin);
+	await page.waitForLoadState('networkidle').catch(() => {});
+	await settled(page).catch(() => {});
+	await page.evaluate(async () => {
+		const token = localStorage.getItem('stockroom.csrf') || '';
+		for (const [name, IPN] of [['Hex nut M4', 'NUT-M4'], ['Washer M4', 'WASH-M4']]) {
+			const r = await fetch('api/part/', { method: 'POST', credentials: 'same-origin',
+				headers: { 'Content-Type': 'application/json', 'X-CSRFToken': token }, body: JSON.stringify({ name, IPN }) });
+			if (!r.ok) throw new Error('part: ' + r.status);
+			await r.text();
+		}
+	});
+	await goto(ctx, page, 'locations');
+	await page.getByRole('button', { name: 'Import' }).click();
+	let d = await dialog(page, 'Import stock items');
+	await d.getByLabel('File').setInputFiles({ name: 'count.csv', mimeType: 'text/csv',
+		buffer: Buffer.from('Part,Location,Quantity,Batch\nNUT-M4,Workshop/Drawer A/Bin 3,250,N-1\nWASH-M4,Workshop/Drawer A/Bin 4,500,\n', 'utf8') });
+	await d.getByLabel(/Create missing locations/).check();
+	await d.getByRole('button', { name: 'Upload' }).click();
+	d = await dialog(page, 'Match the columns');
+	await d.getByRole('button', { name: 'Check rows' }).click();
+	d = await dialog(page, 'Check the rows');
+	await expectText(d, /2 ready/, 'the rows checked');
+	await d.getByRole('button', { name: 'Import 2 rows' }).click();
+	d = await dialog(page, 'Import finished');
+	await expectText(d, /2 stock items imported/, 'the result');
+	await d.getByRole('button', { name: 'Close', exact: true }).last().click();
+	await closed(page);
+	const got = await page.evaluate(async () => {
+		const j = async u => (await fetch(u, { credentials: 'same-origin' })).json();
+		const locs = (await j('api/stock/location/?limit=1000')).results;
+		const bin = locs.find(l => l.pathstring === 'Workshop/Drawer A/Bin 3');
+		if (!bin) return null;
+		return (await j(`api/stock/?location=${bin.pk}`)).map(i => [i.quantity, i.batch]);
+	});
+	if (JSON.stringify(got) !== JSON.stringify([[250, 'N-1']])) throw new Error('the imported items: ' + JSON.stringify(got));
+	await expectText(page.getByRole('main'), /Workshop/, 'the location made');
+	await shot(ctx, page, '59-import-stock', { full: false });
+	clean(ctx);
+}
+
 
 /* Webhooks (Administration → Webhooks): a new endpoint with one event,
    its secret shown once, a test delivery that the worker sends to a
@@ -1881,4 +2026,7 @@ export const scenarios = [
 	{ name: 'offline: the shell from the service worker, the offline note, back online', run: offlineScenario, only: ['lighttpd', 'apache-htaccess-prefix'] },
 	{ name: 'stars and notifications: star a part and a category, low stock told, mark read, read all, phone', run: starsScenario, only: ['lighttpd'] },
 	{ name: 'webhooks: a new endpoint, its secret once, a signed test delivery, the log, edit, phone, delete', run: webhooksScenario, only: ['lighttpd'] },
+	{ name: 'import: a distributor CSV of 200 parts, categories made from their paths, desktop', run: importDistributorScenario, only: ['lighttpd'] },
+	{ name: 'import: a BOM file from the BOM tab of an assembly', run: importBomScenario, only: ['lighttpd'] },
+	{ name: 'import: stock from a file, its locations made from their paths', run: importStockScenario, only: ['lighttpd'] },
 ];
