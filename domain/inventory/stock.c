@@ -1093,8 +1093,12 @@ stock_create(struct ctx *ctx)
  * An item of an adjustment: which, how much, and (as InvenTree's optional
  * transfer fields) a new batch code, status or packaging for the item that
  * results -- the moved part of a split -- where given and not empty.
+ * Stockroom's own expected_quantity, where given, is the quantity the
+ * caller saw: an item that holds another now is refused (an adjustment
+ * queued offline never overwrites what changed meanwhile).
  */
-enum { AI_PK, AI_QUANTITY, AI_BATCH, AI_STATUS, AI_PACKAGING, AI__N };
+enum { AI_PK, AI_QUANTITY, AI_BATCH, AI_STATUS, AI_PACKAGING, AI_EXPECTED,
+	AI__N };
 static const struct field adjust_item_fields[] = {
 	[AI_PK] = { "pk", FT_ID, F_REQUIRED, .ref = &stock_resource,
 	    .label = "Stock item" },
@@ -1106,6 +1110,10 @@ static const struct field adjust_item_fields[] = {
 	[AI_PACKAGING] = { "packaging", FT_TEXT, 0, 50, .label = "Packaging",
 	    .help = "Packaging this stock item is stored in (empty: "
 	    "unchanged)" },
+	[AI_EXPECTED] = { "expected_quantity", FT_DEC, F_NULL,
+	    .label = "Expected quantity",
+	    .help = "The quantity the item held when this was made (null: "
+	    "not checked); the item is refused if it holds another now" },
 	{ NULL },
 };
 
@@ -1386,6 +1394,13 @@ stock_adjust_one(struct ctx *ctx, enum stock_op op, const cJSON *it,
 	 * require_in_stock of the adjustments' items). */
 	if (consumed) {
 		errs_add(ie, "pk", "Stock item is not in stock");
+		return NULL;
+	}
+	if (!v[AI_EXPECTED].null && v[AI_EXPECTED].i != cur) {
+		char now[DEC_BUFSZ], seen[DEC_BUFSZ];
+		errs_addf(ie, "expected_quantity", "The stock item changed "
+		    "meanwhile: it holds %s now, not %s.", dec_format(cur, now),
+		    dec_format(v[AI_EXPECTED].i, seen));
 		return NULL;
 	}
 	stock_adjust_rules(ctx, op, q, cur, serialized, ie);

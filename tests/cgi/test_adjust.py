@@ -288,6 +288,30 @@ def test_optional_fields_of_an_item_change_it(api, world):
     assert item(api, i1)["quantity"] == 10
 
 
+@pytest.mark.parametrize("op", ["count", "add", "remove", "transfer"])
+def test_expected_quantity_refuses_an_item_that_changed(api, world, op):
+    """An adjustment made offline carries the quantity its maker saw: the
+    same quantity now is applied, another is a 400 naming the item's
+    quantity now, and nothing of the request is applied."""
+    i1, i2 = world["i1"], world["i2"]
+    extra = {"location": world["b"]} if op == "transfer" else {}
+    r = api.call("POST", STOCK + f"{op}/", dict(items=[
+        {"pk": i1, "quantity": 1, "expected_quantity": "10"},
+        {"pk": i2, "quantity": 1, "expected_quantity": 4}], **extra))
+    assert r.status == 400, r
+    errs = r.json()["items"]
+    assert errs[0] == {}
+    assert errs[1]["expected_quantity"] == [
+        "The stock item changed meanwhile: it holds 2.5 now, not 4.0."]
+    assert item(api, i1)["quantity"] == 10
+    r = api.call("POST", STOCK + f"{op}/", dict(items=[
+        {"pk": i1, "quantity": 1, "expected_quantity": 10},
+        {"pk": i2, "quantity": 1, "expected_quantity": None}], **extra))
+    assert r.status in (200, 201), r
+    want = {"count": 1, "add": 11, "remove": 9, "transfer": 9}[op]
+    assert item(api, i1)["quantity"] == want
+
+
 def test_options_of_an_adjustment_list_the_item_fields(api, world):
     """The app opens its four stock dialogs from OPTIONS: actions.POST with
     the nested items (pk related to stockitem, quantity, batch, status with
@@ -298,7 +322,7 @@ def test_options_of_an_adjustment_list_the_item_fields(api, world):
         post = r.json()["actions"]["POST"]
         kids = post["items"]["child"]["children"]
         assert set(kids) == {"pk", "quantity", "batch", "status",
-                             "packaging"}, op
+                             "packaging", "expected_quantity"}, op
         assert kids["pk"]["model"] == "stockitem" and \
             kids["pk"]["api_url"] == "/api/stock/"
         assert kids["pk"]["required"] and kids["quantity"]["required"]
