@@ -588,12 +588,13 @@ MIGRATION_UNDO = {
     23: ["DROP INDEX part_parameter_text"],
     24: ["DELETE FROM task WHERE name = 'webhooks'",
          "DROP TABLE webhook_delivery", "DROP TABLE webhook"],
-    # Templates and variants (issue 17).  variant_of, a foreign key, is
+    # Templates and variants, KiCad's categories (issue 17).  variant_of, a foreign key, is
     # renamed out of the way (as 14 does); the tracking codes keep their
     # wider CHECK.
     25: [f"DROP TRIGGER IF EXISTS part_variant_{t}" for t in ("ai", "au", "stock",
                                                       "ad")] +
-        ["DROP TABLE part_variant_tree", "DROP INDEX part_variant_of",
+        ["DROP TABLE kicad_category",
+         "DROP TABLE part_variant_tree", "DROP INDEX part_variant_of",
          "ALTER TABLE part DROP COLUMN variant_stock",
          "ALTER TABLE part RENAME COLUMN variant_of TO variant_of_undone_" +
          os.urandom(3).hex()],

@@ -126,3 +126,25 @@ CREATE TRIGGER stock_tracking_tally_ad AFTER DELETE ON stock_tracking BEGIN
 	INSERT INTO tally (name, id, n) VALUES ('stock_tracking', 0, -1)
 	    ON CONFLICT DO UPDATE SET n = n - 1;
 END;
+
+-- KiCad's HTTP library (docs/kicad.md): the categories it shows, each
+-- with how its parts become KiCad symbols -- the default symbol,
+-- footprint and reference designator, and the parameter templates whose
+-- value on a part overrides the symbol and footprint and gives the value
+-- field (else the part's name).
+CREATE TABLE kicad_category (
+	id		INTEGER PRIMARY KEY AUTOINCREMENT,
+	category	INTEGER NOT NULL UNIQUE REFERENCES part_category(id)
+			ON DELETE CASCADE,
+	symbol		TEXT NOT NULL DEFAULT '' CHECK (length(symbol) <= 255),
+	footprint	TEXT NOT NULL DEFAULT '' CHECK (length(footprint) <= 255),
+	reference	TEXT NOT NULL DEFAULT '' CHECK (length(reference) <= 10),
+	symbol_template	INTEGER REFERENCES parameter_template(id)
+			ON DELETE SET NULL,
+	footprint_template INTEGER REFERENCES parameter_template(id)
+			ON DELETE SET NULL,
+	value_template	INTEGER REFERENCES parameter_template(id)
+			ON DELETE SET NULL,
+	exclude_from_sim INTEGER NOT NULL DEFAULT 1
+			CHECK (exclude_from_sim IN (0, 1))
+) STRICT;
