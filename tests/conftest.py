@@ -593,7 +593,7 @@ MIGRATION_UNDO = {
     # wider CHECK.
     25: [f"DROP TRIGGER IF EXISTS part_variant_{t}" for t in ("ai", "au", "stock",
                                                       "ad")] +
-        ["DROP TABLE kicad_category",
+        ["DROP TABLE custom_unit", "DROP TABLE kicad_category",
          "DROP TABLE part_variant_tree", "DROP INDEX part_variant_of",
          "ALTER TABLE part DROP COLUMN variant_stock",
          "ALTER TABLE part RENAME COLUMN variant_of TO variant_of_undone_" +

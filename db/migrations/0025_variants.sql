@@ -148,3 +148,14 @@ CREATE TABLE kicad_category (
 	exclude_from_sim INTEGER NOT NULL DEFAULT 1
 			CHECK (exclude_from_sim IN (0, 1))
 ) STRICT;
+
+-- Custom units (InvenTree's /api/units/; docs/parameters.md): a name and
+-- an optional symbol, each taking the SI prefixes, defined as a number
+-- and a unit udunits2 knows; the parameter values' parser knows them
+-- after its own.
+CREATE TABLE custom_unit (
+	id		INTEGER PRIMARY KEY AUTOINCREMENT,
+	name		TEXT NOT NULL UNIQUE CHECK (length(name) BETWEEN 1 AND 50),
+	symbol		TEXT NOT NULL DEFAULT '' CHECK (length(symbol) <= 10),
+	definition	TEXT NOT NULL CHECK (length(definition) BETWEEN 1 AND 50)
+) STRICT;
