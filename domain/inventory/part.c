@@ -366,10 +366,16 @@ part_fts_sync(struct ctx *ctx, long long id)
 	return db_step(ctx, ins, "part search index");
 }
 
-/* What to nest in a part: ?category_detail=true; the user's stars. */
+/* A part's parameters, as InvenTree's ?parameters=true nests them. */
+static const char part_sql_parameters[] =
+    "SELECT id, template, data, data_numeric FROM part_parameter "
+    "WHERE part = ? ORDER BY template";
+
+/* What to nest in a part: ?category_detail=true, ?parameters=true; the
+ * user's stars. */
 struct part_view {
-	bool		 category_detail;
-	db_stmt	*cat;
+	bool		 category_detail, parameters;
+	db_stmt	*cat, *params;
 	struct star_set	 stars, cat_stars;
 };
 
@@ -377,9 +383,46 @@ static struct err *
 part_view(struct ctx *ctx, void **view)
 {
 	struct part_view *v = mem_zalloc(&ctx->mem, sizeof(*v));
+	struct err *e;
 
 	*view = v;
+	if ((e = list_flag(ctx, "parameters", false, &v->parameters)) != NULL)
+		return e;
+	if (v->parameters &&
+	    (v->params = db_prepare(ctx, part_sql_parameters)) == NULL)
+		return db_err(ctx, "part parameters");
 	return list_flag(ctx, "category_detail", false, &v->category_detail);
+}
+
+/* "parameters": [{pk, template, data, data_numeric}] of part id, read by
+ * the view's statement. */
+static void
+part_parameters(db_stmt *st, cJSON *o, long long id)
+{
+	cJSON *a = cJSON_CreateArray();
+
+	if (a == NULL)
+		mem_oom();
+	if (st != NULL) {
+		st_bind_int64(st, 1, id);
+		while (st_step(st) == SQLITE_ROW) {
+			cJSON *p = cJSON_CreateObject();
+			if (p == NULL)
+				mem_oom();
+			json_int(p, "pk", st_column_int64(st, 0));
+			json_int(p, "template", st_column_int64(st, 1));
+			json_text(p, "data",
+			    (const char *)st_column_text(st, 2));
+			if (st_column_type(st, 3) == SQLITE_NULL)
+				json_null(p, "data_numeric");
+			else
+				cJSON_AddNumberToObject(p, "data_numeric",
+				    st_column_double(st, 3));
+			cJSON_AddItemToArray(a, p);
+		}
+		st_reset(st);
+	}
+	json_item(o, "parameters", a);
 }
 
 /*
@@ -446,6 +489,8 @@ part_render(struct ctx *ctx, db_stmt *st, cJSON *o, void *view)
 
 	json_bool(o, "starred", star_is(ctx, view != NULL ? &v->stars : NULL,
 	    STAR_PART, st_column_int64(st, 0)));
+	if (v->parameters)
+		part_parameters(v->params, o, st_column_int64(st, 0));
 	if (!v->category_detail)
 		return;
 	cJSON *cd = NULL;
