@@ -948,7 +948,9 @@ parameter_filter_where(struct ctx *ctx, struct list_q *q, struct pfilter *fs,
  * ?ordering=[-]parameter_<id>: parts with the parameter first, numbers
  * before text, by number, then by text, then by id (InvenTree's order,
  * made the same on both engines); the parts without it after.  The id
- * is a checked whole number, written into the ORDER BY as one.
+ * is a checked whole number, written into the join as one: one lookup
+ * of (part, template) a part (part_parameter_identity), where three
+ * subqueries a part were.
  */
 static void
 parameter_order(struct ctx *ctx, struct list_q *q)
@@ -966,14 +968,12 @@ parameter_order(struct ctx *ctx, struct list_q *q)
 	    len - 1 : len);
 	if (!parameter_filter_name(name, &id, &op) || op != 0)
 		return;
-#define PV(col) "(SELECT o." col " FROM part_parameter o WHERE o.part = " \
-	"p.id AND o.template = %lld)"
-	q->order = mem_printf(&ctx->mem, "coalesce((SELECT CASE WHEN "
-	    "o.data_numeric IS NULL THEN 1 ELSE 0 END FROM part_parameter o "
-	    "WHERE o.part = p.id AND o.template = %lld), 2), "
-	    PV("data_numeric") "%s, " PV("data") "%s, p.id%s", id, id,
-	    desc ? " DESC" : "", id, desc ? " DESC" : "", desc ? " DESC" : "");
-#undef PV
+	q->join = mem_printf(&ctx->mem, " LEFT JOIN part_parameter po ON "
+	    "po.part = p.id AND po.template = %lld", id);
+	q->order = mem_printf(&ctx->mem, "CASE WHEN po.id IS NULL THEN 2 "
+	    "WHEN po.data_numeric IS NULL THEN 1 ELSE 0 END, "
+	    "po.data_numeric%s, po.data%s, p.id%s", desc ? " DESC" : "",
+	    desc ? " DESC" : "", desc ? " DESC" : "");
 }
 
 struct err *
