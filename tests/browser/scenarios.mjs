@@ -1054,8 +1054,11 @@ async function parameterColumnsScenario(ctx) {
 		};
 		const cat = await post('part/category/', { name: 'Ceramic capacitors' });
 		const t = {};
+		// The templates of an earlier scenario on the same server, or new.
+		const get = async path => (await fetch('api/' + path, { credentials: 'same-origin' })).json();
 		for (const [name, units] of [['Capacitance', 'F'], ['Voltage', 'V'], ['Package', '']]) {
-			t[name] = (await post('parameter/template/', { name, units })).pk;
+			const had = (await get('parameter/template/?name=' + name))[0];
+			t[name] = had ? had.pk : (await post('parameter/template/', { name, units })).pk;
 			await post('part/category/parameters/', { category: cat.pk, template: t[name] });
 		}
 		for (const [name, c, v, pkg] of [['MLCC 100n 50V 0603', '100n', '50 V', '0603'], ['MLCC 1u 25V 0805', '1 µF', '25V', '0805'],
