@@ -82,14 +82,14 @@ static const char tally_sql_trees[] =
     "SELECT 'extra', * FROM (SELECT * FROM have EXCEPT SELECT * FROM want) "
     "AS x";
 
-/* Each part's variant_stock against its variants' items in stock. */
+/* Each part's variant_stock against the sum of its variants' in_stock
+ * (whatever "in stock" means for that figure, which has its own check). */
 static const char tally_sql_variant_stock[] =
     "WITH RECURSIVE " TALLY_VARIANTS " "
     "SELECT id, have, want FROM (SELECT p.id, p.variant_stock AS have,"
-    " (SELECT coalesce(sum(s.quantity), 0) FROM variants v JOIN stock_item s"
-    "  ON s.part = v.descendant WHERE v.ancestor = p.id AND s.status IN"
-    "  (10, 50, 55, 85)) AS want FROM part p) AS c WHERE have <> want "
-    "ORDER BY id";
+    " (SELECT coalesce(sum(d.in_stock), 0) FROM variants v JOIN part d"
+    "  ON d.id = v.descendant WHERE v.ancestor = p.id) AS want FROM part p)"
+    " AS c WHERE have <> want ORDER BY id";
 
 long long
 tally_check(struct ctx *ctx, FILE *out)
