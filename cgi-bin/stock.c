@@ -89,6 +89,9 @@ static const struct route stock_routes[] = {
 	{ "POST", "/api/stock/change_status/", "stock", PERM_CHANGE,
 	  stock_change_status_h, "Change the status of stock items", 0,
 	  .input = stock_status_input },
+	{ "POST", "/api/stock/<pk>/convert/", "stock", PERM_CHANGE,
+	  stock_convert, "Convert a stock item to a variant of its part", 0,
+	  .input = stock_convert_input },
 	{ "POST", "/api/stock/", "stock", PERM_METHOD, stock_create,
 	  "Create a stock item", 0, .res = &stock_resource },
 };

@@ -795,7 +795,7 @@ export_answer(struct ctx *ctx, const struct resource *r, struct list_q *q,
 	    .fmt = (enum ex_fmt)fmt };
 	ex_columns(&x);
 	db_stmt *st = db_prepare(ctx, mem_printf(&ctx->mem, "%s%s ORDER BY %s",
-	    res_sql(r)->export_select, q->where, q->order));
+	    list_from(q, res_sql(r)->export_select), q->where, q->order));
 	if (st == NULL)
 		return db_err(ctx, "export");
 	list_bind_all(q, st, 1);

@@ -519,6 +519,18 @@ list_bind_all(struct list_q *q, db_stmt *st, int first)
 }
 
 /* Prepares head + WHERE + tail, all constant fragments. */
+/* sql ("SELECT ... FROM t a WHERE TRUE") with q's join before its WHERE. */
+const char *
+list_from(struct list_q *q, const char *sql)
+{
+	const char *w;
+
+	if (q->join == NULL || (w = strstr(sql, " WHERE TRUE")) == NULL)
+		return sql;
+	return mem_printf(&q->ctx->mem, "%.*s%s%s", (int)(w - sql), sql,
+	    q->join, w);
+}
+
 static db_stmt *
 list_prepare(struct list_q *q, const char *head, const char *tail)
 {
@@ -610,7 +622,7 @@ list_search_page(struct list_q *q, const char *select, db_stmt **st,
 	*st = NULL;
 	*total = 0;
 	db_stmt *ids = db_prepare(ctx, mem_printf(&ctx->mem,
-	    "%s%s ORDER BY %s", q->ids, q->where, q->order));
+	    "%s%s ORDER BY %s", list_from(q, q->ids), q->where, q->order));
 	if (ids == NULL)
 		return db_err(ctx, "list search");
 	list_bind_all(q, ids, 1);
@@ -642,7 +654,8 @@ list_search_page(struct list_q *q, const char *select, db_stmt **st,
 	arr[len++] = ']';
 	arr[len] = '\0';
 	*st = db_prepare(ctx, mem_printf(&ctx->mem, "%s%sSELECT value FROM "
-	    "json_each(?)) ORDER BY %s", select, q->key, q->order));
+	    "json_each(?)) ORDER BY %s", list_from(q, select), q->key,
+	    q->order));
 	if (*st == NULL)
 		return db_err(ctx, "list search");
 	st_bind_text(*st, 1, arr, (int)len, SQLITE_STATIC);
@@ -665,10 +678,11 @@ list_run(struct list_q *q, const char *select, const char *count,
 	}
 	if (q->page.paged && q->ids != NULL)
 		st = db_prepare(ctx, mem_printf(&ctx->mem, "%s%s%s%s ORDER BY "
-		    "%s LIMIT ? OFFSET ?) ORDER BY %s", select, q->key, q->ids,
-		    q->where, q->order, q->order));
+		    "%s LIMIT ? OFFSET ?) ORDER BY %s", list_from(q, select),
+		    q->key, list_from(q, q->ids), q->where, q->order,
+		    q->order));
 	else
-		st = list_prepare(q, select, mem_printf(&ctx->mem,
+		st = list_prepare(q, list_from(q, select), mem_printf(&ctx->mem,
 		    " ORDER BY %s%s", q->order, q->page.paged ?
 		    " LIMIT ? OFFSET ?" : ""));
 	if (st == NULL)

@@ -146,6 +146,10 @@ struct list_q {
 	struct list_bind	 binds[LIST_BINDS_MAX];
 	size_t			 nbinds;
 	const char		*order;		/* constant fragment */
+	/* A join the order needs (" LEFT JOIN ... ON ..."), on a unique key
+	 * so that it changes no count; put before the " WHERE TRUE" of the
+	 * rows' and ids' statements (list_from()); NULL: none. */
+	const char		*join;
 	const char		*ids;		/* see list_keyed() */
 	const char		*key;
 	bool			 searching;	/* ?search= given */
@@ -173,6 +177,7 @@ void	 list_bind_double(struct list_q *, double);
 struct err *list_search(struct list_q *, const struct list_search *);
 const char *list_like(struct ctx *, const char *term);
 bool	 list_ordering(struct list_q *, const struct list_order *, size_t n);
+const char *list_from(struct list_q *, const char *sql);
 struct err *list_page(struct list_q *);
 struct err *list_run(struct list_q *, const char *select, const char *count,
 	    list_row_fn, void *);

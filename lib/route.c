@@ -59,7 +59,9 @@ route_tail_valid(const char *s)
 
 /*
  * Matches path against pattern, segment by segment.  "<name>" matches a
- * positive decimal id (no leading zero) and is stored in ctx->params;
+ * positive decimal id (no leading zero) and is stored in ctx->params
+ * (followed by a literal in its segment, "<pk>.json", the id is the
+ * segment's leading digits);
  * "<name:word>" a segment of 1 to ROUTE_WORD_MAX letters, digits and
  * underscores (a setting's key), stored under name.
  * "<*name>", last in a pattern, matches the whole rest of the path when
@@ -112,6 +114,10 @@ route_match(const char *pattern, const char *path, struct ctx *ctx)
 				s += n;
 				continue;
 			}
+			/* "<pk>.json": the id is the segment's digits, the
+			 * rest of it the pattern's literal that follows. */
+			if (pe != NULL && pe[1] != '/' && pe[1] != '\0')
+				n = strspn(s, "0123456789");
 			if (pe == NULL || n == 0 || n >= sizeof(digits) ||
 			    np >= ROUTE_PARAMS_MAX)
 				return 0;

@@ -612,6 +612,16 @@ MIGRATION_UNDO = {
          "consumed_by_undone_" + os.urandom(3).hex()],
     # The importer's create_paths (issue 18).
     27: ["ALTER TABLE import_session DROP COLUMN create_paths"],
+    # Templates and variants, KiCad's categories (issue 17).  variant_of, a foreign key, is
+    # renamed out of the way (as 14 does); the tracking codes keep their
+    # wider CHECK.
+    28: [f"DROP TRIGGER IF EXISTS part_variant_{t}" for t in ("ai", "au", "stock",
+                                                      "ad")] +
+        ["DROP TABLE custom_unit", "DROP TABLE kicad_category",
+         "DROP TABLE part_variant_tree", "DROP INDEX part_variant_of",
+         "ALTER TABLE part DROP COLUMN variant_stock",
+         "ALTER TABLE part RENAME COLUMN variant_of TO variant_of_undone_" +
+         os.urandom(3).hex()],
 }
 
 

@@ -759,6 +759,41 @@ inv_build_act(struct ctx *ctx, long long id, const char *act,
 }
 
 /*
+ * The demo's template part (issue 17): an enclosure made in three
+ * colours, each a variant with stock of its own, which the template's
+ * total counts -- through the resource layer, so its rules hold.
+ */
+static int
+inv_demo_variants(struct ctx *ctx, long long cat, long long loc)
+{
+	static const char *const colours[][2] = {
+		{ "grey", "ENC-101-GY" }, { "black", "ENC-101-BK" },
+		{ "translucent", "ENC-101-TR" },
+	};
+	char json[512];
+
+	snprintf(json, sizeof(json), "{\"name\": \"Handheld enclosure\", "
+	    "\"IPN\": \"ENC-101\", \"description\": \"ABS handheld "
+	    "enclosure, 120 x 65 x 25 mm\", \"category\": %lld, "
+	    "\"is_template\": true, \"units\": \"pcs\"}", cat);
+	long long t = inv_create(ctx, &part_resource, json);
+	if (t < 0)
+		return -1;
+	for (int i = 0; i < 3; i++) {
+		snprintf(json, sizeof(json), "{\"name\": \"Handheld enclosure, "
+		    "%s\", \"IPN\": \"%s\", \"description\": \"ABS "
+		    "handheld enclosure, 120 x 65 x 25 mm, %s\", "
+		    "\"category\": %lld, \"variant_of\": %lld, \"units\": "
+		    "\"pcs\"}", colours[i][0], colours[i][1], colours[i][0],
+		    cat, t);
+		long long v = inv_create(ctx, &part_resource, json);
+		if (v < 0 || inv_stock(ctx, v, loc, 12 - 4 * i, NULL) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
  * The demo's build orders (issue 16), one in each state: a batch of
  * sensor boards in production with the stock the workshop has allocated
  * to it, supplies waiting to start, units on hold, a cancelled rework,
@@ -1139,6 +1174,8 @@ cmd_demo(struct ctx *ctx)
 	    "Boards and units built here", 0, 0, 0);
 	if (asmcat < 0 || inv_demo_boms(ctx, asmcat, bench) != 0)
 		return inv_fail(ctx, "assemblies");
+	if (inv_demo_variants(ctx, enc, bench) != 0)
+		return inv_fail(ctx, "variants");
 
 	/* A few weeks of work: stocktakes, use, deliveries, moves. */
 	for (int k = 0; k < 160; k++) {
@@ -1174,7 +1211,8 @@ cmd_demo(struct ctx *ctx)
 		return inv_fail(ctx, "commit");
 	printf("demo inventory loaded into %s: %d categories, %d locations, "
 	    "%zu+ stock items with history, 7 companies with their parts, 3 "
-	    "assemblies with their BOMs, 5 build orders\n", ctx->cfg.database,
+	    "assemblies with their BOMs, 5 build orders, a template part "
+	    "with 3 variants\n", ctx->cfg.database,
 	    24, 29, nitems);
 	return 0;
 }

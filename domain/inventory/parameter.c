@@ -100,6 +100,176 @@ static const struct list_search template_search = {
 	" AND (pt.name" LIKE " OR pt.description" LIKE ")", 2, NULL,
 };
 
+/* ---- custom units ---------------------------------------------------- */
+
+static const char custom_unit_sql_all[] =
+    "SELECT name, symbol, definition FROM custom_unit ORDER BY id";
+static const char custom_unit_sql_dup[] =
+    "SELECT 1 FROM custom_unit WHERE id <> ?2 AND (name = ?1 OR "
+    "(symbol = ?1 AND symbol <> ''))";
+
+/* The custom units into the parser (units.h), as the table has them. */
+static struct err *
+custom_units_load(struct ctx *ctx)
+{
+	struct units_custom *list = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+	db_stmt *st = db_prepare(ctx, custom_unit_sql_all);
+
+	if (st == NULL)
+		return db_err(ctx, "custom units");
+	while ((rc = st_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			struct units_custom *l = mem_alloc(&ctx->mem,
+			    (cap = cap * 2 + 8) * sizeof(*l));
+			if (n > 0)
+				memcpy(l, list, n * sizeof(*l));
+			list = l;
+		}
+		list[n].name = mem_strdup(&ctx->mem,
+		    (const char *)st_column_text(st, 0));
+		list[n].symbol = mem_strdup(&ctx->mem,
+		    (const char *)st_column_text(st, 1));
+		list[n].definition = mem_strdup(&ctx->mem,
+		    (const char *)st_column_text(st, 2));
+		n++;
+	}
+	st_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_err(ctx, "custom units");
+	units_custom_set(list, n);
+	return NULL;
+}
+
+/* Is s an identifier (letters, digits, "_", not a digit first)? */
+static bool
+custom_unit_identifier(const char *s)
+{
+	if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+	    *s == '_'))
+		return false;
+	for (; *s != '\0'; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= '0' && *s <= '9') || *s == '_'))
+			return false;
+	return true;
+}
+
+/* One of name and symbol: free among the custom units and not a unit of
+ * udunits2's own. */
+static struct err *
+custom_unit_free(struct ctx *ctx, const char *field, const char *s,
+    long long id, struct errs *es)
+{
+	char why[UNITS_WHY_MAX];
+	struct err *e;
+	bool found;
+
+	if (s[0] == '\0' || errs_has(es, field))
+		return NULL;
+	db_stmt *st = db_prepare(ctx, custom_unit_sql_dup);
+	if (st == NULL)
+		return db_err(ctx, "custom unit");
+	st_bind_text(st, 1, s, -1, SQLITE_STATIC);
+	st_bind_int64(st, 2, id);
+	e = db_row(ctx, st, "custom unit", &found);
+	st_reset(st);
+	if (e != NULL)
+		return e;
+	if (found) {
+		errs_addf(es, field, "custom unit with this %s already exists.",
+		    field);
+		return NULL;
+	}
+	switch (units_check(s, why)) {
+	case UNITS_OK:
+		errs_addf(es, field, "Unit %s is already defined", s);
+		break;
+	case UNITS_UNAVAILABLE:
+		return err_new(ctx, 503, "%s", why);
+	default:
+		break;
+	}
+	return NULL;
+}
+
+/*
+ * A name and a symbol that are identifiers, not taken by another custom
+ * unit nor by udunits2; a definition that is a number and a known unit.
+ */
+static struct err *
+custom_unit_validate(struct ctx *ctx, struct res_write *w, struct errs *es)
+{
+	char why[UNITS_WHY_MAX];
+	struct val *v = w->v;
+	struct err *e;
+
+	units_custom_set(NULL, 0);	/* udunits2's own units only */
+	v[0].s = ptrim(ctx, v[0].s);
+	v[1].s = ptrim(ctx, v[1].s);
+	if (!errs_has(es, "name") && !custom_unit_identifier(v[0].s))
+		errs_add(es, "name", "Unit name must be a valid identifier");
+	if (v[1].s[0] != '\0' && !errs_has(es, "symbol") &&
+	    !custom_unit_identifier(v[1].s))
+		errs_add(es, "symbol", "Unit symbol must be a valid "
+		    "identifier");
+	if ((e = custom_unit_free(ctx, "name", v[0].s, w->id, es)) != NULL ||
+	    (e = custom_unit_free(ctx, "symbol", v[1].s, w->id, es)) != NULL)
+		return e;
+	if (!errs_has(es, "definition")) {
+		switch (units_custom_check(v[2].s, why)) {
+		case UNITS_OK:
+			break;
+		case UNITS_UNAVAILABLE:
+			return err_new(ctx, 503, "%s", why);
+		default:
+			errs_add(es, "definition", why);
+		}
+	}
+	return NULL;
+}
+
+static const struct field custom_unit_fields[] = {
+	{ "name", FT_TEXT, F_REQUIRED | F_NOT_BLANK | F_FILTER | F_ORDER, 50,
+	    .help = "Unit name" },
+	{ "symbol", FT_TEXT, F_FILTER | F_ORDER, 10,
+	    .help = "Optional unit symbol" },
+	{ "definition", FT_TEXT, F_REQUIRED | F_NOT_BLANK, 50,
+	    .help = "Unit definition" },
+};
+
+static const struct res_hooks custom_unit_hooks = {
+	.validate = custom_unit_validate,
+};
+
+static const struct list_search custom_unit_search = {
+	" AND (cu.name LIKE ? ESCAPE '\\' OR cu.symbol LIKE ? ESCAPE '\\' "
+	"OR cu.definition LIKE ? ESCAPE '\\')", 0, 3,
+	" AND (cu.name LIKE ? ESCAPE '\\' OR cu.symbol LIKE ? ESCAPE '\\' "
+	"OR cu.definition LIKE ? ESCAPE '\\')", 3, NULL,
+};
+
+static struct res_sql custom_unit_sql;
+
+const struct resource custom_unit_resource = {
+	.model = "customunit",
+	.name = "CustomUnit",
+	.table = "custom_unit",
+	.alias = "cu",
+	.path = "/api/units/",
+	.area = "part",
+	.noun = "custom unit",
+	.plural = "custom units",
+	RES_FIELDS(custom_unit_fields),
+	.order = "cu.name, cu.id",
+	.search = &custom_unit_search,
+	.hooks = &custom_unit_hooks,
+	.sql = &custom_unit_sql,
+};
+
+/* ---- templates ------------------------------------------------------- */
+
 static const char template_sql_dup[] =
     "SELECT 1 FROM parameter_template WHERE name = ? AND id <> ?";
 
@@ -113,6 +283,8 @@ template_validate(struct ctx *ctx, struct res_write *w, struct errs *es)
 	struct err *e;
 	bool found;
 
+	if ((e = custom_units_load(ctx)) != NULL)
+		return e;
 	const char *units = ptrim(ctx, v[PT_UNITS].s);
 	v[PT_UNITS].s = units;
 	if (units[0] != '\0') {
@@ -321,8 +493,10 @@ parameter_template_get(struct ctx *ctx, long long id, struct tmpl *t,
     bool *found)
 {
 	struct err *e;
-	db_stmt *st = db_prepare(ctx, parameter_sql_template);
 
+	if ((e = custom_units_load(ctx)) != NULL)
+		return e;
+	db_stmt *st = db_prepare(ctx, parameter_sql_template);
 	if (st == NULL)
 		return db_err(ctx, "parameter template");
 	st_bind_int64(st, 1, id);
@@ -779,7 +953,9 @@ parameter_filter_where(struct ctx *ctx, struct list_q *q, struct pfilter *fs,
  * ?ordering=[-]parameter_<id>: parts with the parameter first, numbers
  * before text, by number, then by text, then by id (InvenTree's order,
  * made the same on both engines); the parts without it after.  The id
- * is a checked whole number, written into the ORDER BY as one.
+ * is a checked whole number, written into the join as one: one lookup
+ * of (part, template) a part (part_parameter_identity), where three
+ * subqueries a part were.
  */
 static void
 parameter_order(struct ctx *ctx, struct list_q *q)
@@ -797,14 +973,12 @@ parameter_order(struct ctx *ctx, struct list_q *q)
 	    len - 1 : len);
 	if (!parameter_filter_name(name, &id, &op) || op != 0)
 		return;
-#define PV(col) "(SELECT o." col " FROM part_parameter o WHERE o.part = " \
-	"p.id AND o.template = %lld)"
-	q->order = mem_printf(&ctx->mem, "coalesce((SELECT CASE WHEN "
-	    "o.data_numeric IS NULL THEN 1 ELSE 0 END FROM part_parameter o "
-	    "WHERE o.part = p.id AND o.template = %lld), 2), "
-	    PV("data_numeric") "%s, " PV("data") "%s, p.id%s", id, id,
-	    desc ? " DESC" : "", id, desc ? " DESC" : "", desc ? " DESC" : "");
-#undef PV
+	q->join = mem_printf(&ctx->mem, " LEFT JOIN part_parameter po ON "
+	    "po.part = p.id AND po.template = %lld", id);
+	q->order = mem_printf(&ctx->mem, "CASE WHEN po.id IS NULL THEN 2 "
+	    "WHEN po.data_numeric IS NULL THEN 1 ELSE 0 END, "
+	    "po.data_numeric%s, po.data%s, p.id%s", desc ? " DESC" : "",
+	    desc ? " DESC" : "", desc ? " DESC" : "");
 }
 
 struct err *

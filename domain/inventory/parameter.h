@@ -29,6 +29,7 @@ struct err;
 struct list_q;
 struct resource;
 
+extern const struct resource custom_unit_resource;
 extern const struct resource parameter_template_resource,
     part_parameter_template_resource, parameter_resource,
     part_parameter_resource, category_parameter_resource;

@@ -140,7 +140,7 @@ enum { PF_NAME, PF_IPN, PF_DESCRIPTION, PF_KEYWORDS, PF_UNITS, PF_REVISION,
 	PF_LOCKED, PF_TESTABLE, PF_MINIMUM_STOCK, PF_CREATION_DATE,
 	PF_IN_STOCK, PF_TOTAL_IN_STOCK, PF_UNALLOCATED, PF_STOCK_COUNT,
 	PF_ALLOC_BUILD, PF_ALLOC_SALES, PF_BUILDING, PF_ORDERING,
-	PF_VARIANT_OF, PF_STARRED, PF_BARCODE_HASH, PF_DEFAULT_EXPIRY,
+	PF_VARIANT_OF, PF_VARIANT_STOCK, PF_STARRED, PF_BARCODE_HASH, PF_DEFAULT_EXPIRY,
 	PF_INITIAL_STOCK, PF__N };
 
 /* initial_stock's own fields. */
@@ -187,17 +187,20 @@ static const struct field part_fields[] = {
 	/* Kept by triggers from the items in stock (migration 0003). */
 	[PF_IN_STOCK] = { "in_stock", FT_DEC, F_READ_ONLY | F_ORDER,
 	    .col = "in_stock" },
+	/* Its own and its variants' (InvenTree's in_stock + variant_stock,
+	 * both kept by triggers: migration 0028). */
 	[PF_TOTAL_IN_STOCK] = { "total_in_stock", FT_DEC,
-	    F_READ_ONLY | F_ORDER, .col = "in_stock" },
-	/* In stock less what build orders hold (migration 0020). */
+	    F_READ_ONLY | F_ORDER, .col = "p.in_stock + p.variant_stock" },
+	/* In stock with the variants' less what build orders hold
+	 * (migration 0020). */
 	[PF_UNALLOCATED] = { "unallocated_stock", FT_DEC,
 	    F_READ_ONLY | F_ORDER,
-	    .col = "max(p.in_stock - p.allocated, 0)" },
+	    .col = "max(p.in_stock + p.variant_stock - p.allocated, 0)" },
 	[PF_STOCK_COUNT] = { "stock_item_count", FT_INT, F_READ_ONLY,
 	    .col = "stock_count" },
 	[PF_ALLOC_BUILD] = { "allocated_to_build_orders", FT_DEC, F_READ_ONLY,
 	    .col = "allocated" },
-	/* No sales orders or variants yet: what InvenTree shows then. */
+	/* No sales orders yet: what InvenTree shows then. */
 	[PF_ALLOC_SALES] = { "allocated_to_sales_orders", FT_DEC, F_READ_ONLY,
 	    .col = "0" },
 	/* Kept by triggers (migration 0025), as in_stock is: the outputs
@@ -205,7 +208,16 @@ static const struct field part_fields[] = {
 	 * lines have still to bring, packs converted. */
 	[PF_BUILDING] = { "building", FT_DEC, F_READ_ONLY, .col = "building" },
 	[PF_ORDERING] = { "ordering", FT_DEC, F_READ_ONLY, .col = "ordering" },
-	[PF_VARIANT_OF] = { "variant_of", FT_ID, F_READ_ONLY, .col = "NULL" },
+	/* The template this part is a variant of: only a template may have
+	 * variants (InvenTree's limit_choices_to); ?variant_of= lists a
+	 * template's direct variants. */
+	[PF_VARIANT_OF] = { "variant_of", FT_ID, F_NULL | F_FILTER,
+	    .ref = &part_resource, .ref_if = "is_template = 1",
+	    .help = "Is this part a variant of another part?" },
+	/* In stock of every variant below it, at any depth (migration
+	 * 0028's triggers keep it). */
+	[PF_VARIANT_STOCK] = { "variant_stock", FT_DEC, F_READ_ONLY,
+	    .col = "variant_stock" },
 	[PF_STARRED] = { "starred", FT_BOOL, F_NO_COLUMN,
 	    .help = "The signed-in user's subscription" },
 	[PF_BARCODE_HASH] = { "barcode_hash", FT_TEXT, F_READ_ONLY,
@@ -239,6 +251,19 @@ static const struct res_filter part_filters[] = {
 	{ "has_bom", FT_BOOL, " AND EXISTS (SELECT 1 FROM bom_item WHERE "
 	  "part = p.id)", " AND NOT EXISTS (SELECT 1 FROM bom_item WHERE "
 	  "part = p.id)", NULL, NULL },
+	/* The variant trees (migration 0028's closure): the variants below
+	 * a part at any depth; all parts but those (and itself); the parts
+	 * a stock item of the part may be converted to (its variants, its
+	 * template and the template's other variants, active and not
+	 * virtual: InvenTree's get_conversion_options()). */
+	{ "ancestor", FT_ID, " AND p.id IN (SELECT descendant FROM "
+	  "part_variant_tree WHERE ancestor = ?)", NULL, &part_resource,
+	  NULL },
+	{ "exclude_tree", FT_ID, " AND p.id <> ? AND p.id NOT IN (SELECT "
+	  "descendant FROM part_variant_tree WHERE ancestor = ?)", NULL,
+	  &part_resource, NULL },
+	{ "convert_from", FT_ID, " AND " PART_CONVERT_SQL("?"), NULL,
+	  &part_resource, NULL },
 	/* The BOM was validated and has not changed since (bom.h). */
 	{ "bom_valid", FT_BOOL, " AND p.id IN (SELECT part FROM part_bom "
 	  "WHERE validated = 1)", " AND p.id NOT IN (SELECT part FROM "
@@ -287,6 +312,10 @@ static const struct list_search part_search = {
 static const char part_sql_dup[] =
     "SELECT 1 FROM part WHERE name = ?1 AND IPN = ?2 AND revision = ?3 "
     "AND id <> ?4";
+/* Part ?2 is ?1 or a variant below it. */
+static const char part_sql_below[] =
+    "SELECT 1 FROM part WHERE id = ?2 AND (id = ?1 OR EXISTS (SELECT 1 "
+    "FROM part_variant_tree WHERE ancestor = ?1 AND descendant = ?2))";
 static const char part_sql_category_location[] =
     "SELECT default_location FROM part_category WHERE id = ?";
 static const char part_sql_has_stock[] =
@@ -322,10 +351,16 @@ part_fts_sync(struct ctx *ctx, long long id)
 	return db_step(ctx, ins, "part search index");
 }
 
-/* What to nest in a part: ?category_detail=true; the user's stars. */
+/* A part's parameters, as InvenTree's ?parameters=true nests them. */
+static const char part_sql_parameters[] =
+    "SELECT id, template, data, data_numeric FROM part_parameter "
+    "WHERE part = ? ORDER BY template";
+
+/* What to nest in a part: ?category_detail=true, ?parameters=true; the
+ * user's stars. */
 struct part_view {
-	bool		 category_detail;
-	db_stmt	*cat;
+	bool		 category_detail, parameters;
+	db_stmt	*cat, *params;
 	struct star_set	 stars, cat_stars;
 };
 
@@ -333,9 +368,46 @@ static struct err *
 part_view(struct ctx *ctx, void **view)
 {
 	struct part_view *v = mem_zalloc(&ctx->mem, sizeof(*v));
+	struct err *e;
 
 	*view = v;
+	if ((e = list_flag(ctx, "parameters", false, &v->parameters)) != NULL)
+		return e;
+	if (v->parameters &&
+	    (v->params = db_prepare(ctx, part_sql_parameters)) == NULL)
+		return db_err(ctx, "part parameters");
 	return list_flag(ctx, "category_detail", false, &v->category_detail);
+}
+
+/* "parameters": [{pk, template, data, data_numeric}] of part id, read by
+ * the view's statement. */
+static void
+part_parameters(db_stmt *st, cJSON *o, long long id)
+{
+	cJSON *a = cJSON_CreateArray();
+
+	if (a == NULL)
+		mem_oom();
+	if (st != NULL) {
+		st_bind_int64(st, 1, id);
+		while (st_step(st) == SQLITE_ROW) {
+			cJSON *p = cJSON_CreateObject();
+			if (p == NULL)
+				mem_oom();
+			json_int(p, "pk", st_column_int64(st, 0));
+			json_int(p, "template", st_column_int64(st, 1));
+			json_text(p, "data",
+			    (const char *)st_column_text(st, 2));
+			if (st_column_type(st, 3) == SQLITE_NULL)
+				json_null(p, "data_numeric");
+			else
+				cJSON_AddNumberToObject(p, "data_numeric",
+				    st_column_double(st, 3));
+			cJSON_AddItemToArray(a, p);
+		}
+		st_reset(st);
+	}
+	json_item(o, "parameters", a);
 }
 
 /*
@@ -402,6 +474,8 @@ part_render(struct ctx *ctx, db_stmt *st, cJSON *o, void *view)
 
 	json_bool(o, "starred", star_is(ctx, view != NULL ? &v->stars : NULL,
 	    STAR_PART, st_column_int64(st, 0)));
+	if (v->parameters)
+		part_parameters(v->params, o, st_column_int64(st, 0));
 	if (!v->category_detail)
 		return;
 	cJSON *cd = NULL;
@@ -433,13 +507,32 @@ part_prepare(struct ctx *ctx, struct res_write *w)
 	return image_store(ctx, img, "image", &pi->image, &pi->thumb);
 }
 
-/* The category is not structural; name, IPN and revision are free. */
+/*
+ * The category is not structural; name, IPN and revision are free; a
+ * part is no variant of itself or of a variant below it (InvenTree's
+ * "Invalid choice for parent part").
+ */
 static struct err *
 part_validate(struct ctx *ctx, struct res_write *w, struct errs *es)
 {
 	const struct val *v = w->v;
 	struct err *e;
 	bool found, structural;
+
+	if (!w->create && !v[PF_VARIANT_OF].null && (w->old[PF_VARIANT_OF].null ||
+	    w->old[PF_VARIANT_OF].i != v[PF_VARIANT_OF].i)) {
+		db_stmt *st = db_prepare(ctx, part_sql_below);
+		if (st == NULL)
+			return db_err(ctx, "part");
+		st_bind_int64(st, 1, w->id);
+		st_bind_int64(st, 2, v[PF_VARIANT_OF].i);
+		if ((e = db_row(ctx, st, "part", &found)) != NULL)
+			return e;
+		st_reset(st);
+		if (found)
+			errs_add(es, "variant_of", "Invalid choice for parent "
+			    "part");
+	}
 
 	if (!v[PF_CATEGORY].null && (w->old == NULL || w->old[PF_CATEGORY].null ||
 	    w->old[PF_CATEGORY].i != v[PF_CATEGORY].i)) {

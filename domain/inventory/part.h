@@ -38,4 +38,16 @@ void		*part_nested_view(struct ctx *);
 #define PART_OWN_TEXT \
 	"'{name IPN description keywords} : (' || ? || ')'"
 
+/*
+ * Part p (the alias) is one that a stock item of part x (an SQL
+ * expression, "?" or "?1", read four times) may be converted to: a
+ * variant below x, x's template or another variant of that template;
+ * active, not virtual, not x (InvenTree's get_conversion_options()).
+ */
+#define PART_CONVERT_SQL(x) "(p.id <> " x " AND p.active = 1 AND " \
+	"p.virtual = 0 AND (p.id IN (SELECT descendant FROM " \
+	"part_variant_tree WHERE ancestor = " x ") OR p.id = (SELECT " \
+	"pc.variant_of FROM part pc WHERE pc.id = " x ") OR p.variant_of = " \
+	"(SELECT pc.variant_of FROM part pc WHERE pc.id = " x ")))"
+
 #endif

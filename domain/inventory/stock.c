@@ -15,6 +15,7 @@
 #include "res.h"
 #include "res_tree.h"
 #include "resp.h"
+#include "route.h"
 #include "text.h"
 #include "val.h"
 
@@ -1569,6 +1570,140 @@ stock_change_status(struct ctx *ctx, const cJSON *body, cJSON **answer)
 	return NULL;
 }
 
+/* ---- conversion to a variant ---------------------------------------- */
+
+enum { CV_PART, CV__N };
+
+const struct field stock_convert_input[] = {
+	[CV_PART] = { "part", FT_ID, F_REQUIRED, .ref = &part_resource,
+	    .help = "Select part to convert stock item into" },
+	{ NULL },
+};
+
+static const char stock_sql_convert_get[] =
+    "SELECT part, supplier_part IS NOT NULL, serial, EXISTS (SELECT 1 "
+    "FROM build_item WHERE stock_item = ?1) FROM stock_item WHERE id = ?1";
+static const char stock_sql_part_exists[] =
+    "SELECT 1 FROM part WHERE id = ?";
+static const char stock_sql_convert_ok[] =
+    "SELECT 1 FROM part p WHERE p.id = ?2 AND " PART_CONVERT_SQL("?1");
+static const char stock_sql_set_part[] =
+    "UPDATE stock_item SET part = ?2, updated = "
+    "strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1";
+
+/* Runs a one-row query of (?1, ?2) into *found. */
+static struct err *
+stock_ask(struct ctx *ctx, const char *sql, long long a, long long b,
+    bool *found)
+{
+	struct err *e;
+	db_stmt *st = db_prepare(ctx, sql);
+
+	if (st == NULL)
+		return db_err(ctx, "stock convert");
+	st_bind_int64(st, 1, a);
+	if (strchr(sql, '2') != NULL)
+		st_bind_int64(st, 2, b);
+	e = db_row(ctx, st, "stock convert", found);
+	st_reset(st);
+	return e;
+}
+
+static struct err *
+stock_convert_tx(struct ctx *ctx, long long id, const cJSON *body,
+    long long *to)
+{
+	struct val v[CV__N];
+	struct errs es;
+	struct err *e;
+	bool found;
+
+	db_stmt *get = db_prepare(ctx, stock_sql_convert_get);
+	if (get == NULL)
+		return db_err(ctx, "stock convert");
+	st_bind_int64(get, 1, id);
+	if ((e = db_row(ctx, get, "stock convert", &found)) != NULL)
+		return e;
+	if (!found)
+		return err_not_found(ctx, "StockItem");
+	long long from = st_column_int64(get, 0);
+	bool supplied = st_column_int64(get, 1) != 0;
+	const char *serial = mem_strdup(&ctx->mem,
+	    (const char *)st_column_text(get, 2));
+	bool allocated = st_column_int64(get, 3) != 0;
+	st_reset(get);
+
+	errs_init(&es, ctx);
+	val_default(&stock_convert_input[CV_PART], &v[CV_PART]);
+	val_object(ctx, body, stock_convert_input, CV__N, v, true, &es);
+	if ((e = errs_end(&es)) != NULL)
+		return e;
+	*to = v[CV_PART].i;
+	if ((e = stock_ask(ctx, stock_sql_part_exists, *to, 0, &found)) != NULL)
+		return e;
+	if (!found)
+		return err_field(ctx, "part", "Invalid pk \"%lld\" - object "
+		    "does not exist.", *to);
+	if ((e = stock_ask(ctx, stock_sql_convert_ok, from, *to,
+	    &found)) != NULL)
+		return e;
+	if (!found)
+		return err_field(ctx, "part", "Selected part is not a valid "
+		    "option for conversion");
+	if (supplied)
+		return err_field(ctx, "non_field_errors", "Cannot convert "
+		    "stock item with assigned SupplierPart");
+	if (allocated)
+		return err_field(ctx, "non_field_errors", "Cannot convert "
+		    "stock item that is allocated to a build order");
+	if (serial != NULL && serial[0] != '\0') {
+		db_stmt *dup = db_prepare(ctx, stock_sql_serial_dup);
+		if (dup == NULL)
+			return db_err(ctx, "stock convert");
+		st_bind_int64(dup, 1, *to);
+		st_bind_text(dup, 2, serial, -1, SQLITE_STATIC);
+		st_bind_int64(dup, 3, id);
+		e = db_row(ctx, dup, "stock convert", &found);
+		st_reset(dup);
+		if (e != NULL)
+			return e;
+		if (found)
+			return err_field(ctx, "non_field_errors", "Stock item "
+			    "with this serial number already exists for the "
+			    "selected part");
+	}
+	if ((e = stock_set(ctx, stock_sql_set_part, id, *to, false)) != NULL)
+		return e;
+	return stock_track(ctx, id, TRACK_CONVERTED, "Converted to part",
+	    stock_deltas("part", stock_num(*to), NULL, NULL, NULL, NULL));
+}
+
+/*
+ * POST /api/stock/<pk>/convert/ {part}: the item becomes an item of
+ * another part of its part's variant tree (a variant below it, its
+ * template or a sibling variant: InvenTree's get_conversion_options()),
+ * tracked as CONVERTED_TO_VARIANT with the new part in the deltas.  Not
+ * an item with a supplier part (InvenTree's rule) nor one allocated to a
+ * build (the allocation names the item's part).  201 {"part": pk}.
+ */
+struct err *
+stock_convert(struct ctx *ctx)
+{
+	long long id = route_param_id(ctx, "pk"), to = 0;
+	const cJSON *body;
+	struct err *e;
+
+	if ((e = req_data(ctx, &body)) != NULL ||
+	    (e = db_begin(ctx)) != NULL ||
+	    (e = db_end(ctx, stock_convert_tx(ctx, id, body, &to))) != NULL)
+		return e;
+	cJSON *o = cJSON_CreateObject();
+	if (o == NULL)
+		mem_oom();
+	json_int(o, "part", to);
+	return resp_json(ctx, 201, o);
+}
+
 /* ---- tracking ------------------------------------------------------- */
 
 /* InvenTree's StockHistoryCode: value, label, name (no colours). */
@@ -1588,6 +1723,8 @@ const struct choice stock_track_codes[] = {
 	{ TRACK_SPLIT_CHILD, "Split child item", "SPLIT_CHILD_ITEM",
 	  "secondary" },
 	{ TRACK_MERGED, "Merged stock items", "MERGED_STOCK_ITEMS",
+	  "secondary" },
+	{ TRACK_CONVERTED, "Converted to variant", "CONVERTED_TO_VARIANT",
 	  "secondary" },
 	{ TRACK_RECEIVED, "Received against purchase order",
 	  "RECEIVED_AGAINST_PURCHASE_ORDER", "secondary" },

@@ -49,6 +49,7 @@ enum stock_track_code {
 	TRACK_SPLIT_FROM_PARENT = 40,
 	TRACK_SPLIT_CHILD = 42,
 	TRACK_MERGED = 45,
+	TRACK_CONVERTED = 48,
 	TRACK_RECEIVED = 70,
 };
 
@@ -76,7 +77,7 @@ bool		 stock_status_in_stock(long long code);
 
 /* What the adjustments and change_status take (for OPTIONS too). */
 extern const struct field stock_adjust_input[], stock_transfer_input[],
-	stock_status_input[];
+	stock_status_input[], stock_convert_input[];
 
 struct err	*stock_track(struct ctx *, long long item,
 		    enum stock_track_code, const char *notes,
@@ -114,5 +115,6 @@ struct err	*stock_adjust(struct ctx *, enum stock_op,
 struct err	*stock_change_status(struct ctx *, const struct cJSON *body,
 		    struct cJSON **answer);
 struct err	*stock_create(struct ctx *);
+struct err	*stock_convert(struct ctx *);
 
 #endif

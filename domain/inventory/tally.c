@@ -51,8 +51,8 @@ static const char tally_sql_counts[] =
     ") AS d GROUP BY name, id HAVING sum(have) <> sum(want) "
     "ORDER BY name, id";
 
-/* Each part's kept figures (migrations 0003, 0025 and 0026) as its rows give
- * them: a row of the answer is a figure that differs. */
+/* Each part's kept figures (migrations 0003, 0025 and 0026) as its rows
+ * give them: a row of the answer is a figure that differs. */
 static const char tally_sql_part_figures[] =
     "WITH f AS (SELECT p.id, p.stock_count AS k1, p.in_stock AS k2,"
     " p.allocated AS k3, p.building AS k4, p.ordering AS k5,"
@@ -73,22 +73,46 @@ static const char tally_sql_part_figures[] =
     " UNION ALL SELECT id, 'ordering', k5, c5 FROM f WHERE k5 <> c5"
     " ORDER BY 1, 2";
 
-/* The closure tables against the paths: pairs one has and not the other. */
+/*
+ * A part's variants at any depth from variant_of alone (UNION, not UNION
+ * ALL: a cycle, which the programs refuse, would still end).
+ */
+#define TALLY_VARIANTS \
+    "variants (ancestor, descendant) AS (" \
+    " SELECT variant_of, id FROM part WHERE variant_of IS NOT NULL" \
+    " UNION SELECT p.variant_of, v.descendant FROM variants v" \
+    "  JOIN part p ON p.id = v.ancestor WHERE p.variant_of IS NOT NULL)"
+
+/* The closure tables against the paths (the variant trees' against
+ * variant_of): pairs one has and not the other. */
 static const char tally_sql_trees[] =
-    "WITH want (tree, ancestor, descendant) AS ("
+    "WITH RECURSIVE " TALLY_VARIANTS ", want (tree, ancestor, descendant) "
+    "AS ("
     " SELECT 'stock_location', a.id, d.id FROM stock_location a,"
     "  stock_location d WHERE d.path >= a.path AND d.path < a.path || '~'"
     " UNION ALL SELECT 'part_category', a.id, d.id FROM part_category a,"
     "  part_category d WHERE d.path >= a.path AND d.path < a.path || '~'"
+    " UNION ALL SELECT 'part_variant', ancestor, descendant FROM variants"
     "), have (tree, ancestor, descendant) AS ("
     " SELECT 'stock_location', ancestor, descendant FROM stock_location_tree"
     " UNION ALL SELECT 'part_category', ancestor, descendant"
     "  FROM part_category_tree"
+    " UNION ALL SELECT 'part_variant', ancestor, descendant"
+    "  FROM part_variant_tree"
     ") "
     "SELECT 'missing', * FROM (SELECT * FROM want EXCEPT SELECT * FROM have) "
     "AS m UNION ALL "
     "SELECT 'extra', * FROM (SELECT * FROM have EXCEPT SELECT * FROM want) "
     "AS x";
+
+/* Each part's variant_stock against the sum of its variants' in_stock
+ * (whatever "in stock" means for that figure, which has its own check). */
+static const char tally_sql_variant_stock[] =
+    "WITH RECURSIVE " TALLY_VARIANTS " "
+    "SELECT id, have, want FROM (SELECT p.id, p.variant_stock AS have,"
+    " (SELECT coalesce(sum(d.in_stock), 0) FROM variants v JOIN part d"
+    "  ON d.id = v.descendant WHERE v.ancestor = p.id) AS want FROM part p)"
+    " AS c WHERE have <> want ORDER BY id";
 
 long long
 tally_check(struct ctx *ctx, FILE *out)
@@ -129,6 +153,16 @@ tally_check(struct ctx *ctx, FILE *out)
 	}
 	if (rc != SQLITE_DONE)
 		goto fail;
+	if ((st = db_prepare(ctx, tally_sql_variant_stock)) == NULL)
+		goto fail;
+	while ((rc = st_step(st)) == SQLITE_ROW) {
+		fprintf(out, "part %lld variant_stock: kept %lld, counted %lld\n",
+		    st_column_int64(st, 0), st_column_int64(st, 1),
+		    st_column_int64(st, 2));
+		drift++;
+	}
+	if (rc != SQLITE_DONE)
+		goto fail;
 	return drift;
 fail:
 	fprintf(out, "tally check: %s\n", db_errmsg(ctx));
@@ -136,13 +170,14 @@ fail:
 }
 
 /*
- * The same counts as migrations 0010, 0017, 0025 and 0026 make of an existing
- * inventory (keep them alike; test_inventory_tool.py checks this one,
+ * The same counts as migrations 0010, 0017, 0025, 0026 and 0028 make of
+ * an existing inventory (keep them alike; test_inventory_tool.py checks this one,
  * test_tallies.py the migrations', each with stockroom check).
  */
 static const char tally_sql_rebuild[] =
     "DELETE FROM stock_location_tree;"
     "DELETE FROM part_category_tree;"
+    "DELETE FROM part_variant_tree;"
     "DELETE FROM tally;"
     "INSERT INTO stock_location_tree (ancestor, descendant)"
     " SELECT a.id, d.id FROM stock_location a, stock_location d"
@@ -161,6 +196,12 @@ static const char tally_sql_rebuild[] =
     "  WHERE part = part.id),"
     " (SELECT coalesce(sum(n), 0) FROM part_ordering_line"
     "  WHERE part = part.id));"
+    "WITH RECURSIVE " TALLY_VARIANTS
+    " INSERT INTO part_variant_tree (ancestor, descendant)"
+    " SELECT ancestor, descendant FROM variants;"
+    "UPDATE part SET variant_stock = (SELECT coalesce(sum(d.in_stock), 0)"
+    " FROM part_variant_tree t JOIN part d ON d.id = t.descendant"
+    " WHERE t.ancestor = part.id);"
     "INSERT INTO tally (name, id, n) SELECT 'part', 0, count(*) FROM part;"
     "INSERT INTO tally (name, id, n)"
     " SELECT 'stock_item', 0, count(*) FROM stock_item;"

@@ -188,7 +188,7 @@ units_normalise(const char *s, char *out)
 
 /* Parses normalised unit text, with the 2022 prefixes udunits2 lacks. */
 static ut_unit *
-units_parse(const char *s, double *factor)
+units_parse_own(const char *s, double *factor)
 {
 	ut_unit *u;
 
@@ -199,6 +199,137 @@ units_parse(const char *s, double *factor)
 	    (u = ud.parse(ud.sys, s + 1, UT_UTF8)) != NULL)
 		*factor = units_prefix(s, 1)->factor;
 	return u;
+}
+
+/* The custom units, copied (a process keeps them between requests). */
+static struct units_custom *units_customs;
+static size_t units_ncustom;
+
+static char *
+units_dup(const char *s)
+{
+	char *d = strdup(s != NULL ? s : "");
+
+	if (d == NULL)
+		abort();
+	return d;
+}
+
+void
+units_custom_set(const struct units_custom *list, size_t n)
+{
+	for (size_t i = 0; i < units_ncustom; i++) {
+		free((char *)units_customs[i].name);
+		free((char *)units_customs[i].symbol);
+		free((char *)units_customs[i].definition);
+	}
+	free(units_customs);
+	units_customs = NULL;
+	units_ncustom = 0;
+	if (n == 0)
+		return;
+	if ((units_customs = calloc(n, sizeof(*units_customs))) == NULL)
+		abort();
+	for (size_t i = 0; i < n; i++) {
+		units_customs[i].name = units_dup(list[i].name);
+		units_customs[i].symbol = units_dup(list[i].symbol);
+		units_customs[i].definition = units_dup(list[i].definition);
+	}
+	units_ncustom = n;
+}
+
+static size_t units_scan(const char *, char *, char *);
+static bool units_trim(const char *, char *);
+static bool units_normalise(const char *, char *);
+static bool units_strtod(const char *, double *);
+
+/* A definition, "[number] unit", as a unit of udunits2's and its
+ * factor; NULL: not one. */
+static ut_unit *
+units_definition(const char *def, double *factor)
+{
+	char s[UNITS_TEXT_MAX], num[UNITS_TEXT_MAX], rest[UNITS_TEXT_MAX],
+	    norm[UNITS_TEXT_MAX], rkm;
+	double n = 1, f;
+	size_t k;
+	ut_unit *u;
+
+	if (!units_trim(def, s))
+		return NULL;
+	if ((k = units_scan(s, num, &rkm)) > 0) {
+		if (rkm != '\0' || !units_strtod(num, &n) || n == 0)
+			return NULL;
+		if (s[k] == '\0') {
+			*factor = n;
+			return ud.one(ud.sys);
+		}
+		if (!units_trim(s + k, rest))
+			return NULL;
+	} else
+		memcpy(rest, s, strlen(s) + 1);
+	if (!units_normalise(rest, norm) ||
+	    (u = units_parse_own(norm, &f)) == NULL)
+		return NULL;
+	*factor = n * f;
+	return u;
+}
+
+/* s, a custom unit's name or symbol after an optional prefix. */
+static ut_unit *
+units_parse_custom(const char *s, double *factor)
+{
+	size_t len = strlen(s);
+
+	for (size_t i = 0; i < units_ncustom; i++) {
+		const char *keys[2] = { units_customs[i].name,
+		    units_customs[i].symbol };
+		for (int k = 0; k < 2; k++) {
+			size_t kl = keys[k] != NULL ? strlen(keys[k]) : 0;
+			const struct prefix *p = NULL;
+			if (kl == 0 || kl > len || strcmp(s + len - kl,
+			    keys[k]) != 0 || (kl < len &&
+			    (p = units_prefix(s, len - kl)) == NULL))
+				continue;
+			ut_unit *u = units_definition(
+			    units_customs[i].definition, factor);
+			if (u != NULL && p != NULL)
+				*factor *= p->factor;
+			return u;
+		}
+	}
+	return NULL;
+}
+
+/* Unit text as udunits2 reads it, then as a custom unit. */
+static ut_unit *
+units_parse(const char *s, double *factor)
+{
+	ut_unit *u;
+
+	if ((u = units_parse_own(s, factor)) != NULL)
+		return u;
+	return units_parse_custom(s, factor);
+}
+
+enum units_res
+units_custom_check(const char *definition, char why[UNITS_WHY_MAX])
+{
+	double f;
+	ut_unit *u;
+
+	why[0] = '\0';
+	if (!units_load()) {
+		snprintf(why, UNITS_WHY_MAX, "Units cannot be checked: "
+		    "udunits2 is not installed");
+		return UNITS_UNAVAILABLE;
+	}
+	if ((u = units_definition(definition, &f)) == NULL) {
+		snprintf(why, UNITS_WHY_MAX, "Invalid unit definition: %.64s "
+		    "(a number and a known unit: \"3 m\")", definition);
+		return UNITS_INVALID;
+	}
+	ud.free(u);
+	return UNITS_OK;
 }
 
 double

@@ -63,4 +63,19 @@ bool		units_number(const char *value, double *out);
 /* Rounds to 12 significant digits (finite values). */
 double		units_round(double);
 
+/*
+ * Custom units (InvenTree's /api/units/): a name and an optional symbol,
+ * each taking the SI prefixes ("kfan"), defined as an optional number
+ * and a unit udunits2 knows ("3 m", "0.0254 m", "g").  The calls after
+ * units_custom_set() know the n units of list (copied), after every unit
+ * of udunits2's own.
+ */
+struct units_custom {
+	const char	*name, *symbol, *definition;
+};
+void		units_custom_set(const struct units_custom *, size_t n);
+/* Is definition one (else why)? */
+enum units_res	units_custom_check(const char *definition,
+		    char why[UNITS_WHY_MAX]);
+
 #endif

@@ -1073,6 +1073,79 @@ async function parametersScenario(ctx) {
 }
 
 
+/* The parts of a category by their parameters (issue 17): parameter
+   columns picked, then ranges across prefixes and units in Filters --
+   "0603 and 0805 capacitors from 10 nF to 1 µF, at least 25 V". */
+async function parameterColumnsScenario(ctx) {
+	const page = await open(ctx);
+	await signIn(ctx, page, ctx.admin);
+	const cat = await page.evaluate(async () => {
+		const token = localStorage.getItem('stockroom.csrf') || '';
+		const post = async (path, body) => {
+			const r = await fetch('api/' + path, { method: 'POST', credentials: 'same-origin',
+				headers: { 'Content-Type': 'application/json', 'X-CSRFToken': token }, body: JSON.stringify(body) });
+			if (!r.ok) throw new Error(path + ': ' + r.status);
+			return r.json();
+		};
+		const cat = await post('part/category/', { name: 'Ceramic capacitors' });
+		const t = {};
+		// The templates of an earlier scenario on the same server, or new.
+		const get = async path => (await fetch('api/' + path, { credentials: 'same-origin' })).json();
+		for (const [name, units] of [['Capacitance', 'F'], ['Voltage', 'V'], ['Package', '']]) {
+			const had = (await get('parameter/template/?name=' + name))[0];
+			t[name] = had ? had.pk : (await post('parameter/template/', { name, units })).pk;
+			await post('part/category/parameters/', { category: cat.pk, template: t[name] });
+		}
+		for (const [name, c, v, pkg] of [['MLCC 100n 50V 0603', '100n', '50 V', '0603'], ['MLCC 1u 25V 0805', '1 µF', '25V', '0805'],
+			['MLCC 10u 16V 0603', '10u', '16 V', '0603'], ['MLCC 4n7 50V 0603', '4.7nF', '50 V', '0603'], ['MLCC 470n 10V 0603', '0.47u', '10 V', '0603']]) {
+			const p = await post('part/', { name, category: cat.pk });
+			for (const [tn, data] of [['Capacitance', c], ['Voltage', v], ['Package', pkg]])
+				await post('parameter/', { model_type: 'part', model_id: p.pk, template: t[tn], data });
+		}
+		return cat.pk;
+	});
+	await goto(ctx, page, '/parts?category=' + cat);
+	await page.getByRole('button', { name: /^Columns/ }).click();
+	for (const name of [/Capacitance/, /Voltage/, /Package/]) {
+		await page.locator('#colpick').getByLabel(name).check();
+		await settled(page);
+	}
+	const table = page.locator('table');
+	await expectText(table.locator('thead'), /Capacitance \(F\)[\s\S]*Voltage \(V\)/i, 'the parameter columns');
+	await page.getByRole('button', { name: /^Filters/ }).click();
+	const fill = async (group, label, v) => {
+		const i = page.getByRole('group', { name: group + ' range' }).getByLabel(label, { exact: true });
+		await i.fill(v);
+		await i.press('Enter');
+		await settled(page);
+	};
+	await fill('Capacitance', 'Capacitance from', '10n');
+	await fill('Capacitance', 'to', '1u');
+	await fill('Voltage', 'Voltage from', '25 V');
+	const names = async () => (await table.locator('tbody tr td:first-child').allInnerTexts()).map(t => t.trim());
+	let got = await names();
+	if (got.join() !== 'MLCC 100n 50V 0603,MLCC 1u 25V 0805') throw new Error('the range: ' + got.join());
+	// Sorted by the capacitance, largest first.
+	await table.getByRole('button', { name: /Capacitance/ }).click();
+	await settled(page);
+	await table.getByRole('button', { name: /Capacitance/ }).click();
+	await settled(page);
+	got = await names();
+	if (got.join() !== 'MLCC 1u 25V 0805,MLCC 100n 50V 0603') throw new Error('sorted by capacitance: ' + got.join());
+	if (!/pcols=/.test(page.url()) || !/pmin_/.test(page.url())) throw new Error('the columns and ranges are not in the address: ' + page.url());
+	await shot(ctx, page, '43-parameter-columns');
+	await page.setViewportSize(PHONE);
+	await page.reload();
+	await table.locator('tbody tr').first().waitFor();
+	await settled(page);
+	got = await names();
+	if (got.length !== 2) throw new Error('at phone width: ' + got.join());
+	const over = await page.evaluate(() => document.documentElement.scrollWidth);
+	if (over > PHONE.width + 1) throw new Error(`the parts page is ${over}px wide at 375px`);
+	await shot(ctx, page, '44-phone-parameter-columns', { full: false });
+	clean(ctx);
+}
+
 /* A video for Chromium's fake camera (--use-file-for-fake-video-capture):
    a QR label of text on a white card, as YUV4MPEG2 (4:2:0), a few frames
    that Chromium plays in a loop.  The QR is made by the `qrcode` package. */
@@ -2018,6 +2091,7 @@ export const scenarios = [
 	{ name: 'export: the parts table as CSV, XLSX and JSON, phone width', run: exportScenario, only: ['lighttpd'] },
 	{ name: 'build orders: auto-allocate, complete an output, finish, stock after, phone width', run: buildScenario, only: ['lighttpd'] },
 	{ name: 'parameters: a template, a wrong unit refused, values with units, range filter, phone', run: parametersScenario, only: ['lighttpd'] },
+	{ name: 'parameter columns and ranges in a category, sorted, phone', run: parameterColumnsScenario, only: ['lighttpd'] },
 	{ name: 'a stocked store room (README screenshots)', run: demoScenario, only: ['apache-htaccess-prefix'] },
 	{ name: 'scanning: camera (fake QR video), keyboard wedge, typed code, no match, move to a location', run: scanScenario, only: ['lighttpd', 'apache-htaccess-prefix'] },
 	{ name: 'import: parts from a CSV through the dialog, mapping, row errors, phone width', run: importScenario, only: ['lighttpd'] },

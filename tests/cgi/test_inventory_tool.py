@@ -36,6 +36,12 @@ def test_demo_loads_a_living_inventory(site, admin):
     types = {t["tracking_type"] for t in api.list("/api/stock/track/")}
     assert {1, 10, 11, 12}.issubset(types)
     assert api.list("/api/part/", search="M3x10")
+    # A template part with three variants, their stock in its total.
+    tpl = [p for p in api.list("/api/part/", is_template=True)
+           if p["IPN"] == "ENC-101"][0]
+    assert len(api.list("/api/part/", variant_of=tpl["pk"])) == 3
+    assert tpl["in_stock"] == 0 and tpl["variant_stock"] == 24
+    assert tpl["total_in_stock"] == 24
     # Every part's stock agrees with its items.
     db = site.db()
     assert db.execute(

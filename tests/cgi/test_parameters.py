@@ -333,6 +333,16 @@ def test_part_filters_by_parameter(api):
                     **{f"parameter_{r}_gte": "1k"})
     assert page["count"] == 4
     assert [x["name"] for x in page["results"]] == ["R2", "R3"]
+    # with a search (its ids first, then the page's rows), and exported
+    page = api.list(PART, limit=2, offset=1, search="C",
+                    ordering=f"-parameter_{c}")
+    assert page["count"] == 5
+    assert [x["name"] for x in page["results"]] == ["C4", "C3"]
+    r = api.call("GET", PART, export="csv", ordering=f"parameter_{c}",
+                 **{f"parameter_{c}_gte": "0.1u"})
+    assert r.status == 200
+    lines = r.body.decode().splitlines()
+    assert [ln.split(",")[1] for ln in lines[1:]] == ["C2", "C3", "C4", "C5"]
 
 
 OPS = {"": lambda a, b: a == b, "_gt": lambda a, b: a > b,
@@ -461,3 +471,23 @@ def test_parameter_metadata(api):
         api.ok("PATCH", path + "metadata/", {"metadata": {"b": 2}})
         assert api.list(path + "metadata/")["metadata"] == {"a": 1, "b": 2}
         api.ok("PUT", path + "metadata/", {"metadata": {}})
+
+
+def test_part_list_nests_parameters(api):
+    """?parameters=true (InvenTree's output option) nests each part's
+    parameters: the web app's parameter columns read them."""
+    c = api.template("Capacitance", "F")["pk"]
+    pkg = api.template("Package")["pk"]
+    p = api.ok("POST", PART, dict(name="C1"))["pk"]
+    q = api.ok("POST", PART, dict(name="C2"))["pk"]
+    a = api.param(p, c, "100n")
+    api.param(p, pkg, "0603")
+    rows = {x["pk"]: x for x in api.list(PART, parameters=True)}
+    got = rows[p]["parameters"]
+    assert [x["template"] for x in got] == sorted([c, pkg])
+    cap = [x for x in got if x["template"] == c][0]
+    assert cap["pk"] == a["pk"] and cap["data"] == "100n"
+    assert close(cap["data_numeric"], 1e-7)
+    assert rows[q]["parameters"] == []
+    assert "parameters" not in api.list(PART)[0]
+    assert api.list(f"{PART}{p}/", parameters=True)["parameters"] == got

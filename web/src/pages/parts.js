@@ -109,6 +109,28 @@ export function PartDialog({ part, category, onClose, onDone }) {
 	</${Dialog}>`;
 }
 
+/* A bound of a parameter range: a value with units ("10n", "1 uF"), kept
+ * in the address when it is committed (Enter, or leaving the field). */
+function RangeInput({ label, value, onCommit }) {
+	const id = useId('rng');
+	const [v, setV] = useState(value);
+	useEffect(() => setV(value), [value]);
+	return html`<label class="filter" for=${id}><span>${label}</span>
+		<input id=${id} type="text" inputmode="decimal" size="8" value=${v} placeholder="any"
+			onInput=${e => setV(e.currentTarget.value)} onChange=${e => onCommit(e.currentTarget.value.trim())} /></label>`;
+}
+
+/* The parameter columns to show (the category's templates), as toggles. */
+function ColumnPicker({ templates, chosen, onChange }) {
+	return html`<fieldset class="filters colpick" id="colpick"><legend class="sr-only">Parameter columns</legend>
+		<span class="filter-title">Parameter columns</span>
+		${templates.length === 0 && html`<span class="muted">This category has no parameter templates.</span>`}
+		${templates.map(t => html`<label class="chip" key=${t.pk}><input type="checkbox" checked=${chosen.includes(t.pk)}
+			onChange=${e => onChange(e.currentTarget.checked ? [...chosen, t.pk] : chosen.filter(x => x !== t.pk))} />
+			${t.name}${t.units ? html` <span class="muted">(${t.units})</span>` : ''}</label>`)}
+	</fieldset>`;
+}
+
 function FilterSelect({ label, value, onChange, options }) {
 	const id = useId('flt');
 	return html`<label class="filter" for=${id}><span>${label}</span>
@@ -127,12 +149,22 @@ export function Parts() {
 	const [treeFilter, setTreeFilter] = useState('');
 	const [dialog, setDialog] = useState(null);
 	const [sideOpen, setSideOpen] = useState(false);
-	const [showFilters, setShowFilters] = useState(() => FLAGS.some(([k]) => query.get(k)) || !!query.get('active'));
+	const [showFilters, setShowFilters] = useState(() => FLAGS.some(([k]) => query.get(k)) || !!query.get('active') ||
+		[...query.keys()].some(k => k.startsWith('pmin_') || k.startsWith('pmax_')));
 	const limit = Number(query.get('limit')) || 25;
 	const offset = Number(query.get('offset')) || 0;
 	const ordering = query.get('ordering') || 'name';
 	const cascade = query.get('cascade') !== '0';
 	const f = k => query.get(k) || '';
+	// Parameter columns (?pcols=1,4) and their ranges (?pmin_1=10n).
+	const pcols = (query.get('pcols') || '').split(',').map(Number).filter(n => n > 0);
+	const [showCols, setShowCols] = useState(false);
+	const templates = useApi(() => (cat != null ? api.list('parameter/template/', { category: cat, enabled: true }) : Promise.resolve([])), [cat]);
+	const tplByPk = new Map((templates.data || []).map(t => [t.pk, t]));
+	const shownCols = pcols.filter(pk => tplByPk.has(pk));
+	// Ranges for the columns with units (numbers to compare).
+	const rangeCols = shownCols.filter(pk => tplByPk.get(pk).units);
+	const rangeKeys = rangeCols.flatMap(pk => ['pmin_' + pk, 'pmax_' + pk]);
 
 	useEffect(() => { if (debounced !== search) setQuery({ search: debounced, offset: '' }); }, [debounced]);
 	// "/" jumps to the search box, as in many list views.
@@ -155,6 +187,11 @@ export function Parts() {
 		has_stock: f('has_stock') ? true : undefined, starred: f('starred') ? true : undefined, category_detail: true,
 	};
 	for (const [k] of FLAGS) if (f(k)) params[k] = f(k);
+	if (shownCols.length) params.parameters = true;
+	for (const pk of rangeCols) {
+		if (f('pmin_' + pk)) params[`parameter_${pk}_gte`] = f('pmin_' + pk);
+		if (f('pmax_' + pk)) params[`parameter_${pk}_lte`] = f('pmax_' + pk);
+	}
 	const key = JSON.stringify(params);
 	const list = useApi(() => api.page('part/', params), [key]);
 	// The category's own record: whether the user has starred it.
@@ -163,7 +200,16 @@ export function Parts() {
 	const catNode = cat != null ? cats.tree.byPk.get(cat) : null;
 	const crumbs = cat != null ? [...ancestors(cats.tree, cat), ...(catNode ? [catNode] : [])] : [];
 	const canAdd = can('part', 'add');
-	const activeFilters = ['active', 'low_stock', 'has_stock', 'starred', ...FLAGS.map(x => x[0])].filter(k => f(k)).length;
+	const filterKeys = ['active', 'low_stock', 'has_stock', 'starred', ...FLAGS.map(x => x[0]), ...rangeKeys];
+	const activeFilters = filterKeys.filter(k => f(k)).length;
+	const paramCols = shownCols.map(pk => {
+		const t = tplByPk.get(pk);
+		return { key: 'param' + pk, label: t.units ? `${t.name} (${t.units})` : t.name, sort: 'parameter_' + pk, class: 'nowrap',
+			render: p => {
+				const v = (p.parameters || []).find(x => x.template === pk);
+				return v ? v.data : html`<span class="muted">—</span>`;
+			} };
+	});
 
 	const columns = [
 		{ key: 'name', label: 'Part', sort: 'name', class: 'nowrap', render: p => html`<${Link} to=${'/part/' + p.pk} class="cell-main">${p.name}</${Link}>
@@ -181,6 +227,9 @@ export function Parts() {
 			return html`${low && html`<span class="cell-sub" title="Minimum stock">min ${fmtQty(p.minimum_stock)} · </span>`}<span class=${low ? 'qty-bad' : q === 0 ? 'muted' : ''}>${fmtQty(q, p.units)}</span>${Number(p.ordering) > 0 && html`<div class="cell-sub" title="On order, not yet received">+${fmtQty(p.ordering)} on order</div>`}`;
 		} },
 	];
+	// The chosen parameters after the part, in place of what they crowd out.
+	if (paramCols.length) columns.splice(1, 0, ...paramCols);
+	const setCols = list => setQuery({ pcols: list.join(','), offset: '' });
 
 	return html`<div class="page page-split">
 		<aside class=${'side-panel' + (sideOpen ? ' is-open' : '')} aria-label="Categories">
@@ -219,13 +268,20 @@ export function Parts() {
 				${cat != null && html`<label class="chip"><input type="checkbox" checked=${cascade} onChange=${e => setQuery({ cascade: e.currentTarget.checked ? '' : '0', offset: '' })} /> Sub-categories</label>`}
 				<button type="button" class=${'btn btn-ghost btn-sm' + (activeFilters ? ' has-dot' : '')} aria-expanded=${showFilters} aria-controls="morefilters"
 					onClick=${() => setShowFilters(!showFilters)}><${Icon} name="filter" size=${15} /><span>Filters${activeFilters ? ` (${activeFilters})` : ''}</span></button>
+				${cat != null && html`<button type="button" class=${'btn btn-ghost btn-sm' + (shownCols.length ? ' has-dot' : '')} aria-expanded=${showCols} aria-controls="colpick"
+					onClick=${() => setShowCols(!showCols)}><${Icon} name="menu" size=${15} /><span>Columns${shownCols.length ? ` (${shownCols.length})` : ''}</span></button>`}
 			</div>
+			${showCols && cat != null && html`<${ColumnPicker} templates=${templates.data || []} chosen=${shownCols} onChange=${setCols} />`}
 			${showFilters && html`<div class="filters" id="morefilters">
 				<${FilterSelect} label="Active" value=${f('active')} onChange=${v => setQuery({ active: v, offset: '' })}
 					options=${[['', 'Any'], ['true', 'Active'], ['false', 'Inactive']]} />
 				${FLAGS.map(([k, l]) => html`<${FilterSelect} key=${k} label=${l} value=${f(k)} onChange=${v => setQuery({ [k]: v, offset: '' })}
 					options=${[['', 'Any'], ['true', 'Yes'], ['false', 'No']]} />`)}
-				${activeFilters > 0 && html`<button type="button" class="link" onClick=${() => setQuery(Object.fromEntries(['active', 'low_stock', 'has_stock', 'starred', ...FLAGS.map(x => x[0])].map(k => [k, ''])))}>Clear filters</button>`}
+				${rangeCols.map(pk => html`<div class="range" key=${'r' + pk} role="group" aria-label=${tplByPk.get(pk).name + ' range'}>
+					<${RangeInput} label=${tplByPk.get(pk).name + ' from'} value=${f('pmin_' + pk)} onCommit=${v => setQuery({ ['pmin_' + pk]: v, offset: '' })} />
+					<${RangeInput} label="to" value=${f('pmax_' + pk)} onCommit=${v => setQuery({ ['pmax_' + pk]: v, offset: '' })} />
+				</div>`)}
+				${activeFilters > 0 && html`<button type="button" class="link" onClick=${() => setQuery(Object.fromEntries(filterKeys.map(k => [k, ''])))}>Clear filters</button>`}
 			</div>`}
 			<${ErrorNote} error=${list.error} retry=${list.reload} />
 			<${PagedTable} list=${list} offset=${offset} limit=${limit} ordering=${ordering} defaultOrdering="name" exportFrom=${{ path: 'part/', params }}
