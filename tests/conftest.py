@@ -588,6 +588,9 @@ MIGRATION_UNDO = {
     23: ["DROP INDEX part_parameter_text"],
     24: ["DELETE FROM task WHERE name = 'webhooks'",
          "DROP TABLE webhook_delivery", "DROP TABLE webhook"],
+    # Plugins' activation, settings and failures (issue 20).
+    25: ["DELETE FROM task WHERE name = 'plugin_event'",
+         "DROP TABLE plugin_setting", "DROP TABLE plugin"],
 }
 
 
