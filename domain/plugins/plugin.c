@@ -32,7 +32,7 @@
 #include "tasks/task.h"
 #include "text.h"
 
-enum plugin_kind { PK_VALIDATION, PK_URL, PK_EVENT, PK__MAX };
+enum plugin_kind { PK_VALIDATION, PK_URL, PK_EVENT, PK_BARCODE, PK__MAX };
 
 /* The manifest's names, and InvenTree's mixin for each. */
 static const struct {
@@ -43,6 +43,7 @@ static const struct {
 	[PK_VALIDATION] = { "validation", "validation", "Validation" },
 	[PK_URL] = { "url", "urls", "URLs" },
 	[PK_EVENT] = { "event", "events", "Events" },
+	[PK_BARCODE] = { "barcode", "barcode", "Barcode" },
 };
 
 struct plugin {
@@ -159,7 +160,7 @@ plugin_read_manifest(struct ctx *ctx, struct plugin *p)
 		return "name: required";
 	const cJSON *kinds = cJSON_GetObjectItemCaseSensitive(m, "kinds"), *k;
 	if (!cJSON_IsArray(kinds) || cJSON_GetArraySize(kinds) == 0)
-		return "kinds: a list of validation, url, event";
+		return "kinds: a list of validation, url, event, barcode";
 	cJSON_ArrayForEach(k, kinds) {
 		int i;
 		for (i = 0; i < PK__MAX; i++)
@@ -167,7 +168,7 @@ plugin_read_manifest(struct ctx *ctx, struct plugin *p)
 			    plugin_kinds[i].name) == 0)
 				break;
 		if (i == PK__MAX)
-			return "kinds: unknown kind (validation, url, event)";
+			return "kinds: unknown kind (validation, url, event, barcode)";
 		p->kinds |= 1u << i;
 	}
 	const char *perm = plugin_str(m, "permission"), *why;
@@ -1330,4 +1331,72 @@ plugin_task_event(struct ctx *ctx, const cJSON *args, char *err,
 		return -1;
 	}
 	return 0;
+}
+
+/* ---- barcode plugins ------------------------------------------------ */
+
+/*
+ * Offers barcode s, which no built-in form matched, to the active barcode
+ * plugins in slug order (on stdin: {"barcode": s, "settings": {...}}).
+ * The first to exit 0 with {"model": "part", "pk": 12} or {"model":
+ * "part", "key": "R-0001"} (an IPN or name, as the importer finds a row)
+ * answers: into *m. Exit 1 is "not mine"; a failed run is logged and
+ * recorded, and the next plugin is asked.  m->slug NULL: no plugin
+ * matched.
+ */
+struct err *
+plugin_barcode(struct ctx *ctx, const char *s, struct plugin_match *m)
+{
+	struct plugin *ps;
+	size_t n;
+	struct err *e;
+
+	memset(m, 0, sizeof(*m));
+	if ((e = plugin_active(ctx, PK_BARCODE, &ps, &n)) != NULL)
+		return e;
+	for (size_t i = 0; i < n; i++) {
+		struct plugin *p = &ps[i];
+		cJSON *values, *in, *out;
+		if ((e = plugin_values(ctx, p, &values)) != NULL)
+			return e;
+		struct plugin_env env;
+		plugin_env_base(ctx, &env, p, "barcode", values);
+		if ((in = cJSON_CreateObject()) == NULL)
+			mem_oom();
+		cJSON_AddStringToObject(in, "barcode", s);
+		json_item(in, "settings", values);
+		char *text = cJSON_PrintUnformatted(in);
+		cJSON_Delete(in);
+		if (text == NULL)
+			mem_oom();
+		mem_defer(&ctx->mem, free, text);
+		struct run_result res;
+		const char *why;
+		plugin_run(ctx, p, "barcode", &env, text, 64 * 1024, &res,
+		    &why);
+		if (why != NULL || res.exit_code != 0)
+			continue;
+		if ((out = cJSON_Parse(res.out)) == NULL)
+			continue;
+		const cJSON *model = cJSON_GetObjectItemCaseSensitive(out,
+		    "model"), *pk = cJSON_GetObjectItemCaseSensitive(out, "pk"),
+		    *key = cJSON_GetObjectItemCaseSensitive(out, "key");
+		if (cJSON_IsString(model) && (cJSON_IsNumber(pk) ||
+		    cJSON_IsString(key))) {
+			m->slug = p->slug;
+			m->model = mem_strdup(&ctx->mem, model->valuestring);
+			if (cJSON_IsNumber(pk) && pk->valuedouble >= 1 &&
+			    pk->valuedouble <= 9e15)
+				m->pk = (long long)pk->valuedouble;
+			if (cJSON_IsString(key))
+				m->key = mem_strdup(&ctx->mem,
+				    key->valuestring);
+		} else
+			plugin_failed(ctx, p, "barcode", "exit 0 without "
+			    "{\"model\", \"pk\" or \"key\"}");
+		cJSON_Delete(out);
+		if (m->slug != NULL)
+			return NULL;
+	}
+	return NULL;
 }

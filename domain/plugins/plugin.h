@@ -4,7 +4,7 @@
  * A plugin is a folder of PLUGINS_DIR (cfg.h; never inside the data
  * directory) holding plugin.json, its manifest -- slug (the folder's
  * name), name, version, author, description, the kinds it implements
- * (validation, url, event), the settings it takes, the permission its URLs
+ * (validation, url, event, barcode), the settings it takes, the permission its URLs
  * need, its program -- and the program, in any language.  The database
  * holds only what a superuser decided (migration 0025): whether it is
  * active, and its settings' values.  A plugin that was never activated, or
@@ -19,6 +19,8 @@
  * /api/health/ and the plugin's detail until it is activated again.
  *
  * The kinds:
+ *   - barcode: plugin_barcode(), asked by barcode.cgi when a scan matches
+ *     no built-in form: the first plugin that claims it answers;
  *   - validation: plugin_veto(), the program's veto hook (struct program,
  *     route.h), run by the resource layer before any row is written
  *     (res_save()): the proposed object on stdin; exit 1 vetoes (400 on
@@ -63,5 +65,16 @@ struct err	*plugin_queue_event(struct ctx *, const char *event,
 int		 plugin_task_event(struct ctx *, const struct cJSON *args,
 		    char *err, size_t errsz);
 struct cJSON	*plugin_failures(struct ctx *);
+
+/* What a barcode plugin matched: a model's object by pk or by key. */
+struct plugin_match {
+	const char	*slug;		/* the plugin; NULL: no match */
+	const char	*model;		/* "part", "stocklocation", ... */
+	long long	 pk;		/* or 0 */
+	const char	*key;		/* an IPN or name, or NULL */
+};
+
+struct err	*plugin_barcode(struct ctx *, const char *barcode,
+		    struct plugin_match *);
 
 #endif

@@ -40,7 +40,7 @@ def plugins(site, tmp_path):
     root = tmp_path / "plugins"
     shutil.copytree(CONTRIB, root)
     for f in root.glob("*/*"):
-        f.chmod(0o755 if f.suffix == ".sh" else 0o644)
+        f.chmod(0o644 if f.name == "plugin.json" else 0o755)
     site.base_env["STOCKROOM_PLUGINS_DIR"] = str(root)
     return root
 
@@ -89,9 +89,9 @@ def test_no_plugins_dir_is_the_empty_list(site, admin, tmp_path):
 
 def test_list_in_inventree_shape(site, admin, plugins):
     rows = call(site, admin, "GET", PLUGINS).json()
-    assert [p["key"] for p in rows] == ["event_log", "ipn_pattern",
-                                        "stock_report"]
-    p = rows[1]
+    assert [p["key"] for p in rows] == ["acme_barcode", "event_log",
+                                        "ipn_pattern", "stock_report"]
+    p = rows[2]
     assert p["pk"] is None and p["active"] is False
     assert p["name"] == "IPN pattern" and p["package_name"] is None
     assert p["meta"]["version"] == "1.0" and p["meta"]["author"] == "Stockroom"
@@ -464,3 +464,56 @@ def test_event_for_a_deactivated_plugin_is_dropped(site, admin, plugins, api,
     worker(site)
     assert [t[0] for t in plugin_tasks(site)] == ["done"]
     assert not log.exists()
+
+
+# --- barcode plugins ---------------------------------------------------------
+
+def scan(site, user, data):
+    return site.cgi("barcode", method="POST", path="/api/barcode/",
+                    body={"barcode": data}, headers=user)
+
+
+def test_barcode_plugin_matches_what_no_built_in_form_does(site, admin,
+                                                           plugins, api):
+    part = api.part("Resistor", IPN="RES-0001")
+    label = "ACME;PN=RES-0001;QTY=10"
+    r = scan(site, admin, label)
+    assert r.status == 400 and r.json()["plugin"] == "None"   # not active
+    activate(site, admin, "acme_barcode")
+    r = scan(site, admin, label)
+    assert r.status == 200, r
+    b = r.json()
+    assert b["plugin"] == "acme_barcode" and b["barcode_data"] == label
+    assert b["part"]["pk"] == part["pk"]
+    assert b["part"]["api_url"] == f"/api/part/{part['pk']}/"
+    assert b["part"]["instance"]["IPN"] == "RES-0001"
+    assert b["success"] == "Match found for barcode data"
+    # Built-in forms first; a label of an unknown part or of another
+    # vendor is no match.
+    assert scan(site, admin, f"INV-PA{part['pk']}").json()[
+        "plugin"] == "InvenTreeBarcode"
+    assert scan(site, admin, "ACME;PN=NOPE;QTY=1").status == 400
+    assert scan(site, admin, "OTHER;PN=RES-0001;QTY=1").status == 400
+    # Its setting: another prefix.
+    set_setting(site, admin, "acme_barcode", "PREFIX", "OTHER")
+    assert scan(site, admin, "OTHER;PN=RES-0001;QTY=1").status == 200
+    # The match still needs the view permission of its model.
+    clerk = make_user(site, "clerk", {"stock": ["view"]})
+    assert scan(site, clerk, "OTHER;PN=RES-0001;QTY=1").status == 403
+
+
+def test_barcode_plugins_in_turn_and_failures_skipped(site, admin, plugins,
+                                                      api):
+    part = api.part("Widget")
+    add_plugin(plugins, "a_crash", "#!/bin/sh\nkill -KILL $$\n", ["barcode"])
+    add_plugin(plugins, "b_no", "#!/bin/sh\nexit 1\n", ["barcode"])
+    add_plugin(plugins, "c_yes",
+               f"#!/bin/sh\necho '{{\"model\": \"part\", \"pk\": {part['pk']}}}'\n",
+               ["barcode"])
+    for s in ("a_crash", "b_no", "c_yes"):
+        activate(site, admin, s)
+    r = scan(site, admin, "anything at all")
+    assert r.status == 200, r
+    assert r.json()["plugin"] == "c_yes"
+    assert r.json()["part"]["pk"] == part["pk"]
+    assert b"plugin a_crash (barcode): killed by signal 9" in r.stderr
