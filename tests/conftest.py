@@ -589,7 +589,9 @@ MIGRATION_UNDO = {
     24: ["DELETE FROM task WHERE name = 'webhooks'",
          "DROP TABLE webhook_delivery", "DROP TABLE webhook"],
     # Plugins' activation, settings and failures (issue 20).
-    25: ["DELETE FROM task WHERE name = 'plugin_event'",
+    25: ["DELETE FROM task WHERE name IN ('plugin_event', "
+         "'plugin_schedule')",
+         "DELETE FROM task_schedule WHERE name = 'plugin_schedule'",
          "DROP TABLE plugin_setting", "DROP TABLE plugin"],
 }
 

@@ -32,7 +32,8 @@
 #include "tasks/task.h"
 #include "text.h"
 
-enum plugin_kind { PK_VALIDATION, PK_URL, PK_EVENT, PK_BARCODE, PK__MAX };
+enum plugin_kind { PK_VALIDATION, PK_URL, PK_EVENT, PK_BARCODE, PK_SCHEDULE,
+	PK__MAX };
 
 /* The manifest's names, and InvenTree's mixin for each. */
 static const struct {
@@ -44,6 +45,7 @@ static const struct {
 	[PK_URL] = { "url", "urls", "URLs" },
 	[PK_EVENT] = { "event", "events", "Events" },
 	[PK_BARCODE] = { "barcode", "barcode", "Barcode" },
+	[PK_SCHEDULE] = { "schedule", "schedule", "Schedule" },
 };
 
 struct plugin {
@@ -55,6 +57,7 @@ struct plugin {
 	const char	*area;		/* a URL's permission */
 	enum perm	 perm;
 	long		 timeout_ms;
+	long long	 every;		/* a scheduled plugin's, seconds */
 	const char	*problem;	/* why it may not run, or NULL */
 	long long	 id;		/* its row, or 0 */
 	bool		 active;
@@ -160,7 +163,8 @@ plugin_read_manifest(struct ctx *ctx, struct plugin *p)
 		return "name: required";
 	const cJSON *kinds = cJSON_GetObjectItemCaseSensitive(m, "kinds"), *k;
 	if (!cJSON_IsArray(kinds) || cJSON_GetArraySize(kinds) == 0)
-		return "kinds: a list of validation, url, event, barcode";
+		return "kinds: a list of validation, url, event, barcode, "
+		    "schedule";
 	cJSON_ArrayForEach(k, kinds) {
 		int i;
 		for (i = 0; i < PK__MAX; i++)
@@ -168,7 +172,8 @@ plugin_read_manifest(struct ctx *ctx, struct plugin *p)
 			    plugin_kinds[i].name) == 0)
 				break;
 		if (i == PK__MAX)
-			return "kinds: unknown kind (validation, url, event, barcode)";
+			return "kinds: unknown kind (validation, url, event, "
+			    "barcode, schedule)";
 		p->kinds |= 1u << i;
 	}
 	const char *perm = plugin_str(m, "permission"), *why;
@@ -182,6 +187,14 @@ plugin_read_manifest(struct ctx *ctx, struct plugin *p)
 		    t->valuedouble > PLUGIN_TIMEOUT_MAX)
 			return "timeout_ms: from 100 to 30000";
 		p->timeout_ms = (long)t->valuedouble;
+	}
+	const cJSON *every = cJSON_GetObjectItemCaseSensitive(m, "every");
+	if (p->kinds & (1u << PK_SCHEDULE)) {
+		if (!cJSON_IsNumber(every) || every->valuedouble < 60 ||
+		    every->valuedouble > PLUGIN_EVERY_MAX)
+			return "every: seconds between the runs of a scheduled "
+			    "plugin, from 60 to 2678400 (31 days)";
+		p->every = (long long)every->valuedouble;
 	}
 	const cJSON *settings = cJSON_GetObjectItemCaseSensitive(m,
 	    "settings"), *s;
@@ -715,11 +728,17 @@ plugin_row(struct ctx *ctx, struct plugin *p, int active)
 	return NULL;
 }
 
+/* The periodic task that queues scheduled plugins' runs (once a minute). */
+static const char plugin_sql_schedule[] =
+    "INSERT INTO task_schedule (name, every) VALUES ('plugin_schedule', 60) "
+    "ON CONFLICT (name) DO NOTHING";
+
 /*
  * POST, PUT or PATCH /api/plugins/<key>/activate/ {"active": true|false}
  * (true when not given, as InvenTree's PluginActivateSerializer): a
- * plugin whose manifest is wrong cannot be activated.  Clears the
- * recorded failure.  Answers the plugin.
+ * plugin whose manifest is wrong cannot be activated.  The first scheduled
+ * plugin activated adds the plugin_schedule task to task_schedule.  Clears
+ * the recorded failure.  Answers the plugin.
  */
 struct err *
 plugin_activate(struct ctx *ctx)
@@ -740,7 +759,13 @@ plugin_activate(struct ctx *ctx)
 		    "activated: %s", p.slug, p.problem);
 	if ((e = db_begin(ctx)) != NULL)
 		return e;
-	if ((e = db_end(ctx, plugin_row(ctx, &p, on))) != NULL)
+	e = plugin_row(ctx, &p, on);
+	if (e == NULL && on && (p.kinds & (1u << PK_SCHEDULE))) {
+		db_stmt *q = db_prepare(ctx, plugin_sql_schedule);
+		e = q == NULL ? db_err(ctx, "task schedule") :
+		    db_step(ctx, q, "task schedule");
+	}
+	if ((e = db_end(ctx, e)) != NULL)
 		return e;
 	(void)unlink(plugin_failure_path(ctx, p.slug));
 	log_msg(ctx, LOG_INFO, "plugin %s %s by %s", p.slug, on ?
@@ -1283,7 +1308,8 @@ plugin_queue_event(struct ctx *ctx, const char *event, long long id)
 
 /*
  * The plugin_event task: delivers one event to its plugin (on stdin:
- * event, id, key, timestamp, settings).  Exit 0 is delivered; anything
+ * event, id, key, timestamp, settings), or with "kind": "schedule" runs a
+ * scheduled plugin (schedule, key, timestamp, settings).  Exit 0 is delivered; anything
  * else fails the task, which the queue retries with backoff and at last
  * marks failed (the dead letters of /api/admin/task/).  A plugin no longer
  * active, or gone, drops the event (logged).
@@ -1293,6 +1319,8 @@ plugin_task_event(struct ctx *ctx, const cJSON *args, char *err,
     size_t errsz)
 {
 	const char *slug = plugin_str(args, "plugin");
+	bool scheduled = strcmp(plugin_str(args, "kind"), "schedule") == 0;
+	enum plugin_kind kind = scheduled ? PK_SCHEDULE : PK_EVENT;
 	struct plugin p;
 	struct err *e;
 	bool found;
@@ -1300,9 +1328,10 @@ plugin_task_event(struct ctx *ctx, const cJSON *args, char *err,
 
 	if ((e = plugin_find(ctx, slug, &p, &found)) != NULL)
 		return task_failed(err, errsz, "plugin", e);
-	if (!found || !p.active || !(p.kinds & (1u << PK_EVENT))) {
-		log_msg(ctx, LOG_WARN, "plugin %s is not active: event %s "
-		    "dropped", slug, plugin_str(args, "event"));
+	if (!found || !p.active || !(p.kinds & (1u << kind))) {
+		log_msg(ctx, LOG_WARN, "plugin %s is not active: %s %s "
+		    "dropped", slug, scheduled ? "scheduled run" : "event",
+		    plugin_str(args, "event"));
 		return 0;
 	}
 	if ((e = plugin_values(ctx, &p, &values)) != NULL)
@@ -1311,8 +1340,9 @@ plugin_task_event(struct ctx *ctx, const cJSON *args, char *err,
 	if (in == NULL)
 		mem_oom();
 	cJSON_DeleteItemFromObjectCaseSensitive(in, "plugin");
+	cJSON_DeleteItemFromObjectCaseSensitive(in, "kind");
 	struct plugin_env env;
-	plugin_env_base(ctx, &env, &p, "event", values);
+	plugin_env_base(ctx, &env, &p, plugin_kinds[kind].name, values);
 	plugin_setenv(ctx, &env, "STOCKROOM_IDEMPOTENCY_KEY",
 	    plugin_str(args, "key"));
 	json_item(in, "settings", values);
@@ -1323,7 +1353,8 @@ plugin_task_event(struct ctx *ctx, const cJSON *args, char *err,
 	mem_defer(&ctx->mem, free, text);
 	struct run_result res;
 	const char *why;
-	plugin_run(ctx, &p, "event", &env, text, 64 * 1024, &res, &why);
+	plugin_run(ctx, &p, plugin_kinds[kind].name, &env, text, 64 * 1024,
+	    &res, &why);
 	if (why == NULL && res.exit_code != 0)
 		why = "exit code 1";
 	if (why != NULL) {
@@ -1399,4 +1430,72 @@ plugin_barcode(struct ctx *ctx, const char *s, struct plugin_match *m)
 			return NULL;
 	}
 	return NULL;
+}
+
+/* ---- scheduled plugins ---------------------------------------------- */
+
+static const char plugin_sql_due[] =
+    "UPDATE plugin SET next_run = ?1 + ?2 WHERE id = ?3 AND next_run <= ?1";
+
+/*
+ * The plugin_schedule task (in task_schedule once a scheduled plugin was
+ * activated, every minute): queues a run, as a plugin_event task of kind
+ * schedule, for each active scheduled plugin whose time has come, and
+ * sets its next time -- in one transaction, so a run is queued once
+ * however many runners race.
+ */
+int
+plugin_task_schedule(struct ctx *ctx, const cJSON *args, char *err,
+    size_t errsz)
+{
+	long long now = (long long)time(NULL);
+	struct plugin *ps;
+	size_t n;
+	struct err *e;
+
+	(void)args;
+	if ((e = db_begin(ctx)) != NULL)
+		return task_failed(err, errsz, "plugin schedule", e);
+	if ((e = plugin_active(ctx, PK_SCHEDULE, &ps, &n)) != NULL)
+		goto out;
+	for (size_t i = 0; i < n && e == NULL; i++) {
+		db_stmt *q = db_prepare(ctx, plugin_sql_due);
+		char key[33], stamp[32];
+		time_t t = (time_t)now;
+		struct tm tm;
+		if (q == NULL) {
+			e = db_err(ctx, "plugin");
+			break;
+		}
+		st_bind_int64(q, 1, now);
+		st_bind_int64(q, 2, ps[i].every);
+		st_bind_int64(q, 3, ps[i].id);
+		if ((e = db_step(ctx, q, "plugin")) != NULL ||
+		    db_changes(ctx) != 1)
+			continue;
+		if (rnd_hex(key, 16) != 0) {
+			e = err_internal(ctx, "plugin run key");
+			break;
+		}
+		gmtime_r(&t, &tm);
+		strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		cJSON *a = cJSON_CreateObject();
+		if (a == NULL)
+			mem_oom();
+		json_text(a, "plugin", ps[i].slug);
+		json_text(a, "kind", "schedule");
+		json_int(a, "schedule", ps[i].every);
+		json_text(a, "key", key);
+		json_text(a, "timestamp", stamp);
+		char *text = cJSON_PrintUnformatted(a);
+		cJSON_Delete(a);
+		if (text == NULL)
+			mem_oom();
+		mem_defer(&ctx->mem, free, text);
+		e = task_enqueue(ctx, "plugin_event", text, 0);
+	}
+out:
+	if ((e = db_end(ctx, e)) != NULL)
+		return task_failed(err, errsz, "plugin schedule", e);
+	return 0;
 }

@@ -4,7 +4,7 @@
  * A plugin is a folder of PLUGINS_DIR (cfg.h; never inside the data
  * directory) holding plugin.json, its manifest -- slug (the folder's
  * name), name, version, author, description, the kinds it implements
- * (validation, url, event, barcode), the settings it takes, the permission its URLs
+ * (validation, url, event, barcode, schedule), the settings it takes, the permission its URLs
  * need, its program -- and the program, in any language.  The database
  * holds only what a superuser decided (migration 0025): whether it is
  * active, and its settings' values.  A plugin that was never activated, or
@@ -30,7 +30,10 @@
  *   - event: plugin_queue_event() from event_emit(), one plugin_event
  *     task per subscribed active plugin, in the emitter's transaction;
  *     the task (plugin_task_event()) delivers it on stdin, retried with
- *     the queue's backoff, its idempotency key the same on every try.
+ *     the queue's backoff, its idempotency key the same on every try;
+ *   - schedule: plugin_task_schedule(), the plugin_schedule periodic
+ *     task, queues a run (a plugin_event task of kind schedule) of each
+ *     active scheduled plugin whose manifest's "every" seconds passed.
  */
 #ifndef SR_PLUGIN_H
 #define SR_PLUGIN_H
@@ -50,6 +53,7 @@ struct res_write;
 #define PLUGIN_TIMEOUT_MS	5000	/* default; the manifest may say */
 #define PLUGIN_TIMEOUT_MAX	30000
 #define PLUGIN_URL_BODY_MAX	(1024 * 1024)	/* a URL plugin's answer */
+#define PLUGIN_EVERY_MAX	2678400		/* a schedule: 31 days */
 
 /* The handlers of cgi-bin/plugin.c. */
 struct err	*plugin_list(struct ctx *);
@@ -63,6 +67,8 @@ struct err	*plugin_veto(struct ctx *, struct res_write *, struct errs *);
 struct err	*plugin_queue_event(struct ctx *, const char *event,
 		    long long id);
 int		 plugin_task_event(struct ctx *, const struct cJSON *args,
+		    char *err, size_t errsz);
+int		 plugin_task_schedule(struct ctx *, const struct cJSON *args,
 		    char *err, size_t errsz);
 struct cJSON	*plugin_failures(struct ctx *);
 

@@ -517,3 +517,53 @@ def test_barcode_plugins_in_turn_and_failures_skipped(site, admin, plugins,
     assert r.json()["plugin"] == "c_yes"
     assert r.json()["part"]["pk"] == part["pk"]
     assert b"plugin a_crash (barcode): killed by signal 9" in r.stderr
+
+
+# --- scheduled plugins -------------------------------------------------------
+
+def test_scheduled_plugin_runs_on_its_schedule(site, admin, plugins,
+                                               tmp_path):
+    out = tmp_path / "runs.log"
+    add_plugin(plugins, "tick", f"#!/bin/sh\ncat >> {out}\necho >> {out}\n",
+               ["schedule"], every=3600)
+    add_plugin(plugins, "noevery", "#!/bin/sh\n", ["schedule"])
+    assert "every" in call(site, admin, "GET", PLUGINS + "noevery/").json()[
+        "problem"]
+    db = site.db()
+    with db:
+        db.execute("UPDATE task_schedule SET next_run = unixepoch() + 86400")
+    assert db.execute("SELECT count(*) FROM task_schedule WHERE name = "
+                      "'plugin_schedule'").fetchone()[0] == 0
+    db.close()
+    activate(site, admin, "tick")
+    worker(site)
+    (line,) = out.read_text().splitlines()
+    got = json.loads(line)
+    assert got["schedule"] == 3600 and len(got["key"]) == 32
+    assert "plugin" not in got and "kind" not in got
+    # Not due again for an hour, however often the schedule is looked at.
+    db = site.db()
+    with db:
+        db.execute("UPDATE task_schedule SET next_run = 0 "
+                   "WHERE name = 'plugin_schedule'")
+    db.close()
+    worker(site)
+    assert len(out.read_text().splitlines()) == 1
+    db = site.db()
+    with db:
+        db.execute("UPDATE task_schedule SET next_run = 0 "
+                   "WHERE name = 'plugin_schedule'")
+        db.execute("UPDATE plugin SET next_run = 0")
+    db.close()
+    worker(site)
+    assert len(out.read_text().splitlines()) == 2
+    # Deactivated: no more runs.
+    activate(site, admin, "tick", False)
+    db = site.db()
+    with db:
+        db.execute("UPDATE task_schedule SET next_run = 0 "
+                   "WHERE name = 'plugin_schedule'")
+        db.execute("UPDATE plugin SET next_run = 0")
+    db.close()
+    worker(site)
+    assert len(out.read_text().splitlines()) == 2

@@ -7,6 +7,7 @@ CREATE TABLE plugin (
 	slug		text COLLATE "C" NOT NULL UNIQUE
 			CHECK (length(slug) BETWEEN 1 AND 50),
 	active		bigint NOT NULL DEFAULT 0 CHECK (active IN (0, 1)),
+	next_run	bigint NOT NULL DEFAULT 0,
 	created		bigint NOT NULL DEFAULT (sr_unixepoch())
 );
 
