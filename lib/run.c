@@ -109,17 +109,48 @@ run_read(int fd, char **buf, size_t *len, size_t max, bool *cut)
 	return true;
 }
 
+static int run_started(struct mem *, const struct run_spec *,
+    struct run_result *, char *dir, char *why, size_t whysz);
+
 int
 run_program(struct mem *m, const struct run_spec *s, struct run_result *r,
     char *why, size_t whysz)
 {
 	char dir[] = "/tmp/stockroom-run-XXXXXX";
+
+	memset(r, 0, sizeof(*r));
+	r->exit_code = -1;
+	/*
+	 * Its exit status is what the caller decides by: a process that
+	 * ignores SIGCHLD (a FastCGI program, whose detached task runners
+	 * nobody waits for) would have it reaped by the kernel, and
+	 * waitpid() fail.  Default for the run, then as it was.
+	 */
+	struct sigaction dfl = { .sa_handler = SIG_DFL }, old_chld;
+	sigemptyset(&dfl.sa_mask);
+	if (sigaction(SIGCHLD, &dfl, &old_chld) != 0) {
+		snprintf(why, whysz, "sigaction: %s", strerror(errno));
+		return -1;
+	}
+	int rc = run_started(m, s, r, dir, why, whysz);
+	(void)sigaction(SIGCHLD, &old_chld, NULL);
+	if (old_chld.sa_handler == SIG_IGN)
+		/* Nobody waits for this process's children: the runners
+		 * that ended during the run are reaped here. */
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+	return rc;
+}
+
+/* run_program() once SIGCHLD is at its default. */
+static int
+run_started(struct mem *m, const struct run_spec *s, struct run_result *r,
+    char *dir, char *why, size_t whysz)
+{
 	int pin[2], pout[2], perr[2];
 	long timeout = s->timeout_ms > 0 ? s->timeout_ms : RUN_TIMEOUT_MS;
 	size_t out_max = s->out_max > 0 ? s->out_max : RUN_OUT_MAX;
 
-	memset(r, 0, sizeof(*r));
-	r->exit_code = -1;
 	if (mkdtemp(dir) == NULL) {
 		snprintf(why, whysz, "no working directory: %s",
 		    strerror(errno));
@@ -213,11 +244,13 @@ run_program(struct mem *m, const struct run_spec *s, struct run_result *r,
 	/* The whole group goes: a shell's children too. */
 	(void)kill(-pid, SIGKILL);
 	if (done != pid)
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		while ((done = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
 			;
 	signal(SIGPIPE, old_pipe);
 	r->ms = run_now_ms() - t0;
-	if (WIFEXITED(status) && !r->timed_out)
+	if (done != pid)
+		r->lost = true;		/* never taken for an exit 0 */
+	else if (WIFEXITED(status) && !r->timed_out)
 		r->exit_code = WEXITSTATUS(status);
 	else if (WIFSIGNALED(status) && !r->timed_out)
 		r->signal = WTERMSIG(status);
@@ -236,6 +269,8 @@ run_failure(struct mem *m, const struct run_result *r)
 		return "could not be started";
 	if (r->timed_out)
 		return mem_printf(m, "timed out after %ld ms", r->ms);
+	if (r->lost)
+		return "its exit status was lost";
 	if (r->signal != 0)
 		return mem_printf(m, "killed by signal %d (%s)", r->signal,
 		    r->signal == SIGXCPU ? "CPU limit" : r->signal ==

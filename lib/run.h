@@ -12,6 +12,10 @@
  * output and standard error up to their bounds (more is read and dropped,
  * and noted), and kills the whole group at the time limit.
  *
+ * SIGCHLD is at its default during a run (a FastCGI program ignores it),
+ * so the exit status is always the program's; when it cannot be had the
+ * result says so (lost), never exit 0.
+ *
  * This module never decides what a result means: the caller reads the
  * exit status.  It never logs what the program wrote (it may hold data).
  */
@@ -43,6 +47,7 @@ struct run_spec {
 struct run_result {
 	bool		 started;	/* fork and exec worked */
 	bool		 timed_out;	/* killed at the time limit */
+	bool		 lost;		/* its status could not be had */
 	int		 exit_code;	/* -1 when killed by a signal */
 	int		 signal;	/* the signal that ended it, or 0 */
 	char		*out;		/* NUL-terminated, in the arena */
