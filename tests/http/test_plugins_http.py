@@ -1,5 +1,5 @@
-"""Plugins through the real lighttpd, as CGI and as FastCGI programs
-(docs/plugins.md): the installed tree's plugins/ folder, a validator's
+"""Plugins through the real lighttpd and Apache (apache.conf), as CGI and
+as FastCGI programs (docs/plugins.md): the installed tree's plugins/ folder, a validator's
 veto and its time limit, and a URL plugin that the client tries to tell
 who the caller is.  The plugins are removed again at the end, so the
 shared trees serve the empty list to the other tests."""
@@ -13,8 +13,11 @@ from conftest import ROOT
 CONTRIB = ROOT / "contrib" / "plugins"
 
 
-@pytest.fixture(params=["lighttpd", "lighttpd_fastcgi"])
+@pytest.fixture(params=["lighttpd", "lighttpd_fastcgi", "apache",
+                        "apache_fcgid"])
 def server(request):
+    if request.param.startswith("apache"):
+        return request.getfixturevalue(request.param)["apache"]
     return request.getfixturevalue(request.param)
 
 
