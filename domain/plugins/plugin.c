@@ -1140,6 +1140,10 @@ plugin_url_answer(struct ctx *ctx, const struct plugin *p,
 		const char *v = colon + 1;
 		while (*v == ' ' || *v == '\t')
 			v++;
+		for (const char *c = v; *c != '\0'; c++)
+			if ((unsigned char)*c < ' ' || *c == 127)
+				return err_new(ctx, 502, "Plugin %s answered a "
+				    "bad header.", p->slug);
 		if (strcasecmp(s, "Status") == 0) {
 			status = atoi(v);
 			if (status < 200 || status > 599)
@@ -1156,8 +1160,7 @@ plugin_url_answer(struct ctx *ctx, const struct plugin *p,
 	}
 	resp_header(ctx, "Content-Length", mem_printf(&ctx->mem, "%zu",
 	    (size_t)(end - s)));
-	resp_header(ctx, "X-Content-Type-Options", "nosniff");
-	resp_stream_begin(ctx, status);
+	resp_stream_begin(ctx, status);	/* with the security headers */
 	resp_write(ctx, s, (size_t)(end - s));
 	return NULL;
 }

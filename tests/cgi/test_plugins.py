@@ -390,8 +390,13 @@ def test_url_plugin_failures(site, admin, plugins):
                "#!/bin/sh\nprintf 'Status: 201 Created\\r\\nSet-Cookie: "
                "sessionid=evil\\r\\nLocation: /x\\r\\n\\r\\nok'\n", ["url"],
                permission="user")
-    for s in ("slow", "noheaders", "cookie"):
+    add_plugin(plugins, "split",
+               "#!/bin/sh\nprintf 'Content-Type: text/plain\rX-Evil: 1"
+               "\r\n\r\nok'\n", ["url"], permission="user")
+    for s in ("slow", "noheaders", "cookie", "split"):
         activate(site, admin, s)
+    r = url(site, admin, "GET", "/api/plugin/split/")
+    assert r.status == 502 and r.header("X-Evil") is None
     r = url(site, admin, "GET", "/api/plugin/slow/")
     assert r.status == 502 and "timed out" in r.json()["detail"]
     assert url(site, admin, "GET", "/api/plugin/noheaders/").status == 502
