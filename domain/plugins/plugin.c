@@ -23,6 +23,7 @@
 #include "err.h"
 #include "json.h"
 #include "log.h"
+#include "models.h"
 #include "perm.h"
 #include "plugins/plugin.h"
 #include "res.h"
@@ -1309,9 +1310,48 @@ plugin_queue_event(struct ctx *ctx, const char *event, long long id)
 	return NULL;
 }
 
+/* The model an event's id names, as webhooks say it ("stock.*": part). */
+static const char *
+plugin_event_model(const char *event)
+{
+	static const struct { const char *prefix, *model; } m[] = {
+		{ "stock.", "part" }, { "part.", "part" },
+		{ "attachment.", "attachment" },
+		{ "purchaseorder.", "purchaseorder" }, { "build.", "build" },
+	};
+
+	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++)
+		if (strncmp(event, m[i].prefix, strlen(m[i].prefix)) == 0)
+			return m[i].model;
+	return "";
+}
+
+/*
+ * Adds to an event's input its model and the object as its detail shows
+ * it now ("object": null when it is gone, or not a model of the
+ * registry), so that a plugin needs no access to the API to act on it.
+ */
+static void
+plugin_event_object(struct ctx *ctx, cJSON *in)
+{
+	const char *model = plugin_event_model(plugin_str(in, "event"));
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(in, "id");
+	const struct resource *r = model_find(model);
+	cJSON *obj = NULL;
+
+	cJSON_AddStringToObject(in, "model", model);
+	if (r != NULL && cJSON_IsNumber(id) &&
+	    res_get(ctx, r, (long long)id->valuedouble, NULL, &obj) != NULL)
+		obj = NULL;
+	if (obj != NULL)
+		cJSON_AddItemToObject(in, "object", obj);
+	else
+		cJSON_AddNullToObject(in, "object");
+}
+
 /*
  * The plugin_event task: delivers one event to its plugin (on stdin:
- * event, id, key, timestamp, settings), or with "kind": "schedule" runs a
+ * event, id, model, object, key, timestamp, settings), or with "kind": "schedule" runs a
  * scheduled plugin (schedule, key, timestamp, settings).  Exit 0 is delivered; anything
  * else fails the task, which the queue retries with backoff and at last
  * marks failed (the dead letters of /api/admin/task/).  A plugin no longer
@@ -1344,6 +1384,8 @@ plugin_task_event(struct ctx *ctx, const cJSON *args, char *err,
 		mem_oom();
 	cJSON_DeleteItemFromObjectCaseSensitive(in, "plugin");
 	cJSON_DeleteItemFromObjectCaseSensitive(in, "kind");
+	if (!scheduled)
+		plugin_event_object(ctx, in);
 	struct plugin_env env;
 	plugin_env_base(ctx, &env, &p, plugin_kinds[kind].name, values);
 	plugin_setenv(ctx, &env, "STOCKROOM_IDEMPOTENCY_KEY",

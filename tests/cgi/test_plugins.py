@@ -90,7 +90,8 @@ def test_no_plugins_dir_is_the_empty_list(site, admin, tmp_path):
 def test_list_in_inventree_shape(site, admin, plugins):
     rows = call(site, admin, "GET", PLUGINS).json()
     assert [p["key"] for p in rows] == ["acme_barcode", "event_log",
-                                        "ipn_pattern", "stock_report"]
+                                        "ipn_pattern", "low_stock",
+                                        "stock_report"]
     p = rows[2]
     assert p["pk"] is None and p["active"] is False
     assert p["name"] == "IPN pattern" and p["package_name"] is None
@@ -451,6 +452,8 @@ def test_event_plugin_delivers_at_least_once(site, admin, plugins, api,
     (line,) = log.read_text().splitlines()
     got = json.loads(line)
     assert got["event"] == "stock.changed" and got["key"] == args["key"]
+    assert got["model"] == "part" and got["object"]["pk"] == part["pk"]
+    assert got["object"]["name"] == "Widget"
     assert got["settings"]["LOG_FILE"] == str(log)
     # An event it does not subscribe to is not queued.
     before = len(plugin_tasks(site))
@@ -572,3 +575,62 @@ def test_scheduled_plugin_runs_on_its_schedule(site, admin, plugins,
     db.close()
     worker(site)
     assert len(out.read_text().splitlines()) == 2
+
+
+class Receiver:
+    """A local HTTP endpoint for a notifier: answers each POST with the
+    next of statuses (then 200) and keeps what it got."""
+
+    def __init__(self, statuses=()):
+        import http.server
+        import threading
+        got, todo = [], list(statuses)
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                n = int(self.headers.get("Content-Length", 0))
+                got.append((dict(self.headers), json.loads(self.rfile.read(n))))
+                self.send_response(todo.pop(0) if todo else 200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.got = got
+        self.httpd = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_port}/hook"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def test_low_stock_notifier_posts_once_at_least(site, admin, plugins, api):
+    rx = Receiver(statuses=[503])
+    try:
+        part = api.part("Fuse 1A", minimum_stock=10)
+        api.stock(part["pk"], 3)
+        plain = api.part("Plenty")
+        activate(site, admin, "low_stock")
+        set_setting(site, admin, "low_stock", "NOTIFY_URL", rx.url)
+        api.stock(part["pk"], 1)
+        api.stock(plain["pk"], 3)             # no minimum: nothing said
+        worker(site)
+        assert len(rx.got) == 1               # answered 503: retried later
+        assert sorted(t[0] for t in plugin_tasks(site)) == ["done", "pending"]
+        db = site.db()
+        with db:
+            db.execute("UPDATE task SET run_at = 0 WHERE name = "
+                       "'plugin_event'")
+        db.close()
+        worker(site)
+        assert len(rx.got) == 2
+        assert [t[0] for t in plugin_tasks(site)] == ["done", "done"]
+        (h1, b1), (h2, b2) = rx.got
+        assert b1 == b2 and b1["part"] == part["pk"]
+        assert b1["text"] == "Low stock: Fuse 1A has 4, minimum 10"
+        assert h1["Idempotency-Key"] == h2["Idempotency-Key"] == b1["key"]
+    finally:
+        rx.close()
