@@ -634,3 +634,30 @@ def test_low_stock_notifier_posts_once_at_least(site, admin, plugins, api):
         assert h1["Idempotency-Key"] == h2["Idempotency-Key"] == b1["key"]
     finally:
         rx.close()
+
+
+def test_dead_letters_are_the_failed_tasks_a_superuser_retries(
+        site, admin, plugins, api, tmp_path):
+    log = tmp_path / "events.log"
+    part = api.part("Widget")
+    activate(site, admin, "event_log")          # LOG_FILE not set: fails
+    api.stock(part["pk"], 2)
+    db = site.db()
+    with db:
+        db.execute("UPDATE task SET max_attempts = 1 "
+                   "WHERE name = 'plugin_event'")
+    db.close()
+    worker(site)
+    r = site.cgi("admin", path="/api/admin/task/", headers=admin,
+                 query="name=plugin_event&status=failed")
+    assert r.status == 200, r
+    (dead,) = r.json()
+    assert "plugin event_log: failed with exit code 2" in dead["last_error"]
+    key = json.loads(plugin_tasks(site)[0][2])["key"]
+    set_setting(site, admin, "event_log", "LOG_FILE", str(log))
+    r = site.cgi("admin", method="POST", headers=admin, body={},
+                 path=f"/api/admin/task/{dead['pk']}/retry/")
+    assert r.status == 200, r
+    worker(site)
+    assert [t[0] for t in plugin_tasks(site)] == ["done"]
+    assert json.loads(log.read_text())["key"] == key     # the same key
