@@ -654,6 +654,7 @@ def test_dead_letters_are_the_failed_tasks_a_superuser_retries(
     (dead,) = r.json()
     assert "plugin event_log: failed with exit code 2" in dead["last_error"]
     key = json.loads(plugin_tasks(site)[0][2])["key"]
+    assert dead["args"]["key"] == key and dead["args"]["plugin"] == "event_log"
     set_setting(site, admin, "event_log", "LOG_FILE", str(log))
     r = site.cgi("admin", method="POST", headers=admin, body={},
                  path=f"/api/admin/task/{dead['pk']}/retry/")
