@@ -142,8 +142,10 @@ test-deps:
 	@sh tools/deps.sh $(DEPS_BUILD) $(DEPS_RUN) $(DEPS_TEST)
 
 # The deployable tree: the page at its root, programs in cgi-bin/, the tool
-# in bin/, a data directory that only its owner can enter, holding a
-# database with every migration applied (ready to upload as it is).  Modes
+# in bin/, plugins/ (PLUGINS_DIR: the site puts its plugins there,
+# docs/plugins.md), a data directory that only its owner can enter,
+# holding a database with every migration applied (ready to upload as it
+# is).  Modes
 # follow suEXEC's rules (nothing writable by group or others).
 #
 # Into a tree that is being served (an upgrade), in this order: the tools,
@@ -157,7 +159,8 @@ SWAP	= sh $(CURDIR)/tools/install-swap.sh
 install: $(PROGRAMS) $(TOOLS)
 	@test -n "$(DESTDIR)" || { echo "usage: make install DESTDIR=/path/to/site"; exit 2; }
 	umask 022; mkdir -p "$(DESTDIR)/cgi-bin" "$(DESTDIR)/bin" \
-	    "$(DESTDIR)/db/migrations" "$(DESTDIR)/templates"
+	    "$(DESTDIR)/db/migrations" "$(DESTDIR)/templates" \
+	    "$(DESTDIR)/plugins"
 	install -m 0644 $(MIGRATIONS) "$(DESTDIR)/db/migrations/"
 	umask 022; cp -R templates/. "$(DESTDIR)/templates/"
 	install -m 0644 apache.conf lighttpd.conf lighttpd-fastcgi.conf \

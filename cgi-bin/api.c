@@ -164,6 +164,13 @@ api_health(struct ctx *ctx)
 	}
 	if (reason != NULL)
 		cJSON_AddStringToObject(o, "reason", reason);
+	/* Plugins whose last run failed (docs/plugins.md): reported, not a
+	 * reason to take the node out of service. */
+	cJSON *failed = plugin_failures(ctx);
+	if (cJSON_GetArraySize(failed) > 0)
+		cJSON_AddItemToObject(o, "plugin_failures", failed);
+	else
+		cJSON_Delete(failed);
 	/* The record's time only: its step and error are for the log. */
 	if (damaged && damage[0] != '\0')
 		cJSON_AddStringToObject(o, "damaged_since",
@@ -376,30 +383,6 @@ static const struct field api_metadata_input[] = {
 
 #define API_METADATA	"/api/metadata/<model:word>/<pk>/"
 
-/*
- * GET /api/plugins/: InvenTree's plugin list, which the app and
- * inventree-python ask for.  Stockroom runs no plugins yet (issue 20):
- * the empty list, paginated when ?limit= is given, as InvenTree answers.
- */
-static struct err *
-api_plugins(struct ctx *ctx)
-{
-	cJSON *o;
-
-	if (req_query(ctx, "limit") == NULL) {
-		if ((o = cJSON_CreateArray()) == NULL)
-			mem_oom();
-		return resp_json(ctx, 200, o);
-	}
-	if ((o = cJSON_CreateObject()) == NULL)
-		mem_oom();
-	json_int(o, "count", 0);
-	json_null(o, "next");
-	json_null(o, "previous");
-	json_item(o, "results", cJSON_CreateArray());
-	return resp_json(ctx, 200, o);
-}
-
 static const struct route api_routes[] = {
 	{ "GET", "/api/", AREA_PUBLIC, PERM_VIEW, api_root,
 	  "Server information", ROUTE_NO_DB },
@@ -417,8 +400,6 @@ static const struct route api_routes[] = {
 	{ "PATCH", API_METADATA, AREA_USER, PERM_VIEW, api_metadata,
 	  "Merge into the metadata of an object, by model (API 436)",
 	  .input = api_metadata_input },
-	{ "GET", "/api/plugins/", AREA_USER, PERM_VIEW, api_plugins,
-	  "List plugins (none are installed)" },
 };
 
 PROGRAM_MAIN("api",

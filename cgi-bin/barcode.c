@@ -13,7 +13,9 @@
  *      characters (hash_barcode()) against the barcode_hash columns
  *      (migration 0011), case-sensitive.
  * A short or JSON form naming an object that does not exist falls through
- * to the next, as InvenTree's does.  The answers, including the quirks of
+ * to the next, as InvenTree's does.  A scan none of these match is offered
+ * to the site's barcode plugins (docs/plugins.md), whose slug is then the
+ * answer's "plugin".  The answers, including the quirks of
  * Django REST framework's errors (every leaf of a 400's object becomes a
  * string: "plugin": "None"), are InvenTree's; what Stockroom adds is that
  * a match needs the view permission of its model, and linking or
@@ -525,6 +527,46 @@ barcode_find(struct ctx *ctx, const char *s, const struct barcode_model **m,
 }
 
 /*
+ * A barcode no built-in form matched, offered to the site's barcode
+ * plugins (docs/plugins.md): the first that claims it names a model of
+ * barcode_models and an object by pk or key (an IPN or name); *m NULL
+ * when none does, or the object it names does not exist.  *plugin: the
+ * plugin's slug.
+ */
+static struct err *
+barcode_plugins(struct ctx *ctx, const char *s,
+    const struct barcode_model **m, long long *id, const char **plugin)
+{
+	struct plugin_match pm;
+	struct err *e;
+	bool found;
+
+	*m = NULL;
+	if ((e = plugin_barcode(ctx, s, &pm)) != NULL || pm.slug == NULL)
+		return e;
+	for (size_t i = 0; i < BARCODE_NMODELS; i++) {
+		const struct barcode_model *bm = &barcode_models[i];
+		const char *why;
+		if (strcmp(bm->res->model, pm.model) != 0)
+			continue;
+		*id = pm.pk;
+		if (pm.key != NULL && (e = res_find_key(ctx, bm->res, pm.key,
+		    id, &why)) != NULL)
+			return e;
+		if (*id <= 0)
+			return NULL;
+		if ((e = barcode_exists(ctx, bm, *id, &found)) != NULL)
+			return e;
+		if (found) {
+			*m = bm;
+			*plugin = pm.slug;
+		}
+		return NULL;
+	}
+	return NULL;
+}
+
+/*
  * The matched object as InvenTree shows it: {"pk", "api_url", "instance"
  * (the object as its detail endpoint shows it), "web_url"}.
  */
@@ -576,6 +618,10 @@ barcode_scan(struct ctx *ctx)
 		return e;
 	if ((e = barcode_find(ctx, s, &m, &id)) != NULL)
 		return e;
+	const char *plugin = BARCODE_PLUGIN;
+	if (m == NULL && (e = barcode_plugins(ctx, s, &m, &id, &plugin))
+	    != NULL)
+		return e;
 	if ((o = cJSON_CreateObject()) == NULL)
 		mem_oom();
 	if (m == NULL) {
@@ -595,7 +641,7 @@ barcode_scan(struct ctx *ctx)
 	}
 	json_item(o, m->res->model, match);
 	json_text(o, "success", "Match found for barcode data");
-	json_text(o, "plugin", BARCODE_PLUGIN);
+	json_text(o, "plugin", plugin);
 	json_text(o, "barcode_data", s);
 	json_text(o, "barcode_hash", barcode_hash(ctx, s));
 	return resp_json(ctx, 200, o);

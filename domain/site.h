@@ -2,8 +2,9 @@
  * site.h: what every program of Stockroom includes -- the infrastructure
  * (stockroom.h) and the areas -- and PROGRAM(), which fills in the hooks
  * through which the dispatcher in lib/ reaches the areas without lib/
- * depending on them: who a request is from (accounts/auth.h) and what
- * runs once an answer is set (tasks/task.h).
+ * depending on them: who a request is from (accounts/auth.h), what
+ * runs once an answer is set (tasks/task.h) and who may veto a write
+ * (plugins/plugin.h).
  *
  *	static const struct program part_program = PROGRAM("part",
  *	    ROUTES(part_routes), RESOURCES(part_resources));
@@ -19,10 +20,12 @@
 #include "stockroom.h"
 
 #include "accounts/auth.h"
+#include "plugins/plugin.h"
 #include "tasks/task.h"
 
 #define PROGRAM(n, ...) { .name = (n), .identify = auth_identify, \
-	.after = task_after_response, .session_cookie = AUTH_COOKIE, \
+	.after = task_after_response, .veto = plugin_veto, \
+	.session_cookie = AUTH_COOKIE, \
 	__VA_ARGS__ }
 
 #define PROGRAM_MAIN(n, ...) \

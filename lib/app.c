@@ -52,6 +52,7 @@ app_handle(struct ctx *ctx, const struct program *prog)
 	} else {
 		struct err *e;
 		ctx->cfg_ok = true;
+		ctx->program = prog;
 		if ((e = req_parse(ctx)) != NULL)
 			resp_err(ctx, e);
 		else

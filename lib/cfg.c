@@ -121,6 +121,10 @@ const struct cfg_setting cfg_settings[] = {
 	  "Let the programs run due background tasks in a detached process "
 	  "after a request (at most once a minute), for hosts without cron. "
 	  "With cron, run bin/worker --once every minute instead." },
+	{ "PLUGINS_DIR", CFG_STR, CFG_OFF(plugins_dir), NULL, 0, 0,
+	  "Directory of the installed plugins, one folder each "
+	  "(docs/plugins.md); never inside DATA_DIR. Default: plugins/ in "
+	  "the install root." },
 	{ "HEALTH_QUICK_CHECK_MAX_MB", CFG_INT,
 	  CFG_OFF(health_quick_check_max_mb), "4", 0, 1000000,
 	  "/api/health/ reads every page of the database (PRAGMA quick_check, "
@@ -296,6 +300,26 @@ fail:
 }
 
 /*
+ * Is path dir or below it?  Compares the resolved paths when both exist
+ * (a symbolic link into the data directory counts), else the texts.
+ */
+static bool
+cfg_inside(const char *path, const char *dir)
+{
+	char rp[PATH_MAX], rd[PATH_MAX];
+
+	if (realpath(path, rp) != NULL && realpath(dir, rd) != NULL) {
+		path = rp;
+		dir = rd;
+	}
+	size_t n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	return strncmp(path, dir, n) == 0 && (path[n] == '\0' ||
+	    path[n] == '/');
+}
+
+/*
  * Is s an e-mail address that is safe on a sendmail command line and in
  * a header: local@domain, at most 254 bytes, printable ASCII without
  * spaces, quotes, angle brackets, commas, semicolons, colons, brackets or
@@ -446,6 +470,14 @@ cfg_load(struct mem *m, char *const *envp, const char *exe, struct cfg *c,
 	c->database = cfg_abs(m, c->data_dir, c->database);
 	if (c->log_file[0] != '\0')
 		c->log_file = cfg_abs(m, c->data_dir, c->log_file);
+	if (c->plugins_dir == NULL || c->plugins_dir[0] == '\0')
+		c->plugins_dir = mem_printf(m, "%s/plugins", c->root_dir);
+	c->plugins_dir = cfg_abs(m, c->root_dir, c->plugins_dir);
+	if (cfg_inside(c->plugins_dir, c->data_dir)) {
+		snprintf(err, errsz, "PLUGINS_DIR: must not be inside "
+		    "DATA_DIR (nothing is run from the data directory)");
+		return -1;
+	}
 	if (c->sendmail[0] != '\0' && c->sendmail[0] != '/') {
 		snprintf(err, errsz, "SENDMAIL: must be an absolute path");
 		return -1;

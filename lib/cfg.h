@@ -50,6 +50,7 @@ struct cfg {
 	bool		 task_after_response;
 	long long	 health_quick_check_max_mb;
 	long long	 fastcgi_max_requests;
+	const char	*plugins_dir;	/* absolute, never in data_dir */
 	/* Derived, not settings: */
 	const char	*root_dir;	/* install root */
 	const char	*config_file;	/* the file read, or NULL */

@@ -22,6 +22,7 @@
 struct sqlite3;
 struct pg;
 struct db_keep;
+struct program;
 struct resource;
 struct route;
 
@@ -46,6 +47,7 @@ struct ctx {
 	struct pg		*pg;		/* PostgreSQL's (db.h) */
 	struct db_keep		*db_keep;	/* FastCGI: kept between requests */
 	bool			 detach_ok;	/* may fork a task runner */
+	const struct program	*program;	/* serving this request */
 	const struct route	*route;
 	const struct resource	*res;		/* the route's resource (res.h) */
 	struct route_param	 params[ROUTE_PARAMS_MAX];

@@ -20,6 +20,7 @@
 #include "req.h"
 #include "res.h"
 #include "resp.h"
+#include "route.h"
 #include "val.h"
 
 #define RES_METADATA_MAX	65536
@@ -1105,8 +1106,9 @@ res_write_row(struct ctx *ctx, struct res_write *w)
 }
 
 /*
- * The checks of a write (res_check()), then -- when es holds no error --
- * the write, in the caller's transaction.
+ * The checks of a write (res_check()), then the program's veto (route.h:
+ * plugins' validators), then -- when es holds no error -- the write, in
+ * the caller's transaction.
  */
 struct err *
 res_save(struct ctx *ctx, struct res_write *w, struct errs *es)
@@ -1114,6 +1116,10 @@ res_save(struct ctx *ctx, struct res_write *w, struct errs *es)
 	struct err *e;
 
 	if ((e = res_check(ctx, w, es)) != NULL)
+		return e;
+	if (!errs_any(es) && ctx->program != NULL &&
+	    ctx->program->veto != NULL &&
+	    (e = ctx->program->veto(ctx, w, es)) != NULL)
 		return e;
 	if ((e = errs_end(es)) != NULL)
 		return e;

@@ -65,8 +65,9 @@ route_tail_valid(const char *s)
  * "<name:word>" a segment of 1 to ROUTE_WORD_MAX letters, digits and
  * underscores (a setting's key), stored under name.
  * "<*name>", last in a pattern, matches the whole rest of the path when
- * route_tail_valid() accepts it.  A missing final slash in path is
- * accepted.  Returns 1 on a match, else 0.
+ * route_tail_valid() accepts it (without a final slash, which the path
+ * may have: a CGI plugin's pages end in one).  A missing final slash in
+ * path is accepted.  Returns 1 on a match, else 0.
  */
 int
 route_match(const char *pattern, const char *path, struct ctx *ctx)
@@ -77,14 +78,24 @@ route_match(const char *pattern, const char *path, struct ctx *ctx)
 	while (*p != '\0') {
 		if (p[0] == '<' && p[1] == '*') {
 			const char *pe = strchr(p, '>');
+			char tail[ROUTE_TAIL_MAX + 2];
+			size_t n = strlen(s);
+			/* A final slash is accepted, and is not the value's. */
+			if (n > 0 && n <= ROUTE_TAIL_MAX + 1 &&
+			    s[n - 1] == '/')
+				n--;
+			if (n > ROUTE_TAIL_MAX)
+				return 0;
+			memcpy(tail, s, n);
+			tail[n] = '\0';
 			if (pe == NULL || pe[1] != '\0' ||
-			    np >= ROUTE_PARAMS_MAX || !route_tail_valid(s))
+			    np >= ROUTE_PARAMS_MAX || !route_tail_valid(tail))
 				return 0;
 			if (ctx != NULL) {
 				ctx->params[np].name = mem_strndup(&ctx->mem,
 				    p + 2, (size_t)(pe - p - 2));
 				ctx->params[np].value = mem_strdup(&ctx->mem,
-				    s);
+				    tail);
 				ctx->nparams = np + 1;
 			}
 			return 1;

@@ -40,7 +40,9 @@ enum perm { PERM_METHOD, PERM_VIEW, PERM_ADD, PERM_CHANGE, PERM_DELETE,
 	PERM__MAX };
 
 struct err;
+struct errs;
 struct field;
+struct res_write;
 struct resource;
 
 struct route {
@@ -66,8 +68,8 @@ struct route {
  * A program: its own routes, then the resources whose generic routes it
  * serves (res.h; a resource's routes are one line here), and the hooks
  * the dispatcher calls that belong to layers above lib/: who the request
- * is from (accounts), and what to do once the answer is set (background
- * tasks).  PROGRAM() in stockroom.h fills the hooks.
+ * is from (accounts), what to do once the answer is set (background
+ * tasks), and who may veto a write (plugins).  PROGRAM() in stockroom.h fills the hooks.
  */
 struct program {
 	const char			*name;
@@ -77,6 +79,11 @@ struct program {
 	size_t				 nresources;
 	struct err			*(*identify)(struct ctx *);
 	void				 (*after)(struct ctx *);
+	/* Before any resource row is written (res_save()), once its own
+	 * checks passed: may add errors to es (a 400) or fail the write
+	 * (plugins' validators, domain/plugins/plugin.h). */
+	struct err			*(*veto)(struct ctx *,
+					    struct res_write *, struct errs *);
 	/* The session cookie's name, for the OpenAPI document. */
 	const char			*session_cookie;
 };

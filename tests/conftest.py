@@ -622,6 +622,11 @@ MIGRATION_UNDO = {
          "ALTER TABLE part DROP COLUMN variant_stock",
          "ALTER TABLE part RENAME COLUMN variant_of TO variant_of_undone_" +
          os.urandom(3).hex()],
+    # Plugins' activation, settings and failures (issue 20).
+    29: ["DELETE FROM task WHERE name IN ('plugin_event', "
+         "'plugin_schedule')",
+         "DELETE FROM task_schedule WHERE name = 'plugin_schedule'",
+         "DROP TABLE plugin_setting", "DROP TABLE plugin"],
 }
 
 

@@ -9,6 +9,7 @@
 #include "files/media.h"
 #include "inventory/notify.h"
 #include "log.h"
+#include "plugins/plugin.h"
 #include "tasks/event.h"
 #include "tasks/task.h"
 #include "tasks/webhook.h"
@@ -80,6 +81,9 @@ event_emit(struct ctx *ctx, enum event_kind kind, long long id)
 	for (int i = 0; i < EVENT_HANDLERS_MAX && d->handlers[i] != NULL; i++)
 		if ((e = d->handlers[i](ctx, kind, id)) != NULL)
 			return e;
-	/* Every event is also queued for the webhooks that want it. */
-	return webhook_queue(ctx, d->name, id, 0);
+	/* Every event is also queued for the webhooks and the event
+	 * plugins that want it. */
+	if ((e = webhook_queue(ctx, d->name, id, 0)) != NULL)
+		return e;
+	return plugin_queue_event(ctx, d->name, id);
 }

@@ -10,8 +10,8 @@
  * enqueue tasks (task.h), never do slow work (files, mail) in the request:
  * the task exists exactly when the change commits.  A handler's failure
  * is the emitter's failure (it rolls back).  After the handlers, every
- * event is queued for the active webhooks that subscribe to it, in the
- * same transaction (webhook.h).
+ * event is queued for the active webhooks and event plugins that
+ * subscribe to it, in the same transaction (webhook.h, plugins/plugin.h).
  */
 #ifndef SR_EVENT_H
 #define SR_EVENT_H

@@ -339,7 +339,7 @@ enum { TF_NAME, TF_ARGS, TF_STATUS, TF_RUN_AT, TF_ATTEMPTS,
 
 static const struct field task_fields[] = {
 	[TF_NAME] = { "name", FT_TEXT, F_READ_ONLY | F_FILTER, 64 },
-	[TF_ARGS] = { "args", FT_JSON, F_READ_ONLY | F_HOOK },
+	[TF_ARGS] = { "args", FT_JSON, F_READ_ONLY | F_HOOK, .col = "args" },
 	[TF_STATUS] = { "status", FT_TEXT, F_READ_ONLY | F_FILTER, 16 },
 	[TF_RUN_AT] = { "run_at", FT_DATETIME, F_READ_ONLY,
 	    .col = TASK_TIME("run_at") },

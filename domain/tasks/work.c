@@ -18,6 +18,7 @@
 
 #include "ctx.h"
 #include "db.h"
+#include "plugins/plugin.h"
 #include "dbcheck.h"
 #include "err.h"
 #include "files/media.h"
@@ -273,5 +274,10 @@ const struct task_def task_defs[] = {
 	  "Merges the search indexes' segments, a little at a time" },
 	{ "webhooks", task_webhooks,
 	  "Sends the due webhook deliveries (signed HTTP POSTs)" },
+	{ "plugin_event", plugin_task_event,
+	  "Delivers one event to an event plugin, or runs a scheduled "
+	  "plugin once (docs/plugins.md)" },
+	{ "plugin_schedule", plugin_task_schedule,
+	  "Queues the runs of the scheduled plugins whose time has come" },
 };
 const size_t task_defs_count = sizeof(task_defs) / sizeof(task_defs[0]);

@@ -26,7 +26,7 @@ PROGRAMS = (("/api/part", "part"), ("/api/stock", "stock"),
             ("/api/user", "user"), ("/api/settings", "settings"),
             ("/api/barcode", "barcode"), ("/api/attachment", "attachment"),
             ("/api/notifications", "notifications"),
-            ("/api/parameter", "parameter"))
+            ("/api/parameter", "parameter"), ("/api/plugins", "plugin"))
 
 
 class App:

@@ -33,7 +33,8 @@ _spec.loader.exec_module(hc)
 GENERATOR = hc.ROOT / "tools" / "server-routes.py"
 # What a parameter of a pattern becomes in a request.
 PARAMETERS = {"pk": "1", "*path": "attachments/00/" + "0" * 32,
-              "key:word": "STOCK_ENABLE_EXPIRY", "model:word": "part"}
+              "key:word": "STOCK_ENABLE_EXPIRY", "model:word": "part",
+              "setting:word": "PATTERN"}
 NOT_AN_ENDPOINT = "API endpoint not found"
 
 
