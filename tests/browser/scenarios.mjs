@@ -1686,6 +1686,80 @@ async function webhooksScenario(ctx) {
 	}
 }
 
+/* Counts made offline: with the server out of reach (every API request
+   fails as a dropped connection would), two items are counted; both wait
+   in the queue with the quantity the page showed.  Meanwhile another
+   client changes the second item.  Back online, the queue is sent: the
+   first count is applied, the second refused as changed meanwhile and
+   shown in the queue, where it is applied anyway. */
+async function offlineQueueScenario(ctx) {
+	// The API is cut on purpose: its failed requests (and the refused
+	// count's 400) are what the page must live with.
+	const page = await open(ctx, { viewport: { width: 1366, height: 768 }, allow: [/\/api\//] });
+	await signIn(ctx, page, ctx.admin);
+	await page.waitForLoadState('networkidle').catch(() => {});
+	await settled(page).catch(() => {});
+	const call = (method, p, body) => page.evaluate(async ([method, p, body]) => {
+		const r = await fetch('api/' + p, { method, credentials: 'same-origin',
+			headers: { 'Content-Type': 'application/json', 'X-CSRFToken': localStorage.getItem('stockroom.csrf') || '' },
+			body: body && JSON.stringify(body) });
+		if (!r.ok) throw new Error(p + ': ' + r.status + ' ' + await r.text());
+		return r.json();
+	}, [method, p, body]);
+	const tag = Math.random().toString(36).slice(2, 7);
+	const loc = await call('POST', 'stock/location/', { name: 'Basement ' + tag });
+	const part = await call('POST', 'part/', { name: 'Cable tie ' + tag });
+	const a = await call('POST', 'stock/', { part: part.pk, location: loc.pk, quantity: '10', batch: 'A-' + tag });
+	const b = await call('POST', 'stock/', { part: part.pk, location: loc.pk, quantity: '20', batch: 'B-' + tag });
+	await goto(ctx, page, `locations/${loc.pk}`);
+	const table = page.getByRole('table', { name: 'Stock items' });
+	await expectText(table, /A-[a-z0-9]+[\s\S]*OK 10[\s\S]*B-[a-z0-9]+[\s\S]*OK 20/, 'the two items');
+
+	// The server is out of reach.
+	await page.route('**/api/**', r => r.abort('connectionrefused'));
+	const count = async (batch, n) => {
+		await table.getByRole('row', { name: new RegExp(batch) }).getByRole('checkbox').check();
+		await page.getByRole('toolbar').getByRole('button', { name: 'Count' }).click();
+		const d = await dialog(page, 'Count stock');
+		await d.getByRole('textbox', { name: /Counted quantity/ }).fill(String(n));
+		await d.getByRole('button', { name: 'Count stock' }).click();
+		await closed(page);
+		await page.getByText('Offline: kept').last().waitFor();
+		await table.getByRole('row', { name: new RegExp(batch) }).getByRole('checkbox').uncheck();
+	};
+	await count('A-' + tag, 7);
+	await count('B-' + tag, 12);
+	const waiting = page.getByRole('button', { name: 'Waiting: 2 to send' }).first();
+	await waiting.waitFor();
+
+	// Meanwhile someone else takes 5 from the second item (another
+	// client: this test's own request, outside the page).
+	const other = await fetch(ctx.server.base + 'api/stock/remove/', {
+		method: 'POST', headers: { 'Content-Type': 'application/json',
+			Authorization: 'Basic ' + Buffer.from(ctx.admin.join(':')).toString('base64') },
+		body: JSON.stringify({ items: [{ pk: b.pk, quantity: '5' }], notes: 'taken meanwhile' }) });
+	if (!other.ok) throw new Error('the other client: ' + other.status + ' ' + await other.text());
+
+	// Back online: the queue is sent.
+	await page.unroute('**/api/**');
+	await page.evaluate(() => window.dispatchEvent(new Event('online')));
+	const refused = page.getByRole('button', { name: 'Waiting: 1, 1 refused' }).first();
+	await refused.waitFor();
+	const item = async pk => (await call('GET', `stock/${pk}/`)).quantity;
+	if (Number(await item(a.pk)) !== 7) throw new Error('the first count was not applied: ' + await item(a.pk));
+	// 20 less the 5 taken meanwhile; the queued count (12) not applied.
+	if (Number(await item(b.pk)) !== 15) throw new Error('the refused count was applied: ' + await item(b.pk));
+	await refused.click();
+	let d = await dialog(page, 'Waiting to be sent');
+	await expectText(d, /Changed meanwhile[\s\S]*holds 15[\s\S]*not 20/, 'the conflict, with the quantities');
+	await shot(ctx, page, '74-offline-conflict', { full: false });
+	await d.getByRole('button', { name: 'Apply anyway' }).click();
+	await expectText(d, /Nothing waits/, 'the queue after applying');
+	await d.getByRole('button', { name: 'Done' }).click();
+	if (Number(await item(b.pk)) !== 12) throw new Error('applied anyway: ' + await item(b.pk));
+	clean(ctx);
+}
+
 /* Runs the tree's task worker once (the low-stock task that makes a
    starred part's notification). */
 function runWorker(ctx) {
@@ -2103,4 +2177,5 @@ export const scenarios = [
 	{ name: 'import: a distributor CSV of 200 parts, categories made from their paths, desktop', run: importDistributorScenario, only: ['lighttpd'] },
 	{ name: 'import: a BOM file from the BOM tab of an assembly', run: importBomScenario, only: ['lighttpd'] },
 	{ name: 'import: stock from a file, its locations made from their paths', run: importStockScenario, only: ['lighttpd'] },
+	{ name: 'offline queue: two counts kept offline, one applied, one refused as changed meanwhile, applied anyway', run: offlineQueueScenario, only: ['lighttpd'] },
 ];

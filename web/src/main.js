@@ -13,6 +13,7 @@ import { Parts } from './pages/parts.js';
 import { Locations } from './pages/locations.js';
 import { Scanner, ScanButton, listenForWedge } from './scan.js';
 import { Notifications, NotificationsButton, useUnreadPoll } from './notify.js';
+import { Queue, QueueButton, useQueue } from './queue.js';
 
 /*
  * Pages other than the parts, locations and dashboard pages are loaded when
@@ -117,6 +118,7 @@ function Shell({ path, children }) {
 				aria-controls="nav" onClick=${() => setMenu(!menu)}><${Icon} name="menu" /></button>
 			<${Link} to="/" class="brand"><span class="brand-mark" aria-hidden="true"><${Icon} name="box" size=${18} /></span>
 				<span class="brand-name">${s.instance}</span></${Link}>
+			<${QueueButton} class="notif-top" />
 			<${NotificationsButton} class="notif-top" />
 			<${ScanButton} class="scan-top" />
 		</header>
@@ -125,6 +127,7 @@ function Shell({ path, children }) {
 				<span class="brand-name">${s.instance}</span></${Link}>
 			<${ScanButton} class="scan-side" />
 			<${NotificationsButton} class="notif-side" label="Notifications" />
+			<${QueueButton} class="notif-side" label="Waiting to send" />
 			<ul>
 				${navItems().map(([to, label, icon]) => html`<li key=${to}>
 					<${Link} to=${to} class=${'nav-link' + (section(to) ? ' is-active' : '')}
@@ -139,7 +142,7 @@ function Shell({ path, children }) {
 		</nav>
 		<div class="scrim" onClick=${() => setMenu(false)} aria-hidden="true"></div>
 		<main id="main" class="main" tabindex="-1">${s.offline && html`<p class="offline-note" role="status"><${Icon} name="alert" />
-			You are offline: the server cannot be reached. What the page shows is not up to date, and nothing can be saved until the connection is back.</p>`}${children}</main>
+			You are offline: the server cannot be reached. What the page shows is not up to date; counts and moves are kept and sent when the connection is back, other changes cannot be saved until then.</p>`}${children}</main>
 	</div>`;
 }
 
@@ -150,6 +153,7 @@ function App() {
 	// A scanner that types (a burst ending in Enter) works on every page.
 	useEffect(() => (s.status === 'authed' ? listenForWedge() : undefined), [s.status]);
 	useUnreadPoll(s.status === 'authed');
+	useQueue(s.status === 'authed');
 	// After a page change, focus goes to the new page's heading (once it
 	// has arrived), not back to the top of the document: where a screen
 	// reader or a keyboard user carries on.  Unless something was focused
@@ -187,7 +191,7 @@ function App() {
 		const params = match(pattern, path);
 		if (params) { page = html`<${C} ...${params} key=${ROUTES.findIndex(r => r[1] === C)} />`; break; }
 	}
-	return html`<${Shell} path=${path}>${page || html`<${NotFound} />`}</${Shell}><${Scanner} /><${Notifications} /><${Toasts} />`;
+	return html`<${Shell} path=${path}>${page || html`<${NotFound} />`}</${Shell}><${Scanner} /><${Notifications} /><${Queue} /><${Toasts} />`;
 }
 
 render(html`<${App} />`, document.getElementById('app'));

@@ -4,6 +4,7 @@
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError } from '../api.js';
+import { enqueue, unreachable } from '../queue.js';
 import { can } from '../session.js';
 import { useTree, pathOf, useStatuses, statusTone, statusLabel, invalidate } from '../data.js';
 import { Tree } from '../ui/tree.js';
@@ -89,7 +90,18 @@ export function StockActionDialog({ action, items, onClose, onDone }) {
 			} else {
 				const body = { items: items.map(it => ({ pk: it.pk, quantity: qtyIn(qty[it.pk]) })), notes };
 				if (action === 'transfer') body.location = location;
-				await api.post(`stock/${action}/`, body);
+				try {
+					await api.post(`stock/${action}/`, body);
+				} catch (e) {
+					if (!unreachable(e)) throw e;
+					// Out of reach: kept, with what each item showed, and
+					// sent when the connection is back (queue.js).
+					const what = items.length === 1 ? `${itemPartName(items[0])} ${itemIdent(items[0])}`.trim() : `${items.length} items`;
+					await enqueue(action, body, items, action === 'transfer' ? `${what} to ${pathOf(locs.tree, location)}` : what);
+					toast('Offline: kept, and sent when the connection is back');
+					onClose();	/* the page keeps what it shows: nothing changed yet */
+					return;
+				}
 			}
 			invalidate('location');
 			const n = items.length;
