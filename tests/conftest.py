@@ -588,6 +588,8 @@ MIGRATION_UNDO = {
     23: ["DROP INDEX part_parameter_text"],
     24: ["DELETE FROM task WHERE name = 'webhooks'",
          "DROP TABLE webhook_delivery", "DROP TABLE webhook"],
+    25: ["DROP TRIGGER data_output_orphan", "DROP TABLE data_output",
+         "DROP TABLE label_template"],
 }
 
 
