@@ -1,7 +1,7 @@
 /*
  * label.cgi: InvenTree's label API -- the templates (/api/label/template/,
- * a resource: domain/files/label.c), printing (POST /api/label/print/)
- * and the outputs that printing makes (/api/data-output/) -- as InvenTree
+ * a resource: domain/files/label.c) and printing (POST /api/label/print/),
+ * whose outputs dataoutput.cgi serves (/api/data-output/) -- as InvenTree
  * answers it, so that the app's and inventree-python's "Print label"
  * work.
  *
@@ -769,7 +769,7 @@ static const struct route label_routes[] = {
 };
 
 static const struct resource *const label_resources[] = {
-	&label_template_resource, &data_output_resource,
+	&label_template_resource,
 };
 
 PROGRAM_MAIN("label",

@@ -18,7 +18,9 @@ from inventory_api import Api
 
 
 def get(site, headers, path, query=""):
-    return site.cgi("label", path=path, query=query, headers=headers)
+    program = "dataoutput" if path.startswith("/api/data-output/") else \
+        "label"
+    return site.cgi(program, path=path, query=query, headers=headers)
 
 
 def print_labels(site, headers, body):

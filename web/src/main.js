@@ -21,6 +21,15 @@ import { Account } from './pages/account.js';
 import { Admin } from './pages/admin.js';
 import { Scanner, ScanButton, listenForWedge } from './scan.js';
 
+/* The labels page and its QR encoder load only when it opens. */
+function Labels() {
+	const [mod, setMod] = useState(null);
+	const [failed, setFailed] = useState(false);
+	useEffect(() => { import('./pages/labels.js').then(setMod, () => setFailed(true)); }, []);
+	if (failed) return html`<div class="page"><p>The labels page could not be loaded. Reload the page to try again.</p></div>`;
+	return mod ? html`<${mod.LabelsPage} />` : html`<div class="page"><${Spinner} /></div>`;
+}
+
 const ROUTES = [
 	['/', Dashboard],
 	['/parts', Parts],
@@ -29,6 +38,7 @@ const ROUTES = [
 	['/locations/:id', Locations],
 	['/stock/:id', StockItemPage],
 	['/history', History],
+	['/labels', Labels],
 	['/companies', Companies],
 	['/company/:id', CompanyPage],
 	['/orders', PurchaseOrders],

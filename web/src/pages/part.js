@@ -74,6 +74,7 @@ export function PartPage({ id }) {
 			<div class="page-actions">
 				${can('stock', 'add') && html`<${Button} kind="primary" icon="plus" onClick=${() => setDialog({ kind: 'newstock' })}>Add stock</${Button}>`}
 				${can('part', 'change') && html`<${Button} icon="edit" onClick=${() => setDialog({ kind: 'edit' })}>Edit</${Button}>`}
+				<${Button} icon="printer" onClick=${() => navigate('/labels?model=part&items=' + pk)}>Print label</${Button}>
 				${can('part', 'delete') && html`<${Button} icon="trash" kind="ghost" onClick=${() => setDialog({ kind: 'delete' })}>Delete</${Button}>`}
 			</div>
 		</div>
