@@ -2,6 +2,7 @@
 // throws on failure.  Every page is watched: a console error, an uncaught
 // exception, a failed request or an unexpected HTTP error fails the test.
 import fs from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -1426,9 +1427,33 @@ async function labelsScenario(ctx) {
 	const head = await page.evaluate(async u => { const r = await fetch(u); const b = new Uint8Array(await r.arrayBuffer()); return [r.status, String.fromCharCode(...b.slice(0, 5))]; }, out.output);
 	if (head[0] !== 200 || head[1] !== '%PDF-') throw new Error('the PDF: ' + head.join(' '));
 
+	// The printed codes decode to InvenTree's barcode data (zbarimg for
+	// QR, dmtxread for DataMatrix, when installed).
+	const want = `{"stockitem": ${made.items[0]}}`;
+	const decoded = async (tool, args) => {
+		const f = path.join(ctx.work, `label-${tool}.png`);
+		await page.locator('.label:not(.label-empty)').first().screenshot({ path: f });
+		try { return execFileSync(tool, [...args, f], { encoding: 'utf8', timeout: 60000, stdio: ['ignore', 'pipe', 'ignore'] }).trim(); } catch (e) {
+			if (e.code === 'ENOENT') return want;	/* not installed */
+			return 'nothing: ' + e.message;
+		}
+	};
+	const qr = await decoded('zbarimg', ['-q', '--raw']);
+	if (qr !== want) throw new Error(`the QR label reads ${qr}, not ${want}`);
+
 	// The 62 mm roll: one label a page.
 	await page.getByLabel('Label size').selectOption({ label: '62 mm continuous (62x29 mm)' });
 	if (await page.locator('.label-page').count() !== 4) throw new Error('a page per label on the roll');
+
+	// DataMatrix (the 5x13 sheet's own code): the writer loads on demand.
+	await page.getByLabel('Label size').selectOption({ label: 'A4 5x13 (38.1x21.2 mm)' });
+	if (await page.getByLabel('Code').inputValue() !== 'datamatrix') throw new Error('the 5x13 template is DataMatrix');
+	await page.locator('.label svg[aria-label^="DataMatrix"]').nth(3).waitFor();
+	await settled(page);
+	const dm = await decoded('dmtxread', ['-N', '1']);
+	if (dm !== want) throw new Error(`the DataMatrix label reads ${dm}, not ${want}`);
+	await page.getByLabel('Code').selectOption('qr');
+	await page.locator('.label svg[aria-label^="QR code"]').first().waitFor();
 
 	// A location's "Print label"; the page at phone width fits the screen.
 	await page.setViewportSize({ width: 390, height: 844 });

@@ -5,7 +5,9 @@
 //
 //   /labels?model=part&items=12,14
 //
-// This module (with the QR encoder) is loaded only when the page opens.
+// This module (with the QR encoder) is loaded only when the page opens;
+// the DataMatrix writer (dm-writer.js, WebAssembly) when DataMatrix is
+// chosen.
 import { html } from 'htm/preact';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { create as qrCreate } from 'qrcode/lib/core/qrcode.js';
@@ -33,6 +35,7 @@ const CSS = `
 .label { position: absolute; display: flex; align-items: center; gap: 1.5mm; box-sizing: border-box;
 	padding: 1.5mm 2mm; outline: 1px dashed #c8ccd2; overflow: hidden; }
 .label svg { flex: none; display: block; }
+.label-options > div > label { display: block; font-weight: 600; margin-bottom: 4px; }
 .label-text { min-width: 0; display: flex; flex-direction: column; justify-content: center; line-height: 1.15; }
 .label-text span { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; font-weight: 400; }
 .label-text span.l-name { font-weight: 700; }
@@ -72,23 +75,32 @@ export function barcodeData(model, pk) {
 	return JSON.stringify({ [model]: pk }).replace(':', ': ');
 }
 
-/* A QR code as an SVG path of its dark modules (quiet zone 2 modules). */
-function QR({ data, size }) {
-	const path = useMemo(() => {
-		const m = qrCreate(data, { errorCorrectionLevel: 'M' }).modules;
-		let d = '';
-		for (let r = 0; r < m.size; r++)
-			for (let c = 0; c < m.size; c++) {
-				if (!m.get(r, c)) continue;
-				let e = c;
-				while (e + 1 < m.size && m.get(r, e + 1)) e++;
-				d += `M${c + 2} ${r + 2}h${e - c + 1}v1h${-(e - c + 1)}z`;
-				c = e;
-			}
-		return { d, n: m.size + 4 };
-	}, [data]);
-	return html`<svg width=${size + 'mm'} height=${size + 'mm'} viewBox=${`0 0 ${path.n} ${path.n}`}
-		shape-rendering="crispEdges" role="img" aria-label=${'QR code ' + data}><path d=${path.d} fill="#000" /></svg>`;
+/* The SVG path of a code's dark modules, runs of a row joined, inside a
+   quiet zone of q modules: {d, w, h} (the viewBox). */
+function modulePath(rows, cols, dark, q) {
+	let d = '';
+	for (let r = 0; r < rows; r++)
+		for (let c = 0; c < cols; c++) {
+			if (!dark(r, c)) continue;
+			let e = c;
+			while (e + 1 < cols && dark(r, e + 1)) e++;
+			d += `M${c + q} ${r + q}h${e - c + 1}v1h${-(e - c + 1)}z`;
+			c = e;
+		}
+	return { d, w: cols + 2 * q, h: rows + 2 * q };
+}
+
+function qrPath(data) {
+	const m = qrCreate(data, { errorCorrectionLevel: 'M' }).modules;
+	return modulePath(m.size, m.size, (r, c) => m.get(r, c), 2);
+}
+
+/* A code (QR, or a DataMatrix's path made by dm-writer.js) as an SVG. */
+function Code({ data, size, dm }) {
+	const path = useMemo(() => dm || qrPath(data), [data, dm]);
+	const k = size / Math.max(path.w, path.h);
+	return html`<svg width=${path.w * k + 'mm'} height=${path.h * k + 'mm'} viewBox=${`0 0 ${path.w} ${path.h}`}
+		shape-rendering="crispEdges" role="img" aria-label=${(dm ? 'DataMatrix ' : 'QR code ') + data}><path d=${path.d} fill="#000" /></svg>`;
 }
 
 /* What one object's label says: {code, name, ipn, location, quantity}. */
@@ -109,7 +121,7 @@ async function loadObject(model, pk) {
 	};
 }
 
-function Label({ t, o, fields }) {
+function Label({ t, o, fields, dm }) {
 	const pad = t.height < 25 ? 1.2 : 1.5;
 	const side = Math.min(t.height - 2 * pad, fields.length ? t.width * 0.4 : t.height);
 	const lines = [];
@@ -118,13 +130,13 @@ function Label({ t, o, fields }) {
 	if (fields.includes('quantity') && o.quantity) lines.push(['l-qty', o.quantity]);
 	if (fields.includes('location') && o.location) lines.push(['l-loc', o.location]);
 	const font = Math.min(3.6, (t.height - 2 * pad) / Math.max(lines.length, 3) * 0.78);
-	return html`<${QR} data=${o.code} size=${side} />
+	return html`<${Code} data=${o.code} size=${side} dm=${dm && dm.get(o.code)} />
 		${lines.length > 0 && html`<div class="label-text" style=${{ fontSize: font + 'mm' }}>
 			${lines.map(([c, s]) => html`<span class=${c} key=${c}>${s}</span>`)}</div>`}`;
 }
 
 /* The pages of labels, at their real size in mm (scaled to fit on screen). */
-function Sheets({ t, objs, fields, skip }) {
+function Sheets({ t, objs, fields, skip, dm }) {
 	const per = t.columns * t.rows;
 	const slots = [...Array(skip).fill(null), ...objs];
 	const pages = [];
@@ -153,7 +165,7 @@ function Sheets({ t, objs, fields, skip }) {
 			${slotsOfPage.map((o, k) => {
 				const style = { left: (t.margin_left + (k % t.columns) * t.pitch_x) + 'mm', top: (t.margin_top + Math.floor(k / t.columns) * t.pitch_y) + 'mm',
 					width: t.width + 'mm', height: t.height + 'mm' };
-				return o ? html`<div class="label" key=${k} style=${style}><${Label} t=${t} o=${o} fields=${fields} /></div>`
+				return o ? html`<div class="label" key=${k} style=${style}><${Label} t=${t} o=${o} fields=${fields} dm=${dm} /></div>`
 					: html`<div class="label label-empty" key=${k} style=${style}></div>`;
 			})}</div>`)}
 		</div></div></div>`;
@@ -169,9 +181,11 @@ export function LabelsPage() {
 	const [tid, setTid] = useState(null);
 	const [fields, setFields] = useState(null);
 	const [skip, setSkip] = useState(0);
+	const [kind, setKind] = useState(null);	/* null: the template's */
+	const [dm, setDm] = useState(null);	/* code → DataMatrix path */
 	const [busy, setBusy] = useState(false);
 	const [error, setError] = useState(null);
-	const ids = { t: useId('tpl'), s: useId('skip') };
+	const ids = { t: useId('tpl'), s: useId('skip'), c: useId('code') };
 	useStyle(CSS);
 
 	const list = tpls.data || [];
@@ -180,6 +194,19 @@ export function LabelsPage() {
 	// The page's own @page size: the template's page, no margins.
 	useStyle(t ? `@media print { @page { size: ${t.page_width}mm ${t.page_height}mm; margin: 0; } }` : '');
 	const per = t ? t.columns * t.rows : 1;
+	const code = kind ?? (t?.barcode || 'qr');
+	// DataMatrix: the writer (WebAssembly) loads when first chosen.
+	const codes = (objs.data || []).map(o => o.code).join('|');
+	useEffect(() => {
+		if (code !== 'datamatrix' || !codes) { setDm(null); return undefined; }
+		let live = true;
+		setDm(null);
+		import('../dm-writer.js').then(w => Promise.all(codes.split('|').map(async c => {
+			const m = await w.dataMatrix(c);
+			return [c, modulePath(m.rows, m.cols, m.dark, 1)];
+		}))).then(list => { if (live) setDm(new Map(list)); }, e => { if (live) setError(e); });
+		return () => { live = false; };
+	}, [code, codes]);
 	const maxSkip = Math.max(0, per - 1);
 	const m = MODELS[model];
 
@@ -187,7 +214,7 @@ export function LabelsPage() {
 		setBusy(true); setError(null);
 		try {
 			const o = await api.post('label/print/', { template: t.pk, items: (objs.data || []).map(x => x.pk),
-				fields: shown.join(','), barcode: 'qr', skip: per > 1 ? skip : 0 });
+				fields: shown.join(','), barcode: code, skip: per > 1 ? skip : 0 });
 			if (o?.output) window.open(o.output, '_blank', 'noopener');
 			else toast('The PDF was not made.', 'error');
 		} catch (e) { setError(e); } finally { setBusy(false); }
@@ -208,8 +235,12 @@ export function LabelsPage() {
 		<${ErrorNote} error=${tpls.error || objs.error || error} />
 		<div class="label-options">
 			<div><label for=${ids.t}>Label size</label>
-				<select id=${ids.t} value=${t?.pk ?? ''} onChange=${e => { setTid(Number(e.currentTarget.value)); setFields(null); setSkip(0); }}>
+				<select id=${ids.t} value=${t?.pk ?? ''} onChange=${e => { setTid(Number(e.currentTarget.value)); setFields(null); setSkip(0); setKind(null); }}>
 					${list.map(x => html`<option key=${x.pk} value=${x.pk}>${x.name.replace(/^[^,]*, /, '')}</option>`)}
+				</select></div>
+			<div><label for=${ids.c}>Code</label>
+				<select id=${ids.c} value=${code} onChange=${e => setKind(e.currentTarget.value)}>
+					<option value="qr">QR code</option><option value="datamatrix">DataMatrix</option>
 				</select></div>
 			<fieldset><legend>Show</legend>
 				${FIELDS.map(([k, l]) => html`<label class="chk" key=${k}><input type="checkbox" checked=${shown.includes(k)} onChange=${() => toggle(k)} /> ${l}</label>`)}
@@ -219,8 +250,8 @@ export function LabelsPage() {
 					onInput=${e => setSkip(Math.max(0, Math.min(maxSkip, (parseInt(e.currentTarget.value, 10) || 1) - 1)))} /></div>`}
 		</div>
 		<p class="label-note muted">${t ? `${t.width} × ${t.height} mm${per > 1 ? `, ${t.columns} × ${t.rows} on an A4 sheet` : ', one label a page'}. Print at 100 % (no scaling, no margins); the PDF button makes the same labels as a PDF on the server.` : ''}</p>
-		${objs.loading || tpls.loading ? html`<${Spinner} />` : t && objs.data?.length
-			? html`<${Sheets} t=${t} objs=${objs.data} fields=${shown} skip=${per > 1 ? skip : 0} />`
+		${objs.loading || tpls.loading || (code === 'datamatrix' && !dm && !error) ? html`<${Spinner} />` : t && objs.data?.length
+			? html`<${Sheets} t=${t} objs=${objs.data} fields=${shown} skip=${per > 1 ? skip : 0} dm=${code === 'datamatrix' ? dm : null} />`
 			: html`<${Empty} title="Nothing to print">None of these could be read.</${Empty}>`}
 	</div>`;
 }
