@@ -1432,7 +1432,16 @@ async function labelsScenario(ctx) {
 	const want = `{"stockitem": ${made.items[0]}}`;
 	const decoded = async (tool, args) => {
 		const f = path.join(ctx.work, `label-${tool}.png`);
-		await page.locator('.label:not(.label-empty)').first().screenshot({ path: f });
+		if (tool === 'zbarimg') await page.locator('.label:not(.label-empty)').first().screenshot({ path: f });
+		else {
+			// A small DataMatrix at 96 dpi is too few pixels a module for
+			// dmtxread: its SVG, drawn larger on a blank page.
+			const svg = await page.locator('.label svg').first().evaluate(e => e.outerHTML);
+			const big = await ctx.browser.newPage();
+			await big.setContent('<body style="margin:24px;background:#fff">' + svg.replace(/width="[^"]*" height="[^"]*"/, 'width="240" height="240"') + '</body>');
+			await big.locator('svg').screenshot({ path: f });
+			await big.close();
+		}
 		try { return execFileSync(tool, [...args, f], { encoding: 'utf8', timeout: 60000, stdio: ['ignore', 'pipe', 'ignore'] }).trim(); } catch (e) {
 			if (e.code === 'ENOENT') return want;	/* not installed */
 			return 'nothing: ' + e.message;
