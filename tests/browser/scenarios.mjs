@@ -1493,5 +1493,5 @@ export const scenarios = [
 	{ name: 'a stocked store room (README screenshots)', run: demoScenario, only: ['apache-htaccess-prefix'] },
 	{ name: 'scanning: camera (fake QR video), keyboard wedge, typed code, no match, move to a location', run: scanScenario, only: ['lighttpd', 'apache-htaccess-prefix'] },
 	{ name: 'import: parts from a CSV through the dialog, mapping, row errors, phone width', run: importScenario, only: ['lighttpd'] },
-	{ name: 'labels: print label on a part, selected stock, a location; sheet, roll, print stylesheet, server PDF, phone', run: labelsScenario, only: ['lighttpd'] },
+	{ name: 'labels: print label on a part, selected stock, a location; sheet, roll, print stylesheet, server PDF, phone', run: labelsScenario, only: ['lighttpd', 'apache-htaccess-prefix'] },
 ];
