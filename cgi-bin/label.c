@@ -605,7 +605,7 @@ static const char label_sql_output[] =
  * "inventreelabel"}: the labels of the items in one PDF, answered 201
  * with InvenTree's DataOutput (complete, "output" its URL).  Items that
  * do not exist are left out, in the order given; none at all is
- * InvenTree's 400.  The view permission of the template's model.
+ * InvenTree's 400 (a Django ValidationError: non_field_errors).  The view permission of the template's model.
  * Stockroom's options: "barcode", "fields", "skip" (label_print_input).
  */
 static struct err *
@@ -656,13 +656,26 @@ label_print(struct ctx *ctx)
 		errs_addf(&es, "items", "Ensure this field has no more than "
 		    "%d elements.", LABEL_ITEMS_MAX);
 	else {
+		/* DRF's ListField: the errors by index, {"1": [...]}. */
+		cJSON *bad = NULL;
 		long long id;
-		cJSON_ArrayForEach(v, items)
+		int i = 0;
+		cJSON_ArrayForEach(v, items) {
 			if (!label_pk(v, &id)) {
-				errs_add(&es, "items", "A valid integer is "
-				    "required.");
-				break;
+				if (bad == NULL && (bad = cJSON_CreateObject()) ==
+				    NULL)
+					mem_oom();
+				cJSON *m = cJSON_AddArrayToObject(bad,
+				    mem_printf(&ctx->mem, "%d", i));
+				if (m == NULL)
+					mem_oom();
+				cJSON_AddItemToArray(m, cJSON_CreateString(
+				    "A valid integer is required."));
 			}
+			i++;
+		}
+		if (bad != NULL)
+			errs_put(&es, "items", bad);
 	}
 
 	v = cJSON_GetObjectItemCaseSensitive(body, "barcode");
@@ -715,8 +728,8 @@ label_print(struct ctx *ctx)
 			n++;
 	}
 	if (n == 0)
-		return err_new(ctx, 400, "No valid items provided to "
-		    "template");
+		return err_field(ctx, "non_field_errors", "No valid items "
+		    "provided to template");
 
 	if (label_libs_load() != 0)
 		return err_new(ctx, 503, "Label printing needs libharu, "

@@ -285,8 +285,9 @@ def test_print_errors(site, admin, inv):
         ({"template": t["pk"]}, {"items": ["This field is required."]}),
         ({"template": t["pk"], "items": "1"},
          {"items": ['Expected a list of items but got type "str".']}),
-        ({"template": t["pk"], "items": ["x"]},
-         {"items": ["A valid integer is required."]}),
+        ({"template": t["pk"], "items": [1, "x", None]},
+         {"items": {"1": ["A valid integer is required."],
+                    "2": ["A valid integer is required."]}}),
         ({"template": t["pk"], "items": [1], "plugin": "nope"},
          {"plugin": ['Invalid pk "nope" - object does not exist.']}),
         ({"template": t["pk"], "items": [1], "barcode": "ean"},
@@ -304,7 +305,10 @@ def test_print_errors(site, admin, inv):
     # Items that do not exist are left out; none at all is InvenTree's 400.
     r = print_labels(site, admin, {"template": t["pk"], "items": [999]})
     assert r.status == 400
-    assert "No valid items provided to template" in json.dumps(r.json())
+    assert r.json() == {"non_field_errors": [
+        "No valid items provided to template"]}
+    r = print_labels(site, admin, {"template": t["pk"], "items": []})
+    assert r.status == 400 and "non_field_errors" in r.json()
     r = print_labels(site, admin, {"template": t["pk"],
                                    "items": [999, inv["parts"][0]]})
     assert r.status == 201 and r.json()["total"] == 1
