@@ -16,17 +16,24 @@
  *
  * Text is set in the PDF's standard Helvetica (no font files), whose
  * encoding is WinAnsi: characters outside it print as "?".
+ *
+ * A release build (STOCKROOM_STATIC: static programs, which cannot load
+ * a shared library) lists the templates but answers a print 501; its page
+ * prints labels in the browser.
  */
-#include <dlfcn.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#ifndef STOCKROOM_STATIC
+#include <dlfcn.h>
+
 #include <dmtx.h>
 #include <hpdf.h>
 #include <qrencode.h>
+#endif
 
 #include "site.h"
 
@@ -41,6 +48,10 @@
 #define LABEL_PLUGIN	"inventreelabel"	/* InvenTree's built-in */
 #define LABEL_PT(mm)	((HPDF_REAL)((mm) * 72.0 / 25.4))
 
+struct label_tpl;
+struct label_obj;
+
+#ifndef STOCKROOM_STATIC
 /* ---- the libraries, loaded when a print needs them -------------------- */
 
 static struct {
@@ -129,6 +140,7 @@ fail:
 	memset(&lb, 0, sizeof(lb));
 	return -1;
 }
+#endif	/* !STOCKROOM_STATIC */
 
 /* ---- what a print takes ----------------------------------------------- */
 
@@ -319,6 +331,8 @@ label_object_load(struct ctx *ctx, const struct label_tpl *t, long long id,
 }
 
 /* ---- drawing ---------------------------------------------------------- */
+
+#ifndef STOCKROOM_STATIC
 
 /* UTF-8 into WinAnsi (the standard fonts' encoding), "?" for the rest. */
 static char *
@@ -593,6 +607,29 @@ label_pdf(struct ctx *ctx, const struct label_tpl *t, unsigned fields,
 	return NULL;
 }
 
+#else	/* STOCKROOM_STATIC */
+
+/*
+ * A release's static programs cannot load a shared library (lib/pg.c):
+ * no PDF there; the page prints labels itself.
+ */
+static int
+label_libs_load(void)
+{
+	return -1;
+}
+
+static struct err *
+label_pdf(struct ctx *ctx, const struct label_tpl *t, unsigned fields,
+    bool datamatrix, const struct label_obj *objs, size_t n, long long skip,
+    const char *path)
+{
+	(void)t, (void)fields, (void)datamatrix, (void)objs, (void)n;
+	(void)skip, (void)path;
+	return err_internal(ctx, "label_pdf in a static build");
+}
+#endif	/* STOCKROOM_STATIC */
+
 /* ---- the endpoint ----------------------------------------------------- */
 
 static const char label_sql_output[] =
@@ -732,8 +769,14 @@ label_print(struct ctx *ctx)
 		    "provided to template");
 
 	if (label_libs_load() != 0)
+#ifdef STOCKROOM_STATIC
+		return err_new(ctx, 501, "PDF labels are not available in a "
+		    "release build (static programs cannot load libharu): "
+		    "print them from the page, or build from source.");
+#else
 		return err_new(ctx, 503, "Label printing needs libharu, "
 		    "libqrencode and libdmtx (make deps).");
+#endif
 	const char *rel;
 	if ((e = media_new_path(ctx, LABEL_MEDIA_KIND, &rel)) != NULL)
 		return e;
