@@ -357,7 +357,7 @@ enum { BI_PART, BI_SUB_PART, BI_REFERENCE, BI_QUANTITY, BI_ALLOW_VARIANTS,
 /* Available (in stock, not allocated to builds) of the substitutes of
  * line b, and of its component. */
 #define BOM_SUB_STOCK "(SELECT coalesce(sum(max(sp.in_stock - " \
-	PART_ALLOCATED_SQL("sp.id") ", 0)), 0) FROM bom_item_substitute s " \
+	"sp.allocated, 0)), 0) FROM bom_item_substitute s " \
 	"JOIN part sp ON sp.id = s.part WHERE s.bom_item = b.id)"
 #define BOM_STOCK PART_AVAILABLE_SQL("b.sub_part")
 

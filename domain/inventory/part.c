@@ -192,33 +192,19 @@ static const struct field part_fields[] = {
 	/* In stock less what build orders hold (migration 0020). */
 	[PF_UNALLOCATED] = { "unallocated_stock", FT_DEC,
 	    F_READ_ONLY | F_ORDER,
-	    .col = "max(p.in_stock - " PART_ALLOCATED_SQL("p.id") ", 0)" },
+	    .col = "max(p.in_stock - p.allocated, 0)" },
 	[PF_STOCK_COUNT] = { "stock_item_count", FT_INT, F_READ_ONLY,
 	    .col = "stock_count" },
 	[PF_ALLOC_BUILD] = { "allocated_to_build_orders", FT_DEC, F_READ_ONLY,
-	    .col = PART_ALLOCATED_SQL("p.id") },
+	    .col = "allocated" },
 	/* No sales orders or variants yet: what InvenTree shows then. */
 	[PF_ALLOC_SALES] = { "allocated_to_sales_orders", FT_DEC, F_READ_ONLY,
 	    .col = "0" },
-	/* In production: the outputs of its builds not yet completed. */
-	[PF_BUILDING] = { "building", FT_DEC, F_READ_ONLY,
-	    .col = "(SELECT coalesce(sum(o.quantity), 0) FROM build b JOIN "
-	    "build_output o ON o.build = b.id WHERE b.part = p.id AND "
-	    "o.state = 1)" },
-	/* On order, not yet received, in the part's units: the open
-	 * orders' (pending, placed, on hold) lines, packs converted; a line
-	 * received in full is passed over before its order is read.  The
-	 * statuses as comparisons, not "IN (10, 20, 25)": SQLite makes a
-	 * list of three or more into a temporary table at each run of the
-	 * statement, which was a third of reading one part (a BOM's 200
-	 * nested parts made 200). */
-	[PF_ORDERING] = { "ordering", FT_DEC, F_READ_ONLY,
-	    .col = "(SELECT coalesce(sum((l.quantity - l.received) * "
-	    "sp.pack_quantity_native / 100000), 0) FROM supplier_part sp "
-	    "JOIN purchase_order_line l ON l.part = sp.id JOIN purchase_order "
-	    "o ON o.id = l.order_id WHERE sp.part = p.id AND l.received < "
-	    "l.quantity AND (o.status = 10 OR o.status = 20 OR "
-	    "o.status = 25))" },
+	/* Kept by triggers (migration 0025), as in_stock is: the outputs
+	 * of its builds in production, and what its open purchase orders'
+	 * lines have still to bring, packs converted. */
+	[PF_BUILDING] = { "building", FT_DEC, F_READ_ONLY, .col = "building" },
+	[PF_ORDERING] = { "ordering", FT_DEC, F_READ_ONLY, .col = "ordering" },
 	[PF_VARIANT_OF] = { "variant_of", FT_ID, F_READ_ONLY, .col = "NULL" },
 	[PF_STARRED] = { "starred", FT_BOOL, F_NO_COLUMN,
 	    .help = "The signed-in user's subscription" },

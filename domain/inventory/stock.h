@@ -60,11 +60,10 @@ enum stock_track_code {
  */
 #define STOCK_ALLOCATED_SQL(item) "(SELECT coalesce(sum(ba.quantity), 0) " \
 	"FROM build_item ba WHERE ba.stock_item = " item ")"
-#define PART_ALLOCATED_SQL(part) "(SELECT coalesce(sum(ba.quantity), 0) " \
-	"FROM build_item ba WHERE ba.part = " part ")"
+/* Of a part, part.allocated keeps that sum (migration 0025). */
 /* In stock and not allocated, of the part whose id is the expression. */
-#define PART_AVAILABLE_SQL(part) "(SELECT max(pa.in_stock - " \
-	PART_ALLOCATED_SQL("pa.id") ", 0) FROM part pa WHERE pa.id = " part ")"
+#define PART_AVAILABLE_SQL(part) "(SELECT max(pa.in_stock - pa.allocated, " \
+	"0) FROM part pa WHERE pa.id = " part ")"
 
 enum stock_op { STOCK_COUNT, STOCK_ADD, STOCK_REMOVE, STOCK_TRANSFER,
 	STOCK_OP__MAX };

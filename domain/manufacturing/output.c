@@ -101,7 +101,7 @@ out_exec(struct ctx *ctx, const char *sql, long long a, long long b,
 #define LINE_AVAILABLE "(SELECT " PART_AVAILABLE_SQL("bq.sub_part") \
 	" FROM bom_item bq WHERE bq.id = l.bom_item)"
 #define LINE_SUB_AVAILABLE "(SELECT coalesce(sum(max(sp.in_stock - " \
-	PART_ALLOCATED_SQL("sp.id") ", 0)), 0) FROM bom_item_substitute s " \
+	"sp.allocated, 0)), 0) FROM bom_item_substitute s " \
 	"JOIN part sp ON sp.id = s.part WHERE s.bom_item = l.bom_item)"
 
 enum { LF_BUILD, LF_BOM_ITEM, LF_PART, LF_QUANTITY, LF_CONSUMED,

@@ -2,11 +2,11 @@
 // throws on failure.  Every page is watched: a console error, an uncaught
 // exception, a failed request or an unexpected HTTP error fails the test.
 import fs from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { seedInPage } from './demo.mjs';
+import { execFileSync } from 'node:child_process';
 
 const requireWeb = createRequire(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'web', 'package.json'));
 
@@ -1400,17 +1400,17 @@ async function labelsScenario(ctx) {
 	await expectText(page.locator('.label-page'), /Qty 10.*Shelf L\/Bin 7/, 'quantity and location path');
 	if (await page.locator('.label-page').count() !== 1) throw new Error('one sheet');
 	if (await page.locator('.label:not(.label-empty)').count() !== 4) throw new Error('four labels');
-	await shot(ctx, page, '60-labels-sheet', { full: false });
+	await shot(ctx, page, '65-labels-sheet', { full: false });
 	// The sheet's top, for docs/web.md (web/docs/screenshot-labels.png).
 	const sheet = await page.locator('.label-page').boundingBox();
-	await page.screenshot({ path: path.join(ctx.shots, `${ctx.shotPrefix}61-labels-sheet-only.png`),
+	await page.screenshot({ path: path.join(ctx.shots, `${ctx.shotPrefix}66-labels-sheet-only.png`),
 		clip: { x: sheet.x, y: sheet.y, width: sheet.width, height: Math.min(sheet.height, 768 - sheet.y) * 0.7 } });
 
 	// The print stylesheet: Chromium's PDF of the page is one A4 page.
 	await page.emulateMedia({ media: 'print' });
 	const printed = await page.pdf({ preferCSSPageSize: true, printBackground: true });
 	await page.emulateMedia({ media: 'screen' });
-	fs.writeFileSync(path.join(ctx.shots, `${ctx.shotPrefix}63-labels-printed.pdf`), printed);
+	fs.writeFileSync(path.join(ctx.shots, `${ctx.shotPrefix}68-labels-printed.pdf`), printed);
 	const pages = (printed.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
 	if (pages !== 1) throw new Error('the printed page count: ' + pages);
 	const mb = printed.toString('latin1').match(/\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)/);
@@ -1473,8 +1473,400 @@ async function labelsScenario(ctx) {
 	await expectText(page.locator('.label').first(), /Shelf L\/Bin 7/, 'the location label');
 	const wide = await page.evaluate(() => document.scrollingElement.scrollWidth);
 	if (wide > 390) throw new Error('the labels page scrolls sideways at 390 px: ' + wide);
-	await shot(ctx, page, '62-labels-phone', { full: false });
+	await shot(ctx, page, '67-labels-phone', { full: false });
 	clean(ctx);
+}
+
+/* Runs the tree's task worker once (the low-stock task that makes a
+   starred part's notification). */
+function runWorker(ctx) {
+	const site = path.join(ctx.work, 'lighttpd-site');
+	execFileSync(path.join(site, 'bin', 'worker'), ['--once'], {
+		env: { PATH: '/usr/bin:/bin', STOCKROOM_DATA_DIR: path.join(site, 'data') }, stdio: 'pipe', timeout: 60000,
+	});
+}
+
+/* Stars and notifications: star a part on its page and a category on the
+   parts page (the Starred filter finds them), a starred part that falls
+   below its minimum shows up in the header's notifications (unread count,
+   mark read, mark all read), at desktop and phone widths. */
+async function starsScenario(ctx) {
+	const page = await open(ctx, { viewport: { width: 1366, height: 768 } });
+	await signIn(ctx, page, ctx.admin);
+	await page.waitForLoadState('networkidle').catch(() => {});
+	await settled(page).catch(() => {});
+	const ids = await page.evaluate(async () => {
+		const token = localStorage.getItem('stockroom.csrf') || '';
+		const call = async (method, p, body) => {
+			const r = await fetch('api/' + p, { method, credentials: 'same-origin',
+				headers: { 'Content-Type': 'application/json', 'X-CSRFToken': token }, body: body && JSON.stringify(body) });
+			if (!r.ok) throw new Error(p + ': ' + r.status + ' ' + await r.text());
+			return r.json();
+		};
+		const tag = Math.random().toString(36).slice(2, 7);
+		const loc = await call('POST', 'stock/location/', { name: 'Star shelf ' + tag });
+		const cat = await call('POST', 'part/category/', { name: 'Fans ' + tag });
+		const a = await call('POST', 'part/', { name: 'Relay 12V ' + tag, minimum_stock: 10 });
+		const b = await call('POST', 'part/', { name: 'Fan 40mm ' + tag, category: cat.pk, minimum_stock: 5 });
+		const ia = await call('POST', 'stock/', { part: a.pk, location: loc.pk, quantity: '20' });
+		const ib = await call('POST', 'stock/', { part: b.pk, location: loc.pk, quantity: '8' });
+		return { tag, cat: cat.pk, catName: cat.name, a: a.pk, aName: a.name, b: b.pk, bName: b.name, ia: ia.pk, ib: ib.pk };
+	});
+	const take = (item, qty) => page.evaluate(async ([item, qty]) => {
+		const r = await fetch('api/stock/remove/', { method: 'POST', credentials: 'same-origin',
+			headers: { 'Content-Type': 'application/json', 'X-CSRFToken': localStorage.getItem('stockroom.csrf') || '' },
+			body: JSON.stringify({ items: [{ pk: item, quantity: String(qty) }], notes: 'test' }) });
+		if (!r.ok) throw new Error('remove: ' + r.status + ' ' + await r.text());
+		await r.text();
+	}, [item, qty]);
+
+	// Star the relay on its page; the state survives a reload.
+	await goto(ctx, page, `part/${ids.a}`);
+	const star = page.getByRole('button', { name: 'Star', exact: true });
+	await star.click();
+	const starred = page.getByRole('button', { name: 'Starred', exact: true });
+	await starred.waitFor();
+	if ((await starred.getAttribute('aria-pressed')) !== 'true') throw new Error('the star is not pressed');
+	await page.reload();
+	await page.getByRole('button', { name: 'Starred', exact: true }).waitFor();
+	await shot(ctx, page, '60-part-starred', { full: false });
+
+	// Star the category on the parts page.
+	await goto(ctx, page, `parts?category=${ids.cat}`);
+	await page.getByRole('heading', { level: 1, name: ids.catName }).waitFor();
+	await page.getByRole('button', { name: 'Star', exact: true }).click();
+	await page.getByRole('button', { name: 'Starred', exact: true }).waitFor();
+	// The Starred filter: the relay (its own star), not the fan (starred
+	// through its category only, which is not the part's own star).
+	await goto(ctx, page, `parts?search=${ids.tag}`);
+	const table = page.getByRole('table', { name: 'Parts' });
+	await expectText(table, new RegExp(ids.bName), 'both parts before the filter');
+	await page.getByRole('checkbox', { name: 'Starred' }).check();
+	await page.waitForURL(/starred=1/);
+	await page.waitForFunction(name => !document.querySelector('[aria-busy=true]')
+		&& !document.querySelector('table').innerText.includes(name), ids.bName, { timeout: 8000 })
+		.catch(() => { throw new Error('the fan is listed as starred (it is not starred itself)'); });
+	await expectText(table, new RegExp(ids.aName), 'starred parts');
+	await table.getByRole('img', { name: 'Starred' }).first().waitFor();
+
+	// Nothing unread yet.
+	const bell = page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /^Notifications/ });
+	if ((await bell.getAttribute('aria-label')) !== 'Notifications') throw new Error('unread before any: ' + await bell.getAttribute('aria-label'));
+	// Both parts fall below their minimum; the worker tells the subscriber.
+	await take(ids.ia, 15);
+	await take(ids.ib, 5);
+	runWorker(ctx);
+	await page.reload();
+	await page.waitForFunction(() => [...document.querySelectorAll('.notif-side')].some(b => b.getAttribute('aria-label') === 'Notifications, 2 unread'), null, { timeout: 8000 });
+	await bell.click();
+	let d = await dialog(page, 'Notifications');
+	await expectText(d, new RegExp(`${ids.aName}.*|${ids.bName}`), 'the notifications');
+	await expectText(d, new RegExp(ids.bName), 'the fan (through its category)');
+	await shot(ctx, page, '61-notifications-desktop', { full: false });
+	await d.getByRole('button', { name: new RegExp('^Mark read: ') }).first().click();
+	await page.waitForFunction(() => document.querySelector('.notif-side')?.getAttribute('aria-label') === 'Notifications, 1 unread', null, { timeout: 8000 });
+	await d.getByRole('button', { name: 'Mark all read' }).click();
+	await page.waitForFunction(() => document.querySelector('.notif-side')?.getAttribute('aria-label') === 'Notifications', null, { timeout: 8000 });
+	if (await d.getByRole('button', { name: /^Mark read: / }).count()) throw new Error('unread rows after Mark all read');
+	// A notification opens its part.
+	await d.locator('.notif-link').first().click();
+	await page.getByRole('heading', { level: 1, name: new RegExp(`${ids.aName}|${ids.bName}`) }).waitFor();
+	await closed(page);
+
+	// Phone: the bell in the header, the dialog fits.
+	await take(ids.ia, 1);
+	await page.setViewportSize({ width: 390, height: 844 });
+	await page.evaluate(async () => {
+		const r = await fetch('api/notifications/?limit=1', { credentials: 'same-origin' });
+		const d = await r.json();
+		const n = (d.results || d)[0];
+		const u = await fetch(`api/notifications/${n.pk}/`, { method: 'PATCH', credentials: 'same-origin',
+			headers: { 'Content-Type': 'application/json', 'X-CSRFToken': localStorage.getItem('stockroom.csrf') || '' },
+			body: JSON.stringify({ read: false }) });
+		if (!u.ok) throw new Error('unread: ' + u.status);
+		await u.text();
+	});
+	await goto(ctx, page, 'parts');
+	const topBell = page.locator('header.topbar').getByRole('button', { name: 'Notifications, 1 unread' });
+	await topBell.waitFor();
+	const box = await topBell.boundingBox();
+	if (box.height < 40 || box.width < 40) throw new Error('bell too small: ' + JSON.stringify(box));
+	await topBell.click();
+	d = await dialog(page, 'Notifications');
+	await d.getByRole('button', { name: /^Mark read: / }).first().waitFor();
+	const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+	if (wide > 390) throw new Error('the page scrolls sideways: ' + wide);
+	const dw = await page.evaluate(() => { const e = document.querySelector('dialog[open] .dialog-body'); return e.scrollWidth - e.clientWidth; });
+	if (dw > 0) throw new Error('the dialog scrolls sideways: ' + dw);
+	await shot(ctx, page, '62-notifications-phone', { full: false });
+	await d.getByRole('button', { name: 'Close', exact: true }).last().click();
+	await closed(page);
+	await goto(ctx, page, `part/${ids.a}`);
+	await page.getByRole('button', { name: 'Starred', exact: true }).waitFor();
+	await shot(ctx, page, '63-part-starred-phone', { full: false });
+	clean(ctx);
+}
+
+/* Shared tables and stock filters: first / last / page jump in the parts
+   table, the page size on a phone, the description column at 1366 px (a
+   line under the name on a phone), Back returns to the scrolled position;
+   a location's stock searched and filtered by status, batch and part. */
+async function tablesScenario(ctx) {
+	const page = await open(ctx, { viewport: { width: 1366, height: 768 } });
+	await signIn(ctx, page, ctx.admin);
+	await page.waitForLoadState('networkidle').catch(() => {});
+	await settled(page).catch(() => {});
+	const ids = await page.evaluate(async () => {
+		const token = localStorage.getItem('stockroom.csrf') || '';
+		const call = async (method, p, body) => {
+			const r = await fetch('api/' + p, { method, credentials: 'same-origin',
+				headers: { 'Content-Type': 'application/json', 'X-CSRFToken': token }, body: body && JSON.stringify(body) });
+			if (!r.ok) throw new Error(p + ': ' + r.status + ' ' + await r.text());
+			return r.json();
+		};
+		const tag = 'tb' + Math.random().toString(36).slice(2, 6);
+		const parts = [];
+		for (let i = 1; i <= 60; i++)
+			parts.push(await call('POST', 'part/', { name: `Washer ${tag} ${String(i).padStart(2, '0')}`, description: `M${i} flat washer, zinc plated, DIN 125` }));
+		const loc = await call('POST', 'stock/location/', { name: 'Bin ' + tag });
+		const nut = await call('POST', 'part/', { name: `Hex nut ${tag}` });
+		await call('POST', 'stock/', { part: parts[0].pk, location: loc.pk, quantity: '100', batch: 'B-' + tag + '-1' });
+		await call('POST', 'stock/', { part: parts[0].pk, location: loc.pk, quantity: '40', batch: 'B-' + tag + '-2', status: 55 });
+		await call('POST', 'stock/', { part: nut.pk, location: loc.pk, quantity: '250', batch: 'B-' + tag + '-1' });
+		return { tag, loc: loc.pk, first: parts[0].pk, firstName: parts[0].name, nutName: nut.name };
+	});
+
+	// Desktop: the description column is there; first / last / jump.
+	await goto(ctx, page, `parts?search=${ids.tag}`);
+	const table = page.getByRole('table', { name: 'Parts' });
+	await expectText(table, new RegExp(`Washer ${ids.tag} 01`), 'the first page');
+	if (!(await table.getByRole('columnheader', { name: 'Description' }).isVisible())) throw new Error('no description column at 1366 px');
+	await expectText(table, /M1 flat washer/, 'a description');
+	const pager = page.getByRole('navigation', { name: 'Pages' });
+	await pager.getByRole('button', { name: 'Last page' }).click();
+	await page.waitForURL(/offset=50/);
+	await expectText(table, new RegExp(`Washer ${ids.tag} 60`), 'the last page');
+	if ((await pager.getByRole('textbox', { name: /Page number/ }).inputValue()) !== '3') throw new Error('not on page 3');
+	await pager.getByRole('button', { name: 'First page' }).click();
+	await page.waitForURL(u => !/offset=/.test(u.search));
+	await expectText(table, new RegExp(`Washer ${ids.tag} 01`), 'the first page again');
+	const jump = pager.getByRole('textbox', { name: /Page number/ });
+	await jump.fill('2');
+	await jump.press('Enter');
+	await page.waitForURL(/offset=25/);
+	await expectText(table, new RegExp(`Washer ${ids.tag} 26`), 'page 2');
+	await shot(ctx, page, '70-parts-pager-desktop', { full: false });
+
+	// Scroll kept on Back: 100 a page, scrolled down, a part opened, Back.
+	await goto(ctx, page, `parts?search=${ids.tag}&limit=100`);
+	await expectText(table, new RegExp(`Washer ${ids.tag} 60`), 'all on one page');
+	await settled(page);
+	const row = table.getByRole('link', { name: `Washer ${ids.tag} 40` });
+	await row.scrollIntoViewIfNeeded();
+	const y = await page.evaluate(() => window.scrollY);
+	if (y < 300) throw new Error('the page did not scroll: ' + y);
+	await row.click();
+	await page.getByRole('heading', { level: 1, name: `Washer ${ids.tag} 40` }).waitFor();
+	await page.goBack();
+	await expectText(table, new RegExp(`Washer ${ids.tag} 60`), 'the list again');
+	await page.waitForFunction(want => Math.abs(window.scrollY - want) < 40, y, { timeout: 5000 })
+		.catch(async () => { throw new Error(`scroll after Back: ${await page.evaluate(() => window.scrollY)}, was ${y}`); });
+
+	// A location's stock: search, status, batch, part.
+	await goto(ctx, page, `locations/${ids.loc}`);
+	const stock = page.getByRole('table', { name: 'Stock items' });
+	await expectText(stock, new RegExp(`${ids.nutName}`), 'the stock');
+	const count = async () => stock.locator('tbody tr').filter({ hasNot: page.locator('.table-empty') }).count();
+	if (await count() !== 3) throw new Error('expected 3 items, got ' + await count());
+	await page.getByRole('searchbox', { name: 'Search stock' }).fill('Hex nut');
+	await page.waitForURL(/search=Hex/);
+	await expectText(stock, new RegExp(ids.nutName), 'found by search');
+	await page.waitForFunction(() => document.querySelectorAll('table tbody tr').length === 1);
+	await page.getByRole('searchbox', { name: 'Search stock' }).fill('');
+	await page.waitForURL(u => !/search=/.test(u.search));
+	await page.getByLabel('Status').selectOption({ label: 'Damaged' });
+	await page.waitForURL(/status=55/);
+	await page.waitForFunction(() => document.querySelectorAll('table tbody tr').length === 1 && /Damaged/.test(document.querySelector('table tbody').innerText));
+	await page.getByLabel('Status').selectOption({ label: 'Any' });
+	await page.getByLabel('Batch').fill(`B-${ids.tag}-1`);
+	await page.waitForURL(/batch=B-/);
+	await page.waitForFunction(() => document.querySelectorAll('table tbody tr').length === 2);
+	const pf = page.getByLabel('Part', { exact: true });
+	await pf.fill(`Washer ${ids.tag} 0`);
+	await page.locator(`datalist option[value="${ids.firstName}"]`).waitFor({ state: 'attached' });
+	await pf.fill(ids.firstName);
+	await page.waitForURL(/part=\d+/);
+	await page.getByRole('button', { name: 'Clear the part filter' }).waitFor();
+	await page.waitForFunction(() => document.querySelectorAll('table tbody tr').length === 1);
+	await expectText(stock, new RegExp(`${ids.firstName}.*100`), 'batch 1 of the washer');
+	await page.getByLabel('Batch').fill('nothing-like-this');
+	await expectText(stock, /No stock matches/, 'the empty filtered table');
+	await shot(ctx, page, '71-location-filters-desktop', { full: false });
+	await page.getByRole('button', { name: 'Clear filters' }).click();
+	await page.waitForFunction(() => document.querySelectorAll('table tbody tr').length === 3);
+
+	// Phone: page size and pager, the description under the name.
+	await page.setViewportSize({ width: 390, height: 844 });
+	await goto(ctx, page, `parts?search=${ids.tag}`);
+	await expectText(table, new RegExp(`Washer ${ids.tag} 01`), 'phone list');
+	if (!(await table.getByText('M1 flat washer').first().isVisible())) throw new Error('no description on the phone');
+	const size = page.getByRole('combobox', { name: 'Rows per page' });
+	await size.scrollIntoViewIfNeeded();
+	if (!(await size.isVisible())) throw new Error('no page size on the phone');
+	await size.selectOption('50');
+	await page.waitForURL(/limit=50/);
+	for (const name of ['First page', 'Previous page', 'Next page', 'Last page']) {
+		const b = await pager.getByRole('button', { name }).boundingBox();
+		if (!b || b.height < 40 || b.width < 40) throw new Error(`${name} too small: ${JSON.stringify(b)}`);
+	}
+	const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+	if (wide > 390) throw new Error('the parts page scrolls sideways: ' + wide);
+	await pager.scrollIntoViewIfNeeded();
+	await shot(ctx, page, '72-parts-pager-phone', { full: false });
+	await goto(ctx, page, `locations/${ids.loc}`);
+	await expectText(stock, new RegExp(ids.nutName), 'phone stock');
+	const wide2 = await page.evaluate(() => document.documentElement.scrollWidth);
+	if (wide2 > 390) throw new Error('the location page scrolls sideways: ' + wide2);
+	await shot(ctx, page, '73-location-filters-phone', { full: false });
+	clean(ctx);
+}
+
+/* Errors and empty states: a part that does not exist has a page that
+   says so; a table during a network error says so (not "No parts
+   match"); a quantity typed with the grouping the page displays
+   ("1,790") is accepted; a refused quantity is said once, at its field,
+   with the number as the page shows it; focus after a page change and
+   after a dialog. */
+async function errorsScenario(ctx) {
+	const page = await open(ctx, { viewport: { width: 1366, height: 768 } });
+	await signIn(ctx, page, ctx.admin);
+	await page.waitForLoadState('networkidle').catch(() => {});
+	await settled(page).catch(() => {});
+	const ids = await page.evaluate(async () => {
+		const token = localStorage.getItem('stockroom.csrf') || '';
+		const call = async (method, p, body) => {
+			const r = await fetch('api/' + p, { method, credentials: 'same-origin',
+				headers: { 'Content-Type': 'application/json', 'X-CSRFToken': token }, body: body && JSON.stringify(body) });
+			if (!r.ok) throw new Error(p + ': ' + r.status + ' ' + await r.text());
+			return r.json();
+		};
+		const tag = 'er' + Math.random().toString(36).slice(2, 6);
+		const part = await call('POST', 'part/', { name: 'Cable tie ' + tag });
+		const item = await call('POST', 'stock/', { part: part.pk, quantity: '2000' });
+		return { tag, part: part.pk, partName: part.name, item: item.pk };
+	});
+
+	// A part that is not there (the page asks for its stock and history
+	// at once, refused as well).
+	const missing = () => {
+		ctx.expectError(/\/api\/part\/99999\//);
+		ctx.expectError(/\/api\/stock\/\?part=99999&in_stock/);
+		ctx.expectError(/\/api\/stock\/\?part=99999&limit/);
+	};
+	missing();
+	await goto(ctx, page, 'part/99999');
+	await page.getByRole('heading', { level: 1, name: 'Part not found' }).waitFor();
+	await expectText(page.locator('#main'), /There is no part #99999 here/, 'the not-found page');
+	await expectNone(page.getByRole('button', { name: 'Try again' }), 'Try again on a missing part');
+	await shot(ctx, page, '80-part-not-found', { full: false });
+	await page.getByRole('link', { name: 'Back to parts' }).click();
+	await page.getByRole('heading', { level: 1, name: 'All parts' }).waitFor();
+
+	// Focus after a page change: the new page's heading.
+	await page.getByRole('searchbox', { name: 'Search parts' }).fill(ids.tag);
+	await expectText(page.getByRole('table', { name: 'Parts' }), new RegExp(ids.partName), 'the part');
+	await page.getByRole('table', { name: 'Parts' }).getByRole('link', { name: ids.partName }).click();
+	await page.getByRole('heading', { level: 1, name: ids.partName }).waitFor();
+	await page.waitForFunction(name => document.activeElement?.tagName === 'H1' && document.activeElement.textContent.includes(name), ids.partName, { timeout: 5000 })
+		.catch(async () => { throw new Error('focus after the page change: ' + await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 120))); });
+
+	// "1,790" as the page writes it; a refused quantity said once.
+	await goto(ctx, page, `stock/${ids.item}`);
+	await page.getByRole('heading', { level: 1, name: new RegExp(ids.partName) }).waitFor();
+	await page.getByRole('button', { name: 'Remove', exact: true }).click();
+	let d = await dialog(page, 'Remove stock');
+	await d.getByRole('textbox', { name: /Quantity to remove/ }).fill('1,790');
+	await d.getByRole('button', { name: 'Remove stock' }).click();
+	await closed(page);
+	await expectText(page.locator('.stats'), /^\s*210\b/, 'the quantity after removing 1,790');
+	// Focus back on the button that opened the dialog.
+	await page.waitForFunction(() => document.activeElement?.textContent?.trim() === 'Remove', null, { timeout: 3000 })
+		.catch(async () => { throw new Error('focus after the dialog: ' + await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 160))); });
+	await page.getByRole('button', { name: 'Remove', exact: true }).click();
+	d = await dialog(page, 'Remove stock');
+	ctx.expectError(/\/api\/stock\/remove\//);
+	await d.getByRole('textbox', { name: /Quantity to remove/ }).fill('5,000');
+	await d.getByRole('button', { name: 'Remove stock' }).click();
+	await expectText(d, /must not exceed/, 'the refusal');
+	const text = await d.innerText();
+	const times = text.split('must not exceed').length - 1;
+	if (times !== 1) throw new Error(`the refusal is shown ${times} times: ${text}`);
+	if (/\d\.0\b/.test(text)) throw new Error('a number as 210.0: ' + text);
+	if (!/\(210\)/.test(text)) throw new Error('the available quantity: ' + text);
+	await page.waitForFunction(() => document.activeElement?.getAttribute('aria-invalid') === 'true', null, { timeout: 3000 })
+		.catch(async () => { throw new Error('focus is not on the refused field: ' + await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 200))); });
+	await shot(ctx, page, '81-refused-once', { full: false });
+	await d.getByRole('button', { name: 'Cancel' }).click();
+	await closed(page);
+
+	// Phone: the not-found page.
+	missing();
+	await page.setViewportSize({ width: 390, height: 844 });
+	await goto(ctx, page, 'part/99999');
+	await page.getByRole('heading', { level: 1, name: 'Part not found' }).waitFor();
+	await shot(ctx, page, '83-part-not-found-phone', { full: false });
+
+	// A network error: the table says so (a page of its own).
+	const down = await open(ctx, { viewport: { width: 1366, height: 768 }, allow: [/\/api\/part\/\?/] });
+	await signIn(ctx, down, ctx.admin);
+	await down.waitForLoadState('networkidle').catch(() => {});
+	await down.route(/\/api\/part\/\?/, r => r.abort('internetdisconnected'));
+	await goto(ctx, down, `parts?search=${ids.tag}`);
+	const tbl = down.getByRole('table', { name: 'Parts' });
+	await expectText(tbl, /could not be reached/, 'the table during a network error');
+	if (/No parts match/.test(await tbl.innerText())) throw new Error('"No parts match" during a network error');
+	await shot({ ...ctx, shotPrefix: ctx.shotPrefix }, down, '82-network-error', { full: false });
+	await down.unroute(/\/api\/part\/\?/);
+	await down.getByRole('button', { name: 'Try again' }).click();
+	await expectText(tbl, new RegExp(ids.partName), 'the table after Try again');
+
+	clean(ctx);
+}
+
+/* Offline: the service worker keeps the app shell; with the network cut
+   the page still opens (reload), signed in as before, says it is offline,
+   and its tables say the server cannot be reached; back online, the note
+   goes.  At / and under the prefix. */
+async function offlineScenario(ctx) {
+	const page = await open(ctx, { viewport: { width: 1366, height: 768 }, allow: [/./] });
+	await signIn(ctx, page, ctx.admin);
+	await page.waitForLoadState('networkidle').catch(() => {});
+	await page.setViewportSize({ width: 390, height: 844 });
+	const scope = await page.evaluate(async () => {
+		const reg = await navigator.serviceWorker.ready;
+		for (let i = 0; i < 100 && !navigator.serviceWorker.controller; i++) await new Promise(r => setTimeout(r, 50));
+		const keys = await caches.keys();
+		const c = await caches.open(keys.find(k => k.startsWith('stockroom-')));
+		const kept = (await c.keys()).map(r => r.url);
+		return { scope: reg.scope, controlled: !!navigator.serviceWorker.controller, kept };
+	});
+	if (scope.scope !== ctx.server.base) throw new Error(`the worker's scope ${scope.scope}, not ${ctx.server.base}`);
+	if (!scope.controlled) throw new Error('the page is not controlled by the worker');
+	if (!scope.kept.includes(ctx.server.base) || !scope.kept.some(u => /assets\/app-.*\.js$/.test(u)))
+		throw new Error('the shell is not kept: ' + scope.kept.join(' '));
+	const bc = page.context();
+	await bc.setOffline(true);
+	await page.reload();
+	await page.getByRole('status').filter({ hasText: 'You are offline' }).waitFor();
+	await goto(ctx, page, 'parts').catch(() => {});
+	await page.getByRole('heading', { level: 1, name: 'All parts' }).waitFor();
+	await expectText(page.getByRole('table', { name: 'Parts' }), /could not be reached/, 'the parts table offline');
+	await shot(ctx, page, '90-offline-phone', { full: false });
+	// A page whose chunk is loaded on demand opens too (kept by the worker).
+	await page.evaluate(() => { history.pushState(null, '', 'history'); dispatchEvent(new PopStateEvent('popstate')); });
+	await page.getByRole('heading', { level: 1, name: 'Stock history' }).waitFor();
+	await bc.setOffline(false);
+	await page.getByRole('status').filter({ hasText: 'You are offline' }).waitFor({ state: 'detached', timeout: 15000 });
 }
 
 export const scenarios = [
@@ -1494,4 +1886,8 @@ export const scenarios = [
 	{ name: 'scanning: camera (fake QR video), keyboard wedge, typed code, no match, move to a location', run: scanScenario, only: ['lighttpd', 'apache-htaccess-prefix'] },
 	{ name: 'import: parts from a CSV through the dialog, mapping, row errors, phone width', run: importScenario, only: ['lighttpd'] },
 	{ name: 'labels: print label on a part, selected stock, a location; sheet, roll, print stylesheet, server PDF, phone', run: labelsScenario, only: ['lighttpd', 'apache-htaccess-prefix'] },
+	{ name: 'tables: first/last/jump, page size on a phone, description, scroll on Back, stock search and filters', run: tablesScenario, only: ['lighttpd'] },
+	{ name: 'errors: part not found, network error in a table, 1,790 accepted, a refusal said once, focus', run: errorsScenario, only: ['lighttpd'] },
+	{ name: 'offline: the shell from the service worker, the offline note, back online', run: offlineScenario, only: ['lighttpd', 'apache-htaccess-prefix'] },
+	{ name: 'stars and notifications: star a part and a category, low stock told, mark read, read all, phone', run: starsScenario, only: ['lighttpd'] },
 ];

@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from conftest import make_user
+from conftest import assert_check_clean, make_user
 from inventory_api import pks
 from test_build import BuildApi
 
@@ -29,6 +29,14 @@ class AllocApi(BuildApi):
 
     def qty(self, item):
         return float(self.list(f"/api/stock/{item}/")["quantity"])
+
+
+@pytest.fixture(autouse=True)
+def figures_kept(site):
+    """After each test every part's kept figures (ordering, allocated,
+    building, in stock) are what the rows say: stockroom check."""
+    yield
+    assert_check_clean(site)
 
 
 @pytest.fixture

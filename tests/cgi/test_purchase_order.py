@@ -9,7 +9,7 @@ import datetime
 
 import pytest
 
-from conftest import make_user
+from conftest import assert_check_clean, make_user
 from inventory_api import Api, pks
 
 CO = "/api/company/"
@@ -36,6 +36,14 @@ class OrderApi(Api):
     def receive(self, pk, items, **kw):
         return self.call("POST", PO + f"{pk}/receive/",
                          dict(items=items, **kw))
+
+
+@pytest.fixture(autouse=True)
+def figures_kept(site):
+    """After each test every part's kept figures (ordering, allocated,
+    building, in stock) are what the rows say: stockroom check."""
+    yield
+    assert_check_clean(site)
 
 
 @pytest.fixture

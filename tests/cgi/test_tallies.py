@@ -20,7 +20,7 @@ import urllib.parse
 
 import pytest
 
-from conftest import SANITIZED, VALGRIND, undo_migrations
+from conftest import SANITIZED, VALGRIND, assert_check_clean, undo_migrations
 from test_fastcgi import FastCGI
 
 IN_STOCK = "status IN (10, 50, 55, 85) AND quantity > 0"
@@ -145,12 +145,6 @@ def db_of(site):
     db = site.db()
     db.execute("PRAGMA busy_timeout = 30000")
     return db
-
-
-def assert_check_clean(site):
-    proc = site.tool("check", check=False)
-    assert proc.returncode == 0, proc.stdout.decode() + proc.stderr.decode()
-    assert b"counts " in proc.stdout and b": ok" in proc.stdout
 
 
 def subtree(db, table, node):
@@ -319,6 +313,27 @@ def test_check_reports_drift(site, admin):
     assert f"tally stock_location.items {loc}: kept 2, counted 1" in out
     assert f"tree stock_location: missing pair ({loc}, {loc})" in out
     assert b"drifted" in proc.stderr
+
+
+def test_check_reports_part_figures(site, admin):
+    """A part's kept figures (stock, allocated, building, ordering) are
+    counted again too."""
+    w = Writer(site, admin)
+    try:
+        part = w.json("POST", "/api/part/", {"name": "P"})["pk"]
+    finally:
+        w.stop()
+    assert_check_clean(site)
+    db = db_of(site)
+    db.execute("UPDATE part SET ordering = 5, allocated = 7 WHERE id = ?",
+               (part,))
+    db.commit()
+    db.close()
+    proc = site.tool("check", check=False)
+    assert proc.returncode == 1
+    out = proc.stdout.decode()
+    assert f"part {part} allocated: kept 7, counted 0" in out
+    assert f"part {part} ordering: kept 5, counted 0" in out
 
 
 @pytest.mark.parametrize("params", [

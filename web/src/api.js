@@ -52,8 +52,9 @@ export class ApiError extends Error {
 	/* Messages not tied to a field the form shows. */
 	general(shownFields = []) {
 		const out = [];
+		let shown = 0;
 		for (const [k, v] of Object.entries(this.body)) {
-			if (shownFields.includes(k)) continue;
+			if (shownFields.includes(k)) { shown++; continue; }
 			if (k === 'detail' || k === 'url') continue;
 			const msgs = Array.isArray(v) ? v : [v];
 			for (const m of msgs) {
@@ -62,7 +63,9 @@ export class ApiError extends Error {
 			}
 		}
 		if (this.body.detail) out.unshift(String(this.body.detail));
-		if (!out.length) out.push(this.message);
+		// The message is the first field's when there is no detail: not
+		// again in the banner when that field shows it itself.
+		if (!out.length && !shown) out.push(this.message);
 		return out;
 	}
 }

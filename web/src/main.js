@@ -1,34 +1,70 @@
 // Stockroom's page: the shell (navigation, sign-in gate) and the routes.
 import { render } from 'preact';
 import { html } from 'htm/preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import './styles.css';
 import { useRoute, match, Link, navigate, currentPath } from './router.js';
 import { session, useStore, boot, can, isSuperuser, signOut, takeReturnTo } from './session.js';
 import { Icon } from './ui/icons.js';
-import { Toasts, Spinner } from './ui/kit.js';
+import { Toasts, Spinner, focusPage } from './ui/kit.js';
 import { SignIn, Setup } from './pages/signin.js';
 import { Dashboard } from './pages/dashboard.js';
 import { Parts } from './pages/parts.js';
-import { PartPage } from './pages/part.js';
 import { Locations } from './pages/locations.js';
-import { StockItemPage } from './pages/stockitem.js';
-import { History } from './pages/history.js';
-import { Companies, CompanyPage } from './pages/companies.js';
-import { PurchaseOrders, PurchaseOrderPage, WhatToOrder } from './pages/orders.js';
-import { BuildOrders, BuildOrderPage } from './pages/builds.js';
-import { Account } from './pages/account.js';
-import { Admin } from './pages/admin.js';
 import { Scanner, ScanButton, listenForWedge } from './scan.js';
+import { Notifications, NotificationsButton, useUnreadPoll } from './notify.js';
 
-/* The labels page and its QR encoder load only when it opens. */
-function Labels() {
-	const [mod, setMod] = useState(null);
-	const [failed, setFailed] = useState(false);
-	useEffect(() => { import('./pages/labels.js').then(setMod, () => setFailed(true)); }, []);
-	if (failed) return html`<div class="page"><p>The labels page could not be loaded. Reload the page to try again.</p></div>`;
-	return mod ? html`<${mod.LabelsPage} />` : html`<div class="page"><${Spinner} /></div>`;
+/*
+ * Pages other than the parts, locations and dashboard pages are loaded when
+ * first opened (each its own chunk in assets/, fetched relative to the
+ * app's file, so under any prefix): the first page stays small (its budget
+ * in build.mjs).  lazy(load, name) is a component that renders the module's
+ * export name once it has arrived.
+ */
+const loaded = new Map();
+function lazy(load, name) {
+	return function Lazy(props) {
+		const [, set] = useState(0);
+		const [error, setError] = useState(null);
+		const mod = loaded.get(load);
+		useEffect(() => {
+			if (mod) return;
+			let live = true;
+			load().then(m => { loaded.set(load, m); if (live) set(n => n + 1); },
+				e => { if (live) setError(e); });
+			return () => { live = false; };
+		}, [mod, error]);
+		if (mod) { const C = mod[name]; return html`<${C} ...${props} />`; }
+		if (error) {
+			return html`<div class="page"><div class="page-head"><h1>This page did not load</h1></div>
+				<p role="alert">The server could not be reached (${error.message}).</p>
+				<button type="button" class="btn btn-secondary" onClick=${() => setError(null)}>Try again</button></div>`;
+		}
+		return html`<${Spinner} />`;
+	};
 }
+const partPage = () => import('./pages/part.js');
+const stockPage = () => import('./pages/stockitem.js');
+const historyPage = () => import('./pages/history.js');
+const companiesPage = () => import('./pages/companies.js');
+const ordersPage = () => import('./pages/orders.js');
+const buildsPage = () => import('./pages/builds.js');
+const accountPage = () => import('./pages/account.js');
+const adminPage = () => import('./pages/admin.js');
+const PartPage = lazy(partPage, 'PartPage');
+const StockItemPage = lazy(stockPage, 'StockItemPage');
+const History = lazy(historyPage, 'History');
+const Companies = lazy(companiesPage, 'Companies');
+const CompanyPage = lazy(companiesPage, 'CompanyPage');
+const PurchaseOrders = lazy(ordersPage, 'PurchaseOrders');
+const PurchaseOrderPage = lazy(ordersPage, 'PurchaseOrderPage');
+const WhatToOrder = lazy(ordersPage, 'WhatToOrder');
+const BuildOrders = lazy(buildsPage, 'BuildOrders');
+const BuildOrderPage = lazy(buildsPage, 'BuildOrderPage');
+const Account = lazy(accountPage, 'Account');
+const Admin = lazy(adminPage, 'Admin');
+// The labels page, with its QR encoder.
+const Labels = lazy(() => import('./pages/labels.js'), 'LabelsPage');
 
 const ROUTES = [
 	['/', Dashboard],
@@ -52,7 +88,7 @@ const ROUTES = [
 ];
 
 function NotFound() {
-	return html`<div class="page"><div class="page-head"><h1>Page not found</h1></div>
+	return html`<div class="page"><div class="page-head"><h1 tabindex="-1">Page not found</h1></div>
 		<p>There is nothing at this address. <${Link} to="/">Go to the dashboard</${Link}>.</p></div>`;
 }
 
@@ -84,12 +120,14 @@ function Shell({ path, children }) {
 				aria-controls="nav" onClick=${() => setMenu(!menu)}><${Icon} name="menu" /></button>
 			<${Link} to="/" class="brand"><span class="brand-mark" aria-hidden="true"><${Icon} name="box" size=${18} /></span>
 				<span class="brand-name">${s.instance}</span></${Link}>
+			<${NotificationsButton} class="notif-top" />
 			<${ScanButton} class="scan-top" />
 		</header>
 		<nav id="nav" class="sidebar" aria-label="Main">
 			<${Link} to="/" class="brand brand-side"><span class="brand-mark" aria-hidden="true"><${Icon} name="box" size=${18} /></span>
 				<span class="brand-name">${s.instance}</span></${Link}>
 			<${ScanButton} class="scan-side" />
+			<${NotificationsButton} class="notif-side" label="Notifications" />
 			<ul>
 				${navItems().map(([to, label, icon]) => html`<li key=${to}>
 					<${Link} to=${to} class=${'nav-link' + (section(to) ? ' is-active' : '')}
@@ -103,7 +141,8 @@ function Shell({ path, children }) {
 			</div>
 		</nav>
 		<div class="scrim" onClick=${() => setMenu(false)} aria-hidden="true"></div>
-		<main id="main" class="main" tabindex="-1">${children}</main>
+		<main id="main" class="main" tabindex="-1">${s.offline && html`<p class="offline-note" role="status"><${Icon} name="alert" />
+			You are offline: the server cannot be reached. What the page shows is not up to date, and nothing can be saved until the connection is back.</p>`}${children}</main>
 	</div>`;
 }
 
@@ -113,6 +152,25 @@ function App() {
 	useEffect(() => { boot(); }, []);
 	// A scanner that types (a burst ending in Enter) works on every page.
 	useEffect(() => (s.status === 'authed' ? listenForWedge() : undefined), [s.status]);
+	useUnreadPoll(s.status === 'authed');
+	// After a page change, focus goes to the new page's heading (once it
+	// has arrived), not back to the top of the document: where a screen
+	// reader or a keyboard user carries on.  Unless something was focused
+	// meanwhile (an autofocus field, a click).
+	const first = useRef(true);
+	useEffect(() => {
+		if (first.current) { first.current = false; return undefined; }
+		const from = document.activeElement;
+		const free = () => { const a = document.activeElement; return !a || a === document.body || a === from || !!a.closest?.('nav, .sidebar, .topbar'); };
+		let tries = 0;
+		const t = setInterval(() => {
+			tries++;
+			if (!free()) { clearInterval(t); return; }
+			const ready = document.querySelector('#main h1') && !document.querySelector('#main .spinner');
+			if (ready || tries > 40) { clearInterval(t); focusPage(); }
+		}, 50);
+		return () => clearInterval(t);
+	}, [path]);
 
 	useEffect(() => {
 		const here = currentPath();
@@ -132,7 +190,16 @@ function App() {
 		const params = match(pattern, path);
 		if (params) { page = html`<${C} ...${params} key=${ROUTES.findIndex(r => r[1] === C)} />`; break; }
 	}
-	return html`<${Shell} path=${path}>${page || html`<${NotFound} />`}</${Shell}><${Scanner} /><${Toasts} />`;
+	return html`<${Shell} path=${path}>${page || html`<${NotFound} />`}</${Shell}><${Scanner} /><${Notifications} /><${Toasts} />`;
 }
 
 render(html`<${App} />`, document.getElementById('app'));
+
+// The service worker (sw.js, beside index.html: its scope is the whole
+// page) keeps the app shell for opening without a connection.  Browsers
+// allow one only over HTTPS or on localhost.
+if ('serviceWorker' in navigator && window.isSecureContext) {
+	window.addEventListener('load', () => {
+		navigator.serviceWorker.register('sw.js').catch(e => console.warn('service worker:', e));
+	});
+}

@@ -18,12 +18,49 @@ export function href(to) {
 	return BASE + String(to).replace(/^\//, '');
 }
 
+/*
+ * Scroll positions kept per history entry (each entry's state holds a
+ * key), so that Back and Forward return to where the page was scrolled.
+ * The page's content arrives after the address changes, so the position
+ * is restored once the page is tall enough (or after 3 s, or as soon as
+ * the user scrolls or types).
+ */
+const scrolls = new Map();
+let entry = history.state?.k || `e${Date.now()}`;
+if (!history.state?.k) history.replaceState({ ...(history.state || {}), k: entry }, '');
+if ('scrollRestoration' in history) history.scrollRestoration = 'manual';
+let restoring = 0;
+
+function remember() { scrolls.set(entry, window.scrollY); }
+
+function restore(y) {
+	const run = ++restoring;
+	const until = Date.now() + 3000;
+	const stop = () => { restoring++; };
+	window.addEventListener('wheel', stop, { once: true, passive: true });
+	window.addEventListener('touchstart', stop, { once: true, passive: true });
+	window.addEventListener('keydown', stop, { once: true });
+	const step = () => {
+		if (run !== restoring) return;
+		const max = document.documentElement.scrollHeight - window.innerHeight;
+		window.scrollTo(0, Math.min(y, Math.max(0, max)));
+		const busy = document.querySelector('[aria-busy=true], .spinner');
+		if ((max >= y && !busy) || Date.now() > until) { restoring++; return; }
+		requestAnimationFrame(step);
+	};
+	requestAnimationFrame(step);
+}
+
 export function navigate(to, { replace = false } = {}) {
 	const url = href(to);
 	if (url === location.pathname + location.search) { notify(); return; }
-	history[replace ? 'replaceState' : 'pushState'](null, '', url);
+	if (!replace) {
+		remember();
+		entry = `e${Date.now()}-${Math.random().toString(36).slice(2, 6)}`;
+	}
+	history[replace ? 'replaceState' : 'pushState']({ k: entry }, '', url);
 	notify();
-	if (!replace) window.scrollTo(0, 0);
+	if (!replace) { restoring++; window.scrollTo(0, 0); }
 }
 
 /* Changes the query string of the current page (keeps the path). */
@@ -38,7 +75,13 @@ export function setQuery(params, { replace = true } = {}) {
 }
 
 function notify() { for (const l of listeners) l(); }
-window.addEventListener('popstate', notify);
+window.addEventListener('popstate', e => {
+	remember();
+	entry = e.state?.k || `e${Date.now()}`;
+	if (!e.state?.k) history.replaceState({ k: entry }, '');
+	notify();
+	restore(scrolls.get(entry) || 0);
+});
 
 export function useRoute() {
 	const [, set] = useState(0);

@@ -55,7 +55,30 @@ async function loadIdentity() {
 	localStorage.setItem(SIGNED_IN, '1');
 	const t = tokenFrom(user) || tokenFrom(roles);
 	if (t) setCsrfToken(t);
-	session.set({ status: 'authed', user, roles, expired: false });
+	// Who is signed in and what they may do, kept for opening the page
+	// without a connection (the shell then shows; the API decides anyway).
+	const { pk, username, first_name, last_name, is_superuser, is_staff } = user || {};
+	localStorage.setItem(IDENTITY, JSON.stringify({ user: { pk, username, first_name, last_name, is_superuser, is_staff }, roles }));
+	session.set({ status: 'authed', user, roles, expired: false, offline: false });
+}
+
+const IDENTITY = 'stockroom.identity';
+
+/* No connection (the server could not be reached at all): the page as the
+   user last had it, marked offline, tried again once the browser is back
+   online (or every 30 s). */
+function goOffline() {
+	let kept = null;
+	try { kept = JSON.parse(localStorage.getItem(IDENTITY) || 'null'); } catch { kept = null; }
+	if (!kept?.user) return false;
+	session.set({ status: 'authed', user: kept.user, roles: kept.roles, offline: true });
+	const retry = () => loadIdentity().then(() => {
+		window.removeEventListener('online', retry);
+		clearInterval(timer);
+	}, e => { if (e instanceof ApiError && e.status) { clearInterval(timer); window.removeEventListener('online', retry); } });
+	window.addEventListener('online', retry);
+	const timer = setInterval(retry, 30000);
+	return true;
 }
 
 export async function boot() {
@@ -72,7 +95,9 @@ export async function boot() {
 			await loadIdentity();
 			return;
 		} catch (e) {
+			if (e instanceof ApiError && e.status === 0 && goOffline()) return;
 			localStorage.removeItem(SIGNED_IN);
+			localStorage.removeItem(IDENTITY);
 			session.set({ expired: e instanceof ApiError && e.status === 401 });
 		}
 	}
@@ -112,7 +137,8 @@ export async function signOut() {
 	try { await api.post('auth/logout/', undefined, { quiet: true }); } catch { /* gone already */ }
 	setCsrfToken('');
 	localStorage.removeItem(SIGNED_IN);
-	session.set({ status: 'anon', user: null, roles: null, expired: false, returnTo: null });
+	localStorage.removeItem(IDENTITY);
+	session.set({ status: 'anon', user: null, roles: null, expired: false, returnTo: null, offline: false });
 	navigate('/login', { replace: true });
 }
 
@@ -127,6 +153,7 @@ onUnauthorized(() => {
 	if (s.status !== 'authed') return;
 	setCsrfToken('');
 	localStorage.removeItem(SIGNED_IN);
+	localStorage.removeItem(IDENTITY);
 	const here = currentPath() + location.search;
 	session.set({ status: 'anon', user: null, roles: null, expired: true, returnTo: here });
 });

@@ -5,12 +5,12 @@
 //
 //   /labels?model=part&items=12,14
 //
-// This module (with the QR encoder) is loaded only when the page opens;
+// This module is loaded only when the page opens, and the QR encoder
+// (qr-encoder.js) with it;
 // the DataMatrix writer (dm-writer.js, WebAssembly) when DataMatrix is
 // chosen.
 import { html } from 'htm/preact';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { create as qrCreate } from 'qrcode/lib/core/qrcode.js';
 import { api } from '../api.js';
 import { Link, useRoute } from '../router.js';
 import { Button, ErrorNote, Spinner, Empty, useApi, useId, fmtQty, toast } from '../ui/kit.js';
@@ -90,14 +90,15 @@ function modulePath(rows, cols, dark, q) {
 	return { d, w: cols + 2 * q, h: rows + 2 * q };
 }
 
-function qrPath(data) {
-	const m = qrCreate(data, { errorCorrectionLevel: 'M' }).modules;
+function qrPath(qr, data) {
+	const m = qr.qrModules(data);
 	return modulePath(m.size, m.size, (r, c) => m.get(r, c), 2);
 }
 
-/* A code (QR, or a DataMatrix's path made by dm-writer.js) as an SVG. */
-function Code({ data, size, dm }) {
-	const path = useMemo(() => dm || qrPath(data), [data, dm]);
+/* A code as an SVG: a DataMatrix's path made by dm-writer.js, or a QR
+   code by qr-encoder.js (loaded with the page's data). */
+function Code({ data, size, dm, qr }) {
+	const path = useMemo(() => dm || qrPath(qr, data), [data, dm, qr]);
 	const k = size / Math.max(path.w, path.h);
 	return html`<svg width=${path.w * k + 'mm'} height=${path.h * k + 'mm'} viewBox=${`0 0 ${path.w} ${path.h}`}
 		shape-rendering="crispEdges" role="img" aria-label=${(dm ? 'DataMatrix ' : 'QR code ') + data}><path d=${path.d} fill="#000" /></svg>`;
@@ -121,7 +122,7 @@ async function loadObject(model, pk) {
 	};
 }
 
-function Label({ t, o, fields, dm }) {
+function Label({ t, o, fields, dm, qr }) {
 	const pad = t.height < 25 ? 1.2 : 1.5;
 	const side = Math.min(t.height - 2 * pad, fields.length ? t.width * 0.4 : t.height);
 	const lines = [];
@@ -130,13 +131,13 @@ function Label({ t, o, fields, dm }) {
 	if (fields.includes('quantity') && o.quantity) lines.push(['l-qty', o.quantity]);
 	if (fields.includes('location') && o.location) lines.push(['l-loc', o.location]);
 	const font = Math.min(3.6, (t.height - 2 * pad) / Math.max(lines.length, 3) * 0.78);
-	return html`<${Code} data=${o.code} size=${side} dm=${dm && dm.get(o.code)} />
+	return html`<${Code} data=${o.code} size=${side} dm=${dm && dm.get(o.code)} qr=${qr} />
 		${lines.length > 0 && html`<div class="label-text" style=${{ fontSize: font + 'mm' }}>
 			${lines.map(([c, s]) => html`<span class=${c} key=${c}>${s}</span>`)}</div>`}`;
 }
 
 /* The pages of labels, at their real size in mm (scaled to fit on screen). */
-function Sheets({ t, objs, fields, skip, dm }) {
+function Sheets({ t, objs, fields, skip, dm, qr }) {
 	const per = t.columns * t.rows;
 	const slots = [...Array(skip).fill(null), ...objs];
 	const pages = [];
@@ -165,7 +166,7 @@ function Sheets({ t, objs, fields, skip, dm }) {
 			${slotsOfPage.map((o, k) => {
 				const style = { left: (t.margin_left + (k % t.columns) * t.pitch_x) + 'mm', top: (t.margin_top + Math.floor(k / t.columns) * t.pitch_y) + 'mm',
 					width: t.width + 'mm', height: t.height + 'mm' };
-				return o ? html`<div class="label" key=${k} style=${style}><${Label} t=${t} o=${o} fields=${fields} dm=${dm} /></div>`
+				return o ? html`<div class="label" key=${k} style=${style}><${Label} t=${t} o=${o} fields=${fields} dm=${dm} qr=${qr} /></div>`
 					: html`<div class="label label-empty" key=${k} style=${style}></div>`;
 			})}</div>`)}
 		</div></div></div>`;
@@ -177,6 +178,7 @@ export function LabelsPage() {
 	const pks = [...new Set((query.get('items') || '').split(',').map(Number).filter(n => Number.isInteger(n) && n > 0))].slice(0, LABEL_MAX);
 	const key = model + ':' + pks.join(',');
 	const objs = useApi(async () => (model && pks.length ? (await Promise.all(pks.map(pk => loadObject(model, pk).catch(() => null)))).filter(Boolean) : []), [key]);
+	const qr = useApi(() => import('../qr-encoder.js'), []);
 	const tpls = useApi(() => (model ? api.list('label/template/', { model_type: model, enabled: true }) : []), [model]);
 	const [tid, setTid] = useState(null);
 	const [fields, setFields] = useState(null);
@@ -232,7 +234,7 @@ export function LabelsPage() {
 				<${Button} kind="primary" icon="printer" disabled=${!t || !objs.data?.length} onClick=${() => window.print()}>Print</${Button}>
 				<${Button} icon="download" busy=${busy} disabled=${!t || !objs.data?.length} onClick=${pdf}>PDF</${Button}>
 			</div></div>
-		<${ErrorNote} error=${tpls.error || objs.error || error} />
+		<${ErrorNote} error=${tpls.error || objs.error || qr.error || error} />
 		<div class="label-options">
 			<div><label for=${ids.t}>Label size</label>
 				<select id=${ids.t} value=${t?.pk ?? ''} onChange=${e => { setTid(Number(e.currentTarget.value)); setFields(null); setSkip(0); setKind(null); }}>
@@ -250,8 +252,8 @@ export function LabelsPage() {
 					onInput=${e => setSkip(Math.max(0, Math.min(maxSkip, (parseInt(e.currentTarget.value, 10) || 1) - 1)))} /></div>`}
 		</div>
 		<p class="label-note muted">${t ? `${t.width} × ${t.height} mm${per > 1 ? `, ${t.columns} × ${t.rows} on an A4 sheet` : ', one label a page'}. Print at 100 % (no scaling, no margins); the PDF button makes the same labels as a PDF on the server.` : ''}</p>
-		${objs.loading || tpls.loading || (code === 'datamatrix' && !dm && !error) ? html`<${Spinner} />` : t && objs.data?.length
-			? html`<${Sheets} t=${t} objs=${objs.data} fields=${shown} skip=${per > 1 ? skip : 0} dm=${code === 'datamatrix' ? dm : null} />`
+		${objs.loading || tpls.loading || !qr.data || (code === 'datamatrix' && !dm && !error) ? html`<${Spinner} />` : t && objs.data?.length
+			? html`<${Sheets} t=${t} objs=${objs.data} fields=${shown} skip=${per > 1 ? skip : 0} dm=${code === 'datamatrix' ? dm : null} qr=${qr.data} />`
 			: html`<${Empty} title="Nothing to print">None of these could be read.</${Empty}>`}
 	</div>`;
 }

@@ -2,18 +2,18 @@
 // with create, edit, move and delete (the API's options for what happens
 // to sub-locations and stock).
 import { html } from 'htm/preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { can, useStore } from '../session.js';
 import { openScanner, stockMoved } from '../scan.js';
 import { Link, navigate, useRoute, setQuery } from '../router.js';
-import { useTree, pathOf, invalidate } from '../data.js';
+import { useTree, pathOf, invalidate, useStatuses } from '../data.js';
 import { Tree, ancestors, descendants } from '../ui/tree.js';
 import { DataTable, Pager } from '../ui/table.js';
 import { Icon } from '../ui/icons.js';
 import {
 	Button, Dialog, useApi, ErrorNote, Empty, fmtQty, fmtDate, toast, useForm, FormErrors,
-	TextField, CheckField, Confirm, useId,
+	TextField, CheckField, Confirm, useId, useDebounced, LoadFailed,
 } from '../ui/kit.js';
 import { ActionBar, StockActionDialog, NewStockDialog, StatusBadge, itemPartName, itemIdent } from './stock.js';
 
@@ -74,6 +74,31 @@ function DeleteLocation({ location, onClose, onDone }) {
 	</${Confirm}>`;
 }
 
+/*
+ * The part filter of a stock table: type a part's name, pick it from the
+ * matches (a datalist); once chosen it is a chip with a button to clear it.
+ */
+function PartFilter({ part, onChange }) {
+	const [text, setText] = useState('');
+	const q = useDebounced(text.trim(), 250);
+	const id = useId('pf');
+	const matches = useApi(() => (q.length >= 2 ? api.list('part/', { search: q, limit: 10 }) : []), [q]);
+	const chosen = useApi(() => (part != null ? api.get(`part/${part}/`) : null), [part]);
+	if (part != null) {
+		return html`<span class="chip chip-set">Part: ${chosen.data?.full_name || chosen.data?.name || '#' + part}
+			<button type="button" class="chip-x" aria-label="Clear the part filter" onClick=${() => { setText(''); onChange(null); }}><${Icon} name="close" size=${14} /></button></span>`;
+	}
+	const pick = v => {
+		setText(v);
+		const m = (matches.data || []).find(p => (p.full_name || p.name) === v);
+		if (m) { setText(''); onChange(m.pk); }
+	};
+	return html`<label class="filter filter-part" for=${id}><span>Part</span>
+		<input id=${id} type="search" list=${id + '-list'} placeholder="Type a part’s name" value=${text} autocomplete="off"
+			onInput=${e => pick(e.currentTarget.value)} />
+		<datalist id=${id + '-list'}>${(matches.data || []).map(p => html`<option key=${p.pk} value=${p.full_name || p.name} />`)}</datalist></label>`;
+}
+
 export function Locations({ id }) {
 	const pk = id != null ? Number(id) : null;
 	const { query } = useRoute();
@@ -86,14 +111,31 @@ export function Locations({ id }) {
 	const offset = Number(query.get('offset')) || 0;
 	const ordering = query.get('ordering') || '';
 	const cascade = query.get('cascade') !== '0';
+	// The stock table's search and filters, in the address as well.
+	const search = query.get('search') || '';
+	const status = query.get('status') || '';
+	const batch = query.get('batch') || '';
+	const part = query.get('part') ? Number(query.get('part')) : null;
+	const [text, setText] = useState(search);
+	const [batchText, setBatchText] = useState(batch);
+	const debounced = useDebounced(text, 250);
+	const debouncedBatch = useDebounced(batchText, 400);
+	useEffect(() => { if (debounced !== search) setQuery({ search: debounced, offset: '' }); }, [debounced]);
+	useEffect(() => { if (debouncedBatch.trim() !== batch) setQuery({ batch: debouncedBatch.trim(), offset: '' }); }, [debouncedBatch]);
+	// Another location starts with no search.
+	useEffect(() => { setText(search); setBatchText(batch); }, [pk]);
+	const statuses = useStatuses();
+	const filtered = !!(search || status || batch || part != null);
 	const loc = useApi(() => (pk != null ? api.get(`stock/location/${pk}/`) : null), [pk]);
 	const params = { location: pk ?? undefined, cascade: pk != null ? cascade : undefined, in_stock: true,
-		part_detail: true, location_detail: true, limit, offset, ordering: ordering || undefined };
+		part_detail: true, location_detail: true, limit, offset, ordering: ordering || undefined,
+		search: search || undefined, status: status || undefined, batch: batch || undefined, part: part ?? undefined };
 	const key = JSON.stringify(params);
 	const moved = useStore(stockMoved).n;	// the scanner moved stock
 	const stock = useApi(() => (can('stock', 'view') ? api.page('stock/', params) : null), [key, moved]);
 	const reload = () => { loc.reload(); stock.reload(); setSel(new Set()); };
 
+	if (loc.error?.status === 404) return html`<${LoadFailed} error=${loc.error} noun="location" id=${pk} back="/locations" backLabel="Back to all locations" />`;
 	const node = pk != null ? locs.tree.byPk.get(pk) : null;
 	const l = loc.data || node;
 	const crumbs = pk != null ? ancestors(locs.tree, pk) : [];
@@ -140,6 +182,21 @@ export function Locations({ id }) {
 				</div>
 			</div>
 			<${ErrorNote} error=${loc.error} retry=${loc.reload} />
+			${can('stock', 'view') && html`<div class="toolbar stock-filters">
+				<div class="searchbox"><${Icon} name="search" />
+					<label class="sr-only" for="stocksearch">Search stock</label>
+					<input id="stocksearch" type="search" placeholder="Search stock" title="Searches the part, batch, serial number, notes and location name" value=${text}
+						onInput=${e => setText(e.currentTarget.value)} /></div>
+				<label class="filter" for="stockstatus"><span>Status</span>
+					<select id="stockstatus" onChange=${e => setQuery({ status: e.currentTarget.value, offset: '' })}>
+						<option value="" selected=${!status}>Any</option>
+						${statuses.map(st => html`<option key=${st.key} value=${st.key} selected=${String(st.key) === status}>${st.label}</option>`)}
+					</select></label>
+				<label class="filter" for="stockbatch"><span>Batch</span>
+					<input id="stockbatch" type="search" value=${batchText} placeholder="Batch code" onInput=${e => setBatchText(e.currentTarget.value)} /></label>
+				<${PartFilter} part=${part} onChange=${v => setQuery({ part: v ?? '', offset: '' })} />
+				${filtered && html`<button type="button" class="link" onClick=${() => { setText(''); setBatchText(''); setQuery({ search: '', status: '', batch: '', part: '', offset: '' }); }}>Clear filters</button>`}
+			</div>`}
 			<div class="toolbar">
 				${pk != null && html`<label class="chip"><input type="checkbox" checked=${cascade} onChange=${e => setQuery({ cascade: e.currentTarget.checked ? '' : '0', offset: '' })} /> Include sub-locations</label>`}
 				${selItems.length > 0 ? html`<${ActionBar} items=${selItems} label=${`${selItems.length} selected`} onAction=${a => setDialog({ kind: 'action', action: a, items: selItems })} />`
@@ -152,7 +209,7 @@ export function Locations({ id }) {
 					selected=${can('stock', 'change') ? sel : null} onSelect=${setSel}
 					rowLabel=${it => `${itemPartName(it)} item ${it.pk}`}
 					onOrder=${o => setQuery({ ordering: o, offset: '' })}
-					empty=${stock.loading ? 'Loading…' : 'No stock here.'} />
+					empty=${stock.loading ? 'Loading…' : stock.error ? 'The stock could not be loaded.' : filtered ? 'No stock matches. Try fewer filters or another search.' : 'No stock here.'} />
 				<${Pager} count=${stock.data?.count || 0} offset=${offset} limit=${limit}
 					onChange=${o => { setSel(new Set()); setQuery({ offset: o || '' }); }} onLimit=${n => setQuery({ limit: n === 50 ? '' : n, offset: '' })} />
 			</div>`}

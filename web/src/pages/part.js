@@ -8,7 +8,7 @@ import { can } from '../session.js';
 import { Link, navigate } from '../router.js';
 import { useTree, pathOf, TRACKING, trackForPart, trackUserName } from '../data.js';
 import { Icon } from '../ui/icons.js';
-import { Button, Card, useApi, Spinner, ErrorNote, Empty, Badge, fmtQty, fmtDate, Confirm, toast, useId } from '../ui/kit.js';
+import { Button, Card, useApi, Spinner, ErrorNote, Empty, Badge, fmtQty, fmtDate, Confirm, toast, useId, StarButton, LoadFailed } from '../ui/kit.js';
 import { PartDialog } from './parts.js';
 import { PartSuppliers } from './companies.js';
 import { BomCard, UsedIn } from './bom.js';
@@ -39,8 +39,7 @@ export function PartPage({ id }) {
 	const cats = useTree('category');
 	const reloadAll = () => { part.reload(); stock.reload(); track.reload(); setSel(new Set()); };
 
-	if (part.error) return html`<div class="page"><${ErrorNote} error=${part.error} retry=${part.reload} />
-		<p><${Link} to="/parts">Back to parts</${Link}></p></div>`;
+	if (part.error) return html`<${LoadFailed} error=${part.error} retry=${part.reload} noun="part" id=${pk} back="/parts" backLabel="Back to parts" />`;
 	if (!part.data) return html`<div class="page"><${Spinner} /></div>`;
 	const p = part.data;
 	const items = stock.data || [];
@@ -72,6 +71,8 @@ export function PartPage({ id }) {
 				</div>
 			</div>
 			<div class="page-actions">
+				${can('part', 'change') && html`<${StarButton} starred=${!!p.starred} noun="part"
+					save=${async want => { await api.patch(`part/${pk}/`, { starred: want }); part.reload(); }} />`}
 				${can('stock', 'add') && html`<${Button} kind="primary" icon="plus" onClick=${() => setDialog({ kind: 'newstock' })}>Add stock</${Button}>`}
 				${can('part', 'change') && html`<${Button} icon="edit" onClick=${() => setDialog({ kind: 'edit' })}>Edit</${Button}>`}
 				<${Button} icon="printer" onClick=${() => navigate('/labels?model=part&items=' + pk)}>Print label</${Button}>

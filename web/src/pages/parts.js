@@ -13,7 +13,7 @@ import { ImportDialog } from '../ui/importer.js';
 import { Icon } from '../ui/icons.js';
 import {
 	Button, Dialog, useApi, useDebounced, ErrorNote, Badge, fmtQty, toast, useForm, FormErrors,
-	TextField, TextArea, SelectField, CheckField, Confirm, useId,
+	TextField, TextArea, SelectField, CheckField, Confirm, useId, StarButton, qtyIn,
 } from '../ui/kit.js';
 
 const FLAGS = [
@@ -81,6 +81,7 @@ export function PartDialog({ part, category, onClose, onDone }) {
 		body.category = v.category === '' ? null : Number(v.category);
 		body.default_location = v.default_location === '' ? null : Number(v.default_location);
 		if (body.minimum_stock === '') body.minimum_stock = 0;
+		else body.minimum_stock = qtyIn(body.minimum_stock);
 		const r = part ? await api.patch(`part/${part.pk}/`, body) : await api.post('part/', body);
 		toast(part ? 'Part saved' : `Part “${r?.name || body.name}” created`);
 		onDone(r);
@@ -151,19 +152,23 @@ export function Parts() {
 		limit, offset, ordering, search: search || undefined,
 		category: cat ?? undefined, cascade: cat != null ? cascade : undefined,
 		active: f('active') || undefined, low_stock: f('low_stock') ? true : undefined,
-		has_stock: f('has_stock') ? true : undefined, category_detail: true,
+		has_stock: f('has_stock') ? true : undefined, starred: f('starred') ? true : undefined, category_detail: true,
 	};
 	for (const [k] of FLAGS) if (f(k)) params[k] = f(k);
 	const key = JSON.stringify(params);
 	const list = useApi(() => api.page('part/', params), [key]);
+	// The category's own record: whether the user has starred it.
+	const catRec = useApi(() => (cat != null && can('part_category', 'change') ? api.get(`part/category/${cat}/`) : null), [cat]);
 
 	const catNode = cat != null ? cats.tree.byPk.get(cat) : null;
 	const crumbs = cat != null ? [...ancestors(cats.tree, cat), ...(catNode ? [catNode] : [])] : [];
 	const canAdd = can('part', 'add');
-	const activeFilters = ['active', 'low_stock', 'has_stock', ...FLAGS.map(x => x[0])].filter(k => f(k)).length;
+	const activeFilters = ['active', 'low_stock', 'has_stock', 'starred', ...FLAGS.map(x => x[0])].filter(k => f(k)).length;
 
 	const columns = [
 		{ key: 'name', label: 'Part', sort: 'name', class: 'nowrap', render: p => html`<${Link} to=${'/part/' + p.pk} class="cell-main">${p.name}</${Link}>
+			${p.description && html`<div class="cell-sub desc-sub" aria-hidden="true">${p.description}</div>`}
+			${p.starred && html`<span class="star-mark" title="Starred"><${Icon} name="star" size=${14} fill="currentColor" label="Starred" /></span>`}
 			${p.active === false && html` <${Badge} tone="neutral">Inactive</${Badge}>`}` },
 		{ key: 'description', label: 'Description', class: 'fill hide-sm', render: p => html`<div class="cell-sub clamp">${p.description}</div>` },
 		{ key: 'IPN', label: 'IPN', sort: 'IPN', class: 'mono nowrap hide-sm', render: p => p.IPN || html`<span class="muted">—</span>` },
@@ -195,6 +200,8 @@ export function Parts() {
 					${catNode?.description && html`<p class="page-sub">${catNode.description}</p>`}
 				</div>
 				<div class="page-actions">
+					${catNode && catRec.data && html`<${StarButton} starred=${!!catRec.data.starred} noun="category"
+						save=${async want => { await api.patch(`part/category/${cat}/`, { starred: want }); catRec.reload(); list.reload(); }} />`}
 					${catNode && can('part_category', 'change') && html`<${Button} icon="edit" onClick=${() => setDialog({ kind: 'editcat' })}>Edit category</${Button}>`}
 					${catNode && can('part_category', 'delete') && html`<${Button} icon="trash" kind="ghost" onClick=${() => setDialog({ kind: 'delcat' })}>Delete</${Button}>`}
 					${canAdd && html`<${Button} icon="copy" onClick=${() => setDialog({ kind: 'import' })}>Import</${Button}>`}
@@ -208,6 +215,7 @@ export function Parts() {
 						onInput=${e => setText(e.currentTarget.value)} /></div>
 				<label class="chip"><input type="checkbox" checked=${!!f('low_stock')} onChange=${e => setQuery({ low_stock: e.currentTarget.checked ? 1 : '', offset: '' })} /> Low stock</label>
 				<label class="chip"><input type="checkbox" checked=${!!f('has_stock')} onChange=${e => setQuery({ has_stock: e.currentTarget.checked ? 1 : '', offset: '' })} /> In stock</label>
+				<label class="chip"><input type="checkbox" checked=${!!f('starred')} onChange=${e => setQuery({ starred: e.currentTarget.checked ? 1 : '', offset: '' })} /> Starred</label>
 				${cat != null && html`<label class="chip"><input type="checkbox" checked=${cascade} onChange=${e => setQuery({ cascade: e.currentTarget.checked ? '' : '0', offset: '' })} /> Sub-categories</label>`}
 				<button type="button" class=${'btn btn-ghost btn-sm' + (activeFilters ? ' has-dot' : '')} aria-expanded=${showFilters} aria-controls="morefilters"
 					onClick=${() => setShowFilters(!showFilters)}><${Icon} name="filter" size=${15} /><span>Filters${activeFilters ? ` (${activeFilters})` : ''}</span></button>
@@ -217,7 +225,7 @@ export function Parts() {
 					options=${[['', 'Any'], ['true', 'Active'], ['false', 'Inactive']]} />
 				${FLAGS.map(([k, l]) => html`<${FilterSelect} key=${k} label=${l} value=${f(k)} onChange=${v => setQuery({ [k]: v, offset: '' })}
 					options=${[['', 'Any'], ['true', 'Yes'], ['false', 'No']]} />`)}
-				${activeFilters > 0 && html`<button type="button" class="link" onClick=${() => setQuery(Object.fromEntries(['active', 'low_stock', 'has_stock', ...FLAGS.map(x => x[0])].map(k => [k, ''])))}>Clear filters</button>`}
+				${activeFilters > 0 && html`<button type="button" class="link" onClick=${() => setQuery(Object.fromEntries(['active', 'low_stock', 'has_stock', 'starred', ...FLAGS.map(x => x[0])].map(k => [k, ''])))}>Clear filters</button>`}
 			</div>`}
 			<${ErrorNote} error=${list.error} retry=${list.reload} />
 			<${PagedTable} list=${list} offset=${offset} limit=${limit} ordering=${ordering} defaultOrdering="name" exportFrom=${{ path: 'part/', params }}

@@ -2,14 +2,14 @@
 // add, remove, transfer (whole or part, to a location picked from the tree)
 // and status change, on one or several items at once, with notes.
 import { html } from 'htm/preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError } from '../api.js';
 import { can } from '../session.js';
 import { useTree, pathOf, useStatuses, statusTone, statusLabel, invalidate } from '../data.js';
 import { navigate } from '../router.js';
 import { Tree } from '../ui/tree.js';
 import { Icon } from '../ui/icons.js';
-import { Button, Dialog, Badge, fmtQty, toast, useId } from '../ui/kit.js';
+import { Button, Dialog, Badge, fmtQty, toast, useId, qtyIn, tidyNumbers } from '../ui/kit.js';
 
 export const ACTIONS = {
 	count: { label: 'Count', title: 'Count stock', icon: 'count', verb: 'Counted', perm: 'change' },
@@ -45,12 +45,23 @@ export function ActionBar({ items, onAction, label }) {
 	</div>`;
 }
 
+/* After a refusal, focus goes to the first field the server refused (else
+   stays where it was, e.g. on the submit button under a banner). */
+function useFocusInvalid(error) {
+	useEffect(() => {
+		if (!error) return undefined;
+		// After the dialog's own re-render (its submit button enabled again).
+		const t = setTimeout(() => document.querySelector('dialog[open] [aria-invalid=true]')?.focus({ preventScroll: true }), 0);
+		return () => clearTimeout(t);
+	}, [error]);
+}
+
 function itemRowErrors(err, i) {
 	const list = err?.body?.items;
 	if (!Array.isArray(list)) return [];
 	const e = list[i];
 	if (!e || typeof e !== 'object') return typeof e === 'string' ? [e] : [];
-	return Object.values(e).flat().map(String);
+	return Object.values(e).flat().map(tidyNumbers);
 }
 
 export function StockActionDialog({ action, items, onClose, onDone }) {
@@ -79,7 +90,7 @@ export function StockActionDialog({ action, items, onClose, onDone }) {
 				// recorded in the item's history).
 				for (const it of items) await api.patch(`stock/${it.pk}/`, { status: Number(status) });
 			} else {
-				const body = { items: items.map(it => ({ pk: it.pk, quantity: String(qty[it.pk] ?? '').trim() })), notes };
+				const body = { items: items.map(it => ({ pk: it.pk, quantity: qtyIn(qty[it.pk]) })), notes };
 				if (action === 'transfer') body.location = location;
 				await api.post(`stock/${action}/`, body);
 			}
@@ -95,6 +106,7 @@ export function StockActionDialog({ action, items, onClose, onDone }) {
 		}
 	};
 
+	useFocusInvalid(error);
 	const showQty = action !== 'status';
 	const qtyLabel = { count: 'Counted quantity', add: 'Quantity to add', remove: 'Quantity to remove', transfer: 'Quantity to move' }[action];
 	const general = error ? error.general(['items', 'location', 'status', 'notes']) : [];
@@ -117,9 +129,9 @@ export function StockActionDialog({ action, items, onClose, onDone }) {
 					${showQty && html`<td class="num">
 						<label class="sr-only" for=${id}>${qtyLabel} for ${itemPartName(it)} ${itemIdent(it)}</label>
 						<input id=${id} class=${'qty-input' + (errs.length ? ' is-invalid' : '')} inputmode="decimal"
-							value=${qty[it.pk]} aria-invalid=${errs.length ? 'true' : undefined}
+							value=${qty[it.pk]} aria-invalid=${errs.length ? 'true' : undefined} aria-describedby=${errs.length ? id + '-err' : undefined}
 							onInput=${e => setQty({ ...qty, [it.pk]: e.currentTarget.value })} />
-						${errs.length > 0 && html`<div class="field-error">${errs.join(' ')}</div>`}
+						${errs.length > 0 && html`<div class="field-error" id=${id + '-err'}>${errs.join(' ')}</div>`}
 					</td>`}
 				</tr>`;
 			})}</tbody>
@@ -160,7 +172,7 @@ export function NewStockDialog({ part, location, onClose, onDone }) {
 	const [error, setError] = useState(null);
 	const [busy, setBusy] = useState(false);
 	const ids = { part: useId('np'), q: useId('nq'), b: useId('nb'), s: useId('ns'), f: useId('nf'), n: useId('nn') };
-	const errs = k => (error ? error.field(k) : []);
+	const errs = k => (error ? error.field(k).map(tidyNumbers) : []);
 	const set = (k, v) => setVals(s => ({ ...s, [k]: v }));
 	const search = async q => {
 		setPartQuery(q);
@@ -170,19 +182,20 @@ export function NewStockDialog({ part, location, onClose, onDone }) {
 	const submit = async () => {
 		setBusy(true); setError(null);
 		try {
-			const body = { part: vals.part === '' ? null : Number(vals.part), quantity: vals.quantity.trim(), notes: vals.notes };
+			const body = { part: vals.part === '' ? null : Number(vals.part), quantity: qtyIn(vals.quantity), notes: vals.notes };
 			if (vals.location != null) body.location = vals.location;
 			if (vals.batch.trim()) body.batch = vals.batch.trim();
 			if (vals.serial.trim()) body.serial = vals.serial.trim();
 			const r = await api.post('stock/', body);
 			invalidate('location');
-			toast(`Added ${fmtQty(vals.quantity)} × ${partName || 'part'}${vals.location != null ? ' to ' + pathOf(locs.tree, vals.location) : ''}`);
+			toast(`Added ${fmtQty(qtyIn(vals.quantity))} × ${partName || 'part'}${vals.location != null ? ' to ' + pathOf(locs.tree, vals.location) : ''}`);
 			onDone(r);
 		} catch (e) {
 			setError(e instanceof ApiError ? e : new ApiError(0, { detail: String(e.message || e) }));
 			setBusy(false);
 		}
 	};
+	useFocusInvalid(error);
 	const general = error ? error.general(['part', 'quantity', 'location', 'batch', 'serial', 'notes']) : [];
 	const field = (k, id, label, input) => html`<div class=${'field' + (errs(k).length ? ' field-invalid' : '')}>
 		<label for=${id}>${label}</label>${input}

@@ -6,7 +6,7 @@ import { can } from '../session.js';
 import { Link, navigate } from '../router.js';
 import { useTree, pathOf, TRACKING, trackPage, trackUserName } from '../data.js';
 import { Icon } from '../ui/icons.js';
-import { Button, Card, useApi, Spinner, ErrorNote, Empty, fmtQty, fmtDate, Confirm, toast } from '../ui/kit.js';
+import { Button, Card, useApi, Spinner, ErrorNote, Empty, fmtQty, fmtDate, Confirm, toast, LoadFailed } from '../ui/kit.js';
 import { ACTIONS, StockActionDialog, StatusBadge, itemPartName, itemIdent, deltaText } from './stock.js';
 import { Attachments } from './part.js';
 
@@ -16,7 +16,7 @@ export function StockItemPage({ id }) {
 	const item = useApi(() => api.get(`stock/${pk}/`, { part_detail: true, location_detail: true }), [pk]);
 	const track = useApi(() => trackPage({ item: pk, limit: 50 }), [pk]);
 	const locs = useTree('location');
-	if (item.error) return html`<div class="page"><${ErrorNote} error=${item.error} retry=${item.reload} /></div>`;
+	if (item.error) return html`<${LoadFailed} error=${item.error} retry=${item.reload} noun="stock item" id=${id} back="/locations" backLabel="Back to the stock" />`;
 	if (!item.data) return html`<div class="page"><${Spinner} /></div>`;
 	const it = item.data;
 	const units = it.part_detail?.units;

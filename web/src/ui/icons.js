@@ -16,6 +16,8 @@ const P = {
 	chevronRight: 'M9 6l6 6-6 6',
 	chevronDown: 'M6 9l6 6 6-6',
 	chevronLeft: 'M15 6l-6 6 6 6',
+	chevronsLeft: 'M12 6l-6 6 6 6M18 6l-6 6 6 6',
+	chevronsRight: 'M6 6l6 6-6 6M12 6l6 6-6 6',
 	close: 'M6 6l12 12M18 6L6 18',
 	logout: 'M15 4h4v16h-4M10 8l-4 4 4 4M6 12h10',
 	menu: 'M4 6h16M4 12h16M4 18h16',
@@ -35,12 +37,14 @@ const P = {
 	download: 'M12 4v11M7 10l5 5 5-5M5 20h14',
 	building: 'M4 21V4h10v17M14 9h6v12M3 21h18M8 8h2M8 12h2M8 16h2M17 13h.01M17 17h.01',
 	printer: 'M7 9V3h10v6M7 17H4v-6h16v6h-3M7 14h10v7H7z',
+	star: 'M12 3l2.8 5.8 6.2.9-4.5 4.4 1.1 6.2L12 17.4l-5.6 2.9 1.1-6.2L3 9.7l6.2-.9z',
+	bell: 'M6 16V11a6 6 0 0112 0v5l2 2H4zM10 20a2 2 0 004 0',
 	scan: 'M4 8V4h4M16 4h4v4M20 16v4h-4M8 20H4v-4M7 9v6M10 9v6M13 9v6M17 9v6',
 };
 
-export function Icon({ name, size = 18, label }) {
+export function Icon({ name, size = 18, label, fill }) {
 	return html`<svg class="icon" width=${size} height=${size} viewBox="0 0 24 24"
-		fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round"
+		fill=${fill || 'none'} stroke="currentColor" stroke-width="1.8" stroke-linecap="round"
 		stroke-linejoin="round" aria-hidden=${label ? undefined : 'true'} role=${label ? 'img' : undefined}
 		aria-label=${label}><path d=${P[name] || ''} /></svg>`;
 }

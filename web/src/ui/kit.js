@@ -65,6 +65,28 @@ export function IconButton({ icon, label, ...rest }) {
 		<${Icon} name=${icon} /></button>`;
 }
 
+/*
+ * StarButton: the signed-in user's star on a part or category (InvenTree's
+ * "starred": a subscription, whose notifications tell when a part runs
+ * low).  save(want) stores it; the button shows the state it was given.
+ */
+export function StarButton({ starred, noun, save }) {
+	const [busy, setBusy] = useState(false);
+	const go = async () => {
+		setBusy(true);
+		try {
+			await save(!starred);
+			toast(starred ? `No longer subscribed to this ${noun}` : `Subscribed: you will be told when this ${noun} runs low`);
+		} catch (e) {
+			toast(e instanceof ApiError ? e.general().join(' ') : String(e.message || e), 'error');
+		} finally { setBusy(false); }
+	};
+	return html`<button type="button" class=${'btn btn-secondary star-btn' + (starred ? ' is-starred' : '')} aria-pressed=${starred ? 'true' : 'false'}
+		disabled=${busy} aria-busy=${busy ? 'true' : undefined} onClick=${go}
+		title=${starred ? `Starred: you are told when this ${noun} runs low` : `Star this ${noun} to be told when it runs low`}>
+		<${Icon} name="star" size=${17} fill=${starred ? 'currentColor' : undefined} /><span>${starred ? 'Starred' : 'Star'}</span></button>`;
+}
+
 export function Badge({ tone = 'neutral', children }) {
 	return html`<span class=${'badge badge-' + tone}>${children}</span>`;
 }
@@ -92,6 +114,18 @@ export function Card({ title, actions, children, class: cls, id }) {
 	</section>`;
 }
 
+/* Focus to the page's heading (made focusable), else its main region:
+   where a screen reader or a keyboard user carries on. */
+export function focusPage() {
+	if (document.querySelector('dialog[open]')) return false;
+	const h = document.querySelector('#main h1');
+	const t = h || document.getElementById('main');
+	if (!t) return false;
+	if (h && !h.hasAttribute('tabindex')) h.setAttribute('tabindex', '-1');
+	t.focus({ preventScroll: true });
+	return !!h;
+}
+
 /* ---- dialogs (native <dialog>: focus trap, Escape and backdrop) ------- */
 export function Dialog({ title, onClose, children, footer, wide, onSubmit, class: cls }) {
 	const ref = useRef(null);
@@ -102,8 +136,15 @@ export function Dialog({ title, onClose, children, footer, wide, onSubmit, class
 		if (d && !d.open) d.showModal();
 		const first = d?.querySelector('[autofocus], input:not([type=hidden]):not([disabled]), select, textarea, button.btn-primary');
 		first && first.focus();
-		// Back to the control that opened the dialog, if it is still there.
-		return () => { if (before && before.isConnected && typeof before.focus === 'function') before.focus(); };
+		// Back to the control that opened the dialog, if it is still there
+		// (and shown); else to the page's heading, not the top of the page.
+		return () => {
+			// Closed first: while it is open and modal, the rest of the
+			// page is inert and cannot take focus.
+			if (d && d.open) d.close();
+			if (before && before.isConnected && before.offsetParent !== null && typeof before.focus === 'function') before.focus();
+			else setTimeout(() => focusPage(), 0);
+		};
 	}, []);
 	const submit = e => { e.preventDefault(); onSubmit && onSubmit(); };
 	return html`<dialog ref=${ref} class=${'dialog' + (wide ? ' dialog-wide' : '') + (cls ? ' ' + cls : '')} aria-labelledby=${hid}
@@ -218,6 +259,48 @@ export function Confirm({ title, children, confirmLabel = 'Delete', danger = tru
 			<${Button} kind=${danger ? 'danger' : 'primary'} type="submit" busy=${busy}>${confirmLabel}</${Button}>`}>
 		${children}<${ErrorNote} error=${error} />
 	</${Dialog}>`;
+}
+
+/*
+ * A quantity as typed, for the API: the digit grouping the page displays
+ * (fmtQty: "1,790" in English, "1.790" in German, "1 790" in French) is
+ * taken out and the locale's decimal mark made a point, when the text is
+ * grouped as that locale groups; anything else is sent as typed, for the
+ * server to accept or explain ("1,5" in English is not 15).
+ */
+const numParts = new Intl.NumberFormat().formatToParts(12345.5);
+const GROUP = numParts.find(p => p.type === 'group')?.value || ',';
+const DECIMAL = numParts.find(p => p.type === 'decimal')?.value || '.';
+const esc = c => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const GROUP_RE = new RegExp(`^-?\\d{1,3}(?:${GROUP.trim() ? esc(GROUP) : '[\\s\u00a0\u202f]'}\\d{3})+(?:${esc(DECIMAL)}\\d+)?$`);
+export function qtyIn(text) {
+	const t = String(text ?? '').trim();
+	if (GROUP_RE.test(t)) {
+		const digits = t.replace(GROUP.trim() ? new RegExp(esc(GROUP), 'g') : /[\s\u00a0\u202f]/g, '');
+		return DECIMAL === '.' ? digits : digits.replace(DECIMAL, '.');
+	}
+	if (DECIMAL !== '.' && new RegExp(`^-?\\d+${esc(DECIMAL)}\\d+$`).test(t)) return t.replace(DECIMAL, '.');
+	return t;
+}
+
+/* A server message's numbers as the page shows them: "(1290.0)" → "(1,290)". */
+export const tidyNumbers = m => String(m).replace(/-?\d+\.\d+|-?\d{4,}/g, n => fmtQty(n));
+
+/*
+ * The page of one record (a part, an item, a location...) that did not
+ * load: "not found" with a way back when the server says it does not
+ * exist (404), else why, with Try again.
+ */
+export function LoadFailed({ error, retry, noun, id, back, backLabel }) {
+	const missing = error?.status === 404;
+	const Cap = noun.charAt(0).toUpperCase() + noun.slice(1);
+	return html`<div class="page page-missing"><div class="page-head"><div>
+		<h1 tabindex="-1">${missing ? `${Cap} not found` : `The ${noun} did not load`}</h1>
+		<p class="page-sub">${missing ? `There is no ${noun} ${id != null ? '#' + id + ' ' : ''}here: it may have been deleted, or the link is wrong.`
+			: ''}</p></div></div>
+		${!missing && html`<${ErrorNote} error=${error} retry=${retry} />`}
+		<p><a href=${back.replace(/^\//, '')} onClick=${e => { e.preventDefault(); import('../router.js').then(r => r.navigate(back)); }}>${backLabel}</a></p>
+	</div>`;
 }
 
 /* ---- formatting ------------------------------------------------------ */

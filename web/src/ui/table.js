@@ -131,22 +131,37 @@ export function DataTable({ columns, rows, ordering, onOrder, rowKey = r => r.pk
 }
 
 export function Pager({ count, offset, limit, onChange, onLimit }) {
+	const [jump, setJump] = useState(null);	// the page number being typed
 	if (!count) return null;
 	const from = Math.min(count, offset + 1);
 	const to = Math.min(count, offset + limit);
 	const page = Math.floor(offset / limit) + 1;
 	const pages = Math.max(1, Math.ceil(count / limit));
+	const go = n => { setJump(null); onChange((Math.min(pages, Math.max(1, n)) - 1) * limit); };
+	const typed = () => { const n = parseInt(jump, 10); if (Number.isFinite(n) && n !== page) go(n); else setJump(null); };
 	return html`<nav class="pager" aria-label="Pages">
 		<span class="pager-info">${from.toLocaleString()}–${to.toLocaleString()} of ${count.toLocaleString()}</span>
 		${onLimit && html`<label class="pager-size"><span class="sr-only">Rows per page</span>
 			<select value=${limit} onChange=${e => onLimit(Number(e.currentTarget.value))}>
 				${[25, 50, 100].map(n => html`<option value=${n} selected=${n === limit}>${n} / page</option>`)}
 			</select></label>`}
-		<button type="button" class="btn btn-icon" aria-label="Previous page" disabled=${offset <= 0}
-			onClick=${() => onChange(Math.max(0, offset - limit))}><${Icon} name="chevronLeft" /></button>
-		<span class="pager-page" aria-current="page">Page ${page} of ${pages.toLocaleString()}</span>
-		<button type="button" class="btn btn-icon" aria-label="Next page" disabled=${to >= count}
-			onClick=${() => onChange(offset + limit)}><${Icon} name="chevronRight" /></button>
+		<span class="pager-nav">
+			<button type="button" class="btn btn-icon" aria-label="First page" title="First page" disabled=${offset <= 0}
+				onClick=${() => go(1)}><${Icon} name="chevronsLeft" /></button>
+			<button type="button" class="btn btn-icon" aria-label="Previous page" title="Previous page" disabled=${offset <= 0}
+				onClick=${() => go(page - 1)}><${Icon} name="chevronLeft" /></button>
+			<span class="pager-page" aria-current="page">${pages > 1
+				? html`<label><span class="sr-only">Page number, </span>Page <input class="pager-jump" type="text" inputmode="numeric"
+					pattern="[0-9]*" size=${String(pages).length} value=${jump ?? String(page)}
+					onInput=${e => setJump(e.currentTarget.value)} onBlur=${typed}
+					onKeyDown=${e => { if (e.key === 'Enter') { e.preventDefault(); typed(); } if (e.key === 'Escape') setJump(null); }} /></label>
+					<span> of ${pages.toLocaleString()}</span>`
+				: 'Page 1 of 1'}</span>
+			<button type="button" class="btn btn-icon" aria-label="Next page" title="Next page" disabled=${to >= count}
+				onClick=${() => go(page + 1)}><${Icon} name="chevronRight" /></button>
+			<button type="button" class="btn btn-icon" aria-label="Last page" title="Last page" disabled=${to >= count}
+				onClick=${() => go(pages)}><${Icon} name="chevronsRight" /></button>
+		</span>
 	</nav>`;
 }
 
@@ -159,6 +174,7 @@ export function PagedTable({ list, offset, limit, defaultLimit = 25, ordering, d
 	const page = onPage || (o => setQuery({ offset: o || '' }));
 	return html`<div class=${'table-card' + (list.loading ? ' is-loading' : '')} aria-busy=${list.loading}>
 		<${DataTable} ...${table} rows=${list.data?.results || []} ordering=${ordering}
+			empty=${list.error ? (list.error.status ? 'The list could not be loaded (see above).' : 'The server could not be reached: nothing is listed.') : table.empty}
 			onOrder=${defaultOrdering === undefined ? undefined
 				: o => setQuery({ ordering: o === defaultOrdering ? '' : o, offset: '' })} />
 		<${Pager} count=${list.data?.count || 0} offset=${offset} limit=${limit} onChange=${page}
