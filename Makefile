@@ -24,11 +24,14 @@ DEPS_BUILD = gcc make libc6-dev libsqlite3-dev libcjson-dev libscrypt-dev \
 # libxlsxwriter is loaded by lib/export.c for an XLSX export (dlopen), so
 # that no other request pays for linking it (docs/export.md).
 DEPS_BUILD += libxlsxwriter4
+# libzip and expat read an imported XLSX workbook: loaded with dlopen() by
+# lib/xlsxread.c (importer.cgi, on its first XLSX file), never linked.
+DEPS_BUILD += libzip-dev libexpat1-dev
 # udunits2 (parameters' units) is loaded with dlopen() when a unit is
 # met (domain/inventory/units.h), never linked.
 # libcurl sends webhook deliveries: loaded with dlopen() by the worker
 # only (domain/tasks/webhook.c), never linked.
-DEPS_RUN   = lighttpd libudunits2-0 libcurl4
+DEPS_RUN   = lighttpd libudunits2-0 libcurl4 libzip4 libexpat1
 # PostgreSQL's server (initdb, pg_ctl, psql) and contrib (citext, pg_trgm):
 # tests start a throwaway cluster of their own (tests/pgserver.py).
 DEPS_TEST  = apache2 apache2-suexec-custom python3 python3-pytest curl \

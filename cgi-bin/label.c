@@ -155,7 +155,7 @@ static const struct {
 	{ "quantity", LF_QUANTITY },
 };
 
-/* A template, as migration 0026 keeps it (mm). */
+/* A template, as migration 0028 keeps it (mm). */
 struct label_tpl {
 	const char	*name;
 	const struct resource *model;

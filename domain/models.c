@@ -10,6 +10,8 @@
 #include "res.h"
 
 #include "accounts/account.h"
+#include "inventory/bom.h"
+#include "inventory/parameter.h"
 #include "inventory/part.h"
 #include "inventory/stock.h"
 #include "purchasing/company.h"
@@ -32,6 +34,9 @@ const struct resource *const models[] = {
 	&po_resource,
 	&po_line_resource,
 	&po_extra_line_resource,
+	&bom_item_resource,
+	&parameter_resource,
+	&part_parameter_resource,
 };
 const size_t models_count = sizeof(models) / sizeof(models[0]);
 

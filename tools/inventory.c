@@ -738,12 +738,36 @@ inv_demo_boms(struct ctx *ctx, long long cat, long long loc)
 	return 0;
 }
 
+/* Runs build action act on build id with the JSON body (output.h's
+ * build_action_run()); 0 or -1 (the error on stderr). */
+static int
+inv_build_act(struct ctx *ctx, long long id, const char *act,
+    const char *json)
+{
+	cJSON *body = cJSON_Parse(json);
+	struct err *e;
+
+	if (body == NULL)
+		return -1;
+	e = build_action_run(ctx, act, id, body);
+	cJSON_Delete(body);
+	if (e != NULL) {
+		inv_failed(ctx, act, e);
+		return -1;
+	}
+	return 0;
+}
+
 /*
- * The demo's build orders (issue 16), one in each open state and one
- * cancelled: a batch of sensor boards in production with the stock the
- * workshop has allocated to it, supplies waiting to start, units on hold.
- * Made through the resource layer (their lines follow the BOM); the
- * states are set as issue/hold/cancel would leave them.
+ * The demo's build orders (issue 16), one in each state: a batch of
+ * sensor boards in production with the stock the workshop has allocated
+ * to it, supplies waiting to start, units on hold, a cancelled rework,
+ * and a first run of two boards built and finished.  Made through the
+ * resource layer (their lines follow the BOM); the states of the open and
+ * cancelled ones are set as issue/hold/cancel would leave them; the
+ * finished one goes through the actions themselves (auto-allocate,
+ * create-output, complete, finish: output.h), so its stock was consumed
+ * and its boards made as the API would.
  */
 static int
 inv_demo_builds(struct ctx *ctx, long long dest)
@@ -756,6 +780,7 @@ inv_demo_builds(struct ctx *ctx, long long dest)
 		{ "PWR-01", "BO-0002", "Supplies for the next boards", 10, 10 },
 		{ "UNIT-01", "BO-0003", "Pilot customer units", 2, 25 },
 		{ "SB-01", "BO-0004", "Prototype rework", 3, 30 },
+		{ "SB-01", "BO-0005", "First production run", 2, 20 },
 	};
 	static const char sql_state[] =
 	    "UPDATE build SET status = ?2, start_date = CASE WHEN ?2 = 10 "
@@ -770,7 +795,7 @@ inv_demo_builds(struct ctx *ctx, long long dest)
 	    "i.stock_item = s.id) ORDER BY s.id LIMIT 1) FROM build_line l "
 	    "JOIN bom_item q ON q.id = l.bom_item WHERE l.build = ?";
 	char json[512], qty[32];
-	long long first = 0;
+	long long first = 0, done = 0;
 
 	for (size_t k = 0; k < sizeof(builds) / sizeof(builds[0]); k++) {
 		snprintf(json, sizeof(json), "{\"part\": %lld, \"reference\": "
@@ -789,7 +814,21 @@ inv_demo_builds(struct ctx *ctx, long long dest)
 		st_reset(st);
 		if (k == 0)
 			first = id;
+		done = id;
 	}
+	/* The first run: built before the batch took its stock. */
+	cJSON *two = cJSON_Parse("{\"quantity\": 2}");
+	long long output = two != NULL ? build_output_new(ctx, done, two) : -1;
+	cJSON_Delete(two);
+	if (output < 0)
+		return -1;
+	snprintf(json, sizeof(json), "{\"outputs\": [{\"output\": %lld}]}",
+	    output);
+	if (inv_build_act(ctx, done, "auto-allocate", "{\"interchangeable\": "
+	    "true, \"optional_items\": true}") != 0 ||
+	    inv_build_act(ctx, done, "complete", json) != 0 ||
+	    inv_build_act(ctx, done, "finish", "{}") != 0)
+		return -1;
 	db_stmt *st = db_prepare(ctx, sql_lines);
 	long long lines[64][3];
 	size_t n = 0;
@@ -1135,7 +1174,7 @@ cmd_demo(struct ctx *ctx)
 		return inv_fail(ctx, "commit");
 	printf("demo inventory loaded into %s: %d categories, %d locations, "
 	    "%zu+ stock items with history, 7 companies with their parts, 3 "
-	    "assemblies with their BOMs, 4 build orders\n", ctx->cfg.database,
+	    "assemblies with their BOMs, 5 build orders\n", ctx->cfg.database,
 	    24, 29, nitems);
 	return 0;
 }

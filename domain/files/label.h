@@ -1,7 +1,7 @@
 /*
  * label: InvenTree's label templates (/api/label/template/) and the data
  * outputs that printing makes (/api/data-output/), as resources.  The
- * templates are the built-in ones of migration 0026 (read-only); an
+ * templates are the built-in ones of migration 0028 (read-only); an
  * output is visible to the user who printed it (and superusers), and its
  * PDF is a stored file of media kind LABEL_MEDIA_KIND that media_owner()
  * gives to that user alone.  The printing itself is cgi-bin/label.c.

@@ -29,6 +29,7 @@
 #include "ctx.h"
 #include "db.h"
 #include "err.h"
+#include "export.h"
 #include "list.h"
 #include "mem.h"
 #include "multipart.h"
@@ -38,6 +39,7 @@
 #include "resp.h"
 #include "route.h"
 #include "val.h"
+#include "xlsxread.h"
 
 #include "accounts/account.h"
 #include "accounts/audit.h"
@@ -110,7 +112,7 @@ import_field_ok(const struct field *f)
 
 enum { SF_TIMESTAMP, SF_DATA_FILE, SF_MODEL_TYPE, SF_STATUS, SF_USER,
 	SF_ENCODING, SF_DELIMITER, SF_COLUMNS, SF_DEFAULTS, SF_OVERRIDES,
-	SF_UPDATE, SF_ROW_COUNT, SF_COMPLETED };
+	SF_UPDATE, SF_CREATE_PATHS, SF_ROW_COUNT, SF_COMPLETED };
 
 static const struct field session_fields[] = {
 	[SF_TIMESTAMP] = { "timestamp", FT_DATETIME, F_READ_ONLY | F_ORDER,
@@ -133,6 +135,9 @@ static const struct field session_fields[] = {
 	[SF_UPDATE] = { "update_records", FT_BOOL, F_READ_ONLY,
 	    .help = "Rows with an id, or whose key names an existing row, "
 	    "update it" },
+	[SF_CREATE_PATHS] = { "create_paths", FT_BOOL, F_READ_ONLY,
+	    .help = "Categories and locations named by a path that does not "
+	    "exist are created" },
 	[SF_ROW_COUNT] = { "row_count", FT_INT, F_READ_ONLY,
 	    .col = "(SELECT count(*) FROM import_row r2 WHERE "
 	    "r2.session = s.id)" },
@@ -326,7 +331,7 @@ const struct resource import_row_resource = {
 const struct field import_upload_input[] = {
 	{ "data_file", FT_TEXT, F_REQUIRED, .label = "Data File",
 	    .help = "A CSV or TSV file (UTF-8, with or without a byte-order "
-	    "mark, or Windows-1252)" },
+	    "mark, or Windows-1252), or an XLSX workbook (its first sheet)" },
 	{ "model_type", FT_TEXT, F_REQUIRED, 100,
 	    .help = "The model to import: part, stockitem, company, ..." },
 	{ "field_defaults", FT_TEXT, 0, 10000,
@@ -336,14 +341,17 @@ const struct field import_upload_input[] = {
 	    .help = "A JSON object: values of fields whatever the rows say" },
 	{ "update_records", FT_BOOL, 0, .help = "Rows with an id (or whose "
 	    "key, a part's IPN, names one row) update that row" },
+	{ "create_paths", FT_BOOL, 0, .help = "A category or location named "
+	    "by a path that does not exist (Electronics/Passives/Capacitors) "
+	    "is created, with the missing nodes above it" },
 	{ NULL },
 };
 
 static const char imp_sql_session_insert[] =
     "INSERT INTO import_session (created, user_id, model_type, data_file,"
-    " encoding, delimiter, field_defaults, field_overrides, update_records)"
-    " VALUES (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?, ?, ?, ?, ?, ?, ?,"
-    " ?)";
+    " encoding, delimiter, field_defaults, field_overrides, update_records,"
+    " create_paths) VALUES (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?, ?, ?,"
+    " ?, ?, ?, ?, ?, ?)";
 static const char imp_sql_session_columns[] =
     "UPDATE import_session SET encoding = ?, delimiter = ?, columns = ?"
     " WHERE id = ?";
@@ -470,13 +478,18 @@ suggest_column(struct ctx *ctx, const struct resource *r, int i,
     const cJSON *columns)
 {
 	const struct field *f = &r->fields[i];
-	const char *want[4] = { f->name, val_label(ctx, f), NULL, NULL };
+	const char *want[4] = { NULL, NULL, NULL, NULL };
 	struct res_sql *sql = res_sql(r);
-	size_t nw = 2;
+	size_t nw = 0;
 
-	for (size_t k = 0; k < sql->nrel && nw < 4; k++)
+	/* The export's name of what a reference names first (a category's
+	 * path, a supplier's name): it holds in any install, where the
+	 * column of pks beside it names the rows of the one it came from. */
+	for (size_t k = 0; k < sql->nrel && nw < 2; k++)
 		if (sql->rel[k].field == i)
 			want[nw++] = sql->rel[k].name;
+	want[nw++] = f->name;
+	want[nw++] = val_label(ctx, f);
 	for (size_t w = 0; w < nw; w++) {
 		const cJSON *c;
 		cJSON_ArrayForEach(c, columns)
@@ -492,10 +505,11 @@ has_prefix_bytes(const char *buf, size_t len, const char *magic, size_t n)
 	return len >= n && memcmp(buf, magic, n) == 0;
 }
 
-/* The uploaded file, whole, into *buf (the arena); errors are 400s. */
+/* The uploaded file, whole, into *buf (the arena); *xlsx when it is an
+ * XLSX workbook (a ZIP archive, or named .xlsx); errors are 400s. */
 static struct err *
 upload_read(struct ctx *ctx, const struct req_file *f, char **buf,
-    size_t *len)
+    size_t *len, bool *xlsx)
 {
 	const char *dot = strrchr(f->filename, '.');
 
@@ -509,13 +523,40 @@ upload_read(struct ctx *ctx, const struct req_file *f, char **buf,
 	*len = fread(*buf, 1, (size_t)f->size, fp);
 	fclose(fp);
 	(*buf)[*len] = '\0';
-	if (has_prefix_bytes(*buf, *len, "PK\3\4", 4) ||
-	    has_prefix_bytes(*buf, *len, "\xD0\xCF\x11\xE0", 4) ||
-	    (dot != NULL && (strcasecmp(dot, ".xlsx") == 0 ||
-	    strcasecmp(dot, ".xls") == 0 || strcasecmp(dot, ".ods") == 0)))
-		return err_field(ctx, "data_file", "Spreadsheet files (XLSX, "
-		    "XLS, ODS) are not supported yet: save the sheet as CSV "
-		    "(UTF-8) and upload that.");
+	if (has_prefix_bytes(*buf, *len, "\xD0\xCF\x11\xE0", 4) ||
+	    (dot != NULL && (strcasecmp(dot, ".xls") == 0 ||
+	    strcasecmp(dot, ".ods") == 0)))
+		return err_field(ctx, "data_file", "XLS and ODS files are not "
+		    "supported: save the sheet as XLSX or as CSV (UTF-8) and "
+		    "upload that.");
+	*xlsx = xlsxr_is_zip(*buf, *len) ||
+	    (dot != NULL && strcasecmp(dot, ".xlsx") == 0);
+	return NULL;
+}
+
+/*
+ * create_paths: r must name a tree (a part its category, a stock item its
+ * location), and the user may add to each tree it names.
+ */
+static struct err *
+paths_allowed(struct ctx *ctx, const struct resource *r)
+{
+	bool any = false;
+	struct err *e;
+
+	for (size_t i = 0; i < r->nfields; i++) {
+		const struct field *f = &r->fields[i];
+		if (f->type != FT_ID || f->ref == NULL || f->ref->tree == NULL ||
+		    !import_field_ok(f))
+			continue;
+		any = true;
+		if ((e = perm_need(ctx, f->ref->write_area != NULL ?
+		    f->ref->write_area : f->ref->area, PERM_ADD)) != NULL)
+			return e;
+	}
+	if (!any)
+		return err_field(ctx, "create_paths", "%s rows name no category "
+		    "or location.", r->name);
 	return NULL;
 }
 
@@ -530,6 +571,7 @@ import_upload(struct ctx *ctx)
 	struct err *e;
 	char *buf = NULL;
 	size_t len = 0;
+	bool xlsx = false;
 
 	errs_init(&es, ctx);
 	if ((e = req_data(ctx, &body)) != NULL)
@@ -547,10 +589,14 @@ import_upload(struct ctx *ctx)
 		return e;
 	if ((f = req_file(ctx, "data_file")) == NULL)
 		return err_field(ctx, "data_file", "No file was submitted.");
-	struct val upd;
-	val_default(&import_upload_input[4], &upd);
-	val_object(ctx, body, &import_upload_input[4], 1, &upd, false, &es);
+	struct val opt[2], upd;
+	val_default(&import_upload_input[4], &opt[0]);
+	val_default(&import_upload_input[5], &opt[1]);
+	val_object(ctx, body, &import_upload_input[4], 2, opt, false, &es);
+	upd = opt[0];
 	if ((e = errs_end(&es)) != NULL)
+		return e;
+	if (opt[1].i && (e = paths_allowed(ctx, r)) != NULL)
 		return e;
 	if (upd.i && (r->flags & RES_NO_UPDATE))
 		return err_field(ctx, "update_records", "%s rows cannot be "
@@ -562,7 +608,7 @@ import_upload(struct ctx *ctx)
 	cJSON *overrides = import_values(ctx, body, "field_overrides", r, &es);
 	if ((e = errs_end(&es)) != NULL)
 		return e;
-	if ((e = upload_read(ctx, f, &buf, &len)) != NULL)
+	if ((e = upload_read(ctx, f, &buf, &len, &xlsx)) != NULL)
 		return e;
 
 	struct upload u = { .ctx = ctx, .columns = cJSON_CreateArray() };
@@ -586,6 +632,7 @@ import_upload(struct ctx *ctx)
 	st_bind_text(st, 7, otext != NULL ? otext : "{}", -1,
 	    SQLITE_TRANSIENT);
 	st_bind_int64(st, 8, upd.i != 0);
+	st_bind_int64(st, 9, opt[1].i != 0);
 	e = db_step(ctx, st, "DataImportSession");
 	free(dtext);
 	free(otext);
@@ -597,7 +644,8 @@ import_upload(struct ctx *ctx)
 
 	struct csvr_info info;
 	char msg[200];
-	const char *why = csvr_read(buf, len, upload_row, &u, &info, msg,
+	const char *why = xlsx ? xlsxr_read(buf, len, upload_row, &u, &info,
+	    msg, sizeof(msg)) : csvr_read(buf, len, upload_row, &u, &info, msg,
 	    sizeof(msg));
 	if (u.e != NULL)
 		return db_end(ctx, u.e);
@@ -664,13 +712,14 @@ struct session {
 	cJSON			*defaults;
 	cJSON			*overrides;
 	bool			 update;	/* update_records */
+	bool			 create_paths;
 	const char		*id_col;	/* the column of ids, or NULL */
 	const char		**map;		/* per field of r: its column */
 };
 
 static const char imp_sql_session_get[] =
     "SELECT model_type, data_file, status, field_defaults, field_overrides,"
-    " user_id, update_records FROM import_session WHERE id = ?";
+    " user_id, update_records, create_paths FROM import_session WHERE id = ?";
 
 static cJSON *
 parse_owned(struct ctx *ctx, const char *text)
@@ -709,6 +758,7 @@ session_load(struct ctx *ctx, struct session *s)
 	s->defaults = parse_owned(ctx, (const char *)st_column_text(st, 3));
 	s->overrides = parse_owned(ctx, (const char *)st_column_text(st, 4));
 	s->update = st_column_int64(st, 6) != 0;
+	s->create_paths = st_column_int64(st, 7) != 0;
 	st_reset(st);
 	if (s->r == NULL)
 		return err_new(ctx, 400, "The model of this session is no "
@@ -767,6 +817,11 @@ row_data(const struct session *s, const cJSON *cells)
 		const char *v = c->valuestring;
 		size_t n;
 		while (*v == ' ')
+			v++;
+		/* A cell the export neutralised ("'=1+2", export.md) comes
+		 * back as it was: the quote before a formula's first
+		 * character goes (as a spreadsheet hides it). */
+		if (v[0] == '\'' && export_formula_like(v + 1))
 			v++;
 		for (n = strlen(v); n > 0 && v[n - 1] == ' '; n--)
 			;
@@ -863,6 +918,143 @@ row_target(struct ctx *ctx, const struct session *s, const cJSON *body,
 	return e;
 }
 
+/* The nodes of a path: its names between slashes, spaces around them
+ * dropped. */
+static const char *
+path_next(const char *p, const char **name, size_t *len)
+{
+	const char *end = strchr(p, '/');
+
+	if (end == NULL)
+		end = p + strlen(p);
+	while (p < end && *p == ' ')
+		p++;
+	*name = p;
+	*len = (size_t)(end - p);
+	while (*len > 0 && p[*len - 1] == ' ')
+		(*len)--;
+	return *end == '/' ? end + 1 : NULL;
+}
+
+/* UTF-8 characters in the first len bytes of s. */
+static size_t
+utf8_chars(const char *s, size_t len)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++)
+		n += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return n;
+}
+
+/* Is text a path whose nodes tree r could make?  NULL, or why not. */
+static const char *
+path_check(struct ctx *ctx, const struct resource *r, const char *text)
+{
+	int i = res_field(r, "name");
+	int max = i >= 0 ? r->fields[i].max : 0;
+	const char *p = text, *name;
+	size_t len;
+
+	do {
+		p = path_next(p, &name, &len);
+		if (len == 0)
+			return mem_printf(&ctx->mem, "\"%s\" is not a path of "
+			    "%s names: a name is empty.", text, r->noun);
+		if (max > 0 && utf8_chars(name, len) > (size_t)max)
+			return mem_printf(&ctx->mem, "\"%.*s\": a %s's name "
+			    "has at most %d characters.", (int)len, name,
+			    r->noun, max);
+	} while (p != NULL);
+	return NULL;
+}
+
+/* The first message of a DRF error object ({"name": ["..."]}). */
+static const char *
+first_message(struct ctx *ctx, const cJSON *o, const char *text)
+{
+	const cJSON *k = o != NULL ? o->child : NULL;
+	const cJSON *m = cJSON_IsArray(k) ? k->child : k;
+
+	return mem_printf(&ctx->mem, "\"%s\" cannot be created: %s", text,
+	    cJSON_IsString(m) ? m->valuestring : "refused.");
+}
+
+/*
+ * The node of tree r at path text ("Electronics/Passives/Capacitors"),
+ * made with the nodes above it that are missing -- each a create through
+ * the layer (its checks, its written hook), in the caller's transaction.
+ * *why: the row's error, when a node is refused.
+ */
+static struct err *
+path_create(struct ctx *ctx, const struct resource *r, const char *text,
+    long long *id, const char **why)
+{
+	const char *p = text, *name;
+	long long parent = 0;
+	size_t len;
+	struct err *e;
+
+	*why = NULL;
+	db_stmt *st = db_prepare(ctx, mem_printf(&ctx->mem, "SELECT id FROM "
+	    "%s WHERE ifnull(parent, 0) = ? AND name = ?", r->table));
+	if (st == NULL)
+		return db_err(ctx, r->name);
+	do {
+		bool found;
+		p = path_next(p, &name, &len);
+		char *n = mem_strndup(&ctx->mem, name, len);
+		st_bind_int64(st, 1, parent);
+		st_bind_text(st, 2, n, -1, SQLITE_TRANSIENT);
+		if ((e = db_row(ctx, st, r->name, &found)) != NULL)
+			return e;
+		long long node = found ? st_column_int64(st, 0) : 0;
+		st_reset(st);
+		if (node == 0) {
+			struct val *v = mem_alloc(&ctx->mem, (r->nfields + 1) *
+			    sizeof(*v));
+			struct res_write w = { .res = r, .v = v,
+			    .create = true };
+			cJSON *body = cJSON_CreateObject();
+			struct errs es;
+			mem_defer(&ctx->mem, (void (*)(void *))cJSON_Delete,
+			    body);
+			cJSON_AddStringToObject(body, "name", n);
+			if (parent > 0)
+				cJSON_AddNumberToObject(body, "parent",
+				    (double)parent);
+			errs_init(&es, ctx);
+			for (size_t i = 0; i < r->nfields; i++)
+				val_default(&r->fields[i], &v[i]);
+			val_object(ctx, body, r->fields, r->nfields, v, true,
+			    &es);
+			w.body = body;
+			if (!errs_any(&es) && r->hooks != NULL &&
+			    r->hooks->defaults != NULL &&
+			    (e = r->hooks->defaults(ctx, &w)) != NULL)
+				return e;
+			if (!errs_any(&es)) {
+				e = res_save(ctx, &w, &es);
+				if (e != NULL && e->status == 400) {
+					*why = first_message(ctx, e->body,
+					    text);
+					return NULL;
+				}
+				if (e != NULL)
+					return e;
+			}
+			if (errs_any(&es)) {
+				*why = first_message(ctx, es.map, text);
+				return NULL;
+			}
+			node = w.id;
+		}
+		parent = node;
+	} while (p != NULL);
+	*id = parent;
+	return NULL;
+}
+
 /*
  * Checks (write false) or writes (write true, inside the caller's
  * transaction) one row's data as a create of s->r: a reference given by a
@@ -894,6 +1086,21 @@ row_apply(struct ctx *ctx, const struct session *s, const cJSON *data,
 		if ((e = res_find_key(ctx, f->ref, c->valuestring, &pk,
 		    &why)) != NULL)
 			return e;
+		if (why != NULL && s->create_paths && f->ref->tree != NULL &&
+		    !val_id_text(c->valuestring, &pk) &&
+		    strncmp(why, "No ", 3) == 0) {
+			/* Not found: made when written, its names checked
+			 * now (the rows are checked without writing). */
+			why = path_check(ctx, f->ref, c->valuestring);
+			if (why == NULL && !write) {
+				cJSON_DeleteItemFromObjectCaseSensitive(body,
+				    f->name);
+				continue;
+			}
+			if (why == NULL && (e = path_create(ctx, f->ref,
+			    c->valuestring, &pk, &why)) != NULL)
+				return e;
+		}
 		if (why != NULL) {
 			errs_add(&keys, f->name, why);
 			cJSON_DeleteItemFromObjectCaseSensitive(body, f->name);
@@ -993,12 +1200,16 @@ session_status(struct ctx *ctx, long long id, int status)
 	return db_step(ctx, st, "DataImportSession");
 }
 
-/* Every required field is mapped, or has a default or an override. */
+/* Every required field is mapped, or has a default or an override.  Not
+ * with update_records: a row that updates gives only what changes (a row
+ * that creates is refused by the model's own check, per row). */
 static struct err *
 check_required(struct ctx *ctx, const struct session *s)
 {
 	struct errs es;
 
+	if (s->update)
+		return NULL;
 	errs_init(&es, ctx);
 	for (size_t i = 0; i < s->r->nfields; i++) {
 		const struct field *f = &s->r->fields[i];

@@ -184,6 +184,9 @@ static const struct res_hooks template_hooks = {
 
 static struct res_sql template_sql, part_template_sql;
 
+/* An imported parameter names its template by name (unique). */
+static const char *const template_keys[] = { "name", NULL };
+
 const struct resource parameter_template_resource = {
 	.model = "parametertemplate",
 	.name = "ParameterTemplate",
@@ -199,6 +202,7 @@ const struct resource parameter_template_resource = {
 	.order = "pt.name, pt.id",
 	.search = &template_search,
 	.hooks = &template_hooks,
+	.keys = template_keys,
 	.flags = RES_METADATA,
 	.sql = &template_sql,
 };
@@ -218,6 +222,7 @@ const struct resource part_parameter_template_resource = {
 	.order = "pt.name, pt.id",
 	.search = &template_search,
 	.hooks = &template_hooks,
+	.keys = template_keys,
 	.flags = RES_METADATA,
 	.sql = &part_template_sql,
 };

@@ -40,9 +40,10 @@ const struct choice stock_statuses[] = {
 	{ 0, NULL, NULL, NULL },
 };
 
-/* The condition of the partial index stock_item_in_stock (migration 0007),
- * word for word, so that the planner can use it. */
-#define STOCK_IN_STOCK " +s.status IN (10, 50, 55, 85) AND s.quantity > 0"
+/* The condition of the partial index stock_item_in_stock (migrations 0007
+ * and 0026: not consumed by a build), word for word, so that the planner
+ * can use it. */
+#define STOCK_IN_STOCK " +s.status IN (10, 50, 55, 85) AND s.quantity > 0 AND s.consumed_by IS NULL"
 
 bool
 stock_status_in_stock(long long code)
@@ -136,7 +137,7 @@ enum { SF_PART, SF_LOCATION, SF_PARENT, SF_QUANTITY, SF_BATCH, SF_SERIAL,
 	SF_UPDATED, SF_STOCKTAKE, SF_TRACKING, SF_ALLOCATED, SF_BELONGS_TO,
 	SF_BUILD, SF_CUSTOMER, SF_SALES_ORDER, SF_PURCHASE_ORDER,
 	SF_SUPPLIER_PART, SF_OWNER, SF_IS_BUILDING, SF_EXPIRED, SF_STALE,
-	SF_BARCODE_HASH, SF_SERIAL_NUMBERS, SF__N };
+	SF_BARCODE_HASH, SF_SERIAL_NUMBERS, SF_CONSUMED_BY, SF__N };
 
 static const struct field stock_fields[] = {
 	[SF_PART] = { "part", FT_ID, F_REQUIRED | F_FILTER | F_ORDER,
@@ -196,6 +197,11 @@ static const struct field stock_fields[] = {
 	[SF_SERIAL_NUMBERS] = { "serial_numbers", FT_TEXT,
 	    F_WRITE_ONLY | F_NO_COLUMN, 10000,
 	    .help = "Serial numbers of new items (\"1-5, 8\"), one item each" },
+	/* The build order that consumed it (migration 0026): then it is
+	 * out of stock, without a location (stock_consume()). */
+	[SF_CONSUMED_BY] = { "consumed_by", FT_ID, F_READ_ONLY | F_NULL |
+	    F_FILTER, .col = "consumed_by", .label = "Consumed By",
+	    .help = "Build order which consumed this stock item" },
 };
 _Static_assert(sizeof(stock_fields) / sizeof(stock_fields[0]) == SF__N,
     "stock fields");
@@ -216,6 +222,9 @@ static const struct res_filter stock_filters[] = {
 	  "s.quantity > " STOCK_ALLOCATED_SQL("s.id") ")", NULL, NULL },
 	{ "build", FT_ID, " AND s.id IN (SELECT stock_item FROM build_output "
 	  "WHERE build = ? AND stock_item IS NOT NULL)", NULL, NULL, NULL },
+	/* Consumed by a build order (InvenTree's ?consumed=). */
+	{ "consumed", FT_BOOL, " AND s.consumed_by IS NOT NULL",
+	  " AND s.consumed_by IS NULL", NULL, NULL },
 	/* Outputs in production are not stock items here (build_output,
 	 * migration 0020): no item is being built. */
 	{ "is_building", FT_BOOL, " AND 1 = 0", "", NULL, NULL },
@@ -336,8 +345,8 @@ static const char stock_sql_insert[] =
     "'True') THEN 1 ELSE 0 END FROM setting "
     "WHERE key = 'STOCK_DELETE_DEPLETED_DEFAULT'), 0))";
 static const char stock_sql_adj_get[] =
-    "SELECT quantity, location, delete_on_deplete, serial <> '' "
-    "FROM stock_item WHERE id = ?";
+    "SELECT quantity, location, delete_on_deplete, serial <> '', "
+    "consumed_by IS NOT NULL FROM stock_item WHERE id = ?";
 static const char stock_sql_set_quantity[] =
     "UPDATE stock_item SET quantity = ?2, updated = "
     "strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1";
@@ -424,7 +433,8 @@ stock_render(struct ctx *ctx, db_stmt *st, cJSON *o, void *view)
 
 	json_bool(o, "in_stock", stock_status_in_stock(st_column_int64(st,
 	    res_col(&stock_resource, SF_STATUS))) && st_column_int64(st,
-	    res_col(&stock_resource, SF_QUANTITY)) > 0);
+	    res_col(&stock_resource, SF_QUANTITY)) > 0 && st_column_type(st,
+	    res_col(&stock_resource, SF_CONSUMED_BY)) == SQLITE_NULL);
 	if (v == NULL)
 		return;
 	if (v->part_detail) {
@@ -1370,7 +1380,14 @@ stock_adjust_one(struct ctx *ctx, enum stock_op op, const cJSON *it,
 	long long loc = st_column_int64(st, 1);
 	bool deplete = st_column_int(st, 2) != 0;
 	bool serialized = st_column_int(st, 3) != 0;
+	bool consumed = st_column_int(st, 4) != 0;
 	st_reset(st);
+	/* Stock a build order consumed is history, not stock (InvenTree's
+	 * require_in_stock of the adjustments' items). */
+	if (consumed) {
+		errs_add(ie, "pk", "Stock item is not in stock");
+		return NULL;
+	}
 	stock_adjust_rules(ctx, op, q, cur, serialized, ie);
 	if (errs_any(ie))
 		return NULL;
@@ -1715,3 +1732,70 @@ const struct resource tracking_resource = {
 	.flags = RES_KEYED | RES_READ_ONLY,
 	.sql = &tracking_sql,
 };
+
+/* ---- consumed by a build order -------------------------------------- */
+
+static const char stock_sql_consume_get[] =
+    "SELECT quantity FROM stock_item WHERE id = ?";
+/* The consumed part of an item: a child of it, consumed, no location. */
+static const char stock_sql_split_consumed[] =
+    "INSERT INTO stock_item (part, location, parent, quantity, batch, "
+    "status, notes, packaging, link, expiry_date, purchase_price, "
+    "purchase_price_currency, supplier_part, purchase_order, "
+    "delete_on_deplete, consumed_by) "
+    "SELECT part, NULL, id, ?2, batch, status, notes, packaging, link, "
+    "expiry_date, purchase_price, purchase_price_currency, supplier_part, "
+    "purchase_order, delete_on_deplete, ?3 FROM stock_item WHERE id = ?1";
+static const char stock_sql_set_consumed[] =
+    "UPDATE stock_item SET consumed_by = ?2, location = NULL, updated = "
+    "strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1";
+
+struct err *
+stock_consume(struct ctx *ctx, long long item, long long quantity,
+    long long build, const char *notes, long long *consumed)
+{
+	db_stmt *st = db_prepare(ctx, stock_sql_consume_get);
+	struct err *e;
+	bool found;
+
+	*consumed = 0;
+	if (st == NULL)
+		return db_err(ctx, "stock consume");
+	st_bind_int64(st, 1, item);
+	if ((e = db_row(ctx, st, "stock consume", &found)) != NULL)
+		return e;
+	long long have = found ? st_column_int64(st, 0) : 0;
+	st_reset(st);
+	if (!found || quantity <= 0 || quantity > have)
+		return err_field(ctx, "quantity", "Allocated quantity exceeds "
+		    "available stock quantity");
+	long long it = item;
+	if (quantity < have) {
+		/* Part of it: split off, the rest stays where it is. */
+		if ((st = db_prepare(ctx, stock_sql_split_consumed)) == NULL)
+			return db_err(ctx, "stock consume");
+		st_bind_int64(st, 1, item);
+		st_bind_int64(st, 2, quantity);
+		st_bind_int64(st, 3, build);
+		if ((e = db_step(ctx, st, "stock consume")) != NULL)
+			return e;
+		it = db_last_id(ctx);
+		if ((e = stock_fts_sync(ctx, it)) != NULL ||
+		    (e = stock_set(ctx, stock_sql_set_quantity, item,
+		    have - quantity, false)) != NULL ||
+		    (e = stock_track(ctx, item, TRACK_SPLIT_CHILD, notes,
+		    stock_deltas("stockitem", stock_num(it), "removed",
+		    dec_json(quantity), "quantity", dec_json(have -
+		    quantity)))) != NULL ||
+		    (e = stock_track(ctx, it, TRACK_SPLIT_FROM_PARENT, notes,
+		    stock_deltas("stockitem", stock_num(item), "quantity",
+		    dec_json(quantity), NULL, NULL))) != NULL)
+			return e;
+	} else if ((e = stock_set(ctx, stock_sql_set_consumed, item, build,
+	    false)) != NULL)
+		return e;
+	*consumed = it;
+	return stock_track(ctx, it, TRACK_REMOVED, notes, stock_deltas(
+	    "buildorder", stock_num(build), "quantity", dec_json(quantity),
+	    NULL, NULL));
+}

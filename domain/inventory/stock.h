@@ -97,6 +97,18 @@ struct stock_receipt {
 };
 struct err	*stock_receive(struct ctx *, const struct stock_receipt *,
 		    long long *id);
+/*
+ * Quantity of item consumed by build order build (InvenTree's
+ * BuildItem.complete_allocation()), in the caller's transaction: split
+ * off as an item of its own unless it is the whole item (tracked as a
+ * split on both), that item then consumed_by the build, without a
+ * location and out of stock, with a tracking entry ("removed", notes,
+ * {buildorder, quantity}).  *consumed: that item.  A quantity above the
+ * item's is a 400.
+ */
+struct err	*stock_consume(struct ctx *, long long item,
+		    long long quantity, long long build, const char *notes,
+		    long long *consumed);
 struct err	*stock_adjust(struct ctx *, enum stock_op,
 		    const struct cJSON *body);
 struct err	*stock_change_status(struct ctx *, const struct cJSON *body,

@@ -24,6 +24,7 @@ static const char tally_sql_counts[] =
     " UNION ALL SELECT 'supplier_part', 0, count(*) FROM supplier_part"
     " UNION ALL SELECT 'stock_item.in_stock', 0, count(*) FROM stock_item"
     "  WHERE status IN (10, 50, 55, 85) AND quantity > 0"
+    "  AND consumed_by IS NULL"
     " UNION ALL SELECT 'stock_item.status', status, count(*) FROM stock_item"
     "  GROUP BY status"
     " UNION ALL SELECT 'stock_location.items', a.id, count(*)"
@@ -34,7 +35,7 @@ static const char tally_sql_counts[] =
     "  FROM stock_location a, stock_location d, stock_item s"
     "  WHERE d.path >= a.path AND d.path < a.path || '~'"
     "  AND s.location = d.id AND s.status IN (10, 50, 55, 85)"
-    "  AND s.quantity > 0 GROUP BY a.id"
+    "  AND s.quantity > 0 AND s.consumed_by IS NULL GROUP BY a.id"
     " UNION ALL SELECT 'part_category.parts', a.id, count(*)"
     "  FROM part_category a, part_category d, part p"
     "  WHERE d.path >= a.path AND d.path < a.path || '~'"
@@ -50,14 +51,15 @@ static const char tally_sql_counts[] =
     ") AS d GROUP BY name, id HAVING sum(have) <> sum(want) "
     "ORDER BY name, id";
 
-/* Each part's kept figures (migrations 0003 and 0025) as its rows give
+/* Each part's kept figures (migrations 0003, 0025 and 0026) as its rows give
  * them: a row of the answer is a figure that differs. */
 static const char tally_sql_part_figures[] =
     "WITH f AS (SELECT p.id, p.stock_count AS k1, p.in_stock AS k2,"
     " p.allocated AS k3, p.building AS k4, p.ordering AS k5,"
     " (SELECT count(*) FROM stock_item WHERE part = p.id) AS c1,"
     " (SELECT coalesce(sum(CASE WHEN status IN (10, 50, 55, 85)"
-    "  THEN quantity END), 0) FROM stock_item WHERE part = p.id) AS c2,"
+    "  AND consumed_by IS NULL THEN quantity END), 0) FROM stock_item"
+    "  WHERE part = p.id) AS c2,"
     " (SELECT coalesce(sum(quantity), 0) FROM build_item"
     "  WHERE part = p.id) AS c3,"
     " (SELECT coalesce(sum(n), 0) FROM part_building_output"
@@ -134,7 +136,7 @@ fail:
 }
 
 /*
- * The same counts as migrations 0010, 0017 and 0025 make of an existing
+ * The same counts as migrations 0010, 0017, 0025 and 0026 make of an existing
  * inventory (keep them alike; test_inventory_tool.py checks this one,
  * test_tallies.py the migrations', each with stockroom check).
  */
@@ -149,7 +151,8 @@ static const char tally_sql_rebuild[] =
     " SELECT a.id, d.id FROM part_category a, part_category d"
     " WHERE d.path >= a.path AND d.path < a.path || '~';"
     "UPDATE part SET (stock_count, in_stock) = (SELECT count(*),"
-    " ifnull(sum(CASE WHEN status IN (10, 50, 55, 85) THEN quantity END), 0)"
+    " ifnull(sum(CASE WHEN status IN (10, 50, 55, 85) AND consumed_by IS NULL"
+    " THEN quantity END), 0)"
     " FROM stock_item WHERE part = part.id);"
     "UPDATE part SET (allocated, building, ordering) ="
     " ((SELECT coalesce(sum(quantity), 0) FROM build_item"
@@ -169,7 +172,8 @@ static const char tally_sql_rebuild[] =
     " SELECT 'supplier_part', 0, count(*) FROM supplier_part;"
     "INSERT INTO tally (name, id, n)"
     " SELECT 'stock_item.in_stock', 0, count(*) FROM stock_item"
-    " WHERE +status IN (10, 50, 55, 85) AND quantity > 0;"
+    " WHERE +status IN (10, 50, 55, 85) AND quantity > 0"
+    " AND consumed_by IS NULL;"
     "INSERT INTO tally (name, id, n)"
     " SELECT 'stock_item.status', status, count(*) FROM stock_item"
     " GROUP BY status;"
@@ -183,7 +187,7 @@ static const char tally_sql_rebuild[] =
     " SELECT 'stock_location.in_stock', t.ancestor, sum(c.items)"
     " FROM (SELECT location, count(*) AS items FROM stock_item"
     "  WHERE location IS NOT NULL AND +status IN (10, 50, 55, 85) AND"
-    "  quantity > 0 GROUP BY location) c"
+    "  quantity > 0 AND consumed_by IS NULL GROUP BY location) c"
     " JOIN stock_location_tree t ON t.descendant = c.location"
     " GROUP BY t.ancestor;"
     "INSERT INTO tally (name, id, n)"

@@ -373,17 +373,18 @@ static const char build_sql_status[] = "SELECT status FROM build WHERE id = ?";
 static const char build_sql_set[] =
     "UPDATE build SET status = ?2, completion_date = ?3 WHERE id = ?1";
 
-/* What a move does besides the status: cancel's options; issue's event. */
+/* What a move does besides the status: cancel's options; its event
+ * (InvenTree's build.issued, build.hold, build.cancelled). */
 struct build_then {
-	bool	 release, remove_stock, remove_outputs;
-	bool	 issued;
+	bool		 release, remove_stock, remove_outputs;
+	enum event_kind	 event;
 };
 
 /*
  * Moves build <pk> to status `to` if it is in one of `from` (ends with
  * 0), in one transaction; else 400 with msg.  completion_date is set
- * (cancel) or left as it is; then does what `then` says, in the same
- * transaction.
+ * (cancel) or left as it is; then does what `then` says and emits its
+ * event, in the same transaction.
  */
 static struct err *
 build_move(struct ctx *ctx, const int *from, int to, bool dated,
@@ -420,12 +421,10 @@ build_move(struct ctx *ctx, const int *from, int to, bool dated,
 		st_bind_null(st, 3);
 	if ((e = db_step(ctx, st, "build")) != NULL)
 		return db_end(ctx, e);
-	if (then != NULL && then->release && (e = build_release(ctx, id,
+	if (then->release && (e = build_release(ctx, id,
 	    then->remove_stock, then->remove_outputs)) != NULL)
 		return db_end(ctx, e);
-	if (then != NULL && then->issued)
-		e = event_emit(ctx, EVENT_BUILD_ISSUED, id);
-	return db_end(ctx, e);
+	return db_end(ctx, event_emit(ctx, then->event, id));
 }
 
 /* POST /api/build/<pk>/issue/: Pending or On hold to Production. */
@@ -433,7 +432,7 @@ struct err *
 build_issue(struct ctx *ctx)
 {
 	static const int from[] = { BUILD_PENDING, BUILD_ON_HOLD, 0 };
-	static const struct build_then then = { .issued = true };
+	static const struct build_then then = { .event = EVENT_BUILD_ISSUED };
 	struct err *e;
 
 	if ((e = build_move(ctx, from, BUILD_PRODUCTION, false, "Build order "
@@ -447,11 +446,12 @@ struct err *
 build_hold(struct ctx *ctx)
 {
 	static const int from[] = { BUILD_PENDING, BUILD_PRODUCTION, 0 };
+	static const struct build_then then = { .event = EVENT_BUILD_HOLD };
 	struct err *e;
 
 	if ((e = build_move(ctx, from, BUILD_ON_HOLD, false, "Build order "
 	    "must be pending or in production to be placed on hold",
-	    NULL)) != NULL)
+	    &then)) != NULL)
 		return e;
 	return resp_json(ctx, 201, cJSON_CreateObject());
 }
@@ -486,7 +486,8 @@ build_cancel(struct ctx *ctx)
 	if (errs_any(&es))
 		return errs_end(&es);
 	struct build_then then = { .release = true,
-	    .remove_stock = v[0].i != 0, .remove_outputs = v[1].i != 0 };
+	    .remove_stock = v[0].i != 0, .remove_outputs = v[1].i != 0,
+	    .event = EVENT_BUILD_CANCELLED };
 	if ((e = build_move(ctx, from, BUILD_CANCELLED, true, "Build order "
 	    "is not open: it cannot be cancelled", &then)) != NULL)
 		return e;

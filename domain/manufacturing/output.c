@@ -31,7 +31,7 @@
 
 #define OUT_ITEMS_MAX	1000	/* items or outputs in one request */
 #define BUILD_OPEN	"(10, 20, 25)"
-#define IN_STOCK	"(10, 50, 55, 85)"
+#define IN_STOCK	"(10, 50, 55, 85)"	/* and not consumed_by */
 
 enum { OUT_BUILDING = 1, OUT_COMPLETE = 2, OUT_SCRAPPED = 3 };
 enum { STOCK_OK = 10, STOCK_REJECTED = 65 };
@@ -558,7 +558,8 @@ static const char alloc_sql_line[] =
     "FROM build_line l JOIN build b ON b.id = l.build JOIN bom_item q ON "
     "q.id = l.bom_item JOIN part p ON p.id = q.sub_part WHERE l.id = ?";
 static const char alloc_sql_item[] =
-    "SELECT s.part, s.quantity, s.status IN " IN_STOCK ", s.serial <> '', "
+    "SELECT s.part, s.quantity, s.status IN " IN_STOCK " AND s.consumed_by "
+    "IS NULL, s.serial <> '', "
     "(SELECT coalesce(sum(quantity), 0) FROM build_item WHERE stock_item = "
     "s.id AND id <> ?2) FROM stock_item s WHERE s.id = ?1";
 static const char alloc_sql_substitute[] =
@@ -1075,7 +1076,7 @@ static const char auto_sql_candidates[] =
     "FROM build_item WHERE stock_item = s.id) FROM stock_item s "
     "WHERE (s.part = ?1 OR (?2 = 1 AND s.part IN (SELECT part FROM "
     "bom_item_substitute WHERE bom_item = ?3))) AND s.status IN " IN_STOCK
-    " AND s.quantity > 0 AND s.serial = '' AND (?4 = 0 OR s.location IN "
+    " AND s.consumed_by IS NULL AND s.quantity > 0 AND s.serial = '' AND (?4 = 0 OR s.location IN "
     "(SELECT descendant FROM stock_location_tree WHERE ancestor = ?4)) AND "
     "(?5 = 0 OR s.location IS NULL OR s.location NOT IN (SELECT descendant "
     "FROM stock_location_tree WHERE ancestor = ?5)) ORDER BY s.id";
@@ -1204,9 +1205,6 @@ static const char use_sql_get[] =
     "SELECT a.stock_item, a.quantity, a.build_line, s.quantity "
     "FROM build_item a JOIN stock_item s ON s.id = a.stock_item "
     "WHERE a.id = ?";
-static const char use_sql_take[] =
-    "UPDATE stock_item SET quantity = quantity - ?2, updated = "
-    "strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1 AND quantity >= ?2";
 static const char use_sql_consumed[] =
     "UPDATE build_line SET consumed = min(consumed + ?2, 999999999999999) "
     "WHERE id = ?1";
@@ -1215,9 +1213,10 @@ static const char use_sql_less[] =
 static const char use_sql_drop[] = "DELETE FROM build_item WHERE id = ?";
 
 /*
- * Consumes up to want of allocation id (all of it when want < 0): takes
- * it from the stock item, with a tracking entry, counts it consumed on
- * the line, and lessens or removes the allocation.  *took: how much.
+ * Consumes up to want of allocation id (all of it when want < 0): the
+ * stock item's quantity becomes an item consumed by the build (split off
+ * when it is only part of it: stock_consume()), counted consumed on the
+ * line, and the allocation is lessened or removed.  *took: how much.
  */
 static struct err *
 use_alloc(struct ctx *ctx, const struct bstate *b, long long id,
@@ -1244,17 +1243,10 @@ use_alloc(struct ctx *ctx, const struct bstate *b, long long id,
 	if (take > have)
 		take = have;
 	if (take > 0) {
-		if ((e = out_exec(ctx, use_sql_take, item, take, 0)) != NULL)
-			return e;
-		cJSON *d = cJSON_CreateObject();
-		if (d == NULL)
-			mem_oom();
-		json_item(d, "removed", dec_json(take));
-		json_item(d, "quantity", dec_json(have - take));
-		json_int(d, "buildorder", b->id);
-		if ((e = stock_track(ctx, item, TRACK_REMOVED, mem_printf(
+		long long used;
+		if ((e = stock_consume(ctx, item, take, b->id, mem_printf(
 		    &ctx->mem, "Consumed by build order %s", b->reference),
-		    d)) != NULL)
+		    &used)) != NULL)
 			return e;
 		if ((e = out_exec(ctx, use_sql_consumed, line, take, 0)) != NULL)
 			return e;
@@ -2026,6 +2018,66 @@ build_release(struct ctx *ctx, long long id, bool remove_stock,
 	if (remove_outputs)
 		return out_exec(ctx, build_sql_drop_outputs, id, 0, 0);
 	return NULL;
+}
+
+/* ---- the actions without a request -------------------------------- */
+
+struct err *
+build_action_run(struct ctx *ctx, const char *action, long long id,
+    const cJSON *body)
+{
+	static const struct {
+		const char		*name;
+		const struct field	*input;
+		size_t			 n;
+		struct err		*(*tx)(struct ctx *, long long,
+					    const struct val *);
+	} acts[] = {
+		{ "allocate", alloc_input, AL__N, allocate_tx },
+		{ "unallocate", unallocate_input, UA__N, unallocate_tx },
+		{ "auto-allocate", auto_input, AA__N, auto_tx },
+		{ "complete", complete_input, CP__N, complete_tx },
+		{ "scrap-outputs", scrap_input, SC__N, scrap_tx },
+		{ "delete-outputs", delete_input, DO__N, delete_tx },
+		{ "finish", finish_input, FI__N, finish_tx },
+	};
+	struct val v[OUT_INPUT_MAX];
+	struct errs es;
+	struct err *e;
+
+	for (size_t k = 0; k < sizeof(acts) / sizeof(acts[0]); k++) {
+		if (strcmp(acts[k].name, action) != 0)
+			continue;
+		errs_init(&es, ctx);
+		for (size_t i = 0; i < acts[k].n; i++)
+			val_default(&acts[k].input[i], &v[i]);
+		val_object(ctx, body, acts[k].input, acts[k].n, v, true, &es);
+		if ((e = errs_end(&es)) != NULL)
+			return e;
+		return acts[k].tx(ctx, id, v);
+	}
+	return err_field(ctx, "non_field_errors", "Unknown build action");
+}
+
+long long
+build_output_new(struct ctx *ctx, long long id, const cJSON *body)
+{
+	struct val v[CO__N];
+	struct errs es;
+	cJSON *made = cJSON_CreateArray();
+	long long out = -1;
+
+	if (made == NULL)
+		mem_oom();
+	errs_init(&es, ctx);
+	for (size_t i = 0; i < CO__N; i++)
+		val_default(&create_output_input[i], &v[i]);
+	val_object(ctx, body, create_output_input, CO__N, v, true, &es);
+	if (errs_end(&es) == NULL && create_output_tx(ctx, id, v, made) ==
+	    NULL && made->child != NULL)
+		out = (long long)made->child->valuedouble;
+	cJSON_Delete(made);
+	return out;
 }
 
 _Static_assert(AL__N <= OUT_INPUT_MAX && UA__N <= OUT_INPUT_MAX &&

@@ -34,6 +34,7 @@
 
 #include <stdbool.h>
 
+struct cJSON;
 struct ctx;
 struct err;
 struct field;
@@ -64,5 +65,18 @@ struct err	*build_complete_outputs(struct ctx *);
 struct err	*build_scrap_outputs(struct ctx *);
 struct err	*build_delete_outputs(struct ctx *);
 struct err	*build_finish(struct ctx *);
+
+/*
+ * The same actions without a request, in the caller's write transaction
+ * (the inventory tool's demo): action is the route's last segment
+ * ("allocate", "unallocate", "auto-allocate", "complete",
+ * "scrap-outputs", "delete-outputs", "finish"), body what it takes.
+ * build_output_new() is create-output's: the first new output's id, or
+ * -1 when refused.
+ */
+struct err	*build_action_run(struct ctx *, const char *action,
+		    long long id, const struct cJSON *body);
+long long	 build_output_new(struct ctx *, long long id,
+		    const struct cJSON *body);
 
 #endif

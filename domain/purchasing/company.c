@@ -618,10 +618,12 @@ static const struct field supplier_part_fields[] = {
 	[SP_AVAILABILITY_UPDATED] = { "availability_updated", FT_DATETIME,
 	    F_READ_ONLY | F_STORED | F_NULL, .col = "availability_updated" },
 	[SP_ACTIVE] = { "active", FT_BOOL, F_FILTER, .def = 1 },
-	/* Its stock items that are in stock (status 10, 50, 55, 85). */
+	/* Its stock items that are in stock (status 10, 50, 55, 85; not
+	 * consumed by a build). */
 	[SP_IN_STOCK] = { "in_stock", FT_DEC, F_READ_ONLY | F_ORDER,
 	    .col = "(SELECT coalesce(sum(quantity), 0) FROM stock_item WHERE "
-	    "supplier_part = sp.id AND status IN (10, 50, 55, 85))" },
+	    "supplier_part = sp.id AND status IN (10, 50, 55, 85) AND "
+	    "consumed_by IS NULL)" },
 	[SP_MANUFACTURER] = { "manufacturer", FT_TEXT, F_READ_ONLY,
 	    .col = "(SELECT c.name FROM manufacturer_part m JOIN company c ON "
 	    "c.id = m.manufacturer WHERE m.id = sp.manufacturer_part)" },
@@ -660,9 +662,9 @@ static const struct res_filter supplier_part_filters[] = {
 	  "company WHERE active = 0)", NULL, NULL, false },
 	{ "has_stock", FT_BOOL, " AND EXISTS (SELECT 1 FROM stock_item WHERE "
 	  "supplier_part = sp.id AND status IN (10, 50, 55, 85) AND "
-	  "quantity > 0)", " AND NOT EXISTS (SELECT 1 FROM stock_item WHERE "
+	  "quantity > 0 AND consumed_by IS NULL)", " AND NOT EXISTS (SELECT 1 FROM stock_item WHERE "
 	  "supplier_part = sp.id AND status IN (10, 50, 55, 85) AND "
-	  "quantity > 0)", NULL, NULL, false },
+	  "quantity > 0 AND consumed_by IS NULL)", NULL, NULL, false },
 };
 
 static const struct res_order supplier_part_orders[] = {

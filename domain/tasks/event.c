@@ -53,11 +53,14 @@ const struct event_def event_defs[EVENT__MAX] = {
 	[EVENT_PO_RECEIVED] = { "purchaseorder.received", { NULL } },
 	[EVENT_PO_COMPLETED] = { "purchaseorder.completed", { NULL } },
 	/* InvenTree's build.issued, build.output_completed,
-	 * build.completed: logged, no consequence yet either. */
+	 * build.completed, build.hold, build.cancelled: logged, no
+	 * consequence yet either. */
 	[EVENT_BUILD_ISSUED] = { "build.issued", { NULL } },
 	[EVENT_BUILD_OUTPUT_COMPLETED] = { "build.output_completed",
 	    { NULL } },
 	[EVENT_BUILD_COMPLETED] = { "build.completed", { NULL } },
+	[EVENT_BUILD_HOLD] = { "build.hold", { NULL } },
+	[EVENT_BUILD_CANCELLED] = { "build.cancelled", { NULL } },
 };
 
 /*

@@ -34,6 +34,8 @@ enum event_kind {
 	EVENT_BUILD_OUTPUT_COMPLETED,	/* id: the build order an output
 					   of was completed */
 	EVENT_BUILD_COMPLETED,		/* id: the build order finished */
+	EVENT_BUILD_HOLD,		/* id: the build order placed on hold */
+	EVENT_BUILD_CANCELLED,		/* id: the build order cancelled */
 	EVENT__MAX
 };
 

@@ -240,8 +240,43 @@ if [ -n "$ASM" ]; then
 		    ON i.part = b.part WHERE b.reference = 'BO-9999';"
 		BUILD_ID=$(db "SELECT id FROM build WHERE reference = 'BO-9999'")
 	fi
+	# The build actions on it: auto-allocate (interchangeable stock) and
+	# unallocate in turn, so that the data does not grow; and, on a
+	# second build order of 100,000 of it whose 200 lines are allocated
+	# from one large item of each component (made once here), an output
+	# of one board created and completed in turn -- each complete
+	# consumes the board's share of every line (200 consumed items split
+	# off, with their history) and makes its stock item.  That row grows
+	# the data (200 items a complete), as the receive row does.
+	BUILD_DONE=$(db "SELECT id FROM build WHERE reference = 'BO-9998'" 2>/dev/null || true)
+	if [ -z "$BUILD_DONE" ]; then
+		sqlite3 "$DATA/stockroom.sqlite3" "INSERT INTO build (reference,
+		    reference_int, part, quantity, status, creation_date,
+		    destination) VALUES ('BO-9998', 9998, $ASM, 10000000000, 20,
+		    date('now'), $LOC_A);
+		    INSERT INTO build_line (build, bom_item, quantity)
+		    SELECT b.id, i.id, i.quantity * 100000 * (10000000 +
+		    i.attrition) / 10000000 + i.setup_quantity FROM build b
+		    JOIN bom_item i ON i.part = b.part WHERE b.reference = 'BO-9998';
+		    INSERT INTO stock_item (part, location, quantity, notes)
+		    SELECT DISTINCT sub_part, $LOC_A, 100000000000000, 'BO-9998'
+		    FROM bom_item WHERE part = $ASM;
+		    INSERT INTO build_item (build_line, stock_item, part, quantity)
+		    SELECT l.id, (SELECT max(s.id) FROM stock_item s WHERE
+		    s.part = q.sub_part AND s.notes = 'BO-9998'), q.sub_part,
+		    l.quantity FROM build_line l JOIN bom_item q ON q.id =
+		    l.bom_item JOIN build b ON b.id = l.build
+		    WHERE b.reference = 'BO-9998';
+		    INSERT INTO stock_item_fts (rowid, batch, serial, notes)
+		    SELECT id, batch, serial, notes FROM stock_item
+		    WHERE notes = 'BO-9998';"
+		BUILD_DONE=$(db "SELECT id FROM build WHERE reference = 'BO-9998'")
+	fi
+	export BENCH_BUILD=$BUILD_ID BENCH_BUILD_COMPLETE=$BUILD_DONE
 	ENDPOINTS+=(
 		"build line list|/api/build/line/?build=$BUILD_ID&limit=1000|"
+		"build auto-allocate/unallocate|/api/build/$BUILD_ID/auto-allocate/|-s tests/bench/build_alloc.lua"
+		"build create/complete output|/api/build/$BUILD_DONE/complete/|-s tests/bench/build_complete.lua"
 	)
 fi
 
@@ -308,6 +343,8 @@ measure() {
 		[[ $path == /api/settings* ]] && prog=settings
 		[[ $path == /api/company* ]] && prog=company
 		[[ $path == /api/order* ]] && prog=order
+		[[ $path == /api/build* ]] && prog=build
+		[[ $path == /api/bom* ]] && prog=bom
 		if [ "$mode" = apache-fcgid ]; then
 			# shellcheck disable=SC2086
 			wrk -t"$THREADS" -c"$CONNS" -d2s -H "$AUTH" $extra "$BASE$path" >/dev/null
@@ -334,6 +371,15 @@ measure() {
 		elif [ "$name" = "stock transfer" ]; then
 			mem=$(rss stock POST /api/stock/transfer/ "" \
 			    "{\"items\":[{\"pk\":$ITEM,\"quantity\":\"$QTY\"}],\"location\":$LOC_A}")
+		elif [ "$name" = "build auto-allocate/unallocate" ]; then
+			mem=$(rss build POST "/api/build/$BUILD_ID/auto-allocate/" "" \
+			    '{"interchangeable":true}')
+			rss build POST "/api/build/$BUILD_ID/unallocate/" "" '{}' >/dev/null
+		elif [ "$name" = "build create/complete output" ]; then
+			local o
+			o=$(db "INSERT INTO build_output (build, quantity) VALUES ($BUILD_DONE, 100000) RETURNING id")
+			mem=$(rss build POST "/api/build/$BUILD_DONE/complete/" "" \
+			    "{\"outputs\":[{\"output\":$o}],\"location\":$LOC_A}")
 		elif [ "$name" = "PO receive 10 lines" ]; then
 			mem=$(rss order POST "/api/order/po/$BENCH_PO/receive/" "" \
 			    "{\"location\":$LOC_A,\"items\":[$(sed -E 's/([0-9]+)/{"line_item":\1,"quantity":1}/g' <<<"$BENCH_PO_LINES")]}")
@@ -421,6 +467,12 @@ for fmt in csv xlsx; do
 	printf 'Export of every part (%d) as %s: %s, %s bytes\n' "$NPARTS" \
 	    "$fmt" "$(export_run "$fmt")" "$(stat -c %s "$BENCH_DIR/export.$fmt")"
 done
+
+# Import (issue 18, docs/import.md): 100,000 parts from CSV (and their
+# export as XLSX uploaded back), into an empty data directory of its own
+# (tests/bench/import.sh): each step's wall time and peak RSS.
+BENCH_DIR="$BENCH_DIR" CGI_DIR="$SITE/cgi-bin" BIN_DIR="$SITE/bin" \
+    bash tests/bench/import.sh
 
 # The requests whose CPU time is measured below (name|program|path|query).
 export BENCH_CPU_CASES="api root|api|/api/|

@@ -6,7 +6,9 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { seedInPage } from './demo.mjs';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import http from 'node:http';
 
 const requireWeb = createRequire(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'web', 'package.json'));
 
@@ -881,13 +883,30 @@ async function buildScenario(ctx) {
 		await post('stock/', { part: mcu.pk, quantity: 5, location: store.pk });
 		await post('bom/', { part: board.pk, sub_part: r.pk, quantity: 4, reference: 'R1 R2 R3 R4' });
 		await post('bom/', { part: board.pk, sub_part: mcu.pk, quantity: 1, reference: 'U1' });
-		const b = await post('build/', { part: board.pk, reference: 'BO-0001', quantity: 3, title: 'First batch', destination: done.pk });
-		return { board: board.pk, r: r.pk, mcu: mcu.pk, build: b.pk };
+		return { board: board.pk, r: r.pk, mcu: mcu.pk };
 	});
 	await page.reload();	// the location tree the page had cached is older
 	await page.getByRole('navigation', { name: 'Main' }).waitFor();
+	// BOM -> can build: 40 / 4 resistors, 5 MCUs: 5 boards.
+	await goto(ctx, page, '/part/' + ids.board);
+	const bom = page.locator('#bom');
+	await bom.getByRole('heading', { name: 'Bill of materials' }).waitFor();
+	await expectText(bom.locator('.bom-summary'), /5 Can build 2 Lines/, 'can build 5');
+	await settled(page);
+	// -> a build order of three, made in its dialog.
 	await nav(page, 'Build orders');
 	await page.getByRole('heading', { level: 1, name: 'Build orders' }).waitFor();
+	await page.getByRole('button', { name: 'New build order' }).click();
+	let d = await dialog(page, 'New build order');
+	await d.getByRole('searchbox', { name: 'Assembly' }).fill('Weather');
+	await d.getByRole('button', { name: /Weather station/ }).click();
+	await d.getByLabel('Quantity').fill('3');
+	await d.getByLabel('Description').fill('First batch');
+	await d.getByLabel('Destination').selectOption({ label: 'Finished goods' });
+	await d.getByRole('button', { name: 'Create build order' }).click();
+	await closed(page);
+	await page.getByRole('heading', { level: 1, name: /BO-0001/ }).waitFor();
+	await nav(page, 'Build orders');
 	await expectText(page.getByRole('table', { name: 'Build orders' }), /BO-0001.*Weather station.*Pending/, 'the build in the list');
 	await page.getByRole('table', { name: 'Build orders' }).getByRole('link', { name: 'BO-0001' }).click();
 	await page.getByRole('heading', { level: 1, name: /BO-0001/ }).waitFor();
@@ -906,7 +925,7 @@ async function buildScenario(ctx) {
 	await page.getByRole('heading', { level: 1, name: /BO-0001/ }).waitFor();
 	await settled(page);
 	await page.locator('.card').filter({ has: page.getByRole('heading', { name: 'Outputs' }) }).getByRole('button', { name: 'New output' }).click();
-	let d = await dialog(page, 'New build output');
+	d = await dialog(page, 'New build output');
 	await d.getByLabel('Quantity').fill('2');
 	await d.getByRole('button', { name: 'Create output' }).click();
 	await closed(page);
@@ -934,13 +953,28 @@ async function buildScenario(ctx) {
 	await expectText(page.locator('h1'), /Complete/, 'the finished build');
 	await shot(ctx, page, '32-build-finished');
 	const buildUrl = page.url();
-	// The part pages: 2 boards in stock; 40 - 12 resistors, 5 - 3 MCUs.
-	for (const [id, re] of [[ids.board, /\b2\b/], [ids.r, /\b28\b/], [ids.mcu, /\b2\b/]]) {
+	// The part pages: 2 boards in stock; 40 - 12 resistors, 5 - 3 MCUs
+	// (what the build consumed is kept as items consumed_by it, out of
+	// stock); nothing is allocated any more.
+	for (const [id, re] of [[ids.board, /\b2 In stock/], [ids.r, /\b28 In stock/], [ids.mcu, /\b2 In stock/]]) {
 		await goto(ctx, page, '/part/' + id);
 		await page.getByRole('heading', { level: 1 }).first().waitFor();
 		await expectText(page.locator('.stats'), re, 'stock of part ' + id);
+		const stats = await page.locator('.stats').innerText();
+		if (/[1-9][0-9]* Allocated to builds/.test(stats.replace(/\n/g, ' '))) throw new Error('part ' + id + ' still shows stock allocated: ' + stats);
 		await settled(page);
 	}
+	// ... and the BOM's can build after: min(28 / 4, 2 / 1) = 2.
+	await goto(ctx, page, '/part/' + ids.board);
+	await bom.getByRole('heading', { name: 'Bill of materials' }).waitFor();
+	await expectText(bom.locator('.bom-summary'), /2 Can build 2 Lines/, 'can build 2 after');
+	await settled(page);
+	const consumed = await page.evaluate(async b => {
+		const r = await fetch('api/stock/?consumed=true', { credentials: 'same-origin' });
+		return (await r.json()).map(i => [i.part, i.quantity, i.in_stock]);
+	}, ids.board);
+	const want = JSON.stringify([[ids.r, 8, false], [ids.mcu, 2, false], [ids.r, 4, false], [ids.mcu, 1, false]].sort());
+	if (JSON.stringify(consumed.sort()) !== want) throw new Error('consumed stock: ' + JSON.stringify(consumed));
 	await page.setViewportSize({ width: 390, height: 844 });
 	let k = 0;
 	for (const p of [buildUrl, ctx.server.base + 'builds']) {
@@ -1351,6 +1385,233 @@ async function importScenario(ctx) {
 	clean(ctx);
 }
 
+/* A distributor's order export of 200 parts (Mouser-style columns, a
+   category path per part) through the import dialog at 1366x768: the
+   name mapped from the manufacturer's number, the missing categories made
+   from their paths, every row imported in one go. */
+async function importDistributorScenario(ctx) {
+	const page = await open(ctx, { viewport: { width: 1366, height: 768 } });
+	await signIn(ctx, page, ctx.admin);
+	await page.waitForLoadState('networkidle').catch(() => {});
+	await settled(page).catch(() => {});
+	const cats = ['Passive Components/Resistors/Chip Resistor - Surface Mount',
+		'Passive Components/Capacitors/Ceramic Capacitors',
+		'Semiconductors/Discrete Semiconductors/Diodes',
+		'Connectors/Headers & Wire Housings'];
+	let csv = 'Mouser No:,Mfr. No:,Manufacturer:,Description,Category,Order Qty.,Price (EUR)\r\n';
+	for (let i = 1; i <= 200; i++) {
+		const n = String(i).padStart(3, '0');
+		csv += `603-RC0603FR-07${n}L,RC0603-${n},YAGEO,"Thick Film Resistors - SMD ${i} kOhms, 1%",${cats[i % 4]},${i * 10},"0,0${i % 10}"\r\n`;
+	}
+	await goto(ctx, page, 'parts');
+	await page.getByRole('button', { name: 'Import' }).click();
+	let d = await dialog(page, 'Import parts');
+	await d.getByLabel('File').setInputFiles({ name: 'mouser-cart.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+	await d.getByLabel(/Create missing categories/).check();
+	await d.getByRole('button', { name: 'Upload' }).click();
+	d = await dialog(page, 'Match the columns');
+	await expectText(d, /200 rows, 7 columns/, 'the file read');
+	if (await d.getByLabel('Column for Category').inputValue() !== 'Category') throw new Error('Category not suggested');
+	await d.getByLabel('Column for Name').selectOption('Mfr. No:');
+	await d.getByLabel('Column for IPN').selectOption('Mouser No:');
+	await expectText(d.getByRole('table', { name: 'Column mapping' }), /RC0603-001/, 'the preview');
+	await shot(ctx, page, '55-import-distributor-mapping', { full: false });
+	await d.getByRole('button', { name: 'Check rows' }).click();
+	d = await dialog(page, 'Check the rows');
+	await expectText(d, /200 ready/, 'every row checked');
+	await shot(ctx, page, '56-import-distributor-review', { full: false });
+	await d.getByRole('button', { name: 'Import 200 rows' }).click();
+	d = await dialog(page, 'Import finished');
+	await expectText(d, /200 parts imported/, 'the result');
+	await d.getByRole('button', { name: 'Close', exact: true }).last().click();
+	await closed(page);
+	const got = await page.evaluate(async () => {
+		const j = async u => (await fetch(u, { credentials: 'same-origin' })).json();
+		const parts = await j('api/part/?search=RC0603&limit=1');
+		const c = (await j('api/part/category/?limit=1000')).results;
+		const leaf = c.find(x => x.pathstring === 'Passive Components/Capacitors/Ceramic Capacitors');
+		return { parts: parts.count, leaf: leaf ? leaf.part_count : null,
+			top: c.filter(x => x.pathstring === 'Passive Components').length };
+	});
+	if (got.parts !== 200 || got.leaf !== 50 || got.top !== 1) throw new Error('after the import: ' + JSON.stringify(got));
+	await goto(ctx, page, 'parts');
+	await expectText(page.getByRole('table', { name: /Parts/ }), /RC0603-/, 'the imported parts listed');
+	await shot(ctx, page, '57-import-distributor-parts', { full: false });
+	clean(ctx);
+}
+
+/* A BOM file imported from an assembly's BOM tab: the assembly is the
+   dialog's default, the components found by IPN and by name. */
+async function importBomScenario(ctx) {
+	const page = await open(ctx, { viewport: { width: 1366, height: 768 } });
+	await signIn(ctx, page, ctx.admin);
+	await page.waitForLoadState('networkidle').catch(() => {});
+	await settled(page).catch(() => {});
+	const amp = await page.evaluate(async () => {
+		const token = localStorage.getItem('stockroom.csrf') || '';
+		const post = async (path, body) => {
+			const r = await fetch('api/' + path, { method: 'POST', credentials: 'same-origin',
+				headers: { 'Content-Type': 'application/json', 'X-CSRFToken': token }, body: JSON.stringify(body) });
+			if (!r.ok) throw new Error(path + ': ' + r.status + ' ' + await r.text());
+			return r.json();
+		};
+		await post('part/', { name: 'HPA op-amp TL072', IPN: 'HPA-U1', component: true });
+		await post('part/', { name: 'HPA resistor 4k7', IPN: 'HPA-R1', component: true });
+		return (await post('part/', { name: 'Headphone amp', IPN: 'HPA-01', assembly: true })).pk;
+	});
+	await goto(ctx, page, '/part/' + amp);
+	const bom = page.locator('#bom');
+	await bom.getByRole('heading', { name: 'Bill of materials' }).waitFor();
+	await bom.getByRole('button', { name: 'Import' }).click();
+	let d = await dialog(page, 'Import BOM lines');
+	await d.getByLabel('File').setInputFiles({ name: 'amp-bom.csv', mimeType: 'text/csv',
+		buffer: Buffer.from('Component;Quantity;Reference\nHPA-U1;2;U1, U2\nHPA resistor 4k7;8;R1-R8\nR-NOPE;1;R9\n', 'utf8') });
+	await d.getByRole('button', { name: 'Upload' }).click();
+	d = await dialog(page, 'Match the columns');
+	if (await d.getByLabel('Column for Component').inputValue() !== 'Component') throw new Error('Component not suggested');
+	if (await d.getByLabel('Column for Assembly').inputValue() !== '') throw new Error('the assembly is the default, no column');
+	await d.getByRole('button', { name: 'Check rows' }).click();
+	d = await dialog(page, 'Check the rows');
+	await expectText(d, /2 ready.*1 with errors/, 'the lines checked');
+	await expectText(d.getByRole('table', { name: 'Rows with errors' }), /No Part matches "R-NOPE"/, 'the unknown component');
+	await shot(ctx, page, '58-import-bom-review', { full: false });
+	await d.getByRole('button', { name: 'Import 2 rows' }).click();
+	d = await dialog(page, 'Import finished');
+	await expectText(d, /2 BOM lines imported/, 'the result');
+	await d.getByRole('button', { name: 'Close', exact: true }).last().click();
+	await closed(page);
+	await expectText(page.getByRole('table', { name: 'Bill of materials of Headphone amp' }),
+		/HPA op-amp TL072.*U1, U2.*2.*HPA resistor 4k7.*R1-R8.*8/, 'the imported lines');
+	clean(ctx);
+}
+
+/* Stock from a file on the stock page: parts by IPN, the missing
+   locations made from their paths. */
+async function importStockScenario(ctx) {
+	const page = await open(ctx, { viewport: { width: 1366, height: 768 } });
+	await signIn(ctx, page, ctx.admin);
+	await page.waitForLoadState('networkidle').catch(() => {});
+	await settled(page).catch(() => {});
+	await page.evaluate(async () => {
+		const token = localStorage.getItem('stockroom.csrf') || '';
+		for (const [name, IPN] of [['Hex nut M4', 'NUT-M4'], ['Washer M4', 'WASH-M4']]) {
+			const r = await fetch('api/part/', { method: 'POST', credentials: 'same-origin',
+				headers: { 'Content-Type': 'application/json', 'X-CSRFToken': token }, body: JSON.stringify({ name, IPN }) });
+			if (!r.ok) throw new Error('part: ' + r.status);
+			await r.text();
+		}
+	});
+	await goto(ctx, page, 'locations');
+	await page.getByRole('button', { name: 'Import' }).click();
+	let d = await dialog(page, 'Import stock items');
+	await d.getByLabel('File').setInputFiles({ name: 'count.csv', mimeType: 'text/csv',
+		buffer: Buffer.from('Part,Location,Quantity,Batch\nNUT-M4,Workshop/Drawer A/Bin 3,250,N-1\nWASH-M4,Workshop/Drawer A/Bin 4,500,\n', 'utf8') });
+	await d.getByLabel(/Create missing locations/).check();
+	await d.getByRole('button', { name: 'Upload' }).click();
+	d = await dialog(page, 'Match the columns');
+	await d.getByRole('button', { name: 'Check rows' }).click();
+	d = await dialog(page, 'Check the rows');
+	await expectText(d, /2 ready/, 'the rows checked');
+	await d.getByRole('button', { name: 'Import 2 rows' }).click();
+	d = await dialog(page, 'Import finished');
+	await expectText(d, /2 stock items imported/, 'the result');
+	await d.getByRole('button', { name: 'Close', exact: true }).last().click();
+	await closed(page);
+	const got = await page.evaluate(async () => {
+		const j = async u => (await fetch(u, { credentials: 'same-origin' })).json();
+		const locs = (await j('api/stock/location/?limit=1000')).results;
+		const bin = locs.find(l => l.pathstring === 'Workshop/Drawer A/Bin 3');
+		if (!bin) return null;
+		return (await j(`api/stock/?location=${bin.pk}`)).map(i => [i.quantity, i.batch]);
+	});
+	if (JSON.stringify(got) !== JSON.stringify([[250, 'N-1']])) throw new Error('the imported items: ' + JSON.stringify(got));
+	await expectText(page.getByRole('main'), /Workshop/, 'the location made');
+	await shot(ctx, page, '59-import-stock', { full: false });
+	clean(ctx);
+}
+
+
+/* Webhooks (Administration → Webhooks): a new endpoint with one event,
+   its secret shown once, a test delivery that the worker sends to a
+   receiver here which checks the signature, the delivery log, an edit,
+   the phone layout, a delete. */
+async function webhooksScenario(ctx) {
+	let secret = '';
+	const got = [];
+	const receiver = http.createServer((req, res) => {
+		const chunks = [];
+		req.on('data', c => chunks.push(c));
+		req.on('end', () => {
+			const body = Buffer.concat(chunks);
+			const ts = req.headers['x-stockroom-timestamp'] || '';
+			const mac = 'sha256=' + crypto.createHmac('sha256', secret).update(ts + '.').update(body).digest('hex');
+			got.push({ event: req.headers['x-stockroom-event'], signed: mac === req.headers['x-stockroom-signature'] });
+			res.writeHead(200, { 'Content-Type': 'text/plain' });
+			res.end('ok');
+		});
+	});
+	await new Promise(r => receiver.listen(0, '127.0.0.1', r));
+	const url = `http://127.0.0.1:${receiver.address().port}/hook`;
+	try {
+		const page = await open(ctx, { viewport: { width: 1366, height: 768 } });
+		await signIn(ctx, page, ctx.admin);
+		await page.waitForLoadState('networkidle').catch(() => {});
+		await settled(page).catch(() => {});
+		await goto(ctx, page, 'admin/webhooks');
+		await page.getByRole('heading', { name: 'Webhooks' }).waitFor();
+		await page.getByRole('button', { name: 'New webhook' }).click();
+		let d = await dialog(page, 'New webhook');
+		await d.getByLabel('URL').fill(url);
+		await d.getByLabel('Description').fill('stock channel');
+		await d.getByRole('checkbox', { name: /Stock changed/ }).check();
+		await d.getByRole('button', { name: 'Create webhook' }).click();
+		d = await dialog(page, 'Webhook created');
+		secret = (await d.getByTestId('webhook-secret').innerText()).trim();
+		if (!/^[0-9a-f]{64}$/.test(secret)) throw new Error('the secret shown: ' + secret);
+		await shot(ctx, page, '70-webhook-secret', { full: false });
+		await d.getByRole('button', { name: 'Done' }).click();
+		const table = page.getByRole('table', { name: 'Webhooks' });
+		await expectText(table, new RegExp(`${url.replace(/[.]/g, '\\.')}[\\s\\S]*stock\\.changed[\\s\\S]*Active`), 'the new webhook');
+		// A test delivery, sent by the worker (run without blocking this
+		// process, whose receiver answers it).
+		await page.getByRole('button', { name: 'Send a test to ' + url }).click();
+		await page.getByText('Test delivery queued').waitFor();
+		const site = path.join(ctx.work, 'lighttpd-site');
+		await new Promise((resolve, reject) => execFile(path.join(site, 'bin', 'worker'), ['--once'], {
+			env: { PATH: '/usr/bin:/bin', STOCKROOM_DATA_DIR: path.join(site, 'data') }, timeout: 60000,
+		}, e => (e ? reject(e) : resolve())));
+		if (!got.some(g => g.event === 'ping' && g.signed)) throw new Error('no signed ping arrived: ' + JSON.stringify(got));
+		await page.getByRole('button', { name: 'Deliveries to ' + url }).click();
+		d = await dialog(page, 'Deliveries to ' + url);
+		await expectText(d.getByRole('table', { name: 'Deliveries' }), /ping[\s\S]*delivered[\s\S]*1 attempt[\s\S]*HTTP 200/, 'the delivery log');
+		await shot(ctx, page, '71-webhook-log', { full: false });
+		await d.getByRole('button', { name: 'Done' }).click();
+		// Edit: every event, inactive.
+		await table.getByRole('button', { name: url, exact: true }).click();
+		d = await dialog(page, 'Edit webhook');
+		await d.getByRole('checkbox', { name: /Stock changed/ }).uncheck();
+		await d.getByRole('checkbox', { name: /^Active/ }).uncheck();
+		await d.getByRole('button', { name: 'Save webhook' }).click();
+		await expectText(table, /every event[\s\S]*Inactive/, 'the edited webhook');
+		// At a phone's width the page and the log fit the screen.
+		await page.setViewportSize({ width: 390, height: 844 });
+		await page.getByRole('button', { name: 'Deliveries to ' + url }).click();
+		d = await dialog(page, 'Deliveries to ' + url);
+		const box = await d.boundingBox();
+		if (!box || box.x < 0 || box.x + box.width > 390) throw new Error('the log leaves the screen: ' + JSON.stringify(box));
+		const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+		if (wide > 390) throw new Error('the page is wider than the phone: ' + wide);
+		await shot(ctx, page, '72-webhook-log-phone', { full: false });
+		await d.getByRole('button', { name: 'Done' }).click();
+		await page.getByRole('button', { name: 'Delete ' + url }).click();
+		d = await dialog(page, 'Delete this webhook?');
+		await d.getByRole('button', { name: 'Delete' }).click();
+		await page.getByText('No webhooks yet').waitFor();
+		clean(ctx);
+	} finally {
+		receiver.close();
+	}
+}
 
 /* Labels (issue 19): "Print label" on a part, selected stock, a location;
    the label page at 1366 and 390 px; the print stylesheet (Chromium's own
@@ -1890,4 +2151,8 @@ export const scenarios = [
 	{ name: 'errors: part not found, network error in a table, 1,790 accepted, a refusal said once, focus', run: errorsScenario, only: ['lighttpd'] },
 	{ name: 'offline: the shell from the service worker, the offline note, back online', run: offlineScenario, only: ['lighttpd', 'apache-htaccess-prefix'] },
 	{ name: 'stars and notifications: star a part and a category, low stock told, mark read, read all, phone', run: starsScenario, only: ['lighttpd'] },
+	{ name: 'webhooks: a new endpoint, its secret once, a signed test delivery, the log, edit, phone, delete', run: webhooksScenario, only: ['lighttpd'] },
+	{ name: 'import: a distributor CSV of 200 parts, categories made from their paths, desktop', run: importDistributorScenario, only: ['lighttpd'] },
+	{ name: 'import: a BOM file from the BOM tab of an assembly', run: importBomScenario, only: ['lighttpd'] },
+	{ name: 'import: stock from a file, its locations made from their paths', run: importStockScenario, only: ['lighttpd'] },
 ];

@@ -327,7 +327,15 @@ def untracked_build(api, w, quantity=10):
     return board, s, b["pk"], line
 
 
-def test_complete_consumes_and_produces(api, w):
+def assert_counts_kept(site):
+    """stockroom check: every tally (items in stock, per location...)
+    and closure table agrees with the rows, consumed items included."""
+    proc = site.tool("check", check=False)
+    assert proc.returncode == 0, proc.stdout.decode() + proc.stderr.decode()
+    assert b"counts " in proc.stdout and b": ok" in proc.stdout
+
+
+def test_complete_consumes_and_produces(site, api, w):
     board, s, b, line = untracked_build(api, w)
     api.act(b, "allocate", {"items": [
         {"build_line": line, "stock_item": s, "quantity": 20}]})
@@ -358,12 +366,44 @@ def test_complete_consumes_and_produces(api, w):
     assert api.list("/api/stock/", build=b, is_building=True) == []
     made = api.list("/api/stock/track/", item=out["stock_item"])
     assert made[0]["deltas"]["buildorder"] == b
-    used = api.list("/api/stock/track/", item=s)
-    assert used[0]["deltas"] == {"removed": 8, "quantity": 17,
-                                 "buildorder": b}
+    # The 8 consumed are an item of their own, as InvenTree keeps them:
+    # split off s, consumed_by the build, out of stock, no location.
+    [c1] = api.list("/api/stock/", consumed_by=b)
+    assert (c1["part"], c1["quantity"], c1["parent"], c1["consumed_by"],
+            c1["in_stock"], c1["location"]) == (w["r"], 8, s, b, False, None)
+    assert pks(api.list("/api/stock/", part=w["r"], consumed=True)) == [
+        c1["pk"]]
+    assert pks(api.list("/api/stock/", part=w["r"], consumed=False)) == [s]
+    assert pks(api.list("/api/stock/", part=w["r"], in_stock=True)) == [s]
+    assert pks(api.list("/api/stock/", part=w["r"], in_stock=False)) == [
+        c1["pk"]]
+    assert api.list("/api/stock/", part=w["r"], available=True)[0][
+        "pk"] == s
+    # Consumed stock is not counted, added to, taken from or moved...
+    for op, extra in (("count", {}), ("add", {}), ("remove", {}),
+                      ("transfer", {"location": w["bench"]})):
+        r = api.call("POST", f"/api/stock/{op}/", dict(
+            {"items": [{"pk": c1["pk"], "quantity": 1}]}, **extra))
+        assert r.status == 400 and r.json() == {"items": [
+            {"pk": ["Stock item is not in stock"]}]}, (op, r.json())
+    # ... and never allocated again.
+    r = api.call("POST", BUILD + f"{b}/allocate/", {"items": [
+        {"build_line": line, "stock_item": c1["pk"], "quantity": 1}]})
+    assert r.status == 400 and r.json() == {"items": [
+        {"stock_item": ["Item must be in stock"]}]}
+    split = api.list("/api/stock/track/", item=s)
+    assert (split[0]["tracking_type"], split[0]["deltas"]) == (
+        42, {"stockitem": c1["pk"], "removed": 8, "quantity": 17})
+    used = api.list("/api/stock/track/", item=c1["pk"])
+    assert [u["tracking_type"] for u in used] == [12, 40]
+    assert used[0]["deltas"] == {"buildorder": b, "quantity": 8}
+    assert used[1]["deltas"] == {"stockitem": s, "quantity": 8}
     assert "BO-0100" in used[0]["notes"]
     assert api.list(BUILD + f"{b}/")["completed"] == 4
     assert api.list(f"/api/part/{board}/")["in_stock"] == 4
+    part_r = api.list(f"/api/part/{w['r']}/")
+    assert (part_r["in_stock"], part_r["allocated_to_build_orders"],
+            part_r["unallocated_stock"]) == (17, 12, 5)
     # a completed output is not completed twice
     r = api.call("POST", BUILD + f"{b}/complete/",
                  {"outputs": [{"output": o1}]})
@@ -381,6 +421,13 @@ def test_complete_consumes_and_produces(api, w):
     assert done["completion_date"] is not None
     assert api.list(f"/api/part/{board}/")["in_stock"] == 10
     assert api.list(f"/api/part/{w['r']}/")["in_stock"] == 5
+    # Every resistor is accounted for: 5 in stock, 8 + 12 consumed.
+    gone = api.list("/api/stock/", consumed_by=b)
+    assert sorted(c["quantity"] for c in gone) == [8, 12]
+    assert all(c["parent"] == s and not c["in_stock"] for c in gone)
+    assert sum(float(i["quantity"]) for i in api.list(
+        "/api/stock/", part=w["r"])) == 25
+    assert_counts_kept(site)
 
 
 def tracked_build(api, w):
@@ -451,8 +498,17 @@ def test_tracked_outputs(api, w):
         {}, {"output": ["This build output is not fully allocated"]}]}
     assert api.qty(t["sensors"][0]) == 1          # nothing happened
     api.act(b, "complete", {"outputs": [{"output": o1}]})
-    assert api.qty(t["sensors"][0]) == 0
+    # The serialized sensor is consumed whole (no split): the same item,
+    # consumed_by the build, out of stock; 4 screws split off the 10.
+    sensor = api.list(f"/api/stock/{t['sensors'][0]}/")
+    assert (sensor["quantity"], sensor["serial"], sensor["consumed_by"],
+            sensor["in_stock"], sensor["location"]) == (1, "100", b, False,
+                                                         None)
     assert api.qty(t["screws"]) == 6
+    assert sorted((c["part"], c["quantity"]) for c in api.list(
+        "/api/stock/", consumed_by=b)) == sorted([(t["sensor"], 1),
+                                                  (t["screw"], 4)])
+    assert api.list(f"/api/part/{t['sensor']}/")["in_stock"] == 1
     made = api.list("/api/stock/", part=t["module"])
     assert [(m["serial"], m["quantity"]) for m in made] == [("1", 1)]
     api.act(b, "complete", {"outputs": [{"output": o2}],
@@ -559,7 +615,7 @@ def test_finish_rules(api, w):
     assert api.qty(s) == 12
 
 
-def test_cancel_releases_or_consumes(api, w):
+def test_cancel_releases_or_consumes(site, api, w):
     board, s, b, line = untracked_build(api, w)
     api.act(b, "allocate", {"items": [
         {"build_line": line, "stock_item": s, "quantity": 6}]})
@@ -567,6 +623,10 @@ def test_cancel_releases_or_consumes(api, w):
     api.act(b, "cancel")
     assert api.qty(s) == 25
     assert api.list(f"/api/stock/{s}/")["allocated"] == 0
+    assert api.list("/api/stock/", consumed_by=b) == []
+    part_r = api.list(f"/api/part/{w['r']}/")
+    assert (part_r["in_stock"], part_r["allocated_to_build_orders"],
+            part_r["unallocated_stock"]) == (25, 0, 25)
     assert api.list(OUTPUT + f"{o}/")["is_building"] is True
     b2 = api.build(board, "BO-0101", 5)["pk"]
     l2 = api.lines(b2)[w["r"]]["pk"]
@@ -579,12 +639,23 @@ def test_cancel_releases_or_consumes(api, w):
     assert api.qty(s) == 19
     assert api.list(f"/api/stock/{s}/")["allocated"] == 0
     assert api.get(OUTPUT + f"{o2}/").status == 404
+    # The 6 removed are consumed by the cancelled build, out of stock.
+    [c] = api.list("/api/stock/", consumed_by=b2)
+    assert (c["quantity"], c["parent"], c["in_stock"]) == (6, s, False)
+    part_r = api.list(f"/api/part/{w['r']}/")
+    assert (part_r["in_stock"], part_r["unallocated_stock"]) == (19, 19)
     # a closed build takes no allocation or output
     r = api.call("POST", BUILD + f"{b2}/allocate/", {"items": [
         {"build_line": l2, "stock_item": s, "quantity": 1}]})
     assert r.status == 400
     assert api.call("POST", BUILD + f"{b2}/create-output/",
                     {"quantity": 1}).status == 400
+    # A cancelled build may be deleted: its consumed stock goes with it
+    # (InvenTree's consumed_by cascades).
+    api.ok("DELETE", BUILD + f"{b2}/")
+    assert api.get(f"/api/stock/{c['pk']}/").status == 404
+    assert api.list(f"/api/part/{w['r']}/")["in_stock"] == 19
+    assert_counts_kept(site)
 
 
 def test_permissions(site, api, w):
@@ -639,6 +710,44 @@ def test_events(site, api, w):
     assert f"event build.output_completed {b}" in log
     log = act("finish", {"accept_unallocated": True})
     assert f"event build.completed {b}" in log
+
+
+def test_hold_and_cancel_events_reach_webhooks(site, api, w):
+    """build.hold and build.cancelled (InvenTree's BuildEvents.HOLD and
+    CANCELLED) go through the event table like the others, so a webhook
+    subscribed to them gets a delivery queued in the action's transaction;
+    a refused move queues nothing."""
+    hook = api.ok("POST", "/api/admin/webhook/", {
+        "url": "https://example.org/hook",
+        "events": ["build.hold", "build.cancelled", "build.issued"]})
+    b = api.build(w["board"], "BO-0102", 1)["pk"]
+
+    def queued():
+        c = site.db()
+        rows = c.execute("SELECT event, object_id FROM webhook_delivery "
+                         "WHERE webhook = ? ORDER BY id",
+                         (hook["pk"],)).fetchall()
+        c.close()
+        return [tuple(r) for r in rows]
+
+    r = site.cgi("build", method="POST", path=BUILD + f"{b}/hold/",
+                 body={}, headers=api.headers,
+                 env={"STOCKROOM_LOG_LEVEL": "debug"})
+    assert r.status == 201 and f"event build.hold {b}" in r.stderr.decode()
+    assert queued() == [("build.hold", b)]
+    # On hold already: a 400, no event.
+    assert api.call("POST", BUILD + f"{b}/hold/", {}).status == 400
+    assert queued() == [("build.hold", b)]
+    api.act(b, "issue", {})
+    r = site.cgi("build", method="POST", path=BUILD + f"{b}/cancel/",
+                 body={}, headers=api.headers,
+                 env={"STOCKROOM_LOG_LEVEL": "debug"})
+    assert r.status == 201
+    assert f"event build.cancelled {b}" in r.stderr.decode()
+    assert queued() == [("build.hold", b), ("build.issued", b),
+                        ("build.cancelled", b)]
+    assert api.call("POST", BUILD + f"{b}/cancel/", {}).status == 400
+    assert len(queued()) == 3
 
 
 def test_options(api, w):

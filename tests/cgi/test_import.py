@@ -5,12 +5,16 @@ resource's own validation with their errors per field, the commit of the
 accepted rows in one transaction or nothing, encodings, delimiters,
 ragged rows, limits, formulas kept as text, the audit log and the add
 permission."""
+import io
 import json
+import os
+import zipfile
 
 import pytest
 
 from conftest import make_user
 from inventory_api import Api
+from xlsx_files import xlsx
 
 SESSION = "/api/importer/session/"
 MAPPING = "/api/importer/column-mapping/"
@@ -257,7 +261,10 @@ def test_ragged_and_malformed_files(api):
     assert "neither UTF-8 nor Windows-1252" in r["data_file"][0]
     r = api.upload("part", b"PK\x03\x04rest", filename="parts.xlsx",
                    expect=400)
-    assert "not supported yet" in r["data_file"][0]
+    assert "not an XLSX workbook" in r["data_file"][0]
+    r = api.upload("part", b"\xd0\xcf\x11\xe0rest", filename="parts.xls",
+                   expect=400)
+    assert "XLS and ODS files are not supported" in r["data_file"][0]
     r = api.upload("part", "", expect=400)
     assert r == {"data_file": ["The file is empty."]}
     r = api.upload("part", "name\n" + "x" * 70000 + "\n", expect=400)
@@ -390,3 +397,456 @@ def test_update_records_by_id_and_by_key(site, api):
     # A model that takes no updates.
     r = api.upload("stockitemtracking", "notes\nx\n", expect=400)
     assert "model_type" in r
+
+
+def test_create_category_paths(site, api):
+    tools = api.category("Tools")["pk"]
+    csv = ("name,IPN,category\n"
+           "C100n,C-1,Electronics/Passives/Capacitors\n"
+           "R10k,R-1, Electronics / Passives /Resistors \n"
+           "Saw,T-1,Tools/Saws\n"
+           "Plain,P-1,Tools\n")
+    # Without create_paths a missing path is the row's error.
+    s = api.upload("part", csv)
+    assert s["create_paths"] is False
+    api.accept_fields(s["pk"])
+    assert [r["valid"] for r in api.rows(s["pk"])] == [
+        False, False, False, True]
+    s = api.upload("part", csv, create_paths="true")
+    assert s["create_paths"] is True
+    api.accept_fields(s["pk"])
+    # Checking writes nothing: the nodes are made by the commit.
+    assert [r["valid"] for r in api.rows(s["pk"])] == [True] * 4
+    assert api.count("/api/part/category/") == 1
+    r = api.ok("POST", f"{SESSION}{s['pk']}/accept_rows/", {"all": True},
+               expect=201)
+    assert len(r["created"]) == 4
+    cats = {c["pathstring"]: c for c in api.list("/api/part/category/")}
+    assert sorted(cats) == ["Electronics", "Electronics/Passives",
+                            "Electronics/Passives/Capacitors",
+                            "Electronics/Passives/Resistors", "Tools",
+                            "Tools/Saws"]
+    assert cats["Tools"]["pk"] == tools
+    parts = {p["IPN"]: p for p in api.list("/api/part/")}
+    assert parts["C-1"]["category"] == cats[
+        "Electronics/Passives/Capacitors"]["pk"]
+    assert parts["R-1"]["category"] == cats[
+        "Electronics/Passives/Resistors"]["pk"]
+    assert parts["T-1"]["category"] == cats["Tools/Saws"]["pk"]
+    assert parts["P-1"]["category"] == tools
+    # The counts of the new categories are kept (the tree's triggers).
+    assert cats["Electronics"]["part_count"] == 2
+    # A second file under the same paths makes nothing twice.
+    s = api.upload("part", "name,category\nC1u,Electronics/Passives/"
+                           "Capacitors\nL1,Electronics/Passives/Inductors\n",
+                   create_paths="true")
+    api.accept_fields(s["pk"])
+    api.accept_rows(s["pk"])
+    assert api.count("/api/part/category/") == 7
+
+
+def test_create_paths_refused_rows_make_nothing(site, api):
+    s = api.upload("part", "name,category\n"
+                           "A,New/Branch\n"
+                           "B,Bad//Path\n"
+                           "C,Other/" + "x" * 101 + "\n",
+                   create_paths="true")
+    api.accept_fields(s["pk"])
+    rows = api.rows(s["pk"])
+    assert [r["valid"] for r in rows] == [True, False, False]
+    assert "a name is empty" in rows[1]["errors"]["category"][0]
+    assert "at most 100 characters" in rows[2]["errors"]["category"][0]
+    # The valid row and a clash: nothing is written, no category either.
+    s2 = api.upload("part", "name,category\nA,New/Branch\nA,New/Branch\n",
+                    create_paths="true")
+    api.accept_fields(s2["pk"])
+    r = api.ok("POST", f"{SESSION}{s2['pk']}/accept_rows/", {"all": True},
+               expect=400)
+    assert "nothing was imported" in r["non_field_errors"][0]
+    assert api.count("/api/part/category/") == 0
+    assert api.count("/api/part/") == 0
+
+
+def test_create_location_paths_and_permission(site, api):
+    api.part("Widget", IPN="W-1")
+    s = api.upload("stockitem", "part,location,quantity\n"
+                                "W-1,Store/Shelf 2/Bin 7,4\n",
+                   create_paths="true")
+    api.accept_fields(s["pk"])
+    api.accept_rows(s["pk"])
+    locs = {l["pathstring"]: l["pk"] for l in api.list("/api/stock/location/")}
+    assert sorted(locs) == ["Store", "Store/Shelf 2", "Store/Shelf 2/Bin 7"]
+    assert [i["location"] for i in api.list("/api/stock/")] == [
+        locs["Store/Shelf 2/Bin 7"]]
+    # Creating categories needs the category rule set's add permission.
+    adder = ImportApi(site, make_user(site, "partadder",
+                                      {"part": ["view", "add"]}))
+    adder.upload("part", "name,category\nx,A/B\n", create_paths="true",
+                 expect=403)
+    r = api.upload("company", "name\nACME\n", create_paths="true",
+                   expect=400)
+    assert r == {"create_paths": ["Company rows name no category or "
+                                  "location."]}
+
+
+# ---- XLSX ---------------------------------------------------------------
+
+def test_xlsx_parts(api):
+    api.category("Resistors")
+    data = xlsx([["Name", "IPN", "Description", "Category", "Minimum Stock",
+                  "Active"],
+                 [],
+                 ["R 10k", "R-010", "ten k", "Resistors", 5, True],
+                 ["R 22k", 1234, None, "Resistors", 0.1 + 0.2, False]])
+    s = api.upload("part", data, filename="parts.xlsx")
+    assert s["encoding"] == "utf-8" and s["delimiter"] == ""
+    assert s["columns"] == ["Name", "IPN", "Description", "Category",
+                            "Minimum Stock", "Active"]
+    rows = api.rows(s["pk"])
+    assert rows[1]["row_data"] == {
+        "Name": "R 22k", "IPN": "1234", "Description": "",
+        "Category": "Resistors", "Minimum Stock": "0.3", "Active": "false"}
+    api.accept_fields(s["pk"])
+    api.accept_rows(s["pk"])
+    parts = {p["IPN"]: p for p in api.list("/api/part/")}
+    assert parts["R-010"]["description"] == "ten k"
+    assert float(parts["R-010"]["minimum_stock"]) == 5
+    assert parts["R-010"]["active"] is True
+    assert parts["1234"]["active"] is False
+    # Inline strings (no shared string table), sparse cells, rich text
+    # runs and phonetic runs.
+    rich = ('<c r="B2" t="inlineStr"><is><r><t>Bolt </t></r><r><t>M3'
+            '</t></r><rPh><t>x</t></rPh></is></c>')
+    data = xlsx([["name", "description"], ["B1", ("raw", rich)]],
+                shared=False)
+    s = api.upload("part", data, filename="Book1.XLSX")
+    assert api.rows(s["pk"])[0]["row_data"] == {"name": "B1",
+                                                "description": "Bolt M3"}
+
+
+def test_xlsx_malformed(api):
+    def refused(data, text, filename="bad.xlsx"):
+        r = api.upload("part", data, filename=filename, expect=400)
+        assert text in r["data_file"][0], r
+
+    refused(xlsx([["name", "IPN"], ["a", ("f", "SUM(1,2)", 3)]]),
+            "Row 2, column B holds a formula")
+    refused(xlsx([["name"], [("e", "#N/A")]]), "holds an error value (#N/A)")
+    refused(xlsx([["name", "IPN"], ["a", "b", "c"]]),
+            "Row 2 has 3 cells; the header has 2.")
+    # A 1 MB cell (text that does not pack well: not refused as a bomb).
+    mb = os.urandom(512 * 1024).hex()
+    refused(xlsx([["name"], [mb]], shared=False),
+            "Row 2, column A: a cell holds at most 65536 bytes.")
+    refused(xlsx([["name"], [mb]]),
+            "Row 2, column A: a cell holds at most 65536 bytes.")
+    refused(xlsx([["name"], ["a"]],
+                 doctype='<!DOCTYPE x [<!ENTITY a "aaaa">]>'), "DOCTYPE")
+    refused(xlsx([["name"], ["a"]], sheet_xml="<worksheet><sheetData>"),
+            "not well-formed XML")
+    refused(xlsx([]), "The file is empty.")
+    refused(xlsx([["c" + str(i) for i in range(101)]]),
+            "more than 100 columns")
+    refused(xlsx([["name"], [("raw", '<c r="A2" t="s"><v>99</v></c>')]]),
+            "names shared string \"99\"")
+    refused(xlsx([["name"], [("raw", '<c r="A2" t="inlineStr"><is><t>a'
+                                     '&#127;b</t></is></c>')]]),
+            "Row 2, column A holds a control character.")
+    # A ZIP archive that is no workbook, named anything.
+    z = io.BytesIO()
+    with zipfile.ZipFile(z, "w") as zf:
+        zf.writestr("readme.txt", "hello")
+    refused(z.getvalue(), "has no xl/workbook.xml", filename="parts.csv")
+    # A zip bomb: 60 MB of spaces packed to some 60 kB is refused from
+    # the archive's directory, before it is inflated.
+    pad = " " * (60 * 1024 * 1024)
+    bomb = xlsx([["name"], ["a"]], sheet_xml=(
+        '<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>'
+        'name</t></is></c></row></sheetData>' + pad + '</worksheet>'))
+    assert len(bomb) < 1024 * 1024
+    refused(bomb, "would unpack to")
+    assert api.count(SESSION) == 0 and api.count(ROW) == 0
+    assert api.count("/api/part/") == 0
+
+
+
+def test_xlsx_too_many_rows(api):
+    rows = [["name"]] + [[f"p{i}"] for i in range(100001)]
+    r = api.upload("part", xlsx(rows, shared=False), filename="big.xlsx",
+                   expect=400)
+    assert r == {"data_file": ["The file has more than 100000 rows."]}
+    assert api.count(SESSION) == 0 and api.count(ROW) == 0
+
+
+def test_suppliers_manufacturers_and_price_breaks(api):
+    """A distributor's data in four files: companies, manufacturer parts
+    (part by IPN, manufacturer by name), supplier parts (their MPN), price
+    breaks (by SKU); re-importing is refused per row, or updates by SKU."""
+    r1 = api.part("R 10k", IPN="R-010", purchaseable=True)["pk"]
+    api.part("C 100n", IPN="C-100", purchaseable=True)
+
+    def run(model, text, **kw):
+        s = api.upload(model, text, **kw)
+        api.accept_fields(s["pk"])
+        bad = [r["errors"] for r in api.rows(s["pk"]) if not r["valid"]]
+        if bad:
+            return s, bad
+        return s, api.ok("POST", f"{SESSION}{s['pk']}/accept_rows/",
+                         {"all": True}, expect=201)
+
+    _, r = run("company", "name,is_supplier,is_manufacturer\n"
+                          "Mouser,true,false\nYAGEO,false,true\n")
+    assert len(r["created"]) == 2
+    _, r = run("manufacturerpart", "part,manufacturer,MPN\n"
+                                   "R-010,YAGEO,RC0603FR-0710KL\n"
+                                   "C 100n,YAGEO,CC0603KRX7R9BB104\n")
+    assert len(r["created"]) == 2
+    _, r = run("supplierpart", "Part;Supplier;SKU;Manufacturer part;"
+                               "Pack quantity\n"
+                               "R-010;Mouser;603-RC0603FR-0710KL;"
+                               "RC0603FR-0710KL;100\n"
+                               "C-100;Mouser;603-CC104;CC0603KRX7R9BB104;"
+                               "\n")
+    assert len(r["created"]) == 2
+    sps = {sp["SKU"]: sp for sp in api.list("/api/company/part/")}
+    assert sps["603-RC0603FR-0710KL"]["part"] == r1
+    assert sps["603-RC0603FR-0710KL"]["pack_quantity"] == "100"
+    mp = api.list("/api/company/part/manufacturer/", MPN="RC0603FR-0710KL")
+    assert sps["603-RC0603FR-0710KL"]["manufacturer_part"] == mp[0]["pk"]
+    _, r = run("supplierpricebreak", "part,quantity,price,price_currency\n"
+                                     "603-RC0603FR-0710KL,1,0.10,EUR\n"
+                                     "603-RC0603FR-0710KL,100,0.02,EUR\n"
+                                     "603-CC104,10,0.05,USD\n")
+    assert len(r["created"]) == 3
+    pbs = api.list("/api/company/price-break/",
+                   part=sps["603-RC0603FR-0710KL"]["pk"], ordering="quantity")
+    assert [(float(b["quantity"]), float(b["price"]), b["price_currency"])
+            for b in pbs] == [(1, 0.1, "EUR"), (100, 0.02, "EUR")]
+    # The same supplier parts again: each row refused, nothing doubled.
+    _, bad = run("supplierpart", "part,supplier,SKU\n"
+                                 "R-010,Mouser,603-RC0603FR-0710KL\n")
+    assert bad and "non_field_errors" in bad[0]
+    # With update_records, the SKU finds the row to update.
+    _, r = run("supplierpart", "SKU,description\n"
+                               "603-RC0603FR-0710KL,10k 1% 0603\n",
+               update_records="true")
+    assert r["updated"] == [sps["603-RC0603FR-0710KL"]["pk"]]
+    assert len(api.list("/api/company/part/")) == 2
+    assert api.ok("GET", "/api/company/part/"
+                  f"{sps['603-RC0603FR-0710KL']['pk']}/")[
+        "description"] == "10k 1% 0603"
+
+# ---- BOM lines and parameters ------------------------------------------
+
+def test_bom_lines_by_ipn_and_name(api):
+    board = api.part("Board", IPN="PCB-1", assembly=True)["pk"]
+    r1 = api.part("R 10k", IPN="R-010", component=True)["pk"]
+    c1 = api.part("C 100n", IPN="C-100", component=True)["pk"]
+    api.part("Not a component", IPN="X-1", component=False)
+    # The BOM tab's file: the assembly as a default, sub parts by IPN or
+    # name, InvenTree's field names and labels as headers.
+    s = api.upload("bomitem", "sub_part,quantity,reference,note,optional\n"
+                              "R-010,4,\"R1, R2, R3, R4\",top,false\n"
+                              "C 100n,2,C1 C2,,true\n"
+                              "X-1,1,X1,,\n"
+                              "R-999,1,R9,,\n",
+                   field_defaults={"part": board})
+    m = api.mapping(s)
+    assert m["sub_part"]["column"] == "sub_part"
+    assert m["reference"]["column"] == "reference"
+    api.accept_fields(s["pk"])
+    rows = api.rows(s["pk"])
+    assert [r["valid"] for r in rows] == [True, True, False, False]
+    assert "sub_part" in rows[2]["errors"]
+    assert rows[3]["errors"]["sub_part"] == ["No Part matches \"R-999\"."]
+    api.accept_rows(s["pk"], [rows[0]["pk"], rows[1]["pk"]])
+    bom = {b["sub_part"]: b for b in api.list("/api/bom/", part=board)}
+    assert sorted(bom) == sorted([r1, c1])
+    assert bom[r1]["reference"] == "R1, R2, R3, R4"
+    assert float(bom[r1]["quantity"]) == 4 and bom[r1]["note"] == "top"
+    assert bom[c1]["optional"] is True
+    # The assembly by a column too (several BOMs in one file).
+    amp = api.part("Amp", IPN="AMP-1", assembly=True)["pk"]
+    s = api.upload("bomitem", "Assembly;Part;Qty\nAMP-1;R-010;1\n")
+    api.ok("PATCH", f"{MAPPING}{api.mapping(s)['part']['pk']}/",
+           {"column": "Assembly"})
+    api.ok("PATCH", f"{MAPPING}{api.mapping(s)['sub_part']['pk']}/",
+           {"column": "Part"})
+    api.ok("PATCH", f"{MAPPING}{api.mapping(s)['quantity']['pk']}/",
+           {"column": "Qty"})
+    api.accept_fields(s["pk"])
+    api.accept_rows(s["pk"])
+    assert [b["sub_part"] for b in api.list("/api/bom/", part=amp)] == [r1]
+
+
+@pytest.mark.parametrize("model,part_field", [
+    ("partparameter", "part"), ("parameter", "model_id")])
+def test_parameters_with_units(api, model, part_field):
+    r = api.part("R 10k", IPN="R-010")["pk"]
+    c = api.part("C 100n", IPN="C-100")["pk"]
+    api.ok("POST", "/api/parameter/template/",
+           {"name": "Resistance", "units": "ohm"})
+    api.ok("POST", "/api/parameter/template/",
+           {"name": "Package", "units": ""})
+    s = api.upload(model, f"{part_field},template,data\n"
+                          "R-010,Resistance,4k7\n"
+                          "R-010,Package,0603\n"
+                          "C 100n,Resistance,10 volts\n"
+                          "C 100n,Colour,red\n")
+    api.accept_fields(s["pk"])
+    rows = api.rows(s["pk"])
+    assert [x["valid"] for x in rows] == [True, True, False, False]
+    assert "data" in rows[2]["errors"]
+    assert rows[3]["errors"]["template"] == [
+        "No ParameterTemplate matches \"Colour\"." if model == "parameter"
+        else "No PartParameterTemplate matches \"Colour\"."]
+    api.accept_rows(s["pk"], [rows[0]["pk"], rows[1]["pk"]])
+    ps = {p["template_detail"]["name"]: p
+          for p in api.list("/api/parameter/", model_id=r)}
+    assert ps["Resistance"]["data"] == "4k7"
+    assert ps["Resistance"]["data_numeric"] == 4700
+    assert ps["Package"]["data"] == "0603"
+    assert api.list("/api/parameter/", model_id=c) == []
+    # The same file again: the part and template make a unique set.
+    s = api.upload(model, f"{part_field},template,data\n"
+                          "R-010,Resistance,10k\n")
+    api.accept_fields(s["pk"])
+    assert api.rows(s["pk"])[0]["valid"] is False
+
+
+def test_malformed_files_apply_nothing(site, api):
+    """Bad encodings, ragged rows, a 1 MB cell, a 50 MB file, formulas:
+    each a clear error, and no session, row or part left behind."""
+    api.category("Caps")
+
+    def refused(data, text, filename="bad.csv", expect=400):
+        r = api.upload("part", data, filename=filename, expect=expect)
+        got = json.dumps(r)
+        assert text in got, r
+
+    # UTF-16 (as Excel's "Unicode text" writes it): NUL bytes.
+    refused("name\tIPN\r\nx\t1\r\n".encode("utf-16"),
+            "The file holds NUL bytes: it is not a CSV or TSV text file.",
+            filename="u16.txt")
+    refused(b"name\nok\x00\n", "holds NUL bytes")
+    refused(b"name,IPN\nx,1\n\x1b[31m,2\n",
+            "neither UTF-8 nor Windows-1252")
+    # Ragged: a row longer than the header, in the middle of the file.
+    refused("name,IPN\n" + "p,1\n" * 50 + "q,2,3\n" + "r,4\n" * 50,
+            "Row 52 has 3 cells; the header has 2.")
+    # A 1 MB cell, quoted, with the delimiter and newlines in it.
+    refused("name,description\nx,\"" + ("a,b\n" * 262144) + "\"\n",
+            "Row 2, column 2: a cell holds at most 65536 bytes.")
+    # 50 MB: larger than any upload (MAX_UPLOAD_SIZE, 25 MB): 413 before
+    # the body is read as a form.
+    big = b"name,description\n" + (b"p," + b"d" * 1000 + b"\n") * 51000
+    assert len(big) > 50 * 1000 * 1000
+    refused(big, "", expect=413)
+    # Formulas in XLSX are refused (CSV cells are text: kept as written).
+    refused(xlsx([["name", "category"], ["a", "Caps"],
+                  ["b", ("f", "A2&\"x\"", "ax")]]),
+            "Row 3, column B holds a formula", filename="f.xlsx")
+    assert api.count(SESSION) == 0 and api.count(ROW) == 0
+    assert api.count(MAPPING) == 0 and api.count("/api/part/") == 0
+
+
+# ---- the round trip ----------------------------------------------------
+
+PART_COLS = ("name", "IPN", "description", "keywords", "category_path",
+             "units", "minimum_stock", "active", "assembly", "component",
+             "purchaseable", "salable", "trackable", "virtual", "notes")
+STOCK_COLS = ("part_name", "location_path", "quantity", "batch", "status")
+
+
+def exported(api, path, fmt, cols, key):
+    """The list exported as fmt, as rows of the columns given (text)."""
+    from test_export import as_dicts, xlsx_rows
+    body = api.get(path, export=fmt).body
+    if fmt == "csv":
+        import csv
+        rows = list(csv.DictReader(io.StringIO(body.decode(), newline="")))
+    else:
+        rows = [{k: "" if v is None else str(v).lower()
+                 if isinstance(v, bool) else str(v) for k, v in r.items()}
+                for r in as_dicts(xlsx_rows(body))]
+
+    def norm(v):
+        try:
+            return repr(float(v))
+        except ValueError:
+            return v
+    return body, sorted((tuple(norm(r[c]) for c in cols) for r in rows),
+                        key=lambda t: tuple(t[i] for i in key))
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_round_trip_into_an_empty_install(api, tmp_path, fmt):
+    """Parts and stock exported, imported into an empty install (the
+    categories and locations made from their paths), exported again: the
+    same rows."""
+    from conftest import Site, ADMIN_USERNAME, ADMIN_PASSWORD, get_token
+    el = api.category("Electronics")["pk"]
+    res = api.category("Resistors", parent=el)["pk"]
+    mech = api.category("Mechanical")["pk"]
+    shelf = api.location("Shelf")["pk"]
+    box = api.location("Box 1", parent=shelf)["pk"]
+    r1 = api.part("R 10k", category=res, IPN="R-010",
+                  description="=HYPERLINK(\"x\")", keywords="-5+1",
+                  minimum_stock=5, units="pcs")["pk"]
+    r2 = api.part("R 22k", category=res, IPN="R-022",
+                  description="Widerstand, 2 % \"Metall\" – Ω",
+                  notes="line one\nline two")["pk"]
+    s1 = api.part("Screw M3", category=mech, IPN="S-3", component=True,
+                  purchaseable=True, trackable=False)["pk"]
+    api.part("Loose", description="@no category", active=False)
+    api.stock(r1, 10, location=box, batch="B-1")
+    api.stock(r2, 2.5, location=shelf)
+    api.stock(s1, 100)
+    parts_a, want_parts = exported(api, "/api/part/", fmt, PART_COLS, (0,))
+    stock_a, want_stock = exported(api, "/api/stock/", fmt, STOCK_COLS,
+                                   (0, 1, 2))
+
+    (tmp_path / "empty").mkdir()
+    other = Site(tmp_path / "empty")
+    try:
+        other.tool("migrate")
+        other.tool("createsuperuser", ADMIN_USERNAME, "admin@example.org",
+                   input=ADMIN_PASSWORD + "\n")
+        from conftest import UserHeaders
+        h = UserHeaders(Authorization="Token " + get_token(
+            other, ADMIN_USERNAME, ADMIN_PASSWORD))
+        b = ImportApi(other, h)
+        assert b.count("/api/part/") == 0
+        for model, data in (("part", parts_a), ("stockitem", stock_a)):
+            s = b.upload(model, data, filename=f"{model}.{fmt}",
+                         create_paths="true")
+            m = b.mapping(s)
+            assert m.get("category", m.get("location"))["column"] in (
+                "category_path", "location_path")
+            b.accept_fields(s["pk"])
+            bad = [(r["row_index"], r["errors"]) for r in b.rows(s["pk"])
+                   if not r["valid"]]
+            assert bad == []
+            r = b.ok("POST", f"{SESSION}{s['pk']}/accept_rows/",
+                     {"all": True}, expect=201)
+            assert len(r["created"]) == s["row_count"]
+        _, got_parts = exported(b, "/api/part/", fmt, PART_COLS, (0,))
+        _, got_stock = exported(b, "/api/stock/", fmt, STOCK_COLS,
+                                (0, 1, 2))
+        assert len(want_parts) == 4 and len(want_stock) == 3
+        assert got_parts == want_parts
+        assert got_stock == want_stock
+        # The export's neutralising quote is gone again: the same text.
+        r10 = b.list("/api/part/", IPN="R-010")[0]
+        assert r10["description"] == "=HYPERLINK(\"x\")"
+        assert r10["keywords"] == "-5+1"
+        assert b.list("/api/part/", IPN="R-022")[0]["notes"] == (
+            "line one\nline two")
+        assert sorted(c["pathstring"] for c in b.list(
+            "/api/part/category/")) == ["Electronics",
+                                        "Electronics/Resistors",
+                                        "Mechanical"]
+        assert sorted(loc["pathstring"] for loc in b.list(
+            "/api/stock/location/")) == ["Shelf", "Shelf/Box 1"]
+    finally:
+        other.close()

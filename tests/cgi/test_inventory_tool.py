@@ -41,7 +41,7 @@ def test_demo_loads_a_living_inventory(site, admin):
     assert db.execute(
         "SELECT count(*) FROM part p WHERE in_stock <> (SELECT ifnull(sum("
         "quantity), 0) FROM stock_item WHERE part = p.id AND status IN "
-        "(10, 50, 55, 85))").fetchone()[0] == 0
+        "(10, 50, 55, 85) AND consumed_by IS NULL)").fetchone()[0] == 0
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
     # Where the parts come from: distributors with contacts and a primary
     # address, makers, supplier parts with price breaks.
@@ -70,10 +70,42 @@ def test_demo_loads_a_living_inventory(site, admin):
                    query=f"purchase_order={placed['pk']}",
                    headers=admin).json()
     assert len(got) == 1 and got[0]["purchase_order"] == placed["pk"]
-    # Build orders in the open states and one cancelled; the one in
-    # production holds stock for its lines, never more than an item has.
+    # Build orders in all five states; the one in production holds stock
+    # for its lines, never more than an item has.
     bo = site.cgi("build", path="/api/build/", headers=admin).json()
-    assert {b["status"] for b in bo} == {10, 20, 25, 30}
+    assert sorted(b["status"] for b in bo) == [10, 20, 25, 30, 40]
+    # The finished one went through the actions: two boards made at the
+    # bench, every line but the consumable paste consumed in full, with
+    # the consumed stock's history; nothing left allocated to it.
+    fin = [b for b in bo if b["status"] == 40][0]
+    assert fin["completed"] == fin["quantity"] == 2
+    assert fin["completion_date"]
+    made = site.cgi("stock", path="/api/stock/", query=f"build={fin['pk']}",
+                    headers=admin).json()
+    assert [(float(m["quantity"]), m["in_stock"]) for m in made] == [
+        (2, True)]
+    board = site.cgi("part", path=f"/api/part/{fin['part']}/",
+                     headers=admin).json()
+    assert float(board["in_stock"]) == 4     # two built, two from before
+    lines = site.cgi("build", path="/api/build/line/",
+                     query=f"build={fin['pk']}", headers=admin).json()
+    assert len(lines) == 11
+    for ln in lines:
+        assert ln["allocations"] == []
+        assert ln["consumed"] == (0 if ln["consumable"] else ln["quantity"])
+    # What it consumed: ten items of their own (split off the stock they
+    # came from), consumed_by the build, out of stock, with their history.
+    used = site.cgi("stock", path="/api/stock/",
+                    query=f"consumed_by={fin['pk']}", headers=admin).json()
+    assert len(used) == 10
+    assert all(not u["in_stock"] and u["location"] is None for u in used)
+    assert sorted(float(u["quantity"]) for u in used) == sorted(
+        float(ln["consumed"]) for ln in lines if not ln["consumable"])
+    for u in used:
+        track = site.cgi("stock", path="/api/stock/track/",
+                         query=f"item={u['pk']}", headers=admin).json()
+        assert track[0]["notes"] == \
+            f"Consumed by build order {fin['reference']}"
     prod = [b for b in bo if b["status"] == 20][0]
     lines = site.cgi("build", path="/api/build/line/",
                      query=f"build={prod['pk']}", headers=admin).json()
@@ -138,7 +170,7 @@ def test_generator_and_streamed_list_memory(site, admin):
     assert db.execute(
         "SELECT count(*) FROM part p WHERE in_stock <> (SELECT ifnull(sum("
         "quantity), 0) FROM stock_item WHERE part = p.id AND status IN "
-        "(10, 50, 55, 85))").fetchone()[0] == 0
+        "(10, 50, 55, 85) AND consumed_by IS NULL)").fetchone()[0] == 0
     assert db.execute(
         "SELECT count(*) FROM part p WHERE stock_count <> (SELECT count(*) "
         "FROM stock_item WHERE part = p.id)").fetchone()[0] == 0

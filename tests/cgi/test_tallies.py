@@ -23,7 +23,8 @@ import pytest
 from conftest import SANITIZED, VALGRIND, assert_check_clean, undo_migrations
 from test_fastcgi import FastCGI
 
-IN_STOCK = "status IN (10, 50, 55, 85) AND quantity > 0"
+IN_STOCK = ("status IN (10, 50, 55, 85) AND quantity > 0 AND "
+            "consumed_by IS NULL")
 STATUSES = [10, 50, 55, 60, 65, 70, 75, 85]
 SCALE = 4 if (SANITIZED or VALGRIND) else 1
 

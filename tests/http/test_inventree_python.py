@@ -236,7 +236,8 @@ def check_purchase_orders(api, n):
 def check_builds(api, n):
     """BOM, build order: issue, getLines, allocate (raw post: the client
     has no method), createBuildOutput, completeBuildOutput, scrap and
-    cancel outputs, finish; the stock after."""
+    cancel outputs, finish; the stock after, Part.getBuilds() and the
+    consumed stock (StockItem.list(consumed_by=))."""
     from inventree.build import Build, BuildItem, BuildLine
     from inventree.part import BomItem, Part
     from inventree.stock import StockItem, StockLocation
@@ -283,6 +284,13 @@ def check_builds(api, n):
     assert bo.status == 40 and bo.completed == 3
     assert item.quantity == 10          # the rest of the allocation used
     assert Part(api, board.pk).in_stock == 3
+    assert [x.pk for x in board.getBuilds()] == [bo.pk]
+    # What it consumed: items of their own, consumed_by the build (6 as
+    # the outputs completed, 4 at the finish), out of stock.
+    used = StockItem.list(api, consumed_by=bo.pk)
+    assert sorted(u.quantity for u in used) == [4, 6]
+    assert all(u.parent == item.pk and not u.in_stock for u in used)
+    assert Part(api, res.pk).in_stock == 10
 
 
 def check_parameters(api, n):

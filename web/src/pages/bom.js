@@ -8,6 +8,7 @@ import { api } from '../api.js';
 import { can } from '../session.js';
 import { Link } from '../router.js';
 import { DataTable } from '../ui/table.js';
+import { ImportDialog } from '../ui/importer.js';
 import { Button, Card, useApi, useDebounced, Spinner, ErrorNote, Badge, fmtQty, fmtDate, Confirm, toast, Dialog, useForm,
 	FormErrors, TextField, CheckField, useId } from '../ui/kit.js';
 
@@ -120,6 +121,7 @@ export function BomCard({ part }) {
 		${can('part', 'delete') && html`<${Button} small kind="ghost" icon="trash" class="hide-sm" aria-label=${'Delete line ' + partName(b.sub_part_detail)} onClick=${() => setDialog({ kind: 'delete', line: b })} />`}` });
 	return html`<${Card} title="Bill of materials" id="bom" class="bom-card" actions=${html`
 		${can('part', 'change') && rows.length > 0 && !v?.bom_validated && html`<${Button} small icon="check" busy=${busy} onClick=${validate}>Validate BOM</${Button}>`}
+		${can('part', 'add') && html`<${Button} small icon="copy" onClick=${() => setDialog({ kind: 'import' })}>Import</${Button}>`}
 		${can('part', 'add') && html`<${Button} small icon="plus" onClick=${() => setDialog({ kind: 'line', line: null })}>Add line</${Button}>`}`}>
 		<div class="bom-summary">
 			<div class="stat"><span class="stat-body"><span class="stat-value">${req.data ? fmtQty(req.data.can_build) : '…'}</span><span class="stat-label">Can build</span></span></div>
@@ -134,6 +136,8 @@ export function BomCard({ part }) {
 		${dialog?.kind === 'line' && html`<${BomLineDialog} part=${part} line=${dialog.line} onClose=${changed => { setDialog(null); if (changed) reload(); }}
 			onRemove=${l => setDialog({ kind: 'delete', line: l })}
 			onDone=${() => { setDialog(null); reload(); }} />`}
+		${dialog?.kind === 'import' && html`<${ImportDialog} model="bomitem" noun="BOM lines" defaults=${{ part: pk }}
+			onClose=${() => setDialog(null)} onDone=${n => { setDialog(null); if (n) { toast(`${n} BOM lines imported`); reload(); } }} />`}
 		${dialog?.kind === 'delete' && html`<${Confirm} title=${`Remove ${partName(dialog.line.sub_part_detail)} from the BOM?`}
 			onClose=${ok => { setDialog(null); if (ok) reload(); }}
 			onConfirm=${async () => { await api.del(`bom/${dialog.line.pk}/`); toast('BOM line removed'); }}>

@@ -10,6 +10,7 @@ import { Link, navigate, useRoute, setQuery } from '../router.js';
 import { useTree, pathOf, invalidate, useStatuses } from '../data.js';
 import { Tree, ancestors, descendants } from '../ui/tree.js';
 import { DataTable, Pager } from '../ui/table.js';
+import { ImportDialog } from '../ui/importer.js';
 import { Icon } from '../ui/icons.js';
 import {
 	Button, Dialog, useApi, ErrorNote, Empty, fmtQty, fmtDate, toast, useForm, FormErrors,
@@ -178,6 +179,7 @@ export function Locations({ id }) {
 					${pk != null && loc.data && html`<${Button} icon="printer" onClick=${() => navigate('/labels?model=stocklocation&items=' + pk)}>Print label</${Button}>`}
 					${pk != null && can('stock', 'change') && l && !l.structural && html`<${Button} icon="scan"
 						onClick=${() => openScanner({ move: true, target: { pk, name: pathOf(locs.tree, pk) || l.name } })}>Scan items here</${Button}>`}
+					${can('stock', 'add') && html`<${Button} icon="copy" onClick=${() => setDialog({ kind: 'import' })}>Import</${Button}>`}
 					${can('stock', 'add') && html`<${Button} kind="primary" icon="plus" onClick=${() => setDialog({ kind: 'newstock' })}>Add stock</${Button}>`}
 				</div>
 			</div>
@@ -220,6 +222,8 @@ export function Locations({ id }) {
 			onClose=${() => setDialog(null)} onDone=${() => { setDialog(null); reload(); }} />`}
 		${dialog?.kind === 'delete' && loc.data && html`<${DeleteLocation} location=${loc.data} onClose=${() => setDialog(null)}
 			onDone=${() => { setDialog(null); navigate(loc.data.parent != null ? '/locations/' + loc.data.parent : '/locations'); }} />`}
+		${dialog?.kind === 'import' && html`<${ImportDialog} model="stockitem" noun="stock items" defaults=${pk != null ? { location: pk } : undefined}
+			onClose=${() => setDialog(null)} onDone=${n => { setDialog(null); if (n) { toast(`${n} stock items imported`); invalidate('location'); reload(); } }} />`}
 		${dialog?.kind === 'newstock' && html`<${NewStockDialog} location=${pk} onClose=${() => setDialog(null)} onDone=${() => { setDialog(null); reload(); }} />`}
 		${dialog?.kind === 'action' && html`<${StockActionDialog} action=${dialog.action} items=${dialog.items}
 			onClose=${() => setDialog(null)} onDone=${() => { setDialog(null); reload(); }} />`}

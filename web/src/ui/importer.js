@@ -1,4 +1,4 @@
-// The import dialog (docs/import.md): upload a CSV or TSV file, check the
+// The import dialog (docs/import.md): upload a CSV, TSV or XLSX file, check the
 // column mapping the server suggests against a preview of the first rows,
 // let the server check every row with the model's own validation, review
 // the rows it refused, and import the rest -- all of them in one
@@ -22,9 +22,15 @@ function errorText(errors) {
 		(k === 'non_field_errors' ? '' : k + ': ') + (Array.isArray(v) ? v.join(' ') : String(v))).join(' · ');
 }
 
-function Upload({ model, onSession }) {
+// What a model's rows may name by a path that the import can make
+// (create_paths).
+const PATHS = { part: 'categories', stockitem: 'locations' };
+
+function Upload({ model, defaults, onSession }) {
 	const id = useId('importfile');
+	const pathsId = useId('importpaths');
 	const [file, setFile] = useState(null);
+	const [paths, setPaths] = useState(false);
 	const [busy, setBusy] = useState(false);
 	const [error, setError] = useState(null);
 	const go = async () => {
@@ -34,15 +40,21 @@ function Upload({ model, onSession }) {
 			const fd = new FormData();
 			fd.append('model_type', model);
 			fd.append('data_file', file);
+			if (PATHS[model] && paths) fd.append('create_paths', 'true');
+			if (defaults) fd.append('field_defaults', JSON.stringify(defaults));
 			onSession(await api.post('importer/session/', undefined, { form: fd }));
 		} catch (e) { setError(e); } finally { setBusy(false); }
 	};
 	return html`<div class="import-step">
-		<p class="page-sub">A CSV or TSV file with a header row: UTF-8 (with or without a byte-order mark) or Windows-1252, comma, semicolon or tab separated; at most 10 MB and 100,000 rows. Excel: save as “CSV UTF-8”.</p>
+		<p class="page-sub">A CSV or TSV file with a header row: UTF-8 (with or without a byte-order mark) or Windows-1252, comma, semicolon or tab separated; or an Excel workbook (XLSX: its first sheet, values only, no formulas). At most 10 MB and 100,000 rows.</p>
 		<${Problem} error=${error} />
 		<div class="field"><label for=${id}>File</label>
-			<input id=${id} type="file" accept=".csv,.tsv,.txt,text/csv,text/tab-separated-values"
+			<input id=${id} type="file" accept=".csv,.tsv,.txt,.xlsx,text/csv,text/tab-separated-values,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 				onChange=${e => setFile(e.currentTarget.files?.[0] || null)} /></div>
+		${PATHS[model] && html`<div class="check">
+			<input type="checkbox" id=${pathsId} checked=${paths} onChange=${e => setPaths(e.currentTarget.checked)} />
+			<label for=${pathsId}>Create missing ${PATHS[model]}<span class="hint"> — a path such as “Electronics/Passives/Capacitors” that does not exist yet is made</span></label>
+		</div>`}
 		<div class="import-actions"><${Button} kind="primary" icon="check" busy=${busy} onClick=${go}>Upload</${Button}></div>
 	</div>`;
 }
@@ -73,7 +85,7 @@ function Mapping({ session, onSession, onChecked }) {
 	const cell = (m, r) => (m.column ? r.row_data?.[m.column] ?? '' : '');
 	const shown = maps.filter(m => m.column || avail[m.field]?.required);
 	return html`<div class="import-step">
-		<p class="page-sub">${session.data_file}: ${session.row_count} ${session.row_count === 1 ? 'row' : 'rows'}, ${session.columns.length} ${session.columns.length === 1 ? 'column' : 'columns'} (${session.encoding}, “${session.delimiter === '\t' ? 'tab' : session.delimiter}” separated). Choose the column of each field; fields left without a column keep their defaults.</p>
+		<p class="page-sub">${session.data_file}: ${session.row_count} ${session.row_count === 1 ? 'row' : 'rows'}, ${session.columns.length} ${session.columns.length === 1 ? 'column' : 'columns'} (${session.delimiter === '' ? 'XLSX' : html`${session.encoding}, “${session.delimiter === '\t' ? 'tab' : session.delimiter}” separated`}). Choose the column of each field; fields left without a column keep their defaults.</p>
 		<${Problem} error=${error} />
 		<div class="table-wrap"><table class="table import-map">
 			<caption class="sr-only">Column mapping</caption>
@@ -127,8 +139,9 @@ function Review({ session, onBack, onDone }) {
 	</div>`;
 }
 
-/* model: InvenTree's model name ("part"); noun: what the rows become. */
-export function ImportDialog({ model, noun = 'rows', onClose, onDone }) {
+/* model: InvenTree's model name ("part"); noun: what the rows become;
+   defaults: values of fields the rows leave empty (a BOM's assembly). */
+export function ImportDialog({ model, noun = 'rows', defaults, onClose, onDone }) {
 	const [session, setSession] = useState(null);
 	const [step, setStep] = useState('upload');
 	const [done, setDone] = useState(null);
@@ -139,7 +152,7 @@ export function ImportDialog({ model, noun = 'rows', onClose, onDone }) {
 		</ol>
 		${done !== null ? html`<div class="import-step"><p role="status">${done} ${noun} imported.</p>
 			<div class="import-actions"><${Button} kind="primary" onClick=${() => onDone(done)}>Close</${Button}></div></div>`
-		: step === 'upload' ? html`<${Upload} model=${model} onSession=${s => { setSession(s); setStep('map'); }} />`
+		: step === 'upload' ? html`<${Upload} model=${model} defaults=${defaults} onSession=${s => { setSession(s); setStep('map'); }} />`
 		: step === 'map' ? html`<${Mapping} session=${session} onSession=${setSession} onChecked=${() => setStep('review')} />`
 		: html`<${Review} session=${session} onBack=${() => setStep('map')} onDone=${setDone} />`}
 	</${Dialog}>`;
