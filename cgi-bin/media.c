@@ -201,6 +201,8 @@ media_get(struct ctx *ctx)
 		return e;
 	if (!found || perm_need(ctx, own.model->area, PERM_VIEW) != NULL)
 		return media_404(ctx);
+	if (own.user != 0 && own.user != ctx->user_id && !ctx->is_superuser)
+		return media_404(ctx);
 	int fd = media_open(ctx, rel, &sb);
 	if (fd < 0)
 		return media_404(ctx);

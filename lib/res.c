@@ -150,9 +150,11 @@ res_render_step(struct ctx *ctx, cJSON *o, const struct res_step *p,
 	case RH_JSON:
 	case RH_IDS:
 		s = (const char *)st_column_text(st, col);
-		/* Our own JSON, written by us (json_group_array, deltas). */
+		/* Our own JSON, written by us (json_group_array, deltas);
+		 * NULL is null where the field may be. */
 		json_item(o, name, cJSON_CreateRaw(s != NULL && (s[0] == '{' ||
-		    s[0] == '[') ? s : p->how == RH_IDS ? "[]" : "{}"));
+		    s[0] == '[') ? s : s == NULL && (p->f->flags & F_NULL) ?
+		    "null" : p->how == RH_IDS ? "[]" : "{}"));
 		return;
 	case RH_MEDIA:
 		s = (const char *)st_column_text(st, col);
@@ -272,6 +274,7 @@ res_text_step(struct ctx *ctx, struct mem_buf *t, const struct res_step *p,
 		s = (const char *)st_column_text(st, col);
 		/* Our own JSON, written by us (json_group_array, deltas). */
 		json_buf_raw(t, s != NULL && (s[0] == '{' || s[0] == '[') ? s :
+		    s == NULL && (p->f->flags & F_NULL) ? "null" :
 		    p->how == RH_IDS ? "[]" : "{}");
 		return;
 	case RH_MEDIA:

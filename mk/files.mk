@@ -9,3 +9,11 @@ DEPS_BUILD += libgd3
 # The HTTP tests check MEDIA_SENDFILE = apache through mod_xsendfile (they
 # skip that case when it is missing).
 DEPS_TEST += libapache2-mod-xsendfile
+
+# Labels (issue 19): label.cgi draws the PDF with libharu and the codes
+# with libqrencode (QR) and libdmtx (DataMatrix), all three loaded with
+# dlopen() when a print is made (cgi-bin/label.c); their headers build it.
+DEPS_BUILD += libhpdf-dev libqrencode-dev libdmtx-dev
+DEPS_RUN += libhpdf-2.3.0 libqrencode4 libdmtx0b
+# The label tests decode the printed codes (they skip that when missing).
+DEPS_TEST += zbar-tools dmtx-utils

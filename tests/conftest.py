@@ -627,6 +627,9 @@ MIGRATION_UNDO = {
          "'plugin_schedule')",
          "DELETE FROM task_schedule WHERE name = 'plugin_schedule'",
          "DROP TABLE plugin_setting", "DROP TABLE plugin"],
+    # Labels: templates and the outputs of printing.
+    30: ["DROP TRIGGER data_output_orphan", "DROP TABLE data_output",
+         "DROP TABLE label_template"],
 }
 
 

@@ -13,6 +13,7 @@
 #include "db.h"
 #include "err.h"
 #include "log.h"
+#include "files/label.h"
 #include "files/media.h"
 #include "models.h"
 #include "multipart.h"
@@ -110,6 +111,31 @@ media_store(struct ctx *ctx, struct req_file *f, const char *kind,
 	return NULL;
 }
 
+/*
+ * A new relative path in kind's directories for a file this program
+ * writes itself (a printed label's PDF), the directories made.  The
+ * caller writes the file at media_abs() of it under a temporary name and
+ * renames it there, and names it in a row.
+ */
+struct err *
+media_new_path(struct ctx *ctx, const char *kind, const char **rel)
+{
+	char hex[33];
+	struct err *e;
+
+	if (rnd_hex(hex, 16) != 0)
+		return err_internal(ctx, "no random bytes");
+	const char *top = media_dir(ctx);
+	const char *kdir = mem_printf(&ctx->mem, "%s/%s", top, kind);
+	const char *sub = mem_printf(&ctx->mem, "%s/%.2s", kdir, hex);
+	if ((e = media_mkdir(ctx, top)) != NULL ||
+	    (e = media_mkdir(ctx, kdir)) != NULL ||
+	    (e = media_mkdir(ctx, sub)) != NULL)
+		return e;
+	*rel = mem_printf(&ctx->mem, "%s/%.2s/%s", kind, hex, hex);
+	return NULL;
+}
+
 /* Removes a stored file now (a row that was never written). */
 void
 media_discard(struct ctx *ctx, const char *rel)
@@ -134,7 +160,8 @@ media_sweep(struct ctx *ctx, int max)
 	static const char sql_list[] =
 	    "SELECT path FROM media_orphan o WHERE NOT EXISTS (SELECT 1 FROM "
 	    "attachment WHERE file = o.path) AND NOT EXISTS (SELECT 1 FROM "
-	    "part WHERE image = o.path OR thumbnail = o.path) LIMIT ?";
+	    "part WHERE image = o.path OR thumbnail = o.path) AND NOT EXISTS "
+	    "(SELECT 1 FROM data_output WHERE output = o.path) LIMIT ?";
 	static const char sql_done[] =
 	    "DELETE FROM media_orphan WHERE path = ?";
 	db_stmt *ls, *del;
@@ -340,6 +367,30 @@ media_field_owner(struct ctx *ctx, const char *rel, struct media_owner *o,
 	return NULL;
 }
 
+/* A printed label's PDF: its data output, read by its user only. */
+static struct err *
+media_output_owner(struct ctx *ctx, const char *rel, struct media_owner *o,
+    bool *found)
+{
+	static const char sql[] =
+	    "SELECT id, owner FROM data_output WHERE output = ?";
+	db_stmt *st;
+	struct err *e;
+
+	if ((st = db_prepare(ctx, sql)) == NULL)
+		return db_err(ctx, "media owner");
+	st_bind_text(st, 1, rel, -1, SQLITE_STATIC);
+	if ((e = db_row(ctx, st, "media owner", found)) != NULL || !*found)
+		return e;
+	o->model = &data_output_resource;
+	o->model_id = st_column_int64(st, 0);
+	o->user = st_column_int64(st, 1);
+	o->filename = "labels.pdf";
+	/* An output whose user is gone is nobody's. */
+	*found = o->user != 0;
+	return NULL;
+}
+
 /*
  * Finds the object a stored file belongs to: the object of the attachment
  * that holds it, or the row whose stored-file field names it (see
@@ -373,5 +424,7 @@ media_owner(struct ctx *ctx, const char *rel, struct media_owner *o,
 		*found = o->model != NULL;
 		return NULL;
 	}
+	if ((e = media_output_owner(ctx, rel, o, found)) != NULL || *found)
+		return e;
 	return media_field_owner(ctx, rel, o, found);
 }

@@ -18,7 +18,8 @@
  * (models.h): an attachment's model_type names a model whose resource
  * takes attachments (RES_ATTACHMENTS), and a part's image or thumbnail
  * belongs to the part.  The user then needs view on that model's area
- * (its resource's), as for the object itself.
+ * (its resource's), as for the object itself.  A printed label's PDF
+ * (a data output, label.h) belongs to the user who printed it alone.
  *
  * This module never builds a path from anything but a relative path it
  * has checked with media_path_valid().
@@ -55,6 +56,9 @@ struct media_owner {
 	long long	 model_id;
 	const char	*filename;	/* for Content-Disposition */
 	bool		 is_image;	/* a stored-file field: an image */
+	long long	 user;		/* not 0: only this user (or a
+					   superuser) may read it (a printed
+					   label's PDF, label.h) */
 };
 
 const struct resource *media_attachable(const char *model_type);
@@ -63,5 +67,7 @@ struct err	*media_owner(struct ctx *, const char *rel,
 enum media_image media_sniff(const unsigned char *, size_t);
 const char	*media_image_type(enum media_image);
 const char	*media_type_by_name(const char *filename);
+struct err	*media_new_path(struct ctx *, const char *kind,
+		    const char **rel);
 
 #endif

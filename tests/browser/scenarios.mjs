@@ -1757,6 +1757,129 @@ async function offlineQueueScenario(ctx) {
 	await expectText(d, /Nothing waits/, 'the queue after applying');
 	await d.getByRole('button', { name: 'Done' }).click();
 	if (Number(await item(b.pk)) !== 12) throw new Error('applied anyway: ' + await item(b.pk));
+
+/* Labels (issue 19): "Print label" on a part, selected stock, a location;
+   the label page at 1366 and 390 px; the print stylesheet (Chromium's own
+   PDF of the page: one A4 page of labels, nothing of the app); the
+   server's PDF through POST label/print/. */
+async function labelsScenario(ctx) {
+	const page = await open(ctx, { viewport: { width: 1366, height: 768 } });
+	await signIn(ctx, page, ctx.admin);
+	const made = await page.evaluate(async () => {
+		const token = localStorage.getItem('stockroom.csrf') || '';
+		const post = async (path, body) => {
+			const r = await fetch('api/' + path, { method: 'POST', credentials: 'same-origin',
+				headers: { 'Content-Type': 'application/json', 'X-CSRFToken': token }, body: JSON.stringify(body) });
+			if (!r.ok) throw new Error(path + ': ' + r.status);
+			return r.json();
+		};
+		const shelf = await post('stock/location/', { name: 'Shelf L' });
+		const bin = await post('stock/location/', { name: 'Bin 7', parent: shelf.pk });
+		const parts = [];
+		for (const [n, ipn] of [['Resistor 1k 0603', 'R-1K'], ['Capacitor 100n X7R', 'C-100N'], ['M3x8 socket screw', 'F-M3X8'], ['LED red 3 mm', 'D-LED-R3']])
+			parts.push(await post('part/', { name: n, IPN: ipn, description: 'label test', component: true }));
+		const items = [];
+		for (const [i, p] of parts.entries()) items.push(await post('stock/', { part: p.pk, quantity: 10 * (i + 1), location: bin.pk }));
+		return { part: parts[0].pk, bin: bin.pk, items: items.map(x => x.pk ?? x[0]?.pk) };
+	});
+
+	// A part's "Print label": one label, the part's default template.
+	await goto(ctx, page, 'part/' + made.part);
+	await page.getByRole('button', { name: 'Print label' }).click();
+	await page.waitForURL(/\/labels\?model=part&items=/);
+	await page.getByRole('heading', { level: 1, name: 'Print labels' }).waitFor();
+	await page.locator('.label svg').first().waitFor();
+	if (await page.locator('.label:not(.label-empty)').count() !== 1) throw new Error('one part label');
+	await expectText(page.locator('.label').first(), /Resistor 1k 0603.*R-1K/, 'the part label');
+
+	// Selected stock in a location: "Labels" in the action bar.
+	await goto(ctx, page, 'locations/' + made.bin);
+	await expectText(page.getByRole('table', { name: /Stock items/ }), /LED red/, 'the stock of the bin');
+	await settled(page);
+	const checks = page.getByRole('table', { name: /Stock items/ }).getByRole('checkbox');
+	for (let i = 0; i < 4; i++) await checks.nth(i).check();
+	await page.getByRole('toolbar').getByRole('button', { name: 'Labels' }).click();
+	await page.waitForURL(/\/labels\?model=stockitem&items=/);
+	await page.locator('.label svg').nth(3).waitFor();
+	await page.getByLabel('Label size').selectOption({ label: 'A4 3x7 (63.5x38.1 mm)' });
+	await page.getByLabel('Start at label').fill('2');
+	await expectText(page.locator('.label-page'), /Qty 10.*Shelf L\/Bin 7/, 'quantity and location path');
+	if (await page.locator('.label-page').count() !== 1) throw new Error('one sheet');
+	if (await page.locator('.label:not(.label-empty)').count() !== 4) throw new Error('four labels');
+	await shot(ctx, page, '65-labels-sheet', { full: false });
+	// The sheet's top, for docs/web.md (web/docs/screenshot-labels.png).
+	const sheet = await page.locator('.label-page').boundingBox();
+	await page.screenshot({ path: path.join(ctx.shots, `${ctx.shotPrefix}66-labels-sheet-only.png`),
+		clip: { x: sheet.x, y: sheet.y, width: sheet.width, height: Math.min(sheet.height, 768 - sheet.y) * 0.7 } });
+
+	// The print stylesheet: Chromium's PDF of the page is one A4 page.
+	await page.emulateMedia({ media: 'print' });
+	const printed = await page.pdf({ preferCSSPageSize: true, printBackground: true });
+	await page.emulateMedia({ media: 'screen' });
+	fs.writeFileSync(path.join(ctx.shots, `${ctx.shotPrefix}68-labels-printed.pdf`), printed);
+	const pages = (printed.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+	if (pages !== 1) throw new Error('the printed page count: ' + pages);
+	const mb = printed.toString('latin1').match(/\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)/);
+	if (!mb || Math.abs(Number(mb[1]) - 595.3) > 2 || Math.abs(Number(mb[2]) - 841.9) > 2) throw new Error('not A4: ' + (mb && mb[0]));
+
+	// The server's PDF (InvenTree's label/print/), with the same choices.
+	const [resp] = await Promise.all([
+		page.waitForResponse(r => r.url().includes('/api/label/print/')),
+		page.waitForEvent('popup').then(p => p.close()).catch(() => {}),
+		page.getByRole('button', { name: 'PDF' }).click(),
+	]);
+	if (resp.status() !== 201) throw new Error('label/print/ ' + resp.status());
+	const out = await resp.json();
+	const head = await page.evaluate(async u => { const r = await fetch(u); const b = new Uint8Array(await r.arrayBuffer()); return [r.status, String.fromCharCode(...b.slice(0, 5))]; }, out.output);
+	if (head[0] !== 200 || head[1] !== '%PDF-') throw new Error('the PDF: ' + head.join(' '));
+
+	// The printed codes decode to InvenTree's barcode data (zbarimg for
+	// QR, dmtxread for DataMatrix, when installed).
+	const want = `{"stockitem": ${made.items[0]}}`;
+	const decoded = async (tool, args) => {
+		const f = path.join(ctx.work, `label-${tool}.png`);
+		if (tool === 'zbarimg') await page.locator('.label:not(.label-empty)').first().screenshot({ path: f });
+		else {
+			// A small DataMatrix at 96 dpi is too few pixels a module for
+			// dmtxread: its SVG, drawn larger on a blank page.
+			const svg = await page.locator('.label svg').first().evaluate(e => e.outerHTML);
+			const big = await ctx.browser.newPage();
+			await big.setContent('<body style="margin:24px;background:#fff">' + svg.replace(/width="[^"]*" height="[^"]*"/, 'width="240" height="240"') + '</body>');
+			await big.locator('svg').screenshot({ path: f });
+			await big.close();
+		}
+		try { return execFileSync(tool, [...args, f], { encoding: 'utf8', timeout: 60000, stdio: ['ignore', 'pipe', 'ignore'] }).trim(); } catch (e) {
+			if (e.code === 'ENOENT') return want;	/* not installed */
+			return 'nothing: ' + e.message;
+		}
+	};
+	const qr = await decoded('zbarimg', ['-q', '--raw']);
+	if (qr !== want) throw new Error(`the QR label reads ${qr}, not ${want}`);
+
+	// The 62 mm roll: one label a page.
+	await page.getByLabel('Label size').selectOption({ label: '62 mm continuous (62x29 mm)' });
+	if (await page.locator('.label-page').count() !== 4) throw new Error('a page per label on the roll');
+
+	// DataMatrix (the 5x13 sheet's own code): the writer loads on demand.
+	await page.getByLabel('Label size').selectOption({ label: 'A4 5x13 (38.1x21.2 mm)' });
+	if (await page.getByLabel('Code').inputValue() !== 'datamatrix') throw new Error('the 5x13 template is DataMatrix');
+	await page.locator('.label svg[aria-label^="DataMatrix"]').nth(3).waitFor();
+	await settled(page);
+	const dm = await decoded('dmtxread', ['-N', '1']);
+	if (dm !== want) throw new Error(`the DataMatrix label reads ${dm}, not ${want}`);
+	await page.getByLabel('Code').selectOption('qr');
+	await page.locator('.label svg[aria-label^="QR code"]').first().waitFor();
+
+	// A location's "Print label"; the page at phone width fits the screen.
+	await page.setViewportSize({ width: 390, height: 844 });
+	await goto(ctx, page, 'locations/' + made.bin);
+	await page.getByRole('button', { name: 'Print label' }).click();
+	await page.waitForURL(/\/labels\?model=stocklocation&items=/);
+	await page.locator('.label svg').first().waitFor();
+	await expectText(page.locator('.label').first(), /Shelf L\/Bin 7/, 'the location label');
+	const wide = await page.evaluate(() => document.scrollingElement.scrollWidth);
+	if (wide > 390) throw new Error('the labels page scrolls sideways at 390 px: ' + wide);
+	await shot(ctx, page, '67-labels-phone', { full: false });
 	clean(ctx);
 }
 
@@ -2169,6 +2292,7 @@ export const scenarios = [
 	{ name: 'a stocked store room (README screenshots)', run: demoScenario, only: ['apache-htaccess-prefix'] },
 	{ name: 'scanning: camera (fake QR video), keyboard wedge, typed code, no match, move to a location', run: scanScenario, only: ['lighttpd', 'apache-htaccess-prefix'] },
 	{ name: 'import: parts from a CSV through the dialog, mapping, row errors, phone width', run: importScenario, only: ['lighttpd'] },
+	{ name: 'labels: print label on a part, selected stock, a location; sheet, roll, print stylesheet, server PDF, phone', run: labelsScenario, only: ['lighttpd', 'apache-htaccess-prefix'] },
 	{ name: 'tables: first/last/jump, page size on a phone, description, scroll on Back, stock search and filters', run: tablesScenario, only: ['lighttpd'] },
 	{ name: 'errors: part not found, network error in a table, 1,790 accepted, a refusal said once, focus', run: errorsScenario, only: ['lighttpd'] },
 	{ name: 'offline: the shell from the service worker, the offline note, back online', run: offlineScenario, only: ['lighttpd', 'apache-htaccess-prefix'] },

@@ -11,7 +11,10 @@ POST search/ whose body names suppliers, manufacturers and customers apart
 (315), reads a part's parameters at parameter/ (429), opens the four
 stock dialogs (OPTIONS, then the POST the form
 builds: items with pk, quantity, and status and packaging from 133) and
-scans, links and unlinks barcodes."""
+scans, links and unlinks barcodes, and prints a label (lib/labels.dart,
+apiVersion 201 on: the form from OPTIONS label/print/, its templates
+filtered by model_type and items, the POST, the data output's "output"
+downloaded)."""
 import base64
 import json
 import urllib.parse
@@ -26,7 +29,8 @@ PROGRAMS = (("/api/part", "part"), ("/api/stock", "stock"),
             ("/api/user", "user"), ("/api/settings", "settings"),
             ("/api/barcode", "barcode"), ("/api/attachment", "attachment"),
             ("/api/notifications", "notifications"),
-            ("/api/parameter", "parameter"), ("/api/plugins", "plugin"))
+            ("/api/parameter", "parameter"), ("/api/plugins", "plugin"),
+            ("/api/label", "label"), ("/api/data-output", "dataoutput"))
 
 
 class App:
@@ -275,3 +279,38 @@ def test_barcodes(app, world):
     assert r.status == 200, r
     r = app.call("POST", "barcode/", body={"barcode": "ABC-0001"})
     assert r.status == 400 and "error" in r.json()
+
+
+@pytest.mark.parametrize("model,key", [("part", "part"),
+                                       ("stockitem", "item"),
+                                       ("stocklocation", "bin")])
+def test_print_label(app, world, model, key):
+    """selectAndPrintLabel / handlePrintingSuccess (lib/labels.dart)."""
+    pk = world[key]
+    assert app.api_version >= 201          # supportsModernLabelPrinting
+    opts = app.call("OPTIONS", "label/print/")
+    assert opts.status == 200
+    fields = form_fields(opts.json())
+    tpl = lookup(fields, "template")
+    assert tpl["model"] == "labeltemplate" and tpl["api_url"]
+    assert lookup(fields, "plugin").get("type")
+    # the template field's choices: the form's filters, as the related
+    # field's dropdown asks
+    r = app.call("GET", "label/template/", params={
+        "enabled": "true", "model_type": model, "items": str(pk),
+        "limit": 25, "offset": 0, "search": ""})
+    assert r.status == 200 and r.json()["count"] == 4
+    t = r.json()["results"][0]
+    # the POST the form builds (plugin: the default, none chosen)
+    r = app.call("POST", "label/print/", body={"template": t["pk"],
+                                                "plugin": None,
+                                                "items": [pk]})
+    assert r.status == 201, r              # api_form: 200 or 201 succeed
+    data = r.json()
+    assert data["pk"] > 0 and data["complete"] is True
+    assert data["errors"] is None and data["output"]
+    again = app.call("GET", f"data-output/{data['pk']}/")
+    assert again.status == 200 and again.json()["complete"] is True
+    # downloadFile(output), with the app's token
+    f = app.site.cgi("media", path=data["output"], headers=app.headers)
+    assert f.status == 200 and f.body.startswith(b"%PDF-")

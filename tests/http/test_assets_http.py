@@ -99,7 +99,11 @@ def test_assets_compressed(srv, encoding):
         assert r.header_all("Cache-Control") == [IMMUTABLE], (rel, r.headers)
         if encoding == "gzip":
             assert gzip.decompress(r.body) == raw, rel
-        assert len(r.body) < len(raw) / 2, (rel, len(r.body), len(raw))
+        # A file of a few hundred bytes (esbuild's shared module helpers,
+        # which a CommonJS package on demand -- the labels page's QR
+        # encoder -- puts in a chunk of their own) cannot halve.
+        if len(raw) >= 1024:
+            assert len(r.body) < len(raw) / 2, (rel, len(r.body), len(raw))
 
 
 def test_uncompressed_without_accept_encoding(srv):

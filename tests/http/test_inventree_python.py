@@ -17,7 +17,8 @@ their adjustments and history, barcodes (scan, assign, unassign), metadata,
 attachments, purchase orders (create, list, filters, lines, issue,
 receive, receiveAll, complete), build orders (lines, allocation, outputs
 created, completed, scrapped and cancelled, finish), parameters (templates,
-values with units, a category's templates, filters), and, through the client's raw get/patch (it has no settings
+values with units, a category's templates, filters), labels (templates
+of a model, printing one into a PDF and downloading it), and, through the client's raw get/patch (it has no settings
 class), settings and the OpenAPI schema.
 """
 import os
@@ -341,6 +342,28 @@ def check_parameters(api, n):
     t.delete()
 
 
+def check_labels(api, n):
+    """Label templates of a model and printing one into a PDF (the
+    client's LabelPrintingMixin: getLabelTemplates, printLabel with a
+    destination, which downloads the data output's "output")."""
+    from inventree.part import Part
+    from inventree.stock import StockItem, StockLocation
+    for cls, key in ((Part, "part"), (StockItem, "item"),
+                     (StockLocation, "shelf")):
+        obj = cls(api, n.keep[key])
+        templates = obj.getLabelTemplates(enabled=True)
+        assert len(templates) == 4, templates
+        assert all(t.model_type == obj.getModelType() for t in templates)
+        t = [t for t in templates if "62 mm" in t.name][0]
+        r = obj.printLabel(t)
+        assert r["complete"] is True and r["output"], r
+        with tempfile.TemporaryDirectory() as d:
+            obj.printLabel(t.pk, plugin="inventreelabel", destination=d)
+            (pdf,) = os.listdir(d)
+            with open(os.path.join(d, pdf), "rb") as f:
+                assert f.read(5) == b"%PDF-"
+
+
 def check_cleanup(api, n):
     from inventree.part import Part
     from inventree.stock import StockItem
@@ -362,7 +385,7 @@ def check_demo_search(api, n):
 CHECKS = [check_connect, check_categories, check_parts, check_locations,
           check_stock_and_adjustments, check_barcodes, check_attachments,
           check_settings, check_schema, check_purchase_orders,
-          check_builds, check_parameters, check_cleanup]
+          check_builds, check_parameters, check_labels, check_cleanup]
 
 
 class Names:

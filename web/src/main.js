@@ -64,6 +64,8 @@ const BuildOrders = lazy(buildsPage, 'BuildOrders');
 const BuildOrderPage = lazy(buildsPage, 'BuildOrderPage');
 const Account = lazy(accountPage, 'Account');
 const Admin = lazy(adminPage, 'Admin');
+// The labels page, with its QR encoder.
+const Labels = lazy(() => import('./pages/labels.js'), 'LabelsPage');
 
 const ROUTES = [
 	['/', Dashboard],
@@ -73,6 +75,7 @@ const ROUTES = [
 	['/locations/:id', Locations],
 	['/stock/:id', StockItemPage],
 	['/history', History],
+	['/labels', Labels],
 	['/companies', Companies],
 	['/company/:id', CompanyPage],
 	['/orders', PurchaseOrders],

@@ -176,6 +176,7 @@ export function Locations({ id }) {
 						<${Button} icon="move" onClick=${() => setDialog({ kind: 'move' })}>Move</${Button}>`}
 					${pk != null && can('stock_location', 'delete') && loc.data && html`<${Button} icon="trash" kind="ghost" onClick=${() => setDialog({ kind: 'delete' })}>Delete</${Button}>`}
 					${pk != null && can('stock_location', 'add') && html`<${Button} icon="plus" onClick=${() => setDialog({ kind: 'new', parent: pk })}>Sub-location</${Button}>`}
+					${pk != null && loc.data && html`<${Button} icon="printer" onClick=${() => navigate('/labels?model=stocklocation&items=' + pk)}>Print label</${Button}>`}
 					${pk != null && can('stock', 'change') && l && !l.structural && html`<${Button} icon="scan"
 						onClick=${() => openScanner({ move: true, target: { pk, name: pathOf(locs.tree, pk) || l.name } })}>Scan items here</${Button}>`}
 					${can('stock', 'add') && html`<${Button} icon="copy" onClick=${() => setDialog({ kind: 'import' })}>Import</${Button}>`}

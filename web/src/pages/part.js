@@ -75,6 +75,7 @@ export function PartPage({ id }) {
 					save=${async want => { await api.patch(`part/${pk}/`, { starred: want }); part.reload(); }} />`}
 				${can('stock', 'add') && html`<${Button} kind="primary" icon="plus" onClick=${() => setDialog({ kind: 'newstock' })}>Add stock</${Button}>`}
 				${can('part', 'change') && html`<${Button} icon="edit" onClick=${() => setDialog({ kind: 'edit' })}>Edit</${Button}>`}
+				<${Button} icon="printer" onClick=${() => navigate('/labels?model=part&items=' + pk)}>Print label</${Button}>
 				${can('part', 'delete') && html`<${Button} icon="trash" kind="ghost" onClick=${() => setDialog({ kind: 'delete' })}>Delete</${Button}>`}
 			</div>
 		</div>

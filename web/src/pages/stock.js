@@ -7,6 +7,7 @@ import { api, ApiError } from '../api.js';
 import { enqueue, unreachable } from '../queue.js';
 import { can } from '../session.js';
 import { useTree, pathOf, useStatuses, statusTone, statusLabel, invalidate } from '../data.js';
+import { navigate } from '../router.js';
 import { Tree } from '../ui/tree.js';
 import { Icon } from '../ui/icons.js';
 import { Button, Dialog, Badge, fmtQty, toast, useId, qtyIn, tidyNumbers } from '../ui/kit.js';
@@ -40,6 +41,8 @@ export function ActionBar({ items, onAction, label }) {
 		${label && html`<span class="actionbar-label">${label}</span>`}
 		${Object.entries(ACTIONS).map(([k, a]) => html`<${Button} key=${k} small icon=${a.icon}
 			disabled=${!items.length} onClick=${() => onAction(k)}>${a.label}</${Button}>`)}
+		<${Button} small icon="printer" disabled=${!items.length}
+			onClick=${() => navigate('/labels?model=stockitem&items=' + items.map(it => it.pk).join(','))}>Labels</${Button}>
 	</div>`;
 }
 

@@ -31,6 +31,7 @@ export function StockItemPage({ id }) {
 			<div class="page-actions">
 				${can('stock', 'change') && Object.entries(ACTIONS).map(([k, a]) => html`<${Button} key=${k} icon=${a.icon}
 					kind=${k === 'transfer' ? 'primary' : 'secondary'} onClick=${() => setDialog({ kind: 'action', action: k })}>${a.label}</${Button}>`)}
+				<${Button} icon="printer" onClick=${() => navigate('/labels?model=stockitem&items=' + it.pk)}>Print label</${Button}>
 				${can('stock', 'delete') && html`<${Button} icon="trash" kind="ghost" onClick=${() => setDialog({ kind: 'delete' })}>Delete</${Button}>`}
 			</div>
 		</div>
