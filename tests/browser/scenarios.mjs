@@ -1757,6 +1757,8 @@ async function offlineQueueScenario(ctx) {
 	await expectText(d, /Nothing waits/, 'the queue after applying');
 	await d.getByRole('button', { name: 'Done' }).click();
 	if (Number(await item(b.pk)) !== 12) throw new Error('applied anyway: ' + await item(b.pk));
+	clean(ctx);
+}
 
 /* Labels (issue 19): "Print label" on a part, selected stock, a location;
    the label page at 1366 and 390 px; the print stylesheet (Chromium's own
