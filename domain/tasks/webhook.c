@@ -345,7 +345,7 @@ webhook_queue(struct ctx *ctx, const char *event, long long id, long long only)
 struct err *
 webhook_ping(struct ctx *ctx)
 {
-	long long id = route_param_id(ctx, "pk");
+	long long id = route_param_id(ctx, "pk"), did = 0;
 	struct err *e;
 	bool found;
 
@@ -380,11 +380,14 @@ webhook_ping(struct ctx *ctx)
 			st_bind_text(st, 4, key, -1, SQLITE_TRANSIENT);
 			st_bind_text(st, 5, body, -1, SQLITE_TRANSIENT);
 			st_bind_int64(st, 6, now);
-			if ((e = db_step(ctx, st, "webhook delivery")) == NULL)
+			/* The delivery's id before the task's insert (if
+			 * any) becomes the last one. */
+			if ((e = db_step(ctx, st, "webhook delivery")) == NULL) {
+				did = db_last_id(ctx);
 				e = task_enqueue_once(ctx, "webhooks", NULL);
+			}
 		}
 	}
-	long long did = e == NULL ? db_last_id(ctx) : 0;
 	if ((e = db_end(ctx, e)) != NULL)
 		return e;
 	return res_answer(ctx, &webhook_delivery_resource, did, 201);
