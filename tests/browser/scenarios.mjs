@@ -39,6 +39,10 @@ async function open(ctx, { viewport = DESKTOP, allow = [] } = {}) {
 	page.on('pageerror', e => ctx.problems.push(`page error: ${e.message}`));
 	page.on('requestfailed', r => {
 		if (allowed(r.url())) return;
+		// A GET the page gave up (it navigated, or the answer was no
+		// longer wanted -- the notifications poll in flight at a page
+		// change) is no failure of the server's.
+		if (r.method() === 'GET' && r.failure()?.errorText === 'net::ERR_ABORTED') return;
 		ctx.problems.push(`request failed: ${r.method()} ${r.url()} ${r.failure()?.errorText}`);
 	});
 	page.on('request', r => {
