@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import http.server
 import json
+import subprocess
 import threading
 import time
 
@@ -14,7 +15,7 @@ import pytest
 
 from conftest import make_user
 from inventory_api import Api
-from test_tasks import quiet_schedules, worker
+from test_tasks import WORKER, quiet_schedules, worker
 
 WH = "/api/admin/webhook/"
 LOG = "/api/admin/webhook_delivery/"
@@ -222,6 +223,67 @@ def test_ping_answers_its_own_delivery(site, admin, api):
     assert d["event"] == "ping" and d["webhook"] == w["pk"]
     (got,) = api.ok("GET", f"{WH}{w['pk']}/deliveries/")
     assert got["pk"] == d["pk"]
+
+
+def test_a_worker_killed_mid_send_loses_nothing(site, admin, api):
+    """At least once: a worker killed while the receiver holds its request
+    (unanswered) leaves the delivery pending under its lease, not lost and
+    not counted as sent; once the lease and the task's claim have run out
+    the next worker sends it again, with the same key and signature."""
+    quiet_schedules(site)
+    got, first = [], threading.Event()
+
+    class H(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length",
+                                                        0)))
+            got.append((dict(self.headers), body))
+            if len(got) == 1:
+                first.set()
+                time.sleep(20)      # the worker is killed meanwhile
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *a):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{httpd.server_address[1]}/hook"
+        w = create(api, url=url)
+        api.ok("POST", f"{WH}{w['pk']}/test/")
+        proc = subprocess.Popen([*site.wrap, str(WORKER), "--once"],
+                                env=site.base_env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        try:
+            assert first.wait(60), "the worker never sent the delivery"
+        finally:
+            proc.kill()
+            proc.wait()
+        (row,) = deliveries(site)
+        assert row[4] == "pending", row          # held, not sent, not dead
+        # Time passes: the delivery's lease and the task's claim run out.
+        c = site.db()
+        with c:
+            c.execute("UPDATE webhook_delivery SET next_attempt = 0")
+            c.execute("UPDATE task SET claimed_until = 0, run_at = 0 "
+                      "WHERE name = 'webhooks'")
+        c.close()
+        worker(site, "--once")
+        (row,) = deliveries(site)
+        assert row[4] == "delivered", row
+        assert len(got) == 2
+        (h1, b1), (h2, b2) = got
+        assert h1["X-Stockroom-Delivery"] == h2["X-Stockroom-Delivery"]
+        assert b1 == b2 and json.loads(b2)["event"] == "ping"
+        verify(w["secret"], h2, b2)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
 
 
 def test_retries_with_backoff_then_dead(site, admin, api, receiver):
