@@ -88,6 +88,10 @@ tail_parameters(void)
 	CHECK(match("/media/<*path>", "/media/x"));
 	CHECK(strcmp(route_param(&ctx, "path"), "x") == 0);
 	CHECK(match("/media/<*path>", "/media/a.b/c_d-e"));
+	/* A final slash in the path is accepted and is not the value's (a
+	 * CGI plugin's pages end in one). */
+	CHECK(match("/media/<*path>", "/media/a/b/"));
+	CHECK(strcmp(route_param(&ctx, "path"), "a/b") == 0);
 	CHECK(match("/a/<n>/<*rest>", "/a/3/x/y"));
 	CHECK(route_param_id(&ctx, "n") == 3 &&
 	    strcmp(route_param(&ctx, "rest"), "x/y") == 0);
@@ -100,7 +104,8 @@ tail_parameters(void)
 	CHECK(!match("/media/<*path>", "/media/./a"));
 	CHECK(!match("/media/<*path>", "/media/.htaccess"));
 	CHECK(!match("/media/<*path>", "/media/a//b"));
-	CHECK(!match("/media/<*path>", "/media/a/"));
+	CHECK(!match("/media/<*path>", "/media/a//"));
+	CHECK(!match("/media/<*path>", "/media//"));
 	CHECK(!match("/media/<*path>", "/mediax/a"));
 	char long_path[1200] = "/media/";
 	memset(long_path + 7, 'a', 1100);
