@@ -135,7 +135,7 @@ def test_options_of_an_action_describe_its_input(site, admin):
     post = r.json()["actions"]["POST"]
     assert set(post) == {"items", "notes"}
     assert set(post["items"]["child"]["children"]) == {
-        "pk", "quantity", "batch", "status", "packaging"}
+        "pk", "quantity", "batch", "status", "packaging", "expected_quantity"}
 
 
 # --- Part.getRequirements() ------------------------------------------------
