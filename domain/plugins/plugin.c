@@ -988,17 +988,19 @@ plugin_proposed(const struct res_write *w)
 	return o;
 }
 
-/* Does p validate model (its manifest's "models"; none: every model)? */
+/*
+ * Does the manifest list key of p name what (no list: it takes every one)?
+ * "models" for a validator, "events" for an event plugin.
+ */
 static bool
-plugin_validates(const struct plugin *p, const char *model)
+plugin_takes(const struct plugin *p, const char *key, const char *what)
 {
-	const cJSON *ms = cJSON_GetObjectItemCaseSensitive(p->m, "models"),
-	    *m;
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(p->m, key), *x;
 
-	if (!cJSON_IsArray(ms))
+	if (!cJSON_IsArray(list))
 		return true;
-	cJSON_ArrayForEach(m, ms)
-		if (cJSON_IsString(m) && strcmp(m->valuestring, model) == 0)
+	cJSON_ArrayForEach(x, list)
+		if (cJSON_IsString(x) && strcmp(x->valuestring, what) == 0)
 			return true;
 	return false;
 }
@@ -1057,7 +1059,7 @@ plugin_veto(struct ctx *ctx, struct res_write *w, struct errs *es)
 	for (size_t i = 0; i < n; i++) {
 		struct plugin *p = &ps[i];
 		cJSON *values;
-		if (!plugin_validates(p, w->res->model))
+		if (!plugin_takes(p, "models", w->res->model))
 			continue;
 		if ((e = plugin_values(ctx, p, &values)) != NULL)
 			return e;
@@ -1249,21 +1251,6 @@ plugin_url(struct ctx *ctx)
 
 /* ---- events --------------------------------------------------------- */
 
-/* Does p want event (its manifest's "events"; none: every event)? */
-static bool
-plugin_wants(const struct plugin *p, const char *event)
-{
-	const cJSON *es = cJSON_GetObjectItemCaseSensitive(p->m, "events"),
-	    *x;
-
-	if (!cJSON_IsArray(es))
-		return true;
-	cJSON_ArrayForEach(x, es)
-		if (cJSON_IsString(x) && strcmp(x->valuestring, event) == 0)
-			return true;
-	return false;
-}
-
 /*
  * Queues event (about id) for every active event plugin that wants it:
  * one plugin_event task each, inside the emitter's transaction, with the
@@ -1282,7 +1269,7 @@ plugin_queue_event(struct ctx *ctx, const char *event, long long id)
 		char key[33], stamp[32];
 		time_t t = time(NULL);
 		struct tm tm;
-		if (!plugin_wants(&ps[i], event))
+		if (!plugin_takes(&ps[i], "events", event))
 			continue;
 		if (rnd_hex(key, 16) != 0)
 			return err_internal(ctx, "plugin event key");

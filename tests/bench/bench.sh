@@ -293,6 +293,18 @@ if [ -n "$RES_TPL" ]; then
 		"parameters of a part|/api/parameter/?model_type=part&model_id=$PK|"
 	)
 fi
+# The lists of issues 17 to 20, as their pages (and the app) read them.
+ENDPOINTS+=(
+	"parameter templates|/api/parameter/template/?limit=50|"
+	"variants of a part|/api/part/?variant_of=$PK&limit=50|"
+	"custom units|/api/units/?limit=50|"
+	"KiCad categories|/api/kicad/category/?limit=50|"
+	"label templates|/api/label/template/?limit=50|"
+	"data outputs|/api/data-output/?limit=50|"
+	"import sessions|/api/importer/session/?limit=50|"
+	"webhook list|/api/admin/webhook/?limit=50|"
+	"plugin list|/api/plugins/?limit=50|"
+)
 
 # The body of POST /api/search/ (as the mobile app sends it; search.lua too).
 search_body() {
@@ -327,6 +339,20 @@ HELLO=0
 # is a plain CGI program: under FastCGI the ratio is to the CGI hello of
 # the same server.  mod_fcgid starts a program's processes as requests
 # come, so there each endpoint is first run for 2 s unmeasured.
+# Each program's mount (tools/server-routes.py --list, as the servers are
+# configured), longest first; and the program a path runs: the one whose
+# mount is the longest that matches.
+MOUNTS=$(ls "$SITE"/cgi-bin/*.cgi | grep -v '/hello\.cgi$' |
+	xargs python3 tools/server-routes.py --list |
+	awk '{ print length($1), $1, $2 }' | sort -rn | cut -d' ' -f2-)
+program_of() {	# program_of PATH
+	local m p
+	while read -r m p; do
+		[[ $1 == "$m"* || $1/ == "$m" ]] && { echo "${p%.cgi}"; return; }
+	done <<<"$MOUNTS"
+	echo api
+}
+
 measure() {
 	local mode=$1 e name path extra out rps p50 p99 errs mem ratio prog
 	for e in "${ENDPOINTS[@]}"; do
@@ -336,15 +362,7 @@ measure() {
 			continue
 		fi
 		case $mode in fastcgi*|apache-fcgid) [ "$name" = hello ] && continue;; esac
-		prog=part
-		[[ $path == /api/stock* ]] && prog=stock
-		[[ $path == /api/search* ]] && prog=api
-		[[ $path == /api/barcode* ]] && prog=barcode
-		[[ $path == /api/settings* ]] && prog=settings
-		[[ $path == /api/company* ]] && prog=company
-		[[ $path == /api/order* ]] && prog=order
-		[[ $path == /api/build* ]] && prog=build
-		[[ $path == /api/bom* ]] && prog=bom
+		prog=$(program_of "$path")
 		if [ "$mode" = apache-fcgid ]; then
 			# shellcheck disable=SC2086
 			wrk -t"$THREADS" -c"$CONNS" -d2s -H "$AUTH" $extra "$BASE$path" >/dev/null
