@@ -15,6 +15,19 @@ const requireWeb = createRequire(path.resolve(path.dirname(fileURLToPath(import.
 const DESKTOP = { width: 1280, height: 860 };
 const PHONE = { width: 375, height: 740 };
 
+/* The API as the signed-in page calls it (its session cookie and CSRF
+   token): call(method, path, body) resolves to the answer's JSON, and
+   throws on an error status. */
+function pageApi(page) {
+	return (method, p, body) => page.evaluate(async ([method, p, body]) => {
+		const r = await fetch('api/' + p, { method, credentials: 'same-origin',
+			headers: { 'Content-Type': 'application/json', 'X-CSRFToken': localStorage.getItem('stockroom.csrf') || '' },
+			body: body && JSON.stringify(body) });
+		if (!r.ok) throw new Error(p + ': ' + r.status + ' ' + await r.text());
+		return r.json();
+	}, [method, p, body]);
+}
+
 /* A fresh browser context (its own cookies and storage) and page. */
 async function open(ctx, { viewport = DESKTOP, allow = [] } = {}) {
 	const bc = await ctx.browser.newContext({ viewport, deviceScaleFactor: 1, locale: 'en-GB', timezoneId: 'UTC' });
@@ -1703,13 +1716,7 @@ async function offlineQueueScenario(ctx) {
 	await signIn(ctx, page, ctx.admin);
 	await page.waitForLoadState('networkidle').catch(() => {});
 	await settled(page).catch(() => {});
-	const call = (method, p, body) => page.evaluate(async ([method, p, body]) => {
-		const r = await fetch('api/' + p, { method, credentials: 'same-origin',
-			headers: { 'Content-Type': 'application/json', 'X-CSRFToken': localStorage.getItem('stockroom.csrf') || '' },
-			body: body && JSON.stringify(body) });
-		if (!r.ok) throw new Error(p + ': ' + r.status + ' ' + await r.text());
-		return r.json();
-	}, [method, p, body]);
+	const call = pageApi(page);
 	const tag = Math.random().toString(36).slice(2, 7);
 	const loc = await call('POST', 'stock/location/', { name: 'Basement ' + tag });
 	const part = await call('POST', 'part/', { name: 'Cable tie ' + tag });
@@ -1907,14 +1914,8 @@ async function starsScenario(ctx) {
 	await signIn(ctx, page, ctx.admin);
 	await page.waitForLoadState('networkidle').catch(() => {});
 	await settled(page).catch(() => {});
-	const ids = await page.evaluate(async () => {
-		const token = localStorage.getItem('stockroom.csrf') || '';
-		const call = async (method, p, body) => {
-			const r = await fetch('api/' + p, { method, credentials: 'same-origin',
-				headers: { 'Content-Type': 'application/json', 'X-CSRFToken': token }, body: body && JSON.stringify(body) });
-			if (!r.ok) throw new Error(p + ': ' + r.status + ' ' + await r.text());
-			return r.json();
-		};
+	const call = pageApi(page);
+	const ids = await (async () => {
 		const tag = Math.random().toString(36).slice(2, 7);
 		const loc = await call('POST', 'stock/location/', { name: 'Star shelf ' + tag });
 		const cat = await call('POST', 'part/category/', { name: 'Fans ' + tag });
@@ -1923,7 +1924,7 @@ async function starsScenario(ctx) {
 		const ia = await call('POST', 'stock/', { part: a.pk, location: loc.pk, quantity: '20' });
 		const ib = await call('POST', 'stock/', { part: b.pk, location: loc.pk, quantity: '8' });
 		return { tag, cat: cat.pk, catName: cat.name, a: a.pk, aName: a.name, b: b.pk, bName: b.name, ia: ia.pk, ib: ib.pk };
-	});
+	})();
 	const take = (item, qty) => page.evaluate(async ([item, qty]) => {
 		const r = await fetch('api/stock/remove/', { method: 'POST', credentials: 'same-origin',
 			headers: { 'Content-Type': 'application/json', 'X-CSRFToken': localStorage.getItem('stockroom.csrf') || '' },
@@ -2028,14 +2029,8 @@ async function tablesScenario(ctx) {
 	await signIn(ctx, page, ctx.admin);
 	await page.waitForLoadState('networkidle').catch(() => {});
 	await settled(page).catch(() => {});
-	const ids = await page.evaluate(async () => {
-		const token = localStorage.getItem('stockroom.csrf') || '';
-		const call = async (method, p, body) => {
-			const r = await fetch('api/' + p, { method, credentials: 'same-origin',
-				headers: { 'Content-Type': 'application/json', 'X-CSRFToken': token }, body: body && JSON.stringify(body) });
-			if (!r.ok) throw new Error(p + ': ' + r.status + ' ' + await r.text());
-			return r.json();
-		};
+	const call = pageApi(page);
+	const ids = await (async () => {
 		const tag = 'tb' + Math.random().toString(36).slice(2, 6);
 		const parts = [];
 		for (let i = 1; i <= 60; i++)
@@ -2046,7 +2041,7 @@ async function tablesScenario(ctx) {
 		await call('POST', 'stock/', { part: parts[0].pk, location: loc.pk, quantity: '40', batch: 'B-' + tag + '-2', status: 55 });
 		await call('POST', 'stock/', { part: nut.pk, location: loc.pk, quantity: '250', batch: 'B-' + tag + '-1' });
 		return { tag, loc: loc.pk, first: parts[0].pk, firstName: parts[0].name, nutName: nut.name };
-	});
+	})();
 
 	// Desktop: the description column is there; first / last / jump.
 	await goto(ctx, page, `parts?search=${ids.tag}`);
@@ -2154,19 +2149,13 @@ async function errorsScenario(ctx) {
 	await signIn(ctx, page, ctx.admin);
 	await page.waitForLoadState('networkidle').catch(() => {});
 	await settled(page).catch(() => {});
-	const ids = await page.evaluate(async () => {
-		const token = localStorage.getItem('stockroom.csrf') || '';
-		const call = async (method, p, body) => {
-			const r = await fetch('api/' + p, { method, credentials: 'same-origin',
-				headers: { 'Content-Type': 'application/json', 'X-CSRFToken': token }, body: body && JSON.stringify(body) });
-			if (!r.ok) throw new Error(p + ': ' + r.status + ' ' + await r.text());
-			return r.json();
-		};
+	const call = pageApi(page);
+	const ids = await (async () => {
 		const tag = 'er' + Math.random().toString(36).slice(2, 6);
 		const part = await call('POST', 'part/', { name: 'Cable tie ' + tag });
 		const item = await call('POST', 'stock/', { part: part.pk, quantity: '2000' });
 		return { tag, part: part.pk, partName: part.name, item: item.pk };
-	});
+	})();
 
 	// A part that is not there (the page asks for its stock and history
 	// at once, refused as well).
