@@ -1764,6 +1764,11 @@ async function offlineQueueScenario(ctx) {
 	let d = await dialog(page, 'Waiting to be sent');
 	await expectText(d, /Changed meanwhile[\s\S]*holds 15[\s\S]*not 20/, 'the conflict, with the quantities');
 	await shot(ctx, page, '74-offline-conflict', { full: false });
+	// The queue at a phone's width: the dialog fits the screen.
+	await page.setViewportSize({ width: 390, height: 844 });
+	const box = await d.boundingBox();
+	if (!box || box.x < 0 || box.x + box.width > 390) throw new Error('the queue leaves the screen: ' + JSON.stringify(box));
+	await shot(ctx, page, '75-offline-conflict-phone', { full: false });
 	await d.getByRole('button', { name: 'Apply anyway' }).click();
 	await expectText(d, /Nothing waits/, 'the queue after applying');
 	await d.getByRole('button', { name: 'Done' }).click();
