@@ -361,6 +361,10 @@ async function expiredScenario(ctx) {
 	await signIn(ctx, page, ctx.admin);
 	await nav(page, 'History');
 	await page.getByRole('heading', { level: 1, name: 'Stock history' }).waitFor();
+	// The history page is still asking for its users and rows: one of those
+	// answered 401 would raise the sign-in page before the click below.
+	await page.waitForLoadState('networkidle');
+	await settled(page);
 	await page.context().clearCookies();
 	await nav(page, 'Parts');
 	await page.getByText('Your session has expired').waitFor();
