@@ -13,6 +13,7 @@
 
 #include "dbcheck.h"
 #include "models.h"
+#include "plugins/plugin.h"
 
 /*
  * The task queue's state for /api/, when the database exists and answers;
@@ -47,8 +48,8 @@ api_root(struct ctx *ctx)
 	cJSON_AddStringToObject(o, "instance", ctx->cfg.instance_name);
 	cJSON_AddBoolToObject(o, "worker_running", running);
 	cJSON_AddNumberToObject(o, "worker_pending_tasks", (double)pending);
-	cJSON_AddBoolToObject(o, "plugins_enabled", 0);
-	cJSON_AddBoolToObject(o, "active_plugins", 0);
+	cJSON_AddBoolToObject(o, "plugins_enabled", 1);
+	cJSON_AddItemToObject(o, "active_plugins", plugin_active_info(ctx));
 	cJSON_AddBoolToObject(o, "email_configured", 0);
 	cJSON_AddBoolToObject(o, "debug_mode", ctx->cfg.debug);
 	cJSON_AddBoolToObject(o, "docker_mode", 0);

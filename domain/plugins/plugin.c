@@ -314,8 +314,9 @@ static const char plugin_sql_active[] =
     "SELECT slug FROM plugin WHERE active = 1 ORDER BY slug";
 
 /*
- * The active plugins of kind whose manifest is sound, into *out (*n of
- * them).  One small query when none is active: what every write pays.
+ * The active plugins of kind (PK__MAX: of any kind) whose manifest is
+ * sound, into *out (*n of them).  One small query when none is active:
+ * what every write pays.
  */
 static struct err *
 plugin_active(struct ctx *ctx, enum plugin_kind kind, struct plugin **out,
@@ -345,10 +346,39 @@ plugin_active(struct ctx *ctx, enum plugin_kind kind, struct plugin **out,
 		bool found;
 		if ((e = plugin_find(ctx, slugs[i], p, &found)) != NULL)
 			return e;
-		if (found && p->active && (p->kinds & (1u << kind)))
+		if (found && p->active
+		    && (kind == PK__MAX || (p->kinds & (1u << kind))))
 			(*n)++;
 	}
 	return NULL;
+}
+
+/*
+ * The API root's "active_plugins", as InvenTree lists them: name, slug and
+ * version of each active plugin that may run.  Empty when the database is
+ * not open (a site not set up yet).
+ */
+cJSON *
+plugin_active_info(struct ctx *ctx)
+{
+	cJSON *a = cJSON_CreateArray();
+	struct plugin *ps;
+	size_t n;
+
+	if (a == NULL)
+		mem_oom();
+	if (!db_is_open(ctx) || plugin_active(ctx, PK__MAX, &ps, &n) != NULL)
+		return a;		/* an error is logged */
+	for (size_t i = 0; i < n; i++) {
+		cJSON *o = cJSON_CreateObject();
+		if (o == NULL)
+			mem_oom();
+		json_text(o, "name", plugin_str(ps[i].m, "name"));
+		json_text(o, "slug", ps[i].slug);
+		json_text(o, "version", plugin_str(ps[i].m, "version"));
+		cJSON_AddItemToArray(a, o);
+	}
+	return a;
 }
 
 /* ---- failures ------------------------------------------------------- */

@@ -71,6 +71,7 @@ int		 plugin_task_event(struct ctx *, const struct cJSON *args,
 int		 plugin_task_schedule(struct ctx *, const struct cJSON *args,
 		    char *err, size_t errsz);
 struct cJSON	*plugin_failures(struct ctx *);
+struct cJSON	*plugin_active_info(struct ctx *);
 
 /* What a barcode plugin matched: a model's object by pk or by key. */
 struct plugin_match {

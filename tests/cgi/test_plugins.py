@@ -10,6 +10,7 @@ import pathlib
 import shutil
 import stat
 import subprocess
+import time
 
 import pytest
 
@@ -119,6 +120,29 @@ def test_only_superusers_see_and_change_a_plugin(site, admin, plugins):
             ("PATCH", "ipn_pattern/settings/PATTERN/", {"value": "x"})):
         assert call(site, user, method, PLUGINS + path, body).status == 403
     assert call(site, {}, "GET", PLUGINS + "ipn_pattern/").status == 401
+
+
+def test_api_root_lists_the_active_plugins(site, admin, plugins):
+    """GET /api/ says what InvenTree's does: plugins are enabled, and
+    the active ones by name, slug and version (none until activated)."""
+    r = site.cgi("api").json()
+    assert r["plugins_enabled"] is True and r["active_plugins"] == []
+    activate(site, admin, "event_log")
+    activate(site, admin, "ipn_pattern")
+    r = site.cgi("api").json()
+    assert r["active_plugins"] == [
+        dict(name="Event log", slug="event_log", version="1.0"),
+        dict(name=json.loads((plugins / "ipn_pattern" / "plugin.json")
+                             .read_text())["name"],
+             slug="ipn_pattern",
+             version=json.loads((plugins / "ipn_pattern" / "plugin.json")
+                                .read_text())["version"])]
+    activate(site, admin, "event_log", False)
+    assert [p["slug"] for p in site.cgi("api").json()["active_plugins"]] \
+        == ["ipn_pattern"]
+    # A plugin whose folder has gone is not listed, though still active.
+    shutil.rmtree(plugins / "ipn_pattern")
+    assert site.cgi("api").json()["active_plugins"] == []
 
 
 def test_detail_activate_deactivate(site, admin, plugins):
@@ -459,6 +483,75 @@ def test_event_plugin_delivers_at_least_once(site, admin, plugins, api,
     before = len(plugin_tasks(site))
     api.ok("POST", "/api/company/", dict(name="Acme"))
     assert len(plugin_tasks(site)) == before
+
+
+HANGS_ONCE = """#!/bin/sh
+# Logs each event; the first time it then hangs (the worker is killed).
+line=$(cat)
+printf '%s\\n' "$line" >> "$PLUGIN_SETTING_DIR/events.log"
+if [ ! -e "$PLUGIN_SETTING_DIR/hung" ]; then
+  echo $$ > "$PLUGIN_SETTING_DIR/hung"
+  sleep 60
+fi
+"""
+
+
+def test_event_plugin_worker_killed_mid_delivery_loses_nothing(
+        site, admin, plugins, api, tmp_path):
+    """At least once across a worker killed while the plugin runs: the task
+    stays claimed (not done, not lost); once its claim runs out the next
+    worker delivers the event again, with the same idempotency key."""
+    out = tmp_path / "out"
+    out.mkdir()
+    add_plugin(plugins, "hangs_once", HANGS_ONCE, ["event"],
+               events=["stock.changed"],
+               settings=[dict(key="DIR", name="Dir", type="string",
+                              default="")])
+    activate(site, admin, "hangs_once")
+    set_setting(site, admin, "hangs_once", "DIR", str(out))
+    c = site.db()
+    with c:
+        c.execute("UPDATE task_schedule SET next_run = unixepoch() + 86400")
+    c.close()
+    part = api.part("Widget")
+    api.stock(part["pk"], 4)
+    (t,) = plugin_tasks(site)
+    key = json.loads(t[2])["key"]
+    proc = subprocess.Popen([*site.wrap, str(BUILD / "bin" / "worker"),
+                             "--once"], env=site.base_env,
+                            stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    hung = out / "hung"
+    try:
+        for _ in range(600):
+            if hung.exists() and hung.read_text().strip():
+                break
+            time.sleep(0.1)
+        assert hung.exists(), "the worker never ran the plugin"
+    finally:
+        proc.kill()
+        proc.wait()
+        try:
+            os.kill(int(hung.read_text()), 9)
+        except (OSError, ValueError):
+            pass
+    (t,) = plugin_tasks(site)
+    assert t[0] != "done", t                 # not counted as delivered
+    # Time passes: the task's claim runs out.
+    c = site.db()
+    with c:
+        c.execute("UPDATE task SET claimed_until = 0, run_at = 0 "
+                  "WHERE name = 'plugin_event'")
+    c.close()
+    worker(site)
+    (t,) = plugin_tasks(site)
+    assert t[0] == "done", t
+    lines = [json.loads(x) for x in
+             (out / "events.log").read_text().splitlines()]
+    assert len(lines) == 2
+    assert {x["key"] for x in lines} == {key}
+    assert all(x["event"] == "stock.changed" and x["id"] == part["pk"]
+               for x in lines)
 
 
 def test_event_for_a_deactivated_plugin_is_dropped(site, admin, plugins, api,
