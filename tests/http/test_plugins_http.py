@@ -4,6 +4,7 @@ veto and its time limit, and a URL plugin that the client tries to tell
 who the caller is.  The plugins are removed again at the end, so the
 shared trees serve the empty list to the other tests."""
 import json
+import secrets
 import shutil
 
 import pytest
@@ -100,3 +101,38 @@ def test_url_plugin_cannot_be_told_who_the_caller_is(server, plugins):
     token = auth["Authorization"].split()[1]
     assert token not in r.body.decode()
     assert r.header("X-Content-Type-Options") == "nosniff"
+
+
+def test_url_plugin_report_and_barcode_plugin(server, plugins):
+    """The shipped URL plugin (stock_report) and barcode plugin
+    (acme_barcode) answer through the web server as through CGI."""
+    auth = server.token_headers("http-plugins")
+    plugins("stock_report")
+    plugins("acme_barcode")
+    activate(server, auth, "stock_report")
+    r = server.request("PATCH", "/api/plugins/stock_report/settings/TITLE/",
+                       headers=auth, body={"value": "Shelf report"})
+    assert r.status == 200, r
+    r = server.get("/api/plugin/stock_report/week/?n=2", headers=auth)
+    assert r.status == 200, (r, server.log_tail())
+    assert r.header("Content-Type") == "application/json"
+    got = r.json()
+    assert got["title"] == "Shelf report" and got["path"] == "/week/"
+    assert got["query"] == "n=2" and got["user"]["username"] == server.user[0]
+    assert server.get("/api/plugin/stock_report/week/").status == 401
+
+    ipn = "ACM-" + secrets.token_hex(4).upper()
+    r = server.request("POST", "/api/part/", headers=auth,
+                       body={"name": "Acme plugin part " + ipn, "IPN": ipn})
+    assert r.status == 201, r
+    pk = r.json()["pk"]
+    label = f"ACME;PN={ipn};QTY=10"
+    r = server.request("POST", "/api/barcode/", headers=auth,
+                       body={"barcode": label})
+    assert r.status == 400, r                   # not active yet
+    activate(server, auth, "acme_barcode")
+    r = server.request("POST", "/api/barcode/", headers=auth,
+                       body={"barcode": label})
+    assert r.status == 200, (r, server.log_tail())
+    b = r.json()
+    assert b["plugin"] == "acme_barcode" and b["part"]["pk"] == pk
