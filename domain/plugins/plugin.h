@@ -16,7 +16,8 @@
  * working directory of its own and bounded output.  A run that fails
  * (times out, is killed, exits with a code other than 0 or 1) is logged
  * and recorded in the data directory (plugin-failed.<slug>), shown by
- * /api/health/ and the plugin's detail until it is activated again.
+ * /api/health/ and the plugin's detail until it is activated or
+ * deactivated again.
  *
  * The kinds:
  *   - barcode: plugin_barcode(), asked by barcode.cgi when a scan matches

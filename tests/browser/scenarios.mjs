@@ -1629,6 +1629,68 @@ async function importStockScenario(ctx) {
    its secret shown once, a test delivery that the worker sends to a
    receiver here which checks the signature, the delivery log, an edit,
    the phone layout, a delete. */
+/* Plugins (docs/plugins.md): the shipped IPN validator activated and set
+   from Administration -> Plugins, then a validator that crashes: its
+   failure is seen on the page and it is switched off there, no shell. */
+async function pluginsScenario(ctx) {
+	const root = ctx.server.plugins_dir;
+	const made = ['ipn_pattern', 'crashes'];
+	fs.cpSync(path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'contrib', 'plugins', 'ipn_pattern'), path.join(root, 'ipn_pattern'), { recursive: true });
+	fs.mkdirSync(path.join(root, 'crashes'));
+	fs.writeFileSync(path.join(root, 'crashes', 'plugin.json'), JSON.stringify({
+		slug: 'crashes', name: 'Crashing check', version: '0.1', author: 'tests',
+		description: 'A validator that always crashes.', kinds: ['validation'], models: ['part'], program: 'run.sh' }));
+	fs.writeFileSync(path.join(root, 'crashes', 'run.sh'), '#!/bin/sh\nkill -SEGV $$\n', { mode: 0o755 });
+	const page = await open(ctx, { viewport: { width: 1366, height: 768 } });
+	const call = pageApi(page);
+	try {
+		await signIn(ctx, page, ctx.admin);
+		await page.waitForLoadState('networkidle').catch(() => {});
+		await goto(ctx, page, 'admin/plugins');
+		await page.getByRole('heading', { name: 'Plugins' }).waitFor();
+		const row = name => page.getByRole('row').filter({ hasText: name });
+		await expectText(row('IPN pattern'), /Inactive/, 'the validator not active yet');
+		await page.getByRole('button', { name: 'Activate IPN pattern' }).click();
+		await expectText(row('IPN pattern'), /Active/, 'activated');
+		await page.getByRole('button', { name: 'Settings of IPN pattern' }).click();
+		const d = await dialog(page, 'Settings of IPN pattern');
+		await d.getByLabel('IPN pattern').fill('^BRW-[0-9]{3}$');
+		await d.getByRole('button', { name: 'Save settings' }).click();
+		await d.waitFor({ state: 'detached' });
+		const refused = await call('POST', 'part/', { name: 'Plugin scenario part', IPN: 'XYZ-1' }).catch(e => e.message);
+		if (!/400/.test(refused) || !/\^BRW-\[0-9\]\{3\}\$/.test(refused)) throw new Error('the new pattern did not veto: ' + refused);
+		await call('POST', 'part/', { name: 'Plugin scenario part', IPN: 'BRW-123' });
+		await shot(ctx, page, '70-plugins');
+
+		await page.getByRole('button', { name: 'Activate Crashing check' }).click();
+		await expectText(row('Crashing check'), /Active/, 'the crashing one active');
+		const failed = await call('POST', 'part/', { name: 'Plugin scenario part 2', IPN: 'BRW-124' }).catch(e => e.message);
+		if (!/503/.test(failed)) throw new Error('a crashing validator did not fail the write: ' + failed);
+		await page.reload();
+		await expectText(row('Crashing check'), /Active, failed/, 'its failure shown');
+		await row('Crashing check').getByRole('button', { name: 'Crashing check', exact: true }).click();
+		const det = await dialog(page, 'Crashing check');
+		await expectText(det, /Last failure.*signal/s, 'the failure told');
+		await shot(ctx, page, '71-plugin-failure');
+		await det.getByRole('button', { name: 'Done' }).click();
+		await page.getByRole('button', { name: 'Deactivate Crashing check' }).click();
+		await expectText(row('Crashing check'), /Inactive/, 'switched off');
+		await call('POST', 'part/', { name: 'Plugin scenario part 2', IPN: 'BRW-124' });
+		await page.setViewportSize(PHONE);
+		await settled(page);
+		const over = await page.evaluate(() => document.documentElement.scrollWidth);
+		if (over > PHONE.width + 1) throw new Error(`the plugins page is ${over}px wide on a phone`);
+		await shot(ctx, page, '72-plugins-phone');
+		ctx.problems = ctx.problems.filter(p => !(/\/api\/part\//.test(p) && /\b(400|503)\b/.test(p)));
+		clean(ctx);
+	} finally {
+		for (const slug of made) {
+			await call('PATCH', `plugins/${slug}/activate/`, { active: false }).catch(() => {});
+			fs.rmSync(path.join(root, slug), { recursive: true, force: true });
+		}
+	}
+}
+
 async function webhooksScenario(ctx) {
 	let secret = '';
 	const got = [];
@@ -2301,6 +2363,7 @@ export const scenarios = [
 	{ name: 'errors: part not found, network error in a table, 1,790 accepted, a refusal said once, focus', run: errorsScenario, only: ['lighttpd'] },
 	{ name: 'offline: the shell from the service worker, the offline note, back online', run: offlineScenario, only: ['lighttpd', 'apache-htaccess-prefix'] },
 	{ name: 'stars and notifications: star a part and a category, low stock told, mark read, read all, phone', run: starsScenario, only: ['lighttpd'] },
+	{ name: 'plugins: activate and set the IPN validator, a crashing one seen failed and switched off, phone', run: pluginsScenario, only: ['lighttpd'] },
 	{ name: 'webhooks: a new endpoint, its secret once, a signed test delivery, the log, edit, phone, delete', run: webhooksScenario, only: ['lighttpd'] },
 	{ name: 'import: a distributor CSV of 200 parts, categories made from their paths, desktop', run: importDistributorScenario, only: ['lighttpd'] },
 	{ name: 'import: a BOM file from the BOM tab of an assembly', run: importBomScenario, only: ['lighttpd'] },

@@ -120,7 +120,7 @@ def main():
         log = work / "lighttpd.log"
         port = serve_lighttpd(site, log, "lighttpd")
         out["servers"].append({"name": "lighttpd", "base": f"http://127.0.0.1:{port}/",
-                               "log": str(log)})
+                               "log": str(log), "plugins_dir": str(site / "plugins")})
 
         # A tree nobody has signed up to yet: first-run setup.
         fresh = work / "fresh-site"

@@ -1,5 +1,5 @@
 // Administration (superusers): users, groups with their rule sets as a
-// grid of checkboxes, the audit log and the webhooks.
+// grid of checkboxes, the audit log, the webhooks and the plugins.
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 import { api, ApiError } from '../api.js';
@@ -7,6 +7,7 @@ import { isSuperuser, session } from '../session.js';
 import { Link, useRoute, setQuery } from '../router.js';
 import { DataTable, Pager } from '../ui/table.js';
 import { Webhooks } from './webhooks.js';
+import { Plugins } from './plugins.js';
 import { Button, Card, Dialog, useApi, Spinner, ErrorNote, Empty, Badge, fmtDate, toast, useForm, FormErrors, TextField, CheckField, Confirm } from '../ui/kit.js';
 
 export const RULESETS = [
@@ -208,11 +209,11 @@ function Audit() {
 
 export function Admin({ tab = 'users' }) {
 	if (!isSuperuser()) return html`<div class="page"><h1>Administration</h1><p>Only administrators may see this page.</p></div>`;
-	const tabs = [['users', 'Users'], ['groups', 'Groups'], ['audit', 'Audit log'], ['webhooks', 'Webhooks']];
+	const tabs = [['users', 'Users'], ['groups', 'Groups'], ['audit', 'Audit log'], ['webhooks', 'Webhooks'], ['plugins', 'Plugins']];
 	return html`<div class="page">
 		<div class="page-head"><div><h1>Administration</h1><p class="page-sub">Who may sign in, and what they may do.</p></div></div>
 		<nav class="tabs" aria-label="Administration">${tabs.map(([k, l]) => html`<${Link} key=${k} to=${'/admin/' + k}
 			class=${'tab' + (tab === k ? ' is-active' : '')} aria-current=${tab === k ? 'page' : undefined}>${l}</${Link}>`)}</nav>
-		${tab === 'users' ? html`<${Users} />` : tab === 'groups' ? html`<${Groups} />` : tab === 'audit' ? html`<${Audit} />` : tab === 'webhooks' ? html`<${Webhooks} />` : html`<p>Unknown section.</p>`}
+		${tab === 'users' ? html`<${Users} />` : tab === 'groups' ? html`<${Groups} />` : tab === 'audit' ? html`<${Audit} />` : tab === 'webhooks' ? html`<${Webhooks} />` : tab === 'plugins' ? html`<${Plugins} />` : html`<p>Unknown section.</p>`}
 	</div>`;
 }
