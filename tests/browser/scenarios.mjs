@@ -1775,9 +1775,21 @@ async function webhooksScenario(ctx) {
    client changes the second item.  Back online, the queue is sent: the
    first count is applied, the second refused as changed meanwhile and
    shown in the queue, where it is applied anyway. */
+/* The server stopped (SIGUSR1 to servers.py) and started again on the
+   same port (SIGUSR2); each waits until the port says so. */
+async function serverUp(ctx, up) {
+	process.kill(ctx.server.control_pid, up ? 'SIGUSR2' : 'SIGUSR1');
+	for (let i = 0; i < 200; i++) {
+		const ok = await fetch(ctx.server.base + 'api/', { signal: AbortSignal.timeout(1000) }).then(() => true, () => false);
+		if (ok === up) return;
+		await new Promise(r => setTimeout(r, 100));
+	}
+	throw new Error(`the server did not ${up ? 'start' : 'stop'}`);
+}
+
 async function offlineQueueScenario(ctx) {
-	// The API is cut on purpose: its failed requests (and the refused
-	// count's 400) are what the page must live with.
+	// The server is stopped on purpose: the failed requests (and the
+	// refused count's 400) are what the page must live with.
 	const page = await open(ctx, { viewport: { width: 1366, height: 768 }, allow: [/\/api\//] });
 	await signIn(ctx, page, ctx.admin);
 	await page.waitForLoadState('networkidle').catch(() => {});
@@ -1792,8 +1804,17 @@ async function offlineQueueScenario(ctx) {
 	const table = page.getByRole('table', { name: 'Stock items' });
 	await expectText(table, /A-[a-z0-9]+[\s\S]*OK 10[\s\S]*B-[a-z0-9]+[\s\S]*OK 20/, 'the two items');
 
-	// The server is out of reach.
-	await page.route('**/api/**', r => r.abort('connectionrefused'));
+	// The server stops (and is started again whatever happens below).
+	await serverUp(ctx, false);
+	try {
+		await offlineCounts(ctx, page, table, call, tag, a, b);
+	} finally {
+		await serverUp(ctx, true);
+	}
+	clean(ctx);
+}
+
+async function offlineCounts(ctx, page, table, call, tag, a, b) {
 	const count = async (batch, n) => {
 		await table.getByRole('row', { name: new RegExp(batch) }).getByRole('checkbox').check();
 		await page.getByRole('toolbar').getByRole('button', { name: 'Count' }).click();
@@ -1809,8 +1830,10 @@ async function offlineQueueScenario(ctx) {
 	const waiting = page.getByRole('button', { name: 'Waiting: 2 to send' }).first();
 	await waiting.waitFor();
 
-	// Meanwhile someone else takes 5 from the second item (another
-	// client: this test's own request, outside the page).
+	// It starts again, and before the page sends its queue someone else
+	// takes 5 from the second item (another client: this test's own
+	// request, outside the page).
+	await serverUp(ctx, true);
 	const other = await fetch(ctx.server.base + 'api/stock/remove/', {
 		method: 'POST', headers: { 'Content-Type': 'application/json',
 			Authorization: 'Basic ' + Buffer.from(ctx.admin.join(':')).toString('base64') },
@@ -1818,7 +1841,6 @@ async function offlineQueueScenario(ctx) {
 	if (!other.ok) throw new Error('the other client: ' + other.status + ' ' + await other.text());
 
 	// Back online: the queue is sent.
-	await page.unroute('**/api/**');
 	await page.evaluate(() => window.dispatchEvent(new Event('online')));
 	const refused = page.getByRole('button', { name: 'Waiting: 1, 1 refused' }).first();
 	await refused.waitFor();
@@ -1839,7 +1861,6 @@ async function offlineQueueScenario(ctx) {
 	await expectText(d, /Nothing waits/, 'the queue after applying');
 	await d.getByRole('button', { name: 'Done' }).click();
 	if (Number(await item(b.pk)) !== 12) throw new Error('applied anyway: ' + await item(b.pk));
-	clean(ctx);
 }
 
 /* Labels (issue 19): "Print label" on a part, selected stock, a location;

@@ -99,11 +99,12 @@ def main():
 
     signal.signal(signal.SIGTERM, stop_all)
 
-    def serve_lighttpd(site, log, what):
+    def serve_lighttpd(site, log, what, port=None):
         """Starts lighttpd-fastcgi.conf (as `make run`) on site, its data
         in site/data, logging to log; returns its port once it listens."""
-        port = free_port()
-        with open(log, "wb") as f:
+        again = port is not None
+        port = port or free_port()
+        with open(log, "ab" if again else "wb") as f:
             p = subprocess.Popen(
                 ["lighttpd", "-D", "-f", str(ROOT / "lighttpd-fastcgi.conf")],
                 env=dict(ENV, STOCKROOM_ROOT=str(site), PORT=str(port),
@@ -114,13 +115,36 @@ def main():
         wait_port(p, port, log, what)
         return port
 
+    # The offline scenario stops the main server (SIGUSR1 to this process)
+    # and starts it again on the same port (SIGUSR2): the page's origin,
+    # its service worker and its queue stay the same.
+    main_server = {}
+
+    def stop_main(*_):
+        p = procs[main_server["index"]]
+        if p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+            p.wait(timeout=10)
+
+    def start_main(*_):
+        if procs[main_server["index"]].poll() is None:
+            return
+        serve_lighttpd(main_server["site"], main_server["log"], "lighttpd",
+                       main_server["port"])
+        main_server["index"] = len(procs) - 1
+
+    signal.signal(signal.SIGUSR1, stop_main)
+    signal.signal(signal.SIGUSR2, start_main)
+
     try:
         site = work / "lighttpd-site"
         install(site, "/", site / "data")
         log = work / "lighttpd.log"
         port = serve_lighttpd(site, log, "lighttpd")
+        main_server.update(index=len(procs) - 1, site=site, log=log, port=port)
         out["servers"].append({"name": "lighttpd", "base": f"http://127.0.0.1:{port}/",
-                               "log": str(log), "plugins_dir": str(site / "plugins")})
+                               "log": str(log), "plugins_dir": str(site / "plugins"),
+                               "control_pid": os.getpid()})
 
         # A tree nobody has signed up to yet: first-run setup.
         fresh = work / "fresh-site"
