@@ -1239,18 +1239,27 @@ async function itemLocation(page, pk) {
 }
 
 /* The scanner dialog fits the width and its controls are large enough. */
-async function checkScanDialog(page, width) {
-	const d = page.getByRole('dialog', { name: /^Scan/ });
+/* A dialog at a phone's width: inside the screen, nothing in it scrolling
+   sideways, the page not wider than the screen, every control a tap
+   target of at least 40 px each way (checkboxes: their row). */
+async function checkPhoneDialog(page, d, width, what) {
 	const box = await d.boundingBox();
-	if (!box || box.x < 0 || box.x + box.width > width + 0.5) throw new Error(`the scanner leaves a ${width}px screen: ${JSON.stringify(box)}`);
-	const over = await d.evaluate(el => [...el.querySelectorAll('*')].filter(e => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible').map(e => e.className || e.tagName));
-	if (over.length) throw new Error('scrolls sideways: ' + over.join(', '));
+	if (!box || box.x < 0 || box.x + box.width > width + 0.5) throw new Error(`${what} leaves a ${width}px screen: ${JSON.stringify(box)}`);
+	const over = await d.evaluate(el => [...el.querySelectorAll('*')].filter(e => !e.matches('.sr-only, .sr-only *') && e.clientWidth > 1
+		&& e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible').map(e => e.className || e.tagName));
+	if (over.length) throw new Error(`${what} scrolls sideways: ` + over.join(', '));
 	const doc = await page.evaluate(() => document.documentElement.scrollWidth);
-	if (doc > width + 1) throw new Error(`the page is ${doc}px wide at ${width}px`);
-	const small = await d.evaluate(el => [...el.querySelectorAll('button, input[type=text], .scan-mode, .scan-log a')]
-		.filter(e => e.offsetParent).map(e => [e.textContent.trim() || e.getAttribute('aria-label') || e.tagName, e.getBoundingClientRect()])
-		.filter(([, r]) => r.height < 40 || r.width < 40).map(([n, r]) => `${n} ${Math.round(r.width)}x${Math.round(r.height)}`));
-	if (small.length) throw new Error('tap targets under 40 px: ' + small.join(', '));
+	if (doc > width + 1) throw new Error(`the page is ${doc}px wide at ${width}px with ${what} open`);
+	const small = await d.evaluate(el => [...el.querySelectorAll('button, input:not([type=hidden]), select, textarea, [role=treeitem], .scan-mode, .scan-log a')]
+		.filter(e => e.offsetParent)
+		.map(e => [e.textContent.trim() || e.getAttribute('aria-label') || e.name || e.tagName,
+			(e.type === 'checkbox' || e.type === 'radio' ? e.closest('label, .check, tr') || e : e).getBoundingClientRect()])
+		.filter(([, r]) => r.height < 40 || r.width < 40).map(([n, r]) => `${n.slice(0, 30)} ${Math.round(r.width)}x${Math.round(r.height)}`));
+	if (small.length) throw new Error(`tap targets under 40 px in ${what}: ` + small.join(', '));
+}
+
+async function checkScanDialog(page, width) {
+	await checkPhoneDialog(page, page.getByRole('dialog', { name: /^Scan/ }), width, 'the scanner');
 }
 
 /* Scanning: the fake camera plays a QR label of an item's InvenTree
@@ -1629,6 +1638,49 @@ async function importStockScenario(ctx) {
    its secret shown once, a test delivery that the worker sends to a
    receiver here which checks the signature, the delivery log, an edit,
    the phone layout, a delete. */
+/* Every stock dialog and the forms of a location at 360 px: each fits the
+   screen with its controls at least 40 px, and the dialogs on several items
+   name each item's part and location. */
+async function phoneDialogsScenario(ctx) {
+	const page = await open(ctx);
+	await signIn(ctx, page, ctx.admin);
+	await page.setViewportSize({ width: 360, height: 740 });
+	const call = pageApi(page);
+	const tag = Math.random().toString(36).slice(2, 7);
+	const loc = await call('POST', 'stock/location/', { name: 'Phone shelf ' + tag });
+	const p1 = await call('POST', 'part/', { name: 'Hex nut M3 ' + tag });
+	const p2 = await call('POST', 'part/', { name: 'Spring washer M3 ' + tag });
+	await call('POST', 'stock/', { part: p1.pk, location: loc.pk, quantity: '100' });
+	await call('POST', 'stock/', { part: p2.pk, location: loc.pk, quantity: '250', batch: 'W-' + tag });
+	await goto(ctx, page, `locations/${loc.pk}`);
+	const table = page.getByRole('table', { name: 'Stock items' });
+	await expectText(table, /Hex nut[\s\S]*Spring washer|Spring washer[\s\S]*Hex nut/, 'the two items');
+	const cancel = async d => { await d.getByRole('button', { name: 'Cancel' }).click(); await closed(page); };
+	for (const [label, title] of [['Count', 'Count stock'], ['Add', 'Add stock'], ['Remove', 'Remove stock'],
+		['Transfer', 'Transfer stock'], ['Status', 'Change status']]) {
+		await table.getByRole('checkbox', { name: 'Select all on this page' }).check();
+		await page.getByRole('toolbar', { name: /Stock actions|selected/ }).getByRole('button', { name: label }).click();
+		const d = await dialog(page, title);
+		await settled(page);
+		await checkPhoneDialog(page, d, 360, `“${title}”`);
+		if (label !== 'Status') await expectText(d, new RegExp(`(Hex nut M3 ${tag}[\\s\\S]*Spring washer M3 ${tag}|Spring washer M3 ${tag}[\\s\\S]*Hex nut M3 ${tag})`), `${title} names both parts`);
+		if (label === 'Count') {
+			await expectText(d, new RegExp(`Phone shelf ${tag}`), 'the items\' location');
+			await shot(ctx, page, '76-phone-count-dialog', { full: false });
+		}
+		await cancel(d);
+		await table.getByRole('checkbox', { name: 'Select all on this page' }).uncheck().catch(() => {});
+	}
+	for (const [button, title] of [['Add stock', 'New stock item'], ['Edit', 'Edit location'], ['Move', /^Move/], ['Sub-location', /location/i]]) {
+		await page.getByRole('main').getByRole('button', { name: button, exact: true }).first().click();
+		const d = await dialog(page, title);
+		await settled(page);
+		await checkPhoneDialog(page, d, 360, `“${button}”`);
+		await cancel(d);
+	}
+	clean(ctx);
+}
+
 /* Plugins (docs/plugins.md): the shipped IPN validator activated and set
    from Administration -> Plugins, then a validator that crashes: its
    failure is seen on the page and it is switched off there, no shell. */
@@ -2384,6 +2436,7 @@ export const scenarios = [
 	{ name: 'errors: part not found, network error in a table, 1,790 accepted, a refusal said once, focus', run: errorsScenario, only: ['lighttpd'] },
 	{ name: 'offline: the shell from the service worker, the offline note, back online', run: offlineScenario, only: ['lighttpd', 'apache-htaccess-prefix'] },
 	{ name: 'stars and notifications: star a part and a category, low stock told, mark read, read all, phone', run: starsScenario, only: ['lighttpd'] },
+	{ name: 'phone dialogs: every stock dialog and the forms of a location at 360 px, tap targets, items named', run: phoneDialogsScenario, only: ['lighttpd'] },
 	{ name: 'plugins: activate and set the IPN validator, a crashing one seen failed and switched off, phone', run: pluginsScenario, only: ['lighttpd'] },
 	{ name: 'webhooks: a new endpoint, its secret once, a signed test delivery, the log, edit, phone, delete', run: webhooksScenario, only: ['lighttpd'] },
 	{ name: 'import: a distributor CSV of 200 parts, categories made from their paths, desktop', run: importDistributorScenario, only: ['lighttpd'] },

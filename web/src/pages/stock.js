@@ -137,7 +137,7 @@ export function StockActionDialog({ action, items, onClose, onDone }) {
 				return html`<tr key=${it.pk}>
 					<td><div class="cell-main">${itemPartName(it)}</div><div class="cell-sub">${itemIdent(it) || `Item ${it.pk}`}</div></td>
 					<td class="cell-sub">${pathOf(locs.tree, it.location) || it.location_detail?.pathstring || '—'}</td>
-					<td class="num">${fmtQty(it.quantity)}</td>
+					<td class="num" data-label="In stock">${fmtQty(it.quantity)}</td>
 					${showQty && html`<td class="num">
 						<label class="sr-only" for=${id}>${qtyLabel} for ${itemPartName(it)} ${itemIdent(it)}</label>
 						<input id=${id} class=${'qty-input' + (errs.length ? ' is-invalid' : '')} inputmode="decimal"
