@@ -1763,12 +1763,13 @@ static const struct list_search tracking_search = {
 	" AND t.notes LIKE ? ESCAPE '\\'", 1, NULL,
 };
 
-/* InvenTree's StockItemSerializerBrief; part_name is the full name. */
+/* InvenTree's StockItemSerializerBrief; part_name is the full name;
+   part_units is ours. */
 static const char tracking_sql_item[] =
     "SELECT s.id, s.part, s.location, s.quantity, s.serial, "
     "p.IPN || CASE WHEN p.IPN <> '' THEN ' | ' ELSE '' END || p.name || "
     "CASE WHEN p.revision <> '' THEN ' | ' || p.revision ELSE '' END, "
-    "s.barcode_hash FROM stock_item s JOIN part p ON p.id = s.part "
+    "s.barcode_hash, p.units FROM stock_item s JOIN part p ON p.id = s.part "
     "WHERE s.id = ?";
 static const char tracking_sql_user[] =
     "SELECT id, username, first_name, last_name FROM users WHERE id = ?";
@@ -1835,6 +1836,8 @@ tracking_render(struct ctx *ctx, db_stmt *st, cJSON *o, void *view)
 				json_text(d, "serial", sn);
 			json_null(d, "supplier_part");
 			db_json_text(d, "barcode_hash", r, 6);
+			/* Ours: a history row says "+2 m" without a look-up. */
+			db_json_text(d, "part_units", r, 7);
 			json_item(o, "item_detail", d);
 			st_reset(r);
 		}

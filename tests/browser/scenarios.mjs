@@ -233,11 +233,19 @@ async function mainScenario(ctx) {
 	if (got[0] !== 200 || !got[1].includes('datasheet')) throw new Error(`attachment download: ${got}`);
 	await shot(ctx, page, '04-part');
 
-	// History: the part's page and the history page both show the moves.
+	// History: the part's page and the history page both show the moves,
+	// each page of it one request (the rows name their parts and users).
+	const asked = [];
+	const note = r => { if (/\/api\/(stock|user)\//.test(r.url())) asked.push(new URL(r.url()).pathname.replace(/.*\/api\//, '')); };
+	page.on('request', note);
 	await nav(page, 'History');
 	await page.getByRole('heading', { level: 1, name: 'Stock history' }).waitFor();
 	const hist = page.getByRole('table', { name: 'Stock history' });
 	await expectText(hist, /Resistor 10k 0805/, 'history rows');
+	await page.waitForLoadState('networkidle');
+	page.off('request', note);
+	if (asked.filter(a => a === 'stock/track/').length !== 1 || asked.some(a => /^stock\/\d+\/$/.test(a)))
+		throw new Error('the history page asked: ' + asked.join(', '));
 	const rows = await hist.locator('tbody tr').allTextContents();
 	if (rows.length < 2) throw new Error(`expected at least 2 history entries, got ${rows.length}: ${rows.join(' | ')}`);
 	if (!rows.some(r => /Shelf B/.test(r))) throw new Error(`no history entry mentions the move to Shelf B: ${rows.join(' | ')}`);

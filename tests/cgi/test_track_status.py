@@ -52,6 +52,7 @@ def test_track_details(api, world, admin):
     assert d["part_name"] == "R-1 | Resistor | B"
     assert d["location"] == world["a"] and d["quantity"] == 2.5
     assert d["serial"] is None
+    assert d["part_units"] == ""                # ours: the part's units
     assert rows[0]["user_detail"] == {
         "pk": admin.pk, "username": "admin", "first_name": "",
         "last_name": ""}

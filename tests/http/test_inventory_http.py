@@ -1363,7 +1363,8 @@ def test_track_item_and_user_detail(world):
     assert rows[0]["item_detail"] == {
         "pk": w["I5"], "part": w["P1"], "part_name": "R-10K | "
         "Ivh Resistor 10k | A", "location": None, "quantity": 3.0,
-        "serial": None, "supplier_part": None, "barcode_hash": ""}
+        "serial": None, "supplier_part": None, "barcode_hash": "",
+        "part_units": ""}
     assert rows[0]["user_detail"] == {
         "pk": w["U2"], "username": f"ivh-{w['tag']}", "first_name": "",
         "last_name": ""}

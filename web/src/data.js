@@ -122,51 +122,29 @@ export const TRACKING = {
 };
 
 /* ---- names for history rows ------------------------------------------ */
-// The tracking list carries item and user ids only; these fill in the
-// part name of each item and each user's name, cached for the session.
-const itemCache = new Map();
-export function itemsInfo(pks) {
-	return Promise.all([...new Set(pks)].map(pk => {
-		if (!itemCache.has(pk)) {
-			const p = api.get(`stock/${pk}/`, { part_detail: true }, { quiet: true }).catch(() => null);
-			itemCache.set(pk, p);
-		}
-		return itemCache.get(pk).then(v => [pk, v]);
-	})).then(list => new Map(list));
-}
+// The tracking list names each entry's item (its part's full name and
+// units) and user itself when asked (item_detail, user_detail): a page of
+// history is one request, whatever its rows.
+export const TRACK_DETAIL = { item_detail: true, user_detail: true };
 
-let usersLoad = null;
-export function usersInfo() {
-	if (!usersLoad) usersLoad = api.list('user/').then(l => new Map(l.map(u => [u.pk, u]))).catch(() => new Map());
-	return usersLoad;
+export function trackRow(e) {
+	const d = e.item_detail;
+	e.item_info = d ? { pk: d.pk, part: d.part, location: d.location,
+		part_detail: { full_name: d.part_name, units: d.part_units } } : null;
+	e.user_info = e.user_detail || null;
+	return e;
 }
 
 /* A page of tracking entries with .item_info and .user_info filled in. */
 export async function trackPage(query) {
-	const page = await api.page('stock/track/', query);
-	await decorateTrack(page.results);
+	const page = await api.page('stock/track/', { ...query, ...TRACK_DETAIL });
+	page.results.forEach(trackRow);
 	return page;
 }
 
-export async function decorateTrack(entries) {
-	const [items, users] = await Promise.all([itemsInfo(entries.map(e => e.item)), usersInfo()]);
-	for (const e of entries) {
-		e.item_info = items.get(e.item) || null;
-		e.user_info = users.get(e.user) || null;
-	}
-	return entries;
-}
-
-/*
- * The history of a part: the tracking entries of all its stock items,
- * newest first (the API filters tracking by item, not by part).
- */
+/* The history of a part: the newest entries of all its stock items. */
 export async function trackForPart(part, max = 200) {
-	const items = await api.list('stock/', { part, limit: 100, part_detail: true });
-	const lists = await Promise.all(items.map(it => api.list('stock/track/', { item: it.pk, limit: max })));
-	const all = lists.flat().sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : b.pk - a.pk)).slice(0, max);
-	for (const it of items) if (!itemCache.has(it.pk)) itemCache.set(it.pk, Promise.resolve(it));
-	return decorateTrack(all);
+	return (await trackPage({ part, limit: max })).results;
 }
 
 export function trackPartName(e) {

@@ -1,10 +1,10 @@
 // The stock tracking log, newest first, filterable by part, item and user.
 import { html } from 'htm/preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { can } from '../session.js';
 import { Link, useRoute, setQuery } from '../router.js';
-import { useTree, TRACKING, decorateTrack, trackForPart, trackPartName, trackUserName } from '../data.js';
+import { useTree, TRACKING, trackPage, trackPartName, trackUserName } from '../data.js';
 import { PagedTable } from '../ui/table.js';
 import { Button, useApi, ErrorNote, fmtDate, Badge, useId } from '../ui/kit.js';
 import { deltaText } from './stock.js';
@@ -23,23 +23,9 @@ export function History() {
 	const partInfo = useApi(() => (part ? api.get(`part/${part}/`).catch(() => null) : null), [part]);
 	const [partQuery, setPartQuery] = useState('');
 	const partHits = useApi(() => (partQuery.trim() ? api.page('part/', { search: partQuery, limit: 8 }).then(r => r.results) : []), [partQuery]);
-	const params = { limit, offset, item: item || undefined, user: user || undefined };
-	const key = JSON.stringify({ ...params, part });
-	// By part: the entries of all its items, merged here (newest 500).
-	const list = useApi(async () => {
-		if (!part) return api.page('stock/track/', params);
-		let all = await trackForPart(Number(part), 500);
-		if (item) all = all.filter(e => String(e.item) === item);
-		if (user) all = all.filter(e => String(e.user) === user);
-		return { count: all.length, results: all.slice(offset, offset + limit) };
-	}, [key]);
-
-	// Rows show at once; part and user names fill in when looked up.
-	const [, bump] = useState(0);
-	useEffect(() => {
-		const rows = list.data?.results;
-		if (rows && rows.some(e => e.item_info === undefined)) decorateTrack(rows).then(() => bump(n => n + 1));
-	}, [list.data]);
+	const params = { limit, offset, part: part || undefined, item: item || undefined, user: user || undefined };
+	// One request a page: the rows come with their part and user names.
+	const list = useApi(() => trackPage(params), [JSON.stringify(params)]);
 
 	const columns = [
 		{ key: 'date', label: 'When', class: 'nowrap', render: e => html`<span title=${e.date}>${fmtDate(e.date)}</span>` },
@@ -76,7 +62,7 @@ export function History() {
 		</div>
 		${!can('stock', 'view') && html`<p class="muted">You may not see stock history.</p>`}
 		<${ErrorNote} error=${list.error} retry=${list.reload} />
-		<${PagedTable} list=${list} offset=${offset} limit=${limit} defaultLimit=${50} exportFrom=${part ? undefined : { path: 'stock/track/', params }}
+		<${PagedTable} list=${list} offset=${offset} limit=${limit} defaultLimit=${50} exportFrom=${{ path: 'stock/track/', params }}
 			columns=${columns} caption="Stock history"
 			empty=${list.loading ? 'Loading…' : filtered ? 'No history matches these filters.' : 'No stock history yet.'} />
 	</div>`;
