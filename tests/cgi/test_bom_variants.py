@@ -281,3 +281,37 @@ def test_figures_against_brute_force(api, w, seed):
     check_figures(api, w)
     api.ok("PATCH", f"{PART}{w['v2']}/", {"variant_of": None})
     check_figures(api, w)
+
+
+def test_substitutes_variants_and_trackable_variants(api, w):
+    """InvenTree's valid parts for a line: a substitute's variants too
+    when the line allows variants, and only variants as trackable as the
+    component."""
+    alt = api.part("Resistor (alt)", is_template=True)["pk"]
+    alt_v = api.part("Resistor (alt) 0805", variant_of=alt)["pk"]
+    tracked = api.part("Resistor tracked", variant_of=w["t"],
+                       trackable=True)["pk"]
+    for line in (w["line_yes"], w["line_no"]):
+        api.ok("POST", "/api/bom/substitute/", {"bom_item": line,
+                                                "part": alt})
+    s_alt_v = api.stock(alt_v, 6, w["store"])["pk"]
+    api.stock(tracked, 1, w["store"], serial_numbers="7")
+    s_tracked = api.list("/api/stock/", part=tracked)[0]["pk"]
+    b_yes = api.build(w["yes"], "BO-0001", 1)["pk"]
+    b_no = api.build(w["no"], "BO-0002", 1)["pk"]
+
+    def alloc(build, item):
+        line = api.lines(build)[w["t"]]["pk"]
+        return api.call("POST", BUILD + f"{build}/allocate/", {"items": [
+            {"build_line": line, "stock_item": item, "quantity": 1}]})
+
+    r = alloc(b_no, s_alt_v)
+    assert r.status == 400 and r.json() == {"items": [{"stock_item": [
+        "Selected stock item is of a variant part, and the BOM line does "
+        "not allow variants"]}]}
+    assert alloc(b_yes, s_alt_v).status == 201
+    r = alloc(b_yes, s_tracked)
+    assert r.status == 400 and r.json() == {"items": [{"stock_item": [
+        "Selected stock item does not match BOM line"]}]}
+    # a substitute's variants count in no figure (InvenTree's)
+    check_figures(api, w)
