@@ -360,6 +360,15 @@ enum { BI_PART, BI_SUB_PART, BI_REFERENCE, BI_QUANTITY, BI_ALLOW_VARIANTS,
 	"sp.allocated, 0)), 0) FROM bom_item_substitute s " \
 	"JOIN part sp ON sp.id = s.part WHERE s.bom_item = b.id)"
 #define BOM_STOCK PART_AVAILABLE_SQL("b.sub_part")
+/* Available of the component's variants (InvenTree's figure, whatever
+ * the line allows), and what of it the line may use: all when it allows
+ * variants, none otherwise. */
+#define BOM_VARIANT_STOCK PART_VARIANT_AVAILABLE_SQL("b.sub_part")
+#define BOM_VARIANT_USABLE "(CASE WHEN b.allow_variants = 1 THEN " \
+	BOM_VARIANT_STOCK " ELSE 0 END)"
+/* What the line may take from: component, substitutes, variants. */
+#define BOM_USABLE "(" BOM_STOCK " + " BOM_SUB_STOCK " + " \
+	BOM_VARIANT_USABLE ")"
 
 static const struct field bom_item_fields[] = {
 	[BI_PART] = { "part", FT_ID, F_REQUIRED | F_FILTER,
@@ -417,9 +426,10 @@ static const struct field bom_item_fields[] = {
 	    .col = BOM_STOCK },
 	[BI_AVAILABLE_SUB] = { "available_substitute_stock", FT_DEC,
 	    F_READ_ONLY, .col = BOM_SUB_STOCK },
-	/* No variants, orders or builds yet. */
+	/* InvenTree's: the variants' available stock even when the line
+	 * does not allow them (can_build counts it only when it does). */
 	[BI_AVAILABLE_VARIANT] = { "available_variant_stock", FT_DEC,
-	    F_READ_ONLY, .col = "0" },
+	    F_READ_ONLY, .col = BOM_VARIANT_STOCK },
 	[BI_EXTERNAL] = { "external_stock", FT_DEC, F_READ_ONLY, .col = "0" },
 	[BI_ON_ORDER] = { "on_order", FT_DEC, F_READ_ONLY, .col = "0" },
 	[BI_BUILDING] = { "building", FT_DEC, F_READ_ONLY, .col = "0",
@@ -453,9 +463,8 @@ static const struct res_filter bom_item_filters[] = {
 	{ "uses", FT_ID, " AND (b.sub_part = ? OR b.id IN (SELECT bom_item "
 	  "FROM bom_item_substitute WHERE part = ?))", NULL, &part_resource,
 	  NULL, false },
-	{ "available_stock", FT_BOOL, " AND (" BOM_STOCK " + " BOM_SUB_STOCK
-	  ") > 0", " AND (" BOM_STOCK " + " BOM_SUB_STOCK ") = 0", NULL, NULL,
-	  false },
+	{ "available_stock", FT_BOOL, " AND " BOM_USABLE " > 0",
+	  " AND " BOM_USABLE " = 0", NULL, NULL, false },
 	/* Nothing is on order and nothing priced yet. */
 	{ "on_order", FT_BOOL, " AND 1 = 0", "", NULL, NULL, false },
 	{ "has_pricing", FT_BOOL, " AND 1 = 0", "", NULL, NULL, false },
@@ -468,12 +477,12 @@ static const struct res_order bom_item_orders[] = {
 	  "c.id = p.category WHERE p.id = b.sub_part), b.id", "(SELECT c.name "
 	  "FROM part p JOIN part_category c ON c.id = p.category WHERE p.id = "
 	  "b.sub_part) DESC, b.id DESC" },
-	/* Whole assemblies from the component's stock and its substitutes'
-	 * (without the setup quantity and attrition the answer counts). */
-	{ "can_build", "CASE WHEN b.quantity > 0 THEN (" BOM_STOCK " + "
-	  BOM_SUB_STOCK ") / b.quantity END, b.id", "CASE WHEN b.quantity > 0 "
-	  "THEN (" BOM_STOCK " + " BOM_SUB_STOCK ") / b.quantity END DESC, "
-	  "b.id DESC" },
+	/* Whole assemblies from the component's stock, its substitutes' and
+	 * its variants' when allowed (without the setup quantity and
+	 * attrition the answer counts). */
+	{ "can_build", "CASE WHEN b.quantity > 0 THEN " BOM_USABLE " / "
+	  "b.quantity END, b.id", "CASE WHEN b.quantity > 0 THEN " BOM_USABLE
+	  " / b.quantity END DESC, b.id DESC" },
 };
 
 /* The assembly's and the component's name, IPN, description, keywords
@@ -554,6 +563,8 @@ bom_item_render(struct ctx *ctx, db_stmt *st, cJSON *o, void *view)
 
 	long long avail = st_column_int64(st, res_col(r, BI_AVAILABLE)) +
 	    st_column_int64(st, res_col(r, BI_AVAILABLE_SUB));
+	if (st_column_int64(st, res_col(r, BI_ALLOW_VARIANTS)) != 0)
+		avail += st_column_int64(st, res_col(r, BI_AVAILABLE_VARIANT));
 	long long n = bom_line_can_build(
 	    st_column_int64(st, res_col(r, BI_QUANTITY)),
 	    st_column_int64(st, res_col(r, BI_SETUP)),
@@ -895,8 +906,8 @@ bom_part_deleting(struct ctx *ctx, long long id)
 /* ---- can build ------------------------------------------------------ */
 
 static const char bom_sql_can_build[] =
-    "SELECT b.quantity, b.setup_quantity, b.attrition, " BOM_STOCK " + "
-    BOM_SUB_STOCK " FROM bom_item b WHERE b.part = ?";
+    "SELECT b.quantity, b.setup_quantity, b.attrition, " BOM_USABLE
+    " FROM bom_item b WHERE b.part = ?";
 
 /* The least of part's lines' can_build (0 without lines). */
 struct err *

@@ -28,12 +28,16 @@
  *     so does the deletion of a component (bom_part_deleting(), called
  *     by the part's deleting hook).
  *
- * "Can build": per line, whole assemblies the available stock of the
- * component and its substitutes allows, after the setup quantity and
- * with the attrition (InvenTree's can_build_quantity()); per assembly,
- * the least over its lines with a quantity (bom_can_build()).  Stockroom
- * has no variants and no allocations yet: a line's variant stock is 0 and
- * a part's available stock is its stock.
+ * "Can build": per line, whole assemblies the available stock (in stock
+ * less what builds hold) of the component, its substitutes and -- when
+ * the line allows variants -- the component's variants at any depth
+ * allows, after the setup quantity and with the attrition (InvenTree's
+ * can_build_quantity()); per assembly, the least over its lines with a
+ * quantity (bom_can_build()).  A line's available_variant_stock is shown
+ * whatever it allows, as InvenTree does; only lines that allow variants
+ * count it (InvenTree's BOM table does the same; its server-side
+ * annotation adds it for every line, though a build would refuse those
+ * items).
  */
 #ifndef SR_BOM_H
 #define SR_BOM_H

@@ -103,6 +103,14 @@ out_exec(struct ctx *ctx, const char *sql, long long a, long long b,
 #define LINE_SUB_AVAILABLE "(SELECT coalesce(sum(max(sp.in_stock - " \
 	"sp.allocated, 0)), 0) FROM bom_item_substitute s " \
 	"JOIN part sp ON sp.id = s.part WHERE s.bom_item = l.bom_item)"
+#define LINE_VARIANT_AVAILABLE "(SELECT " \
+	PART_VARIANT_AVAILABLE_SQL("bq.sub_part") " FROM bom_item bq WHERE " \
+	"bq.id = l.bom_item)"
+/* What the line may take from: the variants only when it allows them. */
+#define LINE_USABLE "(" LINE_AVAILABLE " + " LINE_SUB_AVAILABLE " + " \
+	"(SELECT CASE WHEN bq.allow_variants = 1 THEN " \
+	PART_VARIANT_AVAILABLE_SQL("bq.sub_part") " ELSE 0 END FROM bom_item " \
+	"bq WHERE bq.id = l.bom_item))"
 
 enum { LF_BUILD, LF_BOM_ITEM, LF_PART, LF_QUANTITY, LF_CONSUMED,
 	LF_ALLOCATED, LF_REFERENCE, LF_OPTIONAL, LF_CONSUMABLE,
@@ -140,9 +148,10 @@ static const struct field build_line_fields[] = {
 	    .col = LINE_AVAILABLE },
 	[LF_AVAILABLE_SUB] = { "available_substitute_stock", FT_DEC,
 	    F_READ_ONLY, .col = LINE_SUB_AVAILABLE },
-	/* No variants, sales orders or external stock yet. */
+	/* InvenTree's: shown whatever the line allows. */
 	[LF_AVAILABLE_VARIANT] = { "available_variant_stock", FT_DEC,
-	    F_READ_ONLY, .col = "0" },
+	    F_READ_ONLY, .col = LINE_VARIANT_AVAILABLE },
+	/* No sales orders or external stock yet. */
 	[LF_EXTERNAL] = { "external_stock", FT_DEC, F_READ_ONLY, .col = "0" },
 	[LF_ON_ORDER] = { "on_order", FT_DEC, F_READ_ONLY, .col = "0" },
 	[LF_IN_PRODUCTION] = { "in_production", FT_DEC, F_READ_ONLY,
@@ -174,9 +183,8 @@ static const struct res_filter build_line_filters[] = {
 	  "l.quantity", " AND " LINE_ALLOCATED " + l.consumed < l.quantity",
 	  NULL, NULL, false },
 	/* Enough available stock for what is still to allocate. */
-	{ "available", FT_BOOL, " AND " LINE_AVAILABLE " + "
-	  LINE_SUB_AVAILABLE " >= l.quantity - l.consumed - " LINE_ALLOCATED,
-	  " AND " LINE_AVAILABLE " + " LINE_SUB_AVAILABLE " < l.quantity - "
+	{ "available", FT_BOOL, " AND " LINE_USABLE " >= l.quantity - "
+	  "l.consumed - " LINE_ALLOCATED, " AND " LINE_USABLE " < l.quantity - "
 	  "l.consumed - " LINE_ALLOCATED, NULL, NULL, false },
 	{ "completed", FT_BOOL, " AND l.consumed >= l.quantity",
 	  " AND l.consumed < l.quantity", NULL, NULL, false },
@@ -554,7 +562,8 @@ struct alloc {
 };
 
 static const char alloc_sql_line[] =
-    "SELECT l.build, b.status, q.sub_part, p.trackable, l.bom_item "
+    "SELECT l.build, b.status, q.sub_part, p.trackable, l.bom_item, "
+    "q.allow_variants "
     "FROM build_line l JOIN build b ON b.id = l.build JOIN bom_item q ON "
     "q.id = l.bom_item JOIN part p ON p.id = q.sub_part WHERE l.id = ?";
 static const char alloc_sql_item[] =
@@ -564,6 +573,13 @@ static const char alloc_sql_item[] =
     "s.id AND id <> ?2) FROM stock_item s WHERE s.id = ?1";
 static const char alloc_sql_substitute[] =
     "SELECT 1 FROM bom_item_substitute WHERE bom_item = ?1 AND part = ?2";
+/* Is part ?2 a variant (at any depth) of the component ?3 or of one of
+ * line ?1's substitutes, and as trackable as the component? */
+static const char alloc_sql_variant[] =
+    "SELECT 1 FROM part_variant_tree t JOIN part v ON v.id = t.descendant "
+    "WHERE t.descendant = ?2 AND (t.ancestor = ?3 OR t.ancestor IN (SELECT "
+    "part FROM bom_item_substitute WHERE bom_item = ?1)) AND v.trackable = "
+    "(SELECT trackable FROM part WHERE id = ?3)";
 static const char alloc_sql_output[] =
     "SELECT build, state FROM build_output WHERE id = ?";
 
@@ -595,6 +611,7 @@ alloc_check(struct ctx *ctx, struct alloc *a, long long build,
 	long long sub_part = st_column_int64(st, 2);
 	bool tracked = st_column_int64(st, 3) != 0;
 	long long bom = st_column_int64(st, 4);
+	bool variants = st_column_int64(st, 5) != 0;
 	st_reset(st);
 	if (build != 0 && a->build != build) {
 		errs_add(es, "build_line", "Build line does not match build "
@@ -632,6 +649,24 @@ alloc_check(struct ctx *ctx, struct alloc *a, long long build,
 		if ((e = db_row(ctx, st, "allocation", &found)) != NULL)
 			return e;
 		st_reset(st);
+	}
+	if (a->part != sub_part && !found) {
+		/* A variant of the component or of a substitute: only when
+		 * the line allows variants. */
+		if ((st = db_prepare(ctx, alloc_sql_variant)) == NULL)
+			return db_err(ctx, "allocation");
+		st_bind_int64(st, 1, bom);
+		st_bind_int64(st, 2, a->part);
+		st_bind_int64(st, 3, sub_part);
+		if ((e = db_row(ctx, st, "allocation", &found)) != NULL)
+			return e;
+		st_reset(st);
+		if (found && !variants) {
+			errs_add(es, "stock_item", "Selected stock item is of a "
+			    "variant part, and the BOM line does not allow "
+			    "variants");
+			return NULL;
+		}
 		if (!found) {
 			errs_add(es, "stock_item", "Selected stock item does not "
 			    "match BOM line");
@@ -1061,25 +1096,38 @@ const struct field auto_input[] = {
 };
 
 /* The untracked lines to fill: id, what is left to allocate, the BOM
- * line, component. */
+ * line, component, whether it allows variants. */
 static const char auto_sql_lines[] =
     "SELECT l.id, l.quantity - l.consumed - (SELECT coalesce(sum("
     "quantity), 0) FROM build_item WHERE build_line = l.id), l.bom_item, "
-    "q.sub_part, q.optional, q.consumable FROM build_line l JOIN bom_item q "
+    "q.sub_part, q.allow_variants, q.optional, q.consumable "
+    "FROM build_line l JOIN bom_item q "
     "ON q.id = l.bom_item JOIN part p ON p.id = q.sub_part "
     "WHERE l.build = ? AND p.trackable = 0 ORDER BY l.id";
-/* In-stock, unserialized items of the component (and its substitutes),
+/*
+ * In-stock, unserialized items of the component (and its substitutes;
+ * and, when the line allows variants, the untracked variants of either),
  * within the location's subtree and outside the excluded one, with what
- * is not yet allocated; oldest first. */
+ * is not yet allocated.  InvenTree's order: the component's items, then
+ * its variants', then the substitutes' (and theirs); oldest first in
+ * each.
+ */
+#define AUTO_VARIANTS "(SELECT t.descendant FROM part_variant_tree t JOIN " \
+	"part v ON v.id = t.descendant WHERE v.trackable = 0 AND "
 static const char auto_sql_candidates[] =
     "SELECT s.id, s.part, s.quantity - (SELECT coalesce(sum(quantity), 0) "
     "FROM build_item WHERE stock_item = s.id) FROM stock_item s "
     "WHERE (s.part = ?1 OR (?2 = 1 AND s.part IN (SELECT part FROM "
-    "bom_item_substitute WHERE bom_item = ?3))) AND s.status IN " IN_STOCK
+    "bom_item_substitute WHERE bom_item = ?3)) OR (?6 = 1 AND s.part IN "
+    AUTO_VARIANTS "(t.ancestor = ?1 OR (?2 = 1 AND t.ancestor IN (SELECT "
+    "part FROM bom_item_substitute WHERE bom_item = ?3)))))) "
+    "AND s.status IN " IN_STOCK
     " AND s.consumed_by IS NULL AND s.quantity > 0 AND s.serial = '' AND (?4 = 0 OR s.location IN "
     "(SELECT descendant FROM stock_location_tree WHERE ancestor = ?4)) AND "
     "(?5 = 0 OR s.location IS NULL OR s.location NOT IN (SELECT descendant "
-    "FROM stock_location_tree WHERE ancestor = ?5)) ORDER BY s.id";
+    "FROM stock_location_tree WHERE ancestor = ?5)) ORDER BY CASE WHEN "
+    "s.part = ?1 THEN 1 WHEN s.part IN " AUTO_VARIANTS "t.ancestor = ?1) "
+    "THEN 2 ELSE 3 END, s.id";
 
 struct candidate {
 	long long	 item, part, avail;
@@ -1087,7 +1135,8 @@ struct candidate {
 
 static struct err *
 auto_line(struct ctx *ctx, const struct val *v, long long location,
-    long long line, long long left, long long bom, long long part)
+    long long line, long long left, long long bom, long long part,
+    bool variants)
 {
 	db_stmt *st = db_prepare(ctx, auto_sql_candidates);
 	size_t n = 0, cap = 16;
@@ -1102,6 +1151,7 @@ auto_line(struct ctx *ctx, const struct val *v, long long location,
 	st_bind_int64(st, 3, bom);
 	st_bind_int64(st, 4, location);
 	st_bind_int64(st, 5, v[AA_EXCLUDE].null ? 0 : v[AA_EXCLUDE].i);
+	st_bind_int64(st, 6, variants);
 	while ((rc = st_step(st)) == SQLITE_ROW) {
 		if (st_column_int64(st, 2) <= 0)
 			continue;
@@ -1163,22 +1213,22 @@ auto_tx(struct ctx *ctx, long long id, const struct val *v)
 	if ((st = db_prepare(ctx, auto_sql_lines)) == NULL)
 		return db_err(ctx, "auto-allocate");
 	size_t n = 0, cap = 16;
-	long long (*l)[4] = mem_alloc(&ctx->mem, cap * sizeof(*l));
+	long long (*l)[5] = mem_alloc(&ctx->mem, cap * sizeof(*l));
 	st_bind_int64(st, 1, id);
 	while ((rc = st_step(st)) == SQLITE_ROW) {
 		/* Consumable lines are not allocated; optional ones only
 		 * when asked. */
-		if (st_column_int64(st, 5) != 0 || (st_column_int64(st, 4) != 0
+		if (st_column_int64(st, 6) != 0 || (st_column_int64(st, 5) != 0
 		    && !v[AA_OPTIONAL].i) || st_column_int64(st, 1) <= 0)
 			continue;
 		if (n == cap) {
-			long long (*more)[4] = mem_alloc(&ctx->mem, 2 * cap *
+			long long (*more)[5] = mem_alloc(&ctx->mem, 2 * cap *
 			    sizeof(*more));
 			memcpy(more, l, n * sizeof(*l));
 			l = more;
 			cap *= 2;
 		}
-		for (int j = 0; j < 4; j++)
+		for (int j = 0; j < 5; j++)
 			l[n][j] = st_column_int64(st, j);
 		n++;
 	}
@@ -1187,7 +1237,7 @@ auto_tx(struct ctx *ctx, long long id, const struct val *v)
 		return db_err(ctx, "auto-allocate");
 	for (size_t i = 0; i < n; i++)
 		if ((e = auto_line(ctx, v, location, l[i][0], l[i][1], l[i][2],
-		    l[i][3])) != NULL)
+		    l[i][3], l[i][4] != 0)) != NULL)
 			return e;
 	return NULL;
 }

@@ -9,7 +9,9 @@
  *     quantities kept when the build's quantity changes): quantity (BOM
  *     quantity x build quantity, with attrition and the setup quantity,
  *     rounded up to the rounding multiple), consumed, allocated, the
- *     available stock of the component and its substitutes;
+ *     available stock of the component, its substitutes and its
+ *     variants (the last shown always, counted by the `available`
+ *     filter only when the BOM line allows variants);
  *   - build_item_resource (/api/build/item/): stock allocated to a line
  *     (and, for a tracked component, to one output: install_into); PATCH
  *     quantity, DELETE release;
@@ -18,7 +20,10 @@
  *     scrapped (a rejected stock item).
  *
  * The rule of every allocation (build_alloc_check()): an in-stock item of
- * the line's component or of one of its substitutes, a quantity above
+ * the line's component or of one of its substitutes -- or, when the BOM
+ * line allows variants, of a variant of either at any depth that is as
+ * trackable as the component (InvenTree's
+ * get_valid_parts_for_allocation()) -- a quantity above
  * zero (1 for a serialized item) that with every other allocation of the
  * item, in any build, stays within the item's quantity; an output for a
  * tracked component and none for an untracked one.  Writers hold the

@@ -732,6 +732,29 @@ async function bomScenario(ctx) {
 	await d.getByRole('button', { name: 'Save' }).click();
 	await closed(page);
 	await expectText(bom.locator('.bom-summary'), /1 Can build 2 Lines Not validated/, 'an edit clears the validation');
+	// The resistor becomes a template with a variant of 12 in stock: the
+	// line counts it once it allows variants, (40 + 8 + 12) / 4 = 15.
+	await page.evaluate(async ({ r }) => {
+		const token = localStorage.getItem('stockroom.csrf') || '';
+		const call = async (method, path, body) => {
+			const x = await fetch('api/' + path, { method, credentials: 'same-origin',
+				headers: { 'Content-Type': 'application/json', 'X-CSRFToken': token }, body: JSON.stringify(body) });
+			const text = await x.text();
+			if (!x.ok) throw new Error(path + ': ' + x.status + ' ' + text);
+		};
+		await call('PATCH', `part/${r}/`, { is_template: true });
+		await call('POST', 'part/', { name: 'Resistor 10k 0603 AEC-Q', IPN: 'R-10K-Q', variant_of: r, initial_stock: { quantity: 12 } });
+	}, ids);
+	await page.reload();
+	await expectText(table, /or R-10K-B \| Resistor 10k 0805 R1, R2, R3, R4 4 48 12/, 'variants not yet allowed');
+	await bom.getByRole('button', { name: 'Edit line R-10K | Resistor 10k 0603' }).click();
+	d = await dialog(page, 'BOM line: R-10K | Resistor 10k 0603');
+	await d.getByRole('checkbox', { name: 'Allow variants' }).check();
+	await d.getByRole('button', { name: 'Save' }).click();
+	await closed(page);
+	await expectText(table, /Variants R1, R2, R3, R4 4 60 incl\. 12 of variants 15/, 'the variant\'s stock');
+	await settled(page);
+	await shot(ctx, page, '30b-bom-variants');
 	// The unit contains the board: the board cannot contain the unit.
 	await bom.getByRole('button', { name: 'Add line' }).click();
 	d = await dialog(page, 'Add to the BOM of Sensor board');

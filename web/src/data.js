@@ -1,5 +1,5 @@
 // Shared, cached look-ups: the category and location trees, stock status
-// codes.  Pages invalidate a tree after they change it.
+// codes; what a BOM or build line may take from.  Pages invalidate a tree after they change it.
 import { useEffect, useState } from 'preact/hooks';
 import { api } from './api.js';
 import { buildTree, ancestors } from './ui/tree.js';
@@ -154,3 +154,9 @@ export function trackPartName(e) {
 export function trackUserName(e) {
 	return e.user_info?.username || (e.user != null ? `user ${e.user}` : '');
 }
+
+/* What a BOM or build line may take from, as InvenTree's BOM table adds it
+ * up: the component's available stock, its substitutes', and its
+ * variants' when the line allows variants (docs/bom.md, "Variants"). */
+export const lineAvailable = b => Number(b.available_stock) + Number(b.available_substitute_stock)
+	+ (b.allow_variants ? Number(b.available_variant_stock) : 0);

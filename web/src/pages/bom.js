@@ -7,6 +7,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { can } from '../session.js';
 import { Link } from '../router.js';
+import { lineAvailable } from '../data.js';
 import { DataTable } from '../ui/table.js';
 import { ImportDialog } from '../ui/importer.js';
 import { Button, Card, useApi, useDebounced, Spinner, ErrorNote, Badge, fmtQty, fmtDate, Confirm, toast, Dialog, useForm,
@@ -35,7 +36,7 @@ function ComponentPicker({ label, value, onChange, error, exclude = [], required
 	</div>`;
 }
 
-const LINE_FIELDS = ['sub_part', 'quantity', 'reference', 'note', 'setup_quantity', 'attrition', 'optional', 'consumable'];
+const LINE_FIELDS = ['sub_part', 'quantity', 'reference', 'note', 'setup_quantity', 'attrition', 'optional', 'consumable', 'allow_variants'];
 
 /* Add a line (line null) or change one, with its substitutes. */
 function BomLineDialog({ part, line, onClose, onDone, onRemove }) {
@@ -46,11 +47,12 @@ function BomLineDialog({ part, line, onClose, onDone, onRemove }) {
 	const form = useForm({
 		quantity: line ? String(line.quantity) : '1', reference: line?.reference || '', note: line?.note || '',
 		setup_quantity: line ? String(line.setup_quantity) : '0', attrition: line ? String(line.attrition) : '0',
-		optional: !!line?.optional, consumable: !!line?.consumable,
+		optional: !!line?.optional, consumable: !!line?.consumable, allow_variants: !!line?.allow_variants,
 	});
 	const go = () => form.submit(async v => {
 		const body = { part: part.pk, sub_part: sub?.pk ?? null, quantity: v.quantity.trim(), reference: v.reference.trim(), note: v.note.trim(),
-			setup_quantity: v.setup_quantity.trim() || '0', attrition: v.attrition.trim() || '0', optional: v.optional, consumable: v.consumable };
+			setup_quantity: v.setup_quantity.trim() || '0', attrition: v.attrition.trim() || '0', optional: v.optional, consumable: v.consumable,
+			allow_variants: v.allow_variants };
 		const r = line ? await api.patch(`bom/${line.pk}/`, body) : await api.post('bom/', body);
 		toast(line ? 'BOM line saved' : `${partName(sub)} added to the BOM`);
 		onDone(r);
@@ -77,7 +79,8 @@ function BomLineDialog({ part, line, onClose, onDone, onRemove }) {
 			<${TextField} form=${form} name="attrition" label="Attrition %" inputmode="decimal" hint="Expected loss, 0–100" />
 			<${TextField} form=${form} name="note" label="Note" class="span-2" />
 			<div class="span-2"><${CheckField} form=${form} name="optional" label="Optional" />
-				<${CheckField} form=${form} name="consumable" label="Consumable" hint="not tracked in builds" /></div>
+				<${CheckField} form=${form} name="consumable" label="Consumable" hint="not tracked in builds" />
+				<${CheckField} form=${form} name="allow_variants" label="Allow variants" hint="stock of the component's variants may be used" /></div>
 		</div>
 		${line && html`<div class="bom-subs"><h3>Substitutes</h3>
 			${subErr && html`<div class="field-error" role="alert">${subErr}</div>`}
@@ -109,10 +112,14 @@ export function BomCard({ part }) {
 	const columns = [
 		{ key: 'sub_part', label: 'Component', render: b => html`<${Link} to=${'/part/' + b.sub_part}>${partName(b.sub_part_detail) || '#' + b.sub_part}</${Link}>
 			${b.substitutes.length > 0 && html`<div class="cell-sub">or ${b.substitutes.map(s => partName(s.part_detail)).join(', ')}</div>`}
-			${(b.optional || b.consumable) && html`<div class="badges">${b.optional && html`<${Badge} tone="neutral">Optional</${Badge}>`}${b.consumable && html`<${Badge} tone="neutral">Consumable</${Badge}>`}</div>`}` },
+			${(b.optional || b.consumable || b.allow_variants) && html`<div class="badges">${b.optional && html`<${Badge} tone="neutral">Optional</${Badge}>`}${b.consumable && html`<${Badge} tone="neutral">Consumable</${Badge}>`}${b.allow_variants && html`<${Badge} tone="neutral">Variants</${Badge}>`}</div>`}` },
 		{ key: 'reference', label: 'Reference', class: 'hide-sm bom-ref', render: b => b.reference || html`<span class="muted">—</span>` },
 		{ key: 'quantity', label: 'Qty', align: 'right', render: b => fmtQty(b.quantity, b.sub_part_detail?.units) },
-		{ key: 'available', label: 'Available', align: 'right', render: b => html`<span class=${Number(b.available_stock) + Number(b.available_substitute_stock) < Number(b.quantity) ? 'qty-bad' : ''}>${fmtQty(Number(b.available_stock) + Number(b.available_substitute_stock))}</span>` },
+		{ key: 'available', label: 'Available', align: 'right', render: b => {
+			const n = lineAvailable(b);
+			return html`<span class=${n < Number(b.quantity) ? 'qty-bad' : ''}>${fmtQty(n)}</span>
+				${b.allow_variants && Number(b.available_variant_stock) > 0 && html`<div class="cell-sub">incl. ${fmtQty(b.available_variant_stock)} of variants</div>`}`;
+		} },
 		{ key: 'can_build', label: 'Can build', align: 'right', class: 'hide-sm', render: b => fmtQty(b.can_build) },
 		{ key: 'validated', label: 'Checked', class: 'hide-sm', render: b => (b.validated ? html`<${Badge} tone="ok">Yes</${Badge}>` : html`<span class="muted">No</span>`) },
 	];

@@ -8,7 +8,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { can } from '../session.js';
 import { setQuery, navigate, Link } from '../router.js';
-import { useTree, treeOptions } from '../data.js';
+import { useTree, treeOptions, lineAvailable } from '../data.js';
 import { DataTable, PagedTable, useListQuery } from '../ui/table.js';
 import { Icon } from '../ui/icons.js';
 import {
@@ -127,10 +127,12 @@ export function BuildOrders() {
 	</div>`;
 }
 
-/* Allocating one stock item of the line's part (or a substitute). */
+/* Allocating one stock item of the line's part (or a substitute, or --
+ * when the line allows variants -- a variant of the part, the first 25). */
 function AllocateDialog({ build, line, outputs, onClose, onDone }) {
 	const parts = [line.part, ...(line.bom_item_detail?.substitutes || []).map(s => s.part)];
-	const items = useApi(() => Promise.all(parts.map(p => api.list('stock/', { part: p, available: true, limit: 50 })))
+	const items = useApi(() => (line.allow_variants ? api.list('part/', { ancestor: line.part, limit: 25 }) : Promise.resolve([]))
+		.then(vs => Promise.all([...parts, ...(vs.results || vs).map(v => v.pk)].map(p => api.list('stock/', { part: p, available: true, limit: 50 }))))
 		.then(r => r.flat()), [line.pk]);
 	const left = Math.max(Number(line.quantity) - Number(line.consumed) - Number(line.allocated), 0);
 	const form = useForm({ stock_item: '', quantity: String(left || 1), output: '' });
@@ -226,7 +228,7 @@ export function BuildOrderPage({ id }) {
 		{ key: 'part', label: 'Component', class: 'fill', render: l => html`<${Link} to=${'/part/' + l.part}>${l.part_detail?.name}</${Link}>
 			${l.reference && html`<div class="cell-sub mono clamp">${l.reference}</div>`}
 			${(l.optional || l.consumable || l.trackable) && html`<div class="cell-sub">${l.optional && html`<${Badge}>optional</${Badge}> `}${l.consumable && html`<${Badge}>consumable</${Badge}> `}${l.trackable && html`<${Badge} tone="info">tracked</${Badge}>`}</div>`}
-			<div class="cell-sub show-sm">${fmtQty(Number(l.available_stock) + Number(l.available_substitute_stock))} available</div>` },
+			<div class="cell-sub show-sm">${fmtQty(lineAvailable(l))} available</div>` },
 		{ key: 'allocated', label: 'Allocated', align: 'right', class: 'nowrap', render: l => {
 			const have = Number(l.allocated) + Number(l.consumed);
 			const full = have >= Number(l.quantity);
@@ -235,7 +237,8 @@ export function BuildOrderPage({ id }) {
 				${(l.allocations || []).length > 0 && html`<div class="cell-sub">${l.allocations.map(a => `#${a.stock_item} × ${fmtQty(a.quantity)}`).join(', ')}</div>`}
 				${mayChange && open && !l.consumable && html`<div class="cell-act"><${Button} small onClick=${e => { e.stopPropagation(); setDialog({ kind: 'allocate', line: l }); }}>Allocate</${Button}></div>`}`;
 		} },
-		{ key: 'available', label: 'Available', align: 'right', class: 'hide-sm', render: l => fmtQty(Number(l.available_stock) + Number(l.available_substitute_stock)) },
+		{ key: 'available', label: 'Available', align: 'right', class: 'hide-sm', render: l => html`${fmtQty(lineAvailable(l))}
+			${l.allow_variants && Number(l.available_variant_stock) > 0 && html`<div class="cell-sub">incl. ${fmtQty(l.available_variant_stock)} of variants</div>`}` },
 	];
 	const outCols = [
 		{ key: 'what', label: 'Output', class: 'fill', render: o => html`${o.serial ? html`SN <span class="mono">${o.serial}</span>` : fmtQty(o.quantity)}${o.batch && html`<div class="cell-sub">Batch ${o.batch}</div>`}` },
