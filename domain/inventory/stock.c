@@ -710,8 +710,9 @@ stock_receive(struct ctx *ctx, const struct stock_receipt *r, long long *id)
 	else
 		json_int(d, "purchaseorder", r->purchase_order);
 	json_item(d, "quantity", dec_json(r->quantity));
-	return stock_track(ctx, *id, r->build != 0 ? TRACK_CREATED :
-	    TRACK_RECEIVED, r->notes, d);
+	return stock_track(ctx, *id, r->build == 0 ? TRACK_RECEIVED :
+	    r->scrapped ? TRACK_BUILD_REJECTED : TRACK_BUILD_COMPLETED,
+	    r->notes, d);
 }
 
 /* Adds "name": value (text, or null) to the deltas when it changed. */
@@ -1726,6 +1727,12 @@ const struct choice stock_track_codes[] = {
 	  "secondary" },
 	{ TRACK_CONVERTED, "Converted to variant", "CONVERTED_TO_VARIANT",
 	  "secondary" },
+	{ TRACK_BUILD_COMPLETED, "Build order output completed",
+	  "BUILD_OUTPUT_COMPLETED", "secondary" },
+	{ TRACK_BUILD_REJECTED, "Build order output rejected",
+	  "BUILD_OUTPUT_REJECTED", "secondary" },
+	{ TRACK_BUILD_CONSUMED, "Consumed by build order", "BUILD_CONSUMED",
+	  "secondary" },
 	{ TRACK_RECEIVED, "Received against purchase order",
 	  "RECEIVED_AGAINST_PURCHASE_ORDER", "secondary" },
 	{ 0, NULL, NULL, NULL },
@@ -1950,7 +1957,7 @@ stock_consume(struct ctx *ctx, long long item, long long quantity,
 	    false)) != NULL)
 		return e;
 	*consumed = it;
-	return stock_track(ctx, it, TRACK_REMOVED, notes, stock_deltas(
+	return stock_track(ctx, it, TRACK_BUILD_CONSUMED, notes, stock_deltas(
 	    "buildorder", stock_num(build), "quantity", dec_json(quantity),
 	    NULL, NULL));
 }

@@ -50,6 +50,9 @@ enum stock_track_code {
 	TRACK_SPLIT_CHILD = 42,
 	TRACK_MERGED = 45,
 	TRACK_CONVERTED = 48,
+	TRACK_BUILD_COMPLETED = 55,	/* an output completed */
+	TRACK_BUILD_REJECTED = 56,	/* an output scrapped */
+	TRACK_BUILD_CONSUMED = 57,
 	TRACK_RECEIVED = 70,
 };
 
@@ -103,7 +106,9 @@ struct stock_receipt {
 	long long	 part, location, quantity, status;
 	long long	 supplier_part, purchase_order;
 	long long	 build;		/* an output of this build order:
-					   tracked as created by it */
+					   tracked as completed by it */
+	bool		 scrapped;	/* the output scrapped: tracked as
+					   rejected */
 	const char	*batch, *serial, *expiry, *notes, *packaging;
 	bool		 has_price;
 	long long	 price;		/* per unit of the part */
@@ -116,8 +121,8 @@ struct err	*stock_receive(struct ctx *, const struct stock_receipt *,
  * BuildItem.complete_allocation()), in the caller's transaction: split
  * off as an item of its own unless it is the whole item (tracked as a
  * split on both), that item then consumed_by the build, without a
- * location and out of stock, with a tracking entry ("removed", notes,
- * {buildorder, quantity}).  *consumed: that item.  A quantity above the
+ * location and out of stock, with a tracking entry ("consumed by build
+ * order", notes, {buildorder, quantity}).  *consumed: that item.  A quantity above the
  * item's is a 400.
  */
 struct err	*stock_consume(struct ctx *, long long item,

@@ -1718,6 +1718,7 @@ output_close(struct ctx *ctx, const struct bstate *b, const struct output *o,
 	struct stock_receipt s = {
 		.part = b->part, .location = location, .quantity = o->quantity,
 		.status = scrap ? STOCK_REJECTED : status, .build = b->id,
+		.scrapped = scrap,
 		.batch = o->batch, .serial = o->serial,
 		.notes = notes != NULL && notes[0] != '\0' ? notes :
 		    mem_printf(&ctx->mem, "Build order %s output %s",

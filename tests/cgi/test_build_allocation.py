@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from conftest import assert_check_clean, make_user
+from conftest import assert_check_clean, make_user, undo_migrations
 from inventory_api import pks
 from test_build import BuildApi
 
@@ -395,7 +395,7 @@ def test_complete_consumes_and_produces(site, api, w):
     assert (split[0]["tracking_type"], split[0]["deltas"]) == (
         42, {"stockitem": c1["pk"], "removed": 8, "quantity": 17})
     used = api.list("/api/stock/track/", item=c1["pk"])
-    assert [u["tracking_type"] for u in used] == [12, 40]
+    assert [u["tracking_type"] for u in used] == [57, 40]   # consumed
     assert used[0]["deltas"] == {"buildorder": b, "quantity": 8}
     assert used[1]["deltas"] == {"stockitem": s, "quantity": 8}
     assert "BO-0100" in used[0]["notes"]
@@ -537,7 +537,7 @@ def test_complete_is_one_transaction(api, w):
     assert api.list(OUTPUT + f"{o}/")["is_building"] is True
     assert api.list(BUILD + f"{b}/")["completed"] == 0
     assert api.list("/api/stock/track/", item=t["screws"])[0][
-        "tracking_type"] != 12
+        "tracking_type"] != 57
 
 
 def test_scrap_and_delete_outputs(api, w):
@@ -771,3 +771,66 @@ def test_options(api, w):
     item = api.call("OPTIONS", ITEM).json()["actions"]["POST"]
     assert item["stock_item"]["model"] == "stockitem"
     assert item["build_line"]["required"] is True
+
+
+def build_history(api, w):
+    """A build with an output completed and one scrapped: their stock
+    items and the item it consumed from."""
+    board, s, b, line = untracked_build(api, w)
+    api.act(b, "allocate", {"items": [
+        {"build_line": line, "stock_item": s, "quantity": 10}]})
+    o1, o2 = (api.act(b, "create-output", {"quantity": q})[0]["pk"]
+              for q in (2, 3))
+    api.act(b, "complete", {"outputs": [{"output": o1}],
+                            "location": w["bench"]})
+    api.act(b, "scrap-outputs", {"outputs": [{"output": o2}],
+                                 "location": w["bench"]})
+    done = api.list(OUTPUT + f"{o1}/")["stock_item"]
+    scrapped = api.list(OUTPUT + f"{o2}/")["stock_item"]
+    used = [i["pk"] for i in api.list("/api/stock/", consumed_by=b)]
+    return done, scrapped, used
+
+
+def codes(api, item):
+    return [t["tracking_type"] for t in api.list("/api/stock/track/",
+                                                 item=item)]
+
+
+def test_tracking_codes_of_outputs_and_consumed_stock(api, w):
+    """InvenTree's StockHistoryCode: an output completed 55, rejected 56,
+    stock consumed by the build 57, each with its label."""
+    done, scrapped, used = build_history(api, w)
+    assert codes(api, done) == [55] and codes(api, scrapped) == [56]
+    assert used and all(codes(api, u)[0] == 57 for u in used)
+    labels = {t["tracking_type"]: t["label"] for t in api.list(
+        "/api/stock/track/", item=done) + api.list(
+        "/api/stock/track/", item=used[0])}
+    assert labels[55] == "Build order output completed"
+    assert labels[57] == "Consumed by build order"
+    status = api.list("/api/stock/track/status/")
+    names = {c["key"]: c["name"] for c in (
+        status["values"].values() if isinstance(status.get("values"), dict)
+        else status["values"])}
+    assert names[55] == "BUILD_OUTPUT_COMPLETED"
+    assert names[56] == "BUILD_OUTPUT_REJECTED"
+    assert names[57] == "BUILD_CONSUMED"
+
+
+@pytest.mark.sqlite_only("takes the SQLite file back to schema 30 by hand")
+def test_migration_gives_old_build_entries_their_codes(site, api, w):
+    """Entries written before migration 0031 (created 1 and removed 12, with
+    a buildorder delta) get 55, 56 and 57; others keep theirs."""
+    done, scrapped, used = build_history(api, w)
+    db = site.db()
+    undo_migrations(db, 30)
+    with db:
+        db.execute("UPDATE stock_tracking SET tracking_type = 1 WHERE "
+                   "tracking_type IN (55, 56)")
+        db.execute("UPDATE stock_tracking SET tracking_type = 12 WHERE "
+                   "tracking_type = 57")
+        assert db.execute("SELECT tracking_type FROM stock_tracking WHERE "
+                          "item = ?", (done,)).fetchall() == [(1,)]
+    db.close()
+    site.tool("migrate")
+    assert codes(api, done) == [55] and codes(api, scrapped) == [56]
+    assert all(codes(api, u)[0] == 57 for u in used)
