@@ -118,7 +118,7 @@ export function statusLabel(code, text) {
 
 export const TRACKING = {
 	1: 'Created', 5: 'Edited', 10: 'Counted', 11: 'Added', 12: 'Removed', 15: 'Returned to stock',
-	20: 'Moved', 25: 'Updated', 40: 'Split from parent', 42: 'Split off', 45: 'Merged', 70: 'Received',
+	20: 'Moved', 25: 'Updated', 40: 'Split from parent', 42: 'Split off', 45: 'Merged', 48: 'Converted to variant', 70: 'Received',
 };
 
 /* ---- names for history rows ------------------------------------------ */
