@@ -2331,6 +2331,13 @@ async function variantsScenario(ctx) {
 	await expectText(page.getByTestId('variant-stock'), /35\s*In variants/, 'all stock in the variant');
 	await expectText(page.getByTestId('total-stock'), /35\s*Total with variants/, 'the total unchanged');
 	await expectText(card, /Resistor 0603 10k[\s\S]*35/, 'the variant with both items');
+	// A variant of the variant: a tree two deep, its stock in both totals.
+	await call('PATCH', `part/${vpk}/`, { is_template: true });
+	const sub = await call('POST', 'part/', { name: 'Resistor 0603 10k 0.1%', variant_of: vpk });
+	await call('POST', 'stock/', { part: sub.pk, quantity: 5, location: loc.pk });
+	await page.reload();
+	await expectText(page.getByTestId('variant-stock'), /40\s*In variants/, 'the deeper variant counted');
+	await expectText(card, /Resistor 0603 10k R0603-10K Template 35 5[\s\S]*└ Resistor 0603 10k 0\.1% 5[\s\S]*All variants 40/, 'the tree two deep');
 	// A phone: the page fits, the tree readable.
 	await page.setViewportSize(NARROW);
 	await page.reload();

@@ -221,7 +221,7 @@ function Variants({ part }) {
 		<thead><tr><th scope="col">Variant</th><th scope="col" class="num">In stock</th><th scope="col" class="num hide-sm">In its variants</th><th scope="col" class="hide-sm">State</th></tr></thead>
 		<tbody>${rows.map(([v, depth]) => html`<tr key=${v.pk}>
 			<td style=${depth > 0 ? `padding-left: ${0.75 + depth * 1.25}rem` : undefined}>${depth > 0 && html`<span class="muted" aria-hidden="true">└ </span>`}<${Link} to=${'/part/' + v.pk}>${v.name}</${Link}>
-				${v.IPN && html` <span class="cell-sub mono">${v.IPN}</span>`}${v.is_template && html` <${Badge} tone="info">Template</${Badge}>`}</td>
+				${(v.IPN || v.is_template) && html`<div class="cell-sub">${v.IPN && html`<span class="mono">${v.IPN}</span> `}${v.is_template && html`<${Badge} tone="info">Template</${Badge}>`}</div>`}</td>
 			<td class="num">${fmtQty(v.in_stock, v.units)}</td>
 			<td class="num hide-sm">${Number(v.variant_stock) > 0 ? fmtQty(v.variant_stock, v.units) : html`<span class="muted">—</span>`}</td>
 			<td class="hide-sm">${v.active === false ? html`<${Badge} tone="neutral">Inactive</${Badge}>` : html`<${Badge} tone="ok">Active</${Badge}>`}</td>
