@@ -268,6 +268,55 @@ const struct resource custom_unit_resource = {
 	.sql = &custom_unit_sql,
 };
 
+/* One name of units_all() as InvenTree's Unit (AllUnitListResponse). */
+static void
+units_all_one(void *arg, const struct units_entry *e)
+{
+	cJSON *units = arg, *o = cJSON_CreateObject(), *c;
+
+	if (o == NULL || (c = cJSON_CreateArray()) == NULL)
+		mem_oom();
+	json_text(o, "name", e->name);
+	json_bool(o, "is_alias", e->is_alias);
+	for (size_t i = 0; i < e->ncompatible; i++) {
+		cJSON *s = cJSON_CreateString(e->compatible[i]);
+		if (s == NULL)
+			mem_oom();
+		cJSON_AddItemToArray(c, s);
+	}
+	json_item(o, "compatible_units", c);
+	json_bool(o, "isdimensionless", e->dimensionless);
+	/* The name is the visitor's: the key is a copy. */
+	if (!cJSON_AddItemToObject(units, e->name, o))
+		mem_oom();
+}
+
+/* GET /api/units/all/: every unit the parser knows by name. */
+struct err *
+units_all_list(struct ctx *ctx)
+{
+	cJSON *o = cJSON_CreateObject(), *sys = cJSON_CreateArray(),
+	    *units = cJSON_CreateObject(), *si = cJSON_CreateString("SI");
+	struct err *e;
+
+	if (o == NULL || sys == NULL || units == NULL || si == NULL)
+		mem_oom();
+	cJSON_AddItemToArray(sys, si);
+	if ((e = custom_units_load(ctx)) != NULL)
+		return e;
+	if (units_all(units_all_one, units) != UNITS_OK) {
+		cJSON_Delete(o);
+		cJSON_Delete(sys);
+		cJSON_Delete(units);
+		return err_new(ctx, 503, "Units cannot be listed: udunits2 "
+		    "is not installed");
+	}
+	json_text(o, "default_system", "SI");
+	json_item(o, "available_systems", sys);
+	json_item(o, "available_units", units);
+	return resp_json(ctx, 200, o);
+}
+
 /* ---- templates ------------------------------------------------------- */
 
 static const char template_sql_dup[] =

@@ -34,6 +34,10 @@ extern const struct resource parameter_template_resource,
     part_parameter_template_resource, parameter_resource,
     part_parameter_resource, category_parameter_resource;
 
+/* GET /api/units/all/: the units the parser knows (units_all()), as
+ * InvenTree's AllUnitListResponse. */
+struct err	*units_all_list(struct ctx *);
+
 /* The part list's parameter filters and ordering, from the query. */
 struct err	*parameter_part_query(struct ctx *, struct list_q *);
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <stdarg.h>
+#include <stdint.h>
 
 #include "inventory/units.h"
 
@@ -41,6 +42,8 @@ static struct {
 	void		 (*cv_free)(cv_converter *);
 	ut_error_message_handler (*set_handler)(ut_error_message_handler);
 	int		 (*ignore)(const char *, va_list);
+	/* Optional (udunits2 2.2.x): where its database is. */
+	const char	*(*path_xml)(const char *, int *status);
 } ud;
 
 /* Loads udunits2 and its unit database once per process. */
@@ -68,6 +71,7 @@ units_load(void)
 	SYM(set_handler, "ut_set_error_message_handler");
 	SYM(ignore, "ut_ignore");
 #undef SYM
+	*(void **)&ud.path_xml = dlsym(h, "ut_get_path_xml");
 	ud.set_handler(ud.ignore);	/* its messages go to stderr else */
 	if ((ud.sys = ud.read_xml(NULL)) == NULL)
 		return false;
@@ -603,4 +607,314 @@ units_convert(const char *value, const char *units, double *out,
 	units_free(from2);
 	units_free(to);
 	return r;
+}
+
+/* ---- every unit (units_all) ------------------------------------------- */
+
+struct ua_name {
+	char		*name;
+	bool		 alias, symbol;
+	size_t		 unit;		/* its unit (ua.units) */
+	ut_unit		*u;		/* as the parser reads it, or NULL */
+};
+
+struct ua_unit {
+	const char	*canon;		/* its own name (not an alias) */
+	size_t		 group;		/* its kind (ua.groups) */
+	bool		 used;		/* some name of it is read */
+};
+
+struct ua {
+	struct ua_name	*names;
+	size_t		 nnames, capn;
+	struct ua_unit	*units;
+	size_t		 nunits, capu;
+	ut_unit		**groups;	/* one unit of each kind */
+	size_t		 ngroups, capg;
+};
+
+static void *
+ua_grow(void *v, size_t *cap, size_t n, size_t size)
+{
+	if (n < *cap)
+		return v;
+	*cap = *cap * 2 + 16;
+	if ((v = realloc(v, *cap * size)) == NULL)
+		abort();
+	return v;
+}
+
+static void
+ua_name_add(struct ua *a, const char *name, bool alias, bool symbol)
+{
+	a->names = ua_grow(a->names, &a->capn, a->nnames, sizeof(*a->names));
+	a->names[a->nnames++] = (struct ua_name){ units_dup(name), alias,
+	    symbol, a->nunits, NULL };
+}
+
+/* The names since first make one unit, its own name its first name not
+ * an alias (a name before a symbol). */
+static void
+ua_unit_end(struct ua *a, size_t first)
+{
+	const char *canon = NULL;
+
+	if (first == a->nnames)
+		return;
+	for (int pass = 0; pass < 3 && canon == NULL; pass++)
+		for (size_t i = first; i < a->nnames && canon == NULL; i++)
+			if (pass == 2 || (!a->names[i].alias &&
+			    a->names[i].symbol == (pass == 1)))
+				canon = a->names[i].name;
+	a->units = ua_grow(a->units, &a->capu, a->nunits, sizeof(*a->units));
+	a->units[a->nunits++] = (struct ua_unit){ canon, 0, false };
+}
+
+/* XML text (s, len) with its entities as UTF-8, trimmed, into out. */
+static bool
+ua_text(const char *s, size_t len, char *out, size_t outsz)
+{
+	size_t n = 0;
+
+	while (len > 0 && strchr(" \t\r\n", *s) != NULL)
+		s++, len--;
+	while (len > 0 && strchr(" \t\r\n", s[len - 1]) != NULL)
+		len--;
+	for (size_t i = 0; i < len; ) {
+		unsigned long c;
+		if (n + 5 >= outsz)
+			return false;
+		if (s[i] != '&') {
+			out[n++] = s[i++];
+			continue;
+		}
+		const char *semi = memchr(s + i, ';', len - i);
+		if (semi == NULL)
+			return false;
+		if (s[i + 1] == '#') {
+			char *end;
+			c = s[i + 2] == 'x' ? strtoul(s + i + 3, &end, 16) :
+			    strtoul(s + i + 2, &end, 10);
+			if (end != semi || c == 0 || c > 0xffff)
+				return false;
+		} else if (strncmp(s + i, "&amp;", 5) == 0)
+			c = '&';
+		else
+			return false;
+		if (c < 0x80)
+			out[n++] = (char)c;
+		else if (c < 0x800) {
+			out[n++] = (char)(0xc0 | c >> 6);
+			out[n++] = (char)(0x80 | (c & 0x3f));
+		} else {
+			out[n++] = (char)(0xe0 | c >> 12);
+			out[n++] = (char)(0x80 | (c >> 6 & 0x3f));
+			out[n++] = (char)(0x80 | (c & 0x3f));
+		}
+		i = (size_t)(semi - s) + 1;
+	}
+	out[n] = '\0';
+	return n > 0;
+}
+
+/*
+ * One file of udunits2's database and the files it imports: each <unit>'s
+ * <singular> names and <symbol>s, those inside <aliases> as aliases.
+ */
+static void
+ua_file(struct ua *a, const char *path, int depth)
+{
+	char *buf, text[UNITS_TEXT_MAX];
+	size_t len, first = 0;
+	bool in_unit = false, in_aliases = false;
+	FILE *f;
+	long sz;
+
+	if (depth > 4 || (f = fopen(path, "rb")) == NULL)
+		return;
+	if (fseek(f, 0, SEEK_END) != 0 || (sz = ftell(f)) <= 0 ||
+	    sz > 8 << 20 || fseek(f, 0, SEEK_SET) != 0) {
+		fclose(f);
+		return;
+	}
+	if ((buf = malloc((size_t)sz + 1)) == NULL)
+		abort();
+	len = fread(buf, 1, (size_t)sz, f);
+	fclose(f);
+	buf[len] = '\0';
+	for (char *p = buf; (p = strchr(p, '<')) != NULL; ) {
+		char *q, *next;
+		size_t tl;
+		if (strncmp(p, "<!--", 4) == 0) {
+			if ((q = strstr(p, "-->")) == NULL)
+				break;
+			p = q + 3;
+			continue;
+		}
+		if ((q = strchr(p, '>')) == NULL)
+			break;
+		const char *tag = p + 1;
+		tl = strcspn(tag, " \t\r\n/>");
+		if (tag[0] == '/')
+			tl = 1 + strcspn(tag + 1, " \t\r\n>");
+		if ((next = strchr(q + 1, '<')) == NULL)
+			next = q + 1 + strlen(q + 1);
+#define TAG(t)	(tl == strlen(t) && strncmp(tag, t, tl) == 0)
+		if (TAG("unit")) {
+			in_unit = true;
+			in_aliases = false;
+			first = a->nnames;
+		} else if (TAG("/unit") && in_unit) {
+			ua_unit_end(a, first);
+			in_unit = false;
+		} else if (TAG("aliases"))
+			in_aliases = true;
+		else if (TAG("/aliases"))
+			in_aliases = false;
+		else if ((TAG("singular") || TAG("symbol")) && in_unit &&
+		    q[-1] != '/' &&
+		    ua_text(q + 1, (size_t)(next - q - 1), text, sizeof(text)))
+			ua_name_add(a, text, in_aliases, TAG("symbol"));
+		else if (TAG("import") && !in_unit &&
+		    ua_text(q + 1, (size_t)(next - q - 1), text, sizeof(text))) {
+			char sub[4096];
+			const char *slash = strrchr(path, '/');
+			int dl = slash != NULL ? (int)(slash - path + 1) : 0;
+			if (text[0] == '/')
+				snprintf(sub, sizeof(sub), "%s", text);
+			else
+				snprintf(sub, sizeof(sub), "%.*s%s", dl, path,
+				    text);
+			ua_file(a, sub, depth + 1);
+		}
+#undef TAG
+		p = q + 1;
+	}
+	free(buf);
+}
+
+static int
+ua_name_cmp(const void *x, const void *y)
+{
+	const struct ua_name *a = x, *b = y;
+	int c = strcmp(a->name, b->name);
+
+	return c != 0 ? c : (int)a->alias - (int)b->alias;
+}
+
+static int
+ua_str_cmp(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+enum units_res
+units_all(void (*visit)(void *, const struct units_entry *), void *arg)
+{
+	struct ua a = { 0 };
+	const char *path = NULL, *env;
+	const char **compat = NULL;
+	ut_unit *one;
+	size_t ohm = SIZE_MAX;
+
+	if (!units_load())
+		return UNITS_UNAVAILABLE;
+	if (ud.path_xml != NULL) {
+		int status;
+		path = ud.path_xml(NULL, &status);
+	} else if ((env = getenv("UDUNITS2_XML_PATH")) != NULL)
+		path = env;
+	ua_file(&a, path != NULL ? path :
+	    "/usr/share/xml/udunits/udunits2.xml", 0);
+	/* Ohm's names this module adds, as aliases of ohm. */
+	for (size_t i = 0; i < a.nnames && ohm == SIZE_MAX; i++)
+		if (strcmp(a.names[i].name, "ohm") == 0)
+			ohm = a.names[i].unit;
+	for (size_t i = 0; ohm != SIZE_MAX &&
+	    i < sizeof(units_ohms) / sizeof(units_ohms[0]); i++)
+		if (strcmp(units_ohms[i], "R") != 0) {
+			ua_name_add(&a, units_ohms[i], true, false);
+			a.names[a.nnames - 1].unit = ohm;
+		}
+	for (size_t i = 0; i < units_ncustom; i++) {
+		size_t first = a.nnames;
+		ua_name_add(&a, units_customs[i].name, false, false);
+		if (units_customs[i].symbol[0] != '\0')
+			ua_name_add(&a, units_customs[i].symbol, false, true);
+		ua_unit_end(&a, first);
+	}
+
+	/* Each name as the parser reads it; each unit's kind. */
+	one = ud.one(ud.sys);
+	for (size_t i = 0; i < a.nnames; i++) {
+		struct ua_name *n = &a.names[i];
+		struct ua_unit *u = &a.units[n->unit];
+		char norm[UNITS_TEXT_MAX];
+		double f;
+		if (strlen(n->name) >= UNITS_TEXT_MAX - 8 ||
+		    !units_normalise(n->name, norm) ||
+		    (n->u = units_parse(norm, &f)) == NULL)
+			continue;
+		if (u->used)
+			continue;
+		u->used = true;
+		size_t g;
+		for (g = 0; g < a.ngroups; g++)
+			if (units_same(n->u, a.groups[g]))
+				break;
+		if (g == a.ngroups) {
+			a.groups = ua_grow(a.groups, &a.capg, a.ngroups,
+			    sizeof(*a.groups));
+			a.groups[a.ngroups++] = n->u;
+		}
+		u->group = g;
+	}
+	/* A unit whose own name the parser does not read is known by its
+	 * first name it reads. */
+	for (size_t i = 0; i < a.nnames; i++) {
+		struct ua_unit *u = &a.units[a.names[i].unit];
+		bool canon_ok = false;
+		for (size_t j = 0; j < a.nnames; j++)
+			if (a.names[j].name == u->canon) {
+				canon_ok = a.names[j].u != NULL;
+				break;
+			}
+		if (!canon_ok && a.names[i].u != NULL)
+			u->canon = a.names[i].name;
+	}
+
+	qsort(a.names, a.nnames, sizeof(*a.names), ua_name_cmp);
+	if ((compat = calloc(a.nunits + 1, sizeof(*compat))) == NULL)
+		abort();
+	for (size_t i = 0; i < a.nnames; i++) {
+		struct ua_name *n = &a.names[i];
+		if (n->u == NULL || (i > 0 && strcmp(n->name,
+		    a.names[i - 1].name) == 0))
+			continue;
+		size_t g = a.units[n->unit].group, nc = 0;
+		for (size_t k = 0; k < a.nunits; k++) {
+			bool dup = false;
+			if (!a.units[k].used || a.units[k].group != g)
+				continue;
+			for (size_t m = 0; m < nc && !dup; m++)
+				dup = strcmp(compat[m], a.units[k].canon) == 0;
+			if (!dup)
+				compat[nc++] = a.units[k].canon;
+		}
+		qsort(compat, nc, sizeof(*compat), ua_str_cmp);
+		struct units_entry e = { n->name, n->alias,
+		    one != NULL && units_same(n->u, one), compat, nc };
+		visit(arg, &e);
+	}
+
+	free(compat);
+	units_free(one);
+	for (size_t i = 0; i < a.nnames; i++) {
+		units_free(a.names[i].u);
+		free(a.names[i].name);
+	}
+	free(a.names);
+	free(a.units);
+	free(a.groups);
+	return UNITS_OK;
 }

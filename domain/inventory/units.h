@@ -78,4 +78,24 @@ void		units_custom_set(const struct units_custom *, size_t n);
 enum units_res	units_custom_check(const char *definition,
 		    char why[UNITS_WHY_MAX]);
 
+/*
+ * Every unit the parser knows by name, for InvenTree's /api/units/all/:
+ * the names and symbols of udunits2's unit database (its XML files, read
+ * where udunits2 reads them, ut_get_path_xml()), the names of ohm this
+ * module adds, and the custom units' names and symbols.  visit is called
+ * once per name, in strcmp() order: whether it is an alias (another name
+ * of a unit that has its own name or symbol: udunits2's <aliases>, ohm's
+ * other names), whether it is a plain number (dimensionless), and the
+ * canonical names of every unit of the same kind, itself included
+ * (strcmp() order).  Names the parser would not take are left out.
+ */
+struct units_entry {
+	const char		*name;
+	bool			 is_alias, dimensionless;
+	const char *const	*compatible;
+	size_t			 ncompatible;
+};
+enum units_res	units_all(void (*visit)(void *, const struct units_entry *),
+		    void *arg);
+
 #endif

@@ -2445,6 +2445,151 @@ async function offlineScenario(ctx) {
 	await page.getByRole('status').filter({ hasText: 'You are offline' }).waitFor({ state: 'detached', timeout: 15000 });
 }
 
+/* Templates and variants (issue 17): a variant made from the template's
+   page with its fields copied, its stock in the template's totals, an
+   item of the template converted to it from the item's page; desktop
+   1366x768 and a phone 390x844. */
+async function variantsScenario(ctx) {
+	const WIDE = { width: 1366, height: 768 }, NARROW = { width: 390, height: 844 };
+	const page = await open(ctx, { viewport: WIDE });
+	await signIn(ctx, page, ctx.admin);
+	const call = pageApi(page);
+	const loc = await call('POST', 'stock/location/', { name: 'Variant shelf' });
+	const tpl = await call('POST', 'part/', { name: 'Resistor 0603', IPN: 'R0603', description: 'Thick film resistor, 0603',
+		keywords: 'res smd', is_template: true, component: true, purchaseable: true });
+	const item = await call('POST', 'stock/', { part: tpl.pk, quantity: 10, location: loc.pk });
+	await goto(ctx, page, '/part/' + tpl.pk);
+	const card = page.locator('#variants');
+	await expectText(card, /No variants yet/, 'a template without variants');
+	await card.getByRole('button', { name: 'Create variant' }).click();
+	let d = await dialog(page, 'New variant of Resistor 0603');
+	if (await d.getByLabel('Name').inputValue() !== 'Resistor 0603 variant') throw new Error('the name suggested: ' + await d.getByLabel('Name').inputValue());
+	if (await d.getByLabel('Description').inputValue() !== 'Thick film resistor, 0603') throw new Error('the description is not copied');
+	if (await d.getByRole('checkbox', { name: 'Template' }).isChecked()) throw new Error('the variant is a template');
+	await d.getByLabel('Name').fill('Resistor 0603 10k');
+	await d.getByLabel('IPN').fill('R0603-10K');
+	await d.getByRole('button', { name: 'Create variant' }).click();
+	await closed(page);
+	await page.waitForURL(u => /\/part\/\d+$/.test(u.pathname) && !u.pathname.endsWith('/' + tpl.pk));
+	const vpk = Number(page.url().match(/\/part\/(\d+)$/)[1]);
+	const v = await call('GET', `part/${vpk}/`);
+	if (v.variant_of !== tpl.pk || v.is_template || v.keywords !== 'res smd') throw new Error('the variant: ' + JSON.stringify(v));
+	await expectText(page.locator('.variant-of'), /Variant of Resistor 0603/, 'the link to the template');
+	await call('POST', 'stock/', { part: vpk, quantity: 25, location: loc.pk });
+	await page.locator('.variant-of').getByRole('link', { name: 'Resistor 0603' }).click();
+	await page.waitForURL(u => u.pathname.endsWith('/part/' + tpl.pk));
+	await expectText(page.getByTestId('total-stock'), /35\s*Total with variants/, 'the template total with the variant');
+	await expectText(page.getByTestId('variant-stock'), /25\s*In variants/, 'the variants\' stock');
+	await expectText(card, /Resistor 0603 10k[\s\S]*25/, 'the variant in the tree');
+	await card.scrollIntoViewIfNeeded();
+	await shot(ctx, page, 'v0-variants');
+	// The template's item becomes stock of the variant.
+	await goto(ctx, page, '/stock/' + item.pk);
+	await page.getByRole('button', { name: 'Convert to variant' }).click();
+	d = await dialog(page, `Convert item ${item.pk}`);
+	await d.getByLabel('Part').selectOption({ label: 'Resistor 0603 10k (R0603-10K)' });
+	await shot(ctx, page, 'v1-convert-dialog', { full: false });
+	await d.getByRole('button', { name: 'Convert' }).click();
+	await closed(page);
+	await expectText(page.locator('h1'), /Resistor 0603 10k/, 'the item of the variant');
+	await expectText(page.locator('.timeline'), /Converted to variant/, 'the history');
+	await goto(ctx, page, '/part/' + tpl.pk);
+	await expectText(page.getByTestId('variant-stock'), /35\s*In variants/, 'all stock in the variant');
+	await expectText(page.getByTestId('total-stock'), /35\s*Total with variants/, 'the total unchanged');
+	await expectText(card, /Resistor 0603 10k[\s\S]*35/, 'the variant with both items');
+	// A variant of the variant: a tree two deep, its stock in both totals.
+	await call('PATCH', `part/${vpk}/`, { is_template: true });
+	const sub = await call('POST', 'part/', { name: 'Resistor 0603 10k 0.1%', variant_of: vpk });
+	await call('POST', 'stock/', { part: sub.pk, quantity: 5, location: loc.pk });
+	await page.reload();
+	await expectText(page.getByTestId('variant-stock'), /40\s*In variants/, 'the deeper variant counted');
+	await expectText(card, /Resistor 0603 10k R0603-10K Template 35 5[\s\S]*└ Resistor 0603 10k 0\.1% 5[\s\S]*All variants 40/, 'the tree two deep');
+	// A phone: the page fits, the tree readable.
+	await page.setViewportSize(NARROW);
+	await page.reload();
+	await expectText(card, /Resistor 0603 10k/, 'the tree at phone width');
+	await settled(page);
+	const over = await page.evaluate(() => document.documentElement.scrollWidth);
+	if (over > NARROW.width + 1) throw new Error(`the template page is ${over}px wide at 390px`);
+	await shot(ctx, page, 'v2-phone-variants');
+	await card.scrollIntoViewIfNeeded();
+	await shot(ctx, page, 'v3-phone-variants-card', { full: false });
+	clean(ctx);
+}
+
+/* Administration → Units and KiCad (issue 17): a custom unit refused with
+   the server's reason, then added, looked up and used in a parameter; a
+   category shown in KiCad and the library file with this server's
+   address; phone 390x844. */
+async function unitsScenario(ctx) {
+	const WIDE = { width: 1366, height: 768 }, NARROW = { width: 390, height: 844 };
+	const page = await open(ctx, { viewport: WIDE });
+	await signIn(ctx, page, ctx.admin);
+	const call = pageApi(page);
+	await goto(ctx, page, 'admin/units');
+	const units = page.locator('section', { has: page.getByRole('heading', { name: 'Custom units' }) });
+	await expectText(units, /No custom units/, 'no custom unit yet');
+	await units.getByRole('button', { name: 'New unit' }).click();
+	let d = await dialog(page, 'New unit');
+	await d.getByLabel('Name').fill('smoot');
+	await d.getByLabel('Symbol').fill('smt');
+	await d.getByLabel('Definition').fill('1.7018 parsecs per fortnight');
+	ctx.expectError(/\/api\/units\/$/);
+	await d.getByRole('button', { name: 'Add unit' }).click();
+	await expectText(d.locator('.field-error'), /Invalid unit definition/, 'the server\'s reason on the field');
+	await shot(ctx, page, 'u0-unit-refused', { full: false });
+	await d.getByLabel('Definition').fill('1.7018 m');
+	await d.getByRole('button', { name: 'Add unit' }).click();
+	await closed(page);
+	await expectText(units.getByRole('table', { name: 'Custom units' }), /smoot\s*smt\s*1\.7018 m/, 'the new unit');
+	await page.getByLabel('Look up a unit').fill('smoot');
+	await expectText(page.getByTestId('unit-hit'), /smoot[\s\S]*Same kind:.*meter/, 'the unit among the known ones');
+	await shot(ctx, page, 'u1-units');
+	// Used: a template in smoot, a value in metres read as smoots.
+	const part = await call('POST', 'part/', { name: 'Survey stake' });
+	await goto(ctx, page, '/part/' + part.pk);
+	const params = page.locator('#parameters');
+	await params.getByRole('button', { name: 'Add parameter' }).click();
+	d = await dialog(page, 'Add a parameter');
+	await d.getByRole('button', { name: 'New parameter template…' }).click();
+	await d.getByLabel('Template name').fill('Height');
+	await d.getByLabel('Units').fill('smoot');
+	await d.getByLabel(/^Value/).fill('3.4036 m');
+	await d.getByRole('button', { name: 'Add', exact: true }).click();
+	await closed(page);
+	await expectText(params, /Height.*3\.4036 m = 2 smoot/, 'the value read in the custom unit');
+	// KiCad: a category shown, the library file.
+	const cat = await call('POST', 'part/category/', { name: 'Resistors' });
+	await goto(ctx, page, 'admin/kicad');
+	const kc = page.locator('section', { has: page.getByRole('heading', { name: 'Categories shown in KiCad' }) });
+	await expectText(kc, /KiCad sees no category yet/, 'no KiCad category yet');
+	await kc.getByRole('button', { name: 'Add category' }).click();
+	d = await dialog(page, 'Show a category in KiCad');
+	await d.getByLabel('Category').selectOption(String(cat.pk));
+	await d.getByLabel('Symbol', { exact: true }).fill('Device:R');
+	await d.getByLabel('Reference').fill('R');
+	await d.getByLabel('Value from parameter').selectOption({ label: 'Height (smoot)' });
+	await d.getByRole('button', { name: 'Add', exact: true }).click();
+	await closed(page);
+	await expectText(kc.getByRole('table'), /Resistors\s*Device:R[\s\S]*Height\s*R\s*excluded/, 'the category row');
+	const file = JSON.parse(await page.getByTestId('kicad-httplib').innerText());
+	if (file.source.root_url !== new URL('api/kicad', ctx.server.base).href || file.source.type !== 'REST_API') throw new Error('the library file: ' + JSON.stringify(file));
+	const cats = await call('GET', 'kicad/v1/categories.json');
+	if (cats.length !== 1 || cats[0].name !== 'Resistors') throw new Error('KiCad sees: ' + JSON.stringify(cats));
+	await shot(ctx, page, 'u2-kicad');
+	// A phone: both pages fit.
+	await page.setViewportSize(NARROW);
+	for (const [p, name] of [['admin/units', 'u3-phone-units'], ['admin/kicad', 'u4-phone-kicad']]) {
+		await goto(ctx, page, p);
+		await page.getByRole('table').first().waitFor();
+		await settled(page);
+		const over = await page.evaluate(() => document.documentElement.scrollWidth);
+		if (over > NARROW.width + 1) throw new Error(`${p} is ${over}px wide at 390px`);
+		await shot(ctx, page, name);
+	}
+	clean(ctx);
+}
+
 export const scenarios = [
 	{ name: 'first-run setup with the setup code', run: setupScenario, only: ['fresh'] },
 	{ name: 'sign in, category, part, stock, transfer, totals, history, sign out', run: mainScenario, only: ['lighttpd', 'apache-htaccess-prefix'] },
@@ -2473,5 +2618,7 @@ export const scenarios = [
 	{ name: 'import: a distributor CSV of 200 parts, categories made from their paths, desktop', run: importDistributorScenario, only: ['lighttpd'] },
 	{ name: 'import: a BOM file from the BOM tab of an assembly', run: importBomScenario, only: ['lighttpd'] },
 	{ name: 'import: stock from a file, its locations made from their paths', run: importStockScenario, only: ['lighttpd'] },
+	{ name: 'variants: create one from the template, its stock in the totals, convert an item, phone', run: variantsScenario, only: ['lighttpd'] },
+	{ name: 'units and KiCad admin: a custom unit refused then added, used in a parameter, a KiCad category, phone', run: unitsScenario, only: ['lighttpd'] },
 	{ name: 'offline queue: two counts kept offline, one applied, one refused as changed meanwhile, applied anyway', run: offlineQueueScenario, only: ['lighttpd'] },
 ];

@@ -100,3 +100,65 @@ def test_permissions(site, api):
     assert len(viewer.list(UNITS)) == 1
     r = viewer.call("POST", UNITS, dict(name="reel", definition="5000"))
     assert r.status == 403
+
+
+ALL = "/api/units/all/"
+
+
+def test_all_units_shape(api):
+    """InvenTree's AllUnitListResponse: a system, and each name the parser
+    knows with its kind's canonical units."""
+    r = api.ok("GET", ALL)
+    assert set(r) == {"default_system", "available_systems",
+                      "available_units"}
+    assert r["default_system"] in r["available_systems"]
+    units = r["available_units"]
+    assert len(units) > 200
+    for name, u in units.items():
+        assert set(u) == {"name", "is_alias", "compatible_units",
+                          "isdimensionless"}
+        assert u["name"] == name
+        assert u["compatible_units"] == sorted(u["compatible_units"])
+    assert list(units) == sorted(units)
+    # Names, symbols and aliases of udunits2's database, ohm's own names.
+    for name in ("ohm", "farad", "F", "volt", "V", "meter", "m", "hertz"):
+        assert units[name]["is_alias"] is False, name
+        assert units[name]["isdimensionless"] is False, name
+    for name in ("Ohm", "ohms", "amp", "sec"):
+        assert units[name]["is_alias"] is True, name
+    assert "ohm" in units["Ω"]["compatible_units"]
+    assert "ohm" in units["Ohm"]["compatible_units"]
+    assert "farad" in units["F"]["compatible_units"]
+    assert "ohm" not in units["F"]["compatible_units"]
+    # A reciprocal is another kind, as in the parser (s is not Hz).
+    assert "second" not in units["hertz"]["compatible_units"]
+    assert "percent" in units and units["percent"]["isdimensionless"]
+    assert "international_inch" in units["inch"]["compatible_units"]
+    assert "meter" in units["inch"]["compatible_units"]
+    # Every name listed is a unit a template takes.
+    for name in ("Ω", "amp", "inch", "percent"):
+        api.ok("POST", TPL, dict(name=f"T {name}", units=name))
+
+
+def test_all_units_has_the_custom_ones(api):
+    before = api.ok("GET", ALL)["available_units"]
+    assert "smoot" not in before
+    api.ok("POST", UNITS, dict(name="smoot", symbol="smt",
+                               definition="1.7018 m"))
+    units = api.ok("GET", ALL)["available_units"]
+    assert units["smoot"] == {"name": "smoot", "is_alias": False,
+                              "compatible_units":
+                                  units["smoot"]["compatible_units"],
+                              "isdimensionless": False}
+    assert units["smt"]["is_alias"] is False
+    assert "meter" in units["smoot"]["compatible_units"]
+    assert "smoot" in units["meter"]["compatible_units"]
+    assert "smoot" in units["smt"]["compatible_units"]
+
+
+def test_all_units_permissions(site, api):
+    viewer = Api(site, make_user(site, "viewer", roles={"part": ["view"]}))
+    assert "ohm" in viewer.ok("GET", ALL)["available_units"]
+    nobody = Api(site, make_user(site, "nobody", roles={}))
+    assert nobody.call("GET", ALL).status == 403
+    assert viewer.call("POST", ALL, {}).status == 405

@@ -222,6 +222,65 @@ test_plain_numbers(void)
 	CHECK(!units_number("abc", &v));
 }
 
+/* units_all(): what /api/units/all/ lists. */
+struct all_seen {
+	size_t		 n, bad;
+	char		 last[128];
+	bool		 ohm, ohm_alias, smoot, smoot_in_meter;
+};
+
+static void
+all_visit(void *arg, const struct units_entry *e)
+{
+	struct all_seen *s = arg;
+	char why[UNITS_WHY_MAX];
+	bool self = false;
+
+	/* In byte order, each once; each a unit a template takes; its own
+	 * kind's names sorted. */
+	if (s->n > 0 && strcmp(s->last, e->name) >= 0)
+		s->bad++;
+	snprintf(s->last, sizeof(s->last), "%s", e->name);
+	if (units_check(e->name, why) != UNITS_OK) {
+		fprintf(stderr, "listed but refused: %s (%s)\n", e->name, why);
+		s->bad++;
+	}
+	for (size_t i = 0; i < e->ncompatible; i++) {
+		if (i > 0 && strcmp(e->compatible[i - 1], e->compatible[i]) >= 0)
+			s->bad++;
+		if (strcmp(e->compatible[i], "meter") == 0 &&
+		    strcmp(e->name, "smoot") == 0)
+			s->smoot_in_meter = true;
+		self |= strcmp(e->compatible[i], e->name) == 0;
+	}
+	if (e->ncompatible == 0)
+		s->bad++;
+	if (strcmp(e->name, "ohm") == 0)
+		s->ohm = self && !e->is_alias && !e->dimensionless;
+	if (strcmp(e->name, "Ohms") == 0)
+		s->ohm_alias = e->is_alias;
+	if (strcmp(e->name, "smoot") == 0)
+		s->smoot = !e->is_alias;
+	s->n++;
+}
+
+static void
+test_all(void)
+{
+	static const struct units_custom smoot[] = {
+		{ "smoot", "smt", "1.7018 m" },
+	};
+	struct all_seen s = { 0 };
+
+	units_custom_set(smoot, 1);
+	CHECK(units_all(all_visit, &s) == UNITS_OK);
+	units_custom_set(NULL, 0);
+	CHECK(s.n > 300);
+	CHECK(s.bad == 0);
+	CHECK(s.ohm && s.ohm_alias);
+	CHECK(s.smoot && s.smoot_in_meter);
+}
+
 int
 main(void)
 {
@@ -230,5 +289,6 @@ main(void)
 	RUN(test_rounded);
 	RUN(test_template_units);
 	RUN(test_plain_numbers);
+	RUN(test_all);
 	return DONE();
 }

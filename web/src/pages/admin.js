@@ -1,13 +1,16 @@
 // Administration (superusers): users, groups with their rule sets as a
-// grid of checkboxes, the audit log, the webhooks and the plugins.
+// grid of checkboxes, the audit log, the webhooks, the plugins, the
+// custom units and the KiCad library's categories.
 import { html } from 'htm/preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError } from '../api.js';
 import { isSuperuser, session } from '../session.js';
 import { Link, useRoute, setQuery } from '../router.js';
 import { DataTable, Pager } from '../ui/table.js';
 import { Webhooks } from './webhooks.js';
 import { Plugins } from './plugins.js';
+import { Units } from './units.js';
+import { KiCad } from './kicad.js';
 import { Button, Card, Dialog, useApi, Spinner, ErrorNote, Empty, Badge, fmtDate, toast, useForm, FormErrors, TextField, CheckField, Confirm } from '../ui/kit.js';
 
 export const RULESETS = [
@@ -208,12 +211,14 @@ function Audit() {
 }
 
 export function Admin({ tab = 'users' }) {
+	// On a phone the tabs scroll sideways: keep the chosen one in sight.
+	useEffect(() => { document.querySelector('.tabs .tab.is-active')?.scrollIntoView({ block: 'nearest', inline: 'nearest' }); }, [tab]);
 	if (!isSuperuser()) return html`<div class="page"><h1>Administration</h1><p>Only administrators may see this page.</p></div>`;
-	const tabs = [['users', 'Users'], ['groups', 'Groups'], ['audit', 'Audit log'], ['webhooks', 'Webhooks'], ['plugins', 'Plugins']];
+	const tabs = [['users', 'Users'], ['groups', 'Groups'], ['audit', 'Audit log'], ['webhooks', 'Webhooks'], ['plugins', 'Plugins'], ['units', 'Units'], ['kicad', 'KiCad']];
 	return html`<div class="page">
-		<div class="page-head"><div><h1>Administration</h1><p class="page-sub">Who may sign in, and what they may do.</p></div></div>
+		<div class="page-head"><div><h1>Administration</h1><p class="page-sub">Who may sign in and what they may do; webhooks, units and the KiCad library.</p></div></div>
 		<nav class="tabs" aria-label="Administration">${tabs.map(([k, l]) => html`<${Link} key=${k} to=${'/admin/' + k}
 			class=${'tab' + (tab === k ? ' is-active' : '')} aria-current=${tab === k ? 'page' : undefined}>${l}</${Link}>`)}</nav>
-		${tab === 'users' ? html`<${Users} />` : tab === 'groups' ? html`<${Groups} />` : tab === 'audit' ? html`<${Audit} />` : tab === 'webhooks' ? html`<${Webhooks} />` : tab === 'plugins' ? html`<${Plugins} />` : html`<p>Unknown section.</p>`}
+		${tab === 'users' ? html`<${Users} />` : tab === 'groups' ? html`<${Groups} />` : tab === 'audit' ? html`<${Audit} />` : tab === 'webhooks' ? html`<${Webhooks} />` : tab === 'plugins' ? html`<${Plugins} />` : tab === 'units' ? html`<${Units} />` : tab === 'kicad' ? html`<${KiCad} />` : html`<p>Unknown section.</p>`}
 	</div>`;
 }

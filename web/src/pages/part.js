@@ -65,6 +65,7 @@ export function PartPage({ id }) {
 				<${PartImage} part=${p} onChanged=${part.reload} />
 				<div><h1>${p.name}${p.revision && html` <span class="muted">rev ${p.revision}</span>`}</h1>
 					<p class="page-sub">${p.IPN && html`<span class="mono">${p.IPN}</span> · `}${p.description || 'No description'}</p>
+					${p.variant_of != null && html`<${TemplateLink} id=${p.variant_of} />`}
 					<div class="badges">${p.active === false ? html`<${Badge} tone="neutral">Inactive</${Badge}>` : html`<${Badge} tone="ok">Active</${Badge}>`}
 						${low && html`<${Badge} tone="bad">Below minimum</${Badge}>`}
 						${flags.map(([k, l]) => html`<${Badge} key=${k} tone="info">${l}</${Badge}>`)}</div>
@@ -75,6 +76,7 @@ export function PartPage({ id }) {
 					save=${async want => { await api.patch(`part/${pk}/`, { starred: want }); part.reload(); }} />`}
 				${can('stock', 'add') && html`<${Button} kind="primary" icon="plus" onClick=${() => setDialog({ kind: 'newstock' })}>Add stock</${Button}>`}
 				${can('part', 'change') && html`<${Button} icon="edit" onClick=${() => setDialog({ kind: 'edit' })}>Edit</${Button}>`}
+				${p.is_template && can('part', 'add') && html`<${Button} icon="plus" onClick=${() => setDialog({ kind: 'variant' })}>Create variant</${Button}>`}
 				<${Button} icon="printer" onClick=${() => navigate('/labels?model=part&items=' + pk)}>Print label</${Button}>
 				${can('part', 'delete') && html`<${Button} icon="trash" kind="ghost" onClick=${() => setDialog({ kind: 'delete' })}>Delete</${Button}>`}
 			</div>
@@ -82,6 +84,8 @@ export function PartPage({ id }) {
 
 		<div class="stats stats-inline">
 			<div class="stat"><span class="stat-body"><span class=${'stat-value' + (low ? ' qty-bad' : '')}>${fmtQty(total, p.units)}</span><span class="stat-label">In stock</span></span></div>
+			${(p.is_template || Number(p.variant_stock) > 0) && html`<div class="stat" data-testid="variant-stock"><span class="stat-body"><span class="stat-value">${fmtQty(p.variant_stock, p.units)}</span><span class="stat-label">In variants</span></span></div>
+				<div class="stat" data-testid="total-stock"><span class="stat-body"><span class="stat-value">${fmtQty(p.total_in_stock, p.units)}</span><span class="stat-label">Total with variants</span></span></div>`}
 			<div class="stat"><span class="stat-body"><span class="stat-value">${fmtQty(p.minimum_stock, p.units)}</span><span class="stat-label">Minimum</span></span></div>
 			${Number(p.ordering) > 0 && html`<div class="stat"><span class="stat-body"><span class="stat-value">${fmtQty(p.ordering, p.units)}</span><span class="stat-label">On order</span></span></div>`}
 			${Number(p.allocated_to_build_orders) > 0 && html`<div class="stat"><span class="stat-body"><span class="stat-value">${fmtQty(p.allocated_to_build_orders, p.units)}</span><span class="stat-label">Allocated to builds</span></span></div>`}
@@ -133,6 +137,10 @@ export function PartPage({ id }) {
 			</${Card}>
 		</div>
 
+		${p.is_template && html`<${Card} title="Variants" id="variants" actions=${can('part', 'add') && html`<${Button} small kind="primary" icon="plus" onClick=${() => setDialog({ kind: 'variant' })}>Create variant</${Button}>`}>
+			<${Variants} part=${p} />
+		</${Card}>`}
+
 		${p.assembly && html`<${BomCard} part=${p} />`}
 
 		<div class="grid-main">
@@ -161,6 +169,7 @@ export function PartPage({ id }) {
 			</div>
 		</div>
 
+		${dialog?.kind === 'variant' && html`<${PartDialog} variantOf=${p} onClose=${() => setDialog(null)} onDone=${r => { setDialog(null); if (r?.pk != null) navigate('/part/' + r.pk); else part.reload(); }} />`}
 		${dialog?.kind === 'edit' && html`<${PartDialog} part=${p} onClose=${() => setDialog(null)} onDone=${() => { setDialog(null); part.reload(); }} />`}
 		${dialog?.kind === 'delete' && html`<${Confirm} title=${`Delete ${p.name}?`} onClose=${ok => { setDialog(null); if (ok) navigate(p.category != null ? '/parts?category=' + p.category : '/parts'); }}
 			onConfirm=${async () => {
@@ -176,6 +185,49 @@ export function PartPage({ id }) {
 		${dialog?.kind === 'action' && html`<${StockActionDialog} action=${dialog.action} items=${dialog.items}
 			onClose=${() => setDialog(null)} onDone=${() => { setDialog(null); reloadAll(); }} />`}
 	</div>`;
+}
+
+/* "Variant of <template>": the template's name, fetched. */
+function TemplateLink({ id }) {
+	const t = useApi(() => api.get(`part/${id}/`), [id]);
+	return html`<p class="page-sub variant-of">Variant of <${Link} to=${'/part/' + id}>${t.data?.name || 'template ' + id}</${Link}></p>`;
+}
+
+/*
+ * A template's variants as a tree (every part below it, ?ancestor=),
+ * each with its own stock and its variants'; the template's totals above
+ * count them all (variant_stock, kept by the server).
+ */
+function Variants({ part }) {
+	const list = useApi(() => api.list('part/', { ancestor: part.pk, limit: 1000 }), [part.pk, part.total_in_stock]);
+	if (list.error) return html`<${ErrorNote} error=${list.error} retry=${list.reload} />`;
+	if (!list.data) return html`<${Spinner} />`;
+	const kids = new Map();
+	for (const v of list.data) {
+		if (!kids.has(v.variant_of)) kids.set(v.variant_of, []);
+		kids.get(v.variant_of).push(v);
+	}
+	const rows = [];
+	const walk = (pk, depth) => {
+		for (const v of (kids.get(pk) || []).sort((a, b) => a.name.localeCompare(b.name))) {
+			rows.push([v, depth]);
+			if (depth < 20) walk(v.pk, depth + 1);
+		}
+	};
+	walk(part.pk, 0);
+	if (!rows.length) return html`<${Empty} icon="box" title="No variants yet">${can('part', 'add') ? 'A variant is a part of its own whose stock counts in this template’s totals.' : ''}</${Empty}>`;
+	return html`<div class="table-wrap"><table class="table variants-table">
+		<caption class="sr-only">Variants of ${part.name}</caption>
+		<thead><tr><th scope="col">Variant</th><th scope="col" class="num">In stock</th><th scope="col" class="num hide-sm">In its variants</th><th scope="col" class="hide-sm">State</th></tr></thead>
+		<tbody>${rows.map(([v, depth]) => html`<tr key=${v.pk}>
+			<td style=${depth > 0 ? `padding-left: ${0.75 + depth * 1.25}rem` : undefined}>${depth > 0 && html`<span class="muted" aria-hidden="true">└ </span>`}<${Link} to=${'/part/' + v.pk}>${v.name}</${Link}>
+				${(v.IPN || v.is_template) && html`<div class="cell-sub">${v.IPN && html`<span class="mono">${v.IPN}</span> `}${v.is_template && html`<${Badge} tone="info">Template</${Badge}>`}</div>`}</td>
+			<td class="num">${fmtQty(v.in_stock, v.units)}</td>
+			<td class="num hide-sm">${Number(v.variant_stock) > 0 ? fmtQty(v.variant_stock, v.units) : html`<span class="muted">—</span>`}</td>
+			<td class="hide-sm">${v.active === false ? html`<${Badge} tone="neutral">Inactive</${Badge}>` : html`<${Badge} tone="ok">Active</${Badge}>`}</td>
+		</tr>`)}</tbody>
+		<tfoot><tr><th scope="row">All variants</th><td class="num total">${fmtQty(part.variant_stock, part.units)}</td><td class="hide-sm"></td><td class="hide-sm"></td></tr></tfoot>
+	</table></div>`;
 }
 
 /*

@@ -66,18 +66,27 @@ function DeleteCategory({ category, onClose, onDone }) {
 const PART_FIELDS = ['name', 'IPN', 'description', 'category', 'keywords', 'units', 'revision', 'link',
 	'default_location', 'minimum_stock', 'active', 'notes', ...FLAGS.map(f => f[0])];
 
-export function PartDialog({ part, category, onClose, onDone }) {
+/*
+ * A new part, an existing one (part), or a new variant of a template
+ * (variantOf): as InvenTree's "Add variant", the template's fields
+ * copied with variant_of set and is_template cleared, and a name of its
+ * own suggested (name, IPN and revision together are unique).
+ */
+export function PartDialog({ part, category, variantOf, onClose, onDone }) {
 	const cats = useTree('category');
 	const locs = useTree('location');
 	const init = {};
-	for (const f of PART_FIELDS) init[f] = part ? (part[f] ?? '') : '';
-	if (!part) { init.category = category ?? ''; init.active = true; init.component = true; init.purchaseable = true; init.minimum_stock = '0'; }
+	const from = part || variantOf;
+	for (const f of PART_FIELDS) init[f] = from ? (from[f] ?? '') : '';
+	if (!from) { init.category = category ?? ''; init.active = true; init.component = true; init.purchaseable = true; init.minimum_stock = '0'; }
+	if (variantOf) { init.name = `${variantOf.name} variant`; init.is_template = false; }
 	for (const [f] of FLAGS) init[f] = !!init[f];
-	init.active = part ? !!part.active : true;
+	init.active = from ? !!from.active : true;
 	const form = useForm(init);
 	const go = () => form.submit(async v => {
 		const body = {};
 		for (const f of PART_FIELDS) body[f] = typeof v[f] === 'string' ? v[f].trim() : v[f];
+		if (variantOf) body.variant_of = variantOf.pk;
 		body.category = v.category === '' ? null : Number(v.category);
 		body.default_location = v.default_location === '' ? null : Number(v.default_location);
 		if (body.minimum_stock === '') body.minimum_stock = 0;
@@ -86,8 +95,9 @@ export function PartDialog({ part, category, onClose, onDone }) {
 		toast(part ? 'Part saved' : `Part “${r?.name || body.name}” created`);
 		onDone(r);
 	});
-	return html`<${Dialog} title=${part ? `Edit ${part.name}` : 'New part'} onClose=${onClose} onSubmit=${go} wide
-		footer=${html`<${Button} onClick=${onClose}>Cancel</${Button}><${Button} kind="primary" type="submit" busy=${form.busy}>${part ? 'Save part' : 'Create part'}</${Button}>`}>
+	return html`<${Dialog} title=${part ? `Edit ${part.name}` : variantOf ? `New variant of ${variantOf.name}` : 'New part'} onClose=${onClose} onSubmit=${go} wide
+		footer=${html`<${Button} onClick=${onClose}>Cancel</${Button}><${Button} kind="primary" type="submit" busy=${form.busy}>${part ? 'Save part' : variantOf ? 'Create variant' : 'Create part'}</${Button}>`}>
+		${variantOf && html`<p class="hint">The template's fields, copied: give the variant its own name, IPN or revision.</p>`}
 		<${FormErrors} form=${form} fields=${PART_FIELDS} />
 		<div class="form-grid">
 			<${TextField} form=${form} name="name" label="Name" required autofocus class="span-2" />

@@ -6,7 +6,7 @@ import { can } from '../session.js';
 import { Link, navigate } from '../router.js';
 import { useTree, pathOf, TRACKING, trackPage, trackUserName } from '../data.js';
 import { Icon } from '../ui/icons.js';
-import { Button, Card, useApi, Spinner, ErrorNote, Empty, fmtQty, fmtDate, Confirm, toast, LoadFailed } from '../ui/kit.js';
+import { Button, Card, Dialog, useApi, Spinner, ErrorNote, Empty, fmtQty, fmtDate, Confirm, toast, LoadFailed, useForm, FormErrors, SelectField } from '../ui/kit.js';
 import { ACTIONS, StockActionDialog, StatusBadge, itemPartName, itemIdent, deltaText } from './stock.js';
 import { Attachments } from './part.js';
 
@@ -15,6 +15,10 @@ export function StockItemPage({ id }) {
 	const [dialog, setDialog] = useState(null);
 	const item = useApi(() => api.get(`stock/${pk}/`, { part_detail: true, location_detail: true }), [pk]);
 	const track = useApi(() => trackPage({ item: pk, limit: 50 }), [pk]);
+	// The parts an item of its part may become (InvenTree's conversion
+	// options: its variants, its template and the template's variants).
+	const part = item.data?.part;
+	const options = useApi(() => (part != null && can('stock', 'change') ? api.list('part/', { convert_from: part, limit: 500 }) : Promise.resolve([])), [part]);
 	const locs = useTree('location');
 	if (item.error) return html`<${LoadFailed} error=${item.error} retry=${item.reload} noun="stock item" id=${id} back="/locations" backLabel="Back to the stock" />`;
 	if (!item.data) return html`<div class="page"><${Spinner} /></div>`;
@@ -31,6 +35,7 @@ export function StockItemPage({ id }) {
 			<div class="page-actions">
 				${can('stock', 'change') && Object.entries(ACTIONS).map(([k, a]) => html`<${Button} key=${k} icon=${a.icon}
 					kind=${k === 'transfer' ? 'primary' : 'secondary'} onClick=${() => setDialog({ kind: 'action', action: k })}>${a.label}</${Button}>`)}
+				${options.data?.length > 0 && html`<${Button} icon="parts" onClick=${() => setDialog({ kind: 'convert' })}>Convert to variant</${Button}>`}
 				<${Button} icon="printer" onClick=${() => navigate('/labels?model=stockitem&items=' + it.pk)}>Print label</${Button}>
 				${can('stock', 'delete') && html`<${Button} icon="trash" kind="ghost" onClick=${() => setDialog({ kind: 'delete' })}>Delete</${Button}>`}
 			</div>
@@ -67,8 +72,32 @@ export function StockItemPage({ id }) {
 		</div>
 		${dialog?.kind === 'action' && html`<${StockActionDialog} action=${dialog.action} items=${[it]}
 			onClose=${() => setDialog(null)} onDone=${() => { setDialog(null); reload(); }} />`}
+		${dialog?.kind === 'convert' && html`<${ConvertDialog} item=${it} options=${options.data} onClose=${() => setDialog(null)}
+			onDone=${() => { setDialog(null); reload(); options.reload(); }} />`}
 		${dialog?.kind === 'delete' && html`<${Confirm} title="Delete this stock item?" onClose=${ok => { setDialog(null); if (ok) navigate('/part/' + it.part); }}
 			onConfirm=${async () => { await api.del(`stock/${pk}/`); toast('Stock item deleted'); }}>
 			<p>${fmtQty(it.quantity, units)} of ${itemPartName(it)} at ${path || 'no location'} will be removed, with its history.</p></${Confirm}>`}
 	</div>`;
+}
+
+/*
+ * Converts the item to a variant of its part, its template or a sibling
+ * variant (POST stock/<pk>/convert/, tracking code 48); the server's
+ * refusal (a supplier part, an allocation, a serial the new part has)
+ * shows on the field.
+ */
+function ConvertDialog({ item, options, onClose, onDone }) {
+	const form = useForm({ part: String(options[0]?.pk ?? '') });
+	const go = () => form.submit(async v => {
+		await api.post(`stock/${item.pk}/convert/`, { part: Number(v.part) });
+		const to = options.find(o => String(o.pk) === v.part);
+		toast(`Item ${item.pk} is now ${to?.name || 'a variant'}`);
+		onDone();
+	}, ['part']);
+	return html`<${Dialog} title=${`Convert item ${item.pk}`} onClose=${onClose} onSubmit=${go}
+		footer=${html`<${Button} onClick=${onClose}>Cancel</${Button}><${Button} kind="primary" type="submit" busy=${form.busy}>Convert</${Button}>`}>
+		<${FormErrors} form=${form} fields=${['part']} />
+		<p>${fmtQty(item.quantity, item.part_detail?.units)} of ${itemPartName(item)} become stock of another part of the same template; the history records the change.</p>
+		<${SelectField} form=${form} name="part" label="Part" options=${options.map(o => ({ value: String(o.pk), label: o.IPN ? `${o.name} (${o.IPN})` : o.name }))} />
+	</${Dialog}>`;
 }
