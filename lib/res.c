@@ -637,6 +637,35 @@ res_field_filters(struct ctx *ctx, const struct resource *r,
 	return NULL;
 }
 
+/*
+ * Does filter rf's value id stand for more than itself (res_filter.widen)?
+ * *wide: its widen parameter is not false and wide_if finds a row.
+ */
+static struct err *
+res_filter_wide(struct ctx *ctx, const struct res_filter *rf, long long id,
+    bool *wide)
+{
+	const struct field f = { .name = rf->widen, .type = FT_BOOL };
+	const char *s = req_query(ctx, rf->widen), *msg;
+	struct err *e;
+	struct val v;
+	db_stmt *st;
+
+	*wide = false;
+	if (s != NULL) {
+		if ((msg = val_query(ctx, s, &f, &v)) != NULL)
+			return err_field(ctx, rf->widen, "%s", msg);
+		if (!v.i)
+			return NULL;
+	}
+	if ((st = db_prepare(ctx, rf->wide_if)) == NULL)
+		return db_err(ctx, rf->widen);
+	st_bind_int64(st, 1, id);
+	e = db_row(ctx, st, rf->widen, wide);
+	st_reset(st);
+	return e;
+}
+
 /* The description's own filters (res_filter). */
 static struct err *
 res_extra_filters(struct ctx *ctx, const struct resource *r,
@@ -678,9 +707,17 @@ res_extra_filters(struct ctx *ctx, const struct resource *r,
 			if ((e = res_filter_ref(ctx, rf->name, rf->ref,
 			    v.i)) != NULL)
 				return e;
+			bool wide = false;
+			if (rf->widen != NULL && (e = res_filter_wide(ctx,
+			    rf, v.i, &wide)) != NULL)
+				return e;
 			if (cascade && rf->sql_cascade != NULL) {
 				list_where_each(q, rf->sql_cascade, &v.i, NULL);
 				list_note(q, rf->name, "<", v.i);
+			} else if (wide) {
+				/* No tally counts the wider set. */
+				list_where_each(q, rf->sql_wide, &v.i, NULL);
+				list_note(q, rf->name, "~", v.i);
 			} else {
 				list_where_each(q, rf->sql, &v.i, NULL);
 				list_note(q, rf->name, "=", v.i);

@@ -145,6 +145,17 @@ struct res_filter {
 					   each row (res_tally()); the
 					   default order's index must give
 					   the column cheaply */
+	/*
+	 * FT_ID: the value may stand for more than itself (a template part
+	 * for its variants too): unless the boolean query parameter widen
+	 * says false (InvenTree's include_variants, true when absent), and
+	 * when wide_if (a SELECT with one ? for the value) finds a row,
+	 * sql_wide is used instead of sql (each ? the value), and the list
+	 * counts its rows instead of taking a tally.
+	 */
+	const char	*widen;
+	const char	*wide_if;
+	const char	*sql_wide;
 };
 
 /*

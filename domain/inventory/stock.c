@@ -141,7 +141,8 @@ enum { SF_PART, SF_LOCATION, SF_PARENT, SF_QUANTITY, SF_BATCH, SF_SERIAL,
 	SF_BARCODE_HASH, SF_SERIAL_NUMBERS, SF_CONSUMED_BY, SF__N };
 
 static const struct field stock_fields[] = {
-	[SF_PART] = { "part", FT_ID, F_REQUIRED | F_FILTER | F_ORDER,
+	/* ?part= is stock_filters' (with its variants). */
+	[SF_PART] = { "part", FT_ID, F_REQUIRED | F_ORDER,
 	    .ref = &part_resource },
 	[SF_LOCATION] = { "location", FT_ID, F_NULL,
 	    .ref = &location_resource },
@@ -208,6 +209,14 @@ _Static_assert(sizeof(stock_fields) / sizeof(stock_fields[0]) == SF__N,
     "stock fields");
 
 static const struct res_filter stock_filters[] = {
+	/* As InvenTree's: a template's items and its variants' (at any
+	 * depth) unless ?include_variants=false. */
+	{ "part", FT_ID, " AND s.part = ?", NULL, &part_resource, NULL,
+	  .widen = "include_variants",
+	  .wide_if = "SELECT 1 FROM part_variant_tree WHERE ancestor = ? "
+	  "LIMIT 1",
+	  .sql_wide = " AND (s.part = ? OR s.part IN (SELECT descendant FROM "
+	  "part_variant_tree WHERE ancestor = ?))" },
 	{ "location", FT_ID, " AND s.location = ?", " AND s.location IS NULL",
 	  &location_resource, " AND s.location IN (SELECT descendant FROM "
 	  "stock_location_tree WHERE ancestor = ?)" },

@@ -2336,8 +2336,8 @@ async function errorsScenario(ctx) {
 	// at once, refused as well).
 	const missing = () => {
 		ctx.expectError(/\/api\/part\/99999\//);
-		ctx.expectError(/\/api\/stock\/\?part=99999&in_stock/);
-		ctx.expectError(/\/api\/stock\/\?part=99999&limit/);
+		ctx.expectError(/\/api\/stock\/\?part=99999&include_variants=false&in_stock/);
+		ctx.expectError(/\/api\/stock\/track\/\?part=99999&limit/);
 	};
 	missing();
 	await goto(ctx, page, 'part/99999');
@@ -2559,7 +2559,7 @@ async function unitsScenario(ctx) {
 	await closed(page);
 	await expectText(params, /Height.*3\.4036 m = 2 smoot/, 'the value read in the custom unit');
 	// KiCad: a category shown, the library file.
-	const cat = await call('POST', 'part/category/', { name: 'Resistors' });
+	const cat = await call('POST', 'part/category/', { name: 'KiCad resistors' });
 	await goto(ctx, page, 'admin/kicad');
 	const kc = page.locator('section', { has: page.getByRole('heading', { name: 'Categories shown in KiCad' }) });
 	await expectText(kc, /KiCad sees no category yet/, 'no KiCad category yet');
@@ -2571,11 +2571,11 @@ async function unitsScenario(ctx) {
 	await d.getByLabel('Value from parameter').selectOption({ label: 'Height (smoot)' });
 	await d.getByRole('button', { name: 'Add', exact: true }).click();
 	await closed(page);
-	await expectText(kc.getByRole('table'), /Resistors\s*Device:R[\s\S]*Height\s*R\s*excluded/, 'the category row');
+	await expectText(kc.getByRole('table'), /KiCad resistors\s*Device:R[\s\S]*Height\s*R\s*excluded/, 'the category row');
 	const file = JSON.parse(await page.getByTestId('kicad-httplib').innerText());
 	if (file.source.root_url !== new URL('api/kicad', ctx.server.base).href || file.source.type !== 'REST_API') throw new Error('the library file: ' + JSON.stringify(file));
 	const cats = await call('GET', 'kicad/v1/categories.json');
-	if (cats.length !== 1 || cats[0].name !== 'Resistors') throw new Error('KiCad sees: ' + JSON.stringify(cats));
+	if (cats.length !== 1 || cats[0].name !== 'KiCad resistors') throw new Error('KiCad sees: ' + JSON.stringify(cats));
 	await shot(ctx, page, 'u2-kicad');
 	// A phone: both pages fit.
 	await page.setViewportSize(NARROW);

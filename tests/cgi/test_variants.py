@@ -144,6 +144,34 @@ def test_variant_stock(api):
     api.site.tool("check")
 
 
+def test_stock_list_of_a_template_includes_its_variants(api):
+    """InvenTree's stock list: ?part= is the part's items and its
+    variants' at any depth, unless ?include_variants=false; count and
+    paging agree (no tally counts the wider set)."""
+    t, v1, v2, v3, p = tree(api)
+    items = {pk: api.stock(pk, q)["pk"] for pk, q in
+             ((t, 1), (v1, 2), (v2, 3), (v3, 4), (p, 5))}
+
+    def listed(part, **kw):
+        return sorted(pks(api.list("/api/stock/", part=part, **kw)))
+
+    assert listed(t) == sorted(items[k] for k in (t, v1, v2, v3))
+    assert listed(v1) == sorted(items[k] for k in (v1, v2))
+    assert listed(v2) == [items[v2]] and listed(p) == [items[p]]
+    for part in (t, v1):
+        assert listed(part, include_variants="false") == [items[part]]
+    page = api.list("/api/stock/", part=t, limit=2, offset=2)
+    assert page["count"] == 4 and len(page["results"]) == 2
+    assert api.list("/api/stock/", part=t, include_variants=False,
+                    limit=1)["count"] == 1
+    assert api.list("/api/stock/", part=p, limit=1)["count"] == 1
+    r = api.call("GET", "/api/stock/", part=t, include_variants="maybe")
+    assert r.status == 400 and "include_variants" in r.json()
+    # A variant moved out of the tree takes its items along.
+    api.ok("PATCH", f"{PART}{v3}/", dict(variant_of=None))
+    assert listed(t) == sorted(items[k] for k in (t, v1, v2))
+
+
 def test_variant_stock_random(api, site):
     """Random trees, moves, stock changes and deletes; after each step
     every part's variant_stock is the sum of the in-stock quantity of the

@@ -127,13 +127,13 @@ export function BuildOrders() {
 	</div>`;
 }
 
-/* Allocating one stock item of the line's part (or a substitute, or --
- * when the line allows variants -- a variant of the part, the first 25). */
+/* Allocating one stock item of the line's part or a substitute, and --
+ * when the line allows variants -- of their variants (the stock list's
+ * include_variants). */
 function AllocateDialog({ build, line, outputs, onClose, onDone }) {
 	const parts = [line.part, ...(line.bom_item_detail?.substitutes || []).map(s => s.part)];
-	const items = useApi(() => (line.allow_variants ? api.list('part/', { ancestor: line.part, limit: 25 }) : Promise.resolve([]))
-		.then(vs => Promise.all([...parts, ...(vs.results || vs).map(v => v.pk)].map(p => api.list('stock/', { part: p, available: true, limit: 50 }))))
-		.then(r => r.flat()), [line.pk]);
+	const items = useApi(() => Promise.all(parts.map(p => api.list('stock/', { part: p, available: true, include_variants: !!line.allow_variants, limit: 50 })))
+		.then(r => [...new Map(r.flat().map(it => [it.pk, it])).values()]), [line.pk]);
 	const left = Math.max(Number(line.quantity) - Number(line.consumed) - Number(line.allocated), 0);
 	const form = useForm({ stock_item: '', quantity: String(left || 1), output: '' });
 	const go = () => form.submit(async v => {

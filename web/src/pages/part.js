@@ -33,7 +33,7 @@ export function PartPage({ id }) {
 	const [dialog, setDialog] = useState(null);
 	const [sel, setSel] = useState(() => new Set());
 	const part = useApi(() => api.get(`part/${pk}/`, { category_detail: true }), [pk]);
-	const stock = useApi(() => api.list('stock/', { part: pk, in_stock: true, location_detail: true, part_detail: true, ordering: 'location', limit: 500 }), [pk]);
+	const stock = useApi(() => api.list('stock/', { part: pk, include_variants: false, in_stock: true, location_detail: true, part_detail: true, ordering: 'location', limit: 500 }), [pk]);
 	const track = useApi(() => trackForPart(pk, 15).then(results => ({ results })), [pk]);
 	const locs = useTree('location');
 	const cats = useTree('category');
