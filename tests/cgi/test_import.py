@@ -750,6 +750,33 @@ def test_malformed_files_apply_nothing(site, api):
     assert api.count(MAPPING) == 0 and api.count("/api/part/") == 0
 
 
+
+def test_categories_and_locations_under_the_one_shown(api):
+    """What the web app's categories and locations panels send: the one
+    shown as the default parent, create_paths for parents named by a path
+    that does not exist yet (made from the top), a row's parent made by a
+    row before it."""
+    top = api.category("Electronics")["pk"]
+    s = api.upload("partcategory", "Name,Parent\nPassives,\n"
+                   "Caps,Electronics/Passives\nDiodes,Semis/Small\n",
+                   create_paths="true", field_defaults={"parent": top})
+    assert api.mapping(s)["parent"]["column"] == "Parent"
+    api.accept_fields(s["pk"])
+    assert [r["valid"] for r in api.rows(s["pk"])] == [True] * 3
+    assert len(api.accept_rows(s["pk"])["created"]) == 3
+    assert sorted(c["pathstring"] for c in api.list(
+        "/api/part/category/")) == [
+        "Electronics", "Electronics/Passives", "Electronics/Passives/Caps",
+        "Semis", "Semis/Small", "Semis/Small/Diodes"]
+    shelf = api.location("Shelf")["pk"]
+    s = api.upload("stocklocation", "Name;Parent\nBox 1;\nBin;Shelf/Box 1\n",
+                   create_paths="true", field_defaults={"parent": shelf})
+    api.accept_fields(s["pk"])
+    assert len(api.accept_rows(s["pk"])["created"]) == 2
+    assert sorted(loc["pathstring"] for loc in api.list(
+        "/api/stock/location/")) == ["Shelf", "Shelf/Box 1", "Shelf/Box 1/Bin"]
+
+
 # ---- the round trip ----------------------------------------------------
 
 PART_COLS = ("name", "IPN", "description", "keywords", "category_path",
