@@ -288,8 +288,10 @@ sql_plan(const struct resource *r, struct res_sql *q)
 
 /*
  * The column that names a row of r for people, or NULL: a tree's path,
- * else its name (a user's username, an order's reference), when it is a
- * column of r's table.
+ * else its name (a user's username, an order's reference), else the
+ * first of its import keys (res.h: a supplier part's SKU, a manufacturer
+ * part's MPN), when it is a column of r's table.  *suffix: what follows
+ * the reference's name in the export ("category_path", "part_SKU").
  */
 static const char *
 sql_name_col(const struct resource *r, const char **suffix)
@@ -310,6 +312,18 @@ sql_name_col(const struct resource *r, const char **suffix)
 			continue;
 		*suffix = suffixes[k];
 		return c;
+	}
+	if (r->keys != NULL && r->keys[0] != NULL) {
+		int i = res_field(r, r->keys[0]);
+		const struct field *f = i >= 0 ? &r->fields[i] : NULL;
+		const char *c = f != NULL ? sql_column(f) : NULL;
+		/* Keys are spelt as InvenTree spells them: "SKU", "MPN". */
+		if (f != NULL && !(f->flags & (F_NO_COLUMN | F_WRITE_ONLY |
+		    F_HOOK)) && c[0] != '\0' && strspn(c, "abcdefghijklmnopqrstu"
+		    "vwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789") == strlen(c)) {
+			*suffix = r->keys[0];
+			return c;
+		}
 	}
 	return NULL;
 }

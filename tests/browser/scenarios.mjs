@@ -1461,7 +1461,7 @@ async function importScenario(ctx) {
 		+ 'Fuse 15A;F-15A;=1+1;Nowhere;x\n'
 		+ 'Holder;H-1;Panel fuse holder;Fuses;0\n';
 	await goto(ctx, page, 'parts');
-	await page.getByRole('button', { name: 'Import' }).click();
+	await page.getByRole('button', { name: 'Import', exact: true }).click();
 	let d = await dialog(page, 'Import parts');
 	await d.getByLabel('File').setInputFiles({ name: 'mouser-order.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
 	await shot(ctx, page, '50-import-upload', { full: false });
@@ -1487,7 +1487,7 @@ async function importScenario(ctx) {
 
 	// The same dialog on the companies list.
 	await goto(ctx, page, 'companies');
-	await page.getByRole('button', { name: 'Import' }).click();
+	await page.getByRole('button', { name: 'Import', exact: true }).click();
 	d = await dialog(page, 'Import companies');
 	await d.getByLabel('File').setInputFiles({ name: 'suppliers.csv', mimeType: 'text/csv',
 		buffer: Buffer.from('Name,Website,Description\nFuse World,https://fuses.example,Fuses\nLamp Shop,https://lamps.example,Lamps\n', 'utf8') });
@@ -1504,7 +1504,7 @@ async function importScenario(ctx) {
 
 	await page.setViewportSize({ width: 390, height: 844 });
 	await goto(ctx, page, 'parts');
-	await page.getByRole('button', { name: 'Import' }).click();
+	await page.getByRole('button', { name: 'Import', exact: true }).click();
 	d = await dialog(page, 'Import parts');
 	await d.getByLabel('File').setInputFiles({ name: 'more.csv', mimeType: 'text/csv', buffer: Buffer.from('name,IPN,description\nLamp,L-1,12 V lamp\n', 'utf8') });
 	await d.getByRole('button', { name: 'Upload' }).click();
@@ -1538,7 +1538,7 @@ async function importDistributorScenario(ctx) {
 		csv += `603-RC0603FR-07${n}L,RC0603-${n},YAGEO,"Thick Film Resistors - SMD ${i} kOhms, 1%",${cats[i % 4]},${i * 10},"0,0${i % 10}"\r\n`;
 	}
 	await goto(ctx, page, 'parts');
-	await page.getByRole('button', { name: 'Import' }).click();
+	await page.getByRole('button', { name: 'Import', exact: true }).click();
 	let d = await dialog(page, 'Import parts');
 	await d.getByLabel('File').setInputFiles({ name: 'mouser-cart.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
 	await d.getByLabel(/Create missing categories/).check();
@@ -1636,7 +1636,7 @@ async function importStockScenario(ctx) {
 		}
 	});
 	await goto(ctx, page, 'locations');
-	await page.getByRole('button', { name: 'Import' }).click();
+	await page.getByRole('button', { name: 'Import', exact: true }).click();
 	let d = await dialog(page, 'Import stock items');
 	await d.getByLabel('File').setInputFiles({ name: 'count.csv', mimeType: 'text/csv',
 		buffer: Buffer.from('Part,Location,Quantity,Batch\nNUT-M4,Workshop/Drawer A/Bin 3,250,N-1\nWASH-M4,Workshop/Drawer A/Bin 4,500,\n', 'utf8') });
@@ -1664,6 +1664,109 @@ async function importStockScenario(ctx) {
 	clean(ctx);
 }
 
+
+/* The import dialog from every list with an import target besides parts,
+   stock, companies and the BOM tab: categories (the parts page's side
+   panel), locations, a company's supplier and manufacturer parts, a
+   part's parameters -- opened and looked at on a desktop and on a phone;
+   a file of supplier parts imported from a supplier's page (the supplier
+   a default, the file names only part and SKU). */
+async function importListsScenario(ctx) {
+	const page = await open(ctx, { viewport: { width: 1366, height: 768 } });
+	await signIn(ctx, page, ctx.admin);
+	await page.waitForLoadState('networkidle').catch(() => {});
+	await settled(page).catch(() => {});
+	const call = pageApi(page);
+	const co = await call('POST', 'company/', { name: 'Volt Parts', is_supplier: true, is_manufacturer: true });
+	const part = await call('POST', 'part/', { name: 'Relay 12V', IPN: 'RLY-12', purchaseable: true });
+	const lists = [
+		['parts', 'Import categories', 'Import categories'],
+		['locations', 'Import locations', 'Import locations'],
+		['company/' + co.pk, 'Import supplier parts', 'Import supplier parts'],
+		['company/' + co.pk, 'Import manufacturer parts', 'Import manufacturer parts'],
+		['part/' + part.pk, 'Import parameters', 'Import parameters'],
+	];
+	for (const [vw, vh, tag] of [[1366, 768, 'desktop'], [390, 844, 'phone']]) {
+		await page.setViewportSize({ width: vw, height: vh });
+		for (const [where, button, title] of lists) {
+			await goto(ctx, page, where);
+			await page.getByRole('button', { name: button }).click();
+			const d = await dialog(page, title);
+			await d.getByLabel('File').waitFor();
+			await shot(ctx, page, `60-import-${tag}-${title.slice(7).replace(/ /g, '-')}`, { full: false });
+			const fits = await d.evaluate(el => { const r = el.getBoundingClientRect(); return r.left >= 0 && r.right <= window.innerWidth + 1; });
+			if (!fits) throw new Error(`${title}: the dialog is wider than the ${tag} screen`);
+			await d.getByRole('button', { name: 'Close', exact: true }).first().click();
+			await closed(page);
+		}
+	}
+	await page.setViewportSize({ width: 1366, height: 768 });
+	await goto(ctx, page, 'company/' + co.pk);
+	await page.getByRole('button', { name: 'Import supplier parts' }).click();
+	let d = await dialog(page, 'Import supplier parts');
+	await d.getByLabel('File').setInputFiles({ name: 'volt.csv', mimeType: 'text/csv',
+		buffer: Buffer.from('Part,SKU,Description\nRLY-12,VP-RLY-12,Relay 12 V coil\nRLY-99,VP-RLY-99,Unknown relay\n', 'utf8') });
+	await d.getByRole('button', { name: 'Upload' }).click();
+	d = await dialog(page, 'Match the columns');
+	await d.getByRole('button', { name: 'Check rows' }).click();
+	d = await dialog(page, 'Check the rows');
+	await expectText(d, /1 ready.*1 with errors/, 'the rows checked');
+	await expectText(d.getByRole('table', { name: 'Rows with errors' }), /RLY-99/, 'the refused row');
+	await d.getByRole('button', { name: 'Import 1 row' }).click();
+	d = await dialog(page, 'Import finished');
+	await expectText(d, /1 supplier parts imported/, 'the result');
+	await d.getByRole('button', { name: 'Close', exact: true }).last().click();
+	await closed(page);
+	await expectText(page.getByRole('table', { name: 'Supplied parts' }), /VP-RLY-12/, 'the imported supplier part');
+	const sp = await call('GET', 'company/part/?SKU=VP-RLY-12');
+	if (sp.length !== 1 || sp[0].supplier !== co.pk || sp[0].part !== part.pk) throw new Error('the supplier part: ' + JSON.stringify(sp));
+	clean(ctx);
+}
+
+/* Locations from a CSV file through the locations page's dialog at a
+   phone's width: under the location shown (its pk the default parent),
+   a parent path that does not exist made with "Create missing parent
+   locations", a row naming a location made by the row before. */
+async function importLocationsScenario(ctx) {
+	const page = await open(ctx, { viewport: { width: 1366, height: 768 } });
+	await signIn(ctx, page, ctx.admin);
+	await page.waitForLoadState('networkidle').catch(() => {});
+	await settled(page).catch(() => {});
+	await page.setViewportSize({ width: 390, height: 844 });
+	const call = pageApi(page);
+	const store = await call('POST', 'stock/location/', { name: 'Basement' });
+	await goto(ctx, page, 'locations/' + store.pk);
+	await page.getByRole('button', { name: 'Import locations' }).click();
+	let d = await dialog(page, 'Import locations');
+	await d.getByLabel('File').setInputFiles({ name: 'racks.csv', mimeType: 'text/csv',
+		buffer: Buffer.from('Name,Description,Parent\nRack A,Steel rack,\nRack B,Wooden rack,\nTray 1,Top tray,Basement/Rack A\nBin 7,,Basement/Rack C/Level 2\n', 'utf8') });
+	await d.getByLabel(/Create missing parent locations/).check();
+	await shot(ctx, page, '61-import-locations-upload', { full: false });
+	await d.getByRole('button', { name: 'Upload' }).click();
+	d = await dialog(page, 'Match the columns');
+	if (await d.getByLabel(/^Column for Parent/).inputValue() !== 'Parent') throw new Error('Parent not suggested');
+	await shot(ctx, page, '62-import-locations-mapping', { full: false });
+	await d.getByRole('button', { name: 'Check rows' }).click();
+	d = await dialog(page, 'Check the rows');
+	await expectText(d, /4 ready/, 'the rows checked');
+	await d.getByRole('button', { name: 'Import 4 rows' }).click();
+	d = await dialog(page, 'Import finished');
+	await expectText(d, /4 locations imported/, 'the result');
+	await shot(ctx, page, '63-import-locations-done', { full: false });
+	await d.getByRole('button', { name: 'Close', exact: true }).last().click();
+	await closed(page);
+	const paths = (await call('GET', 'stock/location/?limit=1000')).results.map(l => l.pathstring).sort();
+	const want = ['Basement', 'Basement/Rack A', 'Basement/Rack A/Tray 1', 'Basement/Rack B', 'Basement/Rack C',
+		'Basement/Rack C/Level 2', 'Basement/Rack C/Level 2/Bin 7'];
+	for (const w of want) if (!paths.includes(w)) throw new Error('the locations: ' + JSON.stringify(paths));
+	// The tree (the side panel opened), refreshed: the location shown has
+	// children now.
+	await page.getByRole('complementary', { name: 'Locations' }).getByRole('button', { name: 'Locations', exact: true }).click();
+	await page.getByRole('tree', { name: 'Stock locations' }).getByRole('treeitem', { name: /Basement/ }).click();
+	await expectText(page.getByRole('tree', { name: 'Stock locations' }), /Rack A.*Rack B.*Rack C/, 'the tree');
+	await shot(ctx, page, '64-import-locations-tree', { full: false });
+	clean(ctx);
+}
 
 /* Webhooks (Administration → Webhooks): a new endpoint with one event,
    its secret shown once, a test delivery that the worker sends to a
@@ -2620,5 +2723,7 @@ export const scenarios = [
 	{ name: 'import: stock from a file, its locations made from their paths', run: importStockScenario, only: ['lighttpd'] },
 	{ name: 'variants: create one from the template, its stock in the totals, convert an item, phone', run: variantsScenario, only: ['lighttpd'] },
 	{ name: 'units and KiCad admin: a custom unit refused then added, used in a parameter, a KiCad category, phone', run: unitsScenario, only: ['lighttpd'] },
+	{ name: 'import: the dialog on categories, locations, supplier and manufacturer parts, parameters, desktop and phone', run: importListsScenario, only: ['lighttpd'] },
+	{ name: 'import: locations from a CSV through the locations page, parent paths made, phone', run: importLocationsScenario, only: ['lighttpd'] },
 	{ name: 'offline queue: two counts kept offline, one applied, one refused as changed meanwhile, applied anyway', run: offlineQueueScenario, only: ['lighttpd'] },
 ];

@@ -170,14 +170,17 @@ function SupplierParts({ company, onChange }) {
 	const reload = () => { setSel(new Set()); list.reload(); onChange && onChange(); };
 	return html`<${Card} title="Supplied parts" actions=${html`
 		${can('purchase_order', 'delete') && sel.size > 0 && html`<${Button} small kind="ghost" icon="trash" onClick=${() => setConfirm(true)}>Delete ${sel.size}</${Button}>`}
-		${can('purchase_order', 'add') && html`<${Button} small icon="plus" onClick=${() => setDialog(true)}>Add</${Button}>`}`}>
+		${can('purchase_order', 'add') && html`<${Button} small icon="copy" onClick=${() => setDialog('import')} aria-label="Import supplier parts">Import</${Button}>
+			<${Button} small icon="plus" onClick=${() => setDialog(true)}>Add</${Button}>`}`}>
 		<${ErrorNote} error=${list.error} retry=${list.reload} />
 		${list.loading && !list.data ? html`<${Spinner} />` : html`
 			<${DataTable} columns=${columns} rows=${list.data?.results || []} caption="Supplied parts" exportFrom=${{ path: 'company/part/', params: { supplier: company.pk } }} rowLabel=${s => s.SKU}
 				selected=${can('purchase_order', 'delete') ? sel : undefined} onSelect=${setSel}
 				empty="This company supplies no parts yet." />
 			<${Pager} count=${list.data?.count || 0} offset=${offset} limit=${limit} onChange=${setOffset} />`}
-		${dialog && html`<${SupplierPartDialog} company=${company} onClose=${() => setDialog(false)} onDone=${() => { setDialog(false); reload(); }} />`}
+		${dialog === 'import' && html`<${ImportDialog} model="supplierpart" noun="supplier parts" defaults=${{ supplier: company.pk }}
+			onClose=${() => setDialog(false)} onDone=${n => { setDialog(false); if (n) { toast(`${n} supplier parts imported`); reload(); } }} />`}
+		${dialog === true && html`<${SupplierPartDialog} company=${company} onClose=${() => setDialog(false)} onDone=${() => { setDialog(false); reload(); }} />`}
 		${confirm && html`<${Confirm} title=${`Delete ${sel.size} supplier part${sel.size === 1 ? '' : 's'}?`}
 			onClose=${ok => { setConfirm(false); if (ok) reload(); }}
 			onConfirm=${async () => { await api.del('company/part/', { items: [...sel] }); toast('Supplier parts deleted'); }}>
@@ -185,14 +188,20 @@ function SupplierParts({ company, onChange }) {
 	</${Card}>`;
 }
 
-function ManufacturedParts({ company }) {
+function ManufacturedParts({ company, onChange }) {
+	const [dialog, setDialog] = useState(false);
 	const list = useApi(() => api.page('company/part/manufacturer/', { manufacturer: company.pk, part_detail: true, manufacturer_detail: false, limit: 25 }), [company.pk]);
-	if (list.error) return html`<${ErrorNote} error=${list.error} retry=${list.reload} />`;
-	if (!list.data) return html`<${Spinner} />`;
-	if (!list.data.results.length) return html`<${Empty} icon="parts" title="No manufacturer parts yet" />`;
-	return html`<ul class="plain-list">${list.data.results.map(m => html`<li key=${m.pk}>
+	const body = list.error ? html`<${ErrorNote} error=${list.error} retry=${list.reload} />`
+		: !list.data ? html`<${Spinner} />`
+		: !list.data.results.length ? html`<${Empty} icon="parts" title="No manufacturer parts yet" />`
+		: html`<ul class="plain-list">${list.data.results.map(m => html`<li key=${m.pk}>
 		<span class="mono">${m.MPN}</span> · <${Link} to=${'/part/' + m.part}>${m.part_detail?.full_name || m.part_detail?.name}</${Link}></li>`)}</ul>
 		${list.data.count > list.data.results.length && html`<p class="cell-sub">and ${list.data.count - list.data.results.length} more</p>`}`;
+	return html`<${Card} title="Manufactured parts" actions=${can('purchase_order', 'add') && html`<${Button} small icon="copy" onClick=${() => setDialog(true)} aria-label="Import manufacturer parts">Import</${Button}>`}>
+		${body}
+		${dialog && html`<${ImportDialog} model="manufacturerpart" noun="manufacturer parts" defaults=${{ manufacturer: company.pk }}
+			onClose=${() => setDialog(false)} onDone=${n => { setDialog(false); if (n) { toast(`${n} manufacturer parts imported`); list.reload(); onChange && onChange(); } }} />`}
+	</${Card}>`;
 }
 
 export function CompanyPage({ id }) {
@@ -216,7 +225,7 @@ export function CompanyPage({ id }) {
 		<div class="grid-main">
 			<div>
 				${c.is_supplier && html`<${SupplierParts} company=${c} onChange=${co.reload} />`}
-				${c.is_manufacturer && html`<${Card} title="Manufactured parts"><${ManufacturedParts} company=${c} /></${Card}>`}
+				${c.is_manufacturer && html`<${ManufacturedParts} company=${c} onChange=${co.reload} />`}
 			</div>
 			<${Card} title="Details">
 				<dl class="dl">

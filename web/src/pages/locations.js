@@ -156,7 +156,8 @@ export function Locations({ id }) {
 	return html`<div class="page page-split">
 		<aside class=${'side-panel' + (sideOpen ? ' is-open' : '')} aria-label="Locations">
 			<div class="side-head"><h2><button type="button" class="side-toggle" aria-expanded=${sideOpen} onClick=${() => setSideOpen(!sideOpen)}>Locations<${Icon} name=${sideOpen ? 'chevronDown' : 'chevronRight'} size=${14} /></button><span class="side-title">Locations</span></h2>
-				${can('stock_location', 'add') && html`<${Button} small icon="plus" onClick=${() => setDialog({ kind: 'new' })}>New</${Button}>`}</div>
+				${can('stock_location', 'add') && html`<div class="side-actions"><${Button} small icon="copy" onClick=${() => setDialog({ kind: 'importloc' })} aria-label="Import locations">Import</${Button}>
+					<${Button} small icon="plus" onClick=${() => setDialog({ kind: 'new' })}>New</${Button}></div>`}</div>
 			<label class="sr-only" for="locfilter">Filter locations</label>
 			<input id="locfilter" class="side-filter" type="search" placeholder="Filter locations" value=${treeFilter} onInput=${e => setTreeFilter(e.currentTarget.value)} />
 			${locs.error ? html`<${ErrorNote} error=${locs.error} />` : html`<${Tree} nodes=${locs.nodes} selected=${pk} label="Stock locations"
@@ -224,6 +225,8 @@ export function Locations({ id }) {
 			onDone=${() => { setDialog(null); navigate(loc.data.parent != null ? '/locations/' + loc.data.parent : '/locations'); }} />`}
 		${dialog?.kind === 'import' && html`<${ImportDialog} model="stockitem" noun="stock items" defaults=${pk != null ? { location: pk } : undefined}
 			onClose=${() => setDialog(null)} onDone=${n => { setDialog(null); if (n) { toast(`${n} stock items imported`); invalidate('location'); reload(); } }} />`}
+		${dialog?.kind === 'importloc' && html`<${ImportDialog} model="stocklocation" noun="locations" defaults=${pk != null ? { parent: pk } : undefined}
+			onClose=${() => setDialog(null)} onDone=${n => { setDialog(null); if (n) { toast(`${n} locations imported`); invalidate('location'); } }} />`}
 		${dialog?.kind === 'newstock' && html`<${NewStockDialog} location=${pk} onClose=${() => setDialog(null)} onDone=${() => { setDialog(null); reload(); }} />`}
 		${dialog?.kind === 'action' && html`<${StockActionDialog} action=${dialog.action} items=${dialog.items}
 			onClose=${() => setDialog(null)} onDone=${() => { setDialog(null); reload(); }} />`}

@@ -11,6 +11,7 @@ import { can } from '../session.js';
 import {
 	Button, Dialog, useApi, ErrorNote, Spinner, Empty, toast, useForm, FormErrors, TextField, SelectField, CheckField, Confirm,
 } from '../ui/kit.js';
+import { ImportDialog } from '../ui/importer.js';
 
 const PREFIXES = [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k'], [1, ''], [1e-3, 'm'], [1e-6, 'µ'], [1e-9, 'n'], [1e-12, 'p']];
 
@@ -61,7 +62,10 @@ export function PartParameters({ part }) {
 						<${Button} small kind="ghost" icon="trash" aria-label=${'Delete ' + (t.name || 'parameter')} onClick=${() => setDialog({ kind: 'delete', row: r })} /></td>`}
 				</tr>`;
 			})}</tbody></table></div>`}
-		${mayChange && html`<div class="card-foot"><${Button} small icon="plus" onClick=${() => setDialog({ kind: 'add' })}>Add parameter</${Button}></div>`}
+		${mayChange && html`<div class="card-foot"><${Button} small icon="plus" onClick=${() => setDialog({ kind: 'add' })}>Add parameter</${Button}>
+			<${Button} small icon="copy" onClick=${() => setDialog({ kind: 'import' })} aria-label="Import parameters">Import</${Button}></div>`}
+		${dialog?.kind === 'import' && html`<${ImportDialog} model="partparameter" noun="parameters" defaults=${{ part }}
+			onClose=${() => setDialog(null)} onDone=${n => { setDialog(null); if (n) { toast(`${n} parameters imported`); list.reload(); } }} />`}
 		${(dialog?.kind === 'add' || dialog?.kind === 'edit') && html`<${ParameterDialog} part=${part} row=${dialog.row}
 			used=${rows.map(r => r.template)} onClose=${() => setDialog(null)} onDone=${done} />`}
 		${dialog?.kind === 'delete' && html`<${Confirm} title=${`Delete ${dialog.row.template_detail?.name || 'this parameter'}?`}

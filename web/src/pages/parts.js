@@ -244,7 +244,8 @@ export function Parts() {
 	return html`<div class="page page-split">
 		<aside class=${'side-panel' + (sideOpen ? ' is-open' : '')} aria-label="Categories">
 			<div class="side-head"><h2><button type="button" class="side-toggle" aria-expanded=${sideOpen} onClick=${() => setSideOpen(!sideOpen)}>Categories<${Icon} name=${sideOpen ? 'chevronDown' : 'chevronRight'} size=${14} /></button><span class="side-title">Categories</span></h2>
-				${can('part_category', 'add') && html`<${Button} small icon="plus" onClick=${() => setDialog({ kind: 'newcat' })} aria-label="New category">New</${Button}>`}</div>
+				${can('part_category', 'add') && html`<div class="side-actions"><${Button} small icon="copy" onClick=${() => setDialog({ kind: 'importcat' })} aria-label="Import categories">Import</${Button}>
+					<${Button} small icon="plus" onClick=${() => setDialog({ kind: 'newcat' })} aria-label="New category">New</${Button}></div>`}</div>
 			<label class="sr-only" for="catfilter">Filter categories</label>
 			<input id="catfilter" class="side-filter" type="search" placeholder="Filter categories" value=${treeFilter} onInput=${e => setTreeFilter(e.currentTarget.value)} />
 			${cats.error ? html`<${ErrorNote} error=${cats.error} />` : html`<${Tree} nodes=${cats.nodes} selected=${cat} label="Part categories"
@@ -305,6 +306,8 @@ export function Parts() {
 			onDone=${() => { setDialog(null); setQuery({ category: catNode.parent ?? '', offset: '' }); list.reload(); }} />`}
 		${dialog?.kind === 'import' && html`<${ImportDialog} model="part" noun="parts" onClose=${() => setDialog(null)}
 			onDone=${n => { setDialog(null); if (n) { toast(`${n} parts imported`); invalidate('category'); list.reload(); } }} />`}
+		${dialog?.kind === 'importcat' && html`<${ImportDialog} model="partcategory" noun="categories" defaults=${cat != null ? { parent: cat } : undefined}
+			onClose=${() => setDialog(null)} onDone=${n => { setDialog(null); if (n) { toast(`${n} categories imported`); invalidate('category'); } }} />`}
 		${dialog?.kind === 'newpart' && html`<${PartDialog} category=${cat} onClose=${() => setDialog(null)}
 			onDone=${r => { setDialog(null); invalidate('category'); if (r?.pk) navigate('/part/' + r.pk); else list.reload(); }} />`}
 	</div>`;

@@ -23,8 +23,8 @@ function errorText(errors) {
 }
 
 // What a model's rows may name by a path that the import can make
-// (create_paths).
-const PATHS = { part: 'categories', stockitem: 'locations' };
+// (create_paths): a category's or location's parent too.
+const PATHS = { part: 'categories', stockitem: 'locations', partcategory: 'parent categories', stocklocation: 'parent locations' };
 
 function Upload({ model, defaults, onSession }) {
 	const id = useId('importfile');
