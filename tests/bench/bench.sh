@@ -299,6 +299,7 @@ ENDPOINTS+=(
 	"parameter templates|/api/parameter/template/?limit=50|"
 	"variants of a part|/api/part/?variant_of=$PK&limit=50|"
 	"custom units|/api/units/?limit=50|"
+	"all unit names|/api/units/all/|"
 	"KiCad categories|/api/kicad/category/?limit=50|"
 	"label templates|/api/label/template/?limit=50|"
 	"data outputs|/api/data-output/?limit=50|"
