@@ -636,6 +636,16 @@ MIGRATION_UNDO = {
 }
 
 
+@pytest.fixture
+def figures_kept(site):
+    """After the test every part's kept figures (ordering, allocated,
+    building, in stock) are what the rows say: stockroom check.  A test
+    file takes it for all its tests with
+    pytestmark = pytest.mark.usefixtures("figures_kept")."""
+    yield
+    assert_check_clean(site)
+
+
 def assert_check_clean(site):
     """`stockroom check` finds every kept count and figure as the rows
     give it."""

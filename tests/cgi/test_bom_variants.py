@@ -11,7 +11,6 @@ import random
 
 import pytest
 
-from conftest import assert_check_clean
 from test_build_allocation import AllocApi
 
 BUILD = "/api/build/"
@@ -20,10 +19,7 @@ ITEM = "/api/build/item/"
 PART = "/api/part/"
 
 
-@pytest.fixture(autouse=True)
-def figures_kept(site):
-    yield
-    assert_check_clean(site)
+pytestmark = pytest.mark.usefixtures("figures_kept")
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from conftest import assert_check_clean, make_user, undo_migrations
+from conftest import make_user, undo_migrations
 from inventory_api import pks
 from test_build import BuildApi
 
@@ -31,12 +31,7 @@ class AllocApi(BuildApi):
         return float(self.list(f"/api/stock/{item}/")["quantity"])
 
 
-@pytest.fixture(autouse=True)
-def figures_kept(site):
-    """After each test every part's kept figures (ordering, allocated,
-    building, in stock) are what the rows say: stockroom check."""
-    yield
-    assert_check_clean(site)
+pytestmark = pytest.mark.usefixtures("figures_kept")
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ import zipfile
 
 import pytest
 
-from conftest import make_user
+from conftest import (ADMIN_PASSWORD, ADMIN_USERNAME, Site, UserHeaders,
+                      get_token, make_user)
 from inventory_api import Api
 from xlsx_files import xlsx
 
@@ -806,12 +807,28 @@ def exported(api, path, fmt, cols, key):
                         key=lambda t: tuple(t[i] for i in key))
 
 
+def empty_install(tmp_path):
+    """A second install, migrated, with an administrator: the site (close
+    it) and its ImportApi."""
+    (tmp_path / "empty").mkdir()
+    other = Site(tmp_path / "empty")
+    try:
+        other.tool("migrate")
+        other.tool("createsuperuser", ADMIN_USERNAME, "admin@example.org",
+                   input=ADMIN_PASSWORD + "\n")
+        return other, ImportApi(other, UserHeaders(
+            Authorization="Token " + get_token(other, ADMIN_USERNAME,
+                                               ADMIN_PASSWORD)))
+    except BaseException:
+        other.close()
+        raise
+
+
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_round_trip_into_an_empty_install(api, tmp_path, fmt):
     """Parts and stock exported, imported into an empty install (the
     categories and locations made from their paths), exported again: the
     same rows."""
-    from conftest import Site, ADMIN_USERNAME, ADMIN_PASSWORD, get_token
     el = api.category("Electronics")["pk"]
     res = api.category("Resistors", parent=el)["pk"]
     mech = api.category("Mechanical")["pk"]
@@ -833,16 +850,8 @@ def test_round_trip_into_an_empty_install(api, tmp_path, fmt):
     stock_a, want_stock = exported(api, "/api/stock/", fmt, STOCK_COLS,
                                    (0, 1, 2))
 
-    (tmp_path / "empty").mkdir()
-    other = Site(tmp_path / "empty")
+    other, b = empty_install(tmp_path)
     try:
-        other.tool("migrate")
-        other.tool("createsuperuser", ADMIN_USERNAME, "admin@example.org",
-                   input=ADMIN_PASSWORD + "\n")
-        from conftest import UserHeaders
-        h = UserHeaders(Authorization="Token " + get_token(
-            other, ADMIN_USERNAME, ADMIN_PASSWORD))
-        b = ImportApi(other, h)
         assert b.count("/api/part/") == 0
         for model, data in (("part", parts_a), ("stockitem", stock_a)):
             s = b.upload(model, data, filename=f"{model}.{fmt}",
@@ -932,8 +941,6 @@ def test_round_trip_of_the_demos_suppliers_and_boms(api, tmp_path, fmt):
     names what it references by the export's name column (part_name,
     supplier_name, manufacturer_part_MPN, part_SKU), never by the pks of
     the install it came from."""
-    from conftest import Site, ADMIN_USERNAME, ADMIN_PASSWORD, get_token
-    from conftest import UserHeaders
     demo_loaded(api.site)
     want, files = {}, {}
     for path, cols, key in (
@@ -955,14 +962,8 @@ def test_round_trip_of_the_demos_suppliers_and_boms(api, tmp_path, fmt):
     shared = {s for s in skus if skus.count(s) > 1}
     assert shared
 
-    (tmp_path / "empty").mkdir()
-    other = Site(tmp_path / "empty")
+    other, b = empty_install(tmp_path)
     try:
-        other.tool("migrate")
-        other.tool("createsuperuser", ADMIN_USERNAME, "admin@example.org",
-                   input=ADMIN_PASSWORD + "\n")
-        b = ImportApi(other, UserHeaders(Authorization="Token " + get_token(
-            other, ADMIN_USERNAME, ADMIN_PASSWORD)))
         # The parts first (their categories and default locations made
         # from their paths; a variant's template left out: a variant may
         # come before its template in the file).

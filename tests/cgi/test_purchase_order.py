@@ -9,7 +9,7 @@ import datetime
 
 import pytest
 
-from conftest import assert_check_clean, make_user
+from conftest import make_user
 from inventory_api import Api, pks
 
 CO = "/api/company/"
@@ -38,12 +38,7 @@ class OrderApi(Api):
                          dict(items=items, **kw))
 
 
-@pytest.fixture(autouse=True)
-def figures_kept(site):
-    """After each test every part's kept figures (ordering, allocated,
-    building, in stock) are what the rows say: stockroom check."""
-    yield
-    assert_check_clean(site)
+pytestmark = pytest.mark.usefixtures("figures_kept")
 
 
 @pytest.fixture
