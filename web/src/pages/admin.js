@@ -216,7 +216,7 @@ export function Admin({ tab = 'users' }) {
 	if (!isSuperuser()) return html`<div class="page"><h1>Administration</h1><p>Only administrators may see this page.</p></div>`;
 	const tabs = [['users', 'Users'], ['groups', 'Groups'], ['audit', 'Audit log'], ['webhooks', 'Webhooks'], ['plugins', 'Plugins'], ['units', 'Units'], ['kicad', 'KiCad']];
 	return html`<div class="page">
-		<div class="page-head"><div><h1>Administration</h1><p class="page-sub">Who may sign in and what they may do; webhooks, units and the KiCad library.</p></div></div>
+		<div class="page-head"><div><h1>Administration</h1><p class="page-sub">Who may sign in and what they may do; webhooks, plugins, units and the KiCad library.</p></div></div>
 		<nav class="tabs" aria-label="Administration">${tabs.map(([k, l]) => html`<${Link} key=${k} to=${'/admin/' + k}
 			class=${'tab' + (tab === k ? ' is-active' : '')} aria-current=${tab === k ? 'page' : undefined}>${l}</${Link}>`)}</nav>
 		${tab === 'users' ? html`<${Users} />` : tab === 'groups' ? html`<${Groups} />` : tab === 'audit' ? html`<${Audit} />` : tab === 'webhooks' ? html`<${Webhooks} />` : tab === 'plugins' ? html`<${Plugins} />` : tab === 'units' ? html`<${Units} />` : tab === 'kicad' ? html`<${KiCad} />` : html`<p>Unknown section.</p>`}
