@@ -448,8 +448,14 @@ async function stockActionsScenario(ctx) {
 	await closed(page);
 	await expectText(table, /Attention needed[\s\S]*Attention needed/, 'status after change');
 
-	await table.getByRole('checkbox').nth(1).check();
-	await page.getByRole('toolbar').getByRole('button', { name: 'Count' }).click();
+	// By keyboard: Space ticks an item, Enter goes to the actions (not a
+	// Tab past every row), Enter on Count opens it.
+	await table.getByRole('checkbox').nth(1).focus();
+	await page.keyboard.press('Space');
+	await page.keyboard.press('Enter');
+	const focused = await page.evaluate(() => document.activeElement?.textContent.trim());
+	if (focused !== 'Count') throw new Error('Enter on a ticked item went to ' + JSON.stringify(focused));
+	await page.keyboard.press('Enter');
 	d = await dialog(page, 'Count stock');
 	await d.getByRole('textbox', { name: /Counted quantity/ }).fill('12');
 	await d.getByRole('button', { name: 'Count stock' }).click();

@@ -16,7 +16,7 @@ import {
 	Button, Dialog, useApi, ErrorNote, Empty, fmtQty, fmtDate, toast, useForm, FormErrors,
 	TextField, CheckField, Confirm, useId, useDebounced, LoadFailed,
 } from '../ui/kit.js';
-import { ActionBar, StockActionDialog, NewStockDialog, StatusBadge, itemPartName, itemIdent } from './stock.js';
+import { ActionBar, StockActionDialog, NewStockDialog, StatusBadge, itemPartName, itemIdent, enterToActions } from './stock.js';
 
 function LocationDialog({ location, parent, move, onClose, onDone }) {
 	const locs = useTree('location');
@@ -203,13 +203,13 @@ export function Locations({ id }) {
 			<div class="toolbar">
 				${pk != null && html`<label class="chip"><input type="checkbox" checked=${cascade} onChange=${e => setQuery({ cascade: e.currentTarget.checked ? '' : '0', offset: '' })} /> Include sub-locations</label>`}
 				${selItems.length > 0 ? html`<${ActionBar} items=${selItems} label=${`${selItems.length} selected`} onAction=${a => setDialog({ kind: 'action', action: a, items: selItems })} />`
-					: can('stock', 'change') && rows.length > 0 && html`<span class="muted">Select items to count, add, remove, transfer or change status.</span>`}
+					: can('stock', 'change') && rows.length > 0 && html`<span class="muted">Select items to count, add, remove, transfer or change status (Space ticks, Enter goes to the actions).</span>`}
 			</div>
 			${!can('stock', 'view') ? html`<${Empty} title="You may not see stock" />` : html`
 			<${ErrorNote} error=${stock.error} retry=${stock.reload} />
 			<div class=${'table-card' + (stock.loading ? ' is-loading' : '')} aria-busy=${stock.loading}>
 				<${DataTable} columns=${columns} rows=${rows} ordering=${ordering} caption="Stock items" exportFrom=${{ path: 'stock/', params }}
-					selected=${can('stock', 'change') ? sel : null} onSelect=${setSel}
+					selected=${can('stock', 'change') ? sel : null} onSelect=${setSel} onCheckKey=${enterToActions}
 					rowLabel=${it => `${itemPartName(it)} item ${it.pk}`}
 					onOrder=${o => setQuery({ ordering: o, offset: '' })}
 					empty=${stock.loading ? 'Loading…' : stock.error ? 'The stock could not be loaded.' : filtered ? 'No stock matches. Try fewer filters or another search.' : 'No stock here.'} />

@@ -14,7 +14,7 @@ import { PartSuppliers } from './companies.js';
 import { BomCard, UsedIn } from './bom.js';
 import { PartOrders } from './orders.js';
 import { PartParameters } from './parameters.js';
-import { ActionBar, StockActionDialog, NewStockDialog, StatusBadge, itemIdent, deltaText } from './stock.js';
+import { ActionBar, StockActionDialog, NewStockDialog, StatusBadge, itemIdent, deltaText, enterToActions } from './stock.js';
 
 /* Media URLs from the API may be absolute, root-relative or relative. */
 export function mediaUrl(u) {
@@ -112,6 +112,7 @@ export function PartPage({ id }) {
 								<td class="num group-total">${fmtQty(sum, p.units)}</td><td class="hide-sm"></td></tr>
 							${list.map(it => html`<tr key=${it.pk} class=${sel.has(it.pk) ? 'is-selected' : ''}>
 								${can('stock', 'change') && html`<td class="col-check"><input type="checkbox" checked=${sel.has(it.pk)} onChange=${() => toggle(it.pk)}
+									onKeyDown=${enterToActions} aria-keyshortcuts="Enter"
 									aria-label=${`Select item ${it.pk} ${itemIdent(it)} in ${path}`} /></td>`}
 								<td><${Link} to=${'/stock/' + it.pk}>Item ${it.pk}</${Link}> <span class="cell-sub">${itemIdent(it)}</span></td>
 								<td><${StatusBadge} item=${it} /></td>

@@ -37,13 +37,21 @@ export function itemIdent(it) {
 /* The bar of actions shown when items are selected (or for one item). */
 export function ActionBar({ items, onAction, label }) {
 	if (!can('stock', 'change')) return null;
-	return html`<div class="actionbar" role="toolbar" aria-label=${label || 'Stock actions'}>
+	return html`<div class="actionbar" id="stock-actions" role="toolbar" aria-label=${label || 'Stock actions'}>
 		${label && html`<span class="actionbar-label">${label}</span>`}
 		${Object.entries(ACTIONS).map(([k, a]) => html`<${Button} key=${k} small icon=${a.icon}
 			disabled=${!items.length} onClick=${() => onAction(k)}>${a.label}</${Button}>`)}
 		<${Button} small icon="printer" disabled=${!items.length}
 			onClick=${() => navigate('/labels?model=stockitem&items=' + items.map(it => it.pk).join(','))}>Labels</${Button}>
 	</div>`;
+}
+
+/* Enter on an item's checkbox goes to the first action of the bar (Count),
+   instead of a Tab past every row below; Space still ticks. */
+export function enterToActions(e) {
+	if (e.key !== 'Enter') return;
+	const b = document.querySelector('#stock-actions button:not([disabled])');
+	if (b) { e.preventDefault(); b.focus(); }
 }
 
 /* After a refusal, focus goes to the first field the server refused (else

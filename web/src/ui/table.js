@@ -78,8 +78,9 @@ export function ExportMenu({ path, params = {} }) {
 
 // exportFrom: {path, params} of the list the rows come from; the table
 // then has an Export button (ExportMenu) for what it shows.
+// onCheckKey: keydown of the selection checkboxes (Enter to the actions).
 export function DataTable({ columns, rows, ordering, onOrder, rowKey = r => r.pk, selected, onSelect,
-	caption, empty, onRowClick, rowLabel = r => String(r.pk), exportFrom }) {
+	caption, empty, onRowClick, rowLabel = r => String(r.pk), exportFrom, onCheckKey }) {
 	const sortState = c => {
 		if (!c.sort || !ordering) return undefined;
 		if (ordering === c.sort) return 'ascending';
@@ -103,7 +104,7 @@ export function DataTable({ columns, rows, ordering, onOrder, rowKey = r => r.pk
 		${caption && html`<caption class="sr-only">${caption}</caption>`}
 		<thead><tr>
 			${selected && html`<th class="col-check"><input type="checkbox" aria-label="Select all on this page"
-				checked=${allSel} onChange=${toggleAll} /></th>`}
+				checked=${allSel} onChange=${toggleAll} onKeyDown=${onCheckKey} aria-keyshortcuts=${onCheckKey ? 'Enter' : undefined} /></th>`}
 			${columns.map(c => {
 				const st = sortState(c);
 				return html`<th key=${c.key} scope="col" class=${(c.align === 'right' ? 'num ' : '') + (c.class || '')} aria-sort=${st}>
@@ -121,7 +122,8 @@ export function DataTable({ columns, rows, ordering, onOrder, rowKey = r => r.pk
 				return html`<tr key=${k} class=${(isSel ? 'is-selected ' : '') + (onRowClick ? 'is-clickable' : '')}
 					onClick=${onRowClick ? e => { if (!e.target.closest('a,button,input,label')) onRowClick(r); } : undefined}>
 					${selected && html`<td class="col-check"><input type="checkbox" checked=${isSel}
-						aria-label=${'Select ' + rowLabel(r)} onChange=${() => toggle(r)} /></td>`}
+						aria-label=${'Select ' + rowLabel(r)} onChange=${() => toggle(r)}
+						onKeyDown=${onCheckKey} aria-keyshortcuts=${onCheckKey ? 'Enter' : undefined} /></td>`}
 					${columns.map(c => html`<td key=${c.key} class=${(c.align === 'right' ? 'num ' : '') + (c.class || '')} data-label=${c.label}>
 						${c.render ? c.render(r) : r[c.key]}</td>`)}
 				</tr>`;
