@@ -10,11 +10,13 @@
 #include "db.h"
 #include "err.h"
 #include "json.h"
+#include "req.h"
 #include "res.h"
 #include "resp.h"
 #include "route.h"
 #include "val.h"
 
+#include "files/media.h"
 #include "inventory/kicad.h"
 #include "inventory/parameter.h"
 #include "inventory/part.h"
@@ -94,7 +96,14 @@ static const char kicad_sql_part[] =
     "coalesce((SELECT m.MPN FROM manufacturer_part m WHERE m.part = p.id "
     "ORDER BY m.id LIMIT 1), ''), "
     "coalesce((SELECT c.name FROM manufacturer_part m JOIN company c ON "
-    "c.id = m.manufacturer WHERE m.part = p.id ORDER BY m.id LIMIT 1), '') "
+    "c.id = m.manufacturer WHERE m.part = p.id ORDER BY m.id LIMIT 1), ''), "
+    /* without a link: the part's first PDF attachment, else its first
+     * attachment that is a link */
+    "(SELECT a.file FROM attachment a WHERE a.model_type = 'part' AND "
+    "a.model_id = p.id AND a.file IS NOT NULL AND lower(a.filename) LIKE "
+    "'%.pdf' ORDER BY a.id LIMIT 1), "
+    "(SELECT a.link FROM attachment a WHERE a.model_type = 'part' AND "
+    "a.model_id = p.id AND a.link <> '' ORDER BY a.id LIMIT 1) "
     "FROM part p JOIN kicad_category k ON k.category = p.category "
     "WHERE p.id = ?";
 
@@ -203,6 +212,37 @@ kicad_field(cJSON *fields, const char *name, const char *value, bool visible)
 	json_item(fields, name, f);
 }
 
+
+/*
+ * A part's datasheet as KiCad opens it: its link, else the full URL of its
+ * first PDF attachment (a signed-in browser may open it), else its first
+ * attachment that is a link; "" without any.
+ */
+static const char *
+kicad_datasheet(struct ctx *ctx, db_stmt *st)
+{
+	const char *link = (const char *)st_column_text(st, 4);
+	const char *file = (const char *)st_column_text(st, 14);
+	const char *other = (const char *)st_column_text(st, 15);
+	char url[MEDIA_PATH_MAX + 2048];
+
+	if (link != NULL && link[0] != '\0')
+		return link;
+	if (file != NULL && file[0] != '\0') {
+		const char *base = req_base_url(ctx);
+		const char *prefix = ctx->req.prefix != NULL ? ctx->req.prefix :
+		    "";
+		size_t nb = strlen(base), np = strlen(prefix);
+		/* media_url() starts with the prefix, which the base may end
+		 * with: the scheme and host before it */
+		if (np <= nb && strcmp(base + nb - np, prefix) == 0)
+			nb -= np;
+		media_url(ctx, file, url, sizeof(url));
+		return mem_printf(&ctx->mem, "%.*s%s", (int)nb, base, url);
+	}
+	return other != NULL ? other : "";
+}
+
 /* GET /api/kicad/v1/parts/<pk>.json: a part of a category KiCad shows. */
 struct err *
 kicad_part(struct ctx *ctx)
@@ -237,7 +277,7 @@ kicad_part(struct ctx *ctx)
 	kicad_field(f, "value", TEXT(10), true);
 	kicad_field(f, "reference", TEXT(11), true);
 	kicad_field(f, "footprint", TEXT(9), false);
-	kicad_field(f, "datasheet", TEXT(4), false);
+	kicad_field(f, "datasheet", kicad_datasheet(ctx, st), false);
 	kicad_field(f, "description", TEXT(2), false);
 	kicad_field(f, "keywords", TEXT(3), false);
 	kicad_field(f, "IPN", TEXT(5), false);

@@ -169,3 +169,33 @@ def test_token_access(site, api, lib):
     assert nobody.get(ROOT + "categories.json").status == 403
     anon = Api(site, {})
     assert anon.get(ROOT + "categories.json").status in (401, 403)
+
+
+def test_datasheet_from_attachments(api, lib, site, admin):
+    """No link on the part: its first PDF attachment (the full URL a
+    signed-in browser opens), else its first link attachment; the part's
+    own link first."""
+    from test_attachment import upload
+
+    def datasheet(pk):
+        return api.list(ROOT + f"parts/{pk}.json")["fields"]["datasheet"][
+            "value"]
+
+    r2 = lib["r2"]
+    assert datasheet(r2) == ""
+    r = api.call("POST", "/api/attachment/", dict(
+        model_type="part", model_id=r2, link="https://example.com/r2.html"))
+    assert r.status == 201, r
+    assert datasheet(r2) == "https://example.com/r2.html"
+    assert upload(site, admin, "part", r2, filename="notes.txt").status == 201
+    r = upload(site, admin, "part", r2, data=b"%PDF-1.4\n%%EOF\n",
+               filename="RC0805.PDF", ctype="application/pdf")
+    assert r.status == 201, r
+    url = datasheet(r2)
+    assert url.startswith("http") and url.endswith(r.json()["attachment"])
+    assert "/media/" in url
+    got = site.cgi("media", path=r.json()["attachment"], headers=admin)
+    assert got.status == 200 and got.body.startswith(b"%PDF")
+    # the part's link comes first
+    api.ok("PATCH", f"/api/part/{r2}/", dict(link="https://example.com/x"))
+    assert datasheet(r2) == "https://example.com/x"
