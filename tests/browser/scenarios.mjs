@@ -183,7 +183,7 @@ async function mainScenario(ctx) {
 	await d.getByLabel('Name').fill('Resistor 10k 0805');
 	await d.getByLabel('IPN').fill('R-10K-0805');
 	await d.getByLabel('Description', { exact: true }).fill('Thick film, 1%, 1/8 W');
-	await d.getByLabel('Units').fill('pcs');
+	await d.getByLabel('Units', { exact: true }).fill('pcs');
 	await d.getByLabel('Minimum stock').fill('5');
 	await d.getByRole('button', { name: 'Create part' }).click();
 	await closed(page);
@@ -1087,7 +1087,7 @@ async function parametersScenario(ctx) {
 	let d = await dialog(page, 'Add a parameter');
 	await d.getByRole('button', { name: 'New parameter template…' }).click();
 	await d.getByLabel('Template name').fill('Capacitance');
-	await d.getByLabel('Units').fill('F');
+	await d.getByLabel('Units', { exact: true }).fill('F');
 	await d.getByLabel(/^Value/).fill('10 kΩ');
 	ctx.expectError(/\/api\/parameter\/$/);
 	await d.getByRole('button', { name: 'Add', exact: true }).click();
@@ -1818,6 +1818,57 @@ async function phoneDialogsScenario(ctx) {
 		await checkPhoneDialog(page, d, 360, `“${button}”`);
 		await cancel(d);
 	}
+	clean(ctx);
+}
+
+/* Administration -> Parameters: a template (a unit the server does not
+   know refused at the field), a category's default (a value that does not
+   fit refused), and a new part in the category starting with it. */
+async function parameterAdminScenario(ctx) {
+	const page = await open(ctx, { viewport: { width: 1366, height: 768 } });
+	await signIn(ctx, page, ctx.admin);
+	const call = pageApi(page);
+	const tag = Math.random().toString(36).slice(2, 7);
+	const cat = await call('POST', 'part/category/', { name: 'Electrolytics ' + tag });
+	await goto(ctx, page, 'admin/parameters');
+	await page.getByRole('heading', { name: 'Parameter templates' }).waitFor();
+	await page.getByRole('button', { name: 'New template' }).click();
+	let d = await dialog(page, 'New parameter template');
+	await d.getByLabel('Name').fill('Rated voltage ' + tag);
+	await d.getByLabel('Units', { exact: true }).fill('furlongz');
+	ctx.expectError(/\/api\/parameter\/template\/$/);
+	await d.getByRole('button', { name: 'Add template' }).click();
+	await expectText(d.locator('.field-invalid').first(), /furlongz|unit/i, 'the unknown unit refused at its field');
+	await d.getByLabel('Units', { exact: true }).fill('V');
+	await d.getByRole('button', { name: 'Add template' }).click();
+	await closed(page);
+	const tpls = page.getByRole('table', { name: 'Parameter templates' });
+	await expectText(tpls, new RegExp(`Rated voltage ${tag}\\s*in V`), 'the new template');
+
+	await page.getByLabel('Category', { exact: true }).selectOption({ label: 'Electrolytics ' + tag });
+	await page.getByText('No defaults here').waitFor();
+	await page.getByRole('button', { name: 'Add default' }).click();
+	d = await dialog(page, 'New category default');
+	await d.getByLabel('Template').selectOption({ label: `Rated voltage ${tag} (V)` });
+	await d.getByLabel('Default value').fill('sixteen');
+	ctx.expectError(/\/api\/part\/category\/parameters\/$/);
+	await d.getByRole('button', { name: 'Save' }).click();
+	await expectText(d.locator('.field-invalid, .note-error').first(), /\S/, 'a default that is no voltage refused');
+	await d.getByLabel('Default value').fill('16');
+	await d.getByRole('button', { name: 'Save' }).click();
+	await closed(page);
+	await expectText(page.getByRole('table', { name: 'Category defaults' }), new RegExp(`Rated voltage ${tag}[\\s\\S]*16`), 'the default');
+	await shot(ctx, page, '78-parameter-admin');
+	const part = await call('POST', 'part/', { name: 'Cap 100u ' + tag, category: cat.pk });
+	const got = await call('GET', `parameter/?model_type=part&model_id=${part.pk}`);
+	const rows = got.results || got;
+	if (rows.length !== 1 || rows[0].data !== '16' || rows[0].template_detail?.name !== 'Rated voltage ' + tag)
+		throw new Error('the new part\'s parameters: ' + JSON.stringify(rows));
+	await page.setViewportSize(PHONE);
+	await settled(page);
+	const over = await page.evaluate(() => document.documentElement.scrollWidth);
+	if (over > PHONE.width + 1) throw new Error(`the parameters page is ${over}px wide on a phone`);
+	await shot(ctx, page, '79-parameter-admin-phone');
 	clean(ctx);
 }
 
@@ -2662,7 +2713,7 @@ async function unitsScenario(ctx) {
 	d = await dialog(page, 'Add a parameter');
 	await d.getByRole('button', { name: 'New parameter template…' }).click();
 	await d.getByLabel('Template name').fill('Height');
-	await d.getByLabel('Units').fill('smoot');
+	await d.getByLabel('Units', { exact: true }).fill('smoot');
 	await d.getByLabel(/^Value/).fill('3.4036 m');
 	await d.getByRole('button', { name: 'Add', exact: true }).click();
 	await closed(page);
@@ -2722,6 +2773,7 @@ export const scenarios = [
 	{ name: 'offline: the shell from the service worker, the offline note, back online', run: offlineScenario, only: ['lighttpd', 'apache-htaccess-prefix'] },
 	{ name: 'stars and notifications: star a part and a category, low stock told, mark read, read all, phone', run: starsScenario, only: ['lighttpd'] },
 	{ name: 'phone dialogs: every stock dialog and the forms of a location at 360 px, tap targets, items named', run: phoneDialogsScenario, only: ['lighttpd'] },
+	{ name: 'parameter templates and category defaults: a unit refused, a default refused, a new part starts with it, phone', run: parameterAdminScenario, only: ['lighttpd'] },
 	{ name: 'plugins: activate and set the IPN validator, a crashing one seen failed and switched off, phone', run: pluginsScenario, only: ['lighttpd'] },
 	{ name: 'webhooks: a new endpoint, its secret once, a signed test delivery, the log, edit, phone, delete', run: webhooksScenario, only: ['lighttpd'] },
 	{ name: 'import: a distributor CSV of 200 parts, categories made from their paths, desktop', run: importDistributorScenario, only: ['lighttpd'] },

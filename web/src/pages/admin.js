@@ -1,6 +1,7 @@
 // Administration (superusers): users, groups with their rule sets as a
 // grid of checkboxes, the audit log, the webhooks, the plugins, the
-// custom units and the KiCad library's categories.
+// parameter templates and category defaults, the custom units and the
+// KiCad library's categories.
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError } from '../api.js';
@@ -10,6 +11,7 @@ import { DataTable, Pager } from '../ui/table.js';
 import { Webhooks } from './webhooks.js';
 import { Plugins } from './plugins.js';
 import { Units } from './units.js';
+import { ParameterAdmin } from './paramadmin.js';
 import { KiCad } from './kicad.js';
 import { Button, Card, Dialog, useApi, Spinner, ErrorNote, Empty, Badge, fmtDate, toast, useForm, FormErrors, TextField, CheckField, Confirm } from '../ui/kit.js';
 
@@ -214,11 +216,11 @@ export function Admin({ tab = 'users' }) {
 	// On a phone the tabs scroll sideways: keep the chosen one in sight.
 	useEffect(() => { document.querySelector('.tabs .tab.is-active')?.scrollIntoView({ block: 'nearest', inline: 'nearest' }); }, [tab]);
 	if (!isSuperuser()) return html`<div class="page"><h1>Administration</h1><p>Only administrators may see this page.</p></div>`;
-	const tabs = [['users', 'Users'], ['groups', 'Groups'], ['audit', 'Audit log'], ['webhooks', 'Webhooks'], ['plugins', 'Plugins'], ['units', 'Units'], ['kicad', 'KiCad']];
+	const tabs = [['users', 'Users'], ['groups', 'Groups'], ['audit', 'Audit log'], ['webhooks', 'Webhooks'], ['plugins', 'Plugins'], ['parameters', 'Parameters'], ['units', 'Units'], ['kicad', 'KiCad']];
 	return html`<div class="page">
-		<div class="page-head"><div><h1>Administration</h1><p class="page-sub">Who may sign in and what they may do; webhooks, plugins, units and the KiCad library.</p></div></div>
+		<div class="page-head"><div><h1>Administration</h1><p class="page-sub">Who may sign in and what they may do; webhooks, plugins, parameters, units and the KiCad library.</p></div></div>
 		<nav class="tabs" aria-label="Administration">${tabs.map(([k, l]) => html`<${Link} key=${k} to=${'/admin/' + k}
 			class=${'tab' + (tab === k ? ' is-active' : '')} aria-current=${tab === k ? 'page' : undefined}>${l}</${Link}>`)}</nav>
-		${tab === 'users' ? html`<${Users} />` : tab === 'groups' ? html`<${Groups} />` : tab === 'audit' ? html`<${Audit} />` : tab === 'webhooks' ? html`<${Webhooks} />` : tab === 'plugins' ? html`<${Plugins} />` : tab === 'units' ? html`<${Units} />` : tab === 'kicad' ? html`<${KiCad} />` : html`<p>Unknown section.</p>`}
+		${tab === 'users' ? html`<${Users} />` : tab === 'groups' ? html`<${Groups} />` : tab === 'audit' ? html`<${Audit} />` : tab === 'webhooks' ? html`<${Webhooks} />` : tab === 'plugins' ? html`<${Plugins} />` : tab === 'parameters' ? html`<${ParameterAdmin} />` : tab === 'units' ? html`<${Units} />` : tab === 'kicad' ? html`<${KiCad} />` : html`<p>Unknown section.</p>`}
 	</div>`;
 }
