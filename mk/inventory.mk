@@ -10,7 +10,8 @@
 #                inventory once (100,000 parts, 1,000,000 stock items,
 #                2,000,000 tracking entries) and measure the API with wrk
 #                through lighttpd (CGI and FastCGI) and Apache (CGI and
-#                mod_fcgid) against a trivial hello CGI
+#                mod_fcgid) against a trivial hello CGI: hand-written rows,
+#                then every other GET route of the programs' --routes
 #                (BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_PORT to tune);
 #                the CPU per CGI request also for the static programs of
 #                make dist (mk/dist.mk)

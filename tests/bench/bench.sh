@@ -2,7 +2,11 @@
 # make bench: wrk against the installed programs and a large generated
 # inventory, through lighttpd (CGI, FastCGI) and Apache (CGI, mod_fcgid).  Prints, per endpoint, requests/s, p50 and p99
 # latency, the ratio to the trivial hello.cgi, and the peak RSS of one
-# request run as a plain CGI process.  Not a test: nothing here fails on a
+# request run as a plain CGI process.  The endpoints: the hand-written
+# rows of ENDPOINTS, then every other GET route of every program, from
+# their own --routes (tests/bench/routes.py: "<pattern> list",
+# "<pattern> detail"; the routes left out, and why, head the report).
+# Not a test: nothing here fails on a
 # slow machine; the figures go into BENCHMARKS.md by hand.
 #
 # Environment (mk/inventory.mk sets it): BUILD (the build dir), BENCH_DIR
@@ -307,6 +311,15 @@ ENDPOINTS+=(
 	"webhook list|/api/admin/webhook/?limit=50|"
 	"plugin list|/api/plugins/?limit=50|"
 )
+# Then every other GET route of every program, from their own route tables
+# (tests/bench/routes.py, issue 22): "<pattern> list" (?limit=50 when the
+# route pages) and "<pattern> detail" on its list's first row; the routes
+# it skips, and why, go in the report's header.
+printf '%s\n' "${ENDPOINTS[@]}" | cut -d'|' -f2 >"$BENCH_DIR/covered.txt"
+mapfile -t ROUTE_ROWS < <(ls "$SITE"/cgi-bin/*.cgi | grep -v '/hello\.cgi$' |
+	xargs python3 tests/bench/routes.py "$BASE" "$TOKEN" HARDENING.md \
+	"$BENCH_DIR/covered.txt" 2>"$BENCH_DIR/routes-skipped.txt")
+ENDPOINTS+=("${ROUTE_ROWS[@]}")
 
 # The body of POST /api/search/ (as the mobile app sends it; search.lua too).
 search_body() {
@@ -332,8 +345,15 @@ printf 'wrk -t%d -c%d -d%ds on 127.0.0.1:%d against\n' "$THREADS" "$CONNS" "$SEC
 printf '  cgi, fastcgi: lighttpd with lighttpd.conf (CGI), lighttpd-fastcgi.conf (FastCGI)\n'
 printf '  apache-cgi, apache-fcgid: Apache with apache.conf, mod_cgid (CGI), then mod_fcgid loaded too\n'
 printf '  fastcgi-pg: lighttpd-fastcgi.conf with DATABASE_URL naming PostgreSQL (the same data)\n'
-printf '  (vs hello: against the hello CGI through the same server)\n\n'
-printf '%-12s %-20s %10s %9s %9s %8s %9s %s\n' mode endpoint "req/s" p50 p99 "vs hello" "RSS KiB" errors
+printf '  (vs hello: against the hello CGI through the same server)\n'
+printf '%d rows: %d hand-written, then %d from the programs'"'"' GET routes (tests/bench/routes.py);\n' \
+    "${#ENDPOINTS[@]}" "$(( ${#ENDPOINTS[@]} - ${#ROUTE_ROWS[@]} ))" "${#ROUTE_ROWS[@]}"
+printf 'GET routes without a row of their own:\n'
+sed 's/^skipped /  /' "$BENCH_DIR/routes-skipped.txt"
+printf '\n'
+# The endpoint column as wide as the longest row name.
+NAMEW=$(printf '%s\n' "${ENDPOINTS[@]}" | cut -d'|' -f1 | awk '{ n = length > n ? length : n } END { print n }')
+printf "%-12s %-${NAMEW}s %10s %9s %9s %8s %9s %s\n" mode endpoint "req/s" p50 p99 "vs hello" "RSS KiB" errors
 HELLO=0
 # measure MODE: every endpoint through the running server.  RSS: under
 # CGI, the peak of one request run as a plain process; under FastCGI, the
@@ -407,7 +427,7 @@ measure() {
 			mem=$(rss $prog GET "${path%%\?*}" "$( [[ $path == *\?* ]] && echo "${path#*\?}")")
 		fi
 		ratio=$(python3 -c "print('%.0f%%' % (100 * $rps / $HELLO))")
-		printf '%-12s %-20s %10s %9s %9s %8s %9s %s\n' "$mode" "$name" "$rps" "$p50" "$p99" "$ratio" "$mem" "$errs"
+		printf "%-12s %-${NAMEW}s %10s %9s %9s %8s %9s %s\n" "$mode" "$name" "$rps" "$p50" "$p99" "$ratio" "$mem" "$errs"
 	done
 }
 mode() { [ -z "${BENCH_MODES:-}" ] || grep -qw -- "$1" <<<"$BENCH_MODES"; }
