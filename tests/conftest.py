@@ -633,6 +633,10 @@ MIGRATION_UNDO = {
     # Build orders' tracking codes: the wider CHECK stays (as 28's), the
     # rows keep their codes; nothing to take back.
     31: [],
+    # Each template's count of parameters kept in tally (its rows in
+    # tally: the migration sets them again, as 17's).
+    32: [f"DROP TRIGGER IF EXISTS part_parameter_tally_{t}"
+         for t in ("ai", "ad", "au")],
 }
 
 

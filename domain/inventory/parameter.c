@@ -71,8 +71,10 @@ enum { PT_NAME, PT_UNITS, PT_DESCRIPTION, PT_MODEL_TYPE, PT_CHECKBOX,
 
 static const struct field template_fields[] = {
 	TEMPLATE_FIELDS,
-	[PT_PARTS] = { "parts", FT_INT, F_READ_ONLY | F_ORDER, .col = "(SELECT "
-	    "count(*) FROM part_parameter WHERE template = pt.id)" },
+	/* kept in tally (migration 0032), not counted at every read */
+	[PT_PARTS] = { "parts", FT_INT, F_READ_ONLY | F_ORDER, .col = "coalesce("
+	    "(SELECT n FROM tally WHERE name = 'part_parameter.template' AND "
+	    "id = pt.id), 0)" },
 };
 _Static_assert(sizeof(template_fields) / sizeof(template_fields[0]) == PT__N,
     "template fields");

@@ -200,6 +200,62 @@ def test_old_paths_as_inventree_python_uses_them(api):
     assert api.list(PAR) == []
 
 
+def test_template_parts_count_is_kept(api, site):
+    """A template's `parts` (its number of parameters) is kept in tally
+    (migration 0032) through creates, a parameter moved to another
+    template, deletes of a parameter, of parts (the cascade) and of a
+    template, a bulk delete; stockroom check counts it again each time."""
+    from conftest import assert_check_clean
+    rng = random.Random(32)
+    ts = [api.template(f"T{i}", "ohm")["pk"] for i in range(3)]
+    parts = [api.part(f"R{i}")["pk"] for i in range(12)]
+    made = {}
+    for p in parts:
+        for t in rng.sample(ts, rng.randint(0, 3)):
+            made[(p, t)] = api.param(p, t, f"{rng.randint(1, 99)}k")["pk"]
+
+    def counts():
+        return {t: api.list(OLD_TPL + f"{t}/")["parts"] for t in ts}
+
+    def want():
+        return {t: sum(1 for (_, x) in made if x == t) for t in ts}
+
+    assert counts() == want()
+    assert_check_clean(site)
+    # a parameter moved to a template its part has no value of
+    (p, t), pk = next(((k, v) for k, v in made.items()
+                       if (k[0], ts[2]) not in made and k[1] != ts[2]))
+    api.ok("PATCH", PAR + f"{pk}/", dict(template=ts[2]))
+    made[(p, ts[2])] = made.pop((p, t))
+    assert counts() == want()
+    # one deleted, a part deleted (its parameters by the cascade)
+    (k, pk) = next(iter(made.items()))
+    api.ok("DELETE", PAR + f"{pk}/")
+    del made[k]
+    gone = next(p for p in parts if any(q == p for q, _ in made))
+    api.ok("PATCH", PART + f"{gone}/", dict(active=False))
+    api.ok("DELETE", PART + f"{gone}/")
+    made = {k: v for k, v in made.items() if k[0] != gone}
+    assert counts() == want()
+    # a bulk delete of one template's parameters
+    bulk = [v for (p, t), v in made.items() if t == ts[1]]
+    if bulk:
+        api.ok("DELETE", PAR, {"items": bulk}, expect=204)
+    made = {k: v for k, v in made.items() if k[1] != ts[1]}
+    assert counts() == want()
+    # a template deleted: its parameters go, the others' counts stay
+    api.ok("DELETE", TPL + f"{ts[0]}/")
+    made = {k: v for k, v in made.items() if k[1] != ts[0]}
+    ts = ts[1:]
+    assert counts() == want()
+    # ordered by the kept count
+    order = [t["pk"] for t in api.list(OLD_TPL, ordering="-parts")
+             if t["pk"] in ts]
+    assert [want()[t] for t in order] == sorted(want().values(),
+                                                reverse=True)
+    assert_check_clean(site)
+
+
 def test_parameter_detail_change_delete_and_bulk_delete(api, admin):
     t = api.template("R", "ohm")["pk"]
     a, b, c = (api.part(n)["pk"] for n in "ABC")
