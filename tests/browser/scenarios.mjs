@@ -2750,6 +2750,128 @@ async function unitsScenario(ctx) {
 	clean(ctx);
 }
 
+/* Through the API from the signed-in page: call(method, path, body). */
+async function apiCall(page, method, p, body) {
+	return page.evaluate(async ([method, p, body]) => {
+		const token = localStorage.getItem('stockroom.csrf') || '';
+		const r = await fetch('api/' + p, { method, credentials: 'same-origin',
+			headers: { 'Content-Type': 'application/json', 'X-CSRFToken': token }, body: body && JSON.stringify(body) });
+		if (!r.ok) throw new Error(p + ': ' + r.status + ' ' + await r.text());
+		return r.json();
+	}, [method, p, body]);
+}
+
+/* Scan while counting: the count dialog of one item, a second item added
+   by a typed scanner in the scanner opened over it, a part refused (only
+   stock items), the first item scanned again closes the scanner at its
+   quantity; the count applied to both.  At a phone's and a desktop's
+   width. */
+async function scanCountScenario(ctx) {
+	const page = await open(ctx);
+	await signIn(ctx, page, ctx.admin);
+	for (const [vp, tagv] of [[{ width: 390, height: 844 }, 'phone'], [{ width: 1366, height: 768 }, 'desktop']]) {
+		await page.setViewportSize(vp);
+		const tag = tagv + Math.random().toString(36).slice(2, 6);
+		const loc = await apiCall(page, 'POST', 'stock/location/', { name: 'Count shelf ' + tag });
+		const loc2 = await apiCall(page, 'POST', 'stock/location/', { name: 'Other shelf ' + tag });
+		const p1 = await apiCall(page, 'POST', 'part/', { name: 'Cable tie ' + tag });
+		const p2 = await apiCall(page, 'POST', 'part/', { name: 'Heat shrink ' + tag });
+		const a = await apiCall(page, 'POST', 'stock/', { part: p1.pk, location: loc.pk, quantity: '10' });
+		const b = await apiCall(page, 'POST', 'stock/', { part: p2.pk, location: loc2.pk, quantity: '5', batch: 'HS-' + tag });
+		const apk = Array.isArray(a) ? a[0].pk : a.pk, bpk = Array.isArray(b) ? b[0].pk : b.pk;
+		await goto(ctx, page, `locations/${loc.pk}`);
+		const table = page.getByRole('table', { name: 'Stock items' });
+		await expectText(table, new RegExp('Cable tie ' + tag), 'the item');
+		await table.getByRole('checkbox', { name: 'Select all on this page' }).check();
+		await page.getByRole('toolbar', { name: /Stock actions|selected/ }).getByRole('button', { name: 'Count' }).click();
+		const d = await dialog(page, 'Count stock');
+		await settled(page);
+		await d.getByRole('button', { name: 'Scan', exact: true }).click();
+		const sd = await dialog(page, 'Scan to count');
+		await expectText(sd.locator('.scan-msg'), /camera/i, 'no camera');	// (then the typed field has the focus)
+		await sd.locator('.scan-view').focus();
+		await wedge(page, 'INV-SI' + bpk);
+		await expectText(sd.locator('.scan-log'), new RegExp(`Added Heat shrink ${tag} batch HS-${tag} \\(5 in stock\\)`), 'the item added');
+		await expectText(d.locator('.action-items'), new RegExp(`Cable tie ${tag}[\\s\\S]*Heat shrink ${tag}[\\s\\S]*Other shelf ${tag}`), 'both items in the count');
+		await wedge(page, 'INV-PA' + p1.pk);
+		await expectText(sd.locator('.scan-log'), /That is a part \(Cable tie \w+\): only stock items can be added here/, 'a part refused');
+		await checkPhoneDialog(page, sd, vp.width, 'the scanner over the count');
+		await shot(ctx, page, `s1-scan-count-${tagv}`, { full: false });
+		// Scanning the item already listed: back at its quantity.
+		await wedge(page, `{"stockitem": ${apk}}`);
+		await page.getByRole('dialog', { name: 'Scan to count' }).waitFor({ state: 'detached' });
+		await page.waitForFunction(id => document.activeElement?.id === id, 'q-' + apk, { timeout: 5000 });
+		await page.keyboard.type('12');
+		await d.locator('#q-' + bpk).fill('4');
+		if (vp.width < 400) await checkPhoneDialog(page, d, vp.width, 'the count with a scanned item');
+		await shot(ctx, page, `s2-count-scanned-${tagv}`, { full: false });
+		await d.getByRole('button', { name: 'Count stock' }).click();
+		await closed(page);
+		const qa = (await apiCall(page, 'GET', `stock/${apk}/`)).quantity, qb = (await apiCall(page, 'GET', `stock/${bpk}/`)).quantity;
+		if (Number(qa) !== 12 || Number(qb) !== 4) throw new Error(`counted ${qa} and ${qb}, not 12 and 4`);
+	}
+	clean(ctx);
+}
+
+/* Receive by scanning: an issued order of two lines; in its receive
+   dialog's scanner, two typed-scanner scans of line 1's supplier part
+   (InvenTree's {"supplierpart": N}) make 2 to receive, line 2's SKU typed
+   in the field 1, a location and an unknown code are told; receiving
+   applies 2 and 1. */
+async function scanReceiveScenario(ctx) {
+	const page = await open(ctx);
+	await signIn(ctx, page, ctx.admin);
+	for (const [vp, tagv] of [[{ width: 390, height: 844 }, 'phone'], [{ width: 1366, height: 768 }, 'desktop']]) {
+		await page.setViewportSize(vp);
+		const tag = tagv + Math.random().toString(36).slice(2, 6);
+		const loc = await apiCall(page, 'POST', 'stock/location/', { name: 'Goods in ' + tag });
+		const co = await apiCall(page, 'POST', 'company/', { name: 'Scan supplier ' + tag, is_supplier: true });
+		const p1 = await apiCall(page, 'POST', 'part/', { name: 'Fuse 1A ' + tag, purchaseable: true });
+		const p2 = await apiCall(page, 'POST', 'part/', { name: 'Fuse 2A ' + tag, purchaseable: true });
+		const sp1 = await apiCall(page, 'POST', 'company/part/', { part: p1.pk, supplier: co.pk, SKU: 'F1-' + tag });
+		const sp2 = await apiCall(page, 'POST', 'company/part/', { part: p2.pk, supplier: co.pk, SKU: 'F2-' + tag });
+		const po = await apiCall(page, 'POST', 'order/po/', { supplier: co.pk, destination: loc.pk });
+		const l1 = await apiCall(page, 'POST', 'order/po-line/', { order: po.pk, part: sp1.pk, quantity: '5' });
+		const l2 = await apiCall(page, 'POST', 'order/po-line/', { order: po.pk, part: sp2.pk, quantity: '3' });
+		await apiCall(page, 'POST', `order/po/${po.pk}/issue/`, {});
+		await page.reload();	// the location tree the page had cached is older
+		await goto(ctx, page, `order/${po.pk}`);
+		await page.getByRole('heading', { level: 1, name: new RegExp(po.reference) }).waitFor();
+		await page.getByRole('button', { name: 'Receive' }).click();
+		const d = await dialog(page, /Receive against PO-/);
+		await d.getByRole('button', { name: 'Scan', exact: true }).click();
+		const sd = await dialog(page, 'Scan to receive');
+		await expectText(sd.locator('.scan-msg'), /camera/i, 'no camera');	// (then the typed field has the focus)
+		await sd.locator('.scan-view').focus();
+		await wedge(page, `{"supplierpart": ${sp1.pk}}`);
+		await expectText(sd.locator('.scan-log'), new RegExp(`F1-${tag} · Fuse 1A ${tag}: 1 to receive of 5 outstanding`), 'one scan');
+		await wedge(page, `{"supplierpart": ${sp1.pk}}`);
+		await expectText(sd.locator('.scan-log'), new RegExp(`F1-${tag} · Fuse 1A ${tag}: 2 to receive of 5 outstanding`), 'two scans');
+		await sd.getByLabel('Type a code').fill('F2-' + tag);
+		await sd.getByRole('button', { name: 'Look up' }).click();
+		await expectText(sd.locator('.scan-log'), new RegExp(`F2-${tag} · Fuse 2A ${tag}: 1 to receive of 3 outstanding`), 'the SKU typed');
+		await sd.locator('.scan-view').focus();
+		await wedge(page, 'INV-SL' + loc.pk);
+		await expectText(sd.locator('.scan-log'), /is a location: scan a part or supplier part of this order/, 'a location refused');
+		ctx.expectError(/\/api\/barcode\/$/);
+		await wedge(page, 'NO-SUCH-PACK-' + tag);
+		await expectText(sd.locator('.scan-log'), new RegExp(`No open line of ${po.reference} matches “NO-SUCH-PACK-${tag}”`), 'no line');
+		await checkPhoneDialog(page, sd, vp.width, 'the scanner over the receive dialog');
+		await shot(ctx, page, `s3-scan-receive-${tagv}`, { full: false });
+		await sd.getByRole('button', { name: 'Done' }).click();
+		await page.getByRole('dialog', { name: 'Scan to receive' }).waitFor({ state: 'detached' });
+		if (await d.locator('#rq0').inputValue() !== '2' || await d.locator('#rq1').inputValue() !== '1')
+			throw new Error('quantities to receive: ' + await d.locator('#rq0').inputValue() + ', ' + await d.locator('#rq1').inputValue());
+		if (vp.width < 400) await checkPhoneDialog(page, d, vp.width, 'the receive dialog');
+		await shot(ctx, page, `s4-receive-scanned-${tagv}`, { full: false });
+		await d.getByRole('button', { name: 'Receive 2 lines' }).click();
+		await closed(page);
+		const r1 = (await apiCall(page, 'GET', `order/po-line/${l1.pk}/`)).received, r2 = (await apiCall(page, 'GET', `order/po-line/${l2.pk}/`)).received;
+		if (Number(r1) !== 2 || Number(r2) !== 1) throw new Error(`received ${r1} and ${r2}, not 2 and 1`);
+	}
+	clean(ctx);
+}
+
 export const scenarios = [
 	{ name: 'first-run setup with the setup code', run: setupScenario, only: ['fresh'] },
 	{ name: 'sign in, category, part, stock, transfer, totals, history, sign out', run: mainScenario, only: ['lighttpd', 'apache-htaccess-prefix'] },
@@ -2784,4 +2906,6 @@ export const scenarios = [
 	{ name: 'import: the dialog on categories, locations, supplier and manufacturer parts, parameters, desktop and phone', run: importListsScenario, only: ['lighttpd'] },
 	{ name: 'import: locations from a CSV through the locations page, parent paths made, phone', run: importLocationsScenario, only: ['lighttpd'] },
 	{ name: 'offline queue: two counts kept offline, one applied, one refused as changed meanwhile, applied anyway', run: offlineQueueScenario, only: ['lighttpd'] },
+	{ name: 'scan while counting: an item added by a typed scanner, a part refused, counted both, phone and desktop', run: scanCountScenario, only: ['lighttpd'] },
+	{ name: 'receive by scanning: two scans of a supplier part make 2, a SKU typed, no line told, received, phone and desktop', run: scanReceiveScenario, only: ['lighttpd'] },
 ];

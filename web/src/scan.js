@@ -7,7 +7,10 @@
 // location it names.  In the ordinary mode the scan opens that page; in
 // the move mode a scanned location becomes the destination and every
 // stock item scanned after it is transferred there (POST
-// /api/stock/transfer/, the whole item).
+// /api/stock/transfer/, the whole item).  A dialog may take the scans
+// itself (useScanHandler, and openScanner's custom mode): the count / add /
+// remove / transfer dialogs add each scanned stock item to their list, the
+// purchase order's receive dialog ticks the line a scanned part names.
 //
 // The camera is read with the browser's BarcodeDetector where it has one
 // for QR, DataMatrix and Code 128, else with zxing-wasm (scan-decoder.js),
@@ -22,13 +25,16 @@ import { invalidate } from './data.js';
 import { Dialog, Button, toast, useId, fmtQty } from './ui/kit.js';
 import { Icon } from './ui/icons.js';
 
-export const scanState = createStore({ open: false, move: false, target: null });
+export const scanState = createStore({ open: false, move: false, target: null, custom: null });
 /* Bumped after the scanner moved stock, for pages that show it. */
 export const stockMoved = createStore({ n: 0 });
 
-/* Opens the scanner; move: scanned items go to target {pk, name}. */
-export function openScanner({ move = false, target = null } = {}) {
-	scanState.set({ open: true, move, target });
+/* Opens the scanner; move: scanned items go to target {pk, name};
+   custom: a dialog's own use of scans, {title, hint, onScan(text)}, where
+   onScan answers {tone, text, to?, close?} (said in the scanner's list;
+   close: the scanner closes, e.g. to let the user type a quantity). */
+export function openScanner({ move = false, target = null, custom = null } = {}) {
+	scanState.set({ open: true, move, target, custom });
 }
 
 const PAGE = { part: '/part/', stockitem: '/stock/', stocklocation: '/locations/' };
@@ -40,7 +46,7 @@ export const noMatch = text => `Nothing matches “${short(text)}”: it is not 
 export async function lookup(text) {
 	try {
 		const r = await api.post('barcode/', { barcode: text });
-		for (const model of ['stockitem', 'stocklocation', 'part'])
+		for (const model of ['stockitem', 'stocklocation', 'part', 'supplierpart'])
 			if (r && r[model]) return { model, pk: r[model].pk, instance: r[model].instance || {} };
 		return null;
 	} catch (e) {
@@ -56,13 +62,27 @@ const label = m => {
 	return `stock item #${m.pk}`;
 };
 
-/* The dialog's handler while it is open; else a scan opens what it names. */
-let dialogHandler = null;
+/* The handlers of the open dialogs, the newest last: the newest receives
+   the scans (typed scanners, the scanner's field and camera); with none, a
+   scan opens what it names. */
+const handlers = [];
+
+/* While a component is mounted, scans go to fn(text) (a dialog that takes
+   scans itself, e.g. counting; the scanner opened over it comes after). */
+export function useScanHandler(fn) {
+	const ref = useRef(fn);
+	ref.current = fn;
+	useEffect(() => {
+		const h = t => ref.current(t);
+		handlers.push(h);
+		return () => { const i = handlers.lastIndexOf(h); if (i >= 0) handlers.splice(i, 1); };
+	}, []);
+}
 
 export async function scanned(text) {
 	text = String(text || '').trim();
 	if (!text) return;
-	if (dialogHandler) { dialogHandler(text); return; }
+	if (handlers.length) { handlers[handlers.length - 1](text); return; }
 	try {
 		const m = await lookup(text);
 		if (m) navigate(PAGE[m.model] + m.pk);
@@ -118,8 +138,8 @@ export function ScanButton({ class: cls }) {
 /* The scanner, when open (rendered once, by the shell). */
 export function Scanner() {
 	const s = useStore(scanState);
-	return s.open ? html`<${ScannerDialog} key=${s.move + ':' + (s.target?.pk ?? '')} move=${s.move} target=${s.target}
-		onClose=${() => scanState.set({ open: false })} />` : null;
+	return s.open ? html`<${ScannerDialog} key=${s.move + ':' + (s.target?.pk ?? '') + ':' + (s.custom ? 'c' : '')} move=${s.move} target=${s.target}
+		custom=${s.custom} onClose=${() => scanState.set({ open: false })} />` : null;
 }
 
 /* A detector for ImageData: the browser's, else zxing-wasm's. */
@@ -146,7 +166,7 @@ function cameraMessage(e) {
 	return `The camera could not start (${(e && e.message) || e}). Type the code below instead.`;
 }
 
-function ScannerDialog({ move: move0, target: target0, onClose }) {
+function ScannerDialog({ move: move0, target: target0, custom, onClose }) {
 	const [move, setMove] = useState(move0);
 	const [target, setTarget] = useState(target0);
 	const [code, setCode] = useState('');
@@ -181,6 +201,12 @@ function ScannerDialog({ move: move0, target: target0, onClose }) {
 		st.last = text; st.lastAt = now;
 		st.busy = true; setBusy(true);
 		try {
+			if (custom) {
+				const r = await custom.onScan(text);
+				if (r?.close) { onClose(); return; }
+				if (r) say(r.tone || 'ok', r.text, r.to);
+				return;
+			}
 			const m = await lookup(text);
 			if (!m) { say('error', noMatch(text)); return; }
 			if (!st.move) {
@@ -211,10 +237,7 @@ function ScannerDialog({ move: move0, target: target0, onClose }) {
 	};
 
 	// Typed scanners and the manual field come here while the dialog is open.
-	useEffect(() => {
-		dialogHandler = t => handle(t, 'keyboard');
-		return () => { dialogHandler = null; };
-	}, []);
+	useScanHandler(t => handle(t, 'keyboard'));
 
 	// The camera: preview, and a frame to the detector five times a second.
 	useEffect(() => {
@@ -276,7 +299,7 @@ function ScannerDialog({ move: move0, target: target0, onClose }) {
 		handle(t, 'typed');
 	};
 
-	return html`<${Dialog} title=${move ? 'Scan to move stock' : 'Scan'} class="scan-dialog" onClose=${onClose} onSubmit=${submit}
+	return html`<${Dialog} title=${custom ? custom.title : move ? 'Scan to move stock' : 'Scan'} class="scan-dialog" onClose=${onClose} onSubmit=${submit}
 		footer=${html`<${Button} onClick=${onClose}>Done</${Button}>`}>
 		<div class="scan">
 			<div class=${'scan-view scan-' + camera} tabindex="-1" autofocus role="region" aria-label="Camera">
@@ -287,6 +310,7 @@ function ScannerDialog({ move: move0, target: target0, onClose }) {
 			</div>
 			${camMsg ? html`<p class="note note-warn scan-msg" role="status">${camMsg}</p>`
 				: html`<p class="hint scan-hint">${camera === 'on' && !reader ? 'Loading the barcode reader… ' : ''}Hold a QR, DataMatrix or Code 128 label in the frame. A scanner that types works too.</p>`}
+			${custom?.hint && html`<p class="scan-target">${custom.hint}</p>`}
 			<ul class="scan-log" aria-live="polite" aria-label="Scan results">
 				${log.map(r => html`<li key=${r.id} class=${'scan-' + r.tone} role=${r.tone === 'error' ? 'alert' : undefined}>
 					<${Icon} name=${r.tone === 'error' ? 'alert' : 'check'} size=${16} />
@@ -294,7 +318,7 @@ function ScannerDialog({ move: move0, target: target0, onClose }) {
 					${r.to && html`<a class="btn btn-secondary scan-open" href=${href(r.to)}
 						onClick=${e => { e.preventDefault(); onClose(); navigate(r.to); }}>Open</a>`}</li>`)}
 			</ul>
-			${mayMove && html`<label class="scan-mode"><input type="checkbox" checked=${move}
+			${mayMove && !custom && html`<label class="scan-mode"><input type="checkbox" checked=${move}
 				onChange=${e => { setMove(e.currentTarget.checked); setLog([]); }} />
 				<span>Move scanned items to a location</span></label>`}
 			${move && html`<p class="scan-target" aria-live="polite">${target

@@ -5,9 +5,10 @@
 // order" (parts below their minimum after what is on order, made into
 // draft orders one per supplier).
 import { html } from 'htm/preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { can } from '../session.js';
+import { lookup, openScanner, useScanHandler } from '../scan.js';
 import { useRoute, setQuery, navigate, Link } from '../router.js';
 import { useTree, treeOptions } from '../data.js';
 import { DataTable, PagedTable, useListQuery } from '../ui/table.js';
@@ -159,6 +160,17 @@ function LineDialog({ order, onClose, onDone }) {
 	</${Dialog}>`;
 }
 
+/* The open line a scanned code names, by the code alone (InvenTree's
+   {"supplierpart": N}, or a line's SKU or MPN as printed on the bag):
+   its index in rows, or -1. */
+function lineByText(rows, text) {
+	let sp = null;
+	try { const j = JSON.parse(text); if (j && typeof j === 'object' && /^\d+$/.test(String(j.supplierpart ?? ''))) sp = Number(j.supplierpart); } catch { /* not JSON */ }
+	if (sp != null) return rows.findIndex(r => Number(r.line.part) === sp);
+	const t = text.trim().toLowerCase();
+	return rows.findIndex(r => (r.line.sku && r.line.sku.toLowerCase() === t) || (r.line.mpn && r.line.mpn.toLowerCase() === t));
+}
+
 /* Receiving: each open line, how much of it, where, which batch. */
 function ReceiveDialog({ order, lines, onClose, onDone }) {
 	const locs = useTree('location');
@@ -171,6 +183,53 @@ function ReceiveDialog({ order, lines, onClose, onDone }) {
 	const [busy, setBusy] = useState(false);
 	const set = (i, k, v) => setRows(rs => rs.map((r, j) => (j === i ? { ...r, [k]: v } : r)));
 	const chosen = rows.filter(r => r.on);
+
+	// Receiving by scanning: a code naming a line's supplier part (or SKU,
+	// MPN, or its part) ticks the line and adds one pack to it.  The first
+	// scan unticks the lines not scanned: what is received is what was
+	// scanned.
+	const scans = useRef(new Map());	// line pk -> packs scanned
+	const rowsRef = useRef(rows);
+	rowsRef.current = rows;
+	const onScan = async text => {
+		const rs = rowsRef.current;
+		let i = lineByText(rs, text);
+		if (i < 0) {
+			let m = null;
+			try { m = await lookup(text); } catch (e) { return { tone: 'error', text: e.message || String(e) }; }
+			if (m?.model === 'supplierpart') i = rs.findIndex(r => Number(r.line.part) === m.pk);
+			else if (m?.model === 'part') {
+				const same = rs.map((r, j) => j).filter(j => Number(rs[j].line.internal_part) === m.pk);
+				// Several lines of the part: the first still short of what is ordered.
+				i = same.find(j => (scans.current.get(rs[j].line.pk) || 0) < Number(rs[j].line.quantity) - Number(rs[j].line.received)) ?? same[0] ?? -1;
+			}
+			if (i < 0) {
+				const short = text.length > 60 ? text.slice(0, 57) + '…' : text;
+				return { tone: 'error', text: m && m.model !== 'part' && m.model !== 'supplierpart'
+					? `“${short}” is a ${m.model === 'stockitem' ? 'stock item' : 'location'}: scan a part or supplier part of this order.`
+					: `No open line of ${order.reference} matches “${short}”.` };
+			}
+		}
+		const l = rs[i].line;
+		const first = scans.current.size === 0;
+		const n = (scans.current.get(l.pk) || 0) + 1;
+		scans.current.set(l.pk, n);
+		setRows(list => list.map((r, j) => (j === i ? { ...r, on: true, quantity: String(n) }
+			: first ? { ...r, on: scans.current.has(r.line.pk) } : r)));
+		const left = Number(l.quantity) - Number(l.received);
+		return { tone: n > left ? 'error' : 'ok',
+			text: `${l.sku} · ${l.internal_part_name}: ${fmtQty(n)} to receive${n > left ? `, more than the ${fmtQty(left)} outstanding` : ` of ${fmtQty(left)} outstanding`}.` };
+	};
+	const scanRef = useRef(onScan);
+	scanRef.current = onScan;
+	useScanHandler(async t => {
+		const r = await scanRef.current(t);
+		if (r) toast(r.text, r.tone === 'error' ? 'error' : undefined);
+	});
+	const scan = () => openScanner({ custom: {
+		title: `Scan to receive`, hint: `Each scan of a part of ${order.reference} adds one pack to its line; lines not scanned are not received.`,
+		onScan: t => scanRef.current(t),
+	} });
 	const go = async () => {
 		setBusy(true); setError(null);
 		try {
@@ -191,7 +250,9 @@ function ReceiveDialog({ order, lines, onClose, onDone }) {
 	const locOptions = treeOptions(locs.tree, '— order destination —');
 	return html`<${Dialog} title=${`Receive against ${order.reference}`} onClose=${onClose} onSubmit=${go} wide
 		footer=${html`<${Button} onClick=${onClose}>Cancel</${Button}><${Button} kind="primary" type="submit" busy=${busy} disabled=${!chosen.length}>Receive ${chosen.length} line${chosen.length === 1 ? '' : 's'}</${Button}>`}>
-		${!open.length ? html`<p>Every line is received.</p>` : html`<div class="receive-rows">${rows.map((r, i) => html`<fieldset class="receive-row" key=${r.line.pk}>
+		${!open.length ? html`<p>Every line is received.</p>` : html`<div class="action-scan"><${Button} icon="scan" onClick=${scan} aria-haspopup="dialog">Scan</${Button}>
+			<span class="hint">Scan each pack received: its line is ticked and counted</span></div>
+			<div class="receive-rows">${rows.map((r, i) => html`<fieldset class="receive-row" key=${r.line.pk}>
 			<legend><label><input type="checkbox" checked=${r.on} onChange=${e => set(i, 'on', e.currentTarget.checked)} />
 				<span class="mono">${r.line.sku}</span> · ${r.line.internal_part_name}
 				<span class="muted"> (${fmtQty(r.line.received)} of ${fmtQty(r.line.quantity)} received)</span></label></legend>

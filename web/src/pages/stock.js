@@ -2,10 +2,11 @@
 // add, remove, transfer (whole or part, to a location picked from the tree)
 // and status change, on one or several items at once, with notes.
 import { html } from 'htm/preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError } from '../api.js';
 import { enqueue, unreachable } from '../queue.js';
-import { can } from '../session.js';
+import { can, useStore } from '../session.js';
+import { lookup, noMatch, openScanner, scanState, useScanHandler } from '../scan.js';
 import { useTree, pathOf, useStatuses, statusTone, statusLabel, invalidate } from '../data.js';
 import { navigate } from '../router.js';
 import { Tree } from '../ui/tree.js';
@@ -73,12 +74,15 @@ function itemRowErrors(err, i) {
 	return Object.values(e).flat().map(tidyNumbers);
 }
 
-export function StockActionDialog({ action, items, onClose, onDone }) {
+const startQty = (action, it) => (action === 'count' || action === 'transfer' ? String(Number(it.quantity)) : '');
+
+export function StockActionDialog({ action, items: items0, onClose, onDone }) {
 	const a = ACTIONS[action];
 	const locs = useTree('location');
 	const statuses = useStatuses();
-	const [qty, setQty] = useState(() => Object.fromEntries(items.map(it => [it.pk,
-		action === 'count' || action === 'transfer' ? String(Number(it.quantity)) : ''])));
+	// The items: those the dialog was opened with, and those scanned since.
+	const [items, setItems] = useState(items0);
+	const [qty, setQty] = useState(() => Object.fromEntries(items0.map(it => [it.pk, startQty(action, it)])));
 	const [notes, setNotes] = useState('');
 	const [location, setLocation] = useState(null);
 	const [filter, setFilter] = useState('');
@@ -88,6 +92,63 @@ export function StockActionDialog({ action, items, onClose, onDone }) {
 	const nid = useId('notes');
 	const sid = useId('status');
 	const fid = useId('locfilter');
+	const scanOpen = useStore(scanState).open;
+	const [focusPk, setFocusPk] = useState(null);
+	const have = useRef(new Set(items0.map(it => it.pk)));
+
+	// A scanned code (the scanner opened from here, or a scanner that types
+	// while the dialog is open): a stock item joins the list; one already
+	// in it gets its quantity field (when counting, the scanner closes so
+	// the count can be typed).  Anything else is said to be no stock item.
+	const onScan = async text => {
+		let m;
+		try { m = await lookup(text); } catch (e) { return { tone: 'error', text: e.message || String(e) }; }
+		if (!m) return { tone: 'error', text: noMatch(text) };
+		if (m.model !== 'stockitem') {
+			const what = { part: 'a part', stocklocation: 'a location', supplierpart: 'a supplier part' }[m.model] || 'not a stock item';
+			return { tone: 'error', text: `That is ${what}${m.instance?.name || m.instance?.pathstring ? ` (${m.instance.pathstring || m.instance.full_name || m.instance.name})` : ''}: only stock items can be added here.` };
+		}
+		if (have.current.has(m.pk)) {
+			const it = items.find(x => x.pk === m.pk);
+			const name = it ? `${itemPartName(it)} ${itemIdent(it) || 'item ' + it.pk}`.trim() : `stock item #${m.pk}`;
+			if (action === 'status') return { tone: 'info', text: `${name} is already in the list.` };
+			setFocusPk(m.pk);
+			if (action === 'count') return { close: true };
+			return { tone: 'info', text: `${name} is already in the list.` };
+		}
+		have.current.add(m.pk);
+		let it;
+		try {
+			it = await api.get(`stock/${m.pk}/`, { part_detail: true, location_detail: true });
+		} catch (e) {
+			have.current.delete(m.pk);
+			return { tone: 'error', text: e instanceof ApiError ? e.general().join(' ') : String(e.message || e) };
+		}
+		setItems(l => [...l, it]);
+		setQty(q => ({ ...q, [it.pk]: startQty(action, it) }));
+		return { tone: 'ok', text: `Added ${itemPartName(it)} ${itemIdent(it) || 'item ' + it.pk} (${fmtQty(it.quantity, it.part_detail?.units)} in stock).` };
+	};
+	const scanRef = useRef(onScan);
+	scanRef.current = onScan;
+	// A typed scan while this dialog is on top: the same, said in a toast.
+	useScanHandler(async t => {
+		const r = await scanRef.current(t);
+		if (r && !r.close && r.tone !== 'info') toast(r.text, r.tone === 'error' ? 'error' : undefined);
+	});
+	const scan = () => openScanner({ custom: {
+		title: `Scan to ${a.label.toLowerCase()}`,
+		hint: action === 'count' ? 'Each stock item scanned joins the count; scanning one already listed closes the scanner at its quantity.'
+			: 'Each stock item scanned joins the list.',
+		onScan: t => scanRef.current(t),
+	} });
+	// The quantity field of a scanned item already listed, once the scanner
+	// (if open) has closed and given the focus back.
+	useEffect(() => {
+		if (focusPk == null || scanOpen) return;
+		const el = document.getElementById(`q-${focusPk}`);
+		if (el) { el.focus(); el.select?.(); }
+		setFocusPk(null);
+	}, [focusPk, scanOpen]);
 
 	const submit = async () => {
 		setBusy(true); setError(null);
@@ -135,6 +196,8 @@ export function StockActionDialog({ action, items, onClose, onDone }) {
 		footer=${html`<${Button} onClick=${onClose}>Cancel</${Button}>
 			<${Button} kind="primary" type="submit" busy=${busy} icon=${a.icon}>${a.title}</${Button}>`}>
 		${general.length > 0 && html`<div class="note note-error" role="alert"><${Icon} name="alert" /><div>${general.map(m => html`<div>${m}</div>`)}</div></div>`}
+		<div class="action-scan"><${Button} icon="scan" onClick=${scan} aria-haspopup="dialog">Scan</${Button}>
+			<span class="hint">${items.length === 1 ? '1 item' : items.length + ' items'}: scan a label to add another</span></div>
 		<table class="table table-compact action-items">
 			<caption class="sr-only">Items</caption>
 			<thead><tr><th scope="col">Item</th><th scope="col">Location</th><th scope="col" class="num">In stock</th>
