@@ -72,11 +72,14 @@ function goOffline() {
 	try { kept = JSON.parse(localStorage.getItem(IDENTITY) || 'null'); } catch { kept = null; }
 	if (!kept?.user) return false;
 	session.set({ status: 'authed', user: kept.user, roles: kept.roles, offline: true });
-	const retry = () => loadIdentity().then(() => {
-		window.removeEventListener('online', retry);
-		clearInterval(timer);
-	}, e => { if (e instanceof ApiError && e.status) { clearInterval(timer); window.removeEventListener('online', retry); } });
-	window.addEventListener('online', retry);
+	let done = false;
+	const stop = () => { done = true; clearInterval(timer); window.removeEventListener('online', onOnline); };
+	const retry = () => (done ? Promise.resolve() : loadIdentity().then(stop,
+		e => { if (e instanceof ApiError && e.status) stop(); }));
+	// The 'online' event may come a moment before requests get through:
+	// tried then, and again shortly after.
+	const onOnline = () => { retry(); setTimeout(retry, 1500); setTimeout(retry, 5000); };
+	window.addEventListener('online', onOnline);
 	const timer = setInterval(retry, 30000);
 	return true;
 }
