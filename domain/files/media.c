@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "ctx.h"
+#include "req.h"
 #include "db.h"
 #include "err.h"
 #include "log.h"
@@ -235,6 +236,14 @@ media_url(struct ctx *ctx, const char *rel, char *buf, size_t bufsz)
 	snprintf(buf, bufsz, "%s/media/%s", ctx->req.prefix != NULL ?
 	    ctx->req.prefix : "", rel);
 	return buf;
+}
+
+/* The same as a full URL, for a client outside the page (KiCad): the
+ * request's base URL (req.h), which ends with the prefix. */
+const char *
+media_abs_url(struct ctx *ctx, const char *rel)
+{
+	return mem_printf(&ctx->mem, "%s/media/%s", req_base_url(ctx), rel);
 }
 
 /*

@@ -50,6 +50,7 @@ int		 media_sweep(struct ctx *, int max);
 struct err	*media_orphans_waiting(struct ctx *, bool *any);
 char		*media_url(struct ctx *, const char *rel, char *buf,
 		    size_t bufsz);
+const char	*media_abs_url(struct ctx *, const char *rel);
 /* Whom a stored file belongs to (media_owner()). */
 struct media_owner {
 	const struct resource *model;	/* its model (models.h) */

@@ -10,7 +10,6 @@
 #include "db.h"
 #include "err.h"
 #include "json.h"
-#include "req.h"
 #include "res.h"
 #include "resp.h"
 #include "route.h"
@@ -224,22 +223,11 @@ kicad_datasheet(struct ctx *ctx, db_stmt *st)
 	const char *link = (const char *)st_column_text(st, 4);
 	const char *file = (const char *)st_column_text(st, 14);
 	const char *other = (const char *)st_column_text(st, 15);
-	char url[MEDIA_PATH_MAX + 2048];
 
 	if (link != NULL && link[0] != '\0')
 		return link;
-	if (file != NULL && file[0] != '\0') {
-		const char *base = req_base_url(ctx);
-		const char *prefix = ctx->req.prefix != NULL ? ctx->req.prefix :
-		    "";
-		size_t nb = strlen(base), np = strlen(prefix);
-		/* media_url() starts with the prefix, which the base may end
-		 * with: the scheme and host before it */
-		if (np <= nb && strcmp(base + nb - np, prefix) == 0)
-			nb -= np;
-		media_url(ctx, file, url, sizeof(url));
-		return mem_printf(&ctx->mem, "%.*s%s", (int)nb, base, url);
-	}
+	if (file != NULL && file[0] != '\0')
+		return media_abs_url(ctx, file);
 	return other != NULL ? other : "";
 }
 

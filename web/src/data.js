@@ -126,21 +126,8 @@ export const TRACKING = {
 // The tracking list names each entry's item (its part's full name and
 // units) and user itself when asked (item_detail, user_detail): a page of
 // history is one request, whatever its rows.
-export const TRACK_DETAIL = { item_detail: true, user_detail: true };
-
-export function trackRow(e) {
-	const d = e.item_detail;
-	e.item_info = d ? { pk: d.pk, part: d.part, location: d.location,
-		part_detail: { full_name: d.part_name, units: d.part_units } } : null;
-	e.user_info = e.user_detail || null;
-	return e;
-}
-
-/* A page of tracking entries with .item_info and .user_info filled in. */
-export async function trackPage(query) {
-	const page = await api.page('stock/track/', { ...query, ...TRACK_DETAIL });
-	page.results.forEach(trackRow);
-	return page;
+export function trackPage(query) {
+	return api.page('stock/track/', { ...query, item_detail: true, user_detail: true });
 }
 
 /* The history of a part: the newest entries of all its stock items. */
@@ -149,11 +136,12 @@ export async function trackForPart(part, max = 200) {
 }
 
 export function trackPartName(e) {
-	const i = e.item_info;
-	return i?.part_detail?.name || i?.part_detail?.full_name || (i ? `Part ${i.part}` : `Item ${e.item}`);
+	const i = e.item_detail;
+	return i?.part_name || (i ? `Part ${i.part}` : `Item ${e.item}`);
 }
+export const trackUnits = e => e.item_detail?.part_units;
 export function trackUserName(e) {
-	return e.user_info?.username || (e.user != null ? `user ${e.user}` : '');
+	return e.user_detail?.username || (e.user != null ? `user ${e.user}` : '');
 }
 
 /* What a BOM or build line may take from, as InvenTree's BOM table adds it

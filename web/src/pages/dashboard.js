@@ -4,7 +4,7 @@ import { html } from 'htm/preact';
 import { api } from '../api.js';
 import { can, session, useStore } from '../session.js';
 import { Link } from '../router.js';
-import { useTree, TRACKING, trackPage, trackPartName, trackUserName } from '../data.js';
+import { useTree, TRACKING, trackPage, trackPartName, trackUnits, trackUserName } from '../data.js';
 import { Icon } from '../ui/icons.js';
 import { Card, useApi, Spinner, Empty, ErrorNote, fmtQty, fmtInt, relTime, Badge } from '../ui/kit.js';
 import { deltaText } from './stock.js';
@@ -63,7 +63,7 @@ export function Dashboard() {
 					<span class="list-main">
 						<${Badge} tone="neutral">${e.label || TRACKING[e.tracking_type] || 'Change'}</${Badge}>
 						<${Link} to=${'/stock/' + e.item}>${trackPartName(e)}</${Link}>
-						<span class="cell-sub"> ${deltaText(e, e.item_info?.part_detail?.units, locs.tree)}</span>
+						<span class="cell-sub"> ${deltaText(e, trackUnits(e), locs.tree)}</span>
 					</span>
 					<span class="list-side cell-sub" title=${e.date}>${e.user != null ? trackUserName(e) + ' · ' : ''}${relTime(e.date)}</span>
 				</li>`)}</ul>`}

@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { can } from '../session.js';
 import { Link, useRoute, setQuery } from '../router.js';
-import { useTree, TRACKING, trackPage, trackPartName, trackUserName } from '../data.js';
+import { useTree, TRACKING, trackPage, trackPartName, trackUnits, trackUserName } from '../data.js';
 import { PagedTable } from '../ui/table.js';
 import { Button, useApi, ErrorNote, fmtDate, Badge, useId } from '../ui/kit.js';
 import { deltaText } from './stock.js';
@@ -31,7 +31,7 @@ export function History() {
 		{ key: 'date', label: 'When', class: 'nowrap', render: e => html`<span title=${e.date}>${fmtDate(e.date)}</span>` },
 		{ key: 'type', label: 'What', render: e => html`<${Badge} tone=${e.tracking_type === 12 ? 'warn' : e.tracking_type === 20 ? 'info' : 'neutral'}>${e.label || TRACKING[e.tracking_type] || e.tracking_type}</${Badge}>` },
 		{ key: 'item', label: 'Item', render: e => html`<${Link} to=${'/stock/' + e.item}>${trackPartName(e)} <span class="cell-sub">#${e.item}</span></${Link}>` },
-		{ key: 'change', label: 'Change', render: e => deltaText(e, e.item_info?.part_detail?.units, locs.tree) },
+		{ key: 'change', label: 'Change', render: e => deltaText(e, trackUnits(e), locs.tree) },
 		{ key: 'user', label: 'By', class: 'hide-sm', render: e => e.user != null ? trackUserName(e) : html`<span class="muted">—</span>` },
 		{ key: 'notes', label: 'Notes', class: 'hide-sm clamp-cell', render: e => e.notes || '' },
 	];
