@@ -25,7 +25,9 @@ DEPS_BUILD = gcc make libc6-dev libsqlite3-dev libcjson-dev libscrypt-dev \
 # that no other request pays for linking it (docs/export.md).
 DEPS_BUILD += libxlsxwriter4
 # libzip and expat read an imported XLSX workbook: loaded with dlopen() by
-# lib/xlsxread.c (importer.cgi, on its first XLSX file), never linked.
+# lib/xlsxread.c (importer.cgi, on its first XLSX file), never linked;
+# expat (lib/xmldl.c) also reads udunits2's unit database for
+# /api/units/all/.
 DEPS_BUILD += libzip-dev libexpat1-dev
 # udunits2 (parameters' units) is loaded with dlopen() when a unit is
 # met (domain/inventory/units.h), never linked.

@@ -31,13 +31,14 @@ xlsxr_read(const char *buf, size_t len, csvr_row_fn fn, void *arg,
 
 #include <dlfcn.h>
 
-#include <expat.h>
 #include <zip.h>
 
-/* ---- libzip and expat, loaded on the first XLSX file ---------------- */
+#include "xmldl.h"
+
+/* ---- libzip (and expat, xmldl.h), loaded on the first XLSX file ----- */
 
 static struct {
-	void		*zh, *xh;
+	void		*zh;
 	zip_source_t	*(*source_buffer_create)(const void *, zip_uint64_t,
 			    int, zip_error_t *);
 	zip_t		*(*open_from_source)(zip_source_t *, int,
@@ -52,20 +53,6 @@ static struct {
 	int		 (*fclose)(zip_file_t *);
 	void		 (*error_init)(zip_error_t *);
 	void		 (*error_fini)(zip_error_t *);
-
-	XML_Parser	 (*create)(const XML_Char *);
-	void		 (*free)(XML_Parser);
-	void		 (*set_user_data)(XML_Parser, void *);
-	void		 (*set_element_handler)(XML_Parser,
-			    XML_StartElementHandler, XML_EndElementHandler);
-	void		 (*set_character_data_handler)(XML_Parser,
-			    XML_CharacterDataHandler);
-	void		 (*set_doctype_handler)(XML_Parser,
-			    XML_StartDoctypeDeclHandler);
-	enum XML_Status	 (*parse)(XML_Parser, const char *, int, int);
-	enum XML_Status	 (*stop)(XML_Parser, XML_Bool);
-	enum XML_Error	 (*error_code)(XML_Parser);
-	const XML_LChar	*(*error_string)(enum XML_Error);
 } xl;
 
 static const char *
@@ -81,45 +68,29 @@ xl_load(void)
 	    (void **)&xl.stat_index, (void **)&xl.fopen_index,
 	    (void **)&xl.fread, (void **)&xl.fclose, (void **)&xl.error_init,
 	    (void **)&xl.error_fini };
-	static const char *const xnames[] = { "XML_ParserCreate",
-	    "XML_ParserFree", "XML_SetUserData", "XML_SetElementHandler",
-	    "XML_SetCharacterDataHandler", "XML_SetStartDoctypeDeclHandler",
-	    "XML_Parse", "XML_StopParser", "XML_GetErrorCode",
-	    "XML_ErrorString" };
-	void **xslots[] = { (void **)&xl.create, (void **)&xl.free,
-	    (void **)&xl.set_user_data, (void **)&xl.set_element_handler,
-	    (void **)&xl.set_character_data_handler,
-	    (void **)&xl.set_doctype_handler, (void **)&xl.parse,
-	    (void **)&xl.stop, (void **)&xl.error_code,
-	    (void **)&xl.error_string };
-	void *zh, *xh;
+	static char why[256];
+	const char *x;
+	void *zh;
 
 	if (xl.zh != NULL)
 		return NULL;
+	if ((x = xmldl_load()) != NULL) {
+		snprintf(why, sizeof(why), "XLSX files cannot be read on this "
+		    "server: %s, or save the sheet as CSV (UTF-8).", x);
+		return why;
+	}
 	if ((zh = dlopen("libzip.so.4", RTLD_NOW | RTLD_LOCAL)) == NULL)
 		return "XLSX files cannot be read on this server: libzip.so.4 "
 		    "cannot be loaded (install Debian's libzip4), or save the "
 		    "sheet as CSV (UTF-8).";
-	if ((xh = dlopen("libexpat.so.1", RTLD_NOW | RTLD_LOCAL)) == NULL) {
-		dlclose(zh);
-		return "XLSX files cannot be read on this server: "
-		    "libexpat.so.1 cannot be loaded (install Debian's "
-		    "libexpat1), or save the sheet as CSV (UTF-8).";
-	}
 	for (size_t i = 0; i < sizeof(znames) / sizeof(znames[0]); i++)
-		if ((*zslots[i] = dlsym(zh, znames[i])) == NULL)
-			goto lacks;
-	for (size_t i = 0; i < sizeof(xnames) / sizeof(xnames[0]); i++)
-		if ((*xslots[i] = dlsym(xh, xnames[i])) == NULL)
-			goto lacks;
+		if ((*zslots[i] = dlsym(zh, znames[i])) == NULL) {
+			dlclose(zh);
+			return "XLSX files cannot be read on this server: "
+			    "libzip lacks a function it needs.";
+		}
 	xl.zh = zh;
-	xl.xh = xh;
 	return NULL;
-lacks:
-	dlclose(zh);
-	dlclose(xh);
-	return "XLSX files cannot be read on this server: libzip or libexpat "
-	    "lacks a function it needs.";
 }
 
 /* ---- the reading ----------------------------------------------------- */
@@ -208,7 +179,7 @@ xr_fail(struct xr *x, const char *fmt, ...)
 	va_end(ap);
 	x->why = x->msg;
 	if (x->p != NULL)
-		xl.stop(x->p, XML_FALSE);
+		xmldl.stop(x->p, XML_FALSE);
 }
 
 /* An element's name without its namespace prefix ("x:c" -> "c"). */
@@ -402,7 +373,7 @@ row_end(struct xr *x)
 	if (why != NULL) {
 		if (x->why == NULL) {
 			x->why = why;
-			xl.stop(x->p, XML_FALSE);
+			xmldl.stop(x->p, XML_FALSE);
 		}
 		return;
 	}
@@ -620,13 +591,13 @@ xr_part(struct xr *x, const char *name, enum part_kind kind, bool required)
 		    name);
 		return;
 	}
-	if ((x->p = xl.create(NULL)) == NULL)
+	if ((x->p = xmldl.create(NULL)) == NULL)
 		abort();
 	x->kind = kind;
-	xl.set_user_data(x->p, x);
-	xl.set_element_handler(x->p, on_start, on_end);
-	xl.set_character_data_handler(x->p, on_text);
-	xl.set_doctype_handler(x->p, on_doctype);
+	xmldl.set_user_data(x->p, x);
+	xmldl.set_element_handler(x->p, on_start, on_end);
+	xmldl.set_character_data_handler(x->p, on_text);
+	xmldl.set_doctype_handler(x->p, on_doctype);
 	zip_uint64_t total = 0;
 	zip_int64_t n;
 	do {
@@ -642,16 +613,16 @@ xr_part(struct xr *x, const char *name, enum part_kind kind, bool required)
 			    "more than it says.", name);
 			break;
 		}
-		if (xl.parse(x->p, buf, (int)n, n == 0) == XML_STATUS_ERROR) {
+		if (xmldl.parse(x->p, buf, (int)n, n == 0) == XML_STATUS_ERROR) {
 			if (x->why == NULL)
 				xr_fail(x, "The workbook cannot be read: "
 				    "%.100s is not well-formed XML (%s).",
-				    name, xl.error_string(xl.error_code(x->p)));
+				    name, xmldl.error_string(xmldl.error_code(x->p)));
 			break;
 		}
 	} while (n > 0 && x->why == NULL);
 	xl.fclose(f);
-	xl.free(x->p);
+	xmldl.free(x->p);
 	x->p = NULL;
 }
 

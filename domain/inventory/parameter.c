@@ -311,7 +311,7 @@ units_all_list(struct ctx *ctx)
 		cJSON_Delete(sys);
 		cJSON_Delete(units);
 		return err_new(ctx, 503, "Units cannot be listed: udunits2 "
-		    "is not installed");
+		    "or libexpat is not installed");
 	}
 	json_text(o, "default_system", "SI");
 	json_item(o, "available_systems", sys);

@@ -11,6 +11,8 @@
 #include <stdarg.h>
 #include <stdint.h>
 
+#include "xmldl.h"
+
 #include "inventory/units.h"
 
 /*
@@ -609,6 +611,16 @@ units_convert(const char *value, const char *units, double *out,
 	return r;
 }
 
+#ifdef STOCKROOM_STATIC
+/* No libexpat in a static release build (xmldl.h). */
+enum units_res
+units_all(void (*visit)(void *, const struct units_entry *), void *arg)
+{
+	(void)visit;
+	(void)arg;
+	return UNITS_UNAVAILABLE;
+}
+#else
 /* ---- every unit (units_all) ------------------------------------------- */
 
 struct ua_name {
@@ -670,63 +682,111 @@ ua_unit_end(struct ua *a, size_t first)
 	a->units[a->nunits++] = (struct ua_unit){ canon, 0, false };
 }
 
-/* XML text (s, len) with its entities as UTF-8, trimmed, into out. */
-static bool
-ua_text(const char *s, size_t len, char *out, size_t outsz)
-{
-	size_t n = 0;
+/* One file of udunits2's database being read (ua_file()). */
+struct ua_read {
+	struct ua	*a;
+	const char	*path;
+	int		 depth;
+	bool		 in_unit, in_aliases;
+	size_t		 first;		/* the unit's first name */
+	enum { UA_NONE, UA_SINGULAR, UA_SYMBOL, UA_IMPORT } field;
+	char		 text[UNITS_TEXT_MAX];
+	size_t		 len;
+	bool		 overflow;
+};
 
-	while (len > 0 && strchr(" \t\r\n", *s) != NULL)
-		s++, len--;
-	while (len > 0 && strchr(" \t\r\n", s[len - 1]) != NULL)
-		len--;
-	for (size_t i = 0; i < len; ) {
-		unsigned long c;
-		if (n + 5 >= outsz)
-			return false;
-		if (s[i] != '&') {
-			out[n++] = s[i++];
-			continue;
-		}
-		const char *semi = memchr(s + i, ';', len - i);
-		if (semi == NULL)
-			return false;
-		if (s[i + 1] == '#') {
-			char *end;
-			c = s[i + 2] == 'x' ? strtoul(s + i + 3, &end, 16) :
-			    strtoul(s + i + 2, &end, 10);
-			if (end != semi || c == 0 || c > 0xffff)
-				return false;
-		} else if (strncmp(s + i, "&amp;", 5) == 0)
-			c = '&';
-		else
-			return false;
-		if (c < 0x80)
-			out[n++] = (char)c;
-		else if (c < 0x800) {
-			out[n++] = (char)(0xc0 | c >> 6);
-			out[n++] = (char)(0x80 | (c & 0x3f));
-		} else {
-			out[n++] = (char)(0xe0 | c >> 12);
-			out[n++] = (char)(0x80 | (c >> 6 & 0x3f));
-			out[n++] = (char)(0x80 | (c & 0x3f));
-		}
-		i = (size_t)(semi - s) + 1;
+static void ua_file(struct ua *, const char *path, int depth);
+
+static void
+ua_start(void *arg, const XML_Char *name, const XML_Char **atts)
+{
+	struct ua_read *r = arg;
+
+	(void)atts;
+	if (strcmp(name, "unit") == 0) {
+		r->in_unit = true;
+		r->in_aliases = false;
+		r->first = r->a->nnames;
+	} else if (strcmp(name, "aliases") == 0)
+		r->in_aliases = true;
+	else if (r->in_unit && strcmp(name, "singular") == 0)
+		r->field = UA_SINGULAR;
+	else if (r->in_unit && strcmp(name, "symbol") == 0)
+		r->field = UA_SYMBOL;
+	else if (!r->in_unit && strcmp(name, "import") == 0)
+		r->field = UA_IMPORT;
+	r->len = 0;
+	r->overflow = false;
+}
+
+static void
+ua_chars(void *arg, const XML_Char *s, int n)
+{
+	struct ua_read *r = arg;
+
+	if (r->field == UA_NONE || n <= 0)
+		return;
+	if (r->len + (size_t)n >= sizeof(r->text)) {
+		r->overflow = true;
+		return;
 	}
-	out[n] = '\0';
-	return n > 0;
+	memcpy(r->text + r->len, s, (size_t)n);
+	r->len += (size_t)n;
+}
+
+static void
+ua_end(void *arg, const XML_Char *name)
+{
+	struct ua_read *r = arg;
+	char *t = r->text;
+	size_t n = r->len;
+
+	if (strcmp(name, "unit") == 0 && r->in_unit) {
+		ua_unit_end(r->a, r->first);
+		r->in_unit = false;
+		return;
+	}
+	if (strcmp(name, "aliases") == 0) {
+		r->in_aliases = false;
+		return;
+	}
+	if (r->field == UA_NONE)
+		return;
+	int field = r->field;
+	r->field = UA_NONE;
+	while (n > 0 && strchr(" \t\r\n", *t) != NULL)
+		t++, n--;
+	while (n > 0 && strchr(" \t\r\n", t[n - 1]) != NULL)
+		n--;
+	if (r->overflow || n == 0)
+		return;
+	t[n] = '\0';
+	if (field != UA_IMPORT) {
+		ua_name_add(r->a, t, r->in_aliases, field == UA_SYMBOL);
+		return;
+	}
+	char sub[4096];
+	const char *slash = strrchr(r->path, '/');
+	int dl = slash != NULL ? (int)(slash - r->path + 1) : 0;
+	if (t[0] == '/')
+		snprintf(sub, sizeof(sub), "%s", t);
+	else
+		snprintf(sub, sizeof(sub), "%.*s%s", dl, r->path, t);
+	ua_file(r->a, sub, r->depth + 1);
 }
 
 /*
- * One file of udunits2's database and the files it imports: each <unit>'s
- * <singular> names and <symbol>s, those inside <aliases> as aliases.
+ * One file of udunits2's database, read with expat (xmldl.h), and the
+ * files it imports: each <unit>'s <singular> names and <symbol>s, those
+ * inside <aliases> as aliases.
  */
 static void
 ua_file(struct ua *a, const char *path, int depth)
 {
-	char *buf, text[UNITS_TEXT_MAX];
-	size_t len, first = 0;
-	bool in_unit = false, in_aliases = false;
+	struct ua_read r = { .a = a, .path = path, .depth = depth };
+	char *buf;
+	size_t len;
+	XML_Parser p;
 	FILE *f;
 	long sz;
 
@@ -737,59 +797,17 @@ ua_file(struct ua *a, const char *path, int depth)
 		fclose(f);
 		return;
 	}
-	if ((buf = malloc((size_t)sz + 1)) == NULL)
+	if ((buf = malloc((size_t)sz)) == NULL)
 		abort();
 	len = fread(buf, 1, (size_t)sz, f);
 	fclose(f);
-	buf[len] = '\0';
-	for (char *p = buf; (p = strchr(p, '<')) != NULL; ) {
-		char *q, *next;
-		size_t tl;
-		if (strncmp(p, "<!--", 4) == 0) {
-			if ((q = strstr(p, "-->")) == NULL)
-				break;
-			p = q + 3;
-			continue;
-		}
-		if ((q = strchr(p, '>')) == NULL)
-			break;
-		const char *tag = p + 1;
-		tl = strcspn(tag, " \t\r\n/>");
-		if (tag[0] == '/')
-			tl = 1 + strcspn(tag + 1, " \t\r\n>");
-		if ((next = strchr(q + 1, '<')) == NULL)
-			next = q + 1 + strlen(q + 1);
-#define TAG(t)	(tl == strlen(t) && strncmp(tag, t, tl) == 0)
-		if (TAG("unit")) {
-			in_unit = true;
-			in_aliases = false;
-			first = a->nnames;
-		} else if (TAG("/unit") && in_unit) {
-			ua_unit_end(a, first);
-			in_unit = false;
-		} else if (TAG("aliases"))
-			in_aliases = true;
-		else if (TAG("/aliases"))
-			in_aliases = false;
-		else if ((TAG("singular") || TAG("symbol")) && in_unit &&
-		    q[-1] != '/' &&
-		    ua_text(q + 1, (size_t)(next - q - 1), text, sizeof(text)))
-			ua_name_add(a, text, in_aliases, TAG("symbol"));
-		else if (TAG("import") && !in_unit &&
-		    ua_text(q + 1, (size_t)(next - q - 1), text, sizeof(text))) {
-			char sub[4096];
-			const char *slash = strrchr(path, '/');
-			int dl = slash != NULL ? (int)(slash - path + 1) : 0;
-			if (text[0] == '/')
-				snprintf(sub, sizeof(sub), "%s", text);
-			else
-				snprintf(sub, sizeof(sub), "%.*s%s", dl, path,
-				    text);
-			ua_file(a, sub, depth + 1);
-		}
-#undef TAG
-		p = q + 1;
-	}
+	if ((p = xmldl.create(NULL)) == NULL)
+		abort();
+	xmldl.set_user_data(p, &r);
+	xmldl.set_element_handler(p, ua_start, ua_end);
+	xmldl.set_character_data_handler(p, ua_chars);
+	(void)xmldl.parse(p, buf, (int)len, 1);	/* a bad file: what it had */
+	xmldl.free(p);
 	free(buf);
 }
 
@@ -817,7 +835,7 @@ units_all(void (*visit)(void *, const struct units_entry *), void *arg)
 	ut_unit *one;
 	size_t ohm = SIZE_MAX;
 
-	if (!units_load())
+	if (!units_load() || xmldl_load() != NULL)
 		return UNITS_UNAVAILABLE;
 	if (ud.path_xml != NULL) {
 		int status;
@@ -918,3 +936,4 @@ units_all(void (*visit)(void *, const struct units_entry *), void *arg)
 	free(a.groups);
 	return UNITS_OK;
 }
+#endif

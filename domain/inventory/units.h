@@ -81,7 +81,8 @@ enum units_res	units_custom_check(const char *definition,
 /*
  * Every unit the parser knows by name, for InvenTree's /api/units/all/:
  * the names and symbols of udunits2's unit database (its XML files, read
- * where udunits2 reads them, ut_get_path_xml()), the names of ohm this
+ * with expat, xmldl.h, where udunits2 reads them, ut_get_path_xml()),
+ * the names of ohm this
  * module adds, and the custom units' names and symbols.  visit is called
  * once per name, in strcmp() order: whether it is an alias (another name
  * of a unit that has its own name or symbol: udunits2's <aliases>, ohm's
