@@ -168,7 +168,7 @@ static const struct field po_fields[] = {
 	    "coalesce(sum(price * quantity / 100000), 0) FROM "
 	    "purchase_order_extra_line WHERE order_id = o.id))" },
 	[PO_BARCODE_HASH] = { "barcode_hash", FT_TEXT, F_READ_ONLY,
-	    .col = "''" },
+	    .col = "barcode_hash" },
 	[PO_PROJECT_CODE] = { "project_code", FT_ID, F_READ_ONLY,
 	    .col = "NULL" },
 };
