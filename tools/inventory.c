@@ -2024,23 +2024,16 @@ static int
 cmd_orders_args(struct ctx *ctx, int argc, char **argv)
 {
 	long long norders = 20000, nlines = 10;
+	const struct inv_option opts[] = {
+		{ "-n", &norders }, { "-l", &nlines },
+	};
 
-	for (int i = 2; i + 1 < argc; i += 2) {
-		long long v;
-		if (!txt_parse_int64(argv[i + 1], 0, 100000000, &v)) {
-			fprintf(stderr, "inventory: bad number %s\n",
-			    argv[i + 1]);
-			return 2;
-		}
-		if (strcmp(argv[i], "-n") == 0)
-			norders = v;
-		else if (strcmp(argv[i], "-l") == 0 && v <= GEN_LINES_MAX)
-			nlines = v;
-		else {
-			fprintf(stderr, "inventory: unknown option %s\n",
-			    argv[i]);
-			return 2;
-		}
+	if (inv_options(argc, argv, opts, sizeof(opts) / sizeof(opts[0])) != 0)
+		return 2;
+	if (nlines > GEN_LINES_MAX) {
+		fprintf(stderr, "inventory: at most %d lines an order\n",
+		    GEN_LINES_MAX);
+		return 2;
 	}
 	return cmd_orders(ctx, norders, nlines);
 }
