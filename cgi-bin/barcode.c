@@ -86,21 +86,27 @@ barcode_sql(size_t i, bool set)
 	return sql[i][set];
 }
 
-/* What link/ and unlink/ take beside the barcode: one pk per model. */
+/*
+ * What link/ and unlink/ take beside the barcode: one pk per model, in
+ * barcode_models' order.
+ */
+#define BARCODE_TARGETS \
+	{ "part", FT_ID, F_NULL, .ref = &part_resource }, \
+	{ "stocklocation", FT_ID, F_NULL, .ref = &location_resource }, \
+	{ "stockitem", FT_ID, F_NULL, .ref = &stock_resource }, \
+	{ "supplierpart", FT_ID, F_NULL, .ref = &supplier_part_resource }, \
+	{ "manufacturerpart", FT_ID, F_NULL, \
+	  .ref = &manufacturer_part_resource }, \
+	{ "purchaseorder", FT_ID, F_NULL, .ref = &po_resource }, \
+	{ "build", FT_ID, F_NULL, .ref = &build_resource }
 static const struct field barcode_target_fields[] = {
-	{ "part", FT_ID, F_NULL, .ref = &part_resource },
-	{ "stocklocation", FT_ID, F_NULL, .ref = &location_resource },
-	{ "stockitem", FT_ID, F_NULL, .ref = &stock_resource },
-	{ "supplierpart", FT_ID, F_NULL, .ref = &supplier_part_resource },
-	{ "manufacturerpart", FT_ID, F_NULL,
-	  .ref = &manufacturer_part_resource },
-	{ "purchaseorder", FT_ID, F_NULL, .ref = &po_resource },
-	{ "build", FT_ID, F_NULL, .ref = &build_resource },
+	BARCODE_TARGETS,
+	{ NULL },
 };
 _Static_assert(sizeof(barcode_target_fields) /
-    sizeof(barcode_target_fields[0]) == BARCODE_NMODELS, "one per model");
+    sizeof(barcode_target_fields[0]) == BARCODE_NMODELS + 1, "one per model");
 
-/* For OPTIONS. */
+/* For OPTIONS (unlink/ takes barcode_target_fields). */
 static const struct field barcode_scan_input[] = {
 	{ "barcode", FT_TEXT, F_REQUIRED, BARCODE_MAX,
 	  .help = "Scanned barcode data" },
@@ -109,25 +115,7 @@ static const struct field barcode_scan_input[] = {
 static const struct field barcode_link_input[] = {
 	{ "barcode", FT_TEXT, F_REQUIRED, BARCODE_DATA_MAX,
 	  .help = "Scanned barcode data" },
-	{ "part", FT_ID, F_NULL, .ref = &part_resource },
-	{ "stocklocation", FT_ID, F_NULL, .ref = &location_resource },
-	{ "stockitem", FT_ID, F_NULL, .ref = &stock_resource },
-	{ "supplierpart", FT_ID, F_NULL, .ref = &supplier_part_resource },
-	{ "manufacturerpart", FT_ID, F_NULL,
-	  .ref = &manufacturer_part_resource },
-	{ "purchaseorder", FT_ID, F_NULL, .ref = &po_resource },
-	{ "build", FT_ID, F_NULL, .ref = &build_resource },
-	{ NULL },
-};
-static const struct field barcode_unlink_input[] = {
-	{ "part", FT_ID, F_NULL, .ref = &part_resource },
-	{ "stocklocation", FT_ID, F_NULL, .ref = &location_resource },
-	{ "stockitem", FT_ID, F_NULL, .ref = &stock_resource },
-	{ "supplierpart", FT_ID, F_NULL, .ref = &supplier_part_resource },
-	{ "manufacturerpart", FT_ID, F_NULL,
-	  .ref = &manufacturer_part_resource },
-	{ "purchaseorder", FT_ID, F_NULL, .ref = &po_resource },
-	{ "build", FT_ID, F_NULL, .ref = &build_resource },
+	BARCODE_TARGETS,
 	{ NULL },
 };
 static const struct field barcode_generate_input[] = {
@@ -965,7 +953,7 @@ static const struct route barcode_routes[] = {
 	  "its model)", 0, .input = barcode_link_input },
 	{ "POST", "/api/barcode/unlink/", AREA_USER, PERM_VIEW,
 	  barcode_unlink, "Remove an object's third-party barcode (change "
-	  "permission of its model)", 0, .input = barcode_unlink_input },
+	  "permission of its model)", 0, .input = barcode_target_fields },
 	{ "POST", "/api/barcode/generate/", AREA_USER, PERM_VIEW,
 	  barcode_generate, "An object's barcode in InvenTree's format",
 	  0, .input = barcode_generate_input },
