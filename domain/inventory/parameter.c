@@ -998,6 +998,12 @@ parameter_filter_where(struct ctx *ctx, struct list_q *q, struct pfilter *fs,
 	for (size_t i = 0; i < n; i++)
 		sql = parameter_text_cond(ctx, q, sql, &fs[i]);
 	list_where(q, mem_printf(&ctx->mem, "%s)", sql));
+	/* The subquery names each part once (one parameter a part and
+	 * template; the two halves apart by data_numeric), and only parts
+	 * that exist: with no other filter it is the count. */
+	if (!ne)
+		list_count_alone(q, mem_printf(&ctx->mem, "SELECT count(*) "
+		    "FROM (%s) c", sql + strlen(" AND p.id IN (")));
 }
 
 /*

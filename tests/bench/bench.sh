@@ -234,6 +234,14 @@ ENDPOINTS=(
 	"supplier part list|/api/company/part/?limit=50&offset=1000|"
 	"PO list page|/api/order/po/?limit=50&offset=1000|"
 	"PO receive 10 lines|/api/order/po/$BENCH_PO/receive/|-s tests/bench/receive.lua"
+	# What InvenTree's mobile app sends (tests/cgi/test_app_replay.py):
+	# its Parts and Stock tabs at the top, the top-level trees, a part's
+	# stock.
+	"app: parts tab|/api/part/?category=null&cascade=true&active=true&ordering=%2Bname&category_detail=true&limit=25&offset=0|"
+	"app: top categories|/api/part/category/?cascade=false&ordering=%2Bpathstring&limit=25&offset=0|"
+	"app: stock tab|/api/stock/?location=null&cascade=true&part_detail=true&location_detail=true&supplier_detail=true&supplier_part_detail=true&in_stock=true&ordering=%2Bpart__name&limit=25&offset=0|"
+	"app: top locations|/api/stock/location/?cascade=false&ordering=%2Bpathstring&limit=25&offset=0|"
+	"app: stock of a part|/api/stock/?part=$PK&in_stock=true&limit=25&offset=0|"
 )
 # The BOM of the generator's largest assembly (200 lines, every tenth with
 # a substitute), whole as the web page reads it, and its can-build figure
