@@ -279,7 +279,10 @@ units_all_one(void *arg, const struct units_entry *e)
 	if (o == NULL || (c = cJSON_CreateArray()) == NULL)
 		mem_oom();
 	json_text(o, "name", e->name);
-	json_bool(o, "is_alias", e->is_alias);
+	/* InvenTree's is_alias is pint's get_name(k) == k: true for the
+	 * unit's own name, false for its symbols and other names (the
+	 * reverse of what it says; clients show it as they get it). */
+	json_bool(o, "is_alias", e->own);
 	for (size_t i = 0; i < e->ncompatible; i++) {
 		cJSON *s = cJSON_CreateString(e->compatible[i]);
 		if (s == NULL)
