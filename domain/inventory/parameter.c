@@ -144,6 +144,18 @@ custom_units_load(struct ctx *ctx)
 	return NULL;
 }
 
+struct err *
+units_site_check(struct ctx *ctx, const char *units, enum units_res *res,
+    char why[UNITS_WHY_MAX])
+{
+	struct err *e;
+
+	if ((e = custom_units_load(ctx)) != NULL)
+		return e;
+	*res = units_check(units, why);
+	return NULL;
+}
+
 /* Is s an identifier (letters, digits, "_", not a digit first)? */
 static bool
 custom_unit_identifier(const char *s)

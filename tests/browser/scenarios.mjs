@@ -493,6 +493,14 @@ async function stockActionsScenario(ctx) {
 	await d.getByRole('button', { name: 'Save part' }).click();
 	await expectText(d.locator('.field-invalid').filter({ has: page.getByLabel('Minimum stock') }), /\S+/, 'minimum_stock error');
 	await d.getByLabel('Minimum stock').fill('20');
+	// Units that are not a unit (InvenTree's physical units): the server's
+	// reason on the field, then a unit.
+	await d.getByLabel('Units').fill('boxes');
+	ctx.expectError(/\/api\/part\/\d+\/$/);
+	await d.getByRole('button', { name: 'Save part' }).click();
+	await expectText(d.locator('.field-invalid').filter({ has: page.getByLabel('Units') }), /Invalid physical unit: boxes/, 'units error');
+	await shot(ctx, page, '16b-part-units-refused', { full: false });
+	await d.getByLabel('Units').fill('pieces');
 	await d.getByRole('button', { name: 'Save part' }).click();
 	await closed(page);
 	await page.getByText('Below minimum').first().waitFor();
