@@ -493,6 +493,14 @@ async function stockActionsScenario(ctx) {
 	await d.getByRole('button', { name: 'Save part' }).click();
 	await expectText(d.locator('.field-invalid').filter({ has: page.getByLabel('Minimum stock') }), /\S+/, 'minimum_stock error');
 	await d.getByLabel('Minimum stock').fill('20');
+	// Units that are not a unit (InvenTree's physical units): the server's
+	// reason on the field, then a unit.
+	await d.getByLabel('Units').fill('boxes');
+	ctx.expectError(/\/api\/part\/\d+\/$/);
+	await d.getByRole('button', { name: 'Save part' }).click();
+	await expectText(d.locator('.field-invalid').filter({ has: page.getByLabel('Units') }), /Invalid physical unit: boxes/, 'units error');
+	await shot(ctx, page, '16b-part-units-refused', { full: false });
+	await d.getByLabel('Units').fill('pieces');
 	await d.getByRole('button', { name: 'Save part' }).click();
 	await closed(page);
 	await page.getByText('Below minimum').first().waitFor();
@@ -2715,7 +2723,14 @@ async function unitsScenario(ctx) {
 	await closed(page);
 	await expectText(units.getByRole('table', { name: 'Custom units' }), /smoot\s*smt\s*1\.7018 m/, 'the new unit');
 	await page.getByLabel('Look up a unit').fill('smoot');
-	await expectText(page.getByTestId('unit-hit'), /smoot[\s\S]*Same kind:.*meter/, 'the unit among the known ones');
+	const own = await expectText(page.getByTestId('unit-hit'), /smoot[\s\S]*Same kind:.*meter/, 'the unit among the known ones');
+	// InvenTree's is_alias, true for a unit's own name: its symbol is
+	// marked, the name not.
+	if (/symbol or other name/.test(own)) throw new Error('smoot marked as another name: ' + own);
+	await page.getByLabel('Look up a unit').fill('smt');
+	await expectText(page.getByTestId('unit-hit'), /^smt symbol or other name[\s\S]*Same kind:.*smoot/, 'the symbol marked');
+	await page.getByLabel('Look up a unit').fill('smoot');
+	await expectText(page.getByTestId('unit-hit'), /^smoot Same kind/, 'the name again');
 	await shot(ctx, page, 'u1-units');
 	// Used: a template in smoot, a value in metres read as smoots.
 	const part = await call('POST', 'part/', { name: 'Survey stake' });
