@@ -38,6 +38,10 @@
 #define PO_COMPLETE	30
 #define PO_CANCELLED	40
 #define PO_OPEN_SQL	"(10, 20, 25)"
+/* The same test as ORs: SQLite makes a temporary b-tree of a list of more
+ * than two constants each time it runs such an IN -- once a statement,
+ * or once a row in a trigger or a CHECK. */
+#define PO_OPEN_OR(c)	"(" c " = 10 OR " c " = 20 OR " c " = 25)"
 
 #define PO_REFERENCE_PREFIX	"PO-"
 #define PO_REFERENCE_PATTERN	"PO-{ref:04d}"
@@ -387,9 +391,13 @@ static const struct field po_line_fields[] = {
 	    .help = "Destination for received items" },
 	[LI_TARGET_DATE] = { "target_date", FT_DATE, F_NULL | F_ORDER },
 	[LI_OVERDUE] = { "overdue", FT_BOOL, F_READ_ONLY,
+	    /* Its order's row, not "l.order_id IN (SELECT id FROM
+	     * purchase_order WHERE ...)": SQLite makes that set of every
+	     * open order (20,000 orders: 9 M instructions) for one line. */
 	    .col = "(l.received < l.quantity AND l.target_date IS NOT NULL AND "
-	    "l.target_date < date('now') AND l.order_id IN (SELECT id FROM "
-	    "purchase_order WHERE status IN " PO_OPEN_SQL "))" },
+	    "l.target_date < date('now') AND EXISTS (SELECT 1 FROM "
+	    "purchase_order o WHERE o.id = l.order_id AND "
+	    PO_OPEN_OR("o.status") "))" },
 	[LI_TOTAL_PRICE] = { "total_price", FT_DEC, F_READ_ONLY | F_NULL |
 	    F_ORDER, .col = "(l.purchase_price * l.quantity / 100000)" },
 	[LI_SKU] = { "sku", FT_TEXT, F_READ_ONLY, .col = "(SELECT SKU FROM "
