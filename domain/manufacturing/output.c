@@ -93,24 +93,26 @@ out_exec(struct ctx *ctx, const char *sql, long long a, long long b,
 
 /* ---- build lines ---------------------------------------------------- */
 
-#define LINE_BOM(col) "(SELECT " col " FROM bom_item WHERE id = l.bom_item)"
-#define LINE_PART(col) "(SELECT p." col " FROM bom_item bq JOIN part p ON " \
-	"p.id = bq.sub_part WHERE bq.id = l.bom_item)"
+/*
+ * A line's BOM item and its component, joined to its row
+ * (build_line_resource.join): each read once for all the columns that
+ * show them, instead of once a column.
+ */
+#define LINE_JOIN " LEFT JOIN bom_item lb ON lb.id = l.bom_item " \
+	"LEFT JOIN part lp ON lp.id = lb.sub_part LEFT JOIN build lo ON " \
+	"lo.id = l.build"
 #define LINE_ALLOCATED "(SELECT coalesce(sum(quantity), 0) FROM build_item " \
 	"WHERE build_line = l.id)"
-#define LINE_AVAILABLE "(SELECT " PART_AVAILABLE_SQL("bq.sub_part") \
-	" FROM bom_item bq WHERE bq.id = l.bom_item)"
 #define LINE_SUB_AVAILABLE "(SELECT coalesce(sum(max(sp.in_stock - " \
 	"sp.allocated, 0)), 0) FROM bom_item_substitute s " \
 	"JOIN part sp ON sp.id = s.part WHERE s.bom_item = l.bom_item)"
-#define LINE_VARIANT_AVAILABLE "(SELECT " \
-	PART_VARIANT_AVAILABLE_SQL("bq.sub_part") " FROM bom_item bq WHERE " \
-	"bq.id = l.bom_item)"
-/* What the line may take from: the variants only when it allows them. */
-#define LINE_USABLE "(" LINE_AVAILABLE " + " LINE_SUB_AVAILABLE " + " \
-	"(SELECT CASE WHEN bq.allow_variants = 1 THEN " \
-	PART_VARIANT_AVAILABLE_SQL("bq.sub_part") " ELSE 0 END FROM bom_item " \
-	"bq WHERE bq.id = l.bom_item))"
+/* What the line may take from: the variants only when it allows them.
+ * For the filters, which the count runs too (without the join): the
+ * BOM item and its component read once for both figures. */
+#define LINE_USABLE "((SELECT " PART_AVAILABLE_OF("pa") " + CASE WHEN " \
+	"bq.allow_variants = 1 THEN " PART_VARIANT_AVAILABLE_OF("pa") \
+	" ELSE 0 END FROM bom_item bq JOIN part pa ON pa.id = bq.sub_part " \
+	"WHERE bq.id = l.bom_item) + " LINE_SUB_AVAILABLE ")"
 
 enum { LF_BUILD, LF_BOM_ITEM, LF_PART, LF_QUANTITY, LF_CONSUMED,
 	LF_ALLOCATED, LF_REFERENCE, LF_OPTIONAL, LF_CONSUMABLE,
@@ -124,7 +126,7 @@ static const struct field build_line_fields[] = {
 	    .ref = &build_resource },
 	[LF_BOM_ITEM] = { "bom_item", FT_ID, F_READ_ONLY | F_FILTER,
 	    .col = "bom_item", .ref = &bom_item_resource },
-	[LF_PART] = { "part", FT_ID, F_READ_ONLY, .col = LINE_BOM("sub_part"),
+	[LF_PART] = { "part", FT_ID, F_READ_ONLY, .col = "lb.sub_part",
 	    .ref = &part_resource },
 	[LF_QUANTITY] = { "quantity", FT_DEC, F_READ_ONLY | F_ORDER,
 	    .col = "quantity", .help = "Required quantity for build order" },
@@ -133,34 +135,36 @@ static const struct field build_line_fields[] = {
 	[LF_ALLOCATED] = { "allocated", FT_DEC, F_READ_ONLY | F_ORDER,
 	    .col = LINE_ALLOCATED },
 	[LF_REFERENCE] = { "reference", FT_TEXT, F_READ_ONLY,
-	    .col = LINE_BOM("reference") },
+	    .col = "lb.reference" },
 	[LF_OPTIONAL] = { "optional", FT_BOOL, F_READ_ONLY,
-	    .col = LINE_BOM("optional") },
+	    .col = "lb.optional" },
 	[LF_CONSUMABLE] = { "consumable", FT_BOOL, F_READ_ONLY,
-	    .col = LINE_BOM("consumable") },
+	    .col = "lb.consumable" },
 	[LF_ALLOW_VARIANTS] = { "allow_variants", FT_BOOL, F_READ_ONLY,
-	    .col = LINE_BOM("allow_variants") },
+	    .col = "lb.allow_variants" },
 	[LF_INHERITED] = { "inherited", FT_BOOL, F_READ_ONLY,
-	    .col = LINE_BOM("inherited") },
+	    .col = "lb.inherited" },
 	[LF_TRACKABLE] = { "trackable", FT_BOOL, F_READ_ONLY,
-	    .col = LINE_PART("trackable") },
+	    .col = "lp.trackable" },
 	[LF_AVAILABLE] = { "available_stock", FT_DEC, F_READ_ONLY | F_ORDER,
-	    .col = LINE_AVAILABLE },
+	    .col = PART_AVAILABLE_OF("lp") },
 	[LF_AVAILABLE_SUB] = { "available_substitute_stock", FT_DEC,
 	    F_READ_ONLY, .col = LINE_SUB_AVAILABLE },
 	/* InvenTree's: shown whatever the line allows. */
 	[LF_AVAILABLE_VARIANT] = { "available_variant_stock", FT_DEC,
-	    F_READ_ONLY, .col = LINE_VARIANT_AVAILABLE },
+	    F_READ_ONLY, .col = PART_VARIANT_AVAILABLE_OF("lp") },
 	/* No sales orders or external stock yet. */
 	[LF_EXTERNAL] = { "external_stock", FT_DEC, F_READ_ONLY, .col = "0" },
 	[LF_ON_ORDER] = { "on_order", FT_DEC, F_READ_ONLY, .col = "0" },
 	[LF_IN_PRODUCTION] = { "in_production", FT_DEC, F_READ_ONLY,
 	    .col = "0" },
 	[LF_BUILD_REFERENCE] = { "build_reference", FT_TEXT, F_READ_ONLY,
-	    .col = "(SELECT reference FROM build WHERE id = l.build)" },
+	    .col = "lo.reference" },
 	[LF_PART_DETAIL] = { "part_detail", FT_JSON, F_READ_ONLY | F_HOOK },
 	[LF_BOM_DETAIL] = { "bom_item_detail", FT_JSON, F_READ_ONLY | F_HOOK },
+	/* The hook lists them; the column counts them. */
 	[LF_ALLOCATIONS] = { "allocations", FT_JSON, F_READ_ONLY | F_HOOK,
+	    .col = "(SELECT count(*) FROM build_item WHERE build_line = l.id)",
 	    .help = "Stock allocated to the line" },
 };
 _Static_assert(sizeof(build_line_fields) / sizeof(build_line_fields[0]) ==
@@ -199,12 +203,8 @@ static const struct res_filter build_line_filters[] = {
 };
 
 static const struct res_order build_line_orders[] = {
-	{ "part", "(SELECT p.name FROM bom_item b JOIN part p ON p.id = "
-	  "b.sub_part WHERE b.id = l.bom_item), l.id", "(SELECT p.name FROM "
-	  "bom_item b JOIN part p ON p.id = b.sub_part WHERE b.id = "
-	  "l.bom_item) DESC, l.id DESC" },
-	{ "reference", LINE_BOM("reference") ", l.id", LINE_BOM("reference")
-	  " DESC, l.id DESC" },
+	{ "part", "lp.name, l.id", "lp.name DESC, l.id DESC" },
+	{ "reference", "lb.reference, l.id", "lb.reference DESC, l.id DESC" },
 };
 
 #define LINE_SEARCH " AND l.bom_item IN (SELECT b.id FROM bom_item b JOIN " \
@@ -217,10 +217,12 @@ static const struct list_search build_line_search = {
 };
 
 /* ?part_detail= and ?bom_item_detail= (true unless false), allocations
- * always. */
+ * always.  The nested rows are written as text (res_nested_text()), with
+ * statements and the user's stars read once for the list's rows. */
 struct line_view {
 	bool	 part_detail, bom_detail;
-	db_stmt	*part, *bom, *item;
+	db_stmt	*part, *bom, *item, *items;
+	void	*part_view;
 };
 
 static struct err *
@@ -230,6 +232,7 @@ build_line_view(struct ctx *ctx, void **view)
 	struct err *e;
 
 	*view = v;
+	v->part_view = part_nested_view(ctx);
 	if ((e = list_flag(ctx, "part_detail", true, &v->part_detail)) != NULL)
 		return e;
 	return list_flag(ctx, "bom_item_detail", true, &v->bom_detail);
@@ -242,35 +245,36 @@ static void
 build_line_render(struct ctx *ctx, db_stmt *st, cJSON *o, void *view)
 {
 	const struct resource *r = &build_line_resource;
-	static struct line_view none = { true, true, NULL, NULL, NULL };
+	struct line_view none = { true, true, NULL, NULL, NULL, NULL, NULL };
 	struct line_view *v = view != NULL ? view : &none;
-	db_stmt *once = NULL;
 
 	if (v->part_detail) {
-		cJSON *d = res_nested(ctx, &part_resource, view != NULL ?
-		    &v->part : &once, st_column_int64(st, res_col(r, LF_PART)),
-		    NULL);
+		cJSON *d = res_nested_text(ctx, &part_resource, &v->part,
+		    st_column_int64(st, res_col(r, LF_PART)), v->part_view);
 		if (d != NULL)
 			json_item(o, "part_detail", d);
 		else
 			json_null(o, "part_detail");
 	}
 	if (v->bom_detail) {
-		once = NULL;
-		cJSON *d = res_nested(ctx, &bom_item_resource, view != NULL ?
-		    &v->bom : &once, st_column_int64(st,
-		    res_col(r, LF_BOM_ITEM)), NULL);
+		cJSON *d = res_nested_text(ctx, &bom_item_resource, &v->bom,
+		    st_column_int64(st, res_col(r, LF_BOM_ITEM)), NULL);
 		if (d != NULL)
 			json_item(o, "bom_item_detail", d);
 		else
 			json_null(o, "bom_item_detail");
 	}
-	db_stmt *ss = db_prepare(ctx, line_sql_items);
+	/* The column counts them: a line without any (most, until they are
+	 * allocated) needs no statement of its own. */
+	db_stmt *ss = st_column_int64(st, res_col(r, LF_ALLOCATIONS)) == 0 ?
+	    NULL : v->items != NULL ? v->items : db_prepare(ctx,
+	    line_sql_items);
 	cJSON *list;
 	if (ss != NULL) {
+		v->items = ss;
 		st_bind_int64(ss, 1, st_column_int64(st, 0));
-		list = res_nested_all(ctx, &build_item_resource, view != NULL ?
-		    &v->item : NULL, ss, NULL);
+		list = res_nested_all_text(ctx, &build_item_resource, &v->item,
+		    ss, NULL);
 	} else if ((list = cJSON_CreateArray()) == NULL)
 		mem_oom();
 	json_item(o, "allocations", list);
@@ -296,6 +300,7 @@ const struct resource build_line_resource = {
 	RES_FILTERS(build_line_filters),
 	RES_ORDERS(build_line_orders),
 	.order = "l.build, l.id",
+	.join = LINE_JOIN,
 	.search = &build_line_search,
 	.hooks = &build_line_hooks,
 	.flags = RES_READ_ONLY | RES_METADATA,
