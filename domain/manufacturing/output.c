@@ -1101,11 +1101,19 @@ const struct field auto_input[] = {
 };
 
 /* The untracked lines to fill: id, what is left to allocate, the BOM
- * line, component, whether it allows variants. */
+ * line, component, whether it allows variants; whether it is optional or
+ * consumable; whether it has substitutes, the component variants, and
+ * its substitutes variants. */
 static const char auto_sql_lines[] =
     "SELECT l.id, l.quantity - l.consumed - (SELECT coalesce(sum("
     "quantity), 0) FROM build_item WHERE build_line = l.id), l.bom_item, "
-    "q.sub_part, q.allow_variants, q.optional, q.consumable "
+    "q.sub_part, q.allow_variants, q.optional, q.consumable, "
+    "CASE WHEN EXISTS (SELECT 1 FROM bom_item_substitute WHERE bom_item = "
+    "q.id) THEN 1 ELSE 0 END, CASE WHEN EXISTS (SELECT 1 FROM "
+    "part_variant_tree WHERE ancestor = q.sub_part) THEN 1 ELSE 0 END, "
+    "CASE WHEN EXISTS (SELECT 1 FROM bom_item_substitute bs JOIN "
+    "part_variant_tree t ON t.ancestor = bs.part WHERE bs.bom_item = q.id) "
+    "THEN 1 ELSE 0 END "
     "FROM build_line l JOIN bom_item q "
     "ON q.id = l.bom_item JOIN part p ON p.id = q.sub_part "
     "WHERE l.build = ? AND p.trackable = 0 ORDER BY l.id";
@@ -1120,8 +1128,7 @@ static const char auto_sql_lines[] =
 #define AUTO_VARIANTS "(SELECT t.descendant FROM part_variant_tree t JOIN " \
 	"part v ON v.id = t.descendant WHERE v.trackable = 0 AND "
 static const char auto_sql_candidates[] =
-    "SELECT s.id, s.part, s.quantity - (SELECT coalesce(sum(quantity), 0) "
-    "FROM build_item WHERE stock_item = s.id) FROM stock_item s "
+    "SELECT s.id, s.part, s.quantity FROM stock_item s "
     "WHERE (s.part = ?1 OR (?2 = 1 AND s.part IN (SELECT part FROM "
     "bom_item_substitute WHERE bom_item = ?3)) OR (?6 = 1 AND s.part IN "
     AUTO_VARIANTS "(t.ancestor = ?1 OR (?2 = 1 AND t.ancestor IN (SELECT "
@@ -1133,55 +1140,186 @@ static const char auto_sql_candidates[] =
     "FROM stock_location_tree WHERE ancestor = ?5)) ORDER BY CASE WHEN "
     "s.part = ?1 THEN 1 WHEN s.part IN " AUTO_VARIANTS "t.ancestor = ?1) "
     "THEN 2 ELSE 3 END, s.id";
+/*
+ * The same for one part, for a line without variants to take from (most
+ * lines), where the query above comes down to its component's items,
+ * then its substitutes' (auto_line()): sorted by id in C (SQLite's sorter
+ * costs more for a dozen rows).  The status is tested row by row (+): an
+ * IN list, or ORs SQLite makes one, would build a table of the four
+ * values at every run to look the index up with.
+ */
+static const char auto_sql_candidates_own[] =
+    "SELECT s.id, s.part, s.quantity FROM stock_item s "
+    "WHERE s.part = ?1 AND (+s.status = 10 OR +s.status = 50 OR "
+    "+s.status = 55 OR +s.status = 85) AND s.consumed_by IS NULL AND "
+    "s.quantity > 0 AND s.serial = '' AND (?2 = 0 OR s.location IN "
+    "(SELECT descendant FROM stock_location_tree WHERE ancestor = ?2)) AND "
+    "(?3 = 0 OR s.location IS NULL OR s.location NOT IN (SELECT descendant "
+    "FROM stock_location_tree WHERE ancestor = ?3))";
+/* What builds hold of an item already. */
+static const char auto_sql_held[] =
+    "SELECT coalesce(sum(quantity), 0) FROM build_item WHERE stock_item = ?";
 
 struct candidate {
-	long long	 item, part, avail;
+	long long	 item, part, quantity;
 };
 
-static struct err *
-auto_line(struct ctx *ctx, const struct val *v, long long location,
-    long long line, long long left, long long bom, long long part,
-    bool variants)
+static int
+candidate_cmp(const void *a, const void *b)
 {
-	db_stmt *st = db_prepare(ctx, auto_sql_candidates);
-	size_t n = 0, cap = 16;
-	struct candidate *c = mem_alloc(&ctx->mem, cap * sizeof(*c));
+	const struct candidate *x = a, *y = b;
+
+	return x->item < y->item ? -1 : x->item > y->item;
+}
+
+/* What of candidate c is not allocated yet, into *avail. */
+static struct err *
+candidate_avail(struct ctx *ctx, const struct candidate *c, long long *avail)
+{
+	db_stmt *st = db_prepare(ctx, auto_sql_held);
 	struct err *e;
+	bool found;
+
+	if (st == NULL)
+		return db_err(ctx, "auto-allocate");
+	st_bind_int64(st, 1, c->item);
+	if ((e = db_row(ctx, st, "auto-allocate", &found)) != NULL)
+		return e;
+	*avail = c->quantity - (found ? st_column_int64(st, 0) : 0);
+	st_reset(st);
+	return NULL;
+}
+
+/* Appends the rows of the bound statement st (id, part, quantity) to
+ * *c (n of cap), then resets it. */
+static struct err *
+candidates_add(struct ctx *ctx, db_stmt *st, struct candidate **c, size_t *n,
+    size_t *cap)
+{
 	int rc;
+
+	while ((rc = st_step(st)) == SQLITE_ROW) {
+		if (*n == *cap) {
+			struct candidate *more = mem_alloc(&ctx->mem, 2 * *cap *
+			    sizeof(*more));
+			memcpy(more, *c, *n * sizeof(**c));
+			*c = more;
+			*cap *= 2;
+		}
+		(*c)[*n].item = st_column_int64(st, 0);
+		(*c)[*n].part = st_column_int64(st, 1);
+		(*c)[*n].quantity = st_column_int64(st, 2);
+		(*n)++;
+	}
+	st_reset(st);
+	return rc == SQLITE_DONE ? NULL : db_err(ctx, "auto-allocate");
+}
+
+/* The items of part (auto_sql_candidates_own), sorted by id, appended. */
+static struct err *
+candidates_of(struct ctx *ctx, long long part, long long location,
+    long long exclude, struct candidate **c, size_t *n, size_t *cap)
+{
+	db_stmt *st = db_prepare(ctx, auto_sql_candidates_own);
+	size_t from = *n;
+	struct err *e;
 
 	if (st == NULL)
 		return db_err(ctx, "auto-allocate");
 	st_bind_int64(st, 1, part);
-	st_bind_int64(st, 2, v[AA_SUBSTITUTES].i != 0);
-	st_bind_int64(st, 3, bom);
-	st_bind_int64(st, 4, location);
-	st_bind_int64(st, 5, v[AA_EXCLUDE].null ? 0 : v[AA_EXCLUDE].i);
-	st_bind_int64(st, 6, variants);
-	while ((rc = st_step(st)) == SQLITE_ROW) {
-		if (st_column_int64(st, 2) <= 0)
-			continue;
-		if (n == cap) {
-			struct candidate *more = mem_alloc(&ctx->mem, 2 * cap *
-			    sizeof(*more));
-			memcpy(more, c, n * sizeof(*c));
-			c = more;
-			cap *= 2;
+	st_bind_int64(st, 2, location);
+	st_bind_int64(st, 3, exclude);
+	if ((e = candidates_add(ctx, st, c, n, cap)) != NULL)
+		return e;
+	if (*n - from > 1)
+		qsort(*c + from, *n - from, sizeof(**c), candidate_cmp);
+	return NULL;
+}
+
+static const char auto_sql_substitutes[] =
+    "SELECT part FROM bom_item_substitute WHERE bom_item = ?";
+
+/*
+ * Fills line (left to allocate) from the candidate items in InvenTree's
+ * order, each for what no build holds of it: all of them as needed when
+ * the stock is interchangeable, else only when exactly one has any.
+ * What a candidate has free is read only when it comes to it (the first
+ * item usually covers the line); allocating one changes no other's.
+ * Without variants to take from (plain: most lines) the order is the
+ * component's items by id, then its substitutes' (when asked) by id:
+ * read part by part, which costs a fraction of auto_sql_candidates and
+ * its lists of parts.
+ */
+static struct err *
+auto_line(struct ctx *ctx, const struct val *v, long long location,
+    long long line, long long left, long long bom, long long part,
+    bool variants, bool plain, bool subs)
+{
+	size_t n = 0, cap = 16;
+	struct candidate *c = mem_alloc(&ctx->mem, cap * sizeof(*c));
+	long long exclude = v[AA_EXCLUDE].null ? 0 : v[AA_EXCLUDE].i;
+	struct err *e;
+
+	if (plain) {
+		if ((e = candidates_of(ctx, part, location, exclude, &c, &n,
+		    &cap)) != NULL)
+			return e;
+		if (subs && v[AA_SUBSTITUTES].i) {
+			long long *sp;
+			size_t ns, from = n;
+			if ((e = out_ids(ctx, auto_sql_substitutes, bom, 0, &sp,
+			    &ns)) != NULL)
+				return e;
+			for (size_t k = 0; k < ns; k++)
+				if ((e = candidates_of(ctx, sp[k], location,
+				    exclude, &c, &n, &cap)) != NULL)
+					return e;
+			if (ns > 1 && n - from > 1)
+				qsort(c + from, n - from, sizeof(*c),
+				    candidate_cmp);
 		}
-		c[n].item = st_column_int64(st, 0);
-		c[n].part = st_column_int64(st, 1);
-		c[n].avail = st_column_int64(st, 2);
-		n++;
+	} else {
+		db_stmt *st = db_prepare(ctx, auto_sql_candidates);
+		if (st == NULL)
+			return db_err(ctx, "auto-allocate");
+		st_bind_int64(st, 1, part);
+		st_bind_int64(st, 2, v[AA_SUBSTITUTES].i != 0);
+		st_bind_int64(st, 3, bom);
+		st_bind_int64(st, 4, location);
+		st_bind_int64(st, 5, exclude);
+		st_bind_int64(st, 6, variants);
+		if ((e = candidates_add(ctx, st, &c, &n, &cap)) != NULL)
+			return e;
 	}
-	st_reset(st);
-	if (rc != SQLITE_DONE)
-		return db_err(ctx, "auto-allocate");
-	/* Not interchangeable: only a single candidate item is taken. */
-	if (n == 0 || (n > 1 && !v[AA_INTERCHANGEABLE].i))
-		return NULL;
+	if (!v[AA_INTERCHANGEABLE].i) {
+		/* Only a single candidate with anything free is taken. */
+		long long avail, one = 0;
+		size_t k = n;
+		for (size_t i = 0; i < n; i++) {
+			if ((e = candidate_avail(ctx, &c[i], &avail)) != NULL)
+				return e;
+			if (avail <= 0)
+				continue;
+			if (k < n)
+				return NULL;
+			k = i;
+			one = avail;
+		}
+		if (k == n || left <= 0)
+			return NULL;
+		struct alloc a = { .line = line, .item = c[k].item,
+		    .part = c[k].part, .quantity = one < left ? one : left };
+		return alloc_write(ctx, &a);
+	}
 	for (size_t i = 0; i < n && left > 0; i++) {
+		long long avail;
+		if ((e = candidate_avail(ctx, &c[i], &avail)) != NULL)
+			return e;
+		if (avail <= 0)
+			continue;
 		struct alloc a = { .line = line, .item = c[i].item,
 		    .part = c[i].part,
-		    .quantity = c[i].avail < left ? c[i].avail : left };
+		    .quantity = avail < left ? avail : left };
 		if ((e = alloc_write(ctx, &a)) != NULL)
 			return e;
 		left -= a.quantity;
@@ -1218,7 +1356,7 @@ auto_tx(struct ctx *ctx, long long id, const struct val *v)
 	if ((st = db_prepare(ctx, auto_sql_lines)) == NULL)
 		return db_err(ctx, "auto-allocate");
 	size_t n = 0, cap = 16;
-	long long (*l)[5] = mem_alloc(&ctx->mem, cap * sizeof(*l));
+	long long (*l)[7] = mem_alloc(&ctx->mem, cap * sizeof(*l));
 	st_bind_int64(st, 1, id);
 	while ((rc = st_step(st)) == SQLITE_ROW) {
 		/* Consumable lines are not allocated; optional ones only
@@ -1227,7 +1365,7 @@ auto_tx(struct ctx *ctx, long long id, const struct val *v)
 		    && !v[AA_OPTIONAL].i) || st_column_int64(st, 1) <= 0)
 			continue;
 		if (n == cap) {
-			long long (*more)[5] = mem_alloc(&ctx->mem, 2 * cap *
+			long long (*more)[7] = mem_alloc(&ctx->mem, 2 * cap *
 			    sizeof(*more));
 			memcpy(more, l, n * sizeof(*l));
 			l = more;
@@ -1235,6 +1373,18 @@ auto_tx(struct ctx *ctx, long long id, const struct val *v)
 		}
 		for (int j = 0; j < 5; j++)
 			l[n][j] = st_column_int64(st, j);
+		l[n][6] = st_column_int64(st, 7);
+		/*
+		 * Plain: the component's items, then its substitutes' (when
+		 * asked), when no variant can be a candidate (none, or not
+		 * allowed) nor come before the other substitutes (a
+		 * substitute that is a variant of the component).
+		 */
+		bool allow = st_column_int64(st, 4) != 0;
+		bool subs = v[AA_SUBSTITUTES].i && st_column_int64(st, 7);
+		bool comp_var = st_column_int64(st, 8) != 0;
+		bool subs_var = subs && st_column_int64(st, 9);
+		l[n][5] = !(comp_var && (allow || subs)) && !(allow && subs_var);
 		n++;
 	}
 	st_reset(st);
@@ -1242,7 +1392,7 @@ auto_tx(struct ctx *ctx, long long id, const struct val *v)
 		return db_err(ctx, "auto-allocate");
 	for (size_t i = 0; i < n; i++)
 		if ((e = auto_line(ctx, v, location, l[i][0], l[i][1], l[i][2],
-		    l[i][3], l[i][4] != 0)) != NULL)
+		    l[i][3], l[i][4] != 0, l[i][5] != 0, l[i][6] != 0)) != NULL)
 			return e;
 	return NULL;
 }
