@@ -1,14 +1,19 @@
 /*
  * barcode.cgi: InvenTree's barcode API (/api/barcode/...), as its built-in
- * plugin "InvenTreeBarcode" answers it, for parts, stock locations and stock
- * items -- what the mobile app scans and what inventree-python's
+ * plugin "InvenTreeBarcode" answers it, for parts, stock locations, stock
+ * items, supplier and manufacturer parts, purchase orders and build orders
+ * -- what the mobile app scans and what inventree-python's
  * scanBarcode(), assignBarcode() and unassignBarcode() send.
  *
  * A barcode is matched, in InvenTree's order, as
  *   1. InvenTree's short form, "INV-" + a two-letter model code + the pk
- *      (INV-PA12 part, INV-SL3 location, INV-SI5 item);
+ *      (INV-PA12 part, INV-SL3 location, INV-SI5 item, INV-SP7 supplier
+ *      part, INV-MP2 manufacturer part, INV-PO4 purchase order, INV-BO1
+ *      build order);
  *   2. InvenTree's JSON form, {"part": 12}, {"stocklocation": 3},
- *      {"stockitem": 5} (a pk given as a number or a numeric string);
+ *      {"stockitem": 5}, {"supplierpart": 7}, {"manufacturerpart": 2},
+ *      {"purchaseorder": 4}, {"build": 1} (a pk given as a number or a
+ *      numeric string);
  *   3. a third-party barcode linked to an object: the md5 of its printable
  *      characters (hash_barcode()) against the barcode_hash columns
  *      (migration 0011), case-sensitive.
@@ -34,6 +39,9 @@
 #include "models.h"
 #include "inventory/part.h"
 #include "inventory/stock.h"
+#include "manufacturing/build.h"
+#include "purchasing/company.h"
+#include "purchasing/order.h"
 
 #define BARCODE_PLUGIN	"InvenTreeBarcode"
 #define BARCODE_MAX	4095	/* characters a request may send (InvenTree) */
@@ -51,6 +59,12 @@ static const struct barcode_model barcode_models[] = {
 	{ &part_resource, "PA", "<class 'part.models.Part'>" },
 	{ &location_resource, "SL", "<class 'stock.models.StockLocation'>" },
 	{ &stock_resource, "SI", "<class 'stock.models.StockItem'>" },
+	{ &supplier_part_resource, "SP",
+	  "<class 'company.models.SupplierPart'>" },
+	{ &manufacturer_part_resource, "MP",
+	  "<class 'company.models.ManufacturerPart'>" },
+	{ &po_resource, "PO", "<class 'order.models.PurchaseOrder'>" },
+	{ &build_resource, "BO", "<class 'build.models.Build'>" },
 };
 #define BARCODE_NMODELS	(sizeof(barcode_models) / sizeof(barcode_models[0]))
 
@@ -72,16 +86,27 @@ barcode_sql(size_t i, bool set)
 	return sql[i][set];
 }
 
-/* What link/ and unlink/ take beside the barcode: one pk per model. */
+/*
+ * What link/ and unlink/ take beside the barcode: one pk per model, in
+ * barcode_models' order.
+ */
+#define BARCODE_TARGETS \
+	{ "part", FT_ID, F_NULL, .ref = &part_resource }, \
+	{ "stocklocation", FT_ID, F_NULL, .ref = &location_resource }, \
+	{ "stockitem", FT_ID, F_NULL, .ref = &stock_resource }, \
+	{ "supplierpart", FT_ID, F_NULL, .ref = &supplier_part_resource }, \
+	{ "manufacturerpart", FT_ID, F_NULL, \
+	  .ref = &manufacturer_part_resource }, \
+	{ "purchaseorder", FT_ID, F_NULL, .ref = &po_resource }, \
+	{ "build", FT_ID, F_NULL, .ref = &build_resource }
 static const struct field barcode_target_fields[] = {
-	{ "part", FT_ID, F_NULL, .ref = &part_resource },
-	{ "stocklocation", FT_ID, F_NULL, .ref = &location_resource },
-	{ "stockitem", FT_ID, F_NULL, .ref = &stock_resource },
+	BARCODE_TARGETS,
+	{ NULL },
 };
 _Static_assert(sizeof(barcode_target_fields) /
-    sizeof(barcode_target_fields[0]) == BARCODE_NMODELS, "one per model");
+    sizeof(barcode_target_fields[0]) == BARCODE_NMODELS + 1, "one per model");
 
-/* For OPTIONS. */
+/* For OPTIONS (unlink/ takes barcode_target_fields). */
 static const struct field barcode_scan_input[] = {
 	{ "barcode", FT_TEXT, F_REQUIRED, BARCODE_MAX,
 	  .help = "Scanned barcode data" },
@@ -90,15 +115,7 @@ static const struct field barcode_scan_input[] = {
 static const struct field barcode_link_input[] = {
 	{ "barcode", FT_TEXT, F_REQUIRED, BARCODE_DATA_MAX,
 	  .help = "Scanned barcode data" },
-	{ "part", FT_ID, F_NULL, .ref = &part_resource },
-	{ "stocklocation", FT_ID, F_NULL, .ref = &location_resource },
-	{ "stockitem", FT_ID, F_NULL, .ref = &stock_resource },
-	{ NULL },
-};
-static const struct field barcode_unlink_input[] = {
-	{ "part", FT_ID, F_NULL, .ref = &part_resource },
-	{ "stocklocation", FT_ID, F_NULL, .ref = &location_resource },
-	{ "stockitem", FT_ID, F_NULL, .ref = &stock_resource },
+	BARCODE_TARGETS,
 	{ NULL },
 };
 static const struct field barcode_generate_input[] = {
@@ -936,7 +953,7 @@ static const struct route barcode_routes[] = {
 	  "its model)", 0, .input = barcode_link_input },
 	{ "POST", "/api/barcode/unlink/", AREA_USER, PERM_VIEW,
 	  barcode_unlink, "Remove an object's third-party barcode (change "
-	  "permission of its model)", 0, .input = barcode_unlink_input },
+	  "permission of its model)", 0, .input = barcode_target_fields },
 	{ "POST", "/api/barcode/generate/", AREA_USER, PERM_VIEW,
 	  barcode_generate, "An object's barcode in InvenTree's format",
 	  0, .input = barcode_generate_input },

@@ -94,6 +94,22 @@ list_note_replace(struct list_q *q, size_t i, const char *frag)
 	nt->len = n;
 }
 
+/*
+ * The fragment just added, when it turns out to be the only one, is
+ * counted by count_sql instead of the list's count: a statement that
+ * takes the parameters bound so far, in the same order, and counts the
+ * rows the fragment alone keeps without reading the listed table (a
+ * filter's "id IN (subquery)" whose subquery names each row once).
+ */
+void
+list_count_alone(struct list_q *q, const char *count_sql)
+{
+	if (q->nwhere != 1)
+		return;
+	q->count_alone = count_sql;
+	q->count_alone_binds = q->nbinds;
+}
+
 /* Is every fragment of the WHERE a noted filter? */
 bool
 list_noted(const struct list_q *q)
@@ -550,9 +566,16 @@ list_count_stmt(struct list_q *q, const char *count)
 {
 	static const char where1[] = " WHERE TRUE";
 	size_t n = strlen(count), w = sizeof(where1) - 1;
+	/* A whole table's count: no join, no condition of its own. */
+	bool plain = n > w && strcmp(count + n - w, where1) == 0 &&
+	    strstr(count, " WHERE ") == count + n - w &&
+	    strstr(count, " JOIN ") == NULL;
 	db_stmt *ct;
 
-	if (q->wlen == 0 && q->nbinds == 0 && n > w &&
+	if (plain && q->count_alone != NULL && q->nwhere == 1 &&
+	    q->nbinds == q->count_alone_binds)
+		ct = db_prepare(q->ctx, q->count_alone);
+	else if (q->wlen == 0 && q->nbinds == 0 && n > w &&
 	    strcmp(count + n - w, where1) == 0)
 		ct = db_prepare(q->ctx, mem_strndup(&q->ctx->mem, count,
 		    n - w));

@@ -154,6 +154,9 @@ struct list_q {
 	const char		*key;
 	bool			 searching;	/* ?search= given */
 	struct page		 page;		/* ?limit, ?offset */
+	/* See list_count_alone(): NULL, or the count of one fragment. */
+	const char		*count_alone;
+	size_t			 count_alone_binds;
 };
 
 /* Appends the row's JSON text to t (see json.h's json_buf_*). */
@@ -171,6 +174,7 @@ bool	 list_noted(const struct list_q *);
 size_t	 list_note_key(const struct list_q *, char *key, size_t keysz,
 	    long long *v, size_t nv);
 void	 list_note_replace(struct list_q *, size_t note, const char *frag);
+void	 list_count_alone(struct list_q *, const char *count_sql);
 void	 list_bind_int(struct list_q *, long long);
 void	 list_bind_text(struct list_q *, const char *);
 void	 list_bind_double(struct list_q *, double);

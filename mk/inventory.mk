@@ -15,11 +15,17 @@
 #                (BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_PORT to tune);
 #                the CPU per CGI request also for the static programs of
 #                make dist (mk/dist.mk)
+#   make bench SCALE=10
+#                the same on a dataset ten times as big (1,000,000 parts,
+#                10,000,000 stock items; generated once into
+#                $(BUILD)/bench/data-x10), each row also as its req/s in
+#                the last scale-1 run over this run's
 
 BENCH_DIR	?= $(CURDIR)/$(BUILD)/bench
 BENCH_PORT	?= 18480
 BENCH_SECONDS	?= 10
 BENCH_CONNECTIONS ?= 8
+SCALE		?= 1
 
 .PHONY: demo bench bench-callgrind
 
@@ -51,7 +57,7 @@ bench: deps $(BUILD)/bench/hello.cgi
 	@$(MAKE) --no-print-directory DIST_ARCHS=$(DIST_HOST) dist-$(DIST_HOST)
 	@BUILD="$(BUILD)" BENCH_DIR="$(BENCH_DIR)" BENCH_PORT="$(BENCH_PORT)" \
 	    BENCH_STATIC_SITE="$(DIST_DIR)/$(DIST_HOST)/tree/$(DIST_NAME)" \
-	    BENCH_SECONDS="$(BENCH_SECONDS)" \
+	    BENCH_SECONDS="$(BENCH_SECONDS)" BENCH_SCALE="$(SCALE)" \
 	    BENCH_CONNECTIONS="$(BENCH_CONNECTIONS)" bash tests/bench/bench.sh
 
 # Instructions per request under callgrind (tests/bench/callgrind.py): the

@@ -637,6 +637,15 @@ MIGRATION_UNDO = {
     # tally: the migration sets them again, as 17's).
     32: [f"DROP TRIGGER IF EXISTS part_parameter_tally_{t}"
          for t in ("ai", "ad", "au")],
+    33: [f"{sql} {t}{rest}" for t in ("supplier_part", "manufacturer_part",
+                                      "purchase_order", "build")
+         for sql, rest in (("DROP INDEX", "_barcode_hash"),
+                           ("ALTER TABLE", " DROP COLUMN barcode_hash"),
+                           ("ALTER TABLE", " DROP COLUMN barcode_data"))],
+    # Cheaper stock triggers and tracking CHECK (issue 15): the same
+    # figures and codes as before it; the programs before it run on its
+    # triggers and table alike, so nothing to take back.
+    34: [],
 }
 
 

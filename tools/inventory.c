@@ -33,6 +33,7 @@
 #include "inventory/part.h"
 #include "inventory/stock.h"
 #include "inventory/tally.h"
+#include "inventory/units.h"
 #include "purchasing/company.h"
 #include "purchasing/order.h"
 #include "stockroom.h"
@@ -118,14 +119,24 @@ inv_node(struct ctx *ctx, const struct resource *k, const char *name,
 	return res_tree_place(ctx, k, id) == NULL ? id : -1;
 }
 
+/*
+ * A part, written directly (the demo's hundreds of parts): its units must
+ * be ones the part's own check takes (docs/parameters.md, "A part's
+ * units"), as a POST would have them.
+ */
 static long long
 inv_part(struct ctx *ctx, const char *name, const char *ipn,
     const char *desc, const char *kw, const char *units, long long cat,
     long long minimum, int assembly)
 {
-	db_stmt *st = db_prepare(ctx, inv_sql_part);
+	char why[UNITS_WHY_MAX];
+	db_stmt *st;
 
-	if (st == NULL)
+	if (units[0] != '\0' && units_check(units, why) == UNITS_INVALID) {
+		fprintf(stderr, "inventory: part %s: %s\n", name, why);
+		return -1;
+	}
+	if ((st = db_prepare(ctx, inv_sql_part)) == NULL)
 		return -1;
 	st_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
 	st_bind_text(st, 2, ipn, -1, SQLITE_TRANSIENT);
@@ -2024,23 +2035,16 @@ static int
 cmd_orders_args(struct ctx *ctx, int argc, char **argv)
 {
 	long long norders = 20000, nlines = 10;
+	const struct inv_option opts[] = {
+		{ "-n", &norders }, { "-l", &nlines },
+	};
 
-	for (int i = 2; i + 1 < argc; i += 2) {
-		long long v;
-		if (!txt_parse_int64(argv[i + 1], 0, 100000000, &v)) {
-			fprintf(stderr, "inventory: bad number %s\n",
-			    argv[i + 1]);
-			return 2;
-		}
-		if (strcmp(argv[i], "-n") == 0)
-			norders = v;
-		else if (strcmp(argv[i], "-l") == 0 && v <= GEN_LINES_MAX)
-			nlines = v;
-		else {
-			fprintf(stderr, "inventory: unknown option %s\n",
-			    argv[i]);
-			return 2;
-		}
+	if (inv_options(argc, argv, opts, sizeof(opts) / sizeof(opts[0])) != 0)
+		return 2;
+	if (nlines > GEN_LINES_MAX) {
+		fprintf(stderr, "inventory: at most %d lines an order\n",
+		    GEN_LINES_MAX);
+		return 2;
 	}
 	return cmd_orders(ctx, norders, nlines);
 }

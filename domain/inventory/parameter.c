@@ -144,6 +144,18 @@ custom_units_load(struct ctx *ctx)
 	return NULL;
 }
 
+struct err *
+units_site_check(struct ctx *ctx, const char *units, enum units_res *res,
+    char why[UNITS_WHY_MAX])
+{
+	struct err *e;
+
+	if ((e = custom_units_load(ctx)) != NULL)
+		return e;
+	*res = units_check(units, why);
+	return NULL;
+}
+
 /* Is s an identifier (letters, digits, "_", not a digit first)? */
 static bool
 custom_unit_identifier(const char *s)
@@ -279,7 +291,10 @@ units_all_one(void *arg, const struct units_entry *e)
 	if (o == NULL || (c = cJSON_CreateArray()) == NULL)
 		mem_oom();
 	json_text(o, "name", e->name);
-	json_bool(o, "is_alias", e->is_alias);
+	/* InvenTree's is_alias is pint's get_name(k) == k: true for the
+	 * unit's own name, false for its symbols and other names (the
+	 * reverse of what it says; clients show it as they get it). */
+	json_bool(o, "is_alias", e->own);
 	for (size_t i = 0; i < e->ncompatible; i++) {
 		cJSON *s = cJSON_CreateString(e->compatible[i]);
 		if (s == NULL)
@@ -998,6 +1013,12 @@ parameter_filter_where(struct ctx *ctx, struct list_q *q, struct pfilter *fs,
 	for (size_t i = 0; i < n; i++)
 		sql = parameter_text_cond(ctx, q, sql, &fs[i]);
 	list_where(q, mem_printf(&ctx->mem, "%s)", sql));
+	/* The subquery names each part once (one parameter a part and
+	 * template; the two halves apart by data_numeric), and only parts
+	 * that exist: with no other filter it is the count. */
+	if (!ne)
+		list_count_alone(q, mem_printf(&ctx->mem, "SELECT count(*) "
+		    "FROM (%s) c", sql + strlen(" AND p.id IN (")));
 }
 
 /*

@@ -24,6 +24,8 @@
 #ifndef SR_PARAMETER_H
 #define SR_PARAMETER_H
 
+#include "inventory/units.h"
+
 struct ctx;
 struct err;
 struct list_q;
@@ -33,6 +35,15 @@ extern const struct resource custom_unit_resource;
 extern const struct resource parameter_template_resource,
     part_parameter_template_resource, parameter_resource,
     part_parameter_resource, category_parameter_resource;
+
+/*
+ * Is units (trimmed) a unit the parser knows, the site's custom units
+ * (/api/units/) included?  *res says, and why when it is not (units.h's
+ * units_check()); returns only database errors.  A part's units
+ * (part.c) are checked with it.
+ */
+struct err	*units_site_check(struct ctx *, const char *units,
+		    enum units_res *res, char why[UNITS_WHY_MAX]);
 
 /* GET /api/units/all/: the units the parser knows (units_all()), as
  * InvenTree's AllUnitListResponse. */

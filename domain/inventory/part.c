@@ -23,6 +23,7 @@
 #include "inventory/part.h"
 #include "inventory/star.h"
 #include "inventory/stock.h"
+#include "inventory/units.h"
 #include "tasks/event.h"
 
 /* ---- categories ----------------------------------------------------- */
@@ -157,7 +158,8 @@ static const struct field part_fields[] = {
 	[PF_IPN] = { "IPN", FT_TEXT, F_FILTER | F_ORDER, 100 },
 	[PF_DESCRIPTION] = { "description", FT_TEXT, 0, 250 },
 	[PF_KEYWORDS] = { "keywords", FT_TEXT, 0, 250 },
-	[PF_UNITS] = { "units", FT_TEXT, 0, 20 },
+	[PF_UNITS] = { "units", FT_TEXT, 0, 20,
+	    .help = "Units of measure for this part" },
 	[PF_REVISION] = { "revision", FT_TEXT, F_FILTER | F_ORDER, 100 },
 	[PF_LINK] = { "link", FT_URL, 0, 2000 },
 	[PF_NOTES] = { "notes", FT_NOTES, 0, 50000 },
@@ -507,10 +509,59 @@ part_prepare(struct ctx *ctx, struct res_write *w)
 	return image_store(ctx, img, "image", &pi->image, &pi->thumb);
 }
 
+/* s without the spaces and tabs around it (arena). */
+static const char *
+part_trim(struct ctx *ctx, const char *s)
+{
+	size_t len;
+
+	if (s == NULL)
+		return "";
+	while (*s == ' ' || *s == '\t')
+		s++;
+	len = strlen(s);
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	return mem_strndup(&ctx->mem, s, len);
+}
+
 /*
- * The category is not structural; name, IPN and revision are free; a
- * part is no variant of itself or of a variant below it (InvenTree's
- * "Invalid choice for parent part").
+ * The units, as InvenTree's validate_physical_units(): blank, or a unit
+ * the parser knows (udunits2's, InvenTree's additions -- piece, each,
+ * dozen... -- and the site's custom units; units.h).  Checked when they
+ * change only: InvenTree checks every field on every write, so a part
+ * whose stored units are not a unit (written before this check, or a
+ * custom unit deleted since) could not be edited at all there; here it
+ * keeps them through edits of its other fields (a client sends them back
+ * as they are).  Without udunits2 (the static release programs) units
+ * are taken as written: they are the part's label, nothing converts them.
+ */
+static struct err *
+part_units_validate(struct ctx *ctx, struct res_write *w, struct errs *es)
+{
+	char why[UNITS_WHY_MAX];
+	enum units_res r;
+	struct err *e;
+	const char *units;
+
+	if (!w->create && !w->v[PF_UNITS].present)
+		return NULL;	/* as they are */
+	units = part_trim(ctx, w->v[PF_UNITS].s);
+	w->v[PF_UNITS].s = units;
+	if (units[0] == '\0' || errs_has(es, "units") || (!w->create &&
+	    strcmp(units, part_trim(ctx, w->old[PF_UNITS].s)) == 0))
+		return NULL;
+	if ((e = units_site_check(ctx, units, &r, why)) != NULL)
+		return e;
+	if (r == UNITS_INVALID || r == UNITS_DIMENSION)
+		errs_add(es, "units", why);
+	return NULL;
+}
+
+/*
+ * The units are a unit; the category is not structural; name, IPN and
+ * revision are free; a part is no variant of itself or of a variant
+ * below it (InvenTree's "Invalid choice for parent part").
  */
 static struct err *
 part_validate(struct ctx *ctx, struct res_write *w, struct errs *es)
@@ -518,6 +569,9 @@ part_validate(struct ctx *ctx, struct res_write *w, struct errs *es)
 	const struct val *v = w->v;
 	struct err *e;
 	bool found, structural;
+
+	if ((e = part_units_validate(ctx, w, es)) != NULL)
+		return e;
 
 	if (!w->create && !v[PF_VARIANT_OF].null && (w->old[PF_VARIANT_OF].null ||
 	    w->old[PF_VARIANT_OF].i != v[PF_VARIANT_OF].i)) {

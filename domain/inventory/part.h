@@ -9,6 +9,10 @@
  *
  *   - a part's name, IPN and revision are unique together, and a part is
  *     never put in a structural category;
+ *   - a part's units are blank or a unit (InvenTree's physical units:
+ *     units.h, with the site's custom units), checked when they change,
+ *     so that a part whose stored units are not one still takes edits
+ *     of its other fields;
  *   - "initial_stock" on create makes the part's first stock item, and
  *     needs the permission to add stock;
  *   - "starred" is the signed-in user's subscription (star.h);

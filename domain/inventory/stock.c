@@ -344,9 +344,12 @@ static const char stock_sql_track[] =
     "VALUES (?, ?, ?, ?, ?)";
 static const char stock_sql_fts_delete[] =
     "DELETE FROM stock_item_fts WHERE rowid = ?";
+/* An item without text of its own has no row: it could match no search
+ * (a MATCH takes three characters, shorter terms read the items). */
 static const char stock_sql_fts_insert[] =
     "INSERT INTO stock_item_fts (rowid, batch, serial, notes) "
-    "SELECT id, batch, serial, notes FROM stock_item WHERE id = ?";
+    "SELECT id, batch, serial, notes FROM stock_item WHERE id = ? AND "
+    "(batch <> '' OR serial <> '' OR notes <> '')";
 static const char stock_sql_created[] =
     "SELECT quantity, location, status FROM stock_item WHERE id = ?";
 static const char stock_sql_insert[] =
@@ -593,14 +596,30 @@ stock_fts_sync(struct ctx *ctx, long long id)
 	if (db_on_pg)	/* its trigram indexes follow the table by themselves */
 		return NULL;
 	db_stmt *del = db_prepare(ctx, stock_sql_fts_delete);
-	db_stmt *ins = db_prepare(ctx, stock_sql_fts_insert);
 
-	if (del == NULL || ins == NULL)
+	if (del == NULL)
 		return db_err(ctx, "stock search index");
 	st_bind_int64(del, 1, id);
-	st_bind_int64(ins, 1, id);
 	if ((e = db_step(ctx, del, "stock search index")) != NULL)
 		return e;
+	return stock_fts_add(ctx, id);
+}
+
+/*
+ * The search index row of item id, new: no row to delete first (stock
+ * items' ids are AUTOINCREMENT, never used twice), and none at all when
+ * it has no text.
+ */
+struct err *
+stock_fts_add(struct ctx *ctx, long long id)
+{
+	if (db_on_pg)
+		return NULL;
+	db_stmt *ins = db_prepare(ctx, stock_sql_fts_insert);
+
+	if (ins == NULL)
+		return db_err(ctx, "stock search index");
+	st_bind_int64(ins, 1, id);
 	return db_step(ctx, ins, "stock search index");
 }
 
@@ -617,7 +636,7 @@ stock_created(struct ctx *ctx, long long id, const char *notes)
 
 	if (st == NULL)
 		return db_err(ctx, "stock created");
-	if ((e = stock_fts_sync(ctx, id)) != NULL)
+	if ((e = stock_fts_add(ctx, id)) != NULL)
 		return e;
 	st_bind_int64(st, 1, id);
 	if ((e = db_row(ctx, st, "stock created", &found)) != NULL)
@@ -705,7 +724,12 @@ stock_receive(struct ctx *ctx, const struct stock_receipt *r, long long *id)
 	if ((e = db_step(ctx, st, "stock receive")) != NULL)
 		return e;
 	*id = db_last_id(ctx);
-	if ((e = stock_fts_sync(ctx, *id)) != NULL)
+	/* The index row only when there is text to search (a receive's
+	 * items mostly have none: the statement would find none either). */
+	if (((r->batch != NULL && r->batch[0] != '\0') ||
+	    (r->serial != NULL && r->serial[0] != '\0') ||
+	    (r->notes != NULL && r->notes[0] != '\0')) &&
+	    (e = stock_fts_add(ctx, *id)) != NULL)
 		return e;
 	cJSON *d = cJSON_CreateObject();
 	if (d == NULL)
@@ -1332,7 +1356,7 @@ stock_adjust_apply(struct ctx *ctx, enum stock_op op, long long pk,
 		if ((e = db_step(ctx, sp, "stock split")) != NULL)
 			return e;
 		long long child = db_last_id(ctx);
-		if ((e = stock_fts_sync(ctx, child)) != NULL ||
+		if ((e = stock_fts_add(ctx, child)) != NULL ||
 		    (e = stock_set(ctx, stock_sql_set_quantity, pk, cur - q,
 		    false)) != NULL ||
 		    (e = stock_adjust_track(ctx, pk, TRACK_SPLIT_CHILD, notes,
@@ -1951,7 +1975,7 @@ stock_consume(struct ctx *ctx, long long item, long long quantity,
 		if ((e = db_step(ctx, st, "stock consume")) != NULL)
 			return e;
 		it = db_last_id(ctx);
-		if ((e = stock_fts_sync(ctx, it)) != NULL ||
+		if ((e = stock_fts_add(ctx, it)) != NULL ||
 		    (e = stock_set(ctx, stock_sql_set_quantity, item,
 		    have - quantity, false)) != NULL ||
 		    (e = stock_track(ctx, item, TRACK_SPLIT_CHILD, notes,

@@ -102,6 +102,7 @@ struct err	*stock_track(struct ctx *, long long item,
 		    enum stock_track_code, const char *notes,
 		    struct cJSON *deltas);
 struct err	*stock_fts_sync(struct ctx *, long long id);
+struct err	*stock_fts_add(struct ctx *, long long id);
 struct err	*stock_insert(struct ctx *, long long part, long long location,
 		    long long quantity, const char *notes, long long *id);
 /* An item received against a purchase order (stock_receive()). */

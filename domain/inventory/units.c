@@ -249,8 +249,28 @@ static bool units_trim(const char *, char *);
 static bool units_normalise(const char *, char *);
 static bool units_strtod(const char *, double *);
 
-/* A definition, "[number] unit", as a unit of udunits2's and its
- * factor; NULL: not one. */
+/*
+ * InvenTree's additions to pint's units (InvenTree/conversion.py,
+ * reload_unit_registry()): the counts, and "pc", pint's symbol of the
+ * parsec, which udunits2 knows only by name (so that "pcs" is read as
+ * InvenTree reads it).  Each is read as a custom unit is, after
+ * udunits2's own and before the custom ones.
+ */
+static const struct units_custom units_extra[] = {
+	{ "piece", "", "1" },
+	{ "each", "ea", "1" },
+	{ "dozen", "dz", "12" },
+	{ "hundred", "", "100" },
+	{ "thousand", "", "1000" },
+	{ "parsec", "pc", "parsec" },
+};
+#define NEXTRA	(sizeof(units_extra) / sizeof(units_extra[0]))
+
+static ut_unit *units_parse_listed(const struct units_custom *, size_t,
+    const char *, double *);
+
+/* A definition, "[number] unit", as a unit of udunits2's (or one of
+ * InvenTree's additions) and its factor; NULL: not one. */
 static ut_unit *
 units_definition(const char *def, double *factor)
 {
@@ -273,48 +293,64 @@ units_definition(const char *def, double *factor)
 			return NULL;
 	} else
 		memcpy(rest, s, strlen(s) + 1);
-	if (!units_normalise(rest, norm) ||
-	    (u = units_parse_own(norm, &f)) == NULL)
+	if (!units_normalise(rest, norm))
+		return NULL;
+	if ((u = units_parse_own(norm, &f)) == NULL &&
+	    (u = units_parse_listed(units_extra, NEXTRA, norm, &f)) == NULL)
 		return NULL;
 	*factor = n * f;
 	return u;
 }
 
-/* s, a custom unit's name or symbol after an optional prefix. */
+/*
+ * s, the name or symbol of one of the n units of list after an optional
+ * SI prefix ("kpiece") and, as pint reads any unit, an optional plural
+ * "s" ("pieces", "pcs"), which pint takes after two letters or more (not
+ * "ms" for m).  A name as it is goes before a plural.
+ */
 static ut_unit *
-units_parse_custom(const char *s, double *factor)
+units_parse_listed(const struct units_custom *list, size_t n, const char *s,
+    double *factor)
 {
 	size_t len = strlen(s);
 
-	for (size_t i = 0; i < units_ncustom; i++) {
-		const char *keys[2] = { units_customs[i].name,
-		    units_customs[i].symbol };
-		for (int k = 0; k < 2; k++) {
-			size_t kl = keys[k] != NULL ? strlen(keys[k]) : 0;
-			const struct prefix *p = NULL;
-			if (kl == 0 || kl > len || strcmp(s + len - kl,
-			    keys[k]) != 0 || (kl < len &&
-			    (p = units_prefix(s, len - kl)) == NULL))
-				continue;
-			ut_unit *u = units_definition(
-			    units_customs[i].definition, factor);
-			if (u != NULL && p != NULL)
-				*factor *= p->factor;
-			return u;
+	for (int plural = 0; plural < 2; plural++) {
+		size_t l = len - (size_t)plural;
+		if (plural && (len < 3 || s[len - 1] != 's'))
+			break;
+		for (size_t i = 0; i < n; i++) {
+			const char *keys[2] = { list[i].name, list[i].symbol };
+			for (int k = 0; k < 2; k++) {
+				size_t kl = keys[k] != NULL ? strlen(keys[k]) :
+				    0;
+				const struct prefix *p = NULL;
+				if (kl == 0 || kl > l || (plural && kl < 2) ||
+				    memcmp(s + l - kl, keys[k], kl) != 0 ||
+				    (kl < l && (p = units_prefix(s, l - kl)) ==
+				    NULL))
+					continue;
+				ut_unit *u = units_definition(
+				    list[i].definition, factor);
+				if (u != NULL && p != NULL)
+					*factor *= p->factor;
+				return u;
+			}
 		}
 	}
 	return NULL;
 }
 
-/* Unit text as udunits2 reads it, then as a custom unit. */
+/* Unit text as udunits2 reads it, then as one of InvenTree's additions,
+ * then as a custom unit. */
 static ut_unit *
 units_parse(const char *s, double *factor)
 {
 	ut_unit *u;
 
-	if ((u = units_parse_own(s, factor)) != NULL)
+	if ((u = units_parse_own(s, factor)) != NULL ||
+	    (u = units_parse_listed(units_extra, NEXTRA, s, factor)) != NULL)
 		return u;
-	return units_parse_custom(s, factor);
+	return units_parse_listed(units_customs, units_ncustom, s, factor);
 }
 
 enum units_res
@@ -634,6 +670,7 @@ struct ua_unit {
 	const char	*canon;		/* its own name (not an alias) */
 	size_t		 group;		/* its kind (ua.groups) */
 	bool		 used;		/* some name of it is read */
+	char		*def;		/* only aliases: its <def>, or NULL */
 };
 
 struct ua {
@@ -665,21 +702,26 @@ ua_name_add(struct ua *a, const char *name, bool alias, bool symbol)
 }
 
 /* The names since first make one unit, its own name its first name not
- * an alias (a name before a symbol). */
+ * an alias (a name before a symbol).  def: its <def> (NULL: none). */
 static void
-ua_unit_end(struct ua *a, size_t first)
+ua_unit_end(struct ua *a, size_t first, const char *def)
 {
 	const char *canon = NULL;
+	bool aliases_only = true;
 
 	if (first == a->nnames)
 		return;
+	for (size_t i = first; i < a->nnames; i++)
+		aliases_only &= a->names[i].alias;
 	for (int pass = 0; pass < 3 && canon == NULL; pass++)
 		for (size_t i = first; i < a->nnames && canon == NULL; i++)
 			if (pass == 2 || (!a->names[i].alias &&
 			    a->names[i].symbol == (pass == 1)))
 				canon = a->names[i].name;
 	a->units = ua_grow(a->units, &a->capu, a->nunits, sizeof(*a->units));
-	a->units[a->nunits++] = (struct ua_unit){ canon, 0, false };
+	a->units[a->nunits++] = (struct ua_unit){ canon, 0, false,
+	    aliases_only && def != NULL && def[0] != '\0' ? units_dup(def) :
+	    NULL };
 }
 
 /* One file of udunits2's database being read (ua_file()). */
@@ -689,8 +731,9 @@ struct ua_read {
 	int		 depth;
 	bool		 in_unit, in_aliases;
 	size_t		 first;		/* the unit's first name */
-	enum { UA_NONE, UA_SINGULAR, UA_SYMBOL, UA_IMPORT } field;
+	enum { UA_NONE, UA_SINGULAR, UA_SYMBOL, UA_IMPORT, UA_DEF } field;
 	char		 text[UNITS_TEXT_MAX];
+	char		 def[UNITS_TEXT_MAX];	/* the unit's <def> */
 	size_t		 len;
 	bool		 overflow;
 };
@@ -707,12 +750,15 @@ ua_start(void *arg, const XML_Char *name, const XML_Char **atts)
 		r->in_unit = true;
 		r->in_aliases = false;
 		r->first = r->a->nnames;
+		r->def[0] = '\0';
 	} else if (strcmp(name, "aliases") == 0)
 		r->in_aliases = true;
 	else if (r->in_unit && strcmp(name, "singular") == 0)
 		r->field = UA_SINGULAR;
 	else if (r->in_unit && strcmp(name, "symbol") == 0)
 		r->field = UA_SYMBOL;
+	else if (r->in_unit && strcmp(name, "def") == 0)
+		r->field = UA_DEF;
 	else if (!r->in_unit && strcmp(name, "import") == 0)
 		r->field = UA_IMPORT;
 	r->len = 0;
@@ -742,7 +788,7 @@ ua_end(void *arg, const XML_Char *name)
 	size_t n = r->len;
 
 	if (strcmp(name, "unit") == 0 && r->in_unit) {
-		ua_unit_end(r->a, r->first);
+		ua_unit_end(r->a, r->first, r->def);
 		r->in_unit = false;
 		return;
 	}
@@ -761,6 +807,10 @@ ua_end(void *arg, const XML_Char *name)
 	if (r->overflow || n == 0)
 		return;
 	t[n] = '\0';
+	if (field == UA_DEF) {
+		memcpy(r->def, t, n + 1);
+		return;
+	}
 	if (field != UA_IMPORT) {
 		ua_name_add(r->a, t, r->in_aliases, field == UA_SYMBOL);
 		return;
@@ -811,6 +861,42 @@ ua_file(struct ua *a, const char *path, int depth)
 	free(buf);
 }
 
+/*
+ * A unit of udunits2's named only by aliases and defined as another unit
+ * by one of its names ("amp" is <def>A</def>, "degC" is
+ * <def>degree_Celsius</def>) is that unit: its names become the other
+ * unit's other names, as pint has them (ampere = A = amp).  A unit
+ * named only by aliases and defined otherwise keeps them as its own
+ * ("parsec", <def>3.085678e16 m</def>).
+ */
+static void
+ua_synonyms(struct ua *a)
+{
+	size_t *to = calloc(a->nunits + 1, sizeof(*to));
+
+	if (to == NULL)
+		abort();
+	for (size_t k = 0; k < a->nunits; k++) {
+		to[k] = SIZE_MAX;
+		for (size_t i = 0; a->units[k].def != NULL && i < a->nnames;
+		    i++)
+			if (a->names[i].unit != k &&
+			    strcmp(a->names[i].name, a->units[k].def) == 0) {
+				to[k] = a->names[i].unit;
+				break;
+			}
+	}
+	for (size_t i = 0; i < a->nnames; i++) {
+		size_t u = a->names[i].unit;
+		/* A chain of synonyms, at most a few long (no loops). */
+		for (int hop = 0; hop < 8 && u < a->nunits &&
+		    to[u] != SIZE_MAX; hop++)
+			u = to[u];
+		a->names[i].unit = u;
+	}
+	free(to);
+}
+
 static int
 ua_name_cmp(const void *x, const void *y)
 {
@@ -844,6 +930,7 @@ units_all(void (*visit)(void *, const struct units_entry *), void *arg)
 		path = env;
 	ua_file(&a, path != NULL ? path :
 	    "/usr/share/xml/udunits/udunits2.xml", 0);
+	ua_synonyms(&a);
 	/* Ohm's names this module adds, as aliases of ohm. */
 	for (size_t i = 0; i < a.nnames && ohm == SIZE_MAX; i++)
 		if (strcmp(a.names[i].name, "ohm") == 0)
@@ -854,12 +941,29 @@ units_all(void (*visit)(void *, const struct units_entry *), void *arg)
 			ua_name_add(&a, units_ohms[i], true, false);
 			a.names[a.nnames - 1].unit = ohm;
 		}
+	/* InvenTree's additions: "pc" a symbol of udunits2's parsec, the
+	 * counts units of their own. */
+	for (size_t i = 0; i < NEXTRA; i++) {
+		size_t first = a.nnames, unit = SIZE_MAX;
+		for (size_t j = 0; j < a.nnames && unit == SIZE_MAX; j++)
+			if (strcmp(a.names[j].name, units_extra[i].name) == 0)
+				unit = a.names[j].unit;
+		if (unit != SIZE_MAX) {
+			ua_name_add(&a, units_extra[i].symbol, false, true);
+			a.names[a.nnames - 1].unit = unit;
+			continue;
+		}
+		ua_name_add(&a, units_extra[i].name, false, false);
+		if (units_extra[i].symbol[0] != '\0')
+			ua_name_add(&a, units_extra[i].symbol, false, true);
+		ua_unit_end(&a, first, NULL);
+	}
 	for (size_t i = 0; i < units_ncustom; i++) {
 		size_t first = a.nnames;
 		ua_name_add(&a, units_customs[i].name, false, false);
 		if (units_customs[i].symbol[0] != '\0')
 			ua_name_add(&a, units_customs[i].symbol, false, true);
-		ua_unit_end(&a, first);
+		ua_unit_end(&a, first, NULL);
 	}
 
 	/* Each name as the parser reads it; each unit's kind. */
@@ -920,7 +1024,8 @@ units_all(void (*visit)(void *, const struct units_entry *), void *arg)
 				compat[nc++] = a.units[k].canon;
 		}
 		qsort(compat, nc, sizeof(*compat), ua_str_cmp);
-		struct units_entry e = { n->name, n->alias,
+		struct units_entry e = { n->name,
+		    n->name == a.units[n->unit].canon,
 		    one != NULL && units_same(n->u, one), compat, nc };
 		visit(arg, &e);
 	}
@@ -932,6 +1037,8 @@ units_all(void (*visit)(void *, const struct units_entry *), void *arg)
 		free(a.names[i].name);
 	}
 	free(a.names);
+	for (size_t k = 0; k < a.nunits; k++)
+		free(a.units[k].def);
 	free(a.units);
 	free(a.groups);
 	return UNITS_OK;

@@ -24,7 +24,13 @@
  *     ronto (r) and quecto (q) before a unit;
  *   - a unit is letters, "%", "°", exponents and "/" or "." between
  *     them: no numbers first, no spaces, no "@" or "since" (which would
- *     make udunits2 read an offset or a time).
+ *     make udunits2 read an offset or a time);
+ *   - InvenTree's additions to pint's units (its conversion.py): the
+ *     counts piece, each (ea), dozen (dz), hundred and thousand, and
+ *     pint's symbol of parsec, pc; each with the SI prefixes and, as
+ *     pint reads every unit, a plural "s" ("pieces", "dozens") -- so
+ *     "pcs" is parsecs, as it is to InvenTree.  Custom units take the
+ *     plural too.
  *
  * Numbers are rounded to 12 significant digits so that "100nF" and
  * "0.1 µF" are the same number; a value that does not fit a double is
@@ -82,17 +88,19 @@ enum units_res	units_custom_check(const char *definition,
  * Every unit the parser knows by name, for InvenTree's /api/units/all/:
  * the names and symbols of udunits2's unit database (its XML files, read
  * with expat, xmldl.h, where udunits2 reads them, ut_get_path_xml()),
- * the names of ohm this
- * module adds, and the custom units' names and symbols.  visit is called
- * once per name, in strcmp() order: whether it is an alias (another name
- * of a unit that has its own name or symbol: udunits2's <aliases>, ohm's
- * other names), whether it is a plain number (dimensionless), and the
- * canonical names of every unit of the same kind, itself included
- * (strcmp() order).  Names the parser would not take are left out.
+ * the names of ohm this module adds, InvenTree's additions above, and
+ * the custom units' names and symbols.  visit is called once per name,
+ * in strcmp() order: whether it is the name its unit is known by (own:
+ * "ampere", not its symbol "A" nor its alias "amp"; the unit's first
+ * name not among its <aliases>, else its first symbol, else its first
+ * alias, as udunits2's "parsec"), whether it is a plain number
+ * (dimensionless), and the own names of every unit of the same kind,
+ * itself included (strcmp() order).  Names the parser would not take
+ * are left out.
  */
 struct units_entry {
 	const char		*name;
-	bool			 is_alias, dimensionless;
+	bool			 own, dimensionless;
 	const char *const	*compatible;
 	size_t			 ncompatible;
 };

@@ -124,7 +124,7 @@ static const struct field build_fields[] = {
 	[BF_PROJECT_CODE_LABEL] = { "project_code_label", FT_TEXT,
 	    F_READ_ONLY | F_NULL, .col = "NULL" },
 	[BF_BARCODE_HASH] = { "barcode_hash", FT_TEXT, F_READ_ONLY,
-	    .col = "''" },
+	    .col = "barcode_hash" },
 	/* The number in the reference, for ordering; not shown. */
 	[BF_REFERENCE_INT] = { "reference_int", FT_INT,
 	    F_READ_ONLY | F_STORED | F_HOOK, .col = "reference_int" },

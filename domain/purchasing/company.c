@@ -446,7 +446,7 @@ static const struct field manufacturer_part_fields[] = {
 	[MP_DESCRIPTION] = { "description", FT_TEXT, 0, 250 },
 	[MP_LINK] = { "link", FT_URL, 0, 200 },
 	[MP_BARCODE_HASH] = { "barcode_hash", FT_TEXT, F_READ_ONLY,
-	    .col = "''" },
+	    .col = "barcode_hash" },
 	[MP_TAGS] = { "tags", FT_JSON, F_READ_ONLY, .col = "'[]'" },
 };
 _Static_assert(sizeof(manufacturer_part_fields) /
@@ -633,7 +633,7 @@ static const struct field supplier_part_fields[] = {
 	[SP_UPDATED] = { "updated", FT_DATETIME,
 	    F_READ_ONLY | F_STORED | F_NULL | F_ORDER, .col = "updated" },
 	[SP_BARCODE_HASH] = { "barcode_hash", FT_TEXT, F_READ_ONLY,
-	    .col = "''" },
+	    .col = "barcode_hash" },
 	[SP_TAGS] = { "tags", FT_JSON, F_READ_ONLY, .col = "'[]'" },
 };
 _Static_assert(sizeof(supplier_part_fields) /

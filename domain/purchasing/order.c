@@ -38,6 +38,10 @@
 #define PO_COMPLETE	30
 #define PO_CANCELLED	40
 #define PO_OPEN_SQL	"(10, 20, 25)"
+/* The same test as ORs: SQLite makes a temporary b-tree of a list of more
+ * than two constants each time it runs such an IN -- once a statement,
+ * or once a row in a trigger or a CHECK. */
+#define PO_OPEN_OR(c)	"(" c " = 10 OR " c " = 20 OR " c " = 25)"
 
 #define PO_REFERENCE_PREFIX	"PO-"
 #define PO_REFERENCE_PATTERN	"PO-{ref:04d}"
@@ -168,7 +172,7 @@ static const struct field po_fields[] = {
 	    "coalesce(sum(price * quantity / 100000), 0) FROM "
 	    "purchase_order_extra_line WHERE order_id = o.id))" },
 	[PO_BARCODE_HASH] = { "barcode_hash", FT_TEXT, F_READ_ONLY,
-	    .col = "''" },
+	    .col = "barcode_hash" },
 	[PO_PROJECT_CODE] = { "project_code", FT_ID, F_READ_ONLY,
 	    .col = "NULL" },
 };
@@ -387,9 +391,13 @@ static const struct field po_line_fields[] = {
 	    .help = "Destination for received items" },
 	[LI_TARGET_DATE] = { "target_date", FT_DATE, F_NULL | F_ORDER },
 	[LI_OVERDUE] = { "overdue", FT_BOOL, F_READ_ONLY,
+	    /* Its order's row, not "l.order_id IN (SELECT id FROM
+	     * purchase_order WHERE ...)": SQLite makes that set of every
+	     * open order (20,000 orders: 9 M instructions) for one line. */
 	    .col = "(l.received < l.quantity AND l.target_date IS NOT NULL AND "
-	    "l.target_date < date('now') AND l.order_id IN (SELECT id FROM "
-	    "purchase_order WHERE status IN " PO_OPEN_SQL "))" },
+	    "l.target_date < date('now') AND EXISTS (SELECT 1 FROM "
+	    "purchase_order o WHERE o.id = l.order_id AND "
+	    PO_OPEN_OR("o.status") "))" },
 	[LI_TOTAL_PRICE] = { "total_price", FT_DEC, F_READ_ONLY | F_NULL |
 	    F_ORDER, .col = "(l.purchase_price * l.quantity / 100000)" },
 	[LI_SKU] = { "sku", FT_TEXT, F_READ_ONLY, .col = "(SELECT SKU FROM "
@@ -668,10 +676,15 @@ const struct resource po_extra_line_resource = {
 
 /* ---- state changes -------------------------------------------------- */
 
-static const char po_sql_lock[] =
-    "UPDATE purchase_order SET status = status WHERE id = ?";
 static const char po_sql_status[] =
     "SELECT status, destination FROM purchase_order WHERE id = ?";
+/* PostgreSQL: the same, the row locked until the transaction ends.  Not
+ * "UPDATE ... SET status = status": that fires the order's status
+ * trigger, which counts again what each part of the order has on order
+ * (0.56 M instructions of a 10-line receive on SQLite). */
+static const char po_sql_status_lock[] =
+    "SELECT status, destination FROM purchase_order WHERE id = ? "
+    "FOR UPDATE";
 static const char po_sql_set_status[] =
     "UPDATE purchase_order SET status = ?2 WHERE id = ?1";
 static const char po_sql_set_issued[] =
@@ -692,24 +705,21 @@ const struct field po_complete_input[] = {
 };
 
 /*
- * Locks order id for the rest of the transaction (PostgreSQL: its row;
- * SQLite: the write transaction holds the database) and reads its status
- * and destination.  404 when there is none.
+ * Locks order id for the rest of the transaction (PostgreSQL: its row,
+ * SELECT ... FOR UPDATE; SQLite: the write transaction, BEGIN IMMEDIATE,
+ * holds the whole database already) and reads its status and
+ * destination.  404 when there is none.
  */
 static struct err *
 order_lock(struct ctx *ctx, long long id, long long *status,
     long long *destination)
 {
-	db_stmt *st = db_prepare(ctx, po_sql_lock);
+	db_stmt *st = db_prepare(ctx, db_on_pg ? po_sql_status_lock :
+	    po_sql_status);
 	struct err *e;
 	bool found;
 
 	if (st == NULL)
-		return db_err(ctx, "order");
-	st_bind_int64(st, 1, id);
-	if ((e = db_step(ctx, st, "order")) != NULL)
-		return e;
-	if ((st = db_prepare(ctx, po_sql_status)) == NULL)
 		return db_err(ctx, "order");
 	st_bind_int64(st, 1, id);
 	if ((e = db_row(ctx, st, "order", &found)) != NULL)
@@ -1026,8 +1036,14 @@ order_receive_check(struct ctx *ctx, long long id, long long top_location,
 		    "specified (line item %lld)", r->line);
 		return NULL;
 	}
-	if ((e = res_tree_node(ctx, &location_resource, r->location, &found,
-	    &structural)) != NULL)
+	/* A location an earlier item of the request passed is good again. */
+	found = false;
+	for (size_t k = 0; k < nearlier && !found; k++)
+		found = earlier[k].line != 0 &&
+		    earlier[k].location == r->location;
+	structural = false;
+	if (!found && (e = res_tree_node(ctx, &location_resource,
+	    r->location, &found, &structural)) != NULL)
 		return e;
 	if (!found) {
 		errs_addf(ie, "location", "Invalid pk \"%lld\" - object does not "

@@ -26,7 +26,19 @@ SECS=${BENCH_SECONDS:-10}
 CONNS=${BENCH_CONNECTIONS:-8}
 THREADS=${BENCH_THREADS:-2}
 SITE=$BENCH_DIR/site
-DATA=$BENCH_DIR/data
+# BENCH_SCALE (make bench SCALE=10): the dataset's size as a multiple of
+# the benchmark inventory, each kept in a data directory of its own
+# (data, data-x10) and generated once.  A run's rows are kept in
+# results-x<scale>.tsv; a run at another scale shows each row's req/s at
+# scale 1 divided by its own (how many times slower it is on the bigger
+# data) from the last scale-1 run.
+SCALE=${BENCH_SCALE:-1}
+if ! [[ $SCALE =~ ^[1-9][0-9]?$ ]]; then
+	echo "SCALE must be a whole number from 1 to 99, not '$SCALE'" >&2
+	exit 2
+fi
+if [ "$SCALE" = 1 ]; then DATA=$BENCH_DIR/data; else DATA=$BENCH_DIR/data-x$SCALE; fi
+RESULTS=$BENCH_DIR/results-x$SCALE.tsv
 export STOCKROOM_DATA_DIR=$DATA STOCKROOM_CONFIG=/dev/null
 BASE=http://127.0.0.1:$PORT
 USER=bench
@@ -36,16 +48,17 @@ if [ ! -s "$DATA/stockroom.sqlite3" ] || \
    [ "$(sqlite3 "$DATA/stockroom.sqlite3" 'SELECT count(*) FROM part' 2>/dev/null || echo 0)" -lt 1000 ]; then
 	rm -rf "$DATA"
 	mkdir -m 700 -p "$DATA"
-	echo "generating the benchmark inventory (once; kept in $DATA)..."
+	echo "generating the benchmark inventory at scale $SCALE (once; kept in $DATA)..."
 	"$SITE/bin/stockroom" migrate >/dev/null
-	"$SITE/bin/inventory" generate
+	"$SITE/bin/inventory" generate -p $((100000 * SCALE)) -c $((500 * SCALE)) \
+	    -l $((200 * SCALE)) -i $((1000000 * SCALE)) -t $((2000000 * SCALE))
 fi
 "$SITE/bin/stockroom" migrate >/dev/null
 # Companies and supplier parts (issue 15): added to data generated before
 # there were any, once.
 if [ "$(sqlite3 "$DATA/stockroom.sqlite3" 'SELECT count(*) FROM company')" -eq 0 ]; then
 	echo "generating the benchmark companies (once; kept in $DATA)..."
-	"$SITE/bin/inventory" companies
+	"$SITE/bin/inventory" companies -n $((2000 * SCALE)) -s $((150000 * SCALE))
 fi
 # Bills of materials (issue 16): added to data generated before there
 # were any, once.
@@ -63,7 +76,7 @@ fi
 # supplier's parts, a billion packs each).
 if [ "$(sqlite3 "$DATA/stockroom.sqlite3" 'SELECT count(*) FROM purchase_order')" -eq 0 ]; then
 	echo "generating the benchmark purchase orders (once; kept in $DATA)..."
-	"$SITE/bin/inventory" orders
+	"$SITE/bin/inventory" orders -n $((20000 * SCALE))
 	sqlite3 "$DATA/stockroom.sqlite3" "INSERT INTO purchase_order (reference,
 	    reference_int, supplier, status, creation_date, description)
 	    SELECT 'PO-BENCH', 0, supplier, 20, date('now'), 'bench receive'
@@ -221,6 +234,14 @@ ENDPOINTS=(
 	"supplier part list|/api/company/part/?limit=50&offset=1000|"
 	"PO list page|/api/order/po/?limit=50&offset=1000|"
 	"PO receive 10 lines|/api/order/po/$BENCH_PO/receive/|-s tests/bench/receive.lua"
+	# What InvenTree's mobile app sends (tests/cgi/test_app_replay.py):
+	# its Parts and Stock tabs at the top, the top-level trees, a part's
+	# stock.
+	"app: parts tab|/api/part/?category=null&cascade=true&active=true&ordering=%2Bname&category_detail=true&limit=25&offset=0|"
+	"app: top categories|/api/part/category/?cascade=false&ordering=%2Bpathstring&limit=25&offset=0|"
+	"app: stock tab|/api/stock/?location=null&cascade=true&part_detail=true&location_detail=true&supplier_detail=true&supplier_part_detail=true&in_stock=true&ordering=%2Bpart__name&limit=25&offset=0|"
+	"app: top locations|/api/stock/location/?cascade=false&ordering=%2Bpathstring&limit=25&offset=0|"
+	"app: stock of a part|/api/stock/?part=$PK&in_stock=true&limit=25&offset=0|"
 )
 # The BOM of the generator's largest assembly (200 lines, every tenth with
 # a substitute), whole as the web page reads it, and its can-build figure
@@ -338,9 +359,9 @@ rss() {	# rss PROGRAM METHOD PATH QUERY [BODY]
 	    /usr/bin/time -f '%M' "$SITE/cgi-bin/$1.cgi" <<<"$body" 2>&1 >/dev/null | tail -1
 }
 
-printf '\nStockroom benchmark, %s, %s, %d parts, %s stock items\n' \
+printf '\nStockroom benchmark, %s, %s, scale %d: %d parts, %s stock items\n' \
     "$(date -u +%Y-%m-%dT%H:%MZ)" "$(nproc) cores $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')" \
-    "$NPARTS" "$(db 'SELECT count(*) FROM stock_item')"
+    "$SCALE" "$NPARTS" "$(db 'SELECT count(*) FROM stock_item')"
 printf 'wrk -t%d -c%d -d%ds on 127.0.0.1:%d against\n' "$THREADS" "$CONNS" "$SECS" "$PORT"
 printf '  cgi, fastcgi: lighttpd with lighttpd.conf (CGI), lighttpd-fastcgi.conf (FastCGI)\n'
 printf '  apache-cgi, apache-fcgid: Apache with apache.conf, mod_cgid (CGI), then mod_fcgid loaded too\n'
@@ -353,7 +374,12 @@ sed 's/^skipped /  /' "$BENCH_DIR/routes-skipped.txt"
 printf '\n'
 # The endpoint column as wide as the longest row name.
 NAMEW=$(printf '%s\n' "${ENDPOINTS[@]}" | cut -d'|' -f1 | awk '{ n = length > n ? length : n } END { print n }')
-printf "%-12s %-${NAMEW}s %10s %9s %9s %8s %9s %s\n" mode endpoint "req/s" p50 p99 "vs hello" "RSS KiB" errors
+if [ "$SCALE" = 1 ]; then
+	printf "%-12s %-${NAMEW}s %10s %9s %9s %8s %9s %s\n" mode endpoint "req/s" p50 p99 "vs hello" "RSS KiB" errors
+else
+	printf 'x1/x%d: the row'"'"'s req/s in the last scale-1 run (%s) over this run'"'"'s\n\n' "$SCALE" "$BENCH_DIR/results-x1.tsv"
+	printf "%-12s %-${NAMEW}s %10s %9s %9s %8s %9s %6s %s\n" mode endpoint "req/s" p50 p99 "vs hello" "RSS KiB" "x1/x$SCALE" errors
+fi
 HELLO=0
 # measure MODE: every endpoint through the running server.  RSS: under
 # CGI, the peak of one request run as a plain process; under FastCGI, the
@@ -373,6 +399,16 @@ program_of() {	# program_of PATH
 		[[ $1 == "$m"* || $1/ == "$m" ]] && { echo "${p%.cgi}"; return; }
 	done <<<"$MOUNTS"
 	echo api
+}
+
+# scale_ratio MODE NAME RPS: the row's req/s in the last scale-1 run over
+# RPS, to two places, or "-" when scale 1 has no such row.
+scale_ratio() {
+	[ -s "$BENCH_DIR/results-x1.tsv" ] || { echo -; return; }
+	awk -F'\t' -v m="$1" -v n="$2" -v r="$3" '
+	    $1 == m && $2 == n { one = $3 }
+	    END { if (one == "" || r + 0 == 0) print "-"; else printf "%.2f\n", one / r }' \
+	    "$BENCH_DIR/results-x1.tsv"
 }
 
 measure() {
@@ -427,7 +463,12 @@ measure() {
 			mem=$(rss $prog GET "${path%%\?*}" "$( [[ $path == *\?* ]] && echo "${path#*\?}")")
 		fi
 		ratio=$(python3 -c "print('%.0f%%' % (100 * $rps / $HELLO))")
-		printf "%-12s %-${NAMEW}s %10s %9s %9s %8s %9s %s\n" "$mode" "$name" "$rps" "$p50" "$p99" "$ratio" "$mem" "$errs"
+		printf '%s\t%s\t%s\t%s\n' "$mode" "$name" "$rps" "$p99" >>"$RESULTS"
+		if [ "$SCALE" = 1 ]; then
+			printf "%-12s %-${NAMEW}s %10s %9s %9s %8s %9s %s\n" "$mode" "$name" "$rps" "$p50" "$p99" "$ratio" "$mem" "$errs"
+		else
+			printf "%-12s %-${NAMEW}s %10s %9s %9s %8s %9s %6s %s\n" "$mode" "$name" "$rps" "$p50" "$p99" "$ratio" "$mem" "$(scale_ratio "$mode" "$name" "$rps")" "$errs"
+		fi
 	done
 }
 mode() { [ -z "${BENCH_MODES:-}" ] || grep -qw -- "$1" <<<"$BENCH_MODES"; }

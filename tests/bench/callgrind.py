@@ -216,6 +216,16 @@ def requests(data):
             lambda n, prev: b'{"quantity":1}' if n % 2 == 0 else
             json.dumps({"outputs": [{"output": output_of(prev)}],
                         "location": int(loc_a)}).encode(), None)
+    # The purchase order line rows of make bench's route rows
+    # (tests/bench/routes.py): the list's first page, and the detail of
+    # its first row.
+    first_line = sql(data, "SELECT id FROM purchase_order_line "
+                     "ORDER BY order_id, id LIMIT 1")
+    if first_line:
+        reqs["/api/order/po-line/ list"] = (
+            "order", "GET", "/api/order/po-line/", "limit=50", None)
+        reqs["/api/order/po-line/<pk>/ detail"] = (
+            "order", "GET", f"/api/order/po-line/{first_line}/", "", None)
     if po:
         reqs["PO receive 10 lines"] = (
             "order", "POST", f"/api/order/po/{po}/receive/", "",

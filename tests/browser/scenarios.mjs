@@ -493,6 +493,14 @@ async function stockActionsScenario(ctx) {
 	await d.getByRole('button', { name: 'Save part' }).click();
 	await expectText(d.locator('.field-invalid').filter({ has: page.getByLabel('Minimum stock') }), /\S+/, 'minimum_stock error');
 	await d.getByLabel('Minimum stock').fill('20');
+	// Units that are not a unit (InvenTree's physical units): the server's
+	// reason on the field, then a unit.
+	await d.getByLabel('Units').fill('boxes');
+	ctx.expectError(/\/api\/part\/\d+\/$/);
+	await d.getByRole('button', { name: 'Save part' }).click();
+	await expectText(d.locator('.field-invalid').filter({ has: page.getByLabel('Units') }), /Invalid physical unit: boxes/, 'units error');
+	await shot(ctx, page, '16b-part-units-refused', { full: false });
+	await d.getByLabel('Units').fill('pieces');
 	await d.getByRole('button', { name: 'Save part' }).click();
 	await closed(page);
 	await page.getByText('Below minimum').first().waitFor();
@@ -1240,15 +1248,17 @@ async function barcodeSvgs(format, texts) {
 	return out;
 }
 
-/* A keyboard-wedge scanner: the text's keys and Enter as one burst,
+/* A keyboard-wedge scanner: each text's keys and Enter as one burst (the
+   texts back to back, as two labels scanned in quick succession),
    dispatched in the page where the focus is (a busy machine would space
    Playwright's keys out to look typed by a person). */
-async function wedge(page, text) {
-	await page.evaluate(text => {
+async function wedge(page, ...texts) {
+	await page.evaluate(texts => {
 		const t = document.activeElement || document.body;
-		for (const key of [...text, 'Enter'])
-			t.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true, composed: true }));
-	}, text);
+		for (const text of texts)
+			for (const key of [...text, 'Enter'])
+				t.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true, composed: true }));
+	}, texts);
 }
 
 /* Through the API from the signed-in page: two locations, a part, an item. */
@@ -1267,7 +1277,10 @@ async function scanData(page) {
 		const part = await call('POST', 'part/', { name: 'Scanned relay ' + tag, IPN: 'K-SCAN-' + tag });
 		const item = await call('POST', 'stock/', { part: part.pk, location: a.pk, quantity: '25' });
 		const item2 = await call('POST', 'stock/', { part: part.pk, location: a.pk, quantity: '7' });
-		return { a: a.pk, b: b.pk, aName: a.name, bName: b.name, part: part.pk, partName: part.name, item: item.pk, item2: item2.pk };
+		const vendor = await call('POST', 'company/', { name: 'Scan vendor ' + tag, is_supplier: true });
+		const po = await call('POST', 'order/po/', { supplier: vendor.pk, reference: 'PO-' + (100000 + Math.floor(Math.random() * 800000)) });
+		return { a: a.pk, b: b.pk, aName: a.name, bName: b.name, part: part.pk, partName: part.name, item: item.pk, item2: item2.pk,
+			po: po.pk, poRef: po.reference };
 	});
 }
 
@@ -1338,12 +1351,17 @@ async function scanScenario(ctx) {
 	await wedge(page, 'INV-SL' + ids.b);
 	await page.waitForURL(new RegExp('/locations/' + ids.b + '$'));
 	await page.getByRole('heading', { level: 1, name: ids.bName }).waitFor();
+	// A purchase order's short form opens the order.
+	await page.locator('h1').click();
+	await wedge(page, 'INV-PO' + ids.po);
+	await page.waitForURL(new RegExp('/order/' + ids.po + '$'));
+	await page.getByRole('heading', { level: 1, name: new RegExp(ids.poRef) }).waitFor();
 	// Typed slowly (a person), it is not a scan; typed in a field, it is text.
 	await page.locator('h1').click();
 	await page.keyboard.type('INV-SI' + ids.item, { delay: 120 });
 	await page.keyboard.press('Enter');
 	await page.waitForTimeout(400);
-	if (!page.url().endsWith('/locations/' + ids.b)) throw new Error('slow typing was taken as a scan: ' + page.url());
+	if (!page.url().endsWith('/order/' + ids.po)) throw new Error('slow typing was taken as a scan: ' + page.url());
 	await goto(ctx, page, '/parts');
 	const search = page.getByRole('searchbox').first();
 	await search.click();
@@ -1361,9 +1379,10 @@ async function scanScenario(ctx) {
 	d = await dialog(page, 'Scan');
 	await d.getByText('Move scanned items to a location').click();
 	await d.locator('.scan-view').focus();
-	await wedge(page, 'INV-SL' + ids.b);
+	// The item's code comes right behind the location's, before its
+	// answer: it waits its turn, and is not lost.
+	await wedge(page, 'INV-SL' + ids.b, 'INV-SI' + ids.item2);
 	await expectText(d.locator('.scan-target'), new RegExp('To ' + ids.bName), 'the target');
-	await wedge(page, 'INV-SI' + ids.item2);
 	await expectText(d.locator('.scan-log'), new RegExp(`Moved K-SCAN-\\w+ \\| Scanned relay \\w+ #${ids.item2} \\(7\\) to ${ids.bName}`), 'moved by a typed scan');
 	if ((await itemLocation(page, ids.item2)) !== ids.b) throw new Error('item 2 was not moved');
 	await d.getByRole('button', { name: 'Done' }).click();
@@ -2704,7 +2723,14 @@ async function unitsScenario(ctx) {
 	await closed(page);
 	await expectText(units.getByRole('table', { name: 'Custom units' }), /smoot\s*smt\s*1\.7018 m/, 'the new unit');
 	await page.getByLabel('Look up a unit').fill('smoot');
-	await expectText(page.getByTestId('unit-hit'), /smoot[\s\S]*Same kind:.*meter/, 'the unit among the known ones');
+	const own = await expectText(page.getByTestId('unit-hit'), /smoot[\s\S]*Same kind:.*meter/, 'the unit among the known ones');
+	// InvenTree's is_alias, true for a unit's own name: its symbol is
+	// marked, the name not.
+	if (/symbol or other name/.test(own)) throw new Error('smoot marked as another name: ' + own);
+	await page.getByLabel('Look up a unit').fill('smt');
+	await expectText(page.getByTestId('unit-hit'), /^smt symbol or other name[\s\S]*Same kind:.*smoot/, 'the symbol marked');
+	await page.getByLabel('Look up a unit').fill('smoot');
+	await expectText(page.getByTestId('unit-hit'), /^smoot Same kind/, 'the name again');
 	await shot(ctx, page, 'u1-units');
 	// Used: a template in smoot, a value in metres read as smoots.
 	const part = await call('POST', 'part/', { name: 'Survey stake' });

@@ -216,7 +216,9 @@ def test_link_and_unlink_errors(site, admin, inv):
     r = link(site, admin, {"barcode": "abcde"})
     assert r.status == 400
     assert r.json() == {"error": "Missing data: provide one of "
-                        "'['part', 'stocklocation', 'stockitem']'"}
+                        "'['part', 'stocklocation', 'stockitem', "
+                        "'supplierpart', 'manufacturerpart', 'purchaseorder', "
+                        "'build']'"}
     r = link(site, admin, {"barcode": "abcde", "part": 999})
     assert r.status == 400
     assert r.json() == {"part": ['Invalid pk "999" - object does not exist.']}
@@ -235,7 +237,8 @@ def test_link_and_unlink_errors(site, admin, inv):
     r = unlink(site, admin, {})
     assert r.status == 400
     assert r.json() == {"error": "Missing data: Provide one of "
-                        "'part, stocklocation, stockitem'"}
+                        "'part, stocklocation, stockitem, supplierpart, "
+                        "manufacturerpart, purchaseorder, build'"}
     r = unlink(site, admin, {"part": inv["part"],
                              "stockitem": inv["stockitem"]})
     assert r.status == 400
@@ -317,7 +320,7 @@ def test_generate_round_trip(site, admin, inv, model):
 
 def test_generate_errors(site, admin, inv):
     gen = "/api/barcode/generate/"
-    r = post(site, admin, gen, {"model": "build", "pk": 1})
+    r = post(site, admin, gen, {"model": "salesorder", "pk": 1})
     assert r.status == 400 and r.json() == {"model": [
         "Model is not supported"]}
     r = post(site, admin, gen, {"model": "part", "pk": 999})
@@ -363,3 +366,79 @@ def test_fastcgi_request_after_request(site, admin, inv):
         assert f.stop() == 0
     finally:
         f.close()
+
+
+@pytest.fixture
+def purchasing(site, admin):
+    """A supplier part, a manufacturer part, a purchase order and a build
+    order: the other models InvenTree's barcodes name."""
+    api = Api(site, admin)
+    acme = api.ok("POST", "/api/company/", {
+        "name": "Acme", "is_supplier": True, "is_manufacturer": True})
+    part = api.part("Capacitor 100n", purchaseable=True)
+    asm = api.part("Board", assembly=True)
+    mp = api.ok("POST", "/api/company/part/manufacturer/", {
+        "part": part["pk"], "manufacturer": acme["pk"], "MPN": "C100N"})
+    sp = api.ok("POST", "/api/company/part/", {
+        "part": part["pk"], "supplier": acme["pk"], "SKU": "AC-100N"})
+    po = api.ok("POST", "/api/order/po/", {"supplier": acme["pk"],
+                                           "reference": "PO-0001"})
+    bo = api.ok("POST", "/api/build/", {"part": asm["pk"], "quantity": 2,
+                                        "reference": "BO-0001"})
+    return {"supplierpart": sp, "manufacturerpart": mp, "purchaseorder": po,
+            "build": bo}
+
+
+OTHER_MODELS = [("supplierpart", "SP", "company", "supplier_part"),
+                ("manufacturerpart", "MP", "company",
+                 "manufacturer_part"),
+                ("purchaseorder", "PO", "order", "purchase_order"),
+                ("build", "BO", "build", "build")]
+
+
+@pytest.mark.parametrize("model,code,_program,table", OTHER_MODELS)
+def test_other_models_scan_link_unlink(site, admin, purchasing, model, code,
+                                       _program, table):
+    """Supplier and manufacturer parts, purchase orders and build orders
+    are found by InvenTree's JSON and short forms, and take a linked
+    third-party barcode (a supplier's label on the bag)."""
+    obj = purchasing[model]
+    pk = obj["pk"]
+    for data in (json.dumps({model: pk}), f"INV-{code}{pk}"):
+        r = scan(site, admin, data)
+        assert r.status == 200, (data, r)
+        m = r.json()[model]
+        assert m["pk"] == pk and m["instance"]["pk"] == pk
+        assert m["api_url"].endswith(f"/{pk}/")
+    assert scan(site, admin, f"INV-{code}9999").status == 400
+
+    data = f"vendor label {model}"
+    r = link(site, admin, {"barcode": data, model: pk})
+    assert r.status == 200, r
+    assert r.json()["success"] == f"Assigned barcode to {model} instance"
+    assert stored(site, table, pk) == (data, md5(data))
+    r = scan(site, admin, data)
+    assert r.status == 200 and r.json()[model]["pk"] == pk
+    # The object's own answer shows the hash, as InvenTree's serializer.
+    detail = Api(site, admin).get(m["api_url"])
+    assert detail.json()["barcode_hash"] == md5(data)
+    # The same label on a part is refused: it already names this object.
+    r = link(site, admin, {"barcode": data, "part": purchasing[
+        "supplierpart"]["part"]})
+    assert r.status == 400 and model in r.json()
+    r = unlink(site, admin, {model: pk})
+    assert r.status == 200, r
+    assert stored(site, table, pk) == ("", "")
+    assert scan(site, admin, data).status == 400
+
+
+def test_other_models_need_their_permissions(site, admin, purchasing):
+    """A scan answers an object only to a user who may view it; a link
+    needs the change permission of the object's model."""
+    clerk = make_user(site, "stockclerk", {"stock": ["view"]})
+    sp = purchasing["supplierpart"]["pk"]
+    r = scan(site, clerk, json.dumps({"supplierpart": sp}))
+    assert r.status == 403
+    r = link(site, clerk, {"barcode": "label-x", "supplierpart": sp})
+    assert r.status == 403
+    assert stored(site, "supplier_part", sp) == ("", "")

@@ -102,6 +102,53 @@ def test_permissions(site, api):
     assert r.status == 403
 
 
+def test_inventree_additions_and_plurals(api):
+    """InvenTree's additions to pint's units (conversion.py): piece, each
+    (ea), dozen (dz), hundred, thousand -- plain numbers -- and pint's pc
+    for the parsec; with prefixes and, as pint reads every unit, a plural
+    "s", custom units too."""
+    count = api.ok("POST", TPL, dict(name="Count", units="piece"))["pk"]
+    part = api.part("Box")["pk"]
+
+    def value(tpl, data, expect=201):
+        r = api.call("POST", PAR, dict(model_type="part", model_id=part,
+                                       template=tpl, data=data))
+        assert r.status == expect, (data, r)
+        if expect != 201:
+            return r.json()
+        api.ok("DELETE", f"{PAR}{r.json()['pk']}/")
+        return r.json()["data_numeric"]
+
+    for data, want in (("3", 3), ("2 dozen", 24), ("2 dz", 24),
+                       ("1 hundred", 100), ("2 thousands", 2000),
+                       ("5 ea", 5), ("5 each", 5), ("4 pieces", 4),
+                       ("1 kpiece", 1000), ("10k", 10000), ("50%", 0.5)):
+        assert close(value(count, data), want), data
+    assert value(count, "2 kg", 400) == {"data": [
+        "Could not convert 2 kg to piece: 2 kg is a mass, piece is a "
+        "plain number"]}
+    # pcs: pc (parsec, pint's symbol) + "s" -- a length, as in InvenTree.
+    dist = api.ok("POST", TPL, dict(name="Distance", units="pcs"))["pk"]
+    assert close(value(dist, "2 parsec"), 2)
+    assert close(value(dist, "1 kpc"), 1000)
+    assert "data" in value(dist, "3 pieces", 400)
+    # Case as pint's: Dozen, EACH are not units.
+    for units in ("Dozen", "EACH", "Pieces", "dozenz"):
+        r = api.call("POST", TPL, dict(name="T", units=units))
+        assert r.status == 400 and "units" in r.json(), units
+    # Taken: no custom unit of their names; a definition may use them.
+    for name in ("piece", "ea", "dozen"):
+        r = api.call("POST", UNITS, dict(name=name, definition="2"))
+        assert r.status == 400 and "name" in r.json(), name
+    api.ok("POST", UNITS, dict(name="reel", symbol="rle",
+                               definition="50 dozen"))
+    api.ok("POST", UNITS, dict(name="smoot", definition="1.7018 m"))
+    assert close(value(count, "2 reels"), 1200)
+    assert close(value(count, "1 krle"), 600000)
+    length = api.ok("POST", TPL, dict(name="Length", units="m"))["pk"]
+    assert close(value(length, "10 smoots"), 17.018)
+
+
 ALL = "/api/units/all/"
 
 
@@ -121,11 +168,28 @@ def test_all_units_shape(api):
         assert u["compatible_units"] == sorted(u["compatible_units"])
     assert list(units) == sorted(units)
     # Names, symbols and aliases of udunits2's database, ohm's own names.
-    for name in ("ohm", "farad", "F", "volt", "V", "meter", "m", "hertz"):
-        assert units[name]["is_alias"] is False, name
-        assert units[name]["isdimensionless"] is False, name
-    for name in ("Ohm", "ohms", "amp", "sec"):
+    # is_alias as InvenTree sends it, pint's get_name(k) == k: true for
+    # a unit's own name, false for its symbols and other names.
+    for name in ("ohm", "farad", "volt", "meter", "hertz", "ampere",
+                 "second", "parsec"):
         assert units[name]["is_alias"] is True, name
+    for name in ("F", "V", "m", "Hz", "A", "s", "Ohm", "ohms", "Ω", "amp",
+                 "sec", "pc"):
+        assert units[name]["is_alias"] is False, name
+    for name in ("ohm", "F", "V", "meter", "m", "hertz", "Ohm"):
+        assert units[name]["isdimensionless"] is False, name
+    # InvenTree's additions to pint (conversion.py): the counts, plain
+    # numbers of their own, and pint's pc for the parsec.
+    for name in ("piece", "each", "dozen", "hundred", "thousand"):
+        assert units[name]["is_alias"] is True, name
+        assert units[name]["isdimensionless"] is True, name
+        assert name in units["percent"]["compatible_units"], name
+    for name in ("ea", "dz"):
+        assert units[name]["is_alias"] is False, name
+    assert "each" in units["ea"]["compatible_units"]
+    assert "parsec" in units["pc"]["compatible_units"]
+    assert "meter" in units["pc"]["compatible_units"]
+    assert "pcs" not in units and "pieces" not in units  # plurals: read
     assert "ohm" in units["Ω"]["compatible_units"]
     assert "ohm" in units["Ohm"]["compatible_units"]
     assert "farad" in units["F"]["compatible_units"]
@@ -136,7 +200,7 @@ def test_all_units_shape(api):
     assert "international_inch" in units["inch"]["compatible_units"]
     assert "meter" in units["inch"]["compatible_units"]
     # Every name listed is a unit a template takes.
-    for name in ("Ω", "amp", "inch", "percent"):
+    for name in ("Ω", "amp", "inch", "percent", "piece", "dz", "pc"):
         api.ok("POST", TPL, dict(name=f"T {name}", units=name))
 
 
@@ -146,7 +210,7 @@ def test_all_units_has_the_custom_ones(api):
     api.ok("POST", UNITS, dict(name="smoot", symbol="smt",
                                definition="1.7018 m"))
     units = api.ok("GET", ALL)["available_units"]
-    assert units["smoot"] == {"name": "smoot", "is_alias": False,
+    assert units["smoot"] == {"name": "smoot", "is_alias": True,
                               "compatible_units":
                                   units["smoot"]["compatible_units"],
                               "isdimensionless": False}

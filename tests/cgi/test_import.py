@@ -1012,3 +1012,36 @@ def test_round_trip_of_the_demos_suppliers_and_boms(api, tmp_path, fmt):
         assert got[pb] == [r for r in want[pb] if r[0] not in shared]
     finally:
         other.close()
+
+
+def test_part_units_checked_per_row(site, api):
+    """A part's units through the resource's own check (issue 17): a row
+    whose units are not a unit is refused on its units; an update whose
+    units are the part's stored ones, no longer a unit, is not."""
+    s = api.upload("part", "name,units\nWire,m\nScrew,pcs\nTape,roll\n"
+                           "Nut,pieces\nBlank,\n")
+    api.accept_fields(s["pk"])
+    rows = api.rows(s["pk"])
+    assert [r["valid"] for r in rows] == [True, True, False, True, True]
+    assert rows[2]["errors"] == {"units": ["Invalid physical unit: roll"]}
+    api.accept_rows(s["pk"], [rows[2]["pk"]], expect=400)
+    assert api.count("/api/part/") == 0
+    api.accept_rows(s["pk"], [x["pk"] for x in rows if x["valid"]])
+    parts = {p["name"]: p for p in api.list("/api/part/")}
+    assert {n: p["units"] for n, p in parts.items()} == {
+        "Wire": "m", "Screw": "pcs", "Nut": "pieces", "Blank": ""}
+    # Stored units from before the check: an update sending them back.
+    db = site.db()
+    db.execute("UPDATE part SET units = 'roll' WHERE name = 'Wire'")
+    db.commit()
+    wire = parts["Wire"]["pk"]
+    s = api.upload("part", f"pk,name,units,description\n"
+                           f"{wire},Wire,roll,red\n{wire},Wire,coil,blue\n",
+                   update_records="true")
+    api.accept_fields(s["pk"])
+    rows = api.rows(s["pk"])
+    assert [r["valid"] for r in rows] == [True, False]
+    assert rows[1]["errors"] == {"units": ["Invalid physical unit: coil"]}
+    api.accept_rows(s["pk"], [rows[0]["pk"]])
+    w = api.get(f"/api/part/{wire}/").json()
+    assert w["units"] == "roll" and w["description"] == "red"

@@ -36,6 +36,14 @@ def test_demo_loads_a_living_inventory(site, admin):
     types = {t["tracking_type"] for t in api.list("/api/stock/track/")}
     assert {1, 10, 11, 12}.issubset(types)
     assert api.list("/api/part/", search="M3x10")
+    # Only units a part takes (docs/parameters.md, "A part's units"):
+    # each one the demo wrote, written again through the API.
+    units = {p["units"] for p in parts}
+    assert "pcs" in units
+    for u in units:
+        r = api.call("POST", "/api/part/", {"name": f"Units {u!r}",
+                                            "units": u})
+        assert r.status == 201, (u, r)
     # A template part with three variants, their stock in its total.
     tpl = [p for p in api.list("/api/part/", is_template=True)
            if p["IPN"] == "ENC-101"][0]

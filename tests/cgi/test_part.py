@@ -326,3 +326,98 @@ def test_a_whole_list_longer_than_one_fetch(site, api):
     rows = api.list(PART, ordering="name", category_detail=True)
     assert [r["name"] for r in rows] == [f"many {i:05d}" for i in range(2500)]
     assert {r["category_detail"]["name"] for r in rows} == {"Many"}
+
+
+# --- units (issue 17): InvenTree's validate_physical_units() ------------
+
+GOOD_UNITS = [
+    "", "  ", "m", "mm", "kg", "g", "m/s", "m^2", "m2", "L", "mL", "ft",
+    "inch", "ohm", "kΩ", "V", "%", "percent", "degC", "h", "s",
+    # InvenTree's additions to pint (conversion.py), prefixes, plurals
+    "piece", "pieces", "each", "ea", "dozen", "dz", "dozens", "hundred",
+    "thousand", "kpiece",
+    # pint reads "pcs" as pc (parsec) + plural "s": InvenTree takes it
+    "pcs", "pc",
+]
+BAD_UNITS = ["xyz", "box", "roll", "KG", "Each", "Pieces", "3", "10 m",
+             "m/", "(m)", "m s", "1/s", "pcs.", "meter @ 5"]
+
+
+@pytest.mark.parametrize("units", GOOD_UNITS)
+def test_units_that_are_units(api, units):
+    p = api.part("P", units=units)
+    assert p["units"] == units.strip()
+    q = api.ok("PATCH", PART + f"{p['pk']}/", {"units": "m"})
+    assert q["units"] == "m"
+    q = api.ok("PUT", PART + f"{p['pk']}/", {"name": "P", "units": units})
+    assert q["units"] == units.strip()
+
+
+def test_units_that_are_not_refused_on_every_write(api, cats):
+    p = api.part("P", cats["r"], units="m")
+    for units in BAD_UNITS:
+        r = api.call("POST", PART, {"name": "Q", "units": units})
+        assert r.status == 400, (units, r)
+        assert r.json() == {"units": [f"Invalid physical unit: {units}"]}
+        for method in ("PATCH", "PUT"):
+            r = api.call(method, PART + f"{p['pk']}/",
+                         {"name": "P", "units": units, "description": "x"})
+            assert r.status == 400, (method, units, r)
+            assert list(r.json()) == ["units"]
+    # Nothing was written.
+    assert api.list(PART, name="Q") == []
+    q = api.get(PART + f"{p['pk']}/").json()
+    assert q["units"] == "m" and q["description"] == ""
+    # Longer than InvenTree's 20 characters: the field's own limit.
+    r = api.call("PATCH", PART + f"{p['pk']}/", {"units": "m" * 21})
+    assert r.status == 400 and "units" in r.json()
+
+
+def test_units_take_the_custom_units(api):
+    r = api.call("POST", PART, {"name": "Cable", "units": "reel"})
+    assert r.status == 400 and "units" in r.json()
+    api.ok("POST", "/api/units/", {"name": "reel", "definition": "500"})
+    for units in ("reel", "reels", "kreel"):
+        assert api.part(f"Cable {units}", units=units)["units"] == units
+    # The custom unit deleted: the parts keep it (below).
+    unit = api.list("/api/units/", name="reel")[0]["pk"]
+    api.ok("DELETE", f"/api/units/{unit}/")
+    assert api.list(PART, name="Cable reel")[0]["units"] == "reel"
+
+
+def test_parts_with_units_no_longer_valid_stay_editable(site, api, cats):
+    """Units stored before the check (or a custom unit deleted since):
+    the part lists, reads and takes edits of its other fields -- also
+    a whole object sent back, as the web app and inventree-python do --
+    and only a change of its units must be a unit."""
+    p = api.part("Old", cats["r"], units="m")
+    db = site.db()
+    db.execute("UPDATE part SET units = ' box of 12 ' WHERE id = ?",
+               (p["pk"],))
+    db.commit()
+    assert api.list(PART, name="Old")[0]["units"] == " box of 12 "
+    url = PART + f"{p['pk']}/"
+    q = api.ok("PATCH", url, {"description": "still here"})
+    assert q["description"] == "still here"
+    assert q["units"] == " box of 12 "
+    whole = api.get(url).json()
+    whole["minimum_stock"] = 4
+    q = api.ok("PATCH", url, whole)
+    assert q["minimum_stock"] == 4.0
+    q = api.ok("PUT", url, {"name": "Old", "units": "box of 12"})
+    assert q["units"] == "box of 12"
+    # A change of the units is checked.
+    r = api.call("PATCH", url, {"units": "box of 10"})
+    assert r.status == 400 and r.json() == {
+        "units": ["Invalid physical unit: box of 10"]}
+    assert api.get(url).json()["units"] == "box of 12"
+    assert api.ok("PATCH", url, {"units": "dozen"})["units"] == "dozen"
+    assert api.ok("PATCH", url, {"units": ""})["units"] == ""
+
+
+def test_units_in_options(api):
+    post = api.call("OPTIONS", PART).json()["actions"]["POST"]
+    u = post["units"]
+    assert u["type"] == "string" and u["required"] is False
+    assert u["max_length"] == 20 and u["label"] == "Units"
+    assert u["help_text"] == "Units of measure for this part"

@@ -1,7 +1,8 @@
 /*
  * fuzz_units: the glue around udunits2 that reads parameters' values
  * (domain/inventory/units.c): numbers, RKM codes ("4k7"), the names of
- * ohm, micro signs, bare prefixes, and the template's units.
+ * ohm, micro signs, bare prefixes, InvenTree's additions and their
+ * plurals ("2 dozens", "pcs"), and the template's units.
  *
  * Input: the template's units, a newline, the value.  Beyond "no crash",
  * it checks the module's promises: a number it gives is finite and

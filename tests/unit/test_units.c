@@ -226,7 +226,8 @@ test_plain_numbers(void)
 struct all_seen {
 	size_t		 n, bad;
 	char		 last[128];
-	bool		 ohm, ohm_alias, smoot, smoot_in_meter;
+	bool		 ohm, ohm_other, smoot, smt, smoot_in_meter, parsec, pc,
+			 piece, ea;
 };
 
 static void
@@ -255,12 +256,31 @@ all_visit(void *arg, const struct units_entry *e)
 	}
 	if (e->ncompatible == 0)
 		s->bad++;
+	/* A unit's own name (InvenTree's is_alias), not its symbol or
+	 * another name. */
 	if (strcmp(e->name, "ohm") == 0)
-		s->ohm = self && !e->is_alias && !e->dimensionless;
+		s->ohm = self && e->own && !e->dimensionless;
 	if (strcmp(e->name, "Ohms") == 0)
-		s->ohm_alias = e->is_alias;
+		s->ohm_other = !e->own;
 	if (strcmp(e->name, "smoot") == 0)
-		s->smoot = !e->is_alias;
+		s->smoot = e->own;
+	if (strcmp(e->name, "smt") == 0)
+		s->smt = !e->own;
+	/* InvenTree's additions: pc a symbol of udunits2's parsec (listed
+	 * as its own name: udunits2 has it only among <aliases>), the
+	 * counts plain numbers. */
+	if (strcmp(e->name, "parsec") == 0)
+		s->parsec = e->own;
+	if (strcmp(e->name, "pc") == 0)
+		for (size_t i = 0; i < e->ncompatible; i++)
+			s->pc |= !e->own && strcmp(e->compatible[i],
+			    "parsec") == 0;
+	if (strcmp(e->name, "piece") == 0)
+		s->piece = e->own && e->dimensionless;
+	if (strcmp(e->name, "ea") == 0)
+		for (size_t i = 0; i < e->ncompatible; i++)
+			s->ea |= !e->own && e->dimensionless &&
+			    strcmp(e->compatible[i], "each") == 0;
 	s->n++;
 }
 
@@ -277,8 +297,9 @@ test_all(void)
 	units_custom_set(NULL, 0);
 	CHECK(s.n > 300);
 	CHECK(s.bad == 0);
-	CHECK(s.ohm && s.ohm_alias);
-	CHECK(s.smoot && s.smoot_in_meter);
+	CHECK(s.ohm && s.ohm_other);
+	CHECK(s.smoot && s.smt && s.smoot_in_meter);
+	CHECK(s.parsec && s.pc && s.piece && s.ea);
 }
 
 int

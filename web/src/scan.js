@@ -37,16 +37,21 @@ export function openScanner({ move = false, target = null, custom = null } = {})
 	scanState.set({ open: true, move, target, custom });
 }
 
-const PAGE = { part: '/part/', stockitem: '/stock/', stocklocation: '/locations/' };
-const WHAT = { part: 'part', stockitem: 'stock item', stocklocation: 'location' };
+const PAGE = { part: '/part/', stockitem: '/stock/', stocklocation: '/locations/', purchaseorder: '/order/', build: '/build/' };
+export const WHAT = { part: 'part', stockitem: 'stock item', stocklocation: 'location', supplierpart: 'supplier part',
+	manufacturerpart: 'manufacturer part', purchaseorder: 'purchase order', build: 'build order' };
+/* The page of a scanned object: a supplier's or manufacturer's part opens
+   its part's page. */
+const pageOf = m => (m.model === 'supplierpart' || m.model === 'manufacturerpart'
+	? PAGE.part + m.instance.part : PAGE[m.model] + m.pk);
 const short = s => (s.length > 60 ? s.slice(0, 57) + '…' : s);
-export const noMatch = text => `Nothing matches “${short(text)}”: it is not a part, stock item or location here.`;
+export const noMatch = text => `Nothing matches “${short(text)}”: no part, stock item, location or order here has that code.`;
 
 /* The object a scanned text names: {model, pk, instance}, or null. */
 export async function lookup(text) {
 	try {
 		const r = await api.post('barcode/', { barcode: text });
-		for (const model of ['stockitem', 'stocklocation', 'part', 'supplierpart'])
+		for (const model of Object.keys(WHAT))
 			if (r && r[model]) return { model, pk: r[model].pk, instance: r[model].instance || {} };
 		return null;
 	} catch (e) {
@@ -59,7 +64,8 @@ const label = m => {
 	const i = m.instance;
 	if (m.model === 'part') return i.full_name || i.name || `part ${m.pk}`;
 	if (m.model === 'stocklocation') return i.pathstring || i.name || `location ${m.pk}`;
-	return `stock item #${m.pk}`;
+	if (m.model === 'stockitem') return `stock item #${m.pk}`;
+	return i.SKU || i.MPN || i.reference || `#${m.pk}`;
 };
 
 /* The handlers of the open dialogs, the newest last: the newest receives
@@ -85,7 +91,7 @@ export async function scanned(text) {
 	if (handlers.length) { handlers[handlers.length - 1](text); return; }
 	try {
 		const m = await lookup(text);
-		if (m) navigate(PAGE[m.model] + m.pk);
+		if (m) navigate(pageOf(m));
 		else toast(noMatch(text), 'error');
 	} catch (e) {
 		toast(e.message || String(e), 'error');
@@ -182,6 +188,7 @@ function ScannerDialog({ move: move0, target: target0, custom, onClose }) {
 	const mayMove = can('stock', 'change');
 	state.current.move = move;
 	state.current.target = target;
+	useEffect(() => () => { state.current.closed = true; }, []);	// queued scans are dropped
 
 	// No camera: the typed field is what is left (unless the user moved on).
 	const noCamera = msg => {
@@ -192,13 +199,19 @@ function ScannerDialog({ move: move0, target: target0, custom, onClose }) {
 
 	const say = (tone, text, to) => setLog(l => [{ id: ++state.current.seq, tone, text, to }, ...l].slice(0, 3));
 
-	const handle = async (text, source) => {
+	// Scans are handled one at a time, in the order they came: a scanner
+	// that types may send the next code before the last one's answer.
+	// The camera sees a code many times a second: once is enough, and
+	// nothing while a scan is being handled (it sees the code again).
+	const handle = (text, source) => {
 		const st = state.current;
-		if (st.busy) return;
-		// The camera sees a code many times a second: once is enough.
 		const now = Date.now();
-		if (source === 'camera' && text === st.last && now - st.lastAt < 4000) return;
+		if (source === 'camera' && (st.busy || (text === st.last && now - st.lastAt < 4000))) return;
 		st.last = text; st.lastAt = now;
+		st.queue = (st.queue || Promise.resolve()).then(() => (st.closed ? null : handleOne(text)));
+	};
+	const handleOne = async text => {
+		const st = state.current;
 		st.busy = true; setBusy(true);
 		try {
 			if (custom) {
@@ -211,15 +224,16 @@ function ScannerDialog({ move: move0, target: target0, custom, onClose }) {
 			if (!m) { say('error', noMatch(text)); return; }
 			if (!st.move) {
 				onClose();
-				navigate(PAGE[m.model] + m.pk);
+				navigate(pageOf(m));
 				return;
 			}
 			if (m.model === 'stocklocation') {
-				setTarget({ pk: m.pk, name: label(m) });
+				st.target = { pk: m.pk, name: label(m) };	// for a scan queued behind this one
+				setTarget(st.target);
 				say('ok', `Moving to ${label(m)}: now scan the items.`, PAGE.stocklocation + m.pk);
 				return;
 			}
-			if (m.model === 'part') { say('error', `That is the part ${label(m)}: scan a stock item or a location.`, PAGE.part + m.pk); return; }
+			if (m.model !== 'stockitem') { say('error', `That is the ${WHAT[m.model]} ${label(m)}: scan a stock item or a location.`, pageOf(m)); return; }
 			if (!st.target) { say('error', `Scan the location to move to first (that was stock item #${m.pk}).`); return; }
 			const it = await api.get(`stock/${m.pk}/`, { part_detail: true });
 			const name = `${it.part_detail?.full_name || it.part_detail?.name || 'Part ' + it.part} #${it.pk}`;

@@ -8,7 +8,7 @@ import { html } from 'htm/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { can } from '../session.js';
-import { lookup, openScanner, useScanHandler } from '../scan.js';
+import { WHAT, lookup, openScanner, useScanHandler } from '../scan.js';
 import { useRoute, setQuery, navigate, Link } from '../router.js';
 import { useTree, treeOptions } from '../data.js';
 import { DataTable, PagedTable, useListQuery } from '../ui/table.js';
@@ -160,13 +160,11 @@ function LineDialog({ order, onClose, onDone }) {
 	</${Dialog}>`;
 }
 
-/* The open line a scanned code names, by the code alone (InvenTree's
-   {"supplierpart": N}, or a line's SKU or MPN as printed on the bag):
-   its index in rows, or -1. */
+/* The open line a scanned code names by its text alone (a line's SKU or
+   MPN as printed on the bag; InvenTree's codes, {"supplierpart": N} or
+   INV-SP7, and linked barcodes are the server's lookup): its index in
+   rows, or -1. */
 function lineByText(rows, text) {
-	let sp = null;
-	try { const j = JSON.parse(text); if (j && typeof j === 'object' && /^\d+$/.test(String(j.supplierpart ?? ''))) sp = Number(j.supplierpart); } catch { /* not JSON */ }
-	if (sp != null) return rows.findIndex(r => Number(r.line.part) === sp);
 	const t = text.trim().toLowerCase();
 	return rows.findIndex(r => (r.line.sku && r.line.sku.toLowerCase() === t) || (r.line.mpn && r.line.mpn.toLowerCase() === t));
 }
@@ -206,7 +204,7 @@ function ReceiveDialog({ order, lines, onClose, onDone }) {
 			if (i < 0) {
 				const short = text.length > 60 ? text.slice(0, 57) + '…' : text;
 				return { tone: 'error', text: m && m.model !== 'part' && m.model !== 'supplierpart'
-					? `“${short}” is a ${m.model === 'stockitem' ? 'stock item' : 'location'}: scan a part or supplier part of this order.`
+					? `“${short}” is a ${WHAT[m.model] || m.model}: scan a part or supplier part of this order.`
 					: `No open line of ${order.reference} matches “${short}”.` };
 			}
 		}

@@ -105,7 +105,8 @@ export function StockActionDialog({ action, items: items0, onClose, onDone }) {
 		try { m = await lookup(text); } catch (e) { return { tone: 'error', text: e.message || String(e) }; }
 		if (!m) return { tone: 'error', text: noMatch(text) };
 		if (m.model !== 'stockitem') {
-			const what = { part: 'a part', stocklocation: 'a location', supplierpart: 'a supplier part' }[m.model] || 'not a stock item';
+			const what = { part: 'a part', stocklocation: 'a location', supplierpart: 'a supplier part', manufacturerpart: 'a manufacturer part',
+				purchaseorder: 'a purchase order', build: 'a build order' }[m.model] || 'not a stock item';
 			return { tone: 'error', text: `That is ${what}${m.instance?.name || m.instance?.pathstring ? ` (${m.instance.pathstring || m.instance.full_name || m.instance.name})` : ''}: only stock items can be added here.` };
 		}
 		if (have.current.has(m.pk)) {

@@ -43,12 +43,12 @@ function KnownUnits({ custom }) {
 	const hit = dq && units[dq];
 	const near = dq && !hit ? names.filter(n => n.toLowerCase().includes(dq.toLowerCase())).slice(0, 12) : [];
 	return html`<${Card} title="Known units">
-		<p class="muted card-intro">Every unit name a parameter template or value may use (udunits2’s, Ω’s spellings and the custom units above), each with any SI prefix.</p>
+		<p class="muted card-intro">Every unit name a parameter template or value, or a part’s units, may use (udunits2’s, Ω’s spellings, InvenTree’s piece, each, dozen… and the custom units above), each with any SI prefix.</p>
 		<div class="field"><label for="unit-lookup">Look up a unit</label>
 			<input id="unit-lookup" type="search" value=${q} placeholder="ohm, F, inch, smoot" autocomplete="off" onInput=${e => setQ(e.currentTarget.value)} /></div>
 		${all.error ? html`<${ErrorNote} error=${all.error} retry=${all.reload} />` : !all.data ? html`<${Spinner} />`
 			: !dq ? html`<p class="hint">${names.length} names known.</p>`
-			: hit ? html`<div class="unit-hit" data-testid="unit-hit"><p><strong>${hit.name}</strong> ${hit.is_alias ? html`<${Badge} tone="neutral">alias</${Badge}>` : ''}
+			: hit ? html`<div class="unit-hit" data-testid="unit-hit"><p><strong>${hit.name}</strong> ${/* InvenTree's is_alias is true for a unit's own name */ hit.is_alias ? '' : html`<${Badge} tone="neutral">symbol or other name</${Badge}>`}
 				${hit.isdimensionless ? html`<${Badge} tone="info">a plain number</${Badge}>` : ''}</p>
 				<p class="cell-sub">Same kind: ${hit.compatible_units.join(', ')}</p></div>`
 			: near.length ? html`<p class="hint">Not a unit name. Did you mean: ${near.join(', ')}?</p>`
