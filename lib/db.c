@@ -93,7 +93,16 @@ db_check_data_dir(const char *dir, bool create, char *err, size_t errsz)
 }
 
 #define DB_MARKER "database_created"
-#define DB_STMTJRNL_SPILL	(256 * 1024)	/* db_connect() */
+/*
+ * db_connect(): 128 KiB, not more.  With Debian's SQLite 3.40.1 a
+ * threshold above about 131,073 bytes makes every statement whose journal
+ * passes it fail with SQLITE_FULL ("database or disk is full") when the
+ * journal moves to its file: at 150,000 or 256 KiB an unallocate of 200
+ * build lines (a part row rewritten for each), an UPDATE of 200,000 stock
+ * items or the DROP TABLE of migration 0034 on the benchmark data all
+ * failed; at 131,072 they pass.
+ */
+#define DB_STMTJRNL_SPILL	(128 * 1024)
 
 /*
  * May the database file be opened (it exists) or created (it does not,
@@ -195,7 +204,8 @@ db_connect(const char *path, sqlite3 **out, char *err, size_t errsz)
 	 * part and tallies by trigger): a receive of ten lines wrote 200
 	 * pages (800 KB) to /var/tmp under the write lock.  Kept in memory up
 	 * to DB_STMTJRNL_SPILL (one allocation of that size while a
-	 * statement runs; larger journals still go to a file).  SQLite takes
+	 * statement runs; larger journals still go to a file; see there for
+	 * why not more).  SQLite takes
 	 * this only before it starts, at the process's first connection.
 	 */
 	if (!configured) {
