@@ -130,6 +130,10 @@ dec_format(long long v, char buf[DEC_BUFSZ])
 	while (n > 0)
 		*b++ = digits[--n];
 	*b++ = '.';
+	if (fp == 0) {		/* whole: most quantities */
+		memcpy(b, "0", 2);
+		return buf;
+	}
 	for (int i = 0; i < DEC_PLACES; i++) {
 		digits[DEC_PLACES - 1 - i] = (char)('0' + fp % 10);
 		fp /= 10;

@@ -227,7 +227,7 @@ res_text_step(struct ctx *ctx, struct mem_buf *t, const struct res_step *p,
 	case RH_TEXT_NULL:
 		s = (const char *)st_column_text(st, col);
 		if (s == NULL)
-			json_buf_raw(t, "null");
+			mem_buf_add(t, "null", 4);
 		else
 			json_buf_str(t, s);
 		return;
@@ -235,16 +235,19 @@ res_text_step(struct ctx *ctx, struct mem_buf *t, const struct res_step *p,
 	case RH_DATE:
 		s = (const char *)st_column_text(st, col);
 		if (s == NULL || s[0] == '\0')
-			json_buf_raw(t, "null");
+			mem_buf_add(t, "null", 4);
 		else
 			json_buf_str(t, s);
 		return;
 	case RH_BOOL:
-		json_buf_raw(t, st_column_int(st, col) ? "true" : "false");
+		if (st_column_int(st, col))
+			mem_buf_add(t, "true", 4);
+		else
+			mem_buf_add(t, "false", 5);
 		return;
 	case RH_INT:
 		if (st_column_type(st, col) == SQLITE_NULL)
-			json_buf_raw(t, "null");
+			mem_buf_add(t, "null", 4);
 		else
 			json_buf_int(t, st_column_int64(st, col));
 		return;
@@ -258,7 +261,7 @@ res_text_step(struct ctx *ctx, struct mem_buf *t, const struct res_step *p,
 	case RH_DEC:
 	case RH_DEC_STRING:
 		if (st_column_type(st, col) == SQLITE_NULL) {
-			json_buf_raw(t, "null");
+			mem_buf_add(t, "null", 4);
 			return;
 		}
 		/* FALLTHROUGH */
@@ -280,13 +283,13 @@ res_text_step(struct ctx *ctx, struct mem_buf *t, const struct res_step *p,
 	case RH_MEDIA:
 		s = (const char *)st_column_text(st, col);
 		if (s == NULL || s[0] == '\0')
-			json_buf_raw(t, "null");
+			mem_buf_add(t, "null", 4);
 		else
 			res_text_media(ctx, t, s);
 		return;
 	case RH_FLOAT:
 		if (st_column_type(st, col) == SQLITE_NULL)
-			json_buf_raw(t, "null");
+			mem_buf_add(t, "null", 4);
 		else {
 			/* 15 significant digits: what a double holds of a
 			 * decimal exactly; finite (the writer's rule). */
@@ -307,7 +310,7 @@ res_text_step(struct ctx *ctx, struct mem_buf *t, const struct res_step *p,
 				json_buf_str(t, p->k->s);
 			return;
 		default:
-			json_buf_raw(t, "null");
+			mem_buf_add(t, "null", 4);
 			return;
 		}
 	}
@@ -327,7 +330,7 @@ res_row_text(struct ctx *ctx, db_stmt *st, void *arg, struct mem_buf *t)
 	mem_buf_add(t, "{\"pk\":", 6);
 	json_buf_int(t, st_column_int64(st, 0));
 	for (size_t i = 0; i < sql->nplan; i++) {
-		json_buf_name(t, sql->plan[i].f->name, false);
+		mem_buf_add(t, sql->plan[i].key, sql->plan[i].keylen);
 		res_text_step(ctx, t, &sql->plan[i], st);
 	}
 	if (r->hooks != NULL && r->hooks->render != NULL) {
@@ -451,6 +454,61 @@ res_nested_text(struct ctx *ctx, const struct resource *r, db_stmt **cache,
 		o->valuestring = t.s;	/* malloc'd: freed with o */
 	}
 	st_reset(*cache);
+	return o;
+}
+
+/*
+ * As res_nested_all(), but the array as JSON text in one raw item, each
+ * row as res_nested_text() makes it (the same text res_nested_all()'s
+ * array prints): for a hook that nests a few rows in every row of a long
+ * list (a build line's allocations).  The caller must not look into it.
+ */
+cJSON *
+res_nested_all_text(struct ctx *ctx, const struct resource *r,
+    db_stmt **cache, db_stmt *ids, void *view)
+{
+	struct res_rows rr = { r, view };
+	long long few[16], *id = few;
+	size_t n = 0, cap = sizeof(few) / sizeof(few[0]);
+	db_stmt *once = NULL, **st = cache != NULL ? cache : &once;
+	struct mem_buf t = { 0 };
+	cJSON *o;
+
+	while (st_step(ids) == SQLITE_ROW) {
+		if (n == cap) {
+			long long *more = malloc(2 * cap * sizeof(*more));
+			if (more == NULL)
+				mem_oom();
+			memcpy(more, id, n * sizeof(*id));
+			if (id != few)
+				free(id);
+			id = more;
+			cap *= 2;
+		}
+		id[n++] = st_column_int64(ids, 0);
+	}
+	st_reset(ids);
+	mem_buf_add(&t, "[", 1);
+	for (size_t i = 0; i < n; i++) {
+		if (*st == NULL && (*st = db_prepare(ctx,
+		    res_sql(r)->select_one)) == NULL)
+			break;
+		st_reset(*st);
+		st_bind_int64(*st, 1, id[i]);
+		if (st_step(*st) == SQLITE_ROW) {
+			if (t.len > 1)
+				mem_buf_add(&t, ",", 1);
+			res_row_text(ctx, *st, &rr, &t);
+		}
+		st_reset(*st);
+	}
+	mem_buf_add(&t, "]", 1);
+	if (id != few)
+		free(id);
+	if ((o = cJSON_CreateNull()) == NULL)
+		mem_oom();
+	o->type = cJSON_Raw;
+	o->valuestring = t.s;	/* malloc'd: freed with o */
 	return o;
 }
 

@@ -248,6 +248,16 @@ struct resource {
 	const struct res_unique	*unique;	/* sets of unique fields */
 	size_t			 nunique;
 	const char		*order;		/* default ORDER BY */
+	/*
+	 * Tables joined to each row for its columns, after "FROM table
+	 * alias": " LEFT JOIN part bp ON bp.id = b.sub_part", each on a
+	 * unique key so that it adds no row (nor removes one): one read of
+	 * the joined row for every column that needs it, instead of a
+	 * subquery per column.  In a row's and a list's SELECT and in the
+	 * page's ids (so orderings may name them); not in the count, so
+	 * filters and searches must not.  NULL: none.
+	 */
+	const char		*join;
 	const struct list_search *search;
 	const struct res_hooks	*hooks;
 	const struct res_tree	*tree;
@@ -294,6 +304,8 @@ struct res_step {
 	int			 col;
 	enum res_how		 how;
 	const struct res_const	*k;
+	const char		*key;	/* ,"name": (the text writer's) */
+	size_t			 keylen;
 };
 
 /*
@@ -394,6 +406,8 @@ struct cJSON	*res_nested(struct ctx *, const struct resource *,
 struct cJSON	*res_nested_text(struct ctx *, const struct resource *,
 		    db_stmt **cache, long long id, void *view);
 struct cJSON	*res_nested_all(struct ctx *, const struct resource *,
+		    db_stmt **cache, db_stmt *ids, void *view);
+struct cJSON	*res_nested_all_text(struct ctx *, const struct resource *,
 		    db_stmt **cache, db_stmt *ids, void *view);
 int		 res_field(const struct resource *, const char *name);
 int		 res_col(const struct resource *, int field);

@@ -279,6 +279,8 @@ sql_plan(const struct resource *r, struct res_sql *q)
 			continue;
 		}
 		p->f = f;
+		p->key = res_sql_printf(",\"%s\":", f->name);
+		p->keylen = strlen(p->key);
 		p->col = q->col[i];
 		p->how = q->konst[i].kind != RES_K_NONE ? RH_CONST : h;
 		p->k = &q->konst[i];
@@ -364,8 +366,8 @@ sql_export(const struct resource *r, struct res_sql *q, const char *cols,
 		q->rel[q->nrel].col = ncols++;
 		q->nrel++;
 	}
-	q->export_select = res_sql_printf("SELECT %s FROM %s %s WHERE TRUE", x,
-	    r->table, r->alias);
+	q->export_select = res_sql_printf("SELECT %s FROM %s %s%s WHERE TRUE", x,
+	    r->table, r->alias, r->join != NULL ? r->join : "");
 	free(x);
 }
 
@@ -416,9 +418,12 @@ res_sql(const struct resource *r)
 		q->col[i] = ncols++;
 		sql_cat(&cols, ", %s", c);
 	}
-	q->select = res_sql_printf("SELECT %s FROM %s %s WHERE TRUE", cols, t, a);
+	const char *join = r->join != NULL ? r->join : "";
+	q->select = res_sql_printf("SELECT %s FROM %s %s%s WHERE TRUE", cols, t,
+	    a, join);
 	q->count = res_sql_printf("SELECT count(*) FROM %s %s WHERE TRUE", t, a);
-	q->ids = res_sql_printf("SELECT %s.id FROM %s %s WHERE TRUE", a, t, a);
+	q->ids = res_sql_printf("SELECT %s.id FROM %s %s%s WHERE TRUE", a, t, a,
+	    join);
 	q->key = res_sql_printf(" AND %s.id IN (", a);
 	q->by_id = res_sql_printf(" AND %s.id = ?", a);
 	q->select_one = res_sql_printf("%s%s", q->select, q->by_id);

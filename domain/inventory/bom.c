@@ -359,16 +359,22 @@ enum { BI_PART, BI_SUB_PART, BI_REFERENCE, BI_QUANTITY, BI_ALLOW_VARIANTS,
 #define BOM_SUB_STOCK "(SELECT coalesce(sum(max(sp.in_stock - " \
 	"sp.allocated, 0)), 0) FROM bom_item_substitute s " \
 	"JOIN part sp ON sp.id = s.part WHERE s.bom_item = b.id)"
-#define BOM_STOCK PART_AVAILABLE_SQL("b.sub_part")
+/* A line's component, joined to its row (bom_item_resource.join): one
+ * read of the part for the figures, the name its order sorts by, ... */
+#define BOM_JOIN " LEFT JOIN part bp ON bp.id = b.sub_part"
+#define BOM_STOCK PART_AVAILABLE_OF("bp")
 /* Available of the component's variants (InvenTree's figure, whatever
  * the line allows), and what of it the line may use: all when it allows
  * variants, none otherwise. */
-#define BOM_VARIANT_STOCK PART_VARIANT_AVAILABLE_SQL("b.sub_part")
-#define BOM_VARIANT_USABLE "(CASE WHEN b.allow_variants = 1 THEN " \
-	BOM_VARIANT_STOCK " ELSE 0 END)"
+#define BOM_VARIANT_STOCK PART_VARIANT_AVAILABLE_OF("bp")
 /* What the line may take from: component, substitutes, variants. */
-#define BOM_USABLE "(" BOM_STOCK " + " BOM_SUB_STOCK " + " \
-	BOM_VARIANT_USABLE ")"
+#define BOM_USABLE_OF(p) "(" PART_AVAILABLE_OF(p) " + CASE WHEN " \
+	"b.allow_variants = 1 THEN " PART_VARIANT_AVAILABLE_OF(p) " ELSE 0 END)"
+#define BOM_USABLE "(" BOM_USABLE_OF("bp") " + " BOM_SUB_STOCK ")"
+/* The same where the join is not (a filter, which the count runs too):
+ * the component read once for its figure and its variants'. */
+#define BOM_USABLE_ALONE "((SELECT " BOM_USABLE_OF("pa") " FROM part pa " \
+	"WHERE pa.id = b.sub_part) + " BOM_SUB_STOCK ")"
 
 static const struct field bom_item_fields[] = {
 	[BI_PART] = { "part", FT_ID, F_REQUIRED | F_FILTER,
@@ -463,20 +469,18 @@ static const struct res_filter bom_item_filters[] = {
 	{ "uses", FT_ID, " AND (b.sub_part = ? OR b.id IN (SELECT bom_item "
 	  "FROM bom_item_substitute WHERE part = ?))", NULL, &part_resource,
 	  NULL, false },
-	{ "available_stock", FT_BOOL, " AND " BOM_USABLE " > 0",
-	  " AND " BOM_USABLE " = 0", NULL, NULL, false },
+	{ "available_stock", FT_BOOL, " AND " BOM_USABLE_ALONE " > 0",
+	  " AND " BOM_USABLE_ALONE " = 0", NULL, NULL, false },
 	/* Nothing is on order and nothing priced yet. */
 	{ "on_order", FT_BOOL, " AND 1 = 0", "", NULL, NULL, false },
 	{ "has_pricing", FT_BOOL, " AND 1 = 0", "", NULL, NULL, false },
 };
 
 static const struct res_order bom_item_orders[] = {
-	{ "sub_part", "(SELECT name FROM part WHERE id = b.sub_part), b.id",
-	  "(SELECT name FROM part WHERE id = b.sub_part) DESC, b.id DESC" },
-	{ "category", "(SELECT c.name FROM part p JOIN part_category c ON "
-	  "c.id = p.category WHERE p.id = b.sub_part), b.id", "(SELECT c.name "
-	  "FROM part p JOIN part_category c ON c.id = p.category WHERE p.id = "
-	  "b.sub_part) DESC, b.id DESC" },
+	{ "sub_part", "bp.name, b.id", "bp.name DESC, b.id DESC" },
+	{ "category", "(SELECT c.name FROM part_category c WHERE c.id = "
+	  "bp.category), b.id", "(SELECT c.name FROM part_category c WHERE "
+	  "c.id = bp.category) DESC, b.id DESC" },
 	/* Whole assemblies from the component's stock, its substitutes' and
 	 * its variants' when allowed (without the setup quantity and
 	 * attrition the answer counts). */
@@ -555,8 +559,8 @@ bom_item_render(struct ctx *ctx, db_stmt *st, cJSON *o, void *view)
 	cJSON *subs;
 	if (ss != NULL) {
 		st_bind_int64(ss, 1, st_column_int64(st, 0));
-		subs = res_nested_all(ctx, &bom_substitute_resource, view !=
-		    NULL ? &v->sub : &once, ss, NULL);
+		subs = res_nested_all_text(ctx, &bom_substitute_resource,
+		    view != NULL ? &v->sub : &once, ss, NULL);
 	} else if ((subs = cJSON_CreateArray()) == NULL)
 		mem_oom();
 	json_item(o, "substitutes", subs);
@@ -767,7 +771,8 @@ const struct resource bom_item_resource = {
 	RES_FIELDS(bom_item_fields),
 	RES_FILTERS(bom_item_filters),
 	RES_ORDERS(bom_item_orders),
-	.order = "b.part, (SELECT name FROM part WHERE id = b.sub_part), b.id",
+	.order = "b.part, bp.name, b.id",
+	.join = BOM_JOIN,
 	.search = &bom_item_search,
 	.hooks = &bom_item_hooks,
 	.flags = RES_METADATA | RES_BULK_DELETE,
@@ -907,7 +912,7 @@ bom_part_deleting(struct ctx *ctx, long long id)
 
 static const char bom_sql_can_build[] =
     "SELECT b.quantity, b.setup_quantity, b.attrition, " BOM_USABLE
-    " FROM bom_item b WHERE b.part = ?";
+    " FROM bom_item b" BOM_JOIN " WHERE b.part = ?";
 
 /* The least of part's lines' can_build (0 without lines). */
 struct err *

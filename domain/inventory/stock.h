@@ -65,9 +65,11 @@ enum stock_track_code {
 #define STOCK_ALLOCATED_SQL(item) "(SELECT coalesce(sum(ba.quantity), 0) " \
 	"FROM build_item ba WHERE ba.stock_item = " item ")"
 /* Of a part, part.allocated keeps that sum (migration 0025). */
-/* In stock and not allocated, of the part whose id is the expression. */
-#define PART_AVAILABLE_SQL(part) "(SELECT max(pa.in_stock - pa.allocated, " \
-	"0) FROM part pa WHERE pa.id = " part ")"
+/* In stock and not allocated, of the part row p (an alias)... */
+#define PART_AVAILABLE_OF(p) "max(" p ".in_stock - " p ".allocated, 0)"
+/* ...and of the part whose id is the expression. */
+#define PART_AVAILABLE_SQL(part) "(SELECT " PART_AVAILABLE_OF("pa") \
+	" FROM part pa WHERE pa.id = " part ")"
 /*
  * In stock and not allocated, of the variants below the part whose id is
  * the expression, at any depth (InvenTree's available_variant_stock): the
@@ -76,11 +78,12 @@ enum stock_track_code {
  * list of parts without variants -- nearly all -- pays one indexed read
  * of the part per row.
  */
-#define PART_VARIANT_AVAILABLE_SQL(part) "(SELECT CASE WHEN " \
-	"pv.variant_stock > 0 THEN max(pv.variant_stock - (SELECT " \
-	"coalesce(sum(va.allocated), 0) FROM part_variant_tree vt JOIN part " \
-	"va ON va.id = vt.descendant WHERE vt.ancestor = pv.id), 0) ELSE 0 " \
-	"END FROM part pv WHERE pv.id = " part ")"
+#define PART_VARIANT_AVAILABLE_OF(p) "CASE WHEN " p ".variant_stock > 0 " \
+	"THEN max(" p ".variant_stock - (SELECT coalesce(sum(va.allocated), " \
+	"0) FROM part_variant_tree vt JOIN part va ON va.id = vt.descendant " \
+	"WHERE vt.ancestor = " p ".id), 0) ELSE 0 END"
+#define PART_VARIANT_AVAILABLE_SQL(part) "(SELECT " \
+	PART_VARIANT_AVAILABLE_OF("pv") " FROM part pv WHERE pv.id = " part ")"
 
 enum stock_op { STOCK_COUNT, STOCK_ADD, STOCK_REMOVE, STOCK_TRANSFER,
 	STOCK_OP__MAX };

@@ -93,24 +93,26 @@ out_exec(struct ctx *ctx, const char *sql, long long a, long long b,
 
 /* ---- build lines ---------------------------------------------------- */
 
-#define LINE_BOM(col) "(SELECT " col " FROM bom_item WHERE id = l.bom_item)"
-#define LINE_PART(col) "(SELECT p." col " FROM bom_item bq JOIN part p ON " \
-	"p.id = bq.sub_part WHERE bq.id = l.bom_item)"
+/*
+ * A line's BOM item and its component, joined to its row
+ * (build_line_resource.join): each read once for all the columns that
+ * show them, instead of once a column.
+ */
+#define LINE_JOIN " LEFT JOIN bom_item lb ON lb.id = l.bom_item " \
+	"LEFT JOIN part lp ON lp.id = lb.sub_part LEFT JOIN build lo ON " \
+	"lo.id = l.build"
 #define LINE_ALLOCATED "(SELECT coalesce(sum(quantity), 0) FROM build_item " \
 	"WHERE build_line = l.id)"
-#define LINE_AVAILABLE "(SELECT " PART_AVAILABLE_SQL("bq.sub_part") \
-	" FROM bom_item bq WHERE bq.id = l.bom_item)"
 #define LINE_SUB_AVAILABLE "(SELECT coalesce(sum(max(sp.in_stock - " \
 	"sp.allocated, 0)), 0) FROM bom_item_substitute s " \
 	"JOIN part sp ON sp.id = s.part WHERE s.bom_item = l.bom_item)"
-#define LINE_VARIANT_AVAILABLE "(SELECT " \
-	PART_VARIANT_AVAILABLE_SQL("bq.sub_part") " FROM bom_item bq WHERE " \
-	"bq.id = l.bom_item)"
-/* What the line may take from: the variants only when it allows them. */
-#define LINE_USABLE "(" LINE_AVAILABLE " + " LINE_SUB_AVAILABLE " + " \
-	"(SELECT CASE WHEN bq.allow_variants = 1 THEN " \
-	PART_VARIANT_AVAILABLE_SQL("bq.sub_part") " ELSE 0 END FROM bom_item " \
-	"bq WHERE bq.id = l.bom_item))"
+/* What the line may take from: the variants only when it allows them.
+ * For the filters, which the count runs too (without the join): the
+ * BOM item and its component read once for both figures. */
+#define LINE_USABLE "((SELECT " PART_AVAILABLE_OF("pa") " + CASE WHEN " \
+	"bq.allow_variants = 1 THEN " PART_VARIANT_AVAILABLE_OF("pa") \
+	" ELSE 0 END FROM bom_item bq JOIN part pa ON pa.id = bq.sub_part " \
+	"WHERE bq.id = l.bom_item) + " LINE_SUB_AVAILABLE ")"
 
 enum { LF_BUILD, LF_BOM_ITEM, LF_PART, LF_QUANTITY, LF_CONSUMED,
 	LF_ALLOCATED, LF_REFERENCE, LF_OPTIONAL, LF_CONSUMABLE,
@@ -124,7 +126,7 @@ static const struct field build_line_fields[] = {
 	    .ref = &build_resource },
 	[LF_BOM_ITEM] = { "bom_item", FT_ID, F_READ_ONLY | F_FILTER,
 	    .col = "bom_item", .ref = &bom_item_resource },
-	[LF_PART] = { "part", FT_ID, F_READ_ONLY, .col = LINE_BOM("sub_part"),
+	[LF_PART] = { "part", FT_ID, F_READ_ONLY, .col = "lb.sub_part",
 	    .ref = &part_resource },
 	[LF_QUANTITY] = { "quantity", FT_DEC, F_READ_ONLY | F_ORDER,
 	    .col = "quantity", .help = "Required quantity for build order" },
@@ -133,34 +135,36 @@ static const struct field build_line_fields[] = {
 	[LF_ALLOCATED] = { "allocated", FT_DEC, F_READ_ONLY | F_ORDER,
 	    .col = LINE_ALLOCATED },
 	[LF_REFERENCE] = { "reference", FT_TEXT, F_READ_ONLY,
-	    .col = LINE_BOM("reference") },
+	    .col = "lb.reference" },
 	[LF_OPTIONAL] = { "optional", FT_BOOL, F_READ_ONLY,
-	    .col = LINE_BOM("optional") },
+	    .col = "lb.optional" },
 	[LF_CONSUMABLE] = { "consumable", FT_BOOL, F_READ_ONLY,
-	    .col = LINE_BOM("consumable") },
+	    .col = "lb.consumable" },
 	[LF_ALLOW_VARIANTS] = { "allow_variants", FT_BOOL, F_READ_ONLY,
-	    .col = LINE_BOM("allow_variants") },
+	    .col = "lb.allow_variants" },
 	[LF_INHERITED] = { "inherited", FT_BOOL, F_READ_ONLY,
-	    .col = LINE_BOM("inherited") },
+	    .col = "lb.inherited" },
 	[LF_TRACKABLE] = { "trackable", FT_BOOL, F_READ_ONLY,
-	    .col = LINE_PART("trackable") },
+	    .col = "lp.trackable" },
 	[LF_AVAILABLE] = { "available_stock", FT_DEC, F_READ_ONLY | F_ORDER,
-	    .col = LINE_AVAILABLE },
+	    .col = PART_AVAILABLE_OF("lp") },
 	[LF_AVAILABLE_SUB] = { "available_substitute_stock", FT_DEC,
 	    F_READ_ONLY, .col = LINE_SUB_AVAILABLE },
 	/* InvenTree's: shown whatever the line allows. */
 	[LF_AVAILABLE_VARIANT] = { "available_variant_stock", FT_DEC,
-	    F_READ_ONLY, .col = LINE_VARIANT_AVAILABLE },
+	    F_READ_ONLY, .col = PART_VARIANT_AVAILABLE_OF("lp") },
 	/* No sales orders or external stock yet. */
 	[LF_EXTERNAL] = { "external_stock", FT_DEC, F_READ_ONLY, .col = "0" },
 	[LF_ON_ORDER] = { "on_order", FT_DEC, F_READ_ONLY, .col = "0" },
 	[LF_IN_PRODUCTION] = { "in_production", FT_DEC, F_READ_ONLY,
 	    .col = "0" },
 	[LF_BUILD_REFERENCE] = { "build_reference", FT_TEXT, F_READ_ONLY,
-	    .col = "(SELECT reference FROM build WHERE id = l.build)" },
+	    .col = "lo.reference" },
 	[LF_PART_DETAIL] = { "part_detail", FT_JSON, F_READ_ONLY | F_HOOK },
 	[LF_BOM_DETAIL] = { "bom_item_detail", FT_JSON, F_READ_ONLY | F_HOOK },
+	/* The hook lists them; the column counts them. */
 	[LF_ALLOCATIONS] = { "allocations", FT_JSON, F_READ_ONLY | F_HOOK,
+	    .col = "(SELECT count(*) FROM build_item WHERE build_line = l.id)",
 	    .help = "Stock allocated to the line" },
 };
 _Static_assert(sizeof(build_line_fields) / sizeof(build_line_fields[0]) ==
@@ -199,12 +203,8 @@ static const struct res_filter build_line_filters[] = {
 };
 
 static const struct res_order build_line_orders[] = {
-	{ "part", "(SELECT p.name FROM bom_item b JOIN part p ON p.id = "
-	  "b.sub_part WHERE b.id = l.bom_item), l.id", "(SELECT p.name FROM "
-	  "bom_item b JOIN part p ON p.id = b.sub_part WHERE b.id = "
-	  "l.bom_item) DESC, l.id DESC" },
-	{ "reference", LINE_BOM("reference") ", l.id", LINE_BOM("reference")
-	  " DESC, l.id DESC" },
+	{ "part", "lp.name, l.id", "lp.name DESC, l.id DESC" },
+	{ "reference", "lb.reference, l.id", "lb.reference DESC, l.id DESC" },
 };
 
 #define LINE_SEARCH " AND l.bom_item IN (SELECT b.id FROM bom_item b JOIN " \
@@ -217,10 +217,12 @@ static const struct list_search build_line_search = {
 };
 
 /* ?part_detail= and ?bom_item_detail= (true unless false), allocations
- * always. */
+ * always.  The nested rows are written as text (res_nested_text()), with
+ * statements and the user's stars read once for the list's rows. */
 struct line_view {
 	bool	 part_detail, bom_detail;
-	db_stmt	*part, *bom, *item;
+	db_stmt	*part, *bom, *item, *items;
+	void	*part_view;
 };
 
 static struct err *
@@ -230,6 +232,7 @@ build_line_view(struct ctx *ctx, void **view)
 	struct err *e;
 
 	*view = v;
+	v->part_view = part_nested_view(ctx);
 	if ((e = list_flag(ctx, "part_detail", true, &v->part_detail)) != NULL)
 		return e;
 	return list_flag(ctx, "bom_item_detail", true, &v->bom_detail);
@@ -242,35 +245,36 @@ static void
 build_line_render(struct ctx *ctx, db_stmt *st, cJSON *o, void *view)
 {
 	const struct resource *r = &build_line_resource;
-	static struct line_view none = { true, true, NULL, NULL, NULL };
+	struct line_view none = { true, true, NULL, NULL, NULL, NULL, NULL };
 	struct line_view *v = view != NULL ? view : &none;
-	db_stmt *once = NULL;
 
 	if (v->part_detail) {
-		cJSON *d = res_nested(ctx, &part_resource, view != NULL ?
-		    &v->part : &once, st_column_int64(st, res_col(r, LF_PART)),
-		    NULL);
+		cJSON *d = res_nested_text(ctx, &part_resource, &v->part,
+		    st_column_int64(st, res_col(r, LF_PART)), v->part_view);
 		if (d != NULL)
 			json_item(o, "part_detail", d);
 		else
 			json_null(o, "part_detail");
 	}
 	if (v->bom_detail) {
-		once = NULL;
-		cJSON *d = res_nested(ctx, &bom_item_resource, view != NULL ?
-		    &v->bom : &once, st_column_int64(st,
-		    res_col(r, LF_BOM_ITEM)), NULL);
+		cJSON *d = res_nested_text(ctx, &bom_item_resource, &v->bom,
+		    st_column_int64(st, res_col(r, LF_BOM_ITEM)), NULL);
 		if (d != NULL)
 			json_item(o, "bom_item_detail", d);
 		else
 			json_null(o, "bom_item_detail");
 	}
-	db_stmt *ss = db_prepare(ctx, line_sql_items);
+	/* The column counts them: a line without any (most, until they are
+	 * allocated) needs no statement of its own. */
+	db_stmt *ss = st_column_int64(st, res_col(r, LF_ALLOCATIONS)) == 0 ?
+	    NULL : v->items != NULL ? v->items : db_prepare(ctx,
+	    line_sql_items);
 	cJSON *list;
 	if (ss != NULL) {
+		v->items = ss;
 		st_bind_int64(ss, 1, st_column_int64(st, 0));
-		list = res_nested_all(ctx, &build_item_resource, view != NULL ?
-		    &v->item : NULL, ss, NULL);
+		list = res_nested_all_text(ctx, &build_item_resource, &v->item,
+		    ss, NULL);
 	} else if ((list = cJSON_CreateArray()) == NULL)
 		mem_oom();
 	json_item(o, "allocations", list);
@@ -296,6 +300,7 @@ const struct resource build_line_resource = {
 	RES_FILTERS(build_line_filters),
 	RES_ORDERS(build_line_orders),
 	.order = "l.build, l.id",
+	.join = LINE_JOIN,
 	.search = &build_line_search,
 	.hooks = &build_line_hooks,
 	.flags = RES_READ_ONLY | RES_METADATA,
@@ -1096,11 +1101,19 @@ const struct field auto_input[] = {
 };
 
 /* The untracked lines to fill: id, what is left to allocate, the BOM
- * line, component, whether it allows variants. */
+ * line, component, whether it allows variants; whether it is optional or
+ * consumable; whether it has substitutes, the component variants, and
+ * its substitutes variants. */
 static const char auto_sql_lines[] =
     "SELECT l.id, l.quantity - l.consumed - (SELECT coalesce(sum("
     "quantity), 0) FROM build_item WHERE build_line = l.id), l.bom_item, "
-    "q.sub_part, q.allow_variants, q.optional, q.consumable "
+    "q.sub_part, q.allow_variants, q.optional, q.consumable, "
+    "CASE WHEN EXISTS (SELECT 1 FROM bom_item_substitute WHERE bom_item = "
+    "q.id) THEN 1 ELSE 0 END, CASE WHEN EXISTS (SELECT 1 FROM "
+    "part_variant_tree WHERE ancestor = q.sub_part) THEN 1 ELSE 0 END, "
+    "CASE WHEN EXISTS (SELECT 1 FROM bom_item_substitute bs JOIN "
+    "part_variant_tree t ON t.ancestor = bs.part WHERE bs.bom_item = q.id) "
+    "THEN 1 ELSE 0 END "
     "FROM build_line l JOIN bom_item q "
     "ON q.id = l.bom_item JOIN part p ON p.id = q.sub_part "
     "WHERE l.build = ? AND p.trackable = 0 ORDER BY l.id";
@@ -1115,8 +1128,7 @@ static const char auto_sql_lines[] =
 #define AUTO_VARIANTS "(SELECT t.descendant FROM part_variant_tree t JOIN " \
 	"part v ON v.id = t.descendant WHERE v.trackable = 0 AND "
 static const char auto_sql_candidates[] =
-    "SELECT s.id, s.part, s.quantity - (SELECT coalesce(sum(quantity), 0) "
-    "FROM build_item WHERE stock_item = s.id) FROM stock_item s "
+    "SELECT s.id, s.part, s.quantity FROM stock_item s "
     "WHERE (s.part = ?1 OR (?2 = 1 AND s.part IN (SELECT part FROM "
     "bom_item_substitute WHERE bom_item = ?3)) OR (?6 = 1 AND s.part IN "
     AUTO_VARIANTS "(t.ancestor = ?1 OR (?2 = 1 AND t.ancestor IN (SELECT "
@@ -1128,55 +1140,186 @@ static const char auto_sql_candidates[] =
     "FROM stock_location_tree WHERE ancestor = ?5)) ORDER BY CASE WHEN "
     "s.part = ?1 THEN 1 WHEN s.part IN " AUTO_VARIANTS "t.ancestor = ?1) "
     "THEN 2 ELSE 3 END, s.id";
+/*
+ * The same for one part, for a line without variants to take from (most
+ * lines), where the query above comes down to its component's items,
+ * then its substitutes' (auto_line()): sorted by id in C (SQLite's sorter
+ * costs more for a dozen rows).  The status is tested row by row (+): an
+ * IN list, or ORs SQLite makes one, would build a table of the four
+ * values at every run to look the index up with.
+ */
+static const char auto_sql_candidates_own[] =
+    "SELECT s.id, s.part, s.quantity FROM stock_item s "
+    "WHERE s.part = ?1 AND (+s.status = 10 OR +s.status = 50 OR "
+    "+s.status = 55 OR +s.status = 85) AND s.consumed_by IS NULL AND "
+    "s.quantity > 0 AND s.serial = '' AND (?2 = 0 OR s.location IN "
+    "(SELECT descendant FROM stock_location_tree WHERE ancestor = ?2)) AND "
+    "(?3 = 0 OR s.location IS NULL OR s.location NOT IN (SELECT descendant "
+    "FROM stock_location_tree WHERE ancestor = ?3))";
+/* What builds hold of an item already. */
+static const char auto_sql_held[] =
+    "SELECT coalesce(sum(quantity), 0) FROM build_item WHERE stock_item = ?";
 
 struct candidate {
-	long long	 item, part, avail;
+	long long	 item, part, quantity;
 };
 
-static struct err *
-auto_line(struct ctx *ctx, const struct val *v, long long location,
-    long long line, long long left, long long bom, long long part,
-    bool variants)
+static int
+candidate_cmp(const void *a, const void *b)
 {
-	db_stmt *st = db_prepare(ctx, auto_sql_candidates);
-	size_t n = 0, cap = 16;
-	struct candidate *c = mem_alloc(&ctx->mem, cap * sizeof(*c));
+	const struct candidate *x = a, *y = b;
+
+	return x->item < y->item ? -1 : x->item > y->item;
+}
+
+/* What of candidate c is not allocated yet, into *avail. */
+static struct err *
+candidate_avail(struct ctx *ctx, const struct candidate *c, long long *avail)
+{
+	db_stmt *st = db_prepare(ctx, auto_sql_held);
 	struct err *e;
+	bool found;
+
+	if (st == NULL)
+		return db_err(ctx, "auto-allocate");
+	st_bind_int64(st, 1, c->item);
+	if ((e = db_row(ctx, st, "auto-allocate", &found)) != NULL)
+		return e;
+	*avail = c->quantity - (found ? st_column_int64(st, 0) : 0);
+	st_reset(st);
+	return NULL;
+}
+
+/* Appends the rows of the bound statement st (id, part, quantity) to
+ * *c (n of cap), then resets it. */
+static struct err *
+candidates_add(struct ctx *ctx, db_stmt *st, struct candidate **c, size_t *n,
+    size_t *cap)
+{
 	int rc;
+
+	while ((rc = st_step(st)) == SQLITE_ROW) {
+		if (*n == *cap) {
+			struct candidate *more = mem_alloc(&ctx->mem, 2 * *cap *
+			    sizeof(*more));
+			memcpy(more, *c, *n * sizeof(**c));
+			*c = more;
+			*cap *= 2;
+		}
+		(*c)[*n].item = st_column_int64(st, 0);
+		(*c)[*n].part = st_column_int64(st, 1);
+		(*c)[*n].quantity = st_column_int64(st, 2);
+		(*n)++;
+	}
+	st_reset(st);
+	return rc == SQLITE_DONE ? NULL : db_err(ctx, "auto-allocate");
+}
+
+/* The items of part (auto_sql_candidates_own), sorted by id, appended. */
+static struct err *
+candidates_of(struct ctx *ctx, long long part, long long location,
+    long long exclude, struct candidate **c, size_t *n, size_t *cap)
+{
+	db_stmt *st = db_prepare(ctx, auto_sql_candidates_own);
+	size_t from = *n;
+	struct err *e;
 
 	if (st == NULL)
 		return db_err(ctx, "auto-allocate");
 	st_bind_int64(st, 1, part);
-	st_bind_int64(st, 2, v[AA_SUBSTITUTES].i != 0);
-	st_bind_int64(st, 3, bom);
-	st_bind_int64(st, 4, location);
-	st_bind_int64(st, 5, v[AA_EXCLUDE].null ? 0 : v[AA_EXCLUDE].i);
-	st_bind_int64(st, 6, variants);
-	while ((rc = st_step(st)) == SQLITE_ROW) {
-		if (st_column_int64(st, 2) <= 0)
-			continue;
-		if (n == cap) {
-			struct candidate *more = mem_alloc(&ctx->mem, 2 * cap *
-			    sizeof(*more));
-			memcpy(more, c, n * sizeof(*c));
-			c = more;
-			cap *= 2;
+	st_bind_int64(st, 2, location);
+	st_bind_int64(st, 3, exclude);
+	if ((e = candidates_add(ctx, st, c, n, cap)) != NULL)
+		return e;
+	if (*n - from > 1)
+		qsort(*c + from, *n - from, sizeof(**c), candidate_cmp);
+	return NULL;
+}
+
+static const char auto_sql_substitutes[] =
+    "SELECT part FROM bom_item_substitute WHERE bom_item = ?";
+
+/*
+ * Fills line (left to allocate) from the candidate items in InvenTree's
+ * order, each for what no build holds of it: all of them as needed when
+ * the stock is interchangeable, else only when exactly one has any.
+ * What a candidate has free is read only when it comes to it (the first
+ * item usually covers the line); allocating one changes no other's.
+ * Without variants to take from (plain: most lines) the order is the
+ * component's items by id, then its substitutes' (when asked) by id:
+ * read part by part, which costs a fraction of auto_sql_candidates and
+ * its lists of parts.
+ */
+static struct err *
+auto_line(struct ctx *ctx, const struct val *v, long long location,
+    long long line, long long left, long long bom, long long part,
+    bool variants, bool plain, bool subs)
+{
+	size_t n = 0, cap = 16;
+	struct candidate *c = mem_alloc(&ctx->mem, cap * sizeof(*c));
+	long long exclude = v[AA_EXCLUDE].null ? 0 : v[AA_EXCLUDE].i;
+	struct err *e;
+
+	if (plain) {
+		if ((e = candidates_of(ctx, part, location, exclude, &c, &n,
+		    &cap)) != NULL)
+			return e;
+		if (subs && v[AA_SUBSTITUTES].i) {
+			long long *sp;
+			size_t ns, from = n;
+			if ((e = out_ids(ctx, auto_sql_substitutes, bom, 0, &sp,
+			    &ns)) != NULL)
+				return e;
+			for (size_t k = 0; k < ns; k++)
+				if ((e = candidates_of(ctx, sp[k], location,
+				    exclude, &c, &n, &cap)) != NULL)
+					return e;
+			if (ns > 1 && n - from > 1)
+				qsort(c + from, n - from, sizeof(*c),
+				    candidate_cmp);
 		}
-		c[n].item = st_column_int64(st, 0);
-		c[n].part = st_column_int64(st, 1);
-		c[n].avail = st_column_int64(st, 2);
-		n++;
+	} else {
+		db_stmt *st = db_prepare(ctx, auto_sql_candidates);
+		if (st == NULL)
+			return db_err(ctx, "auto-allocate");
+		st_bind_int64(st, 1, part);
+		st_bind_int64(st, 2, v[AA_SUBSTITUTES].i != 0);
+		st_bind_int64(st, 3, bom);
+		st_bind_int64(st, 4, location);
+		st_bind_int64(st, 5, exclude);
+		st_bind_int64(st, 6, variants);
+		if ((e = candidates_add(ctx, st, &c, &n, &cap)) != NULL)
+			return e;
 	}
-	st_reset(st);
-	if (rc != SQLITE_DONE)
-		return db_err(ctx, "auto-allocate");
-	/* Not interchangeable: only a single candidate item is taken. */
-	if (n == 0 || (n > 1 && !v[AA_INTERCHANGEABLE].i))
-		return NULL;
+	if (!v[AA_INTERCHANGEABLE].i) {
+		/* Only a single candidate with anything free is taken. */
+		long long avail, one = 0;
+		size_t k = n;
+		for (size_t i = 0; i < n; i++) {
+			if ((e = candidate_avail(ctx, &c[i], &avail)) != NULL)
+				return e;
+			if (avail <= 0)
+				continue;
+			if (k < n)
+				return NULL;
+			k = i;
+			one = avail;
+		}
+		if (k == n || left <= 0)
+			return NULL;
+		struct alloc a = { .line = line, .item = c[k].item,
+		    .part = c[k].part, .quantity = one < left ? one : left };
+		return alloc_write(ctx, &a);
+	}
 	for (size_t i = 0; i < n && left > 0; i++) {
+		long long avail;
+		if ((e = candidate_avail(ctx, &c[i], &avail)) != NULL)
+			return e;
+		if (avail <= 0)
+			continue;
 		struct alloc a = { .line = line, .item = c[i].item,
 		    .part = c[i].part,
-		    .quantity = c[i].avail < left ? c[i].avail : left };
+		    .quantity = avail < left ? avail : left };
 		if ((e = alloc_write(ctx, &a)) != NULL)
 			return e;
 		left -= a.quantity;
@@ -1213,7 +1356,7 @@ auto_tx(struct ctx *ctx, long long id, const struct val *v)
 	if ((st = db_prepare(ctx, auto_sql_lines)) == NULL)
 		return db_err(ctx, "auto-allocate");
 	size_t n = 0, cap = 16;
-	long long (*l)[5] = mem_alloc(&ctx->mem, cap * sizeof(*l));
+	long long (*l)[7] = mem_alloc(&ctx->mem, cap * sizeof(*l));
 	st_bind_int64(st, 1, id);
 	while ((rc = st_step(st)) == SQLITE_ROW) {
 		/* Consumable lines are not allocated; optional ones only
@@ -1222,7 +1365,7 @@ auto_tx(struct ctx *ctx, long long id, const struct val *v)
 		    && !v[AA_OPTIONAL].i) || st_column_int64(st, 1) <= 0)
 			continue;
 		if (n == cap) {
-			long long (*more)[5] = mem_alloc(&ctx->mem, 2 * cap *
+			long long (*more)[7] = mem_alloc(&ctx->mem, 2 * cap *
 			    sizeof(*more));
 			memcpy(more, l, n * sizeof(*l));
 			l = more;
@@ -1230,6 +1373,18 @@ auto_tx(struct ctx *ctx, long long id, const struct val *v)
 		}
 		for (int j = 0; j < 5; j++)
 			l[n][j] = st_column_int64(st, j);
+		l[n][6] = st_column_int64(st, 7);
+		/*
+		 * Plain: the component's items, then its substitutes' (when
+		 * asked), when no variant can be a candidate (none, or not
+		 * allowed) nor come before the other substitutes (a
+		 * substitute that is a variant of the component).
+		 */
+		bool allow = st_column_int64(st, 4) != 0;
+		bool subs = v[AA_SUBSTITUTES].i && st_column_int64(st, 7);
+		bool comp_var = st_column_int64(st, 8) != 0;
+		bool subs_var = subs && st_column_int64(st, 9);
+		l[n][5] = !(comp_var && (allow || subs)) && !(allow && subs_var);
 		n++;
 	}
 	st_reset(st);
@@ -1237,7 +1392,7 @@ auto_tx(struct ctx *ctx, long long id, const struct val *v)
 		return db_err(ctx, "auto-allocate");
 	for (size_t i = 0; i < n; i++)
 		if ((e = auto_line(ctx, v, location, l[i][0], l[i][1], l[i][2],
-		    l[i][3], l[i][4] != 0)) != NULL)
+		    l[i][3], l[i][4] != 0, l[i][5] != 0, l[i][6] != 0)) != NULL)
 			return e;
 	return NULL;
 }

@@ -183,6 +183,39 @@ def requests(data):
         reqs["BOM of an assembly"] = (
             "bom", "GET", "/api/bom/",
             f"part={asm}&sub_part_detail=true&limit=1000", None)
+        reqs["can build"] = ("part", "GET", f"/api/part/{asm}/requirements/",
+                             "", None)
+    # The build rows of make bench, on the build orders bench.sh makes
+    # (BO-9999: ten of the assembly, its lines unallocated between runs;
+    # BO-9998: lines allocated from large items, an output of one made
+    # and completed in turn).
+    build = sql(data, "SELECT id FROM build WHERE reference = 'BO-9999'")
+    if build:
+        line = sql(data, "SELECT min(id) FROM build_line")
+        reqs["build line list"] = ("build", "GET", "/api/build/line/",
+                                   f"build={build}&limit=1000", None)
+        reqs["build line detail"] = ("build", "GET",
+                                     f"/api/build/line/{line}/", "", None)
+        reqs["build auto-allocate/unallocate"] = (
+            "build", "POST", lambda n, prev: f"/api/build/{build}/" +
+            ("auto-allocate/" if n % 2 == 0 else "unallocate/"), "",
+            lambda n: b'{"interchangeable":true}' if n % 2 == 0 else b"{}",
+            # every count starts from the lines unallocated
+            "DELETE FROM build_item WHERE build_line IN (SELECT id FROM "
+            f"build_line WHERE build = {build})")
+    done = sql(data, "SELECT id FROM build WHERE reference = 'BO-9998'")
+    if done:
+        def output_of(prev):
+            m = re.search(rb'^\[\{"pk":\s*(\d+)', prev or b"")
+            if not m:
+                raise SystemExit(f"create-output answered {prev!r}")
+            return int(m.group(1))
+        reqs["build create/complete output"] = (
+            "build", "POST", lambda n, prev: f"/api/build/{done}/" +
+            ("create-output/" if n % 2 == 0 else "complete/"), "",
+            lambda n, prev: b'{"quantity":1}' if n % 2 == 0 else
+            json.dumps({"outputs": [{"output": output_of(prev)}],
+                        "location": int(loc_a)}).encode(), None)
     # The purchase order line rows of make bench's route rows
     # (tests/bench/routes.py): the list's first page, and the detail of
     # its first row.
@@ -204,7 +237,10 @@ def requests(data):
 
 def count(site, data, tok, req, n):
     """Instructions inside app_handle() over n requests in one process."""
-    program, method, path, query, body = req
+    program, method, path, query, body = req[:5]
+    # A row that changes the data may first put it back (req[5]: SQL).
+    if len(req) > 5 and req[5]:
+        sql(data, req[5])
     # Reads look pages up in the write-ahead log first, at a cost that
     # grows with it: every count starts from an empty one.
     sql(data, "PRAGMA wal_checkpoint(TRUNCATE)")
@@ -223,10 +259,18 @@ def count(site, data, tok, req, n):
         stdin=listener.fileno(), stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL, env=env)
     try:
+        answer = None
         for i in range(n):
-            b = body(i) if callable(body) else (body or b"")
+            # A body or path may be made from the request's number (and
+            # the previous answer: the output create-output made).
+            if callable(body):
+                b = (body(i, answer) if body.__code__.co_argcount == 2
+                     else body(i))
+            else:
+                b = body or b""
+            p = path(i, answer) if callable(path) else path
             fenv = {"GATEWAY_INTERFACE": "CGI/1.1", "REQUEST_METHOD": method,
-                    "PATH_INFO": path, "QUERY_STRING": query,
+                    "PATH_INFO": p, "QUERY_STRING": query,
                     "HTTP_HOST": "localhost", "REMOTE_ADDR": "127.0.0.1",
                     "HTTP_AUTHORIZATION": "Token " + tok,
                     "SERVER_NAME": "localhost", "SERVER_PORT": "80",
@@ -238,8 +282,9 @@ def count(site, data, tok, req, n):
                 fenv["CONTENT_LENGTH"] = str(len(b))
             status, answer = fcgi_request(sock_path, fenv, b)
             if status not in (200, 201):
-                raise SystemExit(f"{path}?{query}: status {status}: "
+                raise SystemExit(f"{p}?{query}: status {status}: "
                                  f"{answer[-300:]!r}")
+            answer = answer.split(b"\r\n\r\n", 1)[-1]
         # The server's stop, after the last request: the process leaves
         # its loop and exits, and callgrind writes its counts.  (Not
         # FASTCGI_MAX_REQUESTS: after that many a process starts afresh in

@@ -829,3 +829,31 @@ def test_migration_gives_old_build_entries_their_codes(site, api, w):
     site.tool("migrate")
     assert codes(api, done) == [55] and codes(api, scrapped) == [56]
     assert all(codes(api, u)[0] == 57 for u in used)
+
+
+def test_release_of_many_lines_in_one_statement(site, api):
+    """Unallocating a build of 120 lines deletes their allocations in one
+    statement, each rewriting its component's row -- here each on a page
+    of its own (long notes) --, so the statement's journal passes 256 KiB:
+    with the journal kept in memory up to more than 128 KiB, SQLite 3.40
+    failed such statements with "database or disk is full" (lib/db.c,
+    DB_STMTJRNL_SPILL)."""
+    board = api.part("Big board", assembly=True)["pk"]
+    store = api.location("Store")["pk"]
+    db = site.db()
+    for i in range(120):
+        db.execute("INSERT INTO part (name, notes) VALUES (?, ?)",
+                   (f"C{i}", "n" * 3500))
+        p = db.execute("SELECT id FROM part WHERE name = ?",
+                       (f"C{i}",)).fetchone()[0]
+        db.execute("INSERT INTO bom_item (part, sub_part, quantity) "
+                   "VALUES (?, ?, 100000)", (board, p))
+        db.execute("INSERT INTO stock_item (part, location, quantity) "
+                   "VALUES (?, ?, 1000000)", (p, store))
+    db.commit()
+    db.close()
+    b = api.build(board, "BO-0001", 5)["pk"]
+    api.act(b, "auto-allocate")
+    assert len(api.list(ITEM, build=b)) == 120
+    api.act(b, "unallocate")
+    assert api.list(ITEM, build=b) == []
