@@ -637,6 +637,8 @@ MIGRATION_UNDO = {
     # tally: the migration sets them again, as 17's).
     32: [f"DROP TRIGGER IF EXISTS part_parameter_tally_{t}"
          for t in ("ai", "ad", "au")],
+    # The importer's sheet (issue 18).
+    33: ["ALTER TABLE import_session DROP COLUMN sheet"],
 }
 
 

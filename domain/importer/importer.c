@@ -5,7 +5,8 @@
  * A session (import_session, migration 0022) is one uploaded file for one
  * model; the model is any resource of the registry (models.h) that takes
  * creates, and the user needs its add permission.  The file is read by
- * csvread.h (encoding, delimiter, limits); its rows are stored as read.
+ * csvread.h (encoding, delimiter, limits) or xlsxread.h (the sheet); its
+ * rows are stored as read.
  * Each writable field of the model gets a column mapping, suggested from
  * the header (the field's name or label, or the export's "<field>_path"
  * and "<field>_name", case-insensitive) and editable through
@@ -111,8 +112,9 @@ import_field_ok(const struct field *f)
 }
 
 enum { SF_TIMESTAMP, SF_DATA_FILE, SF_MODEL_TYPE, SF_STATUS, SF_USER,
-	SF_ENCODING, SF_DELIMITER, SF_COLUMNS, SF_DEFAULTS, SF_OVERRIDES,
-	SF_UPDATE, SF_CREATE_PATHS, SF_ROW_COUNT, SF_COMPLETED };
+	SF_ENCODING, SF_DELIMITER, SF_SHEET, SF_COLUMNS, SF_DEFAULTS,
+	SF_OVERRIDES, SF_UPDATE, SF_CREATE_PATHS, SF_ROW_COUNT,
+	SF_COMPLETED };
 
 static const struct field session_fields[] = {
 	[SF_TIMESTAMP] = { "timestamp", FT_DATETIME, F_READ_ONLY | F_ORDER,
@@ -129,6 +131,9 @@ static const struct field session_fields[] = {
 	    .help = "utf-8, utf-8-sig (with a byte-order mark) or "
 	    "windows-1252" },
 	[SF_DELIMITER] = { "delimiter", FT_TEXT, F_READ_ONLY, 1 },
+	[SF_SHEET] = { "sheet", FT_TEXT, F_READ_ONLY, 128,
+	    .help = "The sheet of an XLSX workbook that was read (the one it "
+	    "opens at)" },
 	[SF_COLUMNS] = { "columns", FT_JSON, F_READ_ONLY },
 	[SF_DEFAULTS] = { "field_defaults", FT_JSON, F_READ_ONLY },
 	[SF_OVERRIDES] = { "field_overrides", FT_JSON, F_READ_ONLY },
@@ -331,7 +336,8 @@ const struct resource import_row_resource = {
 const struct field import_upload_input[] = {
 	{ "data_file", FT_TEXT, F_REQUIRED, .label = "Data File",
 	    .help = "A CSV or TSV file (UTF-8, with or without a byte-order "
-	    "mark, or Windows-1252), or an XLSX workbook (its first sheet)" },
+	    "mark, or Windows-1252), or an XLSX workbook (the sheet it opens "
+	    "at)" },
 	{ "model_type", FT_TEXT, F_REQUIRED, 100,
 	    .help = "The model to import: part, stockitem, company, ..." },
 	{ "field_defaults", FT_TEXT, 0, 10000,
@@ -353,8 +359,8 @@ static const char imp_sql_session_insert[] =
     " create_paths) VALUES (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?, ?, ?,"
     " ?, ?, ?, ?, ?, ?)";
 static const char imp_sql_session_columns[] =
-    "UPDATE import_session SET encoding = ?, delimiter = ?, columns = ?"
-    " WHERE id = ?";
+    "UPDATE import_session SET encoding = ?, delimiter = ?, columns = ?,"
+    " sheet = ? WHERE id = ?";
 static const char imp_sql_row_insert[] =
     "INSERT INTO import_row (session, row_index, row_data) VALUES (?, ?, ?)";
 static const char imp_sql_map_insert[] =
@@ -643,7 +649,7 @@ import_upload(struct ctx *ctx)
 		return db_end(ctx, db_err(ctx, "DataImportRow"));
 
 	struct csvr_info info;
-	char msg[200];
+	char msg[400];
 	const char *why = xlsx ? xlsxr_read(buf, len, upload_row, &u, &info,
 	    msg, sizeof(msg)) : csvr_read(buf, len, upload_row, &u, &info, msg,
 	    sizeof(msg));
@@ -663,7 +669,8 @@ import_upload(struct ctx *ctx)
 	st_bind_text(st, 1, info.encoding, -1, SQLITE_STATIC);
 	st_bind_text(st, 2, delim, -1, SQLITE_STATIC);
 	st_bind_text(st, 3, cols, -1, SQLITE_TRANSIENT);
-	st_bind_int64(st, 4, u.session);
+	st_bind_text(st, 4, info.sheet, -1, SQLITE_TRANSIENT);
+	st_bind_int64(st, 5, u.session);
 	e = db_step(ctx, st, "DataImportSession");
 	free(cols);
 	if (e != NULL)

@@ -5,6 +5,7 @@ resource's own validation with their errors per field, the commit of the
 accepted rows in one transaction or nothing, encodings, delimiters,
 ragged rows, limits, formulas kept as text, the audit log and the add
 permission."""
+import datetime
 import io
 import json
 import os
@@ -15,7 +16,7 @@ import pytest
 from conftest import (ADMIN_PASSWORD, ADMIN_USERNAME, Site, UserHeaders,
                       get_token, make_user)
 from inventory_api import Api
-from xlsx_files import xlsx
+from xlsx_files import DATE_STYLES, lxw_xlsx, sheet, xlsx
 
 SESSION = "/api/importer/session/"
 MAPPING = "/api/importer/column-mapping/"
@@ -577,6 +578,143 @@ def test_xlsx_too_many_rows(api):
                    expect=400)
     assert r == {"data_file": ["The file has more than 100000 rows."]}
     assert api.count(SESSION) == 0 and api.count(ROW) == 0
+
+
+# ---- XLSX dates and sheets ---------------------------------------------
+
+def excel_day(d):
+    """d as the 1900 date system's day number."""
+    return (d - datetime.date(1899, 12, 30)).days
+
+
+@pytest.mark.parametrize("date1904", [False, True])
+def test_xlsx_dates_from_libxlsxwriter(api, date1904):
+    """A date in a workbook is a number with a date format: read as an ISO
+    date, whatever the format (the workbook's own, yyyy-mm-dd or
+    [$-409]d-mmm-yy;@, or built-in 14 and 22), a time of day and a date
+    with a time as such; in the 1900 and the 1904 date systems alike.  A
+    stock item's expiry date and a purchase order's target date import."""
+    api.part("Milk", IPN="M-1")
+    api.location("Fridge")
+    mar1 = datetime.date(2026, 3, 1)
+    rows = [["part", "location", "quantity", "expiry_date", "batch",
+             "notes"],
+            ["M-1", "Fridge", 2, mar1, "B1",
+             datetime.datetime(2026, 2, 27, 14, 30, 15)],
+            ["M-1", "Fridge", 3, datetime.date(2027, 12, 31), "B2", 46082]]
+    if not date1904:
+        # Formats the dates of the 1900 system only are written with.
+        rows += [["M-1", "Fridge", 4, ("num", excel_day(mar1), 14), "B3",
+                  ("num", 45000.5, 22)],
+                 ["M-1", "Fridge", 5, ("num", excel_day(mar1),
+                                       "[$-409]d-mmm-yy;@"), "B4",
+                  ("num", 0.6041666666666666, "h:mm AM/PM")],
+                 ["M-1", "Fridge", 6, None, "B5",
+                  ("num", 12.5, '0.00 "mm"')],
+                 ["M-1", "Fridge", 7, None, "B6", ("num", 1.5, "[h]:mm")],
+                 ["M-1", "Fridge", 8, None, "B7", ("num", 0.25, "#,##0.00")]]
+    data = lxw_xlsx([("Stock", rows)], date1904=date1904)
+    s = api.upload("stockitem", data, filename="stock.xlsx")
+    got = [(r["row_data"]["expiry_date"], r["row_data"]["notes"])
+           for r in api.rows(s["pk"])]
+    want = [("2026-03-01", "2026-02-27T14:30:15"), ("2027-12-31", "46082")]
+    if not date1904:
+        want += [("2026-03-01", "2023-03-15T12:00:00"),
+                 ("2026-03-01", "14:30:00"), ("", "12.5"), ("", "1.5"),
+                 ("", "0.25")]
+    assert got == want
+    api.accept_fields(s["pk"])
+    assert all(r["valid"] for r in api.rows(s["pk"]))
+    api.ok("POST", f"{SESSION}{s['pk']}/accept_rows/", {"all": True},
+           expect=201)
+    want = {"B1": "2026-03-01", "B2": "2027-12-31"}
+    if not date1904:
+        want["B3"] = "2026-03-01"
+    assert {i["batch"]: i["expiry_date"] for i in api.list("/api/stock/")
+            if i["batch"] in want} == want
+    # A purchase order's target date.
+    api.ok("POST", "/api/company/", {"name": "Acme", "is_supplier": True},
+           expect=201)
+    data = lxw_xlsx([("Orders", [
+        ["reference", "supplier", "description", "target_date"],
+        ["PO-0101", "Acme", "Milk", datetime.date(2026, 4, 15)]])],
+        date1904=date1904)
+    s = api.upload("purchaseorder", data, filename="orders.xlsx")
+    api.accept_fields(s["pk"])
+    assert [r["errors"] for r in api.rows(s["pk"])] == [{}]
+    api.accept_rows(s["pk"])
+    po = api.list("/api/order/po/", reference="PO-0101")
+    assert [o["target_date"] for o in po] == ["2026-04-15"]
+
+
+def test_xlsx_date_formats_and_systems(api):
+    """Which styles are dates (the cellXfs' formats, not cellStyleXfs' or
+    a conditional format's; a built-in number the workbook defines again
+    is its own), the first days of both date systems (Lotus' 29 February
+    1900 read as openpyxl reads it), the last day Excel has, and a date
+    cell out of range refused."""
+    def read(cells, expect=201, **kw):
+        data = xlsx([["n" + str(i) for i in range(len(cells))], cells],
+                    styles=DATE_STYLES, **kw)
+        s = api.upload("part", data, filename="d.xlsx", expect=expect)
+        if expect != 201:
+            return s["data_file"][0]
+        return list(api.rows(s["pk"])[0]["row_data"].values())
+
+    assert read([("s", 46082, 1), ("s", 46082, 2), ("s", 46082, 3),
+                 ("s", 46082, 4), ("s", 46082, 5), ("s", 46082, 99),
+                 46082]) == ["2026-03-01", "46082", "46082", "46082",
+                             "2026-03-01", "46082", "46082"]
+    assert read([("s", 1, 1), ("s", 59, 1), ("s", 60, 1), ("s", 61, 1),
+                 ("s", 2958465.5, 1), ("s", 0.75, 1)]) == [
+        "1900-01-01", "1900-02-28", "1900-02-28", "1900-03-01",
+        "9999-12-31T12:00:00", "18:00:00"]
+    assert read([("s", 0, 5), ("s", 1, 5), ("s", 46082 - 1462, 5),
+                 ("s", 1.25, 5)], workbook_pr='date1904="1"') == [
+        "00:00:00", "1904-01-02", "2026-03-01", "1904-01-02T06:00:00"]
+    assert read([("s", 2958466, 1)], expect=400) == (
+        "Row 2, column A: 2958466 is not a date (a date cell holds a day "
+        "from 1900 to 9999).")
+    assert read([("s", -1, 5)], expect=400).startswith(
+        "Row 2, column A: -1 is not a date")
+    assert api.count(SESSION) == 3
+
+
+def test_xlsx_the_sheet_it_opens_at(api):
+    """A workbook of several sheets: the one it opens at is read (as
+    InvenTree's importer reads it), and the session says which; one that
+    opens at an empty sheet, with data on another, is refused naming that
+    one; a chart sheet is passed over."""
+    notes = ("Notes", [["Read me"], ["Parts are on the next sheet."]])
+    parts = ("Parts", [["name", "IPN"], ["R 10k", "R-010"],
+                       ["R 22k", "R-022"]])
+    s = api.upload("part", lxw_xlsx([notes, parts], active=1),
+                   filename="book.xlsx")
+    assert s["sheet"] == "Parts" and s["columns"] == ["name", "IPN"]
+    assert s["row_count"] == 2
+    s = api.upload("part", lxw_xlsx([notes, parts]), filename="book.xlsx")
+    assert s["sheet"] == "Notes" and s["columns"] == ["Read me"]
+    # Opens at an empty sheet: which one has data, not a silent nothing.
+    r = api.upload("part", lxw_xlsx([("Sheet1", []), parts]),
+                   filename="book.xlsx", expect=400)
+    assert r == {"data_file": [
+        "The sheet \"Sheet1\" (the one the workbook opens at) is empty; "
+        "sheet \"Parts\" has data: open the workbook at that sheet (or move "
+        "it first), save it and upload it again."]}
+    r = api.upload("part", lxw_xlsx([("Sheet1", []), ("Sheet2", [])]),
+                   filename="book.xlsx", expect=400)
+    assert r == {"data_file": ["The file is empty."]}
+    # A chart sheet it opens at: the first worksheet is read.
+    chart = ("Chart1", '<chartsheet xmlns="http://schemas.openxmlformats.org'
+             '/spreadsheetml/2006/main"/>', "chartsheet")
+    s = api.upload("part", xlsx([["name"], ["B1"]], before=[chart],
+                                after=[("Later", sheet([["x"], ["y"]]),
+                                        "worksheet")], active=0),
+                   filename="book.xlsx")
+    assert s["sheet"] == "Parts" and s["columns"] == ["name"]
+    # A CSV file has no sheet.
+    assert api.upload("part", "name\nx\n")["sheet"] == ""
+    assert api.count(SESSION) == 4 and api.count("/api/part/") == 0
 
 
 def test_suppliers_manufacturers_and_price_breaks(api):
