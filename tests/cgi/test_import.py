@@ -775,6 +775,121 @@ def test_suppliers_manufacturers_and_price_breaks(api):
                   f"{sps['603-RC0603FR-0710KL']['pk']}/")[
         "description"] == "10k 1% 0603"
 
+def shared_sku_install(api):
+    """Two suppliers that both sell part R-010 as "RES-1" (as the demo's
+    DigiKey and Farnell do), a third with a SKU of its own; the supplier
+    parts' pks by supplier name."""
+    r1 = api.part("R 10k", IPN="R-010", purchaseable=True)["pk"]
+    sps = {}
+    for name, sku in (("DigiKey", "RES-1"), ("Farnell", "RES-1"),
+                      ("Mouser", "M-1")):
+        c = api.ok("POST", "/api/company/", {"name": name,
+                                             "is_supplier": True},
+                   expect=201)["pk"]
+        sps[name] = api.ok("POST", "/api/company/part/", {
+            "part": r1, "supplier": c, "SKU": sku}, expect=201)["pk"]
+    return sps
+
+
+def test_price_breaks_of_a_sku_two_suppliers_share(api):
+    """A price break names its supplier part by SKU and, where two
+    suppliers use the SKU, by its supplier's name too; without the
+    supplier such a row is refused, by its row, and so is a supplier
+    that has no such SKU.  An order line's SKU is the order's
+    supplier's."""
+    sps = shared_sku_install(api)
+    s = api.upload("supplierpricebreak",
+                   "part_SKU,supplier_name,quantity,price,price_currency\n"
+                   "RES-1,DigiKey,1,0.10,USD\n"
+                   "RES-1,Farnell,1,0.08,GBP\n"
+                   "RES-1,Farnell,100,0.05,GBP\n"
+                   "M-1,,1,0.20,EUR\n"
+                   "RES-1,,10,0.05,USD\n"
+                   "RES-1,Mouser,5,1,EUR\n"
+                   "RES-1,Nobody,5,1,EUR\n")
+    m = api.mapping(s)
+    assert m["part"]["column"] == "part_SKU"
+    assert m["supplier"]["column"] == "supplier_name"
+    assert s["available_fields"]["supplier"]["read_only"] is False
+    api.accept_fields(s["pk"])
+    rows = api.rows(s["pk"])
+    assert [r["errors"] for r in rows] == [{}, {}, {}, {}, {
+        "part": ["2 objects have SKU \"RES-1\": give the pk, or the "
+                 "supplier."]}, {
+        "part": ["No SupplierPart of supplier \"Mouser\" matches "
+                 "\"RES-1\"."]}, {
+        "supplier": ["No Company matches \"Nobody\"."],
+        "part": ["2 objects have SKU \"RES-1\": give the pk, or the "
+                 "supplier."]}]
+    api.accept_rows(s["pk"], [r["pk"] for r in rows if r["valid"]])
+    got = sorted((b["part"], float(b["quantity"]), b["price"],
+                  b["price_currency"])
+                 for b in api.list("/api/company/price-break/"))
+    assert got == sorted([(sps["DigiKey"], 1, "0.1", "USD"),
+                          (sps["Farnell"], 1, "0.08", "GBP"),
+                          (sps["Farnell"], 100, "0.05", "GBP"),
+                          (sps["Mouser"], 1, "0.2", "EUR")])
+    # The supplier given as a default (a supplier's page), by pk.
+    digikey = api.list("/api/company/", name="DigiKey")[0]["pk"]
+    s = api.upload("supplierpricebreak", "SKU,quantity,price\nRES-1,50,0.02\n",
+                   field_defaults={"supplier": digikey})
+    api.ok("PATCH", f"{MAPPING}{api.mapping(s)['part']['pk']}/",
+           {"column": "SKU"})
+    api.accept_fields(s["pk"])
+    assert [r["errors"] for r in api.rows(s["pk"])] == [{}]
+    api.accept_rows(s["pk"])
+    assert [float(b["quantity"]) for b in api.list(
+        "/api/company/price-break/", part=sps["DigiKey"],
+        ordering="quantity")] == [1, 50]
+    # An order line's SKU: the supplier part of the order's supplier.
+    for ref, name in (("PO-0001", "Farnell"), ("PO-0002", "DigiKey")):
+        sup = api.list("/api/company/", name=name)[0]["pk"]
+        api.ok("POST", "/api/order/po/", {"supplier": sup, "reference": ref},
+               expect=201)
+    s = api.upload("purchaseorderlineitem",
+                   "order,part,quantity\nPO-0002,RES-1,5\nPO-0002,M-1,2\n")
+    api.accept_fields(s["pk"])
+    rows = api.rows(s["pk"])
+    assert [r["errors"] for r in rows] == [{}, {"part": [
+        "No SupplierPart of order \"PO-0002\" matches \"M-1\"."]}]
+    api.accept_rows(s["pk"], [rows[0]["pk"]])
+    assert [(l["part"], float(l["quantity"])) for l in api.list(
+        "/api/order/po-line/")] == [(sps["DigiKey"], 5)]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_round_trip_of_price_breaks_of_a_shared_sku(api, tmp_path, fmt):
+    """Supplier parts and price breaks of a SKU that two suppliers use,
+    exported and imported into an empty install: each supplier's breaks
+    come back to its own supplier part, exactly."""
+    sps = shared_sku_install(api)
+    for sp, q, price, cur in ((sps["DigiKey"], 1, "0.10", "USD"),
+                              (sps["DigiKey"], 10, "0.09", "USD"),
+                              (sps["Farnell"], 1, "0.08", "GBP"),
+                              (sps["Farnell"], 25, "0.07", "GBP"),
+                              (sps["Mouser"], 1, "0.20", "EUR")):
+        api.ok("POST", "/api/company/price-break/", {
+            "part": sp, "quantity": q, "price": price,
+            "price_currency": cur}, expect=201)
+    lists = (("part", "/api/part/", PART_COLS, (0,)),
+             ("company", "/api/company/", COMPANY_COLS, (0,)),
+             ("supplierpart", "/api/company/part/", SP_COLS, (2, 1)),
+             ("supplierpricebreak", "/api/company/price-break/", PB_COLS,
+              (0, 1, 2)))
+    files, want = {}, {}
+    for model, path, cols, key in lists:
+        files[model], want[model] = exported(api, path, fmt, cols, key)
+    assert len(want["supplierpricebreak"]) == 5
+    other, b = empty_install(tmp_path)
+    try:
+        for model, path, cols, key in lists:
+            _, _, bad = imported(b, model, files[model], fmt)
+            assert bad == {}, model
+        for model, path, cols, key in lists:
+            assert exported(b, path, fmt, cols, key)[1] == want[model]
+    finally:
+        other.close()
+
 # ---- BOM lines and parameters ------------------------------------------
 
 def test_bom_lines_by_ipn_and_name(api):
@@ -1095,10 +1210,12 @@ def test_round_trip_of_the_demos_suppliers_and_boms(api, tmp_path, fmt):
     assert len(want["/api/company/price-break/"]) > 600
     assert len(want["/api/bom/"]) > 20
     # A supplier part's SKU that another supplier uses too: its price
-    # breaks cannot say which supplier part they belong to (below).
+    # breaks name their supplier part by SKU and supplier (below).
     skus = [r[2] for r in want["/api/company/part/"]]
     shared = {s for s in skus if skus.count(s) > 1}
     assert shared
+    assert len({r[1] for r in want["/api/company/price-break/"]
+                if r[0] in shared}) > 1
 
     other, b = empty_install(tmp_path)
     try:
@@ -1116,24 +1233,14 @@ def test_round_trip_of_the_demos_suppliers_and_boms(api, tmp_path, fmt):
                     "part": "part_name", "supplier": "supplier_name",
                     "manufacturer_part": "manufacturer_part_MPN"}),
                 ("supplierpricebreak", "/api/company/price-break/",
-                 {"part": "part_SKU"}),
+                 {"part": "part_SKU", "supplier": "supplier_name"}),
                 ("bomitem", "/api/bom/",
                  {"part": "part_name", "sub_part": "sub_part_name"})):
             s, m, bad = imported(b, model, files[path], fmt)
             # References by the export's name columns, not by pks.
             for f, col in (ref or {}).items():
                 assert m[f]["column"] == col, (model, f)
-            if model != "supplierpricebreak":
-                assert bad == {}, (model, list(bad.items())[:3])
-                continue
-            # The price breaks of a shared SKU are refused, each by its
-            # row ("2 objects have SKU ...: give the pk."), the others
-            # imported.
-            rows = exported(api, path, "csv", ("part_SKU",), (0,))[1]
-            assert len(bad) == sum(1 for r in rows if r[0] in shared) > 0
-            for e in bad.values():
-                assert list(e) == ["part"]
-                assert "objects have SKU" in e["part"][0]
+            assert bad == {}, (model, list(bad.items())[:3])
         got = {path: exported(b, path, fmt, cols, key)[1]
                for path, cols, key in (
                    ("/api/company/", COMPANY_COLS, (0,)),
@@ -1141,12 +1248,14 @@ def test_round_trip_of_the_demos_suppliers_and_boms(api, tmp_path, fmt):
                    ("/api/company/part/", SP_COLS, (2, 1)),
                    ("/api/company/price-break/", PB_COLS, (0, 1, 2)),
                    ("/api/bom/", BOM_COLS, (0, 1)))}
-        for path in ("/api/company/", "/api/company/part/manufacturer/",
-                     "/api/company/part/", "/api/bom/"):
+        for path in want:
             assert len(got[path]) == len(want[path]), path
             for g, w in zip(got[path], want[path]):
                 assert g == w, path
+        # Each supplier's breaks of a shared SKU came back to its own
+        # supplier part.
         pb = "/api/company/price-break/"
-        assert got[pb] == [r for r in want[pb] if r[0] not in shared]
+        assert [r for r in got[pb] if r[0] in shared] == [
+            r for r in want[pb] if r[0] in shared] != []
     finally:
         other.close()
