@@ -1141,7 +1141,7 @@ def test_round_trip_into_an_empty_install(api, tmp_path, fmt):
         other.close()
 
 
-# What the round trip of the demo's suppliers and BOMs compares, field by
+# What the round trip of the demo compares, field by
 # field: each list's columns that a file can give (not pks, timestamps,
 # or what is made from other lists: a company's address).
 COMPANY_COLS = ("name", "description", "website", "phone", "email",
@@ -1184,77 +1184,95 @@ def imported(b, model, data, fmt, unmap=(), **fields):
     return s, m, bad
 
 
+LOC_COLS = ("pathstring", "name", "description", "structural", "external")
+CAT_COLS = ("pathstring", "name", "description", "structural",
+            "default_location_path", "default_keywords")
+DEMO_STOCK_COLS = STOCK_COLS + ("serial", "supplier_part_SKU", "notes",
+                                "packaging", "expiry_date", "purchase_price",
+                                "purchase_price_currency")
+
+# The demo's lists in the order they import (what a row names comes
+# before it): the model, the list, the columns compared, the references
+# that must be found through the export's name columns, the upload's
+# options (a tree's rows are checked before any is written: a parent
+# that a row before makes is there by then, with create_paths).
+DEMO_LISTS = (
+    ("stocklocation", "/api/stock/location/", LOC_COLS,
+     {"parent": "parent_path"}, {"create_paths": "true"}),
+    ("partcategory", "/api/part/category/", CAT_COLS,
+     {"parent": "parent_path", "default_location": "default_location_path"},
+     {"create_paths": "true"}),
+    # A variant's template left out: a variant may come before its
+    # template in the file.
+    ("part", "/api/part/", PART_COLS, {"category": "category_path"},
+     {"unmap": ("variant_of",)}),
+    ("company", "/api/company/", COMPANY_COLS, {}, {}),
+    ("manufacturerpart", "/api/company/part/manufacturer/", MP_COLS,
+     {"part": "part_name", "manufacturer": "manufacturer_name"}, {}),
+    ("supplierpart", "/api/company/part/", SP_COLS, {
+        "part": "part_name", "supplier": "supplier_name",
+        "manufacturer_part": "manufacturer_part_MPN"}, {}),
+    ("supplierpricebreak", "/api/company/price-break/", PB_COLS,
+     {"part": "part_SKU", "supplier": "supplier_name"}, {}),
+    ("bomitem", "/api/bom/", BOM_COLS,
+     {"part": "part_name", "sub_part": "sub_part_name"}, {}),
+    ("stockitem", "/api/stock/", DEMO_STOCK_COLS,
+     {"part": "part_name", "location": "location_path",
+      "supplier_part": "supplier_part_SKU"}, {}),
+)
+
+
 @pytest.mark.sqlite_only("the demo is loaded by tools/inventory into the "
                          "SQLite file")
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_round_trip_of_the_demos_suppliers_and_boms(api, tmp_path, fmt):
-    """The demo's parts, companies, manufacturer parts, supplier parts,
-    price breaks and BOMs exported, imported in that order into an empty
-    install, exported again: the same lists, field by field.  Each file
-    names what it references by the export's name column (part_name,
-    supplier_name, manufacturer_part_MPN, part_SKU), never by the pks of
-    the install it came from."""
+def test_round_trip_of_the_demo(api, tmp_path, fmt):
+    """The demo -- its locations, categories, parts, companies,
+    manufacturer parts, supplier parts, price breaks, BOMs and stock --
+    exported, imported in that order into an empty install, exported
+    again: the same lists, field by field.  Each file names what it
+    references by the export's name column (parent_path, category_path,
+    part_name, supplier_name, manufacturer_part_MPN, part_SKU), never by
+    the pks of the install it came from."""
     demo_loaded(api.site)
     want, files = {}, {}
-    for path, cols, key in (
-            ("/api/company/", COMPANY_COLS, (0,)),
-            ("/api/company/part/manufacturer/", MP_COLS, (2, 1)),
-            ("/api/company/part/", SP_COLS, (2, 1)),
-            ("/api/company/price-break/", PB_COLS, (0, 1, 2)),
-            ("/api/bom/", BOM_COLS, (0, 1))):
-        files[path], want[path] = exported(api, path, fmt, cols, key)
-    parts, _ = exported(api, "/api/part/", fmt, PART_COLS, (0,))
-    assert len(want["/api/company/"]) == 7
-    assert len(want["/api/company/part/manufacturer/"]) > 40
-    assert len(want["/api/company/part/"]) > 200
-    assert len(want["/api/company/price-break/"]) > 600
-    assert len(want["/api/bom/"]) > 20
+    for model, path, cols, _, _ in DEMO_LISTS:
+        files[model], want[model] = exported(api, path, fmt, cols,
+                                             tuple(range(len(cols))))
+    assert len(want["stocklocation"]) > 20
+    assert len(want["partcategory"]) > 20
+    assert len(want["part"]) > 300
+    assert len(want["company"]) == 7
+    assert len(want["manufacturerpart"]) > 40
+    assert len(want["supplierpart"]) > 200
+    assert len(want["supplierpricebreak"]) > 600
+    assert len(want["bomitem"]) > 20
+    assert len(want["stockitem"]) > 300
     # A supplier part's SKU that another supplier uses too: its price
-    # breaks name their supplier part by SKU and supplier (below).
-    skus = [r[2] for r in want["/api/company/part/"]]
+    # breaks name their supplier part by SKU and supplier.
+    skus = [r[2] for r in want["supplierpart"]]
     shared = {s for s in skus if skus.count(s) > 1}
     assert shared
-    assert len({r[1] for r in want["/api/company/price-break/"]
+    assert len({r[1] for r in want["supplierpricebreak"]
                 if r[0] in shared}) > 1
 
     other, b = empty_install(tmp_path)
     try:
-        # The parts first (their categories and default locations made
-        # from their paths; a variant's template left out: a variant may
-        # come before its template in the file).
-        _, _, bad = imported(b, "part", parts, fmt, unmap=("variant_of",),
-                             create_paths="true")
-        assert bad == {}
-        for model, path, ref in (
-                ("company", "/api/company/", None),
-                ("manufacturerpart", "/api/company/part/manufacturer/",
-                 {"part": "part_name", "manufacturer": "manufacturer_name"}),
-                ("supplierpart", "/api/company/part/", {
-                    "part": "part_name", "supplier": "supplier_name",
-                    "manufacturer_part": "manufacturer_part_MPN"}),
-                ("supplierpricebreak", "/api/company/price-break/",
-                 {"part": "part_SKU", "supplier": "supplier_name"}),
-                ("bomitem", "/api/bom/",
-                 {"part": "part_name", "sub_part": "sub_part_name"})):
-            s, m, bad = imported(b, model, files[path], fmt)
+        for model, path, cols, ref, opt in DEMO_LISTS:
+            s, m, bad = imported(b, model, files[model], fmt, **opt)
             # References by the export's name columns, not by pks.
-            for f, col in (ref or {}).items():
+            for f, col in ref.items():
                 assert m[f]["column"] == col, (model, f)
             assert bad == {}, (model, list(bad.items())[:3])
-        got = {path: exported(b, path, fmt, cols, key)[1]
-               for path, cols, key in (
-                   ("/api/company/", COMPANY_COLS, (0,)),
-                   ("/api/company/part/manufacturer/", MP_COLS, (2, 1)),
-                   ("/api/company/part/", SP_COLS, (2, 1)),
-                   ("/api/company/price-break/", PB_COLS, (0, 1, 2)),
-                   ("/api/bom/", BOM_COLS, (0, 1)))}
-        for path in want:
-            assert len(got[path]) == len(want[path]), path
-            for g, w in zip(got[path], want[path]):
-                assert g == w, path
+        got = {}
+        for model, path, cols, _, _ in DEMO_LISTS:
+            got[model] = exported(b, path, fmt, cols,
+                                  tuple(range(len(cols))))[1]
+            assert len(got[model]) == len(want[model]), model
+            for g, w in zip(got[model], want[model]):
+                assert g == w, model
         # Each supplier's breaks of a shared SKU came back to its own
         # supplier part.
-        pb = "/api/company/price-break/"
+        pb = "supplierpricebreak"
         assert [r for r in got[pb] if r[0] in shared] == [
             r for r in want[pb] if r[0] in shared] != []
     finally:
