@@ -568,7 +568,7 @@ barcode_plugins(struct ctx *ctx, const char *s,
 			continue;
 		*id = pm.pk;
 		if (pm.key != NULL && (e = res_find_key(ctx, bm->res, pm.key,
-		    id, &why)) != NULL)
+		    NULL, id, &why)) != NULL)
 			return e;
 		if (*id <= 0)
 			return NULL;

@@ -35,9 +35,14 @@
 #define CSVR_COLS_MAX	100
 #define CSVR_CELL_MAX	65536
 
+/* A sheet's name, with its NUL: Excel's are at most 31 characters. */
+#define CSVR_SHEET_MAX	128
+
 struct csvr_info {
 	const char	*encoding;	/* "utf-8", "utf-8-sig", "windows-1252" */
 	char		 delimiter;	/* ',', ';' or '\t' */
+	char		 sheet[CSVR_SHEET_MAX];	/* an XLSX workbook's sheet
+						   read; "" in a CSV file */
 	size_t		 rows;		/* data rows, header not counted */
 	size_t		 columns;
 };

@@ -1695,18 +1695,17 @@ res_status_class(struct ctx *ctx, const char *name,
 	return resp_json(ctx, 200, o);
 }
 
-/*
- * The row of r whose field i holds text, exactly: *n is how many (0, 1, or
- * 2 for "more than one"), *id the first.  Returns only database errors.
- */
-struct err *
-res_find_by(struct ctx *ctx, const struct resource *r, int i,
-    const char *text, long long *id, int *n)
+/* res_find_by(), among the rows where scope's condition holds. */
+static struct err *
+find_by(struct ctx *ctx, const struct resource *r, int i, const char *text,
+    const struct res_key_scope *scope, long long *id, int *n)
 {
 	const struct field *f = &r->fields[i];
+	bool narrow = scope != NULL && scope->sql != NULL;
 	const char *sql = mem_printf(&ctx->mem, "SELECT %s.id FROM %s %s "
-	    "WHERE %s.%s = ? LIMIT 2", r->alias, r->table, r->alias,
-	    r->alias, f->col != NULL ? f->col : f->name);
+	    "WHERE %s.%s = ?%s%s%s LIMIT 2", r->alias, r->table, r->alias,
+	    r->alias, f->col != NULL ? f->col : f->name, narrow ? " AND (" :
+	    "", narrow ? scope->sql : "", narrow ? ")" : "");
 	db_stmt *st = db_prepare(ctx, sql);
 	int rc;
 
@@ -1715,6 +1714,8 @@ res_find_by(struct ctx *ctx, const struct resource *r, int i,
 	if (st == NULL)
 		return db_err(ctx, r->name);
 	st_bind_text(st, 1, text, -1, SQLITE_TRANSIENT);
+	if (narrow)
+		st_bind_int64(st, 2, scope->id);
 	while ((rc = st_step(st)) == SQLITE_ROW)
 		if ((*n)++ == 0)
 			*id = st_column_int64(st, 0);
@@ -1725,16 +1726,31 @@ res_find_by(struct ctx *ctx, const struct resource *r, int i,
 }
 
 /*
+ * The row of r whose field i holds text, exactly: *n is how many (0, 1, or
+ * 2 for "more than one"), *id the first.  Returns only database errors.
+ */
+struct err *
+res_find_by(struct ctx *ctx, const struct resource *r, int i,
+    const char *text, long long *id, int *n)
+{
+	return find_by(ctx, r, i, text, NULL, id, n);
+}
+
+/*
  * The row of r that text names in an imported file: a pk ("12"), else the
  * first of r's keys (res.h) that exactly one row holds ("R-0001", a
- * category's "Electronics/Passives").  Not found, or more than one row
- * with that value: *id is 0 and *why says so.  Returns only database
+ * category's "Electronics/Passives") -- of the rows scope allows, when it
+ * has a condition (a pk is taken as it is).  Not found, or more than one
+ * row with that value: *id is 0 and *why says so.  Returns only database
  * errors.
  */
 struct err *
 res_find_key(struct ctx *ctx, const struct resource *r, const char *text,
-    long long *id, const char **why)
+    const struct res_key_scope *scope, long long *id, const char **why)
 {
+	bool narrow = scope != NULL && scope->sql != NULL;
+	const char *of = narrow ? mem_printf(&ctx->mem, " of %s",
+	    scope->what) : "";
 	long long pk;
 	bool found;
 	struct err *e;
@@ -1755,17 +1771,22 @@ res_find_key(struct ctx *ctx, const struct resource *r, const char *text,
 		int i = res_field(r, r->keys[k]), n;
 		if (i < 0)
 			continue;
-		if ((e = res_find_by(ctx, r, i, text, id, &n)) != NULL)
+		if ((e = find_by(ctx, r, i, text, scope, id, &n)) != NULL)
 			return e;
 		if (n == 1)
 			return NULL;
 		*id = 0;
 		if (n > 1) {
-			*why = mem_printf(&ctx->mem, "%d objects have %s "
-			    "\"%s\": give the pk.", n, r->fields[i].name, text);
+			*why = mem_printf(&ctx->mem, "%d objects%s have %s "
+			    "\"%s\": give the pk%s%s.", n, of,
+			    r->fields[i].name, text, !narrow && scope != NULL &&
+			    scope->hint != NULL ? ", or " : "", !narrow &&
+			    scope != NULL && scope->hint != NULL ? scope->hint :
+			    "");
 			return NULL;
 		}
 	}
-	*why = mem_printf(&ctx->mem, "No %s matches \"%s\".", r->name, text);
+	*why = mem_printf(&ctx->mem, "No %s%s matches \"%s\".", r->name, of,
+	    text);
 	return NULL;
 }

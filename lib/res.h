@@ -223,6 +223,31 @@ struct res_tree {
 	struct err	*(*list)(struct ctx *);
 };
 
+/*
+ * A reference that an imported file names by a key several rows may hold
+ * (a SKU that two suppliers use): the row's field by, when given, narrows
+ * the search (res_find_key()'s scope) to the referenced rows where sql
+ * holds -- a condition on them (their resource's alias) with one ? for
+ * by's pk: a price break's supplier part by the supplier ("sp.supplier =
+ * ?").  by may be read-only in the API: the importer takes it for this
+ * alone.
+ */
+struct res_narrow {
+	const char	*field;		/* the reference: "part" */
+	const char	*by;		/* the row's field: "supplier" */
+	const char	*sql;		/* "sp.supplier = ?" */
+};
+
+/* res_find_key()'s narrowing: rows where sql holds (its ? is id), named
+ * in messages by what ("supplier \"DigiKey\""); with no sql, hint says
+ * what would tell rows with the same key apart ("the supplier"). */
+struct res_key_scope {
+	const char	*sql;
+	long long	 id;
+	const char	*what;
+	const char	*hint;
+};
+
 struct resource {
 	const char		*model;		/* InvenTree's: "partcategory" */
 	const char		*name;		/* in messages: "PartCategory" */
@@ -266,6 +291,9 @@ struct resource {
 	 * when a reference's cell is not a pk: {"IPN", "name", NULL}
 	 * (res_find_key()); NULL: only pks. */
 	const char *const	*keys;
+	/* References that another field of an imported row narrows. */
+	const struct res_narrow	*narrow;
+	size_t			 nnarrow;
 	struct res_sql		*sql;		/* built once (res_sql.c) */
 };
 
@@ -274,6 +302,7 @@ struct resource {
 #define RES_ORDERS(a)	.orders = (a), .norders = sizeof(a) / sizeof((a)[0])
 #define RES_TALLIES(a)	.tallies = (a), .ntallies = sizeof(a) / sizeof((a)[0])
 #define RES_UNIQUE(a)	.unique = (a), .nunique = sizeof(a) / sizeof((a)[0])
+#define RES_NARROW(a)	.narrow = (a), .nnarrow = sizeof(a) / sizeof((a)[0])
 
 /* A tree's statements (res_tree.c), made by res_sql.c. */
 enum res_tree_q {
@@ -388,7 +417,8 @@ struct err	*res_check(struct ctx *, struct res_write *, struct errs *);
 struct err	*res_find_by(struct ctx *, const struct resource *, int field,
 		    const char *text, long long *id, int *n);
 struct err	*res_find_key(struct ctx *, const struct resource *,
-		    const char *text, long long *id, const char **why);
+		    const char *text, const struct res_key_scope *,
+		    long long *id, const char **why);
 struct err	*res_delete_row(struct ctx *, const struct resource *,
 		    long long id);
 struct err	*res_query(struct ctx *, const struct resource *,

@@ -1,11 +1,12 @@
 /*
- * xlsxread: an XLSX workbook's first sheet as rows of cells (xlsxread.h).
+ * xlsxread: an XLSX workbook's sheet as rows of cells (xlsxread.h).
  */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "text.h"
 #include "xlsxread.h"
@@ -122,7 +123,20 @@ text_add(struct text *t, const char *s, size_t n, size_t cap)
 	return true;
 }
 
-enum part_kind { PK_WORKBOOK, PK_RELS, PK_STRINGS, PK_SHEET };
+enum part_kind { PK_WORKBOOK, PK_RELS, PK_STRINGS, PK_STYLES, PK_SHEET,
+	PK_PROBE };
+
+/* What a number format shows: a number, a date (perhaps with a time), a
+ * time of day. */
+enum fmt_kind { FK_NUMBER, FK_DATE, FK_TIME };
+
+/* A <sheet> of the workbook. */
+struct xsheet {
+	char		 name[XLSXR_NAME_MAX];
+	char		 rid[64];
+	char		 path[256];
+	bool		 other;		/* a chart sheet, a dialog sheet, ... */
+};
 
 struct xr {
 	zip_t		*z;
@@ -131,11 +145,25 @@ struct xr {
 	char		*msg;
 	size_t		 msgsz;
 	const char	*why;		/* the error, once one is found */
+	bool		 found;		/* PK_PROBE: the sheet has a value */
 
 	/* workbook and its relationships */
-	char		 sheet_rid[256];
-	char		 sheet_path[512];
+	struct xsheet	*sheets;
+	size_t		 nsheets;
+	unsigned long	 active;	/* <workbookView activeTab>, 0-based */
+	bool		 views;		/* the first <workbookView> seen */
+	bool		 date1904;	/* <workbookPr date1904="1"> */
 	char		 strings_path[512];
+	char		 styles_path[512];
+
+	/* styles: the number formats defined, and what each cell style
+	 * (<cellXfs>' <xf>, a cell's s="n") shows */
+	int		 in_numfmts, in_cellxfs;
+	unsigned	 nf_id[XLSXR_NUMFMTS_MAX];
+	unsigned char	 nf_kind[XLSXR_NUMFMTS_MAX];
+	size_t		 nnf;
+	unsigned char	*xf_kind;
+	size_t		 nxf, xf_cap;
 
 	/* shared strings: one text, offsets of each (SIZE_MAX: too long) */
 	struct text	 sst;
@@ -148,6 +176,7 @@ struct xr {
 	/* the cell */
 	struct text	 cell;
 	char		 ctype[16];
+	unsigned long	 style;		/* s="n" */
 	bool		 formula;
 	unsigned long	 col;		/* 0-based */
 	/* the row */
@@ -208,6 +237,43 @@ rel_target(char *out, size_t size, const char *target)
 		snprintf(out, size, "%s", target + 1);
 	else
 		snprintf(out, size, "xl/%s", target);
+}
+
+static bool
+ends_with(const char *s, const char *tail)
+{
+	size_t n = strlen(s), t = strlen(tail);
+
+	return n >= t && strcmp(s + n - t, tail) == 0;
+}
+
+/* An attribute's unsigned number; 0 when absent or not a number. */
+static unsigned long
+number_attr(const char **atts, const char *name)
+{
+	const char *a = attr(atts, name);
+	char *end;
+	unsigned long n;
+
+	if (a == NULL || *a < '0' || *a > '9')
+		return 0;
+	n = strtoul(a, &end, 10);
+	return *end == '\0' ? n : 0;
+}
+
+/* A sheet's name, cut (at a character) to what out holds. */
+static void
+name_copy(char *out, size_t size, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n >= size) {
+		n = size - 1;
+		while (n > 0 && ((unsigned char)name[n] & 0xC0) == 0x80)
+			n--;
+	}
+	memcpy(out, name, n);
+	out[n] = '\0';
 }
 
 /* "B12": column 1 (0-based); false when not a cell reference. */
@@ -276,6 +342,148 @@ number_text(struct xr *x, char *out, size_t size, const char *v)
 		snprintf(out, size, "%s", v);
 }
 
+/*
+ * What a number format code shows ("yyyy-mm-dd", "[$-409]d-mmm-yy;@",
+ * "0.00 \"mm\""): its first section (the one for positive numbers) with
+ * quoted text, escaped characters (\x), spacing and fill characters (_x,
+ * *x) and bracketed parts ([Red], [$-409]) left out -- as openpyxl decides
+ * it -- holds d or y (a date), h or s or AM/PM (a time of day), or m alone
+ * (a month: a date).  An elapsed time ([h]:mm, a duration) stays a number
+ * (of days).
+ */
+static enum fmt_kind
+fmt_kind(const char *code)
+{
+	bool date = false, time = false, month = false, elapsed = false;
+
+	for (const char *p = code; *p != '\0' && *p != ';'; p++) {
+		switch (*p) {
+		case '"':
+			if ((p = strchr(p + 1, '"')) == NULL)
+				goto done;
+			break;
+		case '\\': case '_': case '*':
+			if (*++p == '\0')
+				goto done;
+			break;
+		case '[': {
+			const char *q = strchr(p, ']');
+			if (q == NULL)
+				goto done;
+			if (q > p + 1 && strspn(p + 1, "hHmMsS") ==
+			    (size_t)(q - p - 1))
+				elapsed = true;
+			p = q;
+			break;
+		}
+		case 'a': case 'A':
+			if (strncasecmp(p, "AM/PM", 5) == 0) {
+				time = true;
+				p += 4;
+			} else if (strncasecmp(p, "A/P", 3) == 0) {
+				time = true;
+				p += 2;
+			}
+			break;
+		case 'd': case 'D': case 'y': case 'Y':
+			date = true;
+			break;
+		case 'h': case 'H': case 's': case 'S':
+			time = true;
+			break;
+		case 'm': case 'M':
+			month = true;
+			break;
+		}
+	}
+done:
+	if (elapsed)
+		return FK_NUMBER;
+	if (date || (month && !time))
+		return FK_DATE;
+	return time ? FK_TIME : FK_NUMBER;
+}
+
+/* A built-in number format (ECMA-376 18.8.30): 14-17 and 22 dates, 18-21,
+ * 45 and 47 times (46 is [h]:mm:ss, elapsed); 27-36 and 50-58 are the East
+ * Asian dates and times. */
+static enum fmt_kind
+fmt_builtin(unsigned id)
+{
+	if ((id >= 14 && id <= 17) || id == 22 || (id >= 27 && id <= 31) ||
+	    id == 36 || (id >= 50 && id <= 58))
+		return FK_DATE;
+	if ((id >= 18 && id <= 21) || (id >= 32 && id <= 35) ||
+	    id == 45 || id == 47)
+		return FK_TIME;
+	return FK_NUMBER;
+}
+
+/* The year, month and day of days since 1970-01-01 (proleptic
+ * Gregorian; Howard Hinnant's civil_from_days). */
+static void
+civil(long long z, long long *y, unsigned *m, unsigned *d)
+{
+	z += 719468;
+	long long era = (z >= 0 ? z : z - 146096) / 146097;
+	unsigned doe = (unsigned)(z - era * 146097);
+	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	unsigned mp = (5 * doy + 2) / 153;
+
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = (long long)yoe + era * 400 + (*m <= 2);
+}
+
+/*
+ * A date cell's number -- days since the workbook's epoch, the time of day
+ * the fraction -- as ISO 8601 text, as openpyxl reads it: 2026-03-01, or
+ * 2026-03-01T14:30:00 with a time (to the millisecond: .250 when there is
+ * one), a number below 1 as a time of day (14:30:00).  The 1900 date
+ * system counts from 1899-12-30, its days before 1 March 1900 one more
+ * (Lotus 1-2-3's 29 February 1900, day 60, is the 28th); the 1904 system
+ * (<workbookPr date1904="1">, old Mac workbooks) from 1904-01-01.  False:
+ * not a date Excel shows (below 0, after 9999).
+ */
+static bool
+serial_text(double v, bool is1904, char *out, size_t size)
+{
+	long long y;
+	unsigned mo, d;
+
+	if (!(v >= 0) || v > 3e6)
+		return false;
+	double day = floor(v);
+	long long ms = llround((v - day) * 86400000.0);
+	long long days = (long long)day;
+	if (ms >= 86400000) {
+		days++;
+		ms -= 86400000;
+	}
+	long long hh = ms / 3600000, mi = ms / 60000 % 60, ss = ms / 1000 % 60;
+	char frac[8] = "";
+	if (ms % 1000 != 0)
+		snprintf(frac, sizeof(frac), ".%03lld", ms % 1000);
+	if (v < 1 && days == 0) {
+		snprintf(out, size, "%02lld:%02lld:%02lld%s", hh, mi, ss, frac);
+		return true;
+	}
+	if (is1904)
+		days -= 24107;		/* 1904-01-01 */
+	else
+		days -= 25569 - (v < 60);	/* 1899-12-30 */
+	civil(days, &y, &mo, &d);
+	if (y > 9999)
+		return false;
+	if (ms == 0)
+		snprintf(out, size, "%04lld-%02u-%02u", y, mo, d);
+	else
+		snprintf(out, size, "%04lld-%02u-%02uT%02lld:%02lld:%02lld%s", y,
+		    mo, d, hh, mi, ss, frac);
+	return true;
+}
+
 /* The end of a cell: its value into the row. */
 static void
 cell_end(struct xr *x)
@@ -319,6 +527,14 @@ cell_end(struct xr *x)
 		number_text(x, num, sizeof(num), v);
 		if (x->why != NULL)
 			return;
+		if (x->style < x->nxf && x->xf_kind[x->style] != FK_NUMBER &&
+		    !serial_text(strtod(v, NULL), x->date1904, num,
+		    sizeof(num))) {
+			xr_fail(x, "Row %lu, column %s: %.40s is not a date "
+			    "(a date cell holds a day from 1900 to 9999).",
+			    x->rownum, col_name(cn, x->col), num);
+			return;
+		}
 		v = num;
 		n = strlen(v);
 	}
@@ -388,25 +604,108 @@ on_start(void *arg, const char *name, const char **atts)
 
 	switch (x->kind) {
 	case PK_WORKBOOK:
-		if (strcmp(n, "sheet") == 0 && x->sheet_rid[0] == '\0' &&
-		    (a = attr(atts, "id")) != NULL)
-			snprintf(x->sheet_rid, sizeof(x->sheet_rid), "%s", a);
+		if (strcmp(n, "sheet") == 0) {
+			if (x->nsheets == XLSXR_SHEETS_MAX) {
+				xr_fail(x, "The workbook has more than %d "
+				    "sheets.", XLSXR_SHEETS_MAX);
+				return;
+			}
+			struct xsheet *sh = &x->sheets[x->nsheets++];
+			name_copy(sh->name, sizeof(sh->name),
+			    (a = attr(atts, "name")) != NULL ? a : "");
+			if ((a = attr(atts, "id")) != NULL &&
+			    strlen(a) < sizeof(sh->rid))
+				memcpy(sh->rid, a, strlen(a) + 1);
+		} else if (strcmp(n, "workbookView") == 0 && !x->views) {
+			x->views = true;
+			if ((a = attr(atts, "activeTab")) != NULL) {
+				char *end;
+				unsigned long t = strtoul(a, &end, 10);
+				if (end != a && *end == '\0')
+					x->active = t;
+			}
+		} else if (strcmp(n, "workbookPr") == 0 &&
+		    (a = attr(atts, "date1904")) != NULL)
+			x->date1904 = strcmp(a, "1") == 0 ||
+			    strcmp(a, "true") == 0;
 		break;
 	case PK_RELS:
 		if (strcmp(n, "Relationship") == 0) {
 			const char *id = attr(atts, "Id");
 			const char *type = attr(atts, "Type");
 			const char *target = attr(atts, "Target");
-			size_t tl = type != NULL ? strlen(type) : 0;
 			if (target == NULL)
 				break;
-			if (id != NULL && strcmp(id, x->sheet_rid) == 0)
-				rel_target(x->sheet_path,
-				    sizeof(x->sheet_path), target);
-			if (tl >= 14 && strcmp(type + tl - 14,
-			    "/sharedStrings") == 0)
+			for (size_t i = 0; id != NULL && i < x->nsheets; i++) {
+				struct xsheet *sh = &x->sheets[i];
+				if (sh->rid[0] == '\0' ||
+				    strcmp(id, sh->rid) != 0)
+					continue;
+				rel_target(sh->path, sizeof(sh->path), target);
+				/* A chart sheet, a dialog sheet, a macro
+				 * sheet: no cells.  (No type: a worksheet.) */
+				sh->other = type != NULL &&
+				    !ends_with(type, "/worksheet");
+			}
+			if (type != NULL && ends_with(type, "/sharedStrings"))
 				rel_target(x->strings_path,
 				    sizeof(x->strings_path), target);
+			if (type != NULL && ends_with(type, "/styles"))
+				rel_target(x->styles_path,
+				    sizeof(x->styles_path), target);
+		}
+		break;
+	case PK_STYLES:
+		if (strcmp(n, "numFmts") == 0)
+			x->in_numfmts = 1;
+		else if (strcmp(n, "cellXfs") == 0)
+			x->in_cellxfs = 1;
+		else if (strcmp(n, "numFmt") == 0 && x->in_numfmts) {
+			const char *code = attr(atts, "formatCode");
+			if (x->nnf == XLSXR_NUMFMTS_MAX) {
+				xr_fail(x, "The workbook has more than %d "
+				    "number formats.", XLSXR_NUMFMTS_MAX);
+				return;
+			}
+			x->nf_id[x->nnf] = (unsigned)number_attr(atts,
+			    "numFmtId");
+			x->nf_kind[x->nnf++] = (unsigned char)(code != NULL ?
+			    fmt_kind(code) : FK_NUMBER);
+		} else if (strcmp(n, "xf") == 0 && x->in_cellxfs) {
+			unsigned long id = number_attr(atts, "numFmtId");
+			unsigned char k = (unsigned char)fmt_builtin(
+			    (unsigned)id);
+			/* A format the workbook defines (perhaps one of
+			 * the built-in numbers, again). */
+			for (size_t i = 0; i < x->nnf; i++)
+				if (x->nf_id[i] == id)
+					k = x->nf_kind[i];
+			if (x->nxf == XLSXR_XFS_MAX) {
+				xr_fail(x, "The workbook has more than %d "
+				    "cell styles.", XLSXR_XFS_MAX);
+				return;
+			}
+			if (x->nxf == x->xf_cap) {
+				x->xf_cap = x->xf_cap ? 2 * x->xf_cap : 64;
+				unsigned char *p = realloc(x->xf_kind,
+				    x->xf_cap);
+				if (p == NULL)
+					abort();
+				x->xf_kind = p;
+			}
+			x->xf_kind[x->nxf++] = k;
+		}
+		break;
+	case PK_PROBE:
+		if (strcmp(n, "c") == 0)
+			x->in_c = 1;
+		else if (x->in_c && strcmp(n, "v") == 0)
+			x->in_v = 1;
+		else if (x->in_c && strcmp(n, "t") == 0)
+			x->in_t = 1;
+		else if (x->in_c && strcmp(n, "f") == 0) {
+			x->found = true;
+			xmldl.stop(x->p, XML_FALSE);
 		}
 		break;
 	case PK_STRINGS:
@@ -445,6 +744,7 @@ on_start(void *arg, const char *name, const char **atts)
 			a = attr(atts, "t");
 			snprintf(x->ctype, sizeof(x->ctype), "%s",
 			    a != NULL ? a : "");
+			x->style = number_attr(atts, "s");
 		} else if (x->in_c && strcmp(n, "f") == 0)
 			x->formula = true;
 		else if (x->in_c && strcmp(n, "v") == 0)
@@ -497,6 +797,22 @@ on_end(void *arg, const char *name)
 		}
 		return;
 	}
+	if (x->kind == PK_STYLES) {
+		if (strcmp(n, "numFmts") == 0)
+			x->in_numfmts = 0;
+		else if (strcmp(n, "cellXfs") == 0)
+			x->in_cellxfs = 0;
+		return;
+	}
+	if (x->kind == PK_PROBE) {
+		if (strcmp(n, "c") == 0)
+			x->in_c = 0;
+		else if (strcmp(n, "v") == 0)
+			x->in_v = 0;
+		else if (strcmp(n, "t") == 0)
+			x->in_t = 0;
+		return;
+	}
 	if (x->kind != PK_SHEET)
 		return;
 	if (strcmp(n, "v") == 0)
@@ -532,6 +848,13 @@ on_text(void *arg, const char *s, int len)
 		}
 		if (!text_add(&x->sst, s, (size_t)len, XLSXR_PART_MAX))
 			xr_fail(x, "The workbook's texts are too large.");
+		return;
+	}
+	if (x->kind == PK_PROBE) {
+		if (x->in_c && (x->in_v || x->in_t) && len > 0) {
+			x->found = true;
+			xmldl.stop(x->p, XML_FALSE);
+		}
 		return;
 	}
 	if (x->kind != PK_SHEET || !x->in_c ||
@@ -594,6 +917,7 @@ xr_part(struct xr *x, const char *name, enum part_kind kind, bool required)
 	if ((x->p = xmldl.create(NULL)) == NULL)
 		abort();
 	x->kind = kind;
+	x->in_c = x->in_v = x->in_t = x->in_is = x->in_rph = 0;
 	xmldl.set_user_data(x->p, x);
 	xmldl.set_element_handler(x->p, on_start, on_end);
 	xmldl.set_character_data_handler(x->p, on_text);
@@ -614,16 +938,73 @@ xr_part(struct xr *x, const char *name, enum part_kind kind, bool required)
 			break;
 		}
 		if (xmldl.parse(x->p, buf, (int)n, n == 0) == XML_STATUS_ERROR) {
-			if (x->why == NULL)
+			if (x->why == NULL && !x->found)
 				xr_fail(x, "The workbook cannot be read: "
 				    "%.100s is not well-formed XML (%s).",
 				    name, xmldl.error_string(xmldl.error_code(x->p)));
 			break;
 		}
-	} while (n > 0 && x->why == NULL);
+	} while (n > 0 && x->why == NULL && !x->found);
 	xl.fclose(f);
 	xmldl.free(x->p);
 	x->p = NULL;
+}
+
+/*
+ * The sheet to read: the one the workbook opens at (<workbookView
+ * activeTab>: the sheet shown when it was saved), as InvenTree's importer
+ * (tablib, openpyxl's "active" sheet) reads it -- the first when the
+ * workbook does not say; the first worksheet when that one is a chart.
+ * A workbook that lists no sheets: xl/worksheets/sheet1.xml.
+ */
+static size_t
+sheet_pick(struct xr *x)
+{
+	size_t pick = x->active < x->nsheets ? x->active : 0;
+
+	if (x->nsheets == 0) {
+		x->nsheets = 1;
+		snprintf(x->sheets[0].path, sizeof(x->sheets[0].path),
+		    "xl/worksheets/sheet1.xml");
+		return 0;
+	}
+	for (size_t i = 0; x->sheets[pick].other && i < x->nsheets; i++)
+		if (!x->sheets[i].other)
+			pick = i;
+	if (x->sheets[pick].other)
+		xr_fail(x, "The workbook has no worksheet (its sheets are "
+		    "charts).");
+	/* No relationship says where it is: where Excel puts it. */
+	if (x->sheets[pick].path[0] == '\0')
+		snprintf(x->sheets[pick].path, sizeof(x->sheets[pick].path),
+		    "xl/worksheets/sheet%zu.xml", pick + 1);
+	return pick;
+}
+
+/*
+ * The sheet read (pick) holds nothing: "The file is empty.", unless
+ * another worksheet has a value -- then that it is there (an import of
+ * nothing, silently, from a workbook with data would puzzle).
+ */
+static void
+empty_sheet(struct xr *x, size_t pick)
+{
+	for (size_t i = 0; i < x->nsheets && x->why == NULL; i++) {
+		struct xsheet *sh = &x->sheets[i];
+		if (i == pick || sh->other || sh->path[0] == '\0')
+			continue;
+		x->found = false;
+		xr_part(x, sh->path, PK_PROBE, false);
+		if (x->why == NULL && x->found) {
+			xr_fail(x, "The sheet \"%.40s\" (the one the workbook "
+			    "opens at) is empty; sheet \"%.40s\" has data: "
+			    "open the workbook at that sheet (or move it "
+			    "first), save it and upload it again.",
+			    x->sheets[pick].name, sh->name);
+			return;
+		}
+	}
+	xr_fail(x, "The file is empty.");
 }
 
 const char *
@@ -640,7 +1021,8 @@ xlsxr_read(const char *buf, size_t len, csvr_row_fn fn, void *arg,
 	if ((why = xl_load()) != NULL)
 		return why;
 	struct xr *x = calloc(1, sizeof(*x));
-	if (x == NULL)
+	if (x == NULL || (x->sheets = calloc(XLSXR_SHEETS_MAX,
+	    sizeof(*x->sheets))) == NULL)
 		abort();
 	x->msg = msg;
 	x->msgsz = msgsz;
@@ -659,18 +1041,22 @@ xlsxr_read(const char *buf, size_t len, csvr_row_fn fn, void *arg,
 		xr_part(x, "xl/workbook.xml", PK_WORKBOOK, true);
 	if (x->why == NULL)
 		xr_part(x, "xl/_rels/workbook.xml.rels", PK_RELS, false);
-	if (x->sheet_path[0] == '\0')
-		snprintf(x->sheet_path, sizeof(x->sheet_path),
-		    "xl/worksheets/sheet1.xml");
 	if (x->strings_path[0] == '\0')
 		snprintf(x->strings_path, sizeof(x->strings_path),
 		    "xl/sharedStrings.xml");
+	if (x->styles_path[0] == '\0')
+		snprintf(x->styles_path, sizeof(x->styles_path),
+		    "xl/styles.xml");
+	size_t pick = sheet_pick(x);
 	if (x->why == NULL)
 		xr_part(x, x->strings_path, PK_STRINGS, false);
 	if (x->why == NULL)
-		xr_part(x, x->sheet_path, PK_SHEET, true);
+		xr_part(x, x->styles_path, PK_STYLES, false);
+	if (x->why == NULL)
+		xr_part(x, x->sheets[pick].path, PK_SHEET, true);
 	if (x->why == NULL && x->width == 0)
-		xr_fail(x, "The file is empty.");
+		empty_sheet(x, pick);
+	snprintf(info->sheet, sizeof(info->sheet), "%s", x->sheets[pick].name);
 	why = x->why;
 	info->encoding = "utf-8";
 	info->delimiter = '\0';
@@ -682,6 +1068,8 @@ xlsxr_read(const char *buf, size_t len, csvr_row_fn fn, void *arg,
 	free(x->cell.s);
 	free(x->sst.s);
 	free(x->sst_off);
+	free(x->xf_kind);
+	free(x->sheets);
 	free(x);
 	return why;
 }

@@ -646,6 +646,8 @@ MIGRATION_UNDO = {
     # figures and codes as before it; the programs before it run on its
     # triggers and table alike, so nothing to take back.
     34: [],
+    # The importer's sheet (issue 18).
+    35: ["ALTER TABLE import_session DROP COLUMN sheet"],
 }
 
 

@@ -5,7 +5,8 @@
  * A session (import_session, migration 0022) is one uploaded file for one
  * model; the model is any resource of the registry (models.h) that takes
  * creates, and the user needs its add permission.  The file is read by
- * csvread.h (encoding, delimiter, limits); its rows are stored as read.
+ * csvread.h (encoding, delimiter, limits) or xlsxread.h (the sheet); its
+ * rows are stored as read.
  * Each writable field of the model gets a column mapping, suggested from
  * the header (the field's name or label, or the export's "<field>_path"
  * and "<field>_name", case-insensitive) and editable through
@@ -110,9 +111,40 @@ import_field_ok(const struct field *f)
 	}
 }
 
+/* The narrowing of r's reference field i (res.h), or NULL. */
+static const struct res_narrow *
+narrow_of(const struct resource *r, size_t i)
+{
+	for (size_t k = 0; k < r->nnarrow; k++)
+		if (strcmp(r->narrow[k].field, r->fields[i].name) == 0)
+			return &r->narrow[k];
+	return NULL;
+}
+
+/* Does field i of r narrow a reference of the row (a price break's
+ * supplier, read-only in the API)? */
+static bool
+import_narrows(const struct resource *r, size_t i)
+{
+	const struct field *f = &r->fields[i];
+
+	for (size_t k = 0; k < r->nnarrow; k++)
+		if (strcmp(r->narrow[k].by, f->name) == 0)
+			return f->type == FT_ID && f->ref != NULL;
+	return false;
+}
+
+/* May field i of r be given by an imported file (a column, a default)? */
+static bool
+import_field(const struct resource *r, size_t i)
+{
+	return import_field_ok(&r->fields[i]) || import_narrows(r, i);
+}
+
 enum { SF_TIMESTAMP, SF_DATA_FILE, SF_MODEL_TYPE, SF_STATUS, SF_USER,
-	SF_ENCODING, SF_DELIMITER, SF_COLUMNS, SF_DEFAULTS, SF_OVERRIDES,
-	SF_UPDATE, SF_CREATE_PATHS, SF_ROW_COUNT, SF_COMPLETED };
+	SF_ENCODING, SF_DELIMITER, SF_SHEET, SF_COLUMNS, SF_DEFAULTS,
+	SF_OVERRIDES, SF_UPDATE, SF_CREATE_PATHS, SF_ROW_COUNT,
+	SF_COMPLETED };
 
 static const struct field session_fields[] = {
 	[SF_TIMESTAMP] = { "timestamp", FT_DATETIME, F_READ_ONLY | F_ORDER,
@@ -129,6 +161,9 @@ static const struct field session_fields[] = {
 	    .help = "utf-8, utf-8-sig (with a byte-order mark) or "
 	    "windows-1252" },
 	[SF_DELIMITER] = { "delimiter", FT_TEXT, F_READ_ONLY, 1 },
+	[SF_SHEET] = { "sheet", FT_TEXT, F_READ_ONLY, 128,
+	    .help = "The sheet of an XLSX workbook that was read (the one it "
+	    "opens at)" },
 	[SF_COLUMNS] = { "columns", FT_JSON, F_READ_ONLY },
 	[SF_DEFAULTS] = { "field_defaults", FT_JSON, F_READ_ONLY },
 	[SF_OVERRIDES] = { "field_overrides", FT_JSON, F_READ_ONLY },
@@ -167,10 +202,25 @@ session_render(struct ctx *ctx, db_stmt *st, cJSON *o, void *view)
 	for (size_t i = 0; i < r->nfields; i++) {
 		const struct field *f = &r->fields[i];
 		cJSON *d;
-		if (!import_field_ok(f) || all == NULL ||
+		if (!import_field(r, i) || all == NULL ||
 		    (d = cJSON_DetachItemFromObjectCaseSensitive(all,
 		    f->name)) == NULL)
 			continue;
+		if (!import_field_ok(f)) {
+			/* Read-only in the API; a file's column of it tells
+			 * apart what a key names (a supplier's SKU). */
+			char help[160] = "";
+			for (size_t k = 0; k < r->nnarrow; k++)
+				if (strcmp(r->narrow[k].by, f->name) == 0)
+					snprintf(help, sizeof(help), "Finds "
+					    "the %s of a key that several "
+					    "hold (not written itself)",
+					    r->narrow[k].field);
+			cJSON_ReplaceItemInObjectCaseSensitive(d, "read_only",
+			    cJSON_CreateFalse());
+			cJSON_ReplaceItemInObjectCaseSensitive(d, "help_text",
+			    cJSON_CreateString(help));
+		}
 		cJSON_AddItemToObject(avail, f->name, d);
 	}
 	cJSON_Delete(all);
@@ -331,7 +381,8 @@ const struct resource import_row_resource = {
 const struct field import_upload_input[] = {
 	{ "data_file", FT_TEXT, F_REQUIRED, .label = "Data File",
 	    .help = "A CSV or TSV file (UTF-8, with or without a byte-order "
-	    "mark, or Windows-1252), or an XLSX workbook (its first sheet)" },
+	    "mark, or Windows-1252), or an XLSX workbook (the sheet it opens "
+	    "at)" },
 	{ "model_type", FT_TEXT, F_REQUIRED, 100,
 	    .help = "The model to import: part, stockitem, company, ..." },
 	{ "field_defaults", FT_TEXT, 0, 10000,
@@ -353,8 +404,8 @@ static const char imp_sql_session_insert[] =
     " create_paths) VALUES (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?, ?, ?,"
     " ?, ?, ?, ?, ?, ?)";
 static const char imp_sql_session_columns[] =
-    "UPDATE import_session SET encoding = ?, delimiter = ?, columns = ?"
-    " WHERE id = ?";
+    "UPDATE import_session SET encoding = ?, delimiter = ?, columns = ?,"
+    " sheet = ? WHERE id = ?";
 static const char imp_sql_row_insert[] =
     "INSERT INTO import_row (session, row_index, row_data) VALUES (?, ?, ?)";
 static const char imp_sql_map_insert[] =
@@ -387,7 +438,7 @@ import_values(struct ctx *ctx, const cJSON *body, const char *name,
 	const cJSON *k;
 	cJSON_ArrayForEach(k, o) {
 		int i = res_field(r, k->string);
-		if (i < 0 || !import_field_ok(&r->fields[i]))
+		if (i < 0 || !import_field(r, (size_t)i))
 			errs_addf(es, name, "\"%s\" is not a field that %s "
 			    "takes.", k->string, r->name);
 	}
@@ -643,7 +694,7 @@ import_upload(struct ctx *ctx)
 		return db_end(ctx, db_err(ctx, "DataImportRow"));
 
 	struct csvr_info info;
-	char msg[200];
+	char msg[400];
 	const char *why = xlsx ? xlsxr_read(buf, len, upload_row, &u, &info,
 	    msg, sizeof(msg)) : csvr_read(buf, len, upload_row, &u, &info, msg,
 	    sizeof(msg));
@@ -663,7 +714,8 @@ import_upload(struct ctx *ctx)
 	st_bind_text(st, 1, info.encoding, -1, SQLITE_STATIC);
 	st_bind_text(st, 2, delim, -1, SQLITE_STATIC);
 	st_bind_text(st, 3, cols, -1, SQLITE_TRANSIENT);
-	st_bind_int64(st, 4, u.session);
+	st_bind_text(st, 4, info.sheet, -1, SQLITE_TRANSIENT);
+	st_bind_int64(st, 5, u.session);
 	e = db_step(ctx, st, "DataImportSession");
 	free(cols);
 	if (e != NULL)
@@ -686,7 +738,7 @@ import_upload(struct ctx *ctx)
 			return db_end(ctx, e);
 	}
 	for (size_t i = 0; i < r->nfields; i++) {
-		if (!import_field_ok(&r->fields[i]))
+		if (!import_field(r, i))
 			continue;
 		if ((st = db_prepare(ctx, imp_sql_map_insert)) == NULL)
 			return db_end(ctx, db_err(ctx, "DataImportColumnMap"));
@@ -1056,6 +1108,70 @@ path_create(struct ctx *ctx, const struct resource *r, const char *text,
 }
 
 /*
+ * A reference of the row, field i of s->r, given by a key (a part's IPN, a
+ * category's path) in body: replaced by the pk it names, or -- not found,
+ * ambiguous -- taken out, the reason into keys.  One that another field
+ * narrows (res.h: a price break's supplier part by the supplier) is
+ * looked for among the rows that field allows, when body has it by now
+ * (data: the row as given, for messages).  With create_paths, a path
+ * that is not there is made when writing.  Returns only errors that end
+ * the request.
+ */
+static struct err *
+row_reference(struct ctx *ctx, const struct session *s, const cJSON *data,
+    cJSON *body, size_t i, bool write, struct errs *keys)
+{
+	const struct field *f = &s->r->fields[i];
+	const struct res_narrow *nw = narrow_of(s->r, i);
+	cJSON *c = cJSON_GetObjectItemCaseSensitive(body, f->name);
+	struct res_key_scope scope = { NULL, 0, NULL, NULL };
+	const char *why;
+	long long pk;
+	struct err *e;
+
+	if (f->type != FT_ID || f->ref == NULL || !cJSON_IsString(c))
+		return NULL;
+	if (nw != NULL) {
+		const cJSON *by = cJSON_GetObjectItemCaseSensitive(body,
+		    nw->by);
+		const cJSON *as = cJSON_GetObjectItemCaseSensitive(data,
+		    nw->by);
+		scope.hint = mem_printf(&ctx->mem, "the %s", nw->by);
+		if (cJSON_IsNumber(by)) {
+			scope.sql = nw->sql;
+			scope.id = (long long)by->valuedouble;
+			scope.what = cJSON_IsString(as) ? mem_printf(&ctx->mem,
+			    "%s \"%s\"", nw->by, as->valuestring) :
+			    mem_printf(&ctx->mem, "%s %lld", nw->by, scope.id);
+		}
+	}
+	if ((e = res_find_key(ctx, f->ref, c->valuestring, &scope, &pk,
+	    &why)) != NULL)
+		return e;
+	if (why != NULL && s->create_paths && f->ref->tree != NULL &&
+	    !val_id_text(c->valuestring, &pk) &&
+	    strncmp(why, "No ", 3) == 0) {
+		/* Not found: made when written, its names checked now (the
+		 * rows are checked without writing). */
+		why = path_check(ctx, f->ref, c->valuestring);
+		if (why == NULL && !write) {
+			cJSON_DeleteItemFromObjectCaseSensitive(body, f->name);
+			return NULL;
+		}
+		if (why == NULL && (e = path_create(ctx, f->ref,
+		    c->valuestring, &pk, &why)) != NULL)
+			return e;
+	}
+	if (why != NULL) {
+		errs_add(keys, f->name, why);
+		cJSON_DeleteItemFromObjectCaseSensitive(body, f->name);
+	} else
+		cJSON_ReplaceItemInObjectCaseSensitive(body, f->name,
+		    cJSON_CreateNumber((double)pk));
+	return NULL;
+}
+
+/*
  * Checks (write false) or writes (write true, inside the caller's
  * transaction) one row's data as a create of s->r: a reference given by a
  * key is found first.  *errors gets the field errors (a new object, or
@@ -1076,37 +1192,16 @@ row_apply(struct ctx *ctx, const struct session *s, const cJSON *data,
 	errs_init(&es, ctx);
 	errs_init(&keys, ctx);
 	mem_defer(&ctx->mem, (void (*)(void *))cJSON_Delete, body);
-	for (size_t i = 0; i < r->nfields; i++) {
-		const struct field *f = &r->fields[i];
-		cJSON *c = cJSON_GetObjectItemCaseSensitive(body, f->name);
-		long long pk;
-		const char *why;
-		if (f->type != FT_ID || f->ref == NULL || !cJSON_IsString(c))
-			continue;
-		if ((e = res_find_key(ctx, f->ref, c->valuestring, &pk,
-		    &why)) != NULL)
-			return e;
-		if (why != NULL && s->create_paths && f->ref->tree != NULL &&
-		    !val_id_text(c->valuestring, &pk) &&
-		    strncmp(why, "No ", 3) == 0) {
-			/* Not found: made when written, its names checked
-			 * now (the rows are checked without writing). */
-			why = path_check(ctx, f->ref, c->valuestring);
-			if (why == NULL && !write) {
-				cJSON_DeleteItemFromObjectCaseSensitive(body,
-				    f->name);
+	/* The fields that narrow another reference first (a price break's
+	 * supplier, then its supplier part by SKU among the supplier's). */
+	for (size_t pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < r->nfields; i++) {
+			if (import_narrows(r, i) != (pass == 0))
 				continue;
-			}
-			if (why == NULL && (e = path_create(ctx, f->ref,
-			    c->valuestring, &pk, &why)) != NULL)
+			if ((e = row_reference(ctx, s, data, body, i, write,
+			    &keys)) != NULL)
 				return e;
 		}
-		if (why != NULL) {
-			errs_add(&keys, f->name, why);
-			cJSON_DeleteItemFromObjectCaseSensitive(body, f->name);
-		} else
-			cJSON_ReplaceItemInObjectCaseSensitive(body, f->name,
-			    cJSON_CreateNumber((double)pk));
 	}
 	long long target = 0;
 	if (s->update && (e = row_target(ctx, s, body, &target, &es)) != NULL)

@@ -930,6 +930,12 @@ price_break_validate(struct ctx *ctx, struct res_write *w, struct errs *es)
 
 static struct res_sql price_break_sql;
 
+/* A file's price break names its supplier part by SKU, which two
+ * suppliers may both use: its supplier (a name) tells them apart. */
+static const struct res_narrow price_break_narrow[] = {
+	{ "part", "supplier", "sp.supplier = ?" },
+};
+
 const struct resource price_break_resource = {
 	.model = "supplierpricebreak",
 	.name = "SupplierPriceBreak",
@@ -943,6 +949,7 @@ const struct resource price_break_resource = {
 	RES_FILTERS(price_break_filters),
 	RES_ORDERS(price_break_orders),
 	RES_UNIQUE(price_break_unique),
+	RES_NARROW(price_break_narrow),
 	.order = "pb.part, pb.quantity, pb.id",
 	.search = &price_break_search,
 	.hooks = &(const struct res_hooks){

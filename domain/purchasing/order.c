@@ -340,6 +340,10 @@ po_written(struct ctx *ctx, struct res_write *w)
 
 static struct res_sql po_sql;
 
+/* How an imported file names one (res_find_key()): an order line's file
+ * its order. */
+static const char *const po_keys[] = { "reference", NULL };
+
 const struct resource po_resource = {
 	.model = "purchaseorder",
 	.name = "PurchaseOrder",
@@ -360,6 +364,7 @@ const struct resource po_resource = {
 	    .written = po_written },
 	.flags = RES_METADATA,
 	.sql = &po_sql,
+	.keys = po_keys,
 };
 
 /* ---- line items ----------------------------------------------------- */
@@ -612,6 +617,13 @@ po_line_validate(struct ctx *ctx, struct res_write *w, struct errs *es)
 
 static struct res_sql po_line_sql;
 
+/* A file's line names its supplier part by SKU, which two suppliers may
+ * both use: the order's supplier tells them apart. */
+static const struct res_narrow po_line_narrow[] = {
+	{ "part", "order", "sp.supplier = (SELECT supplier FROM "
+	  "purchase_order WHERE id = ?)" },
+};
+
 const struct resource po_line_resource = {
 	.model = "purchaseorderlineitem",
 	.name = "PurchaseOrderLineItem",
@@ -624,6 +636,7 @@ const struct resource po_line_resource = {
 	RES_FIELDS(po_line_fields),
 	RES_FILTERS(po_line_filters),
 	RES_ORDERS(po_line_orders),
+	RES_NARROW(po_line_narrow),
 	.order = "l.order_id, l.id",
 	.search = &po_line_search,
 	.hooks = &(const struct res_hooks){ .view = po_line_view,

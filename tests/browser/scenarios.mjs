@@ -913,6 +913,18 @@ async function exportScenario(ctx) {
 	if (!xlsx.name.endsWith('.xlsx') || xlsx.body.subarray(0, 2).toString() !== 'PK') throw new Error('xlsx: ' + xlsx.name);
 	const json = JSON.parse((await csvOf('JSON')).body.toString('utf8'));
 	if (json.length !== 3 || json[0].name !== 'Fuse 3A') throw new Error('json rows');
+	// The workbook back through the import dialog: the sheet it was read
+	// from (the one it opens at) is named above the columns.
+	await page.getByRole('button', { name: 'Import', exact: true }).click();
+	let d = await dialog(page, 'Import parts');
+	await d.getByLabel('File').setInputFiles({ name: xlsx.name, buffer: xlsx.body,
+		mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
+	await d.getByRole('button', { name: 'Upload' }).click();
+	d = await dialog(page, 'Match the columns');
+	await expectText(d, /3 rows, \d+ columns \(XLSX, sheet “[^”]+”\)/, 'the sheet read');
+	await shot(ctx, page, '41-import-xlsx-sheet', { full: false });
+	await d.getByRole('button', { name: 'Close', exact: true }).first().click();
+	await closed(page);
 
 	const phone = page;
 	await phone.setViewportSize(PHONE);

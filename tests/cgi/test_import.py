@@ -5,6 +5,7 @@ resource's own validation with their errors per field, the commit of the
 accepted rows in one transaction or nothing, encodings, delimiters,
 ragged rows, limits, formulas kept as text, the audit log and the add
 permission."""
+import datetime
 import io
 import json
 import os
@@ -15,7 +16,7 @@ import pytest
 from conftest import (ADMIN_PASSWORD, ADMIN_USERNAME, Site, UserHeaders,
                       get_token, make_user)
 from inventory_api import Api
-from xlsx_files import xlsx
+from xlsx_files import DATE_STYLES, lxw_xlsx, sheet, xlsx
 
 SESSION = "/api/importer/session/"
 MAPPING = "/api/importer/column-mapping/"
@@ -579,6 +580,143 @@ def test_xlsx_too_many_rows(api):
     assert api.count(SESSION) == 0 and api.count(ROW) == 0
 
 
+# ---- XLSX dates and sheets ---------------------------------------------
+
+def excel_day(d):
+    """d as the 1900 date system's day number."""
+    return (d - datetime.date(1899, 12, 30)).days
+
+
+@pytest.mark.parametrize("date1904", [False, True])
+def test_xlsx_dates_from_libxlsxwriter(api, date1904):
+    """A date in a workbook is a number with a date format: read as an ISO
+    date, whatever the format (the workbook's own, yyyy-mm-dd or
+    [$-409]d-mmm-yy;@, or built-in 14 and 22), a time of day and a date
+    with a time as such; in the 1900 and the 1904 date systems alike.  A
+    stock item's expiry date and a purchase order's target date import."""
+    api.part("Milk", IPN="M-1")
+    api.location("Fridge")
+    mar1 = datetime.date(2026, 3, 1)
+    rows = [["part", "location", "quantity", "expiry_date", "batch",
+             "notes"],
+            ["M-1", "Fridge", 2, mar1, "B1",
+             datetime.datetime(2026, 2, 27, 14, 30, 15)],
+            ["M-1", "Fridge", 3, datetime.date(2027, 12, 31), "B2", 46082]]
+    if not date1904:
+        # Formats the dates of the 1900 system only are written with.
+        rows += [["M-1", "Fridge", 4, ("num", excel_day(mar1), 14), "B3",
+                  ("num", 45000.5, 22)],
+                 ["M-1", "Fridge", 5, ("num", excel_day(mar1),
+                                       "[$-409]d-mmm-yy;@"), "B4",
+                  ("num", 0.6041666666666666, "h:mm AM/PM")],
+                 ["M-1", "Fridge", 6, None, "B5",
+                  ("num", 12.5, '0.00 "mm"')],
+                 ["M-1", "Fridge", 7, None, "B6", ("num", 1.5, "[h]:mm")],
+                 ["M-1", "Fridge", 8, None, "B7", ("num", 0.25, "#,##0.00")]]
+    data = lxw_xlsx([("Stock", rows)], date1904=date1904)
+    s = api.upload("stockitem", data, filename="stock.xlsx")
+    got = [(r["row_data"]["expiry_date"], r["row_data"]["notes"])
+           for r in api.rows(s["pk"])]
+    want = [("2026-03-01", "2026-02-27T14:30:15"), ("2027-12-31", "46082")]
+    if not date1904:
+        want += [("2026-03-01", "2023-03-15T12:00:00"),
+                 ("2026-03-01", "14:30:00"), ("", "12.5"), ("", "1.5"),
+                 ("", "0.25")]
+    assert got == want
+    api.accept_fields(s["pk"])
+    assert all(r["valid"] for r in api.rows(s["pk"]))
+    api.ok("POST", f"{SESSION}{s['pk']}/accept_rows/", {"all": True},
+           expect=201)
+    want = {"B1": "2026-03-01", "B2": "2027-12-31"}
+    if not date1904:
+        want["B3"] = "2026-03-01"
+    assert {i["batch"]: i["expiry_date"] for i in api.list("/api/stock/")
+            if i["batch"] in want} == want
+    # A purchase order's target date.
+    api.ok("POST", "/api/company/", {"name": "Acme", "is_supplier": True},
+           expect=201)
+    data = lxw_xlsx([("Orders", [
+        ["reference", "supplier", "description", "target_date"],
+        ["PO-0101", "Acme", "Milk", datetime.date(2026, 4, 15)]])],
+        date1904=date1904)
+    s = api.upload("purchaseorder", data, filename="orders.xlsx")
+    api.accept_fields(s["pk"])
+    assert [r["errors"] for r in api.rows(s["pk"])] == [{}]
+    api.accept_rows(s["pk"])
+    po = api.list("/api/order/po/", reference="PO-0101")
+    assert [o["target_date"] for o in po] == ["2026-04-15"]
+
+
+def test_xlsx_date_formats_and_systems(api):
+    """Which styles are dates (the cellXfs' formats, not cellStyleXfs' or
+    a conditional format's; a built-in number the workbook defines again
+    is its own), the first days of both date systems (Lotus' 29 February
+    1900 read as openpyxl reads it), the last day Excel has, and a date
+    cell out of range refused."""
+    def read(cells, expect=201, **kw):
+        data = xlsx([["n" + str(i) for i in range(len(cells))], cells],
+                    styles=DATE_STYLES, **kw)
+        s = api.upload("part", data, filename="d.xlsx", expect=expect)
+        if expect != 201:
+            return s["data_file"][0]
+        return list(api.rows(s["pk"])[0]["row_data"].values())
+
+    assert read([("s", 46082, 1), ("s", 46082, 2), ("s", 46082, 3),
+                 ("s", 46082, 4), ("s", 46082, 5), ("s", 46082, 99),
+                 46082]) == ["2026-03-01", "46082", "46082", "46082",
+                             "2026-03-01", "46082", "46082"]
+    assert read([("s", 1, 1), ("s", 59, 1), ("s", 60, 1), ("s", 61, 1),
+                 ("s", 2958465.5, 1), ("s", 0.75, 1)]) == [
+        "1900-01-01", "1900-02-28", "1900-02-28", "1900-03-01",
+        "9999-12-31T12:00:00", "18:00:00"]
+    assert read([("s", 0, 5), ("s", 1, 5), ("s", 46082 - 1462, 5),
+                 ("s", 1.25, 5)], workbook_pr='date1904="1"') == [
+        "00:00:00", "1904-01-02", "2026-03-01", "1904-01-02T06:00:00"]
+    assert read([("s", 2958466, 1)], expect=400) == (
+        "Row 2, column A: 2958466 is not a date (a date cell holds a day "
+        "from 1900 to 9999).")
+    assert read([("s", -1, 5)], expect=400).startswith(
+        "Row 2, column A: -1 is not a date")
+    assert api.count(SESSION) == 3
+
+
+def test_xlsx_the_sheet_it_opens_at(api):
+    """A workbook of several sheets: the one it opens at is read (as
+    InvenTree's importer reads it), and the session says which; one that
+    opens at an empty sheet, with data on another, is refused naming that
+    one; a chart sheet is passed over."""
+    notes = ("Notes", [["Read me"], ["Parts are on the next sheet."]])
+    parts = ("Parts", [["name", "IPN"], ["R 10k", "R-010"],
+                       ["R 22k", "R-022"]])
+    s = api.upload("part", lxw_xlsx([notes, parts], active=1),
+                   filename="book.xlsx")
+    assert s["sheet"] == "Parts" and s["columns"] == ["name", "IPN"]
+    assert s["row_count"] == 2
+    s = api.upload("part", lxw_xlsx([notes, parts]), filename="book.xlsx")
+    assert s["sheet"] == "Notes" and s["columns"] == ["Read me"]
+    # Opens at an empty sheet: which one has data, not a silent nothing.
+    r = api.upload("part", lxw_xlsx([("Sheet1", []), parts]),
+                   filename="book.xlsx", expect=400)
+    assert r == {"data_file": [
+        "The sheet \"Sheet1\" (the one the workbook opens at) is empty; "
+        "sheet \"Parts\" has data: open the workbook at that sheet (or move "
+        "it first), save it and upload it again."]}
+    r = api.upload("part", lxw_xlsx([("Sheet1", []), ("Sheet2", [])]),
+                   filename="book.xlsx", expect=400)
+    assert r == {"data_file": ["The file is empty."]}
+    # A chart sheet it opens at: the first worksheet is read.
+    chart = ("Chart1", '<chartsheet xmlns="http://schemas.openxmlformats.org'
+             '/spreadsheetml/2006/main"/>', "chartsheet")
+    s = api.upload("part", xlsx([["name"], ["B1"]], before=[chart],
+                                after=[("Later", sheet([["x"], ["y"]]),
+                                        "worksheet")], active=0),
+                   filename="book.xlsx")
+    assert s["sheet"] == "Parts" and s["columns"] == ["name"]
+    # A CSV file has no sheet.
+    assert api.upload("part", "name\nx\n")["sheet"] == ""
+    assert api.count(SESSION) == 4 and api.count("/api/part/") == 0
+
+
 def test_suppliers_manufacturers_and_price_breaks(api):
     """A distributor's data in four files: companies, manufacturer parts
     (part by IPN, manufacturer by name), supplier parts (their MPN), price
@@ -636,6 +774,121 @@ def test_suppliers_manufacturers_and_price_breaks(api):
     assert api.ok("GET", "/api/company/part/"
                   f"{sps['603-RC0603FR-0710KL']['pk']}/")[
         "description"] == "10k 1% 0603"
+
+def shared_sku_install(api):
+    """Two suppliers that both sell part R-010 as "RES-1" (as the demo's
+    DigiKey and Farnell do), a third with a SKU of its own; the supplier
+    parts' pks by supplier name."""
+    r1 = api.part("R 10k", IPN="R-010", purchaseable=True)["pk"]
+    sps = {}
+    for name, sku in (("DigiKey", "RES-1"), ("Farnell", "RES-1"),
+                      ("Mouser", "M-1")):
+        c = api.ok("POST", "/api/company/", {"name": name,
+                                             "is_supplier": True},
+                   expect=201)["pk"]
+        sps[name] = api.ok("POST", "/api/company/part/", {
+            "part": r1, "supplier": c, "SKU": sku}, expect=201)["pk"]
+    return sps
+
+
+def test_price_breaks_of_a_sku_two_suppliers_share(api):
+    """A price break names its supplier part by SKU and, where two
+    suppliers use the SKU, by its supplier's name too; without the
+    supplier such a row is refused, by its row, and so is a supplier
+    that has no such SKU.  An order line's SKU is the order's
+    supplier's."""
+    sps = shared_sku_install(api)
+    s = api.upload("supplierpricebreak",
+                   "part_SKU,supplier_name,quantity,price,price_currency\n"
+                   "RES-1,DigiKey,1,0.10,USD\n"
+                   "RES-1,Farnell,1,0.08,GBP\n"
+                   "RES-1,Farnell,100,0.05,GBP\n"
+                   "M-1,,1,0.20,EUR\n"
+                   "RES-1,,10,0.05,USD\n"
+                   "RES-1,Mouser,5,1,EUR\n"
+                   "RES-1,Nobody,5,1,EUR\n")
+    m = api.mapping(s)
+    assert m["part"]["column"] == "part_SKU"
+    assert m["supplier"]["column"] == "supplier_name"
+    assert s["available_fields"]["supplier"]["read_only"] is False
+    api.accept_fields(s["pk"])
+    rows = api.rows(s["pk"])
+    assert [r["errors"] for r in rows] == [{}, {}, {}, {}, {
+        "part": ["2 objects have SKU \"RES-1\": give the pk, or the "
+                 "supplier."]}, {
+        "part": ["No SupplierPart of supplier \"Mouser\" matches "
+                 "\"RES-1\"."]}, {
+        "supplier": ["No Company matches \"Nobody\"."],
+        "part": ["2 objects have SKU \"RES-1\": give the pk, or the "
+                 "supplier."]}]
+    api.accept_rows(s["pk"], [r["pk"] for r in rows if r["valid"]])
+    got = sorted((b["part"], float(b["quantity"]), b["price"],
+                  b["price_currency"])
+                 for b in api.list("/api/company/price-break/"))
+    assert got == sorted([(sps["DigiKey"], 1, "0.1", "USD"),
+                          (sps["Farnell"], 1, "0.08", "GBP"),
+                          (sps["Farnell"], 100, "0.05", "GBP"),
+                          (sps["Mouser"], 1, "0.2", "EUR")])
+    # The supplier given as a default (a supplier's page), by pk.
+    digikey = api.list("/api/company/", name="DigiKey")[0]["pk"]
+    s = api.upload("supplierpricebreak", "SKU,quantity,price\nRES-1,50,0.02\n",
+                   field_defaults={"supplier": digikey})
+    api.ok("PATCH", f"{MAPPING}{api.mapping(s)['part']['pk']}/",
+           {"column": "SKU"})
+    api.accept_fields(s["pk"])
+    assert [r["errors"] for r in api.rows(s["pk"])] == [{}]
+    api.accept_rows(s["pk"])
+    assert [float(b["quantity"]) for b in api.list(
+        "/api/company/price-break/", part=sps["DigiKey"],
+        ordering="quantity")] == [1, 50]
+    # An order line's SKU: the supplier part of the order's supplier.
+    for ref, name in (("PO-0001", "Farnell"), ("PO-0002", "DigiKey")):
+        sup = api.list("/api/company/", name=name)[0]["pk"]
+        api.ok("POST", "/api/order/po/", {"supplier": sup, "reference": ref},
+               expect=201)
+    s = api.upload("purchaseorderlineitem",
+                   "order,part,quantity\nPO-0002,RES-1,5\nPO-0002,M-1,2\n")
+    api.accept_fields(s["pk"])
+    rows = api.rows(s["pk"])
+    assert [r["errors"] for r in rows] == [{}, {"part": [
+        "No SupplierPart of order \"PO-0002\" matches \"M-1\"."]}]
+    api.accept_rows(s["pk"], [rows[0]["pk"]])
+    assert [(l["part"], float(l["quantity"])) for l in api.list(
+        "/api/order/po-line/")] == [(sps["DigiKey"], 5)]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_round_trip_of_price_breaks_of_a_shared_sku(api, tmp_path, fmt):
+    """Supplier parts and price breaks of a SKU that two suppliers use,
+    exported and imported into an empty install: each supplier's breaks
+    come back to its own supplier part, exactly."""
+    sps = shared_sku_install(api)
+    for sp, q, price, cur in ((sps["DigiKey"], 1, "0.10", "USD"),
+                              (sps["DigiKey"], 10, "0.09", "USD"),
+                              (sps["Farnell"], 1, "0.08", "GBP"),
+                              (sps["Farnell"], 25, "0.07", "GBP"),
+                              (sps["Mouser"], 1, "0.20", "EUR")):
+        api.ok("POST", "/api/company/price-break/", {
+            "part": sp, "quantity": q, "price": price,
+            "price_currency": cur}, expect=201)
+    lists = (("part", "/api/part/", PART_COLS, (0,)),
+             ("company", "/api/company/", COMPANY_COLS, (0,)),
+             ("supplierpart", "/api/company/part/", SP_COLS, (2, 1)),
+             ("supplierpricebreak", "/api/company/price-break/", PB_COLS,
+              (0, 1, 2)))
+    files, want = {}, {}
+    for model, path, cols, key in lists:
+        files[model], want[model] = exported(api, path, fmt, cols, key)
+    assert len(want["supplierpricebreak"]) == 5
+    other, b = empty_install(tmp_path)
+    try:
+        for model, path, cols, key in lists:
+            _, _, bad = imported(b, model, files[model], fmt)
+            assert bad == {}, model
+        for model, path, cols, key in lists:
+            assert exported(b, path, fmt, cols, key)[1] == want[model]
+    finally:
+        other.close()
 
 # ---- BOM lines and parameters ------------------------------------------
 
@@ -888,7 +1141,7 @@ def test_round_trip_into_an_empty_install(api, tmp_path, fmt):
         other.close()
 
 
-# What the round trip of the demo's suppliers and BOMs compares, field by
+# What the round trip of the demo compares, field by
 # field: each list's columns that a file can give (not pks, timestamps,
 # or what is made from other lists: a company's address).
 COMPANY_COLS = ("name", "description", "website", "phone", "email",
@@ -931,85 +1184,97 @@ def imported(b, model, data, fmt, unmap=(), **fields):
     return s, m, bad
 
 
+LOC_COLS = ("pathstring", "name", "description", "structural", "external")
+CAT_COLS = ("pathstring", "name", "description", "structural",
+            "default_location_path", "default_keywords")
+DEMO_STOCK_COLS = STOCK_COLS + ("serial", "supplier_part_SKU", "notes",
+                                "packaging", "expiry_date", "purchase_price",
+                                "purchase_price_currency")
+
+# The demo's lists in the order they import (what a row names comes
+# before it): the model, the list, the columns compared, the references
+# that must be found through the export's name columns, the upload's
+# options (a tree's rows are checked before any is written: a parent
+# that a row before makes is there by then, with create_paths).
+DEMO_LISTS = (
+    ("stocklocation", "/api/stock/location/", LOC_COLS,
+     {"parent": "parent_path"}, {"create_paths": "true"}),
+    ("partcategory", "/api/part/category/", CAT_COLS,
+     {"parent": "parent_path", "default_location": "default_location_path"},
+     {"create_paths": "true"}),
+    # A variant's template left out: a variant may come before its
+    # template in the file.
+    ("part", "/api/part/", PART_COLS, {"category": "category_path"},
+     {"unmap": ("variant_of",)}),
+    ("company", "/api/company/", COMPANY_COLS, {}, {}),
+    ("manufacturerpart", "/api/company/part/manufacturer/", MP_COLS,
+     {"part": "part_name", "manufacturer": "manufacturer_name"}, {}),
+    ("supplierpart", "/api/company/part/", SP_COLS, {
+        "part": "part_name", "supplier": "supplier_name",
+        "manufacturer_part": "manufacturer_part_MPN"}, {}),
+    ("supplierpricebreak", "/api/company/price-break/", PB_COLS,
+     {"part": "part_SKU", "supplier": "supplier_name"}, {}),
+    ("bomitem", "/api/bom/", BOM_COLS,
+     {"part": "part_name", "sub_part": "sub_part_name"}, {}),
+    ("stockitem", "/api/stock/", DEMO_STOCK_COLS,
+     {"part": "part_name", "location": "location_path",
+      "supplier_part": "supplier_part_SKU"}, {}),
+)
+
+
 @pytest.mark.sqlite_only("the demo is loaded by tools/inventory into the "
                          "SQLite file")
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_round_trip_of_the_demos_suppliers_and_boms(api, tmp_path, fmt):
-    """The demo's parts, companies, manufacturer parts, supplier parts,
-    price breaks and BOMs exported, imported in that order into an empty
-    install, exported again: the same lists, field by field.  Each file
-    names what it references by the export's name column (part_name,
-    supplier_name, manufacturer_part_MPN, part_SKU), never by the pks of
-    the install it came from."""
+def test_round_trip_of_the_demo(api, tmp_path, fmt):
+    """The demo -- its locations, categories, parts, companies,
+    manufacturer parts, supplier parts, price breaks, BOMs and stock --
+    exported, imported in that order into an empty install, exported
+    again: the same lists, field by field.  Each file names what it
+    references by the export's name column (parent_path, category_path,
+    part_name, supplier_name, manufacturer_part_MPN, part_SKU), never by
+    the pks of the install it came from."""
     demo_loaded(api.site)
     want, files = {}, {}
-    for path, cols, key in (
-            ("/api/company/", COMPANY_COLS, (0,)),
-            ("/api/company/part/manufacturer/", MP_COLS, (2, 1)),
-            ("/api/company/part/", SP_COLS, (2, 1)),
-            ("/api/company/price-break/", PB_COLS, (0, 1, 2)),
-            ("/api/bom/", BOM_COLS, (0, 1))):
-        files[path], want[path] = exported(api, path, fmt, cols, key)
-    parts, _ = exported(api, "/api/part/", fmt, PART_COLS, (0,))
-    assert len(want["/api/company/"]) == 7
-    assert len(want["/api/company/part/manufacturer/"]) > 40
-    assert len(want["/api/company/part/"]) > 200
-    assert len(want["/api/company/price-break/"]) > 600
-    assert len(want["/api/bom/"]) > 20
+    for model, path, cols, _, _ in DEMO_LISTS:
+        files[model], want[model] = exported(api, path, fmt, cols,
+                                             tuple(range(len(cols))))
+    assert len(want["stocklocation"]) > 20
+    assert len(want["partcategory"]) > 20
+    assert len(want["part"]) > 300
+    assert len(want["company"]) == 7
+    assert len(want["manufacturerpart"]) > 40
+    assert len(want["supplierpart"]) > 200
+    assert len(want["supplierpricebreak"]) > 600
+    assert len(want["bomitem"]) > 20
+    assert len(want["stockitem"]) > 300
     # A supplier part's SKU that another supplier uses too: its price
-    # breaks cannot say which supplier part they belong to (below).
-    skus = [r[2] for r in want["/api/company/part/"]]
+    # breaks name their supplier part by SKU and supplier.
+    skus = [r[2] for r in want["supplierpart"]]
     shared = {s for s in skus if skus.count(s) > 1}
     assert shared
+    assert len({r[1] for r in want["supplierpricebreak"]
+                if r[0] in shared}) > 1
 
     other, b = empty_install(tmp_path)
     try:
-        # The parts first (their categories and default locations made
-        # from their paths; a variant's template left out: a variant may
-        # come before its template in the file).
-        _, _, bad = imported(b, "part", parts, fmt, unmap=("variant_of",),
-                             create_paths="true")
-        assert bad == {}
-        for model, path, ref in (
-                ("company", "/api/company/", None),
-                ("manufacturerpart", "/api/company/part/manufacturer/",
-                 {"part": "part_name", "manufacturer": "manufacturer_name"}),
-                ("supplierpart", "/api/company/part/", {
-                    "part": "part_name", "supplier": "supplier_name",
-                    "manufacturer_part": "manufacturer_part_MPN"}),
-                ("supplierpricebreak", "/api/company/price-break/",
-                 {"part": "part_SKU"}),
-                ("bomitem", "/api/bom/",
-                 {"part": "part_name", "sub_part": "sub_part_name"})):
-            s, m, bad = imported(b, model, files[path], fmt)
+        for model, path, cols, ref, opt in DEMO_LISTS:
+            s, m, bad = imported(b, model, files[model], fmt, **opt)
             # References by the export's name columns, not by pks.
-            for f, col in (ref or {}).items():
+            for f, col in ref.items():
                 assert m[f]["column"] == col, (model, f)
-            if model != "supplierpricebreak":
-                assert bad == {}, (model, list(bad.items())[:3])
-                continue
-            # The price breaks of a shared SKU are refused, each by its
-            # row ("2 objects have SKU ...: give the pk."), the others
-            # imported.
-            rows = exported(api, path, "csv", ("part_SKU",), (0,))[1]
-            assert len(bad) == sum(1 for r in rows if r[0] in shared) > 0
-            for e in bad.values():
-                assert list(e) == ["part"]
-                assert "objects have SKU" in e["part"][0]
-        got = {path: exported(b, path, fmt, cols, key)[1]
-               for path, cols, key in (
-                   ("/api/company/", COMPANY_COLS, (0,)),
-                   ("/api/company/part/manufacturer/", MP_COLS, (2, 1)),
-                   ("/api/company/part/", SP_COLS, (2, 1)),
-                   ("/api/company/price-break/", PB_COLS, (0, 1, 2)),
-                   ("/api/bom/", BOM_COLS, (0, 1)))}
-        for path in ("/api/company/", "/api/company/part/manufacturer/",
-                     "/api/company/part/", "/api/bom/"):
-            assert len(got[path]) == len(want[path]), path
-            for g, w in zip(got[path], want[path]):
-                assert g == w, path
-        pb = "/api/company/price-break/"
-        assert got[pb] == [r for r in want[pb] if r[0] not in shared]
+            assert bad == {}, (model, list(bad.items())[:3])
+        got = {}
+        for model, path, cols, _, _ in DEMO_LISTS:
+            got[model] = exported(b, path, fmt, cols,
+                                  tuple(range(len(cols))))[1]
+            assert len(got[model]) == len(want[model]), model
+            for g, w in zip(got[model], want[model]):
+                assert g == w, model
+        # Each supplier's breaks of a shared SKU came back to its own
+        # supplier part.
+        pb = "supplierpricebreak"
+        assert [r for r in got[pb] if r[0] in shared] == [
+            r for r in want[pb] if r[0] in shared] != []
     finally:
         other.close()
 

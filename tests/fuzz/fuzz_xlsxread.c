@@ -10,13 +10,18 @@
  * valid UTF-8 of at most CSVR_CELL_MAX bytes, the header's last cell is
  * not empty, the rows counted are the rows seen; a failure has a message.
  *
- * An input that is not a ZIP archive is taken as the first sheet's XML and
- * stored (not packed) into a workbook made here, with a shared string
- * table of three texts: mutations of a packed part rarely get past its
- * CRC, so this is how the XML side (cell references, types, rows, the
- * limits) is reached.  The seeds (corpus/fuzz_xlsxread/) are small
- * workbooks and sheets made by tests/fuzz/make_xlsx_corpus.py.
+ * An input that is not a ZIP archive is taken as the XML of the sheet the
+ * workbook opens at and stored (not packed) into a workbook made here,
+ * with a shared string table of three texts, cell styles 1-6 of date,
+ * time and number formats (xl/styles.xml: built-in 14 and 22, the
+ * workbook's yyyy-mm-dd, h:mm:ss, [h]:mm and 0.0 "d") and a second sheet
+ * with a value (read when the first is empty, to say so): mutations of a
+ * packed part rarely get past its CRC, so this is how the XML side (cell
+ * references, types, styles, dates, rows, the limits) is reached.  The
+ * seeds (corpus/fuzz_xlsxread/) are small workbooks and sheets made by
+ * tests/fuzz/make_xlsx_corpus.py.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,10 +138,22 @@ zip_stored(const char *const *names, const uint8_t *const *data,
 	return z;
 }
 
-static const char wb_xml[] = "<workbook><sheets><sheet name=\"S\" "
-    "r:id=\"rId1\"/></sheets></workbook>";
+static const char wb_xml[] = "<workbook><bookViews><workbookView "
+    "activeTab=\"0\"/></bookViews><sheets><sheet name=\"S\" "
+    "r:id=\"rId1\"/><sheet name=\"T\" r:id=\"rId2\"/></sheets></workbook>";
 static const char rels_xml[] = "<Relationships><Relationship Id=\"rId1\" "
-    "Target=\"worksheets/sheet1.xml\"/></Relationships>";
+    "Target=\"worksheets/sheet1.xml\"/><Relationship Id=\"rId2\" "
+    "Target=\"worksheets/sheet2.xml\"/></Relationships>";
+static const char styles_xml[] = "<styleSheet><numFmts>"
+    "<numFmt numFmtId=\"164\" formatCode=\"yyyy-mm-dd\"/>"
+    "<numFmt numFmtId=\"165\" formatCode=\"h:mm:ss\"/>"
+    "<numFmt numFmtId=\"166\" formatCode=\"[h]:mm\"/>"
+    "<numFmt numFmtId=\"167\" formatCode=\"0.0 &quot;d&quot;\"/>"
+    "</numFmts><cellXfs><xf numFmtId=\"0\"/><xf numFmtId=\"14\"/>"
+    "<xf numFmtId=\"22\"/><xf numFmtId=\"164\"/><xf numFmtId=\"165\"/>"
+    "<xf numFmtId=\"166\"/><xf numFmtId=\"167\"/></cellXfs></styleSheet>";
+static const char sheet2_xml[] = "<worksheet><sheetData><row><c t=\"s\">"
+    "<v>0</v></c></row></sheetData></worksheet>";
 static const char sst_xml[] = "<sst><si><t>name</t></si><si><r><t>R </t>"
     "</r><r><t>10k</t></r></si><si><t xml:space=\"preserve\"> x </t>"
     "</si></sst>";
@@ -152,23 +169,31 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!xlsxr_is_zip((const char *)data, size)) {
 		static const char *const names[] = { "xl/workbook.xml",
 		    "xl/_rels/workbook.xml.rels", "xl/sharedStrings.xml",
+		    "xl/styles.xml", "xl/worksheets/sheet2.xml",
 		    "xl/worksheets/sheet1.xml" };
 		const uint8_t *parts[] = { (const uint8_t *)wb_xml,
-		    (const uint8_t *)rels_xml, (const uint8_t *)sst_xml, data };
+		    (const uint8_t *)rels_xml, (const uint8_t *)sst_xml,
+		    (const uint8_t *)styles_xml, (const uint8_t *)sheet2_xml,
+		    data };
 		size_t sizes[] = { sizeof(wb_xml) - 1, sizeof(rels_xml) - 1,
-		    sizeof(sst_xml) - 1, size };
-		wrapped = zip_stored(names, parts, sizes, 4, &size);
+		    sizeof(sst_xml) - 1, sizeof(styles_xml) - 1,
+		    sizeof(sheet2_xml) - 1, size };
+		wrapped = zip_stored(names, parts, sizes, 6, &size);
 		data = wrapped;
 	}
 	const char *err = xlsxr_read((const char *)data, size, row, &s, &info,
 	    msg, sizeof(msg));
+	bool ours = wrapped != NULL;
 	free(wrapped);
 	if (err != NULL) {
 		if (err[0] == '\0')
 			abort();
 		return 0;
 	}
-	if (strcmp(info.encoding, "utf-8") != 0 || info.delimiter != '\0')
+	if (strcmp(info.encoding, "utf-8") != 0 || info.delimiter != '\0' ||
+	    memchr(info.sheet, '\0', sizeof(info.sheet)) == NULL)
+		abort();
+	if (ours && strcmp(info.sheet, "S") != 0)
 		abort();
 	if (s.rows == 0 || info.rows != s.rows - 1 || info.columns != s.width)
 		abort();

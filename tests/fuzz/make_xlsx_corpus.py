@@ -2,15 +2,19 @@
 """Writes the seeds of fuzz_xlsxread (tests/fuzz/corpus/fuzz_xlsxread/):
 small XLSX workbooks, each a case of lib/xlsxread.c -- shared and inline
 strings, numbers, booleans, rich text, sparse cells, a formula, an error
-value, a ragged row, a DOCTYPE, a missing sheet, a packed bomb.  Run it
-from the repository's root; the files are committed."""
+value, a ragged row, a DOCTYPE, a missing sheet, a packed bomb, dates
+(the workbook's own formats and built-in ones, both date systems, one
+out of range), several sheets (the one it opens at, an empty one with
+data on another, a chart sheet), a workbook written by libxlsxwriter.
+Run it from the repository's root; the files are committed."""
+import datetime
 import io
 import os
 import sys
 import zipfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "cgi"))
-from xlsx_files import xlsx  # noqa: E402
+from xlsx_files import DATE_STYLES, lxw_xlsx, sheet, xlsx  # noqa: E402
 
 out = os.path.join(os.path.dirname(__file__), "corpus", "fuzz_xlsxread")
 os.makedirs(out, exist_ok=True)
@@ -31,6 +35,28 @@ cases = {
     "badref": xlsx([["name"], [("raw", '<c r="a1b" t="s"><v>7</v></c>')]]),
     "bomb": xlsx([["name"]], sheet_xml="<worksheet>" + " " * 2_000_000 +
                  "</worksheet>"),
+    "dates": xlsx([["a", "b", "c", "d", "e", "f"],
+                   [("s", 46082, 1), ("s", 46082.75, 5), ("s", 60, 1),
+                    ("s", 0.5, 5), ("s", 12, 2), ("s", 1, 4)]],
+                  styles=DATE_STYLES),
+    "dates_range": xlsx([["a"], [("s", 2958466, 1)]], styles=DATE_STYLES),
+    "dates1904": xlsx([["a", "b"], [("s", 1.25, 5), ("s", 44620, 1)]],
+                      styles=DATE_STYLES, workbook_pr='date1904="1"'),
+    "sheets_active": xlsx([["name"], ["a"]], before=[
+        ("Notes", sheet([["read me"]]), "worksheet")], active=1),
+    "sheets_empty": xlsx([], after=[("Data", sheet([["x"], ["y"]]),
+                                     "worksheet")]),
+    "chartsheet": xlsx([["name"], ["a"]], before=[
+        ("Chart1", "<chartsheet/>", "chartsheet")], active=0),
+    "lxw_dates": lxw_xlsx([("Notes", [["x"]]), ("Stock", [
+        ["part", "expiry_date", "counted"],
+        ["M-1", datetime.date(2026, 3, 1),
+         datetime.datetime(2026, 2, 27, 14, 30, 15)],
+        ["M-2", ("num", 46082, 14), ("num", 0.25, "h:mm AM/PM")]])],
+        active=1),
+    "lxw_1904": lxw_xlsx([("Stock", [["expiry_date"],
+                                     [datetime.date(2026, 3, 1)]])],
+                         date1904=True),
 }
 z = io.BytesIO()
 with zipfile.ZipFile(z, "w") as zf:
@@ -59,6 +85,17 @@ sheets = {
                       '<x:t>name</x:t></x:r><x:rPh><x:t>n</x:t></x:rPh>'
                       '</x:is></x:c></x:row><x:row r="2"><x:c r="A2" t="e">'
                       '<x:v>#DIV/0!</x:v></x:c></x:row>',
+    # The harness's cell styles: 1 built-in 14, 2 built-in 22, 3
+    # yyyy-mm-dd, 4 h:mm:ss, 5 [h]:mm, 6 0.0 "d".
+    "sheet_dates": '<row><c t="s"><v>0</v></c><c t="s"><v>2</v></c>'
+                   '<c t="inlineStr"><is><t>c</t></is></c>'
+                   '<c t="inlineStr"><is><t>d</t></is></c></row>'
+                   '<row><c s="1"><v>46082</v></c><c s="2"><v>60.5</v></c>'
+                   '<c s="4"><v>0.999999999</v></c><c s="3"><v>1E3</v></c>'
+                   '</row><row><c s="5"><v>1.5</v></c><c s="6"><v>2</v></c>'
+                   '<c s="99"><v>3</v></c><c s="x"><v>4</v></c></row>'
+                   '<row><c s="3"><v>-1</v></c></row>',
+    "sheet_empty": '',
 }
 for name, rows in sheets.items():
     with open(os.path.join(out, name + ".xml"), "w") as f:

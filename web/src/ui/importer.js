@@ -46,7 +46,7 @@ function Upload({ model, defaults, onSession }) {
 		} catch (e) { setError(e); } finally { setBusy(false); }
 	};
 	return html`<div class="import-step">
-		<p class="page-sub">A CSV or TSV file with a header row: UTF-8 (with or without a byte-order mark) or Windows-1252, comma, semicolon or tab separated; or an Excel workbook (XLSX: its first sheet, values only, no formulas). At most 10 MB and 100,000 rows.</p>
+		<p class="page-sub">A CSV or TSV file with a header row: UTF-8 (with or without a byte-order mark) or Windows-1252, comma, semicolon or tab separated; or an Excel workbook (XLSX: the sheet it opens at, values only, no formulas; dates as YYYY-MM-DD). At most 10 MB and 100,000 rows.</p>
 		<${Problem} error=${error} />
 		<div class="field"><label for=${id}>File</label>
 			<input id=${id} type="file" accept=".csv,.tsv,.txt,.xlsx,text/csv,text/tab-separated-values,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -85,7 +85,7 @@ function Mapping({ session, onSession, onChecked }) {
 	const cell = (m, r) => (m.column ? r.row_data?.[m.column] ?? '' : '');
 	const shown = maps.filter(m => m.column || avail[m.field]?.required);
 	return html`<div class="import-step">
-		<p class="page-sub">${session.data_file}: ${session.row_count} ${session.row_count === 1 ? 'row' : 'rows'}, ${session.columns.length} ${session.columns.length === 1 ? 'column' : 'columns'} (${session.delimiter === '' ? 'XLSX' : html`${session.encoding}, “${session.delimiter === '\t' ? 'tab' : session.delimiter}” separated`}). Choose the column of each field; fields left without a column keep their defaults.</p>
+		<p class="page-sub">${session.data_file}: ${session.row_count} ${session.row_count === 1 ? 'row' : 'rows'}, ${session.columns.length} ${session.columns.length === 1 ? 'column' : 'columns'} (${session.delimiter === '' ? (session.sheet ? html`XLSX, sheet “${session.sheet}”` : 'XLSX') : html`${session.encoding}, “${session.delimiter === '\t' ? 'tab' : session.delimiter}” separated`}). Choose the column of each field; fields left without a column keep their defaults.</p>
 		<${Problem} error=${error} />
 		<div class="table-wrap"><table class="table import-map">
 			<caption class="sr-only">Column mapping</caption>
