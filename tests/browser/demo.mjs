@@ -28,8 +28,10 @@ export const DEMO = {
 		['M3×8 socket cap screw', 'F-M3X8-SC', 'Fasteners', 'A2 stainless, ISO 4762', 'pcs', 500, ['Rack 2', 2400]],
 		['M3 hex nut', 'F-M3-NUT', 'Fasteners', 'A2 stainless, ISO 4032', 'pcs', 500, ['Rack 2', 380]],
 		['Enclosure 120×80×40', 'E-120-80-40', 'Enclosures', 'ABS, light grey, IP54', 'pcs', 10, ['Rack 2', 14], ['Goods in', 20]],
-		['Solder wire 0.5 mm', 'CON-SOLDER-05', 'Consumables', 'Sn96.5Ag3Cu0.5, 250 g reel', 'reels', 2, ['Workshop', 3]],
-		['Isopropyl alcohol 1 l', 'CON-IPA-1L', 'Consumables', '99.9 %, for cleaning flux', 'bottles', 4, ['Workshop', 1]],
+		// Units are physical units as InvenTree takes them (a reel or a
+		// bottle is not one): solder by weight, alcohol by volume.
+		['Solder wire 0.5 mm', 'CON-SOLDER-05', 'Consumables', 'Sn96.5Ag3Cu0.5, on 250 g reels', 'g', 500, ['Workshop', 750]],
+		['Isopropyl alcohol', 'CON-IPA', 'Consumables', '99.9 %, for cleaning flux', 'l', 4, ['Workshop', 1]],
 	],
 };
 
