@@ -206,8 +206,8 @@ asan:
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)/asan SAN=1 all
 
 test: test-deps
-	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory asan
+	@$(MAKE) --no-print-directory -j$$(nproc) all
+	@$(MAKE) --no-print-directory -j$$(nproc) asan
 	@BUILD="$(BUILD)" PYTHON="$(PYTHON)" bash tests/run
 
 clean:

@@ -67,7 +67,7 @@ def test_first_run_does_the_periodic_tasks(site):
     assert set(done) == {"backup", "expire", "media_sweep",
                          "fts_merge"}, done
     assert all(t["status"] == "done" and t["attempts"] == 1
-               for t in done.values())
+               for t in done.values()), (done, log)
     assert "task 1 backup done" in log
     backups = list((site.data / "backups").iterdir())
     assert len(backups) == 1
