@@ -99,6 +99,22 @@ mem_strdup(struct mem *m, const char *s)
 	return mem_strndup(m, s, strlen(s));
 }
 
+/* A copy of s without the spaces and tabs around it; "" for NULL. */
+char *
+mem_strtrim(struct mem *m, const char *s)
+{
+	size_t len;
+
+	if (s == NULL)
+		return mem_strndup(m, "", 0);
+	while (*s == ' ' || *s == '\t')
+		s++;
+	len = strlen(s);
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	return mem_strndup(m, s, len);
+}
+
 char *
 mem_printf(struct mem *m, const char *fmt, ...)
 {

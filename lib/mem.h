@@ -29,6 +29,7 @@ void	*mem_alloc(struct mem *, size_t);
 void	*mem_zalloc(struct mem *, size_t);
 char	*mem_strdup(struct mem *, const char *);
 char	*mem_strndup(struct mem *, const char *, size_t);
+char	*mem_strtrim(struct mem *, const char *);
 char	*mem_printf(struct mem *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 mem_defer(struct mem *, void (*)(void *), void *);

@@ -26,22 +26,6 @@
 
 #define LIKE	" LIKE ? ESCAPE '\\'"
 
-/* s without the spaces around it (arena). */
-static const char *
-ptrim(struct ctx *ctx, const char *s)
-{
-	size_t len;
-
-	if (s == NULL)
-		return "";
-	while (*s == ' ' || *s == '\t')
-		s++;
-	len = strlen(s);
-	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-		len--;
-	return mem_strndup(&ctx->mem, s, len);
-}
-
 /* ---- templates ------------------------------------------------------ */
 
 enum { PT_NAME, PT_UNITS, PT_DESCRIPTION, PT_MODEL_TYPE, PT_CHECKBOX,
@@ -220,8 +204,8 @@ custom_unit_validate(struct ctx *ctx, struct res_write *w, struct errs *es)
 	struct err *e;
 
 	units_custom_set(NULL, 0);	/* udunits2's own units only */
-	v[0].s = ptrim(ctx, v[0].s);
-	v[1].s = ptrim(ctx, v[1].s);
+	v[0].s = mem_strtrim(&ctx->mem, v[0].s);
+	v[1].s = mem_strtrim(&ctx->mem, v[1].s);
 	if (!errs_has(es, "name") && !custom_unit_identifier(v[0].s))
 		errs_add(es, "name", "Unit name must be a valid identifier");
 	if (v[1].s[0] != '\0' && !errs_has(es, "symbol") &&
@@ -351,7 +335,7 @@ template_validate(struct ctx *ctx, struct res_write *w, struct errs *es)
 
 	if ((e = custom_units_load(ctx)) != NULL)
 		return e;
-	const char *units = ptrim(ctx, v[PT_UNITS].s);
+	const char *units = mem_strtrim(&ctx->mem, v[PT_UNITS].s);
 	v[PT_UNITS].s = units;
 	if (units[0] != '\0') {
 		switch (units_check(units, why)) {
@@ -374,7 +358,7 @@ template_validate(struct ctx *ctx, struct res_write *w, struct errs *es)
 	size_t n = 0;
 	for (char *c = strtok_r(all, ",", &save); c != NULL;
 	    c = strtok_r(NULL, ",", &save)) {
-		const char *t = ptrim(ctx, c);
+		const char *t = mem_strtrim(&ctx->mem, c);
 		for (size_t k = 0; k < n; k++)
 			if (t[0] != '\0' && strcmp(seen[k], t) == 0) {
 				errs_add(es, "choices", "Choices must be "
@@ -594,7 +578,7 @@ parameter_value(struct ctx *ctx, const struct tmpl *t, const char **data,
 	*null = true;
 	*unavailable = false;
 	if (t->checkbox) {
-		if (!txt_parse_bool(ptrim(ctx, *data), &b))
+		if (!txt_parse_bool(mem_strtrim(&ctx->mem, *data), &b))
 			return "Checkbox parameters must be true or false";
 		*data = b ? "True" : "False";
 		*null = false;
@@ -603,11 +587,11 @@ parameter_value(struct ctx *ctx, const struct tmpl *t, const char **data,
 	}
 	if (t->choices[0] != '\0') {
 		char *all = mem_strdup(&ctx->mem, t->choices), *save = NULL;
-		const char *d = ptrim(ctx, *data);
+		const char *d = mem_strtrim(&ctx->mem, *data);
 		bool ok = false;
 		for (char *c = strtok_r(all, ",", &save); c != NULL && !ok;
 		    c = strtok_r(NULL, ",", &save))
-			ok = strcmp(ptrim(ctx, c), d) == 0;
+			ok = strcmp(mem_strtrim(&ctx->mem, c), d) == 0;
 		if (!ok)
 			return "Invalid choice for parameter value";
 	}
@@ -934,7 +918,7 @@ parameter_filter_read(struct ctx *ctx, const char *name, long long id,
 		return err_field(ctx, name, "Enter a valid value.");
 	if (t.checkbox) {
 		/* Booleans: exact matches only, as InvenTree. */
-		if (!txt_parse_bool(ptrim(ctx, value), &b))
+		if (!txt_parse_bool(mem_strtrim(&ctx->mem, value), &b))
 			return err_field(ctx, name, "Enter a valid boolean: "
 			    "true, false, 1, 0, yes or no.");
 		f->num = b;

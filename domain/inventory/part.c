@@ -509,22 +509,6 @@ part_prepare(struct ctx *ctx, struct res_write *w)
 	return image_store(ctx, img, "image", &pi->image, &pi->thumb);
 }
 
-/* s without the spaces and tabs around it (arena). */
-static const char *
-part_trim(struct ctx *ctx, const char *s)
-{
-	size_t len;
-
-	if (s == NULL)
-		return "";
-	while (*s == ' ' || *s == '\t')
-		s++;
-	len = strlen(s);
-	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-		len--;
-	return mem_strndup(&ctx->mem, s, len);
-}
-
 /*
  * The units, as InvenTree's validate_physical_units(): blank, or a unit
  * the parser knows (udunits2's, InvenTree's additions -- piece, each,
@@ -546,10 +530,10 @@ part_units_validate(struct ctx *ctx, struct res_write *w, struct errs *es)
 
 	if (!w->create && !w->v[PF_UNITS].present)
 		return NULL;	/* as they are */
-	units = part_trim(ctx, w->v[PF_UNITS].s);
+	units = mem_strtrim(&ctx->mem, w->v[PF_UNITS].s);
 	w->v[PF_UNITS].s = units;
 	if (units[0] == '\0' || errs_has(es, "units") || (!w->create &&
-	    strcmp(units, part_trim(ctx, w->old[PF_UNITS].s)) == 0))
+	    strcmp(units, mem_strtrim(&ctx->mem, w->old[PF_UNITS].s)) == 0))
 		return NULL;
 	if ((e = units_site_check(ctx, units, &r, why)) != NULL)
 		return e;

@@ -28,6 +28,10 @@ allocations_aligned_and_distinct(void)
 	CHECK(strcmp(mem_strdup(&m, "abc"), "abc") == 0);
 	CHECK(strcmp(mem_strndup(&m, "abcdef", 2), "ab") == 0);
 	CHECK(strcmp(mem_printf(&m, "%d-%s", 7, "x"), "7-x") == 0);
+	CHECK(strcmp(mem_strtrim(&m, " \t a b\t "), "a b") == 0);
+	CHECK(strcmp(mem_strtrim(&m, "\t \t"), "") == 0);
+	CHECK(strcmp(mem_strtrim(&m, NULL), "") == 0);
+	CHECK(strcmp(mem_strtrim(&m, "x\n"), "x\n") == 0);
 	mem_free(&m);
 	CHECK(m.head == NULL && m.total == 0);
 }
