@@ -188,7 +188,8 @@ def test_ordering_by_part_name_pages(site, api, world):
     "-part__name") pages through the same order as a sort by (part name,
     item id) of what the database holds, whatever the filters: parts of
     the same name (another IPN) interleave by item id, every page carries
-    the whole count, and no item is on two pages or on none."""
+    the whole count, and no item is on two pages or on none.  The same
+    for ?ordering=location."""
     w, s, o = world["w"], world["s"], world["o"]
     names = ["Zener", "Diode", "Capacitor", "Diode", "Resistor", "Diode"]
     parts = [api.part(n, world["r"], IPN=f"I{k}")["pk"]
@@ -250,3 +251,22 @@ def test_ordering_by_part_name_pages(site, api, world):
         assert [r["pk"] for r in api.list(
             STOCK, ordering="-part__name", **filters)] == \
             [i for _, i in want[::-1]], filters
+
+    # By location (a LEFT JOIN): items without one first, as a null
+    # sorts on SQLite (and, through lib/dialect.c, on PostgreSQL).
+    db = site.db()
+    path = dict(db.execute("SELECT id, pathstring FROM stock_location")
+                .fetchall())
+    db.close()
+    for filters, keep in cases[:4]:
+        want = sorted((r[3] is not None, path.get(r[3], ""), r[0])
+                      for r in rows if keep(r))
+        want = [i for *_, i in want]
+        for ordering, expect in (("location", want), ("-location",
+                                                      want[::-1])):
+            got = []
+            for offset in range(0, len(expect), 5):
+                got += [r["pk"] for r in api.list(
+                    STOCK, ordering=ordering, limit=5, offset=offset,
+                    **filters)["results"]]
+            assert got == expect, (filters, ordering)
