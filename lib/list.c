@@ -470,8 +470,9 @@ list_search(struct list_q *q, const struct list_search *s)
 
 /*
  * ?ordering=name or -name: the first field the table knows wins; unknown
- * fields are ignored (DRF's OrderingFilter does the same).  Returns
- * whether one was found.
+ * fields are ignored (DRF's OrderingFilter does the same).  The join the
+ * ordering needs is added to q's (after a hook's).  Returns whether one
+ * was found.
  */
 bool
 list_ordering(struct list_q *q, const struct list_order *o, size_t n)
@@ -490,6 +491,10 @@ list_ordering(struct list_q *q, const struct list_order *o, size_t n)
 			if (strlen(o[i].name) == nl &&
 			    strncmp(o[i].name, name, nl) == 0) {
 				q->order = desc ? o[i].desc : o[i].asc;
+				if (o[i].join != NULL)
+					q->join = q->join == NULL ? o[i].join :
+					    mem_printf(&q->ctx->mem, "%s%s",
+					    q->join, o[i].join);
 				return true;
 			}
 		v += len;

@@ -57,6 +57,8 @@ struct list_order {
 	const char	*name;		/* ?ordering=name or -name */
 	const char	*asc;		/* ORDER BY fragment, ascending */
 	const char	*desc;		/* and descending */
+	const char	*join;		/* the join it needs (list_q's join),
+					   or NULL */
 };
 
 /*

@@ -171,11 +171,24 @@ struct res_unique {
 	const char	*fields[RES_UNIQUE_MAX];	/* JSON names */
 };
 
-/* An ordering that is not a field's own column. */
+/*
+ * An ordering that is not a field's own column.  An order by a column of
+ * another table names it through join (" JOIN part sp ON sp.id = s.part"),
+ * put into the page's ids and rows (list_q's join), not through a
+ * subquery a row: a subquery's value has no index, so every matching row
+ * is read and sorted for one page, where a join lets the planner walk the
+ * other table's index in order and each of its rows' own rows through
+ * theirs (the stock list by part name: 25 items of 1,000,000, read in
+ * name order).  The join must add and remove no row: a unique key, and
+ * an inner join only on a column that is never null (else LEFT JOIN,
+ * which the planner does not reorder).  The fragments should end with
+ * the alias's id, so that ties are in the same order on every page.
+ */
 struct res_order {
 	const char	*name;		/* ?ordering=name or -name */
 	const char	*asc;		/* ORDER BY fragment */
 	const char	*desc;
+	const char	*join;		/* what asc and desc need, or NULL */
 };
 
 /*

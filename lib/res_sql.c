@@ -145,6 +145,7 @@ sql_orders(const struct resource *r, struct res_sql *q)
 		o[k].name = r->orders[i].name;
 		o[k].asc = r->orders[i].asc;
 		o[k].desc = r->orders[i].desc;
+		o[k].join = r->orders[i].join;
 	}
 	for (size_t i = 0; i < r->nfields; i++) {
 		const struct field *f = &r->fields[i];

@@ -276,12 +276,22 @@ static const struct res_tally stock_tallies[] = {
 	{ "part=", "SELECT stock_count FROM part WHERE id = ?" },
 };
 
+/*
+ * By part name: the parts walked in name order (part_name) and each one's
+ * items through stock_item_part, so that a page reads its own items and
+ * sorts only those of parts with the same name by id (res_order's join:
+ * the app's Stock tab, every in-stock item by name, was a sort of them
+ * all).  An item's part is never null: the join keeps every item.
+ */
 static const struct res_order stock_orders[] = {
-	{ "part__name", "(SELECT name FROM part WHERE id = s.part), s.id",
-	  "(SELECT name FROM part WHERE id = s.part) DESC, s.id DESC" },
-	{ "location", "(SELECT pathstring FROM stock_location WHERE id = "
-	  "s.location), s.id", "(SELECT pathstring FROM stock_location WHERE "
-	  "id = s.location) DESC, s.id DESC" },
+	{ "part__name", "op.name, s.id", "op.name DESC, s.id DESC",
+	  " JOIN part op ON op.id = s.part" },
+	/* By location: an item may have none, so the join is a LEFT JOIN,
+	 * which the planner does not drive from the locations, and every
+	 * matching item is still sorted; but one read of the location a
+	 * row, not a subquery (the in-stock items: 1.95 s to 0.68 s). */
+	{ "location", "ol.pathstring, s.id", "ol.pathstring DESC, s.id DESC",
+	  " LEFT JOIN stock_location ol ON ol.id = s.location" },
 };
 
 /* Batch, serial and notes, the part's text, or the location's name. */

@@ -26,8 +26,10 @@ import sys
 import tempfile
 import time
 
-WARM = 5
-RUNS = 30
+# CALLGRIND_WARM and CALLGRIND_RUNS override them (a request that takes
+# seconds natively takes minutes under callgrind).
+WARM = int(os.environ.get("CALLGRIND_WARM", "5"))
+RUNS = int(os.environ.get("CALLGRIND_RUNS", "30"))
 USER, PASSWORD = "bench", "bench-password-0123456789"
 
 FCGI_BEGIN, FCGI_END, FCGI_PARAMS, FCGI_STDIN, FCGI_STDOUT = 1, 3, 4, 5, 6
@@ -176,6 +178,16 @@ def requests(data):
                                "notes": "bench"}).encode()),
         "parts in category": ("part", "GET", "/api/part/",
                               "category=1&cascade=true&limit=50", None),
+        # InvenTree's app opening its Stock tab (bench.sh's row)
+        "app: stock tab": ("stock", "GET", "/api/stock/",
+                           "location=null&cascade=true&part_detail=true&"
+                           "location_detail=true&supplier_detail=true&"
+                           "supplier_part_detail=true&in_stock=true&"
+                           "ordering=%2Bpart__name&limit=25&offset=0", None),
+        "app: stock tab, -part__name": (
+            "stock", "GET", "/api/stock/",
+            "location=null&cascade=true&in_stock=true&"
+            "ordering=-part__name&limit=25&offset=0", None),
     }
     # Rows on data generated with BOMs and purchase orders (make bench
     # adds PO-BENCH), as tests/bench/bench.sh builds them.

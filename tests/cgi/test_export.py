@@ -188,6 +188,10 @@ def test_filters_search_ordering_honoured(api, w):
     assert [r["part_name"] for r in api.rows("/api/stock/",
                                              location=w["loc"])] \
         == ["R1", "R2"]
+    # An ordering through a join (the part's name): the export has it too.
+    assert [r["part_name"] for r in api.rows(
+        "/api/stock/", location=w["loc"], ordering="-part__name")] \
+        == ["R2", "R1"]
     assert [r["name"] for r in api.rows(CO, is_supplier=True)] == ["Mouser"]
     assert [r["reference"] for r in api.rows(PO, ordering="reference")] \
         == ["PO-0001", "PO-0002"]
