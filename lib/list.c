@@ -475,6 +475,84 @@ list_ids_add(struct search_ids *ids, size_t *cap, long long id)
 }
 
 /*
+ * The rows fts_text read for the query some, checked for the words and
+ * kept for the request (ctx->list_found): each id and how many of its
+ * texts, from the first, hold every word (search_words_in()), or too
+ * many rows (LIST_CHECK_MAX).
+ */
+struct list_found {
+	struct list_found	*next;
+	const char		*sql, *some;
+	bool			 many;
+	size_t			 n;
+	int			 ntexts;
+	long long		*id;
+	int			*need;
+};
+
+/* The rows s->fts_text finds for the query some, checked for sw's words
+ * (whose query some is), read once a request; NULL on an error. */
+static struct list_found *
+list_found(struct ctx *ctx, const struct list_search *s, const char *some,
+    struct search_words *sw)
+{
+	struct list_found *f;
+	db_stmt *st;
+	size_t cap = 0;
+	int rc;
+
+	for (f = ctx->list_found; f != NULL; f = f->next)
+		if (strcmp(f->sql, s->fts_text) == 0 &&
+		    strcmp(f->some, some) == 0)
+			return f;
+	if ((st = db_prepare(ctx, s->fts_text)) == NULL)
+		return NULL;
+	f = mem_zalloc(&ctx->mem, sizeof(*f));
+	f->sql = s->fts_text;
+	f->some = some;
+	f->ntexts = st_column_count(st) - 1;
+	st_bind_text(st, 1, some, -1, SQLITE_STATIC);
+	long long rows = 0;
+	while ((rc = st_step(st)) == SQLITE_ROW) {
+		if (++rows > LIST_CHECK_MAX) {
+			f->many = true;
+			break;
+		}
+		const char *texts[SEARCH_TEXTS_MAX];
+		if (f->ntexts > SEARCH_TEXTS_MAX)
+			break;
+		for (int i = 0; i < f->ntexts; i++)
+			texts[i] = (const char *)st_column_text(st, i + 1);
+		int need = search_words_in(sw, texts, f->ntexts);
+		if (need < 0)
+			break;
+		if (need > f->ntexts)
+			continue;	/* not all the words */
+		if (f->n == cap) {
+			cap = cap ? 2 * cap : 64;
+			long long *id = mem_alloc(&ctx->mem, cap * sizeof(*id));
+			int *nd = mem_alloc(&ctx->mem, cap * sizeof(*nd));
+			if (f->n > 0) {
+				memcpy(id, f->id, f->n * sizeof(*id));
+				memcpy(nd, f->need, f->n * sizeof(*nd));
+			}
+			f->id = id;
+			f->need = nd;
+		}
+		f->id[f->n] = st_column_int64(st, 0);
+		f->need[f->n++] = need;
+	}
+	st_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return NULL;
+	if (rc == SQLITE_ROW && !f->many)
+		return NULL;		/* search_words_in() could not tell */
+	f->next = ctx->list_found;
+	ctx->list_found = f;
+	return f;
+}
+
+/*
  * The ids of the rows of s's index that have all nwords words (each of 3
  * characters or more), found by s->fts_text while few rows come out,
  * else by s->fts_rows (list.h).  In the request's memory.
@@ -494,32 +572,15 @@ list_fts_ids(struct list_q *q, const struct list_search *s,
 	*out = ids;
 	struct search_words *sw = some == NULL ? NULL :
 	    search_words_new(&ctx->mem, ctx->db, words, nwords);
-	if (sw != NULL && (st = db_prepare(ctx, s->fts_text)) != NULL) {
-		int ntexts = st_column_count(st) - 1;
-		long long rows = 0;
-		bool checked = true;
-		const char *texts[8];
-		st_bind_text(st, 1, some, -1, SQLITE_STATIC);
-		while ((rc = st_step(st)) == SQLITE_ROW) {
-			if (++rows > LIST_CHECK_MAX || ntexts > 8) {
-				checked = false;
-				break;
-			}
-			for (int i = 0; i < ntexts; i++)
-				texts[i] = (const char *)st_column_text(st,
-				    i + 1);
-			int has = search_words_in(sw, texts, ntexts);
-			if (has < 0) {
-				checked = false;
-				break;
-			}
-			if (has)
-				list_ids_add(ids, &cap, st_column_int64(st, 0));
-		}
-		st_reset(st);
-		if (checked && rc == SQLITE_DONE)
-			goto done;
-		ids->n = 0;
+	struct list_found *f = sw == NULL ? NULL : list_found(ctx, s, some,
+	    sw);
+	if (f != NULL && !f->many) {
+		int nt = s->fts_texts > 0 && s->fts_texts < f->ntexts ?
+		    s->fts_texts : f->ntexts;
+		for (size_t i = 0; i < f->n; i++)
+			if (f->need[i] <= nt)
+				list_ids_add(ids, &cap, f->id[i]);
+		goto done;
 	}
 	const char *match = "", *lens = "";
 	for (int w = 0; w < nwords; w++) {

@@ -120,8 +120,11 @@ struct list_search {
 	 *     joined and ?2 to their lengths (as for fts_all);
 	 *   fts_text: or the ids that ?1, search_some_query()'s fewer
 	 *     trigrams, finds, each followed by the texts the index holds
-	 *     for it, checked with search_words_in() (search.h), while few
-	 *     rows come out (LIST_CHECK_MAX; past it, fts_rows);
+	 *     for it, of which the first fts_texts are checked with
+	 *     search_words_in() (search.h), while few rows come out
+	 *     (LIST_CHECK_MAX; past it, fts_rows).  The rows it reads are
+	 *     kept for the request: another list with the same fts_text and
+	 *     words takes them (POST /api/search/);
 	 *   fts_has, walk_order: a keyed list ordered by walk_order, which
 	 *     an index serves, with many matches and no other condition, is
 	 *     paged by walking that index with fts_has (? the ids as a
@@ -131,6 +134,8 @@ struct list_search {
 	 */
 	const char	*fts_rows;
 	const char	*fts_text;
+	int		 fts_texts;	/* of fts_text's texts, those checked
+					   (0: all) */
 	const char	*fts_in;
 	/* a keyed list's ids statement (list_keyed()) driven by the matches:
 	 * "SELECT x.id FROM json_each(?) fts CROSS JOIN t x ON x.id =

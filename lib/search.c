@@ -419,9 +419,6 @@ struct search_word {
 	struct search_tokens	 toks;
 };
 
-/* Texts search_words_in() looks in at once, at most. */
-#define SEARCH_TEXTS_MAX	8
-
 struct search_words {
 	sqlite3			*db;
 	int			 n;
@@ -647,13 +644,15 @@ search_tokens_have(const struct search_tokens *t,
 }
 
 /*
- * Does each of sw's terms occur in one of the n texts (NULL: none), as
- * trigram_at() would find it in a row of the index holding those texts
- * in its columns: the term's characters, case folded as the trigram
- * tokenizer folds them, one after the other in one text?  The terms of
- * search_words_new(), in the same order (the text of each is kept there
- * only as its fold and tokens).  Returns 1, 0, or an SQLite error code
- * negated.
+ * Which of the n texts (NULL: none) hold sw's terms, as trigram_at()
+ * would find each in a row of the index holding those texts in its
+ * columns: the term's characters, case folded as the trigram tokenizer
+ * folds them, one after the other in one text?  Returns how many texts,
+ * from the first, it takes: the least k such that each term is in one of
+ * texts[0..k) (so each term is in one of the first m texts exactly when
+ * k <= m), n + 1 when a term is in none, or an SQLite error code
+ * negated.  The terms are search_words_new()'s (kept there only as their
+ * folds and tokens).
  */
 int
 search_words_in(struct search_words *sw, const char **texts, int n)
@@ -668,10 +667,12 @@ search_words_in(struct search_words *sw, const char **texts, int n)
 		ascii[i] = texts[i] == NULL || search_is_ascii(texts[i],
 		    &len[i]);
 	}
+	int need = 0;
 	for (int k = 0; k < sw->n; k++) {
 		struct search_word *w = &sw->w[k];
 		bool found = false;
-		for (int i = 0; i < n && !found; i++) {
+		int i;
+		for (i = 0; i < n && !found; i++) {
 			int rc;
 			if (texts[i] == NULL)
 				continue;
@@ -695,9 +696,11 @@ search_words_in(struct search_words *sw, const char **texts, int n)
 			found = search_tokens_have(&sw->text[i], &w->toks);
 		}
 		if (!found)
-			return 0;
+			return n + 1;
+		if (i > need)
+			need = i;	/* i: one past the text that has it */
 	}
-	return 1;
+	return need;
 }
 
 /* search_has(ids, id): is id in the struct search_ids bound as ids? */

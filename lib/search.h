@@ -49,6 +49,8 @@ struct mem;
 #define SEARCH_TERM_MAX	200
 /* Terms one trigram_at() checks at most (its text form, search.c). */
 #define SEARCH_WORDS_MAX	16
+/* Texts search_words_in() looks in at once, at most. */
+#define SEARCH_TEXTS_MAX	8
 
 /*
  * InvenTree's search_regex: "column REGEXP ?" with a POSIX extended

@@ -310,9 +310,7 @@ static const struct list_search part_search = {
 	.other_names = "SELECT name FROM part_category",
 	.fts_rows = "SELECT rowid FROM part_fts WHERE part_fts MATCH ? AND "
 	    "trigram_at(part_fts, ?)",
-	.fts_text = "SELECT f.rowid, c.c0, c.c1, c.c2, c.c3, c.c4, c.c5 FROM "
-	    "part_fts f JOIN part_fts_content c ON c.id = f.rowid WHERE "
-	    "f.part_fts MATCH ?",
+	.fts_text = PART_FTS_TEXT,
 	.fts_in = " AND p.id IN (SELECT value FROM json_each(?))",
 	.fts_keyed = "SELECT p.id FROM json_each(?) fts CROSS JOIN part p ON "
 	    "p.id = fts.value WHERE TRUE",

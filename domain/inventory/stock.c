@@ -326,9 +326,10 @@ static const struct list_search stock_search = {
 	.other_names = "SELECT name FROM stock_location",
 	.fts_rows = "SELECT rowid FROM part_fts WHERE part_fts MATCH "
 	    PART_OWN_TEXT " AND trigram_at(part_fts, ?)",
-	.fts_text = "SELECT f.rowid, c.c0, c.c1, c.c2, c.c3 FROM part_fts f "
-	    "JOIN part_fts_content c ON c.id = f.rowid WHERE f.part_fts MATCH "
-	    PART_OWN_TEXT,
+	/* the part list's statement (the rows it read serve POST
+	 * /api/search/ again), the part's own text checked */
+	.fts_text = PART_FTS_TEXT,
+	.fts_texts = 4,
 	.fts_in = " AND s.part IN (SELECT value FROM json_each(?))",
 	.count_apart = true,
 };

@@ -391,7 +391,14 @@ rows_checked(sqlite3 *db, struct mem *m, const char **terms, int n)
 			snprintf(out, cap, "error: %d", -r);
 			break;
 		}
-		if (r == 0)
+		/* The first text alone holds them all only if a row whose
+		 * second text is empty would match. */
+		const char *first[2] = { texts[0], NULL };
+		if ((r <= 1) != (search_words_in(sw, first, 2) <= 2)) {
+			snprintf(out, cap, "error: texts needed %d", r);
+			break;
+		}
+		if (r > 2)
 			continue;
 		if (len + 24 > cap)
 			out = realloc(out, cap *= 2);
