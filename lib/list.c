@@ -1240,21 +1240,37 @@ list_fts_page(struct list_q *q, const char *select, const char *count,
 	if (ks == NULL)
 		return db_err(ctx, "list search");
 	list_bind_one(q, ks, q->fts_bind, 1);
+	/* The offset + limit first, in a heap grown as rows come (a stock
+	 * item list's rows are not the index's rows: not bounded by them). */
 	size_t want = (size_t)(q->page.offset + q->page.limit), nh = 0;
+	size_t hcap = 0;
 	struct list_key *heap = NULL;
 	struct mem_buf text = { 0 };
 	long long rows = 0;
-	int rc;
-	if (want > ids->n)
-		want = ids->n;
-	if (want > 0)
-		heap = mem_alloc(&ctx->mem, want * sizeof(*heap));
+	int rc, type = 0;
+	int kc = st_column_count(ks) > 1;	/* one column: the id */
 	while ((rc = st_step(ks)) == SQLITE_ROW) {
-		if (st_column_type(ks, 1) != SQLITE_TEXT)
-			break;		/* not compared as bytes: SQLite's way */
-		const char *key = (const char *)st_column_text(ks, 1);
-		struct list_key k = { st_column_int64(ks, 0), 0,
-		    (size_t)st_column_bytes(ks, 1) };
+		/* Keys all text (ordered by their bytes) or all integers (by
+		 * value: as eight bytes, most significant first, the sign
+		 * bit flipped); else SQLite's way. */
+		int kt = st_column_type(ks, kc);
+		if ((kt != SQLITE_TEXT && kt != SQLITE_INTEGER) ||
+		    (type != 0 && kt != type))
+			break;
+		type = kt;
+		const char *key;
+		unsigned char be[8];
+		struct list_key k = { st_column_int64(ks, 0), 0, 8 };
+		if (kt == SQLITE_TEXT) {
+			key = (const char *)st_column_text(ks, kc);
+			k.len = (size_t)st_column_bytes(ks, kc);
+		} else {
+			unsigned long long v = (unsigned long long)
+			    st_column_int64(ks, kc) ^ (1ULL << 63);
+			for (int i = 7; i >= 0; i--, v >>= 8)
+				be[i] = (unsigned char)v;
+			key = (const char *)be;
+		}
 		rows++;
 		if (want == 0)
 			continue;
@@ -1269,6 +1285,17 @@ list_fts_page(struct list_q *q, const char *select, const char *count,
 		}
 		k.at = text.len;
 		mem_buf_add(&text, key, k.len);
+		if (nh == hcap) {
+			size_t cap = hcap ? 2 * hcap : 64;
+			if (cap > want)
+				cap = want;
+			struct list_key *h = mem_alloc(&ctx->mem, cap *
+			    sizeof(*h));
+			if (nh > 0)
+				memcpy(h, heap, nh * sizeof(*h));
+			heap = h;
+			hcap = cap;
+		}
 		if (nh < want) {
 			size_t i = nh++;
 			heap[i] = k;
@@ -1287,7 +1314,7 @@ list_fts_page(struct list_q *q, const char *select, const char *count,
 	st_reset(ks);
 	mem_defer(&ctx->mem, free, text.s);
 	if (rc == SQLITE_ROW)
-		return NULL;		/* a key that is not text */
+		return NULL;		/* a key of another kind */
 	if (rc != SQLITE_DONE)
 		return db_err(ctx, "list search");
 	*total = rows;

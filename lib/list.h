@@ -146,8 +146,9 @@ struct list_search {
 	const char	*walk_order;
 	/* or, fewer matches, each one's key for walk_order, the page taken
 	 * in C: "SELECT x.id, x.name FROM json_each(?) fts CROSS JOIN t x ON
-	 * x.id = fts.value" (the key text, ordered as SQLite's BINARY
-	 * collation orders it, then the id) */
+	 * x.id = fts.value" (keys all text, ordered as SQLite's BINARY
+	 * collation orders them, or all integers; then the id; no second
+	 * column: the id is the key) */
 	const char	*walk_keys;
 	/*
 	 * With the matches found first, a keyed page is counted and paged

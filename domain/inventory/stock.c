@@ -331,6 +331,12 @@ static const struct list_search stock_search = {
 	.fts_text = PART_FTS_TEXT,
 	.fts_texts = 4,
 	.fts_in = " AND s.part IN (SELECT value FROM json_each(?))",
+	/* searched alone: the items of the matching parts, by id, through
+	 * stock_item_part, the page taken in C; else counted and paged
+	 * apart */
+	.walk_order = "+s.id",
+	.walk_keys = "SELECT s.id FROM json_each(?) fts CROSS JOIN "
+	    "stock_item s ON s.part = fts.value",
 	.count_apart = true,
 };
 

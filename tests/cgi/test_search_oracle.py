@@ -128,7 +128,7 @@ def split(term):
 def data(site, admin):
     n = 600 if SANITIZED else 3000
     inventory(site, "generate", "-p", str(n), "-c", "30", "-l", "20",
-              "-i", str(n), "-t", str(n))
+              "-i", str(3 * n), "-t", str(3 * n))
     inventory(site, "companies", "-n", "20", "-s", str(n // 2))
     db = site.db()
     # `inventory companies` leaves the parts' rows of the index without
@@ -148,15 +148,20 @@ def data(site, admin):
     names = [r[0] for r in db.execute(
         "SELECT name FROM part_category UNION ALL "
         "SELECT name FROM stock_location")]
+    # The IPNs of parts with several items: one part, more items than
+    # parts (a page of items is not bounded by the parts found).
+    few = [r[0] for r in db.execute(
+        "SELECT p.IPN FROM part p WHERE p.stock_count >= 3 ORDER BY p.id "
+        "LIMIT 8")]
     db.close()
-    return Api(site, admin), oracle, corpus, names
+    return Api(site, admin), oracle, corpus, names, few
 
 
 def test_searched_pages_are_the_oracle_s(data):
-    api, oracle, corpus, names = data
+    api, oracle, corpus, names, few = data
     rng = random.Random(14)
     wrong, found, many = [], 0, 0
-    for term in terms(rng, corpus, names):
+    for term in list(terms(rng, corpus, names)) + few:
         words = split(term)
         ordering = rng.choice([None, None, None, "name", "-name", "pk"])
         want = oracle.part_ids(words, ordering)
@@ -179,18 +184,21 @@ def test_searched_pages_are_the_oracle_s(data):
                 wrong.append(("part, whole", term, ordering, len(whole),
                               len(want)))
         want = oracle.item_ids(words)
-        page = api.list("/api/stock/", search=term, limit=limit)
+        offset = rng.choice([0, 0, 1, limit, max(0, len(want) - 2)])
+        page = api.list("/api/stock/", search=term, limit=limit,
+                        offset=offset)
         got = [r["pk"] for r in page["results"]]
-        if page["count"] != len(want) or got != want[:limit]:
-            wrong.append(("stock", term, page["count"], len(want), got[:5],
-                          want[:5]))
+        if page["count"] != len(want) or \
+                got != want[offset:offset + limit]:
+            wrong.append(("stock", term, offset, page["count"], len(want),
+                          got[:5], want[offset:offset + 5]))
     assert wrong == [], (len(wrong), wrong[:5])
     assert found > TERMS // 2, found     # the terms mostly find things
     assert many > 5, many                # and some find very many
 
 
 def test_search_of_several_lists_is_the_oracle_s(data):
-    api, oracle, corpus, names = data
+    api, oracle, corpus, names, few = data
     rng = random.Random(41)
     for term in list(terms(rng, corpus, names))[:20]:
         words = split(term)
