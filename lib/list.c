@@ -1437,6 +1437,7 @@ list_page_answer(struct list_q *q, db_stmt *st, long long total,
 			slot[k].place = k;
 		}
 		qsort(slot, order->n, sizeof(*slot), list_slot_cmp);
+		mem_buf_room(&one, order->n * 1024);	/* a part: ~800 */
 	}
 	while (st != NULL && (rc = st_step(st)) == SQLITE_ROW) {
 		if (slot == NULL) {
@@ -1455,9 +1456,10 @@ list_page_answer(struct list_q *q, db_stmt *st, long long total,
 		sl->len = one.len - sl->at;
 	}
 	if (slot != NULL) {
-		/* Back in the page's order. */
+		/* Back in the page's order, in room made once. */
 		struct list_slot **by = mem_zalloc(&ctx->mem, order->n *
 		    sizeof(*by));
+		mem_buf_room(&t, one.len + order->n + 2);
 		for (size_t k = 0; k < order->n; k++)
 			by[slot[k].place] = &slot[k];
 		for (size_t k = 0; k < order->n; k++) {
