@@ -64,6 +64,9 @@ struct ctx {
 	long long		 session_id;	/* row of the session used */
 	long long		 token_id;	/* row of the API token used */
 	const char		*session_key;	/* the cookie's plain value */
+	/* Rows a search read from its index, for the request's other lists
+	 * (list.c: POST /api/search/ searches several at once). */
+	void			*list_found;
 };
 
 void		 ctx_init(struct ctx *, char *const *envp, FILE *in, FILE *out,

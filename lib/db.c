@@ -517,6 +517,10 @@ db_keep_close(struct db_keep *k)
 		free(k->stmts[i].sql);
 	}
 	memset(k->stmts, 0, sizeof(k->stmts));
+	if (k->kept_free != NULL)
+		k->kept_free(k->kept);
+	k->kept = NULL;
+	k->kept_free = NULL;
 	sqlite3_close_v2(k->db);
 	pg_close(k->pg);
 	free(k->path);
@@ -525,6 +529,28 @@ db_keep_close(struct db_keep *k)
 	k->pg = NULL;
 	k->path = NULL;
 	k->url = NULL;
+}
+
+/*
+ * What tells whether the database changed, as this SQLite connection sees
+ * it: *version moves when another connection commits (PRAGMA
+ * data_version), *changes when this one changes a row
+ * (sqlite3_total_changes64()).  Both the same later: nothing changed in
+ * between.  Returns 0, or -1 (PostgreSQL, or an error).
+ */
+int
+db_data_version(struct ctx *ctx, long long *version, long long *changes)
+{
+	db_stmt *st;
+
+	if (ctx->db == NULL || (st = db_prepare(ctx, "PRAGMA data_version")) ==
+	    NULL)
+		return -1;
+	int rc = st_step(st);
+	*version = rc == SQLITE_ROW ? st_column_int64(st, 0) : 0;
+	st_reset(st);
+	*changes = sqlite3_total_changes64(ctx->db);
+	return rc == SQLITE_ROW ? 0 : -1;
 }
 
 /* Ends a request's use of a kept statement: reset, unbound, free. */

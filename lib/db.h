@@ -61,7 +61,8 @@ struct err;
  * check a fresh connection would (data directory, schema version), and
  * db_keep_close() closes it when the process ends.  It also keeps up to
  * DB_KEEP_STMTS prepared statements, by SQL text, for db_prepare() to
- * reuse (reset and unbound at the end of each request).
+ * reuse (reset and unbound at the end of each request), and one thing of
+ * another module's (kept, kept_free), which goes when it closes.
  */
 #define DB_KEEP_STMTS	64
 
@@ -82,6 +83,10 @@ struct db_keep {
 	ino_t		 ino;
 	struct db_kept_stmt stmts[DB_KEEP_STMTS];
 	unsigned long	 clock;
+	/* What another module keeps with the connection (list.c: tables'
+	 * names), freed by kept_free when it closes. */
+	void		*kept;
+	void		(*kept_free)(void *);
 };
 
 struct db_migration {
@@ -113,6 +118,8 @@ int		 db_may_create(const char *dir, const char *database,
 void		 db_mark_created(const char *dir, const char *database);
 struct err	*db_open(struct ctx *, enum db_open_flags);
 void		 db_keep_close(struct db_keep *);
+int		 db_data_version(struct ctx *, long long *version,
+		    long long *changes);
 struct err	*db_begin(struct ctx *);
 struct err	*db_end(struct ctx *, struct err *);
 void		 db_rollback(struct ctx *);

@@ -810,8 +810,13 @@ res_query(struct ctx *ctx, const struct resource *r, struct list_q *q,
 	/*
 	 * PostgreSQL works out a select's columns for every row an OFFSET
 	 * skips (SQLite skips them first): there every page is found on ids.
+	 * So is a searched page: its count and the page's ids then come from
+	 * one pass over the matches (list.h), not a count and a page that
+	 * each test every row (a search of the 500 categories: 1.1 M
+	 * instructions a pass).
 	 */
-	if ((r->flags & RES_KEYED) || db_on_pg)
+	if ((r->flags & RES_KEYED) || db_on_pg ||
+	    req_query(ctx, "search") != NULL)
 		list_keyed(q, sql->ids, sql->key);
 	if ((e = list_flag(ctx, "cascade", (r->flags & RES_CASCADE) != 0,
 	    &cascade)) != NULL ||

@@ -15,6 +15,7 @@
 #define SR_STMT_H
 
 #include <stdbool.h>
+#include <string.h>
 
 #include <sqlite3.h>
 
@@ -91,6 +92,15 @@ st_bind_text(db_stmt *s, int i, const char *v, int n, void (*free)(void *))
 	    sqlite3_bind_text(ST_LITE(s), i, v, n, free);
 }
 
+/* SQLite only: a pointer for an application function (sqlite3_bind_pointer;
+ * nothing to free).  PostgreSQL has no such thing: SQLITE_MISUSE. */
+static inline int
+st_bind_pointer(db_stmt *s, int i, void *p, const char *type)
+{
+	return db_on_pg ? SQLITE_MISUSE :
+	    sqlite3_bind_pointer(ST_LITE(s), i, p, type, NULL);
+}
+
 static inline int
 st_bind_null(db_stmt *s, int i)
 {
@@ -130,6 +140,18 @@ st_column_text(db_stmt *s, int c)
 {
 	return db_on_pg ? pg_column_text(ST_PG(s), c) :
 	    sqlite3_column_text(ST_LITE(s), c);
+}
+
+/* The bytes of a text column (after st_column_text()). */
+static inline int
+st_column_bytes(db_stmt *s, int c)
+{
+	const unsigned char *t;
+
+	if (!db_on_pg)
+		return sqlite3_column_bytes(ST_LITE(s), c);
+	t = pg_column_text(ST_PG(s), c);
+	return t == NULL ? 0 : (int)strlen((const char *)t);
 }
 
 /* SQLITE_NULL, SQLITE_INTEGER, SQLITE_FLOAT or SQLITE_TEXT. */

@@ -305,10 +305,20 @@ static const struct list_search part_search = {
 	"OR p.category = ANY (ARRAY(SELECT id FROM part_category WHERE name "
 	"LIKE ? ESCAPE '\\')))", 7,
 	/* SQLite, when no category's name has any of the words: all words
-	 * in one walk of the index */
-	" AND p.id IN (SELECT rowid FROM part_fts WHERE part_fts MATCH ? AND "
-	"trigram_at(part_fts, ?))",
-	"SELECT 1 FROM part_category WHERE name LIKE ? ESCAPE '\\' LIMIT 1",
+	 * at once, the parts' ids found first (list.h) */
+	NULL, NULL,
+	.other_names = "SELECT name FROM part_category",
+	.fts_rows = "SELECT rowid FROM part_fts WHERE part_fts MATCH ? AND "
+	    "trigram_at(part_fts, ?)",
+	.fts_text = PART_FTS_TEXT,
+	.fts_in = " AND p.id IN (SELECT value FROM json_each(?))",
+	.fts_keyed = "SELECT p.id FROM json_each(?) fts CROSS JOIN part p ON "
+	    "p.id = fts.value WHERE TRUE",
+	/* the name's index (part_name), walked to a page of many matches */
+	.fts_has = " AND search_has(?, p.id)",
+	.walk_order = "p.name, p.id",
+	.walk_keys = "SELECT p.id, p.name FROM json_each(?) fts CROSS JOIN "
+	    "part p ON p.id = fts.value",
 };
 
 static const char part_sql_dup[] =

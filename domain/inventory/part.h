@@ -43,6 +43,15 @@ void		*part_nested_view(struct ctx *);
 	"'{name IPN description keywords} : (' || ? || ')'"
 
 /*
+ * The rows of part_fts that ?, an FTS5 query, finds, each with the texts
+ * the index holds for it: name, IPN, description, keywords, MPNs, SKUs
+ * (list.h's fts_text; one string, so that lists asking it share its rows).
+ */
+#define PART_FTS_TEXT \
+	"SELECT f.rowid, c.c0, c.c1, c.c2, c.c3, c.c4, c.c5 FROM part_fts f " \
+	"JOIN part_fts_content c ON c.id = f.rowid WHERE f.part_fts MATCH ?"
+
+/*
  * Part p (the alias) is one that a stock item of part x (an SQL
  * expression, "?" or "?1", read four times) may be converted to: a
  * variant below x, x's template or another variant of that template;

@@ -319,12 +319,11 @@ static const struct list_search stock_search = {
 	"s.location = ANY (ARRAY(SELECT id FROM stock_location WHERE name "
 	"LIKE ? ESCAPE '\\')))", 8,
 	/* SQLite, when no location's name and no item's own text has any
-	 * of the words: the items of the parts that have them all */
-	" AND s.part IN (SELECT rowid FROM part_fts WHERE part_fts MATCH "
-	PART_OWN_TEXT " AND trigram_at(part_fts, ?))",
-	"SELECT 1 FROM stock_location WHERE name LIKE ?1 ESCAPE '\\' "
-	"UNION ALL SELECT 1 FROM stock_item_fts WHERE stock_item_fts MATCH "
-	"?2 AND trigram_at(stock_item_fts, ?3) LIMIT 1",
+	 * of the words: the items of the parts that have them all (their
+	 * ids found first, list.h) */
+	NULL,
+	"SELECT 1 FROM stock_item_fts WHERE stock_item_fts MATCH ?2 AND "
+	"trigram_at(stock_item_fts, ?3) LIMIT 1",
 	/* PostgreSQL, when no location's name and no item's own text has
 	 * any of the words: the items of the parts that have them all, in
 	 * one lookup of the parts (their trigram indexes ANDed) */
@@ -334,6 +333,21 @@ static const struct list_search stock_search = {
 	"SELECT 1 FROM stock_location WHERE name LIKE ?1 ESCAPE '\\' "
 	"UNION ALL SELECT 1 FROM stock_item WHERE batch LIKE ?1 ESCAPE '\\' "
 	"OR serial LIKE ?1 ESCAPE '\\' OR notes LIKE ?1 ESCAPE '\\' LIMIT 1",
+	.other_names = "SELECT name FROM stock_location",
+	.fts_rows = "SELECT rowid FROM part_fts WHERE part_fts MATCH "
+	    PART_OWN_TEXT " AND trigram_at(part_fts, ?)",
+	/* the part list's statement (the rows it read serve POST
+	 * /api/search/ again), the part's own text checked */
+	.fts_text = PART_FTS_TEXT,
+	.fts_texts = 4,
+	.fts_in = " AND s.part IN (SELECT value FROM json_each(?))",
+	/* searched alone: the items of the matching parts, by id, through
+	 * stock_item_part, the page taken in C; else counted and paged
+	 * apart */
+	.walk_order = "+s.id",
+	.walk_keys = "SELECT s.id FROM json_each(?) fts CROSS JOIN "
+	    "stock_item s ON s.part = fts.value",
+	.count_apart = true,
 };
 
 static const char stock_sql_part_location[] =

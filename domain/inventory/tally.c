@@ -116,6 +116,14 @@ static const char tally_sql_variant_stock[] =
     "  ON d.id = v.descendant WHERE v.ancestor = p.id) AS want FROM part p)"
     " AS c WHERE have <> want ORDER BY id";
 
+/* SQLite: the parts' search index holds one row a part and none other
+ * (lib/list.c counts a searched page walked down the name's index as its
+ * matching rows of the index). */
+static const char tally_sql_part_index[] =
+    "SELECT 'missing', id FROM part WHERE id NOT IN (SELECT id FROM "
+    "part_fts_content) UNION ALL SELECT 'extra', id FROM part_fts_content "
+    "WHERE id NOT IN (SELECT id FROM part) ORDER BY 2";
+
 long long
 tally_check(struct ctx *ctx, FILE *out)
 {
@@ -161,6 +169,18 @@ tally_check(struct ctx *ctx, FILE *out)
 		fprintf(out, "part %lld variant_stock: kept %lld, counted %lld\n",
 		    st_column_int64(st, 0), st_column_int64(st, 1),
 		    st_column_int64(st, 2));
+		drift++;
+	}
+	if (rc != SQLITE_DONE)
+		goto fail;
+	if (db_on_pg)
+		return drift;
+	if ((st = db_prepare(ctx, tally_sql_part_index)) == NULL)
+		goto fail;
+	while ((rc = st_step(st)) == SQLITE_ROW) {
+		fprintf(out, "part search index: %s row for part %lld\n",
+		    (const char *)st_column_text(st, 0),
+		    st_column_int64(st, 1));
 		drift++;
 	}
 	if (rc != SQLITE_DONE)

@@ -9,7 +9,9 @@
  * (res.h's struct res_tally).  tally_check() counts everything again the
  * slow way -- from the rows and the trees' materialised paths, not from
  * the closure tables -- and reports every difference: a count that
- * drifted would make an API count wrong.  It only reads.
+ * drifted would make an API count wrong.  On SQLite it also checks that
+ * the parts' search index has a row for each part and no other.  It only
+ * reads.
  */
 #ifndef SR_TALLY_H
 #define SR_TALLY_H

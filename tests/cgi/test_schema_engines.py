@@ -806,6 +806,8 @@ PG_PENDING = {
     "domain/inventory/part.c:part_sql_forget_stock": "FTS5 table",
     "domain/inventory/stock.c:stock_sql_fts_delete": "FTS5 table",
     "domain/inventory/stock.c:stock_sql_fts_insert": "FTS5 table",
+    "domain/inventory/tally.c:tally_sql_part_index":
+        "FTS5 table (stockroom check on SQLite only)",
     "lib/dbrestore.c:restore_sql_has_migrations":
         "reads a SQLite backup file's own catalog (stockroom restore of a "
         "SQLite file): never run on PostgreSQL",

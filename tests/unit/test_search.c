@@ -358,6 +358,164 @@ terms_together_find_what_each_finds(void)
 	sqlite3_close(db);
 }
 
+/*
+ * The rows that the fewer trigrams of search_some_query() find, checked
+ * with search_words_in() against their texts, are the rows that the
+ * covers and trigram_at() find: terms alone and together, in texts that
+ * fold case in and out of ASCII (the Kelvin sign folds to "k").
+ */
+static char *
+rows_checked(sqlite3 *db, struct mem *m, const char **terms, int n)
+{
+	const char *q = search_some_query(m, terms, n);
+	struct search_words *sw = search_words_new(m, db, terms, n);
+	sqlite3_stmt *st;
+	size_t len = 0, cap = 64;
+	char *out = malloc(cap);
+
+	out[0] = '\0';
+	if (q == NULL || sw == NULL) {
+		snprintf(out, cap, "error: %s", q == NULL ? "no query" :
+		    "no words");
+		return out;
+	}
+	sqlite3_prepare_v2(db, "SELECT rowid, a, b FROM t WHERE t MATCH ?1 "
+	    "ORDER BY rowid", -1, &st, NULL);
+	sqlite3_bind_text(st, 1, q, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *texts[2] = {
+		    (const char *)sqlite3_column_text(st, 1),
+		    (const char *)sqlite3_column_text(st, 2) };
+		int r = search_words_in(sw, texts, 2);
+		if (r < 0) {
+			snprintf(out, cap, "error: %d", -r);
+			break;
+		}
+		/* The first text alone holds them all only if a row whose
+		 * second text is empty would match. */
+		const char *first[2] = { texts[0], NULL };
+		if ((r <= 1) != (search_words_in(sw, first, 2) <= 2)) {
+			snprintf(out, cap, "error: texts needed %d", r);
+			break;
+		}
+		if (r > 2)
+			continue;
+		if (len + 24 > cap)
+			out = realloc(out, cap *= 2);
+		len += (size_t)snprintf(out + len, cap - len, "%lld,",
+		    sqlite3_column_int64(st, 0));
+	}
+	sqlite3_finalize(st);
+	return out;
+}
+
+static void
+fewer_trigrams_checked_find_what_the_covers_find(void)
+{
+	static const char *alpha[] = { "a", "b", "A", "B", "c", " ", "\"",
+	    "k", "K", "\xe2\x84\xaa", "\xc3\xa4", "\xc3\x84", "\xc3\x9f",
+	    "\xe2\x82\xac", "ab", "abc" };
+	enum { NA = sizeof(alpha) / sizeof(alpha[0]), NROWS = 400 };
+	static char text[NROWS][2][80];
+	sqlite3 *db = open_index();
+	struct mem m = { 0 };
+	int bad = 0, tried = 0, fewer = 0;
+
+	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+	for (int r = 0; r < NROWS; r++) {
+		for (int c = 0; c < 2; c++) {
+			char *s = text[r][c];
+			int len = (int)(rnd() % 16);
+			s[0] = '\0';
+			for (int i = 0; i < len; i++)
+				strcat(s, alpha[rnd() % NA]);
+		}
+		/* Some rows all ASCII, to take the short way. */
+		if (r % 3 == 0)
+			for (int c = 0; c < 2; c++)
+				for (char *p = text[r][c]; *p != '\0'; p++)
+					if ((unsigned char)*p >= 0x80)
+						*p = 'c';
+		insert(db, r + 1, text[r][0], text[r][1]);
+	}
+	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+
+	for (int i = 0; i < 1500; i++) {
+		char buf[3][64];
+		const char *terms[3];
+		int n = 1 + (int)(rnd() % 3), row = (int)(rnd() % NROWS);
+		for (int w = 0; w < n; w++) {
+			char *t = buf[w];
+			t[0] = '\0';
+			if (rnd() % 4 != 0) {
+				/* A piece of the query's row. */
+				const char *s = text[row][rnd() % 2];
+				size_t len = strlen(s), from, k;
+				if (len < 3)
+					goto skip;
+				from = rnd() % (len - 2);
+				k = 3 + rnd() % (len - from - 2);
+				memcpy(t, s + from, k);
+				t[k] = '\0';
+				if (((unsigned char)t[0] & 0xc0) == 0x80 ||
+				    ((unsigned char)s[from + k] & 0xc0) == 0x80)
+					goto skip;
+			} else {
+				for (int k = 3 + (int)(rnd() % 8); k > 0; k--)
+					strcat(t, alpha[rnd() % NA]);
+			}
+			if (search_chars(t) < 3 ||
+			    search_chars(t) > SEARCH_TERM_MAX)
+				goto skip;
+			terms[w] = t;
+		}
+		if (search_some_query(&m, terms, n) == NULL)
+			continue;
+		fewer++;
+		const char *q = "", *lens = "";
+		for (int w = 0; w < n; w++) {
+			q = mem_printf(&m, "%s%s%s", q, w ? " " : "",
+			    search_query(&m, terms[w]));
+			lens = mem_printf(&m, "%s%s%zu", lens, w ? " " : "",
+			    search_chars(terms[w]));
+		}
+		char *want = rows_as(db, "SELECT rowid FROM t WHERE t MATCH ?1 "
+		    "AND trigram_at(t, ?2) ORDER BY rowid", q, 0, lens);
+		char *got = rows_checked(db, &m, terms, n);
+		tried += want[0] != '\0';
+		if (strcmp(want, got) != 0) {
+			fprintf(stderr, "terms [%s] (%s): covers %s, checked "
+			    "%s\n", q, lens, want, got);
+			bad++;
+		}
+		free(want);
+		free(got);
+skip:		;
+	}
+	CHECK(fewer > 500);
+	CHECK(tried > 200);
+	CHECK(bad == 0);
+	mem_free(&m);
+	sqlite3_close(db);
+}
+
+static void
+some_query_asks_for_fewer(void)
+{
+	struct mem m = { 0 };
+	const char *one[] = { "shielded rel" }, *two[] = { "shielded", "rel" };
+	const char *short1[] = { "abcdef" }, *short2[] = { "abc", "abcd" };
+
+	CHECK(strcmp(search_some_query(&m, one, 1), "\"shi\" \"rel\"") == 0);
+	CHECK(strcmp(search_some_query(&m, two, 2), "\"eld\" \"rel\"") == 0);
+	/* As many as the covers: none. */
+	CHECK(search_some_query(&m, short1, 1) == NULL);
+	CHECK(search_some_query(&m, short2, 2) != NULL);
+	const char *bad[] = { "ab", "abcdefgh" };
+	CHECK(search_some_query(&m, bad, 2) == NULL);
+	mem_free(&m);
+}
+
 int
 main(void)
 {
@@ -366,5 +524,7 @@ main(void)
 	RUN(cover_finds_what_the_phrase_finds);
 	RUN(at_refuses_a_length_that_does_not_fit);
 	RUN(terms_together_find_what_each_finds);
+	RUN(some_query_asks_for_fewer);
+	RUN(fewer_trigrams_checked_find_what_the_covers_find);
 	return DONE();
 }
