@@ -483,6 +483,8 @@ list_ids_add(struct search_ids *ids, size_t *cap, long long id)
 struct list_found {
 	struct list_found	*next;
 	const char		*sql, *some;
+	const char *const	*words;		/* the term's, checked for */
+	int			 nwords;
 	bool			 many;
 	size_t			 n;
 	int			 ntexts;
@@ -490,11 +492,26 @@ struct list_found {
 	int			*need;
 };
 
+/* Whether f holds the rows of query some checked for these words (two
+ * terms may share a query: it keeps a few trigrams of each word). */
+static bool
+list_found_is(const struct list_found *f, const char *sql, const char *some,
+    const char *const *words, int nwords)
+{
+	if (strcmp(f->sql, sql) != 0 || strcmp(f->some, some) != 0 ||
+	    f->nwords != nwords)
+		return false;
+	for (int i = 0; i < nwords; i++)
+		if (strcmp(f->words[i], words[i]) != 0)
+			return false;
+	return true;
+}
+
 /* The rows s->fts_text finds for the query some, checked for sw's words
  * (whose query some is), read once a request; NULL on an error. */
 static struct list_found *
 list_found(struct ctx *ctx, const struct list_search *s, const char *some,
-    struct search_words *sw)
+    const char *const *words, int nwords, struct search_words *sw)
 {
 	struct list_found *f;
 	db_stmt *st;
@@ -502,14 +519,20 @@ list_found(struct ctx *ctx, const struct list_search *s, const char *some,
 	int rc;
 
 	for (f = ctx->list_found; f != NULL; f = f->next)
-		if (strcmp(f->sql, s->fts_text) == 0 &&
-		    strcmp(f->some, some) == 0)
+		if (list_found_is(f, s->fts_text, some, words, nwords))
 			return f;
 	if ((st = db_prepare(ctx, s->fts_text)) == NULL)
 		return NULL;
 	f = mem_zalloc(&ctx->mem, sizeof(*f));
 	f->sql = s->fts_text;
 	f->some = some;
+	/* the words are the request's; their array may be the caller's */
+	const char **kept = mem_alloc(&ctx->mem, (size_t)(nwords > 0 ?
+	    nwords : 1) * sizeof(*kept));
+	for (int i = 0; i < nwords; i++)
+		kept[i] = words[i];
+	f->words = kept;
+	f->nwords = nwords;
 	f->ntexts = st_column_count(st) - 1;
 	st_bind_text(st, 1, some, -1, SQLITE_STATIC);
 	long long rows = 0;
@@ -573,7 +596,7 @@ list_fts_ids(struct list_q *q, const struct list_search *s,
 	struct search_words *sw = some == NULL ? NULL :
 	    search_words_new(&ctx->mem, ctx->db, words, nwords);
 	struct list_found *f = sw == NULL ? NULL : list_found(ctx, s, some,
-	    sw);
+	    words, nwords, sw);
 	if (f != NULL && !f->many) {
 		int nt = s->fts_texts > 0 && s->fts_texts < f->ntexts ?
 		    s->fts_texts : f->ntexts;
