@@ -484,9 +484,12 @@ static const struct res_order bom_item_orders[] = {
 	/* Whole assemblies from the component's stock, its substitutes' and
 	 * its variants' when allowed (without the setup quantity and
 	 * attrition the answer counts). */
-	{ "can_build", "CASE WHEN b.quantity > 0 THEN " BOM_USABLE " / "
-	  "b.quantity END, b.id", "CASE WHEN b.quantity > 0 THEN " BOM_USABLE
-	  " / b.quantity END DESC, b.id DESC" },
+	/* (The cast: PostgreSQL's sum() of bigints is a numeric, and its
+	 * division is not whole; SQLite's of integers is.) */
+	{ "can_build", "CASE WHEN b.quantity > 0 THEN CAST(" BOM_USABLE
+	  " AS INTEGER) / b.quantity END, b.id", "CASE WHEN b.quantity > 0 "
+	  "THEN CAST(" BOM_USABLE " AS INTEGER) / b.quantity END DESC, "
+	  "b.id DESC" },
 };
 
 /* The assembly's and the component's name, IPN, description, keywords
