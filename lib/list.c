@@ -474,6 +474,22 @@ list_ids_add(struct search_ids *ids, size_t *cap, long long id)
 	ids->v[ids->n++] = id;
 }
 
+/* The FTS5 query of the words (each one's search_query()) and their
+ * lengths in characters, each separated by spaces, as fts_rows and
+ * fts_all bind them. */
+static void
+list_fts_match(struct ctx *ctx, const char **words, int nwords,
+    const char **match, const char **lens)
+{
+	*match = *lens = "";
+	for (int w = 0; w < nwords; w++) {
+		*match = mem_printf(&ctx->mem, "%s%s%s", *match, w > 0 ? " " :
+		    "", search_query(&ctx->mem, words[w]));
+		*lens = mem_printf(&ctx->mem, "%s%s%zu", *lens, w > 0 ? " " :
+		    "", search_chars(words[w]));
+	}
+}
+
 /*
  * The rows fts_text read for the query some, checked for the words and
  * kept for the request (ctx->list_found): each id and how many of its
@@ -605,13 +621,8 @@ list_fts_ids(struct list_q *q, const struct list_search *s,
 				list_ids_add(ids, &cap, f->id[i]);
 		goto done;
 	}
-	const char *match = "", *lens = "";
-	for (int w = 0; w < nwords; w++) {
-		match = mem_printf(&ctx->mem, "%s%s%s", match, w > 0 ? " " : "",
-		    search_query(&ctx->mem, words[w]));
-		lens = mem_printf(&ctx->mem, "%s%s%zu", lens, w > 0 ? " " : "",
-		    search_chars(words[w]));
-	}
+	const char *match, *lens;
+	list_fts_match(ctx, words, nwords, &match, &lens);
 	if ((st = db_prepare(ctx, s->fts_rows)) == NULL)
 		return db_err(ctx, "list search");
 	st_bind_text(st, 1, match, -1, SQLITE_STATIC);
@@ -726,13 +737,8 @@ list_search_all(struct list_q *q, const struct list_search *s,
 		q->binds[q->fts_bind].type = LIST_B_IDS_JSON;
 		return 1;
 	}
-	const char *match = "", *lens = "";
-	for (int w = 0; w < nwords; w++) {
-		match = mem_printf(&ctx->mem, "%s%s%s", match, w > 0 ? " " : "",
-		    search_query(&ctx->mem, words[w]));
-		lens = mem_printf(&ctx->mem, "%s%s%zu", lens, w > 0 ? " " : "",
-		    search_chars(words[w]));
-	}
+	const char *match, *lens;
+	list_fts_match(ctx, words, nwords, &match, &lens);
 	list_where(q, s->fts_all);
 	list_bind_text(q, match);
 	list_bind_text(q, lens);
