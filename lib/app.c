@@ -154,17 +154,23 @@ static void
 app_end_with_server(void)
 {
 	char path[64], exe[PATH_MAX];
+	pid_t parent = getppid();
 	ssize_t n;
 
-	snprintf(path, sizeof(path), "/proc/%ld/exe", (long)getppid());
+	snprintf(path, sizeof(path), "/proc/%ld/exe", (long)parent);
 	if ((n = readlink(path, exe, sizeof(exe) - 1)) <= 0)
 		return;
 	exe[n] = '\0';
 	const char *base = strrchr(exe, '/');
 	base = base != NULL ? base + 1 : exe;
-	if (strcmp(base, "lighttpd") == 0 || strcmp(base, "apache2") == 0 ||
-	    strcmp(base, "httpd") == 0)
-		prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (strcmp(base, "lighttpd") != 0 && strcmp(base, "apache2") != 0 &&
+	    strcmp(base, "httpd") != 0)
+		return;
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	/* The server died after we looked at it but before we asked: no
+	 * signal will come (SIGTERM's handler is installed already). */
+	if (getppid() != parent)
+		raise(SIGTERM);
 }
 
 /*

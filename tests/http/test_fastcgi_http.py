@@ -33,6 +33,26 @@ def programs(site):
     return found
 
 
+def waiting(procs, within=30):
+    """Waits until each of procs waits in poll() for its first request
+    (app_await()), so that it has asked for its signal: a program the
+    server started but the kernel has not run yet (a loaded machine) has
+    not, and a server killed before that leaves it behind."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        busy = []
+        for pid in procs:
+            try:
+                with open(f"/proc/{pid}/wchan") as f:
+                    if "poll" not in f.read():
+                        busy.append(pid)
+            except OSError:
+                pass
+        if not busy:
+            return
+        time.sleep(0.1)
+
+
 def test_programs_end_when_lighttpd_is_killed(workdir):
     """SIGKILL gives lighttpd no chance to stop its FastCGI programs; they
     ask the kernel for SIGTERM when their parent dies (app.c,
@@ -45,6 +65,7 @@ def test_programs_end_when_lighttpd_is_killed(workdir):
         assert srv.get("/api/").status == 200
         procs = programs(srv.site)
         assert len(procs) == PROGRAMS, procs
+        waiting(procs)
         (server_pid,) = set(procs.values())
         os.kill(server_pid, signal.SIGKILL)
         deadline = time.monotonic() + GONE_WITHIN
