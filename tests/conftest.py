@@ -71,16 +71,33 @@ class PgDatabases:
         atexit.register(self.admin.close)	# (before the server stops)
         if self.admin.server_version >= 150000:
             self.strategy = " STRATEGY FILE_COPY"
+        self.admin_template = None
+
+    def admin_template_for(self, tmp):
+        """The template with the admin already made (sr_admin_template),
+        and the data directory whose secret key its token's digest
+        needs; made at the first `site` that has an `admin`."""
+        if self.admin_template is None:
+            d = pathlib.Path(tempfile.mkdtemp(prefix="stockroom-admin-"))
+            atexit.register(shutil.rmtree, d, True)
+            self.execute('CREATE DATABASE sr_admin_template TEMPLATE '
+                         'sr_template' + self.strategy)
+            s = Site.__new__(Site)
+            s.init(d, self.server.url("sr_admin_template"))
+            s.data.mkdir(mode=0o700)
+            write_secret_key(s.data)
+            self.admin_template = (s.data, make_admin(s))
+        return self.admin_template
 
     def execute(self, sql):
         with self.admin.cursor() as c:
             c.execute(sql)
 
-    def create(self, tmp, migrated):
+    def create(self, tmp, migrated, template=None):
         self.start(tmp)
         name = f"sr_{os.getpid()}_{next(self.counter)}"
-        self.execute(f'CREATE DATABASE "{name}" TEMPLATE '
-                     f'{"sr_template" if migrated else "template0"}'
+        template = template or ("sr_template" if migrated else "template0")
+        self.execute(f'CREATE DATABASE "{name}" TEMPLATE {template}'
                      + self.strategy)
         return name, self.server.url(name)
 
@@ -100,10 +117,29 @@ class SqliteTemplate:
     copies a template database: `stockroom migrate` of every migration
     took 0.2 s a test, and 1.5 s with the sanitizers, most of the
     sanitizer level's time.  The migrations themselves are tested through
-    bare_site (test_migrate, test_upgrade, test_schema_engines)."""
+    bare_site (test_migrate, test_upgrade, test_schema_engines).
+
+    A second one has the `admin` fixture's superuser and token made in it
+    (by the programs, once): two scrypt hashes of a password, 0.2 s a test
+    (0.4 s with the sanitizers).  Its copies keep its secret key, which
+    the token's digest needs."""
 
     def __init__(self):
         self.data = None
+        self.admin = None
+
+    def copy_admin_to(self, data):
+        """Copies the template with the admin into data; returns the
+        admin's headers."""
+        if self.admin is None:
+            d = pathlib.Path(tempfile.mkdtemp(prefix="stockroom-admin-"))
+            atexit.register(shutil.rmtree, d, True)
+            s = Site.__new__(Site)
+            s.init(d, None)
+            self.copy_to(s.data)
+            self.admin = (s.data, make_admin(s))
+        shutil.copytree(self.admin[0], data, symlinks=True)
+        return self.admin[1]
 
     def copy_to(self, data):
         if self.data is None:
@@ -345,7 +381,15 @@ def check_sanitizer(proc, what):
 class Site:
     """A data directory with a migrated database, and ways to call programs."""
 
-    def __init__(self, tmp_path, migrated=True):
+    def __init__(self, tmp_path, migrated=True, template=None):
+        self.pg_name, url = None, None
+        if ENGINE == "pg":
+            self.pg_name, url = PG.create(tmp_path, migrated, template)
+        self.init(tmp_path, url)
+
+    def init(self, tmp_path, url):
+        """Sets up a Site on tmp_path (and the PostgreSQL database url)
+        without making a database."""
         self.tmp = tmp_path
         self.data = tmp_path / "data"
         self.build = BUILD
@@ -355,12 +399,13 @@ class Site:
             "STOCKROOM_CONFIG": "/dev/null",
         }
         self.base_env.update(sanitizer_env())
-        self.pg_name = None
         self.engine = ENGINE
-        if ENGINE == "pg":
-            self.pg_name, url = PG.create(tmp_path, migrated)
+        self.preset_admin = None
+        if url is not None:
             self.base_env["STOCKROOM_DATABASE_URL"] = url
             self.base_env["STOCKROOM_PG_TRACE"] = "1"
+        if not hasattr(self, "pg_name"):
+            self.pg_name = None
         # Command prefix for every program run (valgrind, setpriv, prlimit).
         self.wrap = valgrind_wrap()
 
@@ -446,15 +491,30 @@ class Site:
 
 
 @pytest.fixture
-def site(tmp_path):
-    s = Site(tmp_path)
+def site(request, tmp_path):
+    # A test that has the admin gets a copy of the template it is made in
+    # (SqliteTemplate); the `admin` fixture then only hands it out.
+    with_admin = "admin" in request.fixturenames and not VALGRIND
     if ENGINE == "pg":
         # On a copy of the template database: what `stockroom migrate`
         # would still make, the data directory and its secret key.
-        s.data.mkdir(mode=0o700)
-        write_secret_key(s.data)
+        if with_admin:
+            PG.start(tmp_path)
+            data, headers = PG.admin_template_for(tmp_path)
+            s = Site(tmp_path, template="sr_admin_template")
+            s.data.mkdir(mode=0o700)
+            shutil.copy2(data / "secret_key", s.data / "secret_key")
+            s.preset_admin = headers
+        else:
+            s = Site(tmp_path)
+            s.data.mkdir(mode=0o700)
+            write_secret_key(s.data)
     else:
-        SQLITE.copy_to(s.data)
+        s = Site(tmp_path)
+        if with_admin:
+            s.preset_admin = SQLITE.copy_admin_to(s.data)
+        else:
+            SQLITE.copy_to(s.data)
     yield s
     s.close()
 
@@ -523,7 +583,20 @@ def password_hash(password):
 
 @pytest.fixture
 def admin(site):
-    """Headers for a superuser made with `stockroom createsuperuser`."""
+    """Headers for a superuser made with `stockroom createsuperuser`, and
+    a token got with its password (made once, in the template the site
+    is a copy of: the `site` fixture)."""
+    h = site.preset_admin
+    if h is None:
+        return make_admin(site)
+    c = UserHeaders(h)
+    c.username, c.password, c.pk, c.token = h.username, h.password, h.pk, \
+        h.token
+    return c
+
+
+def make_admin(site):
+    """Makes the admin in site, as the `admin` fixture describes."""
     site.tool("createsuperuser", ADMIN_USERNAME, "admin@example.org",
               input=ADMIN_PASSWORD + "\n")
     h = UserHeaders(Authorization="Token " + get_token(

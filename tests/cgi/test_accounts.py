@@ -5,7 +5,8 @@ import sqlite3
 
 import pytest
 
-from conftest import (ADMIN_PASSWORD, basic_header, get_token, make_user)
+from conftest import (ADMIN_PASSWORD, basic_header, get_token, make_admin,
+                      make_user)
 
 UNAUTH = {"detail": "Authentication credentials were not provided."}
 
@@ -21,7 +22,10 @@ def test_anonymous_gets_401_with_www_authenticate(site):
     assert "Token" in r.header("WWW-Authenticate")
 
 
-def test_createsuperuser_and_token_via_basic(site, admin):
+def test_createsuperuser_and_token_via_basic(site):
+    # Made here, not taken from the template the `admin` fixture's sites
+    # are copies of.
+    admin = make_admin(site)
     r = site.cgi("user", path="/api/user/me/", headers=admin)
     assert r.status == 200, r
     me = r.json()
