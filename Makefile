@@ -47,7 +47,11 @@ WARN	= -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wwrite-strings \
 ifeq ($(SAN),1)
 OPT	= -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	  -fno-sanitize-recover=all
-LDSAN	= -fsanitize=address,undefined
+# The sanitizers' runtimes linked in, not as libasan.so and libubsan.so:
+# at each exit LeakSanitizer reads every library's globals, and each of
+# those two has megabytes of its own, never touched before (a page fault
+# each page): a program run of the tests took 87 ms of CPU, now 70.
+LDSAN	= -fsanitize=address,undefined -static-libasan -static-libubsan
 else
 OPT	= -O2 -g -D_FORTIFY_SOURCE=2
 LDSAN	=
