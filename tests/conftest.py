@@ -82,8 +82,7 @@ class PgDatabases:
             atexit.register(shutil.rmtree, d, True)
             self.execute('CREATE DATABASE sr_admin_template TEMPLATE '
                          'sr_template' + self.strategy)
-            s = Site.__new__(Site)
-            s.init(d, self.server.url("sr_admin_template"))
+            s = Site(d, url=self.server.url("sr_admin_template"))
             s.data.mkdir(mode=0o700)
             write_secret_key(s.data)
             self.admin_template = (s.data, make_admin(s))
@@ -134,8 +133,7 @@ class SqliteTemplate:
         if self.admin is None:
             d = pathlib.Path(tempfile.mkdtemp(prefix="stockroom-admin-"))
             atexit.register(shutil.rmtree, d, True)
-            s = Site.__new__(Site)
-            s.init(d, None)
+            s = Site(d, url="")
             self.copy_to(s.data)
             self.admin = (s.data, make_admin(s))
         shutil.copytree(self.admin[0], data, symlinks=True)
@@ -381,15 +379,13 @@ def check_sanitizer(proc, what):
 class Site:
     """A data directory with a migrated database, and ways to call programs."""
 
-    def __init__(self, tmp_path, migrated=True, template=None):
-        self.pg_name, url = None, None
-        if ENGINE == "pg":
+    def __init__(self, tmp_path, migrated=True, template=None, url=None):
+        """url: a database the caller made and keeps ("" for the SQLite
+        file in the data directory); otherwise on PostgreSQL a new one,
+        a copy of template, dropped by close()."""
+        self.pg_name = None
+        if url is None and ENGINE == "pg":
             self.pg_name, url = PG.create(tmp_path, migrated, template)
-        self.init(tmp_path, url)
-
-    def init(self, tmp_path, url):
-        """Sets up a Site on tmp_path (and the PostgreSQL database url)
-        without making a database."""
         self.tmp = tmp_path
         self.data = tmp_path / "data"
         self.build = BUILD
@@ -401,11 +397,9 @@ class Site:
         self.base_env.update(sanitizer_env())
         self.engine = ENGINE
         self.preset_admin = None
-        if url is not None:
+        if url:
             self.base_env["STOCKROOM_DATABASE_URL"] = url
             self.base_env["STOCKROOM_PG_TRACE"] = "1"
-        if not hasattr(self, "pg_name"):
-            self.pg_name = None
         # Command prefix for every program run (valgrind, setpriv, prlimit).
         self.wrap = valgrind_wrap()
 
@@ -590,8 +584,7 @@ def admin(site):
     if h is None:
         return make_admin(site)
     c = UserHeaders(h)
-    c.username, c.password, c.pk, c.token = h.username, h.password, h.pk, \
-        h.token
+    c.__dict__.update(h.__dict__)	# username, password, pk, token
     return c
 
 
