@@ -53,6 +53,7 @@ list_init(struct list_q *q, struct ctx *ctx, const char *default_order)
 	memset(q, 0, sizeof(*q));
 	q->ctx = ctx;
 	q->order = default_order;
+	q->order_walks = true;
 	q->wcap = 256;
 	q->where = mem_alloc(&ctx->mem, q->wcap);
 	q->where[0] = '\0';
@@ -920,6 +921,7 @@ list_ordering(struct list_q *q, const struct list_order *o, size_t n)
 			if (strlen(o[i].name) == nl &&
 			    strncmp(o[i].name, name, nl) == 0) {
 				q->order = desc ? o[i].desc : o[i].asc;
+				q->order_walks = o[i].walk;
 				if (o[i].join != NULL)
 					q->join = q->join == NULL ? o[i].join :
 					    mem_printf(&q->ctx->mem, "%s%s",

@@ -59,6 +59,7 @@ struct list_order {
 	const char	*desc;		/* and descending */
 	const char	*join;		/* the join it needs (list_q's join),
 					   or NULL */
+	bool		 walk;		/* an index walks it (res_order's) */
 };
 
 /*
@@ -204,6 +205,8 @@ struct list_q {
 	struct list_bind	 binds[LIST_BINDS_MAX];
 	size_t			 nbinds;
 	const char		*order;		/* constant fragment */
+	bool			 order_walks;	/* the default order, or one
+						   whose walk is true */
 	/* A join the order needs (" LEFT JOIN ... ON ..."), on a unique key
 	 * so that it changes no count; put before the " WHERE TRUE" of the
 	 * rows' and ids' statements (list_from()); NULL: none. */

@@ -867,46 +867,60 @@ res_tally_read(struct ctx *ctx, const struct resource *r, const char *key,
 
 /*
  * A page under one filter that matches many rows is found sooner by
- * walking the list's default order and testing each row -- it stops after
+ * walking the list's order (its default one, or an ordering that an
+ * index walks: res_order's walk) and testing each row -- it stops after
  * (offset + limit) / share rows -- than by collecting every match through
  * the filter's index and sorting them all; for few matches it is the
  * other way round.  SQLite cannot tell which from a bound value, the
  * tally can: with `matches` of `all` rows, the walk reads about
  * (offset + limit) * all / matches rows against the index's `matches`, so
- * a filter that may be walked (res_filter's walk) is written
+ * the filters, when each may be walked (res_filter's walk), are written
  * " AND +s.col ..." when that is fewer: the unary + keeps the planner
- * from driving the page by the filter's index, and changes nothing else.
+ * from driving the page by the filter's index, and changes nothing else
+ * (a fragment that begins with one already is left as it is: the
+ * in-stock test).  Several filters count as their tally's share of the
+ * rows.
  */
 static struct err *
 res_plan_dense(struct ctx *ctx, const struct resource *r, struct list_q *q,
     long long matches)
 {
 	static const char and[] = " AND ";
-	const struct list_note *nt = &q->notes[0];
-	const struct res_filter *rf = NULL;
-	const char *frag = q->where + nt->at;
+	const size_t nand = sizeof(and) - 1;
+	const char *frag[LIST_NOTES_MAX];
 	long long all;
 	struct err *e;
 
-	if (q->nnotes != 1 || q->order != r->order || matches <= 0 ||
-	    (strcmp(nt->op, "=") != 0 && strcmp(nt->op, "<") != 0) ||
-	    nt->len <= sizeof(and) - 1 || strncmp(frag, and,
-	    sizeof(and) - 1) != 0)
+	if (q->nnotes == 0 || !q->order_walks || matches <= 0)
 		return NULL;
-	for (size_t i = 0; i < r->nfilters && rf == NULL; i++)
-		if (r->filters[i].walk &&
-		    strcmp(r->filters[i].name, nt->name) == 0)
-			rf = &r->filters[i];
-	if (rf == NULL)
-		return NULL;
+	for (size_t k = 0; k < q->nnotes; k++) {
+		const struct list_note *nt = &q->notes[k];
+		const char *f = q->where + nt->at;
+		const struct res_filter *rf = NULL;
+		for (size_t i = 0; i < r->nfilters && rf == NULL; i++)
+			if (r->filters[i].walk &&
+			    strcmp(r->filters[i].name, nt->name) == 0)
+				rf = &r->filters[i];
+		if (rf == NULL || nt->len <= nand ||
+		    strncmp(f, and, nand) != 0)
+			return NULL;
+		if (f[nand] == '+')	/* written so: it drives no index */
+			frag[k] = NULL;
+		else if (strcmp(nt->op, "=") == 0 || strcmp(nt->op, "<") == 0)
+			frag[k] = mem_printf(&ctx->mem, "%s+%.*s", and,
+			    (int)(nt->len - nand), f + nand);
+		else
+			return NULL;
+	}
 	if ((e = res_tally_read(ctx, r, "", NULL, 0, &all)) != NULL ||
 	    all < 0)
 		return e;
-	if ((double)(q->page.offset + q->page.limit) * (double)all <
+	if ((double)(q->page.offset + q->page.limit) * (double)all >=
 	    (double)matches * (double)matches)
-		list_note_replace(q, 0, mem_printf(&ctx->mem, "%s+%.*s", and,
-		    (int)(nt->len - (sizeof(and) - 1)),
-		    frag + sizeof(and) - 1));
+		return NULL;
+	for (size_t k = 0; k < q->nnotes; k++)
+		if (frag[k] != NULL)
+			list_note_replace(q, k, frag[k]);
 	return NULL;
 }
 

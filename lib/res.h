@@ -141,10 +141,11 @@ struct res_filter {
 	const struct resource *ref;	/* FT_ID: must exist */
 	const char	*sql_cascade;	/* FT_ID under ?cascade=true */
 	bool		 walk;		/* when many rows match, the list may
-					   walk its default order and test
-					   each row (res_tally()); the
-					   default order's index must give
-					   the column cheaply */
+					   walk its order (the default one,
+					   or one whose walk is true) and
+					   test each row (res_tally()); the
+					   order's index must give the
+					   column cheaply */
 	/*
 	 * FT_ID: the value may stand for more than itself (a template part
 	 * for its variants too): unless the boolean query parameter widen
@@ -189,6 +190,10 @@ struct res_order {
 	const char	*asc;		/* ORDER BY fragment */
 	const char	*desc;
 	const char	*join;		/* what asc and desc need, or NULL */
+	bool		 walk;		/* an index gives the rows in this
+					   order, both ways, so that a page
+					   under a filter that matches many
+					   may walk it (res_filter's walk) */
 };
 
 /*

@@ -146,6 +146,7 @@ sql_orders(const struct resource *r, struct res_sql *q)
 		o[k].asc = r->orders[i].asc;
 		o[k].desc = r->orders[i].desc;
 		o[k].join = r->orders[i].join;
+		o[k].walk = r->orders[i].walk;
 	}
 	for (size_t i = 0; i < r->nfields; i++) {
 		const struct field *f = &r->fields[i];
@@ -163,6 +164,7 @@ sql_orders(const struct resource *r, struct res_sql *q)
 		o[k].name = pk[i];
 		o[k].asc = res_sql_printf("%s.id", a);
 		o[k].desc = res_sql_printf("%s.id DESC", a);
+		o[k].walk = true;	/* the table itself */
 	}
 	q->orders = o;
 	q->norders = k;

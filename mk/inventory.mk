@@ -20,12 +20,16 @@
 #                10,000,000 stock items; generated once into
 #                $(BUILD)/bench/data-x10), each row also as its req/s in
 #                the last scale-1 run over this run's
+#   make bench BENCH_DATA_ONLY=1 [SCALE=N]
+#                only generate the data (a busy machine may do that part;
+#                measure on a quiet one)
 
 BENCH_DIR	?= $(CURDIR)/$(BUILD)/bench
 BENCH_PORT	?= 18480
 BENCH_SECONDS	?= 10
 BENCH_CONNECTIONS ?= 8
 SCALE		?= 1
+BENCH_DATA_ONLY	?=
 
 .PHONY: demo bench bench-callgrind
 
@@ -58,7 +62,8 @@ bench: deps $(BUILD)/bench/hello.cgi
 	@BUILD="$(BUILD)" BENCH_DIR="$(BENCH_DIR)" BENCH_PORT="$(BENCH_PORT)" \
 	    BENCH_STATIC_SITE="$(DIST_DIR)/$(DIST_HOST)/tree/$(DIST_NAME)" \
 	    BENCH_SECONDS="$(BENCH_SECONDS)" BENCH_SCALE="$(SCALE)" \
-	    BENCH_CONNECTIONS="$(BENCH_CONNECTIONS)" bash tests/bench/bench.sh
+	    BENCH_CONNECTIONS="$(BENCH_CONNECTIONS)" BENCH_DATA_ONLY="$(BENCH_DATA_ONLY)" \
+	    bash tests/bench/bench.sh
 
 # Instructions per request under callgrind (tests/bench/callgrind.py): the
 # same requests as make bench, on its tree and data (make bench first).

@@ -219,13 +219,13 @@ static const struct res_filter stock_filters[] = {
 	  "part_variant_tree WHERE ancestor = ?))" },
 	{ "location", FT_ID, " AND s.location = ?", " AND s.location IS NULL",
 	  &location_resource, " AND s.location IN (SELECT descendant FROM "
-	  "stock_location_tree WHERE ancestor = ?)" },
+	  "stock_location_tree WHERE ancestor = ?)", .walk = true },
 	{ "category", FT_ID, " AND s.part IN (SELECT q.id FROM "
 	  "part_category_tree d, part q WHERE d.ancestor = ? AND "
 	  "q.category = d.descendant)", NULL, &category_resource, NULL,
 	  .walk = true },
 	{ "in_stock", FT_BOOL, " AND" STOCK_IN_STOCK,
-	  " AND NOT (" STOCK_IN_STOCK ")", NULL, NULL },
+	  " AND NOT (" STOCK_IN_STOCK ")", NULL, NULL, .walk = true },
 	/* Available: in stock and not wholly allocated to build orders. */
 	{ "available", FT_BOOL, " AND" STOCK_IN_STOCK " AND s.quantity > "
 	  STOCK_ALLOCATED_SQL("s.id"), " AND NOT (" STOCK_IN_STOCK " AND "
@@ -285,7 +285,7 @@ static const struct res_tally stock_tallies[] = {
  */
 static const struct res_order stock_orders[] = {
 	{ "part__name", "op.name, s.id", "op.name DESC, s.id DESC",
-	  " JOIN part op ON op.id = s.part" },
+	  " JOIN part op ON op.id = s.part", .walk = true },
 	/* By location: an item may have none, so the join is a LEFT JOIN,
 	 * which the planner does not drive from the locations, and every
 	 * matching item is still sorted; but one read of the location a

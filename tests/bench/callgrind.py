@@ -184,6 +184,13 @@ def requests(data):
                            "location_detail=true&supplier_detail=true&"
                            "supplier_part_detail=true&in_stock=true&"
                            "ordering=%2Bpart__name&limit=25&offset=0", None),
+        "app: stock of a location": ("stock", "GET", "/api/stock/",
+                                     "location=1&cascade=true&"
+                                     "part_detail=true&location_detail=true&"
+                                     "supplier_detail=true&"
+                                     "supplier_part_detail=true&"
+                                     "in_stock=true&ordering=%2Bpart__name&"
+                                     "limit=25&offset=0", None),
         "app: stock tab, -part__name": (
             "stock", "GET", "/api/stock/",
             "location=null&cascade=true&in_stock=true&"

@@ -229,6 +229,7 @@ def test_ordering_by_part_name_pages(site, api, world):
          lambda r: r[3] is None),
         ({"location": w, "cascade": True, "in_stock": True},
          lambda r: in_stock(r) and below(r[3], w)),
+        ({"location": w, "cascade": True}, lambda r: below(r[3], w)),
         ({"part": p_diode}, lambda r: r[2] == p_diode),
         ({"search": "diode"}, lambda r: r[1] == "Diode"),
         ({"search": "diode", "in_stock": False},
