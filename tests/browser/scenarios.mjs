@@ -2539,6 +2539,13 @@ async function errorsScenario(ctx) {
 	await shot(ctx, page, '80-part-not-found', { full: false });
 	await page.getByRole('link', { name: 'Back to parts' }).click();
 	await page.getByRole('heading', { level: 1, name: 'All parts' }).waitFor();
+	// An id no part can have asks for the part alone: no stock or
+	// history request refused beside it.
+	ctx.expectError(/\/api\/part\/0\//);
+	await goto(ctx, page, 'part/0');
+	await page.getByRole('heading', { level: 1, name: 'Part not found' }).waitFor();
+	await page.getByRole('link', { name: 'Back to parts' }).click();
+	await page.getByRole('heading', { level: 1, name: 'All parts' }).waitFor();
 
 	// Focus after a page change: the new page's heading.
 	await page.getByRole('searchbox', { name: 'Search parts' }).fill(ids.tag);

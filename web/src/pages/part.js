@@ -33,8 +33,11 @@ export function PartPage({ id }) {
 	const [dialog, setDialog] = useState(null);
 	const [sel, setSel] = useState(() => new Set());
 	const part = useApi(() => api.get(`part/${pk}/`, { category_detail: true }), [pk]);
-	const stock = useApi(() => api.list('stock/', { part: pk, include_variants: false, in_stock: true, location_detail: true, part_detail: true, ordering: 'location', limit: 500 }), [pk]);
-	const track = useApi(() => trackForPart(pk, 15).then(results => ({ results })), [pk]);
+	// Asked beside the part, not after it; an id that cannot be a part's
+	// ("/part/0") asks only for the part, which answers "not found".
+	const asks = Number.isInteger(pk) && pk > 0;
+	const stock = useApi(() => asks ? api.list('stock/', { part: pk, include_variants: false, in_stock: true, location_detail: true, part_detail: true, ordering: 'location', limit: 500 }) : [], [pk]);
+	const track = useApi(() => asks ? trackForPart(pk, 15).then(results => ({ results })) : { results: [] }, [pk]);
 	const locs = useTree('location');
 	const cats = useTree('category');
 	const reloadAll = () => { part.reload(); stock.reload(); track.reload(); setSel(new Set()); };
