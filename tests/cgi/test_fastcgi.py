@@ -187,6 +187,42 @@ def test_one_process_serves_request_after_request(site, fcgi, admin):
     assert f.stop() == 0
 
 
+
+def test_kept_token_digests_change_nothing(site, fcgi, admin):
+    """A process keeps the digests of the last tokens it saw (their scrypt
+    round is a third of a small request): the token's row is still read
+    at every request, so a revoked token is refused at once; another
+    secret key does not find the digest kept under the first; more tokens
+    than it keeps each still work; a wrong token never does."""
+    from conftest import ADMIN_PASSWORD, get_token
+    f = fcgi("user")
+    me = "/api/user/me/"
+    tokens = [get_token(site, "admin", ADMIN_PASSWORD, name=f"t{i}")
+              for i in range(10)]
+    for _ in range(2):
+        for t in tokens:
+            r = f.request("GET", me, headers={"Authorization": "Token " + t})
+            assert r.status == 200 and r.json()["username"] == "admin", r
+    assert f.request("GET", me, headers={
+        "Authorization": "Token " + tokens[0][:-1] + "x"}).status == 401
+    # Another secret key, the same process: the kept digest is not used
+    # (and is still there for the first key after).
+    assert f.request("GET", me, headers=admin).status == 200
+    r = f.request("GET", me, headers=admin,
+                  env={"STOCKROOM_SECRET_KEY": "another-key-" + "k" * 40})
+    assert r.status == 401, r
+    assert f.request("GET", me, headers=admin).status == 200
+    # Revoked between two requests of the process: refused at once.
+    toks = f.request("GET", "/api/user/tokens/", headers=admin).json()
+    t5 = [t["pk"] for t in toks if t["name"] == "t5"][0]
+    r = f.request("DELETE", f"/api/user/tokens/{t5}/", headers=admin)
+    assert r.status == 204, r
+    r = f.request("GET", me, headers={"Authorization": "Token " + tokens[5]})
+    assert r.status == 401, r
+    assert f.request("GET", me, headers={
+        "Authorization": "Token " + tokens[6]}).status == 200
+    assert f.stop() == 0
+
 def test_request_log_goes_to_the_server(site, fcgi):
     f = fcgi("api")
     r = f.request("GET", "/api/", headers={"X-Request-ID": "fcgi-log-1"})
