@@ -435,15 +435,29 @@ cfg_load(struct mem *m, char *const *envp, const char *exe, struct cfg *c,
 	if (cfg_read_file(m, c, file, err, errsz) != 0)
 		return -1;
 
-	for (size_t i = 0; i < cfg_settings_count; i++) {
-		const struct cfg_setting *s = &cfg_settings[i];
-		char name[64];
-		snprintf(name, sizeof(name), "STOCKROOM_%s", s->name);
-		v = cfg_env(envp, name);
-		if (v == NULL)
+	/* The environment's STOCKROOM_<setting>s, in one pass over it (the
+	 * first of a name counts, as getenv()'s): a FastCGI request brings
+	 * its own environment, and a name made and looked for per setting
+	 * was a fifth of a part's detail. */
+	static const char prefix[] = "STOCKROOM_";
+	unsigned char seen[(sizeof(cfg_settings) / sizeof(cfg_settings[0]) +
+	    7) / 8] = { 0 };
+	for (char *const *e = envp; e != NULL && *e != NULL; e++) {
+		if (strncmp(*e, prefix, sizeof(prefix) - 1) != 0)
 			continue;
+		const char *name = *e + sizeof(prefix) - 1;
+		size_t n = strcspn(name, "=");
+		if (name[n] != '=')
+			continue;
+		const struct cfg_setting *s = cfg_find(name, n);
+		if (s == NULL)
+			continue;
+		size_t i = (size_t)(s - cfg_settings);
+		if (seen[i / 8] & (1U << (i % 8)))
+			continue;
+		seen[i / 8] |= (unsigned char)(1U << (i % 8));
 		char sub[512];
-		if (cfg_set(m, c, s, v, sub, sizeof(sub)) != 0) {
+		if (cfg_set(m, c, s, name + n + 1, sub, sizeof(sub)) != 0) {
 			snprintf(err, errsz, "environment %s", sub);
 			return -1;
 		}

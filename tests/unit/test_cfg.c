@@ -67,6 +67,31 @@ file_then_environment(void)
 	CHECK(c.config_file != NULL);
 }
 
+/* The first of a name counts (as getenv()'s); names that only begin
+ * like a setting's, other variables and entries without '=' are not
+ * settings. */
+static void
+environment_names(void)
+{
+	char cf[300], err[256];
+	struct cfg c;
+	snprintf(cf, sizeof(cf), "STOCKROOM_CONFIG=%s/absent.conf", dir);
+	char a[] = "STOCKROOM_MAX_BODY_SIZE=4096";
+	char b[] = "STOCKROOM_MAX_BODY_SIZE=lots";	/* second: unread */
+	char d[] = "STOCKROOM_DEBUGGING=true";
+	char e[] = "STOCKROOM_DEBUG";
+	char f[] = "XSTOCKROOM_DEBUG=true";
+	char g[] = "STOCKROOM_INSTANCE_NAME=Back room";
+	char *env[] = { cf, a, b, d, e, f, g, NULL };
+	CHECK(load(env, &c, err) == 0);
+	CHECK(c.max_body_size == 4096);
+	CHECK(!c.debug);
+	CHECK(strcmp(c.instance_name, "Back room") == 0);
+	char *env2[] = { cf, b, a, NULL };
+	CHECK(load(env2, &c, err) != 0);
+	CHECK(strstr(err, "environment MAX_BODY_SIZE") != NULL);
+}
+
 static void
 rejects_bad_files(void)
 {
@@ -164,6 +189,7 @@ main(void)
 	snprintf(file, sizeof(file), "%s/stockroom.conf", dir);
 	RUN(defaults);
 	RUN(file_then_environment);
+	RUN(environment_names);
 	RUN(rejects_bad_files);
 	RUN(rejects_bad_environment);
 	RUN(secret_key_generated_once);
