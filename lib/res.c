@@ -539,6 +539,41 @@ res_scope(struct ctx *ctx, const struct resource *r, struct list_q *q)
 }
 
 /*
+ * The statement standing on the row of id that the user may see (the
+ * resource's scope), into *st; a 404 when there is none.
+ */
+static struct err *
+res_row_of(struct ctx *ctx, const struct resource *r, long long id,
+    db_stmt **st)
+{
+	struct res_sql *sql = res_sql(r);
+	struct list_q q;
+	struct err *e;
+	bool found;
+
+	if (r->hooks == NULL || r->hooks->scope == NULL) {
+		if ((*st = db_prepare(ctx, sql->select_one)) == NULL)
+			return db_err(ctx, r->name);
+		st_bind_int64(*st, 1, id);
+	} else {
+		list_init(&q, ctx, NULL);
+		list_where(&q, sql->by_id);
+		list_bind_int(&q, id);
+		if ((e = res_scope(ctx, r, &q)) != NULL)
+			return e;
+		if ((*st = db_prepare(ctx, mem_printf(&ctx->mem, "%s%s",
+		    sql->select, q.where))) == NULL)
+			return db_err(ctx, r->name);
+		list_bind_all(&q, *st, 1);
+	}
+	if ((e = db_row(ctx, *st, r->name, &found)) != NULL)
+		return e;
+	if (!found)
+		return err_not_found(ctx, r->name);
+	return NULL;
+}
+
+/*
  * The row of id as the API shows it, into *out; 404 when there is none
  * or the user may not see it.
  */
@@ -546,33 +581,13 @@ struct err *
 res_get(struct ctx *ctx, const struct resource *r, long long id, void *view,
     cJSON **out)
 {
-	struct res_sql *sql = res_sql(r);
 	struct res_rows rr = { r, view };
-	struct list_q q;
+	db_stmt *st;
 	struct err *e;
-	bool found;
 
 	*out = NULL;
-	db_stmt *st;
-	if (r->hooks == NULL || r->hooks->scope == NULL) {
-		if ((st = db_prepare(ctx, sql->select_one)) == NULL)
-			return db_err(ctx, r->name);
-		st_bind_int64(st, 1, id);
-	} else {
-		list_init(&q, ctx, NULL);
-		list_where(&q, sql->by_id);
-		list_bind_int(&q, id);
-		if ((e = res_scope(ctx, r, &q)) != NULL)
-			return e;
-		if ((st = db_prepare(ctx, mem_printf(&ctx->mem, "%s%s",
-		    sql->select, q.where))) == NULL)
-			return db_err(ctx, r->name);
-		list_bind_all(&q, st, 1);
-	}
-	if ((e = db_row(ctx, st, r->name, &found)) != NULL)
+	if ((e = res_row_of(ctx, r, id, &st)) != NULL)
 		return e;
-	if (!found)
-		return err_not_found(ctx, r->name);
 	*out = res_row_json(ctx, st, &rr);
 	return NULL;
 }
@@ -1018,17 +1033,28 @@ res_detail(struct ctx *ctx)
 
 	if ((e = res_view(ctx, r, &view)) != NULL ||
 	    (r->tree != NULL && (e = list_flag(ctx, "path_detail", false,
-	    &path)) != NULL) ||
-	    (e = res_get(ctx, r, id, view, &o)) != NULL)
+	    &path)) != NULL))
 		return e;
-	if (path) {
-		cJSON *a = r->tree->path(ctx, r, id, &e);
-		if (a == NULL) {
-			cJSON_Delete(o);
+	if (!path) {
+		/* The row as a list prints it: no tree of its members to
+		 * build, print and free (a part's detail: 20% of it). */
+		struct res_rows rr = { r, view };
+		struct mem_buf t = { 0 };
+		db_stmt *st;
+		if ((e = res_row_of(ctx, r, id, &st)) != NULL)
 			return e;
-		}
-		json_item(o, "path", a);
+		res_row_text(ctx, st, &rr, &t);
+		mem_defer(&ctx->mem, free, t.s);
+		return resp_json_text(ctx, 200, t.s, t.len);
 	}
+	if ((e = res_get(ctx, r, id, view, &o)) != NULL)
+		return e;
+	cJSON *a = r->tree->path(ctx, r, id, &e);
+	if (a == NULL) {
+		cJSON_Delete(o);
+		return e;
+	}
+	json_item(o, "path", a);
 	return resp_json(ctx, 200, o);
 }
 

@@ -3,6 +3,7 @@
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -63,6 +64,8 @@ static struct {
 	char	 digest[AUTH_DIGEST_LEN + 1];
 } auth_kept[AUTH_KEPT];
 static unsigned auth_kept_n;
+static struct hmac_sha256_key auth_kept_key;	/* of auth_kept_secret */
+static char *auth_kept_secret;
 
 /* Is a kept MAC equal to mac?  In time that does not depend on where
  * they differ. */
@@ -99,7 +102,13 @@ auth_digest(struct ctx *ctx, const char *purpose, const char *key,
 		    err));
 	const char *salt = mem_printf(&ctx->mem, "%s:%s", purpose, key);
 	size_t kept = auth_kept_n < AUTH_KEPT ? auth_kept_n : AUTH_KEPT;
-	hmac_sha256(secret, strlen(secret), salt, strlen(salt), mac);
+	if (auth_kept_secret == NULL || strcmp(auth_kept_secret, secret) != 0) {
+		free(auth_kept_secret);
+		if ((auth_kept_secret = strdup(secret)) == NULL)
+			mem_oom();
+		hmac_sha256_key(&auth_kept_key, secret, strlen(secret));
+	}
+	hmac_sha256_with(&auth_kept_key, salt, strlen(salt), mac);
 	for (size_t i = 0; i < kept; i++)
 		if (auth_mac_equal(auth_kept[i].mac, mac)) {
 			memcpy(out, auth_kept[i].digest, AUTH_DIGEST_LEN + 1);

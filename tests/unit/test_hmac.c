@@ -49,9 +49,37 @@ test_rfc4231(void)
 	    "bfdc63644f0713938a7f51535c3a35e2");
 }
 
+/* A key's hashed blocks serve message after message: the same MACs as
+ * one call each (RFC 4231's cases 2 and 7). */
+static void
+test_key_kept(void)
+{
+	static const char m7[] = "This is a test using a larger than block-size"
+	    " key and a larger than block-size data. The key needs to be hashed"
+	    " before being used by the HMAC algorithm.";
+	unsigned char k[131], a[HMAC_SHA256_LEN], b[HMAC_SHA256_LEN];
+	struct hmac_sha256_key hk;
+
+	hmac_sha256_key(&hk, "Jefe", 4);
+	for (int i = 0; i < 3; i++) {
+		hmac_sha256_with(&hk, "what do ya want for nothing?", 28, a);
+		hmac_sha256("Jefe", 4, "what do ya want for nothing?", 28, b);
+		CHECK(memcmp(a, b, sizeof(a)) == 0);
+		CHECK(a[0] == 0x5b && a[31] == 0x43);
+	}
+	memset(k, 0xaa, sizeof(k));
+	hmac_sha256_key(&hk, k, sizeof(k));
+	hmac_sha256_with(&hk, m7, sizeof(m7) - 1, a);
+	CHECK(a[0] == 0x9b && a[31] == 0xe2);
+	hmac_sha256_with(&hk, "", 0, a);
+	hmac_sha256(k, sizeof(k), "", 0, b);
+	CHECK(memcmp(a, b, sizeof(a)) == 0);
+}
+
 int
 main(void)
 {
 	RUN(test_rfc4231);
+	RUN(test_key_kept);
 	return DONE();
 }
