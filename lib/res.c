@@ -888,7 +888,9 @@ res_tally_read(struct ctx *ctx, const struct resource *r, const char *key,
  * the filter's index and sorting them all; for few matches it is the
  * other way round.  SQLite cannot tell which from a bound value, the
  * tally can: with `matches` of `all` rows, the walk reads about
- * (offset + limit) * all / matches rows against the index's `matches`, so
+ * (offset + limit) * all / matches rows against the index's `matches`
+ * (each times what the filter says a walked row costs against a
+ * collected one: res_filter's walk), so
  * the filters, when each may be walked (res_filter's walk), are written
  * " AND +s.col ..." when that is fewer: the unary + keeps the planner
  * from driving the page by the filter's index, and changes nothing else
@@ -903,6 +905,7 @@ res_plan_dense(struct ctx *ctx, const struct resource *r, struct list_q *q,
 	static const char and[] = " AND ";
 	const size_t nand = sizeof(and) - 1;
 	const char *frag[LIST_NOTES_MAX];
+	unsigned cost = 1;
 	long long all;
 	struct err *e;
 
@@ -919,6 +922,8 @@ res_plan_dense(struct ctx *ctx, const struct resource *r, struct list_q *q,
 		if (rf == NULL || nt->len <= nand ||
 		    strncmp(f, and, nand) != 0)
 			return NULL;
+		if (rf->walk > cost)
+			cost = rf->walk;
 		if (f[nand] == '+')	/* written so: it drives no index */
 			frag[k] = NULL;
 		else if (strcmp(nt->op, "=") == 0 || strcmp(nt->op, "<") == 0)
@@ -930,8 +935,8 @@ res_plan_dense(struct ctx *ctx, const struct resource *r, struct list_q *q,
 	if ((e = res_tally_read(ctx, r, "", NULL, 0, &all)) != NULL ||
 	    all < 0)
 		return e;
-	if ((double)(q->page.offset + q->page.limit) * (double)all >=
-	    (double)matches * (double)matches)
+	if ((double)(q->page.offset + q->page.limit) * (double)all *
+	    (double)cost >= (double)matches * (double)matches)
 		return NULL;
 	for (size_t k = 0; k < q->nnotes; k++)
 		if (frag[k] != NULL)

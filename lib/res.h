@@ -140,12 +140,15 @@ struct res_filter {
 	const char	*sql_alt;	/* FT_BOOL false; FT_ID null */
 	const struct resource *ref;	/* FT_ID: must exist */
 	const char	*sql_cascade;	/* FT_ID under ?cascade=true */
-	bool		 walk;		/* when many rows match, the list may
+	unsigned	 walk;		/* when many rows match, the list may
 					   walk its order (the default one,
 					   or one whose walk is true) and
 					   test each row (res_tally()); the
 					   order's index must give the
-					   column cheaply */
+					   column cheaply.  0: never; else
+					   what testing a walked row costs
+					   against collecting and sorting a
+					   matching one (1: the same) */
 	/*
 	 * FT_ID: the value may stand for more than itself (a template part
 	 * for its variants too): unless the boolean query parameter widen

@@ -219,13 +219,13 @@ static const struct res_filter stock_filters[] = {
 	  "part_variant_tree WHERE ancestor = ?))" },
 	{ "location", FT_ID, " AND s.location = ?", " AND s.location IS NULL",
 	  &location_resource, " AND s.location IN (SELECT descendant FROM "
-	  "stock_location_tree WHERE ancestor = ?)", .walk = true },
+	  "stock_location_tree WHERE ancestor = ?)", .walk = 1 },
 	{ "category", FT_ID, " AND s.part IN (SELECT q.id FROM "
 	  "part_category_tree d, part q WHERE d.ancestor = ? AND "
 	  "q.category = d.descendant)", NULL, &category_resource, NULL,
-	  .walk = true },
+	  .walk = 1 },
 	{ "in_stock", FT_BOOL, " AND" STOCK_IN_STOCK,
-	  " AND NOT (" STOCK_IN_STOCK ")", NULL, NULL, .walk = true },
+	  " AND NOT (" STOCK_IN_STOCK ")", NULL, NULL, .walk = 1 },
 	/* Available: in stock and not wholly allocated to build orders. */
 	{ "available", FT_BOOL, " AND" STOCK_IN_STOCK " AND s.quantity > "
 	  STOCK_ALLOCATED_SQL("s.id"), " AND NOT (" STOCK_IN_STOCK " AND "

@@ -180,3 +180,33 @@ def test_permissions(site, api, tree):
     assert viewer.call("DELETE", CAT + f"{tree['m']}/").status == 403
     nobody = Api(site, {})
     assert nobody.get(CAT).status == 401
+
+
+def test_parts_of_a_large_category_page_as_sorted(site, api):
+    """A category holding most parts is paged by walking the parts' names
+    (res_plan_dense(), when its tally says the walk is cheaper): every
+    page, either way of finding it, is the slice of the parts below it
+    sorted by (name, id), ties of a name included."""
+    top = api.category("Most")["pk"]
+    sub = api.category("Sub", parent=top)["pk"]
+    other = api.category("Other")["pk"]
+    names = ["Fuse", "Diode", "Relay", "Diode", "Cap", "Zener"]
+    for k in range(36):
+        api.part(names[k % len(names)], (top, sub, sub)[k % 3], IPN=f"L{k}")
+    # Outside it, first by name and between its names.
+    for k, name in enumerate(["Antenna", "Antenna", "Diode", "Cap"]):
+        api.part(name, (other, None)[k % 2], IPN=f"O{k}")
+    db = site.db()
+    below = [r[0] for r in db.execute(
+        "SELECT id, name FROM part WHERE category IN (?, ?) "
+        "ORDER BY name, id", (top, sub))]
+    db.close()
+    assert len(below) == 36
+    for limit in (1, 2, 5):
+        got = []
+        for offset in range(0, len(below) + limit, limit):
+            page = api.list("/api/part/", category=top, limit=limit,
+                            offset=offset)
+            assert page["count"] == len(below)
+            got += [r["pk"] for r in page["results"]]
+        assert got == below, limit

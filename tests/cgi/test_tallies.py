@@ -227,6 +227,15 @@ def assert_api_counts(w, db, rnd):
         parts = sql(f"SELECT count(*) FROM part WHERE category IN ({marks})",
                     *below)
         assert count("/api/part/", category=cat) == parts
+        # The page is the same whichever way it is found (the parts of a
+        # large category walked down their names: res_plan_dense()).
+        for limit, offset in ((1, 0), (1, 3), (5, 0), (5, 40)):
+            page = w.json("GET", "/api/part/", category=cat, limit=limit,
+                          offset=offset)["results"]
+            assert [r["pk"] for r in page] == [r[0] for r in db.execute(
+                f"SELECT id FROM part WHERE category IN ({marks}) "
+                f"ORDER BY name, id LIMIT ? OFFSET ?",
+                (*below, limit, offset))], (cat, limit, offset)
         d = w.json("GET", f"/api/part/category/{cat}/")
         assert d["part_count"] == parts
         assert d["subcategories"] == len(below) - 1
