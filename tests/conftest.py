@@ -779,6 +779,14 @@ MIGRATION_UNDO = {
     34: [],
     # The importer's sheet (issue 18).
     35: ["ALTER TABLE import_session DROP COLUMN sheet"],
+    # The sparse columns' indexes over their values only: back over
+    # every row.
+    36: [f"DROP INDEX {i}" for i in ("part_variant_of",
+                                     "part_default_location",
+                                     "stock_item_parent")] +
+        ["CREATE INDEX part_variant_of ON part(variant_of)",
+         "CREATE INDEX part_default_location ON part(default_location)",
+         "CREATE INDEX stock_item_parent ON stock_item(parent)"],
 }
 
 

@@ -69,3 +69,23 @@ def test_filters_still_right(api):
     assert api.list("/api/stock/", in_stock=True, limit=1)["count"] == 6
     assert [r["pk"] for r in api.list("/api/part/", low_stock=True)] == [p]
     assert api.list("/api/part/", low_stock=True, limit=1)["count"] == 1
+
+
+def test_sparse_columns_use_their_indexes(site):
+    """A part's template and default location are null on nearly every
+    part: once ANALYZE has seen that, a list of one template's variants
+    (or of the parts stored at one location) still reads the few rows of
+    their index (migration 0036: indexes over the rows with a value)
+    rather than walking every part by name."""
+    db = site.db()
+    db.executemany("INSERT INTO part (name, IPN, description) VALUES "
+                   "(?, ?, '')", [(f"Part {i}", f"S{i}")
+                                  for i in range(400)])
+    db.execute("ANALYZE")
+    db.commit()
+    for col in ("variant_of", "default_location"):
+        p = " ".join(r[-1] for r in db.execute(
+            "EXPLAIN QUERY PLAN SELECT p.id FROM part p WHERE TRUE AND "
+            f"p.{col} = ? ORDER BY p.name, p.id LIMIT 50", (1,)))
+        assert f"part_{col}" in p, p
+    db.close()
