@@ -21,8 +21,9 @@
 #                $(BUILD)/bench/data-x10), each row also as its req/s in
 #                the last scale-1 run over this run's
 #   make bench BENCH_DATA_ONLY=1 [SCALE=N]
-#                only generate the data (a busy machine may do that part;
-#                measure on a quiet one)
+#                build, install and generate the data, then stop before
+#                measuring (a busy machine may do that part; measure on a
+#                quiet one)
 
 BENCH_DIR	?= $(CURDIR)/$(BUILD)/bench
 BENCH_PORT	?= 18480
