@@ -787,6 +787,11 @@ MIGRATION_UNDO = {
         ["CREATE INDEX part_variant_of ON part(variant_of)",
          "CREATE INDEX part_default_location ON part(default_location)",
          "CREATE INDEX stock_item_parent ON stock_item(parent)"],
+    # (Their counts stay in tally: the migration counts them again.)
+    37: [f"DROP TRIGGER IF EXISTS {t}_{e}" for t in (
+        "supplier_price_break_tally", "purchase_order_line_tally",
+        "part_parameter_rows", "bom_item_substitute_tally",
+        "part_active_tally") for e in ("ai", "ad", "au")],
 }
 
 

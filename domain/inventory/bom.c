@@ -844,6 +844,12 @@ bom_substitute_validate(struct ctx *ctx, struct res_write *w,
 
 static struct res_sql bom_substitute_sql;
 
+/* The unfiltered count, kept by migration 0037's triggers. */
+static const struct res_tally bom_substitute_tallies[] = {
+	{ "", "SELECT ifnull((SELECT n FROM tally WHERE name = "
+	  "'bom_item_substitute' AND id = 0), 0)" },
+};
+
 const struct resource bom_substitute_resource = {
 	.model = "bomitemsubstitute",
 	.name = "BomItemSubstitute",
@@ -855,6 +861,7 @@ const struct resource bom_substitute_resource = {
 	.plural = "BOM item substitutes",
 	RES_FIELDS(bom_substitute_fields),
 	RES_UNIQUE(bom_substitute_unique),
+	RES_TALLIES(bom_substitute_tallies),
 	.order = "s.id",
 	.search = &bom_substitute_search,
 	.hooks = &(const struct res_hooks){ .view_size = sizeof(db_stmt *),

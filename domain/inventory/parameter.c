@@ -739,6 +739,14 @@ static const struct res_hooks part_parameter_hooks = {
 
 static struct res_sql parameter_sql, part_parameter_sql;
 
+/* All parameters, and a template's (migrations 0037 and 0028). */
+static const struct res_tally parameter_tallies[] = {
+	{ "", "SELECT ifnull((SELECT n FROM tally WHERE name = "
+	  "'part_parameter' AND id = 0), 0)" },
+	{ "template=", "SELECT ifnull((SELECT n FROM tally WHERE name = "
+	  "'part_parameter.template' AND id = ?), 0)" },
+};
+
 const struct resource parameter_resource = {
 	.model = "parameter",
 	.name = "Parameter",
@@ -751,6 +759,7 @@ const struct resource parameter_resource = {
 	RES_FIELDS(parameter_fields),
 	RES_FILTERS(parameter_filters),
 	RES_ORDERS(parameter_orders),
+	RES_TALLIES(parameter_tallies),
 	RES_UNIQUE(parameter_unique),
 	.order = "pp.id",
 	.search = &parameter_search,
@@ -773,6 +782,7 @@ const struct resource part_parameter_resource = {
 	.nfields = PP__N - 1,		/* without model_type */
 	RES_FILTERS(parameter_filters),
 	RES_ORDERS(parameter_orders),
+	RES_TALLIES(parameter_tallies),
 	RES_UNIQUE(part_parameter_unique),
 	.order = "pp.id",
 	.search = &parameter_search,

@@ -283,6 +283,9 @@ static const struct res_tally part_tallies[] = {
 	  "id = 0), 0)" },
 	{ "category<", "SELECT ifnull((SELECT n FROM tally WHERE name = "
 	  "'part_category.parts' AND id = ?), 0)" },
+	/* The app's Parts tab: ?active=true (migration 0037). */
+	{ "active=", "SELECT ifnull((SELECT n FROM tally WHERE name = "
+	  "'part.active' AND id = ?), 0)" },
 };
 
 /* Name, IPN, description, keywords, its MPNs and SKUs (migration 0018)

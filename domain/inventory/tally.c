@@ -22,6 +22,15 @@ static const char tally_sql_counts[] =
     " UNION ALL SELECT 'manufacturer_part', 0, count(*)"
     "  FROM manufacturer_part"
     " UNION ALL SELECT 'supplier_part', 0, count(*) FROM supplier_part"
+    " UNION ALL SELECT 'supplier_price_break', 0, count(*)"
+    "  FROM supplier_price_break"
+    " UNION ALL SELECT 'purchase_order_line', 0, count(*)"
+    "  FROM purchase_order_line"
+    " UNION ALL SELECT 'part_parameter', 0, count(*) FROM part_parameter"
+    " UNION ALL SELECT 'bom_item_substitute', 0, count(*)"
+    "  FROM bom_item_substitute"
+    " UNION ALL SELECT 'part.active', active, count(*) FROM part"
+    "  GROUP BY active"
     " UNION ALL SELECT 'part_parameter.template', template, count(*)"
     "  FROM part_parameter GROUP BY template"
     " UNION ALL SELECT 'stock_item.in_stock', 0, count(*) FROM stock_item"
@@ -192,7 +201,7 @@ fail:
 }
 
 /*
- * The same counts as migrations 0010, 0017, 0025, 0026 and 0028 make of
+ * The same counts as migrations 0010, 0017, 0025, 0026, 0028 and 0037 make of
  * an existing inventory (keep them alike; test_inventory_tool.py checks this one,
  * test_tallies.py the migrations', each with stockroom check).
  */
@@ -233,6 +242,16 @@ static const char tally_sql_rebuild[] =
     " SELECT 'manufacturer_part', 0, count(*) FROM manufacturer_part;"
     "INSERT INTO tally (name, id, n)"
     " SELECT 'supplier_part', 0, count(*) FROM supplier_part;"
+    "INSERT INTO tally (name, id, n)"
+    " SELECT 'supplier_price_break', 0, count(*) FROM supplier_price_break;"
+    "INSERT INTO tally (name, id, n)"
+    " SELECT 'purchase_order_line', 0, count(*) FROM purchase_order_line;"
+    "INSERT INTO tally (name, id, n)"
+    " SELECT 'part_parameter', 0, count(*) FROM part_parameter;"
+    "INSERT INTO tally (name, id, n)"
+    " SELECT 'bom_item_substitute', 0, count(*) FROM bom_item_substitute;"
+    "INSERT INTO tally (name, id, n)"
+    " SELECT 'part.active', active, count(*) FROM part GROUP BY active;"
     "INSERT INTO tally (name, id, n)"
     " SELECT 'part_parameter.template', template, count(*)"
     " FROM part_parameter GROUP BY template;"

@@ -930,6 +930,12 @@ price_break_validate(struct ctx *ctx, struct res_write *w, struct errs *es)
 
 static struct res_sql price_break_sql;
 
+/* The unfiltered count, kept by migration 0037's triggers. */
+static const struct res_tally price_break_tallies[] = {
+	{ "", "SELECT ifnull((SELECT n FROM tally WHERE name = "
+	  "'supplier_price_break' AND id = 0), 0)" },
+};
+
 /* A file's price break names its supplier part by SKU, which two
  * suppliers may both use: its supplier (a name) tells them apart. */
 static const struct res_narrow price_break_narrow[] = {
@@ -948,6 +954,7 @@ const struct resource price_break_resource = {
 	RES_FIELDS(price_break_fields),
 	RES_FILTERS(price_break_filters),
 	RES_ORDERS(price_break_orders),
+	RES_TALLIES(price_break_tallies),
 	RES_UNIQUE(price_break_unique),
 	RES_NARROW(price_break_narrow),
 	.order = "pb.part, pb.quantity, pb.id",

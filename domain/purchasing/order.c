@@ -617,6 +617,12 @@ po_line_validate(struct ctx *ctx, struct res_write *w, struct errs *es)
 
 static struct res_sql po_line_sql;
 
+/* The unfiltered count, kept by migration 0037's triggers. */
+static const struct res_tally po_line_tallies[] = {
+	{ "", "SELECT ifnull((SELECT n FROM tally WHERE name = "
+	  "'purchase_order_line' AND id = 0), 0)" },
+};
+
 /* A file's line names its supplier part by SKU, which two suppliers may
  * both use: the order's supplier tells them apart. */
 static const struct res_narrow po_line_narrow[] = {
@@ -636,6 +642,7 @@ const struct resource po_line_resource = {
 	RES_FIELDS(po_line_fields),
 	RES_FILTERS(po_line_filters),
 	RES_ORDERS(po_line_orders),
+	RES_TALLIES(po_line_tallies),
 	RES_NARROW(po_line_narrow),
 	.order = "l.order_id, l.id",
 	.search = &po_line_search,

@@ -191,6 +191,21 @@ def requests(data):
                                      "supplier_part_detail=true&"
                                      "in_stock=true&ordering=%2Bpart__name&"
                                      "limit=25&offset=0", None),
+        # InvenTree's app opening its Parts tab (bench.sh's row)
+        "app: parts tab": ("part", "GET", "/api/part/",
+                           "category=null&cascade=true&active=true&"
+                           "ordering=%2Bname&category_detail=true&limit=25&"
+                           "offset=0", None),
+        # Route rows of make bench (tests/bench/routes.py) whose count
+        # is kept in tally (migration 0037)
+        "/api/company/price-break/ list": ("company", "GET",
+                                           "/api/company/price-break/",
+                                           "limit=50", None),
+        "/api/part/parameter/ list": ("part", "GET",
+                                      "/api/part/parameter/", "limit=50",
+                                      None),
+        "/api/bom/substitute/ list": ("bom", "GET", "/api/bom/substitute/",
+                                      "limit=50", None),
         "app: stock tab, -part__name": (
             "stock", "GET", "/api/stock/",
             "location=null&cascade=true&in_stock=true&"

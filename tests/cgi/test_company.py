@@ -448,6 +448,79 @@ def test_unfiltered_counts_follow_every_change(site, api, world, mpn):
     assert b"counts " in proc.stdout and b": ok" in proc.stdout
 
 
+def test_more_lists_count_from_tally(site, api, world):
+    """Price breaks, purchase order lines, parameters (both routes), BOM
+    substitutes and the active parts are counted from tally (migration
+    0037): kept through creates, deletes, cascades and a change of
+    `active`, equal to the rows' count, and the count really is the kept
+    one (a tally set wrong by hand shows)."""
+    lists = {
+        "/api/company/price-break/": ("supplier_price_break", "TRUE", {}),
+        "/api/order/po-line/": ("purchase_order_line", "TRUE", {}),
+        "/api/part/parameter/": ("part_parameter", "TRUE", {}),
+        "/api/parameter/": ("part_parameter", "TRUE", {}),
+        "/api/bom/substitute/": ("bom_item_substitute", "TRUE", {}),
+        "/api/part/": ("part", "active = 1", {"active": "true"}),
+        "/api/part/?inactive": ("part", "active = 0", {"active": "false"}),
+    }
+
+    def agree():
+        db = site.db()
+        for path, (table, where, params) in lists.items():
+            want = db.execute(f"SELECT count(*) FROM {table} "
+                              f"WHERE {where}").fetchone()[0]
+            r = api.get(path.split("?")[0], limit=1, **params)
+            assert r.status == 200, (path, r)
+            assert r.json()["count"] == want, (path, want, r.json())
+        db.close()
+
+    r1, wire = world["r1"], world["wire"]
+    board = api.part("Board", assembly=True)["pk"]
+    sps = [api.ok("POST", SP, {"part": p, "supplier": world["mouser"],
+                               "SKU": f"K{i}"})["pk"]
+           for i, p in enumerate([r1, wire, board])]
+    for sp in sps:
+        for q in (1, 10, 100):
+            api.ok("POST", PB, {"part": sp, "quantity": q, "price": "1"})
+    po = api.ok("POST", "/api/order/po/", {"supplier": world["mouser"]})["pk"]
+    for sp in sps:
+        api.ok("POST", "/api/order/po-line/", {"order": po, "part": sp,
+                                               "quantity": 5})
+    t = api.ok("POST", "/api/parameter/template/", {"name": "Length"})["pk"]
+    for p in (r1, wire, board):
+        api.ok("POST", "/api/part/parameter/", {"part": p, "template": t,
+                                                "data": "3"})
+    b = api.ok("POST", "/api/bom/", {"part": board, "sub_part": r1,
+                                     "quantity": 2})["pk"]
+    api.ok("POST", "/api/bom/substitute/", {"bom_item": b, "part": wire})
+    agree()
+    r = api.call("PATCH", f"/api/part/{wire}/", {"active": False})
+    assert r.status == 200, r
+    agree()
+    # The wire takes its price breaks, its order line, its parameter and
+    # its place as a substitute with it.
+    api.ok("DELETE", f"/api/part/{wire}/")
+    agree()
+    api.ok("DELETE", "/api/order/po-line/", {"items": [
+        x["pk"] for x in api.get("/api/order/po-line/").json()][:1]})
+    api.ok("DELETE", f"/api/company/price-break/{api.get(PB).json()[0]['pk']}/")
+    agree()
+    proc = site.tool("check", check=False)
+    assert proc.returncode == 0, proc.stdout.decode() + proc.stderr.decode()
+    db = site.db()
+    db.execute("UPDATE tally SET n = n + 7 WHERE name IN "
+               "('supplier_price_break', 'part.active') AND id IN (0, 1)")
+    db.commit()
+    db.close()
+    pbs = api.get(PB, limit=1).json()
+    assert pbs["count"] == 5 + 7 and len(pbs["results"]) == 1
+    assert api.get("/api/part/", limit=1, active="true").json()["count"] == \
+        2 + 7
+    proc = site.tool("check", check=False)
+    assert proc.returncode == 1
+    assert b"tally supplier_price_break 0: kept 12, counted 5" in proc.stdout
+
+
 # --- price breaks ------------------------------------------------------------
 
 def test_price_breaks(api, world):
