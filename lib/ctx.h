@@ -67,6 +67,9 @@ struct ctx {
 	/* Rows a search read from its index, for the request's other lists
 	 * (list.c: POST /api/search/ searches several at once). */
 	void			*list_found;
+	/* Rows nested in a GET's rows, as text, for its other rows that
+	 * name them again (res.c: a page of parts and their categories). */
+	void			*nested;
 };
 
 void		 ctx_init(struct ctx *, char *const *envp, FILE *in, FILE *out,

@@ -158,7 +158,8 @@ ex_printed_free(struct ex *x)
  * The members the render hook adds that no field describes (a part's
  * full_name, the user's star) are columns too, after the fields: found
  * on the first row, those with a value of one cell (nested details,
- * asked for with ?..._detail=true, are not).
+ * asked for with ?..._detail=true, are not, whether a tree or a row's
+ * text).
  */
 static void
 ex_discover(struct ex *x)
@@ -168,8 +169,10 @@ ex_discover(struct ex *x)
 
 	cJSON_ArrayForEach(m, x->hook) {
 		bool known = false;
-		if (cJSON_IsObject(m) || cJSON_IsArray(m) || m->string == NULL)
-			continue;
+		if (cJSON_IsObject(m) || cJSON_IsArray(m) || m->string == NULL ||
+		    (cJSON_IsRaw(m) && m->valuestring != NULL &&
+		    (m->valuestring[0] == '{' || m->valuestring[0] == '[')))
+			continue;	/* a nested row as text (res_nested()) */
 		for (size_t i = 0; i < x->ncols && !known; i++)
 			known = strcmp(x->cols[i].name, m->string) == 0;
 		if (known || added >= EX_HOOK_MAX)

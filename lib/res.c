@@ -1,6 +1,8 @@
 /*
  * res: the generic handlers of a described resource.  See res.h.
  */
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -405,42 +407,125 @@ res_nested_all(struct ctx *ctx, const struct resource *r, db_stmt **cache,
 }
 
 /*
+ * The rows a GET nests, by resource, view and id, as the text
+ * res_nested_text() made: the rows of a page name the same category,
+ * supplier or location again and again, and each is read and written
+ * once (one query less each time, which on PostgreSQL is a round trip).
+ * Only while a GET is answered: it writes nothing, so a row nested twice
+ * is the same both times.  Bounded (slots, bytes) in the request's arena;
+ * when full, rows are read as before.
+ */
+#define RES_MEMO_SLOTS	128		/* a power of two */
+#define RES_MEMO_BYTES	(32 * 1024)
+
+struct res_memo_row {
+	const struct resource	*r;
+	const void		*view;
+	long long		 id;
+	char			*text;		/* NULL: a free slot */
+	size_t			 len;
+};
+
+struct res_memo {
+	struct res_memo_row	 slot[RES_MEMO_SLOTS];
+	size_t			 n, bytes;
+	char			 text[RES_MEMO_BYTES];	/* the rows' */
+};
+
+/* The slot of (r, view, id): kept (text set) or the free one it would
+ * take; NULL when the request keeps none. */
+static struct res_memo_row *
+res_memo_slot(struct ctx *ctx, const struct resource *r, const void *view,
+    long long id)
+{
+	struct res_memo *m = ctx->nested;
+
+	if (strcmp(ctx->req.method, "GET") != 0)
+		return NULL;
+	if (m == NULL) {	/* one block: a list's buffers grow around it */
+		ctx->nested = m = mem_alloc(&ctx->mem, sizeof(*m));
+		memset(m, 0, offsetof(struct res_memo, text));
+	}
+	size_t h = ((size_t)id * 0x9e3779b97f4a7c15ULL ^
+	    (size_t)(uintptr_t)r ^ (size_t)(uintptr_t)view >> 4) &
+	    (RES_MEMO_SLOTS - 1);
+	for (size_t k = 0; k < RES_MEMO_SLOTS; k++) {
+		struct res_memo_row *row = &m->slot[(h + k) &
+		    (RES_MEMO_SLOTS - 1)];
+		if (row->text == NULL || (row->id == id && row->r == r &&
+		    row->view == view))
+			return row;
+	}
+	return NULL;
+}
+
+/* Keeps text (len bytes) in the free slot row for (r, view, id), if there
+ * is room. */
+static void
+res_memo_keep(struct ctx *ctx, struct res_memo_row *row,
+    const struct resource *r, const void *view, long long id,
+    const char *text, size_t len)
+{
+	struct res_memo *m = ctx->nested;
+
+	if (row == NULL || m->n >= RES_MEMO_SLOTS / 2 ||
+	    len + 1 > RES_MEMO_BYTES - m->bytes)
+		return;
+	row->r = r;
+	row->view = view;
+	row->id = id;
+	row->text = m->text + m->bytes;
+	memcpy(row->text, text, len + 1);
+	row->len = len;
+	m->n++;
+	m->bytes += len + 1;
+}
+
+/* A raw item holding a copy of text (freed with it). */
+static cJSON *
+res_raw(const char *text, size_t len)
+{
+	cJSON *o = cJSON_CreateNull();
+	char *copy = malloc(len + 1);
+
+	if (o == NULL || copy == NULL)
+		mem_oom();
+	memcpy(copy, text, len + 1);
+	o->type = cJSON_Raw;
+	o->valuestring = copy;
+	return o;
+}
+
+/*
  * The row of id of r, rendered with view, for nesting in another row
  * (?category_detail=true), or NULL when there is none or it cannot be
- * read.  *cache keeps the statement for the request's other rows.
+ * read.  *cache keeps the statement for the request's other rows.  The
+ * row is the same text a list prints for it, in one raw item (the caller
+ * must not look into it), read once per GET (res_memo_slot()).
  */
 cJSON *
 res_nested(struct ctx *ctx, const struct resource *r, db_stmt **cache,
     long long id, void *view)
 {
-	cJSON *o = NULL;
-
-	if (*cache == NULL && (*cache = db_prepare(ctx,
-	    res_sql(r)->select_one)) == NULL)
-		return NULL;
-	st_reset(*cache);
-	st_bind_int64(*cache, 1, id);
-	if (st_step(*cache) == SQLITE_ROW)
-		o = res_render(ctx, r, *cache, view);
-	st_reset(*cache);
-	return o;
+	return res_nested_text(ctx, r, cache, id, view);
 }
 
 /*
- * As res_nested(), but the row as its JSON text in one raw item (the same
- * text a list prints for it): for a hook that nests a row as it is, in
- * every row of a long list (a BOM's sub_part_detail), without a tree of
- * its members to build, print and free at each.  The caller must not
- * look into it.
+ * As res_nested(): for a hook that nests a row as it is, in every row of
+ * a long list (a BOM's sub_part_detail), without a tree of its members to
+ * build, print and free at each.
  */
 cJSON *
 res_nested_text(struct ctx *ctx, const struct resource *r, db_stmt **cache,
     long long id, void *view)
 {
 	struct res_rows rr = { r, view };
+	struct res_memo_row *kept = res_memo_slot(ctx, r, view, id);
 	struct mem_buf t = { 0 };
 	cJSON *o = NULL;
 
+	if (kept != NULL && kept->text != NULL)
+		return res_raw(kept->text, kept->len);
 	if (*cache == NULL && (*cache = db_prepare(ctx,
 	    res_sql(r)->select_one)) == NULL)
 		return NULL;
@@ -448,6 +533,7 @@ res_nested_text(struct ctx *ctx, const struct resource *r, db_stmt **cache,
 	st_bind_int64(*cache, 1, id);
 	if (st_step(*cache) == SQLITE_ROW) {
 		res_row_text(ctx, *cache, &rr, &t);
+		res_memo_keep(ctx, kept, r, view, id, t.s, t.len);
 		if ((o = cJSON_CreateNull()) == NULL)
 			mem_oom();
 		o->type = cJSON_Raw;

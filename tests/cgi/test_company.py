@@ -521,6 +521,37 @@ def test_more_lists_count_from_tally(site, api, world):
     assert b"tally supplier_price_break 0: kept 12, counted 5" in proc.stdout
 
 
+@pytest.mark.parametrize("path,params", [
+    (SP, dict(part_detail=True, supplier_detail=True,
+              manufacturer_part_detail=True)),
+    (MP, dict(part_detail=True, manufacturer_detail=True)),
+])
+def test_nested_rows_of_a_page_are_each_rows_own(api, world, mpn, path,
+                                                 params):
+    """A page nests each part, company and manufacturer part once per
+    request (lib/res.c, res_nested()) and uses it again for the rows that
+    name it; their ids are alike (part 1 and company 1), and the page's
+    rows must each be what the list gives for that row alone."""
+    wire_mpn = api.ok("POST", MP, {"part": world["wire"], "manufacturer":
+                                   world["acme"], "MPN": "W-1"})["pk"]
+    for i, p in enumerate([world["r1"], world["wire"]] * 3):
+        api.ok("POST", SP, {"part": p, "supplier": world["mouser"],
+                            "SKU": f"N{i}", "manufacturer_part":
+                            mpn if p == world["r1"] else wire_mpn})
+    page = api.list(path, limit=100, **params)["results"]
+    assert len(page) >= 2
+    alone = [api.list(path, limit=1, offset=k, **params)["results"][0]
+             for k in range(len(page))]
+    assert page == alone
+    for r in page:
+        assert r["part_detail"]["pk"] == r["part"]
+        assert "IPN" in r["part_detail"]
+        for key in ("supplier", "manufacturer"):
+            if key + "_detail" in r:
+                assert r[key + "_detail"]["pk"] == r[key]
+                assert "is_supplier" in r[key + "_detail"]
+
+
 # --- price breaks ------------------------------------------------------------
 
 def test_price_breaks(api, world):

@@ -271,3 +271,34 @@ def test_ordering_by_part_name_pages(site, api, world):
                     STOCK, ordering=ordering, limit=5, offset=offset,
                     **filters)["results"]]
             assert got == expect, (filters, ordering)
+
+
+@pytest.mark.parametrize("path,params", [
+    (STOCK, dict(part_detail=True, location_detail=True,
+                 supplier_part_detail=True)),
+    ("/api/part/", dict(category_detail=True)),
+])
+def test_nested_rows_of_a_page_are_each_rows_own(api, world, path, params):
+    """The rows a page nests are read once per request and used again for
+    the page's other rows that name them (lib/res.c, res_nested()): a page
+    of many rows names the same parts, locations and categories, whose ids
+    also equal each other's (part 1, location 1, category 1).  Each row of
+    the page is what the same list gives for that row alone."""
+    for i in range(4):
+        p = api.part(f"P{i}", world["r"] if i % 2 else world["m"])["pk"]
+        for k, loc in enumerate((world["w"], world["s"], world["o"])):
+            api.stock(p if k else world["p1"], i + k + 1, loc)
+    page = api.list(path, limit=100, **params)["results"]
+    assert len(page) >= 6
+    alone = [api.list(path, limit=1, offset=k, **params)["results"][0]
+             for k in range(len(page))]
+    assert page == alone
+    key = "part_detail" if path == STOCK else "category_detail"
+    names = {r[key]["pk"]: r[key]["name"] for r in page}
+    assert len(names) > 1
+    if path == STOCK:
+        assert {r["location_detail"]["pk"] for r in page} == \
+            {world["w"], world["s"], world["o"]}
+        assert all(r["part_detail"]["pk"] == r["part"] and
+                   r["location_detail"]["pk"] == r["location"]
+                   for r in page)
