@@ -791,7 +791,7 @@ MIGRATION_UNDO = {
     37: [f"DROP TRIGGER IF EXISTS {t}_{e}" for t in (
         "supplier_price_break_tally", "purchase_order_line_tally",
         "part_parameter_rows", "bom_item_substitute_tally",
-        "part_active_tally") for e in ("ai", "ad", "au")],
+        "part_active_tally") for e in ("ai", "ad", "bd", "au")],
 }
 
 

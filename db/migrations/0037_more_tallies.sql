@@ -8,12 +8,14 @@
 -- unfiltered counts, and the substitutes', are kept here as those of
 -- manufacturer and supplier parts are (migration 0017).
 --
--- 'part.active' counts the parts by `active` (id 1: active, 0: not): the
--- app's Parts tab asks for ?active=true on every page.
+-- 'part.active' counts the parts by `active` (id 1: active, 0: not), and
+-- 'part_category.active_parts' the active parts of each category with its
+-- subtree (as 'part_category.parts' counts them all): the app asks for
+-- ?active=true on every page of its Parts tab and of a category's parts.
 
 DELETE FROM tally WHERE name IN ('supplier_price_break',
     'purchase_order_line', 'part_parameter', 'bom_item_substitute',
-    'part.active');
+    'part.active', 'part_category.active_parts');
 INSERT INTO tally (name, id, n)
     SELECT 'supplier_price_break', 0, count(*) FROM supplier_price_break;
 INSERT INTO tally (name, id, n)
@@ -24,6 +26,12 @@ INSERT INTO tally (name, id, n)
     SELECT 'bom_item_substitute', 0, count(*) FROM bom_item_substitute;
 INSERT INTO tally (name, id, n)
     SELECT 'part.active', active, count(*) FROM part GROUP BY active;
+INSERT INTO tally (name, id, n)
+    SELECT 'part_category.active_parts', t.ancestor, sum(c.parts)
+    FROM (SELECT category, count(*) AS parts FROM part
+	WHERE category IS NOT NULL AND active = 1 GROUP BY category) c
+    JOIN part_category_tree t ON t.descendant = c.category
+    GROUP BY t.ancestor;
 
 CREATE TRIGGER supplier_price_break_tally_ai
     AFTER INSERT ON supplier_price_break BEGIN
@@ -65,18 +73,73 @@ CREATE TRIGGER bom_item_substitute_tally_ad
 	    ON CONFLICT DO UPDATE SET n = n - 1;
 END;
 
+-- A part counts under its `active`, and when active under its category's
+-- ancestors; before it is deleted, as part_tally_bd (migration 0010).
 CREATE TRIGGER part_active_tally_ai AFTER INSERT ON part BEGIN
-	INSERT INTO tally (name, id, n) VALUES ('part.active', new.active, 1)
-	    ON CONFLICT DO UPDATE SET n = n + 1;
+	INSERT INTO tally (name, id, n)
+	    SELECT 'part.active', new.active, 1 WHERE 1
+	    UNION ALL SELECT 'part_category.active_parts', ancestor, 1
+	    FROM part_category_tree WHERE descendant = new.category
+	    AND new.active = 1
+	    ON CONFLICT DO UPDATE SET n = n + excluded.n;
 END;
-CREATE TRIGGER part_active_tally_ad AFTER DELETE ON part BEGIN
-	INSERT INTO tally (name, id, n) VALUES ('part.active', old.active, -1)
-	    ON CONFLICT DO UPDATE SET n = n - 1;
-END;
-CREATE TRIGGER part_active_tally_au AFTER UPDATE OF active ON part
-    WHEN old.active IS NOT new.active BEGIN
+CREATE TRIGGER part_active_tally_bd BEFORE DELETE ON part BEGIN
 	INSERT INTO tally (name, id, n)
 	    SELECT 'part.active', old.active, -1 WHERE 1
-	    UNION ALL SELECT 'part.active', new.active, 1
+	    UNION ALL SELECT 'part_category.active_parts', ancestor, -1
+	    FROM part_category_tree WHERE descendant = old.category
+	    AND old.active = 1
 	    ON CONFLICT DO UPDATE SET n = n + excluded.n;
+END;
+CREATE TRIGGER part_active_tally_au AFTER UPDATE OF active, category ON part
+    WHEN old.active IS NOT new.active OR old.category IS NOT new.category
+BEGIN
+	INSERT INTO tally (name, id, n)
+	    SELECT 'part.active', old.active, -1
+	    WHERE old.active IS NOT new.active
+	    UNION ALL SELECT 'part.active', new.active, 1
+	    WHERE old.active IS NOT new.active
+	    UNION ALL SELECT 'part_category.active_parts', ancestor, -1
+	    FROM part_category_tree WHERE descendant = old.category
+	    AND old.active = 1
+	    UNION ALL SELECT 'part_category.active_parts', ancestor, 1
+	    FROM part_category_tree WHERE descendant = new.category
+	    AND new.active = 1
+	    ON CONFLICT DO UPDATE SET n = n + excluded.n;
+END;
+
+-- A category moved or deleted takes its active parts' count along with
+-- its other counts: migration 0010's triggers, with the new name.
+DROP TRIGGER part_category_tree_au;
+CREATE TRIGGER part_category_tree_au AFTER UPDATE OF parent ON part_category
+    WHEN old.parent IS NOT new.parent BEGIN
+	INSERT INTO tally (name, id, n)
+	    SELECT s.name, t.ancestor, -s.n FROM tally s, part_category_tree t
+	    WHERE s.name IN ('part_category.parts', 'part_category.items',
+		'part_category.active_parts')
+	    AND s.id = new.id AND s.n <> 0 AND t.descendant = old.parent
+	    ON CONFLICT DO UPDATE SET n = n + excluded.n;
+	DELETE FROM part_category_tree
+	    WHERE descendant IN (SELECT descendant FROM part_category_tree
+		WHERE ancestor = new.id)
+	    AND ancestor IN (SELECT ancestor FROM part_category_tree
+		WHERE descendant = old.parent);
+	INSERT INTO part_category_tree (ancestor, descendant)
+	    SELECT a.ancestor, d.descendant
+	    FROM part_category_tree a, part_category_tree d
+	    WHERE a.descendant = new.parent AND d.ancestor = new.id;
+	INSERT INTO tally (name, id, n)
+	    SELECT s.name, t.ancestor, s.n FROM tally s, part_category_tree t
+	    WHERE s.name IN ('part_category.parts', 'part_category.items',
+		'part_category.active_parts')
+	    AND s.id = new.id AND s.n <> 0 AND t.descendant = new.parent
+	    ON CONFLICT DO UPDATE SET n = n + excluded.n;
+END;
+DROP TRIGGER part_category_tree_ad;
+CREATE TRIGGER part_category_tree_ad AFTER DELETE ON part_category BEGIN
+	DELETE FROM part_category_tree
+	    WHERE descendant = old.id OR ancestor = old.id;
+	DELETE FROM tally WHERE name IN ('part_category.parts',
+	    'part_category.items', 'part_category.active_parts')
+	    AND id = old.id;
 END;

@@ -283,9 +283,16 @@ static const struct res_tally part_tallies[] = {
 	  "id = 0), 0)" },
 	{ "category<", "SELECT ifnull((SELECT n FROM tally WHERE name = "
 	  "'part_category.parts' AND id = ?), 0)" },
-	/* The app's Parts tab: ?active=true (migration 0037). */
+	/* The app's Parts tab and a category's parts: ?active=true
+	 * (migration 0037); the inactive ones of a subtree are its parts
+	 * less its active ones. */
 	{ "active=", "SELECT ifnull((SELECT n FROM tally WHERE name = "
 	  "'part.active' AND id = ?), 0)" },
+	{ "active=,category<", "SELECT CASE WHEN ?1 = 1 THEN a ELSE p - a "
+	  "END FROM (SELECT ifnull((SELECT n FROM tally WHERE name = "
+	  "'part_category.active_parts' AND id = ?2), 0) AS a, "
+	  "ifnull((SELECT n FROM tally WHERE name = 'part_category.parts' "
+	  "AND id = ?2), 0) AS p) AS c" },
 };
 
 /* Name, IPN, description, keywords, its MPNs and SKUs (migration 0018)

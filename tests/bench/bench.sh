@@ -248,6 +248,9 @@ ENDPOINTS=(
 	"app: stock tab|/api/stock/?location=null&cascade=true&part_detail=true&location_detail=true&supplier_detail=true&supplier_part_detail=true&in_stock=true&ordering=%2Bpart__name&limit=25&offset=0|"
 	"app: top locations|/api/stock/location/?cascade=false&ordering=%2Bpathstring&limit=25&offset=0|"
 	"app: stock of a part|/api/stock/?part=$PK&in_stock=true&limit=25&offset=0|"
+	# A category's parts in the app: the same filters under category 1
+	# (active=true: the count is migration 0037's tally).
+	"app: parts of a category|/api/part/?category=1&cascade=true&active=true&ordering=%2Bname&category_detail=true&limit=25&offset=0|"
 	# A location's Stock tab, on the generator's first location (the
 	# largest subtree: a quarter of the items).
 	"app: stock of a location|/api/stock/?location=1&cascade=true&part_detail=true&location_detail=true&supplier_detail=true&supplier_part_detail=true&in_stock=true&ordering=%2Bpart__name&limit=25&offset=0|"

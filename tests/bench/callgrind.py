@@ -206,6 +206,10 @@ def requests(data):
                                       None),
         "/api/bom/substitute/ list": ("bom", "GET", "/api/bom/substitute/",
                                       "limit=50", None),
+        "app: parts of a category": ("part", "GET", "/api/part/",
+                           "category=1&cascade=true&active=true&"
+                           "ordering=%2Bname&category_detail=true&limit=25&"
+                           "offset=0", None),
         "app: stock tab, -part__name": (
             "stock", "GET", "/api/stock/",
             "location=null&cascade=true&in_stock=true&"

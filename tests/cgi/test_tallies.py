@@ -79,8 +79,8 @@ def random_change(w, db, rnd):
     op = rnd.choices(
         ["loc", "cat", "part", "item", "transfer", "remove", "status",
          "patch_item", "move_loc", "move_cat", "part_cat", "del_item",
-         "del_loc", "del_cat", "del_part"],
-        [4, 3, 4, 20, 10, 6, 6, 5, 5, 4, 4, 3, 1, 2, 2])[0]
+         "del_loc", "del_cat", "del_part", "active"],
+        [4, 3, 4, 20, 10, 6, 6, 5, 5, 4, 4, 3, 1, 2, 2, 3])[0]
     maybe = (lambda xs: pick(xs) if xs and rnd.random() < 0.85 else None)
     if op == "loc" or not locs:
         w.call("POST", "/api/stock/location/",
@@ -125,6 +125,9 @@ def random_change(w, db, rnd):
                {"parent": maybe(cats)})
     elif op == "part_cat":
         w.call("PATCH", f"/api/part/{pick(parts)}/", {"category": maybe(cats)})
+    elif op == "active":
+        w.call("PATCH", f"/api/part/{pick(parts)}/",
+               {"active": rnd.random() < 0.5})
     elif op == "del_item":
         w.call("DELETE", f"/api/stock/{pick(items)}/")
     elif op == "del_loc":
@@ -164,6 +167,9 @@ def assert_api_counts(w, db, rnd):
 
     assert count("/api/stock/") == sql("SELECT count(*) FROM stock_item")
     assert count("/api/part/") == sql("SELECT count(*) FROM part")
+    for active in (True, False):
+        assert count("/api/part/", active=active) == sql(
+            "SELECT count(*) FROM part WHERE active = ?", int(active))
     assert count("/api/stock/track/") == sql(
         "SELECT count(*) FROM stock_tracking")
     assert count("/api/stock/", in_stock=True) == sql(
@@ -227,6 +233,10 @@ def assert_api_counts(w, db, rnd):
         parts = sql(f"SELECT count(*) FROM part WHERE category IN ({marks})",
                     *below)
         assert count("/api/part/", category=cat) == parts
+        for active in (True, False):
+            assert count("/api/part/", category=cat, active=active) == sql(
+                f"SELECT count(*) FROM part WHERE category IN ({marks}) "
+                "AND active = ?", *below, int(active))
         # The page is the same whichever way it is found (the parts of a
         # large category walked down their names: res_plan_dense()).
         for limit, offset in ((1, 0), (1, 3), (5, 0), (5, 40)):
@@ -273,7 +283,7 @@ def test_counts_survive_thousands_of_random_changes(site, admin):
         w.stop()
         db.close()
     # Every kind of change was made, subtrees moved and nodes deleted.
-    assert len(seen) == 15, seen
+    assert len(seen) == 16, seen
     assert db_of(site).execute(
         "SELECT count(*) FROM stock_item").fetchone()[0] > 50
 
