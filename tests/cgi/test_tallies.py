@@ -246,6 +246,14 @@ def assert_api_counts(w, db, rnd):
                 f"SELECT id FROM part WHERE category IN ({marks}) "
                 f"ORDER BY name, id LIMIT ? OFFSET ?",
                 (*below, limit, offset))], (cat, limit, offset)
+            # ... and with the app's active=true (a boolean field walked
+            # with the category).
+            page = w.json("GET", "/api/part/", category=cat, active=True,
+                          limit=limit, offset=offset)["results"]
+            assert [r["pk"] for r in page] == [r[0] for r in db.execute(
+                f"SELECT id FROM part WHERE category IN ({marks}) "
+                f"AND active = 1 ORDER BY name, id LIMIT ? OFFSET ?",
+                (*below, limit, offset))], (cat, limit, offset)
         d = w.json("GET", f"/api/part/category/{cat}/")
         assert d["part_count"] == parts
         assert d["subcategories"] == len(below) - 1
