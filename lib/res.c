@@ -1000,16 +1000,22 @@ res_plan_dense(struct ctx *ctx, const struct resource *r, struct list_q *q,
 	for (size_t k = 0; k < q->nnotes; k++) {
 		const struct list_note *nt = &q->notes[k];
 		const char *f = q->where + nt->at;
-		const struct res_filter *rf = NULL;
-		for (size_t i = 0; i < r->nfilters && rf == NULL; i++)
-			if (r->filters[i].walk &&
-			    strcmp(r->filters[i].name, nt->name) == 0)
-				rf = &r->filters[i];
-		if (rf == NULL || nt->len <= nand ||
+		unsigned walk = 0;
+		for (size_t i = 0; i < r->nfilters && walk == 0; i++)
+			if (strcmp(r->filters[i].name, nt->name) == 0)
+				walk = r->filters[i].walk;
+		/* A boolean field's own test (?active=true) is one column
+		 * of the walked row: it may be walked too. */
+		for (size_t i = 0; i < r->nfields && walk == 0; i++)
+			if (r->fields[i].type == FT_BOOL &&
+			    (r->fields[i].flags & F_FILTER) &&
+			    strcmp(r->fields[i].name, nt->name) == 0)
+				walk = 1;
+		if (walk == 0 || nt->len <= nand ||
 		    strncmp(f, and, nand) != 0)
 			return NULL;
-		if (rf->walk > cost)
-			cost = rf->walk;
+		if (walk > cost)
+			cost = walk;
 		if (f[nand] == '+')	/* written so: it drives no index */
 			frag[k] = NULL;
 		else if (strcmp(nt->op, "=") == 0 || strcmp(nt->op, "<") == 0)

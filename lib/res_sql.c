@@ -156,6 +156,9 @@ sql_orders(const struct resource *r, struct res_sql *q)
 		o[k].name = f->name;
 		o[k].asc = res_sql_printf("%s, %s.id", c, a);
 		o[k].desc = res_sql_printf("%s DESC, %s.id DESC", c, a);
+		/* The resource's own order (a part's name): its index gives
+		 * the rows either way, as for the default order. */
+		o[k].walk = r->order != NULL && strcmp(o[k].asc, r->order) == 0;
 		free(c);
 		k++;
 	}
