@@ -352,63 +352,9 @@ res_row_text(struct ctx *ctx, db_stmt *st, void *arg, struct mem_buf *t)
 	mem_buf_add(t, "}", 1);
 }
 
-/* A row of r's SELECT as the API shows it, rendered with view. */
-cJSON *
-res_render(struct ctx *ctx, const struct resource *r, db_stmt *st,
-    void *view)
-{
-	struct res_rows rr = { r, view };
-
-	return res_row_json(ctx, st, &rr);
-}
-
-/*
- * The rows of r whose ids the bound statement ids gives (its first
- * column; stepped to its end and reset), each as res_nested() makes it,
- * in a new array.  The ids are read first: the nested reads use
- * statements of their own, and a connection walks one at a time.  (On
- * the heap, not the arena: a list renders rows without growing it.)
- * cache as res_nested()'s, or NULL for one of this call's own.
- */
-cJSON *
-res_nested_all(struct ctx *ctx, const struct resource *r, db_stmt **cache,
-    db_stmt *ids, void *view)
-{
-	long long few[16], *id = few;
-	size_t n = 0, cap = sizeof(few) / sizeof(few[0]);
-	db_stmt *once = NULL;
-	cJSON *list = cJSON_CreateArray();
-
-	if (list == NULL)
-		mem_oom();
-	while (st_step(ids) == SQLITE_ROW) {
-		if (n == cap) {
-			long long *more = malloc(2 * cap * sizeof(*more));
-			if (more == NULL)
-				mem_oom();
-			memcpy(more, id, n * sizeof(*id));
-			if (id != few)
-				free(id);
-			id = more;
-			cap *= 2;
-		}
-		id[n++] = st_column_int64(ids, 0);
-	}
-	st_reset(ids);
-	for (size_t i = 0; i < n; i++) {
-		cJSON *d = res_nested(ctx, r, cache != NULL ? cache : &once,
-		    id[i], view);
-		if (d != NULL)
-			cJSON_AddItemToArray(list, d);
-	}
-	if (id != few)
-		free(id);
-	return list;
-}
-
 /*
  * The rows a GET nests, by resource, view and id, as the text
- * res_nested_text() made: the rows of a page name the same category,
+ * res_nested() makes: the rows of a page name the same category,
  * supplier or location again and again, and each is read and written
  * once (one query less each time, which on PostgreSQL is a round trip).
  * Only while a GET is answered: it writes nothing, so a row nested twice
@@ -481,84 +427,89 @@ res_memo_keep(struct ctx *ctx, struct res_memo_row *row,
 	m->bytes += len + 1;
 }
 
-/* A raw item holding a copy of text (freed with it). */
+/* A raw item that takes s (malloc'd; freed with the item). */
 static cJSON *
-res_raw(const char *text, size_t len)
+res_raw(char *s)
 {
 	cJSON *o = cJSON_CreateNull();
-	char *copy = malloc(len + 1);
 
-	if (o == NULL || copy == NULL)
+	if (o == NULL)
 		mem_oom();
-	memcpy(copy, text, len + 1);
 	o->type = cJSON_Raw;
-	o->valuestring = copy;
+	o->valuestring = s;
 	return o;
+}
+
+/*
+ * Appends the row of id of r, rendered with view, to t as the text its
+ * list prints, read once per GET (res_memo_slot()); false when there is
+ * none or it cannot be read.  *cache keeps the statement for the
+ * request's other rows.
+ */
+static bool
+res_nested_into(struct ctx *ctx, const struct resource *r, db_stmt **cache,
+    long long id, void *view, struct mem_buf *t)
+{
+	struct res_rows rr = { r, view };
+	struct res_memo_row *kept = res_memo_slot(ctx, r, view, id);
+	size_t at = t->len;
+	bool found;
+
+	if (kept != NULL && kept->text != NULL) {
+		mem_buf_add(t, kept->text, kept->len);
+		return true;
+	}
+	if (*cache == NULL && (*cache = db_prepare(ctx,
+	    res_sql(r)->select_one)) == NULL)
+		return false;
+	st_reset(*cache);
+	st_bind_int64(*cache, 1, id);
+	if ((found = st_step(*cache) == SQLITE_ROW)) {
+		res_row_text(ctx, *cache, &rr, t);
+		res_memo_keep(ctx, kept, r, view, id, t->s + at, t->len - at);
+	}
+	st_reset(*cache);
+	return found;
 }
 
 /*
  * The row of id of r, rendered with view, for nesting in another row
  * (?category_detail=true), or NULL when there is none or it cannot be
- * read.  *cache keeps the statement for the request's other rows.  The
- * row is the same text a list prints for it, in one raw item (the caller
- * must not look into it), read once per GET (res_memo_slot()).
+ * read: the same text its list prints, in one raw item (the caller must
+ * not look into it), without a tree of its members to build, print and
+ * free at each row of a long list.
  */
 cJSON *
 res_nested(struct ctx *ctx, const struct resource *r, db_stmt **cache,
     long long id, void *view)
 {
-	return res_nested_text(ctx, r, cache, id, view);
-}
-
-/*
- * As res_nested(): for a hook that nests a row as it is, in every row of
- * a long list (a BOM's sub_part_detail), without a tree of its members to
- * build, print and free at each.
- */
-cJSON *
-res_nested_text(struct ctx *ctx, const struct resource *r, db_stmt **cache,
-    long long id, void *view)
-{
-	struct res_rows rr = { r, view };
-	struct res_memo_row *kept = res_memo_slot(ctx, r, view, id);
 	struct mem_buf t = { 0 };
-	cJSON *o = NULL;
 
-	if (kept != NULL && kept->text != NULL)
-		return res_raw(kept->text, kept->len);
-	if (*cache == NULL && (*cache = db_prepare(ctx,
-	    res_sql(r)->select_one)) == NULL)
+	if (!res_nested_into(ctx, r, cache, id, view, &t)) {
+		free(t.s);
 		return NULL;
-	st_reset(*cache);
-	st_bind_int64(*cache, 1, id);
-	if (st_step(*cache) == SQLITE_ROW) {
-		res_row_text(ctx, *cache, &rr, &t);
-		res_memo_keep(ctx, kept, r, view, id, t.s, t.len);
-		if ((o = cJSON_CreateNull()) == NULL)
-			mem_oom();
-		o->type = cJSON_Raw;
-		o->valuestring = t.s;	/* malloc'd: freed with o */
 	}
-	st_reset(*cache);
-	return o;
+	return res_raw(t.s);
 }
 
 /*
- * As res_nested_all(), but the array as JSON text in one raw item, each
- * row as res_nested_text() makes it (the same text res_nested_all()'s
- * array prints): for a hook that nests a few rows in every row of a long
- * list (a build line's allocations).  The caller must not look into it.
+ * The rows of r whose ids the bound statement ids gives (its first
+ * column; stepped to its end and reset), each as res_nested() makes it,
+ * as the text of one array in one raw item: for a hook that nests a few
+ * rows in every row of a long list (a build line's allocations).  The ids
+ * are read first: the nested reads use statements of their own, and a
+ * connection walks one at a time.  (On the heap, not the arena: a list
+ * renders rows without growing it.)  cache as res_nested()'s, or NULL
+ * for one of this call's own.
  */
 cJSON *
-res_nested_all_text(struct ctx *ctx, const struct resource *r,
-    db_stmt **cache, db_stmt *ids, void *view)
+res_nested_all(struct ctx *ctx, const struct resource *r, db_stmt **cache,
+    db_stmt *ids, void *view)
 {
-	struct res_rows rr = { r, view };
 	long long few[16], *id = few;
 	size_t n = 0, cap = sizeof(few) / sizeof(few[0]);
 	db_stmt *once = NULL, **st = cache != NULL ? cache : &once;
 	struct mem_buf t = { 0 };
-	cJSON *o;
 
 	while (st_step(ids) == SQLITE_ROW) {
 		if (n == cap) {
@@ -576,26 +527,16 @@ res_nested_all_text(struct ctx *ctx, const struct resource *r,
 	st_reset(ids);
 	mem_buf_add(&t, "[", 1);
 	for (size_t i = 0; i < n; i++) {
-		if (*st == NULL && (*st = db_prepare(ctx,
-		    res_sql(r)->select_one)) == NULL)
-			break;
-		st_reset(*st);
-		st_bind_int64(*st, 1, id[i]);
-		if (st_step(*st) == SQLITE_ROW) {
-			if (t.len > 1)
-				mem_buf_add(&t, ",", 1);
-			res_row_text(ctx, *st, &rr, &t);
-		}
-		st_reset(*st);
+		size_t at = t.len;
+		if (t.len > 1)
+			mem_buf_add(&t, ",", 1);
+		if (!res_nested_into(ctx, r, st, id[i], view, &t))
+			t.len = at;	/* none: no comma either */
 	}
 	mem_buf_add(&t, "]", 1);
 	if (id != few)
 		free(id);
-	if ((o = cJSON_CreateNull()) == NULL)
-		mem_oom();
-	o->type = cJSON_Raw;
-	o->valuestring = t.s;	/* malloc'd: freed with o */
-	return o;
+	return res_raw(t.s);
 }
 
 /* ---- reading -------------------------------------------------------- */

@@ -450,15 +450,9 @@ struct cJSON	*res_row_json(struct ctx *, db_stmt *, void *arg);
 void		 res_row_text(struct ctx *, db_stmt *, void *arg,
 		    struct mem_buf *t);
 struct err	*res_view(struct ctx *, const struct resource *, void **view);
-struct cJSON	*res_render(struct ctx *, const struct resource *,
-		    db_stmt *, void *view);
 struct cJSON	*res_nested(struct ctx *, const struct resource *,
 		    db_stmt **cache, long long id, void *view);
-struct cJSON	*res_nested_text(struct ctx *, const struct resource *,
-		    db_stmt **cache, long long id, void *view);
 struct cJSON	*res_nested_all(struct ctx *, const struct resource *,
-		    db_stmt **cache, db_stmt *ids, void *view);
-struct cJSON	*res_nested_all_text(struct ctx *, const struct resource *,
 		    db_stmt **cache, db_stmt *ids, void *view);
 int		 res_field(const struct resource *, const char *name);
 int		 res_col(const struct resource *, int field);

@@ -562,7 +562,7 @@ bom_item_render(struct ctx *ctx, db_stmt *st, cJSON *o, void *view)
 	cJSON *subs;
 	if (ss != NULL) {
 		st_bind_int64(ss, 1, st_column_int64(st, 0));
-		subs = res_nested_all_text(ctx, &bom_substitute_resource,
+		subs = res_nested_all(ctx, &bom_substitute_resource,
 		    view != NULL ? &v->sub : &once, ss, NULL);
 	} else if ((subs = cJSON_CreateArray()) == NULL)
 		mem_oom();
@@ -579,7 +579,7 @@ bom_item_render(struct ctx *ctx, db_stmt *st, cJSON *o, void *view)
 	json_item(o, "can_build", dec_json(n < 0 ? 0 : n * DEC_SCALE));
 
 	if (v->part_detail) {
-		cJSON *d = res_nested_text(ctx, &part_resource, &v->part,
+		cJSON *d = res_nested(ctx, &part_resource, &v->part,
 		    st_column_int64(st, res_col(r, BI_PART)), v->part_view);
 		if (d != NULL)
 			json_item(o, "part_detail", d);
@@ -587,7 +587,7 @@ bom_item_render(struct ctx *ctx, db_stmt *st, cJSON *o, void *view)
 			json_null(o, "part_detail");
 	}
 	if (v->sub_part_detail) {
-		cJSON *d = res_nested_text(ctx, &part_resource, &v->sub_part,
+		cJSON *d = res_nested(ctx, &part_resource, &v->sub_part,
 		    st_column_int64(st, res_col(r, BI_SUB_PART)), v->part_view);
 		if (d != NULL)
 			json_item(o, "sub_part_detail", d);
@@ -810,7 +810,7 @@ static void
 bom_substitute_render(struct ctx *ctx, db_stmt *st, cJSON *o, void *view)
 {
 	db_stmt **cache = view, *once = NULL;
-	cJSON *d = res_nested_text(ctx, &part_resource, cache != NULL ? cache :
+	cJSON *d = res_nested(ctx, &part_resource, cache != NULL ? cache :
 	    &once, st_column_int64(st, res_col(&bom_substitute_resource,
 	    BS_PART)), NULL);
 

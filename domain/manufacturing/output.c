@@ -217,7 +217,7 @@ static const struct list_search build_line_search = {
 };
 
 /* ?part_detail= and ?bom_item_detail= (true unless false), allocations
- * always.  The nested rows are written as text (res_nested_text()), with
+ * always.  The nested rows are written as text (res_nested()), with
  * statements and the user's stars read once for the list's rows. */
 struct line_view {
 	bool	 part_detail, bom_detail;
@@ -249,7 +249,7 @@ build_line_render(struct ctx *ctx, db_stmt *st, cJSON *o, void *view)
 	struct line_view *v = view != NULL ? view : &none;
 
 	if (v->part_detail) {
-		cJSON *d = res_nested_text(ctx, &part_resource, &v->part,
+		cJSON *d = res_nested(ctx, &part_resource, &v->part,
 		    st_column_int64(st, res_col(r, LF_PART)), v->part_view);
 		if (d != NULL)
 			json_item(o, "part_detail", d);
@@ -257,7 +257,7 @@ build_line_render(struct ctx *ctx, db_stmt *st, cJSON *o, void *view)
 			json_null(o, "part_detail");
 	}
 	if (v->bom_detail) {
-		cJSON *d = res_nested_text(ctx, &bom_item_resource, &v->bom,
+		cJSON *d = res_nested(ctx, &bom_item_resource, &v->bom,
 		    st_column_int64(st, res_col(r, LF_BOM_ITEM)), NULL);
 		if (d != NULL)
 			json_item(o, "bom_item_detail", d);
@@ -273,7 +273,7 @@ build_line_render(struct ctx *ctx, db_stmt *st, cJSON *o, void *view)
 	if (ss != NULL) {
 		v->items = ss;
 		st_bind_int64(ss, 1, st_column_int64(st, 0));
-		list = res_nested_all_text(ctx, &build_item_resource, &v->item,
+		list = res_nested_all(ctx, &build_item_resource, &v->item,
 		    ss, NULL);
 	} else if ((list = cJSON_CreateArray()) == NULL)
 		mem_oom();
