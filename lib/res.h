@@ -215,6 +215,12 @@ struct res_tally {
 	const char	*sql;
 };
 
+/* Reading one kept count: RES_TALLY_N() an expression, RES_TALLY_SQL()
+ * the statement; id an SQL term ("0", "?", "?2"). */
+#define RES_TALLY_N(name, id) "ifnull((SELECT n FROM tally WHERE name = '" \
+	name "' AND id = " id "), 0)"
+#define RES_TALLY_SQL(name, id) "SELECT " RES_TALLY_N(name, id)
+
 /*
  * A tree (categories, locations): parent, path, pathstring and level
  * columns, kept by res_tree.c; its "contents" are rows of another

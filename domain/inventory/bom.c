@@ -846,8 +846,7 @@ static struct res_sql bom_substitute_sql;
 
 /* The unfiltered count, kept by migration 0037's triggers. */
 static const struct res_tally bom_substitute_tallies[] = {
-	{ "", "SELECT ifnull((SELECT n FROM tally WHERE name = "
-	  "'bom_item_substitute' AND id = 0), 0)" },
+	{ "", RES_TALLY_SQL("bom_item_substitute", "0") },
 };
 
 const struct resource bom_substitute_resource = {

@@ -741,10 +741,8 @@ static struct res_sql parameter_sql, part_parameter_sql;
 
 /* All parameters, and a template's (migrations 0037 and 0028). */
 static const struct res_tally parameter_tallies[] = {
-	{ "", "SELECT ifnull((SELECT n FROM tally WHERE name = "
-	  "'part_parameter' AND id = 0), 0)" },
-	{ "template=", "SELECT ifnull((SELECT n FROM tally WHERE name = "
-	  "'part_parameter.template' AND id = ?), 0)" },
+	{ "", RES_TALLY_SQL("part_parameter", "0") },
+	{ "template=", RES_TALLY_SQL("part_parameter.template", "?") },
 };
 
 const struct resource parameter_resource = {

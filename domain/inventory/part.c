@@ -280,20 +280,15 @@ static const struct res_filter part_filters[] = {
 
 /* The counts kept for the filters clients send (migration 0010). */
 static const struct res_tally part_tallies[] = {
-	{ "", "SELECT ifnull((SELECT n FROM tally WHERE name = 'part' AND "
-	  "id = 0), 0)" },
-	{ "category<", "SELECT ifnull((SELECT n FROM tally WHERE name = "
-	  "'part_category.parts' AND id = ?), 0)" },
+	{ "", RES_TALLY_SQL("part", "0") },
+	{ "category<", RES_TALLY_SQL("part_category.parts", "?") },
 	/* The app's Parts tab and a category's parts: ?active=true
 	 * (migration 0037); the inactive ones of a subtree are its parts
 	 * less its active ones. */
-	{ "active=", "SELECT ifnull((SELECT n FROM tally WHERE name = "
-	  "'part.active' AND id = ?), 0)" },
+	{ "active=", RES_TALLY_SQL("part.active", "?") },
 	{ "active=,category<", "SELECT CASE WHEN ?1 = 1 THEN a ELSE p - a "
-	  "END FROM (SELECT ifnull((SELECT n FROM tally WHERE name = "
-	  "'part_category.active_parts' AND id = ?2), 0) AS a, "
-	  "ifnull((SELECT n FROM tally WHERE name = 'part_category.parts' "
-	  "AND id = ?2), 0) AS p) AS c" },
+	  "END FROM (SELECT " RES_TALLY_N("part_category.active_parts", "?2")
+	  " AS a, " RES_TALLY_N("part_category.parts", "?2") " AS p) AS c" },
 };
 
 /* Name, IPN, description, keywords, its MPNs and SKUs (migration 0018)

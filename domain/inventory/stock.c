@@ -259,20 +259,16 @@ static const struct res_filter stock_filters[] = {
 };
 
 /* The counts kept for the filters clients send (migration 0010). */
-#define STOCK_TALLY(name) "SELECT ifnull((SELECT n FROM tally WHERE " \
-	"name = '" name "' AND id = ?), 0)"
-#define STOCK_TOTAL(name) "ifnull((SELECT n FROM tally WHERE " \
-	"name = '" name "' AND id = 0), 0)"
-
 static const struct res_tally stock_tallies[] = {
-	{ "", "SELECT " STOCK_TOTAL("stock_item") },
-	{ "in_stock=1", "SELECT " STOCK_TOTAL("stock_item.in_stock") },
-	{ "in_stock=0", "SELECT " STOCK_TOTAL("stock_item") " - "
-	  STOCK_TOTAL("stock_item.in_stock") },
-	{ "status=", STOCK_TALLY("stock_item.status") },
-	{ "location<", STOCK_TALLY("stock_location.items") },
-	{ "in_stock=1,location<", STOCK_TALLY("stock_location.in_stock") },
-	{ "category=", STOCK_TALLY("part_category.items") },
+	{ "", RES_TALLY_SQL("stock_item", "0") },
+	{ "in_stock=1", RES_TALLY_SQL("stock_item.in_stock", "0") },
+	{ "in_stock=0", "SELECT " RES_TALLY_N("stock_item", "0") " - "
+	  RES_TALLY_N("stock_item.in_stock", "0") },
+	{ "status=", RES_TALLY_SQL("stock_item.status", "?") },
+	{ "location<", RES_TALLY_SQL("stock_location.items", "?") },
+	{ "in_stock=1,location<",
+	  RES_TALLY_SQL("stock_location.in_stock", "?") },
+	{ "category=", RES_TALLY_SQL("part_category.items", "?") },
 	{ "part=", "SELECT stock_count FROM part WHERE id = ?" },
 };
 
@@ -1819,7 +1815,7 @@ static const struct res_filter tracking_filters[] = {
 };
 
 static const struct res_tally tracking_tallies[] = {
-	{ "", "SELECT " STOCK_TOTAL("stock_tracking") },
+	{ "", RES_TALLY_SQL("stock_tracking", "0") },
 };
 
 static const struct list_search tracking_search = {

@@ -545,8 +545,7 @@ static struct res_sql manufacturer_part_sql;
 
 /* The unfiltered count, kept by migration 0017's triggers. */
 static const struct res_tally manufacturer_part_tallies[] = {
-	{ "", "SELECT ifnull((SELECT n FROM tally WHERE name = "
-	  "'manufacturer_part' AND id = 0), 0)" },
+	{ "", RES_TALLY_SQL("manufacturer_part", "0") },
 };
 
 /* How an imported file names one (res_find_key()). */
@@ -832,8 +831,7 @@ static struct res_sql supplier_part_sql;
 
 /* The unfiltered count, kept by migration 0017's triggers. */
 static const struct res_tally supplier_part_tallies[] = {
-	{ "", "SELECT ifnull((SELECT n FROM tally WHERE name = "
-	  "'supplier_part' AND id = 0), 0)" },
+	{ "", RES_TALLY_SQL("supplier_part", "0") },
 };
 
 /* How an imported file names one (res_find_key()). */
@@ -932,8 +930,7 @@ static struct res_sql price_break_sql;
 
 /* The unfiltered count, kept by migration 0037's triggers. */
 static const struct res_tally price_break_tallies[] = {
-	{ "", "SELECT ifnull((SELECT n FROM tally WHERE name = "
-	  "'supplier_price_break' AND id = 0), 0)" },
+	{ "", RES_TALLY_SQL("supplier_price_break", "0") },
 };
 
 /* A file's price break names its supplier part by SKU, which two

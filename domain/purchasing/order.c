@@ -619,8 +619,7 @@ static struct res_sql po_line_sql;
 
 /* The unfiltered count, kept by migration 0037's triggers. */
 static const struct res_tally po_line_tallies[] = {
-	{ "", "SELECT ifnull((SELECT n FROM tally WHERE name = "
-	  "'purchase_order_line' AND id = 0), 0)" },
+	{ "", RES_TALLY_SQL("purchase_order_line", "0") },
 };
 
 /* A file's line names its supplier part by SKU, which two suppliers may
